@@ -1,0 +1,56 @@
+"""Alembic environment: the app's own engine and every SQLModel table as the target metadata."""
+
+from __future__ import annotations
+
+from logging.config import fileConfig
+
+from sqlmodel import SQLModel
+
+from alembic import context
+from eventpalour import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from eventpalour.config import settings
+from eventpalour.db import create_db_engine
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+    fileConfig(config.config_file_name)
+
+target_metadata = SQLModel.metadata
+
+
+def render_item(type_: str, obj: object, autogen_context) -> str | bool:  # noqa: ANN001
+    """Write our UTCDateTime type into migrations by its import path."""
+    if type_ == "type" and obj.__class__.__module__ == "eventpalour.models.types":
+        autogen_context.imports.add("import eventpalour.models.types")
+        return f"eventpalour.models.types.{obj.__class__.__name__}()"
+    return False
+
+
+def _configure(connection) -> None:  # noqa: ANN001
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        render_item=render_item,
+        compare_type=True,
+    )
+
+
+def run_migrations_online() -> None:
+    connectable = config.attributes.get("connection")
+    if connectable is not None:
+        _configure(connectable)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_db_engine(config.get_main_option("sqlalchemy.url") or settings.database_url)
+    with engine.connect() as connection:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline migrations are not supported; run against a database.")
+run_migrations_online()

@@ -1,0 +1,1 @@
+"""EventPalour: event management and ticketing (Reflex app package)."""

@@ -1,0 +1,152 @@
+"""Auth routes: the only code that sets or clears the HttpOnly session cookie (DESIGN "Who is calling")."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from eventpalour import routes
+from eventpalour.api.deps import SESSION_COOKIE, AuthLimited, Client, CurrentUser
+from eventpalour.api.schemas import ForgotIn, ResetIn, SignInIn, SignUpIn, UserOut, VerifyIn
+from eventpalour.config import settings
+from eventpalour.integrations import google
+from eventpalour.services import admins, auth, password_reset, verification
+from eventpalour.services.errors import DomainError, NotAuthenticated
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+def set_session_cookie(response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies)
+
+
+def _user_response(user, token: str, status_code: int = 200) -> JSONResponse:  # noqa: ANN001
+    response = JSONResponse(UserOut.of(user).model_dump(), status_code=status_code)
+    set_session_cookie(response, token)
+    return response
+
+
+def _app_redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(settings.app_url + path, status_code=303)
+
+
+@router.post("/sign-up", status_code=201, dependencies=[AuthLimited])
+def create_account(body: SignUpIn, client: Client) -> JSONResponse:
+    """Create an account (a verification code is emailed) and sign it in."""
+    result = auth.sign_up(email=body.email, password=body.password, full_name=body.full_name, client=client)
+    return _user_response(result.user, auth.exchange_grant(grant=result.grant, client=client), 201)
+
+
+@router.post("/sign-in", dependencies=[AuthLimited])
+def create_session(body: SignInIn, client: Client) -> JSONResponse:
+    """Sign in with email and password."""
+    user, token = auth.password_session(email=body.email, password=body.password, client=client)
+    return _user_response(user, token)
+
+
+@router.get("/session")
+def exchange_grant(
+    client: Client,
+    grant: Annotated[str, Query(max_length=200)] = "",
+    next: Annotated[str, Query(max_length=2000)] = routes.HOME,  # noqa: A002
+) -> RedirectResponse:
+    """Turn a sign-in form's one-minute grant into the session cookie, then continue to `next`."""
+    try:
+        token = auth.exchange_grant(grant=grant, client=client)
+    except NotAuthenticated:
+        return _app_redirect(routes.SIGN_IN + "?error=expired")
+    response = _app_redirect(routes.safe_next(next))
+    set_session_cookie(response, token)
+    return response
+
+
+@router.post("/sign-out")
+def delete_session(request: Request) -> JSONResponse:
+    """Sign out this browser: the session row is deleted and the cookie cleared."""
+    auth.sign_out(request.cookies.get(SESSION_COOKIE))
+    response = JSONResponse({"signedOut": True})
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/me")
+def read_me(user: CurrentUser) -> UserOut:
+    """The signed-in user."""
+    return UserOut.of(user)
+
+
+@router.post("/verify", dependencies=[AuthLimited])
+def verify_email(body: VerifyIn, user: CurrentUser) -> UserOut:
+    """Verify the email with the 6-digit code."""
+    return UserOut.of(verification.verify_email(actor=user, code=body.code))
+
+
+@router.post("/verify/resend", dependencies=[AuthLimited])
+def resend_code(user: CurrentUser) -> dict[str, bool]:
+    """Email a new verification code."""
+    verification.resend_verification_code(actor=user)
+    return {"sent": True}
+
+
+@router.post("/password/forgot", status_code=202, dependencies=[AuthLimited])
+def request_reset(body: ForgotIn) -> dict[str, bool]:
+    """Email a reset link when the account exists; the answer is the same either way."""
+    password_reset.request_password_reset(email=body.email)
+    return {"accepted": True}
+
+
+@router.post("/password/reset", dependencies=[AuthLimited])
+def reset_password(body: ResetIn) -> dict[str, bool]:
+    """Choose a new password with a reset token; every session ends."""
+    password_reset.reset_password(token=body.token, new_password=body.password)
+    return {"reset": True}
+
+
+@router.get("/check-super-admin")
+def check_super_admin(user: CurrentUser) -> dict[str, bool]:
+    """Whether the signed-in user is a super admin."""
+    return {"isSuperAdmin": admins.is_super_admin(user.id)}
+
+
+@router.get("/oauth/google")
+async def start_google(request: Request, next: str = routes.HOME) -> Response:  # noqa: A002
+    """Send the browser to Google (or the sign-in sandbox) with state, nonce and PKCE."""
+    request.session["google_next"] = routes.safe_next(next)
+    try:
+        return await google.start(request, settings.api_url + routes.API_GOOGLE_CALLBACK)
+    except google.GoogleSignInError:
+        return _app_redirect(routes.SIGN_IN + "?error=google_unavailable")
+
+
+@router.get("/oauth/google/callback")
+async def finish_google(request: Request, client: Client) -> Response:
+    """Validate Google's answer, sign the person in, and continue where they started."""
+    next_path = routes.safe_next(request.session.pop("google_next", None))
+    if request.query_params.get("error"):
+        return _app_redirect(routes.SIGN_IN + "?error=google_cancelled")
+    try:
+        claims = await google.finish(request)
+        user, token = await run_in_threadpool(auth.sign_in_with_google, claims=claims, client=client)
+    except google.GoogleSignInError:
+        return _app_redirect(routes.SIGN_IN + "?error=google_failed")
+    except DomainError as exc:
+        code = "suspended" if exc.code == "permission_denied" else "google_failed"
+        return _app_redirect(routes.SIGN_IN + f"?error={code}")
+    response = _app_redirect(routes.ONBOARDING if user.account_type is None else next_path)
+    set_session_cookie(response, token)
+    return response

@@ -1,0 +1,40 @@
+"""Request dependencies: who is calling, from where, and the per-route rate limits."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from eventpalour.services import auth, rate_limit
+from eventpalour.services.accounts import ClientInfo, UserSummary
+from eventpalour.services.errors import NotAuthenticated
+
+SESSION_COOKIE = "ep_session"
+
+
+def client_info(request: Request) -> ClientInfo:
+    host = request.client.host if request.client else None
+    return ClientInfo(ip=host, user_agent=request.headers.get("user-agent"))
+
+
+async def optional_user(request: Request) -> UserSummary | None:
+    return await run_in_threadpool(auth.current_user, request.cookies.get(SESSION_COOKIE))
+
+
+async def current_user(user: Annotated[UserSummary | None, Depends(optional_user)]) -> UserSummary:
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+def limit_auth_attempts(request: Request) -> None:
+    """The stricter limit for sign-in, code and reset attempts (SPEC §8: 10/min by default)."""
+    rate_limit.hit("auth", client_info(request).ip or "")
+
+
+Client = Annotated[ClientInfo, Depends(client_info)]
+OptionalUser = Annotated[UserSummary | None, Depends(optional_user)]
+CurrentUser = Annotated[UserSummary, Depends(current_user)]
+AuthLimited = Depends(limit_auth_attempts)

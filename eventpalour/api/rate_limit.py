@@ -1,0 +1,34 @@
+"""Every POST under /api/ counts against the general per-client limit (the webhook is exempt)."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from eventpalour.api.errors import domain_error_response
+from eventpalour.services import rate_limit
+from eventpalour.services.errors import RateLimited
+
+EXEMPT_PREFIXES = ("/api/payments/webhook/", "/api/sandbox/")
+
+
+class PostRateLimitMiddleware:
+    """Pure ASGI middleware, so it also sees requests before routing and body parsing."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and path.startswith("/api/")
+            and not path.startswith(EXEMPT_PREFIXES)
+        ):
+            client = scope.get("client")
+            try:
+                rate_limit.hit("general", client[0] if client else "")
+            except RateLimited as exc:
+                await domain_error_response(exc)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -1,0 +1,57 @@
+"""JSON shapes of the auth API. Strict: a number where text belongs is a 422, not a guess."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from eventpalour.services.accounts import UserSummary
+
+
+class StrictIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=True)
+
+
+class SignUpIn(StrictIn):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1000)
+    full_name: str = Field(default="", alias="fullName", max_length=1000)
+
+
+class SignInIn(StrictIn):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1000)
+
+
+class VerifyIn(StrictIn):
+    code: str = Field(max_length=32)
+
+
+class ForgotIn(StrictIn):
+    email: str = Field(max_length=320)
+
+
+class ResetIn(StrictIn):
+    token: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    username: str
+    fullName: str  # noqa: N815  (JSON field names are camelCase)
+    avatarUrl: str | None  # noqa: N815
+    accountType: str | None  # noqa: N815
+    emailVerified: bool  # noqa: N815
+
+    @classmethod
+    def of(cls, user: UserSummary) -> UserOut:
+        return cls(
+            id=user.id,
+            email=user.email,
+            username=user.username,
+            fullName=user.full_name,
+            avatarUrl=user.avatar_url,
+            accountType=user.account_type,
+            emailVerified=user.is_verified,
+        )

@@ -1,0 +1,29 @@
+"""The EventPalour mark and the one theme every page uses."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+
+THEME = rx.theme(appearance="inherit", accent_color="violet", gray_color="slate", radius="large", scaling="100%")
+
+
+def logo() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.center(
+                rx.icon("ticket", size=18, color="white"),
+                width="32px",
+                height="32px",
+                border_radius="10px",
+                background="linear-gradient(135deg, var(--violet-9), var(--plum-9))",
+            ),
+            rx.text("EventPalour", weight="bold", size="5", color=rx.color("gray", 12)),
+            align="center",
+            spacing="2",
+        ),
+        href=routes.HOME,
+        underline="none",
+        aria_label="EventPalour home",
+    )

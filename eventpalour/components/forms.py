@@ -1,0 +1,80 @@
+"""Form pieces with real labels and a slot for each field's error message."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def field(
+    label: str,
+    name: str,
+    errors: rx.Var,
+    *,
+    type_: str = "text",
+    placeholder: str = "",
+    hint: str = "",
+    auto_complete: str = "",
+    default_value: rx.Var | str = "",
+    **props,
+) -> rx.Component:
+    """A labelled input; `errors[name]` (from the form's state) shows under it when present."""
+    input_id = f"field-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=input_id, style={"font-weight": "600", "font-size": "14px"}),
+        rx.input(
+            id=input_id,
+            name=name,
+            type=type_,
+            placeholder=placeholder,
+            auto_complete=auto_complete or None,
+            default_value=default_value,
+            size="3",
+            width="100%",
+            aria_invalid=rx.cond(errors.contains(name), "true", "false"),
+            **props,
+        ),
+        rx.cond(
+            errors.contains(name),
+            rx.text(errors[name], color_scheme="red", size="2", role="alert", id=f"{input_id}-error"),
+            rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        ),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )
+
+
+def submit_button(label: str, busy: rx.Var, busy_label: str = "Please wait…") -> rx.Component:
+    return rx.button(
+        rx.cond(busy, rx.hstack(rx.spinner(size="1"), busy_label, align="center"), label),
+        type="submit",
+        size="3",
+        width="100%",
+        disabled=busy,
+    )
+
+
+def form_error(message: rx.Var) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def auth_card(title: str, subtitle: str | rx.Var, *children: rx.Component) -> rx.Component:
+    """The centred card every sign-in style page uses."""
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.heading(title, size="7", as_="h1"),
+                rx.text(subtitle, color_scheme="gray"),
+                *children,
+                spacing="4",
+                width="100%",
+            ),
+            size="4",
+            width="100%",
+            max_width="440px",
+        ),
+        padding_y=["16px", "48px"],
+    )

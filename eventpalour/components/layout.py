@@ -1,0 +1,86 @@
+"""The page decorator: navbar + content + footer, the sign-in guard, and registration with Reflex."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from eventpalour.components.navbar import navbar
+from eventpalour.state.base import AuthState
+
+
+def loading(label: str = "Loading…") -> rx.Component:
+    return rx.center(
+        rx.vstack(rx.spinner(size="3"), rx.text(label, color_scheme="gray"), align="center"),
+        min_height="40vh",
+        role="status",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.box(
+        rx.text("© EventPalour · Tickets for events across Africa", size="1", color_scheme="gray"),
+        as_="footer",
+        padding="24px",
+        text_align="center",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        margin_top="48px",
+    )
+
+
+def require_login(content: rx.Component) -> rx.Component:
+    """Render `content` only for a signed-in visitor; the page's on_load sends others to sign in.
+
+    This only hides UI: every handler behind the page checks the user again on the server.
+    """
+    return rx.cond(
+        AuthState.auth_checked & AuthState.is_authenticated,
+        content,
+        loading("Checking your session…"),
+    )
+
+
+def page(
+    route: str,
+    title: str,
+    *,
+    on_load: Callable | list | None = None,
+    require: str | None = None,
+    width: str = "1200px",
+) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    """Register a page at `route` inside the shared layout.
+
+    Args:
+        route: path from `routes`.
+        title: shown in the browser tab.
+        on_load: the page's own load events, run after the user is resolved.
+        require: None for public pages, "user" for pages that need a signed-in user.
+        width: the maximum width of the content column.
+    """
+    guard = AuthState.require_signed_in if require == "user" else AuthState.load_user
+    extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
+
+    def decorator(build: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        def layout() -> rx.Component:
+            body = build()
+            return rx.box(
+                navbar(),
+                rx.box(
+                    require_login(body) if require == "user" else body,
+                    as_="main",
+                    max_width=width,
+                    margin="0 auto",
+                    padding=["16px", "24px"],
+                    min_height="70vh",
+                ),
+                footer(),
+                background=rx.color("gray", 2),
+                min_height="100vh",
+            )
+
+        layout.__name__ = build.__name__
+        rx.page(route=route, title=f"{title} · EventPalour", on_load=[guard, *extra])(layout)
+        return layout
+
+    return decorator

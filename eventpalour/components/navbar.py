@@ -1,0 +1,90 @@
+"""The top bar: brand, colour mode, and who is signed in (or the way to sign in)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.brand import logo
+from eventpalour.state.base import AuthState
+
+
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.avatar(fallback=AuthState.user_initials, size="2", radius="full"),
+                rx.text(AuthState.user_name, display=["none", "none", "block"]),
+                rx.icon("chevron-down", size=16),
+                variant="ghost",
+                aria_label="Account menu",
+                id="account-menu",
+            )
+        ),
+        rx.menu.content(
+            rx.box(
+                rx.text(AuthState.user_name, weight="bold"),
+                rx.text(AuthState.user_email, size="1", color_scheme="gray"),
+                padding="8px 12px",
+            ),
+            rx.menu.separator(),
+            rx.menu.item(rx.icon("user", size=16), "Account", on_click=rx.redirect(routes.ACCOUNT)),
+            rx.menu.item(rx.icon("log-out", size=16), "Sign out", on_click=AuthState.sign_out, color="red"),
+        ),
+    )
+
+
+def guest_actions() -> rx.Component:
+    return rx.hstack(
+        rx.link(rx.button("Sign in", variant="soft"), href=routes.SIGN_IN),
+        rx.link(rx.button("Sign up"), href=routes.SIGN_UP),
+        spacing="2",
+    )
+
+
+def verify_banner() -> rx.Component:
+    return rx.cond(
+        AuthState.is_authenticated & ~AuthState.is_verified,
+        rx.callout(
+            rx.hstack(
+                rx.text("Verify your email to buy tickets and create workspaces."),
+                rx.link("Enter your code", href=routes.VERIFY, weight="bold"),
+                wrap="wrap",
+                spacing="2",
+            ),
+            icon="mail-warning",
+            color_scheme="amber",
+            size="1",
+            width="100%",
+            border_radius="0",
+        ),
+    )
+
+
+def navbar() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            logo(),
+            rx.spacer(),
+            rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
+            rx.cond(
+                AuthState.auth_checked,
+                rx.cond(AuthState.is_authenticated, user_menu(), guest_actions()),
+                rx.skeleton(rx.box(width="120px", height="32px")),
+            ),
+            align="center",
+            spacing="3",
+            padding_x=["16px", "24px"],
+            padding_y="12px",
+            max_width="1200px",
+            margin="0 auto",
+        ),
+        verify_banner(),
+        as_="header",
+        position="sticky",
+        top="0",
+        z_index="10",
+        background=rx.color("gray", 1),
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+    )

@@ -1,0 +1,141 @@
+"""Every setting of the app, read once from the environment with safe development defaults.
+
+One object (`settings`) so that a setting is looked up in one place; tests may replace attributes
+on it. Production (`APP_ENV=production`) refuses to start with the development secret key.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+SUPPORTED_CURRENCIES = ("KES", "USD", "NGN", "GHS", "ZAR")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or unsafe for the chosen environment."""
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw else default
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the common way (`postgres://`, `postgresql://`)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass
+class Settings:
+    """Resolved configuration. Field names follow the environment variables in README."""
+
+    app_env: str = "development"
+    app_url: str = "http://localhost:3000"
+    api_url: str = "http://localhost:3000"
+    secret_key: str = DEV_SECRET_KEY
+    database_url: str = ""
+    redis_url: str = ""
+    super_admin_emails: tuple[str, ...] = ()
+    platform_fee_percent: int = 5
+    upload_dir: Path = PROJECT_ROOT / "data" / "uploads"
+    data_dir: Path = PROJECT_ROOT / "data"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "EventPalour <no-reply@eventpalour.local>"
+    smtp_tls: bool = True
+    google_client_id: str = ""
+    google_client_secret: str = ""
+    google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
+    paystack_secret_key: str = ""
+    paystack_public_key: str = ""
+    paystack_base_url: str = "https://api.paystack.co"
+    outbox_worker_inline: bool = True
+    rate_limit_general: str = "60/minute"
+    rate_limit_auth: str = "10/minute"
+    session_days: int = 30
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get `Secure` whenever the public URL is https."""
+        return self.app_url.startswith("https://")
+
+    @property
+    def google_sandbox(self) -> bool:
+        """No Google client configured: the built-in OpenID sandbox stands in for Google."""
+        return not self.google_client_id
+
+    @property
+    def dev_outbox_enabled(self) -> bool:
+        """Emails are captured and listed at /dev/outbox only in development without SMTP."""
+        return not self.smtp_host and not self.is_production
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment and refuse unsafe production configurations."""
+    data_dir = Path(_env("DATA_DIR") or PROJECT_ROOT / "data")
+    app_url = _env("APP_URL", "http://localhost:3000").rstrip("/")
+    admins = tuple(
+        e.strip().lower() for e in _env("SUPER_ADMIN_EMAILS").split(",") if e.strip()
+    )
+    if len(admins) > 3:
+        raise ConfigurationError("SUPER_ADMIN_EMAILS may name at most 3 addresses.")
+    settings = Settings(
+        app_env=_env("APP_ENV", "development"),
+        app_url=app_url,
+        api_url=(_env("API_URL") or app_url).rstrip("/"),
+        secret_key=_env("SECRET_KEY", DEV_SECRET_KEY),
+        database_url=normalize_database_url(
+            _env("DATABASE_URL", f"sqlite:///{data_dir / 'eventpalour.db'}")
+        ),
+        redis_url=_env("REDIS_URL"),
+        super_admin_emails=admins,
+        platform_fee_percent=_int("PLATFORM_FEE_PERCENT", 5),
+        upload_dir=Path(_env("UPLOAD_DIR") or data_dir / "uploads"),
+        data_dir=data_dir,
+        smtp_host=_env("SMTP_HOST"),
+        smtp_port=_int("SMTP_PORT", 587),
+        smtp_user=_env("SMTP_USER"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        smtp_from=_env("SMTP_FROM", "EventPalour <no-reply@eventpalour.local>"),
+        smtp_tls=_env("SMTP_TLS", "true").lower() != "false",
+        google_client_id=_env("GOOGLE_CLIENT_ID"),
+        google_client_secret=_env("GOOGLE_CLIENT_SECRET"),
+        google_discovery_url=_env(
+            "GOOGLE_DISCOVERY_URL", "https://accounts.google.com/.well-known/openid-configuration"
+        ),
+        paystack_secret_key=_env("PAYSTACK_SECRET_KEY"),
+        paystack_public_key=_env("PAYSTACK_PUBLIC_KEY"),
+        paystack_base_url=_env("PAYSTACK_BASE_URL", "https://api.paystack.co").rstrip("/"),
+        outbox_worker_inline=_env("OUTBOX_WORKER", "inline") == "inline",
+        rate_limit_general=_env("RATE_LIMIT_GENERAL", "60/minute"),
+        rate_limit_auth=_env("RATE_LIMIT_AUTH", "10/minute"),
+    )
+    if settings.is_production and settings.secret_key == DEV_SECRET_KEY:
+        raise ConfigurationError("Set SECRET_KEY: production refuses the development default.")
+    if settings.is_production and len(settings.secret_key) < 32:
+        raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
+    return settings
+
+
+settings = load_settings()

@@ -1,0 +1,17 @@
+"""The Reflex app: the theme, every page, the API under /api/, and the in-process outbox worker."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import pages  # noqa: F401  (registers every page)
+from eventpalour.api import create_api
+from eventpalour.config import settings
+from eventpalour.worker import run_outbox_loop
+
+app = rx.App(
+    api_transformer=create_api(),
+    head_components=[rx.el.meta(name="description", content="EventPalour: tickets for events you love.")],
+)
+if settings.outbox_worker_inline:
+    app.register_lifespan_task(run_outbox_loop)

@@ -1,0 +1,45 @@
+"""Queued emails. Written in the same transaction as the change they report; sent by the worker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+from eventpalour.models.types import UTCDateTime, new_id, utcnow
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxEmail(SQLModel, table=True):
+    """One email to one address. `attachments` holds `{filename, content_type, data_b64}` items.
+
+    A row is claimed by setting `locked_until`, so several workers never send it twice; a worker
+    that dies mid-send leaves the lock to expire and the row is retried.
+    """
+
+    __tablename__ = "outbox"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    to_email: str = Field(index=True, max_length=320)
+    subject: str = Field(max_length=255)
+    text_body: str
+    html_body: str | None = None
+    kind: str = Field(max_length=48, index=True)
+    attachments: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=1000)
+    transport: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,107 @@
+"""Accounts and everything that proves who someone is: sessions, codes, reset tokens, grants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from eventpalour.models.types import UTCDateTime, new_id, utcnow
+
+
+class AccountType(StrEnum):
+    ATTENDEE = "attendee"
+    ORGANIZER = "organizer"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    BLOCKED = "blocked"
+
+
+class User(SQLModel, table=True):
+    """A person with an account. Email is stored lower-cased and unique.
+
+    `password_hash` is empty for accounts that only ever signed in with Google; `account_type`
+    stays null until onboarding, e.g. a new Google user lands on /onboarding first.
+    """
+
+    __tablename__ = "users"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    email: str = Field(unique=True, index=True, max_length=320)
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    password_hash: str | None = Field(default=None, max_length=255)
+    google_sub: str | None = Field(default=None, unique=True, max_length=255)
+    username: str = Field(unique=True, index=True, max_length=64)
+    full_name: str = Field(default="", max_length=255)
+    avatar_url: str | None = Field(default=None, max_length=1024)
+    account_type: str | None = Field(default=None, max_length=16)
+    status: str = Field(default=UserStatus.ACTIVE, max_length=16, index=True)
+    status_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    last_sign_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is kept here."""
+
+    __tablename__ = "sessions"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=500)
+
+
+class SignInGrant(SQLModel, table=True):
+    """A single-use, one-minute pass from a sign-in form to the API route that sets the cookie.
+
+    The session cookie is HttpOnly, so only an HTTP response can set it: the form's handler checks
+    the password and hands the browser this grant, which `GET /api/auth/session` exchanges.
+    """
+
+    __tablename__ = "sign_in_grants"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
+    token_hash: str = Field(unique=True, max_length=64)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class EmailVerificationCode(SQLModel, table=True):
+    """A 6-digit code sent at sign-up: 15 minutes, at most 5 wrong tries."""
+
+    __tablename__ = "email_verification_codes"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
+    attempts: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PasswordResetToken(SQLModel, table=True):
+    """A single-use password reset link, valid one hour; only the token's hash is stored."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,117 @@
+"""/account: profile, password, and signing out of every device."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.forms import field, form_error, submit_button
+from eventpalour.components.layout import page
+from eventpalour.state.account import AccountState
+from eventpalour.state.base import AuthState
+
+
+def _section(title: str, description: str, *children: rx.Component) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, size="4", as_="h2"),
+            rx.text(description, size="2", color_scheme="gray"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def _profile() -> rx.Component:
+    return _section(
+        "Profile",
+        "Your name appears on tickets and in workspaces you join.",
+        rx.hstack(
+            rx.avatar(fallback=AuthState.user_initials, size="5", radius="full"),
+            rx.vstack(
+                rx.text(AuthState.user_email, weight="bold"),
+                rx.text("@", AccountState.username, size="2", color_scheme="gray"),
+                rx.cond(
+                    AuthState.is_verified,
+                    rx.badge("Email verified", color_scheme="green"),
+                    rx.link(rx.badge("Not verified: enter your code", color_scheme="amber"), href=routes.VERIFY),
+                ),
+                spacing="1",
+            ),
+            align="center",
+            spacing="4",
+        ),
+        rx.form(
+            rx.vstack(
+                field("Full name", "full_name", AccountState.field_errors, default_value=AccountState.full_name,
+                      auto_complete="name", key=AccountState.full_name),
+                rx.button("Save profile", type="submit", disabled=AccountState.is_submitting),
+                spacing="3",
+                width="100%",
+                align="start",
+            ),
+            on_submit=AccountState.save_profile,
+            width="100%",
+        ),
+    )
+
+
+def _password() -> rx.Component:
+    errors = AccountState.field_errors
+    return _section(
+        "Password",
+        "Changing it signs out every other device.",
+        rx.form(
+            rx.vstack(
+                field("Current password", "current_password", errors, type_="password",
+                      auto_complete="current-password", hint="Leave empty if you only ever used Google."),
+                field("New password", "new_password", errors, type_="password", auto_complete="new-password"),
+                field("Confirm new password", "confirm_password", errors, type_="password", auto_complete="new-password"),
+                submit_button("Change password", AccountState.is_submitting, "Saving…"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.change_password,
+            reset_on_submit=True,
+            width="100%",
+        ),
+    )
+
+
+def _sessions() -> rx.Component:
+    return _section(
+        "Sessions",
+        "Lost a phone or used a shared computer? End every session, including this one.",
+        rx.alert_dialog.root(
+            rx.alert_dialog.trigger(rx.button("Sign out everywhere", color_scheme="red", variant="soft")),
+            rx.alert_dialog.content(
+                rx.alert_dialog.title("Sign out of every device?"),
+                rx.alert_dialog.description("You will need to sign in again on each device, this one included."),
+                rx.hstack(
+                    rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.alert_dialog.action(
+                        rx.button("Sign out everywhere", color_scheme="red", on_click=AccountState.sign_out_everywhere)
+                    ),
+                    justify="end",
+                    spacing="3",
+                    margin_top="16px",
+                ),
+            ),
+        ),
+    )
+
+
+@page(routes.ACCOUNT, "Your account", on_load=AccountState.load, require="user", width="760px")
+def account() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Your account", size="8", as_="h1"),
+        form_error(AccountState.form_error),
+        _profile(),
+        _password(),
+        _sessions(),
+        spacing="5",
+        width="100%",
+    )

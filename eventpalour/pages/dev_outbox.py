@@ -1,0 +1,61 @@
+"""/dev/outbox: emails captured in development (no SMTP configured), newest first."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.layout import loading, page
+from eventpalour.state.dev import DevOutboxState
+
+
+def _email(email: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(email["subject"], size="3", as_="h2"),
+                rx.spacer(),
+                rx.badge(email["status"], color_scheme=rx.cond(email["status"] == "sent", "green", "amber")),
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.text("To ", rx.text.strong(email["to_email"]), " · ", email["created_at"], size="2", color_scheme="gray"),
+            rx.code_block(email["text_body"], language="markdown", wrap_long_lines=True, width="100%"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        class_name="outbox-email",
+    )
+
+
+@page(routes.DEV_OUTBOX, "Development outbox", on_load=DevOutboxState.load, width="900px")
+def dev_outbox() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Development outbox", size="7", as_="h1"),
+        rx.text("Emails the app would have sent. Shown only in development, when no SMTP server is set.",
+                color_scheme="gray"),
+        rx.hstack(
+            rx.input(
+                placeholder="Filter by recipient email", on_blur=DevOutboxState.set_filter,
+                aria_label="Filter by recipient", width="100%", max_width="360px",
+            ),
+            rx.button(rx.icon("refresh-cw", size=16), "Refresh", on_click=DevOutboxState.load, variant="soft"),
+            width="100%",
+        ),
+        rx.cond(
+            ~DevOutboxState.loaded,
+            loading(),
+            rx.cond(
+                ~DevOutboxState.enabled,
+                rx.callout("The outbox is off: emails are sent through SMTP.", icon="info", width="100%"),
+                rx.cond(
+                    DevOutboxState.emails.length() == 0,
+                    rx.callout("No emails yet. Sign up to receive a verification code.", icon="inbox", width="100%"),
+                    rx.vstack(rx.foreach(DevOutboxState.emails, _email), spacing="3", width="100%"),
+                ),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )

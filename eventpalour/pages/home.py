@@ -1,0 +1,80 @@
+"""/: what EventPalour is, and the next step for whoever is looking."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.layout import page
+from eventpalour.state.base import AuthState
+
+
+def _feature(icon: str, title: str, text: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.icon(icon, size=28, color=rx.color("violet", 9)),
+            rx.heading(title, size="4", as_="h3"),
+            rx.text(text, color_scheme="gray", size="2"),
+            spacing="2",
+        ),
+        size="3",
+    )
+
+
+def _next_step() -> rx.Component:
+    return rx.cond(
+        AuthState.is_authenticated,
+        rx.vstack(
+            rx.heading(rx.text.span("Welcome back, ", AuthState.user_name), size="5", as_="h2"),
+            rx.cond(
+                AuthState.account_type == "",
+                rx.link(rx.button("Finish setting up your account", size="3"), href=routes.ONBOARDING),
+                rx.link(rx.button("Your account", size="3", variant="soft"), href=routes.ACCOUNT),
+            ),
+            align="center",
+        ),
+        rx.hstack(
+            rx.link(rx.button("Create a free account", size="4"), href=routes.SIGN_UP),
+            rx.link(rx.button("Sign in", size="4", variant="soft"), href=routes.SIGN_IN),
+            spacing="3",
+            wrap="wrap",
+            justify="center",
+        ),
+    )
+
+
+@page(routes.HOME, "Tickets for events you love")
+def home() -> rx.Component:
+    return rx.vstack(
+        rx.vstack(
+            rx.badge("KES · NGN · GHS · ZAR · USD", size="2", radius="full"),
+            rx.heading(
+                "Sell out your event. Never oversell it.",
+                size=rx.breakpoints(initial="8", md="9"),
+                as_="h1",
+                text_align="center",
+            ),
+            rx.text(
+                "EventPalour runs ticketing for organizers and their teams: paid and free events, "
+                "Paystack payments, QR tickets and fast door scanning.",
+                size="4",
+                color_scheme="gray",
+                text_align="center",
+                max_width="640px",
+            ),
+            _next_step(),
+            align="center",
+            spacing="5",
+            padding_y=["32px", "72px"],
+        ),
+        rx.grid(
+            _feature("shield-check", "Never oversold", "Capacity is decided in one transaction, whatever the rush."),
+            _feature("credit-card", "Paystack built in", "Cards and M-Pesa, with every payment verified once."),
+            _feature("scan-line", "Fast door scanning", "Any phone becomes a scanner with live check-in counts."),
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+        align="center",
+    )

@@ -1,0 +1,60 @@
+"""/onboarding: choose how you will use EventPalour, right after sign-up."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.forms import form_error, submit_button
+from eventpalour.components.layout import page
+from eventpalour.state.auth import OnboardingState
+from eventpalour.state.base import AuthState
+
+
+def _choice(value: str, icon: str, title: str, text: str) -> rx.Component:
+    return rx.radio_cards.item(
+        rx.hstack(
+            rx.icon(icon, size=28, color=rx.color("violet", 9)),
+            rx.vstack(rx.text(title, weight="bold"), rx.text(text, size="2", color_scheme="gray"), spacing="1"),
+            align="center",
+            spacing="3",
+            width="100%",
+        ),
+        value=value,
+        aria_label=title,
+    )
+
+
+@page(routes.ONBOARDING, "Welcome", require="user")
+def onboarding() -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.form(
+                rx.vstack(
+                    rx.heading(rx.text.span("Welcome, ", AuthState.user_name), size="7", as_="h1"),
+                    rx.text("How will you use EventPalour? You can become an organizer later too.", color_scheme="gray"),
+                    form_error(OnboardingState.form_error),
+                    rx.radio_cards.root(
+                        _choice("attendee", "ticket", "I'm attending events", "Discover events, buy and keep tickets."),
+                        _choice(
+                            "organizer", "calendar-plus", "I'm organizing events",
+                            "Create a workspace, sell tickets, scan guests in.",
+                        ),
+                        value=OnboardingState.choice,
+                        on_value_change=OnboardingState.choose,
+                        columns="1",
+                        width="100%",
+                        aria_label="Account type",
+                    ),
+                    submit_button("Continue", OnboardingState.is_submitting, "Saving…"),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=OnboardingState.submit,
+            ),
+            size="4",
+            width="100%",
+            max_width="520px",
+        ),
+        padding_y=["16px", "48px"],
+    )

@@ -1,0 +1,55 @@
+"""/auth/sign-up: create an account with email and password, or with Google."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.forms import auth_card, field, form_error, submit_button
+from eventpalour.components.layout import page
+from eventpalour.state.auth import SignInState, SignUpState
+
+
+def google_button(url: rx.Var | str) -> rx.Component:
+    return rx.link(
+        rx.button(rx.image(src="/google.svg", width="18px", height="18px", alt=""), "Continue with Google",
+                  variant="outline", size="3", width="100%"),
+        href=url,
+        width="100%",
+        underline="none",
+    )
+
+
+def divider() -> rx.Component:
+    return rx.hstack(
+        rx.separator(size="4"), rx.text("or", size="1", color_scheme="gray"), rx.separator(size="4"),
+        align="center", width="100%",
+    )
+
+
+@page(routes.SIGN_UP, "Create your account")
+def sign_up() -> rx.Component:
+    errors = SignUpState.field_errors
+    return auth_card(
+        "Create your account",
+        "Buy tickets in seconds, or run events with your team.",
+        google_button(SignInState.google_url),
+        divider(),
+        rx.form(
+            rx.vstack(
+                form_error(SignUpState.form_error),
+                field("Full name", "full_name", errors, placeholder="Amina Wanjiru", auto_complete="name"),
+                field("Email", "email", errors, type_="email", placeholder="you@example.com", auto_complete="email"),
+                field(
+                    "Password", "password", errors, type_="password", auto_complete="new-password",
+                    hint="At least 8 characters, not only digits.",
+                ),
+                submit_button("Create account", SignUpState.is_submitting, "Creating your account…"),
+                spacing="4",
+                width="100%",
+            ),
+            on_submit=SignUpState.submit,
+            width="100%",
+        ),
+        rx.text("Already have an account? ", rx.link("Sign in", href=routes.SIGN_IN), size="2"),
+    )

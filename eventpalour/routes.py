@@ -1,0 +1,39 @@
+"""Every page path of the app, and builders for the ones with parameters. No literal paths elsewhere."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+HOME = "/"
+SIGN_UP = "/auth/sign-up"
+SIGN_IN = "/auth/sign-in"
+VERIFY = "/auth/verify"
+FORGOT = "/auth/forgot"
+RESET = "/auth/reset/[reset_token]"
+ONBOARDING = "/onboarding"
+ACCOUNT = "/account"
+DEV_OUTBOX = "/dev/outbox"
+
+API_SESSION = "/api/auth/session"
+API_SIGN_OUT = "/api/auth/sign-out"
+API_GOOGLE_START = "/api/auth/oauth/google"
+API_GOOGLE_CALLBACK = "/api/auth/oauth/google/callback"
+
+
+def reset_url(token: str) -> str:
+    return f"/auth/reset/{quote(token, safe='')}"
+
+
+def safe_next(path: str | None, default: str = HOME) -> str:
+    """A local path to continue to after sign-in; anything that could leave the site becomes `default`."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return default
+    if path.startswith("/api/") or path.startswith(SIGN_IN) or path.startswith(SIGN_UP):
+        return default
+    return path
+
+
+def with_next(route: str, next_path: str | None) -> str:
+    """`route` with a `next` query parameter, when there is somewhere worth returning to."""
+    target = safe_next(next_path, default="")
+    return f"{route}?{urlencode({'next': target})}" if target and target != HOME else route

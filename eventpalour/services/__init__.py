@@ -1,0 +1,1 @@
+"""Every business rule of SPEC.md, one module per area, one function per action."""

@@ -1,0 +1,279 @@
+"""Signing up, signing in and out, and recognising the user behind a session cookie (SPEC §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from eventpalour.config import settings
+from eventpalour.db import read_only, transaction
+from eventpalour.models import SignInGrant, User, UserSession, UserStatus
+from eventpalour.models.types import utcnow
+from eventpalour.services import admins, audit, verification
+from eventpalour.services.accounts import (
+    ClientInfo,
+    UserSummary,
+    clean_full_name,
+    generate_username,
+    normalize_email,
+    summarize,
+)
+from eventpalour.services.errors import (
+    Conflict,
+    FieldError,
+    NotAuthenticated,
+    PermissionDenied,
+    ValidationFailed,
+)
+from eventpalour.services.passwords import hash_password, password_problems, verify_password
+from eventpalour.services.secrets_util import new_token, token_hash
+
+GRANT_SECONDS = 60
+# Sliding sessions are extended at most this often, so reads do not all turn into writes.
+SESSION_TOUCH_INTERVAL = timedelta(hours=1)
+BAD_CREDENTIALS = "Email or password is incorrect."
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """A successful sign-in: who, and the single-use grant that `exchange_grant` turns into a session."""
+
+    user: UserSummary
+    grant: str
+
+
+def _status_error(user: User) -> PermissionDenied:
+    if user.status == UserStatus.BLOCKED:
+        return PermissionDenied("This account is blocked. Contact support if you think this is wrong.")
+    return PermissionDenied("This account is suspended. Contact support to restore access.")
+
+
+def _issue_grant(session: Session, user_id: str) -> str:
+    grant = new_token()
+    session.add(
+        SignInGrant(
+            user_id=user_id,
+            token_hash=token_hash(grant),
+            expires_at=utcnow() + timedelta(seconds=GRANT_SECONDS),
+        )
+    )
+    return grant
+
+
+def _signed_in(session: Session, user: User, client: ClientInfo, method: str) -> None:
+    user.last_sign_in_at = utcnow()
+    admins.ensure_bootstrap_admin(session, user)
+    audit.record(
+        session,
+        action="auth.sign_in",
+        actor_id=user.id,
+        target=("user", user.id),
+        client=(client.ip, client.user_agent),
+        details={"method": method},
+    )
+
+
+def sign_up(
+    *, email: str, password: str, full_name: str = "", client: ClientInfo = ClientInfo()
+) -> SignInResult:
+    """Create an unverified account, email it a 6-digit code, and sign it in.
+
+    Raises ValidationFailed (bad email or password) or Conflict (email already registered).
+    """
+    details: list[FieldError] = []
+    try:
+        address = normalize_email(email)
+    except ValidationFailed as exc:
+        details.extend(exc.details)
+        address = (email or "").strip().lower()
+    details.extend(password_problems(password or "", email=address))
+    name = clean_full_name(full_name)
+    if details:
+        raise ValidationFailed(details[0].message, details=details)
+    with transaction() as session:
+        if session.exec(select(User.id).where(User.email == address)).first():
+            raise Conflict(
+                "An account with this email already exists. Sign in or reset your password.",
+                details=[FieldError(("email",), "This email is already registered.")],
+            )
+        user = User(
+            email=address,
+            password_hash=hash_password(password),
+            full_name=name,
+            username=generate_username(session, name or address.split("@")[0]),
+        )
+        session.add(user)
+        session.flush()
+        verification.issue_code(session, user)
+        _signed_in(session, user, client, "sign_up")
+        return SignInResult(user=summarize(session, user), grant=_issue_grant(session, user.id))
+
+
+def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> SignInResult:
+    """Check the credentials and return a sign-in grant.
+
+    A wrong email and a wrong password give the same error and cost the same time.
+    Raises ValidationFailed (bad credentials) or PermissionDenied (suspended or blocked).
+    """
+    address = (email or "").strip().lower()
+    if not address or not password:
+        raise ValidationFailed(
+            "Enter your email and password.",
+            details=[
+                FieldError((name,), "This field is required.")
+                for name, value in (("email", address), ("password", password))
+                if not value
+            ],
+        )
+    with transaction() as session:
+        user = session.exec(select(User).where(User.email == address)).first()
+        if not verify_password(password, user.password_hash if user else None):
+            raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
+        if user.status != UserStatus.ACTIVE:
+            raise _status_error(user)
+        _signed_in(session, user, client, "password")
+        return SignInResult(user=summarize(session, user), grant=_issue_grant(session, user.id))
+
+
+def _open_session(session: Session, user_id: str, client: ClientInfo) -> str:
+    token = new_token()
+    now = utcnow()
+    session.add(
+        UserSession(
+            user_id=user_id,
+            token_hash=token_hash(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=settings.session_days),
+            ip=client.ip,
+            user_agent=(client.user_agent or "")[:500] or None,
+        )
+    )
+    return token
+
+
+def exchange_grant(*, grant: str, client: ClientInfo = ClientInfo()) -> str:
+    """Trade a fresh sign-in grant for a new session token (the cookie value). Single use.
+
+    Raises NotAuthenticated when the grant is unknown, used or older than a minute.
+    """
+    now = utcnow()
+    with transaction() as session:
+        row = session.exec(select(SignInGrant).where(SignInGrant.token_hash == token_hash(grant or ""))).first()
+        if row is None:
+            raise NotAuthenticated("This sign-in link is not valid. Please sign in again.")
+        consumed = session.execute(
+            update(SignInGrant)
+            .where(col(SignInGrant.id) == row.id, col(SignInGrant.used_at).is_(None))
+            .values(used_at=now)
+        ).rowcount
+        if consumed != 1 or row.expires_at < now:
+            raise NotAuthenticated("This sign-in link has expired. Please sign in again.")
+        user = session.get(User, row.user_id)
+        if user is None or user.status != UserStatus.ACTIVE:
+            raise NotAuthenticated("This account cannot sign in.")
+        return _open_session(session, user.id, client)
+
+
+def password_session(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> tuple[UserSummary, str]:
+    """Sign in for API clients: credentials straight to a session token."""
+    result = sign_in(email=email, password=password, client=client)
+    return result.user, exchange_grant(grant=result.grant, client=client)
+
+
+def current_user(token: str | None) -> UserSummary | None:
+    """The active user behind a session cookie, or None. Extends the session while it is used."""
+    if not token:
+        return None
+    now = utcnow()
+    digest = token_hash(token)
+    with read_only() as session:
+        found = session.exec(
+            select(UserSession, User).join(User, col(User.id) == col(UserSession.user_id)).where(
+                UserSession.token_hash == digest
+            )
+        ).first()
+        if found is None:
+            return None
+        user_session, user = found
+        if user_session.expires_at <= now or user.status != UserStatus.ACTIVE:
+            return None
+        summary = summarize(session, user)
+    if now - user_session.last_seen_at > SESSION_TOUCH_INTERVAL:
+        with transaction() as session:
+            session.execute(
+                update(UserSession)
+                .where(col(UserSession.id) == user_session.id)
+                .values(last_seen_at=now, expires_at=now + timedelta(days=settings.session_days))
+            )
+    return summary
+
+
+def sign_out(token: str | None) -> None:
+    """End the session behind `token` (its row is deleted). Unknown tokens are ignored."""
+    if not token:
+        return
+    with transaction() as session:
+        session.execute(delete(UserSession).where(col(UserSession.token_hash) == token_hash(token)))
+
+
+def sign_out_everywhere(*, actor: UserSummary | None) -> int:
+    """End every session of the acting user, on every device. Returns how many ended."""
+    if actor is None:
+        raise NotAuthenticated()
+    with transaction() as session:
+        return session.execute(delete(UserSession).where(col(UserSession.user_id) == actor.id)).rowcount
+
+
+def end_all_sessions(session: Session, user_id: str, *, keep_token: str | None = None) -> None:
+    """Sign a user out everywhere (but `keep_token`'s session) inside the caller's transaction."""
+    statement = delete(UserSession).where(col(UserSession.user_id) == user_id)
+    if keep_token:
+        statement = statement.where(col(UserSession.token_hash) != token_hash(keep_token))
+    session.execute(statement)
+
+
+def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientInfo()) -> tuple[UserSummary, str]:
+    """Finish a Google sign-in from validated id_token claims; returns the user and a session token.
+
+    Links by Google `sub` first, then by a verified email; creates the account when new. An email
+    Google has not verified is never used to reach an existing account.
+    """
+    sub = str(claims.get("sub") or "")
+    email_verified = claims.get("email_verified") is True
+    if not sub or not claims.get("email"):
+        raise ValidationFailed("Google did not share your account's email address.")
+    address = normalize_email(str(claims["email"]))
+    with transaction() as session:
+        user = session.exec(select(User).where(User.google_sub == sub)).first()
+        if user is None and email_verified:
+            user = session.exec(select(User).where(User.email == address)).first()
+            if user is not None:
+                user.google_sub = sub
+                if user.email_verified_at is None:
+                    # Whoever set this password never proved the address: shut them out.
+                    user.password_hash = None
+                    end_all_sessions(session, user.id)
+        if user is None:
+            if not email_verified:
+                raise ValidationFailed("Your Google email address is not verified yet.")
+            name = clean_full_name(str(claims.get("name") or ""))
+            user = User(
+                email=address,
+                google_sub=sub,
+                full_name=name,
+                avatar_url=claims.get("picture") or None,
+                username=generate_username(session, name or address.split("@")[0]),
+            )
+            session.add(user)
+        if user.status != UserStatus.ACTIVE:
+            raise _status_error(user)
+        if user.email_verified_at is None and email_verified and user.email == address:
+            user.email_verified_at = utcnow()
+        session.flush()
+        _signed_in(session, user, client, "google")
+        return summarize(session, user), _open_session(session, user.id, client)

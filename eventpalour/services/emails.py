@@ -1,0 +1,71 @@
+"""The words of every email we send. Each builder returns an `EmailMessage` ready to queue."""
+
+from __future__ import annotations
+
+from html import escape
+
+from eventpalour.services.outbox import EmailMessage
+
+_BRAND = "EventPalour"
+
+
+def _html(heading: str, paragraphs: list[str], *, highlight: str | None = None) -> str:
+    body = "".join(f"<p style='margin:0 0 12px'>{p}</p>" for p in paragraphs)
+    code = (
+        f"<p style='font-size:28px;letter-spacing:6px;font-weight:700;margin:16px 0'>"
+        f"{escape(highlight)}</p>"
+        if highlight
+        else ""
+    )
+    return (
+        "<div style='font-family:system-ui,sans-serif;max-width:520px;margin:auto;padding:24px'>"
+        f"<h2 style='color:#6e56cf;margin:0 0 16px'>{escape(heading)}</h2>{code}{body}"
+        f"<p style='color:#888;font-size:12px;margin-top:24px'>{_BRAND}</p></div>"
+    )
+
+
+def verification_code(to_email: str, name: str, code: str) -> EmailMessage:
+    greeting = f"Hi {name}," if name else "Hi,"
+    text = (
+        f"{greeting}\n\nYour {_BRAND} verification code is: {code}\n\n"
+        "It is valid for 15 minutes. If you did not sign up, you can ignore this email.\n"
+    )
+    html = _html(
+        "Verify your email",
+        [escape(greeting), "Enter this code to verify your email. It is valid for 15 minutes."],
+        highlight=code,
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Your {_BRAND} verification code: {code}",
+        text_body=text,
+        html_body=html,
+        kind="verification_code",
+    )
+
+
+def password_reset(to_email: str, name: str, reset_url: str) -> EmailMessage:
+    greeting = f"Hi {name}," if name else "Hi,"
+    text = (
+        f"{greeting}\n\nSomeone asked to reset the password of your {_BRAND} account.\n"
+        f"Open this link within one hour to choose a new password:\n\n{reset_url}\n\n"
+        "If it was not you, ignore this email: your password stays as it is.\n"
+    )
+    html = _html(
+        "Reset your password",
+        [
+            escape(greeting),
+            "Someone asked to reset the password of your account. The link works once, "
+            "within one hour.",
+            f"<a href='{escape(reset_url)}' style='color:#6e56cf;font-weight:600'>"
+            "Choose a new password</a>",
+            "If it was not you, ignore this email: your password stays as it is.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Reset your {_BRAND} password",
+        text_body=text,
+        html_body=html,
+        kind="password_reset",
+    )

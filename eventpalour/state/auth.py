@@ -1,0 +1,216 @@
+"""Sign-up, sign-in, email verification, forgotten and reset passwords, onboarding."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.config import settings
+from eventpalour.services import accounts, auth, password_reset, verification
+from eventpalour.services.errors import DomainError
+from eventpalour.state.base import AuthState, call_service, navigate_hard
+from eventpalour.state.forms import FormState
+
+SIGN_IN_NOTICES = {
+    "expired": "Your sign-in took too long. Please sign in again.",
+    "google_cancelled": "Google sign-in was cancelled.",
+    "google_failed": "Google sign-in did not work. Please try again.",
+    "google_unavailable": "Google sign-in is unavailable right now. Use your email and password.",
+    "suspended": "This account cannot sign in right now. Contact support.",
+}
+
+
+def _grant_url(grant: str, next_path: str) -> str:
+    return f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': grant, 'next': next_path})}"
+
+
+def google_start_url(next_path: str = routes.HOME) -> str:
+    return f"{settings.api_url}{routes.API_GOOGLE_START}?{urlencode({'next': next_path})}"
+
+
+class SignUpState(FormState):
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        """Create the account, then let the API set the session cookie and go to verification."""
+        self._start()
+        yield
+        try:
+            self._limit("auth")
+            result = await call_service(
+                auth.sign_up,
+                email=str(form.get("email", "")),
+                password=str(form.get("password", "")),
+                full_name=str(form.get("full_name", "")),
+                client=self._client(),
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        yield rx.toast.success("Account created. Check your email for the code.")
+        yield navigate_hard(_grant_url(result.grant, routes.VERIFY))
+
+
+class SignInState(FormState):
+    @rx.var
+    def notice(self) -> str:
+        return SIGN_IN_NOTICES.get(self.router.url.query_parameters.get("error", ""), "")
+
+    @rx.var
+    def next_path(self) -> str:
+        return routes.safe_next(self.router.url.query_parameters.get("next"))
+
+    @rx.var
+    def google_url(self) -> str:
+        return google_start_url(self.next_path)
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        """Check the password; on success the browser exchanges the grant for the cookie."""
+        self._start()
+        yield
+        try:
+            self._limit("auth")
+            result = await call_service(
+                auth.sign_in,
+                email=str(form.get("email", "")),
+                password=str(form.get("password", "")),
+                client=self._client(),
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        target = self.next_path
+        if not result.user.is_verified:
+            target = routes.VERIFY
+        elif result.user.account_type is None:
+            target = routes.ONBOARDING
+        yield navigate_hard(_grant_url(result.grant, target))
+
+
+class VerifyState(FormState):
+    @rx.event
+    async def load(self):
+        """Verified users have nothing to do here; send them on."""
+        user = await self.current_user()
+        if user is None:
+            return rx.redirect(self._sign_in_url())
+        if user.is_verified:
+            return rx.redirect(routes.ONBOARDING if user.account_type is None else routes.HOME)
+        return None
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        self._start()
+        yield
+        try:
+            actor = await self.require_user()
+            self._limit("auth")
+            user = await call_service(verification.verify_email, actor=actor, code=str(form.get("code", "")))
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting = False
+        self._remember(user)
+        yield rx.toast.success("Email verified. Welcome to EventPalour!")
+        yield rx.redirect(routes.ONBOARDING if user.account_type is None else routes.HOME)
+
+    @rx.event
+    async def resend(self):
+        try:
+            actor = await self.require_user()
+            self._limit("auth")
+            await call_service(verification.resend_verification_code, actor=actor)
+        except DomainError as error:
+            return self.show_error(error)
+        return rx.toast.success(f"A new code is on its way to {actor.email}.")
+
+
+class ForgotPasswordState(FormState):
+    sent_to: str = ""
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        self._start()
+        yield
+        try:
+            self._limit("auth")
+            email = str(form.get("email", ""))
+            await call_service(password_reset.request_password_reset, email=email)
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting = False
+        self.sent_to = email.strip()
+
+
+class ResetPasswordState(FormState):
+    token_email: str = ""
+    token_problem: str = ""
+    done: bool = False
+
+    def _token(self) -> str:
+        return self.router.url.path.rsplit("/", 1)[-1]
+
+    @rx.event
+    async def load(self) -> None:
+        self.done, self.token_email, self.token_problem = False, "", ""
+        try:
+            self.token_email = await call_service(password_reset.check_reset_token, token=self._token())
+        except DomainError as error:
+            self.token_problem = error.message
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        self._start()
+        yield
+        password = str(form.get("password", ""))
+        if password != str(form.get("confirm_password", "")):
+            self.is_submitting = False
+            self.field_errors = {"confirm_password": "The two passwords do not match."}
+            return
+        try:
+            self._limit("auth")
+            await call_service(password_reset.reset_password, token=self._token(), new_password=password)
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting = False
+        self.done = True
+        yield rx.toast.success("Password changed. Sign in with your new password.")
+
+
+class OnboardingState(FormState):
+    choice: str = "attendee"
+
+    @rx.event
+    def choose(self, value: str) -> None:
+        self.choice = value
+
+    @rx.event
+    async def submit(self):
+        self._start()
+        yield
+        try:
+            actor = await self.require_user()
+            user = await call_service(accounts.set_account_type, actor=actor, account_type=self.choice)
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting = False
+        self._remember(user)
+        yield rx.toast.success("You're all set.")
+        yield rx.redirect(routes.HOME)
+
+
+__all__ = [
+    "AuthState",
+    "ForgotPasswordState",
+    "OnboardingState",
+    "ResetPasswordState",
+    "SignInState",
+    "SignUpState",
+    "VerifyState",
+]

@@ -1,0 +1,123 @@
+"""The base of every state: who is signed in, resolved from the HttpOnly cookie on each call.
+
+Any browser can send any event to any handler (REFLEX.md §4), so private handlers never trust the
+page they claim to be on: each one starts with `actor = await self.require_user()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from http.cookies import CookieError, SimpleCookie
+from typing import Any, TypeVar
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.config import settings
+from eventpalour.services import auth, rate_limit
+from eventpalour.services.accounts import ClientInfo, UserSummary
+from eventpalour.services.errors import DomainError, NotAuthenticated
+
+SESSION_COOKIE = "ep_session"
+T = TypeVar("T")
+
+
+async def call_service(fn: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run a (synchronous, database-bound) service off the event loop."""
+    return await asyncio.to_thread(fn, **kwargs)
+
+
+def navigate_hard(url: str) -> rx.event.EventSpec:
+    """A full page load, so the next websocket handshake carries a cookie the API just set."""
+    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
+class AuthState(rx.State):
+    """Public summary of the signed-in user, for the navbar and guards; never a token or hash."""
+
+    user_id: str = ""
+    user_email: str = ""
+    user_name: str = ""
+    user_initials: str = ""
+    account_type: str = ""
+    is_verified: bool = False
+    admin_level: str = ""
+    auth_checked: bool = False
+
+    @rx.var
+    def is_authenticated(self) -> bool:
+        return self.user_id != ""
+
+    def _session_token(self) -> str | None:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(self.router.headers.cookie or "")
+        except CookieError:
+            return None
+        morsel = cookie.get(SESSION_COOKIE)
+        return morsel.value if morsel else None
+
+    def _client(self) -> ClientInfo:
+        return ClientInfo(ip=self.router.session.client_ip or None, user_agent=self.router.headers.user_agent)
+
+    def _remember(self, user: UserSummary | None) -> None:
+        """Copy the public fields of `user` into the navbar's vars (substates write through to here)."""
+        self.user_id = user.id if user else ""
+        self.user_email = user.email if user else ""
+        self.user_name = user.display_name if user else ""
+        self.user_initials = user.initials if user else ""
+        self.account_type = (user.account_type or "") if user else ""
+        self.is_verified = user.is_verified if user else False
+        self.admin_level = (user.admin_level or "") if user else ""
+        self.auth_checked = True
+
+    async def current_user(self) -> UserSummary | None:
+        """The user behind this connection's session cookie, resolved now from the database."""
+        user = await call_service(auth.current_user, token=self._session_token())
+        self._remember(user)
+        return user
+
+    async def require_user(self) -> UserSummary:
+        """The signed-in user, or NotAuthenticated: the first line of every private handler."""
+        user = await self.current_user()
+        if user is None:
+            raise NotAuthenticated()
+        return user
+
+    def _limit(self, rule: str) -> None:
+        """Count this action against the same limits the API routes use."""
+        rate_limit.hit(rule, self._client().ip or self.router.session.client_token)
+
+    def _sign_in_url(self) -> str:
+        return routes.with_next(routes.SIGN_IN, self.router.url.path)
+
+    def show_error(self, error: DomainError) -> list[rx.event.EventSpec]:
+        """The one mapping from a service error to what the person sees."""
+        if isinstance(error, NotAuthenticated):
+            return [rx.toast.error(error.message), rx.redirect(self._sign_in_url())]
+        return [rx.toast.error(error.message)]
+
+    @rx.event
+    async def load_user(self) -> None:
+        """on_load of every page: refresh the navbar's idea of who is signed in."""
+        await self.current_user()
+
+    @rx.event
+    async def require_signed_in(self) -> list[rx.event.EventSpec] | None:
+        """on_load of private pages: send anonymous visitors to sign in, then back here."""
+        if await self.current_user() is None:
+            return [rx.redirect(self._sign_in_url())]
+        return None
+
+    @rx.event
+    def sign_out(self) -> rx.event.EventSpec:
+        """Ask the API to delete the session and clear the HttpOnly cookie, then reload."""
+        endpoint = json.dumps(settings.api_url + routes.API_SIGN_OUT)
+        home = json.dumps(settings.app_url + routes.HOME)
+        return rx.call_script(
+            f"fetch({endpoint}, {{method: 'POST', credentials: 'include'}})"
+            f".finally(() => window.location.assign({home}))"
+        )
+
