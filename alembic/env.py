@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlmodel import SQLModel
 
-from alembic import context
 from eventpalour import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from eventpalour.config import settings
 from eventpalour.db import create_db_engine

@@ -95,9 +95,7 @@ def load_settings() -> Settings:
     """Build settings from the environment and refuse unsafe production configurations."""
     data_dir = Path(_env("DATA_DIR") or PROJECT_ROOT / "data")
     app_url = _env("APP_URL", "http://localhost:3000").rstrip("/")
-    admins = tuple(
-        e.strip().lower() for e in _env("SUPER_ADMIN_EMAILS").split(",") if e.strip()
-    )
+    admins = tuple(e.strip().lower() for e in _env("SUPER_ADMIN_EMAILS").split(",") if e.strip())
     if len(admins) > 3:
         raise ConfigurationError("SUPER_ADMIN_EMAILS may name at most 3 addresses.")
     settings = Settings(
@@ -105,9 +103,7 @@ def load_settings() -> Settings:
         app_url=app_url,
         api_url=(_env("API_URL") or app_url).rstrip("/"),
         secret_key=_env("SECRET_KEY", DEV_SECRET_KEY),
-        database_url=normalize_database_url(
-            _env("DATABASE_URL", f"sqlite:///{data_dir / 'eventpalour.db'}")
-        ),
+        database_url=normalize_database_url(_env("DATABASE_URL", f"sqlite:///{data_dir / 'eventpalour.db'}")),
         redis_url=_env("REDIS_URL"),
         super_admin_emails=admins,
         platform_fee_percent=_int("PLATFORM_FEE_PERCENT", 5),

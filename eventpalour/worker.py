@@ -20,7 +20,7 @@ async def run_outbox_loop() -> None:
     while True:
         try:
             sent = await asyncio.to_thread(outbox.deliver_due)
-        except Exception:  # noqa: BLE001  (the loop must outlive any single bad batch)
+        except Exception:
             logger.exception("Outbox delivery failed; retrying shortly")
             sent = 0
         await asyncio.sleep(0 if sent else IDLE_SECONDS)

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-
-# authlib prefers the httpx2 fork but works with httpx, which the stack pins; its nag is noise.
-warnings.filterwarnings("ignore", message="The httpx module is deprecated")
-from authlib.integrations.starlette_client import OAuth, OAuthError  # noqa: E402
-from joserfc.errors import JoseError  # noqa: E402
+from authlib.integrations.starlette_client import OAuth, OAuthError
+from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
@@ -64,7 +60,7 @@ def client_settings() -> GoogleClient:
 _oauth: tuple[GoogleClient, OAuth] | None = None
 
 
-def _client():  # noqa: ANN202
+def _client():
     """The authlib client, rebuilt when the settings change (tests move the sandbox's port)."""
     global _oauth
     wanted = client_settings()

@@ -46,8 +46,14 @@ def _profile() -> rx.Component:
         ),
         rx.form(
             rx.vstack(
-                field("Full name", "full_name", AccountState.field_errors, default_value=AccountState.full_name,
-                      auto_complete="name", key=AccountState.full_name),
+                field(
+                    "Full name",
+                    "full_name",
+                    AccountState.field_errors,
+                    default_value=AccountState.full_name,
+                    auto_complete="name",
+                    key=AccountState.full_name,
+                ),
                 rx.button("Save profile", type="submit", disabled=AccountState.is_submitting),
                 spacing="3",
                 width="100%",
@@ -66,10 +72,18 @@ def _password() -> rx.Component:
         "Changing it signs out every other device.",
         rx.form(
             rx.vstack(
-                field("Current password", "current_password", errors, type_="password",
-                      auto_complete="current-password", hint="Leave empty if you only ever used Google."),
+                field(
+                    "Current password",
+                    "current_password",
+                    errors,
+                    type_="password",
+                    auto_complete="current-password",
+                    hint="Leave empty if you only ever used Google.",
+                ),
                 field("New password", "new_password", errors, type_="password", auto_complete="new-password"),
-                field("Confirm new password", "confirm_password", errors, type_="password", auto_complete="new-password"),
+                field(
+                    "Confirm new password", "confirm_password", errors, type_="password", auto_complete="new-password"
+                ),
                 submit_button("Change password", AccountState.is_submitting, "Saving…"),
                 spacing="3",
                 width="100%",

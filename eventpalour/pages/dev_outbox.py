@@ -19,7 +19,9 @@ def _email(email: rx.Var) -> rx.Component:
                 width="100%",
                 wrap="wrap",
             ),
-            rx.text("To ", rx.text.strong(email["to_email"]), " · ", email["created_at"], size="2", color_scheme="gray"),
+            rx.text(
+                "To ", rx.text.strong(email["to_email"]), " · ", email["created_at"], size="2", color_scheme="gray"
+            ),
             rx.code_block(email["text_body"], language="markdown", wrap_long_lines=True, width="100%"),
             spacing="2",
             width="100%",
@@ -33,12 +35,17 @@ def _email(email: rx.Var) -> rx.Component:
 def dev_outbox() -> rx.Component:
     return rx.vstack(
         rx.heading("Development outbox", size="7", as_="h1"),
-        rx.text("Emails the app would have sent. Shown only in development, when no SMTP server is set.",
-                color_scheme="gray"),
+        rx.text(
+            "Emails the app would have sent. Shown only in development, when no SMTP server is set.",
+            color_scheme="gray",
+        ),
         rx.hstack(
             rx.input(
-                placeholder="Filter by recipient email", on_blur=DevOutboxState.set_filter,
-                aria_label="Filter by recipient", width="100%", max_width="360px",
+                placeholder="Filter by recipient email",
+                on_blur=DevOutboxState.set_filter,
+                aria_label="Filter by recipient",
+                width="100%",
+                max_width="360px",
             ),
             rx.button(rx.icon("refresh-cw", size=16), "Refresh", on_click=DevOutboxState.load, variant="soft"),
             width="100%",

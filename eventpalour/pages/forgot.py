@@ -28,8 +28,12 @@ def forgot() -> rx.Component:
                 rx.vstack(
                     form_error(ForgotPasswordState.form_error),
                     field(
-                        "Email", "email", ForgotPasswordState.field_errors, type_="email",
-                        placeholder="you@example.com", auto_complete="email",
+                        "Email",
+                        "email",
+                        ForgotPasswordState.field_errors,
+                        type_="email",
+                        placeholder="you@example.com",
+                        auto_complete="email",
                     ),
                     submit_button("Send reset link", ForgotPasswordState.is_submitting, "Sending…"),
                     spacing="4",

@@ -32,12 +32,16 @@ def onboarding() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.heading(rx.text.span("Welcome, ", AuthState.user_name), size="7", as_="h1"),
-                    rx.text("How will you use EventPalour? You can become an organizer later too.", color_scheme="gray"),
+                    rx.text(
+                        "How will you use EventPalour? You can become an organizer later too.", color_scheme="gray"
+                    ),
                     form_error(OnboardingState.form_error),
                     rx.radio_cards.root(
                         _choice("attendee", "ticket", "I'm attending events", "Discover events, buy and keep tickets."),
                         _choice(
-                            "organizer", "calendar-plus", "I'm organizing events",
+                            "organizer",
+                            "calendar-plus",
+                            "I'm organizing events",
                             "Create a workspace, sell tickets, scan guests in.",
                         ),
                         value=OnboardingState.choice,

@@ -15,8 +15,14 @@ def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
             form_error(ResetPasswordState.form_error),
-            field("New password", "password", errors, type_="password", auto_complete="new-password",
-                  hint="At least 8 characters, not only digits."),
+            field(
+                "New password",
+                "password",
+                errors,
+                type_="password",
+                auto_complete="new-password",
+                hint="At least 8 characters, not only digits.",
+            ),
             field("Confirm new password", "confirm_password", errors, type_="password", auto_complete="new-password"),
             submit_button("Set new password", ResetPasswordState.is_submitting, "Saving…"),
             spacing="4",

@@ -12,8 +12,13 @@ from eventpalour.state.auth import SignInState, SignUpState
 
 def google_button(url: rx.Var | str) -> rx.Component:
     return rx.link(
-        rx.button(rx.image(src="/google.svg", width="18px", height="18px", alt=""), "Continue with Google",
-                  variant="outline", size="3", width="100%"),
+        rx.button(
+            rx.image(src="/google.svg", width="18px", height="18px", alt=""),
+            "Continue with Google",
+            variant="outline",
+            size="3",
+            width="100%",
+        ),
         href=url,
         width="100%",
         underline="none",
@@ -22,8 +27,11 @@ def google_button(url: rx.Var | str) -> rx.Component:
 
 def divider() -> rx.Component:
     return rx.hstack(
-        rx.separator(size="4"), rx.text("or", size="1", color_scheme="gray"), rx.separator(size="4"),
-        align="center", width="100%",
+        rx.separator(size="4"),
+        rx.text("or", size="1", color_scheme="gray"),
+        rx.separator(size="4"),
+        align="center",
+        width="100%",
     )
 
 
@@ -41,7 +49,11 @@ def sign_up() -> rx.Component:
                 field("Full name", "full_name", errors, placeholder="Amina Wanjiru", auto_complete="name"),
                 field("Email", "email", errors, type_="email", placeholder="you@example.com", auto_complete="email"),
                 field(
-                    "Password", "password", errors, type_="password", auto_complete="new-password",
+                    "Password",
+                    "password",
+                    errors,
+                    type_="password",
+                    auto_complete="new-password",
                     hint="At least 8 characters, not only digits.",
                 ),
                 submit_button("Create account", SignUpState.is_submitting, "Creating your account…"),

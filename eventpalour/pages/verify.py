@@ -15,13 +15,20 @@ from eventpalour.state.base import AuthState
 def verify() -> rx.Component:
     return auth_card(
         "Check your email",
-        rx.text.span("We sent a 6-digit code to ", rx.text.strong(AuthState.user_email), ". It is valid for 15 minutes."),
+        rx.text.span(
+            "We sent a 6-digit code to ", rx.text.strong(AuthState.user_email), ". It is valid for 15 minutes."
+        ),
         rx.form(
             rx.vstack(
                 form_error(VerifyState.form_error),
                 field(
-                    "Verification code", "code", VerifyState.field_errors, placeholder="123456",
-                    auto_complete="one-time-code", input_mode="numeric", max_length=6,
+                    "Verification code",
+                    "code",
+                    VerifyState.field_errors,
+                    placeholder="123456",
+                    auto_complete="one-time-code",
+                    input_mode="numeric",
+                    max_length=6,
                 ),
                 submit_button("Verify email", VerifyState.is_submitting, "Checking…"),
                 spacing="4",

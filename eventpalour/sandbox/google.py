@@ -77,9 +77,7 @@ def read_jwks() -> dict[str, list[dict[str, object]]]:
 
 
 def _consent_page(params: dict[str, str], error: str = "") -> HTMLResponse:
-    hidden = "".join(
-        f"<input type='hidden' name='{escape(k)}' value='{escape(v)}'>" for k, v in params.items()
-    )
+    hidden = "".join(f"<input type='hidden' name='{escape(k)}' value='{escape(v)}'>" for k, v in params.items())
     problem = f"<p role='alert' style='color:#c00'>{escape(error)}</p>" if error else ""
     html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -94,7 +92,7 @@ border-radius:8px}}button{{margin-top:16px;padding:10px 16px;border-radius:8px;b
 <p class="note">Development sandbox: no real Google account is used. Choose the account to sign in as.</p>
 {problem}<form method="post">{hidden}
 <label for="email">Email</label><input id="email" name="email" type="email" required
-value="{escape(params.get('login_hint', ''))}" placeholder="you@gmail.com">
+value="{escape(params.get("login_hint", ""))}" placeholder="you@gmail.com">
 <label for="name">Name</label><input id="name" name="name" type="text" placeholder="Your name">
 <label><input type="checkbox" name="email_verified" value="true" checked> Email verified by Google</label>
 <button class="primary" type="submit" name="action" value="approve">Continue</button>
@@ -152,8 +150,13 @@ def create_authorization(
     address = email.strip().lower()
     if "@" not in address:
         params = {
-            "client_id": client_id, "redirect_uri": redirect_uri, "response_type": response_type,
-            "scope": scope, "state": state, "nonce": nonce, "code_challenge": code_challenge,
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": response_type,
+            "scope": scope,
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": code_challenge,
             "code_challenge_method": code_challenge_method,
         }
         return _consent_page(params, "Enter the email address of the account.")
@@ -249,16 +252,38 @@ def create_token(
         return _oauth_error("invalid_grant", row)
     now = int(time.time())
     issuer = sandbox_base_url()
-    access_token = _sign({"iss": issuer, "sub": row.claims["sub"], "aud": row.client_id, "iat": now,
-                          "exp": now + 3599, "scope": row.scope, "typ": "access", **row.claims})
+    access_token = _sign(
+        {
+            "iss": issuer,
+            "sub": row.claims["sub"],
+            "aud": row.client_id,
+            "iat": now,
+            "exp": now + 3599,
+            "scope": row.scope,
+            "typ": "access",
+            **row.claims,
+        }
+    )
     at_hash = _b64url(hashlib.sha256(access_token.encode()).digest()[:16])
-    id_claims = {"iss": issuer, "azp": row.client_id, "aud": row.client_id, "iat": now, "exp": now + 3600,
-                 "at_hash": at_hash, **{k: v for k, v in row.claims.items() if v is not None}}
+    id_claims = {
+        "iss": issuer,
+        "azp": row.client_id,
+        "aud": row.client_id,
+        "iat": now,
+        "exp": now + 3600,
+        "at_hash": at_hash,
+        **{k: v for k, v in row.claims.items() if v is not None},
+    }
     if row.nonce:
         id_claims["nonce"] = row.nonce
     return JSONResponse(
-        {"access_token": access_token, "expires_in": 3599, "token_type": "Bearer",
-         "scope": SCOPE_EXPANDED, "id_token": _sign(id_claims)},
+        {
+            "access_token": access_token,
+            "expires_in": 3599,
+            "token_type": "Bearer",
+            "scope": SCOPE_EXPANDED,
+            "id_token": _sign(id_claims),
+        },
         headers={"Cache-Control": "no-store"},
     )
 

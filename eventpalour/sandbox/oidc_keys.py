@@ -13,7 +13,7 @@ from eventpalour.config import settings
 KEY_ID = "eventpalour-sandbox-1"
 
 
-def _key_path():  # noqa: ANN202
+def _key_path():
     return settings.data_dir / "sandbox_oidc_key.json"
 
 

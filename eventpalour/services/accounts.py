@@ -69,7 +69,7 @@ def normalize_email(raw: str, *, field: str = "email") -> str:
     try:
         checked = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError:
-        raise ValidationFailed.field(field, "Enter a valid email address, like name@example.com.")
+        raise ValidationFailed.field(field, "Enter a valid email address, like name@example.com.") from None
     return checked.normalized.lower()
 
 

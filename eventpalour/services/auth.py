@@ -77,9 +77,7 @@ def _signed_in(session: Session, user: User, client: ClientInfo, method: str) ->
     )
 
 
-def sign_up(
-    *, email: str, password: str, full_name: str = "", client: ClientInfo = ClientInfo()
-) -> SignInResult:
+def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInfo = ClientInfo()) -> SignInResult:
     """Create an unverified account, email it a 6-digit code, and sign it in.
 
     Raises ValidationFailed (bad email or password) or Conflict (email already registered).
@@ -193,9 +191,9 @@ def current_user(token: str | None) -> UserSummary | None:
     digest = token_hash(token)
     with read_only() as session:
         found = session.exec(
-            select(UserSession, User).join(User, col(User.id) == col(UserSession.user_id)).where(
-                UserSession.token_hash == digest
-            )
+            select(UserSession, User)
+            .join(User, col(User.id) == col(UserSession.user_id))
+            .where(UserSession.token_hash == digest)
         ).first()
         if found is None:
             return None

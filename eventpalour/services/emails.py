@@ -12,8 +12,7 @@ _BRAND = "EventPalour"
 def _html(heading: str, paragraphs: list[str], *, highlight: str | None = None) -> str:
     body = "".join(f"<p style='margin:0 0 12px'>{p}</p>" for p in paragraphs)
     code = (
-        f"<p style='font-size:28px;letter-spacing:6px;font-weight:700;margin:16px 0'>"
-        f"{escape(highlight)}</p>"
+        f"<p style='font-size:28px;letter-spacing:6px;font-weight:700;margin:16px 0'>{escape(highlight)}</p>"
         if highlight
         else ""
     )
@@ -55,10 +54,8 @@ def password_reset(to_email: str, name: str, reset_url: str) -> EmailMessage:
         "Reset your password",
         [
             escape(greeting),
-            "Someone asked to reset the password of your account. The link works once, "
-            "within one hour.",
-            f"<a href='{escape(reset_url)}' style='color:#6e56cf;font-weight:600'>"
-            "Choose a new password</a>",
+            "Someone asked to reset the password of your account. The link works once, within one hour.",
+            f"<a href='{escape(reset_url)}' style='color:#6e56cf;font-weight:600'>Choose a new password</a>",
             "If it was not you, ignore this email: your password stays as it is.",
         ],
     )

@@ -70,7 +70,5 @@ class RateLimited(DomainError):
     code = "rate_limited"
 
     def __init__(self, retry_after: int, message: str | None = None) -> None:
-        super().__init__(
-            message or f"Too many attempts. Please wait {retry_after} seconds and try again."
-        )
+        super().__init__(message or f"Too many attempts. Please wait {retry_after} seconds and try again.")
         self.retry_after = retry_after

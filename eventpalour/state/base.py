@@ -120,4 +120,3 @@ class AuthState(rx.State):
             f"fetch({endpoint}, {{method: 'POST', credentials: 'include'}})"
             f".finally(() => window.location.assign({home}))"
         )
-

@@ -1,0 +1,40 @@
+# The two commands of the quick start are `make run` and `make test`; both install what they need.
+SHELL := /bin/bash
+PORT ?= 3000
+ENV := source ./env.sh &&
+
+.PHONY: run dev test lint format migrate seed setup setup-dev worker
+
+setup:
+	@./scripts/setup.sh requirements.txt
+
+setup-dev:
+	@./scripts/setup.sh requirements-dev.txt
+
+migrate: setup
+	@$(ENV) alembic upgrade head
+
+seed: migrate
+	@$(ENV) python -m eventpalour.seed
+
+## Production build on one port (pages, /api, websocket) with the built-in sandboxes.
+run: seed
+	@$(ENV) reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+## Hot reload: pages on :3000, backend and /api on :8000.
+dev: seed
+	@$(ENV) API_URL=$${API_URL:-http://localhost:8000} reflex run --env dev --frontend-port 3000 --backend-port 8000
+
+## Separate outbox worker (set OUTBOX_WORKER=external on the web processes).
+worker: migrate
+	@$(ENV) python -m eventpalour.worker
+
+test: setup-dev
+	@./scripts/test-browser-deps.sh
+	@./scripts/test.sh
+
+lint: setup-dev
+	@$(ENV) ruff check . && ruff format --check .
+
+format: setup-dev
+	@$(ENV) ruff check --fix . && ruff format .

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole suite: lint, then every test on SQLite, then the database-bound tests on PostgreSQL
+# (TEST_DATABASE_URL, or the local server on 127.0.0.1:5432 when it answers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source ./env.sh
+ruff check .
+ruff format --check .
+
+echo "== SQLite =="
+env -u TEST_DATABASE_URL pytest -q "$@"
+
+pg_url="${TEST_DATABASE_URL:-}"
+if [ -z "$pg_url" ]; then
+  if python - <<'PY' 2>/dev/null; then
+import psycopg
+with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3, autocommit=True) as c:
+    if not c.execute("SELECT 1 FROM pg_database WHERE datname='eventpalour_test'").fetchone():
+        c.execute("CREATE DATABASE eventpalour_test")
+PY
+    pg_url="postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_test"
+  fi
+fi
+if [ -n "$pg_url" ]; then
+  echo "== PostgreSQL =="
+  TEST_DATABASE_URL="$pg_url" pytest -q -m "not e2e" "$@"
+else
+  echo "== PostgreSQL: skipped (no TEST_DATABASE_URL and no server on 127.0.0.1:5432) =="
+fi

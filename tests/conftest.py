@@ -1,0 +1,64 @@
+"""Test settings come first (before the app is imported), then a clean migrated database per run
+and empty tables per test. Set TEST_DATABASE_URL to run the same suite on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="eventpalour-tests-"))
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+os.environ["DATA_DIR"] = str(_TMP / "data")
+os.environ["APP_ENV"] = "test"
+os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
+os.environ.pop("SMTP_HOST", None)
+os.environ.pop("GOOGLE_CLIENT_ID", None)
+os.environ.pop("REDIS_URL", None)
+os.environ["RATE_LIMIT_GENERAL"] = "100000/minute"
+os.environ["RATE_LIMIT_AUTH"] = "100000/minute"
+os.environ["SUPER_ADMIN_EMAILS"] = "boss@eventpalour.test"
+warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from eventpalour import models  # noqa: E402,F401
+from eventpalour.config import settings  # noqa: E402
+from eventpalour.db import get_engine, reset_engine  # noqa: E402
+from eventpalour.services import rate_limit  # noqa: E402
+from tests.dbsetup import migrate_fresh  # noqa: E402
+
+TEST_DIR = _TMP
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    reset_engine()
+    migrate_fresh(settings.database_url)
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    engine = get_engine()
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def clean_state():
+    """Every test starts with empty tables and fresh rate-limit counters."""
+    _empty_all_tables()
+    rate_limit.reset()
+    yield
+
+
+@pytest.fixture
+def db_backend() -> str:
+    return get_engine().dialect.name

@@ -1,0 +1,64 @@
+"""Make rows the way the app makes them: through the services, so tests see real data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+
+from sqlmodel import select
+
+from eventpalour.db import read_only, transaction
+from eventpalour.models import OutboxEmail, User
+from eventpalour.models.types import utcnow
+from eventpalour.services import auth
+from eventpalour.services.accounts import UserSummary
+
+DEFAULT_PASSWORD = "correct-horse-42"
+_numbers = count(1)
+
+
+@dataclass
+class MadeUser:
+    summary: UserSummary
+    password: str
+    token: str
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
+
+    @property
+    def email(self) -> str:
+        return self.summary.email
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}{next(_numbers)}@example.test"
+
+
+def make_user(
+    *,
+    email: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    full_name: str = "Test Person",
+    verified: bool = True,
+    account_type: str | None = "attendee",
+) -> MadeUser:
+    """A user created through sign-up, optionally verified and onboarded, with a session token."""
+    result = auth.sign_up(email=email or unique_email(), password=password, full_name=full_name)
+    with transaction() as session:
+        user = session.get(User, result.user.id)
+        if verified:
+            user.email_verified_at = utcnow()
+        user.account_type = account_type
+    token = auth.exchange_grant(grant=result.grant)
+    return MadeUser(summary=auth.current_user(token), password=password, token=token)
+
+
+def latest_email(to_email: str, kind: str | None = None) -> OutboxEmail | None:
+    query = select(OutboxEmail).where(OutboxEmail.to_email == to_email.lower())
+    if kind:
+        query = query.where(OutboxEmail.kind == kind)
+    with read_only() as session:
+        rows = session.exec(query).all()
+    return max(rows, key=lambda r: r.created_at) if rows else None
