@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite: lint, then every test on SQLite, then the database-bound tests on PostgreSQL
-# (TEST_DATABASE_URL, or the local server on 127.0.0.1:5432 when it answers).
+# (TEST_DATABASE_URL, or the local server on 127.0.0.1:5432 when it answers). The test setup
+# creates the PostgreSQL database when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ./env.sh
@@ -11,15 +12,11 @@ echo "== SQLite =="
 env -u TEST_DATABASE_URL pytest -q "$@"
 
 pg_url="${TEST_DATABASE_URL:-}"
-if [ -z "$pg_url" ]; then
-  if python - <<'PY' 2>/dev/null; then
+if [ -z "$pg_url" ] && python -c "
 import psycopg
-with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3, autocommit=True) as c:
-    if not c.execute("SELECT 1 FROM pg_database WHERE datname='eventpalour_test'").fetchone():
-        c.execute("CREATE DATABASE eventpalour_test")
-PY
-    pg_url="postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_test"
-  fi
+psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()
+" 2>/dev/null; then
+  pg_url="postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_test"
 fi
 if [ -n "$pg_url" ]; then
   echo "== PostgreSQL =="

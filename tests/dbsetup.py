@@ -22,6 +22,18 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def _create_database_if_missing(url: str) -> None:
+    parsed = make_url(url)
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    server.dispose()
+
+
 def reset_schema(url: str) -> None:
     """Drop everything in the target database, so `upgrade head` starts from empty."""
     parsed = make_url(url)
@@ -29,6 +41,7 @@ def reset_schema(url: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
         return
+    _create_database_if_missing(url)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))

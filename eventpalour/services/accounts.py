@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 
+from eventpalour.config import settings
 from eventpalour.db import transaction
 from eventpalour.models import AccountType, PlatformAdmin, User, UserStatus
 from eventpalour.services.errors import NotAuthenticated, ValidationFailed
@@ -67,7 +68,8 @@ def normalize_email(raw: str, *, field: str = "email") -> str:
     if not candidate:
         raise ValidationFailed.field(field, "Enter your email address.")
     try:
-        checked = validate_email(candidate, check_deliverability=False)
+        # Outside production the reserved `.test` domain is allowed, for demos and tests.
+        checked = validate_email(candidate, check_deliverability=False, test_environment=not settings.is_production)
     except EmailNotValidError:
         raise ValidationFailed.field(field, "Enter a valid email address, like name@example.com.") from None
     return checked.normalized.lower()

@@ -1,0 +1,85 @@
+"""The API under test: `create_api()` served by uvicorn on a free loopback port and reached over real HTTP.
+
+The Google sign-in sandbox is part of the same app, so authlib's discovery, token and JWKS calls
+travel over the same loopback socket, exactly as they would to Google.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from passlib.context import CryptContext
+
+from eventpalour.api import create_api
+from eventpalour.config import settings
+from eventpalour.services import passwords
+
+STARTUP_SECONDS = 20
+
+
+def _listening_socket() -> socket.socket:
+    """A socket bound to a free loopback port; handing it to uvicorn leaves no window for another process."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def _wait_until_healthy(base_url: str, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if not thread.is_alive():
+            raise RuntimeError("The API server stopped while starting; see the log above.")
+        try:
+            if httpx.get(f"{base_url}/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"The API server did not answer {base_url}/api/health within {STARTUP_SECONDS} s.")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Still argon2, with the smallest cost: the production cost (~0.4 s a hash) would dominate the suite."""
+    patch = pytest.MonkeyPatch()
+    context = CryptContext(schemes=["argon2"], argon2__memory_cost=1024, argon2__time_cost=1, argon2__parallelism=1)
+    patch.setattr(passwords, "_context", context)
+    patch.setattr(passwords, "_DUMMY_HASH", context.hash("not-a-real-password-only-for-timing"))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def api_url() -> Iterator[str]:
+    """Base URL of the running API; it is also the app URL, so redirects and the sandbox stay on it."""
+    sock = _listening_socket()
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    patch = pytest.MonkeyPatch()
+    patch.setattr(settings, "api_url", base_url)
+    patch.setattr(settings, "app_url", base_url)
+    config = uvicorn.Config(create_api(), log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="api-server", daemon=True)
+    thread.start()
+    try:
+        _wait_until_healthy(base_url, thread)
+        yield base_url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        patch.undo()
+
+
+@pytest.fixture
+def http(api_url: str) -> Iterator[httpx.Client]:
+    """A fresh browser-like client (its own cookie jar) that does not follow redirects."""
+    with httpx.Client(base_url=api_url, follow_redirects=False, timeout=10) as client:
+        yield client

@@ -1,0 +1,39 @@
+"""Configuration: production refuses unsafe defaults; database URLs are normalised."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventpalour.config import ConfigurationError, load_settings, normalize_database_url
+
+
+def test_production_refuses_default_secret_key(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError):
+        load_settings()
+
+
+def test_production_accepts_a_real_secret(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    assert load_settings().is_production
+
+
+def test_too_many_super_admin_emails_refused(monkeypatch):
+    monkeypatch.setenv("SUPER_ADMIN_EMAILS", "a@x.test,b@x.test,c@x.test,d@x.test")
+    with pytest.raises(ConfigurationError):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_normalize_database_url(raw, expected):
+    assert normalize_database_url(raw) == expected
