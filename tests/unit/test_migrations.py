@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from alembic import command
 from eventpalour.config import settings
 from eventpalour.db import create_db_engine, get_engine
 from tests.dbsetup import alembic_config
