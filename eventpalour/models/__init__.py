@@ -3,6 +3,7 @@
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
 from eventpalour.models.sandbox import SandboxOidcCode
+from eventpalour.models.upload import Upload, UploadBucket
 from eventpalour.models.user import (
     AccountType,
     EmailVerificationCode,
@@ -12,8 +13,24 @@ from eventpalour.models.user import (
     UserSession,
     UserStatus,
 )
+from eventpalour.models.workspace import (
+    InvitationStatus,
+    KycStatus,
+    Workspace,
+    WorkspaceInvitation,
+    WorkspaceMember,
+    WorkspaceRole,
+)
 
 __all__ = [
+    "InvitationStatus",
+    "KycStatus",
+    "Upload",
+    "UploadBucket",
+    "Workspace",
+    "WorkspaceInvitation",
+    "WorkspaceMember",
+    "WorkspaceRole",
     "AccountType",
     "AdminLevel",
     "AuditLogEntry",
