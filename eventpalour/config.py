@@ -66,6 +66,7 @@ class Settings:
     rate_limit_general: str = "60/minute"
     rate_limit_auth: str = "10/minute"
     session_days: int = 30
+    password_hash_cost: str = "standard"
 
     @property
     def is_production(self) -> bool:
@@ -126,9 +127,12 @@ def load_settings() -> Settings:
         outbox_worker_inline=_env("OUTBOX_WORKER", "inline") == "inline",
         rate_limit_general=_env("RATE_LIMIT_GENERAL", "60/minute"),
         rate_limit_auth=_env("RATE_LIMIT_AUTH", "10/minute"),
+        password_hash_cost=_env("PASSWORD_HASH_COST", "standard"),
     )
     if settings.is_production and settings.secret_key == DEV_SECRET_KEY:
         raise ConfigurationError("Set SECRET_KEY: production refuses the development default.")
+    if settings.is_production and settings.password_hash_cost != "standard":
+        raise ConfigurationError("PASSWORD_HASH_COST must be 'standard' in production.")
     if settings.is_production and len(settings.secret_key) < 32:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
     return settings

@@ -13,15 +13,41 @@ RESET = "/auth/reset/[reset_token]"
 ONBOARDING = "/onboarding"
 ACCOUNT = "/account"
 DEV_OUTBOX = "/dev/outbox"
+WORKSPACES = "/workspaces"
+WORKSPACE_NEW = "/workspaces/new"
+WORKSPACE = "/workspace/[workspace_id]"
+WORKSPACE_SETTINGS = "/workspace/[workspace_id]/settings"
+WORKSPACE_MEMBERS = "/workspace/[workspace_id]/members"
+INVITE = "/invite/[invite_token]"
+JOIN = "/join/[invite_code]"
 
 API_SESSION = "/api/auth/session"
 API_SIGN_OUT = "/api/auth/sign-out"
 API_GOOGLE_START = "/api/auth/oauth/google"
 API_GOOGLE_CALLBACK = "/api/auth/oauth/google/callback"
+API_UPLOAD = "/api/upload"
+API_FILES = "/api/files"
 
 
 def reset_url(token: str) -> str:
     return f"/auth/reset/{quote(token, safe='')}"
+
+
+def invite_url(token: str) -> str:
+    return f"/invite/{quote(token, safe='')}"
+
+
+def join_url(code: str) -> str:
+    return f"/join/{quote(code, safe='')}"
+
+
+def workspace_url(workspace_id: str, section: str = "") -> str:
+    return f"/workspace/{workspace_id}" + (f"/{section}" if section else "")
+
+
+def file_url(key: str) -> str:
+    """Where an uploaded file is served; keys are `BUCKET/folder/name.ext`, so their slashes stay."""
+    return f"{API_FILES}/{quote(key, safe='/')}"
 
 
 def safe_next(path: str | None, default: str = HOME) -> str:

@@ -19,6 +19,7 @@ os.environ.pop("REDIS_URL", None)
 os.environ["RATE_LIMIT_GENERAL"] = "100000/minute"
 os.environ["RATE_LIMIT_AUTH"] = "100000/minute"
 os.environ["SUPER_ADMIN_EMAILS"] = "boss@eventpalour.test"
+os.environ["PASSWORD_HASH_COST"] = "low"
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")
 
 import pytest  # noqa: E402

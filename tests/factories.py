@@ -62,3 +62,24 @@ def latest_email(to_email: str, kind: str | None = None) -> OutboxEmail | None:
     with read_only() as session:
         rows = session.exec(query).all()
     return max(rows, key=lambda r: r.created_at) if rows else None
+
+
+def make_organizer(**kwargs) -> MadeUser:
+    return make_user(account_type="organizer", **kwargs)
+
+
+def make_workspace(owner: MadeUser | None = None, name: str = "Nairobi Jazz Society"):
+    """A workspace created through the service by `owner` (a new organizer when omitted)."""
+    from eventpalour.services.workspaces import WorkspaceInput, create_workspace
+
+    owner = owner or make_organizer()
+    data = WorkspaceInput(name=name, description="Live jazz every Friday in Nairobi.")
+    return create_workspace(actor=owner.summary, data=data)
+
+
+def add_member(workspace_id: str, user: MadeUser, role: str) -> None:
+    """Put `user` into the workspace with `role` directly (setting up a scenario, not testing joining)."""
+    from eventpalour.models import WorkspaceMember
+
+    with transaction() as session:
+        session.add(WorkspaceMember(workspace_id=workspace_id, user_id=user.id, role=role))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -76,7 +77,8 @@ def normalize_email(raw: str, *, field: str = "email") -> str:
 
 
 def clean_full_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
+    # Control characters (NUL above all: PostgreSQL refuses it in text) never belong in a name.
+    name = " ".join("".join(ch for ch in raw or "" if ch.isspace() or unicodedata.category(ch) != "Cc").split())
     if len(name) > MAX_NAME:
         raise ValidationFailed.field("full_name", f"Use at most {MAX_NAME} characters.")
     return name

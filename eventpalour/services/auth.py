@@ -128,7 +128,8 @@ def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> 
             ],
         )
     with transaction() as session:
-        user = session.exec(select(User).where(User.email == address)).first()
+        # No account has a NUL in its email (sign-up validates it), and PostgreSQL would refuse the query.
+        user = None if "\x00" in address else session.exec(select(User).where(User.email == address)).first()
         if not verify_password(password, user.password_hash if user else None):
             raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
         if user.status != UserStatus.ACTIVE:

@@ -66,3 +66,27 @@ def password_reset(to_email: str, name: str, reset_url: str) -> EmailMessage:
         html_body=html,
         kind="password_reset",
     )
+
+
+def workspace_invitation(to_email: str, workspace_name: str, inviter: str, role: str, url: str) -> EmailMessage:
+    who = inviter or "A teammate"
+    text = (
+        f"Hi,\n\n{who} invited you to join {workspace_name} on {_BRAND} as {role}.\n\n"
+        f"Accept the invitation (valid for 7 days):\n\n{url}\n\n"
+        "If you do not have an account yet, you can create one with this email address first.\n"
+    )
+    html = _html(
+        f"Join {workspace_name}",
+        [
+            f"{escape(who)} invited you to join <strong>{escape(workspace_name)}</strong> as {escape(role)}.",
+            f"<a href='{escape(url)}' style='color:#6e56cf;font-weight:600'>Accept the invitation</a>",
+            "The link works for 7 days. No account yet? Create one with this email address first.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"{who} invited you to {workspace_name} on {_BRAND}",
+        text_body=text,
+        html_body=html,
+        kind="workspace_invitation",
+    )

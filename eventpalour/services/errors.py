@@ -64,6 +64,18 @@ class SoldOut(DomainError):
     code = "sold_out"
 
 
+class PayloadTooLarge(DomainError):
+    """The request or file is bigger than this action accepts."""
+
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    """The bytes are not of a kind this action accepts (decided from the content, never the name)."""
+
+    code = "unsupported_media_type"
+
+
 class RateLimited(DomainError):
     """Too many attempts; `retry_after` is whole seconds until the next one may succeed."""
 

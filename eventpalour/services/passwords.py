@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from passlib.context import CryptContext
 
+from eventpalour.config import settings
 from eventpalour.services.errors import FieldError
 
-_context = CryptContext(schemes=["argon2"], deprecated="auto")
+# "low" keeps argon2 but at its smallest cost, for test suites that create thousands of accounts;
+# production refuses it (config.py).
+_LOW_COST = {"argon2__memory_cost": 1024, "argon2__time_cost": 1, "argon2__parallelism": 1}
+_context = CryptContext(
+    schemes=["argon2"], deprecated="auto", **(_LOW_COST if settings.password_hash_cost == "low" else {})
+)
 # Verified against when the email is unknown, so a wrong email costs as much time as a wrong password.
 _DUMMY_HASH = _context.hash("not-a-real-password-only-for-timing")
 

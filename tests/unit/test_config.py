@@ -17,7 +17,16 @@ def test_production_refuses_default_secret_key(monkeypatch):
 def test_production_accepts_a_real_secret(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PASSWORD_HASH_COST", "standard")
     assert load_settings().is_production
+
+
+def test_production_refuses_low_password_hash_cost(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PASSWORD_HASH_COST", "low")
+    with pytest.raises(ConfigurationError):
+        load_settings()
 
 
 def test_too_many_super_admin_emails_refused(monkeypatch):
