@@ -7,6 +7,29 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.brand import logo
 from eventpalour.state.base import AuthState
+from eventpalour.state.workspaces import WorkspaceSwitcherState
+
+
+def _workspace_item(ws: rx.Var) -> rx.Component:
+    return rx.menu.item(
+        rx.avatar(src=ws["logo_url"], fallback=ws["initials"], size="1", radius="large"),
+        ws["name"],
+        on_click=rx.redirect(ws["url"]),
+    )
+
+
+def workspace_items() -> rx.Component:
+    """The switcher: every workspace the user belongs to, and a way to create one."""
+    return rx.fragment(
+        rx.text("Workspaces", size="1", color_scheme="gray", padding="4px 12px"),
+        rx.foreach(WorkspaceSwitcherState.my_workspaces, _workspace_item),
+        rx.cond(
+            AuthState.account_type == "organizer",
+            rx.menu.item(rx.icon("plus", size=16), "New workspace", on_click=rx.redirect(routes.WORKSPACE_NEW)),
+        ),
+        rx.menu.item(rx.icon("layout-grid", size=16), "All workspaces", on_click=rx.redirect(routes.WORKSPACES)),
+        rx.menu.separator(),
+    )
 
 
 def user_menu() -> rx.Component:
@@ -28,17 +51,21 @@ def user_menu() -> rx.Component:
                 padding="8px 12px",
             ),
             rx.menu.separator(),
+            workspace_items(),
             rx.menu.item(rx.icon("user", size=16), "Account", on_click=rx.redirect(routes.ACCOUNT)),
             rx.menu.item(rx.icon("log-out", size=16), "Sign out", on_click=AuthState.sign_out, color="red"),
         ),
+        on_open_change=WorkspaceSwitcherState.refresh_on_open,
     )
 
 
 def guest_actions() -> rx.Component:
+    # nowrap + no shrinking: on a 390px phone the labels otherwise broke onto two lines.
     return rx.hstack(
-        rx.link(rx.button("Sign in", variant="soft"), href=routes.SIGN_IN),
-        rx.link(rx.button("Sign up"), href=routes.SIGN_UP),
+        rx.link(rx.button("Sign in", variant="soft", white_space="nowrap"), href=routes.SIGN_IN),
+        rx.link(rx.button("Sign up", white_space="nowrap"), href=routes.SIGN_UP),
         spacing="2",
+        flex_shrink="0",
     )
 
 

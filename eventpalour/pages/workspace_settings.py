@@ -1,0 +1,129 @@
+"""/workspace/{id}/settings: profile, branding, social links, invite link and the danger zone,
+each shown only to the roles SPEC §1.3 allows (the services check again on save)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.forms import field, form_error, submit_button
+from eventpalour.components.layout import page
+from eventpalour.components.workspace import general_fields, logo_uploader, social_fields, workspace_shell
+from eventpalour.routes import WORKSPACE_SETTINGS
+from eventpalour.state.workspace import WorkspaceState
+
+
+def _section(title: str, description: str, *children: rx.Component, danger: bool = False) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, size="4", as_="h2", color=rx.color("red", 11) if danger else None),
+            rx.text(description, size="2", color_scheme="gray"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+        border=f"1px solid {rx.color('red', 6)}" if danger else None,
+    )
+
+
+def _profile_form() -> rx.Component:
+    errors, values = WorkspaceState.field_errors, WorkspaceState.workspace
+    return rx.form(
+        rx.vstack(
+            form_error(WorkspaceState.form_error),
+            _section("General", "How your workspace appears on events and tickets.", general_fields(errors, values)),
+            _section("Branding", "Without a logo, your initials are shown.", logo_uploader(WorkspaceState)),
+            _section("Social links", "Optional links shown on your organizer profile.", social_fields(errors, values)),
+            rx.box(submit_button("Save settings", WorkspaceState.is_submitting, "Saving…"), max_width="240px"),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=WorkspaceState.save_settings,
+        width="100%",
+    )
+
+
+def _invite_link() -> rx.Component:
+    return _section(
+        "Invite link",
+        "Anyone signed in with this link joins as a member. Regenerate it to stop old links working.",
+        rx.hstack(
+            rx.code(WorkspaceState.workspace["invite_link"], overflow_wrap="anywhere"),
+            rx.button(rx.icon("copy", size=14), "Copy link", variant="soft", on_click=WorkspaceState.copy_invite_link),
+            rx.button(
+                rx.icon("refresh-cw", size=14),
+                "Regenerate",
+                variant="outline",
+                on_click=WorkspaceState.regenerate_invite_code,
+            ),
+            wrap="wrap",
+            align="center",
+        ),
+    )
+
+
+def _transfer() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.label("New owner", html_for="new-owner", style={"font-weight": "600", "font-size": "14px"}),
+            rx.cond(
+                WorkspaceState.admins.length() == 0,
+                rx.text("Make someone an admin first; ownership goes to an admin.", size="2", color_scheme="gray"),
+                rx.hstack(
+                    rx.el.select(
+                        rx.foreach(
+                            WorkspaceState.admins,
+                            lambda a: rx.el.option(a["name"], " (", a["email"], ")", value=a["user_id"]),
+                        ),
+                        id="new-owner",
+                        name="new_owner_id",
+                        style={"padding": "6px", "border-radius": "8px", "min-width": "220px"},
+                    ),
+                    rx.button("Transfer ownership", color_scheme="red", variant="soft", type="submit"),
+                    wrap="wrap",
+                ),
+            ),
+            width="100%",
+        ),
+        on_submit=WorkspaceState.transfer_ownership,
+    )
+
+
+def _delete() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            field(
+                "Type the workspace name to delete it",
+                "confirm_name",
+                WorkspaceState.field_errors,
+                placeholder=WorkspaceState.workspace["name"],
+            ),
+            rx.button("Delete workspace", color_scheme="red", type="submit"),
+            width="100%",
+            align="start",
+        ),
+        on_submit=WorkspaceState.delete_workspace,
+        width="100%",
+    )
+
+
+def _read_only_notice() -> rx.Component:
+    return rx.callout("Only moderators, admins and the owner can change these settings.", icon="lock")
+
+
+@page(WORKSPACE_SETTINGS, "Workspace settings", on_load=WorkspaceState.load_workspace, require="user")
+def workspace_settings() -> rx.Component:
+    return workspace_shell(
+        rx.vstack(
+            rx.cond(WorkspaceState.can_edit, _profile_form(), _read_only_notice()),
+            rx.cond(WorkspaceState.can_manage_members, _invite_link()),
+            rx.cond(
+                WorkspaceState.is_owner,
+                _section("Danger zone", "These cannot be undone.", _transfer(), rx.separator(), _delete(), danger=True),
+            ),
+            spacing="4",
+            width="100%",
+            max_width="820px",
+        )
+    )
