@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from eventpalour.config import settings
@@ -20,7 +22,9 @@ def read_health() -> JSONResponse:
 
 
 @router.get("/dev/outbox")
-def read_dev_outbox(to: str = "", limit: int = 50) -> list[dict[str, str]]:
+def read_dev_outbox(
+    to: Annotated[str, Query(max_length=320, pattern=r"^[^\x00]*$")] = "", limit: int = 50
+) -> list[dict[str, str]]:
     """Captured emails, newest first (development only, when no SMTP server is configured)."""
     if not settings.dev_outbox_enabled:
         raise NotFound("The development outbox is turned off.")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from eventpalour.config import settings
@@ -77,6 +78,13 @@ def _signed_in(session: Session, user: User, client: ClientInfo, method: str) ->
     )
 
 
+def _email_taken() -> Conflict:
+    return Conflict(
+        "An account with this email already exists. Sign in or reset your password.",
+        details=[FieldError(("email",), "This email is already registered.")],
+    )
+
+
 def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInfo = ClientInfo()) -> SignInResult:
     """Create an unverified account, email it a 6-digit code, and sign it in.
 
@@ -94,10 +102,7 @@ def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInf
         raise ValidationFailed(details[0].message, details=details)
     with transaction() as session:
         if session.exec(select(User.id).where(User.email == address)).first():
-            raise Conflict(
-                "An account with this email already exists. Sign in or reset your password.",
-                details=[FieldError(("email",), "This email is already registered.")],
-            )
+            raise _email_taken()
         user = User(
             email=address,
             password_hash=hash_password(password),
@@ -105,7 +110,11 @@ def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInf
             username=generate_username(session, name or address.split("@")[0]),
         )
         session.add(user)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            # A concurrent sign-up with the same email (a double-submitted form) committed first.
+            raise _email_taken() from None
         verification.issue_code(session, user)
         _signed_in(session, user, client, "sign_up")
         return SignInResult(user=summarize(session, user), grant=_issue_grant(session, user.id))

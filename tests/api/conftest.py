@@ -14,11 +14,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from passlib.context import CryptContext
 
 from eventpalour.api import create_api
 from eventpalour.config import settings
-from eventpalour.services import passwords
 
 STARTUP_SECONDS = 20
 
@@ -45,18 +43,7 @@ def _wait_until_healthy(base_url: str, thread: threading.Thread) -> None:
     raise RuntimeError(f"The API server did not answer {base_url}/api/health within {STARTUP_SECONDS} s.")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def cheap_password_hashing() -> Iterator[None]:
-    """Still argon2, with the smallest cost: the production cost (~0.4 s a hash) would dominate the suite."""
-    patch = pytest.MonkeyPatch()
-    context = CryptContext(schemes=["argon2"], argon2__memory_cost=1024, argon2__time_cost=1, argon2__parallelism=1)
-    patch.setattr(passwords, "_context", context)
-    patch.setattr(passwords, "_DUMMY_HASH", context.hash("not-a-real-password-only-for-timing"))
-    yield
-    patch.undo()
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api_url() -> Iterator[str]:
     """Base URL of the running API; it is also the app URL, so redirects and the sandbox stay on it."""
     sock = _listening_socket()
