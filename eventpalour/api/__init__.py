@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from eventpalour.api import auth, system
+from eventpalour.api import auth, system, uploads, workspaces
 from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
 from eventpalour.config import settings
@@ -22,6 +22,8 @@ def create_api() -> FastAPI:
     install_error_handlers(api)
     api.include_router(auth.router)
     api.include_router(system.router)
+    api.include_router(uploads.router)
+    api.include_router(workspaces.router)
     if settings.google_sandbox:
         from eventpalour.sandbox import google as google_sandbox
 

@@ -14,9 +14,11 @@ from eventpalour.services.errors import (
     DomainError,
     NotAuthenticated,
     NotFound,
+    PayloadTooLarge,
     PermissionDenied,
     RateLimited,
     SoldOut,
+    UnsupportedMediaType,
     ValidationFailed,
 )
 
@@ -29,6 +31,8 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (Conflict, 409),
     (SoldOut, 409),
     (ValidationFailed, 400),
+    (PayloadTooLarge, 413),
+    (UnsupportedMediaType, 415),
     (RateLimited, 429),
 ]
 

@@ -1,0 +1,48 @@
+"""Drive Reflex state handlers directly, as a browser's websocket would, with any cookie and path.
+
+Handlers trust nothing but the cookie, so tests here give them whatever a forged frame could carry.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import reflex as rx
+from reflex.istate.data import RouterData
+
+import eventpalour.eventpalour  # noqa: F401  (registers every page and state)
+
+
+def state_for(state_cls: type[rx.State], *, token: str | None, path: str) -> Any:
+    """A fresh state tree whose connection carries `token` as its session cookie and claims `path`."""
+    root = rx.State()
+    router = RouterData.from_router_data(
+        {
+            "headers": {"cookie": f"ep_session={token}" if token else ""},
+            "pathname": path,
+            "asPath": path,
+            "token": "test-client",
+            "ip": "127.0.0.9",
+        }
+    )
+    substate = root.get_substate(state_cls.get_full_name().split(".")[1:])
+    node = substate
+    while node is not None:
+        node.router = router
+        node = node.parent_state
+    return substate
+
+
+async def run_handler(state: rx.State, name: str, *args: Any) -> list[Any]:
+    """Call handler `name` the way Reflex does (generators drained) and return what it emitted."""
+    result = getattr(type(state), name).fn(state, *args)
+    emitted: list[Any] = []
+    if inspect.isasyncgen(result):
+        async for item in result:
+            emitted.append(item)
+    elif inspect.isawaitable(result):
+        emitted.append(await result)
+    else:
+        emitted.append(result)
+    return emitted

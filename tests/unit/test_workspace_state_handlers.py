@@ -1,0 +1,82 @@
+"""The permission table holds through the Reflex handlers too: a forged event from a lower role or
+an anonymous connection changes nothing, whatever page it claims to come from."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from eventpalour.db import read_only
+from eventpalour.models import Workspace, WorkspaceInvitation, WorkspaceMember
+from eventpalour.state.members import MembersState
+from eventpalour.state.workspace import WorkspaceState
+from tests.factories import add_member, make_organizer, make_user, make_workspace
+from tests.state_support import run_handler, state_for
+
+SETTINGS_FORM = {"name": "Hijacked", "description": "Changed by someone without the right."}
+
+
+def _snapshot() -> tuple:
+    with read_only() as session:
+        return (
+            sorted((w.name, w.invite_code, w.owner_id) for w in session.exec(select(Workspace))),
+            sorted((m.user_id, m.role) for m in session.exec(select(WorkspaceMember))),
+            sorted((i.email, i.status) for i in session.exec(select(WorkspaceInvitation))),
+        )
+
+
+@pytest.fixture
+def team():
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    member, admin, other = make_user(), make_user(), make_user()
+    add_member(workspace.id, member, "member")
+    add_member(workspace.id, admin, "admin")
+    add_member(workspace.id, other, "member")
+    return workspace, {"owner": owner, "member": member, "admin": admin, "other": other}
+
+
+CALLS = [
+    (WorkspaceState, "save_settings", lambda p: (SETTINGS_FORM,)),
+    (WorkspaceState, "regenerate_invite_code", lambda p: ()),
+    (WorkspaceState, "transfer_ownership", lambda p: ({"new_owner_id": p["admin"].id},)),
+    (WorkspaceState, "delete_workspace", lambda p: ({"confirm_name": "Nairobi Jazz Society"},)),
+    (MembersState, "change_role", lambda p: (p["other"].id, "admin")),
+    (MembersState, "remove_member", lambda p: (p["other"].id,)),
+]
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "member"])
+@pytest.mark.parametrize(("state_cls", "handler", "args"), CALLS, ids=[c[1] for c in CALLS])
+async def test_forged_event_from_lower_role_changes_nothing(team, caller, state_cls, handler, args):
+    workspace, people = team
+    token = None if caller == "anonymous" else people["member"].token
+    state = state_for(state_cls, token=token, path=f"/workspace/{workspace.id}/settings")
+    before = _snapshot()
+    await run_handler(state, handler, *args(people))
+    assert _snapshot() == before
+
+
+async def test_invitations_handler_from_member_sends_nothing(team):
+    workspace, people = team
+    state = state_for(MembersState, token=people["member"].token, path=f"/workspace/{workspace.id}/members")
+    state.invite_rows = [{"email": "sneaky@example.test", "role": "admin"}]
+    await run_handler(state, "send_invitations")
+    assert _snapshot()[2] == []
+
+
+async def test_owner_saves_settings_through_handler(team):
+    workspace, people = team
+    state = state_for(WorkspaceState, token=people["owner"].token, path=f"/workspace/{workspace.id}/settings")
+    await run_handler(state, "load_workspace")
+    await run_handler(state, "save_settings", {"name": "Renamed Society"})
+    with read_only() as session:
+        assert session.get(Workspace, workspace.id).name == "Renamed Society"
+
+
+async def test_non_member_loading_workspace_sees_a_clear_problem(team):
+    workspace, _ = team
+    outsider = make_user()
+    state = state_for(WorkspaceState, token=outsider.token, path=f"/workspace/{workspace.id}")
+    await run_handler(state, "load_workspace")
+    assert state.workspace == {} and "not a member" in state.load_problem
