@@ -83,3 +83,55 @@ def add_member(workspace_id: str, user: MadeUser, role: str) -> None:
 
     with transaction() as session:
         session.add(WorkspaceMember(workspace_id=workspace_id, user_id=user.id, role=role))
+
+
+def local(dt) -> str:
+    """A UTC datetime as the event form's local wall-clock text in Africa/Nairobi."""
+    from zoneinfo import ZoneInfo
+
+    return dt.astimezone(ZoneInfo("Africa/Nairobi")).strftime("%Y-%m-%dT%H:%M")
+
+
+def event_input(**changes):
+    """A valid physical event form, starting in ten days, for three hours."""
+    from datetime import timedelta
+
+    from eventpalour.services.event_rules import EventInput
+
+    start = utcnow() + timedelta(days=10)
+    values = {
+        "title": "Jazz on the Lawn",
+        "description": "A wonderful gathering under the stars with good food and friends.",
+        "category": "Music",
+        "type": "physical",
+        "pricing": "free",
+        "venue": "Arboretum",
+        "city": "Nairobi",
+        "country": "Kenya",
+        "start_local": local(start),
+        "end_local": local(start + timedelta(hours=3)),
+        "timezone": "Africa/Nairobi",
+    }
+    values.update(changes)
+    return EventInput(**values)
+
+
+def make_event(owner: MadeUser, workspace_id: str, *, tiers=None, publish: bool = False, **changes):
+    """An event made through the services, with tiers (one free tier by default), optionally published."""
+    from eventpalour.services import events
+    from eventpalour.services import tiers as tier_service
+    from eventpalour.services.event_rules import TierInput
+
+    event = events.create_event(actor=owner.summary, workspace_id=workspace_id, data=event_input(**changes))
+    tier_inputs = tiers if tiers is not None else [TierInput(name="General", price=0, quantity=100)]
+    tier_service.save_tiers(actor=owner.summary, event_id=event.id, tiers=tier_inputs)
+    if publish:
+        events.change_status(actor=owner.summary, event_id=event.id, action="publish")
+    return event
+
+
+def approve_kyc(workspace_id: str) -> None:
+    from eventpalour.models import KycStatus, Workspace
+
+    with transaction() as session:
+        session.get(Workspace, workspace_id).kyc_status = KycStatus.APPROVED

@@ -1,6 +1,17 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
+from eventpalour.models.event import (
+    Category,
+    Event,
+    EventPartner,
+    EventPricing,
+    EventStatus,
+    EventType,
+    FeeMode,
+    MeetingPlatform,
+    TicketTier,
+)
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
 from eventpalour.models.sandbox import SandboxOidcCode
 from eventpalour.models.upload import Upload, UploadBucket
@@ -23,6 +34,15 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "Category",
+    "Event",
+    "EventPartner",
+    "EventPricing",
+    "EventStatus",
+    "EventType",
+    "FeeMode",
+    "MeetingPlatform",
+    "TicketTier",
     "InvitationStatus",
     "KycStatus",
     "Upload",

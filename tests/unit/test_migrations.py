@@ -9,12 +9,12 @@ from sqlmodel import SQLModel
 
 from eventpalour.config import settings
 from eventpalour.db import create_db_engine, get_engine
-from tests.dbsetup import alembic_config
+from tests.dbsetup import alembic_config, include_object
 
 
 def test_models_match_migrations():
     with get_engine().connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
 

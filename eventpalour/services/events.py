@@ -1,0 +1,286 @@
+"""Creating and managing events (SPEC §4): drafts, edits, publishing and the other status changes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, func, select
+
+from eventpalour.db import read_only, transaction
+from eventpalour.models import (
+    Category,
+    Event,
+    EventPartner,
+    EventPricing,
+    EventStatus,
+    KycStatus,
+    TicketTier,
+    Workspace,
+)
+from eventpalour.models.types import utcnow
+from eventpalour.services import audit
+from eventpalour.services.access import WorkspaceAction, load_workspace_for
+from eventpalour.services.accounts import UserSummary
+from eventpalour.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.event_rules import EventInput, clean_event, text_length
+
+SHORT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PAGE_SIZE = 20
+
+# Which status changes each action makes, from which statuses (SPEC §4).
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "publish": ({EventStatus.DRAFT, EventStatus.INACTIVE, EventStatus.POSTPONED}, EventStatus.ACTIVE),
+    "hide": ({EventStatus.ACTIVE}, EventStatus.INACTIVE),
+    "postpone": ({EventStatus.ACTIVE, EventStatus.INACTIVE, EventStatus.POSTPONED}, EventStatus.POSTPONED),
+    "cancel": ({EventStatus.ACTIVE, EventStatus.INACTIVE, EventStatus.POSTPONED}, EventStatus.CANCELLED),
+}
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """One row of the organizer's event list."""
+
+    id: str
+    short_id: str
+    title: str
+    status: str
+    start_at: datetime
+    timezone: str
+    city: str
+    type: str
+    pricing: str
+    tickets_sold: int
+    capacity: int | None
+
+
+def new_short_id(session: Session) -> str:
+    """A 6-character id for URLs, without look-alike letters, unique among events."""
+    while True:
+        candidate = "".join(secrets.choice(SHORT_ID_ALPHABET) for _ in range(6))
+        if session.exec(select(Event.id).where(Event.short_id == candidate)).first() is None:
+            return candidate
+
+
+def category_for(session: Session, name: str) -> Category:
+    """The category called `name` (any case), created on first use."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    found = session.exec(select(Category).where(Category.slug == slug)).first()
+    if found is None:
+        found = Category(name=name, slug=slug)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def search_text_for(event: Event, workspace_name: str, category_name: str) -> str:
+    """What discovery searches: title, description text, city, country, workspace and category."""
+    parts = [event.title, event.description, event.city or "", event.country or "", workspace_name, category_name]
+    return " ".join(" ".join(parts).lower().split())[:8000]
+
+
+def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: Workspace) -> None:
+    category = category_for(session, cleaned["category"])
+    for name in (
+        "title",
+        "description",
+        "type",
+        "pricing",
+        "fee_mode",
+        "currency",
+        "timezone",
+        "start_at",
+        "end_at",
+        "banner_url",
+        "venue",
+        "city",
+        "country",
+        "online_link",
+        "meeting_platform",
+    ):
+        setattr(event, name, cleaned[name])
+    event.category_id = category.id
+    event.city_key = (cleaned["city"] or "").lower() or None
+    event.search_text = search_text_for(event, workspace.name, category.name)
+    event.updated_at = utcnow()
+    session.execute(delete(EventPartner).where(col(EventPartner.event_id) == event.id))
+    for order, partner in enumerate(cleaned["partners"]):
+        session.add(EventPartner(event_id=event.id, sort_order=order, **partner))
+
+
+def create_event(*, actor: UserSummary | None, workspace_id: str, data: EventInput) -> Event:
+    """Save a new draft event (moderator and above). Raises the access errors and ValidationFailed."""
+    cleaned = clean_event(data)
+    with transaction() as session:
+        access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_EVENTS)
+        event = Event(
+            short_id=new_short_id(session),
+            workspace_id=workspace_id,
+            title=cleaned["title"],
+            description=cleaned["description"],
+            start_at=cleaned["start_at"],
+            end_at=cleaned["end_at"],
+            created_by_id=actor.id,
+        )
+        session.add(event)
+        session.flush()
+        _apply(session, event, cleaned, access.workspace)
+        audit.record(session, action="event.create", actor_id=actor.id, target=("event", event.id))
+        return event
+
+
+def load_event_for(session: Session, actor: UserSummary | None, event_id: str, action: WorkspaceAction) -> Event:
+    """The event, after checking the actor's role in its workspace allows `action`."""
+    event = session.get(Event, event_id or "") or session.exec(select(Event).where(Event.short_id == event_id)).first()
+    if event is None:
+        raise NotFound("This event does not exist.")
+    load_workspace_for(session, actor, event.workspace_id, action)
+    return event
+
+
+def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) -> Event:
+    """Save the event form. Pricing and currency are fixed once tickets have been sold or held."""
+    cleaned = clean_event(data)
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        if event.status == EventStatus.CANCELLED:
+            raise Conflict("A cancelled event cannot be edited.")
+        if _has_sales(session, event.id) and (
+            cleaned["currency"] != event.currency or cleaned["pricing"] != event.pricing
+        ):
+            raise ValidationFailed.field("currency", "Currency and pricing cannot change after tickets were sold.")
+        if event.status != EventStatus.DRAFT and cleaned["start_at"] != event.start_at:
+            raise ValidationFailed.field("start_local", "Use Postpone to move a published event to new dates.")
+        workspace = session.get(Workspace, event.workspace_id)
+        _apply(session, event, cleaned, workspace)
+        if event.status == EventStatus.ACTIVE:
+            _check_publishable(session, event, workspace)
+        audit.record(session, action="event.update", actor_id=actor.id, target=("event", event.id))
+        return event
+
+
+def _has_sales(session: Session, event_id: str) -> bool:
+    total = session.exec(
+        select(func.coalesce(func.sum(TicketTier.sold + TicketTier.held), 0)).where(TicketTier.event_id == event_id)
+    ).one()
+    return total > 0
+
+
+def _check_publishable(session: Session, event: Event, workspace: Workspace) -> None:
+    """Publishing needs a future event, at least one ticket tier, and approved KYC for paid events."""
+    tiers = session.exec(select(TicketTier).where(TicketTier.event_id == event.id)).all()
+    problems = []
+    if event.end_at <= utcnow():
+        problems.append("The event has already ended; change its dates first.")
+    if not tiers:
+        problems.append("Add at least one ticket tier before publishing.")
+    if event.pricing == EventPricing.PAID and not any(t.price > 0 for t in tiers):
+        problems.append("A paid event needs at least one ticket with a price.")
+    if problems:
+        raise ValidationFailed(problems[0])
+    if event.pricing == EventPricing.PAID and workspace.kyc_status != KycStatus.APPROVED:
+        raise PermissionDenied("Paid events can be published once the workspace's KYC is approved.")
+    if text_length(event.description) < 10:
+        raise ValidationFailed.field("description", "Describe the event in at least 10 characters.")
+
+
+def change_status(
+    *,
+    actor: UserSummary | None,
+    event_id: str,
+    action: str,
+    new_start: datetime | None = None,
+    new_end: datetime | None = None,
+) -> Event:
+    """Publish, hide, postpone (with new dates) or cancel an event, as SPEC §4 allows."""
+    if action not in TRANSITIONS:
+        raise ValidationFailed.field("action", "Unknown status change.")
+    allowed_from, target = TRANSITIONS[action]
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        if event.status not in allowed_from:
+            raise Conflict(f"A {event.status} event cannot be {_past(action)}.")
+        workspace = session.get(Workspace, event.workspace_id)
+        if action == "postpone":
+            _reschedule(event, new_start, new_end)
+        if target == EventStatus.ACTIVE:
+            _check_publishable(session, event, workspace)
+            event.published_at = event.published_at or utcnow()
+        event.status = target
+        event.updated_at = utcnow()
+        audit.record(session, action=f"event.{action}", actor_id=actor.id, target=("event", event.id))
+        return event
+
+
+def _past(action: str) -> str:
+    return {"publish": "published", "hide": "hidden", "postpone": "postponed", "cancel": "cancelled"}[action]
+
+
+def _reschedule(event: Event, new_start: datetime | None, new_end: datetime | None) -> None:
+    if new_start is None or new_end is None:
+        raise ValidationFailed.field("start_local", "Choose the new start and end.")
+    if new_end <= new_start:
+        raise ValidationFailed.field("end_local", "The event must end after it starts.")
+    if new_end <= utcnow():
+        raise ValidationFailed.field("end_local", "The new dates must be in the future.")
+    event.start_at, event.end_at = new_start, new_end
+
+
+def delete_event(*, actor: UserSummary | None, event_id: str) -> None:
+    """Delete a draft, or any event nobody has bought or registered for; otherwise cancel it."""
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        if event.status != EventStatus.DRAFT and _has_sales(session, event.id):
+            raise Conflict("This event has tickets. Cancel it instead, so buyers are refunded.")
+        session.delete(event)
+        audit.record(session, action="event.delete", actor_id=actor.id, target=("event", event_id))
+
+
+def list_workspace_events(
+    *, actor: UserSummary | None, workspace_id: str, status: str = "", search: str = "", page: int = 1
+) -> tuple[list[EventSummary], int]:
+    """A page of the workspace's events (any member), newest start first; returns rows and total."""
+    with read_only() as session:
+        load_workspace_for(session, actor, workspace_id, WorkspaceAction.VIEW)
+        query = select(Event).where(Event.workspace_id == workspace_id)
+        if status:
+            query = query.where(Event.status == status)
+        if search.strip():
+            query = query.where(col(Event.search_text).contains(search.strip().lower()))
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        events = session.exec(
+            query.order_by(col(Event.start_at).desc()).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        ).all()
+        counts = _tier_totals(session, [e.id for e in events])
+    return [
+        EventSummary(
+            e.id,
+            e.short_id,
+            e.title,
+            e.status,
+            e.start_at,
+            e.timezone,
+            e.city or "",
+            e.type,
+            e.pricing,
+            *counts.get(e.id, (0, 0)),
+        )
+        for e in events
+    ], total
+
+
+def _tier_totals(session: Session, event_ids: list[str]) -> dict[str, tuple[int, int | None]]:
+    """Tickets sold and total capacity (None when any tier is unlimited) per event."""
+    if not event_ids:
+        return {}
+    tiers = session.exec(select(TicketTier).where(col(TicketTier.event_id).in_(event_ids))).all()
+    totals: dict[str, tuple[int, int | None]] = {}
+    for tier in tiers:
+        sold, capacity = totals.get(tier.event_id, (0, 0))
+        capacity = None if capacity is None or tier.quantity is None else capacity + tier.quantity
+        totals[tier.event_id] = (sold + tier.sold, capacity)
+    return totals

@@ -1,0 +1,149 @@
+"""The ticket tiers of an event (SPEC §4): the editor's save, with the rules that protect sales.
+
+A tier with sales cannot be deleted, its price is frozen once anything is sold or held, and its
+quantity never drops below what is sold plus held; that last check is a conditional UPDATE so a
+checkout holding seats at the same moment cannot slip under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from eventpalour.db import read_only, transaction
+from eventpalour.models import EventStatus, TicketTier
+from eventpalour.services import audit
+from eventpalour.services.access import WorkspaceAction
+from eventpalour.services.accounts import UserSummary
+from eventpalour.services.errors import Conflict, FieldError, ValidationFailed
+from eventpalour.services.event_rules import MAX_TIERS, TierInput, clean_tier
+from eventpalour.services.events import load_event_for
+
+
+@dataclass(frozen=True)
+class TierView:
+    id: str
+    name: str
+    description: str
+    price: int
+    quantity: int | None
+    sold: int
+    held: int
+    sales_start: datetime | None
+    sales_end: datetime | None
+    max_per_order: int
+    hidden: bool
+    sort_order: int
+
+    @property
+    def available(self) -> int | None:
+        return None if self.quantity is None else max(self.quantity - self.sold - self.held, 0)
+
+
+def to_view(tier: TicketTier) -> TierView:
+    return TierView(
+        tier.id,
+        tier.name,
+        tier.description,
+        tier.price,
+        tier.quantity,
+        tier.sold,
+        tier.held,
+        tier.sales_start,
+        tier.sales_end,
+        tier.max_per_order,
+        tier.hidden,
+        tier.sort_order,
+    )
+
+
+def list_tiers(session: Session, event_id: str) -> list[TicketTier]:
+    return list(
+        session.exec(select(TicketTier).where(TicketTier.event_id == event_id).order_by(col(TicketTier.sort_order)))
+    )
+
+
+def get_tiers(*, actor: UserSummary | None, event_id: str) -> list[TierView]:
+    """Every tier of the event, hidden ones included, for its organizers."""
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW)
+        return [to_view(t) for t in list_tiers(session, event.id)]
+
+
+def _set_quantity(session: Session, tier: TicketTier, quantity: int | None, index: int) -> None:
+    """Change the pool only if it stays at or above sold + held, decided inside this transaction."""
+    if quantity == tier.quantity:
+        return
+    statement = update(TicketTier).where(col(TicketTier.id) == tier.id).values(quantity=quantity)
+    if quantity is not None:
+        statement = statement.where(col(TicketTier.sold) + col(TicketTier.held) <= quantity)
+    if session.execute(statement).rowcount != 1:
+        session.refresh(tier)
+        message = f"{tier.name} already has {tier.sold + tier.held} sold or reserved; offer at least that many."
+        raise ValidationFailed(message, details=[FieldError(("tiers", index, "quantity"), message)])
+
+
+def _update_existing(session: Session, tier: TicketTier, cleaned: dict, index: int) -> None:
+    if tier.sold + tier.held > 0 and cleaned["price"] != tier.price:
+        message = f"The price of {tier.name} is fixed: tickets were already sold."
+        raise ValidationFailed(message, details=[FieldError(("tiers", index, "price"), message)])
+    quantity = cleaned.pop("quantity")
+    for name, value in cleaned.items():
+        setattr(tier, name, value)
+    tier.sort_order = index
+    session.flush()
+    _set_quantity(session, tier, quantity, index)
+
+
+def save_tiers(*, actor: UserSummary | None, event_id: str, tiers: list[TierInput]) -> list[TierView]:
+    """Replace the event's tiers with `tiers` (kept ones carry their id), in that order."""
+    if len(tiers) > MAX_TIERS:
+        raise ValidationFailed.field("tiers", f"An event can have at most {MAX_TIERS} ticket tiers.")
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
+            raise Conflict(f"The tickets of a {event.status} event cannot change.")
+        zone = ZoneInfo(event.timezone)
+        existing = {t.id: t for t in list_tiers(session, event.id)}
+        problems: list[FieldError] = []
+        cleaned_all = []
+        for index, data in enumerate(tiers):
+            try:
+                cleaned_all.append(
+                    clean_tier(data, index=index, pricing=event.pricing, zone=zone, event_end=event.end_at)
+                )
+            except ValidationFailed as failure:
+                problems.extend(failure.details)
+        if problems:
+            raise ValidationFailed(problems[0].message, details=problems)
+        kept = {data.id for data in tiers if data.id}
+        for tier in existing.values():
+            if tier.id not in kept:
+                _delete(session, tier)
+        for index, (data, cleaned) in enumerate(zip(tiers, cleaned_all, strict=True)):
+            if data.id and data.id in existing:
+                _update_existing(session, existing[data.id], cleaned, index)
+            else:
+                session.add(TicketTier(event_id=event.id, sort_order=index, **cleaned))
+        session.flush()
+        if event.status == EventStatus.ACTIVE and not list_tiers(session, event.id):
+            raise ValidationFailed.field("tiers", "A published event needs at least one ticket tier.")
+        audit.record(session, action="event.tiers", actor_id=actor.id, target=("event", event.id))
+        return [to_view(t) for t in list_tiers(session, event.id)]
+
+
+def _delete(session: Session, tier: TicketTier) -> None:
+    """Remove a tier only while nothing is sold or held, checked in the same statement."""
+    removed = session.execute(
+        delete(TicketTier).where(col(TicketTier.id) == tier.id, col(TicketTier.sold) == 0, col(TicketTier.held) == 0)
+    ).rowcount
+    if removed != 1:
+        raise Conflict(f"{tier.name} has sales and cannot be deleted. Hide it or set its quantity instead.")
+    session.expunge(tier)
+
+
+__all__ = ["TierView", "get_tiers", "list_tiers", "save_tiers"]
