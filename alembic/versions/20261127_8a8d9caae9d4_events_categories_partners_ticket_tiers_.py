@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
         sa.Column("fee_mode", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("is_listed", sa.Boolean(), nullable=False),
         sa.Column("search_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_by_id", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("created_at", eventpalour.models.types.UTCDateTime(), nullable=False),
@@ -99,9 +100,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("short_id"),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index("ix_events_status_category_start", ["status", "category_id", "start_at"], unique=False)
-        batch_op.create_index("ix_events_status_city_start", ["status", "city_key", "start_at"], unique=False)
-        batch_op.create_index("ix_events_status_start", ["status", "start_at"], unique=False)
+        batch_op.create_index("ix_events_listed_category_start", ["is_listed", "category_id", "start_at"], unique=False)
+        batch_op.create_index("ix_events_listed_city_start", ["is_listed", "city_key", "start_at"], unique=False)
+        batch_op.create_index("ix_events_listed_start", ["is_listed", "start_at"], unique=False)
         batch_op.create_index("ix_events_workspace_status", ["workspace_id", "status", "start_at"], unique=False)
 
     op.create_table(
@@ -160,9 +161,9 @@ def downgrade() -> None:
     op.drop_table("event_partners")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_workspace_status")
-        batch_op.drop_index("ix_events_status_start")
-        batch_op.drop_index("ix_events_status_city_start")
-        batch_op.drop_index("ix_events_status_category_start")
+        batch_op.drop_index("ix_events_listed_start")
+        batch_op.drop_index("ix_events_listed_city_start")
+        batch_op.drop_index("ix_events_listed_category_start")
 
     op.drop_table("events")
     op.drop_table("categories")

@@ -56,15 +56,16 @@ class Category(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """One event of a workspace, e.g. "Jazz on the Lawn", 5 Dec 18:00–23:00 Africa/Nairobi.
 
-    `search_text` is a lower-cased copy of the title, description, city and workspace name,
-    kept by the service, so discovery searches one indexed column.
+    `search_text` is a lower-cased copy of the title, description, city and workspace name, and
+    `is_listed` is true while the status is public (active or postponed); the services keep both,
+    so discovery reads one ordered index instead of sorting every public event.
     """
 
     __tablename__ = "events"
     __table_args__ = (
-        Index("ix_events_status_start", "status", "start_at"),
-        Index("ix_events_status_category_start", "status", "category_id", "start_at"),
-        Index("ix_events_status_city_start", "status", "city_key", "start_at"),
+        Index("ix_events_listed_start", "is_listed", "start_at"),
+        Index("ix_events_listed_category_start", "is_listed", "category_id", "start_at"),
+        Index("ix_events_listed_city_start", "is_listed", "city_key", "start_at"),
         Index("ix_events_workspace_status", "workspace_id", "status", "start_at"),
         CheckConstraint("start_at < end_at", name="ck_events_dates"),
     )
@@ -90,6 +91,7 @@ class Event(SQLModel, table=True):
     currency: str = Field(default="KES", max_length=3)
     fee_mode: str = Field(default=FeeMode.ABSORB, max_length=8)
     status: str = Field(default=EventStatus.DRAFT, max_length=16)
+    is_listed: bool = Field(default=False)
     search_text: str = Field(default="")
     created_by_id: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -29,6 +29,7 @@ from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import EventInput, clean_event, text_length
 
+LISTED_STATUSES = (EventStatus.ACTIVE, EventStatus.POSTPONED)
 SHORT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PAGE_SIZE = 20
 
@@ -211,6 +212,7 @@ def change_status(
             _check_publishable(session, event, workspace)
             event.published_at = event.published_at or utcnow()
         event.status = target
+        event.is_listed = target in LISTED_STATUSES
         event.updated_at = utcnow()
         audit.record(session, action=f"event.{action}", actor_id=actor.id, target=("event", event.id))
         return event
