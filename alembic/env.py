@@ -30,7 +30,7 @@ def render_item(type_: str, obj: object, autogen_context) -> str | bool:  # noqa
 SEARCH_OBJECTS = ("events_fts", "ix_events_search_fts")
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:  # noqa: ARG001
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     return not (name or "").startswith(SEARCH_OBJECTS)
 
 
