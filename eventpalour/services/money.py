@@ -1,0 +1,38 @@
+"""Money is integer minor units beside an ISO currency code; this module reads and writes it for people."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from eventpalour.config import SUPPORTED_CURRENCIES
+
+# Every currency we sell in has two decimal places (cents, kobo, pesewas).
+MINOR_DIGITS = dict.fromkeys(SUPPORTED_CURRENCIES, 2)
+_AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+
+
+def parse_amount(text: str, currency: str) -> int | None:
+    """ "1,500.50" in KES → 150050. None when the text is not a plain non-negative amount."""
+    cleaned = (text or "").replace(",", "").replace(" ", "").strip()
+    if not cleaned:
+        return 0
+    if not _AMOUNT.match(cleaned):
+        return None
+    try:
+        return int(Decimal(cleaned) * (10 ** MINOR_DIGITS.get(currency, 2)))
+    except InvalidOperation:
+        return None
+
+
+def format_money(minor: int, currency: str) -> str:
+    """150050 KES → "KES 1,500.50"."""
+    digits = MINOR_DIGITS.get(currency, 2)
+    major = Decimal(minor) / (10**digits)
+    return f"{currency} {major:,.{digits}f}"
+
+
+def format_amount(minor: int, currency: str) -> str:
+    """150050 KES → "1500.50", the way the price field shows it for editing."""
+    digits = MINOR_DIGITS.get(currency, 2)
+    return f"{Decimal(minor) / (10**digits):.{digits}f}"
