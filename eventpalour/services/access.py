@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from eventpalour.models import Workspace, WorkspaceMember, WorkspaceRole
+from eventpalour.models import Event, Workspace, WorkspaceMember, WorkspaceRole
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import NotAuthenticated, NotFound, PermissionDenied
 
@@ -79,3 +79,12 @@ def load_workspace_for(
             f"Only a workspace {needed.value}{' or above' if needed != WorkspaceRole.OWNER else ''} can {action.value}."
         )
     return WorkspaceAccess(workspace=workspace, membership=membership)
+
+
+def load_event_for(session: Session, actor: UserSummary | None, event_id: str, action: WorkspaceAction) -> Event:
+    """The event (by id or short id), after checking the actor's role in its workspace allows `action`."""
+    event = session.get(Event, event_id or "") or session.exec(select(Event).where(Event.short_id == event_id)).first()
+    if event is None:
+        raise NotFound("This event does not exist.")
+    load_workspace_for(session, actor, event.workspace_id, action)
+    return event

@@ -24,10 +24,11 @@ from eventpalour.models import (
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services import audit
-from eventpalour.services.access import WorkspaceAction, load_workspace_for
+from eventpalour.services.access import WorkspaceAction, load_event_for, load_workspace_for
 from eventpalour.services.accounts import UserSummary
-from eventpalour.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.event_rules import EventInput, clean_event, text_length
+from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
+from eventpalour.services.event_rules import EventInput, TierInput, clean_event, text_length
+from eventpalour.services.tiers import replace_tiers
 
 LISTED_STATUSES = (EventStatus.ACTIVE, EventStatus.POSTPONED)
 SHORT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -113,8 +114,13 @@ def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: W
         session.add(EventPartner(event_id=event.id, sort_order=order, **partner))
 
 
-def create_event(*, actor: UserSummary | None, workspace_id: str, data: EventInput) -> Event:
-    """Save a new draft event (moderator and above). Raises the access errors and ValidationFailed."""
+def create_event(
+    *, actor: UserSummary | None, workspace_id: str, data: EventInput, tiers: list[TierInput] | None = None
+) -> Event:
+    """Save a new draft event with its tiers, in one transaction (moderator and above).
+
+    Raises the access errors and ValidationFailed (event fields or any tier).
+    """
     cleaned = clean_event(data)
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_EVENTS)
@@ -130,17 +136,10 @@ def create_event(*, actor: UserSummary | None, workspace_id: str, data: EventInp
         session.add(event)
         session.flush()
         _apply(session, event, cleaned, access.workspace)
+        if tiers:
+            replace_tiers(session, event, tiers)
         audit.record(session, action="event.create", actor_id=actor.id, target=("event", event.id))
         return event
-
-
-def load_event_for(session: Session, actor: UserSummary | None, event_id: str, action: WorkspaceAction) -> Event:
-    """The event, after checking the actor's role in its workspace allows `action`."""
-    event = session.get(Event, event_id or "") or session.exec(select(Event).where(Event.short_id == event_id)).first()
-    if event is None:
-        raise NotFound("This event does not exist.")
-    load_workspace_for(session, actor, event.workspace_id, action)
-    return event
 
 
 def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) -> Event:

@@ -15,13 +15,12 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import EventStatus, TicketTier
+from eventpalour.models import Event, EventStatus, TicketTier
 from eventpalour.services import audit
-from eventpalour.services.access import WorkspaceAction
+from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import Conflict, FieldError, ValidationFailed
 from eventpalour.services.event_rules import MAX_TIERS, TierInput, clean_tier
-from eventpalour.services.events import load_event_for
 
 
 @dataclass(frozen=True)
@@ -99,39 +98,48 @@ def _update_existing(session: Session, tier: TicketTier, cleaned: dict, index: i
     _set_quantity(session, tier, quantity, index)
 
 
-def save_tiers(*, actor: UserSummary | None, event_id: str, tiers: list[TierInput]) -> list[TierView]:
-    """Replace the event's tiers with `tiers` (kept ones carry their id), in that order."""
+def check_tiers(tiers: list[TierInput], *, pricing: str, timezone: str, event_end: datetime) -> list[dict]:
+    """Every field rule of every tier at once (before an event exists, e.g. a form's step)."""
     if len(tiers) > MAX_TIERS:
         raise ValidationFailed.field("tiers", f"An event can have at most {MAX_TIERS} ticket tiers.")
+    zone = ZoneInfo(timezone)
+    problems: list[FieldError] = []
+    cleaned_all = []
+    for index, data in enumerate(tiers):
+        try:
+            cleaned_all.append(clean_tier(data, index=index, pricing=pricing, zone=zone, event_end=event_end))
+        except ValidationFailed as failure:
+            problems.extend(failure.details)
+    if problems:
+        raise ValidationFailed(problems[0].message, details=problems)
+    return cleaned_all
+
+
+def replace_tiers(session: Session, event: Event, tiers: list[TierInput]) -> None:
+    """Make the event's tiers exactly `tiers` (kept ones carry their id), in that order, in `session`."""
+    if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
+        raise Conflict(f"The tickets of a {event.status} event cannot change.")
+    cleaned_all = check_tiers(tiers, pricing=event.pricing, timezone=event.timezone, event_end=event.end_at)
+    existing = {t.id: t for t in list_tiers(session, event.id)}
+    kept = {data.id for data in tiers if data.id}
+    for tier in existing.values():
+        if tier.id not in kept:
+            _delete(session, tier)
+    for index, (data, cleaned) in enumerate(zip(tiers, cleaned_all, strict=True)):
+        if data.id and data.id in existing:
+            _update_existing(session, existing[data.id], cleaned, index)
+        else:
+            session.add(TicketTier(event_id=event.id, sort_order=index, **cleaned))
+    session.flush()
+    if event.status == EventStatus.ACTIVE and not list_tiers(session, event.id):
+        raise ValidationFailed.field("tiers", "A published event needs at least one ticket tier.")
+
+
+def save_tiers(*, actor: UserSummary | None, event_id: str, tiers: list[TierInput]) -> list[TierView]:
+    """The tiers editor's save (moderator and above): replace the event's tiers with `tiers`."""
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
-        if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
-            raise Conflict(f"The tickets of a {event.status} event cannot change.")
-        zone = ZoneInfo(event.timezone)
-        existing = {t.id: t for t in list_tiers(session, event.id)}
-        problems: list[FieldError] = []
-        cleaned_all = []
-        for index, data in enumerate(tiers):
-            try:
-                cleaned_all.append(
-                    clean_tier(data, index=index, pricing=event.pricing, zone=zone, event_end=event.end_at)
-                )
-            except ValidationFailed as failure:
-                problems.extend(failure.details)
-        if problems:
-            raise ValidationFailed(problems[0].message, details=problems)
-        kept = {data.id for data in tiers if data.id}
-        for tier in existing.values():
-            if tier.id not in kept:
-                _delete(session, tier)
-        for index, (data, cleaned) in enumerate(zip(tiers, cleaned_all, strict=True)):
-            if data.id and data.id in existing:
-                _update_existing(session, existing[data.id], cleaned, index)
-            else:
-                session.add(TicketTier(event_id=event.id, sort_order=index, **cleaned))
-        session.flush()
-        if event.status == EventStatus.ACTIVE and not list_tiers(session, event.id):
-            raise ValidationFailed.field("tiers", "A published event needs at least one ticket tier.")
+        replace_tiers(session, event, tiers)
         audit.record(session, action="event.tiers", actor_id=actor.id, target=("event", event.id))
         return [to_view(t) for t in list_tiers(session, event.id)]
 
