@@ -18,7 +18,13 @@ WORKSPACE_NEW = "/workspaces/new"
 WORKSPACE = "/workspace/[workspace_id]"
 WORKSPACE_SETTINGS = "/workspace/[workspace_id]/settings"
 WORKSPACE_MEMBERS = "/workspace/[workspace_id]/members"
+WORKSPACE_EVENTS = "/workspace/[workspace_id]/events"
+WORKSPACE_EVENT_NEW = "/workspace/[workspace_id]/events/new"
+WORKSPACE_EVENT = "/workspace/[workspace_id]/events/[short_id]"
+ADMIN_KYC = "/admin/kyc"
 INVITE = "/invite/[invite_token]"
+EVENTS = "/events"
+EVENT = "/e/[short_id]"
 JOIN = "/join/[invite_code]"
 
 API_SESSION = "/api/auth/session"
@@ -48,6 +54,20 @@ def workspace_url(workspace_id: str, section: str = "") -> str:
 def file_url(key: str) -> str:
     """Where an uploaded file is served; keys are `BUCKET/folder/name.ext`, so their slashes stay."""
     return f"{API_FILES}/{quote(key, safe='/')}"
+
+
+def event_manage_url(workspace_id: str, short_id: str) -> str:
+    return f"/workspace/{workspace_id}/events/{short_id}"
+
+
+def event_url(short_id: str) -> str:
+    return f"/e/{short_id}"
+
+
+def events_url(params: dict[str, str] | None = None) -> str:
+    """/events with the discovery filters in the query string (empty values left out), so links are shareable."""
+    kept = {key: value for key, value in (params or {}).items() if value}
+    return f"{EVENTS}?{urlencode(kept)}" if kept else EVENTS
 
 
 def safe_next(path: str | None, default: str = HOME) -> str:

@@ -59,6 +59,7 @@ def workspace_header() -> rx.Component:
         ),
         rx.hstack(
             _tab("Dashboard", base, "layout-dashboard"),
+            _tab("Events", base + "/events", "calendar"),
             _tab("Members", base + "/members", "users"),
             _tab("Settings", base + "/settings", "settings"),
             wrap="wrap",

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
@@ -28,7 +29,7 @@ from eventpalour.services.access import WorkspaceAction, load_event_for, load_wo
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import EventInput, TierInput, clean_event, text_length
-from eventpalour.services.tiers import replace_tiers
+from eventpalour.services.tiers import TierView, list_tiers, replace_tiers, to_view
 
 LISTED_STATUSES = (EventStatus.ACTIVE, EventStatus.POSTPONED)
 SHORT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -285,3 +286,39 @@ def _tier_totals(session: Session, event_ids: list[str]) -> dict[str, tuple[int,
         capacity = None if capacity is None or tier.quantity is None else capacity + tier.quantity
         totals[tier.event_id] = (sold + tier.sold, capacity)
     return totals
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """An event with its partners and every tier, as its organizers see and edit it."""
+
+    event: Event
+    category: str
+    partners: list[EventPartner]
+    tiers: list[TierView]
+    role: str
+
+
+def get_event_by_id(*, actor: UserSummary | None, event_id: str) -> EventDetails:
+    """The event (by id or short id) for any member of its workspace."""
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW)
+        access = load_workspace_for(session, actor, event.workspace_id, WorkspaceAction.VIEW)
+        category = session.get(Category, event.category_id) if event.category_id else None
+        partners = list(
+            session.exec(
+                select(EventPartner).where(EventPartner.event_id == event.id).order_by(col(EventPartner.sort_order))
+            )
+        )
+        return EventDetails(
+            event=event,
+            category=category.name if category else "",
+            partners=partners,
+            tiers=[to_view(t) for t in list_tiers(session, event.id)],
+            role=access.role,
+        )
+
+
+def local_input_value(moment: datetime | None, timezone: str) -> str:
+    """An aware UTC time as the form's local `YYYY-MM-DDTHH:MM` in the event's zone."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M") if moment else ""

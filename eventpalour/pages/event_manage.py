@@ -1,0 +1,203 @@
+"""/workspace/{id}/events/{short_id}: one event for its organizers: edit, tickets and status actions."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components import event_form
+from eventpalour.components.layout import page
+from eventpalour.components.workspace import workspace_shell
+from eventpalour.pages.workspace_events import status_badge
+from eventpalour.routes import WORKSPACE_EVENT
+from eventpalour.state.events import EventManageState
+
+S = EventManageState
+
+
+def _confirm(trigger: str, title: str, text: str, action: str, handler, color: str = "red") -> rx.Component:  # noqa: ANN001
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button(trigger, color_scheme=color, variant="soft")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(text),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button(action, color_scheme=color, on_click=handler)),
+                justify="end",
+                margin_top="16px",
+                spacing="3",
+            ),
+        ),
+    )
+
+
+def _postpone_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button("Postpone", variant="soft", color_scheme="orange")),
+        rx.dialog.content(
+            rx.dialog.title("Postpone to new dates"),
+            rx.dialog.description("Tickets stay valid. Times are in the event's time zone.", size="2"),
+            rx.vstack(
+                rx.el.label("New start", html_for="postpone-start"),
+                rx.input(
+                    id="postpone-start",
+                    type="datetime-local",
+                    value=S.postpone_start,
+                    on_change=lambda v: S.set_postpone("start", v),
+                ),
+                event_form.error_text("start_local"),
+                rx.el.label("New end", html_for="postpone-end"),
+                rx.input(
+                    id="postpone-end",
+                    type="datetime-local",
+                    value=S.postpone_end,
+                    on_change=lambda v: S.set_postpone("end", v),
+                ),
+                event_form.error_text("end_local"),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                    rx.button("Postpone event", color_scheme="orange", on_click=S.postpone),
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="2",
+                margin_top="12px",
+            ),
+        ),
+    )
+
+
+def _actions() -> rx.Component:
+    status = S.event["status"]
+    live = (status == "active") | (status == "inactive") | (status == "postponed")
+    return rx.hstack(
+        rx.cond(
+            (status == "draft") | (status == "inactive") | (status == "postponed"),
+            rx.button(rx.icon("rocket", size=16), "Publish", on_click=S.publish),
+        ),
+        rx.cond(status == "active", rx.button("Hide", variant="soft", color_scheme="amber", on_click=S.hide)),
+        rx.cond(live, _postpone_dialog()),
+        rx.cond(
+            live,
+            _confirm(
+                "Cancel event",
+                "Cancel this event?",
+                "Ticket holders are told and paid orders are refunded. This cannot be undone.",
+                "Cancel event",
+                S.cancel_event,
+            ),
+        ),
+        rx.cond(
+            (status == "draft") | (S.event["sold"] == "0"),
+            _confirm("Delete", "Delete this event?", "It disappears for good.", "Delete", S.delete_event),
+        ),
+        wrap="wrap",
+        spacing="2",
+    )
+
+
+def _header() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(S.event["title"], size="6", as_="h2"),
+                status_badge(S.event["status"]),
+                wrap="wrap",
+                align="center",
+            ),
+            rx.text(S.event["when"], color_scheme="gray"),
+            rx.hstack(
+                rx.badge(S.event["sold"], " tickets sold", variant="soft"),
+                rx.badge("Gross ", S.event["gross"], variant="soft", color_scheme="green"),
+                rx.cond(
+                    S.event["status"] != "draft",
+                    rx.link("View public page", rx.icon("external-link", size=14), href=S.event["public_path"]),
+                ),
+                wrap="wrap",
+                align="center",
+            ),
+            rx.cond(S.can_manage_events, _actions()),
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def _section(title: str, body: rx.Component) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.heading(title, size="4", as_="h3"), body, width="100%", spacing="3"), size="3", width="100%"
+    )
+
+
+def _details_tab() -> rx.Component:
+    return rx.vstack(
+        _section("Details", event_form.details_step()),
+        _section(
+            "When",
+            rx.vstack(
+                event_form.when_step(),
+                rx.cond(
+                    S.event["status"] != "draft",
+                    rx.text(
+                        "To move a published event, use Postpone so ticket holders are told.",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                ),
+                width="100%",
+            ),
+        ),
+        _section("Where", event_form.where_step()),
+        _section("Pricing", event_form.pricing_step()),
+        _section("Partners", event_form.partners_step()),
+        rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _tickets_tab() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            "Prices are fixed once a ticket is sold, and quantities never go below what is sold or reserved.",
+            icon="info",
+            size="1",
+        ),
+        event_form.tiers_step(),
+        rx.button("Save tickets", on_click=S.save_tickets, loading=S.is_saving, size="3"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _body() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        rx.cond(
+            S.can_manage_events,
+            rx.tabs.root(
+                rx.tabs.list(rx.tabs.trigger("Details", value="details"), rx.tabs.trigger("Tickets", value="tickets")),
+                rx.tabs.content(_details_tab(), value="details", padding_top="16px"),
+                rx.tabs.content(_tickets_tab(), value="tickets", padding_top="16px"),
+                default_value="details",
+                width="100%",
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+@page(WORKSPACE_EVENT, "Manage event", on_load=[S.load_workspace, S.load_event], require="user", width="960px")
+def event_manage() -> rx.Component:
+    return workspace_shell(
+        rx.cond(
+            ~S.event_loaded,
+            rx.center(rx.spinner(), padding="32px"),
+            rx.cond(
+                S.event_problem != "", rx.callout(S.event_problem, icon="triangle-alert", color_scheme="red"), _body()
+            ),
+        )
+    )

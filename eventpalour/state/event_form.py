@@ -1,0 +1,203 @@
+"""The organizer's event form, shared by the step-by-step creator and the event's edit page.
+
+Values are kept as the text people typed (prices in major units, local times); every rule is
+decided by the services, and their errors land under the fields they name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from eventpalour.models import UploadBucket
+from eventpalour.services import uploads
+from eventpalour.services.errors import DomainError, FieldError, ValidationFailed
+from eventpalour.services.event_rules import EventInput, PartnerInput, TierInput, clean_event
+from eventpalour.services.money import parse_amount
+from eventpalour.services.tiers import check_tiers
+from eventpalour.state.base import call_service
+from eventpalour.state.workspace import WorkspaceState
+
+BANNER_UPLOAD_ID = "event-banner"
+DEFAULT_VALUES = {
+    "title": "",
+    "description": "",
+    "category": "",
+    "type": "physical",
+    "pricing": "free",
+    "venue": "",
+    "city": "",
+    "country": "Kenya",
+    "online_link": "",
+    "meeting_platform": "zoom",
+    "start_local": "",
+    "end_local": "",
+    "timezone": "Africa/Nairobi",
+    "banner_url": "",
+    "currency": "KES",
+    "fee_mode": "absorb",
+}
+
+
+def blank_tier(pricing: str = "free") -> dict[str, str]:
+    return {
+        "id": "",
+        "name": "General admission" if pricing == "free" else "Regular",
+        "description": "",
+        "price": "0",
+        "quantity": "100",
+        "sales_start_local": "",
+        "sales_end_local": "",
+        "max_per_order": "10",
+        "hidden": "",
+        "sold": "0",
+        "held": "0",
+    }
+
+
+def blank_partner() -> dict[str, str]:
+    return {"name": "", "url": "", "logo_url": ""}
+
+
+class EventFormState(WorkspaceState):
+    """Form values, tiers and partners being edited, and errors keyed by dotted path (`tiers.0.price`)."""
+
+    values: dict[str, str] = dict(DEFAULT_VALUES)
+    tier_rows: list[dict[str, str]] = [blank_tier()]
+    partner_rows: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    is_saving: bool = False
+    banner_progress: int = 0
+
+    def _reset_form(self, values: dict[str, str] | None = None) -> None:
+        self.values = {**DEFAULT_VALUES, **(values or {})}
+        self.tier_rows, self.partner_rows, self.errors, self.is_saving = [blank_tier()], [], {}, False
+
+    def _event_input(self) -> EventInput:
+        v = self.values
+        partners = tuple(PartnerInput(p["name"], p["url"], p["logo_url"]) for p in self.partner_rows)
+        return EventInput(**{k: v.get(k, "") for k in DEFAULT_VALUES}, partners=partners)
+
+    def _tier_inputs(self) -> list[TierInput]:
+        """The tier rows as the service wants them; unreadable numbers become errors right here."""
+        inputs, problems = [], {}
+        for i, row in enumerate(self.tier_rows):
+            price = parse_amount(row["price"], self.values.get("currency", "KES"))
+            if price is None:
+                problems[f"tiers.{i}.price"] = "Enter a price like 1500 or 1500.50."
+            quantity = row["quantity"].strip()
+            per_order = row["max_per_order"].strip() or "10"
+            if quantity and not quantity.isdigit():
+                problems[f"tiers.{i}.quantity"] = "Enter a whole number, or leave empty for unlimited."
+            if not per_order.isdigit():
+                problems[f"tiers.{i}.max_per_order"] = "Enter a whole number."
+            inputs.append(
+                TierInput(
+                    id=row["id"],
+                    name=row["name"],
+                    description=row["description"],
+                    price=price or 0,
+                    quantity=int(quantity) if quantity.isdigit() else None,
+                    sales_start_local=row["sales_start_local"],
+                    sales_end_local=row["sales_end_local"],
+                    max_per_order=int(per_order) if per_order.isdigit() else 10,
+                    hidden=row["hidden"] == "yes",
+                )
+            )
+        if problems:
+            raise ValidationFailed(next(iter(problems.values())), details=[_detail(k, m) for k, m in problems.items()])
+        return inputs
+
+    def _show_errors(self, error: DomainError, only: set[str] | None = None) -> list[rx.event.EventSpec]:
+        """Errors under their fields (limited to `only` top-level fields when validating one step)."""
+        found = {".".join(str(p) for p in d.path): d.message for d in error.details if d.path}
+        if only is not None:
+            found = {k: m for k, m in found.items() if k.split(".")[0] in only}
+        self.errors, self.is_saving = found, False
+        if error.details and not found:
+            return []
+        return [rx.toast.error(error.message)]
+
+    def _check(self, fields: set[str]) -> bool:
+        """Run the service rules for the fields of one step; keep only that step's errors."""
+        try:
+            cleaned = clean_event(self._event_input())
+            if "tiers" in fields:
+                check_tiers(
+                    self._tier_inputs(),
+                    pricing=cleaned["pricing"],
+                    timezone=cleaned["timezone"],
+                    event_end=cleaned["end_at"],
+                )
+        except ValidationFailed as error:
+            self._show_errors(error, only=fields)
+            return not self.errors
+        self.errors = {}
+        return True
+
+    @rx.event
+    def set_value(self, name: str, value: str | list[str]) -> None:
+        """Any field's new value (segmented controls may send a one-item list)."""
+        value = value if isinstance(value, str) else (value[0] if value else "")
+        self.values = {**self.values, name: value}
+        self.errors = {k: m for k, m in self.errors.items() if k != name}
+
+    @rx.event
+    def set_pricing(self, value: str | list[str]) -> None:
+        self.set_value("pricing", value)
+        if self.values["pricing"] == "free":
+            self.tier_rows = [{**row, "price": "0"} for row in self.tier_rows]
+
+    @rx.event
+    def set_tier(self, index: int, name: str, value: str) -> None:
+        self.tier_rows = [{**r, name: value} if i == index else r for i, r in enumerate(self.tier_rows)]
+        self.errors = {k: m for k, m in self.errors.items() if k != f"tiers.{index}.{name}"}
+
+    @rx.event
+    def add_tier(self) -> None:
+        self.tier_rows = [*self.tier_rows, blank_tier(self.values.get("pricing", "free"))]
+
+    @rx.event
+    def remove_tier(self, index: int) -> None:
+        self.tier_rows = [r for i, r in enumerate(self.tier_rows) if i != index]
+
+    @rx.event
+    def set_partner(self, index: int, name: str, value: str) -> None:
+        self.partner_rows = [{**r, name: value} if i == index else r for i, r in enumerate(self.partner_rows)]
+
+    @rx.event
+    def add_partner(self) -> None:
+        self.partner_rows = [*self.partner_rows, blank_partner()]
+
+    @rx.event
+    def remove_partner(self, index: int) -> None:
+        self.partner_rows = [r for i, r in enumerate(self.partner_rows) if i != index]
+
+    @rx.event
+    def track_banner(self, progress: dict[str, Any]) -> None:
+        self.banner_progress = round(progress.get("progress", 0) * 100)
+
+    @rx.event
+    async def upload_banner(self, files: list[rx.UploadFile]):
+        if not files:
+            return None
+        try:
+            actor = await self.require_user()
+            result = await call_service(
+                uploads.store_upload,
+                actor=actor,
+                bucket=UploadBucket.EVENTS,
+                folder="banners",
+                filename=files[0].name,
+                data=await files[0].read(),
+            )
+        except DomainError as error:
+            self.errors = {**self.errors, "banner_url": error.message}
+            return rx.toast.error(error.message)
+        self.set_value("banner_url", result.url)
+        return rx.toast.success("Banner uploaded.")
+
+
+def _detail(key: str, message: str) -> FieldError:
+    return FieldError(tuple(int(p) if p.isdigit() else p for p in key.split(".")), message)

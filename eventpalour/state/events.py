@@ -1,0 +1,306 @@
+"""Organizer event pages: the workspace's event list, the step-by-step creator, and one event's
+management page (edit, tiers, publish, hide, postpone, cancel, delete)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.config import settings
+from eventpalour.services import events, tiers
+from eventpalour.services.errors import DomainError, ValidationFailed
+from eventpalour.services.event_rules import parse_local
+from eventpalour.services.events import local_input_value
+from eventpalour.services.money import format_amount, format_money
+from eventpalour.state.base import call_service
+from eventpalour.state.event_form import EventFormState
+from eventpalour.state.workspace import WorkspaceState
+
+STEPS = ["Details", "When", "Where", "Pricing", "Tickets", "Partners"]
+STEP_FIELDS = [
+    {"title", "description", "category", "banner_url"},
+    {"start_local", "end_local", "timezone"},
+    {"type", "venue", "city", "country", "online_link", "meeting_platform"},
+    {"pricing", "currency", "fee_mode"},
+    {"tiers"},
+    {"partners"},
+]
+
+
+def _when(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return local.strftime("%a %d %b %Y · %H:%M ") + (local.tzname() or "")
+
+
+class WorkspaceEventsState(WorkspaceState):
+    """/workspace/{id}/events: filter by status, search, pages."""
+
+    event_rows: list[dict[str, str]] = []
+    total_events: int = 0
+    events_page: int = 1
+    status_filter: str = ""
+    search_text: str = ""
+    events_loaded: bool = False
+
+    @rx.var
+    def has_next_page(self) -> bool:
+        return self.events_page * events.PAGE_SIZE < self.total_events
+
+    @rx.event
+    async def load_events(self):
+        self.events_loaded = False
+        try:
+            actor = await self.require_user()
+            rows, total = await call_service(
+                events.list_workspace_events,
+                actor=actor,
+                workspace_id=self._workspace_id(),
+                status=self.status_filter,
+                search=self.search_text,
+                page=self.events_page,
+            )
+        except DomainError as error:
+            self.events_loaded = True
+            return self.show_error(error)
+        self.event_rows = [
+            {
+                "short_id": r.short_id,
+                "title": r.title,
+                "status": r.status,
+                "when": _when(r.start_at, r.timezone),
+                "where": r.city or r.type.title(),
+                "pricing": r.pricing,
+                "sold": f"{r.tickets_sold} / {'∞' if r.capacity is None else r.capacity}",
+                "url": routes.event_manage_url(self._workspace_id(), r.short_id),
+            }
+            for r in rows
+        ]
+        self.total_events, self.events_loaded = total, True
+        return None
+
+    @rx.event
+    async def filter_status(self, value: str):
+        self.status_filter, self.events_page = ("" if value == "all" else value), 1
+        return WorkspaceEventsState.load_events
+
+    @rx.event
+    async def search(self, value: str):
+        self.search_text, self.events_page = value, 1
+        return WorkspaceEventsState.load_events
+
+    @rx.event
+    async def turn_page(self, step: int):
+        self.events_page = max(1, self.events_page + step)
+        return WorkspaceEventsState.load_events
+
+
+class EventCreateState(EventFormState):
+    """/workspace/{id}/events/new: six short steps, each checked by the services before the next."""
+
+    step: int = 0
+
+    @rx.event
+    async def start(self):
+        self._reset_form()
+        self.step = 0
+
+    @rx.event
+    def next_step(self):
+        if self._check(STEP_FIELDS[self.step]):
+            self.step = min(self.step + 1, len(STEPS) - 1)
+
+    @rx.event
+    def previous_step(self) -> None:
+        self.errors, self.step = {}, max(self.step - 1, 0)
+
+    @rx.event
+    def go_to_step(self, index: int) -> None:
+        if index < self.step:
+            self.errors, self.step = {}, index
+
+    @rx.event
+    async def save_draft(self):
+        self.is_saving = True
+        yield
+        try:
+            actor = await self.require_user()
+            event = await call_service(
+                events.create_event,
+                actor=actor,
+                workspace_id=self._workspace_id(),
+                data=self._event_input(),
+                tiers=self._tier_inputs(),
+            )
+        except DomainError as error:
+            yield self._show_errors(error)
+            first = next(iter(self.errors), "")
+            self.step = next((i for i, f in enumerate(STEP_FIELDS) if first.split(".")[0] in f), self.step)
+            return
+        self.is_saving = False
+        yield rx.toast.success("Draft saved. Review it and publish when ready.")
+        yield rx.redirect(routes.event_manage_url(self._workspace_id(), event.short_id))
+
+
+class EventManageState(EventFormState):
+    """/workspace/{id}/events/{short_id}: everything about one event for its organizers."""
+
+    event: dict[str, str] = {}
+    event_problem: str = ""
+    event_loaded: bool = False
+    postpone_start: str = ""
+    postpone_end: str = ""
+
+    @rx.var
+    def can_manage_events(self) -> bool:
+        return self.role in ("owner", "admin", "moderator")
+
+    def _event_ref(self) -> str:
+        parts = self.router.url.path.strip("/").split("/")
+        return parts[3] if len(parts) > 3 else ""
+
+    def _fill(self, details: events.EventDetails) -> None:
+        e = details.event
+        self.values = {
+            "title": e.title,
+            "description": e.description,
+            "category": details.category,
+            "type": e.type,
+            "pricing": e.pricing,
+            "venue": e.venue or "",
+            "city": e.city or "",
+            "country": e.country or "",
+            "online_link": e.online_link or "",
+            "meeting_platform": e.meeting_platform or "zoom",
+            "start_local": local_input_value(e.start_at, e.timezone),
+            "end_local": local_input_value(e.end_at, e.timezone),
+            "timezone": e.timezone,
+            "banner_url": e.banner_url or "",
+            "currency": e.currency,
+            "fee_mode": e.fee_mode,
+        }
+        self.tier_rows = [
+            {
+                "id": t.id,
+                "name": t.name,
+                "description": t.description,
+                "price": format_amount(t.price, e.currency),
+                "quantity": "" if t.quantity is None else str(t.quantity),
+                "sales_start_local": local_input_value(t.sales_start, e.timezone),
+                "sales_end_local": local_input_value(t.sales_end, e.timezone),
+                "max_per_order": str(t.max_per_order),
+                "hidden": "yes" if t.hidden else "",
+                "sold": str(t.sold),
+                "held": str(t.held),
+            }
+            for t in details.tiers
+        ]
+        self.partner_rows = [
+            {"name": p.name, "url": p.url or "", "logo_url": p.logo_url or ""} for p in details.partners
+        ] or []
+        sold = sum(t.sold for t in details.tiers)
+        gross = sum(t.sold * t.price for t in details.tiers)
+        self.event = {
+            "id": e.id,
+            "short_id": e.short_id,
+            "title": e.title,
+            "status": e.status,
+            "when": _when(e.start_at, e.timezone),
+            "public_url": settings.app_url + routes.event_url(e.short_id),
+            "public_path": routes.event_url(e.short_id),
+            "sold": str(sold),
+            "gross": format_money(gross, e.currency),
+            "tiers": str(len(details.tiers)),
+        }
+        self.postpone_start, self.postpone_end = self.values["start_local"], self.values["end_local"]
+
+    @rx.event
+    async def load_event(self):
+        self.event_loaded, self.event_problem, self.errors = False, "", {}
+        try:
+            actor = await self.require_user()
+            details = await call_service(events.get_event_by_id, actor=actor, event_id=self._event_ref())
+        except DomainError as error:
+            self.event, self.event_problem, self.event_loaded = {}, error.message, True
+            return
+        self._fill(details)
+        self.event_loaded = True
+
+    async def _reload(self, message: str) -> list[rx.event.EventSpec]:
+        actor = await self.require_user()
+        self._fill(await call_service(events.get_event_by_id, actor=actor, event_id=self._event_ref()))
+        self.is_saving = False
+        return [rx.toast.success(message)]
+
+    @rx.event
+    async def save_details(self):
+        self.is_saving = True
+        yield
+        try:
+            actor = await self.require_user()
+            await call_service(events.update_event, actor=actor, event_id=self._event_ref(), data=self._event_input())
+            yield await self._reload("Event saved.")
+        except DomainError as error:
+            yield self._show_errors(error)
+
+    @rx.event
+    async def save_tickets(self):
+        self.is_saving = True
+        yield
+        try:
+            actor = await self.require_user()
+            await call_service(tiers.save_tiers, actor=actor, event_id=self._event_ref(), tiers=self._tier_inputs())
+            yield await self._reload("Tickets saved.")
+        except DomainError as error:
+            yield self._show_errors(error)
+
+    async def _status(self, action: str, message: str, **kwargs: Any) -> list[rx.event.EventSpec]:
+        try:
+            actor = await self.require_user()
+            await call_service(events.change_status, actor=actor, event_id=self._event_ref(), action=action, **kwargs)
+            return await self._reload(message)
+        except DomainError as error:
+            return self._show_errors(error)
+
+    @rx.event
+    async def publish(self):
+        return await self._status("publish", "Published. Your event is live on EventPalour.")
+
+    @rx.event
+    async def hide(self):
+        return await self._status("hide", "Hidden from discovery. Tickets already sold stay valid.")
+
+    @rx.event
+    async def cancel_event(self):
+        return await self._status("cancel", "Event cancelled.")
+
+    @rx.event
+    def set_postpone(self, name: str, value: str) -> None:
+        if name == "start":
+            self.postpone_start = value
+        else:
+            self.postpone_end = value
+
+    @rx.event
+    async def postpone(self):
+        zone = ZoneInfo(self.values["timezone"])
+        problems: list = []
+        start = parse_local(self.postpone_start, zone, ("start_local",), problems)
+        end = parse_local(self.postpone_end, zone, ("end_local",), problems)
+        if problems:
+            return self._show_errors(ValidationFailed(problems[0].message, details=problems))
+        return await self._status(
+            "postpone", "Postponed. Ticket holders keep their tickets.", new_start=start, new_end=end
+        )
+
+    @rx.event
+    async def delete_event(self):
+        try:
+            actor = await self.require_user()
+            await call_service(events.delete_event, actor=actor, event_id=self._event_ref())
+        except DomainError as error:
+            return self._show_errors(error)
+        return [rx.toast.success("Event deleted."), rx.redirect(routes.workspace_url(self._workspace_id(), "events"))]
