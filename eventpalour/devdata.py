@@ -83,6 +83,7 @@ def bulk_events(count: int, *, seed: int = 7, chunk: int = 5000) -> str:
                     "currency": "KES",
                     "fee_mode": "absorb",
                     "status": status,
+                    "is_listed": status == EventStatus.ACTIVE,
                     "search_text": " ".join(f"{title} {description} {city} bulk events co".lower().split()),
                     "created_at": now,
                     "updated_at": now,

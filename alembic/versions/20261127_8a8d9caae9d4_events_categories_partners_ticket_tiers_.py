@@ -100,9 +100,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("short_id"),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index("ix_events_listed_category_start", ["is_listed", "category_id", "start_at"], unique=False)
-        batch_op.create_index("ix_events_listed_city_start", ["is_listed", "city_key", "start_at"], unique=False)
-        batch_op.create_index("ix_events_listed_start", ["is_listed", "start_at"], unique=False)
+        batch_op.create_index(
+            "ix_events_listed_category_start", ["is_listed", "category_id", "start_at", "end_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_events_listed_city_start", ["is_listed", "city_key", "start_at", "end_at"], unique=False
+        )
+        batch_op.create_index("ix_events_listed_start", ["is_listed", "start_at", "end_at"], unique=False)
         batch_op.create_index("ix_events_workspace_status", ["workspace_id", "status", "start_at"], unique=False)
 
     op.create_table(
