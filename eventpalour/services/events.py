@@ -86,6 +86,13 @@ def search_text_for(event: Event, workspace_name: str, category_name: str) -> st
     return " ".join(" ".join(parts).lower().split())[:8000]
 
 
+def refresh_search_text(session: Session, workspace: Workspace) -> None:
+    """Re-index the workspace's events after its name changed (discovery searches by organizer)."""
+    names = dict(session.exec(select(Category.id, Category.name)).all())
+    for event in session.exec(select(Event).where(Event.workspace_id == workspace.id)):
+        event.search_text = search_text_for(event, workspace.name, names.get(event.category_id, ""))
+
+
 def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: Workspace) -> None:
     category = category_for(session, cleaned["category"])
     for name in (

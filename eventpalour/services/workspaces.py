@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AccountType, KycStatus, User, Workspace, WorkspaceMember, WorkspaceRole
 from eventpalour.models.types import utcnow
-from eventpalour.services import audit
+from eventpalour.services import audit, events
 from eventpalour.services.access import WorkspaceAction, allows, load_workspace_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import (
@@ -209,8 +209,11 @@ def update_workspace(*, actor: UserSummary | None, workspace_id: str, data: Work
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.EDIT_SETTINGS)
         cleaned = clean_workspace_input(data)
+        renamed = cleaned["name"] != access.workspace.name
         for name, value in cleaned.items():
             setattr(access.workspace, name, value)
+        if renamed:
+            events.refresh_search_text(session, access.workspace)
         access.workspace.updated_at = utcnow()
         audit.record(session, action="workspace.update", actor_id=actor.id, target=("workspace", workspace_id))
         return _view(session, access.workspace, access.role)

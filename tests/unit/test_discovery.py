@@ -109,3 +109,16 @@ def test_discover_pages_of_24(catalogue):
 
 def test_categories_listed_for_filters(catalogue):
     assert list_categories() == [("music", "Music"), ("tech", "Tech")]
+
+
+def test_renamed_workspace_is_found_by_its_new_name(catalogue):
+    from eventpalour.services.workspaces import WorkspaceInput, update_workspace
+
+    owner, ws = catalogue
+    update_workspace(
+        actor=owner.summary,
+        workspace_id=ws.id,
+        data=WorkspaceInput(name="Baobab Collective", description="Renamed for the new season."),
+    )
+    assert len(_titles(DiscoveryFilters(query="baobab"))) == 3
+    assert _titles(DiscoveryFilters(query="savannah")) == []
