@@ -27,7 +27,7 @@ def render_item(type_: str, obj: object, autogen_context) -> str | bool:  # noqa
 
 
 # Full-text search objects made by hand in a migration, not described by the models.
-SEARCH_OBJECTS = ("events_fts", "ix_events_search_fts")
+SEARCH_OBJECTS = ("events_fts", "ix_events_search_fts", "search_vector")
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

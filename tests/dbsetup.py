@@ -17,7 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """The migration environment's filter: hand-made full-text search objects are not in the models."""
-    return not (name or "").startswith(("events_fts", "ix_events_search_fts"))
+    return not (name or "").startswith(("events_fts", "ix_events_search_fts", "search_vector"))
 
 
 def alembic_config(url: str) -> Config:

@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 # Discovery's full-text search lives outside the models (alembic/env.py skips these names):
 # SQLite: an FTS5 table kept in step with events.search_text by triggers;
-# PostgreSQL: a GIN index over to_tsvector('simple', search_text).
+# PostgreSQL: a stored tsvector column generated from search_text, with a GIN index.
 SQLITE_SEARCH = [
     "CREATE VIRTUAL TABLE events_fts USING fts5(search_text, content='events', content_rowid='rowid')",
     "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN "
@@ -32,7 +32,9 @@ SQLITE_SEARCH = [
     "INSERT INTO events_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END",
 ]
 POSTGRES_SEARCH = [
-    "CREATE INDEX ix_events_search_fts ON events USING gin (to_tsvector('simple', search_text))",
+    "ALTER TABLE events ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+    "CREATE INDEX ix_events_search_fts ON events USING gin (search_vector)",
 ]
 
 
@@ -49,6 +51,7 @@ def _drop_search() -> None:
         op.execute("DROP TABLE IF EXISTS events_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_events_search_fts")
+        op.execute("ALTER TABLE events DROP COLUMN IF EXISTS search_vector")
 
 
 def upgrade() -> None:

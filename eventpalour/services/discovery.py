@@ -1,25 +1,39 @@
 """Public discovery (SPEC §4): the /events listing, search and filters, and one event's public page.
 
 Listing reads only indexed paths: listed + start time (+ category or city), and full-text search
-through FTS5 on SQLite or a GIN tsvector index on PostgreSQL. Pages are fetched one row long,
+through FTS5 on SQLite or a generated tsvector column with a GIN index on PostgreSQL. Pages are fetched one row long,
 so "is there a next page" never needs a COUNT over 100,000 events.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import literal_column, text
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import get_engine, read_only
-from eventpalour.models import Category, Event, TicketTier, Workspace
+from eventpalour.models import (
+    Category,
+    Event,
+    EventPartner,
+    EventPricing,
+    EventStatus,
+    EventType,
+    TicketTier,
+    Workspace,
+)
 from eventpalour.models.types import utcnow
+from eventpalour.services.dates import DEFAULT_ZONE, zone
+from eventpalour.services.errors import NotFound
 from eventpalour.services.event_rules import MAX_DURATION
+from eventpalour.services.tier_sales import SELLING_STATUSES, tier_sale
 
 PAGE_SIZE = 24
+SEARCH_WINDOW = 2000
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 
 
@@ -70,6 +84,55 @@ def search_terms(raw: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(raw or "")][:8]
 
 
+@dataclass(frozen=True)
+class DiscoveryQuery:
+    """The /events query string, read: the filters, the page, and the valid parameters to keep in links."""
+
+    filters: DiscoveryFilters
+    page: int
+    params: dict[str, str]
+
+
+def read_query(params: Mapping[str, str]) -> DiscoveryQuery:
+    """Read `?q=&category=&type=&price=&city=&from=&to=&page=`; a value that makes no sense is dropped.
+
+    `from` and `to` are calendar days, inclusive, in the platform's home zone (East Africa Time).
+    """
+    kept: dict[str, str] = {}
+    for key, limit in (("q", 100), ("category", 64), ("city", 120)):
+        value = " ".join(str(params.get(key, "")).split())[:limit]
+        if value:
+            kept[key] = value
+    if params.get("type") in {t.value for t in EventType}:
+        kept["type"] = params["type"]
+    if params.get("price") in {p.value for p in EventPricing}:
+        kept["price"] = params["price"]
+    home = zone(DEFAULT_ZONE)
+    days = {key: _day(params.get(key, "")) for key in ("from", "to")}
+    kept.update({key: day.isoformat() for key, day in days.items() if day})
+    page = int(params["page"]) if str(params.get("page", "")).isdigit() else 1
+    page = max(1, min(page, 1000))
+    if page > 1:
+        kept["page"] = str(page)
+    filters = DiscoveryFilters(
+        query=kept.get("q", ""),
+        category=kept.get("category", ""),
+        type=kept.get("type", ""),
+        pricing=kept.get("price", ""),
+        city=kept.get("city", ""),
+        starts_after=datetime.combine(days["from"], time(), home) if days["from"] else None,
+        starts_before=datetime.combine(days["to"] + timedelta(days=1), time(), home) if days["to"] else None,
+    )
+    return DiscoveryQuery(filters=filters, page=page, params=kept)
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(str(raw).strip()[:10])
+    except ValueError:
+        return None
+
+
 def _search_clause(session: Session, terms: list[str]):
     if session.get_bind().dialect.name == "sqlite":
         match = " ".join(f'"{t}"*' for t in terms)
@@ -77,7 +140,7 @@ def _search_clause(session: Session, terms: list[str]):
             match=match
         )
     tsquery = " & ".join(f"{t}:*" for t in terms)
-    return text("to_tsvector('simple', events.search_text) @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery)
+    return text("events.search_vector @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery)
 
 
 def listing_query(session: Session, filters: DiscoveryFilters):
@@ -104,11 +167,45 @@ def listing_query(session: Session, filters: DiscoveryFilters):
     return query.order_by(col(Event.start_at), col(Event.id))
 
 
+def _from_soonest_window(session: Session, filters: DiscoveryFilters, wanted: int) -> list[Event] | None:
+    """PostgreSQL only: look for matches among the soonest SEARCH_WINDOW listed events first.
+
+    Common words (a tenth of all events say "music") make the GIN path read thousands of rows
+    that are then sorted, and the planner cannot tell; the soonest events, read in index order,
+    hold enough matches for such words. The match is tested on the window's own column, so the
+    LIMIT fences it in. When the window holds fewer than `wanted`, the answer may be incomplete
+    and None sends the caller to the index search instead.
+    """
+    window = (
+        listing_query(session, replace(filters, query=""))
+        .with_only_columns(col(Event.id), col(Event.start_at), literal_column("events.search_vector"))
+        .limit(SEARCH_WINDOW)
+        .subquery("soonest")
+    )
+    tsquery = " & ".join(f"{t}:*" for t in search_terms(filters.query))
+    ids = session.exec(
+        select(window.c.id)
+        .where(text("soonest.search_vector @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery))
+        .order_by(window.c.start_at, window.c.id)
+        .limit(wanted)
+    ).all()
+    if len(ids) < wanted:
+        return None
+    by_id = {e.id: e for e in session.exec(select(Event).where(col(Event.id).in_(ids)))}
+    return [by_id[i] for i in ids]
+
+
 def discover_events(filters: DiscoveryFilters, page: int = 1) -> DiscoveryPage:
     """One page of public, upcoming events matching `filters`, soonest first."""
     page = max(1, min(page, 1000))
+    offset, wanted = (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1
     with read_only() as session:
-        rows = session.exec(listing_query(session, filters).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+        rows = None
+        if search_terms(filters.query) and session.get_bind().dialect.name == "postgresql":
+            windowed = _from_soonest_window(session, filters, wanted)
+            rows = windowed[offset:] if windowed is not None else None
+        if rows is None:
+            rows = session.exec(listing_query(session, filters).offset(offset).limit(PAGE_SIZE + 1)).all()
         cards = cards_for(session, list(rows[:PAGE_SIZE]))
     return DiscoveryPage(cards=cards, page=page, has_next=len(rows) > PAGE_SIZE)
 
@@ -169,3 +266,144 @@ def explain_listing(filters: DiscoveryFilters) -> str:
         compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
         prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
         return "\n".join(" ".join(str(c) for c in row) for row in session.execute(text(prefix + str(compiled))))
+
+
+@dataclass(frozen=True)
+class PublicTier:
+    """A visible tier as a visitor sees it: price, and whether and how many can be bought now."""
+
+    id: str
+    name: str
+    description: str
+    price: int
+    sale_state: str
+    sale_label: str
+    available: int | None
+    max_quantity: int
+
+
+@dataclass(frozen=True)
+class PublicPartner:
+    name: str
+    url: str
+    logo_url: str
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """An event's public page. Never carries the online link: only ticket holders receive it.
+
+    `status` is the stored status, except that a public event whose end has passed reads `completed`.
+    """
+
+    short_id: str
+    title: str
+    description: str
+    category: str
+    type: str
+    pricing: str
+    venue: str
+    city: str
+    country: str
+    meeting_platform: str
+    start_at: datetime
+    end_at: datetime
+    timezone: str
+    banner_url: str
+    currency: str
+    status: str
+    organizer_name: str
+    organizer_logo_url: str
+    organizer_verified: bool
+    partners: list[PublicPartner] = field(default_factory=list)
+    tiers: list[PublicTier] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return summary_text(self.description)
+
+
+HIDDEN_STATUSES = (EventStatus.DRAFT, EventStatus.INACTIVE)
+
+
+def get_public_event(short_id: str) -> PublicEvent:
+    """The public page of the event with `short_id`, with its visible tiers' sale states as of now.
+
+    Cancelled and past events are returned (with their status) so old links explain themselves.
+
+    Raises:
+        NotFound: no such event, or it is a draft or hidden.
+    """
+    now = utcnow()
+    with read_only() as session:
+        event = session.exec(select(Event).where(Event.short_id == (short_id or "").strip().lower())).first()
+        if event is None or event.status in HIDDEN_STATUSES:
+            raise NotFound("This event does not exist or is no longer public.")
+        workspace = session.get(Workspace, event.workspace_id)
+        category = session.get(Category, event.category_id) if event.category_id else None
+        partners = session.exec(
+            select(EventPartner).where(EventPartner.event_id == event.id).order_by(col(EventPartner.sort_order))
+        ).all()
+        tiers = session.exec(
+            select(TicketTier)
+            .where(TicketTier.event_id == event.id, col(TicketTier.hidden).is_(False))
+            .order_by(col(TicketTier.sort_order))
+        ).all()
+        status = event.status
+        if status in SELLING_STATUSES and event.end_at <= now:
+            status = EventStatus.COMPLETED
+        return PublicEvent(
+            short_id=event.short_id,
+            title=event.title,
+            description=event.description,
+            category=category.name if category else "",
+            type=event.type,
+            pricing=event.pricing,
+            venue=event.venue or "",
+            city=event.city or "",
+            country=event.country or "",
+            meeting_platform=event.meeting_platform or "",
+            start_at=event.start_at,
+            end_at=event.end_at,
+            timezone=event.timezone,
+            banner_url=event.banner_url or "",
+            currency=event.currency,
+            status=status,
+            organizer_name=workspace.name,
+            organizer_logo_url=workspace.logo_url or "",
+            organizer_verified=workspace.verified,
+            partners=[PublicPartner(p.name, p.url or "", p.logo_url or "") for p in partners],
+            tiers=[_public_tier(tier, event, now) for tier in tiers],
+        )
+
+
+def _public_tier(tier: TicketTier, event: Event, now: datetime) -> PublicTier:
+    sale = tier_sale(tier, event_status=event.status, event_end=event.end_at, zone_name=event.timezone, now=now)
+    return PublicTier(
+        id=tier.id,
+        name=tier.name,
+        description=tier.description,
+        price=tier.price,
+        sale_state=sale.state,
+        sale_label=sale.label,
+        available=sale.available,
+        max_quantity=sale.max_quantity,
+    )
+
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_MARK = re.compile(r"^\s*(?:#{1,6}|>|[-*+]|\d+[.)])\s+", re.MULTILINE)
+_INLINE_MARK = re.compile(r"[*_`~|]")
+
+
+def summary_text(description: str, limit: int = 160) -> str:
+    """The first `limit` characters of a Markdown description as plain text, cut at a word ("…")."""
+    plain = _LINK.sub(r"\1", _IMAGE.sub(" ", description or ""))
+    plain = " ".join(_INLINE_MARK.sub("", _BLOCK_MARK.sub("", _TAG.sub(" ", plain))).split())
+    if len(plain) <= limit:
+        return plain
+    head = plain[: limit - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(",;:.-") + "…"

@@ -122,3 +122,18 @@ def test_renamed_workspace_is_found_by_its_new_name(catalogue):
     )
     assert len(_titles(DiscoveryFilters(query="baobab"))) == 3
     assert _titles(DiscoveryFilters(query="savannah")) == []
+
+
+def test_common_word_search_pages_match_the_index_search(catalogue, db_backend):
+    """On PostgreSQL the soonest-events window answers common words; its pages must equal the full search."""
+    owner, ws = catalogue
+    for i in range(30):
+        make_event(owner, ws.id, publish=True, title=f"Common word show {i}", description=f"Everyone loves {i} shows.")
+    for page in (1, 2):
+        found = [c.title for c in discover_events(DiscoveryFilters(query="common"), page=page).cards]
+        everything = [c.title for c in discover_events(DiscoveryFilters(), page=1).cards]
+        expected = [t for t in everything if t.startswith("Common")]
+        if page == 1:
+            assert found == expected[:24] and len(found) == 24
+        else:
+            assert len(found) == 6
