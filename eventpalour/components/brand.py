@@ -19,7 +19,8 @@ def logo() -> rx.Component:
                 border_radius="10px",
                 background="linear-gradient(135deg, var(--violet-9), var(--plum-9))",
             ),
-            rx.text("EventPalour", weight="bold", size="5", color=rx.color("gray", 12)),
+            # A step smaller on phones, so the navbar's buttons fit a 390px screen.
+            rx.text("EventPalour", weight="bold", size=rx.breakpoints(initial="3", sm="5"), color=rx.color("gray", 12)),
             align="center",
             spacing="2",
         ),

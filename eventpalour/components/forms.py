@@ -31,12 +31,14 @@ def field(
             size="3",
             width="100%",
             aria_invalid=rx.cond(errors.contains(name), "true", "false"),
+            # Screen readers announce the error (or the hint) with the field, not only as a stray alert.
+            aria_describedby=rx.cond(errors.contains(name), f"{input_id}-error", f"{input_id}-hint" if hint else ""),
             **props,
         ),
         rx.cond(
             errors.contains(name),
             rx.text(errors[name], color_scheme="red", size="2", role="alert", id=f"{input_id}-error"),
-            rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+            rx.text(hint, size="1", color_scheme="gray", id=f"{input_id}-hint") if hint else rx.fragment(),
         ),
         spacing="1",
         width="100%",
@@ -67,7 +69,7 @@ def auth_card(title: str, subtitle: str | rx.Var, *children: rx.Component) -> rx
         rx.card(
             rx.vstack(
                 rx.heading(title, size="7", as_="h1"),
-                rx.text(subtitle, color_scheme="gray"),
+                rx.text(subtitle, color_scheme="gray", overflow_wrap="anywhere"),  # long emails on phones
                 *children,
                 spacing="4",
                 width="100%",

@@ -8,6 +8,7 @@ import reflex as rx
 
 from eventpalour.components.navbar import navbar
 from eventpalour.state.base import AuthState
+from eventpalour.state.forms import FormState
 
 
 def loading(label: str = "Loading…") -> rx.Component:
@@ -19,9 +20,9 @@ def loading(label: str = "Loading…") -> rx.Component:
 
 
 def footer() -> rx.Component:
-    return rx.box(
+    # Real landmark elements: Radix's Box renders only div/span, so `as_="footer"` was dropped.
+    return rx.el.footer(
         rx.text("© EventPalour · Tickets for events across Africa", size="1", color_scheme="gray"),
-        as_="footer",
         padding="24px",
         text_align="center",
         border_top=f"1px solid {rx.color('gray', 4)}",
@@ -66,9 +67,8 @@ def page(
             body = build()
             return rx.box(
                 navbar(),
-                rx.box(
+                rx.el.main(
                     require_login(body) if require == "user" else body,
-                    as_="main",
                     max_width=width,
                     margin="0 auto",
                     padding=["16px", "24px"],
@@ -80,7 +80,7 @@ def page(
             )
 
         layout.__name__ = build.__name__
-        rx.page(route=route, title=f"{title} · EventPalour", on_load=[guard, *extra])(layout)
+        rx.page(route=route, title=f"{title} · EventPalour", on_load=[FormState.reset_form, guard, *extra])(layout)
         return layout
 
     return decorator

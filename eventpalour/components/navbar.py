@@ -52,6 +52,10 @@ def user_menu() -> rx.Component:
             ),
             rx.menu.separator(),
             workspace_items(),
+            rx.cond(
+                (AuthState.admin_level == "super_admin") | (AuthState.admin_level == "finance"),
+                rx.menu.item(rx.icon("shield-check", size=16), "KYC review", on_click=rx.redirect(routes.ADMIN_KYC)),
+            ),
             rx.menu.item(rx.icon("user", size=16), "Account", on_click=rx.redirect(routes.ACCOUNT)),
             rx.menu.item(rx.icon("log-out", size=16), "Sign out", on_click=AuthState.sign_out, color="red"),
         ),
@@ -60,10 +64,11 @@ def user_menu() -> rx.Component:
 
 
 def guest_actions() -> rx.Component:
-    # nowrap + no shrinking: on a 390px phone the labels otherwise broke onto two lines.
+    # nowrap + no shrinking: on a 390px phone the labels otherwise broke onto two lines. Below 480px
+    # only "Sign in" fits beside the other icons; sign-up is one tap away on the sign-in page and the home page.
     return rx.hstack(
         rx.link(rx.button("Sign in", variant="soft", white_space="nowrap"), href=routes.SIGN_IN),
-        rx.link(rx.button("Sign up", white_space="nowrap"), href=routes.SIGN_UP),
+        rx.link(rx.button("Sign up", white_space="nowrap"), href=routes.SIGN_UP, display=["none", "inline"]),
         spacing="2",
         flex_shrink="0",
     )
@@ -88,11 +93,28 @@ def verify_banner() -> rx.Component:
     )
 
 
+def events_link() -> rx.Component:
+    """Discovery from every page: a compass on phones, "Events" beside it from 480px up."""
+    return rx.link(
+        rx.button(
+            rx.icon("compass", size=18),
+            rx.text("Events", display=["none", "inline"]),
+            variant="ghost",
+            white_space="nowrap",
+        ),
+        href=routes.EVENTS,
+        aria_label="Events",
+        display="flex",
+        flex_shrink="0",
+    )
+
+
 def navbar() -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.hstack(
             logo(),
             rx.spacer(),
+            events_link(),
             rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
             rx.cond(
                 AuthState.auth_checked,
@@ -100,14 +122,13 @@ def navbar() -> rx.Component:
                 rx.skeleton(rx.box(width="120px", height="32px")),
             ),
             align="center",
-            spacing="3",
+            spacing=rx.breakpoints(initial="2", sm="3"),
             padding_x=["16px", "24px"],
             padding_y="12px",
             max_width="1200px",
             margin="0 auto",
         ),
         verify_banner(),
-        as_="header",
         position="sticky",
         top="0",
         z_index="10",

@@ -32,7 +32,7 @@ def _profile() -> rx.Component:
         rx.hstack(
             rx.avatar(fallback=AuthState.user_initials, size="5", radius="full"),
             rx.vstack(
-                rx.text(AuthState.user_email, weight="bold"),
+                rx.text(AuthState.user_email, weight="bold", overflow_wrap="anywhere"),
                 rx.text("@", AccountState.username, size="2", color_scheme="gray"),
                 rx.cond(
                     AuthState.is_verified,
@@ -40,6 +40,7 @@ def _profile() -> rx.Component:
                     rx.link(rx.badge("Not verified: enter your code", color_scheme="amber"), href=routes.VERIFY),
                 ),
                 spacing="1",
+                min_width="0",
             ),
             align="center",
             spacing="4",

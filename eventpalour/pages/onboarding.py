@@ -14,7 +14,7 @@ from eventpalour.state.base import AuthState
 def _choice(value: str, icon: str, title: str, text: str) -> rx.Component:
     return rx.radio_cards.item(
         rx.hstack(
-            rx.icon(icon, size=28, color=rx.color("violet", 9)),
+            rx.icon(icon, size=28, color=rx.color("violet", 9), flex_shrink="0"),  # kept whole on phones
             rx.vstack(rx.text(title, weight="bold"), rx.text(text, size="2", color_scheme="gray"), spacing="1"),
             align="center",
             spacing="3",

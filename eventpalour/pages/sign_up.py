@@ -20,6 +20,8 @@ def google_button(url: rx.Var | str) -> rx.Component:
             width="100%",
         ),
         href=url,
+        # A full page load: the start URL is an API route, which client-side routing would show as a 404.
+        reload_document=True,
         width="100%",
         underline="none",
     )

@@ -132,6 +132,11 @@ class ForgotPasswordState(FormState):
     sent_to: str = ""
 
     @rx.event
+    def start_over(self) -> None:
+        """on_load: show the form again, so a mistyped address can be corrected in the same tab."""
+        self.sent_to = ""
+
+    @rx.event
     async def submit(self, form: dict[str, Any]):
         self._start()
         yield

