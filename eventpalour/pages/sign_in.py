@@ -36,5 +36,5 @@ def sign_in() -> rx.Component:
             on_submit=SignInState.submit,
             width="100%",
         ),
-        rx.text("New to EventPalour? ", rx.link("Create an account", href=routes.SIGN_UP), size="2"),
+        rx.text("New to EventPalour? ", rx.link("Create an account", href=SignInState.sign_up_link), size="2"),
     )

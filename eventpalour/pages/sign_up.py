@@ -65,5 +65,5 @@ def sign_up() -> rx.Component:
             on_submit=SignUpState.submit,
             width="100%",
         ),
-        rx.text("Already have an account? ", rx.link("Sign in", href=routes.SIGN_IN), size="2"),
+        rx.text("Already have an account? ", rx.link("Sign in", href=SignInState.sign_in_link), size="2"),
     )

@@ -10,6 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import accounts, auth, password_reset, verification
+from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import DomainError
 from eventpalour.state.base import AuthState, call_service, navigate_hard
 from eventpalour.state.forms import FormState
@@ -25,6 +26,23 @@ SIGN_IN_NOTICES = {
 
 def _grant_url(grant: str, next_path: str) -> str:
     return f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': grant, 'next': next_path})}"
+
+
+def destination_after(user: UserSummary, next_path: str) -> str:
+    """Where a signed-in person goes next: verify first, then onboarding, then where they were headed.
+
+    Invitation and join links skip onboarding: joining a team makes the account an organizer.
+    """
+    if not user.is_verified:
+        return routes.with_next(routes.VERIFY, next_path)
+    joining = next_path.startswith(("/invite/", "/join/"))
+    if user.account_type is None and not joining:
+        return routes.with_next(routes.ONBOARDING, next_path)
+    return next_path
+
+
+def _next_of(state: rx.State) -> str:
+    return routes.safe_next(state.router.url.query_parameters.get("next"))
 
 
 def google_start_url(next_path: str = routes.HOME) -> str:
@@ -50,7 +68,7 @@ class SignUpState(FormState):
             yield self._fail(error)
             return
         yield rx.toast.success("Account created. Check your email for the code.")
-        yield navigate_hard(_grant_url(result.grant, routes.VERIFY))
+        yield navigate_hard(_grant_url(result.grant, destination_after(result.user, _next_of(self))))
 
 
 class SignInState(FormState):
@@ -60,11 +78,19 @@ class SignInState(FormState):
 
     @rx.var
     def next_path(self) -> str:
-        return routes.safe_next(self.router.url.query_parameters.get("next"))
+        return _next_of(self)
 
     @rx.var
     def google_url(self) -> str:
         return google_start_url(self.next_path)
+
+    @rx.var
+    def sign_up_link(self) -> str:
+        return routes.with_next(routes.SIGN_UP, self.next_path)
+
+    @rx.var
+    def sign_in_link(self) -> str:
+        return routes.with_next(routes.SIGN_IN, self.next_path)
 
     @rx.event
     async def submit(self, form: dict[str, Any]):
@@ -82,12 +108,7 @@ class SignInState(FormState):
         except DomainError as error:
             yield self._fail(error)
             return
-        target = self.next_path
-        if not result.user.is_verified:
-            target = routes.VERIFY
-        elif result.user.account_type is None:
-            target = routes.ONBOARDING
-        yield navigate_hard(_grant_url(result.grant, target))
+        yield navigate_hard(_grant_url(result.grant, destination_after(result.user, _next_of(self))))
 
 
 class VerifyState(FormState):
@@ -98,7 +119,7 @@ class VerifyState(FormState):
         if user is None:
             return rx.redirect(self._sign_in_url())
         if user.is_verified:
-            return rx.redirect(routes.ONBOARDING if user.account_type is None else routes.HOME)
+            return rx.redirect(destination_after(user, _next_of(self)))
         return None
 
     @rx.event
@@ -115,7 +136,7 @@ class VerifyState(FormState):
         self.is_submitting = False
         self._remember(user)
         yield rx.toast.success("Email verified. Welcome to EventPalour!")
-        yield rx.redirect(routes.ONBOARDING if user.account_type is None else routes.HOME)
+        yield rx.redirect(destination_after(user, _next_of(self)))
 
     @rx.event
     async def resend(self):
@@ -207,7 +228,7 @@ class OnboardingState(FormState):
         self.is_submitting = False
         self._remember(user)
         yield rx.toast.success("You're all set.")
-        yield rx.redirect(routes.HOME)
+        yield rx.redirect(_next_of(self))
 
 
 __all__ = [
