@@ -1,19 +1,34 @@
 """Demo data for a fresh database (`make run`): only when there are no users yet, so it never
-touches real data. Prints the demo accounts it created."""
+touches real data. Prints the demo accounts it created.
+
+Events are made through the same services as the organizer's forms (create_event, change_status).
+Three things the services rightly refuse are set directly, each in one small helper below: KYC
+approval and the blue badge (admin decisions), tickets already sold (no orders exist in a fresh
+database), and events in the past (the services only accept future dates).
+"""
 
 from __future__ import annotations
 
-from sqlmodel import func, select
+import io
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from PIL import Image, ImageChops, ImageDraw
+from sqlalchemy import update
+from sqlmodel import col, func, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import AccountType, User
+from eventpalour.models import AccountType, Event, EventStatus, KycStatus, TicketTier, User, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.services import auth
+from eventpalour.seed_data import EVENTS, ORGANIZERS, ZONES, DemoEvent, DemoTier
+from eventpalour.services import auth, events, uploads, workspaces
+from eventpalour.services.accounts import UserSummary
+from eventpalour.services.event_rules import EventInput, PartnerInput, TierInput
 
 DEMO_PASSWORD = "eventpalour-demo"
 DEMO_ACCOUNTS = (
     ("attendee@eventpalour.demo", "Amina Wanjiru", AccountType.ATTENDEE),
-    ("organizer@eventpalour.demo", "Kwame Mensah", AccountType.ORGANIZER),
+    *((o.email, o.name, AccountType.ORGANIZER) for o in ORGANIZERS),
 )
 
 
@@ -22,25 +37,144 @@ def database_is_empty() -> bool:
         return session.exec(select(func.count()).select_from(User)).one() == 0
 
 
-def seed_demo_accounts() -> list[str]:
-    """Create verified, onboarded demo accounts; returns their emails."""
-    created = []
+def seed_demo_accounts() -> dict[str, UserSummary]:
+    """Create verified, onboarded demo accounts; returns them by email."""
+    created = {}
     for email, name, account_type in DEMO_ACCOUNTS:
         result = auth.sign_up(email=email, password=DEMO_PASSWORD, full_name=name)
         with transaction() as session:
             user = session.get(User, result.user.id)
             user.email_verified_at = utcnow()
             user.account_type = account_type
-        created.append(email)
+        created[email] = auth.current_user(auth.exchange_grant(grant=result.grant))
     return created
+
+
+def seed_workspaces(accounts: dict[str, UserSummary]) -> dict[str, str]:
+    """One workspace per demo organizer, KYC approved so paid events publish; returns ids by owner email."""
+    ids = {}
+    for organizer in ORGANIZERS:
+        data = workspaces.WorkspaceInput(name=organizer.workspace, description=organizer.about)
+        workspace = workspaces.create_workspace(actor=accounts[organizer.email], data=data)
+        with transaction() as session:  # admin decisions, which have no service yet
+            row = session.get(Workspace, workspace.id)
+            row.kyc_status, row.verified = KycStatus.APPROVED, organizer.verified
+        ids[organizer.email] = workspace.id
+    return ids
+
+
+def _local(day: date, clock: str) -> str:
+    return datetime.combine(day, time.fromisoformat(clock)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _banner(colors: tuple[str, str]) -> bytes:
+    """A 1200×600 diagonal gradient with a few soft circles, as a JPEG."""
+    width, height = 1200, 600
+    down = Image.linear_gradient("L").resize((width, height))
+    mask = ImageChops.add(down, down.rotate(90, expand=True).resize((width, height)), scale=2)
+    image = Image.composite(
+        Image.new("RGB", (width, height), colors[1]), Image.new("RGB", (width, height), colors[0]), mask
+    )
+    overlay = Image.new("RGBA", (width, height))
+    draw = ImageDraw.Draw(overlay)
+    for x, y, r in ((980, 120, 220), (160, 520, 160), (620, 300, 90)):
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, 40))
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _tier_input(tier: DemoTier, today: date, clock: str) -> TierInput:
+    opens = _local(today + timedelta(days=tier.sales_start_in_days), clock) if tier.sales_start_in_days else ""
+    return TierInput(
+        name=tier.name,
+        description=tier.description,
+        price=tier.price * 100,
+        quantity=tier.quantity,
+        max_per_order=tier.max_per_order,
+        sales_start_local=opens,
+    )
+
+
+def seed_event(demo: DemoEvent, actor: UserSummary, workspace_id: str) -> Event:
+    """Create and publish one demo event through the services, then apply its outcome."""
+    country, zone_name = ZONES[demo.city]
+    today = datetime.now(ZoneInfo(zone_name)).date()
+    # A past demo event is made as far ahead as it should lie behind, then moved back (_move_to_past).
+    start = today + timedelta(days=abs(demo.days))
+    end = datetime.combine(start, time.fromisoformat(demo.start)) + timedelta(hours=demo.hours)
+    banner = ""
+    if demo.banner:
+        banner = uploads.store_upload(
+            actor=actor, bucket="EVENTS", folder="demo", filename="banner.jpg", data=_banner(demo.banner)
+        ).url
+    data = EventInput(
+        title=demo.title,
+        description=demo.description,
+        category=demo.category,
+        type=demo.type,
+        pricing="paid" if any(t.price for t in demo.tiers) else "free",
+        venue=demo.venue,
+        city=demo.city,
+        country=country,
+        online_link=f"https://meet.example.com/{demo.title.lower().replace(' ', '-')}" if demo.platform else "",
+        meeting_platform=demo.platform,
+        start_local=_local(start, demo.start),
+        end_local=end.strftime("%Y-%m-%dT%H:%M"),
+        timezone=zone_name,
+        banner_url=banner,
+        currency=demo.currency,
+        partners=tuple(PartnerInput(name=name) for name in demo.partners),
+    )
+    tiers = [_tier_input(t, today, demo.start) for t in demo.tiers]
+    event = events.create_event(actor=actor, workspace_id=workspace_id, data=data, tiers=tiers)
+    events.change_status(actor=actor, event_id=event.id, action="publish")
+    if demo.outcome == "cancel":
+        events.change_status(actor=actor, event_id=event.id, action="cancel")
+    if demo.outcome == "past":
+        _move_to_past(event.id, days=2 * abs(demo.days))
+    _mark_sold_out(event.id, [t.name for t in demo.tiers if t.sold_out])
+    return event
+
+
+def _move_to_past(event_id: str, *, days: int) -> None:
+    """Shift a finished demo event back by `days` and mark it completed (the services refuse past dates)."""
+    with transaction() as session:
+        event = session.get(Event, event_id)
+        event.start_at -= timedelta(days=days)
+        event.end_at -= timedelta(days=days)
+        event.status, event.is_listed = EventStatus.COMPLETED, False
+
+
+def _mark_sold_out(event_id: str, tier_names: list[str]) -> None:
+    """Show a sold-out tier in the demo: its counter says every seat is sold (no orders exist yet)."""
+    if tier_names:
+        with transaction() as session:
+            session.execute(
+                update(TicketTier)
+                .where(col(TicketTier.event_id) == event_id, col(TicketTier.name).in_(tier_names))
+                .values(sold=TicketTier.quantity)
+            )
+
+
+def seed_catalogue(accounts: dict[str, UserSummary]) -> int:
+    """The demo workspaces and their events; returns how many events were made."""
+    workspace_ids = seed_workspaces(accounts)
+    for demo in EVENTS:
+        seed_event(demo, accounts[demo.organizer], workspace_ids[demo.organizer])
+    return len(EVENTS)
 
 
 def main() -> None:
     if not database_is_empty():
         print("Database already has data; not seeding.")
         return
-    for email in seed_demo_accounts():
+    accounts = seed_demo_accounts()
+    count = seed_catalogue(accounts)
+    for email in accounts:
         print(f"Demo account: {email} / {DEMO_PASSWORD}")
+    print(f"Demo events: {count}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from eventpalour.api import auth, system, uploads, workspaces
 from eventpalour.api.errors import install_error_handlers
+from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
 from eventpalour.config import settings
 
@@ -28,6 +29,8 @@ def create_api() -> FastAPI:
         from eventpalour.sandbox import google as google_sandbox
 
         api.include_router(google_sandbox.router)
+    # Wraps Reflex's pages too (Reflex mounts its app inside this one), so shared /e/... links get previews.
+    api.add_middleware(OpenGraphMiddleware)
     api.add_middleware(PostRateLimitMiddleware)
     # Only authlib's short OAuth dance uses this signed cookie (state, nonce, PKCE verifier).
     api.add_middleware(

@@ -36,3 +36,19 @@ def format_amount(minor: int, currency: str) -> str:
     """150050 KES → "1500.50", the way the price field shows it for editing."""
     digits = MINOR_DIGITS.get(currency, 2)
     return f"{Decimal(minor) / (10**digits):.{digits}f}"
+
+
+def price_from_label(min_price: int | None, max_price: int | None, currency: str) -> str:
+    """A listing's price line: "Free", "KES 1,500.00" for one price, "From KES 1,500.00" for a range."""
+    if not max_price:
+        return "Free"
+    if min_price == max_price:
+        return format_money(max_price, currency)
+    if not min_price:
+        return f"Free – {format_money(max_price, currency)}"
+    return f"From {format_money(min_price, currency)}"
+
+
+def price_label(minor: int, currency: str) -> str:
+    """One ticket's price: "Free" for zero, else "KES 1,500.00"."""
+    return format_money(minor, currency) if minor else "Free"

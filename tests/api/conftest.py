@@ -14,11 +14,34 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
 
 from eventpalour.api import create_api
 from eventpalour.config import settings
 
 STARTUP_SECONDS = 20
+PAGE_SHELL = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Event · EventPalour</title></head>'
+    '<body><div id="root"></div></body></html>'
+)
+
+
+async def _page_shell(request: Request) -> Response:
+    """The same HTML for every page path, as Reflex's compiled frontend serves it (`?json=1`: a non-HTML reply)."""
+    if request.query_params.get("json"):
+        return JSONResponse({"page": request.url.path})
+    return HTMLResponse(PAGE_SHELL)
+
+
+def _app_with_pages() -> FastAPI:
+    """The API with a stand-in for the pages Reflex mounts inside it under `make run`, at /e/... only."""
+    api = create_api()
+    api.mount("/e", Starlette(routes=[Route("/{path:path}", _page_shell)]))
+    return api
 
 
 def _listening_socket() -> socket.socket:
@@ -51,7 +74,7 @@ def api_url() -> Iterator[str]:
     patch = pytest.MonkeyPatch()
     patch.setattr(settings, "api_url", base_url)
     patch.setattr(settings, "app_url", base_url)
-    config = uvicorn.Config(create_api(), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(_app_with_pages(), log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="api-server", daemon=True)
     thread.start()

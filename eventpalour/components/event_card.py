@@ -1,0 +1,111 @@
+"""The event card of every listing, its loading skeleton, and the banner (or a gradient in its place)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.workspace import verified_badge
+
+# A banner-less event still gets colour: one gradient per common category, violet for the rest.
+GRADIENTS = {
+    "Music": ("var(--violet-9)", "var(--crimson-9)"),
+    "Tech": ("var(--blue-9)", "var(--cyan-9)"),
+    "Business": ("var(--indigo-9)", "var(--slate-9)"),
+    "Arts": ("var(--pink-9)", "var(--orange-9)"),
+    "Sports": ("var(--green-9)", "var(--teal-9)"),
+    "Food & Drink": ("var(--amber-9)", "var(--red-9)"),
+}
+DEFAULT_GRADIENT = ("var(--violet-9)", "var(--plum-9)")
+TWO_LINES = {
+    "display": "-webkit-box",
+    "-webkit-line-clamp": "2",
+    "-webkit-box-orient": "vertical",
+    "overflow": "hidden",
+}
+
+
+def _gradient(category: rx.Var) -> rx.Var:
+    cases = [(name, f"linear-gradient(135deg, {a}, {b})") for name, (a, b) in GRADIENTS.items()]
+    return rx.match(category, *cases, f"linear-gradient(135deg, {DEFAULT_GRADIENT[0]}, {DEFAULT_GRADIENT[1]})")
+
+
+def event_banner(banner_url: rx.Var, category: rx.Var, height: str | list[str] = "160px") -> rx.Component:
+    """The uploaded banner, cropped to fill; without one, the category's gradient and a ticket mark."""
+    return rx.cond(
+        banner_url != "",
+        rx.image(src=banner_url, alt="", width="100%", height=height, object_fit="cover", display="block"),
+        rx.center(
+            rx.icon("ticket", size=40, color="rgba(255,255,255,0.85)"),
+            width="100%",
+            height=height,
+            background=_gradient(category),
+            aria_hidden="true",
+        ),
+    )
+
+
+def _line(icon: str, text: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon(icon, size=14, flex_shrink="0", color=rx.color("gray", 10)),
+        rx.text(text, size="2"),
+        align="center",
+        spacing="2",
+    )
+
+
+def event_card(card: rx.Var) -> rx.Component:
+    """One event in a listing; the whole card is the link to its page."""
+    return rx.link(
+        rx.card(
+            rx.inset(event_banner(card["banner_url"], card["category"]), side="top", pb="current"),
+            rx.vstack(
+                rx.hstack(
+                    rx.cond(card["category"] != "", rx.badge(card["category"], variant="soft", radius="full")),
+                    rx.cond(card["status"] == "postponed", rx.badge("Postponed", color_scheme="amber")),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                rx.heading(card["title"], size="4", as_="h3", style=TWO_LINES),
+                _line("calendar", card["when"]),
+                rx.cond(card["type"] == "online", _line("monitor", card["place"]), _line("map-pin", card["place"])),
+                rx.spacer(),
+                rx.hstack(
+                    rx.text(card["organizer"], size="2", color_scheme="gray", truncate=True),
+                    verified_badge(card["verified"]),
+                    align="center",
+                    spacing="2",
+                    min_width="0",
+                ),
+                rx.text(card["price"], weight="bold", size="3"),
+                spacing="2",
+                align="start",
+                flex="1",
+            ),
+            size="2",
+            height="100%",
+            display="flex",
+            flex_direction="column",
+            _hover={"box_shadow": "var(--shadow-4)"},
+            transition="box-shadow 120ms",
+        ),
+        href=card["url"],
+        underline="none",
+        color="inherit",
+        height="100%",
+        display="block",
+    )
+
+
+def event_card_skeleton() -> rx.Component:
+    return rx.card(
+        rx.inset(rx.skeleton(rx.box(height="160px", width="100%")), side="top", pb="current"),
+        rx.vstack(
+            rx.skeleton(rx.box(height="18px", width="40%")),
+            rx.skeleton(rx.box(height="22px", width="90%")),
+            rx.skeleton(rx.box(height="16px", width="70%")),
+            rx.skeleton(rx.box(height="16px", width="50%")),
+            spacing="3",
+        ),
+        size="2",
+        aria_hidden="true",
+    )

@@ -1,0 +1,121 @@
+"""The tickets panel of an event page: each visible tier's price and sale state, a quantity picker
+for the tiers on sale, and the running subtotal. Checkout itself comes from the checkout state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.state.event_detail import EventDetailState
+
+STATE_COLORS = (("on_sale", "green"), ("sold_out", "red"), ("not_started", "amber"), "gray")
+
+
+def _stepper(tier: rx.Var) -> rx.Component:
+    tier_id = tier["id"]
+    count = EventDetailState.quantities[tier_id]
+    return rx.hstack(
+        rx.icon_button(
+            rx.icon("minus", size=16),
+            on_click=EventDetailState.change_quantity(tier_id, -1),
+            disabled=count <= 0,
+            variant="soft",
+            size="2",
+            aria_label="One fewer " + tier["name"].to(str),
+        ),
+        rx.text(count, weight="bold", min_width="28px", text_align="center", aria_live="polite"),
+        rx.icon_button(
+            rx.icon("plus", size=16),
+            on_click=EventDetailState.change_quantity(tier_id, 1),
+            disabled=count >= EventDetailState.max_quantities[tier_id],
+            variant="soft",
+            size="2",
+            aria_label="One more " + tier["name"].to(str),
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def _tier(tier: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(tier["name"], weight="bold", size="3"),
+            rx.spacer(),
+            rx.text(tier["price"], weight="bold", size="3", white_space="nowrap"),
+            width="100%",
+            align="start",
+            spacing="3",
+        ),
+        rx.cond(tier["description"] != "", rx.text(tier["description"], size="2", color_scheme="gray")),
+        rx.hstack(
+            rx.badge(tier["state_label"], color_scheme=rx.match(tier["state"], *STATE_COLORS), variant="soft"),
+            rx.cond(tier["left"] != "", rx.text(tier["left"], size="1", color=rx.color("orange", 11))),
+            rx.spacer(),
+            rx.cond(tier["state"] == "on_sale", _stepper(tier)),
+            align="center",
+            width="100%",
+            wrap="wrap",
+            spacing="2",
+        ),
+        spacing="2",
+        width="100%",
+        padding_y="12px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        data_testid="tier",
+    )
+
+
+def _subtotal() -> rx.Component:
+    return rx.cond(
+        EventDetailState.ticket_count > 0,
+        rx.hstack(
+            rx.text(
+                EventDetailState.ticket_count,
+                rx.cond(EventDetailState.ticket_count == 1, " ticket", " tickets"),
+                color_scheme="gray",
+            ),
+            rx.spacer(),
+            rx.text("Subtotal ", rx.text.strong(EventDetailState.subtotal_label), id="subtotal"),
+            width="100%",
+            align="center",
+            aria_live="polite",
+            padding_top="12px",
+            border_top=f"1px solid {rx.color('gray', 4)}",
+        ),
+        rx.cond(
+            EventDetailState.on_sale,
+            rx.text(
+                "Choose how many tickets you want.",
+                size="2",
+                color_scheme="gray",
+                padding_top="12px",
+                border_top=f"1px solid {rx.color('gray', 4)}",
+                width="100%",
+            ),
+        ),
+    )
+
+
+def tiers_panel() -> rx.Component:
+    return rx.box(
+        rx.card(
+            rx.vstack(
+                rx.heading("Tickets", size="5", as_="h2"),
+                rx.cond(
+                    EventDetailState.tiers.length() > 0,
+                    rx.vstack(rx.foreach(EventDetailState.tiers, _tier), spacing="0", width="100%"),
+                    rx.text("No tickets are available for this event.", color_scheme="gray"),
+                ),
+                _subtotal(),
+                spacing="3",
+                width="100%",
+            ),
+            size="3",
+            width="100%",
+        ),
+        grid_area="tickets",
+        align_self="start",
+        position=rx.breakpoints(initial="static", md="sticky"),
+        top="88px",
+        width="100%",
+    )

@@ -1,0 +1,76 @@
+"""/e/{short_id}: an event's public page: when and where, the organizer, the story, and the tickets."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.event_card import event_banner
+from eventpalour.components.event_overview import event_about, event_header
+from eventpalour.components.layout import loading, page
+from eventpalour.components.tier_panel import tiers_panel
+from eventpalour.state.event_detail import EventDetailState
+
+EVENT = EventDetailState.event
+AREAS = {"initial": '"header" "tickets" "about"', "md": '"header tickets" "about tickets"'}
+
+
+def _not_found() -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.icon("calendar-x-2", size=40, color=rx.color("gray", 9)),
+                rx.heading("Event not found", size="6", as_="h1"),
+                rx.text("This event does not exist, or its organizer has not made it public.", color_scheme="gray"),
+                rx.link(rx.button("Browse events"), href=routes.EVENTS),
+                align="center",
+                text_align="center",
+                spacing="3",
+            ),
+            size="4",
+            max_width="460px",
+        ),
+        padding_y="48px",
+    )
+
+
+def _event() -> rx.Component:
+    return rx.vstack(
+        rx.box(
+            event_banner(EVENT["banner_url"], EVENT["category"], height=["180px", "320px"]),
+            width="100%",
+            border_radius="16px",
+            overflow="hidden",
+        ),
+        rx.cond(
+            EVENT["status_note"] != "",
+            rx.callout(
+                EVENT["status_note"],
+                icon=rx.cond(EVENT["status"] == "cancelled", "circle-x", "info"),
+                color_scheme=rx.match(EVENT["status"], ("cancelled", "red"), ("postponed", "amber"), "gray"),
+                width="100%",
+            ),
+        ),
+        rx.box(
+            event_header(),
+            tiers_panel(),
+            event_about(),
+            display="grid",
+            grid_template_columns=rx.breakpoints(initial="minmax(0, 1fr)", md="minmax(0, 1fr) 360px"),
+            grid_template_areas=rx.breakpoints(**AREAS),
+            gap="32px",
+            width="100%",
+        ),
+        spacing="5",
+        width="100%",
+    )
+
+
+# The tab shows the event's own title once it has loaded (the layout appends " · EventPalour").
+@page(routes.EVENT, EventDetailState.page_title, on_load=EventDetailState.load_event)
+def event_detail() -> rx.Component:
+    return rx.cond(
+        ~EventDetailState.loaded,
+        loading("Loading the event…"),
+        rx.cond(EventDetailState.missing, _not_found(), _event()),
+    )

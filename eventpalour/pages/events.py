@@ -1,0 +1,93 @@
+"""/events: discover public events, with search, filters in the URL, and pages of 24."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.event_card import event_card, event_card_skeleton
+from eventpalour.components.event_filters import event_filters
+from eventpalour.components.layout import page
+from eventpalour.state.discovery import DiscoveryState
+
+GRID = {"columns": rx.breakpoints(initial="1", sm="2", lg="3"), "spacing": "4", "width": "100%"}
+
+
+def _message(icon: str, title: str, text: str, action: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=40, color=rx.color("violet", 9)),
+            rx.heading(title, size="5", as_="h2"),
+            rx.text(text, color_scheme="gray", text_align="center"),
+            action,
+            align="center",
+            spacing="3",
+            max_width="420px",
+        ),
+        padding_y="48px",
+        width="100%",
+    )
+
+
+def _pager() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            DiscoveryState.page > 1,
+            rx.link(
+                rx.button(rx.icon("chevron-left", size=16), "Previous", variant="soft"),
+                href=DiscoveryState.previous_url,
+            ),
+        ),
+        rx.text("Page ", DiscoveryState.page, size="2", color_scheme="gray"),
+        rx.cond(
+            DiscoveryState.has_next,
+            rx.link(rx.button("Next", rx.icon("chevron-right", size=16), variant="soft"), href=DiscoveryState.next_url),
+        ),
+        justify="center",
+        align="center",
+        spacing="4",
+        width="100%",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.cond(
+        DiscoveryState.loading,
+        rx.grid(*[event_card_skeleton() for _ in range(6)], **GRID, role="status", aria_label="Loading events"),
+        rx.cond(
+            DiscoveryState.cards.length() > 0,
+            rx.vstack(
+                rx.grid(rx.foreach(DiscoveryState.cards, event_card), **GRID), _pager(), spacing="5", width="100%"
+            ),
+            rx.cond(
+                DiscoveryState.has_filters,
+                _message(
+                    "search-x",
+                    "No events match",
+                    "Try other words, another city or fewer filters.",
+                    rx.button("Clear filters", variant="soft", on_click=DiscoveryState.clear_filters),
+                ),
+                _message(
+                    "calendar-x-2",
+                    "No upcoming events yet",
+                    "When organizers publish events, they appear here. Check back soon.",
+                    rx.link(rx.button("Back to home", variant="soft"), href=routes.HOME),
+                ),
+            ),
+        ),
+    )
+
+
+@page(routes.EVENTS, "Discover events", on_load=DiscoveryState.load_events)
+def events() -> rx.Component:
+    return rx.vstack(
+        rx.vstack(
+            rx.heading("Discover events", size=rx.breakpoints(initial="7", md="8"), as_="h1"),
+            rx.text("Concerts, meetups, festivals and more across Africa.", color_scheme="gray", size="3"),
+            spacing="1",
+        ),
+        event_filters(),
+        _results(),
+        spacing="5",
+        width="100%",
+    )

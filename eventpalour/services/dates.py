@@ -1,0 +1,56 @@
+"""Event times for people: always in the event's own time zone, with the zone's short name.
+
+Times are stored as aware UTC; an attendee in Lagos reading about a Nairobi concert needs the
+Nairobi wall clock ("Fri 5 Dec · 18:00 EAT"), not their own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from eventpalour.models.types import utcnow
+
+DEFAULT_ZONE = "Africa/Nairobi"
+
+
+def zone(name: str) -> ZoneInfo:
+    """The named zone; the platform default for a name this machine does not know."""
+    try:
+        return ZoneInfo(name or DEFAULT_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_ZONE)
+
+
+def _local(moment: datetime, zone_name: str) -> datetime:
+    return moment.astimezone(zone(zone_name))
+
+
+def _day(local: datetime, *, year: bool) -> str:
+    text = f"{local:%a} {local.day} {local:%b}"
+    return f"{text} {local.year}" if year else text
+
+
+def _needs_year(local: datetime, now: datetime | None) -> bool:
+    return local.year != (now or utcnow()).astimezone(local.tzinfo).year
+
+
+def event_when(start_at: datetime, zone_name: str, *, now: datetime | None = None) -> str:
+    """A card's date line: "Fri 5 Dec · 18:00 EAT" (with the year when it is not this year)."""
+    local = _local(start_at, zone_name)
+    return f"{_day(local, year=_needs_year(local, now))} · {local:%H:%M} {local:%Z}"
+
+
+def event_schedule(start_at: datetime, end_at: datetime, zone_name: str) -> str:
+    """The event page's date line: "Fri 5 Dec 2025 · 18:00 – 23:00 EAT", or both days when it spans several."""
+    start, end = _local(start_at, zone_name), _local(end_at, zone_name)
+    if start.date() == end.date():
+        return f"{_day(start, year=True)} · {start:%H:%M} – {end:%H:%M} {end:%Z}"
+    return f"{_day(start, year=True)}, {start:%H:%M} – {_day(end, year=True)}, {end:%H:%M} {end:%Z}"
+
+
+def sales_start_label(sales_start: datetime, zone_name: str, *, now: datetime | None = None) -> str:
+    """ "Sales start 5 Dec, 18:00" in the event's zone (with the year when it is not this year)."""
+    local = _local(sales_start, zone_name)
+    year = f" {local.year}" if _needs_year(local, now) else ""
+    return f"Sales start {local.day} {local:%b}{year}, {local:%H:%M}"

@@ -1,0 +1,104 @@
+"""/events: the filters live in the URL, so a search is a link to share and Back undoes it.
+
+Every change of a filter navigates to the new query string; the page's on_load reads it and asks
+the discovery service for that page. Public data only, so no handler here needs a user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.models import EventType
+from eventpalour.services import discovery
+from eventpalour.services.dates import event_when
+from eventpalour.services.discovery import EventCard
+from eventpalour.services.money import price_from_label
+from eventpalour.state.base import AuthState, call_service
+
+ANY = "all"  # a select's "no filter" value (Radix select items cannot have an empty value)
+FILTER_KEYS = ("q", "category", "type", "price", "city", "from", "to")
+
+
+def place_label(event_type: str, city: str) -> str:
+    """Where, in a word or two: the city, "Online", or both for a hybrid event."""
+    if event_type == EventType.ONLINE or not city:
+        return "Online"
+    return f"{city} · Online" if event_type == EventType.HYBRID else city
+
+
+def card_dict(card: EventCard) -> dict[str, str]:
+    """An event card's display text."""
+    return {
+        "url": routes.event_url(card.short_id),
+        "title": card.title,
+        "when": event_when(card.start_at, card.timezone),
+        "place": place_label(card.type, card.city),
+        "type": card.type,
+        "organizer": card.workspace_name,
+        "verified": "yes" if card.workspace_verified else "",
+        "price": price_from_label(card.min_price, card.max_price, card.currency),
+        "category": card.category,
+        "banner_url": card.banner_url,
+        "status": card.status,
+    }
+
+
+class DiscoveryState(AuthState):
+    """One page of public events for the filters in the URL."""
+
+    cards: list[dict[str, str]] = []
+    categories: list[dict[str, str]] = []
+    filters: dict[str, str] = {}
+    page: int = 1
+    has_next: bool = False
+    loading: bool = True
+
+    @rx.var
+    def has_filters(self) -> bool:
+        """Something narrows the list (a later page counts), so an empty page is "no match", not "no events"."""
+        return self.page > 1 or any(self.filters.get(key) for key in FILTER_KEYS)
+
+    @rx.var
+    def previous_url(self) -> str:
+        return routes.events_url({**self.filters, "page": str(self.page - 1) if self.page > 2 else ""})
+
+    @rx.var
+    def next_url(self) -> str:
+        return routes.events_url({**self.filters, "page": str(self.page + 1)})
+
+    @rx.event
+    async def load_events(self):
+        """on_load: read the query string, then fetch that page and the category menu."""
+        query = discovery.read_query(self.router.url.query_parameters)
+        self.filters = {key: query.params.get(key, "") for key in FILTER_KEYS}
+        self.page, self.loading = query.page, True
+        yield
+        result = await call_service(discovery.discover_events, filters=query.filters, page=query.page)
+        categories = await call_service(discovery.list_categories)
+        self.cards = [card_dict(card) for card in result.cards]
+        self.has_next = result.has_next
+        self.categories = [{"slug": slug, "name": name} for slug, name in categories]
+        self.loading = False
+
+    def _go(self, changes: dict[str, str]) -> rx.event.EventSpec:
+        """Navigate to the filters with `changes`, back on the first page."""
+        wanted = {**self.filters, **{key: ("" if value == ANY else value) for key, value in changes.items()}}
+        return rx.redirect(routes.events_url({key: wanted.get(key, "") for key in FILTER_KEYS}))
+
+    @rx.event
+    def search(self, form: dict[str, Any]) -> rx.event.EventSpec:
+        """The search box and city field, submitted together."""
+        return self._go({"q": str(form.get("q", "")).strip(), "city": str(form.get("city", "")).strip()})
+
+    @rx.event
+    def set_filter(self, key: str, value: str) -> rx.event.EventSpec | None:
+        if key not in FILTER_KEYS or self.filters.get(key, "") == ("" if value == ANY else value):
+            return None
+        return self._go({key: value})
+
+    @rx.event
+    def clear_filters(self) -> rx.event.EventSpec:
+        return rx.redirect(routes.EVENTS)

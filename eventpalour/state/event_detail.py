@@ -1,0 +1,148 @@
+"""/e/{short_id}: one event's public page and the ticket quantities a visitor is picking.
+
+The quantities only shape the subtotal shown here; checkout re-applies every rule (tier on sale,
+per-order cap, seats left) inside its own transaction.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.config import settings
+from eventpalour.models import EventStatus, EventType
+from eventpalour.services import discovery
+from eventpalour.services.dates import event_schedule
+from eventpalour.services.discovery import PublicEvent, PublicTier
+from eventpalour.services.errors import NotFound
+from eventpalour.services.money import format_money, price_label
+from eventpalour.services.tier_sales import SaleState, clamp_quantity, subtotal
+from eventpalour.services.workspaces import initials_of
+from eventpalour.state.base import AuthState, call_service
+
+PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
+STATUS_NOTES = {
+    EventStatus.CANCELLED: "This event was cancelled. Tickets are no longer on sale.",
+    EventStatus.COMPLETED: "This event has ended.",
+    EventStatus.POSTPONED: "This event was postponed to the dates below. Tickets already issued stay valid.",
+}
+
+
+def map_url(address: str) -> str:
+    """A map search for the venue (a link out, so the page loads no map scripts)."""
+    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": address})
+
+
+def online_label(event: PublicEvent) -> str:
+    """ "Online event on Zoom" (or "Also online, on Zoom" for hybrid); empty for in-person events."""
+    if event.type == EventType.PHYSICAL:
+        return ""
+    platform = PLATFORMS.get(event.meeting_platform, "")
+    if event.type == EventType.HYBRID:
+        return f"Also online, on {platform}" if platform else "Also online"
+    return f"Online event on {platform}" if platform else "Online event"
+
+
+def event_dict(event: PublicEvent) -> dict[str, str]:
+    """The page's display text; the meeting link is not part of PublicEvent, so it cannot leak here."""
+    place = ", ".join(part for part in (event.city, event.country) if part)
+    in_person = event.type != EventType.ONLINE
+    return {
+        "short_id": event.short_id,
+        "title": event.title,
+        "description": event.description,
+        "category": event.category,
+        "schedule": event_schedule(event.start_at, event.end_at, event.timezone),
+        "zone": event.timezone.replace("_", " "),
+        "venue": event.venue if in_person else "",
+        "place": place if in_person else "",
+        "map_url": map_url(f"{event.venue}, {place}") if in_person and place else "",
+        "online": online_label(event),
+        "banner_url": event.banner_url,
+        "status": event.status,
+        "status_note": STATUS_NOTES.get(event.status, ""),
+        "organizer": event.organizer_name,
+        "organizer_logo_url": event.organizer_logo_url,
+        "organizer_initials": initials_of(event.organizer_name),
+        "verified": "yes" if event.organizer_verified else "",
+        "share_url": settings.app_url + routes.event_url(event.short_id),
+    }
+
+
+def tier_dict(tier: PublicTier, currency: str) -> dict[str, str]:
+    left = tier.available if tier.sale_state == SaleState.ON_SALE else None
+    return {
+        "id": tier.id,
+        "name": tier.name,
+        "description": tier.description,
+        "price": price_label(tier.price, currency),
+        "state": tier.sale_state,
+        "state_label": tier.sale_label,
+        "left": f"Only {left} left" if left is not None and left <= 10 else "",
+    }
+
+
+class EventDetailState(AuthState):
+    """The event in the URL as anyone may see it, and the visitor's picked quantities per tier."""
+
+    event: dict[str, str] = {}
+    tiers: list[dict[str, str]] = []
+    partners: list[dict[str, str]] = []
+    quantities: dict[str, int] = {}
+    max_quantities: dict[str, int] = {}
+    subtotal_label: str = ""
+    ticket_count: int = 0
+    loaded: bool = False
+    missing: bool = False
+    _prices: dict[str, int] = {}
+    _currency: str = ""
+
+    @rx.var
+    def page_title(self) -> str:
+        return self.event.get("title", "Event") if not self.missing else "Event not found"
+
+    @rx.var
+    def on_sale(self) -> bool:
+        return any(tier["state"] == SaleState.ON_SALE for tier in self.tiers)
+
+    def _short_id(self) -> str:
+        return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+
+    @rx.event
+    async def load_event(self):
+        """on_load: the event and its tiers as of now, or the not-found message."""
+        self.loaded, self.missing = False, False
+        try:
+            event = await call_service(discovery.get_public_event, short_id=self._short_id())
+        except NotFound:
+            self.event, self.tiers, self.partners, self.missing, self.loaded = {}, [], [], True, True
+            return
+        self.event = event_dict(event)
+        self.tiers = [tier_dict(tier, event.currency) for tier in event.tiers]
+        self.partners = [{"name": p.name, "url": p.url, "logo_url": p.logo_url} for p in event.partners]
+        self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
+        self._prices = {tier.id: tier.price for tier in event.tiers}
+        self._currency = event.currency
+        self.quantities = dict.fromkeys(self.max_quantities, 0)
+        self._total()
+        self.loaded = True
+
+    def _total(self) -> None:
+        self.ticket_count = sum(self.quantities.values())
+        amount = subtotal(self._prices, self.quantities)
+        self.subtotal_label = format_money(amount, self._currency) if amount else "Free"
+
+    @rx.event
+    def change_quantity(self, tier_id: str, step: int) -> None:
+        """The − / + buttons: one step, kept between 0 and what one order of the tier may take."""
+        if tier_id not in self.max_quantities:
+            return
+        wanted = self.quantities.get(tier_id, 0) + (1 if step > 0 else -1)
+        self.quantities = {**self.quantities, tier_id: clamp_quantity(wanted, self.max_quantities[tier_id])}
+        self._total()
+
+    @rx.event
+    def copy_link(self) -> list[rx.event.EventSpec]:
+        return [rx.set_clipboard(self.event.get("share_url", "")), rx.toast.success("Link copied.")]
