@@ -110,7 +110,11 @@ def details_step() -> rx.Component:
                     value="write",
                     padding_top="8px",
                 ),
-                rx.tabs.content(rx.box(rx.markdown(S.values["description"]), padding="8px"), value="preview"),
+                rx.tabs.content(
+                    # Raw HTML stays off: a description must never run script in anyone's browser.
+                    rx.box(rx.markdown(S.values["description"], use_raw=False), padding="8px"),
+                    value="preview",
+                ),
                 default_value="write",
                 width="100%",
             ),

@@ -25,17 +25,29 @@ def _next_step() -> rx.Component:
     return rx.cond(
         AuthState.is_authenticated,
         rx.vstack(
-            rx.heading(rx.text.span("Welcome back, ", AuthState.user_name), size="5", as_="h2"),
-            rx.cond(
-                AuthState.account_type == "",
-                rx.link(rx.button("Finish setting up your account", size="3"), href=routes.ONBOARDING),
-                rx.link(rx.button("Your account", size="3", variant="soft"), href=routes.ACCOUNT),
+            rx.heading(rx.text.span("Hello, ", AuthState.user_name), size="5", as_="h2"),
+            rx.hstack(
+                rx.link(rx.button(rx.icon("compass", size=18), "Browse events", size="3"), href=routes.EVENTS),
+                rx.cond(
+                    AuthState.account_type == "",
+                    rx.link(
+                        rx.button("Finish setting up your account", size="3", variant="soft"), href=routes.ONBOARDING
+                    ),
+                    rx.cond(
+                        AuthState.account_type == "organizer",
+                        rx.link(rx.button("Your workspaces", size="3", variant="soft"), href=routes.WORKSPACES),
+                        rx.link(rx.button("Your account", size="3", variant="soft"), href=routes.ACCOUNT),
+                    ),
+                ),
+                spacing="3",
+                wrap="wrap",
+                justify="center",
             ),
             align="center",
         ),
         rx.hstack(
-            rx.link(rx.button("Create a free account", size="4"), href=routes.SIGN_UP),
-            rx.link(rx.button("Sign in", size="4", variant="soft"), href=routes.SIGN_IN),
+            rx.link(rx.button(rx.icon("compass", size=18), "Browse events", size="4"), href=routes.EVENTS),
+            rx.link(rx.button("Create a free account", size="4", variant="soft"), href=routes.SIGN_UP),
             spacing="3",
             wrap="wrap",
             justify="center",

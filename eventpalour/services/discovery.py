@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import literal_column, text
+from sqlalchemy import case, literal_column, or_, text
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import get_engine, read_only
@@ -221,10 +221,19 @@ def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
         c.id: c.name
         for c in session.exec(select(Category).where(col(Category.id).in_({e.category_id for e in events})))
     }
+    # "From" quotes the cheapest ticket still available; a fully sold-out event quotes all its tiers.
+    available = func.min(
+        case(
+            (
+                or_(col(TicketTier.quantity).is_(None), TicketTier.sold + TicketTier.held < TicketTier.quantity),
+                TicketTier.price,
+            )
+        )
+    )
     prices = {
-        event_id: (low, high)
-        for event_id, low, high in session.exec(
-            select(TicketTier.event_id, func.min(TicketTier.price), func.max(TicketTier.price))
+        event_id: (low_available if low_available is not None else low, high)
+        for event_id, low_available, low, high in session.exec(
+            select(TicketTier.event_id, available, func.min(TicketTier.price), func.max(TicketTier.price))
             .where(col(TicketTier.event_id).in_([e.id for e in events]), col(TicketTier.hidden).is_(False))
             .group_by(TicketTier.event_id)
         )

@@ -40,19 +40,19 @@ def test_sign_up_verify_onboard_sign_out_sign_in(page: Page, server: str) -> Non
     page.get_by_role("button", name="Continue").click()
 
     page.wait_for_url(at_path(server, "/"))
-    expect(page.get_by_role("heading", name=f"Welcome back, {name}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Hello, {name}")).to_be_visible()
     navbar = page.get_by_role("banner")
     expect(navbar.get_by_text(name)).to_be_visible()
 
     navbar.get_by_role("button", name="Account menu").click()
     page.get_by_role("menuitem", name="Sign out").click()
     expect(navbar.get_by_role("link", name="Sign in")).to_be_visible()
-    expect(page.get_by_role("heading", name=re.compile("Welcome back"))).to_have_count(0)
+    expect(page.get_by_role("heading", name=re.compile("Hello, "))).to_have_count(0)
 
     sign_in(page, email, PASSWORD)
     page.wait_for_url(at_path(server, "/"))
     expect(navbar.get_by_text(name)).to_be_visible()
-    expect(page.get_by_role("heading", name=f"Welcome back, {name}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Hello, {name}")).to_be_visible()
 
 
 def test_sign_in_wrong_password_shows_error(page: Page, server: str) -> None:

@@ -134,3 +134,20 @@ def test_common_word_search_pages_match_the_index_search(catalogue, db_backend):
     first = [c.title for c in discover_events(DiscoveryFilters(query="common"), page=1).cards]
     second = [c.title for c in discover_events(DiscoveryFilters(query="common"), page=2).cards]
     assert first + second == expected and len(first) == 24
+
+
+def test_card_from_price_skips_sold_out_tiers(catalogue):
+    from sqlalchemy import update
+
+    from eventpalour.db import transaction
+    from eventpalour.models import TicketTier
+
+    with transaction() as session:
+        session.execute(update(TicketTier).where(TicketTier.name == "VIP").values(sold=10))
+        session.execute(update(TicketTier).where(TicketTier.name == "Regular").values(quantity=5, sold=5))
+    gala = discover_events(DiscoveryFilters(pricing="paid")).cards[0]
+    assert gala.min_price == 150000  # everything sold out: quote every tier
+    with transaction() as session:
+        session.execute(update(TicketTier).where(TicketTier.name == "VIP").values(sold=0))
+    gala = discover_events(DiscoveryFilters(pricing="paid")).cards[0]
+    assert (gala.min_price, gala.max_price) == (500000, 500000)  # cheap Regular is gone: from the VIP price
