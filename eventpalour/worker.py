@@ -1,6 +1,7 @@
-"""Background work: draining the email outbox with retries.
+"""Background work: draining the email outbox with retries, and periodic housekeeping
+(events whose end has passed become `completed`).
 
-`make run` runs the loop inside the web process (OUTBOX_WORKER=inline, the default); a scaled-out
+`make run` runs these loops inside the web process (OUTBOX_WORKER=inline, the default); a scaled-out
 deployment sets OUTBOX_WORKER=external and runs `python -m eventpalour.worker` as its own process.
 """
 
@@ -8,28 +9,55 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
-from eventpalour.services import outbox
+from eventpalour.services import events, outbox
 
 logger = logging.getLogger("eventpalour.worker")
 IDLE_SECONDS = 1.0
+HOUSEKEEPING_SECONDS = 60.0
+
+
+async def _forever(name: str, work: Callable[[], int], idle_seconds: float) -> None:
+    """Run `work` again and again; a failure is logged and retried, never fatal to the loop."""
+    while True:
+        try:
+            done = await asyncio.to_thread(work)
+        except Exception:
+            logger.exception("%s failed; retrying shortly", name)
+            done = 0
+        await asyncio.sleep(0 if done else idle_seconds)
 
 
 async def run_outbox_loop() -> None:
-    """Send due emails forever; a failure is logged and retried, never fatal to the loop."""
+    await _forever("Outbox delivery", outbox.deliver_due, IDLE_SECONDS)
+
+
+async def run_housekeeping_loop() -> None:
+    """Runs every minute; each pass is idempotent, so several workers running it is harmless."""
     while True:
-        try:
-            sent = await asyncio.to_thread(outbox.deliver_due)
-        except Exception:
-            logger.exception("Outbox delivery failed; retrying shortly")
-            sent = 0
-        await asyncio.sleep(0 if sent else IDLE_SECONDS)
+        await _forever_once("Completing finished events", events.complete_finished_events)
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+
+
+async def _forever_once(name: str, work: Callable[[], int]) -> None:
+    try:
+        count = await asyncio.to_thread(work)
+    except Exception:
+        logger.exception("%s failed", name)
+        return
+    if count:
+        logger.info("%s: %d", name, count)
+
+
+async def run_all() -> None:
+    await asyncio.gather(run_outbox_loop(), run_housekeeping_loop())
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logger.info("Outbox worker started")
-    asyncio.run(run_outbox_loop())
+    logger.info("Worker started: outbox and housekeeping")
+    asyncio.run(run_all())
 
 
 if __name__ == "__main__":

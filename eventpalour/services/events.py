@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
@@ -329,3 +329,16 @@ def get_event_by_id(*, actor: UserSummary | None, event_id: str) -> EventDetails
 def local_input_value(moment: datetime | None, timezone: str) -> str:
     """An aware UTC time as the form's local `YYYY-MM-DDTHH:MM` in the event's zone."""
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
+def complete_finished_events() -> int:
+    """Mark public and hidden events whose end has passed as `completed`; returns how many changed."""
+    with transaction() as session:
+        return session.execute(
+            update(Event)
+            .where(
+                col(Event.status).in_([EventStatus.ACTIVE, EventStatus.INACTIVE, EventStatus.POSTPONED]),
+                Event.end_at < utcnow(),
+            )
+            .values(status=EventStatus.COMPLETED, is_listed=False, updated_at=utcnow())
+        ).rowcount

@@ -250,3 +250,18 @@ def test_list_workspace_events_filters_and_pages(org):
     assert total == 1 and rows[0].title == "Draft gig" and rows[0].capacity == 100
     rows, total = events.list_workspace_events(actor=owner.summary, workspace_id=ws.id, search="published")
     assert [r.title for r in rows] == ["Published gig"]
+
+
+def test_complete_finished_events_marks_only_past_public_events(org):
+    owner, ws = org
+    past = make_event(owner, ws.id, publish=True, title="Over")
+    future = make_event(owner, ws.id, publish=True, title="Upcoming")
+    draft = make_event(owner, ws.id, title="Draft")
+    with transaction() as session:
+        for event_id in (past.id, draft.id):
+            row = session.get(Event, event_id)
+            row.start_at, row.end_at = utcnow() - timedelta(days=2), utcnow() - timedelta(days=1)
+    assert events.complete_finished_events() == 1
+    assert (_event(past.id).status, _event(past.id).is_listed) == ("completed", False)
+    assert _event(future.id).status == "active" and _event(draft.id).status == "draft"
+    assert events.complete_finished_events() == 0
