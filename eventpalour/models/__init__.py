@@ -12,6 +12,7 @@ from eventpalour.models.event import (
     MeetingPlatform,
     TicketTier,
 )
+from eventpalour.models.order import Order, OrderItem, OrderStatus, PaymentWebhook, Ticket, TicketStatus
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
 from eventpalour.models.sandbox import SandboxOidcCode
 from eventpalour.models.upload import Upload, UploadBucket
@@ -34,6 +35,12 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "Order",
+    "OrderItem",
+    "OrderStatus",
+    "PaymentWebhook",
+    "Ticket",
+    "TicketStatus",
     "Category",
     "Event",
     "EventPartner",

@@ -1,0 +1,120 @@
+"""Orders, their lines, and the tickets they issue (SPEC §5, §6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from eventpalour.models.types import UTCDateTime, new_id, utcnow
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+class TicketStatus(StrEnum):
+    VALID = "valid"
+    USED = "used"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    EXPIRED = "expired"
+
+
+class Order(SQLModel, table=True):
+    """One purchase or registration, e.g. 2 × VIP at KES 5,000.00 = KES 10,000.00 (+ fee when passed on).
+
+    Money is in minor units of `currency`. `amount` is what the buyer pays; `platform_fee` is the
+    platform's cut, `provider_fee` what Paystack reported, `organizer_share` what is left. While
+    `holds_active`, the order's seats are counted in its tiers' `held` counters; releasing them
+    (expiry, cancellation, failure) and turning them into sales both flip this flag in the same
+    transaction as the counters, so seats are never freed or sold twice.
+    """
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_status_expires", "status", "expires_at"),
+        Index("ix_orders_event_status", "event_id", "status"),
+        Index("ix_orders_buyer_created", "buyer_id", "created_at"),
+        CheckConstraint("amount >= 0 AND subtotal >= 0 AND platform_fee >= 0", name="ck_orders_money"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    reference: str = Field(unique=True, max_length=40)
+    buyer_id: str = Field(foreign_key="users.id", max_length=16)
+    event_id: str = Field(foreign_key="events.id", max_length=16)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=16)
+    status: str = Field(default=OrderStatus.PENDING, max_length=20)
+    currency: str = Field(max_length=3)
+    subtotal: int
+    platform_fee: int = Field(default=0)
+    amount: int
+    provider_fee: int | None = Field(default=None)
+    organizer_share: int | None = Field(default=None)
+    fee_mode: str = Field(max_length=8)
+    holds_active: bool = Field(default=False)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    authorization_url: str | None = Field(default=None, max_length=1000)
+    access_code: str | None = Field(default=None, max_length=120)
+    flagged_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OrderItem(SQLModel, table=True):
+    """One line of an order: a quantity of one tier at the price it had when ordered."""
+
+    __tablename__ = "order_items"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    order_id: str = Field(foreign_key="orders.id", index=True, max_length=16, ondelete="CASCADE")
+    tier_id: str = Field(foreign_key="ticket_tiers.id", index=True, max_length=16)
+    tier_name: str = Field(max_length=80)
+    quantity: int
+    unit_price: int
+
+
+class Ticket(SQLModel, table=True):
+    """One admission: a 3-ticket order makes 3 tickets, each with its own code and QR."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_holder_status", "holder_id", "status"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    short_code: str = Field(unique=True, max_length=8)
+    order_id: str = Field(foreign_key="orders.id", index=True, max_length=16)
+    order_item_id: str = Field(foreign_key="order_items.id", max_length=16)
+    event_id: str = Field(foreign_key="events.id", index=True, max_length=16)
+    tier_id: str = Field(foreign_key="ticket_tiers.id", max_length=16)
+    holder_id: str = Field(foreign_key="users.id", max_length=16)
+    status: str = Field(default=TicketStatus.VALID, max_length=16)
+    secret_version: int = Field(default=1)
+    transferred_from_id: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by_id: str | None = Field(default=None, max_length=16)
+
+
+class PaymentWebhook(SQLModel, table=True):
+    """Every delivery to the Paystack webhook, valid or not, as received (SPEC §5)."""
+
+    __tablename__ = "payment_webhooks"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    provider: str = Field(default="paystack", max_length=16)
+    event_type: str = Field(default="", max_length=64)
+    reference: str | None = Field(default=None, index=True, max_length=64)
+    signature_valid: bool = Field(default=False)
+    body: str = Field(default="")
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    outcome: str | None = Field(default=None, max_length=64)
