@@ -1,0 +1,211 @@
+"""Checkout (SPEC §5): hold the seats and create the order in one transaction.
+
+A free order is completed at once: seats sold, tickets issued, confirmation queued. A paid order
+stays pending with its seats held for HOLD_MINUTES; payment then completes it (services/payments)
+or the hold expires and the seats come back (`expire_holds`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from eventpalour.db import transaction
+from eventpalour.models import Event, EventPricing, Order, OrderItem, OrderStatus, TicketTier
+from eventpalour.models.types import utcnow
+from eventpalour.services import capacity, fulfilment
+from eventpalour.services.accounts import UserSummary
+from eventpalour.services.errors import (
+    Conflict,
+    FieldError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    SoldOut,
+    ValidationFailed,
+)
+from eventpalour.services.fees import charge_for
+from eventpalour.services.tier_sales import SaleState, tier_sale
+
+HOLD_MINUTES = 15
+MAX_TICKETS_PER_ORDER = 50
+OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PROCESSING)
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    order_id: str
+    reference: str
+    status: str
+    amount: int
+    currency: str
+    expires_at: datetime | None
+
+
+def new_reference() -> str:
+    return "EVT-" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(12))
+
+
+def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
+    wanted = {tier_id: int(n) for tier_id, n in quantities.items() if int(n) > 0}
+    if not wanted:
+        raise ValidationFailed.field("quantities", "Choose at least one ticket.")
+    if any(int(n) < 0 for n in quantities.values()):
+        raise ValidationFailed.field("quantities", "Quantities cannot be negative.")
+    if sum(wanted.values()) > MAX_TICKETS_PER_ORDER:
+        raise ValidationFailed.field("quantities", f"One order can hold at most {MAX_TICKETS_PER_ORDER} tickets.")
+    return wanted
+
+
+def _check_tiers(event: Event, tiers: dict[str, TicketTier], wanted: dict[str, int]) -> None:
+    """Every picked tier belongs to the event, its sales are open, and the quantity fits its per-order cap."""
+    now = utcnow()
+    problems = []
+    for tier_id, n in wanted.items():
+        tier = tiers.get(tier_id)
+        if tier is None or tier.hidden:
+            problems.append(FieldError(("quantities", tier_id), "This ticket is not offered for this event."))
+            continue
+        sale = tier_sale(tier, event_status=event.status, event_end=event.end_at, zone_name=event.timezone, now=now)
+        # Availability is decided by capacity.hold alone, in the same statement that takes the seats.
+        if sale.state not in (SaleState.ON_SALE, SaleState.SOLD_OUT):
+            problems.append(FieldError(("quantities", tier_id), f"{tier.name}: {sale.label}."))
+        elif n > tier.max_per_order:
+            problems.append(FieldError(("quantities", tier_id), f"At most {tier.max_per_order} {tier.name} per order."))
+    if problems:
+        raise ValidationFailed(problems[0].message, details=problems)
+
+
+def _hold_all(session: Session, tiers: dict[str, TicketTier], wanted: dict[str, int]) -> None:
+    """Hold every tier's seats, in id order (so concurrent orders never wait on each other in a cycle)."""
+    for tier_id in sorted(wanted):
+        if not capacity.hold(session, tier_id, wanted[tier_id]):
+            name = tiers[tier_id].name
+            raise SoldOut(
+                f"Not enough {name} tickets left. Try fewer, or another ticket type.",
+                details=[FieldError(("quantities", tier_id), "Not enough left.")],
+            )
+
+
+def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int]) -> CheckoutResult:
+    """Hold the seats and create the order, in one transaction.
+
+    Free orders complete at once (tickets issued, email queued); paid orders wait for payment with
+    their seats held. Raises NotAuthenticated, PermissionDenied (unverified), NotFound, Conflict
+    (already registered for a free event), ValidationFailed, SoldOut.
+    """
+    if actor is None:
+        raise NotAuthenticated("Sign in to get tickets.")
+    if not actor.is_verified:
+        raise PermissionDenied("Verify your email before getting tickets.")
+    wanted = _wanted(quantities)
+    if not capacity.unguarded_precheck(wanted):
+        raise SoldOut("Sold out.")
+    with transaction() as session:
+        event = session.exec(select(Event).where((Event.id == event_id) | (Event.short_id == event_id))).first()
+        if event is None or not event.is_listed:
+            raise NotFound("This event is not on sale.")
+        tiers = {t.id: t for t in session.exec(select(TicketTier).where(TicketTier.event_id == event.id))}
+        _check_tiers(event, tiers, wanted)
+        charge = charge_for(sum(tiers[t].price * n for t, n in wanted.items()), event.fee_mode)
+        if charge.amount == 0:
+            _refuse_second_registration(session, event, actor)
+        _hold_all(session, tiers, wanted)
+        order = Order(
+            reference=new_reference(),
+            buyer_id=actor.id,
+            event_id=event.id,
+            workspace_id=event.workspace_id,
+            currency=event.currency,
+            subtotal=charge.subtotal,
+            platform_fee=charge.platform_fee,
+            amount=charge.amount,
+            fee_mode=event.fee_mode,
+            holds_active=True,
+            expires_at=utcnow() + timedelta(minutes=HOLD_MINUTES),
+        )
+        session.add(order)
+        session.flush()
+        for tier_id in sorted(wanted):
+            tier = tiers[tier_id]
+            session.add(
+                OrderItem(
+                    order_id=order.id,
+                    tier_id=tier_id,
+                    tier_name=tier.name,
+                    quantity=wanted[tier_id],
+                    unit_price=tier.price,
+                )
+            )
+        session.flush()
+        if charge.amount == 0:
+            _complete_free(session, order, wanted)
+        return CheckoutResult(order.id, order.reference, order.status, order.amount, order.currency, order.expires_at)
+
+
+def _refuse_second_registration(session: Session, event: Event, actor: UserSummary) -> None:
+    """A free event takes one registration per person."""
+    if event.pricing != EventPricing.FREE:
+        return
+    existing = session.exec(
+        select(Order.id).where(
+            Order.event_id == event.id, Order.buyer_id == actor.id, col(Order.status) == OrderStatus.COMPLETED
+        )
+    ).first()
+    if existing:
+        raise Conflict("You are already registered for this event.")
+
+
+def _complete_free(session: Session, order: Order, wanted: dict[str, int]) -> None:
+    for tier_id in sorted(wanted):
+        capacity.sell_held(session, tier_id, wanted[tier_id])
+    order.status, order.holds_active, order.paid_at, order.expires_at = OrderStatus.COMPLETED, False, utcnow(), None
+    order.provider_fee, order.organizer_share = 0, 0
+    fulfilment.issue_tickets(session, order)
+
+
+def release_order(session: Session, order: Order, status: str) -> bool:
+    """Close an open order as `status` and give its held seats back, once (the flag is the lock)."""
+    closed = session.execute(
+        update(Order)
+        .where(col(Order.id) == order.id, col(Order.holds_active).is_(True), col(Order.status).in_(OPEN_STATUSES))
+        .values(status=status, holds_active=False, updated_at=utcnow())
+    ).rowcount
+    if closed != 1:
+        return False
+    for item in session.exec(select(OrderItem).where(OrderItem.order_id == order.id)):
+        capacity.release_held(session, item.tier_id, item.quantity)
+    return True
+
+
+def expire_holds(now: datetime | None = None, limit: int = 200) -> int:
+    """Cancel pending orders whose hold ran out; their seats come back. Returns how many expired."""
+    moment = now or utcnow()
+    expired = 0
+    with transaction() as session:
+        orders = session.exec(
+            select(Order)
+            .where(col(Order.status).in_(OPEN_STATUSES), col(Order.holds_active).is_(True), Order.expires_at < moment)
+            .limit(limit)
+        ).all()
+        for order in orders:
+            expired += release_order(session, order, OrderStatus.CANCELLED)
+    return expired
+
+
+def cancel_order(*, actor: UserSummary | None, order_id: str) -> None:
+    """The buyer gives up a pending order before paying; its seats come back at once."""
+    if actor is None:
+        raise NotAuthenticated()
+    with transaction() as session:
+        order = session.get(Order, order_id or "")
+        if order is None or order.buyer_id != actor.id:
+            raise NotFound("This order does not exist.")
+        if not release_order(session, order, OrderStatus.CANCELLED):
+            raise Conflict("This order can no longer be cancelled.")

@@ -1,0 +1,178 @@
+"""Checkout rules (SPEC §5): holds, free registrations, sold out, expiry, and counters equal rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from eventpalour.db import read_only
+from eventpalour.models import Order, OrderItem, Ticket, TicketTier
+from eventpalour.models.types import utcnow
+from eventpalour.services import checkout
+from eventpalour.services.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    SoldOut,
+    ValidationFailed,
+)
+from eventpalour.services.event_rules import TierInput
+from eventpalour.services.tiers import get_tiers
+from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+
+
+@pytest.fixture
+def shop():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    paid = make_event(
+        owner,
+        ws.id,
+        publish=True,
+        pricing="paid",
+        title="Paid",
+        tiers=[
+            TierInput(name="Regular", price=150000, quantity=5, max_per_order=4),
+            TierInput(name="VIP", price=500000, quantity=2),
+        ],
+    )
+    free = make_event(owner, ws.id, publish=True, title="Free", tiers=[TierInput(name="Entry", price=0, quantity=3)])
+    tiers = {t.name: t.id for e in (paid, free) for t in get_tiers(actor=owner.summary, event_id=e.id)}
+    return owner, paid, free, tiers
+
+
+def _tier(tier_id: str) -> TicketTier:
+    with read_only() as session:
+        return session.get(TicketTier, tier_id)
+
+
+def assert_counters_match_rows() -> None:
+    """held == seats of open orders holding; sold == seats of completed orders, for every tier."""
+    with read_only() as session:
+        for tier in session.exec(select(TicketTier)):
+            held = session.exec(
+                select(func.coalesce(func.sum(OrderItem.quantity), 0))
+                .join(Order, Order.id == OrderItem.order_id)
+                .where(OrderItem.tier_id == tier.id, Order.holds_active.is_(True))
+            ).one()
+            sold = session.exec(select(func.count()).select_from(Ticket).where(Ticket.tier_id == tier.id)).one()
+            assert (tier.held, tier.sold) == (held, sold), tier.name
+
+
+def test_paid_order_holds_seats_pending(shop):
+    _, paid, _, tiers = shop
+    buyer = make_user()
+    result = checkout.book_ticket(actor=buyer.summary, event_id=paid.short_id, quantities={tiers["Regular"]: 2})
+    assert result.status == "pending" and result.amount == 300000 and result.currency == "KES"
+    assert result.reference.startswith("EVT-") and result.expires_at > utcnow() + timedelta(minutes=14)
+    assert (_tier(tiers["Regular"]).held, _tier(tiers["Regular"]).sold) == (2, 0)
+    assert_counters_match_rows()
+
+
+def test_pass_on_fee_is_added_to_the_total(shop):
+    owner, paid, _, _ = shop
+    ws_id = paid.workspace_id
+    event = make_event(
+        owner,
+        ws_id,
+        publish=True,
+        pricing="paid",
+        fee_mode="pass_on",
+        title="Fees",
+        tiers=[TierInput(name="One", price=100000)],
+    )
+    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    result = checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier_id: 1})
+    assert result.amount == 105000
+
+
+def test_free_registration_issues_tickets_once(shop):
+    _, _, free, tiers = shop
+    buyer = make_user()
+    result = checkout.book_ticket(actor=buyer.summary, event_id=free.id, quantities={tiers["Entry"]: 1})
+    assert result.status == "completed" and result.amount == 0
+    assert (_tier(tiers["Entry"]).held, _tier(tiers["Entry"]).sold) == (0, 1)
+    with pytest.raises(Conflict, match="already registered"):
+        checkout.book_ticket(actor=buyer.summary, event_id=free.id, quantities={tiers["Entry"]: 1})
+    assert_counters_match_rows()
+
+
+def test_sold_out_is_clear_and_changes_nothing(shop):
+    _, paid, _, tiers = shop
+    checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["VIP"]: 2})
+    with pytest.raises(SoldOut):
+        checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["VIP"]: 1})
+    with pytest.raises(SoldOut, match="Not enough"):
+        checkout.book_ticket(
+            actor=make_user().summary, event_id=paid.id, quantities={tiers["Regular"]: 4, tiers["VIP"]: 0}
+        )
+        checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["Regular"]: 2})
+    assert _tier(tiers["VIP"]).held == 2
+    assert_counters_match_rows()
+
+
+def test_multi_tier_order_is_all_or_nothing(shop):
+    _, paid, _, tiers = shop
+    checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["VIP"]: 2})
+    with pytest.raises(SoldOut):
+        checkout.book_ticket(
+            actor=make_user().summary, event_id=paid.id, quantities={tiers["Regular"]: 1, tiers["VIP"]: 1}
+        )
+    assert _tier(tiers["Regular"]).held == 0
+    assert_counters_match_rows()
+
+
+@pytest.mark.parametrize(
+    "quantities",
+    [{}, {"x": 0}, {"unknown-tier": 1}, "too-many"],
+    ids=["empty", "zero", "unknown-tier", "over-max-per-order"],
+)
+def test_bad_quantities_rejected(shop, quantities):
+    _, paid, _, tiers = shop
+    if quantities == "too-many":
+        quantities = {tiers["Regular"]: 5}
+    with pytest.raises(ValidationFailed):
+        checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities=quantities)
+    assert_counters_match_rows()
+
+
+def test_checkout_needs_signed_in_verified_buyer_and_listed_event(shop):
+    owner, paid, _, tiers = shop
+    with pytest.raises(NotAuthenticated):
+        checkout.book_ticket(actor=None, event_id=paid.id, quantities={tiers["Regular"]: 1})
+    with pytest.raises(PermissionDenied):
+        checkout.book_ticket(
+            actor=make_user(verified=False).summary, event_id=paid.id, quantities={tiers["Regular"]: 1}
+        )
+    draft = make_event(owner, paid.workspace_id, title="Draft")
+    draft_tier = get_tiers(actor=owner.summary, event_id=draft.id)[0].id
+    with pytest.raises(NotFound):
+        checkout.book_ticket(actor=make_user().summary, event_id=draft.id, quantities={draft_tier: 1})
+
+
+def test_expired_holds_free_capacity_once(shop):
+    _, paid, _, tiers = shop
+    checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["VIP"]: 2})
+    assert checkout.expire_holds(now=utcnow() + timedelta(minutes=14)) == 0
+    assert checkout.expire_holds(now=utcnow() + timedelta(minutes=16)) == 1
+    assert checkout.expire_holds(now=utcnow() + timedelta(minutes=16)) == 0
+    assert _tier(tiers["VIP"]).held == 0
+    checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["VIP"]: 2})
+    assert_counters_match_rows()
+
+
+def test_buyer_cancels_pending_order(shop):
+    _, paid, _, tiers = shop
+    buyer = make_user()
+    result = checkout.book_ticket(actor=buyer.summary, event_id=paid.id, quantities={tiers["Regular"]: 3})
+    with pytest.raises(NotFound):
+        checkout.cancel_order(actor=make_user().summary, order_id=result.order_id)
+    checkout.cancel_order(actor=buyer.summary, order_id=result.order_id)
+    with pytest.raises(Conflict):
+        checkout.cancel_order(actor=buyer.summary, order_id=result.order_id)
+    assert _tier(tiers["Regular"]).held == 0
+    assert_counters_match_rows()
