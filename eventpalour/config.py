@@ -62,6 +62,7 @@ class Settings:
     paystack_secret_key: str = ""
     paystack_public_key: str = ""
     paystack_base_url: str = "https://api.paystack.co"
+    paystack_webhook_url: str = ""
     outbox_worker_inline: bool = True
     rate_limit_general: str = "60/minute"
     rate_limit_auth: str = "10/minute"
@@ -81,6 +82,11 @@ class Settings:
     def google_sandbox(self) -> bool:
         """No Google client configured: the built-in OpenID sandbox stands in for Google."""
         return not self.google_client_id
+
+    @property
+    def paystack_sandbox(self) -> bool:
+        """No Paystack secret key configured: the built-in Paystack sandbox stands in for Paystack."""
+        return not self.paystack_secret_key
 
     @property
     def dev_outbox_enabled(self) -> bool:
@@ -124,6 +130,7 @@ def load_settings() -> Settings:
         paystack_secret_key=_env("PAYSTACK_SECRET_KEY"),
         paystack_public_key=_env("PAYSTACK_PUBLIC_KEY"),
         paystack_base_url=_env("PAYSTACK_BASE_URL", "https://api.paystack.co").rstrip("/"),
+        paystack_webhook_url=_env("PAYSTACK_WEBHOOK_URL"),
         outbox_worker_inline=_env("OUTBOX_WORKER", "inline") == "inline",
         rate_limit_general=_env("RATE_LIMIT_GENERAL", "60/minute"),
         rate_limit_auth=_env("RATE_LIMIT_AUTH", "10/minute"),

@@ -1,5 +1,5 @@
 """Background work: draining the email outbox with retries, and periodic housekeeping
-(events whose end has passed become `completed`).
+(reconciling payments, expiring holds, completing events whose end has passed).
 
 `make run` runs these loops inside the web process (OUTBOX_WORKER=inline, the default); a scaled-out
 deployment sets OUTBOX_WORKER=external and runs `python -m eventpalour.worker` as its own process.
@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from eventpalour.services import events, outbox
+from eventpalour.services import checkout, events, outbox, payments
 
 logger = logging.getLogger("eventpalour.worker")
 IDLE_SECONDS = 1.0
@@ -34,8 +34,14 @@ async def run_outbox_loop() -> None:
 
 
 async def run_housekeeping_loop() -> None:
-    """Runs every minute; each pass is idempotent, so several workers running it is harmless."""
+    """Runs every minute; each pass is idempotent, so several workers running it is harmless.
+
+    Payments are reconciled before holds expire, so a payment whose webhook was lost still wins
+    its seats when the buyer paid in time.
+    """
     while True:
+        await _forever_once("Reconciling unconfirmed payments", payments.reconcile_pending)
+        await _forever_once("Expiring holds", checkout.expire_holds)
         await _forever_once("Completing finished events", events.complete_finished_events)
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
 

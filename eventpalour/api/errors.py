@@ -15,6 +15,7 @@ from eventpalour.services.errors import (
     NotAuthenticated,
     NotFound,
     PayloadTooLarge,
+    PaymentUnavailable,
     PermissionDenied,
     RateLimited,
     SoldOut,
@@ -34,6 +35,7 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (PayloadTooLarge, 413),
     (UnsupportedMediaType, 415),
     (RateLimited, 429),
+    (PaymentUnavailable, 503),
 ]
 
 

@@ -1,5 +1,5 @@
 """The tickets panel of an event page: each visible tier's price and sale state, a quantity picker
-for the tiers on sale, and the running subtotal. Checkout itself comes from the checkout state."""
+for the tiers on sale, and the running subtotal. The checkout button holds the tickets through services/checkout."""
 
 from __future__ import annotations
 
@@ -96,6 +96,57 @@ def _subtotal() -> rx.Component:
     )
 
 
+def _checkout() -> rx.Component:
+    """The price breakdown and the button that holds the tickets (free: registered at once)."""
+    return rx.cond(
+        EventDetailState.registered_codes.length() > 0,
+        rx.callout(
+            rx.vstack(
+                rx.text("You're registered! Your ticket codes:", weight="bold"),
+                rx.hstack(rx.foreach(EventDetailState.registered_codes, lambda c: rx.code(c)), wrap="wrap"),
+                rx.text("We emailed them too. Show a code at the door.", size="2"),
+                spacing="2",
+            ),
+            icon="party-popper",
+            color_scheme="green",
+            role="status",
+            width="100%",
+        ),
+        rx.cond(
+            EventDetailState.ticket_count > 0,
+            rx.vstack(
+                rx.cond(
+                    EventDetailState.fee_label != "",
+                    rx.hstack(
+                        rx.text("Service fee", size="2", color_scheme="gray"),
+                        rx.spacer(),
+                        rx.text(EventDetailState.fee_label, size="2"),
+                        width="100%",
+                    ),
+                ),
+                rx.hstack(
+                    rx.text("Total", weight="bold"),
+                    rx.spacer(),
+                    rx.text(EventDetailState.total_label, weight="bold", id="total"),
+                    width="100%",
+                ),
+                rx.button(
+                    rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),
+                    size="3",
+                    width="100%",
+                    loading=EventDetailState.is_checking_out,
+                    on_click=EventDetailState.checkout,
+                ),
+                rx.text(
+                    "Paid tickets are held for 15 minutes while you pay with Paystack.", size="1", color_scheme="gray"
+                ),
+                width="100%",
+                spacing="2",
+            ),
+        ),
+    )
+
+
 def tiers_panel() -> rx.Component:
     return rx.box(
         rx.card(
@@ -107,6 +158,7 @@ def tiers_panel() -> rx.Component:
                     rx.text("No tickets are available for this event.", color_scheme="gray"),
                 ),
                 _subtotal(),
+                _checkout(),
                 spacing="3",
                 width="100%",
             ),

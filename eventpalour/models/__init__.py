@@ -14,7 +14,13 @@ from eventpalour.models.event import (
 )
 from eventpalour.models.order import Order, OrderItem, OrderStatus, PaymentWebhook, Ticket, TicketStatus
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
-from eventpalour.models.sandbox import SandboxOidcCode
+from eventpalour.models.sandbox import (
+    SandboxOidcCode,
+    SandboxPaystackControl,
+    SandboxPaystackRefund,
+    SandboxPaystackTransaction,
+    SandboxPaystackWebhook,
+)
 from eventpalour.models.upload import Upload, UploadBucket
 from eventpalour.models.user import (
     AccountType,
@@ -67,6 +73,10 @@ __all__ = [
     "PasswordResetToken",
     "PlatformAdmin",
     "SandboxOidcCode",
+    "SandboxPaystackControl",
+    "SandboxPaystackRefund",
+    "SandboxPaystackTransaction",
+    "SandboxPaystackWebhook",
     "SignInGrant",
     "User",
     "UserSession",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, BigInteger
 from sqlmodel import Field, SQLModel
 
-from eventpalour.models.types import UTCDateTime
+from eventpalour.models.types import UTCDateTime, utcnow
 
 
 class SandboxOidcCode(SQLModel, table=True):
@@ -26,3 +26,80 @@ class SandboxOidcCode(SQLModel, table=True):
     claims: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SandboxPaystackTransaction(SQLModel, table=True):
+    """A transaction initialized at the Paystack sandbox, e.g. KES 1,500.00 for buyer@example.com.
+
+    `status` is Paystack's: `abandoned` until the hosted checkout settles it as `success` or
+    `failed`; `reversed` once refunds processed cover the whole amount. `refunded_amount` counts
+    refunds that are not `failed`, so the refundable balance is `amount - refunded_amount`.
+    """
+
+    __tablename__ = "sandbox_paystack_transactions"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=100)
+    access_code: str = Field(unique=True, max_length=32)
+    email: str = Field(max_length=255)
+    amount: int = Field(sa_type=BigInteger)
+    currency: str = Field(max_length=3)
+    status: str = Field(default="abandoned", max_length=16)
+    channel: str | None = Field(default=None, max_length=16)
+    gateway_response: str | None = Field(default=None, max_length=120)
+    fees: int | None = Field(default=None, sa_type=BigInteger)
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    callback_url: str | None = Field(default=None, max_length=2048)
+    metadata_json: Any = Field(default=None, sa_type=JSON, nullable=True)
+    authorization_code: str | None = Field(default=None, max_length=32)
+    customer_code: str | None = Field(default=None, max_length=32)
+    refunded_amount: int = Field(default=0, sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SandboxPaystackRefund(SQLModel, table=True):
+    """A refund queued at the Paystack sandbox: `pending` → `processing` → `processed` (or `failed`)."""
+
+    __tablename__ = "sandbox_paystack_refunds"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    transaction_reference: str = Field(index=True, max_length=100)
+    amount: int = Field(sa_type=BigInteger)
+    currency: str = Field(max_length=3)
+    status: str = Field(default="pending", max_length=16)
+    will_fail: bool = Field(default=False)
+    customer_note: str | None = Field(default=None, max_length=500)
+    merchant_note: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SandboxPaystackWebhook(SQLModel, table=True):
+    """One webhook the Paystack sandbox sent (its exact signed body) and how its deliveries went."""
+
+    __tablename__ = "sandbox_paystack_webhooks"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    event: str = Field(max_length=40)
+    transaction_reference: str = Field(index=True, max_length=100)
+    refund_id: int | None = Field(default=None)
+    body: str
+    attempts: int = Field(default=0)
+    last_status_code: int | None = Field(default=None)
+    last_error: str | None = Field(default=None, max_length=500)
+    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SandboxPaystackControl(SQLModel, table=True):
+    """A test switch of the Paystack sandbox by name (`fail_initialize`, `hang_seconds`, …); absent = default."""
+
+    __tablename__ = "sandbox_paystack_controls"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: Any = Field(default=None, sa_type=JSON, nullable=True)

@@ -3,6 +3,7 @@
 from eventpalour.pages import (  # noqa: F401
     account,
     admin_kyc,
+    checkout_return,
     dev_outbox,
     event_detail,
     event_manage,

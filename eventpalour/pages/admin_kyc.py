@@ -20,7 +20,7 @@ def _row(row: rx.Var) -> rx.Component:
                 STATUSES,
                 value=row["status"],
                 on_change=lambda s: AdminKycState.decide(row["id"], s),
-                aria_label="KYC status of " + row["name"].to(str),
+                custom_attrs={"aria-label": "KYC status of " + row["name"].to(str)},  # named on the trigger
                 size="1",
             )
         ),

@@ -41,7 +41,7 @@ def _toolbar() -> rx.Component:
             ["all", "draft", "active", "inactive", "postponed", "cancelled", "completed"],
             default_value="all",
             on_change=S.filter_status,
-            aria_label="Filter by status",
+            custom_attrs={"aria-label": "Filter by status"},  # rx.select names its trigger only this way
         ),
         rx.input(
             placeholder="Search events", on_blur=S.search, aria_label="Search events", max_width="280px", width="100%"

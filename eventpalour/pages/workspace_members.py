@@ -23,7 +23,7 @@ def _role_control(member: rx.Var) -> rx.Component:
             value=member["role"],
             on_change=lambda role: MembersState.change_role(member["user_id"], role),
             size="1",
-            aria_label=f"Role of {member['name']}",
+            custom_attrs={"aria-label": f"Role of {member['name']}"},  # rx.select names its trigger only this way
         ),
         role_badge(member["role"]),
     )
@@ -95,7 +95,7 @@ def _invite_row(row: rx.Var, index: rx.Var) -> rx.Component:
             ASSIGNABLE,
             value=row["role"],
             on_change=lambda v: MembersState.set_invite_role(index, v),
-            aria_label=f"Role {index + 1}",
+            custom_attrs={"aria-label": f"Role {index + 1}"},
         ),
         rx.icon_button(
             rx.icon("x", size=14),

@@ -320,6 +320,7 @@ class PublicEvent:
     timezone: str
     banner_url: str
     currency: str
+    fee_mode: str
     status: str
     organizer_name: str
     organizer_logo_url: str
@@ -368,6 +369,7 @@ def get_public_event(short_id: str) -> PublicEvent:
             category=category.name if category else "",
             type=event.type,
             pricing=event.pricing,
+            fee_mode=event.fee_mode,
             venue=event.venue or "",
             city=event.city or "",
             country=event.country or "",

@@ -90,3 +90,44 @@ def workspace_invitation(to_email: str, workspace_name: str, inviter: str, role:
         html_body=html,
         kind="workspace_invitation",
     )
+
+
+def order_confirmation(to_email: str, event_title: str, reference: str, codes: list[str]) -> EmailMessage:
+    lines = "\n".join(f"  - {code}" for code in codes)
+    text = (
+        f"Hi,\n\nYou're going to {event_title}!\n\nOrder {reference}. Your ticket codes:\n{lines}\n\n"
+        "Show a code (or its QR code from My tickets) at the door.\n"
+    )
+    html = _html(
+        f"You're going to {event_title}",
+        [
+            f"Order {escape(reference)}. Your ticket codes:",
+            "<br>".join(f"<code>{escape(c)}</code>" for c in codes),
+            "Show a code (or its QR code from My tickets) at the door.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Your tickets for {event_title}",
+        text_body=text,
+        html_body=html,
+        kind="order_confirmation",
+    )
+
+
+def late_payment_refund(to_email: str, reference: str, amount: int, currency: str) -> EmailMessage:
+    from eventpalour.services.money import format_money
+
+    money = format_money(amount, currency)
+    text = (
+        f"Hi,\n\nYour payment for order {reference} arrived after your reservation expired, and the tickets "
+        f"had sold out in the meantime. We have refunded {money} in full; your bank shows it within a few days.\n"
+    )
+    html = _html("Your payment was refunded", [escape(text.split("\n\n", 1)[1])])
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Refund for order {reference}",
+        text_body=text,
+        html_body=html,
+        kind="late_payment_refund",
+    )

@@ -84,3 +84,9 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         super().__init__(message or f"Too many attempts. Please wait {retry_after} seconds and try again.")
         self.retry_after = retry_after
+
+
+class PaymentUnavailable(DomainError):
+    """The payment provider could not be reached or refused; nothing was charged."""
+
+    code = "payment_unavailable"

@@ -13,14 +13,15 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.models import EventStatus, EventType
-from eventpalour.services import discovery
+from eventpalour.services import checkout, discovery, payments
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.discovery import PublicEvent, PublicTier
-from eventpalour.services.errors import NotFound
+from eventpalour.services.errors import DomainError, NotFound
+from eventpalour.services.fees import charge_for
 from eventpalour.services.money import format_money, price_label
 from eventpalour.services.tier_sales import SaleState, clamp_quantity, subtotal
 from eventpalour.services.workspaces import initials_of
-from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.base import AuthState, call_service, navigate_hard
 
 PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
 STATUS_NOTES = {
@@ -96,8 +97,13 @@ class EventDetailState(AuthState):
     ticket_count: int = 0
     loaded: bool = False
     missing: bool = False
+    fee_label: str = ""
+    total_label: str = ""
+    is_checking_out: bool = False
+    registered_codes: list[str] = []
     _prices: dict[str, int] = {}
     _currency: str = ""
+    _fee_mode: str = "absorb"
 
     @rx.var
     def page_title(self) -> str:
@@ -124,7 +130,8 @@ class EventDetailState(AuthState):
         self.partners = [{"name": p.name, "url": p.url, "logo_url": p.logo_url} for p in event.partners]
         self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
         self._prices = {tier.id: tier.price for tier in event.tiers}
-        self._currency = event.currency
+        self._currency, self._fee_mode = event.currency, event.fee_mode
+        self.registered_codes, self.is_checking_out = [], False
         self.quantities = dict.fromkeys(self.max_quantities, 0)
         self._total()
         self.loaded = True
@@ -133,6 +140,10 @@ class EventDetailState(AuthState):
         self.ticket_count = sum(self.quantities.values())
         amount = subtotal(self._prices, self.quantities)
         self.subtotal_label = format_money(amount, self._currency) if amount else "Free"
+        charge = charge_for(amount, self._fee_mode)
+        passed_on = charge.amount > amount
+        self.fee_label = format_money(charge.platform_fee, self._currency) if passed_on else ""
+        self.total_label = format_money(charge.amount, self._currency) if charge.amount else "Free"
 
     @rx.event
     def change_quantity(self, tier_id: str, step: int) -> None:
@@ -142,6 +153,32 @@ class EventDetailState(AuthState):
         wanted = self.quantities.get(tier_id, 0) + (1 if step > 0 else -1)
         self.quantities = {**self.quantities, tier_id: clamp_quantity(wanted, self.max_quantities[tier_id])}
         self._total()
+
+    @rx.event
+    async def checkout(self):
+        """Hold the picked tickets; free ones are issued at once, paid ones go on to Paystack."""
+        user = await self.current_user()
+        if user is None:
+            yield rx.redirect(self._sign_in_url())
+            return
+        self.is_checking_out = True
+        yield
+        try:
+            result = await call_service(
+                checkout.book_ticket, actor=user, event_id=self._short_id(), quantities=self.quantities
+            )
+            if result.status == "completed":
+                self.registered_codes = await call_service(checkout.ticket_codes, actor=user, order_id=result.order_id)
+                self.is_checking_out = False
+                yield rx.toast.success("You're registered! Your tickets are in your email.")
+                return
+            url = await call_service(payments.start_payment, actor=user, order_id=result.order_id)
+        except DomainError as error:
+            self.is_checking_out = False
+            yield self.show_error(error)
+            yield EventDetailState.load_event
+            return
+        yield navigate_hard(url)
 
     @rx.event
     def copy_link(self) -> list[rx.event.EventSpec]:

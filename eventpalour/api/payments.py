@@ -1,0 +1,35 @@
+"""The Paystack webhook (SPEC §5): signature over the raw bytes, every valid delivery recorded,
+`charge.success` verified through the API before anything is fulfilled."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from eventpalour.integrations import paystack
+from eventpalour.services import payment_webhooks
+
+router = APIRouter(prefix="/api/payments", tags=["payments"])
+logger = logging.getLogger("eventpalour.payments")
+
+
+@router.post("/webhook/paystack")
+async def receive_paystack_webhook(request: Request) -> JSONResponse:
+    """Accept a Paystack event: 401 for a bad signature (nothing written), 200 once recorded."""
+    raw = await request.body()
+    if not paystack.verify_webhook_signature(raw, request.headers.get("x-paystack-signature")):
+        logger.warning(
+            "Rejected a Paystack webhook with a bad or missing signature from %s",
+            request.client.host if request.client else "unknown",
+        )
+        return JSONResponse({"error": "Invalid signature."}, status_code=401)
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        return JSONResponse({"error": "The request body is not valid JSON."}, status_code=400)
+    outcome = await run_in_threadpool(payment_webhooks.handle, payload, raw.decode("utf-8", "replace"))
+    return JSONResponse({"received": True, "outcome": outcome})

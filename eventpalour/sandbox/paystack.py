@@ -1,0 +1,758 @@
+"""The Paystack sandbox (contract §13): Paystack's HTTP API, a hosted checkout page and signed webhooks.
+
+It answers `POST /transaction/initialize`, `GET /transaction/verify/:reference` and `POST /refund`
+with Paystack's envelopes, status codes and error messages, behind `Authorization: Bearer <sk_test_…>`
+(the key `integrations.paystack.sandbox_account()` derives from SECRET_KEY). The checkout page at
+`authorization_url` lets a tester pay, fail or abandon; paying sends a signed `charge.success`
+webhook to the app after the browser has been redirected. All state lives in the database, so any
+worker can answer any request.
+
+Test hooks under `/_test/` (same Bearer key) flip switches (`fail_initialize`, `hang_seconds`,
+`webhook_enabled`, `fail_refunds`, `refund_auto_seconds`), settle a transaction without a browser,
+move refunds along (emitting `refund.*` webhooks), re-send a webhook and list what was sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import threading
+import time
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import httpx
+from fastapi import APIRouter, BackgroundTasks, Form, Header, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
+
+from eventpalour.config import SUPPORTED_CURRENCIES, settings
+from eventpalour.db import read_only, transaction
+from eventpalour.integrations.paystack import (
+    SANDBOX_PATH,
+    estimated_fees,
+    sandbox_account,
+    sandbox_base_url,
+    webhook_signature,
+    webhook_target_url,
+)
+from eventpalour.models import (
+    SandboxPaystackControl,
+    SandboxPaystackRefund,
+    SandboxPaystackTransaction,
+    SandboxPaystackWebhook,
+)
+from eventpalour.models.types import new_id, utcnow
+from eventpalour.sandbox.paystack_checkout_page import checkout_page, finished_page, missing_page
+from eventpalour.sandbox.paystack_shapes import (
+    GATEWAY_RESPONSES,
+    charge_success_event,
+    customer_code_for,
+    encode,
+    fail,
+    ok,
+    refund_data,
+    refund_event,
+    transaction_data,
+)
+
+router = APIRouter(prefix=SANDBOX_PATH, tags=["sandbox"], include_in_schema=False)
+logger = logging.getLogger("eventpalour.sandbox.paystack")
+
+REFERENCE_CHARACTERS = re.compile(r"^[A-Za-z0-9.=-]+$")
+EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+AMOUNT_LIMIT = 10_000_000 * 100
+DEFAULT_CURRENCY = "KES"
+WEBHOOK_TIMEOUT_SECONDS = 5.0
+MAX_HANG_SECONDS = 120.0
+OUTCOMES = {"pay": "success", "fail": "failed", "abandon": "abandoned"}
+REFUND_STEPS = ("processing", "processed", "failed")
+
+
+# --- controls ---------------------------------------------------------------------------------------
+
+
+def default_controls() -> dict[str, Any]:
+    """Refunds settle by themselves after a few seconds, except in the test suite (hooks move them)."""
+    return {
+        "fail_initialize": False,
+        "hang_seconds": 0,
+        "webhook_enabled": True,
+        "fail_refunds": False,
+        "refund_auto_seconds": None if settings.app_env == "test" else 5,
+    }
+
+
+def _control_problem(name: str, value: object) -> str | None:
+    if name not in default_controls():
+        return f"Unknown control {name!r}."
+    if name in ("fail_initialize", "webhook_enabled", "fail_refunds"):
+        return None if isinstance(value, bool) else f"{name} must be true or false."
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if name == "refund_auto_seconds" and value is None:
+        return None
+    if not is_number or not 0 <= value <= MAX_HANG_SECONDS:
+        return f"{name} must be a number of seconds between 0 and {MAX_HANG_SECONDS:g}."
+    return None
+
+
+def read_controls() -> dict[str, Any]:
+    with read_only() as session:
+        rows = session.exec(select(SandboxPaystackControl)).all()
+    defaults = default_controls()
+    return {**defaults, **{row.name: row.value for row in rows if row.name in defaults}}
+
+
+def _write_controls(changes: dict[str, Any]) -> None:
+    with transaction() as session:
+        for name, value in changes.items():
+            row = session.get(SandboxPaystackControl, name)
+            if row is None:
+                session.add(SandboxPaystackControl(name=name, value=value))
+            else:
+                row.value = value
+
+
+def _reset_controls() -> None:
+    with transaction() as session:
+        session.execute(SandboxPaystackControl.__table__.delete())
+
+
+async def _hang(controls: dict[str, Any]) -> None:
+    """Simulate a slow Paystack: answer only after `hang_seconds`."""
+    seconds = float(controls.get("hang_seconds") or 0)
+    if seconds > 0:
+        await asyncio.sleep(min(seconds, MAX_HANG_SECONDS))
+
+
+# --- request plumbing -------------------------------------------------------------------------------
+
+
+def _auth_problem(authorization: str | None) -> JSONResponse | None:
+    if not authorization:
+        return fail("No Authorization Header was found", 401, kind=None)
+    scheme, _, key = authorization.strip().partition(" ")
+    if scheme != "Bearer" or not key.strip():
+        return fail("Format is Authorization Bearer [secret key]", 401, kind=None)
+    if not hmac.compare_digest(key.strip().encode(), sandbox_account().secret_key.encode()):
+        return fail("Invalid key", 401, kind=None)
+    return None
+
+
+async def _body(request: Request) -> dict[str, Any] | None:
+    """The request fields, from JSON or a form (Paystack takes both); None when unreadable."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _invalid_body() -> JSONResponse:
+    return fail("Invalid request body: send a JSON object", code="invalid_params")
+
+
+def _amount(raw: object) -> int | str:
+    """An amount in subunits (an integer, or a string of digits as Paystack's samples send), or the error."""
+    if raw is None or raw == "":
+        return "You must specify a valid amount"
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        return "Amount must be an integer"
+    if isinstance(raw, str):
+        if not raw.strip().isdigit():
+            return "Amount must be an integer"
+        raw = int(raw.strip())
+    if raw <= 0:
+        return "You must specify a valid amount"
+    if raw > AMOUNT_LIMIT:
+        return "Transaction amount limit exceeded"
+    return raw
+
+
+def _metadata(raw: object) -> object:
+    """Metadata as an object when it is one (or stringified JSON of one), else as sent."""
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def _return_url(tx: SandboxPaystackTransaction) -> str | None:
+    """`callback_url?trxref=R&reference=R`, as Paystack sends the browser back."""
+    if not tx.callback_url:
+        return None
+    separator = "&" if "?" in tx.callback_url else "?"
+    return tx.callback_url + separator + urlencode({"trxref": tx.reference, "reference": tx.reference})
+
+
+def _cancel_url(tx: SandboxPaystackTransaction) -> str | None:
+    """`metadata.cancel_action`: where the checkout's cancel button goes."""
+    metadata = tx.metadata_json if isinstance(tx.metadata_json, dict) else {}
+    target = metadata.get("cancel_action")
+    return target if isinstance(target, str) and target.startswith(("http://", "https://")) else None
+
+
+def _transaction_query(*, access_code: str | None = None, reference: str | None = None) -> Any:
+    if reference is not None:
+        return select(SandboxPaystackTransaction).where(col(SandboxPaystackTransaction.reference) == reference)
+    return select(SandboxPaystackTransaction).where(col(SandboxPaystackTransaction.access_code) == access_code)
+
+
+def _find_transaction(
+    *, access_code: str | None = None, reference: str | None = None
+) -> SandboxPaystackTransaction | None:
+    with read_only() as session:
+        return session.exec(_transaction_query(access_code=access_code, reference=reference)).first()
+
+
+# --- webhooks ---------------------------------------------------------------------------------------
+
+
+def _record_webhook(session: Session, event: dict[str, Any], reference: str, refund_id: int | None = None) -> int:
+    row = SandboxPaystackWebhook(
+        event=event["event"], transaction_reference=reference, refund_id=refund_id, body=encode(event)
+    )
+    session.add(row)
+    session.flush()
+    return int(row.id or 0)
+
+
+def deliver_webhook(webhook_id: int) -> dict[str, Any] | None:
+    """POST the stored body, signed, to the app; record the attempt. Returns its outcome."""
+    with read_only() as session:
+        row = session.get(SandboxPaystackWebhook, webhook_id)
+    if row is None:
+        return None
+    body = row.body.encode()
+    headers = {
+        "Content-Type": "application/json",
+        "x-paystack-signature": webhook_signature(body, sandbox_account().secret_key),
+        "User-Agent": "Paystack-Sandbox",
+    }
+    status_code: int | None = None
+    error: str | None = None
+    try:
+        answer = httpx.post(webhook_target_url(), content=body, headers=headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
+        status_code = answer.status_code
+        if status_code != 200:
+            error = f"HTTP {status_code}"
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    now = utcnow()
+    with transaction() as session:
+        session.execute(
+            update(SandboxPaystackWebhook)
+            .where(col(SandboxPaystackWebhook.id) == webhook_id)
+            .values(
+                attempts=col(SandboxPaystackWebhook.attempts) + 1,
+                last_status_code=status_code,
+                last_error=error,
+                last_attempt_at=now,
+            )
+        )
+        if status_code == 200:
+            session.execute(
+                update(SandboxPaystackWebhook)
+                .where(col(SandboxPaystackWebhook.id) == webhook_id, col(SandboxPaystackWebhook.delivered_at).is_(None))
+                .values(delivered_at=now)
+            )
+    return {"id": webhook_id, "event": row.event, "status_code": status_code, "error": error}
+
+
+def deliver_if_enabled(webhook_id: int) -> dict[str, Any] | None:
+    """The automatic delivery: skipped (but kept for a re-send) while `webhook_enabled` is off."""
+    try:
+        if not read_controls()["webhook_enabled"]:
+            return None
+        return deliver_webhook(webhook_id)
+    except Exception:
+        logger.exception("Paystack sandbox webhook %s could not be delivered", webhook_id)
+        return None
+
+
+def _webhook_row(row: SandboxPaystackWebhook) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "event": row.event,
+        "transaction_reference": row.transaction_reference,
+        "refund_id": row.refund_id,
+        "attempts": row.attempts,
+        "last_status_code": row.last_status_code,
+        "last_error": row.last_error,
+        "delivered": row.delivered_at is not None,
+        "body": json.loads(row.body),
+    }
+
+
+# --- transactions -----------------------------------------------------------------------------------
+
+
+def _duplicate_reference() -> JSONResponse:
+    return JSONResponse(
+        {
+            "status": False,
+            "message": "Duplicate Transaction Reference",
+            "meta": {"nextStep": "Try and create the Transaction or Charge with a new reference"},
+            "type": "validation_error",
+            "code": "duplicate_reference",
+            "errorCodeMappingNotFound": False,
+        },
+        status_code=400,
+    )
+
+
+def _initialize(body: dict[str, Any]) -> JSONResponse:
+    if body.get("email") is None:
+        return fail("Email Address is required", code="missing_params", next_step="Provide all required params ")
+    email = str(body["email"]).strip()
+    if not email:
+        return fail("Email is not allowed to be empty")
+    if not EMAIL_ADDRESS.match(email):
+        return fail("Invalid Email Address Passed")
+    amount = _amount(body.get("amount"))
+    if isinstance(amount, str):
+        return fail(amount, code="invalid_amount")
+    currency = str(body.get("currency") or DEFAULT_CURRENCY)
+    if currency not in SUPPORTED_CURRENCIES:
+        return fail("Currency not supported by merchant", code="unsupported_currency")
+    reference = str(body.get("reference") or "") or new_id(10)
+    if not REFERENCE_CHARACTERS.match(reference):
+        return fail("Invalid character in transaction reference", code="invalid_reference")
+    if len(reference) > 100:
+        return fail("Transaction reference is too long", code="invalid_reference")
+    callback_url = str(body.get("callback_url") or "") or None
+    if callback_url and not callback_url.startswith(("http://", "https://")):
+        return fail("Invalid callback_url", code="invalid_params")
+    access_code = new_id(15)
+    try:
+        with transaction() as session:
+            if session.exec(
+                select(SandboxPaystackTransaction.id).where(col(SandboxPaystackTransaction.reference) == reference)
+            ).first():
+                return _duplicate_reference()
+            session.add(
+                SandboxPaystackTransaction(
+                    reference=reference,
+                    access_code=access_code,
+                    email=email,
+                    amount=amount,
+                    currency=currency,
+                    callback_url=callback_url,
+                    metadata_json=_metadata(body.get("metadata")),
+                )
+            )
+    except IntegrityError:
+        return _duplicate_reference()
+    data = {
+        "authorization_url": f"{sandbox_base_url()}/checkout/{access_code}",
+        "access_code": access_code,
+        "reference": reference,
+    }
+    return ok("Authorization URL created", data)
+
+
+def _verify(reference: str) -> JSONResponse:
+    tx = _find_transaction(reference=reference)
+    if tx is None:
+        return fail(
+            "Transaction reference not found",
+            code="transaction_not_found",
+            next_step="Ensure that you're passing the reference of a transaction that exists on this integration",
+        )
+    return ok("Verification successful", transaction_data(tx))
+
+
+def settle(
+    action: str, channel: str = "card", *, access_code: str | None = None, reference: str | None = None
+) -> tuple[SandboxPaystackTransaction | None, int | None]:
+    """Pay, fail or abandon an open transaction (the checkout's three buttons).
+
+    Returns the transaction as it now stands (None when unknown) and the id of the `charge.success`
+    webhook to deliver, if this call is the one that made the payment. Settling twice changes nothing.
+    """
+    target = OUTCOMES[action]
+    with transaction() as session:
+        tx = session.exec(_transaction_query(access_code=access_code, reference=reference)).first()
+        if tx is None or target == "abandoned" or tx.status != "abandoned":
+            return tx, None
+        now = utcnow()
+        channel = "mobile_money" if channel == "mobile_money" and tx.currency == "KES" else "card"
+        values: dict[str, Any] = {
+            "status": target,
+            "channel": channel,
+            "gateway_response": GATEWAY_RESPONSES[target],
+            "authorization_code": "AUTH_" + new_id(10),
+            "customer_code": customer_code_for(tx.email),
+            "updated_at": now,
+        }
+        if target == "success":
+            values.update(paid_at=now, fees=estimated_fees(tx.amount, tx.currency, channel))
+        changed = session.execute(
+            update(SandboxPaystackTransaction)
+            .where(col(SandboxPaystackTransaction.id) == tx.id, col(SandboxPaystackTransaction.status) == "abandoned")
+            .values(**values)
+        ).rowcount
+        session.refresh(tx)
+        if changed != 1 or target != "success":
+            return tx, None
+        return tx, _record_webhook(session, charge_success_event(tx), tx.reference)
+
+
+# --- refunds ----------------------------------------------------------------------------------------
+
+
+def _refund_target(session: Session, raw: object) -> SandboxPaystackTransaction | None:
+    """`transaction` may be the reference or the numeric id (both are accepted by Paystack)."""
+    if isinstance(raw, str) and raw:
+        found = session.exec(
+            select(SandboxPaystackTransaction).where(col(SandboxPaystackTransaction.reference) == raw)
+        ).first()
+        if found is not None or not raw.isdigit():
+            return found
+        raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return session.get(SandboxPaystackTransaction, raw)
+    return None
+
+
+def _create_refund(body: dict[str, Any], controls: dict[str, Any]) -> tuple[JSONResponse, int | None, int | None]:
+    """Queue a refund; returns the answer, the refund id and the `refund.pending` webhook id."""
+    if body.get("transaction") in (None, ""):
+        return fail("Transaction reference or id is required", code="missing_params"), None, None
+    with transaction() as session:
+        tx = _refund_target(session, body["transaction"])
+        if tx is None:
+            return fail("Transaction not found", 404, code="not_found"), None, None
+        if tx.status not in ("success", "reversed"):
+            return fail("Transaction cannot be refunded because it was not successful"), None, None
+        remaining = tx.amount - tx.refunded_amount
+        if remaining <= 0:
+            reversed_ = fail("Transaction has been fully reversed", kind="api_error", code="transaction_reversed")
+            return reversed_, None, None
+        amount = remaining if body.get("amount") in (None, "") else _amount(body["amount"])
+        if isinstance(amount, str):
+            return fail(amount, code="invalid_amount"), None, None
+        if body.get("currency") not in (None, "", tx.currency):
+            return fail("Currency does not match the transaction's currency"), None, None
+        if amount > remaining:
+            return fail("Refund amount cannot be more than the unrefunded transaction amount"), None, None
+        taken = session.execute(
+            update(SandboxPaystackTransaction)
+            .where(
+                col(SandboxPaystackTransaction.id) == tx.id,
+                col(SandboxPaystackTransaction.refunded_amount) + amount <= col(SandboxPaystackTransaction.amount),
+            )
+            .values(refunded_amount=col(SandboxPaystackTransaction.refunded_amount) + amount, updated_at=utcnow())
+        ).rowcount
+        if taken != 1:
+            return fail("Refund amount cannot be more than the unrefunded transaction amount"), None, None
+        refund = SandboxPaystackRefund(
+            transaction_reference=tx.reference,
+            amount=amount,
+            currency=tx.currency,
+            will_fail=bool(controls["fail_refunds"]),
+            customer_note=str(body.get("customer_note") or "")[:500] or None,
+            merchant_note=str(body.get("merchant_note") or "")[:500] or None,
+        )
+        session.add(refund)
+        session.flush()
+        webhook_id = _record_webhook(session, refund_event(refund, tx), tx.reference, refund.id)
+        answer = ok("Refund has been queued for processing", refund_data(refund, tx))
+    return answer, refund.id, webhook_id
+
+
+def advance_refund(
+    refund_id: int, target: str
+) -> JSONResponse | tuple[SandboxPaystackRefund, SandboxPaystackTransaction, int]:
+    """Move a refund to `processing`, `processed` or `failed` and record its `refund.*` webhook.
+
+    A refund created while `fail_refunds` was on ends `failed` even when asked to be processed.
+    Failing gives the amount back to the refundable balance; once processed refunds cover the
+    whole amount, the transaction becomes `reversed`.
+    """
+    with transaction() as session:
+        refund = session.get(SandboxPaystackRefund, refund_id)
+        if refund is None:
+            return fail("Refund not found", 404, code="not_found")
+        if target == "processed" and refund.will_fail:
+            target = "failed"
+        if refund.status in ("processed", "failed") or refund.status == target:
+            return fail(f"Refund is already {refund.status}", 409, code="invalid_state")
+        now = utcnow()
+        moved = session.execute(
+            update(SandboxPaystackRefund)
+            .where(col(SandboxPaystackRefund.id) == refund_id, col(SandboxPaystackRefund.status) == refund.status)
+            .values(status=target, updated_at=now)
+        ).rowcount
+        if moved != 1:
+            return fail("Refund changed meanwhile; try again", 409, code="invalid_state")
+        tx = session.exec(
+            select(SandboxPaystackTransaction).where(
+                col(SandboxPaystackTransaction.reference) == refund.transaction_reference
+            )
+        ).one()
+        if target == "failed":
+            session.execute(
+                update(SandboxPaystackTransaction)
+                .where(col(SandboxPaystackTransaction.id) == tx.id)
+                .values(refunded_amount=col(SandboxPaystackTransaction.refunded_amount) - refund.amount, updated_at=now)
+            )
+        if target == "processed":
+            processed = session.exec(
+                select(func.coalesce(func.sum(SandboxPaystackRefund.amount), 0)).where(
+                    col(SandboxPaystackRefund.transaction_reference) == tx.reference,
+                    col(SandboxPaystackRefund.status) == "processed",
+                )
+            ).one()
+            if processed >= tx.amount:
+                session.execute(
+                    update(SandboxPaystackTransaction)
+                    .where(col(SandboxPaystackTransaction.id) == tx.id)
+                    .values(status="reversed", updated_at=now)
+                )
+        session.refresh(refund)
+        session.refresh(tx)
+        webhook_id = _record_webhook(session, refund_event(refund, tx), tx.reference, refund.id)
+    return refund, tx, webhook_id
+
+
+def _settle_refund_later(refund_id: int, seconds: float) -> None:
+    """Without a tester at hand (development), a refund goes processing → processed by itself."""
+
+    def run() -> None:
+        try:
+            for step in ("processing", "processed"):
+                time.sleep(seconds)
+                result = advance_refund(refund_id, step)
+                if isinstance(result, JSONResponse):
+                    return
+                deliver_if_enabled(result[2])
+        except Exception:
+            logger.exception("Paystack sandbox could not settle refund %s", refund_id)
+
+    threading.Thread(target=run, name=f"paystack-sandbox-refund-{refund_id}", daemon=True).start()
+
+
+# --- Paystack's API ---------------------------------------------------------------------------------
+
+
+@router.post("/transaction/initialize")
+async def initialize_transaction(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> JSONResponse:
+    if problem := _auth_problem(authorization):
+        return problem
+    body = await _body(request)
+    controls = await run_in_threadpool(read_controls)
+    await _hang(controls)
+    if controls["fail_initialize"]:
+        return fail(
+            "An error occurred while initializing the transaction. Please try again",
+            500,
+            kind="api_error",
+            code="unknown",
+        )
+    if body is None:
+        return _invalid_body()
+    return await run_in_threadpool(_initialize, body)
+
+
+@router.get("/transaction/verify/{reference}")
+async def verify_transaction(reference: str, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+    if problem := _auth_problem(authorization):
+        return problem
+    await _hang(await run_in_threadpool(read_controls))
+    return await run_in_threadpool(_verify, reference)
+
+
+@router.post("/refund")
+async def create_refund(
+    request: Request, background: BackgroundTasks, authorization: Annotated[str | None, Header()] = None
+) -> JSONResponse:
+    if problem := _auth_problem(authorization):
+        return problem
+    body = await _body(request)
+    controls = await run_in_threadpool(read_controls)
+    await _hang(controls)
+    if body is None:
+        return _invalid_body()
+    answer, refund_id, webhook_id = await run_in_threadpool(_create_refund, body, controls)
+    if webhook_id is not None:
+        background.add_task(deliver_if_enabled, webhook_id)
+    if refund_id is not None and controls["refund_auto_seconds"] is not None:
+        _settle_refund_later(refund_id, float(controls["refund_auto_seconds"]))
+    return answer
+
+
+# --- the hosted checkout ----------------------------------------------------------------------------
+
+
+@router.get("/checkout/{access_code}")
+def read_checkout(access_code: str) -> HTMLResponse:
+    tx = _find_transaction(access_code=access_code)
+    if tx is None:
+        return missing_page()
+    if tx.status != "abandoned":
+        return finished_page(tx, _return_url(tx))
+    return checkout_page(tx)
+
+
+@router.post("/checkout/{access_code}")
+def submit_checkout(
+    access_code: str,
+    background: BackgroundTasks,
+    action: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "card",
+) -> Response:
+    """Pay, fail or abandon, then send the browser back; the webhook goes out after this answer."""
+    if action not in OUTCOMES:
+        return read_checkout(access_code)
+    tx, webhook_id = settle(action, channel, access_code=access_code)
+    if tx is None:
+        return missing_page()
+    if webhook_id is not None:
+        background.add_task(deliver_if_enabled, webhook_id)
+    target = _return_url(tx)
+    if action == "abandon" and tx.status == "abandoned":
+        target = _cancel_url(tx) or target
+    if target is None:
+        return finished_page(tx, None)
+    return RedirectResponse(target, status_code=302)
+
+
+# --- test hooks -------------------------------------------------------------------------------------
+
+
+@router.get("/_test/controls")
+def read_test_controls(authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+    return _auth_problem(authorization) or ok("Controls", read_controls())
+
+
+@router.put("/_test/controls")
+async def update_test_controls(request: Request, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+    """Change some switches, e.g. `{"hang_seconds": 3}`; the others keep their values."""
+    if problem := _auth_problem(authorization):
+        return problem
+    changes = await _body(request)
+    if changes is None:
+        return _invalid_body()
+    for name, value in changes.items():
+        if message := _control_problem(name, value):
+            return fail(message)
+    await run_in_threadpool(_write_controls, changes)
+    return ok("Controls updated", await run_in_threadpool(read_controls))
+
+
+@router.delete("/_test/controls")
+def reset_test_controls(authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+    if problem := _auth_problem(authorization):
+        return problem
+    _reset_controls()
+    return ok("Controls reset", read_controls())
+
+
+@router.post("/_test/transactions/{reference}/resend-webhook")
+def resend_webhook(reference: str, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+    """Deliver the transaction's latest webhook again, now, whatever `webhook_enabled` says."""
+    if problem := _auth_problem(authorization):
+        return problem
+    with read_only() as session:
+        latest = session.exec(
+            select(SandboxPaystackWebhook.id)
+            .where(col(SandboxPaystackWebhook.transaction_reference) == reference)
+            .order_by(col(SandboxPaystackWebhook.id).desc())
+        ).first()
+    if latest is None:
+        return fail("No webhook was sent for this transaction", 404, code="not_found")
+    return ok("Webhook sent", deliver_webhook(latest))
+
+
+async def _hook_options(request: Request) -> dict[str, Any]:
+    body = await _body(request)
+    return body or {}
+
+
+@router.post("/_test/transactions/{reference}/{action}")
+async def settle_transaction(
+    reference: str, action: str, request: Request, authorization: Annotated[str | None, Header()] = None
+) -> JSONResponse:
+    """Press a checkout button without a browser: `pay`, `fail` or `abandon`.
+
+    Body (optional): `{"channel": "card"|"mobile_money", "wait_for_webhook": false}`. As on the
+    page, the `charge.success` webhook goes out after the answer unless `wait_for_webhook` is true,
+    in which case the answer carries the delivery's outcome.
+    """
+    if problem := _auth_problem(authorization):
+        return problem
+    if action not in OUTCOMES:
+        return fail("Action must be pay, fail or abandon", 404, code="not_found")
+    options = await _hook_options(request)
+    channel = str(options.get("channel") or "card")
+    tx, webhook_id = await run_in_threadpool(lambda: settle(action, channel, reference=reference))
+    if tx is None:
+        return fail("Transaction reference not found", code="transaction_not_found")
+    if webhook_id is None and tx.status != OUTCOMES[action]:
+        return fail(f"Transaction is already {tx.status}", 409, code="invalid_state")
+    return await _answer_with_webhook("Transaction updated", transaction_data(tx), webhook_id, options)
+
+
+async def _answer_with_webhook(
+    message: str, data: dict[str, Any], webhook_id: int | None, options: dict[str, Any]
+) -> JSONResponse:
+    """A test hook's answer; its webhook goes out after it, or before it with `wait_for_webhook`."""
+    delivery = None
+    background = BackgroundTasks()
+    if webhook_id is not None and options.get("wait_for_webhook"):
+        delivery = await run_in_threadpool(deliver_if_enabled, webhook_id)
+    elif webhook_id is not None:
+        background.add_task(deliver_if_enabled, webhook_id)
+    return JSONResponse({"status": True, "message": message, "data": data, "webhook": delivery}, background=background)
+
+
+@router.post("/_test/refunds/{refund_id}/advance")
+async def advance_test_refund(
+    refund_id: int, request: Request, authorization: Annotated[str | None, Header()] = None
+) -> JSONResponse:
+    """Body `{"status": "processing"|"processed"|"failed", "wait_for_webhook": false}`; emits `refund.<status>`."""
+    if problem := _auth_problem(authorization):
+        return problem
+    options = await _hook_options(request)
+    target = options.get("status")
+    if target not in REFUND_STEPS:
+        return fail("status must be processing, processed or failed")
+    result = await run_in_threadpool(advance_refund, refund_id, target)
+    if isinstance(result, JSONResponse):
+        return result
+    refund, tx, webhook_id = result
+    return await _answer_with_webhook("Refund updated", refund_data(refund, tx), webhook_id, options)
+
+
+@router.get("/_test/webhooks")
+def list_test_webhooks(
+    reference: str | None = None, authorization: Annotated[str | None, Header()] = None
+) -> JSONResponse:
+    """Every webhook the sandbox recorded (oldest first), optionally for one transaction."""
+    if problem := _auth_problem(authorization):
+        return problem
+    with read_only() as session:
+        query = select(SandboxPaystackWebhook).order_by(col(SandboxPaystackWebhook.id))
+        if reference is not None:
+            query = query.where(col(SandboxPaystackWebhook.transaction_reference) == reference)
+        rows = session.exec(query).all()
+    return ok("Webhooks", [_webhook_row(row) for row in rows])

@@ -1,0 +1,33 @@
+"""What a verified Paystack webhook does: record it, then act on the events we handle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventpalour.db import transaction
+from eventpalour.models import PaymentWebhook
+from eventpalour.services import payments
+from eventpalour.services.errors import NotFound
+
+HANDLED = ("charge.success",)
+
+
+def handle(payload: dict[str, Any], body: str) -> str:
+    """Record the delivery, act on it, and return a short outcome word (also stored)."""
+    event_type = str(payload.get("event") or "")
+    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    reference = str(data.get("reference") or "") or None
+    with transaction() as session:
+        delivery = PaymentWebhook(event_type=event_type[:64], reference=reference, signature_valid=True, body=body)
+        session.add(delivery)
+        delivery_id = delivery.id
+    outcome = "ignored"
+    if event_type == "charge.success" and reference:
+        try:
+            # The webhook is only a hint: the order is settled from Paystack's verify answer.
+            outcome = payments.verify_payment(reference).status
+        except NotFound:
+            outcome = "unknown_reference"
+    with transaction() as session:
+        session.get(PaymentWebhook, delivery_id).outcome = outcome
+    return outcome

@@ -1,0 +1,220 @@
+"""Paying for an order (SPEC §5): start the Paystack transaction, then verify and fulfil exactly once.
+
+Fulfilment is one conditional UPDATE of the order row (`pending/processing → completed`): the
+first caller, whether the buyer's return, a webhook or the reconciler, wins; every other caller
+sees the order already completed. Provider calls never run inside a database transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from eventpalour import routes
+from eventpalour.config import settings
+from eventpalour.db import transaction
+from eventpalour.integrations import paystack
+from eventpalour.models import Event, Order, OrderItem, OrderStatus, User
+from eventpalour.models.types import utcnow
+from eventpalour.services import capacity, emails, fulfilment, outbox
+from eventpalour.services.accounts import UserSummary
+from eventpalour.services.checkout import OPEN_STATUSES, release_order
+from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
+from eventpalour.services.fees import organizer_share
+
+logger = logging.getLogger("eventpalour.payments")
+SETTLED = (OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    """What verification concluded: `completed`, `pending`, `failed` or `flagged` (needs review)."""
+
+    order_id: str
+    status: str
+    message: str
+
+
+def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
+    """Initialize the Paystack transaction of a pending order; returns the URL to send the buyer to.
+
+    When Paystack is down or slow the order fails at once and its seats are released, so nothing
+    stays stuck. Raises NotAuthenticated, NotFound, Conflict, PaymentUnavailable.
+    """
+    if actor is None:
+        raise NotAuthenticated()
+    with transaction() as session:
+        order = session.get(Order, order_id or "")
+        if order is None or order.buyer_id != actor.id:
+            raise NotFound("This order does not exist.")
+        if order.status not in OPEN_STATUSES or not order.holds_active:
+            raise Conflict("This order is no longer waiting for payment.")
+        if order.authorization_url:
+            return order.authorization_url
+        event = session.get(Event, order.event_id)
+    try:
+        started = paystack.initialize_transaction(
+            email=actor.email,
+            amount=order.amount,
+            currency=order.currency,
+            reference=order.reference,
+            callback_url=settings.app_url + routes.CHECKOUT_RETURN,
+            metadata={"order_id": order.id, "cancel_action": settings.app_url + routes.event_url(event.short_id)},
+        )
+    except paystack.PaystackError as problem:
+        logger.warning("Paystack initialize failed for %s: %s", order.reference, problem.message)
+        with transaction() as session:
+            release_order(session, session.get(Order, order.id), OrderStatus.FAILED)
+        raise PaymentUnavailable(
+            "We could not reach the payment provider. Your seats were released; please try again."
+        ) from problem
+    with transaction() as session:
+        session.execute(
+            update(Order)
+            .where(col(Order.id) == order.id, col(Order.status) == OrderStatus.PENDING)
+            .values(
+                status=OrderStatus.PROCESSING,
+                authorization_url=started.authorization_url,
+                access_code=started.access_code,
+                updated_at=utcnow(),
+            )
+        )
+    return started.authorization_url
+
+
+def verify_payment(reference: str) -> PaymentOutcome:
+    """Ask Paystack for the transaction and settle the order from its answer (safe to repeat)."""
+    with transaction() as session:
+        order = session.exec(select(Order).where(Order.reference == (reference or ""))).first()
+        if order is None:
+            raise NotFound("We have no order with this payment reference.")
+        settled = order.status in SETTLED
+    if settled:
+        return _settled_outcome(order.id, reference)
+    try:
+        verified = paystack.verify_transaction(reference)
+    except paystack.PaystackError as problem:
+        logger.warning("Paystack verify failed for %s: %s", reference, problem.message)
+        return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
+    return settle(reference, verified)
+
+
+class _SeatsGone(Exception):
+    """Raised inside the settling transaction to roll it back when a late payment finds no seats."""
+
+
+def settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
+    """Apply a verified transaction to its order: fulfil once, fail it, or flag it for review."""
+    try:
+        return _settle(reference, verified)
+    except _SeatsGone:
+        return _late_payment_without_seats(reference)
+
+
+def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
+    with transaction() as session:
+        order = session.exec(select(Order).where(Order.reference == reference)).one()
+        if order.status in SETTLED:
+            return PaymentOutcome(order.id, order.status, "This order is already settled.")
+        if verified.status in ("failed", "reversed"):
+            release_order(session, order, OrderStatus.FAILED)
+            return PaymentOutcome(order.id, "failed", "The payment did not go through. You were not charged.")
+        if verified.status != "success":
+            return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
+        if verified.amount != order.amount or verified.currency != order.currency:
+            order.flagged_reason = (
+                f"Paid {verified.currency} {verified.amount}, expected {order.currency} {order.amount}."
+            )
+            logger.error("Payment mismatch on %s: %s", reference, order.flagged_reason)
+            return PaymentOutcome(order.id, "flagged", "Your payment needs a manual check. We will email you.")
+        claimed = session.execute(
+            update(Order)
+            .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
+            .values(status=OrderStatus.COMPLETED, updated_at=utcnow())
+        ).rowcount
+        if claimed != 1:
+            return PaymentOutcome(order.id, "completed", "This order is already settled.")
+        if not _take_seats(session, order):
+            raise _SeatsGone()
+        provider_fee = (
+            verified.fees if verified.fees is not None else paystack.estimated_fees(order.amount, order.currency)
+        )
+        order.holds_active, order.expires_at, order.paid_at = False, None, verified.paid_at or utcnow()
+        order.provider_fee = provider_fee
+        order.organizer_share = organizer_share(order.amount, order.platform_fee, provider_fee)
+        tickets = fulfilment.issue_tickets(session, order)
+        _queue_confirmation(session, order, [t.short_code for t in tickets])
+        return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
+
+
+def _take_seats(session: Session, order: Order) -> bool:
+    """Held seats become sold; a payment that outlived its hold needs seats that are still free."""
+    items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order.id)))
+    if order.holds_active:
+        for item in items:
+            capacity.sell_held(session, item.tier_id, item.quantity)
+        return True
+    return all(capacity.sell_now(session, item.tier_id, item.quantity) for item in items)
+
+
+def _late_payment_without_seats(reference: str) -> PaymentOutcome:
+    """Money arrived after the hold expired and the seats are gone: refund it (once) and tell the buyer."""
+    with transaction() as session:
+        order = session.exec(select(Order).where(Order.reference == reference)).one()
+        claimed = session.execute(
+            update(Order)
+            .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
+            .values(
+                status=OrderStatus.REFUNDED,
+                updated_at=utcnow(),
+                flagged_reason="Paid after the hold expired and the tickets sold out: refunded automatically.",
+            )
+        ).rowcount
+    if claimed != 1:
+        return _settled_outcome(order.id, reference)
+    try:
+        paystack.create_refund(reference=reference)
+    except paystack.PaystackError as problem:
+        logger.error("Automatic refund of %s failed: %s", reference, problem.message)
+        with transaction() as session:
+            order = session.get(Order, order.id)
+            order.status = OrderStatus.FAILED
+            order.flagged_reason = "Paid after sell-out; the automatic refund failed: refund it by hand."
+        return PaymentOutcome(order.id, "flagged", "Tickets sold out before your payment arrived. We will refund you.")
+    with transaction() as session:
+        order = session.get(Order, order.id)
+        buyer = session.get(User, order.buyer_id)
+        outbox.enqueue(session, emails.late_payment_refund(buyer.email, order.reference, order.amount, order.currency))
+    return PaymentOutcome(order.id, "refunded", "Tickets sold out before your payment arrived. You have been refunded.")
+
+
+def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
+    with transaction() as session:
+        order = session.exec(select(Order).where(Order.reference == reference)).one()
+    if order.status == OrderStatus.REFUNDED:
+        return PaymentOutcome(order_id, "refunded", "This payment was refunded.")
+    return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")
+
+
+def _queue_confirmation(session: Session, order: Order, codes: list[str]) -> None:
+    buyer = session.get(User, order.buyer_id)
+    event = session.get(Event, order.event_id)
+    outbox.enqueue(session, emails.order_confirmation(buyer.email, event.title, order.reference, codes))
+
+
+def reconcile_pending(limit: int = 50) -> int:
+    """Verify payments whose buyer never came back and whose webhook never came. Returns how many settled."""
+    with transaction() as session:
+        references = session.exec(
+            select(Order.reference)
+            .where(col(Order.status) == OrderStatus.PROCESSING, col(Order.access_code).is_not(None))
+            .order_by(col(Order.updated_at))
+            .limit(limit)
+        ).all()
+    settled = 0
+    for reference in references:
+        settled += verify_payment(reference).status != "pending"
+    return settled
