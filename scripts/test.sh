@@ -8,8 +8,12 @@ source ./env.sh
 ruff check .
 ruff format --check .
 
-echo "== SQLite =="
-env -u TEST_DATABASE_URL pytest -q "$@"
+echo "== SQLite: unit, API, concurrency =="
+env -u TEST_DATABASE_URL pytest -q -m "not e2e" "$@"
+# Browser tests run in their own pytest process: Playwright's sync API keeps an event loop on the
+# main thread, which the async handler tests must not share.
+echo "== SQLite: browser (Chromium against the production build) =="
+env -u TEST_DATABASE_URL pytest -q tests/e2e "$@"
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ] && python -c "

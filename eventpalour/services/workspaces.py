@@ -12,12 +12,22 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import AccountType, KycStatus, User, Workspace, WorkspaceMember, WorkspaceRole
+from eventpalour.models import (
+    AccountType,
+    KycStatus,
+    Order,
+    OrderStatus,
+    User,
+    Workspace,
+    WorkspaceMember,
+    WorkspaceRole,
+)
 from eventpalour.models.types import utcnow
 from eventpalour.services import audit, events
 from eventpalour.services.access import WorkspaceAction, allows, load_workspace_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import (
+    Conflict,
     FieldError,
     NotAuthenticated,
     PermissionDenied,
@@ -266,11 +276,23 @@ def transfer_ownership(*, actor: UserSummary | None, workspace_id: str, new_owne
 
 
 def delete_workspace(*, actor: UserSummary | None, workspace_id: str, confirm_name: str) -> None:
-    """Delete the workspace with its memberships and invitations. Owner only; the name must be typed."""
+    """Delete the workspace with its memberships and invitations. Owner only; the name must be typed.
+
+    Refused while any of its events holds paid money that was not refunded: cancel those first.
+    """
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.OWN)
         if confirm_name.strip() != access.workspace.name:
             raise ValidationFailed.field("confirm_name", "Type the workspace's name exactly to confirm.")
+        paid = session.exec(
+            select(Order.id).where(
+                Order.workspace_id == workspace_id,
+                Order.amount > 0,
+                col(Order.status).in_([OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED]),
+            )
+        ).first()
+        if paid:
+            raise Conflict("This workspace has events with paid orders. Cancel and refund them first.")
         session.execute(delete(WorkspaceMember).where(col(WorkspaceMember.workspace_id) == workspace_id))
         session.delete(access.workspace)
         audit.record(session, action="workspace.delete", actor_id=actor.id, target=("workspace", workspace_id))

@@ -176,3 +176,27 @@ def test_buyer_cancels_pending_order(shop):
         checkout.cancel_order(actor=buyer.summary, order_id=result.order_id)
     assert _tier(tiers["Regular"]).held == 0
     assert_counters_match_rows()
+
+
+def test_workspace_with_paid_orders_cannot_be_deleted(shop):
+    from eventpalour.integrations.paystack import VerifyResult
+    from eventpalour.services import payments, workspaces
+
+    owner, paid, _, tiers = shop
+    result = checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["Regular"]: 1})
+    verified = VerifyResult(
+        status="success",
+        amount=result.amount,
+        currency="KES",
+        fees=100,
+        paid_at=None,
+        reference=result.reference,
+        raw={},
+    )
+    assert payments.settle(result.reference, verified).status == "completed"
+    assert payments.settle(result.reference, verified).status == "completed"  # a repeat changes nothing
+    with pytest.raises(Conflict, match="paid orders"):
+        workspaces.delete_workspace(
+            actor=owner.summary, workspace_id=paid.workspace_id, confirm_name="Nairobi Jazz Society"
+        )
+    assert_counters_match_rows()
