@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import field, form_error, submit_button
 from eventpalour.components.layout import page
 from eventpalour.state.account import AccountState
@@ -100,21 +101,12 @@ def _sessions() -> rx.Component:
     return _section(
         "Sessions",
         "Lost a phone or used a shared computer? End every session, including this one.",
-        rx.alert_dialog.root(
-            rx.alert_dialog.trigger(rx.button("Sign out everywhere", color_scheme="red", variant="soft")),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Sign out of every device?"),
-                rx.alert_dialog.description("You will need to sign in again on each device, this one included."),
-                rx.hstack(
-                    rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.alert_dialog.action(
-                        rx.button("Sign out everywhere", color_scheme="red", on_click=AccountState.sign_out_everywhere)
-                    ),
-                    justify="end",
-                    spacing="3",
-                    margin_top="16px",
-                ),
-            ),
+        confirm_button(
+            "Sign out everywhere",
+            "Sign out of every device?",
+            "You will need to sign in again on each device, this one included.",
+            "Sign out everywhere",
+            AccountState.sign_out_everywhere,
         ),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components import event_form
+from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.pages.workspace_events import status_badge
@@ -12,23 +13,6 @@ from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.events import EventManageState
 
 S = EventManageState
-
-
-def _confirm(trigger: str, title: str, text: str, action: str, handler, color: str = "red") -> rx.Component:  # noqa: ANN001
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button(trigger, color_scheme=color, variant="soft")),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(text),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(action, color_scheme=color, on_click=handler)),
-                justify="end",
-                margin_top="16px",
-                spacing="3",
-            ),
-        ),
-    )
 
 
 def _postpone_dialog() -> rx.Component:
@@ -79,17 +63,20 @@ def _actions() -> rx.Component:
         rx.cond(live, _postpone_dialog()),
         rx.cond(
             live,
-            _confirm(
+            confirm_button(
                 "Cancel event",
                 "Cancel this event?",
-                "Ticket holders are told and paid orders are refunded. This cannot be undone.",
+                "It comes off sale for good and its tickets stop being valid. This cannot be undone.",
                 "Cancel event",
                 S.cancel_event,
+                keep="Keep it",
             ),
         ),
         rx.cond(
             (status == "draft") | (S.event["sold"] == "0"),
-            _confirm("Delete", "Delete this event?", "It disappears for good.", "Delete", S.delete_event),
+            confirm_button(
+                "Delete", "Delete this event?", "It disappears for good.", "Delete", S.delete_event, keep="Keep it"
+            ),
         ),
         wrap="wrap",
         spacing="2",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import form_error
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import role_badge, workspace_shell
@@ -204,20 +205,14 @@ def _pending() -> rx.Component:
 def _leave() -> rx.Component:
     return rx.cond(
         ~MembersState.is_owner,
-        rx.alert_dialog.root(
-            rx.alert_dialog.trigger(rx.button("Leave workspace", color_scheme="red", variant="ghost")),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Leave this workspace?"),
-                rx.alert_dialog.description("You will need a new invitation to come back."),
-                rx.hstack(
-                    rx.alert_dialog.cancel(rx.button("Stay", variant="soft", color_scheme="gray")),
-                    rx.alert_dialog.action(
-                        rx.button("Leave", color_scheme="red", on_click=MembersState.leave_workspace)
-                    ),
-                    justify="end",
-                    margin_top="16px",
-                ),
-            ),
+        confirm_button(
+            "Leave workspace",
+            "Leave this workspace?",
+            "You will need a new invitation to come back.",
+            "Leave",
+            MembersState.leave_workspace,
+            keep="Stay",
+            variant="ghost",
         ),
     )
 

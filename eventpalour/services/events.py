@@ -20,6 +20,8 @@ from eventpalour.models import (
     EventPricing,
     EventStatus,
     KycStatus,
+    Order,
+    OrderStatus,
     TicketTier,
     Workspace,
 )
@@ -178,6 +180,12 @@ def _has_sales(session: Session, event_id: str) -> bool:
     return total > 0
 
 
+def _has_paid_orders(session: Session, event_id: str) -> bool:
+    paid = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
+    query = select(Order.id).where(Order.event_id == event_id, Order.amount > 0, col(Order.status).in_(paid))
+    return session.exec(query).first() is not None
+
+
 def _check_publishable(session: Session, event: Event, workspace: Workspace) -> None:
     """Publishing needs a future event, at least one ticket tier, and approved KYC for paid events."""
     tiers = session.exec(select(TicketTier).where(TicketTier.event_id == event.id)).all()
@@ -213,6 +221,9 @@ def change_status(
         if event.status not in allowed_from:
             raise Conflict(f"A {event.status} event cannot be {_past(action)}.")
         workspace = session.get(Workspace, event.workspace_id)
+        if action == "cancel" and _has_paid_orders(session, event.id):
+            # Cancelling must refund every buyer; until automatic refunds exist, nobody's money is stranded.
+            raise Conflict("This event has paid orders, which must be refunded when it is cancelled. Contact support.")
         if action == "postpone":
             _reschedule(event, new_start, new_end)
         if target == EventStatus.ACTIVE:

@@ -200,3 +200,14 @@ def test_workspace_with_paid_orders_cannot_be_deleted(shop):
             actor=owner.summary, workspace_id=paid.workspace_id, confirm_name="Nairobi Jazz Society"
         )
     assert_counters_match_rows()
+
+
+def test_event_with_paid_orders_cannot_be_cancelled_without_refunds(shop):
+    from eventpalour.integrations.paystack import VerifyResult
+    from eventpalour.services import events, payments
+
+    owner, paid, _, tiers = shop
+    result = checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["Regular"]: 1})
+    payments.settle(result.reference, VerifyResult("success", result.amount, "KES", 100, None, result.reference, {}))
+    with pytest.raises(Conflict, match="refunded"):
+        events.change_status(actor=owner.summary, event_id=paid.id, action="cancel")

@@ -1,0 +1,33 @@
+"""The confirmation dialog every irreversible action goes through."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def confirm_button(
+    trigger: str,
+    title: str,
+    text: str,
+    action: str,
+    on_confirm: rx.event.EventType,
+    *,
+    keep: str = "Cancel",
+    color: str = "red",
+    variant: str = "soft",
+) -> rx.Component:
+    """A button that asks first; `on_confirm` runs only when the person confirms."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button(trigger, color_scheme=color, variant=variant)),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(text),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(keep, variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button(action, color_scheme=color, on_click=on_confirm)),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+        ),
+    )
