@@ -26,8 +26,11 @@ TIMEZONES = [
 PLATFORMS = [("zoom", "Zoom"), ("google-meet", "Google Meet"), ("teams", "Microsoft Teams"), ("custom", "Other")]
 
 
-def error_text(key: str | rx.Var) -> rx.Component:
-    return rx.cond(S.errors.contains(key), rx.text(S.errors[key], color_scheme="red", size="2", role="alert"))
+def error_text(key: str | rx.Var, element_id: str | None = None) -> rx.Component:
+    return rx.cond(
+        S.errors.contains(key),
+        rx.text(S.errors[key], color_scheme="red", size="2", role="alert", id=element_id),
+    )
 
 
 def text_field(label: str, name: str, *, type_: str = "text", placeholder: str = "", hint: str = "") -> rx.Component:
@@ -42,11 +45,14 @@ def text_field(label: str, name: str, *, type_: str = "text", placeholder: str =
             placeholder=placeholder,
             width="100%",
             size="3",
+            # Screen readers announce the field's error (or hint) with the field itself.
+            aria_invalid=rx.cond(S.errors.contains(name), "true", "false"),
+            aria_describedby=rx.cond(S.errors.contains(name), f"{input_id}-error", f"{input_id}-hint" if hint else ""),
         ),
         rx.cond(
             S.errors.contains(name),
-            error_text(name),
-            rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+            error_text(name, f"{input_id}-error"),
+            rx.text(hint, size="1", color_scheme="gray", id=f"{input_id}-hint") if hint else rx.fragment(),
         ),
         spacing="1",
         width="100%",
