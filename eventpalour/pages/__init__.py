@@ -13,6 +13,7 @@ from eventpalour.pages import (  # noqa: F401
     home,
     joining,
     onboarding,
+    orders,
     reset,
     sign_in,
     sign_up,

@@ -211,3 +211,20 @@ def test_event_with_paid_orders_cannot_be_cancelled_without_refunds(shop):
     payments.settle(result.reference, VerifyResult("success", result.amount, "KES", 100, None, result.reference, {}))
     with pytest.raises(Conflict, match="refunded"):
         events.change_status(actor=owner.summary, event_id=paid.id, action="cancel")
+
+
+def test_order_history_lists_own_orders_with_codes(shop):
+    from eventpalour.services import orders
+
+    _, paid, free, tiers = shop
+    buyer, other = make_user(), make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=free.id, quantities={tiers["Entry"]: 2})
+    checkout.book_ticket(actor=buyer.summary, event_id=paid.id, quantities={tiers["Regular"]: 1})
+    checkout.book_ticket(actor=other.summary, event_id=paid.id, quantities={tiers["VIP"]: 1})
+    history = orders.list_my_orders(actor=buyer.summary)
+    assert [(o.event_title, o.status, len(o.ticket_codes)) for o in history] == [
+        ("Paid", "pending", 0),
+        ("Free", "completed", 2),
+    ]
+    with pytest.raises(NotAuthenticated):
+        orders.list_my_orders(actor=None)

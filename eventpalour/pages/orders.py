@@ -1,0 +1,65 @@
+"""/account/orders: every order of the signed-in buyer, with its tickets' codes."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.layout import loading, page
+from eventpalour.state.orders import OrdersState
+
+STATUS_COLORS = [
+    ("completed", "green"),
+    ("refunded", "amber"),
+    ("partially_refunded", "amber"),
+    ("failed", "red"),
+    ("cancelled", "gray"),
+    ("pending", "blue"),
+    ("processing", "blue"),
+]
+
+
+def _order(order: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.link(order["event"], href=order["event_url"], weight="bold", size="4"),
+                rx.spacer(),
+                rx.badge(order["status_label"], color_scheme=rx.match(order["status"], *STATUS_COLORS, "gray")),
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.text(order["when"], " · ", order["amount"], " · ", order["reference"], size="2", color_scheme="gray"),
+            rx.cond(order["codes"] != "", rx.text("Ticket codes: ", rx.code(order["codes"]), size="2")),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+@page(routes.MY_ORDERS, "Your orders", on_load=OrdersState.load_orders, require="user", width="820px")
+def my_orders() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Your orders", size="7", as_="h1"),
+        rx.cond(
+            ~OrdersState.orders_loaded,
+            loading(),
+            rx.cond(
+                OrdersState.order_rows.length() == 0,
+                rx.card(
+                    rx.vstack(
+                        rx.icon("ticket", size=32, color=rx.color("violet", 9)),
+                        rx.text("No orders yet.", weight="bold"),
+                        rx.link(rx.button("Browse events"), href=routes.EVENTS),
+                        align="center",
+                        padding="24px",
+                    ),
+                    width="100%",
+                ),
+                rx.vstack(rx.foreach(OrdersState.order_rows, _order), width="100%", spacing="3"),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )

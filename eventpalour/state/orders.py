@@ -1,0 +1,52 @@
+"""/account/orders: the signed-in buyer's orders."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.services import orders
+from eventpalour.services.dates import event_when
+from eventpalour.services.errors import DomainError
+from eventpalour.services.money import format_money
+from eventpalour.state.base import AuthState, call_service
+
+STATUS_LABELS = {
+    "pending": "Awaiting payment",
+    "processing": "Awaiting payment",
+    "completed": "Paid",
+    "failed": "Payment failed",
+    "cancelled": "Expired or cancelled",
+    "refunded": "Refunded",
+    "partially_refunded": "Partly refunded",
+}
+
+
+class OrdersState(AuthState):
+    order_rows: list[dict[str, str]] = []
+    orders_loaded: bool = False
+
+    @rx.event
+    async def load_orders(self):
+        self.orders_loaded = False
+        try:
+            actor = await self.require_user()
+            found = await call_service(orders.list_my_orders, actor=actor)
+        except DomainError as error:
+            self.orders_loaded = True
+            return self.show_error(error)
+        self.order_rows = [
+            {
+                "reference": o.reference,
+                "event": o.event_title,
+                "event_url": routes.event_url(o.event_short_id),
+                "when": event_when(o.event_start, o.event_timezone),
+                "status": o.status,
+                "status_label": STATUS_LABELS.get(o.status, o.status),
+                "amount": format_money(o.amount, o.currency) if o.amount else "Free",
+                "codes": " · ".join(o.ticket_codes),
+            }
+            for o in found
+        ]
+        self.orders_loaded = True
+        return None
