@@ -33,7 +33,7 @@ def error_text(key: str | rx.Var, element_id: str | None = None) -> rx.Component
     )
 
 
-def text_field(label: str, name: str, *, type_: str = "text", placeholder: str = "", hint: str = "") -> rx.Component:
+def text_field(label: str, name: str, *, type_: str = "text", hint: str = "", **props) -> rx.Component:
     input_id = f"event-{name}"
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style=LABEL),
@@ -42,7 +42,7 @@ def text_field(label: str, name: str, *, type_: str = "text", placeholder: str =
             value=S.values[name],
             on_change=lambda v: S.set_value(name, v),
             type=type_,
-            placeholder=placeholder,
+            **props,
             width="100%",
             size="3",
             # Screen readers announce the field's error (or hint) with the field itself.
