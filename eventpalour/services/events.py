@@ -20,13 +20,11 @@ from eventpalour.models import (
     EventPricing,
     EventStatus,
     KycStatus,
-    Order,
-    OrderStatus,
     TicketTier,
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import audit
+from eventpalour.services import audit, orders
 from eventpalour.services.access import WorkspaceAction, load_event_for, load_workspace_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
@@ -180,12 +178,6 @@ def _has_sales(session: Session, event_id: str) -> bool:
     return total > 0
 
 
-def _has_paid_orders(session: Session, event_id: str) -> bool:
-    paid = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
-    query = select(Order.id).where(Order.event_id == event_id, Order.amount > 0, col(Order.status).in_(paid))
-    return session.exec(query).first() is not None
-
-
 def _check_publishable(session: Session, event: Event, workspace: Workspace) -> None:
     """Publishing needs a future event, at least one ticket tier, and approved KYC for paid events."""
     tiers = session.exec(select(TicketTier).where(TicketTier.event_id == event.id)).all()
@@ -221,7 +213,7 @@ def change_status(
         if event.status not in allowed_from:
             raise Conflict(f"A {event.status} event cannot be {_past(action)}.")
         workspace = session.get(Workspace, event.workspace_id)
-        if action == "cancel" and _has_paid_orders(session, event.id):
+        if action == "cancel" and orders.holds_paid_money(session, event_id=event.id):
             # Cancelling must refund every buyer; until automatic refunds exist, nobody's money is stranded.
             raise Conflict("This event has paid orders, which must be refunded when it is cancelled. Contact support.")
         if action == "postpone":

@@ -5,14 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, Order, Ticket
+from eventpalour.models import Event, Order, OrderStatus, Ticket
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import NotAuthenticated
 
 HISTORY_LIMIT = 100
+MONEY_HELD = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
+
+
+def holds_paid_money(session: Session, *, event_id: str | None = None, workspace_id: str | None = None) -> bool:
+    """Whether any paid, not fully refunded order exists for the event or the workspace.
+
+    Such money must be refunded before the event is cancelled or the workspace deleted.
+    """
+    query = select(Order.id).where(Order.amount > 0, col(Order.status).in_(MONEY_HELD))
+    if event_id is not None:
+        query = query.where(Order.event_id == event_id)
+    if workspace_id is not None:
+        query = query.where(Order.workspace_id == workspace_id)
+    return session.exec(query).first() is not None
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,13 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import (
     AccountType,
     KycStatus,
-    Order,
-    OrderStatus,
     User,
     Workspace,
     WorkspaceMember,
     WorkspaceRole,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import audit, events
+from eventpalour.services import audit, events, orders
 from eventpalour.services.access import WorkspaceAction, allows, load_workspace_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import (
@@ -284,14 +282,7 @@ def delete_workspace(*, actor: UserSummary | None, workspace_id: str, confirm_na
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.OWN)
         if confirm_name.strip() != access.workspace.name:
             raise ValidationFailed.field("confirm_name", "Type the workspace's name exactly to confirm.")
-        paid = session.exec(
-            select(Order.id).where(
-                Order.workspace_id == workspace_id,
-                Order.amount > 0,
-                col(Order.status).in_([OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED]),
-            )
-        ).first()
-        if paid:
+        if orders.holds_paid_money(session, workspace_id=workspace_id):
             raise Conflict("This workspace has events with paid orders. Cancel and refund them first.")
         session.execute(delete(WorkspaceMember).where(col(WorkspaceMember.workspace_id) == workspace_id))
         session.delete(access.workspace)

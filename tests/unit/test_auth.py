@@ -13,7 +13,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import auth, verification
 from eventpalour.services.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 from eventpalour.services.secrets_util import token_hash
-from tests.factories import DEFAULT_PASSWORD, latest_email, make_user, unique_email
+from tests.factories import DEFAULT_PASSWORD, latest_email, make_user
 
 
 def _count(model) -> int:
@@ -184,7 +184,3 @@ def test_sign_in_with_google_unverified_email_cannot_reach_existing_account():
     make_user(email="owner@example.test")
     with pytest.raises(ValidationFailed):
         auth.sign_in_with_google(claims=_claims("owner@example.test", sub="evil", verified=False))
-
-
-def test_unique_email_factory_addresses_are_distinct():
-    assert unique_email() != unique_email()
