@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import smtplib
 from email.message import EmailMessage
+from typing import Any
 
 from eventpalour.config import settings
 from eventpalour.models import OutboxEmail
@@ -14,7 +15,7 @@ class MailError(Exception):
     """The message could not be handed to the mail server; the outbox will retry."""
 
 
-def _build(row: OutboxEmail) -> EmailMessage:
+def _build(row: OutboxEmail, attachments: list[dict[str, Any]]) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = row.to_email
@@ -22,20 +23,35 @@ def _build(row: OutboxEmail) -> EmailMessage:
     message.set_content(row.text_body)
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
-    for attachment in row.attachments:
+    html_part = message.get_body(("html",)) if row.html_body else None
+    for attachment in attachments:
         maintype, _, subtype = attachment["content_type"].partition("/")
-        message.add_attachment(
-            base64.b64decode(attachment["data_b64"]),
-            maintype=maintype,
-            subtype=subtype,
-            filename=attachment["filename"],
-        )
+        data = base64.b64decode(attachment["data_b64"])
+        if attachment.get("inline_cid") and html_part is not None:
+            # Shown where the HTML places it (<img src="cid:…">), not as a separate file.
+            html_part.add_related(
+                data,
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{attachment['inline_cid']}>",
+                filename=attachment["filename"],
+            )
+            continue
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=attachment["filename"])
     return message
 
 
-def send(row: OutboxEmail) -> str:
-    """Deliver `row`; returns the transport used (`smtp` or `dev`). Raises MailError on failure."""
-    if not settings.smtp_host:
+def uses_smtp() -> bool:
+    """Whether emails leave the machine (otherwise they are kept for the development outbox)."""
+    return bool(settings.smtp_host)
+
+
+def send(row: OutboxEmail, attachments: list[dict[str, Any]]) -> str:
+    """Deliver `row` with its rendered `attachments`; returns the transport used (`smtp` or `dev`).
+
+    Raises MailError on failure.
+    """
+    if not uses_smtp():
         # Development: the row itself is the delivered copy, listed at /dev/outbox.
         return "dev"
     try:
@@ -44,7 +60,7 @@ def send(row: OutboxEmail) -> str:
                 smtp.starttls()
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password)
-            smtp.send_message(_build(row))
+            smtp.send_message(_build(row, attachments))
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(f"{type(exc).__name__}: {exc}") from exc
     return "smtp"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from eventpalour.services.outbox import EmailMessage
@@ -92,27 +93,91 @@ def workspace_invitation(to_email: str, workspace_name: str, inviter: str, role:
     )
 
 
-def order_confirmation(to_email: str, event_title: str, reference: str, codes: list[str]) -> EmailMessage:
-    lines = "\n".join(f"  - {code}" for code in codes)
+@dataclass(frozen=True)
+class TicketLine:
+    """One admission in a confirmation email."""
+
+    ticket_id: str
+    short_code: str
+    tier_name: str
+
+
+@dataclass(frozen=True)
+class ConfirmationFacts:
+    """What a confirmation says about the event and the order."""
+
+    event_id: str
+    event_title: str
+    schedule: str
+    place: str
+    event_url: str
+    reference: str
+    total_label: str
+
+
+def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
+    """Free registration or purchase: a QR code per ticket (inline images) and the .ics invite.
+
+    The images and the invite are rendered when the email is sent (services/email_attachments),
+    so fulfilment, which holds the database's write lock, never waits on image encoding.
+    """
+    free = facts.total_label == "Free"
+    heading = f"You're registered for {facts.event_title}" if free else f"You're going to {facts.event_title}"
+    count = f"{len(tickets)} ticket" + ("" if len(tickets) == 1 else "s")
+    lines = "\n".join(f"  - {t.short_code} ({t.tier_name})" for t in tickets)
     text = (
-        f"Hi,\n\nYou're going to {event_title}!\n\nOrder {reference}. Your ticket codes:\n{lines}\n\n"
-        "Show a code (or its QR code from My tickets) at the door.\n"
+        f"Hi,\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n\n"
+        f"Order {facts.reference} · {count} · {facts.total_label}\n{lines}\n\n"
+        "Each ticket's QR code is attached; show it (or type its code) at the door. "
+        "Add the event to your calendar with the attached invite.\n\n"
+        f"Event page: {facts.event_url}\n"
+    )
+    ticket_html = "".join(
+        "<div style='display:inline-block;text-align:center;margin:8px;padding:12px;border:1px solid #ddd;"
+        "border-radius:12px;background:#fff'>"
+        f"<img src='cid:{_qr_cid(t.short_code)}' width='180' height='180' alt='QR code for ticket {t.short_code}'>"
+        f"<div style='font-family:monospace;font-size:18px;letter-spacing:3px;font-weight:700'>{t.short_code}</div>"
+        f"<div style='color:#666;font-size:13px'>{escape(t.tier_name)}</div></div>"
+        for t in tickets
     )
     html = _html(
-        f"You're going to {event_title}",
+        heading,
         [
-            f"Order {escape(reference)}. Your ticket codes:",
-            "<br>".join(f"<code>{escape(c)}</code>" for c in codes),
-            "Show a code (or its QR code from My tickets) at the door.",
+            f"<strong>{escape(facts.schedule)}</strong><br>{escape(facts.place)}",
+            f"Order {escape(facts.reference)} · {count} · {escape(facts.total_label)}",
+            ticket_html,
+            "Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.",
+            f"<a href='{escape(facts.event_url)}'>Event page</a>",
         ],
+    )
+    attachments = [
+        {
+            "filename": f"ticket-{t.short_code}.png",
+            "content_type": "image/png",
+            "inline_cid": _qr_cid(t.short_code),
+            "render": {"kind": "ticket_qr", "ticket_id": t.ticket_id},
+        }
+        for t in tickets
+    ]
+    attachments.append(
+        {
+            "filename": "event.ics",
+            "content_type": "text/calendar",
+            "render": {"kind": "event_ics", "event_id": facts.event_id},
+        }
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Your tickets for {event_title}",
+        subject=(f"You're registered: {facts.event_title}" if free else f"Your tickets for {facts.event_title}"),
         text_body=text,
         html_body=html,
         kind="order_confirmation",
+        attachments=tuple(attachments),
     )
+
+
+def _qr_cid(short_code: str) -> str:
+    return f"qr-{short_code}@eventpalour"
 
 
 def late_payment_refund(to_email: str, reference: str, amount: int, currency: str) -> EmailMessage:

@@ -17,6 +17,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations import mail
 from eventpalour.models import OutboxEmail, OutboxStatus
 from eventpalour.models.types import utcnow
+from eventpalour.services import email_attachments
 
 MAX_ATTEMPTS = 8
 CLAIM_SECONDS = 120
@@ -107,7 +108,9 @@ def deliver_due(limit: int = 20) -> int:
         if row is None:
             continue
         try:
-            transport = mail.send(row)
+            # The development transport keeps the row itself, so there is nothing to render for it.
+            attachments = email_attachments.materialize(row.attachments) if mail.uses_smtp() else []
+            transport = mail.send(row, attachments)
         except mail.MailError as exc:
             _finish(email_id, error=str(exc), transport="")
             continue

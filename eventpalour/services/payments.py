@@ -145,8 +145,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         order.holds_active, order.expires_at, order.paid_at = False, None, verified.paid_at or utcnow()
         order.provider_fee = provider_fee
         order.organizer_share = organizer_share(order.amount, order.platform_fee, provider_fee)
-        tickets = fulfilment.issue_tickets(session, order)
-        _queue_confirmation(session, order, [t.short_code for t in tickets])
+        fulfilment.issue_tickets(session, order)
         return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
 
 
@@ -197,12 +196,6 @@ def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
     if order.status == OrderStatus.REFUNDED:
         return PaymentOutcome(order_id, "refunded", "This payment was refunded.")
     return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")
-
-
-def _queue_confirmation(session: Session, order: Order, codes: list[str]) -> None:
-    buyer = session.get(User, order.buyer_id)
-    event = session.get(Event, order.event_id)
-    outbox.enqueue(session, emails.order_confirmation(buyer.email, event.title, order.reference, codes))
 
 
 def reconcile_pending(limit: int = 50) -> int:
