@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.countdown import countdown
 from eventpalour.state.event_detail import EventDetailState
 
 STATE_COLORS = (("on_sale", "green"), ("sold_out", "red"), ("not_started", "amber"), "gray")
@@ -96,53 +97,134 @@ def _subtotal() -> rx.Component:
     )
 
 
-def _checkout() -> rx.Component:
-    """The price breakdown and the button that holds the tickets (free: registered at once)."""
-    return rx.cond(
-        EventDetailState.registered_codes.length() > 0,
-        rx.callout(
-            rx.vstack(
-                rx.text("You're registered! Your ticket codes:", weight="bold"),
-                rx.hstack(rx.foreach(EventDetailState.registered_codes, lambda c: rx.code(c)), wrap="wrap"),
-                rx.text("We emailed them too. Show a code at the door.", size="2"),
-                spacing="2",
-            ),
-            icon="party-popper",
-            color_scheme="green",
-            role="status",
+def ticket_qr_card(ticket: rx.Var) -> rx.Component:
+    """One issued ticket: its QR code on white (scanners need the contrast, also in dark mode) and code."""
+    return rx.vstack(
+        rx.box(
+            rx.image(src=ticket["qr"], alt="QR code for ticket " + ticket["code"].to(str), width="100%", height="auto"),
+            background="white",
+            border_radius="8px",
+            padding="4px",
             width="100%",
         ),
-        rx.cond(
-            EventDetailState.ticket_count > 0,
+        rx.code(ticket["code"], size="3", weight="bold"),
+        rx.text(ticket["tier"], size="1", color_scheme="gray"),
+        align="center",
+        spacing="1",
+        width="128px",
+        data_testid="ticket",
+    )
+
+
+def _registered() -> rx.Component:
+    return rx.callout(
+        rx.vstack(
+            rx.text("You're registered! Your tickets:", weight="bold"),
+            rx.hstack(rx.foreach(EventDetailState.registered_tickets, ticket_qr_card), wrap="wrap", spacing="3"),
+            rx.text("We emailed them too. Show a QR code (or its code) at the door.", size="2"),
+            spacing="2",
+        ),
+        icon="party-popper",
+        color_scheme="green",
+        role="status",
+        width="100%",
+    )
+
+
+def _held() -> rx.Component:
+    """The order the visitor is paying for: what is held, for how long, and the way to pay or let go."""
+    return rx.vstack(
+        rx.callout(
             rx.vstack(
-                rx.cond(
-                    EventDetailState.fee_label != "",
-                    rx.hstack(
-                        rx.text("Service fee", size="2", color_scheme="gray"),
-                        rx.spacer(),
-                        rx.text(EventDetailState.fee_label, size="2"),
-                        width="100%",
-                    ),
+                rx.text(
+                    EventDetailState.held["count"],
+                    " held for you · ",
+                    rx.text.strong(EventDetailState.held["total"]),
                 ),
                 rx.hstack(
-                    rx.text("Total", weight="bold"),
-                    rx.spacer(),
-                    rx.text(EventDetailState.total_label, weight="bold", id="total"),
-                    width="100%",
+                    rx.text("Time left to pay"),
+                    countdown(
+                        seconds_left=EventDetailState.held_seconds,
+                        on_expire=EventDetailState.hold_expired,
+                        aria_label="Time left to pay",
+                        style={"fontWeight": "700", "fontVariantNumeric": "tabular-nums"},
+                    ),
+                    spacing="2",
+                    align="center",
                 ),
-                rx.button(
-                    rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),
-                    size="3",
-                    width="100%",
-                    loading=EventDetailState.is_checking_out,
-                    on_click=EventDetailState.checkout,
-                ),
-                rx.text(
-                    "Paid tickets are held for 15 minutes while you pay with Paystack.", size="1", color_scheme="gray"
-                ),
-                width="100%",
-                spacing="2",
+                spacing="1",
             ),
+            icon="timer",
+            color_scheme="amber",
+            width="100%",
+        ),
+        rx.button(
+            rx.icon("lock", size=16),
+            "Pay ",
+            EventDetailState.held["total"],
+            size="3",
+            width="100%",
+            loading=EventDetailState.is_paying,
+            on_click=EventDetailState.pay,
+        ),
+        rx.button(
+            "Cancel order",
+            variant="ghost",
+            color_scheme="gray",
+            width="100%",
+            on_click=EventDetailState.cancel_hold,
+        ),
+        rx.text(
+            "Order ",
+            EventDetailState.held["reference"],
+            ". You pay securely with Paystack.",
+            size="1",
+            color_scheme="gray",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _breakdown() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            EventDetailState.fee_label != "",
+            rx.hstack(
+                rx.text("Service fee", size="2", color_scheme="gray"),
+                rx.spacer(),
+                rx.text(EventDetailState.fee_label, size="2"),
+                width="100%",
+            ),
+        ),
+        rx.hstack(
+            rx.text("Total", weight="bold"),
+            rx.spacer(),
+            rx.text(EventDetailState.total_label, weight="bold", id="total"),
+            width="100%",
+        ),
+        rx.button(
+            rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),
+            size="3",
+            width="100%",
+            loading=EventDetailState.is_checking_out,
+            on_click=EventDetailState.checkout,
+        ),
+        rx.text("Paid tickets are held for 15 minutes while you pay with Paystack.", size="1", color_scheme="gray"),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _checkout() -> rx.Component:
+    """Registered tickets, else the held order being paid, else the price breakdown and checkout."""
+    return rx.cond(
+        EventDetailState.registered_tickets.length() > 0,
+        _registered(),
+        rx.cond(
+            EventDetailState.held.contains("order_id"),
+            _held(),
+            rx.cond(EventDetailState.ticket_count > 0, _breakdown()),
         ),
     )
 

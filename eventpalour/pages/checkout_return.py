@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.components.layout import page
+from eventpalour.components.tier_panel import ticket_qr_card
 from eventpalour.state.checkout_return import CheckoutReturnState
 
 S = CheckoutReturnState
@@ -41,7 +42,24 @@ def checkout_return() -> rx.Component:
                 "circle-check",
                 "green",
                 "You're going!",
-                rx.link(rx.button("Browse more events", variant="soft"), href=routes.EVENTS),
+                rx.cond(
+                    S.issued_tickets.length() > 0,
+                    rx.vstack(
+                        rx.text(S.event_title, weight="bold"),
+                        rx.flex(
+                            rx.foreach(S.issued_tickets, ticket_qr_card), wrap="wrap", gap="12px", justify="center"
+                        ),
+                        rx.text("We emailed your tickets too. Show a QR code (or its code) at the door.", size="2"),
+                        align="center",
+                        spacing="3",
+                    ),
+                ),
+                rx.hstack(
+                    rx.link(rx.button("Your orders", variant="soft"), href=routes.MY_ORDERS),
+                    rx.link(rx.button("Browse more events", variant="soft"), href=routes.EVENTS),
+                    wrap="wrap",
+                    justify="center",
+                ),
             ),
         ),
         (
@@ -69,7 +87,7 @@ def checkout_return() -> rx.Component:
         ),
         (
             "failed",
-            _card("circle-x", "red", "Payment not completed", rx.link(rx.button("Try again"), href=routes.EVENTS)),
+            _card("circle-x", "red", "Payment not completed", rx.link(rx.button("Try again"), href=S.event_url)),
         ),
         rx.center(rx.spinner(size="3"), min_height="40vh", role="status"),
     )

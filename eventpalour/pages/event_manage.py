@@ -6,10 +6,12 @@ import reflex as rx
 
 from eventpalour.components import event_form
 from eventpalour.components.dialogs import confirm_button
+from eventpalour.components.event_orders import orders_tab
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.pages.workspace_events import status_badge
 from eventpalour.routes import WORKSPACE_EVENT
+from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
 
 S = EventManageState
@@ -165,10 +167,16 @@ def _body() -> rx.Component:
         rx.cond(
             S.can_manage_events,
             rx.tabs.root(
-                rx.tabs.list(rx.tabs.trigger("Details", value="details"), rx.tabs.trigger("Tickets", value="tickets")),
+                rx.tabs.list(
+                    rx.tabs.trigger("Details", value="details"),
+                    rx.tabs.trigger("Tickets", value="tickets"),
+                    rx.tabs.trigger("Orders", value="orders"),
+                ),
                 rx.tabs.content(_details_tab(), value="details", padding_top="16px"),
                 rx.tabs.content(_tickets_tab(), value="tickets", padding_top="16px"),
+                rx.tabs.content(orders_tab(), value="orders", padding_top="16px"),
                 default_value="details",
+                on_change=EventOrdersState.tab_changed,
                 width="100%",
             ),
         ),

@@ -31,6 +31,10 @@ def _order(order: rx.Var) -> rx.Component:
             ),
             rx.text(order["when"], " · ", order["amount"], " · ", order["reference"], size="2", color_scheme="gray"),
             rx.cond(order["codes"] != "", rx.text("Ticket codes: ", rx.code(order["codes"]), size="2")),
+            rx.cond(
+                (order["status"] == "pending") | (order["status"] == "processing"),
+                rx.link(rx.button("Complete payment", size="2"), href=order["event_url"]),
+            ),
             spacing="2",
             width="100%",
         ),

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction
-from eventpalour.models import Event, EventPricing, Order, OrderItem, OrderStatus, Ticket, TicketTier
+from eventpalour.models import Event, EventPricing, Order, OrderItem, OrderStatus, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services import capacity, fulfilment
 from eventpalour.services.accounts import UserSummary
@@ -209,14 +209,3 @@ def cancel_order(*, actor: UserSummary | None, order_id: str) -> None:
             raise NotFound("This order does not exist.")
         if not release_order(session, order, OrderStatus.CANCELLED):
             raise Conflict("This order can no longer be cancelled.")
-
-
-def ticket_codes(*, actor: UserSummary | None, order_id: str) -> list[str]:
-    """The short codes of the buyer's own order, to show right after a free registration."""
-    if actor is None:
-        raise NotAuthenticated()
-    with transaction() as session:
-        order = session.get(Order, order_id or "")
-        if order is None or order.buyer_id != actor.id:
-            raise NotFound("This order does not exist.")
-        return list(session.exec(select(Ticket.short_code).where(Ticket.order_id == order.id)))

@@ -1,14 +1,15 @@
-"""Reading orders: a buyer's own order history (SPEC §5)."""
+"""Reading orders: a buyer's own order history and the order they are paying for (SPEC §5)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, Order, OrderStatus, Ticket
+from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket
+from eventpalour.models.types import utcnow
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import NotAuthenticated
 
@@ -77,3 +78,57 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
         )
         for order, event in rows
     ]
+
+
+@dataclass(frozen=True)
+class HeldOrder:
+    """An order whose seats are held while its buyer pays."""
+
+    order_id: str
+    reference: str
+    amount: int
+    currency: str
+    ticket_count: int
+    expires_at: datetime
+
+
+def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder | None:
+    """The actor's newest order for the event that still holds seats and has time left, if any."""
+    if actor is None:
+        return None
+    with read_only() as session:
+        order = session.exec(
+            select(Order)
+            .join(Event, col(Event.id) == col(Order.event_id))
+            .where(
+                Order.buyer_id == actor.id,
+                Event.short_id == event_short_id,
+                col(Order.holds_active).is_(True),
+                col(Order.status).in_((OrderStatus.PENDING, OrderStatus.PROCESSING)),
+                col(Order.expires_at) > utcnow(),
+            )
+            .order_by(col(Order.created_at).desc())
+        ).first()
+        if order is None:
+            return None
+        count = session.exec(
+            select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == order.id)
+        ).one()
+    return HeldOrder(order.id, order.reference, order.amount, order.currency, int(count), order.expires_at)
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    short_id: str
+    title: str
+
+
+def event_of_order(reference: str) -> OrderEvent | None:
+    """The event an order (by payment reference) is for, to send the buyer back to it."""
+    with read_only() as session:
+        row = session.exec(
+            select(Event.short_id, Event.title)
+            .join(Order, col(Order.event_id) == col(Event.id))
+            .where(Order.reference == (reference or ""))
+        ).first()
+    return OrderEvent(*row) if row else None

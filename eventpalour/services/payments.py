@@ -50,11 +50,16 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
         order = session.get(Order, order_id or "")
         if order is None or order.buyer_id != actor.id:
             raise NotFound("This order does not exist.")
-        if order.status not in OPEN_STATUSES or not order.holds_active:
-            raise Conflict("This order is no longer waiting for payment.")
-        if order.authorization_url:
+        # A hold past its time is released here rather than waiting for the housekeeping pass.
+        expired = order.expires_at is not None and order.expires_at <= utcnow()
+        open_now = order.status in OPEN_STATUSES and order.holds_active and not expired
+        if expired:
+            release_order(session, order, OrderStatus.CANCELLED)
+        if open_now and order.authorization_url:
             return order.authorization_url
         event = session.get(Event, order.event_id)
+    if not open_now:
+        raise Conflict("This order is no longer waiting for payment. Your hold may have expired; please start again.")
     try:
         started = paystack.initialize_transaction(
             email=actor.email,

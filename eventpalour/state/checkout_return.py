@@ -6,9 +6,11 @@ import asyncio
 
 import reflex as rx
 
-from eventpalour.services import payments
+from eventpalour import routes
+from eventpalour.services import orders, payments, tickets
 from eventpalour.services.errors import DomainError
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.event_detail import ticket_dict
 
 POLL_SECONDS = 3
 POLL_TIMES = 40
@@ -18,13 +20,19 @@ class CheckoutReturnState(AuthState):
     outcome: str = ""
     message: str = ""
     reference: str = ""
+    event_title: str = ""
+    event_url: str = routes.EVENTS
+    issued_tickets: list[dict[str, str]] = []
 
     @rx.event
     async def confirm(self):
         """on_load: verify through the API (the webhook may not have come yet)."""
         params = self.router.url.query_parameters
         self.reference = params.get("reference") or params.get("trxref") or ""
-        self.outcome, self.message = "", ""
+        self.outcome, self.message, self.issued_tickets = "", "", []
+        found = await call_service(orders.event_of_order, reference=self.reference)
+        self.event_title = found.title if found else ""
+        self.event_url = routes.event_url(found.short_id) if found else routes.EVENTS
         if not self.reference:
             self.outcome, self.message = "failed", "This page needs a payment reference."
             return None
@@ -34,7 +42,20 @@ class CheckoutReturnState(AuthState):
             self.outcome, self.message = "failed", error.message
             return None
         self.outcome, self.message = result.status, result.message
+        if result.status == "completed":
+            await self._show_tickets()
         return CheckoutReturnState.keep_checking if result.status == "pending" else None
+
+    async def _show_tickets(self) -> None:
+        """The buyer's tickets with their QR codes (when the browser is signed in as the buyer)."""
+        user = await self.current_user()
+        if user is None:
+            return
+        try:
+            found = await call_service(tickets.order_tickets, actor=user, reference=self.reference)
+        except DomainError:
+            return
+        self.issued_tickets = [ticket_dict(t) for t in found]
 
     @rx.event(background=True)
     async def keep_checking(self):
@@ -50,4 +71,6 @@ class CheckoutReturnState(AuthState):
             if result.status != "pending":
                 async with self:
                     self.outcome, self.message = result.status, result.message
+                    if result.status == "completed":
+                        await self._show_tickets()
                 return

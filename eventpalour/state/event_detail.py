@@ -13,12 +13,14 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.models import EventStatus, EventType
-from eventpalour.services import checkout, discovery, payments
+from eventpalour.models.types import utcnow
+from eventpalour.services import checkout, discovery, orders, payments, tickets
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.discovery import PublicEvent, PublicTier
 from eventpalour.services.errors import DomainError, NotFound
 from eventpalour.services.fees import charge_for
 from eventpalour.services.money import format_money, price_label
+from eventpalour.services.tickets import TicketView
 from eventpalour.services.tier_sales import SaleState, clamp_quantity, subtotal
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
@@ -85,6 +87,10 @@ def tier_dict(tier: PublicTier, currency: str) -> dict[str, str]:
     }
 
 
+def ticket_dict(ticket: TicketView) -> dict[str, str]:
+    return {"code": ticket.short_code, "tier": ticket.tier_name, "qr": ticket.qr_data_uri}
+
+
 class EventDetailState(AuthState):
     """The event in the URL as anyone may see it, and the visitor's picked quantities per tier."""
 
@@ -100,7 +106,10 @@ class EventDetailState(AuthState):
     fee_label: str = ""
     total_label: str = ""
     is_checking_out: bool = False
-    registered_codes: list[str] = []
+    registered_tickets: list[dict[str, str]] = []
+    held: dict[str, str] = {}
+    held_seconds: int = 0
+    is_paying: bool = False
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -131,10 +140,27 @@ class EventDetailState(AuthState):
         self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
         self._prices = {tier.id: tier.price for tier in event.tiers}
         self._currency, self._fee_mode = event.currency, event.fee_mode
-        self.registered_codes, self.is_checking_out = [], False
+        self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = dict.fromkeys(self.max_quantities, 0)
         self._total()
+        await self._load_hold()
         self.loaded = True
+
+    async def _load_hold(self) -> None:
+        """The visitor's order for this event that still holds seats, shown with its countdown."""
+        user = await self.current_user()
+        hold = await call_service(orders.open_order, actor=user, event_short_id=self._short_id())
+        if hold is None:
+            self.held, self.held_seconds = {}, 0
+            return
+        count = f"{hold.ticket_count} ticket" + ("" if hold.ticket_count == 1 else "s")
+        self.held = {
+            "order_id": hold.order_id,
+            "reference": hold.reference,
+            "total": format_money(hold.amount, hold.currency),
+            "count": count,
+        }
+        self.held_seconds = max(0, int((hold.expires_at - utcnow()).total_seconds()))
 
     def _total(self) -> None:
         self.ticket_count = sum(self.quantities.values())
@@ -156,7 +182,11 @@ class EventDetailState(AuthState):
 
     @rx.event
     async def checkout(self):
-        """Hold the picked tickets; free ones are issued at once, paid ones go on to Paystack."""
+        """Hold the picked tickets: free ones are issued at once; paid ones are held while the buyer pays.
+
+        The Paystack transaction is started here, so a provider outage shows now (and releases the
+        seats) rather than after the buyer has read the countdown.
+        """
         user = await self.current_user()
         if user is None:
             yield rx.redirect(self._sign_in_url())
@@ -167,18 +197,63 @@ class EventDetailState(AuthState):
             result = await call_service(
                 checkout.book_ticket, actor=user, event_id=self._short_id(), quantities=self.quantities
             )
-            if result.status == "completed":
-                self.registered_codes = await call_service(checkout.ticket_codes, actor=user, order_id=result.order_id)
-                self.is_checking_out = False
-                yield rx.toast.success("You're registered! Your tickets are in your email.")
-                return
-            url = await call_service(payments.start_payment, actor=user, order_id=result.order_id)
+            if result.status != "completed":
+                await call_service(payments.start_payment, actor=user, order_id=result.order_id)
         except DomainError as error:
             self.is_checking_out = False
             yield self.show_error(error)
             yield EventDetailState.load_event
             return
+        self.is_checking_out = False
+        self.quantities = dict.fromkeys(self.max_quantities, 0)
+        self._total()
+        if result.status == "completed":
+            found = await call_service(tickets.order_tickets, actor=user, reference=result.reference)
+            self.registered_tickets = [ticket_dict(t) for t in found]
+            yield rx.toast.success("You're registered! Your tickets are below and in your email.")
+            return
+        await self._load_hold()
+        yield rx.toast.info("Your tickets are held. Pay before the timer runs out.")
+
+    @rx.event
+    async def pay(self):
+        """Go to Paystack's checkout for the held order (the same transaction if it was started)."""
+        user = await self.current_user()
+        self.is_paying = True
+        yield
+        try:
+            url = await call_service(payments.start_payment, actor=user, order_id=self.held.get("order_id", ""))
+        except DomainError as error:
+            self.is_paying = False
+            yield self.show_error(error)
+            yield EventDetailState.load_event
+            return
         yield navigate_hard(url)
+
+    @rx.event
+    async def cancel_hold(self):
+        """Give the held seats back now instead of letting the timer run out."""
+        user = await self.current_user()
+        try:
+            await call_service(checkout.cancel_order, actor=user, order_id=self.held.get("order_id", ""))
+        except DomainError as error:
+            yield self.show_error(error)
+        else:
+            yield rx.toast.success("Order cancelled. The tickets are released.")
+        yield EventDetailState.load_event
+
+    @rx.event
+    async def hold_expired(self):
+        """The countdown reached zero: give the seats back now (not at the next housekeeping pass)."""
+        user = await self.current_user()
+        order_id = self.held.get("order_id", "")
+        self.held, self.held_seconds = {}, 0
+        try:
+            await call_service(checkout.cancel_order, actor=user, order_id=order_id)
+        except DomainError:
+            pass  # already paid, cancelled or expired elsewhere: the reload shows which
+        yield rx.toast.warning("Your hold expired and the tickets were released.")
+        yield EventDetailState.load_event
 
     @rx.event
     def copy_link(self) -> list[rx.event.EventSpec]:

@@ -1,0 +1,153 @@
+"""Orders after checkout: the organizer's orders list per event with its totals, the buyer's held
+order with its time left, and the tickets a buyer sees for an order."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from eventpalour.db import read_only, transaction
+from eventpalour.integrations.paystack import VerifyResult
+from eventpalour.models import Order, Ticket, TicketTier
+from eventpalour.models.types import utcnow
+from eventpalour.services import checkout, event_orders, orders, payments, tickets
+from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied
+from eventpalour.services.event_rules import TierInput
+from eventpalour.services.tiers import get_tiers
+from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+
+
+@pytest.fixture
+def concert():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    event = make_event(
+        owner,
+        ws.id,
+        publish=True,
+        pricing="paid",
+        title="Sauti Sol Live",
+        tiers=[TierInput(name="Regular", price=250000, quantity=40, max_per_order=5)],
+    )
+    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    return owner, ws, event, tier_id
+
+
+def _paid(buyer, event, tier_id: str, n: int, fees: int = 9000):
+    result = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: n})
+    payments.settle(result.reference, VerifyResult("success", result.amount, "KES", fees, None, result.reference, {}))
+    return result
+
+
+def test_organizers_see_every_order_with_totals_that_add_up(concert):
+    owner, _, event, tier_id = concert
+    alice, bob, carol = make_user(full_name="Alice Wanjiru"), make_user(), make_user()
+    first = _paid(alice, event, tier_id, 2, fees=15000)
+    second = _paid(bob, event, tier_id, 1, fees=7000)
+    checkout.book_ticket(actor=carol.summary, event_id=event.id, quantities={tier_id: 3})  # awaiting payment
+
+    page = event_orders.event_orders(actor=owner.summary, event_id=event.id)
+    assert page.total == 3
+    assert sorted(row.status for row in page.rows) == ["completed", "completed", "pending"]
+    totals = page.totals
+    assert (totals.paid_orders, totals.tickets) == (2, 3)
+    # 3 × KES 2,500 absorbed: 5% platform fee, Paystack's reported fees, the rest is the organizer's.
+    assert totals.gross == 750000
+    assert totals.platform_fees == 37500
+    assert totals.provider_fees == 22000
+    assert totals.organizer_share == 750000 - 37500 - 22000
+
+    paid_only = event_orders.event_orders(actor=owner.summary, event_id=event.id, status="paid")
+    assert {row.reference for row in paid_only.rows} == {first.reference, second.reference}
+    assert paid_only.total == 2
+    awaiting = event_orders.event_orders(actor=owner.summary, event_id=event.id, status="awaiting")
+    assert [row.buyer_email for row in awaiting.rows] == [carol.email]
+
+    by_name = event_orders.event_orders(actor=owner.summary, event_id=event.id, search="wanjiru")
+    assert [row.reference for row in by_name.rows] == [first.reference]
+    by_reference = event_orders.event_orders(actor=owner.summary, event_id=event.id, search=first.reference.lower())
+    assert [row.tickets for row in by_reference.rows] == [2]
+    assert event_orders.event_orders(actor=owner.summary, event_id=event.id, search="nobody-like-this").total == 0
+
+
+def test_orders_come_in_pages(concert, monkeypatch):
+    owner, _, event, tier_id = concert
+    monkeypatch.setattr(event_orders, "PAGE_SIZE", 2)
+    for _ in range(5):
+        checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier_id: 1})
+    pages = [event_orders.event_orders(actor=owner.summary, event_id=event.id, page=n) for n in (1, 2, 3)]
+    assert [len(p.rows) for p in pages] == [2, 2, 1]
+    assert len({row.order_id for p in pages for row in p.rows}) == 5
+
+
+@pytest.mark.parametrize("role, allowed", [("moderator", True), ("member", False)])
+def test_only_moderators_and_above_see_orders(concert, role, allowed):
+    _, ws, event, _ = concert
+    person = make_user()
+    add_member(ws.id, person, role)
+    if allowed:
+        assert event_orders.event_orders(actor=person.summary, event_id=event.id).total == 0
+    else:
+        with pytest.raises(PermissionDenied, match="moderator"):
+            event_orders.event_orders(actor=person.summary, event_id=event.id)
+    with pytest.raises(PermissionDenied):
+        event_orders.event_orders(actor=make_user().summary, event_id=event.id)
+    with pytest.raises(NotAuthenticated):
+        event_orders.event_orders(actor=None, event_id=event.id)
+
+
+def test_the_held_order_shows_until_it_is_paid_cancelled_or_expired(concert):
+    _, _, event, tier_id = concert
+    buyer = make_user()
+    assert orders.open_order(actor=buyer.summary, event_short_id=event.short_id) is None
+    result = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: 3})
+    held = orders.open_order(actor=buyer.summary, event_short_id=event.short_id)
+    assert (held.reference, held.ticket_count, held.amount) == (result.reference, 3, 750000)
+    assert timedelta(minutes=14) < held.expires_at - utcnow() <= timedelta(minutes=15)
+    assert orders.open_order(actor=make_user().summary, event_short_id=event.short_id) is None
+
+    checkout.cancel_order(actor=buyer.summary, order_id=result.order_id)
+    assert orders.open_order(actor=buyer.summary, event_short_id=event.short_id) is None
+
+    again = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: 1})
+    with transaction() as session:
+        session.get(Order, again.order_id).expires_at = utcnow() - timedelta(seconds=1)
+    assert orders.open_order(actor=buyer.summary, event_short_id=event.short_id) is None
+
+
+def test_paying_for_an_expired_hold_is_refused_and_releases_the_seats_at_once(concert):
+    _, _, event, tier_id = concert
+    buyer = make_user()
+    result = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: 2})
+    with transaction() as session:
+        session.get(Order, result.order_id).expires_at = utcnow() - timedelta(seconds=1)
+    with pytest.raises(Conflict, match="expired"):
+        payments.start_payment(actor=buyer.summary, order_id=result.order_id)
+    with read_only() as session:
+        assert session.get(Order, result.order_id).status == "cancelled"
+        assert session.get(TicketTier, tier_id).held == 0
+
+
+def test_a_buyer_sees_their_orders_tickets_with_working_qr_codes(concert):
+    _, _, event, tier_id = concert
+    buyer = make_user()
+    result = _paid(buyer, event, tier_id, 2)
+    shown = tickets.order_tickets(actor=buyer.summary, reference=result.reference)
+    assert [t.tier_name for t in shown] == ["Regular", "Regular"]
+    for ticket in shown:
+        svg = base64.b64decode(ticket.qr_data_uri.split(",", 1)[1])
+        assert svg.startswith(b"<?xml") or svg.startswith(b"<svg")
+    # A ticket that can no longer get in shows no code at all, so no stale QR is ever displayed.
+    with transaction() as session:
+        session.exec(select(Ticket).where(Ticket.short_code == shown[0].short_code)).one().status = "refunded"
+    again = tickets.order_tickets(actor=buyer.summary, reference=result.reference)
+    assert sorted(bool(t.qr_data_uri) for t in again) == [False, True]
+
+    with pytest.raises(NotFound):
+        tickets.order_tickets(actor=make_user().summary, reference=result.reference)
+    with pytest.raises(NotAuthenticated):
+        tickets.order_tickets(actor=None, reference=result.reference)
