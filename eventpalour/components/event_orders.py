@@ -14,8 +14,12 @@ FILTERS += [("failed", "Failed"), ("cancelled", "Cancelled")]
 
 def _stat(label: str, value: rx.Var) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.text(label, size="1", color_scheme="gray"), rx.text(value, weight="bold", size="4"), spacing="1"),
-        flex="1 1 140px",
+        rx.vstack(
+            rx.text(label, size="1", color_scheme="gray"),
+            rx.text(value, weight="bold", size="3", white_space="nowrap"),
+            spacing="1",
+        ),
+        flex="1 1 150px",
     )
 
 
@@ -35,28 +39,28 @@ def _totals() -> rx.Component:
 
 
 def _toolbar() -> rx.Component:
-    return rx.flex(
-        rx.select.root(
-            rx.select.trigger(custom_attrs={"aria-label": "Order status"}),
-            rx.select.content(*[rx.select.item(label, value=value) for value, label in FILTERS]),
-            value=S.orders_status,
-            on_change=S.filter_status,
-        ),
-        rx.form(
-            rx.hstack(
-                rx.input(
-                    name="search",
-                    placeholder="Reference, email or name",
-                    default_value=S.orders_search,
-                    aria_label="Search orders",
-                    width="240px",
-                ),
-                rx.button("Search", type="submit", variant="soft"),
+    return rx.form(
+        rx.flex(
+            rx.select.root(
+                rx.select.trigger(custom_attrs={"aria-label": "Order status"}),
+                rx.select.content(*[rx.select.item(label, value=value) for value, label in FILTERS]),
+                value=S.orders_status,
+                on_change=S.filter_status,
             ),
-            on_submit=S.search_orders,
+            rx.input(
+                name="search",
+                placeholder="Reference, email or name",
+                default_value=S.orders_search,
+                aria_label="Search orders",
+                flex="1 1 200px",
+                max_width="320px",
+            ),
+            rx.button("Search", type="submit", variant="soft"),
+            wrap="wrap",
+            gap="8px",
+            align="center",
         ),
-        wrap="wrap",
-        gap="8px",
+        on_submit=S.search_orders,
         width="100%",
     )
 
@@ -66,7 +70,7 @@ def _row(order: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.vstack(rx.text(order["buyer"], weight="medium"), rx.text(order["email"], size="1"), spacing="0")
         ),
-        rx.table.cell(rx.code(order["reference"], size="1")),
+        rx.table.cell(rx.code(order["reference"], size="1"), white_space="nowrap"),
         rx.table.cell(
             rx.badge(order["status_label"], color_scheme=rx.match(order["status"], *STATUS_COLORS, "gray")),
             rx.cond(
@@ -122,7 +126,7 @@ def _table() -> rx.Component:
 
 def _pager() -> rx.Component:
     return rx.hstack(
-        rx.text(S.orders_total, " orders", size="2", color_scheme="gray"),
+        rx.text(S.orders_total, rx.cond(S.orders_total == 1, " order", " orders"), size="2", color_scheme="gray"),
         rx.spacer(),
         rx.button("Previous", variant="soft", disabled=S.orders_page <= 1, on_click=S.turn_page(-1)),
         rx.text("Page ", S.orders_page, size="2"),

@@ -52,7 +52,7 @@ def _tier(tier: rx.Var) -> rx.Component:
             rx.badge(tier["state_label"], color_scheme=rx.match(tier["state"], *STATE_COLORS), variant="soft"),
             rx.cond(tier["left"] != "", rx.text(tier["left"], size="1", color=rx.color("orange", 11))),
             rx.spacer(),
-            rx.cond(tier["state"] == "on_sale", _stepper(tier)),
+            rx.cond((tier["state"] == "on_sale") & EventDetailState.can_pick, _stepper(tier)),
             align="center",
             width="100%",
             wrap="wrap",
@@ -68,30 +68,34 @@ def _tier(tier: rx.Var) -> rx.Component:
 
 def _subtotal() -> rx.Component:
     return rx.cond(
-        EventDetailState.ticket_count > 0,
-        rx.hstack(
-            rx.text(
-                EventDetailState.ticket_count,
-                rx.cond(EventDetailState.ticket_count == 1, " ticket", " tickets"),
-                color_scheme="gray",
-            ),
-            rx.spacer(),
-            rx.text("Subtotal ", rx.text.strong(EventDetailState.subtotal_label), id="subtotal"),
-            width="100%",
-            align="center",
-            aria_live="polite",
-            padding_top="12px",
-            border_top=f"1px solid {rx.color('gray', 4)}",
-        ),
+        ~EventDetailState.can_pick,
+        rx.fragment(),
         rx.cond(
-            EventDetailState.on_sale,
-            rx.text(
-                "Choose how many tickets you want.",
-                size="2",
-                color_scheme="gray",
+            EventDetailState.ticket_count > 0,
+            rx.hstack(
+                rx.text(
+                    EventDetailState.ticket_count,
+                    rx.cond(EventDetailState.ticket_count == 1, " ticket", " tickets"),
+                    color_scheme="gray",
+                ),
+                rx.spacer(),
+                rx.text("Subtotal ", rx.text.strong(EventDetailState.subtotal_label), id="subtotal"),
+                width="100%",
+                align="center",
+                aria_live="polite",
                 padding_top="12px",
                 border_top=f"1px solid {rx.color('gray', 4)}",
-                width="100%",
+            ),
+            rx.cond(
+                EventDetailState.on_sale,
+                rx.text(
+                    "Choose how many tickets you want.",
+                    size="2",
+                    color_scheme="gray",
+                    padding_top="12px",
+                    border_top=f"1px solid {rx.color('gray', 4)}",
+                    width="100%",
+                ),
             ),
         ),
     )
@@ -117,9 +121,12 @@ def ticket_qr_card(ticket: rx.Var) -> rx.Component:
 
 
 def _registered() -> rx.Component:
+    """The visitor's tickets for this event, shown where they would pick more."""
     return rx.callout(
         rx.vstack(
-            rx.text("You're registered! Your tickets:", weight="bold"),
+            rx.text(
+                rx.cond(EventDetailState.is_free, "You're registered! Your tickets:", "Your tickets:"), weight="bold"
+            ),
             rx.hstack(rx.foreach(EventDetailState.registered_tickets, ticket_qr_card), wrap="wrap", spacing="3"),
             rx.text("We emailed them too. Show a QR code (or its code) at the door.", size="2"),
             spacing="2",
@@ -217,15 +224,16 @@ def _breakdown() -> rx.Component:
 
 
 def _checkout() -> rx.Component:
-    """Registered tickets, else the held order being paid, else the price breakdown and checkout."""
-    return rx.cond(
-        EventDetailState.registered_tickets.length() > 0,
-        _registered(),
+    """The visitor's tickets, then the held order being paid or else the breakdown and checkout."""
+    return rx.vstack(
+        rx.cond(EventDetailState.registered_tickets.length() > 0, _registered()),
         rx.cond(
             EventDetailState.held.contains("order_id"),
             _held(),
-            rx.cond(EventDetailState.ticket_count > 0, _breakdown()),
+            rx.cond(EventDetailState.can_pick & (EventDetailState.ticket_count > 0), _breakdown()),
         ),
+        width="100%",
+        spacing="3",
     )
 
 

@@ -110,6 +110,7 @@ class EventDetailState(AuthState):
     held: dict[str, str] = {}
     held_seconds: int = 0
     is_paying: bool = False
+    is_free: bool = False
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -117,6 +118,11 @@ class EventDetailState(AuthState):
     @rx.var
     def page_title(self) -> str:
         return self.event.get("title", "Event") if not self.missing else "Event not found"
+
+    @rx.var
+    def can_pick(self) -> bool:
+        """Quantities can be picked unless an order is being paid or the visitor is registered (free)."""
+        return not self.held and not (self.is_free and self.registered_tickets)
 
     @rx.var
     def on_sale(self) -> bool:
@@ -139,12 +145,20 @@ class EventDetailState(AuthState):
         self.partners = [{"name": p.name, "url": p.url, "logo_url": p.logo_url} for p in event.partners]
         self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
         self._prices = {tier.id: tier.price for tier in event.tiers}
+        self.is_free = not any(self._prices.values())
         self._currency, self._fee_mode = event.currency, event.fee_mode
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = dict.fromkeys(self.max_quantities, 0)
         self._total()
-        await self._load_hold()
+        await self._load_mine()
         self.loaded = True
+
+    async def _load_mine(self) -> None:
+        """What the signed-in visitor already has here: tickets, and an order being paid."""
+        user = await self.current_user()
+        mine = await call_service(tickets.my_event_tickets, actor=user, event_short_id=self._short_id())
+        self.registered_tickets = [ticket_dict(t) for t in mine]
+        await self._load_hold()
 
     async def _load_hold(self) -> None:
         """The visitor's order for this event that still holds seats, shown with its countdown."""
@@ -207,12 +221,10 @@ class EventDetailState(AuthState):
         self.is_checking_out = False
         self.quantities = dict.fromkeys(self.max_quantities, 0)
         self._total()
+        await self._load_mine()
         if result.status == "completed":
-            found = await call_service(tickets.order_tickets, actor=user, reference=result.reference)
-            self.registered_tickets = [ticket_dict(t) for t in found]
             yield rx.toast.success("You're registered! Your tickets are below and in your email.")
             return
-        await self._load_hold()
         yield rx.toast.info("Your tickets are held. Pay before the timer runs out.")
 
     @rx.event

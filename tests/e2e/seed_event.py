@@ -1,0 +1,43 @@
+"""Create a published event for a browser test, through the services, in the e2e server's database.
+
+Run as a subprocess (`python -m tests.e2e.seed_event '<json>'`) with DATABASE_URL set to the
+server's database: the settings bind the engine at import time, and the test process itself is
+bound to the pytest database. The owner must be an existing verified account (made through the API
+by the test). Prints `{"short_id", "workspace_id", "tiers": {name: id}}`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from sqlmodel import select
+
+from eventpalour.db import transaction
+from eventpalour.models import KycStatus, User, Workspace
+from eventpalour.services import events, tiers
+from eventpalour.services.accounts import summarize
+from eventpalour.services.event_rules import TierInput
+from eventpalour.services.workspaces import WorkspaceInput, create_workspace
+from tests.factories import event_input
+
+
+def main(spec: dict) -> dict:
+    with transaction() as session:
+        user = session.exec(select(User).where(User.email == spec["owner_email"])).one()
+        user.account_type = "organizer"
+        session.flush()
+        actor = summarize(session, user)
+    workspace = create_workspace(
+        actor=actor, data=WorkspaceInput(name=spec["workspace"], description="Concerts and meetups for everyone.")
+    )
+    with transaction() as session:
+        session.get(Workspace, workspace.id).kyc_status = KycStatus.APPROVED
+    event = events.create_event(actor=actor, workspace_id=workspace.id, data=event_input(**spec["event"]))
+    saved = tiers.save_tiers(actor=actor, event_id=event.id, tiers=[TierInput(**t) for t in spec["tiers"]])
+    events.change_status(actor=actor, event_id=event.id, action="publish")
+    return {"short_id": event.short_id, "workspace_id": workspace.id, "tiers": {t.name: t.id for t in saved}}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(json.loads(sys.argv[1]))))
