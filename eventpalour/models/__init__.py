@@ -14,6 +14,7 @@ from eventpalour.models.event import (
 )
 from eventpalour.models.order import Order, OrderItem, OrderStatus, PaymentWebhook, Ticket, TicketStatus
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
+from eventpalour.models.refund import OPEN_REFUND_STATUSES, Refund, RefundKind, RefundStatus
 from eventpalour.models.sandbox import (
     SandboxOidcCode,
     SandboxPaystackControl,
@@ -41,6 +42,10 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "OPEN_REFUND_STATUSES",
+    "Refund",
+    "RefundKind",
+    "RefundStatus",
     "Order",
     "OrderItem",
     "OrderStatus",

@@ -46,6 +46,7 @@ class Order(SQLModel, table=True):
         Index("ix_orders_event_status", "event_id", "status"),
         Index("ix_orders_buyer_created", "buyer_id", "created_at"),
         CheckConstraint("amount >= 0 AND subtotal >= 0 AND platform_fee >= 0", name="ck_orders_money"),
+        CheckConstraint("refunded_amount >= 0 AND refunded_amount <= amount", name="ck_orders_refunded"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
@@ -58,6 +59,7 @@ class Order(SQLModel, table=True):
     subtotal: int
     platform_fee: int = Field(default=0)
     amount: int
+    refunded_amount: int = Field(default=0)  # claimed by refunds that have not failed
     provider_fee: int | None = Field(default=None)
     organizer_share: int | None = Field(default=None)
     fee_mode: str = Field(max_length=8)

@@ -1,0 +1,72 @@
+"""Refunds of paid orders (SPEC §5): one row per refund sent (or to be sent) to Paystack."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from eventpalour.models.types import UTCDateTime, new_id, utcnow
+
+
+class RefundStatus(StrEnum):
+    QUEUED = "queued"  # ours: recorded, waiting for the worker to send it to Paystack
+    PENDING = "pending"
+    PROCESSING = "processing"
+    NEEDS_ATTENTION = "needs-attention"
+    PROCESSED = "processed"
+    FAILED = "failed"
+
+
+OPEN_REFUND_STATUSES = (
+    RefundStatus.QUEUED,
+    RefundStatus.PENDING,
+    RefundStatus.PROCESSING,
+    RefundStatus.NEEDS_ATTENTION,
+)
+
+
+class RefundKind(StrEnum):
+    MANUAL = "manual"  # an organizer refunded from the orders page
+    EVENT_CANCELLED = "event_cancelled"  # every paid order of a cancelled event
+
+
+class Refund(SQLModel, table=True):
+    """Money going back to a buyer.
+
+    The amount is claimed on the order (`orders.refunded_amount`) in the transaction that creates
+    the row, so two refunds racing can never give back more than was paid; a failed refund returns
+    its claim. The tickets in `ticket_ids` stop scanning at once; their seats come back only when
+    the refund is processed, so a failed refund can make them valid again without overselling.
+    Sending to Paystack happens in the worker (`attempts`, `next_attempt_at`, `locked_until`).
+    """
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        Index("ix_refunds_status_next", "status", "next_attempt_at"),
+        Index("ix_refunds_event_status", "event_id", "status"),
+        CheckConstraint("amount > 0", name="ck_refunds_amount"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    order_id: str = Field(foreign_key="orders.id", index=True, max_length=16)
+    event_id: str = Field(foreign_key="events.id", max_length=16)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=16)
+    amount: int
+    currency: str = Field(max_length=3)
+    kind: str = Field(default=RefundKind.MANUAL, max_length=20)
+    reason: str = Field(default="", max_length=500)
+    status: str = Field(default=RefundStatus.QUEUED, max_length=20)
+    ticket_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    provider_refund_id: int | None = Field(default=None)
+    failure_reason: str | None = Field(default=None, max_length=500)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    requested_by_id: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    processed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
