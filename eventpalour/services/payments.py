@@ -191,12 +191,16 @@ def _late_payment_without_seats(reference: str) -> PaymentOutcome:
             order = session.get(Order, order.id)
             order.status = OrderStatus.FAILED
             order.flagged_reason = "Paid after sell-out; the automatic refund failed: refund it by hand."
-        return PaymentOutcome(order.id, "flagged", "The tickets were no longer available when your payment arrived. We will refund you.")
+        return PaymentOutcome(
+            order.id, "flagged", "The tickets were no longer available when your payment arrived. We will refund you."
+        )
     with transaction() as session:
         order = session.get(Order, order.id)
         buyer = session.get(User, order.buyer_id)
         outbox.enqueue(session, emails.late_payment_refund(buyer.email, order.reference, order.amount, order.currency))
-    return PaymentOutcome(order.id, "refunded", "The tickets were no longer available when your payment arrived. You have been refunded.")
+    return PaymentOutcome(
+        order.id, "refunded", "The tickets were no longer available when your payment arrived. You have been refunded."
+    )
 
 
 def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
