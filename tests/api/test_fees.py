@@ -16,8 +16,9 @@ The expected values are worked out by hand in the table below, not by the code u
 Rows: (unit price, quantity, subtotal, platform fee, amount, provider fee, organizer share).
 The first row is a free tier in a paid event (nothing to pay, nothing charged); the last is
 9,000,000.00 in major units (with `pass_on`, just under Paystack's 10,000,000 per transaction).
-Note the ZAR rows below R1: Paystack's flat R1 makes the organizer's share negative; Paystack
-itself refuses charges under its minimum (contract §1), which the app does not check yet.
+Prices below Paystack's minimum charge (KES 3, NGN 50, GHS 0.10, ZAR 1, USD 2; written out again
+in MINIMUM below) cannot be set on a tier, so those rows are checked to be refused instead; the
+platform fee's rounding edges are kept by the KES rows 309 (15.45 → 15) and 310 (15.5 → 16).
 """
 
 from __future__ import annotations
@@ -28,14 +29,19 @@ from sqlmodel import select
 from eventpalour.db import read_only
 from eventpalour.models import Order, OrderStatus
 from eventpalour.services import checkout, payments
+from eventpalour.services.errors import ValidationFailed
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
 from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
 from tests.paystack_support import sandbox_call
 from tests.paystack_support import settle as sandbox_settle
 
+MINIMUM = {"KES": 300, "NGN": 5_000, "GHS": 10, "ZAR": 100, "USD": 200}
+
 FEES = {
     ("KES", "absorb"): [
+        (309, 1, 309, 15, 309, 9, 285),  # 5% of 309 = 15.45 → 15; 2.9% = 8.961 → 9
+        (310, 1, 310, 16, 310, 9, 285),  # 5% of 310 = 15.5 → 16 (half up); 2.9% = 8.99 → 9
         (0, 1, 0, 0, 0, 0, 0),
         (1, 1, 1, 0, 1, 0, 1),
         (9, 1, 9, 0, 9, 0, 9),  # 5% of 9 = 0.45 → 0
@@ -46,6 +52,8 @@ FEES = {
         (450_000_000, 2, 900_000_000, 45_000_000, 900_000_000, 26_100_000, 828_900_000),
     ],
     ("KES", "pass_on"): [
+        (309, 1, 309, 15, 324, 9, 300),  # pays 324: 2.9% = 9.396 → 9
+        (310, 1, 310, 16, 326, 9, 301),  # pays 326: 2.9% = 9.454 → 9
         (0, 1, 0, 0, 0, 0, 0),
         (1, 1, 1, 0, 1, 0, 1),
         (9, 1, 9, 0, 9, 0, 9),
@@ -149,9 +157,31 @@ def sandbox(api_url: str):
     sandbox_call("DELETE", "/_test/controls")
 
 
+def _chargeable(rows: list[tuple[int, ...]], currency: str) -> list[tuple[int, ...]]:
+    return [row for row in rows if row[0] == 0 or row[0] >= MINIMUM[currency]]
+
+
+@pytest.mark.parametrize("currency", list(MINIMUM))
+def test_a_paid_price_below_paystacks_minimum_is_refused(currency):
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    with pytest.raises(ValidationFailed, match="at least") as refused:
+        make_event(
+            owner,
+            ws.id,
+            pricing="paid",
+            currency=currency,
+            tiers=[TierInput(name="Cheap", price=MINIMUM[currency] - 1)],
+        )
+    assert [d.path for d in refused.value.details] == [("tiers", 0, "price")]
+    make_event(
+        owner, ws.id, pricing="paid", currency=currency, tiers=[TierInput(name="Least", price=MINIMUM[currency])]
+    )
+
+
 @pytest.mark.parametrize(("currency", "fee_mode"), list(FEES))
 def test_fees_and_organizer_share_are_stored_per_spec(sandbox, currency, fee_mode):
-    rows = FEES[(currency, fee_mode)]
+    rows = _chargeable(FEES[(currency, fee_mode)], currency)
     owner = make_organizer()
     ws = make_workspace(owner)
     approve_kyc(ws.id)
