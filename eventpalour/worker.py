@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from eventpalour.logs import configure_logging
 from eventpalour.services import checkout, events, outbox, payments, refunds
 
 logger = logging.getLogger("eventpalour.worker")
@@ -67,7 +68,7 @@ async def run_all() -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     logger.info("Worker started: outbox and housekeeping")
     asyncio.run(run_all())
 

@@ -7,6 +7,7 @@ or the hold expires and the seats come back (`expire_holds`).
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 from collections.abc import Iterator, Mapping
@@ -35,6 +36,7 @@ from eventpalour.services.errors import (
 from eventpalour.services.fees import charge_for
 from eventpalour.services.tier_sales import SaleState, tier_sale
 
+logger = logging.getLogger("eventpalour.orders")
 HOLD_MINUTES = 15
 MAX_TICKETS_PER_ORDER = 50
 OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PROCESSING)
@@ -160,7 +162,17 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         session.flush()
         if charge.amount == 0:
             _complete_free(session, order, wanted)
-        return CheckoutResult(order.id, order.reference, order.status, order.amount, order.currency, order.expires_at)
+        result = CheckoutResult(order.id, order.reference, order.status, order.amount, order.currency, order.expires_at)
+    logger.info(
+        "order placed %s event=%s tickets=%d amount=%d %s status=%s",
+        result.reference,
+        event_id,
+        sum(wanted.values()),
+        result.amount,
+        result.currency,
+        result.status,
+    )
+    return result
 
 
 def _refuse_second_registration(session: Session, event: Event, actor: UserSummary) -> None:

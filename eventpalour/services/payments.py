@@ -127,6 +127,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             return PaymentOutcome(order.id, order.status, "This order is already settled.")
         if verified.status in ("failed", "reversed"):
             release_order(session, order, OrderStatus.FAILED)
+            logger.info("payment failed %s (%s)", reference, verified.status)
             return PaymentOutcome(order.id, "failed", "The payment did not go through. You were not charged.")
         if verified.status != "success":
             return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
@@ -155,6 +156,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         order.provider_fee = provider_fee
         order.organizer_share = organizer_share(order.amount, order.platform_fee, provider_fee)
         fulfilment.issue_tickets(session, order)
+        logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
         return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
 
 

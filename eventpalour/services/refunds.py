@@ -161,6 +161,7 @@ def process_refund(
             kind=RefundKind.MANUAL,
             requested_by_id=actor.id,
         )
+        logger.info("refund queued %s order=%s amount=%d %s", refund.id, order.reference, wanted, order.currency)
         audit.record(
             session,
             action="order.refund",
@@ -340,6 +341,7 @@ def _apply(refund_id: str, provider_status: str, *, failure_reason: str | None =
         ).rowcount
         if moved != 1:
             return "already_final"
+        logger.info("refund %s %s amount=%d %s", refund.id, target.value, refund.amount, refund.currency)
         if target == RefundStatus.PROCESSED:
             _processed(session, refund)
         elif target == RefundStatus.FAILED:
