@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
 import secrets
 import time
 from typing import Any
+
+from eventpalour.config import settings
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -69,6 +72,9 @@ class RequestLogMiddleware:
                 status = message["status"]
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                if not settings.is_production:
+                    # Which worker answered: lets tests prove requests spread over several workers.
+                    message["headers"].append((b"x-served-by", str(os.getpid()).encode()))
             await send(message)
 
         try:
