@@ -1,5 +1,5 @@
-"""Background work: draining the email outbox with retries, and periodic housekeeping
-(reconciling payments, expiring holds, completing events whose end has passed).
+"""Background work: draining the email outbox with retries, sending queued refunds, and periodic
+housekeeping (reconciling payments, expiring holds, completing past events, rechecking refunds).
 
 `make run` runs these loops inside the web process (OUTBOX_WORKER=inline, the default); a scaled-out
 deployment sets OUTBOX_WORKER=external and runs `python -m eventpalour.worker` as its own process.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Callable
 
 from eventpalour.logs import configure_logging
@@ -67,10 +68,25 @@ async def run_all() -> None:
     await asyncio.gather(run_outbox_loop(), run_refund_loop(), run_housekeeping_loop())
 
 
+async def _run_until_stopped() -> None:
+    """Run every loop until SIGTERM or SIGINT. Stopping cancels the loops between batches; the batch
+    in flight (in a thread) is finished and recorded first, so a restart never sends an email twice."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(run_all())
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        logger.info("Worker stopping: finishing the work in hand")
+
+
 def main() -> None:
     configure_logging()
-    logger.info("Worker started: outbox and housekeeping")
-    asyncio.run(run_all())
+    logger.info("Worker started: outbox, refunds and housekeeping")
+    # asyncio.run waits for the default executor's threads, i.e. the batch that was being sent.
+    asyncio.run(_run_until_stopped())
+    logger.info("Worker stopped")
 
 
 if __name__ == "__main__":
