@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -125,16 +126,15 @@ def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e")
 
 
-@pytest.fixture(scope="session")
-def server(e2e_dir: Path) -> Iterator[str]:
-    """Start the production build on a free port; yield its base URL; stop it at the end."""
-    if external := os.environ.get("E2E_BASE_URL"):
-        yield external.rstrip("/")
-        return
-    migrate_fresh(_database_url(e2e_dir))
+@contextmanager
+def production_server(database_url: str, data_dir: Path, log_path: Path, **env: str) -> Iterator[str]:
+    """Build and start the production app on a free port (its database migrated first); yield its URL.
+
+    `env` overrides the server's environment (e.g. REDIS_URL and GRANIAN_WORKERS for several workers).
+    """
+    migrate_fresh(database_url)
     port = _free_port()
     base_url = f"http://localhost:{port}"
-    log_path = e2e_dir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
@@ -148,7 +148,7 @@ def server(e2e_dir: Path) -> Iterator[str]:
                 str(port),
             ],
             cwd=PROJECT_ROOT,
-            env=_server_env(port, _database_url(e2e_dir), e2e_dir / "data"),
+            env={**_server_env(port, database_url, data_dir), **env},
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -167,6 +167,16 @@ def server(e2e_dir: Path) -> Iterator[str]:
         yield base_url
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def server(e2e_dir: Path) -> Iterator[str]:
+    """Start the production build on a free port; yield its base URL; stop it at the end."""
+    if external := os.environ.get("E2E_BASE_URL"):
+        yield external.rstrip("/")
+        return
+    with production_server(_database_url(e2e_dir), e2e_dir / "data", e2e_dir / "server.log") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
