@@ -112,7 +112,7 @@ def _row(w: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(w["requested"], white_space="nowrap"),
         rx.table.cell(w["amount"], white_space="nowrap"),
-        rx.table.cell(rx.vstack(rx.text(w["method"]), rx.text(w["destination"], size="1"), spacing="0")),
+        rx.table.cell(w["destination"]),
         rx.table.cell(status_badge(w)),
         rx.table.cell(w["note"], display=["none", "table-cell"]),
         data_testid="withdrawal-row",

@@ -20,7 +20,9 @@ def _totals_card(t: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(rx.badge(t["currency"], variant="surface"), rx.text(t["paid_orders"], " paid orders", size="2")),
             *[
-                rx.hstack(rx.text(label, size="2", color_scheme="gray"), rx.spacer(), rx.text(t[key], size="2"))
+                rx.hstack(
+                    rx.text(label, size="2", color_scheme="gray"), rx.spacer(), rx.text(t[key], size="2"), width="100%"
+                )
                 for key, label in TOTALS
             ],
             width="100%",
