@@ -87,7 +87,6 @@ def withdrawal_dict(w: WithdrawalView) -> dict[str, str]:
         "id": w.id,
         "amount": format_money(w.amount, w.currency),
         "destination": w.destination,
-        "method": METHOD_LABELS.get(w.method, w.method),
         "status": w.status,
         "status_label": STATUS_LABELS.get(w.status, w.status),
         "note": note,
