@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PROJECT_ROOT, newest_email, unique_email
+from tests.e2e.test_layout import assert_fits
 from tests.e2e.test_workspaces import signed_in, super_admin, toast, verified_account
 
 pytestmark = pytest.mark.e2e
@@ -120,6 +121,12 @@ def test_organizer_sees_totals_requests_a_withdrawal_and_finance_pays_it(
     expect(card.get_by_text("Withdrawn", exact=True).locator("..")).to_contain_text("KES 2,000.00")
     paid = newest_email(server, owner_email, "withdrawal_paid")
     assert paid["subject"] == "Withdrawal of KES 2,000.00 paid" and "QX7MPESA42" in paid["text_body"]
+
+    # On a phone the page fits the screen: the wide tables scroll inside their own boxes.
+    owner.set_viewport_size({"width": 390, "height": 844})
+    _open_billing(owner, seeded["workspace_id"])
+    expect(owner.get_by_test_id("transaction-row")).to_have_count(3)
+    assert_fits(owner)
 
 
 def test_billing_and_revenue_are_closed_to_others(new_page, server: str, e2e_database_url: str) -> None:
