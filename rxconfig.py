@@ -15,4 +15,7 @@ config = rx.Config(
     plugins=[rx.plugins.RadixThemesPlugin(theme=THEME), rx.plugins.SitemapPlugin()],
     frontend_port=int(os.environ.get("FRONTEND_PORT", "3000")),
     backend_port=int(os.environ.get("BACKEND_PORT", "8000")),
+    # With Redis, Reflex keeps page state there, so any backend worker can serve any websocket event
+    # (and then runs several workers); without it, one worker keeps state on disk.
+    redis_url=os.environ.get("REFLEX_REDIS_URL") or os.environ.get("REDIS_URL") or None,
 )

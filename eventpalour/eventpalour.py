@@ -7,7 +7,7 @@ import reflex as rx
 from eventpalour import pages  # noqa: F401  (registers every page)
 from eventpalour.api import create_api
 from eventpalour.config import settings
-from eventpalour.worker import run_housekeeping_loop, run_outbox_loop
+from eventpalour.worker import run_housekeeping_loop, run_outbox_loop, run_refund_loop
 
 app = rx.App(
     api_transformer=create_api(),
@@ -16,3 +16,4 @@ app = rx.App(
 if settings.outbox_worker_inline:
     app.register_lifespan_task(run_outbox_loop)
     app.register_lifespan_task(run_housekeeping_loop)
+    app.register_lifespan_task(run_refund_loop)

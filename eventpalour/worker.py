@@ -11,7 +11,8 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from eventpalour.services import checkout, events, outbox, payments
+from eventpalour.logs import configure_logging
+from eventpalour.services import checkout, events, outbox, payments, refunds
 
 logger = logging.getLogger("eventpalour.worker")
 IDLE_SECONDS = 1.0
@@ -33,6 +34,11 @@ async def run_outbox_loop() -> None:
     await _forever("Outbox delivery", outbox.deliver_due, IDLE_SECONDS)
 
 
+async def run_refund_loop() -> None:
+    """Send queued refunds to Paystack as soon as they are recorded (a cancelled event queues many)."""
+    await _forever("Refund submission", refunds.submit_due, IDLE_SECONDS)
+
+
 async def run_housekeeping_loop() -> None:
     """Runs every minute; each pass is idempotent, so several workers running it is harmless.
 
@@ -43,6 +49,7 @@ async def run_housekeeping_loop() -> None:
         await _forever_once("Reconciling unconfirmed payments", payments.reconcile_pending)
         await _forever_once("Expiring holds", checkout.expire_holds)
         await _forever_once("Completing finished events", events.complete_finished_events)
+        await _forever_once("Rechecking open refunds", refunds.recheck_open)
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
@@ -57,11 +64,11 @@ async def _forever_once(name: str, work: Callable[[], int]) -> None:
 
 
 async def run_all() -> None:
-    await asyncio.gather(run_outbox_loop(), run_housekeeping_loop())
+    await asyncio.gather(run_outbox_loop(), run_refund_loop(), run_housekeeping_loop())
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     logger.info("Worker started: outbox and housekeeping")
     asyncio.run(run_all())
 

@@ -10,10 +10,12 @@ from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
 from eventpalour.config import settings
+from eventpalour.logs import RequestLogMiddleware, configure_logging
 
 
 def create_api() -> FastAPI:
     """Build the API app; tests serve it alone over real HTTP, `make run` mounts it on Reflex."""
+    configure_logging()
     api = FastAPI(
         title="EventPalour API",
         docs_url="/api/docs",
@@ -38,6 +40,7 @@ def create_api() -> FastAPI:
     # Wraps Reflex's pages too (Reflex mounts its app inside this one), so shared /e/... links get previews.
     api.add_middleware(OpenGraphMiddleware)
     api.add_middleware(PostRateLimitMiddleware)
+    # Outermost: every request (pages and API) gets its id and its access line, whatever answers it.
     # Only authlib's short OAuth dance uses this signed cookie (state, nonce, PKCE verifier).
     api.add_middleware(
         SessionMiddleware,
@@ -48,4 +51,5 @@ def create_api() -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    api.add_middleware(RequestLogMiddleware)
     return api

@@ -72,15 +72,48 @@ def _row(order: rx.Var) -> rx.Component:
         ),
         rx.table.cell(rx.code(order["reference"], size="1"), white_space="nowrap"),
         rx.table.cell(
-            rx.badge(order["status_label"], color_scheme=rx.match(order["status"], *STATUS_COLORS, "gray")),
-            rx.cond(
-                order["flag"] != "", rx.tooltip(rx.icon("shield-alert", size=16, color="orange"), content=order["flag"])
+            rx.vstack(
+                rx.hstack(
+                    rx.badge(order["status_label"], color_scheme=rx.match(order["status"], *STATUS_COLORS, "gray")),
+                    rx.cond(
+                        order["flag"] != "",
+                        rx.tooltip(rx.icon("shield-alert", size=16, color="orange"), content=order["flag"]),
+                    ),
+                    spacing="1",
+                ),
+                rx.cond(
+                    order["refund"] != "",
+                    rx.badge(
+                        order["refund"],
+                        variant="outline",
+                        color_scheme=rx.match(
+                            order["refund_status"], ("failed", "red"), ("processed", "amber"), "blue"
+                        ),
+                    ),
+                ),
+                spacing="1",
             ),
         ),
         rx.table.cell(order["tickets"]),
         rx.table.cell(order["amount"], white_space="nowrap"),
         rx.table.cell(order["share"], white_space="nowrap"),
         rx.table.cell(order["placed"], white_space="nowrap"),
+        rx.cond(
+            S.can_refund,
+            rx.table.cell(
+                rx.cond(
+                    order["refundable"] == "yes",
+                    rx.button(
+                        "Refund",
+                        size="1",
+                        variant="soft",
+                        color_scheme="amber",
+                        on_click=S.open_refund(order["id"]),
+                        aria_label="Refund order " + order["reference"].to(str),
+                    ),
+                ),
+            ),
+        ),
         data_testid="order-row",
     )
 
@@ -111,7 +144,10 @@ def _table() -> rx.Component:
                         *[
                             rx.table.column_header_cell(name)
                             for name in ("Buyer", "Reference", "Status", "Tickets", "Amount", "Your share", "Placed")
-                        ]
+                        ],
+                        rx.cond(
+                            S.can_refund, rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only"))
+                        ),
                     )
                 ),
                 rx.table.body(rx.foreach(S.order_rows, _row)),
@@ -136,8 +172,123 @@ def _pager() -> rx.Component:
     )
 
 
+def _refund_ticket(ticket: rx.Var) -> rx.Component:
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(
+                checked=S.refund_selected.contains(ticket["id"]),
+                on_change=lambda checked: S.toggle_refund_ticket(ticket["id"], checked),
+            ),
+            rx.code(ticket["code"]),
+            rx.text(ticket["tier"], size="2"),
+            rx.spacer(),
+            rx.text(ticket["price"], size="2", color_scheme="gray"),
+            align="center",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _refund_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Refund order ", S.refund_order["reference"]),
+            rx.dialog.description(
+                "Up to ", S.refund_order["refundable"], " can still be refunded. Tickets you tick stop working at once."
+            ),
+            rx.vstack(
+                rx.cond(
+                    S.refund_tickets.length() > 0,
+                    rx.vstack(
+                        rx.text("Tickets to cancel", weight="bold", size="2"),
+                        rx.foreach(S.refund_tickets, _refund_ticket),
+                        rx.cond(
+                            S.refund_errors.contains("tickets"),
+                            rx.text(S.refund_errors["tickets"], color_scheme="red", size="2", role="alert"),
+                        ),
+                        width="100%",
+                        spacing="2",
+                    ),
+                ),
+                rx.vstack(
+                    rx.el.label("Amount (", S.refund_order["currency"], ")", html_for="refund-amount", weight="bold"),
+                    rx.input(
+                        id="refund-amount",
+                        value=S.refund_amount,
+                        on_change=S.set_refund_amount,
+                        input_mode="decimal",
+                        aria_invalid=rx.cond(S.refund_errors.contains("amount"), "true", "false"),
+                        width="100%",
+                    ),
+                    rx.cond(
+                        S.refund_errors.contains("amount"),
+                        rx.text(S.refund_errors["amount"], color_scheme="red", size="2", role="alert"),
+                    ),
+                    width="100%",
+                    spacing="1",
+                ),
+                rx.vstack(
+                    rx.el.label("Reason (the buyer sees it)", html_for="refund-reason", weight="bold"),
+                    rx.text_area(
+                        id="refund-reason",
+                        value=S.refund_reason,
+                        on_change=S.set_refund_reason,
+                        max_length=500,
+                        aria_invalid=rx.cond(S.refund_errors.contains("reason"), "true", "false"),
+                        width="100%",
+                    ),
+                    rx.cond(
+                        S.refund_errors.contains("reason"),
+                        rx.text(S.refund_errors["reason"], color_scheme="red", size="2", role="alert"),
+                    ),
+                    width="100%",
+                    spacing="1",
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Keep the order", variant="soft", color_scheme="gray")),
+                    rx.button("Refund", color_scheme="amber", loading=S.refund_busy, on_click=S.submit_refund),
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+                margin_top="12px",
+            ),
+            max_width="480px",
+        ),
+        open=S.refund_open,
+        on_open_change=S.set_refund_open,
+    )
+
+
+def _refund_progress() -> rx.Component:
+    return rx.cond(
+        S.refund_progress.contains("total"),
+        rx.callout(
+            rx.text(
+                "Refunds after cancelling: ",
+                rx.text.strong(S.refund_progress["processed"]),
+                " of ",
+                S.refund_progress["total"],
+                " processed · ",
+                S.refund_progress["in_flight"],
+                " in progress · ",
+                S.refund_progress["failed"],
+                " failed",
+            ),
+            icon="undo-2",
+            color_scheme=rx.cond(S.refund_progress["failed"] != "0", "red", "blue"),
+            width="100%",
+            aria_label="Refund progress",
+        ),
+    )
+
+
 def orders_tab() -> rx.Component:
     return rx.vstack(
+        _refund_dialog(),
+        _refund_progress(),
         rx.cond(
             S.orders_problem != "",
             rx.callout(S.orders_problem, icon="triangle-alert", color_scheme="red"),

@@ -306,12 +306,25 @@ def verify_transaction(reference: str) -> VerifyResult:
     )
 
 
-def create_refund(*, reference: str, amount: int | None = None) -> RefundResult:
+def create_refund(*, reference: str, amount: int | None = None, note: str = "") -> RefundResult:
     """Refund `amount` subunits of a paid transaction (all of what is left when None)."""
     payload: dict[str, Any] = {"transaction": reference}
     if amount is not None:
         payload["amount"] = amount
+    if note:
+        payload["merchant_note"] = note[:500]
     data = _call("POST", "/refund", payload)
+    return RefundResult(
+        id=int(data["id"]),
+        status=str(data.get("status") or "pending"),
+        amount=int(data.get("amount") or 0),
+        raw=data,
+    )
+
+
+def fetch_refund(refund_id: int) -> RefundResult:
+    """The refund as Paystack has it now (GET /refund/:id), to confirm what a webhook claims."""
+    data = _call("GET", f"/refund/{int(refund_id)}")
     return RefundResult(
         id=int(data["id"]),
         status=str(data.get("status") or "pending"),

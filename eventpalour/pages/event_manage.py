@@ -68,7 +68,8 @@ def _actions() -> rx.Component:
             confirm_button(
                 "Cancel event",
                 "Cancel this event?",
-                "It comes off sale for good and its tickets stop being valid. This cannot be undone.",
+                "It comes off sale for good, its tickets stop being valid, every paid order is refunded in full "
+                "and every ticket holder is emailed. This cannot be undone.",
                 "Cancel event",
                 S.cancel_event,
                 keep="Keep it",

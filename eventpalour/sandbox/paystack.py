@@ -59,6 +59,7 @@ from eventpalour.sandbox.paystack_shapes import (
     ok,
     refund_data,
     refund_event,
+    refund_fetch_data,
     transaction_data,
 )
 
@@ -598,6 +599,31 @@ async def create_refund(
     if refund_id is not None and controls["refund_auto_seconds"] is not None:
         _settle_refund_later(refund_id, float(controls["refund_auto_seconds"]))
     return answer
+
+
+def _fetch_refund(refund_id: int) -> JSONResponse:
+    with read_only() as session:
+        refund = session.get(SandboxPaystackRefund, refund_id)
+        tx = (
+            session.exec(
+                select(SandboxPaystackTransaction).where(
+                    SandboxPaystackTransaction.reference == refund.transaction_reference
+                )
+            ).first()
+            if refund
+            else None
+        )
+    if refund is None or tx is None:
+        return fail("Refund not found", 404, kind="validation_error", code="not_found")
+    return ok("Refund retrieved", refund_fetch_data(refund, tx))
+
+
+@router.get("/refund/{refund_id}")
+async def fetch_refund(refund_id: int, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+    if problem := _auth_problem(authorization):
+        return problem
+    await _hang(await run_in_threadpool(read_controls))
+    return await run_in_threadpool(_fetch_refund, refund_id)
 
 
 # --- the hosted checkout ----------------------------------------------------------------------------

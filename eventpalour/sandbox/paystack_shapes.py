@@ -232,6 +232,28 @@ def refund_data(refund: SandboxPaystackRefund, tx: SandboxPaystackTransaction) -
     }
 
 
+def refund_fetch_data(refund: SandboxPaystackRefund, tx: SandboxPaystackTransaction) -> dict[str, Any]:
+    """`data` of GET /refund/:id (contract §4): a flat `transaction` id and the fetch-only fields."""
+    data = refund_data(refund, tx)
+    data["transaction"] = tx.id
+    data.update(
+        {
+            "refunded_at": iso(refund.updated_at) if refund.status == "processed" else None,
+            "transaction_reference": tx.reference,
+            "refund_type": "full" if refund.amount == tx.amount else "partial",
+            "transaction_amount": tx.amount,
+            "initiated_by": "api",
+            "refund_channel": tx.channel or "card",
+            "reason": refund.merchant_note,
+            "bank_reference": None,
+            "session_id": None,
+            "collect_account_number": False,
+            "customer": {"email": tx.email},
+        }
+    )
+    return data
+
+
 def refund_event(refund: SandboxPaystackRefund, tx: SandboxPaystackTransaction) -> dict[str, Any]:
     """A `refund.*` webhook: Paystack's small summary, quirks kept (contract §4).
 

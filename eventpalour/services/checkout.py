@@ -7,9 +7,12 @@ or the hold expires and the seats come back (`expire_holds`).
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +20,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction
-from eventpalour.models import Event, EventPricing, Order, OrderItem, OrderStatus, TicketTier
+from eventpalour.models import Event, EventPricing, Order, OrderItem, OrderStatus, TicketTier, User
 from eventpalour.models.types import utcnow
 from eventpalour.services import capacity, fulfilment
 from eventpalour.services.accounts import UserSummary
@@ -33,9 +36,22 @@ from eventpalour.services.errors import (
 from eventpalour.services.fees import charge_for
 from eventpalour.services.tier_sales import SaleState, tier_sale
 
+logger = logging.getLogger("eventpalour.orders")
 HOLD_MINUTES = 15
 MAX_TICKETS_PER_ORDER = 50
 OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PROCESSING)
+
+_registration_unlocked: ContextVar[bool] = ContextVar("registration_unlocked", default=False)
+
+
+@contextmanager
+def registration_lock_disabled_for_tests() -> Iterator[None]:
+    """Check "already registered?" without the buyer's row lock: the race the lock exists to prevent."""
+    token = _registration_unlocked.set(True)
+    try:
+        yield
+    finally:
+        _registration_unlocked.reset(token)
 
 
 @dataclass(frozen=True)
@@ -146,13 +162,39 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         session.flush()
         if charge.amount == 0:
             _complete_free(session, order, wanted)
-        return CheckoutResult(order.id, order.reference, order.status, order.amount, order.currency, order.expires_at)
+        result = CheckoutResult(order.id, order.reference, order.status, order.amount, order.currency, order.expires_at)
+    logger.info(
+        "order placed %s event=%s tickets=%d amount=%d %s status=%s",
+        result.reference,
+        event_id,
+        sum(wanted.values()),
+        result.amount,
+        result.currency,
+        result.status,
+    )
+    return result
 
 
 def _refuse_second_registration(session: Session, event: Event, actor: UserSummary) -> None:
-    """A free event takes one registration per person."""
+    """A free event takes one registration per person, however many of their requests arrive at once.
+
+    The check and the insert that follows must not interleave with another registration of the
+    same person, so the buyer's own row is locked first (`SELECT … FOR NO KEY UPDATE`, held until
+    commit). On PostgreSQL (READ COMMITTED) a second request waits at that lock until the first
+    commits, and its check, a new statement, then sees the first order. SQLite needs nothing more:
+    write transactions start with BEGIN IMMEDIATE and run one at a time (SQLAlchemy emits no FOR
+    UPDATE there).
+    Why this lock: only one person's requests wait on each other, so a popular event keeps taking
+    other people's registrations in parallel; a tier-row lock would miss two requests for two free
+    tiers of one event; and a unique index cannot say "per free event" (a free tier of a paid event
+    may be booked again, and orders do not record the event's pricing) without a new column and
+    migration. NO KEY UPDATE does not block the KEY SHARE lock that inserting any order of this
+    buyer takes through the foreign key, so the buyer's other checkouts never wait on it.
+    """
     if event.pricing != EventPricing.FREE:
         return
+    if not _registration_unlocked.get():
+        session.exec(select(User.id).where(User.id == actor.id).with_for_update(key_share=True)).one()
     existing = session.exec(
         select(Order.id).where(
             Order.event_id == event.id, Order.buyer_id == actor.id, col(Order.status) == OrderStatus.COMPLETED

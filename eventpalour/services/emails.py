@@ -198,6 +198,69 @@ def late_payment_refund(to_email: str, reference: str, amount: int, currency: st
     )
 
 
+def _simple(to_email: str, kind: str, subject: str, heading: str, paragraphs: list[str]) -> EmailMessage:
+    """A plain notice: the same paragraphs as text and as (escaped) HTML."""
+    text = "Hi,\n\n" + "\n\n".join(paragraphs) + "\n"
+    html = _html(heading, [escape(p) for p in paragraphs])
+    return EmailMessage(to_email=to_email, subject=subject, text_body=text, html_body=html, kind=kind)
+
+
+def refund_processed(to_email: str, event_title: str, reference: str, money: str) -> EmailMessage:
+    return _simple(
+        to_email,
+        "refund_processed",
+        f"Your refund for {event_title}",
+        "Your refund is on its way",
+        [
+            f"We have refunded {money} for order {reference} ({event_title}).",
+            "Your bank usually shows it within 10 working days. The refunded tickets no longer work at the door.",
+        ],
+    )
+
+
+def refund_failed(to_email: str, event_title: str, reference: str, money: str, reason: str | None) -> EmailMessage:
+    return _simple(
+        to_email,
+        "refund_failed",
+        f"A refund for {event_title} failed",
+        "A refund did not go through",
+        [
+            f"Paystack could not refund {money} for order {reference} ({event_title}).",
+            f"Reason given: {reason or 'none'}.",
+            "The order's tickets are valid again. You can try the refund once more from the event's Orders tab.",
+        ],
+    )
+
+
+def event_cancelled(to_email: str, event_title: str, refunded: bool) -> EmailMessage:
+    money = (
+        "Your payment is being refunded in full; you will get another email when it is processed."
+        if refunded
+        else "Your registration has been cancelled."
+    )
+    return _simple(
+        to_email,
+        "event_cancelled",
+        f"{event_title} is cancelled",
+        f"{event_title} is cancelled",
+        [f"We're sorry: the organizers have cancelled {event_title}.", money, "Your tickets no longer work."],
+    )
+
+
+def event_postponed(to_email: str, event_title: str, schedule: str, url: str) -> EmailMessage:
+    return _simple(
+        to_email,
+        "event_postponed",
+        f"New dates for {event_title}",
+        f"{event_title} has new dates",
+        [
+            f"The organizers have moved {event_title} to {schedule}.",
+            "Your tickets stay valid for the new dates; there is nothing you need to do.",
+            f"Event page: {url}",
+        ],
+    )
+
+
 def withdrawal_paid(to_email: str, workspace_name: str, money: str, destination: str, reference: str) -> EmailMessage:
     """To the workspace owner when finance has sent a payout."""
     text = (

@@ -10,7 +10,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Order, OrderItem, OrderStatus, User
+from eventpalour.models import Order, OrderItem, OrderStatus, Refund, User
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.orders import MONEY_HELD
@@ -41,6 +41,8 @@ class EventOrderRow:
     organizer_share: int | None
     created_at: datetime
     flagged_reason: str | None
+    refunded_amount: int
+    latest_refund_status: str  # empty when the order has no refund
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ def event_orders(
             query.order_by(col(Order.created_at).desc()).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)
         ).all()
         quantities = _ticket_counts(session, [order.id for order, _ in found])
+        latest_refunds = _latest_refund_status(session, [order.id for order, _ in found])
         totals = _totals(session, event.id, event.currency)
     rows = [
         EventOrderRow(
@@ -107,6 +110,8 @@ def event_orders(
             organizer_share=order.organizer_share,
             created_at=order.created_at,
             flagged_reason=order.flagged_reason,
+            refunded_amount=order.refunded_amount,
+            latest_refund_status=latest_refunds.get(order.id, ""),
         )
         for order, buyer in found
     ]
@@ -123,6 +128,18 @@ def _ticket_counts(session: Session, order_ids: list[str]) -> dict[str, int]:
             .group_by(col(OrderItem.order_id))
         ).all()
     )
+
+
+def _latest_refund_status(session: Session, order_ids: list[str]) -> dict[str, str]:
+    latest: dict[str, str] = {}
+    if order_ids:
+        for order_id, status in session.exec(
+            select(Refund.order_id, Refund.status)
+            .where(col(Refund.order_id).in_(order_ids))
+            .order_by(col(Refund.created_at))
+        ):
+            latest[order_id] = status
+    return latest
 
 
 def _totals(session: Session, event_id: str, currency: str) -> EventSalesTotals:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.models import EventPricing, EventType, FeeMode, MeetingPlatform
 from eventpalour.services.errors import FieldError, ValidationFailed
+from eventpalour.services.money import MINIMUM_CHARGE, format_money
 
 MAX_PRICE = 100_000_000_00  # 100 million in major units, in minor units
 MAX_QUANTITY = 1_000_000
@@ -218,7 +219,9 @@ def _partners(partners: tuple[PartnerInput, ...], problems: list[FieldError]) ->
     return cleaned
 
 
-def clean_tier(data: TierInput, *, index: int, pricing: str, zone: ZoneInfo, event_end: datetime) -> dict:
+def clean_tier(
+    data: TierInput, *, index: int, pricing: str, currency: str, zone: ZoneInfo, event_end: datetime
+) -> dict:
     """Every rule about one tier's own fields (the rules that depend on sales live in services/tiers)."""
     problems: list[FieldError] = []
     path = ("tiers", index)
@@ -231,6 +234,9 @@ def clean_tier(data: TierInput, *, index: int, pricing: str, zone: ZoneInfo, eve
         problems.append(FieldError((*path, "price"), "Enter a price of zero or more."))
     elif pricing == EventPricing.FREE and data.price != 0:
         problems.append(FieldError((*path, "price"), "Tickets of a free event cost nothing."))
+    elif 0 < data.price < MINIMUM_CHARGE.get(currency, 0):
+        least = format_money(MINIMUM_CHARGE[currency], currency)
+        problems.append(FieldError((*path, "price"), f"A paid ticket costs at least {least} (Paystack's minimum)."))
     if data.quantity is not None and not 1 <= data.quantity <= MAX_QUANTITY:
         problems.append(FieldError((*path, "quantity"), "Offer between 1 and 1,000,000 tickets, or unlimited."))
     if not 1 <= data.max_per_order <= MAX_PER_ORDER:

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
+from eventpalour import routes
+from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import (
     Category,
@@ -20,13 +22,20 @@ from eventpalour.models import (
     EventPricing,
     EventStatus,
     KycStatus,
+    Order,
+    OrderStatus,
+    Ticket,
+    TicketStatus,
     TicketTier,
+    User,
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import audit, orders
+from eventpalour.services import audit, emails, orders, outbox, refunds
 from eventpalour.services.access import WorkspaceAction, load_event_for, load_workspace_for
 from eventpalour.services.accounts import UserSummary
+from eventpalour.services.checkout import release_order
+from eventpalour.services.dates import event_schedule
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import EventInput, TierInput, clean_event, text_length
 from eventpalour.services.tiers import TierView, list_tiers, replace_tiers, to_view
@@ -213,11 +222,11 @@ def change_status(
         if event.status not in allowed_from:
             raise Conflict(f"A {event.status} event cannot be {_past(action)}.")
         workspace = session.get(Workspace, event.workspace_id)
-        if action == "cancel" and orders.holds_paid_money(session, event_id=event.id):
-            # Cancelling must refund every buyer; until automatic refunds exist, nobody's money is stranded.
-            raise Conflict("This event has paid orders, which must be refunded when it is cancelled. Contact support.")
+        if action == "cancel":
+            _cancel_sales(session, event, actor)
         if action == "postpone":
             _reschedule(event, new_start, new_end)
+            _tell_holders_of_new_dates(session, event)
         if target == EventStatus.ACTIVE:
             _check_publishable(session, event, workspace)
             event.published_at = event.published_at or utcnow()
@@ -226,6 +235,44 @@ def change_status(
         event.updated_at = utcnow()
         audit.record(session, action=f"event.{action}", actor_id=actor.id, target=("event", event.id))
         return event
+
+
+def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
+    """Cancelling ends every sale: paid orders are refunded in full (in the background), free
+    registrations and unpaid holds are cancelled, and every ticket holder is told."""
+    if orders.holds_paid_money(session, event_id=event.id):
+        # Refunds move the workspace's money, which SPEC §1.3 leaves to admins and owners.
+        load_workspace_for(session, actor, event.workspace_id, WorkspaceAction.MANAGE_BILLING)
+    holders = session.exec(
+        select(User.email, func.max(Order.amount))
+        .join(Ticket, col(Ticket.holder_id) == col(User.id))
+        .join(Order, col(Order.id) == col(Ticket.order_id))
+        .where(Ticket.event_id == event.id, Ticket.status == TicketStatus.VALID)
+        .group_by(col(User.email))
+    ).all()
+    refunds.queue_event_refunds(session, event, actor_id=actor.id)
+    session.execute(
+        update(Ticket)
+        .where(col(Ticket.event_id) == event.id, col(Ticket.status) == TicketStatus.VALID)
+        .values(status=TicketStatus.CANCELLED)
+    )
+    for order in session.exec(select(Order).where(Order.event_id == event.id, col(Order.holds_active).is_(True))):
+        release_order(session, order, OrderStatus.CANCELLED)
+    for email, paid in holders:
+        outbox.enqueue(session, emails.event_cancelled(email, event.title, refunded=bool(paid)))
+
+
+def _tell_holders_of_new_dates(session: Session, event: Event) -> None:
+    schedule = event_schedule(event.start_at, event.end_at, event.timezone)
+    url = settings.app_url + routes.event_url(event.short_id)
+    addresses = session.exec(
+        select(User.email)
+        .join(Ticket, col(Ticket.holder_id) == col(User.id))
+        .where(Ticket.event_id == event.id, Ticket.status == TicketStatus.VALID)
+        .distinct()
+    ).all()
+    for address in addresses:
+        outbox.enqueue(session, emails.event_postponed(address, event.title, schedule, url))
 
 
 def _past(action: str) -> str:

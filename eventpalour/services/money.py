@@ -9,6 +9,9 @@ from eventpalour.config import SUPPORTED_CURRENCIES
 
 # Every currency we sell in has two decimal places (cents, kobo, pesewas).
 MINOR_DIGITS = dict.fromkeys(SUPPORTED_CURRENCIES, 2)
+# The smallest charge Paystack accepts per currency (minor units): a dearer-than-zero ticket below
+# this could never be paid for, so tier prices are held to it.
+MINIMUM_CHARGE = {"KES": 300, "NGN": 5000, "GHS": 10, "ZAR": 100, "USD": 200}
 _AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 
 

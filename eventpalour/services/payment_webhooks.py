@@ -6,17 +6,17 @@ from typing import Any
 
 from eventpalour.db import transaction
 from eventpalour.models import PaymentWebhook
-from eventpalour.services import payments
+from eventpalour.services import payments, refunds
 from eventpalour.services.errors import NotFound
 
-HANDLED = ("charge.success",)
+REFUND_EVENTS = ("refund.pending", "refund.processing", "refund.processed", "refund.failed", "refund.needs-attention")
 
 
 def handle(payload: dict[str, Any], body: str) -> str:
     """Record the delivery, act on it, and return a short outcome word (also stored)."""
     event_type = str(payload.get("event") or "")
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-    reference = str(data.get("reference") or "") or None
+    reference = str(data.get("reference") or data.get("transaction_reference") or "") or None
     with transaction() as session:
         delivery = PaymentWebhook(event_type=event_type[:64], reference=reference, signature_valid=True, body=body)
         session.add(delivery)
@@ -28,6 +28,9 @@ def handle(payload: dict[str, Any], body: str) -> str:
             outcome = payments.verify_payment(reference).status
         except NotFound:
             outcome = "unknown_reference"
+    elif event_type in REFUND_EVENTS and reference:
+        # Like a charge, a refund webhook is only a hint: its state is read back from Paystack.
+        outcome = refunds.handle_webhook(event_type, data)
     with transaction() as session:
         session.get(PaymentWebhook, delivery_id).outcome = outcome
     return outcome

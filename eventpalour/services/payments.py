@@ -17,7 +17,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.db import transaction
 from eventpalour.integrations import paystack
-from eventpalour.models import Event, Order, OrderItem, OrderStatus, User
+from eventpalour.models import Event, EventStatus, Order, OrderItem, OrderStatus, User
 from eventpalour.models.types import utcnow
 from eventpalour.services import capacity, emails, fulfilment, outbox
 from eventpalour.services.accounts import UserSummary
@@ -108,7 +108,8 @@ def verify_payment(reference: str) -> PaymentOutcome:
 
 
 class _SeatsGone(Exception):
-    """Raised inside the settling transaction to roll it back when a late payment finds no seats."""
+    """Raised inside the settling transaction to roll it back when a payment can get no tickets
+    (the hold expired and the seats sold, or the event was cancelled): it is refunded instead."""
 
 
 def settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
@@ -126,6 +127,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             return PaymentOutcome(order.id, order.status, "This order is already settled.")
         if verified.status in ("failed", "reversed"):
             release_order(session, order, OrderStatus.FAILED)
+            logger.info("payment failed %s (%s)", reference, verified.status)
             return PaymentOutcome(order.id, "failed", "The payment did not go through. You were not charged.")
         if verified.status != "success":
             return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
@@ -135,6 +137,9 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             )
             logger.error("Payment mismatch on %s: %s", reference, order.flagged_reason)
             return PaymentOutcome(order.id, "flagged", "Your payment needs a manual check. We will email you.")
+        if session.get(Event, order.event_id).status == EventStatus.CANCELLED:
+            # Paid for an event that was cancelled meanwhile: the money goes straight back.
+            raise _SeatsGone()
         claimed = session.execute(
             update(Order)
             .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
@@ -151,6 +156,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         order.provider_fee = provider_fee
         order.organizer_share = organizer_share(order.amount, order.platform_fee, provider_fee)
         fulfilment.issue_tickets(session, order)
+        logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
         return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
 
 
@@ -187,12 +193,16 @@ def _late_payment_without_seats(reference: str) -> PaymentOutcome:
             order = session.get(Order, order.id)
             order.status = OrderStatus.FAILED
             order.flagged_reason = "Paid after sell-out; the automatic refund failed: refund it by hand."
-        return PaymentOutcome(order.id, "flagged", "Tickets sold out before your payment arrived. We will refund you.")
+        return PaymentOutcome(
+            order.id, "flagged", "The tickets were no longer available when your payment arrived. We will refund you."
+        )
     with transaction() as session:
         order = session.get(Order, order.id)
         buyer = session.get(User, order.buyer_id)
         outbox.enqueue(session, emails.late_payment_refund(buyer.email, order.reference, order.amount, order.currency))
-    return PaymentOutcome(order.id, "refunded", "Tickets sold out before your payment arrived. You have been refunded.")
+    return PaymentOutcome(
+        order.id, "refunded", "The tickets were no longer available when your payment arrived. You have been refunded."
+    )
 
 
 def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:

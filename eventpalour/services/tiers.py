@@ -98,7 +98,9 @@ def _update_existing(session: Session, tier: TicketTier, cleaned: dict, index: i
     _set_quantity(session, tier, quantity, index)
 
 
-def check_tiers(tiers: list[TierInput], *, pricing: str, timezone: str, event_end: datetime) -> list[dict]:
+def check_tiers(
+    tiers: list[TierInput], *, pricing: str, currency: str, timezone: str, event_end: datetime
+) -> list[dict]:
     """Every field rule of every tier at once (before an event exists, e.g. a form's step)."""
     if len(tiers) > MAX_TIERS:
         raise ValidationFailed.field("tiers", f"An event can have at most {MAX_TIERS} ticket tiers.")
@@ -107,7 +109,9 @@ def check_tiers(tiers: list[TierInput], *, pricing: str, timezone: str, event_en
     cleaned_all = []
     for index, data in enumerate(tiers):
         try:
-            cleaned_all.append(clean_tier(data, index=index, pricing=pricing, zone=zone, event_end=event_end))
+            cleaned_all.append(
+                clean_tier(data, index=index, pricing=pricing, currency=currency, zone=zone, event_end=event_end)
+            )
         except ValidationFailed as failure:
             problems.extend(failure.details)
     if problems:
@@ -119,7 +123,9 @@ def replace_tiers(session: Session, event: Event, tiers: list[TierInput]) -> Non
     """Make the event's tiers exactly `tiers` (kept ones carry their id), in that order, in `session`."""
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
         raise Conflict(f"The tickets of a {event.status} event cannot change.")
-    cleaned_all = check_tiers(tiers, pricing=event.pricing, timezone=event.timezone, event_end=event.end_at)
+    cleaned_all = check_tiers(
+        tiers, pricing=event.pricing, currency=event.currency, timezone=event.timezone, event_end=event.end_at
+    )
     existing = {t.id: t for t in list_tiers(session, event.id)}
     kept = {data.id for data in tiers if data.id}
     for tier in existing.values():

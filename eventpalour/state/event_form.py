@@ -127,6 +127,7 @@ class EventFormState(WorkspaceState):
                 check_tiers(
                     self._tier_inputs(),
                     pricing=cleaned["pricing"],
+                    currency=cleaned["currency"],
                     timezone=cleaned["timezone"],
                     event_end=cleaned["end_at"],
                 )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.services import event_orders
+from eventpalour.services import event_orders, refunds
 from eventpalour.services.dates import event_when
-from eventpalour.services.errors import DomainError
+from eventpalour.services.errors import DomainError, ValidationFailed
 from eventpalour.services.event_orders import EventOrderRow, EventSalesTotals
-from eventpalour.services.money import format_money
+from eventpalour.services.money import format_amount, format_money, parse_amount
 from eventpalour.state.base import call_service
 from eventpalour.state.events import EventManageState
 from eventpalour.state.orders import STATUS_LABELS
@@ -18,7 +18,20 @@ def _money(minor: int | None, currency: str) -> str:
     return "—" if minor is None else format_money(minor, currency)
 
 
+REFUND_LABELS = {
+    "queued": "Refund queued",
+    "pending": "Refund pending",
+    "processing": "Refund processing",
+    "needs-attention": "Refund needs attention",
+    "processed": "Refunded",
+    "failed": "Refund failed",
+}
+
+
 def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
+    refundable = (
+        row.amount > 0 and row.status in ("completed", "partially_refunded") and row.refunded_amount < row.amount
+    )
     return {
         "id": row.order_id,
         "reference": row.reference,
@@ -31,6 +44,9 @@ def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
         "share": _money(row.organizer_share, row.currency) if row.amount else "—",
         "placed": event_when(row.created_at, zone_name),
         "flag": row.flagged_reason or "",
+        "refund": REFUND_LABELS.get(row.latest_refund_status, ""),
+        "refund_status": row.latest_refund_status,
+        "refundable": "yes" if refundable else "",
     }
 
 
@@ -54,6 +70,20 @@ class EventOrdersState(EventManageState):
     orders_search: str = ""
     orders_loaded: bool = False
     orders_problem: str = ""
+    refund_open: bool = False
+    refund_busy: bool = False
+    refund_order: dict[str, str] = {}
+    refund_tickets: list[dict[str, str]] = []
+    refund_selected: list[str] = []
+    refund_amount: str = ""
+    refund_reason: str = ""
+    refund_errors: dict[str, str] = {}
+    refund_progress: dict[str, str] = {}
+    _ticket_prices: dict[str, int] = {}
+
+    @rx.var
+    def can_refund(self) -> bool:
+        return self.role in ("owner", "admin")
 
     @rx.var
     def orders_has_next(self) -> bool:
@@ -80,6 +110,17 @@ class EventOrdersState(EventManageState):
         self.order_rows = [order_row(row, zone_name) for row in found.rows]
         self.order_totals = totals_dict(found.totals)
         self.orders_total = found.total
+        progress = await call_service(refunds.event_refund_progress, actor=actor, event_id=self._event_ref())
+        self.refund_progress = (
+            {
+                "total": str(progress.total),
+                "processed": str(progress.processed),
+                "failed": str(progress.failed),
+                "in_flight": str(progress.in_flight),
+            }
+            if progress.total
+            else {}
+        )
         self.orders_loaded = True
 
     @rx.event
@@ -102,3 +143,88 @@ class EventOrdersState(EventManageState):
     def turn_page(self, step: int):
         self.orders_page = max(1, self.orders_page + (1 if step > 0 else -1))
         return EventOrdersState.load_orders
+
+    @rx.event
+    async def open_refund(self, order_id: str):
+        """Load what can be refunded on the order and open the refund dialog."""
+        try:
+            actor = await self.require_user()
+            options = await call_service(refunds.refund_options, actor=actor, order_id=order_id)
+        except DomainError as error:
+            return self.show_error(error)
+        self.refund_order = {
+            "id": options.order_id,
+            "reference": options.reference,
+            "currency": options.currency,
+            "refundable": format_money(options.refundable, options.currency),
+        }
+        self.refund_tickets = [
+            {
+                "id": t.id,
+                "code": t.short_code,
+                "tier": t.tier_name,
+                "price": format_money(t.unit_price, options.currency),
+            }
+            for t in options.tickets
+            if t.status == "valid"
+        ]
+        self._ticket_prices = {t.id: t.unit_price for t in options.tickets}
+        self.refund_selected, self.refund_reason, self.refund_errors = [], "", {}
+        self.refund_amount = format_amount(options.refundable, options.currency)
+        self.refund_open = True
+        return None
+
+    @rx.event
+    def set_refund_open(self, is_open: bool) -> None:
+        self.refund_open = is_open
+
+    @rx.event
+    def toggle_refund_ticket(self, ticket_id: str, checked: bool) -> None:
+        """Choosing tickets suggests their price as the amount; the organizer may still change it."""
+        chosen = [t for t in self.refund_selected if t != ticket_id] + ([ticket_id] if checked else [])
+        self.refund_selected = chosen
+        if chosen:
+            total = sum(self._ticket_prices.get(t, 0) for t in chosen)
+            self.refund_amount = format_amount(total, self.refund_order.get("currency", "KES"))
+
+    @rx.event
+    def set_refund_amount(self, value: str) -> None:
+        self.refund_amount = value
+
+    @rx.event
+    def set_refund_reason(self, value: str) -> None:
+        self.refund_reason = value
+
+    @rx.event
+    async def submit_refund(self):
+        currency = self.refund_order.get("currency", "KES")
+        amount = parse_amount(self.refund_amount, currency)
+        if amount is None:
+            self.refund_errors = {"amount": f"Enter an amount in {currency}, like 1500 or 1500.50."}
+            return
+        self.refund_busy = True
+        yield
+        try:
+            actor = await self.require_user()
+            refund = await call_service(
+                refunds.process_refund,
+                actor=actor,
+                order_id=self.refund_order.get("id", ""),
+                amount=amount,
+                ticket_ids=self.refund_selected,
+                reason=self.refund_reason,
+            )
+        except ValidationFailed as error:
+            self.refund_busy = False
+            self.refund_errors = {str(d.path[0]): d.message for d in error.details if d.path} or {
+                "reason": error.message
+            }
+            return
+        except DomainError as error:
+            self.refund_busy = False
+            yield self.show_error(error)
+            return
+        self.refund_busy, self.refund_open, self.refund_errors = False, False, {}
+        money = format_money(refund.amount, refund.currency)
+        yield rx.toast.success(f"Refund of {money} started. The buyer is emailed when Paystack completes it.")
+        yield EventOrdersState.load_orders

@@ -275,7 +275,7 @@ class EventManageState(EventFormState):
 
     @rx.event
     async def cancel_event(self):
-        return await self._status("cancel", "Event cancelled.")
+        return await self._status("cancel", "Event cancelled. Buyers are being refunded and every holder is emailed.")
 
     @rx.event
     def set_postpone(self, name: str, value: str) -> None:

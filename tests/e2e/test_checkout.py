@@ -63,6 +63,17 @@ def pick(page: Page, tier: str, count: int) -> None:
         page.get_by_role("button", name=f"One more {tier}").click()
 
 
+def buy_through_sandbox(page: Page, server: str, short_id: str, tier: str, count: int) -> None:
+    """Hold `count` tickets of `tier` on the event page and pay for them on the sandbox checkout."""
+    page.goto(f"/e/{short_id}")
+    pick(page, tier, count)
+    page.get_by_role("button", name="Checkout").click()
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    page.get_by_role("button", name="Pay", exact=True).click()
+    page.wait_for_url(re.compile(rf"^{re.escape(server)}/checkout/return/?\?"))
+    expect(page.get_by_role("heading", name="You're going!")).to_be_visible()
+
+
 def test_buy_two_paid_tickets_through_the_sandbox_and_see_them(new_page, server: str, e2e_database_url: str) -> None:
     owner_email = unique_email("owner")
     owner = signed_in(new_page, server, verified_account(server, owner_email, "Olive Organizer"))

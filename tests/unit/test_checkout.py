@@ -21,7 +21,7 @@ from eventpalour.services.errors import (
 )
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
-from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
 
 
 @pytest.fixture
@@ -202,15 +202,27 @@ def test_workspace_with_paid_orders_cannot_be_deleted(shop):
     assert_counters_match_rows()
 
 
-def test_event_with_paid_orders_cannot_be_cancelled_without_refunds(shop):
+def test_cancelling_an_event_with_paid_orders_needs_an_admin_and_refunds_them(shop):
     from eventpalour.integrations.paystack import VerifyResult
+    from eventpalour.models import Event, Refund
     from eventpalour.services import events, payments
 
     owner, paid, _, tiers = shop
+    moderator = make_user()
+    add_member(paid.workspace_id, moderator, "moderator")
     result = checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["Regular"]: 1})
     payments.settle(result.reference, VerifyResult("success", result.amount, "KES", 100, None, result.reference, {}))
-    with pytest.raises(Conflict, match="refunded"):
-        events.change_status(actor=owner.summary, event_id=paid.id, action="cancel")
+    pending = checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["VIP"]: 1})
+    with pytest.raises(PermissionDenied, match="admin"):
+        events.change_status(actor=moderator.summary, event_id=paid.id, action="cancel")
+    events.change_status(actor=owner.summary, event_id=paid.id, action="cancel")
+    with read_only() as session:
+        assert session.get(Event, paid.id).status == "cancelled"
+        (refund,) = session.exec(select(Refund)).all()
+        assert (refund.order_id, refund.amount, refund.kind) == (result.order_id, result.amount, "event_cancelled")
+        assert session.get(Order, pending.order_id).status == "cancelled"  # nobody pays for a cancelled event
+    assert _tier(tiers["VIP"]).held == 0
+    assert_counters_match_rows()
 
 
 def test_order_history_lists_own_orders_with_codes(shop):

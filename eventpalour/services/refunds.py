@@ -1,0 +1,493 @@
+"""Refunds (SPEC §5): an organizer refunds an order in full or in part, or cancelling an event
+refunds every paid order; Paystack's answers and `refund.*` webhooks move each refund along.
+
+The rules, and where each is kept:
+- never more than was paid: the refund's amount is claimed on `orders.refunded_amount` by one
+  conditional UPDATE in the transaction that records it, so racing refunds cannot over-refund;
+  a failed refund gives its claim back;
+- the door: the refunded tickets stop scanning at once (status `refunded`); their seats return
+  only when Paystack has processed the refund, so a failed refund can make them valid again
+  without ever overselling;
+- Paystack is called by the worker (`submit_due`), never inside a transaction and never from the
+  organizer's request, so a slow provider cannot hang a page and a cancelled event's hundred
+  refunds go out at the provider's pace, with retries;
+- a webhook is a hint: when we know the refund's id its state is read back from Paystack.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from eventpalour.db import read_only, transaction
+from eventpalour.integrations import paystack
+from eventpalour.models import (
+    OPEN_REFUND_STATUSES,
+    Event,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Refund,
+    RefundKind,
+    RefundStatus,
+    Ticket,
+    TicketStatus,
+    User,
+    WorkspaceMember,
+    WorkspaceRole,
+)
+from eventpalour.models.types import utcnow
+from eventpalour.services import audit, capacity, emails, outbox
+from eventpalour.services.access import WorkspaceAction, load_event_for
+from eventpalour.services.accounts import UserSummary
+from eventpalour.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from eventpalour.services.money import format_money
+
+logger = logging.getLogger("eventpalour.refunds")
+REFUNDABLE = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
+MAX_ATTEMPTS = 6
+CLAIM_SECONDS = 120
+RECHECK_AFTER = timedelta(minutes=10)
+# Paystack's refund states in the order they happen; a late webhook never moves a refund back.
+PROGRESS = {
+    RefundStatus.QUEUED: 0,
+    RefundStatus.PENDING: 1,
+    RefundStatus.NEEDS_ATTENTION: 2,
+    RefundStatus.PROCESSING: 2,
+    RefundStatus.PROCESSED: 3,
+    RefundStatus.FAILED: 3,
+}
+
+
+@dataclass(frozen=True)
+class RefundableTicket:
+    id: str
+    short_code: str
+    tier_name: str
+    unit_price: int
+    status: str
+
+
+@dataclass(frozen=True)
+class RefundOptions:
+    """What the refund dialog offers for one order."""
+
+    order_id: str
+    reference: str
+    currency: str
+    amount: int
+    refundable: int
+    tickets: list[RefundableTicket]
+    refunds: list[Refund]
+
+
+def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions:
+    """The order's refundable amount, its tickets and its refunds so far (admin and above)."""
+    with read_only() as session:
+        order = _order_for_billing(session, actor, order_id)
+        rows = session.exec(
+            select(Ticket, OrderItem)
+            .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
+            .where(Ticket.order_id == order.id)
+            .order_by(col(OrderItem.tier_name), col(Ticket.short_code))
+        ).all()
+        refunds = list(session.exec(select(Refund).where(Refund.order_id == order.id).order_by(col(Refund.created_at))))
+    return RefundOptions(
+        order_id=order.id,
+        reference=order.reference,
+        currency=order.currency,
+        amount=order.amount,
+        refundable=order.amount - order.refunded_amount if order.status in REFUNDABLE else 0,
+        tickets=[RefundableTicket(t.id, t.short_code, item.tier_name, item.unit_price, t.status) for t, item in rows],
+        refunds=refunds,
+    )
+
+
+def _order_for_billing(session: Session, actor: UserSummary | None, order_id: str) -> Order:
+    order = session.get(Order, order_id or "")
+    if order is None:
+        raise NotFound("This order does not exist.")
+    load_event_for(session, actor, order.event_id, WorkspaceAction.MANAGE_BILLING)
+    return order
+
+
+def process_refund(
+    *,
+    actor: UserSummary | None,
+    order_id: str,
+    amount: int | None,
+    ticket_ids: list[str],
+    reason: str,
+) -> Refund:
+    """Refund part or all of a paid order (`processRefund`, workspace admin and above).
+
+    `amount` None means everything still refundable; the tickets in `ticket_ids` (valid ones of
+    this order) stop working now. Paystack is asked by the worker moments later. Raises
+    NotAuthenticated, NotFound, PermissionDenied, ValidationFailed, Conflict.
+    """
+    reason = (reason or "").strip()
+    problems = []
+    if not reason:
+        problems.append(FieldError(("reason",), "Say why you are refunding (the buyer sees this)."))
+    elif len(reason) > 500:
+        problems.append(FieldError(("reason",), "Keep the reason under 500 characters."))
+    if amount is not None and amount <= 0:
+        problems.append(FieldError(("amount",), "Enter an amount above zero."))
+    if problems:
+        raise ValidationFailed(problems[0].message, details=problems)
+    with transaction() as session:
+        order = _order_for_billing(session, actor, order_id)
+        if order.amount == 0:
+            raise Conflict("Free orders cannot be refunded. Cancel the tickets instead.")
+        if order.status not in REFUNDABLE:
+            raise Conflict("Only paid orders can be refunded.")
+        left = order.amount - order.refunded_amount
+        wanted = left if amount is None else amount
+        if wanted > left:
+            raise ValidationFailed.field(
+                "amount", f"At most {format_money(left, order.currency)} is left to refund on this order."
+            )
+        refund = queue_refund(
+            session,
+            order,
+            amount=wanted,
+            ticket_ids=list(dict.fromkeys(ticket_ids)),
+            reason=reason,
+            kind=RefundKind.MANUAL,
+            requested_by_id=actor.id,
+        )
+        logger.info("refund queued %s order=%s amount=%d %s", refund.id, order.reference, wanted, order.currency)
+        audit.record(
+            session,
+            action="order.refund",
+            actor_id=actor.id,
+            target=("order", order.id),
+            details={"amount": wanted, "tickets": len(refund.ticket_ids)},
+        )
+        return refund
+
+
+def queue_refund(
+    session: Session,
+    order: Order,
+    *,
+    amount: int,
+    ticket_ids: list[str],
+    reason: str,
+    kind: str,
+    requested_by_id: str | None,
+) -> Refund:
+    """Claim `amount` on the order, void the tickets and record the refund, in the caller's transaction."""
+    claimed = session.execute(
+        update(Order)
+        .where(
+            col(Order.id) == order.id,
+            col(Order.status).in_(REFUNDABLE),
+            Order.refunded_amount + amount <= Order.amount,
+        )
+        .values(refunded_amount=Order.refunded_amount + amount, updated_at=utcnow())
+    ).rowcount
+    if claimed != 1:
+        # Another refund got there first: what is left is less than asked.
+        raise Conflict("This order has already been refunded up to what was paid.")
+    if ticket_ids:
+        voided = session.execute(
+            update(Ticket)
+            .where(col(Ticket.id).in_(ticket_ids), Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)
+            .values(status=TicketStatus.REFUNDED)
+        ).rowcount
+        if voided != len(ticket_ids):
+            raise ValidationFailed.field(
+                "tickets", "Choose valid tickets of this order (used or refunded ones cannot be)."
+            )
+    refund = Refund(
+        order_id=order.id,
+        event_id=order.event_id,
+        workspace_id=order.workspace_id,
+        amount=amount,
+        currency=order.currency,
+        kind=kind,
+        reason=reason[:500],
+        ticket_ids=ticket_ids,
+        requested_by_id=requested_by_id,
+    )
+    session.add(refund)
+    session.flush()
+    return refund
+
+
+def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None) -> int:
+    """A cancelled event: refund every paid order in full and void every ticket. Returns how many refunds."""
+    queued = 0
+    paid = session.exec(
+        select(Order).where(Order.event_id == event.id, col(Order.status).in_(REFUNDABLE), Order.amount > 0)
+    ).all()
+    for order in paid:
+        left = order.amount - order.refunded_amount
+        if left <= 0:
+            continue
+        ticket_ids = list(
+            session.exec(select(Ticket.id).where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID))
+        )
+        queue_refund(
+            session,
+            order,
+            amount=left,
+            ticket_ids=ticket_ids,
+            reason=f"{event.title} was cancelled.",
+            kind=RefundKind.EVENT_CANCELLED,
+            requested_by_id=actor_id,
+        )
+        queued += 1
+    return queued
+
+
+# --- sending to Paystack (the worker) ---------------------------------------------------------------
+
+
+def _claim(refund_id: str) -> Refund | None:
+    now = utcnow()
+    with transaction() as session:
+        claimed = session.execute(
+            update(Refund)
+            .where(
+                col(Refund.id) == refund_id,
+                col(Refund.status) == RefundStatus.QUEUED,
+                (col(Refund.locked_until).is_(None)) | (col(Refund.locked_until) < now),
+            )
+            .values(locked_until=now + timedelta(seconds=CLAIM_SECONDS))
+        ).rowcount
+        return session.get(Refund, refund_id) if claimed == 1 else None
+
+
+def submit_due(limit: int = 20) -> int:
+    """Send queued refunds to Paystack; returns how many were accepted. Safe in several workers."""
+    now = utcnow()
+    with read_only() as session:
+        due = session.exec(
+            select(Refund.id, Order.reference)
+            .join(Order, col(Order.id) == col(Refund.order_id))
+            .where(
+                col(Refund.status) == RefundStatus.QUEUED,
+                col(Refund.next_attempt_at) <= now,
+                (col(Refund.locked_until).is_(None)) | (col(Refund.locked_until) < now),
+            )
+            .order_by(col(Refund.created_at))
+            .limit(limit)
+        ).all()
+    accepted = 0
+    for refund_id, reference in due:
+        refund = _claim(refund_id)
+        if refund is None:
+            continue
+        try:
+            answer = paystack.create_refund(reference=reference, amount=refund.amount, note=refund.reason)
+        except paystack.PaystackError as problem:
+            _attempt_failed(refund_id, problem)
+            continue
+        with transaction() as session:
+            row = session.get(Refund, refund_id)
+            row.provider_refund_id, row.attempts, row.locked_until = answer.id, row.attempts + 1, None
+            row.updated_at = utcnow()
+            if row.status == RefundStatus.QUEUED:  # a webhook may already have moved it on
+                row.status = RefundStatus.PENDING
+        _apply(refund_id, answer.status)
+        accepted += 1
+    return accepted
+
+
+def _attempt_failed(refund_id: str, problem: paystack.PaystackError) -> None:
+    with transaction() as session:
+        row = session.get(Refund, refund_id)
+        row.attempts += 1
+        row.locked_until = None
+        row.updated_at = utcnow()
+        give_up = not problem.retryable and (problem.status_code or 500) < 500 or row.attempts >= MAX_ATTEMPTS
+        if not give_up:
+            row.next_attempt_at = utcnow() + timedelta(seconds=min(30 * 2 ** (row.attempts - 1), 1800))
+            logger.warning("Refund %s not accepted yet (%s); retrying", refund_id, problem.message)
+            return
+    logger.error("Refund %s failed: %s", refund_id, problem.message)
+    _apply(refund_id, RefundStatus.FAILED, failure_reason=problem.message)
+
+
+# --- state changes (answers, webhooks, the background check) ---------------------------------------
+
+
+def _apply(refund_id: str, provider_status: str, *, failure_reason: str | None = None) -> str:
+    """Move a refund to `provider_status` once; processed returns the seats, failed undoes the refund."""
+    try:
+        target = RefundStatus(provider_status)
+    except ValueError:
+        return "ignored"
+    with transaction() as session:
+        refund = session.get(Refund, refund_id)
+        if refund is None or refund.status not in OPEN_REFUND_STATUSES:
+            return "already_final"
+        if PROGRESS[target] <= PROGRESS[RefundStatus(refund.status)] and target not in (
+            RefundStatus.PROCESSED,
+            RefundStatus.FAILED,
+        ):
+            return "no_change"
+        moved = session.execute(
+            update(Refund)
+            .where(col(Refund.id) == refund_id, col(Refund.status).in_(OPEN_REFUND_STATUSES))
+            .values(status=target, updated_at=utcnow(), processed_at=utcnow() if target.value == "processed" else None)
+        ).rowcount
+        if moved != 1:
+            return "already_final"
+        logger.info("refund %s %s amount=%d %s", refund.id, target.value, refund.amount, refund.currency)
+        if target == RefundStatus.PROCESSED:
+            _processed(session, refund)
+        elif target == RefundStatus.FAILED:
+            _failed(session, refund, failure_reason or "Paystack could not complete the refund.")
+        return target.value
+
+
+def _processed(session: Session, refund: Refund) -> None:
+    """The money is back with the buyer: the voided tickets' seats return; the order says refunded."""
+    for tier_id, count in session.exec(
+        select(Ticket.tier_id, func.count())
+        .where(col(Ticket.id).in_(refund.ticket_ids or [""]), Ticket.status == TicketStatus.REFUNDED)
+        .group_by(col(Ticket.tier_id))
+    ).all():
+        capacity.release_sold(session, tier_id, count)
+    order = session.get(Order, refund.order_id)
+    processed = session.exec(
+        select(func.coalesce(func.sum(Refund.amount), 0)).where(
+            Refund.order_id == order.id, Refund.status == RefundStatus.PROCESSED
+        )
+    ).one()
+    order.status = OrderStatus.REFUNDED if processed >= order.amount else OrderStatus.PARTIALLY_REFUNDED
+    order.updated_at = utcnow()
+    buyer = session.get(User, order.buyer_id)
+    event = session.get(Event, order.event_id)
+    outbox.enqueue(
+        session,
+        emails.refund_processed(
+            buyer.email, event.title, order.reference, format_money(refund.amount, refund.currency)
+        ),
+    )
+
+
+def _failed(session: Session, refund: Refund, reason: str) -> None:
+    """Nothing went back: the claim returns to the order, the tickets work again, the organizers hear of it."""
+    refund.failure_reason = reason[:500]
+    session.execute(
+        update(Order)
+        .where(col(Order.id) == refund.order_id, Order.refunded_amount >= refund.amount)
+        .values(refunded_amount=Order.refunded_amount - refund.amount, updated_at=utcnow())
+    )
+    session.execute(
+        update(Ticket)
+        .where(col(Ticket.id).in_(refund.ticket_ids or [""]), Ticket.status == TicketStatus.REFUNDED)
+        .values(status=TicketStatus.VALID)
+    )
+    order = session.get(Order, refund.order_id)
+    event = session.get(Event, refund.event_id)
+    managers = session.exec(
+        select(User.email)
+        .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+        .where(
+            WorkspaceMember.workspace_id == refund.workspace_id,
+            col(WorkspaceMember.role).in_((WorkspaceRole.OWNER, WorkspaceRole.ADMIN)),
+        )
+    ).all()
+    money = format_money(refund.amount, refund.currency)
+    for address in managers:
+        outbox.enqueue(
+            session, emails.refund_failed(address, event.title, order.reference, money, refund.failure_reason)
+        )
+
+
+def handle_webhook(event_type: str, data: dict[str, Any]) -> str:
+    """A `refund.*` webhook: find our refund by transaction reference and amount, confirm, apply."""
+    reference = str(data.get("transaction_reference") or "")
+    try:
+        amount = int(str(data.get("amount") or "0"))
+    except ValueError:
+        return "bad_amount"
+    claimed_status = event_type.removeprefix("refund.")
+    with read_only() as session:
+        candidates = session.exec(
+            select(Refund)
+            .join(Order, col(Order.id) == col(Refund.order_id))
+            .where(Order.reference == reference, Refund.amount == amount)
+            .order_by(col(Refund.created_at))
+        ).all()
+    if not candidates:
+        return "unknown_refund"
+    open_ones = [r for r in candidates if r.status in OPEN_REFUND_STATUSES]
+    if not open_ones:
+        return "already_final"
+    # The oldest refund already at Paystack, else the oldest still queued (its answer may be in flight).
+    refund = next((r for r in open_ones if r.provider_refund_id is not None), open_ones[0])
+    status = claimed_status
+    if refund.provider_refund_id is not None:
+        try:
+            status = paystack.fetch_refund(refund.provider_refund_id).status
+        except paystack.PaystackError as problem:
+            logger.warning("Could not confirm refund %s: %s", refund.id, problem.message)
+            return "unconfirmed"
+    elif claimed_status in ("processed", "failed"):
+        return "unconfirmed"  # never finalize on a webhook alone; the background check will confirm
+    return _apply(refund.id, status)
+
+
+def recheck_open(limit: int = 50) -> int:
+    """Ask Paystack about refunds that have been open a while (a webhook may have been lost)."""
+    with read_only() as session:
+        stale = session.exec(
+            select(Refund.id, Refund.provider_refund_id)
+            .where(
+                col(Refund.status).in_((RefundStatus.PENDING, RefundStatus.PROCESSING, RefundStatus.NEEDS_ATTENTION)),
+                col(Refund.provider_refund_id).is_not(None),
+                col(Refund.updated_at) < utcnow() - RECHECK_AFTER,
+            )
+            .order_by(col(Refund.updated_at))
+            .limit(limit)
+        ).all()
+    moved = 0
+    for refund_id, provider_id in stale:
+        try:
+            status = paystack.fetch_refund(provider_id).status
+        except paystack.PaystackError:
+            continue
+        result = _apply(refund_id, status)
+        if result in ("processed", "failed", "processing", "needs-attention"):
+            moved += 1
+        else:
+            with transaction() as session:
+                session.get(Refund, refund_id).updated_at = utcnow()  # checked now; look again later
+    return moved
+
+
+@dataclass(frozen=True)
+class RefundProgress:
+    """How a cancelled event's refunds are going, for the organizer."""
+
+    total: int
+    processed: int
+    failed: int
+    in_flight: int
+
+
+def event_refund_progress(*, actor: UserSummary | None, event_id: str) -> RefundProgress:
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)
+        counts = dict(
+            session.exec(
+                select(Refund.status, func.count())
+                .where(Refund.event_id == event.id, Refund.kind == RefundKind.EVENT_CANCELLED)
+                .group_by(col(Refund.status))
+            ).all()
+        )
+    total = sum(counts.values())
+    processed = counts.get(RefundStatus.PROCESSED, 0)
+    failed = counts.get(RefundStatus.FAILED, 0)
+    return RefundProgress(total=total, processed=processed, failed=failed, in_flight=total - processed - failed)

@@ -1,0 +1,87 @@
+"""Refunds in a real browser (the sandbox settles refunds by itself after a few seconds here): a
+partial refund from the event's Orders tab, and cancelling an event that has paid orders."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import unique_email
+from tests.e2e.test_checkout import buy_through_sandbox, buyer_page, seed_event, tier_held
+from tests.e2e.test_workspaces import signed_in, toast, verified_account
+
+pytestmark = pytest.mark.e2e
+SETTLE_MS = 40_000  # the sandbox processes a refund about 10 s after it is created
+
+
+def open_orders(owner: Page, event: dict) -> None:
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
+    owner.get_by_role("tab", name="Orders").click()
+
+
+def test_partial_refund_from_the_orders_page(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("owner")
+    owner = signed_in(new_page, server, verified_account(server, owner_email, "Rose Refunder"))
+    event = seed_event(
+        e2e_database_url, owner_email, pricing="paid", tiers=[{"name": "Regular", "price": 150000, "quantity": 10}]
+    )
+    buyer, _ = buyer_page(new_page, server, "Ben Buyer")
+    buy_through_sandbox(buyer, server, event["short_id"], "Regular", 2)
+
+    open_orders(owner, event)
+    owner.get_by_role("button", name=re.compile(r"^Refund order EVT-")).click()
+    dialog = owner.get_by_role("dialog")
+    expect(dialog).to_contain_text("Up to KES 3,000.00 can still be refunded.")
+    dialog.get_by_label("Amount (KES)").fill("5000")
+    dialog.get_by_role("button", name="Refund", exact=True).click()
+    expect(dialog.get_by_role("alert").first).to_contain_text("Say why you are refunding")
+
+    dialog.get_by_role("checkbox").first.click()
+    expect(dialog.get_by_label("Amount (KES)")).to_have_value("1500.00")
+    dialog.get_by_label("Reason (the buyer sees it)").fill("One guest cannot come.")
+    dialog.get_by_role("button", name="Refund", exact=True).click()
+    expect(toast(owner, "Refund of KES 1,500.00 started.")).to_be_visible()
+    expect(dialog).to_have_count(0)
+    assert tier_held(e2e_database_url, event["tiers"]["Regular"]) == (2, 0)
+
+    # Paystack (the sandbox) completes it moments later; the webhook updates the order.
+    row = owner.get_by_test_id("order-row")
+    for _ in range(20):
+        open_orders(owner, event)
+        if "Refunded" in row.inner_text():
+            break
+        owner.wait_for_timeout(2000)
+    expect(row).to_contain_text("Partly refunded")
+    expect(row).to_contain_text("Refunded")
+    assert tier_held(e2e_database_url, event["tiers"]["Regular"]) == (1, 0)
+
+
+def test_cancel_an_event_with_paid_orders(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("owner")
+    owner = signed_in(new_page, server, verified_account(server, owner_email, "Carl Canceller"))
+    event = seed_event(
+        e2e_database_url, owner_email, pricing="paid", tiers=[{"name": "VIP", "price": 400000, "quantity": 10}]
+    )
+    buyer, _ = buyer_page(new_page, server, "Cleo Buyer")
+    buy_through_sandbox(buyer, server, event["short_id"], "VIP", 1)
+
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
+    owner.get_by_role("button", name="Cancel event").click()
+    expect(owner.get_by_role("alertdialog")).to_contain_text("every paid order is refunded in full")
+    owner.get_by_role("alertdialog").get_by_role("button", name="Cancel event").click()
+    expect(toast(owner, "Event cancelled. Buyers are being refunded")).to_be_visible()
+
+    progress = owner.get_by_label("Refund progress")
+    for _ in range(20):
+        open_orders(owner, event)
+        expect(progress).to_be_visible()
+        if "1 of 1 processed" in progress.inner_text():
+            break
+        owner.wait_for_timeout(2000)
+    expect(progress).to_contain_text("1 of 1 processed")
+    expect(owner.get_by_test_id("order-row")).to_contain_text("Refunded")
+
+    buyer.goto(f"/e/{event['short_id']}")
+    expect(buyer.get_by_text("This event was cancelled.")).to_be_visible()
