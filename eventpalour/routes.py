@@ -21,7 +21,9 @@ WORKSPACE_MEMBERS = "/workspace/[workspace_id]/members"
 WORKSPACE_EVENTS = "/workspace/[workspace_id]/events"
 WORKSPACE_EVENT_NEW = "/workspace/[workspace_id]/events/new"
 WORKSPACE_EVENT = "/workspace/[workspace_id]/events/[short_id]"
+WORKSPACE_BILLING = "/workspace/[workspace_id]/billing"
 ADMIN_KYC = "/admin/kyc"
+ADMIN_REVENUE = "/admin/revenue"
 CHECKOUT_RETURN = "/checkout/return"
 MY_ORDERS = "/account/orders"
 INVITE = "/invite/[invite_token]"
@@ -35,6 +37,7 @@ API_GOOGLE_START = "/api/auth/oauth/google"
 API_GOOGLE_CALLBACK = "/api/auth/oauth/google/callback"
 API_UPLOAD = "/api/upload"
 API_FILES = "/api/files"
+API_BILLING_CSV = "/api/workspace/{workspace_id}/billing/transactions.csv"
 
 
 def reset_url(token: str) -> str:
@@ -51,6 +54,13 @@ def join_url(code: str) -> str:
 
 def workspace_url(workspace_id: str, section: str = "") -> str:
     return f"/workspace/{workspace_id}" + (f"/{section}" if section else "")
+
+
+def billing_csv_url(workspace_id: str, filters: dict[str, str]) -> str:
+    """The CSV export of a workspace's transactions with the filters shown on the billing page."""
+    kept = {key: value for key, value in filters.items() if value}
+    path = API_BILLING_CSV.format(workspace_id=quote(workspace_id, safe=""))
+    return f"{path}?{urlencode(kept)}" if kept else path
 
 
 def file_url(key: str) -> str:

@@ -54,7 +54,12 @@ def user_menu() -> rx.Component:
             workspace_items(),
             rx.cond(
                 (AuthState.admin_level == "super_admin") | (AuthState.admin_level == "finance"),
-                rx.menu.item(rx.icon("shield-check", size=16), "KYC review", on_click=rx.redirect(routes.ADMIN_KYC)),
+                rx.fragment(
+                    rx.menu.item(
+                        rx.icon("shield-check", size=16), "KYC review", on_click=rx.redirect(routes.ADMIN_KYC)
+                    ),
+                    rx.menu.item(rx.icon("landmark", size=16), "Revenue", on_click=rx.redirect(routes.ADMIN_REVENUE)),
+                ),
             ),
             rx.menu.item(rx.icon("receipt", size=16), "Your orders", on_click=rx.redirect(routes.MY_ORDERS)),
             rx.menu.item(rx.icon("user", size=16), "Account", on_click=rx.redirect(routes.ACCOUNT)),

@@ -62,6 +62,7 @@ def workspace_header() -> rx.Component:
             _tab("Events", base + "/events", "calendar"),
             _tab("Members", base + "/members", "users"),
             _tab("Settings", base + "/settings", "settings"),
+            rx.cond(WorkspaceState.can_manage_billing, _tab("Billing", base + "/billing", "wallet")),
             wrap="wrap",
             spacing="2",
         ),

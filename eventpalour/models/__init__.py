@@ -32,6 +32,7 @@ from eventpalour.models.user import (
     UserSession,
     UserStatus,
 )
+from eventpalour.models.withdrawal import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from eventpalour.models.workspace import (
     InvitationStatus,
     KycStatus,
@@ -86,4 +87,7 @@ __all__ = [
     "User",
     "UserSession",
     "UserStatus",
+    "Withdrawal",
+    "WithdrawalMethod",
+    "WithdrawalStatus",
 ]

@@ -3,6 +3,7 @@
 from eventpalour.pages import (  # noqa: F401
     account,
     admin_kyc,
+    admin_revenue,
     checkout_return,
     dev_outbox,
     event_detail,
@@ -18,6 +19,7 @@ from eventpalour.pages import (  # noqa: F401
     sign_in,
     sign_up,
     verify,
+    workspace_billing,
     workspace_dashboard,
     workspace_events,
     workspace_members,

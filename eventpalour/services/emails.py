@@ -259,3 +259,50 @@ def event_postponed(to_email: str, event_title: str, schedule: str, url: str) ->
             f"Event page: {url}",
         ],
     )
+
+
+def withdrawal_paid(to_email: str, workspace_name: str, money: str, destination: str, reference: str) -> EmailMessage:
+    """To the workspace owner when finance has sent a payout."""
+    text = (
+        f"Hi,\n\nWe have paid {money} from {workspace_name}'s balance to {destination}.\n"
+        f"Transfer reference: {reference}\n\nIt can take a business day to show in your account.\n"
+    )
+    html = _html(
+        "Your withdrawal was paid",
+        [
+            f"We have paid <strong>{escape(money)}</strong> from {escape(workspace_name)}'s balance to "
+            f"{escape(destination)}.",
+            f"Transfer reference: <code>{escape(reference)}</code>",
+            "It can take a business day to show in your account.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Withdrawal of {money} paid",
+        text_body=text,
+        html_body=html,
+        kind="withdrawal_paid",
+    )
+
+
+def withdrawal_rejected(to_email: str, workspace_name: str, money: str, reason: str) -> EmailMessage:
+    """To the workspace owner when finance refused a payout; the amount is available again."""
+    text = (
+        f"Hi,\n\nThe withdrawal of {money} from {workspace_name} was not paid.\nReason: {reason}\n\n"
+        "The amount is back in your available balance; you can request a new withdrawal from the billing page.\n"
+    )
+    html = _html(
+        "Your withdrawal was not paid",
+        [
+            f"The withdrawal of <strong>{escape(money)}</strong> from {escape(workspace_name)} was not paid.",
+            f"Reason: {escape(reason)}",
+            "The amount is back in your available balance; you can request a new withdrawal from the billing page.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Withdrawal of {money} not paid",
+        text_body=text,
+        html_body=html,
+        kind="withdrawal_rejected",
+    )

@@ -69,6 +69,10 @@ class WorkspaceState(LogoUploadState):
         return bool(self.role) and allows(self.role, WorkspaceAction.MANAGE_MEMBERS)
 
     @rx.var
+    def can_manage_billing(self) -> bool:
+        return bool(self.role) and allows(self.role, WorkspaceAction.MANAGE_BILLING)
+
+    @rx.var
     def is_owner(self) -> bool:
         return self.role == "owner"
 

@@ -1,0 +1,130 @@
+"""/admin/revenue: platform totals per currency and the withdrawals queue, where finance marks a
+payout paid (with the transfer's reference) or rejects it (with a reason)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.forms import field
+from eventpalour.components.layout import loading, page
+from eventpalour.routes import ADMIN_REVENUE
+from eventpalour.state.admin_revenue import AdminRevenueState
+
+S = AdminRevenueState
+TOTALS = [("gross", "Gross sales"), ("platform_fees", "Platform fees"), ("provider_fees", "Paystack fees")]
+TOTALS += [("refunds", "Refunds"), ("withdrawn", "Paid out"), ("pending", "Waiting payouts")]
+
+
+def _totals_card(t: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.badge(t["currency"], variant="surface"), rx.text(t["paid_orders"], " paid orders", size="2")),
+            *[
+                rx.hstack(
+                    rx.text(label, size="2", color_scheme="gray"), rx.spacer(), rx.text(t[key], size="2"), width="100%"
+                )
+                for key, label in TOTALS
+            ],
+            width="100%",
+            spacing="2",
+        ),
+        flex="1 1 260px",
+        max_width=["100%", "360px"],
+    )
+
+
+def _decision(label: str, color: str, w: rx.Var, name: str, prompt: str, on_submit: rx.EventHandler) -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(label, size="1", color_scheme=color, variant="soft")),
+        rx.dialog.content(
+            rx.dialog.title(label, " · ", w["amount"]),
+            rx.dialog.description(w["workspace"], " → ", w["destination"], size="2"),
+            rx.form(
+                rx.vstack(
+                    rx.el.input(type="hidden", name="withdrawal_id", value=w["id"]),
+                    field(prompt, name, S.field_errors),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.button(label, color_scheme=color, type="submit", loading=S.is_submitting),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=on_submit,
+                margin_top="12px",
+            ),
+            max_width="440px",
+        ),
+    )
+
+
+def _row(w: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.text(w["workspace"], weight="bold"), rx.text(w["owner"], size="1"), spacing="0")),
+        rx.table.cell(w["amount"], white_space="nowrap"),
+        rx.table.cell(rx.vstack(rx.text(w["destination"]), rx.text(w["holder"], size="1"), spacing="0")),
+        rx.table.cell(w["requested"], display=["none", "table-cell"]),
+        rx.table.cell(
+            rx.hstack(
+                _decision("Mark paid", "green", w, "reference", "Transfer reference", S.mark_paid),
+                _decision("Reject", "red", w, "reason", "Reason (sent to the organizer)", S.reject),
+                spacing="2",
+            )
+        ),
+        data_testid="queued-withdrawal",
+    )
+
+
+def _content() -> rx.Component:
+    heads = ["Workspace", "Amount", "Pay to"]
+    return rx.vstack(
+        rx.cond(
+            S.totals.length() == 0,
+            rx.text("No paid orders yet.", color_scheme="gray"),
+            rx.flex(rx.foreach(S.totals, _totals_card), wrap="wrap", gap="16px", width="100%"),
+        ),
+        rx.heading("Withdrawals waiting", size="5", as_="h2"),
+        rx.cond(
+            S.queue.length() == 0,
+            rx.text("Nothing waiting. New requests appear here.", color_scheme="gray"),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[rx.table.column_header_cell(h) for h in heads],
+                            rx.table.column_header_cell("Requested", display=["none", "table-cell"]),
+                            rx.table.column_header_cell("Decision"),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.queue, _row)),
+                    variant="surface",
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _not_found() -> rx.Component:
+    """What /admin/kyc shows too: to anyone but finance, this page does not exist."""
+    return rx.callout("This page does not exist.", icon="circle-help", color_scheme="gray")
+
+
+@page(ADMIN_REVENUE, "Revenue", on_load=S.load, require="user")
+def admin_revenue() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Revenue", size="7", as_="h1"),
+        rx.cond(
+            ~S.loaded,
+            loading(),
+            rx.cond(S.allowed, _content(), _not_found()),
+        ),
+        spacing="4",
+        width="100%",
+    )

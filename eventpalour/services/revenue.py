@@ -1,0 +1,136 @@
+"""The platform's money as finance sees it (SPEC §1.2, §7 /admin/revenue): totals per currency and
+the queue of withdrawals waiting for a decision. Only super admins and finance admins may look."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from eventpalour.db import read_only
+from eventpalour.models import AdminLevel, Order, PlatformAdmin, Refund, User, Withdrawal, WithdrawalStatus, Workspace
+from eventpalour.services.accounts import UserSummary
+from eventpalour.services.billing import paid_order_conditions, refund_conditions
+from eventpalour.services.errors import NotAuthenticated, PermissionDenied
+
+FINANCE_LEVELS = frozenset({AdminLevel.SUPER_ADMIN, AdminLevel.FINANCE})
+QUEUE_LIMIT = 200
+
+
+def require_finance_admin(session: Session, actor: UserSummary | None) -> None:
+    """Raise unless `actor` is a super admin or a finance admin, read now from the database."""
+    if actor is None:
+        raise NotAuthenticated()
+    level = session.exec(select(PlatformAdmin.level).where(PlatformAdmin.user_id == actor.id)).first()
+    if level not in FINANCE_LEVELS:
+        raise PermissionDenied("Only super admins and finance admins can see revenue and decide withdrawals.")
+
+
+@dataclass(frozen=True)
+class PlatformTotals:
+    """One currency across every workspace, in minor units."""
+
+    currency: str
+    paid_orders: int = 0
+    gross: int = 0
+    platform_fees: int = 0
+    provider_fees: int = 0
+    refunds: int = 0
+    withdrawn: int = 0
+    pending_withdrawals: int = 0
+
+
+@dataclass(frozen=True)
+class QueuedWithdrawal:
+    """A withdrawal as finance needs it to pay: the full destination, not a masked one."""
+
+    id: str
+    workspace_id: str
+    workspace_name: str
+    owner_email: str
+    currency: str
+    amount: int
+    method: str
+    bank_name: str
+    account_number: str
+    account_name: str
+    phone_number: str
+    status: str
+    reference: str
+    rejection_reason: str
+    created_at: datetime
+
+
+def platform_totals(*, actor: UserSummary | None) -> list[PlatformTotals]:
+    """Gross, fees, refunds and payouts of the whole platform, per currency. Raises PermissionDenied."""
+    with read_only() as session:
+        require_finance_admin(session, actor)
+        figures: dict[str, dict[str, int]] = {}
+        for currency, count, gross, platform, provider in session.exec(
+            select(
+                Order.currency,
+                func.count(),
+                func.sum(Order.amount),
+                func.sum(Order.platform_fee),
+                func.coalesce(func.sum(Order.provider_fee), 0),
+            )
+            .where(*paid_order_conditions())
+            .group_by(col(Order.currency))
+        ):
+            figures.setdefault(currency, {}).update(
+                paid_orders=int(count), gross=int(gross), platform_fees=int(platform), provider_fees=int(provider)
+            )
+        for currency, refunded in session.exec(
+            select(Refund.currency, func.sum(Refund.amount))
+            .join(Order, col(Order.id) == col(Refund.order_id))
+            .where(*refund_conditions())
+            .group_by(col(Refund.currency))
+        ):
+            figures.setdefault(currency, {})["refunds"] = int(refunded)
+        for currency, status, total in session.exec(
+            select(Withdrawal.currency, Withdrawal.status, func.sum(Withdrawal.amount))
+            .where(Withdrawal.status != WithdrawalStatus.REJECTED)
+            .group_by(col(Withdrawal.currency), col(Withdrawal.status))
+        ):
+            key = "withdrawn" if status == WithdrawalStatus.PAID else "pending_withdrawals"
+            figures.setdefault(currency, {})[key] = int(total)
+    return [PlatformTotals(currency=c, **values) for c, values in sorted(figures.items())]
+
+
+def withdrawal_queue(*, actor: UserSummary | None, status: str = WithdrawalStatus.REQUESTED) -> list[QueuedWithdrawal]:
+    """Withdrawals in `status` (waiting ones by default), oldest first so nobody waits longest.
+
+    Decided ones (paid, rejected) come newest first. Raises PermissionDenied.
+    """
+    with read_only() as session:
+        require_finance_admin(session, actor)
+        order = col(Withdrawal.created_at)
+        rows = session.exec(
+            select(Withdrawal, Workspace.name, User.email)
+            .join(Workspace, col(Workspace.id) == col(Withdrawal.workspace_id))
+            .join(User, col(User.id) == col(Workspace.owner_id))
+            .where(Withdrawal.status == status)
+            .order_by(order if status == WithdrawalStatus.REQUESTED else order.desc())
+            .limit(QUEUE_LIMIT)
+        ).all()
+    return [
+        QueuedWithdrawal(
+            id=w.id,
+            workspace_id=w.workspace_id,
+            workspace_name=name,
+            owner_email=email,
+            currency=w.currency,
+            amount=w.amount,
+            method=w.method,
+            bank_name=w.bank_name or "",
+            account_number=w.account_number or "",
+            account_name=w.account_name or "",
+            phone_number=w.phone_number or "",
+            status=w.status,
+            reference=w.reference or "",
+            rejection_reason=w.rejection_reason or "",
+            created_at=w.created_at,
+        )
+        for w, name, email in rows
+    ]

@@ -1,0 +1,35 @@
+"""Give an organizer a paid event with paid orders, for the billing browser test.
+
+Run as a subprocess (`python -m tests.e2e.seed_billing '<json>'`) with DATABASE_URL set to the e2e
+server's database (see seed_event.py for why). Orders go through checkout and payment settlement
+with the fees Paystack would report, so the rows are exactly what real sales leave behind.
+Prints `{"short_id", "workspace_id"}`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+
+from eventpalour.integrations.paystack import VerifyResult
+from eventpalour.services import checkout, payments
+from tests.e2e import seed_event
+from tests.factories import make_user
+
+
+def main(spec: dict) -> dict:
+    made = seed_event.main(spec)
+    tier_id = next(iter(made["tiers"].values()))
+    for order in spec["orders"]:
+        # Each run is a new process, so the factory's own email counter would repeat addresses.
+        buyer = make_user(email=f"buyer-{uuid.uuid4().hex[:10]}@example.test")
+        wanted = {tier_id: order["tickets"]}
+        held = checkout.book_ticket(actor=buyer.summary, event_id=made["short_id"], quantities=wanted)
+        paid = VerifyResult("success", held.amount, "KES", order["fees"], None, held.reference, {})
+        assert payments.settle(held.reference, paid).status == "completed"
+    return {"short_id": made["short_id"], "workspace_id": made["workspace_id"]}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(json.loads(sys.argv[1]))))
