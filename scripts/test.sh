@@ -14,6 +14,10 @@ env -u TEST_DATABASE_URL pytest -q -m "not e2e" "$@"
 # main thread, which the async handler tests must not share.
 echo "== SQLite: browser (Chromium against the production build) =="
 env -u TEST_DATABASE_URL pytest -q tests/e2e "$@"
+# Two workers on PostgreSQL + Redis; its own process, as it builds and serves the app again
+# (skipped with the reason when PostgreSQL or Redis does not answer).
+echo "== Scaled out: two workers, PostgreSQL + Redis (browser) =="
+pytest -q -rs tests/scale "$@"
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ] && python -c "
