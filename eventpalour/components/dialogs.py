@@ -15,10 +15,11 @@ def confirm_button(
     keep: str = "Cancel",
     color: str = "red",
     variant: str = "soft",
+    size: str = "2",
 ) -> rx.Component:
     """A button that asks first; `on_confirm` runs only when the person confirms."""
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button(trigger, color_scheme=color, variant=variant)),
+        rx.alert_dialog.trigger(rx.button(trigger, color_scheme=color, variant=variant, size=size)),
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(text),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.dialogs import confirm_button
 from eventpalour.pages.orders import STATUS_COLORS
 from eventpalour.state.event_orders import EventOrdersState
 
@@ -101,6 +102,18 @@ def _row(order: rx.Var) -> rx.Component:
         rx.cond(
             S.can_refund,
             rx.table.cell(
+                rx.cond(
+                    order["cancellable"] == "yes",
+                    confirm_button(
+                        "Cancel",
+                        "Cancel this registration?",
+                        "The guest's tickets stop working, the seats come back and the guest is emailed.",
+                        "Cancel registration",
+                        S.cancel_registration(order["id"]),
+                        keep="Keep it",
+                        size="1",
+                    ),
+                ),
                 rx.cond(
                     order["refundable"] == "yes",
                     rx.button(

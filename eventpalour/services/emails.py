@@ -306,3 +306,17 @@ def withdrawal_rejected(to_email: str, workspace_name: str, money: str, reason: 
         html_body=html,
         kind="withdrawal_rejected",
     )
+
+
+def registration_cancelled(to_email: str, event_title: str, reason: str) -> EmailMessage:
+    return _simple(
+        to_email,
+        "registration_cancelled",
+        f"Your registration for {event_title} was cancelled",
+        "Your registration was cancelled",
+        [
+            f"The organizers of {event_title} cancelled your registration.",
+            f"Their reason: {reason}",
+            "Your ticket no longer works at the door.",
+        ],
+    )

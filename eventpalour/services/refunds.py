@@ -172,6 +172,42 @@ def process_refund(
         return refund
 
 
+def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) -> int:
+    """Cancel a free registration (free orders are not refunded, SPEC §5): its tickets stop working,
+    their seats come back, the holder is told. Admin and above, like refunds. Returns tickets cancelled."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed.field("reason", "Say why you are cancelling (the guest sees this).")
+    with transaction() as session:
+        order = _order_for_billing(session, actor, order_id)
+        if order.amount != 0:
+            raise Conflict("Paid orders are refunded, not cancelled.")
+        closed = session.execute(
+            update(Order)
+            .where(col(Order.id) == order.id, col(Order.status) == OrderStatus.COMPLETED)
+            .values(status=OrderStatus.CANCELLED, updated_at=utcnow())
+        ).rowcount
+        if closed != 1:
+            raise Conflict("This registration is already cancelled.")
+        seats = session.exec(
+            select(Ticket.tier_id, func.count())
+            .where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)
+            .group_by(col(Ticket.tier_id))
+        ).all()
+        for tier_id, count in seats:
+            capacity.release_sold(session, tier_id, count)
+        session.execute(
+            update(Ticket)
+            .where(col(Ticket.order_id) == order.id, col(Ticket.status) == TicketStatus.VALID)
+            .values(status=TicketStatus.CANCELLED)
+        )
+        guest = session.get(User, order.buyer_id)
+        event = session.get(Event, order.event_id)
+        outbox.enqueue(session, emails.registration_cancelled(guest.email, event.title, reason))
+        audit.record(session, action="order.cancel_free", actor_id=actor.id, target=("order", order.id))
+        return sum(count for _, count in seats)
+
+
 def queue_refund(
     session: Session,
     order: Order,

@@ -32,6 +32,7 @@ def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
     refundable = (
         row.amount > 0 and row.status in ("completed", "partially_refunded") and row.refunded_amount < row.amount
     )
+    cancellable = row.amount == 0 and row.status == "completed"
     return {
         "id": row.order_id,
         "reference": row.reference,
@@ -47,6 +48,7 @@ def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
         "refund": REFUND_LABELS.get(row.latest_refund_status, ""),
         "refund_status": row.latest_refund_status,
         "refundable": "yes" if refundable else "",
+        "cancellable": "yes" if cancellable else "",
     }
 
 
@@ -227,4 +229,21 @@ class EventOrdersState(EventManageState):
         self.refund_busy, self.refund_open, self.refund_errors = False, False, {}
         money = format_money(refund.amount, refund.currency)
         yield rx.toast.success(f"Refund of {money} started. The buyer is emailed when Paystack completes it.")
+        yield EventOrdersState.load_orders
+
+    @rx.event
+    async def cancel_registration(self, order_id: str):
+        """Free orders are cancelled rather than refunded; the guest is told why."""
+        try:
+            actor = await self.require_user()
+            count = await call_service(
+                refunds.cancel_free_order,
+                actor=actor,
+                order_id=order_id,
+                reason="The organizers cancelled this registration.",
+            )
+        except DomainError as error:
+            yield self.show_error(error)
+            return
+        yield rx.toast.success(f"Registration cancelled: {count} ticket{'' if count == 1 else 's'} released.")
         yield EventOrdersState.load_orders

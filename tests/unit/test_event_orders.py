@@ -14,10 +14,18 @@ from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import Order, Ticket, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services import checkout, event_orders, orders, payments, tickets
-from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied
+from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
-from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import (
+    add_member,
+    approve_kyc,
+    latest_email,
+    make_event,
+    make_organizer,
+    make_user,
+    make_workspace,
+)
 
 
 @pytest.fixture
@@ -151,3 +159,29 @@ def test_a_buyer_sees_their_orders_tickets_with_working_qr_codes(concert):
         tickets.order_tickets(actor=make_user().summary, reference=result.reference)
     with pytest.raises(NotAuthenticated):
         tickets.order_tickets(actor=None, reference=result.reference)
+
+
+def test_a_free_registration_is_cancelled_not_refunded(concert):
+    from eventpalour.services import refunds
+
+    owner, ws, _, _ = concert
+    free = make_event(owner, ws.id, publish=True, title="Open rehearsal", tiers=[TierInput(name="Seat", quantity=4)])
+    seat = get_tiers(actor=owner.summary, event_id=free.id)[0].id
+    guest = make_user()
+    registration = checkout.book_ticket(actor=guest.summary, event_id=free.id, quantities={seat: 2})
+    moderator = make_user()
+    add_member(ws.id, moderator, "moderator")
+    with pytest.raises(PermissionDenied):
+        refunds.cancel_free_order(actor=moderator.summary, order_id=registration.order_id, reason="Full")
+    with pytest.raises(ValidationFailed):
+        refunds.cancel_free_order(actor=owner.summary, order_id=registration.order_id, reason=" ")
+
+    assert refunds.cancel_free_order(actor=owner.summary, order_id=registration.order_id, reason="Venue moved") == 2
+    with read_only() as session:
+        assert session.get(Order, registration.order_id).status == "cancelled"
+        assert session.get(TicketTier, seat).sold == 0
+        statuses = session.exec(select(Ticket.status).where(Ticket.order_id == registration.order_id)).all()
+    assert statuses == ["cancelled", "cancelled"]
+    assert latest_email(guest.email, "registration_cancelled") is not None
+    with pytest.raises(Conflict, match="already cancelled"):
+        refunds.cancel_free_order(actor=owner.summary, order_id=registration.order_id, reason="Again")
