@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PORT ?= 3000
 ENV := source ./env.sh &&
 
-.PHONY: run dev test lint format migrate seed setup setup-dev worker
+.PHONY: run dev test lint format migrate seed setup setup-dev worker bench
 
 setup:
 	@./scripts/setup.sh requirements.txt
@@ -32,6 +32,12 @@ worker: migrate
 test: setup-dev
 	@./scripts/test-browser-deps.sh
 	@./scripts/test.sh
+
+## Every benchmark in bench/ on PostgreSQL + Redis, the app in production mode with 2 workers;
+## the figures go into docs/performance.md.
+bench: setup-dev
+	@./scripts/test-browser-deps.sh
+	@./scripts/bench.sh
 
 lint: setup-dev
 	@$(ENV) ruff check . && ruff format --check .

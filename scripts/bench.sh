@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make bench`: every script in bench/ against PostgreSQL, the app in production mode with Redis and
+# two backend workers, then the figures (with machine, commands and raw output) written into
+# docs/performance.md between the "make bench" markers. Takes a while: discovery loads 111,000 events.
+#
+# BENCH_DATABASE_URL (a database the benchmarks may wipe), BENCH_REDIS_URL and BENCH_PORT override
+# the defaults below.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source ./env.sh
+
+PG="${BENCH_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_bench}"
+REDIS="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13}"
+PORT="${BENCH_PORT:-3700}"
+URL="http://localhost:$PORT"
+export SECRET_KEY="${SECRET_KEY:-bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz}"
+results="$(mktemp -d)"
+
+run() {  # run NAME COMMAND...: print and keep the command and its output
+  local name="$1"; shift
+  echo "== $name: $*"
+  { echo "\$ $*"; "$@"; } 2>&1 | tee "$results/$name.txt"
+}
+
+run discovery python bench/discovery.py --database "$PG" --repeat 100
+run scan python bench/scan.py --database "$PG" --processes 2
+
+echo "== starting the app (production, PostgreSQL + Redis, 2 workers) on $URL"
+DATABASE_URL="$PG" python -c "from tests.dbsetup import migrate_fresh; import sys; migrate_fresh(sys.argv[1])" "$PG"
+DATABASE_URL="$PG" python -m eventpalour.seed
+redis-cli -u "$REDIS" flushdb >/dev/null 2>&1 || python -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
+DATABASE_URL="$PG" REDIS_URL="$REDIS" GRANIAN_WORKERS=2 APP_ENV=production APP_URL="$URL" API_URL="$URL" \
+  RATE_LIMIT_GENERAL=100000000/minute RATE_LIMIT_AUTH=100000000/minute \
+  setsid reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT" >"$results/app.log" 2>&1 &
+app=$!
+trap 'kill -TERM -- -$app 2>/dev/null || true' EXIT
+for _ in $(seq 1 240); do
+  curl -fs "$URL/api/health" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -fs "$URL/api/health" >/dev/null || { tail -n 40 "$results/app.log"; exit 1; }
+
+run checkout env DATABASE_URL="$PG" python bench/checkout.py --url "$URL" --seats 2000 --buyers 2400 --concurrency 32
+run event_page python bench/event_page.py --url "$URL" --runs 10
+
+python scripts/bench_report.py "$results" docs/performance.md
+echo "== figures written to docs/performance.md"

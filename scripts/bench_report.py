@@ -1,0 +1,45 @@
+"""Write a `make bench` run (one text file per benchmark) into docs/performance.md between markers."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
+ORDER = ("discovery", "checkout", "scan", "event_page")
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.release()}, load {load}"
+
+
+def main(results: Path, document: Path) -> None:
+    parts = [
+        START,
+        "## Latest `make bench` run",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}. PostgreSQL, Redis, the app in production mode",
+        "with two backend workers (`scripts/bench.sh`). Raw output of each script, its command first:",
+        "",
+    ]
+    for name in ORDER:
+        path = results / f"{name}.txt"
+        if path.exists():
+            parts += [f"### {name}", "", "```", path.read_text().strip(), "```", ""]
+    parts.append(END)
+    block = "\n".join(parts)
+    text = document.read_text()
+    if START in text and END in text:
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    document.write_text(text)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
