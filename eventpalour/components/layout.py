@@ -79,7 +79,9 @@ def page(
                 min_height="100vh",
             )
 
-        layout.__name__ = build.__name__
+        # Reflex groups a page's compiled components by the module of its page function: the page's
+        # own module (not this one) keeps each route's JavaScript to what that page uses.
+        layout.__name__, layout.__qualname__, layout.__module__ = build.__name__, build.__qualname__, build.__module__
         rx.page(route=route, title=f"{title} · EventPalour", on_load=[FormState.reset_form, guard, *extra])(layout)
         return layout
 
