@@ -5,10 +5,18 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.dialogs import confirm_button
-from eventpalour.pages.orders import STATUS_COLORS
 from eventpalour.state.event_orders import EventOrdersState
 
 S = EventOrdersState
+STATUS_COLORS = [
+    ("completed", "green"),
+    ("refunded", "amber"),
+    ("partially_refunded", "amber"),
+    ("failed", "red"),
+    ("cancelled", "gray"),
+    ("pending", "blue"),
+    ("processing", "blue"),
+]
 FILTERS = [("all", "All"), ("paid", "Paid"), ("awaiting", "Awaiting payment"), ("refunded", "Refunded")]
 FILTERS += [("failed", "Failed"), ("cancelled", "Cancelled")]
 
@@ -203,6 +211,24 @@ def _refund_ticket(ticket: rx.Var) -> rx.Component:
     )
 
 
+def _invalid_when(name: str) -> dict:
+    return {"aria_invalid": rx.cond(S.refund_errors.contains(name), "true", "false"), "width": "100%"}
+
+
+def _refund_field(name: str, label: rx.Component, control: rx.Component) -> rx.Component:
+    """A refund dialog field: its label, its control, and the field's error under it."""
+    return rx.vstack(
+        label,
+        control,
+        rx.cond(
+            S.refund_errors.contains(name),
+            rx.text(S.refund_errors[name], color_scheme="red", size="2", role="alert"),
+        ),
+        width="100%",
+        spacing="1",
+    )
+
+
 def _refund_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -224,39 +250,19 @@ def _refund_dialog() -> rx.Component:
                         spacing="2",
                     ),
                 ),
-                rx.vstack(
+                _refund_field(
+                    "amount",
                     rx.el.label("Amount (", S.refund_order["currency"], ")", html_for="refund-amount", weight="bold"),
                     rx.input(
-                        id="refund-amount",
-                        value=S.refund_amount,
-                        on_change=S.set_refund_amount,
-                        input_mode="decimal",
-                        aria_invalid=rx.cond(S.refund_errors.contains("amount"), "true", "false"),
-                        width="100%",
+                        id="refund-amount", value=S.refund_amount, on_change=S.set_refund_amount, input_mode="decimal"
                     ),
-                    rx.cond(
-                        S.refund_errors.contains("amount"),
-                        rx.text(S.refund_errors["amount"], color_scheme="red", size="2", role="alert"),
-                    ),
-                    width="100%",
-                    spacing="1",
                 ),
-                rx.vstack(
+                _refund_field(
+                    "reason",
                     rx.el.label("Reason (the buyer sees it)", html_for="refund-reason", weight="bold"),
                     rx.text_area(
-                        id="refund-reason",
-                        value=S.refund_reason,
-                        on_change=S.set_refund_reason,
-                        max_length=500,
-                        aria_invalid=rx.cond(S.refund_errors.contains("reason"), "true", "false"),
-                        width="100%",
+                        id="refund-reason", value=S.refund_reason, on_change=S.set_refund_reason, max_length=500
                     ),
-                    rx.cond(
-                        S.refund_errors.contains("reason"),
-                        rx.text(S.refund_errors["reason"], color_scheme="red", size="2", role="alert"),
-                    ),
-                    width="100%",
-                    spacing="1",
                 ),
                 rx.hstack(
                     rx.dialog.close(rx.button("Keep the order", variant="soft", color_scheme="gray")),

@@ -5,18 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.event_orders import STATUS_COLORS
 from eventpalour.components.layout import loading, page
 from eventpalour.state.orders import OrdersState
-
-STATUS_COLORS = [
-    ("completed", "green"),
-    ("refunded", "amber"),
-    ("partially_refunded", "amber"),
-    ("failed", "red"),
-    ("cancelled", "gray"),
-    ("pending", "blue"),
-    ("processing", "blue"),
-]
 
 
 def _order(order: rx.Var) -> rx.Component:

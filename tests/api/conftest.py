@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from eventpalour.api import create_api
 from eventpalour.config import settings
+from eventpalour.integrations import paystack
 
 STARTUP_SECONDS = 20
 PAGE_SHELL = (
@@ -93,3 +94,16 @@ def http(api_url: str) -> Iterator[httpx.Client]:
     """A fresh browser-like client (its own cookie jar) that does not follow redirects."""
     with httpx.Client(base_url=api_url, follow_redirects=False, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def sandbox(api_url: str):
+    """A client for the Paystack sandbox's test hooks; its controls are reset around each test."""
+    account = paystack.sandbox_account()
+    client = httpx.Client(
+        base_url=account.base_url, headers={"Authorization": f"Bearer {account.secret_key}"}, timeout=30
+    )
+    client.delete("/_test/controls")
+    yield client
+    client.delete("/_test/controls")
+    client.close()

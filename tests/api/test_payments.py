@@ -23,19 +23,6 @@ from tests.factories import approve_kyc, make_event, make_organizer, make_user, 
 
 
 @pytest.fixture
-def sandbox(api_url: str):
-    """A client for the sandbox's test hooks; controls are reset around each test."""
-    account = paystack.sandbox_account()
-    client = httpx.Client(
-        base_url=account.base_url, headers={"Authorization": f"Bearer {account.secret_key}"}, timeout=30
-    )
-    client.delete("/_test/controls")
-    yield client
-    client.delete("/_test/controls")
-    client.close()
-
-
-@pytest.fixture
 def paid_tier(api_url: str):
     owner = make_organizer()
     ws = make_workspace(owner)

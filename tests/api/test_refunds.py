@@ -11,25 +11,12 @@ import pytest
 from sqlmodel import func, select
 
 from eventpalour.db import read_only
-from eventpalour.integrations import paystack
 from eventpalour.models import Order, OutboxEmail, Refund, SandboxPaystackRefund, Ticket, TicketTier
 from eventpalour.services import checkout, events, payments, refunds
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
-
-
-@pytest.fixture
-def sandbox(api_url: str):
-    account = paystack.sandbox_account()
-    client = httpx.Client(
-        base_url=account.base_url, headers={"Authorization": f"Bearer {account.secret_key}"}, timeout=30
-    )
-    client.delete("/_test/controls")
-    yield client
-    client.delete("/_test/controls")
-    client.close()
 
 
 @pytest.fixture
