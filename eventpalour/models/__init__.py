@@ -12,7 +12,16 @@ from eventpalour.models.event import (
     MeetingPlatform,
     TicketTier,
 )
-from eventpalour.models.order import Order, OrderItem, OrderStatus, PaymentWebhook, Ticket, TicketStatus
+from eventpalour.models.order import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentWebhook,
+    ScanResult,
+    Ticket,
+    TicketScan,
+    TicketStatus,
+)
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
 from eventpalour.models.sandbox import (
     SandboxOidcCode,
@@ -45,7 +54,9 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "PaymentWebhook",
+    "ScanResult",
     "Ticket",
+    "TicketScan",
     "TicketStatus",
     "Category",
     "Event",
