@@ -74,7 +74,7 @@ class AttendeesPage:
     tiers: list[tuple[str, str]] = field(default_factory=list)  # (id, name) for the tier filter
 
 
-def _query(event_id: str, filters: AttendeeFilters):  # noqa: ANN202
+def _query(event_id: str, filters: AttendeeFilters):
     query = (
         select(Ticket, User, OrderItem.tier_name, Order.amount, Order.reference)
         .join(User, col(User.id) == col(Ticket.holder_id))
