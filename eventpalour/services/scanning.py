@@ -16,14 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, OrderItem, ScanResult, Ticket, TicketScan, TicketStatus, User, WorkspaceMember
-from eventpalour.models.types import utcnow
+from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import rate_limit, ticket_tokens
 from eventpalour.services.access import WorkspaceAction, ensure_role
 from eventpalour.services.accounts import UserSummary
@@ -65,7 +66,6 @@ class ScanOutcome:
 
     result: str
     message: str
-    counts: DoorCounts
     short_code: str = ""
     holder_name: str = ""
     tier_name: str = ""
@@ -132,97 +132,107 @@ def _counts(session: Session, event_id: str) -> DoorCounts:
     return DoorCounts(checked_in=used, sold=used + int(by_status.get(TicketStatus.VALID, 0)))
 
 
-def _match(event: Event, given: _Input):
-    """The WHERE clause naming the scanned ticket, or None when the input cannot name one."""
+@dataclass(frozen=True)
+class _Seen:
+    """The scanned ticket as one query reads it: enough to explain any result without another."""
+
+    id: str
+    short_code: str
+    event_id: str
+    status: str
+    secret_version: int
+    used_at: datetime | None
+    holder_name: str
+    tier_name: str
+    scanner_name: str
+
+
+def _named_by(given: _Input):
+    """The WHERE clause naming the scanned ticket in any event, or None when the input names none."""
     if given.method == "qr":
-        if given.claims is None or given.claims.event_id != event.id:
-            return None
-        return and_(col(Ticket.id) == given.claims.ticket_id, col(Ticket.event_id) == event.id)
-    if not SHORT_CODE.match(given.code):
+        return col(Ticket.id) == given.claims.ticket_id if given.claims else None
+    return col(Ticket.short_code) == given.code if SHORT_CODE.match(given.code) else None
+
+
+def _lookup(session: Session, given: _Input) -> _Seen | None:
+    named = _named_by(given)
+    if named is None:
         return None
-    return and_(col(Ticket.short_code) == given.code, col(Ticket.event_id) == event.id)
-
-
-def _admit(session: Session, actor: UserSummary, event: Event, given: _Input) -> Ticket | None:
-    """Mark the named ticket used if, at this instant, it is valid (and its QR is its current one)."""
-    match = _match(event, given)
-    if match is None:
-        return None
-    conditions = [match, col(Ticket.status) == TicketStatus.VALID]
-    if given.claims is not None:
-        conditions.append(col(Ticket.secret_version) == given.claims.secret_version)
-    if _unguarded.get():
-        conditions = [match]  # the decision was taken earlier, from a read (see _unguarded_precheck)
-    admitted = session.execute(
-        update(Ticket).where(*conditions).values(status=TicketStatus.USED, used_at=utcnow(), used_by_id=actor.id)
-    ).rowcount
-    if admitted != 1:
-        return None
-    return session.exec(select(Ticket).where(match)).one()
-
-
-def _unguarded_precheck(event_id: str, given: _Input) -> bool:
-    """Only with the guard off: "is it still valid?" read outside the write transaction."""
-    if not _unguarded.get():
-        return True
-    with read_only() as reader:
-        event = reader.get(Event, event_id) or reader.exec(select(Event).where(Event.short_id == event_id)).one()
-        match = _match(event, given)
-        seen = reader.exec(select(Ticket.status).where(match)).first() if match is not None else None
-    time.sleep(0.05)  # the gap a naive check-then-write leaves open
-    return seen == TicketStatus.VALID
-
-
-def _find(session: Session, given: _Input) -> Ticket | None:
-    """The ticket the input names in any event (to tell "wrong event" from "invalid")."""
-    if given.method == "qr":
-        return session.get(Ticket, given.claims.ticket_id) if given.claims else None
-    if not SHORT_CODE.match(given.code):
-        return None
-    return session.exec(select(Ticket).where(Ticket.short_code == given.code)).first()
-
-
-def _people(session: Session, ticket: Ticket) -> tuple[str, str, str]:
-    """The holder's name, the tier's name and the name of whoever scanned the ticket in."""
-    scanner = aliased(User)
-    holder_name, holder_username, tier_name, scanner_name, scanner_username = session.exec(
-        select(User.full_name, User.username, OrderItem.tier_name, scanner.full_name, scanner.username)
-        .select_from(Ticket)
-        .join(User, col(User.id) == col(Ticket.holder_id))
+    holder, scanner = aliased(User), aliased(User)
+    row = session.execute(
+        select(
+            Ticket.id,
+            Ticket.short_code,
+            Ticket.event_id,
+            Ticket.status,
+            Ticket.secret_version,
+            Ticket.used_at,
+            func.coalesce(func.nullif(holder.full_name, ""), holder.username),
+            OrderItem.tier_name,
+            func.coalesce(func.nullif(scanner.full_name, ""), scanner.username, ""),
+        )
+        .join(holder, col(holder.id) == col(Ticket.holder_id))
         .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
         .outerjoin(scanner, col(scanner.id) == col(Ticket.used_by_id))
-        .where(Ticket.id == ticket.id)
-    ).one()
-    return holder_name or holder_username, tier_name, scanner_name or scanner_username or ""
+        .where(named)
+    ).first()
+    return _Seen(*row) if row else None
+
+
+def _mark_used(session: Session, actor: UserSummary, ticket_id: str, *, guarded: bool) -> bool:
+    """The one write that admits someone: only a ticket that is valid at this instant changes."""
+    conditions = [col(Ticket.id) == ticket_id]
+    if guarded:
+        conditions.append(col(Ticket.status) == TicketStatus.VALID)
+    changed = session.execute(
+        update(Ticket).where(*conditions).values(status=TicketStatus.USED, used_at=utcnow(), used_by_id=actor.id)
+    ).rowcount
+    return changed == 1
+
+
+def _unguarded_precheck(given: _Input) -> str | None:
+    """Only with the guard off: the ticket's status read outside the write transaction, then a pause."""
+    if not _unguarded.get():
+        return None
+    with read_only() as reader:
+        seen = _lookup(reader, given)
+    time.sleep(0.05)  # the gap a naive check-then-write leaves open
+    return seen.status if seen else None
 
 
 def _decide(
-    session: Session, actor: UserSummary, event: Event, given: _Input, *, may_admit: bool = True
-) -> tuple[dict, Ticket | None]:
-    admitted = _admit(session, actor, event, given) if may_admit else None
-    ticket = admitted or _find(session, given)
-    if ticket is None:
+    session: Session, actor: UserSummary, event: Event, given: _Input, believed: str | None = None
+) -> tuple[dict, str | None]:
+    """The result for `given` at `event`, admitting the ticket when it is valid; (shown fields, ticket id).
+
+    `believed` is the status read before the transaction, only when the guard is off for a test.
+    """
+    seen = _lookup(session, given)
+    if seen is None:
         return {"result": ScanResult.INVALID, "message": "Not a ticket. The code may be forged or mistyped."}, None
-    if ticket.event_id != event.id:
-        return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}, ticket
-    holder, tier, scanner = _people(session, ticket)
-    shown = {"short_code": ticket.short_code, "holder_name": holder, "tier_name": tier}
-    if admitted is not None:
-        return {**shown, "result": ScanResult.OK, "message": f"Welcome, {holder}!"}, ticket
-    if ticket.status == TicketStatus.USED:
-        at = clock(ticket.used_at, event.timezone) if ticket.used_at else ""
-        by = f" by {scanner}" if scanner else ""
+    if seen.event_id != event.id:
+        return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}, seen.id
+    shown = {"short_code": seen.short_code, "holder_name": seen.holder_name, "tier_name": seen.tier_name}
+    stale = given.claims is not None and given.claims.secret_version != seen.secret_version
+    status = believed or seen.status
+    if status == TicketStatus.VALID and not stale:
+        if _mark_used(session, actor, seen.id, guarded=believed is None):
+            return {**shown, "result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}, seen.id
+        seen = _lookup(session, given)  # another device admitted it a moment ago: say when and who
+    if seen.status == TicketStatus.USED:
+        at = clock(seen.used_at, event.timezone) if seen.used_at else ""
+        by = f" by {seen.scanner_name}" if seen.scanner_name else ""
         return {
             **shown,
             "result": ScanResult.ALREADY_USED,
             "message": f"Already used at {at}{by}.",
             "used_at_label": at,
-            "used_by_name": scanner,
-        }, ticket
-    if ticket.status == TicketStatus.VALID:  # a genuine signature on an old version of the QR code
-        return {**shown, "result": ScanResult.INVALID, "message": "This QR code was replaced by a newer one."}, ticket
-    reason = NOT_VALID_LABELS.get(TicketStatus(ticket.status), "It cannot be used.")
-    return {**shown, "result": ScanResult.NOT_VALID, "message": f"Not valid. {reason}"}, ticket
+            "used_by_name": seen.scanner_name,
+        }, seen.id
+    if seen.status == TicketStatus.VALID:  # a genuine signature on an old version of the QR code
+        return {**shown, "result": ScanResult.INVALID, "message": "This QR code was replaced by a newer one."}, seen.id
+    reason = NOT_VALID_LABELS.get(TicketStatus(seen.status), "It cannot be used.")
+    return {**shown, "result": ScanResult.NOT_VALID, "message": f"Not valid. {reason}"}, seen.id
 
 
 def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str, device: str = "") -> ScanOutcome:
@@ -231,31 +241,34 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
     Guarantees a ticket is admitted at most once, whatever the number of devices, and logs the
     attempt (who, when, result, device) in the same transaction as the decision. Typed codes that
     name no ticket of this event count against the scanning user's `scan_code` limit, so codes
-    cannot be enumerated. Raises NotAuthenticated, NotFound, PermissionDenied, RateLimited.
+    cannot be enumerated. Four statements per scan (event and role, ticket, admit, log): the door
+    counters are read separately (`door_counts`), not on every scan.
+    Raises NotAuthenticated, NotFound, PermissionDenied, RateLimited.
     """
     if actor is None:
         raise NotAuthenticated()
     given = _parse(token_or_code)
     if given.method == "code":
         rate_limit.ensure_allowed(CODE_RULE, actor.id)
-    may_admit = _unguarded_precheck(event_id, given)
+    believed = _unguarded_precheck(given)
     with transaction() as session:
         event = _event_for_scanner(session, actor, event_id)
-        shown, ticket = _decide(session, actor, event, given, may_admit=may_admit)
-        session.add(
-            TicketScan(
+        shown, ticket_id = _decide(session, actor, event, given, believed)
+        session.execute(
+            insert(TicketScan).values(
+                id=new_id(),
                 event_id=event.id,
-                ticket_id=ticket.id if ticket else None,
+                ticket_id=ticket_id,
                 scanned_by_id=actor.id,
                 result=shown["result"],
                 method=given.method,
                 device=(device or "")[:200],
+                scanned_at=utcnow(),
             )
         )
-        counts = _counts(session, event.id)
     if given.method == "code" and shown["result"] in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
         rate_limit.hit(CODE_RULE, actor.id)
-    return ScanOutcome(counts=counts, **shown)
+    return ScanOutcome(**shown)
 
 
 def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
