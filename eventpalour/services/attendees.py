@@ -237,4 +237,3 @@ def progress_points(moments: list[datetime], zone_name: str) -> list[CheckInPoin
         points.append(CheckInPoint(label=f"{bucket_end - step:%H:%M}", checked_in=index))
         bucket_end += step
     return points
-
