@@ -56,6 +56,7 @@ def user_menu() -> rx.Component:
                 (AuthState.admin_level == "super_admin") | (AuthState.admin_level == "finance"),
                 rx.menu.item(rx.icon("shield-check", size=16), "KYC review", on_click=rx.redirect(routes.ADMIN_KYC)),
             ),
+            rx.menu.item(rx.icon("ticket", size=16), "My tickets", on_click=rx.redirect(routes.MY_TICKETS)),
             rx.menu.item(rx.icon("receipt", size=16), "Your orders", on_click=rx.redirect(routes.MY_ORDERS)),
             rx.menu.item(rx.icon("user", size=16), "Account", on_click=rx.redirect(routes.ACCOUNT)),
             rx.menu.item(rx.icon("log-out", size=16), "Sign out", on_click=AuthState.sign_out, color="red"),

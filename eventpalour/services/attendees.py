@@ -66,6 +66,8 @@ class CheckInPoint:
 
 @dataclass(frozen=True)
 class AttendeesPage:
+    event_id: str
+    event_title: str
     rows: list[AttendeeRow]
     total: int
     checked_in: int
@@ -159,6 +161,8 @@ def event_attendees(
             .order_by(col(TicketTier.sort_order), col(TicketTier.name))
         ).all()
     return AttendeesPage(
+        event_id=event.id,
+        event_title=event.title,
         rows=[_row(*row) for row in found],
         total=int(total),
         checked_in=checked_in,
