@@ -3,7 +3,8 @@ import { BrowserQRCodeReader } from "@zxing/browser";
 
 // Reads QR codes from the device camera (the back one on phones) continuously and calls
 // onScan(text) once per code shown. A phone held over one ticket reads it several times a second:
-// the same text seen again within `repeatMs` is ignored, so the door gets one result per person.
+// the same text is reported again only after it was out of view for `repeatMs`, so the door gets
+// one result per person, not a stream of "already used".
 export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
   const videoRef = useRef(null);
   const last = useRef({ text: "", at: 0 });
@@ -24,8 +25,9 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
         if (!result) return; // most frames hold no code: nothing to report
         const text = result.getText();
         const now = Date.now();
-        if (text === last.current.text && now - last.current.at < repeatMs) return;
+        const repeat = text === last.current.text && now - last.current.at < repeatMs;
         last.current = { text, at: now };
+        if (repeat) return;
         if (handlers.current.onScan) handlers.current.onScan(text);
       })
       .then((started) => {
