@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.ticket_card import status_badge
+from eventpalour.components.ticket_card import file_link, status_badge
 from eventpalour.state.attendees import AttendeesState
 
 S = AttendeesState
@@ -95,11 +95,7 @@ def filters_bar() -> rx.Component:
             reset_on_submit=False,
             flex="1 1 260px",
         ),
-        rx.button(
-            rx.el.a(rx.icon("file-down", size=16), "Export CSV", href=S.csv_url, download=True),
-            as_child=True,
-            variant="outline",
-        ),
+        file_link("Export CSV", "file-down", S.csv_url, download=True),
         wrap="wrap",
         gap="8px",
         align="center",

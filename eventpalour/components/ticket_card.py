@@ -34,13 +34,15 @@ def qr_image(ticket: rx.Var, size: str) -> rx.Component:
     )
 
 
-def _file_link(label: str, icon: str, href: rx.Var, **props) -> rx.Component:
-    """A real <a>: the file comes from the API with the session cookie, in a full page load."""
-    return rx.button(
-        rx.el.a(rx.icon(icon, size=16), label, href=href, **props),
-        as_child=True,
-        variant="soft",
-        size="2",
+def file_link(label: str, icon: str, href: rx.Var, **props) -> rx.Component:
+    """A link to a file from the API (sent with the session cookie). A full page load: client-side
+    routing would look for a page at an /api/ path and show a 404."""
+    return rx.link(
+        rx.button(rx.icon(icon, size=16), label, variant="soft", size="2", tab_index=-1),
+        href=href,
+        reload_document=True,
+        underline="none",
+        **props,
     )
 
 
@@ -56,10 +58,10 @@ def _actions(ticket: rx.Var) -> rx.Component:
                 aria_label="Show ticket " + ticket["code"].to(str) + " full screen",
             ),
         ),
-        rx.cond(ticket["has_calendar"] != "", _file_link("Add to calendar", "calendar-plus", ticket["calendar_url"])),
+        rx.cond(ticket["has_calendar"] != "", file_link("Add to calendar", "calendar-plus", ticket["calendar_url"])),
         rx.cond(
             ticket["can_download"] != "",
-            _file_link("Download", "download", ticket["image_url"], download=True),
+            file_link("Download", "download", ticket["image_url"], download=True),
         ),
         rx.cond(
             ticket["can_transfer"] != "",
