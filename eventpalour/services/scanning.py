@@ -18,14 +18,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import Event, OrderItem, ScanResult, Ticket, TicketScan, TicketStatus, User, WorkspaceMember
+from eventpalour.models import Event, ScanResult, Ticket, TicketStatus
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services import rate_limit, ticket_tokens
+from eventpalour.services import rate_limit, scan_queries, ticket_tokens
 from eventpalour.services.access import WorkspaceAction, ensure_role
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.dates import clock, event_schedule
@@ -103,21 +102,25 @@ def _parse(text: str) -> _Input:
     return _Input(method="code", code=normalize_code(raw))
 
 
-def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> Event:
+@dataclass(frozen=True)
+class _Door:
+    event_id: str
+    timezone: str
+
+
+def _door(connection: Connection, actor: UserSummary, event_ref: str) -> _Door:
     """The event and the actor's right to scan it, in one query (every scan pays for this)."""
-    found = session.exec(
-        select(Event, WorkspaceMember.role)
-        .outerjoin(
-            WorkspaceMember,
-            and_(col(WorkspaceMember.workspace_id) == col(Event.workspace_id), WorkspaceMember.user_id == actor.id),
-        )
-        .where(or_(col(Event.id) == event_ref, col(Event.short_id) == event_ref))
-    ).first()
+    found = connection.execute(scan_queries.EVENT_AND_ROLE, {"actor_id": actor.id, "ref": event_ref or ""}).first()
     if found is None:
         raise NotFound("This event does not exist.")
-    event, role = found
-    ensure_role(role, WorkspaceAction.SCAN_TICKETS)
-    return event
+    ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
+    return _Door(event_id=found.id, timezone=found.timezone)
+
+
+def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> Event:
+    """The whole event row, after the same check (for the scanner page, not per scan)."""
+    door = _door(session.connection(), actor, event_ref)
+    return session.get(Event, door.event_id)
 
 
 def _counts(session: Session, event_id: str) -> DoorCounts:
@@ -147,47 +150,25 @@ class _Seen:
     scanner_name: str
 
 
-def _named_by(given: _Input):
-    """The WHERE clause naming the scanned ticket in any event, or None when the input names none."""
+def _lookup(connection: Connection, given: _Input) -> _Seen | None:
+    """The ticket the input names, in any event (so "wrong event" can be told from "invalid")."""
     if given.method == "qr":
-        return col(Ticket.id) == given.claims.ticket_id if given.claims else None
-    return col(Ticket.short_code) == given.code if SHORT_CODE.match(given.code) else None
-
-
-def _lookup(session: Session, given: _Input) -> _Seen | None:
-    named = _named_by(given)
-    if named is None:
+        if given.claims is None:
+            return None
+        statement, key = scan_queries.TICKET_BY_ID, given.claims.ticket_id
+    elif SHORT_CODE.match(given.code):
+        statement, key = scan_queries.TICKET_BY_CODE, given.code
+    else:
         return None
-    holder, scanner = aliased(User), aliased(User)
-    row = session.execute(
-        select(
-            Ticket.id,
-            Ticket.short_code,
-            Ticket.event_id,
-            Ticket.status,
-            Ticket.secret_version,
-            Ticket.used_at,
-            func.coalesce(func.nullif(holder.full_name, ""), holder.username),
-            OrderItem.tier_name,
-            func.coalesce(func.nullif(scanner.full_name, ""), scanner.username, ""),
-        )
-        .join(holder, col(holder.id) == col(Ticket.holder_id))
-        .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
-        .outerjoin(scanner, col(scanner.id) == col(Ticket.used_by_id))
-        .where(named)
-    ).first()
+    row = connection.execute(statement, {"key": key}).first()
     return _Seen(*row) if row else None
 
 
-def _mark_used(session: Session, actor: UserSummary, ticket_id: str, *, guarded: bool) -> bool:
+def _mark_used(connection: Connection, actor: UserSummary, ticket_id: str, *, guarded: bool) -> bool:
     """The one write that admits someone: only a ticket that is valid at this instant changes."""
-    conditions = [col(Ticket.id) == ticket_id]
-    if guarded:
-        conditions.append(col(Ticket.status) == TicketStatus.VALID)
-    changed = session.execute(
-        update(Ticket).where(*conditions).values(status=TicketStatus.USED, used_at=utcnow(), used_by_id=actor.id)
-    ).rowcount
-    return changed == 1
+    statement = scan_queries.ADMIT if guarded else scan_queries.ADMIT_UNGUARDED
+    changed = connection.execute(statement, {"ticket_id": ticket_id, "at": utcnow(), "actor_id": actor.id})
+    return changed.rowcount == 1
 
 
 def _unguarded_precheck(given: _Input) -> str | None:
@@ -195,32 +176,32 @@ def _unguarded_precheck(given: _Input) -> str | None:
     if not _unguarded.get():
         return None
     with read_only() as reader:
-        seen = _lookup(reader, given)
+        seen = _lookup(reader.connection(), given)
     time.sleep(0.05)  # the gap a naive check-then-write leaves open
     return seen.status if seen else None
 
 
 def _decide(
-    session: Session, actor: UserSummary, event: Event, given: _Input, believed: str | None = None
+    connection: Connection, actor: UserSummary, door: _Door, given: _Input, believed: str | None = None
 ) -> tuple[dict, str | None]:
     """The result for `given` at `event`, admitting the ticket when it is valid; (shown fields, ticket id).
 
     `believed` is the status read before the transaction, only when the guard is off for a test.
     """
-    seen = _lookup(session, given)
+    seen = _lookup(connection, given)
     if seen is None:
         return {"result": ScanResult.INVALID, "message": "Not a ticket. The code may be forged or mistyped."}, None
-    if seen.event_id != event.id:
+    if seen.event_id != door.event_id:
         return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}, seen.id
     shown = {"short_code": seen.short_code, "holder_name": seen.holder_name, "tier_name": seen.tier_name}
     stale = given.claims is not None and given.claims.secret_version != seen.secret_version
     status = believed or seen.status
     if status == TicketStatus.VALID and not stale:
-        if _mark_used(session, actor, seen.id, guarded=believed is None):
+        if _mark_used(connection, actor, seen.id, guarded=believed is None):
             return {**shown, "result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}, seen.id
-        seen = _lookup(session, given)  # another device admitted it a moment ago: say when and who
+        seen = _lookup(connection, given)  # another device admitted it a moment ago: say when and who
     if seen.status == TicketStatus.USED:
-        at = clock(seen.used_at, event.timezone) if seen.used_at else ""
+        at = clock(seen.used_at, door.timezone) if seen.used_at else ""
         by = f" by {seen.scanner_name}" if seen.scanner_name else ""
         return {
             **shown,
@@ -252,19 +233,21 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
         rate_limit.ensure_allowed(CODE_RULE, actor.id)
     believed = _unguarded_precheck(given)
     with transaction() as session:
-        event = _event_for_scanner(session, actor, event_id)
-        shown, ticket_id = _decide(session, actor, event, given, believed)
-        session.execute(
-            insert(TicketScan).values(
-                id=new_id(),
-                event_id=event.id,
-                ticket_id=ticket_id,
-                scanned_by_id=actor.id,
-                result=shown["result"],
-                method=given.method,
-                device=(device or "")[:200],
-                scanned_at=utcnow(),
-            )
+        connection = session.connection()
+        door = _door(connection, actor, event_id)
+        shown, ticket_id = _decide(connection, actor, door, given, believed)
+        connection.execute(
+            scan_queries.LOG,
+            {
+                "id": new_id(),
+                "event_id": door.event_id,
+                "ticket_id": ticket_id,
+                "scanned_by_id": actor.id,
+                "result": shown["result"].value,
+                "method": given.method,
+                "device": (device or "")[:200],
+                "scanned_at": utcnow(),
+            },
         )
     if given.method == "code" and shown["result"] in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
         rate_limit.hit(CODE_RULE, actor.id)
@@ -293,4 +276,4 @@ def door_counts(*, actor: UserSummary | None, event_id: str) -> DoorCounts:
     if actor is None:
         raise NotAuthenticated()
     with read_only() as session:
-        return _counts(session, _event_for_scanner(session, actor, event_id).id)
+        return _counts(session, _door(session.connection(), actor, event_id).event_id)
