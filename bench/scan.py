@@ -23,6 +23,8 @@ import sys
 import threading
 import time
 from collections import Counter
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -97,7 +99,9 @@ def _plan(tokens: list[str], repeat_every: int = 10) -> list[str]:
     return plan
 
 
-def _worker(database: str, event_id: str, staff: list, scans: list[str], threads: int, gate, out) -> None:  # noqa: ANN001
+def _worker(
+    database: str, event_id: str, staff: list, scans: list[str], threads: int, gate: Barrier, out: Queue
+) -> None:
     """Scan `scans` with `threads` door devices once every process is ready (`gate`); send back
     (latencies in ms, results, start, end)."""
     os.environ["DATABASE_URL"] = database

@@ -58,7 +58,7 @@ def progress_card() -> rx.Component:
     )
 
 
-def _select(label: str, value: rx.Var, on_change, items: list[rx.Component]) -> rx.Component:  # noqa: ANN001
+def _select(label: str, value: rx.Var, on_change: rx.EventHandler, items: list[rx.Component]) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(custom_attrs={"aria-label": label}),
         rx.select.content(*items),

@@ -18,10 +18,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
-from eventpalour.db import read_only, transaction
+from eventpalour.db import read_only, write_connection
 from eventpalour.models import Event, ScanResult, Ticket, TicketStatus
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import rate_limit, scan_queries, ticket_tokens
@@ -108,18 +109,32 @@ class _Door:
     timezone: str
 
 
-def _door(connection: Connection, actor: UserSummary, event_ref: str) -> _Door:
-    """The event and the actor's right to scan it, in one query (every scan pays for this)."""
-    found = connection.execute(scan_queries.EVENT_AND_ROLE, {"actor_id": actor.id, "ref": event_ref or ""}).first()
+def _door(
+    connection: Connection, actor: UserSummary, event_ref: str, given: _Input | None = None
+) -> tuple[_Door, _Seen | None]:
+    """The event, the actor's right to scan it and (given an input) the ticket it names, in one query.
+
+    Returns (door, seen ticket or None). Raises NotFound, PermissionDenied.
+    """
+    statement, key = _ticket_key(given) if given is not None else (scan_queries.DOOR_AND_TICKET_BY_ID, "")
+    found = connection.execute(statement, {"actor_id": actor.id, "ref": event_ref or "", "key": key}).first()
     if found is None:
         raise NotFound("This event does not exist.")
     ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
-    return _Door(event_id=found.id, timezone=found.timezone)
+    door = _Door(event_id=found[0], timezone=found[1])
+    return door, (_Seen(*found[3:]) if found[3] is not None else None)
+
+
+def _ticket_key(given: _Input) -> tuple[Select, str]:
+    """The door-and-ticket statement for this input and its key ("" names no ticket)."""
+    if given.method == "qr":
+        return scan_queries.DOOR_AND_TICKET_BY_ID, given.claims.ticket_id if given.claims else ""
+    return scan_queries.DOOR_AND_TICKET_BY_CODE, given.code if SHORT_CODE.match(given.code) else ""
 
 
 def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> Event:
     """The whole event row, after the same check (for the scanner page, not per scan)."""
-    door = _door(session.connection(), actor, event_ref)
+    door, _ = _door(session.connection(), actor, event_ref)
     return session.get(Event, door.event_id)
 
 
@@ -182,13 +197,13 @@ def _unguarded_precheck(given: _Input) -> str | None:
 
 
 def _decide(
-    connection: Connection, actor: UserSummary, door: _Door, given: _Input, believed: str | None = None
+    connection: Connection, actor: UserSummary, door: _Door, seen: _Seen | None, given: _Input, believed: str | None
 ) -> tuple[dict, str | None]:
-    """The result for `given` at `event`, admitting the ticket when it is valid; (shown fields, ticket id).
+    """The result for the scanned ticket (`seen`, None when the input names none) at the door,
+    admitting it when it is valid; returns (shown fields, ticket id).
 
     `believed` is the status read before the transaction, only when the guard is off for a test.
     """
-    seen = _lookup(connection, given)
     if seen is None:
         return {"result": ScanResult.INVALID, "message": "Not a ticket. The code may be forged or mistyped."}, None
     if seen.event_id != door.event_id:
@@ -222,7 +237,7 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
     Guarantees a ticket is admitted at most once, whatever the number of devices, and logs the
     attempt (who, when, result, device) in the same transaction as the decision. Typed codes that
     name no ticket of this event count against the scanning user's `scan_code` limit, so codes
-    cannot be enumerated. Four statements per scan (event and role, ticket, admit, log): the door
+    cannot be enumerated. Three statements per scan (event, role and ticket; admit; log): the door
     counters are read separately (`door_counts`), not on every scan.
     Raises NotAuthenticated, NotFound, PermissionDenied, RateLimited.
     """
@@ -232,10 +247,9 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
     if given.method == "code":
         rate_limit.ensure_allowed(CODE_RULE, actor.id)
     believed = _unguarded_precheck(given)
-    with transaction() as session:
-        connection = session.connection()
-        door = _door(connection, actor, event_id)
-        shown, ticket_id = _decide(connection, actor, door, given, believed)
+    with write_connection() as connection:
+        door, seen = _door(connection, actor, event_id, given)
+        shown, ticket_id = _decide(connection, actor, door, seen, given, believed)
         connection.execute(
             scan_queries.LOG,
             {
@@ -276,4 +290,5 @@ def door_counts(*, actor: UserSummary | None, event_id: str) -> DoorCounts:
     if actor is None:
         raise NotAuthenticated()
     with read_only() as session:
-        return _counts(session, _door(session.connection(), actor, event_id).event_id)
+        door, _ = _door(session.connection(), actor, event_id)
+        return _counts(session, door.event_id)

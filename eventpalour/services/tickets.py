@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only
@@ -124,7 +125,7 @@ def _place(event: Event, status: str) -> str:
     )
 
 
-def _names_by_ticket(session: Session, query) -> dict[str, tuple[str, str]]:  # noqa: ANN001
+def _names_by_ticket(session: Session, query: Select) -> dict[str, tuple[str, str]]:
     """{ticket id: (holder name, holder email)} for the tickets `query` selects (id column first)."""
     return {row[0]: (row[1] or row[2], row[3]) for row in session.exec(query).all()}
 
