@@ -44,7 +44,7 @@ def seed_tickets(database_url: str, spec: dict) -> list[dict]:
 def door_setup(new_page, server: str, database_url: str, *, holders: int) -> tuple[Page, dict, list[dict]]:
     """A free event, a door member (role member) signed in, and `holders` people with one ticket each."""
     owner_email, staff_email = unique_email("owner"), unique_email("door")
-    verified_account(server, owner_email, "Olga Owner")
+    owner_cookie = verified_account(server, owner_email, "Olga Owner")
     staff_cookie = verified_account(server, staff_email, "Dora Door")
     emails = [unique_email("guest") for _ in range(holders)]
     for n, email in enumerate(emails):
@@ -58,7 +58,7 @@ def door_setup(new_page, server: str, database_url: str, *, holders: int) -> tup
             "holders": [{"email": email, "count": 1} for email in emails],
         },
     )
-    return signed_in(new_page, server, staff_cookie), event, issued
+    return signed_in(new_page, server, staff_cookie), {**event, "owner_cookie": owner_cookie}, issued
 
 
 def scan_log(database_url: str) -> list[tuple[str, str]]:
@@ -176,6 +176,41 @@ def test_member_checks_a_ticket_in_by_code(new_page, server: str, e2e_database_u
         ("already_used", "code"),
         ("invalid", "code"),
     ]
+
+
+def test_organizer_sees_who_is_in_and_exports_the_list(new_page, server: str, e2e_database_url: str) -> None:
+    staff, event, issued = door_setup(new_page, server, e2e_database_url, holders=2)
+    staff.goto(f"/scan/{event['short_id']}")
+    staff.get_by_label("Ticket code").fill(issued[1]["code"])
+    staff.get_by_role("button", name="Check in").click()
+    expect(staff.get_by_test_id("scan-result")).to_have_attribute("data-result", "ok")
+
+    owner = signed_in(new_page, server, event["owner_cookie"])
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
+    owner.get_by_role("link", name="Attendees").click()
+    expect(owner.get_by_role("heading", name="Attendees")).to_be_visible()
+    rows = owner.get_by_test_id("attendee-row")
+    expect(rows).to_have_count(2)
+    expect(owner.get_by_label("Check-in progress")).to_contain_text("1 of 2 checked in")
+    expect(owner.locator(".recharts-surface")).to_be_visible()
+
+    owner.get_by_role("combobox", name="Door status").click()
+    owner.get_by_role("option", name="Checked in", exact=True).click()
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Guest Number1")
+    expect(rows).to_contain_text("Checked in")
+    owner.get_by_label("Search attendees").fill("number0")
+    owner.get_by_role("button", name="Search").click()
+    expect(owner.get_by_text("No attendees match these filters.")).to_be_visible()
+
+    export = owner.get_by_role("link", name="Export CSV").get_attribute("href")
+    assert "scan=checked_in" in export and "q=number0" in export
+    csv_text = owner.request.get(export.replace("q=number0", "q=")).text()
+    assert "Guest Number1" in csv_text and "Guest Number0" not in csv_text
+
+    # A plain member may scan but not see the list.
+    staff.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}/attendees")
+    expect(staff.get_by_role("alert")).to_contain_text("moderator")
 
 
 def fake_camera_video(token: str, path: Path, frames: int = 15) -> Path:
