@@ -22,6 +22,16 @@ def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     return rx.badge(label, color_scheme=rx.match(status, *STATUS_COLORS), variant="soft", size="2")
 
 
+def _line(icon: str, *children: rx.Component | rx.Var | str, **props) -> rx.Component:
+    """One fact of the card with its icon beside the first line of text, also when the text wraps."""
+    return rx.hstack(
+        rx.icon(icon, size=14, flex_shrink="0", margin_top="4px"),
+        rx.text(*children, size="2", **props),
+        spacing="2",
+        align="start",
+    )
+
+
 def qr_image(ticket: rx.Var, size: str) -> rx.Component:
     """The QR code on white in both colour modes: scanners need dark modules on a light ground."""
     return rx.box(
@@ -89,18 +99,16 @@ def ticket_card(ticket: rx.Var) -> rx.Component:
                 width="100%",
                 align="start",
             ),
-            rx.text(rx.icon("calendar", size=14), " ", ticket["when"], size="2"),
-            rx.cond(ticket["place"] != "", rx.text(rx.icon("map-pin", size=14), " ", ticket["place"], size="2")),
+            _line("calendar", ticket["when"]),
+            rx.cond(ticket["place"] != "", _line("map-pin", ticket["place"])),
             rx.text(ticket["tier"], " · ", ticket["price"], size="2", color_scheme="gray"),
             rx.cond(
                 ticket["from"] != "",
-                rx.text(
-                    rx.icon("gift", size=14), " Transferred from ", ticket["from"], size="2", color_scheme="violet"
-                ),
+                _line("gift", "Transferred from ", ticket["from"], color_scheme="violet"),
             ),
             rx.cond(
                 ticket["to"] != "",
-                rx.text(rx.icon("send", size=14), " Transferred to ", ticket["to"], size="2", color_scheme="gray"),
+                _line("send", "Transferred to ", ticket["to"], color_scheme="gray"),
             ),
             rx.cond(ticket["used_at"] != "", rx.text("Checked in at ", ticket["used_at"], size="2")),
             rx.cond(
@@ -189,7 +197,7 @@ def _transfer_confirmation() -> rx.Component:
                     rx.el.li("Your code and QR code stop working at the door immediately."),
                     rx.el.li("They get a new ticket with a new code, by email and on their My tickets page."),
                     rx.el.li("You cannot undo this; only they can transfer it back."),
-                    style={"paddingLeft": "18px", "margin": "0"},
+                    style={"paddingLeft": "18px", "margin": "0", "listStyle": "disc"},
                 ),
                 spacing="2",
             ),

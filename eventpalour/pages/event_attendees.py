@@ -17,7 +17,8 @@ def _header() -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.link(
-                rx.icon("arrow-left", size=14), " ", S.attendee_event["title"], href=S.attendee_event["manage_url"]
+                rx.hstack(rx.icon("arrow-left", size=14), S.attendee_event["title"], align="center", spacing="1"),
+                href=S.attendee_event["manage_url"],
             ),
             rx.heading("Attendees", size="6", as_="h2"),
             spacing="1",

@@ -11,7 +11,7 @@ from eventpalour.components.qr_scanner import every, qr_scanner
 from eventpalour.state.scanner import ScannerState
 
 S = ScannerState
-RESULT_COLORS = (("ok", "grass"), ("already_used", "amber"), "red")
+RESULT_COLORS = (("ok", "grass"), ("already_used", "orange"), "red")
 RESULT_ICONS = (("ok", "circle-check-big"), ("already_used", "clock-alert"), "circle-x")
 
 
