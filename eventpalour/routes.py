@@ -22,10 +22,13 @@ WORKSPACE_EVENTS = "/workspace/[workspace_id]/events"
 WORKSPACE_EVENT_NEW = "/workspace/[workspace_id]/events/new"
 WORKSPACE_EVENT = "/workspace/[workspace_id]/events/[short_id]"
 WORKSPACE_BILLING = "/workspace/[workspace_id]/billing"
+WORKSPACE_EVENT_ATTENDEES = "/workspace/[workspace_id]/events/[short_id]/attendees"
 ADMIN_KYC = "/admin/kyc"
 ADMIN_REVENUE = "/admin/revenue"
 CHECKOUT_RETURN = "/checkout/return"
 MY_ORDERS = "/account/orders"
+MY_TICKETS = "/tickets"
+SCAN = "/scan/[short_id]"
 INVITE = "/invite/[invite_token]"
 EVENTS = "/events"
 EVENT = "/e/[short_id]"
@@ -38,6 +41,8 @@ API_GOOGLE_CALLBACK = "/api/auth/oauth/google/callback"
 API_UPLOAD = "/api/upload"
 API_FILES = "/api/files"
 API_BILLING_CSV = "/api/workspace/{workspace_id}/billing/transactions.csv"
+API_TICKETS = "/api/tickets"
+API_EVENTS = "/api/events"
 
 
 def reset_url(token: str) -> str:
@@ -70,6 +75,31 @@ def file_url(key: str) -> str:
 
 def event_manage_url(workspace_id: str, short_id: str) -> str:
     return f"/workspace/{workspace_id}/events/{short_id}"
+
+
+def event_attendees_url(workspace_id: str, short_id: str) -> str:
+    return f"/workspace/{workspace_id}/events/{short_id}/attendees"
+
+
+def scan_url(short_id: str) -> str:
+    return f"/scan/{quote(short_id, safe='')}"
+
+
+def ticket_calendar_url(ticket_id: str) -> str:
+    """The .ics of the event a ticket admits to (GET, holder only)."""
+    return f"{API_TICKETS}/{quote(ticket_id, safe='')}/calendar.ics"
+
+
+def ticket_image_url(ticket_id: str) -> str:
+    """A PNG of the whole ticket, QR code included (GET, holder only)."""
+    return f"{API_TICKETS}/{quote(ticket_id, safe='')}/ticket.png"
+
+
+def attendees_csv_url(event_id: str, filters: dict[str, str] | None = None) -> str:
+    """The attendee list as CSV, with the same filters as the page (GET, moderator and above)."""
+    kept = {key: value for key, value in (filters or {}).items() if value}
+    path = f"{API_EVENTS}/{quote(event_id, safe='')}/attendees.csv"
+    return f"{path}?{urlencode(kept)}" if kept else path
 
 
 def event_url(short_id: str) -> str:

@@ -61,6 +61,7 @@ def user_menu() -> rx.Component:
                     rx.menu.item(rx.icon("landmark", size=16), "Revenue", on_click=rx.redirect(routes.ADMIN_REVENUE)),
                 ),
             ),
+            rx.menu.item(rx.icon("ticket", size=16), "My tickets", on_click=rx.redirect(routes.MY_TICKETS)),
             rx.menu.item(rx.icon("receipt", size=16), "Your orders", on_click=rx.redirect(routes.MY_ORDERS)),
             rx.menu.item(rx.icon("user", size=16), "Account", on_click=rx.redirect(routes.ACCOUNT)),
             rx.menu.item(rx.icon("log-out", size=16), "Sign out", on_click=AuthState.sign_out, color="red"),

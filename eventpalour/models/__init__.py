@@ -12,7 +12,16 @@ from eventpalour.models.event import (
     MeetingPlatform,
     TicketTier,
 )
-from eventpalour.models.order import Order, OrderItem, OrderStatus, PaymentWebhook, Ticket, TicketStatus
+from eventpalour.models.order import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentWebhook,
+    ScanResult,
+    Ticket,
+    TicketScan,
+    TicketStatus,
+)
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
 from eventpalour.models.refund import OPEN_REFUND_STATUSES, Refund, RefundKind, RefundStatus
 from eventpalour.models.sandbox import (
@@ -51,7 +60,9 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "PaymentWebhook",
+    "ScanResult",
     "Ticket",
+    "TicketScan",
     "TicketStatus",
     "Category",
     "Event",

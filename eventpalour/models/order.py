@@ -87,24 +87,63 @@ class OrderItem(SQLModel, table=True):
 
 
 class Ticket(SQLModel, table=True):
-    """One admission: a 3-ticket order makes 3 tickets, each with its own code and QR."""
+    """One admission: a 3-ticket order makes 3 tickets, each with its own code and QR.
+
+    A transfer never edits the holder: the old row becomes `transferred` (its QR stops at once)
+    and a new row for the recipient points back at it through `transferred_from_id`, so the
+    ticket's history reads as a chain, e.g. Amina (transferred) → Brian (transferred) → Chao (valid).
+    """
 
     __tablename__ = "tickets"
-    __table_args__ = (Index("ix_tickets_holder_status", "holder_id", "status"),)
+    __table_args__ = (
+        Index("ix_tickets_holder_status", "holder_id", "status"),
+        # The door's live counters (checked in / sold) count one event's tickets by status.
+        Index("ix_tickets_event_status", "event_id", "status"),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     short_code: str = Field(unique=True, max_length=8)
     order_id: str = Field(foreign_key="orders.id", index=True, max_length=16)
     order_item_id: str = Field(foreign_key="order_items.id", max_length=16)
-    event_id: str = Field(foreign_key="events.id", index=True, max_length=16)
+    event_id: str = Field(foreign_key="events.id", max_length=16)
     tier_id: str = Field(foreign_key="ticket_tiers.id", max_length=16)
     holder_id: str = Field(foreign_key="users.id", max_length=16)
     status: str = Field(default=TicketStatus.VALID, max_length=16)
     secret_version: int = Field(default=1)
-    transferred_from_id: str | None = Field(default=None, max_length=16)
+    transferred_from_id: str | None = Field(default=None, max_length=16, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     used_by_id: str | None = Field(default=None, max_length=16)
+
+
+class ScanResult(StrEnum):
+    """What the door is told about one scan (SPEC §6)."""
+
+    OK = "ok"
+    ALREADY_USED = "already_used"
+    INVALID = "invalid"
+    WRONG_EVENT = "wrong_event"
+    NOT_VALID = "not_valid"
+
+
+class TicketScan(SQLModel, table=True):
+    """One attempt at the door, whatever its result, e.g. Gate A scanned ABCD2345 at 19:42: ok.
+
+    `ticket_id` is empty when the code named no ticket (forged, mistyped). The log is what an
+    organizer reads when someone says "but I never got in", so nothing is ever left out of it.
+    """
+
+    __tablename__ = "ticket_scans"
+    __table_args__ = (Index("ix_ticket_scans_event_scanned", "event_id", "scanned_at"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    event_id: str = Field(foreign_key="events.id", max_length=16, ondelete="CASCADE")
+    ticket_id: str | None = Field(default=None, foreign_key="tickets.id", index=True, max_length=16)
+    scanned_by_id: str = Field(foreign_key="users.id", max_length=16)
+    result: str = Field(max_length=16)
+    method: str = Field(max_length=8)  # "qr" (camera) or "code" (typed)
+    device: str = Field(default="", max_length=200)
+    scanned_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class PaymentWebhook(SQLModel, table=True):

@@ -103,6 +103,11 @@ def _header() -> rx.Component:
                     S.event["status"] != "draft",
                     rx.link("View public page", rx.icon("external-link", size=14), href=S.event["public_path"]),
                 ),
+                rx.link(rx.icon("scan-line", size=14), " Scan tickets", href=S.event["scan_path"]),
+                rx.cond(
+                    S.can_manage_events,
+                    rx.link(rx.icon("users", size=14), " Attendees", href=S.event["attendees_path"]),
+                ),
                 wrap="wrap",
                 align="center",
             ),

@@ -71,14 +71,19 @@ def load_workspace_for(
     membership = session.exec(
         select(WorkspaceMember).where(WorkspaceMember.workspace_id == workspace.id, WorkspaceMember.user_id == actor.id)
     ).first()
-    if membership is None:
+    ensure_role(membership.role if membership else None, action)
+    return WorkspaceAccess(workspace=workspace, membership=membership)
+
+
+def ensure_role(role: WorkspaceRole | str | None, action: WorkspaceAction) -> None:
+    """Raise PermissionDenied unless `role` (None: not a member) may do `action`; the message names the role needed."""
+    if role is None:
         raise PermissionDenied("You are not a member of this workspace.")
-    if not allows(membership.role, action):
+    if not allows(role, action):
         needed = MIN_ROLE[action]
         raise PermissionDenied(
             f"Only a workspace {needed.value}{' or above' if needed != WorkspaceRole.OWNER else ''} can {action.value}."
         )
-    return WorkspaceAccess(workspace=workspace, membership=membership)
 
 
 def load_event_for(session: Session, actor: UserSummary | None, event_id: str, action: WorkspaceAction) -> Event:

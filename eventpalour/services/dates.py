@@ -54,3 +54,8 @@ def sales_start_label(sales_start: datetime, zone_name: str, *, now: datetime | 
     local = _local(sales_start, zone_name)
     year = f" {local.year}" if _needs_year(local, now) else ""
     return f"Sales start {local.day} {local:%b}{year}, {local:%H:%M}"
+
+
+def clock(moment: datetime, zone_name: str) -> str:
+    """The wall-clock time in the event's zone, as the door reads it: "19:42"."""
+    return f"{_local(moment, zone_name):%H:%M}"

@@ -320,3 +320,92 @@ def registration_cancelled(to_email: str, event_title: str, reason: str) -> Emai
             "Your ticket no longer works at the door.",
         ],
     )
+
+
+@dataclass(frozen=True)
+class TransferFacts:
+    """What both transfer emails say: the event, who gave the ticket and who got it."""
+
+    event_id: str
+    event_title: str
+    schedule: str
+    place: str
+    tickets_url: str
+    sender_name: str
+    recipient_name: str
+    recipient_email: str
+    old_code: str
+
+
+def ticket_transfer_sent(to_email: str, facts: TransferFacts) -> EmailMessage:
+    """To the person who gave a ticket away: their code no longer works."""
+    who = f"{facts.recipient_name} ({facts.recipient_email})"
+    text = (
+        f"Hi {facts.sender_name},\n\nYou transferred ticket {facts.old_code} for {facts.event_title} to {who}.\n\n"
+        f"{facts.schedule}\n\nThe code {facts.old_code} and its QR code no longer work at the door; "
+        f"{facts.recipient_name} has a new ticket with a new code.\n\n"
+        "If you did not do this, reply to this email at once.\n"
+    )
+    html = _html(
+        "Ticket transferred",
+        [
+            f"You transferred ticket <strong>{escape(facts.old_code)}</strong> for "
+            f"<strong>{escape(facts.event_title)}</strong> to {escape(who)}.",
+            escape(facts.schedule),
+            f"The code {escape(facts.old_code)} and its QR code no longer work at the door; "
+            f"{escape(facts.recipient_name)} has a new ticket with a new code.",
+            "If you did not do this, reply to this email at once.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"You transferred your ticket for {facts.event_title}",
+        text_body=text,
+        html_body=html,
+        kind="ticket_transfer_sent",
+    )
+
+
+def ticket_transfer_received(to_email: str, facts: TransferFacts, ticket: TicketLine) -> EmailMessage:
+    """To the recipient: their own ticket, with its QR code inline and the calendar invite attached."""
+    text = (
+        f"Hi {facts.recipient_name},\n\n{facts.sender_name} sent you a ticket for {facts.event_title}.\n\n"
+        f"{facts.schedule}\n{facts.place}\n\nYour ticket: {ticket.short_code} ({ticket.tier_name})\n\n"
+        "Its QR code is attached; show it (or type its code) at the door. "
+        f"All your tickets: {facts.tickets_url}\n"
+    )
+    html = _html(
+        f"{facts.sender_name} sent you a ticket",
+        [
+            f"<strong>{escape(facts.event_title)}</strong><br>{escape(facts.schedule)}<br>{escape(facts.place)}",
+            "<div style='display:inline-block;text-align:center;padding:12px;border:1px solid #ddd;"
+            "border-radius:12px;background:#fff'>"
+            f"<img src='cid:{_qr_cid(ticket.short_code)}' width='180' height='180' "
+            f"alt='QR code for ticket {ticket.short_code}'>"
+            f"<div style='font-family:monospace;font-size:18px;letter-spacing:3px;font-weight:700'>"
+            f"{ticket.short_code}</div><div style='color:#666;font-size:13px'>{escape(ticket.tier_name)}</div></div>",
+            "Show the QR code (or type its code) at the door.",
+            f"<a href='{escape(facts.tickets_url)}'>All your tickets</a>",
+        ],
+    )
+    attachments = (
+        {
+            "filename": f"ticket-{ticket.short_code}.png",
+            "content_type": "image/png",
+            "inline_cid": _qr_cid(ticket.short_code),
+            "render": {"kind": "ticket_qr", "ticket_id": ticket.ticket_id},
+        },
+        {
+            "filename": "event.ics",
+            "content_type": "text/calendar",
+            "render": {"kind": "event_ics", "event_id": facts.event_id},
+        },
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"{facts.sender_name} sent you a ticket for {facts.event_title}",
+        text_body=text,
+        html_body=html,
+        kind="ticket_transfer_received",
+        attachments=attachments,
+    )

@@ -20,6 +20,7 @@ from eventpalour.services.errors import RateLimited
 RULES = {
     "general": lambda: settings.rate_limit_general,
     "auth": lambda: settings.rate_limit_auth,
+    "scan_code": lambda: settings.rate_limit_scan_code,
 }
 
 
@@ -43,6 +44,19 @@ def hit(rule: str, key: str) -> None:
     item = _item(RULES[rule]())
     limiter = _limiter(_storage_uri())
     if limiter.hit(item, rule, key or "unknown"):
+        return
+    reset_at = limiter.get_window_stats(item, rule, key or "unknown").reset_time
+    raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+
+
+def ensure_allowed(rule: str, key: str) -> None:
+    """Raise RateLimited when `key` has used up `rule`, without counting this attempt.
+
+    For limits that count only failures (a mistyped door code): check first, `hit` on a miss.
+    """
+    item = _item(RULES[rule]())
+    limiter = _limiter(_storage_uri())
+    if limiter.test(item, rule, key or "unknown"):
         return
     reset_at = limiter.get_window_stats(item, rule, key or "unknown").reset_time
     raise RateLimited(max(1, math.ceil(reset_at - time.time())))

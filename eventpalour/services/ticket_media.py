@@ -1,17 +1,20 @@
 """What a ticket looks like outside the database: its QR code (PNG for email and download, SVG for
-pages) and the event's calendar invite (.ics, via the icalendar library, which gets folding,
-escaping and time zones right where hand-written iCalendar text usually does not)."""
+pages), the whole ticket as one PNG (to save on a phone or print), and the event's calendar invite
+(.ics, via the icalendar library, which gets folding, escaping and time zones right where
+hand-written iCalendar text usually does not)."""
 
 from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 
 import icalendar
 import qrcode
 import qrcode.image.svg
+from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
 from eventpalour.models.types import utcnow
@@ -40,6 +43,69 @@ def qr_svg_data_uri(token: str) -> str:
     """The QR code as an SVG data URI, for an <img> on a page (crisp at any size, no file to serve)."""
     svg = _qr(token, 10, qrcode.image.svg.SvgPathFillImage).make_image().to_string()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+@dataclass(frozen=True)
+class TicketImage:
+    """The words printed on a downloaded ticket, beside its QR code."""
+
+    token: str
+    short_code: str
+    event_title: str
+    schedule: str
+    place: str
+    tier_name: str
+    price_label: str
+    holder_name: str
+
+
+TICKET_WIDTH = 720
+BRAND_COLOR = (110, 86, 207)
+INK = (24, 24, 27)
+MUTED = (95, 95, 105)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    # Pillow's bundled font: the same look on every server, no system font package needed.
+    return ImageFont.load_default(size=size)
+
+
+def _lines(draw: ImageDraw.ImageDraw, y: int, text: str, size: int, fill: tuple[int, int, int], width: int) -> int:
+    """Draw `text` wrapped to `width` characters from `y`; returns the y below it."""
+    font = _font(size)
+    # The bundled font has no en dash or ellipsis glyphs; their ASCII stand-ins read the same.
+    text = text.replace("–", "-").replace("…", "...")
+    for line in textwrap.wrap(text, width=width)[:3] or [""]:
+        draw.text((40, y), line, font=font, fill=fill)
+        y += int(size * 1.3)
+    return y
+
+
+def ticket_png(ticket: TicketImage) -> bytes:
+    """A printable ticket: brand band, event, date, place, tier and holder, then the QR code and its short code.
+
+    Black on white whatever the phone's colour scheme, so it scans from a screenshot at night.
+    """
+    qr = _qr(ticket.token, 12).make_image().get_image().convert("RGB")
+    qr = qr.resize((520, 520), Image.Resampling.NEAREST)
+    canvas = Image.new("RGB", (TICKET_WIDTH, 1240), "white")
+    draw = ImageDraw.Draw(canvas)
+    draw.rectangle((0, 0, TICKET_WIDTH, 96), fill=BRAND_COLOR)
+    draw.text((40, 28), "EventPalour ticket", font=_font(36), fill="white")
+    y = _lines(draw, 128, ticket.event_title, 40, INK, 30) + 8
+    y = _lines(draw, y, ticket.schedule, 26, MUTED, 46)
+    y = _lines(draw, y, ticket.place, 26, MUTED, 46) + 8
+    y = _lines(draw, y, f"{ticket.tier_name} · {ticket.price_label}", 28, INK, 44)
+    y = _lines(draw, y, ticket.holder_name, 28, INK, 44) + 16
+    canvas.paste(qr, ((TICKET_WIDTH - 520) // 2, y))
+    y += 540
+    code_font = _font(56)
+    code_width = draw.textlength(ticket.short_code, font=code_font)
+    draw.text(((TICKET_WIDTH - code_width) / 2, y), ticket.short_code, font=code_font, fill=INK)
+    canvas = canvas.crop((0, 0, TICKET_WIDTH, y + 96))
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,8 @@ class EventManageState(EventFormState):
             "when": _when(e.start_at, e.timezone),
             "public_url": settings.app_url + routes.event_url(e.short_id),
             "public_path": routes.event_url(e.short_id),
+            "scan_path": routes.scan_url(e.short_id),
+            "attendees_path": routes.event_attendees_url(e.workspace_id, e.short_id),
             "sold": str(sold),
             "gross": format_money(gross, e.currency),
             "tiers": str(len(details.tiers)),

@@ -1,0 +1,189 @@
+"""The attendee list's pieces: door progress with its chart, filters, the table and its pager."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.ticket_card import file_link, status_badge
+from eventpalour.state.attendees import AttendeesState
+
+S = AttendeesState
+PAYMENTS = [("all", "Any payment"), ("paid", "Paid"), ("free", "Free"), ("refunded", "Refunded")]
+SCANS = [("all", "Any door status"), ("checked_in", "Checked in"), ("not_checked_in", "Not checked in")]
+SCANS += [("not_valid", "Not valid")]
+PAYMENT_COLORS = (("paid", "green"), ("free", "blue"), ("refunded", "amber"), "gray")
+
+
+def progress_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Check-in progress", size="4", as_="h2"),
+                rx.spacer(),
+                rx.text(rx.text.strong(S.door_checked_in), " of ", S.door_admissions, " checked in", size="3"),
+                width="100%",
+                wrap="wrap",
+                align="center",
+            ),
+            rx.progress(
+                value=rx.cond(S.door_admissions > 0, S.door_checked_in * 100 / S.door_admissions, 0),
+                max=100,
+                width="100%",
+            ),
+            rx.cond(
+                S.progress.length() > 0,
+                rx.recharts.area_chart(
+                    rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 6)),
+                    rx.recharts.area(
+                        data_key="checked_in",
+                        name="Checked in",
+                        stroke=rx.color("violet", 9),
+                        fill=rx.color("violet", 5),
+                        type_="monotone",
+                    ),
+                    rx.recharts.x_axis(data_key="time", stroke=rx.color("gray", 11)),
+                    rx.recharts.y_axis(allow_decimals=False, stroke=rx.color("gray", 11), width=40),
+                    rx.recharts.graphing_tooltip(),
+                    data=S.progress,
+                    width="100%",
+                    height=220,
+                ),
+                rx.text("The chart starts with the first check-in at the door.", size="2", color_scheme="gray"),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        aria_label="Check-in progress",
+    )
+
+
+def _select(label: str, value: rx.Var, on_change: rx.EventHandler, items: list[rx.Component]) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(custom_attrs={"aria-label": label}),
+        rx.select.content(*items),
+        value=value,
+        on_change=on_change,
+    )
+
+
+def _items(choices: list[tuple[str, str]]) -> list[rx.Component]:
+    return [rx.select.item(label, value=value) for value, label in choices]
+
+
+def filters_bar() -> rx.Component:
+    tier_items = [
+        rx.select.item("All tiers", value="all"),
+        rx.foreach(S.attendee_tiers, lambda t: rx.select.item(t["name"], value=t["id"])),
+    ]
+    return rx.flex(
+        _select("Tier", S.tier_filter, S.filter_tier, tier_items),
+        _select("Payment status", S.payment_filter, S.filter_payment, _items(PAYMENTS)),
+        _select("Door status", S.scan_filter, S.filter_scan, _items(SCANS)),
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="search",
+                    placeholder="Name, email or ticket code",
+                    default_value=S.attendee_search,
+                    aria_label="Search attendees",
+                    flex="1 1 180px",
+                ),
+                rx.button("Search", type="submit", variant="soft"),
+            ),
+            on_submit=S.search_attendees,
+            reset_on_submit=False,
+            flex="1 1 260px",
+        ),
+        file_link("Export CSV", "file-down", S.csv_url, download=True),
+        wrap="wrap",
+        gap="8px",
+        align="center",
+        width="100%",
+    )
+
+
+def _row(person: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(person["name"], weight="medium"),
+                    rx.cond(
+                        person["transferred"] != "",
+                        rx.tooltip(rx.icon("gift", size=14), content="Received as a transfer"),
+                    ),
+                    align="center",
+                    spacing="1",
+                ),
+                rx.text(person["email"], size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(rx.code(person["code"], size="1"), white_space="nowrap"),
+        rx.table.cell(person["tier"]),
+        rx.table.cell(
+            rx.badge(person["payment_label"], color_scheme=rx.match(person["payment"], *PAYMENT_COLORS), variant="soft")
+        ),
+        rx.table.cell(
+            rx.hstack(
+                status_badge(person["status"], person["status_label"]),
+                rx.cond(person["checked_in_at"] != "", rx.text(person["checked_in_at"], size="1")),
+                align="center",
+                spacing="2",
+            ),
+            white_space="nowrap",
+        ),
+        data_testid="attendee-row",
+    )
+
+
+def attendees_table() -> rx.Component:
+    return rx.cond(
+        S.attendee_rows.length() == 0,
+        rx.card(
+            rx.vstack(
+                rx.icon("users", size=28, color=rx.color("gray", 9)),
+                rx.text(
+                    rx.cond(
+                        (S.tier_filter == "all")
+                        & (S.payment_filter == "all")
+                        & (S.scan_filter == "all")
+                        & (S.attendee_search == ""),
+                        "No attendees yet. They appear here as soon as someone registers or buys.",
+                        "No attendees match these filters.",
+                    ),
+                    color_scheme="gray",
+                ),
+                align="center",
+                padding="16px",
+            ),
+            width="100%",
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[rx.table.column_header_cell(n) for n in ("Attendee", "Code", "Tier", "Payment", "Door")]
+                    )
+                ),
+                rx.table.body(rx.foreach(S.attendee_rows, _row)),
+                variant="surface",
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+    )
+
+
+def pager() -> rx.Component:
+    return rx.hstack(
+        rx.text(S.attendees_total, rx.cond(S.attendees_total == 1, " attendee", " attendees"), size="2"),
+        rx.spacer(),
+        rx.button("Previous", variant="soft", disabled=S.attendees_page <= 1, on_click=S.turn_attendee_page(-1)),
+        rx.text("Page ", S.attendees_page, size="2"),
+        rx.button("Next", variant="soft", disabled=~S.attendees_has_next, on_click=S.turn_attendee_page(1)),
+        align="center",
+        width="100%",
+    )

@@ -1,0 +1,63 @@
+import { useEffect, useRef } from "react";
+import { BrowserQRCodeReader } from "@zxing/browser";
+
+// Reads QR codes from the device camera (the back one on phones) continuously and calls
+// onScan(text) once per code shown. A phone held over one ticket reads it several times a second:
+// the same text is reported again only after it was out of view for `repeatMs`, so the door gets
+// one result per person, not a stream of "already used".
+export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
+  const videoRef = useRef(null);
+  const last = useRef({ text: "", at: 0 });
+  const handlers = useRef({ onScan, onError });
+  handlers.current = { onScan, onError };
+
+  useEffect(() => {
+    let controls = null;
+    let stopped = false;
+    const reader = new BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 120 });
+    const report = (message) => handlers.current.onError && handlers.current.onError(message);
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      report("This browser cannot use the camera here. Open the page over https, or type the code below.");
+      return undefined;
+    }
+    reader
+      .decodeFromConstraints({ video: { facingMode: "environment" } }, videoRef.current, (result) => {
+        if (!result) return; // most frames hold no code: nothing to report
+        const text = result.getText();
+        const now = Date.now();
+        const repeat = text === last.current.text && now - last.current.at < repeatMs;
+        last.current = { text, at: now };
+        if (repeat) return;
+        if (handlers.current.onScan) handlers.current.onScan(text);
+      })
+      .then((started) => {
+        controls = started;
+        if (stopped) started.stop();
+      })
+      .catch((error) => {
+        const denied = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
+        report(
+          denied
+            ? "Camera access was refused. Allow the camera for this site, or type the code below."
+            : "No camera could be started. Type the code below instead.",
+        );
+      });
+    return () => {
+      stopped = true;
+      if (controls) controls.stop();
+    };
+  }, [repeatMs]);
+
+  return <video ref={videoRef} muted playsInline autoPlay {...rest} />;
+}
+
+// Calls onTick every `seconds` while mounted (the door counters refresh with it).
+export function Every({ seconds, onTick }) {
+  const tick = useRef(onTick);
+  tick.current = onTick;
+  useEffect(() => {
+    const timer = setInterval(() => tick.current && tick.current(), Math.max(1, seconds) * 1000);
+    return () => clearInterval(timer);
+  }, [seconds]);
+  return null;
+}

@@ -1,0 +1,37 @@
+"""The door's camera QR reader: qr_scanner.jsx (next to this file) around @zxing/browser, a maintained
+pure-JavaScript port of ZXing that needs no WebAssembly download (doors often have poor internet)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import no_args_event_spec, passthrough_event_spec
+
+ZXING_BROWSER = "@zxing/browser@0.2.1"
+_LIBRARY = rx.asset("qr_scanner.jsx", shared=True).importable_path
+
+
+class QrScanner(rx.Component):
+    """A live camera view that fires `on_scan(text)` for each QR code it reads (a repeat within
+    `repeat_ms` is ignored) and `on_error(message)` when the camera cannot start."""
+
+    library = _LIBRARY
+    lib_dependencies: list[str] = [ZXING_BROWSER]
+    tag = "QrScanner"
+
+    repeat_ms: rx.Var[int]
+    on_scan: rx.EventHandler[passthrough_event_spec(str)]
+    on_error: rx.EventHandler[passthrough_event_spec(str)]
+
+
+class Every(rx.Component):
+    """Renders nothing; fires `on_tick` every `seconds` while on the page."""
+
+    library = _LIBRARY
+    tag = "Every"
+
+    seconds: rx.Var[int]
+    on_tick: rx.EventHandler[no_args_event_spec]
+
+
+qr_scanner = QrScanner.create
+every = Every.create

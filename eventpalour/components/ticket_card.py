@@ -1,0 +1,229 @@
+"""A ticket as its holder sees it on /tickets, and the two dialogs it opens: the full-screen QR code
+for the door, and the transfer form with its confirmation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.state.tickets import TicketsState
+
+S = TicketsState
+STATUS_COLORS = (
+    ("valid", "green"),
+    ("used", "blue"),
+    ("transferred", "gray"),
+    ("refunded", "amber"),
+    ("cancelled", "red"),
+    "gray",
+)
+
+
+def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+    return rx.badge(label, color_scheme=rx.match(status, *STATUS_COLORS), variant="soft", size="2")
+
+
+def _line(icon: str, *children: rx.Component | rx.Var | str, **props) -> rx.Component:
+    """One fact of the card with its icon beside the first line of text, also when the text wraps."""
+    return rx.hstack(
+        rx.icon(icon, size=14, flex_shrink="0", margin_top="4px"),
+        rx.text(*children, size="2", **props),
+        spacing="2",
+        align="start",
+    )
+
+
+def qr_image(ticket: rx.Var, size: str) -> rx.Component:
+    """The QR code on white in both colour modes: scanners need dark modules on a light ground."""
+    return rx.box(
+        rx.image(src=ticket["qr"], alt="QR code for ticket " + ticket["code"].to(str), width="100%", height="auto"),
+        background="white",
+        border_radius="12px",
+        padding="8px",
+        width=size,
+        max_width="100%",
+    )
+
+
+def file_link(label: str, icon: str, href: rx.Var, **props) -> rx.Component:
+    """A link to a file from the API (sent with the session cookie). A full page load: client-side
+    routing would look for a page at an /api/ path and show a 404."""
+    return rx.link(
+        rx.button(rx.icon(icon, size=16), label, variant="soft", size="2", tab_index=-1),
+        href=href,
+        reload_document=True,
+        underline="none",
+        **props,
+    )
+
+
+def _actions(ticket: rx.Var) -> rx.Component:
+    return rx.flex(
+        rx.cond(
+            ticket["qr"] != "",
+            rx.button(
+                rx.icon("maximize", size=16),
+                "Show at the door",
+                size="2",
+                on_click=S.show_qr(ticket["id"]),
+                aria_label="Show ticket " + ticket["code"].to(str) + " full screen",
+            ),
+        ),
+        rx.cond(ticket["has_calendar"] != "", file_link("Add to calendar", "calendar-plus", ticket["calendar_url"])),
+        rx.cond(
+            ticket["can_download"] != "",
+            file_link("Download", "download", ticket["image_url"], download=True),
+        ),
+        rx.cond(
+            ticket["can_transfer"] != "",
+            rx.button(
+                rx.icon("send", size=16),
+                "Transfer",
+                variant="soft",
+                color_scheme="gray",
+                size="2",
+                on_click=S.open_transfer(ticket["id"]),
+            ),
+        ),
+        wrap="wrap",
+        gap="8px",
+    )
+
+
+def ticket_card(ticket: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.link(ticket["event"], href=ticket["event_url"], weight="bold", size="4"),
+                rx.spacer(),
+                status_badge(ticket["status"], ticket["status_label"]),
+                width="100%",
+                align="start",
+            ),
+            _line("calendar", ticket["when"]),
+            rx.cond(ticket["place"] != "", _line("map-pin", ticket["place"])),
+            rx.text(ticket["tier"], " · ", ticket["price"], size="2", color_scheme="gray"),
+            rx.cond(
+                ticket["from"] != "",
+                _line("gift", "Transferred from ", ticket["from"], color_scheme="violet"),
+            ),
+            rx.cond(
+                ticket["to"] != "",
+                _line("send", "Transferred to ", ticket["to"], color_scheme="gray"),
+            ),
+            rx.cond(ticket["used_at"] != "", rx.text("Checked in at ", ticket["used_at"], size="2")),
+            rx.cond(
+                ticket["qr"] != "",
+                rx.vstack(qr_image(ticket, "180px"), rx.code(ticket["code"], size="4", weight="bold"), align="center"),
+                rx.text("Code ", rx.code(ticket["code"]), size="2", color_scheme="gray"),
+            ),
+            _actions(ticket),
+            spacing="2",
+            width="100%",
+            align="stretch",
+        ),
+        width="100%",
+        data_testid="my-ticket",
+    )
+
+
+def qr_dialog() -> rx.Component:
+    """The chosen ticket's QR code as large as the screen allows, for the door scanner."""
+    shown = S.shown_ticket
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.vstack(
+                rx.dialog.title(shown["event"], size="5"),
+                rx.dialog.description(shown["tier"], " · ", shown["when"], size="2"),
+                rx.cond(shown.contains("qr"), qr_image(shown, "min(88vw, 70vh)")),
+                rx.code(shown["code"], size="8", weight="bold"),
+                rx.dialog.close(rx.button("Close", variant="soft", size="3", width="100%")),
+                align="center",
+                spacing="3",
+            ),
+            max_width="min(96vw, 640px)",
+        ),
+        open=S.shown_qr_id != "",
+        on_open_change=S.hide_qr,
+    )
+
+
+def _transfer_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.label("Recipient's email", html_for="transfer-email", style={"font-weight": "600"}),
+            rx.input(
+                id="transfer-email",
+                name="email",
+                type="email",
+                default_value=S.transfer_email,
+                placeholder="friend@example.com",
+                auto_complete="email",
+                size="3",
+                width="100%",
+                aria_invalid=rx.cond(S.transfer_errors.contains("email"), "true", "false"),
+                aria_describedby="transfer-email-note",
+            ),
+            rx.cond(
+                S.transfer_errors.contains("email"),
+                rx.text(
+                    S.transfer_errors["email"], color_scheme="red", size="2", role="alert", id="transfer-email-note"
+                ),
+                rx.text(
+                    "They need a verified EventPalour account with this email.",
+                    size="1",
+                    color_scheme="gray",
+                    id="transfer-email-note",
+                ),
+            ),
+            rx.hstack(
+                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                rx.button("Continue", type="submit"),
+                justify="end",
+                width="100%",
+            ),
+            spacing="2",
+        ),
+        on_submit=S.review_transfer,
+        reset_on_submit=False,
+    )
+
+
+def _transfer_confirmation() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            rx.vstack(
+                rx.text("Transfer ticket ", rx.code(S.transfer_code), " to ", rx.text.strong(S.transfer_email), "?"),
+                rx.el.ul(
+                    rx.el.li("Your code and QR code stop working at the door immediately."),
+                    rx.el.li("They get a new ticket with a new code, by email and on their My tickets page."),
+                    rx.el.li("You cannot undo this; only they can transfer it back."),
+                    style={"paddingLeft": "18px", "margin": "0", "listStyle": "disc"},
+                ),
+                spacing="2",
+            ),
+            icon="info",
+            color_scheme="amber",
+        ),
+        rx.hstack(
+            rx.button(
+                "Back", variant="soft", color_scheme="gray", on_click=S.edit_transfer, disabled=S.is_transferring
+            ),
+            rx.button("Transfer ticket", on_click=S.confirm_transfer, loading=S.is_transferring),
+            justify="end",
+            width="100%",
+        ),
+        spacing="3",
+    )
+
+
+def transfer_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Transfer ticket"),
+            rx.dialog.description("Give this ticket to someone else. The event's capacity does not change.", size="2"),
+            rx.box(rx.cond(S.transfer_confirming, _transfer_confirmation(), _transfer_form()), margin_top="12px"),
+            max_width="480px",
+        ),
+        open=S.transfer_id != "",
+        on_open_change=S.close_transfer,
+    )

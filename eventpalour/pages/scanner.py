@@ -1,0 +1,182 @@
+"""/scan/{short_id}: the door. A phone reads QR codes continuously; each scan gets one big coloured
+answer; a typed code works when the camera cannot; the counters show who is in."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.components.layout import loading, page
+from eventpalour.components.qr_scanner import every, qr_scanner
+from eventpalour.state.scanner import ScannerState
+
+S = ScannerState
+RESULT_COLORS = (("ok", "grass"), ("already_used", "orange"), "red")
+RESULT_ICONS = (("ok", "circle-check-big"), ("already_used", "clock-alert"), "circle-x")
+
+
+def _counters() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text("Checked in", size="2", color_scheme="gray"),
+                rx.spacer(),
+                rx.text(
+                    rx.text.strong(S.checked_in, id="door-checked-in"),
+                    " / ",
+                    rx.text.span(S.sold, id="door-sold"),
+                    " sold",
+                    size="4",
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.progress(value=rx.cond(S.sold > 0, S.checked_in * 100 / S.sold, 0), max=100, width="100%"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        aria_label="Door counters",
+    )
+
+
+def _result() -> rx.Component:
+    scan = S.last_scan
+    color = rx.match(scan["result"], *RESULT_COLORS)
+    return rx.box(
+        rx.cond(
+            S.scans_here > 0,
+            rx.vstack(
+                rx.hstack(
+                    rx.match(
+                        scan["result"],
+                        *[(key, rx.icon(icon, size=40)) for key, icon in RESULT_ICONS[:-1]],
+                        rx.icon(RESULT_ICONS[-1], size=40),
+                    ),
+                    rx.heading(scan["title"], size="8", as_="h2"),
+                    align="center",
+                    spacing="3",
+                ),
+                rx.text(scan["message"], size="5", weight="medium"),
+                rx.cond(
+                    scan["code"] != "",
+                    rx.text(scan["holder"], " · ", scan["tier"], " · ", rx.code(scan["code"]), size="3"),
+                ),
+                spacing="2",
+            ),
+            rx.text("Point the camera at a ticket's QR code, or type its code below.", size="3"),
+        ),
+        background=rx.cond(S.scans_here > 0, rx.color(color, 9), rx.color("gray", 3)),
+        color=rx.cond(S.scans_here > 0, "white", rx.color("gray", 12)),
+        border_radius="16px",
+        padding="20px",
+        width="100%",
+        min_height="140px",
+        role="status",
+        aria_live="assertive",
+        data_testid="scan-result",
+        data_result=scan["result"],
+    )
+
+
+def _camera() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            S.camera_on,
+            rx.box(
+                qr_scanner(
+                    on_scan=S.scan_qr,
+                    on_error=S.camera_failed,
+                    repeat_ms=2500,
+                    aria_label="Camera view",
+                    style={"width": "100%", "height": "100%", "objectFit": "cover", "display": "block"},
+                ),
+                width="100%",
+                aspect_ratio="1 / 1",
+                max_height="60vh",
+                overflow="hidden",
+                border_radius="16px",
+                background="black",
+            ),
+        ),
+        rx.cond(
+            S.camera_error != "",
+            rx.callout(S.camera_error, icon="camera-off", color_scheme="amber", width="100%", role="alert"),
+        ),
+        rx.button(
+            rx.cond(S.camera_on, rx.icon("camera-off", size=16), rx.icon("camera", size=16)),
+            rx.cond(S.camera_on, "Stop camera", "Start camera"),
+            variant="soft",
+            color_scheme="gray",
+            on_click=S.toggle_camera,
+        ),
+        width="100%",
+        align="center",
+        spacing="2",
+    )
+
+
+def _code_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.label("Ticket code", html_for="door-code", style={"font-weight": "600"}),
+            rx.hstack(
+                rx.input(
+                    id="door-code",
+                    name="code",
+                    placeholder="ABCD2345",
+                    auto_complete="off",
+                    auto_capitalize="characters",
+                    spell_check=False,
+                    max_length=12,
+                    size="3",
+                    flex="1",
+                    font_family="monospace",
+                    aria_invalid=rx.cond(S.code_error != "", "true", "false"),
+                    aria_describedby="door-code-error",
+                ),
+                rx.button("Check in", type="submit", size="3", loading=S.is_checking),
+                width="100%",
+            ),
+            rx.cond(
+                S.code_error != "",
+                rx.text(S.code_error, color_scheme="red", size="2", role="alert", id="door-code-error"),
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        on_submit=S.scan_code,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _door() -> rx.Component:
+    return rx.vstack(
+        rx.vstack(
+            rx.text("Door scanner", size="2", color_scheme="gray"),
+            rx.heading(S.door_event["title"], size="6", as_="h1"),
+            rx.text(S.door_event["schedule"], size="2", color_scheme="gray"),
+            spacing="1",
+        ),
+        _counters(),
+        _result(),
+        _camera(),
+        _code_form(),
+        every(seconds=10, on_tick=S.refresh_counts),
+        spacing="4",
+        width="100%",
+    )
+
+
+@page(routes.SCAN, "Scan tickets", on_load=S.load_scanner, require="user", width="560px")
+def scanner() -> rx.Component:
+    return rx.cond(
+        ~S.door_loaded,
+        loading("Opening the scanner…"),
+        rx.cond(
+            S.door_problem != "",
+            rx.callout(S.door_problem, icon="lock", color_scheme="red", role="alert"),
+            _door(),
+        ),
+    )

@@ -1,0 +1,294 @@
+"""Door scanning (SPEC §6): turn a scanned QR token or a typed short code into one of the five
+results, mark the ticket `used` exactly once, and log every attempt.
+
+Exactly once: the only write that admits someone is one conditional UPDATE
+(`status valid → used WHERE status = 'valid'`), so when two door phones scan the same ticket at the
+same moment the database lets one of them change the row and the other finds it already used.
+Tests may switch that guard off (a context variable, never reachable from a request) to prove the
+race is real without it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col, func, select
+
+from eventpalour.db import read_only, write_connection
+from eventpalour.models import Event, ScanResult, Ticket, TicketStatus
+from eventpalour.models.types import new_id, utcnow
+from eventpalour.services import rate_limit, scan_queries, ticket_tokens
+from eventpalour.services.access import WorkspaceAction, ensure_role
+from eventpalour.services.accounts import UserSummary
+from eventpalour.services.dates import clock, event_schedule
+from eventpalour.services.errors import NotAuthenticated, NotFound
+from eventpalour.services.fulfilment import SHORT_CODE_ALPHABET
+
+CODE_RULE = "scan_code"
+SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{8}}$")
+NOT_VALID_LABELS = {
+    TicketStatus.TRANSFERRED: "It was transferred to someone else; their new ticket has a new code.",
+    TicketStatus.REFUNDED: "It was refunded.",
+    TicketStatus.CANCELLED: "It was cancelled.",
+    TicketStatus.EXPIRED: "It has expired.",
+}
+_unguarded: ContextVar[bool] = ContextVar("scan_unguarded", default=False)
+
+
+@contextmanager
+def guard_disabled_for_tests() -> Iterator[None]:
+    """Check the ticket in a read made before the write, then mark it used unconditionally:
+    the check-then-act race that the conditional UPDATE exists to prevent."""
+    token = _unguarded.set(True)
+    try:
+        yield
+    finally:
+        _unguarded.reset(token)
+
+
+@dataclass(frozen=True)
+class DoorCounts:
+    checked_in: int
+    sold: int
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What the door screen shows for one scan. `used_at_label` is in the event's time zone."""
+
+    result: str
+    message: str
+    short_code: str = ""
+    holder_name: str = ""
+    tier_name: str = ""
+    used_at_label: str = ""
+    used_by_name: str = ""
+
+
+@dataclass(frozen=True)
+class ScannerEvent:
+    event_id: str
+    short_id: str
+    workspace_id: str
+    title: str
+    schedule: str
+    counts: DoorCounts
+
+
+@dataclass(frozen=True)
+class _Input:
+    method: str  # "qr" or "code"
+    claims: ticket_tokens.TicketClaims | None = None
+    code: str = ""
+
+
+def normalize_code(text: str) -> str:
+    """A typed code as stored: upper case, without the spaces and dashes people add while reading it out."""
+    return re.sub(r"[\s-]", "", text or "").upper()
+
+
+def _parse(text: str) -> _Input:
+    """QR tokens carry dots and are long; anything short is a typed code."""
+    raw = (text or "").strip()
+    if raw.startswith(ticket_tokens.PREFIX + ".") or len(raw) > 16:
+        return _Input(method="qr", claims=ticket_tokens.read(raw))
+    return _Input(method="code", code=normalize_code(raw))
+
+
+@dataclass(frozen=True)
+class _Door:
+    event_id: str
+    timezone: str
+
+
+def _door(
+    connection: Connection, actor: UserSummary, event_ref: str, given: _Input | None = None
+) -> tuple[_Door, _Seen | None]:
+    """The event, the actor's right to scan it and (given an input) the ticket it names, in one query.
+
+    Returns (door, seen ticket or None). Raises NotFound, PermissionDenied.
+    """
+    statement, key = _ticket_key(given) if given is not None else (scan_queries.DOOR_AND_TICKET_BY_ID, "")
+    found = connection.execute(statement, {"actor_id": actor.id, "ref": event_ref or "", "key": key}).first()
+    if found is None:
+        raise NotFound("This event does not exist.")
+    ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
+    door = _Door(event_id=found[0], timezone=found[1])
+    return door, (_Seen(*found[3:]) if found[3] is not None else None)
+
+
+def _ticket_key(given: _Input) -> tuple[Select, str]:
+    """The door-and-ticket statement for this input and its key ("" names no ticket)."""
+    if given.method == "qr":
+        return scan_queries.DOOR_AND_TICKET_BY_ID, given.claims.ticket_id if given.claims else ""
+    return scan_queries.DOOR_AND_TICKET_BY_CODE, given.code if SHORT_CODE.match(given.code) else ""
+
+
+def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> Event:
+    """The whole event row, after the same check (for the scanner page, not per scan)."""
+    door, _ = _door(session.connection(), actor, event_ref)
+    return session.get(Event, door.event_id)
+
+
+def _counts(session: Session, event_id: str) -> DoorCounts:
+    by_status = dict(
+        session.exec(
+            select(Ticket.status, func.count())
+            .where(Ticket.event_id == event_id, col(Ticket.status).in_((TicketStatus.VALID, TicketStatus.USED)))
+            .group_by(col(Ticket.status))
+        ).all()
+    )
+    used = int(by_status.get(TicketStatus.USED, 0))
+    return DoorCounts(checked_in=used, sold=used + int(by_status.get(TicketStatus.VALID, 0)))
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """The scanned ticket as one query reads it: enough to explain any result without another."""
+
+    id: str
+    short_code: str
+    event_id: str
+    status: str
+    secret_version: int
+    used_at: datetime | None
+    holder_name: str
+    tier_name: str
+    scanner_name: str
+
+
+def _lookup(connection: Connection, given: _Input) -> _Seen | None:
+    """The ticket the input names, in any event (so "wrong event" can be told from "invalid")."""
+    if given.method == "qr":
+        if given.claims is None:
+            return None
+        statement, key = scan_queries.TICKET_BY_ID, given.claims.ticket_id
+    elif SHORT_CODE.match(given.code):
+        statement, key = scan_queries.TICKET_BY_CODE, given.code
+    else:
+        return None
+    row = connection.execute(statement, {"key": key}).first()
+    return _Seen(*row) if row else None
+
+
+def _mark_used(connection: Connection, actor: UserSummary, ticket_id: str, *, guarded: bool) -> bool:
+    """The one write that admits someone: only a ticket that is valid at this instant changes."""
+    statement = scan_queries.ADMIT if guarded else scan_queries.ADMIT_UNGUARDED
+    changed = connection.execute(statement, {"ticket_id": ticket_id, "at": utcnow(), "actor_id": actor.id})
+    return changed.rowcount == 1
+
+
+def _unguarded_precheck(given: _Input) -> str | None:
+    """Only with the guard off: the ticket's status read outside the write transaction, then a pause."""
+    if not _unguarded.get():
+        return None
+    with read_only() as reader:
+        seen = _lookup(reader.connection(), given)
+    time.sleep(0.05)  # the gap a naive check-then-write leaves open
+    return seen.status if seen else None
+
+
+def _decide(
+    connection: Connection, actor: UserSummary, door: _Door, seen: _Seen | None, given: _Input, believed: str | None
+) -> tuple[dict, str | None]:
+    """The result for the scanned ticket (`seen`, None when the input names none) at the door,
+    admitting it when it is valid; returns (shown fields, ticket id).
+
+    `believed` is the status read before the transaction, only when the guard is off for a test.
+    """
+    if seen is None:
+        return {"result": ScanResult.INVALID, "message": "Not a ticket. The code may be forged or mistyped."}, None
+    if seen.event_id != door.event_id:
+        return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}, seen.id
+    shown = {"short_code": seen.short_code, "holder_name": seen.holder_name, "tier_name": seen.tier_name}
+    stale = given.claims is not None and given.claims.secret_version != seen.secret_version
+    status = believed or seen.status
+    if status == TicketStatus.VALID and not stale:
+        if _mark_used(connection, actor, seen.id, guarded=believed is None):
+            return {**shown, "result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}, seen.id
+        seen = _lookup(connection, given)  # another device admitted it a moment ago: say when and who
+    if seen.status == TicketStatus.USED:
+        at = clock(seen.used_at, door.timezone) if seen.used_at else ""
+        by = f" by {seen.scanner_name}" if seen.scanner_name else ""
+        return {
+            **shown,
+            "result": ScanResult.ALREADY_USED,
+            "message": f"Already used at {at}{by}.",
+            "used_at_label": at,
+            "used_by_name": seen.scanner_name,
+        }, seen.id
+    if seen.status == TicketStatus.VALID:  # a genuine signature on an old version of the QR code
+        return {**shown, "result": ScanResult.INVALID, "message": "This QR code was replaced by a newer one."}, seen.id
+    reason = NOT_VALID_LABELS.get(TicketStatus(seen.status), "It cannot be used.")
+    return {**shown, "result": ScanResult.NOT_VALID, "message": f"Not valid. {reason}"}, seen.id
+
+
+def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str, device: str = "") -> ScanOutcome:
+    """Check one person in at the door of `event_id` (id or short id), for any workspace member.
+
+    Guarantees a ticket is admitted at most once, whatever the number of devices, and logs the
+    attempt (who, when, result, device) in the same transaction as the decision. Typed codes that
+    name no ticket of this event count against the scanning user's `scan_code` limit, so codes
+    cannot be enumerated. Three statements per scan (event, role and ticket; admit; log): the door
+    counters are read separately (`door_counts`), not on every scan.
+    Raises NotAuthenticated, NotFound, PermissionDenied, RateLimited.
+    """
+    if actor is None:
+        raise NotAuthenticated()
+    given = _parse(token_or_code)
+    if given.method == "code":
+        rate_limit.ensure_allowed(CODE_RULE, actor.id)
+    believed = _unguarded_precheck(given)
+    with write_connection() as connection:
+        door, seen = _door(connection, actor, event_id, given)
+        shown, ticket_id = _decide(connection, actor, door, seen, given, believed)
+        connection.execute(
+            scan_queries.LOG,
+            {
+                "id": new_id(),
+                "event_id": door.event_id,
+                "ticket_id": ticket_id,
+                "scanned_by_id": actor.id,
+                "result": shown["result"].value,
+                "method": given.method,
+                "device": (device or "")[:200],
+                "scanned_at": utcnow(),
+            },
+        )
+    if given.method == "code" and shown["result"] in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
+        rate_limit.hit(CODE_RULE, actor.id)
+    return ScanOutcome(**shown)
+
+
+def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
+    """The event a door device is about to scan for, with its live counts. Any workspace member."""
+    if actor is None:
+        raise NotAuthenticated()
+    with read_only() as session:
+        event = _event_for_scanner(session, actor, event_id)
+        counts = _counts(session, event.id)
+    return ScannerEvent(
+        event_id=event.id,
+        short_id=event.short_id,
+        workspace_id=event.workspace_id,
+        title=event.title,
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone),
+        counts=counts,
+    )
+
+
+def door_counts(*, actor: UserSummary | None, event_id: str) -> DoorCounts:
+    """Checked in and sold right now, for the counters every door device refreshes."""
+    if actor is None:
+        raise NotAuthenticated()
+    with read_only() as session:
+        door, _ = _door(session.connection(), actor, event_id)
+        return _counts(session, door.event_id)

@@ -1,0 +1,139 @@
+"""/workspace/{id}/events/{short_id}/attendees: who holds tickets, who is in, and the CSV export."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.config import settings
+from eventpalour.services import attendees
+from eventpalour.services.attendees import AttendeeFilters, AttendeeRow
+from eventpalour.services.dates import clock
+from eventpalour.services.errors import DomainError
+from eventpalour.state.base import call_service
+from eventpalour.state.tickets import STATUS_LABELS
+from eventpalour.state.workspace import WorkspaceState
+
+
+def attendee_dict(row: AttendeeRow, zone_name: str) -> dict[str, str]:
+    return {
+        "id": row.ticket_id,
+        "code": row.short_code,
+        "name": row.holder_name,
+        "email": row.holder_email,
+        "tier": row.tier_name,
+        "payment": row.payment,
+        "payment_label": attendees.PAYMENT_LABELS[row.payment],
+        "status": row.ticket_status,
+        "status_label": STATUS_LABELS.get(row.ticket_status, row.ticket_status),
+        "checked_in_at": clock(row.checked_in_at, zone_name) if row.checked_in_at else "",
+        "transferred": "yes" if row.transferred else "",
+    }
+
+
+class AttendeesState(WorkspaceState):
+    attendee_rows: list[dict[str, str]] = []
+    attendees_total: int = 0
+    attendees_page: int = 1
+    attendee_event: dict[str, str] = {}
+    attendee_tiers: list[dict[str, str]] = []
+    progress: list[dict[str, str | int]] = []
+    door_checked_in: int = 0
+    door_admissions: int = 0
+    tier_filter: str = "all"
+    payment_filter: str = "all"
+    scan_filter: str = "all"
+    attendee_search: str = ""
+    attendees_loaded: bool = False
+    attendees_problem: str = ""
+
+    def _event_ref(self) -> str:
+        parts = self.router.url.path.strip("/").split("/")
+        return parts[3] if len(parts) > 4 else ""
+
+    def _filters(self) -> AttendeeFilters:
+        def chosen(value: str) -> str:
+            return "" if value == "all" else value
+
+        return AttendeeFilters(
+            tier_id=chosen(self.tier_filter),
+            payment=chosen(self.payment_filter),
+            scan=chosen(self.scan_filter),
+            search=self.attendee_search,
+        )
+
+    @rx.var
+    def attendees_has_next(self) -> bool:
+        return self.attendees_page * attendees.PAGE_SIZE < self.attendees_total
+
+    @rx.var
+    def csv_url(self) -> str:
+        """The export with the filters on screen; a plain link, so the download is a full page load."""
+        event_id = self.attendee_event.get("id", "")
+        if not event_id:
+            return ""
+        f = self._filters()
+        params = {"tier": f.tier_id, "payment": f.payment, "scan": f.scan, "q": f.search}
+        return settings.api_url + routes.attendees_csv_url(event_id, params)
+
+    @rx.event
+    def reset_filters(self) -> None:
+        """on_load: another event's filters and page do not carry over."""
+        self.tier_filter = self.payment_filter = self.scan_filter = "all"
+        self.attendee_search, self.attendees_page, self.attendee_rows, self.progress = "", 1, [], []
+
+    @rx.event
+    async def load_attendees(self):
+        self.attendees_loaded, self.attendees_problem = False, ""
+        yield
+        try:
+            actor = await self.require_user()
+            ref = self._event_ref()
+            found = await call_service(
+                attendees.event_attendees, actor=actor, event_id=ref, filters=self._filters(), page=self.attendees_page
+            )
+            points = await call_service(attendees.check_in_progress, actor=actor, event_id=ref)
+        except DomainError as error:
+            self.attendee_rows, self.attendees_problem, self.attendees_loaded = [], error.message, True
+            return
+        self.attendee_event = {
+            "id": found.event_id,
+            "title": found.event_title,
+            "manage_url": routes.event_manage_url(self._workspace_id(), ref),
+            "scan_url": routes.scan_url(ref),
+        }
+        self.attendee_rows = [attendee_dict(row, found.timezone) for row in found.rows]
+        self.attendee_tiers = [{"id": tier_id, "name": name} for tier_id, name in found.tiers]
+        self.attendees_total = found.total
+        self.door_checked_in, self.door_admissions = found.checked_in, found.admissions
+        self.progress = [{"time": p.label, "checked_in": p.checked_in} for p in points]
+        self.attendees_loaded = True
+
+    def _refilter(self):
+        self.attendees_page = 1
+        return AttendeesState.load_attendees
+
+    @rx.event
+    def filter_tier(self, value: str):
+        self.tier_filter = value
+        return self._refilter()
+
+    @rx.event
+    def filter_payment(self, value: str):
+        self.payment_filter = value
+        return self._refilter()
+
+    @rx.event
+    def filter_scan(self, value: str):
+        self.scan_filter = value
+        return self._refilter()
+
+    @rx.event
+    def search_attendees(self, form: dict[str, str]):
+        self.attendee_search = (form.get("search") or "").strip()[:120]
+        return self._refilter()
+
+    @rx.event
+    def turn_attendee_page(self, step: int):
+        self.attendees_page = max(1, self.attendees_page + (1 if step > 0 else -1))
+        return AttendeesState.load_attendees

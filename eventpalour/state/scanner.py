@@ -1,0 +1,146 @@
+"""/scan/{short_id}: a door device. Each camera read or typed code goes to services/scanning,
+which decides; this state only shows the result and keeps the counters fresh."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from eventpalour.services import scanning
+from eventpalour.services.errors import DomainError, RateLimited
+from eventpalour.services.scanning import DoorCounts, ScanOutcome
+from eventpalour.state.base import AuthState, call_service
+
+TITLES = {
+    "ok": "Checked in",
+    "already_used": "Already used",
+    "invalid": "Invalid ticket",
+    "wrong_event": "Wrong event",
+    "not_valid": "Not valid",
+}
+# (vibration pattern in ms, tone in Hz): one short buzz to wave someone in, a long one to stop them.
+SIGNALS = {"ok": ([120], 880), "already_used": ([90, 60, 90, 60, 90], 440)}
+STOP_SIGNAL = ([450], 220)
+
+
+def signal_script(result: str) -> str:
+    """Vibrate and beep where the browser allows (many ignore both until the page was touched)."""
+    pattern, tone = SIGNALS.get(result, STOP_SIGNAL)
+    return (
+        "(() => { try {"
+        f" if (navigator.vibrate) navigator.vibrate({json.dumps(pattern)});"
+        " const C = window.AudioContext || window.webkitAudioContext; if (!C) return;"
+        " const a = window.__epDoorAudio || (window.__epDoorAudio = new C());"
+        " const o = a.createOscillator(); const g = a.createGain();"
+        f" o.frequency.value = {tone}; g.gain.value = 0.08; o.connect(g); g.connect(a.destination);"
+        " o.start(); o.stop(a.currentTime + 0.18);"
+        " } catch (e) {} })()"
+    )
+
+
+def outcome_dict(outcome: ScanOutcome) -> dict[str, str]:
+    return {
+        "result": outcome.result,
+        "title": TITLES.get(outcome.result, outcome.result),
+        "message": outcome.message,
+        "holder": outcome.holder_name,
+        "tier": outcome.tier_name,
+        "code": outcome.short_code,
+    }
+
+
+class ScannerState(AuthState):
+    door_event: dict[str, str] = {}
+    door_problem: str = ""
+    door_loaded: bool = False
+    checked_in: int = 0
+    sold: int = 0
+    last_scan: dict[str, str] = {}
+    scans_here: int = 0
+    camera_error: str = ""
+    camera_on: bool = True
+    code_error: str = ""
+    is_checking: bool = False
+
+    def _event_ref(self) -> str:
+        parts = self.router.url.path.strip("/").split("/")
+        return parts[1] if len(parts) > 1 and parts[0] == "scan" else ""
+
+    def _device(self) -> str:
+        """Which phone scanned: its browser session (two phones of one model stay apart) and user agent."""
+        return f"{(self.router.session.client_token or '')[:8]} {self.router.headers.user_agent or ''}".strip()
+
+    def _show_counts(self, counts: DoorCounts) -> None:
+        self.checked_in, self.sold = counts.checked_in, counts.sold
+
+    @rx.event
+    async def load_scanner(self):
+        self.door_loaded, self.door_problem, self.last_scan, self.camera_error = False, "", {}, ""
+        self.code_error, self.scans_here, self.camera_on = "", 0, True
+        try:
+            actor = await self.require_user()
+            found = await call_service(scanning.scanner_event, actor=actor, event_id=self._event_ref())
+        except DomainError as error:
+            self.door_problem, self.door_loaded = error.message, True
+            return
+        self.door_event = {"id": found.event_id, "short_id": found.short_id, "title": found.title}
+        self.door_event["schedule"] = found.schedule
+        self._show_counts(found.counts)
+        self.door_loaded = True
+
+    async def _scan(self, text: str):
+        try:
+            actor = await self.require_user()
+            outcome = await call_service(
+                scanning.scan_ticket,
+                actor=actor,
+                event_id=self.door_event.get("id", ""),
+                token_or_code=text,
+                device=self._device(),
+            )
+        except RateLimited as error:
+            self.code_error = error.message
+            return [rx.toast.error(error.message), rx.call_script(signal_script("invalid"))]
+        except DomainError as error:
+            return self.show_error(error)
+        self.last_scan, self.scans_here = outcome_dict(outcome), self.scans_here + 1
+        if outcome.result == "ok":
+            self.checked_in += 1  # the periodic refresh brings in other devices' scans too
+        return [rx.call_script(signal_script(outcome.result))]
+
+    @rx.event
+    async def scan_qr(self, text: str):
+        """A camera read (the component already dropped repeats of the same code)."""
+        return await self._scan(text[:512])
+
+    @rx.event
+    async def scan_code(self, form: dict[str, str]):
+        code = scanning.normalize_code(form.get("code") or "")
+        if len(code) != 8:
+            self.code_error = "A ticket code has 8 letters and digits."
+            return
+        self.code_error, self.is_checking = "", True
+        yield
+        events = await self._scan(code)
+        self.is_checking = False
+        yield [*events, rx.set_value("door-code", "")]
+
+    @rx.event
+    async def refresh_counts(self) -> None:
+        if not self.door_event:
+            return
+        try:
+            actor = await self.require_user()
+            counts = await call_service(scanning.door_counts, actor=actor, event_id=self.door_event["id"])
+        except DomainError:
+            return  # the next tick tries again; a scan shows any real problem
+        self._show_counts(counts)
+
+    @rx.event
+    def toggle_camera(self) -> None:
+        self.camera_on, self.camera_error = not self.camera_on, ""
+
+    @rx.event
+    def camera_failed(self, message: str) -> None:
+        self.camera_error = message[:300]

@@ -1,0 +1,50 @@
+"""Give an e2e event door staff and ticket holders, through the services, in the server's database.
+
+Run as a subprocess (`python -m tests.e2e.seed_tickets '<json>'`) with DATABASE_URL and SECRET_KEY
+set to the server's, so the QR tokens it prints are the ones the server signs. Spec:
+`{"short_id", "members": [{"email", "role"}], "holders": [{"email", "count"}]}` (existing verified
+accounts). Prints `{"tickets": [{"email", "code", "token"}]}`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from sqlmodel import select
+
+from eventpalour.db import read_only, transaction
+from eventpalour.models import Event, Ticket, TicketTier, User, WorkspaceMember
+from eventpalour.services import checkout, ticket_tokens
+from eventpalour.services.accounts import summarize
+
+
+def _user(email: str):
+    with read_only() as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        return summarize(session, user)
+
+
+def main(spec: dict) -> dict:
+    with read_only() as session:
+        event = session.exec(select(Event).where(Event.short_id == spec["short_id"])).one()
+        tier_id = session.exec(select(TicketTier.id).where(TicketTier.event_id == event.id)).first()
+    for member in spec.get("members", []):
+        with transaction() as session:
+            session.add(
+                WorkspaceMember(workspace_id=event.workspace_id, user_id=_user(member["email"]).id, role=member["role"])
+            )
+    issued = []
+    for holder in spec.get("holders", []):
+        result = checkout.book_ticket(
+            actor=_user(holder["email"]), event_id=event.id, quantities={tier_id: holder["count"]}
+        )
+        with read_only() as session:
+            for t in session.exec(select(Ticket).where(Ticket.order_id == result.order_id)):
+                token = ticket_tokens.sign(t.id, t.event_id, t.secret_version)
+                issued.append({"email": holder["email"], "code": t.short_code, "token": token})
+    return {"tickets": issued}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(json.loads(sys.argv[1]))))

@@ -1,0 +1,266 @@
+"""Tickets in a real browser: the buyer's QR on /tickets, its files and full-screen view, a transfer the
+recipient then sees, and door staff checking people in by typed code and with a (fake) camera."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import qrcode
+from PIL import Image
+from playwright.sync_api import Page, expect
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, PROJECT_ROOT, _server_env, unique_email
+from tests.e2e.test_checkout import pick, seed_event
+from tests.e2e.test_workspaces import signed_in, toast, verified_account
+
+pytestmark = pytest.mark.e2e
+TICKET_CODE = re.compile(r"^[A-Z2-9]{8}$")
+
+
+def seed_tickets(database_url: str, spec: dict) -> list[dict]:
+    """Door staff and holders for a seeded event (see seed_tickets.py), signed with the server's key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TEST_"))}
+    env["DATABASE_URL"] = database_url
+    env["SECRET_KEY"] = _server_env(0, database_url, Path("."))["SECRET_KEY"]
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.e2e.seed_tickets", json.dumps(spec)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])["tickets"]
+
+
+def door_setup(new_page, server: str, database_url: str, *, holders: int) -> tuple[Page, dict, list[dict]]:
+    """A free event, a door member (role member) signed in, and `holders` people with one ticket each."""
+    owner_email, staff_email = unique_email("owner"), unique_email("door")
+    owner_cookie = verified_account(server, owner_email, "Olga Owner")
+    staff_cookie = verified_account(server, staff_email, "Dora Door")
+    emails = [unique_email("guest") for _ in range(holders)]
+    for n, email in enumerate(emails):
+        verified_account(server, email, f"Guest Number{n}")
+    event = seed_event(database_url, owner_email, pricing="free", tiers=[{"name": "Entry", "price": 0, "quantity": 50}])
+    issued = seed_tickets(
+        database_url,
+        {
+            "short_id": event["short_id"],
+            "members": [{"email": staff_email, "role": "member"}],
+            "holders": [{"email": email, "count": 1} for email in emails],
+        },
+    )
+    return signed_in(new_page, server, staff_cookie), {**event, "owner_cookie": owner_cookie}, issued
+
+
+def scan_log(database_url: str) -> list[tuple[str, str]]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT result, method FROM ticket_scans ORDER BY scanned_at")).all()
+    finally:
+        engine.dispose()
+    return [(row.result, row.method) for row in rows]
+
+
+def test_buyer_sees_the_ticket_and_transfers_it(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("owner")
+    verified_account(server, owner_email, "Grace Organizer")
+    event = seed_event(
+        e2e_database_url, owner_email, pricing="free", tiers=[{"name": "Entry", "price": 0, "quantity": 1}]
+    )
+    buyer_email, friend_email = unique_email("buyer"), unique_email("friend")
+    buyer = signed_in(new_page, server, verified_account(server, buyer_email, "Amina Buyer"))
+    friend = signed_in(new_page, server, verified_account(server, friend_email, "Brian Friend"))
+
+    buyer.goto(f"/e/{event['short_id']}")
+    pick(buyer, "Entry", 1)
+    buyer.get_by_role("button", name="Register").click()
+    expect(toast(buyer, "You're registered!")).to_be_visible()
+
+    buyer.get_by_role("button", name="Account menu").click()
+    buyer.get_by_role("menuitem", name="My tickets").click()
+    buyer.wait_for_url(re.compile(r"/tickets/?$"))
+    expect(buyer.get_by_role("heading", name="My tickets", level=1)).to_be_visible()
+    card = buyer.get_by_test_id("my-ticket")
+    expect(card).to_have_count(1)
+    expect(card.get_by_role("link", name=event["title"])).to_be_visible()
+    expect(card).to_contain_text("Entry · Free")
+    expect(card).to_contain_text("Valid")
+    qr = card.get_by_role("img", name=re.compile(r"^QR code for ticket [A-Z2-9]{8}$"))
+    expect(qr).to_be_visible()
+    code = card.locator("code").inner_text()
+    assert TICKET_CODE.match(code)
+
+    calendar = buyer.request.get(card.get_by_role("link", name="Add to calendar").get_attribute("href"))
+    assert calendar.status == 200 and calendar.headers["content-type"].startswith("text/calendar")
+    assert event["title"] in calendar.text()
+    with buyer.expect_download() as download:
+        card.get_by_role("link", name="Download").click()
+    assert download.value.suggested_filename == f"ticket-{code}.png"
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
+
+    card.get_by_role("button", name=f"Show ticket {code} full screen").click()
+    dialog = buyer.get_by_role("dialog")
+    expect(dialog.get_by_role("img", name=f"QR code for ticket {code}")).to_be_visible()
+    dialog.get_by_role("button", name="Close").click()
+    expect(buyer.get_by_role("dialog")).to_have_count(0)
+
+    # The event is sold out (1 of 1): a transfer needs no free seat.
+    card.get_by_role("button", name="Transfer").click()
+    dialog = buyer.get_by_role("dialog")
+    dialog.get_by_label("Recipient's email").fill(buyer_email)
+    dialog.get_by_role("button", name="Continue").click()
+    dialog.get_by_role("button", name="Transfer ticket").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("already yours")
+    dialog.get_by_label("Recipient's email").fill(friend_email)
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog).to_contain_text("Your code and QR code stop working at the door immediately.")
+    dialog.get_by_role("button", name="Transfer ticket").click()
+    expect(toast(buyer, "Ticket sent to Brian Friend")).to_be_visible()
+    expect(card).to_contain_text(f"Transferred to Brian Friend ({friend_email})")
+    expect(card).to_contain_text("Transferred")
+    expect(card.get_by_role("img")).to_have_count(0)
+
+    friend.goto("/tickets")
+    theirs = friend.get_by_test_id("my-ticket")
+    expect(theirs).to_have_count(1)
+    expect(theirs).to_contain_text("Transferred from Amina Buyer")
+    expect(theirs.get_by_role("img", name=re.compile(r"^QR code for ticket "))).to_be_visible()
+    new_code = theirs.locator("code").inner_text()
+    assert TICKET_CODE.match(new_code) and new_code != code
+
+
+def test_member_checks_a_ticket_in_by_code(new_page, server: str, e2e_database_url: str) -> None:
+    staff, event, issued = door_setup(new_page, server, e2e_database_url, holders=2)
+    first, second = issued
+
+    staff.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
+    staff.get_by_role("link", name="Scan tickets").click()
+    staff.wait_for_url(re.compile(rf"/scan/{event['short_id']}/?$"))
+    expect(staff.get_by_role("heading", name=event["title"], level=1)).to_be_visible()
+    counters = staff.get_by_label("Door counters")
+    expect(counters).to_contain_text("0 / 2 sold")
+
+    code_box = staff.get_by_label("Ticket code")
+    code_box.fill(first["code"].lower())
+    staff.get_by_role("button", name="Check in").click()
+    result = staff.get_by_test_id("scan-result")
+    expect(result).to_have_attribute("data-result", "ok")
+    expect(result).to_contain_text("Checked in")
+    expect(result).to_contain_text("Welcome, Guest Number0!")
+    expect(counters).to_contain_text("1 / 2 sold")
+
+    code_box.fill(first["code"])
+    staff.get_by_role("button", name="Check in").click()
+    expect(result).to_have_attribute("data-result", "already_used")
+    expect(result).to_contain_text(re.compile(r"Already used at \d\d:\d\d by Dora Door"))
+
+    code_box.fill("ZZZZ2222")
+    staff.get_by_role("button", name="Check in").click()
+    expect(result).to_have_attribute("data-result", "invalid")
+    code_box.fill("abc")
+    staff.get_by_role("button", name="Check in").click()
+    expect(staff.get_by_role("alert").filter(has_text="8 letters and digits")).to_be_visible()
+    assert second["code"] != first["code"]
+    assert [r for r in scan_log(e2e_database_url) if r[1] == "code"][-3:] == [
+        ("ok", "code"),
+        ("already_used", "code"),
+        ("invalid", "code"),
+    ]
+
+
+def test_organizer_sees_who_is_in_and_exports_the_list(new_page, server: str, e2e_database_url: str) -> None:
+    staff, event, issued = door_setup(new_page, server, e2e_database_url, holders=2)
+    staff.goto(f"/scan/{event['short_id']}")
+    staff.get_by_label("Ticket code").fill(issued[1]["code"])
+    staff.get_by_role("button", name="Check in").click()
+    expect(staff.get_by_test_id("scan-result")).to_have_attribute("data-result", "ok")
+
+    owner = signed_in(new_page, server, event["owner_cookie"])
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
+    owner.get_by_role("link", name="Attendees").click()
+    expect(owner.get_by_role("heading", name="Attendees")).to_be_visible()
+    rows = owner.get_by_test_id("attendee-row")
+    expect(rows).to_have_count(2)
+    expect(owner.get_by_label("Check-in progress")).to_contain_text("1 of 2 checked in")
+    expect(owner.locator(".recharts-surface")).to_be_visible()
+
+    owner.get_by_role("combobox", name="Door status").click()
+    owner.get_by_role("option", name="Checked in", exact=True).click()
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Guest Number1")
+    expect(rows).to_contain_text("Checked in")
+    owner.get_by_label("Search attendees").fill("number0")
+    owner.get_by_role("button", name="Search").click()
+    expect(owner.get_by_text("No attendees match these filters.")).to_be_visible()
+
+    export = owner.get_by_role("link", name="Export CSV").get_attribute("href")
+    assert "scan=checked_in" in export and "q=number0" in export
+    csv_text = owner.request.get(export.replace("q=number0", "q=")).text()
+    assert "Guest Number1" in csv_text and "Guest Number0" not in csv_text
+
+    # A plain member may scan but not see the list.
+    staff.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}/attendees")
+    expect(staff.get_by_role("alert")).to_contain_text("moderator")
+
+
+def fake_camera_video(token: str, path: Path, frames: int = 15) -> Path:
+    """A Y4M video (what Chromium's fake camera plays, in a loop) of the QR code of `token`."""
+    code = qrcode.QRCode(box_size=8, border=4)
+    code.add_data(token)
+    code.make(fit=True)
+    picture = code.make_image().get_image().convert("RGB")
+    side = 400
+    frame = Image.new("RGB", (640, 480), "white")
+    frame.paste(picture.resize((side, side), Image.Resampling.NEAREST), ((640 - side) // 2, (480 - side) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (320, 240)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    with path.open("wb") as out:
+        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(frames):
+            out.write(b"FRAME\n" + planes)
+    return path
+
+
+def test_member_checks_a_ticket_in_with_the_camera(
+    browser, new_page, server: str, e2e_database_url: str, tmp_path: Path
+) -> None:
+    setup_page, event, [ticket] = door_setup(new_page, server, e2e_database_url, holders=1)
+    staff_cookie = next(c["value"] for c in setup_page.context.cookies() if c["name"] == "ep_session")
+    video = fake_camera_video(ticket["token"], tmp_path / "qr.y4m")
+    camera_args = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    # Fake-camera flags apply to a whole browser, so this test launches its own.
+    camera_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *camera_args]
+    )
+    try:
+        context = camera_browser.new_context(
+            base_url=server, permissions=["camera"], viewport={"width": 412, "height": 900}
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.add_cookies([{"name": "ep_session", "value": staff_cookie, "url": server}])
+        phone = context.new_page()
+        phone.goto(f"/scan/{event['short_id']}")
+        result = phone.get_by_test_id("scan-result")
+        # The camera keeps showing the same code: one check-in, and repeats are dropped by the reader.
+        expect(result).to_have_attribute("data-result", "ok", timeout=30_000)
+        expect(result).to_contain_text("Welcome, Guest Number0!")
+        expect(phone.get_by_label("Door counters")).to_contain_text("1 / 1 sold")
+        context.close()
+    finally:
+        camera_browser.close()
+    assert ("ok", "qr") in scan_log(e2e_database_url)
