@@ -32,6 +32,7 @@ from eventpalour.models.user import (
     UserSession,
     UserStatus,
 )
+from eventpalour.models.verification import BlueTicketRequest, BlueTicketStatus, KycSubmission, PayoutMethod
 from eventpalour.models.workspace import (
     InvitationStatus,
     KycStatus,
@@ -42,6 +43,10 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "BlueTicketRequest",
+    "BlueTicketStatus",
+    "KycSubmission",
+    "PayoutMethod",
     "OPEN_REFUND_STATUSES",
     "Refund",
     "RefundKind",
