@@ -143,9 +143,9 @@ def _days(session: Session, now: datetime) -> list[DayPoint]:
     signups: dict[date, int] = defaultdict(int)
     tickets: dict[date, int] = defaultdict(int)
     fees: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (created,) in session.exec(select(User.created_at).where(col(User.created_at) >= since)).all():
+    for created in session.exec(select(User.created_at).where(col(User.created_at) >= since)).all():
         signups[created.date()] += 1
-    for (created,) in session.exec(
+    for created in session.exec(
         select(Ticket.created_at).where(col(Ticket.created_at) >= since, *_sold_ticket_filters())
     ).all():
         tickets[created.date()] += 1
