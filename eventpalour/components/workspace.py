@@ -62,6 +62,7 @@ def workspace_header() -> rx.Component:
             _tab("Events", base + "/events", "calendar"),
             _tab("Members", base + "/members", "users"),
             _tab("Settings", base + "/settings", "settings"),
+            _tab("Verification", base + "/verification", "badge-check"),
             wrap="wrap",
             spacing="2",
         ),

@@ -2,7 +2,12 @@
 
 from eventpalour.pages import (  # noqa: F401
     account,
+    admin_admins,
+    admin_audit,
+    admin_blue_tickets,
+    admin_dashboard,
     admin_kyc,
+    admin_users,
     checkout_return,
     dev_outbox,
     event_detail,
@@ -23,5 +28,6 @@ from eventpalour.pages import (  # noqa: F401
     workspace_members,
     workspace_new,
     workspace_settings,
+    workspace_verification,
     workspaces,
 )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.components.layout import loading, page
+from eventpalour.components.workspace import verified_badge
 from eventpalour.state.orders import OrdersState
 
 STATUS_COLORS = [
@@ -24,6 +25,7 @@ def _order(order: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.link(order["event"], href=order["event_url"], weight="bold", size="4"),
+                verified_badge(order["verified"]),
                 rx.spacer(),
                 rx.badge(order["status_label"], color_scheme=rx.match(order["status"], *STATUS_COLORS, "gray")),
                 width="100%",
