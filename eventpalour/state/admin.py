@@ -90,6 +90,8 @@ class AdminDashboardState(AdminState):
 
     @rx.event
     async def load_dashboard(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
         self.dashboard_loaded, self.dashboard_error = False, ""
         try:
             actor = await self.require_user()

@@ -27,6 +27,8 @@ class AdminAuditState(AdminState):
 
     @rx.event
     async def load_audit(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
         self.audit_loaded, self.filter_errors = False, {}
         filters = admin_audit.AuditFilters(self.filter_action, self.filter_actor, self.filter_from, self.filter_to)
         try:
@@ -75,6 +77,8 @@ class AdminAdminsState(AdminState):
 
     @rx.event
     async def load_admins(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
         self.admins_loaded = False
         try:
             actor = await self.require_user()

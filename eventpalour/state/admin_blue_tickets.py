@@ -45,6 +45,8 @@ class AdminBlueTicketsState(AdminState):
 
     @rx.event
     async def load_requests(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
         self.requests_loaded = False
         try:
             actor = await self.require_user()

@@ -49,6 +49,8 @@ class AdminKycState(AdminState):
 
     @rx.event
     async def load_queue(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
         self.kyc_loaded = False
         try:
             actor = await self.require_user()

@@ -38,6 +38,8 @@ class AdminUsersState(AdminState):
 
     @rx.event
     async def load_users(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
         self.users_loaded = False
         filters = admin_users.UserFilters(
             search=self.search,
