@@ -135,3 +135,50 @@ def approve_kyc(workspace_id: str) -> None:
 
     with transaction() as session:
         session.get(Workspace, workspace_id).kyc_status = KycStatus.APPROVED
+
+
+def make_admin(level: str, **kwargs) -> MadeUser:
+    """A verified user holding the platform admin `level` (granted directly: the scenario, not the grant)."""
+    from eventpalour.models import PlatformAdmin
+
+    user = make_user(**kwargs)
+    with transaction() as session:
+        session.add(PlatformAdmin(user_id=user.id, level=level))
+    return MadeUser(summary=auth.current_user(user.token), password=user.password, token=user.token)
+
+
+def kyc_upload(owner: MadeUser) -> str:
+    """A PDF stored in the private KYC bucket by `owner`; returns its key."""
+    from eventpalour.services import uploads
+    from tests.samples import PDF
+
+    return uploads.store_upload(actor=owner.summary, bucket="KYC", folder="kyc", filename="id.pdf", data=PDF).key
+
+
+def kyc_input(owner: MadeUser, **changes):
+    """A complete, valid KYC filing with an ID document uploaded by `owner`."""
+    from eventpalour.services.kyc import KycInput
+
+    values = {
+        "legal_name": "Amina Wanjiru Otieno",
+        "id_number": "12345678",
+        "id_document_key": kyc_upload(owner),
+        "phone": "+254 712 345678",
+        "business_name": "Jazz Nights Ltd",
+        "payout_method": "mpesa",
+        "payout_account_name": "Amina Otieno",
+        "payout_account_number": "+254 712 345678",
+    }
+    values.update(changes)
+    return KycInput(**values)
+
+
+def blue_ticket_input(**changes):
+    from eventpalour.services.blue_tickets import BlueTicketInput
+
+    values = {
+        "statement": "We have run monthly jazz nights in Nairobi since 2019.",
+        "links": ["https://jazz.example.com", "instagram.com/nairobijazz"],
+    }
+    values.update(changes)
+    return BlueTicketInput(**values)

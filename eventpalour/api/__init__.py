@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from eventpalour.api import auth, billing, checkout, payments, system, tickets, uploads, workspaces
+from eventpalour.api import admin, auth, billing, checkout, payments, system, tickets, uploads, workspaces
 from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
@@ -31,6 +31,7 @@ def create_api() -> FastAPI:
     api.include_router(checkout.router)
     api.include_router(payments.router)
     api.include_router(tickets.router)
+    api.include_router(admin.router)
     if settings.google_sandbox:
         from eventpalour.sandbox import google as google_sandbox
 

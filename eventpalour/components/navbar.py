@@ -53,13 +53,8 @@ def user_menu() -> rx.Component:
             rx.menu.separator(),
             workspace_items(),
             rx.cond(
-                (AuthState.admin_level == "super_admin") | (AuthState.admin_level == "finance"),
-                rx.fragment(
-                    rx.menu.item(
-                        rx.icon("shield-check", size=16), "KYC review", on_click=rx.redirect(routes.ADMIN_KYC)
-                    ),
-                    rx.menu.item(rx.icon("landmark", size=16), "Revenue", on_click=rx.redirect(routes.ADMIN_REVENUE)),
-                ),
+                AuthState.admin_level != "",
+                rx.menu.item(rx.icon("shield-check", size=16), "Admin", on_click=rx.redirect(routes.ADMIN)),
             ),
             rx.menu.item(rx.icon("ticket", size=16), "My tickets", on_click=rx.redirect(routes.MY_TICKETS)),
             rx.menu.item(rx.icon("receipt", size=16), "Your orders", on_click=rx.redirect(routes.MY_ORDERS)),

@@ -63,6 +63,7 @@ def workspace_header() -> rx.Component:
             _tab("Members", base + "/members", "users"),
             _tab("Settings", base + "/settings", "settings"),
             rx.cond(WorkspaceState.can_manage_billing, _tab("Billing", base + "/billing", "wallet")),
+            _tab("Verification", base + "/verification", "badge-check"),
             wrap="wrap",
             spacing="2",
         ),

@@ -41,6 +41,7 @@ from eventpalour.models.user import (
     UserSession,
     UserStatus,
 )
+from eventpalour.models.verification import BlueTicketRequest, BlueTicketStatus, KycSubmission, PayoutMethod
 from eventpalour.models.withdrawal import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from eventpalour.models.workspace import (
     InvitationStatus,
@@ -52,6 +53,10 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "BlueTicketRequest",
+    "BlueTicketStatus",
+    "KycSubmission",
+    "PayoutMethod",
     "OPEN_REFUND_STATUSES",
     "Refund",
     "RefundKind",

@@ -2,8 +2,13 @@
 
 from eventpalour.pages import (  # noqa: F401
     account,
+    admin_admins,
+    admin_audit,
+    admin_blue_tickets,
+    admin_dashboard,
     admin_kyc,
     admin_revenue,
+    admin_users,
     checkout_return,
     dev_outbox,
     event_attendees,
@@ -28,5 +33,6 @@ from eventpalour.pages import (  # noqa: F401
     workspace_members,
     workspace_new,
     workspace_settings,
+    workspace_verification,
     workspaces,
 )

@@ -1,75 +1,170 @@
-"""/admin/kyc: set workspaces' KYC status (super admins and finance admins only)."""
+"""/admin/kyc: KYC submissions waiting for review; open one to see the ID document and decide."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.layout import loading, page
+from eventpalour.components.admin import admin_page, empty, heading, not_found, status_badge
+from eventpalour.components.layout import loading
 from eventpalour.routes import ADMIN_KYC
-from eventpalour.state.admin_kyc import AdminKycState
+from eventpalour.state.admin_kyc import AdminKycState as S
 
-STATUSES = ["none", "pending", "approved", "rejected", "requires_update"]
-
-
-def _row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(row["name"], weight="bold")),
-        rx.table.cell(row["owner"], display=["none", "table-cell"]),
-        rx.table.cell(
-            rx.select(
-                STATUSES,
-                value=row["status"],
-                on_change=lambda s: AdminKycState.decide(row["id"], s),
-                custom_attrs={"aria-label": "KYC status of " + row["name"].to(str)},  # named on the trigger
-                size="1",
-            )
-        ),
-        align="center",
-    )
+QUEUES = ["pending", "approved", "rejected", "requires_update"]
 
 
-def _table() -> rx.Component:
-    return rx.vstack(
-        rx.input(
-            placeholder="Search workspaces",
-            on_blur=AdminKycState.filter,
-            aria_label="Search workspaces",
-            max_width="320px",
-        ),
-        rx.cond(
-            AdminKycState.rows.length() == 0,
-            rx.text("No workspaces match.", color_scheme="gray"),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Workspace"),
-                        rx.table.column_header_cell("Owner", display=["none", "table-cell"]),
-                        rx.table.column_header_cell("KYC status"),
-                    )
-                ),
-                rx.table.body(rx.foreach(AdminKycState.rows, _row)),
-                width="100%",
-                variant="surface",
+def _item(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.text(row["workspace"], weight="bold"),
+                rx.text(row["legal_name"], " · ", row["owner"], size="2", color_scheme="gray"),
+                rx.text("Submitted ", row["submitted"], size="1", color_scheme="gray"),
+                spacing="1",
+                min_width="0",
             ),
+            rx.spacer(),
+            status_badge(row["status"]),
+            rx.button("Review", size="2", on_click=S.select(row["id"]), aria_label="Review KYC of " + row["workspace"]),
+            align="center",
+            wrap="wrap",
         ),
         width="100%",
-        spacing="3",
     )
 
 
-@page(ADMIN_KYC, "KYC review", on_load=AdminKycState.load, require="user")
-def admin_kyc() -> rx.Component:
+def _fact(label: str, value: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.heading("KYC review", size="7", as_="h1"),
+        rx.text(label, size="1", color_scheme="gray"), rx.text(value, size="2", overflow_wrap="anywhere"), spacing="0"
+    )
+
+
+def _preview(s: rx.Var) -> rx.Component:
+    return rx.vstack(
         rx.cond(
-            ~AdminKycState.loaded,
+            s["document_is_image"] != "",
+            rx.image(
+                src=s["document_url"], alt="ID document of " + s["legal_name"], max_height="360px", border_radius="8px"
+            ),
+            rx.el.iframe(
+                src=s["document_url"],
+                title="ID document",
+                width="100%",
+                height="360px",
+                style={"border": "1px solid var(--gray-6)", "border-radius": "8px"},
+            ),
+        ),
+        rx.link(
+            rx.icon("external-link", size=14), " Open the document", href=s["document_url"], is_external=True, size="2"
+        ),
+        width="100%",
+    )
+
+
+def _decision_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.radio_group.root(
+                rx.hstack(
+                    rx.el.label(
+                        rx.radio_group.item(value="approved"), " Approve", style={"display": "flex", "gap": "6px"}
+                    ),
+                    rx.el.label(
+                        rx.radio_group.item(value="requires_update"),
+                        " Needs an update",
+                        style={"display": "flex", "gap": "6px"},
+                    ),
+                    rx.el.label(
+                        rx.radio_group.item(value="rejected"), " Reject", style={"display": "flex", "gap": "6px"}
+                    ),
+                    wrap="wrap",
+                    spacing="4",
+                ),
+                value=S.decision,
+                on_change=S.set_decision,
+                aria_label="Decision",
+            ),
+            rx.el.label(
+                "Note to the organizer", html_for="kyc-note", style={"font-weight": "600", "font-size": "14px"}
+            ),
+            rx.text_area(
+                id="kyc-note", name="note", rows="3", width="100%", placeholder="Required unless you approve."
+            ),
+            rx.cond(S.note_error != "", rx.text(S.note_error, color_scheme="red", size="2", role="alert")),
+            rx.hstack(
+                rx.button(
+                    rx.cond(S.deciding, rx.spinner(size="1"), "Save decision"),
+                    type="submit",
+                    disabled=(S.decision == "") | S.deciding,
+                ),
+                rx.button("Back to the queue", type="button", variant="soft", color_scheme="gray", on_click=S.close),
+            ),
+            width="100%",
+        ),
+        on_submit=S.decide,
+        width="100%",
+    )
+
+
+def _review() -> rx.Component:
+    s = S.selected
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(s["workspace"], size="5", as_="h2"), status_badge(s["status"]), align="center", wrap="wrap"
+            ),
+            rx.grid(
+                _fact("Legal name", s["legal_name"]),
+                _fact("ID number", s["id_number"]),
+                _fact("Phone", s["phone"]),
+                _fact("Business name", s["business_name"]),
+                _fact("Payouts", s["payout"]),
+                _fact("Owner", s["owner"]),
+                columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                spacing="3",
+                width="100%",
+            ),
+            _preview(s),
+            rx.cond(s["note"] != "", rx.callout("Note: " + s["note"].to(str), icon="info", size="1")),
+            rx.cond(
+                s["status"] == "pending",
+                _decision_form(),
+                rx.button("Back to the queue", variant="soft", on_click=S.close),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _queue() -> rx.Component:
+    return rx.vstack(
+        rx.select(
+            QUEUES, value=S.queue_status, on_change=S.set_queue_status, custom_attrs={"aria-label": "Show submissions"}
+        ),
+        rx.cond(
+            ~S.kyc_loaded,
             loading(),
             rx.cond(
-                AdminKycState.allowed,
-                _table(),
-                rx.callout("This page does not exist.", icon="circle-help", color_scheme="gray"),
+                S.submissions.length() == 0,
+                empty("Nothing here: the queue is clear.", "circle-check"),
+                rx.vstack(rx.foreach(S.submissions, _item), width="100%"),
             ),
         ),
-        spacing="4",
+        spacing="3",
         width="100%",
+    )
+
+
+@admin_page(ADMIN_KYC, "KYC review", on_load=S.load_queue)
+def admin_kyc() -> rx.Component:
+    return rx.cond(
+        S.can_review_kyc,
+        rx.vstack(
+            heading("KYC review", "Check who is behind each workspace before it can sell paid tickets."),
+            rx.cond(S.selected.contains("id"), _review(), _queue()),
+            spacing="4",
+            width="100%",
+        ),
+        not_found(),
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.admin import admin_page
 from eventpalour.components.forms import field
-from eventpalour.components.layout import loading, page
+from eventpalour.components.layout import loading
 from eventpalour.routes import ADMIN_REVENUE
 from eventpalour.state.admin_revenue import AdminRevenueState
 
@@ -112,11 +113,11 @@ def _content() -> rx.Component:
 
 
 def _not_found() -> rx.Component:
-    """What /admin/kyc shows too: to anyone but finance, this page does not exist."""
+    """Admins of other levels see the admin area, but this page does not exist for them."""
     return rx.callout("This page does not exist.", icon="circle-help", color_scheme="gray")
 
 
-@page(ADMIN_REVENUE, "Revenue", on_load=S.load, require="user")
+@admin_page(ADMIN_REVENUE, "Revenue", on_load=S.load)
 def admin_revenue() -> rx.Component:
     return rx.vstack(
         rx.heading("Revenue", size="7", as_="h1"),

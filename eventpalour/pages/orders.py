@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.event_orders import STATUS_COLORS
 from eventpalour.components.layout import loading, page
+from eventpalour.components.workspace import verified_badge
 from eventpalour.state.orders import OrdersState
 
 
@@ -15,6 +16,7 @@ def _order(order: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.link(order["event"], href=order["event_url"], weight="bold", size="4"),
+                verified_badge(order["verified"]),
                 rx.spacer(),
                 rx.badge(order["status_label"], color_scheme=rx.match(order["status"], *STATUS_COLORS, "gray")),
                 width="100%",

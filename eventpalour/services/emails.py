@@ -409,3 +409,48 @@ def ticket_transfer_received(to_email: str, facts: TransferFacts, ticket: Ticket
         kind="ticket_transfer_received",
         attachments=attachments,
     )
+
+
+KYC_OUTCOMES = {
+    "approved": ("Your KYC is approved", "You can now publish paid events and receive payouts."),
+    "rejected": (
+        "Your KYC was not approved",
+        "You can correct your details and submit KYC again from the workspace settings.",
+    ),
+    "requires_update": (
+        "Your KYC needs an update",
+        "Please update your details and submit KYC again from the workspace settings.",
+    ),
+}
+
+
+BLUE_TICKET_OUTCOMES = {
+    "approved": (
+        "Your workspace is verified",
+        "The blue verified badge now shows on your workspace, your events and their tickets.",
+    ),
+    "rejected": (
+        "Your verification request was not approved",
+        "You can send a new request from the workspace settings when you have more to show.",
+    ),
+    "revoked": (
+        "Your verified badge was removed",
+        "The badge no longer shows on your workspace and events. You can request verification again later.",
+    ),
+}
+
+
+def kyc_decision(to_email: str, workspace_name: str, decision: str, note: str) -> EmailMessage:
+    heading, next_step = KYC_OUTCOMES[decision]
+    paragraphs = [f"We have reviewed the KYC details of {workspace_name}.", next_step]
+    if note:
+        paragraphs.insert(1, f"Reviewer's note: {note}")
+    return _simple(to_email, "kyc_decision", f"{heading}: {workspace_name}", heading, paragraphs)
+
+
+def blue_ticket_decision(to_email: str, workspace_name: str, outcome: str, reason: str) -> EmailMessage:
+    heading, next_step = BLUE_TICKET_OUTCOMES[outcome]
+    paragraphs = [f"About {workspace_name}'s verified organizer badge:", next_step]
+    if reason:
+        paragraphs.insert(1, f"Reason: {reason}")
+    return _simple(to_email, "blue_ticket_decision", f"{heading}: {workspace_name}", heading, paragraphs)

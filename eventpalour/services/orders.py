@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket
+from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import NotAuthenticated
@@ -42,6 +42,7 @@ class OrderSummary:
     currency: str
     created_at: datetime
     ticket_codes: list[str]
+    organizer_verified: bool = False
 
 
 def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
@@ -50,14 +51,15 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
         raise NotAuthenticated()
     with read_only() as session:
         rows = session.exec(
-            select(Order, Event)
+            select(Order, Event, Workspace.verified)
             .join(Event, col(Event.id) == col(Order.event_id))
+            .join(Workspace, col(Workspace.id) == col(Order.workspace_id))
             .where(Order.buyer_id == actor.id)
             .order_by(col(Order.created_at).desc())
             .limit(HISTORY_LIMIT)
         ).all()
         codes: dict[str, list[str]] = {}
-        order_ids = [order.id for order, _ in rows]
+        order_ids = [order.id for order, _, _ in rows]
         if order_ids:
             for order_id, code in session.exec(
                 select(Ticket.order_id, Ticket.short_code).where(col(Ticket.order_id).in_(order_ids))
@@ -75,8 +77,9 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             currency=order.currency,
             created_at=order.created_at,
             ticket_codes=sorted(codes.get(order.id, [])),
+            organizer_verified=verified,
         )
-        for order, event in rows
+        for order, event, verified in rows
     ]
 
 

@@ -9,22 +9,19 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import AdminLevel, Order, PlatformAdmin, Refund, User, Withdrawal, WithdrawalStatus, Workspace
+from eventpalour.models import Order, Refund, User, Withdrawal, WithdrawalStatus, Workspace
+from eventpalour.services import admins
 from eventpalour.services.accounts import UserSummary
+from eventpalour.services.admins import AdminCapability
 from eventpalour.services.billing import paid_order_conditions, refund_conditions
-from eventpalour.services.errors import NotAuthenticated, PermissionDenied
 
-FINANCE_LEVELS = frozenset({AdminLevel.SUPER_ADMIN, AdminLevel.FINANCE})
 QUEUE_LIMIT = 200
 
 
 def require_finance_admin(session: Session, actor: UserSummary | None) -> None:
-    """Raise unless `actor` is a super admin or a finance admin, read now from the database."""
-    if actor is None:
-        raise NotAuthenticated()
-    level = session.exec(select(PlatformAdmin.level).where(PlatformAdmin.user_id == actor.id)).first()
-    if level not in FINANCE_LEVELS:
-        raise PermissionDenied("Only super admins and finance admins can see revenue and decide withdrawals.")
+    """Raise unless the actor's admin level may see revenue and decide withdrawals (the one table in
+    services/admins: super admins and finance admins)."""
+    admins.require(session, actor, AdminCapability.MANAGE_REVENUE)
 
 
 @dataclass(frozen=True)

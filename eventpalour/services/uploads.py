@@ -13,13 +13,16 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from sqlmodel import Session, select
+
 from eventpalour import routes
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations.storage import StorageKeyError, StoredFileMissing, get_storage
-from eventpalour.models import AdminLevel, Upload, UploadBucket
+from eventpalour.models import BlueTicketRequest, Upload, UploadBucket
 from eventpalour.models.types import new_id
-from eventpalour.services import media
+from eventpalour.services import admins, media
 from eventpalour.services.accounts import UserSummary, load_active_user
+from eventpalour.services.admins import AdminCapability
 from eventpalour.services.errors import NotAuthenticated, NotFound, PayloadTooLarge, ValidationFailed
 
 MB = 1024 * 1024
@@ -32,7 +35,6 @@ MAX_UPLOAD_BYTES = max(SIZE_LIMITS.values())
 """The largest file any bucket takes; the API refuses bigger request bodies before reading them."""
 
 PRIVATE_BUCKETS = frozenset({UploadBucket.KYC})
-KYC_READER_LEVELS = frozenset({AdminLevel.SUPER_ADMIN, AdminLevel.FINANCE})
 FOLDER_PATTERN = re.compile(r"[a-z0-9_-]{0,64}")
 STORED_NAME_LENGTH = 24
 MAX_KEY_LENGTH = 255
@@ -116,11 +118,11 @@ def read_upload(*, actor: UserSummary | None, key: str) -> UploadContent:
         raise missing
     with read_only() as session:
         row = session.get(Upload, key)
-    if row is None:
-        raise missing
-    public = row.bucket not in PRIVATE_BUCKETS
-    if not public and not _may_read_private(actor, row):
-        raise missing
+        if row is None:
+            raise missing
+        public = row.bucket not in PRIVATE_BUCKETS
+        if not public and not _may_read_private(session, actor, row):
+            raise missing
     try:
         data = get_storage().read(row.key)
     except (StoredFileMissing, StorageKeyError):
@@ -128,11 +130,21 @@ def read_upload(*, actor: UserSummary | None, key: str) -> UploadContent:
     return UploadContent(content_type=row.content_type, data=data, public=public)
 
 
-def _may_read_private(actor: UserSummary | None, row: Upload) -> bool:
-    """KYC documents: their owner, and the admin levels that review KYC (SPEC §1.2)."""
+def _may_read_private(session: Session, actor: UserSummary | None, row: Upload) -> bool:
+    """Private files: their owner, KYC reviewers (SPEC §1.2), and blue-ticket reviewers for the
+    documents attached to a verification request. The level is read now, not from a cached summary,
+    so a revoked admin loses access at once."""
     if actor is None:
         return False
-    return actor.id == row.owner_id or actor.admin_level in KYC_READER_LEVELS
+    if actor.id == row.owner_id:
+        return True
+    level = admins.admin_level_in(session, actor.id)
+    if admins.allows(level, AdminCapability.REVIEW_KYC):
+        return True
+    if admins.allows(level, AdminCapability.REVIEW_BLUE_TICKETS):
+        attached = select(BlueTicketRequest.id).where(BlueTicketRequest.document_key == row.key)
+        return session.exec(attached).first() is not None
+    return False
 
 
 def _parse_bucket(raw: str) -> UploadBucket:

@@ -97,7 +97,7 @@ def initials_of(name: str) -> str:
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
-def _clean_url(value: str, field: str, problems: list[FieldError]) -> str | None:
+def clean_url(value: str, field: str, problems: list[FieldError]) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
@@ -132,10 +132,10 @@ def clean_workspace_input(data: WorkspaceInput) -> dict[str, str | None]:
         "description": description,
         "phone": phone or None,
         "logo_url": logo or None,
-        "website": _clean_url(data.website, "website", problems),
+        "website": clean_url(data.website, "website", problems),
     }
     for field in SOCIAL_FIELDS:
-        cleaned[field] = _clean_url(getattr(data, field), field, problems)
+        cleaned[field] = clean_url(getattr(data, field), field, problems)
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     return cleaned

@@ -1,50 +1,106 @@
-"""/admin/kyc: KYC reviewers set each workspace's KYC status."""
+"""/admin/kyc: the KYC review queue, one submission open at a time with its ID document."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
+from eventpalour import routes
 from eventpalour.services import kyc
-from eventpalour.services.errors import DomainError, PermissionDenied
-from eventpalour.state.base import AuthState, call_service
+from eventpalour.services.errors import DomainError
+from eventpalour.state.admin import AdminState
+from eventpalour.state.base import call_service
+
+DECISION_LABELS = {"approved": "approved", "rejected": "rejected", "requires_update": "sent back for an update"}
 
 
-class AdminKycState(AuthState):
-    rows: list[dict[str, str]] = []
-    allowed: bool = False
-    loaded: bool = False
-    search: str = ""
+def kyc_dict(view: kyc.KycView) -> dict[str, str]:
+    return {
+        "id": view.id,
+        "workspace": view.workspace_name,
+        "workspace_url": routes.workspace_url(view.workspace_id),
+        "owner": view.owner_email,
+        "legal_name": view.legal_name,
+        "id_number": view.id_number,
+        "document_url": routes.file_url(view.id_document_key),
+        "document_is_image": "yes" if view.id_document_type.startswith("image/") else "",
+        "phone": view.phone,
+        "business_name": view.business_name or "—",
+        "payout": (
+            f"M-Pesa {view.payout_account_number} ({view.payout_account_name})"
+            if view.payout_method == "mpesa"
+            else f"{view.payout_bank_name} {view.payout_account_number} ({view.payout_account_name})"
+        ),
+        "status": view.status,
+        "note": view.review_note,
+        "submitted": view.created_at.strftime("%d %b %Y %H:%M UTC"),
+    }
+
+
+class AdminKycState(AdminState):
+    queue_status: str = "pending"
+    submissions: list[dict[str, str]] = []
+    kyc_loaded: bool = False
+    selected: dict[str, str] = {}
+    decision: str = ""
+    note_error: str = ""
+    deciding: bool = False
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    async def load_queue(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
+        self.kyc_loaded = False
         try:
             actor = await self.require_user()
-            found = await call_service(kyc.list_workspaces_for_review, actor=actor, search=self.search)
-        except PermissionDenied:
-            self.rows, self.allowed, self.loaded = [], False, True
-            return None
+            rows = await call_service(kyc.list_kyc_queue, actor=actor, status=self.queue_status)
         except DomainError as error:
-            self.loaded = True
+            self.submissions, self.kyc_loaded = [], True
             return self.show_error(error)
-        self.rows = [
-            {"id": r.workspace_id, "name": r.workspace_name, "owner": r.owner_email, "status": r.kyc_status}
-            for r in found
-        ]
-        self.allowed, self.loaded = True, True
+        self.submissions = [kyc_dict(v) for v in rows]
+        self.kyc_loaded = True
         return None
 
     @rx.event
-    async def filter(self, value: str):
-        self.search = value
-        return AdminKycState.load
+    def set_queue_status(self, value: str):
+        self.queue_status, self.selected = value, {}
+        return AdminKycState.load_queue
 
     @rx.event
-    async def decide(self, workspace_id: str, status: str):
+    def select(self, submission_id: str) -> None:
+        self.selected = next((s for s in self.submissions if s["id"] == submission_id), {})
+        self.decision, self.note_error = "", ""
+
+    @rx.event
+    def close(self) -> None:
+        self.selected = {}
+
+    @rx.event
+    def set_decision(self, value: str) -> None:
+        self.decision, self.note_error = value, ""
+
+    @rx.event
+    async def decide(self, form: dict[str, Any]):
+        self.deciding, self.note_error = True, ""
+        yield
         try:
             actor = await self.require_user()
-            await call_service(kyc.set_kyc_status, actor=actor, workspace_id=workspace_id, status=status)
+            view = await call_service(
+                kyc.review_kyc,
+                actor=actor,
+                submission_id=self.selected.get("id", ""),
+                decision=self.decision,
+                note=str(form.get("note", "")),
+                client=self._client(),
+            )
         except DomainError as error:
-            return self.show_error(error)
-        self.rows = [{**r, "status": status} if r["id"] == workspace_id else r for r in self.rows]
-        return rx.toast.success(f"KYC set to {status.replace('_', ' ')}.")
+            self.deciding = False
+            self.note_error = error.details[0].message if error.details else ""
+            yield self.show_error(error)
+            return
+        self.deciding, self.selected = False, {}
+        yield rx.toast.success(
+            f"KYC of {view.workspace_name} {DECISION_LABELS[view.status]}. The organizer is emailed."
+        )
+        yield AdminKycState.load_queue

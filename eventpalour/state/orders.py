@@ -45,6 +45,7 @@ class OrdersState(AuthState):
                 "status_label": STATUS_LABELS.get(o.status, o.status),
                 "amount": format_money(o.amount, o.currency) if o.amount else "Free",
                 "codes": " · ".join(o.ticket_codes),
+                "verified": "yes" if o.organizer_verified else "",
             }
             for o in found
         ]

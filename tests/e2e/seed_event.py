@@ -3,7 +3,8 @@
 Run as a subprocess (`python -m tests.e2e.seed_event '<json>'`) with DATABASE_URL set to the
 server's database: the settings bind the engine at import time, and the test process itself is
 bound to the pytest database. The owner must be an existing verified account (made through the API
-by the test). Prints `{"short_id", "workspace_id", "tiers": {name: id}}`.
+by the test). `"kyc": false` leaves the workspace's KYC undone and `"publish": false` keeps the event a
+draft. Prints `{"short_id", "workspace_id", "tiers": {name: id}}`.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ def main(spec: dict) -> dict:
     workspace = create_workspace(
         actor=actor, data=WorkspaceInput(name=spec["workspace"], description="Concerts and meetups for everyone.")
     )
-    with transaction() as session:
-        session.get(Workspace, workspace.id).kyc_status = KycStatus.APPROVED
+    if spec.get("kyc", True):
+        with transaction() as session:
+            session.get(Workspace, workspace.id).kyc_status = KycStatus.APPROVED
     event = events.create_event(actor=actor, workspace_id=workspace.id, data=event_input(**spec["event"]))
     saved = tiers.save_tiers(actor=actor, event_id=event.id, tiers=[TierInput(**t) for t in spec["tiers"]])
-    events.change_status(actor=actor, event_id=event.id, action="publish")
+    if spec.get("publish", True):
+        events.change_status(actor=actor, event_id=event.id, action="publish")
     return {"short_id": event.short_id, "workspace_id": workspace.id, "tiers": {t.name: t.id for t in saved}}
 
 

@@ -20,10 +20,15 @@ from tests.e2e.test_workspaces import signed_in, toast, verified_account
 pytestmark = pytest.mark.e2e
 
 
-def seed_event(database_url: str, owner_email: str, *, pricing: str, tiers: list[dict]) -> dict:
-    """A published event of a new, KYC-approved workspace owned by `owner_email` (see seed_event.py)."""
+def seed_event(
+    database_url: str, owner_email: str, *, pricing: str, tiers: list[dict], kyc: bool = True, publish: bool = True
+) -> dict:
+    """An event of a new workspace owned by `owner_email` (see seed_event.py): by default the
+    workspace's KYC is approved and the event published."""
     tag = uuid.uuid4().hex[:6]
     spec = {
+        "kyc": kyc,
+        "publish": publish,
         "owner_email": owner_email,
         "workspace": f"Checkout Crew {tag}",
         "event": {"title": f"Benga Night {tag}", "pricing": pricing},

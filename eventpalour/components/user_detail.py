@@ -1,0 +1,151 @@
+"""The user detail dialog of /admin/users: facts, workspaces, orders, tickets, and status actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from eventpalour.components.admin import status_badge
+from eventpalour.state.admin_users import AdminUsersState as S
+
+
+def _fact(label: str, value: rx.Var) -> rx.Component:
+    return rx.vstack(rx.text(label, size="1", color_scheme="gray"), rx.text(value, size="2"), spacing="0")
+
+
+def _list(title: str, items: rx.Var, render: Callable[[rx.Var], rx.Component], empty_text: str) -> rx.Component:
+    return rx.vstack(
+        rx.heading(title, size="3", as_="h3"),
+        rx.cond(
+            items.length() == 0,
+            rx.text(empty_text, size="2", color_scheme="gray"),
+            rx.vstack(rx.foreach(items, render), spacing="1"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _action_form() -> rx.Component:
+    verb = rx.match(S.action_status, ("active", "Reactivate"), ("suspended", "Suspend"), ("blocked", "Block"), "")
+    return rx.form(
+        rx.vstack(
+            rx.el.label(
+                verb,
+                " — reason (kept in the audit log)",
+                html_for="status-reason",
+                style={"font-weight": "600", "font-size": "14px"},
+            ),
+            rx.text_area(
+                id="status-reason",
+                name="reason",
+                rows="2",
+                width="100%",
+                aria_invalid=rx.cond(S.action_error != "", "true", "false"),
+            ),
+            rx.cond(S.action_error != "", rx.text(S.action_error, color_scheme="red", size="2", role="alert")),
+            rx.hstack(
+                rx.button(
+                    rx.cond(S.acting, rx.spinner(size="1"), verb),
+                    type="submit",
+                    color_scheme=rx.cond(S.action_status == "active", "green", "red"),
+                    disabled=S.acting,
+                ),
+                rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=S.choose_action("")),
+            ),
+            width="100%",
+        ),
+        on_submit=S.change_status,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
+def _actions() -> rx.Component:
+    status = S.detail["status"]
+    return rx.cond(
+        S.can_manage_users,
+        rx.cond(
+            S.action_status != "",
+            _action_form(),
+            rx.hstack(
+                rx.cond(
+                    status != "active",
+                    rx.button("Reactivate", color_scheme="green", variant="soft", on_click=S.choose_action("active")),
+                ),
+                rx.cond(
+                    status != "suspended",
+                    rx.button("Suspend", color_scheme="orange", variant="soft", on_click=S.choose_action("suspended")),
+                ),
+                rx.cond(
+                    status != "blocked",
+                    rx.button("Block", color_scheme="red", variant="soft", on_click=S.choose_action("blocked")),
+                ),
+                wrap="wrap",
+            ),
+        ),
+        rx.text("Your admin level can view users but not change their status.", size="2", color_scheme="gray"),
+    )
+
+
+def user_detail_dialog() -> rx.Component:
+    d = S.detail
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(d["name"]),
+            rx.dialog.description(d["email"], size="2", color_scheme="gray"),
+            rx.vstack(
+                rx.hstack(
+                    status_badge(d["status"]),
+                    rx.badge(d["account_type"]),
+                    rx.badge(d["verified"], variant="outline"),
+                    rx.cond(d["admin"] != "", rx.badge(d["admin"], color_scheme="violet")),
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    d["status_reason"] != "",
+                    rx.callout(d["status_reason"], icon="info", size="1", color_scheme="orange"),
+                ),
+                rx.grid(
+                    _fact("Username", d["username"]),
+                    _fact("Joined", d["joined"]),
+                    _fact("Last sign-in", d["last_sign_in"]),
+                    _fact("Active sessions", d["sessions"]),
+                    _fact("Valid tickets", d["valid_tickets"]),
+                    columns=rx.breakpoints(initial="2", sm="3"),
+                    spacing="3",
+                    width="100%",
+                ),
+                _list(
+                    "Workspaces",
+                    S.detail_workspaces,
+                    lambda w: rx.text(rx.link(w["name"], href=w["url"]), " · ", w["role"], size="2"),
+                    "No workspaces.",
+                ),
+                _list(
+                    "Latest orders",
+                    S.detail_orders,
+                    lambda o: rx.text(
+                        o["reference"], " · ", o["event"], " · ", o["amount"], " · ", o["status"], size="2"
+                    ),
+                    "No orders.",
+                ),
+                _list(
+                    "Latest tickets",
+                    S.detail_tickets,
+                    lambda t: rx.text(rx.code(t["code"]), " ", t["event"], " · ", t["status"], size="2"),
+                    "No tickets.",
+                ),
+                rx.separator(),
+                _actions(),
+                spacing="3",
+                width="100%",
+                margin_top="12px",
+            ),
+            rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray", margin_top="16px")),
+            max_width="640px",
+        ),
+        open=S.detail_open,
+        on_open_change=S.set_detail_open,
+    )

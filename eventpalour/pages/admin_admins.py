@@ -1,0 +1,115 @@
+"""/admin/admins: super admins grant, change and revoke platform admin levels."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.admin import admin_page, heading, not_found
+from eventpalour.components.forms import field
+from eventpalour.components.layout import loading
+from eventpalour.routes import ADMIN_ADMINS
+from eventpalour.state.admin_audit import AdminAdminsState as S
+
+LEVELS = ["super_admin", "finance", "support", "moderator"]
+
+
+def _grant_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.flex(
+                rx.box(
+                    field(
+                        "Email of the account", "email", S.grant_errors, type_="email", placeholder="name@example.com"
+                    ),
+                    min_width="260px",
+                    flex="1",
+                ),
+                rx.vstack(
+                    rx.el.label("Level", html_for="grant-level", style={"font-weight": "600", "font-size": "14px"}),
+                    rx.select(LEVELS, value=S.grant_level, on_change=S.set_grant_level, id="grant-level", size="3"),
+                    spacing="1",
+                ),
+                rx.button(rx.icon("user-plus", size=16), "Grant", type="submit", size="3"),
+                gap="3",
+                wrap="wrap",
+                align="end",
+            ),
+            on_submit=S.grant,
+            reset_on_submit=True,
+        ),
+        width="100%",
+    )
+
+
+def _row(a: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(a["name"], weight="medium"), rx.text(a["email"], size="1", color_scheme="gray"), spacing="0"
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                a["bootstrap"] != "",
+                rx.tooltip(
+                    rx.badge("super admin · SUPER_ADMIN_EMAILS", color_scheme="violet"),
+                    content="Set by configuration; it always stays.",
+                ),
+                rx.select(
+                    LEVELS,
+                    value=a["level"],
+                    on_change=lambda level: S.change_level(a["email"], level),
+                    custom_attrs={"aria-label": "Level of " + a["email"].to(str)},
+                    size="1",
+                ),
+            )
+        ),
+        rx.table.cell(a["since"], display=["none", "table-cell"]),
+        rx.table.cell(
+            rx.cond(
+                a["bootstrap"] == "",
+                rx.button(
+                    "Revoke",
+                    size="1",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=S.revoke(a["user_id"]),
+                    aria_label="Revoke " + a["email"].to(str),
+                ),
+            )
+        ),
+        align="center",
+    )
+
+
+@admin_page(ADMIN_ADMINS, "Admins", on_load=S.load_admins)
+def admin_admins() -> rx.Component:
+    return rx.cond(
+        S.can_manage_admins,
+        rx.vstack(
+            heading(
+                "Platform admins", "Grant a level by email (the person needs an account), change it, or revoke it."
+            ),
+            _grant_form(),
+            rx.cond(
+                ~S.admins_loaded,
+                loading(),
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("Admin"),
+                            rx.table.column_header_cell("Level"),
+                            rx.table.column_header_cell("Since", display=["none", "table-cell"]),
+                            rx.table.column_header_cell("Actions"),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.admin_rows, _row)),
+                    width="100%",
+                    variant="surface",
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        not_found(),
+    )

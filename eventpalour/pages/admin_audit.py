@@ -1,0 +1,109 @@
+"""/admin/audit: every admin action and admin-area sign-in, filterable by action, actor and dates."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.admin import admin_page, empty, heading, pager, status_badge
+from eventpalour.components.layout import loading
+from eventpalour.routes import ADMIN_AUDIT
+from eventpalour.state.admin_audit import AdminAuditState as S
+
+
+def _filter(label: str, name: str, type_: str = "text", placeholder: str = "") -> rx.Component:
+    input_id = f"audit-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=input_id, style={"font-weight": "600", "font-size": "13px"}),
+        rx.input(id=input_id, name=name, type=type_, placeholder=placeholder),
+        rx.cond(
+            S.filter_errors.contains(name), rx.text(S.filter_errors[name], color_scheme="red", size="1", role="alert")
+        ),
+        spacing="1",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            _filter("Action", "action", placeholder="e.g. admin.sign_in, kyc, user."),
+            _filter("Actor email", "actor", placeholder="part of an email"),
+            _filter("From", "date_from", "date"),
+            _filter("To", "date_to", "date"),
+            rx.button(rx.icon("filter", size=16), "Filter", type="submit", variant="soft"),
+            gap="3",
+            wrap="wrap",
+            align="end",
+        ),
+        on_submit=S.apply_filters,
+    )
+
+
+def _row(e: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(e["when"], size="1", white_space="nowrap")),
+        rx.table.cell(rx.code(e["action"])),
+        rx.table.cell(e["actor"]),
+        rx.table.cell(status_badge(e["result"])),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(e["ip"], size="1"),
+                rx.text(e["user_agent"], size="1", color_scheme="gray", max_width="220px", truncate=True),
+                spacing="0",
+            ),
+            display=["none", "none", "table-cell"],
+        ),
+        rx.table.cell(
+            rx.text(
+                e["target"],
+                " ",
+                e["details"],
+                size="1",
+                color_scheme="gray",
+                max_width="320px",
+                overflow_wrap="anywhere",
+            ),
+            display=["none", "table-cell"],
+        ),
+    )
+
+
+def _table() -> rx.Component:
+    return rx.cond(
+        S.entries.length() == 0,
+        empty("No entries match these filters.", "scroll-text"),
+        rx.vstack(
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("When (UTC)"),
+                            rx.table.column_header_cell("Action"),
+                            rx.table.column_header_cell("Who"),
+                            rx.table.column_header_cell("Result"),
+                            rx.table.column_header_cell("From", display=["none", "none", "table-cell"]),
+                            rx.table.column_header_cell("Details", display=["none", "table-cell"]),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.entries, _row)),
+                    width="100%",
+                    variant="surface",
+                    size="1",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            pager(S.page, S.pages, S.total, S.go_to_page(-1), S.go_to_page(1)),
+            width="100%",
+        ),
+    )
+
+
+@admin_page(ADMIN_AUDIT, "Audit log", on_load=S.load_audit)
+def admin_audit() -> rx.Component:
+    return rx.vstack(
+        heading("Audit log", "Who did what, from where, with what result. Newest first, 50 per page."),
+        _filters(),
+        rx.cond(~S.audit_loaded, loading(), _table()),
+        spacing="4",
+        width="100%",
+    )

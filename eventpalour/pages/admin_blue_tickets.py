@@ -1,0 +1,134 @@
+"""/admin/blue-tickets: who asks for the verified-organizer badge, and the decision on each request."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.admin import admin_page, empty, heading, not_found, status_badge
+from eventpalour.components.layout import loading
+from eventpalour.routes import ADMIN_BLUE_TICKETS
+from eventpalour.state.admin_blue_tickets import AdminBlueTicketsState as S
+
+QUEUES = ["pending", "approved", "rejected", "revoked"]
+
+
+def _reason_form(row: rx.Var) -> rx.Component:
+    label = rx.match(S.action, ("approve", "Approve"), ("reject", "Reject"), ("revoke", "Revoke"), "")
+    return rx.form(
+        rx.vstack(
+            rx.el.label(
+                rx.cond(S.action == "approve", "Note (optional)", "Reason (sent to the organizer)"),
+                html_for="blue-reason",
+                style={"font-weight": "600", "font-size": "14px"},
+            ),
+            rx.text_area(id="blue-reason", name="reason", rows="2", width="100%"),
+            rx.cond(S.reason_error != "", rx.text(S.reason_error, color_scheme="red", size="2", role="alert")),
+            rx.hstack(
+                rx.button(label, type="submit", color_scheme=rx.cond(S.action == "approve", "green", "red")),
+                rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=S.cancel),
+            ),
+            width="100%",
+        ),
+        on_submit=S.decide,
+        width="100%",
+    )
+
+
+def _buttons(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            row["status"] == "pending",
+            rx.fragment(
+                rx.button(
+                    "Approve",
+                    color_scheme="green",
+                    on_click=S.start(row["id"], "approve"),
+                    aria_label="Approve " + row["workspace"].to(str),
+                ),
+                rx.button(
+                    "Reject",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=S.start(row["id"], "reject"),
+                    aria_label="Reject " + row["workspace"].to(str),
+                ),
+            ),
+        ),
+        rx.cond(
+            row["status"] == "approved",
+            rx.button(
+                "Revoke",
+                color_scheme="red",
+                variant="soft",
+                on_click=S.start(row["id"], "revoke"),
+                aria_label="Revoke " + row["workspace"].to(str),
+            ),
+        ),
+    )
+
+
+def _request(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.link(row["workspace"], href=row["workspace_url"], weight="bold", size="4"),
+                status_badge(row["status"]),
+                rx.spacer(),
+                rx.text(row["submitted"], size="1", color_scheme="gray"),
+                align="center",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.text("Requested by ", row["requested_by"], size="2", color_scheme="gray"),
+            rx.text(row["statement"], white_space="pre-wrap"),
+            rx.vstack(
+                rx.foreach(
+                    row["links"].to(list[str]), lambda link: rx.link(link, href=link, is_external=True, size="2")
+                ),
+                spacing="0",
+            ),
+            rx.cond(
+                row["document_url"] != "",
+                rx.link(
+                    rx.icon("paperclip", size=14),
+                    " Attached document",
+                    href=row["document_url"],
+                    is_external=True,
+                    size="2",
+                ),
+            ),
+            rx.cond(row["reason"] != "", rx.text("Reason: ", row["reason"], size="2", color_scheme="gray")),
+            rx.cond(S.acting_on == row["id"], _reason_form(row), _buttons(row)),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+@admin_page(ADMIN_BLUE_TICKETS, "Blue tickets", on_load=S.load_requests)
+def admin_blue_tickets() -> rx.Component:
+    return rx.cond(
+        S.can_review_blue_tickets,
+        rx.vstack(
+            heading("Blue tickets", "Verified-organizer requests. Approved workspaces show the blue badge everywhere."),
+            rx.select(
+                QUEUES,
+                value=S.request_status,
+                on_change=S.set_request_status,
+                custom_attrs={"aria-label": "Show requests"},
+            ),
+            rx.cond(
+                ~S.requests_loaded,
+                loading(),
+                rx.cond(
+                    S.requests.length() == 0,
+                    empty("No requests here.", "badge-check"),
+                    rx.vstack(rx.foreach(S.requests, _request), width="100%", spacing="3"),
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        not_found(),
+    )

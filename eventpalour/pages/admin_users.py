@@ -1,0 +1,105 @@
+"""/admin/users: find a user, open their detail, and suspend / block / reactivate with a reason."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.admin import admin_page, empty, heading, pager, status_badge
+from eventpalour.components.layout import loading
+from eventpalour.components.user_detail import user_detail_dialog
+from eventpalour.routes import ADMIN_USERS
+from eventpalour.state.admin_users import AdminUsersState as S
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.form(
+            rx.hstack(
+                rx.input(name="search", placeholder="Email or username", aria_label="Search users", width="240px"),
+                rx.button(rx.icon("search", size=16), "Search", type="submit", variant="soft"),
+            ),
+            on_submit=S.apply_filters,
+        ),
+        rx.select(
+            ["any", "attendee", "organizer", "none"],
+            value=S.account_type,
+            on_change=S.set_account_type_filter,
+            custom_attrs={"aria-label": "Account type"},
+        ),
+        rx.select(
+            ["any", "active", "suspended", "blocked"],
+            value=S.status,
+            on_change=S.set_status_filter,
+            custom_attrs={"aria-label": "Status"},
+        ),
+        gap="3",
+        wrap="wrap",
+        align="center",
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.link(row["email"], on_click=S.open_user(row["id"]), cursor="pointer", weight="medium"),
+                rx.text(row["username"], size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(row["account_type"], display=["none", "table-cell"]),
+        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(
+            rx.cond(row["admin"] != "", rx.badge(row["admin"], color_scheme="violet")),
+            display=["none", "none", "table-cell"],
+        ),
+        rx.table.cell(row["last_sign_in"], display=["none", "none", "table-cell"]),
+        rx.table.cell(
+            rx.button(
+                "Details",
+                size="1",
+                variant="soft",
+                on_click=S.open_user(row["id"]),
+                aria_label="Details of " + row["email"],
+            )
+        ),
+        align="center",
+    )
+
+
+def _table() -> rx.Component:
+    return rx.cond(
+        S.rows.length() == 0,
+        empty("No users match these filters.", "user-x"),
+        rx.vstack(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("User"),
+                        rx.table.column_header_cell("Type", display=["none", "table-cell"]),
+                        rx.table.column_header_cell("Status"),
+                        rx.table.column_header_cell("Admin", display=["none", "none", "table-cell"]),
+                        rx.table.column_header_cell("Last sign-in", display=["none", "none", "table-cell"]),
+                        rx.table.column_header_cell("Actions"),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.rows, _row)),
+                width="100%",
+                variant="surface",
+            ),
+            pager(S.page, S.pages, S.total, S.go_to_page(-1), S.go_to_page(1)),
+            width="100%",
+        ),
+    )
+
+
+@admin_page(ADMIN_USERS, "Users", on_load=S.load_users)
+def admin_users() -> rx.Component:
+    return rx.vstack(
+        heading("Users", "Search accounts, see what they did, and suspend, block or reactivate them."),
+        _filters(),
+        rx.cond(~S.users_loaded, loading(), _table()),
+        user_detail_dialog(),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,82 @@
+"""/workspace/{id}/verification: file KYC (needed to publish paid events) and ask for the blue
+verified badge. Owners and admins only (SPEC §1.3); the services check again on submit."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.forms import form_error
+from eventpalour.components.layout import loading, page
+from eventpalour.components.verification_forms import badge_form, kyc_form
+from eventpalour.components.workspace import workspace_shell
+from eventpalour.routes import WORKSPACE_VERIFICATION
+from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.workspace_verification import WorkspaceVerificationState as S
+
+KYC_COLORS = [("approved", "green"), ("pending", "amber"), ("rejected", "red"), ("requires_update", "orange")]
+
+
+def _section(title: str, description: str, *children: rx.Component) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, size="4", as_="h2"),
+            rx.text(description, size="2", color_scheme="gray"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def _kyc() -> rx.Component:
+    return _section(
+        "KYC",
+        "Who runs this workspace and where payouts go. Required before paid events can be published.",
+        rx.hstack(
+            rx.badge(S.kyc_status.replace("_", " "), color_scheme=rx.match(S.kyc_status, *KYC_COLORS, "gray")),
+            rx.text(S.kyc_status_text, size="2"),
+            wrap="wrap",
+            align="center",
+        ),
+        rx.cond(S.kyc_note != "", rx.callout(S.kyc_note, icon="message-square", size="1")),
+        rx.cond(S.can_file_kyc, kyc_form()),
+    )
+
+
+def _badge() -> rx.Component:
+    return _section(
+        "Verified organizer badge",
+        "The blue badge shows on your workspace, your events and their tickets once we verify you.",
+        rx.cond(
+            S.verified,
+            rx.callout("Your workspace is verified.", icon="badge-check", color_scheme="blue"),
+            rx.cond(
+                S.blue_status == "pending",
+                rx.callout("Your request is in review.", icon="hourglass", color_scheme="amber"),
+            ),
+        ),
+        rx.cond(
+            (S.blue_reason != "") & ~S.verified & (S.blue_status != "pending"),
+            rx.callout("Last decision (" + S.blue_status + "): " + S.blue_reason, icon="info", size="1"),
+        ),
+        rx.cond(S.can_request_badge, badge_form()),
+    )
+
+
+@page(
+    WORKSPACE_VERIFICATION, "Verification", on_load=[WorkspaceState.load_workspace, S.load_verification], require="user"
+)
+def workspace_verification() -> rx.Component:
+    return workspace_shell(
+        rx.cond(
+            ~S.verification_loaded,
+            loading(),
+            rx.cond(
+                S.kyc_allowed,
+                rx.vstack(form_error(S.form_error), _kyc(), _badge(), spacing="4", width="100%", max_width="820px"),
+                rx.callout("Only the workspace owner and admins can manage KYC and verification.", icon="lock"),
+            ),
+        )
+    )

@@ -1,0 +1,132 @@
+"""/admin/audit (the filterable log) and /admin/admins (super admins manage the other admins)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import reflex as rx
+
+from eventpalour.services import admin_audit, admins
+from eventpalour.services.errors import DomainError
+from eventpalour.state.admin import AdminState
+from eventpalour.state.base import call_service
+
+
+class AdminAuditState(AdminState):
+    filter_action: str = ""
+    filter_actor: str = ""
+    filter_from: str = ""
+    filter_to: str = ""
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    entries: list[dict[str, str]] = []
+    audit_loaded: bool = False
+    filter_errors: dict[str, str] = {}
+
+    @rx.event
+    async def load_audit(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
+        self.audit_loaded, self.filter_errors = False, {}
+        filters = admin_audit.AuditFilters(self.filter_action, self.filter_actor, self.filter_from, self.filter_to)
+        try:
+            actor = await self.require_user()
+            found = await call_service(admin_audit.list_audit, actor=actor, filters=filters, page=self.page)
+        except DomainError as error:
+            self.audit_loaded = True
+            self.filter_errors = {str(d.path[0]): d.message for d in error.details}
+            return self.show_error(error)
+        self.entries = [
+            {
+                "when": r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                "action": r.action,
+                "actor": r.actor_email or "anonymous",
+                "target": r.target,
+                "result": r.result,
+                "ip": r.ip or "—",
+                "user_agent": r.user_agent,
+                "details": json.dumps(r.details, ensure_ascii=False, default=str) if r.details else "",
+            }
+            for r in found.rows
+        ]
+        self.page, self.pages, self.total, self.audit_loaded = found.page, found.pages, found.total, True
+        return None
+
+    @rx.event
+    def apply_filters(self, form: dict[str, Any]):
+        self.filter_action = str(form.get("action", ""))
+        self.filter_actor = str(form.get("actor", ""))
+        self.filter_from = str(form.get("date_from", ""))
+        self.filter_to = str(form.get("date_to", ""))
+        self.page = 1
+        return AdminAuditState.load_audit
+
+    @rx.event
+    def go_to_page(self, delta: int):
+        self.page = max(1, min(self.pages, self.page + delta))
+        return AdminAuditState.load_audit
+
+
+class AdminAdminsState(AdminState):
+    admin_rows: list[dict[str, str]] = []
+    admins_loaded: bool = False
+    grant_errors: dict[str, str] = {}
+    grant_level: str = "support"
+
+    @rx.event
+    async def load_admins(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
+        self.admins_loaded = False
+        try:
+            actor = await self.require_user()
+            rows = await call_service(admins.list_admins, actor=actor)
+        except DomainError as error:
+            self.admins_loaded = True
+            return self.show_error(error)
+        self.admin_rows = [
+            {
+                "user_id": r.user_id,
+                "email": r.email,
+                "name": r.name,
+                "level": r.level,
+                "bootstrap": "yes" if r.bootstrap else "",
+                "since": r.granted_at.strftime("%d %b %Y"),
+            }
+            for r in rows
+        ]
+        self.admins_loaded = True
+        return None
+
+    @rx.event
+    def set_grant_level(self, value: str) -> None:
+        self.grant_level = value
+
+    async def _grant(self, email: str, level: str):
+        self.grant_errors = {}
+        try:
+            actor = await self.require_user()
+            row = await call_service(admins.grant_admin, actor=actor, email=email, level=level, client=self._client())
+        except DomainError as error:
+            self.grant_errors = {str(d.path[0]): d.message for d in error.details}
+            return self.show_error(error)
+        return [rx.toast.success(f"{row.email} is now {row.level.replace('_', ' ')}."), AdminAdminsState.load_admins]
+
+    @rx.event
+    async def grant(self, form: dict[str, Any]):
+        return await self._grant(str(form.get("email", "")), self.grant_level)
+
+    @rx.event
+    async def change_level(self, email: str, level: str):
+        return await self._grant(email, level)
+
+    @rx.event
+    async def revoke(self, user_id: str):
+        try:
+            actor = await self.require_user()
+            await call_service(admins.revoke_admin, actor=actor, user_id=user_id, client=self._client())
+        except DomainError as error:
+            return self.show_error(error)
+        return [rx.toast.success("Admin access revoked."), AdminAdminsState.load_admins]

@@ -1,0 +1,90 @@
+"""/admin/blue-tickets: verification requests; approve, reject (reason required) or revoke."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.services import blue_tickets
+from eventpalour.services.errors import DomainError
+from eventpalour.state.admin import AdminState
+from eventpalour.state.base import call_service
+
+ACTIONS = {
+    "approve": blue_tickets.approve_request,
+    "reject": blue_tickets.reject_request,
+    "revoke": blue_tickets.revoke_request,
+}
+DONE = {"approve": "approved: the badge is live", "reject": "rejected", "revoke": "revoked: the badge is gone"}
+
+
+def request_dict(view: blue_tickets.BlueTicketView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "workspace": view.workspace_name,
+        "workspace_url": routes.workspace_url(view.workspace_id),
+        "requested_by": view.requested_by_email,
+        "statement": view.statement,
+        "links": view.links,
+        "document_url": routes.file_url(view.document_key) if view.document_key else "",
+        "status": view.status,
+        "reason": view.reason,
+        "submitted": view.created_at.strftime("%d %b %Y %H:%M UTC"),
+    }
+
+
+class AdminBlueTicketsState(AdminState):
+    request_status: str = "pending"
+    requests: list[dict[str, Any]] = []
+    requests_loaded: bool = False
+    acting_on: str = ""
+    action: str = ""
+    reason_error: str = ""
+
+    @rx.event
+    async def load_requests(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
+        self.requests_loaded = False
+        try:
+            actor = await self.require_user()
+            rows = await call_service(blue_tickets.list_requests, actor=actor, status=self.request_status)
+        except DomainError as error:
+            self.requests, self.requests_loaded = [], True
+            return self.show_error(error)
+        self.requests, self.requests_loaded = [request_dict(v) for v in rows], True
+        return None
+
+    @rx.event
+    def set_request_status(self, value: str):
+        self.request_status, self.acting_on = value, ""
+        return AdminBlueTicketsState.load_requests
+
+    @rx.event
+    def start(self, request_id: str, action: str) -> None:
+        self.acting_on, self.action, self.reason_error = request_id, action, ""
+
+    @rx.event
+    def cancel(self) -> None:
+        self.acting_on, self.action = "", ""
+
+    @rx.event
+    async def decide(self, form: dict[str, Any]):
+        if self.action not in ACTIONS:
+            return None
+        try:
+            actor = await self.require_user()
+            view = await call_service(
+                ACTIONS[self.action],
+                actor=actor,
+                request_id=self.acting_on,
+                reason=str(form.get("reason", "")),
+                client=self._client(),
+            )
+        except DomainError as error:
+            self.reason_error = error.details[0].message if error.details else ""
+            return self.show_error(error)
+        done, self.acting_on, self.action = DONE[self.action], "", ""
+        return [rx.toast.success(f"{view.workspace_name} {done}."), AdminBlueTicketsState.load_requests]

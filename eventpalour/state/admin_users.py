@@ -1,0 +1,157 @@
+"""/admin/users: search, filter and page through users; a user's detail; suspend, block, reactivate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.services import admin_users
+from eventpalour.services.errors import DomainError
+from eventpalour.services.money import format_money
+from eventpalour.state.admin import AdminState
+from eventpalour.state.base import call_service
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%d %b %Y %H:%M UTC") if value else "Never"
+
+
+class AdminUsersState(AdminState):
+    search: str = ""
+    account_type: str = "any"
+    status: str = "any"
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    rows: list[dict[str, str]] = []
+    users_loaded: bool = False
+    detail: dict[str, str] = {}
+    detail_workspaces: list[dict[str, str]] = []
+    detail_orders: list[dict[str, str]] = []
+    detail_tickets: list[dict[str, str]] = []
+    detail_open: bool = False
+    action_status: str = ""
+    action_error: str = ""
+    acting: bool = False
+
+    @rx.event
+    async def load_users(self):
+        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+            return None
+        self.users_loaded = False
+        filters = admin_users.UserFilters(
+            search=self.search,
+            account_type="" if self.account_type == "any" else self.account_type,
+            status="" if self.status == "any" else self.status,
+        )
+        try:
+            actor = await self.require_user()
+            found = await call_service(admin_users.search_users, actor=actor, filters=filters, page=self.page)
+        except DomainError as error:
+            self.users_loaded = True
+            return self.show_error(error)
+        self.rows = [
+            {
+                "id": r.id,
+                "email": r.email,
+                "username": r.username,
+                "name": r.full_name or r.username,
+                "account_type": r.account_type or "not chosen",
+                "status": r.status,
+                "admin": r.admin_level.replace("_", " "),
+                "joined": r.created_at.strftime("%d %b %Y"),
+                "last_sign_in": _when(r.last_sign_in_at),
+            }
+            for r in found.rows
+        ]
+        self.page, self.pages, self.total, self.users_loaded = found.page, found.pages, found.total, True
+        return None
+
+    @rx.event
+    def apply_filters(self, form: dict[str, Any]):
+        self.search = str(form.get("search", ""))
+        self.page = 1
+        return AdminUsersState.load_users
+
+    @rx.event
+    def set_account_type_filter(self, value: str):
+        self.account_type, self.page = value, 1
+        return AdminUsersState.load_users
+
+    @rx.event
+    def set_status_filter(self, value: str):
+        self.status, self.page = value, 1
+        return AdminUsersState.load_users
+
+    @rx.event
+    def go_to_page(self, delta: int):
+        self.page = max(1, min(self.pages, self.page + delta))
+        return AdminUsersState.load_users
+
+    @rx.event
+    async def open_user(self, user_id: str):
+        self.action_error, self.action_status = "", ""
+        try:
+            actor = await self.require_user()
+            d = await call_service(admin_users.user_detail, actor=actor, user_id=user_id)
+        except DomainError as error:
+            return self.show_error(error)
+        u = d.user
+        self.detail = {
+            "id": u.id,
+            "email": u.email,
+            "name": u.full_name or u.username,
+            "username": u.username,
+            "account_type": u.account_type or "not chosen",
+            "status": u.status,
+            "status_reason": d.status_reason,
+            "verified": "Verified" if u.verified else "Not verified",
+            "admin": u.admin_level.replace("_", " "),
+            "joined": _when(u.created_at),
+            "last_sign_in": _when(u.last_sign_in_at),
+            "sessions": str(d.active_sessions),
+            "valid_tickets": str(d.ticket_count),
+        }
+        self.detail_workspaces = [{"name": n, "role": r, "url": routes.workspace_url(i)} for i, n, r in d.workspaces]
+        self.detail_orders = [
+            {"reference": ref, "event": ev, "status": st, "amount": format_money(amt, cur) if amt else "Free"}
+            for ref, ev, st, amt, cur, _ in d.orders
+        ]
+        self.detail_tickets = [{"code": c, "event": ev, "status": st} for c, ev, st in d.tickets]
+        self.detail_open = True
+        return None
+
+    @rx.event
+    def set_detail_open(self, value: bool) -> None:
+        self.detail_open = value
+
+    @rx.event
+    def choose_action(self, status: str) -> None:
+        self.action_status, self.action_error = status, ""
+
+    @rx.event
+    async def change_status(self, form: dict[str, Any]):
+        self.acting, self.action_error = True, ""
+        yield
+        try:
+            actor = await self.require_user()
+            row = await call_service(
+                admin_users.set_user_status,
+                actor=actor,
+                user_id=self.detail.get("id", ""),
+                status=self.action_status,
+                reason=str(form.get("reason", "")),
+                client=self._client(),
+            )
+        except DomainError as error:
+            self.acting = False
+            self.action_error = error.details[0].message if error.details else error.message
+            yield self.show_error(error)
+            return
+        self.acting, self.action_status = False, ""
+        done = {"active": "reactivated", "suspended": "suspended and signed out", "blocked": "blocked and signed out"}
+        yield rx.toast.success(f"{row.email} {done[row.status]}.")
+        yield AdminUsersState.open_user(row.id)
+        yield AdminUsersState.load_users

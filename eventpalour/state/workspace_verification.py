@@ -1,0 +1,182 @@
+"""/workspace/{id}/verification: the workspace's KYC filing and its blue-ticket request.
+
+The ID document goes to the private KYC bucket as soon as it is picked; only its key is kept here
+(a backend-only var), and the form sends it with the rest. The services check the role again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from eventpalour.models import UploadBucket
+from eventpalour.services import blue_tickets, kyc, uploads
+from eventpalour.services.blue_tickets import BlueTicketInput
+from eventpalour.services.errors import DomainError, PermissionDenied
+from eventpalour.services.kyc import KycInput
+from eventpalour.state.base import call_service
+from eventpalour.state.forms import FormState
+
+KYC_UPLOAD_ID = "kyc-document"
+BLUE_UPLOAD_ID = "blue-ticket-document"
+KYC_STATUS_TEXT = {
+    "none": "Not submitted yet. Paid events can be published once KYC is approved.",
+    "pending": "In review. We'll email you when it is decided.",
+    "approved": "Approved. You can publish paid events.",
+    "rejected": "Not approved. Correct your details and submit again.",
+    "requires_update": "Needs an update. Read the note, then submit again.",
+}
+
+
+class WorkspaceVerificationState(FormState):
+    kyc_status: str = ""
+    kyc_note: str = ""
+    kyc_allowed: bool = False
+    verified: bool = False
+    blue_status: str = ""
+    blue_reason: str = ""
+    payout_method: str = "mpesa"
+    kyc_document_name: str = ""
+    blue_document_name: str = ""
+    uploading: str = ""
+    verification_loaded: bool = False
+    _kyc_document_key: str = ""
+    _blue_document_key: str = ""
+
+    @rx.var
+    def kyc_status_text(self) -> str:
+        return KYC_STATUS_TEXT.get(self.kyc_status, "")
+
+    @rx.var
+    def can_file_kyc(self) -> bool:
+        return self.kyc_status in ("none", "rejected", "requires_update")
+
+    @rx.var
+    def can_request_badge(self) -> bool:
+        return not self.verified and self.blue_status != "pending"
+
+    def _workspace_id(self) -> str:
+        parts = self.router.url.path.split("/")
+        return parts[2] if len(parts) > 2 and parts[1] == "workspace" else ""
+
+    @rx.event
+    async def load_verification(self):
+        self.verification_loaded, self.kyc_allowed = False, False
+        self._kyc_document_key = self._blue_document_key = ""
+        self.kyc_document_name = self.blue_document_name = ""
+        try:
+            actor = await self.require_user()
+            filed = await call_service(kyc.workspace_kyc, actor=actor, workspace_id=self._workspace_id())
+            badge = await call_service(
+                blue_tickets.workspace_blue_ticket, actor=actor, workspace_id=self._workspace_id()
+            )
+        except PermissionDenied:
+            self.verification_loaded = True
+            return None
+        except DomainError as error:
+            self.verification_loaded = True
+            return self.show_error(error)
+        self.kyc_status = filed.status
+        self.kyc_note = filed.latest.review_note if filed.latest else ""
+        self.verified = badge.verified
+        self.blue_status = badge.latest.status if badge.latest else ""
+        self.blue_reason = badge.latest.reason if badge.latest else ""
+        self.kyc_allowed = self.verification_loaded = True
+        return None
+
+    @rx.event
+    def set_payout_method(self, value: str) -> None:
+        self.payout_method = value
+
+    async def _store(self, files: list[rx.UploadFile], field: str) -> tuple[str, str] | None:
+        """Put the picked file in the private KYC bucket; errors go under `field`."""
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != field}
+        if not files:
+            return None
+        self.uploading = field
+        try:
+            actor = await self.require_user()
+            picked = files[0]
+            result = await call_service(
+                uploads.store_upload,
+                actor=actor,
+                bucket=UploadBucket.KYC,
+                folder="kyc",
+                filename=picked.name,
+                data=await picked.read(),
+            )
+        except DomainError as error:
+            self.uploading = ""
+            self.field_errors = {**self.field_errors, field: error.message}
+            return None
+        self.uploading = ""
+        return result.key, picked.name or "document"
+
+    @rx.event
+    async def upload_kyc_document(self, files: list[rx.UploadFile]):
+        stored = await self._store(files, "id_document_key")
+        if stored:
+            self._kyc_document_key, self.kyc_document_name = stored
+            return rx.toast.success("ID document uploaded.")
+        return None
+
+    @rx.event
+    async def upload_blue_document(self, files: list[rx.UploadFile]):
+        stored = await self._store(files, "document_key")
+        if stored:
+            self._blue_document_key, self.blue_document_name = stored
+            return rx.toast.success("Document attached.")
+        return None
+
+    @rx.event
+    async def submit_kyc(self, form: dict[str, Any]):
+        self._start()
+        yield
+        text = {k: str(v or "") for k, v in form.items()}
+        data = KycInput(
+            legal_name=text.get("legal_name", ""),
+            id_number=text.get("id_number", ""),
+            id_document_key=self._kyc_document_key,
+            phone=text.get("phone", ""),
+            business_name=text.get("business_name", ""),
+            payout_method=self.payout_method,
+            payout_account_name=text.get("payout_account_name", ""),
+            payout_account_number=text.get("payout_account_number", ""),
+            payout_bank_name=text.get("payout_bank_name", ""),
+        )
+        try:
+            actor = await self.require_user()
+            await call_service(
+                kyc.submit_kyc, actor=actor, workspace_id=self._workspace_id(), data=data, client=self._client()
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting = False
+        yield rx.toast.success("KYC submitted. We'll email you when it is reviewed.")
+        yield WorkspaceVerificationState.load_verification
+
+    @rx.event
+    async def request_badge(self, form: dict[str, Any]):
+        self._start()
+        yield
+        links = [line.strip() for line in str(form.get("links", "")).splitlines() if line.strip()]
+        data = BlueTicketInput(
+            statement=str(form.get("statement", "")), links=links, document_key=self._blue_document_key
+        )
+        try:
+            actor = await self.require_user()
+            await call_service(
+                blue_tickets.request_verification,
+                actor=actor,
+                workspace_id=self._workspace_id(),
+                data=data,
+                client=self._client(),
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting = False
+        yield rx.toast.success("Verification requested. We'll email you when it is decided.")
+        yield WorkspaceVerificationState.load_verification
