@@ -78,8 +78,13 @@ def allows(level: str | None, capability: AdminCapability) -> bool:
         return False
 
 
+def _plural(label: str) -> str:
+    """ "super admin" → "super admins", "finance" → "finance admins"."""
+    return label + "s" if label.endswith("admin") else label + " admins"
+
+
 def _levels_with(capability: AdminCapability) -> str:
-    names = [LEVEL_LABELS[level].lower() + " admins" for level, caps in CAPABILITIES.items() if capability in caps]
+    names = [_plural(LEVEL_LABELS[level].lower()) for level, caps in CAPABILITIES.items() if capability in caps]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -93,7 +98,7 @@ def require(session: Session, actor: UserSummary | None, capability: AdminCapabi
         raise NotAuthenticated()
     row = session.exec(select(PlatformAdmin).where(PlatformAdmin.user_id == actor.id)).first()
     if row is None:
-        raise PermissionDenied("Only platform admins can open the admin area.")
+        raise PermissionDenied(f"Only {_levels_with(capability)} can {capability.value}.")
     if not allows(row.level, capability):
         raise PermissionDenied(f"Only {_levels_with(capability)} can {capability.value}.")
     return row
