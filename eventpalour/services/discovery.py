@@ -1,8 +1,9 @@
 """Public discovery (SPEC §4): the /events listing, search and filters, and one event's public page.
 
 Listing reads only indexed paths: listed + start time (+ category or city), and full-text search
-through FTS5 on SQLite or a generated tsvector column with a GIN index on PostgreSQL. Pages are fetched one row long,
-so "is there a next page" never needs a COUNT over 100,000 events.
+through FTS5 on SQLite (rows kept in start order) or a generated tsvector column with a GIN index
+on PostgreSQL. Pages are fetched one row long, so "is there a next page" never needs a COUNT over
+100,000 events.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, literal_column, or_, text
+from sqlalchemy import Integer, String, bindparam, case, column, literal_column, or_, table, text
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import get_engine, read_only
@@ -133,38 +134,139 @@ def _day(raw: str) -> date | None:
         return None
 
 
-def _search_clause(session: Session, terms: list[str]):
-    if session.get_bind().dialect.name == "sqlite":
-        match = " ".join(f'"{t}"*' for t in terms)
-        return text("events.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH :match)").bindparams(
-            match=match
-        )
-    tsquery = " & ".join(f"{t}:*" for t in terms)
-    return text("events.search_vector @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery)
+def _equal_to(session: Session, filters: DiscoveryFilters) -> dict[str, str]:
+    """The column values the filters ask for (an unknown category asks for "-", which none has)."""
+    equal = {}
+    if filters.category:
+        category_id = session.exec(select(Category.id).where(Category.slug == filters.category)).first()
+        equal["category_id"] = category_id or "-"
+    if filters.type:
+        equal["type"] = filters.type
+    if filters.pricing:
+        equal["pricing"] = filters.pricing
+    if filters.city.strip():
+        equal["city_key"] = filters.city.strip().lower()
+    return equal
+
+
+def _conditions(filters: DiscoveryFilters, equal: dict[str, str], now: datetime) -> list:
+    """Listed, not over yet, and every filter but the words."""
+    # No event lasts longer than MAX_DURATION, so older starts are over: the index range skips them.
+    where = [col(Event.is_listed).is_(True), Event.start_at > now - MAX_DURATION, Event.end_at > now]
+    where += [getattr(Event, name) == value for name, value in equal.items()]
+    if filters.starts_after:
+        where.append(Event.start_at >= filters.starts_after)
+    if filters.starts_before:
+        where.append(Event.start_at < filters.starts_before)
+    return where
+
+
+# On SQLite, events_fts holds listed events keyed by start minute * 2^32 + events.rowid (migration
+# d380714205ae), so its rowid order is start order: a MATCH walked by rowid stops after one page
+# instead of collecting every match first. Its `facets` column holds a token per filter value
+# (0c + hex of city_key, 0k category_id, 0t type, 0p pricing), so filters are matched in the index.
+FTS_ROWID_BITS = 32
+FACET_PREFIXES = {"city_key": "0c", "category_id": "0k", "type": "0t", "pricing": "0p"}
+_FTS_ROWID = column("rowid")
+_FTS = table("events_fts", _FTS_ROWID)
+_FTS_JOIN = _FTS.join(
+    Event.__table__,
+    literal_column("events.rowid") == _FTS_ROWID.op("&")(literal_column(str((1 << FTS_ROWID_BITS) - 1))),
+)
+_FTS_MATCH = text("events_fts MATCH :match").bindparams(bindparam("match", type_=String))
+_FTS_KEY_OF_START = literal_column(
+    f"(CAST(strftime('%s', events.start_at) AS INTEGER) / 60) * {1 << FTS_ROWID_BITS}"
+)  # the trigger's formula, without the rowid
+_NO_KEY_ABOVE = (1 << 63) - 1
+
+
+def _fts_match(filters: DiscoveryFilters, equal: dict[str, str]) -> str:
+    """The words as prefixes of search_text's terms, and every filter value as its facet token."""
+    words = [f'search_text : "{t}"*' for t in search_terms(filters.query)]
+    facets = [f'facets : "{FACET_PREFIXES[name]}{value.encode().hex()}"' for name, value in equal.items()]
+    return " AND ".join(words + facets)
+
+
+def fts_key(moment: datetime) -> int:
+    """The smallest events_fts rowid of an event starting in the same minute as `moment`."""
+    return (int(moment.timestamp()) // 60) << FTS_ROWID_BITS
+
+
+def _fts_walk(where: list, wanted: int):
+    """Events meeting `where` that match `:match`, with their key, in events_fts order (start
+    minute, then rowid), keys from `:lower` to below `:upper`."""
+    return (
+        select(Event, _FTS_ROWID)
+        .select_from(_FTS_JOIN)
+        .where(_FTS_MATCH, _FTS_ROWID >= bindparam("lower", type_=Integer))
+        .where(_FTS_ROWID < bindparam("upper", type_=Integer), *where)
+        .order_by(_FTS_ROWID)
+        .limit(wanted)
+    )
+
+
+# The events_fts key of the minute the soonest listed event not over yet starts (one index read).
+_SOONEST_KEY = (
+    select(_FTS_KEY_OF_START)
+    .where(col(Event.is_listed).is_(True), Event.start_at > bindparam("oldest"), Event.end_at > bindparam("now"))
+    .order_by(col(Event.start_at))
+    .limit(1)
+)
+
+
+def _soonest_params(now: datetime) -> dict[str, datetime]:
+    return {"oldest": now - MAX_DURATION, "now": now}
+
+
+def _fts_range(session: Session, filters: DiscoveryFilters, equal: dict[str, str], now: datetime) -> dict:
+    """The walk's parameters. It starts at the minute of the soonest listed event not over yet
+    (finished events stay listed until housekeeping completes them, and each would cost a row read)
+    or at the `from` day, and ends after the `to` day; empty when no listed event is upcoming."""
+    soonest = session.exec(_SOONEST_KEY, params=_soonest_params(now)).first()
+    after = fts_key(filters.starts_after) if filters.starts_after else 0
+    lower = _NO_KEY_ABOVE if soonest is None else max(soonest, after)
+    upper = fts_key(filters.starts_before) + (1 << FTS_ROWID_BITS) if filters.starts_before else _NO_KEY_ABOVE
+    return {"match": _fts_match(filters, equal), "lower": lower, "upper": upper}
 
 
 def listing_query(session: Session, filters: DiscoveryFilters):
-    """The SELECT behind /events (also used by the index test's EXPLAIN)."""
+    """The SELECT behind /events (also used by the index test's EXPLAIN): soonest first, then by id.
+
+    A search on SQLite is the events_fts walk instead (rows of event and key, by start minute then
+    rowid), parameters bound; `_sqlite_search` puts the events of each minute in order.
+    """
     now = utcnow()
-    # No event lasts longer than MAX_DURATION, so older starts are over: the index range skips them.
-    query = select(Event).where(col(Event.is_listed).is_(True), Event.start_at > now - MAX_DURATION, Event.end_at > now)
-    if filters.category:
-        category_id = session.exec(select(Category.id).where(Category.slug == filters.category)).first()
-        query = query.where(Event.category_id == (category_id or "-"))
-    if filters.type:
-        query = query.where(Event.type == filters.type)
-    if filters.pricing:
-        query = query.where(Event.pricing == filters.pricing)
-    if filters.city.strip():
-        query = query.where(Event.city_key == filters.city.strip().lower())
-    if filters.starts_after:
-        query = query.where(Event.start_at >= filters.starts_after)
-    if filters.starts_before:
-        query = query.where(Event.start_at < filters.starts_before)
+    equal = _equal_to(session, filters)
+    where = _conditions(filters, equal, now)
     terms = search_terms(filters.query)
+    if terms and session.get_bind().dialect.name == "sqlite":
+        return _fts_walk(where, PAGE_SIZE + 1).params(_fts_range(session, filters, equal, now))
+    query = select(Event).where(*where)
     if terms:
-        query = query.where(_search_clause(session, terms))
+        tsquery = " & ".join(f"{t}:*" for t in terms)
+        query = query.where(text("events.search_vector @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery))
     return query.order_by(col(Event.start_at), col(Event.id))
+
+
+def _sqlite_search(session: Session, filters: DiscoveryFilters, wanted: int) -> list[Event]:
+    """The first `wanted` matches on SQLite, by start time then id, reading about `wanted` rows.
+
+    The walk orders each minute's events by rowid, so after `wanted` rows the rest of the last
+    minute is read too (usually nothing) and all are sorted: every match of the earlier minutes is
+    in hand, so the first `wanted` are exactly the listing's.
+    """
+    now = utcnow()
+    equal = _equal_to(session, filters)
+    bounds = _fts_range(session, filters, equal, now)
+    if bounds["lower"] >= bounds["upper"]:
+        return []
+    walk = _fts_walk(_conditions(filters, equal, now), wanted)
+    rows = list(session.exec(walk, params=bounds))
+    if len(rows) == wanted:
+        last_key = rows[-1][1]
+        minute_end = ((last_key >> FTS_ROWID_BITS) + 1) << FTS_ROWID_BITS
+        rows += session.exec(walk, params={**bounds, "lower": last_key + 1, "upper": min(minute_end, bounds["upper"])})
+    return sorted((event for event, _ in rows), key=lambda e: (e.start_at, e.id))[:wanted]
 
 
 def _from_soonest_window(session: Session, filters: DiscoveryFilters, wanted: int) -> list[Event] | None:
@@ -201,7 +303,9 @@ def discover_events(filters: DiscoveryFilters, page: int = 1) -> DiscoveryPage:
     offset, wanted = (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1
     with read_only() as session:
         rows = None
-        if search_terms(filters.query) and session.get_bind().dialect.name == "postgresql":
+        if search_terms(filters.query) and session.get_bind().dialect.name == "sqlite":
+            rows = _sqlite_search(session, filters, wanted)[offset:]
+        elif search_terms(filters.query):
             windowed = _from_soonest_window(session, filters, wanted)
             rows = windowed[offset:] if windowed is not None else None
         if rows is None:
@@ -268,13 +372,19 @@ def list_categories() -> list[tuple[str, str]]:
 
 
 def explain_listing(filters: DiscoveryFilters) -> str:
-    """The database's plan for the listing query (tests assert it uses indexes)."""
+    """The database's plan for the listing query, and on SQLite for a search's first read too
+    (tests assert they use indexes)."""
     engine = get_engine()
     with read_only() as session:
-        statement = listing_query(session, filters).limit(PAGE_SIZE + 1)
-        compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
+        statements = [listing_query(session, filters).limit(PAGE_SIZE + 1)]
+        if search_terms(filters.query) and engine.dialect.name == "sqlite":
+            statements.insert(0, _SOONEST_KEY.params(_soonest_params(utcnow())))
         prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
-        return "\n".join(" ".join(str(c) for c in row) for row in session.execute(text(prefix + str(compiled))))
+        plans = []
+        for statement in statements:
+            compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
+            plans += [" ".join(str(c) for c in row) for row in session.execute(text(prefix + str(compiled)))]
+        return "\n".join(plans)
 
 
 @dataclass(frozen=True)
