@@ -252,8 +252,8 @@ def _sqlite_search(session: Session, filters: DiscoveryFilters, wanted: int) -> 
     """The first `wanted` matches on SQLite, by start time then id, reading about `wanted` rows.
 
     The walk orders each minute's events by rowid, so after `wanted` rows the rest of the last
-    minute is read too (usually nothing) and all are sorted: every match of the earlier minutes is
-    in hand, so the first `wanted` are exactly the listing's.
+    minute is read too, however many (usually none), and all are sorted: every match of the minutes
+    read is in hand, so the first `wanted` are exactly the listing's.
     """
     now = utcnow()
     equal = _equal_to(session, filters)
@@ -265,7 +265,8 @@ def _sqlite_search(session: Session, filters: DiscoveryFilters, wanted: int) -> 
     if len(rows) == wanted:
         last_key = rows[-1][1]
         minute_end = ((last_key >> FTS_ROWID_BITS) + 1) << FTS_ROWID_BITS
-        rows += session.exec(walk, params={**bounds, "lower": last_key + 1, "upper": min(minute_end, bounds["upper"])})
+        rest_of_minute = {**bounds, "lower": last_key + 1, "upper": min(minute_end, bounds["upper"])}
+        rows += session.exec(walk.limit(None), params=rest_of_minute)
     return sorted((event for event, _ in rows), key=lambda e: (e.start_at, e.id))[:wanted]
 
 

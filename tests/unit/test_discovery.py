@@ -282,3 +282,22 @@ def test_search_filters_follow_an_edited_city_and_category(catalogue, db_backend
     assert _titles(DiscoveryFilters(query="stars", city="kisumu", pricing="free")) == ["Paid Gala"]
     if db_backend == "sqlite":
         _fts_in_step_with_listed_events()
+
+
+def test_search_pages_keep_order_when_many_events_start_in_one_minute(catalogue):
+    """More matches in one minute than a page: every page is still the listing's, by start then id."""
+    owner, ws = catalogue
+    start = utcnow() + timedelta(days=12)
+    for i in range(2 * PAGE_SIZE + 5):
+        make_event(
+            owner,
+            ws.id,
+            publish=True,
+            title=f"Crowded {i}",
+            start_local=local(start),
+            end_local=local(start + timedelta(hours=1)),
+        )
+    pages = (1, 2, 3)
+    listed = [c.title for page in pages for c in discover_events(DiscoveryFilters(), page=page).cards]
+    found = [c.title for page in pages for c in discover_events(DiscoveryFilters(query="crowded"), page=page).cards]
+    assert found == [t for t in listed if t.startswith("Crowded")]
