@@ -174,9 +174,6 @@ _FTS_JOIN = _FTS.join(
     literal_column("events.rowid") == _FTS_ROWID.op("&")(literal_column(str((1 << FTS_ROWID_BITS) - 1))),
 )
 _FTS_MATCH = text("events_fts MATCH :match").bindparams(bindparam("match", type_=String))
-_FTS_KEY_OF_START = literal_column(
-    f"(CAST(strftime('%s', events.start_at) AS INTEGER) / 60) * {1 << FTS_ROWID_BITS}"
-)  # the trigger's formula, without the rowid
 _NO_KEY_ABOVE = (1 << 63) - 1
 
 
@@ -192,41 +189,46 @@ def fts_key(moment: datetime) -> int:
     return (int(moment.timestamp()) // 60) << FTS_ROWID_BITS
 
 
-def _fts_walk(where: list, wanted: int):
+_UPCOMING = Event.__table__.alias("upcoming")
+# The events_fts key of the minute the soonest listed event not over yet starts (one index read):
+# finished events stay listed until housekeeping completes them, and each walked would cost a row
+# read, so the walk starts there.
+_SOONEST_KEY = (
+    # The trigger's formula, without the rowid.
+    select(literal_column(f"(CAST(strftime('%s', upcoming.start_at) AS INTEGER) / 60) * {1 << FTS_ROWID_BITS}"))
+    .where(
+        _UPCOMING.c.is_listed.is_(True),
+        _UPCOMING.c.start_at > bindparam("oldest"),
+        _UPCOMING.c.end_at > bindparam("now"),
+    )
+    .order_by(_UPCOMING.c.start_at)
+    .limit(1)
+    .scalar_subquery()
+)
+# Rows read past the page, so that the page's last minute is usually seen to end.
+_FTS_SLACK = 4
+
+
+def _fts_walk(where: list, limit: int | None, *, from_soonest: bool = True):
     """Events meeting `where` that match `:match`, with their key, in events_fts order (start
-    minute, then rowid), keys from `:lower` to below `:upper`."""
+    minute, then rowid): keys from the soonest minute or `:after`, whichever is later (just `:after`
+    when not `from_soonest`), to below `:before`."""
+    after = bindparam("after", type_=Integer)
+    lower = func.max(_SOONEST_KEY, after) if from_soonest else after
     return (
         select(Event, _FTS_ROWID)
         .select_from(_FTS_JOIN)
-        .where(_FTS_MATCH, _FTS_ROWID >= bindparam("lower", type_=Integer))
-        .where(_FTS_ROWID < bindparam("upper", type_=Integer), *where)
+        .where(_FTS_MATCH, _FTS_ROWID >= lower, _FTS_ROWID < bindparam("before", type_=Integer), *where)
         .order_by(_FTS_ROWID)
-        .limit(wanted)
+        .limit(limit)
     )
 
 
-# The events_fts key of the minute the soonest listed event not over yet starts (one index read).
-_SOONEST_KEY = (
-    select(_FTS_KEY_OF_START)
-    .where(col(Event.is_listed).is_(True), Event.start_at > bindparam("oldest"), Event.end_at > bindparam("now"))
-    .order_by(col(Event.start_at))
-    .limit(1)
-)
-
-
-def _soonest_params(now: datetime) -> dict[str, datetime]:
-    return {"oldest": now - MAX_DURATION, "now": now}
-
-
-def _fts_range(session: Session, filters: DiscoveryFilters, equal: dict[str, str], now: datetime) -> dict:
-    """The walk's parameters. It starts at the minute of the soonest listed event not over yet
-    (finished events stay listed until housekeeping completes them, and each would cost a row read)
-    or at the `from` day, and ends after the `to` day; empty when no listed event is upcoming."""
-    soonest = session.exec(_SOONEST_KEY, params=_soonest_params(now)).first()
+def _fts_params(filters: DiscoveryFilters, equal: dict[str, str], now: datetime) -> dict:
     after = fts_key(filters.starts_after) if filters.starts_after else 0
-    lower = _NO_KEY_ABOVE if soonest is None else max(soonest, after)
-    upper = fts_key(filters.starts_before) + (1 << FTS_ROWID_BITS) if filters.starts_before else _NO_KEY_ABOVE
-    return {"match": _fts_match(filters, equal), "lower": lower, "upper": upper}
+    before = fts_key(filters.starts_before) + (1 << FTS_ROWID_BITS) if filters.starts_before else _NO_KEY_ABOVE
+    match = _fts_match(filters, equal)
+    return {"match": match, "after": after, "before": before, "oldest": now - MAX_DURATION, "now": now}
 
 
 def listing_query(session: Session, filters: DiscoveryFilters):
@@ -240,7 +242,7 @@ def listing_query(session: Session, filters: DiscoveryFilters):
     where = _conditions(filters, equal, now)
     terms = search_terms(filters.query)
     if terms and session.get_bind().dialect.name == "sqlite":
-        return _fts_walk(where, PAGE_SIZE + 1).params(_fts_range(session, filters, equal, now))
+        return _fts_walk(where, PAGE_SIZE + 1).params(_fts_params(filters, equal, now))
     query = select(Event).where(*where)
     if terms:
         tsquery = " & ".join(f"{t}:*" for t in terms)
@@ -251,22 +253,20 @@ def listing_query(session: Session, filters: DiscoveryFilters):
 def _sqlite_search(session: Session, filters: DiscoveryFilters, wanted: int) -> list[Event]:
     """The first `wanted` matches on SQLite, by start time then id, reading about `wanted` rows.
 
-    The walk orders each minute's events by rowid, so after `wanted` rows the rest of the last
-    minute is read too, however many (usually none), and all are sorted: every match of the minutes
-    read is in hand, so the first `wanted` are exactly the listing's.
+    The walk orders each minute's events by rowid, so it reads a few rows past `wanted`: when they
+    reach a later minute, every match of the page's minutes is in hand; otherwise the rest of that
+    minute is read too, however many. Sorted, the first `wanted` are exactly the listing's.
     """
     now = utcnow()
     equal = _equal_to(session, filters)
-    bounds = _fts_range(session, filters, equal, now)
-    if bounds["lower"] >= bounds["upper"]:
-        return []
-    walk = _fts_walk(_conditions(filters, equal, now), wanted)
-    rows = list(session.exec(walk, params=bounds))
-    if len(rows) == wanted:
+    where = _conditions(filters, equal, now)
+    params = _fts_params(filters, equal, now)
+    rows = list(session.exec(_fts_walk(where, wanted + _FTS_SLACK), params=params))
+    if len(rows) == wanted + _FTS_SLACK and rows[-1][1] >> FTS_ROWID_BITS == rows[wanted - 1][1] >> FTS_ROWID_BITS:
         last_key = rows[-1][1]
         minute_end = ((last_key >> FTS_ROWID_BITS) + 1) << FTS_ROWID_BITS
-        rest_of_minute = {**bounds, "lower": last_key + 1, "upper": min(minute_end, bounds["upper"])}
-        rows += session.exec(walk.limit(None), params=rest_of_minute)
+        rest = {**params, "after": last_key + 1, "before": min(minute_end, params["before"])}
+        rows += session.exec(_fts_walk(where, None, from_soonest=False), params=rest)
     return sorted((event for event, _ in rows), key=lambda e: (e.start_at, e.id))[:wanted]
 
 
@@ -373,19 +373,13 @@ def list_categories() -> list[tuple[str, str]]:
 
 
 def explain_listing(filters: DiscoveryFilters) -> str:
-    """The database's plan for the listing query, and on SQLite for a search's first read too
-    (tests assert they use indexes)."""
+    """The database's plan for the listing query (tests assert it uses indexes)."""
     engine = get_engine()
     with read_only() as session:
-        statements = [listing_query(session, filters).limit(PAGE_SIZE + 1)]
-        if search_terms(filters.query) and engine.dialect.name == "sqlite":
-            statements.insert(0, _SOONEST_KEY.params(_soonest_params(utcnow())))
+        statement = listing_query(session, filters).limit(PAGE_SIZE + 1)
+        compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
         prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
-        plans = []
-        for statement in statements:
-            compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
-            plans += [" ".join(str(c) for c in row) for row in session.execute(text(prefix + str(compiled)))]
-        return "\n".join(plans)
+        return "\n".join(" ".join(str(c) for c in row) for row in session.execute(text(prefix + str(compiled))))
 
 
 @dataclass(frozen=True)
