@@ -1,8 +1,9 @@
 """Public discovery (SPEC §4): the /events listing, search and filters, and one event's public page.
 
 Listing reads only indexed paths: listed + start time (+ category or city), and full-text search
-through FTS5 on SQLite or a generated tsvector column with a GIN index on PostgreSQL. Pages are fetched one row long,
-so "is there a next page" never needs a COUNT over 100,000 events.
+through FTS5 on SQLite (rows kept in start order) or a generated tsvector column with a GIN index
+on PostgreSQL. Pages are fetched one row long, so "is there a next page" never needs a COUNT over
+100,000 events.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, literal_column, or_, text
+from sqlalchemy import Integer, String, bindparam, case, column, literal_column, or_, table, text
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import get_engine, read_only
@@ -133,38 +134,140 @@ def _day(raw: str) -> date | None:
         return None
 
 
-def _search_clause(session: Session, terms: list[str]):
-    if session.get_bind().dialect.name == "sqlite":
-        match = " ".join(f'"{t}"*' for t in terms)
-        return text("events.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH :match)").bindparams(
-            match=match
-        )
-    tsquery = " & ".join(f"{t}:*" for t in terms)
-    return text("events.search_vector @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery)
+def _equal_to(session: Session, filters: DiscoveryFilters) -> dict[str, str]:
+    """The column values the filters ask for (an unknown category asks for "-", which none has)."""
+    equal = {}
+    if filters.category:
+        category_id = session.exec(select(Category.id).where(Category.slug == filters.category)).first()
+        equal["category_id"] = category_id or "-"
+    if filters.type:
+        equal["type"] = filters.type
+    if filters.pricing:
+        equal["pricing"] = filters.pricing
+    if filters.city.strip():
+        equal["city_key"] = filters.city.strip().lower()
+    return equal
+
+
+def _conditions(filters: DiscoveryFilters, equal: dict[str, str], now: datetime) -> list:
+    """Listed, not over yet, and every filter but the words."""
+    # No event lasts longer than MAX_DURATION, so older starts are over: the index range skips them.
+    where = [col(Event.is_listed).is_(True), Event.start_at > now - MAX_DURATION, Event.end_at > now]
+    where += [getattr(Event, name) == value for name, value in equal.items()]
+    if filters.starts_after:
+        where.append(Event.start_at >= filters.starts_after)
+    if filters.starts_before:
+        where.append(Event.start_at < filters.starts_before)
+    return where
+
+
+# On SQLite, events_fts holds listed events keyed by start minute * 2^32 + events.rowid (migration
+# d380714205ae), so its rowid order is start order: a MATCH walked by rowid stops after one page
+# instead of collecting every match first. Its `facets` column holds a token per filter value
+# (0c + hex of city_key, 0k category_id, 0t type, 0p pricing), so filters are matched in the index.
+FTS_ROWID_BITS = 32
+FACET_PREFIXES = {"city_key": "0c", "category_id": "0k", "type": "0t", "pricing": "0p"}
+_FTS_ROWID = column("rowid")
+_FTS = table("events_fts", _FTS_ROWID)
+_FTS_JOIN = _FTS.join(
+    Event.__table__,
+    literal_column("events.rowid") == _FTS_ROWID.op("&")(literal_column(str((1 << FTS_ROWID_BITS) - 1))),
+)
+_FTS_MATCH = text("events_fts MATCH :match").bindparams(bindparam("match", type_=String))
+_NO_KEY_ABOVE = (1 << 63) - 1
+
+
+def _fts_match(filters: DiscoveryFilters, equal: dict[str, str]) -> str:
+    """The words as prefixes of search_text's terms, and every filter value as its facet token."""
+    words = [f'search_text : "{t}"*' for t in search_terms(filters.query)]
+    facets = [f'facets : "{FACET_PREFIXES[name]}{value.encode().hex()}"' for name, value in equal.items()]
+    return " AND ".join(words + facets)
+
+
+def fts_key(moment: datetime) -> int:
+    """The smallest events_fts rowid of an event starting in the same minute as `moment`."""
+    return (int(moment.timestamp()) // 60) << FTS_ROWID_BITS
+
+
+_UPCOMING = Event.__table__.alias("upcoming")
+# The events_fts key of the minute the soonest listed event not over yet starts (one index read):
+# finished events stay listed until housekeeping completes them, and each walked would cost a row
+# read, so the walk starts there.
+_SOONEST_KEY = (
+    # The trigger's formula, without the rowid.
+    select(literal_column(f"(CAST(strftime('%s', upcoming.start_at) AS INTEGER) / 60) * {1 << FTS_ROWID_BITS}"))
+    .where(
+        _UPCOMING.c.is_listed.is_(True),
+        _UPCOMING.c.start_at > bindparam("oldest"),
+        _UPCOMING.c.end_at > bindparam("now"),
+    )
+    .order_by(_UPCOMING.c.start_at)
+    .limit(1)
+    .scalar_subquery()
+)
+# Rows read past the page, so that the page's last minute is usually seen to end.
+_FTS_SLACK = 4
+
+
+def _fts_walk(where: list, limit: int | None, *, from_soonest: bool = True):
+    """Events meeting `where` that match `:match`, with their key, in events_fts order (start
+    minute, then rowid): keys from the soonest minute or `:after`, whichever is later (just `:after`
+    when not `from_soonest`), to below `:before`."""
+    after = bindparam("after", type_=Integer)
+    lower = func.max(_SOONEST_KEY, after) if from_soonest else after
+    return (
+        select(Event, _FTS_ROWID)
+        .select_from(_FTS_JOIN)
+        .where(_FTS_MATCH, _FTS_ROWID >= lower, _FTS_ROWID < bindparam("before", type_=Integer), *where)
+        .order_by(_FTS_ROWID)
+        .limit(limit)
+    )
+
+
+def _fts_params(filters: DiscoveryFilters, equal: dict[str, str], now: datetime) -> dict:
+    after = fts_key(filters.starts_after) if filters.starts_after else 0
+    before = fts_key(filters.starts_before) + (1 << FTS_ROWID_BITS) if filters.starts_before else _NO_KEY_ABOVE
+    match = _fts_match(filters, equal)
+    return {"match": match, "after": after, "before": before, "oldest": now - MAX_DURATION, "now": now}
 
 
 def listing_query(session: Session, filters: DiscoveryFilters):
-    """The SELECT behind /events (also used by the index test's EXPLAIN)."""
+    """The SELECT behind /events (also used by the index test's EXPLAIN): soonest first, then by id.
+
+    A search on SQLite is the events_fts walk instead (rows of event and key, by start minute then
+    rowid), parameters bound; `_sqlite_search` puts the events of each minute in order.
+    """
     now = utcnow()
-    # No event lasts longer than MAX_DURATION, so older starts are over: the index range skips them.
-    query = select(Event).where(col(Event.is_listed).is_(True), Event.start_at > now - MAX_DURATION, Event.end_at > now)
-    if filters.category:
-        category_id = session.exec(select(Category.id).where(Category.slug == filters.category)).first()
-        query = query.where(Event.category_id == (category_id or "-"))
-    if filters.type:
-        query = query.where(Event.type == filters.type)
-    if filters.pricing:
-        query = query.where(Event.pricing == filters.pricing)
-    if filters.city.strip():
-        query = query.where(Event.city_key == filters.city.strip().lower())
-    if filters.starts_after:
-        query = query.where(Event.start_at >= filters.starts_after)
-    if filters.starts_before:
-        query = query.where(Event.start_at < filters.starts_before)
+    equal = _equal_to(session, filters)
+    where = _conditions(filters, equal, now)
     terms = search_terms(filters.query)
+    if terms and session.get_bind().dialect.name == "sqlite":
+        return _fts_walk(where, PAGE_SIZE + 1).params(_fts_params(filters, equal, now))
+    query = select(Event).where(*where)
     if terms:
-        query = query.where(_search_clause(session, terms))
+        tsquery = " & ".join(f"{t}:*" for t in terms)
+        query = query.where(text("events.search_vector @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery))
     return query.order_by(col(Event.start_at), col(Event.id))
+
+
+def _sqlite_search(session: Session, filters: DiscoveryFilters, wanted: int) -> list[Event]:
+    """The first `wanted` matches on SQLite, by start time then id, reading about `wanted` rows.
+
+    The walk orders each minute's events by rowid, so it reads a few rows past `wanted`: when they
+    reach a later minute, every match of the page's minutes is in hand; otherwise the rest of that
+    minute is read too, however many. Sorted, the first `wanted` are exactly the listing's.
+    """
+    now = utcnow()
+    equal = _equal_to(session, filters)
+    where = _conditions(filters, equal, now)
+    params = _fts_params(filters, equal, now)
+    rows = list(session.exec(_fts_walk(where, wanted + _FTS_SLACK), params=params))
+    if len(rows) == wanted + _FTS_SLACK and rows[-1][1] >> FTS_ROWID_BITS == rows[wanted - 1][1] >> FTS_ROWID_BITS:
+        last_key = rows[-1][1]
+        minute_end = ((last_key >> FTS_ROWID_BITS) + 1) << FTS_ROWID_BITS
+        rest = {**params, "after": last_key + 1, "before": min(minute_end, params["before"])}
+        rows += session.exec(_fts_walk(where, None, from_soonest=False), params=rest)
+    return sorted((event for event, _ in rows), key=lambda e: (e.start_at, e.id))[:wanted]
 
 
 def _from_soonest_window(session: Session, filters: DiscoveryFilters, wanted: int) -> list[Event] | None:
@@ -201,7 +304,9 @@ def discover_events(filters: DiscoveryFilters, page: int = 1) -> DiscoveryPage:
     offset, wanted = (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1
     with read_only() as session:
         rows = None
-        if search_terms(filters.query) and session.get_bind().dialect.name == "postgresql":
+        if search_terms(filters.query) and session.get_bind().dialect.name == "sqlite":
+            rows = _sqlite_search(session, filters, wanted)[offset:]
+        elif search_terms(filters.query):
             windowed = _from_soonest_window(session, filters, wanted)
             rows = windowed[offset:] if windowed is not None else None
         if rows is None:

@@ -151,3 +151,153 @@ def test_card_from_price_skips_sold_out_tiers(catalogue):
         session.execute(update(TicketTier).where(TicketTier.name == "VIP").values(sold=0))
     gala = discover_events(DiscoveryFilters(pricing="paid")).cards[0]
     assert (gala.min_price, gala.max_price) == (500000, 500000)  # cheap Regular is gone: from the VIP price
+
+
+def _fts_in_step_with_listed_events() -> None:
+    """SQLite: events_fts holds exactly the listed events, under the key its triggers compute, with
+    their filter values as facet tokens."""
+    from sqlalchemy import text
+
+    from eventpalour.db import get_engine
+    from eventpalour.services.discovery import FACET_PREFIXES
+
+    key = "(CAST(strftime('%s', start_at) AS INTEGER) / 60) * 4294967296 + rowid"
+    with get_engine().begin() as connection:
+        connection.execute(text("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')"))
+        listed = connection.execute(
+            text(f"SELECT {key}, {', '.join(FACET_PREFIXES)} FROM events WHERE is_listed ORDER BY 1")
+        ).all()
+        indexed = connection.execute(text("SELECT rowid FROM events_fts WHERE events_fts MATCH 'stars' ORDER BY 1"))
+        assert list(indexed.scalars()) == [row[0] for row in listed]
+        for key_value, *values in listed:
+            facets = " AND ".join(
+                f'facets : "{prefix}{(value or "").encode().hex()}"'
+                for prefix, value in zip(FACET_PREFIXES.values(), values, strict=True)
+            )
+            found = connection.execute(
+                text("SELECT rowid FROM events_fts WHERE events_fts MATCH :facets AND rowid = :key"),
+                {"facets": facets, "key": key_value},
+            )
+            assert found.scalar() == key_value, facets
+
+
+def test_search_follows_postpone_hide_publish_and_delete(catalogue, db_backend):
+    owner, ws = catalogue
+    stars = DiscoveryFilters(query="stars")
+    meetup = next(e for e in _events_by_title() if e.title == "Python Meetup")
+    later = utcnow() + timedelta(days=40)
+    events.change_status(
+        actor=owner.summary, event_id=meetup.id, action="postpone", new_start=later, new_end=later + timedelta(hours=2)
+    )
+    assert _titles(stars) == ["Paid Gala", "Jazz Night", "Python Meetup"]
+    gala = next(e for e in _events_by_title() if e.title == "Paid Gala")
+    events.change_status(actor=owner.summary, event_id=gala.id, action="hide")
+    assert _titles(stars) == ["Jazz Night", "Python Meetup"]
+    events.change_status(actor=owner.summary, event_id=gala.id, action="publish")
+    assert _titles(stars) == ["Paid Gala", "Jazz Night", "Python Meetup"]
+    jazz = next(e for e in _events_by_title() if e.title == "Jazz Night")
+    events.delete_event(actor=owner.summary, event_id=jazz.id)
+    assert _titles(stars) == ["Paid Gala", "Python Meetup"]
+    if db_backend == "sqlite":
+        _fts_in_step_with_listed_events()
+
+
+def _events_by_title():
+    from sqlmodel import select
+
+    from eventpalour.db import read_only
+    from eventpalour.models import Event
+
+    with read_only() as session:
+        return list(session.exec(select(Event)))
+
+
+def test_search_keeps_running_events_first_and_finished_ones_out(catalogue, db_backend):
+    """An event under way is listed first; one whose end has passed (not yet completed) is not."""
+    from sqlalchemy import update
+
+    from eventpalour.db import transaction
+    from eventpalour.models import Event
+
+    now = utcnow()
+    with transaction() as session:
+        session.execute(update(Event).where(Event.title == "Jazz Night").values(start_at=now - timedelta(days=20)))
+        session.execute(
+            update(Event)
+            .where(Event.title == "Paid Gala")
+            .values(start_at=now - timedelta(days=2), end_at=now - timedelta(hours=1))
+        )
+    assert _titles(DiscoveryFilters(query="stars")) == ["Jazz Night", "Python Meetup"]
+    assert _titles(DiscoveryFilters(query="stars", city="nairobi")) == ["Jazz Night"]
+    if db_backend == "sqlite":
+        _fts_in_step_with_listed_events()
+
+
+@pytest.mark.parametrize(
+    ("days_after", "days_before", "expected"),
+    [
+        (20, None, ["Jazz Night"]),
+        (None, 5, ["Python Meetup"]),
+        (5, 20, ["Paid Gala"]),
+        (31, None, []),
+        (20, 5, []),
+    ],
+)
+def test_search_within_dates(catalogue, days_after, days_before, expected):
+    now = utcnow()
+    filters = DiscoveryFilters(
+        query="stars",
+        starts_after=now + timedelta(days=days_after) if days_after is not None else None,
+        starts_before=now + timedelta(days=days_before) if days_before is not None else None,
+    )
+    assert _titles(filters) == expected
+
+
+def test_search_filters_follow_an_edited_city_and_category(catalogue, db_backend):
+    from sqlalchemy import update
+
+    from eventpalour.db import transaction
+    from eventpalour.models import Event
+    from eventpalour.services.events import update_event
+    from tests.factories import event_input
+
+    owner, ws = catalogue
+    jazz = next(e for e in _events_by_title() if e.title == "Jazz Night")
+    update_event(
+        actor=owner.summary,
+        event_id=jazz.id,
+        data=event_input(
+            title="Jazz Night",
+            city="Mombasa",
+            category="Tech",
+            start_local=local(jazz.start_at),
+            end_local=local(jazz.end_at),
+        ),
+    )
+    assert _titles(DiscoveryFilters(query="stars", city="nairobi")) == ["Paid Gala"]
+    assert _titles(DiscoveryFilters(query="stars", city="mombasa", category="tech")) == ["Jazz Night"]
+    assert _titles(DiscoveryFilters(query="stars", category="music")) == ["Paid Gala"]
+    with transaction() as session:  # the filter column alone, as no service does today
+        session.execute(update(Event).where(Event.title == "Paid Gala").values(city_key="kisumu", pricing="free"))
+    assert _titles(DiscoveryFilters(query="stars", city="kisumu", pricing="free")) == ["Paid Gala"]
+    if db_backend == "sqlite":
+        _fts_in_step_with_listed_events()
+
+
+def test_search_pages_keep_order_when_many_events_start_in_one_minute(catalogue):
+    """More matches in one minute than a page: every page is still the listing's, by start then id."""
+    owner, ws = catalogue
+    start = utcnow() + timedelta(days=12)
+    for i in range(2 * PAGE_SIZE + 5):
+        make_event(
+            owner,
+            ws.id,
+            publish=True,
+            title=f"Crowded {i}",
+            start_local=local(start),
+            end_local=local(start + timedelta(hours=1)),
+        )
+    pages = (1, 2, 3)
+    listed = [c.title for page in pages for c in discover_events(DiscoveryFilters(), page=page).cards]
+    found = [c.title for page in pages for c in discover_events(DiscoveryFilters(query="crowded"), page=page).cards]
+    assert found == [t for t in listed if t.startswith("Crowded")]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -33,3 +37,49 @@ def test_upgrade_from_empty_and_downgrade_to_base(tmp_path):
     with engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() is not None
     engine.dispose()
+
+
+def _key(minute: datetime, rowid: int) -> int:
+    return int(minute.replace(tzinfo=UTC).timestamp()) // 60 * 2**32 + rowid
+
+
+def test_sqlite_search_migration_indexes_existing_events_and_downgrades(tmp_path):
+    """d380714205ae fills the start-ordered events_fts from the events already there (listed ones,
+    keyed start minute * 2^32 + rowid); its downgrade brings back the rowid-keyed table."""
+    if not settings.is_sqlite:
+        pytest.skip("SQLite's full-text table")
+    path = tmp_path / "search.db"
+    config = alembic_config(f"sqlite:///{path}")
+    command.upgrade(config, "04a5897d9129")
+    common = {
+        "workspace_id": "w", "title": "Jazz", "description": "", "type": "physical", "pricing": "free",
+        "timezone": "Africa/Nairobi", "currency": "KES", "fee_mode": "absorb", "created_at": "2030-01-01",
+        "updated_at": "2030-01-01",
+    }  # fmt: skip
+    rows = [
+        {**common, "id": "e1", "short_id": "aaaaaa", "status": "active", "is_listed": 1, "search_text": "jazz night",
+         "start_at": "2030-01-02 18:30:45.000000", "end_at": "2030-01-02 21:00:00.000000"},
+        {**common, "id": "e2", "short_id": "bbbbbb", "status": "draft", "is_listed": 0, "search_text": "jazz draft",
+         "start_at": "2030-01-01 18:00:00.000000", "end_at": "2030-01-01 21:00:00.000000"},
+    ]  # fmt: skip
+    with sqlite3.connect(path) as connection:
+        for row in rows:
+            names = ", ".join(row)
+            connection.execute(f"INSERT INTO events ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    search = "SELECT rowid FROM events_fts WHERE events_fts MATCH '\"jaz\"*' ORDER BY rowid"
+
+    command.upgrade(config, "head")
+    with sqlite3.connect(path) as connection:
+        listed_rowid = connection.execute("SELECT rowid FROM events WHERE id = 'e1'").fetchone()[0]
+        assert connection.execute(search).fetchall() == [(_key(datetime(2030, 1, 2, 18, 30), listed_rowid),)]
+        connection.execute("UPDATE events SET is_listed = 0 WHERE id = 'e1'")
+        connection.execute("UPDATE events SET is_listed = 1 WHERE id = 'e2'")
+        draft_rowid = connection.execute("SELECT rowid FROM events WHERE id = 'e2'").fetchone()[0]
+        assert connection.execute(search).fetchall() == [(_key(datetime(2030, 1, 1, 18, 0), draft_rowid),)]
+        connection.execute("DELETE FROM events WHERE id = 'e2'")
+        assert connection.execute(search).fetchall() == []
+        connection.execute("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')")
+
+    command.downgrade(config, "04a5897d9129")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute(search).fetchall() == [(listed_rowid,)]
