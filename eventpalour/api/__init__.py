@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from eventpalour.api import auth, payments, system, uploads, workspaces
+from eventpalour.api import auth, checkout, payments, system, uploads, workspaces
 from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
@@ -25,6 +25,7 @@ def create_api() -> FastAPI:
     api.include_router(system.router)
     api.include_router(uploads.router)
     api.include_router(workspaces.router)
+    api.include_router(checkout.router)
     api.include_router(payments.router)
     if settings.google_sandbox:
         from eventpalour.sandbox import google as google_sandbox

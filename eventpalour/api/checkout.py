@@ -1,0 +1,65 @@
+"""Placing an order over JSON (SPEC §5): the same two service calls as the event page's checkout button.
+
+`EventDetailState.checkout` calls `checkout.book_ticket`, then `payments.start_payment` for a paid
+order; this route does exactly that for API clients (and the checkout benchmark), so both paths
+share every rule. Signed-in only (session cookie); limited like every other POST under /api/.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from eventpalour.api.deps import CurrentUser
+from eventpalour.api.schemas import StrictIn
+from eventpalour.integrations import paystack
+from eventpalour.models import OrderStatus
+from eventpalour.services import checkout, payments
+
+router = APIRouter(prefix="/api/checkout", tags=["checkout"])
+
+Quantity = Annotated[int, Field(ge=0, le=checkout.MAX_TICKETS_PER_ORDER)]
+
+
+class OrderIn(StrictIn):
+    event_id: str = Field(alias="eventId", min_length=1, max_length=32)
+    quantities: dict[Annotated[str, Field(max_length=16)], Quantity] = Field(min_length=1, max_length=20)
+
+
+class OrderOut(BaseModel):
+    """A free order comes back `completed` with no `authorization_url`; a paid one `processing` with it."""
+
+    order_id: str
+    reference: str
+    status: str
+    amount: int
+    currency: str
+    expires_at: datetime | None
+    authorization_url: str | None
+    paystack_public_key: str | None
+
+
+@router.post("/orders", status_code=201)
+def place_order(body: OrderIn, user: CurrentUser) -> OrderOut:
+    """Hold the seats and create the order; a paid order also gets its Paystack transaction.
+
+    Errors: 401 not signed in, 403 email not verified, 404 event not on sale, 409 sold out (or
+    already registered for a free event), 400/422 bad input, 503 Paystack unreachable (seats released).
+    """
+    result = checkout.book_ticket(actor=user, event_id=body.event_id, quantities=body.quantities)
+    paid = result.status != OrderStatus.COMPLETED
+    url = payments.start_payment(actor=user, order_id=result.order_id) if paid else None
+    return OrderOut(
+        order_id=result.order_id,
+        reference=result.reference,
+        # start_payment moved the paid order on to `processing` (the buyer is on the way to Paystack).
+        status=OrderStatus.PROCESSING if paid else result.status,
+        amount=result.amount,
+        currency=result.currency,
+        expires_at=result.expires_at,
+        authorization_url=url,
+        paystack_public_key=paystack.public_key() if paid else None,
+    )
