@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from eventpalour.db import transaction
 from eventpalour.models import PaymentWebhook
 from eventpalour.services import payments
@@ -29,5 +32,8 @@ def handle(payload: dict[str, Any], body: str) -> str:
         except NotFound:
             outcome = "unknown_reference"
     with transaction() as session:
-        session.get(PaymentWebhook, delivery_id).outcome = outcome
+        session.execute(
+            update(PaymentWebhook).where(col(PaymentWebhook.id) == delivery_id).values(outcome=outcome),
+            execution_options={"synchronize_session": False},
+        )
     return outcome

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.db import transaction
+from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import Event, Order, OrderItem, OrderStatus, User
 from eventpalour.models.types import utcnow
@@ -27,6 +27,8 @@ from eventpalour.services.fees import organizer_share
 
 logger = logging.getLogger("eventpalour.payments")
 SETTLED = (OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
+# The order objects in the session are not read again after these UPDATEs; skip the ORM's re-sync.
+_NO_SYNC = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -46,15 +48,19 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     """
     if actor is None:
         raise NotAuthenticated()
-    with transaction() as session:
-        order = session.get(Order, order_id or "")
-        if order is None or order.buyer_id != actor.id:
-            raise NotFound("This order does not exist.")
-        if order.status not in OPEN_STATUSES or not order.holds_active:
-            raise Conflict("This order is no longer waiting for payment.")
-        if order.authorization_url:
-            return order.authorization_url
-        event = session.get(Event, order.event_id)
+    with read_only() as session:
+        found = session.exec(
+            select(Order, Event.short_id)
+            .join(Event, col(Event.id) == col(Order.event_id))
+            .where(col(Order.id) == (order_id or ""))
+        ).first()
+    order, event_short_id = found or (None, "")
+    if order is None or order.buyer_id != actor.id:
+        raise NotFound("This order does not exist.")
+    if order.status not in OPEN_STATUSES or not order.holds_active:
+        raise Conflict("This order is no longer waiting for payment.")
+    if order.authorization_url:
+        return order.authorization_url
     try:
         started = paystack.initialize_transaction(
             email=actor.email,
@@ -62,7 +68,7 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
             currency=order.currency,
             reference=order.reference,
             callback_url=settings.app_url + routes.CHECKOUT_RETURN,
-            metadata={"order_id": order.id, "cancel_action": settings.app_url + routes.event_url(event.short_id)},
+            metadata={"order_id": order.id, "cancel_action": settings.app_url + routes.event_url(event_short_id)},
         )
     except paystack.PaystackError as problem:
         logger.warning("Paystack initialize failed for %s: %s", order.reference, problem.message)
@@ -87,18 +93,19 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
 
 def verify_payment(reference: str) -> PaymentOutcome:
     """Ask Paystack for the transaction and settle the order from its answer (safe to repeat)."""
-    with transaction() as session:
-        order = session.exec(select(Order).where(Order.reference == (reference or ""))).first()
-        if order is None:
-            raise NotFound("We have no order with this payment reference.")
-        settled = order.status in SETTLED
+    with read_only() as session:
+        found = session.exec(select(Order.id, Order.status).where(Order.reference == (reference or ""))).first()
+    if found is None:
+        raise NotFound("We have no order with this payment reference.")
+    order_id, status = found
+    settled = status in SETTLED
     if settled:
-        return _settled_outcome(order.id, reference)
+        return _settled_outcome(order_id, reference)
     try:
         verified = paystack.verify_transaction(reference)
     except paystack.PaystackError as problem:
         logger.warning("Paystack verify failed for %s: %s", reference, problem.message)
-        return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
+        return PaymentOutcome(order_id, "pending", "We are still confirming your payment.")
     return settle(reference, verified)
 
 
@@ -130,30 +137,41 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             )
             logger.error("Payment mismatch on %s: %s", reference, order.flagged_reason)
             return PaymentOutcome(order.id, "flagged", "Your payment needs a manual check. We will email you.")
-        claimed = session.execute(
-            update(Order)
-            .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
-            .values(status=OrderStatus.COMPLETED, updated_at=utcnow())
-        ).rowcount
-        if claimed != 1:
-            return PaymentOutcome(order.id, "completed", "This order is already settled.")
-        if not _take_seats(session, order):
-            raise _SeatsGone()
         provider_fee = (
             verified.fees if verified.fees is not None else paystack.estimated_fees(order.amount, order.currency)
         )
-        order.holds_active, order.expires_at, order.paid_at = False, None, verified.paid_at or utcnow()
-        order.provider_fee = provider_fee
-        order.organizer_share = organizer_share(order.amount, order.platform_fee, provider_fee)
-        tickets = fulfilment.issue_tickets(session, order)
+        claim = (
+            update(Order)
+            .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
+            .values(
+                status=OrderStatus.COMPLETED,
+                holds_active=False,
+                expires_at=None,
+                paid_at=verified.paid_at or utcnow(),
+                provider_fee=provider_fee,
+                organizer_share=organizer_share(order.amount, order.platform_fee, provider_fee),
+                updated_at=utcnow(),
+            )
+        )
+        # The claim itself tells whether the seats were still held at that instant: an expiry that
+        # committed after `order` was read has given them back, and they must then be taken afresh.
+        held = session.execute(claim.where(col(Order.holds_active).is_(True)), execution_options=_NO_SYNC).rowcount
+        if not held and session.execute(claim, execution_options=_NO_SYNC).rowcount != 1:
+            return PaymentOutcome(order.id, "completed", "This order is already settled.")
+        items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order.id)))
+        tickets = fulfilment.issue_tickets(session, order, items)
         _queue_confirmation(session, order, [t.short_code for t in tickets])
+        session.flush()
+        # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
+        # tier waits on it. No seats left for a late payment rolls all of the above back.
+        if not _take_seats(session, items, held=bool(held)):
+            raise _SeatsGone()
         return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
 
 
-def _take_seats(session: Session, order: Order) -> bool:
+def _take_seats(session: Session, items: list[OrderItem], *, held: bool) -> bool:
     """Held seats become sold; a payment that outlived its hold needs seats that are still free."""
-    items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order.id)))
-    if order.holds_active:
+    if held:
         for item in items:
             capacity.sell_held(session, item.tier_id, item.quantity)
         return True
@@ -200,9 +218,13 @@ def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
 
 
 def _queue_confirmation(session: Session, order: Order, codes: list[str]) -> None:
-    buyer = session.get(User, order.buyer_id)
-    event = session.get(Event, order.event_id)
-    outbox.enqueue(session, emails.order_confirmation(buyer.email, event.title, order.reference, codes))
+    buyer_email, event_title = session.exec(
+        select(
+            select(User.email).where(col(User.id) == order.buyer_id).scalar_subquery(),
+            select(Event.title).where(col(Event.id) == order.event_id).scalar_subquery(),
+        )
+    ).one()
+    outbox.enqueue(session, emails.order_confirmation(buyer_email, event_title, order.reference, codes))
 
 
 def reconcile_pending(limit: int = 50) -> int:
