@@ -7,7 +7,6 @@ or the hold expires and the seats come back (`expire_holds`).
 
 from __future__ import annotations
 
-import secrets
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction
 from eventpalour.models import Event, EventPricing, Order, OrderItem, OrderStatus, Ticket, TicketTier
-from eventpalour.models.types import utcnow
+from eventpalour.models.types import random_string, utcnow
 from eventpalour.services import capacity, fulfilment
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import (
@@ -49,7 +48,7 @@ class CheckoutResult:
 
 
 def new_reference() -> str:
-    return "EVT-" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(12))
+    return "EVT-" + random_string(string.ascii_uppercase + string.digits, 12)
 
 
 def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:

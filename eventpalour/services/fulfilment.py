@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
 from eventpalour.models import Order, OrderItem, Ticket
+from eventpalour.models.types import random_string
 
 # No 0/O, 1/I/L: people type these codes at the door.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 def _random_code() -> str:
-    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
+    return random_string(SHORT_CODE_ALPHABET, 8)
 
 
 def new_short_codes(session: Session, count: int) -> list[str]:
