@@ -1,7 +1,7 @@
 """Event search in start order on SQLite: FTS5 rows keyed by start minute, with filter tokens
 
 Revision ID: d380714205ae
-Revises: 04a5897d9129
+Revises: f7d4a3e98f8d
 Create Date: 2026-11-27 17:21:00.000000
 
 The first FTS5 table used the events' own rowids, so a search had to collect every match before
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "d380714205ae"
-down_revision: str | None = "04a5897d9129"
+down_revision: str | None = "f7d4a3e98f8d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -15,22 +15,26 @@ move refunds along (emitting `refund.*` webhooks), re-send a webhook and list wh
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import json
 import logging
 import re
 import threading
 import time
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
+import anyio.to_thread
 import httpx
+from anyio import CapacityLimiter
+from anyio.lowlevel import RunVar
 from fastapi import APIRouter, BackgroundTasks, Form, Header, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
-from starlette.concurrency import run_in_threadpool
 
 from eventpalour.config import SUPPORTED_CURRENCIES, settings
 from eventpalour.db import read_only, transaction
@@ -74,6 +78,29 @@ WEBHOOK_TIMEOUT_SECONDS = 5.0
 MAX_HANG_SECONDS = 120.0
 OUTCOMES = {"pay": "success", "fail": "failed", "abandon": "abandoned"}
 REFUND_STEPS = ("processing", "processed", "failed")
+SANDBOX_THREADS = 16
+T = TypeVar("T")
+_threads: RunVar[CapacityLimiter] = RunVar("paystack_sandbox_threads")
+
+
+async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
+    """Run blocking sandbox work on threads of its own, never on the app's shared pool.
+
+    The sandbox is served by the app it stands in for: an app request waiting on initialize or
+    verify holds one of the app's 40 worker threads meanwhile, so 40 such requests at once would
+    leave the sandbox no thread to answer them with, and every call would time out.
+    """
+    try:
+        limiter = _threads.get()
+    except LookupError:
+        limiter = CapacityLimiter(SANDBOX_THREADS)
+        _threads.set(limiter)
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=limiter)
+
+
+async def _deliver_later(webhook_id: int) -> None:
+    """A background delivery: it waits for the app's webhook route, so it too runs on sandbox threads."""
+    await _off_loop(deliver_if_enabled, webhook_id)
 
 
 # --- controls ---------------------------------------------------------------------------------------
@@ -560,7 +587,7 @@ async def initialize_transaction(
     if problem := _auth_problem(authorization):
         return problem
     body = await _body(request)
-    controls = await run_in_threadpool(read_controls)
+    controls = await _off_loop(read_controls)
     await _hang(controls)
     if controls["fail_initialize"]:
         return fail(
@@ -571,15 +598,15 @@ async def initialize_transaction(
         )
     if body is None:
         return _invalid_body()
-    return await run_in_threadpool(_initialize, body)
+    return await _off_loop(_initialize, body)
 
 
 @router.get("/transaction/verify/{reference}")
 async def verify_transaction(reference: str, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
     if problem := _auth_problem(authorization):
         return problem
-    await _hang(await run_in_threadpool(read_controls))
-    return await run_in_threadpool(_verify, reference)
+    await _hang(await _off_loop(read_controls))
+    return await _off_loop(_verify, reference)
 
 
 @router.post("/refund")
@@ -589,13 +616,13 @@ async def create_refund(
     if problem := _auth_problem(authorization):
         return problem
     body = await _body(request)
-    controls = await run_in_threadpool(read_controls)
+    controls = await _off_loop(read_controls)
     await _hang(controls)
     if body is None:
         return _invalid_body()
-    answer, refund_id, webhook_id = await run_in_threadpool(_create_refund, body, controls)
+    answer, refund_id, webhook_id = await _off_loop(_create_refund, body, controls)
     if webhook_id is not None:
-        background.add_task(deliver_if_enabled, webhook_id)
+        background.add_task(_deliver_later, webhook_id)
     if refund_id is not None and controls["refund_auto_seconds"] is not None:
         _settle_refund_later(refund_id, float(controls["refund_auto_seconds"]))
     return answer
@@ -622,8 +649,8 @@ def _fetch_refund(refund_id: int) -> JSONResponse:
 async def fetch_refund(refund_id: int, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
     if problem := _auth_problem(authorization):
         return problem
-    await _hang(await run_in_threadpool(read_controls))
-    return await run_in_threadpool(_fetch_refund, refund_id)
+    await _hang(await _off_loop(read_controls))
+    return await _off_loop(_fetch_refund, refund_id)
 
 
 # --- the hosted checkout ----------------------------------------------------------------------------
@@ -653,7 +680,7 @@ def submit_checkout(
     if tx is None:
         return missing_page()
     if webhook_id is not None:
-        background.add_task(deliver_if_enabled, webhook_id)
+        background.add_task(_deliver_later, webhook_id)
     target = _return_url(tx)
     if action == "abandon" and tx.status == "abandoned":
         target = _cancel_url(tx) or target
@@ -681,8 +708,8 @@ async def update_test_controls(request: Request, authorization: Annotated[str | 
     for name, value in changes.items():
         if message := _control_problem(name, value):
             return fail(message)
-    await run_in_threadpool(_write_controls, changes)
-    return ok("Controls updated", await run_in_threadpool(read_controls))
+    await _off_loop(_write_controls, changes)
+    return ok("Controls updated", await _off_loop(read_controls))
 
 
 @router.delete("/_test/controls")
@@ -730,7 +757,7 @@ async def settle_transaction(
         return fail("Action must be pay, fail or abandon", 404, code="not_found")
     options = await _hook_options(request)
     channel = str(options.get("channel") or "card")
-    tx, webhook_id = await run_in_threadpool(lambda: settle(action, channel, reference=reference))
+    tx, webhook_id = await _off_loop(functools.partial(settle, action, channel, reference=reference))
     if tx is None:
         return fail("Transaction reference not found", code="transaction_not_found")
     if webhook_id is None and tx.status != OUTCOMES[action]:
@@ -745,9 +772,9 @@ async def _answer_with_webhook(
     delivery = None
     background = BackgroundTasks()
     if webhook_id is not None and options.get("wait_for_webhook"):
-        delivery = await run_in_threadpool(deliver_if_enabled, webhook_id)
+        delivery = await _off_loop(deliver_if_enabled, webhook_id)
     elif webhook_id is not None:
-        background.add_task(deliver_if_enabled, webhook_id)
+        background.add_task(_deliver_later, webhook_id)
     return JSONResponse({"status": True, "message": message, "data": data, "webhook": delivery}, background=background)
 
 
@@ -762,7 +789,7 @@ async def advance_test_refund(
     target = options.get("status")
     if target not in REFUND_STEPS:
         return fail("status must be processing, processed or failed")
-    result = await run_in_threadpool(advance_refund, refund_id, target)
+    result = await _off_loop(advance_refund, refund_id, target)
     if isinstance(result, JSONResponse):
         return result
     refund, tx, webhook_id = result

@@ -51,6 +51,11 @@ class UserSummary:
 
 def summarize(session: Session, user: User) -> UserSummary:
     level = session.exec(select(PlatformAdmin.level).where(PlatformAdmin.user_id == user.id)).first()
+    return summary_of(user, level)
+
+
+def summary_of(user: User, admin_level: str | None) -> UserSummary:
+    """The summary of a user whose admin level the caller already read (e.g. in the same join)."""
     return UserSummary(
         id=user.id,
         email=user.email,
@@ -59,7 +64,7 @@ def summarize(session: Session, user: User) -> UserSummary:
         avatar_url=user.avatar_url,
         account_type=user.account_type,
         is_verified=user.is_verified,
-        admin_level=level,
+        admin_level=admin_level,
     )
 
 

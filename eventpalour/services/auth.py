@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
-from eventpalour.models import SignInGrant, User, UserSession, UserStatus
+from eventpalour.models import PlatformAdmin, SignInGrant, User, UserSession, UserStatus
 from eventpalour.models.types import utcnow
 from eventpalour.services import admins, audit, verification
 from eventpalour.services.accounts import (
@@ -22,6 +22,7 @@ from eventpalour.services.accounts import (
     generate_username,
     normalize_email,
     summarize,
+    summary_of,
 )
 from eventpalour.services.errors import (
     Conflict,
@@ -200,17 +201,19 @@ def current_user(token: str | None) -> UserSummary | None:
     now = utcnow()
     digest = token_hash(token)
     with read_only() as session:
+        # One query (the admin level joined in): every signed-in request starts here.
         found = session.exec(
-            select(UserSession, User)
+            select(UserSession, User, PlatformAdmin.level)
             .join(User, col(User.id) == col(UserSession.user_id))
+            .outerjoin(PlatformAdmin, col(PlatformAdmin.user_id) == col(User.id))
             .where(UserSession.token_hash == digest)
         ).first()
-        if found is None:
-            return None
-        user_session, user = found
-        if user_session.expires_at <= now or user.status != UserStatus.ACTIVE:
-            return None
-        summary = summarize(session, user)
+    if found is None:
+        return None
+    user_session, user, admin_level = found
+    if user_session.expires_at <= now or user.status != UserStatus.ACTIVE:
+        return None
+    summary = summary_of(user, admin_level)
     if now - user_session.last_seen_at > SESSION_TOUCH_INTERVAL:
         with transaction() as session:
             session.execute(

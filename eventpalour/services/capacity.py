@@ -23,6 +23,10 @@ from sqlmodel import Session, col, select
 from eventpalour.db import read_only
 from eventpalour.models import TicketTier
 
+# The counters are only ever read back from the database, so the ORM need not re-evaluate each
+# UPDATE against tier objects the session holds (work done while the tier row is locked).
+_NO_SYNC = {"synchronize_session": False}
+
 _unguarded: ContextVar[bool] = ContextVar("capacity_unguarded", default=False)
 
 
@@ -55,10 +59,13 @@ def unguarded_precheck(wanted: dict[str, int]) -> bool:
 def hold(session: Session, tier_id: str, n: int) -> bool:
     """Reserve `n` seats; False (and nothing changed) when they are not there."""
     if _unguarded.get():
-        session.execute(update(TicketTier).where(col(TicketTier.id) == tier_id).values(held=TicketTier.held + n))
+        session.execute(
+            update(TicketTier).where(col(TicketTier.id) == tier_id).values(held=TicketTier.held + n),
+            execution_options=_NO_SYNC,
+        )
         return True
     statement = update(TicketTier).where(col(TicketTier.id) == tier_id, _fits(n)).values(held=TicketTier.held + n)
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement, execution_options=_NO_SYNC).rowcount == 1
 
 
 def sell_held(session: Session, tier_id: str, n: int) -> None:
@@ -66,7 +73,8 @@ def sell_held(session: Session, tier_id: str, n: int) -> None:
     changed = session.execute(
         update(TicketTier)
         .where(col(TicketTier.id) == tier_id, TicketTier.held >= n)
-        .values(held=TicketTier.held - n, sold=TicketTier.sold + n)
+        .values(held=TicketTier.held - n, sold=TicketTier.sold + n),
+        execution_options=_NO_SYNC,
     ).rowcount
     if changed != 1:
         raise RuntimeError(f"Tier {tier_id} holds fewer than {n} seats; counters and orders disagree.")
@@ -75,18 +83,20 @@ def sell_held(session: Session, tier_id: str, n: int) -> None:
 def sell_now(session: Session, tier_id: str, n: int) -> bool:
     """Sell `n` seats that were not held (a free registration, or a payment that outlived its hold)."""
     statement = update(TicketTier).where(col(TicketTier.id) == tier_id, _fits(n)).values(sold=TicketTier.sold + n)
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement, execution_options=_NO_SYNC).rowcount == 1
 
 
 def release_held(session: Session, tier_id: str, n: int) -> None:
     """Give back `n` held seats (hold expired, order cancelled or failed)."""
     session.execute(
-        update(TicketTier).where(col(TicketTier.id) == tier_id, TicketTier.held >= n).values(held=TicketTier.held - n)
+        update(TicketTier).where(col(TicketTier.id) == tier_id, TicketTier.held >= n).values(held=TicketTier.held - n),
+        execution_options=_NO_SYNC,
     )
 
 
 def release_sold(session: Session, tier_id: str, n: int) -> None:
     """Give back `n` sold seats (tickets refunded or cancelled)."""
     session.execute(
-        update(TicketTier).where(col(TicketTier.id) == tier_id, TicketTier.sold >= n).values(sold=TicketTier.sold - n)
+        update(TicketTier).where(col(TicketTier.id) == tier_id, TicketTier.sold >= n).values(sold=TicketTier.sold - n),
+        execution_options=_NO_SYNC,
     )

@@ -8,7 +8,6 @@ or the hold expires and the seats come back (`expire_holds`).
 from __future__ import annotations
 
 import logging
-import secrets
 import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction
 from eventpalour.models import Event, EventPricing, Order, OrderItem, OrderStatus, TicketTier, User
-from eventpalour.models.types import utcnow
+from eventpalour.models.types import random_string, utcnow
 from eventpalour.services import capacity, fulfilment
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import (
@@ -65,7 +64,7 @@ class CheckoutResult:
 
 
 def new_reference() -> str:
-    return "EVT-" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(12))
+    return "EVT-" + random_string(string.ascii_uppercase + string.digits, 12)
 
 
 def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
@@ -124,15 +123,20 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     if not capacity.unguarded_precheck(wanted):
         raise SoldOut("Sold out.")
     with transaction() as session:
-        event = session.exec(select(Event).where((Event.id == event_id) | (Event.short_id == event_id))).first()
+        # The event and its tiers in one round trip: this transaction runs for every buyer.
+        rows = session.exec(
+            select(Event, TicketTier)
+            .outerjoin(TicketTier, col(TicketTier.event_id) == col(Event.id))
+            .where((Event.id == event_id) | (Event.short_id == event_id))
+        ).all()
+        event = rows[0][0] if rows else None
         if event is None or not event.is_listed:
             raise NotFound("This event is not on sale.")
-        tiers = {t.id: t for t in session.exec(select(TicketTier).where(TicketTier.event_id == event.id))}
+        tiers = {tier.id: tier for owner, tier in rows if tier is not None and owner.id == event.id}
         _check_tiers(event, tiers, wanted)
         charge = charge_for(sum(tiers[t].price * n for t, n in wanted.items()), event.fee_mode)
         if charge.amount == 0:
             _refuse_second_registration(session, event, actor)
-        _hold_all(session, tiers, wanted)
         order = Order(
             reference=new_reference(),
             buyer_id=actor.id,
@@ -148,20 +152,26 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         )
         session.add(order)
         session.flush()
-        for tier_id in sorted(wanted):
-            tier = tiers[tier_id]
-            session.add(
-                OrderItem(
-                    order_id=order.id,
-                    tier_id=tier_id,
-                    tier_name=tier.name,
-                    quantity=wanted[tier_id],
-                    unit_price=tier.price,
-                )
+        items = [
+            OrderItem(
+                order_id=order.id,
+                tier_id=tier_id,
+                tier_name=tiers[tier_id].name,
+                quantity=wanted[tier_id],
+                unit_price=tiers[tier_id].price,
             )
-        session.flush()
+            for tier_id in sorted(wanted)
+        ]
+        session.add_all(items)
         if charge.amount == 0:
-            _complete_free(session, order, wanted)
+            _complete_free(session, order, items)
+        session.flush()
+        # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
+        # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
+        _hold_all(session, tiers, wanted)
+        if charge.amount == 0:
+            for tier_id in sorted(wanted):
+                capacity.sell_held(session, tier_id, wanted[tier_id])
         result = CheckoutResult(order.id, order.reference, order.status, order.amount, order.currency, order.expires_at)
     logger.info(
         "order placed %s event=%s tickets=%d amount=%d %s status=%s",
@@ -204,12 +214,11 @@ def _refuse_second_registration(session: Session, event: Event, actor: UserSumma
         raise Conflict("You are already registered for this event.")
 
 
-def _complete_free(session: Session, order: Order, wanted: dict[str, int]) -> None:
-    for tier_id in sorted(wanted):
-        capacity.sell_held(session, tier_id, wanted[tier_id])
+def _complete_free(session: Session, order: Order, items: list[OrderItem]) -> None:
+    """A free order is done at once: tickets issued now (its seats are taken by the caller, last)."""
     order.status, order.holds_active, order.paid_at, order.expires_at = OrderStatus.COMPLETED, False, utcnow(), None
     order.provider_fee, order.organizer_share = 0, 0
-    fulfilment.issue_tickets(session, order)
+    fulfilment.issue_tickets(session, order, items)
 
 
 def release_order(session: Session, order: Order, status: str) -> bool:

@@ -3,13 +3,14 @@ confirmation email that carries them (queued in the same transaction, so it is s
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.models import Event, Order, OrderItem, Ticket, User
+from eventpalour.models.types import random_string
 from eventpalour.services import emails, outbox
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.money import format_money
@@ -19,41 +20,53 @@ from eventpalour.services.ticket_media import place_line
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
+def _random_code() -> str:
+    return random_string(SHORT_CODE_ALPHABET, 8)
+
+
+def new_short_codes(session: Session, count: int) -> list[str]:
+    """`count` distinct codes no ticket has yet, checked with one query per round (not one per
+    ticket: fulfilment runs while buyers wait). 31^8 codes make a second round very rare."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        candidates = {_random_code() for _ in range(count - len(codes))} - codes
+        taken = set(session.exec(select(Ticket.short_code).where(col(Ticket.short_code).in_(candidates))))
+        codes |= candidates - taken
+    return list(codes)
+
+
 def new_short_code(session: Session) -> str:
-    while True:
-        code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
-        if session.exec(select(Ticket.id).where(Ticket.short_code == code)).first() is None:
-            return code
+    """One fresh code (a transfer's new ticket)."""
+    return new_short_codes(session, 1)[0]
 
 
-def issue_tickets(session: Session, order: Order) -> list[Ticket]:
-    """Create the order's tickets and queue their confirmation, in the caller's transaction.
-
-    Called exactly once per order, by whichever path completed it (free checkout or settlement).
-    """
-    tickets = []
-    items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order.id)))
-    for item in items:
-        for _ in range(item.quantity):
-            ticket = Ticket(
-                short_code=new_short_code(session),
-                order_id=order.id,
-                order_item_id=item.id,
-                event_id=order.event_id,
-                tier_id=item.tier_id,
-                holder_id=order.buyer_id,
-            )
-            session.add(ticket)
-            tickets.append(ticket)
-    session.flush()
+def issue_tickets(session: Session, order: Order, items: Sequence[OrderItem]) -> list[Ticket]:
+    """Create the tickets of `order` (whose lines are `items`) and queue their confirmation, in the
+    caller's transaction; called exactly once per order, by whichever path completed it."""
+    codes = iter(new_short_codes(session, sum(item.quantity for item in items)))
+    tickets = [
+        Ticket(
+            short_code=next(codes),
+            order_id=order.id,
+            order_item_id=item.id,
+            event_id=order.event_id,
+            tier_id=item.tier_id,
+            holder_id=order.buyer_id,
+        )
+        for item in items
+        for _ in range(item.quantity)
+    ]
+    session.add_all(tickets)
     tier_names = {item.id: item.tier_name for item in items}
     _queue_confirmation(session, order, [(t, tier_names[t.order_item_id]) for t in tickets])
     return tickets
 
 
 def _queue_confirmation(session: Session, order: Order, tickets: list[tuple[Ticket, str]]) -> None:
-    buyer = session.get(User, order.buyer_id)
-    event = session.get(Event, order.event_id)
+    # One round trip for the buyer's address and the event: fulfilment holds the tier rows' locks.
+    buyer_email, event = session.exec(
+        select(User.email, Event).join(Event, col(Event.id) == order.event_id).where(col(User.id) == order.buyer_id)
+    ).one()
     facts = emails.ConfirmationFacts(
         event_id=event.id,
         event_title=event.title,
@@ -70,4 +83,4 @@ def _queue_confirmation(session: Session, order: Order, tickets: list[tuple[Tick
         total_label=format_money(order.amount, order.currency) if order.amount else "Free",
     )
     lines = [emails.TicketLine(ticket_id=t.id, short_code=t.short_code, tier_name=name) for t, name in tickets]
-    outbox.enqueue(session, emails.order_confirmation(buyer.email, facts, lines))
+    outbox.enqueue(session, emails.order_confirmation(buyer_email, facts, lines))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from eventpalour.db import transaction
 from eventpalour.models import PaymentWebhook
 from eventpalour.services import payments, refunds
@@ -32,5 +35,8 @@ def handle(payload: dict[str, Any], body: str) -> str:
         # Like a charge, a refund webhook is only a hint: its state is read back from Paystack.
         outcome = refunds.handle_webhook(event_type, data)
     with transaction() as session:
-        session.get(PaymentWebhook, delivery_id).outcome = outcome
+        session.execute(
+            update(PaymentWebhook).where(col(PaymentWebhook.id) == delivery_id).values(outcome=outcome),
+            execution_options={"synchronize_session": False},
+        )
     return outcome

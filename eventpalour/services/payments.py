@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.db import transaction
+from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import Event, EventStatus, Order, OrderItem, OrderStatus, User
 from eventpalour.models.types import utcnow
@@ -27,6 +27,8 @@ from eventpalour.services.fees import organizer_share
 
 logger = logging.getLogger("eventpalour.payments")
 SETTLED = (OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
+# The order objects in the session are not read again after these UPDATEs; skip the ORM's re-sync.
+_NO_SYNC = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -46,20 +48,24 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     """
     if actor is None:
         raise NotAuthenticated()
-    with transaction() as session:
-        order = session.get(Order, order_id or "")
-        if order is None or order.buyer_id != actor.id:
-            raise NotFound("This order does not exist.")
-        # A hold past its time is released here rather than waiting for the housekeeping pass.
-        expired = order.expires_at is not None and order.expires_at <= utcnow()
-        open_now = order.status in OPEN_STATUSES and order.holds_active and not expired
-        if expired:
-            release_order(session, order, OrderStatus.CANCELLED)
-        if open_now and order.authorization_url:
-            return order.authorization_url
-        event = session.get(Event, order.event_id)
-    if not open_now:
+    with read_only() as session:
+        found = session.exec(
+            select(Order, Event.short_id)
+            .join(Event, col(Event.id) == col(Order.event_id))
+            .where(col(Order.id) == (order_id or ""))
+        ).first()
+    order, event_short_id = found or (None, "")
+    if order is None or order.buyer_id != actor.id:
+        raise NotFound("This order does not exist.")
+    # A hold past its time is released here rather than waiting for the housekeeping pass.
+    expired = order.expires_at is not None and order.expires_at <= utcnow()
+    if expired and order.holds_active and order.status in OPEN_STATUSES:
+        with transaction() as session:
+            release_order(session, session.get(Order, order.id), OrderStatus.CANCELLED)
+    if expired or order.status not in OPEN_STATUSES or not order.holds_active:
         raise Conflict("This order is no longer waiting for payment. Your hold may have expired; please start again.")
+    if order.authorization_url:
+        return order.authorization_url
     try:
         started = paystack.initialize_transaction(
             email=actor.email,
@@ -67,7 +73,7 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
             currency=order.currency,
             reference=order.reference,
             callback_url=settings.app_url + routes.CHECKOUT_RETURN,
-            metadata={"order_id": order.id, "cancel_action": settings.app_url + routes.event_url(event.short_id)},
+            metadata={"order_id": order.id, "cancel_action": settings.app_url + routes.event_url(event_short_id)},
         )
     except paystack.PaystackError as problem:
         logger.warning("Paystack initialize failed for %s: %s", order.reference, problem.message)
@@ -92,18 +98,19 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
 
 def verify_payment(reference: str) -> PaymentOutcome:
     """Ask Paystack for the transaction and settle the order from its answer (safe to repeat)."""
-    with transaction() as session:
-        order = session.exec(select(Order).where(Order.reference == (reference or ""))).first()
-        if order is None:
-            raise NotFound("We have no order with this payment reference.")
-        settled = order.status in SETTLED
+    with read_only() as session:
+        found = session.exec(select(Order.id, Order.status).where(Order.reference == (reference or ""))).first()
+    if found is None:
+        raise NotFound("We have no order with this payment reference.")
+    order_id, status = found
+    settled = status in SETTLED
     if settled:
-        return _settled_outcome(order.id, reference)
+        return _settled_outcome(order_id, reference)
     try:
         verified = paystack.verify_transaction(reference)
     except paystack.PaystackError as problem:
         logger.warning("Paystack verify failed for %s: %s", reference, problem.message)
-        return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
+        return PaymentOutcome(order_id, "pending", "We are still confirming your payment.")
     return settle(reference, verified)
 
 
@@ -140,30 +147,41 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         if session.get(Event, order.event_id).status == EventStatus.CANCELLED:
             # Paid for an event that was cancelled meanwhile: the money goes straight back.
             raise _SeatsGone()
-        claimed = session.execute(
-            update(Order)
-            .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
-            .values(status=OrderStatus.COMPLETED, updated_at=utcnow())
-        ).rowcount
-        if claimed != 1:
-            return PaymentOutcome(order.id, "completed", "This order is already settled.")
-        if not _take_seats(session, order):
-            raise _SeatsGone()
         provider_fee = (
             verified.fees if verified.fees is not None else paystack.estimated_fees(order.amount, order.currency)
         )
-        order.holds_active, order.expires_at, order.paid_at = False, None, verified.paid_at or utcnow()
-        order.provider_fee = provider_fee
-        order.organizer_share = organizer_share(order.amount, order.platform_fee, provider_fee)
-        fulfilment.issue_tickets(session, order)
-        logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
-        return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
+        claim = (
+            update(Order)
+            .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
+            .values(
+                status=OrderStatus.COMPLETED,
+                holds_active=False,
+                expires_at=None,
+                paid_at=verified.paid_at or utcnow(),
+                provider_fee=provider_fee,
+                organizer_share=organizer_share(order.amount, order.platform_fee, provider_fee),
+                updated_at=utcnow(),
+            )
+        )
+        # The claim itself tells whether the seats were still held at that instant: an expiry that
+        # committed after `order` was read has given them back, and they must then be taken afresh.
+        held = session.execute(claim.where(col(Order.holds_active).is_(True)), execution_options=_NO_SYNC).rowcount
+        if not held and session.execute(claim, execution_options=_NO_SYNC).rowcount != 1:
+            return PaymentOutcome(order.id, "completed", "This order is already settled.")
+        items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order.id)))
+        fulfilment.issue_tickets(session, order, items)
+        session.flush()
+        # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
+        # tier waits on it. No seats left for a late payment rolls all of the above back.
+        if not _take_seats(session, items, held=bool(held)):
+            raise _SeatsGone()
+    logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
+    return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
 
 
-def _take_seats(session: Session, order: Order) -> bool:
+def _take_seats(session: Session, items: list[OrderItem], *, held: bool) -> bool:
     """Held seats become sold; a payment that outlived its hold needs seats that are still free."""
-    items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order.id)))
-    if order.holds_active:
+    if held:
         for item in items:
             capacity.sell_held(session, item.tier_id, item.quantity)
         return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 from sqlmodel import func, select
@@ -145,3 +147,20 @@ def test_orders_count_against_the_general_post_limit(
     limited = client.post(ORDERS, json={"event_id": event.id, "quantities": {tier_id: 1}})
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
     assert _order_count() == 1
+
+
+def test_more_concurrent_orders_than_worker_threads_still_reach_the_sandbox(http: httpx.Client, api_url: str):
+    """Each order waits on the Paystack sandbox that this same server answers: with the sandbox on
+    the app's thread pool, 48 orders at once (the pool has 40 threads) left it none, and timed out."""
+    event, tier_id = _event("paid", TierInput(name="Crowd", price=100000, quantity=48, max_per_order=1))
+    tokens = [make_user().token for _ in range(48)]
+
+    def order(token: str) -> int:
+        with httpx.Client(base_url=api_url, timeout=30) as client:
+            body = {"event_id": event.id, "quantities": {tier_id: 1}}
+            return with_session(client, token).post(ORDERS, json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
+        statuses = list(pool.map(order, tokens))
+    assert statuses == [201] * len(tokens)
+    assert _tier(tier_id).held == len(tokens)
