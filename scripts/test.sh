@@ -1,23 +1,17 @@
 #!/usr/bin/env bash
-# The whole suite: lint, then every test on SQLite, then the database-bound tests on PostgreSQL
-# (TEST_DATABASE_URL, or the local server on 127.0.0.1:5432 when it answers). The test setup
-# creates the PostgreSQL database when it is missing.
+# The whole suite: lint; then, side by side, every test on SQLite, the same tests on PostgreSQL
+# (TEST_DATABASE_URL, or the local server on 127.0.0.1:5432 when it answers; the test setup creates
+# the database when it is missing) and the browser tests; last, the scaled-out browser tests.
+#
+# The three middle runs share nothing (each its own database, ports and temporary folders) and
+# spend much of their time waiting on HTTP, the browser or the database, so running them at once
+# keeps the whole suite within its time budget on a 2-core machine. Each run's output is printed
+# whole when it ends; the script fails if any of them failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ./env.sh
 ruff check .
 ruff format --check .
-
-echo "== SQLite: unit, API, concurrency =="
-env -u TEST_DATABASE_URL pytest -q -m "not e2e" "$@"
-# Browser tests run in their own pytest process: Playwright's sync API keeps an event loop on the
-# main thread, which the async handler tests must not share.
-echo "== SQLite: browser (Chromium against the production build) =="
-env -u TEST_DATABASE_URL pytest -q tests/e2e "$@"
-# Two workers on PostgreSQL + Redis; its own process, as it builds and serves the app again
-# (skipped with the reason when PostgreSQL or Redis does not answer).
-echo "== Scaled out: two workers, PostgreSQL + Redis (browser) =="
-pytest -q -rs tests/scale "$@"
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ] && python -c "
@@ -26,9 +20,34 @@ psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout
 " 2>/dev/null; then
   pg_url="postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_test"
 fi
+
+logs="$(mktemp -d)"
+declare -A runs=()
+start() {  # start NAME COMMAND...: run in the background, output to $logs/NAME.log
+  local name="$1"; shift
+  "$@" >"$logs/$name.log" 2>&1 &
+  runs[$name]=$!
+}
+
+start "SQLite: unit, API, concurrency" env -u TEST_DATABASE_URL pytest -q -m "not e2e" "$@"
+# Browser tests in their own pytest process: Playwright's sync API keeps an event loop on the main
+# thread, which the async handler tests must not share.
+start "SQLite: browser (Chromium against the production build)" env -u TEST_DATABASE_URL pytest -q tests/e2e "$@"
 if [ -n "$pg_url" ]; then
-  echo "== PostgreSQL =="
-  TEST_DATABASE_URL="$pg_url" pytest -q -m "not e2e" "$@"
+  start "PostgreSQL: unit, API, concurrency" env TEST_DATABASE_URL="$pg_url" pytest -q -m "not e2e" "$@"
 else
   echo "== PostgreSQL: skipped (no TEST_DATABASE_URL and no server on 127.0.0.1:5432) =="
 fi
+
+failed=0
+for name in "${!runs[@]}"; do
+  if wait "${runs[$name]}"; then status="passed"; else status="FAILED"; failed=1; fi
+  echo "== $name: $status =="
+  cat "$logs/$name.log"
+done
+
+# Two workers on PostgreSQL + Redis; after the browser tests, as it builds and serves the app again
+# from the same folder (skipped with the reason when PostgreSQL or Redis does not answer).
+echo "== Scaled out: two workers, PostgreSQL + Redis (browser) =="
+pytest -q -rs tests/scale "$@" || failed=1
+exit "$failed"

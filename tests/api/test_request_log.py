@@ -4,6 +4,7 @@ echoed to the client, secrets kept out of the paths that are logged, domain acti
 from __future__ import annotations
 
 import logging
+import time
 
 import httpx
 import pytest
@@ -35,6 +36,10 @@ def test_each_request_gets_an_id_and_one_access_line(http: httpx.Client, log_lin
     response = http.get("/api/health")
     request_id = response.headers["x-request-id"]
     assert len(request_id) == 16
+    # The line is written as the request ends, which may be just after the client has the answer.
+    deadline = time.monotonic() + 5
+    while not any("eventpalour.access" in line for line in log_lines) and time.monotonic() < deadline:
+        time.sleep(0.02)
     access = [line for line in log_lines if "eventpalour.access" in line]
     assert len(access) == 1
     assert f"[{request_id}] GET /api/health 200" in access[0]
