@@ -41,13 +41,7 @@ def calendar_entry(event: Event) -> ticket_media.CalendarEntry:
         title=event.title,
         start_at=event.start_at,
         end_at=event.end_at,
-        location=ticket_media.place_line(
-            event_type=event.type,
-            venue=event.venue,
-            city=event.city,
-            country=event.country,
-            online_link=event.online_link,
-        ),
+        location=ticket_media.holder_place(event),
         description=event.description,
         url=settings.app_url + routes.event_url(event.short_id),
     )

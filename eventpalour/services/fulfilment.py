@@ -14,7 +14,7 @@ from eventpalour.models.types import random_string
 from eventpalour.services import emails, outbox
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.money import format_money
-from eventpalour.services.ticket_media import place_line
+from eventpalour.services.ticket_media import holder_place
 
 # No 0/O, 1/I/L: people type these codes at the door.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -71,13 +71,7 @@ def _queue_confirmation(session: Session, order: Order, tickets: list[tuple[Tick
         event_id=event.id,
         event_title=event.title,
         schedule=event_schedule(event.start_at, event.end_at, event.timezone),
-        place=place_line(
-            event_type=event.type,
-            venue=event.venue,
-            city=event.city,
-            country=event.country,
-            online_link=event.online_link,
-        ),
+        place=holder_place(event),
         event_url=settings.app_url + routes.event_url(event.short_id),
         reference=order.reference,
         total_label=format_money(order.amount, order.currency) if order.amount else "Free",

@@ -17,6 +17,7 @@ import qrcode.image.svg
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
+from eventpalour.models import Event
 from eventpalour.models.types import utcnow
 
 # Medium error correction survives a cracked phone screen or a smudged printout while keeping the
@@ -158,3 +159,14 @@ def place_line(
     if event_type == "hybrid":
         return f"{address} · {link}" if address else link
     return address
+
+
+def holder_place(event: Event, *, with_link: bool = True) -> str:
+    """`place_line` for an event row, as a ticket holder sees it (`with_link` False hides the link)."""
+    return place_line(
+        event_type=event.type,
+        venue=event.venue,
+        city=event.city,
+        country=event.country,
+        online_link=event.online_link if with_link else None,
+    )

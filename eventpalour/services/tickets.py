@@ -17,7 +17,7 @@ from eventpalour.services.accounts import UserSummary
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound
 from eventpalour.services.money import price_label
-from eventpalour.services.ticket_media import place_line
+from eventpalour.services.ticket_media import holder_place
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,7 @@ HOLDER_STATUSES = (TicketStatus.VALID, TicketStatus.USED)
 
 
 def _place(event: Event, status: str) -> str:
-    return place_line(
-        event_type=event.type,
-        venue=event.venue,
-        city=event.city,
-        country=event.country,
-        online_link=event.online_link if status in HOLDER_STATUSES else None,
-    )
+    return holder_place(event, with_link=status in HOLDER_STATUSES)
 
 
 def _names_by_ticket(session: Session, query: Select) -> dict[str, tuple[str, str]]:

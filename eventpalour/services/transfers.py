@@ -23,7 +23,7 @@ from eventpalour.services.accounts import UserSummary, normalize_email
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from eventpalour.services.fulfilment import new_short_code
-from eventpalour.services.ticket_media import place_line
+from eventpalour.services.ticket_media import holder_place
 
 NO_ACCOUNT = "No verified EventPalour account uses this email. Ask them to sign up and verify their email first."
 
@@ -105,13 +105,7 @@ def _queue_emails(
         event_id=event.id,
         event_title=event.title,
         schedule=event_schedule(event.start_at, event.end_at, event.timezone),
-        place=place_line(
-            event_type=event.type,
-            venue=event.venue,
-            city=event.city,
-            country=event.country,
-            online_link=event.online_link,
-        ),
+        place=holder_place(event),
         tickets_url=settings.app_url + routes.MY_TICKETS,
         sender_name=sender.display_name,
         recipient_name=recipient.full_name or recipient.username,
