@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -27,6 +27,9 @@ class OutboxEmail(SQLModel, table=True):
     """
 
     __tablename__ = "outbox"
+    # The worker polls every second and after every batch: it must read only what is waiting
+    # (pending/sending), not every email ever sent (a full scan that grows with each order).
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     to_email: str = Field(index=True, max_length=320)
