@@ -1,7 +1,7 @@
 """Outbox index for the worker's poll: read what is waiting, not every email ever sent
 
 Revision ID: da5a99edd903
-Revises: 04a5897d9129
+Revises: d380714205ae
 Create Date: 2026-11-27 18:56:31.801259
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "da5a99edd903"
-down_revision: str | None = "04a5897d9129"
+down_revision: str | None = "d380714205ae"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
