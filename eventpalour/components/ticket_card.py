@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.workspace import verified_badge
 from eventpalour.state.tickets import TicketsState
 
 S = TicketsState
@@ -101,6 +102,13 @@ def ticket_card(ticket: rx.Var) -> rx.Component:
             ),
             _line("calendar", ticket["when"]),
             rx.cond(ticket["place"] != "", _line("map-pin", ticket["place"])),
+            rx.hstack(
+                _line("users", "By ", ticket["organizer"]),
+                verified_badge(ticket["verified"]),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
             rx.text(ticket["tier"], " · ", ticket["price"], size="2", color_scheme="gray"),
             rx.cond(
                 ticket["from"] != "",

@@ -78,6 +78,61 @@ def _row(w: rx.Var) -> rx.Component:
     )
 
 
+def _daily_chart() -> rx.Component:
+    """Gross, platform fees and refunds per day of the last 30, one currency at a time."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Last 30 days", size="4", as_="h2"),
+                rx.spacer(),
+                rx.cond(
+                    S.chart_currencies.length() > 1,
+                    rx.select(
+                        S.chart_currencies,
+                        value=S.chart_currency,
+                        on_change=S.pick_chart_currency,
+                        size="1",
+                        aria_label="Chart currency",
+                    ),
+                    rx.badge(S.chart_currency, variant="surface"),
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                S.chart_currencies.length() == 0,
+                rx.text("No money moved in the last 30 days.", color_scheme="gray", size="2"),
+                rx.box(
+                    rx.recharts.composed_chart(
+                        rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 6)),
+                        rx.recharts.x_axis(data_key="day", stroke=rx.color("gray", 9)),
+                        rx.recharts.y_axis(stroke=rx.color("gray", 9), width=70),
+                        rx.recharts.tooltip(),
+                        rx.recharts.legend(),
+                        rx.recharts.bar(data_key="Gross", fill=rx.color("accent", 8)),
+                        rx.recharts.bar(data_key="Refunds", fill=rx.color("red", 8)),
+                        rx.recharts.line(
+                            data_key="Platform fees", stroke=rx.color("green", 10), stroke_width=2, type_="monotone"
+                        ),
+                        data=S.chart_data,
+                        height=300,
+                        width="100%",
+                    ),
+                    width="100%",
+                    role="img",
+                    aria_label="Gross, refunds and platform fees per day, in " + S.chart_currency.to(str),
+                ),
+            ),
+            rx.cond(
+                S.chart_currencies.length() > 0,
+                rx.text("Whole units of ", S.chart_currency, "; days in UTC.", size="1", color_scheme="gray"),
+            ),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def _content() -> rx.Component:
     heads = ["Workspace", "Amount", "Pay to"]
     return rx.vstack(
@@ -86,6 +141,7 @@ def _content() -> rx.Component:
             rx.text("No paid orders yet.", color_scheme="gray"),
             rx.flex(rx.foreach(S.totals, _totals_card), wrap="wrap", gap="16px", width="100%"),
         ),
+        _daily_chart(),
         rx.heading("Withdrawals waiting", size="5", as_="h2"),
         rx.cond(
             S.queue.length() == 0,

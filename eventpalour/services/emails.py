@@ -94,6 +94,28 @@ def workspace_invitation(to_email: str, workspace_name: str, inviter: str, role:
 
 
 @dataclass(frozen=True)
+class Organizer:
+    """Who runs the event, as a ticket names them; `verified` is the workspace's blue ticket."""
+
+    name: str
+    verified: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"Organized by {self.name}" + (" (verified organizer)" if self.verified else "")
+
+    @property
+    def html(self) -> str:
+        badge = (
+            " <span style='display:inline-block;background:#0090ff;color:#fff;border-radius:4px;"
+            "padding:1px 6px;font-size:12px;font-weight:600'>&#10003; Verified organizer</span>"
+            if self.verified
+            else ""
+        )
+        return f"Organized by <strong>{escape(self.name)}</strong>{badge}"
+
+
+@dataclass(frozen=True)
 class TicketLine:
     """One admission in a confirmation email."""
 
@@ -113,6 +135,7 @@ class ConfirmationFacts:
     event_url: str
     reference: str
     total_label: str
+    organizer: Organizer
 
 
 def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
@@ -126,7 +149,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     count = f"{len(tickets)} ticket" + ("" if len(tickets) == 1 else "s")
     lines = "\n".join(f"  - {t.short_code} ({t.tier_name})" for t in tickets)
     text = (
-        f"Hi,\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n\n"
+        f"Hi,\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
         f"Order {facts.reference} · {count} · {facts.total_label}\n{lines}\n\n"
         "Each ticket's QR code is attached; show it (or type its code) at the door. "
         "Add the event to your calendar with the attached invite.\n\n"
@@ -143,7 +166,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     html = _html(
         heading,
         [
-            f"<strong>{escape(facts.schedule)}</strong><br>{escape(facts.place)}",
+            f"<strong>{escape(facts.schedule)}</strong><br>{escape(facts.place)}<br>{facts.organizer.html}",
             f"Order {escape(facts.reference)} · {count} · {escape(facts.total_label)}",
             ticket_html,
             "Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.",
@@ -335,6 +358,7 @@ class TransferFacts:
     recipient_name: str
     recipient_email: str
     old_code: str
+    organizer: Organizer
 
 
 def ticket_transfer_sent(to_email: str, facts: TransferFacts) -> EmailMessage:
@@ -370,14 +394,16 @@ def ticket_transfer_received(to_email: str, facts: TransferFacts, ticket: Ticket
     """To the recipient: their own ticket, with its QR code inline and the calendar invite attached."""
     text = (
         f"Hi {facts.recipient_name},\n\n{facts.sender_name} sent you a ticket for {facts.event_title}.\n\n"
-        f"{facts.schedule}\n{facts.place}\n\nYour ticket: {ticket.short_code} ({ticket.tier_name})\n\n"
+        f"{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
+        f"Your ticket: {ticket.short_code} ({ticket.tier_name})\n\n"
         "Its QR code is attached; show it (or type its code) at the door. "
         f"All your tickets: {facts.tickets_url}\n"
     )
     html = _html(
         f"{facts.sender_name} sent you a ticket",
         [
-            f"<strong>{escape(facts.event_title)}</strong><br>{escape(facts.schedule)}<br>{escape(facts.place)}",
+            f"<strong>{escape(facts.event_title)}</strong><br>{escape(facts.schedule)}<br>{escape(facts.place)}"
+            f"<br>{facts.organizer.html}",
             "<div style='display:inline-block;text-align:center;padding:12px;border:1px solid #ddd;"
             "border-radius:12px;background:#fff'>"
             f"<img src='cid:{_qr_cid(ticket.short_code)}' width='180' height='180' "

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.models import Event, Order, OrderItem, Ticket, User
+from eventpalour.models import Event, Order, OrderItem, Ticket, User, Workspace
 from eventpalour.models.types import random_string
 from eventpalour.services import emails, outbox
 from eventpalour.services.dates import event_schedule
@@ -64,8 +64,12 @@ def issue_tickets(session: Session, order: Order, items: Sequence[OrderItem]) ->
 
 def _queue_confirmation(session: Session, order: Order, tickets: list[tuple[Ticket, str]]) -> None:
     # One round trip for the buyer's address and the event: fulfilment holds the tier rows' locks.
-    buyer_email, event = session.exec(
-        select(User.email, Event).join(Event, col(Event.id) == order.event_id).where(col(User.id) == order.buyer_id)
+    buyer_email, event, organizer, verified = session.exec(
+        select(User.email, Event, Workspace.name, Workspace.verified)
+        .select_from(User)
+        .join(Event, col(Event.id) == order.event_id)
+        .join(Workspace, col(Workspace.id) == col(Event.workspace_id))
+        .where(col(User.id) == order.buyer_id)
     ).one()
     facts = emails.ConfirmationFacts(
         event_id=event.id,
@@ -75,6 +79,7 @@ def _queue_confirmation(session: Session, order: Order, tickets: list[tuple[Tick
         event_url=settings.app_url + routes.event_url(event.short_id),
         reference=order.reference,
         total_label=format_money(order.amount, order.currency) if order.amount else "Free",
+        organizer=emails.Organizer(organizer, verified),
     )
     lines = [emails.TicketLine(ticket_id=t.id, short_code=t.short_code, tier_name=name) for t, name in tickets]
     outbox.enqueue(session, emails.order_confirmation(buyer_email, facts, lines))

@@ -58,12 +58,15 @@ class TicketImage:
     tier_name: str
     price_label: str
     holder_name: str
+    organizer: str
+    organizer_verified: bool = False
 
 
 TICKET_WIDTH = 720
 BRAND_COLOR = (110, 86, 207)
 INK = (24, 24, 27)
 MUTED = (95, 95, 105)
+VERIFIED_BLUE = (0, 144, 255)
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -95,7 +98,11 @@ def ticket_png(ticket: TicketImage) -> bytes:
     draw.text((40, 28), "EventPalour ticket", font=_font(36), fill="white")
     y = _lines(draw, 128, ticket.event_title, 40, INK, 30) + 8
     y = _lines(draw, y, ticket.schedule, 26, MUTED, 46)
-    y = _lines(draw, y, ticket.place, 26, MUTED, 46) + 8
+    y = _lines(draw, y, ticket.place, 26, MUTED, 46)
+    y = _lines(draw, y, f"Organized by {ticket.organizer}", 26, MUTED, 46)
+    if ticket.organizer_verified:
+        y = _lines(draw, y, "Verified organizer", 26, VERIFIED_BLUE, 46)
+    y += 8
     y = _lines(draw, y, f"{ticket.tier_name} · {ticket.price_label}", 28, INK, 44)
     y = _lines(draw, y, ticket.holder_name, 28, INK, 44) + 16
     canvas.paste(qr, ((TICKET_WIDTH - 520) // 2, y))

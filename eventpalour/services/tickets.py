@@ -10,7 +10,7 @@ from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, Order, OrderItem, Ticket, TicketStatus, User
+from eventpalour.models import Event, Order, OrderItem, Ticket, TicketStatus, User, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services import email_attachments, ticket_media, ticket_tokens
 from eventpalour.services.accounts import UserSummary
@@ -100,6 +100,8 @@ class HeldTicket:
     event_end: datetime
     event_timezone: str
     place: str
+    organizer: str
+    organizer_verified: bool
     qr_data_uri: str
     transferred_from: str
     transferred_to: str
@@ -137,13 +139,14 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
         raise NotAuthenticated("Sign in to see your tickets.")
     with read_only() as session:
         rows = session.exec(
-            select(Ticket, Event, OrderItem)
+            select(Ticket, Event, OrderItem, Workspace.name, Workspace.verified)
             .join(Event, col(Event.id) == col(Ticket.event_id))
             .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
+            .join(Workspace, col(Workspace.id) == col(Event.workspace_id))
             .where(Ticket.holder_id == actor.id)
         ).all()
-        origins = [t.transferred_from_id for t, _, _ in rows if t.transferred_from_id]
-        given = [t.id for t, _, _ in rows if t.status == TicketStatus.TRANSFERRED]
+        origins = [row[0].transferred_from_id for row in rows if row[0].transferred_from_id]
+        given = [row[0].id for row in rows if row[0].status == TicketStatus.TRANSFERRED]
         senders = _names_by_ticket(
             session,
             select(Ticket.id, User.full_name, User.username, User.email)
@@ -171,12 +174,14 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
             event_end=event.end_at,
             event_timezone=event.timezone,
             place=_place(event, ticket.status),
+            organizer=organizer,
+            organizer_verified=verified,
             qr_data_uri=_view(ticket, item.tier_name).qr_data_uri,
             transferred_from=senders.get(ticket.transferred_from_id or "", ("", ""))[0],
             transferred_to=_name_and_email(recipients.get(ticket.id)),
             used_at=ticket.used_at,
         )
-        for ticket, event, item in rows
+        for ticket, event, item, organizer, verified in rows
     ]
     upcoming = sorted((c for c in cards if c.event_end > now), key=lambda c: (c.event_start, c.short_code))
     past = sorted((c for c in cards if c.event_end <= now), key=lambda c: (c.event_start, c.short_code), reverse=True)
@@ -213,6 +218,7 @@ def ticket_image(*, actor: UserSummary | None, ticket_id: str) -> tuple[str, byt
             select(OrderItem.tier_name, OrderItem.unit_price).where(OrderItem.id == ticket.order_item_id)
         ).one()
         holder = session.get(User, ticket.holder_id)
+        workspace = session.get(Workspace, event.workspace_id)
         image = ticket_media.TicketImage(
             token=ticket_tokens.sign(ticket.id, ticket.event_id, ticket.secret_version),
             short_code=ticket.short_code,
@@ -222,5 +228,7 @@ def ticket_image(*, actor: UserSummary | None, ticket_id: str) -> tuple[str, byt
             tier_name=tier_name,
             price_label=price_label(price, event.currency),
             holder_name=holder.full_name or holder.username,
+            organizer=workspace.name,
+            organizer_verified=workspace.verified,
         )
     return f"ticket-{ticket.short_code}.png", ticket_media.ticket_png(image)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.db import transaction
-from eventpalour.models import Event, EventStatus, OrderItem, Ticket, TicketStatus, User, UserStatus
+from eventpalour.models import Event, EventStatus, OrderItem, Ticket, TicketStatus, User, UserStatus, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services import emails, outbox
 from eventpalour.services.accounts import UserSummary, normalize_email
@@ -101,6 +101,7 @@ def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_emai
 def _queue_emails(
     session: Session, sender: UserSummary, recipient: User, event: Event, old: Ticket, new: Ticket
 ) -> None:
+    workspace = session.get(Workspace, event.workspace_id)
     facts = emails.TransferFacts(
         event_id=event.id,
         event_title=event.title,
@@ -111,6 +112,7 @@ def _queue_emails(
         recipient_name=recipient.full_name or recipient.username,
         recipient_email=recipient.email,
         old_code=old.short_code,
+        organizer=emails.Organizer(workspace.name, workspace.verified),
     )
     tier_name = session.exec(select(OrderItem.tier_name).where(OrderItem.id == new.order_item_id)).one()
     line = emails.TicketLine(ticket_id=new.id, short_code=new.short_code, tier_name=tier_name)

@@ -8,8 +8,8 @@ import reflex as rx
 
 from eventpalour.services import revenue, withdrawals
 from eventpalour.services.errors import DomainError, PermissionDenied
-from eventpalour.services.money import format_money
-from eventpalour.services.revenue import PlatformTotals, QueuedWithdrawal
+from eventpalour.services.money import MINOR_DIGITS, format_money
+from eventpalour.services.revenue import PlatformTotals, QueuedWithdrawal, RevenueDay
 from eventpalour.state.base import call_service
 from eventpalour.state.forms import FormState
 
@@ -43,11 +43,29 @@ def queued_dict(w: QueuedWithdrawal) -> dict[str, str]:
     }
 
 
+def day_points(days: list[RevenueDay], currency: str) -> list[dict[str, Any]]:
+    """Whole major units for the chart (display only; the cards above show exact money)."""
+    unit = 10 ** MINOR_DIGITS.get(currency, 2)
+    return [
+        {
+            "day": d.day.strftime("%d %b"),
+            "Gross": d.gross // unit,
+            "Platform fees": d.platform_fees // unit,
+            "Refunds": d.refunds // unit,
+        }
+        for d in days
+    ]
+
+
 class AdminRevenueState(FormState):
     allowed: bool = False
     loaded: bool = False
     totals: list[dict[str, str]] = []
     queue: list[dict[str, str]] = []
+    chart_currency: str = ""
+    chart_currencies: list[str] = []
+    chart_data: list[dict[str, Any]] = []
+    _series: dict[str, list[dict[str, Any]]] = {}
 
     @rx.event
     async def load(self):
@@ -56,6 +74,7 @@ class AdminRevenueState(FormState):
             actor = await self.require_user()
             found = await call_service(revenue.platform_totals, actor=actor)
             waiting = await call_service(revenue.withdrawal_queue, actor=actor)
+            days = await call_service(revenue.daily_revenue, actor=actor)
         except PermissionDenied:
             self.totals, self.queue, self.allowed, self.loaded = [], [], False, True
             return None
@@ -64,8 +83,20 @@ class AdminRevenueState(FormState):
             return self.show_error(error)
         self.totals = [totals_dict(t) for t in found]
         self.queue = [queued_dict(w) for w in waiting]
+        self._series = {currency: day_points(series, currency) for currency, series in days.items()}
+        self.chart_currencies = list(self._series)
+        busiest = max(found, key=lambda t: t.gross).currency if found else ""
+        if self.chart_currency not in self._series:
+            self.chart_currency = busiest if busiest in self._series else next(iter(self._series), "")
+        self.chart_data = self._series.get(self.chart_currency, [])
         self.allowed, self.loaded = True, True
         return None
+
+    @rx.event
+    def pick_chart_currency(self, currency: str):
+        if currency in self._series:
+            self.chart_currency = currency
+            self.chart_data = self._series[currency]
 
     @rx.event
     async def mark_paid(self, form: dict[str, Any]):

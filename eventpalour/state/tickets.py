@@ -37,6 +37,8 @@ def ticket_dict(card: HeldTicket, *, past: bool) -> dict[str, str]:
         "event_url": routes.event_url(card.event_short_id),
         "when": event_schedule(card.event_start, card.event_end, card.event_timezone),
         "place": card.place,
+        "organizer": card.organizer,
+        "verified": "yes" if card.organizer_verified else "",
         "qr": card.qr_data_uri,
         "from": card.transferred_from,
         "to": card.transferred_to,

@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, unique_email
-from tests.e2e.test_checkout import seed_event
+from tests.e2e.test_checkout import buyer_page, pick, seed_event
 from tests.e2e.test_workspaces import signed_in, super_admin, toast, verified_account
 
 pytestmark = pytest.mark.e2e
@@ -108,6 +108,17 @@ def test_blue_ticket_approved_shows_badge_on_public_event_page(new_page, server:
     visitor.reload()
     expect(visitor.get_by_role("heading", name=event["title"])).to_be_visible()
     expect(visitor.get_by_text("Verified", exact=True)).to_be_visible()
+
+    # The badge travels with the ticket: on "My tickets" the card names the verified organizer.
+    guest, _ = buyer_page(new_page, server, "Gina Guest")
+    guest.goto(f"/e/{event['short_id']}")
+    pick(guest, "Entry", 1)
+    guest.get_by_role("button", name="Register").click()
+    expect(toast(guest, "You're registered!")).to_be_visible()
+    guest.goto("/tickets")
+    card = guest.get_by_test_id("my-ticket")
+    expect(card).to_contain_text(f"By {workspace_name}")
+    expect(card.get_by_text("Verified", exact=True)).to_be_visible()
 
     admin.goto("/admin/audit")
     expect(admin.get_by_text("blue_ticket.approve").first).to_be_visible()

@@ -105,6 +105,7 @@ def test_organizer_sees_totals_requests_a_withdrawal_and_finance_pays_it(
     admin = super_admin(new_page, server)
     admin.goto("/admin/revenue")
     expect(admin.get_by_role("heading", name="Revenue", level=1)).to_be_visible()
+    expect(admin.get_by_role("img", name="Gross, refunds and platform fees per day, in KES")).to_be_visible()
     queued = admin.get_by_test_id("queued-withdrawal").filter(has_text=workspace)
     expect(queued).to_contain_text("KES 2,000.00")
     expect(queued).to_contain_text("M-Pesa +254712345678")

@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import AuditLogEntry
-from eventpalour.services import blue_tickets, discovery, uploads
+from eventpalour.services import blue_tickets, checkout, discovery, tickets, transfers, uploads
 from eventpalour.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.tiers import get_tiers
 from tests.factories import (
     add_member,
     blue_ticket_input,
@@ -82,6 +83,30 @@ def test_approve_shows_badge_everywhere_then_revoke_removes_it():
     assert sorted(_actions()) == ["blue_ticket.approve", "blue_ticket.request", "blue_ticket.revoke"]
     again = blue_tickets.request_verification(actor=owner.summary, workspace_id=ws.id, data=blue_ticket_input())
     assert again.status == "pending"
+
+
+def test_badge_follows_onto_tickets_and_their_emails():
+    owner, ws, view = _requested()
+    event = make_event(owner, ws.id, publish=True, title="Benga Night")
+    tier = get_tiers(actor=owner.summary, event_id=event.id)[0]
+    early, late, friend = make_user(), make_user(), make_user()
+    checkout.book_ticket(actor=early.summary, event_id=event.id, quantities={tier.id: 1})
+    plain = latest_email(early.email, "order_confirmation")
+    assert f"Organized by {ws.name}\n" in plain.text_body and "Verified organizer" not in plain.html_body
+    assert not tickets.get_user_tickets(actor=early.summary).upcoming[0].organizer_verified
+
+    blue_tickets.approve_request(actor=make_admin("moderator").summary, request_id=view.id)
+    checkout.book_ticket(actor=late.summary, event_id=event.id, quantities={tier.id: 1})
+    confirmation = latest_email(late.email, "order_confirmation")
+    assert f"Organized by {ws.name} (verified organizer)" in confirmation.text_body
+    assert "Verified organizer" in confirmation.html_body
+    (card,) = tickets.get_user_tickets(actor=early.summary).upcoming
+    assert card.organizer == ws.name and card.organizer_verified
+    transfers.transfer_ticket(actor=early.summary, ticket_id=card.ticket_id, recipient_email=friend.email)
+    assert "Verified organizer" in latest_email(friend.email, "ticket_transfer_received").html_body
+
+    blue_tickets.revoke_request(actor=make_admin("moderator").summary, request_id=view.id, reason="Impersonation")
+    assert not tickets.get_user_tickets(actor=friend.summary).upcoming[0].organizer_verified
 
 
 def test_reject_needs_reason_and_is_final():

@@ -3,11 +3,14 @@ field by field; who may request and who may decide; decisions emailed and audit-
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import AuditLogEntry, Order, Withdrawal
+from eventpalour.models.types import utcnow
 from eventpalour.services import billing, revenue, withdrawals
 from eventpalour.services.accounts import ClientInfo
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
@@ -229,3 +232,37 @@ def test_platform_totals_add_up_every_workspace(requested):
     assert (kes.paid_orders, kes.gross, kes.platform_fees, kes.provider_fees) == (2, 1200000, 60000, 34000)
     assert (kes.refunds, kes.withdrawn, kes.pending_withdrawals) == (20000, 0, 300000)
     assert (totals["USD"].gross, totals["USD"].platform_fees) == (10000, 500)
+
+
+def test_daily_revenue_buckets_each_day_and_matches_the_totals():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    event = make_event(owner, ws.id)
+    buyer = make_user().id
+    today = utcnow()
+    first = insert_order(event, buyer, subtotal=100000, provider_fee=2900)  # today
+    insert_order(event, buyer, subtotal=50000, provider_fee=1450, paid_at=today - timedelta(days=3))
+    insert_order(event, buyer, subtotal=70000, provider_fee=0, paid_at=today - timedelta(days=45))  # too old
+    insert_order(event, buyer, subtotal=10000, provider_fee=0, currency="USD", paid_at=today - timedelta(days=1))
+    insert_order(event, buyer, subtotal=90000, provider_fee=0, paid=False, status="failed")
+    insert_refund(first, 30000, "processed")
+    insert_refund(first, 5000, "failed")
+    boss = make_user()
+    make_platform_admin(boss.id, "finance")
+
+    series = revenue.daily_revenue(actor=boss.summary)
+    assert sorted(series) == ["KES", "USD"]
+    kes = {d.day: d for d in series["KES"]}
+    assert len(kes) == revenue.CHART_DAYS and max(kes) == today.date()
+    assert (kes[today.date()].gross, kes[today.date()].refunds) == (100000, 30000)
+    assert kes[(today - timedelta(days=3)).date()].gross == 50000
+    assert sum(d.gross for d in kes.values()) == 150000
+    totals = {t.currency: t for t in revenue.platform_totals(actor=boss.summary)}
+    assert sum(d.platform_fees for d in kes.values()) + 3500 == totals["KES"].platform_fees  # 5% of the old 70,000
+    assert [d.gross for d in series["USD"] if d.gross] == [10000]
+
+    for level in ("support", "moderator"):
+        person = make_user()
+        make_platform_admin(person.id, level)
+        with pytest.raises(PermissionDenied):
+            revenue.daily_revenue(actor=person.summary)
