@@ -15,6 +15,7 @@ PORT="${BENCH_PORT:-3700}"
 URL="http://localhost:$PORT"
 export SECRET_KEY="${SECRET_KEY:-bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz}"
 results="$(mktemp -d)"
+cat /proc/loadavg >"$results/load-before.txt"
 
 run() {  # run NAME COMMAND...: print and keep the command and its output
   local name="$1"; shift

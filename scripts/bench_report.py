@@ -12,10 +12,13 @@ START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
 ORDER = ("discovery", "checkout", "scan", "event_page")
 
 
-def machine() -> str:
+def machine(results: Path) -> str:
+    """The machine, with its load average before the run (the benchmarks then load both cores)."""
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.release()}, load {load}"
+    before = results / "load-before.txt"
+    load = ", ".join(before.read_text().split()[:3]) if before.exists() else "not recorded"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB, {system}, load before the run {load}"
 
 
 def main(results: Path, document: Path) -> None:
@@ -23,7 +26,7 @@ def main(results: Path, document: Path) -> None:
         START,
         "## Latest `make bench` run",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}. PostgreSQL, Redis, the app in production mode",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine(results)}. PostgreSQL, Redis, the app in production mode",
         "with two backend workers (`scripts/bench.sh`). Raw output of each script, its command first:",
         "",
     ]
