@@ -41,7 +41,7 @@ for _ in $(seq 1 240); do
 done
 curl -fs "$URL/api/health" >/dev/null || { tail -n 40 "$results/app.log"; exit 1; }
 
-run checkout env DATABASE_URL="$PG" python bench/checkout.py --url "$URL" --seats 2000 --buyers 2400 --concurrency 32
+run checkout env DATABASE_URL="$PG" python bench/checkout.py --url "$URL" --seats 2000 --buyers 2400 --concurrency 32 --app-pgid "$app"
 run event_page python bench/event_page.py --url "$URL" --runs 10
 
 python scripts/bench_report.py "$results" docs/performance.md

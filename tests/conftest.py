@@ -23,7 +23,6 @@ os.environ["PASSWORD_HASH_COST"] = "low"
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")
 
 import pytest  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from eventpalour import models  # noqa: E402,F401
@@ -41,15 +40,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def _empty_all_tables() -> None:
-    tables = list(reversed(SQLModel.metadata.sorted_tables))
-    engine = get_engine()
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+    """DELETE, children first, on both databases: on PostgreSQL a TRUNCATE of every table takes about
+    200 ms (new files for each table), a DELETE of a few rows each about 8 ms, over a thousand tests."""
+    with get_engine().begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)
