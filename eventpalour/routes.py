@@ -42,6 +42,7 @@ JOIN = "/join/[invite_code]"
 
 API_SESSION = "/api/auth/session"
 API_SIGN_OUT = "/api/auth/sign-out"
+API_OAUTH_PREFIX = "/api/auth/oauth"
 API_GOOGLE_START = "/api/auth/oauth/google"
 API_GOOGLE_CALLBACK = "/api/auth/oauth/google/callback"
 API_UPLOAD = "/api/upload"
