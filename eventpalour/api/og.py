@@ -3,8 +3,9 @@
 Reflex serves one static HTML shell for every /e/{short_id} URL and fills it in the browser, but
 link previews (WhatsApp, Slack, X, Facebook) never run scripts. This pure-ASGI middleware reads
 the HTML the app returns for GET /e/{short_id} and writes the event's title, summary, banner and
-canonical URL into its <head>. Anything else (other paths, non-HTML, compressed or non-200
-responses, unknown or private events) passes through untouched.
+canonical URL into its <head>, with the page's module preloads (api/preload.py). Anything else
+(other paths, non-HTML, compressed or non-200 responses, unknown or private events) passes through
+untouched.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventpalour import routes
+from eventpalour.api.preload import add_route_preloads
 from eventpalour.config import settings
 from eventpalour.services.discovery import PublicEvent, get_public_event
 from eventpalour.services.errors import NotFound
 
 EVENT_PATH = re.compile(r"^/e/([A-Za-z0-9]{1,16})/?$")
+EVENT_ROUTE = "e/:short_id"  # the same page in React Router's build manifest
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 TITLE = re.compile(rb"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
 REQUEST_HEADERS_DROPPED = (b"accept-encoding", b"if-none-match", b"if-modified-since", b"range")
@@ -113,7 +116,7 @@ class OpenGraphMiddleware:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            html = b"".join(chunks)
+            html = add_route_preloads(b"".join(chunks), EVENT_ROUTE)
             event = await find_public_event(match.group(1))
             body = inject(html, event) if event is not None else html
             kept = [(k, v) for k, v in start["headers"] if k.lower() not in RESPONSE_HEADERS_DROPPED]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
@@ -173,6 +174,11 @@ def test_free_registration_shows_the_ticket_and_refuses_a_second_one(
         e2e_database_url, owner_email, pricing="free", tiers=[{"name": "Entry", "price": 0, "quantity": 50}]
     )
     page, email = buyer_page(new_page, server, "Gina Guest")
+
+    # The page's HTML preloads its own chunk from the build (api/preload.py), which the server has.
+    shell = httpx.get(f"{server}/e/{event['short_id']}").text
+    chunk = re.search(r'<link rel="modulepreload" href="(/assets/_e_\.__short_id_[^"]+\.js)"', shell)
+    assert chunk is not None and httpx.get(server + chunk.group(1)).status_code == 200
 
     page.goto(f"/e/{event['short_id']}")
     pick(page, "Entry", 1)
