@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.charts import Series, money_chart_card
 from eventpalour.state.billing import BillingState
 
 S = BillingState
@@ -63,42 +64,18 @@ def balance_cards() -> rx.Component:
 
 
 def revenue_chart() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Last 12 months", size="4", as_="h2"),
-                rx.spacer(),
-                rx.cond(
-                    S.chart_currencies.length() > 1,
-                    rx.select(S.chart_currencies, value=S.chart_currency, on_change=S.pick_chart_currency, size="1"),
-                    rx.badge(S.chart_currency, variant="surface"),
-                ),
-                width="100%",
-                align="center",
-            ),
-            rx.box(
-                rx.recharts.composed_chart(
-                    rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 6)),
-                    rx.recharts.x_axis(data_key="month", stroke=rx.color("gray", 9)),
-                    rx.recharts.y_axis(stroke=rx.color("gray", 9), width=70),
-                    rx.recharts.tooltip(),
-                    rx.recharts.legend(),
-                    rx.recharts.bar(data_key="Revenue", fill=rx.color("accent", 8)),
-                    rx.recharts.bar(data_key="Fees", fill=rx.color("amber", 8)),
-                    rx.recharts.line(data_key="Net", stroke=rx.color("green", 10), stroke_width=2, type_="monotone"),
-                    data=S.chart_data,
-                    height=300,
-                    width="100%",
-                ),
-                width="100%",
-                role="img",
-                aria_label="Revenue, fees and net per month, in " + S.chart_currency.to(str),
-                id="billing-chart",
-            ),
-            rx.text("Whole units of ", S.chart_currency, "; months in UTC.", size="1", color_scheme="gray"),
-            width="100%",
-        ),
-        width="100%",
+    return money_chart_card(
+        title="Last 12 months",
+        data=S.chart_data,
+        x_key="month",
+        bars=[Series("Revenue", "accent"), Series("Fees", "amber")],
+        line=Series("Net", "green", 10),
+        currencies=S.chart_currencies,
+        currency=S.chart_currency,
+        on_pick=S.pick_chart_currency,
+        aria_label="Revenue, fees and net per month",
+        unit_note="months in UTC",
+        box_id="billing-chart",
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.admin import admin_page
+from eventpalour.components.charts import Series, money_chart_card
 from eventpalour.components.forms import field
 from eventpalour.components.layout import loading
 from eventpalour.routes import ADMIN_REVENUE
@@ -80,56 +81,18 @@ def _row(w: rx.Var) -> rx.Component:
 
 def _daily_chart() -> rx.Component:
     """Gross, platform fees and refunds per day of the last 30, one currency at a time."""
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Last 30 days", size="4", as_="h2"),
-                rx.spacer(),
-                rx.cond(
-                    S.chart_currencies.length() > 1,
-                    rx.select(
-                        S.chart_currencies,
-                        value=S.chart_currency,
-                        on_change=S.pick_chart_currency,
-                        size="1",
-                        aria_label="Chart currency",
-                    ),
-                    rx.badge(S.chart_currency, variant="surface"),
-                ),
-                width="100%",
-                align="center",
-            ),
-            rx.cond(
-                S.chart_currencies.length() == 0,
-                rx.text("No money moved in the last 30 days.", color_scheme="gray", size="2"),
-                rx.box(
-                    rx.recharts.composed_chart(
-                        rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 6)),
-                        rx.recharts.x_axis(data_key="day", stroke=rx.color("gray", 9)),
-                        rx.recharts.y_axis(stroke=rx.color("gray", 9), width=70),
-                        rx.recharts.tooltip(),
-                        rx.recharts.legend(),
-                        rx.recharts.bar(data_key="Gross", fill=rx.color("accent", 8)),
-                        rx.recharts.bar(data_key="Refunds", fill=rx.color("red", 8)),
-                        rx.recharts.line(
-                            data_key="Platform fees", stroke=rx.color("green", 10), stroke_width=2, type_="monotone"
-                        ),
-                        data=S.chart_data,
-                        height=300,
-                        width="100%",
-                    ),
-                    width="100%",
-                    role="img",
-                    aria_label="Gross, refunds and platform fees per day, in " + S.chart_currency.to(str),
-                ),
-            ),
-            rx.cond(
-                S.chart_currencies.length() > 0,
-                rx.text("Whole units of ", S.chart_currency, "; days in UTC.", size="1", color_scheme="gray"),
-            ),
-            width="100%",
-        ),
-        width="100%",
+    return money_chart_card(
+        title="Last 30 days",
+        data=S.chart_data,
+        x_key="day",
+        bars=[Series("Gross", "accent"), Series("Refunds", "red")],
+        line=Series("Platform fees", "green", 10),
+        currencies=S.chart_currencies,
+        currency=S.chart_currency,
+        on_pick=S.pick_chart_currency,
+        aria_label="Gross, refunds and platform fees per day",
+        unit_note="days in UTC",
+        empty_text="No money moved in the last 30 days.",
     )
 
 
