@@ -92,7 +92,7 @@ def ticket_png(ticket: TicketImage) -> bytes:
     """
     qr = _qr(ticket.token, 12).make_image().get_image().convert("RGB")
     qr = qr.resize((520, 520), Image.Resampling.NEAREST)
-    canvas = Image.new("RGB", (TICKET_WIDTH, 1240), "white")
+    canvas = Image.new("RGB", (TICKET_WIDTH, 1600), "white")  # cropped to what is drawn
     draw = ImageDraw.Draw(canvas)
     draw.rectangle((0, 0, TICKET_WIDTH, 96), fill=BRAND_COLOR)
     draw.text((40, 28), "EventPalour ticket", font=_font(36), fill="white")
