@@ -113,16 +113,6 @@ def error_callout(message: rx.Var) -> rx.Component:
     return rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", width="100%")
 
 
-def empty(message: str, icon: str = "inbox") -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.icon(icon, size=28, color=rx.color("gray", 9)), rx.text(message, color_scheme="gray"), align="center"
-        ),
-        width="100%",
-        padding="24px",
-    )
-
-
 def status_badge(status: rx.Var) -> rx.Component:
     colors = [
         ("pending", "amber"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.components.ticket_card import file_link, status_badge
 from eventpalour.state.attendees import AttendeesState
 
@@ -141,24 +142,16 @@ def _row(person: rx.Var) -> rx.Component:
 def attendees_table() -> rx.Component:
     return rx.cond(
         S.attendee_rows.length() == 0,
-        rx.card(
-            rx.vstack(
-                rx.icon("users", size=28, color=rx.color("gray", 9)),
-                rx.text(
-                    rx.cond(
-                        (S.tier_filter == "all")
-                        & (S.payment_filter == "all")
-                        & (S.scan_filter == "all")
-                        & (S.attendee_search == ""),
-                        "No attendees yet. They appear here as soon as someone registers or buys.",
-                        "No attendees match these filters.",
-                    ),
-                    color_scheme="gray",
-                ),
-                align="center",
-                padding="16px",
+        empty_card(
+            rx.cond(
+                (S.tier_filter == "all")
+                & (S.payment_filter == "all")
+                & (S.scan_filter == "all")
+                & (S.attendee_search == ""),
+                "No attendees yet. They appear here as soon as someone registers or buys.",
+                "No attendees match these filters.",
             ),
-            width="100%",
+            "users",
         ),
         rx.box(
             rx.table.root(
@@ -178,12 +171,11 @@ def attendees_table() -> rx.Component:
 
 
 def pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(S.attendees_total, rx.cond(S.attendees_total == 1, " attendee", " attendees"), size="2"),
-        rx.spacer(),
-        rx.button("Previous", variant="soft", disabled=S.attendees_page <= 1, on_click=S.turn_attendee_page(-1)),
-        rx.text("Page ", S.attendees_page, size="2"),
-        rx.button("Next", variant="soft", disabled=~S.attendees_has_next, on_click=S.turn_attendee_page(1)),
-        align="center",
-        width="100%",
+    return next_page_pager(
+        total=S.attendees_total,
+        singular="attendee",
+        plural="attendees",
+        page=S.attendees_page,
+        has_next=S.attendees_has_next,
+        turn=S.turn_attendee_page,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.dialogs import confirm_button
+from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.state.event_orders import EventOrdersState
 
 S = EventOrdersState
@@ -142,21 +143,13 @@ def _row(order: rx.Var) -> rx.Component:
 def _table() -> rx.Component:
     return rx.cond(
         S.order_rows.length() == 0,
-        rx.card(
-            rx.vstack(
-                rx.icon("receipt", size=28, color=rx.color("gray", 9)),
-                rx.text(
-                    rx.cond(
-                        (S.orders_status == "all") & (S.orders_search == ""),
-                        "No orders yet. They appear here as soon as someone registers or buys.",
-                        "No orders match these filters.",
-                    ),
-                    color_scheme="gray",
-                ),
-                align="center",
-                padding="16px",
+        empty_card(
+            rx.cond(
+                (S.orders_status == "all") & (S.orders_search == ""),
+                "No orders yet. They appear here as soon as someone registers or buys.",
+                "No orders match these filters.",
             ),
-            width="100%",
+            "receipt",
         ),
         rx.box(
             rx.table.root(
@@ -182,14 +175,13 @@ def _table() -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(S.orders_total, rx.cond(S.orders_total == 1, " order", " orders"), size="2", color_scheme="gray"),
-        rx.spacer(),
-        rx.button("Previous", variant="soft", disabled=S.orders_page <= 1, on_click=S.turn_page(-1)),
-        rx.text("Page ", S.orders_page, size="2"),
-        rx.button("Next", variant="soft", disabled=~S.orders_has_next, on_click=S.turn_page(1)),
-        align="center",
-        width="100%",
+    return next_page_pager(
+        total=S.orders_total,
+        singular="order",
+        plural="orders",
+        page=S.orders_page,
+        has_next=S.orders_has_next,
+        turn=S.turn_page,
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, empty, heading, pager, status_badge
+from eventpalour.components.admin import admin_page, heading, pager, status_badge
 from eventpalour.components.layout import loading
+from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_AUDIT
 from eventpalour.state.admin_audit import AdminAuditState as S
 
@@ -70,7 +71,7 @@ def _row(e: rx.Var) -> rx.Component:
 def _table() -> rx.Component:
     return rx.cond(
         S.entries.length() == 0,
-        empty("No entries match these filters.", "scroll-text"),
+        empty_card("No entries match these filters.", "scroll-text"),
         rx.vstack(
             rx.box(
                 rx.table.root(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, empty, heading, not_found, status_badge
+from eventpalour.components.admin import admin_page, heading, not_found, status_badge
 from eventpalour.components.layout import loading
+from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_BLUE_TICKETS
 from eventpalour.state.admin_blue_tickets import AdminBlueTicketsState as S
 
@@ -123,7 +124,7 @@ def admin_blue_tickets() -> rx.Component:
                 loading(),
                 rx.cond(
                     S.requests.length() == 0,
-                    empty("No requests here.", "badge-check"),
+                    empty_card("No requests here.", "badge-check"),
                     rx.vstack(rx.foreach(S.requests, _request), width="100%", spacing="3"),
                 ),
             ),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, empty, heading, not_found, status_badge
+from eventpalour.components.admin import admin_page, heading, not_found, status_badge
 from eventpalour.components.layout import loading
+from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_KYC
 from eventpalour.state.admin_kyc import AdminKycState as S
 
@@ -147,7 +148,7 @@ def _queue() -> rx.Component:
             loading(),
             rx.cond(
                 S.submissions.length() == 0,
-                empty("Nothing here: the queue is clear.", "circle-check"),
+                empty_card("Nothing here: the queue is clear.", "circle-check"),
                 rx.vstack(rx.foreach(S.submissions, _item), width="100%"),
             ),
         ),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, empty, heading, pager, status_badge
+from eventpalour.components.admin import admin_page, heading, pager, status_badge
 from eventpalour.components.layout import loading
+from eventpalour.components.lists import empty_card
 from eventpalour.components.user_detail import user_detail_dialog
 from eventpalour.routes import ADMIN_USERS
 from eventpalour.state.admin_users import AdminUsersState as S
@@ -70,7 +71,7 @@ def _row(row: rx.Var) -> rx.Component:
 def _table() -> rx.Component:
     return rx.cond(
         S.rows.length() == 0,
-        empty("No users match these filters.", "user-x"),
+        empty_card("No users match these filters.", "user-x"),
         rx.vstack(
             rx.table.root(
                 rx.table.header(

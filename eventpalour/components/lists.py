@@ -1,0 +1,34 @@
+"""Pieces shared by the organizer's and the admin's lists: the empty-state card, and the pager of a
+list that knows its total and whether a next page exists."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def empty_card(message: str | rx.Var, icon: str = "inbox") -> rx.Component:
+    """What a list shows when it has no rows: an icon and why (no data yet, or no match)."""
+    return rx.card(
+        rx.vstack(
+            rx.icon(icon, size=28, color=rx.color("gray", 9)),
+            rx.text(message, color_scheme="gray", text_align="center"),
+            align="center",
+        ),
+        width="100%",
+        padding="24px",
+    )
+
+
+def next_page_pager(
+    *, total: rx.Var, singular: str, plural: str, page: rx.Var, has_next: rx.Var, turn: rx.EventHandler
+) -> rx.Component:
+    """ "N attendees · Previous · Page 2 · Next"; `turn` takes the step (-1 or 1)."""
+    return rx.hstack(
+        rx.text(total, rx.cond(total == 1, f" {singular}", f" {plural}"), size="2", color_scheme="gray"),
+        rx.spacer(),
+        rx.button("Previous", variant="soft", disabled=page <= 1, on_click=turn(-1)),
+        rx.text("Page ", page, size="2"),
+        rx.button("Next", variant="soft", disabled=~has_next, on_click=turn(1)),
+        align="center",
+        width="100%",
+    )
