@@ -78,3 +78,20 @@ def auth_card(title: str, subtitle: str | rx.Var, *children: rx.Component) -> rx
         ),
         padding_y=["16px", "48px"],
     )
+
+
+def settings_section(title: str, description: str, *children: rx.Component, danger: bool = False) -> rx.Component:
+    """A titled card of a settings page (account, workspace settings, verification); `danger` marks
+    the irreversible actions in red."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, size="4", as_="h2", color=rx.color("red", 11) if danger else None),
+            rx.text(description, size="2", color_scheme="gray"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+        border=f"1px solid {rx.color('red', 6)}" if danger else None,
+    )

@@ -6,28 +6,14 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.components.dialogs import confirm_button
-from eventpalour.components.forms import field, form_error, submit_button
+from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
 from eventpalour.state.account import AccountState
 from eventpalour.state.base import AuthState
 
 
-def _section(title: str, description: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4", as_="h2"),
-            rx.text(description, size="2", color_scheme="gray"),
-            *children,
-            spacing="3",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
-    )
-
-
 def _profile() -> rx.Component:
-    return _section(
+    return settings_section(
         "Profile",
         "Your name appears on tickets and in workspaces you join.",
         rx.hstack(
@@ -69,7 +55,7 @@ def _profile() -> rx.Component:
 
 def _password() -> rx.Component:
     errors = AccountState.field_errors
-    return _section(
+    return settings_section(
         "Password",
         "Changing it signs out every other device.",
         rx.form(
@@ -98,7 +84,7 @@ def _password() -> rx.Component:
 
 
 def _sessions() -> rx.Component:
-    return _section(
+    return settings_section(
         "Sessions",
         "Lost a phone or used a shared computer? End every session, including this one.",
         confirm_button(

@@ -5,26 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.forms import field, form_error, submit_button
+from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import general_fields, logo_uploader, social_fields, workspace_shell
 from eventpalour.routes import WORKSPACE_SETTINGS
 from eventpalour.state.workspace import WorkspaceState
-
-
-def _section(title: str, description: str, *children: rx.Component, danger: bool = False) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4", as_="h2", color=rx.color("red", 11) if danger else None),
-            rx.text(description, size="2", color_scheme="gray"),
-            *children,
-            spacing="3",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
-        border=f"1px solid {rx.color('red', 6)}" if danger else None,
-    )
 
 
 def _profile_form() -> rx.Component:
@@ -32,9 +17,13 @@ def _profile_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             form_error(WorkspaceState.form_error),
-            _section("General", "How your workspace appears on events and tickets.", general_fields(errors, values)),
-            _section("Branding", "Without a logo, your initials are shown.", logo_uploader(WorkspaceState)),
-            _section("Social links", "Optional links shown on your organizer profile.", social_fields(errors, values)),
+            settings_section(
+                "General", "How your workspace appears on events and tickets.", general_fields(errors, values)
+            ),
+            settings_section("Branding", "Without a logo, your initials are shown.", logo_uploader(WorkspaceState)),
+            settings_section(
+                "Social links", "Optional links shown on your organizer profile.", social_fields(errors, values)
+            ),
             rx.box(submit_button("Save settings", WorkspaceState.is_submitting, "Saving…"), max_width="240px"),
             spacing="4",
             width="100%",
@@ -45,7 +34,7 @@ def _profile_form() -> rx.Component:
 
 
 def _invite_link() -> rx.Component:
-    return _section(
+    return settings_section(
         "Invite link",
         "Anyone signed in with this link joins as a member. Regenerate it to stop old links working.",
         rx.hstack(
@@ -120,7 +109,9 @@ def workspace_settings() -> rx.Component:
             rx.cond(WorkspaceState.can_manage_members, _invite_link()),
             rx.cond(
                 WorkspaceState.is_owner,
-                _section("Danger zone", "These cannot be undone.", _transfer(), rx.separator(), _delete(), danger=True),
+                settings_section(
+                    "Danger zone", "These cannot be undone.", _transfer(), rx.separator(), _delete(), danger=True
+                ),
             ),
             spacing="4",
             width="100%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.forms import form_error
+from eventpalour.components.forms import form_error, settings_section
 from eventpalour.components.layout import loading, page
 from eventpalour.components.verification_forms import badge_form, kyc_form
 from eventpalour.components.workspace import workspace_shell
@@ -16,22 +16,8 @@ from eventpalour.state.workspace_verification import WorkspaceVerificationState 
 KYC_COLORS = [("approved", "green"), ("pending", "amber"), ("rejected", "red"), ("requires_update", "orange")]
 
 
-def _section(title: str, description: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4", as_="h2"),
-            rx.text(description, size="2", color_scheme="gray"),
-            *children,
-            spacing="3",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
-    )
-
-
 def _kyc() -> rx.Component:
-    return _section(
+    return settings_section(
         "KYC",
         "Who runs this workspace and where payouts go. Required before paid events can be published.",
         rx.hstack(
@@ -46,7 +32,7 @@ def _kyc() -> rx.Component:
 
 
 def _badge() -> rx.Component:
-    return _section(
+    return settings_section(
         "Verified organizer badge",
         "The blue badge shows on your workspace, your events and their tickets once we verify you.",
         rx.cond(

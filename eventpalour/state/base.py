@@ -16,9 +16,10 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import auth, rate_limit
+from eventpalour.services import auth, rate_limit, uploads
 from eventpalour.services.accounts import ClientInfo, UserSummary
 from eventpalour.services.errors import DomainError, NotAuthenticated
+from eventpalour.services.uploads import UploadResult
 
 SESSION_COOKIE = "ep_session"
 T = TypeVar("T")
@@ -85,6 +86,20 @@ class AuthState(rx.State):
         if user is None:
             raise NotAuthenticated()
         return user
+
+    async def _store_picked_file(self, files: list[rx.UploadFile], bucket: str, folder: str) -> UploadResult:
+        """Store the first picked file for the signed-in user (uploads.store_upload checks it).
+        Raises NotAuthenticated and the service's DomainErrors; callers put them under their field."""
+        actor = await self.require_user()
+        picked = files[0]
+        return await call_service(
+            uploads.store_upload,
+            actor=actor,
+            bucket=bucket,
+            folder=folder,
+            filename=picked.name,
+            data=await picked.read(),
+        )
 
     def _limit(self, rule: str) -> None:
         """Count this action against the same limits the API routes use."""

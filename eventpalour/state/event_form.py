@@ -11,12 +11,10 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.models import UploadBucket
-from eventpalour.services import uploads
 from eventpalour.services.errors import DomainError, FieldError, ValidationFailed
 from eventpalour.services.event_rules import EventInput, PartnerInput, TierInput, clean_event
 from eventpalour.services.money import parse_amount
 from eventpalour.services.tiers import check_tiers
-from eventpalour.state.base import call_service
 from eventpalour.state.workspace import WorkspaceState
 
 BANNER_UPLOAD_ID = "event-banner"
@@ -184,15 +182,7 @@ class EventFormState(WorkspaceState):
         if not files:
             return None
         try:
-            actor = await self.require_user()
-            result = await call_service(
-                uploads.store_upload,
-                actor=actor,
-                bucket=UploadBucket.EVENTS,
-                folder="banners",
-                filename=files[0].name,
-                data=await files[0].read(),
-            )
+            result = await self._store_picked_file(files, UploadBucket.EVENTS, "banners")
         except DomainError as error:
             self.errors = {**self.errors, "banner_url": error.message}
             return rx.toast.error(error.message)

@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.models import UploadBucket
-from eventpalour.services import blue_tickets, kyc, uploads
+from eventpalour.services import blue_tickets, kyc
 from eventpalour.services.blue_tickets import BlueTicketInput
 from eventpalour.services.errors import DomainError, PermissionDenied
 from eventpalour.services.kyc import KycInput
@@ -96,22 +96,13 @@ class WorkspaceVerificationState(FormState):
             return None
         self.uploading = field
         try:
-            actor = await self.require_user()
-            picked = files[0]
-            result = await call_service(
-                uploads.store_upload,
-                actor=actor,
-                bucket=UploadBucket.KYC,
-                folder="kyc",
-                filename=picked.name,
-                data=await picked.read(),
-            )
+            result = await self._store_picked_file(files, UploadBucket.KYC, "kyc")
         except DomainError as error:
             self.uploading = ""
             self.field_errors = {**self.field_errors, field: error.message}
             return None
         self.uploading = ""
-        return result.key, picked.name or "document"
+        return result.key, files[0].name or "document"
 
     @rx.event
     async def upload_kyc_document(self, files: list[rx.UploadFile]):

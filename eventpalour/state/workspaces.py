@@ -8,7 +8,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.models import UploadBucket
-from eventpalour.services import uploads, workspaces
+from eventpalour.services import workspaces
 from eventpalour.services.errors import DomainError
 from eventpalour.services.workspaces import WorkspaceInput, initials_of
 from eventpalour.state.base import AuthState, call_service
@@ -87,16 +87,7 @@ class LogoUploadState(FormState):
         if not files:
             return None
         try:
-            actor = await self.require_user()
-            picked = files[0]
-            result = await call_service(
-                uploads.store_upload,
-                actor=actor,
-                bucket=UploadBucket.LOGOS,
-                folder="workspaces",
-                filename=picked.name,
-                data=await picked.read(),
-            )
+            result = await self._store_picked_file(files, UploadBucket.LOGOS, "workspaces")
         except DomainError as error:
             self.is_uploading = False
             self.field_errors = {**self.field_errors, "logo_url": error.message}
