@@ -11,10 +11,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.sql.base import Executable
 from sqlmodel import Session, create_engine
 
 from eventpalour.config import settings
@@ -100,8 +102,8 @@ def reset_engine() -> None:
     _engine = _reader = None
 
 
-def _reading_engine() -> Engine:
-    """The engine for `read_only()`: on PostgreSQL its connections run in autocommit.
+def _autocommit_engine() -> Engine:
+    """The engine for `read_only()` and `read_connection()`: on PostgreSQL its connections run in autocommit.
 
     Under READ COMMITTED every statement takes its own snapshot, inside a transaction or not, so a
     read needs no BEGIN and no ROLLBACK: two round trips fewer for the most common unit of work.
@@ -134,7 +136,30 @@ def write_connection() -> Iterator[Connection]:
 
 
 @contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A read without the ORM, for hot paths that run prepared Core statements only.
+
+    As `read_only()`: autocommit on PostgreSQL (no BEGIN/ROLLBACK round trips), a transaction on SQLite.
+    """
+    with _autocommit_engine().connect() as connection:
+        yield connection
+
+
+def write_one(statement: Executable, parameters: dict[str, Any] | None = None) -> int:
+    """Run one write statement as its own unit of work; returns the rows it changed.
+
+    A single statement is atomic by itself, so on PostgreSQL it runs in autocommit: one round trip
+    instead of BEGIN, the statement and COMMIT. SQLite takes it in a BEGIN IMMEDIATE transaction.
+    """
+    if get_engine().dialect.name == "sqlite":
+        with write_connection() as connection:
+            return connection.execute(statement, parameters).rowcount
+    with _autocommit_engine().connect() as connection:
+        return connection.execute(statement, parameters).rowcount
+
+
+@contextmanager
 def read_only() -> Iterator[Session]:
     """A read unit of work; never commits."""
-    with Session(bind=_reading_engine(), expire_on_commit=False) as session:
+    with Session(bind=_autocommit_engine(), expire_on_commit=False) as session:
         yield session
