@@ -1,8 +1,9 @@
-"""Placing an order over JSON (SPEC §5): the same two service calls as the event page's checkout button.
+"""Placing an order over JSON (SPEC §5): the same service call as the event page's checkout button.
 
-`EventDetailState.checkout` calls `checkout.book_ticket`, then `payments.start_payment` for a paid
-order; this route does exactly that for API clients (and the checkout benchmark), so both paths
-share every rule. Signed-in only (session cookie); limited like every other POST under /api/.
+`EventDetailState.checkout` calls `payments.place_order` (hold the seats and create the order, then
+start a paid order's Paystack transaction); this route does exactly that for API clients (and the
+checkout benchmark), so both paths share every rule. Signed-in only (session cookie); limited like
+every other POST under /api/.
 """
 
 from __future__ import annotations
@@ -49,17 +50,16 @@ def place_order(body: OrderIn, user: CurrentUser) -> OrderOut:
     Errors: 401 not signed in, 403 email not verified, 404 event not on sale, 409 sold out (or
     already registered for a free event), 400/422 bad input, 503 Paystack unreachable (seats released).
     """
-    result = checkout.book_ticket(actor=user, event_id=body.event_id, quantities=body.quantities)
-    paid = result.status != OrderStatus.COMPLETED
-    url = payments.start_payment(actor=user, order_id=result.order_id) if paid else None
+    placed = payments.place_order(actor=user, event_id=body.event_id, quantities=body.quantities)
+    booking, paid = placed.booking, placed.authorization_url is not None
     return OrderOut(
-        order_id=result.order_id,
-        reference=result.reference,
-        # start_payment moved the paid order on to `processing` (the buyer is on the way to Paystack).
-        status=OrderStatus.PROCESSING if paid else result.status,
-        amount=result.amount,
-        currency=result.currency,
-        expires_at=result.expires_at,
-        authorization_url=url,
+        order_id=booking.order_id,
+        reference=booking.reference,
+        # A paid order moved on to `processing` when its transaction started (the buyer is on the way to Paystack).
+        status=OrderStatus.PROCESSING if paid else booking.status,
+        amount=booking.amount,
+        currency=booking.currency,
+        expires_at=booking.expires_at,
+        authorization_url=placed.authorization_url,
         paystack_public_key=paystack.public_key() if paid else None,
     )

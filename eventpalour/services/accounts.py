@@ -6,8 +6,10 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Row
 from sqlmodel import Session, func, select
 
 from eventpalour.config import settings
@@ -54,8 +56,10 @@ def summarize(session: Session, user: User) -> UserSummary:
     return summary_of(user, level)
 
 
-def summary_of(user: User, admin_level: str | None) -> UserSummary:
-    """The summary of a user whose admin level the caller already read (e.g. in the same join)."""
+def summary_of(user: User | Row[Any], admin_level: str | None) -> UserSummary:
+    """The summary of a user whose admin level the caller already read (e.g. in the same join).
+
+    `user` is the model, or a Core row with the same names (`is_verified` computed in SQL)."""
     return UserSummary(
         id=user.id,
         email=user.email,

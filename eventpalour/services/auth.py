@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from eventpalour.config import settings
-from eventpalour.db import read_only, transaction
-from eventpalour.models import PlatformAdmin, SignInGrant, User, UserSession, UserStatus
+from eventpalour.db import read_connection, transaction, write_one
+from eventpalour.models import SignInGrant, User, UserSession, UserStatus
 from eventpalour.models.types import utcnow
-from eventpalour.services import admins, audit, verification
+from eventpalour.services import admins, audit, checkout_queries, verification
 from eventpalour.services.accounts import (
     ClientInfo,
     UserSummary,
@@ -199,29 +199,18 @@ def current_user(token: str | None) -> UserSummary | None:
     if not token:
         return None
     now = utcnow()
-    digest = token_hash(token)
-    with read_only() as session:
-        # One query (the admin level joined in): every signed-in request starts here.
-        found = session.exec(
-            select(UserSession, User, PlatformAdmin.level)
-            .join(User, col(User.id) == col(UserSession.user_id))
-            .outerjoin(PlatformAdmin, col(PlatformAdmin.user_id) == col(User.id))
-            .where(UserSession.token_hash == digest)
-        ).first()
-    if found is None:
+    # One prepared query (the admin level joined in): every signed-in request starts here.
+    with read_connection() as connection:
+        found = connection.execute(checkout_queries.SIGNED_IN_USER, {"digest": token_hash(token)}).first()
+    if found is None or found.expires_at <= now or found.status != UserStatus.ACTIVE:
         return None
-    user_session, user, admin_level = found
-    if user_session.expires_at <= now or user.status != UserStatus.ACTIVE:
-        return None
-    summary = summary_of(user, admin_level)
-    if now - user_session.last_seen_at > SESSION_TOUCH_INTERVAL:
-        with transaction() as session:
-            session.execute(
-                update(UserSession)
-                .where(col(UserSession.id) == user_session.id)
-                .values(last_seen_at=now, expires_at=now + timedelta(days=settings.session_days))
-            )
-    return summary
+    if now - found.last_seen_at > SESSION_TOUCH_INTERVAL:
+        write_one(
+            update(UserSession)
+            .where(col(UserSession.id) == found.session_id)
+            .values(last_seen_at=now, expires_at=now + timedelta(days=settings.session_days))
+        )
+    return summary_of(found, found.admin_level)
 
 
 def sign_out(token: str | None) -> None:

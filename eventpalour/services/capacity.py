@@ -17,15 +17,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import or_, update
+from sqlalchemy import Connection, Integer, Update, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only
 from eventpalour.models import TicketTier
 
-# The counters are only ever read back from the database, so the ORM need not re-evaluate each
-# UPDATE against tier objects the session holds (work done while the tier row is locked).
-_NO_SYNC = {"synchronize_session": False}
+_tiers = TicketTier.__table__
+_tier = _tiers.c.id == bindparam("tier_id")
+_n = bindparam("n", type_=Integer)
+_fits = or_(_tiers.c.quantity.is_(None), _tiers.c.sold + _tiers.c.held + _n <= _tiers.c.quantity)
+
+# Built once: every buyer of a tier runs them, and composing a statement per call costs more CPU
+# than running it. Core statements on the table, so the ORM never re-syncs tier objects it holds.
+HOLD = update(_tiers).where(_tier, _fits).values(held=_tiers.c.held + _n)
+HOLD_UNGUARDED = update(_tiers).where(_tier).values(held=_tiers.c.held + _n)
+SELL_HELD = update(_tiers).where(_tier, _tiers.c.held >= _n).values(held=_tiers.c.held - _n, sold=_tiers.c.sold + _n)
+SELL_NOW = update(_tiers).where(_tier, _fits).values(sold=_tiers.c.sold + _n)
+RELEASE_HELD = update(_tiers).where(_tier, _tiers.c.held >= _n).values(held=_tiers.c.held - _n)
+RELEASE_SOLD = update(_tiers).where(_tier, _tiers.c.sold >= _n).values(sold=_tiers.c.sold - _n)
+
+Executor = Session | Connection
+"""The caller's write transaction: an ORM session or a Core connection."""
 
 _unguarded: ContextVar[bool] = ContextVar("capacity_unguarded", default=False)
 
@@ -41,10 +54,6 @@ def guard_disabled_for_tests() -> Iterator[None]:
         _unguarded.reset(token)
 
 
-def _fits(n: int):
-    return or_(col(TicketTier.quantity).is_(None), TicketTier.sold + TicketTier.held + n <= TicketTier.quantity)
-
-
 def unguarded_precheck(wanted: dict[str, int]) -> bool:
     """Only with the guard off: the naive availability check, made outside any write transaction."""
     if not _unguarded.get():
@@ -56,47 +65,33 @@ def unguarded_precheck(wanted: dict[str, int]) -> bool:
     return all(t.quantity is None or t.sold + t.held + wanted[t.id] <= t.quantity for t in tiers.values())
 
 
-def hold(session: Session, tier_id: str, n: int) -> bool:
+def _change(executor: Executor, statement: Update, tier_id: str, n: int) -> bool:
+    return executor.execute(statement, {"tier_id": tier_id, "n": n}).rowcount == 1
+
+
+def hold(executor: Executor, tier_id: str, n: int) -> bool:
     """Reserve `n` seats; False (and nothing changed) when they are not there."""
     if _unguarded.get():
-        session.execute(
-            update(TicketTier).where(col(TicketTier.id) == tier_id).values(held=TicketTier.held + n),
-            execution_options=_NO_SYNC,
-        )
-        return True
-    statement = update(TicketTier).where(col(TicketTier.id) == tier_id, _fits(n)).values(held=TicketTier.held + n)
-    return session.execute(statement, execution_options=_NO_SYNC).rowcount == 1
+        return _change(executor, HOLD_UNGUARDED, tier_id, n)
+    return _change(executor, HOLD, tier_id, n)
 
 
-def sell_held(session: Session, tier_id: str, n: int) -> None:
+def sell_held(executor: Executor, tier_id: str, n: int) -> None:
     """Turn `n` held seats into sold ones (payment confirmed while the hold was still active)."""
-    changed = session.execute(
-        update(TicketTier)
-        .where(col(TicketTier.id) == tier_id, TicketTier.held >= n)
-        .values(held=TicketTier.held - n, sold=TicketTier.sold + n),
-        execution_options=_NO_SYNC,
-    ).rowcount
-    if changed != 1:
+    if not _change(executor, SELL_HELD, tier_id, n):
         raise RuntimeError(f"Tier {tier_id} holds fewer than {n} seats; counters and orders disagree.")
 
 
-def sell_now(session: Session, tier_id: str, n: int) -> bool:
+def sell_now(executor: Executor, tier_id: str, n: int) -> bool:
     """Sell `n` seats that were not held (a free registration, or a payment that outlived its hold)."""
-    statement = update(TicketTier).where(col(TicketTier.id) == tier_id, _fits(n)).values(sold=TicketTier.sold + n)
-    return session.execute(statement, execution_options=_NO_SYNC).rowcount == 1
+    return _change(executor, SELL_NOW, tier_id, n)
 
 
-def release_held(session: Session, tier_id: str, n: int) -> None:
+def release_held(executor: Executor, tier_id: str, n: int) -> None:
     """Give back `n` held seats (hold expired, order cancelled or failed)."""
-    session.execute(
-        update(TicketTier).where(col(TicketTier.id) == tier_id, TicketTier.held >= n).values(held=TicketTier.held - n),
-        execution_options=_NO_SYNC,
-    )
+    _change(executor, RELEASE_HELD, tier_id, n)
 
 
-def release_sold(session: Session, tier_id: str, n: int) -> None:
+def release_sold(executor: Executor, tier_id: str, n: int) -> None:
     """Give back `n` sold seats (tickets refunded or cancelled)."""
-    session.execute(
-        update(TicketTier).where(col(TicketTier.id) == tier_id, TicketTier.sold >= n).values(sold=TicketTier.sold - n),
-        execution_options=_NO_SYNC,
-    )
+    _change(executor, RELEASE_SOLD, tier_id, n)

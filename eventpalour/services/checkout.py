@@ -14,14 +14,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection, Row, update
 from sqlmodel import Session, col, select
 
-from eventpalour.db import transaction
-from eventpalour.models import Event, EventPricing, Order, OrderItem, OrderStatus, TicketTier, User
-from eventpalour.models.types import random_string, utcnow
-from eventpalour.services import capacity, fulfilment
+from eventpalour.db import transaction, write_connection
+from eventpalour.models import EventPricing, Order, OrderItem, OrderStatus, User
+from eventpalour.models.types import new_id, random_string, utcnow
+from eventpalour.services import capacity, checkout_queries, fulfilment
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import (
     Conflict,
@@ -61,6 +62,7 @@ class CheckoutResult:
     amount: int
     currency: str
     expires_at: datetime | None
+    event_short_id: str
 
 
 def new_reference() -> str:
@@ -78,7 +80,7 @@ def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
     return wanted
 
 
-def _check_tiers(event: Event, tiers: dict[str, TicketTier], wanted: dict[str, int]) -> None:
+def _check_tiers(event: Row[Any], tiers: dict[str, Row[Any]], wanted: dict[str, int]) -> None:
     """Every picked tier belongs to the event, its sales are open, and the quantity fits its per-order cap."""
     now = utcnow()
     problems = []
@@ -97,10 +99,10 @@ def _check_tiers(event: Event, tiers: dict[str, TicketTier], wanted: dict[str, i
         raise ValidationFailed(problems[0].message, details=problems)
 
 
-def _hold_all(session: Session, tiers: dict[str, TicketTier], wanted: dict[str, int]) -> None:
+def _hold_all(connection: Connection, tiers: dict[str, Row[Any]], wanted: dict[str, int]) -> None:
     """Hold every tier's seats, in id order (so concurrent orders never wait on each other in a cycle)."""
     for tier_id in sorted(wanted):
-        if not capacity.hold(session, tier_id, wanted[tier_id]):
+        if not capacity.hold(connection, tier_id, wanted[tier_id]):
             name = tiers[tier_id].name
             raise SoldOut(
                 f"Not enough {name} tickets left. Try fewer, or another ticket type.",
@@ -122,57 +124,67 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     wanted = _wanted(quantities)
     if not capacity.unguarded_precheck(wanted):
         raise SoldOut("Sold out.")
-    with transaction() as session:
-        # The event and its tiers in one round trip: this transaction runs for every buyer.
-        rows = session.exec(
-            select(Event, TicketTier)
-            .outerjoin(TicketTier, col(TicketTier.event_id) == col(Event.id))
-            .where((Event.id == event_id) | (Event.short_id == event_id))
-        ).all()
-        event = rows[0][0] if rows else None
+    # Prepared Core statements (services/checkout_queries.py): every buyer of a rush runs this.
+    with write_connection() as connection:
+        # The event and its tiers in one round trip; each row is the event and one of its tiers.
+        rows = connection.execute(checkout_queries.EVENT_AND_TIERS, {"ref": event_id}).all()
+        event = rows[0] if rows else None
         if event is None or not event.is_listed:
             raise NotFound("This event is not on sale.")
-        tiers = {tier.id: tier for owner, tier in rows if tier is not None and owner.id == event.id}
+        tiers = {row.tier_id: row for row in rows if row.tier_id is not None and row.tier_event_id == event.id}
         _check_tiers(event, tiers, wanted)
         charge = charge_for(sum(tiers[t].price * n for t, n in wanted.items()), event.fee_mode)
-        if charge.amount == 0:
-            _refuse_second_registration(session, event, actor)
-        order = Order(
-            reference=new_reference(),
-            buyer_id=actor.id,
-            event_id=event.id,
-            workspace_id=event.workspace_id,
-            currency=event.currency,
-            subtotal=charge.subtotal,
-            platform_fee=charge.platform_fee,
-            amount=charge.amount,
-            fee_mode=event.fee_mode,
-            holds_active=True,
-            expires_at=utcnow() + timedelta(minutes=HOLD_MINUTES),
-        )
-        session.add(order)
-        session.flush()
+        free = charge.amount == 0
+        if free:
+            _refuse_second_registration(connection, event, actor)
+        now = utcnow()
+        order = {
+            "id": new_id(),
+            "reference": new_reference(),
+            "buyer_id": actor.id,
+            "event_id": event.id,
+            "workspace_id": event.workspace_id,
+            "status": OrderStatus.PENDING.value,
+            "currency": event.currency,
+            "subtotal": charge.subtotal,
+            "platform_fee": charge.platform_fee,
+            "amount": charge.amount,
+            "fee_mode": event.fee_mode,
+            "holds_active": True,
+            "expires_at": now + timedelta(minutes=HOLD_MINUTES),
+            "created_at": now,
+            "updated_at": now,
+        }
+        connection.execute(checkout_queries.INSERT_ORDER, order)
         items = [
-            OrderItem(
-                order_id=order.id,
-                tier_id=tier_id,
-                tier_name=tiers[tier_id].name,
-                quantity=wanted[tier_id],
-                unit_price=tiers[tier_id].price,
-            )
+            {
+                "id": new_id(),
+                "order_id": order["id"],
+                "tier_id": tier_id,
+                "tier_name": tiers[tier_id].name,
+                "quantity": wanted[tier_id],
+                "unit_price": tiers[tier_id].price,
+            }
             for tier_id in sorted(wanted)
         ]
-        session.add_all(items)
-        if charge.amount == 0:
-            _complete_free(session, order, items)
-        session.flush()
+        connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
+        if free:
+            _complete_free(connection, order["id"])
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
-        _hold_all(session, tiers, wanted)
-        if charge.amount == 0:
+        _hold_all(connection, tiers, wanted)
+        if free:
             for tier_id in sorted(wanted):
-                capacity.sell_held(session, tier_id, wanted[tier_id])
-        result = CheckoutResult(order.id, order.reference, order.status, order.amount, order.currency, order.expires_at)
+                capacity.sell_held(connection, tier_id, wanted[tier_id])
+    result = CheckoutResult(
+        order_id=order["id"],
+        reference=order["reference"],
+        status=OrderStatus.COMPLETED if free else OrderStatus.PENDING,
+        amount=charge.amount,
+        currency=event.currency,
+        expires_at=None if free else order["expires_at"],
+        event_short_id=event.short_id,
+    )
     logger.info(
         "order placed %s event=%s tickets=%d amount=%d %s status=%s",
         result.reference,
@@ -185,7 +197,7 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     return result
 
 
-def _refuse_second_registration(session: Session, event: Event, actor: UserSummary) -> None:
+def _refuse_second_registration(connection: Connection, event: Row[Any], actor: UserSummary) -> None:
     """A free event takes one registration per person, however many of their requests arrive at once.
 
     The check and the insert that follows must not interleave with another registration of the
@@ -204,8 +216,8 @@ def _refuse_second_registration(session: Session, event: Event, actor: UserSumma
     if event.pricing != EventPricing.FREE:
         return
     if not _registration_unlocked.get():
-        session.exec(select(User.id).where(User.id == actor.id).with_for_update(key_share=True)).one()
-    existing = session.exec(
+        connection.execute(select(User.id).where(User.id == actor.id).with_for_update(key_share=True)).one()
+    existing = connection.execute(
         select(Order.id).where(
             Order.event_id == event.id, Order.buyer_id == actor.id, col(Order.status) == OrderStatus.COMPLETED
         )
@@ -214,11 +226,18 @@ def _refuse_second_registration(session: Session, event: Event, actor: UserSumma
         raise Conflict("You are already registered for this event.")
 
 
-def _complete_free(session: Session, order: Order, items: list[OrderItem]) -> None:
-    """A free order is done at once: tickets issued now (its seats are taken by the caller, last)."""
-    order.status, order.holds_active, order.paid_at, order.expires_at = OrderStatus.COMPLETED, False, utcnow(), None
-    order.provider_fee, order.organizer_share = 0, 0
-    fulfilment.issue_tickets(session, order, items)
+def _complete_free(connection: Connection, order_id: str) -> None:
+    """A free order is done at once: tickets issued now (its seats are taken by the caller, last).
+
+    Issuing tickets goes through the ORM (fulfilment is shared with payments); the session joins
+    the caller's transaction on `connection` and only flushes, the caller commits."""
+    with Session(bind=connection, expire_on_commit=False) as session:
+        order = session.get(Order, order_id)
+        items = session.exec(select(OrderItem).where(OrderItem.order_id == order_id)).all()
+        order.status, order.holds_active, order.paid_at, order.expires_at = OrderStatus.COMPLETED, False, utcnow(), None
+        order.provider_fee, order.organizer_share = 0, 0
+        fulfilment.issue_tickets(session, order, items)
+        session.flush()
 
 
 def release_order(session: Session, order: Order, status: str) -> bool:

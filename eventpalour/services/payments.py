@@ -8,6 +8,7 @@ sees the order already completed. Provider calls never run inside a database tra
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import update
@@ -15,13 +16,13 @@ from sqlmodel import Session, col, select
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.db import read_only, transaction
+from eventpalour.db import read_connection, read_only, transaction, write_one
 from eventpalour.integrations import paystack
 from eventpalour.models import Event, EventStatus, Order, OrderItem, OrderStatus, User
 from eventpalour.models.types import utcnow
-from eventpalour.services import capacity, emails, fulfilment, outbox
+from eventpalour.services import capacity, checkout, checkout_queries, emails, fulfilment, outbox
 from eventpalour.services.accounts import UserSummary
-from eventpalour.services.checkout import OPEN_STATUSES, release_order
+from eventpalour.services.checkout import OPEN_STATUSES, CheckoutResult, release_order
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
 from eventpalour.services.fees import organizer_share
 
@@ -40,6 +41,33 @@ class PaymentOutcome:
     message: str
 
 
+@dataclass(frozen=True)
+class PlacedOrder:
+    """A booked order and where to send the buyer to pay it (None: a free order, completed at once)."""
+
+    booking: CheckoutResult
+    authorization_url: str | None
+
+
+def place_order(*, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int]) -> PlacedOrder:
+    """The checkout button: hold the seats and create the order, then start a paid order's Paystack
+    transaction at once, so a provider outage shows now (and releases the seats) rather than after
+    the buyer has read the countdown. Raises what `checkout.book_ticket` and `start_payment` raise.
+    """
+    booking = checkout.book_ticket(actor=actor, event_id=event_id, quantities=quantities)
+    if booking.status == OrderStatus.COMPLETED:
+        return PlacedOrder(booking, None)
+    url = _initialize(
+        actor,
+        order_id=booking.order_id,
+        reference=booking.reference,
+        amount=booking.amount,
+        currency=booking.currency,
+        event_short_id=booking.event_short_id,
+    )
+    return PlacedOrder(booking, url)
+
+
 def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     """Initialize the Paystack transaction of a pending order; returns the URL to send the buyer to.
 
@@ -48,13 +76,8 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     """
     if actor is None:
         raise NotAuthenticated()
-    with read_only() as session:
-        found = session.exec(
-            select(Order, Event.short_id)
-            .join(Event, col(Event.id) == col(Order.event_id))
-            .where(col(Order.id) == (order_id or ""))
-        ).first()
-    order, event_short_id = found or (None, "")
+    with read_connection() as connection:
+        order = connection.execute(checkout_queries.ORDER_TO_PAY, {"order_id": order_id or ""}).first()
     if order is None or order.buyer_id != actor.id:
         raise NotFound("This order does not exist.")
     # A hold past its time is released here rather than waiting for the housekeeping pass.
@@ -66,33 +89,46 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
         raise Conflict("This order is no longer waiting for payment. Your hold may have expired; please start again.")
     if order.authorization_url:
         return order.authorization_url
+    return _initialize(
+        actor,
+        order_id=order.id,
+        reference=order.reference,
+        amount=order.amount,
+        currency=order.currency,
+        event_short_id=order.event_short_id,
+    )
+
+
+def _initialize(
+    actor: UserSummary, *, order_id: str, reference: str, amount: int, currency: str, event_short_id: str
+) -> str:
+    """Start the Paystack transaction of an order that holds its seats; on failure the order fails
+    and its seats come back."""
     try:
         started = paystack.initialize_transaction(
             email=actor.email,
-            amount=order.amount,
-            currency=order.currency,
-            reference=order.reference,
+            amount=amount,
+            currency=currency,
+            reference=reference,
             callback_url=settings.app_url + routes.CHECKOUT_RETURN,
-            metadata={"order_id": order.id, "cancel_action": settings.app_url + routes.event_url(event_short_id)},
+            metadata={"order_id": order_id, "cancel_action": settings.app_url + routes.event_url(event_short_id)},
         )
     except paystack.PaystackError as problem:
-        logger.warning("Paystack initialize failed for %s: %s", order.reference, problem.message)
+        logger.warning("Paystack initialize failed for %s: %s", reference, problem.message)
         with transaction() as session:
-            release_order(session, session.get(Order, order.id), OrderStatus.FAILED)
+            release_order(session, session.get(Order, order_id), OrderStatus.FAILED)
         raise PaymentUnavailable(
             "We could not reach the payment provider. Your seats were released; please try again."
         ) from problem
-    with transaction() as session:
-        session.execute(
-            update(Order)
-            .where(col(Order.id) == order.id, col(Order.status) == OrderStatus.PENDING)
-            .values(
-                status=OrderStatus.PROCESSING,
-                authorization_url=started.authorization_url,
-                access_code=started.access_code,
-                updated_at=utcnow(),
-            )
-        )
+    write_one(
+        checkout_queries.MARK_PROCESSING,
+        {
+            "order_id": order_id,
+            "authorization_url": started.authorization_url,
+            "access_code": started.access_code,
+            "now": utcnow(),
+        },
+    )
     return started.authorization_url
 
 

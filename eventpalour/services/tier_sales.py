@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Row
 
 from eventpalour.models import EventStatus, TicketTier
 from eventpalour.services.dates import sales_start_label
@@ -33,7 +36,9 @@ class TierSale:
     max_quantity: int
 
 
-def tier_sale(tier: TicketTier, *, event_status: str, event_end: datetime, zone_name: str, now: datetime) -> TierSale:
+def tier_sale(
+    tier: TicketTier | Row[Any], *, event_status: str, event_end: datetime, zone_name: str, now: datetime
+) -> TierSale:
     """The sale state of `tier` at `now`.
 
     Ended wins over everything (the event is over, cancelled or not public, or the tier's own sales

@@ -208,11 +208,9 @@ class EventDetailState(AuthState):
         self.is_checking_out = True
         yield
         try:
-            result = await call_service(
-                checkout.book_ticket, actor=user, event_id=self._short_id(), quantities=self.quantities
+            placed = await call_service(
+                payments.place_order, actor=user, event_id=self._short_id(), quantities=self.quantities
             )
-            if result.status != "completed":
-                await call_service(payments.start_payment, actor=user, order_id=result.order_id)
         except DomainError as error:
             self.is_checking_out = False
             yield self.show_error(error)
@@ -222,7 +220,7 @@ class EventDetailState(AuthState):
         self.quantities = dict.fromkeys(self.max_quantities, 0)
         self._total()
         await self._load_mine()
-        if result.status == "completed":
+        if placed.authorization_url is None:
             yield rx.toast.success("You're registered! Your tickets are below and in your email.")
             return
         yield rx.toast.info("Your tickets are held. Pay before the timer runs out.")

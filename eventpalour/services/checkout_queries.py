@@ -1,0 +1,106 @@
+"""The SQL of a checkout rush, built once at import: who is signing in, placing an order, paying.
+
+Every buyer of a popular event runs these, many per second, so they are prepared Core statements
+with bound parameters returning plain rows, not ORM queries composed per call and turned into
+objects: composing and object building were most of an order's CPU time (the scanner's path made
+the same change, services/scan_queries.py). The rules that use them live in services/auth.py,
+services/checkout.py and services/payments.py.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, insert, or_, select, update
+
+from eventpalour.models import Event, Order, OrderItem, OrderStatus, PlatformAdmin, TicketTier, User, UserSession
+
+_sessions = UserSession.__table__
+_users = User.__table__
+_admins = PlatformAdmin.__table__
+_events = Event.__table__
+_tiers = TicketTier.__table__
+_orders = Order.__table__
+_items = OrderItem.__table__
+
+# The session behind a cookie, its user and their admin level (NULL: not an admin).
+SIGNED_IN_USER = (
+    select(
+        _sessions.c.id.label("session_id"),
+        _sessions.c.expires_at,
+        _sessions.c.last_seen_at,
+        _users.c.id,
+        _users.c.email,
+        _users.c.username,
+        _users.c.full_name,
+        _users.c.avatar_url,
+        _users.c.account_type,
+        _users.c.email_verified_at.is_not(None).label("is_verified"),
+        _users.c.status,
+        _admins.c.level.label("admin_level"),
+    )
+    .select_from(
+        _sessions.join(_users, _users.c.id == _sessions.c.user_id).outerjoin(_admins, _admins.c.user_id == _users.c.id)
+    )
+    .where(_sessions.c.token_hash == bindparam("digest"))
+)
+
+# An event (by id or short id) with each of its tiers, one row per tier (tier columns NULL when none).
+EVENT_AND_TIERS = (
+    select(
+        _events.c.id,
+        _events.c.short_id,
+        _events.c.workspace_id,
+        _events.c.status,
+        _events.c.is_listed,
+        _events.c.pricing,
+        _events.c.fee_mode,
+        _events.c.currency,
+        _events.c.end_at,
+        _events.c.timezone,
+        _tiers.c.id.label("tier_id"),
+        _tiers.c.event_id.label("tier_event_id"),
+        _tiers.c.name,
+        _tiers.c.price,
+        _tiers.c.quantity,
+        _tiers.c.sold,
+        _tiers.c.held,
+        _tiers.c.sales_start,
+        _tiers.c.sales_end,
+        _tiers.c.max_per_order,
+        _tiers.c.hidden,
+    )
+    .select_from(_events.outerjoin(_tiers, _tiers.c.event_id == _events.c.id))
+    .where(or_(_events.c.id == bindparam("ref"), _events.c.short_id == bindparam("ref")))
+)
+
+INSERT_ORDER = insert(_orders)
+INSERT_ITEMS = insert(_items)
+
+# What starting a payment needs of an order: its state, money and the event's short id.
+ORDER_TO_PAY = (
+    select(
+        _orders.c.id,
+        _orders.c.buyer_id,
+        _orders.c.reference,
+        _orders.c.status,
+        _orders.c.amount,
+        _orders.c.currency,
+        _orders.c.holds_active,
+        _orders.c.expires_at,
+        _orders.c.authorization_url,
+        _events.c.short_id.label("event_short_id"),
+    )
+    .select_from(_orders.join(_events, _events.c.id == _orders.c.event_id))
+    .where(_orders.c.id == bindparam("order_id"))
+)
+
+# The buyer is on the way to Paystack: only a still pending order moves on.
+MARK_PROCESSING = (
+    update(_orders)
+    .where(_orders.c.id == bindparam("order_id"), _orders.c.status == OrderStatus.PENDING.value)
+    .values(
+        status=OrderStatus.PROCESSING.value,
+        authorization_url=bindparam("authorization_url"),
+        access_code=bindparam("access_code"),
+        updated_at=bindparam("now", type_=_orders.c.updated_at.type),
+    )
+)
