@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Row, update
+from sqlalchemy import Connection, Row
 from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction, write_connection
-from eventpalour.models import EventPricing, Order, OrderItem, OrderStatus, User
+from eventpalour.models import EventPricing, Order, OrderStatus, User
 from eventpalour.models.types import new_id, random_string, utcnow
 from eventpalour.services import capacity, checkout_queries, fulfilment
 from eventpalour.services.accounts import UserSummary
@@ -39,7 +40,7 @@ from eventpalour.services.tier_sales import SaleState, tier_sale
 logger = logging.getLogger("eventpalour.orders")
 HOLD_MINUTES = 15
 MAX_TICKETS_PER_ORDER = 50
-OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PROCESSING)
+OPEN_STATUSES = checkout_queries.OPEN_STATUSES
 
 _registration_unlocked: ContextVar[bool] = ContextVar("registration_unlocked", default=False)
 
@@ -169,7 +170,7 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         ]
         connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
         if free:
-            _complete_free(connection, order["id"])
+            _complete_free(connection, order, items)
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
         _hold_all(connection, tiers, wanted)
@@ -226,31 +227,22 @@ def _refuse_second_registration(connection: Connection, event: Row[Any], actor: 
         raise Conflict("You are already registered for this event.")
 
 
-def _complete_free(connection: Connection, order_id: str) -> None:
-    """A free order is done at once: tickets issued now (its seats are taken by the caller, last).
-
-    Issuing tickets goes through the ORM (fulfilment is shared with payments); the session joins
-    the caller's transaction on `connection` and only flushes, the caller commits."""
-    with Session(bind=connection, expire_on_commit=False) as session:
-        order = session.get(Order, order_id)
-        items = session.exec(select(OrderItem).where(OrderItem.order_id == order_id)).all()
-        order.status, order.holds_active, order.paid_at, order.expires_at = OrderStatus.COMPLETED, False, utcnow(), None
-        order.provider_fee, order.organizer_share = 0, 0
-        fulfilment.issue_tickets(session, order, items)
-        session.flush()
+def _complete_free(connection: Connection, order: dict[str, Any], items: list[dict[str, Any]]) -> None:
+    """A free order is done at once: tickets issued now (its seats are taken by the caller, last)."""
+    connection.execute(checkout_queries.COMPLETE_FREE_ORDER, {"order_id": order["id"], "now": utcnow()})
+    # Fulfilment reads the order and its lines by attribute, as rows; these are the values just written.
+    fulfilment.issue_tickets(connection, SimpleNamespace(**order), [SimpleNamespace(**item) for item in items])
 
 
-def release_order(session: Session, order: Order, status: str) -> bool:
+def release_order(executor: Session | Connection, order_id: str, status: str) -> bool:
     """Close an open order as `status` and give its held seats back, once (the flag is the lock)."""
-    closed = session.execute(
-        update(Order)
-        .where(col(Order.id) == order.id, col(Order.holds_active).is_(True), col(Order.status).in_(OPEN_STATUSES))
-        .values(status=status, holds_active=False, updated_at=utcnow())
+    closed = executor.execute(
+        checkout_queries.CLOSE_HOLDING_ORDER, {"order_id": order_id, "new_status": status, "now": utcnow()}
     ).rowcount
     if closed != 1:
         return False
-    for item in session.exec(select(OrderItem).where(OrderItem.order_id == order.id)):
-        capacity.release_held(session, item.tier_id, item.quantity)
+    for item in executor.execute(checkout_queries.ORDER_ITEMS, {"order_id": order_id}).all():
+        capacity.release_held(executor, item.tier_id, item.quantity)
     return True
 
 
@@ -265,7 +257,7 @@ def expire_holds(now: datetime | None = None, limit: int = 200) -> int:
             .limit(limit)
         ).all()
         for order in orders:
-            expired += release_order(session, order, OrderStatus.CANCELLED)
+            expired += release_order(session, order.id, OrderStatus.CANCELLED)
     return expired
 
 
@@ -277,5 +269,5 @@ def cancel_order(*, actor: UserSummary | None, order_id: str) -> None:
         order = session.get(Order, order_id or "")
         if order is None or order.buyer_id != actor.id:
             raise NotFound("This order does not exist.")
-        if not release_order(session, order, OrderStatus.CANCELLED):
+        if not release_order(session, order.id, OrderStatus.CANCELLED):
             raise Conflict("This order can no longer be cancelled.")

@@ -20,6 +20,7 @@ _events = Event.__table__
 _tiers = TicketTier.__table__
 _orders = Order.__table__
 _items = OrderItem.__table__
+_now = bindparam("now", type_=_orders.c.updated_at.type)
 
 # The session behind a cookie, its user and their admin level (NULL: not an admin).
 SIGNED_IN_USER = (
@@ -99,8 +100,78 @@ MARK_PROCESSING = (
     .where(_orders.c.id == bindparam("order_id"), _orders.c.status == OrderStatus.PENDING.value)
     .values(
         status=OrderStatus.PROCESSING.value,
-        authorization_url=bindparam("authorization_url"),
-        access_code=bindparam("access_code"),
-        updated_at=bindparam("now", type_=_orders.c.updated_at.type),
+        authorization_url=bindparam("new_authorization_url"),
+        access_code=bindparam("new_access_code"),
+        updated_at=_now,
     )
 )
+
+OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PROCESSING)
+"""Waiting for payment."""
+SETTLED_STATUSES = (OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
+"""Paid (and maybe refunded since): a payment can no longer change them."""
+
+# Close an open order whose seats are held; the flag makes it happen once (services/checkout.release_order).
+CLOSE_HOLDING_ORDER = (
+    update(_orders)
+    .where(_orders.c.id == bindparam("order_id"), _orders.c.holds_active.is_(True), _orders.c.status.in_(OPEN_STATUSES))
+    .values(status=bindparam("new_status"), holds_active=False, updated_at=_now)
+)
+ORDER_ITEMS = select(_items.c.id, _items.c.tier_id, _items.c.tier_name, _items.c.quantity).where(
+    _items.c.order_id == bindparam("order_id")
+)
+COMPLETE_FREE_ORDER = (
+    update(_orders)
+    .where(_orders.c.id == bindparam("order_id"))
+    .values(
+        status=OrderStatus.COMPLETED.value,
+        holds_active=False,
+        paid_at=_now,
+        expires_at=None,
+        provider_fee=0,
+        organizer_share=0,
+        updated_at=_now,
+    )
+)
+
+ORDER_STATUS = select(_orders.c.id, _orders.c.status).where(_orders.c.reference == bindparam("reference"))
+
+# What settling a payment needs of its order, and whether its event was cancelled meanwhile.
+ORDER_TO_SETTLE = (
+    select(
+        _orders.c.id,
+        _orders.c.reference,
+        _orders.c.status,
+        _orders.c.buyer_id,
+        _orders.c.event_id,
+        _orders.c.amount,
+        _orders.c.currency,
+        _orders.c.platform_fee,
+        _events.c.status.label("event_status"),
+    )
+    .select_from(_orders.join(_events, _events.c.id == _orders.c.event_id))
+    .where(_orders.c.reference == bindparam("reference"))
+)
+
+FLAG_ORDER = (
+    update(_orders)
+    .where(_orders.c.id == bindparam("order_id"))
+    .values(flagged_reason=bindparam("reason"), updated_at=_now)
+)
+
+# Fulfilment's claim: the first caller (return, webhook or reconciler) moves the order to completed.
+CLAIM_ORDER = (
+    update(_orders)
+    .where(_orders.c.id == bindparam("order_id"), _orders.c.status.not_in(SETTLED_STATUSES))
+    .values(
+        status=OrderStatus.COMPLETED.value,
+        holds_active=False,
+        expires_at=None,
+        paid_at=bindparam("new_paid_at", type_=_orders.c.paid_at.type),
+        provider_fee=bindparam("new_provider_fee"),
+        organizer_share=bindparam("new_organizer_share"),
+        updated_at=_now,
+    )
+)
+# The same claim, only while the order's seats are still held: its rowcount tells which seats to take.
+CLAIM_HELD_ORDER = CLAIM_ORDER.where(_orders.c.holds_active.is_(True))

@@ -4,17 +4,48 @@ confirmation email that carries them (queued in the same transaction, so it is s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Row, bindparam, insert, select
+from sqlmodel import Session
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.models import Event, Order, OrderItem, Ticket, User, Workspace
-from eventpalour.models.types import random_string
+from eventpalour.models import Event, Ticket, User, Workspace
+from eventpalour.models.types import new_id, random_string
 from eventpalour.services import emails, outbox
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.money import format_money
 from eventpalour.services.ticket_media import holder_place
+
+_events, _users, _workspaces = Event.__table__, User.__table__, Workspace.__table__
+INSERT_TICKETS = insert(Ticket.__table__)
+_TAKEN_CODES = select(Ticket.__table__.c.short_code).where(
+    Ticket.__table__.c.short_code.in_(bindparam("codes", expanding=True))
+)
+# What a confirmation says about the event and its organizer, and where it goes.
+CONFIRMATION_FACTS = (
+    select(
+        _users.c.email,
+        _events.c.title,
+        _events.c.short_id,
+        _events.c.start_at,
+        _events.c.end_at,
+        _events.c.timezone,
+        _events.c.type,
+        _events.c.venue,
+        _events.c.city,
+        _events.c.country,
+        _events.c.online_link,
+        _workspaces.c.name.label("organizer"),
+        _workspaces.c.verified,
+    )
+    .select_from(_users)
+    .join(_events, _events.c.id == bindparam("event_id"))
+    .join(_workspaces, _workspaces.c.id == _events.c.workspace_id)
+    .where(_users.c.id == bindparam("buyer_id"))
+)
 
 # No 0/O, 1/I/L: people type these codes at the door.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -24,13 +55,13 @@ def _random_code() -> str:
     return random_string(SHORT_CODE_ALPHABET, 8)
 
 
-def new_short_codes(session: Session, count: int) -> list[str]:
+def new_short_codes(executor: Session | Connection, count: int) -> list[str]:
     """`count` distinct codes no ticket has yet, checked with one query per round (not one per
     ticket: fulfilment runs while buyers wait). 31^8 codes make a second round very rare."""
     codes: set[str] = set()
     while len(codes) < count:
         candidates = {_random_code() for _ in range(count - len(codes))} - codes
-        taken = set(session.exec(select(Ticket.short_code).where(col(Ticket.short_code).in_(candidates))))
+        taken = set(executor.execute(_TAKEN_CODES, {"codes": list(candidates)}).scalars())
         codes |= candidates - taken
     return list(codes)
 
@@ -40,46 +71,53 @@ def new_short_code(session: Session) -> str:
     return new_short_codes(session, 1)[0]
 
 
-def issue_tickets(session: Session, order: Order, items: Sequence[OrderItem]) -> list[Ticket]:
+def issue_tickets(
+    connection: Connection, order: Row[Any] | SimpleNamespace, items: Sequence[Row[Any] | SimpleNamespace]
+) -> list[str]:
     """Create the tickets of `order` (whose lines are `items`) and queue their confirmation, in the
-    caller's transaction; called exactly once per order, by whichever path completed it."""
-    codes = iter(new_short_codes(session, sum(item.quantity for item in items)))
+    caller's transaction; called exactly once per order, by whichever path completed it. Returns
+    the new tickets' ids.
+
+    Prepared Core statements on the caller's connection: this runs while the buyer (or Paystack's
+    webhook) waits, for every order of a rush. `order` needs id, reference, buyer_id, event_id,
+    amount and currency; each item id, tier_id, tier_name and quantity."""
+    codes = iter(new_short_codes(connection, sum(item.quantity for item in items)))
     tickets = [
-        Ticket(
-            short_code=next(codes),
-            order_id=order.id,
-            order_item_id=item.id,
-            event_id=order.event_id,
-            tier_id=item.tier_id,
-            holder_id=order.buyer_id,
-        )
+        {
+            "id": new_id(),
+            "short_code": next(codes),
+            "order_id": order.id,
+            "order_item_id": item.id,
+            "event_id": order.event_id,
+            "tier_id": item.tier_id,
+            "holder_id": order.buyer_id,
+        }
         for item in items
         for _ in range(item.quantity)
     ]
-    session.add_all(tickets)
+    connection.execute(INSERT_TICKETS, tickets[0] if len(tickets) == 1 else tickets)
     tier_names = {item.id: item.tier_name for item in items}
-    _queue_confirmation(session, order, [(t, tier_names[t.order_item_id]) for t in tickets])
-    return tickets
+    lines = [
+        emails.TicketLine(ticket_id=t["id"], short_code=t["short_code"], tier_name=tier_names[t["order_item_id"]])
+        for t in tickets
+    ]
+    _queue_confirmation(connection, order, lines)
+    return [t["id"] for t in tickets]
 
 
-def _queue_confirmation(session: Session, order: Order, tickets: list[tuple[Ticket, str]]) -> None:
+def _queue_confirmation(
+    connection: Connection, order: Row[Any] | SimpleNamespace, lines: list[emails.TicketLine]
+) -> None:
     # One round trip for the buyer's address and the event: fulfilment holds the tier rows' locks.
-    buyer_email, event, organizer, verified = session.exec(
-        select(User.email, Event, Workspace.name, Workspace.verified)
-        .select_from(User)
-        .join(Event, col(Event.id) == order.event_id)
-        .join(Workspace, col(Workspace.id) == col(Event.workspace_id))
-        .where(col(User.id) == order.buyer_id)
-    ).one()
+    found = connection.execute(CONFIRMATION_FACTS, {"buyer_id": order.buyer_id, "event_id": order.event_id}).one()
     facts = emails.ConfirmationFacts(
-        event_id=event.id,
-        event_title=event.title,
-        schedule=event_schedule(event.start_at, event.end_at, event.timezone),
-        place=holder_place(event),
-        event_url=settings.app_url + routes.event_url(event.short_id),
+        event_id=order.event_id,
+        event_title=found.title,
+        schedule=event_schedule(found.start_at, found.end_at, found.timezone),
+        place=holder_place(found),
+        event_url=settings.app_url + routes.event_url(found.short_id),
         reference=order.reference,
         total_label=format_money(order.amount, order.currency) if order.amount else "Free",
-        organizer=emails.Organizer(organizer, verified),
+        organizer=emails.Organizer(found.organizer, found.verified),
     )
-    lines = [emails.TicketLine(ticket_id=t.id, short_code=t.short_code, tier_name=name) for t, name in tickets]
-    outbox.enqueue(session, emails.order_confirmation(buyer_email, facts, lines))
+    outbox.enqueue(connection, emails.order_confirmation(found.email, facts, lines))

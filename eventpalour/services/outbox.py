@@ -10,17 +10,38 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import Connection, Integer, Row, bindparam, insert, or_, update
 from sqlmodel import Session, col, select
 
-from eventpalour.db import read_only, transaction
+from eventpalour.db import read_connection, read_only, write_connection, write_one
 from eventpalour.integrations import mail
 from eventpalour.models import OutboxEmail, OutboxStatus
-from eventpalour.models.types import utcnow
+from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import email_attachments
 
 MAX_ATTEMPTS = 8
 CLAIM_SECONDS = 120
+# Core statements built once (the table's defaults fill the rest): emails are queued inside
+# checkout's hot transactions, and after a rush the worker sends one per order.
+_emails = OutboxEmail.__table__
+_INSERT_EMAIL = insert(_emails)
+_now = bindparam("now", type_=_emails.c.next_attempt_at.type)
+_WAITING = (
+    _emails.c.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+    or_(_emails.c.locked_until.is_(None), _emails.c.locked_until < _now),
+)
+_DUE = (
+    select(_emails.c.id)
+    .where(*_WAITING, _emails.c.next_attempt_at <= _now)
+    .order_by(_emails.c.created_at)
+    .limit(bindparam("limit", type_=Integer))
+)
+_CLAIM = (
+    update(_emails)
+    .where(_emails.c.id == bindparam("email_id"), *_WAITING)
+    .values(status=OutboxStatus.SENDING.value, locked_until=bindparam("lock_until", type_=_emails.c.locked_until.type))
+    .returning(*_emails.c)
+)
 
 
 @dataclass(frozen=True)
@@ -35,73 +56,57 @@ class EmailMessage:
     attachments: tuple[dict[str, Any], ...] = ()
 
 
-def enqueue(session: Session, message: EmailMessage) -> OutboxEmail:
-    """Queue `message` in the caller's transaction; it is sent only if that transaction commits."""
-    row = OutboxEmail(
-        to_email=message.to_email,
-        subject=message.subject,
-        text_body=message.text_body,
-        html_body=message.html_body,
-        kind=message.kind,
-        attachments=list(message.attachments),
+def enqueue(executor: Session | Connection, message: EmailMessage) -> str:
+    """Queue `message` in the caller's transaction; it is sent only if that transaction commits.
+    Returns the queued email's id."""
+    email_id = new_id()
+    executor.execute(
+        _INSERT_EMAIL,
+        {
+            "id": email_id,
+            "to_email": message.to_email,
+            "subject": message.subject,
+            "text_body": message.text_body,
+            "html_body": message.html_body,
+            "kind": message.kind,
+            "attachments": list(message.attachments),
+        },
     )
-    session.add(row)
-    return row
+    return email_id
 
 
 def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def _claim(email_id: str) -> OutboxEmail | None:
+def _claim(email_id: str) -> Row[Any] | None:
     """Take one due row for this worker; another worker's claim makes this return None."""
     now = utcnow()
-    with transaction() as session:
-        claimed = session.execute(
-            update(OutboxEmail)
-            .where(
-                col(OutboxEmail.id) == email_id,
-                col(OutboxEmail.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
-                or_(col(OutboxEmail.locked_until).is_(None), col(OutboxEmail.locked_until) < now),
-            )
-            .values(status=OutboxStatus.SENDING, locked_until=now + timedelta(seconds=CLAIM_SECONDS))
-        ).rowcount
-        return session.get(OutboxEmail, email_id) if claimed == 1 else None
+    with write_connection() as connection:
+        return connection.execute(
+            _CLAIM, {"email_id": email_id, "now": now, "lock_until": now + timedelta(seconds=CLAIM_SECONDS)}
+        ).first()
 
 
-def _finish(email_id: str, *, error: str | None, transport: str) -> None:
-    with transaction() as session:
-        row = session.get(OutboxEmail, email_id)
-        row.attempts += 1
-        row.locked_until = None
-        if error is None:
-            row.status, row.sent_at, row.transport, row.last_error = (
-                OutboxStatus.SENT,
-                utcnow(),
-                transport,
-                None,
-            )
-        else:
-            exhausted = row.attempts >= MAX_ATTEMPTS
-            row.status = OutboxStatus.FAILED if exhausted else OutboxStatus.PENDING
-            row.next_attempt_at = utcnow() + _retry_delay(row.attempts)
-            row.last_error = error[:1000]
+def _finish(claimed: Row[Any], *, error: str | None, transport: str) -> None:
+    """Record the attempt on the row this worker claimed (no other worker touches it meanwhile)."""
+    attempts, now = claimed.attempts + 1, utcnow()
+    if error is None:
+        values = {"status": OutboxStatus.SENT.value, "sent_at": now, "transport": transport, "last_error": None}
+    else:
+        exhausted = attempts >= MAX_ATTEMPTS
+        values = {
+            "status": (OutboxStatus.FAILED if exhausted else OutboxStatus.PENDING).value,
+            "next_attempt_at": now + _retry_delay(attempts),
+            "last_error": error[:1000],
+        }
+    write_one(update(_emails).where(_emails.c.id == claimed.id).values(attempts=attempts, locked_until=None, **values))
 
 
 def deliver_due(limit: int = 20) -> int:
     """Send up to `limit` due emails; returns how many were sent. Safe to run in many workers."""
-    now = utcnow()
-    with read_only() as session:
-        due_ids = session.exec(
-            select(OutboxEmail.id)
-            .where(
-                col(OutboxEmail.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
-                col(OutboxEmail.next_attempt_at) <= now,
-                or_(col(OutboxEmail.locked_until).is_(None), col(OutboxEmail.locked_until) < now),
-            )
-            .order_by(col(OutboxEmail.created_at))
-            .limit(limit)
-        ).all()
+    with read_connection() as connection:
+        due_ids = connection.execute(_DUE, {"now": utcnow(), "limit": limit}).scalars().all()
     sent = 0
     for email_id in due_ids:
         row = _claim(email_id)
@@ -112,9 +117,9 @@ def deliver_due(limit: int = 20) -> int:
             attachments = email_attachments.materialize(row.attachments) if mail.uses_smtp() else []
             transport = mail.send(row, attachments)
         except mail.MailError as exc:
-            _finish(email_id, error=str(exc), transport="")
+            _finish(row, error=str(exc), transport="")
             continue
-        _finish(email_id, error=None, transport=transport)
+        _finish(row, error=None, transport=transport)
         sent += 1
     return sent
 

@@ -8,17 +8,18 @@ sees the order already completed. Provider calls never run inside a database tra
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Row, update
+from sqlmodel import col, select
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.db import read_connection, read_only, transaction, write_one
+from eventpalour.db import read_connection, transaction, write_connection, write_one
 from eventpalour.integrations import paystack
-from eventpalour.models import Event, EventStatus, Order, OrderItem, OrderStatus, User
+from eventpalour.models import EventStatus, Order, OrderStatus, User
 from eventpalour.models.types import utcnow
 from eventpalour.services import capacity, checkout, checkout_queries, emails, fulfilment, outbox
 from eventpalour.services.accounts import UserSummary
@@ -27,7 +28,7 @@ from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, Pa
 from eventpalour.services.fees import organizer_share
 
 logger = logging.getLogger("eventpalour.payments")
-SETTLED = (OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
+SETTLED = checkout_queries.SETTLED_STATUSES
 # The order objects in the session are not read again after these UPDATEs; skip the ORM's re-sync.
 _NO_SYNC = {"synchronize_session": False}
 
@@ -84,7 +85,7 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     expired = order.expires_at is not None and order.expires_at <= utcnow()
     if expired and order.holds_active and order.status in OPEN_STATUSES:
         with transaction() as session:
-            release_order(session, session.get(Order, order.id), OrderStatus.CANCELLED)
+            release_order(session, order.id, OrderStatus.CANCELLED)
     if expired or order.status not in OPEN_STATUSES or not order.holds_active:
         raise Conflict("This order is no longer waiting for payment. Your hold may have expired; please start again.")
     if order.authorization_url:
@@ -116,7 +117,7 @@ def _initialize(
     except paystack.PaystackError as problem:
         logger.warning("Paystack initialize failed for %s: %s", reference, problem.message)
         with transaction() as session:
-            release_order(session, session.get(Order, order_id), OrderStatus.FAILED)
+            release_order(session, order_id, OrderStatus.FAILED)
         raise PaymentUnavailable(
             "We could not reach the payment provider. Your seats were released; please try again."
         ) from problem
@@ -124,8 +125,8 @@ def _initialize(
         checkout_queries.MARK_PROCESSING,
         {
             "order_id": order_id,
-            "authorization_url": started.authorization_url,
-            "access_code": started.access_code,
+            "new_authorization_url": started.authorization_url,
+            "new_access_code": started.access_code,
             "now": utcnow(),
         },
     )
@@ -134,19 +135,17 @@ def _initialize(
 
 def verify_payment(reference: str) -> PaymentOutcome:
     """Ask Paystack for the transaction and settle the order from its answer (safe to repeat)."""
-    with read_only() as session:
-        found = session.exec(select(Order.id, Order.status).where(Order.reference == (reference or ""))).first()
+    with read_connection() as connection:
+        found = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference or ""}).first()
     if found is None:
         raise NotFound("We have no order with this payment reference.")
-    order_id, status = found
-    settled = status in SETTLED
-    if settled:
-        return _settled_outcome(order_id, reference)
+    if found.status in SETTLED:
+        return _settled_outcome(found.id, reference)
     try:
         verified = paystack.verify_transaction(reference)
     except paystack.PaystackError as problem:
         logger.warning("Paystack verify failed for %s: %s", reference, problem.message)
-        return PaymentOutcome(order_id, "pending", "We are still confirming your payment.")
+        return PaymentOutcome(found.id, "pending", "We are still confirming your payment.")
     return settle(reference, verified)
 
 
@@ -164,64 +163,57 @@ def settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
 
 
 def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
-    with transaction() as session:
-        order = session.exec(select(Order).where(Order.reference == reference)).one()
+    # Prepared Core statements (services/checkout_queries.py): every paid order of a rush runs this.
+    with write_connection() as connection:
+        order = connection.execute(checkout_queries.ORDER_TO_SETTLE, {"reference": reference}).one()
         if order.status in SETTLED:
             return PaymentOutcome(order.id, order.status, "This order is already settled.")
         if verified.status in ("failed", "reversed"):
-            release_order(session, order, OrderStatus.FAILED)
+            release_order(connection, order.id, OrderStatus.FAILED)
             logger.info("payment failed %s (%s)", reference, verified.status)
             return PaymentOutcome(order.id, "failed", "The payment did not go through. You were not charged.")
         if verified.status != "success":
             return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
         if verified.amount != order.amount or verified.currency != order.currency:
-            order.flagged_reason = (
-                f"Paid {verified.currency} {verified.amount}, expected {order.currency} {order.amount}."
-            )
-            logger.error("Payment mismatch on %s: %s", reference, order.flagged_reason)
+            reason = f"Paid {verified.currency} {verified.amount}, expected {order.currency} {order.amount}."
+            connection.execute(checkout_queries.FLAG_ORDER, {"order_id": order.id, "reason": reason, "now": utcnow()})
+            logger.error("Payment mismatch on %s: %s", reference, reason)
             return PaymentOutcome(order.id, "flagged", "Your payment needs a manual check. We will email you.")
-        if session.get(Event, order.event_id).status == EventStatus.CANCELLED:
+        if order.event_status == EventStatus.CANCELLED:
             # Paid for an event that was cancelled meanwhile: the money goes straight back.
             raise _SeatsGone()
         provider_fee = (
             verified.fees if verified.fees is not None else paystack.estimated_fees(order.amount, order.currency)
         )
-        claim = (
-            update(Order)
-            .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
-            .values(
-                status=OrderStatus.COMPLETED,
-                holds_active=False,
-                expires_at=None,
-                paid_at=verified.paid_at or utcnow(),
-                provider_fee=provider_fee,
-                organizer_share=organizer_share(order.amount, order.platform_fee, provider_fee),
-                updated_at=utcnow(),
-            )
-        )
+        claim = {
+            "order_id": order.id,
+            "new_paid_at": verified.paid_at or utcnow(),
+            "new_provider_fee": provider_fee,
+            "new_organizer_share": organizer_share(order.amount, order.platform_fee, provider_fee),
+            "now": utcnow(),
+        }
         # The claim itself tells whether the seats were still held at that instant: an expiry that
         # committed after `order` was read has given them back, and they must then be taken afresh.
-        held = session.execute(claim.where(col(Order.holds_active).is_(True)), execution_options=_NO_SYNC).rowcount
-        if not held and session.execute(claim, execution_options=_NO_SYNC).rowcount != 1:
+        held = connection.execute(checkout_queries.CLAIM_HELD_ORDER, claim).rowcount == 1
+        if not held and connection.execute(checkout_queries.CLAIM_ORDER, claim).rowcount != 1:
             return PaymentOutcome(order.id, "completed", "This order is already settled.")
-        items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order.id)))
-        fulfilment.issue_tickets(session, order, items)
-        session.flush()
+        items = connection.execute(checkout_queries.ORDER_ITEMS, {"order_id": order.id}).all()
+        fulfilment.issue_tickets(connection, order, items)
         # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
         # tier waits on it. No seats left for a late payment rolls all of the above back.
-        if not _take_seats(session, items, held=bool(held)):
+        if not _take_seats(connection, items, held=held):
             raise _SeatsGone()
     logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
     return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
 
 
-def _take_seats(session: Session, items: list[OrderItem], *, held: bool) -> bool:
+def _take_seats(connection: Connection, items: Sequence[Row[Any]], *, held: bool) -> bool:
     """Held seats become sold; a payment that outlived its hold needs seats that are still free."""
     if held:
         for item in items:
-            capacity.sell_held(session, item.tier_id, item.quantity)
+            capacity.sell_held(connection, item.tier_id, item.quantity)
         return True
-    return all(capacity.sell_now(session, item.tier_id, item.quantity) for item in items)
+    return all(capacity.sell_now(connection, item.tier_id, item.quantity) for item in items)
 
 
 def _late_payment_without_seats(reference: str) -> PaymentOutcome:

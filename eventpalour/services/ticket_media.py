@@ -10,12 +10,14 @@ import io
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import icalendar
 import qrcode
 import qrcode.image.svg
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
+from sqlalchemy import Row
 
 from eventpalour.models import Event
 from eventpalour.models.types import utcnow
@@ -168,8 +170,9 @@ def place_line(
     return address
 
 
-def holder_place(event: Event, *, with_link: bool = True) -> str:
-    """`place_line` for an event row, as a ticket holder sees it (`with_link` False hides the link)."""
+def holder_place(event: Event | Row[Any], *, with_link: bool = True) -> str:
+    """`place_line` for an event (the model, or a Core row with its place columns), as a ticket
+    holder sees it (`with_link` False hides the link)."""
     return place_line(
         event_type=event.type,
         venue=event.venue,

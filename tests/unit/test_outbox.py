@@ -17,7 +17,7 @@ def _queue(n: int = 1) -> list[str]:
     ids = []
     with transaction() as session:
         for i in range(n):
-            ids.append(outbox.enqueue(session, emails.verification_code(f"o{i}@example.test", "", "123456")).id)
+            ids.append(outbox.enqueue(session, emails.verification_code(f"o{i}@example.test", "", "123456")))
     return ids
 
 
