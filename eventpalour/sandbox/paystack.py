@@ -32,12 +32,13 @@ from anyio import CapacityLimiter
 from anyio.lowlevel import RunVar
 from fastapi import APIRouter, BackgroundTasks, Form, Header, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from eventpalour.config import SUPPORTED_CURRENCIES, settings
-from eventpalour.db import read_only, transaction
+from eventpalour.db import read_connection, read_only, transaction, write_one
 from eventpalour.integrations.paystack import (
     SANDBOX_PATH,
     estimated_fees,
@@ -81,6 +82,17 @@ REFUND_STEPS = ("processing", "processed", "failed")
 SANDBOX_THREADS = 16
 T = TypeVar("T")
 _threads: RunVar[CapacityLimiter] = RunVar("paystack_sandbox_threads")
+
+# The statements of the hot calls (initialize, verify, and the controls both read first), built once:
+# the app calls its own sandbox once per placed and once per fulfilled order, and composing ORM
+# queries and objects per call was about half of the sandbox's CPU time.
+_controls_table = SandboxPaystackControl.__table__
+_transactions_table = SandboxPaystackTransaction.__table__
+READ_CONTROLS = core_select(_controls_table.c.name, _controls_table.c.value)
+INSERT_TRANSACTION = insert(_transactions_table)
+TRANSACTION_BY_REFERENCE = core_select(_transactions_table).where(
+    _transactions_table.c.reference == bindparam("reference")
+)
 
 
 async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
@@ -131,10 +143,10 @@ def _control_problem(name: str, value: object) -> str | None:
 
 
 def read_controls() -> dict[str, Any]:
-    with read_only() as session:
-        rows = session.exec(select(SandboxPaystackControl)).all()
+    with read_connection() as connection:
+        rows = connection.execute(READ_CONTROLS).all()
     defaults = default_controls()
-    return {**defaults, **{row.name: row.value for row in rows if row.name in defaults}}
+    return {**defaults, **{name: value for name, value in rows if name in defaults}}
 
 
 def _write_controls(changes: dict[str, Any]) -> None:
@@ -152,11 +164,44 @@ def _reset_controls() -> None:
         session.execute(SandboxPaystackControl.__table__.delete())
 
 
+def _hang_seconds(controls: dict[str, Any]) -> float:
+    return min(float(controls.get("hang_seconds") or 0), MAX_HANG_SECONDS)
+
+
 async def _hang(controls: dict[str, Any]) -> None:
     """Simulate a slow Paystack: answer only after `hang_seconds`."""
-    seconds = float(controls.get("hang_seconds") or 0)
-    if seconds > 0:
-        await asyncio.sleep(min(seconds, MAX_HANG_SECONDS))
+    if (seconds := _hang_seconds(controls)) > 0:
+        await asyncio.sleep(seconds)
+
+
+def _no_refusal(_controls: dict[str, Any]) -> JSONResponse | None:
+    return None
+
+
+async def _controlled(
+    work: Callable[[], JSONResponse],
+    refusal: Callable[[dict[str, Any]], JSONResponse | None] = _no_refusal,
+) -> JSONResponse:
+    """Answer a Paystack call with `work` once the controls have had their say, in one thread hop.
+
+    The controls are read on a sandbox thread and, when they neither hang nor refuse the call, the
+    work runs right after on that same thread. A hang is sat out on the event loop (holding no
+    thread), and only then do the refusal or the work follow, the work in a second hop.
+    """
+
+    def read_controls_then_work() -> tuple[dict[str, Any], JSONResponse | None]:
+        controls = read_controls()
+        if _hang_seconds(controls) > 0:
+            return controls, None
+        refused = refusal(controls)
+        return controls, refused if refused is not None else work()
+
+    controls, answer = await _off_loop(read_controls_then_work)
+    if answer is not None:
+        return answer
+    await _hang(controls)
+    refused = refusal(controls)
+    return refused if refused is not None else await _off_loop(work)
 
 
 # --- request plumbing -------------------------------------------------------------------------------
@@ -345,7 +390,21 @@ def _duplicate_reference() -> JSONResponse:
     )
 
 
-def _initialize(body: dict[str, Any]) -> JSONResponse:
+def _initialize_refusal(controls: dict[str, Any]) -> JSONResponse | None:
+    """The simulated outage of `fail_initialize`: a 500, and nothing written."""
+    if not controls["fail_initialize"]:
+        return None
+    return fail(
+        "An error occurred while initializing the transaction. Please try again",
+        500,
+        kind="api_error",
+        code="unknown",
+    )
+
+
+def _initialize(body: dict[str, Any] | None) -> JSONResponse:
+    if body is None:
+        return _invalid_body()
     if body.get("email") is None:
         return fail("Email Address is required", code="missing_params", next_step="Provide all required params ")
     email = str(body["email"]).strip()
@@ -369,23 +428,17 @@ def _initialize(body: dict[str, Any]) -> JSONResponse:
         return fail("Invalid callback_url", code="invalid_params")
     access_code = new_id(15)
     try:
-        with transaction() as session:
-            if session.exec(
-                select(SandboxPaystackTransaction.id).where(col(SandboxPaystackTransaction.reference) == reference)
-            ).first():
-                return _duplicate_reference()
-            session.add(
-                SandboxPaystackTransaction(
-                    reference=reference,
-                    access_code=access_code,
-                    email=email,
-                    amount=amount,
-                    currency=currency,
-                    callback_url=callback_url,
-                    metadata_json=_metadata(body.get("metadata")),
-                )
-            )
+        _insert_transaction(
+            reference=reference,
+            access_code=access_code,
+            email=email,
+            amount=amount,
+            currency=currency,
+            callback_url=callback_url,
+            metadata=body.get("metadata"),
+        )
     except IntegrityError:
+        # `reference` is unique in the table, so a taken one is refused by the INSERT itself.
         return _duplicate_reference()
     data = {
         "authorization_url": f"{sandbox_base_url()}/checkout/{access_code}",
@@ -395,8 +448,49 @@ def _initialize(body: dict[str, Any]) -> JSONResponse:
     return ok("Authorization URL created", data)
 
 
+def _insert_transaction(
+    *,
+    reference: str,
+    access_code: str,
+    email: str,
+    amount: int,
+    currency: str,
+    callback_url: str | None,
+    metadata: object,
+) -> None:
+    """Store a new, open transaction in one statement; raises IntegrityError when the reference is taken.
+
+    Every column is named, with the model's defaults, so the row is the one `session.add()` of a
+    `SandboxPaystackTransaction` stored (metadata None is JSON `null` there too, not SQL NULL).
+    """
+    now = utcnow()
+    write_one(
+        INSERT_TRANSACTION,
+        {
+            "reference": reference,
+            "access_code": access_code,
+            "email": email,
+            "amount": amount,
+            "currency": currency,
+            "status": "abandoned",
+            "channel": None,
+            "gateway_response": None,
+            "fees": None,
+            "paid_at": None,
+            "callback_url": callback_url,
+            "metadata_json": _metadata(metadata),
+            "authorization_code": None,
+            "customer_code": None,
+            "refunded_amount": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+
+
 def _verify(reference: str) -> JSONResponse:
-    tx = _find_transaction(reference=reference)
+    with read_connection() as connection:
+        tx = connection.execute(TRANSACTION_BY_REFERENCE, {"reference": reference}).first()
     if tx is None:
         return fail(
             "Transaction reference not found",
@@ -587,26 +681,14 @@ async def initialize_transaction(
     if problem := _auth_problem(authorization):
         return problem
     body = await _body(request)
-    controls = await _off_loop(read_controls)
-    await _hang(controls)
-    if controls["fail_initialize"]:
-        return fail(
-            "An error occurred while initializing the transaction. Please try again",
-            500,
-            kind="api_error",
-            code="unknown",
-        )
-    if body is None:
-        return _invalid_body()
-    return await _off_loop(_initialize, body)
+    return await _controlled(functools.partial(_initialize, body), _initialize_refusal)
 
 
 @router.get("/transaction/verify/{reference}")
 async def verify_transaction(reference: str, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
     if problem := _auth_problem(authorization):
         return problem
-    await _hang(await _off_loop(read_controls))
-    return await _off_loop(_verify, reference)
+    return await _controlled(functools.partial(_verify, reference))
 
 
 @router.post("/refund")
@@ -649,8 +731,7 @@ def _fetch_refund(refund_id: int) -> JSONResponse:
 async def fetch_refund(refund_id: int, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
     if problem := _auth_problem(authorization):
         return problem
-    await _hang(await _off_loop(read_controls))
-    return await _off_loop(_fetch_refund, refund_id)
+    return await _controlled(functools.partial(_fetch_refund, refund_id))
 
 
 # --- the hosted checkout ----------------------------------------------------------------------------

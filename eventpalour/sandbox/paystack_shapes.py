@@ -11,8 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.responses import JSONResponse
+from sqlalchemy import Row
 
 from eventpalour.models import SandboxPaystackRefund, SandboxPaystackTransaction
+
+StoredTransaction = SandboxPaystackTransaction | Row[Any]
+"""A transaction as stored: the model, or a Core row of its table (what verify's hot path reads)."""
 
 INTEGRATION_ID = 412829
 COUNTRY_BY_CURRENCY = {"KES": "KE", "NGN": "NG", "GHS": "GH", "ZAR": "ZA", "USD": "KE"}
@@ -61,7 +65,7 @@ def customer_code_for(email: str) -> str:
     return "CUS_" + hashlib.sha256(email.lower().encode()).hexdigest()[:15]
 
 
-def _customer(tx: SandboxPaystackTransaction) -> dict[str, Any]:
+def _customer(tx: StoredTransaction) -> dict[str, Any]:
     return {
         "id": _digits(tx.email.lower(), 9),
         "first_name": None,
@@ -75,7 +79,7 @@ def _customer(tx: SandboxPaystackTransaction) -> dict[str, Any]:
     }
 
 
-def _authorization(tx: SandboxPaystackTransaction) -> dict[str, Any]:
+def _authorization(tx: StoredTransaction) -> dict[str, Any]:
     """What the sandbox's test card or M-PESA wallet looks like once used; `{}` before any attempt."""
     if tx.status == "abandoned" or not tx.authorization_code:
         return {}
@@ -113,7 +117,7 @@ def _authorization(tx: SandboxPaystackTransaction) -> dict[str, Any]:
     }
 
 
-def _log(tx: SandboxPaystackTransaction) -> dict[str, Any] | None:
+def _log(tx: StoredTransaction) -> dict[str, Any] | None:
     if tx.status not in ("success", "failed", "reversed"):
         return None
     succeeded = tx.status != "failed"
@@ -135,12 +139,12 @@ def _log(tx: SandboxPaystackTransaction) -> dict[str, Any] | None:
     }
 
 
-def _metadata(tx: SandboxPaystackTransaction) -> object:
+def _metadata(tx: StoredTransaction) -> object:
     """The metadata as sent; `""` when none was (Paystack's own quirk)."""
     return "" if tx.metadata_json in (None, {}) else tx.metadata_json
 
 
-def transaction_data(tx: SandboxPaystackTransaction) -> dict[str, Any]:
+def transaction_data(tx: StoredTransaction) -> dict[str, Any]:
     """`data` of GET /transaction/verify/:reference (contract §3)."""
     created = iso(tx.created_at)
     paid = iso(tx.paid_at)

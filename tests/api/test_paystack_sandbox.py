@@ -12,6 +12,7 @@ import hmac
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -219,6 +220,25 @@ def test_a_duplicate_reference_gets_paystacks_exact_error(sandbox: str) -> None:
         "code": "duplicate_reference",
         "errorCodeMappingNotFound": False,
     }
+
+
+def test_of_simultaneous_initializes_with_one_reference_exactly_one_is_stored(sandbox: str) -> None:
+    """No look-up before the INSERT: the unique reference itself refuses every one but the first."""
+    reference = f"EVT-{new_id(12)}"
+
+    def attempt(index: int) -> httpx.Response:
+        body = {"email": f"buyer{index}@example.test", "amount": 100 + index, "reference": reference}
+        return httpx.post(f"{sandbox}/transaction/initialize", json=body, headers=sandbox_headers(), timeout=10)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(attempt, range(6)))
+
+    winners = [index for index, answer in enumerate(answers) if answer.status_code == 200]
+    assert len(winners) == 1, [answer.text for answer in answers]
+    losers = [answer for answer in answers if answer.status_code != 200]
+    assert {(answer.status_code, answer.json()["code"]) for answer in losers} == {(400, "duplicate_reference")}
+    stored = verify(sandbox, reference).json()["data"]
+    assert (stored["customer"]["email"], stored["amount"]) == (f"buyer{winners[0]}@example.test", 100 + winners[0])
 
 
 @pytest.mark.parametrize(
@@ -750,17 +770,34 @@ def test_hang_seconds_delays_paystacks_answers(sandbox: str) -> None:
     assert time.monotonic() - started >= 0.5
 
 
-def test_fail_initialize_answers_a_server_error(sandbox: str) -> None:
-    set_controls(fail_initialize=True)
+def test_hang_seconds_delays_initialize_and_then_it_goes_through(sandbox: str) -> None:
+    set_controls(hang_seconds=0.5)
 
+    started = time.monotonic()
+    data = initialize(sandbox)
+
+    assert time.monotonic() - started >= 0.5
+    set_controls(hang_seconds=0)
+    assert verify(sandbox, data["reference"]).status_code == 200
+
+
+@pytest.mark.parametrize("hang_seconds", [0, 0.3])
+def test_fail_initialize_answers_a_server_error_and_stores_nothing(sandbox: str, hang_seconds: float) -> None:
+    set_controls(fail_initialize=True, hang_seconds=hang_seconds)
+    reference = f"EVT-{new_id(12)}"
+
+    started = time.monotonic()
     response = httpx.post(
         f"{sandbox}/transaction/initialize",
-        json={"email": "a@b.test", "amount": 100},
+        json={"email": "a@b.test", "amount": 100, "reference": reference},
         headers=sandbox_headers(),
     )
 
     assert response.status_code == 500
     assert response.json()["status"] is False and response.json()["type"] == "api_error"
+    assert time.monotonic() - started >= hang_seconds
+    set_controls(fail_initialize=False, hang_seconds=0)
+    assert verify(sandbox, reference).json()["code"] == "transaction_not_found"
 
 
 # --- several workers ------------------------------------------------------------------------------------
