@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -209,36 +209,37 @@ def mark_paid(references: Sequence[str]) -> dict[str, bytes]:
 
 
 async def place_orders(
-    client: httpx.AsyncClient, event_id: str, tier_id: str, buyers: Sequence[Buyer], tickets: int, concurrency: int
+    client: aiohttp.ClientSession, event_id: str, tier_id: str, buyers: Sequence[Buyer], tickets: int, concurrency: int
 ) -> tuple[Phase, list[Placed]]:
     phase, placed = Phase("placed"), []
 
     async def order(buyer: Buyer) -> None:
         started = time.perf_counter()
         try:
-            response = await client.post(
+            async with client.post(
                 "/api/checkout/orders",
                 json={"event_id": event_id, "quantities": {tier_id: tickets}},
-                cookies={"ep_session": buyer.token},
-            )
-        except httpx.HTTPError as exc:
+                headers={"Cookie": f"ep_session={buyer.token}"},
+            ) as response:
+                status, body = response.status, await response.read()
+        except aiohttp.ClientError as exc:
             phase.error(type(exc).__name__)
             return
         elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code == 201 and response.json().get("authorization_url"):
+        answer = json.loads(body) if status == 201 else {}
+        if answer.get("authorization_url"):
             phase.ok.append(elapsed)
-            body = response.json()
-            placed.append(Placed(body["order_id"], body["reference"]))
-        elif response.status_code == 409:
+            placed.append(Placed(answer["order_id"], answer["reference"]))
+        elif status == 409:
             phase.refused.append(elapsed)  # sold out: the guard doing its job, not an error
         else:
-            phase.error(f"HTTP {response.status_code}")
+            phase.error(f"HTTP {status}")
 
     phase.seconds = await run_workers(buyers, concurrency, order)
     return phase, placed
 
 
-async def deliver_webhooks(client: httpx.AsyncClient, bodies: dict[str, bytes], concurrency: int) -> Phase:
+async def deliver_webhooks(client: aiohttp.ClientSession, bodies: dict[str, bytes], concurrency: int) -> Phase:
     from eventpalour.integrations.paystack import sandbox_account, webhook_signature
 
     phase, secret = Phase("fulfilled"), sandbox_account().secret_key
@@ -248,16 +249,17 @@ async def deliver_webhooks(client: httpx.AsyncClient, bodies: dict[str, bytes], 
         headers = {"content-type": "application/json", "x-paystack-signature": webhook_signature(body, secret)}
         started = time.perf_counter()
         try:
-            response = await client.post("/api/payments/webhook/paystack", content=body, headers=headers)
-        except httpx.HTTPError as exc:
+            async with client.post("/api/payments/webhook/paystack", data=body, headers=headers) as response:
+                status, answer = response.status, await response.read()
+        except aiohttp.ClientError as exc:
             phase.error(type(exc).__name__)
             return
         elapsed = (time.perf_counter() - started) * 1000
-        outcome = response.json().get("outcome") if response.status_code == 200 else None
+        outcome = json.loads(answer).get("outcome") if status == 200 else None
         if outcome == "completed":
             phase.ok.append(elapsed)
         else:
-            phase.error(f"HTTP {response.status_code} {outcome or ''}".strip())
+            phase.error(f"HTTP {status} {outcome or ''}".strip())
 
     phase.seconds = await run_workers(list(bodies), concurrency, deliver)
     return phase
@@ -362,10 +364,14 @@ async def bench(args: argparse.Namespace) -> int:
     event_id, tier_id, warmup_tier_id = create_event(args.seats)
     buyers = create_buyers(args.buyers + args.warmup)
     warmup, buyers = buyers[: args.warmup], buyers[args.warmup :]
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-    async with httpx.AsyncClient(base_url=args.url, limits=limits, timeout=30) as client:
-        if (await client.get("/api/health")).status_code != 200:
-            raise SystemExit(f"{args.url}/api/health does not answer 200: is the app running?")
+    # aiohttp, not httpx: the client shares the machine's two cores with the app, and aiohttp's
+    # C parser spends about a tenth of httpx's CPU per request here (0.4 ms against 4.4 ms).
+    connector = aiohttp.TCPConnector(limit=args.concurrency)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(base_url=args.url, connector=connector, timeout=timeout) as client:
+        async with client.get("/api/health") as health:
+            if health.status != 200:
+                raise SystemExit(f"{args.url}/api/health does not answer 200: is the app running?")
         warm, warm_orders = await place_orders(client, event_id, warmup_tier_id, warmup, 1, args.concurrency)
         if warm.error_count or len(warm_orders) != len(warmup):
             raise SystemExit(f"Warm-up orders failed: {warm.errors}")
