@@ -145,16 +145,25 @@ def read_connection() -> Iterator[Connection]:
         yield connection
 
 
-def write_one(statement: Executable, parameters: dict[str, Any] | None = None) -> int:
-    """Run one write statement as its own unit of work; returns the rows it changed.
+@contextmanager
+def single_statement() -> Iterator[Connection]:
+    """A connection for one write statement that is a unit of work by itself.
 
     A single statement is atomic by itself, so on PostgreSQL it runs in autocommit: one round trip
     instead of BEGIN, the statement and COMMIT. SQLite takes it in a BEGIN IMMEDIATE transaction.
+    Run exactly one statement on it (and read any RETURNING rows inside the block).
     """
     if get_engine().dialect.name == "sqlite":
         with write_connection() as connection:
-            return connection.execute(statement, parameters).rowcount
+            yield connection
+        return
     with _autocommit_engine().connect() as connection:
+        yield connection
+
+
+def write_one(statement: Executable, parameters: dict[str, Any] | None = None) -> int:
+    """Run one write statement as its own unit of work (`single_statement`); returns the rows it changed."""
+    with single_statement() as connection:
         return connection.execute(statement, parameters).rowcount
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Row, bindparam, insert, or_, update
 from sqlmodel import Session, col, select
 
-from eventpalour.db import read_connection, read_only, write_connection, write_one
+from eventpalour.db import read_connection, read_only, single_statement, write_one
 from eventpalour.integrations import mail
 from eventpalour.models import OutboxEmail, OutboxStatus
 from eventpalour.models.types import new_id, utcnow
@@ -82,7 +82,7 @@ def _retry_delay(attempts: int) -> timedelta:
 def _claim(email_id: str) -> Row[Any] | None:
     """Take one due row for this worker; another worker's claim makes this return None."""
     now = utcnow()
-    with write_connection() as connection:
+    with single_statement() as connection:
         return connection.execute(
             _CLAIM, {"email_id": email_id, "now": now, "lock_until": now + timedelta(seconds=CLAIM_SECONDS)}
         ).first()
