@@ -9,7 +9,7 @@ services/checkout.py and services/payments.py.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, insert, or_, select, update
 
 from eventpalour.models import Event, Order, OrderItem, OrderStatus, PlatformAdmin, TicketTier, User, UserSession
 
@@ -76,23 +76,33 @@ EVENT_AND_TIERS = (
 INSERT_ORDER = insert(_orders)
 INSERT_ITEMS = insert(_items)
 
-# What starting a payment needs of an order: its state, money and the event's short id.
-ORDER_TO_PAY = (
-    select(
-        _orders.c.id,
-        _orders.c.buyer_id,
-        _orders.c.reference,
-        _orders.c.status,
-        _orders.c.amount,
-        _orders.c.currency,
-        _orders.c.holds_active,
-        _orders.c.expires_at,
-        _orders.c.authorization_url,
-        _events.c.short_id.label("event_short_id"),
+
+def _order_with_event(match: ColumnElement[bool]) -> Select:
+    """An order as paying for it and settling it read it, with its event's short id and status."""
+    return (
+        select(
+            _orders.c.id,
+            _orders.c.reference,
+            _orders.c.status,
+            _orders.c.buyer_id,
+            _orders.c.event_id,
+            _orders.c.amount,
+            _orders.c.currency,
+            _orders.c.platform_fee,
+            _orders.c.holds_active,
+            _orders.c.expires_at,
+            _orders.c.authorization_url,
+            _events.c.short_id.label("event_short_id"),
+            _events.c.status.label("event_status"),
+        )
+        .select_from(_orders.join(_events, _events.c.id == _orders.c.event_id))
+        .where(match)
     )
-    .select_from(_orders.join(_events, _events.c.id == _orders.c.event_id))
-    .where(_orders.c.id == bindparam("order_id"))
-)
+
+
+# Starting a payment (by order id), and settling one (by the Paystack reference).
+ORDER_TO_PAY = _order_with_event(_orders.c.id == bindparam("order_id"))
+ORDER_TO_SETTLE = _order_with_event(_orders.c.reference == bindparam("reference"))
 
 # The buyer is on the way to Paystack: only a still pending order moves on.
 MARK_PROCESSING = (
@@ -135,23 +145,6 @@ COMPLETE_FREE_ORDER = (
 )
 
 ORDER_STATUS = select(_orders.c.id, _orders.c.status).where(_orders.c.reference == bindparam("reference"))
-
-# What settling a payment needs of its order, and whether its event was cancelled meanwhile.
-ORDER_TO_SETTLE = (
-    select(
-        _orders.c.id,
-        _orders.c.reference,
-        _orders.c.status,
-        _orders.c.buyer_id,
-        _orders.c.event_id,
-        _orders.c.amount,
-        _orders.c.currency,
-        _orders.c.platform_fee,
-        _events.c.status.label("event_status"),
-    )
-    .select_from(_orders.join(_events, _events.c.id == _orders.c.event_id))
-    .where(_orders.c.reference == bindparam("reference"))
-)
 
 FLAG_ORDER = (
     update(_orders)
