@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: every script in bench/ against PostgreSQL, the app in production mode with Redis and
-# two backend workers, then the figures (with machine, commands and raw output) written into
+# four backend workers (two per core, as docs/deploy.md advises), then the figures (with machine, commands and raw output) written into
 # docs/performance.md between the "make bench" markers. Takes a while: discovery loads 111,000 events.
 #
-# BENCH_DATABASE_URL (a database the benchmarks may wipe), BENCH_REDIS_URL and BENCH_PORT override
-# the defaults below.
+# BENCH_DATABASE_URL (a database the benchmarks may wipe), BENCH_REDIS_URL, BENCH_PORT and
+# BENCH_WORKERS override the defaults below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ./env.sh
@@ -26,11 +26,13 @@ run() {  # run NAME COMMAND...: print and keep the command and its output
 run discovery python bench/discovery.py --database "$PG" --repeat 100
 run scan python bench/scan.py --database "$PG" --processes 2
 
-echo "== starting the app (production, PostgreSQL + Redis, 2 workers) on $URL"
+WORKERS="${BENCH_WORKERS:-4}"
+echo "$WORKERS" >"$results/workers.txt"
+echo "== starting the app (production, PostgreSQL + Redis, $WORKERS workers) on $URL"
 DATABASE_URL="$PG" python -c "from tests.dbsetup import migrate_fresh; import sys; migrate_fresh(sys.argv[1])" "$PG"
 DATABASE_URL="$PG" python -m eventpalour.seed
 redis-cli -u "$REDIS" flushdb >/dev/null 2>&1 || python -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
-DATABASE_URL="$PG" REDIS_URL="$REDIS" GRANIAN_WORKERS=2 APP_ENV=production APP_URL="$URL" API_URL="$URL" \
+DATABASE_URL="$PG" REDIS_URL="$REDIS" GRANIAN_WORKERS="$WORKERS" APP_ENV=production APP_URL="$URL" API_URL="$URL" \
   RATE_LIMIT_GENERAL=100000000/minute RATE_LIMIT_AUTH=100000000/minute \
   setsid reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT" >"$results/app.log" 2>&1 &
 app=$!

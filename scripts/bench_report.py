@@ -21,13 +21,18 @@ def machine(results: Path) -> str:
     return f"{os.cpu_count()} cores, {memory:.0f} GiB, {system}, load before the run {load}"
 
 
+def workers(results: Path) -> str:
+    path = results / "workers.txt"
+    return path.read_text().strip() if path.exists() else "?"
+
+
 def main(results: Path, document: Path) -> None:
     parts = [
         START,
         "## Latest `make bench` run",
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine(results)}. PostgreSQL, Redis, the app in production mode",
-        "with two backend workers (`scripts/bench.sh`). Raw output of each script, its command first:",
+        f"with {workers(results)} backend workers (`scripts/bench.sh`). Raw output of each script, its command first:",
         "",
     ]
     for name in ORDER:
