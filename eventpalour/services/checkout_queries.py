@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, bindparam, insert, or_, select, update
 
-from eventpalour.models import Event, Order, OrderItem, OrderStatus, PlatformAdmin, TicketTier, User, UserSession
+from eventpalour.models import (
+    Event,
+    Order,
+    OrderItem,
+    OrderStatus,
+    PlatformAdmin,
+    TicketTier,
+    User,
+    UserSession,
+    Workspace,
+)
 
 _sessions = UserSession.__table__
 _users = User.__table__
@@ -20,6 +30,7 @@ _events = Event.__table__
 _tiers = TicketTier.__table__
 _orders = Order.__table__
 _items = OrderItem.__table__
+_workspaces = Workspace.__table__
 _now = bindparam("now", type_=_orders.c.updated_at.type)
 
 # The session behind a cookie, its user and their admin level (NULL: not an admin).
@@ -77,8 +88,28 @@ INSERT_ORDER = insert(_orders)
 INSERT_ITEMS = insert(_items)
 
 
+# What an order's confirmation email says about the event and its organizer, and where it goes
+# (services/fulfilment.py); they need the event, its workspace and the buyer joined in.
+CONFIRMATION_COLUMNS = (
+    _users.c.email,
+    _events.c.title,
+    _events.c.short_id.label("event_short_id"),
+    _events.c.start_at,
+    _events.c.end_at,
+    _events.c.timezone,
+    _events.c.type,
+    _events.c.venue,
+    _events.c.city,
+    _events.c.country,
+    _events.c.online_link,
+    _workspaces.c.name.label("organizer"),
+    _workspaces.c.verified,
+)
+
+
 def _order_with_event(match: ColumnElement[bool]) -> Select:
-    """An order as paying for it and settling it read it, with its event's short id and status."""
+    """An order as paying for it and settling it read it: with its event's status and what its
+    confirmation email needs, so settling issues the tickets without another round trip."""
     return (
         select(
             _orders.c.id,
@@ -92,10 +123,14 @@ def _order_with_event(match: ColumnElement[bool]) -> Select:
             _orders.c.holds_active,
             _orders.c.expires_at,
             _orders.c.authorization_url,
-            _events.c.short_id.label("event_short_id"),
             _events.c.status.label("event_status"),
+            *CONFIRMATION_COLUMNS,
         )
-        .select_from(_orders.join(_events, _events.c.id == _orders.c.event_id))
+        .select_from(
+            _orders.join(_events, _events.c.id == _orders.c.event_id)
+            .join(_workspaces, _workspaces.c.id == _events.c.workspace_id)
+            .join(_users, _users.c.id == _orders.c.buyer_id)
+        )
         .where(match)
     )
 

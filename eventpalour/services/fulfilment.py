@@ -14,7 +14,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.models import Event, Ticket, User, Workspace
 from eventpalour.models.types import new_id, random_string
-from eventpalour.services import emails, outbox
+from eventpalour.services import checkout_queries, emails, outbox
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.money import format_money
 from eventpalour.services.ticket_media import holder_place
@@ -24,23 +24,9 @@ INSERT_TICKETS = insert(Ticket.__table__)
 _TAKEN_CODES = select(Ticket.__table__.c.short_code).where(
     Ticket.__table__.c.short_code.in_(bindparam("codes", expanding=True))
 )
-# What a confirmation says about the event and its organizer, and where it goes.
+# The confirmation's facts alone (a free order); settling a payment reads them with its order.
 CONFIRMATION_FACTS = (
-    select(
-        _users.c.email,
-        _events.c.title,
-        _events.c.short_id,
-        _events.c.start_at,
-        _events.c.end_at,
-        _events.c.timezone,
-        _events.c.type,
-        _events.c.venue,
-        _events.c.city,
-        _events.c.country,
-        _events.c.online_link,
-        _workspaces.c.name.label("organizer"),
-        _workspaces.c.verified,
-    )
+    select(*checkout_queries.CONFIRMATION_COLUMNS)
     .select_from(_users)
     .join(_events, _events.c.id == bindparam("event_id"))
     .join(_workspaces, _workspaces.c.id == _events.c.workspace_id)
@@ -72,7 +58,10 @@ def new_short_code(session: Session) -> str:
 
 
 def issue_tickets(
-    connection: Connection, order: Row[Any] | SimpleNamespace, items: Sequence[Row[Any] | SimpleNamespace]
+    connection: Connection,
+    order: Row[Any] | SimpleNamespace,
+    items: Sequence[Row[Any] | SimpleNamespace],
+    confirmation: Row[Any] | None = None,
 ) -> list[str]:
     """Create the tickets of `order` (whose lines are `items`) and queue their confirmation, in the
     caller's transaction; called exactly once per order, by whichever path completed it. Returns
@@ -101,21 +90,27 @@ def issue_tickets(
         emails.TicketLine(ticket_id=t["id"], short_code=t["short_code"], tier_name=tier_names[t["order_item_id"]])
         for t in tickets
     ]
-    _queue_confirmation(connection, order, lines)
+    _queue_confirmation(connection, order, lines, confirmation)
     return [t["id"] for t in tickets]
 
 
 def _queue_confirmation(
-    connection: Connection, order: Row[Any] | SimpleNamespace, lines: list[emails.TicketLine]
+    connection: Connection,
+    order: Row[Any] | SimpleNamespace,
+    lines: list[emails.TicketLine],
+    confirmation: Row[Any] | None,
 ) -> None:
-    # One round trip for the buyer's address and the event: fulfilment holds the tier rows' locks.
-    found = connection.execute(CONFIRMATION_FACTS, {"buyer_id": order.buyer_id, "event_id": order.event_id}).one()
+    """`confirmation`: the CONFIRMATION_COLUMNS when the caller read them already, else one query."""
+    found = (
+        confirmation
+        or connection.execute(CONFIRMATION_FACTS, {"buyer_id": order.buyer_id, "event_id": order.event_id}).one()
+    )
     facts = emails.ConfirmationFacts(
         event_id=order.event_id,
         event_title=found.title,
         schedule=event_schedule(found.start_at, found.end_at, found.timezone),
         place=holder_place(found),
-        event_url=settings.app_url + routes.event_url(found.short_id),
+        event_url=settings.app_url + routes.event_url(found.event_short_id),
         reference=order.reference,
         total_label=format_money(order.amount, order.currency) if order.amount else "Free",
         organizer=emails.Organizer(found.organizer, found.verified),

@@ -198,7 +198,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         if not held and connection.execute(checkout_queries.CLAIM_ORDER, claim).rowcount != 1:
             return PaymentOutcome(order.id, "completed", "This order is already settled.")
         items = connection.execute(checkout_queries.ORDER_ITEMS, {"order_id": order.id}).all()
-        fulfilment.issue_tickets(connection, order, items)
+        fulfilment.issue_tickets(connection, order, items, confirmation=order)
         # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
         # tier waits on it. No seats left for a late payment rolls all of the above back.
         if not _take_seats(connection, items, held=held):
