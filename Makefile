@@ -33,7 +33,7 @@ test: setup-dev
 	@./scripts/test-browser-deps.sh
 	@./scripts/test.sh
 
-## Every benchmark in bench/ on PostgreSQL + Redis, the app in production mode with 2 workers;
+## Every benchmark in bench/ on PostgreSQL + Redis, the app in production mode with 4 workers;
 ## the figures go into docs/performance.md.
 bench: setup-dev
 	@./scripts/test-browser-deps.sh
