@@ -34,7 +34,7 @@ from eventpalour.services.errors import (
     SoldOut,
     ValidationFailed,
 )
-from eventpalour.services.fees import charge_for
+from eventpalour.services.fees import Charge, charge_for
 from eventpalour.services.tier_sales import SaleState, tier_sale
 
 logger = logging.getLogger("eventpalour.orders")
@@ -138,36 +138,9 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         free = charge.amount == 0
         if free:
             _refuse_second_registration(connection, event, actor)
-        now = utcnow()
-        order = {
-            "id": new_id(),
-            "reference": new_reference(),
-            "buyer_id": actor.id,
-            "event_id": event.id,
-            "workspace_id": event.workspace_id,
-            "status": OrderStatus.PENDING.value,
-            "currency": event.currency,
-            "subtotal": charge.subtotal,
-            "platform_fee": charge.platform_fee,
-            "amount": charge.amount,
-            "fee_mode": event.fee_mode,
-            "holds_active": True,
-            "expires_at": now + timedelta(minutes=HOLD_MINUTES),
-            "created_at": now,
-            "updated_at": now,
-        }
+        order = _new_order(actor, event, charge)
         connection.execute(checkout_queries.INSERT_ORDER, order)
-        items = [
-            {
-                "id": new_id(),
-                "order_id": order["id"],
-                "tier_id": tier_id,
-                "tier_name": tiers[tier_id].name,
-                "quantity": wanted[tier_id],
-                "unit_price": tiers[tier_id].price,
-            }
-            for tier_id in sorted(wanted)
-        ]
+        items = _new_items(order["id"], tiers, wanted)
         connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
         if free:
             _complete_free(connection, order, items)
@@ -196,6 +169,43 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         result.status,
     )
     return result
+
+
+def _new_order(actor: UserSummary, event: Row[Any], charge: Charge) -> dict[str, Any]:
+    """The row of a new order: pending, its seats held for HOLD_MINUTES (a free one completes at once)."""
+    now = utcnow()
+    return {
+        "id": new_id(),
+        "reference": new_reference(),
+        "buyer_id": actor.id,
+        "event_id": event.id,
+        "workspace_id": event.workspace_id,
+        "status": OrderStatus.PENDING.value,
+        "currency": event.currency,
+        "subtotal": charge.subtotal,
+        "platform_fee": charge.platform_fee,
+        "amount": charge.amount,
+        "fee_mode": event.fee_mode,
+        "holds_active": True,
+        "expires_at": now + timedelta(minutes=HOLD_MINUTES),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _new_items(order_id: str, tiers: dict[str, Row[Any]], wanted: dict[str, int]) -> list[dict[str, Any]]:
+    """One line per picked tier, at the tier's name and price of this moment."""
+    return [
+        {
+            "id": new_id(),
+            "order_id": order_id,
+            "tier_id": tier_id,
+            "tier_name": tiers[tier_id].name,
+            "quantity": wanted[tier_id],
+            "unit_price": tiers[tier_id].price,
+        }
+        for tier_id in sorted(wanted)
+    ]
 
 
 def _refuse_second_registration(connection: Connection, event: Row[Any], actor: UserSummary) -> None:

@@ -29,8 +29,6 @@ from eventpalour.services.fees import organizer_share
 
 logger = logging.getLogger("eventpalour.payments")
 SETTLED = checkout_queries.SETTLED_STATUSES
-# The order objects in the session are not read again after these UPDATEs; skip the ORM's re-sync.
-_NO_SYNC = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -252,9 +250,9 @@ def _late_payment_without_seats(reference: str) -> PaymentOutcome:
 
 
 def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
-    with transaction() as session:
-        order = session.exec(select(Order).where(Order.reference == reference)).one()
-    if order.status == OrderStatus.REFUNDED:
+    with read_connection() as connection:
+        status = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference}).one().status
+    if status == OrderStatus.REFUNDED:
         return PaymentOutcome(order_id, "refunded", "This payment was refunded.")
     return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")
 
