@@ -18,9 +18,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Row
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from eventpalour.db import transaction, write_connection
+from eventpalour.db import read_connection, transaction, write_batch, write_connection
 from eventpalour.models import EventPricing, Order, OrderStatus, User
 from eventpalour.models.types import new_id, random_string, utcnow
 from eventpalour.services import capacity, checkout_queries, fulfilment
@@ -104,11 +105,14 @@ def _hold_all(connection: Connection, tiers: dict[str, Row[Any]], wanted: dict[s
     """Hold every tier's seats, in id order (so concurrent orders never wait on each other in a cycle)."""
     for tier_id in sorted(wanted):
         if not capacity.hold(connection, tier_id, wanted[tier_id]):
-            name = tiers[tier_id].name
-            raise SoldOut(
-                f"Not enough {name} tickets left. Try fewer, or another ticket type.",
-                details=[FieldError(("quantities", tier_id), "Not enough left.")],
-            )
+            raise _not_enough(tiers[tier_id])
+
+
+def _not_enough(tier: Row[Any]) -> SoldOut:
+    return SoldOut(
+        f"Not enough {tier.name} tickets left. Try fewer, or another ticket type.",
+        details=[FieldError(("quantities", tier.tier_id), "Not enough left.")],
+    )
 
 
 def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int]) -> CheckoutResult:
@@ -126,30 +130,24 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     if not capacity.unguarded_precheck(wanted):
         raise SoldOut("Sold out.")
     # Prepared Core statements (services/checkout_queries.py): every buyer of a rush runs this.
-    with write_connection() as connection:
-        # The event and its tiers in one round trip; each row is the event and one of its tiers.
-        rows = connection.execute(checkout_queries.EVENT_AND_TIERS, {"ref": event_id}).all()
-        event = rows[0] if rows else None
-        if event is None or not event.is_listed:
-            raise NotFound("This event is not on sale.")
-        tiers = {row.tier_id: row for row in rows if row.tier_id is not None and row.tier_event_id == event.id}
-        _check_tiers(event, tiers, wanted)
-        charge = charge_for(sum(tiers[t].price * n for t, n in wanted.items()), event.fee_mode)
-        free = charge.amount == 0
-        if free:
-            _refuse_second_registration(connection, event, actor)
-        order = _new_order(actor, event, charge)
-        connection.execute(checkout_queries.INSERT_ORDER, order)
-        items = _new_items(order["id"], tiers, wanted)
-        connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
-        if free:
-            _complete_free(connection, order, items)
-        # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
-        # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
-        _hold_all(connection, tiers, wanted)
-        if free:
-            for tier_id in sorted(wanted):
-                capacity.sell_held(connection, tier_id, wanted[tier_id])
+    # The event and its tiers in one round trip, each row the event and one of its tiers. Read
+    # before the write unit (READ COMMITTED would not hold them still inside it either): what
+    # decides availability is the capacity guard, in the write.
+    with read_connection() as reader:
+        rows = reader.execute(checkout_queries.EVENT_AND_TIERS, {"ref": event_id}).all()
+    event = rows[0] if rows else None
+    if event is None or not event.is_listed:
+        raise NotFound("This event is not on sale.")
+    tiers = {row.tier_id: row for row in rows if row.tier_id is not None and row.tier_event_id == event.id}
+    _check_tiers(event, tiers, wanted)
+    charge = charge_for(sum(tiers[t].price * n for t, n in wanted.items()), event.fee_mode)
+    order = _new_order(actor, event, charge)
+    items = _new_items(order["id"], tiers, wanted)
+    free = charge.amount == 0
+    if free:
+        _register_free(actor, event, tiers, wanted, order, items)
+    else:
+        _hold_paid(tiers, wanted, order, items)
     result = CheckoutResult(
         order_id=order["id"],
         reference=order["reference"],
@@ -169,6 +167,44 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         result.status,
     )
     return result
+
+
+def _hold_paid(
+    tiers: dict[str, Row[Any]], wanted: dict[str, int], order: dict[str, Any], items: list[dict[str, Any]]
+) -> None:
+    """A paid order and its held seats, as one batch: on PostgreSQL the inserts, the seat counters'
+    UPDATEs and the COMMIT travel in one round trip, so the tier row (which every buyer of a rush
+    queues for) stays locked only while the server finishes the batch."""
+    try:
+        with write_batch() as connection:
+            connection.execute(checkout_queries.INSERT_ORDER, order)
+            connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
+            _hold_all(connection, tiers, wanted)
+    except IntegrityError as refused:
+        if not capacity.refused_for_capacity(refused):
+            raise
+        raise _not_enough(tiers[capacity.first_short(wanted)]) from None
+
+
+def _register_free(
+    actor: UserSummary,
+    event: Row[Any],
+    tiers: dict[str, Row[Any]],
+    wanted: dict[str, int],
+    order: dict[str, Any],
+    items: list[dict[str, Any]],
+) -> None:
+    """A free order, complete at once: one registration per person, tickets issued, seats sold."""
+    with write_connection() as connection:
+        _refuse_second_registration(connection, event, actor)
+        connection.execute(checkout_queries.INSERT_ORDER, order)
+        connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
+        _complete_free(connection, order, items)
+        # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
+        # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
+        _hold_all(connection, tiers, wanted)
+        for tier_id in sorted(wanted):
+            capacity.sell_held(connection, tier_id, wanted[tier_id])
 
 
 def _new_order(actor: UserSummary, event: Row[Any], charge: Charge) -> dict[str, Any]:
