@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,8 @@ def write_batch() -> Iterator[Connection]:
     while the server runs the rest of the batch, never while this process waits for a core or the
     GIL between one statement's answer and sending the next. The price: inside the block no answer
     exists yet on PostgreSQL (no rows, no rowcounts), so the statements must not depend on each
-    other's results; a refusal (a CHECK, a unique key) aborts the whole unit and is raised as
+    other's results (an INSERT into a table that generates its key needs `.inline()`, or SQLAlchemy
+    asks for the key back); a refusal (a CHECK, a unique key) aborts the whole unit and is raised as
     SQLAlchemy's usual error (IntegrityError...) when the block ends. `answers_deferred` tells a
     callee which kind it got. SQLite runs the same statements in an ordinary write transaction.
     """
@@ -154,11 +155,18 @@ def write_batch() -> Iterator[Connection]:
             yield connection
             return
         driver = connection.connection.driver_connection
+        connection.info[_DEFERRED] = True
         try:
-            with driver.pipeline():
-                connection.info[_DEFERRED] = True
-                yield connection
-                driver.commit()  # queued behind the statements; then one sync sends them all
+            with driver.pipeline() as pipeline:
+                try:
+                    yield connection
+                    driver.commit()  # queued behind the statements; then one sync sends them all
+                except (psycopg.Error, DBAPIError):
+                    # Take in what is left of the aborted batch, so the pipeline closes cleanly
+                    # (psycopg would otherwise log "error ignored terminating" on the way out).
+                    with suppress(psycopg.Error):
+                        pipeline.sync()
+                    raise
         except psycopg.Error as refused:
             raise DBAPIError.instance("COMMIT", None, refused, psycopg.Error) from refused
         finally:
