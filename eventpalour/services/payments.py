@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, update
+from sqlalchemy import Connection, Row, bindparam, update
 from sqlmodel import col, select
 
 from eventpalour import routes
@@ -257,16 +258,48 @@ def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
     return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")
 
 
-def reconcile_pending(limit: int = 50) -> int:
-    """Verify payments whose buyer never came back and whose webhook never came. Returns how many settled."""
-    with transaction() as session:
-        references = session.exec(
-            select(Order.reference)
-            .where(col(Order.status) == OrderStatus.PROCESSING, col(Order.access_code).is_not(None))
-            .order_by(col(Order.updated_at))
-            .limit(limit)
-        ).all()
+RECONCILE_AFTER = timedelta(minutes=2)
+"""How long a paying order stays quiet before reconciliation asks Paystack about it: a buyer still
+on the payment page, or a webhook a few seconds away, needs no verify call."""
+
+_orders = Order.__table__
+_QUIET_PAYMENTS = (
+    select(_orders.c.id, _orders.c.reference)
+    .where(
+        _orders.c.status == OrderStatus.PROCESSING.value,
+        _orders.c.access_code.is_not(None),
+        _orders.c.updated_at <= bindparam("cutoff"),
+    )
+    .order_by(_orders.c.updated_at)
+    .limit(bindparam("limit"))
+)
+# Claiming an order moves it to the back of the line: the same cutoff, so only one worker wins it.
+_CLAIM_QUIET_PAYMENT = (
+    update(_orders)
+    .where(
+        _orders.c.id == bindparam("order_id"),
+        _orders.c.status == OrderStatus.PROCESSING.value,
+        _orders.c.updated_at <= bindparam("cutoff"),
+    )
+    .values(updated_at=bindparam("now"))
+)
+
+
+def reconcile_pending(limit: int = 50, *, quiet_for: timedelta = RECONCILE_AFTER) -> int:
+    """Verify payments whose buyer never came back and whose webhook never came. Returns how many settled.
+
+    Orders quiet for `quiet_for`, the longest quiet first. Each is claimed before its verify call by
+    moving its `updated_at` to now, so workers running this at the same time ask about different
+    orders, and an order Paystack still calls unpaid goes to the back of the line instead of
+    keeping the orders behind it waiting until its hold runs out.
+    """
+    now = utcnow()
+    cutoff = now - quiet_for
+    with read_connection() as reader:
+        quiet = reader.execute(_QUIET_PAYMENTS, {"cutoff": cutoff, "limit": limit}).all()
     settled = 0
-    for reference in references:
-        settled += verify_payment(reference).status != "pending"
+    for order in quiet:
+        if write_one(_CLAIM_QUIET_PAYMENT, {"order_id": order.id, "cutoff": cutoff, "now": now}) != 1:
+            continue  # another worker claimed it, or it settled meanwhile
+        settled += verify_payment(order.reference).status != "pending"
     return settled

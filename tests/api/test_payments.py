@@ -149,14 +149,46 @@ def test_late_payment_after_sell_out_is_refunded(sandbox, paid_tier):
     assert _state(late.order_id)[1] == 0 and _tier(tier_id).held == 3
 
 
+def _quiet_for(order_id: str, how_long: timedelta) -> None:
+    """As if nothing had happened to the order for `how_long`."""
+    with transaction() as session:
+        order = session.get(Order, order_id)
+        order.updated_at = utcnow() - how_long
+        session.add(order)
+
+
 def test_reconciliation_settles_a_payment_whose_webhook_never_came(sandbox, paid_tier):
     event, tier_id = paid_tier
     result, _ = _order_for(make_user(), event, tier_id)
     sandbox.put("/_test/controls", json={"webhook_enabled": False})
     sandbox.post(f"/_test/transactions/{result.reference}/pay")
     assert _state(result.order_id)[0] == "processing"
+    # A payment made a moment ago is left to its webhook (it may be seconds away) ...
+    assert payments.reconcile_pending() == 0
+    assert _state(result.order_id)[0] == "processing"
+    # ... and asked about once the order has been quiet for a while.
+    _quiet_for(result.order_id, payments.RECONCILE_AFTER + timedelta(seconds=1))
     assert payments.reconcile_pending() == 1
     assert _state(result.order_id)[:2] == ("completed", 2)
+
+
+def test_reconciliation_works_through_every_quiet_order_not_the_same_oldest_ones(sandbox, paid_tier):
+    """An order its buyer abandoned on Paystack's page stays unpaid: it must not keep a paid order
+    whose webhook was lost waiting behind it (each pass takes `limit` orders)."""
+    event, tier_id = paid_tier
+    abandoned, _ = _order_for(make_user(), event, tier_id, n=1)
+    paid, _ = _order_for(make_user(), event, tier_id, n=1)
+    _quiet_for(abandoned.order_id, timedelta(minutes=10))
+    _quiet_for(paid.order_id, timedelta(minutes=5))
+    sandbox.put("/_test/controls", json={"webhook_enabled": False})
+    sandbox.post(f"/_test/transactions/{paid.reference}/pay")
+    _quiet_for(paid.order_id, timedelta(minutes=5))
+
+    assert payments.reconcile_pending(limit=1) == 0  # the oldest: still unpaid at Paystack
+    assert payments.reconcile_pending(limit=1) == 1  # then the next one, not the oldest again
+    assert _state(paid.order_id)[:2] == ("completed", 1)
+    assert _state(abandoned.order_id)[0] == "processing"
+    assert payments.reconcile_pending(limit=1) == 0  # the abandoned one is only asked about again later
 
 
 def test_provider_down_releases_the_hold(sandbox, paid_tier):

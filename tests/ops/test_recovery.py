@@ -186,7 +186,7 @@ def test_kill_9_mid_rush_then_restart_leaves_the_database_consistent(api: Api):
     api.start()
     # What the worker does after a restart: reconcile payments the webhook never confirmed, then let
     # holds that ran out expire (here: as if 16 minutes had passed).
-    while payments.reconcile_pending(limit=200):
+    while payments.reconcile_pending(limit=200, quiet_for=timedelta(0)):
         pass
     paid_at_paystack = _count(
         select(func.count())
