@@ -85,6 +85,12 @@ def normalize_email(raw: str, *, field: str = "email") -> str:
     return checked.normalized.lower()
 
 
+def masked_email(address: str) -> str:
+    """An address shown to someone who should recognise it but not learn it: `c•••@example.com`."""
+    local, at, domain = (address or "").partition("@")
+    return f"{local[:1]}•••{at}{domain}" if local else ""
+
+
 def clean_full_name(raw: str) -> str:
     name = clean_line(raw)
     if len(name) > MAX_NAME:
