@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
+
+if TYPE_CHECKING:
+    from eventpalour.services.accounts import UserSummary
 
 HOME = "/"
 SIGN_UP = "/auth/sign-up"
@@ -109,8 +115,19 @@ def attendees_csv_url(event_id: str, filters: dict[str, str] | None = None) -> s
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
-def event_url(short_id: str) -> str:
-    return f"/e/{short_id}"
+def event_url(short_id: str, quantities: Mapping[str, int] | None = None) -> str:
+    """An event's page; with `quantities` (tier id → count) it opens with those tickets picked."""
+    picked = ",".join(f"{tier_id}:{count}" for tier_id, count in (quantities or {}).items() if count > 0)
+    return f"/e/{short_id}?{urlencode({'tiers': picked})}" if picked else f"/e/{short_id}"
+
+
+_PICKED = re.compile(r"^([A-Za-z0-9_-]{1,32}):([0-9]{1,3})$")
+
+
+def picked_quantities(raw: str | None) -> dict[str, int]:
+    """The `tiers` parameter of an event link read back: `{tier id: count}`, malformed parts left out."""
+    found = (_PICKED.match(part) for part in (raw or "").split(","))
+    return {match[1]: int(match[2]) for match in found if match and int(match[2]) > 0}
 
 
 def events_url(params: dict[str, str] | None = None) -> str:
@@ -132,3 +149,17 @@ def with_next(route: str, next_path: str | None) -> str:
     """`route` with a `next` query parameter, when there is somewhere worth returning to."""
     target = safe_next(next_path, default="")
     return f"{route}?{urlencode({'next': target})}" if target and target != HOME else route
+
+
+def after_sign_in(user: UserSummary, next_path: str) -> str:
+    """Where a signed-in person goes next: verify first, then onboarding, then where they were headed.
+
+    Each step carries `next_path` on, so signing up in the middle of a purchase ends on the event.
+    Invitation and join links skip onboarding: joining a team makes the account an organizer.
+    """
+    if not user.is_verified:
+        return with_next(VERIFY, next_path)
+    joining = next_path.startswith(("/invite/", "/join/"))
+    if user.account_type is None and not joining:
+        return with_next(ONBOARDING, next_path)
+    return next_path

@@ -147,6 +147,6 @@ async def finish_google(request: Request, client: Client) -> Response:
     except DomainError as exc:
         code = "suspended" if exc.code == "permission_denied" else "google_failed"
         return _app_redirect(routes.SIGN_IN + f"?error={code}")
-    response = _app_redirect(routes.ONBOARDING if user.account_type is None else next_path)
+    response = _app_redirect(routes.after_sign_in(user, next_path))
     set_session_cookie(response, token)
     return response

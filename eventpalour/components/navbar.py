@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.brand import logo
 from eventpalour.state.base import AuthState
+from eventpalour.state.navigation import AuthLinksState
 from eventpalour.state.workspaces import WorkspaceSwitcherState
 
 
@@ -69,8 +70,10 @@ def guest_actions() -> rx.Component:
     # nowrap + no shrinking: on a 390px phone the labels otherwise broke onto two lines. Below 480px
     # only "Sign in" fits beside the other icons; sign-up is one tap away on the sign-in page and the home page.
     return rx.hstack(
-        rx.link(rx.button("Sign in", variant="soft", white_space="nowrap"), href=routes.SIGN_IN),
-        rx.link(rx.button("Sign up", white_space="nowrap"), href=routes.SIGN_UP, display=["none", "inline"]),
+        rx.link(rx.button("Sign in", variant="soft", white_space="nowrap"), href=AuthLinksState.sign_in_url),
+        rx.link(
+            rx.button("Sign up", white_space="nowrap"), href=AuthLinksState.sign_up_url, display=["none", "inline"]
+        ),
         spacing="2",
         flex_shrink="0",
     )
@@ -82,7 +85,7 @@ def verify_banner() -> rx.Component:
         rx.callout(
             rx.hstack(
                 rx.text("Verify your email to buy tickets and create workspaces."),
-                rx.link("Enter your code", href=routes.VERIFY, weight="bold"),
+                rx.link("Enter your code", href=AuthLinksState.verify_url, weight="bold"),
                 wrap="wrap",
                 spacing="2",
             ),

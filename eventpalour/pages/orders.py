@@ -1,4 +1,4 @@
-"""/account/orders: every order of the signed-in buyer, with its tickets' codes."""
+"""/account/orders: every order of the signed-in buyer, with the codes of the tickets they still hold."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def _order(order: rx.Var) -> rx.Component:
             ),
             rx.text(order["when"], " · ", order["amount"], " · ", order["reference"], size="2", color_scheme="gray"),
             rx.cond(order["codes"] != "", rx.text("Ticket codes: ", rx.code(order["codes"]), size="2")),
+            rx.cond(order["transferred"] != "", rx.text(order["transferred"], size="2", color_scheme="gray")),
             rx.cond(
                 (order["status"] == "pending") | (order["status"] == "processing"),
                 rx.link(rx.button("Complete payment", size="2"), href=order["event_url"]),

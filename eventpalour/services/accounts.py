@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from eventpalour.config import settings
 from eventpalour.db import transaction
 from eventpalour.models import AccountType, PlatformAdmin, User, UserStatus
 from eventpalour.services.errors import NotAuthenticated, ValidationFailed
+from eventpalour.services.text import clean_line
 
 MAX_NAME = 255
 
@@ -85,9 +85,14 @@ def normalize_email(raw: str, *, field: str = "email") -> str:
     return checked.normalized.lower()
 
 
+def masked_email(address: str) -> str:
+    """An address shown to someone who should recognise it but not learn it: `c•••@example.com`."""
+    local, at, domain = (address or "").partition("@")
+    return f"{local[:1]}•••{at}{domain}" if local else ""
+
+
 def clean_full_name(raw: str) -> str:
-    # Control characters (NUL above all: PostgreSQL refuses it in text) never belong in a name.
-    name = " ".join("".join(ch for ch in raw or "" if ch.isspace() or unicodedata.category(ch) != "Cc").split())
+    name = clean_line(raw)
     if len(name) > MAX_NAME:
         raise ValidationFailed.field("full_name", f"Use at most {MAX_NAME} characters.")
     return name

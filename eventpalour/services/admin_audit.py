@@ -15,6 +15,7 @@ from eventpalour.services import admins, audit
 from eventpalour.services.accounts import ClientInfo, UserSummary
 from eventpalour.services.admins import AdminCapability
 from eventpalour.services.errors import DomainError, FieldError, ValidationFailed
+from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 50
 ADMIN_SIGN_IN = "admin.sign_in"
@@ -39,7 +40,7 @@ def record_admin_sign_in(*, actor: UserSummary | None, client: ClientInfo, path:
             actor_id=actor.id if actor else None,
             result="ok" if refused is None else "denied",
             client=(client.ip, client.user_agent),
-            details={"path": path[:200], **({"level": level} if level else {})},
+            details={"path": clean_line(path)[:200], **({"level": level} if level else {})},
         )
     if refused is not None:
         raise refused
@@ -101,10 +102,11 @@ def list_audit(*, actor: UserSummary | None, filters: AuditFilters, page: int = 
     with read_only() as session:
         admins.require(session, actor, AdminCapability.VIEW_AUDIT)
         query = select(AuditLogEntry, who.email).outerjoin(who, col(who.id) == col(AuditLogEntry.actor_id))
-        if filters.action.strip():
-            query = query.where(col(AuditLogEntry.action).startswith(filters.action.strip().lower()))
-        if filters.actor.strip():
-            query = query.where(col(who.email).contains(filters.actor.strip().lower()))
+        action, actor_email = clean_line(filters.action).lower(), clean_line(filters.actor).lower()
+        if action:
+            query = query.where(col(AuditLogEntry.action).startswith(action))
+        if actor_email:
+            query = query.where(col(who.email).contains(actor_email))
         if start:
             query = query.where(col(AuditLogEntry.created_at) >= datetime.combine(start, time.min, UTC))
         if end:

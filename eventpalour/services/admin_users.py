@@ -27,6 +27,7 @@ from eventpalour.services import admins, audit
 from eventpalour.services.accounts import ClientInfo, UserSummary
 from eventpalour.services.admins import AdminCapability
 from eventpalour.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 50
 DETAIL_LIMIT = 20
@@ -97,7 +98,7 @@ def search_users(*, actor: UserSummary | None, filters: UserFilters, page: int =
     with read_only() as session:
         admins.require(session, actor, AdminCapability.VIEW_USERS)
         query = select(User, PlatformAdmin.level).outerjoin(PlatformAdmin, col(PlatformAdmin.user_id) == col(User.id))
-        term = filters.search.strip().lower().replace("\x00", "")
+        term = clean_line(filters.search).lower()
         if term:
             query = query.where(or_(col(User.email).contains(term), col(User.username).contains(term)))
         if filters.account_type == "none":
@@ -193,7 +194,7 @@ def set_user_status(
     """
     if status not in set(UserStatus):
         raise ValidationFailed.field("status", "Choose active, suspended or blocked.")
-    note = " ".join((reason or "").split())
+    note = clean_line(reason)
     if not note:
         raise ValidationFailed.field("reason", "Give a reason; it is kept in the audit log.")
     if len(note) > MAX_REASON:

@@ -21,6 +21,7 @@ from eventpalour.models import Order, OrderItem, Ticket, TicketStatus, TicketTie
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.dates import zone
+from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 50
 NOT_VALID = (TicketStatus.CANCELLED, TicketStatus.REFUNDED, TicketStatus.EXPIRED)
@@ -94,7 +95,7 @@ def _query(event_id: str, filters: AttendeeFilters):
         query = query.where(Order.amount == 0)
     elif filters.payment == "refunded":
         query = query.where(Ticket.status == TicketStatus.REFUNDED)
-    needle = filters.search.strip().lower()[:120]
+    needle = clean_line(filters.search).lower()[:120]
     if needle:
         pattern = f"%{needle}%"
         query = query.where(

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from eventpalour.models import AuditLogEntry
+from eventpalour.services.text import clean_line
 
 
 def record(
@@ -29,7 +30,7 @@ def record(
             target_id=target[1] if target else None,
             result=result,
             ip=ip,
-            user_agent=(user_agent or "")[:500] or None,
+            user_agent=clean_line(user_agent)[:500] or None,
             details=details or {},
         )
     )

@@ -33,6 +33,7 @@ from eventpalour.services.errors import (
 )
 from eventpalour.services.passwords import hash_password, password_problems, verify_password
 from eventpalour.services.secrets_util import new_token, token_hash
+from eventpalour.services.text import clean_line
 
 GRANT_SECONDS = 60
 # Sliding sessions are extended at most this often, so reads do not all turn into writes.
@@ -159,7 +160,7 @@ def _open_session(session: Session, user_id: str, client: ClientInfo) -> str:
             last_seen_at=now,
             expires_at=now + timedelta(days=settings.session_days),
             ip=client.ip,
-            user_agent=(client.user_agent or "")[:500] or None,
+            user_agent=clean_line(client.user_agent)[:500] or None,
         )
     )
     return token

@@ -21,6 +21,7 @@ from eventpalour.services.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.accounts import ClientInfo, UserSummary
 from eventpalour.services.admins import AdminCapability
 from eventpalour.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from eventpalour.services.text import clean_line, clean_text
 from eventpalour.services.workspaces import clean_url
 
 MIN_STATEMENT, MAX_STATEMENT = 20, 2000
@@ -83,18 +84,18 @@ def _view(session: Session, row: BlueTicketRequest, workspace: Workspace) -> Blu
 
 def _clean(session: Session, actor: UserSummary, data: BlueTicketInput) -> tuple[str, list[str], str | None]:
     problems: list[FieldError] = []
-    statement = (data.statement or "").strip()
+    statement = clean_text(data.statement)
     if not MIN_STATEMENT <= len(statement) <= MAX_STATEMENT:
         problems.append(
             FieldError(("statement",), f"Tell us who you are in {MIN_STATEMENT} to {MAX_STATEMENT} characters.")
         )
-    raw_links = [link.strip() for link in data.links if link and link.strip()]
+    raw_links = [link for link in map(clean_line, data.links) if link]
     links = [url for url in (clean_url(link, "links", problems) for link in raw_links) if url]
     if not raw_links:
         problems.append(FieldError(("links",), "Add at least one link (website, social profile, press)."))
     elif len(raw_links) > MAX_LINKS:
         problems.append(FieldError(("links",), f"Add at most {MAX_LINKS} links."))
-    document = (data.document_key or "").strip() or None
+    document = clean_line(data.document_key) or None
     if document:
         upload = session.get(Upload, document)
         if upload is None or upload.bucket != UploadBucket.KYC or upload.owner_id != actor.id:
@@ -186,7 +187,7 @@ def list_requests(*, actor: UserSummary | None, status: str = "pending") -> list
 
 
 def _reason(raw: str, *, required: bool) -> str:
-    text = " ".join((raw or "").split())
+    text = clean_line(raw)
     if required and not text:
         raise ValidationFailed.field("reason", "Give a reason; the organizer is told why.")
     if len(text) > MAX_REASON:

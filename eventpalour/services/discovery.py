@@ -31,6 +31,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services.dates import DEFAULT_ZONE, zone
 from eventpalour.services.errors import NotFound
 from eventpalour.services.event_rules import MAX_DURATION
+from eventpalour.services.text import clean_line
 from eventpalour.services.tier_sales import SELLING_STATUSES, tier_sale
 
 PAGE_SIZE = 24
@@ -101,7 +102,7 @@ def read_query(params: Mapping[str, str]) -> DiscoveryQuery:
     """
     kept: dict[str, str] = {}
     for key, limit in (("q", 100), ("category", 64), ("city", 120)):
-        value = " ".join(str(params.get(key, "")).split())[:limit]
+        value = clean_line(str(params.get(key, "")))[:limit]
         if value:
             kept[key] = value
     if params.get("type") in {t.value for t in EventType}:

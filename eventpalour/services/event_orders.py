@@ -14,6 +14,7 @@ from eventpalour.models import Order, OrderItem, OrderStatus, Refund, User
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.orders import MONEY_HELD
+from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 25
 # What an organizer filters by, in their words, and the stored statuses behind each.
@@ -78,7 +79,7 @@ def event_orders(
         query = select(Order, User).join(User, col(User.id) == col(Order.buyer_id)).where(Order.event_id == event.id)
         if status in STATUS_FILTERS:
             query = query.where(col(Order.status).in_(STATUS_FILTERS[status]))
-        needle = search.strip().lower()
+        needle = clean_line(search).lower()
         if needle:
             pattern = f"%{needle}%"
             query = query.where(

@@ -12,6 +12,7 @@ from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.models import EventPricing, EventType, FeeMode, MeetingPlatform
 from eventpalour.services.errors import FieldError, ValidationFailed
 from eventpalour.services.money import MINIMUM_CHARGE, format_money
+from eventpalour.services.text import clean_line, clean_text
 
 MAX_PRICE = 100_000_000_00  # 100 million in major units, in minor units
 MAX_QUANTITY = 1_000_000
@@ -76,7 +77,7 @@ def text_length(description: str) -> int:
 
 
 def _clean_url(value: str, path: tuple, problems: list[FieldError], *, https_only: bool = False) -> str | None:
-    value = (value or "").strip()
+    value = clean_line(value)
     if not value:
         return None
     if "://" not in value:
@@ -128,7 +129,7 @@ def _place(data: EventInput, problems: list[FieldError]) -> dict[str, str | None
     needs_link = data.type in (EventType.ONLINE, EventType.HYBRID)
     place: dict[str, str | None] = {"venue": None, "city": None, "country": None}
     for name, label in (("venue", "venue"), ("city", "city"), ("country", "country")):
-        value = " ".join(getattr(data, name).split())
+        value = clean_line(getattr(data, name))
         if needs_venue and not value:
             problems.append(FieldError((name,), f"Enter the {label} for an in-person event."))
         elif len(value) > 255:
@@ -136,7 +137,7 @@ def _place(data: EventInput, problems: list[FieldError]) -> dict[str, str | None
         place[name] = (value or None) if needs_venue else None
     place["online_link"], place["meeting_platform"] = None, None
     if needs_link:
-        if not data.online_link.strip():
+        if not clean_line(data.online_link):
             problems.append(FieldError(("online_link",), "Enter the meeting link for an online event."))
         else:
             place["online_link"] = _clean_url(data.online_link, ("online_link",), problems, https_only=True)
@@ -153,16 +154,16 @@ def _place(data: EventInput, problems: list[FieldError]) -> dict[str, str | None
 def clean_event(data: EventInput) -> dict[str, object]:
     """Every rule about an event's own fields; raises ValidationFailed listing each problem."""
     problems: list[FieldError] = []
-    title = " ".join(data.title.split())
+    title = clean_line(data.title)
     if not 1 <= len(title) <= 255:
         problems.append(FieldError(("title",), "Give the event a title of up to 255 characters."))
-    description = data.description.strip()
+    description = clean_text(data.description)
     length = text_length(description)
     if length < 10:
         problems.append(FieldError(("description",), "Describe the event in at least 10 characters."))
     elif length > 5000 or len(description) > 20000:
         problems.append(FieldError(("description",), "Keep the description under 5,000 characters."))
-    category = " ".join(data.category.split())
+    category = clean_line(data.category)
     if not 2 <= len(category) <= 64:
         problems.append(FieldError(("category",), "Choose or type a category (2 to 64 characters)."))
     _choice(data.type, EventType, ("type",), "Choose in person, online or hybrid.", problems)
@@ -178,7 +179,7 @@ def clean_event(data: EventInput) -> dict[str, object]:
             problems.append(FieldError(("end_local",), "The event must end after it starts."))
         elif end - start > MAX_DURATION:
             problems.append(FieldError(("end_local",), "An event can last at most 60 days."))
-    banner = data.banner_url.strip()
+    banner = clean_line(data.banner_url)
     if banner and not banner.startswith(BANNER_PREFIX):
         problems.append(FieldError(("banner_url",), "Upload the banner here; links to other sites are not accepted."))
     place = _place(data, problems)
@@ -208,10 +209,10 @@ def _partners(partners: tuple[PartnerInput, ...], problems: list[FieldError]) ->
         return []
     cleaned = []
     for index, partner in enumerate(partners):
-        name = " ".join(partner.name.split())
+        name = clean_line(partner.name)
         if not 1 <= len(name) <= 120:
             problems.append(FieldError(("partners", index, "name"), "Give the partner a name."))
-        logo = partner.logo_url.strip()
+        logo = clean_line(partner.logo_url)
         if logo and not logo.startswith(IMAGE_PREFIXES):
             problems.append(FieldError(("partners", index, "logo_url"), "Upload the partner's logo here."))
         url = _clean_url(partner.url, ("partners", index, "url"), problems)
@@ -225,10 +226,11 @@ def clean_tier(
     """Every rule about one tier's own fields (the rules that depend on sales live in services/tiers)."""
     problems: list[FieldError] = []
     path = ("tiers", index)
-    name = " ".join(data.name.split())
+    name = clean_line(data.name)
+    description = clean_text(data.description)
     if not 1 <= len(name) <= 80:
         problems.append(FieldError((*path, "name"), "Name the ticket, e.g. Early Bird or VIP."))
-    if len(data.description) > 500:
+    if len(description) > 500:
         problems.append(FieldError((*path, "description"), "Keep the ticket description under 500 characters."))
     if not isinstance(data.price, int) or not 0 <= data.price <= MAX_PRICE:
         problems.append(FieldError((*path, "price"), "Enter a price of zero or more."))
@@ -254,7 +256,7 @@ def clean_tier(
         raise ValidationFailed(problems[0].message, details=problems)
     return {
         "name": name,
-        "description": data.description.strip(),
+        "description": description,
         "price": data.price,
         "quantity": data.quantity,
         "sales_start": starts,

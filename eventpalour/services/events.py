@@ -38,6 +38,7 @@ from eventpalour.services.checkout import release_order
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import EventInput, TierInput, clean_event, text_length
+from eventpalour.services.text import clean_line
 from eventpalour.services.tiers import TierView, list_tiers, replace_tiers, to_view
 
 LISTED_STATUSES = (EventStatus.ACTIVE, EventStatus.POSTPONED)
@@ -308,8 +309,9 @@ def list_workspace_events(
         query = select(Event).where(Event.workspace_id == workspace_id)
         if status:
             query = query.where(Event.status == status)
-        if search.strip():
-            query = query.where(col(Event.search_text).contains(search.strip().lower()))
+        needle = clean_line(search).lower()
+        if needle:
+            query = query.where(col(Event.search_text).contains(needle))
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         events = session.exec(
             query.order_by(col(Event.start_at).desc()).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)

@@ -22,6 +22,7 @@ from eventpalour.services.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.accounts import ClientInfo, UserSummary
 from eventpalour.services.admins import AdminCapability
 from eventpalour.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from eventpalour.services.text import clean_line
 from eventpalour.services.workspaces import PHONE_PATTERN
 
 DECISIONS = (KycStatus.APPROVED, KycStatus.REJECTED, KycStatus.REQUIRES_UPDATE)
@@ -78,10 +79,6 @@ class WorkspaceKyc:
     latest: KycView | None
 
 
-def _one_line(value: str) -> str:
-    return " ".join((value or "").split())
-
-
 def _required(problems: list[FieldError], name: str, value: str, message: str) -> str:
     if not value:
         problems.append(FieldError((name,), message))
@@ -91,28 +88,28 @@ def _required(problems: list[FieldError], name: str, value: str, message: str) -
 def _clean(data: KycInput) -> dict[str, str | None]:
     """The filing's fields, trimmed, or ValidationFailed listing every field with a problem."""
     problems: list[FieldError] = []
-    legal_name = _required(problems, "legal_name", _one_line(data.legal_name), "Enter your full legal name.")
+    legal_name = _required(problems, "legal_name", clean_line(data.legal_name), "Enter your full legal name.")
     if legal_name and not 2 <= len(legal_name) <= 255:
         problems.append(FieldError(("legal_name",), "Use 2 to 255 characters."))
-    id_number = _required(problems, "id_number", _one_line(data.id_number), "Enter your ID or passport number.")
+    id_number = _required(problems, "id_number", clean_line(data.id_number), "Enter your ID or passport number.")
     if id_number and not ID_NUMBER.match(id_number):
         problems.append(FieldError(("id_number",), "Use 4 to 64 letters, digits, spaces or dashes."))
-    _required(problems, "id_document_key", data.id_document_key.strip(), "Upload a photo or PDF of your ID.")
-    phone = _required(problems, "phone", _one_line(data.phone), "Enter a phone number.")
+    _required(problems, "id_document_key", clean_line(data.id_document_key), "Upload a photo or PDF of your ID.")
+    phone = _required(problems, "phone", clean_line(data.phone), "Enter a phone number.")
     if phone and not PHONE_PATTERN.match(phone):
         problems.append(FieldError(("phone",), "Enter the phone number with its country code, like +254 712 345678."))
-    business_name = _one_line(data.business_name)
+    business_name = clean_line(data.business_name)
     if len(business_name) > 255:
         problems.append(FieldError(("business_name",), "Use at most 255 characters."))
-    method = data.payout_method.strip()
+    method = clean_line(data.payout_method)
     if method not in set(PayoutMethod):
         problems.append(FieldError(("payout_method",), "Choose bank account or M-Pesa."))
     account_name = _required(
-        problems, "payout_account_name", _one_line(data.payout_account_name), "Enter the name on the account."
+        problems, "payout_account_name", clean_line(data.payout_account_name), "Enter the name on the account."
     )
     if len(account_name) > 255:
         problems.append(FieldError(("payout_account_name",), "Use at most 255 characters."))
-    number = _required(problems, "payout_account_number", _one_line(data.payout_account_number), "Enter the number.")
+    number = _required(problems, "payout_account_number", clean_line(data.payout_account_number), "Enter the number.")
     pattern = PHONE_PATTERN if method == PayoutMethod.MPESA else BANK_ACCOUNT
     if number and not pattern.match(number):
         message = (
@@ -121,7 +118,7 @@ def _clean(data: KycInput) -> dict[str, str | None]:
             else "Use 5 to 34 letters or digits."
         )
         problems.append(FieldError(("payout_account_number",), message))
-    bank = _one_line(data.payout_bank_name)
+    bank = clean_line(data.payout_bank_name)
     if method == PayoutMethod.BANK and not bank:
         problems.append(FieldError(("payout_bank_name",), "Enter the bank's name."))
     if problems:
@@ -140,7 +137,7 @@ def _clean(data: KycInput) -> dict[str, str | None]:
 
 def _check_document(session: Session, actor: UserSummary, key: str) -> Upload:
     """The ID document must be the actor's own upload in the private KYC bucket."""
-    upload = session.get(Upload, key.strip())
+    upload = session.get(Upload, clean_line(key))
     if upload is None or upload.bucket != UploadBucket.KYC or upload.owner_id != actor.id:
         raise ValidationFailed.field("id_document_key", "Upload your ID document again; the upload was not found.")
     return upload
@@ -232,7 +229,7 @@ def list_kyc_queue(*, actor: UserSummary | None, status: str = "pending", search
         query = select(KycSubmission, Workspace).join(Workspace, col(Workspace.id) == col(KycSubmission.workspace_id))
         if status:
             query = query.where(KycSubmission.status == status)
-        term = search.strip().lower().replace("\x00", "")
+        term = clean_line(search).lower()
         if term:
             query = query.where(
                 func.lower(Workspace.name).contains(term) | func.lower(KycSubmission.legal_name).contains(term)
@@ -258,7 +255,7 @@ def review_kyc(
     """
     if decision not in set(DECISIONS):
         raise ValidationFailed.field("decision", "Choose approve, reject or requires update.")
-    text = " ".join((note or "").split())
+    text = clean_line(note)
     if decision != KycStatus.APPROVED and not text:
         raise ValidationFailed.field("note", "Tell the organizer why, so they know what to fix.")
     if len(text) > MAX_NOTE:

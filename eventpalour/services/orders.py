@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket, Workspace
+from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket, TicketStatus, User, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.services.accounts import UserSummary
+from eventpalour.services.accounts import UserSummary, masked_email
 from eventpalour.services.errors import NotAuthenticated
 
 HISTORY_LIMIT = 100
@@ -32,6 +33,13 @@ def holds_paid_money(session: Session, *, event_id: str | None = None, workspace
 
 @dataclass(frozen=True)
 class OrderSummary:
+    """One line of the buyer's order history.
+
+    `ticket_codes` are the codes of the order's tickets the buyer still holds; a ticket they gave
+    away is named only by whom it went to (`transferred_to`: a name, or a masked email), since its
+    new code is the recipient's way in.
+    """
+
     reference: str
     event_title: str
     event_short_id: str
@@ -42,11 +50,43 @@ class OrderSummary:
     currency: str
     created_at: datetime
     ticket_codes: list[str]
+    transferred_to: list[str] = field(default_factory=list)
     organizer_verified: bool = False
 
 
+@dataclass
+class _OrderTickets:
+    codes: list[str] = field(default_factory=list)
+    given_to: list[str] = field(default_factory=list)
+
+
+def _tickets_of(session: Session, actor_id: str, order_ids: list[str]) -> dict[str, _OrderTickets]:
+    """Per order: the codes of the tickets the actor holds now, and who each ticket they gave away went to.
+
+    Only the actor's own rows are read: a ticket that moved on is a new row of the recipient's.
+    """
+    found: dict[str, _OrderTickets] = {}
+    if not order_ids:
+        return found
+    recipient = aliased(Ticket)
+    rows = session.exec(
+        select(Ticket.order_id, Ticket.short_code, Ticket.status, User.full_name, User.email)
+        .outerjoin(recipient, col(recipient.transferred_from_id) == col(Ticket.id))
+        .outerjoin(User, col(User.id) == col(recipient.holder_id))
+        .where(col(Ticket.order_id).in_(order_ids), Ticket.holder_id == actor_id)
+        .order_by(col(Ticket.short_code))
+    ).all()
+    for order_id, code, status, name, email in rows:
+        tickets = found.setdefault(order_id, _OrderTickets())
+        if status == TicketStatus.TRANSFERRED:
+            tickets.given_to.append(name or masked_email(email or ""))
+        else:
+            tickets.codes.append(code)
+    return found
+
+
 def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
-    """The actor's orders, newest first, with the codes of the tickets each one issued."""
+    """The actor's orders, newest first, with the codes of the tickets they still hold from each."""
     if actor is None:
         raise NotAuthenticated()
     with read_only() as session:
@@ -58,13 +98,7 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             .order_by(col(Order.created_at).desc())
             .limit(HISTORY_LIMIT)
         ).all()
-        codes: dict[str, list[str]] = {}
-        order_ids = [order.id for order, _, _ in rows]
-        if order_ids:
-            for order_id, code in session.exec(
-                select(Ticket.order_id, Ticket.short_code).where(col(Ticket.order_id).in_(order_ids))
-            ):
-                codes.setdefault(order_id, []).append(code)
+        tickets = _tickets_of(session, actor.id, [order.id for order, _, _ in rows])
     return [
         OrderSummary(
             reference=order.reference,
@@ -76,7 +110,8 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             amount=order.amount,
             currency=order.currency,
             created_at=order.created_at,
-            ticket_codes=sorted(codes.get(order.id, [])),
+            ticket_codes=tickets.get(order.id, _OrderTickets()).codes,
+            transferred_to=tickets.get(order.id, _OrderTickets()).given_to,
             organizer_verified=verified,
         )
         for order, event, verified in rows

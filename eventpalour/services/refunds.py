@@ -47,6 +47,7 @@ from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from eventpalour.services.money import format_money
+from eventpalour.services.text import clean_text
 
 logger = logging.getLogger("eventpalour.refunds")
 REFUNDABLE = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
@@ -130,7 +131,7 @@ def process_refund(
     this order) stop working now. Paystack is asked by the worker moments later. Raises
     NotAuthenticated, NotFound, PermissionDenied, ValidationFailed, Conflict.
     """
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     problems = []
     if not reason:
         problems.append(FieldError(("reason",), "Say why you are refunding (the buyer sees this)."))
@@ -175,7 +176,7 @@ def process_refund(
 def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) -> int:
     """Cancel a free registration (free orders are not refunded, SPEC §5): its tickets stop working,
     their seats come back, the holder is told. Admin and above, like refunds. Returns tickets cancelled."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationFailed.field("reason", "Say why you are cancelling (the guest sees this).")
     with transaction() as session:

@@ -31,6 +31,7 @@ from eventpalour.services.accounts import UserSummary
 from eventpalour.services.dates import clock, event_schedule
 from eventpalour.services.errors import NotAuthenticated, NotFound
 from eventpalour.services.fulfilment import SHORT_CODE_ALPHABET
+from eventpalour.services.text import clean_line
 
 CODE_RULE = "scan_code"
 SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{8}}$")
@@ -259,7 +260,7 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
                 "scanned_by_id": actor.id,
                 "result": shown["result"].value,
                 "method": given.method,
-                "device": (device or "")[:200],
+                "device": clean_line(device)[:200],
                 "scanned_at": utcnow(),
             },
         )

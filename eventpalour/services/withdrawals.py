@@ -30,6 +30,7 @@ from eventpalour.services.billing import Balance, balances_in
 from eventpalour.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from eventpalour.services.money import format_money, parse_amount
 from eventpalour.services.revenue import require_finance_admin
+from eventpalour.services.text import clean_line, clean_text
 
 # Policy minimums, in minor units: KES 1,000 and the amount we treat as its equivalent in each
 # currency. Fixed here (not live exchange rates) so the rule reads the same every day; revise them
@@ -93,7 +94,7 @@ def lock_workspace_balance(session: Session, workspace_id: str) -> None:
 
 def _mpesa_phone(raw: str) -> str:
     """ "0712 345 678", "254712345678" or "+254 712-345-678" → "+254712345678" (may still be invalid)."""
-    digits = re.sub(r"[\s().-]", "", raw or "")
+    digits = re.sub(r"[\s().-]", "", clean_line(raw))
     if digits.startswith("0") and len(digits) == 10:
         return "+254" + digits[1:]
     if digits.startswith("254"):
@@ -104,7 +105,7 @@ def _mpesa_phone(raw: str) -> str:
 def _clean(data: WithdrawalInput) -> dict[str, object]:
     """Every field checked at once; raises ValidationFailed listing each problem by field name."""
     problems: list[FieldError] = []
-    currency = (data.currency or "").strip().upper()
+    currency = clean_line(data.currency).upper()
     if currency not in SUPPORTED_CURRENCIES:
         problems.append(FieldError(("currency",), "Choose a currency."))
     amount = parse_amount(data.amount, currency if currency in SUPPORTED_CURRENCIES else "KES")
@@ -131,9 +132,9 @@ def _clean(data: WithdrawalInput) -> dict[str, object]:
 
 
 def _bank_fields(data: WithdrawalInput, problems: list[FieldError]) -> dict[str, str]:
-    bank_name = " ".join(data.bank_name.split())
-    account_number = re.sub(r"[\s-]", "", data.account_number).upper()
-    account_name = " ".join(data.account_name.split())
+    bank_name = clean_line(data.bank_name)
+    account_number = re.sub(r"[\s-]", "", clean_line(data.account_number)).upper()
+    account_name = clean_line(data.account_name)
     if not 2 <= len(bank_name) <= 100:
         problems.append(FieldError(("bank_name",), "Enter the bank's name."))
     if not _ACCOUNT_NUMBER.match(account_number):
@@ -251,7 +252,7 @@ def mark_withdrawal_paid(
 
     Raises NotAuthenticated, PermissionDenied, NotFound, ValidationFailed, Conflict (already decided).
     """
-    reference = " ".join((reference or "").split())
+    reference = clean_line(reference)
     with transaction() as session:
         require_finance_admin(session, actor)
         if not 3 <= len(reference) <= 100:
@@ -270,7 +271,7 @@ def reject_withdrawal(
 
     Raises NotAuthenticated, PermissionDenied, NotFound, ValidationFailed, Conflict (already decided).
     """
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     with transaction() as session:
         require_finance_admin(session, actor)
         if not 3 <= len(reason) <= 500:

@@ -31,6 +31,7 @@ from eventpalour.services.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from eventpalour.services.text import clean_line, clean_text
 
 PHONE_PATTERN = re.compile(r"^\+\d[\d\s-]{5,48}$")
 LOGO_PREFIX = "/api/files/LOGOS/"
@@ -98,7 +99,7 @@ def initials_of(name: str) -> str:
 
 
 def clean_url(value: str, field: str, problems: list[FieldError]) -> str | None:
-    value = (value or "").strip()
+    value = clean_line(value)
     if not value:
         return None
     if "://" not in value:
@@ -113,18 +114,18 @@ def clean_url(value: str, field: str, problems: list[FieldError]) -> str | None:
 def clean_workspace_input(data: WorkspaceInput) -> dict[str, str | None]:
     """Validate every field at once; raises ValidationFailed listing each problem by field."""
     problems: list[FieldError] = []
-    name = " ".join(data.name.split())
+    name = clean_line(data.name)
     if not 2 <= len(name) <= 255:
         problems.append(FieldError(("name",), "Use between 2 and 255 characters for the name."))
-    description = data.description.strip()
+    description = clean_text(data.description)
     if len(description) < 10:
         problems.append(FieldError(("description",), "Describe the workspace in at least 10 characters."))
     elif len(description) > 2000:
         problems.append(FieldError(("description",), "Keep the description under 2,000 characters."))
-    phone = " ".join(data.phone.split())
+    phone = clean_line(data.phone)
     if phone and not PHONE_PATTERN.match(phone):
         problems.append(FieldError(("phone",), "Enter the phone number with its country code, like +254 712 345678."))
-    logo = data.logo_url.strip()
+    logo = clean_line(data.logo_url)
     if logo and not logo.startswith(LOGO_PREFIX):
         problems.append(FieldError(("logo_url",), "Upload the logo here; links to other sites are not accepted."))
     cleaned: dict[str, str | None] = {
@@ -280,7 +281,7 @@ def delete_workspace(*, actor: UserSummary | None, workspace_id: str, confirm_na
     """
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.OWN)
-        if confirm_name.strip() != access.workspace.name:
+        if clean_line(confirm_name) != access.workspace.name:
             raise ValidationFailed.field("confirm_name", "Type the workspace's name exactly to confirm.")
         if orders.holds_paid_money(session, workspace_id=workspace_id):
             raise Conflict("This workspace has events with paid orders. Cancel and refund them first.")

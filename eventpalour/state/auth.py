@@ -10,7 +10,6 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import accounts, auth, password_reset, verification
-from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import DomainError
 from eventpalour.state.base import AuthState, call_service, navigate_hard
 from eventpalour.state.forms import FormState
@@ -26,19 +25,6 @@ SIGN_IN_NOTICES = {
 
 def _grant_url(grant: str, next_path: str) -> str:
     return f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': grant, 'next': next_path})}"
-
-
-def destination_after(user: UserSummary, next_path: str) -> str:
-    """Where a signed-in person goes next: verify first, then onboarding, then where they were headed.
-
-    Invitation and join links skip onboarding: joining a team makes the account an organizer.
-    """
-    if not user.is_verified:
-        return routes.with_next(routes.VERIFY, next_path)
-    joining = next_path.startswith(("/invite/", "/join/"))
-    if user.account_type is None and not joining:
-        return routes.with_next(routes.ONBOARDING, next_path)
-    return next_path
 
 
 def _next_of(state: rx.State) -> str:
@@ -68,7 +54,7 @@ class SignUpState(FormState):
             yield self._fail(error)
             return
         yield rx.toast.success("Account created. Check your email for the code.")
-        yield navigate_hard(_grant_url(result.grant, destination_after(result.user, _next_of(self))))
+        yield navigate_hard(_grant_url(result.grant, routes.after_sign_in(result.user, _next_of(self))))
 
 
 class SignInState(FormState):
@@ -78,7 +64,10 @@ class SignInState(FormState):
 
     @rx.var
     def next_path(self) -> str:
-        return _next_of(self)
+        # Read through `self.router` here, not a helper: Reflex recomputes a var only when the state
+        # attributes it reads in its own body change, and a helper's reads are invisible to it (the
+        # links then kept the first `next` the tab saw).
+        return routes.safe_next(self.router.url.query_parameters.get("next"))
 
     @rx.var
     def google_url(self) -> str:
@@ -108,7 +97,7 @@ class SignInState(FormState):
         except DomainError as error:
             yield self._fail(error)
             return
-        yield navigate_hard(_grant_url(result.grant, destination_after(result.user, _next_of(self))))
+        yield navigate_hard(_grant_url(result.grant, routes.after_sign_in(result.user, _next_of(self))))
 
 
 class VerifyState(FormState):
@@ -119,7 +108,7 @@ class VerifyState(FormState):
         if user is None:
             return rx.redirect(self._sign_in_url())
         if user.is_verified:
-            return rx.redirect(destination_after(user, _next_of(self)))
+            return rx.redirect(routes.after_sign_in(user, _next_of(self)))
         return None
 
     @rx.event
@@ -136,7 +125,7 @@ class VerifyState(FormState):
         self.is_submitting = False
         self._remember(user)
         yield rx.toast.success("Email verified. Welcome to EventPalour!")
-        yield rx.redirect(destination_after(user, _next_of(self)))
+        yield rx.redirect(routes.after_sign_in(user, _next_of(self)))
 
     @rx.event
     async def resend(self):

@@ -148,10 +148,16 @@ class EventDetailState(AuthState):
         self.is_free = not any(self._prices.values())
         self._currency, self._fee_mode = event.currency, event.fee_mode
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
-        self.quantities = dict.fromkeys(self.max_quantities, 0)
+        self.quantities = self._picked_in_url()
         self._total()
         await self._load_mine()
         self.loaded = True
+
+    def _picked_in_url(self) -> dict[str, int]:
+        """Every tier at 0, or at what the link asks for (`?tiers=<id>:2`, as sign-in sends a buyer
+        back after signing up mid-checkout), cut to what one order of the tier may take now."""
+        wanted = routes.picked_quantities(self.router.url.query_parameters.get("tiers"))
+        return {tier_id: clamp_quantity(wanted.get(tier_id, 0), most) for tier_id, most in self.max_quantities.items()}
 
     async def _load_mine(self) -> None:
         """What the signed-in visitor already has here: tickets, and an order being paid."""
@@ -203,7 +209,8 @@ class EventDetailState(AuthState):
         """
         user = await self.current_user()
         if user is None:
-            yield rx.redirect(self._sign_in_url())
+            # Back to this event with the same tickets picked, through sign-up, verification and onboarding.
+            yield rx.redirect(routes.with_next(routes.SIGN_IN, routes.event_url(self._short_id(), self.quantities)))
             return
         self.is_checking_out = True
         yield

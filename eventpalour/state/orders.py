@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import reflex as rx
 
 from eventpalour import routes
@@ -20,6 +22,15 @@ STATUS_LABELS = {
     "refunded": "Refunded",
     "partially_refunded": "Partly refunded",
 }
+
+
+def _transferred(recipients: list[str]) -> str:
+    """Whom the buyer gave tickets to, without codes: `Transferred to Brian Otieno, c•••@example.com (2 tickets)`."""
+    if not recipients:
+        return ""
+    counts = Counter(recipients)
+    names = [name if counts[name] == 1 else f"{name} ({counts[name]} tickets)" for name in counts]
+    return "Transferred to " + ", ".join(names)
 
 
 class OrdersState(AuthState):
@@ -45,6 +56,7 @@ class OrdersState(AuthState):
                 "status_label": STATUS_LABELS.get(o.status, o.status),
                 "amount": format_money(o.amount, o.currency) if o.amount else "Free",
                 "codes": " · ".join(o.ticket_codes),
+                "transferred": _transferred(o.transferred_to),
                 "verified": "yes" if o.organizer_verified else "",
             }
             for o in found

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from eventpalour.db import read_only
-from eventpalour.models import AuditLogEntry, KycSubmission, Workspace
+from eventpalour.models import AuditLogEntry, KycSubmission, User, Workspace
 from eventpalour.services import blue_tickets, kyc
 from tests.api.support import with_session
 from tests.factories import blue_ticket_input, kyc_input, make_admin, make_organizer, make_user, make_workspace
@@ -105,6 +105,20 @@ def test_reject_blue_ticket_route(http, world):
     with read_only() as session:
         assert not session.get(Workspace, world["workspace"]).verified
         assert session.exec(select(AuditLogEntry).where(AuditLogEntry.action == "blue_ticket.reject")).one()
+
+
+def test_reasons_sent_over_http_lose_nul_and_bidi_marks(http, world):
+    """JSON can carry any character (`\\u0000`, `\\u202e`): the reason is stored as the person meant it."""
+    client = with_session(http, make_admin("super_admin").token)
+    reason = '"Un\\u0000known \\u202eorganizer\\u2069"'
+    body = f'{{"requestId": "{world["request"]}", "reason": {reason}}}'
+    done = client.post("/api/admin/blue-tickets/reject", content=body, headers={"content-type": "application/json"})
+    assert done.status_code == 200 and done.json()["reason"] == "Unknown organizer"
+    body = f'{{"userId": "{world["target"].id}", "status": "suspended", "reason": {reason}}}'
+    suspended = client.post("/api/admin/users/status", content=body, headers={"content-type": "application/json"})
+    assert suspended.status_code == 200
+    with read_only() as session:
+        assert session.get(User, world["target"].id).status_reason == "Unknown organizer"
 
 
 @pytest.mark.parametrize("path", ["approve", "reject"])

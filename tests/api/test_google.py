@@ -173,7 +173,7 @@ def test_google_sign_in_new_account_created_and_sent_to_onboarding(http: httpx.C
     response = http.get(callback)
 
     assert response.status_code == 303
-    assert response.headers["location"] == api_url + routes.ONBOARDING
+    assert response.headers["location"] == api_url + routes.ONBOARDING + "?next=%2Faccount"
     cookie = session_cookie(response)
     assert cookie is not None and cookie["httponly"] is True and cookie["samesite"].lower() == "lax"
     me = http.get("/api/auth/me")
@@ -187,6 +187,17 @@ def test_google_sign_in_new_account_created_and_sent_to_onboarding(http: httpx.C
     assert user.password_hash is None
     assert user.email_verified_at is not None
     assert session_count(user.id) == 1
+
+
+def test_google_sign_up_mid_checkout_keeps_the_event_and_its_tickets_through_onboarding(
+    http: httpx.Client, api_url: str
+) -> None:
+    """Google from the sign-in page of a checkout: onboarding first, then back to the event as picked."""
+    event_page = routes.event_url("abc123", {"tier0000000001": 2})
+    response = google_sign_in(http, "midway@example.test", event_page, name="Midway Buyer")
+    assert response.status_code == 303
+    assert response.headers["location"] == api_url + routes.with_next(routes.ONBOARDING, event_page)
+    assert query_of(response.headers["location"])["next"] == "/e/abc123?tiers=tier0000000001%3A2"
 
 
 def test_google_sign_in_returning_account_goes_to_next(http: httpx.Client, api_url: str) -> None:

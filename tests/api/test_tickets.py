@@ -9,7 +9,7 @@ import io
 import httpx
 import pytest
 
-from eventpalour.services import scanning
+from eventpalour.services import scanning, transfers
 from tests.api.support import with_session
 from tests.factories import add_member, make_user
 from tests.ticket_support import issue, make_venue
@@ -49,6 +49,20 @@ def test_ticket_files_refuse_everyone_but_the_holder(http: httpx.Client, holder_
     assert stranger.status_code == 404 and stranger.json() == {"error": "This ticket does not exist."}
     # Not even the organizer downloads someone's ticket: it would let them in.
     assert with_session(http, venue.owner.token).get(f"/api/tickets/{ticket.id}/{path}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["calendar.ics", "ticket.png"])
+def test_ticket_files_after_a_transfer_are_the_recipients_only(http: httpx.Client, holder_and_ticket, path):
+    _, sender, ticket = holder_and_ticket
+    recipient = make_user(full_name="Brian Otieno")
+    moved = transfers.transfer_ticket(actor=sender.summary, ticket_id=ticket.id, recipient_email=recipient.email)
+    as_sender = with_session(http, sender.token)
+    given_away = as_sender.get(f"/api/tickets/{ticket.id}/{path}")
+    assert given_away.status_code == 409 and given_away.json() == {"error": "This ticket can no longer be used."}
+    theirs = as_sender.get(f"/api/tickets/{moved.new_ticket_id}/{path}")
+    assert theirs.status_code == 404 and theirs.json() == {"error": "This ticket does not exist."}
+    assert with_session(http, recipient.token).get(f"/api/tickets/{moved.new_ticket_id}/{path}").status_code == 200
+    assert with_session(http, recipient.token).get(f"/api/tickets/{ticket.id}/{path}").status_code == 404
 
 
 def test_ticket_image_of_a_used_ticket_is_409(http: httpx.Client, holder_and_ticket):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, at_path, create_account, newest_email, unique_email
+from tests.e2e.test_checkout import pick, seed_event
+from tests.e2e.test_workspaces import verified_account
 
 pytestmark = pytest.mark.e2e
 
@@ -114,3 +117,91 @@ def test_password_reset(page: Page, server: str) -> None:
     page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(at_path(server, "/auth/verify"))  # signed in; the email was never verified
     expect(page.get_by_role("banner").get_by_text("Reset Person")).to_be_visible()
+
+
+def _event_with_two_picked(page: Page, server: str, database_url: str) -> tuple[dict, str]:
+    """A paid event, opened signed out with 2 Regular tickets picked and Checkout pressed; returns the
+    event and the `next` the sign-in page was given."""
+    owner_email = unique_email("owner")
+    verified_account(server, owner_email, "Olive Organizer")
+    event = seed_event(
+        database_url,
+        owner_email,
+        pricing="paid",
+        tiers=[{"name": "Regular", "price": 150000, "quantity": 30, "max_per_order": 4}],
+    )
+    page.goto("/auth/sign-in")  # the sign-in page's links were once computed here and never again
+    expect(page.get_by_role("link", name="Create an account")).to_have_attribute("href", "/auth/sign-up")
+    page.goto(f"/e/{event['short_id']}")
+    expect(page.get_by_role("heading", name=event["title"], level=1)).to_be_visible()
+    navbar = page.get_by_role("banner")
+    here = quote(f"/e/{event['short_id']}", safe="")
+    expect(navbar.get_by_role("link", name="Sign in")).to_have_attribute("href", f"/auth/sign-in?next={here}")
+    expect(navbar.get_by_role("link", name="Sign up")).to_have_attribute("href", f"/auth/sign-up?next={here}")
+    pick(page, "Regular", 2)
+    page.get_by_role("button", name="Checkout").click()
+    page.wait_for_url(re.compile(rf"^{re.escape(server)}/auth/sign-in/?\?next="))
+    next_path = parse_qs(urlsplit(page.url).query)["next"][0]
+    assert next_path == f"/e/{event['short_id']}?tiers={event['tiers']['Regular']}%3A2"
+    return event, next_path
+
+
+def _on_the_event_with_two_picked(page: Page, server: str, event: dict) -> None:
+    page.wait_for_url(re.compile(rf"^{re.escape(server)}/e/{event['short_id']}\?tiers="))
+    expect(page.get_by_role("heading", name=event["title"], level=1)).to_be_visible()
+    expect(page.locator("#total")).to_have_text("KES 3,000.00")
+    expect(page.get_by_text("2 tickets", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Checkout").click()
+    expect(page.get_by_text("2 tickets held for you")).to_be_visible()
+
+
+def test_signing_up_mid_checkout_comes_back_to_the_event_with_the_tickets(
+    page: Page, server: str, e2e_database_url: str
+) -> None:
+    event, next_path = _event_with_two_picked(page, server, e2e_database_url)
+    carried = f"?next={quote(next_path, safe='')}"
+    expect(page.get_by_role("link", name="Create an account")).to_have_attribute("href", f"/auth/sign-up{carried}")
+    expect(page.get_by_role("link", name="Continue with Google")).to_have_attribute(
+        "href", re.compile(re.escape(f"/api/auth/oauth/google{carried}") + "$")
+    )
+    page.get_by_role("link", name="Create an account").click()
+
+    page.wait_for_url(at_path(server, "/auth/sign-up"))
+    expect(page.get_by_role("link", name="Continue with Google")).to_have_attribute(
+        "href", re.compile(re.escape(f"/api/auth/oauth/google{carried}") + "$")
+    )
+    email, name = unique_email("midway"), "Mercy Midway"
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+    page.wait_for_url(at_path(server, "/auth/verify"))
+    assert parse_qs(urlsplit(page.url).query)["next"] == [next_path]
+    code = re.search(r"\b(\d{6})\b", newest_email(server, email, "verification_code")["text_body"]).group(1)
+    page.get_by_label("Verification code").fill(code)
+    page.get_by_role("button", name="Verify email").click()
+
+    page.wait_for_url(at_path(server, "/onboarding"))
+    assert parse_qs(urlsplit(page.url).query)["next"] == [next_path]
+    expect(page.get_by_role("heading", name=f"Welcome, {name}")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    _on_the_event_with_two_picked(page, server, event)
+
+
+def test_google_sign_up_mid_checkout_comes_back_to_the_event_with_the_tickets(
+    page: Page, server: str, e2e_database_url: str
+) -> None:
+    event, next_path = _event_with_two_picked(page, server, e2e_database_url)
+    page.get_by_role("button", name="Continue with Google").click()
+
+    page.wait_for_url(re.compile(r"/api/sandbox/google/"))
+    page.get_by_label("Email", exact=True).fill(unique_email("googler"))
+    page.get_by_label("Name").fill("Kofi Midway")
+    page.get_by_role("button", name="Continue").click()
+
+    page.wait_for_url(at_path(server, "/onboarding"))
+    assert parse_qs(urlsplit(page.url).query)["next"] == [next_path]
+    expect(page.get_by_role("heading", name="Welcome, Kofi Midway")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    _on_the_event_with_two_picked(page, server, event)

@@ -139,6 +139,46 @@ def test_buyer_sees_the_ticket_and_transfers_it(new_page, server: str, e2e_datab
     assert TICKET_CODE.match(new_code) and new_code != code
 
 
+def test_order_history_hides_the_code_of_a_ticket_given_away(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("owner")
+    verified_account(server, owner_email, "Grace Organizer")
+    event = seed_event(
+        e2e_database_url, owner_email, pricing="free", tiers=[{"name": "Entry", "price": 0, "quantity": 5}]
+    )
+    buyer_email, friend_email = unique_email("buyer"), unique_email("friend")
+    buyer = signed_in(new_page, server, verified_account(server, buyer_email, "Amina Buyer"))
+    friend = signed_in(new_page, server, verified_account(server, friend_email, "Brian Friend"))
+    buyer.goto(f"/e/{event['short_id']}")
+    pick(buyer, "Entry", 2)
+    buyer.get_by_role("button", name="Register").click()
+    expect(toast(buyer, "You're registered!")).to_be_visible()
+
+    buyer.goto("/tickets")
+    cards = buyer.get_by_test_id("my-ticket")
+    expect(cards).to_have_count(2)
+    given, kept = cards.nth(0), cards.nth(1)
+    given_code, kept_code = given.locator("code").inner_text(), kept.locator("code").inner_text()
+    given.get_by_role("button", name="Transfer").click()
+    dialog = buyer.get_by_role("dialog")
+    dialog.get_by_label("Recipient's email").fill(friend_email)
+    dialog.get_by_role("button", name="Continue").click()
+    dialog.get_by_role("button", name="Transfer ticket").click()
+    expect(toast(buyer, "Ticket sent to Brian Friend")).to_be_visible()
+
+    friend.goto("/tickets")
+    theirs = friend.get_by_test_id("my-ticket")
+    expect(theirs.get_by_role("img", name=re.compile(r"^QR code for ticket "))).to_be_visible()
+    new_code = theirs.locator("code").inner_text()
+    assert TICKET_CODE.match(new_code) and new_code not in (given_code, kept_code)
+
+    buyer.goto("/account/orders")
+    order = buyer.get_by_role("heading", name="Your orders", level=1).locator("xpath=..")
+    expect(order.get_by_text("Transferred to Brian Friend")).to_be_visible()
+    expect(order.get_by_text("Ticket codes:")).to_contain_text(kept_code)
+    expect(order).not_to_contain_text(new_code)
+    expect(order).not_to_contain_text(given_code)
+
+
 def test_member_checks_a_ticket_in_by_code(new_page, server: str, e2e_database_url: str) -> None:
     staff, event, issued = door_setup(new_page, server, e2e_database_url, holders=2)
     first, second = issued

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from eventpalour import routes
 from eventpalour.services.accounts import UserSummary
-from eventpalour.state.auth import destination_after
 
 
 def _user(verified: bool, account_type: str | None) -> UserSummary:
@@ -22,7 +22,9 @@ def _user(verified: bool, account_type: str | None) -> UserSummary:
         (True, None, "/invite/tok", "/invite/tok"),
         (True, None, "/join/code", "/join/code"),
         (True, "attendee", "/account", "/account"),
+        (False, None, "/e/abc123?tiers=t1%3A2", "/auth/verify?next=%2Fe%2Fabc123%3Ftiers%3Dt1%253A2"),
+        (True, None, "/e/abc123?tiers=t1%3A2", "/onboarding?next=%2Fe%2Fabc123%3Ftiers%3Dt1%253A2"),
     ],
 )
-def test_destination_after(verified, account_type, next_path, expected):
-    assert destination_after(_user(verified, account_type), next_path) == expected
+def test_after_sign_in(verified, account_type, next_path, expected):
+    assert routes.after_sign_in(_user(verified, account_type), next_path) == expected
