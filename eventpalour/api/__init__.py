@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI
@@ -13,8 +14,10 @@ from eventpalour.api import admin, auth, billing, checkout, payments, system, ti
 from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
-from eventpalour.config import settings
+from eventpalour.config import SANDBOX_OPT_IN, settings
 from eventpalour.logs import RequestLogMiddleware, configure_logging
+
+logger = logging.getLogger("eventpalour.api")
 
 
 class OnlyUnder:
@@ -35,6 +38,7 @@ class OnlyUnder:
 def create_api() -> FastAPI:
     """Build the API app; tests serve it alone over real HTTP, `make run` mounts it on Reflex."""
     configure_logging()
+    _warn_about_sandboxes_in_production()
     api = FastAPI(
         title="EventPalour API",
         docs_url="/api/docs",
@@ -80,3 +84,13 @@ def create_api() -> FastAPI:
     )
     api.add_middleware(RequestLogMiddleware)
     return api
+
+
+def _warn_about_sandboxes_in_production() -> None:
+    """Production serves a sandbox only through the benchmark opt-in; every worker says so at start."""
+    if settings.is_production and (settings.paystack_sandbox or settings.google_sandbox):
+        logger.warning(
+            "%s=yes: the Paystack and Google sandboxes are ON in production. Anyone can sign in as any "
+            "email and mark any order paid. Benchmarks only, never a real deployment.",
+            SANDBOX_OPT_IN,
+        )
