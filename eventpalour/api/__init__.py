@@ -11,8 +11,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour import routes
 from eventpalour.api import admin, auth, billing, checkout, payments, system, tickets, uploads, workspaces
+from eventpalour.api.body_limit import BodyLimitMiddleware
 from eventpalour.api.errors import install_error_handlers
+from eventpalour.api.fallback import add_fallback_routes
 from eventpalour.api.og import OpenGraphMiddleware
+from eventpalour.api.openapi import document_errors
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
 from eventpalour.config import SANDBOX_OPT_IN, settings
 from eventpalour.logs import RequestLogMiddleware, configure_logging
@@ -65,8 +68,12 @@ def create_api() -> FastAPI:
         from eventpalour.sandbox import google as google_sandbox
 
         api.include_router(google_sandbox.router)
+    # Last: whatever under /api no route above claims answers JSON, before Reflex's pages get it.
+    add_fallback_routes(api)
+    document_errors(api)
     # Wraps Reflex's pages too (Reflex mounts its app inside this one), so shared /e/... links get previews.
     api.add_middleware(OpenGraphMiddleware)
+    api.add_middleware(BodyLimitMiddleware)
     api.add_middleware(PostRateLimitMiddleware)
     # Outermost: every request (pages and API) gets its id and its access line, whatever answers it.
     # Only authlib's short OAuth dance uses this signed cookie (state, nonce, PKCE verifier), so

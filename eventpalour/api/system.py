@@ -14,7 +14,9 @@ from eventpalour.services.errors import NotFound
 router = APIRouter(prefix="/api", tags=["system"])
 
 
-@router.get("/health")
+@router.get(
+    "/health", responses={503: {"description": "The database or Redis is unreachable, or migrations are behind."}}
+)
 def read_health() -> JSONResponse:
     """Database (and Redis when configured) reachable, migrations at head."""
     report = health.check()
