@@ -77,6 +77,8 @@ class Settings:
     password_hash_cost: str = "standard"
     # Benchmarks only: measure the production build against the sandboxes. Never a real deployment.
     allow_sandboxes_in_production: bool = False
+    # /dev/outbox for other machines than the one running the app (still never in production).
+    dev_outbox_public: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -104,7 +106,8 @@ class Settings:
 
     @property
     def dev_outbox_enabled(self) -> bool:
-        """Emails are captured and listed at /dev/outbox only in development without SMTP."""
+        """Emails are captured and listed at /dev/outbox only in development without SMTP (and only
+        to this machine's browser: services/dev_outbox.py)."""
         return not self.smtp_host and not self.is_production
 
     @property
@@ -151,6 +154,7 @@ def load_settings() -> Settings:
         rate_limit_scan_code=_env("RATE_LIMIT_SCAN_CODE", "20/minute"),
         password_hash_cost=_env("PASSWORD_HASH_COST", "standard"),
         allow_sandboxes_in_production=_env(SANDBOX_OPT_IN).lower() == "yes",
+        dev_outbox_public=_env("DEV_OUTBOX_PUBLIC").lower() == "yes",
     )
     if settings.is_production and settings.secret_key == DEV_SECRET_KEY:
         raise ConfigurationError("Set SECRET_KEY: production refuses the development default.")
