@@ -10,7 +10,18 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour import routes
-from eventpalour.api import admin, auth, billing, checkout, payments, system, tickets, uploads, workspaces
+from eventpalour.api import (
+    admin,
+    auth,
+    billing,
+    checkout,
+    payments,
+    site_files,
+    system,
+    tickets,
+    uploads,
+    workspaces,
+)
 from eventpalour.api.body_limit import BodyLimitMiddleware
 from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.fallback import add_fallback_routes
@@ -64,6 +75,7 @@ def create_api() -> FastAPI:
     api.include_router(workspaces.router)
     api.include_router(billing.router)
     api.include_router(admin.router)
+    api.include_router(site_files.router)
     if settings.google_sandbox:
         from eventpalour.sandbox import google as google_sandbox
 
