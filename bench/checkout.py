@@ -18,9 +18,12 @@ Usage (see docs/performance.md "Checkout" for the exact commands):
     export DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_bench_checkout
     export SECRET_KEY=bench-checkout-secret-key-0123456789abcdef   # app and bench must share it
     alembic upgrade head
-    APP_ENV=production APP_URL=http://localhost:3400 RATE_LIMIT_GENERAL=1000000/minute \\
-        reflex run --env prod --frontend-port 3400 --backend-port 3400 &
+    APP_ENV=production ALLOW_SANDBOXES_IN_PRODUCTION=yes APP_URL=http://localhost:3400 \\
+        RATE_LIMIT_GENERAL=1000000/minute reflex run --env prod --frontend-port 3400 --backend-port 3400 &
     python bench/checkout.py --url http://localhost:3400 --seats 2000 --buyers 2400 --concurrency 32
+
+ALLOW_SANDBOXES_IN_PRODUCTION=yes lets the production build run on the Paystack and Google sandboxes
+(production refuses them otherwise): benchmarks only, never a real deployment.
 
 The bench writes its own rows (an organizer, a workspace, the event, the buyers and their
 sessions) into the app's database, so run it against a database made for it.

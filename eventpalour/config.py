@@ -1,7 +1,9 @@
 """Every setting of the app, read once from the environment with safe development defaults.
 
 One object (`settings`) so that a setting is looked up in one place; tests may replace attributes
-on it. Production (`APP_ENV=production`) refuses to start with the development secret key.
+on it. Production (`APP_ENV=production`) refuses to start with the development secret key or
+without real Paystack and Google keys: the built-in sandboxes let anyone sign in as anyone and mark
+orders paid, so they exist only in development (and, for benchmarks, behind an explicit opt-in).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 SUPPORTED_CURRENCIES = ("KES", "USD", "NGN", "GHS", "ZAR")
+PROVIDER_KEYS = ("PAYSTACK_SECRET_KEY", "PAYSTACK_PUBLIC_KEY", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
+SANDBOX_OPT_IN = "ALLOW_SANDBOXES_IN_PRODUCTION"
 
 
 class ConfigurationError(RuntimeError):
@@ -71,6 +75,10 @@ class Settings:
     rate_limit_scan_code: str = "20/minute"
     session_days: int = 30
     password_hash_cost: str = "standard"
+    # Benchmarks only: measure the production build against the sandboxes. Never a real deployment.
+    allow_sandboxes_in_production: bool = False
+    # /dev/outbox for other machines than the one running the app (still never in production).
+    dev_outbox_public: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -82,18 +90,24 @@ class Settings:
         return self.app_url.startswith("https://")
 
     @property
+    def sandboxes_allowed(self) -> bool:
+        """Development, or production with the benchmark opt-in: never a real deployment."""
+        return not self.is_production or self.allow_sandboxes_in_production
+
+    @property
     def google_sandbox(self) -> bool:
         """No Google client configured: the built-in OpenID sandbox stands in for Google."""
-        return not self.google_client_id
+        return not self.google_client_id and self.sandboxes_allowed
 
     @property
     def paystack_sandbox(self) -> bool:
         """No Paystack secret key configured: the built-in Paystack sandbox stands in for Paystack."""
-        return not self.paystack_secret_key
+        return not self.paystack_secret_key and self.sandboxes_allowed
 
     @property
     def dev_outbox_enabled(self) -> bool:
-        """Emails are captured and listed at /dev/outbox only in development without SMTP."""
+        """Emails are captured and listed at /dev/outbox only in development without SMTP (and only
+        to this machine's browser: services/dev_outbox.py)."""
         return not self.smtp_host and not self.is_production
 
     @property
@@ -139,6 +153,8 @@ def load_settings() -> Settings:
         rate_limit_auth=_env("RATE_LIMIT_AUTH", "10/minute"),
         rate_limit_scan_code=_env("RATE_LIMIT_SCAN_CODE", "20/minute"),
         password_hash_cost=_env("PASSWORD_HASH_COST", "standard"),
+        allow_sandboxes_in_production=_env(SANDBOX_OPT_IN).lower() == "yes",
+        dev_outbox_public=_env("DEV_OUTBOX_PUBLIC").lower() == "yes",
     )
     if settings.is_production and settings.secret_key == DEV_SECRET_KEY:
         raise ConfigurationError("Set SECRET_KEY: production refuses the development default.")
@@ -146,6 +162,12 @@ def load_settings() -> Settings:
         raise ConfigurationError("PASSWORD_HASH_COST must be 'standard' in production.")
     if settings.is_production and len(settings.secret_key) < 32:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
+    missing = [name for name in PROVIDER_KEYS if not _env(name)]
+    if settings.is_production and missing and not settings.allow_sandboxes_in_production:
+        raise ConfigurationError(
+            f"Set {', '.join(missing)}: production refuses to start without real Paystack and Google keys "
+            "(the built-in sandboxes stand in for them only in development)."
+        )
     return settings
 
 

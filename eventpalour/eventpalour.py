@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour import pages  # noqa: F401  (registers every page)
+from eventpalour import pages  # noqa: F401  (makes every page)
 from eventpalour.api import create_api
+from eventpalour.components.layout import add_pages
 from eventpalour.config import settings
 from eventpalour.worker import run_housekeeping_loop, run_outbox_loop, run_refund_loop
 
@@ -13,6 +14,7 @@ app = rx.App(
     api_transformer=create_api(),
     head_components=[rx.el.meta(name="description", content="EventPalour: tickets for events you love.")],
 )
+add_pages(app)
 if settings.outbox_worker_inline:
     app.register_lifespan_task(run_outbox_loop)
     app.register_lifespan_task(run_housekeeping_loop)

@@ -46,6 +46,26 @@ EVENTS = "/events"
 EVENT = "/e/[short_id]"
 JOIN = "/join/[invite_code]"
 
+SITEMAP = "/sitemap.xml"
+ROBOTS = "/robots.txt"
+# What robots.txt keeps crawlers out of: private areas, and pages whose links carry tokens or codes.
+CRAWLERS_KEEP_OUT = (
+    ADMIN,
+    ACCOUNT,
+    "/workspace",
+    ONBOARDING,
+    MY_TICKETS,
+    "/scan/",
+    "/checkout/",
+    "/dev/",
+    "/auth/reset/",
+    VERIFY,
+    "/invite/",
+    "/join/",
+    "/api/",
+)
+CRAWLERS_MAY_FETCH = ("/api/files/",)  # public images (event banners, logos) in link previews
+
 API_SESSION = "/api/auth/session"
 API_SIGN_OUT = "/api/auth/sign-out"
 API_OAUTH_PREFIX = "/api/auth/oauth"

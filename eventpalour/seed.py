@@ -1,35 +1,42 @@
 """Demo data for a fresh database (`make run`): only when there are no users yet, so it never
-touches real data. Prints the demo accounts it created.
+touches real data, and never in production (every demo account shares a published password, and
+the organizers' KYC is approved). Prints the demo accounts it created.
 
-Events are made through the same services as the organizer's forms (create_event, change_status).
-Three things the services rightly refuse are set directly, each in one small helper below: KYC
-approval and the blue badge (admin decisions), tickets already sold (no orders exist in a fresh
-database), and events in the past (the services only accept future dates).
+Events are made through the same services as the organizer's forms (create_event, change_status),
+and every ticket shown as sold is an order the demo attendees placed through checkout and paid at
+the Paystack sandbox (payments.settle with what verify would answer), so billing, attendee lists,
+check-in counters and the tiers' counters all agree. Two things the services rightly refuse are set
+directly, each in one small helper below: KYC approval and the blue badge (admin decisions), and
+events in the past (the services only accept future dates). In development a platform super admin
+comes too (admins.grant_demo_super_admin).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageChops, ImageDraw
-from sqlalchemy import update
-from sqlmodel import col, func, select
+from sqlmodel import func, select
 
+from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
-from eventpalour.models import AccountType, Event, EventStatus, KycStatus, TicketTier, User, Workspace
+from eventpalour.models import AccountType, Event, EventStatus, KycStatus, OrderStatus, User, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.seed_data import EVENTS, ORGANIZERS, ZONES, DemoEvent, DemoTier
-from eventpalour.services import auth, events, uploads, workspaces
+from eventpalour.seed_data import ATTENDEES, EVENTS, ORGANIZERS, ZONES, DemoEvent, DemoSale, DemoTier
+from eventpalour.services import admins, auth, checkout, events, payments, tiers, uploads, workspaces
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.event_rules import EventInput, PartnerInput, TierInput
 
 DEMO_PASSWORD = "eventpalour-demo"
 DEMO_ACCOUNTS = (
-    ("attendee@eventpalour.demo", "Amina Wanjiru", AccountType.ATTENDEE),
+    *((email, name, AccountType.ATTENDEE) for email, name in ATTENDEES),
     *((o.email, o.name, AccountType.ORGANIZER) for o in ORGANIZERS),
 )
+DEMO_ADMIN_EMAIL = "admin@eventpalour.demo"
+DEMO_ADMIN_NAME = "Imani Admin"
 
 
 def database_is_empty() -> bool:
@@ -37,17 +44,26 @@ def database_is_empty() -> bool:
         return session.exec(select(func.count()).select_from(User)).one() == 0
 
 
+def _demo_account(email: str, name: str, account_type: AccountType | None) -> UserSummary:
+    """A verified, onboarded account with the demo password, signed up like anyone else."""
+    result = auth.sign_up(email=email, password=DEMO_PASSWORD, full_name=name)
+    with transaction() as session:
+        user = session.get(User, result.user.id)
+        user.email_verified_at = utcnow()
+        user.account_type = account_type
+    return auth.current_user(auth.exchange_grant(grant=result.grant))
+
+
 def seed_demo_accounts() -> dict[str, UserSummary]:
-    """Create verified, onboarded demo accounts; returns them by email."""
-    created = {}
-    for email, name, account_type in DEMO_ACCOUNTS:
-        result = auth.sign_up(email=email, password=DEMO_PASSWORD, full_name=name)
-        with transaction() as session:
-            user = session.get(User, result.user.id)
-            user.email_verified_at = utcnow()
-            user.account_type = account_type
-        created[email] = auth.current_user(auth.exchange_grant(grant=result.grant))
-    return created
+    """Create the demo attendees and organizers; returns them by email."""
+    return {email: _demo_account(email, name, account_type) for email, name, account_type in DEMO_ACCOUNTS}
+
+
+def seed_demo_admin() -> UserSummary:
+    """A platform super admin, so a newcomer can see the admin side (development only)."""
+    account = _demo_account(DEMO_ADMIN_EMAIL, DEMO_ADMIN_NAME, AccountType.ATTENDEE)
+    admins.grant_demo_super_admin(account.id)
+    return account
 
 
 def seed_workspaces(accounts: dict[str, UserSummary]) -> dict[str, str]:
@@ -97,8 +113,11 @@ def _tier_input(tier: DemoTier, today: date, clock: str) -> TierInput:
     )
 
 
-def seed_event(demo: DemoEvent, actor: UserSummary, workspace_id: str) -> Event:
-    """Create and publish one demo event through the services, then apply its outcome."""
+def seed_event(
+    demo: DemoEvent, actor: UserSummary, workspace_id: str, buyers: dict[str, UserSummary] | None = None
+) -> Event:
+    """Create and publish one demo event through the services, sell its demo tickets to `buyers`,
+    then apply its outcome."""
     country, zone_name = ZONES[demo.city]
     today = datetime.now(ZoneInfo(zone_name)).date()
     # A past demo event is made as far ahead as it should lie behind, then moved back (_move_to_past).
@@ -127,15 +146,38 @@ def seed_event(demo: DemoEvent, actor: UserSummary, workspace_id: str) -> Event:
         currency=demo.currency,
         partners=tuple(PartnerInput(name=name) for name in demo.partners),
     )
-    tiers = [_tier_input(t, today, demo.start) for t in demo.tiers]
-    event = events.create_event(actor=actor, workspace_id=workspace_id, data=data, tiers=tiers)
+    tier_inputs = [_tier_input(t, today, demo.start) for t in demo.tiers]
+    event = events.create_event(actor=actor, workspace_id=workspace_id, data=data, tiers=tier_inputs)
     events.change_status(actor=actor, event_id=event.id, action="publish")
+    tier_ids = {tier.name: tier.id for tier in tiers.get_tiers(actor=actor, event_id=event.id)}
+    for sale in demo.sales:
+        _sell(sale, (buyers or {})[sale.buyer], event.id, tier_ids)
     if demo.outcome == "cancel":
         events.change_status(actor=actor, event_id=event.id, action="cancel")
     if demo.outcome == "past":
         _move_to_past(event.id, days=2 * abs(demo.days))
-    _mark_sold_out(event.id, [t.name for t in demo.tiers if t.sold_out])
     return event
+
+
+def _sell(sale: DemoSale, buyer: UserSummary, event_id: str, tier_ids: dict[str, str]) -> None:
+    """Check out as the buyer does: hold the seats; a paid order is then paid at the Paystack
+    sandbox and settled with verify's answer (the checkout page's Pay button, without a browser)."""
+    quantities = {tier_ids[name]: count for name, count in sale.tickets.items()}
+    booking = checkout.book_ticket(actor=buyer, event_id=event_id, quantities=quantities)
+    if booking.status == OrderStatus.COMPLETED:  # free: registered at once
+        return
+    from eventpalour.sandbox import paystack as paystack_sandbox  # loaded only with the sandbox on
+
+    verified = paystack_sandbox.paid_at_checkout(
+        reference=booking.reference,
+        email=buyer.email,
+        amount=booking.amount,
+        currency=booking.currency,
+        order_id=booking.order_id,
+    )
+    outcome = payments.settle(booking.reference, verified)
+    if outcome.status != "completed":
+        raise RuntimeError(f"Demo order {booking.reference} did not complete: {outcome.message}")
 
 
 def _move_to_past(event_id: str, *, days: int) -> None:
@@ -147,33 +189,36 @@ def _move_to_past(event_id: str, *, days: int) -> None:
         event.status, event.is_listed = EventStatus.COMPLETED, False
 
 
-def _mark_sold_out(event_id: str, tier_names: list[str]) -> None:
-    """Show a sold-out tier in the demo: its counter says every seat is sold (no orders exist yet)."""
-    if tier_names:
-        with transaction() as session:
-            session.execute(
-                update(TicketTier)
-                .where(col(TicketTier.event_id) == event_id, col(TicketTier.name).in_(tier_names))
-                .values(sold=TicketTier.quantity)
-            )
-
-
 def seed_catalogue(accounts: dict[str, UserSummary]) -> int:
-    """The demo workspaces and their events; returns how many events were made."""
+    """The demo workspaces, their events and the demo attendees' orders; returns how many events were made.
+
+    Paid demo orders need the Paystack sandbox: with real Paystack keys the demo sells nothing paid."""
     workspace_ids = seed_workspaces(accounts)
     for demo in EVENTS:
-        seed_event(demo, accounts[demo.organizer], workspace_ids[demo.organizer])
+        if not settings.paystack_sandbox:
+            demo = replace(demo, sales=tuple(s for s in demo.sales if _free(demo, s)))
+        seed_event(demo, accounts[demo.organizer], workspace_ids[demo.organizer], accounts)
     return len(EVENTS)
 
 
+def _free(demo: DemoEvent, sale: DemoSale) -> bool:
+    prices = {tier.name: tier.price for tier in demo.tiers}
+    return all(prices[name] == 0 for name in sale.tickets)
+
+
 def main() -> None:
+    if settings.is_production:
+        print("APP_ENV=production: no demo data (its accounts share a published password).")
+        return
     if not database_is_empty():
         print("Database already has data; not seeding.")
         return
     accounts = seed_demo_accounts()
+    admin = seed_demo_admin()
     count = seed_catalogue(accounts)
     for email in accounts:
         print(f"Demo account: {email} / {DEMO_PASSWORD}")
+    print(f"Demo platform super admin (/admin): {admin.email} / {DEMO_PASSWORD}")
     print(f"Demo events: {count}")
 
 

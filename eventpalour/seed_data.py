@@ -2,7 +2,8 @@
 
 Dates are relative to the day of seeding (days from today, local wall-clock time in the city's
 zone), so the demo always has upcoming events. Prices are in major units here for readability;
-seed.py turns them into minor units.
+seed.py turns them into minor units. Every ticket the demo shows as sold is a real order, made by
+one of the demo attendees through checkout (and paid at the Paystack sandbox): `sales`.
 """
 
 from __future__ import annotations
@@ -35,8 +36,15 @@ class DemoTier:
     quantity: int | None = None
     description: str = ""
     max_per_order: int = 10
-    sold_out: bool = False
     sales_start_in_days: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoSale:
+    """One order: `buyer` (a demo attendee's email) takes `tickets` (tier name -> how many)."""
+
+    buyer: str
+    tickets: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,18 @@ class DemoEvent:
     partners: tuple[str, ...] = ()
     banner: tuple[str, str] | None = None
     outcome: str = "publish"  # or "past" (moved before today, completed) or "cancel"
+    sales: tuple[DemoSale, ...] = ()
     extra: dict = field(default_factory=dict)
+
+
+ATTENDEES = (
+    ("attendee@eventpalour.demo", "Amina Wanjiru"),
+    ("brian@eventpalour.demo", "Brian Otieno"),
+    ("fatuma@eventpalour.demo", "Fatuma Hassan"),
+    ("kofi@eventpalour.demo", "Kofi Asante"),
+    ("zanele@eventpalour.demo", "Zanele Dube"),
+)
+"""Demo attendees, who bought every ticket the demo shows as sold; the first is the one to try."""
 
 
 ORGANIZERS = (
@@ -108,12 +127,19 @@ EVENTS = (
         5,
         _JAZZ,
         (
-            DemoTier("Early Bird", 1500, 100, "The first hundred tickets.", sold_out=True),
+            DemoTier("Early Bird", 1500, 20, "The first twenty tickets."),
             DemoTier("Regular", 2500, 300, "General admission."),
             DemoTier("VIP", 6000, 40, "Reserved seating near the stage and a welcome drink.", max_per_order=4),
         ),
         partners=("Safaricom", "Tusker"),
         banner=("#6d28d9", "#db2777"),
+        sales=(  # Early Bird sold out: all twenty seats
+            DemoSale("attendee@eventpalour.demo", {"Early Bird": 2}),
+            DemoSale("brian@eventpalour.demo", {"Early Bird": 6, "Regular": 2}),
+            DemoSale("fatuma@eventpalour.demo", {"Early Bird": 4, "VIP": 2}),
+            DemoSale("kofi@eventpalour.demo", {"Early Bird": 4}),
+            DemoSale("zanele@eventpalour.demo", {"Early Bird": 4}),
+        ),
     ),
     DemoEvent(
         "organizer@eventpalour.demo",
@@ -132,6 +158,7 @@ EVENTS = (
             ),
         ),
         banner=("#ea580c", "#be123c"),
+        sales=(DemoSale("attendee@eventpalour.demo", {"General": 2}),),
     ),
     DemoEvent(
         "organizer@eventpalour.demo",
@@ -202,6 +229,11 @@ EVENTS = (
         type="hybrid",
         platform="zoom",
         banner=("#2563eb", "#0891b2"),
+        sales=(
+            DemoSale("attendee@eventpalour.demo", {"In person": 1}),
+            DemoSale("brian@eventpalour.demo", {"In person": 1}),
+            DemoSale("kofi@eventpalour.demo", {"Online": 1}),
+        ),
     ),
     DemoEvent(
         "wanjiku@eventpalour.demo",
@@ -214,6 +246,10 @@ EVENTS = (
         7,
         "A hands-on workshop: STK push, callbacks and reconciliation. Bring a laptop.",
         (DemoTier("Standard", 3500, 60), DemoTier("Student", 1000, 30, "Bring a valid student ID.")),
+        sales=(
+            DemoSale("kofi@eventpalour.demo", {"Standard": 1}),
+            DemoSale("zanele@eventpalour.demo", {"Student": 1}),
+        ),
     ),
     DemoEvent(
         "wanjiku@eventpalour.demo",
@@ -301,6 +337,10 @@ EVENTS = (
         "The best Afrobeats and amapiano DJs in Lagos, on a rooftop over the lagoon.",
         (DemoTier("Regular", 15000, 400), DemoTier("VIP", 50000, 60, max_per_order=4)),
         currency="NGN",
+        sales=(
+            DemoSale("zanele@eventpalour.demo", {"Regular": 2}),
+            DemoSale("fatuma@eventpalour.demo", {"VIP": 1}),
+        ),
     ),
     DemoEvent(
         "chinedu@eventpalour.demo",
@@ -328,6 +368,7 @@ EVENTS = (
         "Ghana's best home cooks compete for the golden spoon. Tasting plates included.",
         (DemoTier("Taster", 150, 300), DemoTier("Judge's table", 600, 12, max_per_order=2)),
         currency="GHS",
+        sales=(DemoSale("kofi@eventpalour.demo", {"Taster": 2}),),
     ),
     DemoEvent(
         "chinedu@eventpalour.demo",
@@ -369,6 +410,7 @@ EVENTS = (
         (DemoTier("Runner", 250, 120),),
         currency="ZAR",
         banner=("#15803d", "#0e7490"),
+        sales=(DemoSale("zanele@eventpalour.demo", {"Runner": 1}),),
     ),
     DemoEvent(
         "thandi@eventpalour.demo",
@@ -381,6 +423,10 @@ EVENTS = (
         4,
         "A flat, fast 10 km along the beach, with a 5 km fun run for families.",
         (DemoTier("10K", 1000, 800), DemoTier("5K fun run", 500, 400)),
+        sales=(
+            DemoSale("fatuma@eventpalour.demo", {"10K": 1}),
+            DemoSale("brian@eventpalour.demo", {"5K fun run": 2}),
+        ),
     ),
     DemoEvent(
         "thandi@eventpalour.demo",

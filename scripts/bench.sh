@@ -32,8 +32,11 @@ echo "== starting the app (production, PostgreSQL + Redis, $WORKERS workers) on 
 DATABASE_URL="$PG" python -c "from tests.dbsetup import migrate_fresh; import sys; migrate_fresh(sys.argv[1])" "$PG"
 DATABASE_URL="$PG" python -m eventpalour.seed
 redis-cli -u "$REDIS" flushdb >/dev/null 2>&1 || python -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
+# The production build against the built-in Paystack and Google sandboxes: production refuses them
+# unless ALLOW_SANDBOXES_IN_PRODUCTION=yes (benchmarks only, never a real deployment; the app logs a
+# warning saying so at start).
 DATABASE_URL="$PG" REDIS_URL="$REDIS" GRANIAN_WORKERS="$WORKERS" APP_ENV=production APP_URL="$URL" API_URL="$URL" \
-  RATE_LIMIT_GENERAL=100000000/minute RATE_LIMIT_AUTH=100000000/minute \
+  ALLOW_SANDBOXES_IN_PRODUCTION=yes RATE_LIMIT_GENERAL=100000000/minute RATE_LIMIT_AUTH=100000000/minute \
   setsid reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT" >"$results/app.log" 2>&1 &
 app=$!
 trap 'kill -TERM -- -$app 2>/dev/null || true' EXIT

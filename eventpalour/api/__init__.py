@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI
@@ -9,12 +10,28 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour import routes
-from eventpalour.api import admin, auth, billing, checkout, payments, system, tickets, uploads, workspaces
+from eventpalour.api import (
+    admin,
+    auth,
+    billing,
+    checkout,
+    payments,
+    site_files,
+    system,
+    tickets,
+    uploads,
+    workspaces,
+)
+from eventpalour.api.body_limit import BodyLimitMiddleware
 from eventpalour.api.errors import install_error_handlers
+from eventpalour.api.fallback import add_fallback_routes
 from eventpalour.api.og import OpenGraphMiddleware
+from eventpalour.api.openapi import document_errors
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
-from eventpalour.config import settings
+from eventpalour.config import SANDBOX_OPT_IN, settings
 from eventpalour.logs import RequestLogMiddleware, configure_logging
+
+logger = logging.getLogger("eventpalour.api")
 
 
 class OnlyUnder:
@@ -35,6 +52,7 @@ class OnlyUnder:
 def create_api() -> FastAPI:
     """Build the API app; tests serve it alone over real HTTP, `make run` mounts it on Reflex."""
     configure_logging()
+    _warn_about_sandboxes_in_production()
     api = FastAPI(
         title="EventPalour API",
         docs_url="/api/docs",
@@ -57,12 +75,17 @@ def create_api() -> FastAPI:
     api.include_router(workspaces.router)
     api.include_router(billing.router)
     api.include_router(admin.router)
+    api.include_router(site_files.router)
     if settings.google_sandbox:
         from eventpalour.sandbox import google as google_sandbox
 
         api.include_router(google_sandbox.router)
+    # Last: whatever under /api no route above claims answers JSON, before Reflex's pages get it.
+    add_fallback_routes(api)
+    document_errors(api)
     # Wraps Reflex's pages too (Reflex mounts its app inside this one), so shared /e/... links get previews.
     api.add_middleware(OpenGraphMiddleware)
+    api.add_middleware(BodyLimitMiddleware)
     api.add_middleware(PostRateLimitMiddleware)
     # Outermost: every request (pages and API) gets its id and its access line, whatever answers it.
     # Only authlib's short OAuth dance uses this signed cookie (state, nonce, PKCE verifier), so
@@ -80,3 +103,13 @@ def create_api() -> FastAPI:
     )
     api.add_middleware(RequestLogMiddleware)
     return api
+
+
+def _warn_about_sandboxes_in_production() -> None:
+    """Production serves a sandbox only through the benchmark opt-in; every worker says so at start."""
+    if settings.is_production and (settings.paystack_sandbox or settings.google_sandbox):
+        logger.warning(
+            "%s=yes: the Paystack and Google sandboxes are ON in production. Anyone can sign in as any "
+            "email and mark any order paid. Benchmarks only, never a real deployment.",
+            SANDBOX_OPT_IN,
+        )

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from eventpalour.api.deps import Client, CurrentUser
+from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
 from eventpalour.services import admin_audit, admin_metrics, admin_users, admins, blue_tickets, kyc
 from eventpalour.services.errors import UnsupportedMediaType
@@ -85,7 +86,7 @@ def read_metrics(user: Admin) -> dict[str, Any]:
     return body
 
 
-@router.get("/users")
+@router.get("/users", responses=answers(400))
 def read_users(
     user: Admin,
     search: Annotated[str, Query(max_length=320)] = "",
@@ -107,7 +108,7 @@ def read_users(
     }
 
 
-@router.post("/users/status", dependencies=JsonBody)
+@router.post("/users/status", dependencies=JsonBody, responses=answers(404, 409))
 def update_user_status(body: UserStatusIn, user: Admin, client: Client) -> dict[str, str]:
     """Suspend, block or reactivate an account with a reason; suspending signs it out everywhere."""
     row = admin_users.set_user_status(
@@ -116,14 +117,14 @@ def update_user_status(body: UserStatusIn, user: Admin, client: Client) -> dict[
     return {"id": row.id, "status": row.status}
 
 
-@router.get("/kyc")
+@router.get("/kyc", responses=answers(400))
 def read_kyc_queue(user: Admin, status: Annotated[str, Query(max_length=20)] = "pending") -> dict[str, Any]:
     """KYC submissions by review state (KYC reviewers)."""
     rows = kyc.list_kyc_queue(actor=user, status=status)
     return {"submissions": [{"id": r.id, "workspaceId": r.workspace_id, "status": r.status} for r in rows]}
 
 
-@router.post("/kyc/review", dependencies=JsonBody)
+@router.post("/kyc/review", dependencies=JsonBody, responses=answers(404, 409))
 def review_kyc(body: KycReviewIn, user: Admin, client: Client) -> dict[str, str]:
     """Approve, reject or ask for an update of a pending KYC submission; the organizer is emailed."""
     view = kyc.review_kyc(
@@ -132,13 +133,13 @@ def review_kyc(body: KycReviewIn, user: Admin, client: Client) -> dict[str, str]
     return {"id": view.id, "status": view.status}
 
 
-@router.get("/blue-tickets")
+@router.get("/blue-tickets", responses=answers(400))
 def read_blue_tickets(user: Admin, status: Annotated[str, Query(max_length=16)] = "pending") -> dict[str, Any]:
     """Blue-ticket requests by state (blue-ticket reviewers)."""
     return {"requests": [_blue_ticket(v) for v in blue_tickets.list_requests(actor=user, status=status)]}
 
 
-@router.post("/blue-tickets/approve", dependencies=JsonBody)
+@router.post("/blue-tickets/approve", dependencies=JsonBody, responses=answers(404, 409))
 def approve_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[str, Any]:
     """Approve a pending request: the workspace shows the verified badge."""
     return _blue_ticket(
@@ -146,7 +147,7 @@ def approve_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[s
     )
 
 
-@router.post("/blue-tickets/reject", dependencies=JsonBody)
+@router.post("/blue-tickets/reject", dependencies=JsonBody, responses=answers(404, 409))
 def reject_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[str, Any]:
     """Reject a pending request; `reason` is required."""
     return _blue_ticket(
@@ -154,7 +155,7 @@ def reject_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[st
     )
 
 
-@router.post("/blue-tickets/revoke", dependencies=JsonBody)
+@router.post("/blue-tickets/revoke", dependencies=JsonBody, responses=answers(404, 409))
 def revoke_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[str, Any]:
     """Take an approved badge away; `reason` is required."""
     return _blue_ticket(
@@ -162,7 +163,7 @@ def revoke_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[st
     )
 
 
-@router.get("/audit")
+@router.get("/audit", responses=answers(400))
 def read_audit(
     user: Admin,
     action: Annotated[str, Query(max_length=64)] = "",
@@ -204,14 +205,14 @@ def read_admins(user: Admin) -> dict[str, Any]:
     }
 
 
-@router.post("/admins", dependencies=JsonBody)
+@router.post("/admins", dependencies=JsonBody, responses=answers(404, 409))
 def grant_admin(body: GrantIn, user: Admin, client: Client) -> dict[str, str]:
     """Make an account a platform admin, or change its level (super admins only)."""
     row = admins.grant_admin(actor=user, email=body.email, level=body.level, client=client)
     return {"userId": row.user_id, "email": row.email, "level": row.level}
 
 
-@router.post("/admins/revoke", dependencies=JsonBody)
+@router.post("/admins/revoke", dependencies=JsonBody, responses=answers(404, 409))
 def revoke_admin(body: RevokeAdminIn, user: Admin, client: Client) -> dict[str, bool]:
     """Take away a platform admin's access (super admins only)."""
     admins.revoke_admin(actor=user, user_id=body.user_id, client=client)

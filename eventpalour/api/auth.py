@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from eventpalour import routes
 from eventpalour.api.deps import SESSION_COOKIE, AuthLimited, Client, CurrentUser
+from eventpalour.api.errors import answers
 from eventpalour.api.schemas import ForgotIn, ResetIn, SignInIn, SignUpIn, UserOut, VerifyIn
 from eventpalour.config import settings
 from eventpalour.integrations import google
@@ -45,14 +46,14 @@ def _app_redirect(path: str) -> RedirectResponse:
     return RedirectResponse(settings.app_url + path, status_code=303)
 
 
-@router.post("/sign-up", status_code=201, dependencies=[AuthLimited])
+@router.post("/sign-up", status_code=201, dependencies=[AuthLimited], responses=answers(409))
 def create_account(body: SignUpIn, client: Client) -> JSONResponse:
     """Create an account (a verification code is emailed) and sign it in."""
     result = auth.sign_up(email=body.email, password=body.password, full_name=body.full_name, client=client)
     return _user_response(result.user, auth.exchange_grant(grant=result.grant, client=client), 201)
 
 
-@router.post("/sign-in", dependencies=[AuthLimited])
+@router.post("/sign-in", dependencies=[AuthLimited], responses=answers(403))
 def create_session(body: SignInIn, client: Client) -> JSONResponse:
     """Sign in with email and password."""
     user, token = auth.password_session(email=body.email, password=body.password, client=client)
@@ -90,13 +91,13 @@ def read_me(user: CurrentUser) -> UserOut:
     return UserOut.of(user)
 
 
-@router.post("/verify", dependencies=[AuthLimited])
+@router.post("/verify", dependencies=[AuthLimited], responses=answers(409))
 def verify_email(body: VerifyIn, user: CurrentUser) -> UserOut:
     """Verify the email with the 6-digit code."""
     return UserOut.of(verification.verify_email(actor=user, code=body.code))
 
 
-@router.post("/verify/resend", dependencies=[AuthLimited])
+@router.post("/verify/resend", dependencies=[AuthLimited], responses=answers(409))
 def resend_code(user: CurrentUser) -> dict[str, bool]:
     """Email a new verification code."""
     verification.resend_verification_code(actor=user)
@@ -110,7 +111,7 @@ def request_reset(body: ForgotIn) -> dict[str, bool]:
     return {"accepted": True}
 
 
-@router.post("/password/reset", dependencies=[AuthLimited])
+@router.post("/password/reset", dependencies=[AuthLimited], responses=answers(404))
 def reset_password(body: ResetIn) -> dict[str, bool]:
     """Choose a new password with a reset token; every session ends."""
     password_reset.reset_password(token=body.token, new_password=body.password)

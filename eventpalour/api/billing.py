@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from eventpalour.api.deps import CurrentUser
+from eventpalour.api.errors import answers
 from eventpalour.services import billing_transactions
 from eventpalour.services.billing_transactions import TransactionFilter
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/workspace", tags=["billing"])
 _Text = Annotated[str, Query(max_length=20)]
 
 
-@router.get("/{workspace_id}/billing/transactions.csv")
+@router.get("/{workspace_id}/billing/transactions.csv", responses=answers(400, 403))
 async def export_transactions(
     workspace_id: str,
     user: CurrentUser,

@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from eventpalour.api.deps import SessionToken, signed_in_user
+from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
 from eventpalour.integrations import paystack
 from eventpalour.models import OrderStatus
@@ -43,7 +44,7 @@ class OrderOut(BaseModel):
     paystack_public_key: str | None
 
 
-@router.post("/orders", status_code=201)
+@router.post("/orders", status_code=201, responses=answers(403, 404, 409, 503))
 def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
     """Hold the seats and create the order; a paid order also gets its Paystack transaction.
 

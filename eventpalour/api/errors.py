@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from eventpalour.api.schemas import ErrorOut
 from eventpalour.services.errors import (
     Conflict,
     DomainError,
@@ -37,6 +38,26 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (RateLimited, 429),
     (PaymentUnavailable, 503),
 ]
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The request is malformed (e.g. not valid JSON) or a value breaks a rule; `details` names the fields.",
+    401: "Not signed in, or the session has ended.",
+    403: "Signed in, but not allowed to do this.",
+    404: "Not found (or not visible to this caller).",
+    409: "Conflicts with the current state (e.g. sold out, already done).",
+    413: "The request body is too large.",
+    415: "The body's media type is not accepted.",
+    422: "Some fields are missing or invalid; `details` lists each.",
+    429: "Too many requests; `Retry-After` says how many seconds to wait.",
+    503: "A provider this action needs (e.g. Paystack) cannot be reached now; nothing was changed.",
+}
+
+
+def answers(*codes: int) -> dict[int | str, dict[str, object]]:
+    """`responses=` for a route: the error answers its service can give, beyond what its dependencies,
+    body and method already imply (api/openapi.py adds those)."""
+    return {code: {"model": ErrorOut, "description": ERROR_DESCRIPTIONS[code]} for code in codes}
 
 
 def error_body(message: str, details: list[dict[str, object]] | None = None) -> dict[str, object]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from eventpalour.api.errors import answers
 from eventpalour.integrations import paystack
 from eventpalour.services import payment_webhooks
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/payments", tags=["payments"])
 logger = logging.getLogger("eventpalour.payments")
 
 
-@router.post("/webhook/paystack")
+@router.post("/webhook/paystack", responses=answers(400, 401))
 async def receive_paystack_webhook(request: Request) -> JSONResponse:
     """Accept a Paystack event: 401 for a bad signature (nothing written), 200 once recorded."""
     raw = await request.body()

@@ -7,6 +7,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from eventpalour.services.accounts import UserSummary
 
 
+class ErrorDetailOut(BaseModel):
+    path: list[str | int] = Field(description="Where the problem is: the field's name (and index, in a list).")
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers: a message for people, and per field what is wrong when fields are."""
+
+    error: str
+    details: list[ErrorDetailOut] | None = None
+
+
 class StrictIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=True)
 

@@ -4,29 +4,34 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from eventpalour.config import settings
-from eventpalour.services import health, outbox
-from eventpalour.services.errors import NotFound
+from eventpalour.api.errors import answers
+from eventpalour.services import dev_outbox, health
 
 router = APIRouter(prefix="/api", tags=["system"])
 
 
-@router.get("/health")
+@router.get(
+    "/health", responses={503: {"description": "The database or Redis is unreachable, or migrations are behind."}}
+)
 def read_health() -> JSONResponse:
     """Database (and Redis when configured) reachable, migrations at head."""
     report = health.check()
     return JSONResponse(report.as_dict(), status_code=200 if report.ok else 503)
 
 
-@router.get("/dev/outbox")
+@router.get("/dev/outbox", responses=answers(403, 404))
 def read_dev_outbox(
-    to: Annotated[str, Query(max_length=320, pattern=r"^[^\x00]*$")] = "", limit: int = 50
+    request: Request, to: Annotated[str, Query(max_length=320, pattern=r"^[^\x00]*$")] = "", limit: int = 50
 ) -> list[dict[str, str]]:
-    """Captured emails, newest first (development only, when no SMTP server is configured)."""
-    if not settings.dev_outbox_enabled:
-        raise NotFound("The development outbox is turned off.")
-    items = outbox.recent_emails(limit=min(max(limit, 1), 200), to_email=to.strip().lower() or None)
+    """Captured emails, newest first: development without SMTP only, and only to this machine
+    (a loopback client not behind a proxy) unless DEV_OUTBOX_PUBLIC=yes."""
+    items = dev_outbox.dev_outbox_emails(
+        client_ip=request.client.host if request.client else None,  # the TCP peer, never a forwarded address
+        proxied=dev_outbox.came_through_proxy(request.headers.keys()),
+        limit=min(max(limit, 1), 200),
+        to_email=to.strip().lower() or None,
+    )
     return [item.__dict__ for item in items]

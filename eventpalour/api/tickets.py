@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from eventpalour.api.deps import CurrentUser
+from eventpalour.api.errors import answers
 from eventpalour.services import attendees, tickets
 from eventpalour.services.attendees import AttendeeFilters
 
@@ -22,21 +23,21 @@ def _attachment(filename: str, body: bytes | str, media_type: str) -> Response:
     return Response(content=body, media_type=media_type, headers=headers)
 
 
-@router.get("/api/tickets/{ticket_id}/calendar.ics")
+@router.get("/api/tickets/{ticket_id}/calendar.ics", responses=answers(409))
 async def read_ticket_calendar(ticket_id: str, user: CurrentUser) -> Response:
     """The event of one of your tickets as an .ics invite (with the meeting link, for holders)."""
     filename, body = await run_in_threadpool(tickets.ticket_calendar, actor=user, ticket_id=ticket_id)
     return _attachment(filename, body, "text/calendar; charset=utf-8")
 
 
-@router.get("/api/tickets/{ticket_id}/ticket.png")
+@router.get("/api/tickets/{ticket_id}/ticket.png", responses=answers(409))
 async def read_ticket_image(ticket_id: str, user: CurrentUser) -> Response:
     """One of your valid tickets as a PNG: event, tier, QR code and short code."""
     filename, body = await run_in_threadpool(tickets.ticket_image, actor=user, ticket_id=ticket_id)
     return _attachment(filename, body, "image/png")
 
 
-@router.get("/api/events/{event_id}/attendees.csv")
+@router.get("/api/events/{event_id}/attendees.csv", responses=answers(403))
 async def read_attendees_csv(
     event_id: str,
     user: CurrentUser,

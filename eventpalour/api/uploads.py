@@ -17,6 +17,7 @@ from starlette.types import Message
 
 from eventpalour import routes
 from eventpalour.api.deps import CurrentUser, OptionalUser
+from eventpalour.api.errors import answers
 from eventpalour.services import uploads
 from eventpalour.services.errors import PayloadTooLarge
 
@@ -86,7 +87,7 @@ async def _read_upload_form(form: FormData) -> tuple[UploadFile, str, str | None
     return file, bucket, folder if isinstance(folder, str) else None
 
 
-@router.post(routes.API_UPLOAD, status_code=201, openapi_extra=UPLOAD_FORM)
+@router.post(routes.API_UPLOAD, status_code=201, openapi_extra=UPLOAD_FORM, responses=answers(400, 415, 422))
 async def create_upload(request: Request, user: CurrentUser) -> JSONResponse:
     """Store one file (multipart `file`, `bucket` LOGOS/EVENTS/KYC, optional `folder`); returns where it is served."""
     async with _capped(request).form(max_files=1, max_fields=4, max_part_size=1024) as form:

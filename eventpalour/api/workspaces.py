@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from eventpalour.api.deps import CurrentUser
+from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
 from eventpalour.services import invitations
 
@@ -24,7 +25,7 @@ class InviteIn(StrictIn):
     invitations: list[InvitationIn] = Field(min_length=1, max_length=invitations.MAX_BATCH)
 
 
-@router.post("/invite")
+@router.post("/invite", responses=answers(403, 404))
 def create_invitations(body: InviteIn, user: CurrentUser) -> dict[str, list[dict[str, str]]]:
     """Invite up to 50 addresses, each with a role; one result per address."""
     outcomes = invitations.invite_members(

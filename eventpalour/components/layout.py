@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 
 from eventpalour.components.navbar import navbar
+from eventpalour.config import settings
 from eventpalour.state.base import AuthState
 from eventpalour.state.forms import FormState
 
@@ -42,6 +45,21 @@ def require_login(content: rx.Component) -> rx.Component:
     )
 
 
+@dataclass(frozen=True)
+class PageEntry:
+    """One page as `add_pages` hands it to the app."""
+
+    route: str
+    component: Callable[[], rx.Component]
+    title: Any  # text, or a state var (the event page's title)
+    on_load: list
+    in_sitemap: bool
+
+
+PAGES: list[PageEntry] = []
+"""Every page the `page` decorator made, in import order."""
+
+
 def page(
     route: str,
     title: str,
@@ -49,8 +67,9 @@ def page(
     on_load: Callable | list | None = None,
     require: str | None = None,
     width: str = "1200px",
+    in_sitemap: bool = False,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Register a page at `route` inside the shared layout.
+    """Make a page at `route` inside the shared layout (the app adds it: `add_pages`).
 
     Args:
         route: path from `routes`.
@@ -58,6 +77,7 @@ def page(
         on_load: the page's own load events, run after the user is resolved.
         require: None for public pages, "user" for pages that need a signed-in user.
         width: the maximum width of the content column.
+        in_sitemap: list it in sitemap.xml; only public pages worth finding from a search engine.
     """
     guard = AuthState.require_signed_in if require == "user" else AuthState.load_user
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
@@ -82,7 +102,25 @@ def page(
         # Reflex groups a page's compiled components by the module of its page function: the page's
         # own module (not this one) keeps each route's JavaScript to what that page uses.
         layout.__name__, layout.__qualname__, layout.__module__ = build.__name__, build.__qualname__, build.__module__
-        rx.page(route=route, title=f"{title} · EventPalour", on_load=[FormState.reset_form, guard, *extra])(layout)
+        on_load_all = [FormState.reset_form, guard, *extra]
+        PAGES.append(PageEntry(route, layout, f"{title} · EventPalour", on_load_all, in_sitemap))
         return layout
 
     return decorator
+
+
+def add_pages(app: rx.App) -> None:
+    """Add every page to `app`, once, where the app is made.
+
+    Not `rx.page`: Reflex adds `rx.page` pages on every compile, and production compiles twice in one
+    process tree (`reflex run` builds the frontend, then each forked backend worker compiles again),
+    so every page was added twice and Reflex printed "Page … is being redefined" for each.
+    """
+    for entry in PAGES:
+        app.add_page(
+            entry.component,
+            route=entry.route,
+            title=entry.title,
+            on_load=entry.on_load,
+            context={"sitemap": {"loc": settings.app_url + entry.route} if entry.in_sitemap else None},
+        )

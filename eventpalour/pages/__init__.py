@@ -1,4 +1,4 @@
-"""Every page of the app; importing this package registers their routes."""
+"""Every page of the app; importing this package makes them (eventpalour.py adds them to the app)."""
 
 from eventpalour.pages import (  # noqa: F401
     account,

@@ -36,7 +36,8 @@ def dev_outbox() -> rx.Component:
     return rx.vstack(
         rx.heading("Development outbox", size="7", as_="h1"),
         rx.text(
-            "Emails the app would have sent. Shown only in development, when no SMTP server is set.",
+            "Emails the app would have sent. Shown only in development, when no SMTP server is set, and only "
+            "in a browser on the machine running the app (localhost) unless DEV_OUTBOX_PUBLIC=yes.",
             color_scheme="gray",
         ),
         rx.hstack(
@@ -57,9 +58,22 @@ def dev_outbox() -> rx.Component:
                 ~DevOutboxState.enabled,
                 rx.callout("The outbox is off: emails are sent through SMTP.", icon="info", width="100%"),
                 rx.cond(
-                    DevOutboxState.emails.length() == 0,
-                    rx.callout("No emails yet. Sign up to receive a verification code.", icon="inbox", width="100%"),
-                    rx.vstack(rx.foreach(DevOutboxState.emails, _email), spacing="3", width="100%"),
+                    DevOutboxState.only_local,
+                    rx.callout(
+                        "The outbox is shown only in a browser on the machine running the app: open this page "
+                        "there (at localhost), or start the app with DEV_OUTBOX_PUBLIC=yes.",
+                        icon="lock",
+                        color_scheme="amber",
+                        width="100%",
+                        role="alert",
+                    ),
+                    rx.cond(
+                        DevOutboxState.emails.length() == 0,
+                        rx.callout(
+                            "No emails yet. Sign up to receive a verification code.", icon="inbox", width="100%"
+                        ),
+                        rx.vstack(rx.foreach(DevOutboxState.emails, _email), spacing="3", width="100%"),
+                    ),
                 ),
             ),
         ),

@@ -78,7 +78,7 @@ def _results() -> rx.Component:
     )
 
 
-@page(routes.EVENTS, "Discover events", on_load=DiscoveryState.load_events)
+@page(routes.EVENTS, "Discover events", on_load=DiscoveryState.load_events, in_sitemap=True)
 def events() -> rx.Component:
     return rx.vstack(
         rx.vstack(

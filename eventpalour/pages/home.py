@@ -55,7 +55,7 @@ def _next_step() -> rx.Component:
     )
 
 
-@page(routes.HOME, "Tickets for events you love")
+@page(routes.HOME, "Tickets for events you love", in_sitemap=True)
 def home() -> rx.Component:
     return rx.vstack(
         rx.vstack(

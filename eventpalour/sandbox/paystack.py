@@ -41,6 +41,7 @@ from eventpalour.config import SUPPORTED_CURRENCIES, settings
 from eventpalour.db import read_connection, read_only, transaction, write_one
 from eventpalour.integrations.paystack import (
     SANDBOX_PATH,
+    VerifyResult,
     estimated_fees,
     sandbox_account,
     sandbox_base_url,
@@ -534,6 +535,33 @@ def settle(
         if changed != 1 or target != "success":
             return tx, None
         return tx, _record_webhook(session, charge_success_event(tx), tx.reference)
+
+
+def paid_at_checkout(*, reference: str, email: str, amount: int, currency: str, order_id: str) -> VerifyResult:
+    """A transaction whose buyer has pressed Pay on its checkout page, as verify then reports it.
+
+    For the demo data: `make seed` runs before any server could show the page. The `charge.success`
+    webhook this records is not delivered; the caller settles the order with the answer instead.
+    """
+    _insert_transaction(
+        reference=reference,
+        access_code=new_id(15),
+        email=email,
+        amount=amount,
+        currency=currency,
+        callback_url=None,
+        metadata={"order_id": order_id},
+    )
+    tx, _webhook = settle("pay", reference=reference)
+    return VerifyResult(
+        status=tx.status,
+        amount=tx.amount,
+        currency=tx.currency,
+        fees=tx.fees,
+        paid_at=tx.paid_at,
+        reference=tx.reference,
+        raw=transaction_data(tx),
+    )
 
 
 # --- refunds ----------------------------------------------------------------------------------------

@@ -132,6 +132,24 @@ def ensure_bootstrap_admin(session: Session, user: User) -> bool:
     return True
 
 
+def grant_demo_super_admin(user_id: str) -> None:
+    """Make the demo data's admin account a super admin, so a newcomer can see the admin side.
+
+    Development only: in production its published password would hand anyone the platform.
+    """
+    if settings.is_production:
+        raise PermissionDenied("The demo super admin is never created in production.")
+    with transaction() as session:
+        session.add(PlatformAdmin(user_id=user_id, level=AdminLevel.SUPER_ADMIN))
+        audit.record(
+            session,
+            action="admin.bootstrap",
+            actor_id=user_id,
+            target=("user", user_id),
+            details={"level": AdminLevel.SUPER_ADMIN.value, "source": "demo data (development)"},
+        )
+
+
 def admin_level_in(session: Session, user_id: str) -> str | None:
     """The platform admin level of a user (None for everybody else), read in the caller's session."""
     return session.exec(select(PlatformAdmin.level).where(PlatformAdmin.user_id == user_id)).first()

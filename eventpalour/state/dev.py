@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.config import settings
-from eventpalour.services import outbox
+from eventpalour.services import dev_outbox
+from eventpalour.services.errors import NotFound, PermissionDenied
 from eventpalour.state.base import AuthState, call_service
 
 
 class DevOutboxState(AuthState):
     emails: list[dict[str, str]] = []
     enabled: bool = True
+    only_local: bool = False
     loaded: bool = False
     filter_to: str = ""
 
     @rx.event
     async def load(self) -> None:
-        """Only in development without SMTP: real emails are never shown in a browser."""
-        self.enabled = settings.dev_outbox_enabled
-        if not self.enabled:
-            self.emails, self.loaded = [], True
-            return
-        items = await call_service(outbox.recent_emails, limit=100, to_email=self.filter_to.strip().lower() or None)
-        self.emails = [item.__dict__ for item in items]
+        """Only in development without SMTP, and only to a browser on this machine: the websocket's
+        TCP peer must be loopback with no proxy's forwarding headers on its handshake."""
+        self.emails, self.enabled, self.only_local = [], True, False
+        try:
+            items = await call_service(
+                dev_outbox.dev_outbox_emails,
+                client_ip=self.router.session.client_ip or None,
+                proxied=dev_outbox.came_through_proxy(self.router.headers.raw_headers.keys()),
+                limit=100,
+                to_email=self.filter_to.strip().lower() or None,
+            )
+        except NotFound:
+            self.enabled = False
+        except PermissionDenied:
+            self.only_local = True
+        else:
+            self.emails = [item.__dict__ for item in items]
         self.loaded = True
 
     @rx.event

@@ -149,14 +149,14 @@ def test_get_unknown_route_not_found_json(http: httpx.Client) -> None:
     response = http.get("/api/does-not-exist")
 
     assert response.status_code == 404
-    assert assert_error_shape(response) == {"error": "Not Found"}
+    assert assert_error_shape(response) == {"error": "There is no API route at /api/does-not-exist."}
 
 
 def test_get_post_only_route_method_not_allowed_json(http: httpx.Client) -> None:
     response = http.get("/api/auth/sign-in")
 
     assert response.status_code == 405
-    assert assert_error_shape(response) == {"error": "Method Not Allowed"}
+    assert assert_error_shape(response) == {"error": "GET is not allowed on /api/auth/sign-in; use POST."}
     assert response.headers["allow"] == "POST"
 
 
