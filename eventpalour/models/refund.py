@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Index
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -60,7 +60,9 @@ class Refund(SQLModel, table=True):
     reason: str = Field(default="", max_length=500)
     status: str = Field(default=RefundStatus.QUEUED, max_length=20)
     ticket_ids: list[str] = Field(default_factory=list, sa_type=JSON)
-    provider_refund_id: int | None = Field(default=None)
+    # Paystack's refund id, set when Paystack accepts the refund; webhooks and re-checks find the
+    # refund by it. Paystack's ids are past 2**31 already for transactions, so 64 bits.
+    provider_refund_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
     failure_reason: str | None = Field(default=None, max_length=500)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

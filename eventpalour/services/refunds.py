@@ -11,7 +11,9 @@ The rules, and where each is kept:
 - Paystack is called by the worker (`submit_due`), never inside a transaction and never from the
   organizer's request, so a slow provider cannot hang a page and a cancelled event's hundred
   refunds go out at the provider's pace, with retries;
-- a webhook is a hint: when we know the refund's id its state is read back from Paystack.
+- a webhook is a hint: the refund's state is read back from Paystack by its id, and a refund
+  Paystack has not accepted yet (no id) is never moved by one; housekeeping looks again at every
+  refund left open too long, so none waits forever for a webhook that was lost.
 """
 
 from __future__ import annotations
@@ -316,25 +318,26 @@ def submit_due(limit: int = 20) -> int:
             .order_by(col(Refund.created_at))
             .limit(limit)
         ).all()
-    accepted = 0
-    for refund_id, reference in due:
-        refund = _claim(refund_id)
-        if refund is None:
-            continue
-        try:
-            answer = paystack.create_refund(reference=reference, amount=refund.amount, note=refund.reason)
-        except paystack.PaystackError as problem:
-            _attempt_failed(refund_id, problem)
-            continue
-        with transaction() as session:
-            row = session.get(Refund, refund_id)
-            row.provider_refund_id, row.attempts, row.locked_until = answer.id, row.attempts + 1, None
-            row.updated_at = utcnow()
-            if row.status == RefundStatus.QUEUED:  # a webhook may already have moved it on
-                row.status = RefundStatus.PENDING
-        _apply(refund_id, answer.status)
-        accepted += 1
-    return accepted
+    return sum(_send(refund_id, reference) for refund_id, reference in due)
+
+
+def _send(refund_id: str, reference: str) -> bool:
+    """Send one queued refund to Paystack, once across workers; returns whether Paystack accepted it."""
+    refund = _claim(refund_id)
+    if refund is None:
+        return False
+    try:
+        answer = paystack.create_refund(reference=reference, amount=refund.amount, note=refund.reason)
+    except paystack.PaystackError as problem:
+        _attempt_failed(refund_id, problem)
+        return False
+    with transaction() as session:
+        row = session.get(Refund, refund_id)
+        row.provider_refund_id, row.attempts, row.locked_until = answer.id, row.attempts + 1, None
+        row.updated_at = utcnow()
+        row.status = RefundStatus.PENDING  # webhooks never move a refund before this point
+    _apply(refund_id, answer.status)
+    return True
 
 
 def _attempt_failed(refund_id: str, problem: paystack.PaystackError) -> None:
@@ -441,60 +444,120 @@ def _failed(session: Session, refund: Refund, reason: str) -> None:
         )
 
 
-def handle_webhook(event_type: str, data: dict[str, Any]) -> str:
-    """A `refund.*` webhook: find our refund by transaction reference and amount, confirm, apply."""
+def _provider_refund_id(raw: object) -> int | None:
+    """Paystack's refund `id` as a webhook sends it (a string in `refund.needs-attention`), if any."""
+    text = str(raw).strip() if isinstance(raw, int | str) and not isinstance(raw, bool) else ""
+    return int(text) if text.isdigit() and len(text) <= 18 else None  # 18 digits fit a BIGINT
+
+
+def _webhook_candidates(data: dict[str, Any]) -> list[Refund] | str:
+    """Our refunds a `refund.*` webhook may be about, oldest first, or the outcome word when it names none.
+
+    With Paystack's refund `id` (only `refund.needs-attention` carries one) that is one refund.
+    Otherwise the summary says only the transaction reference and the amount, which several
+    refunds of one order can share: every one of them is a candidate.
+    """
     reference = str(data.get("transaction_reference") or "")
-    try:
-        amount = int(str(data.get("amount") or "0"))
-    except ValueError:
-        return "bad_amount"
-    claimed_status = event_type.removeprefix("refund.")
+    provider_id = _provider_refund_id(data.get("id"))
+    query = select(Refund).join(Order, col(Order.id) == col(Refund.order_id)).where(Order.reference == reference)
+    if provider_id is not None:
+        query = query.where(Refund.provider_refund_id == provider_id)
+    else:
+        try:
+            amount = int(str(data.get("amount") or "0"))
+        except ValueError:
+            return "bad_amount"
+        query = query.where(Refund.amount == amount)
     with read_only() as session:
-        candidates = session.exec(
-            select(Refund)
-            .join(Order, col(Order.id) == col(Refund.order_id))
-            .where(Order.reference == reference, Refund.amount == amount)
-            .order_by(col(Refund.created_at))
-        ).all()
+        return list(session.exec(query.order_by(col(Refund.created_at))).all())
+
+
+def handle_webhook(event_type: str, data: dict[str, Any]) -> str:
+    """A `refund.*` webhook: a hint that a refund at Paystack moved. Each candidate refund that
+    Paystack has accepted is read back from Paystack (GET /refund/:id) and moved to what it says.
+
+    A refund without a Paystack id was never accepted by Paystack (it is queued, or its creation is
+    in flight and `submit_due` records the answer), so no webhook may move it: a re-sent webhook of
+    an earlier refund of the same amount would otherwise mark it sent, and it would never be.
+    Returns `unconfirmed` when Paystack could not be asked (the caller answers so that Paystack
+    retries); housekeeping re-checks the refund meanwhile (`recheck_open`).
+    """
+    candidates = _webhook_candidates(data)
+    if isinstance(candidates, str):
+        return candidates
     if not candidates:
         return "unknown_refund"
     open_ones = [r for r in candidates if r.status in OPEN_REFUND_STATUSES]
     if not open_ones:
         return "already_final"
-    # The oldest refund already at Paystack, else the oldest still queued (its answer may be in flight).
-    refund = next((r for r in open_ones if r.provider_refund_id is not None), open_ones[0])
-    status = claimed_status
-    if refund.provider_refund_id is not None:
+    sent = [r for r in open_ones if r.provider_refund_id is not None]
+    if not sent:
+        return "not_sent_yet"
+    outcome = "no_change"
+    for refund in sent:
         try:
             status = paystack.fetch_refund(refund.provider_refund_id).status
         except paystack.PaystackError as problem:
-            logger.warning("Could not confirm refund %s: %s", refund.id, problem.message)
-            return "unconfirmed"
-    elif claimed_status in ("processed", "failed"):
-        return "unconfirmed"  # never finalize on a webhook alone; the background check will confirm
-    return _apply(refund.id, status)
+            logger.warning("Could not confirm refund %s (%s): %s", refund.id, event_type, problem.message)
+            return "unconfirmed" if problem.retryable else "provider_error"
+        moved = _apply(refund.id, status)
+        if moved not in ("no_change", "already_final", "ignored"):
+            outcome = moved
+    return outcome
+
+
+def _requeue(refund_id: str) -> bool:
+    """Put back in the send queue a refund that is open but was never accepted by Paystack."""
+    with transaction() as session:
+        moved = session.execute(
+            update(Refund)
+            .where(
+                col(Refund.id) == refund_id,
+                col(Refund.status).in_(OPEN_REFUND_STATUSES),
+                col(Refund.status) != RefundStatus.QUEUED,
+                col(Refund.provider_refund_id).is_(None),
+            )
+            .values(status=RefundStatus.QUEUED, next_attempt_at=utcnow(), locked_until=None, updated_at=utcnow())
+        ).rowcount
+    if moved:
+        logger.warning("Refund %s was open but never sent to Paystack; queued to be sent", refund_id)
+    return moved == 1
 
 
 def recheck_open(limit: int = 50) -> int:
-    """Ask Paystack about refunds that have been open a while (a webhook may have been lost)."""
+    """Look again at every refund that has been open longer than RECHECK_AFTER, whatever its state
+    (a webhook may have been lost, or a refund may never have been sent). Returns how many moved.
+
+    Sent ones are read back from Paystack; one marked past `queued` without a Paystack id is queued
+    again; a queued one whose retry is due is sent now. A refund that did not move is looked at
+    again RECHECK_AFTER later.
+    """
+    now = utcnow()
     with read_only() as session:
         stale = session.exec(
-            select(Refund.id, Refund.provider_refund_id)
+            select(Refund.id, Refund.status, Refund.provider_refund_id, Order.reference)
+            .join(Order, col(Order.id) == col(Refund.order_id))
             .where(
-                col(Refund.status).in_((RefundStatus.PENDING, RefundStatus.PROCESSING, RefundStatus.NEEDS_ATTENTION)),
-                col(Refund.provider_refund_id).is_not(None),
-                col(Refund.updated_at) < utcnow() - RECHECK_AFTER,
+                col(Refund.status).in_(OPEN_REFUND_STATUSES),
+                col(Refund.updated_at) < now - RECHECK_AFTER,
+                (col(Refund.status) != RefundStatus.QUEUED) | (col(Refund.next_attempt_at) <= now),
             )
             .order_by(col(Refund.updated_at))
             .limit(limit)
         ).all()
     moved = 0
-    for refund_id, provider_id in stale:
-        try:
-            status = paystack.fetch_refund(provider_id).status
-        except paystack.PaystackError:
+    for refund_id, status, provider_id, reference in stale:
+        if provider_id is None and status != RefundStatus.QUEUED:
+            moved += _requeue(refund_id)
             continue
-        result = _apply(refund_id, status)
+        if provider_id is None:
+            moved += _send(refund_id, reference)
+            continue
+        try:
+            result = _apply(refund_id, paystack.fetch_refund(provider_id).status)
+        except paystack.PaystackError as problem:
+            logger.warning("Could not re-check refund %s: %s", refund_id, problem.message)
+            result = "no_change"
         if result in ("processed", "failed", "processing", "needs-attention"):
             moved += 1
         else:
