@@ -7,8 +7,8 @@ with Paystack's envelopes, status codes and error messages, behind `Authorizatio
 webhook to the app after the browser has been redirected. All state lives in the database, so any
 worker can answer any request.
 
-Test hooks under `/_test/` (same Bearer key) flip switches (`fail_initialize`, `hang_seconds`,
-`webhook_enabled`, `fail_refunds`, `refund_auto_seconds`), settle a transaction without a browser,
+Test hooks under `/_test/` (same Bearer key) flip switches (`fail_initialize`, `fail_verify`,
+`hang_seconds`, `webhook_enabled`, `fail_refunds`, `refund_auto_seconds`), settle a transaction without a browser,
 move refunds along (emitting `refund.*` webhooks), re-send a webhook and list what was sent.
 """
 
@@ -122,6 +122,7 @@ def default_controls() -> dict[str, Any]:
     """Refunds settle by themselves after a few seconds, except in the test suite (hooks move them)."""
     return {
         "fail_initialize": False,
+        "fail_verify": False,
         "hang_seconds": 0,
         "webhook_enabled": True,
         "fail_refunds": False,
@@ -132,7 +133,7 @@ def default_controls() -> dict[str, Any]:
 def _control_problem(name: str, value: object) -> str | None:
     if name not in default_controls():
         return f"Unknown control {name!r}."
-    if name in ("fail_initialize", "webhook_enabled", "fail_refunds"):
+    if name in ("fail_initialize", "fail_verify", "webhook_enabled", "fail_refunds"):
         return None if isinstance(value, bool) else f"{name} must be true or false."
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if name == "refund_auto_seconds" and value is None:
@@ -396,6 +397,18 @@ def _initialize_refusal(controls: dict[str, Any]) -> JSONResponse | None:
         return None
     return fail(
         "An error occurred while initializing the transaction. Please try again",
+        500,
+        kind="api_error",
+        code="unknown",
+    )
+
+
+def _verify_refusal(controls: dict[str, Any]) -> JSONResponse | None:
+    """The simulated outage of `fail_verify`: verify answers a 500 (as Paystack does when it is in trouble)."""
+    if not controls["fail_verify"]:
+        return None
+    return fail(
+        "An error occurred while verifying the transaction. Please try again",
         500,
         kind="api_error",
         code="unknown",
@@ -688,7 +701,7 @@ async def initialize_transaction(
 async def verify_transaction(reference: str, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
     if problem := _auth_problem(authorization):
         return problem
-    return await _controlled(functools.partial(_verify, reference))
+    return await _controlled(functools.partial(_verify, reference), _verify_refusal)
 
 
 @router.post("/refund")

@@ -34,11 +34,16 @@ SETTLED = checkout_queries.SETTLED_STATUSES
 
 @dataclass(frozen=True)
 class PaymentOutcome:
-    """What verification concluded: `completed`, `pending`, `failed` or `flagged` (needs review)."""
+    """What verification concluded: `completed`, `pending`, `failed`, `refunded` or `flagged` (needs review).
+
+    `confirmed` is False when Paystack could not be asked (a timeout, an outage): the status is then
+    only what we knew before, and whoever asked should ask again later.
+    """
 
     order_id: str
     status: str
     message: str
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ def verify_payment(reference: str) -> PaymentOutcome:
         verified = paystack.verify_transaction(reference)
     except paystack.PaystackError as problem:
         logger.warning("Paystack verify failed for %s: %s", reference, problem.message)
-        return PaymentOutcome(found.id, "pending", "We are still confirming your payment.")
+        return PaymentOutcome(found.id, "pending", "We are still confirming your payment.", confirmed=False)
     return settle(reference, verified)
 
 

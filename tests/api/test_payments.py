@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OutboxEmail, PaymentWebhook, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, payments
+from eventpalour.services import checkout, payment_webhooks, payments
 from eventpalour.services.errors import PaymentUnavailable
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
@@ -200,3 +200,77 @@ def test_provider_down_releases_the_hold(sandbox, paid_tier):
         payments.start_payment(actor=buyer.summary, order_id=result.order_id)
     assert _state(result.order_id)[0] == "failed"
     assert _tier(tier_id).held == 0
+
+
+def _deliveries(reference: str) -> list[PaymentWebhook]:
+    with read_only() as session:
+        return list(
+            session.exec(
+                select(PaymentWebhook)
+                .where(PaymentWebhook.reference == reference)
+                .order_by(col(PaymentWebhook.received_at))
+            )
+        )
+
+
+def _resend(sandbox: httpx.Client, reference: str) -> int | None:
+    """Paystack delivers the transaction's webhook again; returns the HTTP status our route answered."""
+    answer = sandbox.post(f"/_test/transactions/{reference}/resend-webhook")
+    assert answer.status_code == 200, answer.text
+    return answer.json()["data"]["status_code"]
+
+
+@pytest.fixture
+def short_paystack_timeout(monkeypatch):
+    """Paystack's client gives up after half a second, so a hanging sandbox times out quickly."""
+    monkeypatch.setattr(paystack, "TIMEOUT", httpx.Timeout(0.5, connect=0.5))
+
+
+@pytest.mark.parametrize("trouble", [{"hang_seconds": 2}, {"fail_verify": True}], ids=["verify-hangs", "verify-fails"])
+def test_a_webhook_paystack_cannot_confirm_is_refused_so_paystack_retries(
+    sandbox, paid_tier, short_paystack_timeout, trouble
+):
+    """Paystack retries a webhook only when our answer is not a 2xx: a `charge.success` we could not
+    verify must not be acknowledged, or the payment waits on reconciliation alone."""
+    event, tier_id = paid_tier
+    result, _ = _order_for(make_user(), event, tier_id)
+    sandbox.put("/_test/controls", json={"webhook_enabled": False})
+    sandbox.post(f"/_test/transactions/{result.reference}/pay")
+    sandbox.put("/_test/controls", json=trouble)
+
+    assert _resend(sandbox, result.reference) == 503
+    assert _state(result.order_id) == ("processing", 0, 0)
+    assert [d.outcome for d in _deliveries(result.reference)] == ["unconfirmed"]
+
+    sandbox.put("/_test/controls", json={"hang_seconds": 0, "fail_verify": False})
+    assert _resend(sandbox, result.reference) == 200  # Paystack's retry
+    assert _state(result.order_id) == ("completed", 2, 1)
+    # More retries and replays after the success: acknowledged, and nothing happens twice.
+    assert [_resend(sandbox, result.reference) for _ in range(2)] == [200, 200]
+    assert _state(result.order_id) == ("completed", 2, 1)
+    assert [d.outcome for d in _deliveries(result.reference)] == ["unconfirmed", "completed", "completed", "completed"]
+    assert _tier(tier_id).sold == 2
+
+
+def test_housekeeping_rechecks_a_payment_paystack_could_not_confirm(sandbox, paid_tier):
+    """The webhook was refused (Paystack down), the hold ran out meanwhile and Paystack stopped
+    retrying: reconciliation no longer looks at a cancelled order, so housekeeping re-verifies
+    every delivery it could not confirm, and the payment still gets its tickets."""
+    event, tier_id = paid_tier
+    result, _ = _order_for(make_user(), event, tier_id)
+    sandbox.put("/_test/controls", json={"webhook_enabled": False})
+    sandbox.post(f"/_test/transactions/{result.reference}/pay")
+    sandbox.put("/_test/controls", json={"fail_verify": True})
+    assert _resend(sandbox, result.reference) == 503
+    _expire(result.order_id)
+    sandbox.put("/_test/controls", json={"fail_verify": False})
+    assert payments.reconcile_pending(quiet_for=timedelta(0)) == 0  # a cancelled order is not reconciled
+
+    assert payment_webhooks.recheck_unconfirmed() == 0  # refused a moment ago: Paystack retries first
+    with transaction() as session:
+        for delivery in session.exec(select(PaymentWebhook).where(PaymentWebhook.reference == result.reference)):
+            delivery.received_at = utcnow() - payment_webhooks.RECHECK_AFTER - timedelta(seconds=1)
+    assert payment_webhooks.recheck_unconfirmed() == 1
+    assert _state(result.order_id) == ("completed", 2, 1)
+    assert [d.outcome for d in _deliveries(result.reference)] == ["completed"]
+    assert payment_webhooks.recheck_unconfirmed() == 0

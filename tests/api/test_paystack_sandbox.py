@@ -736,6 +736,7 @@ def test_controls_start_at_their_defaults_and_can_be_reset(sandbox: str) -> None
 
     assert defaults == {
         "fail_initialize": False,
+        "fail_verify": False,
         "hang_seconds": 0,
         "webhook_enabled": True,
         "fail_refunds": False,
@@ -750,6 +751,7 @@ def test_controls_start_at_their_defaults_and_can_be_reset(sandbox: str) -> None
     [
         {"explode": True},
         {"fail_initialize": "yes"},
+        {"fail_verify": 1},
         {"hang_seconds": -1},
         {"hang_seconds": 1000},
         {"hang_seconds": True},
@@ -779,6 +781,18 @@ def test_hang_seconds_delays_initialize_and_then_it_goes_through(sandbox: str) -
     assert time.monotonic() - started >= 0.5
     set_controls(hang_seconds=0)
     assert verify(sandbox, data["reference"]).status_code == 200
+
+
+def test_fail_verify_answers_a_server_error_until_switched_off(sandbox: str) -> None:
+    data = initialize(sandbox)
+    set_controls(fail_verify=True)
+
+    refused = verify(sandbox, data["reference"])
+
+    assert refused.status_code == 500
+    assert refused.json()["status"] is False and refused.json()["type"] == "api_error"
+    set_controls(fail_verify=False)
+    assert verify(sandbox, data["reference"]).json()["data"]["status"] == "abandoned"
 
 
 @pytest.mark.parametrize("hang_seconds", [0, 0.3])

@@ -352,3 +352,23 @@ def test_housekeeping_sends_a_refund_left_pending_without_a_paystack_id(sandbox,
     assert _refund(refund.id).status == "processed"
     assert (_order(order.id).status, _sold(tier_id)) == ("partially_refunded", 1)
 
+
+def test_a_refund_webhook_paystack_cannot_confirm_is_refused_so_paystack_retries(sandbox, shop, monkeypatch):
+    owner, _, event, tier_id = shop
+    order = paid_order(sandbox, event, tier_id)
+    refund = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=None, ticket_ids=[], reason="X")
+    assert refunds.submit_due() == 1
+    monkeypatch.setattr(paystack, "TIMEOUT", httpx.Timeout(0.5, connect=0.5))
+    sandbox.put("/_test/controls", json={"hang_seconds": 2})  # GET /refund/:id times out
+
+    moved = sandbox.post(
+        f"/_test/refunds/{_refund(refund.id).provider_refund_id}/advance",
+        json={"status": "processed", "wait_for_webhook": True},
+    )
+    assert moved.json()["webhook"]["status_code"] == 503
+    assert _refund(refund.id).status == "pending"
+
+    sandbox.put("/_test/controls", json={"hang_seconds": 0})
+    again = sandbox.post(f"/_test/transactions/{order.reference}/resend-webhook")
+    assert again.json()["data"]["status_code"] == 200
+    assert _refund(refund.id).status == "processed" and _order(order.id).status == "refunded"
