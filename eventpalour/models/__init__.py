@@ -23,7 +23,13 @@ from eventpalour.models.order import (
     TicketStatus,
 )
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
-from eventpalour.models.refund import OPEN_REFUND_STATUSES, Refund, RefundKind, RefundStatus
+from eventpalour.models.refund import (
+    OPEN_REFUND_STATUSES,
+    RETURNED_PAYMENT_KINDS,
+    Refund,
+    RefundKind,
+    RefundStatus,
+)
 from eventpalour.models.sandbox import (
     SandboxOidcCode,
     SandboxPaystackControl,
@@ -58,6 +64,7 @@ __all__ = [
     "KycSubmission",
     "PayoutMethod",
     "OPEN_REFUND_STATUSES",
+    "RETURNED_PAYMENT_KINDS",
     "Refund",
     "RefundKind",
     "RefundStatus",

@@ -31,6 +31,13 @@ OPEN_REFUND_STATUSES = (
 class RefundKind(StrEnum):
     MANUAL = "manual"  # an organizer refunded from the orders page
     EVENT_CANCELLED = "event_cancelled"  # every paid order of a cancelled event
+    PAYMENT_MISMATCH = "payment_mismatch"  # Paystack charged another amount or currency than the order's
+    LATE_PAYMENT = "late_payment"  # paid after the hold expired, and the seats had sold meanwhile
+
+
+RETURNED_PAYMENT_KINDS = (RefundKind.PAYMENT_MISMATCH, RefundKind.LATE_PAYMENT)
+"""Refunds of payments that bought nothing: the whole amount received goes back, the order issued
+no tickets and never counted as a sale, so it claims nothing on `orders.refunded_amount`."""
 
 
 class Refund(SQLModel, table=True):

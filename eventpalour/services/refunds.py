@@ -30,6 +30,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import (
     OPEN_REFUND_STATUSES,
+    RETURNED_PAYMENT_KINDS,
     Event,
     Order,
     OrderItem,
@@ -389,14 +390,25 @@ def _apply(refund_id: str, provider_status: str, *, failure_reason: str | None =
 
 
 def _processed(session: Session, refund: Refund) -> None:
-    """The money is back with the buyer: the voided tickets' seats return; the order says refunded."""
+    """The money is back with the buyer: the voided tickets' seats return; the order says refunded.
+
+    A returned payment's order said `refunded` from the start and had no tickets: only the email."""
+    order = session.get(Order, refund.order_id)
+    buyer = session.get(User, order.buyer_id)
+    event = session.get(Event, order.event_id)
+    money = format_money(refund.amount, refund.currency)
+    returned = refund.kind in RETURNED_PAYMENT_KINDS
+    outbox.enqueue(
+        session, emails.refund_processed(buyer.email, event.title, order.reference, money, had_tickets=not returned)
+    )
+    if returned:
+        return
     for tier_id, count in session.exec(
         select(Ticket.tier_id, func.count())
         .where(col(Ticket.id).in_(refund.ticket_ids or [""]), Ticket.status == TicketStatus.REFUNDED)
         .group_by(col(Ticket.tier_id))
     ).all():
         capacity.release_sold(session, tier_id, count)
-    order = session.get(Order, refund.order_id)
     processed = session.exec(
         select(func.coalesce(func.sum(Refund.amount), 0)).where(
             Refund.order_id == order.id, Refund.status == RefundStatus.PROCESSED
@@ -404,19 +416,17 @@ def _processed(session: Session, refund: Refund) -> None:
     ).one()
     order.status = OrderStatus.REFUNDED if processed >= order.amount else OrderStatus.PARTIALLY_REFUNDED
     order.updated_at = utcnow()
-    buyer = session.get(User, order.buyer_id)
-    event = session.get(Event, order.event_id)
-    outbox.enqueue(
-        session,
-        emails.refund_processed(
-            buyer.email, event.title, order.reference, format_money(refund.amount, refund.currency)
-        ),
-    )
 
 
 def _failed(session: Session, refund: Refund, reason: str) -> None:
-    """Nothing went back: the claim returns to the order, the tickets work again, the organizers hear of it."""
+    """Nothing went back: the claim returns to the order, the tickets work again, the organizers hear of it.
+
+    A returned payment has no claim nor tickets, and the money sits on the platform's Paystack
+    account: finance refunds it by hand, from what /admin/revenue shows ("refund failed")."""
     refund.failure_reason = reason[:500]
+    if refund.kind in RETURNED_PAYMENT_KINDS:
+        logger.error("Returning the payment of order %s failed: %s. Refund it by hand.", refund.order_id, reason)
+        return
     session.execute(
         update(Order)
         .where(col(Order.id) == refund.order_id, Order.refunded_amount >= refund.amount)
@@ -564,6 +574,26 @@ def recheck_open(limit: int = 50) -> int:
             with transaction() as session:
                 session.get(Refund, refund_id).updated_at = utcnow()  # checked now; look again later
     return moved
+
+
+STATUS_LABELS = {
+    RefundStatus.QUEUED: "Refund queued",
+    RefundStatus.PENDING: "Refund pending",
+    RefundStatus.PROCESSING: "Refund processing",
+    RefundStatus.NEEDS_ATTENTION: "Refund needs attention",
+    RefundStatus.PROCESSED: "Refunded",
+    RefundStatus.FAILED: "Refund failed",
+}
+RETURN_LABELS = {RefundKind.PAYMENT_MISMATCH: "Payment mismatch", RefundKind.LATE_PAYMENT: "Paid after sell-out"}
+RETURN_PROGRESS = {RefundStatus.PROCESSED: "refunded", RefundStatus.FAILED: "refund failed, refund it by hand"}
+
+
+def refund_label(kind: str, status: str) -> str:
+    """What an organizer or finance reads about a refund, e.g. "Refund pending" or, for a payment
+    that bought nothing, "Payment mismatch, refunded" (the one place these words are decided)."""
+    if kind in RETURN_LABELS:
+        return f"{RETURN_LABELS[kind]}, {RETURN_PROGRESS.get(status, 'refund in progress')}"
+    return STATUS_LABELS.get(status, status)
 
 
 @dataclass(frozen=True)

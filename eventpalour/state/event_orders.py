@@ -18,16 +18,6 @@ def _money(minor: int | None, currency: str) -> str:
     return "—" if minor is None else format_money(minor, currency)
 
 
-REFUND_LABELS = {
-    "queued": "Refund queued",
-    "pending": "Refund pending",
-    "processing": "Refund processing",
-    "needs-attention": "Refund needs attention",
-    "processed": "Refunded",
-    "failed": "Refund failed",
-}
-
-
 def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
     refundable = (
         row.amount > 0 and row.status in ("completed", "partially_refunded") and row.refunded_amount < row.amount
@@ -45,7 +35,7 @@ def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
         "share": _money(row.organizer_share, row.currency) if row.amount else "—",
         "placed": event_when(row.created_at, zone_name),
         "flag": row.flagged_reason or "",
-        "refund": REFUND_LABELS.get(row.latest_refund_status, ""),
+        "refund": row.refund_label,
         "refund_status": row.latest_refund_status,
         "refundable": "yes" if refundable else "",
         "cancellable": "yes" if cancellable else "",
