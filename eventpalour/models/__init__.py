@@ -13,6 +13,7 @@ from eventpalour.models.event import (
     TicketTier,
 )
 from eventpalour.models.order import (
+    ADMISSION_STATUSES,
     Order,
     OrderItem,
     OrderStatus,
@@ -59,6 +60,7 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "ADMISSION_STATUSES",
     "BlueTicketRequest",
     "BlueTicketStatus",
     "KycSubmission",

@@ -27,7 +27,11 @@ class TicketStatus(StrEnum):
     TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
-    EXPIRED = "expired"
+    EXPIRED = "expired"  # its event is over and nobody used it
+
+
+ADMISSION_STATUSES = (TicketStatus.VALID, TicketStatus.USED, TicketStatus.EXPIRED)
+"""Tickets sold to someone and still theirs: the door's "sold" (used ones are the checked in)."""
 
 
 class Order(SQLModel, table=True):
@@ -124,6 +128,7 @@ class ScanResult(StrEnum):
     INVALID = "invalid"
     WRONG_EVENT = "wrong_event"
     NOT_VALID = "not_valid"
+    EVENT_ENDED = "event_ended"  # past the event's end and the doors' grace period
 
 
 class TicketScan(SQLModel, table=True):
