@@ -237,8 +237,10 @@ def _give_back(reference: str, verified: paystack.VerifyResult, kind: RefundKind
 def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
     with read_connection() as connection:
         status = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference}).one().status
-    if status == OrderStatus.REFUNDED:
-        return PaymentOutcome(order_id, "refunded", "This payment was refunded.")
+        if status == OrderStatus.REFUNDED:
+            # A payment that bought nothing says why (services/returned_payments.py); a rare path.
+            why = connection.execute(select(Order.flagged_reason).where(Order.id == order_id)).scalar_one()
+            return PaymentOutcome(order_id, "refunded", why or "This payment was refunded.")
     return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")
 
 

@@ -35,7 +35,7 @@ class PaymentReturn:
     order_id: str
     received: str  # e.g. "KES 1,000.00"
     expected: str
-    message: str  # for the buyer, on the checkout return page
+    message: str  # why, for the buyer, the organizers and finance alike (also the order's flagged_reason)
 
 
 def mismatch(verified: VerifyResult, amount: int, currency: str) -> bool:
@@ -57,7 +57,8 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
             note = f"Payment mismatch: Paystack charged {received}, the order's total is {expected}."
         else:
             note = "Paid after the hold expired and the tickets sold out."
-        if not _close(session, order.id, note + " Refunded in full automatically."):
+        note += " The whole payment is refunded automatically."
+        if not _close(session, order.id, note):
             return None
         session.add(
             Refund(
@@ -77,12 +78,8 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
         else:
             message = emails.late_payment_refund(buyer.email, reference, received)
         outbox.enqueue(session, message)
-    logger.warning("%s on %s; refunding %s in full", note, reference, received)
-    if kind == RefundKind.PAYMENT_MISMATCH:
-        told = f"Paystack charged you {received}, but your order's total is {expected}. We are refunding all of it."
-    else:
-        told = "The tickets were no longer available when your payment arrived. We are refunding you in full."
-    return PaymentReturn(order.id, received, expected, told)
+    logger.warning("%s (%s: %s received)", note, reference, received)
+    return PaymentReturn(order.id, received, expected, note)
 
 
 def _close(session: Session, order_id: str, note: str) -> bool:

@@ -171,6 +171,8 @@ def test_a_payment_that_does_not_match_its_order_is_refunded_in_full_and_shown(s
     assert _refunds_of(result.order_id)[0].status == "processed"
     assert _state(result.order_id)[0] == "refunded"
     assert len(_emails_to(buyer.email, "refund_processed")) == 1
+    back = payments.verify_payment(result.reference)  # the buyer's return to the shop, after the webhook
+    assert back.status == "refunded" and f"Paystack charged {money}, the order's total is KES 5,000.00" in back.message
 
     [row] = event_orders.event_orders(actor=owner.summary, event_id=event.id).rows
     assert row.refund_label == "Payment mismatch, refunded"
