@@ -19,7 +19,7 @@ from eventpalour.db import read_connection, write_one
 from eventpalour.models import PaymentWebhook
 from eventpalour.models.order import UNCONFIRMED_WEBHOOK
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services import payments, refunds
+from eventpalour.services import payments, paystack_refunds
 from eventpalour.services.errors import NotFound
 
 logger = logging.getLogger("eventpalour.payments")
@@ -82,7 +82,7 @@ def handle(payload: dict[str, Any], body: str) -> str:
         outcome = _charge_outcome(reference)
     elif event_type in REFUND_EVENTS and reference:
         # Like a charge, a refund webhook is only a hint: its state is read back from Paystack.
-        outcome = refunds.handle_webhook(event_type, data)
+        outcome = paystack_refunds.handle_webhook(event_type, data)
     write_one(_SET_OUTCOME, {"delivery_id": delivery_id, "new_outcome": outcome})
     return outcome
 

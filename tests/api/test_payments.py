@@ -15,7 +15,15 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OutboxEmail, PaymentWebhook, Refund, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, event_orders, payment_webhooks, payments, refunds, revenue
+from eventpalour.services import (
+    checkout,
+    event_orders,
+    payment_webhooks,
+    payments,
+    paystack_refunds,
+    refunds,
+    revenue,
+)
 from eventpalour.services.errors import PaymentUnavailable
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
@@ -162,7 +170,7 @@ def test_a_payment_that_does_not_match_its_order_is_refunded_in_full_and_shown(s
     [told] = _emails_to(buyer.email, "payment_mismatch_refund")
     assert f"charged you {money}" in told.text_body and "total is KES 5,000.00" in told.text_body
 
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     sent = _refunds_of(result.order_id)[0]
     advanced = sandbox.post(
         f"/_test/refunds/{sent.provider_refund_id}/advance", json={"status": "processed", "wait_for_webhook": True}
@@ -218,7 +226,7 @@ def test_late_payment_after_sell_out_is_refunded(sandbox, paid_tier):
     # The money goes back through the refund worker, which retries it and follows it to the end.
     [refund] = _refunds_of(late.order_id)
     assert (refund.kind, refund.amount, refund.status) == ("late_payment", order.amount, "queued")
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     sandbox.post(
         f"/_test/refunds/{_refunds_of(late.order_id)[0].provider_refund_id}/advance",
         json={"status": "processed", "wait_for_webhook": True},

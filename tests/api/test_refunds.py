@@ -16,7 +16,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OutboxEmail, Refund, SandboxPaystackRefund, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, events, payments, refunds
+from eventpalour.services import checkout, events, payments, paystack_refunds, refunds
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
@@ -92,7 +92,7 @@ def test_partial_refund_voids_the_chosen_ticket_and_completes_by_webhook(sandbox
     assert _order(order.id).refunded_amount == 100000
     assert _sold(tier_id) == 2  # the seat returns only once the money has gone back
 
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     sent = _refund(refund.id)
     assert sent.status == "pending" and sent.provider_refund_id is not None
 
@@ -170,7 +170,7 @@ def test_a_failed_refund_leaves_the_tickets_valid_and_tells_the_organizer(sandbo
     refund = refunds.process_refund(
         actor=owner.summary, order_id=order.id, amount=None, ticket_ids=[t.id for t in tickets], reason="Duplicate"
     )
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     advance(sandbox, _refund(refund.id), "processed")  # the sandbox fails it instead
 
     failed = _refund(refund.id)
@@ -196,9 +196,9 @@ def test_cancelling_an_event_refunds_every_paid_order_once(sandbox, shop):
 
     # Paystack refuses some: the first ten are created while the sandbox fails refunds.
     sandbox.put("/_test/controls", json={"fail_refunds": True})
-    assert refunds.submit_due(limit=10) == 10
+    assert paystack_refunds.submit_due(limit=10) == 10
     sandbox.put("/_test/controls", json={"fail_refunds": False})
-    while refunds.submit_due(limit=50):
+    while paystack_refunds.submit_due(limit=50):
         pass
     with read_only() as session:
         sent = session.exec(select(Refund)).all()
@@ -255,7 +255,7 @@ def test_a_replayed_webhook_of_an_earlier_refund_never_moves_a_queued_one(sandbo
     first = refunds.process_refund(
         actor=owner.summary, order_id=order.id, amount=200000, ticket_ids=[first_ticket.id], reason="Sick"
     )
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     second = refunds.process_refund(
         actor=owner.summary, order_id=order.id, amount=200000, ticket_ids=[second_ticket.id], reason="Also sick"
     )
@@ -273,7 +273,7 @@ def test_a_replayed_webhook_of_an_earlier_refund_never_moves_a_queued_one(sandbo
     assert _replay(api_url, first_pending).status_code == 200
     assert _refund(second.id).status == "queued" and _refund(second.id).provider_refund_id is None
 
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     sent = _refund(second.id)
     assert sent.status == "pending" and sent.provider_refund_id not in (None, _refund(first.id).provider_refund_id)
     advance(sandbox, sent, "processed")  # its `refund.processed` names the same reference and amount
@@ -291,7 +291,7 @@ def test_a_webhook_with_a_refund_id_moves_that_refund_only(sandbox, shop, api_ur
     sandbox.put("/_test/controls", json={"webhook_enabled": False})  # only the webhook below reaches the app
     first = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=150000, ticket_ids=[], reason="A")
     second = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=150000, ticket_ids=[], reason="B")
-    assert refunds.submit_due() == 2
+    assert paystack_refunds.submit_due() == 2
     target = _refund(second.id)
     advance(sandbox, target, "processing")
     hook = {
@@ -313,7 +313,7 @@ def _stale(refund_id: str, **values: object) -> None:
     """As if the refund had not changed for longer than the background check waits."""
     with transaction() as session:
         row = session.get(Refund, refund_id)
-        row.updated_at = utcnow() - refunds.RECHECK_AFTER - timedelta(minutes=1)
+        row.updated_at = utcnow() - paystack_refunds.RECHECK_AFTER - timedelta(minutes=1)
         for name, value in values.items():
             setattr(row, name, value)
 
@@ -323,13 +323,13 @@ def test_housekeeping_finalizes_a_stale_pending_refund_whose_webhooks_were_lost(
     order = paid_order(sandbox, event, tier_id)
     refund = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=None, ticket_ids=[], reason="X")
     sandbox.put("/_test/controls", json={"webhook_enabled": False})
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     advance(sandbox, _refund(refund.id), "processed")  # Paystack is done; we were never told
     assert _refund(refund.id).status == "pending"
 
-    assert refunds.recheck_open() == 0  # pending for moments only: not asked about yet
+    assert paystack_refunds.recheck_open() == 0  # pending for moments only: not asked about yet
     _stale(refund.id)
-    assert refunds.recheck_open() == 1
+    assert paystack_refunds.recheck_open() == 1
     assert _refund(refund.id).status == "processed" and _order(order.id).status == "refunded"
 
 
@@ -343,11 +343,11 @@ def test_housekeeping_sends_a_refund_left_pending_without_a_paystack_id(sandbox,
         actor=owner.summary, order_id=order.id, amount=200000, ticket_ids=[one.id], reason="X"
     )
     _stale(refund.id, status="pending")
-    assert refunds.submit_due() == 0  # not queued any more, so never sent
+    assert paystack_refunds.submit_due() == 0  # not queued any more, so never sent
 
-    assert refunds.recheck_open() == 1
+    assert paystack_refunds.recheck_open() == 1
     assert _refund(refund.id).status == "queued"
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     advance(sandbox, _refund(refund.id), "processed")
     assert _refund(refund.id).status == "processed"
     assert (_order(order.id).status, _sold(tier_id)) == ("partially_refunded", 1)
@@ -357,7 +357,7 @@ def test_a_refund_webhook_paystack_cannot_confirm_is_refused_so_paystack_retries
     owner, _, event, tier_id = shop
     order = paid_order(sandbox, event, tier_id)
     refund = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=None, ticket_ids=[], reason="X")
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     monkeypatch.setattr(paystack, "TIMEOUT", httpx.Timeout(0.5, connect=0.5))
     sandbox.put("/_test/controls", json={"hang_seconds": 2})  # GET /refund/:id times out
 
