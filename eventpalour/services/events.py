@@ -388,11 +388,16 @@ def local_input_value(moment: datetime | None, timezone: str) -> str:
 
 
 def complete_finished_events() -> int:
-    """Complete the public and hidden events whose door has closed (their end plus
-    DOORS_CLOSE_AFTER_END): each becomes `completed` and unlisted, and the tickets nobody used
-    become `expired`, in one transaction. Returns how many events were completed."""
+    """Events that ended leave the listing at once; those whose door has closed too (their end plus
+    DOORS_CLOSE_AFTER_END) become `completed`, and the tickets nobody used `expired`, in the same
+    transaction. Returns how many events were completed."""
     running = (EventStatus.ACTIVE, EventStatus.INACTIVE, EventStatus.POSTPONED)
     with transaction() as session:
+        session.execute(
+            update(Event)
+            .where(col(Event.is_listed).is_(True), Event.end_at < utcnow(), col(Event.status).in_(running))
+            .values(is_listed=False, updated_at=utcnow())
+        )
         finished = session.exec(
             select(Event.id).where(col(Event.status).in_(running), Event.end_at < utcnow() - DOORS_CLOSE_AFTER_END)
         ).all()

@@ -62,6 +62,9 @@ def test_completing_a_past_event_expires_the_tickets_nobody_used(door):
     _ended(venue, hours_ago=1)  # doors still open for late arrivals and overruns
     assert events.complete_finished_events() == 0
     assert _statuses([used.id, unused.id, cancelled.id]) == ["used", "valid", "cancelled"]
+    with read_only() as session:
+        over = session.get(Event, venue.event_id)
+    assert (over.status, over.is_listed) == ("active", False)  # no longer offered, though
 
     _ended(venue, hours_ago=7)
     assert events.complete_finished_events() == 1
