@@ -14,7 +14,7 @@ from eventpalour.models import Order, OrderItem, OrderStatus, Refund, User
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.orders import MONEY_HELD
-from eventpalour.services.refunds import refund_label
+from eventpalour.services.refunds import can_cancel, can_refund, refund_label
 
 PAGE_SIZE = 25
 # What an organizer filters by, in their words, and the stored statuses behind each.
@@ -45,6 +45,8 @@ class EventOrderRow:
     refunded_amount: int
     latest_refund_status: str  # empty when the order has no refund
     refund_label: str  # the latest refund in words, e.g. "Refund pending" or "Payment mismatch, refunded"
+    can_refund: bool  # by the rule process_refund enforces
+    can_cancel: bool  # a free registration cancel_free_order would take
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ def event_orders(
             refunded_amount=order.refunded_amount,
             latest_refund_status=latest_refunds.get(order.id, ("", ""))[1],
             refund_label=refund_label(*latest_refunds[order.id]) if order.id in latest_refunds else "",
+            can_refund=can_refund(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount),
+            can_cancel=can_cancel(status=order.status, amount=order.amount),
         )
         for order, buyer in found
     ]

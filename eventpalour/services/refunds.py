@@ -45,6 +45,16 @@ logger = logging.getLogger("eventpalour.refunds")
 REFUNDABLE = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
 
 
+def can_refund(*, status: str, amount: int, refunded_amount: int) -> bool:
+    """Whether `process_refund` takes this order: paid, not free, and not refunded in full yet."""
+    return amount > 0 and status in REFUNDABLE and refunded_amount < amount
+
+
+def can_cancel(*, status: str, amount: int) -> bool:
+    """Whether `cancel_free_order` takes this order: a free registration that still stands."""
+    return amount == 0 and status == OrderStatus.COMPLETED
+
+
 @dataclass(frozen=True)
 class RefundableTicket:
     id: str
@@ -52,6 +62,7 @@ class RefundableTicket:
     tier_name: str
     unit_price: int
     status: str
+    can_choose: bool  # a refund can void it: only valid tickets (queue_refund)
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,12 @@ def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions
         currency=order.currency,
         amount=order.amount,
         refundable=order.amount - order.refunded_amount if order.status in REFUNDABLE else 0,
-        tickets=[RefundableTicket(t.id, t.short_code, item.tier_name, item.unit_price, t.status) for t, item in rows],
+        tickets=[
+            RefundableTicket(
+                t.id, t.short_code, item.tier_name, item.unit_price, t.status, t.status == TicketStatus.VALID
+            )
+            for t, item in rows
+        ],
         refunds=refunds,
     )
 

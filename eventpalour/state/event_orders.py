@@ -19,10 +19,6 @@ def _money(minor: int | None, currency: str) -> str:
 
 
 def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
-    refundable = (
-        row.amount > 0 and row.status in ("completed", "partially_refunded") and row.refunded_amount < row.amount
-    )
-    cancellable = row.amount == 0 and row.status == "completed"
     return {
         "id": row.order_id,
         "reference": row.reference,
@@ -37,8 +33,8 @@ def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
         "flag": row.flagged_reason or "",
         "refund": row.refund_label,
         "refund_status": row.latest_refund_status,
-        "refundable": "yes" if refundable else "",
-        "cancellable": "yes" if cancellable else "",
+        "refundable": "yes" if row.can_refund else "",
+        "cancellable": "yes" if row.can_cancel else "",
     }
 
 
@@ -158,7 +154,7 @@ class EventOrdersState(EventManageState):
                 "price": format_money(t.unit_price, options.currency),
             }
             for t in options.tickets
-            if t.status == "valid"
+            if t.can_choose
         ]
         self._ticket_prices = {t.id: t.unit_price for t in options.tickets}
         self.refund_selected, self.refund_reason, self.refund_errors = [], "", {}
