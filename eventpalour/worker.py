@@ -1,5 +1,6 @@
 """Background work: draining the email outbox with retries, sending queued refunds, and periodic
-housekeeping (reconciling payments, expiring holds, completing past events, rechecking refunds).
+housekeeping (reconciling payments, re-verifying webhooks Paystack could not confirm, expiring holds,
+completing past events, rechecking refunds).
 
 `make run` runs these loops inside the web process (OUTBOX_WORKER=inline, the default); a scaled-out
 deployment sets OUTBOX_WORKER=external and runs `python -m eventpalour.worker` as its own process.
@@ -13,7 +14,7 @@ import signal
 from collections.abc import Callable
 
 from eventpalour.logs import configure_logging
-from eventpalour.services import checkout, events, outbox, payments, refunds
+from eventpalour.services import checkout, events, outbox, payment_webhooks, payments, paystack_refunds
 
 logger = logging.getLogger("eventpalour.worker")
 IDLE_SECONDS = 1.0
@@ -37,7 +38,7 @@ async def run_outbox_loop() -> None:
 
 async def run_refund_loop() -> None:
     """Send queued refunds to Paystack as soon as they are recorded (a cancelled event queues many)."""
-    await _forever("Refund submission", refunds.submit_due, IDLE_SECONDS)
+    await _forever("Refund submission", paystack_refunds.submit_due, IDLE_SECONDS)
 
 
 async def run_housekeeping_loop() -> None:
@@ -48,9 +49,10 @@ async def run_housekeeping_loop() -> None:
     """
     while True:
         await _forever_once("Reconciling unconfirmed payments", payments.reconcile_pending)
+        await _forever_once("Rechecking webhooks Paystack could not confirm", payment_webhooks.recheck_unconfirmed)
         await _forever_once("Expiring holds", checkout.expire_holds)
         await _forever_once("Completing finished events", events.complete_finished_events)
-        await _forever_once("Rechecking open refunds", refunds.recheck_open)
+        await _forever_once("Rechecking open refunds", paystack_refunds.recheck_open)
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 

@@ -20,7 +20,8 @@ logger = logging.getLogger("eventpalour.payments")
 
 @router.post("/webhook/paystack", responses=answers(400, 401))
 async def receive_paystack_webhook(request: Request) -> JSONResponse:
-    """Accept a Paystack event: 401 for a bad signature (nothing written), 200 once recorded."""
+    """Accept a Paystack event: 401 for a bad signature (nothing written), 200 once recorded and acted on,
+    503 when Paystack could not confirm it just now (recorded; Paystack retries only a non-2xx answer)."""
     raw = await request.body()
     if not paystack.verify_webhook_signature(raw, request.headers.get("x-paystack-signature")):
         logger.warning(
@@ -33,4 +34,9 @@ async def receive_paystack_webhook(request: Request) -> JSONResponse:
     except ValueError:
         return JSONResponse({"error": "The request body is not valid JSON."}, status_code=400)
     outcome = await run_in_threadpool(payment_webhooks.handle, payload, raw.decode("utf-8", "replace"))
+    if payment_webhooks.needs_retry(outcome):
+        return JSONResponse(
+            {"error": "Paystack could not confirm this event just now; deliver it again later.", "outcome": outcome},
+            status_code=503,
+        )
     return JSONResponse({"received": True, "outcome": outcome})

@@ -13,6 +13,7 @@ from eventpalour.models.event import (
     TicketTier,
 )
 from eventpalour.models.order import (
+    ADMISSION_STATUSES,
     Order,
     OrderItem,
     OrderStatus,
@@ -23,7 +24,13 @@ from eventpalour.models.order import (
     TicketStatus,
 )
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
-from eventpalour.models.refund import OPEN_REFUND_STATUSES, Refund, RefundKind, RefundStatus
+from eventpalour.models.refund import (
+    OPEN_REFUND_STATUSES,
+    RETURNED_PAYMENT_KINDS,
+    Refund,
+    RefundKind,
+    RefundStatus,
+)
 from eventpalour.models.sandbox import (
     SandboxOidcCode,
     SandboxPaystackControl,
@@ -53,11 +60,13 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "ADMISSION_STATUSES",
     "BlueTicketRequest",
     "BlueTicketStatus",
     "KycSubmission",
     "PayoutMethod",
     "OPEN_REFUND_STATUSES",
+    "RETURNED_PAYMENT_KINDS",
     "Refund",
     "RefundKind",
     "RefundStatus",

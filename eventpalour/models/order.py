@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -27,7 +27,11 @@ class TicketStatus(StrEnum):
     TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
-    EXPIRED = "expired"
+    EXPIRED = "expired"  # its event is over and nobody used it
+
+
+ADMISSION_STATUSES = (TicketStatus.VALID, TicketStatus.USED, TicketStatus.EXPIRED)
+"""Tickets sold to someone and still theirs: the door's "sold" (used ones are the checked in)."""
 
 
 class Order(SQLModel, table=True):
@@ -124,6 +128,7 @@ class ScanResult(StrEnum):
     INVALID = "invalid"
     WRONG_EVENT = "wrong_event"
     NOT_VALID = "not_valid"
+    EVENT_ENDED = "event_ended"  # past the event's end and the doors' grace period
 
 
 class TicketScan(SQLModel, table=True):
@@ -146,10 +151,27 @@ class TicketScan(SQLModel, table=True):
     scanned_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+UNCONFIRMED_WEBHOOK = "unconfirmed"
+"""A delivery's outcome while Paystack could not be asked about it: housekeeping asks again."""
+
+
 class PaymentWebhook(SQLModel, table=True):
-    """Every delivery to the Paystack webhook, valid or not, as received (SPEC §5)."""
+    """Every delivery to the Paystack webhook, valid or not, as received (SPEC §5).
+
+    `outcome` says what it did, e.g. `completed`; `unconfirmed` while Paystack could not confirm it
+    (we answered 503 so Paystack retries; housekeeping re-verifies it too, `rechecked_at` being its
+    last try). Only those few rows are in the partial index housekeeping reads them through.
+    """
 
     __tablename__ = "payment_webhooks"
+    __table_args__ = (
+        Index(
+            "ix_payment_webhooks_unconfirmed",
+            "reference",
+            sqlite_where=text(f"outcome = '{UNCONFIRMED_WEBHOOK}'"),
+            postgresql_where=text(f"outcome = '{UNCONFIRMED_WEBHOOK}'"),
+        ),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     provider: str = Field(default="paystack", max_length=16)
@@ -159,3 +181,4 @@ class PaymentWebhook(SQLModel, table=True):
     body: str = Field(default="")
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     outcome: str | None = Field(default=None, max_length=64)
+    rechecked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Index
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -31,6 +31,13 @@ OPEN_REFUND_STATUSES = (
 class RefundKind(StrEnum):
     MANUAL = "manual"  # an organizer refunded from the orders page
     EVENT_CANCELLED = "event_cancelled"  # every paid order of a cancelled event
+    PAYMENT_MISMATCH = "payment_mismatch"  # Paystack charged another amount or currency than the order's
+    LATE_PAYMENT = "late_payment"  # paid after the hold expired, and the seats had sold meanwhile
+
+
+RETURNED_PAYMENT_KINDS = (RefundKind.PAYMENT_MISMATCH, RefundKind.LATE_PAYMENT)
+"""Refunds of payments that bought nothing: the whole amount received goes back, the order issued
+no tickets and never counted as a sale, so it claims nothing on `orders.refunded_amount`."""
 
 
 class Refund(SQLModel, table=True):
@@ -60,7 +67,9 @@ class Refund(SQLModel, table=True):
     reason: str = Field(default="", max_length=500)
     status: str = Field(default=RefundStatus.QUEUED, max_length=20)
     ticket_ids: list[str] = Field(default_factory=list, sa_type=JSON)
-    provider_refund_id: int | None = Field(default=None)
+    # Paystack's refund id, set when Paystack accepts the refund; webhooks and re-checks find the
+    # refund by it. Paystack's ids are past 2**31 already for transactions, so 64 bits.
+    provider_refund_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
     failure_reason: str | None = Field(default=None, max_length=500)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -34,6 +34,8 @@ class SandboxPaystackTransaction(SQLModel, table=True):
     `status` is Paystack's: `abandoned` until the hosted checkout settles it as `success` or
     `failed`; `reversed` once refunds processed cover the whole amount. `refunded_amount` counts
     refunds that are not `failed`, so the refundable balance is `amount - refunded_amount`.
+    `amount` and `currency` are what was charged; `requested_amount` (None: the same) is what the
+    transaction was initialized for, when a test charged something else.
     """
 
     __tablename__ = "sandbox_paystack_transactions"
@@ -44,6 +46,7 @@ class SandboxPaystackTransaction(SQLModel, table=True):
     access_code: str = Field(unique=True, max_length=32)
     email: str = Field(max_length=255)
     amount: int = Field(sa_type=BigInteger)
+    requested_amount: int | None = Field(default=None, sa_type=BigInteger)
     currency: str = Field(max_length=3)
     status: str = Field(default="abandoned", max_length=16)
     channel: str | None = Field(default=None, max_length=16)

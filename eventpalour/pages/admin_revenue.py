@@ -79,6 +79,58 @@ def _row(w: rx.Var) -> rx.Component:
     )
 
 
+def _returned_row(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.code(r["reference"], size="1"), rx.text(r["event"], size="1"), spacing="1")),
+        rx.table.cell(r["buyer"], display=["none", "table-cell"]),
+        rx.table.cell(r["charged"], white_space="nowrap"),
+        rx.table.cell(r["order_total"], white_space="nowrap"),
+        rx.table.cell(
+            rx.hstack(
+                rx.badge(r["label"], color_scheme="amber", variant="soft"),
+                rx.tooltip(rx.icon("info", size=14, aria_label="Why"), content=r["reason"]),
+                spacing="1",
+                align="center",
+            )
+        ),
+        data_testid="returned-payment",
+    )
+
+
+def _returned_payments() -> rx.Component:
+    """Money that came in and bought nothing (mismatched or late payments), refunded automatically."""
+    heads = ["Order", "Charged", "Order total", "Status"]
+    return rx.cond(
+        S.returned.length() > 0,
+        rx.vstack(
+            rx.heading("Payments returned", size="5", as_="h2"),
+            rx.text(
+                "Payments that bought no tickets go back in full. A failed one must be refunded by hand.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell(heads[0]),
+                            rx.table.column_header_cell("Buyer", display=["none", "table-cell"]),
+                            *[rx.table.column_header_cell(h) for h in heads[1:]],
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.returned, _returned_row)),
+                    variant="surface",
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
 def _daily_chart() -> rx.Component:
     """Gross, platform fees and refunds per day of the last 30, one currency at a time."""
     return money_chart_card(
@@ -105,6 +157,7 @@ def _content() -> rx.Component:
             rx.flex(rx.foreach(S.totals, _totals_card), wrap="wrap", gap="16px", width="100%"),
         ),
         _daily_chart(),
+        _returned_payments(),
         rx.heading("Withdrawals waiting", size="5", as_="h2"),
         rx.cond(
             S.queue.length() == 0,

@@ -77,15 +77,6 @@ def checkout_return() -> rx.Component:
             _card("undo-2", "amber", "Payment refunded", rx.link(rx.button("Find another event"), href=routes.EVENTS)),
         ),
         (
-            "flagged",
-            _card(
-                "shield-alert",
-                "amber",
-                "We are checking your payment",
-                rx.link(rx.button("Back to events", variant="soft"), href=routes.EVENTS),
-            ),
-        ),
-        (
             "failed",
             _card("circle-x", "red", "Payment not completed", rx.link(rx.button("Try again"), href=S.event_url)),
         ),

@@ -11,8 +11,8 @@ from eventpalour.components.qr_scanner import every, qr_scanner
 from eventpalour.state.scanner import ScannerState
 
 S = ScannerState
-RESULT_COLORS = (("ok", "grass"), ("already_used", "orange"), "red")
-RESULT_ICONS = (("ok", "circle-check-big"), ("already_used", "clock-alert"), "circle-x")
+RESULT_COLORS = (("ok", "grass"), ("already_used", "orange"), ("event_ended", "gray"), "red")
+RESULT_ICONS = (("ok", "circle-check-big"), ("already_used", "clock-alert"), ("event_ended", "calendar-x"), "circle-x")
 
 
 def _counters() -> rx.Component:
@@ -158,6 +158,15 @@ def _door() -> rx.Component:
             rx.heading(S.door_event["title"], size="6", as_="h1"),
             rx.text(S.door_event["schedule"], size="2", color_scheme="gray"),
             spacing="1",
+        ),
+        rx.cond(
+            S.door_event["ended"] == "yes",
+            rx.callout(
+                "This event has ended: the door is closed and every ticket is refused.",
+                icon="calendar-x",
+                color_scheme="gray",
+                width="100%",
+            ),
         ),
         _counters(),
         _result(),

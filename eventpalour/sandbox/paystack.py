@@ -7,8 +7,8 @@ with Paystack's envelopes, status codes and error messages, behind `Authorizatio
 webhook to the app after the browser has been redirected. All state lives in the database, so any
 worker can answer any request.
 
-Test hooks under `/_test/` (same Bearer key) flip switches (`fail_initialize`, `hang_seconds`,
-`webhook_enabled`, `fail_refunds`, `refund_auto_seconds`), settle a transaction without a browser,
+Test hooks under `/_test/` (same Bearer key) flip switches (`fail_initialize`, `fail_verify`,
+`hang_seconds`, `webhook_enabled`, `fail_refunds`, `refund_auto_seconds`), settle a transaction without a browser,
 move refunds along (emitting `refund.*` webhooks), re-send a webhook and list what was sent.
 """
 
@@ -23,6 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -123,6 +124,7 @@ def default_controls() -> dict[str, Any]:
     """Refunds settle by themselves after a few seconds, except in the test suite (hooks move them)."""
     return {
         "fail_initialize": False,
+        "fail_verify": False,
         "hang_seconds": 0,
         "webhook_enabled": True,
         "fail_refunds": False,
@@ -133,7 +135,7 @@ def default_controls() -> dict[str, Any]:
 def _control_problem(name: str, value: object) -> str | None:
     if name not in default_controls():
         return f"Unknown control {name!r}."
-    if name in ("fail_initialize", "webhook_enabled", "fail_refunds"):
+    if name in ("fail_initialize", "fail_verify", "webhook_enabled", "fail_refunds"):
         return None if isinstance(value, bool) else f"{name} must be true or false."
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if name == "refund_auto_seconds" and value is None:
@@ -403,6 +405,18 @@ def _initialize_refusal(controls: dict[str, Any]) -> JSONResponse | None:
     )
 
 
+def _verify_refusal(controls: dict[str, Any]) -> JSONResponse | None:
+    """The simulated outage of `fail_verify`: verify answers a 500 (as Paystack does when it is in trouble)."""
+    if not controls["fail_verify"]:
+        return None
+    return fail(
+        "An error occurred while verifying the transaction. Please try again",
+        500,
+        kind="api_error",
+        code="unknown",
+    )
+
+
 def _initialize(body: dict[str, Any] | None) -> JSONResponse:
     if body is None:
         return _invalid_body()
@@ -472,6 +486,7 @@ def _insert_transaction(
             "access_code": access_code,
             "email": email,
             "amount": amount,
+            "requested_amount": None,
             "currency": currency,
             "status": "abandoned",
             "channel": None,
@@ -501,13 +516,27 @@ def _verify(reference: str) -> JSONResponse:
     return ok("Verification successful", transaction_data(tx))
 
 
+@dataclass(frozen=True)
+class Charge:
+    """What a test hook charges instead of what the transaction asked for (None: as asked)."""
+
+    amount: int | None = None
+    currency: str | None = None
+
+
 def settle(
-    action: str, channel: str = "card", *, access_code: str | None = None, reference: str | None = None
+    action: str,
+    channel: str = "card",
+    *,
+    access_code: str | None = None,
+    reference: str | None = None,
+    charge: Charge = Charge(),
 ) -> tuple[SandboxPaystackTransaction | None, int | None]:
     """Pay, fail or abandon an open transaction (the checkout's three buttons).
 
     Returns the transaction as it now stands (None when unknown) and the id of the `charge.success`
     webhook to deliver, if this call is the one that made the payment. Settling twice changes nothing.
+    A payment may charge another amount or currency (`charge`), as an underpaid bank transfer does.
     """
     target = OUTCOMES[action]
     with transaction() as session:
@@ -525,7 +554,10 @@ def settle(
             "updated_at": now,
         }
         if target == "success":
-            values.update(paid_at=now, fees=estimated_fees(tx.amount, tx.currency, channel))
+            amount, currency = charge.amount or tx.amount, charge.currency or tx.currency
+            if (amount, currency) != (tx.amount, tx.currency):
+                values.update(amount=amount, currency=currency, requested_amount=tx.amount)
+            values.update(paid_at=now, fees=estimated_fees(amount, currency, channel))
         changed = session.execute(
             update(SandboxPaystackTransaction)
             .where(col(SandboxPaystackTransaction.id) == tx.id, col(SandboxPaystackTransaction.status) == "abandoned")
@@ -716,7 +748,7 @@ async def initialize_transaction(
 async def verify_transaction(reference: str, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
     if problem := _auth_problem(authorization):
         return problem
-    return await _controlled(functools.partial(_verify, reference))
+    return await _controlled(functools.partial(_verify, reference), _verify_refusal)
 
 
 @router.post("/refund")
@@ -856,9 +888,10 @@ async def settle_transaction(
 ) -> JSONResponse:
     """Press a checkout button without a browser: `pay`, `fail` or `abandon`.
 
-    Body (optional): `{"channel": "card"|"mobile_money", "wait_for_webhook": false}`. As on the
-    page, the `charge.success` webhook goes out after the answer unless `wait_for_webhook` is true,
-    in which case the answer carries the delivery's outcome.
+    Body (optional): `{"channel": "card"|"mobile_money", "wait_for_webhook": false}`, and for `pay`
+    `"amount"` (subunits) and/or `"currency"` to charge something other than what was asked. As on
+    the page, the `charge.success` webhook goes out after the answer unless `wait_for_webhook` is
+    true, in which case the answer carries the delivery's outcome.
     """
     if problem := _auth_problem(authorization):
         return problem
@@ -866,12 +899,26 @@ async def settle_transaction(
         return fail("Action must be pay, fail or abandon", 404, code="not_found")
     options = await _hook_options(request)
     channel = str(options.get("channel") or "card")
-    tx, webhook_id = await _off_loop(functools.partial(settle, action, channel, reference=reference))
+    charge = _charge(options)
+    if isinstance(charge, JSONResponse):
+        return charge
+    tx, webhook_id = await _off_loop(functools.partial(settle, action, channel, reference=reference, charge=charge))
     if tx is None:
         return fail("Transaction reference not found", code="transaction_not_found")
     if webhook_id is None and tx.status != OUTCOMES[action]:
         return fail(f"Transaction is already {tx.status}", 409, code="invalid_state")
     return await _answer_with_webhook("Transaction updated", transaction_data(tx), webhook_id, options)
+
+
+def _charge(options: dict[str, Any]) -> Charge | JSONResponse:
+    """The settle hook's `amount` and `currency`, checked like initialize checks them."""
+    amount = None if options.get("amount") is None else _amount(options["amount"])
+    if isinstance(amount, str):
+        return fail(amount, code="invalid_amount")
+    currency = options.get("currency")
+    if currency is not None and currency not in SUPPORTED_CURRENCIES:
+        return fail("Currency not supported by merchant", code="unsupported_currency")
+    return Charge(amount=amount, currency=currency)
 
 
 async def _answer_with_webhook(

@@ -173,7 +173,7 @@ def transaction_data(tx: StoredTransaction) -> dict[str, Any]:
         "order_id": None,
         "paidAt": paid,
         "createdAt": created,
-        "requested_amount": tx.amount,
+        "requested_amount": tx.amount if tx.requested_amount is None else tx.requested_amount,
         "pos_transaction_data": None,
         "source": None,
         "fees_breakdown": None,

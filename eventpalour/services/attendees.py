@@ -17,17 +17,17 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Order, OrderItem, Ticket, TicketStatus, TicketTier, User
+from eventpalour.models import ADMISSION_STATUSES, Order, OrderItem, Ticket, TicketStatus, TicketTier, User
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.dates import zone
 from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 50
-NOT_VALID = (TicketStatus.CANCELLED, TicketStatus.REFUNDED, TicketStatus.EXPIRED)
+NOT_VALID = (TicketStatus.CANCELLED, TicketStatus.REFUNDED)
 SCAN_FILTERS = {
     "checked_in": (TicketStatus.USED,),
-    "not_checked_in": (TicketStatus.VALID,),
+    "not_checked_in": (TicketStatus.VALID, TicketStatus.EXPIRED),  # expired: the event ended, nobody came
     "not_valid": NOT_VALID,
 }
 PAYMENT_FILTERS = ("paid", "free", "refunded")
@@ -128,15 +128,15 @@ def _row(ticket: Ticket, holder: User, tier_name: str, amount: int, reference: s
 
 
 def _admission_counts(session: Session, event_id: str) -> tuple[int, int]:
+    """(checked in, admissions sold): expired tickets were sold, and never checked in."""
     by_status = dict(
         session.exec(
             select(Ticket.status, func.count())
-            .where(Ticket.event_id == event_id, col(Ticket.status).in_((TicketStatus.VALID, TicketStatus.USED)))
+            .where(Ticket.event_id == event_id, col(Ticket.status).in_(ADMISSION_STATUSES))
             .group_by(col(Ticket.status))
         ).all()
     )
-    used = int(by_status.get(TicketStatus.USED, 0))
-    return used, used + int(by_status.get(TicketStatus.VALID, 0))
+    return int(by_status.get(TicketStatus.USED, 0)), int(sum(by_status.values()))
 
 
 def event_attendees(

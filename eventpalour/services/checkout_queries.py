@@ -181,12 +181,6 @@ COMPLETE_FREE_ORDER = (
 
 ORDER_STATUS = select(_orders.c.id, _orders.c.status).where(_orders.c.reference == bindparam("reference"))
 
-FLAG_ORDER = (
-    update(_orders)
-    .where(_orders.c.id == bindparam("order_id"))
-    .values(flagged_reason=bindparam("reason"), updated_at=_now)
-)
-
 # Fulfilment's claim: the first caller (return, webhook or reconciler) moves the order to completed.
 CLAIM_ORDER = (
     update(_orders)

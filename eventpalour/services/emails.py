@@ -203,21 +203,34 @@ def _qr_cid(short_code: str) -> str:
     return f"qr-{short_code}@eventpalour"
 
 
-def late_payment_refund(to_email: str, reference: str, amount: int, currency: str) -> EmailMessage:
-    from eventpalour.services.money import format_money
-
-    money = format_money(amount, currency)
-    text = (
-        f"Hi,\n\nYour payment for order {reference} arrived after your reservation expired, and the tickets "
-        f"had sold out in the meantime. We have refunded {money} in full; your bank shows it within a few days.\n"
+def late_payment_refund(to_email: str, reference: str, money: str) -> EmailMessage:
+    return _simple(
+        to_email,
+        "late_payment_refund",
+        f"Refund for order {reference}",
+        "Your payment is being refunded",
+        [
+            f"Your payment for order {reference} arrived after your reservation expired, and the tickets had "
+            f"sold out in the meantime. We are refunding {money} in full; you will get another email when "
+            "Paystack has processed it, and your bank shows it within a few days after that.",
+        ],
     )
-    html = _html("Your payment was refunded", [escape(text.split("\n\n", 1)[1])])
-    return EmailMessage(
-        to_email=to_email,
-        subject=f"Refund for order {reference}",
-        text_body=text,
-        html_body=html,
-        kind="late_payment_refund",
+
+
+def payment_mismatch_refund(
+    to_email: str, event_title: str, reference: str, received: str, expected: str
+) -> EmailMessage:
+    return _simple(
+        to_email,
+        "payment_mismatch_refund",
+        f"Your payment for {event_title} is being refunded",
+        "Your payment did not match your order",
+        [
+            f"Paystack charged you {received} for order {reference} ({event_title}), but the order's total "
+            f"is {expected}, so we could not issue your tickets.",
+            f"We are refunding the {received} in full; you will get another email when Paystack has processed "
+            "it. The seats you chose were released: you are welcome to book again.",
+        ],
     )
 
 
@@ -228,7 +241,9 @@ def _simple(to_email: str, kind: str, subject: str, heading: str, paragraphs: li
     return EmailMessage(to_email=to_email, subject=subject, text_body=text, html_body=html, kind=kind)
 
 
-def refund_processed(to_email: str, event_title: str, reference: str, money: str) -> EmailMessage:
+def refund_processed(
+    to_email: str, event_title: str, reference: str, money: str, *, had_tickets: bool = True
+) -> EmailMessage:
     return _simple(
         to_email,
         "refund_processed",
@@ -236,7 +251,8 @@ def refund_processed(to_email: str, event_title: str, reference: str, money: str
         "Your refund is on its way",
         [
             f"We have refunded {money} for order {reference} ({event_title}).",
-            "Your bank usually shows it within 10 working days. The refunded tickets no longer work at the door.",
+            "Your bank usually shows it within 10 working days."
+            + (" The refunded tickets no longer work at the door." if had_tickets else ""),
         ],
     )
 

@@ -14,6 +14,7 @@ from eventpalour.models import Order, OrderItem, OrderStatus, Refund, User
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.orders import MONEY_HELD
+from eventpalour.services.refunds import can_cancel, can_refund, refund_label
 from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 25
@@ -44,6 +45,9 @@ class EventOrderRow:
     flagged_reason: str | None
     refunded_amount: int
     latest_refund_status: str  # empty when the order has no refund
+    refund_label: str  # the latest refund in words, e.g. "Refund pending" or "Payment mismatch, refunded"
+    can_refund: bool  # by the rule process_refund enforces
+    can_cancel: bool  # a free registration cancel_free_order would take
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,10 @@ def event_orders(
             created_at=order.created_at,
             flagged_reason=order.flagged_reason,
             refunded_amount=order.refunded_amount,
-            latest_refund_status=latest_refunds.get(order.id, ""),
+            latest_refund_status=latest_refunds.get(order.id, ("", ""))[1],
+            refund_label=refund_label(*latest_refunds[order.id]) if order.id in latest_refunds else "",
+            can_refund=can_refund(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount),
+            can_cancel=can_cancel(status=order.status, amount=order.amount),
         )
         for order, buyer in found
     ]
@@ -131,15 +138,16 @@ def _ticket_counts(session: Session, order_ids: list[str]) -> dict[str, int]:
     )
 
 
-def _latest_refund_status(session: Session, order_ids: list[str]) -> dict[str, str]:
-    latest: dict[str, str] = {}
+def _latest_refund_status(session: Session, order_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """{order id: (kind, status) of its newest refund}."""
+    latest: dict[str, tuple[str, str]] = {}
     if order_ids:
-        for order_id, status in session.exec(
-            select(Refund.order_id, Refund.status)
+        for order_id, kind, status in session.exec(
+            select(Refund.order_id, Refund.kind, Refund.status)
             .where(col(Refund.order_id).in_(order_ids))
             .order_by(col(Refund.created_at))
         ):
-            latest[order_id] = status
+            latest[order_id] = (kind, status)
     return latest
 
 

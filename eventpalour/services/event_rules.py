@@ -20,6 +20,11 @@ MAX_PER_ORDER = 50
 MAX_PARTNERS = 20
 MAX_TIERS = 30
 MAX_DURATION = timedelta(days=60)
+# How long after its listed end an event's door stays open. Listed ends are a guide, not a curfew:
+# concerts overrun, festivals add a last set, people arrive late to a party's second half. Six hours
+# covers an evening that runs past midnight, yet a ticket never admits anyone the next day. After
+# it the event is completed, its unused tickets expire and the scanner refuses every scan.
+DOORS_CLOSE_AFTER_END = timedelta(hours=6)
 BANNER_PREFIX = "/api/files/EVENTS/"
 IMAGE_PREFIXES = ("/api/files/EVENTS/", "/api/files/LOGOS/")
 _MARKUP = re.compile(r"<[^>]+>|[*_`#>\[\]()~|-]")

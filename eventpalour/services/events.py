@@ -37,7 +37,13 @@ from eventpalour.services.accounts import UserSummary
 from eventpalour.services.checkout import release_order
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
-from eventpalour.services.event_rules import EventInput, TierInput, clean_event, text_length
+from eventpalour.services.event_rules import (
+    DOORS_CLOSE_AFTER_END,
+    EventInput,
+    TierInput,
+    clean_event,
+    text_length,
+)
 from eventpalour.services.text import clean_line
 from eventpalour.services.tiers import TierView, list_tiers, replace_tiers, to_view
 
@@ -384,13 +390,29 @@ def local_input_value(moment: datetime | None, timezone: str) -> str:
 
 
 def complete_finished_events() -> int:
-    """Mark public and hidden events whose end has passed as `completed`; returns how many changed."""
+    """Events that ended leave the listing at once; those whose door has closed too (their end plus
+    DOORS_CLOSE_AFTER_END) become `completed`, and the tickets nobody used `expired`, in the same
+    transaction. Returns how many events were completed."""
+    running = (EventStatus.ACTIVE, EventStatus.INACTIVE, EventStatus.POSTPONED)
     with transaction() as session:
-        return session.execute(
+        session.execute(
             update(Event)
-            .where(
-                col(Event.status).in_([EventStatus.ACTIVE, EventStatus.INACTIVE, EventStatus.POSTPONED]),
-                Event.end_at < utcnow(),
-            )
+            .where(col(Event.is_listed).is_(True), Event.end_at < utcnow(), col(Event.status).in_(running))
+            .values(is_listed=False, updated_at=utcnow())
+        )
+        finished = session.exec(
+            select(Event.id).where(col(Event.status).in_(running), Event.end_at < utcnow() - DOORS_CLOSE_AFTER_END)
+        ).all()
+        if not finished:
+            return 0
+        completed = session.execute(
+            update(Event)
+            .where(col(Event.id).in_(finished), col(Event.status).in_(running))
             .values(status=EventStatus.COMPLETED, is_listed=False, updated_at=utcnow())
         ).rowcount
+        session.execute(
+            update(Ticket)
+            .where(col(Ticket.event_id).in_(finished), col(Ticket.status) == TicketStatus.VALID)
+            .values(status=TicketStatus.EXPIRED)
+        )
+        return completed

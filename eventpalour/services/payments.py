@@ -14,15 +14,15 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, update
-from sqlmodel import col, select
+from sqlmodel import select
 
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.db import read_connection, transaction, write_connection, write_one
 from eventpalour.integrations import paystack
-from eventpalour.models import EventStatus, Order, OrderStatus, User
+from eventpalour.models import EventStatus, Order, OrderStatus, RefundKind
 from eventpalour.models.types import utcnow
-from eventpalour.services import capacity, checkout, checkout_queries, emails, fulfilment, outbox
+from eventpalour.services import capacity, checkout, checkout_queries, fulfilment, returned_payments
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.checkout import OPEN_STATUSES, CheckoutResult, release_order
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
@@ -34,11 +34,16 @@ SETTLED = checkout_queries.SETTLED_STATUSES
 
 @dataclass(frozen=True)
 class PaymentOutcome:
-    """What verification concluded: `completed`, `pending`, `failed` or `flagged` (needs review)."""
+    """What verification concluded: `completed`, `pending`, `failed` or `refunded` (it bought nothing).
+
+    `confirmed` is False when Paystack could not be asked (a timeout, an outage): the status is then
+    only what we knew before, and whoever asked should ask again later.
+    """
 
     order_id: str
     status: str
     message: str
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ def verify_payment(reference: str) -> PaymentOutcome:
         verified = paystack.verify_transaction(reference)
     except paystack.PaystackError as problem:
         logger.warning("Paystack verify failed for %s: %s", reference, problem.message)
-        return PaymentOutcome(found.id, "pending", "We are still confirming your payment.")
+        return PaymentOutcome(found.id, "pending", "We are still confirming your payment.", confirmed=False)
     return settle(reference, verified)
 
 
@@ -153,12 +158,19 @@ class _SeatsGone(Exception):
     (the hold expired and the seats sold, or the event was cancelled): it is refunded instead."""
 
 
+class _Mismatch(Exception):
+    """Raised inside the settling transaction when Paystack charged another amount or currency than
+    the order's total: no tickets, and everything received is refunded."""
+
+
 def settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
-    """Apply a verified transaction to its order: fulfil once, fail it, or flag it for review."""
+    """Apply a verified transaction to its order: fulfil once, fail it, or give the money back."""
     try:
         return _settle(reference, verified)
     except _SeatsGone:
-        return _late_payment_without_seats(reference)
+        return _give_back(reference, verified, RefundKind.LATE_PAYMENT)
+    except _Mismatch:
+        return _give_back(reference, verified, RefundKind.PAYMENT_MISMATCH)
 
 
 def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
@@ -173,11 +185,8 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             return PaymentOutcome(order.id, "failed", "The payment did not go through. You were not charged.")
         if verified.status != "success":
             return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
-        if verified.amount != order.amount or verified.currency != order.currency:
-            reason = f"Paid {verified.currency} {verified.amount}, expected {order.currency} {order.amount}."
-            connection.execute(checkout_queries.FLAG_ORDER, {"order_id": order.id, "reason": reason, "now": utcnow()})
-            logger.error("Payment mismatch on %s: %s", reference, reason)
-            return PaymentOutcome(order.id, "flagged", "Your payment needs a manual check. We will email you.")
+        if returned_payments.mismatch(verified, order.amount, order.currency):
+            raise _Mismatch()
         if order.event_status == EventStatus.CANCELLED:
             # Paid for an event that was cancelled meanwhile: the money goes straight back.
             raise _SeatsGone()
@@ -215,46 +224,23 @@ def _take_seats(connection: Connection, items: Sequence[Row[Any]], *, held: bool
     return all(capacity.sell_now(connection, item.tier_id, item.quantity) for item in items)
 
 
-def _late_payment_without_seats(reference: str) -> PaymentOutcome:
-    """Money arrived after the hold expired and the seats are gone: refund it (once) and tell the buyer."""
-    with transaction() as session:
-        order = session.exec(select(Order).where(Order.reference == reference)).one()
-        claimed = session.execute(
-            update(Order)
-            .where(col(Order.id) == order.id, col(Order.status).not_in(SETTLED))
-            .values(
-                status=OrderStatus.REFUNDED,
-                updated_at=utcnow(),
-                flagged_reason="Paid after the hold expired and the tickets sold out: refunded automatically.",
-            )
-        ).rowcount
-    if claimed != 1:
-        return _settled_outcome(order.id, reference)
-    try:
-        paystack.create_refund(reference=reference)
-    except paystack.PaystackError as problem:
-        logger.error("Automatic refund of %s failed: %s", reference, problem.message)
-        with transaction() as session:
-            order = session.get(Order, order.id)
-            order.status = OrderStatus.FAILED
-            order.flagged_reason = "Paid after sell-out; the automatic refund failed: refund it by hand."
-        return PaymentOutcome(
-            order.id, "flagged", "The tickets were no longer available when your payment arrived. We will refund you."
-        )
-    with transaction() as session:
-        order = session.get(Order, order.id)
-        buyer = session.get(User, order.buyer_id)
-        outbox.enqueue(session, emails.late_payment_refund(buyer.email, order.reference, order.amount, order.currency))
-    return PaymentOutcome(
-        order.id, "refunded", "The tickets were no longer available when your payment arrived. You have been refunded."
-    )
+def _give_back(reference: str, verified: paystack.VerifyResult, kind: RefundKind) -> PaymentOutcome:
+    """A payment that bought nothing: the order ends refunded and all Paystack received goes back."""
+    returned = returned_payments.return_payment(reference, verified, kind=kind)
+    if returned is None:
+        with read_connection() as connection:
+            order_id = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference}).one().id
+        return _settled_outcome(order_id, reference)
+    return PaymentOutcome(returned.order_id, "refunded", returned.message)
 
 
 def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
     with read_connection() as connection:
         status = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference}).one().status
-    if status == OrderStatus.REFUNDED:
-        return PaymentOutcome(order_id, "refunded", "This payment was refunded.")
+        if status == OrderStatus.REFUNDED:
+            # A payment that bought nothing says why (services/returned_payments.py); a rare path.
+            why = connection.execute(select(Order.flagged_reason).where(Order.id == order_id)).scalar_one()
+            return PaymentOutcome(order_id, "refunded", why or "This payment was refunded.")
     return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")
 
 

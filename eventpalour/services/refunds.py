@@ -1,5 +1,5 @@
 """Refunds (SPEC §5): an organizer refunds an order in full or in part, or cancelling an event
-refunds every paid order; Paystack's answers and `refund.*` webhooks move each refund along.
+refunds every paid order; services/paystack_refunds.py then sends each to Paystack and follows it.
 
 The rules, and where each is kept:
 - never more than was paid: the refund's amount is claimed on `orders.refunded_amount` by one
@@ -8,26 +8,21 @@ The rules, and where each is kept:
 - the door: the refunded tickets stop scanning at once (status `refunded`); their seats return
   only when Paystack has processed the refund, so a failed refund can make them valid again
   without ever overselling;
-- Paystack is called by the worker (`submit_due`), never inside a transaction and never from the
-  organizer's request, so a slow provider cannot hang a page and a cancelled event's hundred
-  refunds go out at the provider's pace, with retries;
-- a webhook is a hint: when we know the refund's id its state is read back from Paystack.
+- Paystack is called by the worker (`paystack_refunds.submit_due`), never inside a transaction and
+  never from the organizer's request, so a slow provider cannot hang a page and a cancelled
+  event's hundred refunds go out at the provider's pace, with retries.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.integrations import paystack
 from eventpalour.models import (
-    OPEN_REFUND_STATUSES,
     Event,
     Order,
     OrderItem,
@@ -38,8 +33,6 @@ from eventpalour.models import (
     Ticket,
     TicketStatus,
     User,
-    WorkspaceMember,
-    WorkspaceRole,
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services import audit, capacity, emails, outbox
@@ -51,18 +44,16 @@ from eventpalour.services.text import clean_text
 
 logger = logging.getLogger("eventpalour.refunds")
 REFUNDABLE = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
-MAX_ATTEMPTS = 6
-CLAIM_SECONDS = 120
-RECHECK_AFTER = timedelta(minutes=10)
-# Paystack's refund states in the order they happen; a late webhook never moves a refund back.
-PROGRESS = {
-    RefundStatus.QUEUED: 0,
-    RefundStatus.PENDING: 1,
-    RefundStatus.NEEDS_ATTENTION: 2,
-    RefundStatus.PROCESSING: 2,
-    RefundStatus.PROCESSED: 3,
-    RefundStatus.FAILED: 3,
-}
+
+
+def can_refund(*, status: str, amount: int, refunded_amount: int) -> bool:
+    """Whether `process_refund` takes this order: paid, not free, and not refunded in full yet."""
+    return amount > 0 and status in REFUNDABLE and refunded_amount < amount
+
+
+def can_cancel(*, status: str, amount: int) -> bool:
+    """Whether `cancel_free_order` takes this order: a free registration that still stands."""
+    return amount == 0 and status == OrderStatus.COMPLETED
 
 
 @dataclass(frozen=True)
@@ -72,6 +63,7 @@ class RefundableTicket:
     tier_name: str
     unit_price: int
     status: str
+    can_choose: bool  # a refund can void it: only valid tickets (queue_refund)
 
 
 @dataclass(frozen=True)
@@ -104,7 +96,12 @@ def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions
         currency=order.currency,
         amount=order.amount,
         refundable=order.amount - order.refunded_amount if order.status in REFUNDABLE else 0,
-        tickets=[RefundableTicket(t.id, t.short_code, item.tier_name, item.unit_price, t.status) for t, item in rows],
+        tickets=[
+            RefundableTicket(
+                t.id, t.short_code, item.tier_name, item.unit_price, t.status, t.status == TicketStatus.VALID
+            )
+            for t, item in rows
+        ],
         refunds=refunds,
     )
 
@@ -284,224 +281,24 @@ def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None)
     return queued
 
 
-# --- sending to Paystack (the worker) ---------------------------------------------------------------
+STATUS_LABELS = {
+    RefundStatus.QUEUED: "Refund queued",
+    RefundStatus.PENDING: "Refund pending",
+    RefundStatus.PROCESSING: "Refund processing",
+    RefundStatus.NEEDS_ATTENTION: "Refund needs attention",
+    RefundStatus.PROCESSED: "Refunded",
+    RefundStatus.FAILED: "Refund failed",
+}
+RETURN_LABELS = {RefundKind.PAYMENT_MISMATCH: "Payment mismatch", RefundKind.LATE_PAYMENT: "Paid after sell-out"}
+RETURN_PROGRESS = {RefundStatus.PROCESSED: "refunded", RefundStatus.FAILED: "refund failed, refund it by hand"}
 
 
-def _claim(refund_id: str) -> Refund | None:
-    now = utcnow()
-    with transaction() as session:
-        claimed = session.execute(
-            update(Refund)
-            .where(
-                col(Refund.id) == refund_id,
-                col(Refund.status) == RefundStatus.QUEUED,
-                (col(Refund.locked_until).is_(None)) | (col(Refund.locked_until) < now),
-            )
-            .values(locked_until=now + timedelta(seconds=CLAIM_SECONDS))
-        ).rowcount
-        return session.get(Refund, refund_id) if claimed == 1 else None
-
-
-def submit_due(limit: int = 20) -> int:
-    """Send queued refunds to Paystack; returns how many were accepted. Safe in several workers."""
-    now = utcnow()
-    with read_only() as session:
-        due = session.exec(
-            select(Refund.id, Order.reference)
-            .join(Order, col(Order.id) == col(Refund.order_id))
-            .where(
-                col(Refund.status) == RefundStatus.QUEUED,
-                col(Refund.next_attempt_at) <= now,
-                (col(Refund.locked_until).is_(None)) | (col(Refund.locked_until) < now),
-            )
-            .order_by(col(Refund.created_at))
-            .limit(limit)
-        ).all()
-    accepted = 0
-    for refund_id, reference in due:
-        refund = _claim(refund_id)
-        if refund is None:
-            continue
-        try:
-            answer = paystack.create_refund(reference=reference, amount=refund.amount, note=refund.reason)
-        except paystack.PaystackError as problem:
-            _attempt_failed(refund_id, problem)
-            continue
-        with transaction() as session:
-            row = session.get(Refund, refund_id)
-            row.provider_refund_id, row.attempts, row.locked_until = answer.id, row.attempts + 1, None
-            row.updated_at = utcnow()
-            if row.status == RefundStatus.QUEUED:  # a webhook may already have moved it on
-                row.status = RefundStatus.PENDING
-        _apply(refund_id, answer.status)
-        accepted += 1
-    return accepted
-
-
-def _attempt_failed(refund_id: str, problem: paystack.PaystackError) -> None:
-    with transaction() as session:
-        row = session.get(Refund, refund_id)
-        row.attempts += 1
-        row.locked_until = None
-        row.updated_at = utcnow()
-        give_up = not problem.retryable and (problem.status_code or 500) < 500 or row.attempts >= MAX_ATTEMPTS
-        if not give_up:
-            row.next_attempt_at = utcnow() + timedelta(seconds=min(30 * 2 ** (row.attempts - 1), 1800))
-            logger.warning("Refund %s not accepted yet (%s); retrying", refund_id, problem.message)
-            return
-    logger.error("Refund %s failed: %s", refund_id, problem.message)
-    _apply(refund_id, RefundStatus.FAILED, failure_reason=problem.message)
-
-
-# --- state changes (answers, webhooks, the background check) ---------------------------------------
-
-
-def _apply(refund_id: str, provider_status: str, *, failure_reason: str | None = None) -> str:
-    """Move a refund to `provider_status` once; processed returns the seats, failed undoes the refund."""
-    try:
-        target = RefundStatus(provider_status)
-    except ValueError:
-        return "ignored"
-    with transaction() as session:
-        refund = session.get(Refund, refund_id)
-        if refund is None or refund.status not in OPEN_REFUND_STATUSES:
-            return "already_final"
-        if PROGRESS[target] <= PROGRESS[RefundStatus(refund.status)] and target not in (
-            RefundStatus.PROCESSED,
-            RefundStatus.FAILED,
-        ):
-            return "no_change"
-        moved = session.execute(
-            update(Refund)
-            .where(col(Refund.id) == refund_id, col(Refund.status).in_(OPEN_REFUND_STATUSES))
-            .values(status=target, updated_at=utcnow(), processed_at=utcnow() if target.value == "processed" else None)
-        ).rowcount
-        if moved != 1:
-            return "already_final"
-        logger.info("refund %s %s amount=%d %s", refund.id, target.value, refund.amount, refund.currency)
-        if target == RefundStatus.PROCESSED:
-            _processed(session, refund)
-        elif target == RefundStatus.FAILED:
-            _failed(session, refund, failure_reason or "Paystack could not complete the refund.")
-        return target.value
-
-
-def _processed(session: Session, refund: Refund) -> None:
-    """The money is back with the buyer: the voided tickets' seats return; the order says refunded."""
-    for tier_id, count in session.exec(
-        select(Ticket.tier_id, func.count())
-        .where(col(Ticket.id).in_(refund.ticket_ids or [""]), Ticket.status == TicketStatus.REFUNDED)
-        .group_by(col(Ticket.tier_id))
-    ).all():
-        capacity.release_sold(session, tier_id, count)
-    order = session.get(Order, refund.order_id)
-    processed = session.exec(
-        select(func.coalesce(func.sum(Refund.amount), 0)).where(
-            Refund.order_id == order.id, Refund.status == RefundStatus.PROCESSED
-        )
-    ).one()
-    order.status = OrderStatus.REFUNDED if processed >= order.amount else OrderStatus.PARTIALLY_REFUNDED
-    order.updated_at = utcnow()
-    buyer = session.get(User, order.buyer_id)
-    event = session.get(Event, order.event_id)
-    outbox.enqueue(
-        session,
-        emails.refund_processed(
-            buyer.email, event.title, order.reference, format_money(refund.amount, refund.currency)
-        ),
-    )
-
-
-def _failed(session: Session, refund: Refund, reason: str) -> None:
-    """Nothing went back: the claim returns to the order, the tickets work again, the organizers hear of it."""
-    refund.failure_reason = reason[:500]
-    session.execute(
-        update(Order)
-        .where(col(Order.id) == refund.order_id, Order.refunded_amount >= refund.amount)
-        .values(refunded_amount=Order.refunded_amount - refund.amount, updated_at=utcnow())
-    )
-    session.execute(
-        update(Ticket)
-        .where(col(Ticket.id).in_(refund.ticket_ids or [""]), Ticket.status == TicketStatus.REFUNDED)
-        .values(status=TicketStatus.VALID)
-    )
-    order = session.get(Order, refund.order_id)
-    event = session.get(Event, refund.event_id)
-    managers = session.exec(
-        select(User.email)
-        .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
-        .where(
-            WorkspaceMember.workspace_id == refund.workspace_id,
-            col(WorkspaceMember.role).in_((WorkspaceRole.OWNER, WorkspaceRole.ADMIN)),
-        )
-    ).all()
-    money = format_money(refund.amount, refund.currency)
-    for address in managers:
-        outbox.enqueue(
-            session, emails.refund_failed(address, event.title, order.reference, money, refund.failure_reason)
-        )
-
-
-def handle_webhook(event_type: str, data: dict[str, Any]) -> str:
-    """A `refund.*` webhook: find our refund by transaction reference and amount, confirm, apply."""
-    reference = str(data.get("transaction_reference") or "")
-    try:
-        amount = int(str(data.get("amount") or "0"))
-    except ValueError:
-        return "bad_amount"
-    claimed_status = event_type.removeprefix("refund.")
-    with read_only() as session:
-        candidates = session.exec(
-            select(Refund)
-            .join(Order, col(Order.id) == col(Refund.order_id))
-            .where(Order.reference == reference, Refund.amount == amount)
-            .order_by(col(Refund.created_at))
-        ).all()
-    if not candidates:
-        return "unknown_refund"
-    open_ones = [r for r in candidates if r.status in OPEN_REFUND_STATUSES]
-    if not open_ones:
-        return "already_final"
-    # The oldest refund already at Paystack, else the oldest still queued (its answer may be in flight).
-    refund = next((r for r in open_ones if r.provider_refund_id is not None), open_ones[0])
-    status = claimed_status
-    if refund.provider_refund_id is not None:
-        try:
-            status = paystack.fetch_refund(refund.provider_refund_id).status
-        except paystack.PaystackError as problem:
-            logger.warning("Could not confirm refund %s: %s", refund.id, problem.message)
-            return "unconfirmed"
-    elif claimed_status in ("processed", "failed"):
-        return "unconfirmed"  # never finalize on a webhook alone; the background check will confirm
-    return _apply(refund.id, status)
-
-
-def recheck_open(limit: int = 50) -> int:
-    """Ask Paystack about refunds that have been open a while (a webhook may have been lost)."""
-    with read_only() as session:
-        stale = session.exec(
-            select(Refund.id, Refund.provider_refund_id)
-            .where(
-                col(Refund.status).in_((RefundStatus.PENDING, RefundStatus.PROCESSING, RefundStatus.NEEDS_ATTENTION)),
-                col(Refund.provider_refund_id).is_not(None),
-                col(Refund.updated_at) < utcnow() - RECHECK_AFTER,
-            )
-            .order_by(col(Refund.updated_at))
-            .limit(limit)
-        ).all()
-    moved = 0
-    for refund_id, provider_id in stale:
-        try:
-            status = paystack.fetch_refund(provider_id).status
-        except paystack.PaystackError:
-            continue
-        result = _apply(refund_id, status)
-        if result in ("processed", "failed", "processing", "needs-attention"):
-            moved += 1
-        else:
-            with transaction() as session:
-                session.get(Refund, refund_id).updated_at = utcnow()  # checked now; look again later
-    return moved
+def refund_label(kind: str, status: str) -> str:
+    """What an organizer or finance reads about a refund, e.g. "Refund pending" or, for a payment
+    that bought nothing, "Payment mismatch, refunded" (the one place these words are decided)."""
+    if kind in RETURN_LABELS:
+        return f"{RETURN_LABELS[kind]}, {RETURN_PROGRESS.get(status, 'refund in progress')}"
+    return STATUS_LABELS.get(status, status)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Order, Refund, User, Withdrawal, WithdrawalStatus, Workspace
+from eventpalour.models import (
+    RETURNED_PAYMENT_KINDS,
+    Event,
+    Order,
+    Refund,
+    User,
+    Withdrawal,
+    WithdrawalStatus,
+    Workspace,
+)
 from eventpalour.models.types import utcnow
 from eventpalour.services import admins
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.admins import AdminCapability
 from eventpalour.services.billing import paid_order_conditions, refund_conditions
+from eventpalour.services.refunds import refund_label
 
 QUEUE_LIMIT = 200
 CHART_DAYS = 30
@@ -175,4 +185,55 @@ def withdrawal_queue(*, actor: UserSummary | None, status: str = WithdrawalStatu
             created_at=w.created_at,
         )
         for w, name, email in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ReturnedPayment:
+    """A payment that bought nothing and goes back in full (services/returned_payments.py), e.g.
+    USD 50.00 charged for a KES 5,000.00 order: "Payment mismatch, refunded"."""
+
+    reference: str
+    event_title: str
+    workspace_name: str
+    buyer_email: str
+    amount: int  # what Paystack charged, in `currency`
+    currency: str
+    order_amount: int
+    order_currency: str
+    label: str
+    reason: str
+    created_at: datetime
+
+
+def returned_payments(*, actor: UserSummary | None) -> list[ReturnedPayment]:
+    """Payments refunded because they bought nothing, newest first: money that came in and is not
+    revenue, for finance to follow (a failed one must be refunded by hand). Raises PermissionDenied."""
+    with read_only() as session:
+        require_finance_admin(session, actor)
+        rows = session.exec(
+            select(Refund, Order, Event.title, Workspace.name, User.email)
+            .join(Order, col(Order.id) == col(Refund.order_id))
+            .join(Event, col(Event.id) == col(Refund.event_id))
+            .join(Workspace, col(Workspace.id) == col(Refund.workspace_id))
+            .join(User, col(User.id) == col(Order.buyer_id))
+            .where(col(Refund.kind).in_(RETURNED_PAYMENT_KINDS))
+            .order_by(col(Refund.created_at).desc())
+            .limit(QUEUE_LIMIT)
+        ).all()
+    return [
+        ReturnedPayment(
+            reference=order.reference,
+            event_title=title,
+            workspace_name=workspace_name,
+            buyer_email=email,
+            amount=refund.amount,
+            currency=refund.currency,
+            order_amount=order.amount,
+            order_currency=order.currency,
+            label=refund_label(refund.kind, refund.status),
+            reason=refund.failure_reason or order.flagged_reason or refund.reason,
+            created_at=refund.created_at,
+        )
+        for refund, order, title, workspace_name, email in rows
     ]

@@ -48,10 +48,10 @@ TICKET_BY_CODE = select(*_TICKET_COLUMNS).select_from(_TICKET_JOIN).where(_ticke
 
 
 def _door_and(ticket_key: ColumnElement[str]) -> Select:
-    """The event (by id or short id), the scanning user's role in its workspace (NULL: not a member)
-    and the named ticket in any event (NULLs: none), in one round trip."""
+    """The event (by id or short id, with its end), the scanning user's role in its workspace
+    (NULL: not a member) and the named ticket in any event (NULLs: none), in one round trip."""
     return (
-        select(_events.c.id, _events.c.timezone, _members.c.role, *_TICKET_COLUMNS)
+        select(_events.c.id, _events.c.timezone, _events.c.end_at, _members.c.role, *_TICKET_COLUMNS)
         .select_from(
             _events.outerjoin(
                 _members,

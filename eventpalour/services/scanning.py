@@ -1,5 +1,6 @@
-"""Door scanning (SPEC §6): turn a scanned QR token or a typed short code into one of the five
-results, mark the ticket `used` exactly once, and log every attempt.
+"""Door scanning (SPEC §6): turn a scanned QR token or a typed short code into one of its results,
+mark the ticket `used` exactly once, and log every attempt. Once the event is over (its end plus
+DOORS_CLOSE_AFTER_END) the door is closed: every ticket of the event gets `event_ended`.
 
 Exactly once: the only write that admits someone is one conditional UPDATE
 (`status valid → used WHERE status = 'valid'`), so when two door phones scan the same ticket at the
@@ -23,13 +24,14 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, write_connection
-from eventpalour.models import Event, ScanResult, Ticket, TicketStatus
+from eventpalour.models import ADMISSION_STATUSES, Event, ScanResult, Ticket, TicketStatus
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import rate_limit, scan_queries, ticket_tokens
 from eventpalour.services.access import WorkspaceAction, ensure_role
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.dates import clock, event_schedule
 from eventpalour.services.errors import NotAuthenticated, NotFound
+from eventpalour.services.event_rules import DOORS_CLOSE_AFTER_END
 from eventpalour.services.fulfilment import SHORT_CODE_ALPHABET
 from eventpalour.services.text import clean_line
 
@@ -41,6 +43,7 @@ NOT_VALID_LABELS = {
     TicketStatus.CANCELLED: "It was cancelled.",
     TicketStatus.EXPIRED: "It has expired.",
 }
+ENDED_MESSAGE = "Event has ended. Tickets no longer admit anyone."
 _unguarded: ContextVar[bool] = ContextVar("scan_unguarded", default=False)
 
 
@@ -82,6 +85,7 @@ class ScannerEvent:
     title: str
     schedule: str
     counts: DoorCounts
+    ended: bool = False  # past the end and the grace period: every scan is refused
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,12 @@ def _parse(text: str) -> _Input:
 class _Door:
     event_id: str
     timezone: str
+    closed: bool  # the event is over: no ticket admits anyone any more
+
+
+def doors_closed(end_at: datetime) -> bool:
+    """Whether an event that ends at `end_at` is past its end and the doors' grace period."""
+    return utcnow() > end_at + DOORS_CLOSE_AFTER_END
 
 
 def _door(
@@ -122,8 +132,8 @@ def _door(
     if found is None:
         raise NotFound("This event does not exist.")
     ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
-    door = _Door(event_id=found[0], timezone=found[1])
-    return door, (_Seen(*found[3:]) if found[3] is not None else None)
+    door = _Door(event_id=found[0], timezone=found[1], closed=doors_closed(found[2]))
+    return door, (_Seen(*found[4:]) if found[4] is not None else None)
 
 
 def _ticket_key(given: _Input) -> tuple[Select, str]:
@@ -143,12 +153,11 @@ def _counts(session: Session, event_id: str) -> DoorCounts:
     by_status = dict(
         session.exec(
             select(Ticket.status, func.count())
-            .where(Ticket.event_id == event_id, col(Ticket.status).in_((TicketStatus.VALID, TicketStatus.USED)))
+            .where(Ticket.event_id == event_id, col(Ticket.status).in_(ADMISSION_STATUSES))
             .group_by(col(Ticket.status))
         ).all()
     )
-    used = int(by_status.get(TicketStatus.USED, 0))
-    return DoorCounts(checked_in=used, sold=used + int(by_status.get(TicketStatus.VALID, 0)))
+    return DoorCounts(checked_in=int(by_status.get(TicketStatus.USED, 0)), sold=int(sum(by_status.values())))
 
 
 @dataclass(frozen=True)
@@ -210,6 +219,8 @@ def _decide(
     if seen.event_id != door.event_id:
         return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}, seen.id
     shown = {"short_code": seen.short_code, "holder_name": seen.holder_name, "tier_name": seen.tier_name}
+    if door.closed:
+        return {**shown, "result": ScanResult.EVENT_ENDED, "message": ENDED_MESSAGE}, seen.id
     stale = given.claims is not None and given.claims.secret_version != seen.secret_version
     status = believed or seen.status
     if status == TicketStatus.VALID and not stale:
@@ -283,6 +294,7 @@ def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
         title=event.title,
         schedule=event_schedule(event.start_at, event.end_at, event.timezone),
         counts=counts,
+        ended=doors_closed(event.end_at),
     )
 
 

@@ -9,7 +9,7 @@ import reflex as rx
 from eventpalour.services import revenue, withdrawals
 from eventpalour.services.errors import DomainError, PermissionDenied
 from eventpalour.services.money import MINOR_DIGITS, format_money
-from eventpalour.services.revenue import PlatformTotals, QueuedWithdrawal, RevenueDay
+from eventpalour.services.revenue import PlatformTotals, QueuedWithdrawal, ReturnedPayment, RevenueDay
 from eventpalour.state.base import call_service
 from eventpalour.state.forms import FormState
 
@@ -43,6 +43,20 @@ def queued_dict(w: QueuedWithdrawal) -> dict[str, str]:
     }
 
 
+def returned_dict(r: ReturnedPayment) -> dict[str, str]:
+    return {
+        "reference": r.reference,
+        "event": r.event_title,
+        "workspace": r.workspace_name,
+        "buyer": r.buyer_email,
+        "charged": format_money(r.amount, r.currency),
+        "order_total": format_money(r.order_amount, r.order_currency),
+        "label": r.label,
+        "reason": r.reason,
+        "when": r.created_at.strftime("%d %b %Y %H:%M UTC"),
+    }
+
+
 def day_points(days: list[RevenueDay], currency: str) -> list[dict[str, Any]]:
     """Whole major units for the chart (display only; the cards above show exact money)."""
     unit = 10 ** MINOR_DIGITS.get(currency, 2)
@@ -62,6 +76,7 @@ class AdminRevenueState(FormState):
     loaded: bool = False
     totals: list[dict[str, str]] = []
     queue: list[dict[str, str]] = []
+    returned: list[dict[str, str]] = []
     chart_currency: str = ""
     chart_currencies: list[str] = []
     chart_data: list[dict[str, Any]] = []
@@ -75,14 +90,16 @@ class AdminRevenueState(FormState):
             found = await call_service(revenue.platform_totals, actor=actor)
             waiting = await call_service(revenue.withdrawal_queue, actor=actor)
             days = await call_service(revenue.daily_revenue, actor=actor)
+            returned = await call_service(revenue.returned_payments, actor=actor)
         except PermissionDenied:
-            self.totals, self.queue, self.allowed, self.loaded = [], [], False, True
+            self.totals, self.queue, self.returned, self.allowed, self.loaded = [], [], [], False, True
             return None
         except DomainError as error:
             self.loaded = True
             return self.show_error(error)
         self.totals = [totals_dict(t) for t in found]
         self.queue = [queued_dict(w) for w in waiting]
+        self.returned = [returned_dict(r) for r in returned]
         self._series = {currency: day_points(series, currency) for currency, series in days.items()}
         self.chart_currencies = list(self._series)
         busiest = max(found, key=lambda t: t.gross).currency if found else ""

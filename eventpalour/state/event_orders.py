@@ -18,21 +18,7 @@ def _money(minor: int | None, currency: str) -> str:
     return "—" if minor is None else format_money(minor, currency)
 
 
-REFUND_LABELS = {
-    "queued": "Refund queued",
-    "pending": "Refund pending",
-    "processing": "Refund processing",
-    "needs-attention": "Refund needs attention",
-    "processed": "Refunded",
-    "failed": "Refund failed",
-}
-
-
 def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
-    refundable = (
-        row.amount > 0 and row.status in ("completed", "partially_refunded") and row.refunded_amount < row.amount
-    )
-    cancellable = row.amount == 0 and row.status == "completed"
     return {
         "id": row.order_id,
         "reference": row.reference,
@@ -45,10 +31,10 @@ def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
         "share": _money(row.organizer_share, row.currency) if row.amount else "—",
         "placed": event_when(row.created_at, zone_name),
         "flag": row.flagged_reason or "",
-        "refund": REFUND_LABELS.get(row.latest_refund_status, ""),
+        "refund": row.refund_label,
         "refund_status": row.latest_refund_status,
-        "refundable": "yes" if refundable else "",
-        "cancellable": "yes" if cancellable else "",
+        "refundable": "yes" if row.can_refund else "",
+        "cancellable": "yes" if row.can_cancel else "",
     }
 
 
@@ -168,7 +154,7 @@ class EventOrdersState(EventManageState):
                 "price": format_money(t.unit_price, options.currency),
             }
             for t in options.tickets
-            if t.status == "valid"
+            if t.can_choose
         ]
         self._ticket_prices = {t.id: t.unit_price for t in options.tickets}
         self.refund_selected, self.refund_reason, self.refund_errors = [], "", {}

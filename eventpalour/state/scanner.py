@@ -18,6 +18,7 @@ TITLES = {
     "invalid": "Invalid ticket",
     "wrong_event": "Wrong event",
     "not_valid": "Not valid",
+    "event_ended": "Event has ended",
 }
 # (vibration pattern in ms, tone in Hz): one short buzz to wave someone in, a long one to stop them.
 SIGNALS = {"ok": ([120], 880), "already_used": ([90, 60, 90, 60, 90], 440)}
@@ -86,6 +87,7 @@ class ScannerState(AuthState):
             return
         self.door_event = {"id": found.event_id, "short_id": found.short_id, "title": found.title}
         self.door_event["schedule"] = found.schedule
+        self.door_event["ended"] = "yes" if found.ended else ""
         self._show_counts(found.counts)
         self.door_loaded = True
 

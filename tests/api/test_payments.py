@@ -9,17 +9,25 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
-from eventpalour.models import Order, OutboxEmail, PaymentWebhook, Ticket, TicketTier
+from eventpalour.models import Order, OutboxEmail, PaymentWebhook, Refund, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, payments
+from eventpalour.services import (
+    checkout,
+    event_orders,
+    payment_webhooks,
+    payments,
+    paystack_refunds,
+    refunds,
+    revenue,
+)
 from eventpalour.services.errors import PaymentUnavailable
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
-from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import approve_kyc, make_admin, make_event, make_organizer, make_user, make_workspace
 
 
 @pytest.fixture
@@ -108,17 +116,85 @@ def test_bad_signature_is_401_and_writes_nothing(http: httpx.Client, paid_tier):
         assert session.exec(select(PaymentWebhook)).all() == []
 
 
-def test_amount_mismatch_flags_the_order(paid_tier, api_url):
-    event, tier_id = paid_tier
-    result, _ = _order_for(make_user(), event, tier_id)
-    forged = paystack.VerifyResult(
-        status="success", amount=100, currency="KES", fees=0, paid_at=None, reference=result.reference, raw={}
+@pytest.fixture
+def shop(api_url: str):
+    """A paid event (VIP at KES 2,500.00), its owner and a finance admin."""
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    event = make_event(
+        owner, ws.id, publish=True, pricing="paid", tiers=[TierInput(name="VIP", price=250000, quantity=3)]
     )
-    assert payments.settle(result.reference, forged).status == "flagged"
+    return owner, event, get_tiers(actor=owner.summary, event_id=event.id)[0].id, make_admin("finance")
+
+
+def _refunds_of(order_id: str) -> list[Refund]:
     with read_only() as session:
-        order = session.get(Order, result.order_id)
-    assert order.status == "processing" and "expected" in order.flagged_reason
-    assert _state(result.order_id)[1] == 0
+        return list(session.exec(select(Refund).where(Refund.order_id == order_id)))
+
+
+def _emails_to(address: str, kind: str) -> list[OutboxEmail]:
+    with read_only() as session:
+        return list(session.exec(select(OutboxEmail).where(OutboxEmail.to_email == address, OutboxEmail.kind == kind)))
+
+
+@pytest.mark.parametrize(
+    ("charged", "money"),
+    [
+        ({"amount": 100000}, "KES 1,000.00"),
+        ({"amount": 600000}, "KES 6,000.00"),
+        ({"currency": "USD"}, "USD 5,000.00"),
+    ],
+    ids=["underpaid", "overpaid", "wrong-currency"],
+)
+def test_a_payment_that_does_not_match_its_order_is_refunded_in_full_and_shown(sandbox, shop, charged, money, caplog):
+    """Paystack charged something other than the order's total: no tickets, the seats come back,
+    everything received goes back through Paystack, the buyer is emailed, and the organizer and
+    finance see "Payment mismatch, refunded". Nothing asks Paystack about it again."""
+    owner, event, tier_id, finance = shop
+    buyer = make_user()
+    result, _ = _order_for(buyer, event, tier_id)  # 2 x VIP = KES 5,000.00
+    amount, currency = charged.get("amount", 500000), charged.get("currency", "KES")
+
+    paid = sandbox.post(f"/_test/transactions/{result.reference}/pay", json={**charged, "wait_for_webhook": True})
+    assert paid.json()["webhook"]["status_code"] == 200
+    assert _state(result.order_id) == ("refunded", 0, 0)
+    assert (_tier(tier_id).held, _tier(tier_id).sold) == (0, 0)
+    [refund] = _refunds_of(result.order_id)
+    assert (refund.kind, refund.amount, refund.currency, refund.status) == (
+        "payment_mismatch",
+        amount,
+        currency,
+        "queued",
+    )
+    [told] = _emails_to(buyer.email, "payment_mismatch_refund")
+    assert f"charged you {money}" in told.text_body and "total is KES 5,000.00" in told.text_body
+
+    assert paystack_refunds.submit_due() == 1
+    sent = _refunds_of(result.order_id)[0]
+    advanced = sandbox.post(
+        f"/_test/refunds/{sent.provider_refund_id}/advance", json={"status": "processed", "wait_for_webhook": True}
+    )
+    assert advanced.json()["data"]["amount"] == amount  # everything received goes back
+    assert _refunds_of(result.order_id)[0].status == "processed"
+    assert _state(result.order_id)[0] == "refunded"
+    assert len(_emails_to(buyer.email, "refund_processed")) == 1
+    back = payments.verify_payment(result.reference)  # the buyer's return to the shop, after the webhook
+    assert back.status == "refunded" and f"Paystack charged {money}, the order's total is KES 5,000.00" in back.message
+
+    [row] = event_orders.event_orders(actor=owner.summary, event_id=event.id).rows
+    assert row.refund_label == "Payment mismatch, refunded"
+    [returned] = revenue.returned_payments(actor=finance.summary)
+    assert (returned.reference, returned.label) == (result.reference, "Payment mismatch, refunded")
+    assert (returned.amount, returned.currency, returned.order_amount) == (amount, currency, 500000)
+    assert all(t.paid_orders == 0 for t in revenue.platform_totals(actor=finance.summary))  # never earned
+
+    # Paystack re-sends charge.success; reconciliation runs: nothing happens again, nothing is logged again.
+    assert sandbox.post(f"/_test/transactions/{result.reference}/resend-webhook").json()["data"]["status_code"] == 200
+    assert payments.reconcile_pending(quiet_for=timedelta(0)) == 0
+    assert len(_refunds_of(result.order_id)) == 1 and len(_emails_to(buyer.email, "payment_mismatch_refund")) == 1
+    assert [r.message for r in caplog.records if r.levelname == "ERROR"] == []
+    assert len([r for r in caplog.records if "Payment mismatch" in r.getMessage()]) == 1
 
 
 def _expire(order_id: str) -> None:
@@ -147,6 +223,16 @@ def test_late_payment_after_sell_out_is_refunded(sandbox, paid_tier):
         refund_emails = session.exec(select(OutboxEmail).where(OutboxEmail.kind == "late_payment_refund")).all()
     assert order.status == "refunded" and len(refund_emails) == 1
     assert _state(late.order_id)[1] == 0 and _tier(tier_id).held == 3
+    # The money goes back through the refund worker, which retries it and follows it to the end.
+    [refund] = _refunds_of(late.order_id)
+    assert (refund.kind, refund.amount, refund.status) == ("late_payment", order.amount, "queued")
+    assert paystack_refunds.submit_due() == 1
+    sandbox.post(
+        f"/_test/refunds/{_refunds_of(late.order_id)[0].provider_refund_id}/advance",
+        json={"status": "processed", "wait_for_webhook": True},
+    )
+    assert _refunds_of(late.order_id)[0].status == "processed"
+    assert refunds.refund_label(refund.kind, "processed") == "Paid after sell-out, refunded"
 
 
 def _quiet_for(order_id: str, how_long: timedelta) -> None:
@@ -200,3 +286,77 @@ def test_provider_down_releases_the_hold(sandbox, paid_tier):
         payments.start_payment(actor=buyer.summary, order_id=result.order_id)
     assert _state(result.order_id)[0] == "failed"
     assert _tier(tier_id).held == 0
+
+
+def _deliveries(reference: str) -> list[PaymentWebhook]:
+    with read_only() as session:
+        return list(
+            session.exec(
+                select(PaymentWebhook)
+                .where(PaymentWebhook.reference == reference)
+                .order_by(col(PaymentWebhook.received_at))
+            )
+        )
+
+
+def _resend(sandbox: httpx.Client, reference: str) -> int | None:
+    """Paystack delivers the transaction's webhook again; returns the HTTP status our route answered."""
+    answer = sandbox.post(f"/_test/transactions/{reference}/resend-webhook")
+    assert answer.status_code == 200, answer.text
+    return answer.json()["data"]["status_code"]
+
+
+@pytest.fixture
+def short_paystack_timeout(monkeypatch):
+    """Paystack's client gives up after half a second, so a hanging sandbox times out quickly."""
+    monkeypatch.setattr(paystack, "TIMEOUT", httpx.Timeout(0.5, connect=0.5))
+
+
+@pytest.mark.parametrize("trouble", [{"hang_seconds": 2}, {"fail_verify": True}], ids=["verify-hangs", "verify-fails"])
+def test_a_webhook_paystack_cannot_confirm_is_refused_so_paystack_retries(
+    sandbox, paid_tier, short_paystack_timeout, trouble
+):
+    """Paystack retries a webhook only when our answer is not a 2xx: a `charge.success` we could not
+    verify must not be acknowledged, or the payment waits on reconciliation alone."""
+    event, tier_id = paid_tier
+    result, _ = _order_for(make_user(), event, tier_id)
+    sandbox.put("/_test/controls", json={"webhook_enabled": False})
+    sandbox.post(f"/_test/transactions/{result.reference}/pay")
+    sandbox.put("/_test/controls", json=trouble)
+
+    assert _resend(sandbox, result.reference) == 503
+    assert _state(result.order_id) == ("processing", 0, 0)
+    assert [d.outcome for d in _deliveries(result.reference)] == ["unconfirmed"]
+
+    sandbox.put("/_test/controls", json={"hang_seconds": 0, "fail_verify": False})
+    assert _resend(sandbox, result.reference) == 200  # Paystack's retry
+    assert _state(result.order_id) == ("completed", 2, 1)
+    # More retries and replays after the success: acknowledged, and nothing happens twice.
+    assert [_resend(sandbox, result.reference) for _ in range(2)] == [200, 200]
+    assert _state(result.order_id) == ("completed", 2, 1)
+    assert [d.outcome for d in _deliveries(result.reference)] == ["unconfirmed", "completed", "completed", "completed"]
+    assert _tier(tier_id).sold == 2
+
+
+def test_housekeeping_rechecks_a_payment_paystack_could_not_confirm(sandbox, paid_tier):
+    """The webhook was refused (Paystack down), the hold ran out meanwhile and Paystack stopped
+    retrying: reconciliation no longer looks at a cancelled order, so housekeeping re-verifies
+    every delivery it could not confirm, and the payment still gets its tickets."""
+    event, tier_id = paid_tier
+    result, _ = _order_for(make_user(), event, tier_id)
+    sandbox.put("/_test/controls", json={"webhook_enabled": False})
+    sandbox.post(f"/_test/transactions/{result.reference}/pay")
+    sandbox.put("/_test/controls", json={"fail_verify": True})
+    assert _resend(sandbox, result.reference) == 503
+    _expire(result.order_id)
+    sandbox.put("/_test/controls", json={"fail_verify": False})
+    assert payments.reconcile_pending(quiet_for=timedelta(0)) == 0  # a cancelled order is not reconciled
+
+    assert payment_webhooks.recheck_unconfirmed() == 0  # refused a moment ago: Paystack retries first
+    with transaction() as session:
+        for delivery in session.exec(select(PaymentWebhook).where(PaymentWebhook.reference == result.reference)):
+            delivery.received_at = utcnow() - payment_webhooks.RECHECK_AFTER - timedelta(seconds=1)
+    assert payment_webhooks.recheck_unconfirmed() == 1
+    assert _state(result.order_id) == ("completed", 2, 1)
+    assert [d.outcome for d in _deliveries(result.reference)] == ["completed"]
+    assert payment_webhooks.recheck_unconfirmed() == 0

@@ -570,6 +570,39 @@ def test_the_pay_hook_has_the_effect_of_the_pay_button(sandbox: str, hooks: Webh
     assert hooks.for_reference(data["reference"], "charge.success")
 
 
+def test_the_pay_hook_can_charge_another_amount_or_currency(sandbox: str, hooks: WebhookReceiver) -> None:
+    """A buyer who pays less (or more, or in another currency) than was asked: `amount` and
+    `currency` say what was charged, `requested_amount` what the transaction was initialized for."""
+    data = initialize(sandbox, amount=150_000, currency="KES")
+
+    answer = settle(data["reference"], "pay", amount=100_000, currency="USD", wait_for_webhook=True)
+    verified = verify(sandbox, data["reference"]).json()["data"]
+    event = hooks.for_reference(data["reference"], "charge.success")[-1].json()["data"]
+
+    assert (answer["data"]["amount"], answer["data"]["currency"], answer["data"]["requested_amount"]) == (
+        100_000,
+        "USD",
+        150_000,
+    )
+    assert (verified["amount"], verified["currency"], verified["requested_amount"]) == (100_000, "USD", 150_000)
+    assert (event["amount"], event["currency"], event["requested_amount"]) == (100_000, "USD", 150_000)
+    assert verified["fees"] == 3_800  # USD pricing, on what was charged
+    assert refund(sandbox, transaction=data["reference"]).json()["data"]["amount"] == 100_000
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"amount": 0}, {"amount": "lots"}, {"amount": True}, {"currency": "EUR"}, {"currency": 5}],
+)
+def test_the_pay_hook_refuses_a_nonsense_charge(sandbox: str, options: dict) -> None:
+    data = initialize(sandbox)
+
+    answer = sandbox_call("POST", f"/_test/transactions/{data['reference']}/pay", json=options)
+
+    assert answer.status_code == 400 and answer.json()["status"] is False
+    assert verify(sandbox, data["reference"]).json()["data"]["status"] == "abandoned"
+
+
 def test_the_pay_hook_refuses_a_settled_transaction(sandbox: str) -> None:
     data = initialize(sandbox)
     settle(data["reference"], "fail")
@@ -736,6 +769,7 @@ def test_controls_start_at_their_defaults_and_can_be_reset(sandbox: str) -> None
 
     assert defaults == {
         "fail_initialize": False,
+        "fail_verify": False,
         "hang_seconds": 0,
         "webhook_enabled": True,
         "fail_refunds": False,
@@ -750,6 +784,7 @@ def test_controls_start_at_their_defaults_and_can_be_reset(sandbox: str) -> None
     [
         {"explode": True},
         {"fail_initialize": "yes"},
+        {"fail_verify": 1},
         {"hang_seconds": -1},
         {"hang_seconds": 1000},
         {"hang_seconds": True},
@@ -779,6 +814,18 @@ def test_hang_seconds_delays_initialize_and_then_it_goes_through(sandbox: str) -
     assert time.monotonic() - started >= 0.5
     set_controls(hang_seconds=0)
     assert verify(sandbox, data["reference"]).status_code == 200
+
+
+def test_fail_verify_answers_a_server_error_until_switched_off(sandbox: str) -> None:
+    data = initialize(sandbox)
+    set_controls(fail_verify=True)
+
+    refused = verify(sandbox, data["reference"])
+
+    assert refused.status_code == 500
+    assert refused.json()["status"] is False and refused.json()["type"] == "api_error"
+    set_controls(fail_verify=False)
+    assert verify(sandbox, data["reference"]).json()["data"]["status"] == "abandoned"
 
 
 @pytest.mark.parametrize("hang_seconds", [0, 0.3])

@@ -4,15 +4,19 @@ refund that makes the tickets valid again, and an event cancellation that refund
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlmodel import func, select
 
-from eventpalour.db import read_only
+from eventpalour.db import read_only, transaction
+from eventpalour.integrations import paystack
 from eventpalour.models import Order, OutboxEmail, Refund, SandboxPaystackRefund, Ticket, TicketTier
-from eventpalour.services import checkout, events, payments, refunds
+from eventpalour.models.types import utcnow
+from eventpalour.services import checkout, events, payments, paystack_refunds, refunds
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
@@ -88,7 +92,7 @@ def test_partial_refund_voids_the_chosen_ticket_and_completes_by_webhook(sandbox
     assert _order(order.id).refunded_amount == 100000
     assert _sold(tier_id) == 2  # the seat returns only once the money has gone back
 
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     sent = _refund(refund.id)
     assert sent.status == "pending" and sent.provider_refund_id is not None
 
@@ -166,7 +170,7 @@ def test_a_failed_refund_leaves_the_tickets_valid_and_tells_the_organizer(sandbo
     refund = refunds.process_refund(
         actor=owner.summary, order_id=order.id, amount=None, ticket_ids=[t.id for t in tickets], reason="Duplicate"
     )
-    assert refunds.submit_due() == 1
+    assert paystack_refunds.submit_due() == 1
     advance(sandbox, _refund(refund.id), "processed")  # the sandbox fails it instead
 
     failed = _refund(refund.id)
@@ -192,9 +196,9 @@ def test_cancelling_an_event_refunds_every_paid_order_once(sandbox, shop):
 
     # Paystack refuses some: the first ten are created while the sandbox fails refunds.
     sandbox.put("/_test/controls", json={"fail_refunds": True})
-    assert refunds.submit_due(limit=10) == 10
+    assert paystack_refunds.submit_due(limit=10) == 10
     sandbox.put("/_test/controls", json={"fail_refunds": False})
-    while refunds.submit_due(limit=50):
+    while paystack_refunds.submit_due(limit=50):
         pass
     with read_only() as session:
         sent = session.exec(select(Refund)).all()
@@ -221,3 +225,150 @@ def test_cancelling_an_event_refunds_every_paid_order_once(sandbox, shop):
                 assert (now.status, now.refunded_amount, at_paystack) == ("completed", 0, 0)
     assert _emails("refund_failed") == 10
     assert _emails("event_cancelled") == 100
+
+
+def _replay(api_url: str, body: dict | str) -> httpx.Response:
+    """Deliver a webhook body again, signed, as Paystack does when it retries or resends one."""
+    raw = (body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))).encode()
+    return httpx.post(
+        api_url + paystack.WEBHOOK_PATH,
+        content=raw,
+        headers={"content-type": "application/json", "x-paystack-signature": paystack.webhook_signature(raw)},
+        timeout=30,
+    )
+
+
+def _sandbox_webhooks(sandbox: httpx.Client, reference: str) -> list[dict]:
+    answer = sandbox.get("/_test/webhooks", params={"reference": reference})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["data"]
+
+
+def test_a_replayed_webhook_of_an_earlier_refund_never_moves_a_queued_one(sandbox, shop, api_url):
+    """Two refunds of the same amount on one order: Paystack's `refund.*` summaries carry the
+    transaction reference and the amount only, so they cannot tell the two apart. A re-sent
+    `refund.pending` of the first must leave the second `queued` (it was never sent), and the
+    second must still be sent and finish."""
+    owner, _, event, tier_id = shop
+    order = paid_order(sandbox, event, tier_id)
+    first_ticket, second_ticket = _tickets(order.id)
+    first = refunds.process_refund(
+        actor=owner.summary, order_id=order.id, amount=200000, ticket_ids=[first_ticket.id], reason="Sick"
+    )
+    assert paystack_refunds.submit_due() == 1
+    second = refunds.process_refund(
+        actor=owner.summary, order_id=order.id, amount=200000, ticket_ids=[second_ticket.id], reason="Also sick"
+    )
+    first_pending = next(
+        hook["body"] for hook in _sandbox_webhooks(sandbox, order.reference) if hook["event"] == "refund.pending"
+    )
+
+    assert _replay(api_url, first_pending).status_code == 200
+    assert (_refund(first.id).status, _refund(second.id).status) == ("pending", "queued")
+
+    advance(sandbox, _refund(first.id), "processed")
+    assert (_refund(first.id).status, _refund(second.id).status) == ("processed", "queued")
+    # Paystack re-sends the first refund's old `refund.pending` once more: the only open refund
+    # with this reference and amount is the queued one, and it must stay queued.
+    assert _replay(api_url, first_pending).status_code == 200
+    assert _refund(second.id).status == "queued" and _refund(second.id).provider_refund_id is None
+
+    assert paystack_refunds.submit_due() == 1
+    sent = _refund(second.id)
+    assert sent.status == "pending" and sent.provider_refund_id not in (None, _refund(first.id).provider_refund_id)
+    advance(sandbox, sent, "processed")  # its `refund.processed` names the same reference and amount
+    assert (_refund(first.id).status, _refund(second.id).status) == ("processed", "processed")
+    assert _order(order.id).status == "refunded"
+    assert _sold(tier_id) == 0
+    assert _emails("refund_processed") == 2
+
+
+def test_a_webhook_with_a_refund_id_moves_that_refund_only(sandbox, shop, api_url):
+    """`refund.needs-attention` carries Paystack's refund `id` (a string): that names the refund,
+    even without the amount the other summaries are matched by."""
+    owner, _, event, tier_id = shop
+    order = paid_order(sandbox, event, tier_id)
+    sandbox.put("/_test/controls", json={"webhook_enabled": False})  # only the webhook below reaches the app
+    first = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=150000, ticket_ids=[], reason="A")
+    second = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=150000, ticket_ids=[], reason="B")
+    assert paystack_refunds.submit_due() == 2
+    target = _refund(second.id)
+    advance(sandbox, target, "processing")
+    hook = {
+        "event": "refund.needs-attention",
+        "data": {
+            "id": str(target.provider_refund_id),
+            "status": "needs-attention",
+            "transaction_reference": order.reference,
+            "currency": "KES",
+            "customer_note": "Refund for transaction " + order.reference,
+        },
+    }
+    answer = _replay(api_url, hook)
+    assert answer.status_code == 200 and answer.json()["outcome"] == "processing"  # as Paystack has it now
+    assert (_refund(first.id).status, _refund(second.id).status) == ("pending", "processing")
+
+
+def _stale(refund_id: str, **values: object) -> None:
+    """As if the refund had not changed for longer than the background check waits."""
+    with transaction() as session:
+        row = session.get(Refund, refund_id)
+        row.updated_at = utcnow() - paystack_refunds.RECHECK_AFTER - timedelta(minutes=1)
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def test_housekeeping_finalizes_a_stale_pending_refund_whose_webhooks_were_lost(sandbox, shop):
+    owner, _, event, tier_id = shop
+    order = paid_order(sandbox, event, tier_id)
+    refund = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=None, ticket_ids=[], reason="X")
+    sandbox.put("/_test/controls", json={"webhook_enabled": False})
+    assert paystack_refunds.submit_due() == 1
+    advance(sandbox, _refund(refund.id), "processed")  # Paystack is done; we were never told
+    assert _refund(refund.id).status == "pending"
+
+    assert paystack_refunds.recheck_open() == 0  # pending for moments only: not asked about yet
+    _stale(refund.id)
+    assert paystack_refunds.recheck_open() == 1
+    assert _refund(refund.id).status == "processed" and _order(order.id).status == "refunded"
+
+
+def test_housekeeping_sends_a_refund_left_pending_without_a_paystack_id(sandbox, shop):
+    """A refund a webhook once moved to `pending` before it was ever sent (the old matching did):
+    housekeeping puts it back in the queue, so it is sent and finishes instead of waiting forever."""
+    owner, _, event, tier_id = shop
+    order = paid_order(sandbox, event, tier_id)
+    [one, _] = _tickets(order.id)
+    refund = refunds.process_refund(
+        actor=owner.summary, order_id=order.id, amount=200000, ticket_ids=[one.id], reason="X"
+    )
+    _stale(refund.id, status="pending")
+    assert paystack_refunds.submit_due() == 0  # not queued any more, so never sent
+
+    assert paystack_refunds.recheck_open() == 1
+    assert _refund(refund.id).status == "queued"
+    assert paystack_refunds.submit_due() == 1
+    advance(sandbox, _refund(refund.id), "processed")
+    assert _refund(refund.id).status == "processed"
+    assert (_order(order.id).status, _sold(tier_id)) == ("partially_refunded", 1)
+
+
+def test_a_refund_webhook_paystack_cannot_confirm_is_refused_so_paystack_retries(sandbox, shop, monkeypatch):
+    owner, _, event, tier_id = shop
+    order = paid_order(sandbox, event, tier_id)
+    refund = refunds.process_refund(actor=owner.summary, order_id=order.id, amount=None, ticket_ids=[], reason="X")
+    assert paystack_refunds.submit_due() == 1
+    monkeypatch.setattr(paystack, "TIMEOUT", httpx.Timeout(0.5, connect=0.5))
+    sandbox.put("/_test/controls", json={"hang_seconds": 2})  # GET /refund/:id times out
+
+    moved = sandbox.post(
+        f"/_test/refunds/{_refund(refund.id).provider_refund_id}/advance",
+        json={"status": "processed", "wait_for_webhook": True},
+    )
+    assert moved.json()["webhook"]["status_code"] == 503
+    assert _refund(refund.id).status == "pending"
+
+    sandbox.put("/_test/controls", json={"hang_seconds": 0})
+    again = sandbox.post(f"/_test/transactions/{order.reference}/resend-webhook")
+    assert again.json()["data"]["status_code"] == 200
+    assert _refund(refund.id).status == "processed" and _order(order.id).status == "refunded"

@@ -2,19 +2,22 @@
 
 Run as a subprocess (`python -m tests.e2e.seed_tickets '<json>'`) with DATABASE_URL and SECRET_KEY
 set to the server's, so the QR tokens it prints are the ones the server signs. Spec:
-`{"short_id", "members": [{"email", "role"}], "holders": [{"email", "count"}]}` (existing verified
-accounts). Prints `{"tickets": [{"email", "code", "token"}]}`.
+`{"short_id", "members": [{"email", "role"}], "holders": [{"email", "count"}], "ended_hours_ago"?}`
+(existing verified accounts; `ended_hours_ago` then moves the event into the past, a three-hour event
+that ended that long ago). Prints `{"tickets": [{"email", "code", "token"}]}`.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 
 from sqlmodel import select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, Ticket, TicketTier, User, WorkspaceMember
+from eventpalour.models.types import utcnow
 from eventpalour.services import checkout, ticket_tokens
 from eventpalour.services.accounts import summarize
 
@@ -43,6 +46,11 @@ def main(spec: dict) -> dict:
             for t in session.exec(select(Ticket).where(Ticket.order_id == result.order_id)):
                 token = ticket_tokens.sign(t.id, t.event_id, t.secret_version)
                 issued.append({"email": holder["email"], "code": t.short_code, "token": token})
+    if "ended_hours_ago" in spec:
+        with transaction() as session:
+            row = session.get(Event, event.id)
+            row.end_at = utcnow() - timedelta(hours=spec["ended_hours_ago"])
+            row.start_at = row.end_at - timedelta(hours=3)
     return {"tickets": issued}
 
 

@@ -1,16 +1,22 @@
 """Refunds in a real browser (the sandbox settles refunds by itself after a few seconds here): a
-partial refund from the event's Orders tab, and cancelling an event that has paid orders."""
+partial refund from the event's Orders tab, cancelling an event that has paid orders, and an
+underpaid payment refunded automatically and shown to the organizer and to finance."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import unique_email
-from tests.e2e.test_checkout import buy_through_sandbox, buyer_page, seed_event, tier_held
-from tests.e2e.test_workspaces import signed_in, toast, verified_account
+from tests.e2e.conftest import _server_env, newest_email, unique_email
+from tests.e2e.test_checkout import buy_through_sandbox, buyer_page, pick, seed_event, tier_held
+from tests.e2e.test_workspaces import signed_in, super_admin, toast, verified_account
 
 pytestmark = pytest.mark.e2e
 SETTLE_MS = 40_000  # the sandbox processes a refund about 10 s after it is created
@@ -85,3 +91,70 @@ def test_cancel_an_event_with_paid_orders(new_page, server: str, e2e_database_ur
 
     buyer.goto(f"/e/{event['short_id']}")
     expect(buyer.get_by_text("This event was cancelled.")).to_be_visible()
+
+
+def sandbox_secret_key(database_url: str) -> str:
+    """The sandbox's secret key on the e2e server (derived from its SECRET_KEY, as the app derives it)."""
+    secret = _server_env(0, database_url, Path("."))["SECRET_KEY"]
+    return "sk_test_" + hmac.new(secret.encode(), b"paystack-sandbox-sk", hashlib.sha256).hexdigest()[:40]
+
+
+def newest_reference(database_url: str, buyer_email: str) -> str:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text(
+                    "SELECT o.reference FROM orders o JOIN users u ON u.id = o.buyer_id "
+                    "WHERE u.email = :email ORDER BY o.created_at DESC"
+                ),
+                {"email": buyer_email},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_an_underpaid_payment_is_refunded_and_shown_as_a_mismatch(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("owner")
+    owner = signed_in(new_page, server, verified_account(server, owner_email, "Mia Mismatch"))
+    event = seed_event(
+        e2e_database_url, owner_email, pricing="paid", tiers=[{"name": "Regular", "price": 150000, "quantity": 10}]
+    )
+    buyer, buyer_email = buyer_page(new_page, server, "Uma Underpaid")
+    buyer.goto(f"/e/{event['short_id']}")
+    pick(buyer, "Regular", 2)
+    buyer.get_by_role("button", name="Checkout").click()
+    buyer.get_by_role("button", name="Pay KES 3,000.00").click()
+    expect(buyer.get_by_role("heading", name="Pay EventPalour")).to_be_visible()
+
+    # The buyer's bank transfer brings KES 1,000.00 only: the sandbox charges that instead.
+    reference = newest_reference(e2e_database_url, buyer_email)
+    paid = httpx.post(
+        f"{server}/api/sandbox/paystack/_test/transactions/{reference}/pay",
+        json={"amount": 100000, "wait_for_webhook": True},
+        headers={"Authorization": f"Bearer {sandbox_secret_key(e2e_database_url)}"},
+        timeout=30,
+    )
+    assert paid.status_code == 200 and paid.json()["webhook"]["status_code"] == 200, paid.text
+    buyer.goto(f"/checkout/return?trxref={reference}&reference={reference}")
+    expect(buyer.get_by_role("heading", name="Payment refunded")).to_be_visible()
+    expect(buyer.get_by_text("Paystack charged KES 1,000.00, the order's total is KES 3,000.00.")).to_be_visible()
+    assert "KES 1,000.00" in newest_email(server, buyer_email, "payment_mismatch_refund")["text_body"]
+    assert tier_held(e2e_database_url, event["tiers"]["Regular"]) == (0, 0)
+
+    row = owner.get_by_test_id("order-row")
+    for _ in range(20):  # the refund worker sends it, the sandbox processes it about 10 s later
+        open_orders(owner, event)
+        if "Payment mismatch, refunded" in row.inner_text():
+            break
+        owner.wait_for_timeout(2000)
+    expect(row).to_contain_text("Payment mismatch, refunded")
+    expect(row).to_contain_text("Refunded")
+
+    admin = super_admin(new_page, server)
+    admin.goto("/admin/revenue")
+    expect(admin.get_by_role("heading", name="Payments returned")).to_be_visible()
+    returned = admin.get_by_test_id("returned-payment").filter(has_text=reference)
+    expect(returned).to_contain_text("Payment mismatch, refunded")
+    expect(returned).to_contain_text("KES 1,000.00")
+    expect(returned).to_contain_text("KES 3,000.00")

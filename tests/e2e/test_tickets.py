@@ -41,8 +41,11 @@ def seed_tickets(database_url: str, spec: dict) -> list[dict]:
     return json.loads(done.stdout.strip().splitlines()[-1])["tickets"]
 
 
-def door_setup(new_page, server: str, database_url: str, *, holders: int) -> tuple[Page, dict, list[dict]]:
-    """A free event, a door member (role member) signed in, and `holders` people with one ticket each."""
+def door_setup(
+    new_page, server: str, database_url: str, *, holders: int, **moved: float
+) -> tuple[Page, dict, list[dict]]:
+    """A free event, a door member (role member) signed in, and `holders` people with one ticket each
+    (`ended_hours_ago=7`: the event is then moved into the past)."""
     owner_email, staff_email = unique_email("owner"), unique_email("door")
     owner_cookie = verified_account(server, owner_email, "Olga Owner")
     staff_cookie = verified_account(server, staff_email, "Dora Door")
@@ -56,6 +59,7 @@ def door_setup(new_page, server: str, database_url: str, *, holders: int) -> tup
             "short_id": event["short_id"],
             "members": [{"email": staff_email, "role": "member"}],
             "holders": [{"email": email, "count": 1} for email in emails],
+            **moved,
         },
     )
     return signed_in(new_page, server, staff_cookie), {**event, "owner_cookie": owner_cookie}, issued
@@ -216,6 +220,21 @@ def test_member_checks_a_ticket_in_by_code(new_page, server: str, e2e_database_u
         ("already_used", "code"),
         ("invalid", "code"),
     ]
+
+
+def test_the_door_refuses_tickets_once_the_event_has_ended(new_page, server: str, e2e_database_url: str) -> None:
+    staff, event, [ticket] = door_setup(new_page, server, e2e_database_url, holders=1, ended_hours_ago=7)
+
+    staff.goto(f"/scan/{event['short_id']}")
+    expect(staff.get_by_text("This event has ended: the door is closed and every ticket is refused.")).to_be_visible()
+    staff.get_by_label("Ticket code").fill(ticket["code"])
+    staff.get_by_role("button", name="Check in").click()
+    result = staff.get_by_test_id("scan-result")
+    expect(result).to_have_attribute("data-result", "event_ended")
+    expect(result.get_by_role("heading", name="Event has ended")).to_be_visible()
+    expect(result).to_contain_text("Tickets no longer admit anyone.")
+    expect(staff.get_by_label("Door counters")).to_contain_text("0 / 1 sold")
+    assert scan_log(e2e_database_url)[-1] == ("event_ended", "code")
 
 
 def test_organizer_sees_who_is_in_and_exports_the_list(new_page, server: str, e2e_database_url: str) -> None:

@@ -185,3 +185,24 @@ def test_a_free_registration_is_cancelled_not_refunded(concert):
     assert latest_email(guest.email, "registration_cancelled") is not None
     with pytest.raises(Conflict, match="already cancelled"):
         refunds.cancel_free_order(actor=owner.summary, order_id=registration.order_id, reason="Again")
+
+
+def test_each_order_row_says_what_its_organizers_may_do_with_it(concert):
+    """The Orders tab shows Refund and Cancel by flags the service computes with the rules that
+    enforce them, not by reading status words."""
+    owner, ws, event, tier_id = concert
+    paid = _paid(make_user(), event, tier_id, 1)
+    mismatched = checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier_id: 1})
+    payments.settle(mismatched.reference, VerifyResult("success", 100, "KES", 0, None, mismatched.reference, {}))
+    free = make_event(
+        owner, ws.id, publish=True, title="Free talk", tiers=[TierInput(name="Seat", price=0, quantity=5)]
+    )
+    seat = get_tiers(actor=owner.summary, event_id=free.id)[0].id
+    checkout.book_ticket(actor=make_user().summary, event_id=free.id, quantities={seat: 1})
+
+    rows = {row.reference: row for row in event_orders.event_orders(actor=owner.summary, event_id=event.id).rows}
+    assert (rows[paid.reference].can_refund, rows[paid.reference].can_cancel) == (True, False)
+    assert (rows[mismatched.reference].can_refund, rows[mismatched.reference].status) == (False, "refunded")
+    assert rows[mismatched.reference].refund_label == "Payment mismatch, refund in progress"
+    [registration] = event_orders.event_orders(actor=owner.summary, event_id=free.id).rows
+    assert (registration.can_refund, registration.can_cancel) == (False, True)
