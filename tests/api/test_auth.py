@@ -548,7 +548,10 @@ def test_exchange_grant_older_than_a_minute_redirects_to_sign_in(http: httpx.Cli
     assert session_count(user.id) == 1
 
 
-@pytest.mark.parametrize("next_path", ["//evil.example/steal", "https://evil.example/", "/api/auth/me"])
+@pytest.mark.parametrize(
+    "next_path",
+    ["//evil.example/steal", "https://evil.example/", "/api/auth/me", "/\t/evil.example", "/\\evil.example"],
+)
 def test_exchange_grant_unsafe_next_goes_home(http: httpx.Client, api_url: str, next_path: str) -> None:
     user = make_user(email="safe@example.test")
     grant = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD).grant
