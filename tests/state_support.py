@@ -14,16 +14,26 @@ from reflex.istate.data import RouterData
 import eventpalour.eventpalour  # noqa: F401  (registers every page and state)
 
 
-def state_for(state_cls: type[rx.State], *, token: str | None, path: str) -> Any:
-    """A fresh state tree whose connection carries `token` as its session cookie and claims `path`."""
+def state_for(
+    state_cls: type[rx.State],
+    *,
+    token: str | None,
+    path: str,
+    ip: str = "127.0.0.9",
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """A fresh state tree whose connection carries `token` as its session cookie and claims `path`.
+
+    `ip` is the websocket's TCP peer and `headers` any other handshake headers (X-Forwarded-For...).
+    """
     root = rx.State()
     router = RouterData.from_router_data(
         {
-            "headers": {"cookie": f"ep_session={token}" if token else ""},
+            "headers": {"cookie": f"ep_session={token}" if token else "", **(headers or {})},
             "pathname": path,
             "asPath": path,
             "token": "test-client",
-            "ip": "127.0.0.9",
+            "ip": ip,
         }
     )
     substate = root.get_substate(state_cls.get_full_name().split(".")[1:])

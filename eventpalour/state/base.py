@@ -18,6 +18,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import auth, rate_limit, uploads
 from eventpalour.services.accounts import ClientInfo, UserSummary
+from eventpalour.services.client_address import client_address
 from eventpalour.services.errors import DomainError, NotAuthenticated
 from eventpalour.services.uploads import UploadResult
 
@@ -61,7 +62,12 @@ class AuthState(rx.State):
         return morsel.value if morsel else None
 
     def _client(self) -> ClientInfo:
-        return ClientInfo(ip=self.router.session.client_ip or None, user_agent=self.router.headers.user_agent)
+        """Who is connected, from the websocket handshake: its peer and X-Forwarded-For (Reflex's own
+        `trusted_proxy_hops` stays 0, so `client_ip` is the peer and TRUSTED_PROXIES decides)."""
+        address = client_address(
+            self.router.session.client_ip or None, self.router.headers.raw_headers.get("x-forwarded-for")
+        )
+        return ClientInfo(ip=address, user_agent=self.router.headers.user_agent)
 
     def _remember(self, user: UserSummary | None) -> None:
         """Copy the public fields of `user` into the navbar's vars (substates write through to here)."""
