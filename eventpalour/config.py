@@ -85,6 +85,10 @@ class Settings:
     # Typed door codes that match no ticket of the event, per scanning user: far below what
     # guessing 8-character codes needs, far above what a door ever mistypes.
     rate_limit_scan_code: str = "20/minute"
+    # Failed sign-ins per email address from anywhere (credential stuffing spreads over many addresses).
+    rate_limit_signin_account: str = "10/15minutes"
+    # Emails of one kind (reset, verification code, invitation) to one address.
+    rate_limit_email_recipient: str = "5/hour"
     session_days: int = 30
     password_hash_cost: str = "standard"
 
@@ -155,6 +159,8 @@ def load_settings() -> Settings:
         rate_limit_general=_env("RATE_LIMIT_GENERAL", "60/minute"),
         rate_limit_auth=_env("RATE_LIMIT_AUTH", "10/minute"),
         rate_limit_scan_code=_env("RATE_LIMIT_SCAN_CODE", "20/minute"),
+        rate_limit_signin_account=_env("RATE_LIMIT_SIGNIN_ACCOUNT", "10/15minutes"),
+        rate_limit_email_recipient=_env("RATE_LIMIT_EMAIL_RECIPIENT", "5/hour"),
         password_hash_cost=_env("PASSWORD_HASH_COST", "standard"),
     )
     if settings.is_production and settings.secret_key == DEV_SECRET_KEY:

@@ -14,7 +14,7 @@ from eventpalour.config import settings
 from eventpalour.db import read_connection, transaction, write_one
 from eventpalour.models import SignInGrant, User, UserSession, UserStatus
 from eventpalour.models.types import utcnow
-from eventpalour.services import admins, audit, checkout_queries, verification
+from eventpalour.services import admins, audit, checkout_queries, rate_limit, verification
 from eventpalour.services.accounts import (
     ClientInfo,
     UserSummary,
@@ -29,6 +29,7 @@ from eventpalour.services.errors import (
     FieldError,
     NotAuthenticated,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
 )
 from eventpalour.services.passwords import hash_password, password_problems, verify_password
@@ -121,11 +122,36 @@ def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInf
         return SignInResult(user=summarize(session, user), grant=_issue_grant(session, user.id))
 
 
+SIGN_IN_FAILURES = "signin_account"
+
+
+def _check_failure_budget(address: str) -> None:
+    """Refuse every attempt, even a right password, on an email address with RATE_LIMIT_SIGNIN_ACCOUNT
+    recent failures, wherever they came from: credential stuffing spreads its guesses over many
+    client addresses, so the per-address limit alone does not slow it. Failures are counted for
+    an address whether or not it has an account, so the refusal says nothing about that."""
+    try:
+        rate_limit.ensure_allowed(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+    except RateLimited as over:
+        wait = rate_limit.wait_text(over.retry_after)
+        raise RateLimited(
+            over.retry_after,
+            f"Too many failed sign-ins for this email address. Try again in {wait}, or reset your password.",
+        ) from None
+
+
+def forget_sign_in_failures(address: str) -> None:
+    """The password was just reset through the emailed link: its owner may sign in again at once."""
+    rate_limit.clear(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+
+
 def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> SignInResult:
     """Check the credentials and return a sign-in grant.
 
-    A wrong email and a wrong password give the same error and cost the same time.
-    Raises ValidationFailed (bad credentials) or PermissionDenied (suspended or blocked).
+    A wrong email and a wrong password give the same error and cost the same time, and count
+    against the email address's failure budget alike (`_check_failure_budget`).
+    Raises ValidationFailed (bad credentials), RateLimited (too many failures for this email
+    address) or PermissionDenied (suspended or blocked).
     """
     address = (email or "").strip().lower()
     if not address or not password:
@@ -137,10 +163,12 @@ def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> 
                 if not value
             ],
         )
+    _check_failure_budget(address)
     with transaction() as session:
         # No account has a NUL in its email (sign-up validates it), and PostgreSQL would refuse the query.
         user = None if "\x00" in address else session.exec(select(User).where(User.email == address)).first()
         if not verify_password(password, user.password_hash if user else None):
+            rate_limit.hit(SIGN_IN_FAILURES, rate_limit.personal_key(address))
             raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
         if user.status != UserStatus.ACTIVE:
             raise _status_error(user)
