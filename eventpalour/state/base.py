@@ -107,9 +107,12 @@ class AuthState(rx.State):
             data=await picked.read(),
         )
 
-    def _limit(self, rule: str) -> None:
-        """Count this action against the same limits the API routes use."""
+    def _limit(self, rule: str, user: UserSummary | None = None) -> None:
+        """Count this action against the same limits the API routes use, per client address; and per
+        account too when `user` is given, so one account cannot spread its attempts over addresses."""
         rate_limit.hit(rule, self._client().ip or self.router.session.client_token)
+        if user is not None:
+            rate_limit.hit(rule, f"user:{user.id}")
 
     def _sign_in_url(self) -> str:
         return routes.with_next(routes.SIGN_IN, self.router.url.path)
