@@ -46,7 +46,7 @@ def seed_demo_accounts() -> dict[str, UserSummary]:
             user = session.get(User, result.user.id)
             user.email_verified_at = utcnow()
             user.account_type = account_type
-        created[email] = auth.current_user(auth.exchange_grant(grant=result.grant))
+        created[email] = auth.current_user(auth.exchange_grant(grant=result.grant, binder=result.binder))
     return created
 
 

@@ -12,7 +12,7 @@ from eventpalour.config import settings
 from eventpalour.services import accounts, auth, password_reset, verification
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import DomainError
-from eventpalour.state.base import AuthState, call_service, navigate_hard
+from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
 from eventpalour.state.forms import FormState
 
 SIGN_IN_NOTICES = {
@@ -22,10 +22,6 @@ SIGN_IN_NOTICES = {
     "google_unavailable": "Google sign-in is unavailable right now. Use your email and password.",
     "suspended": "This account cannot sign in right now. Contact support.",
 }
-
-
-def _grant_url(grant: str, next_path: str) -> str:
-    return f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': grant, 'next': next_path})}"
 
 
 def destination_after(user: UserSummary, next_path: str) -> str:
@@ -68,7 +64,7 @@ class SignUpState(FormState):
             yield self._fail(error)
             return
         yield rx.toast.success("Account created. Check your email for the code.")
-        yield navigate_hard(_grant_url(result.grant, destination_after(result.user, _next_of(self))))
+        yield exchange_in_this_browser(result, destination_after(result.user, _next_of(self)))
 
 
 class SignInState(FormState):
@@ -108,7 +104,7 @@ class SignInState(FormState):
         except DomainError as error:
             yield self._fail(error)
             return
-        yield navigate_hard(_grant_url(result.grant, destination_after(result.user, _next_of(self))))
+        yield exchange_in_this_browser(result, destination_after(result.user, _next_of(self)))
 
 
 class VerifyState(FormState):

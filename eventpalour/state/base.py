@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -34,6 +35,16 @@ async def call_service(fn: Callable[..., T], /, **kwargs: Any) -> T:
 def navigate_hard(url: str) -> rx.event.EventSpec:
     """A full page load, so the next websocket handshake carries a cookie the API just set."""
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
+def exchange_in_this_browser(result: auth.SignInResult, next_path: str) -> rx.event.EventSpec:
+    """Send this browser to exchange its sign-in grant for the session cookie (a full page load),
+    after giving it the grant's binder in a cookie for that one route: the link alone, wherever it
+    ends up (history, a shared screen, a proxy's log), signs nobody in during its minute."""
+    cookie = f"{auth.BINDER_COOKIE}={result.binder}; path={routes.API_SESSION}; max-age={auth.GRANT_SECONDS}"
+    cookie += "; samesite=strict" + ("; secure" if settings.secure_cookies else "")
+    url = f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': result.grant, 'next': next_path})}"
+    return rx.call_script(f"document.cookie = {json.dumps(cookie)}; window.location.assign({json.dumps(url)})")
 
 
 class AuthState(rx.State):
