@@ -8,6 +8,7 @@ orders paid, so they exist only in development (and, for benchmarks, behind an e
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,19 @@ def _env(name: str, default: str = "") -> str:
 def _int(name: str, default: int) -> int:
     raw = _env(name)
     return int(raw) if raw else default
+
+
+def trusted_proxies_from(raw: str) -> tuple[str, ...]:
+    """`TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges, each normalised to a network."""
+    networks = []
+    for entry in (part.strip() for part in raw.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise ConfigurationError(f"TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR range.") from None
+    return tuple(networks)
 
 
 def normalize_database_url(url: str) -> str:
@@ -68,11 +82,17 @@ class Settings:
     paystack_base_url: str = "https://api.paystack.co"
     paystack_webhook_url: str = ""
     outbox_worker_inline: bool = True
+    # Reverse proxies whose X-Forwarded-For is believed (services/client_address.py); empty: none.
+    trusted_proxies: tuple[str, ...] = ()
     rate_limit_general: str = "60/minute"
     rate_limit_auth: str = "10/minute"
     # Typed door codes that match no ticket of the event, per scanning user: far below what
     # guessing 8-character codes needs, far above what a door ever mistypes.
     rate_limit_scan_code: str = "20/minute"
+    # Failed sign-ins per email address from anywhere (credential stuffing spreads over many addresses).
+    rate_limit_signin_account: str = "10/15minutes"
+    # Emails of one kind (reset, verification code, invitation) to one address.
+    rate_limit_email_recipient: str = "5/hour"
     session_days: int = 30
     password_hash_cost: str = "standard"
     # Benchmarks only: measure the production build against the sandboxes. Never a real deployment.
@@ -149,9 +169,12 @@ def load_settings() -> Settings:
         paystack_base_url=_env("PAYSTACK_BASE_URL", "https://api.paystack.co").rstrip("/"),
         paystack_webhook_url=_env("PAYSTACK_WEBHOOK_URL"),
         outbox_worker_inline=_env("OUTBOX_WORKER", "inline") == "inline",
+        trusted_proxies=trusted_proxies_from(_env("TRUSTED_PROXIES")),
         rate_limit_general=_env("RATE_LIMIT_GENERAL", "60/minute"),
         rate_limit_auth=_env("RATE_LIMIT_AUTH", "10/minute"),
         rate_limit_scan_code=_env("RATE_LIMIT_SCAN_CODE", "20/minute"),
+        rate_limit_signin_account=_env("RATE_LIMIT_SIGNIN_ACCOUNT", "10/15minutes"),
+        rate_limit_email_recipient=_env("RATE_LIMIT_EMAIL_RECIPIENT", "5/hour"),
         password_hash_cost=_env("PASSWORD_HASH_COST", "standard"),
         allow_sandboxes_in_production=_env(SANDBOX_OPT_IN).lower() == "yes",
         dev_outbox_public=_env("DEV_OUTBOX_PUBLIC").lower() == "yes",

@@ -156,9 +156,18 @@ def events_url(params: dict[str, str] | None = None) -> str:
     return f"{EVENTS}?{urlencode(kept)}" if kept else EVENTS
 
 
+def _has_control_character(text: str) -> bool:
+    return any(ord(char) < 0x20 or ord(char) == 0x7F for char in text)
+
+
 def safe_next(path: str | None, default: str = HOME) -> str:
-    """A local path to continue to after sign-in; anything that could leave the site becomes `default`."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+    r"""A local path to continue to after sign-in; anything that could leave the site becomes `default`.
+
+    It must start with exactly one `/`, and backslashes and control characters are refused anywhere:
+    browsers read `\` as `/` and drop tabs and newlines from URLs, so `/\t/evil.example` would take
+    the browser to `//evil.example`, another site.
+    """
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or _has_control_character(path):
         return default
     if path.startswith("/api/") or path.startswith(SIGN_IN) or path.startswith(SIGN_UP):
         return default

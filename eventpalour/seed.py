@@ -51,7 +51,7 @@ def _demo_account(email: str, name: str, account_type: AccountType | None) -> Us
         user = session.get(User, result.user.id)
         user.email_verified_at = utcnow()
         user.account_type = account_type
-    return auth.current_user(auth.exchange_grant(grant=result.grant))
+    return auth.current_user(auth.exchange_grant(grant=result.grant, binder=result.binder))
 
 
 def seed_demo_accounts() -> dict[str, UserSummary]:

@@ -51,7 +51,7 @@ def make_user(
         if verified:
             user.email_verified_at = utcnow()
         user.account_type = account_type
-    token = auth.exchange_grant(grant=result.grant)
+    token = auth.exchange_grant(grant=result.grant, binder=result.binder)
     return MadeUser(summary=auth.current_user(token), password=password, token=token)
 
 

@@ -22,8 +22,10 @@ def state_for(
     ip: str = "127.0.0.9",
     headers: dict[str, str] | None = None,
 ) -> Any:
-    """A fresh state tree whose connection carries `token` as its session cookie and claims `path`,
-    coming from TCP peer `ip` with `headers` on its websocket handshake."""
+    """A fresh state tree whose connection carries `token` as its session cookie and claims `path`.
+
+    `ip` is the websocket's TCP peer and `headers` any other handshake headers (X-Forwarded-For...).
+    """
     root = rx.State()
     router = RouterData.from_router_data(
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Cookie, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -50,7 +50,8 @@ def _app_redirect(path: str) -> RedirectResponse:
 def create_account(body: SignUpIn, client: Client) -> JSONResponse:
     """Create an account (a verification code is emailed) and sign it in."""
     result = auth.sign_up(email=body.email, password=body.password, full_name=body.full_name, client=client)
-    return _user_response(result.user, auth.exchange_grant(grant=result.grant, client=client), 201)
+    token = auth.exchange_grant(grant=result.grant, binder=result.binder, client=client)
+    return _user_response(result.user, token, 201)
 
 
 @router.post("/sign-in", dependencies=[AuthLimited], responses=answers(403))
@@ -65,14 +66,23 @@ def exchange_grant(
     client: Client,
     grant: Annotated[str, Query(max_length=200)] = "",
     next: Annotated[str, Query(max_length=2000)] = routes.HOME,  # noqa: A002
+    binder: Annotated[str | None, Cookie(alias=auth.BINDER_COOKIE, include_in_schema=False)] = None,
 ) -> RedirectResponse:
-    """Turn a sign-in form's one-minute grant into the session cookie, then continue to `next`."""
+    """Turn a sign-in form's one-minute grant into the session cookie, then continue to `next`.
+
+    Only in the browser that signed in: the grant counts only with the binder cookie that browser
+    was given with it, so a leaked link signs nobody else in (they are sent to sign in)."""
     try:
-        token = auth.exchange_grant(grant=grant, client=client)
+        token = auth.exchange_grant(grant=grant, binder=binder, client=client)
     except NotAuthenticated:
-        return _app_redirect(routes.SIGN_IN + "?error=expired")
-    response = _app_redirect(routes.safe_next(next))
-    set_session_cookie(response, token)
+        response = _app_redirect(routes.SIGN_IN + "?error=expired")
+    else:
+        response = _app_redirect(routes.safe_next(next))
+        set_session_cookie(response, token)
+    # Used or not, the binder has done its job.
+    response.delete_cookie(
+        auth.BINDER_COOKIE, path=routes.API_SESSION, secure=settings.secure_cookies, samesite="strict"
+    )
     return response
 
 

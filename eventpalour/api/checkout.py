@@ -49,7 +49,9 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
     """Hold the seats and create the order; a paid order also gets its Paystack transaction.
 
     Errors: 401 not signed in, 403 email not verified, 404 event not on sale, 409 sold out (or
-    already registered for a free event), 400/422 bad input, 503 Paystack unreachable (seats released).
+    already registered for a free event, or a payment for this event in progress: one open order per
+    buyer and event, a newer checkout replaces one not yet at Paystack), 400/422 bad input, 503
+    Paystack unreachable (seats released).
     """
     user = signed_in_user(session_token)  # in this handler's thread: one hop per order, not two
     placed = payments.place_order(actor=user, event_id=body.event_id, quantities=body.quantities)

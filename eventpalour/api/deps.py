@@ -6,17 +6,26 @@ from typing import Annotated
 
 from fastapi import Cookie, Depends, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.types import Scope
 
 from eventpalour.services import auth, rate_limit
 from eventpalour.services.accounts import ClientInfo, UserSummary
+from eventpalour.services.client_address import client_address
 from eventpalour.services.errors import NotAuthenticated
 
 SESSION_COOKIE = "ep_session"
 
 
+def address_of(scope: Scope) -> str | None:
+    """The client's address for an HTTP request (behind TRUSTED_PROXIES, the one they forwarded)."""
+    peer = scope.get("client")
+    forwarded_for = ", ".join(Headers(scope=scope).getlist("x-forwarded-for"))
+    return client_address(peer[0] if peer else None, forwarded_for)
+
+
 def client_info(request: Request) -> ClientInfo:
-    host = request.client.host if request.client else None
-    return ClientInfo(ip=host, user_agent=request.headers.get("user-agent"))
+    return ClientInfo(ip=address_of(request.scope), user_agent=request.headers.get("user-agent"))
 
 
 async def optional_user(request: Request) -> UserSummary | None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from eventpalour.api.deps import address_of
 from eventpalour.api.errors import answers
 from eventpalour.integrations import paystack
 from eventpalour.services import payment_webhooks
@@ -26,7 +27,7 @@ async def receive_paystack_webhook(request: Request) -> JSONResponse:
     if not paystack.verify_webhook_signature(raw, request.headers.get("x-paystack-signature")):
         logger.warning(
             "Rejected a Paystack webhook with a bad or missing signature from %s",
-            request.client.host if request.client else "unknown",
+            address_of(request.scope) or "unknown",
         )
         return JSONResponse({"error": "Invalid signature."}, status_code=401)
     try:

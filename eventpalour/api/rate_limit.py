@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from eventpalour.api.deps import address_of
 from eventpalour.api.errors import domain_error_response
 from eventpalour.services import rate_limit
 from eventpalour.services.errors import RateLimited
@@ -25,9 +26,8 @@ class PostRateLimitMiddleware:
             and path.startswith("/api/")
             and not path.startswith(EXEMPT_PREFIXES)
         ):
-            client = scope.get("client")
             try:
-                rate_limit.hit("general", client[0] if client else "")
+                rate_limit.hit("general", address_of(scope) or "")
             except RateLimited as exc:
                 await domain_error_response(exc)(scope, receive, send)
                 return

@@ -42,11 +42,23 @@ class Order(SQLModel, table=True):
     `holds_active`, the order's seats are counted in its tiers' `held` counters; releasing them
     (expiry, cancellation, failure) and turning them into sales both flip this flag in the same
     transaction as the counters, so seats are never freed or sold twice.
+
+    A buyer has at most one order holding seats per event (`uq_orders_open_hold`): a second
+    checkout's INSERT is refused by the database itself, under any concurrency and without a read
+    on the checkout's hot path (services/checkout.py decides what happens then).
     """
 
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_status_expires", "status", "expires_at"),
+        Index(
+            "uq_orders_open_hold",
+            "buyer_id",
+            "event_id",
+            unique=True,
+            sqlite_where=text("holds_active"),
+            postgresql_where=text("holds_active"),
+        ),
         Index("ix_orders_event_status", "event_id", "status"),
         Index("ix_orders_buyer_created", "buyer_id", "created_at"),
         CheckConstraint("amount >= 0 AND subtotal >= 0 AND platform_fee >= 0", name="ck_orders_money"),

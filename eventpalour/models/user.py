@@ -68,7 +68,9 @@ class SignInGrant(SQLModel, table=True):
     """A single-use, one-minute pass from a sign-in form to the API route that sets the cookie.
 
     The session cookie is HttpOnly, so only an HTTP response can set it: the form's handler checks
-    the password and hands the browser this grant, which `GET /api/auth/session` exchanges.
+    the password and hands the browser this grant, which `GET /api/auth/session` exchanges. The
+    grant travels in a URL, so it is bound to that browser: `token_hash` is the hash of the grant
+    together with a binder the browser holds in a cookie (services/auth.py).
     """
 
     __tablename__ = "sign_in_grants"

@@ -14,7 +14,7 @@ from eventpalour.config import settings
 from eventpalour.db import read_connection, transaction, write_one
 from eventpalour.models import SignInGrant, User, UserSession, UserStatus
 from eventpalour.models.types import utcnow
-from eventpalour.services import admins, audit, checkout_queries, verification
+from eventpalour.services import admins, audit, checkout_queries, rate_limit, verification
 from eventpalour.services.accounts import (
     ClientInfo,
     UserSummary,
@@ -29,6 +29,7 @@ from eventpalour.services.errors import (
     FieldError,
     NotAuthenticated,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
 )
 from eventpalour.services.passwords import hash_password, password_problems, verify_password
@@ -36,6 +37,9 @@ from eventpalour.services.secrets_util import new_token, token_hash
 from eventpalour.services.text import clean_line
 
 GRANT_SECONDS = 60
+BINDER_COOKIE = "ep_grant"
+"""The cookie that carries a grant's binder: set in the browser that signed in (state/auth.py), sent
+only to `GET /api/auth/session`, which reads and clears it (api/auth.py)."""
 # Sliding sessions are extended at most this often, so reads do not all turn into writes.
 SESSION_TOUCH_INTERVAL = timedelta(hours=1)
 BAD_CREDENTIALS = "Email or password is incorrect."
@@ -43,10 +47,13 @@ BAD_CREDENTIALS = "Email or password is incorrect."
 
 @dataclass(frozen=True)
 class SignInResult:
-    """A successful sign-in: who, and the single-use grant that `exchange_grant` turns into a session."""
+    """A successful sign-in: who, and the single-use grant that `exchange_grant` turns into a session
+    when it comes back with its binder. The grant travels in a URL (address bar, history, a proxy's
+    log); the binder only in a cookie of the browser that signed in, so a leaked link is useless."""
 
     user: UserSummary
     grant: str
+    binder: str
 
 
 def _status_error(user: User) -> PermissionDenied:
@@ -55,16 +62,23 @@ def _status_error(user: User) -> PermissionDenied:
     return PermissionDenied("This account is suspended. Contact support to restore access.")
 
 
-def _issue_grant(session: Session, user_id: str) -> str:
-    grant = new_token()
+def _grant_digest(grant: str, binder: str) -> str:
+    """What is stored of a grant: one hash of it and its binder together. A grant is found only with
+    both halves, so one presented without its binder (or with another) finds nothing and uses nothing up."""
+    return token_hash(f"{grant}.{binder}")
+
+
+def _signed_in_result(session: Session, user: User) -> SignInResult:
+    """The user's summary and a fresh grant and binder for them."""
+    grant, binder = new_token(), new_token()
     session.add(
         SignInGrant(
-            user_id=user_id,
-            token_hash=token_hash(grant),
+            user_id=user.id,
+            token_hash=_grant_digest(grant, binder),
             expires_at=utcnow() + timedelta(seconds=GRANT_SECONDS),
         )
     )
-    return grant
+    return SignInResult(user=summarize(session, user), grant=grant, binder=binder)
 
 
 def _signed_in(session: Session, user: User, client: ClientInfo, method: str) -> None:
@@ -119,14 +133,39 @@ def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInf
             raise _email_taken() from None
         verification.issue_code(session, user)
         _signed_in(session, user, client, "sign_up")
-        return SignInResult(user=summarize(session, user), grant=_issue_grant(session, user.id))
+        return _signed_in_result(session, user)
+
+
+SIGN_IN_FAILURES = "signin_account"
+
+
+def _check_failure_budget(address: str) -> None:
+    """Refuse every attempt, even a right password, on an email address with RATE_LIMIT_SIGNIN_ACCOUNT
+    recent failures, wherever they came from: credential stuffing spreads its guesses over many
+    client addresses, so the per-address limit alone does not slow it. Failures are counted for
+    an address whether or not it has an account, so the refusal says nothing about that."""
+    try:
+        rate_limit.ensure_allowed(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+    except RateLimited as over:
+        wait = rate_limit.wait_text(over.retry_after)
+        raise RateLimited(
+            over.retry_after,
+            f"Too many failed sign-ins for this email address. Try again in {wait}, or reset your password.",
+        ) from None
+
+
+def forget_sign_in_failures(address: str) -> None:
+    """The password was just reset through the emailed link: its owner may sign in again at once."""
+    rate_limit.clear(SIGN_IN_FAILURES, rate_limit.personal_key(address))
 
 
 def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> SignInResult:
     """Check the credentials and return a sign-in grant.
 
-    A wrong email and a wrong password give the same error and cost the same time.
-    Raises ValidationFailed (bad credentials) or PermissionDenied (suspended or blocked).
+    A wrong email and a wrong password give the same error and cost the same time, and count
+    against the email address's failure budget alike (`_check_failure_budget`).
+    Raises ValidationFailed (bad credentials), RateLimited (too many failures for this email
+    address) or PermissionDenied (suspended or blocked).
     """
     address = (email or "").strip().lower()
     if not address or not password:
@@ -138,15 +177,17 @@ def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> 
                 if not value
             ],
         )
+    _check_failure_budget(address)
     with transaction() as session:
         # No account has a NUL in its email (sign-up validates it), and PostgreSQL would refuse the query.
         user = None if "\x00" in address else session.exec(select(User).where(User.email == address)).first()
         if not verify_password(password, user.password_hash if user else None):
+            rate_limit.hit(SIGN_IN_FAILURES, rate_limit.personal_key(address))
             raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
         if user.status != UserStatus.ACTIVE:
             raise _status_error(user)
         _signed_in(session, user, client, "password")
-        return SignInResult(user=summarize(session, user), grant=_issue_grant(session, user.id))
+        return _signed_in_result(session, user)
 
 
 def _open_session(session: Session, user_id: str, client: ClientInfo) -> str:
@@ -166,14 +207,16 @@ def _open_session(session: Session, user_id: str, client: ClientInfo) -> str:
     return token
 
 
-def exchange_grant(*, grant: str, client: ClientInfo = ClientInfo()) -> str:
-    """Trade a fresh sign-in grant for a new session token (the cookie value). Single use.
+def exchange_grant(*, grant: str, binder: str | None, client: ClientInfo = ClientInfo()) -> str:
+    """Trade a fresh sign-in grant and its binder for a new session token (the cookie value). Single use.
 
-    Raises NotAuthenticated when the grant is unknown, used or older than a minute.
+    Raises NotAuthenticated when the grant is unknown or comes without its binder (another browser
+    opened the link: the grant stays usable by its own), used, or older than a minute.
     """
     now = utcnow()
     with transaction() as session:
-        row = session.exec(select(SignInGrant).where(SignInGrant.token_hash == token_hash(grant or ""))).first()
+        digest = _grant_digest(grant or "", binder or "")
+        row = session.exec(select(SignInGrant).where(SignInGrant.token_hash == digest)).first()
         if row is None:
             raise NotAuthenticated("This sign-in link is not valid. Please sign in again.")
         consumed = session.execute(
@@ -192,7 +235,7 @@ def exchange_grant(*, grant: str, client: ClientInfo = ClientInfo()) -> str:
 def password_session(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> tuple[UserSummary, str]:
     """Sign in for API clients: credentials straight to a session token."""
     result = sign_in(email=email, password=password, client=client)
-    return result.user, exchange_grant(grant=result.grant, client=client)
+    return result.user, exchange_grant(grant=result.grant, binder=result.binder, client=client)
 
 
 def current_user(token: str | None) -> UserSummary | None:

@@ -8,7 +8,9 @@ or the hold expires and the seats come back (`expire_holds`).
 from __future__ import annotations
 
 import logging
+import math
 import string
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -119,8 +121,9 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     """Hold the seats and create the order, in one transaction.
 
     Free orders complete at once (tickets issued, email queued); paid orders wait for payment with
-    their seats held. Raises NotAuthenticated, PermissionDenied (unverified), NotFound, Conflict
-    (already registered for a free event), ValidationFailed, SoldOut.
+    their seats held, one such order per buyer and event (`_replace_open_hold`). Raises
+    NotAuthenticated, PermissionDenied (unverified), NotFound, Conflict (already registered for a
+    free event; a payment for this event in progress), ValidationFailed, SoldOut.
     """
     if actor is None:
         raise NotAuthenticated("Sign in to get tickets.")
@@ -174,16 +177,101 @@ def _hold_paid(
 ) -> None:
     """A paid order and its held seats, as one batch: on PostgreSQL the inserts, the seat counters'
     UPDATEs and the COMMIT travel in one round trip, so the tier row (which every buyer of a rush
-    queues for) stays locked only while the server finishes the batch."""
+    queues for) stays locked only while the server finishes the batch.
+
+    A buyer who already holds seats for the event is refused by the orders' unique index
+    `uq_orders_open_hold` (no read on this path for it); `_replace_open_hold` then decides."""
     try:
         with write_batch() as connection:
-            connection.execute(checkout_queries.INSERT_ORDER, order)
-            connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
+            _insert(connection, order, items)
             _hold_all(connection, tiers, wanted)
     except IntegrityError as refused:
+        if _second_open_hold(refused):
+            _replace_open_hold(tiers, wanted, order, items)
+            return
         if not capacity.refused_for_capacity(refused):
             raise
         raise _not_enough(tiers[capacity.first_short(wanted)]) from None
+
+
+OPEN_HOLD_INDEX = "uq_orders_open_hold"
+
+
+def _second_open_hold(problem: IntegrityError) -> bool:
+    """The database refused an order because its buyer already holds seats for the event."""
+    # psycopg names the index in `diag`; sqlite3 names its columns in the message.
+    refused = getattr(getattr(problem.orig, "diag", None), "constraint_name", None) or str(problem.orig)
+    return OPEN_HOLD_INDEX in refused or "orders.buyer_id, orders.event_id" in refused
+
+
+def _replace_open_hold(
+    tiers: dict[str, Row[Any]], wanted: dict[str, int], order: dict[str, Any], items: list[dict[str, Any]]
+) -> None:
+    """The buyer already holds seats for this event: the new order replaces that one, or is refused.
+
+    One open unpaid order per buyer and event, so that nobody can keep a tier sold out by checking
+    out again and again (each checkout holds its seats for HOLD_MINUTES). Which of the two:
+
+    - Replaced, in this one transaction (old order `cancelled`, its seats given back and the new
+      ones taken in one pass over the tiers, so the buyer's own seats count as free), when no
+      payment can reach the old order: its Paystack transaction was never handed to the buyer
+      (`pending` without an access code: a checkout whose payment was not started, or is being
+      started right now, and `payments` then keeps its URL to itself), or its hold is over
+      (what the housekeeping would cancel anyway; a payment arriving for it is a late payment as
+      always: tickets if seats are free, else refunded).
+    - Refused while the buyer may be paying at Paystack (`processing`, hold running): cancelling
+      would take the seats from under a payment that can still succeed. The buyer finishes or
+      cancels it on the event page, or waits for the hold to end.
+
+    A failed new hold (sold out) rolls the whole transaction back: the old order stands.
+    """
+    now = utcnow()
+    try:
+        with write_connection() as connection:
+            key = {"buyer_id": order["buyer_id"], "event_id": order["event_id"]}
+            held = connection.execute(checkout_queries.OPEN_HOLD_OF_BUYER, key).first()
+            released: Counter[str] = Counter()
+            if held is not None:
+                replaced = {"order_id": held.id, "now": now}
+                if connection.execute(checkout_queries.REPLACE_OPEN_HOLD, replaced).rowcount != 1:
+                    raise _payment_in_progress(held.expires_at, now)
+                for item in connection.execute(checkout_queries.ORDER_ITEMS, {"order_id": held.id}):
+                    released[item.tier_id] += item.quantity
+            _insert(connection, order, items)
+            _change_holds(connection, tiers, released, wanted)
+    except IntegrityError as refused:
+        if not _second_open_hold(refused):
+            raise
+        # A third checkout of the same buyer got in between: the one that committed stands.
+        raise Conflict("Another checkout of yours for this event is under way. Please try again.") from None
+    if held is not None:
+        logger.info("order %s replaced by %s", held.id, order["reference"])
+
+
+def _payment_in_progress(expires_at: datetime | None, now: datetime) -> Conflict:
+    minutes = max(1, math.ceil((expires_at - now).total_seconds() / 60)) if expires_at else HOLD_MINUTES
+    return Conflict(
+        "You have a payment in progress for this event. Finish paying or cancel it on the event page, "
+        f"or wait {minutes} minute{'s' if minutes != 1 else ''} for its hold to end."
+    )
+
+
+def _change_holds(
+    connection: Connection, tiers: dict[str, Row[Any]], released: Counter[str], wanted: dict[str, int]
+) -> None:
+    """Give back `released` seats and hold `wanted` ones as one net change per tier, in id order
+    (as `_hold_all`, so concurrent orders never wait on each other's tier rows in a cycle)."""
+    for tier_id in sorted(set(released) | set(wanted)):
+        change = wanted.get(tier_id, 0) - released[tier_id]
+        if change > 0 and not capacity.hold(connection, tier_id, change):
+            raise _not_enough(tiers[tier_id])
+        if change < 0:
+            capacity.release_held(connection, tier_id, -change)
+
+
+def _insert(connection: Connection, order: dict[str, Any], items: list[dict[str, Any]]) -> None:
+    connection.execute(checkout_queries.INSERT_ORDER, order)
+    connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
 
 
 def _register_free(
@@ -197,9 +285,9 @@ def _register_free(
     """A free order, complete at once: one registration per person, tickets issued, seats sold."""
     with write_connection() as connection:
         _refuse_second_registration(connection, event, actor)
-        connection.execute(checkout_queries.INSERT_ORDER, order)
-        connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
-        _complete_free(connection, order, items)
+        _insert(connection, order, items)
+        # Fulfilment reads the order and its lines by attribute, as rows; these are the values just written.
+        fulfilment.issue_tickets(connection, SimpleNamespace(**order), [SimpleNamespace(**item) for item in items])
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
         _hold_all(connection, tiers, wanted)
@@ -208,9 +296,10 @@ def _register_free(
 
 
 def _new_order(actor: UserSummary, event: Row[Any], charge: Charge) -> dict[str, Any]:
-    """The row of a new order: pending, its seats held for HOLD_MINUTES (a free one completes at once)."""
+    """The row of a new order: pending, its seats held for HOLD_MINUTES. A free one is written
+    completed: it never holds seats, so it is never the buyer's open hold for the event."""
     now = utcnow()
-    return {
+    order = {
         "id": new_id(),
         "reference": new_reference(),
         "buyer_id": actor.id,
@@ -227,6 +316,16 @@ def _new_order(actor: UserSummary, event: Row[Any], charge: Charge) -> dict[str,
         "created_at": now,
         "updated_at": now,
     }
+    if charge.amount == 0:
+        order.update(
+            status=OrderStatus.COMPLETED.value,
+            holds_active=False,
+            expires_at=None,
+            paid_at=now,
+            provider_fee=0,
+            organizer_share=0,
+        )
+    return order
 
 
 def _new_items(order_id: str, tiers: dict[str, Row[Any]], wanted: dict[str, int]) -> list[dict[str, Any]]:
@@ -271,13 +370,6 @@ def _refuse_second_registration(connection: Connection, event: Row[Any], actor: 
     ).first()
     if existing:
         raise Conflict("You are already registered for this event.")
-
-
-def _complete_free(connection: Connection, order: dict[str, Any], items: list[dict[str, Any]]) -> None:
-    """A free order is done at once: tickets issued now (its seats are taken by the caller, last)."""
-    connection.execute(checkout_queries.COMPLETE_FREE_ORDER, {"order_id": order["id"], "now": utcnow()})
-    # Fulfilment reads the order and its lines by attribute, as rows; these are the values just written.
-    fulfilment.issue_tickets(connection, SimpleNamespace(**order), [SimpleNamespace(**item) for item in items])
 
 
 def release_order(executor: Session | Connection, order_id: str, status: str) -> bool:

@@ -9,7 +9,7 @@ services/checkout.py and services/payments.py.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, insert, or_, select, update
 
 from eventpalour.models import (
     Event,
@@ -165,18 +165,27 @@ CLOSE_HOLDING_ORDER = (
 ORDER_ITEMS = select(_items.c.id, _items.c.tier_id, _items.c.tier_name, _items.c.quantity).where(
     _items.c.order_id == bindparam("order_id")
 )
-COMPLETE_FREE_ORDER = (
+
+# The buyer's order holding seats for an event (at most one: the orders' `uq_orders_open_hold`).
+OPEN_HOLD_OF_BUYER = select(_orders.c.id, _orders.c.status, _orders.c.expires_at).where(
+    _orders.c.buyer_id == bindparam("buyer_id"),
+    _orders.c.event_id == bindparam("event_id"),
+    _orders.c.holds_active.is_(True),
+)
+# Close that order for a newer checkout, only while no payment can reach it (services/checkout.py
+# `_replace_open_hold`): its Paystack transaction was never handed to the buyer, or its hold is over.
+REPLACE_OPEN_HOLD = (
     update(_orders)
-    .where(_orders.c.id == bindparam("order_id"))
-    .values(
-        status=OrderStatus.COMPLETED.value,
-        holds_active=False,
-        paid_at=_now,
-        expires_at=None,
-        provider_fee=0,
-        organizer_share=0,
-        updated_at=_now,
+    .where(
+        _orders.c.id == bindparam("order_id"),
+        _orders.c.holds_active.is_(True),
+        _orders.c.status.in_(OPEN_STATUSES),
+        or_(
+            and_(_orders.c.status == OrderStatus.PENDING.value, _orders.c.access_code.is_(None)),
+            _orders.c.expires_at <= _now,
+        ),
     )
+    .values(status=OrderStatus.CANCELLED.value, holds_active=False, updated_at=_now)
 )
 
 ORDER_STATUS = select(_orders.c.id, _orders.c.status).where(_orders.c.reference == bindparam("reference"))

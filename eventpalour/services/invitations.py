@@ -21,13 +21,14 @@ from eventpalour.models import (
     WorkspaceRole,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import audit, emails, outbox
+from eventpalour.services import audit, emails, outbox, rate_limit
 from eventpalour.services.access import WorkspaceAccess, WorkspaceAction, load_workspace_for
 from eventpalour.services.accounts import UserSummary, normalize_email
 from eventpalour.services.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
 )
 from eventpalour.services.members import check_can_grant, parse_assignable_role
@@ -45,7 +46,8 @@ class InviteRequest:
 
 @dataclass(frozen=True)
 class InviteOutcome:
-    """Per-address result: `invited`, `already_member`, `already_invited` or `invalid`."""
+    """Per-address result: `invited`, `already_member`, `already_invited`, `invalid` or
+    `too_many_emails` (the address had its share of invitation emails this hour)."""
 
     email: str
     status: str
@@ -75,6 +77,9 @@ class InvitationPreview:
 
 
 def _send(session: Session, workspace: Workspace, invitation: WorkspaceInvitation, inviter: str) -> None:
+    """Give the invitation a fresh link and queue its email. Raises RateLimited past
+    RATE_LIMIT_EMAIL_RECIPIENT invitations to the address this hour, from any workspace."""
+    rate_limit.hit_email_recipient("workspace_invitation", invitation.email)
     token = new_token()
     invitation.token_hash = token_hash(token)
     invitation.expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
@@ -111,7 +116,10 @@ def _invite_one(session: Session, actor: UserSummary, access: WorkspaceAccess, r
     invitation = WorkspaceInvitation(
         workspace_id=workspace.id, email=address, role=role, invited_by_id=actor.id, token_hash="", expires_at=utcnow()
     )
-    _send(session, workspace, invitation, actor.display_name)
+    try:
+        _send(session, workspace, invitation, actor.display_name)
+    except RateLimited as over:
+        return InviteOutcome(address, "too_many_emails", over.message)
     session.add(invitation)
     session.flush()
     return InviteOutcome(address, "invited", f"Invitation sent as {role.value}.")

@@ -12,10 +12,10 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import PasswordResetToken, User, UserStatus
 from eventpalour.models.types import utcnow
-from eventpalour.services import emails, outbox
+from eventpalour.services import emails, outbox, rate_limit
 from eventpalour.services.accounts import UserSummary, load_active_user, normalize_email
-from eventpalour.services.auth import end_all_sessions
-from eventpalour.services.errors import FieldError, NotAuthenticated, NotFound, ValidationFailed
+from eventpalour.services.auth import end_all_sessions, forget_sign_in_failures
+from eventpalour.services.errors import FieldError, NotAuthenticated, NotFound, RateLimited, ValidationFailed
 from eventpalour.services.passwords import hash_password, password_problems, verify_password
 from eventpalour.services.secrets_util import new_token, token_hash
 
@@ -24,11 +24,20 @@ INVALID_LINK = "This reset link is not valid. It may have been used already or r
 
 
 def request_password_reset(*, email: str) -> None:
-    """Email a reset link if the address has an active account. Says nothing either way."""
+    """Email a reset link if the address has an active account. Says nothing either way.
+
+    Anyone can ask for any address, so past RATE_LIMIT_EMAIL_RECIPIENT reset emails this hour the
+    address gets no more (its newest link keeps working) and the answer stays the same: a refusal
+    would tell that the account exists.
+    """
     address = normalize_email(email)
     with transaction() as session:
         user = session.exec(select(User).where(User.email == address)).first()
         if user is None or user.status != UserStatus.ACTIVE:
+            return
+        try:
+            rate_limit.hit_email_recipient("password_reset", address)
+        except RateLimited:
             return
         now = utcnow()
         session.execute(
@@ -80,6 +89,7 @@ def reset_password(*, token: str, new_password: str) -> None:
         user = session.get(User, row.user_id)
         user.password_hash = hash_password(new_password)
         end_all_sessions(session, user.id)
+    forget_sign_in_failures(email)
 
 
 def change_password(

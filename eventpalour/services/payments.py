@@ -125,7 +125,7 @@ def _initialize(
         raise PaymentUnavailable(
             "We could not reach the payment provider. Your seats were released; please try again."
         ) from problem
-    write_one(
+    marked = write_one(
         checkout_queries.MARK_PROCESSING,
         {
             "order_id": order_id,
@@ -134,6 +134,13 @@ def _initialize(
             "now": utcnow(),
         },
     )
+    if marked != 1:
+        # The order stopped waiting while Paystack answered: the buyer's newer checkout for the event
+        # replaced it (services/checkout.py `_replace_open_hold`), or it was cancelled. Its URL is not
+        # handed out, so nobody can pay for an order that no longer holds seats.
+        raise Conflict(
+            "This checkout was replaced by a newer one for this event, or it is no longer waiting for payment."
+        )
     return started.authorization_url
 
 

@@ -16,11 +16,14 @@ from limits.strategies import MovingWindowRateLimiter
 
 from eventpalour.config import settings
 from eventpalour.services.errors import RateLimited
+from eventpalour.services.secrets_util import code_hash
 
 RULES = {
     "general": lambda: settings.rate_limit_general,
     "auth": lambda: settings.rate_limit_auth,
     "scan_code": lambda: settings.rate_limit_scan_code,
+    "signin_account": lambda: settings.rate_limit_signin_account,
+    "email_recipient": lambda: settings.rate_limit_email_recipient,
 }
 
 
@@ -60,6 +63,41 @@ def ensure_allowed(rule: str, key: str) -> None:
         return
     reset_at = limiter.get_window_stats(item, rule, key or "unknown").reset_time
     raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+
+
+def clear(rule: str, key: str) -> None:
+    """Forget what `key` has used of `rule` (e.g. failed sign-ins once the password was reset)."""
+    _limiter(_storage_uri()).clear(_item(RULES[rule]()), rule, key or "unknown")
+
+
+def personal_key(text: str) -> str:
+    """A counter key made from personal data (an email address): keyed-hashed, so the counter store
+    (Redis) never holds the address itself."""
+    return code_hash(text.strip().lower())
+
+
+def wait_text(seconds: int) -> str:
+    """`retry_after` as people read it: "40 seconds", "1 minute", "15 minutes"."""
+    if seconds < 60:
+        return f"{seconds} seconds"
+    minutes = math.ceil(seconds / 60)
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def hit_email_recipient(kind: str, address: str) -> None:
+    """Count one `kind` email (e.g. `password_reset`) about to be queued for `address`.
+
+    RATE_LIMIT_EMAIL_RECIPIENT is counted per kind, so one flow that anyone can trigger (a reset,
+    an invitation) cannot use up another one (the person's own verification code). Raises
+    RateLimited, with a message naming the address, when it has had its share this hour.
+    """
+    try:
+        hit("email_recipient", f"{kind}:{personal_key(address)}")
+    except RateLimited as over:
+        wait = wait_text(over.retry_after)
+        raise RateLimited(
+            over.retry_after, f"Too many emails to {address} in the last hour. Please wait {wait} and try again."
+        ) from None
 
 
 def reset() -> None:

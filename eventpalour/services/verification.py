@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from eventpalour.db import transaction
 from eventpalour.models import EmailVerificationCode, User
 from eventpalour.models.types import utcnow
-from eventpalour.services import admins, emails, outbox
+from eventpalour.services import admins, emails, outbox, rate_limit
 from eventpalour.services.accounts import UserSummary, load_active_user, summarize
 from eventpalour.services.errors import Conflict, FieldError, NotAuthenticated, ValidationFailed
 from eventpalour.services.secrets_util import code_hash, new_numeric_code
@@ -37,13 +37,15 @@ def issue_code(session: Session, user: User) -> None:
 
 
 def resend_verification_code(*, actor: UserSummary | None) -> None:
-    """Send a fresh code (the old one stops working). Raises Conflict when already verified."""
+    """Send a fresh code (the old one stops working). Raises Conflict when already verified, and
+    RateLimited past RATE_LIMIT_EMAIL_RECIPIENT codes this hour (the old code stays valid then)."""
     if actor is None:
         raise NotAuthenticated()
     with transaction() as session:
         user = load_active_user(session, actor.id)
         if user.is_verified:
             raise Conflict("Your email is already verified.")
+        rate_limit.hit_email_recipient("verification_code", user.email)
         issue_code(session, user)
 
 

@@ -11,7 +11,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import accounts, auth, password_reset, verification
 from eventpalour.services.errors import DomainError
-from eventpalour.state.base import AuthState, call_service, navigate_hard
+from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
 from eventpalour.state.forms import FormState
 
 SIGN_IN_NOTICES = {
@@ -21,10 +21,6 @@ SIGN_IN_NOTICES = {
     "google_unavailable": "Google sign-in is unavailable right now. Use your email and password.",
     "suspended": "This account cannot sign in right now. Contact support.",
 }
-
-
-def _grant_url(grant: str, next_path: str) -> str:
-    return f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': grant, 'next': next_path})}"
 
 
 def _next_of(state: rx.State) -> str:
@@ -54,7 +50,7 @@ class SignUpState(FormState):
             yield self._fail(error)
             return
         yield rx.toast.success("Account created. Check your email for the code.")
-        yield navigate_hard(_grant_url(result.grant, routes.after_sign_in(result.user, _next_of(self))))
+        yield exchange_in_this_browser(result, routes.after_sign_in(result.user, _next_of(self)))
 
 
 class SignInState(FormState):
@@ -97,7 +93,7 @@ class SignInState(FormState):
         except DomainError as error:
             yield self._fail(error)
             return
-        yield navigate_hard(_grant_url(result.grant, routes.after_sign_in(result.user, _next_of(self))))
+        yield exchange_in_this_browser(result, routes.after_sign_in(result.user, _next_of(self)))
 
 
 class VerifyState(FormState):

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -18,6 +19,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import auth, rate_limit, uploads
 from eventpalour.services.accounts import ClientInfo, UserSummary
+from eventpalour.services.client_address import client_address
 from eventpalour.services.errors import DomainError, NotAuthenticated
 from eventpalour.services.uploads import UploadResult
 
@@ -33,6 +35,16 @@ async def call_service(fn: Callable[..., T], /, **kwargs: Any) -> T:
 def navigate_hard(url: str) -> rx.event.EventSpec:
     """A full page load, so the next websocket handshake carries a cookie the API just set."""
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
+def exchange_in_this_browser(result: auth.SignInResult, next_path: str) -> rx.event.EventSpec:
+    """Send this browser to exchange its sign-in grant for the session cookie (a full page load),
+    after giving it the grant's binder in a cookie for that one route: the link alone, wherever it
+    ends up (history, a shared screen, a proxy's log), signs nobody in during its minute."""
+    cookie = f"{auth.BINDER_COOKIE}={result.binder}; path={routes.API_SESSION}; max-age={auth.GRANT_SECONDS}"
+    cookie += "; samesite=strict" + ("; secure" if settings.secure_cookies else "")
+    url = f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': result.grant, 'next': next_path})}"
+    return rx.call_script(f"document.cookie = {json.dumps(cookie)}; window.location.assign({json.dumps(url)})")
 
 
 class AuthState(rx.State):
@@ -61,7 +73,12 @@ class AuthState(rx.State):
         return morsel.value if morsel else None
 
     def _client(self) -> ClientInfo:
-        return ClientInfo(ip=self.router.session.client_ip or None, user_agent=self.router.headers.user_agent)
+        """Who is connected, from the websocket handshake: its peer and X-Forwarded-For (Reflex's own
+        `trusted_proxy_hops` stays 0, so `client_ip` is the peer and TRUSTED_PROXIES decides)."""
+        address = client_address(
+            self.router.session.client_ip or None, self.router.headers.raw_headers.get("x-forwarded-for")
+        )
+        return ClientInfo(ip=address, user_agent=self.router.headers.user_agent)
 
     def _remember(self, user: UserSummary | None) -> None:
         """Copy the public fields of `user` into the navbar's vars (substates write through to here)."""
@@ -101,9 +118,12 @@ class AuthState(rx.State):
             data=await picked.read(),
         )
 
-    def _limit(self, rule: str) -> None:
-        """Count this action against the same limits the API routes use."""
+    def _limit(self, rule: str, user: UserSummary | None = None) -> None:
+        """Count this action against the same limits the API routes use, per client address; and per
+        account too when `user` is given, so one account cannot spread its attempts over addresses."""
         rate_limit.hit(rule, self._client().ip or self.router.session.client_token)
+        if user is not None:
+            rate_limit.hit(rule, f"user:{user.id}")
 
     def _sign_in_url(self) -> str:
         return routes.with_next(routes.SIGN_IN, self.router.url.path)

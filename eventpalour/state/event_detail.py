@@ -215,6 +215,7 @@ class EventDetailState(AuthState):
         self.is_checking_out = True
         yield
         try:
+            self._limit("general", user)  # as POST /api/checkout/orders, and per account as well
             placed = await call_service(
                 payments.place_order, actor=user, event_id=self._short_id(), quantities=self.quantities
             )

@@ -10,7 +10,13 @@ from eventpalour.services.errors import DomainError
 from eventpalour.state.base import call_service
 from eventpalour.state.workspace import WorkspaceState
 
-INVITE_STATUS_COLORS = {"invited": "green", "already_member": "gray", "already_invited": "amber", "invalid": "red"}
+INVITE_STATUS_COLORS = {
+    "invited": "green",
+    "already_member": "gray",
+    "already_invited": "amber",
+    "invalid": "red",
+    "too_many_emails": "red",
+}
 
 
 def _blank_row() -> dict[str, str]:

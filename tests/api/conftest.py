@@ -75,7 +75,11 @@ def api_url() -> Iterator[str]:
     patch = pytest.MonkeyPatch()
     patch.setattr(settings, "api_url", base_url)
     patch.setattr(settings, "app_url", base_url)
-    config = uvicorn.Config(_app_with_pages(), log_level="warning", access_log=False, lifespan="off")
+    # No proxy_headers: uvicorn would otherwise rewrite the peer from X-Forwarded-For itself (it trusts
+    # 127.0.0.1 by default), which granian under `make run` never does; the app alone decides (TRUSTED_PROXIES).
+    config = uvicorn.Config(
+        _app_with_pages(), log_level="warning", access_log=False, lifespan="off", proxy_headers=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="api-server", daemon=True)
     thread.start()

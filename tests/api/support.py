@@ -11,9 +11,11 @@ import httpx
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
+from eventpalour import routes
 from eventpalour.api.deps import SESSION_COOKIE
 from eventpalour.db import read_only, transaction
 from eventpalour.models import User, UserSession
+from eventpalour.services import auth
 from tests.factories import latest_email
 
 CODE_IN_EMAIL = re.compile(r"verification code is: (\d{6})\b")
@@ -83,6 +85,12 @@ def session_cookie(response: httpx.Response) -> Morsel | None:
         if SESSION_COOKIE in jar:
             return jar[SESSION_COOKIE]
     return None
+
+
+def with_binder(client: httpx.Client, result: auth.SignInResult) -> httpx.Client:
+    """Give the client the binder cookie of a sign-in's grant, as the sign-in form's browser holds it."""
+    client.cookies.set(auth.BINDER_COOKIE, result.binder, domain=client.base_url.host, path=routes.API_SESSION)
+    return client
 
 
 def with_session(client: httpx.Client, token: str) -> httpx.Client:

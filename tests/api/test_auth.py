@@ -31,6 +31,7 @@ from tests.api.support import (
     update_user,
     user_count,
     verification_code,
+    with_binder,
     with_session,
 )
 from tests.factories import DEFAULT_PASSWORD, latest_email, make_user
@@ -511,9 +512,9 @@ def test_exchange_grant_bad_grant_redirects_to_sign_in(http: httpx.Client, api_u
 
 def test_exchange_grant_valid_grant_sets_cookie_and_continues(http: httpx.Client, api_url: str) -> None:
     user = make_user(email="form@example.test")
-    grant = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD).grant
+    result = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
 
-    response = http.get("/api/auth/session", params={"grant": grant, "next": "/account"})
+    response = with_binder(http, result).get("/api/auth/session", params={"grant": result.grant, "next": "/account"})
 
     assert response.status_code == 303
     assert response.headers["location"] == f"{api_url}/account"
@@ -525,10 +526,10 @@ def test_exchange_grant_valid_grant_sets_cookie_and_continues(http: httpx.Client
 
 def test_exchange_grant_used_twice_redirects_to_sign_in(http: httpx.Client, api_url: str) -> None:
     user = make_user(email="replay@example.test")
-    grant = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD).grant
-    http.get("/api/auth/session", params={"grant": grant})
+    result = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
+    with_binder(http, result).get("/api/auth/session", params={"grant": result.grant})
 
-    response = httpx.get(f"{api_url}/api/auth/session", params={"grant": grant})
+    response = with_binder(http, result).get("/api/auth/session", params={"grant": result.grant})  # same browser
 
     assert response.status_code == 303
     assert response.headers["location"] == f"{api_url}/auth/sign-in?error=expired"
@@ -537,10 +538,10 @@ def test_exchange_grant_used_twice_redirects_to_sign_in(http: httpx.Client, api_
 
 def test_exchange_grant_older_than_a_minute_redirects_to_sign_in(http: httpx.Client, api_url: str) -> None:
     user = make_user(email="slowpoke@example.test")
-    grant = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD).grant
+    result = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
     update_rows(SignInGrant, SignInGrant.user_id == user.id, expires_at=utcnow() - timedelta(seconds=1))
 
-    response = http.get("/api/auth/session", params={"grant": grant})
+    response = with_binder(http, result).get("/api/auth/session", params={"grant": result.grant})
 
     assert response.status_code == 303
     assert response.headers["location"] == f"{api_url}/auth/sign-in?error=expired"
@@ -548,12 +549,15 @@ def test_exchange_grant_older_than_a_minute_redirects_to_sign_in(http: httpx.Cli
     assert session_count(user.id) == 1
 
 
-@pytest.mark.parametrize("next_path", ["//evil.example/steal", "https://evil.example/", "/api/auth/me"])
+@pytest.mark.parametrize(
+    "next_path",
+    ["//evil.example/steal", "https://evil.example/", "/api/auth/me", "/\t/evil.example", "/\\evil.example"],
+)
 def test_exchange_grant_unsafe_next_goes_home(http: httpx.Client, api_url: str, next_path: str) -> None:
     user = make_user(email="safe@example.test")
-    grant = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD).grant
+    result = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
 
-    response = http.get("/api/auth/session", params={"grant": grant, "next": next_path})
+    response = with_binder(http, result).get("/api/auth/session", params={"grant": result.grant, "next": next_path})
 
     assert response.status_code == 303
     assert response.headers["location"] == f"{api_url}/"

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from eventpalour.config import settings
 from eventpalour.db import read_only
-from eventpalour.models import EmailVerificationCode, User
+from eventpalour.models import EmailVerificationCode, User, UserSession
 from eventpalour.services.auth import BAD_CREDENTIALS
 from tests.api.support import find_user, other_code, session_count, user_count, verification_code
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -252,3 +252,58 @@ def test_sandbox_post_over_general_limit_exempt(http: httpx.Client, monkeypatch:
 
     assert response.status_code == 401  # reached the sandbox, which wants client credentials
     assert response.json()["error"] == "invalid_client"
+
+
+# --- behind a reverse proxy (TRUSTED_PROXIES) --------------------------------------------------------------
+
+
+def sign_out_from(http: httpx.Client, forwarded_for: str) -> httpx.Response:
+    return http.post("/api/auth/sign-out", headers={"x-forwarded-for": forwarded_for})
+
+
+def test_post_limit_behind_trusted_proxy_counts_each_forwarded_client(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "trusted_proxies", ("127.0.0.1/32",))  # the test client is the proxy
+    monkeypatch.setattr(settings, "rate_limit_general", "2/minute")
+    assert [sign_out_from(http, "203.0.113.7").status_code for _ in range(2)] == [200, 200]
+
+    other_visitor = sign_out_from(http, "198.51.100.20")
+    same_visitor = sign_out_from(http, "203.0.113.7")
+    same_visitor_spoofing = sign_out_from(http, "192.0.2.99, 203.0.113.7")  # its own header, then nginx's entry
+
+    assert other_visitor.status_code == 200
+    assert_rate_limited(same_visitor)
+    assert_rate_limited(same_visitor_spoofing)
+
+
+def test_post_limit_untrusted_peer_forwarded_header_ignored(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "trusted_proxies", ("10.0.0.0/8",))  # the test client (127.0.0.1) is not one
+    monkeypatch.setattr(settings, "rate_limit_general", "2/minute")
+    assert [sign_out_from(http, f"203.0.113.{n}").status_code for n in (1, 2)] == [200, 200]
+
+    response = sign_out_from(http, "203.0.113.3")
+
+    assert_rate_limited(response)
+
+
+def test_sign_in_behind_trusted_proxy_limited_and_recorded_per_forwarded_client(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = make_user(email="proxied@example.test")
+    monkeypatch.setattr(settings, "trusted_proxies", ("127.0.0.1/32",))
+    monkeypatch.setattr(settings, "rate_limit_auth", "1/minute")
+    wrong = {"email": user.email, "password": "wrong-password-1"}
+    right = {"email": user.email, "password": DEFAULT_PASSWORD}
+    assert http.post("/api/auth/sign-in", json=wrong, headers={"x-forwarded-for": "203.0.113.7"}).status_code == 400
+
+    refused = http.post("/api/auth/sign-in", json=right, headers={"x-forwarded-for": "203.0.113.7"})
+    other = http.post("/api/auth/sign-in", json=right, headers={"x-forwarded-for": "2001:db8::5"})
+
+    assert_rate_limited(refused)
+    assert other.status_code == 200
+    with read_only() as session:
+        addresses = set(session.exec(select(UserSession.ip).where(UserSession.user_id == user.id)).all())
+    assert "2001:db8::5" in addresses

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AuditLogEntry, PlatformAdmin, SignInGrant, User, UserSession, UserStatus
@@ -68,10 +68,10 @@ def test_sign_in_wrong_password_and_unknown_email_look_the_same():
 def test_sign_in_grant_is_single_use_and_opens_a_session():
     user = make_user()
     result = auth.sign_in(email=user.email.upper(), password=DEFAULT_PASSWORD)
-    token = auth.exchange_grant(grant=result.grant)
+    token = auth.exchange_grant(grant=result.grant, binder=result.binder)
     assert auth.current_user(token).id == user.id
     with pytest.raises(NotAuthenticated):
-        auth.exchange_grant(grant=result.grant)
+        auth.exchange_grant(grant=result.grant, binder=result.binder)
     with read_only() as session:
         stored = session.exec(select(UserSession.token_hash).where(UserSession.user_id == user.id)).all()
     assert token_hash(token) in stored and token not in stored
@@ -81,10 +81,26 @@ def test_exchange_grant_expired_rejected():
     user = make_user()
     result = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
     with transaction() as session:
-        grant = session.exec(select(SignInGrant).where(SignInGrant.token_hash == token_hash(result.grant))).one()
+        grant = session.exec(
+            select(SignInGrant).where(SignInGrant.user_id == user.id, col(SignInGrant.used_at).is_(None))
+        ).one()
         grant.expires_at = utcnow() - timedelta(seconds=1)
     with pytest.raises(NotAuthenticated):
-        auth.exchange_grant(grant=result.grant)
+        auth.exchange_grant(grant=result.grant, binder=result.binder)
+
+
+def test_exchange_grant_without_its_binder_rejected_and_kept_for_its_browser():
+    user = make_user()
+    result = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
+    other = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
+    for binder in (None, "", "guessed-binder", other.binder):
+        with pytest.raises(NotAuthenticated):
+            auth.exchange_grant(grant=result.grant, binder=binder)
+    token = auth.exchange_grant(grant=result.grant, binder=result.binder)
+    assert auth.current_user(token).id == user.id
+    with read_only() as session:
+        stored = session.exec(select(SignInGrant.token_hash)).all()
+    assert all(secret not in digest for digest in stored for secret in (result.grant, result.binder))
 
 
 def test_sign_in_suspended_user_rejected_and_sessions_stop_working():
@@ -118,7 +134,8 @@ def test_current_user_slides_the_session_expiry():
 
 def test_sign_out_deletes_only_that_session():
     user = make_user()
-    other = auth.exchange_grant(grant=auth.sign_in(email=user.email, password=DEFAULT_PASSWORD).grant)
+    again = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
+    other = auth.exchange_grant(grant=again.grant, binder=again.binder)
     auth.sign_out(user.token)
     assert auth.current_user(user.token) is None
     assert auth.current_user(other) is not None
@@ -126,7 +143,8 @@ def test_sign_out_deletes_only_that_session():
 
 def test_sign_out_everywhere_ends_every_session():
     user = make_user()
-    other = auth.exchange_grant(grant=auth.sign_in(email=user.email, password=DEFAULT_PASSWORD).grant)
+    again = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
+    other = auth.exchange_grant(grant=again.grant, binder=again.binder)
     assert auth.sign_out_everywhere(actor=user.summary) == 2
     assert auth.current_user(user.token) is None and auth.current_user(other) is None
 

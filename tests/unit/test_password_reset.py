@@ -69,7 +69,8 @@ def test_reset_password_weak_password_keeps_link_usable():
 
 def test_change_password_keeps_this_session_and_ends_the_others():
     user = make_user()
-    other = auth.exchange_grant(grant=auth.sign_in(email=user.email, password=DEFAULT_PASSWORD).grant)
+    again = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
+    other = auth.exchange_grant(grant=again.grant, binder=again.binder)
     password_reset.change_password(
         actor=user.summary,
         current_password=DEFAULT_PASSWORD,

@@ -1,0 +1,54 @@
+"""Migration 7c1e5a2b9d40 (one open hold per buyer and event) on a database that already has a
+buyer holding several orders for one event: the older ones are closed and their seats given back,
+so the unique index can be made."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from alembic import command
+from sqlmodel import col, select
+
+from eventpalour.config import settings
+from eventpalour.db import read_only, transaction
+from eventpalour.models import Order, OrderItem, OrderStatus, TicketTier
+from eventpalour.models.types import new_id, utcnow
+from eventpalour.services import capacity, checkout
+from eventpalour.services.event_rules import TierInput
+from eventpalour.services.tiers import get_tiers
+from tests.dbsetup import alembic_config
+from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+
+BEFORE = "da5a99edd903"
+
+
+def test_older_duplicate_holds_closed_and_their_seats_returned():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    event = make_event(owner, ws.id, publish=True, pricing="paid", tiers=[TierInput(name="Floor", price=100000)])
+    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    hoarder, other = make_user(), make_user()
+    older = checkout.book_ticket(actor=hoarder.summary, event_id=event.id, quantities={tier_id: 2})
+    kept = checkout.book_ticket(actor=other.summary, event_id=event.id, quantities={tier_id: 1})
+    config = alembic_config(settings.database_url)
+    command.downgrade(config, BEFORE)
+    try:
+        # What the old code allowed: the same buyer's second open order, newer, for 3 more seats.
+        with transaction() as session:
+            newer = session.get(Order, older.order_id).model_dump()
+            newer.update(id=new_id(), reference=checkout.new_reference(), created_at=utcnow() + timedelta(seconds=1))
+            session.add(Order(**newer))
+            session.add(OrderItem(order_id=newer["id"], tier_id=tier_id, tier_name="Floor", quantity=3, unit_price=1))
+            session.flush()
+            capacity.hold(session, tier_id, 3)
+    finally:
+        command.upgrade(config, "head")
+
+    with read_only() as session:
+        statuses = dict(session.exec(select(Order.id, Order.status)).all())
+        holding = set(session.exec(select(Order.id).where(col(Order.holds_active).is_(True))).all())
+        held = session.get(TicketTier, tier_id).held
+    assert statuses[older.order_id] == OrderStatus.CANCELLED
+    assert holding == {newer["id"], kept.order_id}
+    assert held == 3 + 1
