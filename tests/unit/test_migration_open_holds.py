@@ -19,7 +19,7 @@ from eventpalour.services.tiers import get_tiers
 from tests.dbsetup import alembic_config
 from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
 
-BEFORE = "da5a99edd903"
+BEFORE = "e2a9c7b15d48"  # the revision before 7c1e5a2b9d40
 
 
 def test_older_duplicate_holds_closed_and_their_seats_returned():
