@@ -297,8 +297,8 @@ def _audit_user_agent(text: str) -> str:
 
 def _session_user_agent(text: str) -> str:
     user = make_user()
-    grant = auth.sign_in(email=user.email, password=user.password).grant
-    auth.exchange_grant(grant=grant, client=ClientInfo(ip="10.0.0.9", user_agent=text))
+    result = auth.sign_in(email=user.email, password=user.password)
+    auth.exchange_grant(grant=result.grant, binder=result.binder, client=ClientInfo(ip="10.0.0.9", user_agent=text))
     with read_only() as session:
         agents = session.exec(select(UserSession.user_agent).where(UserSession.user_id == user.id)).all()
     return next(agent for agent in agents if agent)
