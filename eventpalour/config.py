@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
@@ -26,6 +27,12 @@ def _env(name: str, default: str = "") -> str:
 def _int(name: str, default: int) -> int:
     raw = _env(name)
     return int(raw) if raw else default
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of `url`: what a browser sends as `Origin` from a page there."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def normalize_database_url(url: str) -> str:
@@ -80,6 +87,12 @@ class Settings:
     def secure_cookies(self) -> bool:
         """Cookies get `Secure` whenever the public URL is https."""
         return self.app_url.startswith("https://")
+
+    @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """Where our pages live (APP_URL, and API_URL when it differs, as in `make dev`): the only
+        origins a browser may call the API from with the visitor's cookies or open the websocket from."""
+        return tuple(dict.fromkeys(origin_of(url) for url in (self.app_url, self.api_url)))
 
     @property
     def google_sandbox(self) -> bool:

@@ -9,10 +9,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour import routes
-from eventpalour.api import admin, auth, billing, checkout, payments, system, tickets, uploads, workspaces
+from eventpalour.api import admin, auth, billing, checkout, docs, payments, system, tickets, uploads, workspaces
 from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
+from eventpalour.api.security_headers import SecurityHeadersMiddleware
 from eventpalour.config import settings
 from eventpalour.logs import RequestLogMiddleware, configure_logging
 
@@ -37,9 +38,9 @@ def create_api() -> FastAPI:
     configure_logging()
     api = FastAPI(
         title="EventPalour API",
-        docs_url="/api/docs",
+        docs_url=None,  # served by api/docs.py, with a policy that lets Swagger UI's scripts run
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=docs.OPENAPI_URL,
     )
     install_error_handlers(api)
     # Each request is matched against the routers in this order, every route of a router before the
@@ -57,6 +58,7 @@ def create_api() -> FastAPI:
     api.include_router(workspaces.router)
     api.include_router(billing.router)
     api.include_router(admin.router)
+    api.include_router(docs.router)
     if settings.google_sandbox:
         from eventpalour.sandbox import google as google_sandbox
 
@@ -78,5 +80,7 @@ def create_api() -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Pages, API answers and static files alike (Reflex's app is mounted inside this one).
+    api.add_middleware(SecurityHeadersMiddleware)
     api.add_middleware(RequestLogMiddleware)
     return api
