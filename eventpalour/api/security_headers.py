@@ -105,22 +105,25 @@ class SecurityHeadersMiddleware:
 
     @property
     def page_policy(self) -> bytes:
-        """Built at the first page served, not at import: `reflex run` imports the app before it builds the pages."""
-        if self._page_policy is None:
-            hashes = build_script_hashes(self.pages_dir or compiled_pages_dir())
-            self._page_policy = page_policy(hashes).encode()
-        return self._page_policy
+        """Read from the build when a page is first served, not at import (`reflex run` imports the app
+        before it builds the pages); kept once the build is there."""
+        if self._page_policy is not None:
+            return self._page_policy
+        hashes = build_script_hashes(self.pages_dir or compiled_pages_dir())
+        policy = page_policy(hashes).encode()
+        if hashes:
+            self._page_policy = policy
+        return policy
 
     def secured(self, start: Message) -> Message:
         """`start` with each missing header added."""
         headers = list(start.get("headers", []))
         present = {key.lower() for key, _ in headers}
-        # A 304 refreshes the headers of the page the browser kept, so it must carry the page's policy.
-        is_page = start["status"] == 304 or _header(start, b"content-type").startswith(b"text/html")
-        policy = self.page_policy if is_page else NOT_A_PAGE_POLICY
-        for key, value in [*self.common, (b"content-security-policy", policy)]:
-            if key not in present:
-                headers.append((key, value))
+        headers += [(key, value) for key, value in self.common if key not in present]
+        if b"content-security-policy" not in present:
+            # A 304 refreshes the headers of the page the browser kept, so it must carry the page's policy.
+            is_page = start["status"] == 304 or _header(start, b"content-type").startswith(b"text/html")
+            headers.append((b"content-security-policy", self.page_policy if is_page else NOT_A_PAGE_POLICY))
         return {**start, "headers": headers}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from eventpalour.api import create_api
-from eventpalour.api.security_headers import build_script_hashes, inline_script_hashes
+from eventpalour.api.security_headers import SecurityHeadersMiddleware, build_script_hashes, inline_script_hashes
 from eventpalour.config import settings
 from tests.api.conftest import serving
 
@@ -108,3 +108,15 @@ def test_api_docs_allow_swagger_ui_and_their_own_inline_script(http: httpx.Clien
     assert "https://cdn.jsdelivr.net" in script_src
     assert inline_script_hashes(response.content) and set(inline_script_hashes(response.content)) <= set(script_src)
     assert "'unsafe-inline'" not in script_src
+
+
+def test_page_policy_waits_for_the_build(tmp_path: Path) -> None:
+    """`reflex run` imports the app, then builds the pages: a page answered before the build must not
+    leave the policy without the build's hashes for good."""
+    middleware = SecurityHeadersMiddleware(create_api(), pages_dir=tmp_path / "client")
+    assert b"'sha256-" not in middleware.page_policy
+
+    (tmp_path / "client").mkdir()
+    (tmp_path / "client" / "index.html").write_bytes(b"<script>window.ready = true;</script>")
+    digest = base64.b64encode(hashlib.sha256(b"window.ready = true;").digest())
+    assert b"'sha256-" + digest + b"'" in middleware.page_policy
