@@ -63,7 +63,9 @@ def page_policy(script_hashes: tuple[str, ...]) -> str:
     - form-action: forms post to us (the sandboxes' pages); a redirect after a post must stay on our
       origins too, which is why APP_URL and API_URL are both named. Paystack's real checkout is
       reached by navigation (window.location), which CSP does not govern.
-    - img-src data:/blob:: the QR codes and image previews before upload.
+    - img-src data:/blob:: images made in the browser (Radix and the upload previews). The door's camera
+      view needs no media-src: its video is a MediaStream (srcObject), not a URL.
+    - font-src data:: a stylesheet in the build (seen on the event pages) carries a font inline.
     """
     origins = settings.browser_origins
     sockets = [origin.replace("http", "ws", 1) for origin in origins]
@@ -74,8 +76,6 @@ def page_policy(script_hashes: tuple[str, ...]) -> str:
         "img-src": ["'self'", "data:", "blob:", GOOGLE_PICTURES],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'", *origins, *sockets],
-        "media-src": ["'self'", "blob:"],
-        "worker-src": ["'self'", "blob:"],
         "form-action": ["'self'", *origins],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
