@@ -5,6 +5,7 @@ import os
 import reflex as rx
 
 from eventpalour.components.brand import THEME
+from eventpalour.config import settings
 
 config = rx.Config(
     app_name="eventpalour",
@@ -18,4 +19,9 @@ config = rx.Config(
     # With Redis, Reflex keeps page state there, so any backend worker can serve any websocket event
     # (and then runs several workers); without it, one worker keeps state on disk.
     redis_url=os.environ.get("REFLEX_REDIS_URL") or os.environ.get("REDIS_URL") or None,
+    # Reflex's default ("*") lets any site call /api/* with the visitor's cookies and read the answer,
+    # and open the /_event websocket as the visitor. Reflex hands this list to its CORS middleware and
+    # to the socket.io server, which refuses a handshake whose Origin is not in it (requests without
+    # an Origin, such as curl or Paystack's webhook, are not browsers and pass).
+    cors_allowed_origins=settings.browser_origins,
 )

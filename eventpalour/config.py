@@ -12,6 +12,7 @@ import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
@@ -44,6 +45,12 @@ def trusted_proxies_from(raw: str) -> tuple[str, ...]:
         except ValueError:
             raise ConfigurationError(f"TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR range.") from None
     return tuple(networks)
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of `url`: what a browser sends as `Origin` from a page there."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def normalize_database_url(url: str) -> str:
@@ -113,6 +120,12 @@ class Settings:
     def sandboxes_allowed(self) -> bool:
         """Development, or production with the benchmark opt-in: never a real deployment."""
         return not self.is_production or self.allow_sandboxes_in_production
+
+    @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """Where our pages live (APP_URL, and API_URL when it differs, as in `make dev`): the only
+        origins a browser may call the API from with the visitor's cookies or open the websocket from."""
+        return tuple(dict.fromkeys(origin_of(url) for url in (self.app_url, self.api_url)))
 
     @property
     def google_sandbox(self) -> bool:

@@ -15,6 +15,7 @@ from eventpalour.api import (
     auth,
     billing,
     checkout,
+    docs,
     payments,
     site_files,
     system,
@@ -28,6 +29,7 @@ from eventpalour.api.fallback import add_fallback_routes
 from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.openapi import document_errors
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
+from eventpalour.api.security_headers import SecurityHeadersMiddleware
 from eventpalour.config import SANDBOX_OPT_IN, settings
 from eventpalour.logs import RequestLogMiddleware, configure_logging
 
@@ -55,9 +57,9 @@ def create_api() -> FastAPI:
     _warn_about_sandboxes_in_production()
     api = FastAPI(
         title="EventPalour API",
-        docs_url="/api/docs",
+        docs_url=None,  # served by api/docs.py, with a policy that lets Swagger UI's scripts run
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=docs.OPENAPI_URL,
     )
     install_error_handlers(api)
     # Each request is matched against the routers in this order, every route of a router before the
@@ -76,6 +78,7 @@ def create_api() -> FastAPI:
     api.include_router(billing.router)
     api.include_router(admin.router)
     api.include_router(site_files.router)
+    api.include_router(docs.router)
     if settings.google_sandbox:
         from eventpalour.sandbox import google as google_sandbox
 
@@ -101,6 +104,8 @@ def create_api() -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Pages, API answers and static files alike (Reflex's app is mounted inside this one).
+    api.add_middleware(SecurityHeadersMiddleware)
     api.add_middleware(RequestLogMiddleware)
     return api
 

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from eventpalour.api import create_api
 from eventpalour.config import settings
@@ -67,19 +69,14 @@ def _wait_until_healthy(base_url: str, thread: threading.Thread) -> None:
     raise RuntimeError(f"The API server did not answer {base_url}/api/health within {STARTUP_SECONDS} s.")
 
 
-@pytest.fixture(scope="package")
-def api_url() -> Iterator[str]:
-    """Base URL of the running API; it is also the app URL, so redirects and the sandbox stay on it."""
-    sock = _listening_socket()
+@contextmanager
+def serving(app: ASGIApp, sock: socket.socket | None = None) -> Iterator[str]:
+    """Serve `app` with uvicorn (on `sock`, else a free port) until the block ends; yield its base URL."""
+    sock = sock or _listening_socket()
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    patch = pytest.MonkeyPatch()
-    patch.setattr(settings, "api_url", base_url)
-    patch.setattr(settings, "app_url", base_url)
     # No proxy_headers: uvicorn would otherwise rewrite the peer from X-Forwarded-For itself (it trusts
     # 127.0.0.1 by default), which granian under `make run` never does; the app alone decides (TRUSTED_PROXIES).
-    config = uvicorn.Config(
-        _app_with_pages(), log_level="warning", access_log=False, lifespan="off", proxy_headers=False
-    )
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", proxy_headers=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="api-server", daemon=True)
     thread.start()
@@ -90,6 +87,20 @@ def api_url() -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture(scope="package")
+def api_url() -> Iterator[str]:
+    """Base URL of the running API; it is also the app URL, so redirects and the sandbox stay on it."""
+    sock = _listening_socket()
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    patch = pytest.MonkeyPatch()
+    patch.setattr(settings, "api_url", base_url)
+    patch.setattr(settings, "app_url", base_url)
+    try:
+        with serving(_app_with_pages(), sock) as served:
+            yield served
+    finally:
         patch.undo()
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 from tests.dbsetup import PROJECT_ROOT, migrate_fresh
 
@@ -41,6 +41,12 @@ CHROMIUM_ARGS = [
 DEFAULT_TIMEOUT_MS = 15_000
 STARTUP_TIMEOUT_S = 180
 PASSWORD = "correct-horse-battery-9"
+# Runs in every frame before the page's own scripts (init scripts are not subject to the page's CSP).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => window.__reportCspViolation(
+  `${e.effectiveDirective} blocked ${e.blockedURI || "inline code"} (${e.sourceFile || "page"}:${e.lineNumber})`
+));
+"""
 
 
 def _free_port() -> int:
@@ -195,23 +201,49 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def new_page(browser: Browser, server: str) -> Iterator:
-    """Open pages in fresh browser contexts (no cookies, no session storage); all closed after the test."""
-    contexts = []
+class BrowserPages:
+    """Opens pages in fresh browser contexts (no cookies, no session storage) and records every
+    Content-Security-Policy violation any of their frames reports, from the event and the console."""
 
-    def open_page(**context_options) -> Page:
-        context = browser.new_context(
-            base_url=server, **{"viewport": {"width": 1280, "height": 800}, **context_options}
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts: list[BrowserContext] = []
+        self.csp_violations: list[str] = []
+
+    def __call__(self, **context_options) -> Page:
+        context = self.browser.new_context(
+            base_url=self.base_url, **{"viewport": {"width": 1280, "height": 800}, **context_options}
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        contexts.append(context)
+        context.expose_binding("__reportCspViolation", lambda source, text: self._record(source["frame"].url, text))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", self._console)
+        self.contexts.append(context)
         return context.new_page()
 
+    def _record(self, url: str, text: str) -> None:
+        self.csp_violations.append(f"{url}: {text}")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self._record(message.page.url if message.page else "?", message.text)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, server: str) -> Iterator[BrowserPages]:
+    """Open pages in fresh browser contexts; all closed after the test, which fails if any page broke
+    the Content-Security-Policy (the browser tests run with the production build's headers on)."""
+    pages = BrowserPages(browser, server)
     expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
-    yield open_page
-    for context in contexts:
-        context.close()
+    yield pages
+    pages.close()
+    if pages.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(pages.csp_violations), pytrace=False)
 
 
 @pytest.fixture

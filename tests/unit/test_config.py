@@ -124,3 +124,14 @@ def test_too_many_super_admin_emails_refused(monkeypatch):
 )
 def test_normalize_database_url(raw, expected):
     assert normalize_database_url(raw) == expected
+
+
+def test_browser_origins_are_app_url_and_a_different_api_url(monkeypatch):
+    """The origins Reflex's CORS and websocket accept (rxconfig.py): never "*"."""
+    monkeypatch.setenv("APP_URL", "https://tickets.example.com/")
+    monkeypatch.delenv("API_URL", raising=False)
+    assert load_settings().browser_origins == ("https://tickets.example.com",)
+
+    monkeypatch.setenv("APP_URL", "http://localhost:3000")
+    monkeypatch.setenv("API_URL", "http://localhost:8000")  # make dev
+    assert load_settings().browser_origins == ("http://localhost:3000", "http://localhost:8000")
