@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventpalour.api.schemas import ErrorOut
@@ -22,6 +23,7 @@ from eventpalour.services.errors import (
     SoldOut,
     UnsupportedMediaType,
     ValidationFailed,
+    nul_in_input,
 )
 
 logger = logging.getLogger("eventpalour.api")
@@ -101,6 +103,12 @@ def install_error_handlers(api: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         return JSONResponse(error_body(message), status_code=exc.status_code, headers=exc.headers)
+
+    @api.exception_handler(DataError)
+    async def _refused_by_database(request: Request, exc: DataError) -> JSONResponse:
+        if (refused := nul_in_input(exc)) is not None:
+            return domain_error_response(refused)
+        return await _unexpected(request, exc)
 
     @api.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

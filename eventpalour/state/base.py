@@ -20,7 +20,7 @@ from eventpalour.config import settings
 from eventpalour.services import auth, rate_limit, uploads
 from eventpalour.services.accounts import ClientInfo, UserSummary
 from eventpalour.services.client_address import client_address
-from eventpalour.services.errors import DomainError, NotAuthenticated
+from eventpalour.services.errors import DomainError, NotAuthenticated, nul_in_input
 from eventpalour.services.uploads import UploadResult
 
 SESSION_COOKIE = "ep_session"
@@ -28,8 +28,16 @@ T = TypeVar("T")
 
 
 async def call_service(fn: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a (synchronous, database-bound) service off the event loop."""
-    return await asyncio.to_thread(fn, **kwargs)
+    """Run a (synchronous, database-bound) service off the event loop.
+
+    A NUL in an id sent through a (possibly forged) frame comes back as the same ValidationFailed the
+    API answers with, so every handler's DomainError path shows it."""
+    try:
+        return await asyncio.to_thread(fn, **kwargs)
+    except Exception as exc:
+        if (refused := nul_in_input(exc)) is not None:
+            raise refused from exc
+        raise
 
 
 def navigate_hard(url: str) -> rx.event.EventSpec:

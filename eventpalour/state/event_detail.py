@@ -17,7 +17,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import checkout, discovery, orders, payments, tickets
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.discovery import PublicEvent, PublicTier
-from eventpalour.services.errors import DomainError, NotFound
+from eventpalour.services.errors import DomainError, NotFound, ValidationFailed
 from eventpalour.services.fees import charge_for
 from eventpalour.services.money import format_money, price_label
 from eventpalour.services.tickets import TicketView
@@ -137,7 +137,7 @@ class EventDetailState(AuthState):
         self.loaded, self.missing = False, False
         try:
             event = await call_service(discovery.get_public_event, short_id=self._short_id())
-        except NotFound:
+        except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
             self.event, self.tiers, self.partners, self.missing, self.loaded = {}, [], [], True, True
             return
         self.event = event_dict(event)
