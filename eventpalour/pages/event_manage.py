@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components import event_form
+from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.event_orders import orders_tab
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
-from eventpalour.pages.workspace_events import status_badge
 from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
@@ -87,7 +87,7 @@ def _header() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading(S.event["title"], size="6", as_="h2"),
-                status_badge(S.event["status"]),
+                status_badge(S.event["status"], "event"),
                 wrap="wrap",
                 align="center",
             ),
