@@ -113,24 +113,6 @@ def error_callout(message: rx.Var) -> rx.Component:
     return rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", width="100%")
 
 
-def status_badge(status: rx.Var) -> rx.Component:
-    colors = [
-        ("pending", "amber"),
-        ("approved", "green"),
-        ("active", "green"),
-        ("ok", "green"),
-        ("rejected", "red"),
-        ("blocked", "red"),
-        ("denied", "red"),
-        ("revoked", "gray"),
-        ("suspended", "orange"),
-        ("requires_update", "orange"),
-    ]
-    return rx.badge(
-        rx.match(status, ("requires_update", "needs update"), status), color_scheme=rx.match(status, *colors, "gray")
-    )
-
-
 def pager(
     page_var: rx.Var, pages: rx.Var, total: rx.Var, on_prev: rx.EventHandler, on_next: rx.EventHandler
 ) -> rx.Component:

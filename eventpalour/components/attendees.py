@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.badges import status_badge
 from eventpalour.components.lists import empty_card, next_page_pager
-from eventpalour.components.ticket_card import file_link, status_badge
+from eventpalour.components.ticket_card import file_link
 from eventpalour.state.attendees import AttendeesState
 
 S = AttendeesState
@@ -128,7 +129,7 @@ def _row(person: rx.Var) -> rx.Component:
         ),
         rx.table.cell(
             rx.hstack(
-                status_badge(person["status"], person["status_label"]),
+                status_badge(person["status"], "ticket", person["status_label"], size="2"),
                 rx.cond(person["checked_in_at"] != "", rx.text(person["checked_in_at"], size="1")),
                 align="center",
                 spacing="2",

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.badges import status_badge
 from eventpalour.components.charts import Series, money_chart_card
 from eventpalour.state.billing import BillingState
 
 S = BillingState
-STATUS_COLORS = [
-    ("completed", "green"),
-    ("paid", "green"),
-    ("processed", "green"),
-    ("partially_refunded", "amber"),
-    ("refunded", "gray"),
-    ("requested", "blue"),
-    ("pending", "blue"),
-    ("queued", "blue"),
-    ("processing", "blue"),
-    ("failed", "red"),
-    ("rejected", "red"),
-]
 KINDS = [("all", "All types"), ("sale", "Sales"), ("refund", "Refunds"), ("withdrawal", "Payouts")]
-
-
-def status_badge(row: rx.Var) -> rx.Component:
-    return rx.badge(row["status_label"], color_scheme=rx.match(row["status"], *STATUS_COLORS, "gray"), variant="soft")
 
 
 def _figure(label: str, value: rx.Var) -> rx.Component:
@@ -132,7 +116,7 @@ def _row(t: rx.Var) -> rx.Component:
         rx.table.cell(t["amount"], white_space="nowrap"),
         rx.table.cell(t["fees"], white_space="nowrap", display=["none", "none", "table-cell"]),
         rx.table.cell(t["net"], white_space="nowrap"),
-        rx.table.cell(status_badge(t)),
+        rx.table.cell(status_badge(t["status"], "money", t["status_label"])),
         data_testid="transaction-row",
     )
 

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.state.event_orders import EventOrdersState
 
 S = EventOrdersState
-STATUS_COLORS = [
-    ("completed", "green"),
-    ("refunded", "amber"),
-    ("partially_refunded", "amber"),
-    ("failed", "red"),
-    ("cancelled", "gray"),
-    ("pending", "blue"),
-    ("processing", "blue"),
-]
 FILTERS = [("all", "All"), ("paid", "Paid"), ("awaiting", "Awaiting payment"), ("refunded", "Refunded")]
 FILTERS += [("failed", "Failed"), ("cancelled", "Cancelled")]
 
@@ -84,7 +76,7 @@ def _row(order: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.vstack(
                 rx.hstack(
-                    rx.badge(order["status_label"], color_scheme=rx.match(order["status"], *STATUS_COLORS, "gray")),
+                    status_badge(order["status"], "order", order["status_label"]),
                     rx.cond(
                         order["flag"] != "",
                         rx.tooltip(rx.icon("shield-alert", size=16, color="orange"), content=order["flag"]),

@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.badges import status_badge
 from eventpalour.components.workspace import verified_badge
 from eventpalour.state.tickets import TicketsState
 
 S = TicketsState
-STATUS_COLORS = (
-    ("valid", "green"),
-    ("used", "blue"),
-    ("transferred", "gray"),
-    ("refunded", "amber"),
-    ("cancelled", "red"),
-    "gray",
-)
-
-
-def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    return rx.badge(label, color_scheme=rx.match(status, *STATUS_COLORS), variant="soft", size="2")
 
 
 def _line(icon: str, *children: rx.Component | rx.Var | str, **props) -> rx.Component:
@@ -96,7 +85,7 @@ def ticket_card(ticket: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.link(ticket["event"], href=ticket["event_url"], weight="bold", size="4"),
                 rx.spacer(),
-                status_badge(ticket["status"], ticket["status_label"]),
+                status_badge(ticket["status"], "ticket", ticket["status_label"], size="2"),
                 width="100%",
                 align="start",
             ),

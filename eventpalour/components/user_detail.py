@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from eventpalour.components.admin import status_badge
+from eventpalour.components.badges import status_badge
 from eventpalour.state.admin_users import AdminUsersState as S
 
 
@@ -97,7 +97,7 @@ def user_detail_dialog() -> rx.Component:
             rx.dialog.description(d["email"], size="2", color_scheme="gray"),
             rx.vstack(
                 rx.hstack(
-                    status_badge(d["status"]),
+                    status_badge(d["status"], "review"),
                     rx.badge(d["account_type"]),
                     rx.badge(d["verified"], variant="outline"),
                     rx.cond(d["admin"] != "", rx.badge(d["admin"], color_scheme="violet")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.billing import status_badge
+from eventpalour.components.badges import status_badge
 from eventpalour.components.forms import field, form_error, submit_button
 from eventpalour.state.billing import BillingState
 
@@ -113,7 +113,7 @@ def _row(w: rx.Var) -> rx.Component:
         rx.table.cell(w["requested"], white_space="nowrap"),
         rx.table.cell(w["amount"], white_space="nowrap"),
         rx.table.cell(w["destination"]),
-        rx.table.cell(status_badge(w)),
+        rx.table.cell(status_badge(w["status"], "money", w["status_label"])),
         rx.table.cell(w["note"], display=["none", "table-cell"]),
         data_testid="withdrawal-row",
     )

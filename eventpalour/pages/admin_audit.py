@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, heading, pager, status_badge
+from eventpalour.components.admin import admin_page, heading, pager
+from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_AUDIT
@@ -44,7 +45,7 @@ def _row(e: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(e["when"], size="1", white_space="nowrap")),
         rx.table.cell(rx.code(e["action"])),
         rx.table.cell(e["actor"]),
-        rx.table.cell(status_badge(e["result"])),
+        rx.table.cell(status_badge(e["result"], "review")),
         rx.table.cell(
             rx.vstack(
                 rx.text(e["ip"], size="1"),

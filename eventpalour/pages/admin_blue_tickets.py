@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, heading, not_found, status_badge
+from eventpalour.components.admin import admin_page, heading, not_found
+from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_BLUE_TICKETS
@@ -73,7 +74,7 @@ def _request(row: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.link(row["workspace"], href=row["workspace_url"], weight="bold", size="4"),
-                status_badge(row["status"]),
+                status_badge(row["status"], "review"),
                 rx.spacer(),
                 rx.text(row["submitted"], size="1", color_scheme="gray"),
                 align="center",

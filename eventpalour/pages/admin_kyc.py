@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, heading, not_found, status_badge
+from eventpalour.components.admin import admin_page, heading, not_found
+from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_KYC
@@ -24,7 +25,7 @@ def _item(row: rx.Var) -> rx.Component:
                 min_width="0",
             ),
             rx.spacer(),
-            status_badge(row["status"]),
+            status_badge(row["status"], "review"),
             rx.button("Review", size="2", on_click=S.select(row["id"]), aria_label="Review KYC of " + row["workspace"]),
             align="center",
             wrap="wrap",
@@ -111,7 +112,10 @@ def _review() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(s["workspace"], size="5", as_="h2"), status_badge(s["status"]), align="center", wrap="wrap"
+                rx.heading(s["workspace"], size="5", as_="h2"),
+                status_badge(s["status"], "review"),
+                align="center",
+                wrap="wrap",
             ),
             rx.grid(
                 _fact("Legal name", s["legal_name"]),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, heading, pager, status_badge
+from eventpalour.components.admin import admin_page, heading, pager
+from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.components.user_detail import user_detail_dialog
@@ -49,7 +50,7 @@ def _row(row: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(row["account_type"], display=["none", "table-cell"]),
-        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(status_badge(row["status"], "review")),
         rx.table.cell(
             rx.cond(row["admin"] != "", rx.badge(row["admin"], color_scheme="violet")),
             display=["none", "none", "table-cell"],

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components import event_form
+from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.event_orders import orders_tab
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
-from eventpalour.pages.workspace_events import status_badge
 from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
@@ -54,17 +54,13 @@ def _postpone_dialog() -> rx.Component:
 
 
 def _actions() -> rx.Component:
-    status = S.event["status"]
-    live = (status == "active") | (status == "inactive") | (status == "postponed")
+    can = S.actions
     return rx.hstack(
+        rx.cond(can["can_publish"], rx.button(rx.icon("rocket", size=16), "Publish", on_click=S.publish)),
+        rx.cond(can["can_hide"], rx.button("Hide", variant="soft", color_scheme="amber", on_click=S.hide)),
+        rx.cond(can["can_postpone"], _postpone_dialog()),
         rx.cond(
-            (status == "draft") | (status == "inactive") | (status == "postponed"),
-            rx.button(rx.icon("rocket", size=16), "Publish", on_click=S.publish),
-        ),
-        rx.cond(status == "active", rx.button("Hide", variant="soft", color_scheme="amber", on_click=S.hide)),
-        rx.cond(live, _postpone_dialog()),
-        rx.cond(
-            live,
+            can["can_cancel"],
             confirm_button(
                 "Cancel event",
                 "Cancel this event?",
@@ -76,7 +72,7 @@ def _actions() -> rx.Component:
             ),
         ),
         rx.cond(
-            (status == "draft") | (S.event["sold"] == "0"),
+            can["can_delete"],
             confirm_button(
                 "Delete", "Delete this event?", "It disappears for good.", "Delete", S.delete_event, keep="Keep it"
             ),
@@ -91,7 +87,7 @@ def _header() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading(S.event["title"], size="6", as_="h2"),
-                status_badge(S.event["status"]),
+                status_badge(S.event["status"], "event"),
                 wrap="wrap",
                 align="center",
             ),
@@ -100,7 +96,7 @@ def _header() -> rx.Component:
                 rx.badge(S.event["sold"], " tickets sold", variant="soft"),
                 rx.badge("Gross ", S.event["gross"], variant="soft", color_scheme="green"),
                 rx.cond(
-                    S.event["status"] != "draft",
+                    S.actions["has_public_page"],
                     rx.link("View public page", rx.icon("external-link", size=14), href=S.event["public_path"]),
                 ),
                 rx.link(rx.icon("scan-line", size=14), " Scan tickets", href=S.event["scan_path"]),
@@ -134,7 +130,7 @@ def _details_tab() -> rx.Component:
             rx.vstack(
                 event_form.when_step(),
                 rx.cond(
-                    S.event["status"] != "draft",
+                    ~S.actions["can_change_dates"],
                     rx.text(
                         "To move a published event, use Postpone so ticket holders are told.",
                         size="1",
@@ -147,7 +143,9 @@ def _details_tab() -> rx.Component:
         _section("Where", event_form.where_step()),
         _section("Pricing", event_form.pricing_step()),
         _section("Partners", event_form.partners_step()),
-        rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3"),
+        rx.cond(
+            S.actions["can_edit"], rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3")
+        ),
         spacing="4",
         width="100%",
     )
@@ -161,7 +159,10 @@ def _tickets_tab() -> rx.Component:
             size="1",
         ),
         event_form.tiers_step(),
-        rx.button("Save tickets", on_click=S.save_tickets, loading=S.is_saving, size="3"),
+        rx.cond(
+            S.actions["can_edit_tiers"],
+            rx.button("Save tickets", on_click=S.save_tickets, loading=S.is_saving, size="3"),
+        ),
         spacing="4",
         width="100%",
     )

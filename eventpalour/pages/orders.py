@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.components.event_orders import STATUS_COLORS
+from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading, page
 from eventpalour.components.workspace import verified_badge
 from eventpalour.state.orders import OrdersState
@@ -18,7 +18,7 @@ def _order(order: rx.Var) -> rx.Component:
                 rx.link(order["event"], href=order["event_url"], weight="bold", size="4"),
                 verified_badge(order["verified"]),
                 rx.spacer(),
-                rx.badge(order["status_label"], color_scheme=rx.match(order["status"], *STATUS_COLORS, "gray")),
+                status_badge(order["status"], "order", order["status_label"]),
                 width="100%",
                 wrap="wrap",
             ),

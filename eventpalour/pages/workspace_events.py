@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENTS
 from eventpalour.state.events import WorkspaceEventsState
 
 S = WorkspaceEventsState
-STATUS_COLORS = [
-    ("active", "green"),
-    ("draft", "gray"),
-    ("inactive", "amber"),
-    ("postponed", "orange"),
-    ("cancelled", "red"),
-    ("completed", "blue"),
-]
-
-
-def status_badge(status: rx.Var) -> rx.Component:
-    return rx.badge(status, color_scheme=rx.match(status, *STATUS_COLORS, "gray"), text_transform="capitalize")
 
 
 def _row(event: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(event["title"], href=event["url"], weight="bold")),
-        rx.table.cell(status_badge(event["status"])),
+        rx.table.cell(status_badge(event["status"], "event")),
         rx.table.cell(event["when"], display=["none", "table-cell"]),
         rx.table.cell(event["where"], display=["none", "none", "table-cell"]),
         rx.table.cell(event["sold"]),

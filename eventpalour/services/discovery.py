@@ -442,6 +442,11 @@ class PublicEvent:
 HIDDEN_STATUSES = (EventStatus.DRAFT, EventStatus.INACTIVE)
 
 
+def is_public(status: str) -> bool:
+    """Whether an event in `status` has a public page (drafts and hidden events have none)."""
+    return status not in HIDDEN_STATUSES
+
+
 def get_public_event(short_id: str) -> PublicEvent:
     """The public page of the event with `short_id`, with its visible tiers' sale states as of now.
 
@@ -453,7 +458,7 @@ def get_public_event(short_id: str) -> PublicEvent:
     now = utcnow()
     with read_only() as session:
         event = session.exec(select(Event).where(Event.short_id == (short_id or "").strip().lower())).first()
-        if event is None or event.status in HIDDEN_STATUSES:
+        if event is None or not is_public(event.status):
             raise NotFound("This event does not exist or is no longer public.")
         workspace = session.get(Workspace, event.workspace_id)
         category = session.get(Category, event.category_id) if event.category_id else None

@@ -36,6 +36,7 @@ from eventpalour.services.access import WorkspaceAction, load_event_for, load_wo
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.checkout import release_order
 from eventpalour.services.dates import event_schedule
+from eventpalour.services.discovery import is_public
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.event_rules import (
     DOORS_CLOSE_AFTER_END,
@@ -45,7 +46,7 @@ from eventpalour.services.event_rules import (
     text_length,
 )
 from eventpalour.services.text import clean_line
-from eventpalour.services.tiers import TierView, list_tiers, replace_tiers, to_view
+from eventpalour.services.tiers import TierView, list_tiers, replace_tiers, seats_taken, tiers_change_refusal, to_view
 
 LISTED_STATUSES = (EventStatus.ACTIVE, EventStatus.POSTPONED)
 SHORT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -171,27 +172,20 @@ def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) 
     cleaned = clean_event(data)
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
-        if event.status == EventStatus.CANCELLED:
-            raise Conflict("A cancelled event cannot be edited.")
-        if _has_sales(session, event.id) and (
+        if refusal := edit_refusal(event.status):
+            raise Conflict(refusal)
+        if seats_taken(list_tiers(session, event.id)) and (
             cleaned["currency"] != event.currency or cleaned["pricing"] != event.pricing
         ):
             raise ValidationFailed.field("currency", "Currency and pricing cannot change after tickets were sold.")
-        if event.status != EventStatus.DRAFT and cleaned["start_at"] != event.start_at:
-            raise ValidationFailed.field("start_local", "Use Postpone to move a published event to new dates.")
+        if (refusal := date_change_refusal(event.status)) and cleaned["start_at"] != event.start_at:
+            raise ValidationFailed.field("start_local", refusal)
         workspace = session.get(Workspace, event.workspace_id)
         _apply(session, event, cleaned, workspace)
         if event.status == EventStatus.ACTIVE:
             _check_publishable(session, event, workspace)
         audit.record(session, action="event.update", actor_id=actor.id, target=("event", event.id))
         return event
-
-
-def _has_sales(session: Session, event_id: str) -> bool:
-    total = session.exec(
-        select(func.coalesce(func.sum(TicketTier.sold + TicketTier.held), 0)).where(TicketTier.event_id == event_id)
-    ).one()
-    return total > 0
 
 
 def _check_publishable(session: Session, event: Event, workspace: Workspace) -> None:
@@ -212,6 +206,62 @@ def _check_publishable(session: Session, event: Event, workspace: Workspace) -> 
         raise ValidationFailed.field("description", "Describe the event in at least 10 characters.")
 
 
+def transition_refusal(status: str, action: str) -> str | None:
+    """Why an event in `status` cannot take the status change `action`, or None (SPEC §4)."""
+    allowed_from = TRANSITIONS[action][0]
+    return None if status in allowed_from else f"A {status} event cannot be {_past(action)}."
+
+
+def deletion_refusal(status: str, *, seats_taken: int) -> str | None:
+    """Why the event cannot be deleted, or None: a draft always can, any other only with no seat sold or
+    held (an open hold is a buyer about to pay)."""
+    if status != EventStatus.DRAFT and seats_taken > 0:
+        return "This event has tickets. Cancel it instead, so buyers are refunded."
+    return None
+
+
+def edit_refusal(status: str) -> str | None:
+    """Why the event's details cannot be edited, or None."""
+    return "A cancelled event cannot be edited." if status == EventStatus.CANCELLED else None
+
+
+def date_change_refusal(status: str) -> str | None:
+    """Why the event's dates cannot be edited in place, or None: once published, holders must be told."""
+    return None if status == EventStatus.DRAFT else "Use Postpone to move a published event to new dates."
+
+
+@dataclass(frozen=True)
+class EventActions:
+    """What its organizers may do to the event now, each from the rule that refuses the action itself,
+    so the management page offers exactly what would succeed (publishing still checks the event's
+    content and KYC when clicked)."""
+
+    can_publish: bool
+    can_hide: bool
+    can_postpone: bool
+    can_cancel: bool
+    can_delete: bool
+    can_edit: bool
+    can_edit_tiers: bool
+    can_change_dates: bool
+    has_public_page: bool
+
+
+def event_actions(event: Event, tiers: list[TicketTier]) -> EventActions:
+    """The flags of EventActions for `event` with its `tiers`."""
+    return EventActions(
+        can_publish=transition_refusal(event.status, "publish") is None,
+        can_hide=transition_refusal(event.status, "hide") is None,
+        can_postpone=transition_refusal(event.status, "postpone") is None,
+        can_cancel=transition_refusal(event.status, "cancel") is None,
+        can_delete=deletion_refusal(event.status, seats_taken=seats_taken(tiers)) is None,
+        can_edit=edit_refusal(event.status) is None,
+        can_edit_tiers=tiers_change_refusal(event.status) is None,
+        can_change_dates=date_change_refusal(event.status) is None,
+        has_public_page=is_public(event.status),
+    )
+
+
 def change_status(
     *,
     actor: UserSummary | None,
@@ -223,11 +273,11 @@ def change_status(
     """Publish, hide, postpone (with new dates) or cancel an event, as SPEC §4 allows."""
     if action not in TRANSITIONS:
         raise ValidationFailed.field("action", "Unknown status change.")
-    allowed_from, target = TRANSITIONS[action]
+    target = TRANSITIONS[action][1]
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
-        if event.status not in allowed_from:
-            raise Conflict(f"A {event.status} event cannot be {_past(action)}.")
+        if refusal := transition_refusal(event.status, action):
+            raise Conflict(refusal)
         workspace = session.get(Workspace, event.workspace_id)
         if action == "cancel":
             _cancel_sales(session, event, actor)
@@ -300,8 +350,8 @@ def delete_event(*, actor: UserSummary | None, event_id: str) -> None:
     """Delete a draft, or any event nobody has bought or registered for; otherwise cancel it."""
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
-        if event.status != EventStatus.DRAFT and _has_sales(session, event.id):
-            raise Conflict("This event has tickets. Cancel it instead, so buyers are refunded.")
+        if refusal := deletion_refusal(event.status, seats_taken=seats_taken(list_tiers(session, event.id))):
+            raise Conflict(refusal)
         session.delete(event)
         audit.record(session, action="event.delete", actor_id=actor.id, target=("event", event_id))
 
@@ -362,6 +412,7 @@ class EventDetails:
     partners: list[EventPartner]
     tiers: list[TierView]
     role: str
+    actions: EventActions
 
 
 def get_event_by_id(*, actor: UserSummary | None, event_id: str) -> EventDetails:
@@ -375,12 +426,14 @@ def get_event_by_id(*, actor: UserSummary | None, event_id: str) -> EventDetails
                 select(EventPartner).where(EventPartner.event_id == event.id).order_by(col(EventPartner.sort_order))
             )
         )
+        tiers = list_tiers(session, event.id)
         return EventDetails(
             event=event,
             category=category.name if category else "",
             partners=partners,
-            tiers=[to_view(t) for t in list_tiers(session, event.id)],
+            tiers=[to_view(t) for t in tiers],
             role=access.role,
+            actions=event_actions(event, tiers),
         )
 
 

@@ -7,8 +7,10 @@ checkout holding seats at the same moment cannot slip under it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, update
@@ -21,6 +23,40 @@ from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import Conflict, FieldError, ValidationFailed
 from eventpalour.services.event_rules import MAX_TIERS, TierInput, clean_tier
+
+_HAS_SALES = "{name} has sales and cannot be deleted. Hide it or set its quantity instead."
+
+
+class HasSeats(Protocol):
+    """A tier as stored or as viewed: enough to decide what may still change."""
+
+    name: str
+    sold: int
+    held: int
+
+
+def seats_taken(tiers: Iterable[HasSeats]) -> int:
+    """Seats sold or held (an open hold counts: its buyer may pay any moment) across `tiers`."""
+    return sum(t.sold + t.held for t in tiers)
+
+
+def deletion_refusal(tier: HasSeats) -> str | None:
+    """Why the tier cannot be deleted, or None: nothing may be sold or held (the delete re-checks in SQL)."""
+    return _HAS_SALES.format(name=tier.name) if seats_taken([tier]) > 0 else None
+
+
+def price_change_refusal(tier: HasSeats) -> str | None:
+    """Why the tier's price is fixed, or None: a price stays what its buyers (and holders) were quoted."""
+    if seats_taken([tier]) > 0:
+        return f"The price of {tier.name} is fixed: tickets were already sold."
+    return None
+
+
+def tiers_change_refusal(event_status: str) -> str | None:
+    """Why the event's tiers cannot change any more, or None."""
+    if event_status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
+        return f"The tickets of a {event_status} event cannot change."
+    return None
 
 
 @dataclass(frozen=True)
@@ -41,6 +77,14 @@ class TierView:
     @property
     def available(self) -> int | None:
         return None if self.quantity is None else max(self.quantity - self.sold - self.held, 0)
+
+    @property
+    def can_delete(self) -> bool:
+        return deletion_refusal(self) is None
+
+    @property
+    def can_change_price(self) -> bool:
+        return price_change_refusal(self) is None
 
 
 def to_view(tier: TicketTier) -> TierView:
@@ -87,8 +131,8 @@ def _set_quantity(session: Session, tier: TicketTier, quantity: int | None, inde
 
 
 def _update_existing(session: Session, tier: TicketTier, cleaned: dict, index: int) -> None:
-    if tier.sold + tier.held > 0 and cleaned["price"] != tier.price:
-        message = f"The price of {tier.name} is fixed: tickets were already sold."
+    message = price_change_refusal(tier)
+    if message and cleaned["price"] != tier.price:
         raise ValidationFailed(message, details=[FieldError(("tiers", index, "price"), message)])
     quantity = cleaned.pop("quantity")
     for name, value in cleaned.items():
@@ -121,8 +165,8 @@ def check_tiers(
 
 def replace_tiers(session: Session, event: Event, tiers: list[TierInput]) -> None:
     """Make the event's tiers exactly `tiers` (kept ones carry their id), in that order, in `session`."""
-    if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
-        raise Conflict(f"The tickets of a {event.status} event cannot change.")
+    if refusal := tiers_change_refusal(event.status):
+        raise Conflict(refusal)
     cleaned_all = check_tiers(
         tiers, pricing=event.pricing, currency=event.currency, timezone=event.timezone, event_end=event.end_at
     )
@@ -151,13 +195,25 @@ def save_tiers(*, actor: UserSummary | None, event_id: str, tiers: list[TierInpu
 
 
 def _delete(session: Session, tier: TicketTier) -> None:
-    """Remove a tier only while nothing is sold or held, checked in the same statement."""
+    """Remove a tier only while nothing is sold or held: `deletion_refusal` decides, and the statement
+    repeats its condition so a checkout holding a seat at the same moment cannot slip past it."""
+    if refusal := deletion_refusal(tier):
+        raise Conflict(refusal)
     removed = session.execute(
         delete(TicketTier).where(col(TicketTier.id) == tier.id, col(TicketTier.sold) == 0, col(TicketTier.held) == 0)
     ).rowcount
     if removed != 1:
-        raise Conflict(f"{tier.name} has sales and cannot be deleted. Hide it or set its quantity instead.")
+        raise Conflict(_HAS_SALES.format(name=tier.name))
     session.expunge(tier)
 
 
-__all__ = ["TierView", "get_tiers", "list_tiers", "save_tiers"]
+__all__ = [
+    "TierView",
+    "deletion_refusal",
+    "get_tiers",
+    "list_tiers",
+    "price_change_refusal",
+    "save_tiers",
+    "seats_taken",
+    "tiers_change_refusal",
+]

@@ -51,6 +51,9 @@ def blank_tier(pricing: str = "free") -> dict[str, str]:
         "hidden": "",
         "sold": "0",
         "held": "0",
+        # A tier not saved yet has nothing sold: it can be removed and repriced.
+        "can_delete": "yes",
+        "can_change_price": "yes",
     }
 
 

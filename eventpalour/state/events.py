@@ -3,6 +3,7 @@ management page (edit, tiers, publish, hide, postpone, cancel, delete)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -149,6 +150,8 @@ class EventManageState(EventFormState):
     """/workspace/{id}/events/{short_id}: everything about one event for its organizers."""
 
     event: dict[str, str] = {}
+    # The services' EventActions: what the page offers, so it never re-decides a rule.
+    actions: dict[str, bool] = {}
     event_problem: str = ""
     event_loaded: bool = False
     postpone_start: str = ""
@@ -195,6 +198,8 @@ class EventManageState(EventFormState):
                 "hidden": "yes" if t.hidden else "",
                 "sold": str(t.sold),
                 "held": str(t.held),
+                "can_delete": "yes" if t.can_delete else "",
+                "can_change_price": "yes" if t.can_change_price else "",
             }
             for t in details.tiers
         ]
@@ -217,6 +222,7 @@ class EventManageState(EventFormState):
             "gross": format_money(gross, e.currency),
             "tiers": str(len(details.tiers)),
         }
+        self.actions = asdict(details.actions)
         self.postpone_start, self.postpone_end = self.values["start_local"], self.values["end_local"]
 
     @rx.event

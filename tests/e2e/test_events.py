@@ -10,9 +10,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import at_path
+from tests.e2e.conftest import at_path, unique_email
 from tests.e2e.test_admin import approve_kyc, file_kyc
-from tests.e2e.test_workspaces import organizer_with_workspace, super_admin, toast
+from tests.e2e.test_checkout import buyer_page, pick, seed_event, tier_held
+from tests.e2e.test_workspaces import organizer_with_workspace, signed_in, super_admin, toast, verified_account
 
 pytestmark = pytest.mark.e2e
 
@@ -178,3 +179,34 @@ def test_paid_event_two_tiers_publish_discover_hide(new_page, server: str, tmp_p
     expect(visitor.get_by_role("heading", level=1, name="Discover events")).to_be_visible()
     expect(visitor.get_by_role("status", name="Loading events")).to_have_count(0)
     expect(card).to_have_count(0)
+
+
+def test_manage_page_offers_only_what_the_service_allows(new_page, server: str, e2e_database_url: str) -> None:
+    """An open hold is not a sale, yet it keeps the event and its tier from being deleted: the page
+    offers no Delete for either, while a tier nobody holds can still be removed."""
+    owner_email = unique_email("owner")
+    owner = signed_in(new_page, server, verified_account(server, owner_email, "Hana Holder"))
+    event = seed_event(
+        e2e_database_url,
+        owner_email,
+        pricing="paid",
+        tiers=[{"name": "Regular", "price": 150000, "quantity": 10}, {"name": "Spare", "price": 150000}],
+    )
+    owner.goto(manage_url_of(event["workspace_id"], event["short_id"]))
+    expect(owner.get_by_role("button", name="Delete", exact=True)).to_be_visible()
+    expect(owner.get_by_role("button", name="Publish")).to_have_count(0)
+    expect(owner.get_by_role("button", name="Hide")).to_be_visible()
+
+    buyer, _ = buyer_page(new_page, server, "Hamisi Holder")
+    buyer.goto(f"/e/{event['short_id']}")
+    pick(buyer, "Regular", 1)
+    buyer.get_by_role("button", name="Checkout").click()
+    expect(buyer.get_by_text("1 ticket held for you")).to_be_visible()
+    assert tier_held(e2e_database_url, event["tiers"]["Regular"]) == (0, 1)
+
+    owner.reload()
+    expect(owner.get_by_role("button", name="Hide")).to_be_visible()
+    expect(owner.get_by_role("button", name="Delete", exact=True)).to_have_count(0)
+    owner.get_by_role("tab", name="Tickets").click()
+    expect(owner.get_by_role("button", name="Remove ticket 2")).to_be_visible()
+    expect(owner.get_by_role("button", name="Remove ticket 1")).to_have_count(0)
