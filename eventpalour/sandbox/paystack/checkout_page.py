@@ -6,7 +6,7 @@ from html import escape
 
 from fastapi.responses import HTMLResponse
 
-from eventpalour.models import SandboxPaystackTransaction
+from eventpalour.sandbox.paystack.store import Transaction
 from eventpalour.services.money import format_money
 
 _STYLE = """
@@ -38,7 +38,7 @@ def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     )
 
 
-def checkout_page(tx: SandboxPaystackTransaction) -> HTMLResponse:
+def checkout_page(tx: Transaction) -> HTMLResponse:
     """The three choices a tester has: pay, fail, or walk away."""
     amount = format_money(tx.amount, tx.currency)
     channels = ""
@@ -59,7 +59,7 @@ def checkout_page(tx: SandboxPaystackTransaction) -> HTMLResponse:
     return _page(f"Pay {amount}", body)
 
 
-def finished_page(tx: SandboxPaystackTransaction, return_url: str | None) -> HTMLResponse:
+def finished_page(tx: Transaction, return_url: str | None) -> HTMLResponse:
     """Shown when the link was already used, or when the shop gave no callback URL."""
     words = {
         "success": "This payment was successful.",

@@ -11,12 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.responses import JSONResponse
-from sqlalchemy import Row
 
-from eventpalour.models import SandboxPaystackRefund, SandboxPaystackTransaction
-
-StoredTransaction = SandboxPaystackTransaction | Row[Any]
-"""A transaction as stored: the model, or a Core row of its table (what verify's hot path reads)."""
+from eventpalour.sandbox.paystack.store import Refund, Transaction
 
 INTEGRATION_ID = 412829
 COUNTRY_BY_CURRENCY = {"KES": "KE", "NGN": "NG", "GHS": "GH", "ZAR": "ZA", "USD": "KE"}
@@ -49,6 +45,21 @@ def fail(
     return JSONResponse(body, status_code=status_code)
 
 
+def duplicate_reference() -> JSONResponse:
+    """Initialize's 400 for a reference already used, with the extra keys Paystack sends (contract §2)."""
+    return JSONResponse(
+        {
+            "status": False,
+            "message": "Duplicate Transaction Reference",
+            "meta": {"nextStep": "Try and create the Transaction or Charge with a new reference"},
+            "type": "validation_error",
+            "code": "duplicate_reference",
+            "errorCodeMappingNotFound": False,
+        },
+        status_code=400,
+    )
+
+
 def iso(moment: datetime | None) -> str | None:
     """Paystack's timestamp style: `2024-08-22T09:15:02.000Z`."""
     if moment is None:
@@ -65,7 +76,7 @@ def customer_code_for(email: str) -> str:
     return "CUS_" + hashlib.sha256(email.lower().encode()).hexdigest()[:15]
 
 
-def _customer(tx: StoredTransaction) -> dict[str, Any]:
+def _customer(tx: Transaction) -> dict[str, Any]:
     return {
         "id": _digits(tx.email.lower(), 9),
         "first_name": None,
@@ -79,7 +90,7 @@ def _customer(tx: StoredTransaction) -> dict[str, Any]:
     }
 
 
-def _authorization(tx: StoredTransaction) -> dict[str, Any]:
+def _authorization(tx: Transaction) -> dict[str, Any]:
     """What the sandbox's test card or M-PESA wallet looks like once used; `{}` before any attempt."""
     if tx.status == "abandoned" or not tx.authorization_code:
         return {}
@@ -117,7 +128,7 @@ def _authorization(tx: StoredTransaction) -> dict[str, Any]:
     }
 
 
-def _log(tx: StoredTransaction) -> dict[str, Any] | None:
+def _log(tx: Transaction) -> dict[str, Any] | None:
     if tx.status not in ("success", "failed", "reversed"):
         return None
     succeeded = tx.status != "failed"
@@ -139,12 +150,12 @@ def _log(tx: StoredTransaction) -> dict[str, Any] | None:
     }
 
 
-def _metadata(tx: StoredTransaction) -> object:
+def _metadata(tx: Transaction) -> object:
     """The metadata as sent; `""` when none was (Paystack's own quirk)."""
     return "" if tx.metadata_json in (None, {}) else tx.metadata_json
 
 
-def transaction_data(tx: StoredTransaction) -> dict[str, Any]:
+def transaction_data(tx: Transaction) -> dict[str, Any]:
     """`data` of GET /transaction/verify/:reference (contract §3)."""
     created = iso(tx.created_at)
     paid = iso(tx.paid_at)
@@ -184,7 +195,7 @@ def transaction_data(tx: StoredTransaction) -> dict[str, Any]:
     }
 
 
-def charge_success_event(tx: SandboxPaystackTransaction) -> dict[str, Any]:
+def charge_success_event(tx: Transaction) -> dict[str, Any]:
     """The `charge.success` webhook (contract §5): the verify data less a few keys, plus `source`."""
     data = transaction_data(tx)
     for key in ("receipt_number", "createdAt", "connect", "transaction_date", "plan_object"):
@@ -194,7 +205,7 @@ def charge_success_event(tx: SandboxPaystackTransaction) -> dict[str, Any]:
     return {"event": "charge.success", "data": data}
 
 
-def refund_data(refund: SandboxPaystackRefund, tx: SandboxPaystackTransaction) -> dict[str, Any]:
+def refund_data(refund: Refund, tx: Transaction) -> dict[str, Any]:
     """`data` of POST /refund (contract §4)."""
     created = iso(refund.created_at)
     note = f"Refund for transaction {tx.reference}"
@@ -236,7 +247,7 @@ def refund_data(refund: SandboxPaystackRefund, tx: SandboxPaystackTransaction) -
     }
 
 
-def refund_fetch_data(refund: SandboxPaystackRefund, tx: SandboxPaystackTransaction) -> dict[str, Any]:
+def refund_fetch_data(refund: Refund, tx: Transaction) -> dict[str, Any]:
     """`data` of GET /refund/:id (contract §4): a flat `transaction` id and the fetch-only fields."""
     data = refund_data(refund, tx)
     data["transaction"] = tx.id
@@ -258,7 +269,7 @@ def refund_fetch_data(refund: SandboxPaystackRefund, tx: SandboxPaystackTransact
     return data
 
 
-def refund_event(refund: SandboxPaystackRefund, tx: SandboxPaystackTransaction) -> dict[str, Any]:
+def refund_event(refund: Refund, tx: Transaction) -> dict[str, Any]:
     """A `refund.*` webhook: Paystack's small summary, quirks kept (contract §4).
 
     `amount` is a string except in `refund.failed`; `refund_reference` is null until processed.
