@@ -18,7 +18,6 @@ from eventpalour.api.deps import SessionToken, signed_in_user
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
 from eventpalour.integrations import paystack
-from eventpalour.models import OrderStatus
 from eventpalour.services import checkout, payments
 
 router = APIRouter(prefix="/api/checkout", tags=["checkout"])
@@ -59,8 +58,7 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
     return OrderOut(
         order_id=booking.order_id,
         reference=booking.reference,
-        # A paid order moved on to `processing` when its transaction started (the buyer is on the way to Paystack).
-        status=OrderStatus.PROCESSING if paid else booking.status,
+        status=booking.status,
         amount=booking.amount,
         currency=booking.currency,
         expires_at=booking.expires_at,

@@ -32,6 +32,7 @@ def _totals() -> rx.Component:
         _stat("Gross", S.order_totals["gross"]),
         _stat("Platform fees", S.order_totals["platform_fees"]),
         _stat("Paystack fees", S.order_totals["provider_fees"]),
+        _stat("Refunded", S.order_totals["refunds"]),
         _stat("Your share", S.order_totals["net"]),
         wrap="wrap",
         gap="12px",

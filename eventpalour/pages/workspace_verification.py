@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.badges import status_badge
 from eventpalour.components.forms import form_error, settings_section
 from eventpalour.components.layout import loading, page
 from eventpalour.components.verification_forms import badge_form, kyc_form
@@ -13,15 +14,13 @@ from eventpalour.routes import WORKSPACE_VERIFICATION
 from eventpalour.state.workspace import WorkspaceState
 from eventpalour.state.workspace_verification import WorkspaceVerificationState as S
 
-KYC_COLORS = [("approved", "green"), ("pending", "amber"), ("rejected", "red"), ("requires_update", "orange")]
-
 
 def _kyc() -> rx.Component:
     return settings_section(
         "KYC",
         "Who runs this workspace and where payouts go. Required before paid events can be published.",
         rx.hstack(
-            rx.badge(S.kyc_status.replace("_", " "), color_scheme=rx.match(S.kyc_status, *KYC_COLORS, "gray")),
+            status_badge(S.kyc_status, "review", label=S.kyc_status.replace("_", " ")),
             rx.text(S.kyc_status_text, size="2"),
             wrap="wrap",
             align="center",
@@ -39,12 +38,13 @@ def _badge() -> rx.Component:
             S.verified,
             rx.callout("Your workspace is verified.", icon="badge-check", color_scheme="blue"),
             rx.cond(
-                S.blue_status == "pending",
+                S.blue_in_review,
                 rx.callout("Your request is in review.", icon="hourglass", color_scheme="amber"),
             ),
         ),
+        # The last decision's reason matters only while a new request may be sent.
         rx.cond(
-            (S.blue_reason != "") & ~S.verified & (S.blue_status != "pending"),
+            (S.blue_reason != "") & S.can_request_badge,
             rx.callout("Last decision (" + S.blue_status + "): " + S.blue_reason, icon="info", size="1"),
         ),
         rx.cond(S.can_request_badge, badge_form()),

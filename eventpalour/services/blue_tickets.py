@@ -60,8 +60,34 @@ class BlueTicketView:
 
 @dataclass(frozen=True)
 class WorkspaceBlueTicket:
+    """Whether the workspace is verified and its latest request, with what its admins may do now:
+    `can_request` comes from `request_refusal`, the rule request_verification enforces, and
+    `in_review` says a request is open."""
+
     verified: bool
     latest: BlueTicketView | None
+    can_request: bool
+    in_review: bool
+
+
+def request_refusal(*, verified: bool, open_request: bool) -> str | None:
+    """Why a workspace cannot ask for the badge now (already verified, or a request is still open), or None."""
+    if verified:
+        return "This workspace is already verified."
+    if open_request:
+        return "A verification request is already open for this workspace."
+    return None
+
+
+def _has_open_request(session: Session, workspace_id: str) -> bool:
+    return (
+        session.exec(
+            select(BlueTicketRequest.id).where(
+                BlueTicketRequest.workspace_id == workspace_id, BlueTicketRequest.status == BlueTicketStatus.PENDING
+            )
+        ).first()
+        is not None
+    )
 
 
 def _view(session: Session, row: BlueTicketRequest, workspace: Workspace) -> BlueTicketView:
@@ -117,9 +143,14 @@ def workspace_blue_ticket(*, actor: UserSummary | None, workspace_id: str) -> Wo
     """Whether the workspace is verified, and its latest request (owner and admins)."""
     with read_only() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.REQUEST_BLUE_TICKET)
-        latest = _latest(session, access.workspace.id)
+        workspace = access.workspace
+        latest = _latest(session, workspace.id)
+        open_request = _has_open_request(session, workspace.id)
         return WorkspaceBlueTicket(
-            access.workspace.verified, _view(session, latest, access.workspace) if latest else None
+            verified=workspace.verified,
+            latest=_view(session, latest, workspace) if latest else None,
+            can_request=request_refusal(verified=workspace.verified, open_request=open_request) is None,
+            in_review=open_request,
         )
 
 
@@ -135,15 +166,9 @@ def request_verification(
         with transaction() as session:
             access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.REQUEST_BLUE_TICKET)
             workspace = access.workspace
-            if workspace.verified:
-                raise Conflict("This workspace is already verified.")
-            pending = session.exec(
-                select(BlueTicketRequest.id).where(
-                    BlueTicketRequest.workspace_id == workspace.id, BlueTicketRequest.status == BlueTicketStatus.PENDING
-                )
-            ).first()
-            if pending:
-                raise Conflict("A verification request is already open for this workspace.")
+            open_request = _has_open_request(session, workspace.id)
+            if refusal := request_refusal(verified=workspace.verified, open_request=open_request):
+                raise Conflict(refusal)
             statement, links, document = _clean(session, actor, data)
             row = BlueTicketRequest(
                 workspace_id=workspace.id,

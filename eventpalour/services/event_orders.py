@@ -13,7 +13,7 @@ from eventpalour.db import read_only
 from eventpalour.models import Order, OrderItem, OrderStatus, Refund, User
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
-from eventpalour.services.orders import MONEY_HELD
+from eventpalour.services.event_money import EventSalesTotals, event_money
 from eventpalour.services.refunds import can_cancel, can_refund, refund_label
 from eventpalour.services.text import clean_line
 
@@ -48,19 +48,6 @@ class EventOrderRow:
     refund_label: str  # the latest refund in words, e.g. "Refund pending" or "Payment mismatch, refunded"
     can_refund: bool  # by the rule process_refund enforces
     can_cancel: bool  # a free registration cancel_free_order would take
-
-
-@dataclass(frozen=True)
-class EventSalesTotals:
-    """Money of the orders that hold paid money (completed or partly refunded), in the event's currency."""
-
-    currency: str
-    paid_orders: int
-    tickets: int
-    gross: int
-    platform_fees: int
-    provider_fees: int
-    organizer_share: int
 
 
 @dataclass(frozen=True)
@@ -99,7 +86,7 @@ def event_orders(
         ).all()
         quantities = _ticket_counts(session, [order.id for order, _ in found])
         latest_refunds = _latest_refund_status(session, [order.id for order, _ in found])
-        totals = _totals(session, event.id, event.currency)
+        totals = event_money(session, event.id, event.currency)
     rows = [
         EventOrderRow(
             order_id=order.id,
@@ -149,30 +136,3 @@ def _latest_refund_status(session: Session, order_ids: list[str]) -> dict[str, t
         ):
             latest[order_id] = (kind, status)
     return latest
-
-
-def _totals(session: Session, event_id: str, currency: str) -> EventSalesTotals:
-    paid = select(Order).where(Order.event_id == event_id, col(Order.status).in_(MONEY_HELD)).subquery()
-    orders, gross, platform, provider, share = session.exec(
-        select(
-            func.count(),
-            func.coalesce(func.sum(paid.c.amount), 0),
-            func.coalesce(func.sum(paid.c.platform_fee), 0),
-            func.coalesce(func.sum(paid.c.provider_fee), 0),
-            func.coalesce(func.sum(paid.c.organizer_share), 0),
-        ).select_from(paid)
-    ).one()
-    tickets = session.exec(
-        select(func.coalesce(func.sum(OrderItem.quantity), 0))
-        .join(Order, col(Order.id) == col(OrderItem.order_id))
-        .where(Order.event_id == event_id, col(Order.status).in_(MONEY_HELD))
-    ).one()
-    return EventSalesTotals(
-        currency=currency,
-        paid_orders=int(orders),
-        tickets=int(tickets),
-        gross=int(gross),
-        platform_fees=int(platform),
-        provider_fees=int(provider),
-        organizer_share=int(share),
-    )

@@ -38,6 +38,7 @@ from eventpalour.services.checkout import release_order
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.discovery import is_public
 from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
+from eventpalour.services.event_money import EventSalesTotals, event_money
 from eventpalour.services.event_rules import (
     DOORS_CLOSE_AFTER_END,
     EventInput,
@@ -413,6 +414,7 @@ class EventDetails:
     tiers: list[TierView]
     role: str
     actions: EventActions
+    money: EventSalesTotals
 
 
 def get_event_by_id(*, actor: UserSummary | None, event_id: str) -> EventDetails:
@@ -434,6 +436,7 @@ def get_event_by_id(*, actor: UserSummary | None, event_id: str) -> EventDetails
             tiers=[to_view(t) for t in tiers],
             role=access.role,
             actions=event_actions(event, tiers),
+            money=event_money(session, event.id, event.currency),
         )
 
 

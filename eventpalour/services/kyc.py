@@ -71,12 +71,43 @@ class KycView:
     reviewed_at: datetime | None
 
 
+STATUS_TEXT = {
+    KycStatus.NONE: "Not submitted yet. Paid events can be published once KYC is approved.",
+    KycStatus.PENDING: "In review. We'll email you when it is decided.",
+    KycStatus.APPROVED: "Approved. You can publish paid events.",
+    KycStatus.REJECTED: "Not approved. Correct your details and submit again.",
+    KycStatus.REQUIRES_UPDATE: "Needs an update. Read the note, then submit again.",
+}
+
+
 @dataclass(frozen=True)
 class WorkspaceKyc:
-    """The workspace's KYC status and its latest filing (None before the first one)."""
+    """The workspace's KYC status and its latest filing (None before the first one), with what its
+    admins may do now: `can_file` comes from `filing_refusal`, the rule submit_kyc enforces, and
+    `status_text` says in words where the filing stands."""
 
     status: str
     latest: KycView | None
+    can_file: bool
+    status_text: str
+
+
+def filing_refusal(status: str) -> str | None:
+    """Why a workspace whose KYC is in `status` cannot file KYC now, or None when it can."""
+    if status == KycStatus.PENDING:
+        return "Your KYC is already in review. We'll email you when it is decided."
+    if status == KycStatus.APPROVED:
+        return "Your KYC is already approved."
+    return None
+
+
+def _workspace_kyc(session: Session, workspace: Workspace, latest: KycSubmission | None) -> WorkspaceKyc:
+    return WorkspaceKyc(
+        status=workspace.kyc_status,
+        latest=_view(session, latest, workspace) if latest else None,
+        can_file=filing_refusal(workspace.kyc_status) is None,
+        status_text=STATUS_TEXT.get(workspace.kyc_status, ""),
+    )
 
 
 def _required(problems: list[FieldError], name: str, value: str, message: str) -> str:
@@ -180,11 +211,7 @@ def workspace_kyc(*, actor: UserSummary | None, workspace_id: str) -> WorkspaceK
     """The workspace's KYC status and latest filing, for its owner and admins (SPEC §1.3)."""
     with read_only() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_BILLING)
-        latest = _latest(session, access.workspace.id)
-        return WorkspaceKyc(
-            status=access.workspace.kyc_status,
-            latest=_view(session, latest, access.workspace) if latest else None,
-        )
+        return _workspace_kyc(session, access.workspace, _latest(session, access.workspace.id))
 
 
 def submit_kyc(
@@ -200,10 +227,8 @@ def submit_kyc(
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_BILLING)
         workspace = access.workspace
-        if workspace.kyc_status == KycStatus.PENDING:
-            raise Conflict("Your KYC is already in review. We'll email you when it is decided.")
-        if workspace.kyc_status == KycStatus.APPROVED:
-            raise Conflict("Your KYC is already approved.")
+        if refusal := filing_refusal(workspace.kyc_status):
+            raise Conflict(refusal)
         upload = _check_document(session, actor, data.id_document_key)
         row = KycSubmission(workspace_id=workspace.id, submitted_by_id=actor.id, id_document_key=upload.key, **cleaned)
         session.add(row)
@@ -217,7 +242,7 @@ def submit_kyc(
             details={"submission_id": row.id},
         )
         session.flush()
-        return WorkspaceKyc(status=workspace.kyc_status, latest=_view(session, row, workspace))
+        return _workspace_kyc(session, workspace, row)
 
 
 def list_kyc_queue(*, actor: UserSummary | None, status: str = "pending", search: str = "") -> list[KycView]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -70,7 +70,8 @@ def place_order(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         currency=booking.currency,
         event_short_id=booking.event_short_id,
     )
-    return PlacedOrder(booking, url)
+    # `_initialize` moved the order on to `processing` (the buyer is on the way to Paystack): say so.
+    return PlacedOrder(replace(booking, status=OrderStatus.PROCESSING), url)
 
 
 def start_payment(*, actor: UserSummary | None, order_id: str) -> str:

@@ -7,7 +7,8 @@ import reflex as rx
 from eventpalour.services import event_orders, refunds
 from eventpalour.services.dates import event_when
 from eventpalour.services.errors import DomainError, ValidationFailed
-from eventpalour.services.event_orders import EventOrderRow, EventSalesTotals
+from eventpalour.services.event_money import EventSalesTotals
+from eventpalour.services.event_orders import EventOrderRow
 from eventpalour.services.money import format_amount, format_money, parse_amount
 from eventpalour.state.base import call_service
 from eventpalour.state.events import EventManageState
@@ -45,6 +46,7 @@ def totals_dict(totals: EventSalesTotals) -> dict[str, str]:
         "gross": format_money(totals.gross, totals.currency),
         "platform_fees": format_money(totals.platform_fees, totals.currency),
         "provider_fees": format_money(totals.provider_fees, totals.currency),
+        "refunds": format_money(totals.refunds, totals.currency),
         "net": format_money(totals.organizer_share, totals.currency),
     }
 

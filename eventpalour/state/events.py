@@ -207,7 +207,6 @@ class EventManageState(EventFormState):
             {"name": p.name, "url": p.url or "", "logo_url": p.logo_url or ""} for p in details.partners
         ] or []
         sold = sum(t.sold for t in details.tiers)
-        gross = sum(t.sold * t.price for t in details.tiers)
         self.event = {
             "id": e.id,
             "short_id": e.short_id,
@@ -219,7 +218,7 @@ class EventManageState(EventFormState):
             "scan_path": routes.scan_url(e.short_id),
             "attendees_path": routes.event_attendees_url(e.workspace_id, e.short_id),
             "sold": str(sold),
-            "gross": format_money(gross, e.currency),
+            "gross": format_money(details.money.gross, details.money.currency),
             "tiers": str(len(details.tiers)),
         }
         self.actions = asdict(details.actions)

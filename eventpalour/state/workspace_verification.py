@@ -1,7 +1,8 @@
 """/workspace/{id}/verification: the workspace's KYC filing and its blue-ticket request.
 
 The ID document goes to the private KYC bucket as soon as it is picked; only its key is kept here
-(a backend-only var), and the form sends it with the rest. The services check the role again.
+(a backend-only var), and the form sends it with the rest. The services check the role again, and
+say which forms to offer (`can_file_kyc`, `can_request_badge`) by the rules their actions enforce.
 """
 
 from __future__ import annotations
@@ -20,22 +21,19 @@ from eventpalour.state.forms import FormState
 
 KYC_UPLOAD_ID = "kyc-document"
 BLUE_UPLOAD_ID = "blue-ticket-document"
-KYC_STATUS_TEXT = {
-    "none": "Not submitted yet. Paid events can be published once KYC is approved.",
-    "pending": "In review. We'll email you when it is decided.",
-    "approved": "Approved. You can publish paid events.",
-    "rejected": "Not approved. Correct your details and submit again.",
-    "requires_update": "Needs an update. Read the note, then submit again.",
-}
 
 
 class WorkspaceVerificationState(FormState):
     kyc_status: str = ""
+    kyc_status_text: str = ""
     kyc_note: str = ""
+    can_file_kyc: bool = False
     kyc_allowed: bool = False
     verified: bool = False
     blue_status: str = ""
     blue_reason: str = ""
+    blue_in_review: bool = False
+    can_request_badge: bool = False
     payout_method: str = "mpesa"
     kyc_document_name: str = ""
     blue_document_name: str = ""
@@ -44,18 +42,6 @@ class WorkspaceVerificationState(FormState):
     _kyc_document_key: str = ""
     _blue_document_key: str = ""
 
-    @rx.var
-    def kyc_status_text(self) -> str:
-        return KYC_STATUS_TEXT.get(self.kyc_status, "")
-
-    @rx.var
-    def can_file_kyc(self) -> bool:
-        return self.kyc_status in ("none", "rejected", "requires_update")
-
-    @rx.var
-    def can_request_badge(self) -> bool:
-        return not self.verified and self.blue_status != "pending"
-
     def _workspace_id(self) -> str:
         parts = self.router.url.path.split("/")
         return parts[2] if len(parts) > 2 and parts[1] == "workspace" else ""
@@ -63,6 +49,7 @@ class WorkspaceVerificationState(FormState):
     @rx.event
     async def load_verification(self):
         self.verification_loaded, self.kyc_allowed = False, False
+        self.can_file_kyc = self.can_request_badge = False
         self._kyc_document_key = self._blue_document_key = ""
         self.kyc_document_name = self.blue_document_name = ""
         try:
@@ -77,9 +64,9 @@ class WorkspaceVerificationState(FormState):
         except DomainError as error:
             self.verification_loaded = True
             return self.show_error(error)
-        self.kyc_status = filed.status
+        self.kyc_status, self.kyc_status_text, self.can_file_kyc = filed.status, filed.status_text, filed.can_file
         self.kyc_note = filed.latest.review_note if filed.latest else ""
-        self.verified = badge.verified
+        self.verified, self.blue_in_review, self.can_request_badge = badge.verified, badge.in_review, badge.can_request
         self.blue_status = badge.latest.status if badge.latest else ""
         self.blue_reason = badge.latest.reason if badge.latest else ""
         self.kyc_allowed = self.verification_loaded = True

@@ -12,6 +12,7 @@ from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, Ticket, TicketTier
+from eventpalour.services import payments
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
 from tests.api.support import with_session
@@ -58,6 +59,18 @@ def test_paid_order_holds_seats_and_returns_the_paystack_url(http: httpx.Client,
         order = session.get(Order, body["order_id"])
     assert order.status == "processing" and order.authorization_url == body["authorization_url"]
     assert (_tier(tier_id).held, _tier(tier_id).sold) == (2, 0)
+
+
+@pytest.mark.parametrize("pricing", ["paid", "free"])
+def test_place_order_returns_the_status_it_stored(api_url: str, pricing):
+    """The service's answer is the order as stored (a paid one already at Paystack is `processing`),
+    so the route hands it on as it is, with nothing to correct."""
+    price = 250000 if pricing == "paid" else 0
+    event, tier_id = _event(pricing, TierInput(name="General", price=price, quantity=5))
+    placed = payments.place_order(actor=make_user().summary, event_id=event.id, quantities={tier_id: 1})
+    with read_only() as session:
+        stored = session.get(Order, placed.booking.order_id)
+    assert placed.booking.status == stored.status == ("processing" if pricing == "paid" else "completed")
 
 
 def test_free_order_is_completed_with_tickets(http: httpx.Client, api_url: str):

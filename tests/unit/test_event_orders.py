@@ -206,3 +206,32 @@ def test_each_order_row_says_what_its_organizers_may_do_with_it(concert):
     assert rows[mismatched.reference].refund_label == "Payment mismatch, refund in progress"
     [registration] = event_orders.event_orders(actor=owner.summary, event_id=free.id).rows
     assert (registration.can_refund, registration.can_cancel) == (False, True)
+
+
+async def test_the_event_page_and_the_orders_tab_show_the_same_gross_after_a_partial_refund():
+    """One money figure per event: the management page's Gross badge and the Orders tab's Gross
+    stat come from the same function, so a partial refund cannot make them disagree."""
+    from eventpalour import routes
+    from eventpalour.services import refunds
+    from eventpalour.state.event_orders import EventOrdersState
+    from tests.state_support import run_handler, state_for
+
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    tier = TierInput(name="Regular", price=250000, quantity=40, max_per_order=5)
+    event = make_event(owner, ws.id, publish=True, pricing="paid", fee_mode="pass_on", tiers=[tier])
+    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    _paid(make_user(), event, tier_id, 1, fees=7000)
+    order = _paid(make_user(), event, tier_id, 2, fees=15000)
+    with read_only() as session:
+        ticket = session.exec(select(Ticket).where(Ticket.order_id == order.order_id)).first()
+    refunds.process_refund(
+        actor=owner.summary, order_id=order.order_id, amount=100000, ticket_ids=[ticket.id], reason="Cannot come"
+    )
+
+    page = state_for(EventOrdersState, token=owner.token, path=routes.event_manage_url(ws.id, event.short_id))
+    await run_handler(page, "load_event")
+    await run_handler(page, "load_orders")
+    assert page.event["gross"] == page.order_totals["gross"]
+    assert page.order_totals.get("refunds") == "KES 1,000.00"
