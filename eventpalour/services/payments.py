@@ -45,6 +45,16 @@ class PaymentOutcome:
     message: str
     confirmed: bool = True
 
+    @property
+    def has_tickets(self) -> bool:
+        """The order is paid and its tickets are issued: the return page shows them."""
+        return self.status == OrderStatus.COMPLETED
+
+    @property
+    def is_waiting(self) -> bool:
+        """Nothing is settled yet: whoever asked should ask again in a moment."""
+        return self.status == OrderStatus.PENDING
+
 
 @dataclass(frozen=True)
 class PlacedOrder:
