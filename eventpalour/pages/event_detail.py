@@ -46,8 +46,8 @@ def _event() -> rx.Component:
             EVENT["status_note"] != "",
             rx.callout(
                 EVENT["status_note"],
-                icon=rx.cond(EVENT["status"] == "cancelled", "circle-x", "info"),
-                color_scheme=rx.match(EVENT["status"], ("cancelled", "red"), ("postponed", "amber"), "gray"),
+                icon=EVENT["note_icon"],
+                color_scheme=EVENT["note_tone"],
                 width="100%",
             ),
         ),

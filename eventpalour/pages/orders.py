@@ -26,7 +26,7 @@ def _order(order: rx.Var) -> rx.Component:
             rx.cond(order["codes"] != "", rx.text("Ticket codes: ", rx.code(order["codes"]), size="2")),
             rx.cond(order["transferred"] != "", rx.text(order["transferred"], size="2", color_scheme="gray")),
             rx.cond(
-                (order["status"] == "pending") | (order["status"] == "processing"),
+                order["can_pay"] != "",
                 rx.link(rx.button("Complete payment", size="2"), href=order["event_url"]),
             ),
             spacing="2",

@@ -438,6 +438,14 @@ class PublicEvent:
     def summary(self) -> str:
         return summary_text(self.description)
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_postponed(self) -> bool:
+        return self.status == EventStatus.POSTPONED
+
 
 HIDDEN_STATUSES = (EventStatus.DRAFT, EventStatus.INACTIVE)
 

@@ -12,10 +12,27 @@ from eventpalour.db import read_only
 from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket, TicketStatus, User, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services.accounts import UserSummary, masked_email
+from eventpalour.services.checkout_queries import OPEN_STATUSES
 from eventpalour.services.errors import NotAuthenticated
 
 HISTORY_LIMIT = 100
 MONEY_HELD = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
+STATUS_LABELS = {
+    OrderStatus.PENDING: "Awaiting payment",
+    OrderStatus.PROCESSING: "Awaiting payment",
+    OrderStatus.COMPLETED: "Paid",
+    OrderStatus.FAILED: "Payment failed",
+    OrderStatus.CANCELLED: "Expired or cancelled",
+    OrderStatus.REFUNDED: "Refunded",
+    OrderStatus.PARTIALLY_REFUNDED: "Partly refunded",
+}
+
+
+def awaits_payment(status: str, holds_active: bool, expires_at: datetime | None, now: datetime) -> bool:
+    """Whether the order can still be paid: open, holding its seats, its hold not run out (even if
+    housekeeping has not swept it yet). payments.start_payment refuses any other order."""
+    expired = expires_at is not None and expires_at <= now
+    return status in OPEN_STATUSES and holds_active and not expired
 
 
 def holds_paid_money(session: Session, *, event_id: str | None = None, workspace_id: str | None = None) -> bool:
@@ -52,6 +69,8 @@ class OrderSummary:
     ticket_codes: list[str]
     transferred_to: list[str] = field(default_factory=list)
     organizer_verified: bool = False
+    status_label: str = ""
+    can_complete_payment: bool = False  # start_payment would take it: the page offers "Complete payment"
 
 
 @dataclass
@@ -99,6 +118,7 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             .limit(HISTORY_LIMIT)
         ).all()
         tickets = _tickets_of(session, actor.id, [order.id for order, _, _ in rows])
+    now = utcnow()
     return [
         OrderSummary(
             reference=order.reference,
@@ -113,6 +133,8 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             ticket_codes=tickets.get(order.id, _OrderTickets()).codes,
             transferred_to=tickets.get(order.id, _OrderTickets()).given_to,
             organizer_verified=verified,
+            status_label=STATUS_LABELS.get(order.status, order.status),
+            can_complete_payment=awaits_payment(order.status, order.holds_active, order.expires_at, now),
         )
         for order, event, verified in rows
     ]
@@ -142,7 +164,7 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
                 Order.buyer_id == actor.id,
                 Event.short_id == event_short_id,
                 col(Order.holds_active).is_(True),
-                col(Order.status).in_((OrderStatus.PENDING, OrderStatus.PROCESSING)),
+                col(Order.status).in_(OPEN_STATUSES),
                 col(Order.expires_at) > utcnow(),
             )
             .order_by(col(Order.created_at).desc())

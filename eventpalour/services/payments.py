@@ -22,7 +22,7 @@ from eventpalour.db import read_connection, transaction, write_connection, write
 from eventpalour.integrations import paystack
 from eventpalour.models import EventStatus, Order, OrderStatus, RefundKind
 from eventpalour.models.types import utcnow
-from eventpalour.services import capacity, checkout, checkout_queries, fulfilment, returned_payments
+from eventpalour.services import capacity, checkout, checkout_queries, fulfilment, orders, returned_payments
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.checkout import OPEN_STATUSES, CheckoutResult, release_order
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
@@ -44,6 +44,16 @@ class PaymentOutcome:
     status: str
     message: str
     confirmed: bool = True
+
+    @property
+    def has_tickets(self) -> bool:
+        """The order is paid and its tickets are issued: the return page shows them."""
+        return self.status == OrderStatus.COMPLETED
+
+    @property
+    def is_waiting(self) -> bool:
+        """Nothing is settled yet: whoever asked should ask again in a moment."""
+        return self.status == OrderStatus.PENDING
 
 
 @dataclass(frozen=True)
@@ -87,11 +97,12 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     if order is None or order.buyer_id != actor.id:
         raise NotFound("This order does not exist.")
     # A hold past its time is released here rather than waiting for the housekeeping pass.
-    expired = order.expires_at is not None and order.expires_at <= utcnow()
+    now = utcnow()
+    expired = order.expires_at is not None and order.expires_at <= now
     if expired and order.holds_active and order.status in OPEN_STATUSES:
         with transaction() as session:
             release_order(session, order.id, OrderStatus.CANCELLED)
-    if expired or order.status not in OPEN_STATUSES or not order.holds_active:
+    if not orders.awaits_payment(order.status, order.holds_active, order.expires_at, now):
         raise Conflict("This order is no longer waiting for payment. Your hold may have expired; please start again.")
     if order.authorization_url:
         return order.authorization_url

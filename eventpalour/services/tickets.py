@@ -18,6 +18,7 @@ from eventpalour.services.dates import event_schedule
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound
 from eventpalour.services.money import price_label
 from eventpalour.services.ticket_media import holder_place
+from eventpalour.services.transfers import transfer_refusal
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,10 @@ class HeldTicket:
     transferred_from: str
     transferred_to: str
     used_at: datetime | None
+    status_label: str = ""
+    can_transfer: bool = False  # transfer_ticket would accept it now
+    can_download: bool = False  # ticket_image would draw it
+    has_calendar: bool = False  # ticket_calendar would serve it, and the event is not over
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,33 @@ class UserTickets:
 
 
 HOLDER_STATUSES = (TicketStatus.VALID, TicketStatus.USED)
+STATUS_LABELS = {
+    TicketStatus.VALID: "Valid",
+    TicketStatus.USED: "Checked in",
+    TicketStatus.TRANSFERRED: "Transferred",
+    TicketStatus.CANCELLED: "Cancelled",
+    TicketStatus.REFUNDED: "Refunded",
+    TicketStatus.EXPIRED: "Expired",
+}
+
+
+def status_label(status: str) -> str:
+    """The word the holder reads for a ticket status ("Checked in" for `used`)."""
+    return STATUS_LABELS.get(status, status.capitalize())
+
+
+def holder_refusal(status: str) -> str | None:
+    """Why a ticket in `status` gives its holder no calendar invite or image, or None (it can still get in)."""
+    return None if status in HOLDER_STATUSES else "This ticket can no longer be used."
+
+
+def image_refusal(status: str) -> str | None:
+    """Why a ticket in `status` has no printable image, or None: a used ticket has no code left to show."""
+    if refusal := holder_refusal(status):
+        return refusal
+    if status != TicketStatus.VALID:
+        return "This ticket was already used at the door, so it has no code to show."
+    return None
 
 
 def _place(event: Event, status: str) -> str:
@@ -180,6 +212,10 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
             transferred_from=senders.get(ticket.transferred_from_id or "", ("", ""))[0],
             transferred_to=_name_and_email(recipients.get(ticket.id)),
             used_at=ticket.used_at,
+            status_label=status_label(ticket.status),
+            can_transfer=transfer_refusal(ticket.status, event.status, event.start_at, now) is None,
+            can_download=image_refusal(ticket.status) is None,
+            has_calendar=holder_refusal(ticket.status) is None and event.end_at > now,
         )
         for ticket, event, item, organizer, verified in rows
     ]
@@ -195,8 +231,8 @@ def _holder_ticket(session: Session, actor: UserSummary | None, ticket_id: str) 
     ticket = session.get(Ticket, ticket_id or "")
     if ticket is None or ticket.holder_id != actor.id:
         raise NotFound("This ticket does not exist.")
-    if ticket.status not in HOLDER_STATUSES:
-        raise Conflict("This ticket can no longer be used.")
+    if refusal := holder_refusal(ticket.status):
+        raise Conflict(refusal)
     return ticket, session.get(Event, ticket.event_id)
 
 
@@ -212,8 +248,8 @@ def ticket_image(*, actor: UserSummary | None, ticket_id: str) -> tuple[str, byt
     """(filename, PNG bytes) of the actor's valid ticket: the event, the QR code and the short code."""
     with read_only() as session:
         ticket, event = _holder_ticket(session, actor, ticket_id)
-        if ticket.status != TicketStatus.VALID:
-            raise Conflict("This ticket was already used at the door, so it has no code to show.")
+        if refusal := image_refusal(ticket.status):
+            raise Conflict(refusal)
         tier_name, price = session.exec(
             select(OrderItem.tier_name, OrderItem.unit_price).where(OrderItem.id == ticket.order_item_id)
         ).one()

@@ -9,6 +9,7 @@ counter, and with it the event's capacity, never moves: a transfer needs no free
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -45,11 +46,19 @@ def _recipient(session: Session, actor: UserSummary, email: str) -> User:
     return recipient
 
 
+def transfer_refusal(ticket_status: str, event_status: str, event_start: datetime, now: datetime) -> str | None:
+    """Why a ticket cannot be given away now, or None: only a valid ticket, and only before its event
+    starts (the "My tickets" card offers Transfer by this same rule)."""
+    if ticket_status != TicketStatus.VALID:
+        return f"Only valid tickets can be transferred; this one is {ticket_status}."
+    if event_status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event_start <= now:
+        return "Tickets can only be transferred before the event starts."
+    return None
+
+
 def _check_transferable(ticket: Ticket, event: Event) -> None:
-    if ticket.status != TicketStatus.VALID:
-        raise Conflict(f"Only valid tickets can be transferred; this one is {ticket.status}.")
-    if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.start_at <= utcnow():
-        raise Conflict("Tickets can only be transferred before the event starts.")
+    if refusal := transfer_refusal(ticket.status, event.status, event.start_at, utcnow()):
+        raise Conflict(refusal)
 
 
 def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_email: str) -> TransferResult:

@@ -10,8 +10,8 @@ from eventpalour.services import attendees
 from eventpalour.services.attendees import AttendeeFilters, AttendeeRow
 from eventpalour.services.dates import clock
 from eventpalour.services.errors import DomainError
+from eventpalour.services.tickets import status_label
 from eventpalour.state.base import call_service
-from eventpalour.state.tickets import STATUS_LABELS
 from eventpalour.state.workspace import WorkspaceState
 
 
@@ -25,7 +25,7 @@ def attendee_dict(row: AttendeeRow, zone_name: str) -> dict[str, str]:
         "payment": row.payment,
         "payment_label": attendees.PAYMENT_LABELS[row.payment],
         "status": row.ticket_status,
-        "status_label": STATUS_LABELS.get(row.ticket_status, row.ticket_status),
+        "status_label": status_label(row.ticket_status),
         "checked_in_at": clock(row.checked_in_at, zone_name) if row.checked_in_at else "",
         "transferred": "yes" if row.transferred else "",
     }

@@ -42,9 +42,9 @@ class CheckoutReturnState(AuthState):
             self.outcome, self.message = "failed", error.message
             return None
         self.outcome, self.message = result.status, result.message
-        if result.status == "completed":
+        if result.has_tickets:
             await self._show_tickets()
-        return CheckoutReturnState.keep_checking if result.status == "pending" else None
+        return CheckoutReturnState.keep_checking if result.is_waiting else None
 
     async def _show_tickets(self) -> None:
         """The buyer's tickets with their QR codes (when the browser is signed in as the buyer)."""
@@ -68,9 +68,9 @@ class CheckoutReturnState(AuthState):
                 result = await asyncio.to_thread(payments.verify_payment, reference)
             except DomainError:
                 return
-            if result.status != "pending":
+            if not result.is_waiting:
                 async with self:
                     self.outcome, self.message = result.status, result.message
-                    if result.status == "completed":
+                    if result.has_tickets:
                         await self._show_tickets()
                 return

@@ -66,6 +66,8 @@ def event_dict(event: PublicEvent) -> dict[str, str]:
         "banner_url": event.banner_url,
         "status": event.status,
         "status_note": STATUS_NOTES.get(event.status, ""),
+        "note_tone": "red" if event.is_cancelled else "amber" if event.is_postponed else "gray",
+        "note_icon": "circle-x" if event.is_cancelled else "info",
         "organizer": event.organizer_name,
         "organizer_logo_url": event.organizer_logo_url,
         "organizer_initials": initials_of(event.organizer_name),

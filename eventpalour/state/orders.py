@@ -11,17 +11,8 @@ from eventpalour.services import orders
 from eventpalour.services.dates import event_when
 from eventpalour.services.errors import DomainError
 from eventpalour.services.money import format_money
+from eventpalour.services.orders import STATUS_LABELS, OrderSummary  # noqa: F401 (state/event_orders.py reads the labels here)
 from eventpalour.state.base import AuthState, call_service
-
-STATUS_LABELS = {
-    "pending": "Awaiting payment",
-    "processing": "Awaiting payment",
-    "completed": "Paid",
-    "failed": "Payment failed",
-    "cancelled": "Expired or cancelled",
-    "refunded": "Refunded",
-    "partially_refunded": "Partly refunded",
-}
 
 
 def _transferred(recipients: list[str]) -> str:
@@ -31,6 +22,23 @@ def _transferred(recipients: list[str]) -> str:
     counts = Counter(recipients)
     names = [name if counts[name] == 1 else f"{name} ({counts[name]} tickets)" for name in counts]
     return "Transferred to " + ", ".join(names)
+
+
+def order_row(o: OrderSummary) -> dict[str, str]:
+    """One order's display text; "Complete payment" shows by the service's can_complete_payment."""
+    return {
+        "reference": o.reference,
+        "event": o.event_title,
+        "event_url": routes.event_url(o.event_short_id),
+        "when": event_when(o.event_start, o.event_timezone),
+        "status": o.status,
+        "status_label": o.status_label,
+        "can_pay": "yes" if o.can_complete_payment else "",
+        "amount": format_money(o.amount, o.currency) if o.amount else "Free",
+        "codes": " · ".join(o.ticket_codes),
+        "transferred": _transferred(o.transferred_to),
+        "verified": "yes" if o.organizer_verified else "",
+    }
 
 
 class OrdersState(AuthState):
@@ -46,20 +54,6 @@ class OrdersState(AuthState):
         except DomainError as error:
             self.orders_loaded = True
             return self.show_error(error)
-        self.order_rows = [
-            {
-                "reference": o.reference,
-                "event": o.event_title,
-                "event_url": routes.event_url(o.event_short_id),
-                "when": event_when(o.event_start, o.event_timezone),
-                "status": o.status,
-                "status_label": STATUS_LABELS.get(o.status, o.status),
-                "amount": format_money(o.amount, o.currency) if o.amount else "Free",
-                "codes": " · ".join(o.ticket_codes),
-                "transferred": _transferred(o.transferred_to),
-                "verified": "yes" if o.organizer_verified else "",
-            }
-            for o in found
-        ]
+        self.order_rows = [order_row(o) for o in found]
         self.orders_loaded = True
         return None

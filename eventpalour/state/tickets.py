@@ -13,24 +13,15 @@ from eventpalour.services.money import price_label
 from eventpalour.services.tickets import HeldTicket
 from eventpalour.state.base import AuthState, call_service
 
-STATUS_LABELS = {
-    "valid": "Valid",
-    "used": "Checked in",
-    "transferred": "Transferred",
-    "cancelled": "Cancelled",
-    "refunded": "Refunded",
-    "expired": "Expired",
-}
 
-
-def ticket_dict(card: HeldTicket, *, past: bool) -> dict[str, str]:
-    """A card's display text. Links to the API are absolute: in development the API has its own port."""
-    usable = card.status == "valid"
+def ticket_dict(card: HeldTicket) -> dict[str, str]:
+    """A card's display text; what it offers are the service's flags. Links to the API are absolute: in
+    development the API has its own port."""
     return {
         "id": card.ticket_id,
         "code": card.short_code,
         "status": card.status,
-        "status_label": STATUS_LABELS.get(card.status, card.status.capitalize()),
+        "status_label": card.status_label,
         "tier": card.tier_name,
         "price": price_label(card.price, card.currency),
         "event": card.event_title,
@@ -45,9 +36,9 @@ def ticket_dict(card: HeldTicket, *, past: bool) -> dict[str, str]:
         "used_at": clock(card.used_at, card.event_timezone) if card.used_at else "",
         "calendar_url": settings.api_url + routes.ticket_calendar_url(card.ticket_id),
         "image_url": settings.api_url + routes.ticket_image_url(card.ticket_id),
-        "can_transfer": "yes" if usable and not past else "",
-        "can_download": "yes" if usable else "",
-        "has_calendar": "yes" if card.status in ("valid", "used") and not past else "",
+        "can_transfer": "yes" if card.can_transfer else "",
+        "can_download": "yes" if card.can_download else "",
+        "has_calendar": "yes" if card.has_calendar else "",
     }
 
 
@@ -80,8 +71,8 @@ class TicketsState(AuthState):
         except DomainError as error:
             self.tickets_loaded = True
             return self.show_error(error)
-        self.upcoming = [ticket_dict(card, past=False) for card in found.upcoming]
-        self.past = [ticket_dict(card, past=True) for card in found.past]
+        self.upcoming = [ticket_dict(card) for card in found.upcoming]
+        self.past = [ticket_dict(card) for card in found.past]
         self.tickets_loaded = True
         return None
 

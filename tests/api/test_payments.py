@@ -101,6 +101,20 @@ def test_webhooks_and_callbacks_racing_fulfil_exactly_once(sandbox, paid_tier):
     assert _tier(tier_id).sold == 2
 
 
+def test_the_outcome_says_whether_tickets_were_issued_or_payment_is_awaited(sandbox, paid_tier):
+    """The return page renders these flags instead of comparing the outcome's status words."""
+    event, tier_id = paid_tier
+    result, _ = _order_for(make_user(), event, tier_id)
+    sandbox.put("/_test/controls", json={"webhook_enabled": False})
+    waiting = payments.verify_payment(result.reference)
+    assert (waiting.status, waiting.is_waiting, waiting.has_tickets) == ("pending", True, False)
+    assert sandbox.post(f"/_test/transactions/{result.reference}/pay").status_code == 200
+    paid = payments.verify_payment(result.reference)
+    assert (paid.status, paid.is_waiting, paid.has_tickets) == ("completed", False, True)
+    failed = payments.PaymentOutcome(result.order_id, "failed", "The payment did not go through.")
+    assert (failed.is_waiting, failed.has_tickets) == (False, False)
+
+
 def test_bad_signature_is_401_and_writes_nothing(http: httpx.Client, paid_tier):
     body = json.dumps({"event": "charge.success", "data": {"reference": "EVT-NOPE"}}).encode()
     for headers in (

@@ -245,3 +245,24 @@ def test_order_history_lists_own_orders_with_codes(shop):
     ]
     with pytest.raises(NotAuthenticated):
         orders.list_my_orders(actor=None)
+
+
+def test_my_orders_offer_complete_payment_only_while_the_hold_waits(shop):
+    """The Orders page offered "Complete payment" for any pending order, also one whose hold had run out
+    before housekeeping swept it; start_payment refuses that one, so the row must not offer it."""
+    from sqlalchemy import update
+
+    from eventpalour.db import transaction
+    from eventpalour.services import orders
+    from eventpalour.state.orders import order_row
+
+    _, paid, _, tiers = shop
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=paid.id, quantities={tiers["Regular"]: 1})
+    [mine] = orders.list_my_orders(actor=buyer.summary)
+    assert mine.can_complete_payment and order_row(mine)["can_pay"] == "yes"
+    assert mine.status_label == "Awaiting payment"
+    with transaction() as session:
+        session.execute(update(Order).values(expires_at=utcnow() - timedelta(seconds=1)))
+    [mine] = orders.list_my_orders(actor=buyer.summary)
+    assert mine.status == "pending" and not mine.can_complete_payment and order_row(mine)["can_pay"] == ""
