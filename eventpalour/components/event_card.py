@@ -61,7 +61,7 @@ def event_card(card: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.cond(card["category"] != "", rx.badge(card["category"], variant="soft", radius="full")),
-                    rx.cond(card["status"] == "postponed", rx.badge("Postponed", color_scheme="amber")),
+                    rx.cond(card["postponed"] != "", rx.badge("Postponed", color_scheme="amber")),
                     spacing="2",
                     wrap="wrap",
                 ),

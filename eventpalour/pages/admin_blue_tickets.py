@@ -39,7 +39,7 @@ def _reason_form(row: rx.Var) -> rx.Component:
 def _buttons(row: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.cond(
-            row["status"] == "pending",
+            row["can_decide"],
             rx.fragment(
                 rx.button(
                     "Approve",
@@ -57,7 +57,7 @@ def _buttons(row: rx.Var) -> rx.Component:
             ),
         ),
         rx.cond(
-            row["status"] == "approved",
+            row["can_revoke"],
             rx.button(
                 "Revoke",
                 color_scheme="red",

@@ -131,7 +131,7 @@ def _review() -> rx.Component:
             _preview(s),
             rx.cond(s["note"] != "", rx.callout("Note: " + s["note"].to(str), icon="info", size="1")),
             rx.cond(
-                s["status"] == "pending",
+                s["can_decide"] != "",
                 _decision_form(),
                 rx.button("Back to the queue", variant="soft", on_click=S.close),
             ),

@@ -15,7 +15,7 @@ def _email(email: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.heading(email["subject"], size="3", as_="h2"),
                 rx.spacer(),
-                rx.badge(email["status"], color_scheme=rx.cond(email["status"] == "sent", "green", "amber")),
+                rx.badge(email["status"], color_scheme=rx.cond(email["sent"] != "", "green", "amber")),
                 width="100%",
                 wrap="wrap",
             ),

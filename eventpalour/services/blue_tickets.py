@@ -56,6 +56,10 @@ class BlueTicketView:
     reason: str
     created_at: datetime
     decided_at: datetime | None
+    # What a reviewer may do with it now, by `decision_refusal`, the rule _decide enforces:
+    # approve or reject a pending request, revoke an approved one.
+    can_decide: bool
+    can_revoke: bool
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,16 @@ def request_refusal(*, verified: bool, open_request: bool) -> str | None:
         return "This workspace is already verified."
     if open_request:
         return "A verification request is already open for this workspace."
+    return None
+
+
+def decision_refusal(status: str, outcome: BlueTicketStatus) -> str | None:
+    """Why a request in `status` cannot move to `outcome` now, or None: approving and rejecting
+    decide a pending request, revoking takes back an approved one."""
+    revoking = outcome == BlueTicketStatus.REVOKED
+    expected = BlueTicketStatus.APPROVED if revoking else BlueTicketStatus.PENDING
+    if status != expected:
+        return f"This request cannot be {'revoked' if revoking else 'decided'}: it is {status}."
     return None
 
 
@@ -105,6 +119,8 @@ def _view(session: Session, row: BlueTicketRequest, workspace: Workspace) -> Blu
         reason=row.reason or "",
         created_at=row.created_at,
         decided_at=row.decided_at,
+        can_decide=decision_refusal(row.status, BlueTicketStatus.APPROVED) is None,
+        can_revoke=decision_refusal(row.status, BlueTicketStatus.REVOKED) is None,
     )
 
 
@@ -224,15 +240,13 @@ def _decide(
     actor: UserSummary | None, request_id: str, outcome: BlueTicketStatus, reason: str, client: ClientInfo
 ) -> BlueTicketView:
     """Move one request to `outcome`, set the workspace's badge to match, email, and audit-log."""
-    expected = BlueTicketStatus.APPROVED if outcome == BlueTicketStatus.REVOKED else BlueTicketStatus.PENDING
     with transaction() as session:
         admins.require(session, actor, AdminCapability.REVIEW_BLUE_TICKETS)
         row = session.get(BlueTicketRequest, request_id or "")
         if row is None:
             raise NotFound("This verification request does not exist.")
-        if row.status != expected:
-            verb = "revoked" if outcome == BlueTicketStatus.REVOKED else "decided"
-            raise Conflict(f"This request cannot be {verb}: it is {row.status}.")
+        if refusal := decision_refusal(row.status, outcome):
+            raise Conflict(refusal)
         workspace = session.get(Workspace, row.workspace_id)
         row.status, row.reason, row.decided_by_id, row.decided_at = outcome, reason or None, actor.id, utcnow()
         workspace.verified = outcome == BlueTicketStatus.APPROVED

@@ -72,6 +72,7 @@ class EventCard:
     workspace_verified: bool
     min_price: int | None
     max_price: int | None
+    is_postponed: bool  # on sale with new dates still to come: the card says so
 
 
 @dataclass(frozen=True)
@@ -362,6 +363,7 @@ def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
             workspace_verified=workspaces[e.workspace_id].verified,
             min_price=prices.get(e.id, (None, None))[0],
             max_price=prices.get(e.id, (None, None))[1],
+            is_postponed=e.status == EventStatus.POSTPONED,
         )
         for e in events
     ]

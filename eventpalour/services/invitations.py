@@ -53,6 +53,11 @@ class InviteOutcome:
     status: str
     message: str
 
+    @property
+    def sent(self) -> bool:
+        """The invitation went out (its email is queued): the outcome the audit log and the toast count."""
+        return self.status == "invited"
+
 
 @dataclass(frozen=True)
 class InvitationView:
@@ -147,7 +152,7 @@ def invite_members(
                 continue
             seen.add(key)
             outcomes.append(_invite_one(session, actor, access, request))
-        invited = [o.email for o in outcomes if o.status == "invited"]
+        invited = [o.email for o in outcomes if o.sent]
         if invited:
             audit.record(
                 session,

@@ -69,6 +69,8 @@ class KycView:
     review_note: str
     created_at: datetime
     reviewed_at: datetime | None
+    # Whether the filing still awaits a reviewer's decision: `review_refusal`, the rule review_kyc enforces.
+    can_decide: bool
 
 
 STATUS_TEXT = {
@@ -98,6 +100,13 @@ def filing_refusal(status: str) -> str | None:
         return "Your KYC is already in review. We'll email you when it is decided."
     if status == KycStatus.APPROVED:
         return "Your KYC is already approved."
+    return None
+
+
+def review_refusal(status: str) -> str | None:
+    """Why a filing in `status` cannot be decided now (it already was), or None while it is pending."""
+    if status != KycStatus.PENDING:
+        return f"This KYC submission was already decided ({status.replace('_', ' ')})."
     return None
 
 
@@ -196,6 +205,7 @@ def _view(session: Session, row: KycSubmission, workspace: Workspace) -> KycView
         review_note=row.review_note or "",
         created_at=row.created_at,
         reviewed_at=row.reviewed_at,
+        can_decide=review_refusal(row.status) is None,
     )
 
 
@@ -290,8 +300,8 @@ def review_kyc(
         row = session.get(KycSubmission, submission_id or "")
         if row is None:
             raise NotFound("This KYC submission does not exist.")
-        if row.status != KycStatus.PENDING:
-            raise Conflict(f"This KYC submission was already decided ({row.status.replace('_', ' ')}).")
+        if refusal := review_refusal(row.status):
+            raise Conflict(refusal)
         workspace = session.get(Workspace, row.workspace_id)
         row.status, row.review_note, row.reviewed_by_id, row.reviewed_at = decision, text or None, actor.id, utcnow()
         workspace.kyc_status = decision

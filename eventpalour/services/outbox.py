@@ -136,6 +136,12 @@ class OutboxItem:
     status: str
     created_at: str
 
+    @property
+    def is_sent(self) -> bool:
+        """Handed to the mail server; anything else is still queued, sending or failed. (A property, so
+        the JSON of /api/dev/outbox keeps the row's fields only.)"""
+        return self.status == OutboxStatus.SENT
+
 
 def recent_emails(limit: int = 50, to_email: str | None = None) -> list[OutboxItem]:
     """Newest queued or sent emails, optionally to one address, for /dev/outbox (development only)."""

@@ -30,6 +30,8 @@ def request_dict(view: blue_tickets.BlueTicketView) -> dict[str, Any]:
         "links": view.links,
         "document_url": routes.file_url(view.document_key) if view.document_key else "",
         "status": view.status,
+        "can_decide": view.can_decide,
+        "can_revoke": view.can_revoke,
         "reason": view.reason,
         "submitted": view.created_at.strftime("%d %b %Y %H:%M UTC"),
     }

@@ -33,6 +33,7 @@ def kyc_dict(view: kyc.KycView) -> dict[str, str]:
             else f"{view.payout_bank_name} {view.payout_account_number} ({view.payout_account_name})"
         ),
         "status": view.status,
+        "can_decide": "yes" if view.can_decide else "",
         "note": view.review_note,
         "submitted": view.created_at.strftime("%d %b %Y %H:%M UTC"),
     }

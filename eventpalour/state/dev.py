@@ -6,7 +6,22 @@ import reflex as rx
 
 from eventpalour.services import dev_outbox
 from eventpalour.services.errors import NotFound, PermissionDenied
+from eventpalour.services.outbox import OutboxItem
 from eventpalour.state.base import AuthState, call_service
+
+
+def email_dict(item: OutboxItem) -> dict[str, str]:
+    """A captured email's display text; `sent` is "yes" once the service says it went out."""
+    return {
+        "id": item.id,
+        "to_email": item.to_email,
+        "subject": item.subject,
+        "text_body": item.text_body,
+        "kind": item.kind,
+        "status": item.status,
+        "created_at": item.created_at,
+        "sent": "yes" if item.is_sent else "",
+    }
 
 
 class DevOutboxState(AuthState):
@@ -34,7 +49,7 @@ class DevOutboxState(AuthState):
         except PermissionDenied:
             self.only_local = True
         else:
-            self.emails = [item.__dict__ for item in items]
+            self.emails = [email_dict(item) for item in items]
         self.loaded = True
 
     @rx.event

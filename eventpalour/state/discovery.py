@@ -42,7 +42,7 @@ def card_dict(card: EventCard) -> dict[str, str]:
         "price": price_from_label(card.min_price, card.max_price, card.currency),
         "category": card.category,
         "banner_url": card.banner_url,
-        "status": card.status,
+        "postponed": "yes" if card.is_postponed else "",
     }
 
 

@@ -111,7 +111,7 @@ class MembersState(WorkspaceState):
             {"email": o.email, "status": o.status, "message": o.message, "color": INVITE_STATUS_COLORS[o.status]}
             for o in outcomes
         ]
-        sent = sum(1 for o in outcomes if o.status == "invited")
+        sent = sum(1 for o in outcomes if o.sent)
         self.invite_rows = [_blank_row()]
         yield rx.toast.success(f"{sent} invitation{'s' if sent != 1 else ''} sent.")
 

@@ -7,9 +7,12 @@ from a loopback peer and from another machine.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from eventpalour import routes
 from eventpalour.config import settings
+from eventpalour.db import transaction
+from eventpalour.models import OutboxEmail, OutboxStatus
 from eventpalour.services.dev_outbox import came_through_proxy, is_local_client
 from eventpalour.state.dev import DevOutboxState
 from tests.factories import make_user
@@ -91,3 +94,20 @@ async def test_page_is_off_in_production_even_on_this_machine(monkeypatch: pytes
     await run_handler(state, "load")
 
     assert state.loaded and not state.enabled and state.emails == []
+
+
+@pytest.mark.parametrize("status", list(OutboxStatus))
+async def test_page_marks_as_sent_exactly_the_emails_that_went_out(status: OutboxStatus) -> None:
+    """The page's green badge follows the service's `is_sent`: only a delivered email is shown as sent."""
+    make_user(email="badge-reader@example.test")
+    with transaction() as session:
+        session.execute(
+            update(OutboxEmail).where(OutboxEmail.to_email == "badge-reader@example.test").values(status=status)
+        )
+    state = _outbox_page(ip="127.0.0.1")
+
+    await run_handler(state, "load")
+
+    shown = [e for e in state.emails if e["to_email"] == "badge-reader@example.test"]
+    assert shown and all(e["status"] == status for e in shown)
+    assert all(e["sent"] == ("yes" if status == OutboxStatus.SENT else "") for e in shown)

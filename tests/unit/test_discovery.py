@@ -301,3 +301,16 @@ def test_search_pages_keep_order_when_many_events_start_in_one_minute(catalogue)
     listed = [c.title for page in pages for c in discover_events(DiscoveryFilters(), page=page).cards]
     found = [c.title for page in pages for c in discover_events(DiscoveryFilters(query="crowded"), page=page).cards]
     assert found == [t for t in listed if t.startswith("Crowded")]
+
+
+def test_cards_flag_exactly_the_postponed_events(catalogue):
+    """The card's Postponed badge follows the service's flag: set for a postponed event, clear for the rest."""
+    owner, _ = catalogue
+    meetup = next(e for e in _events_by_title() if e.title == "Python Meetup")
+    assert not any(card.is_postponed for card in discover_events(DiscoveryFilters()).cards)
+    later = utcnow() + timedelta(days=40)
+    events.change_status(
+        actor=owner.summary, event_id=meetup.id, action="postpone", new_start=later, new_end=later + timedelta(hours=2)
+    )
+    flagged = {card.title: card.is_postponed for card in discover_events(DiscoveryFilters()).cards}
+    assert flagged["Python Meetup"] and not any(v for title, v in flagged.items() if title != "Python Meetup")

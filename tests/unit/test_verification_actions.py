@@ -68,3 +68,55 @@ def test_can_request_badge_false_exactly_when_request_is_refused(state, allowed,
         refused = True
     assert shown.can_request is not refused
     assert (shown.can_request, shown.in_review) == (allowed, in_review)
+
+
+@pytest.mark.parametrize("decision", [None, *kyc.DECISIONS])
+def test_kyc_can_decide_false_exactly_when_review_is_refused(decision):
+    """The review queue's decision form shows for a filing exactly when review_kyc would take a decision."""
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    submission_id = kyc.submit_kyc(actor=owner.summary, workspace_id=ws.id, data=kyc_input(owner)).latest.id
+    reviewer = make_admin("finance")
+    if decision is not None:
+        kyc.review_kyc(actor=reviewer.summary, submission_id=submission_id, decision=decision, note="Checked.")
+    status = decision or KycStatus.PENDING
+    (shown,) = [v for v in kyc.list_kyc_queue(actor=reviewer.summary, status=status) if v.id == submission_id]
+    try:
+        kyc.review_kyc(actor=reviewer.summary, submission_id=submission_id, decision=KycStatus.APPROVED)
+        refused = False
+    except Conflict:
+        refused = True
+    assert shown.can_decide is not refused
+    assert refused is (decision is not None)
+
+
+def _refused(action, **kwargs) -> bool:
+    try:
+        action(**kwargs)
+    except Conflict:
+        return True
+    return False
+
+
+def _listed(state: str):
+    """A fresh request brought to `state`, as a reviewer's queue lists it."""
+    _, ws = _bring_to(state)
+    reviewer = make_admin("moderator")
+    (view,) = [v for v in blue_tickets.list_requests(actor=reviewer.summary, status=state) if v.workspace_id == ws.id]
+    return reviewer.summary, view
+
+
+@pytest.mark.parametrize(
+    ("state", "can_decide", "can_revoke"),
+    [("pending", True, False), ("approved", False, True), ("rejected", False, False), ("revoked", False, False)],
+)
+def test_blue_ticket_review_flags_agree_with_the_actions(state, can_decide, can_revoke):
+    """Approve / Reject show exactly when approve_request and reject_request would act, Revoke exactly
+    when revoke_request would (each action tried on its own fresh request)."""
+    actor, shown = _listed(state)
+    assert (shown.can_decide, shown.can_revoke) == (can_decide, can_revoke)
+    assert _refused(blue_tickets.reject_request, actor=actor, request_id=shown.id, reason="No.") is not can_decide
+    actor, shown = _listed(state)
+    assert _refused(blue_tickets.approve_request, actor=actor, request_id=shown.id) is not shown.can_decide
+    actor, shown = _listed(state)
+    assert _refused(blue_tickets.revoke_request, actor=actor, request_id=shown.id, reason="X") is not shown.can_revoke

@@ -167,6 +167,8 @@ def test_invite_members_reports_each_address():
         "already_invited",
     ]
     assert latest_email("new@example.test", "workspace_invitation") is not None
+    # `sent` (what the members page counts in its toast) is set exactly for the address that got an email.
+    assert [o.sent for o in outcomes] == [True, False, False, False, False, False]
 
 
 def test_invite_members_admin_cannot_invite_above_own_role_but_can_invite_admin():
