@@ -6,7 +6,7 @@ or label the service returns instead (docs/architecture.md names each rule's hom
 are services/ and models/ (and the migrations, which freeze the schema as it was); the sandbox and
 the Paystack client speak Paystack's own status words, which merely sound alike.
 
-Prints one line per comparison found and exits 1 when there is any, so `make lint` fails on a new
+Prints one line per comparison found and exits 1 when there is any, so `make lint` (and `make test`) fail on a new
 one. Only comparisons are looked at: the same word in a sentence or a label is no rule.
 """
 

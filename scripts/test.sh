@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 source ./env.sh
 ruff check .
 ruff format --check .
+# Pages, state and API render the flags services return; a status word compared there fails the run.
+python scripts/status_literals.py
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ] && python -c "

@@ -49,10 +49,12 @@ def _action_form() -> rx.Component:
                 rx.button(
                     rx.cond(S.acting, rx.spinner(size="1"), verb),
                     type="submit",
-                    color_scheme=rx.cond(S.action_status == "active", "green", "red"),
+                    color_scheme=S.action_tone,
                     disabled=S.acting,
                 ),
-                rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=S.choose_action("")),
+                rx.button(
+                    "Cancel", type="button", variant="soft", color_scheme="gray", on_click=S.choose_action("", "red")
+                ),
             ),
             width="100%",
         ),
@@ -62,27 +64,31 @@ def _action_form() -> rx.Component:
     )
 
 
+def _status_button(label: str, status: str, tone: str, offered: rx.Var) -> rx.Component:
+    """One status action, shown when the service says this admin may take it now."""
+    return rx.cond(offered, rx.button(label, color_scheme=tone, variant="soft", on_click=S.choose_action(status, tone)))
+
+
 def _actions() -> rx.Component:
-    status = S.detail["status"]
     return rx.cond(
         S.can_manage_users,
         rx.cond(
             S.action_status != "",
             _action_form(),
-            rx.hstack(
-                rx.cond(
-                    status != "active",
-                    rx.button("Reactivate", color_scheme="green", variant="soft", on_click=S.choose_action("active")),
+            rx.cond(
+                S.can_reactivate | S.can_suspend | S.can_block,
+                rx.hstack(
+                    _status_button("Reactivate", "active", "green", S.can_reactivate),
+                    _status_button("Suspend", "suspended", "orange", S.can_suspend),
+                    _status_button("Block", "blocked", "red", S.can_block),
+                    wrap="wrap",
                 ),
-                rx.cond(
-                    status != "suspended",
-                    rx.button("Suspend", color_scheme="orange", variant="soft", on_click=S.choose_action("suspended")),
+                rx.text(
+                    "You cannot change this account's status: it is your own, or a platform admin's "
+                    "(only super admins can).",
+                    size="2",
+                    color_scheme="gray",
                 ),
-                rx.cond(
-                    status != "blocked",
-                    rx.button("Block", color_scheme="red", variant="soft", on_click=S.choose_action("blocked")),
-                ),
-                wrap="wrap",
             ),
         ),
         rx.text("Your admin level can view users but not change their status.", size="2", color_scheme="gray"),

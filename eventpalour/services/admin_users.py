@@ -26,7 +26,7 @@ from eventpalour.models import (
 from eventpalour.services import admins, audit
 from eventpalour.services.accounts import ClientInfo, UserSummary
 from eventpalour.services.admins import AdminCapability
-from eventpalour.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 50
@@ -119,6 +119,11 @@ def search_users(*, actor: UserSummary | None, filters: UserFilters, page: int =
 @dataclass(frozen=True)
 class UserDetail:
     user: UserRow
+    # What this admin may do to the account now, by set_user_status's own rule (status_change_refusal),
+    # so the page offers exactly the actions that would succeed.
+    can_reactivate: bool
+    can_suspend: bool
+    can_block: bool
     status_reason: str
     workspaces: list[tuple[str, str, str]]  # (id, name, role)
     orders: list[tuple[str, str, str, int, str, datetime]]  # (reference, event, status, amount, currency, created)
@@ -130,7 +135,7 @@ class UserDetail:
 def user_detail(*, actor: UserSummary | None, user_id: str) -> UserDetail:
     """A user's workspaces, latest orders and tickets, and sign-in facts. Raises NotFound."""
     with read_only() as session:
-        admins.require(session, actor, AdminCapability.VIEW_USERS)
+        me = admins.require(session, actor, AdminCapability.VIEW_USERS)
         user = session.get(User, user_id or "")
         if user is None:
             raise NotFound("This user does not exist.")
@@ -165,12 +170,36 @@ def user_detail(*, actor: UserSummary | None, user_id: str) -> UserDetail:
         ).one()
     return UserDetail(
         user=_row(user, level),
+        can_reactivate=_may_set(me.level, actor.id, user, level, UserStatus.ACTIVE),
+        can_suspend=_may_set(me.level, actor.id, user, level, UserStatus.SUSPENDED),
+        can_block=_may_set(me.level, actor.id, user, level, UserStatus.BLOCKED),
         status_reason=user.status_reason or "",
         workspaces=[tuple(w) for w in workspaces],
         orders=[tuple(o) for o in orders],
         tickets=[tuple(t) for t in tickets],
         ticket_count=ticket_count,
         active_sessions=active_sessions,
+    )
+
+
+def status_change_refusal(
+    actor_level: str, actor_id: str, user: User, target_level: str | None, status: str
+) -> DomainError | None:
+    """Why an admin of `actor_level` may not give `user` (a platform admin of `target_level`, or
+    None) the account status `status`, or None: nobody acts on their own account, only super admins
+    on another platform admin, and an account cannot be given the status it has."""
+    if user.id == actor_id:
+        return PermissionDenied("You cannot change the status of your own account.")
+    if target_level and not admins.allows(actor_level, AdminCapability.MANAGE_ADMINS):
+        return PermissionDenied("Only super admins can suspend or block a platform admin.")
+    if user.status == status:
+        return Conflict(f"This account is already {status}.")
+    return None
+
+
+def _may_set(actor_level: str, actor_id: str, user: User, target_level: str | None, status: str) -> bool:
+    return admins.allows(actor_level, AdminCapability.MANAGE_USERS) and (
+        status_change_refusal(actor_level, actor_id, user, target_level, status) is None
     )
 
 
@@ -204,13 +233,9 @@ def set_user_status(
         user = session.get(User, user_id or "")
         if user is None:
             raise NotFound("This user does not exist.")
-        if user.id == actor.id:
-            raise PermissionDenied("You cannot change the status of your own account.")
         target_level = session.exec(select(PlatformAdmin.level).where(PlatformAdmin.user_id == user.id)).first()
-        if target_level and not admins.allows(me.level, AdminCapability.MANAGE_ADMINS):
-            raise PermissionDenied("Only super admins can suspend or block a platform admin.")
-        if user.status == status:
-            raise Conflict(f"This account is already {status}.")
+        if refusal := status_change_refusal(me.level, actor.id, user, target_level, status):
+            raise refusal
         previous = user.status
         user.status, user.status_reason = status, (None if status == UserStatus.ACTIVE else note)
         ended = _end_sessions(session, user.id) if status != UserStatus.ACTIVE else 0

@@ -33,6 +33,10 @@ class AdminUsersState(AdminState):
     detail_tickets: list[dict[str, str]] = []
     detail_open: bool = False
     action_status: str = ""
+    action_tone: str = "red"
+    can_reactivate: bool = False
+    can_suspend: bool = False
+    can_block: bool = False
     action_error: str = ""
     acting: bool = False
 
@@ -114,6 +118,7 @@ class AdminUsersState(AdminState):
             "sessions": str(d.active_sessions),
             "valid_tickets": str(d.ticket_count),
         }
+        self.can_reactivate, self.can_suspend, self.can_block = d.can_reactivate, d.can_suspend, d.can_block
         self.detail_workspaces = [{"name": n, "role": r, "url": routes.workspace_url(i)} for i, n, r in d.workspaces]
         self.detail_orders = [
             {"reference": ref, "event": ev, "status": st, "amount": format_money(amt, cur) if amt else "Free"}
@@ -128,8 +133,9 @@ class AdminUsersState(AdminState):
         self.detail_open = value
 
     @rx.event
-    def choose_action(self, status: str) -> None:
-        self.action_status, self.action_error = status, ""
+    def choose_action(self, status: str, tone: str) -> None:
+        """`tone`: the colour of the button that chose it, kept for the confirm button."""
+        self.action_status, self.action_error, self.action_tone = status, "", tone
 
     @rx.event
     async def change_status(self, form: dict[str, Any]):

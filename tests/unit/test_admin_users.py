@@ -129,3 +129,41 @@ def test_audit_date_filters():
     assert admin_audit.list_audit(actor=boss.summary, filters=admin_audit.AuditFilters(date_to="2020-01-01")).total == 0
     today = admin_audit.list_audit(actor=boss.summary, filters=admin_audit.AuditFilters(date_from="2020-01-01"))
     assert today.total >= 1
+
+
+FLAG_OF_STATUS = {"active": "can_reactivate", "suspended": "can_suspend", "blocked": "can_block"}
+
+
+@pytest.mark.parametrize(
+    ("actor_level", "target", "target_status"),
+    [
+        ("support", "user", "active"),
+        ("support", "user", "suspended"),
+        ("support", "user", "blocked"),
+        ("support", "self", "active"),
+        ("support", "admin", "active"),
+        ("super_admin", "admin", "active"),
+        ("super_admin", "self", "active"),
+        ("moderator", "user", "active"),
+    ],
+)
+def test_user_detail_offers_exactly_the_status_changes_the_service_allows(actor_level, target, target_status):
+    """Each flag of the detail is True exactly when set_user_status would take that change: the page
+    no longer offers Suspend on the admin's own account or on another admin's to a non-super admin."""
+    actor = make_admin(actor_level)
+    person = {"self": actor, "admin": make_admin("finance"), "user": make_user()}[target]
+    if target_status != "active":
+        admin_users.set_user_status(
+            actor=make_admin("super_admin").summary, user_id=person.id, status=target_status, reason="Set up"
+        )
+    detail = admin_users.user_detail(actor=actor.summary, user_id=person.id)
+    for status, flag in FLAG_OF_STATUS.items():
+        try:
+            admin_users.set_user_status(actor=actor.summary, user_id=person.id, status=status, reason="Trying")
+        except (PermissionDenied, Conflict):
+            allowed = False
+        else:  # it took: put the account back for the next status tried
+            allowed = True
+            restorer = make_admin("super_admin").summary
+            admin_users.set_user_status(actor=restorer, user_id=person.id, status=target_status, reason="Back")
+        assert getattr(detail, flag) is allowed, (status, flag)
