@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.lists import empty_card, next_page_pager
+from eventpalour.components.tables import scrolling_table
 from eventpalour.components.ticket_card import file_link
 from eventpalour.state.attendees import AttendeesState
 
@@ -154,19 +155,9 @@ def attendees_table() -> rx.Component:
             ),
             "users",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[rx.table.column_header_cell(n) for n in ("Attendee", "Code", "Tier", "Payment", "Door")]
-                    )
-                ),
-                rx.table.body(rx.foreach(S.attendee_rows, _row)),
-                variant="surface",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
+        scrolling_table(
+            [*[rx.table.column_header_cell(n) for n in ("Attendee", "Code", "Tier", "Payment", "Door")]],
+            rx.foreach(S.attendee_rows, _row),
         ),
     )
 

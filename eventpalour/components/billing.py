@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.charts import Series, money_chart_card
+from eventpalour.components.tables import scrolling_table
 from eventpalour.state.billing import BillingState
 
 S = BillingState
@@ -135,22 +136,14 @@ def transactions() -> rx.Component:
                 ),
                 width="100%",
             ),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[rx.table.column_header_cell(h) for h in heads],
-                            rx.table.column_header_cell("Fees", display=["none", "none", "table-cell"]),
-                            rx.table.column_header_cell("Net"),
-                            rx.table.column_header_cell("Status"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.tx_rows, _row)),
-                    variant="surface",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
+            scrolling_table(
+                [
+                    *[rx.table.column_header_cell(h) for h in heads],
+                    rx.table.column_header_cell("Fees", display=["none", "none", "table-cell"]),
+                    rx.table.column_header_cell("Net"),
+                    rx.table.column_header_cell("Status"),
+                ],
+                rx.foreach(S.tx_rows, _row),
             ),
         ),
         rx.hstack(

@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.lists import empty_card, next_page_pager
+from eventpalour.components.tables import scrolling_table
 from eventpalour.state.event_orders import EventOrdersState
 
 S = EventOrdersState
@@ -144,25 +145,15 @@ def _table() -> rx.Component:
             ),
             "receipt",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(name)
-                            for name in ("Buyer", "Reference", "Status", "Tickets", "Amount", "Your share", "Placed")
-                        ],
-                        rx.cond(
-                            S.can_refund, rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only"))
-                        ),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.order_rows, _row)),
-                variant="surface",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
+        scrolling_table(
+            [
+                *[
+                    rx.table.column_header_cell(name)
+                    for name in ("Buyer", "Reference", "Status", "Tickets", "Amount", "Your share", "Placed")
+                ],
+                rx.cond(S.can_refund, rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only"))),
+            ],
+            rx.foreach(S.order_rows, _row),
         ),
     )
 

@@ -7,6 +7,7 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.forms import field, form_error, submit_button
+from eventpalour.components.tables import scrolling_table
 from eventpalour.state.billing import BillingState
 
 S = BillingState
@@ -125,23 +126,15 @@ def withdrawal_history() -> rx.Component:
         rx.cond(
             S.withdrawal_rows.length() == 0,
             rx.card(rx.text("No withdrawals yet.", color_scheme="gray"), width="100%"),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Requested"),
-                            rx.table.column_header_cell("Amount"),
-                            rx.table.column_header_cell("To"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell("Reference or reason", display=["none", "table-cell"]),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.withdrawal_rows, _row)),
-                    variant="surface",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
+            scrolling_table(
+                [
+                    rx.table.column_header_cell("Requested"),
+                    rx.table.column_header_cell("Amount"),
+                    rx.table.column_header_cell("To"),
+                    rx.table.column_header_cell("Status"),
+                    rx.table.column_header_cell("Reference or reason", display=["none", "table-cell"]),
+                ],
+                rx.foreach(S.withdrawal_rows, _row),
             ),
         ),
         spacing="3",

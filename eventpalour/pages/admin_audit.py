@@ -8,6 +8,7 @@ from eventpalour.components.admin import admin_page, heading, pager
 from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
+from eventpalour.components.tables import scrolling_table
 from eventpalour.routes import ADMIN_AUDIT
 from eventpalour.state.admin_audit import AdminAuditState as S
 
@@ -74,25 +75,17 @@ def _table() -> rx.Component:
         S.entries.length() == 0,
         empty_card("No entries match these filters.", "scroll-text"),
         rx.vstack(
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("When (UTC)"),
-                            rx.table.column_header_cell("Action"),
-                            rx.table.column_header_cell("Who"),
-                            rx.table.column_header_cell("Result"),
-                            rx.table.column_header_cell("From", display=["none", "none", "table-cell"]),
-                            rx.table.column_header_cell("Details", display=["none", "table-cell"]),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.entries, _row)),
-                    width="100%",
-                    variant="surface",
-                    size="1",
-                ),
-                overflow_x="auto",
-                width="100%",
+            scrolling_table(
+                [
+                    rx.table.column_header_cell("When (UTC)"),
+                    rx.table.column_header_cell("Action"),
+                    rx.table.column_header_cell("Who"),
+                    rx.table.column_header_cell("Result"),
+                    rx.table.column_header_cell("From", display=["none", "none", "table-cell"]),
+                    rx.table.column_header_cell("Details", display=["none", "table-cell"]),
+                ],
+                rx.foreach(S.entries, _row),
+                size="1",
             ),
             pager(S.page, S.pages, S.total, S.go_to_page(-1), S.go_to_page(1)),
             width="100%",

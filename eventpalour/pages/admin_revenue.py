@@ -9,6 +9,7 @@ from eventpalour.components.admin import admin_page
 from eventpalour.components.charts import Series, money_chart_card
 from eventpalour.components.forms import field
 from eventpalour.components.layout import loading
+from eventpalour.components.tables import scrolling_table
 from eventpalour.routes import ADMIN_REVENUE
 from eventpalour.state.admin_revenue import AdminRevenueState
 
@@ -109,21 +110,13 @@ def _returned_payments() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(heads[0]),
-                            rx.table.column_header_cell("Buyer", display=["none", "table-cell"]),
-                            *[rx.table.column_header_cell(h) for h in heads[1:]],
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.returned, _returned_row)),
-                    variant="surface",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
+            scrolling_table(
+                [
+                    rx.table.column_header_cell(heads[0]),
+                    rx.table.column_header_cell("Buyer", display=["none", "table-cell"]),
+                    *[rx.table.column_header_cell(h) for h in heads[1:]],
+                ],
+                rx.foreach(S.returned, _returned_row),
             ),
             spacing="2",
             width="100%",
@@ -162,21 +155,13 @@ def _content() -> rx.Component:
         rx.cond(
             S.queue.length() == 0,
             rx.text("Nothing waiting. New requests appear here.", color_scheme="gray"),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[rx.table.column_header_cell(h) for h in heads],
-                            rx.table.column_header_cell("Requested", display=["none", "table-cell"]),
-                            rx.table.column_header_cell("Decision"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.queue, _row)),
-                    variant="surface",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
+            scrolling_table(
+                [
+                    *[rx.table.column_header_cell(h) for h in heads],
+                    rx.table.column_header_cell("Requested", display=["none", "table-cell"]),
+                    rx.table.column_header_cell("Decision"),
+                ],
+                rx.foreach(S.queue, _row),
             ),
         ),
         spacing="4",
