@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_connection, transaction, write_batch, write_connection
-from eventpalour.models import EventPricing, Order, OrderStatus, User
+from eventpalour.models import OPEN_ORDER_STATUSES, EventPricing, Order, OrderStatus, User
 from eventpalour.models.types import new_id, random_string, utcnow
 from eventpalour.services import capacity, checkout_queries, fulfilment
 from eventpalour.services.accounts import UserSummary
@@ -43,7 +43,6 @@ from eventpalour.services.tier_sales import SaleState, tier_sale
 logger = logging.getLogger("eventpalour.orders")
 HOLD_MINUTES = 15
 MAX_TICKETS_PER_ORDER = 50
-OPEN_STATUSES = checkout_queries.OPEN_STATUSES
 
 _registration_unlocked: ContextVar[bool] = ContextVar("registration_unlocked", default=False)
 
@@ -391,7 +390,9 @@ def expire_holds(now: datetime | None = None, limit: int = 200) -> int:
     with transaction() as session:
         orders = session.exec(
             select(Order)
-            .where(col(Order.status).in_(OPEN_STATUSES), col(Order.holds_active).is_(True), Order.expires_at < moment)
+            .where(
+                col(Order.status).in_(OPEN_ORDER_STATUSES), col(Order.holds_active).is_(True), Order.expires_at < moment
+            )
             .limit(limit)
         ).all()
         for order in orders:
