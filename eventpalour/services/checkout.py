@@ -38,7 +38,7 @@ from eventpalour.services.errors import (
     ValidationFailed,
 )
 from eventpalour.services.fees import Charge, charge_for
-from eventpalour.services.tier_sales import SaleState, tier_sale
+from eventpalour.services.tier_sales import SaleState, subtotal, tier_sale
 
 logger = logging.getLogger("eventpalour.orders")
 HOLD_MINUTES = 15
@@ -142,7 +142,7 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         raise NotFound("This event is not on sale.")
     tiers = {row.tier_id: row for row in rows if row.tier_id is not None and row.tier_event_id == event.id}
     _check_tiers(event, tiers, wanted)
-    charge = charge_for(sum(tiers[t].price * n for t, n in wanted.items()), event.fee_mode)
+    charge = charge_for(subtotal({t: row.price for t, row in tiers.items()}, wanted), event.fee_mode)
     order = _new_order(actor, event, charge)
     items = _new_items(order["id"], tiers, wanted)
     free = charge.amount == 0
