@@ -298,7 +298,7 @@ def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientIn
             user = session.exec(select(User).where(User.email == address)).first()
             if user is not None:
                 user.google_sub = sub
-                if user.email_verified_at is None:
+                if not user.is_verified:
                     # Whoever set this password never proved the address: shut them out.
                     user.password_hash = None
                     end_all_sessions(session, user.id)
@@ -316,7 +316,7 @@ def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientIn
             session.add(user)
         if user.status != UserStatus.ACTIVE:
             raise _status_error(user)
-        if user.email_verified_at is None and email_verified and user.email == address:
+        if not user.is_verified and email_verified and user.email == address:
             user.email_verified_at = utcnow()
         session.flush()
         _signed_in(session, user, client, "google")

@@ -24,6 +24,7 @@ from eventpalour.models import (
     UserSession,
     Workspace,
 )
+from eventpalour.models.user import is_verified_sql
 
 _sessions = UserSession.__table__
 _users = User.__table__
@@ -47,7 +48,7 @@ SIGNED_IN_USER = (
         _users.c.full_name,
         _users.c.avatar_url,
         _users.c.account_type,
-        _users.c.email_verified_at.is_not(None).label("is_verified"),
+        is_verified_sql(_users).label("is_verified"),
         _users.c.status,
         _admins.c.level.label("admin_level"),
     )
