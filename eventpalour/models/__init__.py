@@ -2,6 +2,8 @@
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
 from eventpalour.models.event import (
+    ENDED_EVENT_STATUSES,
+    SELLING_EVENT_STATUSES,
     Category,
     Event,
     EventPartner,
@@ -14,6 +16,10 @@ from eventpalour.models.event import (
 )
 from eventpalour.models.order import (
     ADMISSION_STATUSES,
+    MONEY_HELD_STATUSES,
+    OPEN_ORDER_STATUSES,
+    SETTLED_ORDER_STATUSES,
+    VOID_TICKET_STATUSES,
     Order,
     OrderItem,
     OrderStatus,
@@ -61,6 +67,12 @@ from eventpalour.models.workspace import (
 
 __all__ = [
     "ADMISSION_STATUSES",
+    "ENDED_EVENT_STATUSES",
+    "MONEY_HELD_STATUSES",
+    "OPEN_ORDER_STATUSES",
+    "SELLING_EVENT_STATUSES",
+    "SETTLED_ORDER_STATUSES",
+    "VOID_TICKET_STATUSES",
     "BlueTicketRequest",
     "BlueTicketStatus",
     "KycSubmission",

@@ -43,6 +43,12 @@ class EventStatus(StrEnum):
     COMPLETED = "completed"
 
 
+SELLING_EVENT_STATUSES = (EventStatus.ACTIVE, EventStatus.POSTPONED)
+"""Events that are listed and sell tickets (until their end)."""
+ENDED_EVENT_STATUSES = (EventStatus.CANCELLED, EventStatus.COMPLETED)
+"""Events that are over: their tickets can no longer change hands or tiers."""
+
+
 class Category(SQLModel, table=True):
     """An event category, created the first time an organizer names it (e.g. "Music")."""
 

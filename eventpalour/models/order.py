@@ -21,6 +21,16 @@ class OrderStatus(StrEnum):
     PARTIALLY_REFUNDED = "partially_refunded"
 
 
+# The order status sets, each written once here beside the statuses and used by ORM queries, the
+# prepared Core statements (bound as literals when they are built) and Python checks alike.
+OPEN_ORDER_STATUSES = (OrderStatus.PENDING, OrderStatus.PROCESSING)
+"""Waiting for payment."""
+MONEY_HELD_STATUSES = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
+"""Paid, and not all of it given back: what can still be refunded, and what counts as revenue."""
+SETTLED_ORDER_STATUSES = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED)
+"""Paid (and maybe refunded since): a payment can no longer change them."""
+
+
 class TicketStatus(StrEnum):
     VALID = "valid"
     USED = "used"
@@ -32,6 +42,8 @@ class TicketStatus(StrEnum):
 
 ADMISSION_STATUSES = (TicketStatus.VALID, TicketStatus.USED, TicketStatus.EXPIRED)
 """Tickets sold to someone and still theirs: the door's "sold" (used ones are the checked in)."""
+VOID_TICKET_STATUSES = (TicketStatus.CANCELLED, TicketStatus.REFUNDED)
+"""Tickets that admit nobody any more: their order was cancelled or refunded."""
 
 
 class Order(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import ColumnElement, Table
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -46,7 +47,14 @@ class User(SQLModel, table=True):
 
     @property
     def is_verified(self) -> bool:
+        """The email address was proven (a code, or Google vouching for it); `is_verified_sql` below is
+        the same rule in SQL, kept beside it so the two cannot drift apart."""
         return self.email_verified_at is not None
+
+
+def is_verified_sql(users: Table) -> ColumnElement[bool]:
+    """`User.is_verified` in SQL, for prepared statements that read users as rows (services/checkout_queries.py)."""
+    return users.c.email_verified_at.is_not(None)
 
 
 class UserSession(SQLModel, table=True):

@@ -85,6 +85,16 @@ def normalize_email(raw: str, *, field: str = "email") -> str:
     return checked.normalized.lower()
 
 
+def email_key(raw: str) -> tuple[str, bool]:
+    """The address an account or invitation would be stored under (normalize_email's form) and whether it
+    is one. An address normalize_email refuses is keyed by its trimmed, lower-cased text: it names no
+    account, yet a failure budget, a duplicate in a batch or a password check still needs a key."""
+    try:
+        return normalize_email(raw), True
+    except ValidationFailed:
+        return (raw or "").strip().lower(), False
+
+
 def masked_email(address: str) -> str:
     """An address shown to someone who should recognise it but not learn it: `c•••@example.com`."""
     local, at, domain = (address or "").partition("@")

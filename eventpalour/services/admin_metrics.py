@@ -20,6 +20,8 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
 from eventpalour.models import (
+    MONEY_HELD_STATUSES,
+    VOID_TICKET_STATUSES,
     AccountType,
     BlueTicketRequest,
     BlueTicketStatus,
@@ -29,7 +31,6 @@ from eventpalour.models import (
     Order,
     OrderStatus,
     Ticket,
-    TicketStatus,
     User,
     Workspace,
 )
@@ -40,8 +41,6 @@ from eventpalour.services.admins import AdminCapability
 from eventpalour.services.money import MINOR_DIGITS
 
 CHART_DAYS = 30
-REVENUE_STATUSES = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
-VOID_TICKETS = (TicketStatus.REFUNDED, TicketStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -106,11 +105,11 @@ def _window(session: Session, model: type, column: object, now: datetime, span: 
 
 
 def _sold_ticket_filters() -> tuple:
-    return (col(Ticket.transferred_from_id).is_(None), col(Ticket.status).not_in(VOID_TICKETS))
+    return (col(Ticket.transferred_from_id).is_(None), col(Ticket.status).not_in(VOID_TICKET_STATUSES))
 
 
 def _revenue(session: Session, now: datetime) -> list[CurrencyRevenue]:
-    paid = col(Order.status).in_(REVENUE_STATUSES)
+    paid = col(Order.status).in_(MONEY_HELD_STATUSES)
 
     def sums(*where: object) -> dict[str, tuple[int, int]]:
         rows = session.exec(
@@ -151,7 +150,7 @@ def _days(session: Session, now: datetime) -> list[DayPoint]:
         tickets[created.date()] += 1
     for paid_at, currency, fee in session.exec(
         select(Order.paid_at, Order.currency, Order.platform_fee).where(
-            col(Order.status).in_(REVENUE_STATUSES), col(Order.paid_at) >= since, col(Order.amount) > 0
+            col(Order.status).in_(MONEY_HELD_STATUSES), col(Order.paid_at) >= since, col(Order.amount) > 0
         )
     ).all():
         fees[paid_at.date()][currency] += fee

@@ -17,18 +17,26 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import ADMISSION_STATUSES, Order, OrderItem, Ticket, TicketStatus, TicketTier, User
+from eventpalour.models import (
+    ADMISSION_STATUSES,
+    VOID_TICKET_STATUSES,
+    Order,
+    OrderItem,
+    Ticket,
+    TicketStatus,
+    TicketTier,
+    User,
+)
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.dates import zone
 from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 50
-NOT_VALID = (TicketStatus.CANCELLED, TicketStatus.REFUNDED)
 SCAN_FILTERS = {
     "checked_in": (TicketStatus.USED,),
     "not_checked_in": (TicketStatus.VALID, TicketStatus.EXPIRED),  # expired: the event ended, nobody came
-    "not_valid": NOT_VALID,
+    "not_valid": VOID_TICKET_STATUSES,
 }
 PAYMENT_FILTERS = ("paid", "free", "refunded")
 PAYMENT_LABELS = {"paid": "Paid", "free": "Free", "refunded": "Refunded"}

@@ -19,6 +19,7 @@ from eventpalour.services.accounts import (
     ClientInfo,
     UserSummary,
     clean_full_name,
+    email_key,
     generate_username,
     normalize_email,
     summarize,
@@ -111,7 +112,7 @@ def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInf
         address = normalize_email(email)
     except ValidationFailed as exc:
         details.extend(exc.details)
-        address = (email or "").strip().lower()
+        address = email_key(email)[0]
     details.extend(password_problems(password or "", email=address))
     name = clean_full_name(full_name)
     if details:
@@ -167,7 +168,7 @@ def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> 
     Raises ValidationFailed (bad credentials), RateLimited (too many failures for this email
     address) or PermissionDenied (suspended or blocked).
     """
-    address = (email or "").strip().lower()
+    address, well_formed = email_key(email)
     if not address or not password:
         raise ValidationFailed(
             "Enter your email and password.",
@@ -179,8 +180,9 @@ def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> 
         )
     _check_failure_budget(address)
     with transaction() as session:
-        # No account has a NUL in its email (sign-up validates it), and PostgreSQL would refuse the query.
-        user = None if "\x00" in address else session.exec(select(User).where(User.email == address)).first()
+        # An address normalize_email refuses (a NUL in it too, which PostgreSQL could not even be asked
+        # about) names no account: every account's address passed it.
+        user = session.exec(select(User).where(User.email == address)).first() if well_formed else None
         if not verify_password(password, user.password_hash if user else None):
             rate_limit.hit(SIGN_IN_FAILURES, rate_limit.personal_key(address))
             raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
@@ -298,7 +300,7 @@ def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientIn
             user = session.exec(select(User).where(User.email == address)).first()
             if user is not None:
                 user.google_sub = sub
-                if user.email_verified_at is None:
+                if not user.is_verified:
                     # Whoever set this password never proved the address: shut them out.
                     user.password_hash = None
                     end_all_sessions(session, user.id)
@@ -316,7 +318,7 @@ def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientIn
             session.add(user)
         if user.status != UserStatus.ACTIVE:
             raise _status_error(user)
-        if user.email_verified_at is None and email_verified and user.email == address:
+        if not user.is_verified and email_verified and user.email == address:
             user.email_verified_at = utcnow()
         session.flush()
         _signed_in(session, user, client, "google")

@@ -21,12 +21,18 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Order, OrderStatus, Refund, RefundStatus, Withdrawal, WithdrawalStatus
+from eventpalour.models import (
+    SETTLED_ORDER_STATUSES,
+    Order,
+    Refund,
+    RefundStatus,
+    Withdrawal,
+    WithdrawalStatus,
+)
 from eventpalour.models.types import utcnow
 from eventpalour.services.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.accounts import UserSummary
 
-PAID_ORDER_STATUSES = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED)
 DEFAULT_CURRENCY = "KES"
 SERIES_MONTHS = 12
 
@@ -74,7 +80,7 @@ class BillingOverview:
 def paid_order_conditions(workspace_id: str | None = None) -> list[ColumnElement[bool]]:
     """The WHERE clause of "a paid order" (see the module docstring), optionally of one workspace."""
     conditions = [
-        col(Order.status).in_(PAID_ORDER_STATUSES),
+        col(Order.status).in_(SETTLED_ORDER_STATUSES),
         col(Order.paid_at).is_not(None),
         col(Order.organizer_share).is_not(None),
     ]

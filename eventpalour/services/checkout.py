@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_connection, transaction, write_batch, write_connection
-from eventpalour.models import EventPricing, Order, OrderStatus, User
+from eventpalour.models import OPEN_ORDER_STATUSES, EventPricing, Order, OrderStatus, User
 from eventpalour.models.types import new_id, random_string, utcnow
 from eventpalour.services import capacity, checkout_queries, fulfilment
 from eventpalour.services.accounts import UserSummary
@@ -38,12 +38,11 @@ from eventpalour.services.errors import (
     ValidationFailed,
 )
 from eventpalour.services.fees import Charge, charge_for
-from eventpalour.services.tier_sales import SaleState, tier_sale
+from eventpalour.services.tier_sales import SaleState, subtotal, tier_sale
 
 logger = logging.getLogger("eventpalour.orders")
 HOLD_MINUTES = 15
 MAX_TICKETS_PER_ORDER = 50
-OPEN_STATUSES = checkout_queries.OPEN_STATUSES
 
 _registration_unlocked: ContextVar[bool] = ContextVar("registration_unlocked", default=False)
 
@@ -143,7 +142,7 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         raise NotFound("This event is not on sale.")
     tiers = {row.tier_id: row for row in rows if row.tier_id is not None and row.tier_event_id == event.id}
     _check_tiers(event, tiers, wanted)
-    charge = charge_for(sum(tiers[t].price * n for t, n in wanted.items()), event.fee_mode)
+    charge = charge_for(subtotal({t: row.price for t, row in tiers.items()}, wanted), event.fee_mode)
     order = _new_order(actor, event, charge)
     items = _new_items(order["id"], tiers, wanted)
     free = charge.amount == 0
@@ -391,7 +390,9 @@ def expire_holds(now: datetime | None = None, limit: int = 200) -> int:
     with transaction() as session:
         orders = session.exec(
             select(Order)
-            .where(col(Order.status).in_(OPEN_STATUSES), col(Order.holds_active).is_(True), Order.expires_at < moment)
+            .where(
+                col(Order.status).in_(OPEN_ORDER_STATUSES), col(Order.holds_active).is_(True), Order.expires_at < moment
+            )
             .limit(limit)
         ).all()
         for order in orders:

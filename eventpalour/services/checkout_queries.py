@@ -12,6 +12,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, and_, bindparam, insert, or_, select, update
 
 from eventpalour.models import (
+    OPEN_ORDER_STATUSES,
+    SETTLED_ORDER_STATUSES,
     Event,
     Order,
     OrderItem,
@@ -22,6 +24,7 @@ from eventpalour.models import (
     UserSession,
     Workspace,
 )
+from eventpalour.models.user import is_verified_sql
 
 _sessions = UserSession.__table__
 _users = User.__table__
@@ -45,7 +48,7 @@ SIGNED_IN_USER = (
         _users.c.full_name,
         _users.c.avatar_url,
         _users.c.account_type,
-        _users.c.email_verified_at.is_not(None).label("is_verified"),
+        is_verified_sql(_users).label("is_verified"),
         _users.c.status,
         _admins.c.level.label("admin_level"),
     )
@@ -151,15 +154,14 @@ MARK_PROCESSING = (
     )
 )
 
-OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.PROCESSING)
-"""Waiting for payment."""
-SETTLED_STATUSES = (OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
-"""Paid (and maybe refunded since): a payment can no longer change them."""
-
 # Close an open order whose seats are held; the flag makes it happen once (services/checkout.release_order).
 CLOSE_HOLDING_ORDER = (
     update(_orders)
-    .where(_orders.c.id == bindparam("order_id"), _orders.c.holds_active.is_(True), _orders.c.status.in_(OPEN_STATUSES))
+    .where(
+        _orders.c.id == bindparam("order_id"),
+        _orders.c.holds_active.is_(True),
+        _orders.c.status.in_(OPEN_ORDER_STATUSES),
+    )
     .values(status=bindparam("new_status"), holds_active=False, updated_at=_now)
 )
 ORDER_ITEMS = select(_items.c.id, _items.c.tier_id, _items.c.tier_name, _items.c.quantity).where(
@@ -179,7 +181,7 @@ REPLACE_OPEN_HOLD = (
     .where(
         _orders.c.id == bindparam("order_id"),
         _orders.c.holds_active.is_(True),
-        _orders.c.status.in_(OPEN_STATUSES),
+        _orders.c.status.in_(OPEN_ORDER_STATUSES),
         or_(
             and_(_orders.c.status == OrderStatus.PENDING.value, _orders.c.access_code.is_(None)),
             _orders.c.expires_at <= _now,
@@ -193,7 +195,7 @@ ORDER_STATUS = select(_orders.c.id, _orders.c.status).where(_orders.c.reference 
 # Fulfilment's claim: the first caller (return, webhook or reconciler) moves the order to completed.
 CLAIM_ORDER = (
     update(_orders)
-    .where(_orders.c.id == bindparam("order_id"), _orders.c.status.not_in(SETTLED_STATUSES))
+    .where(_orders.c.id == bindparam("order_id"), _orders.c.status.not_in(SETTLED_ORDER_STATUSES))
     .values(
         status=OrderStatus.COMPLETED.value,
         holds_active=False,

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.db import get_engine, read_only
 from eventpalour.models import (
+    SELLING_EVENT_STATUSES,
     Category,
     Event,
     EventPartner,
@@ -32,7 +33,7 @@ from eventpalour.services.dates import DEFAULT_ZONE, zone
 from eventpalour.services.errors import NotFound
 from eventpalour.services.event_rules import MAX_DURATION
 from eventpalour.services.text import clean_line
-from eventpalour.services.tier_sales import SELLING_STATUSES, tier_sale
+from eventpalour.services.tier_sales import tier_sale
 
 PAGE_SIZE = 24
 SEARCH_WINDOW = 2000
@@ -481,7 +482,7 @@ def get_public_event(short_id: str) -> PublicEvent:
             .order_by(col(TicketTier.sort_order))
         ).all()
         status = event.status
-        if status in SELLING_STATUSES and event.end_at <= now:
+        if status in SELLING_EVENT_STATUSES and event.end_at <= now:
             status = EventStatus.COMPLETED
         return PublicEvent(
             short_id=event.short_id,

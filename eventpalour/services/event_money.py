@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from eventpalour.models import Order, OrderItem
-from eventpalour.services.orders import MONEY_HELD
+from eventpalour.models import MONEY_HELD_STATUSES, Order, OrderItem
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class EventSalesTotals:
 
 def event_money(session: Session, event_id: str, currency: str) -> EventSalesTotals:
     """The event's figures, for its organizers (the caller checks access)."""
-    paid = select(Order).where(Order.event_id == event_id, col(Order.status).in_(MONEY_HELD)).subquery()
+    paid = select(Order).where(Order.event_id == event_id, col(Order.status).in_(MONEY_HELD_STATUSES)).subquery()
     orders, gross, platform, provider, share = session.exec(
         select(
             func.count(),
@@ -46,7 +45,7 @@ def event_money(session: Session, event_id: str, currency: str) -> EventSalesTot
     tickets = session.exec(
         select(func.coalesce(func.sum(OrderItem.quantity), 0))
         .join(Order, col(Order.id) == col(OrderItem.order_id))
-        .where(Order.event_id == event_id, col(Order.status).in_(MONEY_HELD))
+        .where(Order.event_id == event_id, col(Order.status).in_(MONEY_HELD_STATUSES))
     ).one()
     refunded = session.exec(
         select(func.coalesce(func.sum(Order.refunded_amount), 0)).where(Order.event_id == event_id)

@@ -10,7 +10,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Order, OrderItem, OrderStatus, Refund, User
+from eventpalour.models import OPEN_ORDER_STATUSES, Order, OrderItem, OrderStatus, Refund, User
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.event_money import EventSalesTotals, event_money
@@ -21,7 +21,7 @@ PAGE_SIZE = 25
 # What an organizer filters by, in their words, and the stored statuses behind each.
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "paid": (OrderStatus.COMPLETED,),
-    "awaiting": (OrderStatus.PENDING, OrderStatus.PROCESSING),
+    "awaiting": OPEN_ORDER_STATUSES,
     "refunded": (OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED),
     "failed": (OrderStatus.FAILED,),
     "cancelled": (OrderStatus.CANCELLED,),

@@ -16,6 +16,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import (
+    SELLING_EVENT_STATUSES,
     Category,
     Event,
     EventPartner,
@@ -49,7 +50,6 @@ from eventpalour.services.event_rules import (
 from eventpalour.services.text import clean_line
 from eventpalour.services.tiers import TierView, list_tiers, replace_tiers, seats_taken, tiers_change_refusal, to_view
 
-LISTED_STATUSES = (EventStatus.ACTIVE, EventStatus.POSTPONED)
 SHORT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PAGE_SIZE = 20
 
@@ -289,7 +289,7 @@ def change_status(
             _check_publishable(session, event, workspace)
             event.published_at = event.published_at or utcnow()
         event.status = target
-        event.is_listed = target in LISTED_STATUSES
+        event.is_listed = target in SELLING_EVENT_STATUSES
         event.updated_at = utcnow()
         audit.record(session, action=f"event.{action}", actor_id=actor.id, target=("event", event.id))
         return event

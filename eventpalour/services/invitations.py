@@ -23,7 +23,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import audit, emails, outbox, rate_limit
 from eventpalour.services.access import WorkspaceAccess, WorkspaceAction, load_workspace_for
-from eventpalour.services.accounts import UserSummary, normalize_email
+from eventpalour.services.accounts import UserSummary, email_key, normalize_email
 from eventpalour.services.errors import (
     NotAuthenticated,
     NotFound,
@@ -146,7 +146,7 @@ def invite_members(
         outcomes: list[InviteOutcome] = []
         seen: set[str] = set()
         for request in invitations:
-            key = (request.email or "").strip().lower()
+            key = email_key(request.email)[0]  # one address however it is spelled
             if key in seen:
                 outcomes.append(InviteOutcome(key, "already_invited", "Listed twice in this batch."))
                 continue

@@ -9,14 +9,23 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket, TicketStatus, User, Workspace
+from eventpalour.models import (
+    MONEY_HELD_STATUSES,
+    OPEN_ORDER_STATUSES,
+    Event,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Ticket,
+    TicketStatus,
+    User,
+    Workspace,
+)
 from eventpalour.models.types import utcnow
 from eventpalour.services.accounts import UserSummary, masked_email
-from eventpalour.services.checkout_queries import OPEN_STATUSES
 from eventpalour.services.errors import NotAuthenticated
 
 HISTORY_LIMIT = 100
-MONEY_HELD = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
 STATUS_LABELS = {
     OrderStatus.PENDING: "Awaiting payment",
     OrderStatus.PROCESSING: "Awaiting payment",
@@ -32,7 +41,7 @@ def awaits_payment(status: str, holds_active: bool, expires_at: datetime | None,
     """Whether the order can still be paid: open, holding its seats, its hold not run out (even if
     housekeeping has not swept it yet). payments.start_payment refuses any other order."""
     expired = expires_at is not None and expires_at <= now
-    return status in OPEN_STATUSES and holds_active and not expired
+    return status in OPEN_ORDER_STATUSES and holds_active and not expired
 
 
 def holds_paid_money(session: Session, *, event_id: str | None = None, workspace_id: str | None = None) -> bool:
@@ -40,7 +49,7 @@ def holds_paid_money(session: Session, *, event_id: str | None = None, workspace
 
     Such money must be refunded before the event is cancelled or the workspace deleted.
     """
-    query = select(Order.id).where(Order.amount > 0, col(Order.status).in_(MONEY_HELD))
+    query = select(Order.id).where(Order.amount > 0, col(Order.status).in_(MONEY_HELD_STATUSES))
     if event_id is not None:
         query = query.where(Order.event_id == event_id)
     if workspace_id is not None:
@@ -164,7 +173,7 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
                 Order.buyer_id == actor.id,
                 Event.short_id == event_short_id,
                 col(Order.holds_active).is_(True),
-                col(Order.status).in_(OPEN_STATUSES),
+                col(Order.status).in_(OPEN_ORDER_STATUSES),
                 col(Order.expires_at) > utcnow(),
             )
             .order_by(col(Order.created_at).desc())

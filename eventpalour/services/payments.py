@@ -20,16 +20,15 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.db import read_connection, transaction, write_connection, write_one
 from eventpalour.integrations import paystack
-from eventpalour.models import EventStatus, Order, OrderStatus, RefundKind
+from eventpalour.models import OPEN_ORDER_STATUSES, SETTLED_ORDER_STATUSES, EventStatus, Order, OrderStatus, RefundKind
 from eventpalour.models.types import utcnow
 from eventpalour.services import capacity, checkout, checkout_queries, fulfilment, orders, returned_payments
 from eventpalour.services.accounts import UserSummary
-from eventpalour.services.checkout import OPEN_STATUSES, CheckoutResult, release_order
+from eventpalour.services.checkout import CheckoutResult, release_order
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
 from eventpalour.services.fees import organizer_share
 
 logger = logging.getLogger("eventpalour.payments")
-SETTLED = checkout_queries.SETTLED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     # A hold past its time is released here rather than waiting for the housekeeping pass.
     now = utcnow()
     expired = order.expires_at is not None and order.expires_at <= now
-    if expired and order.holds_active and order.status in OPEN_STATUSES:
+    if expired and order.holds_active and order.status in OPEN_ORDER_STATUSES:
         with transaction() as session:
             release_order(session, order.id, OrderStatus.CANCELLED)
     if not orders.awaits_payment(order.status, order.holds_active, order.expires_at, now):
@@ -162,7 +161,7 @@ def verify_payment(reference: str) -> PaymentOutcome:
         found = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference or ""}).first()
     if found is None:
         raise NotFound("We have no order with this payment reference.")
-    if found.status in SETTLED:
+    if found.status in SETTLED_ORDER_STATUSES:
         return _settled_outcome(found.id, reference)
     try:
         verified = paystack.verify_transaction(reference)
@@ -196,7 +195,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
     # Prepared Core statements (services/checkout_queries.py): every paid order of a rush runs this.
     with write_connection() as connection:
         order = connection.execute(checkout_queries.ORDER_TO_SETTLE, {"reference": reference}).one()
-        if order.status in SETTLED:
+        if order.status in SETTLED_ORDER_STATUSES:
             return PaymentOutcome(order.id, order.status, "This order is already settled.")
         if verified.status in ("failed", "reversed"):
             release_order(connection, order.id, OrderStatus.FAILED)

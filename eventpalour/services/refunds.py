@@ -23,6 +23,7 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import (
+    MONEY_HELD_STATUSES,
     Event,
     Order,
     OrderItem,
@@ -43,12 +44,11 @@ from eventpalour.services.money import format_money
 from eventpalour.services.text import clean_text
 
 logger = logging.getLogger("eventpalour.refunds")
-REFUNDABLE = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
 
 
 def can_refund(*, status: str, amount: int, refunded_amount: int) -> bool:
     """Whether `process_refund` takes this order: paid, not free, and not refunded in full yet."""
-    return amount > 0 and status in REFUNDABLE and refunded_amount < amount
+    return amount > 0 and status in MONEY_HELD_STATUSES and refunded_amount < amount
 
 
 def can_cancel(*, status: str, amount: int) -> bool:
@@ -95,7 +95,7 @@ def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions
         reference=order.reference,
         currency=order.currency,
         amount=order.amount,
-        refundable=order.amount - order.refunded_amount if order.status in REFUNDABLE else 0,
+        refundable=order.amount - order.refunded_amount if order.status in MONEY_HELD_STATUSES else 0,
         tickets=[
             RefundableTicket(
                 t.id, t.short_code, item.tier_name, item.unit_price, t.status, t.status == TicketStatus.VALID
@@ -142,7 +142,7 @@ def process_refund(
         order = _order_for_billing(session, actor, order_id)
         if order.amount == 0:
             raise Conflict("Free orders cannot be refunded. Cancel the tickets instead.")
-        if order.status not in REFUNDABLE:
+        if order.status not in MONEY_HELD_STATUSES:
             raise Conflict("Only paid orders can be refunded.")
         left = order.amount - order.refunded_amount
         wanted = left if amount is None else amount
@@ -221,7 +221,7 @@ def queue_refund(
         update(Order)
         .where(
             col(Order.id) == order.id,
-            col(Order.status).in_(REFUNDABLE),
+            col(Order.status).in_(MONEY_HELD_STATUSES),
             Order.refunded_amount + amount <= Order.amount,
         )
         .values(refunded_amount=Order.refunded_amount + amount, updated_at=utcnow())
@@ -259,7 +259,7 @@ def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None)
     """A cancelled event: refund every paid order in full and void every ticket. Returns how many refunds."""
     queued = 0
     paid = session.exec(
-        select(Order).where(Order.event_id == event.id, col(Order.status).in_(REFUNDABLE), Order.amount > 0)
+        select(Order).where(Order.event_id == event.id, col(Order.status).in_(MONEY_HELD_STATUSES), Order.amount > 0)
     ).all()
     for order in paid:
         left = order.amount - order.refunded_amount

@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction
 from eventpalour.integrations.paystack import VerifyResult
-from eventpalour.models import Event, Order, OrderStatus, Refund, RefundKind, User
+from eventpalour.models import SETTLED_ORDER_STATUSES, Event, Order, OrderStatus, Refund, RefundKind, User
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout_queries, emails, outbox
+from eventpalour.services import emails, outbox
 from eventpalour.services.checkout import release_order
 from eventpalour.services.money import format_money
 
@@ -87,7 +87,7 @@ def _close(session: Session, order_id: str, note: str) -> bool:
     if not release_order(session, order_id, OrderStatus.REFUNDED):
         closed = session.execute(
             update(Order)
-            .where(col(Order.id) == order_id, col(Order.status).not_in(checkout_queries.SETTLED_STATUSES))
+            .where(col(Order.id) == order_id, col(Order.status).not_in(SETTLED_ORDER_STATUSES))
             .values(status=OrderStatus.REFUNDED, updated_at=utcnow())
         ).rowcount
         if closed != 1:

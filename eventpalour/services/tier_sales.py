@@ -13,10 +13,8 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from eventpalour.models import EventStatus, TicketTier
+from eventpalour.models import SELLING_EVENT_STATUSES, TicketTier
 from eventpalour.services.dates import sales_start_label
-
-SELLING_STATUSES = (EventStatus.ACTIVE, EventStatus.POSTPONED)
 
 
 class SaleState(StrEnum):
@@ -46,7 +44,7 @@ def tier_sale(
     what one order may take: the tier's per-order cap, never more than what is left, 0 unless on sale.
     """
     available = None if tier.quantity is None else max(tier.quantity - tier.sold - tier.held, 0)
-    if event_status not in SELLING_STATUSES or event_end <= now:
+    if event_status not in SELLING_EVENT_STATUSES or event_end <= now:
         return TierSale(SaleState.ENDED, "Sales ended", available, 0)
     if available == 0:
         return TierSale(SaleState.SOLD_OUT, "Sold out", available, 0)
@@ -64,5 +62,6 @@ def clamp_quantity(requested: int, max_quantity: int) -> int:
 
 
 def subtotal(prices: dict[str, int], quantities: dict[str, int]) -> int:
-    """The sum of price × quantity over the picked tiers, in minor units (fees and discounts come at checkout)."""
+    """The sum of price × quantity over the picked tiers, in minor units: the one subtotal, shown by the tier
+    panel and charged by checkout (services/checkout.py), where fees and discounts come on top."""
     return sum(prices.get(tier_id, 0) * count for tier_id, count in quantities.items() if count > 0)

@@ -17,7 +17,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import Event, EventStatus, TicketTier
+from eventpalour.models import ENDED_EVENT_STATUSES, Event, EventStatus, TicketTier
 from eventpalour.services import audit
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
@@ -54,7 +54,7 @@ def price_change_refusal(tier: HasSeats) -> str | None:
 
 def tiers_change_refusal(event_status: str) -> str | None:
     """Why the event's tiers cannot change any more, or None."""
-    if event_status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
+    if event_status in ENDED_EVENT_STATUSES:
         return f"The tickets of a {event_status} event cannot change."
     return None
 

@@ -17,7 +17,16 @@ from sqlmodel import Session, col, select
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.db import transaction
-from eventpalour.models import Event, EventStatus, OrderItem, Ticket, TicketStatus, User, UserStatus, Workspace
+from eventpalour.models import (
+    ENDED_EVENT_STATUSES,
+    Event,
+    OrderItem,
+    Ticket,
+    TicketStatus,
+    User,
+    UserStatus,
+    Workspace,
+)
 from eventpalour.models.types import utcnow
 from eventpalour.services import emails, outbox
 from eventpalour.services.accounts import UserSummary, normalize_email
@@ -51,7 +60,7 @@ def transfer_refusal(ticket_status: str, event_status: str, event_start: datetim
     starts (the "My tickets" card offers Transfer by this same rule)."""
     if ticket_status != TicketStatus.VALID:
         return f"Only valid tickets can be transferred; this one is {ticket_status}."
-    if event_status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event_start <= now:
+    if event_status in ENDED_EVENT_STATUSES or event_start <= now:
         return "Tickets can only be transferred before the event starts."
     return None
 

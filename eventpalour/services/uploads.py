@@ -178,5 +178,7 @@ def _original_name(filename: str | None) -> str | None:
     if not filename:
         return None
     base = PurePosixPath(filename.replace("\\", "/")).name
+    # Stricter than services/text.clean_line: a file name keeps no invisible character at all (format,
+    # private-use and unassigned ones too), not only the control and bidi ones typed text loses.
     printable = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     return printable[:MAX_ORIGINAL_NAME] or None

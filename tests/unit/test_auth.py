@@ -65,6 +65,26 @@ def test_sign_in_wrong_password_and_unknown_email_look_the_same():
     assert wrong_password.value.message == unknown.value.message == auth.BAD_CREDENTIALS
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["Ada@ＥＸＡＭＰＬＥ.test", "Zoe\u0301@example.test"],  # a full-width domain; an accent typed as two code points
+    ids=["full-width-domain", "decomposed-accent"],
+)
+def test_sign_in_finds_the_account_by_the_address_as_sign_up_stored_it(typed):
+    # Sign-up stores normalize_email's form of the address; sign-in must look it up by the same key.
+    created = auth.sign_up(email=typed, password="long-enough-1")
+    assert created.user.email != typed.lower()
+    result = auth.sign_in(email=typed, password="long-enough-1")
+    token = auth.exchange_grant(grant=result.grant, binder=result.binder)
+    assert auth.current_user(token).id == created.user.id
+
+
+def test_sign_in_with_a_nul_in_the_email_is_bad_credentials():
+    with pytest.raises(ValidationFailed) as caught:
+        auth.sign_in(email="a\x00b@example.test", password="long-enough-1")
+    assert caught.value.message == auth.BAD_CREDENTIALS
+
+
 def test_sign_in_grant_is_single_use_and_opens_a_session():
     user = make_user()
     result = auth.sign_in(email=user.email.upper(), password=DEFAULT_PASSWORD)

@@ -171,6 +171,17 @@ def test_invite_members_reports_each_address():
     assert [o.sent for o in outcomes] == [True, False, False, False, False, False]
 
 
+def test_invite_members_one_address_twice_in_a_batch_is_listed_twice_in_any_spelling():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    outcomes = invitations.invite_members(
+        actor=owner.summary,
+        workspace_id=ws.id,
+        invitations=[InviteRequest("twice@example.test"), InviteRequest(" Twice@ＥＸＡＭＰＬＥ.test")],
+    )
+    assert [(o.status, o.message) for o in outcomes][1] == ("already_invited", "Listed twice in this batch.")
+
+
 def test_invite_members_admin_cannot_invite_above_own_role_but_can_invite_admin():
     ws = make_workspace()
     admin = make_user()
