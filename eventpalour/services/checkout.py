@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -285,13 +284,30 @@ def _register_free(
     with write_connection() as connection:
         _refuse_second_registration(connection, event, actor)
         _insert(connection, order, items)
-        # Fulfilment reads the order and its lines by attribute, as rows; these are the values just written.
-        fulfilment.issue_tickets(connection, SimpleNamespace(**order), [SimpleNamespace(**item) for item in items])
+        fulfilment.issue_tickets(connection, _to_issue(order, items))
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
         _hold_all(connection, tiers, wanted)
         for tier_id in sorted(wanted):
             capacity.sell_held(connection, tier_id, wanted[tier_id])
+
+
+def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.OrderToIssue:
+    """The order to issue, from the values of the order and its lines just written."""
+    return fulfilment.OrderToIssue(
+        id=order["id"],
+        reference=order["reference"],
+        buyer_id=order["buyer_id"],
+        event_id=order["event_id"],
+        amount=order["amount"],
+        currency=order["currency"],
+        lines=tuple(
+            fulfilment.LineToIssue(
+                id=item["id"], tier_id=item["tier_id"], tier_name=item["tier_name"], quantity=item["quantity"]
+            )
+            for item in items
+        ),
+    )
 
 
 def _new_order(actor: UserSummary, event: Row[Any], charge: Charge) -> dict[str, Any]:

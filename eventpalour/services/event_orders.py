@@ -14,7 +14,7 @@ from eventpalour.models import OPEN_ORDER_STATUSES, Order, OrderItem, OrderStatu
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.event_money import EventSalesTotals, event_money
-from eventpalour.services.refunds import can_cancel, can_refund, refund_label
+from eventpalour.services.refunds import cancel_refusal, refund_label, refund_refusal
 from eventpalour.services.text import clean_line
 
 PAGE_SIZE = 25
@@ -46,8 +46,8 @@ class EventOrderRow:
     refunded_amount: int
     latest_refund_status: str  # empty when the order has no refund
     refund_label: str  # the latest refund in words, e.g. "Refund pending" or "Payment mismatch, refunded"
-    can_refund: bool  # by the rule process_refund enforces
-    can_cancel: bool  # a free registration cancel_free_order would take
+    can_refund: bool  # refunds.refund_refusal is None: process_refund would take it
+    can_cancel: bool  # refunds.cancel_refusal is None: cancel_free_order would take it
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,9 @@ def event_orders(
             refunded_amount=order.refunded_amount,
             latest_refund_status=latest_refunds.get(order.id, ("", ""))[1],
             refund_label=refund_label(*latest_refunds[order.id]) if order.id in latest_refunds else "",
-            can_refund=can_refund(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount),
-            can_cancel=can_cancel(status=order.status, amount=order.amount),
+            can_refund=refund_refusal(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount)
+            is None,
+            can_cancel=cancel_refusal(status=order.status, amount=order.amount) is None,
         )
         for order, buyer in found
     ]

@@ -3,8 +3,7 @@ confirmation email that carries them (queued in the same transaction, so it is s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select
@@ -57,50 +56,64 @@ def new_short_code(session: Session) -> str:
     return new_short_codes(session, 1)[0]
 
 
-def issue_tickets(
-    connection: Connection,
-    order: Row[Any] | SimpleNamespace,
-    items: Sequence[Row[Any] | SimpleNamespace],
-    confirmation: Row[Any] | None = None,
-) -> list[str]:
-    """Create the tickets of `order` (whose lines are `items`) and queue their confirmation, in the
-    caller's transaction; called exactly once per order, by whichever path completed it. Returns
-    the new tickets' ids.
+@dataclass(frozen=True, slots=True)
+class LineToIssue:
+    """One line of an order to issue: `quantity` tickets of a tier (`id` is the order item's)."""
+
+    id: str
+    tier_id: str
+    tier_name: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderToIssue:
+    """What issuing an order's tickets reads, built by whichever path completed it: a free order
+    from the values it just wrote (checkout), a paid one from the rows it settled (payments)."""
+
+    id: str
+    reference: str
+    buyer_id: str
+    event_id: str
+    amount: int
+    currency: str
+    lines: tuple[LineToIssue, ...]
+
+
+def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Row[Any] | None = None) -> list[str]:
+    """Create the tickets of `order` and queue their confirmation, in the caller's transaction;
+    called exactly once per order, by whichever path completed it. Returns the new tickets' ids.
 
     Prepared Core statements on the caller's connection: this runs while the buyer (or Paystack's
-    webhook) waits, for every order of a rush. `order` needs id, reference, buyer_id, event_id,
-    amount and currency; each item id, tier_id, tier_name and quantity."""
-    codes = iter(new_short_codes(connection, sum(item.quantity for item in items)))
+    webhook) waits, for every order of a rush. `confirmation`: the CONFIRMATION_COLUMNS when the
+    caller read them already (settling reads them with its order), else one query here."""
+    codes = iter(new_short_codes(connection, sum(line.quantity for line in order.lines)))
     tickets = [
         {
             "id": new_id(),
             "short_code": next(codes),
             "order_id": order.id,
-            "order_item_id": item.id,
+            "order_item_id": line.id,
             "event_id": order.event_id,
-            "tier_id": item.tier_id,
+            "tier_id": line.tier_id,
             "holder_id": order.buyer_id,
         }
-        for item in items
-        for _ in range(item.quantity)
+        for line in order.lines
+        for _ in range(line.quantity)
     ]
     connection.execute(INSERT_TICKETS, tickets[0] if len(tickets) == 1 else tickets)
-    tier_names = {item.id: item.tier_name for item in items}
-    lines = [
+    tier_names = {line.id: line.tier_name for line in order.lines}
+    ticket_lines = [
         emails.TicketLine(ticket_id=t["id"], short_code=t["short_code"], tier_name=tier_names[t["order_item_id"]])
         for t in tickets
     ]
-    _queue_confirmation(connection, order, lines, confirmation)
+    _queue_confirmation(connection, order, ticket_lines, confirmation)
     return [t["id"] for t in tickets]
 
 
 def _queue_confirmation(
-    connection: Connection,
-    order: Row[Any] | SimpleNamespace,
-    lines: list[emails.TicketLine],
-    confirmation: Row[Any] | None,
+    connection: Connection, order: OrderToIssue, lines: list[emails.TicketLine], confirmation: Row[Any] | None
 ) -> None:
-    """`confirmation`: the CONFIRMATION_COLUMNS when the caller read them already, else one query."""
     found = (
         confirmation
         or connection.execute(CONFIRMATION_FACTS, {"buyer_id": order.buyer_id, "event_id": order.event_id}).one()

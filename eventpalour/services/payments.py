@@ -224,13 +224,29 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         if not held and connection.execute(checkout_queries.CLAIM_ORDER, claim).rowcount != 1:
             return PaymentOutcome(order.id, "completed", "This order is already settled.")
         items = connection.execute(checkout_queries.ORDER_ITEMS, {"order_id": order.id}).all()
-        fulfilment.issue_tickets(connection, order, items, confirmation=order)
+        fulfilment.issue_tickets(connection, _to_issue(order, items), confirmation=order)
         # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
         # tier waits on it. No seats left for a late payment rolls all of the above back.
         if not _take_seats(connection, items, held=held):
             raise _SeatsGone()
     logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
     return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
+
+
+def _to_issue(order: Row[Any], items: Sequence[Row[Any]]) -> fulfilment.OrderToIssue:
+    """The order to issue, from its ORDER_TO_SETTLE row and ORDER_ITEMS rows."""
+    return fulfilment.OrderToIssue(
+        id=order.id,
+        reference=order.reference,
+        buyer_id=order.buyer_id,
+        event_id=order.event_id,
+        amount=order.amount,
+        currency=order.currency,
+        lines=tuple(
+            fulfilment.LineToIssue(id=item.id, tier_id=item.tier_id, tier_name=item.tier_name, quantity=item.quantity)
+            for item in items
+        ),
+    )
 
 
 def _take_seats(connection: Connection, items: Sequence[Row[Any]], *, held: bool) -> bool:

@@ -39,21 +39,39 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import audit, capacity, emails, outbox
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
-from eventpalour.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from eventpalour.services.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
 from eventpalour.services.money import format_money
 from eventpalour.services.text import clean_text
 
 logger = logging.getLogger("eventpalour.refunds")
 
 
-def can_refund(*, status: str, amount: int, refunded_amount: int) -> bool:
-    """Whether `process_refund` takes this order: paid, not free, and not refunded in full yet."""
-    return amount > 0 and status in MONEY_HELD_STATUSES and refunded_amount < amount
+ALREADY_CANCELLED = "This registration is already cancelled."
 
 
-def can_cancel(*, status: str, amount: int) -> bool:
-    """Whether `cancel_free_order` takes this order: a free registration that still stands."""
-    return amount == 0 and status == OrderStatus.COMPLETED
+def refund_refusal(*, status: str, amount: int, refunded_amount: int) -> DomainError | None:
+    """Why `process_refund` refuses this order, or None: only a paid order holding money, and not
+    refunded in full yet (a full refund still queued leaves it `completed`, with nothing left).
+    The Orders tab's Refund flag is this being None."""
+    if amount == 0:
+        return Conflict("Free orders cannot be refunded. Cancel the tickets instead.")
+    if status not in MONEY_HELD_STATUSES:
+        return Conflict("Only paid orders can be refunded.")
+    if refunded_amount >= amount:
+        return Conflict("This order has already been refunded up to what was paid.")
+    return None
+
+
+def cancel_refusal(*, status: str, amount: int) -> DomainError | None:
+    """Why `cancel_free_order` refuses this order, or None: only a free registration that still
+    stands. The Orders tab's Cancel flag is this being None."""
+    if amount != 0:
+        return Conflict("Paid orders are refunded, not cancelled.")
+    if status == OrderStatus.CANCELLED:
+        return Conflict(ALREADY_CANCELLED)
+    if status != OrderStatus.COMPLETED:
+        return Conflict("Only a confirmed registration can be cancelled.")
+    return None
 
 
 @dataclass(frozen=True)
@@ -140,10 +158,8 @@ def process_refund(
         raise ValidationFailed(problems[0].message, details=problems)
     with transaction() as session:
         order = _order_for_billing(session, actor, order_id)
-        if order.amount == 0:
-            raise Conflict("Free orders cannot be refunded. Cancel the tickets instead.")
-        if order.status not in MONEY_HELD_STATUSES:
-            raise Conflict("Only paid orders can be refunded.")
+        if refusal := refund_refusal(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount):
+            raise refusal
         left = order.amount - order.refunded_amount
         wanted = left if amount is None else amount
         if wanted > left:
@@ -178,15 +194,16 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
         raise ValidationFailed.field("reason", "Say why you are cancelling (the guest sees this).")
     with transaction() as session:
         order = _order_for_billing(session, actor, order_id)
-        if order.amount != 0:
-            raise Conflict("Paid orders are refunded, not cancelled.")
+        if refusal := cancel_refusal(status=order.status, amount=order.amount):
+            raise refusal
+        # Conditional, so two cancels racing past the check above close the registration once.
         closed = session.execute(
             update(Order)
             .where(col(Order.id) == order.id, col(Order.status) == OrderStatus.COMPLETED)
             .values(status=OrderStatus.CANCELLED, updated_at=utcnow())
         ).rowcount
         if closed != 1:
-            raise Conflict("This registration is already cancelled.")
+            raise Conflict(ALREADY_CANCELLED)
         seats = session.exec(
             select(Ticket.tier_id, func.count())
             .where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)

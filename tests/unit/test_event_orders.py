@@ -11,10 +11,17 @@ from sqlmodel import select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations.paystack import VerifyResult
-from eventpalour.models import Order, Ticket, TicketTier
+from eventpalour.models import Order, OrderStatus, Ticket, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services import checkout, event_orders, orders, payments, tickets
-from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.errors import (
+    Conflict,
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from eventpalour.services.event_rules import TierInput
 from eventpalour.services.tiers import get_tiers
 from tests.factories import (
@@ -206,6 +213,59 @@ def test_each_order_row_says_what_its_organizers_may_do_with_it(concert):
     assert rows[mismatched.reference].refund_label == "Payment mismatch, refund in progress"
     [registration] = event_orders.event_orders(actor=owner.summary, event_id=free.id).rows
     assert (registration.can_refund, registration.can_cancel) == (False, True)
+
+
+def test_refund_and_cancel_flags_are_false_exactly_when_the_action_is_refused(concert):
+    """For every order state (each status; paid with nothing, part or all of it refunded; free), the
+    Orders tab's Refund flag is False exactly when process_refund refuses the order, and its Cancel
+    flag exactly when cancel_free_order does: both come from one refusal function per action."""
+    from eventpalour.services import refunds
+
+    owner, ws, event, tier_id = concert
+    free = make_event(owner, ws.id, publish=True, title="Open day", tiers=[TierInput(name="Seat", quantity=40)])
+    seat = get_tiers(actor=owner.summary, event_id=free.id)[0].id
+    cases = {}
+    for status in OrderStatus:
+        for refunded in ("none", "part", "all"):
+            order = _paid(make_user(), event, tier_id, 1)
+            cases[order.order_id] = (status, refunded, order.amount)
+        registration = checkout.book_ticket(actor=make_user().summary, event_id=free.id, quantities={seat: 1})
+        cases[registration.order_id] = (status, "free", 0)
+    with transaction() as session:
+        for order_id, (status, refunded, amount) in cases.items():
+            order = session.get(Order, order_id)
+            order.status = status
+            order.refunded_amount = {"part": amount // 2, "all": amount}.get(refunded, 0)
+
+    flags = {
+        row.order_id: (row.can_refund, row.can_cancel)
+        for event_id in (event.id, free.id)
+        for row in event_orders.event_orders(actor=owner.summary, event_id=event_id).rows
+    }
+    assert flags.keys() == cases.keys()
+
+    def refused(action, order_id: str) -> bool:
+        try:
+            action(order_id)
+        except DomainError:
+            return True
+        return False
+
+    def refund(order_id: str) -> None:
+        refunds.process_refund(actor=owner.summary, order_id=order_id, amount=None, ticket_ids=[], reason="Asked")
+
+    def cancel(order_id: str) -> None:
+        refunds.cancel_free_order(actor=owner.summary, order_id=order_id, reason="Asked")
+
+    disagreements = [
+        (status, refunded, action.__name__, flag)
+        for order_id, (status, refunded, _) in cases.items()
+        for action, flag in zip((refund, cancel), flags[order_id], strict=True)
+        if flag == refused(action, order_id)
+    ]
+    assert disagreements == []
+    # The table covers both answers of both flags.
+    assert {f for f, _ in flags.values()} == {True, False} == {f for _, f in flags.values()}
 
 
 async def test_the_event_page_and_the_orders_tab_show_the_same_gross_after_a_partial_refund():
