@@ -130,6 +130,18 @@ def make_event(owner: MadeUser, workspace_id: str, *, tiers=None, publish: bool 
     return event
 
 
+def make_paid_event(tiers, **changes):
+    """A published paid event on sale (its organizer's workspace has approved KYC), and its tiers'
+    ids in the order given: the scene of every checkout test."""
+    from eventpalour.services.tiers import get_tiers
+
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    approve_kyc(workspace.id)
+    event = make_event(owner, workspace.id, publish=True, pricing="paid", tiers=tiers, **changes)
+    return event, [tier.id for tier in get_tiers(actor=owner.summary, event_id=event.id)]
+
+
 def approve_kyc(workspace_id: str) -> None:
     from eventpalour.models import KycStatus, Workspace
 

@@ -18,10 +18,13 @@ from eventpalour.models import Order, OrderStatus, TicketTier
 from eventpalour.services import checkout, payments
 from eventpalour.services.errors import Conflict
 from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
 from eventpalour.state.event_detail import EventDetailState
 from tests.api.support import with_session
-from tests.factories import MadeUser, approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import (
+    MadeUser,
+    make_paid_event,
+    make_user,
+)
 from tests.state_support import run_handler, state_for
 
 ORDERS = "/api/checkout/orders"
@@ -29,18 +32,10 @@ IN_PROGRESS = "You have a payment in progress for this event."
 
 
 def _paid_event(quantity: int = 4, title: str = "Scarce night"):
-    owner = make_organizer()
-    workspace = make_workspace(owner)
-    approve_kyc(workspace.id)
-    event = make_event(
-        owner,
-        workspace.id,
-        publish=True,
-        pricing="paid",
-        title=title,
-        tiers=[TierInput(name="Front row", price=300000, quantity=quantity, max_per_order=4)],
+    event, tier_ids = make_paid_event(
+        [TierInput(name="Front row", price=300000, quantity=quantity, max_per_order=4)], title=title
     )
-    return event, get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    return event, tier_ids[0]
 
 
 @pytest.fixture

@@ -26,8 +26,7 @@ from eventpalour.models import Order, OrderItem, TicketTier
 from eventpalour.services import checkout
 from eventpalour.services.errors import Conflict, SoldOut
 from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
-from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import make_paid_event, make_user
 
 ATTEMPTS = 8
 ROUNDS = 3
@@ -35,20 +34,12 @@ ROUNDS = 3
 
 @pytest.fixture
 def paid_event():
-    owner = make_organizer()
-    ws = make_workspace(owner)
-    approve_kyc(ws.id)
-    event = make_event(
-        owner,
-        ws.id,
-        publish=True,
-        pricing="paid",
-        tiers=[
+    return make_paid_event(
+        [
             TierInput(name="Front row", price=300000, quantity=100, max_per_order=4),
             TierInput(name="Balcony", price=200000, quantity=100, max_per_order=4),
-        ],
+        ]
     )
-    return event, [t.id for t in get_tiers(actor=owner.summary, event_id=event.id)]
 
 
 def _checkout_at_once(event_id: str, tier_ids: list[str], buyer) -> list[str]:

@@ -15,19 +15,14 @@ from eventpalour.models import Order, OrderItem, OrderStatus, TicketTier
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import capacity, checkout
 from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
 from tests.dbsetup import alembic_config
-from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import make_paid_event, make_user
 
 BEFORE = "e2a9c7b15d48"  # the revision before 7c1e5a2b9d40
 
 
 def test_older_duplicate_holds_closed_and_their_seats_returned():
-    owner = make_organizer()
-    ws = make_workspace(owner)
-    approve_kyc(ws.id)
-    event = make_event(owner, ws.id, publish=True, pricing="paid", tiers=[TierInput(name="Floor", price=100000)])
-    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    event, (tier_id,) = make_paid_event([TierInput(name="Floor", price=100000)])
     hoarder, other = make_user(), make_user()
     older = checkout.book_ticket(actor=hoarder.summary, event_id=event.id, quantities={tier_id: 2})
     kept = checkout.book_ticket(actor=other.summary, event_id=event.id, quantities={tier_id: 1})

@@ -19,33 +19,22 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import checkout
 from eventpalour.services.errors import Conflict, SoldOut
 from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
-from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import make_paid_event, make_user
 
 
 @pytest.fixture
 def scarce():
     """A paid event with a scarce tier (4 seats), a roomy one, and a free tier; and a second event."""
-    owner = make_organizer()
-    ws = make_workspace(owner)
-    approve_kyc(ws.id)
-    event = make_event(
-        owner,
-        ws.id,
-        publish=True,
-        pricing="paid",
-        title="Scarce",
-        tiers=[
+    event, (front_row, standing, guest) = make_paid_event(
+        [
             TierInput(name="Front row", price=300000, quantity=4, max_per_order=4),
             TierInput(name="Standing", price=100000, quantity=50),
             TierInput(name="Guest", price=0, quantity=10),
         ],
+        title="Scarce",
     )
-    other = make_event(
-        owner, ws.id, publish=True, pricing="paid", title="Other", tiers=[TierInput(name="Seat", price=100000)]
-    )
-    tiers = {t.name: t.id for e in (event, other) for t in get_tiers(actor=owner.summary, event_id=e.id)}
-    return event, other, tiers
+    other, (seat,) = make_paid_event([TierInput(name="Seat", price=100000)], title="Other")
+    return event, other, {"Front row": front_row, "Standing": standing, "Guest": guest, "Seat": seat}
 
 
 def _tier(tier_id: str) -> TicketTier:
