@@ -10,11 +10,12 @@ import reflex as rx
 
 @dataclass(frozen=True)
 class Series:
-    """One series of the chart: its key in each data point (also its legend name) and its colour."""
+    """One series of the chart: its key in each data point, its colour and its legend name."""
 
     key: str
     color: str
     shade: int = 8
+    label: str = ""
 
 
 def money_chart_card(
@@ -40,9 +41,13 @@ def money_chart_card(
             rx.recharts.y_axis(stroke=rx.color("gray", 9), width=70),
             rx.recharts.tooltip(),
             rx.recharts.legend(),
-            *[rx.recharts.bar(data_key=s.key, fill=rx.color(s.color, s.shade)) for s in bars],
+            *[rx.recharts.bar(data_key=s.key, name=s.label or s.key, fill=rx.color(s.color, s.shade)) for s in bars],
             rx.recharts.line(
-                data_key=line.key, stroke=rx.color(line.color, line.shade), stroke_width=2, type_="monotone"
+                data_key=line.key,
+                name=line.label or line.key,
+                stroke=rx.color(line.color, line.shade),
+                stroke_width=2,
+                type_="monotone",
             ),
             data=data,
             height=300,
