@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 
@@ -16,6 +17,11 @@ class Series:
     color: str
     shade: int = 8
     label: str = ""
+
+
+def chart_rows(data: rx.Var) -> rx.Var:
+    """Typed rows (dataclasses) as the plain records recharts reads, which is what they are in the browser."""
+    return data.to(list[dict[str, Any]])
 
 
 def money_chart_card(
@@ -49,7 +55,7 @@ def money_chart_card(
                 stroke_width=2,
                 type_="monotone",
             ),
-            data=data,
+            data=chart_rows(data),
             height=300,
             width="100%",
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.admin import admin_page, error_callout, heading
+from eventpalour.components.charts import chart_rows
 from eventpalour.components.layout import loading
 from eventpalour.routes import ADMIN
 from eventpalour.state.admin import AdminDashboardState as S
@@ -72,7 +73,7 @@ def _charts() -> rx.Component:
             ),
         ),
         *_axes(),
-        data=S.revenue_days,
+        data=chart_rows(S.revenue_days),
         height=280,
         width="100%",
     )
@@ -80,7 +81,7 @@ def _charts() -> rx.Component:
         rx.recharts.line(data_key="signups", name="Sign-ups", stroke="var(--violet-9)", type_="monotone"),
         rx.recharts.line(data_key="tickets", name="Tickets sold", stroke="var(--cyan-9)", type_="monotone"),
         *_axes(),
-        data=S.activity_days,
+        data=chart_rows(S.activity_days),
         height=280,
         width="100%",
     )
