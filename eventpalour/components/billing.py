@@ -25,22 +25,22 @@ def _figure(label: str, value: rx.Var) -> rx.Component:
 def _balance_card(b: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.badge(b["currency"], variant="surface"), rx.text("Available to withdraw", size="2")),
-            rx.heading(b["available"], size="7", as_="p", white_space="nowrap", data_testid="available"),
+            rx.hstack(rx.badge(b.currency, variant="surface"), rx.text("Available to withdraw", size="2")),
+            rx.heading(b.available, size="7", as_="p", white_space="nowrap", data_testid="available"),
             rx.separator(size="4"),
-            _figure("Gross sales", b["gross"]),
-            _figure("Platform fees", b["platform_fees"]),
-            _figure("Paystack fees", b["provider_fees"]),
-            _figure("Refunds", b["refunds"]),
-            _figure("Net earnings", b["net"]),
-            _figure("Withdrawn", b["withdrawn"]),
-            _figure("Pending payouts", b["pending"]),
+            _figure("Gross sales", b.gross),
+            _figure("Platform fees", b.platform_fees),
+            _figure("Paystack fees", b.provider_fees),
+            _figure("Refunds", b.refunds),
+            _figure("Net earnings", b.net),
+            _figure("Withdrawn", b.withdrawn),
+            _figure("Pending payouts", b.pending),
             spacing="2",
             width="100%",
         ),
         flex="1 1 280px",
         max_width=["100%", "420px"],
-        custom_attrs={"aria-label": b["currency"].to(str) + " balance"},
+        custom_attrs={"aria-label": b.currency + " balance"},
     )
 
 
@@ -53,8 +53,8 @@ def revenue_chart() -> rx.Component:
         title="Last 12 months",
         data=S.chart_data,
         x_key="month",
-        bars=[Series("Revenue", "accent"), Series("Fees", "amber")],
-        line=Series("Net", "green", 10),
+        bars=[Series("revenue", "accent", label="Revenue"), Series("fees", "amber", label="Fees")],
+        line=Series("net", "green", 10, label="Net"),
         currencies=S.chart_currencies,
         currency=S.chart_currency,
         on_pick=S.pick_chart_currency,
@@ -111,13 +111,13 @@ def _filters() -> rx.Component:
 
 def _row(t: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(t["date"], white_space="nowrap"),
-        rx.table.cell(t["kind_label"]),
-        rx.table.cell(rx.vstack(rx.text(t["detail"]), rx.code(t["reference"], size="1"), spacing="1")),
-        rx.table.cell(t["amount"], white_space="nowrap"),
-        rx.table.cell(t["fees"], white_space="nowrap", display=["none", "none", "table-cell"]),
-        rx.table.cell(t["net"], white_space="nowrap"),
-        rx.table.cell(status_badge(t["status"], "money", t["status_label"])),
+        rx.table.cell(t.date, white_space="nowrap"),
+        rx.table.cell(t.kind_label),
+        rx.table.cell(rx.vstack(rx.text(t.detail), rx.code(t.reference, size="1"), spacing="1")),
+        rx.table.cell(t.amount, white_space="nowrap"),
+        rx.table.cell(t.fees, white_space="nowrap", display=["none", "none", "table-cell"]),
+        rx.table.cell(t.net, white_space="nowrap"),
+        rx.table.cell(status_badge(t.status, "money", t.status_label)),
         data_testid="transaction-row",
     )
 

@@ -4,17 +4,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 
 
 @dataclass(frozen=True)
 class Series:
-    """One series of the chart: its key in each data point (also its legend name) and its colour."""
+    """One series of the chart: its key in each data point, its colour and its legend name."""
 
     key: str
     color: str
     shade: int = 8
+    label: str = ""
+
+
+def chart_rows(data: rx.Var) -> rx.Var:
+    """Typed rows (dataclasses) as the plain records recharts reads, which is what they are in the browser."""
+    return data.to(list[dict[str, Any]])
 
 
 def money_chart_card(
@@ -40,11 +47,15 @@ def money_chart_card(
             rx.recharts.y_axis(stroke=rx.color("gray", 9), width=70),
             rx.recharts.tooltip(),
             rx.recharts.legend(),
-            *[rx.recharts.bar(data_key=s.key, fill=rx.color(s.color, s.shade)) for s in bars],
+            *[rx.recharts.bar(data_key=s.key, name=s.label or s.key, fill=rx.color(s.color, s.shade)) for s in bars],
             rx.recharts.line(
-                data_key=line.key, stroke=rx.color(line.color, line.shade), stroke_width=2, type_="monotone"
+                data_key=line.key,
+                name=line.label or line.key,
+                stroke=rx.color(line.color, line.shade),
+                stroke_width=2,
+                type_="monotone",
             ),
-            data=data,
+            data=chart_rows(data),
             height=300,
             width="100%",
         ),

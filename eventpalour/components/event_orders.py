@@ -28,13 +28,13 @@ def _stat(label: str, value: rx.Var) -> rx.Component:
 
 def _totals() -> rx.Component:
     return rx.flex(
-        _stat("Paid orders", S.order_totals["paid_orders"]),
-        _stat("Tickets sold", S.order_totals["tickets"]),
-        _stat("Gross", S.order_totals["gross"]),
-        _stat("Platform fees", S.order_totals["platform_fees"]),
-        _stat("Paystack fees", S.order_totals["provider_fees"]),
-        _stat("Refunded", S.order_totals["refunds"]),
-        _stat("Your share", S.order_totals["net"]),
+        _stat("Paid orders", S.order_totals.paid_orders),
+        _stat("Tickets sold", S.order_totals.tickets),
+        _stat("Gross", S.order_totals.gross),
+        _stat("Platform fees", S.order_totals.platform_fees),
+        _stat("Paystack fees", S.order_totals.provider_fees),
+        _stat("Refunded", S.order_totals.refunds),
+        _stat("Net to you", S.order_totals.net),
         wrap="wrap",
         gap="12px",
         width="100%",

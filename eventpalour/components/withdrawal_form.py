@@ -111,11 +111,11 @@ def withdrawal_dialog() -> rx.Component:
 
 def _row(w: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(w["requested"], white_space="nowrap"),
-        rx.table.cell(w["amount"], white_space="nowrap"),
-        rx.table.cell(w["destination"]),
-        rx.table.cell(status_badge(w["status"], "money", w["status_label"])),
-        rx.table.cell(w["note"], display=["none", "table-cell"]),
+        rx.table.cell(w.requested, white_space="nowrap"),
+        rx.table.cell(w.amount, white_space="nowrap"),
+        rx.table.cell(w.destination),
+        rx.table.cell(status_badge(w.status, "money", w.status_label)),
+        rx.table.cell(w.note, display=["none", "table-cell"]),
         data_testid="withdrawal-row",
     )
 

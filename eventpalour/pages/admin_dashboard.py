@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.admin import admin_page, error_callout, heading
+from eventpalour.components.charts import chart_rows
 from eventpalour.components.layout import loading
 from eventpalour.routes import ADMIN
 from eventpalour.state.admin import AdminDashboardState as S
@@ -21,13 +22,13 @@ def _card(card: rx.Var) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.text(card["label"], size="2", color_scheme="gray"),
-                rx.heading(card["value"], size="7"),
-                _note(card["note"], card["trend"]),
+                rx.text(card.label, size="2", color_scheme="gray"),
+                rx.heading(card.value, size="7"),
+                _note(card.note, card.trend),
                 spacing="1",
             ),
             rx.spacer(),
-            rx.icon(card["icon"], size=22, color=rx.color("violet", 9)),
+            rx.icon(card.icon, size=22, color=rx.color("violet", 9)),
             align="start",
         ),
         size="2",
@@ -37,12 +38,12 @@ def _card(card: rx.Var) -> rx.Component:
 def _revenue_card(r: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.text("Revenue · ", r["currency"], size="2", color_scheme="gray"),
-            rx.heading(r["gross"], size="6"),
-            _note(r["gross_note"], r["trend"]),
+            rx.text("Revenue · ", r.currency, size="2", color_scheme="gray"),
+            rx.heading(r.gross, size="6"),
+            _note(r.gross_note, r.trend),
             rx.separator(),
-            rx.text("Platform fees ", rx.text.strong(r["fee"]), size="2"),
-            rx.text(r["fee_note"], size="1", color_scheme="gray"),
+            rx.text("Platform fees ", rx.text.strong(r.fee), size="2"),
+            rx.text(r.fee_note, size="1", color_scheme="gray"),
             spacing="1",
         ),
         size="2",
@@ -67,10 +68,12 @@ def _charts() -> rx.Component:
     revenue = rx.recharts.bar_chart(
         rx.foreach(
             S.currencies,
-            lambda c, i: rx.recharts.bar(data_key=c, name=c + " fees", fill=rx.Var.create(SERIES_COLORS)[i % 5]),
+            lambda c, i: rx.recharts.bar(
+                data_key="fees." + c, name=c + " fees", fill=rx.Var.create(SERIES_COLORS)[i % 5]
+            ),
         ),
         *_axes(),
-        data=S.revenue_days,
+        data=chart_rows(S.revenue_days),
         height=280,
         width="100%",
     )
@@ -78,7 +81,7 @@ def _charts() -> rx.Component:
         rx.recharts.line(data_key="signups", name="Sign-ups", stroke="var(--violet-9)", type_="monotone"),
         rx.recharts.line(data_key="tickets", name="Tickets sold", stroke="var(--cyan-9)", type_="monotone"),
         *_axes(),
-        data=S.activity_days,
+        data=chart_rows(S.activity_days),
         height=280,
         width="100%",
     )

@@ -15,16 +15,20 @@ from eventpalour.state.admin_revenue import AdminRevenueState
 
 S = AdminRevenueState
 TOTALS = [("gross", "Gross sales"), ("platform_fees", "Platform fees"), ("provider_fees", "Paystack fees")]
-TOTALS += [("refunds", "Refunds"), ("withdrawn", "Paid out"), ("pending", "Waiting payouts")]
+TOTALS += [("refunds", "Refunds"), ("net", "Net to organizers"), ("withdrawn", "Paid out")]
+TOTALS += [("pending", "Waiting payouts")]
 
 
 def _totals_card(t: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.badge(t["currency"], variant="surface"), rx.text(t["paid_orders"], " paid orders", size="2")),
+            rx.hstack(rx.badge(t.currency, variant="surface"), rx.text(t.paid_orders, " paid orders", size="2")),
             *[
                 rx.hstack(
-                    rx.text(label, size="2", color_scheme="gray"), rx.spacer(), rx.text(t[key], size="2"), width="100%"
+                    rx.text(label, size="2", color_scheme="gray"),
+                    rx.spacer(),
+                    rx.text(getattr(t, key), size="2"),
+                    width="100%",
                 )
                 for key, label in TOTALS
             ],
@@ -40,11 +44,11 @@ def _decision(label: str, color: str, w: rx.Var, name: str, prompt: str, on_subm
     return rx.dialog.root(
         rx.dialog.trigger(rx.button(label, size="1", color_scheme=color, variant="soft")),
         rx.dialog.content(
-            rx.dialog.title(label, " · ", w["amount"]),
-            rx.dialog.description(w["workspace"], " → ", w["destination"], size="2"),
+            rx.dialog.title(label, " · ", w.amount),
+            rx.dialog.description(w.workspace, " → ", w.destination, size="2"),
             rx.form(
                 rx.vstack(
-                    rx.el.input(type="hidden", name="withdrawal_id", value=w["id"]),
+                    rx.el.input(type="hidden", name="withdrawal_id", value=w.id),
                     field(prompt, name, S.field_errors),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
@@ -65,10 +69,10 @@ def _decision(label: str, color: str, w: rx.Var, name: str, prompt: str, on_subm
 
 def _row(w: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.vstack(rx.text(w["workspace"], weight="bold"), rx.text(w["owner"], size="1"), spacing="0")),
-        rx.table.cell(w["amount"], white_space="nowrap"),
-        rx.table.cell(rx.vstack(rx.text(w["destination"]), rx.text(w["holder"], size="1"), spacing="0")),
-        rx.table.cell(w["requested"], display=["none", "table-cell"]),
+        rx.table.cell(rx.vstack(rx.text(w.workspace, weight="bold"), rx.text(w.owner, size="1"), spacing="0")),
+        rx.table.cell(w.amount, white_space="nowrap"),
+        rx.table.cell(rx.vstack(rx.text(w.destination), rx.text(w.holder, size="1"), spacing="0")),
+        rx.table.cell(w.requested, display=["none", "table-cell"]),
         rx.table.cell(
             rx.hstack(
                 _decision("Mark paid", "green", w, "reference", "Transfer reference", S.mark_paid),
@@ -82,14 +86,14 @@ def _row(w: rx.Var) -> rx.Component:
 
 def _returned_row(r: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.vstack(rx.code(r["reference"], size="1"), rx.text(r["event"], size="1"), spacing="1")),
-        rx.table.cell(r["buyer"], display=["none", "table-cell"]),
-        rx.table.cell(r["charged"], white_space="nowrap"),
-        rx.table.cell(r["order_total"], white_space="nowrap"),
+        rx.table.cell(rx.vstack(rx.code(r.reference, size="1"), rx.text(r.event, size="1"), spacing="1")),
+        rx.table.cell(r.buyer, display=["none", "table-cell"]),
+        rx.table.cell(r.charged, white_space="nowrap"),
+        rx.table.cell(r.order_total, white_space="nowrap"),
         rx.table.cell(
             rx.hstack(
-                rx.badge(r["label"], color_scheme="amber", variant="soft"),
-                rx.tooltip(rx.icon("info", size=14, aria_label="Why"), content=r["reason"]),
+                rx.badge(r.label, color_scheme="amber", variant="soft"),
+                rx.tooltip(rx.icon("info", size=14, aria_label="Why"), content=r.reason),
                 spacing="1",
                 align="center",
             )
@@ -130,8 +134,8 @@ def _daily_chart() -> rx.Component:
         title="Last 30 days",
         data=S.chart_data,
         x_key="day",
-        bars=[Series("Gross", "accent"), Series("Refunds", "red")],
-        line=Series("Platform fees", "green", 10),
+        bars=[Series("gross", "accent", label="Gross"), Series("refunds", "red", label="Refunds")],
+        line=Series("platform_fees", "green", 10, label="Platform fees"),
         currencies=S.chart_currencies,
         currency=S.chart_currency,
         on_pick=S.pick_chart_currency,

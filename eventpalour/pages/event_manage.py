@@ -93,8 +93,8 @@ def _header() -> rx.Component:
             ),
             rx.text(S.event["when"], color_scheme="gray"),
             rx.hstack(
-                rx.badge(S.event["sold"], " tickets sold", variant="soft"),
-                rx.badge("Gross ", S.event["gross"], variant="soft", color_scheme="green"),
+                rx.badge(S.event_money.tickets, " tickets sold", variant="soft"),
+                rx.badge("Gross ", S.event_money.gross, variant="soft", color_scheme="green"),
                 rx.cond(
                     S.actions["has_public_page"],
                     rx.link("View public page", rx.icon("external-link", size=14), href=S.event["public_path"]),

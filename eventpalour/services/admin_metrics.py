@@ -3,10 +3,9 @@
 Definitions, so every figure can be checked against a direct count:
 - organizers: users whose account type is organizer; KYC-approved organizers: distinct owners of a
   workspace whose KYC is approved.
-- tickets sold: tickets as issued by orders (not the copies a transfer makes), minus refunded and
-  cancelled ones; "this week" counts by issue time.
-- revenue: orders paid and not fully refunded (completed, partially refunded), per currency;
-  gross is what buyers paid, platform fee our cut; weeks count by payment time.
+- tickets sold, gross and platform fee: as services/money_figures.py defines them for every screen
+  (sales include fully refunded ones, which were sold and then refunded), per currency for money;
+  "this week" counts tickets by issue time and sales by payment time.
 Days are UTC days.
 """
 
@@ -20,8 +19,6 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
 from eventpalour.models import (
-    MONEY_HELD_STATUSES,
-    VOID_TICKET_STATUSES,
     AccountType,
     BlueTicketRequest,
     BlueTicketStatus,
@@ -38,7 +35,14 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admins
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.admins import AdminCapability
-from eventpalour.services.money import MINOR_DIGITS
+from eventpalour.services.money_figures import (
+    SOLD_TICKET_CONDITIONS,
+    MoneyFigures,
+    Period,
+    figures_by_currency,
+    figures_by_period,
+    tickets_sold,
+)
 
 CHART_DAYS = 30
 
@@ -104,58 +108,50 @@ def _window(session: Session, model: type, column: object, now: datetime, span: 
     return Change(current, previous)
 
 
-def _sold_ticket_filters() -> tuple:
-    return (col(Ticket.transferred_from_id).is_(None), col(Ticket.status).not_in(VOID_TICKET_STATUSES))
-
-
 def _revenue(session: Session, now: datetime) -> list[CurrencyRevenue]:
-    paid = col(Order.status).in_(MONEY_HELD_STATUSES)
-
-    def sums(*where: object) -> dict[str, tuple[int, int]]:
-        rows = session.exec(
-            select(Order.currency, func.sum(Order.amount), func.sum(Order.platform_fee))
-            .where(paid, col(Order.amount) > 0, *where)
-            .group_by(col(Order.currency))
-        ).all()
-        return {currency: (int(gross or 0), int(fee or 0)) for currency, gross, fee in rows}
-
     week = timedelta(days=7)
-    totals = sums()
-    this_week = sums(col(Order.paid_at) >= now - week, col(Order.paid_at) < now)
-    last_week = sums(col(Order.paid_at) >= now - 2 * week, col(Order.paid_at) < now - week)
+    totals = figures_by_currency(session)
+    this_week = figures_by_currency(session, start=now - week, end=now)
+    last_week = figures_by_currency(session, start=now - 2 * week, end=now - week)
+
+    def change(currency: str, figure: str) -> Change:
+        return Change(*(getattr(w.get(currency, MoneyFigures(currency)), figure) for w in (this_week, last_week)))
+
     return [
         CurrencyRevenue(
             currency=currency,
-            gross=gross,
-            platform_fee=fee,
-            gross_week=Change(this_week.get(currency, (0, 0))[0], last_week.get(currency, (0, 0))[0]),
-            fee_week=Change(this_week.get(currency, (0, 0))[1], last_week.get(currency, (0, 0))[1]),
+            gross=figures.gross,
+            platform_fee=figures.platform_fees,
+            gross_week=change(currency, "gross"),
+            fee_week=change(currency, "platform_fees"),
         )
-        for currency, (gross, fee) in sorted(totals.items(), key=lambda item: -item[1][0])
+        for currency, figures in sorted(totals.items(), key=lambda item: -item[1].gross)
     ]
 
 
 def _days(session: Session, now: datetime) -> list[DayPoint]:
-    """The last 30 UTC days, today included; bucketed here so SQLite and PostgreSQL agree on days."""
+    """The last 30 UTC days, today included; tickets bucketed here so SQLite and PostgreSQL agree on days."""
     first = (now - timedelta(days=CHART_DAYS - 1)).date()
     since = datetime(first.year, first.month, first.day, tzinfo=now.tzinfo)
     signups: dict[date, int] = defaultdict(int)
     tickets: dict[date, int] = defaultdict(int)
-    fees: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for created in session.exec(select(User.created_at).where(col(User.created_at) >= since)).all():
         signups[created.date()] += 1
     for created in session.exec(
-        select(Ticket.created_at).where(col(Ticket.created_at) >= since, *_sold_ticket_filters())
+        select(Ticket.created_at).where(col(Ticket.created_at) >= since, *SOLD_TICKET_CONDITIONS)
     ).all():
         tickets[created.date()] += 1
-    for paid_at, currency, fee in session.exec(
-        select(Order.paid_at, Order.currency, Order.platform_fee).where(
-            col(Order.status).in_(MONEY_HELD_STATUSES), col(Order.paid_at) >= since, col(Order.amount) > 0
-        )
-    ).all():
-        fees[paid_at.date()][currency] += fee
+    by_day = figures_by_period(session, Period.DAY, since)
     days = [first + timedelta(days=n) for n in range(CHART_DAYS)]
-    return [DayPoint(d, signups[d], tickets[d], dict(fees[d])) for d in days]
+    return [
+        DayPoint(
+            d,
+            signups[d],
+            tickets[d],
+            {c: f.platform_fees for c, figures in by_day.items() if (f := figures.get(d.isoformat()))},
+        )
+        for d in days
+    ]
 
 
 def dashboard_metrics(*, actor: UserSummary | None) -> DashboardMetrics:
@@ -174,9 +170,9 @@ def dashboard_metrics(*, actor: UserSummary | None) -> DashboardMetrics:
             ).one(),
             events_total=_count(session, Event),
             events_active=_count(session, Event, col(Event.status) == EventStatus.ACTIVE),
-            tickets_sold=_count(session, Ticket, *_sold_ticket_filters()),
+            tickets_sold=tickets_sold(session),
             tickets_week=_window(
-                session, Ticket, col(Ticket.created_at), now, timedelta(days=7), *_sold_ticket_filters()
+                session, Ticket, col(Ticket.created_at), now, timedelta(days=7), *SOLD_TICKET_CONDITIONS
             ),
             revenue=_revenue(session, now),
             failed_payments=_count(session, Order, failed),
@@ -187,8 +183,3 @@ def dashboard_metrics(*, actor: UserSummary | None) -> DashboardMetrics:
             ),
             days=_days(session, now),
         )
-
-
-def major_units(minor: int, currency: str) -> int:
-    """Whole major units for a chart axis (charts plot shape, the cards show exact money)."""
-    return minor // (10 ** MINOR_DIGITS.get(currency, 2))

@@ -1,5 +1,6 @@
 """Every money movement of a workspace in one list (SPEC §5 billing): sales, refunds and payouts,
-filtered, paginated, and exported as CSV with exactly the same rows."""
+filtered, paginated, and exported as CSV with exactly the same rows. What counts as each is
+services/money_figures.py's, so the rows add up to the balances."""
 
 from __future__ import annotations
 
@@ -14,12 +15,18 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.db import read_only
-from eventpalour.models import Event, Order, Refund, RefundStatus, Withdrawal, WithdrawalStatus
+from eventpalour.models import Event, Order, Refund, Withdrawal
 from eventpalour.services.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.accounts import UserSummary
-from eventpalour.services.billing import paid_order_conditions, refund_conditions
 from eventpalour.services.errors import FieldError, ValidationFailed
 from eventpalour.services.money import format_amount
+from eventpalour.services.money_figures import (
+    REFUND_MOVES_MONEY,
+    WITHDRAWAL_TAKES_MONEY,
+    Scope,
+    refund_conditions,
+    sale_conditions,
+)
 
 PAGE_SIZE = 25
 CSV_MAX_ROWS = 100_000
@@ -141,7 +148,10 @@ def _sales(workspace_id: str, window: _Window) -> Select:
             col(Order.status),
         )
         .join(Event, col(Event.id) == col(Order.event_id))
-        .where(*paid_order_conditions(workspace_id), *_within(window, col(Order.paid_at), col(Order.currency)))
+        .where(
+            *sale_conditions(Scope(workspace_id=workspace_id)),
+            *_within(window, col(Order.paid_at), col(Order.currency)),
+        )
     )
 
 
@@ -157,13 +167,13 @@ def _refunds(workspace_id: str, window: _Window) -> Select:
             col(Refund.currency),
             col(Refund.amount),
             literal(0),
-            case((col(Refund.status) == RefundStatus.FAILED, 0), else_=-col(Refund.amount)),
+            case((REFUND_MOVES_MONEY, -col(Refund.amount)), else_=0),
             col(Refund.status),
         )
         .join(Order, col(Order.id) == col(Refund.order_id))
         .join(Event, col(Event.id) == col(Refund.event_id))
         .where(
-            *refund_conditions(workspace_id, include_failed=True),
+            *refund_conditions(Scope(workspace_id=workspace_id), include_failed=True),
             *_within(window, col(Refund.created_at), col(Refund.currency)),
         )
     )
@@ -179,7 +189,7 @@ def _withdrawals(workspace_id: str, window: _Window) -> Select:
         col(Withdrawal.currency),
         col(Withdrawal.amount),
         literal(0),
-        case((col(Withdrawal.status) == WithdrawalStatus.REJECTED, 0), else_=-col(Withdrawal.amount)),
+        case((WITHDRAWAL_TAKES_MONEY, -col(Withdrawal.amount)), else_=0),
         col(Withdrawal.status),
     ).where(
         col(Withdrawal.workspace_id) == workspace_id,

@@ -1,62 +1,24 @@
-"""An event's money figures, defined once (issue #17): gross, fees, refunds and the organizer's
-share, read by the event management page and its Orders tab alike, so one screen cannot show two
-different numbers for the same thing.
-
-Gross is what buyers paid on the orders that hold money (completed or partly refunded), fees
-included when the buyer pays them; refunds is what was given back (or is being given back) on the
-event's orders.
-"""
+"""An event's money figures and tickets sold, read by the event management page and its Orders tab
+alike. What each figure counts is services/money_figures.py's, shared with billing and admin."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from eventpalour.models import MONEY_HELD_STATUSES, Order, OrderItem
+from eventpalour.services.money_figures import MoneyFigures, Scope, figures_by_currency, tickets_sold
 
 
 @dataclass(frozen=True)
-class EventSalesTotals:
-    """Money of the orders that hold paid money (completed or partly refunded), in the event's currency."""
+class EventSalesTotals(MoneyFigures):
+    """The event's money in its currency, and the tickets it has sold."""
 
-    currency: str
-    paid_orders: int
-    tickets: int
-    gross: int
-    platform_fees: int
-    provider_fees: int
-    organizer_share: int
-    refunds: int
+    tickets: int = 0
 
 
 def event_money(session: Session, event_id: str, currency: str) -> EventSalesTotals:
-    """The event's figures, for its organizers (the caller checks access)."""
-    paid = select(Order).where(Order.event_id == event_id, col(Order.status).in_(MONEY_HELD_STATUSES)).subquery()
-    orders, gross, platform, provider, share = session.exec(
-        select(
-            func.count(),
-            func.coalesce(func.sum(paid.c.amount), 0),
-            func.coalesce(func.sum(paid.c.platform_fee), 0),
-            func.coalesce(func.sum(paid.c.provider_fee), 0),
-            func.coalesce(func.sum(paid.c.organizer_share), 0),
-        ).select_from(paid)
-    ).one()
-    tickets = session.exec(
-        select(func.coalesce(func.sum(OrderItem.quantity), 0))
-        .join(Order, col(Order.id) == col(OrderItem.order_id))
-        .where(Order.event_id == event_id, col(Order.status).in_(MONEY_HELD_STATUSES))
-    ).one()
-    refunded = session.exec(
-        select(func.coalesce(func.sum(Order.refunded_amount), 0)).where(Order.event_id == event_id)
-    ).one()
-    return EventSalesTotals(
-        currency=currency,
-        paid_orders=int(orders),
-        tickets=int(tickets),
-        gross=int(gross),
-        platform_fees=int(platform),
-        provider_fees=int(provider),
-        organizer_share=int(share),
-        refunds=int(refunded),
-    )
+    """The event's figures in its currency, for its organizers (the caller checks access)."""
+    scope = Scope(event_id=event_id)
+    money = figures_by_currency(session, scope).get(currency, MoneyFigures(currency))
+    return EventSalesTotals(**asdict(money), tickets=tickets_sold(session, scope))

@@ -3,11 +3,10 @@ the queue of withdrawals waiting for a decision. Only super admins and finance a
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only
 from eventpalour.models import (
@@ -24,7 +23,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admins
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.admins import AdminCapability
-from eventpalour.services.billing import paid_order_conditions, refund_conditions
+from eventpalour.services.money_figures import Balance, Period, balances, figures_by_period
 from eventpalour.services.refunds import refund_label
 
 QUEUE_LIMIT = 200
@@ -35,20 +34,6 @@ def require_finance_admin(session: Session, actor: UserSummary | None) -> None:
     """Raise unless the actor's admin level may see revenue and decide withdrawals (the one table in
     services/admins: super admins and finance admins)."""
     admins.require(session, actor, AdminCapability.MANAGE_REVENUE)
-
-
-@dataclass(frozen=True)
-class PlatformTotals:
-    """One currency across every workspace, in minor units."""
-
-    currency: str
-    paid_orders: int = 0
-    gross: int = 0
-    platform_fees: int = 0
-    provider_fees: int = 0
-    refunds: int = 0
-    withdrawn: int = 0
-    pending_withdrawals: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,45 +57,17 @@ class QueuedWithdrawal:
     created_at: datetime
 
 
-def platform_totals(*, actor: UserSummary | None) -> list[PlatformTotals]:
-    """Gross, fees, refunds and payouts of the whole platform, per currency. Raises PermissionDenied."""
+def platform_totals(*, actor: UserSummary | None) -> list[Balance]:
+    """Gross, fees, refunds, net and payouts of the whole platform, per currency: `available` is what
+    organizers have earned and not yet been paid out. Raises PermissionDenied."""
     with read_only() as session:
         require_finance_admin(session, actor)
-        figures: dict[str, dict[str, int]] = {}
-        for currency, count, gross, platform, provider in session.exec(
-            select(
-                Order.currency,
-                func.count(),
-                func.sum(Order.amount),
-                func.sum(Order.platform_fee),
-                func.coalesce(func.sum(Order.provider_fee), 0),
-            )
-            .where(*paid_order_conditions())
-            .group_by(col(Order.currency))
-        ):
-            figures.setdefault(currency, {}).update(
-                paid_orders=int(count), gross=int(gross), platform_fees=int(platform), provider_fees=int(provider)
-            )
-        for currency, refunded in session.exec(
-            select(Refund.currency, func.sum(Refund.amount))
-            .join(Order, col(Order.id) == col(Refund.order_id))
-            .where(*refund_conditions())
-            .group_by(col(Refund.currency))
-        ):
-            figures.setdefault(currency, {})["refunds"] = int(refunded)
-        for currency, status, total in session.exec(
-            select(Withdrawal.currency, Withdrawal.status, func.sum(Withdrawal.amount))
-            .where(Withdrawal.status != WithdrawalStatus.REJECTED)
-            .group_by(col(Withdrawal.currency), col(Withdrawal.status))
-        ):
-            key = "withdrawn" if status == WithdrawalStatus.PAID else "pending_withdrawals"
-            figures.setdefault(currency, {})[key] = int(total)
-    return [PlatformTotals(currency=c, **values) for c, values in sorted(figures.items())]
+        return list(balances(session).values())
 
 
 @dataclass(frozen=True)
 class RevenueDay:
-    """One UTC day of one currency, in minor units: orders paid that day and refunds requested that day."""
+    """One UTC day of one currency, in minor units: sales paid and refunds recorded that day."""
 
     day: date
     gross: int = 0
@@ -120,33 +77,18 @@ class RevenueDay:
 
 def daily_revenue(*, actor: UserSummary | None, days: int = CHART_DAYS) -> dict[str, list[RevenueDay]]:
     """The last `days` UTC days (today included) per currency that had money move in them.
-
-    Orders count on the day they were paid, refunds (not failed ones) on the day they were asked
-    for, so a day's figures match the totals' definitions. Days are bucketed here, not in SQL, so
-    SQLite and PostgreSQL agree on them. Raises PermissionDenied.
-    """
+    Raises PermissionDenied."""
     first = utcnow().date() - timedelta(days=days - 1)
-    since = datetime.combine(first, time.min, tzinfo=UTC)
-    sums: dict[str, dict[date, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     with read_only() as session:
         require_finance_admin(session, actor)
-        for paid_at, currency, amount, fee in session.exec(
-            select(Order.paid_at, Order.currency, Order.amount, Order.platform_fee).where(
-                *paid_order_conditions(), col(Order.paid_at) >= since
-            )
-        ):
-            day = sums[currency][paid_at.date()]
-            day["gross"] += amount
-            day["platform_fees"] += fee
-        for created_at, currency, amount in session.exec(
-            select(Refund.created_at, Refund.currency, Refund.amount)
-            .join(Order, col(Order.id) == col(Refund.order_id))
-            .where(*refund_conditions(), col(Refund.created_at) >= since)
-        ):
-            sums[currency][created_at.date()]["refunds"] += amount
+        by_day = figures_by_period(session, Period.DAY, datetime.combine(first, time.min, tzinfo=UTC))
     calendar = [first + timedelta(days=n) for n in range(days)]
     return {
-        currency: [RevenueDay(d, **by_day.get(d, {})) for d in calendar] for currency, by_day in sorted(sums.items())
+        currency: [
+            RevenueDay(d, f.gross, f.platform_fees, f.refunds) if (f := figures.get(d.isoformat())) else RevenueDay(d)
+            for d in calendar
+        ]
+        for currency, figures in by_day.items()
     }
 
 

@@ -26,9 +26,9 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import audit, emails, outbox
 from eventpalour.services.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.accounts import ClientInfo, UserSummary
-from eventpalour.services.billing import Balance, balances_in
 from eventpalour.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from eventpalour.services.money import format_money, parse_amount
+from eventpalour.services.money_figures import Balance, balances
 from eventpalour.services.revenue import require_finance_admin
 from eventpalour.services.text import clean_line, clean_text
 
@@ -145,7 +145,7 @@ def _bank_fields(data: WithdrawalInput, problems: list[FieldError]) -> dict[str,
 
 
 def _available(session: Session, workspace_id: str, currency: str) -> int:
-    return balances_in(session, workspace_id).get(currency, Balance(currency=currency)).available
+    return balances(session, workspace_id).get(currency, Balance(currency=currency)).available
 
 
 def request_withdrawal(*, actor: UserSummary | None, workspace_id: str, data: WithdrawalInput) -> WithdrawalView:

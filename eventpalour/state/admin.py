@@ -6,6 +6,8 @@ The sidebar's flags only hide links; every handler below calls a service that ch
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from eventpalour.services import admin_audit, admin_metrics, admins
@@ -13,6 +15,7 @@ from eventpalour.services.admins import AdminCapability
 from eventpalour.services.errors import DomainError
 from eventpalour.services.money import format_money
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.money_text import whole_units
 
 
 def change_label(change: admin_metrics.Change, unit: str) -> str:
@@ -27,6 +30,44 @@ def trend(change: admin_metrics.Change) -> str:
     if change.percent is None or change.percent == 0:
         return "flat"
     return "up" if change.percent > 0 else "down"
+
+
+@dataclass(frozen=True)
+class FigureCard:
+    """One dashboard count: its value, a note under it, its icon and which way it went."""
+
+    label: str
+    value: str
+    note: str
+    icon: str
+    trend: str = "flat"
+
+
+@dataclass(frozen=True)
+class RevenueCard:
+    """One currency's gross and platform fees with their change over 7 days."""
+
+    currency: str
+    gross: str
+    fee: str
+    gross_note: str
+    fee_note: str
+    trend: str
+
+
+@dataclass(frozen=True)
+class FeesDay:
+    """One day of the revenue chart: platform fees per currency, in whole major units."""
+
+    day: str
+    fees: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ActivityDay:
+    day: str
+    signups: int
+    tickets: int
 
 
 class AdminState(AuthState):
@@ -80,11 +121,11 @@ class AdminState(AuthState):
 
 
 class AdminDashboardState(AdminState):
-    cards: list[dict[str, str]] = []
-    revenue_cards: list[dict[str, str]] = []
-    revenue_days: list[dict[str, int | str]] = []
+    cards: list[FigureCard] = []
+    revenue_cards: list[RevenueCard] = []
+    revenue_days: list[FeesDay] = []
     currencies: list[str] = []
-    activity_days: list[dict[str, int | str]] = []
+    activity_days: list[ActivityDay] = []
     dashboard_loaded: bool = False
     dashboard_error: str = ""
 
@@ -104,8 +145,8 @@ class AdminDashboardState(AdminState):
         return None
 
     def _show(self, m: admin_metrics.DashboardMetrics) -> None:
-        def card(label: str, value: int, note: str, icon: str, direction: str = "flat") -> dict[str, str]:
-            return {"label": label, "value": f"{value:,}", "note": note, "icon": icon, "trend": direction}
+        def card(label: str, value: int, note: str, icon: str, direction: str = "flat") -> FigureCard:
+            return FigureCard(label, f"{value:,}", note, icon, direction)
 
         self.cards = [
             card("Users", m.users_total, f"{m.users_week.current:,} new this week", "users"),
@@ -133,24 +174,19 @@ class AdminDashboardState(AdminState):
             card("Pending blue tickets", m.pending_blue_tickets, "Waiting for review", "badge-check"),
         ]
         self.revenue_cards = [
-            {
-                "currency": r.currency,
-                "gross": format_money(r.gross, r.currency),
-                "fee": format_money(r.platform_fee, r.currency),
-                "gross_note": change_label(r.gross_week, "7 days"),
-                "fee_note": change_label(r.fee_week, "7 days"),
-                "trend": trend(r.gross_week),
-            }
+            RevenueCard(
+                currency=r.currency,
+                gross=format_money(r.gross, r.currency),
+                fee=format_money(r.platform_fee, r.currency),
+                gross_note=change_label(r.gross_week, "7 days"),
+                fee_note=change_label(r.fee_week, "7 days"),
+                trend=trend(r.gross_week),
+            )
             for r in m.revenue
         ]
         self.currencies = [r.currency for r in m.revenue] or ["KES"]
         self.revenue_days = [
-            {
-                "day": d.day.strftime("%d %b"),
-                **{c: admin_metrics.major_units(d.platform_fee.get(c, 0), c) for c in self.currencies},
-            }
+            FeesDay(d.day.strftime("%d %b"), {c: whole_units(d.platform_fee.get(c, 0), c) for c in self.currencies})
             for d in m.days
         ]
-        self.activity_days = [
-            {"day": d.day.strftime("%d %b"), "signups": d.signups, "tickets": d.tickets} for d in m.days
-        ]
+        self.activity_days = [ActivityDay(d.day.strftime("%d %b"), d.signups, d.tickets) for d in m.days]

@@ -2,71 +2,96 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
 
 from eventpalour.services import revenue, withdrawals
 from eventpalour.services.errors import DomainError, PermissionDenied
-from eventpalour.services.money import MINOR_DIGITS, format_money
-from eventpalour.services.revenue import PlatformTotals, QueuedWithdrawal, ReturnedPayment, RevenueDay
+from eventpalour.services.money import format_money
+from eventpalour.services.revenue import QueuedWithdrawal, ReturnedPayment, RevenueDay
 from eventpalour.state.base import call_service
 from eventpalour.state.forms import FormState
+from eventpalour.state.money_text import BalanceText, balance_text, whole_units
 
 
-def totals_dict(t: PlatformTotals) -> dict[str, str]:
-    return {
-        "currency": t.currency,
-        "paid_orders": str(t.paid_orders),
-        "gross": format_money(t.gross, t.currency),
-        "platform_fees": format_money(t.platform_fees, t.currency),
-        "provider_fees": format_money(t.provider_fees, t.currency),
-        "refunds": format_money(t.refunds, t.currency),
-        "withdrawn": format_money(t.withdrawn, t.currency),
-        "pending": format_money(t.pending_withdrawals, t.currency),
-    }
+@dataclass(frozen=True)
+class QueuedText:
+    """A withdrawal waiting for finance, with where to send it."""
+
+    id: str
+    workspace: str
+    owner: str
+    amount: str
+    destination: str
+    holder: str
+    requested: str
 
 
-def queued_dict(w: QueuedWithdrawal) -> dict[str, str]:
+def queued_text(w: QueuedWithdrawal) -> QueuedText:
     if w.method == "mpesa":
         destination, holder = f"M-Pesa {w.phone_number}", ""
     else:
         destination, holder = f"{w.bank_name} · {w.account_number}", w.account_name
-    return {
-        "id": w.id,
-        "workspace": w.workspace_name,
-        "owner": w.owner_email,
-        "amount": format_money(w.amount, w.currency),
-        "destination": destination,
-        "holder": holder,
-        "requested": w.created_at.strftime("%d %b %Y %H:%M UTC"),
-    }
+    return QueuedText(
+        id=w.id,
+        workspace=w.workspace_name,
+        owner=w.owner_email,
+        amount=format_money(w.amount, w.currency),
+        destination=destination,
+        holder=holder,
+        requested=w.created_at.strftime("%d %b %Y %H:%M UTC"),
+    )
 
 
-def returned_dict(r: ReturnedPayment) -> dict[str, str]:
-    return {
-        "reference": r.reference,
-        "event": r.event_title,
-        "workspace": r.workspace_name,
-        "buyer": r.buyer_email,
-        "charged": format_money(r.amount, r.currency),
-        "order_total": format_money(r.order_amount, r.order_currency),
-        "label": r.label,
-        "reason": r.reason,
-        "when": r.created_at.strftime("%d %b %Y %H:%M UTC"),
-    }
+@dataclass(frozen=True)
+class ReturnedText:
+    """A payment that bought nothing, going back."""
+
+    reference: str
+    event: str
+    workspace: str
+    buyer: str
+    charged: str
+    order_total: str
+    label: str
+    reason: str
+    when: str
 
 
-def day_points(days: list[RevenueDay], currency: str) -> list[dict[str, Any]]:
-    """Whole major units for the chart (display only; the cards above show exact money)."""
-    unit = 10 ** MINOR_DIGITS.get(currency, 2)
+def returned_text(r: ReturnedPayment) -> ReturnedText:
+    return ReturnedText(
+        reference=r.reference,
+        event=r.event_title,
+        workspace=r.workspace_name,
+        buyer=r.buyer_email,
+        charged=format_money(r.amount, r.currency),
+        order_total=format_money(r.order_amount, r.order_currency),
+        label=r.label,
+        reason=r.reason,
+        when=r.created_at.strftime("%d %b %Y %H:%M UTC"),
+    )
+
+
+@dataclass(frozen=True)
+class DayBar:
+    """One day of the chart, in whole major units."""
+
+    day: str
+    gross: int
+    platform_fees: int
+    refunds: int
+
+
+def day_bars(days: list[RevenueDay], currency: str) -> list[DayBar]:
     return [
-        {
-            "day": d.day.strftime("%d %b"),
-            "Gross": d.gross // unit,
-            "Platform fees": d.platform_fees // unit,
-            "Refunds": d.refunds // unit,
-        }
+        DayBar(
+            d.day.strftime("%d %b"),
+            whole_units(d.gross, currency),
+            whole_units(d.platform_fees, currency),
+            whole_units(d.refunds, currency),
+        )
         for d in days
     ]
 
@@ -74,13 +99,13 @@ def day_points(days: list[RevenueDay], currency: str) -> list[dict[str, Any]]:
 class AdminRevenueState(FormState):
     allowed: bool = False
     loaded: bool = False
-    totals: list[dict[str, str]] = []
-    queue: list[dict[str, str]] = []
-    returned: list[dict[str, str]] = []
+    totals: list[BalanceText] = []
+    queue: list[QueuedText] = []
+    returned: list[ReturnedText] = []
     chart_currency: str = ""
     chart_currencies: list[str] = []
-    chart_data: list[dict[str, Any]] = []
-    _series: dict[str, list[dict[str, Any]]] = {}
+    chart_data: list[DayBar] = []
+    _series: dict[str, list[DayBar]] = {}
 
     @rx.event
     async def load(self):
@@ -97,10 +122,10 @@ class AdminRevenueState(FormState):
         except DomainError as error:
             self.loaded = True
             return self.show_error(error)
-        self.totals = [totals_dict(t) for t in found]
-        self.queue = [queued_dict(w) for w in waiting]
-        self.returned = [returned_dict(r) for r in returned]
-        self._series = {currency: day_points(series, currency) for currency, series in days.items()}
+        self.totals = [balance_text(t) for t in found]
+        self.queue = [queued_text(w) for w in waiting]
+        self.returned = [returned_text(r) for r in returned]
+        self._series = {currency: day_bars(series, currency) for currency, series in days.items()}
         self.chart_currencies = list(self._series)
         busiest = max(found, key=lambda t: t.gross).currency if found else ""
         if self.chart_currency not in self._series:

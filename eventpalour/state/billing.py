@@ -6,6 +6,7 @@ only turns their results into text for display.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import reflex as rx
@@ -13,12 +14,14 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import billing, billing_transactions, withdrawals
-from eventpalour.services.billing import Balance, MonthPoint
+from eventpalour.services.billing import MonthPoint
 from eventpalour.services.billing_transactions import TransactionFilter, TransactionRow
 from eventpalour.services.errors import DomainError
-from eventpalour.services.money import MINOR_DIGITS, format_money
+from eventpalour.services.money import format_money
+from eventpalour.services.money_figures import Balance
 from eventpalour.services.withdrawals import WithdrawalInput, WithdrawalView
 from eventpalour.state.base import call_service
+from eventpalour.state.money_text import BalanceText, balance_text, whole_units
 from eventpalour.state.workspace import WorkspaceState
 
 KIND_LABELS = {"sale": "Sale", "refund": "Refund", "withdrawal": "Payout"}
@@ -39,71 +42,110 @@ STATUS_LABELS = {
 }
 
 
-def balance_dict(b: Balance) -> dict[str, str]:
-    return {
-        "currency": b.currency,
-        "available": format_money(b.available, b.currency),
-        "gross": format_money(b.gross, b.currency),
-        "platform_fees": format_money(b.platform_fees, b.currency),
-        "provider_fees": format_money(b.provider_fees, b.currency),
-        "refunds": format_money(b.refunds, b.currency),
-        "net": format_money(b.net, b.currency),
-        "withdrawn": format_money(b.withdrawn, b.currency),
-        "pending": format_money(b.pending, b.currency),
-        "paid_orders": str(b.paid_orders),
-        "minimum": format_money(withdrawals.minimum_for(b.currency), b.currency),
-        "can_withdraw": "yes" if b.available >= withdrawals.minimum_for(b.currency) else "",
-    }
+@dataclass(frozen=True)
+class WorkspaceBalanceText(BalanceText):
+    """A workspace's balance with the smallest payout it may ask for, and whether it may ask."""
+
+    minimum: str = ""
+    can_withdraw: bool = False
 
 
-def chart_points(points: list[MonthPoint], currency: str) -> list[dict[str, Any]]:
-    """Whole major units for the chart's bars (display only; every stored figure stays in minor units)."""
-    unit = 10 ** MINOR_DIGITS.get(currency, 2)
+def workspace_balance_text(b: Balance) -> WorkspaceBalanceText:
+    minimum = withdrawals.minimum_for(b.currency)
+    return WorkspaceBalanceText(
+        **asdict(balance_text(b)),
+        minimum=format_money(minimum, b.currency),
+        can_withdraw=b.available >= minimum,
+    )
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    """One month of the chart, in whole major units."""
+
+    month: str
+    revenue: int
+    fees: int
+    net: int
+
+
+def month_bars(points: list[MonthPoint], currency: str) -> list[MonthBar]:
     return [
-        {"month": p.month, "Revenue": p.revenue // unit, "Fees": p.fees // unit, "Net": p.net // unit} for p in points
+        MonthBar(p.month, whole_units(p.revenue, currency), whole_units(p.fees, currency), whole_units(p.net, currency))
+        for p in points
     ]
 
 
-def transaction_dict(row: TransactionRow) -> dict[str, str]:
+@dataclass(frozen=True)
+class TransactionText:
+    """One movement as the table shows it."""
+
+    id: str
+    kind: str
+    kind_label: str
+    date: str
+    reference: str
+    detail: str
+    amount: str
+    fees: str
+    net: str
+    status: str
+    status_label: str
+
+
+def transaction_text(row: TransactionRow) -> TransactionText:
     detail = METHOD_LABELS.get(row.detail, row.detail) if row.kind == "withdrawal" else row.detail
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "kind_label": KIND_LABELS.get(row.kind, row.kind),
-        "date": row.at.strftime("%d %b %Y %H:%M"),
-        "reference": row.reference or "—",
-        "detail": detail,
-        "amount": format_money(row.amount, row.currency),
-        "fees": format_money(row.fees, row.currency) if row.fees else "—",
-        "net": format_money(row.net, row.currency),
-        "status": row.status,
-        "status_label": STATUS_LABELS.get(row.status, row.status),
-    }
+    return TransactionText(
+        id=row.id,
+        kind=row.kind,
+        kind_label=KIND_LABELS.get(row.kind, row.kind),
+        date=row.at.strftime("%d %b %Y %H:%M"),
+        reference=row.reference or "—",
+        detail=detail,
+        amount=format_money(row.amount, row.currency),
+        fees=format_money(row.fees, row.currency) if row.fees else "—",
+        net=format_money(row.net, row.currency),
+        status=row.status,
+        status_label=STATUS_LABELS.get(row.status, row.status),
+    )
 
 
-def withdrawal_dict(w: WithdrawalView) -> dict[str, str]:
-    note = f"Ref {w.reference}" if w.reference else w.rejection_reason
-    return {
-        "id": w.id,
-        "amount": format_money(w.amount, w.currency),
-        "destination": w.destination,
-        "status": w.status,
-        "status_label": STATUS_LABELS.get(w.status, w.status),
-        "note": note,
-        "requested": w.created_at.strftime("%d %b %Y"),
-        "requested_by": w.requested_by,
-    }
+@dataclass(frozen=True)
+class WithdrawalText:
+    """One payout request as the list shows it."""
+
+    id: str
+    amount: str
+    destination: str
+    status: str
+    status_label: str
+    note: str
+    requested: str
+    requested_by: str
+
+
+def withdrawal_text(w: WithdrawalView) -> WithdrawalText:
+    return WithdrawalText(
+        id=w.id,
+        amount=format_money(w.amount, w.currency),
+        destination=w.destination,
+        status=w.status,
+        status_label=STATUS_LABELS.get(w.status, w.status),
+        note=f"Ref {w.reference}" if w.reference else w.rejection_reason,
+        requested=w.created_at.strftime("%d %b %Y"),
+        requested_by=w.requested_by,
+    )
 
 
 class BillingState(WorkspaceState):
     billing_loaded: bool = False
     billing_problem: str = ""
-    balances: list[dict[str, str]] = []
+    balances: list[WorkspaceBalanceText] = []
     chart_currency: str = "KES"
     chart_currencies: list[str] = []
-    chart_data: list[dict[str, Any]] = []
-    _series: dict[str, list[dict[str, Any]]] = {}
-    tx_rows: list[dict[str, str]] = []
+    chart_data: list[MonthBar] = []
+    _series: dict[str, list[MonthBar]] = {}
+    tx_rows: list[TransactionText] = []
     tx_total: int = 0
     tx_page: int = 1
     tx_kind: str = "all"
@@ -111,7 +153,7 @@ class BillingState(WorkspaceState):
     tx_from: str = ""
     tx_to: str = ""
     tx_loading: bool = False
-    withdrawal_rows: list[dict[str, str]] = []
+    withdrawal_rows: list[WithdrawalText] = []
     withdraw_open: bool = False
     withdraw_method: str = "bank"
     withdraw_currency: str = "KES"
@@ -133,15 +175,15 @@ class BillingState(WorkspaceState):
 
     @rx.var
     def balance_currencies(self) -> list[str]:
-        return [b["currency"] for b in self.balances]
+        return [b.currency for b in self.balances]
 
     @rx.var
     def withdraw_minimum(self) -> str:
-        return next((b["minimum"] for b in self.balances if b["currency"] == self.withdraw_currency), "")
+        return next((b.minimum for b in self.balances if b.currency == self.withdraw_currency), "")
 
     @rx.var
     def withdraw_available(self) -> str:
-        return next((b["available"] for b in self.balances if b["currency"] == self.withdraw_currency), "")
+        return next((b.available for b in self.balances if b.currency == self.withdraw_currency), "")
 
     def _filters(self) -> TransactionFilter:
         return TransactionFilter(
@@ -162,12 +204,12 @@ class BillingState(WorkspaceState):
         except DomainError as error:
             self.billing_problem, self.billing_loaded = error.message, True
             return None
-        self.balances = [balance_dict(b) for b in overview.balances]
-        self._series = {c: chart_points(points, c) for c, points in overview.series.items()}
+        self.balances = [workspace_balance_text(b) for b in overview.balances]
+        self._series = {c: month_bars(points, c) for c, points in overview.series.items()}
         self.chart_currencies = list(self._series)
         self.chart_currency = overview.main_currency
         self.chart_data = self._series.get(overview.main_currency, [])
-        self.withdrawal_rows = [withdrawal_dict(w) for w in history]
+        self.withdrawal_rows = [withdrawal_text(w) for w in history]
         self.billing_loaded = True
         return BillingState.load_transactions
 
@@ -188,7 +230,7 @@ class BillingState(WorkspaceState):
             self.tx_loading = False
             yield self.show_error(error)
             return
-        self.tx_rows = [transaction_dict(row) for row in found.rows]
+        self.tx_rows = [transaction_text(row) for row in found.rows]
         self.tx_total, self.tx_loading = found.total, False
 
     @rx.event
@@ -215,8 +257,8 @@ class BillingState(WorkspaceState):
         self.withdraw_open = is_open
         self.field_errors, self.form_error, self.is_submitting = {}, "", False
         if is_open:
-            ready = [b["currency"] for b in self.balances if b["can_withdraw"]]
-            self.withdraw_currency = (ready or [b["currency"] for b in self.balances] or ["KES"])[0]
+            ready = [b.currency for b in self.balances if b.can_withdraw]
+            self.withdraw_currency = (ready or [b.currency for b in self.balances] or ["KES"])[0]
 
     @rx.event
     def pick_withdraw_method(self, method: str):

@@ -7,11 +7,11 @@ import reflex as rx
 from eventpalour.services import event_orders, refunds
 from eventpalour.services.dates import event_when
 from eventpalour.services.errors import DomainError, ValidationFailed
-from eventpalour.services.event_money import EventSalesTotals
 from eventpalour.services.event_orders import EventOrderRow
 from eventpalour.services.money import format_amount, format_money, parse_amount
 from eventpalour.state.base import call_service
 from eventpalour.state.events import EventManageState
+from eventpalour.state.money_text import EventFiguresText, event_figures_text
 from eventpalour.state.orders import STATUS_LABELS
 
 
@@ -39,21 +39,9 @@ def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
     }
 
 
-def totals_dict(totals: EventSalesTotals) -> dict[str, str]:
-    return {
-        "paid_orders": str(totals.paid_orders),
-        "tickets": str(totals.tickets),
-        "gross": format_money(totals.gross, totals.currency),
-        "platform_fees": format_money(totals.platform_fees, totals.currency),
-        "provider_fees": format_money(totals.provider_fees, totals.currency),
-        "refunds": format_money(totals.refunds, totals.currency),
-        "net": format_money(totals.organizer_share, totals.currency),
-    }
-
-
 class EventOrdersState(EventManageState):
     order_rows: list[dict[str, str]] = []
-    order_totals: dict[str, str] = {}
+    order_totals: EventFiguresText = EventFiguresText()
     orders_total: int = 0
     orders_page: int = 1
     orders_status: str = "all"
@@ -98,7 +86,7 @@ class EventOrdersState(EventManageState):
             return
         zone_name = self.values.get("timezone", "")
         self.order_rows = [order_row(row, zone_name) for row in found.rows]
-        self.order_totals = totals_dict(found.totals)
+        self.order_totals = event_figures_text(found.totals)
         self.orders_total = found.total
         progress = await call_service(refunds.event_refund_progress, actor=actor, event_id=self._event_ref())
         self.refund_progress = (

@@ -16,9 +16,10 @@ from eventpalour.services import events, tiers
 from eventpalour.services.errors import DomainError, ValidationFailed
 from eventpalour.services.event_rules import parse_local
 from eventpalour.services.events import local_input_value
-from eventpalour.services.money import format_amount, format_money
+from eventpalour.services.money import format_amount
 from eventpalour.state.base import call_service
 from eventpalour.state.event_form import EventFormState
+from eventpalour.state.money_text import EventFiguresText, event_figures_text
 from eventpalour.state.workspace import WorkspaceState
 
 STEPS = ["Details", "When", "Where", "Pricing", "Tickets", "Partners"]
@@ -150,6 +151,7 @@ class EventManageState(EventFormState):
     """/workspace/{id}/events/{short_id}: everything about one event for its organizers."""
 
     event: dict[str, str] = {}
+    event_money: EventFiguresText = EventFiguresText()
     # The services' EventActions: what the page offers, so it never re-decides a rule.
     actions: dict[str, bool] = {}
     event_problem: str = ""
@@ -206,7 +208,6 @@ class EventManageState(EventFormState):
         self.partner_rows = [
             {"name": p.name, "url": p.url or "", "logo_url": p.logo_url or ""} for p in details.partners
         ] or []
-        sold = sum(t.sold for t in details.tiers)
         self.event = {
             "id": e.id,
             "short_id": e.short_id,
@@ -217,10 +218,9 @@ class EventManageState(EventFormState):
             "public_path": routes.event_url(e.short_id),
             "scan_path": routes.scan_url(e.short_id),
             "attendees_path": routes.event_attendees_url(e.workspace_id, e.short_id),
-            "sold": str(sold),
-            "gross": format_money(details.money.gross, details.money.currency),
             "tiers": str(len(details.tiers)),
         }
+        self.event_money = event_figures_text(details.money)
         self.actions = asdict(details.actions)
         self.postpone_start, self.postpone_end = self.values["start_local"], self.values["end_local"]
 

@@ -52,6 +52,7 @@ def _seed_orders(buyer_id: str, event, tier_id: str) -> None:
     with transaction() as session:
         for status, currency, amount, fee, days, issued, refunded in ORDERS:
             at = now - timedelta(days=days)
+            paid = status in ("completed", "partially_refunded", "refunded")
             order = Order(
                 reference=f"EVT-{new_id(10)}",
                 buyer_id=buyer_id,
@@ -64,7 +65,9 @@ def _seed_orders(buyer_id: str, event, tier_id: str) -> None:
                 amount=amount,
                 fee_mode="absorb",
                 created_at=at,
-                paid_at=at if status in ("completed", "partially_refunded", "refunded") else None,
+                paid_at=at if paid else None,
+                provider_fee=0 if paid else None,
+                organizer_share=amount - fee if paid else None,
             )
             session.add(order)
             session.flush()
@@ -151,7 +154,8 @@ def test_dashboard_metrics_equal_direct_counts(seeded):
     )
 
     revenue = {r.currency: r for r in metrics.revenue}
-    paid = "status IN ('completed', 'partially_refunded') AND amount > 0"
+    # Sales, as every money screen counts them: a fully refunded order was sold, then refunded.
+    paid = "status IN ('completed', 'partially_refunded', 'refunded') AND paid_at IS NOT NULL"
     for currency in ("KES", "USD"):
         assert revenue[currency].gross == _scalar(
             f"SELECT sum(amount) FROM orders WHERE {paid} AND currency = :c", c=currency
@@ -160,9 +164,9 @@ def test_dashboard_metrics_equal_direct_counts(seeded):
             f"SELECT sum(platform_fee) FROM orders WHERE {paid} AND currency = :c", c=currency
         )
     assert set(revenue) == {"KES", "USD"}
-    assert revenue["KES"].gross == 210_000 and revenue["KES"].gross_week == admin_metrics.Change(150_000, 60_000)
+    assert revenue["KES"].gross == 240_000 and revenue["KES"].gross_week == admin_metrics.Change(180_000, 60_000)
     assert revenue["USD"].fee_week == admin_metrics.Change(200, 100)
-    assert revenue["KES"].gross_week.percent == 150
+    assert revenue["KES"].gross_week.percent == 200
 
     assert len(metrics.days) == admin_metrics.CHART_DAYS and metrics.days[-1].day == now.date()
     assert sum(d.signups for d in metrics.days) == users_between(

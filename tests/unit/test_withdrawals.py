@@ -230,7 +230,7 @@ def test_platform_totals_add_up_every_workspace(requested):
     assert sorted(totals) == ["KES", "USD"]
     kes = totals["KES"]
     assert (kes.paid_orders, kes.gross, kes.platform_fees, kes.provider_fees) == (2, 1200000, 60000, 34000)
-    assert (kes.refunds, kes.withdrawn, kes.pending_withdrawals) == (20000, 0, 300000)
+    assert (kes.refunds, kes.withdrawn, kes.pending) == (20000, 0, 300000)
     assert (totals["USD"].gross, totals["USD"].platform_fees) == (10000, 500)
 
 

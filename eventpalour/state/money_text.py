@@ -1,0 +1,70 @@
+"""Money figures as every page shows them: each amount with its currency ("KES 1,500.00"), from
+the one set of figures services/money_figures.py defines, so the event page, its Orders tab,
+billing and admin revenue word them alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eventpalour.services.event_money import EventSalesTotals
+from eventpalour.services.money import MINOR_DIGITS, format_money
+from eventpalour.services.money_figures import Balance, MoneyFigures
+
+
+@dataclass(frozen=True)
+class FiguresText:
+    """One currency's gross, fees, refunds and net, formatted; `paid_orders` counts sales."""
+
+    currency: str = ""
+    paid_orders: int = 0
+    gross: str = ""
+    platform_fees: str = ""
+    provider_fees: str = ""
+    refunds: str = ""
+    net: str = ""
+
+
+def _figures(f: MoneyFigures) -> dict[str, str | int]:
+    return {
+        "currency": f.currency,
+        "paid_orders": f.paid_orders,
+        "gross": format_money(f.gross, f.currency),
+        "platform_fees": format_money(f.platform_fees, f.currency),
+        "provider_fees": format_money(f.provider_fees, f.currency),
+        "refunds": format_money(f.refunds, f.currency),
+        "net": format_money(f.net, f.currency),
+    }
+
+
+@dataclass(frozen=True)
+class EventFiguresText(FiguresText):
+    """An event's figures and the tickets it has sold."""
+
+    tickets: int = 0
+
+
+def event_figures_text(totals: EventSalesTotals) -> EventFiguresText:
+    return EventFiguresText(**_figures(totals), tickets=totals.tickets)
+
+
+@dataclass(frozen=True)
+class BalanceText(FiguresText):
+    """A balance: the figures, the payouts, and what is left to pay out."""
+
+    withdrawn: str = ""
+    pending: str = ""
+    available: str = ""
+
+
+def balance_text(b: Balance) -> BalanceText:
+    return BalanceText(
+        **_figures(b),
+        withdrawn=format_money(b.withdrawn, b.currency),
+        pending=format_money(b.pending, b.currency),
+        available=format_money(b.available, b.currency),
+    )
+
+
+def whole_units(minor: int, currency: str) -> int:
+    """Whole major units for a chart's axis (charts plot shape; the cards show exact money)."""
+    return minor // (10 ** MINOR_DIGITS.get(currency, 2))
