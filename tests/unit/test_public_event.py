@@ -7,10 +7,11 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Integer, literal, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from eventpalour.db import transaction
-from eventpalour.models import Event, EventStatus, TicketTier, Workspace
+from eventpalour.db import read_only, transaction
+from eventpalour.models import Event, EventStatus, TicketTier, TierSeats, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services import events
 from eventpalour.services.dates import event_schedule, event_when, sales_start_label
@@ -30,7 +31,12 @@ def _sale(tier: TicketTier, *, status: str = EventStatus.ACTIVE, end: datetime =
 
 
 def _tier(**values) -> TicketTier:
-    return TicketTier(event_id="e", name="General", **{"price": 0, "sold": 0, "held": 0, "max_per_order": 10, **values})
+    """A tier as if loaded: its seats left worked out from its counters by the database (TierSeats)."""
+    tier = TicketTier(event_id="e", name="General", **{"price": 0, "sold": 0, "held": 0, "max_per_order": 10, **values})
+    counters = (literal(tier.quantity, Integer), literal(tier.sold, Integer), literal(tier.held, Integer))
+    with read_only() as session:
+        set_committed_value(tier, "seats_left", session.execute(select(TierSeats(*counters).left)).scalar_one())
+    return tier
 
 
 def test_tier_sale_unlimited_tier_on_sale_up_to_max_per_order():
