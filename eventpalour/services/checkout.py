@@ -36,8 +36,8 @@ from eventpalour.services.errors import (
     SoldOut,
     ValidationFailed,
 )
-from eventpalour.services.fees import Charge, charge_for
-from eventpalour.services.tier_sales import SaleState, subtotal, tier_sale
+from eventpalour.services.fees import Price, price_of
+from eventpalour.services.tier_sales import SaleState, tier_sale
 
 logger = logging.getLogger("eventpalour.orders")
 HOLD_MINUTES = 15
@@ -140,7 +140,7 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         raise NotFound("This event is not on sale.")
     tiers = {row.tier_id: row for row in rows if row.tier_id is not None and row.tier_event_id == event.id}
     _check_tiers(event, tiers, wanted)
-    charge = charge_for(subtotal({t: row.price for t, row in tiers.items()}, wanted), event.fee_mode)
+    charge = price_of({t: row.price for t, row in tiers.items()}, wanted, event.fee_mode)
     order = _new_order(actor, event, charge)
     items = _new_items(order["id"], tiers, wanted)
     free = charge.amount == 0
@@ -302,7 +302,7 @@ def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.
     )
 
 
-def _new_order(actor: UserSummary, event: Row[Any], charge: Charge) -> dict[str, Any]:
+def _new_order(actor: UserSummary, event: Row[Any], charge: Price) -> dict[str, Any]:
     """The row of a new order: pending, its seats held for HOLD_MINUTES. A free one is written
     completed: it never holds seats, so it is never the buyer's open hold for the event."""
     now = utcnow()

@@ -60,9 +60,3 @@ def tier_sale(
 def clamp_quantity(requested: int, max_quantity: int) -> int:
     """A picked quantity kept between 0 and what one order of the tier may take."""
     return max(0, min(int(requested), max_quantity))
-
-
-def subtotal(prices: dict[str, int], quantities: dict[str, int]) -> int:
-    """The sum of price × quantity over the picked tiers, in minor units: the one subtotal, shown by the tier
-    panel and charged by checkout (services/checkout.py), where fees and discounts come on top."""
-    return sum(prices.get(tier_id, 0) * count for tier_id, count in quantities.items() if count > 0)

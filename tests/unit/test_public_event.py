@@ -18,8 +18,9 @@ from eventpalour.services.dates import event_schedule, event_when, sales_start_l
 from eventpalour.services.discovery import PublicEvent, get_public_event, read_query, summary_text
 from eventpalour.services.errors import NotFound
 from eventpalour.services.event_rules import PartnerInput, TierInput
+from eventpalour.services.fees import price_of
 from eventpalour.services.money import price_from_label, price_label
-from eventpalour.services.tier_sales import SaleState, clamp_quantity, subtotal, tier_sale
+from eventpalour.services.tier_sales import SaleState, clamp_quantity, tier_sale
 from tests.factories import approve_kyc, make_event, make_organizer, make_workspace
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -90,7 +91,7 @@ def test_tier_sale_postponed_event_still_sells():
 
 def test_clamp_quantity_and_subtotal():
     assert [clamp_quantity(n, 4) for n in (-2, 0, 3, 9)] == [0, 0, 3, 4]
-    assert subtotal({"vip": 500000, "reg": 150000}, {"vip": 1, "reg": 2, "gone": 3}) == 800000
+    assert price_of({"vip": 500000, "reg": 150000}, {"vip": 1, "reg": 2, "gone": 3}, "absorb").subtotal == 800000
 
 
 @pytest.fixture
