@@ -19,7 +19,8 @@ Either way a refused hold raises `NotEnoughSeats`. `sell_now` (seats not held fi
 outlived its hold) is that conditional UPDATE on both databases, answering inside its transaction.
 
 Tests may switch the guard off (a context variable, never reachable from a request) to prove
-that the race is real without it.
+that the race is real without it: availability is then read before the write (`unguarded_precheck`),
+the hold adds plainly on SQLite too, and a CHECK refusal is left as the IntegrityError it is.
 """
 
 from __future__ import annotations
