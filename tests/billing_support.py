@@ -9,7 +9,7 @@ from itertools import count
 from eventpalour.db import transaction
 from eventpalour.models import Order, PlatformAdmin, Refund, Withdrawal
 from eventpalour.models.types import utcnow
-from eventpalour.services.fees import charge_for, organizer_share
+from eventpalour.services.fees import organizer_share, price_of
 
 _references = count(1)
 
@@ -27,7 +27,7 @@ def insert_order(
     paid_at: datetime | None = None,
 ) -> str:
     """A paid (or, with `paid=False`, never paid) order of `event`, with fees as checkout computes them."""
-    charge = charge_for(subtotal, fee_mode)
+    charge = price_of({"ticket": subtotal}, {"ticket": 1}, fee_mode)
     order = Order(
         reference=f"EVT-TEST-{next(_references):06d}",
         buyer_id=buyer_id,

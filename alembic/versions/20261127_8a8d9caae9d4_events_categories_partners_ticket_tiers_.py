@@ -143,6 +143,9 @@ def upgrade() -> None:
         sa.Column("hidden", sa.Boolean(), nullable=False),
         sa.Column("created_at", eventpalour.models.types.UTCDateTime(), nullable=False),
         sa.CheckConstraint("price >= 0", name="ck_ticket_tiers_price"),
+        # models/event.py:CAPACITY_RULE, written out (tests/unit/test_migrations.py checks they are equal):
+        # a revision records the schema of its day, so a later change of the rule comes as a new revision
+        # instead of silently changing what this one creates.
         sa.CheckConstraint("quantity IS NULL OR sold + held <= quantity", name="ck_ticket_tiers_capacity"),
         sa.CheckConstraint("sold >= 0 AND held >= 0", name="ck_ticket_tiers_counters"),
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], ondelete="CASCADE"),

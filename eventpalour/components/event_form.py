@@ -270,12 +270,14 @@ def _tier_input(index: rx.Var, row: rx.Var, name: str, label: str, **props) -> r
 
 
 def tier_card(row: rx.Var, index: rx.Var) -> rx.Component:
-    sold = row["sold"].to(int) + row["held"].to(int)
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.heading("Ticket ", index + 1, size="3", as_="h3"),
-                rx.cond(sold > 0, rx.badge(row["sold"], " sold · ", row["held"], " reserved", color_scheme="green")),
+                rx.cond(
+                    row["has_sales"] == "yes",
+                    rx.badge(row["sold"], " sold · ", row["held"], " reserved", color_scheme="green"),
+                ),
                 rx.spacer(),
                 rx.cond(
                     row["can_delete"] == "yes",

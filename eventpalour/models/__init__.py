@@ -2,8 +2,11 @@
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
 from eventpalour.models.event import (
+    CAPACITY_CHECK,
+    CAPACITY_RULE,
     ENDED_EVENT_STATUSES,
     SELLING_EVENT_STATUSES,
+    TIER_SEATS,
     Category,
     Event,
     EventPartner,
@@ -13,6 +16,7 @@ from eventpalour.models.event import (
     FeeMode,
     MeetingPlatform,
     TicketTier,
+    TierSeats,
 )
 from eventpalour.models.order import (
     ADMISSION_STATUSES,
@@ -67,11 +71,14 @@ from eventpalour.models.workspace import (
 
 __all__ = [
     "ADMISSION_STATUSES",
+    "CAPACITY_CHECK",
+    "CAPACITY_RULE",
     "ENDED_EVENT_STATUSES",
     "MONEY_HELD_STATUSES",
     "OPEN_ORDER_STATUSES",
     "SELLING_EVENT_STATUSES",
     "SETTLED_ORDER_STATUSES",
+    "TIER_SEATS",
     "VOID_TICKET_STATUSES",
     "BlueTicketRequest",
     "BlueTicketStatus",
@@ -99,6 +106,7 @@ __all__ = [
     "FeeMode",
     "MeetingPlatform",
     "TicketTier",
+    "TierSeats",
     "InvitationStatus",
     "KycStatus",
     "Upload",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, ColumnElement, Index, Integer, column, or_
+from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -119,19 +121,58 @@ class EventPartner(SQLModel, table=True):
     sort_order: int = Field(default=0)
 
 
+@dataclass(frozen=True)
+class TierSeats:
+    """A tier's seats, written once as SQL over its three counters: `quantity` (NULL: unlimited),
+    `sold` (issued tickets) and `held` (seats of orders awaiting payment).
+
+    The counters may be any column expressions: the table's columns (`TIER_SEATS`, for ORM selects
+    and Core statements), bare column names (`CAPACITY_RULE`, the CHECK's text) or literals.
+    """
+
+    quantity: ColumnElement[int]
+    sold: ColumnElement[int]
+    held: ColumnElement[int]
+
+    @property
+    def taken(self) -> ColumnElement[int]:
+        """Seats sold or held: an open hold counts, its buyer may pay any moment."""
+        return self.sold + self.held
+
+    @property
+    def left(self) -> ColumnElement[int]:
+        """Seats still to be had; NULL when unlimited. Never negative: the capacity CHECK sees to it."""
+        return self.quantity - self.taken
+
+    def fit(self, more: ColumnElement[int] | int | None = None) -> ColumnElement[bool]:
+        """The capacity rule: the seats taken, plus `more` about to be, fit the quantity."""
+        taken = self.taken if more is None else self.taken + more
+        return or_(self.quantity.is_(None), taken <= self.quantity)
+
+
+CAPACITY_CHECK = "ck_ticket_tiers_capacity"
+CAPACITY_RULE = str(
+    TierSeats(column("quantity", Integer), column("sold", Integer), column("held", Integer))
+    .fit()
+    .compile(compile_kwargs={"literal_binds": True})
+)
+"""The capacity rule as the CHECK's text, "quantity IS NULL OR sold + held <= quantity"; the migration
+that created the CHECK (alembic/versions/20261127_8a8d9caae9d4) holds the same text, compared by a test."""
+
+
 class TicketTier(SQLModel, table=True):
     """A kind of ticket with its own price and pool, e.g. VIP: KES 5,000.00, 100 seats.
 
-    `sold` counts issued tickets and `held` counts seats in pending orders; the capacity rule
-    `sold + held <= quantity` is kept by one conditional UPDATE (services/capacity.py).
-    `quantity` None means unlimited.
+    `sold` counts issued tickets and `held` counts seats in pending orders; `quantity` None means
+    unlimited. The seat figures are SQL (`TierSeats`), loaded with every tier as the read-only
+    `seats_taken` and `seats_left` (mapped below the class); services/capacity.py changes the counters.
     """
 
     __tablename__ = "ticket_tiers"
     __table_args__ = (
         CheckConstraint("price >= 0", name="ck_ticket_tiers_price"),
         CheckConstraint("sold >= 0 AND held >= 0", name="ck_ticket_tiers_counters"),
-        CheckConstraint("quantity IS NULL OR sold + held <= quantity", name="ck_ticket_tiers_capacity"),
+        CheckConstraint(CAPACITY_RULE, name=CAPACITY_CHECK),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
@@ -148,3 +189,11 @@ class TicketTier(SQLModel, table=True):
     sort_order: int = Field(default=0)
     hidden: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+TIER_SEATS = TierSeats(TicketTier.__table__.c.quantity, TicketTier.__table__.c.sold, TicketTier.__table__.c.held)
+"""The seat expressions over the ticket_tiers table, for Core statements (services/capacity.py)."""
+
+# Loaded with each tier by the ORM (and selectable as `TicketTier.seats_left`); read-only.
+TicketTier.seats_taken = column_property(TIER_SEATS.taken)
+TicketTier.seats_left = column_property(TIER_SEATS.left)

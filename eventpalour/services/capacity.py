@@ -1,38 +1,46 @@
 """The capacity guard: the one place where seats of a ticket tier are held, sold and freed.
 
-Every change is a single conditional UPDATE inside the caller's write transaction, so
-`sold + held <= quantity` holds under any concurrency, on SQLite and PostgreSQL alike:
+The rule is the tier's own (models/event.py, `TierSeats`): the seats sold and held fit its quantity.
+A hold decides it one way per database:
+
+- PostgreSQL: `hold` adds the seats plainly and the table's CHECK `ck_ticket_tiers_capacity` (the
+  same rule) refuses a shortfall. A paid order's hold is one pipeline batch (`db.write_batch`: its
+  statements and COMMIT in one round trip, so the busy tier row stays locked only while the server
+  runs it) and answers nothing before COMMIT, so there the refusal aborts the whole batch at COMMIT,
+  and `refused_at_commit` names the short tier (`first_short`). In an ordinary transaction the
+  statement itself is refused, and `hold` names its tier at once.
+- SQLite: `hold` is the conditional UPDATE below (writes queue behind BEGIN IMMEDIATE, so it sees
+  the counters as they are), refusing by changing nothing; the CHECK stays as a second line.
 
     UPDATE ticket_tiers SET held = held + :n
-    WHERE id = :id AND (quantity IS NULL OR sold + held + :n <= quantity)
+    WHERE id = :tier_id AND (quantity IS NULL OR sold + held + :n <= quantity)
 
-Inside a `db.write_batch` on PostgreSQL (a paid order's hold: the whole unit goes to the server
-in one round trip) no rowcount comes back before COMMIT, so there the hold adds the seats plainly
-and the table's CHECK constraint `ck_ticket_tiers_capacity` (the same `sold + held <= quantity`)
-refuses the commit; `refused_for_capacity` recognises that refusal and `first_short` names the tier.
+Either way a refused hold raises `NotEnoughSeats`. `sell_now` (seats not held first: a payment that
+outlived its hold) is that conditional UPDATE on both databases, answering inside its transaction.
 
 Tests may switch the guard off (a context variable, never reachable from a request) to prove
-that the race is real without it.
+that the race is real without it: availability is then read before the write (`unguarded_precheck`),
+the hold adds plainly on SQLite too, and a CHECK refusal is left as the IntegrityError it is.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import Connection, Integer, Update, bindparam, or_, update
+from sqlalchemy import Connection, Integer, Update, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from eventpalour.db import answers_deferred, read_only
-from eventpalour.models import TicketTier
+from eventpalour.db import read_only
+from eventpalour.models import CAPACITY_CHECK, TIER_SEATS, TicketTier
 
 _tiers = TicketTier.__table__
 _tier = _tiers.c.id == bindparam("tier_id")
 _n = bindparam("n", type_=Integer)
-_fits = or_(_tiers.c.quantity.is_(None), _tiers.c.sold + _tiers.c.held + _n <= _tiers.c.quantity)
+_fits = TIER_SEATS.fit(_n)
 
 # Built once: every buyer of a tier runs them, and composing a statement per call costs more CPU
 # than running it. Core statements on the table, so the ORM never re-syncs tier objects it holds.
@@ -60,33 +68,71 @@ def guard_disabled_for_tests() -> Iterator[None]:
         _unguarded.reset(token)
 
 
-def unguarded_precheck(wanted: dict[str, int]) -> bool:
+def unguarded_precheck(wanted: Mapping[str, int]) -> bool:
     """Only with the guard off: the naive availability check, made outside any write transaction."""
     if not _unguarded.get():
         return True
-    with read_only() as reader:
-        tiers = {t.id: t for t in reader.exec(select(TicketTier).where(col(TicketTier.id).in_(list(wanted))))}
+    tiers = _tiers_of(wanted)
     # The gap a real request has between checking and writing (validation, a provider call).
     time.sleep(0.05)
-    return all(t.quantity is None or t.sold + t.held + wanted[t.id] <= t.quantity for t in tiers.values())
+    return not any(_short(tier, wanted[tier.id]) for tier in tiers.values())
+
+
+def _tiers_of(wanted: Mapping[str, int]) -> dict[str, TicketTier]:
+    with read_only() as reader:
+        return {t.id: t for t in reader.exec(select(TicketTier).where(col(TicketTier.id).in_(list(wanted))))}
+
+
+def _short(tier: TicketTier, n: int) -> bool:
+    """`n` more seats are more than the tier has left, as last read."""
+    return tier.seats_left is not None and n > tier.seats_left
 
 
 def _change(executor: Executor, statement: Update, tier_id: str, n: int) -> bool:
     return executor.execute(statement, {"tier_id": tier_id, "n": n}).rowcount == 1
 
 
-CAPACITY_CHECK = "ck_ticket_tiers_capacity"
+class NotEnoughSeats(Exception):
+    """A hold was refused: the tier `tier_id` has fewer seats left than were wanted."""
+
+    def __init__(self, tier_id: str) -> None:
+        super().__init__(tier_id)
+        self.tier_id = tier_id
 
 
-def hold(executor: Executor, tier_id: str, n: int) -> bool:
-    """Reserve `n` seats; False (and nothing changed) when they are not there.
+def hold(executor: Executor, tier_id: str, n: int) -> None:
+    """Reserve `n` seats of the tier, or raise NotEnoughSeats (one way per database: see the module).
 
-    In a batch whose answers come at COMMIT it returns True, and a shortfall fails the commit with
-    the capacity CHECK's IntegrityError (see `refused_for_capacity`)."""
-    if _unguarded.get() or answers_deferred(executor):
+    Inside a `write_batch` on PostgreSQL nothing is known before COMMIT: run the batch inside
+    `refused_at_commit`, which turns the CHECK's refusal into NotEnoughSeats."""
+    guarded = not _unguarded.get()
+    if guarded and _dialect(executor) == "sqlite":
+        if not _change(executor, HOLD, tier_id, n):
+            raise NotEnoughSeats(tier_id)
+        return
+    try:
         executor.execute(ADD_HELD, {"tier_id": tier_id, "n": n})
-        return True
-    return _change(executor, HOLD, tier_id, n)
+    except IntegrityError as refused:
+        if not refused_for_capacity(refused):
+            raise
+        raise NotEnoughSeats(tier_id) from None
+
+
+def _dialect(executor: Executor) -> str:
+    bind = executor if isinstance(executor, Connection) else executor.get_bind()
+    return bind.dialect.name
+
+
+@contextmanager
+def refused_at_commit(wanted: Mapping[str, int]) -> Iterator[None]:
+    """Around a batch that holds `wanted` seats per tier: the capacity CHECK refusing its COMMIT
+    (PostgreSQL) raises NotEnoughSeats for the first tier short of seats; other errors pass."""
+    try:
+        yield
+    except IntegrityError as refused:
+        if not refused_for_capacity(refused):
+            raise
+        raise NotEnoughSeats(first_short(wanted)) from None
 
 
 def refused_for_capacity(problem: IntegrityError) -> bool:
@@ -97,15 +143,10 @@ def refused_for_capacity(problem: IntegrityError) -> bool:
     return CAPACITY_CHECK in constraint and not _unguarded.get()
 
 
-def first_short(wanted: dict[str, int]) -> str:
+def first_short(wanted: Mapping[str, int]) -> str:
     """After a refused hold: the first wanted tier (in id order) that cannot take its seats now."""
-    with read_only() as reader:
-        tiers = {t.id: t for t in reader.exec(select(TicketTier).where(col(TicketTier.id).in_(list(wanted))))}
-    for tier_id in sorted(wanted):
-        tier = tiers.get(tier_id)
-        if tier is not None and tier.quantity is not None and tier.sold + tier.held + wanted[tier_id] > tier.quantity:
-            return tier_id
-    return min(wanted)
+    tiers = _tiers_of(wanted)
+    return next((t for t in sorted(wanted) if t in tiers and _short(tiers[t], wanted[t])), min(wanted))
 
 
 def sell_held(executor: Executor, tier_id: str, n: int) -> None:

@@ -36,8 +36,8 @@ from eventpalour.services.errors import (
     SoldOut,
     ValidationFailed,
 )
-from eventpalour.services.fees import Charge, charge_for
-from eventpalour.services.tier_sales import SaleState, subtotal, tier_sale
+from eventpalour.services.fees import Price, price_of
+from eventpalour.services.tier_sales import SaleState, tier_sale
 
 logger = logging.getLogger("eventpalour.orders")
 HOLD_MINUTES = 15
@@ -101,11 +101,10 @@ def _check_tiers(event: Row[Any], tiers: dict[str, Row[Any]], wanted: dict[str, 
         raise ValidationFailed(problems[0].message, details=problems)
 
 
-def _hold_all(connection: Connection, tiers: dict[str, Row[Any]], wanted: dict[str, int]) -> None:
+def _hold_all(connection: Connection, wanted: dict[str, int]) -> None:
     """Hold every tier's seats, in id order (so concurrent orders never wait on each other in a cycle)."""
     for tier_id in sorted(wanted):
-        if not capacity.hold(connection, tier_id, wanted[tier_id]):
-            raise _not_enough(tiers[tier_id])
+        capacity.hold(connection, tier_id, wanted[tier_id])
 
 
 def _not_enough(tier: Row[Any]) -> SoldOut:
@@ -141,14 +140,17 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         raise NotFound("This event is not on sale.")
     tiers = {row.tier_id: row for row in rows if row.tier_id is not None and row.tier_event_id == event.id}
     _check_tiers(event, tiers, wanted)
-    charge = charge_for(subtotal({t: row.price for t, row in tiers.items()}, wanted), event.fee_mode)
+    charge = price_of({t: row.price for t, row in tiers.items()}, wanted, event.fee_mode)
     order = _new_order(actor, event, charge)
     items = _new_items(order["id"], tiers, wanted)
     free = charge.amount == 0
-    if free:
-        _register_free(actor, event, tiers, wanted, order, items)
-    else:
-        _hold_paid(tiers, wanted, order, items)
+    try:
+        if free:
+            _register_free(actor, event, wanted, order, items)
+        else:
+            _hold_paid(wanted, order, items)
+    except capacity.NotEnoughSeats as short:
+        raise _not_enough(tiers[short.tier_id]) from None
     result = CheckoutResult(
         order_id=order["id"],
         reference=order["reference"],
@@ -170,9 +172,7 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     return result
 
 
-def _hold_paid(
-    tiers: dict[str, Row[Any]], wanted: dict[str, int], order: dict[str, Any], items: list[dict[str, Any]]
-) -> None:
+def _hold_paid(wanted: dict[str, int], order: dict[str, Any], items: list[dict[str, Any]]) -> None:
     """A paid order and its held seats, as one batch: on PostgreSQL the inserts, the seat counters'
     UPDATEs and the COMMIT travel in one round trip, so the tier row (which every buyer of a rush
     queues for) stays locked only while the server finishes the batch.
@@ -180,16 +180,13 @@ def _hold_paid(
     A buyer who already holds seats for the event is refused by the orders' unique index
     `uq_orders_open_hold` (no read on this path for it); `_replace_open_hold` then decides."""
     try:
-        with write_batch() as connection:
+        with capacity.refused_at_commit(wanted), write_batch() as connection:
             _insert(connection, order, items)
-            _hold_all(connection, tiers, wanted)
+            _hold_all(connection, wanted)
     except IntegrityError as refused:
-        if _second_open_hold(refused):
-            _replace_open_hold(tiers, wanted, order, items)
-            return
-        if not capacity.refused_for_capacity(refused):
+        if not _second_open_hold(refused):
             raise
-        raise _not_enough(tiers[capacity.first_short(wanted)]) from None
+        _replace_open_hold(wanted, order, items)
 
 
 OPEN_HOLD_INDEX = "uq_orders_open_hold"
@@ -202,9 +199,7 @@ def _second_open_hold(problem: IntegrityError) -> bool:
     return OPEN_HOLD_INDEX in refused or "orders.buyer_id, orders.event_id" in refused
 
 
-def _replace_open_hold(
-    tiers: dict[str, Row[Any]], wanted: dict[str, int], order: dict[str, Any], items: list[dict[str, Any]]
-) -> None:
+def _replace_open_hold(wanted: dict[str, int], order: dict[str, Any], items: list[dict[str, Any]]) -> None:
     """The buyer already holds seats for this event: the new order replaces that one, or is refused.
 
     One open unpaid order per buyer and event, so that nobody can keep a tier sold out by checking
@@ -236,7 +231,7 @@ def _replace_open_hold(
                 for item in connection.execute(checkout_queries.ORDER_ITEMS, {"order_id": held.id}):
                     released[item.tier_id] += item.quantity
             _insert(connection, order, items)
-            _change_holds(connection, tiers, released, wanted)
+            _change_holds(connection, released, wanted)
     except IntegrityError as refused:
         if not _second_open_hold(refused):
             raise
@@ -254,15 +249,13 @@ def _payment_in_progress(expires_at: datetime | None, now: datetime) -> Conflict
     )
 
 
-def _change_holds(
-    connection: Connection, tiers: dict[str, Row[Any]], released: Counter[str], wanted: dict[str, int]
-) -> None:
+def _change_holds(connection: Connection, released: Counter[str], wanted: dict[str, int]) -> None:
     """Give back `released` seats and hold `wanted` ones as one net change per tier, in id order
     (as `_hold_all`, so concurrent orders never wait on each other's tier rows in a cycle)."""
     for tier_id in sorted(set(released) | set(wanted)):
         change = wanted.get(tier_id, 0) - released[tier_id]
-        if change > 0 and not capacity.hold(connection, tier_id, change):
-            raise _not_enough(tiers[tier_id])
+        if change > 0:
+            capacity.hold(connection, tier_id, change)
         if change < 0:
             capacity.release_held(connection, tier_id, -change)
 
@@ -275,7 +268,6 @@ def _insert(connection: Connection, order: dict[str, Any], items: list[dict[str,
 def _register_free(
     actor: UserSummary,
     event: Row[Any],
-    tiers: dict[str, Row[Any]],
     wanted: dict[str, int],
     order: dict[str, Any],
     items: list[dict[str, Any]],
@@ -287,7 +279,7 @@ def _register_free(
         fulfilment.issue_tickets(connection, _to_issue(order, items))
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
-        _hold_all(connection, tiers, wanted)
+        _hold_all(connection, wanted)
         for tier_id in sorted(wanted):
             capacity.sell_held(connection, tier_id, wanted[tier_id])
 
@@ -310,7 +302,7 @@ def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.
     )
 
 
-def _new_order(actor: UserSummary, event: Row[Any], charge: Charge) -> dict[str, Any]:
+def _new_order(actor: UserSummary, event: Row[Any], charge: Price) -> dict[str, Any]:
     """The row of a new order: pending, its seats held for HOLD_MINUTES. A free one is written
     completed: it never holds seats, so it is never the buyer's open hold for the event."""
     now = utcnow()

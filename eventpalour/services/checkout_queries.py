@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, insert, or_, sele
 from eventpalour.models import (
     OPEN_ORDER_STATUSES,
     SETTLED_ORDER_STATUSES,
+    TIER_SEATS,
     Event,
     Order,
     OrderItem,
@@ -75,9 +76,7 @@ EVENT_AND_TIERS = (
         _tiers.c.event_id.label("tier_event_id"),
         _tiers.c.name,
         _tiers.c.price,
-        _tiers.c.quantity,
-        _tiers.c.sold,
-        _tiers.c.held,
+        TIER_SEATS.left.label("seats_left"),
         _tiers.c.sales_start,
         _tiers.c.sales_end,
         _tiers.c.max_per_order,

@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, String, bindparam, case, column, literal_column, or_, table, text
+from sqlalchemy import Integer, String, bindparam, case, column, literal_column, table, text
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import get_engine, read_only
 from eventpalour.models import (
     SELLING_EVENT_STATUSES,
+    TIER_SEATS,
     Category,
     Event,
     EventPartner,
@@ -329,15 +330,8 @@ def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
         c.id: c.name
         for c in session.exec(select(Category).where(col(Category.id).in_({e.category_id for e in events})))
     }
-    # "From" quotes the cheapest ticket still available; a fully sold-out event quotes all its tiers.
-    available = func.min(
-        case(
-            (
-                or_(col(TicketTier.quantity).is_(None), TicketTier.sold + TicketTier.held < TicketTier.quantity),
-                TicketTier.price,
-            )
-        )
-    )
+    # "From" quotes the cheapest ticket with a seat left; a fully sold-out event quotes all its tiers.
+    available = func.min(case((TIER_SEATS.fit(1), TicketTier.price)))
     prices = {
         event_id: (low_available if low_available is not None else low, high)
         for event_id, low_available, low, high in session.exec(

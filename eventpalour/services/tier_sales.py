@@ -1,6 +1,6 @@
 """Whether a ticket tier can be bought right now, and how many one order may take.
 
-One rule, read from the tier's own counters and dates and its event's status and end: the event
+One rule, read from the tier's seats left and dates and its event's status and end: the event
 page shows it, and checkout applies the same function before it holds any seat.
 """
 
@@ -40,10 +40,11 @@ def tier_sale(
     """The sale state of `tier` at `now`.
 
     Ended wins over everything (the event is over, cancelled or not public, or the tier's own sales
-    closed); then sold out (sold + held reached the quantity); then not started. `max_quantity` is
-    what one order may take: the tier's per-order cap, never more than what is left, 0 unless on sale.
+    closed); then sold out (no seat left: `seats_left`, the database's figure, loaded with the tier);
+    then not started. `max_quantity` is what one order may take: the tier's per-order cap, never
+    more than what is left, 0 unless on sale.
     """
-    available = None if tier.quantity is None else max(tier.quantity - tier.sold - tier.held, 0)
+    available = tier.seats_left
     if event_status not in SELLING_EVENT_STATUSES or event_end <= now:
         return TierSale(SaleState.ENDED, "Sales ended", available, 0)
     if available == 0:
@@ -59,9 +60,3 @@ def tier_sale(
 def clamp_quantity(requested: int, max_quantity: int) -> int:
     """A picked quantity kept between 0 and what one order of the tier may take."""
     return max(0, min(int(requested), max_quantity))
-
-
-def subtotal(prices: dict[str, int], quantities: dict[str, int]) -> int:
-    """The sum of price × quantity over the picked tiers, in minor units: the one subtotal, shown by the tier
-    panel and charged by checkout (services/checkout.py), where fees and discounts come on top."""
-    return sum(prices.get(tier_id, 0) * count for tier_id, count in quantities.items() if count > 0)

@@ -17,7 +17,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import ENDED_EVENT_STATUSES, Event, EventStatus, TicketTier
+from eventpalour.models import ENDED_EVENT_STATUSES, TIER_SEATS, Event, EventStatus, TicketTier
 from eventpalour.services import audit
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
@@ -31,23 +31,27 @@ class HasSeats(Protocol):
     """A tier as stored or as viewed: enough to decide what may still change."""
 
     name: str
-    sold: int
-    held: int
+    seats_taken: int
 
 
 def seats_taken(tiers: Iterable[HasSeats]) -> int:
-    """Seats sold or held (an open hold counts: its buyer may pay any moment) across `tiers`."""
-    return sum(t.sold + t.held for t in tiers)
+    """Seats sold or held across `tiers`, each tier's `seats_taken` as the database works it out."""
+    return sum(t.seats_taken for t in tiers)
+
+
+def has_sales(tier: HasSeats) -> bool:
+    """A seat of the tier is sold or held (an open hold counts: its buyer may pay any moment)."""
+    return tier.seats_taken > 0
 
 
 def deletion_refusal(tier: HasSeats) -> str | None:
     """Why the tier cannot be deleted, or None: nothing may be sold or held (the delete re-checks in SQL)."""
-    return _HAS_SALES.format(name=tier.name) if seats_taken([tier]) > 0 else None
+    return _HAS_SALES.format(name=tier.name) if has_sales(tier) else None
 
 
 def price_change_refusal(tier: HasSeats) -> str | None:
     """Why the tier's price is fixed, or None: a price stays what its buyers (and holders) were quoted."""
-    if seats_taken([tier]) > 0:
+    if has_sales(tier):
         return f"The price of {tier.name} is fixed: tickets were already sold."
     return None
 
@@ -61,6 +65,9 @@ def tiers_change_refusal(event_status: str) -> str | None:
 
 @dataclass(frozen=True)
 class TierView:
+    """A tier for its organizers. `seats_taken` (sold + held) and `available` (seats left, None when
+    unlimited) are the database's figures (models/event.py, `TierSeats`)."""
+
     id: str
     name: str
     description: str
@@ -68,6 +75,8 @@ class TierView:
     quantity: int | None
     sold: int
     held: int
+    seats_taken: int
+    available: int | None
     sales_start: datetime | None
     sales_end: datetime | None
     max_per_order: int
@@ -75,8 +84,8 @@ class TierView:
     sort_order: int
 
     @property
-    def available(self) -> int | None:
-        return None if self.quantity is None else max(self.quantity - self.sold - self.held, 0)
+    def has_sales(self) -> bool:
+        return has_sales(self)
 
     @property
     def can_delete(self) -> bool:
@@ -96,6 +105,8 @@ def to_view(tier: TicketTier) -> TierView:
         tier.quantity,
         tier.sold,
         tier.held,
+        tier.seats_taken,
+        tier.seats_left,
         tier.sales_start,
         tier.sales_end,
         tier.max_per_order,
@@ -118,15 +129,16 @@ def get_tiers(*, actor: UserSummary | None, event_id: str) -> list[TierView]:
 
 
 def _set_quantity(session: Session, tier: TicketTier, quantity: int | None, index: int) -> None:
-    """Change the pool only if it stays at or above sold + held, decided inside this transaction."""
+    """Change the pool only if it still fits the seats taken, decided inside this transaction."""
     if quantity == tier.quantity:
         return
     statement = update(TicketTier).where(col(TicketTier.id) == tier.id).values(quantity=quantity)
     if quantity is not None:
-        statement = statement.where(col(TicketTier.sold) + col(TicketTier.held) <= quantity)
-    if session.execute(statement).rowcount != 1:
-        session.refresh(tier)
-        message = f"{tier.name} already has {tier.sold + tier.held} sold or reserved; offer at least that many."
+        statement = statement.where(TIER_SEATS.taken <= quantity)
+    changed = session.execute(statement).rowcount == 1
+    session.refresh(tier)  # the counters and the seat figures as they are now, for the message or the view
+    if not changed:
+        message = f"{tier.name} already has {tier.seats_taken} sold or reserved; offer at least that many."
         raise ValidationFailed(message, details=[FieldError(("tiers", index, "quantity"), message)])
 
 
@@ -199,9 +211,7 @@ def _delete(session: Session, tier: TicketTier) -> None:
     repeats its condition so a checkout holding a seat at the same moment cannot slip past it."""
     if refusal := deletion_refusal(tier):
         raise Conflict(refusal)
-    removed = session.execute(
-        delete(TicketTier).where(col(TicketTier.id) == tier.id, col(TicketTier.sold) == 0, col(TicketTier.held) == 0)
-    ).rowcount
+    removed = session.execute(delete(TicketTier).where(col(TicketTier.id) == tier.id, TIER_SEATS.taken == 0)).rowcount
     if removed != 1:
         raise Conflict(_HAS_SALES.format(name=tier.name))
     session.expunge(tier)

@@ -18,10 +18,10 @@ from eventpalour.services import checkout, discovery, orders, payments, tickets
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.discovery import PublicEvent, PublicTier
 from eventpalour.services.errors import DomainError, NotFound, ValidationFailed
-from eventpalour.services.fees import charge_for
+from eventpalour.services.fees import price_of
 from eventpalour.services.money import format_money, price_label
 from eventpalour.services.tickets import TicketView
-from eventpalour.services.tier_sales import SaleState, clamp_quantity, subtotal
+from eventpalour.services.tier_sales import SaleState, clamp_quantity
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
 
@@ -186,12 +186,10 @@ class EventDetailState(AuthState):
 
     def _total(self) -> None:
         self.ticket_count = sum(self.quantities.values())
-        amount = subtotal(self._prices, self.quantities)
-        self.subtotal_label = format_money(amount, self._currency) if amount else "Free"
-        charge = charge_for(amount, self._fee_mode)
-        passed_on = charge.amount > amount
-        self.fee_label = format_money(charge.platform_fee, self._currency) if passed_on else ""
-        self.total_label = format_money(charge.amount, self._currency) if charge.amount else "Free"
+        price = price_of(self._prices, self.quantities, self._fee_mode)
+        self.subtotal_label = format_money(price.subtotal, self._currency) if price.subtotal else "Free"
+        self.fee_label = format_money(price.platform_fee, self._currency) if price.fee_passed_on else ""
+        self.total_label = format_money(price.amount, self._currency) if price.amount else "Free"
 
     @rx.event
     def change_quantity(self, tier_id: str, step: int) -> None:

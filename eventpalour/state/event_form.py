@@ -52,6 +52,7 @@ def blank_tier(pricing: str = "free") -> dict[str, str]:
         "sold": "0",
         "held": "0",
         # A tier not saved yet has nothing sold: it can be removed and repriced.
+        "has_sales": "",
         "can_delete": "yes",
         "can_change_price": "yes",
     }

@@ -200,6 +200,7 @@ class EventManageState(EventFormState):
                 "hidden": "yes" if t.hidden else "",
                 "sold": str(t.sold),
                 "held": str(t.held),
+                "has_sales": "yes" if t.has_sales else "",
                 "can_delete": "yes" if t.can_delete else "",
                 "can_change_price": "yes" if t.can_change_price else "",
             }

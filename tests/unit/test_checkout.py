@@ -115,6 +115,23 @@ def test_sold_out_is_clear_and_changes_nothing(shop):
     assert_counters_match_rows()
 
 
+def test_free_registration_past_the_last_seat_is_sold_out_and_changes_nothing(shop):
+    """On PostgreSQL the capacity CHECK refuses the hold's own statement (a free registration is an
+    ordinary transaction, not a batch); SQLite's conditional UPDATE changes nothing. Either way the
+    visitor is told which tier, and no order or ticket is left behind."""
+    _, _, free, tiers = shop
+    for _ in range(3):
+        checkout.book_ticket(actor=make_user().summary, event_id=free.id, quantities={tiers["Entry"]: 1})
+    late = make_user()
+    with pytest.raises(SoldOut, match="Not enough Entry tickets left") as refused:
+        checkout.book_ticket(actor=late.summary, event_id=free.id, quantities={tiers["Entry"]: 1})
+    assert [detail.path for detail in refused.value.details] == [("quantities", tiers["Entry"])]
+    assert (_tier(tiers["Entry"]).held, _tier(tiers["Entry"]).sold) == (0, 3)
+    with read_only() as session:
+        assert session.exec(select(func.count()).select_from(Order).where(Order.buyer_id == late.id)).one() == 0
+    assert_counters_match_rows()
+
+
 def test_multi_tier_order_is_all_or_nothing(shop):
     """On PostgreSQL the refusal comes from the capacity CHECK at COMMIT (the hold is one batch);
     the buyer still learns which tier is short, and the order, its lines and the other tier's seats

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime
 
@@ -9,10 +10,12 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from eventpalour.config import settings
 from eventpalour.db import create_db_engine, get_engine
+from eventpalour.models import CAPACITY_CHECK, CAPACITY_RULE
 from tests.dbsetup import alembic_config, include_object
 
 
@@ -83,3 +86,15 @@ def test_sqlite_search_migration_indexes_existing_events_and_downgrades(tmp_path
     command.downgrade(config, "04a5897d9129")
     with sqlite3.connect(path) as connection:
         assert connection.execute(search).fetchall() == [(listed_rowid,)]
+
+
+def _bare(sql: str) -> str:
+    """A CHECK's condition without the brackets and spacing each database adds when it reports it."""
+    return re.sub(r"[()\s]", "", sql).lower()
+
+
+def test_capacity_check_built_by_the_migrations_is_the_models_rule():
+    """The revision that created ck_ticket_tiers_capacity writes its condition out (a revision keeps
+    the schema of its day); the database it builds must still hold the model's `CAPACITY_RULE`."""
+    checks = {c["name"]: c["sqltext"] for c in inspect(get_engine()).get_check_constraints("ticket_tiers")}
+    assert _bare(checks[CAPACITY_CHECK]) == _bare(CAPACITY_RULE)

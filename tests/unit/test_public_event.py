@@ -7,18 +7,20 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Integer, literal, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from eventpalour.db import transaction
-from eventpalour.models import Event, EventStatus, TicketTier, Workspace
+from eventpalour.db import read_only, transaction
+from eventpalour.models import Event, EventStatus, TicketTier, TierSeats, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services import events
 from eventpalour.services.dates import event_schedule, event_when, sales_start_label
 from eventpalour.services.discovery import PublicEvent, get_public_event, read_query, summary_text
 from eventpalour.services.errors import NotFound
 from eventpalour.services.event_rules import PartnerInput, TierInput
+from eventpalour.services.fees import price_of
 from eventpalour.services.money import price_from_label, price_label
-from eventpalour.services.tier_sales import SaleState, clamp_quantity, subtotal, tier_sale
+from eventpalour.services.tier_sales import SaleState, clamp_quantity, tier_sale
 from tests.factories import approve_kyc, make_event, make_organizer, make_workspace
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -30,7 +32,12 @@ def _sale(tier: TicketTier, *, status: str = EventStatus.ACTIVE, end: datetime =
 
 
 def _tier(**values) -> TicketTier:
-    return TicketTier(event_id="e", name="General", **{"price": 0, "sold": 0, "held": 0, "max_per_order": 10, **values})
+    """A tier as if loaded: its seats left worked out from its counters by the database (TierSeats)."""
+    tier = TicketTier(event_id="e", name="General", **{"price": 0, "sold": 0, "held": 0, "max_per_order": 10, **values})
+    counters = (literal(tier.quantity, Integer), literal(tier.sold, Integer), literal(tier.held, Integer))
+    with read_only() as session:
+        set_committed_value(tier, "seats_left", session.execute(select(TierSeats(*counters).left)).scalar_one())
+    return tier
 
 
 def test_tier_sale_unlimited_tier_on_sale_up_to_max_per_order():
@@ -84,7 +91,7 @@ def test_tier_sale_postponed_event_still_sells():
 
 def test_clamp_quantity_and_subtotal():
     assert [clamp_quantity(n, 4) for n in (-2, 0, 3, 9)] == [0, 0, 3, 4]
-    assert subtotal({"vip": 500000, "reg": 150000}, {"vip": 1, "reg": 2, "gone": 3}) == 800000
+    assert price_of({"vip": 500000, "reg": 150000}, {"vip": 1, "reg": 2, "gone": 3}, "absorb").subtotal == 800000
 
 
 @pytest.fixture
