@@ -55,7 +55,6 @@ class EventPage:
     """The event as its page shows it. Built from PublicEvent, which has no meeting link, so it cannot
     leak here."""
 
-    short_id: str
     title: str
     description: str
     category: str
@@ -80,7 +79,6 @@ def event_page(event: PublicEvent) -> EventPage:
     place = ", ".join(part for part in (event.city, event.country) if part)
     in_person = event.type != EventType.ONLINE
     return EventPage(
-        short_id=event.short_id,
         title=event.title,
         description=event.description,
         category=event.category,
@@ -104,7 +102,8 @@ def event_page(event: PublicEvent) -> EventPage:
 
 @dataclass(frozen=True)
 class TierOffer:
-    """A tier in the tickets panel: the service's tier, its price in words and "Only 3 left" when few are."""
+    """A tier in the tickets panel: the service's tier, its price in words, "Only 3 left" when few are,
+    and whether its quantity can be picked (it is on sale now)."""
 
     tier: PublicTier
     price: str
