@@ -53,30 +53,31 @@ def _line(icon: str, text: rx.Var) -> rx.Component:
     )
 
 
-def event_card(card: rx.Var) -> rx.Component:
+def event_card(listed: rx.Var) -> rx.Component:
     """One event in a listing; the whole card is the link to its page."""
+    card = listed.card
     return rx.link(
         rx.card(
-            rx.inset(event_banner(card["banner_url"], card["category"]), side="top", pb="current"),
+            rx.inset(event_banner(card.banner_url, card.category), side="top", pb="current"),
             rx.vstack(
                 rx.hstack(
-                    rx.cond(card["category"] != "", rx.badge(card["category"], variant="soft", radius="full")),
-                    rx.cond(card["postponed"] != "", rx.badge("Postponed", color_scheme="amber")),
+                    rx.cond(card.category != "", rx.badge(card.category, variant="soft", radius="full")),
+                    rx.cond(card.is_postponed, rx.badge("Postponed", color_scheme="amber")),
                     spacing="2",
                     wrap="wrap",
                 ),
-                rx.heading(card["title"], size="4", as_="h3", style=TWO_LINES),
-                _line("calendar", card["when"]),
-                rx.cond(card["type"] == "online", _line("monitor", card["place"]), _line("map-pin", card["place"])),
+                rx.heading(card.title, size="4", as_="h3", style=TWO_LINES),
+                _line("calendar", listed.when),
+                rx.cond(card.type == "online", _line("monitor", listed.place), _line("map-pin", listed.place)),
                 rx.spacer(),
                 rx.hstack(
-                    rx.text(card["organizer"], size="2", color_scheme="gray", truncate=True),
-                    verified_badge(card["verified"]),
+                    rx.text(card.workspace_name, size="2", color_scheme="gray", truncate=True),
+                    verified_badge(card.workspace_verified),
                     align="center",
                     spacing="2",
                     min_width="0",
                 ),
-                rx.text(card["price"], weight="bold", size="3"),
+                rx.text(listed.price, weight="bold", size="3"),
                 spacing="2",
                 align="start",
                 flex="1",
@@ -88,7 +89,7 @@ def event_card(card: rx.Var) -> rx.Component:
             _hover={"box_shadow": "var(--shadow-4)"},
             transition="box-shadow 120ms",
         ),
-        href=card["url"],
+        href=listed.url,
         underline="none",
         color="inherit",
         height="100%",

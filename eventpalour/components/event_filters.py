@@ -97,7 +97,7 @@ def event_filters() -> rx.Component:
                     "Category",
                     "category",
                     "All categories",
-                    rx.foreach(DiscoveryState.categories, lambda c: rx.select.item(c["name"], value=c["slug"])),
+                    rx.foreach(DiscoveryState.categories, lambda c: rx.select.item(c.name, value=c.slug)),
                 ),
                 _select("Type", "type", "Any type", [rx.select.item(text, value=v) for v, text in TYPES]),
                 _select("Price", "price", "Free and paid", [rx.select.item(text, value=v) for v, text in PRICES]),

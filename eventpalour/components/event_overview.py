@@ -30,22 +30,22 @@ def _fact(icon: str, *lines: rx.Component) -> rx.Component:
 def _where() -> rx.Component:
     return rx.fragment(
         rx.cond(
-            EVENT["place"] != "",
+            EVENT.place != "",
             _fact(
                 "map-pin",
-                rx.text(EVENT["venue"], weight="medium"),
+                rx.text(EVENT.venue, weight="medium"),
                 rx.hstack(
-                    rx.text(EVENT["place"], size="2", color_scheme="gray"),
-                    rx.link("Map", href=EVENT["map_url"], is_external=True, size="2"),
+                    rx.text(EVENT.place, size="2", color_scheme="gray"),
+                    rx.link("Map", href=EVENT.map_url, is_external=True, size="2"),
                     spacing="2",
                 ),
             ),
         ),
         rx.cond(
-            EVENT["online"] != "",
+            EVENT.online != "",
             _fact(
                 "monitor",
-                rx.text(EVENT["online"], weight="medium"),
+                rx.text(EVENT.online, weight="medium"),
                 rx.text("The link is sent to ticket holders.", size="2", color_scheme="gray"),
             ),
         ),
@@ -55,20 +55,20 @@ def _where() -> rx.Component:
 def event_header() -> rx.Component:
     """Category, title, organizer, when and where, and the Share button."""
     return rx.vstack(
-        rx.cond(EVENT["category"] != "", rx.badge(EVENT["category"], variant="soft", radius="full", size="2")),
-        rx.heading(EVENT["title"], size=rx.breakpoints(initial="7", md="8"), as_="h1"),
+        rx.cond(EVENT.category != "", rx.badge(EVENT.category, variant="soft", radius="full", size="2")),
+        rx.heading(EVENT.title, size=rx.breakpoints(initial="7", md="8"), as_="h1"),
         rx.hstack(
-            rx.avatar(src=EVENT["organizer_logo_url"], fallback=EVENT["organizer_initials"], size="2", radius="large"),
-            rx.text("By ", rx.text.strong(EVENT["organizer"]), size="3"),
-            verified_badge(EVENT["verified"]),
+            rx.avatar(src=EVENT.organizer_logo_url, fallback=EVENT.organizer_initials, size="2", radius="large"),
+            rx.text("By ", rx.text.strong(EVENT.organizer), size="3"),
+            verified_badge(EVENT.verified),
             align="center",
             spacing="2",
             wrap="wrap",
         ),
         _fact(
             "calendar",
-            rx.text(EVENT["schedule"], weight="medium"),
-            rx.text("Time zone: ", EVENT["zone"], size="2", color_scheme="gray"),
+            rx.text(EVENT.schedule, weight="medium"),
+            rx.text("Time zone: ", EVENT.zone, size="2", color_scheme="gray"),
         ),
         _where(),
         rx.button(rx.icon("share-2", size=16), "Share", variant="soft", on_click=EventDetailState.copy_link),
@@ -81,15 +81,15 @@ def event_header() -> rx.Component:
 
 def _partner(partner: rx.Var) -> rx.Component:
     label = rx.hstack(
-        rx.avatar(src=partner["logo_url"], fallback=partner["name"].to(str)[0:1], size="3", radius="large"),
-        rx.text(partner["name"], weight="medium"),
+        rx.avatar(src=partner.logo_url, fallback=partner.name[0:1], size="3", radius="large"),
+        rx.text(partner.name, weight="medium"),
         align="center",
         spacing="2",
     )
     return rx.card(
         rx.cond(
-            partner["url"] != "",
-            rx.link(label, href=partner["url"], is_external=True, underline="none", color="inherit"),
+            partner.url != "",
+            rx.link(label, href=partner.url, is_external=True, underline="none", color="inherit"),
             label,
         ),
         size="1",
@@ -102,7 +102,7 @@ def event_about() -> rx.Component:
         rx.heading("About this event", size="5", as_="h2"),
         rx.box(
             # Organizer-written text: raw HTML stays text (no rehype-raw), so it cannot inject markup.
-            rx.markdown(EVENT["description"], use_raw=False, use_math=False, use_katex=False),
+            rx.markdown(EVENT.description, use_raw=False, use_math=False, use_katex=False),
             width="100%",
             overflow_wrap="anywhere",
         ),

@@ -25,7 +25,7 @@ def _line(icon: str, *children: rx.Component | rx.Var | str, **props) -> rx.Comp
 def qr_image(ticket: rx.Var, size: str) -> rx.Component:
     """The QR code on white in both colour modes: scanners need dark modules on a light ground."""
     return rx.box(
-        rx.image(src=ticket["qr"], alt="QR code for ticket " + ticket["code"].to(str), width="100%", height="auto"),
+        rx.image(src=ticket.qr_data_uri, alt="QR code for ticket " + ticket.short_code, width="100%", height="auto"),
         background="white",
         border_radius="12px",
         padding="8px",
@@ -46,32 +46,33 @@ def file_link(label: str, icon: str, href: rx.Var, **props) -> rx.Component:
     )
 
 
-def _actions(ticket: rx.Var) -> rx.Component:
+def _actions(card: rx.Var) -> rx.Component:
+    ticket = card.ticket
     return rx.flex(
         rx.cond(
-            ticket["qr"] != "",
+            ticket.qr_data_uri != "",
             rx.button(
                 rx.icon("maximize", size=16),
                 "Show at the door",
                 size="2",
-                on_click=S.show_qr(ticket["id"]),
-                aria_label="Show ticket " + ticket["code"].to(str) + " full screen",
+                on_click=S.show_qr(ticket.ticket_id),
+                aria_label="Show ticket " + ticket.short_code + " full screen",
             ),
         ),
-        rx.cond(ticket["has_calendar"] != "", file_link("Add to calendar", "calendar-plus", ticket["calendar_url"])),
+        rx.cond(ticket.has_calendar, file_link("Add to calendar", "calendar-plus", card.calendar_url)),
         rx.cond(
-            ticket["can_download"] != "",
-            file_link("Download", "download", ticket["image_url"], download=True),
+            ticket.can_download,
+            file_link("Download", "download", card.image_url, download=True),
         ),
         rx.cond(
-            ticket["can_transfer"] != "",
+            ticket.can_transfer,
             rx.button(
                 rx.icon("send", size=16),
                 "Transfer",
                 variant="soft",
                 color_scheme="gray",
                 size="2",
-                on_click=S.open_transfer(ticket["id"]),
+                on_click=S.open_transfer(ticket.ticket_id),
             ),
         ),
         wrap="wrap",
@@ -79,41 +80,44 @@ def _actions(ticket: rx.Var) -> rx.Component:
     )
 
 
-def ticket_card(ticket: rx.Var) -> rx.Component:
+def ticket_card(card: rx.Var) -> rx.Component:
+    ticket = card.ticket
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.link(ticket["event"], href=ticket["event_url"], weight="bold", size="4"),
+                rx.link(ticket.event_title, href=card.event_url, weight="bold", size="4"),
                 rx.spacer(),
-                status_badge(ticket["status"], "ticket", ticket["status_label"], size="2"),
+                status_badge(ticket.status, "ticket", ticket.status_label, size="2"),
                 width="100%",
                 align="start",
             ),
-            _line("calendar", ticket["when"]),
-            rx.cond(ticket["place"] != "", _line("map-pin", ticket["place"])),
+            _line("calendar", card.when),
+            rx.cond(ticket.place != "", _line("map-pin", ticket.place)),
             rx.hstack(
-                _line("users", "By ", ticket["organizer"]),
-                verified_badge(ticket["verified"]),
+                _line("users", "By ", ticket.organizer),
+                verified_badge(ticket.organizer_verified),
                 spacing="2",
                 align="center",
                 wrap="wrap",
             ),
-            rx.text(ticket["tier"], " · ", ticket["price"], size="2", color_scheme="gray"),
+            rx.text(ticket.tier_name, " · ", card.price, size="2", color_scheme="gray"),
             rx.cond(
-                ticket["from"] != "",
-                _line("gift", "Transferred from ", ticket["from"], color_scheme="violet"),
+                ticket.transferred_from != "",
+                _line("gift", "Transferred from ", ticket.transferred_from, color_scheme="violet"),
             ),
             rx.cond(
-                ticket["to"] != "",
-                _line("send", "Transferred to ", ticket["to"], color_scheme="gray"),
+                ticket.transferred_to != "",
+                _line("send", "Transferred to ", ticket.transferred_to, color_scheme="gray"),
             ),
-            rx.cond(ticket["used_at"] != "", rx.text("Checked in at ", ticket["used_at"], size="2")),
+            rx.cond(card.used_at != "", rx.text("Checked in at ", card.used_at, size="2")),
             rx.cond(
-                ticket["qr"] != "",
-                rx.vstack(qr_image(ticket, "180px"), rx.code(ticket["code"], size="4", weight="bold"), align="center"),
-                rx.text("Code ", rx.code(ticket["code"]), size="2", color_scheme="gray"),
+                ticket.qr_data_uri != "",
+                rx.vstack(
+                    qr_image(ticket, "180px"), rx.code(ticket.short_code, size="4", weight="bold"), align="center"
+                ),
+                rx.text("Code ", rx.code(ticket.short_code), size="2", color_scheme="gray"),
             ),
-            _actions(ticket),
+            _actions(card),
             spacing="2",
             width="100%",
             align="stretch",
@@ -129,10 +133,10 @@ def qr_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.vstack(
-                rx.dialog.title(shown["event"], size="5"),
-                rx.dialog.description(shown["tier"], " · ", shown["when"], size="2"),
-                rx.cond(shown.contains("qr"), qr_image(shown, "min(88vw, 70vh)")),
-                rx.code(shown["code"], size="8", weight="bold"),
+                rx.dialog.title(shown.ticket.event_title, size="5"),
+                rx.dialog.description(shown.ticket.tier_name, " · ", shown.when, size="2"),
+                rx.cond(shown, qr_image(shown.ticket, "min(88vw, 70vh)")),
+                rx.code(shown.ticket.short_code, size="8", weight="bold"),
                 rx.dialog.close(rx.button("Close", variant="soft", size="3", width="100%")),
                 align="center",
                 spacing="3",

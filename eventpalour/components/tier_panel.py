@@ -12,7 +12,7 @@ STATE_COLORS = (("on_sale", "green"), ("sold_out", "red"), ("not_started", "ambe
 
 
 def _stepper(tier: rx.Var) -> rx.Component:
-    tier_id = tier["id"]
+    tier_id = tier.id
     count = EventDetailState.quantities[tier_id]
     return rx.hstack(
         rx.icon_button(
@@ -21,7 +21,7 @@ def _stepper(tier: rx.Var) -> rx.Component:
             disabled=count <= 0,
             variant="soft",
             size="2",
-            aria_label="One fewer " + tier["name"].to(str),
+            aria_label="One fewer " + tier.name,
         ),
         rx.text(count, weight="bold", min_width="28px", text_align="center", aria_live="polite"),
         rx.icon_button(
@@ -30,29 +30,30 @@ def _stepper(tier: rx.Var) -> rx.Component:
             disabled=count >= EventDetailState.max_quantities[tier_id],
             variant="soft",
             size="2",
-            aria_label="One more " + tier["name"].to(str),
+            aria_label="One more " + tier.name,
         ),
         align="center",
         spacing="2",
     )
 
 
-def _tier(tier: rx.Var) -> rx.Component:
+def _tier(offer: rx.Var) -> rx.Component:
+    tier = offer.tier
     return rx.vstack(
         rx.hstack(
-            rx.text(tier["name"], weight="bold", size="3"),
+            rx.text(tier.name, weight="bold", size="3"),
             rx.spacer(),
-            rx.text(tier["price"], weight="bold", size="3", white_space="nowrap"),
+            rx.text(offer.price, weight="bold", size="3", white_space="nowrap"),
             width="100%",
             align="start",
             spacing="3",
         ),
-        rx.cond(tier["description"] != "", rx.text(tier["description"], size="2", color_scheme="gray")),
+        rx.cond(tier.description != "", rx.text(tier.description, size="2", color_scheme="gray")),
         rx.hstack(
-            rx.badge(tier["state_label"], color_scheme=rx.match(tier["state"], *STATE_COLORS), variant="soft"),
-            rx.cond(tier["left"] != "", rx.text(tier["left"], size="1", color=rx.color("orange", 11))),
+            rx.badge(tier.sale_label, color_scheme=rx.match(tier.sale_state, *STATE_COLORS), variant="soft"),
+            rx.cond(offer.left != "", rx.text(offer.left, size="1", color=rx.color("orange", 11))),
             rx.spacer(),
-            rx.cond((tier["state"] == "on_sale") & EventDetailState.can_pick, _stepper(tier)),
+            rx.cond(offer.on_sale & EventDetailState.can_pick, _stepper(tier)),
             align="center",
             width="100%",
             wrap="wrap",
@@ -105,14 +106,16 @@ def ticket_qr_card(ticket: rx.Var) -> rx.Component:
     """One issued ticket: its QR code on white (scanners need the contrast, also in dark mode) and code."""
     return rx.vstack(
         rx.box(
-            rx.image(src=ticket["qr"], alt="QR code for ticket " + ticket["code"].to(str), width="100%", height="auto"),
+            rx.image(
+                src=ticket.qr_data_uri, alt="QR code for ticket " + ticket.short_code, width="100%", height="auto"
+            ),
             background="white",
             border_radius="8px",
             padding="4px",
             width="100%",
         ),
-        rx.code(ticket["code"], size="3", weight="bold"),
-        rx.text(ticket["tier"], size="1", color_scheme="gray"),
+        rx.code(ticket.short_code, size="3", weight="bold"),
+        rx.text(ticket.tier_name, size="1", color_scheme="gray"),
         align="center",
         spacing="1",
         width="128px",
@@ -144,9 +147,9 @@ def _held() -> rx.Component:
         rx.callout(
             rx.vstack(
                 rx.text(
-                    EventDetailState.held["count"],
+                    EventDetailState.held.count,
                     " held for you · ",
-                    rx.text.strong(EventDetailState.held["total"]),
+                    rx.text.strong(EventDetailState.held.total),
                 ),
                 rx.hstack(
                     rx.text("Time left to pay"),
@@ -168,7 +171,7 @@ def _held() -> rx.Component:
         rx.button(
             rx.icon("lock", size=16),
             "Pay ",
-            EventDetailState.held["total"],
+            EventDetailState.held.total,
             size="3",
             width="100%",
             loading=EventDetailState.is_paying,
@@ -183,7 +186,7 @@ def _held() -> rx.Component:
         ),
         rx.text(
             "Order ",
-            EventDetailState.held["reference"],
+            EventDetailState.held.order.reference,
             ". You pay securely with Paystack.",
             size="1",
             color_scheme="gray",
@@ -228,7 +231,7 @@ def _checkout() -> rx.Component:
     return rx.vstack(
         rx.cond(EventDetailState.registered_tickets.length() > 0, _registered()),
         rx.cond(
-            EventDetailState.held.contains("order_id"),
+            EventDetailState.held,
             _held(),
             rx.cond(EventDetailState.can_pick & (EventDetailState.ticket_count > 0), _breakdown()),
         ),

@@ -97,28 +97,29 @@ def _actions() -> rx.Component:
 
 def user_detail_dialog() -> rx.Component:
     d = S.detail
+    user = d.user
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(d["name"]),
-            rx.dialog.description(d["email"], size="2", color_scheme="gray"),
+            rx.dialog.title(d.name),
+            rx.dialog.description(user.email, size="2", color_scheme="gray"),
             rx.vstack(
                 rx.hstack(
-                    status_badge(d["status"], "review"),
-                    rx.badge(d["account_type"]),
-                    rx.badge(d["verified"], variant="outline"),
-                    rx.cond(d["admin"] != "", rx.badge(d["admin"], color_scheme="violet")),
+                    status_badge(user.status, "review"),
+                    rx.badge(d.account_type),
+                    rx.badge(rx.cond(user.verified, "Verified", "Not verified"), variant="outline"),
+                    rx.cond(d.admin != "", rx.badge(d.admin, color_scheme="violet")),
                     wrap="wrap",
                 ),
                 rx.cond(
-                    d["status_reason"] != "",
-                    rx.callout(d["status_reason"], icon="info", size="1", color_scheme="orange"),
+                    S.detail_status_reason != "",
+                    rx.callout(S.detail_status_reason, icon="info", size="1", color_scheme="orange"),
                 ),
                 rx.grid(
-                    _fact("Username", d["username"]),
-                    _fact("Joined", d["joined"]),
-                    _fact("Last sign-in", d["last_sign_in"]),
-                    _fact("Active sessions", d["sessions"]),
-                    _fact("Valid tickets", d["valid_tickets"]),
+                    _fact("Username", user.username),
+                    _fact("Joined", d.joined),
+                    _fact("Last sign-in", d.last_sign_in),
+                    _fact("Active sessions", S.detail_sessions),
+                    _fact("Valid tickets", S.detail_valid_tickets),
                     columns=rx.breakpoints(initial="2", sm="3"),
                     spacing="3",
                     width="100%",
@@ -126,21 +127,21 @@ def user_detail_dialog() -> rx.Component:
                 _list(
                     "Workspaces",
                     S.detail_workspaces,
-                    lambda w: rx.text(rx.link(w["name"], href=w["url"]), " · ", w["role"], size="2"),
+                    lambda w: rx.text(rx.link(w.workspace.name, href=w.url), " · ", w.workspace.role, size="2"),
                     "No workspaces.",
                 ),
                 _list(
                     "Latest orders",
                     S.detail_orders,
                     lambda o: rx.text(
-                        o["reference"], " · ", o["event"], " · ", o["amount"], " · ", o["status"], size="2"
+                        o.order.reference, " · ", o.order.event_title, " · ", o.amount, " · ", o.order.status, size="2"
                     ),
                     "No orders.",
                 ),
                 _list(
                     "Latest tickets",
                     S.detail_tickets,
-                    lambda t: rx.text(rx.code(t["code"]), " ", t["event"], " · ", t["status"], size="2"),
+                    lambda t: rx.text(rx.code(t.short_code), " ", t.event_title, " · ", t.status, size="2"),
                     "No tickets.",
                 ),
                 rx.separator(),

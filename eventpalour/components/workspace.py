@@ -16,8 +16,9 @@ def workspace_avatar(logo_url: rx.Var, initials: rx.Var, size: str = "4") -> rx.
 
 
 def verified_badge(verified: rx.Var) -> rx.Component:
+    """The blue badge, when `verified` is true (a flag, or a non-empty text)."""
     return rx.cond(
-        verified != "",
+        verified,
         rx.tooltip(
             rx.badge(rx.icon("badge-check", size=14), "Verified", color_scheme="blue", variant="solid"),
             content="Verified organizer",

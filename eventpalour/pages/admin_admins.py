@@ -41,40 +41,39 @@ def _grant_form() -> rx.Component:
     )
 
 
-def _row(a: rx.Var) -> rx.Component:
+def _row(entry: rx.Var) -> rx.Component:
+    a = entry.admin
     return rx.table.row(
         rx.table.cell(
-            rx.vstack(
-                rx.text(a["name"], weight="medium"), rx.text(a["email"], size="1", color_scheme="gray"), spacing="0"
-            )
+            rx.vstack(rx.text(a.name, weight="medium"), rx.text(a.email, size="1", color_scheme="gray"), spacing="0")
         ),
         rx.table.cell(
             rx.cond(
-                a["bootstrap"] != "",
+                a.bootstrap,
                 rx.tooltip(
                     rx.badge("super admin · SUPER_ADMIN_EMAILS", color_scheme="violet"),
                     content="Set by configuration; it always stays.",
                 ),
                 rx.select(
                     LEVELS,
-                    value=a["level"],
-                    on_change=lambda level: S.change_level(a["email"], level),
-                    custom_attrs={"aria-label": "Level of " + a["email"].to(str)},
+                    value=a.level,
+                    on_change=lambda level: S.change_level(a.email, level),
+                    custom_attrs={"aria-label": "Level of " + a.email.to(str)},
                     size="1",
                 ),
             )
         ),
-        rx.table.cell(a["since"], display=["none", "table-cell"]),
+        rx.table.cell(entry.since, display=["none", "table-cell"]),
         rx.table.cell(
             rx.cond(
-                a["bootstrap"] == "",
+                ~a.bootstrap,
                 rx.button(
                     "Revoke",
                     size="1",
                     color_scheme="red",
                     variant="soft",
-                    on_click=S.revoke(a["user_id"]),
-                    aria_label="Revoke " + a["email"].to(str),
+                    on_click=S.revoke(a.user_id),
+                    aria_label="Revoke " + a.email.to(str),
                 ),
             )
         ),

@@ -42,24 +42,25 @@ def _filters() -> rx.Component:
 
 
 def _row(e: rx.Var) -> rx.Component:
+    row = e.row
     return rx.table.row(
-        rx.table.cell(rx.text(e["when"], size="1", white_space="nowrap")),
-        rx.table.cell(rx.code(e["action"])),
-        rx.table.cell(e["actor"]),
-        rx.table.cell(status_badge(e["result"], "review")),
+        rx.table.cell(rx.text(e.when, size="1", white_space="nowrap")),
+        rx.table.cell(rx.code(row.action)),
+        rx.table.cell(rx.cond(row.actor_email != "", row.actor_email, "anonymous")),
+        rx.table.cell(status_badge(row.result, "review")),
         rx.table.cell(
             rx.vstack(
-                rx.text(e["ip"], size="1"),
-                rx.text(e["user_agent"], size="1", color_scheme="gray", max_width="220px", truncate=True),
+                rx.text(rx.cond(row.ip != "", row.ip, "—"), size="1"),
+                rx.text(row.user_agent, size="1", color_scheme="gray", max_width="220px", truncate=True),
                 spacing="0",
             ),
             display=["none", "none", "table-cell"],
         ),
         rx.table.cell(
             rx.text(
-                e["target"],
+                row.target,
                 " ",
-                e["details"],
+                e.details,
                 size="1",
                 color_scheme="gray",
                 max_width="320px",

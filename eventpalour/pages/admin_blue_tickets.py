@@ -14,7 +14,7 @@ from eventpalour.state.admin_blue_tickets import AdminBlueTicketsState as S
 QUEUES = ["pending", "approved", "rejected", "revoked"]
 
 
-def _reason_form(row: rx.Var) -> rx.Component:
+def _reason_form() -> rx.Component:
     label = rx.match(S.action, ("approve", "Approve"), ("reject", "Reject"), ("revoke", "Revoke"), "")
     return rx.form(
         rx.vstack(
@@ -36,71 +36,70 @@ def _reason_form(row: rx.Var) -> rx.Component:
     )
 
 
-def _buttons(row: rx.Var) -> rx.Component:
+def _buttons(view: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.cond(
-            row["can_decide"],
+            view.can_decide,
             rx.fragment(
                 rx.button(
                     "Approve",
                     color_scheme="green",
-                    on_click=S.start(row["id"], "approve"),
-                    aria_label="Approve " + row["workspace"].to(str),
+                    on_click=S.start(view.id, "approve"),
+                    aria_label="Approve " + view.workspace_name.to(str),
                 ),
                 rx.button(
                     "Reject",
                     color_scheme="red",
                     variant="soft",
-                    on_click=S.start(row["id"], "reject"),
-                    aria_label="Reject " + row["workspace"].to(str),
+                    on_click=S.start(view.id, "reject"),
+                    aria_label="Reject " + view.workspace_name.to(str),
                 ),
             ),
         ),
         rx.cond(
-            row["can_revoke"],
+            view.can_revoke,
             rx.button(
                 "Revoke",
                 color_scheme="red",
                 variant="soft",
-                on_click=S.start(row["id"], "revoke"),
-                aria_label="Revoke " + row["workspace"].to(str),
+                on_click=S.start(view.id, "revoke"),
+                aria_label="Revoke " + view.workspace_name.to(str),
             ),
         ),
     )
 
 
 def _request(row: rx.Var) -> rx.Component:
+    view = row.view
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.link(row["workspace"], href=row["workspace_url"], weight="bold", size="4"),
-                status_badge(row["status"], "review"),
+                rx.link(view.workspace_name, href=row.workspace_url, weight="bold", size="4"),
+                status_badge(view.status, "review"),
                 rx.spacer(),
-                rx.text(row["submitted"], size="1", color_scheme="gray"),
+                rx.text(row.submitted, size="1", color_scheme="gray"),
                 align="center",
                 wrap="wrap",
                 width="100%",
             ),
-            rx.text("Requested by ", row["requested_by"], size="2", color_scheme="gray"),
-            rx.text(row["statement"], white_space="pre-wrap"),
+            rx.text("Requested by ", view.requested_by_email, size="2", color_scheme="gray"),
+            rx.text(view.statement, white_space="pre-wrap"),
             rx.vstack(
-                rx.foreach(
-                    row["links"].to(list[str]), lambda link: rx.link(link, href=link, is_external=True, size="2")
-                ),
+                rx.foreach(view.links, lambda link: rx.link(link, href=link, is_external=True, size="2")),
                 spacing="0",
             ),
             rx.cond(
-                row["document_url"] != "",
+                row.document_url != "",
                 rx.link(
                     rx.icon("paperclip", size=14),
                     " Attached document",
-                    href=row["document_url"],
+                    href=row.document_url,
                     is_external=True,
                     size="2",
                 ),
             ),
-            rx.cond(row["reason"] != "", rx.text("Reason: ", row["reason"], size="2", color_scheme="gray")),
-            rx.cond(S.acting_on == row["id"], _reason_form(row), _buttons(row)),
+            rx.cond(view.reason != "", rx.text("Reason: ", view.reason, size="2", color_scheme="gray")),
+            rx.cond(S.acting_on == view.id, _reason_form(), _buttons(view)),
             spacing="2",
             width="100%",
         ),

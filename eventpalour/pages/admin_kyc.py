@@ -15,18 +15,21 @@ QUEUES = ["pending", "approved", "rejected", "requires_update"]
 
 
 def _item(row: rx.Var) -> rx.Component:
+    view = row.view
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.text(row["workspace"], weight="bold"),
-                rx.text(row["legal_name"], " · ", row["owner"], size="2", color_scheme="gray"),
-                rx.text("Submitted ", row["submitted"], size="1", color_scheme="gray"),
+                rx.text(view.workspace_name, weight="bold"),
+                rx.text(view.legal_name, " · ", view.owner_email, size="2", color_scheme="gray"),
+                rx.text("Submitted ", row.submitted, size="1", color_scheme="gray"),
                 spacing="1",
                 min_width="0",
             ),
             rx.spacer(),
-            status_badge(row["status"], "review"),
-            rx.button("Review", size="2", on_click=S.select(row["id"]), aria_label="Review KYC of " + row["workspace"]),
+            status_badge(view.status, "review"),
+            rx.button(
+                "Review", size="2", on_click=S.select(view.id), aria_label="Review KYC of " + view.workspace_name
+            ),
             align="center",
             wrap="wrap",
         ),
@@ -43,12 +46,12 @@ def _fact(label: str, value: rx.Var) -> rx.Component:
 def _preview(s: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.cond(
-            s["document_is_image"] != "",
+            s.document_is_image,
             rx.image(
-                src=s["document_url"], alt="ID document of " + s["legal_name"], max_height="360px", border_radius="8px"
+                src=s.document_url, alt="ID document of " + s.view.legal_name, max_height="360px", border_radius="8px"
             ),
             rx.el.iframe(
-                src=s["document_url"],
+                src=s.document_url,
                 title="ID document",
                 width="100%",
                 height="360px",
@@ -56,7 +59,7 @@ def _preview(s: rx.Var) -> rx.Component:
             ),
         ),
         rx.link(
-            rx.icon("external-link", size=14), " Open the document", href=s["document_url"], is_external=True, size="2"
+            rx.icon("external-link", size=14), " Open the document", href=s.document_url, is_external=True, size="2"
         ),
         width="100%",
     )
@@ -109,29 +112,30 @@ def _decision_form() -> rx.Component:
 
 def _review() -> rx.Component:
     s = S.selected
+    view = s.view
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(s["workspace"], size="5", as_="h2"),
-                status_badge(s["status"], "review"),
+                rx.heading(view.workspace_name, size="5", as_="h2"),
+                status_badge(view.status, "review"),
                 align="center",
                 wrap="wrap",
             ),
             rx.grid(
-                _fact("Legal name", s["legal_name"]),
-                _fact("ID number", s["id_number"]),
-                _fact("Phone", s["phone"]),
-                _fact("Business name", s["business_name"]),
-                _fact("Payouts", s["payout"]),
-                _fact("Owner", s["owner"]),
+                _fact("Legal name", view.legal_name),
+                _fact("ID number", view.id_number),
+                _fact("Phone", view.phone),
+                _fact("Business name", rx.cond(view.business_name != "", view.business_name, "—")),
+                _fact("Payouts", s.payout),
+                _fact("Owner", view.owner_email),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                 spacing="3",
                 width="100%",
             ),
             _preview(s),
-            rx.cond(s["note"] != "", rx.callout("Note: " + s["note"].to(str), icon="info", size="1")),
+            rx.cond(view.review_note != "", rx.callout("Note: " + view.review_note, icon="info", size="1")),
             rx.cond(
-                s["can_decide"] != "",
+                view.can_decide,
                 _decision_form(),
                 rx.button("Back to the queue", variant="soft", on_click=S.close),
             ),
@@ -167,7 +171,7 @@ def admin_kyc() -> rx.Component:
         S.can_review_kyc,
         rx.vstack(
             heading("KYC review", "Check who is behind each workspace before it can sell paid tickets."),
-            rx.cond(S.selected.contains("id"), _review(), _queue()),
+            rx.cond(S.selected, _review(), _queue()),
             spacing="4",
             width="100%",
         ),

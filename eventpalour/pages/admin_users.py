@@ -40,29 +40,30 @@ def _filters() -> rx.Component:
     )
 
 
-def _row(row: rx.Var) -> rx.Component:
+def _row(line: rx.Var) -> rx.Component:
+    user = line.user
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                rx.link(row["email"], on_click=S.open_user(row["id"]), cursor="pointer", weight="medium"),
-                rx.text(row["username"], size="1", color_scheme="gray"),
+                rx.link(user.email, on_click=S.open_user(user.id), cursor="pointer", weight="medium"),
+                rx.text(user.username, size="1", color_scheme="gray"),
                 spacing="0",
             )
         ),
-        rx.table.cell(row["account_type"], display=["none", "table-cell"]),
-        rx.table.cell(status_badge(row["status"], "review")),
+        rx.table.cell(line.account_type, display=["none", "table-cell"]),
+        rx.table.cell(status_badge(user.status, "review")),
         rx.table.cell(
-            rx.cond(row["admin"] != "", rx.badge(row["admin"], color_scheme="violet")),
+            rx.cond(line.admin != "", rx.badge(line.admin, color_scheme="violet")),
             display=["none", "none", "table-cell"],
         ),
-        rx.table.cell(row["last_sign_in"], display=["none", "none", "table-cell"]),
+        rx.table.cell(line.last_sign_in, display=["none", "none", "table-cell"]),
         rx.table.cell(
             rx.button(
                 "Details",
                 size="1",
                 variant="soft",
-                on_click=S.open_user(row["id"]),
-                aria_label="Details of " + row["email"],
+                on_click=S.open_user(user.id),
+                aria_label="Details of " + user.email,
             )
         ),
         align="center",

@@ -9,20 +9,19 @@ from eventpalour.components.layout import loading, page
 from eventpalour.state.dev import DevOutboxState
 
 
-def _email(email: rx.Var) -> rx.Component:
+def _email(captured: rx.Var) -> rx.Component:
+    email = captured.email
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(email["subject"], size="3", as_="h2"),
+                rx.heading(email.subject, size="3", as_="h2"),
                 rx.spacer(),
-                rx.badge(email["status"], color_scheme=rx.cond(email["sent"] != "", "green", "amber")),
+                rx.badge(email.status, color_scheme=rx.cond(captured.sent, "green", "amber")),
                 width="100%",
                 wrap="wrap",
             ),
-            rx.text(
-                "To ", rx.text.strong(email["to_email"]), " · ", email["created_at"], size="2", color_scheme="gray"
-            ),
-            rx.code_block(email["text_body"], language="markdown", wrap_long_lines=True, width="100%"),
+            rx.text("To ", rx.text.strong(email.to_email), " · ", email.created_at, size="2", color_scheme="gray"),
+            rx.code_block(email.text_body, language="markdown", wrap_long_lines=True, width="100%"),
             spacing="2",
             width="100%",
         ),

@@ -37,17 +37,17 @@ def _not_found() -> rx.Component:
 def _event() -> rx.Component:
     return rx.vstack(
         rx.box(
-            event_banner(EVENT["banner_url"], EVENT["category"], height=["180px", "320px"]),
+            event_banner(EVENT.banner_url, EVENT.category, height=["180px", "320px"]),
             width="100%",
             border_radius="16px",
             overflow="hidden",
         ),
         rx.cond(
-            EVENT["status_note"] != "",
+            EVENT.status_note != "",
             rx.callout(
-                EVENT["status_note"],
-                icon=EVENT["note_icon"],
-                color_scheme=EVENT["note_tone"],
+                EVENT.status_note,
+                icon=EVENT.note_icon,
+                color_scheme=EVENT.note_tone,
                 width="100%",
             ),
         ),

@@ -11,23 +11,24 @@ from eventpalour.components.workspace import verified_badge
 from eventpalour.state.orders import OrdersState
 
 
-def _order(order: rx.Var) -> rx.Component:
+def _order(line: rx.Var) -> rx.Component:
+    order = line.order
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.link(order["event"], href=order["event_url"], weight="bold", size="4"),
-                verified_badge(order["verified"]),
+                rx.link(order.event_title, href=line.event_url, weight="bold", size="4"),
+                verified_badge(order.organizer_verified),
                 rx.spacer(),
-                status_badge(order["status"], "order", order["status_label"]),
+                status_badge(order.status, "order", order.status_label),
                 width="100%",
                 wrap="wrap",
             ),
-            rx.text(order["when"], " · ", order["amount"], " · ", order["reference"], size="2", color_scheme="gray"),
-            rx.cond(order["codes"] != "", rx.text("Ticket codes: ", rx.code(order["codes"]), size="2")),
-            rx.cond(order["transferred"] != "", rx.text(order["transferred"], size="2", color_scheme="gray")),
+            rx.text(line.when, " · ", line.amount, " · ", order.reference, size="2", color_scheme="gray"),
+            rx.cond(line.codes != "", rx.text("Ticket codes: ", rx.code(line.codes), size="2")),
+            rx.cond(line.transferred != "", rx.text(line.transferred, size="2", color_scheme="gray")),
             rx.cond(
-                order["can_pay"] != "",
-                rx.link(rx.button("Complete payment", size="2"), href=order["event_url"]),
+                order.can_complete_payment,
+                rx.link(rx.button("Complete payment", size="2"), href=line.event_url),
             ),
             spacing="2",
             width="100%",

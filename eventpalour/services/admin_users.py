@@ -117,6 +117,30 @@ def search_users(*, actor: UserSummary | None, filters: UserFilters, page: int =
 
 
 @dataclass(frozen=True)
+class UserWorkspace:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class UserOrder:
+    reference: str
+    event_title: str
+    status: str
+    amount: int
+    currency: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class UserTicket:
+    short_code: str
+    event_title: str
+    status: str
+
+
+@dataclass(frozen=True)
 class UserDetail:
     user: UserRow
     # What this admin may do to the account now, by set_user_status's own rule (status_change_refusal),
@@ -125,9 +149,9 @@ class UserDetail:
     can_suspend: bool
     can_block: bool
     status_reason: str
-    workspaces: list[tuple[str, str, str]]  # (id, name, role)
-    orders: list[tuple[str, str, str, int, str, datetime]]  # (reference, event, status, amount, currency, created)
-    tickets: list[tuple[str, str, str]]  # (short code, event, status)
+    workspaces: list[UserWorkspace]  # by name
+    orders: list[UserOrder]  # the latest DETAIL_LIMIT, newest first
+    tickets: list[UserTicket]  # the latest DETAIL_LIMIT held, newest first
     ticket_count: int
     active_sessions: int
 
@@ -174,9 +198,9 @@ def user_detail(*, actor: UserSummary | None, user_id: str) -> UserDetail:
         can_suspend=_may_set(me.level, actor.id, user, level, UserStatus.SUSPENDED),
         can_block=_may_set(me.level, actor.id, user, level, UserStatus.BLOCKED),
         status_reason=user.status_reason or "",
-        workspaces=[tuple(w) for w in workspaces],
-        orders=[tuple(o) for o in orders],
-        tickets=[tuple(t) for t in tickets],
+        workspaces=[UserWorkspace(*w) for w in workspaces],
+        orders=[UserOrder(*o) for o in orders],
+        tickets=[UserTicket(*t) for t in tickets],
         ticket_count=ticket_count,
         active_sessions=active_sessions,
     )

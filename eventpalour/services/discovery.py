@@ -364,10 +364,16 @@ def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
     ]
 
 
-def list_categories() -> list[tuple[str, str]]:
-    """(slug, name) of every category in use, by name, for the filter menu."""
+@dataclass(frozen=True)
+class CategoryOption:
+    slug: str
+    name: str
+
+
+def list_categories() -> list[CategoryOption]:
+    """Every category in use, by name, for the filter menu."""
     with read_only() as session:
-        return [(c.slug, c.name) for c in session.exec(select(Category).order_by(col(Category.name)))]
+        return [CategoryOption(c.slug, c.name) for c in session.exec(select(Category).order_by(col(Category.name)))]
 
 
 def explain_listing(filters: DiscoveryFilters) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -13,6 +14,31 @@ from eventpalour.state.admin import AdminState
 from eventpalour.state.base import call_service
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """A line of the log: the service's row, its time in UTC and its details as one line of JSON."""
+
+    row: admin_audit.AuditRow
+    when: str
+    details: str
+
+
+def audit_entry(row: admin_audit.AuditRow) -> AuditEntry:
+    return AuditEntry(
+        row=row,
+        when=row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+        details=json.dumps(row.details, ensure_ascii=False, default=str) if row.details else "",
+    )
+
+
+@dataclass(frozen=True)
+class AdminEntry:
+    """A platform admin, with the day the level was granted."""
+
+    admin: admins.AdminRow
+    since: str
+
+
 class AdminAuditState(AdminState):
     filter_action: str = ""
     filter_actor: str = ""
@@ -21,7 +47,7 @@ class AdminAuditState(AdminState):
     page: int = 1
     pages: int = 1
     total: int = 0
-    entries: list[dict[str, str]] = []
+    entries: list[AuditEntry] = []
     audit_loaded: bool = False
     filter_errors: dict[str, str] = {}
 
@@ -38,19 +64,7 @@ class AdminAuditState(AdminState):
             self.audit_loaded = True
             self.filter_errors = {str(d.path[0]): d.message for d in error.details}
             return self.show_error(error)
-        self.entries = [
-            {
-                "when": r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                "action": r.action,
-                "actor": r.actor_email or "anonymous",
-                "target": r.target,
-                "result": r.result,
-                "ip": r.ip or "—",
-                "user_agent": r.user_agent,
-                "details": json.dumps(r.details, ensure_ascii=False, default=str) if r.details else "",
-            }
-            for r in found.rows
-        ]
+        self.entries = [audit_entry(r) for r in found.rows]
         self.page, self.pages, self.total, self.audit_loaded = found.page, found.pages, found.total, True
         return None
 
@@ -70,7 +84,7 @@ class AdminAuditState(AdminState):
 
 
 class AdminAdminsState(AdminState):
-    admin_rows: list[dict[str, str]] = []
+    admin_rows: list[AdminEntry] = []
     admins_loaded: bool = False
     grant_errors: dict[str, str] = {}
     grant_level: str = "support"
@@ -86,17 +100,7 @@ class AdminAdminsState(AdminState):
         except DomainError as error:
             self.admins_loaded = True
             return self.show_error(error)
-        self.admin_rows = [
-            {
-                "user_id": r.user_id,
-                "email": r.email,
-                "name": r.name,
-                "level": r.level,
-                "bootstrap": "yes" if r.bootstrap else "",
-                "since": r.granted_at.strftime("%d %b %Y"),
-            }
-            for r in rows
-        ]
+        self.admin_rows = [AdminEntry(r, r.granted_at.strftime("%d %b %Y")) for r in rows]
         self.admins_loaded = True
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -20,26 +21,28 @@ ACTIONS = {
 DONE = {"approve": "approved: the badge is live", "reject": "rejected", "revoke": "revoked: the badge is gone"}
 
 
-def request_dict(view: blue_tickets.BlueTicketView) -> dict[str, Any]:
-    return {
-        "id": view.id,
-        "workspace": view.workspace_name,
-        "workspace_url": routes.workspace_url(view.workspace_id),
-        "requested_by": view.requested_by_email,
-        "statement": view.statement,
-        "links": view.links,
-        "document_url": routes.file_url(view.document_key) if view.document_key else "",
-        "status": view.status,
-        "can_decide": view.can_decide,
-        "can_revoke": view.can_revoke,
-        "reason": view.reason,
-        "submitted": view.created_at.strftime("%d %b %Y %H:%M UTC"),
-    }
+@dataclass(frozen=True)
+class BlueTicketRequest:
+    """A request as the review queue shows it: the service's view and the links and time it reads as."""
+
+    view: blue_tickets.BlueTicketView
+    workspace_url: str
+    document_url: str  # "" when no document is attached
+    submitted: str
+
+
+def blue_ticket_request(view: blue_tickets.BlueTicketView) -> BlueTicketRequest:
+    return BlueTicketRequest(
+        view=view,
+        workspace_url=routes.workspace_url(view.workspace_id),
+        document_url=routes.file_url(view.document_key) if view.document_key else "",
+        submitted=view.created_at.strftime("%d %b %Y %H:%M UTC"),
+    )
 
 
 class AdminBlueTicketsState(AdminState):
     request_status: str = "pending"
-    requests: list[dict[str, Any]] = []
+    requests: list[BlueTicketRequest] = []
     requests_loaded: bool = False
     acting_on: str = ""
     action: str = ""
@@ -56,7 +59,7 @@ class AdminBlueTicketsState(AdminState):
         except DomainError as error:
             self.requests, self.requests_loaded = [], True
             return self.show_error(error)
-        self.requests, self.requests_loaded = [request_dict(v) for v in rows], True
+        self.requests, self.requests_loaded = [blue_ticket_request(v) for v in rows], True
         return None
 
     @rx.event

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.models import PayoutMethod
 from eventpalour.services import kyc
 from eventpalour.services.errors import DomainError
 from eventpalour.state.admin import AdminState
@@ -15,35 +17,37 @@ from eventpalour.state.base import call_service
 DECISION_LABELS = {"approved": "approved", "rejected": "rejected", "requires_update": "sent back for an update"}
 
 
-def kyc_dict(view: kyc.KycView) -> dict[str, str]:
-    return {
-        "id": view.id,
-        "workspace": view.workspace_name,
-        "workspace_url": routes.workspace_url(view.workspace_id),
-        "owner": view.owner_email,
-        "legal_name": view.legal_name,
-        "id_number": view.id_number,
-        "document_url": routes.file_url(view.id_document_key),
-        "document_is_image": "yes" if view.id_document_type.startswith("image/") else "",
-        "phone": view.phone,
-        "business_name": view.business_name or "—",
-        "payout": (
+@dataclass(frozen=True)
+class KycReview:
+    """A filing as the review queue shows it: the service's view, its document's link, its payout
+    account in words and its time."""
+
+    view: kyc.KycView
+    document_url: str
+    document_is_image: bool  # shown inline; anything else (a PDF) in a frame
+    payout: str
+    submitted: str
+
+
+def kyc_review(view: kyc.KycView) -> KycReview:
+    return KycReview(
+        view=view,
+        document_url=routes.file_url(view.id_document_key),
+        document_is_image=view.id_document_type.startswith("image/"),
+        payout=(
             f"M-Pesa {view.payout_account_number} ({view.payout_account_name})"
-            if view.payout_method == "mpesa"
+            if view.payout_method == PayoutMethod.MPESA
             else f"{view.payout_bank_name} {view.payout_account_number} ({view.payout_account_name})"
         ),
-        "status": view.status,
-        "can_decide": "yes" if view.can_decide else "",
-        "note": view.review_note,
-        "submitted": view.created_at.strftime("%d %b %Y %H:%M UTC"),
-    }
+        submitted=view.created_at.strftime("%d %b %Y %H:%M UTC"),
+    )
 
 
 class AdminKycState(AdminState):
     queue_status: str = "pending"
-    submissions: list[dict[str, str]] = []
+    submissions: list[KycReview] = []
     kyc_loaded: bool = False
-    selected: dict[str, str] = {}
+    selected: KycReview | None = None  # the one open for review
     decision: str = ""
     note_error: str = ""
     deciding: bool = False
@@ -59,23 +63,23 @@ class AdminKycState(AdminState):
         except DomainError as error:
             self.submissions, self.kyc_loaded = [], True
             return self.show_error(error)
-        self.submissions = [kyc_dict(v) for v in rows]
+        self.submissions = [kyc_review(v) for v in rows]
         self.kyc_loaded = True
         return None
 
     @rx.event
     def set_queue_status(self, value: str):
-        self.queue_status, self.selected = value, {}
+        self.queue_status, self.selected = value, None
         return AdminKycState.load_queue
 
     @rx.event
     def select(self, submission_id: str) -> None:
-        self.selected = next((s for s in self.submissions if s["id"] == submission_id), {})
+        self.selected = next((s for s in self.submissions if s.view.id == submission_id), None)
         self.decision, self.note_error = "", ""
 
     @rx.event
     def close(self) -> None:
-        self.selected = {}
+        self.selected = None
 
     @rx.event
     def set_decision(self, value: str) -> None:
@@ -90,7 +94,7 @@ class AdminKycState(AdminState):
             view = await call_service(
                 kyc.review_kyc,
                 actor=actor,
-                submission_id=self.selected.get("id", ""),
+                submission_id=self.selected.view.id if self.selected else "",
                 decision=self.decision,
                 note=str(form.get("note", "")),
                 client=self._client(),
@@ -100,7 +104,7 @@ class AdminKycState(AdminState):
             self.note_error = error.details[0].message if error.details else ""
             yield self.show_error(error)
             return
-        self.deciding, self.selected = False, {}
+        self.deciding, self.selected = False, None
         yield rx.toast.success(
             f"KYC of {view.workspace_name} {DECISION_LABELS[view.status]}. The organizer is emailed."
         )

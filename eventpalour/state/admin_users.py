@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -14,8 +16,43 @@ from eventpalour.state.admin import AdminState
 from eventpalour.state.base import call_service
 
 
-def _when(value: Any) -> str:
+def _when(value: datetime | None) -> str:
     return value.strftime("%d %b %Y %H:%M UTC") if value else "Never"
+
+
+@dataclass(frozen=True)
+class UserLine:
+    """A user as the admin pages show one: the service's row and the words it reads as."""
+
+    user: admin_users.UserRow
+    name: str  # the full name, else the username
+    account_type: str  # "not chosen" before onboarding
+    admin: str  # the admin level in words, "" for none
+    joined: str
+    last_sign_in: str
+
+
+def user_line(row: admin_users.UserRow) -> UserLine:
+    return UserLine(
+        user=row,
+        name=row.full_name or row.username,
+        account_type=row.account_type or "not chosen",
+        admin=row.admin_level.replace("_", " "),
+        joined=_when(row.created_at),
+        last_sign_in=_when(row.last_sign_in_at),
+    )
+
+
+@dataclass(frozen=True)
+class WorkspaceLink:
+    workspace: admin_users.UserWorkspace
+    url: str
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    order: admin_users.UserOrder
+    amount: str  # with its currency, or "Free"
 
 
 class AdminUsersState(AdminState):
@@ -25,12 +62,15 @@ class AdminUsersState(AdminState):
     page: int = 1
     pages: int = 1
     total: int = 0
-    rows: list[dict[str, str]] = []
+    rows: list[UserLine] = []
     users_loaded: bool = False
-    detail: dict[str, str] = {}
-    detail_workspaces: list[dict[str, str]] = []
-    detail_orders: list[dict[str, str]] = []
-    detail_tickets: list[dict[str, str]] = []
+    detail: UserLine | None = None  # the user whose dialog is open, with the facts below
+    detail_status_reason: str = ""
+    detail_sessions: int = 0
+    detail_valid_tickets: int = 0
+    detail_workspaces: list[WorkspaceLink] = []
+    detail_orders: list[OrderLine] = []
+    detail_tickets: list[admin_users.UserTicket] = []
     detail_open: bool = False
     action_status: str = ""
     action_tone: str = "red"
@@ -56,20 +96,7 @@ class AdminUsersState(AdminState):
         except DomainError as error:
             self.users_loaded = True
             return self.show_error(error)
-        self.rows = [
-            {
-                "id": r.id,
-                "email": r.email,
-                "username": r.username,
-                "name": r.full_name or r.username,
-                "account_type": r.account_type or "not chosen",
-                "status": r.status,
-                "admin": r.admin_level.replace("_", " "),
-                "joined": r.created_at.strftime("%d %b %Y"),
-                "last_sign_in": _when(r.last_sign_in_at),
-            }
-            for r in found.rows
-        ]
+        self.rows = [user_line(r) for r in found.rows]
         self.page, self.pages, self.total, self.users_loaded = found.page, found.pages, found.total, True
         return None
 
@@ -102,29 +129,14 @@ class AdminUsersState(AdminState):
             d = await call_service(admin_users.user_detail, actor=actor, user_id=user_id)
         except DomainError as error:
             return self.show_error(error)
-        u = d.user
-        self.detail = {
-            "id": u.id,
-            "email": u.email,
-            "name": u.full_name or u.username,
-            "username": u.username,
-            "account_type": u.account_type or "not chosen",
-            "status": u.status,
-            "status_reason": d.status_reason,
-            "verified": "Verified" if u.verified else "Not verified",
-            "admin": u.admin_level.replace("_", " "),
-            "joined": _when(u.created_at),
-            "last_sign_in": _when(u.last_sign_in_at),
-            "sessions": str(d.active_sessions),
-            "valid_tickets": str(d.ticket_count),
-        }
+        self.detail, self.detail_status_reason = user_line(d.user), d.status_reason
+        self.detail_sessions, self.detail_valid_tickets = d.active_sessions, d.ticket_count
         self.can_reactivate, self.can_suspend, self.can_block = d.can_reactivate, d.can_suspend, d.can_block
-        self.detail_workspaces = [{"name": n, "role": r, "url": routes.workspace_url(i)} for i, n, r in d.workspaces]
+        self.detail_workspaces = [WorkspaceLink(w, routes.workspace_url(w.id)) for w in d.workspaces]
         self.detail_orders = [
-            {"reference": ref, "event": ev, "status": st, "amount": format_money(amt, cur) if amt else "Free"}
-            for ref, ev, st, amt, cur, _ in d.orders
+            OrderLine(o, format_money(o.amount, o.currency) if o.amount else "Free") for o in d.orders
         ]
-        self.detail_tickets = [{"code": c, "event": ev, "status": st} for c, ev, st in d.tickets]
+        self.detail_tickets = d.tickets
         self.detail_open = True
         return None
 
@@ -146,7 +158,7 @@ class AdminUsersState(AdminState):
             row = await call_service(
                 admin_users.set_user_status,
                 actor=actor,
-                user_id=self.detail.get("id", ""),
+                user_id=self.detail.user.id if self.detail else "",
                 status=self.action_status,
                 reason=str(form.get("reason", "")),
                 client=self._client(),

@@ -9,8 +9,8 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import orders, payments, tickets
 from eventpalour.services.errors import DomainError
+from eventpalour.services.tickets import TicketView
 from eventpalour.state.base import AuthState, call_service
-from eventpalour.state.event_detail import ticket_dict
 
 POLL_SECONDS = 3
 POLL_TIMES = 40
@@ -22,7 +22,7 @@ class CheckoutReturnState(AuthState):
     reference: str = ""
     event_title: str = ""
     event_url: str = routes.EVENTS
-    issued_tickets: list[dict[str, str]] = []
+    issued_tickets: list[TicketView] = []
 
     @rx.event
     async def confirm(self):
@@ -52,10 +52,9 @@ class CheckoutReturnState(AuthState):
         if user is None:
             return
         try:
-            found = await call_service(tickets.order_tickets, actor=user, reference=self.reference)
+            self.issued_tickets = await call_service(tickets.order_tickets, actor=user, reference=self.reference)
         except DomainError:
             return
-        self.issued_tickets = [ticket_dict(t) for t in found]
 
     @rx.event(background=True)
     async def keep_checking(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from eventpalour.services import dev_outbox
@@ -10,22 +12,16 @@ from eventpalour.services.outbox import OutboxItem
 from eventpalour.state.base import AuthState, call_service
 
 
-def email_dict(item: OutboxItem) -> dict[str, str]:
-    """A captured email's display text; `sent` is "yes" once the service says it went out."""
-    return {
-        "id": item.id,
-        "to_email": item.to_email,
-        "subject": item.subject,
-        "text_body": item.text_body,
-        "kind": item.kind,
-        "status": item.status,
-        "created_at": item.created_at,
-        "sent": "yes" if item.is_sent else "",
-    }
+@dataclass(frozen=True)
+class CapturedEmail:
+    """A captured email and whether it went out (the service's `is_sent`, a property its API's JSON leaves out)."""
+
+    email: OutboxItem
+    sent: bool
 
 
 class DevOutboxState(AuthState):
-    emails: list[dict[str, str]] = []
+    emails: list[CapturedEmail] = []
     enabled: bool = True
     only_local: bool = False
     loaded: bool = False
@@ -49,7 +45,7 @@ class DevOutboxState(AuthState):
         except PermissionDenied:
             self.only_local = True
         else:
-            self.emails = [email_dict(item) for item in items]
+            self.emails = [CapturedEmail(item, item.is_sent) for item in items]
         self.loaded = True
 
     @rx.event

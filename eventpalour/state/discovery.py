@@ -6,6 +6,7 @@ the discovery service for that page. Public data only, so no handler here needs 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -14,7 +15,7 @@ from eventpalour import routes
 from eventpalour.models import EventType
 from eventpalour.services import discovery
 from eventpalour.services.dates import event_when
-from eventpalour.services.discovery import EventCard
+from eventpalour.services.discovery import CategoryOption, EventCard
 from eventpalour.services.money import price_from_label
 from eventpalour.state.base import AuthState, call_service
 
@@ -29,29 +30,33 @@ def place_label(event_type: str, city: str) -> str:
     return f"{city} · Online" if event_type == EventType.HYBRID else city
 
 
-def card_dict(card: EventCard) -> dict[str, str]:
-    """An event card's display text."""
-    return {
-        "url": routes.event_url(card.short_id),
-        "title": card.title,
-        "when": event_when(card.start_at, card.timezone),
-        "place": place_label(card.type, card.city),
-        "type": card.type,
-        "organizer": card.workspace_name,
-        "verified": "yes" if card.workspace_verified else "",
-        "price": price_from_label(card.min_price, card.max_price, card.currency),
-        "category": card.category,
-        "banner_url": card.banner_url,
-        "postponed": "yes" if card.is_postponed else "",
-    }
+@dataclass(frozen=True)
+class ListedEvent:
+    """An event card: the service's card, its link, and its time, place and price in words."""
+
+    card: EventCard
+    url: str
+    when: str
+    place: str
+    price: str
+
+
+def listed_event(card: EventCard) -> ListedEvent:
+    return ListedEvent(
+        card=card,
+        url=routes.event_url(card.short_id),
+        when=event_when(card.start_at, card.timezone),
+        place=place_label(card.type, card.city),
+        price=price_from_label(card.min_price, card.max_price, card.currency),
+    )
 
 
 class DiscoveryState(AuthState):
     """One page of public events for the filters in the URL."""
 
-    cards: list[dict[str, str]] = []
-    categories: list[dict[str, str]] = []
-    filters: dict[str, str] = {}
+    cards: list[ListedEvent] = []
+    categories: list[CategoryOption] = []
+    filters: dict[str, str] = {}  # each of FILTER_KEYS to its value in the URL ("" for none)
     page: int = 1
     has_next: bool = False
     loading: bool = True
@@ -77,10 +82,9 @@ class DiscoveryState(AuthState):
         self.page, self.loading = query.page, True
         yield
         result = await call_service(discovery.discover_events, filters=query.filters, page=query.page)
-        categories = await call_service(discovery.list_categories)
-        self.cards = [card_dict(card) for card in result.cards]
+        self.categories = await call_service(discovery.list_categories)
+        self.cards = [listed_event(card) for card in result.cards]
         self.has_next = result.has_next
-        self.categories = [{"slug": slug, "name": name} for slug, name in categories]
         self.loading = False
 
     def _go(self, changes: dict[str, str]) -> rx.event.EventSpec:

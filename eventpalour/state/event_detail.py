@@ -6,6 +6,7 @@ per-order cap, seats left) inside its own transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -16,10 +17,11 @@ from eventpalour.models import EventStatus, EventType
 from eventpalour.models.types import utcnow
 from eventpalour.services import checkout, discovery, orders, payments, tickets
 from eventpalour.services.dates import event_schedule
-from eventpalour.services.discovery import PublicEvent, PublicTier
+from eventpalour.services.discovery import PublicEvent, PublicPartner, PublicTier
 from eventpalour.services.errors import DomainError, NotFound, ValidationFailed
 from eventpalour.services.fees import price_of
 from eventpalour.services.money import format_money, price_label
+from eventpalour.services.orders import HeldOrder
 from eventpalour.services.tickets import TicketView
 from eventpalour.services.tier_sales import SaleState, clamp_quantity
 from eventpalour.services.workspaces import initials_of
@@ -48,57 +50,98 @@ def online_label(event: PublicEvent) -> str:
     return f"Online event on {platform}" if platform else "Online event"
 
 
-def event_dict(event: PublicEvent) -> dict[str, str]:
-    """The page's display text; the meeting link is not part of PublicEvent, so it cannot leak here."""
+@dataclass(frozen=True)
+class EventPage:
+    """The event as its page shows it. Built from PublicEvent, which has no meeting link, so it cannot
+    leak here."""
+
+    title: str
+    description: str
+    category: str
+    schedule: str
+    zone: str
+    venue: str  # "" for an online event, like `place` and `map_url`
+    place: str
+    map_url: str
+    online: str  # "" for an in-person event
+    banner_url: str
+    status_note: str
+    note_tone: str
+    note_icon: str
+    organizer: str
+    organizer_logo_url: str
+    organizer_initials: str
+    verified: bool
+    share_url: str
+
+
+def event_page(event: PublicEvent) -> EventPage:
     place = ", ".join(part for part in (event.city, event.country) if part)
     in_person = event.type != EventType.ONLINE
-    return {
-        "short_id": event.short_id,
-        "title": event.title,
-        "description": event.description,
-        "category": event.category,
-        "schedule": event_schedule(event.start_at, event.end_at, event.timezone),
-        "zone": event.timezone.replace("_", " "),
-        "venue": event.venue if in_person else "",
-        "place": place if in_person else "",
-        "map_url": map_url(f"{event.venue}, {place}") if in_person and place else "",
-        "online": online_label(event),
-        "banner_url": event.banner_url,
-        "status": event.status,
-        "status_note": STATUS_NOTES.get(event.status, ""),
-        "note_tone": "red" if event.is_cancelled else "amber" if event.is_postponed else "gray",
-        "note_icon": "circle-x" if event.is_cancelled else "info",
-        "organizer": event.organizer_name,
-        "organizer_logo_url": event.organizer_logo_url,
-        "organizer_initials": initials_of(event.organizer_name),
-        "verified": "yes" if event.organizer_verified else "",
-        "share_url": settings.app_url + routes.event_url(event.short_id),
-    }
+    return EventPage(
+        title=event.title,
+        description=event.description,
+        category=event.category,
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone),
+        zone=event.timezone.replace("_", " "),
+        venue=event.venue if in_person else "",
+        place=place if in_person else "",
+        map_url=map_url(f"{event.venue}, {place}") if in_person and place else "",
+        online=online_label(event),
+        banner_url=event.banner_url,
+        status_note=STATUS_NOTES.get(event.status, ""),
+        note_tone="red" if event.is_cancelled else "amber" if event.is_postponed else "gray",
+        note_icon="circle-x" if event.is_cancelled else "info",
+        organizer=event.organizer_name,
+        organizer_logo_url=event.organizer_logo_url,
+        organizer_initials=initials_of(event.organizer_name),
+        verified=event.organizer_verified,
+        share_url=settings.app_url + routes.event_url(event.short_id),
+    )
 
 
-def tier_dict(tier: PublicTier, currency: str) -> dict[str, str]:
-    left = tier.available if tier.sale_state == SaleState.ON_SALE else None
-    return {
-        "id": tier.id,
-        "name": tier.name,
-        "description": tier.description,
-        "price": price_label(tier.price, currency),
-        "state": tier.sale_state,
-        "state_label": tier.sale_label,
-        "left": f"Only {left} left" if left is not None and left <= 10 else "",
-    }
+@dataclass(frozen=True)
+class TierOffer:
+    """A tier in the tickets panel: the service's tier, its price in words, "Only 3 left" when few are,
+    and whether its quantity can be picked (it is on sale now)."""
+
+    tier: PublicTier
+    price: str
+    left: str
+    on_sale: bool
 
 
-def ticket_dict(ticket: TicketView) -> dict[str, str]:
-    return {"code": ticket.short_code, "tier": ticket.tier_name, "qr": ticket.qr_data_uri}
+def tier_offer(tier: PublicTier, currency: str) -> TierOffer:
+    on_sale = tier.sale_state == SaleState.ON_SALE
+    left = tier.available if on_sale else None
+    return TierOffer(
+        tier=tier,
+        price=price_label(tier.price, currency),
+        left=f"Only {left} left" if left is not None and left <= 10 else "",
+        on_sale=on_sale,
+    )
+
+
+@dataclass(frozen=True)
+class Hold:
+    """The visitor's order holding seats while they pay: its total and ticket count in words."""
+
+    order: HeldOrder
+    total: str
+    count: str
+
+
+def hold_of(order: HeldOrder) -> Hold:
+    count = f"{order.ticket_count} ticket" + ("" if order.ticket_count == 1 else "s")
+    return Hold(order=order, total=format_money(order.amount, order.currency), count=count)
 
 
 class EventDetailState(AuthState):
     """The event in the URL as anyone may see it, and the visitor's picked quantities per tier."""
 
-    event: dict[str, str] = {}
-    tiers: list[dict[str, str]] = []
-    partners: list[dict[str, str]] = []
+    event: EventPage | None = None  # None until loaded, and for a missing event
+    tiers: list[TierOffer] = []
+    partners: list[PublicPartner] = []
     quantities: dict[str, int] = {}
     max_quantities: dict[str, int] = {}
     subtotal_label: str = ""
@@ -108,8 +151,8 @@ class EventDetailState(AuthState):
     fee_label: str = ""
     total_label: str = ""
     is_checking_out: bool = False
-    registered_tickets: list[dict[str, str]] = []
-    held: dict[str, str] = {}
+    registered_tickets: list[TicketView] = []
+    held: Hold | None = None
     held_seconds: int = 0
     is_paying: bool = False
     is_free: bool = False
@@ -119,7 +162,9 @@ class EventDetailState(AuthState):
 
     @rx.var
     def page_title(self) -> str:
-        return self.event.get("title", "Event") if not self.missing else "Event not found"
+        if self.missing:
+            return "Event not found"
+        return self.event.title if self.event else "Event"
 
     @rx.var
     def can_pick(self) -> bool:
@@ -128,7 +173,7 @@ class EventDetailState(AuthState):
 
     @rx.var
     def on_sale(self) -> bool:
-        return any(tier["state"] == SaleState.ON_SALE for tier in self.tiers)
+        return any(offer.on_sale for offer in self.tiers)
 
     def _short_id(self) -> str:
         return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
@@ -140,11 +185,11 @@ class EventDetailState(AuthState):
         try:
             event = await call_service(discovery.get_public_event, short_id=self._short_id())
         except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
-            self.event, self.tiers, self.partners, self.missing, self.loaded = {}, [], [], True, True
+            self.event, self.tiers, self.partners, self.missing, self.loaded = None, [], [], True, True
             return
-        self.event = event_dict(event)
-        self.tiers = [tier_dict(tier, event.currency) for tier in event.tiers]
-        self.partners = [{"name": p.name, "url": p.url, "logo_url": p.logo_url} for p in event.partners]
+        self.event = event_page(event)
+        self.tiers = [tier_offer(tier, event.currency) for tier in event.tiers]
+        self.partners = event.partners
         self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
         self._prices = {tier.id: tier.price for tier in event.tiers}
         self.is_free = not any(self._prices.values())
@@ -164,8 +209,9 @@ class EventDetailState(AuthState):
     async def _load_mine(self) -> None:
         """What the signed-in visitor already has here: tickets, and an order being paid."""
         user = await self.current_user()
-        mine = await call_service(tickets.my_event_tickets, actor=user, event_short_id=self._short_id())
-        self.registered_tickets = [ticket_dict(t) for t in mine]
+        self.registered_tickets = await call_service(
+            tickets.my_event_tickets, actor=user, event_short_id=self._short_id()
+        )
         await self._load_hold()
 
     async def _load_hold(self) -> None:
@@ -173,16 +219,13 @@ class EventDetailState(AuthState):
         user = await self.current_user()
         hold = await call_service(orders.open_order, actor=user, event_short_id=self._short_id())
         if hold is None:
-            self.held, self.held_seconds = {}, 0
+            self.held, self.held_seconds = None, 0
             return
-        count = f"{hold.ticket_count} ticket" + ("" if hold.ticket_count == 1 else "s")
-        self.held = {
-            "order_id": hold.order_id,
-            "reference": hold.reference,
-            "total": format_money(hold.amount, hold.currency),
-            "count": count,
-        }
+        self.held = hold_of(hold)
         self.held_seconds = max(0, int((hold.expires_at - utcnow()).total_seconds()))
+
+    def _held_order_id(self) -> str:
+        return self.held.order.order_id if self.held else ""
 
     def _total(self) -> None:
         self.ticket_count = sum(self.quantities.values())
@@ -240,7 +283,7 @@ class EventDetailState(AuthState):
         self.is_paying = True
         yield
         try:
-            url = await call_service(payments.start_payment, actor=user, order_id=self.held.get("order_id", ""))
+            url = await call_service(payments.start_payment, actor=user, order_id=self._held_order_id())
         except DomainError as error:
             self.is_paying = False
             yield self.show_error(error)
@@ -253,7 +296,7 @@ class EventDetailState(AuthState):
         """Give the held seats back now instead of letting the timer run out."""
         user = await self.current_user()
         try:
-            await call_service(checkout.cancel_order, actor=user, order_id=self.held.get("order_id", ""))
+            await call_service(checkout.cancel_order, actor=user, order_id=self._held_order_id())
         except DomainError as error:
             yield self.show_error(error)
         else:
@@ -264,8 +307,8 @@ class EventDetailState(AuthState):
     async def hold_expired(self):
         """The countdown reached zero: give the seats back now (not at the next housekeeping pass)."""
         user = await self.current_user()
-        order_id = self.held.get("order_id", "")
-        self.held, self.held_seconds = {}, 0
+        order_id = self._held_order_id()
+        self.held, self.held_seconds = None, 0
         try:
             await call_service(checkout.cancel_order, actor=user, order_id=order_id)
         except DomainError:
@@ -275,4 +318,4 @@ class EventDetailState(AuthState):
 
     @rx.event
     def copy_link(self) -> list[rx.event.EventSpec]:
-        return [rx.set_clipboard(self.event.get("share_url", "")), rx.toast.success("Link copied.")]
+        return [rx.set_clipboard(self.event.share_url if self.event else ""), rx.toast.success("Link copied.")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -24,25 +25,32 @@ def _transferred(recipients: list[str]) -> str:
     return "Transferred to " + ", ".join(names)
 
 
-def order_row(o: OrderSummary) -> dict[str, str]:
-    """One order's display text; "Complete payment" shows by the service's can_complete_payment."""
-    return {
-        "reference": o.reference,
-        "event": o.event_title,
-        "event_url": routes.event_url(o.event_short_id),
-        "when": event_when(o.event_start, o.event_timezone),
-        "status": o.status,
-        "status_label": o.status_label,
-        "can_pay": "yes" if o.can_complete_payment else "",
-        "amount": format_money(o.amount, o.currency) if o.amount else "Free",
-        "codes": " · ".join(o.ticket_codes),
-        "transferred": _transferred(o.transferred_to),
-        "verified": "yes" if o.organizer_verified else "",
-    }
+@dataclass(frozen=True)
+class OrderLine:
+    """An order in the buyer's history: the service's summary ("Complete payment" shows by its
+    can_complete_payment) and the texts the page adds."""
+
+    order: OrderSummary
+    event_url: str
+    when: str
+    amount: str  # with its currency, or "Free"
+    codes: str
+    transferred: str
+
+
+def order_line(o: OrderSummary) -> OrderLine:
+    return OrderLine(
+        order=o,
+        event_url=routes.event_url(o.event_short_id),
+        when=event_when(o.event_start, o.event_timezone),
+        amount=format_money(o.amount, o.currency) if o.amount else "Free",
+        codes=" · ".join(o.ticket_codes),
+        transferred=_transferred(o.transferred_to),
+    )
 
 
 class OrdersState(AuthState):
-    order_rows: list[dict[str, str]] = []
+    order_rows: list[OrderLine] = []
     orders_loaded: bool = False
 
     @rx.event
@@ -54,6 +62,6 @@ class OrdersState(AuthState):
         except DomainError as error:
             self.orders_loaded = True
             return self.show_error(error)
-        self.order_rows = [order_row(o) for o in found]
+        self.order_rows = [order_line(o) for o in found]
         self.orders_loaded = True
         return None

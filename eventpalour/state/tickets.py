@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from eventpalour import routes
@@ -14,37 +16,35 @@ from eventpalour.services.tickets import HeldTicket
 from eventpalour.state.base import AuthState, call_service
 
 
-def ticket_dict(card: HeldTicket) -> dict[str, str]:
-    """A card's display text; what it offers are the service's flags. Links to the API are absolute: in
-    development the API has its own port."""
-    return {
-        "id": card.ticket_id,
-        "code": card.short_code,
-        "status": card.status,
-        "status_label": card.status_label,
-        "tier": card.tier_name,
-        "price": price_label(card.price, card.currency),
-        "event": card.event_title,
-        "event_url": routes.event_url(card.event_short_id),
-        "when": event_schedule(card.event_start, card.event_end, card.event_timezone),
-        "place": card.place,
-        "organizer": card.organizer,
-        "verified": "yes" if card.organizer_verified else "",
-        "qr": card.qr_data_uri,
-        "from": card.transferred_from,
-        "to": card.transferred_to,
-        "used_at": clock(card.used_at, card.event_timezone) if card.used_at else "",
-        "calendar_url": settings.api_url + routes.ticket_calendar_url(card.ticket_id),
-        "image_url": settings.api_url + routes.ticket_image_url(card.ticket_id),
-        "can_transfer": "yes" if card.can_transfer else "",
-        "can_download": "yes" if card.can_download else "",
-        "has_calendar": "yes" if card.has_calendar else "",
-    }
+@dataclass(frozen=True)
+class TicketCard:
+    """A ticket on /tickets: the service's ticket (what it offers are its flags) and the texts and links
+    the card adds. Links to the API are absolute: in development the API has its own port."""
+
+    ticket: HeldTicket
+    price: str
+    event_url: str
+    when: str
+    used_at: str  # "" until it is scanned at the door
+    calendar_url: str
+    image_url: str
+
+
+def card_for(ticket: HeldTicket) -> TicketCard:
+    return TicketCard(
+        ticket=ticket,
+        price=price_label(ticket.price, ticket.currency),
+        event_url=routes.event_url(ticket.event_short_id),
+        when=event_schedule(ticket.event_start, ticket.event_end, ticket.event_timezone),
+        used_at=clock(ticket.used_at, ticket.event_timezone) if ticket.used_at else "",
+        calendar_url=settings.api_url + routes.ticket_calendar_url(ticket.ticket_id),
+        image_url=settings.api_url + routes.ticket_image_url(ticket.ticket_id),
+    )
 
 
 class TicketsState(AuthState):
-    upcoming: list[dict[str, str]] = []
-    past: list[dict[str, str]] = []
+    upcoming: list[TicketCard] = []
+    past: list[TicketCard] = []
     tickets_loaded: bool = False
     transfer_id: str = ""  # the ticket whose transfer dialog is open
     transfer_email: str = ""
@@ -54,13 +54,13 @@ class TicketsState(AuthState):
     shown_qr_id: str = ""  # the ticket shown full screen at the door
 
     @rx.var
-    def shown_ticket(self) -> dict[str, str]:
-        return next((t for t in self.upcoming + self.past if t["id"] == self.shown_qr_id), {})
+    def shown_ticket(self) -> TicketCard | None:
+        return next((c for c in self.upcoming + self.past if c.ticket.ticket_id == self.shown_qr_id), None)
 
     @rx.var
     def transfer_code(self) -> str:
-        found = next((t for t in self.upcoming if t["id"] == self.transfer_id), None)
-        return found["code"] if found else ""
+        found = next((c for c in self.upcoming if c.ticket.ticket_id == self.transfer_id), None)
+        return found.ticket.short_code if found else ""
 
     @rx.event
     async def load_tickets(self):
@@ -71,8 +71,8 @@ class TicketsState(AuthState):
         except DomainError as error:
             self.tickets_loaded = True
             return self.show_error(error)
-        self.upcoming = [ticket_dict(card) for card in found.upcoming]
-        self.past = [ticket_dict(card) for card in found.past]
+        self.upcoming = [card_for(t) for t in found.upcoming]
+        self.past = [card_for(t) for t in found.past]
         self.tickets_loaded = True
         return None
 

@@ -96,7 +96,7 @@ async def test_event_page_buyer_cannot_keep_a_tier_sold_out(scarce) -> None:
     assert all(IN_PROGRESS in text for text in emitted[1:])
     [hold] = _open_orders(hoarder.id)
     assert hold.status == OrderStatus.PROCESSING and _order_count(hoarder.id) == 1
-    assert fan_page.held["count"] == "2 tickets"
+    assert fan_page.held.count == "2 tickets"
     assert _held(tier_id) == 4
 
 

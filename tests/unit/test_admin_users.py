@@ -29,7 +29,7 @@ def test_search_filters_and_pages():
     with pytest.raises(ValidationFailed):
         admin_users.search_users(actor=support.summary, filters=UserFilters(status="deleted"))
     detail = admin_users.user_detail(actor=support.summary, user_id=organizer.id)
-    assert [w[2] for w in detail.workspaces] == ["owner"] and detail.active_sessions == 1
+    assert [w.role for w in detail.workspaces] == ["owner"] and detail.active_sessions == 1
     assert detail.user.last_sign_in_at is not None
 
 

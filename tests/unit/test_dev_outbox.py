@@ -59,7 +59,7 @@ async def test_page_lists_emails_for_a_browser_on_this_machine() -> None:
     await run_handler(state, "load")
 
     assert state.loaded and state.enabled and not state.only_local
-    assert any(e["to_email"] == "local-reader@example.test" for e in state.emails)
+    assert any(e.email.to_email == "local-reader@example.test" for e in state.emails)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ async def test_page_opt_in_shows_emails_to_other_machines(monkeypatch: pytest.Mo
 
     await run_handler(state, "load")
 
-    assert not state.only_local and [e["to_email"] for e in state.emails] == ["shared-box@example.test"]
+    assert not state.only_local and [e.email.to_email for e in state.emails] == ["shared-box@example.test"]
 
 
 async def test_page_is_off_in_production_even_on_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,6 +108,6 @@ async def test_page_marks_as_sent_exactly_the_emails_that_went_out(status: Outbo
 
     await run_handler(state, "load")
 
-    shown = [e for e in state.emails if e["to_email"] == "badge-reader@example.test"]
-    assert shown and all(e["status"] == status for e in shown)
-    assert all(e["sent"] == ("yes" if status == OutboxStatus.SENT else "") for e in shown)
+    shown = [e for e in state.emails if e.email.to_email == "badge-reader@example.test"]
+    assert shown and all(e.email.status == status for e in shown)
+    assert all(e.sent == (status == OutboxStatus.SENT) for e in shown)

@@ -173,17 +173,17 @@ def test_get_public_event_cancelled_still_shown_with_status(org):
 
 def test_the_event_page_note_looks_by_the_flags_the_service_returns(org):
     """The page renders note_icon and note_tone; they come from is_cancelled / is_postponed, not status words."""
-    from eventpalour.state.event_detail import event_dict
+    from eventpalour.state.event_detail import event_page
 
     owner, ws = org
     live, stopped = make_event(owner, ws.id, publish=True), make_event(owner, ws.id, publish=True)
     events.change_status(actor=owner.summary, event_id=stopped.id, action="cancel")
     shown = get_public_event(live.short_id)
     assert (shown.is_cancelled, shown.is_postponed) == (False, False)
-    assert {k: event_dict(shown)[k] for k in ("note_icon", "note_tone")} == {"note_icon": "info", "note_tone": "gray"}
+    assert (event_page(shown).note_icon, event_page(shown).note_tone) == ("info", "gray")
     cancelled = get_public_event(stopped.short_id)
-    assert cancelled.is_cancelled and event_dict(cancelled)["note_tone"] == "red"
-    assert event_dict(cancelled)["note_icon"] == "circle-x"
+    assert cancelled.is_cancelled and event_page(cancelled).note_tone == "red"
+    assert event_page(cancelled).note_icon == "circle-x"
 
 
 def test_get_public_event_past_event_reads_completed(org):

@@ -52,7 +52,7 @@ async def test_transfer_handler_shows_the_services_field_error_then_transfers():
     [t] = issue(venue, holder)
     tickets_page = state_for(TicketsState, token=holder.token, path="/tickets")
     await run_handler(tickets_page, "load_tickets")
-    assert [card["code"] for card in tickets_page.upcoming] == [t.short_code]
+    assert [card.ticket.short_code for card in tickets_page.upcoming] == [t.short_code]
 
     await run_handler(tickets_page, "open_transfer", t.id)
     await run_handler(tickets_page, "review_transfer", {"email": "nobody@example.test"})

@@ -153,5 +153,5 @@ async def test_the_orders_page_state_carries_no_code_of_a_ticket_given_away(chai
     page = state_for(OrdersState, token=amina.token, path="/account/orders")
     await run_handler(page, "load_orders")
     [row] = page.order_rows
-    assert (row["codes"], row["transferred"]) == (kept.short_code, "Transferred to Brian Otieno")
+    assert (row.codes, row.transferred) == (kept.short_code, "Transferred to Brian Otieno")
     assert to_chao.new_short_code not in repr(page.dict())
