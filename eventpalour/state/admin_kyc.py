@@ -9,8 +9,8 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import kyc
 from eventpalour.services.errors import DomainError
-from eventpalour.state.admin import AdminState
-from eventpalour.state.base import call_service
+from eventpalour.state.admin import admin_entered
+from eventpalour.state.base import AuthState, call_service
 
 DECISION_LABELS = {"approved": "approved", "rejected": "rejected", "requires_update": "sent back for an update"}
 
@@ -39,7 +39,7 @@ def kyc_dict(view: kyc.KycView) -> dict[str, str]:
     }
 
 
-class AdminKycState(AdminState):
+class AdminKycState(AuthState):
     queue_status: str = "pending"
     submissions: list[dict[str, str]] = []
     kyc_loaded: bool = False
@@ -50,7 +50,7 @@ class AdminKycState(AdminState):
 
     @rx.event
     async def load_queue(self):
-        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+        if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.kyc_loaded = False
         try:

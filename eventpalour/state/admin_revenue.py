@@ -10,8 +10,8 @@ from eventpalour.services import revenue, withdrawals
 from eventpalour.services.errors import DomainError, PermissionDenied
 from eventpalour.services.money import MINOR_DIGITS, format_money
 from eventpalour.services.revenue import PlatformTotals, QueuedWithdrawal, ReturnedPayment, RevenueDay
-from eventpalour.state.base import call_service
-from eventpalour.state.forms import FormState
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.forms import FormMixin
 
 
 def totals_dict(t: PlatformTotals) -> dict[str, str]:
@@ -71,7 +71,7 @@ def day_points(days: list[RevenueDay], currency: str) -> list[dict[str, Any]]:
     ]
 
 
-class AdminRevenueState(FormState):
+class AdminRevenueState(FormMixin, AuthState):
     allowed: bool = False
     loaded: bool = False
     totals: list[dict[str, str]] = []

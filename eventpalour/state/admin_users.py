@@ -10,15 +10,15 @@ from eventpalour import routes
 from eventpalour.services import admin_users
 from eventpalour.services.errors import DomainError
 from eventpalour.services.money import format_money
-from eventpalour.state.admin import AdminState
-from eventpalour.state.base import call_service
+from eventpalour.state.admin import admin_entered
+from eventpalour.state.base import AuthState, call_service
 
 
 def _when(value: Any) -> str:
     return value.strftime("%d %b %Y %H:%M UTC") if value else "Never"
 
 
-class AdminUsersState(AdminState):
+class AdminUsersState(AuthState):
     search: str = ""
     account_type: str = "any"
     status: str = "any"
@@ -42,7 +42,7 @@ class AdminUsersState(AdminState):
 
     @rx.event
     async def load_users(self):
-        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+        if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.users_loaded = False
         filters = admin_users.UserFilters(

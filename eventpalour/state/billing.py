@@ -18,8 +18,9 @@ from eventpalour.services.billing_transactions import TransactionFilter, Transac
 from eventpalour.services.errors import DomainError
 from eventpalour.services.money import MINOR_DIGITS, format_money
 from eventpalour.services.withdrawals import WithdrawalInput, WithdrawalView
-from eventpalour.state.base import call_service
-from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.forms import FormMixin
+from eventpalour.state.workspace import workspace_in
 
 KIND_LABELS = {"sale": "Sale", "refund": "Refund", "withdrawal": "Payout"}
 METHOD_LABELS = {"bank": "Bank transfer", "mpesa": "M-Pesa"}
@@ -95,7 +96,7 @@ def withdrawal_dict(w: WithdrawalView) -> dict[str, str]:
     }
 
 
-class BillingState(WorkspaceState):
+class BillingState(FormMixin, AuthState):
     billing_loaded: bool = False
     billing_problem: str = ""
     balances: list[dict[str, str]] = []
@@ -116,6 +117,9 @@ class BillingState(WorkspaceState):
     withdraw_method: str = "bank"
     withdraw_currency: str = "KES"
 
+    def _workspace_id(self) -> str:
+        return workspace_in(self.router.url.path)
+
     @rx.var
     def tx_has_next(self) -> bool:
         return self.tx_page * billing_transactions.PAGE_SIZE < self.tx_total
@@ -128,7 +132,7 @@ class BillingState(WorkspaceState):
             "from": self.tx_from,
             "to": self.tx_to,
         }
-        workspace_id = self.workspace.get("id", "")
+        workspace_id = workspace_in(self.router.url.path)
         return settings.api_url + routes.billing_csv_url(workspace_id, filters) if workspace_id else ""
 
     @rx.var
