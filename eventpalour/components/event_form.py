@@ -329,7 +329,7 @@ class EventFormParts:
     def tiers_step(self) -> rx.Component:
         return rx.vstack(
             self.error_text("tiers"),
-            rx.foreach(self.state.tier_rows, self.tier_card),
+            rx.foreach(self.state.tier_rows, lambda row, index: self.tier_card(row, index)),
             rx.button(
                 rx.icon("plus", size=14),
                 "Add a ticket tier",
@@ -370,7 +370,7 @@ class EventFormParts:
     def partners_step(self) -> rx.Component:
         return rx.vstack(
             rx.text("Sponsors and partners shown on the event page. Optional.", size="2", color_scheme="gray"),
-            rx.foreach(self.state.partner_rows, self.partner_row),
+            rx.foreach(self.state.partner_rows, lambda row, index: self.partner_row(row, index)),
             self.error_text("partners"),
             rx.button(
                 rx.icon("plus", size=14),

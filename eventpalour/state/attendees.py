@@ -49,14 +49,6 @@ class TierChoice:
     name: str
 
 
-@dataclass(frozen=True)
-class CheckInPoint:
-    """One point of the check-in chart (its field names are the chart's data keys)."""
-
-    time: str
-    checked_in: int
-
-
 def attendee_line(row: AttendeeRow, zone_name: str) -> AttendeeLine:
     return AttendeeLine(
         id=row.ticket_id,
@@ -79,7 +71,8 @@ class AttendeesState(AuthState):
     attendees_page: int = 1
     attendee_event: AttendeeEvent = AttendeeEvent()
     attendee_tiers: list[TierChoice] = []
-    progress: list[CheckInPoint] = []
+    # The check-in chart's points as recharts takes them: one mapping per point, keyed by data_key.
+    progress: list[dict[str, str | int]] = []
     door_checked_in: int = 0
     door_admissions: int = 0
     tier_filter: str = "all"
@@ -147,7 +140,7 @@ class AttendeesState(AuthState):
         self.attendee_tiers = [TierChoice(id=tier_id, name=name) for tier_id, name in found.tiers]
         self.attendees_total = found.total
         self.door_checked_in, self.door_admissions = found.checked_in, found.admissions
-        self.progress = [CheckInPoint(time=p.label, checked_in=p.checked_in) for p in points]
+        self.progress = [{"time": p.label, "checked_in": p.checked_in} for p in points]
         self.attendees_loaded = True
 
     def _refilter(self):
