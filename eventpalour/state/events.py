@@ -32,6 +32,7 @@ STEP_FIELDS = [
 ]
 
 
+# Nothing is offered until the event is loaded.
 NO_ACTIONS = EventActions(**{f.name: False for f in fields(EventActions)})
 
 
