@@ -10,6 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.layout import loading, page
 from eventpalour.state.admin import AdminState
+from eventpalour.state.forms import FormMixin
 
 NAV = [
     ("Dashboard", routes.ADMIN, "layout-dashboard", None),
@@ -68,9 +69,9 @@ def not_found() -> rx.Component:
 
 
 def admin_page(
-    route: str, title: str, *, on_load: Callable | list | None = None
+    route: str, title: str, *, on_load: Callable | list | None = None, form: type[FormMixin] | None = None
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Register an admin page: the entry check runs first, then the page's own loads."""
+    """Register an admin page: the entry check runs first, then the page's own loads (`form` as in `page`)."""
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
 
     def decorator(build: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
@@ -96,7 +97,9 @@ def admin_page(
             build.__qualname__,
             build.__module__,
         )
-        return page(route, f"Admin · {title}", on_load=[AdminState.enter_admin, *extra], width="1320px")(content)
+        return page(route, f"Admin · {title}", on_load=[AdminState.enter_admin, *extra], form=form, width="1320px")(
+            content
+        )
 
     return decorator
 

@@ -77,7 +77,7 @@ def _items(choices: list[tuple[str, str]]) -> list[rx.Component]:
 def filters_bar() -> rx.Component:
     tier_items = [
         rx.select.item("All tiers", value="all"),
-        rx.foreach(S.attendee_tiers, lambda t: rx.select.item(t["name"], value=t["id"])),
+        rx.foreach(S.attendee_tiers, lambda t: rx.select.item(t.name, value=t.id)),
     ]
     return rx.flex(
         _select("Tier", S.tier_filter, S.filter_tier, tier_items),
@@ -111,27 +111,27 @@ def _row(person: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.vstack(
                 rx.hstack(
-                    rx.text(person["name"], weight="medium"),
+                    rx.text(person.name, weight="medium"),
                     rx.cond(
-                        person["transferred"] != "",
+                        person.transferred,
                         rx.tooltip(rx.icon("gift", size=14), content="Received as a transfer"),
                     ),
                     align="center",
                     spacing="1",
                 ),
-                rx.text(person["email"], size="1", color_scheme="gray"),
+                rx.text(person.email, size="1", color_scheme="gray"),
                 spacing="0",
             )
         ),
-        rx.table.cell(rx.code(person["code"], size="1"), white_space="nowrap"),
-        rx.table.cell(person["tier"]),
+        rx.table.cell(rx.code(person.code, size="1"), white_space="nowrap"),
+        rx.table.cell(person.tier),
         rx.table.cell(
-            rx.badge(person["payment_label"], color_scheme=rx.match(person["payment"], *PAYMENT_COLORS), variant="soft")
+            rx.badge(person.payment_label, color_scheme=rx.match(person.payment, *PAYMENT_COLORS), variant="soft")
         ),
         rx.table.cell(
             rx.hstack(
-                status_badge(person["status"], "ticket", person["status_label"], size="2"),
-                rx.cond(person["checked_in_at"] != "", rx.text(person["checked_in_at"], size="1")),
+                status_badge(person.status, "ticket", person.status_label, size="2"),
+                rx.cond(person.checked_in_at != "", rx.text(person.checked_in_at, size="1")),
                 align="center",
                 spacing="2",
             ),

@@ -9,6 +9,7 @@ from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.event_orders import EventOrdersState
+from eventpalour.state.workspace import WorkspaceState
 
 S = EventOrdersState
 FILTERS = [("all", "All"), ("paid", "Paid"), ("awaiting", "Awaiting payment"), ("refunded", "Refunded")]
@@ -71,61 +72,57 @@ def _toolbar() -> rx.Component:
 
 def _row(order: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(
-            rx.vstack(rx.text(order["buyer"], weight="medium"), rx.text(order["email"], size="1"), spacing="0")
-        ),
-        rx.table.cell(rx.code(order["reference"], size="1"), white_space="nowrap"),
+        rx.table.cell(rx.vstack(rx.text(order.buyer, weight="medium"), rx.text(order.email, size="1"), spacing="0")),
+        rx.table.cell(rx.code(order.reference, size="1"), white_space="nowrap"),
         rx.table.cell(
             rx.vstack(
                 rx.hstack(
-                    status_badge(order["status"], "order", order["status_label"]),
+                    status_badge(order.status, "order", order.status_label),
                     rx.cond(
-                        order["flag"] != "",
-                        rx.tooltip(rx.icon("shield-alert", size=16, color="orange"), content=order["flag"]),
+                        order.flag != "",
+                        rx.tooltip(rx.icon("shield-alert", size=16, color="orange"), content=order.flag),
                     ),
                     spacing="1",
                 ),
                 rx.cond(
-                    order["refund"] != "",
+                    order.refund != "",
                     rx.badge(
-                        order["refund"],
+                        order.refund,
                         variant="outline",
-                        color_scheme=rx.match(
-                            order["refund_status"], ("failed", "red"), ("processed", "amber"), "blue"
-                        ),
+                        color_scheme=rx.match(order.refund_status, ("failed", "red"), ("processed", "amber"), "blue"),
                     ),
                 ),
                 spacing="1",
             ),
         ),
-        rx.table.cell(order["tickets"]),
-        rx.table.cell(order["amount"], white_space="nowrap"),
-        rx.table.cell(order["share"], white_space="nowrap"),
-        rx.table.cell(order["placed"], white_space="nowrap"),
+        rx.table.cell(order.tickets),
+        rx.table.cell(order.amount, white_space="nowrap"),
+        rx.table.cell(order.share, white_space="nowrap"),
+        rx.table.cell(order.placed, white_space="nowrap"),
         rx.cond(
-            S.can_refund,
+            WorkspaceState.can_manage_billing,
             rx.table.cell(
                 rx.cond(
-                    order["cancellable"] == "yes",
+                    order.can_cancel,
                     confirm_button(
                         "Cancel",
                         "Cancel this registration?",
                         "The guest's tickets stop working, the seats come back and the guest is emailed.",
                         "Cancel registration",
-                        S.cancel_registration(order["id"]),
+                        S.cancel_registration(order.id),
                         keep="Keep it",
                         size="1",
                     ),
                 ),
                 rx.cond(
-                    order["refundable"] == "yes",
+                    order.can_refund,
                     rx.button(
                         "Refund",
                         size="1",
                         variant="soft",
                         color_scheme="amber",
-                        on_click=S.open_refund(order["id"]),
-                        aria_label="Refund order " + order["reference"].to(str),
+                        on_click=S.open_refund(order.id),
+                        aria_label="Refund order " + order.reference,
                     ),
                 ),
             ),
@@ -151,7 +148,10 @@ def _table() -> rx.Component:
                     rx.table.column_header_cell(name)
                     for name in ("Buyer", "Reference", "Status", "Tickets", "Amount", "Your share", "Placed")
                 ],
-                rx.cond(S.can_refund, rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only"))),
+                rx.cond(
+                    WorkspaceState.can_manage_billing,
+                    rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only")),
+                ),
             ],
             rx.foreach(S.order_rows, _row),
         ),
@@ -173,13 +173,13 @@ def _refund_ticket(ticket: rx.Var) -> rx.Component:
     return rx.el.label(
         rx.hstack(
             rx.checkbox(
-                checked=S.refund_selected.contains(ticket["id"]),
-                on_change=lambda checked: S.toggle_refund_ticket(ticket["id"], checked),
+                checked=S.refund_selected.contains(ticket.id),
+                on_change=lambda checked: S.toggle_refund_ticket(ticket.id, checked),
             ),
-            rx.code(ticket["code"]),
-            rx.text(ticket["tier"], size="2"),
+            rx.code(ticket.code),
+            rx.text(ticket.tier, size="2"),
             rx.spacer(),
-            rx.text(ticket["price"], size="2", color_scheme="gray"),
+            rx.text(ticket.price, size="2", color_scheme="gray"),
             align="center",
             width="100%",
         ),
@@ -208,9 +208,9 @@ def _refund_field(name: str, label: rx.Component, control: rx.Component) -> rx.C
 def _refund_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Refund order ", S.refund_order["reference"]),
+            rx.dialog.title("Refund order ", S.refund_order.reference),
             rx.dialog.description(
-                "Up to ", S.refund_order["refundable"], " can still be refunded. Tickets you tick stop working at once."
+                "Up to ", S.refund_order.refundable, " can still be refunded. Tickets you tick stop working at once."
             ),
             rx.vstack(
                 rx.cond(
@@ -228,7 +228,7 @@ def _refund_dialog() -> rx.Component:
                 ),
                 _refund_field(
                     "amount",
-                    rx.el.label("Amount (", S.refund_order["currency"], ")", html_for="refund-amount", weight="bold"),
+                    rx.el.label("Amount (", S.refund_order.currency, ")", html_for="refund-amount", weight="bold"),
                     rx.input(
                         id="refund-amount", value=S.refund_amount, on_change=S.set_refund_amount, input_mode="decimal"
                     ),
@@ -259,21 +259,21 @@ def _refund_dialog() -> rx.Component:
 
 def _refund_progress() -> rx.Component:
     return rx.cond(
-        S.refund_progress.contains("total"),
+        S.refund_progress.total > 0,
         rx.callout(
             rx.text(
                 "Refunds after cancelling: ",
-                rx.text.strong(S.refund_progress["processed"]),
+                rx.text.strong(S.refund_progress.processed),
                 " of ",
-                S.refund_progress["total"],
+                S.refund_progress.total,
                 " processed · ",
-                S.refund_progress["in_flight"],
+                S.refund_progress.in_flight,
                 " in progress · ",
-                S.refund_progress["failed"],
+                S.refund_progress.failed,
                 " failed",
             ),
             icon="undo-2",
-            color_scheme=rx.cond(S.refund_progress["failed"] != "0", "red", "blue"),
+            color_scheme=rx.cond(S.refund_progress.failed > 0, "red", "blue"),
             width="100%",
             aria_label="Refund progress",
         ),

@@ -11,7 +11,7 @@ import reflex as rx
 from eventpalour.components.navbar import navbar
 from eventpalour.config import settings
 from eventpalour.state.base import AuthState
-from eventpalour.state.forms import FormState
+from eventpalour.state.forms import FormMixin
 
 
 def loading(label: str = "Loading…") -> rx.Component:
@@ -66,6 +66,7 @@ def page(
     *,
     on_load: Callable | list | None = None,
     require: str | None = None,
+    form: type[FormMixin] | None = None,
     width: str = "1200px",
     in_sitemap: bool = False,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
@@ -76,6 +77,7 @@ def page(
         title: shown in the browser tab.
         on_load: the page's own load events, run after the user is resolved.
         require: None for public pages, "user" for pages that need a signed-in user.
+        form: the page's form state, whose errors and busy flag are cleared first on each load.
         width: the maximum width of the content column.
         in_sitemap: list it in sitemap.xml; only public pages worth finding from a search engine.
     """
@@ -102,7 +104,7 @@ def page(
         # Reflex groups a page's compiled components by the module of its page function: the page's
         # own module (not this one) keeps each route's JavaScript to what that page uses.
         layout.__name__, layout.__qualname__, layout.__module__ = build.__name__, build.__qualname__, build.__module__
-        on_load_all = [FormState.reset_form, guard, *extra]
+        on_load_all = [*([form.reset_form] if form else []), guard, *extra]
         PAGES.append(PageEntry(route, layout, f"{title} · EventPalour", on_load_all, in_sitemap))
         return layout
 

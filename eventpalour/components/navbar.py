@@ -13,9 +13,9 @@ from eventpalour.state.workspaces import WorkspaceSwitcherState
 
 def _workspace_item(ws: rx.Var) -> rx.Component:
     return rx.menu.item(
-        rx.avatar(src=ws["logo_url"], fallback=ws["initials"], size="1", radius="large"),
-        ws["name"],
-        on_click=rx.redirect(ws["url"]),
+        rx.avatar(src=ws.logo_url, fallback=ws.initials, size="1", radius="large"),
+        ws.name,
+        on_click=rx.redirect(ws.url),
     )
 
 

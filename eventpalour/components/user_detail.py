@@ -7,6 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from eventpalour.components.badges import status_badge
+from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_users import AdminUsersState as S
 
 
@@ -71,7 +72,7 @@ def _status_button(label: str, status: str, tone: str, offered: rx.Var) -> rx.Co
 
 def _actions() -> rx.Component:
     return rx.cond(
-        S.can_manage_users,
+        AdminState.can_manage_users,
         rx.cond(
             S.action_status != "",
             _action_form(),

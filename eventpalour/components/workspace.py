@@ -6,7 +6,7 @@ import reflex as rx
 
 from eventpalour.components.forms import field
 from eventpalour.state.workspace import WorkspaceState
-from eventpalour.state.workspaces import LOGO_UPLOAD_ID, LogoUploadState
+from eventpalour.state.workspaces import LOGO_UPLOAD_ID, LogoUploadMixin
 
 ROLE_COLORS = {"owner": "violet", "admin": "blue", "moderator": "cyan", "member": "gray"}
 
@@ -41,15 +41,15 @@ def _tab(label: str, href: rx.Var, icon: str) -> rx.Component:
 
 def workspace_header() -> rx.Component:
     ws = WorkspaceState.workspace
-    base = f"/workspace/{ws['id']}"
+    base = f"/workspace/{ws.id}"
     return rx.vstack(
         rx.hstack(
-            workspace_avatar(ws["logo_url"], ws["initials"], size="6"),
+            workspace_avatar(ws.logo_url, ws.initials, size="6"),
             rx.vstack(
-                rx.hstack(rx.heading(ws["name"], size="7", as_="h1"), verified_badge(ws["verified"]), wrap="wrap"),
+                rx.hstack(rx.heading(ws.name, size="7", as_="h1"), verified_badge(ws.verified), wrap="wrap"),
                 rx.hstack(
                     role_badge(WorkspaceState.role),
-                    rx.text(ws["member_label"], " · since ", ws["created_on"], size="2", color_scheme="gray"),
+                    rx.text(ws.member_label, " · since ", ws.created_on, size="2", color_scheme="gray"),
                     align="center",
                     wrap="wrap",
                 ),
@@ -73,7 +73,7 @@ def workspace_header() -> rx.Component:
     )
 
 
-def logo_uploader(state: type[LogoUploadState]) -> rx.Component:
+def logo_uploader(state: type[LogoUploadMixin]) -> rx.Component:
     """Pick or drop an image; it uploads at once with progress, then shows a preview."""
     return rx.vstack(
         rx.el.label("Logo", html_for=LOGO_UPLOAD_ID, style={"font-weight": "600", "font-size": "14px"}),
@@ -130,7 +130,7 @@ def logo_uploader(state: type[LogoUploadState]) -> rx.Component:
 
 def _prefill(values: rx.Var | None, name: str) -> dict[str, rx.Var]:
     """Start an input with the saved value; the key remounts it when that value changes."""
-    return {} if values is None else {"default_value": values[name], "key": values[name]}
+    return {} if values is None else {"default_value": getattr(values, name), "key": getattr(values, name)}
 
 
 def general_fields(errors: rx.Var, values: rx.Var | None = None) -> rx.Component:

@@ -97,7 +97,7 @@ def _sessions() -> rx.Component:
     )
 
 
-@page(routes.ACCOUNT, "Your account", on_load=AccountState.load, require="user", width="760px")
+@page(routes.ACCOUNT, "Your account", on_load=AccountState.load, require="user", form=AccountState, width="760px")
 def account() -> rx.Component:
     return rx.vstack(
         rx.heading("Your account", size="8", as_="h1"),

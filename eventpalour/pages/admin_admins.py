@@ -8,6 +8,7 @@ from eventpalour.components.admin import admin_page, heading, not_found
 from eventpalour.components.forms import field
 from eventpalour.components.layout import loading
 from eventpalour.routes import ADMIN_ADMINS
+from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_audit import AdminAdminsState as S
 
 LEVELS = ["super_admin", "finance", "support", "moderator"]
@@ -84,7 +85,7 @@ def _row(entry: rx.Var) -> rx.Component:
 @admin_page(ADMIN_ADMINS, "Admins", on_load=S.load_admins)
 def admin_admins() -> rx.Component:
     return rx.cond(
-        S.can_manage_admins,
+        AdminState.can_manage_admins,
         rx.vstack(
             heading(
                 "Platform admins", "Grant a level by email (the person needs an account), change it, or revoke it."

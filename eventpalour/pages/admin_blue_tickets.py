@@ -9,6 +9,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_BLUE_TICKETS
+from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_blue_tickets import AdminBlueTicketsState as S
 
 QUEUES = ["pending", "approved", "rejected", "revoked"]
@@ -110,7 +111,7 @@ def _request(row: rx.Var) -> rx.Component:
 @admin_page(ADMIN_BLUE_TICKETS, "Blue tickets", on_load=S.load_requests)
 def admin_blue_tickets() -> rx.Component:
     return rx.cond(
-        S.can_review_blue_tickets,
+        AdminState.can_review_blue_tickets,
         rx.vstack(
             heading("Blue tickets", "Verified-organizer requests. Approved workspaces show the blue badge everywhere."),
             rx.select(

@@ -9,6 +9,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_KYC
+from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_kyc import AdminKycState as S
 
 QUEUES = ["pending", "approved", "rejected", "requires_update"]
@@ -168,7 +169,7 @@ def _queue() -> rx.Component:
 @admin_page(ADMIN_KYC, "KYC review", on_load=S.load_queue)
 def admin_kyc() -> rx.Component:
     return rx.cond(
-        S.can_review_kyc,
+        AdminState.can_review_kyc,
         rx.vstack(
             heading("KYC review", "Check who is behind each workspace before it can sell paid tickets."),
             rx.cond(S.selected, _review(), _queue()),

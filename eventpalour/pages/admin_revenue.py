@@ -178,7 +178,7 @@ def _not_found() -> rx.Component:
     return rx.callout("This page does not exist.", icon="circle-help", color_scheme="gray")
 
 
-@admin_page(ADMIN_REVENUE, "Revenue", on_load=S.load)
+@admin_page(ADMIN_REVENUE, "Revenue", on_load=S.load, form=S)
 def admin_revenue() -> rx.Component:
     return rx.vstack(
         rx.heading("Revenue", size="7", as_="h1"),

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components import event_form
 from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
+from eventpalour.components.event_form import EventFormParts
 from eventpalour.components.event_orders import orders_tab
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
+from eventpalour.state.workspace import WorkspaceState
 
 S = EventManageState
+FORM = EventFormParts(S)
 
 
 def _postpone_dialog() -> rx.Component:
@@ -31,7 +33,7 @@ def _postpone_dialog() -> rx.Component:
                     value=S.postpone_start,
                     on_change=lambda v: S.set_postpone("start", v),
                 ),
-                event_form.error_text("start_local"),
+                FORM.error_text("start_local"),
                 rx.el.label("New end", html_for="postpone-end"),
                 rx.input(
                     id="postpone-end",
@@ -39,7 +41,7 @@ def _postpone_dialog() -> rx.Component:
                     value=S.postpone_end,
                     on_change=lambda v: S.set_postpone("end", v),
                 ),
-                event_form.error_text("end_local"),
+                FORM.error_text("end_local"),
                 rx.hstack(
                     rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
                     rx.button("Postpone event", color_scheme="orange", on_click=S.postpone),
@@ -86,28 +88,28 @@ def _header() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(S.event["title"], size="6", as_="h2"),
-                status_badge(S.event["status"], "event"),
+                rx.heading(S.event.title, size="6", as_="h2"),
+                status_badge(S.event.status, "event"),
                 wrap="wrap",
                 align="center",
             ),
-            rx.text(S.event["when"], color_scheme="gray"),
+            rx.text(S.event.when, color_scheme="gray"),
             rx.hstack(
                 rx.badge(S.event_money.tickets, " tickets sold", variant="soft"),
                 rx.badge("Gross ", S.event_money.gross, variant="soft", color_scheme="green"),
                 rx.cond(
-                    S.actions["has_public_page"],
-                    rx.link("View public page", rx.icon("external-link", size=14), href=S.event["public_path"]),
+                    S.actions.has_public_page,
+                    rx.link("View public page", rx.icon("external-link", size=14), href=S.event.public_path),
                 ),
-                rx.link(rx.icon("scan-line", size=14), " Scan tickets", href=S.event["scan_path"]),
+                rx.link(rx.icon("scan-line", size=14), " Scan tickets", href=S.event.scan_path),
                 rx.cond(
-                    S.can_manage_events,
-                    rx.link(rx.icon("users", size=14), " Attendees", href=S.event["attendees_path"]),
+                    WorkspaceState.can_manage_events,
+                    rx.link(rx.icon("users", size=14), " Attendees", href=S.event.attendees_path),
                 ),
                 wrap="wrap",
                 align="center",
             ),
-            rx.cond(S.can_manage_events, _actions()),
+            rx.cond(WorkspaceState.can_manage_events, _actions()),
             spacing="3",
             width="100%",
         ),
@@ -124,13 +126,13 @@ def _section(title: str, body: rx.Component) -> rx.Component:
 
 def _details_tab() -> rx.Component:
     return rx.vstack(
-        _section("Details", event_form.details_step()),
+        _section("Details", FORM.details_step()),
         _section(
             "When",
             rx.vstack(
-                event_form.when_step(),
+                FORM.when_step(),
                 rx.cond(
-                    ~S.actions["can_change_dates"],
+                    ~S.actions.can_change_dates,
                     rx.text(
                         "To move a published event, use Postpone so ticket holders are told.",
                         size="1",
@@ -140,12 +142,10 @@ def _details_tab() -> rx.Component:
                 width="100%",
             ),
         ),
-        _section("Where", event_form.where_step()),
-        _section("Pricing", event_form.pricing_step()),
-        _section("Partners", event_form.partners_step()),
-        rx.cond(
-            S.actions["can_edit"], rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3")
-        ),
+        _section("Where", FORM.where_step()),
+        _section("Pricing", FORM.pricing_step()),
+        _section("Partners", FORM.partners_step()),
+        rx.cond(S.actions.can_edit, rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3")),
         spacing="4",
         width="100%",
     )
@@ -158,9 +158,9 @@ def _tickets_tab() -> rx.Component:
             icon="info",
             size="1",
         ),
-        event_form.tiers_step(),
+        FORM.tiers_step(),
         rx.cond(
-            S.actions["can_edit_tiers"],
+            S.actions.can_edit_tiers,
             rx.button("Save tickets", on_click=S.save_tickets, loading=S.is_saving, size="3"),
         ),
         spacing="4",
@@ -172,7 +172,7 @@ def _body() -> rx.Component:
     return rx.vstack(
         _header(),
         rx.cond(
-            S.can_manage_events,
+            WorkspaceState.can_manage_events,
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger("Details", value="details"),
@@ -192,7 +192,13 @@ def _body() -> rx.Component:
     )
 
 
-@page(WORKSPACE_EVENT, "Manage event", on_load=[S.load_workspace, S.load_event], require="user", width="960px")
+@page(
+    WORKSPACE_EVENT,
+    "Manage event",
+    on_load=[WorkspaceState.load_workspace, S.load_event],
+    require="user",
+    width="960px",
+)
 def event_manage() -> rx.Component:
     return workspace_shell(
         rx.cond(

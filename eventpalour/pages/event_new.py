@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components import event_form
+from eventpalour.components.event_form import EventFormParts
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT_NEW
 from eventpalour.state.events import STEPS, EventCreateState
+from eventpalour.state.workspace import WorkspaceState
 
 S = EventCreateState
+FORM = EventFormParts(S)
 STEP_VIEWS = [
-    event_form.details_step,
-    event_form.when_step,
-    event_form.where_step,
-    event_form.pricing_step,
-    event_form.tiers_step,
-    event_form.partners_step,
+    FORM.details_step,
+    FORM.when_step,
+    FORM.where_step,
+    FORM.pricing_step,
+    FORM.tiers_step,
+    FORM.partners_step,
 ]
 
 
@@ -57,11 +59,11 @@ def _not_allowed() -> rx.Component:
     return rx.callout("Only moderators, admins and the owner can create events.", icon="lock")
 
 
-@page(WORKSPACE_EVENT_NEW, "New event", on_load=[S.load_workspace, S.start], require="user", width="860px")
+@page(WORKSPACE_EVENT_NEW, "New event", on_load=[WorkspaceState.load_workspace, S.start], require="user", width="860px")
 def event_new() -> rx.Component:
     return workspace_shell(
         rx.cond(
-            S.can_edit,
+            WorkspaceState.can_edit,
             rx.vstack(
                 rx.heading("Create an event", size="6", as_="h2"),
                 _stepper(),

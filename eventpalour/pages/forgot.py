@@ -10,7 +10,7 @@ from eventpalour.components.layout import page
 from eventpalour.state.auth import ForgotPasswordState
 
 
-@page(routes.FORGOT, "Reset your password", on_load=ForgotPasswordState.start_over)
+@page(routes.FORGOT, "Reset your password", on_load=ForgotPasswordState.start_over, form=ForgotPasswordState)
 def forgot() -> rx.Component:
     return auth_card(
         "Forgot your password?",

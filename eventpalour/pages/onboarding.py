@@ -25,7 +25,7 @@ def _choice(value: str, icon: str, title: str, text: str) -> rx.Component:
     )
 
 
-@page(routes.ONBOARDING, "Welcome", require="user")
+@page(routes.ONBOARDING, "Welcome", require="user", form=OnboardingState)
 def onboarding() -> rx.Component:
     return rx.center(
         rx.card(

@@ -33,7 +33,7 @@ def _form() -> rx.Component:
     )
 
 
-@page(routes.RESET, "Choose a new password", on_load=ResetPasswordState.load)
+@page(routes.RESET, "Choose a new password", on_load=ResetPasswordState.load, form=ResetPasswordState)
 def reset() -> rx.Component:
     return rx.cond(
         ResetPasswordState.token_problem != "",

@@ -42,25 +42,25 @@ def _counters() -> rx.Component:
 
 def _result() -> rx.Component:
     scan = S.last_scan
-    color = rx.match(scan["result"], *RESULT_COLORS)
+    color = rx.match(scan.result, *RESULT_COLORS)
     return rx.box(
         rx.cond(
             S.scans_here > 0,
             rx.vstack(
                 rx.hstack(
                     rx.match(
-                        scan["result"],
+                        scan.result,
                         *[(key, rx.icon(icon, size=40)) for key, icon in RESULT_ICONS[:-1]],
                         rx.icon(RESULT_ICONS[-1], size=40),
                     ),
-                    rx.heading(scan["title"], size="8", as_="h2"),
+                    rx.heading(scan.title, size="8", as_="h2"),
                     align="center",
                     spacing="3",
                 ),
-                rx.text(scan["message"], size="5", weight="medium"),
+                rx.text(scan.message, size="5", weight="medium"),
                 rx.cond(
-                    scan["code"] != "",
-                    rx.text(scan["holder"], " · ", scan["tier"], " · ", rx.code(scan["code"]), size="3"),
+                    scan.code != "",
+                    rx.text(scan.holder, " · ", scan.tier, " · ", rx.code(scan.code), size="3"),
                 ),
                 spacing="2",
             ),
@@ -75,7 +75,7 @@ def _result() -> rx.Component:
         role="status",
         aria_live="assertive",
         data_testid="scan-result",
-        data_result=scan["result"],
+        data_result=scan.result,
     )
 
 
@@ -155,12 +155,12 @@ def _door() -> rx.Component:
     return rx.vstack(
         rx.vstack(
             rx.text("Door scanner", size="2", color_scheme="gray"),
-            rx.heading(S.door_event["title"], size="6", as_="h1"),
-            rx.text(S.door_event["schedule"], size="2", color_scheme="gray"),
+            rx.heading(S.door_event.title, size="6", as_="h1"),
+            rx.text(S.door_event.schedule, size="2", color_scheme="gray"),
             spacing="1",
         ),
         rx.cond(
-            S.door_event["ended"] == "yes",
+            S.door_event.ended,
             rx.callout(
                 "This event has ended: the door is closed and every ticket is refused.",
                 icon="calendar-x",

@@ -11,7 +11,7 @@ from eventpalour.pages.sign_up import divider, google_button
 from eventpalour.state.auth import SignInState
 
 
-@page(routes.SIGN_IN, "Sign in", in_sitemap=True)
+@page(routes.SIGN_IN, "Sign in", form=SignInState, in_sitemap=True)
 def sign_in() -> rx.Component:
     errors = SignInState.field_errors
     return auth_card(

@@ -37,7 +37,7 @@ def divider() -> rx.Component:
     )
 
 
-@page(routes.SIGN_UP, "Create your account", in_sitemap=True)
+@page(routes.SIGN_UP, "Create your account", form=SignUpState, in_sitemap=True)
 def sign_up() -> rx.Component:
     errors = SignUpState.field_errors
     return auth_card(

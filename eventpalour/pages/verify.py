@@ -11,7 +11,7 @@ from eventpalour.state.auth import VerifyState
 from eventpalour.state.base import AuthState
 
 
-@page(routes.VERIFY, "Verify your email", on_load=VerifyState.load, require="user")
+@page(routes.VERIFY, "Verify your email", on_load=VerifyState.load, require="user", form=VerifyState)
 def verify() -> rx.Component:
     return auth_card(
         "Check your email",

@@ -57,6 +57,7 @@ def _billing() -> rx.Component:
     "Billing",
     on_load=[WorkspaceState.load_workspace, BillingState.load_billing],
     require="user",
+    form=BillingState,
 )
 def workspace_billing() -> rx.Component:
     return workspace_shell(rx.cond(WorkspaceState.can_manage_billing, _billing(), _not_allowed()))

@@ -28,13 +28,13 @@ def _about() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("About", size="4", as_="h2"),
-            rx.text(ws["description"], white_space="pre-wrap"),
+            rx.text(ws.description, white_space="pre-wrap"),
             rx.hstack(
                 rx.cond(
-                    ws["website"] != "",
-                    rx.link(rx.icon("globe", size=16), ws["website"], href=ws["website"], is_external=True),
+                    ws.website != "",
+                    rx.link(rx.icon("globe", size=16), ws.website, href=ws.website, is_external=True),
                 ),
-                rx.cond(ws["phone"] != "", rx.text(rx.icon("phone", size=16), ws["phone"])),
+                rx.cond(ws.phone != "", rx.text(rx.icon("phone", size=16), ws.phone)),
                 wrap="wrap",
                 spacing="4",
             ),
@@ -59,7 +59,7 @@ def _invite_hint() -> rx.Component:
                     color_scheme="gray",
                 ),
                 rx.hstack(
-                    rx.code(ws["invite_link"], size="2", overflow_wrap="anywhere"),
+                    rx.code(ws.invite_link, size="2", overflow_wrap="anywhere"),
                     rx.button(
                         rx.icon("copy", size=14),
                         "Copy",
@@ -84,9 +84,9 @@ def workspace_dashboard() -> rx.Component:
     return workspace_shell(
         rx.vstack(
             rx.grid(
-                _stat("Team members", ws["member_count"], "users"),
+                _stat("Team members", ws.member_count, "users"),
                 _stat("Your role", WorkspaceState.role_label, "shield"),
-                _stat("Payout verification", ws["kyc_label"], "landmark"),
+                _stat("Payout verification", ws.kyc_label, "landmark"),
                 columns=rx.breakpoints(initial="1", sm="3"),
                 spacing="4",
                 width="100%",

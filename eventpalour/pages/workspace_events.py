@@ -9,17 +9,18 @@ from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENTS
 from eventpalour.state.events import WorkspaceEventsState
+from eventpalour.state.workspace import WorkspaceState
 
 S = WorkspaceEventsState
 
 
 def _row(event: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(event["title"], href=event["url"], weight="bold")),
-        rx.table.cell(status_badge(event["status"], "event")),
-        rx.table.cell(event["when"], display=["none", "table-cell"]),
-        rx.table.cell(event["where"], display=["none", "none", "table-cell"]),
-        rx.table.cell(event["sold"]),
+        rx.table.cell(rx.link(event.title, href=event.url, weight="bold")),
+        rx.table.cell(status_badge(event.status, "event")),
+        rx.table.cell(event.when, display=["none", "table-cell"]),
+        rx.table.cell(event.where, display=["none", "none", "table-cell"]),
+        rx.table.cell(event.sold_of_capacity),
         align="center",
     )
 
@@ -37,10 +38,10 @@ def _toolbar() -> rx.Component:
         ),
         rx.spacer(),
         rx.cond(
-            S.can_edit,
+            WorkspaceState.can_edit,
             rx.link(
                 rx.button(rx.icon("plus", size=16), "New event"),
-                href="/workspace/" + S.workspace["id"].to(str) + "/events/new",
+                href="/workspace/" + WorkspaceState.workspace.id + "/events/new",
             ),
         ),
         width="100%",
@@ -89,7 +90,7 @@ def _table() -> rx.Component:
     )
 
 
-@page(WORKSPACE_EVENTS, "Events", on_load=[S.load_workspace, S.load_events], require="user")
+@page(WORKSPACE_EVENTS, "Events", on_load=[WorkspaceState.load_workspace, S.load_events], require="user")
 def workspace_events() -> rx.Component:
     return workspace_shell(
         rx.vstack(

@@ -10,45 +10,46 @@ from eventpalour.components.layout import page
 from eventpalour.components.workspace import role_badge, workspace_shell
 from eventpalour.routes import WORKSPACE_MEMBERS
 from eventpalour.state.members import MembersState
+from eventpalour.state.workspace import WorkspaceState
 
 ASSIGNABLE = ["admin", "moderator", "member"]
 
 
 def _role_control(member: rx.Var) -> rx.Component:
     """Admins and the owner may change roles below their own; everyone else sees the badge."""
-    editable = MembersState.can_manage_members & (member["role"] != "owner") & (member["is_you"] == "")
+    editable = WorkspaceState.can_manage_members & (member.role != "owner") & ~member.is_you
     return rx.cond(
         editable,
         rx.select(
             ASSIGNABLE,
-            value=member["role"],
-            on_change=lambda role: MembersState.change_role(member["user_id"], role),
+            value=member.role,
+            on_change=lambda role: MembersState.change_role(member.user_id, role),
             size="1",
-            custom_attrs={"aria-label": f"Role of {member['name']}"},  # rx.select names its trigger only this way
+            custom_attrs={"aria-label": f"Role of {member.name}"},  # rx.select names its trigger only this way
         ),
-        role_badge(member["role"]),
+        role_badge(member.role),
     )
 
 
 def _member_row(member: rx.Var) -> rx.Component:
-    removable = MembersState.can_manage_members & (member["role"] != "owner") & (member["is_you"] == "")
+    removable = WorkspaceState.can_manage_members & (member.role != "owner") & ~member.is_you
     return rx.table.row(
         rx.table.cell(
             rx.hstack(
-                rx.avatar(src=member["avatar_url"], fallback=member["initials"], size="2", radius="full"),
+                rx.avatar(src=member.avatar_url, fallback=member.initials, size="2", radius="full"),
                 rx.vstack(
                     rx.hstack(
-                        rx.text(member["name"], weight="bold"),
-                        rx.cond(member["is_you"] != "", rx.badge("you", variant="outline")),
+                        rx.text(member.name, weight="bold"),
+                        rx.cond(member.is_you, rx.badge("you", variant="outline")),
                     ),
-                    rx.text(member["email"], size="1", color_scheme="gray"),
+                    rx.text(member.email, size="1", color_scheme="gray"),
                     spacing="0",
                 ),
                 align="center",
             )
         ),
         rx.table.cell(_role_control(member)),
-        rx.table.cell(member["joined"], display=["none", "table-cell"]),
+        rx.table.cell(member.joined, display=["none", "table-cell"]),
         rx.table.cell(
             rx.cond(
                 removable,
@@ -57,8 +58,8 @@ def _member_row(member: rx.Var) -> rx.Component:
                     size="1",
                     color_scheme="red",
                     variant="soft",
-                    on_click=MembersState.remove_member(member["user_id"]),
-                    aria_label=f"Remove {member['name']}",
+                    on_click=MembersState.remove_member(member.user_id),
+                    aria_label=f"Remove {member.name}",
                 ),
             )
         ),
@@ -85,7 +86,7 @@ def _members_table() -> rx.Component:
 def _invite_row(row: rx.Var, index: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.input(
-            value=row["email"],
+            value=row.email,
             on_change=lambda v: MembersState.set_invite_email(index, v),
             placeholder="teammate@example.com",
             type="email",
@@ -94,7 +95,7 @@ def _invite_row(row: rx.Var, index: rx.Var) -> rx.Component:
         ),
         rx.select(
             ASSIGNABLE,
-            value=row["role"],
+            value=row.role,
             on_change=lambda v: MembersState.set_invite_role(index, v),
             custom_attrs={"aria-label": f"Role {index + 1}"},
         ),
@@ -134,9 +135,9 @@ def _invite_form() -> rx.Component:
             rx.foreach(
                 MembersState.invite_results,
                 lambda r: rx.hstack(
-                    rx.badge(r["status"], color_scheme=r["color"]),
-                    rx.text(r["email"], size="2"),
-                    rx.text(r["message"], size="1", color_scheme="gray"),
+                    rx.badge(r.status, color_scheme=r.color),
+                    rx.text(r.email, size="2"),
+                    rx.text(r.message, size="1", color_scheme="gray"),
                     wrap="wrap",
                 ),
             ),
@@ -151,14 +152,14 @@ def _invite_form() -> rx.Component:
 def _pending_row(invitation: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.text(invitation["email"], weight="bold"),
+            rx.text(invitation.email, weight="bold"),
             rx.text(
                 "Invited as ",
-                invitation["role"],
+                invitation.role,
                 " by ",
-                invitation["invited_by"],
+                invitation.invited_by,
                 " · expires ",
-                invitation["expires"],
+                invitation.expires,
                 size="1",
                 color_scheme="gray",
             ),
@@ -169,16 +170,16 @@ def _pending_row(invitation: rx.Var) -> rx.Component:
             "Re-send",
             size="1",
             variant="soft",
-            on_click=MembersState.resend_invitation(invitation["id"]),
-            aria_label=f"Re-send to {invitation['email']}",
+            on_click=MembersState.resend_invitation(invitation.id),
+            aria_label=f"Re-send to {invitation.email}",
         ),
         rx.button(
             "Revoke",
             size="1",
             variant="soft",
             color_scheme="red",
-            on_click=MembersState.revoke_invitation(invitation["id"]),
-            aria_label=f"Revoke invitation to {invitation['email']}",
+            on_click=MembersState.revoke_invitation(invitation.id),
+            aria_label=f"Revoke invitation to {invitation.email}",
         ),
         width="100%",
         align="center",
@@ -204,7 +205,7 @@ def _pending() -> rx.Component:
 
 def _leave() -> rx.Component:
     return rx.cond(
-        ~MembersState.is_owner,
+        ~WorkspaceState.is_owner,
         confirm_button(
             "Leave workspace",
             "Leave this workspace?",
@@ -217,17 +218,23 @@ def _leave() -> rx.Component:
     )
 
 
-@page(WORKSPACE_MEMBERS, "Members", on_load=[MembersState.load_workspace, MembersState.load_members], require="user")
+@page(
+    WORKSPACE_MEMBERS,
+    "Members",
+    on_load=[WorkspaceState.load_workspace, MembersState.load_members],
+    require="user",
+    form=MembersState,
+)
 def workspace_members() -> rx.Component:
     return workspace_shell(
         rx.vstack(
-            rx.cond(MembersState.can_manage_members, _invite_form()),
+            rx.cond(WorkspaceState.can_manage_members, _invite_form()),
             rx.cond(
                 MembersState.members_loaded,
                 _members_table(),
                 rx.center(rx.spinner(), padding="24px"),
             ),
-            rx.cond(MembersState.can_manage_members, _pending()),
+            rx.cond(WorkspaceState.can_manage_members, _pending()),
             _leave(),
             spacing="4",
             width="100%",

@@ -70,7 +70,14 @@ def _form() -> rx.Component:
     )
 
 
-@page(routes.WORKSPACE_NEW, "New workspace", on_load=WorkspaceCreateState.start_new, require="user", width="760px")
+@page(
+    routes.WORKSPACE_NEW,
+    "New workspace",
+    on_load=WorkspaceCreateState.start_new,
+    require="user",
+    form=WorkspaceCreateState,
+    width="760px",
+)
 def workspace_new() -> rx.Component:
     return rx.vstack(
         rx.heading("Create a workspace", size="8", as_="h1"),

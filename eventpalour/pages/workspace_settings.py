@@ -9,26 +9,28 @@ from eventpalour.components.forms import field, form_error, settings_section, su
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import general_fields, logo_uploader, social_fields, workspace_shell
 from eventpalour.routes import WORKSPACE_SETTINGS
-from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.workspace import WorkspaceSettingsState, WorkspaceState
 
 
 def _profile_form() -> rx.Component:
-    errors, values = WorkspaceState.field_errors, WorkspaceState.workspace
+    errors, values = WorkspaceSettingsState.field_errors, WorkspaceState.workspace
     return rx.form(
         rx.vstack(
-            form_error(WorkspaceState.form_error),
+            form_error(WorkspaceSettingsState.form_error),
             settings_section(
                 "General", "How your workspace appears on events and tickets.", general_fields(errors, values)
             ),
-            settings_section("Branding", "Without a logo, your initials are shown.", logo_uploader(WorkspaceState)),
+            settings_section(
+                "Branding", "Without a logo, your initials are shown.", logo_uploader(WorkspaceSettingsState)
+            ),
             settings_section(
                 "Social links", "Optional links shown on your organizer profile.", social_fields(errors, values)
             ),
-            rx.box(submit_button("Save settings", WorkspaceState.is_submitting, "Saving…"), max_width="240px"),
+            rx.box(submit_button("Save settings", WorkspaceSettingsState.is_submitting, "Saving…"), max_width="240px"),
             spacing="4",
             width="100%",
         ),
-        on_submit=WorkspaceState.save_settings,
+        on_submit=WorkspaceSettingsState.save_settings,
         width="100%",
     )
 
@@ -38,13 +40,13 @@ def _invite_link() -> rx.Component:
         "Invite link",
         "Anyone signed in with this link joins as a member. Regenerate it to stop old links working.",
         rx.hstack(
-            rx.code(WorkspaceState.workspace["invite_link"], overflow_wrap="anywhere"),
+            rx.code(WorkspaceState.workspace.invite_link, overflow_wrap="anywhere"),
             rx.button(rx.icon("copy", size=14), "Copy link", variant="soft", on_click=WorkspaceState.copy_invite_link),
             rx.button(
                 rx.icon("refresh-cw", size=14),
                 "Regenerate",
                 variant="outline",
-                on_click=WorkspaceState.regenerate_invite_code,
+                on_click=WorkspaceSettingsState.regenerate_invite_code,
             ),
             wrap="wrap",
             align="center",
@@ -57,13 +59,13 @@ def _transfer() -> rx.Component:
         rx.vstack(
             rx.el.label("New owner", html_for="new-owner", style={"font-weight": "600", "font-size": "14px"}),
             rx.cond(
-                WorkspaceState.admins.length() == 0,
+                WorkspaceSettingsState.admins.length() == 0,
                 rx.text("Make someone an admin first; ownership goes to an admin.", size="2", color_scheme="gray"),
                 rx.hstack(
                     rx.el.select(
                         rx.foreach(
-                            WorkspaceState.admins,
-                            lambda a: rx.el.option(a["name"], " (", a["email"], ")", value=a["user_id"]),
+                            WorkspaceSettingsState.admins,
+                            lambda a: rx.el.option(a.name, " (", a.email, ")", value=a.user_id),
                         ),
                         id="new-owner",
                         name="new_owner_id",
@@ -75,7 +77,7 @@ def _transfer() -> rx.Component:
             ),
             width="100%",
         ),
-        on_submit=WorkspaceState.transfer_ownership,
+        on_submit=WorkspaceSettingsState.transfer_ownership,
     )
 
 
@@ -85,14 +87,14 @@ def _delete() -> rx.Component:
             field(
                 "Type the workspace name to delete it",
                 "confirm_name",
-                WorkspaceState.field_errors,
-                placeholder=WorkspaceState.workspace["name"],
+                WorkspaceSettingsState.field_errors,
+                placeholder=WorkspaceState.workspace.name,
             ),
             rx.button("Delete workspace", color_scheme="red", type="submit"),
             width="100%",
             align="start",
         ),
-        on_submit=WorkspaceState.delete_workspace,
+        on_submit=WorkspaceSettingsState.delete_workspace,
         width="100%",
     )
 
@@ -101,7 +103,13 @@ def _read_only_notice() -> rx.Component:
     return rx.callout("Only moderators, admins and the owner can change these settings.", icon="lock")
 
 
-@page(WORKSPACE_SETTINGS, "Workspace settings", on_load=WorkspaceState.load_workspace, require="user")
+@page(
+    WORKSPACE_SETTINGS,
+    "Workspace settings",
+    on_load=[WorkspaceState.load_workspace, WorkspaceSettingsState.load_settings],
+    require="user",
+    form=WorkspaceSettingsState,
+)
 def workspace_settings() -> rx.Component:
     return workspace_shell(
         rx.vstack(

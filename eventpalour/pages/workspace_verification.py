@@ -52,7 +52,11 @@ def _badge() -> rx.Component:
 
 
 @page(
-    WORKSPACE_VERIFICATION, "Verification", on_load=[WorkspaceState.load_workspace, S.load_verification], require="user"
+    WORKSPACE_VERIFICATION,
+    "Verification",
+    on_load=[WorkspaceState.load_workspace, S.load_verification],
+    require="user",
+    form=S,
 )
 def workspace_verification() -> rx.Component:
     return workspace_shell(

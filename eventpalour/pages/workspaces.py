@@ -14,10 +14,10 @@ def _card(ws: rx.Var) -> rx.Component:
     return rx.link(
         rx.card(
             rx.hstack(
-                workspace_avatar(ws["logo_url"], ws["initials"]),
+                workspace_avatar(ws.logo_url, ws.initials),
                 rx.vstack(
-                    rx.hstack(rx.text(ws["name"], weight="bold", size="4"), verified_badge(ws["verified"])),
-                    role_badge(ws["role"]),
+                    rx.hstack(rx.text(ws.name, weight="bold", size="4"), verified_badge(ws.verified)),
+                    role_badge(ws.role),
                     spacing="1",
                 ),
                 align="center",
@@ -26,7 +26,7 @@ def _card(ws: rx.Var) -> rx.Component:
             size="3",
             width="100%",
         ),
-        href=ws["url"],
+        href=ws.url,
         underline="none",
         width="100%",
     )

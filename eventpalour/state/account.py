@@ -8,11 +8,11 @@ import reflex as rx
 
 from eventpalour.services import accounts, auth, password_reset
 from eventpalour.services.errors import DomainError
-from eventpalour.state.base import call_service
-from eventpalour.state.forms import FormState
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.forms import FormMixin
 
 
-class AccountState(FormState):
+class AccountState(FormMixin, AuthState):
     username: str = ""
     full_name: str = ""
     has_google: bool = False

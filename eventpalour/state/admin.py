@@ -71,7 +71,8 @@ class ActivityDay:
 
 
 class AdminState(AuthState):
-    """Set by `enter_admin` on every /admin page; `admin_allowed` false shows the not-found view."""
+    """The admin area's shell (components/admin.py): set by `enter_admin` on every /admin page;
+    `admin_allowed` false shows the not-found view. Page states ask `admin_entered`."""
 
     admin_checked: bool = False
     admin_allowed: bool = False
@@ -120,7 +121,14 @@ class AdminState(AuthState):
         self.admin_allowed, self.admin_checked = True, True
 
 
-class AdminDashboardState(AdminState):
+async def admin_entered(page: AuthState) -> bool:
+    """Whether this browser passed the admin entry check (`enter_admin`, the first load of every admin
+    page): each admin page's load asks it before loading anything, since the not-found view shows
+    otherwise. It only spares work; the services check the admin level again."""
+    return (await page.get_state(AdminState)).admin_allowed
+
+
+class AdminDashboardState(AuthState):
     cards: list[FigureCard] = []
     revenue_cards: list[RevenueCard] = []
     revenue_days: list[FeesDay] = []
@@ -131,7 +139,7 @@ class AdminDashboardState(AdminState):
 
     @rx.event
     async def load_dashboard(self):
-        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+        if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.dashboard_loaded, self.dashboard_error = False, ""
         try:

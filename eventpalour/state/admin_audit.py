@@ -10,8 +10,8 @@ import reflex as rx
 
 from eventpalour.services import admin_audit, admins
 from eventpalour.services.errors import DomainError
-from eventpalour.state.admin import AdminState
-from eventpalour.state.base import call_service
+from eventpalour.state.admin import admin_entered
+from eventpalour.state.base import AuthState, call_service
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class AdminEntry:
     since: str
 
 
-class AdminAuditState(AdminState):
+class AdminAuditState(AuthState):
     filter_action: str = ""
     filter_actor: str = ""
     filter_from: str = ""
@@ -53,7 +53,7 @@ class AdminAuditState(AdminState):
 
     @rx.event
     async def load_audit(self):
-        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+        if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.audit_loaded, self.filter_errors = False, {}
         filters = admin_audit.AuditFilters(self.filter_action, self.filter_actor, self.filter_from, self.filter_to)
@@ -83,7 +83,7 @@ class AdminAuditState(AdminState):
         return AdminAuditState.load_audit
 
 
-class AdminAdminsState(AdminState):
+class AdminAdminsState(AuthState):
     admin_rows: list[AdminEntry] = []
     admins_loaded: bool = False
     grant_errors: dict[str, str] = {}
@@ -91,7 +91,7 @@ class AdminAdminsState(AdminState):
 
     @rx.event
     async def load_admins(self):
-        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+        if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.admins_loaded = False
         try:

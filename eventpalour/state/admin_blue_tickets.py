@@ -10,8 +10,8 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import blue_tickets
 from eventpalour.services.errors import DomainError
-from eventpalour.state.admin import AdminState
-from eventpalour.state.base import call_service
+from eventpalour.state.admin import admin_entered
+from eventpalour.state.base import AuthState, call_service
 
 ACTIONS = {
     "approve": blue_tickets.approve_request,
@@ -40,7 +40,7 @@ def blue_ticket_request(view: blue_tickets.BlueTicketView) -> BlueTicketRequest:
     )
 
 
-class AdminBlueTicketsState(AdminState):
+class AdminBlueTicketsState(AuthState):
     request_status: str = "pending"
     requests: list[BlueTicketRequest] = []
     requests_loaded: bool = False
@@ -50,7 +50,7 @@ class AdminBlueTicketsState(AdminState):
 
     @rx.event
     async def load_requests(self):
-        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+        if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.requests_loaded = False
         try:

@@ -11,8 +11,8 @@ from eventpalour import routes
 from eventpalour.models import PayoutMethod
 from eventpalour.services import kyc
 from eventpalour.services.errors import DomainError
-from eventpalour.state.admin import AdminState
-from eventpalour.state.base import call_service
+from eventpalour.state.admin import admin_entered
+from eventpalour.state.base import AuthState, call_service
 
 DECISION_LABELS = {"approved": "approved", "rejected": "rejected", "requires_update": "sent back for an update"}
 
@@ -43,7 +43,7 @@ def kyc_review(view: kyc.KycView) -> KycReview:
     )
 
 
-class AdminKycState(AdminState):
+class AdminKycState(AuthState):
     queue_status: str = "pending"
     submissions: list[KycReview] = []
     kyc_loaded: bool = False
@@ -54,7 +54,7 @@ class AdminKycState(AdminState):
 
     @rx.event
     async def load_queue(self):
-        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+        if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.kyc_loaded = False
         try:

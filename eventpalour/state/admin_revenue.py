@@ -11,8 +11,8 @@ from eventpalour.services import revenue, withdrawals
 from eventpalour.services.errors import DomainError, PermissionDenied
 from eventpalour.services.money import format_money
 from eventpalour.services.revenue import QueuedWithdrawal, ReturnedPayment, RevenueDay
-from eventpalour.state.base import call_service
-from eventpalour.state.forms import FormState
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
 
 
@@ -96,7 +96,7 @@ def day_bars(days: list[RevenueDay], currency: str) -> list[DayBar]:
     ]
 
 
-class AdminRevenueState(FormState):
+class AdminRevenueState(FormMixin, AuthState):
     allowed: bool = False
     loaded: bool = False
     totals: list[BalanceText] = []

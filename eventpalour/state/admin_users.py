@@ -12,8 +12,8 @@ from eventpalour import routes
 from eventpalour.services import admin_users
 from eventpalour.services.errors import DomainError
 from eventpalour.services.money import format_money
-from eventpalour.state.admin import AdminState
-from eventpalour.state.base import call_service
+from eventpalour.state.admin import admin_entered
+from eventpalour.state.base import AuthState, call_service
 
 
 def _when(value: datetime | None) -> str:
@@ -55,7 +55,7 @@ class OrderLine:
     amount: str  # with its currency, or "Free"
 
 
-class AdminUsersState(AdminState):
+class AdminUsersState(AuthState):
     search: str = ""
     account_type: str = "any"
     status: str = "any"
@@ -82,7 +82,7 @@ class AdminUsersState(AdminState):
 
     @rx.event
     async def load_users(self):
-        if not self.admin_allowed:  # the not-found view is showing; nothing to load
+        if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.users_loaded = False
         filters = admin_users.UserFilters(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from eventpalour import routes
@@ -11,32 +13,65 @@ from eventpalour.services.attendees import AttendeeFilters, AttendeeRow
 from eventpalour.services.dates import clock
 from eventpalour.services.errors import DomainError
 from eventpalour.services.tickets import status_label
-from eventpalour.state.base import call_service
-from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.events import event_in
+from eventpalour.state.workspace import workspace_in
 
 
-def attendee_dict(row: AttendeeRow, zone_name: str) -> dict[str, str]:
-    return {
-        "id": row.ticket_id,
-        "code": row.short_code,
-        "name": row.holder_name,
-        "email": row.holder_email,
-        "tier": row.tier_name,
-        "payment": row.payment,
-        "payment_label": attendees.PAYMENT_LABELS[row.payment],
-        "status": row.ticket_status,
-        "status_label": status_label(row.ticket_status),
-        "checked_in_at": clock(row.checked_in_at, zone_name) if row.checked_in_at else "",
-        "transferred": "yes" if row.transferred else "",
-    }
+@dataclass(frozen=True)
+class AttendeeLine:
+    id: str
+    code: str
+    name: str
+    email: str
+    tier: str
+    payment: str
+    payment_label: str
+    status: str
+    status_label: str
+    checked_in_at: str  # the door's local time, "" while not in
+    transferred: bool
 
 
-class AttendeesState(WorkspaceState):
-    attendee_rows: list[dict[str, str]] = []
+@dataclass(frozen=True)
+class AttendeeEvent:
+    """The event whose attendees are listed, and the pages beside it; blank until loaded."""
+
+    id: str = ""
+    title: str = ""
+    manage_url: str = ""
+    scan_url: str = ""
+
+
+@dataclass(frozen=True)
+class TierChoice:
+    id: str
+    name: str
+
+
+def attendee_line(row: AttendeeRow, zone_name: str) -> AttendeeLine:
+    return AttendeeLine(
+        id=row.ticket_id,
+        code=row.short_code,
+        name=row.holder_name,
+        email=row.holder_email,
+        tier=row.tier_name,
+        payment=row.payment,
+        payment_label=attendees.PAYMENT_LABELS[row.payment],
+        status=row.ticket_status,
+        status_label=status_label(row.ticket_status),
+        checked_in_at=clock(row.checked_in_at, zone_name) if row.checked_in_at else "",
+        transferred=row.transferred,
+    )
+
+
+class AttendeesState(AuthState):
+    attendee_rows: list[AttendeeLine] = []
     attendees_total: int = 0
     attendees_page: int = 1
-    attendee_event: dict[str, str] = {}
-    attendee_tiers: list[dict[str, str]] = []
+    attendee_event: AttendeeEvent = AttendeeEvent()
+    attendee_tiers: list[TierChoice] = []
+    # The check-in chart's points as recharts takes them: one mapping per point, keyed by data_key.
     progress: list[dict[str, str | int]] = []
     door_checked_in: int = 0
     door_admissions: int = 0
@@ -48,8 +83,7 @@ class AttendeesState(WorkspaceState):
     attendees_problem: str = ""
 
     def _event_ref(self) -> str:
-        parts = self.router.url.path.strip("/").split("/")
-        return parts[3] if len(parts) > 4 else ""
+        return event_in(self.router.url.path)
 
     def _filters(self) -> AttendeeFilters:
         def chosen(value: str) -> str:
@@ -69,7 +103,7 @@ class AttendeesState(WorkspaceState):
     @rx.var
     def csv_url(self) -> str:
         """The export with the filters on screen; a plain link, so the download is a full page load."""
-        event_id = self.attendee_event.get("id", "")
+        event_id = self.attendee_event.id
         if not event_id:
             return ""
         f = self._filters()
@@ -96,14 +130,14 @@ class AttendeesState(WorkspaceState):
         except DomainError as error:
             self.attendee_rows, self.attendees_problem, self.attendees_loaded = [], error.message, True
             return
-        self.attendee_event = {
-            "id": found.event_id,
-            "title": found.event_title,
-            "manage_url": routes.event_manage_url(self._workspace_id(), ref),
-            "scan_url": routes.scan_url(ref),
-        }
-        self.attendee_rows = [attendee_dict(row, found.timezone) for row in found.rows]
-        self.attendee_tiers = [{"id": tier_id, "name": name} for tier_id, name in found.tiers]
+        self.attendee_event = AttendeeEvent(
+            id=found.event_id,
+            title=found.event_title,
+            manage_url=routes.event_manage_url(workspace_in(self.router.url.path), ref),
+            scan_url=routes.scan_url(ref),
+        )
+        self.attendee_rows = [attendee_line(row, found.timezone) for row in found.rows]
+        self.attendee_tiers = [TierChoice(id=tier_id, name=name) for tier_id, name in found.tiers]
         self.attendees_total = found.total
         self.door_checked_in, self.door_admissions = found.checked_in, found.admissions
         self.progress = [{"time": p.label, "checked_in": p.checked_in} for p in points]

@@ -12,7 +12,7 @@ from eventpalour.config import settings
 from eventpalour.services import accounts, auth, password_reset, verification
 from eventpalour.services.errors import DomainError
 from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
-from eventpalour.state.forms import FormState
+from eventpalour.state.forms import FormMixin
 
 SIGN_IN_NOTICES = {
     "expired": "Your sign-in took too long. Please sign in again.",
@@ -31,7 +31,7 @@ def google_start_url(next_path: str = routes.HOME) -> str:
     return f"{settings.api_url}{routes.API_GOOGLE_START}?{urlencode({'next': next_path})}"
 
 
-class SignUpState(FormState):
+class SignUpState(FormMixin, AuthState):
     @rx.event
     async def submit(self, form: dict[str, Any]):
         """Create the account, then let the API set the session cookie and go to verification."""
@@ -53,7 +53,7 @@ class SignUpState(FormState):
         yield exchange_in_this_browser(result, routes.after_sign_in(result.user, _next_of(self)))
 
 
-class SignInState(FormState):
+class SignInState(FormMixin, AuthState):
     @rx.var
     def notice(self) -> str:
         return SIGN_IN_NOTICES.get(self.router.url.query_parameters.get("error", ""), "")
@@ -96,7 +96,7 @@ class SignInState(FormState):
         yield exchange_in_this_browser(result, routes.after_sign_in(result.user, _next_of(self)))
 
 
-class VerifyState(FormState):
+class VerifyState(FormMixin, AuthState):
     @rx.event
     async def load(self):
         """Verified users have nothing to do here; send them on."""
@@ -134,7 +134,7 @@ class VerifyState(FormState):
         return rx.toast.success(f"A new code is on its way to {actor.email}.")
 
 
-class ForgotPasswordState(FormState):
+class ForgotPasswordState(FormMixin, AuthState):
     sent_to: str = ""
 
     @rx.event
@@ -157,7 +157,7 @@ class ForgotPasswordState(FormState):
         self.sent_to = email.strip()
 
 
-class ResetPasswordState(FormState):
+class ResetPasswordState(FormMixin, AuthState):
     token_email: str = ""
     token_problem: str = ""
     done: bool = False
@@ -193,7 +193,7 @@ class ResetPasswordState(FormState):
         yield rx.toast.success("Password changed. Sign in with your new password.")
 
 
-class OnboardingState(FormState):
+class OnboardingState(FormMixin, AuthState):
     choice: str = "attendee"
 
     @rx.event

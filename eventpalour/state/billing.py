@@ -20,9 +20,10 @@ from eventpalour.services.errors import DomainError
 from eventpalour.services.money import format_money
 from eventpalour.services.money_figures import Balance
 from eventpalour.services.withdrawals import WithdrawalInput, WithdrawalView
-from eventpalour.state.base import call_service
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
-from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.workspace import workspace_in
 
 KIND_LABELS = {"sale": "Sale", "refund": "Refund", "withdrawal": "Payout"}
 METHOD_LABELS = {"bank": "Bank transfer", "mpesa": "M-Pesa"}
@@ -137,7 +138,7 @@ def withdrawal_text(w: WithdrawalView) -> WithdrawalText:
     )
 
 
-class BillingState(WorkspaceState):
+class BillingState(FormMixin, AuthState):
     billing_loaded: bool = False
     billing_problem: str = ""
     balances: list[WorkspaceBalanceText] = []
@@ -158,6 +159,9 @@ class BillingState(WorkspaceState):
     withdraw_method: str = "bank"
     withdraw_currency: str = "KES"
 
+    def _workspace_id(self) -> str:
+        return workspace_in(self.router.url.path)
+
     @rx.var
     def tx_has_next(self) -> bool:
         return self.tx_page * billing_transactions.PAGE_SIZE < self.tx_total
@@ -170,7 +174,7 @@ class BillingState(WorkspaceState):
             "from": self.tx_from,
             "to": self.tx_to,
         }
-        workspace_id = self.workspace.get("id", "")
+        workspace_id = workspace_in(self.router.url.path)
         return settings.api_url + routes.billing_csv_url(workspace_id, filters) if workspace_id else ""
 
     @rx.var

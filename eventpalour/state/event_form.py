@@ -6,6 +6,7 @@ decided by the services, and their errors land under the fields they name.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 import reflex as rx
@@ -15,7 +16,6 @@ from eventpalour.services.errors import DomainError, FieldError, ValidationFaile
 from eventpalour.services.event_rules import EventInput, PartnerInput, TierInput, clean_event
 from eventpalour.services.money import parse_amount
 from eventpalour.services.tiers import check_tiers
-from eventpalour.state.workspace import WorkspaceState
 
 BANNER_UPLOAD_ID = "event-banner"
 DEFAULT_VALUES = {
@@ -38,36 +38,47 @@ DEFAULT_VALUES = {
 }
 
 
-def blank_tier(pricing: str = "free") -> dict[str, str]:
-    return {
-        "id": "",
-        "name": "General admission" if pricing == "free" else "Regular",
-        "description": "",
-        "price": "0",
-        "quantity": "100",
-        "sales_start_local": "",
-        "sales_end_local": "",
-        "max_per_order": "10",
-        "hidden": "",
-        "sold": "0",
-        "held": "0",
-        # A tier not saved yet has nothing sold: it can be removed and repriced.
-        "has_sales": "",
-        "can_delete": "yes",
-        "can_change_price": "yes",
-    }
+@dataclass(frozen=True)
+class TierRow:
+    """One ticket tier in the form: what the organizer typed (price, quantity and limits as text),
+    and what is already sold of it with what that still allows (from the services)."""
+
+    id: str = ""
+    name: str = ""
+    description: str = ""
+    price: str = "0"
+    quantity: str = "100"
+    sales_start_local: str = ""
+    sales_end_local: str = ""
+    max_per_order: str = "10"
+    hidden: bool = False
+    sold: int = 0
+    held: int = 0
+    # A tier not saved yet has nothing sold: it can be removed and repriced.
+    has_sales: bool = False
+    can_delete: bool = True
+    can_change_price: bool = True
 
 
-def blank_partner() -> dict[str, str]:
-    return {"name": "", "url": "", "logo_url": ""}
+@dataclass(frozen=True)
+class PartnerRow:
+    name: str = ""
+    url: str = ""
+    logo_url: str = ""
 
 
-class EventFormState(WorkspaceState):
-    """Form values, tiers and partners being edited, and errors keyed by dotted path (`tiers.0.price`)."""
+def blank_tier(pricing: str = "free") -> TierRow:
+    return TierRow(name="General admission" if pricing == "free" else "Regular")
+
+
+class EventFormMixin(rx.State, mixin=True):
+    """The event form of the creator and of the edit page: values as typed, tiers and partners being
+    edited, errors keyed by dotted path (`tiers.0.price`), the saving flag and the banner's upload
+    progress. All of it is on screen, so these are vars; each page gets its own copy."""
 
     values: dict[str, str] = dict(DEFAULT_VALUES)
-    tier_rows: list[dict[str, str]] = [blank_tier()]
-    partner_rows: list[dict[str, str]] = []
+    tier_rows: list[TierRow] = [blank_tier()]
+    partner_rows: list[PartnerRow] = []
     errors: dict[str, str] = {}
     is_saving: bool = False
     banner_progress: int = 0
@@ -78,33 +89,33 @@ class EventFormState(WorkspaceState):
 
     def _event_input(self) -> EventInput:
         v = self.values
-        partners = tuple(PartnerInput(p["name"], p["url"], p["logo_url"]) for p in self.partner_rows)
+        partners = tuple(PartnerInput(p.name, p.url, p.logo_url) for p in self.partner_rows)
         return EventInput(**{k: v.get(k, "") for k in DEFAULT_VALUES}, partners=partners)
 
     def _tier_inputs(self) -> list[TierInput]:
         """The tier rows as the service wants them; unreadable numbers become errors right here."""
         inputs, problems = [], {}
         for i, row in enumerate(self.tier_rows):
-            price = parse_amount(row["price"], self.values.get("currency", "KES"))
+            price = parse_amount(row.price, self.values.get("currency", "KES"))
             if price is None:
                 problems[f"tiers.{i}.price"] = "Enter a price like 1500 or 1500.50."
-            quantity = row["quantity"].strip()
-            per_order = row["max_per_order"].strip() or "10"
+            quantity = row.quantity.strip()
+            per_order = row.max_per_order.strip() or "10"
             if quantity and not quantity.isdigit():
                 problems[f"tiers.{i}.quantity"] = "Enter a whole number, or leave empty for unlimited."
             if not per_order.isdigit():
                 problems[f"tiers.{i}.max_per_order"] = "Enter a whole number."
             inputs.append(
                 TierInput(
-                    id=row["id"],
-                    name=row["name"],
-                    description=row["description"],
+                    id=row.id,
+                    name=row.name,
+                    description=row.description,
                     price=price or 0,
                     quantity=int(quantity) if quantity.isdigit() else None,
-                    sales_start_local=row["sales_start_local"],
-                    sales_end_local=row["sales_end_local"],
+                    sales_start_local=row.sales_start_local,
+                    sales_end_local=row.sales_end_local,
                     max_per_order=int(per_order) if per_order.isdigit() else 10,
-                    hidden=row["hidden"] == "yes",
+                    hidden=row.hidden,
                 )
             )
         if problems:
@@ -150,11 +161,12 @@ class EventFormState(WorkspaceState):
     def set_pricing(self, value: str | list[str]) -> None:
         self.set_value("pricing", value)
         if self.values["pricing"] == "free":
-            self.tier_rows = [{**row, "price": "0"} for row in self.tier_rows]
+            self.tier_rows = [replace(row, price="0") for row in self.tier_rows]
 
     @rx.event
-    def set_tier(self, index: int, name: str, value: str) -> None:
-        self.tier_rows = [{**r, name: value} if i == index else r for i, r in enumerate(self.tier_rows)]
+    def set_tier(self, index: int, name: str, value: str | bool) -> None:
+        """A tier's typed field (text), or its `hidden` checkbox (a flag)."""
+        self.tier_rows = [replace(r, **{name: value}) if i == index else r for i, r in enumerate(self.tier_rows)]
         self.errors = {k: m for k, m in self.errors.items() if k != f"tiers.{index}.{name}"}
 
     @rx.event
@@ -167,11 +179,11 @@ class EventFormState(WorkspaceState):
 
     @rx.event
     def set_partner(self, index: int, name: str, value: str) -> None:
-        self.partner_rows = [{**r, name: value} if i == index else r for i, r in enumerate(self.partner_rows)]
+        self.partner_rows = [replace(r, **{name: value}) if i == index else r for i, r in enumerate(self.partner_rows)]
 
     @rx.event
     def add_partner(self) -> None:
-        self.partner_rows = [*self.partner_rows, blank_partner()]
+        self.partner_rows = [*self.partner_rows, PartnerRow()]
 
     @rx.event
     def remove_partner(self, index: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from eventpalour.services import event_orders, refunds
@@ -9,38 +11,84 @@ from eventpalour.services.dates import event_when
 from eventpalour.services.errors import DomainError, ValidationFailed
 from eventpalour.services.event_orders import EventOrderRow
 from eventpalour.services.money import format_amount, format_money, parse_amount
-from eventpalour.state.base import call_service
-from eventpalour.state.events import EventManageState
+from eventpalour.services.refunds import RefundProgress
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
 from eventpalour.state.orders import STATUS_LABELS
+
+NO_REFUNDS = RefundProgress(total=0, processed=0, failed=0, in_flight=0)
 
 
 def _money(minor: int | None, currency: str) -> str:
     return "—" if minor is None else format_money(minor, currency)
 
 
-def order_row(row: EventOrderRow, zone_name: str) -> dict[str, str]:
-    return {
-        "id": row.order_id,
-        "reference": row.reference,
-        "buyer": row.buyer_name,
-        "email": row.buyer_email,
-        "status": row.status,
-        "status_label": STATUS_LABELS.get(row.status, row.status),
-        "tickets": str(row.tickets),
-        "amount": format_money(row.amount, row.currency) if row.amount else "Free",
-        "share": _money(row.organizer_share, row.currency) if row.amount else "—",
-        "placed": event_when(row.created_at, zone_name),
-        "flag": row.flagged_reason or "",
-        "refund": row.refund_label,
-        "refund_status": row.latest_refund_status,
-        "refundable": "yes" if row.can_refund else "",
-        "cancellable": "yes" if row.can_cancel else "",
-    }
+@dataclass(frozen=True)
+class OrderLine:
+    """One order in the tab, with what the services allow on it (`refund_refusal`, `cancel_refusal`)."""
+
+    id: str
+    reference: str
+    buyer: str
+    email: str
+    status: str
+    status_label: str
+    tickets: int
+    amount: str
+    share: str
+    placed: str
+    flag: str
+    refund: str
+    refund_status: str
+    can_refund: bool
+    can_cancel: bool
 
 
-class EventOrdersState(EventManageState):
-    order_rows: list[dict[str, str]] = []
+@dataclass(frozen=True)
+class RefundTarget:
+    """The order the refund dialog is open on; blank while it is closed."""
+
+    id: str = ""
+    reference: str = ""
+    currency: str = "KES"
+    refundable: str = ""
+
+
+@dataclass(frozen=True)
+class RefundChoice:
+    """A ticket the refund can void."""
+
+    id: str
+    code: str
+    tier: str
+    price: str
+
+
+def order_row(row: EventOrderRow, zone_name: str) -> OrderLine:
+    return OrderLine(
+        id=row.order_id,
+        reference=row.reference,
+        buyer=row.buyer_name,
+        email=row.buyer_email,
+        status=row.status,
+        status_label=STATUS_LABELS.get(row.status, row.status),
+        tickets=row.tickets,
+        amount=format_money(row.amount, row.currency) if row.amount else "Free",
+        share=_money(row.organizer_share, row.currency) if row.amount else "—",
+        placed=event_when(row.created_at, zone_name),
+        flag=row.flagged_reason or "",
+        refund=row.refund_label,
+        refund_status=row.latest_refund_status,
+        can_refund=row.can_refund,
+        can_cancel=row.can_cancel,
+    )
+
+
+class EventOrdersState(AuthState):
+    """The Orders tab of /workspace/{id}/events/{short_id} (the rest of the page is EventManageState)."""
+
+    order_rows: list[OrderLine] = []
     order_totals: EventFiguresText = EventFiguresText()
     orders_total: int = 0
     orders_page: int = 1
@@ -50,18 +98,17 @@ class EventOrdersState(EventManageState):
     orders_problem: str = ""
     refund_open: bool = False
     refund_busy: bool = False
-    refund_order: dict[str, str] = {}
-    refund_tickets: list[dict[str, str]] = []
+    refund_order: RefundTarget = RefundTarget()
+    refund_tickets: list[RefundChoice] = []
     refund_selected: list[str] = []
     refund_amount: str = ""
     refund_reason: str = ""
     refund_errors: dict[str, str] = {}
-    refund_progress: dict[str, str] = {}
+    refund_progress: RefundProgress = NO_REFUNDS
     _ticket_prices: dict[str, int] = {}
 
-    @rx.var
-    def can_refund(self) -> bool:
-        return self.role in ("owner", "admin")
+    def _event_ref(self) -> str:
+        return event_in(self.router.url.path)
 
     @rx.var
     def orders_has_next(self) -> bool:
@@ -84,21 +131,12 @@ class EventOrdersState(EventManageState):
         except DomainError as error:
             self.order_rows, self.orders_problem, self.orders_loaded = [], error.message, True
             return
-        zone_name = self.values.get("timezone", "")
+        zone_name = (await self.get_state(EventManageState)).event.timezone
         self.order_rows = [order_row(row, zone_name) for row in found.rows]
         self.order_totals = event_figures_text(found.totals)
         self.orders_total = found.total
         progress = await call_service(refunds.event_refund_progress, actor=actor, event_id=self._event_ref())
-        self.refund_progress = (
-            {
-                "total": str(progress.total),
-                "processed": str(progress.processed),
-                "failed": str(progress.failed),
-                "in_flight": str(progress.in_flight),
-            }
-            if progress.total
-            else {}
-        )
+        self.refund_progress = progress
         self.orders_loaded = True
 
     @rx.event
@@ -130,19 +168,16 @@ class EventOrdersState(EventManageState):
             options = await call_service(refunds.refund_options, actor=actor, order_id=order_id)
         except DomainError as error:
             return self.show_error(error)
-        self.refund_order = {
-            "id": options.order_id,
-            "reference": options.reference,
-            "currency": options.currency,
-            "refundable": format_money(options.refundable, options.currency),
-        }
+        self.refund_order = RefundTarget(
+            id=options.order_id,
+            reference=options.reference,
+            currency=options.currency,
+            refundable=format_money(options.refundable, options.currency),
+        )
         self.refund_tickets = [
-            {
-                "id": t.id,
-                "code": t.short_code,
-                "tier": t.tier_name,
-                "price": format_money(t.unit_price, options.currency),
-            }
+            RefundChoice(
+                id=t.id, code=t.short_code, tier=t.tier_name, price=format_money(t.unit_price, options.currency)
+            )
             for t in options.tickets
             if t.can_choose
         ]
@@ -163,7 +198,7 @@ class EventOrdersState(EventManageState):
         self.refund_selected = chosen
         if chosen:
             total = sum(self._ticket_prices.get(t, 0) for t in chosen)
-            self.refund_amount = format_amount(total, self.refund_order.get("currency", "KES"))
+            self.refund_amount = format_amount(total, self.refund_order.currency)
 
     @rx.event
     def set_refund_amount(self, value: str) -> None:
@@ -175,7 +210,7 @@ class EventOrdersState(EventManageState):
 
     @rx.event
     async def submit_refund(self):
-        currency = self.refund_order.get("currency", "KES")
+        currency = self.refund_order.currency
         amount = parse_amount(self.refund_amount, currency)
         if amount is None:
             self.refund_errors = {"amount": f"Enter an amount in {currency}, like 1500 or 1500.50."}
@@ -187,7 +222,7 @@ class EventOrdersState(EventManageState):
             refund = await call_service(
                 refunds.process_refund,
                 actor=actor,
-                order_id=self.refund_order.get("id", ""),
+                order_id=self.refund_order.id,
                 amount=amount,
                 ticket_ids=self.refund_selected,
                 reason=self.refund_reason,

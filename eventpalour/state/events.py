@@ -3,7 +3,7 @@ management page (edit, tiers, publish, hide, postpone, cancel, delete)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,12 +15,12 @@ from eventpalour.config import settings
 from eventpalour.services import events, tiers
 from eventpalour.services.errors import DomainError, ValidationFailed
 from eventpalour.services.event_rules import parse_local
-from eventpalour.services.events import local_input_value
+from eventpalour.services.events import EventActions, local_input_value
 from eventpalour.services.money import format_amount
-from eventpalour.state.base import call_service
-from eventpalour.state.event_form import EventFormState
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
-from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.workspace import workspace_in
 
 STEPS = ["Details", "When", "Where", "Pricing", "Tickets", "Partners"]
 STEP_FIELDS = [
@@ -33,20 +33,62 @@ STEP_FIELDS = [
 ]
 
 
+# Nothing is offered until the event is loaded.
+NO_ACTIONS = EventActions(**{f.name: False for f in fields(EventActions)})
+
+
 def _when(moment: datetime, timezone: str) -> str:
     local = moment.astimezone(ZoneInfo(timezone))
     return local.strftime("%a %d %b %Y · %H:%M ") + (local.tzname() or "")
 
 
-class WorkspaceEventsState(WorkspaceState):
+def event_in(path: str) -> str:
+    """The event's short id in /workspace/{id}/events/{short_id}/…, or ""."""
+    parts = path.strip("/").split("/")
+    return parts[3] if len(parts) > 3 and parts[0] == "workspace" and parts[2] == "events" else ""
+
+
+@dataclass(frozen=True)
+class EventListRow:
+    short_id: str
+    title: str
+    status: str
+    when: str
+    where: str
+    pricing: str
+    sold_of_capacity: str  # "12 / 100", or "12 / ∞" without a cap
+    url: str
+
+
+@dataclass(frozen=True)
+class ManagedEvent:
+    """The event at the top of its management page; blank until loaded."""
+
+    id: str = ""
+    short_id: str = ""
+    title: str = ""
+    status: str = ""
+    when: str = ""
+    timezone: str = ""
+    public_url: str = ""
+    public_path: str = ""
+    scan_path: str = ""
+    attendees_path: str = ""
+    tiers: int = 0
+
+
+class WorkspaceEventsState(AuthState):
     """/workspace/{id}/events: filter by status, search, pages."""
 
-    event_rows: list[dict[str, str]] = []
+    event_rows: list[EventListRow] = []
     total_events: int = 0
     events_page: int = 1
     status_filter: str = ""
     search_text: str = ""
     events_loaded: bool = False
+
+    def _workspace_id(self) -> str:
+        return workspace_in(self.router.url.path)
 
     @rx.var
     def has_next_page(self) -> bool:
@@ -69,16 +111,16 @@ class WorkspaceEventsState(WorkspaceState):
             self.events_loaded = True
             return self.show_error(error)
         self.event_rows = [
-            {
-                "short_id": r.short_id,
-                "title": r.title,
-                "status": r.status,
-                "when": _when(r.start_at, r.timezone),
-                "where": r.city or r.type.title(),
-                "pricing": r.pricing,
-                "sold": f"{r.tickets_sold} / {'∞' if r.capacity is None else r.capacity}",
-                "url": routes.event_manage_url(self._workspace_id(), r.short_id),
-            }
+            EventListRow(
+                short_id=r.short_id,
+                title=r.title,
+                status=r.status,
+                when=_when(r.start_at, r.timezone),
+                where=r.city or r.type.title(),
+                pricing=r.pricing,
+                sold_of_capacity=f"{r.tickets_sold} / {'∞' if r.capacity is None else r.capacity}",
+                url=routes.event_manage_url(self._workspace_id(), r.short_id),
+            )
             for r in rows
         ]
         self.total_events, self.events_loaded = total, True
@@ -100,10 +142,13 @@ class WorkspaceEventsState(WorkspaceState):
         return WorkspaceEventsState.load_events
 
 
-class EventCreateState(EventFormState):
+class EventCreateState(EventFormMixin, AuthState):
     """/workspace/{id}/events/new: six short steps, each checked by the services before the next."""
 
     step: int = 0
+
+    def _workspace_id(self) -> str:
+        return workspace_in(self.router.url.path)
 
     @rx.event
     async def start(self):
@@ -147,25 +192,24 @@ class EventCreateState(EventFormState):
         yield rx.redirect(routes.event_manage_url(self._workspace_id(), event.short_id))
 
 
-class EventManageState(EventFormState):
-    """/workspace/{id}/events/{short_id}: everything about one event for its organizers."""
+class EventManageState(EventFormMixin, AuthState):
+    """/workspace/{id}/events/{short_id}: everything about one event for its organizers (its Orders
+    tab is EventOrdersState)."""
 
-    event: dict[str, str] = {}
+    event: ManagedEvent = ManagedEvent()
     event_money: EventFiguresText = EventFiguresText()
     # The services' EventActions: what the page offers, so it never re-decides a rule.
-    actions: dict[str, bool] = {}
+    actions: EventActions = NO_ACTIONS
     event_problem: str = ""
     event_loaded: bool = False
     postpone_start: str = ""
     postpone_end: str = ""
 
-    @rx.var
-    def can_manage_events(self) -> bool:
-        return self.role in ("owner", "admin", "moderator")
+    def _workspace_id(self) -> str:
+        return workspace_in(self.router.url.path)
 
     def _event_ref(self) -> str:
-        parts = self.router.url.path.strip("/").split("/")
-        return parts[3] if len(parts) > 3 else ""
+        return event_in(self.router.url.path)
 
     def _fill(self, details: events.EventDetails) -> None:
         e = details.event
@@ -188,41 +232,40 @@ class EventManageState(EventFormState):
             "fee_mode": e.fee_mode,
         }
         self.tier_rows = [
-            {
-                "id": t.id,
-                "name": t.name,
-                "description": t.description,
-                "price": format_amount(t.price, e.currency),
-                "quantity": "" if t.quantity is None else str(t.quantity),
-                "sales_start_local": local_input_value(t.sales_start, e.timezone),
-                "sales_end_local": local_input_value(t.sales_end, e.timezone),
-                "max_per_order": str(t.max_per_order),
-                "hidden": "yes" if t.hidden else "",
-                "sold": str(t.sold),
-                "held": str(t.held),
-                "has_sales": "yes" if t.has_sales else "",
-                "can_delete": "yes" if t.can_delete else "",
-                "can_change_price": "yes" if t.can_change_price else "",
-            }
+            TierRow(
+                id=t.id,
+                name=t.name,
+                description=t.description,
+                price=format_amount(t.price, e.currency),
+                quantity="" if t.quantity is None else str(t.quantity),
+                sales_start_local=local_input_value(t.sales_start, e.timezone),
+                sales_end_local=local_input_value(t.sales_end, e.timezone),
+                max_per_order=str(t.max_per_order),
+                hidden=t.hidden,
+                sold=t.sold,
+                held=t.held,
+                has_sales=t.has_sales,
+                can_delete=t.can_delete,
+                can_change_price=t.can_change_price,
+            )
             for t in details.tiers
         ]
-        self.partner_rows = [
-            {"name": p.name, "url": p.url or "", "logo_url": p.logo_url or ""} for p in details.partners
-        ] or []
-        self.event = {
-            "id": e.id,
-            "short_id": e.short_id,
-            "title": e.title,
-            "status": e.status,
-            "when": _when(e.start_at, e.timezone),
-            "public_url": settings.app_url + routes.event_url(e.short_id),
-            "public_path": routes.event_url(e.short_id),
-            "scan_path": routes.scan_url(e.short_id),
-            "attendees_path": routes.event_attendees_url(e.workspace_id, e.short_id),
-            "tiers": str(len(details.tiers)),
-        }
+        self.partner_rows = [PartnerRow(p.name, p.url or "", p.logo_url or "") for p in details.partners]
+        self.event = ManagedEvent(
+            id=e.id,
+            short_id=e.short_id,
+            title=e.title,
+            status=e.status,
+            when=_when(e.start_at, e.timezone),
+            timezone=e.timezone,
+            public_url=settings.app_url + routes.event_url(e.short_id),
+            public_path=routes.event_url(e.short_id),
+            scan_path=routes.scan_url(e.short_id),
+            attendees_path=routes.event_attendees_url(e.workspace_id, e.short_id),
+            tiers=len(details.tiers),
+        )
         self.event_money = event_figures_text(details.money)
-        self.actions = asdict(details.actions)
+        self.actions = details.actions
         self.postpone_start, self.postpone_end = self.values["start_local"], self.values["end_local"]
 
     @rx.event
@@ -232,7 +275,7 @@ class EventManageState(EventFormState):
             actor = await self.require_user()
             details = await call_service(events.get_event_by_id, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.event, self.event_problem, self.event_loaded = {}, error.message, True
+            self.event, self.event_problem, self.event_loaded = ManagedEvent(), error.message, True
             return
         self._fill(details)
         self.event_loaded = True

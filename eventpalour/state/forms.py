@@ -1,19 +1,21 @@
-"""Shared behaviour of every form state: field errors, a submitting flag, error display."""
+"""Shared behaviour of every form: field errors, a submitting flag, error display."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from eventpalour.services.errors import DomainError
-from eventpalour.state.base import AuthState
 
 
-class FormState(AuthState):
-    """A form's field-level errors (by input name) and whether a submit is in flight.
+class FormMixin(rx.State, mixin=True):
+    """A form's field-level errors (by input name), its message with no field, and whether a submit is
+    in flight: the three vars a form shows, so they are vars. Reflex copies them into each page state
+    that uses this mixin (`class SignInState(FormMixin, AuthState)`), so no page sees another's errors.
 
-    These vars live on this one parent state, so every form shares them, and they outlive a full
-    page load (the client token stays in sessionStorage). `reset_form` runs on every page load so
-    no page starts with another form's errors or a stuck "busy" button.
+    They outlive a full page load (the client token stays in sessionStorage), so a page with a form
+    names its state in `page(form=...)` and `reset_form` runs on that page's load: it never starts
+    with the errors or the stuck "busy" button of an earlier visit. Handlers call `show_error`, which
+    the page state has from AuthState.
     """
 
     field_errors: dict[str, str] = {}
@@ -22,7 +24,7 @@ class FormState(AuthState):
 
     @rx.event
     def reset_form(self) -> None:
-        """on_load of every page (components/layout.py): a fresh page starts with a clean form."""
+        """on_load of the page (components/layout.py `page(form=...)`): a fresh page, a clean form."""
         self.field_errors = {}
         self.form_error = ""
         self.is_submitting = False

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import invitations, members
+from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import DomainError
-from eventpalour.state.base import call_service
-from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.forms import FormMixin
+from eventpalour.state.workspace import WorkspaceState, workspace_in
 
 INVITE_STATUS_COLORS = {
     "invited": "green",
@@ -19,54 +23,81 @@ INVITE_STATUS_COLORS = {
 }
 
 
-def _blank_row() -> dict[str, str]:
-    return {"email": "", "role": "member"}
+@dataclass(frozen=True)
+class MemberRow:
+    user_id: str
+    name: str
+    email: str
+    avatar_url: str
+    initials: str
+    role: str
+    joined: str
+    is_you: bool
 
 
-class MembersState(WorkspaceState):
-    members: list[dict[str, str]] = []
-    pending: list[dict[str, str]] = []
-    invite_rows: list[dict[str, str]] = [_blank_row()]
-    invite_results: list[dict[str, str]] = []
+@dataclass(frozen=True)
+class PendingInvitation:
+    id: str
+    email: str
+    role: str
+    invited_by: str
+    expires: str
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    """One line of the invitation form, as typed."""
+
+    email: str = ""
+    role: str = "member"
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    """What became of one invited address (the status word picks only the badge's colour)."""
+
+    email: str
+    status: str
+    message: str
+    color: str
+
+
+class MembersState(FormMixin, AuthState):
+    members: list[MemberRow] = []
+    pending: list[PendingInvitation] = []
+    invite_rows: list[InviteRow] = [InviteRow()]
+    invite_results: list[InviteResult] = []
     members_loaded: bool = False
+
+    def _workspace_id(self) -> str:
+        return workspace_in(self.router.url.path)
 
     async def _refresh(self) -> None:
         actor = await self.require_user()
         team = await call_service(members.list_members, actor=actor, workspace_id=self._workspace_id())
-        self.members = [
-            {
-                "user_id": m.user_id,
-                "name": m.full_name or m.username,
-                "email": m.email,
-                "avatar_url": m.avatar_url,
-                "initials": "".join(p[0] for p in (m.full_name or m.username).split()[:2]).upper(),
-                "role": m.role,
-                "joined": m.joined_at.strftime("%d %b %Y"),
-                "is_you": "yes" if m.user_id == actor.id else "",
-            }
-            for m in team
-        ]
+        self.members = [_member_row(m, actor) for m in team]
         self.pending = []
-        if self.can_manage_members:
+        if (await self.get_state(WorkspaceState)).can_manage_members:
             rows = await call_service(
                 invitations.list_pending_invitations, actor=actor, workspace_id=self._workspace_id()
             )
             self.pending = [
-                {
-                    "id": i.id,
-                    "email": i.email,
-                    "role": i.role,
-                    "invited_by": i.invited_by,
-                    "expires": i.expires_at.strftime("%d %b %Y"),
-                }
+                PendingInvitation(
+                    id=i.id,
+                    email=i.email,
+                    role=i.role,
+                    invited_by=i.invited_by,
+                    expires=i.expires_at.strftime("%d %b %Y"),
+                )
                 for i in rows
             ]
         self.members_loaded = True
 
     @rx.event
     async def load_members(self):
-        self.members_loaded, self.invite_results, self.invite_rows = False, [], [_blank_row()]
-        if not self.workspace:
+        """on_load, after the shell loaded the workspace (nothing to list for a non-member)."""
+        self.members_loaded, self.invite_results, self.invite_rows = False, [], [InviteRow()]
+        if not (await self.get_state(WorkspaceState)).workspace.id:
             return None
         try:
             await self._refresh()
@@ -77,26 +108,26 @@ class MembersState(WorkspaceState):
     @rx.event
     def add_invite_row(self) -> None:
         if len(self.invite_rows) < invitations.MAX_BATCH:
-            self.invite_rows = [*self.invite_rows, _blank_row()]
+            self.invite_rows = [*self.invite_rows, InviteRow()]
 
     @rx.event
     def remove_invite_row(self, index: int) -> None:
         rows = [r for i, r in enumerate(self.invite_rows) if i != index]
-        self.invite_rows = rows or [_blank_row()]
+        self.invite_rows = rows or [InviteRow()]
 
     @rx.event
     def set_invite_email(self, index: int, value: str) -> None:
-        self.invite_rows = [{**r, "email": value} if i == index else r for i, r in enumerate(self.invite_rows)]
+        self.invite_rows = [replace(r, email=value) if i == index else r for i, r in enumerate(self.invite_rows)]
 
     @rx.event
     def set_invite_role(self, index: int, value: str) -> None:
-        self.invite_rows = [{**r, "role": value} if i == index else r for i, r in enumerate(self.invite_rows)]
+        self.invite_rows = [replace(r, role=value) if i == index else r for i, r in enumerate(self.invite_rows)]
 
     @rx.event
     async def send_invitations(self):
         self._start()
         yield
-        requests = [invitations.InviteRequest(r["email"], r["role"]) for r in self.invite_rows if r["email"].strip()]
+        requests = [invitations.InviteRequest(r.email, r.role) for r in self.invite_rows if r.email.strip()]
         try:
             actor = await self.require_user()
             outcomes = await call_service(
@@ -108,11 +139,11 @@ class MembersState(WorkspaceState):
             return
         self.is_submitting = False
         self.invite_results = [
-            {"email": o.email, "status": o.status, "message": o.message, "color": INVITE_STATUS_COLORS[o.status]}
+            InviteResult(email=o.email, status=o.status, message=o.message, color=INVITE_STATUS_COLORS[o.status])
             for o in outcomes
         ]
         sent = sum(1 for o in outcomes if o.sent)
-        self.invite_rows = [_blank_row()]
+        self.invite_rows = [InviteRow()]
         yield rx.toast.success(f"{sent} invitation{'s' if sent != 1 else ''} sent.")
 
     async def _act(self, fn, message: str, **kwargs) -> list[rx.event.EventSpec]:  # noqa: ANN001
@@ -151,3 +182,17 @@ class MembersState(WorkspaceState):
         except DomainError as error:
             return self.show_error(error)
         return [rx.toast.success("You left the workspace."), rx.redirect(routes.WORKSPACES)]
+
+
+def _member_row(m: members.MemberView, actor: UserSummary) -> MemberRow:
+    name = m.full_name or m.username
+    return MemberRow(
+        user_id=m.user_id,
+        name=name,
+        email=m.email,
+        avatar_url=m.avatar_url,
+        initials="".join(p[0] for p in name.split()[:2]).upper(),
+        role=m.role,
+        joined=m.joined_at.strftime("%d %b %Y"),
+        is_you=m.user_id == actor.id,
+    )

@@ -4,6 +4,7 @@ which decides; this state only shows the result and keeps the counters fresh."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -40,24 +41,47 @@ def signal_script(result: str) -> str:
     )
 
 
-def outcome_dict(outcome: ScanOutcome) -> dict[str, str]:
-    return {
-        "result": outcome.result,
-        "title": TITLES.get(outcome.result, outcome.result),
-        "message": outcome.message,
-        "holder": outcome.holder_name,
-        "tier": outcome.tier_name,
-        "code": outcome.short_code,
-    }
+@dataclass(frozen=True)
+class DoorEvent:
+    """The event this door admits to; blank until loaded."""
+
+    id: str = ""
+    short_id: str = ""
+    title: str = ""
+    schedule: str = ""
+    ended: bool = False
+
+
+@dataclass(frozen=True)
+class ScanShown:
+    """The last scan on this device, as the big result box shows it; blank before the first."""
+
+    result: str = ""
+    title: str = ""
+    message: str = ""
+    holder: str = ""
+    tier: str = ""
+    code: str = ""
+
+
+def scan_shown(outcome: ScanOutcome) -> ScanShown:
+    return ScanShown(
+        result=outcome.result,
+        title=TITLES.get(outcome.result, outcome.result),
+        message=outcome.message,
+        holder=outcome.holder_name,
+        tier=outcome.tier_name,
+        code=outcome.short_code,
+    )
 
 
 class ScannerState(AuthState):
-    door_event: dict[str, str] = {}
+    door_event: DoorEvent = DoorEvent()
     door_problem: str = ""
     door_loaded: bool = False
     checked_in: int = 0
     sold: int = 0
-    last_scan: dict[str, str] = {}
+    last_scan: ScanShown = ScanShown()
     scans_here: int = 0
     camera_error: str = ""
     camera_on: bool = True
@@ -77,7 +101,7 @@ class ScannerState(AuthState):
 
     @rx.event
     async def load_scanner(self):
-        self.door_loaded, self.door_problem, self.last_scan, self.camera_error = False, "", {}, ""
+        self.door_loaded, self.door_problem, self.last_scan, self.camera_error = False, "", ScanShown(), ""
         self.code_error, self.scans_here, self.camera_on = "", 0, True
         try:
             actor = await self.require_user()
@@ -85,9 +109,9 @@ class ScannerState(AuthState):
         except DomainError as error:
             self.door_problem, self.door_loaded = error.message, True
             return
-        self.door_event = {"id": found.event_id, "short_id": found.short_id, "title": found.title}
-        self.door_event["schedule"] = found.schedule
-        self.door_event["ended"] = "yes" if found.ended else ""
+        self.door_event = DoorEvent(
+            id=found.event_id, short_id=found.short_id, title=found.title, schedule=found.schedule, ended=found.ended
+        )
         self._show_counts(found.counts)
         self.door_loaded = True
 
@@ -97,7 +121,7 @@ class ScannerState(AuthState):
             outcome = await call_service(
                 scanning.scan_ticket,
                 actor=actor,
-                event_id=self.door_event.get("id", ""),
+                event_id=self.door_event.id,
                 token_or_code=text,
                 device=self._device(),
             )
@@ -106,7 +130,7 @@ class ScannerState(AuthState):
             return [rx.toast.error(error.message), rx.call_script(signal_script("invalid"))]
         except DomainError as error:
             return self.show_error(error)
-        self.last_scan, self.scans_here = outcome_dict(outcome), self.scans_here + 1
+        self.last_scan, self.scans_here = scan_shown(outcome), self.scans_here + 1
         if outcome.result == "ok":
             self.checked_in += 1  # the periodic refresh brings in other devices' scans too
         return [rx.call_script(signal_script(outcome.result))]
@@ -130,11 +154,11 @@ class ScannerState(AuthState):
 
     @rx.event
     async def refresh_counts(self) -> None:
-        if not self.door_event:
+        if not self.door_event.id:
             return
         try:
             actor = await self.require_user()
-            counts = await call_service(scanning.door_counts, actor=actor, event_id=self.door_event["id"])
+            counts = await call_service(scanning.door_counts, actor=actor, event_id=self.door_event.id)
         except DomainError:
             return  # the next tick tries again; a scan shows any real problem
         self._show_counts(counts)

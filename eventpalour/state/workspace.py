@@ -1,8 +1,10 @@
-"""The open workspace: its dashboard and settings. Every handler re-checks the member's role in the
-service, whatever the page showed."""
+"""The open workspace: the shell every /workspace/{id} page shows (its header, tabs and the viewer's
+role), and its settings page. Every handler re-checks the member's role in the service, whatever
+the page showed."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import reflex as rx
@@ -13,8 +15,8 @@ from eventpalour.services import members, workspaces
 from eventpalour.services.access import WorkspaceAction, allows
 from eventpalour.services.errors import DomainError
 from eventpalour.services.workspaces import WorkspaceView
-from eventpalour.state.base import call_service
-from eventpalour.state.workspaces import LogoUploadState, workspace_input
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.workspaces import LogoUploadMixin, workspace_input
 
 KYC_LABELS = {
     "none": "Not started",
@@ -26,81 +28,161 @@ KYC_LABELS = {
 ROLE_LABELS = {"owner": "Owner", "admin": "Admin", "moderator": "Moderator", "member": "Member"}
 
 
-def workspace_dict(view: WorkspaceView) -> dict[str, str]:
-    return {
-        "id": view.id,
-        "name": view.name,
-        "description": view.description,
-        "website": view.website,
-        "phone": view.phone,
-        "logo_url": view.logo_url,
-        "social_x": view.social_x,
-        "social_facebook": view.social_facebook,
-        "social_linkedin": view.social_linkedin,
-        "social_instagram": view.social_instagram,
-        "social_github": view.social_github,
-        "invite_code": view.invite_code,
-        "invite_link": settings.app_url + routes.join_url(view.invite_code) if view.invite_code else "",
-        "verified": "yes" if view.verified else "",
-        "kyc_status": view.kyc_status,
-        "kyc_label": KYC_LABELS.get(view.kyc_status, view.kyc_status),
-        "member_count": str(view.member_count),
-        "member_label": f"{view.member_count} member{'s' if view.member_count != 1 else ''}",
-        "initials": view.initials,
-        "created_on": view.created_at.strftime("%d %b %Y"),
-    }
+def workspace_in(path: str) -> str:
+    """The workspace id of a /workspace/{id}/… path, or "" on any other page."""
+    parts = path.split("/")
+    return parts[2] if len(parts) > 2 and parts[1] == "workspace" else ""
 
 
-class WorkspaceState(LogoUploadState):
-    """The workspace in the URL, as the signed-in member may see it."""
+@dataclass(frozen=True)
+class WorkspacePanel:
+    """The open workspace as its pages show it; blank until loaded (or when it cannot be opened)."""
 
-    workspace: dict[str, str] = {}
+    id: str = ""
+    name: str = ""
+    description: str = ""
+    website: str = ""
+    phone: str = ""
+    logo_url: str = ""
+    social_x: str = ""
+    social_facebook: str = ""
+    social_linkedin: str = ""
+    social_instagram: str = ""
+    social_github: str = ""
+    invite_code: str = ""
+    invite_link: str = ""
+    verified: bool = False
+    kyc_status: str = ""
+    kyc_label: str = ""
+    member_count: int = 0
+    member_label: str = ""
+    initials: str = ""
+    created_on: str = ""
+
+
+def invite_link(invite_code: str) -> str:
+    return settings.app_url + routes.join_url(invite_code) if invite_code else ""
+
+
+def workspace_panel(view: WorkspaceView) -> WorkspacePanel:
+    return WorkspacePanel(
+        id=view.id,
+        name=view.name,
+        description=view.description,
+        website=view.website,
+        phone=view.phone,
+        logo_url=view.logo_url,
+        social_x=view.social_x,
+        social_facebook=view.social_facebook,
+        social_linkedin=view.social_linkedin,
+        social_instagram=view.social_instagram,
+        social_github=view.social_github,
+        invite_code=view.invite_code,
+        invite_link=invite_link(view.invite_code),
+        verified=view.verified,
+        kyc_status=view.kyc_status,
+        kyc_label=KYC_LABELS.get(view.kyc_status, view.kyc_status),
+        member_count=view.member_count,
+        member_label=f"{view.member_count} member{'s' if view.member_count != 1 else ''}",
+        initials=view.initials,
+        created_on=view.created_at.strftime("%d %b %Y"),
+    )
+
+
+@dataclass(frozen=True)
+class AdminChoice:
+    """An admin the owner may hand the workspace to."""
+
+    user_id: str
+    name: str
+    email: str
+
+
+class WorkspaceState(AuthState):
+    """The workspace in the URL, as the signed-in member may see it: the shell of every workspace
+    page (components/workspace.py). Page states read it with `await self.get_state(WorkspaceState)`;
+    the role flags below only hide UI."""
+
+    workspace: WorkspacePanel = WorkspacePanel()
     role: str = ""
     load_problem: str = ""
     loaded: bool = False
-    admins: list[dict[str, str]] = []
+
+    def _allows(self, action: WorkspaceAction) -> bool:
+        return bool(self.role) and allows(self.role, action)
 
     @rx.var
     def can_edit(self) -> bool:
-        return bool(self.role) and allows(self.role, WorkspaceAction.EDIT_SETTINGS)
+        return self._allows(WorkspaceAction.EDIT_SETTINGS)
+
+    @rx.var
+    def can_manage_events(self) -> bool:
+        return self._allows(WorkspaceAction.MANAGE_EVENTS)
 
     @rx.var
     def can_manage_members(self) -> bool:
-        return bool(self.role) and allows(self.role, WorkspaceAction.MANAGE_MEMBERS)
+        return self._allows(WorkspaceAction.MANAGE_MEMBERS)
 
     @rx.var
     def can_manage_billing(self) -> bool:
-        return bool(self.role) and allows(self.role, WorkspaceAction.MANAGE_BILLING)
+        """Billing, refunds and KYC go together in the permission table."""
+        return self._allows(WorkspaceAction.MANAGE_BILLING)
 
     @rx.var
     def is_owner(self) -> bool:
-        return self.role == "owner"
+        return self._allows(WorkspaceAction.OWN)
 
     @rx.var
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, "")
 
-    def _workspace_id(self) -> str:
-        return self.router.url.path.split("/")[2] if self.router.url.path.startswith("/workspace/") else ""
-
-    def _show(self, view: WorkspaceView) -> None:
-        self.workspace, self.role, self.logo_url = workspace_dict(view), view.role, view.logo_url
+    def show(self, view: WorkspaceView) -> None:
+        """Show `view` (as loaded, or as a settings save returned it)."""
+        self.workspace, self.role = workspace_panel(view), view.role
         self.load_problem, self.loaded = "", True
 
     @rx.event
     async def load_workspace(self) -> None:
-        """on_load: the workspace for a member, or a clear message for everyone else."""
-        self.loaded, self.load_problem, self.field_errors, self.form_error = False, "", {}, ""
+        """on_load of every workspace page: the workspace for a member, a clear message for others."""
+        self.loaded, self.load_problem = False, ""
         try:
             actor = await self.require_user()
-            view = await call_service(workspaces.get_workspace, actor=actor, workspace_id=self._workspace_id())
-            team = await call_service(members.list_members, actor=actor, workspace_id=view.id)
+            view = await call_service(
+                workspaces.get_workspace, actor=actor, workspace_id=workspace_in(self.router.url.path)
+            )
         except DomainError as error:
-            self.workspace, self.role, self.load_problem, self.loaded = {}, "", error.message, True
+            self.workspace, self.role, self.load_problem, self.loaded = WorkspacePanel(), "", error.message, True
             return
-        self._show(view)
+        self.show(view)
+
+    @rx.event
+    def copy_invite_link(self):
+        return [rx.set_clipboard(self.workspace.invite_link), rx.toast.success("Invite link copied.")]
+
+
+class WorkspaceSettingsState(LogoUploadMixin, AuthState):
+    """/workspace/{id}/settings: the profile form, the invite link and the danger zone."""
+
+    admins: list[AdminChoice] = []
+
+    def _workspace_id(self) -> str:
+        return workspace_in(self.router.url.path)
+
+    @rx.event
+    async def load_settings(self) -> None:
+        """on_load, after the shell loaded: the saved logo in the uploader, and the admins who could
+        take over the workspace."""
+        shell = await self.get_state(WorkspaceState)
+        self.logo_url, self.admins = shell.workspace.logo_url, []
+        if not shell.workspace.id:
+            return
+        try:
+            actor = await self.require_user()
+            team = await call_service(members.list_members, actor=actor, workspace_id=shell.workspace.id)
+        except DomainError:
+            return  # the shell already shows why the workspace cannot be opened
         self.admins = [
-            {"user_id": m.user_id, "name": m.full_name or m.username, "email": m.email}
+            AdminChoice(user_id=m.user_id, name=m.full_name or m.username, email=m.email)
             for m in team
             if m.role == "admin"
         ]
@@ -109,19 +191,20 @@ class WorkspaceState(LogoUploadState):
     async def save_settings(self, form: dict[str, Any]):
         self._start()
         yield
+        shell = await self.get_state(WorkspaceState)
         try:
             actor = await self.require_user()
             view = await call_service(
                 workspaces.update_workspace,
                 actor=actor,
                 workspace_id=self._workspace_id(),
-                data=workspace_input({**self.workspace, **form}, self.logo_url),
+                data=workspace_input({**asdict(shell.workspace), **form}, self.logo_url),
             )
         except DomainError as error:
             yield self._fail(error)
             return
         self.is_submitting = False
-        self._show(view)
+        shell.show(view)
         yield rx.toast.success("Settings saved.")
 
     @rx.event
@@ -131,16 +214,9 @@ class WorkspaceState(LogoUploadState):
             code = await call_service(workspaces.regenerate_invite_code, actor=actor, workspace_id=self._workspace_id())
         except DomainError as error:
             return self.show_error(error)
-        self.workspace = {
-            **self.workspace,
-            "invite_code": code,
-            "invite_link": settings.app_url + routes.join_url(code),
-        }
+        shell = await self.get_state(WorkspaceState)
+        shell.workspace = replace(shell.workspace, invite_code=code, invite_link=invite_link(code))
         return rx.toast.success("New invite link created. Old links no longer work.")
-
-    @rx.event
-    def copy_invite_link(self):
-        return [rx.set_clipboard(self.workspace.get("invite_link", "")), rx.toast.success("Invite link copied.")]
 
     @rx.event
     async def transfer_ownership(self, form: dict[str, Any]):
@@ -154,7 +230,11 @@ class WorkspaceState(LogoUploadState):
             )
         except DomainError as error:
             return self._fail(error)
-        return [rx.toast.success("Ownership transferred. You are now an admin."), WorkspaceState.load_workspace]
+        return [
+            rx.toast.success("Ownership transferred. You are now an admin."),
+            WorkspaceState.load_workspace,
+            WorkspaceSettingsState.load_settings,
+        ]
 
     @rx.event
     async def delete_workspace(self, form: dict[str, Any]):

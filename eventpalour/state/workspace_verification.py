@@ -16,14 +16,15 @@ from eventpalour.services import blue_tickets, kyc
 from eventpalour.services.blue_tickets import BlueTicketInput
 from eventpalour.services.errors import DomainError, PermissionDenied
 from eventpalour.services.kyc import KycInput
-from eventpalour.state.base import call_service
-from eventpalour.state.forms import FormState
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.forms import FormMixin
+from eventpalour.state.workspace import workspace_in
 
 KYC_UPLOAD_ID = "kyc-document"
 BLUE_UPLOAD_ID = "blue-ticket-document"
 
 
-class WorkspaceVerificationState(FormState):
+class WorkspaceVerificationState(FormMixin, AuthState):
     kyc_status: str = ""
     kyc_status_text: str = ""
     kyc_note: str = ""
@@ -43,8 +44,7 @@ class WorkspaceVerificationState(FormState):
     _blue_document_key: str = ""
 
     def _workspace_id(self) -> str:
-        parts = self.router.url.path.split("/")
-        return parts[2] if len(parts) > 2 and parts[1] == "workspace" else ""
+        return workspace_in(self.router.url.path)
 
     @rx.event
     async def load_verification(self):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -12,7 +13,7 @@ from eventpalour.services import workspaces
 from eventpalour.services.errors import DomainError
 from eventpalour.services.workspaces import WorkspaceInput, initials_of
 from eventpalour.state.base import AuthState, call_service
-from eventpalour.state.forms import FormState
+from eventpalour.state.forms import FormMixin
 
 LOGO_UPLOAD_ID = "workspace-logo"
 
@@ -34,10 +35,23 @@ def workspace_input(form: dict[str, Any], logo_url: str) -> WorkspaceInput:
     )
 
 
+@dataclass(frozen=True)
+class WorkspaceLink:
+    """One of the signed-in user's workspaces, as the switcher and /workspaces list it."""
+
+    id: str
+    name: str
+    logo_url: str
+    role: str
+    verified: bool
+    initials: str
+    url: str
+
+
 class WorkspaceSwitcherState(AuthState):
     """The signed-in user's workspaces, for the navbar switcher and /workspaces."""
 
-    my_workspaces: list[dict[str, str]] = []
+    my_workspaces: list[WorkspaceLink] = []
     workspaces_loaded: bool = False
 
     @rx.event
@@ -48,15 +62,15 @@ class WorkspaceSwitcherState(AuthState):
             return
         rows = await call_service(workspaces.list_my_workspaces, actor=user)
         self.my_workspaces = [
-            {
-                "id": w.id,
-                "name": w.name,
-                "logo_url": w.logo_url,
-                "role": w.role,
-                "verified": "yes" if w.verified else "",
-                "initials": initials_of(w.name),
-                "url": routes.workspace_url(w.id),
-            }
+            WorkspaceLink(
+                id=w.id,
+                name=w.name,
+                logo_url=w.logo_url,
+                role=w.role,
+                verified=w.verified,
+                initials=initials_of(w.name),
+                url=routes.workspace_url(w.id),
+            )
             for w in rows
         ]
         self.workspaces_loaded = True
@@ -68,8 +82,11 @@ class WorkspaceSwitcherState(AuthState):
             await self.load_my_workspaces()
 
 
-class LogoUploadState(FormState):
-    """A logo picked in a form: uploaded at once (with progress) so the form can preview it."""
+class LogoUploadMixin(FormMixin, mixin=True):
+    """A logo picked in a form: uploaded at once (with progress) so the form can preview it.
+
+    Its vars are what the uploader shows (the stored logo's URL, the progress bar); a refused file's
+    message goes under the form's `logo_url` field, so this is a form too."""
 
     logo_url: str = ""
     upload_progress: int = 0
@@ -100,7 +117,9 @@ class LogoUploadState(FormState):
         self.logo_url = ""
 
 
-class WorkspaceCreateState(LogoUploadState):
+class WorkspaceCreateState(LogoUploadMixin, AuthState):
+    """/workspaces/new: the new workspace's form, and becoming an organizer first."""
+
     @rx.event
     def start_new(self) -> None:
         """on_load of /workspaces/new: no logo left over from an earlier form."""

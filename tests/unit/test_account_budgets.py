@@ -11,7 +11,7 @@ from eventpalour.models import OutboxEmail, WorkspaceInvitation
 from eventpalour.services import auth, invitations
 from eventpalour.services.errors import RateLimited, ValidationFailed
 from eventpalour.state.auth import ForgotPasswordState, SignInState, VerifyState
-from eventpalour.state.members import MembersState
+from eventpalour.state.members import InviteRow, MembersState
 from tests.factories import DEFAULT_PASSWORD, make_organizer, make_user, make_workspace
 from tests.state_support import run_handler, state_for
 
@@ -119,14 +119,11 @@ async def test_members_form_shows_an_address_over_budget(two_emails: None) -> No
             actor=owner.summary, workspace_id=crew.id, invitations=[invitations.InviteRequest("busy@example.test")]
         )
     page = state_for(MembersState, token=owner.token, path=f"/workspace/{crews[2].id}/members")
-    page.invite_rows = [
-        {"email": "busy@example.test", "role": "member"},
-        {"email": "free@example.test", "role": "member"},
-    ]
+    page.invite_rows = [InviteRow("busy@example.test"), InviteRow("free@example.test")]
 
     await run_handler(page, "send_invitations")
 
-    assert [(r["email"], r["status"], r["color"]) for r in page.invite_results] == [
+    assert [(r.email, r.status, r.color) for r in page.invite_results] == [
         ("busy@example.test", "too_many_emails", "red"),
         ("free@example.test", "invited", "green"),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlmodel import select
 
@@ -41,7 +43,7 @@ async def test_forged_event_management_changes_nothing(setup, handler, caller):
     await run_handler(owner_state, "load_event")
     forged = state_for(EventManageState, token=None if caller == "anonymous" else member.token, path=path)
     forged.values = {**owner_state.values, "title": "Hijacked"}
-    forged.tier_rows = [{**owner_state.tier_rows[0], "name": "Hijacked", "quantity": "1"}]
+    forged.tier_rows = [replace(owner_state.tier_rows[0], name="Hijacked", quantity="1")]
     before = (_events(), _tiers())
     await run_handler(forged, handler)
     assert (_events(), _tiers()) == before

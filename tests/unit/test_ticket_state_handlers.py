@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import Ticket, TicketScan
-from eventpalour.state.scanner import ScannerState
+from eventpalour.state.scanner import ScannerState, ScanShown
 from eventpalour.state.tickets import TicketsState
 from tests.factories import add_member, make_user
 from tests.state_support import run_handler, state_for
@@ -28,19 +28,19 @@ async def test_scanner_handlers_admit_for_members_only():
 
     door = state_for(ScannerState, token=staff.token, path=path)
     await run_handler(door, "load_scanner")
-    assert (door.door_event["title"], door.checked_in, door.sold) == ("Jazz on the Lawn", 0, 1)
+    assert (door.door_event.title, door.checked_in, door.sold) == ("Jazz on the Lawn", 0, 1)
 
     for token in (None, make_user().token):
         forged = state_for(ScannerState, token=token, path=path)
-        forged.door_event = dict(door.door_event)  # a frame can claim any state
+        forged.door_event = door.door_event  # a frame can claim any state
         await run_handler(forged, "scan_code", {"code": t.short_code})
-        assert forged.last_scan == {}
+        assert forged.last_scan == ScanShown()
     assert ticket(t.id).status == "valid" and _scans() == []
 
     await run_handler(door, "scan_code", {"code": t.short_code.lower()})
-    assert (door.last_scan["result"], door.last_scan["title"], door.checked_in) == ("ok", "Checked in", 1)
+    assert (door.last_scan.result, door.last_scan.title, door.checked_in) == ("ok", "Checked in", 1)
     await run_handler(door, "scan_qr", "not a ticket")
-    assert door.last_scan["result"] == "invalid"
+    assert door.last_scan.result == "invalid"
     await run_handler(door, "scan_code", {"code": "abc"})
     assert door.code_error == "A ticket code has 8 letters and digits."
     assert _scans() == ["ok", "invalid"]

@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import Workspace, WorkspaceInvitation, WorkspaceMember
-from eventpalour.state.members import MembersState
-from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.members import InviteRow, MembersState
+from eventpalour.state.workspace import WorkspacePanel, WorkspaceSettingsState, WorkspaceState
 from tests.factories import add_member, make_organizer, make_user, make_workspace
 from tests.state_support import run_handler, state_for
 
@@ -37,10 +37,10 @@ def team():
 
 
 CALLS = [
-    (WorkspaceState, "save_settings", lambda p: (SETTINGS_FORM,)),
-    (WorkspaceState, "regenerate_invite_code", lambda p: ()),
-    (WorkspaceState, "transfer_ownership", lambda p: ({"new_owner_id": p["admin"].id},)),
-    (WorkspaceState, "delete_workspace", lambda p: ({"confirm_name": "Nairobi Jazz Society"},)),
+    (WorkspaceSettingsState, "save_settings", lambda p: (SETTINGS_FORM,)),
+    (WorkspaceSettingsState, "regenerate_invite_code", lambda p: ()),
+    (WorkspaceSettingsState, "transfer_ownership", lambda p: ({"new_owner_id": p["admin"].id},)),
+    (WorkspaceSettingsState, "delete_workspace", lambda p: ({"confirm_name": "Nairobi Jazz Society"},)),
     (MembersState, "change_role", lambda p: (p["other"].id, "admin")),
     (MembersState, "remove_member", lambda p: (p["other"].id,)),
 ]
@@ -60,15 +60,16 @@ async def test_forged_event_from_lower_role_changes_nothing(team, caller, state_
 async def test_invitations_handler_from_member_sends_nothing(team):
     workspace, people = team
     state = state_for(MembersState, token=people["member"].token, path=f"/workspace/{workspace.id}/members")
-    state.invite_rows = [{"email": "sneaky@example.test", "role": "admin"}]
+    state.invite_rows = [InviteRow("sneaky@example.test", "admin")]
     await run_handler(state, "send_invitations")
     assert _snapshot()[2] == []
 
 
 async def test_owner_saves_settings_through_handler(team):
     workspace, people = team
-    state = state_for(WorkspaceState, token=people["owner"].token, path=f"/workspace/{workspace.id}/settings")
-    await run_handler(state, "load_workspace")
+    state = state_for(WorkspaceSettingsState, token=people["owner"].token, path=f"/workspace/{workspace.id}/settings")
+    await run_handler(await state.get_state(WorkspaceState), "load_workspace")
+    await run_handler(state, "load_settings")
     await run_handler(state, "save_settings", {"name": "Renamed Society"})
     with read_only() as session:
         assert session.get(Workspace, workspace.id).name == "Renamed Society"
@@ -79,4 +80,4 @@ async def test_non_member_loading_workspace_sees_a_clear_problem(team):
     outsider = make_user()
     state = state_for(WorkspaceState, token=outsider.token, path=f"/workspace/{workspace.id}")
     await run_handler(state, "load_workspace")
-    assert state.workspace == {} and "not a member" in state.load_problem
+    assert state.workspace == WorkspacePanel() and "not a member" in state.load_problem
