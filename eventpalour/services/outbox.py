@@ -80,13 +80,19 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
+def _due(limit: int) -> list[Row[Any]]:
+    """Up to `limit` rows due for sending now, oldest first."""
+    with read_only() as reader:
+        return list(reader.connection().execute(_DUE, {"now": utcnow(), "limit": limit}).all())
+
+
 def _claim(due: Row[Any]) -> bool:
     """Take one due row for this worker; False when another worker claimed or tried it meanwhile.
     One statement, its own unit of work: a batch of one, one round trip on PostgreSQL."""
     now = utcnow()
     claim = {
         "email_id": due.id,
-        "attempts": due.attempts,
+        "attempts_read": due.attempts,
         "now": now,
         "lock_until": now + timedelta(seconds=CLAIM_SECONDS),
     }
@@ -115,10 +121,8 @@ def _finish(claimed: Row[Any], *, error: str | None, transport: str) -> None:
 
 def deliver_due(limit: int = 20) -> int:
     """Send up to `limit` due emails; returns how many were sent. Safe to run in many workers."""
-    with read_only() as reader:
-        due = reader.connection().execute(_DUE, {"now": utcnow(), "limit": limit}).all()
     sent = 0
-    for row in due:
+    for row in _due(limit):
         if not _claim(row):
             continue
         try:

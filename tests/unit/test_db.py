@@ -53,14 +53,14 @@ def _round_trips() -> Iterator[list[int]]:
     traces: list[Path] = []
     counted: list[int] = []
 
-    def start(dbapi_connection, _record, _proxy) -> None:  # noqa: ANN001
+    def start(dbapi_connection, _record, _proxy) -> None:
         trace = Path(tempfile.mkstemp(suffix=".trace")[1])
         traces.append(trace)
         handle = trace.open("w")
         dbapi_connection.info_trace = handle
         dbapi_connection.pgconn.trace(handle.fileno())
 
-    def stop(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def stop(dbapi_connection, _record) -> None:
         dbapi_connection.pgconn.untrace()
         dbapi_connection.info_trace.close()
 
