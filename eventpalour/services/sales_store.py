@@ -1,5 +1,5 @@
 """The sales store: every statement the sale path runs on orders, order lines, tickets, door scans
-and Paystack webhook deliveries, each returning typed rows.
+and Paystack webhook deliveries, each returning typed rows (frozen dataclasses, fields by name).
 
 The statements are prepared Core, built once at import with bound parameters: every buyer of a
 rush, every paid order's webhook and every door scan runs them, and composing ORM queries per call
@@ -36,12 +36,15 @@ from eventpalour.models import (
     ADMISSION_STATUSES,
     MONEY_HELD_STATUSES,
     OPEN_ORDER_STATUSES,
+    OPEN_REFUND_STATUSES,
     SETTLED_ORDER_STATUSES,
     Event,
     Order,
     OrderItem,
     OrderStatus,
     PaymentWebhook,
+    Refund,
+    RefundStatus,
     Ticket,
     TicketScan,
     TicketStatus,
@@ -61,6 +64,7 @@ _tickets = Ticket.__table__
 _workspaces = Workspace.__table__
 _members = WorkspaceMember.__table__
 _webhooks = PaymentWebhook.__table__
+_refunds = Refund.__table__
 _now = bindparam("now", type_=_orders.c.updated_at.type)
 
 
@@ -703,6 +707,89 @@ def paid_orders(connection: Connection, event_id: str) -> list[OrderForRefund]:
         )
     )
     return [_typed(OrderForRefund, row) for row in rows]
+
+
+def set_order_status(connection: Connection, order_id: str, status: str, now: datetime) -> None:
+    connection.execute(update(_orders).where(_orders.c.id == order_id).values(status=status, updated_at=now))
+
+
+def give_back_refund_claim(connection: Connection, order_id: str, amount: int, now: datetime) -> None:
+    """A refund that failed: what it claimed on the order can be refunded again."""
+    connection.execute(
+        update(_orders)
+        .where(_orders.c.id == order_id, _orders.c.refunded_amount >= amount)
+        .values(refunded_amount=_orders.c.refunded_amount - amount, updated_at=now)
+    )
+
+
+def refunded_seats_by_tier(connection: Connection, ticket_ids: Sequence[str]) -> list[TierSeats]:
+    """The tickets among `ticket_ids` that a refund voided, counted per tier."""
+    rows = connection.execute(
+        select(_tickets.c.tier_id, func.count().label("seats"))
+        .where(_tickets.c.id.in_(ticket_ids), _tickets.c.status == TicketStatus.REFUNDED.value)
+        .group_by(_tickets.c.tier_id)
+    )
+    return [_typed(TierSeats, row) for row in rows]
+
+
+def restore_refunded_tickets(connection: Connection, ticket_ids: Sequence[str]) -> None:
+    """A refund that failed: the tickets it voided admit their holders again."""
+    connection.execute(
+        update(_tickets)
+        .where(_tickets.c.id.in_(ticket_ids), _tickets.c.status == TicketStatus.REFUNDED.value)
+        .values(status=TicketStatus.VALID.value)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DueRefund:
+    """A queued refund due at Paystack, with the reference of the payment it returns."""
+
+    id: str
+    reference: str
+
+
+def due_refunds(connection: Connection, now: datetime, limit: int) -> list[DueRefund]:
+    """Queued refunds due and not claimed by a worker, oldest first."""
+    rows = connection.execute(
+        select(_refunds.c.id, _orders.c.reference)
+        .join(_orders, _orders.c.id == _refunds.c.order_id)
+        .where(
+            _refunds.c.status == RefundStatus.QUEUED.value,
+            _refunds.c.next_attempt_at <= now,
+            or_(_refunds.c.locked_until.is_(None), _refunds.c.locked_until < now),
+        )
+        .order_by(_refunds.c.created_at)
+        .limit(limit)
+    )
+    return [_typed(DueRefund, row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRefund:
+    """A refund still open at Paystack, with the reference of the payment it returns."""
+
+    id: str
+    status: str
+    provider_refund_id: int | None
+    reference: str
+
+
+def stale_refunds(connection: Connection, now: datetime, quiet_since: datetime, limit: int) -> list[OpenRefund]:
+    """Open refunds unchanged since `quiet_since` (queued ones only once their retry is due),
+    the longest unchanged first."""
+    rows = connection.execute(
+        select(_refunds.c.id, _refunds.c.status, _refunds.c.provider_refund_id, _orders.c.reference)
+        .join(_orders, _orders.c.id == _refunds.c.order_id)
+        .where(
+            _refunds.c.status.in_(OPEN_REFUND_STATUSES),
+            _refunds.c.updated_at < quiet_since,
+            or_(_refunds.c.status != RefundStatus.QUEUED.value, _refunds.c.next_attempt_at <= now),
+        )
+        .order_by(_refunds.c.updated_at)
+        .limit(limit)
+    )
+    return [_typed(OpenRefund, row) for row in rows]
 
 
 def close_unsettled_order(connection: Connection, order_id: str, status: str, now: datetime) -> bool:
