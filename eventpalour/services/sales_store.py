@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     CursorResult,
+    Row,
     Select,
     and_,
     bindparam,
@@ -66,9 +67,10 @@ _members = WorkspaceMember.__table__
 _webhooks = PaymentWebhook.__table__
 _refunds = Refund.__table__
 _now = bindparam("now", type_=_orders.c.updated_at.type)
+_Typed = TypeVar("_Typed")
 
 
-def _typed(cls: type, row: Any) -> Any:
+def _typed(cls: type[_Typed], row: Row[Any]) -> _Typed:
     """A result row as `cls`, field by name (the columns are labelled as the fields are named)."""
     return cls(**row._mapping)
 
@@ -406,7 +408,7 @@ _ORDER_TO_PAY = _order_with_event(_orders.c.id == bindparam("order_id"))
 _ORDER_TO_SETTLE = _order_with_event(_orders.c.reference == bindparam("reference"))
 
 
-def _order_to_settle(row: Any) -> OrderToSettle:
+def _order_to_settle(row: Row[Any]) -> OrderToSettle:
     values = row._mapping
     facts = Confirmation(**{name: values[name] for name in _CONFIRMATION_FIELDS})
     return OrderToSettle(**{column.name: values[column.name] for column in _ORDER_FIELDS}, confirmation=facts)
