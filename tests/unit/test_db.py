@@ -129,6 +129,16 @@ def test_a_refused_statement_undoes_the_whole_batch(tier_of_three):
     assert _held(tier_of_three) == 3
 
 
+def test_an_error_inside_a_batch_undoes_it(tier_of_three):
+    with pytest.raises(RuntimeError), write_batch() as batch:
+        batch.execute(capacity.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
+        raise RuntimeError("after the write")
+    assert _held(tier_of_three) == 0
+    with write_batch() as batch:
+        capacity.hold(batch, tier_of_three, 1)
+    assert _held(tier_of_three) == 1
+
+
 @on_postgresql
 def test_a_read_is_one_round_trip_per_statement(tier_of_three):
     with _round_trips() as counted:
