@@ -182,14 +182,10 @@ def insert_order(connection: Connection, order: Mapping[str, Any], lines: Sequen
 
 
 _LOCK_BUYER = select(_users.c.id).where(_users.c.id == bindparam("buyer_id")).with_for_update(key_share=True)
-_COMPLETED_ORDER_OF_BUYER = (
-    select(_orders.c.id)
-    .where(
-        _orders.c.event_id == bindparam("event_id"),
-        _orders.c.buyer_id == bindparam("buyer_id"),
-        _orders.c.status == OrderStatus.COMPLETED.value,
-    )
-    .limit(1)
+_COMPLETED_ORDER_OF_BUYER = select(_orders.c.id).where(
+    _orders.c.event_id == bindparam("event_id"),
+    _orders.c.buyer_id == bindparam("buyer_id"),
+    _orders.c.status == OrderStatus.COMPLETED.value,
 )
 
 
