@@ -1,6 +1,7 @@
 """The one database engine, and the transaction helpers every service uses.
 
-Services open their own unit of work with `transaction()` (writes) or `read_only()` (reads).
+Services open their own unit of work in one of three ways: `transaction()` (writes),
+`read_only()` (reads) or `write_batch()` (writes that need no answer until the end, sent whole).
 On SQLite a write transaction starts with `BEGIN IMMEDIATE`, so two writers never deadlock while
 upgrading a read lock; WAL mode lets readers run beside the writer.
 """
@@ -15,9 +16,8 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
-from sqlalchemy.sql.base import Executable
 from sqlmodel import Session, create_engine
 
 from eventpalour.config import settings
@@ -104,7 +104,7 @@ def reset_engine() -> None:
 
 
 def _autocommit_engine() -> Engine:
-    """The engine for `read_only()` and `read_connection()`: on PostgreSQL its connections run in autocommit.
+    """The engine of `read_only()`: on PostgreSQL its connections run in autocommit.
 
     Under READ COMMITTED every statement takes its own snapshot, inside a transaction or not, so a
     read needs no BEGIN and no ROLLBACK: two round trips fewer for the most common unit of work.
@@ -117,9 +117,14 @@ def _autocommit_engine() -> Engine:
     return _reader
 
 
+# The three ways into the database: a write unit of work, a read, and a batch of writes. Hot paths
+# that run prepared Core statements take the Session's connection (`session.connection()`): the
+# same unit of work, without the ORM's per-statement cost.
+
+
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """A write unit of work: commits on success, rolls back on any error."""
+    """A write unit of work: commits on success, rolls back on any error (BEGIN IMMEDIATE on SQLite)."""
     bind = get_engine().execution_options(sqlite_immediate=True)
     with Session(bind=bind, expire_on_commit=False) as session:
         with session.begin():
@@ -127,50 +132,60 @@ def transaction() -> Iterator[Session]:
 
 
 @contextmanager
-def write_connection() -> Iterator[Connection]:
-    """A write unit of work without the ORM, for hot paths that run prepared Core statements only.
-
-    Same guarantees as `transaction()` (BEGIN IMMEDIATE on SQLite, commit or roll back as a whole).
-    """
-    with get_engine().execution_options(sqlite_immediate=True).begin() as connection:
-        yield connection
+def read_only() -> Iterator[Session]:
+    """A read unit of work; never commits. Autocommit on PostgreSQL: no BEGIN and no ROLLBACK."""
+    with Session(bind=_autocommit_engine(), expire_on_commit=False) as session:
+        yield session
 
 
 @contextmanager
 def write_batch() -> Iterator[Connection]:
-    """A write unit of work whose statements need no answers: on PostgreSQL they reach the server
-    with their BEGIN and COMMIT in a single round trip (psycopg's pipeline mode).
+    """A write unit of work sent whole: on PostgreSQL its statements reach the server with their
+    BEGIN and COMMIT in a single round trip (psycopg's pipeline mode), so a single write that is a
+    unit of work by itself costs one round trip, as in autocommit; a `transaction()` costs three.
 
     Why: a row lock taken in the batch (a tier's seat counters during a rush) is then held only
     while the server runs the rest of the batch, never while this process waits for a core or the
     GIL between one statement's answer and sending the next. The price: inside the block no answer
     exists yet on PostgreSQL (no rows, no rowcounts), so the statements must not depend on each
     other's results (an INSERT into a table that generates its key needs `.inline()`, or SQLAlchemy
-    asks for the key back); a refusal (a CHECK, a unique key) aborts the whole unit and is raised as
-    SQLAlchemy's usual error (IntegrityError...) when the block ends. `answers_deferred` tells a
-    callee which kind it got. SQLite runs the same statements in an ordinary write transaction.
+    asks for the key back); a statement's rowcount is read after the block with `rows_changed`. A
+    refusal (a CHECK, a unique key) aborts the whole unit and is raised as SQLAlchemy's usual error
+    (IntegrityError...) when the block ends. `answers_deferred` tells a callee which kind it got.
+    SQLite runs the same statements in an ordinary write transaction (BEGIN IMMEDIATE).
     """
-    with write_connection() as connection:
-        if connection.dialect.name == "sqlite":
+    engine = get_engine()
+    if engine.dialect.name == "sqlite":
+        with engine.execution_options(sqlite_immediate=True).begin() as connection:
             yield connection
-            return
+        return
+    # psycopg would sync (wait) after the BEGIN it sends itself, and again at COMMIT: on an
+    # autocommit connection this queues its own BEGIN and COMMIT, and the one Sync that leaves the
+    # pipeline sends them with the statements.
+    with _autocommit_engine().connect() as connection:
         driver = connection.connection.driver_connection
         connection.info[_DEFERRED] = True
         try:
             with driver.pipeline() as pipeline:
+                driver.execute(b"BEGIN")
                 try:
                     yield connection
-                    driver.commit()  # queued behind the statements; then one sync sends them all
-                except (psycopg.Error, DBAPIError):
+                except BaseException:
                     # Take in what is left of the aborted batch, so the pipeline closes cleanly
                     # (psycopg would otherwise log "error ignored terminating" on the way out).
                     with suppress(psycopg.Error):
+                        driver.execute(b"ROLLBACK")
                         pipeline.sync()
                     raise
+                driver.execute(b"COMMIT")
         except psycopg.Error as refused:
             raise DBAPIError.instance("COMMIT", None, refused, psycopg.Error) from refused
         finally:
             connection.info.pop(_DEFERRED, None)
+            if driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                # A refused statement aborted the transaction, and the server skipped the rest of
+                # the batch, its ROLLBACK or COMMIT too: end it before the connection goes back.
+                driver.rollback()
 
 
 _DEFERRED = "eventpalour_answers_deferred"
@@ -181,40 +196,8 @@ def answers_deferred(connection: Session | Connection) -> bool:
     return isinstance(connection, Connection) and connection.info.get(_DEFERRED, False)
 
 
-@contextmanager
-def read_connection() -> Iterator[Connection]:
-    """A read without the ORM, for hot paths that run prepared Core statements only.
-
-    As `read_only()`: autocommit on PostgreSQL (no BEGIN/ROLLBACK round trips), a transaction on SQLite.
-    """
-    with _autocommit_engine().connect() as connection:
-        yield connection
-
-
-@contextmanager
-def single_statement() -> Iterator[Connection]:
-    """A connection for one write statement that is a unit of work by itself.
-
-    A single statement is atomic by itself, so on PostgreSQL it runs in autocommit: one round trip
-    instead of BEGIN, the statement and COMMIT. SQLite takes it in a BEGIN IMMEDIATE transaction.
-    Run exactly one statement on it (and read any RETURNING rows inside the block).
-    """
-    if get_engine().dialect.name == "sqlite":
-        with write_connection() as connection:
-            yield connection
-        return
-    with _autocommit_engine().connect() as connection:
-        yield connection
-
-
-def write_one(statement: Executable, parameters: dict[str, Any] | None = None) -> int:
-    """Run one write statement as its own unit of work (`single_statement`); returns the rows it changed."""
-    with single_statement() as connection:
-        return connection.execute(statement, parameters).rowcount
-
-
-@contextmanager
-def read_only() -> Iterator[Session]:
-    """A read unit of work; never commits."""
-    with Session(bind=_autocommit_engine(), expire_on_commit=False) as session:
-        yield session
+def rows_changed(result: CursorResult[Any]) -> int:
+    """How many rows a write changed. For a statement of a `write_batch`, read it after the block:
+    on PostgreSQL the count arrives with the COMMIT, when psycopg hands it to the statement's
+    cursor (SQLAlchemy's own `rowcount` was taken when the statement was only queued)."""
+    return result.context.cursor.rowcount

@@ -53,7 +53,7 @@ class User(SQLModel, table=True):
 
 
 def is_verified_sql(users: Table) -> ColumnElement[bool]:
-    """`User.is_verified` in SQL, for prepared statements that read users as rows (services/checkout_queries.py)."""
+    """`User.is_verified` in SQL, for prepared statements that read users as rows (services/auth.py `current_user`)."""
     return users.c.email_verified_at.is_not(None)
 
 

@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from eventpalour.config import settings
-from eventpalour.db import read_connection, transaction, write_one
-from eventpalour.models import SignInGrant, User, UserSession, UserStatus
+from eventpalour.db import read_only, transaction, write_batch
+from eventpalour.models import PlatformAdmin, SignInGrant, User, UserSession, UserStatus
 from eventpalour.models.types import utcnow
-from eventpalour.services import admins, audit, checkout_queries, rate_limit, verification
+from eventpalour.models.user import is_verified_sql
+from eventpalour.services import admins, audit, rate_limit, verification
 from eventpalour.services.accounts import (
     ClientInfo,
     UserSummary,
@@ -240,22 +242,48 @@ def password_session(*, email: str, password: str, client: ClientInfo = ClientIn
     return result.user, exchange_grant(grant=result.grant, binder=result.binder, client=client)
 
 
+_sessions, _users, _admins = UserSession.__table__, User.__table__, PlatformAdmin.__table__
+# The session behind a cookie, its user and their admin level (NULL: not an admin), built once.
+_SIGNED_IN_USER = (
+    core_select(
+        _sessions.c.id.label("session_id"),
+        _sessions.c.expires_at,
+        _sessions.c.last_seen_at,
+        _users.c.id,
+        _users.c.email,
+        _users.c.username,
+        _users.c.full_name,
+        _users.c.avatar_url,
+        _users.c.account_type,
+        is_verified_sql(_users).label("is_verified"),
+        _users.c.status,
+        _admins.c.level.label("admin_level"),
+    )
+    .select_from(
+        _sessions.join(_users, _users.c.id == _sessions.c.user_id).outerjoin(_admins, _admins.c.user_id == _users.c.id)
+    )
+    .where(_sessions.c.token_hash == bindparam("digest"))
+)
+
+
 def current_user(token: str | None) -> UserSummary | None:
     """The active user behind a session cookie, or None. Extends the session while it is used."""
     if not token:
         return None
     now = utcnow()
     # One prepared query (the admin level joined in): every signed-in request starts here.
-    with read_connection() as connection:
-        found = connection.execute(checkout_queries.SIGNED_IN_USER, {"digest": token_hash(token)}).first()
+    with read_only() as reader:
+        found = reader.connection().execute(_SIGNED_IN_USER, {"digest": token_hash(token)}).first()
     if found is None or found.expires_at <= now or found.status != UserStatus.ACTIVE:
         return None
     if now - found.last_seen_at > SESSION_TOUCH_INTERVAL:
-        write_one(
-            update(UserSession)
-            .where(col(UserSession.id) == found.session_id)
-            .values(last_seen_at=now, expires_at=now + timedelta(days=settings.session_days))
-        )
+        # A batch of one statement: one round trip on PostgreSQL, as in autocommit.
+        with write_batch() as batch:
+            batch.execute(
+                update(UserSession)
+                .where(col(UserSession.id) == found.session_id)
+                .values(last_seen_at=now, expires_at=now + timedelta(days=settings.session_days))
+            )
     return summary_of(found, found.admin_level)
 
 

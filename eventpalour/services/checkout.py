@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 
-from eventpalour.db import read_connection, transaction, write_batch, write_connection
-from eventpalour.models import OPEN_ORDER_STATUSES, EventPricing, Order, OrderStatus, User
+from eventpalour.db import read_only, transaction, write_batch
+from eventpalour.models import EventPricing, OrderStatus
 from eventpalour.models.types import new_id, random_string, utcnow
-from eventpalour.services import capacity, checkout_queries, fulfilment
+from eventpalour.services import capacity, fulfilment, sales_store
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import (
     Conflict,
@@ -37,6 +36,7 @@ from eventpalour.services.errors import (
     ValidationFailed,
 )
 from eventpalour.services.fees import Price, price_of
+from eventpalour.services.sales_store import EventOnSale, TierOnSale
 from eventpalour.services.tier_sales import SaleState, tier_sale
 
 logger = logging.getLogger("eventpalour.orders")
@@ -82,7 +82,7 @@ def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
     return wanted
 
 
-def _check_tiers(event: Row[Any], tiers: dict[str, Row[Any]], wanted: dict[str, int]) -> None:
+def _check_tiers(event: EventOnSale, tiers: Mapping[str, TierOnSale], wanted: dict[str, int]) -> None:
     """Every picked tier belongs to the event, its sales are open, and the quantity fits its per-order cap."""
     now = utcnow()
     problems = []
@@ -107,10 +107,10 @@ def _hold_all(connection: Connection, wanted: dict[str, int]) -> None:
         capacity.hold(connection, tier_id, wanted[tier_id])
 
 
-def _not_enough(tier: Row[Any]) -> SoldOut:
+def _not_enough(tier: TierOnSale) -> SoldOut:
     return SoldOut(
         f"Not enough {tier.name} tickets left. Try fewer, or another ticket type.",
-        details=[FieldError(("quantities", tier.tier_id), "Not enough left.")],
+        details=[FieldError(("quantities", tier.id), "Not enough left.")],
     )
 
 
@@ -129,16 +129,14 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     wanted = _wanted(quantities)
     if not capacity.unguarded_precheck(wanted):
         raise SoldOut("Sold out.")
-    # Prepared Core statements (services/checkout_queries.py): every buyer of a rush runs this.
-    # The event and its tiers in one round trip, each row the event and one of its tiers. Read
-    # before the write unit (READ COMMITTED would not hold them still inside it either): what
-    # decides availability is the capacity guard, in the write.
-    with read_connection() as reader:
-        rows = reader.execute(checkout_queries.EVENT_AND_TIERS, {"ref": event_id}).all()
-    event = rows[0] if rows else None
+    # Prepared Core statements (services/sales_store.py): every buyer of a rush runs this.
+    # The event and its tiers in one round trip. Read before the write unit (READ COMMITTED would
+    # not hold them still inside it either): what decides availability is the capacity guard, in the write.
+    with read_only() as reader:
+        event = sales_store.event_on_sale(reader.connection(), event_id)
     if event is None or not event.is_listed:
         raise NotFound("This event is not on sale.")
-    tiers = {row.tier_id: row for row in rows if row.tier_id is not None and row.tier_event_id == event.id}
+    tiers = event.tiers
     _check_tiers(event, tiers, wanted)
     charge = price_of({t: row.price for t, row in tiers.items()}, wanted, event.fee_mode)
     order = _new_order(actor, event, charge)
@@ -181,7 +179,7 @@ def _hold_paid(wanted: dict[str, int], order: dict[str, Any], items: list[dict[s
     `uq_orders_open_hold` (no read on this path for it); `_replace_open_hold` then decides."""
     try:
         with capacity.refused_at_commit(wanted), write_batch() as connection:
-            _insert(connection, order, items)
+            sales_store.insert_order(connection, order, items)
             _hold_all(connection, wanted)
     except IntegrityError as refused:
         if not _second_open_hold(refused):
@@ -220,17 +218,16 @@ def _replace_open_hold(wanted: dict[str, int], order: dict[str, Any], items: lis
     """
     now = utcnow()
     try:
-        with write_connection() as connection:
-            key = {"buyer_id": order["buyer_id"], "event_id": order["event_id"]}
-            held = connection.execute(checkout_queries.OPEN_HOLD_OF_BUYER, key).first()
+        with transaction() as session:
+            connection = session.connection()
+            held = sales_store.open_hold_of_buyer(connection, order["buyer_id"], order["event_id"])
             released: Counter[str] = Counter()
             if held is not None:
-                replaced = {"order_id": held.id, "now": now}
-                if connection.execute(checkout_queries.REPLACE_OPEN_HOLD, replaced).rowcount != 1:
+                if not sales_store.replace_open_hold(connection, held.id, now):
                     raise _payment_in_progress(held.expires_at, now)
-                for item in connection.execute(checkout_queries.ORDER_ITEMS, {"order_id": held.id}):
-                    released[item.tier_id] += item.quantity
-            _insert(connection, order, items)
+                for line in sales_store.order_lines(connection, held.id):
+                    released[line.tier_id] += line.quantity
+            sales_store.insert_order(connection, order, items)
             _change_holds(connection, released, wanted)
     except IntegrityError as refused:
         if not _second_open_hold(refused):
@@ -260,22 +257,18 @@ def _change_holds(connection: Connection, released: Counter[str], wanted: dict[s
             capacity.release_held(connection, tier_id, -change)
 
 
-def _insert(connection: Connection, order: dict[str, Any], items: list[dict[str, Any]]) -> None:
-    connection.execute(checkout_queries.INSERT_ORDER, order)
-    connection.execute(checkout_queries.INSERT_ITEMS, items[0] if len(items) == 1 else items)
-
-
 def _register_free(
     actor: UserSummary,
-    event: Row[Any],
+    event: EventOnSale,
     wanted: dict[str, int],
     order: dict[str, Any],
     items: list[dict[str, Any]],
 ) -> None:
     """A free order, complete at once: one registration per person, tickets issued, seats sold."""
-    with write_connection() as connection:
+    with transaction() as session:
+        connection = session.connection()
         _refuse_second_registration(connection, event, actor)
-        _insert(connection, order, items)
+        sales_store.insert_order(connection, order, items)
         fulfilment.issue_tickets(connection, _to_issue(order, items))
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
@@ -294,7 +287,7 @@ def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.
         amount=order["amount"],
         currency=order["currency"],
         lines=tuple(
-            fulfilment.LineToIssue(
+            sales_store.OrderLine(
                 id=item["id"], tier_id=item["tier_id"], tier_name=item["tier_name"], quantity=item["quantity"]
             )
             for item in items
@@ -302,7 +295,7 @@ def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.
     )
 
 
-def _new_order(actor: UserSummary, event: Row[Any], charge: Price) -> dict[str, Any]:
+def _new_order(actor: UserSummary, event: EventOnSale, charge: Price) -> dict[str, Any]:
     """The row of a new order: pending, its seats held for HOLD_MINUTES. A free one is written
     completed: it never holds seats, so it is never the buyer's open hold for the event."""
     now = utcnow()
@@ -335,7 +328,7 @@ def _new_order(actor: UserSummary, event: Row[Any], charge: Price) -> dict[str, 
     return order
 
 
-def _new_items(order_id: str, tiers: dict[str, Row[Any]], wanted: dict[str, int]) -> list[dict[str, Any]]:
+def _new_items(order_id: str, tiers: Mapping[str, TierOnSale], wanted: dict[str, int]) -> list[dict[str, Any]]:
     """One line per picked tier, at the tier's name and price of this moment."""
     return [
         {
@@ -350,7 +343,7 @@ def _new_items(order_id: str, tiers: dict[str, Row[Any]], wanted: dict[str, int]
     ]
 
 
-def _refuse_second_registration(connection: Connection, event: Row[Any], actor: UserSummary) -> None:
+def _refuse_second_registration(connection: Connection, event: EventOnSale, actor: UserSummary) -> None:
     """A free event takes one registration per person, however many of their requests arrive at once.
 
     The check and the insert that follows must not interleave with another registration of the
@@ -369,25 +362,17 @@ def _refuse_second_registration(connection: Connection, event: Row[Any], actor: 
     if event.pricing != EventPricing.FREE:
         return
     if not _registration_unlocked.get():
-        connection.execute(select(User.id).where(User.id == actor.id).with_for_update(key_share=True)).one()
-    existing = connection.execute(
-        select(Order.id).where(
-            Order.event_id == event.id, Order.buyer_id == actor.id, col(Order.status) == OrderStatus.COMPLETED
-        )
-    ).first()
-    if existing:
+        sales_store.lock_buyer(connection, actor.id)
+    if sales_store.has_completed_order(connection, actor.id, event.id):
         raise Conflict("You are already registered for this event.")
 
 
-def release_order(executor: Session | Connection, order_id: str, status: str) -> bool:
+def release_order(connection: Connection, order_id: str, status: str) -> bool:
     """Close an open order as `status` and give its held seats back, once (the flag is the lock)."""
-    closed = executor.execute(
-        checkout_queries.CLOSE_HOLDING_ORDER, {"order_id": order_id, "new_status": status, "now": utcnow()}
-    ).rowcount
-    if closed != 1:
+    if not sales_store.close_holding_order(connection, order_id, status, utcnow()):
         return False
-    for item in executor.execute(checkout_queries.ORDER_ITEMS, {"order_id": order_id}).all():
-        capacity.release_held(executor, item.tier_id, item.quantity)
+    for line in sales_store.order_lines(connection, order_id):
+        capacity.release_held(connection, line.tier_id, line.quantity)
     return True
 
 
@@ -396,15 +381,9 @@ def expire_holds(now: datetime | None = None, limit: int = 200) -> int:
     moment = now or utcnow()
     expired = 0
     with transaction() as session:
-        orders = session.exec(
-            select(Order)
-            .where(
-                col(Order.status).in_(OPEN_ORDER_STATUSES), col(Order.holds_active).is_(True), Order.expires_at < moment
-            )
-            .limit(limit)
-        ).all()
-        for order in orders:
-            expired += release_order(session, order.id, OrderStatus.CANCELLED)
+        connection = session.connection()
+        for order_id in sales_store.expired_holds(connection, moment, limit):
+            expired += release_order(connection, order_id, OrderStatus.CANCELLED)
     return expired
 
 
@@ -413,8 +392,8 @@ def cancel_order(*, actor: UserSummary | None, order_id: str) -> None:
     if actor is None:
         raise NotAuthenticated()
     with transaction() as session:
-        order = session.get(Order, order_id or "")
-        if order is None or order.buyer_id != actor.id:
+        connection = session.connection()
+        if sales_store.buyer_of(connection, order_id or "") != actor.id:
             raise NotFound("This order does not exist.")
-        if not release_order(session, order.id, OrderStatus.CANCELLED):
+        if not release_order(connection, order_id, OrderStatus.CANCELLED):
             raise Conflict("This order can no longer be cancelled.")

@@ -315,7 +315,7 @@ def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
         .values(status=TicketStatus.CANCELLED)
     )
     for order in session.exec(select(Order).where(Order.event_id == event.id, col(Order.holds_active).is_(True))):
-        release_order(session, order.id, OrderStatus.CANCELLED)
+        release_order(session.connection(), order.id, OrderStatus.CANCELLED)
     for email, paid in holders:
         outbox.enqueue(session, emails.event_cancelled(email, event.title, refunded=bool(paid)))
 

@@ -4,33 +4,18 @@ confirmation email that carries them (queued in the same transaction, so it is s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.models import Event, Ticket, User, Workspace
 from eventpalour.models.types import new_id, random_string
-from eventpalour.services import checkout_queries, emails, outbox
+from eventpalour.services import emails, outbox, sales_store
 from eventpalour.services.dates import event_schedule
 from eventpalour.services.money import format_money
+from eventpalour.services.sales_store import Confirmation, OrderLine
 from eventpalour.services.ticket_media import holder_place
-
-_events, _users, _workspaces = Event.__table__, User.__table__, Workspace.__table__
-INSERT_TICKETS = insert(Ticket.__table__)
-_TAKEN_CODES = select(Ticket.__table__.c.short_code).where(
-    Ticket.__table__.c.short_code.in_(bindparam("codes", expanding=True))
-)
-# The confirmation's facts alone (a free order); settling a payment reads them with its order.
-CONFIRMATION_FACTS = (
-    select(*checkout_queries.CONFIRMATION_COLUMNS)
-    .select_from(_users)
-    .join(_events, _events.c.id == bindparam("event_id"))
-    .join(_workspaces, _workspaces.c.id == _events.c.workspace_id)
-    .where(_users.c.id == bindparam("buyer_id"))
-)
 
 # No 0/O, 1/I/L: people type these codes at the door.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -40,30 +25,19 @@ def _random_code() -> str:
     return random_string(SHORT_CODE_ALPHABET, 8)
 
 
-def new_short_codes(executor: Session | Connection, count: int) -> list[str]:
+def new_short_codes(connection: Connection, count: int) -> list[str]:
     """`count` distinct codes no ticket has yet, checked with one query per round (not one per
     ticket: fulfilment runs while buyers wait). 31^8 codes make a second round very rare."""
     codes: set[str] = set()
     while len(codes) < count:
         candidates = {_random_code() for _ in range(count - len(codes))} - codes
-        taken = set(executor.execute(_TAKEN_CODES, {"codes": list(candidates)}).scalars())
-        codes |= candidates - taken
+        codes |= candidates - sales_store.taken_codes(connection, candidates)
     return list(codes)
 
 
 def new_short_code(session: Session) -> str:
     """One fresh code (a transfer's new ticket)."""
-    return new_short_codes(session, 1)[0]
-
-
-@dataclass(frozen=True, slots=True)
-class LineToIssue:
-    """One line of an order to issue: `quantity` tickets of a tier (`id` is the order item's)."""
-
-    id: str
-    tier_id: str
-    tier_name: str
-    quantity: int
+    return new_short_codes(session.connection(), 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +51,16 @@ class OrderToIssue:
     event_id: str
     amount: int
     currency: str
-    lines: tuple[LineToIssue, ...]
+    lines: tuple[OrderLine, ...]
 
 
-def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Row[Any] | None = None) -> list[str]:
+def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Confirmation | None = None) -> list[str]:
     """Create the tickets of `order` and queue their confirmation, in the caller's transaction;
     called exactly once per order, by whichever path completed it. Returns the new tickets' ids.
 
     Prepared Core statements on the caller's connection: this runs while the buyer (or Paystack's
-    webhook) waits, for every order of a rush. `confirmation`: the CONFIRMATION_COLUMNS when the
-    caller read them already (settling reads them with its order), else one query here."""
+    webhook) waits, for every order of a rush. `confirmation`: the email's facts when the caller
+    read them already (settling reads them with its order), else one query here."""
     codes = iter(new_short_codes(connection, sum(line.quantity for line in order.lines)))
     tickets = [
         {
@@ -101,7 +75,7 @@ def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Row
         for line in order.lines
         for _ in range(line.quantity)
     ]
-    connection.execute(INSERT_TICKETS, tickets[0] if len(tickets) == 1 else tickets)
+    sales_store.insert_tickets(connection, tickets)
     tier_names = {line.id: line.tier_name for line in order.lines}
     ticket_lines = [
         emails.TicketLine(ticket_id=t["id"], short_code=t["short_code"], tier_name=tier_names[t["order_item_id"]])
@@ -112,12 +86,9 @@ def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Row
 
 
 def _queue_confirmation(
-    connection: Connection, order: OrderToIssue, lines: list[emails.TicketLine], confirmation: Row[Any] | None
+    connection: Connection, order: OrderToIssue, lines: list[emails.TicketLine], confirmation: Confirmation | None
 ) -> None:
-    found = (
-        confirmation
-        or connection.execute(CONFIRMATION_FACTS, {"buyer_id": order.buyer_id, "event_id": order.event_id}).one()
-    )
+    found = confirmation or sales_store.confirmation(connection, order.buyer_id, order.event_id)
     facts = emails.ConfirmationFacts(
         event_id=order.event_id,
         event_title=found.title,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Row, bindparam, insert, or_, update
 from sqlmodel import Session, col, select
 
-from eventpalour.db import read_connection, read_only, single_statement, write_one
+from eventpalour.db import read_only, rows_changed, write_batch
 from eventpalour.integrations import mail
 from eventpalour.models import OutboxEmail, OutboxStatus
 from eventpalour.models.types import new_id, utcnow
@@ -31,16 +31,17 @@ _WAITING = (
     or_(_emails.c.locked_until.is_(None), _emails.c.locked_until < _now),
 )
 _DUE = (
-    select(_emails.c.id)
+    select(*_emails.c)
     .where(*_WAITING, _emails.c.next_attempt_at <= _now)
     .order_by(_emails.c.created_at)
     .limit(bindparam("limit", type_=Integer))
 )
+# A claim succeeds only on the row as it was read (same attempt count): a row another worker tried
+# meanwhile is left to the next pass, so this worker never sends from a stale copy.
 _CLAIM = (
     update(_emails)
-    .where(_emails.c.id == bindparam("email_id"), *_WAITING)
+    .where(_emails.c.id == bindparam("email_id"), _emails.c.attempts == bindparam("attempts_read"), *_WAITING)
     .values(status=OutboxStatus.SENDING.value, locked_until=bindparam("lock_until", type_=_emails.c.locked_until.type))
-    .returning(*_emails.c)
 )
 
 
@@ -79,13 +80,25 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def _claim(email_id: str) -> Row[Any] | None:
-    """Take one due row for this worker; another worker's claim makes this return None."""
+def _due(limit: int) -> list[Row[Any]]:
+    """Up to `limit` rows due for sending now, oldest first."""
+    with read_only() as reader:
+        return list(reader.connection().execute(_DUE, {"now": utcnow(), "limit": limit}).all())
+
+
+def _claim(due: Row[Any]) -> bool:
+    """Take one due row for this worker; False when another worker claimed or tried it meanwhile.
+    One statement, its own unit of work: a batch of one, one round trip on PostgreSQL."""
     now = utcnow()
-    with single_statement() as connection:
-        return connection.execute(
-            _CLAIM, {"email_id": email_id, "now": now, "lock_until": now + timedelta(seconds=CLAIM_SECONDS)}
-        ).first()
+    claim = {
+        "email_id": due.id,
+        "attempts_read": due.attempts,
+        "now": now,
+        "lock_until": now + timedelta(seconds=CLAIM_SECONDS),
+    }
+    with write_batch() as batch:
+        claimed = batch.execute(_CLAIM, claim)
+    return rows_changed(claimed) == 1
 
 
 def _finish(claimed: Row[Any], *, error: str | None, transport: str) -> None:
@@ -100,17 +113,17 @@ def _finish(claimed: Row[Any], *, error: str | None, transport: str) -> None:
             "next_attempt_at": now + _retry_delay(attempts),
             "last_error": error[:1000],
         }
-    write_one(update(_emails).where(_emails.c.id == claimed.id).values(attempts=attempts, locked_until=None, **values))
+    with write_batch() as batch:
+        batch.execute(
+            update(_emails).where(_emails.c.id == claimed.id).values(attempts=attempts, locked_until=None, **values)
+        )
 
 
 def deliver_due(limit: int = 20) -> int:
     """Send up to `limit` due emails; returns how many were sent. Safe to run in many workers."""
-    with read_connection() as connection:
-        due_ids = connection.execute(_DUE, {"now": utcnow(), "limit": limit}).scalars().all()
     sent = 0
-    for email_id in due_ids:
-        row = _claim(email_id)
-        if row is None:
+    for row in _due(limit):
+        if not _claim(row):
             continue
         try:
             # The development transport keeps the row itself, so there is nothing to render for it.

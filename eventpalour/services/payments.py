@@ -11,22 +11,21 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, update
-from sqlmodel import select
+from sqlalchemy import Connection
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.db import read_connection, transaction, write_connection, write_one
+from eventpalour.db import read_only, rows_changed, transaction, write_batch
 from eventpalour.integrations import paystack
-from eventpalour.models import OPEN_ORDER_STATUSES, SETTLED_ORDER_STATUSES, EventStatus, Order, OrderStatus, RefundKind
+from eventpalour.models import OPEN_ORDER_STATUSES, SETTLED_ORDER_STATUSES, EventStatus, OrderStatus, RefundKind
 from eventpalour.models.types import utcnow
-from eventpalour.services import capacity, checkout, checkout_queries, fulfilment, orders, returned_payments
+from eventpalour.services import capacity, checkout, fulfilment, orders, returned_payments, sales_store
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.checkout import CheckoutResult, release_order
 from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
 from eventpalour.services.fees import organizer_share
+from eventpalour.services.sales_store import OrderLine, OrderToSettle
 
 logger = logging.getLogger("eventpalour.payments")
 
@@ -91,8 +90,8 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     """
     if actor is None:
         raise NotAuthenticated()
-    with read_connection() as connection:
-        order = connection.execute(checkout_queries.ORDER_TO_PAY, {"order_id": order_id or ""}).first()
+    with read_only() as reader:
+        order = sales_store.order_to_pay(reader.connection(), order_id or "")
     if order is None or order.buyer_id != actor.id:
         raise NotFound("This order does not exist.")
     # A hold past its time is released here rather than waiting for the housekeeping pass.
@@ -100,7 +99,7 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     expired = order.expires_at is not None and order.expires_at <= now
     if expired and order.holds_active and order.status in OPEN_ORDER_STATUSES:
         with transaction() as session:
-            release_order(session, order.id, OrderStatus.CANCELLED)
+            release_order(session.connection(), order.id, OrderStatus.CANCELLED)
     if not orders.awaits_payment(order.status, order.holds_active, order.expires_at, now):
         raise Conflict("This order is no longer waiting for payment. Your hold may have expired; please start again.")
     if order.authorization_url:
@@ -111,7 +110,7 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
         reference=order.reference,
         amount=order.amount,
         currency=order.currency,
-        event_short_id=order.event_short_id,
+        event_short_id=order.confirmation.event_short_id,
     )
 
 
@@ -132,20 +131,16 @@ def _initialize(
     except paystack.PaystackError as problem:
         logger.warning("Paystack initialize failed for %s: %s", reference, problem.message)
         with transaction() as session:
-            release_order(session, order_id, OrderStatus.FAILED)
+            release_order(session.connection(), order_id, OrderStatus.FAILED)
         raise PaymentUnavailable(
             "We could not reach the payment provider. Your seats were released; please try again."
         ) from problem
-    marked = write_one(
-        checkout_queries.MARK_PROCESSING,
-        {
-            "order_id": order_id,
-            "new_authorization_url": started.authorization_url,
-            "new_access_code": started.access_code,
-            "now": utcnow(),
-        },
-    )
-    if marked != 1:
+    # One statement, a unit of work by itself: a batch of one is one round trip on PostgreSQL.
+    with write_batch() as batch:
+        marked = sales_store.mark_processing(
+            batch, order_id, authorization_url=started.authorization_url, access_code=started.access_code, now=utcnow()
+        )
+    if rows_changed(marked) != 1:
         # The order stopped waiting while Paystack answered: the buyer's newer checkout for the event
         # replaced it (services/checkout.py `_replace_open_hold`), or it was cancelled. Its URL is not
         # handed out, so nobody can pay for an order that no longer holds seats.
@@ -157,8 +152,8 @@ def _initialize(
 
 def verify_payment(reference: str) -> PaymentOutcome:
     """Ask Paystack for the transaction and settle the order from its answer (safe to repeat)."""
-    with read_connection() as connection:
-        found = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference or ""}).first()
+    with read_only() as reader:
+        found = sales_store.order_state(reader.connection(), reference or "")
     if found is None:
         raise NotFound("We have no order with this payment reference.")
     if found.status in SETTLED_ORDER_STATUSES:
@@ -192,9 +187,10 @@ def settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
 
 
 def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
-    # Prepared Core statements (services/checkout_queries.py): every paid order of a rush runs this.
-    with write_connection() as connection:
-        order = connection.execute(checkout_queries.ORDER_TO_SETTLE, {"reference": reference}).one()
+    # Prepared Core statements (services/sales_store.py): every paid order of a rush runs this.
+    with transaction() as session:
+        connection = session.connection()
+        order = sales_store.order_to_settle(connection, reference)
         if order.status in SETTLED_ORDER_STATUSES:
             return PaymentOutcome(order.id, order.status, "This order is already settled.")
         if verified.status in ("failed", "reversed"):
@@ -211,20 +207,20 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         provider_fee = (
             verified.fees if verified.fees is not None else paystack.estimated_fees(order.amount, order.currency)
         )
-        claim = {
-            "order_id": order.id,
-            "new_paid_at": verified.paid_at or utcnow(),
-            "new_provider_fee": provider_fee,
-            "new_organizer_share": organizer_share(order.amount, order.platform_fee, provider_fee),
-            "now": utcnow(),
-        }
+        claim = sales_store.Claim(
+            order_id=order.id,
+            paid_at=verified.paid_at or utcnow(),
+            provider_fee=provider_fee,
+            organizer_share=organizer_share(order.amount, order.platform_fee, provider_fee),
+            now=utcnow(),
+        )
         # The claim itself tells whether the seats were still held at that instant: an expiry that
         # committed after `order` was read has given them back, and they must then be taken afresh.
-        held = connection.execute(checkout_queries.CLAIM_HELD_ORDER, claim).rowcount == 1
-        if not held and connection.execute(checkout_queries.CLAIM_ORDER, claim).rowcount != 1:
+        held = sales_store.claim_order(connection, claim, held=True)
+        if not held and not sales_store.claim_order(connection, claim, held=False):
             return PaymentOutcome(order.id, "completed", "This order is already settled.")
-        items = connection.execute(checkout_queries.ORDER_ITEMS, {"order_id": order.id}).all()
-        fulfilment.issue_tickets(connection, _to_issue(order, items), confirmation=order)
+        items = sales_store.order_lines(connection, order.id)
+        fulfilment.issue_tickets(connection, _to_issue(order, items), confirmation=order.confirmation)
         # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
         # tier waits on it. No seats left for a late payment rolls all of the above back.
         if not _take_seats(connection, items, held=held):
@@ -233,8 +229,8 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
     return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
 
 
-def _to_issue(order: Row[Any], items: Sequence[Row[Any]]) -> fulfilment.OrderToIssue:
-    """The order to issue, from its ORDER_TO_SETTLE row and ORDER_ITEMS rows."""
+def _to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.OrderToIssue:
+    """The order to issue, from the order being settled and its lines."""
     return fulfilment.OrderToIssue(
         id=order.id,
         reference=order.reference,
@@ -242,14 +238,11 @@ def _to_issue(order: Row[Any], items: Sequence[Row[Any]]) -> fulfilment.OrderToI
         event_id=order.event_id,
         amount=order.amount,
         currency=order.currency,
-        lines=tuple(
-            fulfilment.LineToIssue(id=item.id, tier_id=item.tier_id, tier_name=item.tier_name, quantity=item.quantity)
-            for item in items
-        ),
+        lines=items,
     )
 
 
-def _take_seats(connection: Connection, items: Sequence[Row[Any]], *, held: bool) -> bool:
+def _take_seats(connection: Connection, items: Sequence[OrderLine], *, held: bool) -> bool:
     """Held seats become sold; a payment that outlived its hold needs seats that are still free."""
     if held:
         for item in items:
@@ -262,18 +255,18 @@ def _give_back(reference: str, verified: paystack.VerifyResult, kind: RefundKind
     """A payment that bought nothing: the order ends refunded and all Paystack received goes back."""
     returned = returned_payments.return_payment(reference, verified, kind=kind)
     if returned is None:
-        with read_connection() as connection:
-            order_id = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference}).one().id
-        return _settled_outcome(order_id, reference)
+        with read_only() as reader:
+            found = sales_store.order_state(reader.connection(), reference)
+        return _settled_outcome(found.id, reference)
     return PaymentOutcome(returned.order_id, "refunded", returned.message)
 
 
 def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
-    with read_connection() as connection:
-        status = connection.execute(checkout_queries.ORDER_STATUS, {"reference": reference}).one().status
-        if status == OrderStatus.REFUNDED:
+    with read_only() as reader:
+        connection = reader.connection()
+        if sales_store.order_state(connection, reference).status == OrderStatus.REFUNDED:
             # A payment that bought nothing says why (services/returned_payments.py); a rare path.
-            why = connection.execute(select(Order.flagged_reason).where(Order.id == order_id)).scalar_one()
+            why = sales_store.flagged_reason(connection, order_id)
             return PaymentOutcome(order_id, "refunded", why or "This payment was refunded.")
     return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")
 
@@ -281,28 +274,6 @@ def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
 RECONCILE_AFTER = timedelta(minutes=2)
 """How long a paying order stays quiet before reconciliation asks Paystack about it: a buyer still
 on the payment page, or a webhook a few seconds away, needs no verify call."""
-
-_orders = Order.__table__
-_QUIET_PAYMENTS = (
-    select(_orders.c.id, _orders.c.reference)
-    .where(
-        _orders.c.status == OrderStatus.PROCESSING.value,
-        _orders.c.access_code.is_not(None),
-        _orders.c.updated_at <= bindparam("cutoff"),
-    )
-    .order_by(_orders.c.updated_at)
-    .limit(bindparam("limit"))
-)
-# Claiming an order moves it to the back of the line: the same cutoff, so only one worker wins it.
-_CLAIM_QUIET_PAYMENT = (
-    update(_orders)
-    .where(
-        _orders.c.id == bindparam("order_id"),
-        _orders.c.status == OrderStatus.PROCESSING.value,
-        _orders.c.updated_at <= bindparam("cutoff"),
-    )
-    .values(updated_at=bindparam("now"))
-)
 
 
 def reconcile_pending(limit: int = 50, *, quiet_for: timedelta = RECONCILE_AFTER) -> int:
@@ -315,11 +286,13 @@ def reconcile_pending(limit: int = 50, *, quiet_for: timedelta = RECONCILE_AFTER
     """
     now = utcnow()
     cutoff = now - quiet_for
-    with read_connection() as reader:
-        quiet = reader.execute(_QUIET_PAYMENTS, {"cutoff": cutoff, "limit": limit}).all()
+    with read_only() as reader:
+        quiet = sales_store.quiet_payments(reader.connection(), cutoff, limit)
     settled = 0
     for order in quiet:
-        if write_one(_CLAIM_QUIET_PAYMENT, {"order_id": order.id, "cutoff": cutoff, "now": now}) != 1:
+        with write_batch() as batch:
+            claimed = sales_store.claim_quiet_payment(batch, order.id, cutoff, now)
+        if rows_changed(claimed) != 1:
             continue  # another worker claimed it, or it settled meanwhile
         settled += verify_payment(order.reference).status != "pending"
     return settled

@@ -30,14 +30,12 @@ from eventpalour.models import (
     OrderStatus,
     Refund,
     RefundStatus,
-    Ticket,
-    TicketStatus,
     User,
     WorkspaceMember,
     WorkspaceRole,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import capacity, emails, outbox
+from eventpalour.services import capacity, emails, outbox, sales_store
 from eventpalour.services.money import format_money
 
 logger = logging.getLogger("eventpalour.refunds")
@@ -76,19 +74,9 @@ def _claim(refund_id: str) -> Refund | None:
 def submit_due(limit: int = 20) -> int:
     """Send queued refunds to Paystack; returns how many were accepted. Safe in several workers."""
     now = utcnow()
-    with read_only() as session:
-        due = session.exec(
-            select(Refund.id, Order.reference)
-            .join(Order, col(Order.id) == col(Refund.order_id))
-            .where(
-                col(Refund.status) == RefundStatus.QUEUED,
-                col(Refund.next_attempt_at) <= now,
-                (col(Refund.locked_until).is_(None)) | (col(Refund.locked_until) < now),
-            )
-            .order_by(col(Refund.created_at))
-            .limit(limit)
-        ).all()
-    return sum(_send(refund_id, reference) for refund_id, reference in due)
+    with read_only() as reader:
+        due = sales_store.due_refunds(reader.connection(), now, limit)
+    return sum(_send(refund.id, refund.reference) for refund in due)
 
 
 def _send(refund_id: str, reference: str) -> bool:
@@ -162,7 +150,8 @@ def _processed(session: Session, refund: Refund) -> None:
     """The money is back with the buyer: the voided tickets' seats return; the order says refunded.
 
     A returned payment's order said `refunded` from the start and had no tickets: only the email."""
-    order = session.get(Order, refund.order_id)
+    connection = session.connection()
+    order = sales_store.order_for_refund(connection, refund.order_id)
     buyer = session.get(User, order.buyer_id)
     event = session.get(Event, order.event_id)
     money = format_money(refund.amount, refund.currency)
@@ -172,19 +161,15 @@ def _processed(session: Session, refund: Refund) -> None:
     )
     if returned:
         return
-    for tier_id, count in session.exec(
-        select(Ticket.tier_id, func.count())
-        .where(col(Ticket.id).in_(refund.ticket_ids or [""]), Ticket.status == TicketStatus.REFUNDED)
-        .group_by(col(Ticket.tier_id))
-    ).all():
-        capacity.release_sold(session, tier_id, count)
+    for tier in sales_store.refunded_seats_by_tier(connection, refund.ticket_ids or []):
+        capacity.release_sold(connection, tier.tier_id, tier.seats)
     processed = session.exec(
         select(func.coalesce(func.sum(Refund.amount), 0)).where(
             Refund.order_id == order.id, Refund.status == RefundStatus.PROCESSED
         )
     ).one()
-    order.status = OrderStatus.REFUNDED if processed >= order.amount else OrderStatus.PARTIALLY_REFUNDED
-    order.updated_at = utcnow()
+    status = OrderStatus.REFUNDED if processed >= order.amount else OrderStatus.PARTIALLY_REFUNDED
+    sales_store.set_order_status(connection, order.id, status.value, utcnow())
 
 
 def _failed(session: Session, refund: Refund, reason: str) -> None:
@@ -196,17 +181,10 @@ def _failed(session: Session, refund: Refund, reason: str) -> None:
     if refund.kind in RETURNED_PAYMENT_KINDS:
         logger.error("Returning the payment of order %s failed: %s. Refund it by hand.", refund.order_id, reason)
         return
-    session.execute(
-        update(Order)
-        .where(col(Order.id) == refund.order_id, Order.refunded_amount >= refund.amount)
-        .values(refunded_amount=Order.refunded_amount - refund.amount, updated_at=utcnow())
-    )
-    session.execute(
-        update(Ticket)
-        .where(col(Ticket.id).in_(refund.ticket_ids or [""]), Ticket.status == TicketStatus.REFUNDED)
-        .values(status=TicketStatus.VALID)
-    )
-    order = session.get(Order, refund.order_id)
+    connection = session.connection()
+    sales_store.give_back_refund_claim(connection, refund.order_id, refund.amount, utcnow())
+    sales_store.restore_refunded_tickets(connection, refund.ticket_ids or [])
+    order = sales_store.order_for_refund(connection, refund.order_id)
     event = session.get(Event, refund.event_id)
     managers = session.exec(
         select(User.email)
@@ -312,25 +290,16 @@ def recheck_open(limit: int = 50) -> int:
     again RECHECK_AFTER later.
     """
     now = utcnow()
-    with read_only() as session:
-        stale = session.exec(
-            select(Refund.id, Refund.status, Refund.provider_refund_id, Order.reference)
-            .join(Order, col(Order.id) == col(Refund.order_id))
-            .where(
-                col(Refund.status).in_(OPEN_REFUND_STATUSES),
-                col(Refund.updated_at) < now - RECHECK_AFTER,
-                (col(Refund.status) != RefundStatus.QUEUED) | (col(Refund.next_attempt_at) <= now),
-            )
-            .order_by(col(Refund.updated_at))
-            .limit(limit)
-        ).all()
+    with read_only() as reader:
+        stale = sales_store.stale_refunds(reader.connection(), now, now - RECHECK_AFTER, limit)
     moved = 0
-    for refund_id, status, provider_id, reference in stale:
-        if provider_id is None and status != RefundStatus.QUEUED:
+    for refund in stale:
+        refund_id, provider_id = refund.id, refund.provider_refund_id
+        if provider_id is None and refund.status != RefundStatus.QUEUED:
             moved += _requeue(refund_id)
             continue
         if provider_id is None:
-            moved += _send(refund_id, reference)
+            moved += _send(refund_id, refund.reference)
             continue
         try:
             result = _apply(refund_id, paystack.fetch_refund(provider_id).status)

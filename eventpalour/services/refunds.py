@@ -18,29 +18,26 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import (
     MONEY_HELD_STATUSES,
     Event,
-    Order,
-    OrderItem,
     OrderStatus,
     Refund,
     RefundKind,
     RefundStatus,
-    Ticket,
     TicketStatus,
     User,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import audit, capacity, emails, outbox
+from eventpalour.services import audit, capacity, emails, outbox, sales_store
 from eventpalour.services.access import WorkspaceAction, load_event_for
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
 from eventpalour.services.money import format_money
+from eventpalour.services.sales_store import OrderForRefund
 from eventpalour.services.text import clean_text
 
 logger = logging.getLogger("eventpalour.refunds")
@@ -101,12 +98,7 @@ def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions
     """The order's refundable amount, its tickets and its refunds so far (admin and above)."""
     with read_only() as session:
         order = _order_for_billing(session, actor, order_id)
-        rows = session.exec(
-            select(Ticket, OrderItem)
-            .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
-            .where(Ticket.order_id == order.id)
-            .order_by(col(OrderItem.tier_name), col(Ticket.short_code))
-        ).all()
+        tickets = sales_store.order_tickets(session.connection(), order.id)
         refunds = list(session.exec(select(Refund).where(Refund.order_id == order.id).order_by(col(Refund.created_at))))
     return RefundOptions(
         order_id=order.id,
@@ -115,17 +107,15 @@ def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions
         amount=order.amount,
         refundable=order.amount - order.refunded_amount if order.status in MONEY_HELD_STATUSES else 0,
         tickets=[
-            RefundableTicket(
-                t.id, t.short_code, item.tier_name, item.unit_price, t.status, t.status == TicketStatus.VALID
-            )
-            for t, item in rows
+            RefundableTicket(t.id, t.short_code, t.tier_name, t.unit_price, t.status, t.status == TicketStatus.VALID)
+            for t in tickets
         ],
         refunds=refunds,
     )
 
 
-def _order_for_billing(session: Session, actor: UserSummary | None, order_id: str) -> Order:
-    order = session.get(Order, order_id or "")
+def _order_for_billing(session: Session, actor: UserSummary | None, order_id: str) -> OrderForRefund:
+    order = sales_store.order_for_refund(session.connection(), order_id or "")
     if order is None:
         raise NotFound("This order does not exist.")
     load_event_for(session, actor, order.event_id, WorkspaceAction.MANAGE_BILLING)
@@ -196,36 +186,24 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
         order = _order_for_billing(session, actor, order_id)
         if refusal := cancel_refusal(status=order.status, amount=order.amount):
             raise refusal
+        connection = session.connection()
         # Conditional, so two cancels racing past the check above close the registration once.
-        closed = session.execute(
-            update(Order)
-            .where(col(Order.id) == order.id, col(Order.status) == OrderStatus.COMPLETED)
-            .values(status=OrderStatus.CANCELLED, updated_at=utcnow())
-        ).rowcount
-        if closed != 1:
+        if not sales_store.cancel_completed_order(connection, order.id, utcnow()):
             raise Conflict(ALREADY_CANCELLED)
-        seats = session.exec(
-            select(Ticket.tier_id, func.count())
-            .where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)
-            .group_by(col(Ticket.tier_id))
-        ).all()
-        for tier_id, count in seats:
-            capacity.release_sold(session, tier_id, count)
-        session.execute(
-            update(Ticket)
-            .where(col(Ticket.order_id) == order.id, col(Ticket.status) == TicketStatus.VALID)
-            .values(status=TicketStatus.CANCELLED)
-        )
+        seats = sales_store.valid_seats_by_tier(connection, order.id)
+        for tier in seats:
+            capacity.release_sold(connection, tier.tier_id, tier.seats)
+        sales_store.void_valid_tickets(connection, order.id, TicketStatus.CANCELLED.value)
         guest = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)
         outbox.enqueue(session, emails.registration_cancelled(guest.email, event.title, reason))
         audit.record(session, action="order.cancel_free", actor_id=actor.id, target=("order", order.id))
-        return sum(count for _, count in seats)
+        return sum(tier.seats for tier in seats)
 
 
 def queue_refund(
     session: Session,
-    order: Order,
+    order: OrderForRefund,
     *,
     amount: int,
     ticket_ids: list[str],
@@ -234,24 +212,12 @@ def queue_refund(
     requested_by_id: str | None,
 ) -> Refund:
     """Claim `amount` on the order, void the tickets and record the refund, in the caller's transaction."""
-    claimed = session.execute(
-        update(Order)
-        .where(
-            col(Order.id) == order.id,
-            col(Order.status).in_(MONEY_HELD_STATUSES),
-            Order.refunded_amount + amount <= Order.amount,
-        )
-        .values(refunded_amount=Order.refunded_amount + amount, updated_at=utcnow())
-    ).rowcount
-    if claimed != 1:
+    connection = session.connection()
+    if not sales_store.claim_refund(connection, order.id, amount, utcnow()):
         # Another refund got there first: what is left is less than asked.
         raise Conflict("This order has already been refunded up to what was paid.")
     if ticket_ids:
-        voided = session.execute(
-            update(Ticket)
-            .where(col(Ticket.id).in_(ticket_ids), Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)
-            .values(status=TicketStatus.REFUNDED)
-        ).rowcount
+        voided = sales_store.void_tickets(connection, order.id, ticket_ids, TicketStatus.REFUNDED.value)
         if voided != len(ticket_ids):
             raise ValidationFailed.field(
                 "tickets", "Choose valid tickets of this order (used or refunded ones cannot be)."
@@ -275,21 +241,16 @@ def queue_refund(
 def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None) -> int:
     """A cancelled event: refund every paid order in full and void every ticket. Returns how many refunds."""
     queued = 0
-    paid = session.exec(
-        select(Order).where(Order.event_id == event.id, col(Order.status).in_(MONEY_HELD_STATUSES), Order.amount > 0)
-    ).all()
-    for order in paid:
+    connection = session.connection()
+    for order in sales_store.paid_orders(connection, event.id):
         left = order.amount - order.refunded_amount
         if left <= 0:
             continue
-        ticket_ids = list(
-            session.exec(select(Ticket.id).where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID))
-        )
         queue_refund(
             session,
             order,
             amount=left,
-            ticket_ids=ticket_ids,
+            ticket_ids=sales_store.valid_ticket_ids(connection, order.id),
             reason=f"{event.title} was cancelled.",
             kind=RefundKind.EVENT_CANCELLED,
             requested_by_id=actor_id,

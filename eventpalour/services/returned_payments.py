@@ -14,14 +14,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection
 
 from eventpalour.db import transaction
 from eventpalour.integrations.paystack import VerifyResult
-from eventpalour.models import SETTLED_ORDER_STATUSES, Event, Order, OrderStatus, Refund, RefundKind, User
+from eventpalour.models import OrderStatus, Refund, RefundKind
 from eventpalour.models.types import utcnow
-from eventpalour.services import emails, outbox
+from eventpalour.services import emails, outbox, sales_store
 from eventpalour.services.checkout import release_order
 from eventpalour.services.money import format_money
 
@@ -51,14 +50,15 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
     """
     received = format_money(verified.amount, verified.currency)
     with transaction() as session:
-        order = session.exec(select(Order).where(Order.reference == reference)).one()
+        connection = session.connection()
+        order = sales_store.order_to_settle(connection, reference)
         expected = format_money(order.amount, order.currency)
         if kind == RefundKind.PAYMENT_MISMATCH:
             note = f"Payment mismatch: Paystack charged {received}, the order's total is {expected}."
         else:
             note = "Paid after the hold expired and the tickets sold out."
         note += " The whole payment is refunded automatically."
-        if not _close(session, order.id, note):
+        if not _close(connection, order.id, note):
             return None
         session.add(
             Refund(
@@ -71,26 +71,20 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
                 reason=note,
             )
         )
-        buyer = session.get(User, order.buyer_id)
-        event = session.get(Event, order.event_id)
+        facts = order.confirmation
         if kind == RefundKind.PAYMENT_MISMATCH:
-            message = emails.payment_mismatch_refund(buyer.email, event.title, reference, received, expected)
+            message = emails.payment_mismatch_refund(facts.email, facts.title, reference, received, expected)
         else:
-            message = emails.late_payment_refund(buyer.email, reference, received)
+            message = emails.late_payment_refund(facts.email, reference, received)
         outbox.enqueue(session, message)
     logger.warning("%s (%s: %s received)", note, reference, received)
     return PaymentReturn(order.id, received, expected, note)
 
 
-def _close(session: Session, order_id: str, note: str) -> bool:
+def _close(connection: Connection, order_id: str, note: str) -> bool:
     """The order ends `refunded` once: still holding seats (given back here) or not, but not settled."""
-    if not release_order(session, order_id, OrderStatus.REFUNDED):
-        closed = session.execute(
-            update(Order)
-            .where(col(Order.id) == order_id, col(Order.status).not_in(SETTLED_ORDER_STATUSES))
-            .values(status=OrderStatus.REFUNDED, updated_at=utcnow())
-        ).rowcount
-        if closed != 1:
+    if not release_order(connection, order_id, OrderStatus.REFUNDED):
+        if not sales_store.close_unsettled_order(connection, order_id, OrderStatus.REFUNDED.value, utcnow()):
             return False
-    session.execute(update(Order).where(col(Order.id) == order_id).values(flagged_reason=note[:500]))
+    sales_store.flag_order(connection, order_id, note)
     return True

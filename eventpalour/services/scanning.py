@@ -19,20 +19,20 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from eventpalour.db import read_only, write_connection
-from eventpalour.models import ADMISSION_STATUSES, Event, ScanResult, Ticket, TicketStatus
+from eventpalour.db import read_only, transaction
+from eventpalour.models import Event, ScanResult, TicketStatus
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services import rate_limit, scan_queries, ticket_tokens
+from eventpalour.services import rate_limit, sales_store, ticket_tokens
 from eventpalour.services.access import WorkspaceAction, ensure_role
 from eventpalour.services.accounts import UserSummary
 from eventpalour.services.dates import clock, event_schedule
 from eventpalour.services.errors import NotAuthenticated, NotFound
 from eventpalour.services.event_rules import DOORS_CLOSE_AFTER_END
 from eventpalour.services.fulfilment import SHORT_CODE_ALPHABET
+from eventpalour.services.sales_store import DoorCounts, ScannedTicket
 from eventpalour.services.text import clean_line
 
 CODE_RULE = "scan_code"
@@ -56,12 +56,6 @@ def guard_disabled_for_tests() -> Iterator[None]:
         yield
     finally:
         _unguarded.reset(token)
-
-
-@dataclass(frozen=True)
-class DoorCounts:
-    checked_in: int
-    sold: int
 
 
 @dataclass(frozen=True)
@@ -122,25 +116,26 @@ def doors_closed(end_at: datetime) -> bool:
 
 def _door(
     connection: Connection, actor: UserSummary, event_ref: str, given: _Input | None = None
-) -> tuple[_Door, _Seen | None]:
+) -> tuple[_Door, ScannedTicket | None]:
     """The event, the actor's right to scan it and (given an input) the ticket it names, in one query.
 
     Returns (door, seen ticket or None). Raises NotFound, PermissionDenied.
     """
-    statement, key = _ticket_key(given) if given is not None else (scan_queries.DOOR_AND_TICKET_BY_ID, "")
-    found = connection.execute(statement, {"actor_id": actor.id, "ref": event_ref or "", "key": key}).first()
+    key = _ticket_key(given) if given is not None else ""
+    by_code = given is not None and given.method == "code"
+    found = sales_store.door(connection, actor.id, event_ref or "", key, by_code=by_code)
     if found is None:
         raise NotFound("This event does not exist.")
     ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
-    door = _Door(event_id=found[0], timezone=found[1], closed=doors_closed(found[2]))
-    return door, (_Seen(*found[4:]) if found[4] is not None else None)
+    door = _Door(event_id=found.event_id, timezone=found.timezone, closed=doors_closed(found.end_at))
+    return door, found.ticket
 
 
-def _ticket_key(given: _Input) -> tuple[Select, str]:
-    """The door-and-ticket statement for this input and its key ("" names no ticket)."""
+def _ticket_key(given: _Input) -> str:
+    """The key of the ticket this input names: its id or its short code ("" names no ticket)."""
     if given.method == "qr":
-        return scan_queries.DOOR_AND_TICKET_BY_ID, given.claims.ticket_id if given.claims else ""
-    return scan_queries.DOOR_AND_TICKET_BY_CODE, given.code if SHORT_CODE.match(given.code) else ""
+        return given.claims.ticket_id if given.claims else ""
+    return given.code if SHORT_CODE.match(given.code) else ""
 
 
 def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> Event:
@@ -149,51 +144,10 @@ def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> 
     return session.get(Event, door.event_id)
 
 
-def _counts(session: Session, event_id: str) -> DoorCounts:
-    by_status = dict(
-        session.exec(
-            select(Ticket.status, func.count())
-            .where(Ticket.event_id == event_id, col(Ticket.status).in_(ADMISSION_STATUSES))
-            .group_by(col(Ticket.status))
-        ).all()
-    )
-    return DoorCounts(checked_in=int(by_status.get(TicketStatus.USED, 0)), sold=int(sum(by_status.values())))
-
-
-@dataclass(frozen=True)
-class _Seen:
-    """The scanned ticket as one query reads it: enough to explain any result without another."""
-
-    id: str
-    short_code: str
-    event_id: str
-    status: str
-    secret_version: int
-    used_at: datetime | None
-    holder_name: str
-    tier_name: str
-    scanner_name: str
-
-
-def _lookup(connection: Connection, given: _Input) -> _Seen | None:
+def _lookup(connection: Connection, given: _Input) -> ScannedTicket | None:
     """The ticket the input names, in any event (so "wrong event" can be told from "invalid")."""
-    if given.method == "qr":
-        if given.claims is None:
-            return None
-        statement, key = scan_queries.TICKET_BY_ID, given.claims.ticket_id
-    elif SHORT_CODE.match(given.code):
-        statement, key = scan_queries.TICKET_BY_CODE, given.code
-    else:
-        return None
-    row = connection.execute(statement, {"key": key}).first()
-    return _Seen(*row) if row else None
-
-
-def _mark_used(connection: Connection, actor: UserSummary, ticket_id: str, *, guarded: bool) -> bool:
-    """The one write that admits someone: only a ticket that is valid at this instant changes."""
-    statement = scan_queries.ADMIT if guarded else scan_queries.ADMIT_UNGUARDED
-    changed = connection.execute(statement, {"ticket_id": ticket_id, "at": utcnow(), "actor_id": actor.id})
-    return changed.rowcount == 1
+    key = _ticket_key(given)
+    return sales_store.scanned_ticket(connection, key, by_code=given.method == "code") if key else None
 
 
 def _unguarded_precheck(given: _Input) -> str | None:
@@ -207,7 +161,12 @@ def _unguarded_precheck(given: _Input) -> str | None:
 
 
 def _decide(
-    connection: Connection, actor: UserSummary, door: _Door, seen: _Seen | None, given: _Input, believed: str | None
+    connection: Connection,
+    actor: UserSummary,
+    door: _Door,
+    seen: ScannedTicket | None,
+    given: _Input,
+    believed: str | None,
 ) -> tuple[dict, str | None]:
     """The result for the scanned ticket (`seen`, None when the input names none) at the door,
     admitting it when it is valid; returns (shown fields, ticket id).
@@ -224,7 +183,8 @@ def _decide(
     stale = given.claims is not None and given.claims.secret_version != seen.secret_version
     status = believed or seen.status
     if status == TicketStatus.VALID and not stale:
-        if _mark_used(connection, actor, seen.id, guarded=believed is None):
+        # The one write that admits someone: only a ticket that is valid at this instant changes.
+        if sales_store.admit(connection, seen.id, actor.id, utcnow(), guarded=believed is None):
             return {**shown, "result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}, seen.id
         seen = _lookup(connection, given)  # another device admitted it a moment ago: say when and who
     if seen.status == TicketStatus.USED:
@@ -259,11 +219,12 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
     if given.method == "code":
         rate_limit.ensure_allowed(CODE_RULE, actor.id)
     believed = _unguarded_precheck(given)
-    with write_connection() as connection:
+    with transaction() as session:
+        connection = session.connection()
         door, seen = _door(connection, actor, event_id, given)
         shown, ticket_id = _decide(connection, actor, door, seen, given, believed)
-        connection.execute(
-            scan_queries.LOG,
+        sales_store.log_scan(
+            connection,
             {
                 "id": new_id(),
                 "event_id": door.event_id,
@@ -286,7 +247,7 @@ def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
         raise NotAuthenticated()
     with read_only() as session:
         event = _event_for_scanner(session, actor, event_id)
-        counts = _counts(session, event.id)
+        counts = sales_store.door_counts(session.connection(), event.id)
     return ScannerEvent(
         event_id=event.id,
         short_id=event.short_id,
@@ -303,5 +264,6 @@ def door_counts(*, actor: UserSummary | None, event_id: str) -> DoorCounts:
     if actor is None:
         raise NotAuthenticated()
     with read_only() as session:
-        door, _ = _door(session.connection(), actor, event_id)
-        return _counts(session, door.event_id)
+        connection = session.connection()
+        door, _ = _door(connection, actor, event_id)
+        return sales_store.door_counts(connection, door.event_id)

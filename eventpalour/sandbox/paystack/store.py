@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlmodel import Session
 
-from eventpalour.db import read_connection, read_only, transaction, write_one
+from eventpalour.db import read_only, transaction, write_batch
 from eventpalour.models import (
     SandboxPaystackControl,
     SandboxPaystackRefund,
@@ -34,7 +34,8 @@ _refunds = SandboxPaystackRefund.__table__
 _webhooks = SandboxPaystackWebhook.__table__
 
 READ_CONTROLS = select(_controls.c.name, _controls.c.value)
-INSERT_TRANSACTION = insert(_transactions)
+# `.inline()`: the new id is not asked back, so the insert can travel in a batch (db.write_batch).
+INSERT_TRANSACTION = insert(_transactions).inline()
 TRANSACTION_BY_REFERENCE = select(_transactions).where(_transactions.c.reference == bindparam("reference"))
 
 
@@ -113,7 +114,8 @@ def _webhook(row: Row[Any] | None) -> Webhook | None:
 
 def stored_controls() -> dict[str, Any]:
     """The switches a test has set, by name (absent ones keep their defaults)."""
-    with read_connection() as connection:
+    with read_only() as reader:
+        connection = reader.connection()
         return {name: value for name, value in connection.execute(READ_CONTROLS).all()}
 
 
@@ -149,39 +151,42 @@ def insert_transaction(
     `SandboxPaystackTransaction` stored (metadata None is JSON `null` there too, not SQL NULL).
     """
     now = utcnow()
-    write_one(
-        INSERT_TRANSACTION,
-        {
-            "reference": reference,
-            "access_code": access_code,
-            "email": email,
-            "amount": amount,
-            "requested_amount": None,
-            "currency": currency,
-            "status": "abandoned",
-            "channel": None,
-            "gateway_response": None,
-            "fees": None,
-            "paid_at": None,
-            "callback_url": callback_url,
-            "metadata_json": metadata,
-            "authorization_code": None,
-            "customer_code": None,
-            "refunded_amount": 0,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
+    with write_batch() as batch:
+        batch.execute(
+            INSERT_TRANSACTION,
+            {
+                "reference": reference,
+                "access_code": access_code,
+                "email": email,
+                "amount": amount,
+                "requested_amount": None,
+                "currency": currency,
+                "status": "abandoned",
+                "channel": None,
+                "gateway_response": None,
+                "fees": None,
+                "paid_at": None,
+                "callback_url": callback_url,
+                "metadata_json": metadata,
+                "authorization_code": None,
+                "customer_code": None,
+                "refunded_amount": 0,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
 
 
 def transaction_by_reference(reference: str) -> Transaction | None:
     """Verify's read: one prepared statement on an autocommit connection."""
-    with read_connection() as connection:
+    with read_only() as reader:
+        connection = reader.connection()
         return _transaction(connection.execute(TRANSACTION_BY_REFERENCE, {"reference": reference}).first())
 
 
 def transaction_by_access_code(access_code: str) -> Transaction | None:
-    with read_connection() as connection:
+    with read_only() as reader:
+        connection = reader.connection()
         return _transaction(
             connection.execute(select(_transactions).where(_transactions.c.access_code == access_code)).first()
         )
@@ -328,7 +333,8 @@ def record_webhook(session: Session, *, event: str, reference: str, refund_id: i
 
 
 def find_webhook(webhook_id: int) -> Webhook | None:
-    with read_connection() as connection:
+    with read_only() as reader:
+        connection = reader.connection()
         return _webhook(connection.execute(select(_webhooks).where(_webhooks.c.id == webhook_id)).first())
 
 
@@ -352,7 +358,8 @@ def note_delivery(webhook_id: int, *, status_code: int | None, error: str | None
 
 
 def latest_webhook_id(reference: str) -> int | None:
-    with read_connection() as connection:
+    with read_only() as reader:
+        connection = reader.connection()
         return connection.execute(
             select(_webhooks.c.id)
             .where(_webhooks.c.transaction_reference == reference)
@@ -366,5 +373,6 @@ def list_webhooks(reference: str | None = None) -> list[Webhook]:
     query = select(_webhooks).order_by(_webhooks.c.id)
     if reference is not None:
         query = query.where(_webhooks.c.transaction_reference == reference)
-    with read_connection() as connection:
+    with read_only() as reader:
+        connection = reader.connection()
         return [Webhook(**row._mapping) for row in connection.execute(query).all()]
