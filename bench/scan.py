@@ -41,10 +41,11 @@ def _setup(tickets: int, doors: int) -> dict:
 
     from eventpalour.db import get_engine, transaction
     from eventpalour.models import Ticket, TicketTier
-    from eventpalour.services import checkout, ticket_tokens
-    from eventpalour.services.event_rules import TierInput
-    from eventpalour.services.fulfilment import SHORT_CODE_ALPHABET
-    from eventpalour.services.tiers import get_tiers
+    from eventpalour.services.events.event_rules import TierInput
+    from eventpalour.services.events.tiers import get_tiers
+    from eventpalour.services.sales import checkout
+    from eventpalour.services.sales.fulfilment import SHORT_CODE_ALPHABET
+    from eventpalour.services.tickets import ticket_tokens
     from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 
     owner = make_organizer()
@@ -107,7 +108,7 @@ def _worker(
     """Scan `scans` with `threads` door devices once every process is ready (`gate`); send back
     (latencies in ms, results, start, end)."""
     os.environ["DATABASE_URL"] = database
-    from eventpalour.services import scanning
+    from eventpalour.services.tickets import scanning
 
     latencies: list[float] = []
     results: Counter = Counter()

@@ -26,9 +26,15 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import AccountType, Event, EventStatus, KycStatus, OrderStatus, User, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.seed_data import ATTENDEES, EVENTS, ORGANIZERS, ZONES, DemoEvent, DemoSale, DemoTier
-from eventpalour.services import admins, auth, checkout, events, payments, tiers, uploads, workspaces
-from eventpalour.services.accounts import UserSummary
-from eventpalour.services.event_rules import EventInput, PartnerInput, TierInput
+from eventpalour.services.admin import admins
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events import tiers
+from eventpalour.services.events.event_rules import EventInput, PartnerInput, TierInput
+from eventpalour.services.identity import auth
+from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.platform import uploads
+from eventpalour.services.sales import checkout, payments
+from eventpalour.services.workspaces import records as workspaces
 
 DEMO_PASSWORD = "eventpalour-demo"
 DEMO_ACCOUNTS = (

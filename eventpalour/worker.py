@@ -14,7 +14,9 @@ import signal
 from collections.abc import Callable
 
 from eventpalour.logs import configure_logging
-from eventpalour.services import checkout, events, outbox, payment_webhooks, payments, paystack_refunds
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.platform import outbox
+from eventpalour.services.sales import checkout, payment_webhooks, payments, paystack_refunds
 
 logger = logging.getLogger("eventpalour.worker")
 IDLE_SECONDS = 1.0

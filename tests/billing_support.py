@@ -9,7 +9,7 @@ from itertools import count
 from eventpalour.db import transaction
 from eventpalour.models import Order, PlatformAdmin, Refund, Withdrawal
 from eventpalour.models.types import utcnow
-from eventpalour.services.fees import organizer_share, price_of
+from eventpalour.services.sales.fees import organizer_share, price_of
 
 _references = count(1)
 

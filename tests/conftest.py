@@ -30,7 +30,7 @@ from sqlmodel import SQLModel  # noqa: E402
 from eventpalour import models  # noqa: E402,F401
 from eventpalour.config import settings  # noqa: E402
 from eventpalour.db import get_engine, reset_engine  # noqa: E402
-from eventpalour.services import rate_limit  # noqa: E402
+from eventpalour.services.platform import rate_limit  # noqa: E402
 from tests.dbsetup import migrate_fresh  # noqa: E402
 
 TEST_DIR = _TMP

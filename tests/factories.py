@@ -10,8 +10,8 @@ from sqlmodel import select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import OutboxEmail, User
 from eventpalour.models.types import utcnow
-from eventpalour.services import auth
-from eventpalour.services.accounts import UserSummary
+from eventpalour.services.identity import auth
+from eventpalour.services.identity.accounts import UserSummary
 
 DEFAULT_PASSWORD = "correct-horse-42"
 _numbers = count(1)
@@ -70,7 +70,7 @@ def make_organizer(**kwargs) -> MadeUser:
 
 def make_workspace(owner: MadeUser | None = None, name: str = "Nairobi Jazz Society"):
     """A workspace created through the service by `owner` (a new organizer when omitted)."""
-    from eventpalour.services.workspaces import WorkspaceInput, create_workspace
+    from eventpalour.services.workspaces.records import WorkspaceInput, create_workspace
 
     owner = owner or make_organizer()
     data = WorkspaceInput(name=name, description="Live jazz every Friday in Nairobi.")
@@ -96,7 +96,7 @@ def event_input(**changes):
     """A valid physical event form, starting in ten days, for three hours."""
     from datetime import timedelta
 
-    from eventpalour.services.event_rules import EventInput
+    from eventpalour.services.events.event_rules import EventInput
 
     start = utcnow() + timedelta(days=10)
     values = {
@@ -118,9 +118,9 @@ def event_input(**changes):
 
 def make_event(owner: MadeUser, workspace_id: str, *, tiers=None, publish: bool = False, **changes):
     """An event made through the services, with tiers (one free tier by default), optionally published."""
-    from eventpalour.services import events
-    from eventpalour.services import tiers as tier_service
-    from eventpalour.services.event_rules import TierInput
+    from eventpalour.services.events import lifecycle as events
+    from eventpalour.services.events import tiers as tier_service
+    from eventpalour.services.events.event_rules import TierInput
 
     event = events.create_event(actor=owner.summary, workspace_id=workspace_id, data=event_input(**changes))
     tier_inputs = tiers if tiers is not None else [TierInput(name="General", price=0, quantity=100)]
@@ -133,7 +133,7 @@ def make_event(owner: MadeUser, workspace_id: str, *, tiers=None, publish: bool 
 def make_paid_event(tiers, **changes):
     """A published paid event on sale (its organizer's workspace has approved KYC), and its tiers'
     ids in the order given: the scene of every checkout test."""
-    from eventpalour.services.tiers import get_tiers
+    from eventpalour.services.events.tiers import get_tiers
 
     owner = make_organizer()
     workspace = make_workspace(owner)
@@ -161,7 +161,7 @@ def make_admin(level: str, **kwargs) -> MadeUser:
 
 def kyc_upload(owner: MadeUser) -> str:
     """A PDF stored in the private KYC bucket by `owner`; returns its key."""
-    from eventpalour.services import uploads
+    from eventpalour.services.platform import uploads
     from tests.samples import PDF
 
     return uploads.store_upload(actor=owner.summary, bucket="KYC", folder="kyc", filename="id.pdf", data=PDF).key
@@ -169,7 +169,7 @@ def kyc_upload(owner: MadeUser) -> str:
 
 def kyc_input(owner: MadeUser, **changes):
     """A complete, valid KYC filing with an ID document uploaded by `owner`."""
-    from eventpalour.services.kyc import KycInput
+    from eventpalour.services.workspaces.kyc import KycInput
 
     values = {
         "legal_name": "Amina Wanjiru Otieno",
@@ -186,7 +186,7 @@ def kyc_input(owner: MadeUser, **changes):
 
 
 def blue_ticket_input(**changes):
-    from eventpalour.services.blue_tickets import BlueTicketInput
+    from eventpalour.services.workspaces.blue_tickets import BlueTicketInput
 
     values = {
         "statement": "We have run monthly jazz nights in Nairobi since 2019.",

@@ -9,9 +9,9 @@ from sqlmodel import col, select
 
 from eventpalour.db import read_only
 from eventpalour.models import Ticket
-from eventpalour.services import checkout
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.sales import checkout
 from tests.factories import MadeUser, make_event, make_organizer, make_user, make_workspace
 
 

@@ -29,7 +29,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-# Both must match eventpalour/services/discovery.py (fts_key, _fts_match): the start minute in the
+# Both must match eventpalour/services/events/discovery.py (fts_key, _fts_match): the start minute in the
 # key's high bits and the event's rowid (below 2^32) in the low ones; a facet token per filter.
 def _key(row: str) -> str:
     return f"((CAST(strftime('%s', {row}.start_at) AS INTEGER) / 60) * 4294967296 + {row}.rowid)"

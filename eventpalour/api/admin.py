@@ -15,8 +15,9 @@ from pydantic import Field
 from eventpalour.api.deps import Client, CurrentUser
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
-from eventpalour.services import admin_audit, admin_metrics, admin_users, admins, blue_tickets, kyc
-from eventpalour.services.errors import UnsupportedMediaType
+from eventpalour.services.admin import admin_audit, admin_metrics, admin_users, admins
+from eventpalour.services.platform.errors import UnsupportedMediaType
+from eventpalour.services.workspaces import blue_tickets, kyc
 
 
 def require_json(request: Request) -> None:

@@ -14,8 +14,9 @@ from eventpalour.api.errors import answers
 from eventpalour.api.schemas import ForgotIn, ResetIn, SignInIn, SignUpIn, UserOut, VerifyIn
 from eventpalour.config import settings
 from eventpalour.integrations import google
-from eventpalour.services import admins, auth, password_reset, verification
-from eventpalour.services.errors import DomainError, NotAuthenticated
+from eventpalour.services.admin import admins
+from eventpalour.services.identity import auth, password_reset, verification
+from eventpalour.services.platform.errors import DomainError, NotAuthenticated
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

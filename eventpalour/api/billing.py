@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers
-from eventpalour.services import billing_transactions
-from eventpalour.services.billing_transactions import TransactionFilter
+from eventpalour.services.finance import billing_transactions
+from eventpalour.services.finance.billing_transactions import TransactionFilter
 
 router = APIRouter(prefix="/api/workspace", tags=["billing"])
 _Text = Annotated[str, Query(max_length=20)]

@@ -18,7 +18,7 @@ from eventpalour.api.deps import SessionToken, signed_in_user
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
 from eventpalour.integrations import paystack
-from eventpalour.services import checkout, payments
+from eventpalour.services.sales import checkout, payments
 
 router = APIRouter(prefix="/api/checkout", tags=["checkout"])
 

@@ -9,10 +9,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from eventpalour.services import auth, rate_limit
-from eventpalour.services.accounts import ClientInfo, UserSummary
-from eventpalour.services.client_address import client_address
-from eventpalour.services.errors import NotAuthenticated
+from eventpalour.services.identity import auth
+from eventpalour.services.identity.accounts import ClientInfo, UserSummary
+from eventpalour.services.platform import rate_limit
+from eventpalour.services.platform.client_addresses import client_address
+from eventpalour.services.platform.errors import NotAuthenticated
 
 SESSION_COOKIE = "ep_session"
 

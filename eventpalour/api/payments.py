@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from eventpalour.api.deps import address_of
 from eventpalour.api.errors import answers
 from eventpalour.integrations import paystack
-from eventpalour.services import payment_webhooks
+from eventpalour.services.sales import payment_webhooks
 
 router = APIRouter(prefix="/api/payments", tags=["payments"])
 logger = logging.getLogger("eventpalour.payments")

@@ -6,8 +6,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour.api.deps import address_of
 from eventpalour.api.errors import domain_error_response
-from eventpalour.services import rate_limit
-from eventpalour.services.errors import RateLimited
+from eventpalour.services.platform import rate_limit
+from eventpalour.services.platform.errors import RateLimited
 
 EXEMPT_PREFIXES = ("/api/payments/webhook/", "/api/sandbox/")
 

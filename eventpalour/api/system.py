@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from eventpalour.api.errors import answers
-from eventpalour.services import dev_outbox, health
+from eventpalour.services.platform import dev_outbox, health
 
 router = APIRouter(prefix="/api", tags=["system"])
 

@@ -11,8 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers
-from eventpalour.services import attendees, tickets
-from eventpalour.services.attendees import AttendeeFilters
+from eventpalour.services.tickets import attendees
+from eventpalour.services.tickets import holdings as tickets
+from eventpalour.services.tickets.attendees import AttendeeFilters
 
 router = APIRouter(tags=["tickets"])
 PRIVATE = {"Cache-Control": "private, no-store"}

@@ -18,8 +18,8 @@ from starlette.types import Message
 from eventpalour import routes
 from eventpalour.api.deps import CurrentUser, OptionalUser
 from eventpalour.api.errors import answers
-from eventpalour.services import uploads
-from eventpalour.services.errors import PayloadTooLarge
+from eventpalour.services.platform import uploads
+from eventpalour.services.platform.errors import PayloadTooLarge
 
 router = APIRouter(tags=["uploads"])
 

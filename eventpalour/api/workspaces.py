@@ -10,7 +10,7 @@ from pydantic import Field
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
-from eventpalour.services import invitations
+from eventpalour.services.workspaces import invitations
 
 router = APIRouter(prefix="/api/workspace", tags=["workspaces"])
 

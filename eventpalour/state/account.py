@@ -6,8 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from eventpalour.services import accounts, auth, password_reset
-from eventpalour.services.errors import DomainError
+from eventpalour.services.identity import accounts, auth, password_reset
+from eventpalour.services.platform.errors import DomainError
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 

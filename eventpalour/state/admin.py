@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from eventpalour.services import admin_audit, admin_metrics, admins
-from eventpalour.services.admins import AdminCapability
-from eventpalour.services.errors import DomainError
-from eventpalour.services.money import format_money
+from eventpalour.services.admin import admin_audit, admin_metrics, admins
+from eventpalour.services.admin.admins import AdminCapability
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.platform.money import format_money
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.money_text import whole_units
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import reflex as rx
 
-from eventpalour.services import admin_audit, admins
-from eventpalour.services.errors import DomainError
+from eventpalour.services.admin import admin_audit, admins
+from eventpalour.services.platform.errors import DomainError
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 

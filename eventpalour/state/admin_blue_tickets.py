@@ -8,8 +8,8 @@ from typing import Any
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services import blue_tickets
-from eventpalour.services.errors import DomainError
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.workspaces import blue_tickets
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 

@@ -9,8 +9,8 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.models import PayoutMethod
-from eventpalour.services import kyc
-from eventpalour.services.errors import DomainError
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.workspaces import kyc
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import reflex as rx
 
-from eventpalour.services import revenue, withdrawals
-from eventpalour.services.errors import DomainError, PermissionDenied
-from eventpalour.services.money import format_money
-from eventpalour.services.revenue import QueuedWithdrawal, ReturnedPayment, RevenueDay
+from eventpalour.services.finance import revenue, withdrawals
+from eventpalour.services.finance.revenue import QueuedWithdrawal, ReturnedPayment, RevenueDay
+from eventpalour.services.platform.errors import DomainError, PermissionDenied
+from eventpalour.services.platform.money import format_money
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units

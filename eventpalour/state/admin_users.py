@@ -9,9 +9,9 @@ from typing import Any
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services import admin_users
-from eventpalour.services.errors import DomainError
-from eventpalour.services.money import format_money
+from eventpalour.services.admin import admin_users
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.platform.money import format_money
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 

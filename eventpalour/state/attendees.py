@@ -8,11 +8,11 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import attendees
-from eventpalour.services.attendees import AttendeeFilters, AttendeeRow
-from eventpalour.services.dates import clock
-from eventpalour.services.errors import DomainError
-from eventpalour.services.tickets import status_label
+from eventpalour.services.platform.dates import clock
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.tickets import attendees
+from eventpalour.services.tickets.attendees import AttendeeFilters, AttendeeRow
+from eventpalour.services.tickets.holdings import status_label
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 from eventpalour.state.workspace import workspace_in

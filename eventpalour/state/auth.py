@@ -9,8 +9,8 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import accounts, auth, password_reset, verification
-from eventpalour.services.errors import DomainError
+from eventpalour.services.identity import accounts, auth, password_reset, verification
+from eventpalour.services.platform.errors import DomainError
 from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
 from eventpalour.state.forms import FormMixin
 

@@ -17,11 +17,12 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import auth, rate_limit, uploads
-from eventpalour.services.accounts import ClientInfo, UserSummary
-from eventpalour.services.client_address import client_address
-from eventpalour.services.errors import DomainError, NotAuthenticated, nul_in_input
-from eventpalour.services.uploads import UploadResult
+from eventpalour.services.identity import auth
+from eventpalour.services.identity.accounts import ClientInfo, UserSummary
+from eventpalour.services.platform import rate_limit, uploads
+from eventpalour.services.platform.client_addresses import client_address
+from eventpalour.services.platform.errors import DomainError, NotAuthenticated, nul_in_input
+from eventpalour.services.platform.uploads import UploadResult
 
 SESSION_COOKIE = "ep_session"
 T = TypeVar("T")

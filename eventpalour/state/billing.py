@@ -13,13 +13,13 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import billing, billing_transactions, withdrawals
-from eventpalour.services.billing import MonthPoint
-from eventpalour.services.billing_transactions import TransactionFilter, TransactionRow
-from eventpalour.services.errors import DomainError
-from eventpalour.services.money import format_money
-from eventpalour.services.money_figures import Balance
-from eventpalour.services.withdrawals import WithdrawalInput, WithdrawalView
+from eventpalour.services.finance import billing, billing_transactions, withdrawals
+from eventpalour.services.finance.billing import MonthPoint
+from eventpalour.services.finance.billing_transactions import TransactionFilter, TransactionRow
+from eventpalour.services.finance.money_figures import Balance
+from eventpalour.services.finance.withdrawals import WithdrawalInput, WithdrawalView
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.platform.money import format_money
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units

@@ -7,9 +7,10 @@ import asyncio
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services import orders, payments, tickets
-from eventpalour.services.errors import DomainError
-from eventpalour.services.tickets import TicketView
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.sales import orders, payments
+from eventpalour.services.tickets import holdings as tickets
+from eventpalour.services.tickets.holdings import TicketView
 from eventpalour.state.base import AuthState, call_service
 
 POLL_SECONDS = 3

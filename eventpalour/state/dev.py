@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from eventpalour.services import dev_outbox
-from eventpalour.services.errors import NotFound, PermissionDenied
-from eventpalour.services.outbox import OutboxItem
+from eventpalour.services.platform import dev_outbox
+from eventpalour.services.platform.errors import NotFound, PermissionDenied
+from eventpalour.services.platform.outbox import OutboxItem
 from eventpalour.state.base import AuthState, call_service
 
 

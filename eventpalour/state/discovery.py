@@ -13,10 +13,10 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.models import EventType
-from eventpalour.services import discovery
-from eventpalour.services.dates import event_when
-from eventpalour.services.discovery import CategoryOption, EventCard
-from eventpalour.services.money import price_from_label
+from eventpalour.services.events import discovery
+from eventpalour.services.events.discovery import CategoryOption, EventCard
+from eventpalour.services.platform.dates import event_when
+from eventpalour.services.platform.money import price_from_label
 from eventpalour.state.base import AuthState, call_service
 
 ANY = "all"  # a select's "no filter" value (Radix select items cannot have an empty value)

@@ -15,16 +15,18 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.models import EventStatus, EventType
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, discovery, orders, payments, tickets
-from eventpalour.services.dates import event_schedule
-from eventpalour.services.discovery import PublicEvent, PublicPartner, PublicTier
-from eventpalour.services.errors import DomainError, NotFound, ValidationFailed
-from eventpalour.services.fees import price_of
-from eventpalour.services.money import format_money, price_label
-from eventpalour.services.orders import HeldOrder
-from eventpalour.services.tickets import TicketView
-from eventpalour.services.tier_sales import SaleState, clamp_quantity
-from eventpalour.services.workspaces import initials_of
+from eventpalour.services.events import discovery
+from eventpalour.services.events.discovery import PublicEvent, PublicPartner, PublicTier
+from eventpalour.services.platform.dates import event_schedule
+from eventpalour.services.platform.errors import DomainError, NotFound, ValidationFailed
+from eventpalour.services.platform.money import format_money, price_label
+from eventpalour.services.sales import checkout, orders, payments
+from eventpalour.services.sales.fees import price_of
+from eventpalour.services.sales.orders import HeldOrder
+from eventpalour.services.sales.tier_sales import SaleState, clamp_quantity
+from eventpalour.services.tickets import holdings as tickets
+from eventpalour.services.tickets.holdings import TicketView
+from eventpalour.services.workspaces.records import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
 
 PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}

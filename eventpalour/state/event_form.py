@@ -12,10 +12,10 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.models import UploadBucket
-from eventpalour.services.errors import DomainError, FieldError, ValidationFailed
-from eventpalour.services.event_rules import EventInput, PartnerInput, TierInput, clean_event
-from eventpalour.services.money import parse_amount
-from eventpalour.services.tiers import check_tiers
+from eventpalour.services.events.event_rules import EventInput, PartnerInput, TierInput, clean_event
+from eventpalour.services.events.tiers import check_tiers
+from eventpalour.services.platform.errors import DomainError, FieldError, ValidationFailed
+from eventpalour.services.platform.money import parse_amount
 
 BANNER_UPLOAD_ID = "event-banner"
 DEFAULT_VALUES = {

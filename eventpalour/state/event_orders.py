@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from eventpalour.services import event_orders, refunds
-from eventpalour.services.dates import event_when
-from eventpalour.services.errors import DomainError, ValidationFailed
-from eventpalour.services.event_orders import EventOrderRow
-from eventpalour.services.money import format_amount, format_money, parse_amount
-from eventpalour.services.refunds import RefundProgress
+from eventpalour.services.platform.dates import event_when
+from eventpalour.services.platform.errors import DomainError, ValidationFailed
+from eventpalour.services.platform.money import format_amount, format_money, parse_amount
+from eventpalour.services.sales import order_lists as event_orders
+from eventpalour.services.sales import refunds
+from eventpalour.services.sales.order_lists import EventOrderRow
+from eventpalour.services.sales.refunds import RefundProgress
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.money_text import EventFiguresText, event_figures_text

@@ -12,11 +12,12 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import events, tiers
-from eventpalour.services.errors import DomainError, ValidationFailed
-from eventpalour.services.event_rules import parse_local
-from eventpalour.services.events import EventActions, local_input_value
-from eventpalour.services.money import format_amount
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events import tiers
+from eventpalour.services.events.event_rules import parse_local
+from eventpalour.services.events.lifecycle import EventActions, local_input_value
+from eventpalour.services.platform.errors import DomainError, ValidationFailed
+from eventpalour.services.platform.money import format_amount
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
 from eventpalour.state.money_text import EventFiguresText, event_figures_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services import invitations
-from eventpalour.services.errors import DomainError, NotAuthenticated
+from eventpalour.services.platform.errors import DomainError, NotAuthenticated
+from eventpalour.services.workspaces import invitations
 from eventpalour.state.base import AuthState, call_service
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services import invitations, members
-from eventpalour.services.accounts import UserSummary
-from eventpalour.services.errors import DomainError
+from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.workspaces import invitations, members
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.workspace import WorkspaceState, workspace_in

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eventpalour.services.event_money import EventSalesTotals
-from eventpalour.services.money import MINOR_DIGITS, format_money
-from eventpalour.services.money_figures import Balance, MoneyFigures
+from eventpalour.services.finance.event_totals import EventSalesTotals
+from eventpalour.services.finance.money_figures import Balance, MoneyFigures
+from eventpalour.services.platform.money import MINOR_DIGITS, format_money
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services import orders
-from eventpalour.services.dates import event_when
-from eventpalour.services.errors import DomainError
-from eventpalour.services.money import format_money
-from eventpalour.services.orders import STATUS_LABELS, OrderSummary  # noqa: F401 (state/event_orders.py reads the labels here)
+from eventpalour.services.platform.dates import event_when
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.platform.money import format_money
+from eventpalour.services.sales import orders
+from eventpalour.services.sales.orders import STATUS_LABELS, OrderSummary  # noqa: F401 (state/event_orders.py reads the labels here)
 from eventpalour.state.base import AuthState, call_service
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from eventpalour.services import scanning
-from eventpalour.services.errors import DomainError, RateLimited
-from eventpalour.services.scanning import DoorCounts, ScanOutcome
+from eventpalour.services.platform.errors import DomainError, RateLimited
+from eventpalour.services.tickets import scanning
+from eventpalour.services.tickets.scanning import DoorCounts, ScanOutcome
 from eventpalour.state.base import AuthState, call_service
 
 TITLES = {

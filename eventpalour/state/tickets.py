@@ -8,11 +8,12 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import tickets, transfers
-from eventpalour.services.dates import clock, event_schedule
-from eventpalour.services.errors import DomainError, ValidationFailed
-from eventpalour.services.money import price_label
-from eventpalour.services.tickets import HeldTicket
+from eventpalour.services.platform.dates import clock, event_schedule
+from eventpalour.services.platform.errors import DomainError, ValidationFailed
+from eventpalour.services.platform.money import price_label
+from eventpalour.services.tickets import holdings as tickets
+from eventpalour.services.tickets import transfers
+from eventpalour.services.tickets.holdings import HeldTicket
 from eventpalour.state.base import AuthState, call_service
 
 

@@ -11,10 +11,11 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import members, workspaces
-from eventpalour.services.access import WorkspaceAction, allows
-from eventpalour.services.errors import DomainError
-from eventpalour.services.workspaces import WorkspaceView
+from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.workspaces import members
+from eventpalour.services.workspaces import records as workspaces
+from eventpalour.services.workspaces.access import WorkspaceAction, allows
+from eventpalour.services.workspaces.records import WorkspaceView
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.workspaces import LogoUploadMixin, workspace_input
 

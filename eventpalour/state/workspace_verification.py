@@ -12,10 +12,10 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.models import UploadBucket
-from eventpalour.services import blue_tickets, kyc
-from eventpalour.services.blue_tickets import BlueTicketInput
-from eventpalour.services.errors import DomainError, PermissionDenied
-from eventpalour.services.kyc import KycInput
+from eventpalour.services.platform.errors import DomainError, PermissionDenied
+from eventpalour.services.workspaces import blue_tickets, kyc
+from eventpalour.services.workspaces.blue_tickets import BlueTicketInput
+from eventpalour.services.workspaces.kyc import KycInput
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.workspace import workspace_in

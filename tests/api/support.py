@@ -15,7 +15,7 @@ from eventpalour import routes
 from eventpalour.api.deps import SESSION_COOKIE
 from eventpalour.db import read_only, transaction
 from eventpalour.models import User, UserSession
-from eventpalour.services import auth
+from eventpalour.services.identity import auth
 from tests.factories import latest_email
 
 CODE_IN_EMAIL = re.compile(r"verification code is: (\d{6})\b")

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import AuditLogEntry, KycSubmission, User, Workspace
-from eventpalour.services import blue_tickets, kyc
+from eventpalour.services.workspaces import blue_tickets, kyc
 from tests.api.support import with_session
 from tests.factories import blue_ticket_input, kyc_input, make_admin, make_organizer, make_user, make_workspace
 

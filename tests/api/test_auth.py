@@ -19,8 +19,8 @@ from eventpalour.models import (
     UserStatus,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import auth
-from eventpalour.services.auth import BAD_CREDENTIALS
+from eventpalour.services.identity import auth
+from eventpalour.services.identity.auth import BAD_CREDENTIALS
 from tests.api.support import (
     find_user,
     other_code,

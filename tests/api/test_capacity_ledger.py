@@ -34,10 +34,10 @@ from sqlmodel import func, select
 from eventpalour.db import read_only
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketTier
-from eventpalour.services import checkout, payments
-from eventpalour.services.errors import Conflict, SoldOut
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform.errors import Conflict, SoldOut
+from eventpalour.services.sales import checkout, payments
 from tests.factories import MadeUser, approve_kyc, make_event, make_organizer, make_user, make_workspace
 from tests.paystack_support import sandbox_call
 from tests.paystack_support import settle as sandbox_settle

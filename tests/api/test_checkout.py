@@ -12,9 +12,9 @@ from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, Ticket, TicketTier
-from eventpalour.services import payments
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.sales import payments
 from tests.api.support import with_session
 from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
 

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.models import EmailVerificationCode, User, UserSession
-from eventpalour.services.auth import BAD_CREDENTIALS
+from eventpalour.services.identity.auth import BAD_CREDENTIALS
 from tests.api.support import find_user, other_code, session_count, user_count, verification_code
 from tests.factories import DEFAULT_PASSWORD, make_user
 

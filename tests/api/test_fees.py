@@ -28,10 +28,10 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import Order, OrderStatus
-from eventpalour.services import checkout, payments
-from eventpalour.services.errors import ValidationFailed
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform.errors import ValidationFailed
+from eventpalour.services.sales import checkout, payments
 from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
 from tests.paystack_support import sandbox_call
 from tests.paystack_support import settle as sandbox_settle

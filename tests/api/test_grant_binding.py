@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from eventpalour import routes
-from eventpalour.services import auth
+from eventpalour.services.identity import auth
 from eventpalour.state.auth import SignInState, SignUpState
 from tests.api.support import session_cookie, session_count
 from tests.factories import DEFAULT_PASSWORD, make_user, unique_email

@@ -10,7 +10,7 @@ from __future__ import annotations
 import httpx
 
 from eventpalour.config import settings
-from eventpalour.services.errors import NUL_IN_INPUT
+from eventpalour.services.platform.errors import NUL_IN_INPUT
 from eventpalour.state.event_detail import EventDetailState
 from tests.api.support import with_session
 from tests.factories import make_user

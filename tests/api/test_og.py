@@ -13,8 +13,8 @@ from eventpalour.api.og import inject
 from eventpalour.db import transaction
 from eventpalour.models import Event
 from eventpalour.models.types import utcnow
-from eventpalour.services import events
-from eventpalour.services.discovery import PublicEvent
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events.discovery import PublicEvent
 from tests.api.conftest import PAGE_SHELL
 from tests.factories import make_event, make_organizer, make_workspace
 

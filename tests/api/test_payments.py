@@ -15,18 +15,12 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OutboxEmail, PaymentWebhook, Refund, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import (
-    checkout,
-    event_orders,
-    payment_webhooks,
-    payments,
-    paystack_refunds,
-    refunds,
-    revenue,
-)
-from eventpalour.services.errors import PaymentUnavailable
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.finance import revenue
+from eventpalour.services.platform.errors import PaymentUnavailable
+from eventpalour.services.sales import checkout, payment_webhooks, payments, paystack_refunds, refunds
+from eventpalour.services.sales import order_lists as event_orders
 from tests.factories import approve_kyc, make_admin, make_event, make_organizer, make_user, make_workspace
 
 

@@ -16,10 +16,11 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OutboxEmail, Refund, SandboxPaystackRefund, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, events, payments, paystack_refunds, refunds
-from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform.errors import Conflict, PermissionDenied, ValidationFailed
+from eventpalour.services.sales import checkout, payments, paystack_refunds, refunds
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
 
 

@@ -62,9 +62,9 @@ def test_tokens_in_paths_and_query_strings_never_reach_the_log(http: httpx.Clien
 
 
 def test_domain_actions_are_logged(http: httpx.Client, log_lines):
-    from eventpalour.services import checkout
-    from eventpalour.services.event_rules import TierInput
-    from eventpalour.services.tiers import get_tiers
+    from eventpalour.services.events.event_rules import TierInput
+    from eventpalour.services.events.tiers import get_tiers
+    from eventpalour.services.sales import checkout
     from tests.factories import make_event, make_organizer, make_user, make_workspace
 
     owner = make_organizer()

@@ -15,9 +15,9 @@ from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OrderStatus, TicketTier
-from eventpalour.services import checkout, payments
-from eventpalour.services.errors import Conflict
-from eventpalour.services.event_rules import TierInput
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.platform.errors import Conflict
+from eventpalour.services.sales import checkout, payments
 from eventpalour.state.event_detail import EventDetailState
 from tests.api.support import with_session
 from tests.factories import (

@@ -9,7 +9,7 @@ import io
 import httpx
 import pytest
 
-from eventpalour.services import scanning, transfers
+from eventpalour.services.tickets import scanning, transfers
 from tests.api.support import with_session
 from tests.factories import add_member, make_user
 from tests.ticket_support import issue, make_venue

@@ -16,7 +16,7 @@ from eventpalour.api import uploads as uploads_api
 from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AdminLevel, PlatformAdmin, Upload
-from eventpalour.services.uploads import MB
+from eventpalour.services.platform.uploads import MB
 from tests import samples
 from tests.api.support import with_session
 from tests.factories import MadeUser, make_user

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import TicketScan
-from eventpalour.services import scanning, ticket_tokens
+from eventpalour.services.tickets import scanning, ticket_tokens
 from tests.factories import add_member, make_user
 from tests.ticket_support import issue, make_venue, ticket
 

@@ -18,10 +18,10 @@ from sqlmodel import func, select
 
 from eventpalour.db import read_only
 from eventpalour.models import Order, OrderItem, TicketTier
-from eventpalour.services import capacity, checkout
-from eventpalour.services.errors import SoldOut
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform.errors import SoldOut
+from eventpalour.services.sales import capacity, checkout
 from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
 
 BUYERS = 200

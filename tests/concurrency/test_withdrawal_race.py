@@ -13,9 +13,9 @@ from contextlib import nullcontext
 
 import pytest
 
-from eventpalour.services import billing, withdrawals
-from eventpalour.services.errors import ValidationFailed
-from eventpalour.services.withdrawals import WithdrawalInput
+from eventpalour.services.finance import billing, withdrawals
+from eventpalour.services.finance.withdrawals import WithdrawalInput
+from eventpalour.services.platform.errors import ValidationFailed
 from tests.billing_support import insert_order
 from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 

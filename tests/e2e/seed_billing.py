@@ -13,7 +13,7 @@ import sys
 import uuid
 
 from eventpalour.integrations.paystack import VerifyResult
-from eventpalour.services import checkout, payments
+from eventpalour.services.sales import checkout, payments
 from tests.e2e import seed_event
 from tests.factories import make_user
 

@@ -16,10 +16,11 @@ from sqlmodel import select
 
 from eventpalour.db import transaction
 from eventpalour.models import KycStatus, User, Workspace
-from eventpalour.services import events, tiers
-from eventpalour.services.accounts import summarize
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.workspaces import WorkspaceInput, create_workspace
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events import tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.identity.accounts import summarize
+from eventpalour.services.workspaces.records import WorkspaceInput, create_workspace
 from tests.factories import event_input
 
 

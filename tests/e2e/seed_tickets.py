@@ -18,8 +18,9 @@ from sqlmodel import select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, Ticket, TicketTier, User, WorkspaceMember
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, ticket_tokens
-from eventpalour.services.accounts import summarize
+from eventpalour.services.identity.accounts import summarize
+from eventpalour.services.sales import checkout
+from eventpalour.services.tickets import ticket_tokens
 
 
 def _user(email: str):

@@ -21,7 +21,7 @@ from sqlmodel import func, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import OutboxEmail
-from eventpalour.services import outbox
+from eventpalour.services.platform import outbox
 from tests.dbsetup import PROJECT_ROOT
 
 WAIT_SECONDS = 60

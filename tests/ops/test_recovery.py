@@ -30,9 +30,9 @@ from eventpalour.db import read_only
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OrderItem, SandboxPaystackTransaction, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, payments
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.sales import checkout, payments
 from tests.dbsetup import PROJECT_ROOT
 from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
 

@@ -8,8 +8,9 @@ from sqlmodel import func, select
 from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.models import OutboxEmail, WorkspaceInvitation
-from eventpalour.services import auth, invitations
-from eventpalour.services.errors import RateLimited, ValidationFailed
+from eventpalour.services.identity import auth
+from eventpalour.services.platform.errors import RateLimited, ValidationFailed
+from eventpalour.services.workspaces import invitations
 from eventpalour.state.auth import ForgotPasswordState, SignInState, VerifyState
 from eventpalour.state.members import InviteRow, MembersState
 from tests.factories import DEFAULT_PASSWORD, make_organizer, make_user, make_workspace

@@ -11,9 +11,10 @@ from sqlmodel import select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Order, OrderItem, Ticket, TicketTier, User
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services import admin_metrics, blue_tickets, kyc
-from eventpalour.services.errors import PermissionDenied
-from eventpalour.services.event_rules import TierInput
+from eventpalour.services.admin import admin_metrics
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.platform.errors import PermissionDenied
+from eventpalour.services.workspaces import blue_tickets, kyc
 from tests.factories import (
     approve_kyc,
     blue_ticket_input,

@@ -10,9 +10,10 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import BlueTicketRequest, KycSubmission, PlatformAdmin, User
-from eventpalour.services import admin_audit, admin_metrics, admin_users, admins, blue_tickets, kyc
-from eventpalour.services.admins import CAPABILITIES, AdminCapability
-from eventpalour.services.errors import NotAuthenticated, PermissionDenied
+from eventpalour.services.admin import admin_audit, admin_metrics, admin_users, admins
+from eventpalour.services.admin.admins import CAPABILITIES, AdminCapability
+from eventpalour.services.platform.errors import NotAuthenticated, PermissionDenied
+from eventpalour.services.workspaces import blue_tickets, kyc
 from tests.factories import (
     blue_ticket_input,
     kyc_input,

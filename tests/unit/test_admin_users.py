@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from eventpalour.services import admin_audit, admin_users, admins, auth
-from eventpalour.services.accounts import ClientInfo
-from eventpalour.services.admin_users import UserFilters
-from eventpalour.services.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
+from eventpalour.services.admin import admin_audit, admin_users, admins
+from eventpalour.services.admin.admin_users import UserFilters
+from eventpalour.services.identity import auth
+from eventpalour.services.identity.accounts import ClientInfo
+from eventpalour.services.platform.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 from tests.api.support import session_count
 from tests.factories import make_admin, make_organizer, make_user, make_workspace
 

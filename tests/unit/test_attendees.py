@@ -12,9 +12,9 @@ from sqlmodel import col
 
 from eventpalour.db import transaction
 from eventpalour.models import Ticket
-from eventpalour.services import attendees, scanning, transfers
-from eventpalour.services.attendees import AttendeeFilters
-from eventpalour.services.errors import NotAuthenticated, PermissionDenied
+from eventpalour.services.platform.errors import NotAuthenticated, PermissionDenied
+from eventpalour.services.tickets import attendees, scanning, transfers
+from eventpalour.services.tickets.attendees import AttendeeFilters
 from tests.factories import add_member, make_user
 from tests.ticket_support import issue, make_venue
 

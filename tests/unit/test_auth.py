@@ -10,9 +10,9 @@ from sqlmodel import col, func, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AuditLogEntry, PlatformAdmin, SignInGrant, User, UserSession, UserStatus
 from eventpalour.models.types import utcnow
-from eventpalour.services import auth, verification
-from eventpalour.services.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
-from eventpalour.services.secrets_util import token_hash
+from eventpalour.services.identity import auth, verification
+from eventpalour.services.platform.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
+from eventpalour.services.platform.secrets_util import token_hash
 from tests.factories import DEFAULT_PASSWORD, latest_email, make_user
 
 

@@ -12,11 +12,12 @@ import pytest
 
 from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models.types import utcnow
-from eventpalour.services import billing, billing_transactions, checkout, payments
-from eventpalour.services.billing_transactions import TransactionFilter
-from eventpalour.services.errors import NotAuthenticated, PermissionDenied, ValidationFailed
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.finance import billing, billing_transactions
+from eventpalour.services.finance.billing_transactions import TransactionFilter
+from eventpalour.services.platform.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from eventpalour.services.sales import checkout, payments
 from tests.billing_support import insert_order, insert_refund, insert_withdrawal
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
 

@@ -8,9 +8,14 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import AuditLogEntry
-from eventpalour.services import blue_tickets, checkout, discovery, tickets, transfers, uploads
-from eventpalour.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events import discovery
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform import uploads
+from eventpalour.services.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.sales import checkout
+from eventpalour.services.tickets import holdings as tickets
+from eventpalour.services.tickets import transfers
+from eventpalour.services.workspaces import blue_tickets
 from tests.factories import (
     add_member,
     blue_ticket_input,

@@ -10,8 +10,9 @@ from sqlmodel import func, select
 from eventpalour.db import read_only
 from eventpalour.models import Order, OrderItem, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout
-from eventpalour.services.errors import (
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform.errors import (
     Conflict,
     NotAuthenticated,
     NotFound,
@@ -19,8 +20,7 @@ from eventpalour.services.errors import (
     SoldOut,
     ValidationFailed,
 )
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.sales import checkout
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
 
 
@@ -202,7 +202,8 @@ def test_buyer_cancels_pending_order(shop):
 
 def test_workspace_with_paid_orders_cannot_be_deleted(shop):
     from eventpalour.integrations.paystack import VerifyResult
-    from eventpalour.services import payments, workspaces
+    from eventpalour.services.sales import payments
+    from eventpalour.services.workspaces import records as workspaces
 
     owner, paid, _, tiers = shop
     result = checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["Regular"]: 1})
@@ -227,7 +228,8 @@ def test_workspace_with_paid_orders_cannot_be_deleted(shop):
 def test_cancelling_an_event_with_paid_orders_needs_an_admin_and_refunds_them(shop):
     from eventpalour.integrations.paystack import VerifyResult
     from eventpalour.models import Event, Refund
-    from eventpalour.services import events, payments
+    from eventpalour.services.events import lifecycle as events
+    from eventpalour.services.sales import payments
 
     owner, paid, _, tiers = shop
     moderator = make_user()
@@ -248,7 +250,7 @@ def test_cancelling_an_event_with_paid_orders_needs_an_admin_and_refunds_them(sh
 
 
 def test_order_history_lists_own_orders_with_codes(shop):
-    from eventpalour.services import orders
+    from eventpalour.services.sales import orders
 
     _, paid, free, tiers = shop
     buyer, other = make_user(), make_user()
@@ -270,7 +272,7 @@ def test_my_orders_offer_complete_payment_only_while_the_hold_waits(shop):
     from sqlalchemy import update
 
     from eventpalour.db import transaction
-    from eventpalour.services import orders
+    from eventpalour.services.sales import orders
 
     _, paid, _, tiers = shop
     buyer = make_user()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eventpalour.config import ConfigurationError, load_settings, settings, trusted_proxies_from
-from eventpalour.services.client_address import client_address
+from eventpalour.services.platform.client_addresses import client_address
 
 
 @pytest.fixture

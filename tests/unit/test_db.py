@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from eventpalour.db import answers_deferred, get_engine, read_only, rows_changed, transaction, write_batch
 from eventpalour.models import TicketTier, User
-from eventpalour.services import capacity
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.sales import capacity
 from tests.factories import approve_kyc, make_event, make_organizer, make_workspace
 
 _users = User.__table__

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eventpalour import routes
-from eventpalour.services.accounts import UserSummary
+from eventpalour.services.identity.accounts import UserSummary
 
 
 def _user(verified: bool, account_type: str | None) -> UserSummary:

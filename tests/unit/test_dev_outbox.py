@@ -13,7 +13,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.db import transaction
 from eventpalour.models import OutboxEmail, OutboxStatus
-from eventpalour.services.dev_outbox import came_through_proxy, is_local_client
+from eventpalour.services.platform.dev_outbox import came_through_proxy, is_local_client
 from eventpalour.state.dev import DevOutboxState
 from tests.factories import make_user
 from tests.state_support import run_handler, state_for

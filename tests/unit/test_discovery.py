@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from eventpalour.models.types import utcnow
-from eventpalour.services import events
-from eventpalour.services.discovery import PAGE_SIZE, DiscoveryFilters, discover_events, list_categories
-from eventpalour.services.event_rules import TierInput
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events.discovery import PAGE_SIZE, DiscoveryFilters, discover_events, list_categories
+from eventpalour.services.events.event_rules import TierInput
 from tests.factories import approve_kyc, local, make_event, make_organizer, make_workspace
 
 
@@ -112,7 +112,7 @@ def test_categories_listed_for_filters(catalogue):
 
 
 def test_renamed_workspace_is_found_by_its_new_name(catalogue):
-    from eventpalour.services.workspaces import WorkspaceInput, update_workspace
+    from eventpalour.services.workspaces.records import WorkspaceInput, update_workspace
 
     owner, ws = catalogue
     update_workspace(
@@ -159,7 +159,7 @@ def _fts_in_step_with_listed_events() -> None:
     from sqlalchemy import text
 
     from eventpalour.db import get_engine
-    from eventpalour.services.discovery import FACET_PREFIXES
+    from eventpalour.services.events.discovery import FACET_PREFIXES
 
     key = "(CAST(strftime('%s', start_at) AS INTEGER) / 60) * 4294967296 + rowid"
     with get_engine().begin() as connection:
@@ -258,7 +258,7 @@ def test_search_filters_follow_an_edited_city_and_category(catalogue, db_backend
 
     from eventpalour.db import transaction
     from eventpalour.models import Event
-    from eventpalour.services.events import update_event
+    from eventpalour.services.events.lifecycle import update_event
     from tests.factories import event_input
 
     owner, ws = catalogue

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from eventpalour.config import settings
 from eventpalour.db import get_engine, reset_engine
 from eventpalour.devdata import CITIES, bulk_events
-from eventpalour.services.discovery import DiscoveryFilters, discover_events, explain_listing
+from eventpalour.services.events.discovery import DiscoveryFilters, discover_events, explain_listing
 from tests.dbsetup import migrate_fresh
 
 QUERIES = {

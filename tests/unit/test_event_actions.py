@@ -12,9 +12,10 @@ from sqlalchemy import update
 from eventpalour.db import transaction
 from eventpalour.models import Event, EventStatus, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import events, tiers
-from eventpalour.services.errors import Conflict, DomainError, ValidationFailed
-from eventpalour.services.event_rules import TierInput
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events import tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.platform.errors import Conflict, DomainError, ValidationFailed
 from tests.factories import approve_kyc, event_input, local, make_event, make_organizer, make_workspace
 
 STATUSES = ["draft", "active", "inactive", "postponed", "cancelled", "completed"]

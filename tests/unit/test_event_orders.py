@@ -13,8 +13,9 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import Order, OrderStatus, Ticket, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, event_orders, orders, payments, tickets
-from eventpalour.services.errors import (
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform.errors import (
     Conflict,
     DomainError,
     NotAuthenticated,
@@ -22,8 +23,9 @@ from eventpalour.services.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.sales import checkout, orders, payments
+from eventpalour.services.sales import order_lists as event_orders
+from eventpalour.services.tickets import holdings as tickets
 from tests.factories import (
     add_member,
     approve_kyc,
@@ -169,7 +171,7 @@ def test_a_buyer_sees_their_orders_tickets_with_working_qr_codes(concert):
 
 
 def test_a_free_registration_is_cancelled_not_refunded(concert):
-    from eventpalour.services import refunds
+    from eventpalour.services.sales import refunds
 
     owner, ws, _, _ = concert
     free = make_event(owner, ws.id, publish=True, title="Open rehearsal", tiers=[TierInput(name="Seat", quantity=4)])
@@ -219,7 +221,7 @@ def test_refund_and_cancel_flags_are_false_exactly_when_the_action_is_refused(co
     """For every order state (each status; paid with nothing, part or all of it refunded; free), the
     Orders tab's Refund flag is False exactly when process_refund refuses the order, and its Cancel
     flag exactly when cancel_free_order does: both come from one refusal function per action."""
-    from eventpalour.services import refunds
+    from eventpalour.services.sales import refunds
 
     owner, ws, event, tier_id = concert
     free = make_event(owner, ws.id, publish=True, title="Open day", tiers=[TierInput(name="Seat", quantity=40)])
@@ -272,7 +274,7 @@ async def test_the_event_page_and_the_orders_tab_show_the_same_gross_after_a_par
     """One money figure per event: the management page's Gross badge and the Orders tab's Gross
     stat come from the same function, so a partial refund cannot make them disagree."""
     from eventpalour import routes
-    from eventpalour.services import refunds
+    from eventpalour.services.sales import refunds
     from eventpalour.state.event_orders import EventOrdersState
     from eventpalour.state.events import EventManageState
     from tests.state_support import run_handler, state_for

@@ -11,9 +11,10 @@ from sqlmodel import select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, EventPartner, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import events, tiers
-from eventpalour.services.errors import Conflict, PermissionDenied, ValidationFailed
-from eventpalour.services.event_rules import PartnerInput, TierInput
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events import tiers
+from eventpalour.services.events.event_rules import PartnerInput, TierInput
+from eventpalour.services.platform.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.factories import (
     add_member,
     approve_kyc,

@@ -6,7 +6,7 @@ import string
 from collections import Counter
 
 from eventpalour.models.types import new_id, random_string
-from eventpalour.services.fulfilment import SHORT_CODE_ALPHABET
+from eventpalour.services.sales.fulfilment import SHORT_CODE_ALPHABET
 
 
 def test_random_string_keeps_to_its_alphabet_and_length():

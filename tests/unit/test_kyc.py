@@ -7,9 +7,17 @@ import pytest
 
 from eventpalour.db import read_only
 from eventpalour.models import KycSubmission, Workspace
-from eventpalour.services import events, kyc, uploads
-from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.event_rules import TierInput
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.platform import uploads
+from eventpalour.services.platform.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from eventpalour.services.workspaces import kyc
 from tests.factories import (
     add_member,
     kyc_input,

@@ -13,8 +13,8 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Order, OrderItem, OrderStatus, TicketTier
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services import capacity, checkout
-from eventpalour.services.event_rules import TierInput
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.sales import capacity, checkout
 from tests.dbsetup import alembic_config
 from tests.factories import make_paid_event, make_user
 

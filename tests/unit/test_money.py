@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventpalour.services.money import format_amount, format_money, parse_amount
+from eventpalour.services.platform.money import format_amount, format_money, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,13 @@ from eventpalour import routes
 from eventpalour.db import read_only
 from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import Ticket
-from eventpalour.services import admin_metrics, billing, checkout, event_orders, payments, refunds, revenue
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.money_figures import MoneyFigures
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.admin import admin_metrics
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.finance import billing, revenue
+from eventpalour.services.finance.money_figures import MoneyFigures
+from eventpalour.services.sales import checkout, payments, refunds
+from eventpalour.services.sales import order_lists as event_orders
 from eventpalour.state.billing import BillingState
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.money_text import balance_text

@@ -10,8 +10,8 @@ import pytest
 from reflex.istate.data import RouterData
 
 from eventpalour import routes
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
 from eventpalour.state.auth import OnboardingState, SignInState, VerifyState
 from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.navigation import AuthLinksState

@@ -10,7 +10,7 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import OutboxEmail, OutboxStatus
 from eventpalour.models.types import utcnow
-from eventpalour.services import emails, outbox
+from eventpalour.services.platform import emails, outbox
 
 
 def _queue(n: int = 1) -> list[str]:

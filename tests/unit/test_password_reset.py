@@ -10,8 +10,8 @@ from sqlmodel import select
 from eventpalour.db import transaction
 from eventpalour.models import OutboxEmail, PasswordResetToken
 from eventpalour.models.types import utcnow
-from eventpalour.services import auth, password_reset
-from eventpalour.services.errors import NotFound, ValidationFailed
+from eventpalour.services.identity import auth, password_reset
+from eventpalour.services.platform.errors import NotFound, ValidationFailed
 from tests.factories import DEFAULT_PASSWORD, latest_email, make_user
 
 

@@ -14,9 +14,11 @@ from sqlmodel import col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, Ticket, TicketScan
 from eventpalour.models.types import utcnow
-from eventpalour.services import attendees, events, scanning, ticket_tokens, tickets, transfers
-from eventpalour.services.attendees import AttendeeFilters
-from eventpalour.services.errors import Conflict
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.platform.errors import Conflict
+from eventpalour.services.tickets import attendees, scanning, ticket_tokens, transfers
+from eventpalour.services.tickets import holdings as tickets
+from eventpalour.services.tickets.attendees import AttendeeFilters
 from tests.factories import add_member, make_user
 from tests.ticket_support import Venue, issue, make_venue, ticket
 

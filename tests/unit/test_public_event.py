@@ -13,14 +13,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, EventStatus, TicketTier, TierSeats, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.services import events
-from eventpalour.services.dates import event_schedule, event_when, sales_start_label
-from eventpalour.services.discovery import PublicEvent, get_public_event, read_query, summary_text
-from eventpalour.services.errors import NotFound
-from eventpalour.services.event_rules import PartnerInput, TierInput
-from eventpalour.services.fees import price_of
-from eventpalour.services.money import price_from_label, price_label
-from eventpalour.services.tier_sales import SaleState, clamp_quantity, tier_sale
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events.discovery import PublicEvent, get_public_event, read_query, summary_text
+from eventpalour.services.events.event_rules import PartnerInput, TierInput
+from eventpalour.services.platform.dates import event_schedule, event_when, sales_start_label
+from eventpalour.services.platform.errors import NotFound
+from eventpalour.services.platform.money import price_from_label, price_label
+from eventpalour.services.sales.fees import price_of
+from eventpalour.services.sales.tier_sales import SaleState, clamp_quantity, tier_sale
 from tests.factories import approve_kyc, make_event, make_organizer, make_workspace
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from eventpalour.config import settings
-from eventpalour.services import rate_limit
-from eventpalour.services.errors import RateLimited
+from eventpalour.services.platform import rate_limit
+from eventpalour.services.platform.errors import RateLimited
 
 
 def test_hit_over_the_limit_raises_with_retry_after(monkeypatch):

@@ -10,9 +10,9 @@ from sqlmodel import col, select
 from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Ticket, TicketScan
-from eventpalour.services import scanning, ticket_tokens, transfers
-from eventpalour.services.dates import zone
-from eventpalour.services.errors import NotAuthenticated, NotFound, PermissionDenied, RateLimited
+from eventpalour.services.platform.dates import zone
+from eventpalour.services.platform.errors import NotAuthenticated, NotFound, PermissionDenied, RateLimited
+from eventpalour.services.tickets import scanning, ticket_tokens, transfers
 from tests.factories import add_member, make_user
 from tests.ticket_support import issue, make_venue, ticket
 

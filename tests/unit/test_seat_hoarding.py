@@ -16,9 +16,9 @@ from sqlmodel import col, func, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Order, OrderItem, OrderStatus, TicketTier
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout
-from eventpalour.services.errors import Conflict, SoldOut
-from eventpalour.services.event_rules import TierInput
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.platform.errors import Conflict, SoldOut
+from eventpalour.services.sales import checkout
 from tests.factories import make_paid_event, make_user
 
 

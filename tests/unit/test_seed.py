@@ -14,9 +14,12 @@ from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketTier, User, Workspace
 from eventpalour.seed_data import ORGANIZERS
-from eventpalour.services import admins, attendees, auth, billing
-from eventpalour.services.attendees import AttendeeFilters
-from eventpalour.services.discovery import DiscoveryFilters, discover_events, get_public_event, list_categories
+from eventpalour.services.admin import admins
+from eventpalour.services.events.discovery import DiscoveryFilters, discover_events, get_public_event, list_categories
+from eventpalour.services.finance import billing
+from eventpalour.services.identity import auth
+from eventpalour.services.tickets import attendees
+from eventpalour.services.tickets.attendees import AttendeeFilters
 
 
 def test_seed_demo_catalogue_covers_the_public_states():

@@ -26,27 +26,21 @@ from eventpalour.models import (
     Withdrawal,
     Workspace,
 )
-from eventpalour.services import (
-    accounts,
-    admin_audit,
-    admin_users,
-    attendees,
-    auth,
-    blue_tickets,
-    discovery,
-    event_orders,
-    events,
-    kyc,
-    refunds,
-    scanning,
-    withdrawals,
-    workspaces,
-)
-from eventpalour.services.accounts import ClientInfo
-from eventpalour.services.errors import NotAuthenticated, ValidationFailed
-from eventpalour.services.event_rules import PartnerInput, TierInput
-from eventpalour.services.text import clean_line, clean_text
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.admin import admin_audit, admin_users
+from eventpalour.services.events import discovery
+from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events.event_rules import PartnerInput, TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.finance import withdrawals
+from eventpalour.services.identity import accounts, auth
+from eventpalour.services.identity.accounts import ClientInfo
+from eventpalour.services.platform.errors import NotAuthenticated, ValidationFailed
+from eventpalour.services.platform.text import clean_line, clean_text
+from eventpalour.services.sales import order_lists as event_orders
+from eventpalour.services.sales import refunds
+from eventpalour.services.tickets import attendees, scanning
+from eventpalour.services.workspaces import blue_tickets, kyc
+from eventpalour.services.workspaces import records as workspaces
 from tests.billing_support import insert_order
 from tests.factories import (
     DEFAULT_PASSWORD,

@@ -18,10 +18,11 @@ from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.integrations import mail
 from eventpalour.models import OutboxEmail, Ticket
-from eventpalour.services import checkout, email_attachments, ticket_tokens
-from eventpalour.services.errors import Conflict
-from eventpalour.services.event_rules import TierInput
-from eventpalour.services.tiers import get_tiers
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform.errors import Conflict
+from eventpalour.services.sales import checkout
+from eventpalour.services.tickets import email_attachments, ticket_tokens
 from tests.factories import make_event, make_organizer, make_user, make_workspace
 
 

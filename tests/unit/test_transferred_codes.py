@@ -13,9 +13,11 @@ from sqlmodel import col, select
 
 from eventpalour.db import read_only
 from eventpalour.models import Order, OutboxEmail, Ticket, TicketStatus
-from eventpalour.services import orders, scanning, tickets, transfers
-from eventpalour.services.accounts import masked_email
-from eventpalour.services.errors import Conflict, NotFound
+from eventpalour.services.identity.accounts import masked_email
+from eventpalour.services.platform.errors import Conflict, NotFound
+from eventpalour.services.sales import orders
+from eventpalour.services.tickets import holdings as tickets
+from eventpalour.services.tickets import scanning, transfers
 from eventpalour.state.orders import OrdersState
 from tests.factories import MadeUser, make_user
 from tests.state_support import run_handler, state_for

@@ -14,8 +14,10 @@ from sqlmodel import col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, Ticket, TicketTier, User
 from eventpalour.models.types import utcnow
-from eventpalour.services import checkout, tickets, transfers
-from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, SoldOut, ValidationFailed
+from eventpalour.services.platform.errors import Conflict, NotAuthenticated, NotFound, SoldOut, ValidationFailed
+from eventpalour.services.sales import checkout
+from eventpalour.services.tickets import holdings as tickets
+from eventpalour.services.tickets import transfers
 from tests.factories import latest_email, make_user
 from tests.ticket_support import issue, make_venue, ticket
 

@@ -12,17 +12,18 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations.storage import LocalDiskStorage
 from eventpalour.models import AdminLevel, PlatformAdmin, Upload, User, UserStatus
-from eventpalour.services import auth, uploads
-from eventpalour.services.accounts import UserSummary
-from eventpalour.services.errors import (
+from eventpalour.services.events.media import MAX_PIXELS
+from eventpalour.services.identity import auth
+from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.platform import uploads
+from eventpalour.services.platform.errors import (
     NotAuthenticated,
     NotFound,
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
 )
-from eventpalour.services.media import MAX_PIXELS
-from eventpalour.services.uploads import MB
+from eventpalour.services.platform.uploads import MB
 from tests import samples
 from tests.factories import make_user
 

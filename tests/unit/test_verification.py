@@ -10,8 +10,8 @@ from sqlmodel import select
 from eventpalour.db import transaction
 from eventpalour.models import EmailVerificationCode
 from eventpalour.models.types import utcnow
-from eventpalour.services import auth, verification
-from eventpalour.services.errors import Conflict, NotAuthenticated, ValidationFailed
+from eventpalour.services.identity import auth, verification
+from eventpalour.services.platform.errors import Conflict, NotAuthenticated, ValidationFailed
 from tests.factories import latest_email, make_user
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import update
 
 from eventpalour.db import transaction
 from eventpalour.models import KycStatus, Workspace
-from eventpalour.services import blue_tickets, kyc
-from eventpalour.services.errors import Conflict
+from eventpalour.services.platform.errors import Conflict
+from eventpalour.services.workspaces import blue_tickets, kyc
 from tests.factories import blue_ticket_input, kyc_input, make_admin, make_organizer, make_workspace
 
 

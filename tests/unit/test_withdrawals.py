@@ -11,10 +11,16 @@ from sqlmodel import select
 from eventpalour.db import read_only
 from eventpalour.models import AuditLogEntry, Order, Withdrawal
 from eventpalour.models.types import utcnow
-from eventpalour.services import billing, revenue, withdrawals
-from eventpalour.services.accounts import ClientInfo
-from eventpalour.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.withdrawals import WithdrawalInput
+from eventpalour.services.finance import billing, revenue, withdrawals
+from eventpalour.services.finance.withdrawals import WithdrawalInput
+from eventpalour.services.identity.accounts import ClientInfo
+from eventpalour.services.platform.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from tests.billing_support import insert_order, insert_refund, make_platform_admin
 from tests.factories import add_member, latest_email, make_event, make_organizer, make_user, make_workspace
 

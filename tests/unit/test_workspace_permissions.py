@@ -10,10 +10,11 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import AuditLogEntry, Workspace, WorkspaceInvitation, WorkspaceMember
-from eventpalour.services import invitations, members, workspaces
-from eventpalour.services.access import MIN_ROLE, WorkspaceAction, allows
-from eventpalour.services.errors import NotAuthenticated, PermissionDenied
-from eventpalour.services.workspaces import WorkspaceInput
+from eventpalour.services.platform.errors import NotAuthenticated, PermissionDenied
+from eventpalour.services.workspaces import invitations, members
+from eventpalour.services.workspaces import records as workspaces
+from eventpalour.services.workspaces.access import MIN_ROLE, WorkspaceAction, allows
+from eventpalour.services.workspaces.records import WorkspaceInput
 from tests.factories import add_member, make_organizer, make_user, make_workspace
 
 ROLES = ["owner", "admin", "moderator", "member"]

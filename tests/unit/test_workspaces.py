@@ -10,10 +10,12 @@ from sqlmodel import select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Workspace, WorkspaceInvitation, WorkspaceMember
 from eventpalour.models.types import utcnow
-from eventpalour.services import auth, invitations, members, workspaces
-from eventpalour.services.errors import NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.invitations import InviteRequest
-from eventpalour.services.workspaces import WorkspaceInput
+from eventpalour.services.identity import auth
+from eventpalour.services.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.workspaces import invitations, members
+from eventpalour.services.workspaces import records as workspaces
+from eventpalour.services.workspaces.invitations import InviteRequest
+from eventpalour.services.workspaces.records import WorkspaceInput
 from tests.factories import add_member, latest_email, make_organizer, make_user, make_workspace
 
 

@@ -1,0 +1,271 @@
+"""Validation of event and ticket-tier input (SPEC §4): every rule, each failure named by its field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from eventpalour.config import SUPPORTED_CURRENCIES
+from eventpalour.models import EventPricing, EventType, FeeMode, MeetingPlatform
+from eventpalour.services.platform.errors import FieldError, ValidationFailed
+from eventpalour.services.platform.money import MINIMUM_CHARGE, format_money
+from eventpalour.services.platform.text import clean_line, clean_text
+
+MAX_PRICE = 100_000_000_00  # 100 million in major units, in minor units
+MAX_QUANTITY = 1_000_000
+MAX_PER_ORDER = 50
+MAX_PARTNERS = 20
+MAX_TIERS = 30
+MAX_DURATION = timedelta(days=60)
+# How long after its listed end an event's door stays open. Listed ends are a guide, not a curfew:
+# concerts overrun, festivals add a last set, people arrive late to a party's second half. Six hours
+# covers an evening that runs past midnight, yet a ticket never admits anyone the next day. After
+# it the event is completed, its unused tickets expire and the scanner refuses every scan.
+DOORS_CLOSE_AFTER_END = timedelta(hours=6)
+BANNER_PREFIX = "/api/files/EVENTS/"
+IMAGE_PREFIXES = ("/api/files/EVENTS/", "/api/files/LOGOS/")
+_MARKUP = re.compile(r"<[^>]+>|[*_`#>\[\]()~|-]")
+TIMEZONES = frozenset(available_timezones())
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    name: str = ""
+    url: str = ""
+    logo_url: str = ""
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """The event form, as typed. Times are local wall-clock strings (`2026-12-05T18:00`) in `timezone`."""
+
+    title: str = ""
+    description: str = ""
+    category: str = ""
+    type: str = EventType.PHYSICAL
+    pricing: str = EventPricing.FREE
+    venue: str = ""
+    city: str = ""
+    country: str = ""
+    online_link: str = ""
+    meeting_platform: str = ""
+    start_local: str = ""
+    end_local: str = ""
+    timezone: str = "Africa/Nairobi"
+    banner_url: str = ""
+    currency: str = "KES"
+    fee_mode: str = FeeMode.ABSORB
+    partners: tuple[PartnerInput, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class TierInput:
+    """One ticket tier as typed. `price` is in minor units; `quantity` None means unlimited."""
+
+    name: str = ""
+    description: str = ""
+    price: int = 0
+    quantity: int | None = None
+    sales_start_local: str = ""
+    sales_end_local: str = ""
+    max_per_order: int = 10
+    hidden: bool = False
+    id: str = ""
+
+
+def text_length(description: str) -> int:
+    """Characters of actual text in a Markdown/HTML description (markup does not count)."""
+    return len(" ".join(_MARKUP.sub(" ", description).split()))
+
+
+def _clean_url(value: str, path: tuple, problems: list[FieldError], *, https_only: bool = False) -> str | None:
+    value = clean_line(value)
+    if not value:
+        return None
+    if "://" not in value:
+        value = "https://" + value
+    parsed = urlparse(value)
+    schemes = ("https",) if https_only else ("http", "https")
+    if parsed.scheme not in schemes or "." not in (parsed.hostname or "") or len(value) > 1000:
+        problems.append(FieldError(path, "Enter a full web address, like https://example.com."))
+        return None
+    return value
+
+
+def parse_local(value: str, tz: ZoneInfo | None, path: tuple, problems: list[FieldError]) -> datetime | None:
+    """A local wall-clock time in the event's zone, as aware UTC; a problem when missing or malformed."""
+    value = (value or "").strip()
+    if not value:
+        problems.append(FieldError(path, "Choose a date and time."))
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        problems.append(FieldError(path, "Use a date and time like 2026-12-05 18:00."))
+        return None
+    if tz is None:
+        return None
+    return naive.replace(tzinfo=tz).astimezone(UTC) if naive.tzinfo is None else naive.astimezone(UTC)
+
+
+def _zone(name: str, problems: list[FieldError]) -> ZoneInfo | None:
+    if name not in TIMEZONES:
+        problems.append(FieldError(("timezone",), "Choose a time zone from the list."))
+        return None
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:
+        problems.append(FieldError(("timezone",), "Choose a time zone from the list."))
+        return None
+
+
+def _choice(value: str, allowed: type, path: tuple, message: str, problems: list[FieldError]) -> str:
+    if value not in {member.value for member in allowed}:
+        problems.append(FieldError(path, message))
+    return value
+
+
+def _place(data: EventInput, problems: list[FieldError]) -> dict[str, str | None]:
+    """Where: the venue fields for physical and hybrid events, the meeting for online and hybrid."""
+    needs_venue = data.type in (EventType.PHYSICAL, EventType.HYBRID)
+    needs_link = data.type in (EventType.ONLINE, EventType.HYBRID)
+    place: dict[str, str | None] = {"venue": None, "city": None, "country": None}
+    for name, label in (("venue", "venue"), ("city", "city"), ("country", "country")):
+        value = clean_line(getattr(data, name))
+        if needs_venue and not value:
+            problems.append(FieldError((name,), f"Enter the {label} for an in-person event."))
+        elif len(value) > 255:
+            problems.append(FieldError((name,), "Use at most 255 characters."))
+        place[name] = (value or None) if needs_venue else None
+    place["online_link"], place["meeting_platform"] = None, None
+    if needs_link:
+        if not clean_line(data.online_link):
+            problems.append(FieldError(("online_link",), "Enter the meeting link for an online event."))
+        else:
+            place["online_link"] = _clean_url(data.online_link, ("online_link",), problems, https_only=True)
+        place["meeting_platform"] = _choice(
+            data.meeting_platform,
+            MeetingPlatform,
+            ("meeting_platform",),
+            "Choose Google Meet, Zoom, Teams or another platform.",
+            problems,
+        )
+    return place
+
+
+def clean_event(data: EventInput) -> dict[str, object]:
+    """Every rule about an event's own fields; raises ValidationFailed listing each problem."""
+    problems: list[FieldError] = []
+    title = clean_line(data.title)
+    if not 1 <= len(title) <= 255:
+        problems.append(FieldError(("title",), "Give the event a title of up to 255 characters."))
+    description = clean_text(data.description)
+    length = text_length(description)
+    if length < 10:
+        problems.append(FieldError(("description",), "Describe the event in at least 10 characters."))
+    elif length > 5000 or len(description) > 20000:
+        problems.append(FieldError(("description",), "Keep the description under 5,000 characters."))
+    category = clean_line(data.category)
+    if not 2 <= len(category) <= 64:
+        problems.append(FieldError(("category",), "Choose or type a category (2 to 64 characters)."))
+    _choice(data.type, EventType, ("type",), "Choose in person, online or hybrid.", problems)
+    _choice(data.pricing, EventPricing, ("pricing",), "Choose free or paid.", problems)
+    _choice(data.fee_mode, FeeMode, ("fee_mode",), "Choose who pays the platform fee.", problems)
+    if data.currency not in SUPPORTED_CURRENCIES:
+        problems.append(FieldError(("currency",), "Choose KES, USD, NGN, GHS or ZAR."))
+    zone = _zone(data.timezone, problems)
+    start = parse_local(data.start_local, zone, ("start_local",), problems)
+    end = parse_local(data.end_local, zone, ("end_local",), problems)
+    if start and end:
+        if end <= start:
+            problems.append(FieldError(("end_local",), "The event must end after it starts."))
+        elif end - start > MAX_DURATION:
+            problems.append(FieldError(("end_local",), "An event can last at most 60 days."))
+    banner = clean_line(data.banner_url)
+    if banner and not banner.startswith(BANNER_PREFIX):
+        problems.append(FieldError(("banner_url",), "Upload the banner here; links to other sites are not accepted."))
+    place = _place(data, problems)
+    partners = _partners(data.partners, problems)
+    if problems:
+        raise ValidationFailed(problems[0].message, details=problems)
+    return {
+        "title": title,
+        "description": description,
+        "category": category,
+        "type": data.type,
+        "pricing": data.pricing,
+        "fee_mode": data.fee_mode,
+        "currency": data.currency,
+        "timezone": data.timezone,
+        "start_at": start,
+        "end_at": end,
+        "banner_url": banner or None,
+        **place,
+        "partners": partners,
+    }
+
+
+def _partners(partners: tuple[PartnerInput, ...], problems: list[FieldError]) -> list[dict[str, str | None]]:
+    if len(partners) > MAX_PARTNERS:
+        problems.append(FieldError(("partners",), f"List at most {MAX_PARTNERS} partners."))
+        return []
+    cleaned = []
+    for index, partner in enumerate(partners):
+        name = clean_line(partner.name)
+        if not 1 <= len(name) <= 120:
+            problems.append(FieldError(("partners", index, "name"), "Give the partner a name."))
+        logo = clean_line(partner.logo_url)
+        if logo and not logo.startswith(IMAGE_PREFIXES):
+            problems.append(FieldError(("partners", index, "logo_url"), "Upload the partner's logo here."))
+        url = _clean_url(partner.url, ("partners", index, "url"), problems)
+        cleaned.append({"name": name, "url": url, "logo_url": logo or None})
+    return cleaned
+
+
+def clean_tier(
+    data: TierInput, *, index: int, pricing: str, currency: str, zone: ZoneInfo, event_end: datetime
+) -> dict:
+    """Every rule about one tier's own fields (the rules that depend on sales live in services/tiers)."""
+    problems: list[FieldError] = []
+    path = ("tiers", index)
+    name = clean_line(data.name)
+    description = clean_text(data.description)
+    if not 1 <= len(name) <= 80:
+        problems.append(FieldError((*path, "name"), "Name the ticket, e.g. Early Bird or VIP."))
+    if len(description) > 500:
+        problems.append(FieldError((*path, "description"), "Keep the ticket description under 500 characters."))
+    if not isinstance(data.price, int) or not 0 <= data.price <= MAX_PRICE:
+        problems.append(FieldError((*path, "price"), "Enter a price of zero or more."))
+    elif pricing == EventPricing.FREE and data.price != 0:
+        problems.append(FieldError((*path, "price"), "Tickets of a free event cost nothing."))
+    elif 0 < data.price < MINIMUM_CHARGE.get(currency, 0):
+        least = format_money(MINIMUM_CHARGE[currency], currency)
+        problems.append(FieldError((*path, "price"), f"A paid ticket costs at least {least} (Paystack's minimum)."))
+    if data.quantity is not None and not 1 <= data.quantity <= MAX_QUANTITY:
+        problems.append(FieldError((*path, "quantity"), "Offer between 1 and 1,000,000 tickets, or unlimited."))
+    if not 1 <= data.max_per_order <= MAX_PER_ORDER:
+        problems.append(FieldError((*path, "max_per_order"), f"Allow between 1 and {MAX_PER_ORDER} per order."))
+    starts = ends = None
+    if data.sales_start_local.strip():
+        starts = parse_local(data.sales_start_local, zone, (*path, "sales_start_local"), problems)
+    if data.sales_end_local.strip():
+        ends = parse_local(data.sales_end_local, zone, (*path, "sales_end_local"), problems)
+    if starts and ends and ends <= starts:
+        problems.append(FieldError((*path, "sales_end_local"), "Sales must end after they start."))
+    if ends and ends > event_end:
+        problems.append(FieldError((*path, "sales_end_local"), "Sales cannot continue after the event ends."))
+    if problems:
+        raise ValidationFailed(problems[0].message, details=problems)
+    return {
+        "name": name,
+        "description": description,
+        "price": data.price,
+        "quantity": data.quantity,
+        "sales_start": starts,
+        "sales_end": ends,
+        "max_per_order": data.max_per_order,
+        "hidden": data.hidden,
+    }

@@ -1,0 +1,229 @@
+"""The ticket tiers of an event (SPEC §4): the editor's save, with the rules that protect sales.
+
+A tier with sales cannot be deleted, its price is frozen once anything is sold or held, and its
+quantity never drops below what is sold plus held; that last check is a conditional UPDATE so a
+checkout holding seats at the same moment cannot slip under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from eventpalour.db import read_only, transaction
+from eventpalour.models import ENDED_EVENT_STATUSES, TIER_SEATS, Event, EventStatus, TicketTier
+from eventpalour.services.admin import audit
+from eventpalour.services.events.event_rules import MAX_TIERS, TierInput, clean_tier
+from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.platform.errors import Conflict, FieldError, ValidationFailed
+from eventpalour.services.workspaces.access import WorkspaceAction, load_event_for
+
+_HAS_SALES = "{name} has sales and cannot be deleted. Hide it or set its quantity instead."
+
+
+class HasSeats(Protocol):
+    """A tier as stored or as viewed: enough to decide what may still change."""
+
+    name: str
+    seats_taken: int
+
+
+def seats_taken(tiers: Iterable[HasSeats]) -> int:
+    """Seats sold or held across `tiers`, each tier's `seats_taken` as the database works it out."""
+    return sum(t.seats_taken for t in tiers)
+
+
+def has_sales(tier: HasSeats) -> bool:
+    """A seat of the tier is sold or held (an open hold counts: its buyer may pay any moment)."""
+    return tier.seats_taken > 0
+
+
+def deletion_refusal(tier: HasSeats) -> str | None:
+    """Why the tier cannot be deleted, or None: nothing may be sold or held (the delete re-checks in SQL)."""
+    return _HAS_SALES.format(name=tier.name) if has_sales(tier) else None
+
+
+def price_change_refusal(tier: HasSeats) -> str | None:
+    """Why the tier's price is fixed, or None: a price stays what its buyers (and holders) were quoted."""
+    if has_sales(tier):
+        return f"The price of {tier.name} is fixed: tickets were already sold."
+    return None
+
+
+def tiers_change_refusal(event_status: str) -> str | None:
+    """Why the event's tiers cannot change any more, or None."""
+    if event_status in ENDED_EVENT_STATUSES:
+        return f"The tickets of a {event_status} event cannot change."
+    return None
+
+
+@dataclass(frozen=True)
+class TierView:
+    """A tier for its organizers. `seats_taken` (sold + held) and `available` (seats left, None when
+    unlimited) are the database's figures (models/event.py, `TierSeats`)."""
+
+    id: str
+    name: str
+    description: str
+    price: int
+    quantity: int | None
+    sold: int
+    held: int
+    seats_taken: int
+    available: int | None
+    sales_start: datetime | None
+    sales_end: datetime | None
+    max_per_order: int
+    hidden: bool
+    sort_order: int
+
+    @property
+    def has_sales(self) -> bool:
+        return has_sales(self)
+
+    @property
+    def can_delete(self) -> bool:
+        return deletion_refusal(self) is None
+
+    @property
+    def can_change_price(self) -> bool:
+        return price_change_refusal(self) is None
+
+
+def to_view(tier: TicketTier) -> TierView:
+    return TierView(
+        tier.id,
+        tier.name,
+        tier.description,
+        tier.price,
+        tier.quantity,
+        tier.sold,
+        tier.held,
+        tier.seats_taken,
+        tier.seats_left,
+        tier.sales_start,
+        tier.sales_end,
+        tier.max_per_order,
+        tier.hidden,
+        tier.sort_order,
+    )
+
+
+def list_tiers(session: Session, event_id: str) -> list[TicketTier]:
+    return list(
+        session.exec(select(TicketTier).where(TicketTier.event_id == event_id).order_by(col(TicketTier.sort_order)))
+    )
+
+
+def get_tiers(*, actor: UserSummary | None, event_id: str) -> list[TierView]:
+    """Every tier of the event, hidden ones included, for its organizers."""
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW)
+        return [to_view(t) for t in list_tiers(session, event.id)]
+
+
+def _set_quantity(session: Session, tier: TicketTier, quantity: int | None, index: int) -> None:
+    """Change the pool only if it still fits the seats taken, decided inside this transaction."""
+    if quantity == tier.quantity:
+        return
+    statement = update(TicketTier).where(col(TicketTier.id) == tier.id).values(quantity=quantity)
+    if quantity is not None:
+        statement = statement.where(TIER_SEATS.taken <= quantity)
+    changed = session.execute(statement).rowcount == 1
+    session.refresh(tier)  # the counters and the seat figures as they are now, for the message or the view
+    if not changed:
+        message = f"{tier.name} already has {tier.seats_taken} sold or reserved; offer at least that many."
+        raise ValidationFailed(message, details=[FieldError(("tiers", index, "quantity"), message)])
+
+
+def _update_existing(session: Session, tier: TicketTier, cleaned: dict, index: int) -> None:
+    message = price_change_refusal(tier)
+    if message and cleaned["price"] != tier.price:
+        raise ValidationFailed(message, details=[FieldError(("tiers", index, "price"), message)])
+    quantity = cleaned.pop("quantity")
+    for name, value in cleaned.items():
+        setattr(tier, name, value)
+    tier.sort_order = index
+    session.flush()
+    _set_quantity(session, tier, quantity, index)
+
+
+def check_tiers(
+    tiers: list[TierInput], *, pricing: str, currency: str, timezone: str, event_end: datetime
+) -> list[dict]:
+    """Every field rule of every tier at once (before an event exists, e.g. a form's step)."""
+    if len(tiers) > MAX_TIERS:
+        raise ValidationFailed.field("tiers", f"An event can have at most {MAX_TIERS} ticket tiers.")
+    zone = ZoneInfo(timezone)
+    problems: list[FieldError] = []
+    cleaned_all = []
+    for index, data in enumerate(tiers):
+        try:
+            cleaned_all.append(
+                clean_tier(data, index=index, pricing=pricing, currency=currency, zone=zone, event_end=event_end)
+            )
+        except ValidationFailed as failure:
+            problems.extend(failure.details)
+    if problems:
+        raise ValidationFailed(problems[0].message, details=problems)
+    return cleaned_all
+
+
+def replace_tiers(session: Session, event: Event, tiers: list[TierInput]) -> None:
+    """Make the event's tiers exactly `tiers` (kept ones carry their id), in that order, in `session`."""
+    if refusal := tiers_change_refusal(event.status):
+        raise Conflict(refusal)
+    cleaned_all = check_tiers(
+        tiers, pricing=event.pricing, currency=event.currency, timezone=event.timezone, event_end=event.end_at
+    )
+    existing = {t.id: t for t in list_tiers(session, event.id)}
+    kept = {data.id for data in tiers if data.id}
+    for tier in existing.values():
+        if tier.id not in kept:
+            _delete(session, tier)
+    for index, (data, cleaned) in enumerate(zip(tiers, cleaned_all, strict=True)):
+        if data.id and data.id in existing:
+            _update_existing(session, existing[data.id], cleaned, index)
+        else:
+            session.add(TicketTier(event_id=event.id, sort_order=index, **cleaned))
+    session.flush()
+    if event.status == EventStatus.ACTIVE and not list_tiers(session, event.id):
+        raise ValidationFailed.field("tiers", "A published event needs at least one ticket tier.")
+
+
+def save_tiers(*, actor: UserSummary | None, event_id: str, tiers: list[TierInput]) -> list[TierView]:
+    """The tiers editor's save (moderator and above): replace the event's tiers with `tiers`."""
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        replace_tiers(session, event, tiers)
+        audit.record(session, action="event.tiers", actor_id=actor.id, target=("event", event.id))
+        return [to_view(t) for t in list_tiers(session, event.id)]
+
+
+def _delete(session: Session, tier: TicketTier) -> None:
+    """Remove a tier only while nothing is sold or held: `deletion_refusal` decides, and the statement
+    repeats its condition so a checkout holding a seat at the same moment cannot slip past it."""
+    if refusal := deletion_refusal(tier):
+        raise Conflict(refusal)
+    removed = session.execute(delete(TicketTier).where(col(TicketTier.id) == tier.id, TIER_SEATS.taken == 0)).rowcount
+    if removed != 1:
+        raise Conflict(_HAS_SALES.format(name=tier.name))
+    session.expunge(tier)
+
+
+__all__ = [
+    "TierView",
+    "deletion_refusal",
+    "get_tiers",
+    "list_tiers",
+    "price_change_refusal",
+    "save_tiers",
+    "seats_taken",
+    "tiers_change_refusal",
+]

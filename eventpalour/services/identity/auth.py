@@ -1,0 +1,355 @@
+"""Signing up, signing in and out, and recognising the user behind a session cookie (SPEC §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy import select as core_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from eventpalour.config import settings
+from eventpalour.db import read_only, transaction, write_batch
+from eventpalour.models import PlatformAdmin, SignInGrant, User, UserSession, UserStatus
+from eventpalour.models.types import utcnow
+from eventpalour.models.user import is_verified_sql
+from eventpalour.services.admin import admins, audit
+from eventpalour.services.identity import verification
+from eventpalour.services.identity.accounts import (
+    ClientInfo,
+    UserSummary,
+    clean_full_name,
+    email_key,
+    generate_username,
+    normalize_email,
+    summarize,
+    summary_of,
+)
+from eventpalour.services.identity.passwords import hash_password, password_problems, verify_password
+from eventpalour.services.platform import rate_limit
+from eventpalour.services.platform.errors import (
+    Conflict,
+    FieldError,
+    NotAuthenticated,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+)
+from eventpalour.services.platform.secrets_util import new_token, token_hash
+from eventpalour.services.platform.text import clean_line
+
+GRANT_SECONDS = 60
+BINDER_COOKIE = "ep_grant"
+"""The cookie that carries a grant's binder: set in the browser that signed in (state/auth.py), sent
+only to `GET /api/auth/session`, which reads and clears it (api/auth.py)."""
+# Sliding sessions are extended at most this often, so reads do not all turn into writes.
+SESSION_TOUCH_INTERVAL = timedelta(hours=1)
+BAD_CREDENTIALS = "Email or password is incorrect."
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """A successful sign-in: who, and the single-use grant that `exchange_grant` turns into a session
+    when it comes back with its binder. The grant travels in a URL (address bar, history, a proxy's
+    log); the binder only in a cookie of the browser that signed in, so a leaked link is useless."""
+
+    user: UserSummary
+    grant: str
+    binder: str
+
+
+def _status_error(user: User) -> PermissionDenied:
+    if user.status == UserStatus.BLOCKED:
+        return PermissionDenied("This account is blocked. Contact support if you think this is wrong.")
+    return PermissionDenied("This account is suspended. Contact support to restore access.")
+
+
+def _grant_digest(grant: str, binder: str) -> str:
+    """What is stored of a grant: one hash of it and its binder together. A grant is found only with
+    both halves, so one presented without its binder (or with another) finds nothing and uses nothing up."""
+    return token_hash(f"{grant}.{binder}")
+
+
+def _signed_in_result(session: Session, user: User) -> SignInResult:
+    """The user's summary and a fresh grant and binder for them."""
+    grant, binder = new_token(), new_token()
+    session.add(
+        SignInGrant(
+            user_id=user.id,
+            token_hash=_grant_digest(grant, binder),
+            expires_at=utcnow() + timedelta(seconds=GRANT_SECONDS),
+        )
+    )
+    return SignInResult(user=summarize(session, user), grant=grant, binder=binder)
+
+
+def _signed_in(session: Session, user: User, client: ClientInfo, method: str) -> None:
+    user.last_sign_in_at = utcnow()
+    admins.ensure_bootstrap_admin(session, user)
+    audit.record(
+        session,
+        action="auth.sign_in",
+        actor_id=user.id,
+        target=("user", user.id),
+        client=(client.ip, client.user_agent),
+        details={"method": method},
+    )
+
+
+def _email_taken() -> Conflict:
+    return Conflict(
+        "An account with this email already exists. Sign in or reset your password.",
+        details=[FieldError(("email",), "This email is already registered.")],
+    )
+
+
+def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInfo = ClientInfo()) -> SignInResult:
+    """Create an unverified account, email it a 6-digit code, and sign it in.
+
+    Raises ValidationFailed (bad email or password) or Conflict (email already registered).
+    """
+    details: list[FieldError] = []
+    try:
+        address = normalize_email(email)
+    except ValidationFailed as exc:
+        details.extend(exc.details)
+        address = email_key(email)[0]
+    details.extend(password_problems(password or "", email=address))
+    name = clean_full_name(full_name)
+    if details:
+        raise ValidationFailed(details[0].message, details=details)
+    with transaction() as session:
+        if session.exec(select(User.id).where(User.email == address)).first():
+            raise _email_taken()
+        user = User(
+            email=address,
+            password_hash=hash_password(password),
+            full_name=name,
+            username=generate_username(session, name or address.split("@")[0]),
+        )
+        session.add(user)
+        try:
+            session.flush()
+        except IntegrityError:
+            # A concurrent sign-up with the same email (a double-submitted form) committed first.
+            raise _email_taken() from None
+        verification.issue_code(session, user)
+        _signed_in(session, user, client, "sign_up")
+        return _signed_in_result(session, user)
+
+
+SIGN_IN_FAILURES = "signin_account"
+
+
+def _check_failure_budget(address: str) -> None:
+    """Refuse every attempt, even a right password, on an email address with RATE_LIMIT_SIGNIN_ACCOUNT
+    recent failures, wherever they came from: credential stuffing spreads its guesses over many
+    client addresses, so the per-address limit alone does not slow it. Failures are counted for
+    an address whether or not it has an account, so the refusal says nothing about that."""
+    try:
+        rate_limit.ensure_allowed(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+    except RateLimited as over:
+        wait = rate_limit.wait_text(over.retry_after)
+        raise RateLimited(
+            over.retry_after,
+            f"Too many failed sign-ins for this email address. Try again in {wait}, or reset your password.",
+        ) from None
+
+
+def forget_sign_in_failures(address: str) -> None:
+    """The password was just reset through the emailed link: its owner may sign in again at once."""
+    rate_limit.clear(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+
+
+def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> SignInResult:
+    """Check the credentials and return a sign-in grant.
+
+    A wrong email and a wrong password give the same error and cost the same time, and count
+    against the email address's failure budget alike (`_check_failure_budget`).
+    Raises ValidationFailed (bad credentials), RateLimited (too many failures for this email
+    address) or PermissionDenied (suspended or blocked).
+    """
+    address, well_formed = email_key(email)
+    if not address or not password:
+        raise ValidationFailed(
+            "Enter your email and password.",
+            details=[
+                FieldError((name,), "This field is required.")
+                for name, value in (("email", address), ("password", password))
+                if not value
+            ],
+        )
+    _check_failure_budget(address)
+    with transaction() as session:
+        # An address normalize_email refuses (a NUL in it too, which PostgreSQL could not even be asked
+        # about) names no account: every account's address passed it.
+        user = session.exec(select(User).where(User.email == address)).first() if well_formed else None
+        if not verify_password(password, user.password_hash if user else None):
+            rate_limit.hit(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+            raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
+        if user.status != UserStatus.ACTIVE:
+            raise _status_error(user)
+        _signed_in(session, user, client, "password")
+        return _signed_in_result(session, user)
+
+
+def _open_session(session: Session, user_id: str, client: ClientInfo) -> str:
+    token = new_token()
+    now = utcnow()
+    session.add(
+        UserSession(
+            user_id=user_id,
+            token_hash=token_hash(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=settings.session_days),
+            ip=client.ip,
+            user_agent=clean_line(client.user_agent)[:500] or None,
+        )
+    )
+    return token
+
+
+def exchange_grant(*, grant: str, binder: str | None, client: ClientInfo = ClientInfo()) -> str:
+    """Trade a fresh sign-in grant and its binder for a new session token (the cookie value). Single use.
+
+    Raises NotAuthenticated when the grant is unknown or comes without its binder (another browser
+    opened the link: the grant stays usable by its own), used, or older than a minute.
+    """
+    now = utcnow()
+    with transaction() as session:
+        digest = _grant_digest(grant or "", binder or "")
+        row = session.exec(select(SignInGrant).where(SignInGrant.token_hash == digest)).first()
+        if row is None:
+            raise NotAuthenticated("This sign-in link is not valid. Please sign in again.")
+        consumed = session.execute(
+            update(SignInGrant)
+            .where(col(SignInGrant.id) == row.id, col(SignInGrant.used_at).is_(None))
+            .values(used_at=now)
+        ).rowcount
+        if consumed != 1 or row.expires_at < now:
+            raise NotAuthenticated("This sign-in link has expired. Please sign in again.")
+        user = session.get(User, row.user_id)
+        if user is None or user.status != UserStatus.ACTIVE:
+            raise NotAuthenticated("This account cannot sign in.")
+        return _open_session(session, user.id, client)
+
+
+def password_session(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> tuple[UserSummary, str]:
+    """Sign in for API clients: credentials straight to a session token."""
+    result = sign_in(email=email, password=password, client=client)
+    return result.user, exchange_grant(grant=result.grant, binder=result.binder, client=client)
+
+
+_sessions, _users, _admins = UserSession.__table__, User.__table__, PlatformAdmin.__table__
+# The session behind a cookie, its user and their admin level (NULL: not an admin), built once.
+_SIGNED_IN_USER = (
+    core_select(
+        _sessions.c.id.label("session_id"),
+        _sessions.c.expires_at,
+        _sessions.c.last_seen_at,
+        _users.c.id,
+        _users.c.email,
+        _users.c.username,
+        _users.c.full_name,
+        _users.c.avatar_url,
+        _users.c.account_type,
+        is_verified_sql(_users).label("is_verified"),
+        _users.c.status,
+        _admins.c.level.label("admin_level"),
+    )
+    .select_from(
+        _sessions.join(_users, _users.c.id == _sessions.c.user_id).outerjoin(_admins, _admins.c.user_id == _users.c.id)
+    )
+    .where(_sessions.c.token_hash == bindparam("digest"))
+)
+
+
+def current_user(token: str | None) -> UserSummary | None:
+    """The active user behind a session cookie, or None. Extends the session while it is used."""
+    if not token:
+        return None
+    now = utcnow()
+    # One prepared query (the admin level joined in): every signed-in request starts here.
+    with read_only() as reader:
+        found = reader.connection().execute(_SIGNED_IN_USER, {"digest": token_hash(token)}).first()
+    if found is None or found.expires_at <= now or found.status != UserStatus.ACTIVE:
+        return None
+    if now - found.last_seen_at > SESSION_TOUCH_INTERVAL:
+        # A batch of one statement: one round trip on PostgreSQL, as in autocommit.
+        with write_batch() as batch:
+            batch.execute(
+                update(UserSession)
+                .where(col(UserSession.id) == found.session_id)
+                .values(last_seen_at=now, expires_at=now + timedelta(days=settings.session_days))
+            )
+    return summary_of(found, found.admin_level)
+
+
+def sign_out(token: str | None) -> None:
+    """End the session behind `token` (its row is deleted). Unknown tokens are ignored."""
+    if not token:
+        return
+    with transaction() as session:
+        session.execute(delete(UserSession).where(col(UserSession.token_hash) == token_hash(token)))
+
+
+def sign_out_everywhere(*, actor: UserSummary | None) -> int:
+    """End every session of the acting user, on every device. Returns how many ended."""
+    if actor is None:
+        raise NotAuthenticated()
+    with transaction() as session:
+        return session.execute(delete(UserSession).where(col(UserSession.user_id) == actor.id)).rowcount
+
+
+def end_all_sessions(session: Session, user_id: str, *, keep_token: str | None = None) -> None:
+    """Sign a user out everywhere (but `keep_token`'s session) inside the caller's transaction."""
+    statement = delete(UserSession).where(col(UserSession.user_id) == user_id)
+    if keep_token:
+        statement = statement.where(col(UserSession.token_hash) != token_hash(keep_token))
+    session.execute(statement)
+
+
+def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientInfo()) -> tuple[UserSummary, str]:
+    """Finish a Google sign-in from validated id_token claims; returns the user and a session token.
+
+    Links by Google `sub` first, then by a verified email; creates the account when new. An email
+    Google has not verified is never used to reach an existing account.
+    """
+    sub = str(claims.get("sub") or "")
+    email_verified = claims.get("email_verified") is True
+    if not sub or not claims.get("email"):
+        raise ValidationFailed("Google did not share your account's email address.")
+    address = normalize_email(str(claims["email"]))
+    with transaction() as session:
+        user = session.exec(select(User).where(User.google_sub == sub)).first()
+        if user is None and email_verified:
+            user = session.exec(select(User).where(User.email == address)).first()
+            if user is not None:
+                user.google_sub = sub
+                if not user.is_verified:
+                    # Whoever set this password never proved the address: shut them out.
+                    user.password_hash = None
+                    end_all_sessions(session, user.id)
+        if user is None:
+            if not email_verified:
+                raise ValidationFailed("Your Google email address is not verified yet.")
+            name = clean_full_name(str(claims.get("name") or ""))
+            user = User(
+                email=address,
+                google_sub=sub,
+                full_name=name,
+                avatar_url=claims.get("picture") or None,
+                username=generate_username(session, name or address.split("@")[0]),
+            )
+            session.add(user)
+        if user.status != UserStatus.ACTIVE:
+            raise _status_error(user)
+        if not user.is_verified and email_verified and user.email == address:
+            user.email_verified_at = utcnow()
+        session.flush()
+        _signed_in(session, user, client, "google")
+        return summarize(session, user), _open_session(session, user.id, client)

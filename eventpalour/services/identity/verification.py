@@ -1,0 +1,94 @@
+"""Email verification with a 6-digit code: 15 minutes, at most 5 wrong tries per code."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from eventpalour.db import transaction
+from eventpalour.models import EmailVerificationCode, User
+from eventpalour.models.types import utcnow
+from eventpalour.services.admin import admins
+from eventpalour.services.identity.accounts import UserSummary, load_active_user, summarize
+from eventpalour.services.platform import emails, outbox, rate_limit
+from eventpalour.services.platform.errors import Conflict, FieldError, NotAuthenticated, ValidationFailed
+from eventpalour.services.platform.secrets_util import code_hash, new_numeric_code
+
+CODE_MINUTES = 15
+MAX_ATTEMPTS = 5
+
+
+def issue_code(session: Session, user: User) -> None:
+    """Replace any open code with a new one and queue the email, in the caller's transaction."""
+    now = utcnow()
+    session.execute(
+        update(EmailVerificationCode)
+        .where(col(EmailVerificationCode.user_id) == user.id, col(EmailVerificationCode.used_at).is_(None))
+        .values(used_at=now)
+    )
+    code = new_numeric_code()
+    session.add(
+        EmailVerificationCode(
+            user_id=user.id, code_hash=code_hash(code), expires_at=now + timedelta(minutes=CODE_MINUTES)
+        )
+    )
+    outbox.enqueue(session, emails.verification_code(user.email, user.full_name, code))
+
+
+def resend_verification_code(*, actor: UserSummary | None) -> None:
+    """Send a fresh code (the old one stops working). Raises Conflict when already verified, and
+    RateLimited past RATE_LIMIT_EMAIL_RECIPIENT codes this hour (the old code stays valid then)."""
+    if actor is None:
+        raise NotAuthenticated()
+    with transaction() as session:
+        user = load_active_user(session, actor.id)
+        if user.is_verified:
+            raise Conflict("Your email is already verified.")
+        rate_limit.hit_email_recipient("verification_code", user.email)
+        issue_code(session, user)
+
+
+def _wrong(message: str) -> ValidationFailed:
+    return ValidationFailed(message, details=[FieldError(("code",), message)])
+
+
+def verify_email(*, actor: UserSummary | None, code: str) -> UserSummary:
+    """Mark the actor's email verified when `code` matches the open code.
+
+    Raises ValidationFailed for a malformed, wrong, expired or exhausted code. Each wrong try
+    counts, and after five the code is dead and a new one must be requested.
+    """
+    if actor is None:
+        raise NotAuthenticated()
+    code = (code or "").strip().replace(" ", "")
+    if len(code) != 6 or not code.isdigit():
+        raise _wrong("Enter the 6-digit code from the email.")
+    now = utcnow()
+    with transaction() as session:
+        user = load_active_user(session, actor.id)
+        if user.is_verified:
+            return summarize(session, user)
+        row = session.exec(
+            select(EmailVerificationCode)
+            .where(EmailVerificationCode.user_id == user.id, col(EmailVerificationCode.used_at).is_(None))
+            .order_by(col(EmailVerificationCode.created_at).desc())
+        ).first()
+        if row is None or row.expires_at < now:
+            raise _wrong("This code has expired. Send a new code and try again.")
+        if row.attempts >= MAX_ATTEMPTS:
+            raise _wrong("Too many wrong tries for this code. Send a new code.")
+        if row.code_hash == code_hash(code):
+            row.used_at = now
+            user.email_verified_at = now
+            admins.ensure_bootstrap_admin(session, user)
+            return summarize(session, user)
+        # A wrong try must stay counted, so this transaction commits and the error follows it.
+        row.attempts += 1
+        left = MAX_ATTEMPTS - row.attempts
+    raise _wrong(
+        f"That code is not right. {left} tries left."
+        if left
+        else "That code is not right, and it is now used up. Send a new code."
+    )

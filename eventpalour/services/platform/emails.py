@@ -1,0 +1,498 @@
+"""The words of every email we send. Each builder returns an `EmailMessage` ready to queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from eventpalour.services.platform.outbox import EmailMessage
+
+_BRAND = "EventPalour"
+
+
+def _html(heading: str, paragraphs: list[str], *, highlight: str | None = None) -> str:
+    body = "".join(f"<p style='margin:0 0 12px'>{p}</p>" for p in paragraphs)
+    code = (
+        f"<p style='font-size:28px;letter-spacing:6px;font-weight:700;margin:16px 0'>{escape(highlight)}</p>"
+        if highlight
+        else ""
+    )
+    return (
+        "<div style='font-family:system-ui,sans-serif;max-width:520px;margin:auto;padding:24px'>"
+        f"<h2 style='color:#6e56cf;margin:0 0 16px'>{escape(heading)}</h2>{code}{body}"
+        f"<p style='color:#888;font-size:12px;margin-top:24px'>{_BRAND}</p></div>"
+    )
+
+
+def verification_code(to_email: str, name: str, code: str) -> EmailMessage:
+    greeting = f"Hi {name}," if name else "Hi,"
+    text = (
+        f"{greeting}\n\nYour {_BRAND} verification code is: {code}\n\n"
+        "It is valid for 15 minutes. If you did not sign up, you can ignore this email.\n"
+    )
+    html = _html(
+        "Verify your email",
+        [escape(greeting), "Enter this code to verify your email. It is valid for 15 minutes."],
+        highlight=code,
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Your {_BRAND} verification code: {code}",
+        text_body=text,
+        html_body=html,
+        kind="verification_code",
+    )
+
+
+def password_reset(to_email: str, name: str, reset_url: str) -> EmailMessage:
+    greeting = f"Hi {name}," if name else "Hi,"
+    text = (
+        f"{greeting}\n\nSomeone asked to reset the password of your {_BRAND} account.\n"
+        f"Open this link within one hour to choose a new password:\n\n{reset_url}\n\n"
+        "If it was not you, ignore this email: your password stays as it is.\n"
+    )
+    html = _html(
+        "Reset your password",
+        [
+            escape(greeting),
+            "Someone asked to reset the password of your account. The link works once, within one hour.",
+            f"<a href='{escape(reset_url)}' style='color:#6e56cf;font-weight:600'>Choose a new password</a>",
+            "If it was not you, ignore this email: your password stays as it is.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Reset your {_BRAND} password",
+        text_body=text,
+        html_body=html,
+        kind="password_reset",
+    )
+
+
+def workspace_invitation(to_email: str, workspace_name: str, inviter: str, role: str, url: str) -> EmailMessage:
+    who = inviter or "A teammate"
+    text = (
+        f"Hi,\n\n{who} invited you to join {workspace_name} on {_BRAND} as {role}.\n\n"
+        f"Accept the invitation (valid for 7 days):\n\n{url}\n\n"
+        "If you do not have an account yet, you can create one with this email address first.\n"
+    )
+    html = _html(
+        f"Join {workspace_name}",
+        [
+            f"{escape(who)} invited you to join <strong>{escape(workspace_name)}</strong> as {escape(role)}.",
+            f"<a href='{escape(url)}' style='color:#6e56cf;font-weight:600'>Accept the invitation</a>",
+            "The link works for 7 days. No account yet? Create one with this email address first.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"{who} invited you to {workspace_name} on {_BRAND}",
+        text_body=text,
+        html_body=html,
+        kind="workspace_invitation",
+    )
+
+
+@dataclass(frozen=True)
+class Organizer:
+    """Who runs the event, as a ticket names them; `verified` is the workspace's blue ticket."""
+
+    name: str
+    verified: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"Organized by {self.name}" + (" (verified organizer)" if self.verified else "")
+
+    @property
+    def html(self) -> str:
+        badge = (
+            " <span style='display:inline-block;background:#0090ff;color:#fff;border-radius:4px;"
+            "padding:1px 6px;font-size:12px;font-weight:600'>&#10003; Verified organizer</span>"
+            if self.verified
+            else ""
+        )
+        return f"Organized by <strong>{escape(self.name)}</strong>{badge}"
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    """One admission in a confirmation email."""
+
+    ticket_id: str
+    short_code: str
+    tier_name: str
+
+
+@dataclass(frozen=True)
+class ConfirmationFacts:
+    """What a confirmation says about the event and the order."""
+
+    event_id: str
+    event_title: str
+    schedule: str
+    place: str
+    event_url: str
+    reference: str
+    total_label: str
+    organizer: Organizer
+
+
+def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
+    """Free registration or purchase: a QR code per ticket (inline images) and the .ics invite.
+
+    The images and the invite are rendered when the email is sent (services/email_attachments),
+    so fulfilment, which holds the database's write lock, never waits on image encoding.
+    """
+    free = facts.total_label == "Free"
+    heading = f"You're registered for {facts.event_title}" if free else f"You're going to {facts.event_title}"
+    count = f"{len(tickets)} ticket" + ("" if len(tickets) == 1 else "s")
+    lines = "\n".join(f"  - {t.short_code} ({t.tier_name})" for t in tickets)
+    text = (
+        f"Hi,\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
+        f"Order {facts.reference} · {count} · {facts.total_label}\n{lines}\n\n"
+        "Each ticket's QR code is attached; show it (or type its code) at the door. "
+        "Add the event to your calendar with the attached invite.\n\n"
+        f"Event page: {facts.event_url}\n"
+    )
+    ticket_html = "".join(
+        "<div style='display:inline-block;text-align:center;margin:8px;padding:12px;border:1px solid #ddd;"
+        "border-radius:12px;background:#fff'>"
+        f"<img src='cid:{_qr_cid(t.short_code)}' width='180' height='180' alt='QR code for ticket {t.short_code}'>"
+        f"<div style='font-family:monospace;font-size:18px;letter-spacing:3px;font-weight:700'>{t.short_code}</div>"
+        f"<div style='color:#666;font-size:13px'>{escape(t.tier_name)}</div></div>"
+        for t in tickets
+    )
+    html = _html(
+        heading,
+        [
+            f"<strong>{escape(facts.schedule)}</strong><br>{escape(facts.place)}<br>{facts.organizer.html}",
+            f"Order {escape(facts.reference)} · {count} · {escape(facts.total_label)}",
+            ticket_html,
+            "Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.",
+            f"<a href='{escape(facts.event_url)}'>Event page</a>",
+        ],
+    )
+    attachments = [
+        {
+            "filename": f"ticket-{t.short_code}.png",
+            "content_type": "image/png",
+            "inline_cid": _qr_cid(t.short_code),
+            "render": {"kind": "ticket_qr", "ticket_id": t.ticket_id},
+        }
+        for t in tickets
+    ]
+    attachments.append(
+        {
+            "filename": "event.ics",
+            "content_type": "text/calendar",
+            "render": {"kind": "event_ics", "event_id": facts.event_id},
+        }
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=(f"You're registered: {facts.event_title}" if free else f"Your tickets for {facts.event_title}"),
+        text_body=text,
+        html_body=html,
+        kind="order_confirmation",
+        attachments=tuple(attachments),
+    )
+
+
+def _qr_cid(short_code: str) -> str:
+    return f"qr-{short_code}@eventpalour"
+
+
+def late_payment_refund(to_email: str, reference: str, money: str) -> EmailMessage:
+    return _simple(
+        to_email,
+        "late_payment_refund",
+        f"Refund for order {reference}",
+        "Your payment is being refunded",
+        [
+            f"Your payment for order {reference} arrived after your reservation expired, and the tickets had "
+            f"sold out in the meantime. We are refunding {money} in full; you will get another email when "
+            "Paystack has processed it, and your bank shows it within a few days after that.",
+        ],
+    )
+
+
+def payment_mismatch_refund(
+    to_email: str, event_title: str, reference: str, received: str, expected: str
+) -> EmailMessage:
+    return _simple(
+        to_email,
+        "payment_mismatch_refund",
+        f"Your payment for {event_title} is being refunded",
+        "Your payment did not match your order",
+        [
+            f"Paystack charged you {received} for order {reference} ({event_title}), but the order's total "
+            f"is {expected}, so we could not issue your tickets.",
+            f"We are refunding the {received} in full; you will get another email when Paystack has processed "
+            "it. The seats you chose were released: you are welcome to book again.",
+        ],
+    )
+
+
+def _simple(to_email: str, kind: str, subject: str, heading: str, paragraphs: list[str]) -> EmailMessage:
+    """A plain notice: the same paragraphs as text and as (escaped) HTML."""
+    text = "Hi,\n\n" + "\n\n".join(paragraphs) + "\n"
+    html = _html(heading, [escape(p) for p in paragraphs])
+    return EmailMessage(to_email=to_email, subject=subject, text_body=text, html_body=html, kind=kind)
+
+
+def refund_processed(
+    to_email: str, event_title: str, reference: str, money: str, *, had_tickets: bool = True
+) -> EmailMessage:
+    return _simple(
+        to_email,
+        "refund_processed",
+        f"Your refund for {event_title}",
+        "Your refund is on its way",
+        [
+            f"We have refunded {money} for order {reference} ({event_title}).",
+            "Your bank usually shows it within 10 working days."
+            + (" The refunded tickets no longer work at the door." if had_tickets else ""),
+        ],
+    )
+
+
+def refund_failed(to_email: str, event_title: str, reference: str, money: str, reason: str | None) -> EmailMessage:
+    return _simple(
+        to_email,
+        "refund_failed",
+        f"A refund for {event_title} failed",
+        "A refund did not go through",
+        [
+            f"Paystack could not refund {money} for order {reference} ({event_title}).",
+            f"Reason given: {reason or 'none'}.",
+            "The order's tickets are valid again. You can try the refund once more from the event's Orders tab.",
+        ],
+    )
+
+
+def event_cancelled(to_email: str, event_title: str, refunded: bool) -> EmailMessage:
+    money = (
+        "Your payment is being refunded in full; you will get another email when it is processed."
+        if refunded
+        else "Your registration has been cancelled."
+    )
+    return _simple(
+        to_email,
+        "event_cancelled",
+        f"{event_title} is cancelled",
+        f"{event_title} is cancelled",
+        [f"We're sorry: the organizers have cancelled {event_title}.", money, "Your tickets no longer work."],
+    )
+
+
+def event_postponed(to_email: str, event_title: str, schedule: str, url: str) -> EmailMessage:
+    return _simple(
+        to_email,
+        "event_postponed",
+        f"New dates for {event_title}",
+        f"{event_title} has new dates",
+        [
+            f"The organizers have moved {event_title} to {schedule}.",
+            "Your tickets stay valid for the new dates; there is nothing you need to do.",
+            f"Event page: {url}",
+        ],
+    )
+
+
+def withdrawal_paid(to_email: str, workspace_name: str, money: str, destination: str, reference: str) -> EmailMessage:
+    """To the workspace owner when finance has sent a payout."""
+    text = (
+        f"Hi,\n\nWe have paid {money} from {workspace_name}'s balance to {destination}.\n"
+        f"Transfer reference: {reference}\n\nIt can take a business day to show in your account.\n"
+    )
+    html = _html(
+        "Your withdrawal was paid",
+        [
+            f"We have paid <strong>{escape(money)}</strong> from {escape(workspace_name)}'s balance to "
+            f"{escape(destination)}.",
+            f"Transfer reference: <code>{escape(reference)}</code>",
+            "It can take a business day to show in your account.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Withdrawal of {money} paid",
+        text_body=text,
+        html_body=html,
+        kind="withdrawal_paid",
+    )
+
+
+def withdrawal_rejected(to_email: str, workspace_name: str, money: str, reason: str) -> EmailMessage:
+    """To the workspace owner when finance refused a payout; the amount is available again."""
+    text = (
+        f"Hi,\n\nThe withdrawal of {money} from {workspace_name} was not paid.\nReason: {reason}\n\n"
+        "The amount is back in your available balance; you can request a new withdrawal from the billing page.\n"
+    )
+    html = _html(
+        "Your withdrawal was not paid",
+        [
+            f"The withdrawal of <strong>{escape(money)}</strong> from {escape(workspace_name)} was not paid.",
+            f"Reason: {escape(reason)}",
+            "The amount is back in your available balance; you can request a new withdrawal from the billing page.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Withdrawal of {money} not paid",
+        text_body=text,
+        html_body=html,
+        kind="withdrawal_rejected",
+    )
+
+
+def registration_cancelled(to_email: str, event_title: str, reason: str) -> EmailMessage:
+    return _simple(
+        to_email,
+        "registration_cancelled",
+        f"Your registration for {event_title} was cancelled",
+        "Your registration was cancelled",
+        [
+            f"The organizers of {event_title} cancelled your registration.",
+            f"Their reason: {reason}",
+            "Your ticket no longer works at the door.",
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class TransferFacts:
+    """What both transfer emails say: the event, who gave the ticket and who got it."""
+
+    event_id: str
+    event_title: str
+    schedule: str
+    place: str
+    tickets_url: str
+    sender_name: str
+    recipient_name: str
+    recipient_email: str
+    old_code: str
+    organizer: Organizer
+
+
+def ticket_transfer_sent(to_email: str, facts: TransferFacts) -> EmailMessage:
+    """To the person who gave a ticket away: their code no longer works."""
+    who = f"{facts.recipient_name} ({facts.recipient_email})"
+    text = (
+        f"Hi {facts.sender_name},\n\nYou transferred ticket {facts.old_code} for {facts.event_title} to {who}.\n\n"
+        f"{facts.schedule}\n\nThe code {facts.old_code} and its QR code no longer work at the door; "
+        f"{facts.recipient_name} has a new ticket with a new code.\n\n"
+        "If you did not do this, reply to this email at once.\n"
+    )
+    html = _html(
+        "Ticket transferred",
+        [
+            f"You transferred ticket <strong>{escape(facts.old_code)}</strong> for "
+            f"<strong>{escape(facts.event_title)}</strong> to {escape(who)}.",
+            escape(facts.schedule),
+            f"The code {escape(facts.old_code)} and its QR code no longer work at the door; "
+            f"{escape(facts.recipient_name)} has a new ticket with a new code.",
+            "If you did not do this, reply to this email at once.",
+        ],
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"You transferred your ticket for {facts.event_title}",
+        text_body=text,
+        html_body=html,
+        kind="ticket_transfer_sent",
+    )
+
+
+def ticket_transfer_received(to_email: str, facts: TransferFacts, ticket: TicketLine) -> EmailMessage:
+    """To the recipient: their own ticket, with its QR code inline and the calendar invite attached."""
+    text = (
+        f"Hi {facts.recipient_name},\n\n{facts.sender_name} sent you a ticket for {facts.event_title}.\n\n"
+        f"{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
+        f"Your ticket: {ticket.short_code} ({ticket.tier_name})\n\n"
+        "Its QR code is attached; show it (or type its code) at the door. "
+        f"All your tickets: {facts.tickets_url}\n"
+    )
+    html = _html(
+        f"{facts.sender_name} sent you a ticket",
+        [
+            f"<strong>{escape(facts.event_title)}</strong><br>{escape(facts.schedule)}<br>{escape(facts.place)}"
+            f"<br>{facts.organizer.html}",
+            "<div style='display:inline-block;text-align:center;padding:12px;border:1px solid #ddd;"
+            "border-radius:12px;background:#fff'>"
+            f"<img src='cid:{_qr_cid(ticket.short_code)}' width='180' height='180' "
+            f"alt='QR code for ticket {ticket.short_code}'>"
+            f"<div style='font-family:monospace;font-size:18px;letter-spacing:3px;font-weight:700'>"
+            f"{ticket.short_code}</div><div style='color:#666;font-size:13px'>{escape(ticket.tier_name)}</div></div>",
+            "Show the QR code (or type its code) at the door.",
+            f"<a href='{escape(facts.tickets_url)}'>All your tickets</a>",
+        ],
+    )
+    attachments = (
+        {
+            "filename": f"ticket-{ticket.short_code}.png",
+            "content_type": "image/png",
+            "inline_cid": _qr_cid(ticket.short_code),
+            "render": {"kind": "ticket_qr", "ticket_id": ticket.ticket_id},
+        },
+        {
+            "filename": "event.ics",
+            "content_type": "text/calendar",
+            "render": {"kind": "event_ics", "event_id": facts.event_id},
+        },
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"{facts.sender_name} sent you a ticket for {facts.event_title}",
+        text_body=text,
+        html_body=html,
+        kind="ticket_transfer_received",
+        attachments=attachments,
+    )
+
+
+KYC_OUTCOMES = {
+    "approved": ("Your KYC is approved", "You can now publish paid events and receive payouts."),
+    "rejected": (
+        "Your KYC was not approved",
+        "You can correct your details and submit KYC again from the workspace settings.",
+    ),
+    "requires_update": (
+        "Your KYC needs an update",
+        "Please update your details and submit KYC again from the workspace settings.",
+    ),
+}
+
+
+BLUE_TICKET_OUTCOMES = {
+    "approved": (
+        "Your workspace is verified",
+        "The blue verified badge now shows on your workspace, your events and their tickets.",
+    ),
+    "rejected": (
+        "Your verification request was not approved",
+        "You can send a new request from the workspace settings when you have more to show.",
+    ),
+    "revoked": (
+        "Your verified badge was removed",
+        "The badge no longer shows on your workspace and events. You can request verification again later.",
+    ),
+}
+
+
+def kyc_decision(to_email: str, workspace_name: str, decision: str, note: str) -> EmailMessage:
+    heading, next_step = KYC_OUTCOMES[decision]
+    paragraphs = [f"We have reviewed the KYC details of {workspace_name}.", next_step]
+    if note:
+        paragraphs.insert(1, f"Reviewer's note: {note}")
+    return _simple(to_email, "kyc_decision", f"{heading}: {workspace_name}", heading, paragraphs)
+
+
+def blue_ticket_decision(to_email: str, workspace_name: str, outcome: str, reason: str) -> EmailMessage:
+    heading, next_step = BLUE_TICKET_OUTCOMES[outcome]
+    paragraphs = [f"About {workspace_name}'s verified organizer badge:", next_step]
+    if reason:
+        paragraphs.insert(1, f"Reason: {reason}")
+    return _simple(to_email, "blue_ticket_decision", f"{heading}: {workspace_name}", heading, paragraphs)

@@ -1,0 +1,103 @@
+"""Issuing tickets for an order: one ticket per admission, each with its own short code, and the
+confirmation email that carries them (queued in the same transaction, so it is sent exactly once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+from sqlmodel import Session
+
+from eventpalour import routes
+from eventpalour.config import settings
+from eventpalour.models.types import new_id, random_string
+from eventpalour.services.platform import emails, outbox
+from eventpalour.services.platform.dates import event_schedule
+from eventpalour.services.platform.money import format_money
+from eventpalour.services.sales import store as sales_store
+from eventpalour.services.sales.store import Confirmation, OrderLine
+from eventpalour.services.tickets.ticket_media import holder_place
+
+# No 0/O, 1/I/L: people type these codes at the door.
+SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _random_code() -> str:
+    return random_string(SHORT_CODE_ALPHABET, 8)
+
+
+def new_short_codes(connection: Connection, count: int) -> list[str]:
+    """`count` distinct codes no ticket has yet, checked with one query per round (not one per
+    ticket: fulfilment runs while buyers wait). 31^8 codes make a second round very rare."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        candidates = {_random_code() for _ in range(count - len(codes))} - codes
+        codes |= candidates - sales_store.taken_codes(connection, candidates)
+    return list(codes)
+
+
+def new_short_code(session: Session) -> str:
+    """One fresh code (a transfer's new ticket)."""
+    return new_short_codes(session.connection(), 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderToIssue:
+    """What issuing an order's tickets reads, built by whichever path completed it: a free order
+    from the values it just wrote (checkout), a paid one from the rows it settled (payments)."""
+
+    id: str
+    reference: str
+    buyer_id: str
+    event_id: str
+    amount: int
+    currency: str
+    lines: tuple[OrderLine, ...]
+
+
+def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Confirmation | None = None) -> list[str]:
+    """Create the tickets of `order` and queue their confirmation, in the caller's transaction;
+    called exactly once per order, by whichever path completed it. Returns the new tickets' ids.
+
+    Prepared Core statements on the caller's connection: this runs while the buyer (or Paystack's
+    webhook) waits, for every order of a rush. `confirmation`: the email's facts when the caller
+    read them already (settling reads them with its order), else one query here."""
+    codes = iter(new_short_codes(connection, sum(line.quantity for line in order.lines)))
+    tickets = [
+        {
+            "id": new_id(),
+            "short_code": next(codes),
+            "order_id": order.id,
+            "order_item_id": line.id,
+            "event_id": order.event_id,
+            "tier_id": line.tier_id,
+            "holder_id": order.buyer_id,
+        }
+        for line in order.lines
+        for _ in range(line.quantity)
+    ]
+    sales_store.insert_tickets(connection, tickets)
+    tier_names = {line.id: line.tier_name for line in order.lines}
+    ticket_lines = [
+        emails.TicketLine(ticket_id=t["id"], short_code=t["short_code"], tier_name=tier_names[t["order_item_id"]])
+        for t in tickets
+    ]
+    _queue_confirmation(connection, order, ticket_lines, confirmation)
+    return [t["id"] for t in tickets]
+
+
+def _queue_confirmation(
+    connection: Connection, order: OrderToIssue, lines: list[emails.TicketLine], confirmation: Confirmation | None
+) -> None:
+    found = confirmation or sales_store.confirmation(connection, order.buyer_id, order.event_id)
+    facts = emails.ConfirmationFacts(
+        event_id=order.event_id,
+        event_title=found.title,
+        schedule=event_schedule(found.start_at, found.end_at, found.timezone),
+        place=holder_place(found),
+        event_url=settings.app_url + routes.event_url(found.event_short_id),
+        reference=order.reference,
+        total_label=format_money(order.amount, order.currency) if order.amount else "Free",
+        organizer=emails.Organizer(found.organizer, found.verified),
+    )
+    outbox.enqueue(connection, emails.order_confirmation(found.email, facts, lines))

@@ -1,0 +1,139 @@
+"""An event's orders as its organizers see them (SPEC §1.3 "view attendees", §5): a filtered,
+paginated list and the money totals of the event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, func, select
+
+from eventpalour.db import read_only
+from eventpalour.models import OPEN_ORDER_STATUSES, Order, OrderItem, OrderStatus, Refund, User
+from eventpalour.services.finance.event_totals import EventSalesTotals, event_money
+from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.platform.text import clean_line
+from eventpalour.services.sales.refunds import cancel_refusal, refund_label, refund_refusal
+from eventpalour.services.workspaces.access import WorkspaceAction, load_event_for
+
+PAGE_SIZE = 25
+# What an organizer filters by, in their words, and the stored statuses behind each.
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "paid": (OrderStatus.COMPLETED,),
+    "awaiting": OPEN_ORDER_STATUSES,
+    "refunded": (OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED),
+    "failed": (OrderStatus.FAILED,),
+    "cancelled": (OrderStatus.CANCELLED,),
+}
+
+
+@dataclass(frozen=True)
+class EventOrderRow:
+    order_id: str
+    reference: str
+    buyer_name: str
+    buyer_email: str
+    status: str
+    tickets: int
+    amount: int
+    currency: str
+    platform_fee: int
+    provider_fee: int | None
+    organizer_share: int | None
+    created_at: datetime
+    flagged_reason: str | None
+    refunded_amount: int
+    latest_refund_status: str  # empty when the order has no refund
+    refund_label: str  # the latest refund in words, e.g. "Refund pending" or "Payment mismatch, refunded"
+    can_refund: bool  # refunds.refund_refusal is None: process_refund would take it
+    can_cancel: bool  # refunds.cancel_refusal is None: cancel_free_order would take it
+
+
+@dataclass(frozen=True)
+class EventOrdersPage:
+    rows: list[EventOrderRow]
+    total: int
+    totals: EventSalesTotals
+
+
+def event_orders(
+    *, actor: UserSummary | None, event_id: str, status: str = "", search: str = "", page: int = 1
+) -> EventOrdersPage:
+    """A page of the event's orders, newest first, for moderators and above.
+
+    `status` is one of STATUS_FILTERS (empty for all); `search` matches the reference, the buyer's
+    email or name. Raises NotAuthenticated, NotFound, PermissionDenied.
+    """
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)
+        query = select(Order, User).join(User, col(User.id) == col(Order.buyer_id)).where(Order.event_id == event.id)
+        if status in STATUS_FILTERS:
+            query = query.where(col(Order.status).in_(STATUS_FILTERS[status]))
+        needle = clean_line(search).lower()
+        if needle:
+            pattern = f"%{needle}%"
+            query = query.where(
+                or_(
+                    func.lower(Order.reference).like(pattern),
+                    func.lower(User.email).like(pattern),
+                    func.lower(User.full_name).like(pattern),
+                )
+            )
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        found = session.exec(
+            query.order_by(col(Order.created_at).desc()).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        ).all()
+        quantities = _ticket_counts(session, [order.id for order, _ in found])
+        latest_refunds = _latest_refund_status(session, [order.id for order, _ in found])
+        totals = event_money(session, event.id, event.currency)
+    rows = [
+        EventOrderRow(
+            order_id=order.id,
+            reference=order.reference,
+            buyer_name=buyer.full_name or buyer.username,
+            buyer_email=buyer.email,
+            status=order.status,
+            tickets=quantities.get(order.id, 0),
+            amount=order.amount,
+            currency=order.currency,
+            platform_fee=order.platform_fee,
+            provider_fee=order.provider_fee,
+            organizer_share=order.organizer_share,
+            created_at=order.created_at,
+            flagged_reason=order.flagged_reason,
+            refunded_amount=order.refunded_amount,
+            latest_refund_status=latest_refunds.get(order.id, ("", ""))[1],
+            refund_label=refund_label(*latest_refunds[order.id]) if order.id in latest_refunds else "",
+            can_refund=refund_refusal(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount)
+            is None,
+            can_cancel=cancel_refusal(status=order.status, amount=order.amount) is None,
+        )
+        for order, buyer in found
+    ]
+    return EventOrdersPage(rows=rows, total=int(total), totals=totals)
+
+
+def _ticket_counts(session: Session, order_ids: list[str]) -> dict[str, int]:
+    if not order_ids:
+        return {}
+    return dict(
+        session.exec(
+            select(OrderItem.order_id, func.sum(OrderItem.quantity))
+            .where(col(OrderItem.order_id).in_(order_ids))
+            .group_by(col(OrderItem.order_id))
+        ).all()
+    )
+
+
+def _latest_refund_status(session: Session, order_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """{order id: (kind, status) of its newest refund}."""
+    latest: dict[str, tuple[str, str]] = {}
+    if order_ids:
+        for order_id, kind, status in session.exec(
+            select(Refund.order_id, Refund.kind, Refund.status)
+            .where(col(Refund.order_id).in_(order_ids))
+            .order_by(col(Refund.created_at))
+        ):
+            latest[order_id] = (kind, status)
+    return latest

@@ -1,0 +1,203 @@
+"""Reading orders: a buyer's own order history and the order they are paying for (SPEC §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
+
+from eventpalour.db import read_only
+from eventpalour.models import (
+    MONEY_HELD_STATUSES,
+    OPEN_ORDER_STATUSES,
+    Event,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Ticket,
+    TicketStatus,
+    User,
+    Workspace,
+)
+from eventpalour.models.types import utcnow
+from eventpalour.services.identity.accounts import UserSummary, masked_email
+from eventpalour.services.platform.errors import NotAuthenticated
+
+HISTORY_LIMIT = 100
+STATUS_LABELS = {
+    OrderStatus.PENDING: "Awaiting payment",
+    OrderStatus.PROCESSING: "Awaiting payment",
+    OrderStatus.COMPLETED: "Paid",
+    OrderStatus.FAILED: "Payment failed",
+    OrderStatus.CANCELLED: "Expired or cancelled",
+    OrderStatus.REFUNDED: "Refunded",
+    OrderStatus.PARTIALLY_REFUNDED: "Partly refunded",
+}
+
+
+def awaits_payment(status: str, holds_active: bool, expires_at: datetime | None, now: datetime) -> bool:
+    """Whether the order can still be paid: open, holding its seats, its hold not run out (even if
+    housekeeping has not swept it yet). payments.start_payment refuses any other order."""
+    expired = expires_at is not None and expires_at <= now
+    return status in OPEN_ORDER_STATUSES and holds_active and not expired
+
+
+def holds_paid_money(session: Session, *, event_id: str | None = None, workspace_id: str | None = None) -> bool:
+    """Whether any paid, not fully refunded order exists for the event or the workspace.
+
+    Such money must be refunded before the event is cancelled or the workspace deleted.
+    """
+    query = select(Order.id).where(Order.amount > 0, col(Order.status).in_(MONEY_HELD_STATUSES))
+    if event_id is not None:
+        query = query.where(Order.event_id == event_id)
+    if workspace_id is not None:
+        query = query.where(Order.workspace_id == workspace_id)
+    return session.exec(query).first() is not None
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """One line of the buyer's order history.
+
+    `ticket_codes` are the codes of the order's tickets the buyer still holds; a ticket they gave
+    away is named only by whom it went to (`transferred_to`: a name, or a masked email), since its
+    new code is the recipient's way in.
+    """
+
+    reference: str
+    event_title: str
+    event_short_id: str
+    event_start: datetime
+    event_timezone: str
+    status: str
+    amount: int
+    currency: str
+    created_at: datetime
+    ticket_codes: list[str]
+    transferred_to: list[str] = field(default_factory=list)
+    organizer_verified: bool = False
+    status_label: str = ""
+    can_complete_payment: bool = False  # start_payment would take it: the page offers "Complete payment"
+
+
+@dataclass
+class _OrderTickets:
+    codes: list[str] = field(default_factory=list)
+    given_to: list[str] = field(default_factory=list)
+
+
+def _tickets_of(session: Session, actor_id: str, order_ids: list[str]) -> dict[str, _OrderTickets]:
+    """Per order: the codes of the tickets the actor holds now, and who each ticket they gave away went to.
+
+    Only the actor's own rows are read: a ticket that moved on is a new row of the recipient's.
+    """
+    found: dict[str, _OrderTickets] = {}
+    if not order_ids:
+        return found
+    recipient = aliased(Ticket)
+    rows = session.exec(
+        select(Ticket.order_id, Ticket.short_code, Ticket.status, User.full_name, User.email)
+        .outerjoin(recipient, col(recipient.transferred_from_id) == col(Ticket.id))
+        .outerjoin(User, col(User.id) == col(recipient.holder_id))
+        .where(col(Ticket.order_id).in_(order_ids), Ticket.holder_id == actor_id)
+        .order_by(col(Ticket.short_code))
+    ).all()
+    for order_id, code, status, name, email in rows:
+        tickets = found.setdefault(order_id, _OrderTickets())
+        if status == TicketStatus.TRANSFERRED:
+            tickets.given_to.append(name or masked_email(email or ""))
+        else:
+            tickets.codes.append(code)
+    return found
+
+
+def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
+    """The actor's orders, newest first, with the codes of the tickets they still hold from each."""
+    if actor is None:
+        raise NotAuthenticated()
+    with read_only() as session:
+        rows = session.exec(
+            select(Order, Event, Workspace.verified)
+            .join(Event, col(Event.id) == col(Order.event_id))
+            .join(Workspace, col(Workspace.id) == col(Order.workspace_id))
+            .where(Order.buyer_id == actor.id)
+            .order_by(col(Order.created_at).desc())
+            .limit(HISTORY_LIMIT)
+        ).all()
+        tickets = _tickets_of(session, actor.id, [order.id for order, _, _ in rows])
+    now = utcnow()
+    return [
+        OrderSummary(
+            reference=order.reference,
+            event_title=event.title,
+            event_short_id=event.short_id,
+            event_start=event.start_at,
+            event_timezone=event.timezone,
+            status=order.status,
+            amount=order.amount,
+            currency=order.currency,
+            created_at=order.created_at,
+            ticket_codes=tickets.get(order.id, _OrderTickets()).codes,
+            transferred_to=tickets.get(order.id, _OrderTickets()).given_to,
+            organizer_verified=verified,
+            status_label=STATUS_LABELS.get(order.status, order.status),
+            can_complete_payment=awaits_payment(order.status, order.holds_active, order.expires_at, now),
+        )
+        for order, event, verified in rows
+    ]
+
+
+@dataclass(frozen=True)
+class HeldOrder:
+    """An order whose seats are held while its buyer pays."""
+
+    order_id: str
+    reference: str
+    amount: int
+    currency: str
+    ticket_count: int
+    expires_at: datetime
+
+
+def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder | None:
+    """The actor's newest order for the event that still holds seats and has time left, if any."""
+    if actor is None:
+        return None
+    with read_only() as session:
+        order = session.exec(
+            select(Order)
+            .join(Event, col(Event.id) == col(Order.event_id))
+            .where(
+                Order.buyer_id == actor.id,
+                Event.short_id == event_short_id,
+                col(Order.holds_active).is_(True),
+                col(Order.status).in_(OPEN_ORDER_STATUSES),
+                col(Order.expires_at) > utcnow(),
+            )
+            .order_by(col(Order.created_at).desc())
+        ).first()
+        if order is None:
+            return None
+        count = session.exec(
+            select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == order.id)
+        ).one()
+    return HeldOrder(order.id, order.reference, order.amount, order.currency, int(count), order.expires_at)
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    short_id: str
+    title: str
+
+
+def event_of_order(reference: str) -> OrderEvent | None:
+    """The event an order (by payment reference) is for, to send the buyer back to it."""
+    with read_only() as session:
+        row = session.exec(
+            select(Event.short_id, Event.title)
+            .join(Order, col(Order.event_id) == col(Event.id))
+            .where(Order.reference == (reference or ""))
+        ).first()
+    return OrderEvent(*row) if row else None

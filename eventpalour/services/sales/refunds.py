@@ -1,0 +1,308 @@
+"""Refunds (SPEC §5): an organizer refunds an order in full or in part, or cancelling an event
+refunds every paid order; services/paystack_refunds.py then sends each to Paystack and follows it.
+
+The rules, and where each is kept:
+- never more than was paid: the refund's amount is claimed on `orders.refunded_amount` by one
+  conditional UPDATE in the transaction that records it, so racing refunds cannot over-refund;
+  a failed refund gives its claim back;
+- the door: the refunded tickets stop scanning at once (status `refunded`); their seats return
+  only when Paystack has processed the refund, so a failed refund can make them valid again
+  without ever overselling;
+- Paystack is called by the worker (`paystack_refunds.submit_due`), never inside a transaction and
+  never from the organizer's request, so a slow provider cannot hang a page and a cancelled
+  event's hundred refunds go out at the provider's pace, with retries.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from eventpalour.db import read_only, transaction
+from eventpalour.models import (
+    MONEY_HELD_STATUSES,
+    Event,
+    OrderStatus,
+    Refund,
+    RefundKind,
+    RefundStatus,
+    TicketStatus,
+    User,
+)
+from eventpalour.models.types import utcnow
+from eventpalour.services.admin import audit
+from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.platform import emails, outbox
+from eventpalour.services.platform.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from eventpalour.services.platform.money import format_money
+from eventpalour.services.platform.text import clean_text
+from eventpalour.services.sales import capacity
+from eventpalour.services.sales import store as sales_store
+from eventpalour.services.sales.store import OrderForRefund
+from eventpalour.services.workspaces.access import WorkspaceAction, load_event_for
+
+logger = logging.getLogger("eventpalour.refunds")
+
+
+ALREADY_CANCELLED = "This registration is already cancelled."
+
+
+def refund_refusal(*, status: str, amount: int, refunded_amount: int) -> DomainError | None:
+    """Why `process_refund` refuses this order, or None: only a paid order holding money, and not
+    refunded in full yet (a full refund still queued leaves it `completed`, with nothing left).
+    The Orders tab's Refund flag is this being None."""
+    if amount == 0:
+        return Conflict("Free orders cannot be refunded. Cancel the tickets instead.")
+    if status not in MONEY_HELD_STATUSES:
+        return Conflict("Only paid orders can be refunded.")
+    if refunded_amount >= amount:
+        return Conflict("This order has already been refunded up to what was paid.")
+    return None
+
+
+def cancel_refusal(*, status: str, amount: int) -> DomainError | None:
+    """Why `cancel_free_order` refuses this order, or None: only a free registration that still
+    stands. The Orders tab's Cancel flag is this being None."""
+    if amount != 0:
+        return Conflict("Paid orders are refunded, not cancelled.")
+    if status == OrderStatus.CANCELLED:
+        return Conflict(ALREADY_CANCELLED)
+    if status != OrderStatus.COMPLETED:
+        return Conflict("Only a confirmed registration can be cancelled.")
+    return None
+
+
+@dataclass(frozen=True)
+class RefundableTicket:
+    id: str
+    short_code: str
+    tier_name: str
+    unit_price: int
+    status: str
+    can_choose: bool  # a refund can void it: only valid tickets (queue_refund)
+
+
+@dataclass(frozen=True)
+class RefundOptions:
+    """What the refund dialog offers for one order."""
+
+    order_id: str
+    reference: str
+    currency: str
+    amount: int
+    refundable: int
+    tickets: list[RefundableTicket]
+    refunds: list[Refund]
+
+
+def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions:
+    """The order's refundable amount, its tickets and its refunds so far (admin and above)."""
+    with read_only() as session:
+        order = _order_for_billing(session, actor, order_id)
+        tickets = sales_store.order_tickets(session.connection(), order.id)
+        refunds = list(session.exec(select(Refund).where(Refund.order_id == order.id).order_by(col(Refund.created_at))))
+    return RefundOptions(
+        order_id=order.id,
+        reference=order.reference,
+        currency=order.currency,
+        amount=order.amount,
+        refundable=order.amount - order.refunded_amount if order.status in MONEY_HELD_STATUSES else 0,
+        tickets=[
+            RefundableTicket(t.id, t.short_code, t.tier_name, t.unit_price, t.status, t.status == TicketStatus.VALID)
+            for t in tickets
+        ],
+        refunds=refunds,
+    )
+
+
+def _order_for_billing(session: Session, actor: UserSummary | None, order_id: str) -> OrderForRefund:
+    order = sales_store.order_for_refund(session.connection(), order_id or "")
+    if order is None:
+        raise NotFound("This order does not exist.")
+    load_event_for(session, actor, order.event_id, WorkspaceAction.MANAGE_BILLING)
+    return order
+
+
+def process_refund(
+    *,
+    actor: UserSummary | None,
+    order_id: str,
+    amount: int | None,
+    ticket_ids: list[str],
+    reason: str,
+) -> Refund:
+    """Refund part or all of a paid order (`processRefund`, workspace admin and above).
+
+    `amount` None means everything still refundable; the tickets in `ticket_ids` (valid ones of
+    this order) stop working now. Paystack is asked by the worker moments later. Raises
+    NotAuthenticated, NotFound, PermissionDenied, ValidationFailed, Conflict.
+    """
+    reason = clean_text(reason)
+    problems = []
+    if not reason:
+        problems.append(FieldError(("reason",), "Say why you are refunding (the buyer sees this)."))
+    elif len(reason) > 500:
+        problems.append(FieldError(("reason",), "Keep the reason under 500 characters."))
+    if amount is not None and amount <= 0:
+        problems.append(FieldError(("amount",), "Enter an amount above zero."))
+    if problems:
+        raise ValidationFailed(problems[0].message, details=problems)
+    with transaction() as session:
+        order = _order_for_billing(session, actor, order_id)
+        if refusal := refund_refusal(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount):
+            raise refusal
+        left = order.amount - order.refunded_amount
+        wanted = left if amount is None else amount
+        if wanted > left:
+            raise ValidationFailed.field(
+                "amount", f"At most {format_money(left, order.currency)} is left to refund on this order."
+            )
+        refund = queue_refund(
+            session,
+            order,
+            amount=wanted,
+            ticket_ids=list(dict.fromkeys(ticket_ids)),
+            reason=reason,
+            kind=RefundKind.MANUAL,
+            requested_by_id=actor.id,
+        )
+        logger.info("refund queued %s order=%s amount=%d %s", refund.id, order.reference, wanted, order.currency)
+        audit.record(
+            session,
+            action="order.refund",
+            actor_id=actor.id,
+            target=("order", order.id),
+            details={"amount": wanted, "tickets": len(refund.ticket_ids)},
+        )
+        return refund
+
+
+def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) -> int:
+    """Cancel a free registration (free orders are not refunded, SPEC §5): its tickets stop working,
+    their seats come back, the holder is told. Admin and above, like refunds. Returns tickets cancelled."""
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationFailed.field("reason", "Say why you are cancelling (the guest sees this).")
+    with transaction() as session:
+        order = _order_for_billing(session, actor, order_id)
+        if refusal := cancel_refusal(status=order.status, amount=order.amount):
+            raise refusal
+        connection = session.connection()
+        # Conditional, so two cancels racing past the check above close the registration once.
+        if not sales_store.cancel_completed_order(connection, order.id, utcnow()):
+            raise Conflict(ALREADY_CANCELLED)
+        seats = sales_store.valid_seats_by_tier(connection, order.id)
+        for tier in seats:
+            capacity.release_sold(connection, tier.tier_id, tier.seats)
+        sales_store.void_valid_tickets(connection, order.id, TicketStatus.CANCELLED.value)
+        guest = session.get(User, order.buyer_id)
+        event = session.get(Event, order.event_id)
+        outbox.enqueue(session, emails.registration_cancelled(guest.email, event.title, reason))
+        audit.record(session, action="order.cancel_free", actor_id=actor.id, target=("order", order.id))
+        return sum(tier.seats for tier in seats)
+
+
+def queue_refund(
+    session: Session,
+    order: OrderForRefund,
+    *,
+    amount: int,
+    ticket_ids: list[str],
+    reason: str,
+    kind: str,
+    requested_by_id: str | None,
+) -> Refund:
+    """Claim `amount` on the order, void the tickets and record the refund, in the caller's transaction."""
+    connection = session.connection()
+    if not sales_store.claim_refund(connection, order.id, amount, utcnow()):
+        # Another refund got there first: what is left is less than asked.
+        raise Conflict("This order has already been refunded up to what was paid.")
+    if ticket_ids:
+        voided = sales_store.void_tickets(connection, order.id, ticket_ids, TicketStatus.REFUNDED.value)
+        if voided != len(ticket_ids):
+            raise ValidationFailed.field(
+                "tickets", "Choose valid tickets of this order (used or refunded ones cannot be)."
+            )
+    refund = Refund(
+        order_id=order.id,
+        event_id=order.event_id,
+        workspace_id=order.workspace_id,
+        amount=amount,
+        currency=order.currency,
+        kind=kind,
+        reason=reason[:500],
+        ticket_ids=ticket_ids,
+        requested_by_id=requested_by_id,
+    )
+    session.add(refund)
+    session.flush()
+    return refund
+
+
+def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None) -> int:
+    """A cancelled event: refund every paid order in full and void every ticket. Returns how many refunds."""
+    queued = 0
+    connection = session.connection()
+    for order in sales_store.paid_orders(connection, event.id):
+        left = order.amount - order.refunded_amount
+        if left <= 0:
+            continue
+        queue_refund(
+            session,
+            order,
+            amount=left,
+            ticket_ids=sales_store.valid_ticket_ids(connection, order.id),
+            reason=f"{event.title} was cancelled.",
+            kind=RefundKind.EVENT_CANCELLED,
+            requested_by_id=actor_id,
+        )
+        queued += 1
+    return queued
+
+
+STATUS_LABELS = {
+    RefundStatus.QUEUED: "Refund queued",
+    RefundStatus.PENDING: "Refund pending",
+    RefundStatus.PROCESSING: "Refund processing",
+    RefundStatus.NEEDS_ATTENTION: "Refund needs attention",
+    RefundStatus.PROCESSED: "Refunded",
+    RefundStatus.FAILED: "Refund failed",
+}
+RETURN_LABELS = {RefundKind.PAYMENT_MISMATCH: "Payment mismatch", RefundKind.LATE_PAYMENT: "Paid after sell-out"}
+RETURN_PROGRESS = {RefundStatus.PROCESSED: "refunded", RefundStatus.FAILED: "refund failed, refund it by hand"}
+
+
+def refund_label(kind: str, status: str) -> str:
+    """What an organizer or finance reads about a refund, e.g. "Refund pending" or, for a payment
+    that bought nothing, "Payment mismatch, refunded" (the one place these words are decided)."""
+    if kind in RETURN_LABELS:
+        return f"{RETURN_LABELS[kind]}, {RETURN_PROGRESS.get(status, 'refund in progress')}"
+    return STATUS_LABELS.get(status, status)
+
+
+@dataclass(frozen=True)
+class RefundProgress:
+    """How a cancelled event's refunds are going, for the organizer."""
+
+    total: int
+    processed: int
+    failed: int
+    in_flight: int
+
+
+def event_refund_progress(*, actor: UserSummary | None, event_id: str) -> RefundProgress:
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)
+        counts = dict(
+            session.exec(
+                select(Refund.status, func.count())
+                .where(Refund.event_id == event.id, Refund.kind == RefundKind.EVENT_CANCELLED)
+                .group_by(col(Refund.status))
+            ).all()
+        )
+    total = sum(counts.values())
+    processed = counts.get(RefundStatus.PROCESSED, 0)
+    failed = counts.get(RefundStatus.FAILED, 0)
+    return RefundProgress(total=total, processed=processed, failed=failed, in_flight=total - processed - failed)

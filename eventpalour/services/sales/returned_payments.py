@@ -1,0 +1,91 @@
+"""Payments that bought nothing go back in full (SPEC §5: nothing is lost).
+
+Two kinds: a payment that does not match its order (Paystack charged less, more, or in another
+currency than the order's total), and one that arrived after its hold expired when the seats had
+sold meanwhile (or the event was cancelled). Either way the order ends `refunded` at once and says
+why (`flagged_reason`), its held seats come back, the buyer is emailed, and a refund of everything
+Paystack received is queued for the refund worker, which sends it, retries it and follows it to
+the end like any other refund. The order was never a sale (no `paid_at`, no organizer share), so
+billing and revenue leave it out; organizers and finance see it labelled by `refund_label`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from eventpalour.db import transaction
+from eventpalour.integrations.paystack import VerifyResult
+from eventpalour.models import OrderStatus, Refund, RefundKind
+from eventpalour.models.types import utcnow
+from eventpalour.services.platform import emails, outbox
+from eventpalour.services.platform.money import format_money
+from eventpalour.services.sales import store as sales_store
+from eventpalour.services.sales.checkout import release_order
+
+logger = logging.getLogger("eventpalour.payments")
+
+
+@dataclass(frozen=True)
+class PaymentReturn:
+    """A payment going back: how much and what the buyer and the organizers are told."""
+
+    order_id: str
+    received: str  # e.g. "KES 1,000.00"
+    expected: str
+    message: str  # why, for the buyer, the organizers and finance alike (also the order's flagged_reason)
+
+
+def mismatch(verified: VerifyResult, amount: int, currency: str) -> bool:
+    """Whether Paystack charged something other than the order's total."""
+    return verified.amount != amount or verified.currency != currency
+
+
+def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) -> PaymentReturn | None:
+    """Close the order as refunded and queue the refund of all Paystack received, once.
+
+    Returns None when the order was settled already (another caller got here first, or it was
+    paid): a re-sent webhook or a second verify changes nothing.
+    """
+    received = format_money(verified.amount, verified.currency)
+    with transaction() as session:
+        connection = session.connection()
+        order = sales_store.order_to_settle(connection, reference)
+        expected = format_money(order.amount, order.currency)
+        if kind == RefundKind.PAYMENT_MISMATCH:
+            note = f"Payment mismatch: Paystack charged {received}, the order's total is {expected}."
+        else:
+            note = "Paid after the hold expired and the tickets sold out."
+        note += " The whole payment is refunded automatically."
+        if not _close(connection, order.id, note):
+            return None
+        session.add(
+            Refund(
+                order_id=order.id,
+                event_id=order.event_id,
+                workspace_id=order.workspace_id,
+                amount=verified.amount,
+                currency=verified.currency,
+                kind=kind,
+                reason=note,
+            )
+        )
+        facts = order.confirmation
+        if kind == RefundKind.PAYMENT_MISMATCH:
+            message = emails.payment_mismatch_refund(facts.email, facts.title, reference, received, expected)
+        else:
+            message = emails.late_payment_refund(facts.email, reference, received)
+        outbox.enqueue(session, message)
+    logger.warning("%s (%s: %s received)", note, reference, received)
+    return PaymentReturn(order.id, received, expected, note)
+
+
+def _close(connection: Connection, order_id: str, note: str) -> bool:
+    """The order ends `refunded` once: still holding seats (given back here) or not, but not settled."""
+    if not release_order(connection, order_id, OrderStatus.REFUNDED):
+        if not sales_store.close_unsettled_order(connection, order_id, OrderStatus.REFUNDED.value, utcnow()):
+            return False
+    sales_store.flag_order(connection, order_id, note)
+    return True

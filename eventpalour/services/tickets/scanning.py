@@ -1,0 +1,271 @@
+"""Door scanning (SPEC §6): turn a scanned QR token or a typed short code into one of its results,
+mark the ticket `used` exactly once, and log every attempt. Once the event is over (its end plus
+DOORS_CLOSE_AFTER_END) the door is closed: every ticket of the event gets `event_ended`.
+
+Exactly once: the only write that admits someone is one conditional UPDATE
+(`status valid → used WHERE status = 'valid'`), so when two door phones scan the same ticket at the
+same moment the database lets one of them change the row and the other finds it already used.
+Tests may switch that guard off (a context variable, never reachable from a request) to prove the
+race is real without it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from eventpalour.db import read_only, transaction
+from eventpalour.models import Event, ScanResult, TicketStatus
+from eventpalour.models.types import new_id, utcnow
+from eventpalour.services.events.event_rules import DOORS_CLOSE_AFTER_END
+from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.platform import rate_limit
+from eventpalour.services.platform.dates import clock, event_schedule
+from eventpalour.services.platform.errors import NotAuthenticated, NotFound
+from eventpalour.services.platform.text import clean_line
+from eventpalour.services.sales import store as sales_store
+from eventpalour.services.sales.fulfilment import SHORT_CODE_ALPHABET
+from eventpalour.services.sales.store import DoorCounts, ScannedTicket
+from eventpalour.services.tickets import ticket_tokens
+from eventpalour.services.workspaces.access import WorkspaceAction, ensure_role
+
+CODE_RULE = "scan_code"
+SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{8}}$")
+NOT_VALID_LABELS = {
+    TicketStatus.TRANSFERRED: "It was transferred to someone else; their new ticket has a new code.",
+    TicketStatus.REFUNDED: "It was refunded.",
+    TicketStatus.CANCELLED: "It was cancelled.",
+    TicketStatus.EXPIRED: "It has expired.",
+}
+ENDED_MESSAGE = "Event has ended. Tickets no longer admit anyone."
+_unguarded: ContextVar[bool] = ContextVar("scan_unguarded", default=False)
+
+
+@contextmanager
+def guard_disabled_for_tests() -> Iterator[None]:
+    """Check the ticket in a read made before the write, then mark it used unconditionally:
+    the check-then-act race that the conditional UPDATE exists to prevent."""
+    token = _unguarded.set(True)
+    try:
+        yield
+    finally:
+        _unguarded.reset(token)
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What the door screen shows for one scan. `used_at_label` is in the event's time zone."""
+
+    result: str
+    message: str
+    short_code: str = ""
+    holder_name: str = ""
+    tier_name: str = ""
+    used_at_label: str = ""
+    used_by_name: str = ""
+
+
+@dataclass(frozen=True)
+class ScannerEvent:
+    event_id: str
+    short_id: str
+    workspace_id: str
+    title: str
+    schedule: str
+    counts: DoorCounts
+    ended: bool = False  # past the end and the grace period: every scan is refused
+
+
+@dataclass(frozen=True)
+class _Input:
+    method: str  # "qr" or "code"
+    claims: ticket_tokens.TicketClaims | None = None
+    code: str = ""
+
+
+def normalize_code(text: str) -> str:
+    """A typed code as stored: upper case, without the spaces and dashes people add while reading it out."""
+    return re.sub(r"[\s-]", "", text or "").upper()
+
+
+def _parse(text: str) -> _Input:
+    """QR tokens carry dots and are long; anything short is a typed code."""
+    raw = (text or "").strip()
+    if raw.startswith(ticket_tokens.PREFIX + ".") or len(raw) > 16:
+        return _Input(method="qr", claims=ticket_tokens.read(raw))
+    return _Input(method="code", code=normalize_code(raw))
+
+
+@dataclass(frozen=True)
+class _Door:
+    event_id: str
+    timezone: str
+    closed: bool  # the event is over: no ticket admits anyone any more
+
+
+def doors_closed(end_at: datetime) -> bool:
+    """Whether an event that ends at `end_at` is past its end and the doors' grace period."""
+    return utcnow() > end_at + DOORS_CLOSE_AFTER_END
+
+
+def _door(
+    connection: Connection, actor: UserSummary, event_ref: str, given: _Input | None = None
+) -> tuple[_Door, ScannedTicket | None]:
+    """The event, the actor's right to scan it and (given an input) the ticket it names, in one query.
+
+    Returns (door, seen ticket or None). Raises NotFound, PermissionDenied.
+    """
+    key = _ticket_key(given) if given is not None else ""
+    by_code = given is not None and given.method == "code"
+    found = sales_store.door(connection, actor.id, event_ref or "", key, by_code=by_code)
+    if found is None:
+        raise NotFound("This event does not exist.")
+    ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
+    door = _Door(event_id=found.event_id, timezone=found.timezone, closed=doors_closed(found.end_at))
+    return door, found.ticket
+
+
+def _ticket_key(given: _Input) -> str:
+    """The key of the ticket this input names: its id or its short code ("" names no ticket)."""
+    if given.method == "qr":
+        return given.claims.ticket_id if given.claims else ""
+    return given.code if SHORT_CODE.match(given.code) else ""
+
+
+def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> Event:
+    """The whole event row, after the same check (for the scanner page, not per scan)."""
+    door, _ = _door(session.connection(), actor, event_ref)
+    return session.get(Event, door.event_id)
+
+
+def _lookup(connection: Connection, given: _Input) -> ScannedTicket | None:
+    """The ticket the input names, in any event (so "wrong event" can be told from "invalid")."""
+    key = _ticket_key(given)
+    return sales_store.scanned_ticket(connection, key, by_code=given.method == "code") if key else None
+
+
+def _unguarded_precheck(given: _Input) -> str | None:
+    """Only with the guard off: the ticket's status read outside the write transaction, then a pause."""
+    if not _unguarded.get():
+        return None
+    with read_only() as reader:
+        seen = _lookup(reader.connection(), given)
+    time.sleep(0.05)  # the gap a naive check-then-write leaves open
+    return seen.status if seen else None
+
+
+def _decide(
+    connection: Connection,
+    actor: UserSummary,
+    door: _Door,
+    seen: ScannedTicket | None,
+    given: _Input,
+    believed: str | None,
+) -> tuple[dict, str | None]:
+    """The result for the scanned ticket (`seen`, None when the input names none) at the door,
+    admitting it when it is valid; returns (shown fields, ticket id).
+
+    `believed` is the status read before the transaction, only when the guard is off for a test.
+    """
+    if seen is None:
+        return {"result": ScanResult.INVALID, "message": "Not a ticket. The code may be forged or mistyped."}, None
+    if seen.event_id != door.event_id:
+        return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}, seen.id
+    shown = {"short_code": seen.short_code, "holder_name": seen.holder_name, "tier_name": seen.tier_name}
+    if door.closed:
+        return {**shown, "result": ScanResult.EVENT_ENDED, "message": ENDED_MESSAGE}, seen.id
+    stale = given.claims is not None and given.claims.secret_version != seen.secret_version
+    status = believed or seen.status
+    if status == TicketStatus.VALID and not stale:
+        # The one write that admits someone: only a ticket that is valid at this instant changes.
+        if sales_store.admit(connection, seen.id, actor.id, utcnow(), guarded=believed is None):
+            return {**shown, "result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}, seen.id
+        seen = _lookup(connection, given)  # another device admitted it a moment ago: say when and who
+    if seen.status == TicketStatus.USED:
+        at = clock(seen.used_at, door.timezone) if seen.used_at else ""
+        by = f" by {seen.scanner_name}" if seen.scanner_name else ""
+        return {
+            **shown,
+            "result": ScanResult.ALREADY_USED,
+            "message": f"Already used at {at}{by}.",
+            "used_at_label": at,
+            "used_by_name": seen.scanner_name,
+        }, seen.id
+    if seen.status == TicketStatus.VALID:  # a genuine signature on an old version of the QR code
+        return {**shown, "result": ScanResult.INVALID, "message": "This QR code was replaced by a newer one."}, seen.id
+    reason = NOT_VALID_LABELS.get(TicketStatus(seen.status), "It cannot be used.")
+    return {**shown, "result": ScanResult.NOT_VALID, "message": f"Not valid. {reason}"}, seen.id
+
+
+def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str, device: str = "") -> ScanOutcome:
+    """Check one person in at the door of `event_id` (id or short id), for any workspace member.
+
+    Guarantees a ticket is admitted at most once, whatever the number of devices, and logs the
+    attempt (who, when, result, device) in the same transaction as the decision. Typed codes that
+    name no ticket of this event count against the scanning user's `scan_code` limit, so codes
+    cannot be enumerated. Three statements per scan (event, role and ticket; admit; log): the door
+    counters are read separately (`door_counts`), not on every scan.
+    Raises NotAuthenticated, NotFound, PermissionDenied, RateLimited.
+    """
+    if actor is None:
+        raise NotAuthenticated()
+    given = _parse(token_or_code)
+    if given.method == "code":
+        rate_limit.ensure_allowed(CODE_RULE, actor.id)
+    believed = _unguarded_precheck(given)
+    with transaction() as session:
+        connection = session.connection()
+        door, seen = _door(connection, actor, event_id, given)
+        shown, ticket_id = _decide(connection, actor, door, seen, given, believed)
+        sales_store.log_scan(
+            connection,
+            {
+                "id": new_id(),
+                "event_id": door.event_id,
+                "ticket_id": ticket_id,
+                "scanned_by_id": actor.id,
+                "result": shown["result"].value,
+                "method": given.method,
+                "device": clean_line(device)[:200],
+                "scanned_at": utcnow(),
+            },
+        )
+    if given.method == "code" and shown["result"] in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
+        rate_limit.hit(CODE_RULE, actor.id)
+    return ScanOutcome(**shown)
+
+
+def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
+    """The event a door device is about to scan for, with its live counts. Any workspace member."""
+    if actor is None:
+        raise NotAuthenticated()
+    with read_only() as session:
+        event = _event_for_scanner(session, actor, event_id)
+        counts = sales_store.door_counts(session.connection(), event.id)
+    return ScannerEvent(
+        event_id=event.id,
+        short_id=event.short_id,
+        workspace_id=event.workspace_id,
+        title=event.title,
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone),
+        counts=counts,
+        ended=doors_closed(event.end_at),
+    )
+
+
+def door_counts(*, actor: UserSummary | None, event_id: str) -> DoorCounts:
+    """Checked in and sold right now, for the counters every door device refreshes."""
+    if actor is None:
+        raise NotAuthenticated()
+    with read_only() as session:
+        connection = session.connection()
+        door, _ = _door(connection, actor, event_id)
+        return sales_store.door_counts(connection, door.event_id)

@@ -1,0 +1,138 @@
+"""Giving a ticket to someone else (SPEC §6 `transferTicket`).
+
+The old ticket is never edited into the recipient's: it becomes `transferred` (so its QR code and
+short code stop working at the door at once) and the recipient gets a new ticket row with a new
+code that points back at it. Both rows belong to the same order line, so the tier's `sold`
+counter, and with it the event's capacity, never moves: a transfer needs no free seat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from eventpalour import routes
+from eventpalour.config import settings
+from eventpalour.db import transaction
+from eventpalour.models import (
+    ENDED_EVENT_STATUSES,
+    Event,
+    OrderItem,
+    Ticket,
+    TicketStatus,
+    User,
+    UserStatus,
+    Workspace,
+)
+from eventpalour.models.types import utcnow
+from eventpalour.services.identity.accounts import UserSummary, normalize_email
+from eventpalour.services.platform import emails, outbox
+from eventpalour.services.platform.dates import event_schedule
+from eventpalour.services.platform.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from eventpalour.services.sales.fulfilment import new_short_code
+from eventpalour.services.tickets.ticket_media import holder_place
+
+NO_ACCOUNT = "No verified EventPalour account uses this email. Ask them to sign up and verify their email first."
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    new_ticket_id: str
+    new_short_code: str
+    recipient_name: str
+    recipient_email: str
+
+
+def _recipient(session: Session, actor: UserSummary, email: str) -> User:
+    recipient = session.exec(select(User).where(User.email == email)).first()
+    if recipient is None or not recipient.is_verified or recipient.status != UserStatus.ACTIVE:
+        raise ValidationFailed.field("email", NO_ACCOUNT)
+    if recipient.id == actor.id:
+        raise ValidationFailed.field("email", "This ticket is already yours. Enter the other person's email.")
+    return recipient
+
+
+def transfer_refusal(ticket_status: str, event_status: str, event_start: datetime, now: datetime) -> str | None:
+    """Why a ticket cannot be given away now, or None: only a valid ticket, and only before its event
+    starts (the "My tickets" card offers Transfer by this same rule)."""
+    if ticket_status != TicketStatus.VALID:
+        return f"Only valid tickets can be transferred; this one is {ticket_status}."
+    if event_status in ENDED_EVENT_STATUSES or event_start <= now:
+        return "Tickets can only be transferred before the event starts."
+    return None
+
+
+def _check_transferable(ticket: Ticket, event: Event) -> None:
+    if refusal := transfer_refusal(ticket.status, event.status, event.start_at, utcnow()):
+        raise Conflict(refusal)
+
+
+def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_email: str) -> TransferResult:
+    """Move one valid ticket of the actor to the verified account behind `recipient_email`.
+
+    Guarantees the old code stops working in the same transaction that issues the new one, and
+    that a ticket scanned or transferred at the same moment is not transferred too (a conditional
+    UPDATE decides). Both people are emailed. Raises NotAuthenticated, NotFound (not the actor's
+    ticket), ValidationFailed (email: no such verified account, or the actor's own), Conflict (not
+    valid, or the event has started).
+    """
+    if actor is None:
+        raise NotAuthenticated("Sign in to transfer tickets.")
+    email = normalize_email(recipient_email)
+    with transaction() as session:
+        ticket = session.get(Ticket, ticket_id or "")
+        if ticket is None or ticket.holder_id != actor.id:
+            raise NotFound("This ticket does not exist.")
+        event = session.get(Event, ticket.event_id)
+        _check_transferable(ticket, event)
+        recipient = _recipient(session, actor, email)
+        retired = session.execute(
+            update(Ticket)
+            .where(col(Ticket.id) == ticket.id, Ticket.holder_id == actor.id, Ticket.status == TicketStatus.VALID)
+            .values(status=TicketStatus.TRANSFERRED)
+        ).rowcount
+        if retired != 1:
+            raise Conflict("This ticket was used or changed a moment ago. Reload and try again.")
+        successor = Ticket(
+            short_code=new_short_code(session),
+            order_id=ticket.order_id,
+            order_item_id=ticket.order_item_id,
+            event_id=ticket.event_id,
+            tier_id=ticket.tier_id,
+            holder_id=recipient.id,
+            transferred_from_id=ticket.id,
+        )
+        session.add(successor)
+        session.flush()
+        _queue_emails(session, actor, recipient, event, ticket, successor)
+        return TransferResult(
+            new_ticket_id=successor.id,
+            new_short_code=successor.short_code,
+            recipient_name=recipient.full_name or recipient.username,
+            recipient_email=recipient.email,
+        )
+
+
+def _queue_emails(
+    session: Session, sender: UserSummary, recipient: User, event: Event, old: Ticket, new: Ticket
+) -> None:
+    workspace = session.get(Workspace, event.workspace_id)
+    facts = emails.TransferFacts(
+        event_id=event.id,
+        event_title=event.title,
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone),
+        place=holder_place(event),
+        tickets_url=settings.app_url + routes.MY_TICKETS,
+        sender_name=sender.display_name,
+        recipient_name=recipient.full_name or recipient.username,
+        recipient_email=recipient.email,
+        old_code=old.short_code,
+        organizer=emails.Organizer(workspace.name, workspace.verified),
+    )
+    tier_name = session.exec(select(OrderItem.tier_name).where(OrderItem.id == new.order_item_id)).one()
+    line = emails.TicketLine(ticket_id=new.id, short_code=new.short_code, tier_name=tier_name)
+    outbox.enqueue(session, emails.ticket_transfer_sent(sender.email, facts))
+    outbox.enqueue(session, emails.ticket_transfer_received(recipient.email, facts, line))

@@ -1,0 +1,95 @@
+"""Who may do what in a workspace (SPEC §1.3): the permission table, and the one fetch-and-check
+helper every workspace action starts with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from eventpalour.models import Event, Workspace, WorkspaceMember, WorkspaceRole
+from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.platform.errors import NotAuthenticated, NotFound, PermissionDenied
+
+
+class WorkspaceAction(StrEnum):
+    VIEW = "view the workspace"
+    SCAN_TICKETS = "scan tickets"
+    MANAGE_EVENTS = "create and edit events"
+    VIEW_ATTENDEES = "view attendees"
+    EDIT_SETTINGS = "change workspace settings"
+    MANAGE_BILLING = "manage billing, refunds and KYC"
+    MANAGE_MEMBERS = "invite and manage members"
+    REQUEST_BLUE_TICKET = "request verification"
+    OWN = "transfer ownership or delete the workspace"
+
+
+MIN_ROLE: dict[WorkspaceAction, WorkspaceRole] = {
+    WorkspaceAction.VIEW: WorkspaceRole.MEMBER,
+    WorkspaceAction.SCAN_TICKETS: WorkspaceRole.MEMBER,
+    WorkspaceAction.MANAGE_EVENTS: WorkspaceRole.MODERATOR,
+    WorkspaceAction.VIEW_ATTENDEES: WorkspaceRole.MODERATOR,
+    WorkspaceAction.EDIT_SETTINGS: WorkspaceRole.MODERATOR,
+    WorkspaceAction.MANAGE_BILLING: WorkspaceRole.ADMIN,
+    WorkspaceAction.MANAGE_MEMBERS: WorkspaceRole.ADMIN,
+    WorkspaceAction.REQUEST_BLUE_TICKET: WorkspaceRole.ADMIN,
+    WorkspaceAction.OWN: WorkspaceRole.OWNER,
+}
+
+
+def allows(role: WorkspaceRole | str, action: WorkspaceAction) -> bool:
+    """Whether `role` may perform `action`; roles rank owner > admin > moderator > member."""
+    return WorkspaceRole(role).rank >= MIN_ROLE[action].rank
+
+
+@dataclass(frozen=True)
+class WorkspaceAccess:
+    """A workspace row and the acting user's membership in it, loaded in the caller's session."""
+
+    workspace: Workspace
+    membership: WorkspaceMember
+
+    @property
+    def role(self) -> WorkspaceRole:
+        return WorkspaceRole(self.membership.role)
+
+
+def load_workspace_for(
+    session: Session, actor: UserSummary | None, workspace_id: str, action: WorkspaceAction
+) -> WorkspaceAccess:
+    """Fetch the workspace and check that `actor` may do `action` there.
+
+    Raises NotAuthenticated (nobody signed in), NotFound (no such workspace), PermissionDenied
+    (not a member, or a role below the one `action` needs; the message names that role).
+    """
+    if actor is None:
+        raise NotAuthenticated()
+    workspace = session.get(Workspace, workspace_id or "")
+    if workspace is None:
+        raise NotFound("This workspace does not exist.")
+    membership = session.exec(
+        select(WorkspaceMember).where(WorkspaceMember.workspace_id == workspace.id, WorkspaceMember.user_id == actor.id)
+    ).first()
+    ensure_role(membership.role if membership else None, action)
+    return WorkspaceAccess(workspace=workspace, membership=membership)
+
+
+def ensure_role(role: WorkspaceRole | str | None, action: WorkspaceAction) -> None:
+    """Raise PermissionDenied unless `role` (None: not a member) may do `action`; the message names the role needed."""
+    if role is None:
+        raise PermissionDenied("You are not a member of this workspace.")
+    if not allows(role, action):
+        needed = MIN_ROLE[action]
+        raise PermissionDenied(
+            f"Only a workspace {needed.value}{' or above' if needed != WorkspaceRole.OWNER else ''} can {action.value}."
+        )
+
+
+def load_event_for(session: Session, actor: UserSummary | None, event_id: str, action: WorkspaceAction) -> Event:
+    """The event (by id or short id), after checking the actor's role in its workspace allows `action`."""
+    event = session.get(Event, event_id or "") or session.exec(select(Event).where(Event.short_id == event_id)).first()
+    if event is None:
+        raise NotFound("This event does not exist.")
+    load_workspace_for(session, actor, event.workspace_id, action)
+    return event
