@@ -40,7 +40,7 @@ bench: setup-dev
 	@./scripts/bench.sh
 
 lint: setup-dev
-	@$(ENV) ruff check . && ruff format --check . && python scripts/status_literals.py
+	@$(ENV) ruff check . && ruff format --check . && python scripts/status_literals.py && python scripts/package_imports.py
 
 format: setup-dev
 	@$(ENV) ruff check --fix . && ruff format .

@@ -128,8 +128,7 @@ def create_event(seats: int) -> tuple[str, str, str]:
     """A published paid event with the limited tier and an unlimited warm-up tier, made through the
     services. Returns (event id, limited tier id, warm-up tier id)."""
     from eventpalour.models.types import new_id
-    from eventpalour.services.events.event_rules import TierInput
-    from eventpalour.services.events.tiers import get_tiers
+    from eventpalour.services.events import TierInput, get_tiers
     from tests.factories import approve_kyc, make_event, make_organizer, make_workspace
 
     owner = make_organizer(email=f"organizer-{new_id(6)}@bench.example.com")
@@ -154,7 +153,7 @@ def create_buyers(count: int) -> list[Buyer]:
     from eventpalour.db import transaction
     from eventpalour.models import User, UserSession
     from eventpalour.models.types import new_id, utcnow
-    from eventpalour.services.platform.secrets_util import new_token, token_hash
+    from eventpalour.services.platform import new_token, token_hash
 
     now, run = utcnow(), new_id(6)
     users, sessions, buyers = [], [], []

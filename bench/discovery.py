@@ -32,8 +32,7 @@ def main() -> None:
 
     from eventpalour.db import get_engine, reset_engine
     from eventpalour.devdata import CITIES, bulk_events
-    from eventpalour.services.events.discovery import DiscoveryFilters, discover_events
-    from eventpalour.services.events.lifecycle import complete_finished_events
+    from eventpalour.services.events import DiscoveryFilters, complete_finished_events, discover_events
     from tests.dbsetup import migrate_fresh
 
     queries = {

@@ -5,7 +5,7 @@ Usage:
     python bench/scan.py --tickets 6000 --threads 16 --processes 2 --database ...
 
 One event, `--tickets` issued tickets and one door member per thread. Every worker calls
-`scanning.scan_ticket` (what the scanner page's handler calls for each camera read) with signed QR
+`tickets.scan_ticket` (what the scanner page's handler calls for each camera read) with signed QR
 tokens; one scan in ten repeats an earlier ticket, as at a real door, so both the `ok` and the
 `already_used` paths are timed. `--processes` runs that many worker processes (a production deploy
 runs several backend workers), each with `--threads` threads. Prints scans/s, p50/p95/p99, and the
@@ -41,11 +41,9 @@ def _setup(tickets: int, doors: int) -> dict:
 
     from eventpalour.db import get_engine, transaction
     from eventpalour.models import Ticket, TicketTier
-    from eventpalour.services.events.event_rules import TierInput
-    from eventpalour.services.events.tiers import get_tiers
-    from eventpalour.services.sales import checkout
-    from eventpalour.services.sales.fulfilment import SHORT_CODE_ALPHABET
-    from eventpalour.services.tickets import ticket_tokens
+    from eventpalour.services import sales, tickets
+    from eventpalour.services.events import TierInput, get_tiers
+    from eventpalour.services.sales import SHORT_CODE_ALPHABET
     from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 
     owner = make_organizer()
@@ -54,7 +52,7 @@ def _setup(tickets: int, doors: int) -> dict:
         owner, workspace.id, publish=True, tiers=[TierInput(name="General", price=0, quantity=tickets + 1)]
     )
     tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
-    first = checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier_id: 1})
+    first = sales.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier_id: 1})
     # Loading thousands of tickets through checkout would time the loading; copy the first one's order instead.
     with transaction() as session:
         model = session.exec(select(Ticket).where(Ticket.order_id == first.order_id)).one()
@@ -88,7 +86,7 @@ def _setup(tickets: int, doors: int) -> dict:
         person = make_user()
         add_member(workspace.id, person, "member")
         staff.append(person.summary)
-    tokens = [ticket_tokens.sign(ticket_id, event.id, 1) for ticket_id in ids]
+    tokens = [tickets.sign_ticket(ticket_id, event.id, 1) for ticket_id in ids]
     return {"event_id": event.short_id, "tokens": tokens, "staff": staff}
 
 
@@ -108,7 +106,7 @@ def _worker(
     """Scan `scans` with `threads` door devices once every process is ready (`gate`); send back
     (latencies in ms, results, start, end)."""
     os.environ["DATABASE_URL"] = database
-    from eventpalour.services.tickets import scanning
+    from eventpalour.services import tickets
 
     latencies: list[float] = []
     results: Counter = Counter()
@@ -122,7 +120,7 @@ def _worker(
         local, counted = [], Counter()
         for token in mine:
             began = time.perf_counter()
-            outcome = scanning.scan_ticket(actor=actor, event_id=event_id, token_or_code=token, device=f"bench-{index}")
+            outcome = tickets.scan_ticket(actor=actor, event_id=event_id, token_or_code=token, device=f"bench-{index}")
             local.append((time.perf_counter() - began) * 1000)
             counted[outcome.result] += 1
         with lock:
@@ -130,7 +128,7 @@ def _worker(
             results.update(counted)
 
     # Warm the connection pool so the first scans do not time connecting.
-    scanning.door_counts(actor=staff[0], event_id=event_id)
+    tickets.door_counts(actor=staff[0], event_id=event_id)
     workers = [threading.Thread(target=device, args=(i,)) for i in range(threads)]
     gate.wait()
     began, cpu_before = time.time(), time.process_time()

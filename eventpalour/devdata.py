@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from eventpalour.db import transaction
 from eventpalour.models import Category, Event, EventStatus, TicketTier, User, Workspace
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services.events.lifecycle import SHORT_ID_ALPHABET
+from eventpalour.services.events import SHORT_ID_ALPHABET
 
 CITIES = ["Nairobi", "Mombasa", "Kisumu", "Lagos", "Abuja", "Accra", "Kumasi", "Cape Town", "Johannesburg", "Kigali"]
 TOPICS = ["jazz", "tech", "startup", "gospel", "comedy", "fashion", "marathon", "food", "film", "poetry", "art"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 if TYPE_CHECKING:
-    from eventpalour.services.identity.accounts import UserSummary
+    from eventpalour.services.identity import UserSummary
 
 HOME = "/"
 SIGN_UP = "/auth/sign-up"

@@ -4,11 +4,11 @@ the organizers' KYC is approved). Prints the demo accounts it created.
 
 Events are made through the same services as the organizer's forms (create_event, change_status),
 and every ticket shown as sold is an order the demo attendees placed through checkout and paid at
-the Paystack sandbox (payments.settle with what verify would answer), so billing, attendee lists,
+the Paystack sandbox (sales.settle_payment with what verify would answer), so billing, attendee lists,
 check-in counters and the tiers' counters all agree. Two things the services rightly refuse are set
 directly, each in one small helper below: KYC approval and the blue badge (admin decisions), and
 events in the past (the services only accept future dates). In development a platform super admin
-comes too (admins.grant_demo_super_admin).
+comes too (admin.grant_demo_super_admin).
 """
 
 from __future__ import annotations
@@ -26,15 +26,9 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import AccountType, Event, EventStatus, KycStatus, OrderStatus, User, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.seed_data import ATTENDEES, EVENTS, ORGANIZERS, ZONES, DemoEvent, DemoSale, DemoTier
-from eventpalour.services.admin import admins
-from eventpalour.services.events import lifecycle as events
-from eventpalour.services.events import tiers
-from eventpalour.services.events.event_rules import EventInput, PartnerInput, TierInput
-from eventpalour.services.identity import auth
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform import uploads
-from eventpalour.services.sales import checkout, payments
-from eventpalour.services.workspaces import records as workspaces
+from eventpalour.services import admin, events, identity, platform, sales, workspaces
+from eventpalour.services.events import EventInput, PartnerInput, TierInput
+from eventpalour.services.identity import UserSummary
 
 DEMO_PASSWORD = "eventpalour-demo"
 DEMO_ACCOUNTS = (
@@ -52,12 +46,12 @@ def database_is_empty() -> bool:
 
 def _demo_account(email: str, name: str, account_type: AccountType | None) -> UserSummary:
     """A verified, onboarded account with the demo password, signed up like anyone else."""
-    result = auth.sign_up(email=email, password=DEMO_PASSWORD, full_name=name)
+    result = identity.sign_up(email=email, password=DEMO_PASSWORD, full_name=name)
     with transaction() as session:
         user = session.get(User, result.user.id)
         user.email_verified_at = utcnow()
         user.account_type = account_type
-    return auth.current_user(auth.exchange_grant(grant=result.grant, binder=result.binder))
+    return identity.current_user(identity.exchange_grant(grant=result.grant, binder=result.binder))
 
 
 def seed_demo_accounts() -> dict[str, UserSummary]:
@@ -68,7 +62,7 @@ def seed_demo_accounts() -> dict[str, UserSummary]:
 def seed_demo_admin() -> UserSummary:
     """A platform super admin, so a newcomer can see the admin side (development only)."""
     account = _demo_account(DEMO_ADMIN_EMAIL, DEMO_ADMIN_NAME, AccountType.ATTENDEE)
-    admins.grant_demo_super_admin(account.id)
+    admin.grant_demo_super_admin(account.id)
     return account
 
 
@@ -131,7 +125,7 @@ def seed_event(
     end = datetime.combine(start, time.fromisoformat(demo.start)) + timedelta(hours=demo.hours)
     banner = ""
     if demo.banner:
-        banner = uploads.store_upload(
+        banner = platform.store_upload(
             actor=actor, bucket="EVENTS", folder="demo", filename="banner.jpg", data=_banner(demo.banner)
         ).url
     data = EventInput(
@@ -155,7 +149,7 @@ def seed_event(
     tier_inputs = [_tier_input(t, today, demo.start) for t in demo.tiers]
     event = events.create_event(actor=actor, workspace_id=workspace_id, data=data, tiers=tier_inputs)
     events.change_status(actor=actor, event_id=event.id, action="publish")
-    tier_ids = {tier.name: tier.id for tier in tiers.get_tiers(actor=actor, event_id=event.id)}
+    tier_ids = {tier.name: tier.id for tier in events.get_tiers(actor=actor, event_id=event.id)}
     for sale in demo.sales:
         _sell(sale, (buyers or {})[sale.buyer], event.id, tier_ids)
     if demo.outcome == "cancel":
@@ -169,7 +163,7 @@ def _sell(sale: DemoSale, buyer: UserSummary, event_id: str, tier_ids: dict[str,
     """Check out as the buyer does: hold the seats; a paid order is then paid at the Paystack
     sandbox and settled with verify's answer (the checkout page's Pay button, without a browser)."""
     quantities = {tier_ids[name]: count for name, count in sale.tickets.items()}
-    booking = checkout.book_ticket(actor=buyer, event_id=event_id, quantities=quantities)
+    booking = sales.book_ticket(actor=buyer, event_id=event_id, quantities=quantities)
     if booking.status == OrderStatus.COMPLETED:  # free: registered at once
         return
     from eventpalour.sandbox import paystack as paystack_sandbox  # loaded only with the sandbox on
@@ -181,7 +175,7 @@ def _sell(sale: DemoSale, buyer: UserSummary, event_id: str, tier_ids: dict[str,
         currency=booking.currency,
         order_id=booking.order_id,
     )
-    outcome = payments.settle(booking.reference, verified)
+    outcome = sales.settle_payment(booking.reference, verified)
     if not outcome.has_tickets:
         raise RuntimeError(f"Demo order {booking.reference} did not complete: {outcome.message}")
 

@@ -14,9 +14,7 @@ import signal
 from collections.abc import Callable
 
 from eventpalour.logs import configure_logging
-from eventpalour.services.events import lifecycle as events
-from eventpalour.services.platform import outbox
-from eventpalour.services.sales import checkout, payment_webhooks, payments, paystack_refunds
+from eventpalour.services import events, platform, sales
 
 logger = logging.getLogger("eventpalour.worker")
 IDLE_SECONDS = 1.0
@@ -35,12 +33,12 @@ async def _forever(name: str, work: Callable[[], int], idle_seconds: float) -> N
 
 
 async def run_outbox_loop() -> None:
-    await _forever("Outbox delivery", outbox.deliver_due, IDLE_SECONDS)
+    await _forever("Outbox delivery", platform.deliver_due, IDLE_SECONDS)
 
 
 async def run_refund_loop() -> None:
     """Send queued refunds to Paystack as soon as they are recorded (a cancelled event queues many)."""
-    await _forever("Refund submission", paystack_refunds.submit_due, IDLE_SECONDS)
+    await _forever("Refund submission", sales.submit_due_refunds, IDLE_SECONDS)
 
 
 async def run_housekeeping_loop() -> None:
@@ -50,11 +48,11 @@ async def run_housekeeping_loop() -> None:
     its seats when the buyer paid in time.
     """
     while True:
-        await _forever_once("Reconciling unconfirmed payments", payments.reconcile_pending)
-        await _forever_once("Rechecking webhooks Paystack could not confirm", payment_webhooks.recheck_unconfirmed)
-        await _forever_once("Expiring holds", checkout.expire_holds)
+        await _forever_once("Reconciling unconfirmed payments", sales.reconcile_pending)
+        await _forever_once("Rechecking webhooks Paystack could not confirm", sales.recheck_unconfirmed)
+        await _forever_once("Expiring holds", sales.expire_holds)
         await _forever_once("Completing finished events", events.complete_finished_events)
-        await _forever_once("Rechecking open refunds", paystack_refunds.recheck_open)
+        await _forever_once("Rechecking open refunds", sales.recheck_open_refunds)
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 

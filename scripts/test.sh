@@ -14,6 +14,8 @@ ruff check .
 ruff format --check .
 # Pages, state and API render the flags services return; a status word compared there fails the run.
 python scripts/status_literals.py
+# App code reaches an area of services/ through its package, never its private modules.
+python scripts/package_imports.py
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ] && python -c "

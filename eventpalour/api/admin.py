@@ -15,9 +15,8 @@ from pydantic import Field
 from eventpalour.api.deps import Client, CurrentUser
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
-from eventpalour.services.admin import admin_audit, admin_metrics, admin_users, admins
-from eventpalour.services.platform.errors import UnsupportedMediaType
-from eventpalour.services.workspaces import blue_tickets, kyc
+from eventpalour.services import admin, workspaces
+from eventpalour.services.platform import UnsupportedMediaType
 
 
 def require_json(request: Request) -> None:
@@ -29,7 +28,7 @@ def require_json(request: Request) -> None:
 
 def require_platform_admin(user: CurrentUser) -> None:
     """Any admin level may reach these routes; each service then checks its own capability."""
-    admins.check(actor=user, capability=admins.AdminCapability.VIEW_DASHBOARD)
+    admin.check_admin(actor=user, capability=admin.AdminCapability.VIEW_DASHBOARD)
 
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(require_platform_admin)])
@@ -63,7 +62,7 @@ class RevokeAdminIn(StrictIn):
     user_id: str = Field(alias="userId", min_length=1, max_length=64)
 
 
-def _blue_ticket(view: blue_tickets.BlueTicketView) -> dict[str, Any]:
+def _blue_ticket(view: workspaces.BlueTicketView) -> dict[str, Any]:
     return {
         "id": view.id,
         "workspaceId": view.workspace_id,
@@ -81,7 +80,7 @@ def _blue_ticket(view: blue_tickets.BlueTicketView) -> dict[str, Any]:
 @router.get("/metrics")
 def read_metrics(user: Admin) -> dict[str, Any]:
     """The dashboard figures (every admin level)."""
-    metrics = admin_metrics.dashboard_metrics(actor=user)
+    metrics = admin.dashboard_metrics(actor=user)
     body = asdict(metrics)
     body["days"] = [{**day, "day": day["day"].isoformat()} for day in body["days"]]
     return body
@@ -96,8 +95,8 @@ def read_users(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> dict[str, Any]:
     """Users, 50 per page, filtered by email/username, account type and status."""
-    filters = admin_users.UserFilters(search=search, account_type=account_type, status=status)
-    found = admin_users.search_users(actor=user, filters=filters, page=page)
+    filters = admin.UserFilters(search=search, account_type=account_type, status=status)
+    found = admin.search_users(actor=user, filters=filters, page=page)
     return {
         "users": [
             {"id": r.id, "email": r.email, "username": r.username, "accountType": r.account_type, "status": r.status}
@@ -112,23 +111,21 @@ def read_users(
 @router.post("/users/status", dependencies=JsonBody, responses=answers(404, 409))
 def update_user_status(body: UserStatusIn, user: Admin, client: Client) -> dict[str, str]:
     """Suspend, block or reactivate an account with a reason; suspending signs it out everywhere."""
-    row = admin_users.set_user_status(
-        actor=user, user_id=body.user_id, status=body.status, reason=body.reason, client=client
-    )
+    row = admin.set_user_status(actor=user, user_id=body.user_id, status=body.status, reason=body.reason, client=client)
     return {"id": row.id, "status": row.status}
 
 
 @router.get("/kyc", responses=answers(400))
 def read_kyc_queue(user: Admin, status: Annotated[str, Query(max_length=20)] = "pending") -> dict[str, Any]:
     """KYC submissions by review state (KYC reviewers)."""
-    rows = kyc.list_kyc_queue(actor=user, status=status)
+    rows = workspaces.list_kyc_queue(actor=user, status=status)
     return {"submissions": [{"id": r.id, "workspaceId": r.workspace_id, "status": r.status} for r in rows]}
 
 
 @router.post("/kyc/review", dependencies=JsonBody, responses=answers(404, 409))
 def review_kyc(body: KycReviewIn, user: Admin, client: Client) -> dict[str, str]:
     """Approve, reject or ask for an update of a pending KYC submission; the organizer is emailed."""
-    view = kyc.review_kyc(
+    view = workspaces.review_kyc(
         actor=user, submission_id=body.submission_id, decision=body.decision, note=body.note, client=client
     )
     return {"id": view.id, "status": view.status}
@@ -137,14 +134,14 @@ def review_kyc(body: KycReviewIn, user: Admin, client: Client) -> dict[str, str]
 @router.get("/blue-tickets", responses=answers(400))
 def read_blue_tickets(user: Admin, status: Annotated[str, Query(max_length=16)] = "pending") -> dict[str, Any]:
     """Blue-ticket requests by state (blue-ticket reviewers)."""
-    return {"requests": [_blue_ticket(v) for v in blue_tickets.list_requests(actor=user, status=status)]}
+    return {"requests": [_blue_ticket(v) for v in workspaces.list_requests(actor=user, status=status)]}
 
 
 @router.post("/blue-tickets/approve", dependencies=JsonBody, responses=answers(404, 409))
 def approve_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[str, Any]:
     """Approve a pending request: the workspace shows the verified badge."""
     return _blue_ticket(
-        blue_tickets.approve_request(actor=user, request_id=body.request_id, reason=body.reason, client=client)
+        workspaces.approve_request(actor=user, request_id=body.request_id, reason=body.reason, client=client)
     )
 
 
@@ -152,7 +149,7 @@ def approve_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[s
 def reject_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[str, Any]:
     """Reject a pending request; `reason` is required."""
     return _blue_ticket(
-        blue_tickets.reject_request(actor=user, request_id=body.request_id, reason=body.reason, client=client)
+        workspaces.reject_request(actor=user, request_id=body.request_id, reason=body.reason, client=client)
     )
 
 
@@ -160,7 +157,7 @@ def reject_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[st
 def revoke_blue_ticket(body: DecisionIn, user: Admin, client: Client) -> dict[str, Any]:
     """Take an approved badge away; `reason` is required."""
     return _blue_ticket(
-        blue_tickets.revoke_request(actor=user, request_id=body.request_id, reason=body.reason, client=client)
+        workspaces.revoke_request(actor=user, request_id=body.request_id, reason=body.reason, client=client)
     )
 
 
@@ -174,8 +171,8 @@ def read_audit(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> dict[str, Any]:
     """The audit log, 50 per page, newest first."""
-    filters = admin_audit.AuditFilters(action=action, actor=actor, date_from=date_from, date_to=date_to)
-    found = admin_audit.list_audit(actor=user, filters=filters, page=page)
+    filters = admin.AuditFilters(action=action, actor=actor, date_from=date_from, date_to=date_to)
+    found = admin.list_audit(actor=user, filters=filters, page=page)
     return {
         "entries": [
             {
@@ -200,7 +197,7 @@ def read_audit(
 @router.get("/admins")
 def read_admins(user: Admin) -> dict[str, Any]:
     """Every platform admin (super admins only)."""
-    rows = admins.list_admins(actor=user)
+    rows = admin.list_admins(actor=user)
     return {
         "admins": [{"userId": r.user_id, "email": r.email, "level": r.level, "bootstrap": r.bootstrap} for r in rows]
     }
@@ -209,12 +206,12 @@ def read_admins(user: Admin) -> dict[str, Any]:
 @router.post("/admins", dependencies=JsonBody, responses=answers(404, 409))
 def grant_admin(body: GrantIn, user: Admin, client: Client) -> dict[str, str]:
     """Make an account a platform admin, or change its level (super admins only)."""
-    row = admins.grant_admin(actor=user, email=body.email, level=body.level, client=client)
+    row = admin.grant_admin(actor=user, email=body.email, level=body.level, client=client)
     return {"userId": row.user_id, "email": row.email, "level": row.level}
 
 
 @router.post("/admins/revoke", dependencies=JsonBody, responses=answers(404, 409))
 def revoke_admin(body: RevokeAdminIn, user: Admin, client: Client) -> dict[str, bool]:
     """Take away a platform admin's access (super admins only)."""
-    admins.revoke_admin(actor=user, user_id=body.user_id, client=client)
+    admin.revoke_admin(actor=user, user_id=body.user_id, client=client)
     return {"revoked": True}

@@ -14,9 +14,8 @@ from eventpalour.api.errors import answers
 from eventpalour.api.schemas import ForgotIn, ResetIn, SignInIn, SignUpIn, UserOut, VerifyIn
 from eventpalour.config import settings
 from eventpalour.integrations import google
-from eventpalour.services.admin import admins
-from eventpalour.services.identity import auth, password_reset, verification
-from eventpalour.services.platform.errors import DomainError, NotAuthenticated
+from eventpalour.services import admin, identity
+from eventpalour.services.platform import DomainError, NotAuthenticated
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -50,15 +49,15 @@ def _app_redirect(path: str) -> RedirectResponse:
 @router.post("/sign-up", status_code=201, dependencies=[AuthLimited], responses=answers(409))
 def create_account(body: SignUpIn, client: Client) -> JSONResponse:
     """Create an account (a verification code is emailed) and sign it in."""
-    result = auth.sign_up(email=body.email, password=body.password, full_name=body.full_name, client=client)
-    token = auth.exchange_grant(grant=result.grant, binder=result.binder, client=client)
+    result = identity.sign_up(email=body.email, password=body.password, full_name=body.full_name, client=client)
+    token = identity.exchange_grant(grant=result.grant, binder=result.binder, client=client)
     return _user_response(result.user, token, 201)
 
 
 @router.post("/sign-in", dependencies=[AuthLimited], responses=answers(403))
 def create_session(body: SignInIn, client: Client) -> JSONResponse:
     """Sign in with email and password."""
-    user, token = auth.password_session(email=body.email, password=body.password, client=client)
+    user, token = identity.password_session(email=body.email, password=body.password, client=client)
     return _user_response(user, token)
 
 
@@ -67,14 +66,14 @@ def exchange_grant(
     client: Client,
     grant: Annotated[str, Query(max_length=200)] = "",
     next: Annotated[str, Query(max_length=2000)] = routes.HOME,  # noqa: A002
-    binder: Annotated[str | None, Cookie(alias=auth.BINDER_COOKIE, include_in_schema=False)] = None,
+    binder: Annotated[str | None, Cookie(alias=identity.BINDER_COOKIE, include_in_schema=False)] = None,
 ) -> RedirectResponse:
     """Turn a sign-in form's one-minute grant into the session cookie, then continue to `next`.
 
     Only in the browser that signed in: the grant counts only with the binder cookie that browser
     was given with it, so a leaked link signs nobody else in (they are sent to sign in)."""
     try:
-        token = auth.exchange_grant(grant=grant, binder=binder, client=client)
+        token = identity.exchange_grant(grant=grant, binder=binder, client=client)
     except NotAuthenticated:
         response = _app_redirect(routes.SIGN_IN + "?error=expired")
     else:
@@ -82,7 +81,7 @@ def exchange_grant(
         set_session_cookie(response, token)
     # Used or not, the binder has done its job.
     response.delete_cookie(
-        auth.BINDER_COOKIE, path=routes.API_SESSION, secure=settings.secure_cookies, samesite="strict"
+        identity.BINDER_COOKIE, path=routes.API_SESSION, secure=settings.secure_cookies, samesite="strict"
     )
     return response
 
@@ -90,7 +89,7 @@ def exchange_grant(
 @router.post("/sign-out")
 def delete_session(request: Request) -> JSONResponse:
     """Sign out this browser: the session row is deleted and the cookie cleared."""
-    auth.sign_out(request.cookies.get(SESSION_COOKIE))
+    identity.sign_out(request.cookies.get(SESSION_COOKIE))
     response = JSONResponse({"signedOut": True})
     clear_session_cookie(response)
     return response
@@ -105,34 +104,34 @@ def read_me(user: CurrentUser) -> UserOut:
 @router.post("/verify", dependencies=[AuthLimited], responses=answers(409))
 def verify_email(body: VerifyIn, user: CurrentUser) -> UserOut:
     """Verify the email with the 6-digit code."""
-    return UserOut.of(verification.verify_email(actor=user, code=body.code))
+    return UserOut.of(identity.verify_email(actor=user, code=body.code))
 
 
 @router.post("/verify/resend", dependencies=[AuthLimited], responses=answers(409))
 def resend_code(user: CurrentUser) -> dict[str, bool]:
     """Email a new verification code."""
-    verification.resend_verification_code(actor=user)
+    identity.resend_verification_code(actor=user)
     return {"sent": True}
 
 
 @router.post("/password/forgot", status_code=202, dependencies=[AuthLimited])
 def request_reset(body: ForgotIn) -> dict[str, bool]:
     """Email a reset link when the account exists; the answer is the same either way."""
-    password_reset.request_password_reset(email=body.email)
+    identity.request_password_reset(email=body.email)
     return {"accepted": True}
 
 
 @router.post("/password/reset", dependencies=[AuthLimited], responses=answers(404))
 def reset_password(body: ResetIn) -> dict[str, bool]:
     """Choose a new password with a reset token; every session ends."""
-    password_reset.reset_password(token=body.token, new_password=body.password)
+    identity.reset_password(token=body.token, new_password=body.password)
     return {"reset": True}
 
 
 @router.get("/check-super-admin")
 def check_super_admin(user: CurrentUser) -> dict[str, bool]:
     """Whether the signed-in user is a super admin."""
-    return {"isSuperAdmin": admins.is_super_admin(user.id)}
+    return {"isSuperAdmin": admin.is_super_admin(user.id)}
 
 
 @router.get("/oauth/google")
@@ -153,7 +152,7 @@ async def finish_google(request: Request, client: Client) -> Response:
         return _app_redirect(routes.SIGN_IN + "?error=google_cancelled")
     try:
         claims = await google.finish(request)
-        user, token = await run_in_threadpool(auth.sign_in_with_google, claims=claims, client=client)
+        user, token = await run_in_threadpool(identity.sign_in_with_google, claims=claims, client=client)
     except google.GoogleSignInError:
         return _app_redirect(routes.SIGN_IN + "?error=google_failed")
     except DomainError as exc:

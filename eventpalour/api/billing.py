@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers
-from eventpalour.services.finance import billing_transactions
-from eventpalour.services.finance.billing_transactions import TransactionFilter
+from eventpalour.services import finance
+from eventpalour.services.finance import TransactionFilter
 
 router = APIRouter(prefix="/api/workspace", tags=["billing"])
 _Text = Annotated[str, Query(max_length=20)]
@@ -29,9 +29,7 @@ async def export_transactions(
 ) -> Response:
     """The workspace's transactions with the page's filters, as CSV (admins and the owner)."""
     filters = TransactionFilter(kind=type, currency=currency, date_from=date_from, date_to=date_to)
-    body = await run_in_threadpool(
-        billing_transactions.transactions_csv, actor=user, workspace_id=workspace_id, filters=filters
-    )
+    body = await run_in_threadpool(finance.transactions_csv, actor=user, workspace_id=workspace_id, filters=filters)
     name = f"eventpalour-transactions-{workspace_id}.csv"
     return Response(
         body,

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventpalour import routes
 from eventpalour.api.errors import domain_error_response
-from eventpalour.services.platform.errors import PayloadTooLarge
+from eventpalour.services.platform import PayloadTooLarge
 
 JSON_BODY_LIMIT = 1024 * 1024
 OWN_LIMITS = (routes.API_UPLOAD,)

@@ -1,6 +1,6 @@
 """Placing an order over JSON (SPEC §5): the same service call as the event page's checkout button.
 
-`EventDetailState.checkout` calls `payments.place_order` (hold the seats and create the order, then
+`EventDetailState.checkout` calls `sales.place_order` (hold the seats and create the order, then
 start a paid order's Paystack transaction); this route does exactly that for API clients (and the
 checkout benchmark), so both paths share every rule. Signed-in only (session cookie); limited like
 every other POST under /api/.
@@ -18,11 +18,11 @@ from eventpalour.api.deps import SessionToken, signed_in_user
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
 from eventpalour.integrations import paystack
-from eventpalour.services.sales import checkout, payments
+from eventpalour.services import sales
 
 router = APIRouter(prefix="/api/checkout", tags=["checkout"])
 
-Quantity = Annotated[int, Field(ge=0, le=checkout.MAX_TICKETS_PER_ORDER)]
+Quantity = Annotated[int, Field(ge=0, le=sales.MAX_TICKETS_PER_ORDER)]
 
 
 class OrderIn(StrictIn):
@@ -53,7 +53,7 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
     Paystack unreachable (seats released).
     """
     user = signed_in_user(session_token)  # in this handler's thread: one hop per order, not two
-    placed = payments.place_order(actor=user, event_id=body.event_id, quantities=body.quantities)
+    placed = sales.place_order(actor=user, event_id=body.event_id, quantities=body.quantities)
     booking, paid = placed.booking, placed.authorization_url is not None
     return OrderOut(
         order_id=booking.order_id,

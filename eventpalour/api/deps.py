@@ -9,11 +9,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from eventpalour.services.identity import auth
-from eventpalour.services.identity.accounts import ClientInfo, UserSummary
-from eventpalour.services.platform import rate_limit
-from eventpalour.services.platform.client_addresses import client_address
-from eventpalour.services.platform.errors import NotAuthenticated
+from eventpalour.services import identity, platform
+from eventpalour.services.identity import ClientInfo, UserSummary
+from eventpalour.services.platform import NotAuthenticated, client_address
 
 SESSION_COOKIE = "ep_session"
 
@@ -30,7 +28,7 @@ def client_info(request: Request) -> ClientInfo:
 
 
 async def optional_user(request: Request) -> UserSummary | None:
-    return await run_in_threadpool(auth.current_user, request.cookies.get(SESSION_COOKIE))
+    return await run_in_threadpool(identity.current_user, request.cookies.get(SESSION_COOKIE))
 
 
 async def current_user(user: Annotated[UserSummary | None, Depends(optional_user)]) -> UserSummary:
@@ -45,7 +43,7 @@ def signed_in_user(token: str | None) -> UserSummary:
     For the hottest route, placing an order: `CurrentUser` looks the session up in a thread of its
     own before the handler's, and each hop costs the event loop a turn and a GIL handover.
     """
-    user = auth.current_user(token)
+    user = identity.current_user(token)
     if user is None:
         raise NotAuthenticated()
     return user
@@ -53,7 +51,7 @@ def signed_in_user(token: str | None) -> UserSummary:
 
 def limit_auth_attempts(request: Request) -> None:
     """The stricter limit for sign-in, code and reset attempts (SPEC §8: 10/min by default)."""
-    rate_limit.hit("auth", client_info(request).ip or "")
+    platform.hit_rate_limit("auth", client_info(request).ip or "")
 
 
 Client = Annotated[ClientInfo, Depends(client_info)]

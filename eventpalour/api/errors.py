@@ -11,7 +11,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventpalour.api.schemas import ErrorOut
-from eventpalour.services.platform.errors import (
+from eventpalour.services.platform import (
     Conflict,
     DomainError,
     NotAuthenticated,

@@ -19,8 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from eventpalour import routes
 from eventpalour.api.preload import add_route_preloads
 from eventpalour.config import settings
-from eventpalour.services.events.discovery import PublicEvent, get_public_event
-from eventpalour.services.platform.errors import NotFound
+from eventpalour.services.events import PublicEvent, get_public_event
+from eventpalour.services.platform import NotFound
 
 EVENT_PATH = re.compile(r"^/e/([A-Za-z0-9]{1,16})/?$")
 EVENT_ROUTE = "e/:short_id"  # the same page in React Router's build manifest

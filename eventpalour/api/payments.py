@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from eventpalour.api.deps import address_of
 from eventpalour.api.errors import answers
 from eventpalour.integrations import paystack
-from eventpalour.services.sales import payment_webhooks
+from eventpalour.services import sales
 
 router = APIRouter(prefix="/api/payments", tags=["payments"])
 logger = logging.getLogger("eventpalour.payments")
@@ -34,8 +34,8 @@ async def receive_paystack_webhook(request: Request) -> JSONResponse:
         payload = json.loads(raw)
     except ValueError:
         return JSONResponse({"error": "The request body is not valid JSON."}, status_code=400)
-    outcome = await run_in_threadpool(payment_webhooks.handle, payload, raw.decode("utf-8", "replace"))
-    if payment_webhooks.needs_retry(outcome):
+    outcome = await run_in_threadpool(sales.handle_paystack_webhook, payload, raw.decode("utf-8", "replace"))
+    if sales.needs_retry(outcome):
         return JSONResponse(
             {"error": "Paystack could not confirm this event just now; deliver it again later.", "outcome": outcome},
             status_code=503,

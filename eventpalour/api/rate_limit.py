@@ -6,8 +6,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour.api.deps import address_of
 from eventpalour.api.errors import domain_error_response
-from eventpalour.services.platform import rate_limit
-from eventpalour.services.platform.errors import RateLimited
+from eventpalour.services import platform
+from eventpalour.services.platform import RateLimited
 
 EXEMPT_PREFIXES = ("/api/payments/webhook/", "/api/sandbox/")
 
@@ -27,7 +27,7 @@ class PostRateLimitMiddleware:
             and not path.startswith(EXEMPT_PREFIXES)
         ):
             try:
-                rate_limit.hit("general", address_of(scope) or "")
+                platform.hit_rate_limit("general", address_of(scope) or "")
             except RateLimited as exc:
                 await domain_error_response(exc)(scope, receive, send)
                 return

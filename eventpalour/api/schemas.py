@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.identity import UserSummary
 
 
 class ErrorDetailOut(BaseModel):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from eventpalour.api.errors import answers
-from eventpalour.services.platform import dev_outbox, health
+from eventpalour.services import platform
 
 router = APIRouter(prefix="/api", tags=["system"])
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["system"])
 )
 def read_health() -> JSONResponse:
     """Database (and Redis when configured) reachable, migrations at head."""
-    report = health.check()
+    report = platform.health_check()
     return JSONResponse(report.as_dict(), status_code=200 if report.ok else 503)
 
 
@@ -32,9 +32,9 @@ def read_dev_outbox(
 ) -> list[dict[str, str]]:
     """Captured emails, newest first: development without SMTP only, and only to this machine
     (a loopback client not behind a proxy) unless DEV_OUTBOX_PUBLIC=yes."""
-    items = dev_outbox.dev_outbox_emails(
+    items = platform.dev_outbox_emails(
         client_ip=request.client.host if request.client else None,  # the TCP peer, never a forwarded address
-        proxied=dev_outbox.came_through_proxy(request.headers.keys()),
+        proxied=platform.came_through_proxy(request.headers.keys()),
         limit=min(max(limit, 1), 200),
         to_email=to.strip().lower() or None,
     )

@@ -11,9 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers
-from eventpalour.services.tickets import attendees
-from eventpalour.services.tickets import holdings as tickets
-from eventpalour.services.tickets.attendees import AttendeeFilters
+from eventpalour.services import tickets
+from eventpalour.services.tickets import AttendeeFilters
 
 router = APIRouter(tags=["tickets"])
 PRIVATE = {"Cache-Control": "private, no-store"}
@@ -49,5 +48,5 @@ async def read_attendees_csv(
 ) -> Response:
     """The event's attendees as CSV (moderators and above), with the attendee page's filters."""
     filters = AttendeeFilters(tier_id=tier, payment=payment, scan=scan, search=q)
-    filename, body = await run_in_threadpool(attendees.attendees_csv, actor=user, event_id=event_id, filters=filters)
+    filename, body = await run_in_threadpool(tickets.attendees_csv, actor=user, event_id=event_id, filters=filters)
     return _attachment(filename, body, "text/csv; charset=utf-8")

@@ -18,14 +18,14 @@ from starlette.types import Message
 from eventpalour import routes
 from eventpalour.api.deps import CurrentUser, OptionalUser
 from eventpalour.api.errors import answers
-from eventpalour.services.platform import uploads
-from eventpalour.services.platform.errors import PayloadTooLarge
+from eventpalour.services import platform
+from eventpalour.services.platform import PayloadTooLarge
 
 router = APIRouter(tags=["uploads"])
 
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for the boundaries, part headers and the small `bucket` and `folder` fields."""
-MAX_BODY_BYTES = uploads.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+MAX_BODY_BYTES = platform.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
 UPLOAD_FORM = {
     "requestBody": {
         "required": True,
@@ -36,8 +36,8 @@ UPLOAD_FORM = {
                     "required": ["file", "bucket"],
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
-                        "bucket": {"type": "string", "enum": [bucket.value for bucket in uploads.SIZE_LIMITS]},
-                        "folder": {"type": "string", "pattern": uploads.FOLDER_PATTERN.pattern},
+                        "bucket": {"type": "string", "enum": [bucket.value for bucket in platform.SIZE_LIMITS]},
+                        "folder": {"type": "string", "pattern": platform.FOLDER_PATTERN.pattern},
                     },
                 }
             }
@@ -50,7 +50,7 @@ PRIVATE_CACHE = "private, no-store"
 
 
 def _too_large() -> PayloadTooLarge:
-    limit_mb = uploads.MAX_UPLOAD_BYTES // uploads.MB
+    limit_mb = platform.MAX_UPLOAD_BYTES // platform.MB
     return PayloadTooLarge(f"The upload is too large: files may be at most {limit_mb} MB.")
 
 
@@ -92,9 +92,9 @@ async def create_upload(request: Request, user: CurrentUser) -> JSONResponse:
     """Store one file (multipart `file`, `bucket` LOGOS/EVENTS/KYC, optional `folder`); returns where it is served."""
     async with _capped(request).form(max_files=1, max_fields=4, max_part_size=1024) as form:
         file, bucket, folder = await _read_upload_form(form)
-        data = await file.read(uploads.MAX_UPLOAD_BYTES + 1)
+        data = await file.read(platform.MAX_UPLOAD_BYTES + 1)
         result = await run_in_threadpool(
-            uploads.store_upload, actor=user, bucket=bucket, folder=folder, filename=file.filename, data=data
+            platform.store_upload, actor=user, bucket=bucket, folder=folder, filename=file.filename, data=data
         )
     body = {"url": result.url, "key": result.key, "contentType": result.content_type, "size": result.size}
     return JSONResponse(body, status_code=201)
@@ -103,7 +103,7 @@ async def create_upload(request: Request, user: CurrentUser) -> JSONResponse:
 @router.get(routes.API_FILES + "/{key:path}")
 def read_file(key: str, user: OptionalUser) -> Response:
     """The stored bytes; KYC files only for their owner and KYC reviewers, and never cached."""
-    content = uploads.read_upload(actor=user, key=key)
+    content = platform.read_upload(actor=user, key=key)
     disposition = "inline" if content.content_type.startswith("image/") else "attachment"
     filename = key.rsplit("/", 1)[-1]
     headers = {

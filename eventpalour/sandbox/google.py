@@ -28,7 +28,7 @@ from eventpalour.integrations.google import SANDBOX_PATH, client_settings, sandb
 from eventpalour.models import SandboxOidcCode
 from eventpalour.models.types import utcnow
 from eventpalour.sandbox.oidc_keys import KEY_ID, public_jwks, signing_key
-from eventpalour.services.platform.secrets_util import new_token, token_hash
+from eventpalour.services.platform import new_token, token_hash
 
 router = APIRouter(prefix=SANDBOX_PATH, tags=["sandbox"], include_in_schema=False)
 SCOPE_EXPANDED = (

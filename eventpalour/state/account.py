@@ -6,8 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from eventpalour.services.identity import accounts, auth, password_reset
-from eventpalour.services.platform.errors import DomainError
+from eventpalour.services import identity
+from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 
@@ -33,7 +33,7 @@ class AccountState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            user = await call_service(accounts.update_profile, actor=actor, full_name=str(form.get("full_name", "")))
+            user = await call_service(identity.update_profile, actor=actor, full_name=str(form.get("full_name", "")))
         except DomainError as error:
             yield self._fail(error)
             return
@@ -55,7 +55,7 @@ class AccountState(FormMixin, AuthState):
             actor = await self.require_user()
             self._limit("auth")
             await call_service(
-                password_reset.change_password,
+                identity.change_password,
                 actor=actor,
                 current_password=str(form.get("current_password", "")),
                 new_password=new_password,
@@ -72,7 +72,7 @@ class AccountState(FormMixin, AuthState):
     async def sign_out_everywhere(self):
         try:
             actor = await self.require_user()
-            ended = await call_service(auth.sign_out_everywhere, actor=actor)
+            ended = await call_service(identity.sign_out_everywhere, actor=actor)
         except DomainError as error:
             return self.show_error(error)
         # This browser's session ended too; the sign-out route also clears its cookie.

@@ -10,15 +10,14 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from eventpalour.services.admin import admin_audit, admin_metrics, admins
-from eventpalour.services.admin.admins import AdminCapability
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.platform.money import format_money
+from eventpalour.services import admin
+from eventpalour.services.admin import AdminCapability
+from eventpalour.services.platform import DomainError, format_money
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.money_text import whole_units
 
 
-def change_label(change: admin_metrics.Change, unit: str) -> str:
+def change_label(change: admin.MetricChange, unit: str) -> str:
     """ "+25% vs previous 7 days", or the previous figure when there is no percentage."""
     if change.percent is None:
         return f"{change.previous} in the previous {unit}" if change.current == 0 else f"new in the last {unit}"
@@ -26,7 +25,7 @@ def change_label(change: admin_metrics.Change, unit: str) -> str:
     return f"{sign}{change.percent}% vs previous {unit}"
 
 
-def trend(change: admin_metrics.Change) -> str:
+def trend(change: admin.MetricChange) -> str:
     if change.percent is None or change.percent == 0:
         return "flat"
     return "up" if change.percent > 0 else "down"
@@ -79,7 +78,7 @@ class AdminState(AuthState):
     _entry_recorded: bool = False
 
     def _can(self, capability: AdminCapability) -> bool:
-        return admins.allows(self.admin_level or None, capability)
+        return admin.admin_allows(self.admin_level or None, capability)
 
     @rx.var
     def can_manage_users(self) -> bool:
@@ -111,9 +110,7 @@ class AdminState(AuthState):
             self.admin_allowed, self.admin_checked = True, True
             return
         try:
-            await call_service(
-                admin_audit.record_admin_sign_in, actor=user, client=self._client(), path=self.router.url.path
-            )
+            await call_service(admin.record_admin_sign_in, actor=user, client=self._client(), path=self.router.url.path)
         except DomainError:
             self.admin_allowed, self.admin_checked = False, True
             return
@@ -144,7 +141,7 @@ class AdminDashboardState(AuthState):
         self.dashboard_loaded, self.dashboard_error = False, ""
         try:
             actor = await self.require_user()
-            metrics = await call_service(admin_metrics.dashboard_metrics, actor=actor)
+            metrics = await call_service(admin.dashboard_metrics, actor=actor)
         except DomainError as error:
             self.dashboard_loaded, self.dashboard_error = True, error.message
             return None
@@ -152,7 +149,7 @@ class AdminDashboardState(AuthState):
         self.dashboard_loaded = True
         return None
 
-    def _show(self, m: admin_metrics.DashboardMetrics) -> None:
+    def _show(self, m: admin.DashboardMetrics) -> None:
         def card(label: str, value: int, note: str, icon: str, direction: str = "flat") -> FigureCard:
             return FigureCard(label, f"{value:,}", note, icon, direction)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import reflex as rx
 
-from eventpalour.services.admin import admin_audit, admins
-from eventpalour.services.platform.errors import DomainError
+from eventpalour.services import admin
+from eventpalour.services.platform import DomainError
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -18,12 +18,12 @@ from eventpalour.state.base import AuthState, call_service
 class AuditEntry:
     """A line of the log: the service's row, its time in UTC and its details as one line of JSON."""
 
-    row: admin_audit.AuditRow
+    row: admin.AuditRow
     when: str
     details: str
 
 
-def audit_entry(row: admin_audit.AuditRow) -> AuditEntry:
+def audit_entry(row: admin.AuditRow) -> AuditEntry:
     return AuditEntry(
         row=row,
         when=row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -35,7 +35,7 @@ def audit_entry(row: admin_audit.AuditRow) -> AuditEntry:
 class AdminEntry:
     """A platform admin, with the day the level was granted."""
 
-    admin: admins.AdminRow
+    admin: admin.AdminRow
     since: str
 
 
@@ -56,10 +56,10 @@ class AdminAuditState(AuthState):
         if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.audit_loaded, self.filter_errors = False, {}
-        filters = admin_audit.AuditFilters(self.filter_action, self.filter_actor, self.filter_from, self.filter_to)
+        filters = admin.AuditFilters(self.filter_action, self.filter_actor, self.filter_from, self.filter_to)
         try:
             actor = await self.require_user()
-            found = await call_service(admin_audit.list_audit, actor=actor, filters=filters, page=self.page)
+            found = await call_service(admin.list_audit, actor=actor, filters=filters, page=self.page)
         except DomainError as error:
             self.audit_loaded = True
             self.filter_errors = {str(d.path[0]): d.message for d in error.details}
@@ -96,7 +96,7 @@ class AdminAdminsState(AuthState):
         self.admins_loaded = False
         try:
             actor = await self.require_user()
-            rows = await call_service(admins.list_admins, actor=actor)
+            rows = await call_service(admin.list_admins, actor=actor)
         except DomainError as error:
             self.admins_loaded = True
             return self.show_error(error)
@@ -112,7 +112,7 @@ class AdminAdminsState(AuthState):
         self.grant_errors = {}
         try:
             actor = await self.require_user()
-            row = await call_service(admins.grant_admin, actor=actor, email=email, level=level, client=self._client())
+            row = await call_service(admin.grant_admin, actor=actor, email=email, level=level, client=self._client())
         except DomainError as error:
             self.grant_errors = {str(d.path[0]): d.message for d in error.details}
             return self.show_error(error)
@@ -130,7 +130,7 @@ class AdminAdminsState(AuthState):
     async def revoke(self, user_id: str):
         try:
             actor = await self.require_user()
-            await call_service(admins.revoke_admin, actor=actor, user_id=user_id, client=self._client())
+            await call_service(admin.revoke_admin, actor=actor, user_id=user_id, client=self._client())
         except DomainError as error:
             return self.show_error(error)
         return [rx.toast.success("Admin access revoked."), AdminAdminsState.load_admins]

@@ -8,15 +8,15 @@ from typing import Any
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.workspaces import blue_tickets
+from eventpalour.services import workspaces
+from eventpalour.services.platform import DomainError
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
 ACTIONS = {
-    "approve": blue_tickets.approve_request,
-    "reject": blue_tickets.reject_request,
-    "revoke": blue_tickets.revoke_request,
+    "approve": workspaces.approve_request,
+    "reject": workspaces.reject_request,
+    "revoke": workspaces.revoke_request,
 }
 DONE = {"approve": "approved: the badge is live", "reject": "rejected", "revoke": "revoked: the badge is gone"}
 
@@ -25,13 +25,13 @@ DONE = {"approve": "approved: the badge is live", "reject": "rejected", "revoke"
 class BlueTicketRequest:
     """A request as the review queue shows it: the service's view and the links and time it reads as."""
 
-    view: blue_tickets.BlueTicketView
+    view: workspaces.BlueTicketView
     workspace_url: str
     document_url: str  # "" when no document is attached
     submitted: str
 
 
-def blue_ticket_request(view: blue_tickets.BlueTicketView) -> BlueTicketRequest:
+def blue_ticket_request(view: workspaces.BlueTicketView) -> BlueTicketRequest:
     return BlueTicketRequest(
         view=view,
         workspace_url=routes.workspace_url(view.workspace_id),
@@ -55,7 +55,7 @@ class AdminBlueTicketsState(AuthState):
         self.requests_loaded = False
         try:
             actor = await self.require_user()
-            rows = await call_service(blue_tickets.list_requests, actor=actor, status=self.request_status)
+            rows = await call_service(workspaces.list_requests, actor=actor, status=self.request_status)
         except DomainError as error:
             self.requests, self.requests_loaded = [], True
             return self.show_error(error)

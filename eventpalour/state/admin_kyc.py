@@ -9,8 +9,8 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.models import PayoutMethod
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.workspaces import kyc
+from eventpalour.services import workspaces
+from eventpalour.services.platform import DomainError
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -22,14 +22,14 @@ class KycReview:
     """A filing as the review queue shows it: the service's view, its document's link, its payout
     account in words and its time."""
 
-    view: kyc.KycView
+    view: workspaces.KycView
     document_url: str
     document_is_image: bool  # shown inline; anything else (a PDF) in a frame
     payout: str
     submitted: str
 
 
-def kyc_review(view: kyc.KycView) -> KycReview:
+def kyc_review(view: workspaces.KycView) -> KycReview:
     return KycReview(
         view=view,
         document_url=routes.file_url(view.id_document_key),
@@ -59,7 +59,7 @@ class AdminKycState(AuthState):
         self.kyc_loaded = False
         try:
             actor = await self.require_user()
-            rows = await call_service(kyc.list_kyc_queue, actor=actor, status=self.queue_status)
+            rows = await call_service(workspaces.list_kyc_queue, actor=actor, status=self.queue_status)
         except DomainError as error:
             self.submissions, self.kyc_loaded = [], True
             return self.show_error(error)
@@ -92,7 +92,7 @@ class AdminKycState(AuthState):
         try:
             actor = await self.require_user()
             view = await call_service(
-                kyc.review_kyc,
+                workspaces.review_kyc,
                 actor=actor,
                 submission_id=self.selected.view.id if self.selected else "",
                 decision=self.decision,

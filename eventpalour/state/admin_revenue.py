@@ -7,10 +7,9 @@ from typing import Any
 
 import reflex as rx
 
-from eventpalour.services.finance import revenue, withdrawals
-from eventpalour.services.finance.revenue import QueuedWithdrawal, ReturnedPayment, RevenueDay
-from eventpalour.services.platform.errors import DomainError, PermissionDenied
-from eventpalour.services.platform.money import format_money
+from eventpalour.services import finance
+from eventpalour.services.finance import QueuedWithdrawal, ReturnedPayment, RevenueDay
+from eventpalour.services.platform import DomainError, PermissionDenied, format_money
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
@@ -112,10 +111,10 @@ class AdminRevenueState(FormMixin, AuthState):
         self.loaded = False
         try:
             actor = await self.require_user()
-            found = await call_service(revenue.platform_totals, actor=actor)
-            waiting = await call_service(revenue.withdrawal_queue, actor=actor)
-            days = await call_service(revenue.daily_revenue, actor=actor)
-            returned = await call_service(revenue.returned_payments, actor=actor)
+            found = await call_service(finance.platform_totals, actor=actor)
+            waiting = await call_service(finance.withdrawal_queue, actor=actor)
+            days = await call_service(finance.daily_revenue, actor=actor)
+            returned = await call_service(finance.returned_payments, actor=actor)
         except PermissionDenied:
             self.totals, self.queue, self.returned, self.allowed, self.loaded = [], [], [], False, True
             return None
@@ -146,7 +145,7 @@ class AdminRevenueState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             await call_service(
-                withdrawals.mark_withdrawal_paid,
+                finance.mark_withdrawal_paid,
                 actor=actor,
                 withdrawal_id=str(form.get("withdrawal_id", "")),
                 reference=str(form.get("reference", "")),
@@ -163,7 +162,7 @@ class AdminRevenueState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             await call_service(
-                withdrawals.reject_withdrawal,
+                finance.reject_withdrawal,
                 actor=actor,
                 withdrawal_id=str(form.get("withdrawal_id", "")),
                 reason=str(form.get("reason", "")),

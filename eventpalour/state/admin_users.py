@@ -9,9 +9,8 @@ from typing import Any
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services.admin import admin_users
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.platform.money import format_money
+from eventpalour.services import admin
+from eventpalour.services.platform import DomainError, format_money
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -24,7 +23,7 @@ def _when(value: datetime | None) -> str:
 class UserLine:
     """A user as the admin pages show one: the service's row and the words it reads as."""
 
-    user: admin_users.UserRow
+    user: admin.UserRow
     name: str  # the full name, else the username
     account_type: str  # "not chosen" before onboarding
     admin: str  # the admin level in words, "" for none
@@ -32,7 +31,7 @@ class UserLine:
     last_sign_in: str
 
 
-def user_line(row: admin_users.UserRow) -> UserLine:
+def user_line(row: admin.UserRow) -> UserLine:
     return UserLine(
         user=row,
         name=row.full_name or row.username,
@@ -45,13 +44,13 @@ def user_line(row: admin_users.UserRow) -> UserLine:
 
 @dataclass(frozen=True)
 class WorkspaceLink:
-    workspace: admin_users.UserWorkspace
+    workspace: admin.UserWorkspace
     url: str
 
 
 @dataclass(frozen=True)
 class OrderLine:
-    order: admin_users.UserOrder
+    order: admin.UserOrder
     amount: str  # with its currency, or "Free"
 
 
@@ -70,7 +69,7 @@ class AdminUsersState(AuthState):
     detail_valid_tickets: int = 0
     detail_workspaces: list[WorkspaceLink] = []
     detail_orders: list[OrderLine] = []
-    detail_tickets: list[admin_users.UserTicket] = []
+    detail_tickets: list[admin.UserTicket] = []
     detail_open: bool = False
     action_status: str = ""
     action_tone: str = "red"
@@ -85,14 +84,14 @@ class AdminUsersState(AuthState):
         if not await admin_entered(self):  # the not-found view is showing; nothing to load
             return None
         self.users_loaded = False
-        filters = admin_users.UserFilters(
+        filters = admin.UserFilters(
             search=self.search,
             account_type="" if self.account_type == "any" else self.account_type,
             status="" if self.status == "any" else self.status,
         )
         try:
             actor = await self.require_user()
-            found = await call_service(admin_users.search_users, actor=actor, filters=filters, page=self.page)
+            found = await call_service(admin.search_users, actor=actor, filters=filters, page=self.page)
         except DomainError as error:
             self.users_loaded = True
             return self.show_error(error)
@@ -126,7 +125,7 @@ class AdminUsersState(AuthState):
         self.action_error, self.action_status = "", ""
         try:
             actor = await self.require_user()
-            d = await call_service(admin_users.user_detail, actor=actor, user_id=user_id)
+            d = await call_service(admin.user_detail, actor=actor, user_id=user_id)
         except DomainError as error:
             return self.show_error(error)
         self.detail, self.detail_status_reason = user_line(d.user), d.status_reason
@@ -156,7 +155,7 @@ class AdminUsersState(AuthState):
         try:
             actor = await self.require_user()
             row = await call_service(
-                admin_users.set_user_status,
+                admin.set_user_status,
                 actor=actor,
                 user_id=self.detail.user.id if self.detail else "",
                 status=self.action_status,

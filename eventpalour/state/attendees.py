@@ -8,11 +8,10 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services.platform.dates import clock
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.tickets import attendees
-from eventpalour.services.tickets.attendees import AttendeeFilters, AttendeeRow
-from eventpalour.services.tickets.holdings import status_label
+from eventpalour.services import tickets
+from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import wall_clock as clock
+from eventpalour.services.tickets import AttendeeFilters, AttendeeRow, status_label
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 from eventpalour.state.workspace import workspace_in
@@ -57,7 +56,7 @@ def attendee_line(row: AttendeeRow, zone_name: str) -> AttendeeLine:
         email=row.holder_email,
         tier=row.tier_name,
         payment=row.payment,
-        payment_label=attendees.PAYMENT_LABELS[row.payment],
+        payment_label=tickets.PAYMENT_LABELS[row.payment],
         status=row.ticket_status,
         status_label=status_label(row.ticket_status),
         checked_in_at=clock(row.checked_in_at, zone_name) if row.checked_in_at else "",
@@ -98,7 +97,7 @@ class AttendeesState(AuthState):
 
     @rx.var
     def attendees_has_next(self) -> bool:
-        return self.attendees_page * attendees.PAGE_SIZE < self.attendees_total
+        return self.attendees_page * tickets.PAGE_SIZE < self.attendees_total
 
     @rx.var
     def csv_url(self) -> str:
@@ -124,9 +123,9 @@ class AttendeesState(AuthState):
             actor = await self.require_user()
             ref = self._event_ref()
             found = await call_service(
-                attendees.event_attendees, actor=actor, event_id=ref, filters=self._filters(), page=self.attendees_page
+                tickets.event_attendees, actor=actor, event_id=ref, filters=self._filters(), page=self.attendees_page
             )
-            points = await call_service(attendees.check_in_progress, actor=actor, event_id=ref)
+            points = await call_service(tickets.check_in_progress, actor=actor, event_id=ref)
         except DomainError as error:
             self.attendee_rows, self.attendees_problem, self.attendees_loaded = [], error.message, True
             return

@@ -9,8 +9,8 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services.identity import accounts, auth, password_reset, verification
-from eventpalour.services.platform.errors import DomainError
+from eventpalour.services import identity
+from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
 from eventpalour.state.forms import FormMixin
 
@@ -40,7 +40,7 @@ class SignUpState(FormMixin, AuthState):
         try:
             self._limit("auth")
             result = await call_service(
-                auth.sign_up,
+                identity.sign_up,
                 email=str(form.get("email", "")),
                 password=str(form.get("password", "")),
                 full_name=str(form.get("full_name", "")),
@@ -85,7 +85,7 @@ class SignInState(FormMixin, AuthState):
         try:
             self._limit("auth")
             result = await call_service(
-                auth.sign_in,
+                identity.sign_in,
                 email=str(form.get("email", "")),
                 password=str(form.get("password", "")),
                 client=self._client(),
@@ -114,7 +114,7 @@ class VerifyState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             self._limit("auth")
-            user = await call_service(verification.verify_email, actor=actor, code=str(form.get("code", "")))
+            user = await call_service(identity.verify_email, actor=actor, code=str(form.get("code", "")))
         except DomainError as error:
             yield self._fail(error)
             return
@@ -128,7 +128,7 @@ class VerifyState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             self._limit("auth")
-            await call_service(verification.resend_verification_code, actor=actor)
+            await call_service(identity.resend_verification_code, actor=actor)
         except DomainError as error:
             return self.show_error(error)
         return rx.toast.success(f"A new code is on its way to {actor.email}.")
@@ -149,7 +149,7 @@ class ForgotPasswordState(FormMixin, AuthState):
         try:
             self._limit("auth")
             email = str(form.get("email", ""))
-            await call_service(password_reset.request_password_reset, email=email)
+            await call_service(identity.request_password_reset, email=email)
         except DomainError as error:
             yield self._fail(error)
             return
@@ -169,7 +169,7 @@ class ResetPasswordState(FormMixin, AuthState):
     async def load(self) -> None:
         self.done, self.token_email, self.token_problem = False, "", ""
         try:
-            self.token_email = await call_service(password_reset.check_reset_token, token=self._token())
+            self.token_email = await call_service(identity.check_reset_token, token=self._token())
         except DomainError as error:
             self.token_problem = error.message
 
@@ -184,7 +184,7 @@ class ResetPasswordState(FormMixin, AuthState):
             return
         try:
             self._limit("auth")
-            await call_service(password_reset.reset_password, token=self._token(), new_password=password)
+            await call_service(identity.reset_password, token=self._token(), new_password=password)
         except DomainError as error:
             yield self._fail(error)
             return
@@ -206,7 +206,7 @@ class OnboardingState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            user = await call_service(accounts.set_account_type, actor=actor, account_type=self.choice)
+            user = await call_service(identity.set_account_type, actor=actor, account_type=self.choice)
         except DomainError as error:
             yield self._fail(error)
             return

@@ -17,12 +17,9 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services.identity import auth
-from eventpalour.services.identity.accounts import ClientInfo, UserSummary
-from eventpalour.services.platform import rate_limit, uploads
-from eventpalour.services.platform.client_addresses import client_address
-from eventpalour.services.platform.errors import DomainError, NotAuthenticated, nul_in_input
-from eventpalour.services.platform.uploads import UploadResult
+from eventpalour.services import identity, platform
+from eventpalour.services.identity import ClientInfo, UserSummary
+from eventpalour.services.platform import DomainError, NotAuthenticated, UploadResult, client_address, nul_in_input
 
 SESSION_COOKIE = "ep_session"
 T = TypeVar("T")
@@ -46,11 +43,11 @@ def navigate_hard(url: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
-def exchange_in_this_browser(result: auth.SignInResult, next_path: str) -> rx.event.EventSpec:
+def exchange_in_this_browser(result: identity.SignInResult, next_path: str) -> rx.event.EventSpec:
     """Send this browser to exchange its sign-in grant for the session cookie (a full page load),
     after giving it the grant's binder in a cookie for that one route: the link alone, wherever it
     ends up (history, a shared screen, a proxy's log), signs nobody in during its minute."""
-    cookie = f"{auth.BINDER_COOKIE}={result.binder}; path={routes.API_SESSION}; max-age={auth.GRANT_SECONDS}"
+    cookie = f"{identity.BINDER_COOKIE}={result.binder}; path={routes.API_SESSION}; max-age={identity.GRANT_SECONDS}"
     cookie += "; samesite=strict" + ("; secure" if settings.secure_cookies else "")
     url = f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': result.grant, 'next': next_path})}"
     return rx.call_script(f"document.cookie = {json.dumps(cookie)}; window.location.assign({json.dumps(url)})")
@@ -102,7 +99,7 @@ class AuthState(rx.State):
 
     async def current_user(self) -> UserSummary | None:
         """The user behind this connection's session cookie, resolved now from the database."""
-        user = await call_service(auth.current_user, token=self._session_token())
+        user = await call_service(identity.current_user, token=self._session_token())
         self._remember(user)
         return user
 
@@ -114,12 +111,12 @@ class AuthState(rx.State):
         return user
 
     async def _store_picked_file(self, files: list[rx.UploadFile], bucket: str, folder: str) -> UploadResult:
-        """Store the first picked file for the signed-in user (uploads.store_upload checks it).
+        """Store the first picked file for the signed-in user (platform.store_upload checks it).
         Raises NotAuthenticated and the service's DomainErrors; callers put them under their field."""
         actor = await self.require_user()
         picked = files[0]
         return await call_service(
-            uploads.store_upload,
+            platform.store_upload,
             actor=actor,
             bucket=bucket,
             folder=folder,
@@ -130,9 +127,9 @@ class AuthState(rx.State):
     def _limit(self, rule: str, user: UserSummary | None = None) -> None:
         """Count this action against the same limits the API routes use, per client address; and per
         account too when `user` is given, so one account cannot spread its attempts over addresses."""
-        rate_limit.hit(rule, self._client().ip or self.router.session.client_token)
+        platform.hit_rate_limit(rule, self._client().ip or self.router.session.client_token)
         if user is not None:
-            rate_limit.hit(rule, f"user:{user.id}")
+            platform.hit_rate_limit(rule, f"user:{user.id}")
 
     def _sign_in_url(self) -> str:
         return routes.with_next(routes.SIGN_IN, self.router.url.path)

@@ -13,13 +13,16 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services.finance import billing, billing_transactions, withdrawals
-from eventpalour.services.finance.billing import MonthPoint
-from eventpalour.services.finance.billing_transactions import TransactionFilter, TransactionRow
-from eventpalour.services.finance.money_figures import Balance
-from eventpalour.services.finance.withdrawals import WithdrawalInput, WithdrawalView
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.platform.money import format_money
+from eventpalour.services import finance
+from eventpalour.services.finance import (
+    Balance,
+    MonthPoint,
+    TransactionFilter,
+    TransactionRow,
+    WithdrawalInput,
+    WithdrawalView,
+)
+from eventpalour.services.platform import DomainError, format_money
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
@@ -52,7 +55,7 @@ class WorkspaceBalanceText(BalanceText):
 
 
 def workspace_balance_text(b: Balance) -> WorkspaceBalanceText:
-    minimum = withdrawals.minimum_for(b.currency)
+    minimum = finance.minimum_for(b.currency)
     return WorkspaceBalanceText(
         **asdict(balance_text(b)),
         minimum=format_money(minimum, b.currency),
@@ -164,7 +167,7 @@ class BillingState(FormMixin, AuthState):
 
     @rx.var
     def tx_has_next(self) -> bool:
-        return self.tx_page * billing_transactions.PAGE_SIZE < self.tx_total
+        return self.tx_page * finance.PAGE_SIZE < self.tx_total
 
     @rx.var
     def csv_url(self) -> str:
@@ -203,8 +206,8 @@ class BillingState(FormMixin, AuthState):
         self.billing_loaded, self.billing_problem = False, ""
         try:
             actor = await self.require_user()
-            overview = await call_service(billing.billing_overview, actor=actor, workspace_id=self._workspace_id())
-            history = await call_service(withdrawals.list_withdrawals, actor=actor, workspace_id=self._workspace_id())
+            overview = await call_service(finance.billing_overview, actor=actor, workspace_id=self._workspace_id())
+            history = await call_service(finance.list_withdrawals, actor=actor, workspace_id=self._workspace_id())
         except DomainError as error:
             self.billing_problem, self.billing_loaded = error.message, True
             return None
@@ -224,7 +227,7 @@ class BillingState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             found = await call_service(
-                billing_transactions.list_transactions,
+                finance.list_transactions,
                 actor=actor,
                 workspace_id=self._workspace_id(),
                 filters=self._filters(),
@@ -288,7 +291,7 @@ class BillingState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             made = await call_service(
-                withdrawals.request_withdrawal, actor=actor, workspace_id=self._workspace_id(), data=data
+                finance.request_withdrawal, actor=actor, workspace_id=self._workspace_id(), data=data
             )
         except DomainError as error:
             yield self._fail(error)

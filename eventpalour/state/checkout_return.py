@@ -7,10 +7,9 @@ import asyncio
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.sales import orders, payments
-from eventpalour.services.tickets import holdings as tickets
-from eventpalour.services.tickets.holdings import TicketView
+from eventpalour.services import sales, tickets
+from eventpalour.services.platform import DomainError
+from eventpalour.services.tickets import TicketView
 from eventpalour.state.base import AuthState, call_service
 
 POLL_SECONDS = 3
@@ -31,14 +30,14 @@ class CheckoutReturnState(AuthState):
         params = self.router.url.query_parameters
         self.reference = params.get("reference") or params.get("trxref") or ""
         self.outcome, self.message, self.issued_tickets = "", "", []
-        found = await call_service(orders.event_of_order, reference=self.reference)
+        found = await call_service(sales.event_of_order, reference=self.reference)
         self.event_title = found.title if found else ""
         self.event_url = routes.event_url(found.short_id) if found else routes.EVENTS
         if not self.reference:
             self.outcome, self.message = "failed", "This page needs a payment reference."
             return None
         try:
-            result = await call_service(payments.verify_payment, reference=self.reference)
+            result = await call_service(sales.verify_payment, reference=self.reference)
         except DomainError as error:
             self.outcome, self.message = "failed", error.message
             return None
@@ -65,7 +64,7 @@ class CheckoutReturnState(AuthState):
             async with self:
                 reference = self.reference
             try:
-                result = await asyncio.to_thread(payments.verify_payment, reference)
+                result = await asyncio.to_thread(sales.verify_payment, reference)
             except DomainError:
                 return
             if not result.is_waiting:

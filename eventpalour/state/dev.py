@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from eventpalour.services.platform import dev_outbox
-from eventpalour.services.platform.errors import NotFound, PermissionDenied
-from eventpalour.services.platform.outbox import OutboxItem
+from eventpalour.services import platform
+from eventpalour.services.platform import NotFound, OutboxItem, PermissionDenied
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -34,9 +33,9 @@ class DevOutboxState(AuthState):
         self.emails, self.enabled, self.only_local = [], True, False
         try:
             items = await call_service(
-                dev_outbox.dev_outbox_emails,
+                platform.dev_outbox_emails,
                 client_ip=self.router.session.client_ip or None,
-                proxied=dev_outbox.came_through_proxy(self.router.headers.raw_headers.keys()),
+                proxied=platform.came_through_proxy(self.router.headers.raw_headers.keys()),
                 limit=100,
                 to_email=self.filter_to.strip().lower() or None,
             )

@@ -13,10 +13,9 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.models import EventType
-from eventpalour.services.events import discovery
-from eventpalour.services.events.discovery import CategoryOption, EventCard
-from eventpalour.services.platform.dates import event_when
-from eventpalour.services.platform.money import price_from_label
+from eventpalour.services import events
+from eventpalour.services.events import CategoryOption, EventCard
+from eventpalour.services.platform import event_when, price_from_label
 from eventpalour.state.base import AuthState, call_service
 
 ANY = "all"  # a select's "no filter" value (Radix select items cannot have an empty value)
@@ -77,12 +76,12 @@ class DiscoveryState(AuthState):
     @rx.event
     async def load_events(self):
         """on_load: read the query string, then fetch that page and the category menu."""
-        query = discovery.read_query(self.router.url.query_parameters)
+        query = events.read_query(self.router.url.query_parameters)
         self.filters = {key: query.params.get(key, "") for key in FILTER_KEYS}
         self.page, self.loading = query.page, True
         yield
-        result = await call_service(discovery.discover_events, filters=query.filters, page=query.page)
-        self.categories = await call_service(discovery.list_categories)
+        result = await call_service(events.discover_events, filters=query.filters, page=query.page)
+        self.categories = await call_service(events.list_categories)
         self.cards = [listed_event(card) for card in result.cards]
         self.has_next = result.has_next
         self.loading = False

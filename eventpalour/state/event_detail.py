@@ -15,18 +15,19 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.models import EventStatus, EventType
 from eventpalour.models.types import utcnow
-from eventpalour.services.events import discovery
-from eventpalour.services.events.discovery import PublicEvent, PublicPartner, PublicTier
-from eventpalour.services.platform.dates import event_schedule
-from eventpalour.services.platform.errors import DomainError, NotFound, ValidationFailed
-from eventpalour.services.platform.money import format_money, price_label
-from eventpalour.services.sales import checkout, orders, payments
-from eventpalour.services.sales.fees import price_of
-from eventpalour.services.sales.orders import HeldOrder
-from eventpalour.services.sales.tier_sales import SaleState, clamp_quantity
-from eventpalour.services.tickets import holdings as tickets
-from eventpalour.services.tickets.holdings import TicketView
-from eventpalour.services.workspaces.records import initials_of
+from eventpalour.services import events, sales, tickets
+from eventpalour.services.events import PublicEvent, PublicPartner, PublicTier
+from eventpalour.services.platform import (
+    DomainError,
+    NotFound,
+    ValidationFailed,
+    event_schedule,
+    format_money,
+    price_label,
+)
+from eventpalour.services.sales import HeldOrder, SaleState, clamp_quantity, price_of
+from eventpalour.services.tickets import TicketView
+from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
 
 PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
@@ -185,7 +186,7 @@ class EventDetailState(AuthState):
         """on_load: the event and its tiers as of now, or the not-found message."""
         self.loaded, self.missing = False, False
         try:
-            event = await call_service(discovery.get_public_event, short_id=self._short_id())
+            event = await call_service(events.get_public_event, short_id=self._short_id())
         except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
             self.event, self.tiers, self.partners, self.missing, self.loaded = None, [], [], True, True
             return
@@ -219,7 +220,7 @@ class EventDetailState(AuthState):
     async def _load_hold(self) -> None:
         """The visitor's order for this event that still holds seats, shown with its countdown."""
         user = await self.current_user()
-        hold = await call_service(orders.open_order, actor=user, event_short_id=self._short_id())
+        hold = await call_service(sales.open_order, actor=user, event_short_id=self._short_id())
         if hold is None:
             self.held, self.held_seconds = None, 0
             return
@@ -262,7 +263,7 @@ class EventDetailState(AuthState):
         try:
             self._limit("general", user)  # as POST /api/checkout/orders, and per account as well
             placed = await call_service(
-                payments.place_order, actor=user, event_id=self._short_id(), quantities=self.quantities
+                sales.place_order, actor=user, event_id=self._short_id(), quantities=self.quantities
             )
         except DomainError as error:
             self.is_checking_out = False
@@ -285,7 +286,7 @@ class EventDetailState(AuthState):
         self.is_paying = True
         yield
         try:
-            url = await call_service(payments.start_payment, actor=user, order_id=self._held_order_id())
+            url = await call_service(sales.start_payment, actor=user, order_id=self._held_order_id())
         except DomainError as error:
             self.is_paying = False
             yield self.show_error(error)
@@ -298,7 +299,7 @@ class EventDetailState(AuthState):
         """Give the held seats back now instead of letting the timer run out."""
         user = await self.current_user()
         try:
-            await call_service(checkout.cancel_order, actor=user, order_id=self._held_order_id())
+            await call_service(sales.cancel_order, actor=user, order_id=self._held_order_id())
         except DomainError as error:
             yield self.show_error(error)
         else:
@@ -312,7 +313,7 @@ class EventDetailState(AuthState):
         order_id = self._held_order_id()
         self.held, self.held_seconds = None, 0
         try:
-            await call_service(checkout.cancel_order, actor=user, order_id=order_id)
+            await call_service(sales.cancel_order, actor=user, order_id=order_id)
         except DomainError:
             pass  # already paid, cancelled or expired elsewhere: the reload shows which
         yield rx.toast.warning("Your hold expired and the tickets were released.")

@@ -12,10 +12,8 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.models import UploadBucket
-from eventpalour.services.events.event_rules import EventInput, PartnerInput, TierInput, clean_event
-from eventpalour.services.events.tiers import check_tiers
-from eventpalour.services.platform.errors import DomainError, FieldError, ValidationFailed
-from eventpalour.services.platform.money import parse_amount
+from eventpalour.services.events import EventInput, PartnerInput, TierInput, check_tiers, clean_event
+from eventpalour.services.platform import DomainError, FieldError, ValidationFailed, parse_amount
 
 BANNER_UPLOAD_ID = "event-banner"
 DEFAULT_VALUES = {

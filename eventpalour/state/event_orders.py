@@ -6,17 +6,19 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from eventpalour.services.platform.dates import event_when
-from eventpalour.services.platform.errors import DomainError, ValidationFailed
-from eventpalour.services.platform.money import format_amount, format_money, parse_amount
-from eventpalour.services.sales import order_lists as event_orders
-from eventpalour.services.sales import refunds
-from eventpalour.services.sales.order_lists import EventOrderRow
-from eventpalour.services.sales.refunds import RefundProgress
+from eventpalour.services import sales
+from eventpalour.services.platform import (
+    DomainError,
+    ValidationFailed,
+    event_when,
+    format_amount,
+    format_money,
+    parse_amount,
+)
+from eventpalour.services.sales import STATUS_LABELS, EventOrderRow, RefundProgress
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
-from eventpalour.state.orders import STATUS_LABELS
 
 NO_REFUNDS = RefundProgress(total=0, processed=0, failed=0, in_flight=0)
 
@@ -113,7 +115,7 @@ class EventOrdersState(AuthState):
 
     @rx.var
     def orders_has_next(self) -> bool:
-        return self.orders_page * event_orders.PAGE_SIZE < self.orders_total
+        return self.orders_page * sales.PAGE_SIZE < self.orders_total
 
     @rx.event
     async def load_orders(self):
@@ -122,7 +124,7 @@ class EventOrdersState(AuthState):
         try:
             actor = await self.require_user()
             found = await call_service(
-                event_orders.event_orders,
+                sales.event_orders,
                 actor=actor,
                 event_id=self._event_ref(),
                 status="" if self.orders_status == "all" else self.orders_status,
@@ -136,7 +138,7 @@ class EventOrdersState(AuthState):
         self.order_rows = [order_row(row, zone_name) for row in found.rows]
         self.order_totals = event_figures_text(found.totals)
         self.orders_total = found.total
-        progress = await call_service(refunds.event_refund_progress, actor=actor, event_id=self._event_ref())
+        progress = await call_service(sales.event_refund_progress, actor=actor, event_id=self._event_ref())
         self.refund_progress = progress
         self.orders_loaded = True
 
@@ -166,7 +168,7 @@ class EventOrdersState(AuthState):
         """Load what can be refunded on the order and open the refund dialog."""
         try:
             actor = await self.require_user()
-            options = await call_service(refunds.refund_options, actor=actor, order_id=order_id)
+            options = await call_service(sales.refund_options, actor=actor, order_id=order_id)
         except DomainError as error:
             return self.show_error(error)
         self.refund_order = RefundTarget(
@@ -221,7 +223,7 @@ class EventOrdersState(AuthState):
         try:
             actor = await self.require_user()
             refund = await call_service(
-                refunds.process_refund,
+                sales.process_refund,
                 actor=actor,
                 order_id=self.refund_order.id,
                 amount=amount,
@@ -249,7 +251,7 @@ class EventOrdersState(AuthState):
         try:
             actor = await self.require_user()
             count = await call_service(
-                refunds.cancel_free_order,
+                sales.cancel_free_order,
                 actor=actor,
                 order_id=order_id,
                 reason="The organizers cancelled this registration.",

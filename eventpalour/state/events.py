@@ -12,12 +12,9 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services.events import lifecycle as events
-from eventpalour.services.events import tiers
-from eventpalour.services.events.event_rules import parse_local
-from eventpalour.services.events.lifecycle import EventActions, local_input_value
-from eventpalour.services.platform.errors import DomainError, ValidationFailed
-from eventpalour.services.platform.money import format_amount
+from eventpalour.services import events
+from eventpalour.services.events import EventActions, local_input_value, parse_local
+from eventpalour.services.platform import DomainError, ValidationFailed, format_amount
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
@@ -304,7 +301,7 @@ class EventManageState(EventFormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            await call_service(tiers.save_tiers, actor=actor, event_id=self._event_ref(), tiers=self._tier_inputs())
+            await call_service(events.save_tiers, actor=actor, event_id=self._event_ref(), tiers=self._tier_inputs())
             yield await self._reload("Tickets saved.")
         except DomainError as error:
             yield self._show_errors(error)

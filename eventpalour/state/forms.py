@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.services.platform.errors import DomainError
+from eventpalour.services.platform import DomainError
 
 
 class FormMixin(rx.State, mixin=True):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services.platform.errors import DomainError, NotAuthenticated
-from eventpalour.services.workspaces import invitations
+from eventpalour.services import workspaces
+from eventpalour.services.platform import DomainError, NotAuthenticated
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -42,18 +42,18 @@ class JoinLinkState(AuthState):
         self._reset()
         token = self._link_part()
         try:
-            preview = await call_service(invitations.preview_invitation, token=token)
+            preview = await call_service(workspaces.preview_invitation, token=token)
         except DomainError as error:
             self.problem, self.checked = error.message, True
             return None
         self.workspace_name, self.invited_email = preview.workspace_name, preview.email
         self.invited_role, self.invited_by = preview.role, preview.invited_by
-        return await self._join(invitations.accept_invitation, token=token)
+        return await self._join(workspaces.accept_invitation, token=token)
 
     @rx.event
     async def open_join_link(self):
         self._reset()
-        return await self._join(invitations.join_with_invite_code, code=self._link_part())
+        return await self._join(workspaces.join_with_invite_code, code=self._link_part())
 
     async def _join(self, fn, **kwargs) -> list[rx.event.EventSpec] | None:  # noqa: ANN001
         user = await self.current_user()

@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.workspaces import invitations, members
+from eventpalour.services import workspaces
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.workspace import WorkspaceState, workspace_in
@@ -74,12 +74,12 @@ class MembersState(FormMixin, AuthState):
 
     async def _refresh(self) -> None:
         actor = await self.require_user()
-        team = await call_service(members.list_members, actor=actor, workspace_id=self._workspace_id())
+        team = await call_service(workspaces.list_members, actor=actor, workspace_id=self._workspace_id())
         self.members = [_member_row(m, actor) for m in team]
         self.pending = []
         if (await self.get_state(WorkspaceState)).can_manage_members:
             rows = await call_service(
-                invitations.list_pending_invitations, actor=actor, workspace_id=self._workspace_id()
+                workspaces.list_pending_invitations, actor=actor, workspace_id=self._workspace_id()
             )
             self.pending = [
                 PendingInvitation(
@@ -107,7 +107,7 @@ class MembersState(FormMixin, AuthState):
 
     @rx.event
     def add_invite_row(self) -> None:
-        if len(self.invite_rows) < invitations.MAX_BATCH:
+        if len(self.invite_rows) < workspaces.MAX_BATCH:
             self.invite_rows = [*self.invite_rows, InviteRow()]
 
     @rx.event
@@ -127,11 +127,11 @@ class MembersState(FormMixin, AuthState):
     async def send_invitations(self):
         self._start()
         yield
-        requests = [invitations.InviteRequest(r.email, r.role) for r in self.invite_rows if r.email.strip()]
+        requests = [workspaces.InviteRequest(r.email, r.role) for r in self.invite_rows if r.email.strip()]
         try:
             actor = await self.require_user()
             outcomes = await call_service(
-                invitations.invite_members, actor=actor, workspace_id=self._workspace_id(), invitations=requests
+                workspaces.invite_members, actor=actor, workspace_id=self._workspace_id(), invitations=requests
             )
             await self._refresh()
         except DomainError as error:
@@ -159,32 +159,32 @@ class MembersState(FormMixin, AuthState):
     @rx.event
     async def change_role(self, user_id: str, role: str):
         return await self._act(
-            members.update_member_role, f"Role changed to {role}.", member_user_id=user_id, role=role
+            workspaces.update_member_role, f"Role changed to {role}.", member_user_id=user_id, role=role
         )
 
     @rx.event
     async def remove_member(self, user_id: str):
-        return await self._act(members.remove_member, "Member removed.", member_user_id=user_id)
+        return await self._act(workspaces.remove_member, "Member removed.", member_user_id=user_id)
 
     @rx.event
     async def revoke_invitation(self, invitation_id: str):
-        return await self._act(invitations.revoke_invitation, "Invitation revoked.", invitation_id=invitation_id)
+        return await self._act(workspaces.revoke_invitation, "Invitation revoked.", invitation_id=invitation_id)
 
     @rx.event
     async def resend_invitation(self, invitation_id: str):
-        return await self._act(invitations.resend_invitation, "Invitation sent again.", invitation_id=invitation_id)
+        return await self._act(workspaces.resend_invitation, "Invitation sent again.", invitation_id=invitation_id)
 
     @rx.event
     async def leave_workspace(self):
         try:
             actor = await self.require_user()
-            await call_service(members.leave_workspace, actor=actor, workspace_id=self._workspace_id())
+            await call_service(workspaces.leave_workspace, actor=actor, workspace_id=self._workspace_id())
         except DomainError as error:
             return self.show_error(error)
         return [rx.toast.success("You left the workspace."), rx.redirect(routes.WORKSPACES)]
 
 
-def _member_row(m: members.MemberView, actor: UserSummary) -> MemberRow:
+def _member_row(m: workspaces.MemberView, actor: UserSummary) -> MemberRow:
     name = m.full_name or m.username
     return MemberRow(
         user_id=m.user_id,

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eventpalour.services.finance.event_totals import EventSalesTotals
-from eventpalour.services.finance.money_figures import Balance, MoneyFigures
-from eventpalour.services.platform.money import MINOR_DIGITS, format_money
+from eventpalour.services.finance import Balance, EventSalesTotals, MoneyFigures
+from eventpalour.services.platform import MINOR_DIGITS, format_money
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services.platform.dates import event_when
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.platform.money import format_money
-from eventpalour.services.sales import orders
-from eventpalour.services.sales.orders import STATUS_LABELS, OrderSummary  # noqa: F401 (state/event_orders.py reads the labels here)
+from eventpalour.services import sales
+from eventpalour.services.platform import DomainError, event_when, format_money
+from eventpalour.services.sales import OrderSummary
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -58,7 +56,7 @@ class OrdersState(AuthState):
         self.orders_loaded = False
         try:
             actor = await self.require_user()
-            found = await call_service(orders.list_my_orders, actor=actor)
+            found = await call_service(sales.list_my_orders, actor=actor)
         except DomainError as error:
             self.orders_loaded = True
             return self.show_error(error)

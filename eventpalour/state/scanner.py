@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from eventpalour.services.platform.errors import DomainError, RateLimited
-from eventpalour.services.tickets import scanning
-from eventpalour.services.tickets.scanning import DoorCounts, ScanOutcome
+from eventpalour.services import tickets
+from eventpalour.services.platform import DomainError, RateLimited
+from eventpalour.services.tickets import DoorCounts, ScanOutcome
 from eventpalour.state.base import AuthState, call_service
 
 TITLES = {
@@ -105,7 +105,7 @@ class ScannerState(AuthState):
         self.code_error, self.scans_here, self.camera_on = "", 0, True
         try:
             actor = await self.require_user()
-            found = await call_service(scanning.scanner_event, actor=actor, event_id=self._event_ref())
+            found = await call_service(tickets.scanner_event, actor=actor, event_id=self._event_ref())
         except DomainError as error:
             self.door_problem, self.door_loaded = error.message, True
             return
@@ -119,7 +119,7 @@ class ScannerState(AuthState):
         try:
             actor = await self.require_user()
             outcome = await call_service(
-                scanning.scan_ticket,
+                tickets.scan_ticket,
                 actor=actor,
                 event_id=self.door_event.id,
                 token_or_code=text,
@@ -142,7 +142,7 @@ class ScannerState(AuthState):
 
     @rx.event
     async def scan_code(self, form: dict[str, str]):
-        code = scanning.normalize_code(form.get("code") or "")
+        code = tickets.normalize_code(form.get("code") or "")
         if len(code) != 8:
             self.code_error = "A ticket code has 8 letters and digits."
             return
@@ -158,7 +158,7 @@ class ScannerState(AuthState):
             return
         try:
             actor = await self.require_user()
-            counts = await call_service(scanning.door_counts, actor=actor, event_id=self.door_event.id)
+            counts = await call_service(tickets.door_counts, actor=actor, event_id=self.door_event.id)
         except DomainError:
             return  # the next tick tries again; a scan shows any real problem
         self._show_counts(counts)

@@ -8,12 +8,10 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services.platform.dates import clock, event_schedule
-from eventpalour.services.platform.errors import DomainError, ValidationFailed
-from eventpalour.services.platform.money import price_label
-from eventpalour.services.tickets import holdings as tickets
-from eventpalour.services.tickets import transfers
-from eventpalour.services.tickets.holdings import HeldTicket
+from eventpalour.services import tickets
+from eventpalour.services.platform import DomainError, ValidationFailed, event_schedule, price_label
+from eventpalour.services.platform import wall_clock as clock
+from eventpalour.services.tickets import HeldTicket
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -108,7 +106,7 @@ class TicketsState(AuthState):
             actor = await self.require_user()
             self._limit("general")
             done = await call_service(
-                transfers.transfer_ticket, actor=actor, ticket_id=self.transfer_id, recipient_email=self.transfer_email
+                tickets.transfer_ticket, actor=actor, ticket_id=self.transfer_id, recipient_email=self.transfer_email
             )
         except ValidationFailed as error:
             self.is_transferring, self.transfer_confirming = False, False

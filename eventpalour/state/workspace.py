@@ -11,11 +11,9 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.workspaces import members
-from eventpalour.services.workspaces import records as workspaces
-from eventpalour.services.workspaces.access import WorkspaceAction, allows
-from eventpalour.services.workspaces.records import WorkspaceView
+from eventpalour.services import workspaces
+from eventpalour.services.platform import DomainError
+from eventpalour.services.workspaces import WorkspaceAction, WorkspaceView, allows
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.workspaces import LogoUploadMixin, workspace_input
 
@@ -179,7 +177,7 @@ class WorkspaceSettingsState(LogoUploadMixin, AuthState):
             return
         try:
             actor = await self.require_user()
-            team = await call_service(members.list_members, actor=actor, workspace_id=shell.workspace.id)
+            team = await call_service(workspaces.list_members, actor=actor, workspace_id=shell.workspace.id)
         except DomainError:
             return  # the shell already shows why the workspace cannot be opened
         self.admins = [

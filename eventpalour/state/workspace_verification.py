@@ -12,10 +12,9 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.models import UploadBucket
-from eventpalour.services.platform.errors import DomainError, PermissionDenied
-from eventpalour.services.workspaces import blue_tickets, kyc
-from eventpalour.services.workspaces.blue_tickets import BlueTicketInput
-from eventpalour.services.workspaces.kyc import KycInput
+from eventpalour.services import workspaces
+from eventpalour.services.platform import DomainError, PermissionDenied
+from eventpalour.services.workspaces import BlueTicketInput, KycInput
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.workspace import workspace_in
@@ -54,10 +53,8 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         self.kyc_document_name = self.blue_document_name = ""
         try:
             actor = await self.require_user()
-            filed = await call_service(kyc.workspace_kyc, actor=actor, workspace_id=self._workspace_id())
-            badge = await call_service(
-                blue_tickets.workspace_blue_ticket, actor=actor, workspace_id=self._workspace_id()
-            )
+            filed = await call_service(workspaces.workspace_kyc, actor=actor, workspace_id=self._workspace_id())
+            badge = await call_service(workspaces.workspace_blue_ticket, actor=actor, workspace_id=self._workspace_id())
         except PermissionDenied:
             self.verification_loaded = True
             return None
@@ -126,7 +123,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             await call_service(
-                kyc.submit_kyc, actor=actor, workspace_id=self._workspace_id(), data=data, client=self._client()
+                workspaces.submit_kyc, actor=actor, workspace_id=self._workspace_id(), data=data, client=self._client()
             )
         except DomainError as error:
             yield self._fail(error)
@@ -146,7 +143,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             await call_service(
-                blue_tickets.request_verification,
+                workspaces.request_verification,
                 actor=actor,
                 workspace_id=self._workspace_id(),
                 data=data,

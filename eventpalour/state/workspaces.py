@@ -9,9 +9,9 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.models import UploadBucket
-from eventpalour.services.platform.errors import DomainError
-from eventpalour.services.workspaces import records as workspaces
-from eventpalour.services.workspaces.records import WorkspaceInput, initials_of
+from eventpalour.services import workspaces
+from eventpalour.services.platform import DomainError
+from eventpalour.services.workspaces import WorkspaceInput, initials_of
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 

@@ -7,7 +7,7 @@ from html import escape
 from fastapi.responses import HTMLResponse
 
 from eventpalour.sandbox.paystack.store import Transaction
-from eventpalour.services.platform.money import format_money
+from eventpalour.services.platform import format_money
 
 _STYLE = """
 *{box-sizing:border-box}body{font-family:system-ui,-apple-system,sans-serif;background:#f3f5f9;margin:0;

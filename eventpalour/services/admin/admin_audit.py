@@ -13,9 +13,8 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import AuditLogEntry, User
 from eventpalour.services.admin import admins, audit
 from eventpalour.services.admin.admins import AdminCapability
-from eventpalour.services.identity.accounts import ClientInfo, UserSummary
-from eventpalour.services.platform.errors import DomainError, FieldError, ValidationFailed
-from eventpalour.services.platform.text import clean_line
+from eventpalour.services.identity import ClientInfo, UserSummary
+from eventpalour.services.platform import DomainError, FieldError, ValidationFailed, clean_line
 
 PAGE_SIZE = 50
 ADMIN_SIGN_IN = "admin.sign_in"

@@ -34,7 +34,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services.admin import admins
 from eventpalour.services.admin.admins import AdminCapability
-from eventpalour.services.finance.money_figures import (
+from eventpalour.services.finance import (
     SOLD_TICKET_CONDITIONS,
     MoneyFigures,
     Period,
@@ -42,7 +42,7 @@ from eventpalour.services.finance.money_figures import (
     figures_by_period,
     tickets_sold,
 )
-from eventpalour.services.identity.accounts import UserSummary
+from eventpalour.services.identity import UserSummary
 
 CHART_DAYS = 30
 

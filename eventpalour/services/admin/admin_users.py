@@ -25,9 +25,15 @@ from eventpalour.models import (
 )
 from eventpalour.services.admin import admins, audit
 from eventpalour.services.admin.admins import AdminCapability
-from eventpalour.services.identity.accounts import ClientInfo, UserSummary
-from eventpalour.services.platform.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.platform.text import clean_line
+from eventpalour.services.identity import ClientInfo, UserSummary
+from eventpalour.services.platform import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    clean_line,
+)
 
 PAGE_SIZE = 50
 DETAIL_LIMIT = 20

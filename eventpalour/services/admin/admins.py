@@ -14,14 +14,8 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AdminLevel, PlatformAdmin, User
 from eventpalour.services.admin import audit
-from eventpalour.services.identity.accounts import ClientInfo, UserSummary, normalize_email
-from eventpalour.services.platform.errors import (
-    Conflict,
-    NotAuthenticated,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
+from eventpalour.services.identity import ClientInfo, UserSummary, normalize_email
+from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 
 
 class AdminCapability(StrEnum):

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from eventpalour.models import AuditLogEntry
-from eventpalour.services.platform.text import clean_line
+from eventpalour.services.platform import clean_line
 
 
 def record(

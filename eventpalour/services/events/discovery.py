@@ -31,10 +31,9 @@ from eventpalour.models import (
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services.events.event_rules import MAX_DURATION
-from eventpalour.services.platform.dates import DEFAULT_ZONE, zone
-from eventpalour.services.platform.errors import NotFound
-from eventpalour.services.platform.text import clean_line
-from eventpalour.services.sales.tier_sales import tier_sale
+from eventpalour.services.platform import DEFAULT_ZONE, NotFound, clean_line
+from eventpalour.services.platform import time_zone as zone
+from eventpalour.services.sales import tier_sale
 
 PAGE_SIZE = 24
 SEARCH_WINDOW = 2000

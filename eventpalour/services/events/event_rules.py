@@ -10,9 +10,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.models import EventPricing, EventType, FeeMode, MeetingPlatform
-from eventpalour.services.platform.errors import FieldError, ValidationFailed
-from eventpalour.services.platform.money import MINIMUM_CHARGE, format_money
-from eventpalour.services.platform.text import clean_line, clean_text
+from eventpalour.services.platform import (
+    MINIMUM_CHARGE,
+    FieldError,
+    ValidationFailed,
+    clean_line,
+    clean_text,
+    format_money,
+)
 
 MAX_PRICE = 100_000_000_00  # 100 million in major units, in minor units
 MAX_QUANTITY = 1_000_000

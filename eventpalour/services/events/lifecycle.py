@@ -32,7 +32,7 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import audit
+from eventpalour.services import admin, platform, sales
 from eventpalour.services.events.discovery import is_public
 from eventpalour.services.events.event_rules import (
     DOORS_CLOSE_AFTER_END,
@@ -49,15 +49,11 @@ from eventpalour.services.events.tiers import (
     tiers_change_refusal,
     to_view,
 )
-from eventpalour.services.finance.event_totals import EventSalesTotals, event_money
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.dates import event_schedule
-from eventpalour.services.platform.errors import Conflict, PermissionDenied, ValidationFailed
-from eventpalour.services.platform.text import clean_line
-from eventpalour.services.sales import orders, refunds
-from eventpalour.services.sales.checkout import release_order
-from eventpalour.services.workspaces.access import WorkspaceAction, load_event_for, load_workspace_for
+from eventpalour.services.finance import EventSalesTotals, event_money
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import Conflict, PermissionDenied, ValidationFailed, clean_line, event_schedule
+from eventpalour.services.sales import release_order
+from eventpalour.services.workspaces import WorkspaceAction, load_event_for, load_workspace_for
 
 SHORT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PAGE_SIZE = 20
@@ -173,7 +169,7 @@ def create_event(
         _apply(session, event, cleaned, access.workspace)
         if tiers:
             replace_tiers(session, event, tiers)
-        audit.record(session, action="event.create", actor_id=actor.id, target=("event", event.id))
+        admin.record_audit(session, action="event.create", actor_id=actor.id, target=("event", event.id))
         return event
 
 
@@ -194,7 +190,7 @@ def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) 
         _apply(session, event, cleaned, workspace)
         if event.status == EventStatus.ACTIVE:
             _check_publishable(session, event, workspace)
-        audit.record(session, action="event.update", actor_id=actor.id, target=("event", event.id))
+        admin.record_audit(session, action="event.update", actor_id=actor.id, target=("event", event.id))
         return event
 
 
@@ -300,14 +296,14 @@ def change_status(
         event.status = target
         event.is_listed = target in SELLING_EVENT_STATUSES
         event.updated_at = utcnow()
-        audit.record(session, action=f"event.{action}", actor_id=actor.id, target=("event", event.id))
+        admin.record_audit(session, action=f"event.{action}", actor_id=actor.id, target=("event", event.id))
         return event
 
 
 def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
     """Cancelling ends every sale: paid orders are refunded in full (in the background), free
     registrations and unpaid holds are cancelled, and every ticket holder is told."""
-    if orders.holds_paid_money(session, event_id=event.id):
+    if sales.holds_paid_money(session, event_id=event.id):
         # Refunds move the workspace's money, which SPEC §1.3 leaves to admins and owners.
         load_workspace_for(session, actor, event.workspace_id, WorkspaceAction.MANAGE_BILLING)
     holders = session.exec(
@@ -317,7 +313,7 @@ def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
         .where(Ticket.event_id == event.id, Ticket.status == TicketStatus.VALID)
         .group_by(col(User.email))
     ).all()
-    refunds.queue_event_refunds(session, event, actor_id=actor.id)
+    sales.queue_event_refunds(session, event, actor_id=actor.id)
     session.execute(
         update(Ticket)
         .where(col(Ticket.event_id) == event.id, col(Ticket.status) == TicketStatus.VALID)
@@ -326,7 +322,7 @@ def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
     for order in session.exec(select(Order).where(Order.event_id == event.id, col(Order.holds_active).is_(True))):
         release_order(session.connection(), order.id, OrderStatus.CANCELLED)
     for email, paid in holders:
-        outbox.enqueue(session, emails.event_cancelled(email, event.title, refunded=bool(paid)))
+        platform.enqueue(session, platform.event_cancelled_email(email, event.title, refunded=bool(paid)))
 
 
 def _tell_holders_of_new_dates(session: Session, event: Event) -> None:
@@ -339,7 +335,7 @@ def _tell_holders_of_new_dates(session: Session, event: Event) -> None:
         .distinct()
     ).all()
     for address in addresses:
-        outbox.enqueue(session, emails.event_postponed(address, event.title, schedule, url))
+        platform.enqueue(session, platform.event_postponed_email(address, event.title, schedule, url))
 
 
 def _past(action: str) -> str:
@@ -363,7 +359,7 @@ def delete_event(*, actor: UserSummary | None, event_id: str) -> None:
         if refusal := deletion_refusal(event.status, seats_taken=seats_taken(list_tiers(session, event.id))):
             raise Conflict(refusal)
         session.delete(event)
-        audit.record(session, action="event.delete", actor_id=actor.id, target=("event", event_id))
+        admin.record_audit(session, action="event.delete", actor_id=actor.id, target=("event", event_id))
 
 
 def list_workspace_events(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
 
-from eventpalour.services.platform.errors import UnsupportedMediaType, ValidationFailed
+from eventpalour.services.platform import UnsupportedMediaType, ValidationFailed
 
 MAX_PIXELS = 40_000_000
 """Larger images are refused before decoding: a few KB of PNG can otherwise expand to gigabytes."""

@@ -18,11 +18,11 @@ from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import ENDED_EVENT_STATUSES, TIER_SEATS, Event, EventStatus, TicketTier
-from eventpalour.services.admin import audit
+from eventpalour.services import admin
 from eventpalour.services.events.event_rules import MAX_TIERS, TierInput, clean_tier
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.errors import Conflict, FieldError, ValidationFailed
-from eventpalour.services.workspaces.access import WorkspaceAction, load_event_for
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import Conflict, FieldError, ValidationFailed
+from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 _HAS_SALES = "{name} has sales and cannot be deleted. Hide it or set its quantity instead."
 
@@ -202,7 +202,7 @@ def save_tiers(*, actor: UserSummary | None, event_id: str, tiers: list[TierInpu
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
         replace_tiers(session, event, tiers)
-        audit.record(session, action="event.tiers", actor_id=actor.id, target=("event", event.id))
+        admin.record_audit(session, action="event.tiers", actor_id=actor.id, target=("event", event.id))
         return [to_view(t) for t in list_tiers(session, event.id)]
 
 

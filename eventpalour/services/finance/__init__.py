@@ -1,0 +1,51 @@
+"""The finance area: its public actions and types."""
+
+from eventpalour.services.public_names import public_names
+
+__getattr__, __all__ = public_names(
+    __name__,
+    {
+        "billing": [
+            "MonthPoint",
+            "billing_overview",
+        ],
+        "billing_transactions": [
+            "PAGE_SIZE",
+            "TransactionFilter",
+            "TransactionRow",
+            "list_transactions",
+            "transactions_csv",
+        ],
+        "event_totals": [
+            "EventSalesTotals",
+            "event_money",
+        ],
+        "money_figures": [
+            "Balance",
+            "MoneyFigures",
+            "Period",
+            "SOLD_TICKET_CONDITIONS",
+            "figures_by_currency",
+            "figures_by_period",
+            "tickets_sold",
+        ],
+        "revenue": [
+            "QueuedWithdrawal",
+            "ReturnedPayment",
+            "RevenueDay",
+            "daily_revenue",
+            "platform_totals",
+            "returned_payments",
+            "withdrawal_queue",
+        ],
+        "withdrawals": [
+            "WithdrawalInput",
+            "WithdrawalView",
+            "list_withdrawals",
+            "mark_withdrawal_paid",
+            "minimum_for",
+            "reject_withdrawal",
+            "request_withdrawal",
+        ],
+    },
+)

@@ -14,8 +14,8 @@ from sqlmodel import Session
 from eventpalour.db import read_only
 from eventpalour.models.types import utcnow
 from eventpalour.services.finance.money_figures import Balance, Period, Scope, balances, figures_by_period
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 DEFAULT_CURRENCY = "KES"
 SERIES_MONTHS = 12

@@ -23,10 +23,9 @@ from eventpalour.services.finance.money_figures import (
     refund_conditions,
     sale_conditions,
 )
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.errors import FieldError, ValidationFailed
-from eventpalour.services.platform.money import format_amount
-from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import FieldError, ValidationFailed, format_amount
+from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 PAGE_SIZE = 25
 CSV_MAX_ROWS = 100_000

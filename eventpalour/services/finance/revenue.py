@@ -20,11 +20,11 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import admins
-from eventpalour.services.admin.admins import AdminCapability
+from eventpalour.services import admin
+from eventpalour.services.admin import AdminCapability
 from eventpalour.services.finance.money_figures import Balance, Period, balances, figures_by_period
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.sales.refunds import refund_label
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.sales import refund_label
 
 QUEUE_LIMIT = 200
 CHART_DAYS = 30
@@ -33,7 +33,7 @@ CHART_DAYS = 30
 def require_finance_admin(session: Session, actor: UserSummary | None) -> None:
     """Raise unless the actor's admin level may see revenue and decide withdrawals (the one table in
     services/admins: super admins and finance admins)."""
-    admins.require(session, actor, AdminCapability.MANAGE_REVENUE)
+    admin.require_admin(session, actor, AdminCapability.MANAGE_REVENUE)
 
 
 @dataclass(frozen=True)

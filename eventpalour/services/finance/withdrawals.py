@@ -23,15 +23,21 @@ from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.db import read_only, transaction
 from eventpalour.models import User, Withdrawal, WithdrawalMethod, WithdrawalStatus, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import audit
+from eventpalour.services import admin, platform
 from eventpalour.services.finance.money_figures import Balance, balances
 from eventpalour.services.finance.revenue import require_finance_admin
-from eventpalour.services.identity.accounts import ClientInfo, UserSummary
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
-from eventpalour.services.platform.money import format_money, parse_amount
-from eventpalour.services.platform.text import clean_line, clean_text
-from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
+from eventpalour.services.identity import ClientInfo, UserSummary
+from eventpalour.services.platform import (
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    clean_line,
+    clean_text,
+    format_money,
+    parse_amount,
+)
+from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 # Policy minimums, in minor units: KES 1,000 and the amount we treat as its equivalent in each
 # currency. Fixed here (not live exchange rates) so the rule reads the same every day; revise them
@@ -173,7 +179,7 @@ def request_withdrawal(*, actor: UserSummary | None, workspace_id: str, data: Wi
             raise ValidationFailed.field("amount", f"You can withdraw at most {most} in {currency}.")
         withdrawal = Withdrawal(workspace_id=access.workspace.id, requested_by_id=actor.id, **values)
         session.add(withdrawal)
-        audit.record(
+        admin.record_audit(
             session,
             action="workspace.withdrawal_requested",
             actor_id=actor.id,
@@ -262,7 +268,9 @@ def mark_withdrawal_paid(
         _record_decision(session, actor, withdrawal, client, {"reference": reference})
         email, name = _owner_email(session, withdrawal.workspace_id)
         money = format_money(withdrawal.amount, withdrawal.currency)
-        outbox.enqueue(session, emails.withdrawal_paid(email, name, money, _destination(withdrawal), reference))
+        platform.enqueue(
+            session, platform.withdrawal_paid_email(email, name, money, _destination(withdrawal), reference)
+        )
 
 
 def reject_withdrawal(
@@ -281,13 +289,13 @@ def reject_withdrawal(
         _record_decision(session, actor, withdrawal, client, {"reason": reason})
         email, name = _owner_email(session, withdrawal.workspace_id)
         money = format_money(withdrawal.amount, withdrawal.currency)
-        outbox.enqueue(session, emails.withdrawal_rejected(email, name, money, reason))
+        platform.enqueue(session, platform.withdrawal_rejected_email(email, name, money, reason))
 
 
 def _record_decision(
     session: Session, actor: UserSummary, withdrawal: Withdrawal, client: ClientInfo | None, extra: dict
 ) -> None:
-    audit.record(
+    admin.record_audit(
         session,
         action=f"admin.withdrawal_{withdrawal.status}",
         actor_id=actor.id,

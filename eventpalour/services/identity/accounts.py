@@ -14,8 +14,7 @@ from sqlmodel import Session, func, select
 from eventpalour.config import settings
 from eventpalour.db import transaction
 from eventpalour.models import AccountType, PlatformAdmin, User, UserStatus
-from eventpalour.services.platform.errors import NotAuthenticated, ValidationFailed
-from eventpalour.services.platform.text import clean_line
+from eventpalour.services.platform import NotAuthenticated, ValidationFailed, clean_line
 
 MAX_NAME = 255
 

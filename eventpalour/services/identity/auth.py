@@ -16,7 +16,7 @@ from eventpalour.db import read_only, transaction, write_batch
 from eventpalour.models import PlatformAdmin, SignInGrant, User, UserSession, UserStatus
 from eventpalour.models.types import utcnow
 from eventpalour.models.user import is_verified_sql
-from eventpalour.services.admin import admins, audit
+from eventpalour.services import admin, platform
 from eventpalour.services.identity import verification
 from eventpalour.services.identity.accounts import (
     ClientInfo,
@@ -29,17 +29,17 @@ from eventpalour.services.identity.accounts import (
     summary_of,
 )
 from eventpalour.services.identity.passwords import hash_password, password_problems, verify_password
-from eventpalour.services.platform import rate_limit
-from eventpalour.services.platform.errors import (
+from eventpalour.services.platform import (
     Conflict,
     FieldError,
     NotAuthenticated,
     PermissionDenied,
     RateLimited,
     ValidationFailed,
+    clean_line,
+    new_token,
+    token_hash,
 )
-from eventpalour.services.platform.secrets_util import new_token, token_hash
-from eventpalour.services.platform.text import clean_line
 
 GRANT_SECONDS = 60
 BINDER_COOKIE = "ep_grant"
@@ -88,8 +88,8 @@ def _signed_in_result(session: Session, user: User) -> SignInResult:
 
 def _signed_in(session: Session, user: User, client: ClientInfo, method: str) -> None:
     user.last_sign_in_at = utcnow()
-    admins.ensure_bootstrap_admin(session, user)
-    audit.record(
+    admin.ensure_bootstrap_admin(session, user)
+    admin.record_audit(
         session,
         action="auth.sign_in",
         actor_id=user.id,
@@ -150,9 +150,9 @@ def _check_failure_budget(address: str) -> None:
     client addresses, so the per-address limit alone does not slow it. Failures are counted for
     an address whether or not it has an account, so the refusal says nothing about that."""
     try:
-        rate_limit.ensure_allowed(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+        platform.ensure_allowed(SIGN_IN_FAILURES, platform.personal_key(address))
     except RateLimited as over:
-        wait = rate_limit.wait_text(over.retry_after)
+        wait = platform.wait_text(over.retry_after)
         raise RateLimited(
             over.retry_after,
             f"Too many failed sign-ins for this email address. Try again in {wait}, or reset your password.",
@@ -161,7 +161,7 @@ def _check_failure_budget(address: str) -> None:
 
 def forget_sign_in_failures(address: str) -> None:
     """The password was just reset through the emailed link: its owner may sign in again at once."""
-    rate_limit.clear(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+    platform.clear_rate_limit(SIGN_IN_FAILURES, platform.personal_key(address))
 
 
 def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> SignInResult:
@@ -188,7 +188,7 @@ def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> 
         # about) names no account: every account's address passed it.
         user = session.exec(select(User).where(User.email == address)).first() if well_formed else None
         if not verify_password(password, user.password_hash if user else None):
-            rate_limit.hit(SIGN_IN_FAILURES, rate_limit.personal_key(address))
+            platform.hit_rate_limit(SIGN_IN_FAILURES, platform.personal_key(address))
             raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
         if user.status != UserStatus.ACTIVE:
             raise _status_error(user)

@@ -12,12 +12,19 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import PasswordResetToken, User, UserStatus
 from eventpalour.models.types import utcnow
+from eventpalour.services import platform
 from eventpalour.services.identity.accounts import UserSummary, load_active_user, normalize_email
 from eventpalour.services.identity.auth import end_all_sessions, forget_sign_in_failures
 from eventpalour.services.identity.passwords import hash_password, password_problems, verify_password
-from eventpalour.services.platform import emails, outbox, rate_limit
-from eventpalour.services.platform.errors import FieldError, NotAuthenticated, NotFound, RateLimited, ValidationFailed
-from eventpalour.services.platform.secrets_util import new_token, token_hash
+from eventpalour.services.platform import (
+    FieldError,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+    ValidationFailed,
+    new_token,
+    token_hash,
+)
 
 RESET_MINUTES = 60
 INVALID_LINK = "This reset link is not valid. It may have been used already or replaced by a newer one."
@@ -36,7 +43,7 @@ def request_password_reset(*, email: str) -> None:
         if user is None or user.status != UserStatus.ACTIVE:
             return
         try:
-            rate_limit.hit_email_recipient("password_reset", address)
+            platform.hit_email_recipient("password_reset", address)
         except RateLimited:
             return
         now = utcnow()
@@ -52,7 +59,7 @@ def request_password_reset(*, email: str) -> None:
             )
         )
         url = settings.app_url + routes.reset_url(token)
-        outbox.enqueue(session, emails.password_reset(user.email, user.full_name, url))
+        platform.enqueue(session, platform.password_reset_email(user.email, user.full_name, url))
 
 
 def check_reset_token(token: str) -> str:

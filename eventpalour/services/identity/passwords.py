@@ -5,7 +5,7 @@ from __future__ import annotations
 from passlib.context import CryptContext
 
 from eventpalour.config import settings
-from eventpalour.services.platform.errors import FieldError
+from eventpalour.services.platform import FieldError
 
 # "low" keeps argon2 but at its smallest cost, for test suites that create thousands of accounts;
 # production refuses it (config.py).

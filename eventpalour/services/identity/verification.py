@@ -10,11 +10,16 @@ from sqlmodel import Session, col, select
 from eventpalour.db import transaction
 from eventpalour.models import EmailVerificationCode, User
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import admins
+from eventpalour.services import admin, platform
 from eventpalour.services.identity.accounts import UserSummary, load_active_user, summarize
-from eventpalour.services.platform import emails, outbox, rate_limit
-from eventpalour.services.platform.errors import Conflict, FieldError, NotAuthenticated, ValidationFailed
-from eventpalour.services.platform.secrets_util import code_hash, new_numeric_code
+from eventpalour.services.platform import (
+    Conflict,
+    FieldError,
+    NotAuthenticated,
+    ValidationFailed,
+    code_hash,
+    new_numeric_code,
+)
 
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
@@ -34,7 +39,7 @@ def issue_code(session: Session, user: User) -> None:
             user_id=user.id, code_hash=code_hash(code), expires_at=now + timedelta(minutes=CODE_MINUTES)
         )
     )
-    outbox.enqueue(session, emails.verification_code(user.email, user.full_name, code))
+    platform.enqueue(session, platform.verification_code_email(user.email, user.full_name, code))
 
 
 def resend_verification_code(*, actor: UserSummary | None) -> None:
@@ -46,7 +51,7 @@ def resend_verification_code(*, actor: UserSummary | None) -> None:
         user = load_active_user(session, actor.id)
         if user.is_verified:
             raise Conflict("Your email is already verified.")
-        rate_limit.hit_email_recipient("verification_code", user.email)
+        platform.hit_email_recipient("verification_code", user.email)
         issue_code(session, user)
 
 
@@ -82,7 +87,7 @@ def verify_email(*, actor: UserSummary | None, code: str) -> UserSummary:
         if row.code_hash == code_hash(code):
             row.used_at = now
             user.email_verified_at = now
-            admins.ensure_bootstrap_admin(session, user)
+            admin.ensure_bootstrap_admin(session, user)
             return summarize(session, user)
         # A wrong try must stay counted, so this transaction commits and the error follows it.
         row.attempts += 1

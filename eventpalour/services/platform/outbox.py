@@ -17,7 +17,7 @@ from eventpalour.db import read_only, rows_changed, write_batch
 from eventpalour.integrations import mail
 from eventpalour.models import OutboxEmail, OutboxStatus
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services.tickets import email_attachments
+from eventpalour.services import tickets
 
 MAX_ATTEMPTS = 8
 CLAIM_SECONDS = 120
@@ -127,7 +127,7 @@ def deliver_due(limit: int = 20) -> int:
             continue
         try:
             # The development transport keeps the row itself, so there is nothing to render for it.
-            attachments = email_attachments.materialize(row.attachments) if mail.uses_smtp() else []
+            attachments = tickets.materialize_attachments(row.attachments) if mail.uses_smtp() else []
             transport = mail.send(row, attachments)
         except mail.MailError as exc:
             _finish(row, error=str(exc), transport="")

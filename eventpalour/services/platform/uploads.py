@@ -20,10 +20,9 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations.storage import StorageKeyError, StoredFileMissing, get_storage
 from eventpalour.models import BlueTicketRequest, Upload, UploadBucket
 from eventpalour.models.types import new_id
-from eventpalour.services.admin import admins
-from eventpalour.services.admin.admins import AdminCapability
-from eventpalour.services.events import media
-from eventpalour.services.identity.accounts import UserSummary, load_active_user
+from eventpalour.services import admin, events
+from eventpalour.services.admin import AdminCapability
+from eventpalour.services.identity import UserSummary, load_active_user
 from eventpalour.services.platform.errors import NotAuthenticated, NotFound, PayloadTooLarge, ValidationFailed
 
 MB = 1024 * 1024
@@ -71,7 +70,7 @@ def store_upload(
     Raises:
         NotAuthenticated: nobody is signed in (or the account is suspended).
         ValidationFailed: unknown `bucket`, a `folder` that is not one plain segment, an empty file,
-            or an image above media.MAX_PIXELS.
+            or an image above events.MAX_PIXELS.
         PayloadTooLarge: the file is above the bucket's limit (LOGOS 2 MB, EVENTS and KYC 5 MB).
         UnsupportedMediaType: the bytes are not a PNG, JPEG or WebP image (or a PDF, for KYC),
             or the image does not decode completely.
@@ -81,7 +80,7 @@ def store_upload(
     target = _parse_bucket(bucket)
     folder_name = _parse_folder(folder)
     _check_size(target, data)
-    clean = media.clean_upload(data, allow_pdf=target == UploadBucket.KYC)
+    clean = events.clean_upload(data, allow_pdf=target == UploadBucket.KYC)
     stored_name = f"{new_id(STORED_NAME_LENGTH)}.{clean.extension}"
     key = "/".join(part for part in (target.value, folder_name, stored_name) if part)
     storage = get_storage()
@@ -139,10 +138,10 @@ def _may_read_private(session: Session, actor: UserSummary | None, row: Upload) 
         return False
     if actor.id == row.owner_id:
         return True
-    level = admins.admin_level_in(session, actor.id)
-    if admins.allows(level, AdminCapability.REVIEW_KYC):
+    level = admin.admin_level_in(session, actor.id)
+    if admin.admin_allows(level, AdminCapability.REVIEW_KYC):
         return True
-    if admins.allows(level, AdminCapability.REVIEW_BLUE_TICKETS):
+    if admin.admin_allows(level, AdminCapability.REVIEW_BLUE_TICKETS):
         attached = select(BlueTicketRequest.id).where(BlueTicketRequest.document_key == row.key)
         return session.exec(attached).first() is not None
     return False

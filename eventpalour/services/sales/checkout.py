@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from eventpalour.db import read_only, transaction, write_batch
 from eventpalour.models import EventPricing, OrderStatus
 from eventpalour.models.types import new_id, random_string, utcnow
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.errors import (
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import (
     Conflict,
     FieldError,
     NotAuthenticated,

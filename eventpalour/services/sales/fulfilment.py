@@ -11,12 +11,11 @@ from sqlmodel import Session
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.models.types import new_id, random_string
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.dates import event_schedule
-from eventpalour.services.platform.money import format_money
+from eventpalour.services import platform
+from eventpalour.services.platform import event_schedule, format_money
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.store import Confirmation, OrderLine
-from eventpalour.services.tickets.ticket_media import holder_place
+from eventpalour.services.tickets import holder_place
 
 # No 0/O, 1/I/L: people type these codes at the door.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -79,7 +78,7 @@ def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Con
     sales_store.insert_tickets(connection, tickets)
     tier_names = {line.id: line.tier_name for line in order.lines}
     ticket_lines = [
-        emails.TicketLine(ticket_id=t["id"], short_code=t["short_code"], tier_name=tier_names[t["order_item_id"]])
+        platform.TicketLine(ticket_id=t["id"], short_code=t["short_code"], tier_name=tier_names[t["order_item_id"]])
         for t in tickets
     ]
     _queue_confirmation(connection, order, ticket_lines, confirmation)
@@ -87,10 +86,10 @@ def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Con
 
 
 def _queue_confirmation(
-    connection: Connection, order: OrderToIssue, lines: list[emails.TicketLine], confirmation: Confirmation | None
+    connection: Connection, order: OrderToIssue, lines: list[platform.TicketLine], confirmation: Confirmation | None
 ) -> None:
     found = confirmation or sales_store.confirmation(connection, order.buyer_id, order.event_id)
-    facts = emails.ConfirmationFacts(
+    facts = platform.ConfirmationFacts(
         event_id=order.event_id,
         event_title=found.title,
         schedule=event_schedule(found.start_at, found.end_at, found.timezone),
@@ -98,6 +97,6 @@ def _queue_confirmation(
         event_url=settings.app_url + routes.event_url(found.event_short_id),
         reference=order.reference,
         total_label=format_money(order.amount, order.currency) if order.amount else "Free",
-        organizer=emails.Organizer(found.organizer, found.verified),
+        organizer=platform.Organizer(found.organizer, found.verified),
     )
-    outbox.enqueue(connection, emails.order_confirmation(found.email, facts, lines))
+    platform.enqueue(connection, platform.order_confirmation_email(found.email, facts, lines))

@@ -11,11 +11,11 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
 from eventpalour.models import OPEN_ORDER_STATUSES, Order, OrderItem, OrderStatus, Refund, User
-from eventpalour.services.finance.event_totals import EventSalesTotals, event_money
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.text import clean_line
+from eventpalour.services.finance import EventSalesTotals, event_money
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import clean_line
 from eventpalour.services.sales.refunds import cancel_refusal, refund_label, refund_refusal
-from eventpalour.services.workspaces.access import WorkspaceAction, load_event_for
+from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 PAGE_SIZE = 25
 # What an organizer filters by, in their words, and the stored statuses behind each.

@@ -22,8 +22,8 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.identity.accounts import UserSummary, masked_email
-from eventpalour.services.platform.errors import NotAuthenticated
+from eventpalour.services.identity import UserSummary, masked_email
+from eventpalour.services.platform import NotAuthenticated
 
 HISTORY_LIMIT = 100
 STATUS_LABELS = {

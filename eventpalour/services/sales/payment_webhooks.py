@@ -16,7 +16,7 @@ from typing import Any
 from eventpalour.db import read_only, write_batch
 from eventpalour.models.order import UNCONFIRMED_WEBHOOK
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services.platform.errors import NotFound
+from eventpalour.services.platform import NotFound
 from eventpalour.services.sales import payments, paystack_refunds
 from eventpalour.services.sales import store as sales_store
 

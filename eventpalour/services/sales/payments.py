@@ -20,8 +20,8 @@ from eventpalour.db import read_only, rows_changed, transaction, write_batch
 from eventpalour.integrations import paystack
 from eventpalour.models import OPEN_ORDER_STATUSES, SETTLED_ORDER_STATUSES, EventStatus, OrderStatus, RefundKind
 from eventpalour.models.types import utcnow
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.errors import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
 from eventpalour.services.sales import capacity, checkout, fulfilment, orders, returned_payments
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.checkout import CheckoutResult, release_order

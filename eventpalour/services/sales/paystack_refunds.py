@@ -35,8 +35,8 @@ from eventpalour.models import (
     WorkspaceRole,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.money import format_money
+from eventpalour.services import platform
+from eventpalour.services.platform import format_money
 from eventpalour.services.sales import capacity
 from eventpalour.services.sales import store as sales_store
 
@@ -158,8 +158,9 @@ def _processed(session: Session, refund: Refund) -> None:
     event = session.get(Event, order.event_id)
     money = format_money(refund.amount, refund.currency)
     returned = refund.kind in RETURNED_PAYMENT_KINDS
-    outbox.enqueue(
-        session, emails.refund_processed(buyer.email, event.title, order.reference, money, had_tickets=not returned)
+    platform.enqueue(
+        session,
+        platform.refund_processed_email(buyer.email, event.title, order.reference, money, had_tickets=not returned),
     )
     if returned:
         return
@@ -198,8 +199,8 @@ def _failed(session: Session, refund: Refund, reason: str) -> None:
     ).all()
     money = format_money(refund.amount, refund.currency)
     for address in managers:
-        outbox.enqueue(
-            session, emails.refund_failed(address, event.title, order.reference, money, refund.failure_reason)
+        platform.enqueue(
+            session, platform.refund_failed_email(address, event.title, order.reference, money, refund.failure_reason)
         )
 
 

@@ -32,16 +32,21 @@ from eventpalour.models import (
     User,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import audit
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
-from eventpalour.services.platform.money import format_money
-from eventpalour.services.platform.text import clean_text
+from eventpalour.services import admin, platform
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import (
+    Conflict,
+    DomainError,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    clean_text,
+    format_money,
+)
 from eventpalour.services.sales import capacity
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.store import OrderForRefund
-from eventpalour.services.workspaces.access import WorkspaceAction, load_event_for
+from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 logger = logging.getLogger("eventpalour.refunds")
 
@@ -169,7 +174,7 @@ def process_refund(
             requested_by_id=actor.id,
         )
         logger.info("refund queued %s order=%s amount=%d %s", refund.id, order.reference, wanted, order.currency)
-        audit.record(
+        admin.record_audit(
             session,
             action="order.refund",
             actor_id=actor.id,
@@ -199,8 +204,8 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
         sales_store.void_valid_tickets(connection, order.id, TicketStatus.CANCELLED.value)
         guest = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)
-        outbox.enqueue(session, emails.registration_cancelled(guest.email, event.title, reason))
-        audit.record(session, action="order.cancel_free", actor_id=actor.id, target=("order", order.id))
+        platform.enqueue(session, platform.registration_cancelled_email(guest.email, event.title, reason))
+        admin.record_audit(session, action="order.cancel_free", actor_id=actor.id, target=("order", order.id))
         return sum(tier.seats for tier in seats)
 
 

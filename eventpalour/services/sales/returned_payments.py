@@ -20,8 +20,8 @@ from eventpalour.db import transaction
 from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import OrderStatus, Refund, RefundKind
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.money import format_money
+from eventpalour.services import platform
+from eventpalour.services.platform import format_money
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.checkout import release_order
 
@@ -74,10 +74,10 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
         )
         facts = order.confirmation
         if kind == RefundKind.PAYMENT_MISMATCH:
-            message = emails.payment_mismatch_refund(facts.email, facts.title, reference, received, expected)
+            message = platform.payment_mismatch_refund_email(facts.email, facts.title, reference, received, expected)
         else:
-            message = emails.late_payment_refund(facts.email, reference, received)
-        outbox.enqueue(session, message)
+            message = platform.late_payment_refund_email(facts.email, reference, received)
+        platform.enqueue(session, message)
     logger.warning("%s (%s: %s received)", note, reference, received)
     return PaymentReturn(order.id, received, expected, note)
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from eventpalour.models import SELLING_EVENT_STATUSES, TicketTier
-from eventpalour.services.platform.dates import sales_start_label
+from eventpalour.services.platform import sales_start_label
 
 
 class SaleState(StrEnum):

@@ -1,0 +1,48 @@
+"""The tickets area: its public actions and types."""
+
+from eventpalour.services.public_names import public_names
+
+__getattr__, __all__ = public_names(
+    __name__,
+    {
+        "attendees": [
+            "AttendeeFilters",
+            "AttendeeRow",
+            "PAGE_SIZE",
+            "PAYMENT_LABELS",
+            "attendees_csv",
+            "check_in_progress",
+            "event_attendees",
+        ],
+        "email_attachments": [
+            "materialize as materialize_attachments",
+        ],
+        "holdings": [
+            "HeldTicket",
+            "TicketView",
+            "get_user_tickets",
+            "my_event_tickets",
+            "order_tickets",
+            "status_label",
+            "ticket_calendar",
+            "ticket_image",
+        ],
+        "scanning": [
+            "DoorCounts",
+            "ScanOutcome",
+            "door_counts",
+            "normalize_code",
+            "scan_ticket",
+            "scanner_event",
+        ],
+        "ticket_media": [
+            "holder_place",
+        ],
+        "ticket_tokens": [
+            "sign as sign_ticket",
+        ],
+        "transfers": [
+            "transfer_ticket",
+        ],
+    },
+)

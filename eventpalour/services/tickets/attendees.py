@@ -27,10 +27,10 @@ from eventpalour.models import (
     TicketTier,
     User,
 )
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.dates import zone
-from eventpalour.services.platform.text import clean_line
-from eventpalour.services.workspaces.access import WorkspaceAction, load_event_for
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import clean_line
+from eventpalour.services.platform import time_zone as zone
+from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 PAGE_SIZE = 50
 SCAN_FILTERS = {

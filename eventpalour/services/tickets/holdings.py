@@ -12,10 +12,8 @@ from sqlmodel import Session, col, select
 from eventpalour.db import read_only
 from eventpalour.models import Event, Order, OrderItem, Ticket, TicketStatus, User, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.dates import event_schedule
-from eventpalour.services.platform.errors import Conflict, NotAuthenticated, NotFound
-from eventpalour.services.platform.money import price_label
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, event_schedule, price_label
 from eventpalour.services.tickets import email_attachments, ticket_media, ticket_tokens
 from eventpalour.services.tickets.ticket_media import holder_place
 from eventpalour.services.tickets.transfers import transfer_refusal

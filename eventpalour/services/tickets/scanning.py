@@ -25,17 +25,14 @@ from sqlmodel import Session
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, ScanResult, TicketStatus
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.services.events.event_rules import DOORS_CLOSE_AFTER_END
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform import rate_limit
-from eventpalour.services.platform.dates import clock, event_schedule
-from eventpalour.services.platform.errors import NotAuthenticated, NotFound
-from eventpalour.services.platform.text import clean_line
-from eventpalour.services.sales import store as sales_store
-from eventpalour.services.sales.fulfilment import SHORT_CODE_ALPHABET
-from eventpalour.services.sales.store import DoorCounts, ScannedTicket
+from eventpalour.services import platform, sales
+from eventpalour.services.events import DOORS_CLOSE_AFTER_END
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import NotAuthenticated, NotFound, clean_line, event_schedule
+from eventpalour.services.platform import wall_clock as clock
+from eventpalour.services.sales import SHORT_CODE_ALPHABET, DoorCounts, ScannedTicket
 from eventpalour.services.tickets import ticket_tokens
-from eventpalour.services.workspaces.access import WorkspaceAction, ensure_role
+from eventpalour.services.workspaces import WorkspaceAction, ensure_role
 
 CODE_RULE = "scan_code"
 SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{8}}$")
@@ -125,7 +122,7 @@ def _door(
     """
     key = _ticket_key(given) if given is not None else ""
     by_code = given is not None and given.method == "code"
-    found = sales_store.door(connection, actor.id, event_ref or "", key, by_code=by_code)
+    found = sales.read_door(connection, actor.id, event_ref or "", key, by_code=by_code)
     if found is None:
         raise NotFound("This event does not exist.")
     ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
@@ -149,7 +146,7 @@ def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> 
 def _lookup(connection: Connection, given: _Input) -> ScannedTicket | None:
     """The ticket the input names, in any event (so "wrong event" can be told from "invalid")."""
     key = _ticket_key(given)
-    return sales_store.scanned_ticket(connection, key, by_code=given.method == "code") if key else None
+    return sales.scanned_ticket(connection, key, by_code=given.method == "code") if key else None
 
 
 def _unguarded_precheck(given: _Input) -> str | None:
@@ -186,7 +183,7 @@ def _decide(
     status = believed or seen.status
     if status == TicketStatus.VALID and not stale:
         # The one write that admits someone: only a ticket that is valid at this instant changes.
-        if sales_store.admit(connection, seen.id, actor.id, utcnow(), guarded=believed is None):
+        if sales.admit_ticket(connection, seen.id, actor.id, utcnow(), guarded=believed is None):
             return {**shown, "result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}, seen.id
         seen = _lookup(connection, given)  # another device admitted it a moment ago: say when and who
     if seen.status == TicketStatus.USED:
@@ -219,13 +216,13 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
         raise NotAuthenticated()
     given = _parse(token_or_code)
     if given.method == "code":
-        rate_limit.ensure_allowed(CODE_RULE, actor.id)
+        platform.ensure_allowed(CODE_RULE, actor.id)
     believed = _unguarded_precheck(given)
     with transaction() as session:
         connection = session.connection()
         door, seen = _door(connection, actor, event_id, given)
         shown, ticket_id = _decide(connection, actor, door, seen, given, believed)
-        sales_store.log_scan(
+        sales.log_scan(
             connection,
             {
                 "id": new_id(),
@@ -239,7 +236,7 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
             },
         )
     if given.method == "code" and shown["result"] in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
-        rate_limit.hit(CODE_RULE, actor.id)
+        platform.hit_rate_limit(CODE_RULE, actor.id)
     return ScanOutcome(**shown)
 
 
@@ -249,7 +246,7 @@ def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
         raise NotAuthenticated()
     with read_only() as session:
         event = _event_for_scanner(session, actor, event_id)
-        counts = sales_store.door_counts(session.connection(), event.id)
+        counts = sales.door_counts(session.connection(), event.id)
     return ScannerEvent(
         event_id=event.id,
         short_id=event.short_id,
@@ -268,4 +265,4 @@ def door_counts(*, actor: UserSummary | None, event_id: str) -> DoorCounts:
     with read_only() as session:
         connection = session.connection()
         door, _ = _door(connection, actor, event_id)
-        return sales_store.door_counts(connection, door.event_id)
+        return sales.door_counts(connection, door.event_id)

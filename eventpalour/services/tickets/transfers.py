@@ -28,11 +28,10 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.identity.accounts import UserSummary, normalize_email
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.dates import event_schedule
-from eventpalour.services.platform.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
-from eventpalour.services.sales.fulfilment import new_short_code
+from eventpalour.services import platform
+from eventpalour.services.identity import UserSummary, normalize_email
+from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, ValidationFailed, event_schedule
+from eventpalour.services.sales import new_short_code
 from eventpalour.services.tickets.ticket_media import holder_place
 
 NO_ACCOUNT = "No verified EventPalour account uses this email. Ask them to sign up and verify their email first."
@@ -120,7 +119,7 @@ def _queue_emails(
     session: Session, sender: UserSummary, recipient: User, event: Event, old: Ticket, new: Ticket
 ) -> None:
     workspace = session.get(Workspace, event.workspace_id)
-    facts = emails.TransferFacts(
+    facts = platform.TransferFacts(
         event_id=event.id,
         event_title=event.title,
         schedule=event_schedule(event.start_at, event.end_at, event.timezone),
@@ -130,9 +129,9 @@ def _queue_emails(
         recipient_name=recipient.full_name or recipient.username,
         recipient_email=recipient.email,
         old_code=old.short_code,
-        organizer=emails.Organizer(workspace.name, workspace.verified),
+        organizer=platform.Organizer(workspace.name, workspace.verified),
     )
     tier_name = session.exec(select(OrderItem.tier_name).where(OrderItem.id == new.order_item_id)).one()
-    line = emails.TicketLine(ticket_id=new.id, short_code=new.short_code, tier_name=tier_name)
-    outbox.enqueue(session, emails.ticket_transfer_sent(sender.email, facts))
-    outbox.enqueue(session, emails.ticket_transfer_received(recipient.email, facts, line))
+    line = platform.TicketLine(ticket_id=new.id, short_code=new.short_code, tier_name=tier_name)
+    platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, facts))
+    platform.enqueue(session, platform.ticket_transfer_received_email(recipient.email, facts, line))

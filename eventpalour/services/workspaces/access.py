@@ -9,8 +9,8 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from eventpalour.models import Event, Workspace, WorkspaceMember, WorkspaceRole
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.errors import NotAuthenticated, NotFound, PermissionDenied
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import NotAuthenticated, NotFound, PermissionDenied
 
 
 class WorkspaceAction(StrEnum):

@@ -16,12 +16,10 @@ from sqlmodel import Session, col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import BlueTicketRequest, BlueTicketStatus, Upload, UploadBucket, User, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import admins, audit
-from eventpalour.services.admin.admins import AdminCapability
-from eventpalour.services.identity.accounts import ClientInfo, UserSummary
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
-from eventpalour.services.platform.text import clean_line, clean_text
+from eventpalour.services import admin, platform
+from eventpalour.services.admin import AdminCapability
+from eventpalour.services.identity import ClientInfo, UserSummary
+from eventpalour.services.platform import Conflict, FieldError, NotFound, ValidationFailed, clean_line, clean_text
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.records import clean_url
 
@@ -196,7 +194,7 @@ def request_verification(
             )
             session.add(row)
             session.flush()
-            audit.record(
+            admin.record_audit(
                 session,
                 action="blue_ticket.request",
                 actor_id=actor.id,
@@ -215,7 +213,7 @@ def list_requests(*, actor: UserSummary | None, status: str = "pending") -> list
     if status and status not in set(BlueTicketStatus):
         raise ValidationFailed.field("status", "Choose pending, approved, rejected or revoked.")
     with read_only() as session:
-        admins.require(session, actor, AdminCapability.REVIEW_BLUE_TICKETS)
+        admin.require_admin(session, actor, AdminCapability.REVIEW_BLUE_TICKETS)
         query = select(BlueTicketRequest, Workspace).join(
             Workspace, col(Workspace.id) == col(BlueTicketRequest.workspace_id)
         )
@@ -242,7 +240,7 @@ def _decide(
 ) -> BlueTicketView:
     """Move one request to `outcome`, set the workspace's badge to match, email, and audit-log."""
     with transaction() as session:
-        admins.require(session, actor, AdminCapability.REVIEW_BLUE_TICKETS)
+        admin.require_admin(session, actor, AdminCapability.REVIEW_BLUE_TICKETS)
         row = session.get(BlueTicketRequest, request_id or "")
         if row is None:
             raise NotFound("This verification request does not exist.")
@@ -255,8 +253,8 @@ def _decide(
             session.exec(select(User.email).where(col(User.id).in_([workspace.owner_id, row.requested_by_id])))
         )
         for address in sorted(recipients):
-            outbox.enqueue(session, emails.blue_ticket_decision(address, workspace.name, outcome, reason))
-        audit.record(
+            platform.enqueue(session, platform.blue_ticket_decision_email(address, workspace.name, outcome, reason))
+        admin.record_audit(
             session,
             action=DECISION_ACTIONS[outcome],
             actor_id=actor.id,

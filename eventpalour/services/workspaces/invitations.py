@@ -21,17 +21,17 @@ from eventpalour.models import (
     WorkspaceRole,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import audit
-from eventpalour.services.identity.accounts import UserSummary, email_key, normalize_email
-from eventpalour.services.platform import emails, outbox, rate_limit
-from eventpalour.services.platform.errors import (
+from eventpalour.services import admin, platform
+from eventpalour.services.identity import UserSummary, email_key, normalize_email
+from eventpalour.services.platform import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
     RateLimited,
     ValidationFailed,
+    new_token,
+    token_hash,
 )
-from eventpalour.services.platform.secrets_util import new_token, token_hash
 from eventpalour.services.workspaces.access import WorkspaceAccess, WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.members import check_can_grant, parse_assignable_role
 
@@ -85,13 +85,13 @@ class InvitationPreview:
 def _send(session: Session, workspace: Workspace, invitation: WorkspaceInvitation, inviter: str) -> None:
     """Give the invitation a fresh link and queue its email. Raises RateLimited past
     RATE_LIMIT_EMAIL_RECIPIENT invitations to the address this hour, from any workspace."""
-    rate_limit.hit_email_recipient("workspace_invitation", invitation.email)
+    platform.hit_email_recipient("workspace_invitation", invitation.email)
     token = new_token()
     invitation.token_hash = token_hash(token)
     invitation.expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
     url = settings.app_url + routes.invite_url(token)
-    outbox.enqueue(
-        session, emails.workspace_invitation(invitation.email, workspace.name, inviter, invitation.role, url)
+    platform.enqueue(
+        session, platform.workspace_invitation_email(invitation.email, workspace.name, inviter, invitation.role, url)
     )
 
 
@@ -155,7 +155,7 @@ def invite_members(
             outcomes.append(_invite_one(session, actor, access, request))
         invited = [o.email for o in outcomes if o.sent]
         if invited:
-            audit.record(
+            admin.record_audit(
                 session,
                 action="workspace.invite",
                 actor_id=actor.id,
@@ -196,7 +196,9 @@ def revoke_invitation(*, actor: UserSummary | None, workspace_id: str, invitatio
     with transaction() as session:
         load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_MEMBERS)
         _pending(session, workspace_id, invitation_id).status = InvitationStatus.REVOKED
-        audit.record(session, action="workspace.invite_revoke", actor_id=actor.id, target=("invitation", invitation_id))
+        admin.record_audit(
+            session, action="workspace.invite_revoke", actor_id=actor.id, target=("invitation", invitation_id)
+        )
 
 
 def resend_invitation(*, actor: UserSummary | None, workspace_id: str, invitation_id: str) -> None:
@@ -275,7 +277,9 @@ def accept_invitation(*, actor: UserSummary | None, token: str) -> str:
             utcnow(),
             actor.id,
         )
-        audit.record(session, action="workspace.join", actor_id=actor.id, target=("workspace", invitation.workspace_id))
+        admin.record_audit(
+            session, action="workspace.join", actor_id=actor.id, target=("workspace", invitation.workspace_id)
+        )
         return invitation.workspace_id
 
 
@@ -297,7 +301,9 @@ def join_with_invite_code(*, actor: UserSummary | None, code: str) -> str:
             ).first()
             if not already:
                 _join(session, actor.id, workspace.id, WorkspaceRole.MEMBER)
-                audit.record(session, action="workspace.join", actor_id=actor.id, target=("workspace", workspace.id))
+                admin.record_audit(
+                    session, action="workspace.join", actor_id=actor.id, target=("workspace", workspace.id)
+                )
             return workspace.id
     except IntegrityError:
         # Two tabs joined at once: the unique (workspace, user) row already exists, which is the goal.

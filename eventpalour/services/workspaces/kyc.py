@@ -17,12 +17,10 @@ from sqlmodel import Session, col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import KycStatus, KycSubmission, PayoutMethod, Upload, UploadBucket, User, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import admins, audit
-from eventpalour.services.admin.admins import AdminCapability
-from eventpalour.services.identity.accounts import ClientInfo, UserSummary
-from eventpalour.services.platform import emails, outbox
-from eventpalour.services.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
-from eventpalour.services.platform.text import clean_line
+from eventpalour.services import admin, platform
+from eventpalour.services.admin import AdminCapability
+from eventpalour.services.identity import ClientInfo, UserSummary
+from eventpalour.services.platform import Conflict, FieldError, NotFound, ValidationFailed, clean_line
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.records import PHONE_PATTERN
 
@@ -244,7 +242,7 @@ def submit_kyc(
         row = KycSubmission(workspace_id=workspace.id, submitted_by_id=actor.id, id_document_key=upload.key, **cleaned)
         session.add(row)
         workspace.kyc_status = KycStatus.PENDING
-        audit.record(
+        admin.record_audit(
             session,
             action="kyc.submit",
             actor_id=actor.id,
@@ -261,7 +259,7 @@ def list_kyc_queue(*, actor: UserSummary | None, status: str = "pending", search
     if status and status not in {"pending", *DECISIONS}:
         raise ValidationFailed.field("status", "Choose pending, approved, rejected or requires_update.")
     with read_only() as session:
-        admins.require(session, actor, AdminCapability.REVIEW_KYC)
+        admin.require_admin(session, actor, AdminCapability.REVIEW_KYC)
         query = select(KycSubmission, Workspace).join(Workspace, col(Workspace.id) == col(KycSubmission.workspace_id))
         if status:
             query = query.where(KycSubmission.status == status)
@@ -297,7 +295,7 @@ def review_kyc(
     if len(text) > MAX_NOTE:
         raise ValidationFailed.field("note", f"Use at most {MAX_NOTE} characters.")
     with transaction() as session:
-        admins.require(session, actor, AdminCapability.REVIEW_KYC)
+        admin.require_admin(session, actor, AdminCapability.REVIEW_KYC)
         row = session.get(KycSubmission, submission_id or "")
         if row is None:
             raise NotFound("This KYC submission does not exist.")
@@ -310,8 +308,8 @@ def review_kyc(
             session.exec(select(User.email).where(col(User.id).in_([workspace.owner_id, row.submitted_by_id])))
         )
         for address in sorted(recipients):
-            outbox.enqueue(session, emails.kyc_decision(address, workspace.name, decision, text))
-        audit.record(
+            platform.enqueue(session, platform.kyc_decision_email(address, workspace.name, decision, text))
+        admin.record_audit(
             session,
             action=f"kyc.{decision}",
             actor_id=actor.id,

@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import User, WorkspaceMember, WorkspaceRole
-from eventpalour.services.admin import audit
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services import admin
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import NotFound, PermissionDenied, ValidationFailed
 from eventpalour.services.workspaces.access import WorkspaceAccess, WorkspaceAction, load_workspace_for
 
 ASSIGNABLE_ROLES = (WorkspaceRole.ADMIN, WorkspaceRole.MODERATOR, WorkspaceRole.MEMBER)
@@ -87,7 +87,7 @@ def update_member_role(*, actor: UserSummary | None, workspace_id: str, member_u
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_MEMBERS)
         target = _target(session, access, member_user_id)
         check_can_grant(access, new_role)
-        audit.record(
+        admin.record_audit(
             session,
             action="workspace.member_role",
             actor_id=actor.id,
@@ -103,7 +103,7 @@ def remove_member(*, actor: UserSummary | None, workspace_id: str, member_user_i
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_MEMBERS)
         target = _target(session, access, member_user_id)
         session.delete(target)
-        audit.record(
+        admin.record_audit(
             session,
             action="workspace.member_remove",
             actor_id=actor.id,
@@ -119,4 +119,4 @@ def leave_workspace(*, actor: UserSummary | None, workspace_id: str) -> None:
         if access.role == WorkspaceRole.OWNER:
             raise PermissionDenied("The owner cannot leave. Transfer ownership to an admin first.")
         session.delete(access.membership)
-        audit.record(session, action="workspace.leave", actor_id=actor.id, target=("workspace", workspace_id))
+        admin.record_audit(session, action="workspace.leave", actor_id=actor.id, target=("workspace", workspace_id))

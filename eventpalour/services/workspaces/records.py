@@ -21,18 +21,17 @@ from eventpalour.models import (
     WorkspaceRole,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.admin import audit
-from eventpalour.services.events import lifecycle as events
-from eventpalour.services.identity.accounts import UserSummary
-from eventpalour.services.platform.errors import (
+from eventpalour.services import admin, events, sales
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import (
     Conflict,
     FieldError,
     NotAuthenticated,
     PermissionDenied,
     ValidationFailed,
+    clean_line,
+    clean_text,
 )
-from eventpalour.services.platform.text import clean_line, clean_text
-from eventpalour.services.sales import orders
 from eventpalour.services.workspaces.access import WorkspaceAction, allows, load_workspace_for
 
 PHONE_PATTERN = re.compile(r"^\+\d[\d\s-]{5,48}$")
@@ -194,7 +193,7 @@ def create_workspace(*, actor: UserSummary | None, data: WorkspaceInput) -> Work
         session.add(workspace)
         session.flush()
         session.add(WorkspaceMember(workspace_id=workspace.id, user_id=actor.id, role=WorkspaceRole.OWNER))
-        audit.record(session, action="workspace.create", actor_id=actor.id, target=("workspace", workspace.id))
+        admin.record_audit(session, action="workspace.create", actor_id=actor.id, target=("workspace", workspace.id))
         session.flush()
         return _view(session, workspace, WorkspaceRole.OWNER)
 
@@ -226,7 +225,7 @@ def update_workspace(*, actor: UserSummary | None, workspace_id: str, data: Work
         if renamed:
             events.refresh_search_text(session, access.workspace)
         access.workspace.updated_at = utcnow()
-        audit.record(session, action="workspace.update", actor_id=actor.id, target=("workspace", workspace_id))
+        admin.record_audit(session, action="workspace.update", actor_id=actor.id, target=("workspace", workspace_id))
         return _view(session, access.workspace, access.role)
 
 
@@ -249,7 +248,9 @@ def regenerate_invite_code(*, actor: UserSummary | None, workspace_id: str) -> s
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_MEMBERS)
         access.workspace.invite_code = new_invite_code()
-        audit.record(session, action="workspace.invite_code", actor_id=actor.id, target=("workspace", workspace_id))
+        admin.record_audit(
+            session, action="workspace.invite_code", actor_id=actor.id, target=("workspace", workspace_id)
+        )
         return access.workspace.invite_code
 
 
@@ -267,7 +268,7 @@ def transfer_ownership(*, actor: UserSummary | None, workspace_id: str, new_owne
         target.role = WorkspaceRole.OWNER
         access.membership.role = WorkspaceRole.ADMIN
         access.workspace.owner_id = new_owner_id
-        audit.record(
+        admin.record_audit(
             session,
             action="workspace.transfer_ownership",
             actor_id=actor.id,
@@ -285,8 +286,8 @@ def delete_workspace(*, actor: UserSummary | None, workspace_id: str, confirm_na
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.OWN)
         if clean_line(confirm_name) != access.workspace.name:
             raise ValidationFailed.field("confirm_name", "Type the workspace's name exactly to confirm.")
-        if orders.holds_paid_money(session, workspace_id=workspace_id):
+        if sales.holds_paid_money(session, workspace_id=workspace_id):
             raise Conflict("This workspace has events with paid orders. Cancel and refund them first.")
         session.execute(delete(WorkspaceMember).where(col(WorkspaceMember.workspace_id) == workspace_id))
         session.delete(access.workspace)
-        audit.record(session, action="workspace.delete", actor_id=actor.id, target=("workspace", workspace_id))
+        admin.record_audit(session, action="workspace.delete", actor_id=actor.id, target=("workspace", workspace_id))
