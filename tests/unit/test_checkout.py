@@ -132,6 +132,27 @@ def test_free_registration_past_the_last_seat_is_sold_out_and_changes_nothing(sh
     assert_counters_match_rows()
 
 
+def test_a_refusal_in_a_batch_names_the_short_tier_whichever_statement_reports_it(shop):
+    """On PostgreSQL a batch's refusal may come back while a later statement is being sent (psycopg
+    reads what the server already answered): the hold that reports it is not the tier that is short.
+    The wait lets the server answer the full tier's refusal before the other tier's hold is sent."""
+    import time
+
+    from eventpalour.db import write_batch
+    from eventpalour.services.sales import capacity
+
+    _, paid, _, tiers = shop
+    checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["VIP"]: 2})
+    wanted = {tiers["VIP"]: 1, tiers["Regular"]: 1}
+    with pytest.raises(capacity.NotEnoughSeats) as refused:
+        with capacity.refused_at_commit(wanted), write_batch() as connection:
+            capacity.hold(connection, tiers["VIP"], 1)
+            time.sleep(0.3)
+            capacity.hold(connection, tiers["Regular"], 1)
+    assert refused.value.tier_id == tiers["VIP"]
+    assert (_tier(tiers["VIP"]).held, _tier(tiers["Regular"]).held) == (2, 0)
+
+
 def test_multi_tier_order_is_all_or_nothing(shop):
     """On PostgreSQL the refusal comes from the capacity CHECK at COMMIT (the hold is one batch);
     the buyer still learns which tier is short, and the order, its lines and the other tier's seats

@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Integer, Update, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from eventpalour.db import read_only
+from eventpalour.db import answers_deferred, read_only
 from eventpalour.models import CAPACITY_CHECK, TIER_SEATS, TicketTier
 
 _tiers = TicketTier.__table__
@@ -113,7 +113,9 @@ def hold(executor: Executor, tier_id: str, n: int) -> None:
     try:
         executor.execute(ADD_HELD, {"tier_id": tier_id, "n": n})
     except IntegrityError as refused:
-        if not refused_for_capacity(refused):
+        # In a batch the refusal of an earlier tier's hold can surface at this statement: which
+        # tier is short is for `refused_at_commit` to find out, not this one.
+        if not refused_for_capacity(refused) or answers_deferred(executor):
             raise
         raise NotEnoughSeats(tier_id) from None
 
