@@ -17,7 +17,7 @@ from eventpalour.db import answers_deferred, get_engine, read_only, rows_changed
 from eventpalour.models import TicketTier, User
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
-from eventpalour.services.sales import capacity
+from eventpalour.services.sales import capacity, store
 from tests.factories import approve_kyc, make_event, make_organizer, make_workspace
 
 _users = User.__table__
@@ -80,17 +80,17 @@ def _round_trips() -> Iterator[list[int]]:
 
 def test_a_transaction_commits_on_success_and_rolls_back_on_error(tier_of_three):
     with transaction() as session:
-        session.connection().execute(capacity.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
+        session.connection().execute(store.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
     assert _held(tier_of_three) == 1
     with pytest.raises(RuntimeError), transaction() as session:
-        session.connection().execute(capacity.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
+        session.connection().execute(store.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
         raise RuntimeError("after the write")
     assert _held(tier_of_three) == 1
 
 
 def test_a_read_never_commits(tier_of_three):
     with read_only() as reader:
-        reader.connection().execute(capacity.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
+        reader.connection().execute(store.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
         if get_engine().dialect.name == "sqlite":
             reader.rollback()  # SQLite reads in a transaction, that closing the read rolls back
     expected = 1 if get_engine().dialect.name == "postgresql" else 0
@@ -119,7 +119,7 @@ def test_a_refused_statement_undoes_the_whole_batch(tier_of_three):
         with write_batch() as connection:
             connection.execute(_tiers.update().where(_tiers.c.id == tier_of_three).values(held=1))
             # Past the tier's quantity: the capacity CHECK refuses it (at COMMIT on PostgreSQL).
-            connection.execute(capacity.ADD_HELD, {"tier_id": tier_of_three, "n": 3})
+            connection.execute(store.ADD_HELD, {"tier_id": tier_of_three, "n": 3})
     assert capacity.refused_for_capacity(refused.value)
     assert _held(tier_of_three) == 0
     assert _user_count() == users_before
@@ -131,7 +131,7 @@ def test_a_refused_statement_undoes_the_whole_batch(tier_of_three):
 
 def test_an_error_inside_a_batch_undoes_it(tier_of_three):
     with pytest.raises(RuntimeError), write_batch() as batch:
-        batch.execute(capacity.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
+        batch.execute(store.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
         raise RuntimeError("after the write")
     assert _held(tier_of_three) == 0
     with write_batch() as batch:
@@ -150,7 +150,7 @@ def test_a_read_is_one_round_trip_per_statement(tier_of_three):
 def test_a_batch_is_one_round_trip_whatever_its_size(tier_of_three):
     with _round_trips() as counted:
         with write_batch() as batch:
-            batch.execute(capacity.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
+            batch.execute(store.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
     with _round_trips() as counted_three:
         with write_batch() as batch:
             for _ in range(3):
@@ -162,5 +162,5 @@ def test_a_batch_is_one_round_trip_whatever_its_size(tier_of_three):
 def test_a_transaction_begins_and_commits(tier_of_three):
     with _round_trips() as counted:
         with transaction() as session:
-            session.connection().execute(capacity.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
+            session.connection().execute(store.ADD_HELD, {"tier_id": tier_of_three, "n": 1})
     assert counted == [3]  # BEGIN, the statement, COMMIT

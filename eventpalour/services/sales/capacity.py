@@ -9,7 +9,7 @@ A hold decides it one way per database:
   runs it) and answers nothing before COMMIT, so there the refusal aborts the whole batch at COMMIT,
   and `refused_at_commit` names the short tier (`first_short`). In an ordinary transaction the
   statement itself is refused, and `hold` names its tier at once.
-- SQLite: `hold` is the conditional UPDATE below (writes queue behind BEGIN IMMEDIATE, so it sees
+- SQLite: `hold` is the conditional UPDATE `store.HOLD` (writes queue behind BEGIN IMMEDIATE, so it sees
   the counters as they are), refusing by changing nothing; the CHECK stays as a second line.
 
     UPDATE ticket_tiers SET held = held + :n
@@ -30,26 +30,16 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import Connection, Integer, Update, bindparam, update
+from sqlalchemy import Connection, Update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from eventpalour.db import answers_deferred, read_only
-from eventpalour.models import CAPACITY_CHECK, TIER_SEATS, TicketTier
+from eventpalour.models import CAPACITY_CHECK
+from eventpalour.services.sales import store
 
-_tiers = TicketTier.__table__
-_tier = _tiers.c.id == bindparam("tier_id")
-_n = bindparam("n", type_=Integer)
-_fits = TIER_SEATS.fit(_n)
-
-# Built once: every buyer of a tier runs them, and composing a statement per call costs more CPU
-# than running it. Core statements on the table, so the ORM never re-syncs tier objects it holds.
-HOLD = update(_tiers).where(_tier, _fits).values(held=_tiers.c.held + _n)
-ADD_HELD = update(_tiers).where(_tier).values(held=_tiers.c.held + _n)
-SELL_HELD = update(_tiers).where(_tier, _tiers.c.held >= _n).values(held=_tiers.c.held - _n, sold=_tiers.c.sold + _n)
-SELL_NOW = update(_tiers).where(_tier, _fits).values(sold=_tiers.c.sold + _n)
-RELEASE_HELD = update(_tiers).where(_tier, _tiers.c.held >= _n).values(held=_tiers.c.held - _n)
-RELEASE_SOLD = update(_tiers).where(_tier, _tiers.c.sold >= _n).values(sold=_tiers.c.sold - _n)
+# Built once (sales/store.py): every buyer of a tier runs them, and composing a statement per call
+# costs more CPU than running it.
 
 Executor = Session | Connection
 """The caller's write transaction: an ORM session or a Core connection."""
@@ -72,20 +62,20 @@ def unguarded_precheck(wanted: Mapping[str, int]) -> bool:
     """Only with the guard off: the naive availability check, made outside any write transaction."""
     if not _unguarded.get():
         return True
-    tiers = _tiers_of(wanted)
+    left = _seats_left(wanted)
     # The gap a real request has between checking and writing (validation, a provider call).
     time.sleep(0.05)
-    return not any(_short(tier, wanted[tier.id]) for tier in tiers.values())
+    return not any(_short(seats, wanted[tier_id]) for tier_id, seats in left.items())
 
 
-def _tiers_of(wanted: Mapping[str, int]) -> dict[str, TicketTier]:
+def _seats_left(wanted: Mapping[str, int]) -> dict[str, int | None]:
     with read_only() as reader:
-        return {t.id: t for t in reader.exec(select(TicketTier).where(col(TicketTier.id).in_(list(wanted))))}
+        return store.seats_left_of(reader.connection(), wanted)
 
 
-def _short(tier: TicketTier, n: int) -> bool:
+def _short(seats_left: int | None, n: int) -> bool:
     """`n` more seats are more than the tier has left, as last read."""
-    return tier.seats_left is not None and n > tier.seats_left
+    return seats_left is not None and n > seats_left
 
 
 def _change(executor: Executor, statement: Update, tier_id: str, n: int) -> bool:
@@ -107,11 +97,11 @@ def hold(executor: Executor, tier_id: str, n: int) -> None:
     `refused_at_commit`, which turns the CHECK's refusal into NotEnoughSeats."""
     guarded = not _unguarded.get()
     if guarded and _dialect(executor) == "sqlite":
-        if not _change(executor, HOLD, tier_id, n):
+        if not _change(executor, store.HOLD, tier_id, n):
             raise NotEnoughSeats(tier_id)
         return
     try:
-        executor.execute(ADD_HELD, {"tier_id": tier_id, "n": n})
+        executor.execute(store.ADD_HELD, {"tier_id": tier_id, "n": n})
     except IntegrityError as refused:
         # In a batch the refusal of an earlier tier's hold can surface at this statement: which
         # tier is short is for `refused_at_commit` to find out, not this one.
@@ -147,26 +137,26 @@ def refused_for_capacity(problem: IntegrityError) -> bool:
 
 def first_short(wanted: Mapping[str, int]) -> str:
     """After a refused hold: the first wanted tier (in id order) that cannot take its seats now."""
-    tiers = _tiers_of(wanted)
-    return next((t for t in sorted(wanted) if t in tiers and _short(tiers[t], wanted[t])), min(wanted))
+    left = _seats_left(wanted)
+    return next((t for t in sorted(wanted) if t in left and _short(left[t], wanted[t])), min(wanted))
 
 
 def sell_held(executor: Executor, tier_id: str, n: int) -> None:
     """Turn `n` held seats into sold ones (payment confirmed while the hold was still active)."""
-    if not _change(executor, SELL_HELD, tier_id, n):
+    if not _change(executor, store.SELL_HELD, tier_id, n):
         raise RuntimeError(f"Tier {tier_id} holds fewer than {n} seats; counters and orders disagree.")
 
 
 def sell_now(executor: Executor, tier_id: str, n: int) -> bool:
     """Sell `n` seats that were not held (a free registration, or a payment that outlived its hold)."""
-    return _change(executor, SELL_NOW, tier_id, n)
+    return _change(executor, store.SELL_NOW, tier_id, n)
 
 
 def release_held(executor: Executor, tier_id: str, n: int) -> None:
     """Give back `n` held seats (hold expired, order cancelled or failed)."""
-    _change(executor, RELEASE_HELD, tier_id, n)
+    _change(executor, store.RELEASE_HELD, tier_id, n)
 
 
 def release_sold(executor: Executor, tier_id: str, n: int) -> None:
     """Give back `n` sold seats (tickets refunded or cancelled)."""
-    _change(executor, RELEASE_SOLD, tier_id, n)
+    _change(executor, store.RELEASE_SOLD, tier_id, n)

@@ -1,13 +1,14 @@
-"""The sales store: every statement the sale path runs on orders, order lines, tickets, door scans
-and Paystack webhook deliveries, each returning typed rows (frozen dataclasses, fields by name).
+"""The sales store: every statement the sale path runs on tiers' seat counters, orders, order lines,
+tickets, door scans and Paystack webhook deliveries, each returning typed rows (frozen dataclasses,
+fields by name).
 
 The statements are prepared Core, built once at import with bound parameters: every buyer of a
 rush, every paid order's webhook and every door scan runs them, and composing ORM queries per call
 and building objects was most of their CPU time. The functions take the caller's connection (a
 `db.transaction()`'s `session.connection()`, a `db.read_only()`'s, or a `db.write_batch()`), so the
-caller decides the unit of work and the number of round trips. The tier seat counters are
-`services/capacity.py`'s; the rules that use these statements live in checkout, payments,
-fulfilment, refunds, returned_payments, payment_webhooks and scanning.
+caller decides the unit of work and the number of round trips. The rules that use these statements
+live in capacity (the seat counters: only it runs theirs), checkout, payments, fulfilment, refunds,
+returned_payments, payment_webhooks and scanning.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     CursorResult,
+    Integer,
     Row,
     Select,
     and_,
@@ -162,6 +164,27 @@ def event_on_sale(connection: Connection, ref: str) -> EventOnSale | None:
         if row.tier_id is not None and row.tier_event_id == first["id"]
     }
     return EventOnSale(**{column.name: first[column.name] for column in _EVENT_COLUMNS}, tiers=tiers)
+
+
+# --- seat counters (run by capacity only) ---------------------------------------------------------
+
+_tier = _tiers.c.id == bindparam("tier_id")
+_n = bindparam("n", type_=Integer)
+_fits = TIER_SEATS.fit(_n)
+
+# Core statements on the table, so the ORM never re-syncs tier objects it holds.
+HOLD = update(_tiers).where(_tier, _fits).values(held=_tiers.c.held + _n)
+ADD_HELD = update(_tiers).where(_tier).values(held=_tiers.c.held + _n)
+SELL_HELD = update(_tiers).where(_tier, _tiers.c.held >= _n).values(held=_tiers.c.held - _n, sold=_tiers.c.sold + _n)
+SELL_NOW = update(_tiers).where(_tier, _fits).values(sold=_tiers.c.sold + _n)
+RELEASE_HELD = update(_tiers).where(_tier, _tiers.c.held >= _n).values(held=_tiers.c.held - _n)
+RELEASE_SOLD = update(_tiers).where(_tier, _tiers.c.sold >= _n).values(sold=_tiers.c.sold - _n)
+
+
+def seats_left_of(connection: Connection, tier_ids: Iterable[str]) -> dict[str, int | None]:
+    """Each tier's seats left as the database has them now (None: no limit)."""
+    query = select(_tiers.c.id, TIER_SEATS.left.label("seats_left")).where(_tiers.c.id.in_(list(tier_ids)))
+    return {row.id: row.seats_left for row in connection.execute(query)}
 
 
 # --- new orders -----------------------------------------------------------------------------------
