@@ -16,7 +16,9 @@ WORKERS="${BENCH_WORKERS:-4}"
 export SECRET_KEY="${SECRET_KEY:-bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz}"
 
 bench_tree() {  # bench_tree LABEL TREE ROUND
-  local label="$1" tree="$2" round="$3" app
+  local label="$1" tree="$2" round="$3" app only=""
+  # The benches drive the API only: after the first round each tree serves the build it made then.
+  [ "$round" -gt 1 ] && only="--backend-only"
   (
     cd "$tree"
     source ./env.sh
@@ -26,7 +28,7 @@ bench_tree() {  # bench_tree LABEL TREE ROUND
     redis-cli -u "$REDIS" flushdb >/dev/null 2>&1 || python -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
     DATABASE_URL="$PG" REDIS_URL="$REDIS" GRANIAN_WORKERS="$WORKERS" APP_ENV=production APP_URL="$URL" API_URL="$URL" \
       ALLOW_SANDBOXES_IN_PRODUCTION=yes RATE_LIMIT_GENERAL=100000000/minute RATE_LIMIT_AUTH=100000000/minute \
-      setsid reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT" >"$out/$round-$label-app.log" 2>&1 &
+      setsid reflex run --env prod $only --frontend-port "$PORT" --backend-port "$PORT" >"$out/$round-$label-app.log" 2>&1 &
     app=$!
     trap 'kill -TERM -- -$app 2>/dev/null || true' EXIT
     for _ in $(seq 1 300); do curl -fs "$URL/api/health" >/dev/null 2>&1 && break; sleep 1; done
