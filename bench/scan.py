@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_bench"
 
 
-def _setup(tickets: int, doors: int) -> dict:
-    """A published free event with `tickets` valid tickets and `doors` members; returns ids and tokens."""
+def _setup(ticket_count: int, doors: int) -> dict:
+    """A published free event with `ticket_count` valid tickets and `doors` members; returns ids and tokens."""
     from sqlalchemy import insert, update
     from sqlmodel import select
 
@@ -49,7 +49,7 @@ def _setup(tickets: int, doors: int) -> dict:
     owner = make_organizer()
     workspace = make_workspace(owner)
     event = make_event(
-        owner, workspace.id, publish=True, tiers=[TierInput(name="General", price=0, quantity=tickets + 1)]
+        owner, workspace.id, publish=True, tiers=[TierInput(name="General", price=0, quantity=ticket_count + 1)]
     )
     tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
     first = sales.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier_id: 1})
@@ -57,7 +57,7 @@ def _setup(tickets: int, doors: int) -> dict:
     with transaction() as session:
         model = session.exec(select(Ticket).where(Ticket.order_id == first.order_id)).one()
         rows = []
-        for n in range(tickets - 1):
+        for n in range(ticket_count - 1):
             digits = "".join(SHORT_CODE_ALPHABET[(n // len(SHORT_CODE_ALPHABET) ** i) % 31] for i in range(5))
             rows.append(
                 {
@@ -74,7 +74,7 @@ def _setup(tickets: int, doors: int) -> dict:
                 }
             )
         session.execute(insert(Ticket), rows)
-        session.execute(update(TicketTier).where(TicketTier.id == tier_id).values(sold=tickets))
+        session.execute(update(TicketTier).where(TicketTier.id == tier_id).values(sold=ticket_count))
         ids = [model.id] + [row["id"] for row in rows]
     if get_engine().dialect.name == "postgresql":
         from sqlalchemy import text
