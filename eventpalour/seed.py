@@ -214,11 +214,11 @@ def main() -> None:
         print("Database already has data; not seeding.")
         return
     accounts = seed_demo_accounts()
-    admin = seed_demo_admin()
+    demo_admin = seed_demo_admin()
     count = seed_catalogue(accounts)
     for email in accounts:
         print(f"Demo account: {email} / {DEMO_PASSWORD}")
-    print(f"Demo platform super admin (/admin): {admin.email} / {DEMO_PASSWORD}")
+    print(f"Demo platform super admin (/admin): {demo_admin.email} / {DEMO_PASSWORD}")
     print(f"Demo events: {count}")
 
 
