@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `scripts/bench_compare.sh BEFORE_TREE AFTER_TREE [ROUNDS]`: the checkout and scan benchmarks of
+# `scripts/bench_compare.sh BEFORE_TREE AFTER_TREE [ROUNDS]` (BENCH_FIRST_ROUND=N resumes at round N): the checkout and scan benchmarks of
 # `make bench` on two checkouts of this repo, alternating (before, after, before, after, ...) on the
 # same machine, so that a change's figures are compared with the figures it replaced under the same
 # load (#17: "figures held"). Each tree runs its own bench/ scripts against its own production app,
@@ -16,9 +16,7 @@ WORKERS="${BENCH_WORKERS:-4}"
 export SECRET_KEY="${SECRET_KEY:-bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz}"
 
 bench_tree() {  # bench_tree LABEL TREE ROUND
-  local label="$1" tree="$2" round="$3" app only=""
-  # The benches drive the API only: after the first round each tree serves the build it made then.
-  [ "$round" -gt 1 ] && only="--backend-only"
+  local label="$1" tree="$2" round="$3" app
   (
     cd "$tree"
     source ./env.sh
@@ -28,7 +26,7 @@ bench_tree() {  # bench_tree LABEL TREE ROUND
     redis-cli -u "$REDIS" flushdb >/dev/null 2>&1 || python -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
     DATABASE_URL="$PG" REDIS_URL="$REDIS" GRANIAN_WORKERS="$WORKERS" APP_ENV=production APP_URL="$URL" API_URL="$URL" \
       ALLOW_SANDBOXES_IN_PRODUCTION=yes RATE_LIMIT_GENERAL=100000000/minute RATE_LIMIT_AUTH=100000000/minute \
-      setsid reflex run --env prod $only --frontend-port "$PORT" --backend-port "$PORT" >"$out/$round-$label-app.log" 2>&1 &
+      setsid reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT" >"$out/$round-$label-app.log" 2>&1 &
     app=$!
     trap 'kill -TERM -- -$app 2>/dev/null || true' EXIT
     for _ in $(seq 1 300); do curl -fs "$URL/api/health" >/dev/null 2>&1 && break; sleep 1; done
@@ -39,7 +37,7 @@ bench_tree() {  # bench_tree LABEL TREE ROUND
   )
 }
 
-for round in $(seq 1 "$rounds"); do
+for round in $(seq "${BENCH_FIRST_ROUND:-1}" "$rounds"); do
   for label in before after; do
     tree="$before"; [ "$label" = after ] && tree="$after"
     echo "== round $round: $label ($(git -C "$tree" rev-parse --short HEAD))"
