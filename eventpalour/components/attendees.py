@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.badges import status_badge
+from eventpalour.components.charts import chart_rows
 from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.ticket_card import file_link
@@ -44,10 +45,10 @@ def progress_card() -> rx.Component:
                         fill=rx.color("violet", 5),
                         type_="monotone",
                     ),
-                    rx.recharts.x_axis(data_key="time", stroke=rx.color("gray", 11)),
+                    rx.recharts.x_axis(data_key="label", stroke=rx.color("gray", 11)),
                     rx.recharts.y_axis(allow_decimals=False, stroke=rx.color("gray", 11), width=40),
                     rx.recharts.graphing_tooltip(),
-                    data=S.progress,
+                    data=chart_rows(S.progress),
                     width="100%",
                     height=220,
                 ),

@@ -11,7 +11,7 @@ from eventpalour.config import settings
 from eventpalour.services import tickets
 from eventpalour.services.platform import DomainError
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.tickets import AttendeeFilters, AttendeeRow, status_label
+from eventpalour.services.tickets import AttendeeFilters, AttendeeRow, CheckInPoint, status_label
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 from eventpalour.state.workspace import workspace_in
@@ -70,8 +70,7 @@ class AttendeesState(AuthState):
     attendees_page: int = 1
     attendee_event: AttendeeEvent = AttendeeEvent()
     attendee_tiers: list[TierChoice] = []
-    # The check-in chart's points as recharts takes them: one mapping per point, keyed by data_key.
-    progress: list[dict[str, str | int]] = []
+    progress: list[CheckInPoint] = []
     door_checked_in: int = 0
     door_admissions: int = 0
     tier_filter: str = "all"
@@ -139,7 +138,7 @@ class AttendeesState(AuthState):
         self.attendee_tiers = [TierChoice(id=tier_id, name=name) for tier_id, name in found.tiers]
         self.attendees_total = found.total
         self.door_checked_in, self.door_admissions = found.checked_in, found.admissions
-        self.progress = [{"time": p.label, "checked_in": p.checked_in} for p in points]
+        self.progress = points
         self.attendees_loaded = True
 
     def _refilter(self):

@@ -8,6 +8,7 @@ __getattr__, __all__ = public_names(
         "attendees": [
             "AttendeeFilters",
             "AttendeeRow",
+            "CheckInPoint",
             "PAGE_SIZE",
             "PAYMENT_LABELS",
             "attendees_csv",
