@@ -89,7 +89,7 @@ class Settings:
     paystack_base_url: str = "https://api.paystack.co"
     paystack_webhook_url: str = ""
     outbox_worker_inline: bool = True
-    # Reverse proxies whose X-Forwarded-For is believed (services/client_address.py); empty: none.
+    # Reverse proxies whose X-Forwarded-For is believed (services/platform/client_addresses.py); empty: none.
     trusted_proxies: tuple[str, ...] = ()
     rate_limit_general: str = "60/minute"
     rate_limit_auth: str = "10/minute"
@@ -140,7 +140,7 @@ class Settings:
     @property
     def dev_outbox_enabled(self) -> bool:
         """Emails are captured and listed at /dev/outbox only in development without SMTP (and only
-        to this machine's browser: services/dev_outbox.py)."""
+        to this machine's browser: services/platform/dev_outbox.py)."""
         return not self.smtp_host and not self.is_production
 
     @property

@@ -158,7 +158,7 @@ def events_url(params: dict[str, str] | None = None) -> str:
 
 def _has_control_character(text: str) -> bool:
     """C0 and DEL, the characters browsers drop from a URL: a redirect target holding one is refused whole,
-    not cleaned as services/text.py cleans typed text, since what is left could be another address."""
+    not cleaned as services/platform/text.py cleans typed text, since what is left could be another address."""
     return any(ord(char) < 0x20 or ord(char) == 0x7F for char in text)
 
 

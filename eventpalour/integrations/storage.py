@@ -48,8 +48,8 @@ class LocalDiskStorage:
 
     def path_for(self, key: str) -> Path:
         """The absolute path of `key`, or StorageKeyError when it could land outside the root."""
-        # A key's own charset (no NUL, backslash or leading slash), not the text rule of services/text.py:
-        # keys are built by services/uploads.py, so a bad one is a bug, refused rather than cleaned.
+        # A key's own charset (no NUL, backslash or leading slash), not the text rule of services/platform/text.py:
+        # keys are built by services/platform/uploads.py, so a bad one is a bug, refused rather than cleaned.
         if not key or "\x00" in key or "\\" in key or key.startswith("/"):
             raise StorageKeyError(f"Not a storage key: {key!r}")
         # resolve() also follows symlinks, so a link inside the root cannot point the write elsewhere.

@@ -165,7 +165,7 @@ class TicketTier(SQLModel, table=True):
 
     `sold` counts issued tickets and `held` counts seats in pending orders; `quantity` None means
     unlimited. The seat figures are SQL (`TierSeats`), loaded with every tier as the read-only
-    `seats_taken` and `seats_left` (mapped below the class); services/capacity.py changes the counters.
+    `seats_taken` and `seats_left` (mapped below the class); services/sales/capacity.py changes the counters.
     """
 
     __tablename__ = "ticket_tiers"
@@ -192,7 +192,7 @@ class TicketTier(SQLModel, table=True):
 
 
 TIER_SEATS = TierSeats(TicketTier.__table__.c.quantity, TicketTier.__table__.c.sold, TicketTier.__table__.c.held)
-"""The seat expressions over the ticket_tiers table, for Core statements (services/capacity.py)."""
+"""The seat expressions over the ticket_tiers table, for Core statements (services/sales/capacity.py)."""
 
 # Loaded with each tier by the ORM (and selectable as `TicketTier.seats_left`); read-only.
 TicketTier.seats_taken = column_property(TIER_SEATS.taken)

@@ -57,7 +57,7 @@ class Order(SQLModel, table=True):
 
     A buyer has at most one order holding seats per event (`uq_orders_open_hold`): a second
     checkout's INSERT is refused by the database itself, under any concurrency and without a read
-    on the checkout's hot path (services/checkout.py decides what happens then).
+    on the checkout's hot path (services/sales/checkout.py decides what happens then).
     """
 
     __tablename__ = "orders"

@@ -53,7 +53,8 @@ class User(SQLModel, table=True):
 
 
 def is_verified_sql(users: Table) -> ColumnElement[bool]:
-    """`User.is_verified` in SQL, for prepared statements that read users as rows (services/auth.py `current_user`)."""
+    """`User.is_verified` in SQL, for prepared statements that read users as rows
+    (services/identity/auth.py `current_user`)."""
     return users.c.email_verified_at.is_not(None)
 
 
@@ -78,7 +79,7 @@ class SignInGrant(SQLModel, table=True):
     The session cookie is HttpOnly, so only an HTTP response can set it: the form's handler checks
     the password and hands the browser this grant, which `GET /api/auth/session` exchanges. The
     grant travels in a URL, so it is bound to that browser: `token_hash` is the hash of the grant
-    together with a binder the browser holds in a cookie (services/auth.py).
+    together with a binder the browser holds in a cookie (services/identity/auth.py).
     """
 
     __tablename__ = "sign_in_grants"

@@ -1,5 +1,5 @@
 """Money figures as every page shows them: each amount with its currency ("KES 1,500.00"), from
-the one set of figures services/money_figures.py defines, so the event page, its Orders tab,
+the one set of figures services/finance/money_figures.py defines, so the event page, its Orders tab,
 billing and admin revenue word them alike."""
 
 from __future__ import annotations

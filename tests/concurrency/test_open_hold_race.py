@@ -4,7 +4,7 @@ A double-clicked Checkout, a retried request or a script sends several checkouts
 one event at once. Each must end with the buyer holding one order's seats, never several: the
 orders' unique index `uq_orders_open_hold` refuses a second open order inside the database, so no
 interleaving of reads and writes can get two through. These checkouts never reach Paystack, so each
-later one may replace the one before it (services/checkout.py `_replace_open_hold`); whatever the
+later one may replace the one before it (services/sales/checkout.py `_replace_open_hold`); whatever the
 interleaving, one order holds seats at the end and the seat counters equal the orders' rows.
 
 The control drops the index for one round and shows the same burst then leaves several holds.

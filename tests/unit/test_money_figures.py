@@ -1,4 +1,4 @@
-"""One definition of each money figure (services/money_figures.py): the event page, its Orders
+"""One definition of each money figure (services/finance/money_figures.py): the event page, its Orders
 tab, workspace billing, admin revenue and the admin dashboard show the same gross, fees, refunds,
 net and tickets sold for the same sales, and gross − fees − refunds = net on every one of them."""
 

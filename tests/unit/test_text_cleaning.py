@@ -1,4 +1,4 @@
-"""Free text is cleaned in one place (services/text.py) before any service stores or searches it:
+"""Free text is cleaned in one place (services/platform/text.py) before any service stores or searches it:
 NUL and the other control characters, the bidirectional override/isolate marks and lone surrogates
 are dropped. Before, a NUL in a workspace or event name failed the whole write on PostgreSQL (and
 was stored as is on SQLite), and the bidi marks were stored everywhere, account names included."""

@@ -3,7 +3,7 @@
 Definitions, so every figure can be checked against a direct count:
 - organizers: users whose account type is organizer; KYC-approved organizers: distinct owners of a
   workspace whose KYC is approved.
-- tickets sold, gross and platform fee: as services/money_figures.py defines them for every screen
+- tickets sold, gross and platform fee: as services/finance/money_figures.py defines them for every screen
   (sales include fully refunded ones, which were sold and then refunded), per currency for money;
   "this week" counts tickets by issue time and sales by payment time.
 Days are UTC days.

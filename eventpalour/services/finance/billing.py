@@ -1,6 +1,6 @@
 """A workspace's money after the sale (SPEC §5): balances and a 12-month series, always per currency.
 
-What counts (sales, refunds, net, payouts) is defined once in services/money_figures.py; this
+What counts (sales, refunds, net, payouts) is defined once in services/finance/money_figures.py; this
 module picks the workspace's share of it for the billing page.
 """
 

@@ -1,6 +1,6 @@
 """Every money movement of a workspace in one list (SPEC §5 billing): sales, refunds and payouts,
 filtered, paginated, and exported as CSV with exactly the same rows. What counts as each is
-services/money_figures.py's, so the rows add up to the balances."""
+services/finance/money_figures.py's, so the rows add up to the balances."""
 
 from __future__ import annotations
 

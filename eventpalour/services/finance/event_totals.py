@@ -1,5 +1,5 @@
 """An event's money figures and tickets sold, read by the event management page and its Orders tab
-alike. What each figure counts is services/money_figures.py's, shared with billing and admin."""
+alike. What each figure counts is services/finance/money_figures.py's, shared with billing and admin."""
 
 from __future__ import annotations
 

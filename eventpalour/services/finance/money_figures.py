@@ -11,7 +11,7 @@ The definitions, as an accountant keeps the books:
 - A *sale* is an order that was paid: completed, partially refunded or refunded, with `paid_at`
   and `organizer_share` set. A fully refunded order was still sold, then refunded: it counts in
   gross and its refund in refunds. A payment that bought nothing (paid too late after a sell-out,
-  or a mismatched charge; services/returned_payments.py) never gets `paid_at` or a share, so it is
+  or a mismatched charge; services/sales/returned_payments.py) never gets `paid_at` or a share, so it is
   no sale and its refund is no refund of a sale: the organizer never earned it. Free registrations
   are sales of zero.
 - *Gross* is what buyers paid on sales (the platform fee included when it is passed on);

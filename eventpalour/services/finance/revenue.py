@@ -132,7 +132,7 @@ def withdrawal_queue(*, actor: UserSummary | None, status: str = WithdrawalStatu
 
 @dataclass(frozen=True)
 class ReturnedPayment:
-    """A payment that bought nothing and goes back in full (services/returned_payments.py), e.g.
+    """A payment that bought nothing and goes back in full (services/sales/returned_payments.py), e.g.
     USD 50.00 charged for a KES 5,000.00 order: "Payment mismatch, refunded"."""
 
     reference: str

@@ -98,7 +98,7 @@ NUL_IN_INPUT = "The request contains a NUL character (\\0), which no name, code 
 def nul_in_input(exc: BaseException) -> ValidationFailed | None:
     """The domain error for a database refusing a NUL character, or None for any other failure.
 
-    Free text is cleaned of NUL before it is stored (services/text.py), so a NUL that still reaches
+    Free text is cleaned of NUL before it is stored (services/platform/text.py), so a NUL that still reaches
     PostgreSQL sits in an id, code or reference someone sent (`/e/ab%00cd`, a JSON body's
     `"event_id": "a\\u0000b"`): PostgreSQL cannot hold it in text at all and refuses the statement
     (SQLite would only find no match). That is bad input, never a failure of ours.

@@ -130,7 +130,7 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     wanted = _wanted(quantities)
     if not capacity.unguarded_precheck(wanted):
         raise SoldOut("Sold out.")
-    # Prepared Core statements (services/sales_store.py): every buyer of a rush runs this.
+    # Prepared Core statements (services/sales/store.py): every buyer of a rush runs this.
     # The event and its tiers in one round trip. Read before the write unit (READ COMMITTED would
     # not hold them still inside it either): what decides availability is the capacity guard, in the write.
     with read_only() as reader:

@@ -143,7 +143,7 @@ def _initialize(
         )
     if rows_changed(marked) != 1:
         # The order stopped waiting while Paystack answered: the buyer's newer checkout for the event
-        # replaced it (services/checkout.py `_replace_open_hold`), or it was cancelled. Its URL is not
+        # replaced it (services/sales/checkout.py `_replace_open_hold`), or it was cancelled. Its URL is not
         # handed out, so nobody can pay for an order that no longer holds seats.
         raise Conflict(
             "This checkout was replaced by a newer one for this event, or it is no longer waiting for payment."
@@ -188,7 +188,7 @@ def settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
 
 
 def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
-    # Prepared Core statements (services/sales_store.py): every paid order of a rush runs this.
+    # Prepared Core statements (services/sales/store.py): every paid order of a rush runs this.
     with transaction() as session:
         connection = session.connection()
         order = sales_store.order_to_settle(connection, reference)
@@ -266,7 +266,7 @@ def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
     with read_only() as reader:
         connection = reader.connection()
         if sales_store.order_state(connection, reference).status == OrderStatus.REFUNDED:
-            # A payment that bought nothing says why (services/returned_payments.py); a rare path.
+            # A payment that bought nothing says why (services/sales/returned_payments.py); a rare path.
             why = sales_store.flagged_reason(connection, order_id)
             return PaymentOutcome(order_id, "refunded", why or "This payment was refunded.")
     return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")

@@ -1,5 +1,5 @@
 """Refunds (SPEC §5): an organizer refunds an order in full or in part, or cancelling an event
-refunds every paid order; services/paystack_refunds.py then sends each to Paystack and follows it.
+refunds every paid order; services/sales/paystack_refunds.py then sends each to Paystack and follows it.
 
 The rules, and where each is kept:
 - never more than was paid: the refund's amount is claimed on `orders.refunded_amount` by one

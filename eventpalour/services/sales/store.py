@@ -255,7 +255,7 @@ _OPEN_HOLD_OF_BUYER = select(_orders.c.id, _orders.c.status, _orders.c.expires_a
     _orders.c.event_id == bindparam("event_id"),
     _orders.c.holds_active.is_(True),
 )
-# Close that order for a newer checkout, only while no payment can reach it (services/checkout.py
+# Close that order for a newer checkout, only while no payment can reach it (services/sales/checkout.py
 # `_replace_open_hold`): its Paystack transaction was never handed to the buyer, or its hold is over.
 _REPLACE_OPEN_HOLD = (
     update(_orders)
@@ -526,7 +526,7 @@ _FLAGGED_REASON = select(_orders.c.flagged_reason).where(_orders.c.id == bindpar
 
 
 def flagged_reason(connection: Connection, order_id: str) -> str | None:
-    """Why a payment that bought nothing was refunded (services/returned_payments.py)."""
+    """Why a payment that bought nothing was refunded (services/sales/returned_payments.py)."""
     return connection.execute(_FLAGGED_REASON, {"order_id": order_id}).scalar_one()
 
 

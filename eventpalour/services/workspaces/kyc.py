@@ -1,7 +1,7 @@
 """KYC (SPEC §1.2, §7): a workspace's owner or admin files who they are and where payouts go; KYC
 reviewers (super admin, finance) approve, reject or ask for an update, and the organizer is emailed.
 
-The decision is copied onto `workspaces.kyc_status`, the one column services/events.py reads
+The decision is copied onto `workspaces.kyc_status`, the one column services/events/lifecycle.py reads
 before a paid event may be published.
 """
 
