@@ -137,6 +137,7 @@ class KycView:
     payout_account_number: str
     payout_bank_name: str
     holder_type: str
+    holder_label: str  # "Individual" or "Company"
     tax_country: str
     tax_id_label: str  # "KRA PIN", per tax_country
     tax_id: str  # "" on filings from before tax identifiers were asked
@@ -306,6 +307,7 @@ def _view(session: Session, row: KycSubmission, workspace: Workspace) -> KycView
         payout_account_number=row.payout_account_number,
         payout_bank_name=row.payout_bank_name or "",
         holder_type=row.holder_type,
+        holder_label="Company" if row.holder_type == KycHolderType.COMPANY else "Individual",
         tax_country=row.tax_country or "",
         tax_id_label=tax_id_label(row.tax_country or ""),
         tax_id=row.tax_id or "",
