@@ -53,8 +53,8 @@ class OrderToIssue:
     amount: int
     currency: str
     lines: tuple[OrderLine, ...]
-    subtotal: int = 0
-    platform_fee: int = 0
+    subtotal: int  # with platform_fee: the stored figures the email's price lines show
+    platform_fee: int
 
 
 def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Confirmation | None = None) -> list[str]:
