@@ -34,6 +34,21 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def fee_basis_points_from(raw: str) -> int:
+    """`PLATFORM_FEE_PERCENT` ("5", "7.5", "2.25") in basis points (hundredths of a percent), kept
+    exact: at least 0, below 100, at most two decimals."""
+    text = raw.strip()
+    whole, dot, fraction = text.partition(".")
+    if not whole.isdigit() or (dot and not fraction.isdigit()) or not whole.isascii() or not fraction.isascii():
+        raise ConfigurationError(f"PLATFORM_FEE_PERCENT: {raw!r} is not a number like 5 or 7.5.")
+    if len(fraction) > 2:
+        raise ConfigurationError(f"PLATFORM_FEE_PERCENT: {raw!r} has more than two decimals.")
+    basis_points = int(whole) * 100 + int(fraction.ljust(2, "0") or "0")
+    if basis_points >= 10_000:
+        raise ConfigurationError(f"PLATFORM_FEE_PERCENT: {raw!r} must be below 100.")
+    return basis_points
+
+
 def trusted_proxies_from(raw: str) -> tuple[str, ...]:
     """`TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges, each normalised to a network."""
     networks = []
@@ -72,7 +87,8 @@ class Settings:
     database_url: str = ""
     redis_url: str = ""
     super_admin_emails: tuple[str, ...] = ()
-    platform_fee_percent: int = 5
+    # PLATFORM_FEE_PERCENT in basis points (hundredths of a percent): 500 is 5%, 750 is 7.5%.
+    platform_fee_basis_points: int = 500
     upload_dir: Path = PROJECT_ROOT / "data" / "uploads"
     data_dir: Path = PROJECT_ROOT / "data"
     smtp_host: str = ""
@@ -163,7 +179,7 @@ def load_settings() -> Settings:
         database_url=normalize_database_url(_env("DATABASE_URL", f"sqlite:///{data_dir / 'eventpalour.db'}")),
         redis_url=_env("REDIS_URL"),
         super_admin_emails=admins,
-        platform_fee_percent=_int("PLATFORM_FEE_PERCENT", 5),
+        platform_fee_basis_points=fee_basis_points_from(_env("PLATFORM_FEE_PERCENT") or "5"),
         upload_dir=Path(_env("UPLOAD_DIR") or data_dir / "uploads"),
         data_dir=data_dir,
         smtp_host=_env("SMTP_HOST"),

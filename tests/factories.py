@@ -180,6 +180,8 @@ def kyc_input(owner: MadeUser, **changes):
         "payout_method": "mpesa",
         "payout_account_name": "Amina Otieno",
         "payout_account_number": "+254 712 345678",
+        "tax_country": "KE",
+        "tax_id": "A123456789B",
     }
     values.update(changes)
     return KycInput(**values)

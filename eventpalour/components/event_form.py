@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.config import SUPPORTED_CURRENCIES
+from eventpalour.services.sales import fee_percent_label
 from eventpalour.state.event_form import BANNER_UPLOAD_ID, EventFormMixin
 
 LABEL = {"font-weight": "600", "font-size": "14px"}
@@ -246,7 +247,9 @@ class EventFormParts:
                 rx.vstack(
                     self.select_field("Currency", "currency", [(c, c) for c in SUPPORTED_CURRENCIES]),
                     self.choice_field(
-                        "Platform fee (5%)", "fee_mode", [("absorb", "I absorb it"), ("pass_on", "Buyers pay it")]
+                        f"Platform fee ({fee_percent_label()})",
+                        "fee_mode",
+                        [("absorb", "I absorb it"), ("pass_on", "Buyers pay it")],
                     ),
                     rx.callout(
                         "Paid events can be published once your workspace's KYC is approved.", icon="info", size="1"

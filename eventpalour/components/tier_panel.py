@@ -196,22 +196,30 @@ def _held() -> rx.Component:
     )
 
 
+def _price_row(line: rx.Var) -> rx.Component:
+    """A line of the breakdown; the total's figure keeps id="total"."""
+    return rx.hstack(
+        rx.el.dt(rx.text(line.label, size="2", weight=rx.cond(line.is_total, "bold", "regular"))),
+        rx.spacer(),
+        rx.el.dd(
+            rx.cond(
+                line.is_total,
+                rx.text(line.value, weight="bold", id="total"),
+                rx.text(line.value, size="2"),
+            ),
+            style={"margin": "0"},
+        ),
+        width="100%",
+        data_testid="price-line",
+    )
+
+
 def _breakdown() -> rx.Component:
     return rx.vstack(
-        rx.cond(
-            EventDetailState.fee_label != "",
-            rx.hstack(
-                rx.text("Service fee", size="2", color_scheme="gray"),
-                rx.spacer(),
-                rx.text(EventDetailState.fee_label, size="2"),
-                width="100%",
-            ),
-        ),
-        rx.hstack(
-            rx.text("Total", weight="bold"),
-            rx.spacer(),
-            rx.text(EventDetailState.total_label, weight="bold", id="total"),
-            width="100%",
+        rx.el.dl(
+            rx.foreach(EventDetailState.price_rows, _price_row),
+            aria_label="Price breakdown",
+            style={"width": "100%", "margin": "0"},
         ),
         rx.button(
             rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),

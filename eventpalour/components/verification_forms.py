@@ -6,6 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.forms import field, submit_button
+from eventpalour.models import KycHolderType
+from eventpalour.services.workspaces import TAX_ID_RULES
 from eventpalour.state.workspace_verification import BLUE_UPLOAD_ID, KYC_UPLOAD_ID
 from eventpalour.state.workspace_verification import WorkspaceVerificationState as S
 
@@ -75,6 +77,75 @@ def _payout_fields() -> rx.Component:
     )
 
 
+def _choice(
+    label: str, name: str, options: list[tuple[str, str]], value: rx.Var, on_change: rx.EventHandler
+) -> rx.Component:
+    """A labelled select of the KYC form, with its field error under it."""
+    select_id = f"field-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=select_id, style={"font-weight": "600", "font-size": "14px"}),
+        rx.select.root(
+            rx.select.trigger(id=select_id, width="100%"),
+            rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
+            value=value,
+            on_change=on_change,
+        ),
+        rx.cond(
+            S.field_errors.contains(name),
+            rx.text(S.field_errors[name], color_scheme="red", size="2", role="alert", id=f"{select_id}-error"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _tax_fields() -> rx.Component:
+    """Who the KYC is for, where they pay tax and their tax identifier; a company's registration number."""
+    errors = S.field_errors
+    countries = [(code, rule.country_name) for code, rule in TAX_ID_RULES.items()]
+    return rx.grid(
+        _choice(
+            "Filing as",
+            "holder_type",
+            [(KycHolderType.INDIVIDUAL, "An individual"), (KycHolderType.COMPANY, "A company")],
+            S.holder_type,
+            S.set_holder_type,
+        ),
+        _choice("Country of tax residence", "tax_country", countries, S.tax_country, S.set_tax_country),
+        rx.vstack(
+            rx.el.label(S.tax_id_label, html_for="field-tax_id", style={"font-weight": "600", "font-size": "14px"}),
+            rx.input(
+                id="field-tax_id",
+                name="tax_id",
+                size="3",
+                width="100%",
+                aria_invalid=rx.cond(errors.contains("tax_id"), "true", "false"),
+                aria_describedby=rx.cond(errors.contains("tax_id"), "field-tax_id-error", "field-tax_id-hint"),
+            ),
+            rx.cond(
+                errors.contains("tax_id"),
+                rx.text(errors["tax_id"], color_scheme="red", size="2", role="alert", id="field-tax_id-error"),
+                rx.text(S.tax_id_hint, size="1", color_scheme="gray", id="field-tax_id-hint"),
+            ),
+            spacing="1",
+            width="100%",
+            align="stretch",
+        ),
+        rx.cond(
+            S.holder_type == KycHolderType.COMPANY,
+            field(
+                "Business registration number",
+                "business_registration_number",
+                errors,
+                hint="As on the certificate of incorporation, like PVT-AB1234XY or RC 123456.",
+            ),
+        ),
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="4",
+        width="100%",
+    )
+
+
 def kyc_form() -> rx.Component:
     errors = S.field_errors
     return rx.form(
@@ -83,11 +154,16 @@ def kyc_form() -> rx.Component:
                 field("Full legal name", "legal_name", errors, auto_complete="name"),
                 field("ID or passport number", "id_number", errors),
                 field("Phone", "phone", errors, type_="tel", hint="With the country code, like +254 712 345678."),
-                field("Business name (optional)", "business_name", errors),
+                field(
+                    rx.cond(S.holder_type == KycHolderType.COMPANY, "Business name", "Business name (optional)"),
+                    "business_name",
+                    errors,
+                ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="4",
                 width="100%",
             ),
+            _tax_fields(),
             _uploader(KYC_UPLOAD_ID, "ID document", "id_document_key", S.kyc_document_name, S.upload_kyc_document),
             _payout_fields(),
             rx.box(submit_button("Submit KYC", S.is_submitting, "Submitting…"), max_width="240px"),

@@ -58,7 +58,13 @@ from eventpalour.models.user import (
     UserSession,
     UserStatus,
 )
-from eventpalour.models.verification import BlueTicketRequest, BlueTicketStatus, KycSubmission, PayoutMethod
+from eventpalour.models.verification import (
+    BlueTicketRequest,
+    BlueTicketStatus,
+    KycHolderType,
+    KycSubmission,
+    PayoutMethod,
+)
 from eventpalour.models.withdrawal import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from eventpalour.models.workspace import (
     InvitationStatus,
@@ -83,6 +89,7 @@ __all__ = [
     "BlueTicketRequest",
     "BlueTicketStatus",
     "KycSubmission",
+    "KycHolderType",
     "PayoutMethod",
     "OPEN_REFUND_STATUSES",
     "RETURNED_PAYMENT_KINDS",

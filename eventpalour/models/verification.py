@@ -20,6 +20,13 @@ class PayoutMethod(StrEnum):
     MPESA = "mpesa"
 
 
+class KycHolderType(StrEnum):
+    """Who the KYC is for: a person, or a company (which also gives its registration number)."""
+
+    INDIVIDUAL = "individual"
+    COMPANY = "company"
+
+
 class KycSubmission(SQLModel, table=True):
     """One KYC filing of a workspace, e.g. "Amina Otieno, ID 12345678, payouts to M-Pesa +254…".
 
@@ -39,6 +46,12 @@ class KycSubmission(SQLModel, table=True):
     id_document_key: str = Field(max_length=255)
     phone: str = Field(max_length=50)
     business_name: str | None = Field(default=None, max_length=255)
+    holder_type: str = Field(default="individual", max_length=16)
+    # Where the holder pays tax (KE, NG, GH, ZA) and their tax identifier there (KRA PIN, TIN, income
+    # tax number); filings from before #20 have neither.
+    tax_country: str | None = Field(default=None, max_length=2)
+    tax_id: str | None = Field(default=None, max_length=32)
+    business_registration_number: str | None = Field(default=None, max_length=64)
     payout_method: str = Field(max_length=16)
     payout_account_name: str = Field(max_length=255)
     payout_account_number: str = Field(max_length=64)

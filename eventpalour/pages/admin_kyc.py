@@ -38,7 +38,7 @@ def _item(row: rx.Var) -> rx.Component:
     )
 
 
-def _fact(label: str, value: rx.Var) -> rx.Component:
+def _fact(label: str | rx.Var, value: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"), rx.text(value, size="2", overflow_wrap="anywhere"), spacing="0"
     )
@@ -127,6 +127,12 @@ def _review() -> rx.Component:
                 _fact("ID number", view.id_number),
                 _fact("Phone", view.phone),
                 _fact("Business name", rx.cond(view.business_name != "", view.business_name, "—")),
+                _fact("Filing as", view.holder_label),
+                _fact(view.tax_id_label, rx.cond(view.tax_id != "", view.tax_id + " (" + view.tax_country + ")", "—")),
+                _fact(
+                    "Business registration number",
+                    rx.cond(view.business_registration_number != "", view.business_registration_number, "—"),
+                ),
                 _fact("Payouts", s.payout),
                 _fact("Owner", view.owner_email),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"),

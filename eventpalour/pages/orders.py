@@ -11,6 +11,19 @@ from eventpalour.components.workspace import verified_badge
 from eventpalour.state.orders import OrdersState
 
 
+def _price_row(price: rx.Var) -> rx.Component:
+    """A line of what the order cost (sales.price_lines, the same lines as checkout and the email)."""
+    return rx.hstack(
+        rx.el.dt(rx.text(price.label, size="2", color_scheme="gray")),
+        rx.spacer(),
+        rx.el.dd(
+            rx.text(price.value, size="2", weight=rx.cond(price.is_total, "bold", "regular")), style={"margin": "0"}
+        ),
+        width="100%",
+        data_testid="order-price-line",
+    )
+
+
 def _order(line: rx.Var) -> rx.Component:
     order = line.order
     return rx.card(
@@ -24,6 +37,11 @@ def _order(line: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.text(line.when, " · ", line.amount, " · ", order.reference, size="2", color_scheme="gray"),
+            rx.el.dl(
+                rx.foreach(line.price_rows, _price_row),
+                aria_label="Price of the order",
+                style={"width": "100%", "margin": "0", "max_width": "360px"},
+            ),
             rx.cond(line.codes != "", rx.text("Ticket codes: ", rx.code(line.codes), size="2")),
             rx.cond(line.transferred != "", rx.text(line.transferred, size="2", color_scheme="gray")),
             rx.cond(

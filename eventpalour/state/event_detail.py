@@ -25,7 +25,7 @@ from eventpalour.services.platform import (
     format_money,
     price_label,
 )
-from eventpalour.services.sales import HeldOrder, SaleState, clamp_quantity, price_of
+from eventpalour.services.sales import HeldOrder, PriceLine, SaleState, clamp_quantity, price_lines, price_of
 from eventpalour.services.tickets import TicketView
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
@@ -151,7 +151,7 @@ class EventDetailState(AuthState):
     ticket_count: int = 0
     loaded: bool = False
     missing: bool = False
-    fee_label: str = ""
+    price_rows: list[PriceLine] = []  # tickets × n, platform fee (when passed on), total
     total_label: str = ""
     is_checking_out: bool = False
     registered_tickets: list[TicketView] = []
@@ -234,8 +234,16 @@ class EventDetailState(AuthState):
         self.ticket_count = sum(self.quantities.values())
         price = price_of(self._prices, self.quantities, self._fee_mode)
         self.subtotal_label = format_money(price.subtotal, self._currency) if price.subtotal else "Free"
-        self.fee_label = format_money(price.platform_fee, self._currency) if price.fee_passed_on else ""
         self.total_label = format_money(price.amount, self._currency) if price.amount else "Free"
+        self.price_rows = list(
+            price_lines(
+                tickets=self.ticket_count,
+                subtotal=price.subtotal,
+                platform_fee=price.platform_fee,
+                amount=price.amount,
+                currency=self._currency,
+            )
+        )
 
     @rx.event
     def change_quantity(self, tier_id: str, step: int) -> None:

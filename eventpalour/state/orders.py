@@ -10,7 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import sales
 from eventpalour.services.platform import DomainError, event_when, format_money
-from eventpalour.services.sales import OrderSummary
+from eventpalour.services.sales import OrderSummary, PriceLine
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -34,6 +34,7 @@ class OrderLine:
     amount: str  # with its currency, or "Free"
     codes: str
     transferred: str
+    price_rows: list[PriceLine]  # tickets × n, platform fee when passed on, total
 
 
 def order_line(o: OrderSummary) -> OrderLine:
@@ -44,6 +45,7 @@ def order_line(o: OrderSummary) -> OrderLine:
         amount=format_money(o.amount, o.currency) if o.amount else "Free",
         codes=" · ".join(o.ticket_codes),
         transferred=_transferred(o.transferred_to),
+        price_rows=list(o.price_lines),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import reflex as rx
 
-from eventpalour.models import UploadBucket
+from eventpalour.models import KycHolderType, UploadBucket
 from eventpalour.services import workspaces
 from eventpalour.services.platform import DomainError, PermissionDenied
 from eventpalour.services.workspaces import BlueTicketInput, KycInput
@@ -35,6 +35,8 @@ class WorkspaceVerificationState(FormMixin, AuthState):
     blue_in_review: bool = False
     can_request_badge: bool = False
     payout_method: str = "mpesa"
+    holder_type: str = KycHolderType.INDIVIDUAL.value  # or "company", which also gives its registration number
+    tax_country: str = "KE"
     kyc_document_name: str = ""
     blue_document_name: str = ""
     uploading: str = ""
@@ -72,6 +74,24 @@ class WorkspaceVerificationState(FormMixin, AuthState):
     @rx.event
     def set_payout_method(self, value: str) -> None:
         self.payout_method = value
+
+    @rx.event
+    def set_holder_type(self, value: str) -> None:
+        self.holder_type = value
+
+    @rx.event
+    def set_tax_country(self, value: str) -> None:
+        self.tax_country = value
+
+    @rx.var
+    def tax_id_label(self) -> str:
+        """What the tax identifier is called where the holder pays tax: "KRA PIN", "TIN"..."""
+        return workspaces.tax_id_label(self.tax_country)
+
+    @rx.var
+    def tax_id_hint(self) -> str:
+        rule = workspaces.TAX_ID_RULES.get(self.tax_country)
+        return f"{rule.example[0].upper()}{rule.example[1:]}." if rule else ""
 
     async def _store(self, files: list[rx.UploadFile], field: str) -> tuple[str, str] | None:
         """Put the picked file in the private KYC bucket; errors go under `field`."""
@@ -119,6 +139,12 @@ class WorkspaceVerificationState(FormMixin, AuthState):
             payout_account_name=text.get("payout_account_name", ""),
             payout_account_number=text.get("payout_account_number", ""),
             payout_bank_name=text.get("payout_bank_name", ""),
+            holder_type=self.holder_type,
+            tax_country=self.tax_country,
+            tax_id=text.get("tax_id", ""),
+            business_registration_number=text.get("business_registration_number", "")
+            if self.holder_type == "company"
+            else "",
         )
         try:
             actor = await self.require_user()

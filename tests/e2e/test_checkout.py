@@ -22,7 +22,14 @@ pytestmark = pytest.mark.e2e
 
 
 def seed_event(
-    database_url: str, owner_email: str, *, pricing: str, tiers: list[dict], kyc: bool = True, publish: bool = True
+    database_url: str,
+    owner_email: str,
+    *,
+    pricing: str,
+    tiers: list[dict],
+    kyc: bool = True,
+    publish: bool = True,
+    fee_mode: str = "absorb",
 ) -> dict:
     """An event of a new workspace owned by `owner_email` (see seed_event.py): by default the
     workspace's KYC is approved and the event published."""
@@ -32,7 +39,7 @@ def seed_event(
         "publish": publish,
         "owner_email": owner_email,
         "workspace": f"Checkout Crew {tag}",
-        "event": {"title": f"Benga Night {tag}", "pricing": pricing},
+        "event": {"title": f"Benga Night {tag}", "pricing": pricing, "fee_mode": fee_mode},
         "tiers": tiers,
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TEST_"))}
@@ -57,6 +64,11 @@ def tier_held(database_url: str, tier_id: str) -> tuple[int, int]:
     finally:
         engine.dispose()
     return row.sold, row.held
+
+
+# Two Regular tickets of a pass_on event at PLATFORM_FEE_PERCENT 5: (label, figure) per line.
+PRICES = [("Tickets × 2", "KES 3,000.00"), ("Platform fee (5%)", "KES 150.00"), ("Total", "KES 3,150.00")]
+PRICE_LINES = [label + value for label, value in PRICES]  # a line's text: its label, then its figure
 
 
 def buyer_page(new_page, server: str, name: str) -> tuple[Page, str]:
@@ -87,6 +99,7 @@ def test_buy_two_paid_tickets_through_the_sandbox_and_see_them(new_page, server:
         e2e_database_url,
         owner_email,
         pricing="paid",
+        fee_mode="pass_on",
         tiers=[{"name": "Regular", "price": 150000, "quantity": 30, "max_per_order": 4}],
     )
     page, email = buyer_page(new_page, server, "Brian Buyer")
@@ -94,13 +107,15 @@ def test_buy_two_paid_tickets_through_the_sandbox_and_see_them(new_page, server:
     page.goto(f"/e/{event['short_id']}")
     expect(page.get_by_role("heading", name=event["title"], level=1)).to_be_visible()
     pick(page, "Regular", 2)
-    expect(page.locator("#total")).to_have_text("KES 3,000.00")
+    # The breakdown before paying: the tickets, the platform fee the buyer pays on top (5%), the total.
+    expect(page.get_by_test_id("price-line")).to_have_text(PRICE_LINES)
+    expect(page.locator("#total")).to_have_text("KES 3,150.00")
     page.get_by_role("button", name="Checkout").click()
 
     expect(page.get_by_text("2 tickets held for you")).to_be_visible()
     expect(page.get_by_role("timer", name="Time left to pay")).to_have_text(re.compile(r"^1[45]:\d\d$"))
     assert tier_held(e2e_database_url, event["tiers"]["Regular"]) == (0, 2)
-    page.get_by_role("button", name="Pay KES 3,000.00").click()
+    page.get_by_role("button", name="Pay KES 3,150.00").click()
 
     expect(page.get_by_role("heading", name="Pay EventPalour")).to_be_visible()
     page.get_by_role("button", name="Pay", exact=True).click()
@@ -116,10 +131,13 @@ def test_buy_two_paid_tickets_through_the_sandbox_and_see_them(new_page, server:
     assert confirmation["subject"] == f"Your tickets for {event['title']}"
     for code in tickets.locator("code").all_inner_texts():
         assert code in confirmation["text_body"]
+    for label, value in PRICES:  # the same lines, from the figures stored on the order
+        assert f"{label}: {value}" in confirmation["text_body"]
 
     page.get_by_role("link", name="Your orders").click()
     page.wait_for_url(at_path(server, "/account/orders"))
     expect(page.get_by_text("Paid", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("order-price-line")).to_have_text(PRICE_LINES)
     page.goto(f"/e/{event['short_id']}")  # the event page shows them too, and still sells more
     expect(page.get_by_text("Your tickets:")).to_be_visible()
     expect(page.get_by_test_id("ticket")).to_have_count(2)
@@ -131,7 +149,7 @@ def test_buy_two_paid_tickets_through_the_sandbox_and_see_them(new_page, server:
     expect(row).to_have_count(1)
     expect(row).to_contain_text(email)
     expect(row).to_contain_text("Paid")
-    expect(owner.get_by_label("Sales totals")).to_contain_text("KES 3,000.00")
+    expect(owner.get_by_label("Sales totals")).to_contain_text("KES 3,150.00")
 
 
 def test_a_failed_payment_releases_the_seats_and_offers_a_retry(new_page, server: str, e2e_database_url: str) -> None:

@@ -136,6 +136,8 @@ class ConfirmationFacts:
     reference: str
     total_label: str
     organizer: Organizer
+    # What the order cost, line by line (sales.price_lines: tickets × n, platform fee when passed on, total).
+    price_lines: tuple[tuple[str, str], ...] = ()
 
 
 def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
@@ -148,9 +150,11 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     heading = f"You're registered for {facts.event_title}" if free else f"You're going to {facts.event_title}"
     count = f"{len(tickets)} ticket" + ("" if len(tickets) == 1 else "s")
     lines = "\n".join(f"  - {t.short_code} ({t.tier_name})" for t in tickets)
+    cost_text = "".join(f"{label}: {value}\n" for label, value in facts.price_lines)
+    cost_html = "<br>".join(f"{escape(label)}: <strong>{escape(value)}</strong>" for label, value in facts.price_lines)
     text = (
         f"Hi,\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
-        f"Order {facts.reference} · {count} · {facts.total_label}\n{lines}\n\n"
+        f"Order {facts.reference} · {count} · {facts.total_label}\n{cost_text}{lines}\n\n"
         "Each ticket's QR code is attached; show it (or type its code) at the door. "
         "Add the event to your calendar with the attached invite.\n\n"
         f"Event page: {facts.event_url}\n"
@@ -168,6 +172,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
         [
             f"<strong>{escape(facts.schedule)}</strong><br>{escape(facts.place)}<br>{facts.organizer.html}",
             f"Order {escape(facts.reference)} · {count} · {escape(facts.total_label)}",
+            *([cost_html] if cost_html else []),
             ticket_html,
             "Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.",
             f"<a href='{escape(facts.event_url)}'>Event page</a>",

@@ -13,6 +13,10 @@ __getattr__, __all__ = public_names(
             "release_order",
         ],
         "fees": [
+            "fee_percent_label",
+            "PriceLine",
+            "platform_fee_of",
+            "price_lines",
             "price_of",
         ],
         "fulfilment": [

@@ -287,6 +287,8 @@ def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.
         event_id=order["event_id"],
         amount=order["amount"],
         currency=order["currency"],
+        subtotal=order["subtotal"],
+        platform_fee=order["platform_fee"],
         lines=tuple(
             sales_store.OrderLine(
                 id=item["id"], tier_id=item["tier_id"], tier_name=item["tier_name"], quantity=item["quantity"]

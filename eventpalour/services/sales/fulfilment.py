@@ -14,6 +14,7 @@ from eventpalour.models.types import new_id, random_string
 from eventpalour.services import platform
 from eventpalour.services.platform import event_schedule, format_money
 from eventpalour.services.sales import store as sales_store
+from eventpalour.services.sales.fees import price_lines
 from eventpalour.services.sales.store import Confirmation, OrderLine
 from eventpalour.services.tickets import holder_place
 
@@ -52,6 +53,8 @@ class OrderToIssue:
     amount: int
     currency: str
     lines: tuple[OrderLine, ...]
+    subtotal: int  # with platform_fee: the stored figures the email's price lines show
+    platform_fee: int
 
 
 def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Confirmation | None = None) -> list[str]:
@@ -97,6 +100,16 @@ def _queue_confirmation(
         event_url=settings.app_url + routes.event_url(found.event_short_id),
         reference=order.reference,
         total_label=format_money(order.amount, order.currency) if order.amount else "Free",
+        price_lines=tuple(
+            (line.label, line.value)
+            for line in price_lines(
+                tickets=len(lines),
+                subtotal=order.subtotal,
+                platform_fee=order.platform_fee,
+                amount=order.amount,
+                currency=order.currency,
+            )
+        ),
         organizer=platform.Organizer(found.organizer, found.verified),
     )
     platform.enqueue(connection, platform.order_confirmation_email(found.email, facts, lines))

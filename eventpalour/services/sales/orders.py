@@ -24,6 +24,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary, masked_email
 from eventpalour.services.platform import NotAuthenticated
+from eventpalour.services.sales.fees import PriceLine, price_lines
 
 HISTORY_LIMIT = 100
 STATUS_LABELS = {
@@ -80,6 +81,7 @@ class OrderSummary:
     organizer_verified: bool = False
     status_label: str = ""
     can_complete_payment: bool = False  # start_payment would take it: the page offers "Complete payment"
+    price_lines: tuple[PriceLine, ...] = ()  # what it cost, from the stored figures (fees.price_lines)
 
 
 @dataclass
@@ -113,6 +115,18 @@ def _tickets_of(session: Session, actor_id: str, order_ids: list[str]) -> dict[s
     return found
 
 
+def _seats_of(session: Session, order_ids: list[str]) -> dict[str, int]:
+    """Per order: how many tickets it bought (its lines' quantities)."""
+    if not order_ids:
+        return {}
+    rows = session.exec(
+        select(OrderItem.order_id, func.sum(OrderItem.quantity))
+        .where(col(OrderItem.order_id).in_(order_ids))
+        .group_by(col(OrderItem.order_id))
+    ).all()
+    return {order_id: int(count or 0) for order_id, count in rows}
+
+
 def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
     """The actor's orders, newest first, with the codes of the tickets they still hold from each."""
     if actor is None:
@@ -127,6 +141,7 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             .limit(HISTORY_LIMIT)
         ).all()
         tickets = _tickets_of(session, actor.id, [order.id for order, _, _ in rows])
+        seats = _seats_of(session, [order.id for order, _, _ in rows])
     now = utcnow()
     return [
         OrderSummary(
@@ -144,6 +159,13 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             organizer_verified=verified,
             status_label=STATUS_LABELS.get(order.status, order.status),
             can_complete_payment=awaits_payment(order.status, order.holds_active, order.expires_at, now),
+            price_lines=price_lines(
+                tickets=seats.get(order.id, 0),
+                subtotal=order.subtotal,
+                platform_fee=order.platform_fee,
+                amount=order.amount,
+                currency=order.currency,
+            ),
         )
         for order, event, verified in rows
     ]

@@ -240,6 +240,8 @@ def _to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.
         amount=order.amount,
         currency=order.currency,
         lines=items,
+        subtotal=order.subtotal,
+        platform_fee=order.platform_fee,
     )
 
 

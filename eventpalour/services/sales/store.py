@@ -381,6 +381,7 @@ class OrderToSettle:
     workspace_id: str
     amount: int
     currency: str
+    subtotal: int
     platform_fee: int
     holds_active: bool
     expires_at: datetime | None
@@ -398,6 +399,7 @@ _ORDER_FIELDS = (
     _orders.c.workspace_id,
     _orders.c.amount,
     _orders.c.currency,
+    _orders.c.subtotal,
     _orders.c.platform_fee,
     _orders.c.holds_active,
     _orders.c.expires_at,

@@ -36,9 +36,12 @@ __getattr__, __all__ = public_names(
         "kyc": [
             "KycInput",
             "KycView",
+            "TAX_ID_RULES",
+            "TaxIdRule",
             "list_kyc_queue",
             "review_kyc",
             "submit_kyc",
+            "tax_id_label",
             "workspace_kyc",
         ],
         "members": [

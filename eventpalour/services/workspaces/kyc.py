@@ -15,7 +15,16 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import KycStatus, KycSubmission, PayoutMethod, Upload, UploadBucket, User, Workspace
+from eventpalour.models import (
+    KycHolderType,
+    KycStatus,
+    KycSubmission,
+    PayoutMethod,
+    Upload,
+    UploadBucket,
+    User,
+    Workspace,
+)
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.admin import AdminCapability
@@ -28,6 +37,65 @@ DECISIONS = (KycStatus.APPROVED, KycStatus.REJECTED, KycStatus.REQUIRES_UPDATE)
 ID_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{3,63}$")
 BANK_ACCOUNT = re.compile(r"^[A-Za-z0-9 -]{5,34}$")
 MAX_NOTE = 1000
+REGISTRATION_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9 /.-]{2,63}$")
+
+
+@dataclass(frozen=True)
+class TaxIdRule:
+    """A country's tax identifier: what it is called, what it looks like, how the error says so."""
+
+    country_name: str
+    label: str  # "KRA PIN"
+    patterns: tuple[re.Pattern[str], ...]
+    example: str  # the error's words: "a letter, 9 digits and a letter, like A123456789B"
+
+
+# Each checked on the trimmed, upper-cased value with inner spaces removed.
+TAX_ID_RULES: dict[str, TaxIdRule] = {
+    "KE": TaxIdRule(
+        "Kenya", "KRA PIN", (re.compile(r"^[A-Z]\d{9}[A-Z]$"),), "a letter, 9 digits and a letter, like A123456789B"
+    ),
+    "NG": TaxIdRule(
+        "Nigeria",
+        "TIN",
+        (re.compile(r"^\d{8,12}$"), re.compile(r"^\d{8}-\d{4}$")),
+        "8 to 12 digits, or as FIRS issues it, like 12345678-0001",
+    ),
+    "GH": TaxIdRule(
+        "Ghana",
+        "TIN",
+        (re.compile(r"^[A-Z]\d{10}$"), re.compile(r"^GHA-\d{9}-\d$")),
+        "a letter and 10 digits, like P0001234567, or your Ghana Card PIN, like GHA-123456789-1",
+    ),
+    "ZA": TaxIdRule(
+        "South Africa", "Income tax number", (re.compile(r"^[01239]\d{9}$"),), "10 digits starting with 0, 1, 2, 3 or 9"
+    ),
+}
+
+
+def tax_id_label(country: str) -> str:
+    """What the tax identifier is called in `country` ("KRA PIN"), or a general name."""
+    rule = TAX_ID_RULES.get(country)
+    return rule.label if rule else "Tax identification number"
+
+
+def tax_id_refusal(country: str, tax_id: str) -> str | None:
+    """Why `tax_id` is not a tax identifier of `country`, or None when it has the right form."""
+    rule = TAX_ID_RULES.get(country)
+    if rule is None:
+        return "Choose the country where you pay tax."
+    if not tax_id:
+        return f"Enter your {rule.label}."
+    if not any(pattern.match(tax_id) for pattern in rule.patterns):
+        return f"A {rule.country_name} {rule.label} is {rule.example}."
+    return None
+
+
+def normalized_tax_id(value: str) -> str:
+    """The tax identifier as checked and stored: trimmed, upper case, no spaces."""
+    return "".join(clean_line(value).split()).upper()
+
+
 QUEUE_LIMIT = 100
 
 
@@ -44,6 +112,10 @@ class KycInput:
     payout_account_name: str = ""
     payout_account_number: str = ""
     payout_bank_name: str = ""
+    holder_type: str = KycHolderType.INDIVIDUAL  # a company also gives its registration number
+    tax_country: str = ""  # KE, NG, GH or ZA (TAX_ID_RULES)
+    tax_id: str = ""
+    business_registration_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +136,12 @@ class KycView:
     payout_account_name: str
     payout_account_number: str
     payout_bank_name: str
+    holder_type: str
+    holder_label: str  # "Individual" or "Company"
+    tax_country: str
+    tax_id_label: str  # "KRA PIN", per tax_country
+    tax_id: str  # "" on filings from before tax identifiers were asked
+    business_registration_number: str
     status: str
     review_note: str
     created_at: datetime
@@ -160,9 +238,37 @@ def _clean(data: KycInput) -> dict[str, str | None]:
     bank = clean_line(data.payout_bank_name)
     if method == PayoutMethod.BANK and not bank:
         problems.append(FieldError(("payout_bank_name",), "Enter the bank's name."))
+    holder_type = clean_line(data.holder_type)
+    if holder_type not in set(KycHolderType):
+        problems.append(FieldError(("holder_type",), "Choose individual or company."))
+    country = clean_line(data.tax_country).upper()
+    if country not in TAX_ID_RULES:
+        problems.append(FieldError(("tax_country",), "Choose Kenya, Nigeria, Ghana or South Africa."))
+    tax_id = normalized_tax_id(data.tax_id)
+    if country in TAX_ID_RULES and (refusal := tax_id_refusal(country, tax_id)):
+        problems.append(FieldError(("tax_id",), refusal))
+    registration = clean_line(data.business_registration_number).upper()
+    if holder_type == KycHolderType.COMPANY:
+        if not business_name:
+            problems.append(FieldError(("business_name",), "Enter the company's registered name."))
+        if not registration:
+            problems.append(
+                FieldError(("business_registration_number",), "Enter the company's business registration number.")
+            )
+        elif not REGISTRATION_NUMBER.match(registration):
+            problems.append(
+                FieldError(
+                    ("business_registration_number",),
+                    "Use 3 to 64 letters, digits, spaces or / . - as on the certificate, like PVT-AB1234XY.",
+                )
+            )
     if problems:
         raise ValidationFailed("Some KYC details are missing or invalid.", details=problems)
     return {
+        "holder_type": holder_type,
+        "tax_country": country,
+        "tax_id": tax_id,
+        "business_registration_number": registration if holder_type == KycHolderType.COMPANY else None,
         "legal_name": legal_name,
         "id_number": id_number,
         "phone": phone,
@@ -200,6 +306,12 @@ def _view(session: Session, row: KycSubmission, workspace: Workspace) -> KycView
         payout_account_name=row.payout_account_name,
         payout_account_number=row.payout_account_number,
         payout_bank_name=row.payout_bank_name or "",
+        holder_type=row.holder_type,
+        holder_label="Company" if row.holder_type == KycHolderType.COMPANY else "Individual",
+        tax_country=row.tax_country or "",
+        tax_id_label=tax_id_label(row.tax_country or ""),
+        tax_id=row.tax_id or "",
+        business_registration_number=row.business_registration_number or "",
         status=row.status,
         review_note=row.review_note or "",
         created_at=row.created_at,
