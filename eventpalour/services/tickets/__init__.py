@@ -30,10 +30,12 @@ __getattr__, __all__ = public_names(
         "scanning": [
             "DoorCounts",
             "ScanOutcome",
+            "check_in_ticket",
             "door_counts",
             "normalize_code",
             "scan_ticket",
             "scanner_event",
+            "undo_check_in",
         ],
         "ticket_media": [
             "holder_place",
