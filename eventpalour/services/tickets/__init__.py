@@ -44,6 +44,8 @@ __getattr__, __all__ = public_names(
             "sign as sign_ticket",
         ],
         "transfers": [
+            "TransferCheck",
+            "check_transfer",
             "transfer_ticket",
         ],
     },
