@@ -278,6 +278,31 @@ def test_organizer_sees_who_is_in_and_exports_the_list(new_page, server: str, e2
     expect(staff.get_by_role("alert")).to_contain_text("moderator")
 
 
+def test_organizer_checks_a_row_in_by_hand_and_undoes_it(new_page, server: str, e2e_database_url: str) -> None:
+    """Issue #24, item 8: Check in and Undo check-in on the attendee list, each in the scan log."""
+    _, event, _ = door_setup(new_page, server, e2e_database_url, holders=2)
+    owner = signed_in(new_page, server, event["owner_cookie"])
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}/attendees")
+    expect(owner.get_by_role("heading", name="Attendees")).to_be_visible()
+    tabs = owner.get_by_role("navigation", name="Workspace")
+    expect(tabs.get_by_role("link", name="Events")).to_have_attribute("aria-current", "page")
+    progress = owner.get_by_label("Check-in progress")
+    expect(progress).to_contain_text("0 of 2 checked in")
+    row = owner.get_by_test_id("attendee-row").filter(has_text="Guest Number0")
+
+    row.get_by_role("button", name="Check in Guest Number0").click()
+    expect(toast(owner, "Welcome, Guest Number0!")).to_be_visible()
+    expect(progress).to_contain_text("1 of 2 checked in")
+    expect(row).to_contain_text("Checked in")
+    expect(row.get_by_role("button", name="Check in Guest Number0")).to_have_count(0)
+
+    row.get_by_role("button", name="Undo check-in of Guest Number0").click()
+    expect(toast(owner, "Check-in undone: Guest Number0 is not checked in.")).to_be_visible()
+    expect(progress).to_contain_text("0 of 2 checked in")
+    expect(row.get_by_role("button", name="Check in Guest Number0")).to_be_visible()
+    assert scan_log(e2e_database_url)[-2:] == [("ok", "manual"), ("undone", "manual")]
+
+
 def fake_camera_video(token: str, path: Path, frames: int = 15) -> Path:
     """A Y4M video (what Chromium's fake camera plays, in a loop) of the QR code of `token`."""
     code = qrcode.QRCode(box_size=8, border=4)
