@@ -115,7 +115,7 @@ def test_transfer_ticket_after_event_start_rejected():
     assert ticket(t.id).status == "valid"
 
 
-@pytest.mark.parametrize("who", ["unverified", "unknown", "self", "suspended", "not-an-email"])
+@pytest.mark.parametrize("who", ["unverified", "unknown", "self", "suspended", "not-an-email", "empty"])
 def test_transfer_ticket_recipient_must_be_another_verified_account(who):
     venue = make_venue()
     sender = make_user()
@@ -126,6 +126,7 @@ def test_transfer_ticket_recipient_must_be_another_verified_account(who):
         "self": lambda: sender.email,
         "suspended": _suspended_email,
         "not-an-email": lambda: "not an email",
+        "empty": lambda: "  ",
     }[who]()
     # The check the transfer dialog runs before its confirm step refuses it the same way (issue #24, item 4).
     with pytest.raises(ValidationFailed) as checked:

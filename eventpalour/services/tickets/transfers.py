@@ -55,6 +55,13 @@ class TransferResult:
     recipient_email: str
 
 
+def _recipient_email(raw: str) -> str:
+    """The recipient's address as accounts store it. Raises ValidationFailed (email)."""
+    if not (raw or "").strip():
+        raise ValidationFailed.field("email", "Enter the email address of their EventPalour account.")
+    return normalize_email(raw)
+
+
 def _recipient(session: Session, actor: UserSummary, email: str) -> User:
     recipient = session.exec(select(User).where(User.email == email)).first()
     if recipient is None or not recipient.is_verified or recipient.status != UserStatus.ACTIVE:
@@ -98,7 +105,7 @@ def check_transfer(*, actor: UserSummary | None, ticket_id: str, recipient_email
     """
     if actor is None:
         raise NotAuthenticated("Sign in to transfer tickets.")
-    email = normalize_email(recipient_email)
+    email = _recipient_email(recipient_email)
     with read_only() as session:
         ticket, _ = _own_ticket(session, actor, ticket_id)
         recipient = _recipient(session, actor, email)
@@ -116,7 +123,7 @@ def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_emai
     """
     if actor is None:
         raise NotAuthenticated("Sign in to transfer tickets.")
-    email = normalize_email(recipient_email)
+    email = _recipient_email(recipient_email)
     with transaction() as session:
         ticket, event = _own_ticket(session, actor, ticket_id)
         recipient = _recipient(session, actor, email)
