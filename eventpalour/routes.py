@@ -45,6 +45,7 @@ INVITE = "/invite/[invite_token]"
 EVENTS = "/events"
 EVENT = "/e/[short_id]"
 JOIN = "/join/[invite_code]"
+NOT_FOUND = "/404"  # Reflex's 404 page: what every unknown path shows (served with status 404)
 
 SITEMAP = "/sitemap.xml"
 ROBOTS = "/robots.txt"

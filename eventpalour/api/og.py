@@ -3,9 +3,10 @@
 Reflex serves one static HTML shell for every /e/{short_id} URL and fills it in the browser, but
 link previews (WhatsApp, Slack, X, Facebook) never run scripts. This pure-ASGI middleware reads
 the HTML the app returns for GET /e/{short_id} and writes the event's title, summary, banner and
-canonical URL into its <head>, with the page's module preloads (api/preload.py). Anything else
-(other paths, non-HTML, compressed or non-200 responses, unknown or private events) passes through
-untouched.
+canonical URL into its <head>, with the page's module preloads (api/preload.py). An unknown or
+private event's page (drafts, hidden) is the same shell answered with 404: the page says "Event not
+found" in the browser, and crawlers and link checkers learn it from the status. Anything else (other
+paths, non-HTML, compressed or non-200 responses) passes through untouched.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def _header(message: Message, name: bytes) -> bytes:
 
 
 class OpenGraphMiddleware:
-    """Rewrites the HTML of GET /e/{short_id} with that event's tags."""
+    """Rewrites the HTML of GET /e/{short_id} with that event's tags; no public event there: status 404."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -119,8 +120,9 @@ class OpenGraphMiddleware:
             html = add_route_preloads(b"".join(chunks), EVENT_ROUTE)
             event = await find_public_event(match.group(1))
             body = inject(html, event) if event is not None else html
+            status = start["status"] if event is not None else 404
             kept = [(k, v) for k, v in start["headers"] if k.lower() not in RESPONSE_HEADERS_DROPPED]
-            await send({**start, "headers": [*kept, (b"content-length", str(len(body)).encode())]})
+            await send({**start, "status": status, "headers": [*kept, (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, rewrite)

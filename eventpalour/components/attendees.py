@@ -138,7 +138,39 @@ def _row(person: rx.Var) -> rx.Component:
             ),
             white_space="nowrap",
         ),
+        rx.table.cell(_door_action(person), white_space="nowrap"),
         data_testid="attendee-row",
+    )
+
+
+def _door_action(person: rx.Var) -> rx.Component:
+    """Check in by hand, or undo a check-in (each logged like a scan); nothing for a void ticket."""
+    busy = S.door_busy_ticket == person.id
+    return rx.cond(
+        person.can_check_in,
+        rx.button(
+            rx.icon("user-check", size=14),
+            "Check in",
+            size="1",
+            loading=busy,
+            disabled=S.door_busy_ticket != "",
+            on_click=S.check_in_attendee(person.id),
+            aria_label=f"Check in {person.name}",
+        ),
+        rx.cond(
+            person.can_undo_check_in,
+            rx.button(
+                rx.icon("undo-2", size=14),
+                "Undo check-in",
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                loading=busy,
+                disabled=S.door_busy_ticket != "",
+                on_click=S.undo_attendee_check_in(person.id),
+                aria_label=f"Undo check-in of {person.name}",
+            ),
+        ),
     )
 
 
@@ -157,7 +189,7 @@ def attendees_table() -> rx.Component:
             "users",
         ),
         scrolling_table(
-            [*[rx.table.column_header_cell(n) for n in ("Attendee", "Code", "Tier", "Payment", "Door")]],
+            [*[rx.table.column_header_cell(n) for n in ("Attendee", "Code", "Tier", "Payment", "Door", "Action")]],
             rx.foreach(S.attendee_rows, _row),
         ),
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.charts import Series, money_chart_card
+from eventpalour.components.lists import count_words
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.billing import BillingState
 
@@ -147,7 +148,7 @@ def transactions() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.text(S.tx_total, rx.cond(S.tx_total == 1, " transaction", " transactions"), size="2"),
+            rx.text(count_words(S.tx_total, "transaction", "transactions"), size="2"),
             rx.spacer(),
             rx.button("Previous", variant="soft", disabled=S.tx_page <= 1, on_click=S.turn_tx_page(-1)),
             rx.text("Page ", S.tx_page, size="2"),

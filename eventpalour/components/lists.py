@@ -6,6 +6,12 @@ from __future__ import annotations
 import reflex as rx
 
 
+def count_words(count: rx.Var, singular: str, plural: str) -> rx.Var:
+    """A count held in a state var and its noun, as `platform.plural` writes counts the server words:
+    "1 ticket", "2 tickets"."""
+    return rx.cond(count == 1, f"1 {singular}", count.to_string() + f" {plural}")
+
+
 def empty_card(message: str | rx.Var, icon: str = "inbox") -> rx.Component:
     """What a list shows when it has no rows: an icon and why (no data yet, or no match)."""
     return rx.card(
@@ -24,7 +30,7 @@ def next_page_pager(
 ) -> rx.Component:
     """ "N attendees · Previous · Page 2 · Next"; `turn` takes the step (-1 or 1)."""
     return rx.hstack(
-        rx.text(total, rx.cond(total == 1, f" {singular}", f" {plural}"), size="2", color_scheme="gray"),
+        rx.text(count_words(total, singular, plural), size="2", color_scheme="gray"),
         rx.spacer(),
         rx.button("Previous", variant="soft", disabled=page <= 1, on_click=turn(-1)),
         rx.text("Page ", page, size="2"),

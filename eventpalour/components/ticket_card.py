@@ -178,7 +178,7 @@ def _transfer_form() -> rx.Component:
             ),
             rx.hstack(
                 rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                rx.button("Continue", type="submit"),
+                rx.button("Continue", type="submit", loading=S.is_transferring),
                 justify="end",
                 width="100%",
             ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.countdown import countdown
+from eventpalour.components.lists import count_words
 from eventpalour.state.event_detail import EventDetailState
 
 STATE_COLORS = (("on_sale", "green"), ("sold_out", "red"), ("not_started", "amber"), "gray")
@@ -74,11 +75,7 @@ def _subtotal() -> rx.Component:
         rx.cond(
             EventDetailState.ticket_count > 0,
             rx.hstack(
-                rx.text(
-                    EventDetailState.ticket_count,
-                    rx.cond(EventDetailState.ticket_count == 1, " ticket", " tickets"),
-                    color_scheme="gray",
-                ),
+                rx.text(count_words(EventDetailState.ticket_count, "ticket", "tickets"), color_scheme="gray"),
                 rx.spacer(),
                 rx.text("Subtotal ", rx.text.strong(EventDetailState.subtotal_label), id="subtotal"),
                 width="100%",

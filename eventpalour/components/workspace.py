@@ -35,8 +35,15 @@ def role_badge(role: rx.Var) -> rx.Component:
     )
 
 
-def _tab(label: str, href: rx.Var, icon: str) -> rx.Component:
-    return rx.link(rx.button(rx.icon(icon, size=16), label, variant="soft", size="2"), href=href, underline="none")
+def _tab(label: str, href: rx.Var, icon: str, key: str) -> rx.Component:
+    """One header tab; the page's own tab is solid and says so to screen readers (aria-current)."""
+    current = WorkspaceState.current_tab == key
+    return rx.link(
+        rx.button(rx.icon(icon, size=16), label, variant=rx.cond(current, "solid", "soft"), size="2", tab_index=-1),
+        href=href,
+        underline="none",
+        aria_current=rx.cond(current, "page", "false"),
+    )
 
 
 def workspace_header() -> rx.Component:
@@ -58,15 +65,18 @@ def workspace_header() -> rx.Component:
             align="center",
             spacing="4",
         ),
-        rx.hstack(
-            _tab("Dashboard", base, "layout-dashboard"),
-            _tab("Events", base + "/events", "calendar"),
-            _tab("Members", base + "/members", "users"),
-            _tab("Settings", base + "/settings", "settings"),
-            rx.cond(WorkspaceState.can_manage_billing, _tab("Billing", base + "/billing", "wallet")),
-            _tab("Verification", base + "/verification", "badge-check"),
-            wrap="wrap",
-            spacing="2",
+        rx.el.nav(
+            rx.hstack(
+                _tab("Dashboard", base, "layout-dashboard", "dashboard"),
+                _tab("Events", base + "/events", "calendar", "events"),
+                _tab("Members", base + "/members", "users", "members"),
+                _tab("Settings", base + "/settings", "settings", "settings"),
+                rx.cond(WorkspaceState.can_manage_billing, _tab("Billing", base + "/billing", "wallet", "billing")),
+                _tab("Verification", base + "/verification", "badge-check", "verification"),
+                wrap="wrap",
+                spacing="2",
+            ),
+            aria_label="Workspace",
         ),
         spacing="4",
         width="100%",

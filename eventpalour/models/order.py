@@ -153,6 +153,7 @@ class ScanResult(StrEnum):
     WRONG_EVENT = "wrong_event"
     NOT_VALID = "not_valid"
     EVENT_ENDED = "event_ended"  # past the event's end and the doors' grace period
+    UNDONE = "undone"  # a check-in taken back by door staff (from the attendee list)
 
 
 class TicketScan(SQLModel, table=True):

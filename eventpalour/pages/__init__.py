@@ -20,6 +20,7 @@ from eventpalour.pages import (  # noqa: F401
     home,
     joining,
     my_tickets,
+    not_found,
     onboarding,
     orders,
     reset,

@@ -22,7 +22,7 @@ TOTALS += [("pending", "Waiting payouts")]
 def _totals_card(t: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.badge(t.currency, variant="surface"), rx.text(t.paid_orders, " paid orders", size="2")),
+            rx.hstack(rx.badge(t.currency, variant="surface"), rx.text(t.paid_orders_label, size="2")),
             *[
                 rx.hstack(
                     rx.text(label, size="2", color_scheme="gray"),

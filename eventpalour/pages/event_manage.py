@@ -95,7 +95,7 @@ def _header() -> rx.Component:
             ),
             rx.text(S.event.when, color_scheme="gray"),
             rx.hstack(
-                rx.badge(S.event_money.tickets, " tickets sold", variant="soft"),
+                rx.badge(S.event_money.tickets_sold_label, variant="soft"),
                 rx.badge("Gross ", S.event_money.gross, variant="soft", color_scheme="green"),
                 rx.cond(
                     S.actions.has_public_page,

@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import page
+from eventpalour.components.lists import count_words
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENTS
 from eventpalour.state.events import WorkspaceEventsState
@@ -79,7 +80,14 @@ def _table() -> rx.Component:
             ),
             rx.hstack(
                 rx.button("Previous", variant="soft", disabled=S.events_page <= 1, on_click=S.turn_page(-1)),
-                rx.text("Page ", S.events_page, " · ", S.total_events, " events", size="2", color_scheme="gray"),
+                rx.text(
+                    "Page ",
+                    S.events_page,
+                    " · ",
+                    count_words(S.total_events, "event", "events"),
+                    size="2",
+                    color_scheme="gray",
+                ),
                 rx.button("Next", variant="soft", disabled=~S.has_next_page, on_click=S.turn_page(1)),
                 align="center",
                 justify="center",

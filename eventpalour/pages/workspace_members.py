@@ -84,31 +84,38 @@ def _members_table() -> rx.Component:
 
 
 def _invite_row(row: rx.Var, index: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.input(
-            value=row.email,
-            on_change=lambda v: MembersState.set_invite_email(index, v),
-            placeholder="teammate@example.com",
-            type="email",
-            aria_label=f"Email {index + 1}",
+    return rx.vstack(
+        rx.hstack(
+            rx.input(
+                value=row.email,
+                on_change=lambda v: MembersState.set_invite_email(index, v),
+                placeholder="teammate@example.com",
+                type="email",
+                aria_label=f"Email {index + 1}",
+                aria_invalid=rx.cond(row.error != "", "true", "false"),
+                color_scheme=rx.cond(row.error != "", "red", "gray"),
+                width="100%",
+            ),
+            rx.select(
+                ASSIGNABLE,
+                value=row.role,
+                on_change=lambda v: MembersState.set_invite_role(index, v),
+                custom_attrs={"aria-label": f"Role {index + 1}"},
+            ),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                variant="ghost",
+                color_scheme="gray",
+                type="button",
+                on_click=MembersState.remove_invite_row(index),
+                aria_label=f"Remove row {index + 1}",
+            ),
             width="100%",
+            align="center",
         ),
-        rx.select(
-            ASSIGNABLE,
-            value=row.role,
-            on_change=lambda v: MembersState.set_invite_role(index, v),
-            custom_attrs={"aria-label": f"Role {index + 1}"},
-        ),
-        rx.icon_button(
-            rx.icon("x", size=14),
-            variant="ghost",
-            color_scheme="gray",
-            type="button",
-            on_click=MembersState.remove_invite_row(index),
-            aria_label=f"Remove row {index + 1}",
-        ),
+        rx.cond(row.error != "", rx.text(row.error, color_scheme="red", size="2", role="alert")),
         width="100%",
-        align="center",
+        spacing="1",
     )
 
 
@@ -118,6 +125,10 @@ def _invite_form() -> rx.Component:
             rx.heading("Invite people", size="4", as_="h2"),
             rx.text("They get an email with a link valid for 7 days.", size="2", color_scheme="gray"),
             form_error(MembersState.form_error),
+            rx.cond(
+                MembersState.field_errors.contains("invitations"),
+                rx.text(MembersState.field_errors["invitations"], color_scheme="red", size="2", role="alert"),
+            ),
             rx.foreach(MembersState.invite_rows, _invite_row),
             rx.hstack(
                 rx.button(

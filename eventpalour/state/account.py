@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import identity
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import DomainError, plural
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 
@@ -77,6 +77,6 @@ class AccountState(FormMixin, AuthState):
             return self.show_error(error)
         # This browser's session ended too; the sign-out route also clears its cookie.
         return [
-            rx.toast.success(f"Signed out of {ended} session{'s' if ended != 1 else ''}."),
+            rx.toast.success(f"Signed out of {plural(ended, 'session')}."),
             AccountState.sign_out,
         ]

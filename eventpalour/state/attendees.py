@@ -30,6 +30,8 @@ class AttendeeLine:
     status_label: str
     checked_in_at: str  # the door's local time, "" while not in
     transferred: bool
+    can_check_in: bool = False
+    can_undo_check_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ def attendee_line(row: AttendeeRow, zone_name: str) -> AttendeeLine:
         status_label=status_label(row.ticket_status),
         checked_in_at=clock(row.checked_in_at, zone_name) if row.checked_in_at else "",
         transferred=row.transferred,
+        can_check_in=row.can_check_in,
+        can_undo_check_in=row.can_undo_check_in,
     )
 
 
@@ -79,6 +83,7 @@ class AttendeesState(AuthState):
     attendee_search: str = ""
     attendees_loaded: bool = False
     attendees_problem: str = ""
+    door_busy_ticket: str = ""  # the row whose check-in (or undo) is being sent
 
     def _event_ref(self) -> str:
         return event_in(self.router.url.path)
@@ -169,3 +174,32 @@ class AttendeesState(AuthState):
     def turn_attendee_page(self, step: int):
         self.attendees_page = max(1, self.attendees_page + (1 if step > 0 else -1))
         return AttendeesState.load_attendees
+
+    async def _change_check_in(self, ticket_id: str, *, undo: bool):
+        """Check a row in by hand, or undo its check-in; then the list, its counts and the chart again."""
+        if self.door_busy_ticket:
+            return
+        self.door_busy_ticket = ticket_id
+        yield
+        service = tickets.undo_check_in if undo else tickets.check_in_ticket
+        try:
+            actor = await self.require_user()
+            outcome = await call_service(service, actor=actor, event_id=self._event_ref(), ticket_id=ticket_id)
+        except DomainError as error:
+            self.door_busy_ticket = ""
+            yield self.show_error(error)
+            return
+        self.door_busy_ticket = ""
+        # An undo that was refused raised above; a check-in answers like a scan (e.g. "Already used at 19:42").
+        yield rx.toast.success(outcome.message) if undo or outcome.admitted else rx.toast.error(outcome.message)
+        yield AttendeesState.load_attendees
+
+    @rx.event
+    async def check_in_attendee(self, ticket_id: str):
+        async for step in self._change_check_in(ticket_id, undo=False):
+            yield step
+
+    @rx.event
+    async def undo_attendee_check_in(self, ticket_id: str):
+        async for step in self._change_check_in(ticket_id, undo=True):
+            yield step

@@ -23,6 +23,7 @@ from eventpalour.services.platform import (
     ValidationFailed,
     event_schedule,
     format_money,
+    plural,
     price_label,
 )
 from eventpalour.services.sales import HeldOrder, PriceLine, SaleState, clamp_quantity, price_lines, price_of
@@ -135,8 +136,9 @@ class Hold:
 
 
 def hold_of(order: HeldOrder) -> Hold:
-    count = f"{order.ticket_count} ticket" + ("" if order.ticket_count == 1 else "s")
-    return Hold(order=order, total=format_money(order.amount, order.currency), count=count)
+    return Hold(
+        order=order, total=format_money(order.amount, order.currency), count=plural(order.ticket_count, "ticket")
+    )
 
 
 class EventDetailState(AuthState):

@@ -14,6 +14,7 @@ from eventpalour.services.platform import (
     format_amount,
     format_money,
     parse_amount,
+    plural,
 )
 from eventpalour.services.sales import STATUS_LABELS, EventOrderRow, RefundProgress
 from eventpalour.state.base import AuthState, call_service
@@ -259,5 +260,5 @@ class EventOrdersState(AuthState):
         except DomainError as error:
             yield self.show_error(error)
             return
-        yield rx.toast.success(f"Registration cancelled: {count} ticket{'' if count == 1 else 's'} released.")
+        yield rx.toast.success(f"Registration cancelled: {plural(count, 'ticket')} released.")
         yield EventOrdersState.load_orders

@@ -9,7 +9,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import workspaces
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import DomainError, plural
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.workspace import WorkspaceState, workspace_in
@@ -46,10 +46,11 @@ class PendingInvitation:
 
 @dataclass(frozen=True)
 class InviteRow:
-    """One line of the invitation form, as typed."""
+    """One line of the invitation form, as typed, and why it could not be sent ("" until tried)."""
 
     email: str = ""
     role: str = "member"
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ class MembersState(FormMixin, AuthState):
 
     @rx.event
     def set_invite_email(self, index: int, value: str) -> None:
-        self.invite_rows = [replace(r, email=value) if i == index else r for i, r in enumerate(self.invite_rows)]
+        self.invite_rows = [
+            replace(r, email=value, error="") if i == index else r for i, r in enumerate(self.invite_rows)
+        ]
 
     @rx.event
     def set_invite_role(self, index: int, value: str) -> None:
@@ -127,7 +130,8 @@ class MembersState(FormMixin, AuthState):
     async def send_invitations(self):
         self._start()
         yield
-        requests = [workspaces.InviteRequest(r.email, r.role) for r in self.invite_rows if r.email.strip()]
+        typed = [r for r in self.invite_rows if r.email.strip()]
+        requests = [workspaces.InviteRequest(r.email, r.role) for r in typed]
         try:
             actor = await self.require_user()
             outcomes = await call_service(
@@ -138,13 +142,26 @@ class MembersState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting = False
+        # An address that cannot be invited stays in the form as typed, its reason under it; the rest
+        # are done (sent, or already a member or invited) and listed below the form.
+        refused = [replace(r, error=o.message) for r, o in zip(typed, outcomes, strict=True) if o.refused_input]
+        self.invite_rows = refused or [InviteRow()]
         self.invite_results = [
             InviteResult(email=o.email, status=o.status, message=o.message, color=INVITE_STATUS_COLORS[o.status])
             for o in outcomes
+            if not o.refused_input
         ]
         sent = sum(1 for o in outcomes if o.sent)
-        self.invite_rows = [InviteRow()]
-        yield rx.toast.success(f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+        if refused:
+            self.form_error = (
+                "Check the address marked below." if len(refused) == 1 else "Check the addresses marked below."
+            )
+        if sent:
+            yield rx.toast.success(f"{plural(sent, 'invitation')} sent.")
+        elif refused:
+            yield rx.toast.error(self.form_error)
+        else:
+            yield rx.toast.info("No invitations sent: see why below the form.")
 
     async def _act(self, fn, message: str, **kwargs) -> list[rx.event.EventSpec]:  # noqa: ANN001
         """Run one member action for the signed-in user, then reload the lists."""

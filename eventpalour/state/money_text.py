@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eventpalour.services.finance import Balance, EventSalesTotals, MoneyFigures
-from eventpalour.services.platform import MINOR_DIGITS, format_money
+from eventpalour.services.platform import MINOR_DIGITS, format_money, plural
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class FiguresText:
 
     currency: str = ""
     paid_orders: int = 0
+    paid_orders_label: str = ""  # "1 paid order", "12 paid orders"
     gross: str = ""
     platform_fees: str = ""
     provider_fees: str = ""
@@ -27,6 +28,7 @@ def _figures(f: MoneyFigures) -> dict[str, str | int]:
     return {
         "currency": f.currency,
         "paid_orders": f.paid_orders,
+        "paid_orders_label": plural(f.paid_orders, "paid order"),
         "gross": format_money(f.gross, f.currency),
         "platform_fees": format_money(f.platform_fees, f.currency),
         "provider_fees": format_money(f.provider_fees, f.currency),
@@ -40,10 +42,13 @@ class EventFiguresText(FiguresText):
     """An event's figures and the tickets it has sold."""
 
     tickets: int = 0
+    tickets_sold_label: str = ""  # "1 ticket sold", "40 tickets sold"
 
 
 def event_figures_text(totals: EventSalesTotals) -> EventFiguresText:
-    return EventFiguresText(**_figures(totals), tickets=totals.tickets)
+    return EventFiguresText(
+        **_figures(totals), tickets=totals.tickets, tickets_sold_label=plural(totals.tickets, "ticket") + " sold"
+    )
 
 
 @dataclass(frozen=True)

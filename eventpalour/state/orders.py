@@ -9,7 +9,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import sales
-from eventpalour.services.platform import DomainError, event_when, format_money
+from eventpalour.services.platform import DomainError, event_when, format_money, plural
 from eventpalour.services.sales import OrderSummary, PriceLine
 from eventpalour.state.base import AuthState, call_service
 
@@ -19,7 +19,7 @@ def _transferred(recipients: list[str]) -> str:
     if not recipients:
         return ""
     counts = Counter(recipients)
-    names = [name if counts[name] == 1 else f"{name} ({counts[name]} tickets)" for name in counts]
+    names = [name if counts[name] == 1 else f"{name} ({plural(counts[name], 'ticket')})" for name in counts]
     return "Transferred to " + ", ".join(names)
 
 

@@ -85,14 +85,36 @@ class TicketsState(AuthState):
         if not open_ and not self.is_transferring:
             self.transfer_id, self.transfer_confirming = "", False
 
+    def _transfer_refused(self, error: DomainError) -> list[rx.event.EventSpec]:
+        """A refusal about the address goes under the email field (the dialog stays open with it); any
+        other (the ticket was used, the event started) closes the dialog with a toast and a fresh list."""
+        self.is_transferring, self.transfer_confirming = False, False
+        if isinstance(error, ValidationFailed):
+            self.transfer_errors = {str(d.path[0]): d.message for d in error.details if d.path} or {
+                "email": error.message
+            }
+            return []
+        self.transfer_id = ""
+        return [*self.show_error(error), TicketsState.load_tickets]
+
     @rx.event
-    def review_transfer(self, form: dict[str, str]) -> None:
-        """Step one of two: the email is only checked for shape here; the service decides the rest."""
+    async def review_transfer(self, form: dict[str, str]):
+        """Step one of two: the confirm step shows only once the transfer's own rules accept the
+        recipient (a verified account, not the holder) and the ticket (`tickets.check_transfer`)."""
         self.transfer_email = (form.get("email") or "").strip()[:320]
-        if "@" not in self.transfer_email:
-            self.transfer_errors = {"email": "Enter the email address of their EventPalour account."}
+        self.transfer_errors, self.is_transferring = {}, True
+        yield
+        try:
+            actor = await self.require_user()
+            self._limit("general")
+            checked = await call_service(
+                tickets.check_transfer, actor=actor, ticket_id=self.transfer_id, recipient_email=self.transfer_email
+            )
+        except DomainError as error:
+            if shown := self._transfer_refused(error):
+                yield shown
             return
-        self.transfer_errors, self.transfer_confirming = {}, True
+        self.transfer_email, self.is_transferring, self.transfer_confirming = checked.recipient_email, False, True
 
     @rx.event
     def edit_transfer(self) -> None:
@@ -108,16 +130,9 @@ class TicketsState(AuthState):
             done = await call_service(
                 tickets.transfer_ticket, actor=actor, ticket_id=self.transfer_id, recipient_email=self.transfer_email
             )
-        except ValidationFailed as error:
-            self.is_transferring, self.transfer_confirming = False, False
-            self.transfer_errors = {str(d.path[0]): d.message for d in error.details if d.path} or {
-                "email": error.message
-            }
-            return
         except DomainError as error:
-            self.is_transferring, self.transfer_id = False, ""
-            yield self.show_error(error)
-            yield TicketsState.load_tickets
+            if shown := self._transfer_refused(error):
+                yield shown
             return
         self.is_transferring, self.transfer_id, self.transfer_confirming = False, "", False
         yield rx.toast.success(f"Ticket sent to {done.recipient_name}. We emailed you both.")

@@ -12,7 +12,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import DomainError, plural
 from eventpalour.services.workspaces import WorkspaceAction, WorkspaceView, allows
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.workspaces import LogoUploadMixin, workspace_input
@@ -31,6 +31,17 @@ def workspace_in(path: str) -> str:
     """The workspace id of a /workspace/{id}/… path, or "" on any other page."""
     parts = path.split("/")
     return parts[2] if len(parts) > 2 and parts[1] == "workspace" else ""
+
+
+WORKSPACE_TABS = ("events", "members", "settings", "billing", "verification")
+
+
+def workspace_tab(path: str) -> str:
+    """The header tab a /workspace/{id}/… page belongs to ("dashboard" for the workspace's own page;
+    an event's pages, its attendees included, are under "events")."""
+    parts = [part for part in path.split("/") if part]
+    section = parts[2] if len(parts) > 2 and parts[0] == "workspace" else ""
+    return section if section in WORKSPACE_TABS else "dashboard"
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ def workspace_panel(view: WorkspaceView) -> WorkspacePanel:
         kyc_status=view.kyc_status,
         kyc_label=KYC_LABELS.get(view.kyc_status, view.kyc_status),
         member_count=view.member_count,
-        member_label=f"{view.member_count} member{'s' if view.member_count != 1 else ''}",
+        member_label=plural(view.member_count, "member"),
         initials=view.initials,
         created_on=view.created_at.strftime("%d %b %Y"),
     )
@@ -106,6 +117,7 @@ class WorkspaceState(AuthState):
     role: str = ""
     load_problem: str = ""
     loaded: bool = False
+    current_tab: str = "dashboard"  # the header tab shown as the current one (`workspace_tab`)
 
     def _allows(self, action: WorkspaceAction) -> bool:
         return bool(self.role) and allows(self.role, action)
@@ -144,6 +156,7 @@ class WorkspaceState(AuthState):
     async def load_workspace(self) -> None:
         """on_load of every workspace page: the workspace for a member, a clear message for others."""
         self.loaded, self.load_problem = False, ""
+        self.current_tab = workspace_tab(self.router.url.path)
         try:
             actor = await self.require_user()
             view = await call_service(

@@ -88,7 +88,8 @@ def test_og_cancelled_event_still_described(http, org):
 
 
 @pytest.mark.parametrize("kind", ["unknown", "draft", "hidden"])
-def test_og_private_or_unknown_event_page_unchanged(http, org, kind):
+def test_og_private_or_unknown_event_page_is_the_shell_with_404(http, org, kind):
+    """No public event at that link: the same shell (the browser shows "Event not found"), status 404."""
     owner, ws = org
     short_id = "zzzzzz"
     if kind != "unknown":
@@ -99,8 +100,9 @@ def test_og_private_or_unknown_event_page_unchanged(http, org, kind):
 
     response = http.get(f"/e/{short_id}")
 
-    assert response.status_code == 200
-    assert response.text == PAGE_SHELL
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.text == PAGE_SHELL and int(response.headers["content-length"]) == len(response.content)
 
 
 def test_og_leaves_non_html_and_other_methods_alone(http, org):

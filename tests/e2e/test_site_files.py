@@ -9,6 +9,9 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import at_path
 
 pytestmark = pytest.mark.e2e
 
@@ -51,3 +54,21 @@ def test_server_starts_without_page_redefinition_warnings(server: str, e2e_dir: 
 
     assert "App running at" in log
     assert "being redefined" not in log, [line for line in log.splitlines() if "redefined" in line][:3]
+
+
+def test_unknown_page_and_unknown_event_answer_404_with_a_way_home(server: str, page) -> None:
+    """Issue #24, item 11: the styled 404 page (status 404), and an unknown event's link answers 404 too."""
+    missing_event = httpx.get(f"{server}/e/zz9zz9", timeout=10)
+    assert missing_event.status_code == 404 and missing_event.headers["content-type"].startswith("text/html")
+
+    response = page.goto("/no-such-page/at-all")
+
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    page.get_by_role("link", name="Go to the home page").click()
+    expect(page).to_have_url(at_path(server, "/"))
+    expect(page.get_by_role("heading", name="Sell out your event. Never oversell it.")).to_be_visible()
+
+    response = page.goto("/e/zz9zz9")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="Event not found")).to_be_visible()

@@ -205,6 +205,38 @@ def test_invite_member_accepts_then_role_change_and_removal(new_page, server: st
     expect(guest.get_by_role("heading", name="You can't open this workspace")).to_be_visible()
 
 
+def test_invalid_invitation_address_gets_a_field_error_and_keeps_the_text(new_page, server: str) -> None:
+    """Issue #24, items 8 and 9: the current tab is marked; a mistyped address is not "0 invitations sent"."""
+    owner, _, workspace_id = organizer_with_workspace(
+        new_page, server, "Ivy Inviter", f"Kisumu Keys {uuid.uuid4().hex[:6]}"
+    )
+    tabs = owner.get_by_role("navigation", name="Workspace")
+    expect(tabs.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "page")
+
+    tabs.get_by_role("link", name="Members").click()
+    owner.wait_for_url(at_path(server, f"/workspace/{workspace_id}/members"))
+    expect(tabs.get_by_role("link", name="Members")).to_have_attribute("aria-current", "page")
+    expect(tabs.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "false")
+    owner.get_by_label("Email 1").fill("not-an-email")
+    owner.get_by_role("button", name="Send invitations").click()
+
+    expect(
+        owner.get_by_role("alert").filter(has_text="Enter a valid email address, like name@example.com.")
+    ).to_be_visible()
+    expect(owner.get_by_label("Email 1")).to_have_value("not-an-email")
+    expect(owner.get_by_label("Email 1")).to_have_attribute("aria-invalid", "true")
+    expect(toast(owner, "0 invitations sent")).to_have_count(0)
+    expect(owner.get_by_text("No pending invitations.")).to_be_visible()
+
+    fixed = unique_email("fixed")
+    owner.get_by_label("Email 1").fill(fixed)
+    expect(owner.get_by_label("Email 1")).to_have_attribute("aria-invalid", "false")
+    owner.get_by_role("button", name="Send invitations").click()
+    expect(toast(owner, "1 invitation sent.")).to_be_visible()
+    expect(owner.get_by_role("button", name=f"Revoke invitation to {fixed}")).to_be_visible()
+    expect(owner.get_by_label("Email 1")).to_have_value("")
+
+
 def test_invited_newcomer_signs_up_verifies_and_joins(new_page, server: str) -> None:
     workspace_name = f"Kigali Coders {uuid.uuid4().hex[:6]}"
     _, owner_email, workspace_id = organizer_with_workspace(new_page, server, "Olive Owner", workspace_name)

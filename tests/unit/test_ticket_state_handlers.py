@@ -55,13 +55,20 @@ async def test_transfer_handler_shows_the_services_field_error_then_transfers():
     assert [card.ticket.short_code for card in tickets_page.upcoming] == [t.short_code]
 
     await run_handler(tickets_page, "open_transfer", t.id)
+    # Issue #24, item 4: an unknown address is refused before the confirm step, not after it.
     await run_handler(tickets_page, "review_transfer", {"email": "nobody@example.test"})
-    assert tickets_page.transfer_confirming
+    assert "verified" in tickets_page.transfer_errors["email"] and not tickets_page.transfer_confirming
+    assert tickets_page.transfer_email == "nobody@example.test" and tickets_page.transfer_id == t.id
+    assert not tickets_page.is_transferring
+    # The confirm step's own check still holds if a forged frame skips the review.
     await run_handler(tickets_page, "confirm_transfer")
     assert "verified" in tickets_page.transfer_errors["email"] and not tickets_page.transfer_confirming
     assert ticket(t.id).status == "valid"
 
-    await run_handler(tickets_page, "review_transfer", {"email": friend.email})
+    await run_handler(tickets_page, "review_transfer", {"email": "  " + friend.email.upper()})
+    assert tickets_page.transfer_confirming and tickets_page.transfer_errors == {}
+    assert tickets_page.transfer_email == friend.email
+    assert ticket(t.id).status == "valid"  # reviewing changes nothing
     await run_handler(tickets_page, "confirm_transfer")
     assert ticket(t.id).status == "transferred" and tickets_page.transfer_id == ""
     with read_only() as session:

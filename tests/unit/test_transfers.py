@@ -115,7 +115,7 @@ def test_transfer_ticket_after_event_start_rejected():
     assert ticket(t.id).status == "valid"
 
 
-@pytest.mark.parametrize("who", ["unverified", "unknown", "self", "suspended", "not-an-email"])
+@pytest.mark.parametrize("who", ["unverified", "unknown", "self", "suspended", "not-an-email", "empty"])
 def test_transfer_ticket_recipient_must_be_another_verified_account(who):
     venue = make_venue()
     sender = make_user()
@@ -126,10 +126,15 @@ def test_transfer_ticket_recipient_must_be_another_verified_account(who):
         "self": lambda: sender.email,
         "suspended": _suspended_email,
         "not-an-email": lambda: "not an email",
+        "empty": lambda: "  ",
     }[who]()
+    # The check the transfer dialog runs before its confirm step refuses it the same way (issue #24, item 4).
+    with pytest.raises(ValidationFailed) as checked:
+        transfers.check_transfer(actor=sender.summary, ticket_id=t.id, recipient_email=email)
     with pytest.raises(ValidationFailed) as refused:
         transfers.transfer_ticket(actor=sender.summary, ticket_id=t.id, recipient_email=email)
     assert refused.value.details[0].path == ("email",)
+    assert checked.value.details == refused.value.details
     assert ticket(t.id).status == "valid" and len(_all_tickets()) == 1
 
 
@@ -138,6 +143,24 @@ def _suspended_email() -> str:
     with transaction() as session:
         session.get(User, person.id).status = "suspended"
     return person.email
+
+
+def test_check_transfer_accepts_what_transfer_ticket_would_do_and_changes_nothing():
+    venue = make_venue()
+    sender, friend = make_user(), make_user()
+    [t] = issue(venue, sender)
+
+    checked = transfers.check_transfer(actor=sender.summary, ticket_id=t.id, recipient_email=" " + friend.email.upper())
+
+    assert checked == transfers.TransferCheck(ticket_id=t.id, short_code=t.short_code, recipient_email=friend.email)
+    assert ticket(t.id).status == "valid" and len(_all_tickets()) == 1
+    with pytest.raises(NotFound):
+        transfers.check_transfer(actor=friend.summary, ticket_id=t.id, recipient_email=sender.email)
+    with pytest.raises(NotAuthenticated):
+        transfers.check_transfer(actor=None, ticket_id=t.id, recipient_email=friend.email)
+    transfers.transfer_ticket(actor=sender.summary, ticket_id=t.id, recipient_email=friend.email)
+    with pytest.raises(Conflict, match="Only valid tickets"):
+        transfers.check_transfer(actor=sender.summary, ticket_id=t.id, recipient_email=make_user().email)
 
 
 def test_transfer_ticket_of_someone_else_is_not_found():

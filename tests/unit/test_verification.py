@@ -33,8 +33,8 @@ def test_verify_email_wrong_code_counts_down_then_dies():
     user = _fresh_user()
     right = _code_for(user.email)
     wrong = "000000" if right != "000000" else "111111"
-    for left in (4, 3, 2, 1):
-        with pytest.raises(ValidationFailed, match=f"{left} tries left"):
+    for left in ("4 tries", "3 tries", "2 tries", "1 try"):
+        with pytest.raises(ValidationFailed, match=f"not right. {left} left."):
             verification.verify_email(actor=user, code=wrong)
     with pytest.raises(ValidationFailed, match="used up"):
         verification.verify_email(actor=user, code=wrong)

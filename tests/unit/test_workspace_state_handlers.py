@@ -81,3 +81,36 @@ async def test_non_member_loading_workspace_sees_a_clear_problem(team):
     state = state_for(WorkspaceState, token=outsider.token, path=f"/workspace/{workspace.id}")
     await run_handler(state, "load_workspace")
     assert state.workspace == WorkspacePanel() and "not a member" in state.load_problem
+
+
+async def test_an_invalid_invitation_address_stays_as_typed_with_its_error(team):
+    """Issue #24, item 9: not a green "0 invitations sent"; the bad row keeps what was typed."""
+    workspace, people = team
+    state = state_for(MembersState, token=people["owner"].token, path=f"/workspace/{workspace.id}/members")
+    state.invite_rows = [InviteRow("not-an-email", "moderator")]
+
+    await run_handler(state, "send_invitations")
+
+    assert state.invite_rows == [
+        InviteRow("not-an-email", "moderator", "Enter a valid email address, like name@example.com.")
+    ]
+    assert state.form_error == "Check the address marked below." and state.invite_results == []
+    assert _snapshot()[2] == [] and not state.is_submitting
+
+    state.invite_rows = [InviteRow("friend@example.test"), InviteRow("still wrong@", "member")]
+    await run_handler(state, "send_invitations")
+
+    assert [(r.email, r.error != "") for r in state.invite_rows] == [("still wrong@", True)]
+    assert [(r.email, r.status) for r in state.invite_results] == [("friend@example.test", "invited")]
+    assert _snapshot()[2] == [("friend@example.test", "pending")]
+
+    await run_handler(state, "set_invite_email", 0, "fixed@example.test")
+    assert state.invite_rows == [InviteRow("fixed@example.test", "member")]  # typing clears the row's error
+
+
+async def test_the_workspace_shell_knows_its_current_tab(team):
+    workspace, people = team
+    for path, tab in [("", "dashboard"), ("/members", "members"), ("/events/abc234/attendees", "events")]:
+        state = state_for(WorkspaceState, token=people["owner"].token, path=f"/workspace/{workspace.id}{path}")
+        await run_handler(state, "load_workspace")
+        assert state.current_tab == tab

@@ -171,6 +171,9 @@ def test_invite_members_reports_each_address():
     assert latest_email("new@example.test", "workspace_invitation") is not None
     # `sent` (what the members page counts in its toast) is set exactly for the address that got an email.
     assert [o.sent for o in outcomes] == [True, False, False, False, False, False]
+    # `refused_input`: the members page keeps these rows as typed, with the message as the field error.
+    assert [o.refused_input for o in outcomes] == [False, False, False, True, True, False]
+    assert outcomes[3].message == "Enter a valid email address, like name@example.com."
 
 
 def test_invite_members_one_address_twice_in_a_batch_is_listed_twice_in_any_spelling():

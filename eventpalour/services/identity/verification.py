@@ -19,6 +19,7 @@ from eventpalour.services.platform import (
     ValidationFailed,
     code_hash,
     new_numeric_code,
+    plural,
 )
 
 CODE_MINUTES = 15
@@ -93,7 +94,7 @@ def verify_email(*, actor: UserSummary | None, code: str) -> UserSummary:
         row.attempts += 1
         left = MAX_ATTEMPTS - row.attempts
     raise _wrong(
-        f"That code is not right. {left} tries left."
+        f"That code is not right. {plural(left, 'try')} left."
         if left
         else "That code is not right, and it is now used up. Send a new code."
     )

@@ -92,6 +92,7 @@ __getattr__, __all__ = public_names(
         "text": [
             "clean_line",
             "clean_text",
+            "plural",
         ],
         "uploads": [
             "FOLDER_PATTERN",

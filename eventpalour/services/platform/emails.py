@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from html import escape
 
 from eventpalour.services.platform.outbox import EmailMessage
+from eventpalour.services.platform.text import plural
 
 _BRAND = "EventPalour"
 
@@ -148,7 +149,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     """
     free = facts.total_label == "Free"
     heading = f"You're registered for {facts.event_title}" if free else f"You're going to {facts.event_title}"
-    count = f"{len(tickets)} ticket" + ("" if len(tickets) == 1 else "s")
+    count = plural(len(tickets), "ticket")
     lines = "\n".join(f"  - {t.short_code} ({t.tier_name})" for t in tickets)
     cost_text = "".join(f"{label}: {value}\n" for label, value in facts.price_lines)
     cost_html = "<br>".join(f"{escape(label)}: <strong>{escape(value)}</strong>" for label, value in facts.price_lines)

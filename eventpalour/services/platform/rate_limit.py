@@ -17,6 +17,7 @@ from limits.strategies import MovingWindowRateLimiter
 from eventpalour.config import settings
 from eventpalour.services.platform.errors import RateLimited
 from eventpalour.services.platform.secrets_util import code_hash
+from eventpalour.services.platform.text import plural
 
 RULES = {
     "general": lambda: settings.rate_limit_general,
@@ -79,9 +80,8 @@ def personal_key(text: str) -> str:
 def wait_text(seconds: int) -> str:
     """`retry_after` as people read it: "40 seconds", "1 minute", "15 minutes"."""
     if seconds < 60:
-        return f"{seconds} seconds"
-    minutes = math.ceil(seconds / 60)
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+        return plural(seconds, "second")
+    return plural(math.ceil(seconds / 60), "minute")
 
 
 def hit_email_recipient(kind: str, address: str) -> None:

@@ -37,3 +37,22 @@ def clean_text(raw: str | None) -> str:
     \\r\\n, \\r, \\n) kept as \\n and tabs kept, the ends trimmed."""
     unified = (raw or "").replace("\r\n", "\n").translate(_LINE_BREAKS)
     return "".join(ch for ch in unified if ch in "\n\t" or not _harmful(ch)).strip()
+
+
+_SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh")
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """`count` and its noun as people read them: "1 ticket", "2 tickets", "1 try", "3 tries", "1,200
+    attendees". Pass `plural_form` for an irregular noun (`plural(n, "person", "people")`). The one
+    way every count in words is written, on pages, in toasts, errors and emails."""
+    if count == 1:
+        return f"1 {noun}"
+    if plural_form is None:
+        if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+            plural_form = noun[:-1] + "ies"
+        elif noun.endswith(_SIBILANT_ENDINGS):
+            plural_form = noun + "es"
+        else:
+            plural_form = noun + "s"
+    return f"{count:,} {plural_form}"

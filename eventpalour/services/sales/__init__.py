@@ -70,6 +70,7 @@ __getattr__, __all__ = public_names(
             "log_scan",
             "door as read_door",
             "scanned_ticket",
+            "unadmit as unadmit_ticket",
         ],
         "tier_sales": [
             "SaleState",

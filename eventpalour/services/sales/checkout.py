@@ -33,6 +33,7 @@ from eventpalour.services.platform import (
     PermissionDenied,
     SoldOut,
     ValidationFailed,
+    plural,
 )
 from eventpalour.services.sales import capacity, fulfilment
 from eventpalour.services.sales import store as sales_store
@@ -243,7 +244,7 @@ def _payment_in_progress(expires_at: datetime | None, now: datetime) -> Conflict
     minutes = max(1, math.ceil((expires_at - now).total_seconds() / 60)) if expires_at else HOLD_MINUTES
     return Conflict(
         "You have a payment in progress for this event. Finish paying or cancel it on the event page, "
-        f"or wait {minutes} minute{'s' if minutes != 1 else ''} for its hold to end."
+        f"or wait {plural(minutes, 'minute')} for its hold to end."
     )
 
 

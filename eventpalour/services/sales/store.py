@@ -959,6 +959,19 @@ def admit(connection: Connection, ticket_id: str, actor_id: str, at: datetime, *
     return connection.execute(statement, {"ticket_id": ticket_id, "at": at, "actor_id": actor_id}).rowcount == 1
 
 
+# Undoing a check-in: only a ticket that is used at the instant of the write goes back to valid.
+_UNADMIT = (
+    update(_tickets)
+    .where(_tickets.c.id == bindparam("ticket_id"), _tickets.c.status == TicketStatus.USED.value)
+    .values(status=TicketStatus.VALID.value, used_at=None, used_by_id=None)
+)
+
+
+def unadmit(connection: Connection, ticket_id: str) -> bool:
+    """Put a used ticket back to valid (a check-in undone); True when this call changed it."""
+    return connection.execute(_UNADMIT, {"ticket_id": ticket_id}).rowcount == 1
+
+
 def log_scan(connection: Connection, scan: Mapping[str, Any]) -> None:
     connection.execute(_LOG_SCAN, scan)
 

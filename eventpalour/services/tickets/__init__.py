@@ -31,10 +31,12 @@ __getattr__, __all__ = public_names(
         "scanning": [
             "DoorCounts",
             "ScanOutcome",
+            "check_in_ticket",
             "door_counts",
             "normalize_code",
             "scan_ticket",
             "scanner_event",
+            "undo_check_in",
         ],
         "ticket_media": [
             "holder_place",
@@ -43,6 +45,8 @@ __getattr__, __all__ = public_names(
             "sign as sign_ticket",
         ],
         "transfers": [
+            "TransferCheck",
+            "check_transfer",
             "transfer_ticket",
         ],
     },

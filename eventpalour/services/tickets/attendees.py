@@ -30,6 +30,7 @@ from eventpalour.models import (
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import clean_line
 from eventpalour.services.platform import time_zone as zone
+from eventpalour.services.tickets.scanning import can_admit, doors_closed, undo_refusal
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 PAGE_SIZE = 50
@@ -63,6 +64,8 @@ class AttendeeRow:
     checked_in_at: datetime | None
     order_reference: str
     transferred: bool
+    can_check_in: bool = False  # door staff may check the holder in by hand now (scanning.can_admit)
+    can_undo_check_in: bool = False  # ... or take the check-in back (scanning.undo_refusal)
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,10 @@ def _query(event_id: str, filters: AttendeeFilters):
     return query
 
 
-def _row(ticket: Ticket, holder: User, tier_name: str, amount: int, reference: str) -> AttendeeRow:
+def _row(
+    ticket: Ticket, holder: User, tier_name: str, amount: int, reference: str, *, closed: bool = True
+) -> AttendeeRow:
+    """One attendee; `closed`: the event's doors have closed (no check-in changes any more)."""
     if ticket.status == TicketStatus.REFUNDED:
         payment = "refunded"
     else:
@@ -132,6 +138,8 @@ def _row(ticket: Ticket, holder: User, tier_name: str, amount: int, reference: s
         checked_in_at=ticket.used_at if ticket.status == TicketStatus.USED else None,
         order_reference=reference,
         transferred=ticket.transferred_from_id is not None,
+        can_check_in=can_admit(ticket.status, closed),
+        can_undo_check_in=undo_refusal(ticket.status, closed) is None,
     )
 
 
@@ -172,7 +180,7 @@ def event_attendees(
     return AttendeesPage(
         event_id=event.id,
         event_title=event.title,
-        rows=[_row(*row) for row in found],
+        rows=[_row(*row, closed=doors_closed(event.end_at)) for row in found],
         total=int(total),
         checked_in=checked_in,
         admissions=admissions,

@@ -7,6 +7,10 @@ Exactly once: the only write that admits someone is one conditional UPDATE
 same moment the database lets one of them change the row and the other finds it already used.
 Tests may switch that guard off (a context variable, never reachable from a request) to prove the
 race is real without it.
+
+Door staff can also check someone in by hand from the attendee list (`check_in_ticket`, method
+`manual`: the same decision and the same log as a scan) and take a check-in back (`undo_check_in`,
+logged as `undone`), e.g. when the wrong row was tapped.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import platform, sales
 from eventpalour.services.events import DOORS_CLOSE_AFTER_END
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import NotAuthenticated, NotFound, clean_line, event_schedule
+from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, clean_line, event_schedule
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.sales import SHORT_CODE_ALPHABET, DoorCounts, ScannedTicket
 from eventpalour.services.tickets import ticket_tokens
@@ -43,6 +47,10 @@ NOT_VALID_LABELS = {
     TicketStatus.EXPIRED: "It has expired.",
 }
 ENDED_MESSAGE = "Event has ended. Tickets no longer admit anyone."
+MANUAL = "manual"  # the scan log's method for a check-in (or undo) from the attendee list
+MANUAL_DEVICE = "Attendee list"
+NOT_CHECKED_IN = "This ticket is not checked in."
+UNDO_ENDED = "The event has ended: its check-ins can no longer be undone."
 _unguarded: ContextVar[bool] = ContextVar("scan_unguarded", default=False)
 
 
@@ -69,6 +77,11 @@ class ScanOutcome:
     used_at_label: str = ""
     used_by_name: str = ""
 
+    @property
+    def admitted(self) -> bool:
+        """This attempt let the holder in."""
+        return self.result == ScanResult.OK
+
 
 @dataclass(frozen=True)
 class ScannerEvent:
@@ -83,9 +96,10 @@ class ScannerEvent:
 
 @dataclass(frozen=True)
 class _Input:
-    method: str  # "qr" or "code"
+    method: str  # "qr", "code" or "manual"
     claims: ticket_tokens.TicketClaims | None = None
     code: str = ""
+    ticket_id: str = ""  # manual: the row's ticket
 
 
 def normalize_code(text: str) -> str:
@@ -113,6 +127,20 @@ def doors_closed(end_at: datetime) -> bool:
     return utcnow() > end_at + DOORS_CLOSE_AFTER_END
 
 
+def can_admit(status: str, closed: bool) -> bool:
+    """Whether a ticket in `status` lets its holder in now (a scan or a check-in by hand)."""
+    return not closed and status == TicketStatus.VALID
+
+
+def undo_refusal(status: str, closed: bool) -> str | None:
+    """Why the check-in of a ticket in `status` cannot be undone now; None when it can."""
+    if closed:
+        return UNDO_ENDED
+    if status != TicketStatus.USED:
+        return NOT_CHECKED_IN
+    return None
+
+
 def _door(
     connection: Connection, actor: UserSummary, event_ref: str, given: _Input | None = None
 ) -> tuple[_Door, ScannedTicket | None]:
@@ -134,6 +162,8 @@ def _ticket_key(given: _Input) -> str:
     """The key of the ticket this input names: its id or its short code ("" names no ticket)."""
     if given.method == "qr":
         return given.claims.ticket_id if given.claims else ""
+    if given.method == MANUAL:
+        return given.ticket_id
     return given.code if SHORT_CODE.match(given.code) else ""
 
 
@@ -181,7 +211,7 @@ def _decide(
         return {**shown, "result": ScanResult.EVENT_ENDED, "message": ENDED_MESSAGE}, seen.id
     stale = given.claims is not None and given.claims.secret_version != seen.secret_version
     status = believed or seen.status
-    if status == TicketStatus.VALID and not stale:
+    if can_admit(status, door.closed) and not stale:
         # The one write that admits someone: only a ticket that is valid at this instant changes.
         if sales.admit_ticket(connection, seen.id, actor.id, utcnow(), guarded=believed is None):
             return {**shown, "result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}, seen.id
@@ -217,27 +247,86 @@ def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str,
     given = _parse(token_or_code)
     if given.method == "code":
         platform.ensure_allowed(CODE_RULE, actor.id)
-    believed = _unguarded_precheck(given)
+    outcome = _check_in(actor, event_id, given, device, believed=_unguarded_precheck(given))
+    if given.method == "code" and outcome.result in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
+        platform.hit_rate_limit(CODE_RULE, actor.id)
+    return outcome
+
+
+def check_in_ticket(*, actor: UserSummary | None, event_id: str, ticket_id: str) -> ScanOutcome:
+    """Check the holder of `ticket_id` in by hand (the attendee list's Check in button), for the same
+    members who may scan: the same decision as a scan, logged the same way with method `manual`.
+
+    Raises NotAuthenticated, NotFound, PermissionDenied.
+    """
+    if actor is None:
+        raise NotAuthenticated()
+    return _check_in(actor, event_id, _Input(method=MANUAL, ticket_id=(ticket_id or "")[:16]), MANUAL_DEVICE)
+
+
+def _check_in(
+    actor: UserSummary, event_id: str, given: _Input, device: str, *, believed: str | None = None
+) -> ScanOutcome:
     with transaction() as session:
         connection = session.connection()
         door, seen = _door(connection, actor, event_id, given)
         shown, ticket_id = _decide(connection, actor, door, seen, given, believed)
-        sales.log_scan(
-            connection,
-            {
-                "id": new_id(),
-                "event_id": door.event_id,
-                "ticket_id": ticket_id,
-                "scanned_by_id": actor.id,
-                "result": shown["result"].value,
-                "method": given.method,
-                "device": clean_line(device)[:200],
-                "scanned_at": utcnow(),
-            },
-        )
-    if given.method == "code" and shown["result"] in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
-        platform.hit_rate_limit(CODE_RULE, actor.id)
+        _log(connection, actor, door, ticket_id, shown["result"], given.method, device)
     return ScanOutcome(**shown)
+
+
+def _log(
+    connection: Connection,
+    actor: UserSummary,
+    door: _Door,
+    ticket_id: str | None,
+    result: str,
+    method: str,
+    device: str,
+) -> None:
+    sales.log_scan(
+        connection,
+        {
+            "id": new_id(),
+            "event_id": door.event_id,
+            "ticket_id": ticket_id,
+            "scanned_by_id": actor.id,
+            "result": ScanResult(result).value,
+            "method": method,
+            "device": clean_line(device)[:200],
+            "scanned_at": utcnow(),
+        },
+    )
+
+
+def undo_check_in(*, actor: UserSummary | None, event_id: str, ticket_id: str) -> ScanOutcome:
+    """Take back the check-in of `ticket_id` (scanned or by hand): the ticket is valid again and
+    admits its holder at the next scan. Logged as `undone`, method `manual`. Same members as scanning.
+
+    Raises NotAuthenticated, NotFound (no such ticket at this event), PermissionDenied,
+    Conflict (`undo_refusal`: not checked in, or the event is over).
+    """
+    if actor is None:
+        raise NotAuthenticated()
+    given = _Input(method=MANUAL, ticket_id=(ticket_id or "")[:16])
+    with transaction() as session:
+        connection = session.connection()
+        door, seen = _door(connection, actor, event_id, given)
+        if seen is None or seen.event_id != door.event_id:
+            raise NotFound("This ticket is not one of this event's tickets.")
+        refusal = undo_refusal(seen.status, door.closed)
+        if refusal is None and not sales.unadmit_ticket(connection, seen.id):
+            refusal = NOT_CHECKED_IN  # undone on another device a moment ago
+        if refusal is not None:
+            raise Conflict(refusal)
+        _log(connection, actor, door, seen.id, ScanResult.UNDONE, MANUAL, MANUAL_DEVICE)
+    return ScanOutcome(
+        result=ScanResult.UNDONE,
+        message=f"Check-in undone: {seen.holder_name} is not checked in.",
+        short_code=seen.short_code,
+        holder_name=seen.holder_name,
+        tier_name=seen.tier_name,
+    )
 
 
 def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import base64
 import io
-import textwrap
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -71,17 +73,52 @@ MUTED = (95, 95, 105)
 VERIFIED_BLUE = (0, 144, 255)
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    # Pillow's bundled font: the same look on every server, no system font package needed.
-    return ImageFont.load_default(size=size)
+# DejaVu Sans 2.37 (Debian's fonts-dejavu-core; its licence is fonts/LICENSE), shipped in the repo so
+# every server draws the same ticket: it covers every Latin-script name and venue (ç, ñ, ő, and the
+# Yoruba and Igbo letters with dots below and tone marks, precomposed or combining), dashes and
+# ellipses. Pillow's bundled default font has none of those and drew boxes in their place.
+FONTS_DIR = Path(__file__).parent / "fonts"
+REGULAR_FONT = FONTS_DIR / "DejaVuSans.ttf"
+BOLD_FONT = FONTS_DIR / "DejaVuSans-Bold.ttf"
 
 
-def _lines(draw: ImageDraw.ImageDraw, y: int, text: str, size: int, fill: tuple[int, int, int], width: int) -> int:
-    """Draw `text` wrapped to `width` characters from `y`; returns the y below it."""
-    font = _font(size)
-    # The bundled font has no en dash or ellipsis glyphs; their ASCII stand-ins read the same.
-    text = text.replace("–", "-").replace("…", "...")
-    for line in textwrap.wrap(text, width=width)[:3] or [""]:
+@cache
+def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(BOLD_FONT if bold else REGULAR_FONT), size=size)
+
+
+TEXT_WIDTH = TICKET_WIDTH - 80  # 40 px margins
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """`text` in lines no wider than `width` pixels, broken between words (inside a word only when
+    the word alone is wider)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if font.getlength(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:
+            if line and font.getlength(line + char) > width:
+                lines.append(line)
+                line = ""
+            line += char
+    return [*lines, line] if line else lines
+
+
+def _lines(
+    draw: ImageDraw.ImageDraw, y: int, text: str, size: int, fill: tuple[int, int, int], *, bold: bool = False
+) -> int:
+    """Draw `text` wrapped to the ticket's width from `y` (three lines at most); returns the y below it."""
+    font = _font(size, bold=bold)
+    # Composed form: a letter and its accent typed as two code points draw as the one glyph the font has.
+    text = unicodedata.normalize("NFC", text)
+    for line in _wrap(text, font, TEXT_WIDTH)[:3] or [""]:
         draw.text((40, y), line, font=font, fill=fill)
         y += int(size * 1.3)
     return y
@@ -97,19 +134,19 @@ def ticket_png(ticket: TicketImage) -> bytes:
     canvas = Image.new("RGB", (TICKET_WIDTH, 1600), "white")  # cropped to what is drawn
     draw = ImageDraw.Draw(canvas)
     draw.rectangle((0, 0, TICKET_WIDTH, 96), fill=BRAND_COLOR)
-    draw.text((40, 28), "EventPalour ticket", font=_font(36), fill="white")
-    y = _lines(draw, 128, ticket.event_title, 40, INK, 30) + 8
-    y = _lines(draw, y, ticket.schedule, 26, MUTED, 46)
-    y = _lines(draw, y, ticket.place, 26, MUTED, 46)
-    y = _lines(draw, y, f"Organized by {ticket.organizer}", 26, MUTED, 46)
+    draw.text((40, 28), "EventPalour ticket", font=_font(36, bold=True), fill="white")
+    y = _lines(draw, 128, ticket.event_title, 40, INK, bold=True) + 8
+    y = _lines(draw, y, ticket.schedule, 26, MUTED)
+    y = _lines(draw, y, ticket.place, 26, MUTED)
+    y = _lines(draw, y, f"Organized by {ticket.organizer}", 26, MUTED)
     if ticket.organizer_verified:
-        y = _lines(draw, y, "Verified organizer", 26, VERIFIED_BLUE, 46)
+        y = _lines(draw, y, "Verified organizer", 26, VERIFIED_BLUE)
     y += 8
-    y = _lines(draw, y, f"{ticket.tier_name} · {ticket.price_label}", 28, INK, 44)
-    y = _lines(draw, y, ticket.holder_name, 28, INK, 44) + 16
+    y = _lines(draw, y, f"{ticket.tier_name} · {ticket.price_label}", 28, INK)
+    y = _lines(draw, y, ticket.holder_name, 28, INK) + 16
     canvas.paste(qr, ((TICKET_WIDTH - 520) // 2, y))
     y += 540
-    code_font = _font(56)
+    code_font = _font(56, bold=True)
     code_width = draw.textlength(ticket.short_code, font=code_font)
     draw.text(((TICKET_WIDTH - code_width) / 2, y), ticket.short_code, font=code_font, fill=INK)
     canvas = canvas.crop((0, 0, TICKET_WIDTH, y + 96))

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.db import transaction
+from eventpalour.db import read_only, transaction
 from eventpalour.models import (
     ENDED_EVENT_STATUSES,
     Event,
@@ -38,11 +38,28 @@ NO_ACCOUNT = "No verified EventPalour account uses this email. Ask them to sign 
 
 
 @dataclass(frozen=True)
+class TransferCheck:
+    """A transfer that `transfer_ticket` would make now: the ticket's code and the recipient's
+    address as stored (the confirm step shows them; the recipient's name stays private until sent)."""
+
+    ticket_id: str
+    short_code: str
+    recipient_email: str
+
+
+@dataclass(frozen=True)
 class TransferResult:
     new_ticket_id: str
     new_short_code: str
     recipient_name: str
     recipient_email: str
+
+
+def _recipient_email(raw: str) -> str:
+    """The recipient's address as accounts store it. Raises ValidationFailed (email)."""
+    if not (raw or "").strip():
+        raise ValidationFailed.field("email", "Enter the email address of their EventPalour account.")
+    return normalize_email(raw)
 
 
 def _recipient(session: Session, actor: UserSummary, email: str) -> User:
@@ -69,6 +86,32 @@ def _check_transferable(ticket: Ticket, event: Event) -> None:
         raise Conflict(refusal)
 
 
+def _own_ticket(session: Session, actor: UserSummary, ticket_id: str) -> tuple[Ticket, Event]:
+    """The actor's ticket and its event, if it may be given away now. Raises NotFound, Conflict."""
+    ticket = session.get(Ticket, ticket_id or "")
+    if ticket is None or ticket.holder_id != actor.id:
+        raise NotFound("This ticket does not exist.")
+    event = session.get(Event, ticket.event_id)
+    _check_transferable(ticket, event)
+    return ticket, event
+
+
+def check_transfer(*, actor: UserSummary | None, ticket_id: str, recipient_email: str) -> TransferCheck:
+    """Whether `transfer_ticket` would give this ticket to `recipient_email` now, checked by the same
+    rules and in the same order (the "My tickets" dialog asks before its confirm step); changes nothing.
+
+    Raises NotAuthenticated, NotFound, Conflict, ValidationFailed (email: malformed, no verified
+    account, or the actor's own).
+    """
+    if actor is None:
+        raise NotAuthenticated("Sign in to transfer tickets.")
+    email = _recipient_email(recipient_email)
+    with read_only() as session:
+        ticket, _ = _own_ticket(session, actor, ticket_id)
+        recipient = _recipient(session, actor, email)
+        return TransferCheck(ticket_id=ticket.id, short_code=ticket.short_code, recipient_email=recipient.email)
+
+
 def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_email: str) -> TransferResult:
     """Move one valid ticket of the actor to the verified account behind `recipient_email`.
 
@@ -80,13 +123,9 @@ def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_emai
     """
     if actor is None:
         raise NotAuthenticated("Sign in to transfer tickets.")
-    email = normalize_email(recipient_email)
+    email = _recipient_email(recipient_email)
     with transaction() as session:
-        ticket = session.get(Ticket, ticket_id or "")
-        if ticket is None or ticket.holder_id != actor.id:
-            raise NotFound("This ticket does not exist.")
-        event = session.get(Event, ticket.event_id)
-        _check_transferable(ticket, event)
+        ticket, event = _own_ticket(session, actor, ticket_id)
         recipient = _recipient(session, actor, email)
         retired = session.execute(
             update(Ticket)

@@ -59,6 +59,11 @@ class InviteOutcome:
         """The invitation went out (its email is queued): the outcome the audit log and the toast count."""
         return self.status == "invited"
 
+    @property
+    def refused_input(self) -> bool:
+        """The address (or role) as typed cannot be invited: the form keeps it, with `message` beside it."""
+        return self.status == "invalid"
+
 
 @dataclass(frozen=True)
 class InvitationView:
