@@ -164,17 +164,17 @@ class EventFormMixin(rx.State, mixin=True):
     # The workspace's tier templates (loaded with the page); the menu offers those that fit the event.
     _tier_templates: list[TierTemplateView] = []
     has_tier_templates: bool = False
+    template_choices: list[TemplateChoice] = []
 
-    @rx.var
-    def template_choices(self) -> list[TemplateChoice]:
-        """The templates this event may start a tier from: its currency and pricing decide
-        (`events.template_offer_refusal`)."""
+    def _offer_templates(self) -> None:
+        """The templates this event may start a tier from, again: its currency and pricing decide
+        (`events.template_offer_refusal`), so this runs whenever either changes."""
         offered = offered_templates(
             self._tier_templates,
             currency=self.values.get("currency", "KES"),
             pricing=self.values.get("pricing", "free"),
         )
-        return [TemplateChoice(id=t.id, label=template_label(t)) for t in offered]
+        self.template_choices = [TemplateChoice(id=t.id, label=template_label(t)) for t in offered]
 
     async def _load_tier_templates(self, workspace_id: str) -> None:
         """The workspace's templates for the menu; none when they cannot be read (the page says why)."""
@@ -184,6 +184,7 @@ class EventFormMixin(rx.State, mixin=True):
         except DomainError:
             templates = []
         self._tier_templates, self.has_tier_templates = templates, bool(templates)
+        self._offer_templates()
 
     def _reset_form(self, values: dict[str, str] | None = None) -> None:
         self.values = {**DEFAULT_VALUES, **(values or {})}
@@ -253,6 +254,8 @@ class EventFormMixin(rx.State, mixin=True):
         value = value if isinstance(value, str) else (value[0] if value else "")
         self.values = {**self.values, name: value}
         self.errors = {k: m for k, m in self.errors.items() if k != name}
+        if name in ("currency", "pricing"):
+            self._offer_templates()
 
     @rx.event
     def set_pricing(self, value: str | list[str]) -> None:
