@@ -7,9 +7,8 @@ events) may use them. Prices are in minor units of the template's currency (KES 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from eventpalour.api.deps import CurrentUser
@@ -19,8 +18,6 @@ from eventpalour.services import events
 from eventpalour.services.events import TierTemplateInput, TierTemplateView
 
 router = APIRouter(prefix="/api/workspaces", tags=["tier templates"])
-WorkspaceId = Annotated[str, Path(max_length=16)]
-TemplateId = Annotated[str, Path(max_length=16)]
 
 
 class TierTemplateIn(StrictIn):
@@ -80,14 +77,14 @@ def _input(body: TierTemplateIn | TierTemplatePatch) -> TierTemplateInput:
 
 
 @router.get("/{workspace_id}/tier-templates", responses=answers(403))
-def list_templates(workspace_id: WorkspaceId, user: CurrentUser) -> TierTemplateListOut:
+def list_templates(workspace_id: str, user: CurrentUser) -> TierTemplateListOut:
     """The workspace's ticket templates, by name (moderators and above)."""
     views = events.list_tier_templates(actor=user, workspace_id=workspace_id)
     return TierTemplateListOut(templates=[TierTemplateOut.of(v) for v in views])
 
 
 @router.post("/{workspace_id}/tier-templates", status_code=201, responses=answers(403))
-def create_template(workspace_id: WorkspaceId, body: TierTemplateIn, user: CurrentUser) -> TierTemplateOut:
+def create_template(workspace_id: str, body: TierTemplateIn, user: CurrentUser) -> TierTemplateOut:
     """Add a template. 400 names each field that breaks a tier rule, or a name the workspace already
     uses (names are compared whatever their case)."""
     view = events.create_tier_template(actor=user, workspace_id=workspace_id, data=_input(body))
@@ -95,9 +92,7 @@ def create_template(workspace_id: WorkspaceId, body: TierTemplateIn, user: Curre
 
 
 @router.patch("/{workspace_id}/tier-templates/{template_id}", responses=answers(403))
-def update_template(
-    workspace_id: WorkspaceId, template_id: TemplateId, body: TierTemplatePatch, user: CurrentUser
-) -> TierTemplateOut:
+def update_template(workspace_id: str, template_id: str, body: TierTemplatePatch, user: CurrentUser) -> TierTemplateOut:
     """Change the fields sent; the rest keep their value. Tiers already started from it do not change."""
     view = events.update_tier_template(
         actor=user,
@@ -110,7 +105,7 @@ def update_template(
 
 
 @router.delete("/{workspace_id}/tier-templates/{template_id}", status_code=204, responses=answers(403))
-def delete_template(workspace_id: WorkspaceId, template_id: TemplateId, user: CurrentUser) -> Response:
+def delete_template(workspace_id: str, template_id: str, user: CurrentUser) -> Response:
     """Delete a template. Tiers already started from it do not change."""
     events.delete_tier_template(actor=user, workspace_id=workspace_id, template_id=template_id)
     return Response(status_code=204)
