@@ -374,12 +374,23 @@ class EventFormParts:
         )
 
     def template_hint(self) -> rx.Component:
-        """Why no template is offered, when the workspace has some (prices are never converted)."""
+        """Where templates are kept when the workspace has none; why none is offered when it has some
+        (prices are never converted)."""
         return rx.cond(
-            self.state.has_tier_templates & (self.state.template_choices.length() == 0),
+            self.state.has_tier_templates,
+            rx.cond(
+                self.state.template_choices.length() == 0,
+                rx.text(
+                    "None of your ticket templates fits this event: prices are not converted, so a priced "
+                    "template is offered only to paid events in its currency (free templates fit every event).",
+                    size="1",
+                    color_scheme="gray",
+                ),
+            ),
             rx.text(
-                "None of your ticket templates fits this event: prices are not converted, so a priced "
-                "template is offered only to paid events in its currency (free templates fit every event).",
+                "Sell the same tickets often? Keep them as ",
+                rx.link("ticket templates in the workspace settings", href=self.state.templates_path),
+                " and add them here in one click.",
                 size="1",
                 color_scheme="gray",
             ),

@@ -11,6 +11,7 @@ from typing import Any
 
 import reflex as rx
 
+from eventpalour import routes
 from eventpalour.models import UploadBucket
 from eventpalour.services.events import (
     EventInput,
@@ -165,6 +166,7 @@ class EventFormMixin(rx.State, mixin=True):
     _tier_templates: list[TierTemplateView] = []
     has_tier_templates: bool = False
     template_choices: list[TemplateChoice] = []
+    templates_path: str = ""
 
     def _offer_templates(self) -> None:
         """The templates this event may start a tier from, again: its currency and pricing decide
@@ -184,6 +186,7 @@ class EventFormMixin(rx.State, mixin=True):
         except DomainError:
             templates = []
         self._tier_templates, self.has_tier_templates = templates, bool(templates)
+        self.templates_path = routes.workspace_url(workspace_id, "settings")
         self._offer_templates()
 
     def _reset_form(self, values: dict[str, str] | None = None) -> None:

@@ -353,7 +353,7 @@ async def test_event_creator_adds_a_tier_from_a_fitting_template(team):
     free = create_tier_template(actor=owner, workspace_id=workspace.id, data=TierTemplateInput(name="Guest", price=0))
     state = state_for(EventCreateState, token=people["owner"].token, path=f"/workspace/{workspace.id}/events/new")
     await run_handler(state, "start")
-    assert state.has_tier_templates
+    assert state.has_tier_templates and state.templates_path == f"/workspace/{workspace.id}/settings"
     assert [c.id for c in state.template_choices] == [free.id]  # a free event: free templates only
     await run_handler(state, "add_tier_from_template", vip.id)  # forged: a priced template on a free event
     assert len(state.tier_rows) == 1
