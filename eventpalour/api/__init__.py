@@ -20,6 +20,7 @@ from eventpalour.api import (
     site_files,
     system,
     tickets,
+    tier_templates,
     uploads,
     workspaces,
 )
@@ -75,6 +76,7 @@ def create_api() -> FastAPI:
     api.include_router(system.router)
     api.include_router(uploads.router)
     api.include_router(workspaces.router)
+    api.include_router(tier_templates.router)
     api.include_router(billing.router)
     api.include_router(admin.router)
     api.include_router(site_files.router)

@@ -333,15 +333,70 @@ class EventFormParts:
         return rx.vstack(
             self.error_text("tiers"),
             rx.foreach(self.state.tier_rows, lambda row, index: self.tier_card(row, index)),
-            rx.button(
-                rx.icon("plus", size=14),
-                "Add a ticket tier",
-                variant="soft",
-                on_click=self.state.add_tier,
-                type="button",
+            rx.hstack(
+                rx.button(
+                    rx.icon("plus", size=14),
+                    "Add a ticket tier",
+                    variant="soft",
+                    on_click=self.state.add_tier,
+                    type="button",
+                ),
+                self.template_menu(),
+                wrap="wrap",
+                spacing="3",
+                align="center",
             ),
+            self.template_hint(),
             spacing="3",
             width="100%",
+        )
+
+    def template_menu(self) -> rx.Component:
+        """ "Add from template": the workspace's templates that fit this event, each appending a tier."""
+        return rx.cond(
+            self.state.template_choices.length() > 0,
+            rx.menu.root(
+                rx.menu.trigger(
+                    rx.button(
+                        rx.icon("copy-plus", size=14),
+                        "Add from template",
+                        rx.icon("chevron-down", size=14),
+                        variant="outline",
+                        type="button",
+                    )
+                ),
+                rx.menu.content(
+                    rx.foreach(
+                        self.state.template_choices,
+                        lambda choice: rx.menu.item(
+                            choice.label, on_select=self.state.add_tier_from_template(choice.id)
+                        ),
+                    ),
+                ),
+            ),
+        )
+
+    def template_hint(self) -> rx.Component:
+        """Where templates are kept when the workspace has none; why none is offered when it has some
+        (prices are never converted)."""
+        return rx.cond(
+            self.state.has_tier_templates,
+            rx.cond(
+                self.state.template_choices.length() == 0,
+                rx.text(
+                    "None of your ticket templates fits this event: prices are not converted, so a priced "
+                    "template is offered only to paid events in its currency (free templates fit every event).",
+                    size="1",
+                    color_scheme="gray",
+                ),
+            ),
+            rx.text(
+                "Sell the same tickets often? Keep them as ",
+                rx.link("ticket templates in the workspace settings", href=self.state.templates_path),
+                " and add them here in one click.",
+                size="1",
+                color_scheme="gray",
+            ),
         )
 
     def partner_row(self, row: rx.Var, index: rx.Var) -> rx.Component:

@@ -17,6 +17,7 @@ from eventpalour.models.event import (
     MeetingPlatform,
     TicketTier,
     TierSeats,
+    TierTemplate,
 )
 from eventpalour.models.order import (
     ADMISSION_STATUSES,
@@ -114,6 +115,7 @@ __all__ = [
     "MeetingPlatform",
     "TicketTier",
     "TierSeats",
+    "TierTemplate",
     "InvitationStatus",
     "KycStatus",
     "Upload",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ColumnElement, Index, Integer, column, or_
+from sqlalchemy import CheckConstraint, ColumnElement, Index, Integer, UniqueConstraint, column, or_
 from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
@@ -189,6 +189,34 @@ class TicketTier(SQLModel, table=True):
     sort_order: int = Field(default=0)
     hidden: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TierTemplate(SQLModel, table=True):
+    """A workspace's ready-made ticket tier, e.g. VIP: KES 5,000.00, 100 seats, 4 per order, that its
+    event creators start tiers from (copied into the event, then edited there; the event keeps no link).
+
+    `price` is in minor units of `currency`: prices are never converted, so a priced template is
+    offered only to paid events in its currency. `name_key` (the name case-folded) keeps names unique
+    in the workspace whatever their case.
+    """
+
+    __tablename__ = "tier_templates"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name_key", name="uq_tier_templates_workspace_name"),
+        CheckConstraint("price >= 0", name="ck_tier_templates_price"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=16, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    name_key: str = Field(max_length=255)
+    description: str = Field(default="", max_length=500)
+    price: int = Field(default=0)
+    currency: str = Field(default="KES", max_length=3)
+    quantity: int | None = Field(default=None)
+    max_per_order: int = Field(default=10)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 TIER_SEATS = TierSeats(TicketTier.__table__.c.quantity, TicketTier.__table__.c.sold, TicketTier.__table__.c.held)

@@ -1,4 +1,4 @@
-"""/workspace/{id}/settings: profile, branding, social links, invite link and the danger zone,
+"""/workspace/{id}/settings: profile, branding, social links, ticket templates, invite link and the danger zone,
 each shown only to the roles SPEC §1.3 allows (the services check again on save)."""
 
 from __future__ import annotations
@@ -7,8 +7,10 @@ import reflex as rx
 
 from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
+from eventpalour.components.tier_templates import tier_templates_section
 from eventpalour.components.workspace import general_fields, logo_uploader, social_fields, workspace_shell
 from eventpalour.routes import WORKSPACE_SETTINGS
+from eventpalour.state.tier_templates import TierTemplatesState
 from eventpalour.state.workspace import WorkspaceSettingsState, WorkspaceState
 
 
@@ -106,7 +108,12 @@ def _read_only_notice() -> rx.Component:
 @page(
     WORKSPACE_SETTINGS,
     "Workspace settings",
-    on_load=[WorkspaceState.load_workspace, WorkspaceSettingsState.load_settings],
+    on_load=[
+        WorkspaceState.load_workspace,
+        WorkspaceSettingsState.load_settings,
+        TierTemplatesState.reset_form,
+        TierTemplatesState.load_templates,
+    ],
     require="user",
     form=WorkspaceSettingsState,
 )
@@ -114,6 +121,7 @@ def workspace_settings() -> rx.Component:
     return workspace_shell(
         rx.vstack(
             rx.cond(WorkspaceState.can_edit, _profile_form(), _read_only_notice()),
+            rx.cond(WorkspaceState.can_manage_events, tier_templates_section()),
             rx.cond(WorkspaceState.can_manage_members, _invite_link()),
             rx.cond(
                 WorkspaceState.is_owner,

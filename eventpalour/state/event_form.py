@@ -11,9 +11,28 @@ from typing import Any
 
 import reflex as rx
 
+from eventpalour import routes
 from eventpalour.models import UploadBucket
-from eventpalour.services.events import EventInput, PartnerInput, TierInput, check_tiers, clean_event
-from eventpalour.services.platform import DomainError, FieldError, ValidationFailed, parse_amount
+from eventpalour.services.events import (
+    EventInput,
+    PartnerInput,
+    TierInput,
+    TierTemplateView,
+    check_tiers,
+    clean_event,
+    list_tier_templates,
+    offered_templates,
+    template_offer_refusal,
+)
+from eventpalour.services.platform import (
+    DomainError,
+    FieldError,
+    ValidationFailed,
+    format_amount,
+    format_money,
+    parse_amount,
+)
+from eventpalour.state.base import call_service
 
 BANNER_UPLOAD_ID = "event-banner"
 DEFAULT_VALUES = {
@@ -65,6 +84,69 @@ class PartnerRow:
     logo_url: str = ""
 
 
+@dataclass(frozen=True)
+class TierNumbers:
+    """A tier's (or a tier template's) numbers read from the text typed, and what could not be read,
+    by field key."""
+
+    price: int
+    quantity: int | None
+    max_per_order: int
+    problems: dict[str, str]
+
+
+def read_tier_numbers(price: str, quantity: str, max_per_order: str, currency: str, prefix: str = "") -> TierNumbers:
+    """Price (major units, as typed, to minor units of `currency`), quantity (empty: unlimited) and
+    cap per order as numbers; text that is not a number becomes a problem under `prefix` + field."""
+    problems: dict[str, str] = {}
+    amount = parse_amount(price, currency)
+    if amount is None:
+        problems[f"{prefix}price"] = "Enter a price like 1500 or 1500.50."
+    quantity, per_order = quantity.strip(), max_per_order.strip() or "10"
+    if quantity and not quantity.isdigit():
+        problems[f"{prefix}quantity"] = "Enter a whole number, or leave empty for unlimited."
+    if not per_order.isdigit():
+        problems[f"{prefix}max_per_order"] = "Enter a whole number."
+    return TierNumbers(
+        price=amount or 0,
+        quantity=int(quantity) if quantity.isdigit() else None,
+        max_per_order=int(per_order) if per_order.isdigit() else 10,
+        problems=problems,
+    )
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    """A tier template the event may start a tier from, as the "Add from template" menu lists it."""
+
+    id: str
+    label: str
+
+
+def price_label(price: int, currency: str) -> str:
+    return "Free" if price == 0 else format_money(price, currency)
+
+
+def quantity_label(quantity: int | None) -> str:
+    return "Unlimited" if quantity is None else f"{quantity:,} seats"
+
+
+def template_label(template: TierTemplateView) -> str:
+    """ "VIP · KES 5,000.00 · 100 seats" """
+    return f"{template.name} · {price_label(template.price, template.currency)} · {quantity_label(template.quantity)}"
+
+
+def tier_from_template(template: TierTemplateView) -> TierRow:
+    """A new tier row holding a copy of the template's fields, to edit before saving."""
+    return TierRow(
+        name=template.name,
+        description=template.description,
+        price="0" if template.price == 0 else format_amount(template.price, template.currency),
+        quantity="" if template.quantity is None else str(template.quantity),
+        max_per_order=str(template.max_per_order),
+    )
+
+
 def blank_tier(pricing: str = "free") -> TierRow:
     return TierRow(name="General admission" if pricing == "free" else "Regular")
 
@@ -80,6 +162,32 @@ class EventFormMixin(rx.State, mixin=True):
     errors: dict[str, str] = {}
     is_saving: bool = False
     banner_progress: int = 0
+    # The workspace's tier templates (loaded with the page); the menu offers those that fit the event.
+    _tier_templates: list[TierTemplateView] = []
+    has_tier_templates: bool = False
+    template_choices: list[TemplateChoice] = []
+    templates_path: str = ""
+
+    def _offer_templates(self) -> None:
+        """The templates this event may start a tier from, again: its currency and pricing decide
+        (`events.template_offer_refusal`), so this runs whenever either changes."""
+        offered = offered_templates(
+            self._tier_templates,
+            currency=self.values.get("currency", "KES"),
+            pricing=self.values.get("pricing", "free"),
+        )
+        self.template_choices = [TemplateChoice(id=t.id, label=template_label(t)) for t in offered]
+
+    async def _load_tier_templates(self, workspace_id: str) -> None:
+        """The workspace's templates for the menu; none when they cannot be read (the page says why)."""
+        try:
+            actor = await self.require_user()
+            templates = await call_service(list_tier_templates, actor=actor, workspace_id=workspace_id)
+        except DomainError:
+            templates = []
+        self._tier_templates, self.has_tier_templates = templates, bool(templates)
+        self.templates_path = routes.workspace_url(workspace_id, "settings")
+        self._offer_templates()
 
     def _reset_form(self, values: dict[str, str] | None = None) -> None:
         self.values = {**DEFAULT_VALUES, **(values or {})}
@@ -94,25 +202,20 @@ class EventFormMixin(rx.State, mixin=True):
         """The tier rows as the service wants them; unreadable numbers become errors right here."""
         inputs, problems = [], {}
         for i, row in enumerate(self.tier_rows):
-            price = parse_amount(row.price, self.values.get("currency", "KES"))
-            if price is None:
-                problems[f"tiers.{i}.price"] = "Enter a price like 1500 or 1500.50."
-            quantity = row.quantity.strip()
-            per_order = row.max_per_order.strip() or "10"
-            if quantity and not quantity.isdigit():
-                problems[f"tiers.{i}.quantity"] = "Enter a whole number, or leave empty for unlimited."
-            if not per_order.isdigit():
-                problems[f"tiers.{i}.max_per_order"] = "Enter a whole number."
+            numbers = read_tier_numbers(
+                row.price, row.quantity, row.max_per_order, self.values.get("currency", "KES"), f"tiers.{i}."
+            )
+            problems.update(numbers.problems)
             inputs.append(
                 TierInput(
                     id=row.id,
                     name=row.name,
                     description=row.description,
-                    price=price or 0,
-                    quantity=int(quantity) if quantity.isdigit() else None,
+                    price=numbers.price,
+                    quantity=numbers.quantity,
                     sales_start_local=row.sales_start_local,
                     sales_end_local=row.sales_end_local,
-                    max_per_order=int(per_order) if per_order.isdigit() else 10,
+                    max_per_order=numbers.max_per_order,
                     hidden=row.hidden,
                 )
             )
@@ -154,6 +257,8 @@ class EventFormMixin(rx.State, mixin=True):
         value = value if isinstance(value, str) else (value[0] if value else "")
         self.values = {**self.values, name: value}
         self.errors = {k: m for k, m in self.errors.items() if k != name}
+        if name in ("currency", "pricing"):
+            self._offer_templates()
 
     @rx.event
     def set_pricing(self, value: str | list[str]) -> None:
@@ -170,6 +275,20 @@ class EventFormMixin(rx.State, mixin=True):
     @rx.event
     def add_tier(self) -> None:
         self.tier_rows = [*self.tier_rows, blank_tier(self.values.get("pricing", "free"))]
+
+    @rx.event
+    def add_tier_from_template(self, template_id: str):
+        """Append a tier pre-filled from the template (a copy: editable, and the template stays as it is)."""
+        template = next((t for t in self._tier_templates if t.id == template_id), None)
+        if template is None:
+            return rx.toast.error("This ticket template no longer exists.")
+        refusal = template_offer_refusal(
+            template, currency=self.values.get("currency", "KES"), pricing=self.values.get("pricing", "free")
+        )
+        if refusal:
+            return rx.toast.error(refusal)
+        self.tier_rows = [*self.tier_rows, tier_from_template(template)]
+        return rx.toast.success(f"{template.name} added from its template. Change anything before saving.")
 
     @rx.event
     def remove_tier(self, index: int) -> None:

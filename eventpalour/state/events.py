@@ -152,6 +152,7 @@ class EventCreateState(EventFormMixin, AuthState):
     async def start(self):
         self._reset_form()
         self.step = 0
+        await self._load_tier_templates(self._workspace_id())
 
     @rx.event
     def next_step(self):
@@ -276,6 +277,7 @@ class EventManageState(EventFormMixin, AuthState):
             self.event, self.event_problem, self.event_loaded = ManagedEvent(), error.message, True
             return
         self._fill(details)
+        await self._load_tier_templates(details.event.workspace_id)
         self.event_loaded = True
 
     async def _reload(self, message: str) -> list[rx.event.EventSpec]:

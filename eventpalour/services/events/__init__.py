@@ -44,6 +44,18 @@ __getattr__, __all__ = public_names(
             "MAX_PIXELS",
             "clean_upload",
         ],
+        "tier_templates": [
+            "MAX_TEMPLATES",
+            "TEMPLATE_FIELDS",
+            "TierTemplateInput",
+            "TierTemplateView",
+            "create_tier_template",
+            "delete_tier_template",
+            "list_tier_templates",
+            "offered_templates",
+            "template_offer_refusal",
+            "update_tier_template",
+        ],
         "tiers": [
             "check_tiers",
             "get_tiers",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -179,8 +180,7 @@ def clean_event(data: EventInput) -> dict[str, object]:
     _choice(data.type, EventType, ("type",), "Choose in person, online or hybrid.", problems)
     _choice(data.pricing, EventPricing, ("pricing",), "Choose free or paid.", problems)
     _choice(data.fee_mode, FeeMode, ("fee_mode",), "Choose who pays the platform fee.", problems)
-    if data.currency not in SUPPORTED_CURRENCIES:
-        problems.append(FieldError(("currency",), "Choose KES, USD, NGN, GHS or ZAR."))
+    check_currency(data.currency, ("currency",), problems)
     zone = _zone(data.timezone, problems)
     start = parse_local(data.start_local, zone, ("start_local",), problems)
     end = parse_local(data.end_local, zone, ("end_local",), problems)
@@ -230,12 +230,27 @@ def _partners(partners: tuple[PartnerInput, ...], problems: list[FieldError]) ->
     return cleaned
 
 
-def clean_tier(
-    data: TierInput, *, index: int, pricing: str, currency: str, zone: ZoneInfo, event_end: datetime
-) -> dict:
-    """Every rule about one tier's own fields (the rules that depend on sales live in services/tiers)."""
-    problems: list[FieldError] = []
-    path = ("tiers", index)
+def check_currency(currency: str, path: tuple, problems: list[FieldError]) -> None:
+    """A currency the platform sells in (an event's, or a tier template's)."""
+    if currency not in SUPPORTED_CURRENCIES:
+        problems.append(FieldError(path, "Choose KES, USD, NGN, GHS or ZAR."))
+
+
+class TierFields(Protocol):
+    """The fields a tier and a tier template share (`TierInput`, `TierTemplateInput`)."""
+
+    name: str
+    description: str
+    price: int
+    quantity: int | None
+    max_per_order: int
+
+
+def clean_tier_fields(
+    data: TierFields, *, path: tuple, pricing: str, currency: str, problems: list[FieldError]
+) -> dict[str, object]:
+    """The rules of a tier's own fields (name, description, price in minor units of `currency`,
+    quantity, cap per order), each problem under `path` + the field's name; the cleaned values."""
     name = clean_line(data.name)
     description = clean_text(data.description)
     if not 1 <= len(name) <= 80:
@@ -253,6 +268,22 @@ def clean_tier(
         problems.append(FieldError((*path, "quantity"), "Offer between 1 and 1,000,000 tickets, or unlimited."))
     if not 1 <= data.max_per_order <= MAX_PER_ORDER:
         problems.append(FieldError((*path, "max_per_order"), f"Allow between 1 and {MAX_PER_ORDER} per order."))
+    return {
+        "name": name,
+        "description": description,
+        "price": data.price,
+        "quantity": data.quantity,
+        "max_per_order": data.max_per_order,
+    }
+
+
+def clean_tier(
+    data: TierInput, *, index: int, pricing: str, currency: str, zone: ZoneInfo, event_end: datetime
+) -> dict:
+    """Every rule about one tier's own fields (the rules that depend on sales live in services/tiers)."""
+    problems: list[FieldError] = []
+    path = ("tiers", index)
+    fields = clean_tier_fields(data, path=path, pricing=pricing, currency=currency, problems=problems)
     starts = ends = None
     if data.sales_start_local.strip():
         starts = parse_local(data.sales_start_local, zone, (*path, "sales_start_local"), problems)
@@ -264,13 +295,4 @@ def clean_tier(
         problems.append(FieldError((*path, "sales_end_local"), "Sales cannot continue after the event ends."))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
-    return {
-        "name": name,
-        "description": description,
-        "price": data.price,
-        "quantity": data.quantity,
-        "sales_start": starts,
-        "sales_end": ends,
-        "max_per_order": data.max_per_order,
-        "hidden": data.hidden,
-    }
+    return {**fields, "sales_start": starts, "sales_end": ends, "hidden": data.hidden}
