@@ -1,7 +1,7 @@
 """Tier templates: a workspace's ready-made ticket tiers, names unique per workspace whatever their case
 
 Revision ID: 3d8b6f1c2a57
-Revises: 7c1e5a2b9d40
+Revises: 4d9b1e7a2c58
 Create Date: 2026-12-06 03:40:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import eventpalour.models.types
 
 revision: str = "3d8b6f1c2a57"
-down_revision: str | None = "7c1e5a2b9d40"
+down_revision: str | None = "4d9b1e7a2c58"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,7 +17,7 @@ from eventpalour.api.schemas import StrictIn
 from eventpalour.services import events
 from eventpalour.services.events import TierTemplateInput, TierTemplateView
 
-router = APIRouter(prefix="/api/workspaces", tags=["tier templates"])
+router = APIRouter(prefix="/api/workspace", tags=["tier templates"])
 
 
 class TierTemplateIn(StrictIn):

@@ -1,4 +1,4 @@
-"""GET/POST/PATCH/DELETE /api/workspaces/{id}/tier-templates over real HTTP: roles, field errors in the
+"""GET/POST/PATCH/DELETE /api/workspace/{id}/tier-templates over real HTTP: roles, field errors in the
 JSON error format, unique names, partial updates, and the routes in the OpenAPI schema."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _stored() -> list[tuple]:
 def scene():
     owner = make_organizer()
     workspace = make_workspace(owner)
-    return owner, workspace, f"/api/workspaces/{workspace.id}/tier-templates"
+    return owner, workspace, f"/api/workspace/{workspace.id}/tier-templates"
 
 
 def test_owner_adds_lists_changes_and_deletes(http: httpx.Client, scene):
@@ -125,17 +125,17 @@ def test_another_workspaces_template_is_not_found(http: httpx.Client, scene):
     other_owner = make_organizer()
     other = make_workspace(other_owner, name="Other Society")
     client = with_session(http, other_owner.token)
-    other_url = f"/api/workspaces/{other.id}/tier-templates/{made['id']}"
+    other_url = f"/api/workspace/{other.id}/tier-templates/{made['id']}"
     assert_json_error(client.patch(other_url, json={"name": "Mine"}), 404)
     assert_json_error(client.delete(other_url), 404)
-    assert_json_error(client.get("/api/workspaces/doesnotexist0000/tier-templates"), 404)
+    assert_json_error(client.get("/api/workspace/doesnotexist0000/tier-templates"), 404)
     assert _stored() == [("VIP", 500000, "KES", 50, 4)]
 
 
 def test_the_routes_are_in_the_openapi_schema(http: httpx.Client):
     schema = http.get("/api/openapi.json").json()
-    collection = schema["paths"]["/api/workspaces/{workspace_id}/tier-templates"]
-    item = schema["paths"]["/api/workspaces/{workspace_id}/tier-templates/{template_id}"]
+    collection = schema["paths"]["/api/workspace/{workspace_id}/tier-templates"]
+    item = schema["paths"]["/api/workspace/{workspace_id}/tier-templates/{template_id}"]
     assert set(collection) == {"get", "post"} and set(item) == {"patch", "delete"}
     assert {"401", "403", "404"} <= set(collection["get"]["responses"])
     assert {"400", "401", "403", "404", "422", "429"} <= set(collection["post"]["responses"])
