@@ -15,8 +15,9 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import OutboxEmail, User
 from eventpalour.models.types import utcnow
 from eventpalour.services import identity, platform
-from eventpalour.services.identity import auth
+from eventpalour.services.identity import auth, password_reset, verification
 from eventpalour.services.platform.errors import NotFound, ValidationFailed
+from eventpalour.services.sales import checkout
 from eventpalour.state.auth import SignUpState
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.state_support import run_handler, state_for
@@ -169,6 +170,22 @@ def test_privacy_policy_names_the_laws_the_processor_and_the_cookies_really_set(
     for right in ("Access", "Correction", "Erasure", "Export"):
         assert any(point.startswith(right) for s in privacy.sections for point in s.points), right
     assert f"{SESSION_COOKIE}:" in text and f"{identity.BINDER_COOKIE}:" in text
+
+
+def _text(key: str) -> str:
+    policy = platform.policy(key)
+    return " ".join([policy.summary, *(t for s in policy.sections for t in (*s.paragraphs, *s.points))])
+
+
+def test_the_texts_state_the_times_the_product_really_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "session_days", 14)
+
+    assert f"seats for {checkout.HOLD_MINUTES} minutes" in _text("terms")
+    assert f"your {checkout.HOLD_MINUTES}-minute hold" in _text("refund-policy")
+    privacy = _text("privacy")
+    assert "ep_session: keeps you signed in (HttpOnly, 14 days" in privacy and "after 14 days without use" in privacy
+    assert f"Verification codes work for {verification.CODE_MINUTES} minutes" in privacy
+    assert password_reset.RESET_MINUTES == 60 and "password reset links for 1 hour" in privacy
 
 
 def test_unknown_policy_is_not_found() -> None:

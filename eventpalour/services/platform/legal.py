@@ -238,7 +238,8 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                     "accounting laws require.",
                     "Tickets, transfers and door scans: with the order they belong to (7 years).",
                     "KYC documents: while the workspace can receive payouts, and 5 years after its last payout.",
-                    "Audit logs: 5 years. A session ends when you sign out or after 30 days without use. "
+                    f"Audit logs: 5 years. A session ends when you sign out or after {settings.session_days} days "
+                    "without use. "
                     "Verification codes work for 15 minutes, password reset links for 1 hour.",
                 ),
             ),
@@ -246,7 +247,8 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                 "5. Cookies",
                 ("We set only the cookies the site needs to work, so we do not ask for consent to them:",),
                 points=(
-                    "ep_session: keeps you signed in (HttpOnly, 30 days, renewed while you use the site, "
+                    f"ep_session: keeps you signed in (HttpOnly, {settings.session_days} days, renewed while you "
+                    "use the site, "
                     "deleted when you sign out).",
                     "ep_grant: binds a sign-in to the browser that made it (HttpOnly, about one minute).",
                     "The site also keeps your light or dark mode choice and its own connection id in your "
@@ -298,8 +300,8 @@ def _refunds(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                 (
                     "The organizer decides refunds for their event, within their own stated terms and the "
                     "law. An organizer's team can refund an order in full or refund some of its tickets. "
-                    "Ask the organizer first, using the contact on the event page or your confirmation "
-                    "email.",
+                    "To ask for one, contact the organizer, or write to us at "
+                    f"{mail} with your order reference (it starts with EVT-) and we pass your request on.",
                     "Refunded tickets stop working at the door at once. A full refund returns everything you "
                     "paid for the order, the service fee included.",
                 ),
