@@ -19,6 +19,9 @@ DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 SUPPORTED_CURRENCIES = ("KES", "USD", "NGN", "GHS", "ZAR")
 PROVIDER_KEYS = ("PAYSTACK_SECRET_KEY", "PAYSTACK_PUBLIC_KEY", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
 SANDBOX_OPT_IN = "ALLOW_SANDBOXES_IN_PRODUCTION"
+DEFAULT_PLATFORM_NAME = "EventPalour"
+DEFAULT_SUPPORT_EMAIL = "support@eventpalour.demo"
+DEFAULT_LEGAL_ENTITY = "EventPalour Ltd"
 
 
 class ConfigurationError(RuntimeError):
@@ -89,6 +92,10 @@ class Settings:
     super_admin_emails: tuple[str, ...] = ()
     # PLATFORM_FEE_PERCENT in basis points (hundredths of a percent): 500 is 5%, 750 is 7.5%.
     platform_fee_basis_points: int = 500
+    # Who runs this deployment: shown in the footer, page titles and the policy pages (/legal/...).
+    platform_name: str = DEFAULT_PLATFORM_NAME
+    support_email: str = DEFAULT_SUPPORT_EMAIL
+    legal_entity: str = DEFAULT_LEGAL_ENTITY
     upload_dir: Path = PROJECT_ROOT / "data" / "uploads"
     data_dir: Path = PROJECT_ROOT / "data"
     smtp_host: str = ""
@@ -180,6 +187,9 @@ def load_settings() -> Settings:
         redis_url=_env("REDIS_URL"),
         super_admin_emails=admins,
         platform_fee_basis_points=fee_basis_points_from(_env("PLATFORM_FEE_PERCENT") or "5"),
+        platform_name=_env("PLATFORM_NAME") or DEFAULT_PLATFORM_NAME,
+        support_email=_env("SUPPORT_EMAIL") or DEFAULT_SUPPORT_EMAIL,
+        legal_entity=_env("LEGAL_ENTITY") or DEFAULT_LEGAL_ENTITY,
         upload_dir=Path(_env("UPLOAD_DIR") or data_dir / "uploads"),
         data_dir=data_dir,
         smtp_host=_env("SMTP_HOST"),

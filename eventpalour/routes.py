@@ -46,6 +46,11 @@ EVENTS = "/events"
 EVENT = "/e/[short_id]"
 JOIN = "/join/[invite_code]"
 NOT_FOUND = "/404"  # Reflex's 404 page: what every unknown path shows (served with status 404)
+LEGAL_TERMS = "/legal/terms"
+LEGAL_PRIVACY = "/legal/privacy"
+LEGAL_REFUNDS = "/legal/refund-policy"
+LEGAL_EVENTS = "/legal/events-policy"
+LEGAL_ACCEPTABLE_USE = "/legal/acceptable-use"
 
 SITEMAP = "/sitemap.xml"
 ROBOTS = "/robots.txt"

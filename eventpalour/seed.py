@@ -46,7 +46,7 @@ def database_is_empty() -> bool:
 
 def _demo_account(email: str, name: str, account_type: AccountType | None) -> UserSummary:
     """A verified, onboarded account with the demo password, signed up like anyone else."""
-    result = identity.sign_up(email=email, password=DEMO_PASSWORD, full_name=name)
+    result = identity.sign_up(email=email, password=DEMO_PASSWORD, accept_terms=True, full_name=name)
     with transaction() as session:
         user = session.get(User, result.user.id)
         user.email_verified_at = utcnow()

@@ -45,7 +45,7 @@ def make_user(
     account_type: str | None = "attendee",
 ) -> MadeUser:
     """A user created through sign-up, optionally verified and onboarded, with a session token."""
-    result = auth.sign_up(email=email or unique_email(), password=password, full_name=full_name)
+    result = auth.sign_up(email=email or unique_email(), password=password, accept_terms=True, full_name=full_name)
     with transaction() as session:
         user = session.get(User, result.user.id)
         if verified:

@@ -48,8 +48,15 @@ def _app_redirect(path: str) -> RedirectResponse:
 
 @router.post("/sign-up", status_code=201, dependencies=[AuthLimited], responses=answers(409))
 def create_account(body: SignUpIn, client: Client) -> JSONResponse:
-    """Create an account (a verification code is emailed) and sign it in."""
-    result = identity.sign_up(email=body.email, password=body.password, full_name=body.full_name, client=client)
+    """Create an account (a verification code is emailed) and sign it in. `acceptTerms` must be true:
+    the agreement to the Terms and the Privacy policy is recorded with their version and the time."""
+    result = identity.sign_up(
+        email=body.email,
+        password=body.password,
+        accept_terms=body.accept_terms,
+        full_name=body.full_name,
+        client=client,
+    )
     token = identity.exchange_grant(grant=result.grant, binder=result.binder, client=client)
     return _user_response(result.user, token, 201)
 

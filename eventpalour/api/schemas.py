@@ -27,6 +27,12 @@ class SignUpIn(StrictIn):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1000)
     full_name: str = Field(default="", alias="fullName", max_length=1000)
+    accept_terms: bool = Field(
+        default=False,
+        alias="acceptTerms",
+        description="true: the person agrees to the Terms and the Privacy policy (/legal/terms, /legal/privacy). "
+        "Required; without it the answer is 400 naming the field.",
+    )
 
 
 class SignInIn(StrictIn):

@@ -44,6 +44,49 @@ def field(
     )
 
 
+def checkbox_field(name: str, errors: rx.Var, *label: rx.Component | str) -> rx.Component:
+    """A native checkbox (a form sends it as "on" when ticked, not at all otherwise) with its label
+    beside it and `errors[name]` under it. The label may hold links; they open in a new tab
+    (`policy_link`) so the form keeps what was typed."""
+    input_id = f"field-{name}"
+    return rx.vstack(
+        rx.hstack(
+            rx.el.input(
+                id=input_id,
+                name=name,
+                type="checkbox",
+                aria_invalid=rx.cond(errors.contains(name), "true", "false"),
+                aria_describedby=rx.cond(errors.contains(name), f"{input_id}-error", ""),
+                aria_required="true",
+                style={
+                    "width": "18px",
+                    "height": "18px",
+                    "margin": "2px 0 0 0",
+                    "flex_shrink": "0",
+                    "accent_color": "var(--accent-9)",
+                    "cursor": "pointer",
+                },
+            ),
+            rx.el.label(*label, html_for=input_id, style={"font-size": "14px", "line-height": "1.5"}),
+            spacing="2",
+            align="start",
+            width="100%",
+        ),
+        rx.cond(
+            errors.contains(name),
+            rx.text(errors[name], color_scheme="red", size="2", role="alert", id=f"{input_id}-error"),
+        ),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )
+
+
+def policy_link(text: str, path: str) -> rx.Component:
+    """A link to a policy page from inside a form: a new tab, so nothing typed is lost."""
+    return rx.link(text, href=path, is_external=True)
+
+
 def submit_button(label: str, busy: rx.Var, busy_label: str = "Please wait…") -> rx.Component:
     return rx.button(
         rx.cond(busy, rx.hstack(rx.spinner(size="1"), busy_label, align="center"), label),

@@ -10,6 +10,7 @@ import reflex as rx
 
 from eventpalour.components.navbar import navbar
 from eventpalour.config import settings
+from eventpalour.services import platform
 from eventpalour.state.base import AuthState
 from eventpalour.state.forms import FormMixin
 
@@ -23,9 +24,30 @@ def loading(label: str = "Loading…") -> rx.Component:
 
 
 def footer() -> rx.Component:
+    """Every page's foot: the policies, the support address and who runs the platform (settings)."""
+    who = platform.platform_identity()
     # Real landmark elements: Radix's Box renders only div/span, so `as_="footer"` was dropped.
     return rx.el.footer(
-        rx.text("© EventPalour · Tickets for events across Africa", size="1", color_scheme="gray"),
+        rx.vstack(
+            rx.el.nav(
+                rx.flex(
+                    *(rx.link(p.title, href=p.path, size="2", color_scheme="gray") for p in platform.policies()),
+                    rx.link(who.support_email, href=f"mailto:{who.support_email}", size="2", color_scheme="gray"),
+                    wrap="wrap",
+                    justify="center",
+                    column_gap="20px",
+                    row_gap="8px",
+                ),
+                aria_label="Policies and contact",
+            ),
+            rx.text(
+                f"© {who.legal_entity} · {who.name}: tickets for events across Africa",
+                size="1",
+                color_scheme="gray",
+            ),
+            spacing="3",
+            align="center",
+        ),
         padding="24px",
         text_align="center",
         border_top=f"1px solid {rx.color('gray', 4)}",
@@ -105,7 +127,7 @@ def page(
         # own module (not this one) keeps each route's JavaScript to what that page uses.
         layout.__name__, layout.__qualname__, layout.__module__ = build.__name__, build.__qualname__, build.__module__
         on_load_all = [*([form.reset_form] if form else []), guard, *extra]
-        PAGES.append(PageEntry(route, layout, f"{title} · EventPalour", on_load_all, in_sitemap))
+        PAGES.append(PageEntry(route, layout, f"{title} · {settings.platform_name}", on_load_all, in_sitemap))
         return layout
 
     return decorator

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour import routes
 from eventpalour.components.countdown import countdown
 from eventpalour.components.lists import count_words
 from eventpalour.state.event_detail import EventDetailState
@@ -226,6 +227,16 @@ def _breakdown() -> rx.Component:
             on_click=EventDetailState.checkout,
         ),
         rx.text("Paid tickets are held for 15 minutes while you pay with Paystack.", size="1", color_scheme="gray"),
+        rx.text(
+            rx.cond(EventDetailState.total_label == "Free", "By registering", "By buying"),
+            " you agree to the ",
+            rx.link("Terms", href=routes.LEGAL_TERMS, is_external=True),
+            " and the ",
+            rx.link("Refund policy", href=routes.LEGAL_REFUNDS, is_external=True),
+            ".",
+            size="1",
+            color_scheme="gray",
+        ),
         width="100%",
         spacing="2",
     )

@@ -44,6 +44,10 @@ class User(SQLModel, table=True):
     status_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     last_sign_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The policies' version (services/platform/legal.py) agreed to at sign-up or on continuing with
+    # Google, and when; null for accounts made before sign-up asked.
+    terms_version: str | None = Field(default=None, max_length=32)
+    terms_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def is_verified(self) -> bool:

@@ -19,6 +19,7 @@ from eventpalour.pages import (  # noqa: F401
     forgot,
     home,
     joining,
+    legal,
     my_tickets,
     not_found,
     onboarding,

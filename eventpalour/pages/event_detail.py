@@ -66,7 +66,7 @@ def _event() -> rx.Component:
     )
 
 
-# The tab shows the event's own title once it has loaded (the layout appends " · EventPalour").
+# The tab shows the event's own title once it has loaded (the layout appends " · " and PLATFORM_NAME).
 @page(routes.EVENT, EventDetailState.page_title, on_load=EventDetailState.load_event)
 def event_detail() -> rx.Component:
     return rx.cond(

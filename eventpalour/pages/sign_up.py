@@ -5,12 +5,33 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.components.forms import auth_card, field, form_error, submit_button
+from eventpalour.components.forms import auth_card, checkbox_field, field, form_error, policy_link, submit_button
 from eventpalour.components.layout import page
 from eventpalour.state.auth import SignInState, SignUpState
 
 
 def google_button(url: rx.Var | str) -> rx.Component:
+    """Continue with Google, and what continuing means: the service records the agreement
+    (`identity.sign_in_with_google`), so the words sit right under the button."""
+    return rx.vstack(
+        _google_link(url),
+        rx.text(
+            "By continuing with Google you agree to the ",
+            policy_link("Terms", routes.LEGAL_TERMS),
+            " and the ",
+            policy_link("Privacy policy", routes.LEGAL_PRIVACY),
+            ".",
+            size="1",
+            color_scheme="gray",
+            text_align="center",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _google_link(url: rx.Var | str) -> rx.Component:
     return rx.link(
         rx.button(
             rx.image(src="/google.svg", width="18px", height="18px", alt=""),
@@ -57,6 +78,14 @@ def sign_up() -> rx.Component:
                     type_="password",
                     auto_complete="new-password",
                     hint="At least 8 characters, not only digits.",
+                ),
+                checkbox_field(
+                    "accept_terms",
+                    errors,
+                    "I agree to the ",
+                    policy_link("Terms", routes.LEGAL_TERMS),
+                    " and the ",
+                    policy_link("Privacy policy", routes.LEGAL_PRIVACY),
                 ),
                 submit_button("Create account", SignUpState.is_submitting, "Creating your account…"),
                 spacing="4",

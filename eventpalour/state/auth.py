@@ -43,6 +43,8 @@ class SignUpState(FormMixin, AuthState):
                 identity.sign_up,
                 email=str(form.get("email", "")),
                 password=str(form.get("password", "")),
+                # A ticked native checkbox submits "on"; its ref, True. Unticked, it is not sent at all.
+                accept_terms=form.get("accept_terms") in ("on", True),
                 full_name=str(form.get("full_name", "")),
                 client=self._client(),
             )

@@ -106,7 +106,12 @@ def test_password_reset_sixth_email_in_an_hour_not_queued(http: httpx.Client, fi
 
 def test_verification_code_resend_over_budget_too_many_requests(http: httpx.Client, five_per_hour: None) -> None:
     email = unique_email("unverified")
-    assert http.post("/api/auth/sign-up", json={"email": email, "password": DEFAULT_PASSWORD}).status_code == 201
+    assert (
+        http.post(
+            "/api/auth/sign-up", json={"email": email, "password": DEFAULT_PASSWORD, "acceptTerms": True}
+        ).status_code
+        == 201
+    )
     resent = [http.post("/api/auth/verify/resend").status_code for _ in range(5)]
 
     response = http.post("/api/auth/verify/resend")

@@ -89,7 +89,7 @@ def test_known_routes_still_answer(client: httpx.Client) -> None:
 
 def _sign_up_body(size: int) -> bytes:
     """A sign-up request of exactly `size` bytes (the padding sits in the full name)."""
-    base = {"email": "big@example.test", "password": "correct-horse-9", "fullName": ""}
+    base = {"email": "big@example.test", "password": "correct-horse-9", "acceptTerms": True, "fullName": ""}
     padding = size - len(json.dumps(base).encode())
     return json.dumps({**base, "fullName": "x" * padding}).encode()
 
@@ -118,7 +118,9 @@ def test_streamed_json_body_over_the_limit_is_413(client: httpx.Client) -> None:
 
 
 def test_streamed_json_body_under_the_limit_is_read_as_usual(client: httpx.Client) -> None:
-    body = json.dumps({"email": "streamed@example.test", "password": "correct-horse-9", "fullName": "Streamed"})
+    body = json.dumps(
+        {"email": "streamed@example.test", "password": "correct-horse-9", "fullName": "Streamed", "acceptTerms": True}
+    )
 
     response = client.post("/api/auth/sign-up", content=iter([body[:10].encode(), body[10:].encode()]), headers=JSON)
 

@@ -40,7 +40,9 @@ NEW_PASSWORD = "brand-new-secret-77"
 
 
 def sign_up(http: httpx.Client, email: str, password: str = DEFAULT_PASSWORD, full_name: str = "Amani Otieno"):
-    return http.post("/api/auth/sign-up", json={"email": email, "password": password, "fullName": full_name})
+    return http.post(
+        "/api/auth/sign-up", json={"email": email, "password": password, "fullName": full_name, "acceptTerms": True}
+    )
 
 
 def sign_in(http: httpx.Client, email: str, password: str = DEFAULT_PASSWORD):
@@ -119,7 +121,7 @@ def test_sign_up_invalid_email_rejected_with_details(http: httpx.Client) -> None
 
 def test_sign_up_same_email_concurrently_one_account_rest_conflict(api_url: str) -> None:
     def submit(email: str) -> int:
-        payload = {"email": email, "password": DEFAULT_PASSWORD}
+        payload = {"email": email, "password": DEFAULT_PASSWORD, "acceptTerms": True}
         return httpx.post(f"{api_url}/api/auth/sign-up", json=payload).status_code
 
     # A double-submitted form: on PostgreSQL both requests pass the "is it taken?" check, so only the

@@ -109,7 +109,9 @@ def test_sign_in_wrong_types_unprocessable_without_session(http: httpx.Client) -
 
 
 def test_verify_code_as_number_unprocessable(http: httpx.Client) -> None:
-    http.post("/api/auth/sign-up", json={"email": "numeric@example.test", "password": DEFAULT_PASSWORD})
+    http.post(
+        "/api/auth/sign-up", json={"email": "numeric@example.test", "password": DEFAULT_PASSWORD, "acceptTerms": True}
+    )
 
     response = http.post("/api/auth/verify", json={"code": 123456})
 
@@ -129,7 +131,12 @@ def test_sign_in_nul_in_email_rejected_like_unknown_email(http: httpx.Client) ->
 
 
 def test_sign_up_control_characters_in_name_dropped(http: httpx.Client) -> None:
-    payload = {"email": "ctrl@example.test", "password": DEFAULT_PASSWORD, "fullName": "Nul\u0000 Name\u001b\tOk"}
+    payload = {
+        "email": "ctrl@example.test",
+        "password": DEFAULT_PASSWORD,
+        "fullName": "Nul\u0000 Name\u001b\tOk",
+        "acceptTerms": True,
+    }
 
     response = http.post("/api/auth/sign-up", json=payload)
 
@@ -195,7 +202,9 @@ def test_sign_in_over_auth_limit_too_many_requests(http: httpx.Client, monkeypat
 def test_verify_over_auth_limit_too_many_requests_and_try_not_counted(
     http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    http.post("/api/auth/sign-up", json={"email": "brute@example.test", "password": DEFAULT_PASSWORD})
+    http.post(
+        "/api/auth/sign-up", json={"email": "brute@example.test", "password": DEFAULT_PASSWORD, "acceptTerms": True}
+    )
     monkeypatch.setattr(settings, "rate_limit_auth", "3/minute")
     wrong = other_code(verification_code("brute@example.test"))
     attempts = [http.post("/api/auth/verify", json={"code": wrong}) for _ in range(3)]

@@ -109,7 +109,7 @@ async def test_sign_up_form_binds_its_link_to_the_browser(api_url: str) -> None:
     email = unique_email("newcomer")
     form = state_for(SignUpState, token=None, path="/auth/sign-up")
 
-    emitted = await run_handler(form, "submit", {"email": email, "password": DEFAULT_PASSWORD})
+    emitted = await run_handler(form, "submit", {"email": email, "password": DEFAULT_PASSWORD, "accept_terms": "on"})
     cookie, url = cookie_of(emitted), link_of(emitted)
 
     leaked = open_link(url)

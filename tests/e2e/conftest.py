@@ -41,6 +41,11 @@ CHROMIUM_ARGS = [
 DEFAULT_TIMEOUT_MS = 15_000
 STARTUP_TIMEOUT_S = 180
 PASSWORD = "correct-horse-battery-9"
+# Who runs the test server (settings PLATFORM_NAME, SUPPORT_EMAIL, LEGAL_ENTITY): the policy pages and
+# the footer must show these, not the defaults. The name stays the default that other tests read.
+E2E_PLATFORM_NAME = "EventPalour"
+E2E_SUPPORT_EMAIL = "help@palour-e2e.test"
+E2E_LEGAL_ENTITY = "Palour Tickets East Africa Ltd"
 # Runs in every frame before the page's own scripts (init scripts are not subject to the page's CSP).
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => window.__reportCspViolation(
@@ -84,6 +89,9 @@ def _server_env(port: int, database_url: str, data_dir: Path) -> dict[str, str]:
         RATE_LIMIT_GENERAL="100000/minute",
         RATE_LIMIT_AUTH="100000/minute",
         OUTBOX_WORKER="inline",
+        PLATFORM_NAME=E2E_PLATFORM_NAME,
+        SUPPORT_EMAIL=E2E_SUPPORT_EMAIL,
+        LEGAL_ENTITY=E2E_LEGAL_ENTITY,
     )
     for name in ("SMTP_HOST", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "REDIS_URL", "REFLEX_REDIS_URL"):
         env.pop(name, None)
@@ -287,7 +295,7 @@ def create_account(base_url: str, email: str, full_name: str, password: str = PA
     """Sign up through the API (faster than the form); returns the new session's cookie value."""
     response = httpx.post(
         f"{base_url}/api/auth/sign-up",
-        json={"email": email, "password": password, "fullName": full_name},
+        json={"email": email, "password": password, "fullName": full_name, "acceptTerms": True},
         timeout=10,
     )
     assert response.status_code == 201, response.text

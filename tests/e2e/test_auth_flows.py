@@ -28,6 +28,7 @@ def test_sign_up_verify_onboard_sign_out_sign_in(page: Page, server: str) -> Non
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("I agree to the Terms and the Privacy policy").check()
     page.get_by_role("button", name="Create account").click()
 
     page.wait_for_url(at_path(server, "/auth/verify"))
@@ -174,6 +175,7 @@ def test_signing_up_mid_checkout_comes_back_to_the_event_with_the_tickets(
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("I agree to the Terms and the Privacy policy").check()
     page.get_by_role("button", name="Create account").click()
 
     page.wait_for_url(at_path(server, "/auth/verify"))

@@ -16,7 +16,17 @@ from tests.e2e.conftest import at_path
 pytestmark = pytest.mark.e2e
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-PUBLIC_PAGES = ("/", "/events", "/auth/sign-in", "/auth/sign-up")
+PUBLIC_PAGES = (
+    "/",
+    "/events",
+    "/auth/sign-in",
+    "/auth/sign-up",
+    "/legal/terms",
+    "/legal/privacy",
+    "/legal/refund-policy",
+    "/legal/events-policy",
+    "/legal/acceptable-use",
+)
 
 
 def test_sitemap_lists_only_public_pages(server: str) -> None:

@@ -59,7 +59,7 @@ def super_admin(new_page, server: str) -> Page:
     """The verified super admin (the server's SUPER_ADMIN_EMAILS), created on first use."""
     response = httpx.post(
         f"{server}/api/auth/sign-up",
-        json={"email": SUPER_ADMIN, "password": PASSWORD, "fullName": "Platform Boss"},
+        json={"email": SUPER_ADMIN, "password": PASSWORD, "fullName": "Platform Boss", "acceptTerms": True},
         timeout=10,
     )
     if response.status_code == 201:
@@ -255,6 +255,7 @@ def test_invited_newcomer_signs_up_verifies_and_joins(new_page, server: str) -> 
     page.get_by_label("Full name").fill(newcomer_name)
     page.get_by_label("Email").fill(newcomer_email)
     page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("I agree to the Terms and the Privacy policy").check()
     page.get_by_role("button", name="Create account").click()
 
     page.wait_for_url(at_path(server, "/auth/verify"))

@@ -22,7 +22,9 @@ def _count(model) -> int:
 
 
 def test_sign_up_creates_unverified_user_with_code_email():
-    result = auth.sign_up(email="  New.Person@Example.TEST ", password="long-enough-1", full_name=" Ada  Lovelace ")
+    result = auth.sign_up(
+        email="  New.Person@Example.TEST ", password="long-enough-1", accept_terms=True, full_name=" Ada  Lovelace "
+    )
     assert result.user.email == "new.person@example.test"
     assert result.user.full_name == "Ada Lovelace"
     assert not result.user.is_verified
@@ -43,7 +45,7 @@ def test_sign_up_creates_unverified_user_with_code_email():
 )
 def test_sign_up_invalid_input_rejected(email, password, field, message):
     with pytest.raises(ValidationFailed) as caught:
-        auth.sign_up(email=email, password=password)
+        auth.sign_up(email=email, password=password, accept_terms=True)
     assert any(d.path == (field,) and message in d.message for d in caught.value.details)
     assert _count(User) == 0
 
@@ -51,7 +53,7 @@ def test_sign_up_invalid_input_rejected(email, password, field, message):
 def test_sign_up_duplicate_email_case_insensitive_rejected():
     make_user(email="dup@example.test")
     with pytest.raises(Conflict) as caught:
-        auth.sign_up(email="DUP@example.test", password="another-pass-1")
+        auth.sign_up(email="DUP@example.test", password="another-pass-1", accept_terms=True)
     assert caught.value.details[0].path == ("email",)
     assert _count(User) == 1
 
@@ -72,7 +74,7 @@ def test_sign_in_wrong_password_and_unknown_email_look_the_same():
 )
 def test_sign_in_finds_the_account_by_the_address_as_sign_up_stored_it(typed):
     # Sign-up stores normalize_email's form of the address; sign-in must look it up by the same key.
-    created = auth.sign_up(email=typed, password="long-enough-1")
+    created = auth.sign_up(email=typed, password="long-enough-1", accept_terms=True)
     assert created.user.email != typed.lower()
     result = auth.sign_in(email=typed, password="long-enough-1")
     token = auth.exchange_grant(grant=result.grant, binder=result.binder)
@@ -175,7 +177,7 @@ def test_sign_out_everywhere_anonymous_rejected():
 
 
 def test_super_admin_bootstrap_needs_verified_listed_email():
-    result = auth.sign_up(email="boss@eventpalour.test", password="boss-password-1")
+    result = auth.sign_up(email="boss@eventpalour.test", password="boss-password-1", accept_terms=True)
     assert _count(PlatformAdmin) == 0
     code = latest_email("boss@eventpalour.test").text_body.split("code is: ")[1][:6]
     verified = verification.verify_email(actor=result.user, code=code)

@@ -15,7 +15,17 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.eventpalour import app
 
-PUBLIC_PAGES = (routes.HOME, routes.EVENTS, routes.SIGN_IN, routes.SIGN_UP)
+PUBLIC_PAGES = (
+    routes.HOME,
+    routes.EVENTS,
+    routes.SIGN_IN,
+    routes.SIGN_UP,
+    routes.LEGAL_TERMS,
+    routes.LEGAL_PRIVACY,
+    routes.LEGAL_REFUNDS,
+    routes.LEGAL_EVENTS,
+    routes.LEGAL_ACCEPTABLE_USE,
+)
 
 
 def _page_routes() -> set[str]:

@@ -269,7 +269,9 @@ def _profile_name(text: str) -> str:
 
 
 def _sign_up_name(text: str) -> str:
-    return auth.sign_up(email="fresh@example.test", password=DEFAULT_PASSWORD, full_name=text).user.full_name
+    return auth.sign_up(
+        email="fresh@example.test", password=DEFAULT_PASSWORD, accept_terms=True, full_name=text
+    ).user.full_name
 
 
 def _scan_device(text: str) -> str:

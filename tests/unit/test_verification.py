@@ -20,7 +20,7 @@ def _code_for(email: str) -> str:
 
 
 def _fresh_user():
-    result = auth.sign_up(email="verify@example.test", password="long-enough-1")
+    result = auth.sign_up(email="verify@example.test", password="long-enough-1", accept_terms=True)
     return result.user
 
 

@@ -106,10 +106,23 @@ def _email_taken() -> Conflict:
     )
 
 
-def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInfo = ClientInfo()) -> SignInResult:
+TERMS_NOT_ACCEPTED = "Tick the box to agree to the Terms and the Privacy policy."
+
+
+def _record_terms(user: User) -> None:
+    """The user agreed to the policies as they are now (services/platform/legal.py)."""
+    user.terms_version = platform.TERMS_VERSION
+    user.terms_accepted_at = utcnow()
+
+
+def sign_up(
+    *, email: str, password: str, accept_terms: bool, full_name: str = "", client: ClientInfo = ClientInfo()
+) -> SignInResult:
     """Create an unverified account, email it a 6-digit code, and sign it in.
 
-    Raises ValidationFailed (bad email or password) or Conflict (email already registered).
+    `accept_terms` is the sign-up form's agreement to the Terms and the Privacy policy: required, and
+    recorded on the account with the policies' version and the time.
+    Raises ValidationFailed (bad email or password, terms not accepted) or Conflict (email already registered).
     """
     details: list[FieldError] = []
     try:
@@ -119,6 +132,8 @@ def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInf
         address = email_key(email)[0]
     details.extend(password_problems(password or "", email=address))
     name = clean_full_name(full_name)
+    if accept_terms is not True:
+        details.append(FieldError(("accept_terms",), TERMS_NOT_ACCEPTED))
     if details:
         raise ValidationFailed(details[0].message, details=details)
     with transaction() as session:
@@ -130,6 +145,7 @@ def sign_up(*, email: str, password: str, full_name: str = "", client: ClientInf
             full_name=name,
             username=generate_username(session, name or address.split("@")[0]),
         )
+        _record_terms(user)
         session.add(user)
         try:
             session.flush()
@@ -317,7 +333,9 @@ def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientIn
     """Finish a Google sign-in from validated id_token claims; returns the user and a session token.
 
     Links by Google `sub` first, then by a verified email; creates the account when new. An email
-    Google has not verified is never used to reach an existing account.
+    Google has not verified is never used to reach an existing account. The Google button says that
+    continuing means agreeing to the Terms and the Privacy policy: an account that has not agreed to
+    the current version records it here (a new account at its first sign-in).
     """
     sub = str(claims.get("sub") or "")
     email_verified = claims.get("email_verified") is True
@@ -350,6 +368,8 @@ def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientIn
             raise _status_error(user)
         if not user.is_verified and email_verified and user.email == address:
             user.email_verified_at = utcnow()
+        if user.terms_version != platform.TERMS_VERSION:
+            _record_terms(user)
         session.flush()
         _signed_in(session, user, client, "google")
         return summarize(session, user), _open_session(session, user.id, client)

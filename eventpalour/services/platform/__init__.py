@@ -61,6 +61,15 @@ __getattr__, __all__ = public_names(
         "health": [
             "check as health_check",
         ],
+        "legal": [
+            "TERMS_VERSION",
+            "PlatformIdentity",
+            "Policy",
+            "PolicySection",
+            "platform_identity",
+            "policies",
+            "policy",
+        ],
         "money": [
             "MINIMUM_CHARGE",
             "MINOR_DIGITS",
