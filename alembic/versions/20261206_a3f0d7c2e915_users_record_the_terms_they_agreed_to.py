@@ -19,13 +19,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, not batch mode: both databases add and drop a column in place (SQLite since
+# 3.35), while batch mode would rebuild `users`, which on SQLite cannot be dropped while other
+# tables' foreign keys point at it.
 def upgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("terms_version", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
-        batch_op.add_column(sa.Column("terms_accepted_at", eventpalour.models.types.UTCDateTime(), nullable=True))
+    op.add_column("users", sa.Column("terms_version", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
+    op.add_column("users", sa.Column("terms_accepted_at", eventpalour.models.types.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("terms_accepted_at")
-        batch_op.drop_column("terms_version")
+    op.drop_column("users", "terms_accepted_at")
+    op.drop_column("users", "terms_version")
