@@ -87,16 +87,17 @@ def describe(kind: str, value: int, currency: str) -> str:
     return f"{value}% off" if kind == DiscountKind.PERCENT else f"{format_money(value, currency)} off"
 
 
-def refusal(code: CodeOnSale | None, wanted_tiers: set[str], now: datetime) -> str | None:
-    """Why `code` cannot be used now for the tiers `wanted_tiers` (None: it can). The uses limit
-    itself is decided by `hold`, in the write; `uses_left` here only refuses a code already used up."""
+def refusal(code: CodeOnSale | None, wanted_tiers: set[str], now: datetime, *, uses: bool = True) -> str | None:
+    """Why `code` cannot be used now for the tiers `wanted_tiers` (None: it can). `uses` False leaves
+    the uses limit out: checkout's is decided by `hold` alone, in the write (a buyer replacing their
+    own hold may take the very use it gives back)."""
     if code is None or not code.active:
         return "This code is not valid for this event."
     if code.valid_from is not None and now < code.valid_from:
         return "This code is not valid yet."
     if code.valid_until is not None and now >= code.valid_until:
         return "This code has expired."
-    if code.uses_left is not None and code.uses_left <= 0:
+    if uses and code.uses_left is not None and code.uses_left <= 0:
         return USED_UP
     if not code.all_tiers and not (code.tier_ids & wanted_tiers):
         return "This code does not apply to the tickets you picked."
@@ -112,11 +113,12 @@ def applied(
     currency: str,
     buyer_id: str | None = None,
 ) -> AppliedCode:
-    """The code `code` of the event, judged for `wanted_tiers` (and the buyer's own limit), or a
-    ValidationFailed on the `code` field saying why not."""
+    """The code `code` of the event, judged for `wanted_tiers`, or a ValidationFailed on the `code`
+    field saying why not. With `buyer_id` (checkout) the buyer's own limit is judged and the uses
+    limit left to `hold`; without (a quote on the event page) a used-up code is refused at once."""
     normalized = normalize(code)
     found = store.code_on_sale(connection, event_id, normalized) if normalized else None
-    if (problem := refusal(found, wanted_tiers, utcnow())) is not None:
+    if (problem := refusal(found, wanted_tiers, utcnow(), uses=buyer_id is None)) is not None:
         raise _code_error(problem)
     if buyer_id is not None and found.per_buyer_limit is not None:
         # One open hold per buyer and event (uq_orders_open_hold), and a new checkout replaces it:

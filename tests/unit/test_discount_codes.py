@@ -1,0 +1,238 @@
+"""Discount codes (#19): the rules of a code, its price, and its uses held, sold and given back
+with the order's seats (services/sales/discounts.py, discount_codes.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from eventpalour.db import read_only
+from eventpalour.integrations.paystack import VerifyResult
+from eventpalour.models import DiscountCode, Order
+from eventpalour.models.types import utcnow
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.sales import checkout, discount_codes, payments, refunds
+from eventpalour.services.sales.discount_codes import CodeInput
+from eventpalour.services.sales.fees import Discount, price_of
+from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+
+
+@pytest.fixture
+def shop():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    event = make_event(
+        owner,
+        ws.id,
+        publish=True,
+        pricing="paid",
+        fee_mode="pass_on",
+        tiers=[
+            TierInput(name="Regular", price=100000, quantity=20, max_per_order=5),
+            TierInput(name="VIP", price=500000, quantity=5),
+        ],
+    )
+    tiers = {t.name: t.id for t in get_tiers(actor=owner.summary, event_id=event.id)}
+    return owner, event, tiers
+
+
+def _code(code_id: str) -> DiscountCode:
+    with read_only() as session:
+        return session.get(DiscountCode, code_id)
+
+
+def _make(owner, event, **changes) -> discount_codes.CodeRow:
+    data = {"code": "early20", "kind": "percent", "value": 20, **changes}
+    return discount_codes.create_code(actor=owner.summary, event_id=event.id, data=CodeInput(**data))
+
+
+def _fields(problem: ValidationFailed) -> dict[str, str]:
+    return {detail.path[-1]: detail.message for detail in problem.details}
+
+
+def test_price_of_discounts_before_the_fee():
+    prices = {"a": 100000, "b": 50000}
+    plain = price_of(prices, {"a": 2, "b": 1}, "pass_on")
+    assert (plain.subtotal, plain.discount, plain.platform_fee) == (250000, 0, plain.platform_fee)
+    off = price_of(prices, {"a": 2, "b": 1}, "pass_on", Discount(percent=True, value=20, tier_ids=frozenset({"a"})))
+    assert off.discount == 40000 and off.subtotal == 250000
+    assert off.platform_fee == price_of(prices, {"a": 1, "b": 1, "c": 0}, "pass_on").platform_fee * 210000 // 150000
+    assert off.amount == 210000 + off.platform_fee and off.fee_passed_on
+    fixed = price_of(prices, {"b": 1}, "absorb", Discount(percent=False, value=90000))
+    assert (fixed.discount, fixed.amount, fixed.platform_fee) == (50000, 0, 0)  # never below zero
+
+
+def test_create_validates_every_field(shop):
+    owner, event, tiers = shop
+    with pytest.raises(ValidationFailed) as bad:
+        _make(owner, event, code="ab", kind="percent", value=101, max_uses=0, per_buyer_limit=0, tier_ids=("nope",))
+    assert set(_fields(bad.value)) == {"code", "value", "max_uses", "per_buyer_limit", "tier_ids"}
+    row = _make(owner, event, code=" Early20 ", tier_ids=(tiers["VIP"],), max_uses=10)
+    assert (row.code, row.label, row.tiers_label, row.uses_label) == ("EARLY20", "20% off", "VIP", "0 of 10")
+    with pytest.raises(ValidationFailed) as again:
+        _make(owner, event, code="EARLY20")
+    assert _fields(again.value) == {"code": "This event already has this code."}
+    with pytest.raises(ValidationFailed) as dates:
+        _make(owner, event, code="LATER", valid_from=utcnow(), valid_until=utcnow() - timedelta(days=1))
+    assert "valid_until" in _fields(dates.value)
+    assert [c.code for c in discount_codes.list_codes(actor=owner.summary, event_id=event.id)] == ["EARLY20"]
+
+
+def test_only_moderators_and_above_manage_codes(shop):
+    owner, event, _ = shop
+    member = make_user()
+    add_member(event.workspace_id, member, "member")
+    with pytest.raises(PermissionDenied):
+        discount_codes.list_codes(actor=member.summary, event_id=event.id)
+    moderator = make_user()
+    add_member(event.workspace_id, moderator, "moderator")
+    _make(moderator, event)
+    with pytest.raises(NotFound):
+        discount_codes.set_code_active(actor=owner.summary, code_id="missing", active=False)
+
+
+def test_checkout_applies_the_code_and_holds_a_use(shop):
+    owner, event, tiers = shop
+    row = _make(owner, event, max_uses=5)
+    buyer = make_user()
+    held = checkout.book_ticket(
+        actor=buyer.summary, event_id=event.id, quantities={tiers["Regular"]: 2}, code="early20"
+    )
+    expected = price_of({tiers["Regular"]: 100000}, {tiers["Regular"]: 2}, "pass_on", Discount(True, 20))
+    assert (held.amount, held.discount, held.code) == (expected.amount, 40000, "EARLY20")
+    with read_only() as session:
+        order = session.get(Order, held.order_id)
+    assert (order.discount_code_id, order.discount_amount, order.subtotal) == (row.id, 40000, 200000)
+    assert (_code(row.id).uses_held, _code(row.id).uses_sold) == (1, 0)
+    payments.settle(held.reference, VerifyResult("success", held.amount, "KES", 100, None, held.reference, {}))
+    assert (_code(row.id).uses_held, _code(row.id).uses_sold) == (0, 1)
+
+
+def test_a_use_comes_back_on_expiry_cancel_and_failure(shop):
+    owner, event, tiers = shop
+    row = _make(owner, event, max_uses=3)
+    first = checkout.book_ticket(
+        actor=make_user().summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="EARLY20"
+    )
+    second_buyer = make_user()
+    second = checkout.book_ticket(
+        actor=second_buyer.summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="EARLY20"
+    )
+    third = checkout.book_ticket(
+        actor=make_user().summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="EARLY20"
+    )
+    assert _code(row.id).uses_held == 3
+    with pytest.raises(ValidationFailed) as used_up:
+        checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="early20")
+    assert _fields(used_up.value) == {"code": "This code has been used up."}
+    assert checkout.expire_holds(now=first.expires_at + timedelta(seconds=1)) == 3
+    assert _code(row.id).uses_held == 0
+    again = checkout.book_ticket(
+        actor=second_buyer.summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="EARLY20"
+    )
+    checkout.cancel_order(actor=second_buyer.summary, order_id=again.order_id)
+    assert _code(row.id).uses_held == 0
+    failing = checkout.book_ticket(
+        actor=make_user().summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="EARLY20"
+    )
+    payments.settle(failing.reference, VerifyResult("failed", failing.amount, "KES", None, None, failing.reference, {}))
+    assert (_code(row.id).uses_held, _code(row.id).uses_sold) == (0, 0)
+    assert second.order_id != third.order_id
+
+
+def test_a_replaced_hold_moves_its_use(shop):
+    owner, event, tiers = shop
+    row = _make(owner, event, max_uses=1)
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="EARLY20")
+    # The buyer checks out again (the first payment never started): the new order takes the one use.
+    checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tiers["VIP"]: 2}, code="EARLY20")
+    assert _code(row.id).uses_held == 1
+
+
+def test_code_refusals_are_field_errors(shop):
+    owner, event, tiers = shop
+    _make(owner, event, code="VIPONLY", tier_ids=(tiers["VIP"],))
+    _make(owner, event, code="SOON", valid_from=utcnow() + timedelta(days=1))
+    _make(owner, event, code="OVER", valid_until=utcnow() - timedelta(minutes=1))
+    off = _make(owner, event, code="OFF")
+    discount_codes.set_code_active(actor=owner.summary, code_id=off.id, active=False)
+    cases = {
+        "NOPE": "This code is not valid for this event.",
+        "VIPONLY": "This code does not apply to the tickets you picked.",
+        "SOON": "This code is not valid yet.",
+        "OVER": "This code has expired.",
+        "off": "This code is not valid for this event.",
+    }
+    buyer = make_user()
+    for code, message in cases.items():
+        with pytest.raises(ValidationFailed) as refused:
+            checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tiers["Regular"]: 1}, code=code)
+        assert _fields(refused.value) == {"code": message}, code
+    with read_only() as session:
+        assert session.exec(select(func.count()).select_from(Order)).one() == 0
+
+
+def test_per_buyer_limit_counts_paid_orders(shop):
+    owner, event, tiers = shop
+    _make(owner, event, code="ONCE", per_buyer_limit=1)
+    buyer = make_user()
+    held = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tiers["Regular"]: 1}, code="ONCE")
+    payments.settle(held.reference, VerifyResult("success", held.amount, "KES", 100, None, held.reference, {}))
+    with pytest.raises(ValidationFailed) as twice:
+        checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tiers["Regular"]: 1}, code="ONCE")
+    assert "code" in _fields(twice.value)
+    checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tiers["Regular"]: 1}, code="ONCE")
+
+
+def test_a_full_code_makes_a_paid_tier_free_at_once(shop):
+    owner, event, tiers = shop
+    row = _make(owner, event, code="COMP", kind="percent", value=100, max_uses=2)
+    buyer = make_user()
+    done = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="comp")
+    assert (done.status, done.amount, done.discount) == ("completed", 0, 500000)
+    assert (_code(row.id).uses_held, _code(row.id).uses_sold) == (0, 1)
+    placed = payments.place_order(
+        actor=make_user().summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="COMP"
+    )
+    assert placed.authorization_url is None and placed.booking.status == "completed"
+    # Cancelling the free registration gives its use back.
+    refunds.cancel_free_order(actor=owner.summary, order_id=done.order_id, reason="Duplicate")
+    assert (_code(row.id).uses_held, _code(row.id).uses_sold) == (0, 1)
+
+
+def test_bulk_codes_and_csv(shop):
+    owner, event, _ = shop
+    made = discount_codes.bulk_create_codes(
+        actor=owner.summary,
+        event_id=event.id,
+        count=50,
+        prefix="vip-",
+        template=CodeInput(code="", kind="fixed", value=50000),
+    )
+    assert len({r.code for r in made}) == 50 and all(r.code.startswith("VIP-") and r.max_uses == 1 for r in made)
+    lines = discount_codes.codes_csv(actor=owner.summary, event_id=event.id).splitlines()
+    assert lines[0].startswith("code,discount") and len(lines) == 51 and "KES 500.00 off" in lines[1]
+    with pytest.raises(ValidationFailed) as bad:
+        discount_codes.bulk_create_codes(
+            actor=owner.summary,
+            event_id=event.id,
+            count=0,
+            prefix="x y",
+            template=CodeInput(code="", kind="fixed", value=0),
+        )
+    assert set(_fields(bad.value)) == {"count", "prefix", "value"}
+
+
+def test_quote_shows_the_discount_and_total(shop):
+    owner, event, tiers = shop
+    _make(owner, event)
+    quote = discount_codes.quote_code(event_id=event.short_id, code="early20", quantities={tiers["Regular"]: 1})
+    assert quote.price.discount == 20000 and quote.discount_text == "KES 200.00" and quote.code == "EARLY20"
+    with pytest.raises(ValidationFailed):
+        discount_codes.quote_code(event_id=event.short_id, code="zzz", quantities={tiers["Regular"]: 1})
