@@ -93,7 +93,7 @@ def test_only_moderators_and_above_manage_codes(shop):
     add_member(event.workspace_id, moderator, "moderator")
     _make(moderator, event)
     with pytest.raises(NotFound):
-        discount_codes.set_code_active(actor=owner.summary, code_id="missing", active=False)
+        discount_codes.set_code_active(actor=owner.summary, event_id=event.id, code_id="missing", active=False)
 
 
 def test_checkout_applies_the_code_and_holds_a_use(shop):
@@ -161,7 +161,7 @@ def test_code_refusals_are_field_errors(shop):
     _make(owner, event, code="SOON", valid_from=utcnow() + timedelta(days=1))
     _make(owner, event, code="OVER", valid_until=utcnow() - timedelta(minutes=1))
     off = _make(owner, event, code="OFF")
-    discount_codes.set_code_active(actor=owner.summary, code_id=off.id, active=False)
+    discount_codes.set_code_active(actor=owner.summary, event_id=event.id, code_id=off.id, active=False)
     cases = {
         "NOPE": "This code is not valid for this event.",
         "VIPONLY": "This code does not apply to the tickets you picked.",

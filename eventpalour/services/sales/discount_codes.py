@@ -212,18 +212,18 @@ def create_code(*, actor: UserSummary | None, event_id: str, data: CodeInput) ->
         raise ValidationFailed.field("code", "This event already has this code.") from None
 
 
-def _load_code(session: Session, actor: UserSummary | None, code_id: str) -> tuple[DiscountCode, Event]:
+def _load_code(session: Session, actor: UserSummary | None, event_id: str, code_id: str) -> tuple[DiscountCode, Event]:
+    event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
     code = session.get(DiscountCode, code_id or "")
-    if code is None:
+    if code is None or code.event_id != event.id:
         raise NotFound("This discount code does not exist.")
-    event = load_event_for(session, actor, code.event_id, WorkspaceAction.MANAGE_EVENTS)
     return code, event
 
 
-def update_code(*, actor: UserSummary | None, code_id: str, data: CodeInput) -> CodeRow:
+def update_code(*, actor: UserSummary | None, event_id: str, code_id: str, data: CodeInput) -> CodeRow:
     """Change a code's terms (its text stays: buyers may hold links with it)."""
     with transaction() as session:
-        code, event = _load_code(session, actor, code_id)
+        code, event = _load_code(session, actor, event_id, code_id)
         tiers = _tiers_of(session, event.id)
         problems = _problems(data, tiers, check_code=False)
         used = code.uses_held + code.uses_sold
@@ -237,10 +237,10 @@ def update_code(*, actor: UserSummary | None, code_id: str, data: CodeInput) -> 
         return _row(code, list(dict.fromkeys(data.tier_ids)), tiers, event.currency)
 
 
-def set_code_active(*, actor: UserSummary | None, code_id: str, active: bool) -> CodeRow:
+def set_code_active(*, actor: UserSummary | None, event_id: str, code_id: str, active: bool) -> CodeRow:
     """Deactivate a code (new checkouts refuse it; orders holding it keep it) or activate it again."""
     with transaction() as session:
-        code, event = _load_code(session, actor, code_id)
+        code, event = _load_code(session, actor, event_id, code_id)
         code.active = active
         session.add(code)
         session.flush()
