@@ -236,3 +236,28 @@ def test_quote_shows_the_discount_and_total(shop):
     assert quote.price.discount == 20000 and quote.discount_text == "KES 200.00" and quote.code == "EARLY20"
     with pytest.raises(ValidationFailed):
         discount_codes.quote_code(event_id=event.short_id, code="zzz", quantities={tiers["Regular"]: 1})
+
+
+async def test_event_page_applies_a_shared_code_and_checks_out_with_it(shop):
+    from eventpalour.state.event_detail import EventDetailState
+    from tests.state_support import run_handler, state_for
+
+    owner, event, tiers = shop
+    _make(owner, event, code="HALF", value=50)
+    buyer = make_user()
+    state = state_for(EventDetailState, token=buyer.token, path=f"/e/{event.short_id}?code=half")
+    await run_handler(state, "load_event")
+    assert (state.applied_code, state.code_label, state.code_error) == ("HALF", "50% off", "")
+    await run_handler(state, "change_quantity", tiers["Regular"], 1)
+    price = price_of({tiers["Regular"]: 100000}, {tiers["Regular"]: 1}, "pass_on", Discount(True, 50))
+    assert state.discount_label == "− KES 500.00"
+    assert state.total_label == f"KES {price.amount / 100:,.2f}"
+    await run_handler(state, "checkout")
+    with read_only() as session:
+        order = session.exec(select(Order).where(Order.buyer_id == buyer.id)).one()
+    assert (order.discount_amount, order.amount) == (50000, price.amount)
+
+    other = state_for(EventDetailState, token=make_user().token, path=f"/e/{event.short_id}")
+    await run_handler(other, "load_event")
+    await run_handler(other, "apply_code", {"code": "nope"})
+    assert other.code_error == "This code is not valid for this event." and other.applied_code == ""

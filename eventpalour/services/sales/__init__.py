@@ -26,6 +26,7 @@ __getattr__, __all__ = public_names(
             "update_code",
         ],
         "fees": [
+            "Discount",
             "price_of",
         ],
         "fulfilment": [

@@ -22,7 +22,7 @@ from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import FieldError, NotFound, ValidationFailed, format_money
 from eventpalour.services.sales import discounts
 from eventpalour.services.sales import store as sales_store
-from eventpalour.services.sales.fees import Price, price_of
+from eventpalour.services.sales.fees import Discount, Price, price_of
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 CODE_CHARACTERS = set(string.ascii_uppercase + string.digits + "-_")
@@ -75,6 +75,7 @@ class CodeQuote:
 
     code: str
     label: str
+    discount: Discount
     price: Price
     discount_text: str
     total_text: str
@@ -339,6 +340,7 @@ def quote_code(*, event_id: str, code: str, quantities: dict[str, int]) -> CodeQ
     return CodeQuote(
         code=applied.code,
         label=applied.label,
+        discount=applied.discount,
         price=price,
         discount_text=format_money(price.discount, event.currency),
         total_text=format_money(price.amount, event.currency),
