@@ -18,7 +18,11 @@ from eventpalour.services.platform.errors import NotFound, PermissionDenied, Val
 from eventpalour.services.sales import checkout, discount_codes, payments, refunds
 from eventpalour.services.sales.discount_codes import CodeInput
 from eventpalour.services.sales.fees import Discount, price_of
+from eventpalour.state.discount_codes import EventCodesState
+from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.events import EventManageState
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.state_support import run_handler, state_for
 
 
 @pytest.fixture
@@ -239,8 +243,6 @@ def test_quote_shows_the_discount_and_total(shop):
 
 
 async def test_event_page_applies_a_shared_code_and_checks_out_with_it(shop):
-    from eventpalour.state.event_detail import EventDetailState
-    from tests.state_support import run_handler, state_for
 
     owner, event, tiers = shop
     _make(owner, event, code="HALF", value=50)
@@ -261,3 +263,64 @@ async def test_event_page_applies_a_shared_code_and_checks_out_with_it(shop):
     await run_handler(other, "load_event")
     await run_handler(other, "apply_code", {"code": "nope"})
     assert other.code_error == "This code is not valid for this event." and other.applied_code == ""
+
+
+async def test_codes_tab_creates_edits_deactivates_and_bulk_creates(shop):
+
+    owner, event, tiers = shop
+    path = f"/workspace/{event.workspace_id}/events/{event.short_id}"
+    manage = state_for(EventManageState, token=owner.token, path=path)
+    await run_handler(manage, "load_event")
+    state = await manage.get_state(EventCodesState)
+    await run_handler(state, "load_codes")
+    assert state.codes_loaded and state.code_lines == [] and {t.name for t in state.tier_choices} == set(tiers)
+
+    await run_handler(state, "new_code")
+    for name, value in (("code", "x"), ("value", "150"), ("max_uses", "ten")):
+        await run_handler(state, "set_form_field", name, value)
+    await run_handler(state, "save_code")
+    assert set(state.field_errors) == {"value", "max_uses", "code"}, state.field_errors
+
+    for name, value in (
+        ("code", "vip10"),
+        ("value", "10"),
+        ("max_uses", "5"),
+        ("valid_until_local", "2099-01-01T12:00"),
+    ):
+        await run_handler(state, "set_form_field", name, value)
+    await run_handler(state, "toggle_tier", tiers["VIP"], True)
+    await run_handler(state, "save_code")
+    assert state.field_errors == {} and not state.form_open
+    await run_handler(state, "load_codes")
+    [line] = state.code_lines
+    assert (line.code, line.label, line.tiers, line.uses, line.status) == (
+        "VIP10",
+        "10% off",
+        "VIP",
+        "0 of 5",
+        "Active",
+    )
+
+    await run_handler(state, "edit_code", line.id)
+    assert (state.form.value, state.form.valid_until_local, state.form.tier_ids) == (
+        "10",
+        "2099-01-01T12:00",
+        (tiers["VIP"],),
+    )
+    await run_handler(state, "set_form_field", "kind", "fixed")
+    await run_handler(state, "set_form_field", "value", "250.50")
+    await run_handler(state, "save_code")
+    await run_handler(state, "load_codes")
+    assert state.code_lines[0].label == "KES 250.50 off"
+
+    await run_handler(state, "set_active", line.id, False)
+    await run_handler(state, "load_codes")
+    assert state.code_lines[0].status == "Inactive" and state.code_lines[0].can_activate
+
+    await run_handler(state, "set_bulk_open", True)
+    await run_handler(state, "set_bulk_field", "count", "20")
+    await run_handler(state, "set_bulk_field", "prefix", "guest-")
+    await run_handler(state, "set_form_field", "value", "100")
+    await run_handler(state, "bulk_create")
+    await run_handler(state, "load_codes")
+    assert len(state.code_lines) == 21 and state.csv_url.endswith(f"/{event.short_id}/discount-codes.csv")

@@ -9,8 +9,9 @@ import csv
 import io
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -18,8 +19,16 @@ from sqlmodel import Session, col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import DiscountCode, DiscountCodeTier, DiscountKind, Event, TicketTier
 from eventpalour.models.types import random_string
+from eventpalour.services.events import local_input_value, parse_local
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import FieldError, NotFound, ValidationFailed, format_money
+from eventpalour.services.platform import (
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    format_amount,
+    format_money,
+    parse_amount,
+)
 from eventpalour.services.sales import discounts
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.fees import Discount, Price, price_of
@@ -345,3 +354,105 @@ def quote_code(*, event_id: str, code: str, quantities: dict[str, int]) -> CodeQ
         discount_text=format_money(price.discount, event.currency),
         total_text=format_money(price.amount, event.currency),
     )
+
+
+@dataclass(frozen=True)
+class CodeForm:
+    """The Codes tab's form as typed: amounts in the event's currency, times in its time zone."""
+
+    code: str = ""
+    kind: str = DiscountKind.PERCENT.value
+    value: str = ""
+    tier_ids: tuple[str, ...] = ()
+    valid_from_local: str = ""
+    valid_until_local: str = ""
+    max_uses: str = ""
+    per_buyer_limit: str = ""
+    active: bool = True
+
+
+def form_of(row: CodeRow, currency: str, zone_name: str) -> CodeForm:
+    """A code's terms as the form shows them for editing."""
+    return CodeForm(
+        code=row.code,
+        kind=row.kind,
+        value=str(row.value) if row.kind == DiscountKind.PERCENT else format_amount(row.value, currency),
+        tier_ids=row.tier_ids,
+        valid_from_local=local_input_value(row.valid_from, zone_name),
+        valid_until_local=local_input_value(row.valid_until, zone_name),
+        max_uses="" if row.max_uses is None else str(row.max_uses),
+        per_buyer_limit="" if row.per_buyer_limit is None else str(row.per_buyer_limit),
+        active=row.active,
+    )
+
+
+def _whole(text: str, name: str, problems: list[FieldError]) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        problems.append(FieldError((name,), "Enter a whole number, or leave it empty for no limit."))
+        return 0
+    return int(text)
+
+
+def _when(text: str, zone: ZoneInfo, name: str, problems: list[FieldError]) -> datetime | None:
+    return parse_local(text, zone, (name,), problems) if (text or "").strip() else None
+
+
+def input_of(form: CodeForm, currency: str, zone_name: str, *, check_code: bool = False) -> CodeInput:
+    """The form read as a CodeInput, or a ValidationFailed naming each field typed wrong (and, with
+    it, every other rule the typed values break, tiers aside: those are checked against the event)."""
+    problems: list[FieldError] = []
+    if form.kind == DiscountKind.FIXED:
+        value = parse_amount(form.value, currency)
+        if value is None:
+            problems.append(FieldError(("value",), "Enter an amount like 500 or 500.50."))
+    else:
+        raw = (form.value or "").strip().rstrip("%").strip()
+        value = int(raw) if raw.isdigit() and len(raw) <= 9 else None
+        if value is None:
+            problems.append(FieldError(("value",), "Enter a whole percent between 1 and 100."))
+    zone = ZoneInfo(zone_name)
+    data = CodeInput(
+        code=form.code,
+        kind=form.kind,
+        value=value or 0,
+        tier_ids=tuple(form.tier_ids),
+        valid_from=_when(form.valid_from_local, zone, "valid_from_local", problems),
+        valid_until=_when(form.valid_until_local, zone, "valid_until_local", problems),
+        max_uses=_whole(form.max_uses, "max_uses", problems),
+        per_buyer_limit=_whole(form.per_buyer_limit, "per_buyer_limit", problems),
+        active=form.active,
+    )
+    if problems:
+        named = {p.path for p in problems}
+        checked = replace(data, tier_ids=(), value=data.value if value is not None else 1)
+        problems += [p for p in _problems(checked, {}, check_code=check_code) if p.path not in named]
+        _refuse(problems)
+    return data
+
+
+def save_code_form(*, actor: UserSummary | None, event_id: str, code_id: str, form: CodeForm) -> CodeRow:
+    """The Codes tab's Save: a new code (`code_id` ""), or new terms for the code `code_id`."""
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        currency, zone_name, event_key = event.currency, event.timezone, event.id
+    data = input_of(form, currency, zone_name, check_code=not code_id)
+    if code_id:
+        return update_code(actor=actor, event_id=event_key, code_id=code_id, data=data)
+    return create_code(actor=actor, event_id=event_key, data=data)
+
+
+def bulk_create_from_form(
+    *, actor: UserSummary | None, event_id: str, count: str, prefix: str, form: CodeForm
+) -> list[CodeRow]:
+    """The Codes tab's bulk creation: `count` single-use codes on the form's terms."""
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        currency, zone_name, event_key = event.currency, event.timezone, event.id
+    text = (count or "").strip()
+    if not text.isdigit() or len(text) > 4:
+        raise ValidationFailed.field("count", f"Enter how many codes to create, 1 to {BULK_MAX}.")
+    data = input_of(replace(form, max_uses="", per_buyer_limit=""), currency, zone_name)
+    return bulk_create_codes(actor=actor, event_id=event_key, count=int(text), prefix=prefix, template=data)
