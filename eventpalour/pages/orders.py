@@ -24,6 +24,7 @@ def _order(line: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.text(line.when, " · ", line.amount, " · ", order.reference, size="2", color_scheme="gray"),
+            rx.cond(line.discount != "", rx.text(line.discount, size="2", color=rx.color("green", 11))),
             rx.cond(line.codes != "", rx.text("Ticket codes: ", rx.code(line.codes), size="2")),
             rx.cond(line.transferred != "", rx.text(line.transferred, size="2", color_scheme="gray")),
             rx.cond(

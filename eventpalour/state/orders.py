@@ -34,6 +34,7 @@ class OrderLine:
     amount: str  # with its currency, or "Free"
     codes: str
     transferred: str
+    discount: str = ""  # "Code EARLY20: − KES 200.00", or "" without a code
 
 
 def order_line(o: OrderSummary) -> OrderLine:
@@ -44,6 +45,7 @@ def order_line(o: OrderSummary) -> OrderLine:
         amount=format_money(o.amount, o.currency) if o.amount else "Free",
         codes=" · ".join(o.ticket_codes),
         transferred=_transferred(o.transferred_to),
+        discount=f"Code {o.discount_code}: − {format_money(o.discount, o.currency)}" if o.discount_code else "",
     )
 
 

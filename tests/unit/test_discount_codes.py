@@ -324,3 +324,21 @@ async def test_codes_tab_creates_edits_deactivates_and_bulk_creates(shop):
     await run_handler(state, "bulk_create")
     await run_handler(state, "load_codes")
     assert len(state.code_lines) == 21 and state.csv_url.endswith(f"/{event.short_id}/discount-codes.csv")
+
+
+def test_orders_lists_and_email_show_the_code_and_discount(shop):
+    from eventpalour.services.sales import list_my_orders
+    from eventpalour.services.sales.order_lists import event_orders
+    from tests.factories import latest_email
+
+    owner, event, tiers = shop
+    _make(owner, event, code="SAVE", kind="fixed", value=30000)
+    buyer = make_user()
+    held = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tiers["Regular"]: 1}, code="save")
+    payments.settle(held.reference, VerifyResult("success", held.amount, "KES", 100, None, held.reference, {}))
+    [mine] = list_my_orders(actor=buyer.summary)
+    assert (mine.discount_code, mine.discount) == ("SAVE", 30000)
+    [row] = event_orders(actor=owner.summary, event_id=event.id).rows
+    assert (row.discount_code, row.discount) == ("SAVE", 30000)
+    email = latest_email(buyer.email, "order_confirmation")
+    assert "Code SAVE: − KES 300.00" in email.text_body and "Code SAVE" in email.html_body

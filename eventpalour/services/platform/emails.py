@@ -136,6 +136,7 @@ class ConfirmationFacts:
     reference: str
     total_label: str
     organizer: Organizer
+    discount_label: str = ""  # "Code EARLY20: − KES 200.00" when a discount code was used
 
 
 def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
@@ -145,12 +146,13 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     so fulfilment, which holds the database's write lock, never waits on image encoding.
     """
     free = facts.total_label == "Free"
+    discount = f" · {facts.discount_label}" if facts.discount_label else ""
     heading = f"You're registered for {facts.event_title}" if free else f"You're going to {facts.event_title}"
     count = f"{len(tickets)} ticket" + ("" if len(tickets) == 1 else "s")
     lines = "\n".join(f"  - {t.short_code} ({t.tier_name})" for t in tickets)
     text = (
         f"Hi,\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
-        f"Order {facts.reference} · {count} · {facts.total_label}\n{lines}\n\n"
+        f"Order {facts.reference} · {count} · {facts.total_label}{discount}\n{lines}\n\n"
         "Each ticket's QR code is attached; show it (or type its code) at the door. "
         "Add the event to your calendar with the attached invite.\n\n"
         f"Event page: {facts.event_url}\n"
@@ -167,7 +169,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
         heading,
         [
             f"<strong>{escape(facts.schedule)}</strong><br>{escape(facts.place)}<br>{facts.organizer.html}",
-            f"Order {escape(facts.reference)} · {count} · {escape(facts.total_label)}",
+            f"Order {escape(facts.reference)} · {count} · {escape(facts.total_label)}{escape(discount)}",
             ticket_html,
             "Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.",
             f"<a href='{escape(facts.event_url)}'>Event page</a>",

@@ -168,7 +168,7 @@ def book_ticket(
     free = charge.amount == 0
     try:
         if free:
-            _register_free(actor, event, wanted, order, items)
+            _register_free(actor, event, wanted, order, items, applied.code if applied else "")
         else:
             _hold_paid(wanted, order, items)
     except capacity.NotEnoughSeats as short:
@@ -296,13 +296,14 @@ def _register_free(
     wanted: dict[str, int],
     order: dict[str, Any],
     items: list[dict[str, Any]],
+    code: str,
 ) -> None:
     """A free order, complete at once: one registration per person, tickets issued, seats sold."""
     with transaction() as session:
         connection = session.connection()
         _refuse_second_registration(connection, event, actor)
         sales_store.insert_order(connection, order, items)
-        fulfilment.issue_tickets(connection, _to_issue(order, items))
+        fulfilment.issue_tickets(connection, _to_issue(order, items, code))
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
         _hold_all(connection, wanted, order["discount_code_id"])
@@ -312,7 +313,7 @@ def _register_free(
             discounts.sell_held(connection, order["discount_code_id"])
 
 
-def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.OrderToIssue:
+def _to_issue(order: dict[str, Any], items: list[dict[str, Any]], code: str) -> fulfilment.OrderToIssue:
     """The order to issue, from the values of the order and its lines just written."""
     return fulfilment.OrderToIssue(
         id=order["id"],
@@ -327,6 +328,8 @@ def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.
             )
             for item in items
         ),
+        discount_code=code,
+        discount=order["discount_amount"],
     )
 
 

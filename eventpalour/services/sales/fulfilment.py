@@ -52,6 +52,8 @@ class OrderToIssue:
     amount: int
     currency: str
     lines: tuple[OrderLine, ...]
+    discount_code: str = ""  # the discount code used ("" none) and what it took off
+    discount: int = 0
 
 
 def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Confirmation | None = None) -> list[str]:
@@ -98,5 +100,10 @@ def _queue_confirmation(
         reference=order.reference,
         total_label=format_money(order.amount, order.currency) if order.amount else "Free",
         organizer=platform.Organizer(found.organizer, found.verified),
+        discount_label=(
+            f"Code {order.discount_code}: − {format_money(order.discount, order.currency)}"
+            if order.discount_code
+            else ""
+        ),
     )
     platform.enqueue(connection, platform.order_confirmation_email(found.email, facts, lines))

@@ -12,6 +12,7 @@ from eventpalour.db import read_only
 from eventpalour.models import (
     MONEY_HELD_STATUSES,
     OPEN_ORDER_STATUSES,
+    DiscountCode,
     Event,
     Order,
     OrderItem,
@@ -80,6 +81,8 @@ class OrderSummary:
     organizer_verified: bool = False
     status_label: str = ""
     can_complete_payment: bool = False  # start_payment would take it: the page offers "Complete payment"
+    discount_code: str = ""  # the discount code the order used ("" none)
+    discount: int = 0  # what it took off, in minor units
 
 
 @dataclass
@@ -119,14 +122,15 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
         raise NotAuthenticated()
     with read_only() as session:
         rows = session.exec(
-            select(Order, Event, Workspace.verified)
+            select(Order, Event, Workspace.verified, DiscountCode.code)
             .join(Event, col(Event.id) == col(Order.event_id))
             .join(Workspace, col(Workspace.id) == col(Order.workspace_id))
+            .outerjoin(DiscountCode, col(DiscountCode.id) == col(Order.discount_code_id))
             .where(Order.buyer_id == actor.id)
             .order_by(col(Order.created_at).desc())
             .limit(HISTORY_LIMIT)
         ).all()
-        tickets = _tickets_of(session, actor.id, [order.id for order, _, _ in rows])
+        tickets = _tickets_of(session, actor.id, [order.id for order, _, _, _ in rows])
     now = utcnow()
     return [
         OrderSummary(
@@ -144,8 +148,10 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             organizer_verified=verified,
             status_label=STATUS_LABELS.get(order.status, order.status),
             can_complete_payment=awaits_payment(order.status, order.holds_active, order.expires_at, now),
+            discount_code=code or "",
+            discount=order.discount_amount,
         )
-        for order, event, verified in rows
+        for order, event, verified, code in rows
     ]
 
 

@@ -242,6 +242,8 @@ def _to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.
         amount=order.amount,
         currency=order.currency,
         lines=items,
+        discount_code=order.discount_code or "",
+        discount=order.discount_amount,
     )
 
 

@@ -484,6 +484,8 @@ class OrderToSettle:
     authorization_url: str | None
     event_status: str
     discount_code_id: str | None
+    discount_amount: int
+    discount_code: str | None
     confirmation: Confirmation
 
 
@@ -502,6 +504,8 @@ _ORDER_FIELDS = (
     _orders.c.authorization_url,
     _events.c.status.label("event_status"),
     _orders.c.discount_code_id,
+    _orders.c.discount_amount,
+    _codes.c.code.label("discount_code"),
 )
 
 
@@ -512,6 +516,7 @@ def _order_with_event(match: ColumnElement[bool]) -> Select:
             _orders.join(_events, _events.c.id == _orders.c.event_id)
             .join(_workspaces, _workspaces.c.id == _events.c.workspace_id)
             .join(_users, _users.c.id == _orders.c.buyer_id)
+            .outerjoin(_codes, _codes.c.id == _orders.c.discount_code_id)
         )
         .where(match)
     )
