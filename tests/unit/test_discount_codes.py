@@ -342,3 +342,35 @@ def test_orders_lists_and_email_show_the_code_and_discount(shop):
     assert (row.discount_code, row.discount) == ("SAVE", 30000)
     email = latest_email(buyer.email, "order_confirmation")
     assert "Code SAVE: − KES 300.00" in email.text_body and "Code SAVE" in email.html_body
+
+
+def test_billing_lists_and_exports_the_code_of_a_sale(shop):
+    from eventpalour.services.finance import TransactionFilter, list_transactions, transactions_csv
+
+    owner, event, tiers = shop
+    _make(owner, event, code="SAVE", kind="fixed", value=30000)
+    held = checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="save")
+    payments.settle(held.reference, VerifyResult("success", held.amount, "KES", 100, None, held.reference, {}))
+    [sale] = list_transactions(actor=owner.summary, workspace_id=event.workspace_id, filters=TransactionFilter()).rows
+    assert (sale.discount_code, sale.discount) == ("SAVE", 30000)
+    exported = transactions_csv(actor=owner.summary, workspace_id=event.workspace_id, filters=TransactionFilter())
+    header, line = exported.splitlines()
+    assert header.endswith("discount_code,discount") and line.endswith(",SAVE,300.00")
+
+
+def test_a_full_refund_gives_the_use_back(shop):
+    from eventpalour.services.sales import paystack_refunds
+
+    owner, event, tiers = shop
+    row = _make(owner, event, code="BACK", max_uses=1)
+    held = checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="back")
+    payments.settle(held.reference, VerifyResult("success", held.amount, "KES", 100, None, held.reference, {}))
+    assert _code(row.id).uses_sold == 1
+    refund = refunds.process_refund(
+        actor=owner.summary, order_id=held.order_id, amount=None, ticket_ids=[], reason="Ill"
+    )
+    # Paystack reports the refund processed (services/sales/paystack_refunds.py applies its answer).
+    paystack_refunds._apply(refund.id, "processed")
+    assert _code(row.id).uses_sold == 0
+    with read_only() as session:
+        assert session.get(Order, held.order_id).status == "refunded"
