@@ -202,6 +202,7 @@ def _body() -> rx.Component:
     on_load=[WorkspaceState.load_workspace, S.load_event],
     require="user",
     width="960px",
+    form=EventCodesState,
 )
 def event_manage() -> rx.Component:
     return workspace_shell(
