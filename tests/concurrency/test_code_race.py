@@ -4,7 +4,9 @@ with a code of 10 uses, on SQLite and PostgreSQL.
 The control run switches the code's guard off (`discounts.guard_disabled_for_tests`): buyers then
 pass a stale "uses left?" read and would use the code past its limit, and only the database's
 CHECK stops them, as errors instead of a clean "used up". The guarded run: at most 10 uses, every
-other buyer told "This code has been used up.".
+other buyer told "This code has been used up.". And a buyer's own limit on a code that makes the
+order free holds when one buyer sends several requests at once (six of them failed it without the
+buyer's row lock in `discounts.refuse_past_buyer_limit`).
 """
 
 from __future__ import annotations
@@ -95,3 +97,34 @@ def test_code_race_happens_without_guard(crowd):
     assert outcomes["race"] > 0, outcomes
     held, orders = _uses(code_id)
     assert held == orders <= USES
+
+
+def test_a_buyer_cannot_pass_a_free_code_limit_twice_at_once():
+    """A 100 % code, one use per buyer: six requests of one buyer at once get one free order."""
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    event = make_event(owner, ws.id, publish=True, pricing="paid", tiers=[TierInput(name="VIP", price=500000)])
+    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    discount_codes.create_code(
+        actor=owner.summary,
+        event_id=event.id,
+        data=CodeInput(code="FREE1", kind="percent", value=100, per_buyer_limit=1),
+    )
+    buyer = make_user()
+    barrier = threading.Barrier(6)
+
+    def buy(_: int) -> str:
+        try:
+            barrier.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass
+        try:
+            checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: 1}, code="free1")
+            return "order"
+        except ValidationFailed:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(buy, range(6)))
+    assert outcomes.count("order") == 1, outcomes

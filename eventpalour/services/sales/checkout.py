@@ -168,7 +168,7 @@ def book_ticket(
     free = charge.amount == 0
     try:
         if free:
-            _register_free(actor, event, wanted, order, items, applied.code if applied else "")
+            _register_free(actor, event, wanted, order, items, applied)
         else:
             _hold_paid(wanted, order, items)
     except capacity.NotEnoughSeats as short:
@@ -296,14 +296,17 @@ def _register_free(
     wanted: dict[str, int],
     order: dict[str, Any],
     items: list[dict[str, Any]],
-    code: str,
+    applied: discounts.AppliedCode | None,
 ) -> None:
-    """A free order, complete at once: one registration per person, tickets issued, seats sold."""
+    """A free order, complete at once: one registration per person (and a discount code that made
+    it free at most as often as it allows each buyer), tickets issued, seats sold."""
     with transaction() as session:
         connection = session.connection()
         _refuse_second_registration(connection, event, actor)
+        if applied is not None:
+            discounts.refuse_past_buyer_limit(connection, actor.id, applied)
         sales_store.insert_order(connection, order, items)
-        fulfilment.issue_tickets(connection, _to_issue(order, items, code))
+        fulfilment.issue_tickets(connection, _to_issue(order, items, applied.code if applied else ""))
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
         _hold_all(connection, wanted, order["discount_code_id"])

@@ -41,6 +41,7 @@ CODE_MIN_LENGTH = 3
 CODE_MAX_LENGTH = 32
 CODE_FIELD = "code"
 USED_UP = "This code has been used up."
+BUYER_LIMIT = "You have already used this code as many times as it allows."
 
 _unguarded: ContextVar[bool] = ContextVar("discount_codes_unguarded", default=False)
 
@@ -80,6 +81,7 @@ class AppliedCode:
     code: str
     discount: Discount
     label: str
+    per_buyer_limit: int | None = None
 
 
 def describe(kind: str, value: int, currency: str) -> str:
@@ -124,15 +126,30 @@ def applied(
         # One open hold per buyer and event (uq_orders_open_hold), and a new checkout replaces it:
         # the buyer's paid orders with the code are all that counts against the limit.
         if store.buyer_code_uses(connection, buyer_id, found.id) >= found.per_buyer_limit:
-            raise _code_error("You have already used this code as many times as it allows.")
+            raise _code_error(BUYER_LIMIT)
     discount = Discount(
         percent=found.kind == DiscountKind.PERCENT,
         value=found.value,
         tier_ids=None if found.all_tiers else found.tier_ids,
     )
     return AppliedCode(
-        id=found.id, code=found.code, discount=discount, label=describe(found.kind, found.value, currency)
+        id=found.id,
+        code=found.code,
+        discount=discount,
+        label=describe(found.kind, found.value, currency),
+        per_buyer_limit=found.per_buyer_limit,
     )
+
+
+def refuse_past_buyer_limit(connection: Connection, buyer_id: str, applied: AppliedCode) -> None:
+    """Inside the write transaction of an order that completes at once (a code made it free): the
+    buyer's own limit, counted again with the buyer's row locked, so several of their requests at
+    once cannot all pass it (a paid order needs no lock: one open hold per buyer and event)."""
+    if applied.per_buyer_limit is None:
+        return
+    store.lock_buyer(connection, buyer_id)
+    if store.buyer_code_uses(connection, buyer_id, applied.id) >= applied.per_buyer_limit:
+        raise _code_error(BUYER_LIMIT)
 
 
 def unguarded_precheck(code_id: str | None) -> bool:
