@@ -374,3 +374,14 @@ def test_a_full_refund_gives_the_use_back(shop):
     assert _code(row.id).uses_sold == 0
     with read_only() as session:
         assert session.get(Order, held.order_id).status == "refunded"
+
+
+def test_the_attendee_csv_names_each_ticket_s_code(shop):
+    from eventpalour.services.tickets.attendees import AttendeeFilters, attendees_csv
+
+    owner, event, tiers = shop
+    _make(owner, event, code="COMP", value=100)
+    checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tiers["VIP"]: 1}, code="comp")
+    _, text = attendees_csv(actor=owner.summary, event_id=event.id, filters=AttendeeFilters())
+    header, line = text.splitlines()
+    assert header.endswith(",Discount code") and line.endswith(",COMP")

@@ -20,6 +20,7 @@ from eventpalour.db import read_only
 from eventpalour.models import (
     ADMISSION_STATUSES,
     VOID_TICKET_STATUSES,
+    DiscountCode,
     Order,
     OrderItem,
     Ticket,
@@ -63,6 +64,7 @@ class AttendeeRow:
     checked_in_at: datetime | None
     order_reference: str
     transferred: bool
+    discount_code: str = ""  # the discount code of the ticket's order ("" none)
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,11 @@ class AttendeesPage:
 
 def _query(event_id: str, filters: AttendeeFilters):
     query = (
-        select(Ticket, User, OrderItem.tier_name, Order.amount, Order.reference)
+        select(Ticket, User, OrderItem.tier_name, Order.amount, Order.reference, DiscountCode.code)
         .join(User, col(User.id) == col(Ticket.holder_id))
         .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
         .join(Order, col(Order.id) == col(Ticket.order_id))
+        .outerjoin(DiscountCode, col(DiscountCode.id) == col(Order.discount_code_id))
         .where(Ticket.event_id == event_id, Ticket.status != TicketStatus.TRANSFERRED)
     )
     if filters.tier_id:
@@ -116,7 +119,7 @@ def _query(event_id: str, filters: AttendeeFilters):
     return query
 
 
-def _row(ticket: Ticket, holder: User, tier_name: str, amount: int, reference: str) -> AttendeeRow:
+def _row(ticket: Ticket, holder: User, tier_name: str, amount: int, reference: str, code: str | None) -> AttendeeRow:
     if ticket.status == TicketStatus.REFUNDED:
         payment = "refunded"
     else:
@@ -132,6 +135,7 @@ def _row(ticket: Ticket, holder: User, tier_name: str, amount: int, reference: s
         checked_in_at=ticket.used_at if ticket.status == TicketStatus.USED else None,
         order_reference=reference,
         transferred=ticket.transferred_from_id is not None,
+        discount_code=code or "",
     )
 
 
@@ -194,7 +198,9 @@ def attendees_csv(*, actor: UserSummary | None, event_id: str, filters: Attendee
     local = zone(event.timezone)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Name", "Email", "Ticket code", "Tier", "Payment", "Status", "Checked in at", "Order"])
+    writer.writerow(
+        ["Name", "Email", "Ticket code", "Tier", "Payment", "Status", "Checked in at", "Order", "Discount code"]
+    )
     for row in (_row(*r) for r in found):
         checked = row.checked_in_at.astimezone(local).strftime("%Y-%m-%d %H:%M") if row.checked_in_at else ""
         writer.writerow(
@@ -207,6 +213,7 @@ def attendees_csv(*, actor: UserSummary | None, event_id: str, filters: Attendee
                 SCAN_LABELS.get(row.ticket_status, row.ticket_status.capitalize()),
                 checked,
                 row.order_reference,
+                row.discount_code,
             ]
         )
     return f"attendees-{event.short_id}.csv", out.getvalue()
