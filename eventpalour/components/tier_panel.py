@@ -151,6 +151,10 @@ def _held() -> rx.Component:
                     " held for you · ",
                     rx.text.strong(EventDetailState.held.total),
                 ),
+                rx.cond(
+                    EventDetailState.held.discount != "",
+                    rx.text("With ", EventDetailState.held.discount, size="2", data_testid="held-discount"),
+                ),
                 rx.hstack(
                     rx.text("Time left to pay"),
                     countdown(

@@ -132,11 +132,18 @@ class Hold:
     order: HeldOrder
     total: str
     count: str
+    discount: str = ""  # "code HALF: − KES 750.00", or "" without a code
 
 
 def hold_of(order: HeldOrder) -> Hold:
     count = f"{order.ticket_count} ticket" + ("" if order.ticket_count == 1 else "s")
-    return Hold(order=order, total=format_money(order.amount, order.currency), count=count)
+    discount = f"code {order.discount_code}: − {format_money(order.discount, order.currency)}"
+    return Hold(
+        order=order,
+        total=format_money(order.amount, order.currency),
+        count=count,
+        discount=discount if order.discount_code else "",
+    )
 
 
 class EventDetailState(AuthState):

@@ -15,11 +15,11 @@ from eventpalour.models.types import utcnow
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform.errors import NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.sales import checkout, discount_codes, payments, refunds
+from eventpalour.services.sales import checkout, discount_codes, open_order, payments, refunds
 from eventpalour.services.sales.discount_codes import CodeInput
 from eventpalour.services.sales.fees import Discount, price_of
 from eventpalour.state.discount_codes import EventCodesState
-from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.event_detail import EventDetailState, hold_of
 from eventpalour.state.events import EventManageState
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
 from tests.state_support import run_handler, state_for
@@ -258,6 +258,11 @@ async def test_event_page_applies_a_shared_code_and_checks_out_with_it(shop):
     with read_only() as session:
         order = session.exec(select(Order).where(Order.buyer_id == buyer.id)).one()
     assert (order.discount_amount, order.amount) == (50000, price.amount)
+    # A held order says which code it carries (the hold the event page shows while the buyer pays).
+    holder = make_user()
+    checkout.book_ticket(actor=holder.summary, event_id=event.id, quantities={tiers["Regular"]: 1}, code="half")
+    held = hold_of(open_order(actor=holder.summary, event_short_id=event.short_id))
+    assert held.discount == "code HALF: − KES 500.00"
 
     other = state_for(EventDetailState, token=make_user().token, path=f"/e/{event.short_id}")
     await run_handler(other, "load_event")

@@ -165,6 +165,8 @@ class HeldOrder:
     currency: str
     ticket_count: int
     expires_at: datetime
+    discount_code: str = ""  # the discount code applied ("" none) and what it took off
+    discount: int = 0
 
 
 def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder | None:
@@ -189,7 +191,17 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
         count = session.exec(
             select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == order.id)
         ).one()
-    return HeldOrder(order.id, order.reference, order.amount, order.currency, int(count), order.expires_at)
+        code = session.get(DiscountCode, order.discount_code_id) if order.discount_code_id else None
+    return HeldOrder(
+        order.id,
+        order.reference,
+        order.amount,
+        order.currency,
+        int(count),
+        order.expires_at,
+        discount_code=code.code if code else "",
+        discount=order.discount_amount,
+    )
 
 
 @dataclass(frozen=True)
