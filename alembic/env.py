@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from logging.config import fileConfig
 
 from alembic import context
@@ -45,18 +46,43 @@ def _configure(connection) -> None:  # noqa: ANN001
     )
 
 
+def _dangling_keys(connection) -> Counter[tuple[str, str]]:  # noqa: ANN001
+    """SQLite: how many rows of each (table, parent) have a foreign key that points nowhere."""
+    return Counter((row[0], row[2]) for row in connection.exec_driver_sql("PRAGMA foreign_key_check"))
+
+
+def _run(connection) -> None:  # noqa: ANN001
+    """Run the migrations on `connection`. On SQLite, with foreign keys not enforced meanwhile: a
+    batch migration rebuilds a table (copy, DROP, rename), and with enforcement on, dropping `orders`
+    would delete every row of the tables whose keys point at it with ON DELETE CASCADE (order lines,
+    tickets), or be refused for `users`. The keys are checked afterwards instead: a migration that
+    leaves more rows pointing nowhere than there were is refused as a whole."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Outside any transaction (the pragma is ignored inside one): on the driver's connection.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _configure(connection)
+        with context.begin_transaction():
+            before = _dangling_keys(connection) if sqlite else Counter()
+            context.run_migrations()
+            if sqlite:
+                added = _dangling_keys(connection) - before
+                if added:
+                    raise RuntimeError(f"The migration left rows whose foreign keys point nowhere: {dict(added)}")
+    finally:
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is not None:
-        _configure(connectable)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connectable)
         return
     engine = create_db_engine(config.get_main_option("sqlalchemy.url") or settings.database_url)
     with engine.connect() as connection:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connection)
     engine.dispose()
 
 

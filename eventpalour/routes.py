@@ -141,6 +141,11 @@ def attendees_csv_url(event_id: str, filters: dict[str, str] | None = None) -> s
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+def discount_codes_csv_url(event_id: str) -> str:
+    """An event's discount codes as CSV (GET, moderator and above)."""
+    return f"{API_EVENTS}/{quote(event_id, safe='')}/discount-codes.csv"
+
+
 def event_url(short_id: str, quantities: Mapping[str, int] | None = None) -> str:
     """An event's page; with `quantities` (tier id → count) it opens with those tickets picked."""
     picked = ",".join(f"{tier_id}:{count}" for tier_id, count in (quantities or {}).items() if count > 0)

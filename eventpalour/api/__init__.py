@@ -15,6 +15,7 @@ from eventpalour.api import (
     auth,
     billing,
     checkout,
+    discount_codes,
     docs,
     payments,
     site_files,
@@ -72,6 +73,7 @@ def create_api() -> FastAPI:
 
         api.include_router(paystack_sandbox.router)
     api.include_router(tickets.router)
+    api.include_router(discount_codes.router)
     api.include_router(auth.router)
     api.include_router(system.router)
     api.include_router(uploads.router)

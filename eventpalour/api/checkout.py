@@ -28,6 +28,7 @@ Quantity = Annotated[int, Field(ge=0, le=sales.MAX_TICKETS_PER_ORDER)]
 class OrderIn(StrictIn):
     event_id: str = Field(alias="eventId", min_length=1, max_length=32)
     quantities: dict[Annotated[str, Field(max_length=16)], Quantity] = Field(min_length=1, max_length=20)
+    code: str | None = Field(default=None, max_length=100)
 
 
 class OrderOut(BaseModel):
@@ -38,6 +39,8 @@ class OrderOut(BaseModel):
     status: str
     amount: int
     currency: str
+    discount: int
+    code: str
     expires_at: datetime | None
     authorization_url: str | None
     paystack_public_key: str | None
@@ -50,10 +53,11 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
     Errors: 401 not signed in, 403 email not verified, 404 event not on sale, 409 sold out (or
     already registered for a free event, or a payment for this event in progress: one open order per
     buyer and event, a newer checkout replaces one not yet at Paystack), 400/422 bad input, 503
-    Paystack unreachable (seats released).
+    Paystack unreachable (seats released). An optional `code` applies a discount code (400 on the
+    `code` field when it is unknown, expired, inapplicable or used up).
     """
     user = signed_in_user(session_token)  # in this handler's thread: one hop per order, not two
-    placed = sales.place_order(actor=user, event_id=body.event_id, quantities=body.quantities)
+    placed = sales.place_order(actor=user, event_id=body.event_id, quantities=body.quantities, code=body.code)
     booking, paid = placed.booking, placed.authorization_url is not None
     return OrderOut(
         order_id=booking.order_id,
@@ -61,6 +65,8 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
         status=booking.status,
         amount=booking.amount,
         currency=booking.currency,
+        discount=booking.discount,
+        code=booking.code,
         expires_at=booking.expires_at,
         authorization_url=placed.authorization_url,
         paystack_public_key=paystack.public_key() if paid else None,

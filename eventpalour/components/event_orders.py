@@ -96,7 +96,17 @@ def _row(order: rx.Var) -> rx.Component:
             ),
         ),
         rx.table.cell(order.tickets),
-        rx.table.cell(order.amount, white_space="nowrap"),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(order.amount),
+                rx.cond(
+                    order.discount != "",
+                    rx.text(order.discount, size="1", color=rx.color("green", 11), data_testid="order-discount"),
+                ),
+                spacing="0",
+            ),
+            white_space="nowrap",
+        ),
         rx.table.cell(order.share, white_space="nowrap"),
         rx.table.cell(order.placed, white_space="nowrap"),
         rx.cond(

@@ -149,6 +149,10 @@ def _held() -> rx.Component:
                     " held for you · ",
                     rx.text.strong(EventDetailState.held.total),
                 ),
+                rx.cond(
+                    EventDetailState.held.discount != "",
+                    rx.text("With ", EventDetailState.held.discount, size="2", data_testid="held-discount"),
+                ),
                 rx.hstack(
                     rx.text("Time left to pay"),
                     countdown(
@@ -212,6 +216,57 @@ def _price_row(line: rx.Var) -> rx.Component:
     )
 
 
+def _code_box() -> rx.Component:
+    """ "Have a code?": type a discount code and apply it; an applied code shows with Remove."""
+    return rx.cond(
+        EventDetailState.applied_code != "",
+        rx.hstack(
+            rx.icon("ticket-percent", size=16, color=rx.color("green", 11)),
+            rx.text(
+                "Code ",
+                rx.text.strong(EventDetailState.applied_code),
+                " · ",
+                EventDetailState.code_label,
+                size="2",
+                data_testid="applied-code",
+            ),
+            rx.spacer(),
+            rx.button("Remove", variant="ghost", size="1", color_scheme="gray", on_click=EventDetailState.remove_code),
+            width="100%",
+            align="center",
+        ),
+        rx.form(
+            rx.vstack(
+                rx.el.label("Have a code?", html_for="discount-code", style={"fontSize": "14px"}),
+                rx.hstack(
+                    rx.input(
+                        id="discount-code",
+                        name="code",
+                        value=EventDetailState.code_input,
+                        on_change=EventDetailState.set_code_input,
+                        placeholder="Discount code",
+                        max_length=32,
+                        auto_complete="off",
+                        aria_invalid=rx.cond(EventDetailState.code_error != "", "true", "false"),
+                        aria_describedby="discount-code-error",
+                        flex="1",
+                    ),
+                    rx.button("Apply", type="submit", variant="soft", loading=EventDetailState.is_applying_code),
+                    width="100%",
+                ),
+                rx.cond(
+                    EventDetailState.code_error != "",
+                    rx.text(EventDetailState.code_error, id="discount-code-error", size="1", color=rx.color("red", 11)),
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            on_submit=EventDetailState.apply_code,
+            width="100%",
+        ),
+    )
+
+
 def _breakdown() -> rx.Component:
     return rx.vstack(
         rx.el.dl(
@@ -249,7 +304,10 @@ def _checkout() -> rx.Component:
         rx.cond(
             EventDetailState.held,
             _held(),
-            rx.cond(EventDetailState.can_pick & (EventDetailState.ticket_count > 0), _breakdown()),
+            rx.fragment(
+                rx.cond(EventDetailState.can_pick & EventDetailState.on_sale & ~EventDetailState.is_free, _code_box()),
+                rx.cond(EventDetailState.can_pick & (EventDetailState.ticket_count > 0), _breakdown()),
+            ),
         ),
         width="100%",
         spacing="3",

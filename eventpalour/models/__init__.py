@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
+from eventpalour.models.discount import CODE_USES_CHECK, DiscountCode, DiscountCodeTier, DiscountKind
 from eventpalour.models.event import (
     CAPACITY_CHECK,
     CAPACITY_RULE,
@@ -77,6 +78,10 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "CODE_USES_CHECK",
+    "DiscountCode",
+    "DiscountCodeTier",
+    "DiscountKind",
     "ADMISSION_STATUSES",
     "CAPACITY_CHECK",
     "CAPACITY_RULE",

@@ -96,6 +96,9 @@ class Order(SQLModel, table=True):
     authorization_url: str | None = Field(default=None, max_length=1000)
     access_code: str | None = Field(default=None, max_length=120)
     flagged_reason: str | None = Field(default=None, max_length=500)
+    # The discount code applied (models/discount.py) and what it took off the tickets' subtotal.
+    discount_code_id: str | None = Field(default=None, foreign_key="discount_codes.id", index=True, max_length=16)
+    discount_amount: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

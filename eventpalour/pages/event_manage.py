@@ -6,11 +6,13 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
+from eventpalour.components.discount_codes import codes_tab
 from eventpalour.components.event_form import EventFormParts
 from eventpalour.components.event_orders import orders_tab
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
+from eventpalour.state.discount_codes import EventCodesState
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
 from eventpalour.state.workspace import WorkspaceState
@@ -178,12 +180,14 @@ def _body() -> rx.Component:
                     rx.tabs.trigger("Details", value="details"),
                     rx.tabs.trigger("Tickets", value="tickets"),
                     rx.tabs.trigger("Orders", value="orders"),
+                    rx.tabs.trigger("Codes", value="codes"),
                 ),
                 rx.tabs.content(_details_tab(), value="details", padding_top="16px"),
                 rx.tabs.content(_tickets_tab(), value="tickets", padding_top="16px"),
                 rx.tabs.content(orders_tab(), value="orders", padding_top="16px"),
+                rx.tabs.content(codes_tab(), value="codes", padding_top="16px"),
                 default_value="details",
-                on_change=EventOrdersState.tab_changed,
+                on_change=[EventOrdersState.tab_changed, EventCodesState.tab_changed],
                 width="100%",
             ),
         ),
@@ -198,6 +202,7 @@ def _body() -> rx.Component:
     on_load=[WorkspaceState.load_workspace, S.load_event],
     require="user",
     width="960px",
+    form=EventCodesState,
 )
 def event_manage() -> rx.Component:
     return workspace_shell(

@@ -99,6 +99,8 @@ class TransactionText:
 
 def transaction_text(row: TransactionRow) -> TransactionText:
     detail = METHOD_LABELS.get(row.detail, row.detail) if row.kind == "withdrawal" else row.detail
+    if row.discount_code:
+        detail += f" · code {row.discount_code} (− {format_money(row.discount, row.currency)})"
     return TransactionText(
         id=row.id,
         kind=row.kind,

@@ -26,7 +26,15 @@ from eventpalour.services.platform import (
     plural,
     price_label,
 )
-from eventpalour.services.sales import HeldOrder, PriceLine, SaleState, clamp_quantity, price_lines, price_of
+from eventpalour.services.sales import (
+    Discount,
+    HeldOrder,
+    PriceLine,
+    SaleState,
+    clamp_quantity,
+    price_lines,
+    price_of,
+)
 from eventpalour.services.tickets import TicketView
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
@@ -133,11 +141,16 @@ class Hold:
     order: HeldOrder
     total: str
     count: str
+    discount: str = ""  # "code HALF: − KES 750.00", or "" without a code
 
 
 def hold_of(order: HeldOrder) -> Hold:
+    discount = f"code {order.discount_code}: − {format_money(order.discount, order.currency)}"
     return Hold(
-        order=order, total=format_money(order.amount, order.currency), count=plural(order.ticket_count, "ticket")
+        order=order,
+        total=format_money(order.amount, order.currency),
+        count=plural(order.ticket_count, "ticket"),
+        discount=discount if order.discount_code else "",
     )
 
 
@@ -161,6 +174,14 @@ class EventDetailState(AuthState):
     held_seconds: int = 0
     is_paying: bool = False
     is_free: bool = False
+    # "Have a code?": what is typed, the code applied (normalized), its "20% off", or why not (the
+    # discount line itself is one of price_rows).
+    code_input: str = ""
+    applied_code: str = ""
+    code_label: str = ""
+    code_error: str = ""
+    is_applying_code: bool = False
+    _discount: Discount | None = None
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -204,6 +225,11 @@ class EventDetailState(AuthState):
         self._total()
         await self._load_mine()
         self.loaded = True
+        shared = self.router.url.query_parameters.get("code") or self.applied_code
+        if shared and not self.held:
+            # A shared link `?code=XYZ` (or the code applied before a reload) applies at once.
+            self.code_input = str(shared)[:100]
+            await self._apply_code()
 
     def _picked_in_url(self) -> dict[str, int]:
         """Every tier at 0, or at what the link asks for (`?tiers=<id>:2`, as sign-in sends a buyer
@@ -234,7 +260,7 @@ class EventDetailState(AuthState):
 
     def _total(self) -> None:
         self.ticket_count = sum(self.quantities.values())
-        price = price_of(self._prices, self.quantities, self._fee_mode)
+        price = price_of(self._prices, self.quantities, self._fee_mode, self._discount)
         self.subtotal_label = format_money(price.subtotal, self._currency) if price.subtotal else "Free"
         self.total_label = format_money(price.amount, self._currency) if price.amount else "Free"
         self.price_rows = list(
@@ -244,6 +270,8 @@ class EventDetailState(AuthState):
                 platform_fee=price.platform_fee,
                 amount=price.amount,
                 currency=self._currency,
+                discount=price.discount,
+                discount_code=self.applied_code,
             )
         )
 
@@ -256,6 +284,48 @@ class EventDetailState(AuthState):
         self.quantities = {**self.quantities, tier_id: clamp_quantity(wanted, self.max_quantities[tier_id])}
         self._total()
 
+    async def _apply_code(self) -> None:
+        """Judge the typed code for this event and the picked tickets (sales.quote_code)."""
+        self.code_error = ""
+        try:
+            quote = await call_service(
+                sales.quote_code, event_id=self._short_id(), code=self.code_input, quantities=self.quantities
+            )
+        except ValidationFailed as problem:
+            self.code_error = problem.details[0].message if problem.details else problem.message
+            self.applied_code, self.code_label, self._discount = "", "", None
+        except DomainError as problem:
+            self.code_error = problem.message
+            self.applied_code, self.code_label, self._discount = "", "", None
+        else:
+            self.applied_code, self.code_label, self._discount = quote.code, quote.label, quote.discount
+            self.code_input = quote.code
+        self._total()
+
+    @rx.event
+    async def apply_code(self, form_data: dict[str, str] | None = None):
+        """The Apply button of "Have a code?" (the form's `code` field, else what was typed)."""
+        self.code_input = str((form_data or {}).get("code", self.code_input))[:100]
+        if not self.code_input.strip():
+            self.code_error = "Enter a code."
+            return
+        self.is_applying_code = True
+        yield
+        await self._apply_code()
+        self.is_applying_code = False
+        if self.applied_code:
+            yield rx.toast.success(f"Code {self.applied_code} applied: {self.code_label}.")
+
+    @rx.event
+    def remove_code(self) -> None:
+        self.code_input, self.applied_code, self.code_label, self.code_error, self._discount = "", "", "", "", None
+        self._total()
+
+    @rx.event
+    def set_code_input(self, value: str) -> None:
+        self.code_input = value[:100]
+        self.code_error = ""
+
     @rx.event
     async def checkout(self):
         """Hold the picked tickets: free ones are issued at once; paid ones are held while the buyer pays.
@@ -266,22 +336,35 @@ class EventDetailState(AuthState):
         user = await self.current_user()
         if user is None:
             # Back to this event with the same tickets picked, through sign-up, verification and onboarding.
-            yield rx.redirect(routes.with_next(routes.SIGN_IN, routes.event_url(self._short_id(), self.quantities)))
+            back = routes.event_url(self._short_id(), self.quantities)
+            if self.applied_code:
+                back += ("&" if "?" in back else "?") + urlencode({"code": self.applied_code})
+            yield rx.redirect(routes.with_next(routes.SIGN_IN, back))
             return
         self.is_checking_out = True
         yield
         try:
             self._limit("general", user)  # as POST /api/checkout/orders, and per account as well
             placed = await call_service(
-                sales.place_order, actor=user, event_id=self._short_id(), quantities=self.quantities
+                sales.place_order,
+                actor=user,
+                event_id=self._short_id(),
+                quantities=self.quantities,
+                code=self.applied_code or None,
             )
         except DomainError as error:
             self.is_checking_out = False
+            code_problem = next((d.message for d in error.details if d.path[:1] == ("code",)), "")
+            if code_problem:
+                # The code stopped applying (used up meanwhile, expired, …): say so where it was typed.
+                self.code_error, self.applied_code, self.code_label, self._discount = code_problem, "", "", None
+                self._total()
             yield self.show_error(error)
             yield EventDetailState.load_event
             return
         self.is_checking_out = False
         self.quantities = dict.fromkeys(self.max_quantities, 0)
+        self.code_input, self.applied_code, self.code_label, self._discount = "", "", "", None
         self._total()
         await self._load_mine()
         if placed.authorization_url is None:

@@ -47,6 +47,7 @@ class OrderLine:
     refund_status: str
     can_refund: bool
     can_cancel: bool
+    discount: str = ""  # "EARLY20 − KES 200.00", or "" without a code
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def order_row(row: EventOrderRow, zone_name: str) -> OrderLine:
         refund_status=row.latest_refund_status,
         can_refund=row.can_refund,
         can_cancel=row.can_cancel,
+        discount=f"{row.discount_code} − {format_money(row.discount, row.currency)}" if row.discount_code else "",
     )
 
 

@@ -93,7 +93,17 @@ def test_attendees_csv_has_every_matching_attendee_and_defuses_formulas(crowd):
     name, text = attendees.attendees_csv(actor=crowd.owner.summary, event_id=crowd.event_id, filters=ALL)
     assert name == f"attendees-{crowd.short_id}.csv"
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Name", "Email", "Ticket code", "Tier", "Payment", "Status", "Checked in at", "Order"]
+    assert rows[0] == [
+        "Name",
+        "Email",
+        "Ticket code",
+        "Tier",
+        "Payment",
+        "Status",
+        "Checked in at",
+        "Order",
+        "Discount code",
+    ]
     assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(evil)", "Amina Wanjiru", "Brian Otieno", "Chao Li", "Dan Kamau"]
     amina = rows[2]
     assert (amina[1], amina[4], amina[5]) == ("amina@example.test", "Free", "Checked in")

@@ -98,3 +98,35 @@ def test_capacity_check_built_by_the_migrations_is_the_models_rule():
     the schema of its day); the database it builds must still hold the model's `CAPACITY_RULE`."""
     checks = {c["name"]: c["sqltext"] for c in inspect(get_engine()).get_check_constraints("ticket_tiers")}
     assert _bare(checks[CAPACITY_CHECK]) == _bare(CAPACITY_RULE)
+
+
+def test_sqlite_table_rebuilds_keep_the_rows_that_point_at_the_rebuilt_table():
+    """SQLite alters a table in batch mode by rebuilding it (copy, DROP, rename). With foreign keys
+    enforced, dropping `orders` would delete the order lines and tickets that cascade from it, so a
+    migration run on a live database would lose what people paid for (alembic/env.py switches
+    enforcement off for the run and checks the keys afterwards). Down past a rebuild of `orders`
+    and back: every row is still there."""
+    if not settings.is_sqlite:
+        pytest.skip("SQLite's table rebuilds")
+    from eventpalour.services.events.event_rules import TierInput
+    from eventpalour.services.sales import checkout
+    from tests.factories import make_event, make_organizer, make_user, make_workspace
+
+    owner = make_organizer()
+    event = make_event(owner, make_workspace(owner).id, publish=True, tiers=[TierInput(name="Entry", price=0)])
+    [tier] = _tier_ids(owner, event.id)
+    checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier: 2})
+    counts = "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM order_items), (SELECT count(*) FROM tickets)"
+    with get_engine().connect() as connection:
+        before = connection.exec_driver_sql(counts).one()
+    config = alembic_config(settings.database_url)
+    command.downgrade(config, "a3f0d7c2e915")  # below d15c0de5a7b1, whose downgrade rebuilds orders
+    command.upgrade(config, "head")
+    with get_engine().connect() as connection:
+        assert connection.exec_driver_sql(counts).one() == before == (1, 1, 2)
+
+
+def _tier_ids(owner, event_id: str) -> list[str]:
+    from eventpalour.services.events.tiers import get_tiers
+
+    return [t.id for t in get_tiers(actor=owner.summary, event_id=event_id)]

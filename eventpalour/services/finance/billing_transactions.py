@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.db import read_only
-from eventpalour.models import Event, Order, Refund, Withdrawal
+from eventpalour.models import DiscountCode, Event, Order, Refund, Withdrawal
 from eventpalour.services.finance.money_figures import (
     REFUND_MOVES_MONEY,
     WITHDRAWAL_TAKES_MONEY,
@@ -29,7 +29,19 @@ from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 PAGE_SIZE = 25
 CSV_MAX_ROWS = 100_000
-CSV_COLUMNS = ("date_utc", "type", "reference", "detail", "currency", "amount", "fees", "net", "status")
+CSV_COLUMNS = (
+    "date_utc",
+    "type",
+    "reference",
+    "detail",
+    "currency",
+    "amount",
+    "fees",
+    "net",
+    "status",
+    "discount_code",
+    "discount",
+)
 
 
 class TransactionKind(StrEnum):
@@ -64,6 +76,8 @@ class TransactionRow:
     fees: int
     net: int
     status: str
+    discount_code: str = ""  # a sale's discount code ("" none) and what it took off
+    discount: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,7 @@ def _within(window: _Window, at: ColumnElement, currency: ColumnElement) -> list
 
 def _columns(kind: TransactionKind, *values: ColumnElement) -> Select:
     """One SELECT of the union, its columns named alike whichever kinds are combined."""
-    names = ("id", "at", "reference", "detail", "currency", "amount", "fees", "net", "status")
+    names = ("id", "at", "reference", "detail", "currency", "amount", "fees", "net", "status", "code", "discount")
     return select(
         literal(kind.value).label("kind"), *(value.label(name) for value, name in zip(values, names, strict=True))
     )
@@ -145,8 +159,11 @@ def _sales(workspace_id: str, window: _Window) -> Select:
             col(Order.platform_fee) + func.coalesce(col(Order.provider_fee), 0),
             col(Order.organizer_share),
             col(Order.status),
+            func.coalesce(col(DiscountCode.code), ""),
+            col(Order.discount_amount),
         )
         .join(Event, col(Event.id) == col(Order.event_id))
+        .outerjoin(DiscountCode, col(DiscountCode.id) == col(Order.discount_code_id))
         .where(
             *sale_conditions(Scope(workspace_id=workspace_id)),
             *_within(window, col(Order.paid_at), col(Order.currency)),
@@ -168,6 +185,8 @@ def _refunds(workspace_id: str, window: _Window) -> Select:
             literal(0),
             case((REFUND_MOVES_MONEY, -col(Refund.amount)), else_=0),
             col(Refund.status),
+            literal(""),
+            literal(0),
         )
         .join(Order, col(Order.id) == col(Refund.order_id))
         .join(Event, col(Event.id) == col(Refund.event_id))
@@ -190,6 +209,8 @@ def _withdrawals(workspace_id: str, window: _Window) -> Select:
         literal(0),
         case((WITHDRAWAL_TAKES_MONEY, -col(Withdrawal.amount)), else_=0),
         col(Withdrawal.status),
+        literal(""),
+        literal(0),
     ).where(
         col(Withdrawal.workspace_id) == workspace_id,
         *_within(window, col(Withdrawal.created_at), col(Withdrawal.currency)),
@@ -223,6 +244,8 @@ def _query(session: Session, workspace_id: str, window: _Window, *, offset: int,
             fees=int(r.fees),
             net=int(r.net),
             status=r.status,
+            discount_code=r.code or "",
+            discount=int(r.discount or 0),
         )
         for r in found
     ]
@@ -268,6 +291,8 @@ def transactions_csv(*, actor: UserSummary | None, workspace_id: str, filters: T
                 format_amount(row.fees, row.currency),
                 format_amount(row.net, row.currency),
                 row.status,
+                row.discount_code,
+                format_amount(row.discount, row.currency) if row.discount_code else "",
             ]
         )
     return out.getvalue()

@@ -137,7 +137,8 @@ class ConfirmationFacts:
     reference: str
     total_label: str
     organizer: Organizer
-    # What the order cost, line by line (sales.price_lines: tickets × n, platform fee when passed on, total).
+    # What the order cost, line by line (sales.price_lines: tickets × n, the discount code, platform fee
+    # when passed on, total).
     price_lines: tuple[tuple[str, str], ...] = ()
 
 

@@ -35,7 +35,7 @@ from eventpalour.services.platform import (
     ValidationFailed,
     plural,
 )
-from eventpalour.services.sales import capacity, fulfilment
+from eventpalour.services.sales import capacity, discounts, fulfilment
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.fees import Price, price_of
 from eventpalour.services.sales.store import EventOnSale, TierOnSale
@@ -67,6 +67,8 @@ class CheckoutResult:
     currency: str
     expires_at: datetime | None
     event_short_id: str
+    discount: int = 0
+    code: str = ""
 
 
 def new_reference() -> str:
@@ -103,10 +105,13 @@ def _check_tiers(event: EventOnSale, tiers: Mapping[str, TierOnSale], wanted: di
         raise ValidationFailed(problems[0].message, details=problems)
 
 
-def _hold_all(connection: Connection, wanted: dict[str, int]) -> None:
-    """Hold every tier's seats, in id order (so concurrent orders never wait on each other in a cycle)."""
+def _hold_all(connection: Connection, wanted: dict[str, int], code_id: str | None = None) -> None:
+    """Hold every tier's seats, in id order, then the discount code's use (always in this order, so
+    concurrent orders never wait on each other in a cycle)."""
     for tier_id in sorted(wanted):
         capacity.hold(connection, tier_id, wanted[tier_id])
+    if code_id is not None:
+        discounts.hold(connection, code_id)
 
 
 def _not_enough(tier: TierOnSale) -> SoldOut:
@@ -116,13 +121,16 @@ def _not_enough(tier: TierOnSale) -> SoldOut:
     )
 
 
-def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int]) -> CheckoutResult:
+def book_ticket(
+    *, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int], code: str | None = None
+) -> CheckoutResult:
     """Hold the seats and create the order, in one transaction.
 
     Free orders complete at once (tickets issued, email queued); paid orders wait for payment with
     their seats held, one such order per buyer and event (`_replace_open_hold`). Raises
     NotAuthenticated, PermissionDenied (unverified), NotFound, Conflict (already registered for a
-    free event; a payment for this event in progress), ValidationFailed, SoldOut.
+    free event; a payment for this event in progress), ValidationFailed (also on the `code` field:
+    an unknown, expired, inapplicable or used-up discount code), SoldOut.
     """
     if actor is None:
         raise NotAuthenticated("Sign in to get tickets.")
@@ -134,23 +142,40 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
     # Prepared Core statements (services/sales/store.py): every buyer of a rush runs this.
     # The event and its tiers in one round trip. Read before the write unit (READ COMMITTED would
     # not hold them still inside it either): what decides availability is the capacity guard, in the write.
+    applied = None
     with read_only() as reader:
         event = sales_store.event_on_sale(reader.connection(), event_id)
-    if event is None or not event.is_listed:
-        raise NotFound("This event is not on sale.")
-    tiers = event.tiers
-    _check_tiers(event, tiers, wanted)
-    charge = price_of({t: row.price for t, row in tiers.items()}, wanted, event.fee_mode)
-    order = _new_order(actor, event, charge)
+        if event is None or not event.is_listed:
+            raise NotFound("This event is not on sale.")
+        tiers = event.tiers
+        _check_tiers(event, tiers, wanted)
+        if discounts.normalize(code):
+            applied = discounts.applied(
+                reader.connection(),
+                event_id=event.id,
+                code=code,
+                wanted_tiers=set(wanted),
+                currency=event.currency,
+                buyer_id=actor.id,
+            )
+    code_id = applied.id if applied is not None else None
+    if not discounts.unguarded_precheck(code_id):
+        raise discounts.used_up_error()
+    charge = price_of(
+        {t: row.price for t, row in tiers.items()}, wanted, event.fee_mode, applied.discount if applied else None
+    )
+    order = _new_order(actor, event, charge, code_id)
     items = _new_items(order["id"], tiers, wanted)
     free = charge.amount == 0
     try:
         if free:
-            _register_free(actor, event, wanted, order, items)
+            _register_free(actor, event, wanted, order, items, applied)
         else:
             _hold_paid(wanted, order, items)
     except capacity.NotEnoughSeats as short:
         raise _not_enough(tiers[short.tier_id]) from None
+    except discounts.CodeUsedUp:
+        raise discounts.used_up_error() from None
     result = CheckoutResult(
         order_id=order["id"],
         reference=order["reference"],
@@ -159,6 +184,8 @@ def book_ticket(*, actor: UserSummary | None, event_id: str, quantities: Mapping
         currency=event.currency,
         expires_at=None if free else order["expires_at"],
         event_short_id=event.short_id,
+        discount=charge.discount,
+        code=applied.code if applied else "",
     )
     logger.info(
         "order placed %s event=%s tickets=%d amount=%d %s status=%s",
@@ -180,9 +207,9 @@ def _hold_paid(wanted: dict[str, int], order: dict[str, Any], items: list[dict[s
     A buyer who already holds seats for the event is refused by the orders' unique index
     `uq_orders_open_hold` (no read on this path for it); `_replace_open_hold` then decides."""
     try:
-        with capacity.refused_at_commit(wanted), write_batch() as connection:
+        with discounts.refused_at_commit(), capacity.refused_at_commit(wanted), write_batch() as connection:
             sales_store.insert_order(connection, order, items)
-            _hold_all(connection, wanted)
+            _hold_all(connection, wanted, order["discount_code_id"])
     except IntegrityError as refused:
         if not _second_open_hold(refused):
             raise
@@ -231,6 +258,11 @@ def _replace_open_hold(wanted: dict[str, int], order: dict[str, Any], items: lis
                     released[line.tier_id] += line.quantity
             sales_store.insert_order(connection, order, items)
             _change_holds(connection, released, wanted)
+            # The code last, as in `_hold_all`: the old order's use back, then the new one's.
+            if held is not None:
+                discounts.release_held_of_order(connection, held.id)
+            if order["discount_code_id"] is not None:
+                discounts.hold(connection, order["discount_code_id"])
     except IntegrityError as refused:
         if not _second_open_hold(refused):
             raise
@@ -265,21 +297,27 @@ def _register_free(
     wanted: dict[str, int],
     order: dict[str, Any],
     items: list[dict[str, Any]],
+    applied: discounts.AppliedCode | None,
 ) -> None:
-    """A free order, complete at once: one registration per person, tickets issued, seats sold."""
+    """A free order, complete at once: one registration per person (and a discount code that made
+    it free at most as often as it allows each buyer), tickets issued, seats sold."""
     with transaction() as session:
         connection = session.connection()
         _refuse_second_registration(connection, event, actor)
+        if applied is not None:
+            discounts.refuse_past_buyer_limit(connection, actor.id, applied)
         sales_store.insert_order(connection, order, items)
-        fulfilment.issue_tickets(connection, _to_issue(order, items))
+        fulfilment.issue_tickets(connection, _to_issue(order, items, applied.code if applied else ""))
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
-        _hold_all(connection, wanted)
+        _hold_all(connection, wanted, order["discount_code_id"])
         for tier_id in sorted(wanted):
             capacity.sell_held(connection, tier_id, wanted[tier_id])
+        if order["discount_code_id"] is not None:
+            discounts.sell_held(connection, order["discount_code_id"])
 
 
-def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.OrderToIssue:
+def _to_issue(order: dict[str, Any], items: list[dict[str, Any]], code: str) -> fulfilment.OrderToIssue:
     """The order to issue, from the values of the order and its lines just written."""
     return fulfilment.OrderToIssue(
         id=order["id"],
@@ -296,10 +334,12 @@ def _to_issue(order: dict[str, Any], items: list[dict[str, Any]]) -> fulfilment.
             )
             for item in items
         ),
+        discount_code=code,
+        discount=order["discount_amount"],
     )
 
 
-def _new_order(actor: UserSummary, event: EventOnSale, charge: Price) -> dict[str, Any]:
+def _new_order(actor: UserSummary, event: EventOnSale, charge: Price, code_id: str | None) -> dict[str, Any]:
     """The row of a new order: pending, its seats held for HOLD_MINUTES. A free one is written
     completed: it never holds seats, so it is never the buyer's open hold for the event."""
     now = utcnow()
@@ -312,6 +352,8 @@ def _new_order(actor: UserSummary, event: EventOnSale, charge: Price) -> dict[st
         "status": OrderStatus.PENDING.value,
         "currency": event.currency,
         "subtotal": charge.subtotal,
+        "discount_code_id": code_id,
+        "discount_amount": charge.discount,
         "platform_fee": charge.platform_fee,
         "amount": charge.amount,
         "fee_mode": event.fee_mode,
@@ -372,11 +414,12 @@ def _refuse_second_registration(connection: Connection, event: EventOnSale, acto
 
 
 def release_order(connection: Connection, order_id: str, status: str) -> bool:
-    """Close an open order as `status` and give its held seats back, once (the flag is the lock)."""
+    """Close an open order as `status` and give its held seats (and code use) back, once (the flag is the lock)."""
     if not sales_store.close_holding_order(connection, order_id, status, utcnow()):
         return False
     for line in sales_store.order_lines(connection, order_id):
         capacity.release_held(connection, line.tier_id, line.quantity)
+    discounts.release_held_of_order(connection, order_id)
     return True
 
 

@@ -55,6 +55,8 @@ class OrderToIssue:
     lines: tuple[OrderLine, ...]
     subtotal: int  # with platform_fee: the stored figures the email's price lines show
     platform_fee: int
+    discount_code: str = ""  # the discount code used ("" none) and what it took off
+    discount: int = 0
 
 
 def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Confirmation | None = None) -> list[str]:
@@ -108,6 +110,8 @@ def _queue_confirmation(
                 platform_fee=order.platform_fee,
                 amount=order.amount,
                 currency=order.currency,
+                discount=order.discount,
+                discount_code=order.discount_code,
             )
         ),
         organizer=platform.Organizer(found.organizer, found.verified),

@@ -10,7 +10,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
-from eventpalour.models import OPEN_ORDER_STATUSES, Order, OrderItem, OrderStatus, Refund, User
+from eventpalour.models import OPEN_ORDER_STATUSES, DiscountCode, Order, OrderItem, OrderStatus, Refund, User
 from eventpalour.services.finance import EventSalesTotals, event_money
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import clean_line
@@ -48,6 +48,8 @@ class EventOrderRow:
     refund_label: str  # the latest refund in words, e.g. "Refund pending" or "Payment mismatch, refunded"
     can_refund: bool  # refunds.refund_refusal is None: process_refund would take it
     can_cancel: bool  # refunds.cancel_refusal is None: cancel_free_order would take it
+    discount_code: str = ""  # the discount code the order used ("" none)
+    discount: int = 0  # what it took off, in minor units
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,12 @@ def event_orders(
     """
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)
-        query = select(Order, User).join(User, col(User.id) == col(Order.buyer_id)).where(Order.event_id == event.id)
+        query = (
+            select(Order, User, DiscountCode.code)
+            .join(User, col(User.id) == col(Order.buyer_id))
+            .outerjoin(DiscountCode, col(DiscountCode.id) == col(Order.discount_code_id))
+            .where(Order.event_id == event.id)
+        )
         if status in STATUS_FILTERS:
             query = query.where(col(Order.status).in_(STATUS_FILTERS[status]))
         needle = clean_line(search).lower()
@@ -84,8 +91,8 @@ def event_orders(
         found = session.exec(
             query.order_by(col(Order.created_at).desc()).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)
         ).all()
-        quantities = _ticket_counts(session, [order.id for order, _ in found])
-        latest_refunds = _latest_refund_status(session, [order.id for order, _ in found])
+        quantities = _ticket_counts(session, [order.id for order, _, _ in found])
+        latest_refunds = _latest_refund_status(session, [order.id for order, _, _ in found])
         totals = event_money(session, event.id, event.currency)
     rows = [
         EventOrderRow(
@@ -108,8 +115,10 @@ def event_orders(
             can_refund=refund_refusal(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount)
             is None,
             can_cancel=cancel_refusal(status=order.status, amount=order.amount) is None,
+            discount_code=code or "",
+            discount=order.discount_amount,
         )
-        for order, buyer in found
+        for order, buyer, code in found
     ]
     return EventOrdersPage(rows=rows, total=int(total), totals=totals)
 

@@ -12,6 +12,7 @@ from eventpalour.db import read_only
 from eventpalour.models import (
     MONEY_HELD_STATUSES,
     OPEN_ORDER_STATUSES,
+    DiscountCode,
     Event,
     Order,
     OrderItem,
@@ -133,15 +134,16 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
         raise NotAuthenticated()
     with read_only() as session:
         rows = session.exec(
-            select(Order, Event, Workspace.verified)
+            select(Order, Event, Workspace.verified, DiscountCode.code)
             .join(Event, col(Event.id) == col(Order.event_id))
             .join(Workspace, col(Workspace.id) == col(Order.workspace_id))
+            .outerjoin(DiscountCode, col(DiscountCode.id) == col(Order.discount_code_id))
             .where(Order.buyer_id == actor.id)
             .order_by(col(Order.created_at).desc())
             .limit(HISTORY_LIMIT)
         ).all()
-        tickets = _tickets_of(session, actor.id, [order.id for order, _, _ in rows])
-        seats = _seats_of(session, [order.id for order, _, _ in rows])
+        tickets = _tickets_of(session, actor.id, [order.id for order, _, _, _ in rows])
+        seats = _seats_of(session, [order.id for order, _, _, _ in rows])
     now = utcnow()
     return [
         OrderSummary(
@@ -165,9 +167,11 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
                 platform_fee=order.platform_fee,
                 amount=order.amount,
                 currency=order.currency,
+                discount=order.discount_amount,
+                discount_code=code or "",
             ),
         )
-        for order, event, verified in rows
+        for order, event, verified, code in rows
     ]
 
 
@@ -181,6 +185,8 @@ class HeldOrder:
     currency: str
     ticket_count: int
     expires_at: datetime
+    discount_code: str = ""  # the discount code applied ("" none) and what it took off
+    discount: int = 0
 
 
 def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder | None:
@@ -205,7 +211,17 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
         count = session.exec(
             select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == order.id)
         ).one()
-    return HeldOrder(order.id, order.reference, order.amount, order.currency, int(count), order.expires_at)
+        code = session.get(DiscountCode, order.discount_code_id) if order.discount_code_id else None
+    return HeldOrder(
+        order.id,
+        order.reference,
+        order.amount,
+        order.currency,
+        int(count),
+        order.expires_at,
+        discount_code=code.code if code else "",
+        discount=order.discount_amount,
+    )
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from eventpalour.models import OPEN_ORDER_STATUSES, SETTLED_ORDER_STATUSES, Even
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
-from eventpalour.services.sales import capacity, checkout, fulfilment, orders, returned_payments
+from eventpalour.services.sales import capacity, checkout, discounts, fulfilment, orders, returned_payments
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.checkout import CheckoutResult, release_order
 from eventpalour.services.sales.fees import organizer_share
@@ -63,12 +63,14 @@ class PlacedOrder:
     authorization_url: str | None
 
 
-def place_order(*, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int]) -> PlacedOrder:
+def place_order(
+    *, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int], code: str | None = None
+) -> PlacedOrder:
     """The checkout button: hold the seats and create the order, then start a paid order's Paystack
     transaction at once, so a provider outage shows now (and releases the seats) rather than after
     the buyer has read the countdown. Raises what `checkout.book_ticket` and `start_payment` raise.
     """
-    booking = checkout.book_ticket(actor=actor, event_id=event_id, quantities=quantities)
+    booking = checkout.book_ticket(actor=actor, event_id=event_id, quantities=quantities, code=code)
     if booking.status == OrderStatus.COMPLETED:
         return PlacedOrder(booking, None)
     url = _initialize(
@@ -224,7 +226,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         fulfilment.issue_tickets(connection, _to_issue(order, items), confirmation=order.confirmation)
         # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
         # tier waits on it. No seats left for a late payment rolls all of the above back.
-        if not _take_seats(connection, items, held=held):
+        if not _take_seats(connection, items, held=held, code_id=order.discount_code_id):
             raise _SeatsGone()
     logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
     return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
@@ -242,16 +244,22 @@ def _to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.
         lines=items,
         subtotal=order.subtotal,
         platform_fee=order.platform_fee,
+        discount_code=order.discount_code or "",
+        discount=order.discount_amount,
     )
 
 
-def _take_seats(connection: Connection, items: Sequence[OrderLine], *, held: bool) -> bool:
-    """Held seats become sold; a payment that outlived its hold needs seats that are still free."""
+def _take_seats(connection: Connection, items: Sequence[OrderLine], *, held: bool, code_id: str | None) -> bool:
+    """Held seats (and the code's held use) become sold; a payment that outlived its hold needs
+    seats, and a use of its code, that are still free."""
     if held:
         for item in items:
             capacity.sell_held(connection, item.tier_id, item.quantity)
+        if code_id is not None:
+            discounts.sell_held(connection, code_id)
         return True
-    return all(capacity.sell_now(connection, item.tier_id, item.quantity) for item in items)
+    seats = all(capacity.sell_now(connection, item.tier_id, item.quantity) for item in items)
+    return seats and (code_id is None or discounts.sell_now(connection, code_id))
 
 
 def _give_back(reference: str, verified: paystack.VerifyResult, kind: RefundKind) -> PaymentOutcome:

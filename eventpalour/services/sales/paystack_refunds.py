@@ -37,7 +37,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import platform
 from eventpalour.services.platform import format_money
-from eventpalour.services.sales import capacity
+from eventpalour.services.sales import capacity, discounts
 from eventpalour.services.sales import store as sales_store
 
 logger = logging.getLogger("eventpalour.refunds")
@@ -172,6 +172,9 @@ def _processed(session: Session, refund: Refund) -> None:
         )
     ).one()
     status = OrderStatus.REFUNDED if processed >= order.amount else OrderStatus.PARTIALLY_REFUNDED
+    if status == OrderStatus.REFUNDED and order.status != OrderStatus.REFUNDED:
+        # Refunded in full: its discount code's use comes back (once: the order was not refunded yet).
+        discounts.release_sold_of_order(connection, order.id)
     sales_store.set_order_status(connection, order.id, status.value, utcnow())
 
 

@@ -43,7 +43,7 @@ from eventpalour.services.platform import (
     clean_text,
     format_money,
 )
-from eventpalour.services.sales import capacity
+from eventpalour.services.sales import capacity, discounts
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.store import OrderForRefund
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -201,6 +201,7 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
         seats = sales_store.valid_seats_by_tier(connection, order.id)
         for tier in seats:
             capacity.release_sold(connection, tier.tier_id, tier.seats)
+        discounts.release_sold_of_order(connection, order.id)
         sales_store.void_valid_tickets(connection, order.id, TicketStatus.CANCELLED.value)
         guest = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)

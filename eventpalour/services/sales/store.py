@@ -42,6 +42,8 @@ from eventpalour.models import (
     OPEN_REFUND_STATUSES,
     SETTLED_ORDER_STATUSES,
     TIER_SEATS,
+    DiscountCode,
+    DiscountCodeTier,
     Event,
     Order,
     OrderItem,
@@ -69,6 +71,8 @@ _workspaces = Workspace.__table__
 _members = WorkspaceMember.__table__
 _webhooks = PaymentWebhook.__table__
 _refunds = Refund.__table__
+_codes = DiscountCode.__table__
+_code_tiers = DiscountCodeTier.__table__
 _now = bindparam("now", type_=_orders.c.updated_at.type)
 _Typed = TypeVar("_Typed")
 
@@ -185,6 +189,99 @@ def seats_left_of(connection: Connection, tier_ids: Iterable[str]) -> dict[str, 
     """Each tier's seats left as the database has them now (None: no limit)."""
     query = select(_tiers.c.id, TIER_SEATS.left.label("seats_left")).where(_tiers.c.id.in_(list(tier_ids)))
     return {row.id: row.seats_left for row in connection.execute(query)}
+
+
+# --- discount codes' use counters (run by discounts only) ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CodeOnSale:
+    """A discount code as checkout reads it (`tier_ids` empty when it covers every tier)."""
+
+    id: str
+    code: str
+    kind: str
+    value: int
+    all_tiers: bool
+    valid_from: datetime | None
+    valid_until: datetime | None
+    max_uses: int | None
+    per_buyer_limit: int | None
+    active: bool
+    uses_left: int | None
+    tier_ids: frozenset[str]
+
+
+_code = _codes.c.id == bindparam("code_id")
+_CODE_USES_LEFT = _codes.c.max_uses - _codes.c.uses_held - _codes.c.uses_sold
+_CODE_ON_SALE = (
+    select(
+        _codes.c.id,
+        _codes.c.code,
+        _codes.c.kind,
+        _codes.c.value,
+        _codes.c.all_tiers,
+        _codes.c.valid_from,
+        _codes.c.valid_until,
+        _codes.c.max_uses,
+        _codes.c.per_buyer_limit,
+        _codes.c.active,
+        _CODE_USES_LEFT.label("uses_left"),
+        _code_tiers.c.tier_id,
+    )
+    .select_from(_codes.outerjoin(_code_tiers, _code_tiers.c.code_id == _codes.c.id))
+    .where(_codes.c.event_id == bindparam("event_id"), _codes.c.code == bindparam("code"))
+)
+
+
+def code_on_sale(connection: Connection, event_id: str, code: str) -> CodeOnSale | None:
+    """The event's code `code` (normalized) with the tiers it covers, in one round trip; None when none."""
+    rows = connection.execute(_CODE_ON_SALE, {"event_id": event_id, "code": code}).all()
+    if not rows:
+        return None
+    first = rows[0]._mapping
+    fields = {name: first[name] for name in CodeOnSale.__slots__ if name != "tier_ids"}
+    return CodeOnSale(**fields, tier_ids=frozenset(row.tier_id for row in rows if row.tier_id is not None))
+
+
+_BUYER_CODE_USES = select(func.count()).where(
+    _orders.c.buyer_id == bindparam("buyer_id"),
+    _orders.c.discount_code_id == bindparam("code_id"),
+    _orders.c.status.in_(MONEY_HELD_STATUSES),
+)
+
+
+def buyer_code_uses(connection: Connection, buyer_id: str, code_id: str) -> int:
+    """How many of the buyer's paid (or free) orders used the code."""
+    return int(connection.execute(_BUYER_CODE_USES, {"buyer_id": buyer_id, "code_id": code_id}).scalar_one())
+
+
+_code_fits = or_(_codes.c.max_uses.is_(None), _codes.c.uses_held + _codes.c.uses_sold + 1 <= _codes.c.max_uses)
+HOLD_CODE = update(_codes).where(_code, _code_fits).values(uses_held=_codes.c.uses_held + 1)
+ADD_CODE_HELD = update(_codes).where(_code).values(uses_held=_codes.c.uses_held + 1)
+SELL_CODE_HELD = (
+    update(_codes)
+    .where(_code, _codes.c.uses_held >= 1)
+    .values(uses_held=_codes.c.uses_held - 1, uses_sold=_codes.c.uses_sold + 1)
+)
+SELL_CODE_NOW = update(_codes).where(_code, _code_fits).values(uses_sold=_codes.c.uses_sold + 1)
+_code_of_order = select(_orders.c.discount_code_id).where(_orders.c.id == bindparam("order_id")).scalar_subquery()
+# An order's code (none: nothing changes), found and changed in one statement.
+RELEASE_CODE_HELD_OF_ORDER = (
+    update(_codes)
+    .where(_codes.c.id == _code_of_order, _codes.c.uses_held >= 1)
+    .values(uses_held=_codes.c.uses_held - 1)
+)
+RELEASE_CODE_SOLD_OF_ORDER = (
+    update(_codes)
+    .where(_codes.c.id == _code_of_order, _codes.c.uses_sold >= 1)
+    .values(uses_sold=_codes.c.uses_sold - 1)
+)
+
+
+def code_uses_left(connection: Connection, code_id: str) -> int | None:
+    """The code's uses left as the database has them now (None: no limit)."""
+    return connection.execute(select(_CODE_USES_LEFT).where(_code), {"code_id": code_id}).scalar_one()
 
 
 # --- new orders -----------------------------------------------------------------------------------
@@ -387,6 +484,9 @@ class OrderToSettle:
     expires_at: datetime | None
     authorization_url: str | None
     event_status: str
+    discount_code_id: str | None
+    discount_amount: int
+    discount_code: str | None
     confirmation: Confirmation
 
 
@@ -405,6 +505,9 @@ _ORDER_FIELDS = (
     _orders.c.expires_at,
     _orders.c.authorization_url,
     _events.c.status.label("event_status"),
+    _orders.c.discount_code_id,
+    _orders.c.discount_amount,
+    _codes.c.code.label("discount_code"),
 )
 
 
@@ -415,6 +518,7 @@ def _order_with_event(match: ColumnElement[bool]) -> Select:
             _orders.join(_events, _events.c.id == _orders.c.event_id)
             .join(_workspaces, _workspaces.c.id == _events.c.workspace_id)
             .join(_users, _users.c.id == _orders.c.buyer_id)
+            .outerjoin(_codes, _codes.c.id == _orders.c.discount_code_id)
         )
         .where(match)
     )

@@ -20,6 +20,7 @@ from eventpalour.db import read_only
 from eventpalour.models import (
     ADMISSION_STATUSES,
     VOID_TICKET_STATUSES,
+    DiscountCode,
     Order,
     OrderItem,
     Ticket,
@@ -66,6 +67,7 @@ class AttendeeRow:
     transferred: bool
     can_check_in: bool = False  # door staff may check the holder in by hand now (scanning.can_admit)
     can_undo_check_in: bool = False  # ... or take the check-in back (scanning.undo_refusal)
+    discount_code: str = ""  # the discount code of the ticket's order ("" none)
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,11 @@ class AttendeesPage:
 
 def _query(event_id: str, filters: AttendeeFilters):
     query = (
-        select(Ticket, User, OrderItem.tier_name, Order.amount, Order.reference)
+        select(Ticket, User, OrderItem.tier_name, Order.amount, Order.reference, DiscountCode.code)
         .join(User, col(User.id) == col(Ticket.holder_id))
         .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
         .join(Order, col(Order.id) == col(Ticket.order_id))
+        .outerjoin(DiscountCode, col(DiscountCode.id) == col(Order.discount_code_id))
         .where(Ticket.event_id == event_id, Ticket.status != TicketStatus.TRANSFERRED)
     )
     if filters.tier_id:
@@ -120,7 +123,7 @@ def _query(event_id: str, filters: AttendeeFilters):
 
 
 def _row(
-    ticket: Ticket, holder: User, tier_name: str, amount: int, reference: str, *, closed: bool = True
+    ticket: Ticket, holder: User, tier_name: str, amount: int, reference: str, code: str | None, *, closed: bool = True
 ) -> AttendeeRow:
     """One attendee; `closed`: the event's doors have closed (no check-in changes any more)."""
     if ticket.status == TicketStatus.REFUNDED:
@@ -140,6 +143,7 @@ def _row(
         transferred=ticket.transferred_from_id is not None,
         can_check_in=can_admit(ticket.status, closed),
         can_undo_check_in=undo_refusal(ticket.status, closed) is None,
+        discount_code=code or "",
     )
 
 
@@ -202,7 +206,9 @@ def attendees_csv(*, actor: UserSummary | None, event_id: str, filters: Attendee
     local = zone(event.timezone)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Name", "Email", "Ticket code", "Tier", "Payment", "Status", "Checked in at", "Order"])
+    writer.writerow(
+        ["Name", "Email", "Ticket code", "Tier", "Payment", "Status", "Checked in at", "Order", "Discount code"]
+    )
     for row in (_row(*r) for r in found):
         checked = row.checked_in_at.astimezone(local).strftime("%Y-%m-%d %H:%M") if row.checked_in_at else ""
         writer.writerow(
@@ -215,6 +221,7 @@ def attendees_csv(*, actor: UserSummary | None, event_id: str, filters: Attendee
                 SCAN_LABELS.get(row.ticket_status, row.ticket_status.capitalize()),
                 checked,
                 row.order_reference,
+                row.discount_code,
             ]
         )
     return f"attendees-{event.short_id}.csv", out.getvalue()

@@ -1,0 +1,215 @@
+"""Discount codes (#19): the one place where a code is judged, and where its uses are held, sold and
+given back, exactly as capacity does for a tier's seats.
+
+The uses limit is the code's own CHECK `ck_discount_codes_uses` (models/discount.py). A use is held
+in checkout's hold, beside the seats, one way per database:
+
+- PostgreSQL: `hold` adds the use plainly (`store.ADD_CODE_HELD`) and the CHECK refuses a use past the
+  limit; in a paid order's pipeline batch that refusal surfaces at COMMIT, and `refused_at_commit`
+  turns it into `CodeUsedUp`.
+- SQLite: the conditional UPDATE `store.HOLD_CODE` (`… AND uses_held + uses_sold + 1 <= max_uses`),
+  refusing by changing nothing; the CHECK stays as a second line.
+
+A held use is sold where the seats are sold (`sell_held`, or `sell_now` for a payment that outlived its
+hold) and given back where they are given back (`release_held_of_order`: expiry, cancel, failed
+payment, a replaced hold; `release_sold_of_order`: a full refund).
+
+Tests may switch the guard off (`guard_disabled_for_tests`) to show the race is real without it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from eventpalour.db import answers_deferred, read_only
+from eventpalour.models import CODE_USES_CHECK, DiscountKind
+from eventpalour.models.types import utcnow
+from eventpalour.services.platform import FieldError, ValidationFailed, format_money
+from eventpalour.services.sales import store
+from eventpalour.services.sales.fees import Discount
+from eventpalour.services.sales.store import CodeOnSale
+
+CODE_MIN_LENGTH = 3
+CODE_MAX_LENGTH = 32
+CODE_FIELD = "code"
+USED_UP = "This code has been used up."
+BUYER_LIMIT = "You have already used this code as many times as it allows."
+
+_unguarded: ContextVar[bool] = ContextVar("discount_codes_unguarded", default=False)
+
+
+@contextmanager
+def guard_disabled_for_tests() -> Iterator[None]:
+    """Decide the code's uses left from a read made before the write, then add the use plainly."""
+    token = _unguarded.set(True)
+    try:
+        yield
+    finally:
+        _unguarded.reset(token)
+
+
+def normalize(code: str | None) -> str:
+    """A code as stored and compared: trimmed, upper case (codes are case-insensitive)."""
+    return (code or "").strip().upper()
+
+
+class CodeUsedUp(Exception):
+    """A use of the code was refused: it has no uses left."""
+
+
+def used_up_error() -> ValidationFailed:
+    return ValidationFailed(USED_UP, details=[FieldError((CODE_FIELD,), USED_UP)])
+
+
+def _code_error(message: str) -> ValidationFailed:
+    return ValidationFailed(message, details=[FieldError((CODE_FIELD,), message)])
+
+
+@dataclass(frozen=True)
+class AppliedCode:
+    """A code that applies to an order: its id, its normalized text and what it takes off."""
+
+    id: str
+    code: str
+    discount: Discount
+    label: str
+    per_buyer_limit: int | None = None
+
+
+def describe(kind: str, value: int, currency: str) -> str:
+    """ "20% off" or "KES 500.00 off"."""
+    return f"{value}% off" if kind == DiscountKind.PERCENT else f"{format_money(value, currency)} off"
+
+
+def refusal(code: CodeOnSale | None, wanted_tiers: set[str], now: datetime, *, uses: bool = True) -> str | None:
+    """Why `code` cannot be used now for the tiers `wanted_tiers` (None: it can). `uses` False leaves
+    the uses limit out: checkout's is decided by `hold` alone, in the write (a buyer replacing their
+    own hold may take the very use it gives back)."""
+    if code is None or not code.active:
+        return "This code is not valid for this event."
+    if code.valid_from is not None and now < code.valid_from:
+        return "This code is not valid yet."
+    if code.valid_until is not None and now >= code.valid_until:
+        return "This code has expired."
+    if uses and code.uses_left is not None and code.uses_left <= 0:
+        return USED_UP
+    if not code.all_tiers and not (code.tier_ids & wanted_tiers):
+        return "This code does not apply to the tickets you picked."
+    return None
+
+
+def applied(
+    connection: Connection,
+    *,
+    event_id: str,
+    code: str,
+    wanted_tiers: set[str],
+    currency: str,
+    buyer_id: str | None = None,
+) -> AppliedCode:
+    """The code `code` of the event, judged for `wanted_tiers`, or a ValidationFailed on the `code`
+    field saying why not. With `buyer_id` (checkout) the buyer's own limit is judged and the uses
+    limit left to `hold`; without (a quote on the event page) a used-up code is refused at once."""
+    normalized = normalize(code)
+    found = store.code_on_sale(connection, event_id, normalized) if normalized else None
+    if (problem := refusal(found, wanted_tiers, utcnow(), uses=buyer_id is None)) is not None:
+        raise _code_error(problem)
+    if buyer_id is not None and found.per_buyer_limit is not None:
+        # One open hold per buyer and event (uq_orders_open_hold), and a new checkout replaces it:
+        # the buyer's paid orders with the code are all that counts against the limit.
+        if store.buyer_code_uses(connection, buyer_id, found.id) >= found.per_buyer_limit:
+            raise _code_error(BUYER_LIMIT)
+    discount = Discount(
+        percent=found.kind == DiscountKind.PERCENT,
+        value=found.value,
+        tier_ids=None if found.all_tiers else found.tier_ids,
+    )
+    return AppliedCode(
+        id=found.id,
+        code=found.code,
+        discount=discount,
+        label=describe(found.kind, found.value, currency),
+        per_buyer_limit=found.per_buyer_limit,
+    )
+
+
+def refuse_past_buyer_limit(connection: Connection, buyer_id: str, applied: AppliedCode) -> None:
+    """Inside the write transaction of an order that completes at once (a code made it free): the
+    buyer's own limit, counted again with the buyer's row locked, so several of their requests at
+    once cannot all pass it (a paid order needs no lock: one open hold per buyer and event)."""
+    if applied.per_buyer_limit is None:
+        return
+    store.lock_buyer(connection, buyer_id)
+    if store.buyer_code_uses(connection, buyer_id, applied.id) >= applied.per_buyer_limit:
+        raise _code_error(BUYER_LIMIT)
+
+
+def unguarded_precheck(code_id: str | None) -> bool:
+    """Only with the guard off: the naive "uses left?" check, made outside any write transaction."""
+    if code_id is None or not _unguarded.get():
+        return True
+    with read_only() as reader:
+        left = store.code_uses_left(reader.connection(), code_id)
+    time.sleep(0.05)  # the gap a real request has between checking and writing
+    return left is None or left > 0
+
+
+def hold(connection: Connection, code_id: str) -> None:
+    """Hold one use of the code, or raise CodeUsedUp (one way per database: see the module)."""
+    guarded = not _unguarded.get()
+    if guarded and connection.dialect.name == "sqlite":
+        if connection.execute(store.HOLD_CODE, {"code_id": code_id}).rowcount != 1:
+            raise CodeUsedUp()
+        return
+    try:
+        connection.execute(store.ADD_CODE_HELD, {"code_id": code_id})
+    except IntegrityError as refused:
+        if not refused_for_uses(refused) or answers_deferred(connection):
+            raise
+        raise CodeUsedUp() from None
+
+
+@contextmanager
+def refused_at_commit() -> Iterator[None]:
+    """Around a batch that holds a use: the uses CHECK refusing its COMMIT raises CodeUsedUp."""
+    try:
+        yield
+    except IntegrityError as refused:
+        if not refused_for_uses(refused):
+            raise
+        raise CodeUsedUp() from None
+
+
+def refused_for_uses(problem: IntegrityError) -> bool:
+    """The database refused a use past the code's limit (with the guard off: left as the race it is)."""
+    constraint = getattr(getattr(problem.orig, "diag", None), "constraint_name", None) or str(problem.orig)
+    return CODE_USES_CHECK in constraint and not _unguarded.get()
+
+
+def sell_held(connection: Connection, code_id: str) -> None:
+    """The held use becomes a sold one (payment confirmed while the hold was active)."""
+    if connection.execute(store.SELL_CODE_HELD, {"code_id": code_id}).rowcount != 1:
+        raise RuntimeError(f"Code {code_id} holds no use; counters and orders disagree.")
+
+
+def sell_now(connection: Connection, code_id: str) -> bool:
+    """Sell a use that was not held (a payment that outlived its hold): False when none is left."""
+    return connection.execute(store.SELL_CODE_NOW, {"code_id": code_id}).rowcount == 1
+
+
+def release_held_of_order(connection: Connection, order_id: str) -> None:
+    """Give back the use an open order held (no code: nothing changes). Call once, where its seats go back."""
+    connection.execute(store.RELEASE_CODE_HELD_OF_ORDER, {"order_id": order_id})
+
+
+def release_sold_of_order(connection: Connection, order_id: str) -> None:
+    """Give back the use a fully refunded order had sold (no code: nothing changes)."""
+    connection.execute(store.RELEASE_CODE_SOLD_OF_ORDER, {"order_id": order_id})
