@@ -162,9 +162,10 @@ def test_phone_toasts_clear_the_pay_button_and_close_on_the_next_page(
     assert toast_box["y"] + toast_box["height"] <= pay_box["y"] or pay_box["y"] + pay_box["height"] <= toast_box["y"]
 
     phone.wait_for_timeout(2000)  # the toast belongs to this page now
+    expect(held).to_be_visible()  # and would show for 3 more seconds
     phone.get_by_role("banner").get_by_role("link").first.click()
     phone.wait_for_url(re.compile(rf"^{re.escape(server)}/(events)?/?$"))
-    expect(held).to_have_count(0)
+    expect(held).to_have_count(0, timeout=1000)  # closed by the move, well before it would time out
 
 
 def test_success_page_shows_when_where_who_and_the_calendar_invite(
