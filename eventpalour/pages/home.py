@@ -94,7 +94,7 @@ def _upcoming() -> rx.Component:
             width="100%",
         ),
         aria_labelledby="upcoming-events",
-        style={"width": "100%"},
+        style={"width": "100%", "paddingBottom": "24px"},
     )
 
 
