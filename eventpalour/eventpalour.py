@@ -7,11 +7,13 @@ import reflex as rx
 from eventpalour import pages  # noqa: F401  (makes every page)
 from eventpalour.api import create_api
 from eventpalour.components.layout import add_pages
+from eventpalour.components.toast_guard import toaster
 from eventpalour.config import settings
 from eventpalour.worker import run_housekeeping_loop, run_outbox_loop, run_refund_loop
 
 app = rx.App(
     api_transformer=create_api(),
+    toaster=toaster(),
     head_components=[rx.el.meta(name="description", content="EventPalour: tickets for events you love.")],
 )
 add_pages(app)

@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.components.navbar import navbar
+from eventpalour.components.toast_guard import toast_guard
 from eventpalour.config import settings
 from eventpalour.services import platform
 from eventpalour.state.base import AuthState
@@ -110,6 +111,7 @@ def page(
         def layout() -> rx.Component:
             body = build()
             return rx.box(
+                toast_guard(),
                 navbar(),
                 rx.el.main(
                     require_login(body) if require == "user" else body,

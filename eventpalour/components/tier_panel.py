@@ -10,6 +10,8 @@ from eventpalour.components.countdown import countdown
 from eventpalour.components.lists import count_words
 from eventpalour.state.event_detail import EventDetailState
 
+TICKETS_ID = "tickets"
+BAR_HEIGHT = "72px"
 STATE_COLORS = (("on_sale", "green"), ("sold_out", "red"), ("not_started", "amber"), "gray")
 
 
@@ -332,9 +334,56 @@ def tiers_panel() -> rx.Component:
             size="3",
             width="100%",
         ),
+        id=TICKETS_ID,
         grid_area="tickets",
         align_self="start",
+        scroll_margin_top="80px",
         position=rx.breakpoints(initial="static", md="sticky"),
         top="88px",
         width="100%",
+    )
+
+
+def sticky_ticket_bar() -> rx.Component:
+    """Phones only: a bar fixed to the bottom with the lowest price on sale and "Get tickets", which
+    scrolls to the tickets panel (wide screens show the panel beside the story, so no bar there).
+    A spacer of its height ends the page, so the bar never covers the footer's last lines."""
+    shown = EventDetailState.on_sale | EventDetailState.held
+    bar = rx.hstack(
+        rx.vstack(
+            rx.text(rx.cond(EventDetailState.held, "Your order", "Tickets"), size="1", color_scheme="gray"),
+            rx.text(
+                rx.cond(EventDetailState.held, EventDetailState.held.total, EventDetailState.lowest_price),
+                weight="bold",
+                size="3",
+            ),
+            spacing="0",
+            min_width="0",
+        ),
+        rx.spacer(),
+        rx.button(
+            rx.cond(EventDetailState.held, "View order", "Get tickets"),
+            size="3",
+            on_click=rx.scroll_to(TICKETS_ID),
+        ),
+        align="center",
+        position="fixed",
+        bottom="0",
+        left="0",
+        right="0",
+        z_index="20",
+        height=BAR_HEIGHT,
+        padding_x="16px",
+        padding_bottom="env(safe-area-inset-bottom)",
+        background=rx.color("gray", 1),
+        border_top=f"1px solid {rx.color('gray', 5)}",
+        box_shadow="0 -4px 16px rgba(0, 0, 0, 0.08)",
+        display=rx.breakpoints(initial="flex", md="none"),
+        role="region",
+        aria_label="Get tickets",
+        data_testid="ticket-bar",
+    )
+    return rx.cond(
+        shown,
+        rx.fragment(bar, rx.box(height=BAR_HEIGHT, display=rx.breakpoints(initial="block", md="none"))),
     )

@@ -6,10 +6,19 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.components.layout import page
+from eventpalour.components.ticket_card import file_link
 from eventpalour.components.tier_panel import ticket_qr_card
 from eventpalour.state.checkout_return import CheckoutReturnState
 
 S = CheckoutReturnState
+SR_ONLY = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "white-space": "nowrap",
+}
 
 
 def _card(icon: str, color: str, title: str, *children: rx.Component) -> rx.Component:
@@ -32,6 +41,39 @@ def _card(icon: str, color: str, title: str, *children: rx.Component) -> rx.Comp
     )
 
 
+def _fact(icon: str, label: str, value: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon(icon, size=16, flex_shrink="0", color=rx.color("gray", 10), margin_top="3px"),
+        rx.el.dt(label, style=SR_ONLY),
+        rx.el.dd(rx.text(value, size="2"), style={"margin": "0"}),
+        align="start",
+        spacing="2",
+    )
+
+
+def _event_facts() -> rx.Component:
+    """What the tickets are for: the event, when (its own zone), where, who organizes it, and the invite."""
+    bought = S.bought
+    return rx.vstack(
+        rx.link(rx.heading(bought.title, size="4", as_="h2"), href=S.event_url),
+        rx.el.dl(
+            _fact("calendar", "When", bought.schedule),
+            _fact("map-pin", "Where", bought.place),
+            _fact("building-2", "Organizer", bought.organizer),
+            aria_label="Event details",
+            style={"margin": "0", "display": "flex", "flexDirection": "column", "gap": "6px"},
+        ),
+        rx.cond(
+            bought.calendar_url != "",
+            file_link("Add to calendar", "calendar-plus", bought.calendar_url),
+        ),
+        align="center",
+        spacing="2",
+        width="100%",
+        data_testid="bought-event",
+    )
+
+
 @page(routes.CHECKOUT_RETURN, "Payment", on_load=S.confirm)
 def checkout_return() -> rx.Component:
     return rx.match(
@@ -42,10 +84,10 @@ def checkout_return() -> rx.Component:
                 "circle-check",
                 "green",
                 "You're going!",
+                rx.cond(S.bought, _event_facts()),
                 rx.cond(
                     S.issued_tickets.length() > 0,
                     rx.vstack(
-                        rx.text(S.event_title, weight="bold"),
                         rx.flex(
                             rx.foreach(S.issued_tickets, ticket_qr_card), wrap="wrap", gap="12px", justify="center"
                         ),

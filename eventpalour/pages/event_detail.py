@@ -8,7 +8,7 @@ from eventpalour import routes
 from eventpalour.components.event_card import event_banner
 from eventpalour.components.event_overview import event_about, event_header
 from eventpalour.components.layout import loading, page
-from eventpalour.components.tier_panel import tiers_panel
+from eventpalour.components.tier_panel import sticky_ticket_bar, tiers_panel
 from eventpalour.state.event_detail import EventDetailState
 
 EVENT = EventDetailState.event
@@ -61,6 +61,7 @@ def _event() -> rx.Component:
             gap="32px",
             width="100%",
         ),
+        sticky_ticket_bar(),
         spacing="5",
         width="100%",
     )

@@ -65,7 +65,7 @@ def _results() -> rx.Component:
                     "search-x",
                     "No events match",
                     "Try other words, another city or fewer filters.",
-                    rx.button("Clear filters", variant="soft", on_click=DiscoveryState.clear_filters),
+                    rx.link(rx.button("See all events", variant="soft"), href=routes.EVENTS),
                 ),
                 _message(
                     "calendar-x-2",
@@ -78,6 +78,31 @@ def _results() -> rx.Component:
     )
 
 
+def _summary() -> rx.Component:
+    """How many events match, and the way back to all of them when a filter is set."""
+    return rx.hstack(
+        rx.cond(
+            DiscoveryState.loading,
+            rx.skeleton(rx.box(height="20px", width="96px")),
+            rx.text(DiscoveryState.total_label, weight="medium", id="events-count", aria_live="polite"),
+        ),
+        rx.spacer(),
+        rx.cond(
+            DiscoveryState.filtered,
+            rx.button(
+                rx.icon("x", size=16),
+                "Clear filters",
+                variant="soft",
+                color_scheme="gray",
+                on_click=DiscoveryState.clear_filters,
+            ),
+        ),
+        align="center",
+        width="100%",
+        min_height="32px",
+    )
+
+
 @page(routes.EVENTS, "Discover events", on_load=DiscoveryState.load_events, in_sitemap=True)
 def events() -> rx.Component:
     return rx.vstack(
@@ -87,6 +112,7 @@ def events() -> rx.Component:
             spacing="1",
         ),
         event_filters(),
+        _summary(),
         _results(),
         spacing="5",
         width="100%",

@@ -5,8 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.event_card import event_card, event_card_skeleton
 from eventpalour.components.layout import page
 from eventpalour.state.base import AuthState
+from eventpalour.state.home import HOME_EVENTS, HomeState
+
+GRID = {"columns": rx.breakpoints(initial="1", sm="2", lg="3"), "spacing": "4", "width": "100%"}
 
 
 def _feature(icon: str, title: str, text: str) -> rx.Component:
@@ -55,7 +59,46 @@ def _next_step() -> rx.Component:
     )
 
 
-@page(routes.HOME, "Tickets for events you love", in_sitemap=True)
+def _upcoming() -> rx.Component:
+    """The soonest public events as the /events cards, and the way to all of them."""
+    see_all = rx.link(rx.button("See all events", rx.icon("arrow-right", size=16), variant="soft"), href=routes.EVENTS)
+    return rx.el.section(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Upcoming events", size="6", as_="h2", id="upcoming-events"),
+                rx.spacer(),
+                see_all,
+                align="center",
+                width="100%",
+                wrap="wrap",
+                spacing="3",
+            ),
+            rx.cond(
+                ~HomeState.upcoming_loaded,
+                rx.grid(
+                    *[event_card_skeleton() for _ in range(HOME_EVENTS)],
+                    **GRID,
+                    role="status",
+                    aria_label="Loading events",
+                ),
+                rx.cond(
+                    HomeState.upcoming.length() > 0,
+                    rx.grid(rx.foreach(HomeState.upcoming, event_card), **GRID),
+                    rx.text(
+                        "No upcoming events yet. When organizers publish events, they appear here.",
+                        color_scheme="gray",
+                    ),
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        aria_labelledby="upcoming-events",
+        style={"width": "100%", "paddingBottom": "24px"},
+    )
+
+
+@page(routes.HOME, "Tickets for events you love", on_load=HomeState.load_upcoming, in_sitemap=True)
 def home() -> rx.Component:
     return rx.vstack(
         rx.vstack(
@@ -79,6 +122,7 @@ def home() -> rx.Component:
             spacing="5",
             padding_y=["32px", "72px"],
         ),
+        _upcoming(),
         rx.grid(
             _feature("shield-check", "Never oversold", "Capacity is decided in one transaction, whatever the rush."),
             _feature("credit-card", "Paystack built in", "Cards and M-Pesa, with every payment verified once."),

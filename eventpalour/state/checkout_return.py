@@ -3,17 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.config import settings
 from eventpalour.services import sales, tickets
 from eventpalour.services.platform import DomainError
+from eventpalour.services.sales import OrderEvent
 from eventpalour.services.tickets import TicketView
 from eventpalour.state.base import AuthState, call_service
 
 POLL_SECONDS = 3
 POLL_TIMES = 40
+
+
+@dataclass(frozen=True)
+class BoughtFor:
+    """The event the order is for, as the success page shows it: when (in the event's zone), where
+    ("Online" for an online event), who organizes it, and a calendar invite (a ticket's .ics, which
+    needs the buyer signed in, so "" without one of their tickets)."""
+
+    title: str
+    schedule: str
+    place: str
+    organizer: str
+    calendar_url: str
+
+
+def bought_for(found: OrderEvent, shown: list[TicketView]) -> BoughtFor:
+    ticket = next((t for t in shown if t.has_calendar), None)
+    return BoughtFor(
+        title=found.title,
+        schedule=found.schedule,
+        place=found.place,
+        organizer=found.organizer,
+        calendar_url=settings.api_url + routes.ticket_calendar_url(ticket.ticket_id) if ticket else "",
+    )
 
 
 class CheckoutReturnState(AuthState):
@@ -23,14 +50,17 @@ class CheckoutReturnState(AuthState):
     event_title: str = ""
     event_url: str = routes.EVENTS
     issued_tickets: list[TicketView] = []
+    bought: BoughtFor | None = None
+    _found: OrderEvent | None = None
 
     @rx.event
     async def confirm(self):
         """on_load: verify through the API (the webhook may not have come yet)."""
         params = self.router.url.query_parameters
         self.reference = params.get("reference") or params.get("trxref") or ""
-        self.outcome, self.message, self.issued_tickets = "", "", []
+        self.outcome, self.message, self.issued_tickets, self.bought = "", "", [], None
         found = await call_service(sales.event_of_order, reference=self.reference)
+        self._found = found
         self.event_title = found.title if found else ""
         self.event_url = routes.event_url(found.short_id) if found else routes.EVENTS
         if not self.reference:
@@ -47,14 +77,15 @@ class CheckoutReturnState(AuthState):
         return CheckoutReturnState.keep_checking if result.is_waiting else None
 
     async def _show_tickets(self) -> None:
-        """The buyer's tickets with their QR codes (when the browser is signed in as the buyer)."""
+        """The event's date, place and organizer, and the buyer's tickets with their QR codes and
+        calendar invite (the tickets when the browser is signed in as the buyer)."""
         user = await self.current_user()
-        if user is None:
-            return
-        try:
-            self.issued_tickets = await call_service(tickets.order_tickets, actor=user, reference=self.reference)
-        except DomainError:
-            return
+        if user is not None:
+            try:
+                self.issued_tickets = await call_service(tickets.order_tickets, actor=user, reference=self.reference)
+            except DomainError:
+                self.issued_tickets = []
+        self.bought = bought_for(self._found, self.issued_tickets) if self._found else None
 
     @rx.event(background=True)
     async def keep_checking(self):

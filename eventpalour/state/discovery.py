@@ -58,12 +58,18 @@ class DiscoveryState(AuthState):
     filters: dict[str, str] = {}  # each of FILTER_KEYS to its value in the URL ("" for none)
     page: int = 1
     has_next: bool = False
+    total_label: str = ""  # "12 events" matching the filters (the service's count)
     loading: bool = True
 
     @rx.var
     def has_filters(self) -> bool:
         """Something narrows the list (a later page counts), so an empty page is "no match", not "no events"."""
         return self.page > 1 or any(self.filters.get(key) for key in FILTER_KEYS)
+
+    @rx.var
+    def filtered(self) -> bool:
+        """A filter is set, so "Clear filters" has something to clear."""
+        return any(self.filters.get(key) for key in FILTER_KEYS)
 
     @rx.var
     def previous_url(self) -> str:
@@ -84,6 +90,7 @@ class DiscoveryState(AuthState):
         self.categories = await call_service(events.list_categories)
         self.cards = [listed_event(card) for card in result.cards]
         self.has_next = result.has_next
+        self.total_label = result.total_label
         self.loading = False
 
     def _go(self, changes: dict[str, str]) -> rx.event.EventSpec:

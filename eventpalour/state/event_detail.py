@@ -24,6 +24,7 @@ from eventpalour.services.platform import (
     event_schedule,
     format_money,
     plural,
+    price_from_label,
     price_label,
 )
 from eventpalour.services.sales import (
@@ -174,6 +175,7 @@ class EventDetailState(AuthState):
     held_seconds: int = 0
     is_paying: bool = False
     is_free: bool = False
+    lowest_price: str = ""  # the sticky bar's price: of the tiers on sale now ("From KES 1,500.00", "Free")
     # "Have a code?": what is typed, the code applied (normalized), its "20% off", or why not (the
     # discount line itself is one of price_rows).
     code_input: str = ""
@@ -219,6 +221,8 @@ class EventDetailState(AuthState):
         self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
         self._prices = {tier.id: tier.price for tier in event.tiers}
         self.is_free = not any(self._prices.values())
+        selling = [offer.tier.price for offer in self.tiers if offer.on_sale]
+        self.lowest_price = price_from_label(min(selling), max(selling), event.currency) if selling else ""
         self._currency, self._fee_mode = event.currency, event.fee_mode
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = self._picked_in_url()

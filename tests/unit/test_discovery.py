@@ -7,9 +7,17 @@ from datetime import timedelta
 import pytest
 
 from eventpalour.models.types import utcnow
+from eventpalour.services.events import discovery
 from eventpalour.services.events import lifecycle as events
-from eventpalour.services.events.discovery import PAGE_SIZE, DiscoveryFilters, discover_events, list_categories
+from eventpalour.services.events.discovery import (
+    PAGE_SIZE,
+    DiscoveryFilters,
+    discover_events,
+    list_categories,
+    upcoming_events,
+)
 from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.platform import plural
 from tests.factories import approve_kyc, local, make_event, make_organizer, make_workspace
 
 
@@ -314,3 +322,57 @@ def test_cards_flag_exactly_the_postponed_events(catalogue):
     )
     flagged = {card.title: card.is_postponed for card in discover_events(DiscoveryFilters()).cards}
     assert flagged["Python Meetup"] and not any(v for title, v in flagged.items() if title != "Python Meetup")
+
+
+def _every_title(filters: DiscoveryFilters) -> list[str]:
+    titles, page = [], 1
+    while True:
+        result = discover_events(filters, page=page)
+        titles += [c.title for c in result.cards]
+        if not result.has_next:
+            return titles
+        page += 1
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        DiscoveryFilters(),
+        DiscoveryFilters(query="bulk"),
+        DiscoveryFilters(query="jazz"),
+        DiscoveryFilters(category="music"),
+        DiscoveryFilters(city="nairobi"),
+        DiscoveryFilters(query="nothing-matches-this"),
+        DiscoveryFilters(pricing="paid", query="gala"),
+    ],
+)
+def test_total_counts_what_every_page_lists(catalogue, filters):
+    """The count is the listing's own: on every page it equals the events all the pages show."""
+    owner, ws = catalogue
+    for i in range(PAGE_SIZE + 3):
+        make_event(owner, ws.id, publish=True, title=f"Bulk {i}", city="Nairobi")
+    listed = len(_every_title(filters))
+    for page in (1, 2):
+        result = discover_events(filters, page=page)
+        assert (result.total, result.total_is_more) == (listed, False)
+    assert discover_events(filters).total_label == plural(listed, "event")
+
+
+def test_total_stops_counting_at_the_limit(catalogue, monkeypatch):
+    """Past COUNT_LIMIT matches the count stops: "5+ events", on the plain listing and on a search."""
+    owner, ws = catalogue
+    for i in range(PAGE_SIZE + 3):
+        make_event(owner, ws.id, publish=True, title=f"Bulk {i}")
+    monkeypatch.setattr(discovery, "COUNT_LIMIT", 5)
+    for filters in (DiscoveryFilters(), DiscoveryFilters(query="bulk")):
+        result = discover_events(filters)
+        assert (result.total, result.total_is_more, result.total_label) == (5, True, "5+ events")
+    few = discover_events(DiscoveryFilters(query="jazz"))
+    assert (few.total, few.total_is_more, few.total_label) == (1, False, "1 event")
+
+
+def test_upcoming_events_are_the_listing_s_first_cards(catalogue):
+    """The home page's handful: the /events listing's soonest cards, drafts and hidden events left out."""
+    assert [c.title for c in upcoming_events(limit=2)] == ["Python Meetup", "Paid Gala"]
+    assert upcoming_events(limit=6) == discover_events(DiscoveryFilters()).cards
+    assert upcoming_events(limit=0) == upcoming_events(limit=1)

@@ -15,6 +15,7 @@ from eventpalour.models import Order, OrderStatus, Ticket, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
+from eventpalour.services.platform import event_schedule
 from eventpalour.services.platform.errors import (
     Conflict,
     DomainError,
@@ -300,3 +301,58 @@ async def test_the_event_page_and_the_orders_tab_show_the_same_gross_after_a_par
     assert page.event_money == orders_tab.order_totals
     assert orders_tab.order_totals.gross == "KES 7,875.00"
     assert orders_tab.order_totals.refunds == "KES 1,000.00"
+
+
+def test_the_return_page_learns_when_where_and_who_of_the_order_s_event(concert):
+    """`event_of_order`: the event's date in its own zone, its place ("Online" for an online event,
+    never the link) and the organizer; each ticket of the order carries the calendar flag and id."""
+    _, ws, event, tier_id = concert
+    buyer = make_user()
+    result = _paid(buyer, event, tier_id, 1)
+    found = orders.event_of_order(result.reference)
+    assert (found.short_id, found.title, found.organizer) == (event.short_id, "Sauti Sol Live", ws.name)
+    assert found.place == "Arboretum, Nairobi, Kenya"
+    assert found.schedule == event_schedule(event.start_at, event.end_at, "Africa/Nairobi")
+    assert found.schedule.endswith("EAT")
+    assert orders.event_of_order("EVT-NOSUCH") is None
+
+    shown = tickets.order_tickets(actor=buyer.summary, reference=result.reference)
+    assert [(t.has_calendar, bool(t.ticket_id)) for t in shown] == [(True, True)]
+    with transaction() as session:  # a refunded ticket gets no invite
+        session.exec(select(Ticket).where(Ticket.id == shown[0].ticket_id)).one().status = "refunded"
+    assert [t.has_calendar for t in tickets.order_tickets(actor=buyer.summary, reference=result.reference)] == [False]
+
+
+def test_an_online_event_s_order_says_online_and_keeps_its_link_private():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    event = make_event(
+        owner,
+        ws.id,
+        publish=True,
+        pricing="paid",
+        type="online",
+        venue="",
+        city="",
+        online_link="https://zoom.us/j/123456",
+        meeting_platform="zoom",
+        tiers=[TierInput(name="Stream", price=50000, quantity=10)],
+    )
+    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    result = _paid(make_user(), event, tier_id, 1)
+    assert orders.event_of_order(result.reference).place == "Online"
+
+
+def test_bought_for_links_a_calendar_invite_only_for_a_ticket_that_has_one(concert):
+    from eventpalour.state.checkout_return import bought_for
+
+    _, _, event, tier_id = concert
+    buyer = make_user()
+    result = _paid(buyer, event, tier_id, 2)
+    found = orders.event_of_order(result.reference)
+    shown = tickets.order_tickets(actor=buyer.summary, reference=result.reference)
+    facts = bought_for(found, shown)
+    assert facts.calendar_url.endswith(f"/api/tickets/{shown[0].ticket_id}/calendar.ics")
+    assert (facts.place, facts.organizer, facts.schedule) == (found.place, found.organizer, found.schedule)
+    assert bought_for(found, []).calendar_url == ""  # signed out: no ticket, no invite

@@ -6,8 +6,10 @@ __getattr__, __all__ = public_names(
     __name__,
     {
         "discovery": [
+            "COUNT_LIMIT",
             "CategoryOption",
             "DiscoveryFilters",
+            "DiscoveryPage",
             "EventCard",
             "PublicEvent",
             "PublicPartner",
@@ -16,6 +18,7 @@ __getattr__, __all__ = public_names(
             "get_public_event",
             "list_categories",
             "read_query",
+            "upcoming_events",
         ],
         "event_rules": [
             "DOORS_CLOSE_AFTER_END",

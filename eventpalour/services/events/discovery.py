@@ -31,12 +31,13 @@ from eventpalour.models import (
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services.events.event_rules import MAX_DURATION
-from eventpalour.services.platform import DEFAULT_ZONE, NotFound, clean_line
+from eventpalour.services.platform import DEFAULT_ZONE, NotFound, clean_line, plural
 from eventpalour.services.platform import time_zone as zone
 from eventpalour.services.sales import tier_sale
 
 PAGE_SIZE = 24
 SEARCH_WINDOW = 2000
+COUNT_LIMIT = 1000  # matches counted at most: "1,000+ events" past it, so a count never reads 100,000 rows
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 
 
@@ -81,6 +82,13 @@ class DiscoveryPage:
     cards: list[EventCard] = field(default_factory=list)
     page: int = 1
     has_next: bool = False
+    total: int = 0  # events matching the filters, counted up to COUNT_LIMIT
+    total_is_more: bool = False  # more than COUNT_LIMIT match: `total` is COUNT_LIMIT
+
+    @property
+    def total_label(self) -> str:
+        """ "1 event", "12 events", "1,000+ events"."""
+        return f"{COUNT_LIMIT:,}+ events" if self.total_is_more else plural(self.total, "event")
 
 
 def search_terms(raw: str) -> list[str]:
@@ -301,8 +309,22 @@ def _from_soonest_window(session: Session, filters: DiscoveryFilters, wanted: in
     return [by_id[i] for i in ids]
 
 
+def count_matches(session: Session, filters: DiscoveryFilters) -> int:
+    """How many events the listing holds for `filters`, up to COUNT_LIMIT + 1: the listing's own
+    query (the events_fts walk for a search on SQLite), cut at the limit and counted."""
+    now = utcnow()
+    equal = _equal_to(session, filters)
+    if search_terms(filters.query) and session.get_bind().dialect.name == "sqlite":
+        walk = _fts_walk(_conditions(filters, equal, now), COUNT_LIMIT + 1).with_only_columns(_FTS_ROWID)
+        counted = select(func.count()).select_from(walk.subquery("matches"))
+        return int(session.exec(counted, params=_fts_params(filters, equal, now)).one())
+    # Any COUNT_LIMIT + 1 matches will do, so no order: the planner takes the cheapest path.
+    ids = listing_query(session, filters).with_only_columns(col(Event.id)).order_by(None).limit(COUNT_LIMIT + 1)
+    return int(session.exec(select(func.count()).select_from(ids.subquery("matches"))).one())
+
+
 def discover_events(filters: DiscoveryFilters, page: int = 1) -> DiscoveryPage:
-    """One page of public, upcoming events matching `filters`, soonest first."""
+    """One page of public, upcoming events matching `filters`, soonest first, and how many match."""
     page = max(1, min(page, 1000))
     offset, wanted = (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1
     with read_only() as session:
@@ -315,7 +337,24 @@ def discover_events(filters: DiscoveryFilters, page: int = 1) -> DiscoveryPage:
         if rows is None:
             rows = session.exec(listing_query(session, filters).offset(offset).limit(PAGE_SIZE + 1)).all()
         cards = cards_for(session, list(rows[:PAGE_SIZE]))
-    return DiscoveryPage(cards=cards, page=page, has_next=len(rows) > PAGE_SIZE)
+        # A first page that is not full holds every match: no count needed.
+        full = page > 1 or len(rows) > PAGE_SIZE
+        total = count_matches(session, filters) if full else len(rows)
+    return DiscoveryPage(
+        cards=cards,
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        total=min(total, COUNT_LIMIT),
+        total_is_more=total > COUNT_LIMIT,
+    )
+
+
+def upcoming_events(limit: int = 6) -> list[EventCard]:
+    """The soonest public events not over yet (the home page's handful): the listing with no filter."""
+    limit = max(1, min(limit, PAGE_SIZE))
+    with read_only() as session:
+        rows = session.exec(listing_query(session, DiscoveryFilters()).limit(limit)).all()
+        return cards_for(session, list(rows))
 
 
 def cards_for(session: Session, events: list[Event]) -> list[EventCard]:

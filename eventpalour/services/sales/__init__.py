@@ -48,6 +48,7 @@ __getattr__, __all__ = public_names(
         ],
         "orders": [
             "HeldOrder",
+            "OrderEvent",
             "OrderSummary",
             "STATUS_LABELS",
             "event_of_order",

@@ -23,8 +23,9 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
+from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary, masked_email
-from eventpalour.services.platform import NotAuthenticated
+from eventpalour.services.platform import NotAuthenticated, event_schedule
 from eventpalour.services.sales.fees import PriceLine, price_lines
 
 HISTORY_LIMIT = 100
@@ -226,16 +227,41 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
 
 @dataclass(frozen=True)
 class OrderEvent:
+    """The event of an order, as the buyer's return page shows it: when (in the event's zone),
+    where ("Online" for an online event; never the meeting link) and who organizes it."""
+
     short_id: str
     title: str
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+    timezone: str = ""
+    place: str = ""
+    organizer: str = ""
+
+    @property
+    def schedule(self) -> str:
+        """ "Fri 5 Dec 2025 · 18:00 – 23:00 EAT", in the event's own zone ("" without dates)."""
+        return event_schedule(self.start_at, self.end_at, self.timezone) if self.start_at and self.end_at else ""
 
 
 def event_of_order(reference: str) -> OrderEvent | None:
     """The event an order (by payment reference) is for, to send the buyer back to it."""
     with read_only() as session:
         row = session.exec(
-            select(Event.short_id, Event.title)
+            select(Event, Workspace.name)
             .join(Order, col(Order.event_id) == col(Event.id))
+            .join(Workspace, col(Workspace.id) == col(Event.workspace_id))
             .where(Order.reference == (reference or ""))
         ).first()
-    return OrderEvent(*row) if row else None
+    if row is None:
+        return None
+    event, organizer = row
+    return OrderEvent(
+        short_id=event.short_id,
+        title=event.title,
+        start_at=event.start_at,
+        end_at=event.end_at,
+        timezone=event.timezone,
+        place=tickets.holder_place(event, with_link=False),
+        organizer=organizer,
+    )

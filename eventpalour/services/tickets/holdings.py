@@ -25,6 +25,8 @@ class TicketView:
     tier_name: str
     status: str
     qr_data_uri: str  # empty when the ticket can no longer be used, so no stale code is shown
+    ticket_id: str = ""
+    has_calendar: bool = False  # ticket_calendar would serve it, and the event is not over
 
 
 def order_tickets(*, actor: UserSummary | None, reference: str) -> list[TicketView]:
@@ -38,15 +40,17 @@ def order_tickets(*, actor: UserSummary | None, reference: str) -> list[TicketVi
         if order is None or order.buyer_id != actor.id:
             raise NotFound("This order does not exist.")
         rows = session.exec(
-            select(Ticket, OrderItem.tier_name)
+            select(Ticket, OrderItem.tier_name, Event.end_at)
             .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
+            .join(Event, col(Event.id) == col(Ticket.event_id))
             .where(Ticket.order_id == order.id, Ticket.holder_id == actor.id)
             .order_by(col(OrderItem.tier_name), col(Ticket.short_code))
         ).all()
-    return [_view(ticket, tier_name) for ticket, tier_name in rows]
+    now = utcnow()
+    return [_view(ticket, tier_name, event_over=end_at <= now) for ticket, tier_name, end_at in rows]
 
 
-def _view(ticket: Ticket, tier_name: str) -> TicketView:
+def _view(ticket: Ticket, tier_name: str, *, event_over: bool) -> TicketView:
     return TicketView(
         short_code=ticket.short_code,
         tier_name=tier_name,
@@ -56,6 +60,8 @@ def _view(ticket: Ticket, tier_name: str) -> TicketView:
             if ticket.status == TicketStatus.VALID
             else ""
         ),
+        ticket_id=ticket.id,
+        has_calendar=holder_refusal(ticket.status) is None and not event_over,
     )
 
 
@@ -65,7 +71,7 @@ def my_event_tickets(*, actor: UserSummary | None, event_short_id: str) -> list[
         return []
     with read_only() as session:
         rows = session.exec(
-            select(Ticket, OrderItem.tier_name)
+            select(Ticket, OrderItem.tier_name, Event.end_at)
             .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
             .join(Event, col(Event.id) == col(Ticket.event_id))
             .where(
@@ -75,7 +81,8 @@ def my_event_tickets(*, actor: UserSummary | None, event_short_id: str) -> list[
             )
             .order_by(col(Ticket.created_at), col(Ticket.short_code))
         ).all()
-    return [_view(ticket, tier_name) for ticket, tier_name in rows]
+    now = utcnow()
+    return [_view(ticket, tier_name, event_over=end_at <= now) for ticket, tier_name, end_at in rows]
 
 
 @dataclass(frozen=True)
@@ -206,7 +213,7 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
             place=_place(event, ticket.status),
             organizer=organizer,
             organizer_verified=verified,
-            qr_data_uri=_view(ticket, item.tier_name).qr_data_uri,
+            qr_data_uri=_view(ticket, item.tier_name, event_over=event.end_at <= now).qr_data_uri,
             transferred_from=senders.get(ticket.transferred_from_id or "", ("", ""))[0],
             transferred_to=_name_and_email(recipients.get(ticket.id)),
             used_at=ticket.used_at,
