@@ -12,6 +12,12 @@ __getattr__, __all__ = public_names(
             "expire_holds",
             "release_order",
         ],
+        "dashboard": [
+            "RecentOrderRow",
+            "UpcomingEventRow",
+            "WorkspaceDashboard",
+            "workspace_dashboard",
+        ],
         "fees": [
             "fee_percent_label",
             "PriceLine",
