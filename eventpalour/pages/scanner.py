@@ -165,6 +165,11 @@ def _code_form() -> rx.Component:
     )
 
 
+def _placed(section: rx.Component, *, with_camera: int, without: int) -> rx.Component:
+    """`section` at its place in the door's column: one order while the camera runs, another without it."""
+    return rx.box(section, order=rx.cond(S.camera_on, str(with_camera), str(without)), width="100%")
+
+
 def _door() -> rx.Component:
     return rx.vstack(
         rx.vstack(
@@ -183,11 +188,11 @@ def _door() -> rx.Component:
             ),
         ),
         # Without the camera the typed code is the way in: its field comes first, the result under it.
-        rx.cond(
-            S.camera_on,
-            rx.fragment(_counters(), _result(), _camera(), _code_form()),
-            rx.fragment(_code_form(), _result(), _camera(), _counters()),
-        ),
+        # Reordered by CSS, not re-rendered, so a code being typed as the camera fails is kept.
+        _placed(_counters(), with_camera=1, without=4),
+        _placed(_result(), with_camera=2, without=3),
+        _placed(_camera(), with_camera=3, without=2),
+        _placed(_code_form(), with_camera=4, without=1),
         every(seconds=10, on_tick=S.refresh_counts),
         spacing="4",
         width="100%",

@@ -148,7 +148,6 @@ def _upcoming() -> rx.Component:
                         rx.table.body(rx.foreach(D.upcoming, _event_row)),
                         width="100%",
                         variant="ghost",
-                        aria_label="Upcoming events",
                     ),
                     overflow_x="auto",
                     width="100%",
@@ -159,6 +158,8 @@ def _upcoming() -> rx.Component:
         ),
         size="3",
         width="100%",
+        role="region",
+        aria_label="Upcoming events",
     )
 
 
@@ -202,7 +203,6 @@ def _recent_orders() -> rx.Component:
                             rx.table.body(rx.foreach(D.recent_orders, _order_row)),
                             width="100%",
                             variant="ghost",
-                            aria_label="Recent orders",
                         ),
                         overflow_x="auto",
                         width="100%",
@@ -213,6 +213,8 @@ def _recent_orders() -> rx.Component:
             ),
             size="3",
             width="100%",
+            role="region",
+            aria_label="Recent orders",
         ),
     )
 
