@@ -4,6 +4,7 @@ may see them; and where an organizer lands after signing in."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from sqlmodel import select
@@ -19,7 +20,13 @@ from eventpalour.services.sales import checkout
 from eventpalour.services.sales.dashboard import RECENT_ORDERS_LIMIT, workspace_dashboard
 from eventpalour.services.tickets.scanning import scan_ticket
 from eventpalour.services.workspaces.records import landing_workspace
-from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
+from eventpalour.state.auth import SignInState
+from eventpalour.state.navigation import LastWorkspaceState
+from eventpalour.state.scanner import ScannerState, reveal_script, signal_script
+from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.workspace_dashboard import WorkspaceDashboardState
+from tests.factories import DEFAULT_PASSWORD, add_member, make_event, make_organizer, make_user, make_workspace
+from tests.state_support import run_handler, state_for
 
 
 def _register(buyer, event) -> str:
@@ -77,7 +84,8 @@ def test_upcoming_events_soonest_first_with_sold_capacity_and_check_ins(team):
     _move(ended.id, start_at=utcnow() - timedelta(days=2), end_at=utcnow() - timedelta(days=1))
     cancelled = make_event(owner, ws.id, publish=True, title="Called Off")
     _move(cancelled.id, status=EventStatus.CANCELLED)
-    other = make_event(make_organizer(), make_workspace(name="Other Team").id, publish=True, title="Not Ours")
+    stranger = make_organizer()
+    other = make_event(stranger, make_workspace(stranger, name="Other Team").id, publish=True, title="Not Ours")
 
     guests = [make_user(full_name=f"Guest {n}") for n in range(3)]
     for guest in guests:
@@ -188,14 +196,6 @@ def _local_in(*, days: int, hours: int = 0) -> str:
 
 
 async def test_signing_in_lands_on_the_dashboard_of_the_workspace_this_browser_used_last():
-    from urllib.parse import quote
-
-    from eventpalour.state.auth import SignInState
-    from eventpalour.state.navigation import LastWorkspaceState
-    from eventpalour.state.workspace import WorkspaceState
-    from tests.factories import DEFAULT_PASSWORD
-    from tests.state_support import run_handler, state_for
-
     owner = make_organizer()
     first = make_workspace(owner, name="Alpha Crew")
     second = make_workspace(owner, name="Beta Crew")
@@ -218,9 +218,6 @@ async def test_signing_in_lands_on_the_dashboard_of_the_workspace_this_browser_u
 
 
 async def test_dashboard_state_shows_rows_and_flags(team):
-    from eventpalour.state.workspace_dashboard import WorkspaceDashboardState
-    from tests.state_support import run_handler, state_for
-
     owner, ws = team
     gig = make_event(owner, ws.id, publish=True, title="Gig One")
     reference = _register(make_user(full_name="Wanjiku Kamau"), gig)
@@ -247,9 +244,6 @@ async def test_dashboard_state_shows_rows_and_flags(team):
 
 
 async def test_scanner_without_a_camera_puts_the_code_first_and_can_try_again():
-    from eventpalour.state.scanner import ScannerState, reveal_script, signal_script
-    from tests.state_support import run_handler, state_for
-
     door = state_for(ScannerState, token=None, path="/scan/abc123")
     assert door.camera_on and not door.camera_unavailable
     await run_handler(door, "camera_failed", "Camera access was refused.")
