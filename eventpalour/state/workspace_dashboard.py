@@ -8,7 +8,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import sales
-from eventpalour.services.platform import DomainError, format_money, plural, wall_clock
+from eventpalour.services.platform import DomainError, format_money, plural, time_zone
 from eventpalour.services.sales import RecentOrderRow, UpcomingEventRow
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.workspace import workspace_in
@@ -34,7 +34,7 @@ class RecentOrderLine:
     amount: str
     status: str
     status_label: str
-    placed: str  # "5 Dec 2026, 18:42 UTC"
+    placed: str  # in the event's zone: "5 Dec 2026, 18:42 EAT"
 
 
 def upcoming_line(workspace_id: str, row: UpcomingEventRow) -> UpcomingLine:
@@ -51,6 +51,7 @@ def upcoming_line(workspace_id: str, row: UpcomingEventRow) -> UpcomingLine:
 
 
 def recent_order_line(row: RecentOrderRow) -> RecentOrderLine:
+    placed = row.created_at.astimezone(time_zone(row.timezone))
     return RecentOrderLine(
         reference=row.reference,
         event_title=row.event_title,
@@ -59,7 +60,7 @@ def recent_order_line(row: RecentOrderRow) -> RecentOrderLine:
         amount=format_money(row.amount, row.currency),
         status=row.status,
         status_label=row.status_label,
-        placed=f"{row.created_at:%-d %b %Y}, {wall_clock(row.created_at, 'UTC')} UTC",
+        placed=f"{placed:%-d %b %Y}, {placed:%H:%M %Z}",
     )
 
 

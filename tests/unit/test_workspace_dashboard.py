@@ -235,6 +235,7 @@ async def test_dashboard_state_shows_rows_and_flags(team):
         "KES 0.00",
         "Paid",
     )
+    assert order.placed.endswith(" EAT")  # the event's own zone
     assert board.can_create_events and board.new_event_url == routes.workspace_url(ws.id, "events/new")
 
     outsider = state_for(WorkspaceDashboardState, token=make_organizer().token, path=f"/workspace/{ws.id}")

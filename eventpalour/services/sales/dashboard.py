@@ -58,6 +58,7 @@ class RecentOrderRow:
     status: str
     status_label: str
     created_at: datetime
+    timezone: str  # the event's, to show `created_at` in
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def _recent_orders(session: Session, workspace_id: str) -> list[RecentOrderRow]:
             status=order.status,
             status_label=STATUS_LABELS.get(order.status, order.status),
             created_at=order.created_at,
+            timezone=event.timezone,
         )
         for order, buyer, event in rows
     ]
