@@ -193,8 +193,14 @@ def with_next(route: str, next_path: str | None) -> str:
     return f"{route}?{urlencode({'next': target})}" if target and target != HOME else route
 
 
-def after_sign_in(user: UserSummary, next_path: str) -> str:
-    """Where a signed-in person goes next: verify first, then onboarding, then where they were headed.
+LAST_WORKSPACE_COOKIE = "ep_last_workspace"
+"""The workspace this browser opened last (set by the workspace pages), where an organizer lands."""
+
+
+def after_sign_in(user: UserSummary, next_path: str, workspace_id: str = "") -> str:
+    """Where a signed-in person goes next: verify first, then onboarding, then where they were headed;
+    headed nowhere in particular (`next_path` is the home page), an organizer lands on the dashboard
+    of `workspace_id` (`workspaces.landing_workspace`: the one used last, else the first by name).
 
     Each step carries `next_path` on, so signing up in the middle of a purchase ends on the event.
     Invitation and join links skip onboarding: joining a team makes the account an organizer.
@@ -204,4 +210,6 @@ def after_sign_in(user: UserSummary, next_path: str) -> str:
     joining = next_path.startswith(("/invite/", "/join/"))
     if user.account_type is None and not joining:
         return with_next(ONBOARDING, next_path)
+    if next_path == HOME and workspace_id:
+        return workspace_url(quote(workspace_id, safe=""))
     return next_path

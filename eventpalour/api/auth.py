@@ -14,7 +14,7 @@ from eventpalour.api.errors import answers
 from eventpalour.api.schemas import ForgotIn, ResetIn, SignInIn, SignUpIn, UserOut, VerifyIn
 from eventpalour.config import settings
 from eventpalour.integrations import google
-from eventpalour.services import admin, identity
+from eventpalour.services import admin, identity, workspaces
 from eventpalour.services.platform import DomainError, NotAuthenticated
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -165,6 +165,10 @@ async def finish_google(request: Request, client: Client) -> Response:
     except DomainError as exc:
         code = "suspended" if exc.code == "permission_denied" else "google_failed"
         return _app_redirect(routes.SIGN_IN + f"?error={code}")
-    response = _app_redirect(routes.after_sign_in(user, next_path))
+    landing = ""
+    if next_path == routes.HOME:
+        last_used = request.cookies.get(routes.LAST_WORKSPACE_COOKIE, "")
+        landing = await run_in_threadpool(workspaces.landing_workspace, actor=user, last_used=last_used)
+    response = _app_redirect(routes.after_sign_in(user, next_path, landing))
     set_session_cookie(response, token)
     return response

@@ -134,6 +134,7 @@ def navbar() -> rx.Component:
             margin="0 auto",
         ),
         verify_banner(),
+        id="site-header",  # the scanner scrolls its result below it (state/scanner.reveal_script)
         position="sticky",
         top="0",
         z_index="10",

@@ -8,7 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.layout import loading, page
 from eventpalour.components.qr_scanner import every, qr_scanner
-from eventpalour.state.scanner import ScannerState
+from eventpalour.state.scanner import RESULT_BOX_ID, ScannerState
 
 S = ScannerState
 RESULT_COLORS = (("ok", "grass"), ("already_used", "orange"), ("event_ended", "gray"), "red")
@@ -74,6 +74,7 @@ def _result() -> rx.Component:
         min_height="140px",
         role="status",
         aria_live="assertive",
+        id=RESULT_BOX_ID,
         data_testid="scan-result",
         data_result=scan.result,
     )
@@ -100,15 +101,28 @@ def _camera() -> rx.Component:
             ),
         ),
         rx.cond(
-            S.camera_error != "",
-            rx.callout(S.camera_error, icon="camera-off", color_scheme="amber", width="100%", role="alert"),
-        ),
-        rx.button(
-            rx.cond(S.camera_on, rx.icon("camera-off", size=16), rx.icon("camera", size=16)),
-            rx.cond(S.camera_on, "Stop camera", "Start camera"),
-            variant="soft",
-            color_scheme="gray",
-            on_click=S.toggle_camera,
+            S.camera_unavailable,
+            rx.vstack(
+                rx.callout(S.camera_error, icon="camera-off", color_scheme="amber", width="100%", role="alert"),
+                rx.button(
+                    rx.icon("camera", size=16),
+                    "Try the camera again",
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="1",
+                    on_click=S.toggle_camera,
+                ),
+                width="100%",
+                align="center",
+                spacing="2",
+            ),
+            rx.button(
+                rx.cond(S.camera_on, rx.icon("camera-off", size=16), rx.icon("camera", size=16)),
+                rx.cond(S.camera_on, "Stop camera", "Start camera"),
+                variant="soft",
+                color_scheme="gray",
+                on_click=S.toggle_camera,
+            ),
         ),
         width="100%",
         align="center",
@@ -151,6 +165,11 @@ def _code_form() -> rx.Component:
     )
 
 
+def _placed(section: rx.Component, *, with_camera: int, without: int) -> rx.Component:
+    """`section` at its place in the door's column: one order while the camera runs, another without it."""
+    return rx.box(section, order=rx.cond(S.camera_on, str(with_camera), str(without)), width="100%")
+
+
 def _door() -> rx.Component:
     return rx.vstack(
         rx.vstack(
@@ -168,10 +187,12 @@ def _door() -> rx.Component:
                 width="100%",
             ),
         ),
-        _counters(),
-        _result(),
-        _camera(),
-        _code_form(),
+        # Without the camera the typed code is the way in: its field comes first, the result under it.
+        # Reordered by CSS, not re-rendered, so a code being typed as the camera fails is kept.
+        _placed(_counters(), with_camera=1, without=4),
+        _placed(_result(), with_camera=2, without=3),
+        _placed(_camera(), with_camera=3, without=2),
+        _placed(_code_form(), with_camera=4, without=1),
         every(seconds=10, on_tick=S.refresh_counts),
         spacing="4",
         width="100%",

@@ -1,13 +1,18 @@
-"""/workspace/{id}: the team's home: who is in it, your role, and where to go next."""
+"""/workspace/{id}: the team's home, where an organizer lands after signing in: its upcoming events
+with sales and check-ins, its latest orders, a "New event" button, who is in it and your role."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE
 from eventpalour.state.workspace import WorkspaceState
+from eventpalour.state.workspace_dashboard import WorkspaceDashboardState
+
+D = WorkspaceDashboardState
 
 
 def _stat(label: str, value: rx.Var | str, icon: str) -> rx.Component:
@@ -78,11 +83,174 @@ def _invite_hint() -> rx.Component:
     )
 
 
-@page(WORKSPACE, "Workspace", on_load=WorkspaceState.load_workspace, require="user")
+def _empty(icon: str, title: str, text: str) -> rx.Component:
+    return rx.vstack(
+        rx.icon(icon, size=28, color=rx.color("violet", 9)),
+        rx.text(title, weight="bold"),
+        rx.text(text, size="2", color_scheme="gray", text_align="center"),
+        align="center",
+        padding="16px",
+        width="100%",
+    )
+
+
+def _event_row(event: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.link(event.title, href=event.manage_url, weight="bold"),
+                rx.text(event.when, size="1", color_scheme="gray", display=["block", "none"]),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(event.when, display=["none", "table-cell"]),
+        rx.table.cell(status_badge(event.status, "event"), display=["none", "none", "table-cell"]),
+        rx.table.cell(event.sold_of_capacity),
+        rx.table.cell(event.checked_in),
+        rx.table.cell(rx.link("Manage", href=event.manage_url, aria_label="Manage " + event.title)),
+        align="center",
+    )
+
+
+def _upcoming() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Upcoming events", size="4", as_="h2"),
+                rx.spacer(),
+                rx.text(D.upcoming_count, size="2", color_scheme="gray"),
+                align="center",
+                width="100%",
+            ),
+            rx.cond(
+                D.upcoming.length() == 0,
+                _empty(
+                    "calendar-plus",
+                    "No upcoming events",
+                    rx.cond(
+                        D.can_create_events,
+                        "Create an event: it starts as a draft only your team can see.",
+                        "Events your team creates will show here.",
+                    ),
+                ),
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("Event"),
+                                rx.table.column_header_cell("When", display=["none", "table-cell"]),
+                                rx.table.column_header_cell("Status", display=["none", "none", "table-cell"]),
+                                rx.table.column_header_cell("Tickets"),
+                                rx.table.column_header_cell("Door"),
+                                rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only")),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(D.upcoming, _event_row)),
+                        width="100%",
+                        variant="ghost",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+        role="region",
+        aria_label="Upcoming events",
+    )
+
+
+def _order_row(order: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(rx.code(order.reference, size="1")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(order.buyer, weight="medium"),
+                rx.text(order.event_title, size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(order.amount, white_space="nowrap"),
+        rx.table.cell(status_badge(order.status, "order", order.status_label)),
+        rx.table.cell(order.placed, display=["none", "table-cell"], white_space="nowrap"),
+        align="center",
+    )
+
+
+def _recent_orders() -> rx.Component:
+    return rx.cond(
+        D.can_view_orders,
+        rx.card(
+            rx.vstack(
+                rx.heading("Recent orders", size="4", as_="h2"),
+                rx.cond(
+                    D.recent_orders.length() == 0,
+                    _empty("receipt", "No orders yet", "Orders for your events will show here as they come in."),
+                    rx.box(
+                        rx.table.root(
+                            rx.table.header(
+                                rx.table.row(
+                                    rx.table.column_header_cell("Reference"),
+                                    rx.table.column_header_cell("Buyer"),
+                                    rx.table.column_header_cell("Amount"),
+                                    rx.table.column_header_cell("Status"),
+                                    rx.table.column_header_cell("Placed", display=["none", "table-cell"]),
+                                )
+                            ),
+                            rx.table.body(rx.foreach(D.recent_orders, _order_row)),
+                            width="100%",
+                            variant="ghost",
+                        ),
+                        overflow_x="auto",
+                        width="100%",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            size="3",
+            width="100%",
+            role="region",
+            aria_label="Recent orders",
+        ),
+    )
+
+
+def _new_event_button() -> rx.Component:
+    return rx.cond(
+        D.can_create_events,
+        rx.link(rx.button(rx.icon("plus", size=18), "New event", size="3"), href=D.new_event_url),
+    )
+
+
+def _activity() -> rx.Component:
+    return rx.cond(
+        D.dashboard_loaded,
+        rx.cond(
+            D.dashboard_problem != "",
+            rx.callout(D.dashboard_problem, icon="triangle-alert", color_scheme="red", width="100%"),
+            rx.vstack(_upcoming(), _recent_orders(), spacing="4", width="100%"),
+        ),
+        rx.center(rx.spinner(), padding="32px", width="100%"),
+    )
+
+
+@page(WORKSPACE, "Workspace", on_load=[WorkspaceState.load_workspace, D.load_dashboard], require="user")
 def workspace_dashboard() -> rx.Component:
     ws = WorkspaceState.workspace
     return workspace_shell(
         rx.vstack(
+            rx.hstack(
+                rx.heading("Dashboard", size="5", as_="h2"),
+                rx.spacer(),
+                _new_event_button(),
+                align="center",
+                width="100%",
+            ),
+            _activity(),
             rx.grid(
                 _stat("Team members", ws.member_count, "users"),
                 _stat("Your role", WorkspaceState.role_label, "shield"),

@@ -13,6 +13,7 @@ from eventpalour.services import identity
 from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
 from eventpalour.state.forms import FormMixin
+from eventpalour.state.navigation import destination_after_sign_in
 
 SIGN_IN_NOTICES = {
     "expired": "Your sign-in took too long. Please sign in again.",
@@ -52,7 +53,7 @@ class SignUpState(FormMixin, AuthState):
             yield self._fail(error)
             return
         yield rx.toast.success("Account created. Check your email for the code.")
-        yield exchange_in_this_browser(result, routes.after_sign_in(result.user, _next_of(self)))
+        yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
 
 
 class SignInState(FormMixin, AuthState):
@@ -95,7 +96,7 @@ class SignInState(FormMixin, AuthState):
         except DomainError as error:
             yield self._fail(error)
             return
-        yield exchange_in_this_browser(result, routes.after_sign_in(result.user, _next_of(self)))
+        yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
 
 
 class VerifyState(FormMixin, AuthState):
@@ -106,7 +107,7 @@ class VerifyState(FormMixin, AuthState):
         if user is None:
             return rx.redirect(self._sign_in_url())
         if user.is_verified:
-            return rx.redirect(routes.after_sign_in(user, _next_of(self)))
+            return rx.redirect(await destination_after_sign_in(self, user, _next_of(self)))
         return None
 
     @rx.event
@@ -123,7 +124,7 @@ class VerifyState(FormMixin, AuthState):
         self.is_submitting = False
         self._remember(user)
         yield rx.toast.success("Email verified. Welcome to EventPalour!")
-        yield rx.redirect(routes.after_sign_in(user, _next_of(self)))
+        yield rx.redirect(await destination_after_sign_in(self, user, _next_of(self)))
 
     @rx.event
     async def resend(self):

@@ -1,4 +1,5 @@
-"""The navbar's links to sign in, sign up and verify, each coming back to the page it is on."""
+"""Where people go around signing in: the navbar's links to sign in, sign up and verify, each coming
+back to the page it is on, and the page a sign-in ends on (`destination_after_sign_in`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import reflex as rx
 from reflex.istate.data import ReflexURL
 
 from eventpalour import routes
+from eventpalour.services import workspaces
+from eventpalour.services.identity import UserSummary
+from eventpalour.state.base import call_service
+
+LAST_WORKSPACE_DAYS = 365
 
 AUTH_PAGES = "/auth/"
 
@@ -33,3 +39,22 @@ class AuthLinksState(rx.State):
     @rx.var
     def verify_url(self) -> str:
         return routes.with_next(routes.VERIFY, coming_back_to(self.router.url))
+
+
+class LastWorkspaceState(rx.State):
+    """The workspace this browser opened last, kept in a cookie by the workspace pages so that an
+    organizer with several workspaces lands back on it after signing in (the API reads it too)."""
+
+    workspace_id: str = rx.Cookie(
+        "", name=routes.LAST_WORKSPACE_COOKIE, max_age=LAST_WORKSPACE_DAYS * 24 * 3600, same_site="lax"
+    )
+
+
+async def destination_after_sign_in(state: rx.State, user: UserSummary, next_path: str) -> str:
+    """`routes.after_sign_in` with the workspace an organizer lands on when `next_path` leads nowhere
+    in particular (`workspaces.landing_workspace`; a `next` always wins)."""
+    workspace_id = ""
+    if next_path == routes.HOME:
+        last = await state.get_state(LastWorkspaceState)
+        workspace_id = await call_service(workspaces.landing_workspace, actor=user, last_used=last.workspace_id)
+    return routes.after_sign_in(user, next_path, workspace_id)

@@ -34,9 +34,29 @@ def signal_script(result: str) -> str:
         f" if (navigator.vibrate) navigator.vibrate({json.dumps(pattern)});"
         " const C = window.AudioContext || window.webkitAudioContext; if (!C) return;"
         " const a = window.__epDoorAudio || (window.__epDoorAudio = new C());"
+        " if (a.state === 'suspended') a.resume();"
         " const o = a.createOscillator(); const g = a.createGain();"
         f" o.frequency.value = {tone}; g.gain.value = 0.08; o.connect(g); g.connect(a.destination);"
         " o.start(); o.stop(a.currentTime + 0.18);"
+        " } catch (e) {} })()"
+    )
+
+
+RESULT_BOX_ID = "scan-result"
+HEADER_ID = "site-header"  # the sticky navbar (components/navbar.py)
+
+
+def reveal_script(box_id: str = RESULT_BOX_ID) -> str:
+    """Bring the result box's headline into view, below the sticky header, unless it is already wholly
+    visible there (the typed-code field may sit below it, or the phone scrolled away)."""
+    return (
+        "(() => { try {"
+        f" const box = document.getElementById({json.dumps(box_id)}); if (!box) return;"
+        f" const header = document.getElementById({json.dumps(HEADER_ID)});"
+        " const top = (header ? header.getBoundingClientRect().bottom : 0) + 8;"
+        " const r = box.getBoundingClientRect();"
+        " if (r.top >= top && r.bottom <= window.innerHeight) return;"
+        " window.scrollTo({ top: window.scrollY + r.top - top, behavior: 'smooth' });"
         " } catch (e) {} })()"
     )
 
@@ -85,6 +105,7 @@ class ScannerState(AuthState):
     scans_here: int = 0
     camera_error: str = ""
     camera_on: bool = True
+    camera_unavailable: bool = False  # no camera, or its use refused: the typed code is the way in
     code_error: str = ""
     is_checking: bool = False
 
@@ -102,7 +123,7 @@ class ScannerState(AuthState):
     @rx.event
     async def load_scanner(self):
         self.door_loaded, self.door_problem, self.last_scan, self.camera_error = False, "", ScanShown(), ""
-        self.code_error, self.scans_here, self.camera_on = "", 0, True
+        self.code_error, self.scans_here, self.camera_on, self.camera_unavailable = "", 0, True, False
         try:
             actor = await self.require_user()
             found = await call_service(tickets.scanner_event, actor=actor, event_id=self._event_ref())
@@ -127,13 +148,13 @@ class ScannerState(AuthState):
             )
         except RateLimited as error:
             self.code_error = error.message
-            return [rx.toast.error(error.message), rx.call_script(signal_script("invalid"))]
+            return [rx.toast.error(error.message), rx.call_script(signal_script("invalid") + ";" + reveal_script())]
         except DomainError as error:
             return self.show_error(error)
         self.last_scan, self.scans_here = scan_shown(outcome), self.scans_here + 1
         if outcome.result == "ok":
             self.checked_in += 1  # the periodic refresh brings in other devices' scans too
-        return [rx.call_script(signal_script(outcome.result))]
+        return [rx.call_script(signal_script(outcome.result) + ";" + reveal_script())]
 
     @rx.event
     async def scan_qr(self, text: str):
@@ -165,8 +186,12 @@ class ScannerState(AuthState):
 
     @rx.event
     def toggle_camera(self) -> None:
-        self.camera_on, self.camera_error = not self.camera_on, ""
+        """Stop or start the camera; after a failure, try it again (e.g. once the camera was allowed)."""
+        self.camera_on = self.camera_unavailable or not self.camera_on
+        self.camera_error, self.camera_unavailable = "", False
 
     @rx.event
     def camera_failed(self, message: str) -> None:
+        """The camera cannot start: the video box and its Stop button go, the code field moves up."""
         self.camera_error = message[:300]
+        self.camera_on, self.camera_unavailable = False, True

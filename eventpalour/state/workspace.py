@@ -15,6 +15,7 @@ from eventpalour.services import workspaces
 from eventpalour.services.platform import DomainError, plural
 from eventpalour.services.workspaces import WorkspaceAction, WorkspaceView, allows
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.navigation import LastWorkspaceState
 from eventpalour.state.workspaces import LogoUploadMixin, workspace_input
 
 KYC_LABELS = {
@@ -166,6 +167,8 @@ class WorkspaceState(AuthState):
             self.workspace, self.role, self.load_problem, self.loaded = WorkspacePanel(), "", error.message, True
             return
         self.show(view)
+        last = await self.get_state(LastWorkspaceState)
+        last.workspace_id = view.id
 
     @rx.event
     def copy_invite_link(self):

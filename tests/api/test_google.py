@@ -20,7 +20,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.integrations.google import SANDBOX_PATH, client_settings
 from tests.api.support import find_user, read_forms, session_cookie, session_count, update_user, user_count
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, make_user, make_workspace
 
 START = "/api/auth/oauth/google"
 
@@ -222,6 +222,21 @@ def test_google_sign_in_unsafe_next_goes_home(http: httpx.Client, api_url: str) 
 
     assert response.status_code == 303
     assert response.headers["location"] == f"{api_url}/"
+
+
+def test_google_sign_in_organizer_without_next_lands_on_the_workspace_used_last(
+    http: httpx.Client, api_url: str
+) -> None:
+    """Issue #24 §5: no `next`, an organizer lands on a workspace dashboard: the one this browser opened
+    last (its cookie), else the first by name; a `next` still wins."""
+    owner = make_user(email="lands@example.test", verified=True, account_type="organizer")
+    alpha = make_workspace(owner, name="Alpha Crew")
+    beta = make_workspace(owner, name="Beta Crew")
+
+    assert google_sign_in(http, owner.email, "/").headers["location"] == f"{api_url}/workspace/{alpha.id}"
+    http.cookies.set(routes.LAST_WORKSPACE_COOKIE, beta.id)
+    assert google_sign_in(http, owner.email, "/").headers["location"] == f"{api_url}/workspace/{beta.id}"
+    assert google_sign_in(http, owner.email, "/tickets").headers["location"] == f"{api_url}/tickets"
 
 
 def test_google_sign_in_existing_verified_password_account_linked(http: httpx.Client, api_url: str) -> None:

@@ -12,6 +12,12 @@ __getattr__, __all__ = public_names(
             "expire_holds",
             "release_order",
         ],
+        "dashboard": [
+            "RecentOrderRow",
+            "UpcomingEventRow",
+            "WorkspaceDashboard",
+            "workspace_dashboard",
+        ],
         "discount_codes": [
             "BULK_MAX",
             "CodeForm",

@@ -59,6 +59,7 @@ __getattr__, __all__ = public_names(
             "delete_workspace",
             "get_workspace",
             "initials_of",
+            "landing_workspace",
             "list_my_workspaces",
             "regenerate_invite_code",
             "transfer_ownership",

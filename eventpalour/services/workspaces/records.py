@@ -243,6 +243,23 @@ def list_my_workspaces(*, actor: UserSummary | None) -> list[WorkspaceSummary]:
     return [WorkspaceSummary(w.id, w.name, w.logo_url or "", role, w.verified) for w, role in rows]
 
 
+def landing_workspace(*, actor: UserSummary | None, last_used: str = "") -> str:
+    """The workspace an organizer lands on after signing in: `last_used` (the one this browser opened
+    last) while they are still a member of it, else the first of theirs by name (as the switcher
+    lists them); "" for anyone else (not an organizer, or in no workspace)."""
+    if actor is None or actor.account_type != AccountType.ORGANIZER:
+        return ""
+    with read_only() as session:
+        mine = (
+            select(Workspace.id)
+            .join(WorkspaceMember, col(WorkspaceMember.workspace_id) == col(Workspace.id))
+            .where(WorkspaceMember.user_id == actor.id)
+        )
+        if last_used and session.exec(mine.where(Workspace.id == last_used)).first():
+            return last_used
+        return session.exec(mine.order_by(func.lower(Workspace.name), col(Workspace.id))).first() or ""
+
+
 def regenerate_invite_code(*, actor: UserSummary | None, workspace_id: str) -> str:
     """Replace the invite code, so every old /join link stops working (admin and above)."""
     with transaction() as session:
