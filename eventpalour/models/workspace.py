@@ -39,6 +39,9 @@ class Workspace(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     name: str = Field(max_length=255)
+    # The public organizer page's address, /o/{slug}: made from the name at creation, kept through
+    # renames; only the owner changes it (services/workspaces/slugs.py holds its rules).
+    slug: str = Field(unique=True, max_length=60)
     description: str
     website: str | None = Field(default=None, max_length=500)
     phone: str | None = Field(default=None, max_length=50)

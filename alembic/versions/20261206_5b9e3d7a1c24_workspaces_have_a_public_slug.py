@@ -1,0 +1,73 @@
+"""Workspaces have a public slug, the address of their organizer page /o/{slug}: workspaces.slug
+
+Existing workspaces get one from their name (lowercase ASCII words joined by dashes, numbered on
+collision, oldest workspace first), then the column becomes required and unique.
+
+Revision ID: 5b9e3d7a1c24
+Revises: a3f0d7c2e915
+Create Date: 2026-12-06 04:10:00.000000
+"""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "5b9e3d7a1c24"
+down_revision: str | None = "a3f0d7c2e915"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+MAX_LENGTH = 60
+FALLBACK = "organizer"
+
+
+def slug_base(name: str) -> str:
+    """The rule of services/workspaces/slugs.py:slug_base as it was at this revision (frozen here)."""
+    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_name.lower())
+    base = "-".join(words)[:MAX_LENGTH].strip("-")
+    return base or FALLBACK
+
+
+def numbered(base: str, number: int) -> str:
+    if number == 1:
+        return base
+    suffix = f"-{number}"
+    return base[: MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+
+
+def backfill(connection: sa.Connection) -> None:
+    """Give every workspace without a slug one, oldest first, numbered past those already taken."""
+    workspaces = sa.table("workspaces", sa.column("id"), sa.column("name"), sa.column("slug"), sa.column("created_at"))
+    taken = {row.slug for row in connection.execute(sa.select(workspaces.c.slug).where(workspaces.c.slug.is_not(None)))}
+    rows = connection.execute(
+        sa.select(workspaces.c.id, workspaces.c.name)
+        .where(workspaces.c.slug.is_(None))
+        .order_by(workspaces.c.created_at, workspaces.c.id)
+    ).all()
+    for row in rows:
+        base, number = slug_base(row.name), 1
+        while numbered(base, number) in taken:
+            number += 1
+        slug = numbered(base, number)
+        taken.add(slug)
+        connection.execute(workspaces.update().where(workspaces.c.id == row.id).values(slug=slug))
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("workspaces", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True))
+    backfill(op.get_bind())
+    with op.batch_alter_table("workspaces", schema=None) as batch_op:
+        batch_op.alter_column("slug", existing_type=sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False)
+        batch_op.create_unique_constraint("uq_workspaces_slug", ["slug"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("workspaces", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_workspaces_slug", type_="unique")
+        batch_op.drop_column("slug")
