@@ -46,7 +46,7 @@ def _link(link: rx.Var) -> rx.Component:
 def _profile() -> rx.Component:
     return rx.card(
         rx.flex(
-            workspace_avatar(ORGANIZER.logo_url, ORGANIZER.initials, size=rx.breakpoints(initial="6", md="7")),
+            workspace_avatar(ORGANIZER.logo_url, ORGANIZER.initials, size="6"),
             rx.vstack(
                 rx.hstack(
                     rx.heading(ORGANIZER.name, size=rx.breakpoints(initial="7", md="8"), as_="h1"),

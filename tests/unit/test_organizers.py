@@ -63,6 +63,10 @@ def test_workspaces_with_the_same_name_are_numbered_and_keep_their_slug_through_
     )
     assert renamed.name == "Savannah Sound System" and renamed.slug == "savannah-sounds"
     assert make_workspace(owner, name="Savannah Sounds").slug == "savannah-sounds-4"
+    long_name = "Nairobi " + "Jazz " * 20
+    slugs_of_long = [make_workspace(owner, name=long_name).slug for _ in range(3)]
+    assert slugs_of_long[0] == slugs.slug_base(long_name) and len(set(slugs_of_long)) == 3
+    assert all(len(slug) <= 60 for slug in slugs_of_long) and slugs_of_long[2].endswith("-3")
 
 
 def test_only_the_owner_changes_the_slug_and_every_bad_one_is_refused_unchanged():

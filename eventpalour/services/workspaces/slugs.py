@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction
 from eventpalour.models import Workspace
@@ -52,7 +52,9 @@ def numbered(base: str, number: int) -> str:
 def available_slug(session: Session, name: str) -> str:
     """The first of `slug_base(name)`, `-2`, `-3`… that no workspace has (the unique index is the last word)."""
     base = slug_base(name)
-    taken = set(session.exec(select(Workspace.slug).where(Workspace.slug.startswith(base))).all())
+    # A long base loses its tail to the number ("-12"), so look up every slug sharing its first part.
+    prefix = base[: MAX_LENGTH - 8]
+    taken = set(session.exec(select(Workspace.slug).where(col(Workspace.slug).startswith(prefix))).all())
     number = 1
     while numbered(base, number) in taken:
         number += 1
