@@ -21,8 +21,10 @@ down_revision: str | None = "a3f0d7c2e915"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+MIN_LENGTH = 3
 MAX_LENGTH = 60
 FALLBACK = "organizer"
+RESERVED = frozenset({"admin", "api", "events", "new", "settings", "support", "eventpalour", "help", "legal"})
 
 
 def slug_base(name: str) -> str:
@@ -30,7 +32,9 @@ def slug_base(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_name.lower())
     base = "-".join(words)[:MAX_LENGTH].strip("-")
-    return base or FALLBACK
+    if len(base) < MIN_LENGTH or base in RESERVED:
+        base = f"{base}-{FALLBACK}" if base else FALLBACK
+    return base
 
 
 def numbered(base: str, number: int) -> str:

@@ -102,7 +102,7 @@ def test_the_migration_gives_existing_workspaces_slugs_oldest_first():
     try:
         now = utcnow()
         with transaction() as session:
-            for age, name in enumerate(["Jazz Nights", "Jazz  nights!", "Café Ümlaut", "ساحة", "Jazz Nights"]):
+            for age, name in enumerate(["Jazz Nights", "Jazz  nights!", "Café Ümlaut", "ساحة", "Jazz Nights", "Admin"]):
                 session.execute(
                     text(
                         "INSERT INTO workspaces (id, name, description, invite_code, owner_id, verified,"
@@ -128,6 +128,7 @@ def test_the_migration_gives_existing_workspaces_slugs_oldest_first():
         "old2": "cafe-umlaut",
         "old3": "organizer",
         "old4": "jazz-nights-3",
+        "old5": "admin-organizer",
     }
     assert make_workspace(owner, name="Jazz Nights").slug == "jazz-nights-4"
 
