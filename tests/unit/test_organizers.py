@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from alembic import command
 from sqlalchemy import text, update
+from sqlmodel import select
 
 from eventpalour import routes
 from eventpalour.config import settings
@@ -121,7 +122,7 @@ def test_the_migration_gives_existing_workspaces_slugs_oldest_first():
         command.upgrade(config, "head")
 
     with read_only() as session:
-        found = {w.id: w.slug for w in session.query(Workspace).all()}
+        found = dict(session.exec(select(Workspace.id, Workspace.slug)).all())
     assert found == {
         "old0": "jazz-nights",
         "old1": "jazz-nights-2",
@@ -159,7 +160,8 @@ def test_the_profile_lists_only_public_events_upcoming_and_past():
     _move(later.id, days=30)
     _move(ended.id, days=-2)
     _move(completed.id, days=-40, status=EventStatus.COMPLETED)
-    make_event(make_organizer(), make_workspace(name="Someone Else").id, publish=True, title="Not theirs")
+    someone = make_organizer()
+    make_event(someone, make_workspace(someone, name="Someone Else").id, publish=True, title="Not theirs")
 
     profile = get_organizer_profile(" Savannah-Sounds ")
 
