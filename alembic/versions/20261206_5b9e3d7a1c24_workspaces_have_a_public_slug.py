@@ -45,12 +45,12 @@ def numbered(base: str, number: int) -> str:
 
 
 def backfill(connection: sa.Connection) -> None:
-    """Give every workspace without a slug one, oldest first, numbered past those already taken."""
+    """Give every workspace without a slug ('') one, oldest first, numbered past those already taken."""
     workspaces = sa.table("workspaces", sa.column("id"), sa.column("name"), sa.column("slug"), sa.column("created_at"))
-    taken = {row.slug for row in connection.execute(sa.select(workspaces.c.slug).where(workspaces.c.slug.is_not(None)))}
+    taken = {row.slug for row in connection.execute(sa.select(workspaces.c.slug).where(workspaces.c.slug != ""))}
     rows = connection.execute(
         sa.select(workspaces.c.id, workspaces.c.name)
-        .where(workspaces.c.slug.is_(None))
+        .where(workspaces.c.slug == "")
         .order_by(workspaces.c.created_at, workspaces.c.id)
     ).all()
     for row in rows:
@@ -62,16 +62,27 @@ def backfill(connection: sa.Connection) -> None:
         connection.execute(workspaces.update().where(workspaces.c.id == row.id).values(slug=slug))
 
 
+# No batch (table-copying) operations here: on SQLite, copying `workspaces` would drop a table that
+# events, members and KYC rows point at. The column is added NOT NULL with a temporary default of
+# '' (which SQLite's ADD COLUMN allows), filled in, and made unique by an index. PostgreSQL then
+# drops the default; SQLite cannot without copying the table, so there it stays, and the unique
+# index still refuses a second workspace left without a slug.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("workspaces", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True))
+    op.add_column(
+        "workspaces",
+        sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False, server_default=""),
+    )
     backfill(op.get_bind())
-    with op.batch_alter_table("workspaces", schema=None) as batch_op:
-        batch_op.alter_column("slug", existing_type=sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False)
-        batch_op.create_unique_constraint("uq_workspaces_slug", ["slug"])
+    op.create_index("uq_workspaces_slug", "workspaces", ["slug"], unique=True)
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("workspaces", "slug", server_default=None)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workspaces", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_workspaces_slug", type_="unique")
-        batch_op.drop_column("slug")
+    op.drop_index("uq_workspaces_slug", table_name="workspaces")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE workspaces DROP COLUMN slug")  # native since SQLite 3.35: no table copy
+    else:
+        op.drop_column("workspaces", "slug")
