@@ -21,6 +21,7 @@ from eventpalour.services.platform import NotFound, PermissionDenied, Validation
 from eventpalour.services.workspaces import records, slugs
 from eventpalour.state.auth import OnboardingState
 from eventpalour.state.organizer import OrganizerState
+from eventpalour.state.workspace import WorkspaceSettingsState, WorkspaceState
 from tests.dbsetup import alembic_config
 from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 from tests.state_support import run_handler, state_for
@@ -250,3 +251,21 @@ async def test_choosing_attendee_at_onboarding_still_goes_where_it_was_headed():
     onboarding = state_for(OnboardingState, token=person.token, path=routes.with_next(routes.ONBOARDING, "/e/abc123"))
     emitted = await run_handler(onboarding, "submit")
     assert _redirected_to(emitted[-1]) == "/e/abc123"
+
+
+async def test_the_owner_changes_the_page_address_in_settings_with_field_errors():
+    owner = make_organizer()
+    workspace = make_workspace(owner, name="Savannah Sounds")
+    state = state_for(WorkspaceSettingsState, token=owner.token, path=f"/workspace/{workspace.id}/settings")
+    shell = await state.get_state(WorkspaceState)
+    await run_handler(shell, "load_workspace")
+    assert shell.workspace.slug == "savannah-sounds"
+    assert shell.workspace.public_url == settings.app_url + "/o/savannah-sounds"
+
+    await run_handler(state, "change_slug", {"slug": "Not a slug!"})
+    assert "slug" in state.field_errors and shell.workspace.slug == "savannah-sounds"
+
+    await run_handler(state, "change_slug", {"slug": "savannah-live"})
+    assert not state.field_errors and not state.is_submitting
+    assert shell.workspace.slug == "savannah-live"
+    assert shell.workspace.public_url == settings.app_url + "/o/savannah-live"
