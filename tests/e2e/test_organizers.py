@@ -43,7 +43,9 @@ def _organizer_page_shows(page: Page, server: str, seeded: dict, workspace: str)
 def test_the_organizer_page_lists_the_event_and_is_reached_from_its_by_link_and_card(
     page: Page, server: str, e2e_database_url: str
 ) -> None:
-    seeded = seed_event(e2e_database_url, unique_email("owner"), pricing="free", tiers=[{"name": "Entry"}])
+    owner_email = unique_email("owner")
+    verified_account(server, owner_email, "Crew Owner")
+    seeded = seed_event(e2e_database_url, owner_email, pricing="free", tiers=[{"name": "Entry"}])
     tag = seeded["title"].rsplit(" ", 1)[-1]
     workspace = f"Checkout Crew {tag}"
 
