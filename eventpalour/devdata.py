@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from eventpalour.db import transaction
 from eventpalour.models import Category, Event, EventStatus, TicketTier, User, Workspace
 from eventpalour.models.types import new_id, utcnow
+from eventpalour.services import workspaces
 from eventpalour.services.events import SHORT_ID_ALPHABET
 
 CITIES = ["Nairobi", "Mombasa", "Kisumu", "Lagos", "Abuja", "Accra", "Kumasi", "Cape Town", "Johannesburg", "Kigali"]
@@ -40,7 +41,11 @@ def bulk_events(count: int, *, seed: int = 7, chunk: int = 5000) -> str:
         session.add(owner)
         session.flush()
         workspace = Workspace(
-            name="Bulk Events Co", description="Synthetic catalogue.", owner_id=owner.id, invite_code=new_id(12)
+            name="Bulk Events Co",
+            slug=workspaces.available_slug(session, "Bulk Events Co"),
+            description="Synthetic catalogue.",
+            owner_id=owner.id,
+            invite_code=new_id(12),
         )
         session.add(workspace)
         session.flush()

@@ -44,6 +44,7 @@ SCAN = "/scan/[short_id]"
 INVITE = "/invite/[invite_token]"
 EVENTS = "/events"
 EVENT = "/e/[short_id]"
+ORGANIZER = "/o/[slug]"
 JOIN = "/join/[invite_code]"
 NOT_FOUND = "/404"  # Reflex's 404 page: what every unknown path shows (served with status 404)
 LEGAL_TERMS = "/legal/terms"
@@ -52,7 +53,8 @@ LEGAL_REFUNDS = "/legal/refund-policy"
 LEGAL_EVENTS = "/legal/events-policy"
 LEGAL_ACCEPTABLE_USE = "/legal/acceptable-use"
 
-SITEMAP = "/sitemap.xml"
+SITEMAP = "/sitemap.xml"  # the pages' own, built by Reflex
+SITEMAP_ORGANIZERS = "/sitemap-organizers.xml"  # organizer pages with public events, served by the API
 ROBOTS = "/robots.txt"
 # What robots.txt keeps crawlers out of: private areas, and pages whose links carry tokens or codes.
 CRAWLERS_KEEP_OUT = (
@@ -82,6 +84,7 @@ API_FILES = "/api/files"
 API_BILLING_CSV = "/api/workspace/{workspace_id}/billing/transactions.csv"
 API_TICKETS = "/api/tickets"
 API_EVENTS = "/api/events"
+API_ORGANIZERS = "/api/organizers"
 
 
 def reset_url(token: str) -> str:
@@ -150,6 +153,16 @@ def event_url(short_id: str, quantities: Mapping[str, int] | None = None) -> str
     """An event's page; with `quantities` (tier id → count) it opens with those tickets picked."""
     picked = ",".join(f"{tier_id}:{count}" for tier_id, count in (quantities or {}).items() if count > 0)
     return f"/e/{short_id}?{urlencode({'tiers': picked})}" if picked else f"/e/{short_id}"
+
+
+def organizer_url(slug: str) -> str:
+    """A workspace's public organizer page."""
+    return f"/o/{quote(slug, safe='')}"
+
+
+def new_workspace_url(next_path: str | None) -> str:
+    """The new-workspace form, carrying `next` on when there is one (onboarding as an organizer)."""
+    return with_next(WORKSPACE_NEW, next_path)
 
 
 _PICKED = re.compile(r"^([A-Za-z0-9_-]{1,32}):([0-9]{1,3})$")

@@ -17,6 +17,7 @@ from eventpalour.api import (
     checkout,
     discount_codes,
     docs,
+    organizers,
     payments,
     site_files,
     system,
@@ -80,6 +81,7 @@ def create_api() -> FastAPI:
     api.include_router(workspaces.router)
     api.include_router(tier_templates.router)
     api.include_router(billing.router)
+    api.include_router(organizers.router)
     api.include_router(admin.router)
     api.include_router(site_files.router)
     api.include_router(docs.router)

@@ -1,4 +1,4 @@
-"""Open Graph tags for shared event links.
+"""Open Graph tags for shared event and organizer links.
 
 Reflex serves one static HTML shell for every /e/{short_id} URL and fills it in the browser, but
 link previews (WhatsApp, Slack, X, Facebook) never run scripts. This pure-ASGI middleware reads
@@ -6,12 +6,15 @@ the HTML the app returns for GET /e/{short_id} and writes the event's title, sum
 canonical URL into its <head>, with the page's module preloads (api/preload.py). An unknown or
 private event's page (drafts, hidden) is the same shell answered with 404: the page says "Event not
 found" in the browser, and crawlers and link checkers learn it from the status. Anything else (other
-paths, non-HTML, compressed or non-200 responses) passes through untouched.
+paths, non-HTML, compressed or non-200 responses) passes through untouched. An organizer's page
+/o/{slug} is treated the same way: its name, description and logo, or 404 for an unknown slug.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from html import escape
 
 from anyio import to_thread
@@ -20,11 +23,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from eventpalour import routes
 from eventpalour.api.preload import add_route_preloads
 from eventpalour.config import settings
-from eventpalour.services.events import PublicEvent, get_public_event
+from eventpalour.services.events import OrganizerProfile, PublicEvent, get_organizer_profile, get_public_event
 from eventpalour.services.platform import NotFound
 
 EVENT_PATH = re.compile(r"^/e/([A-Za-z0-9]{1,16})/?$")
 EVENT_ROUTE = "e/:short_id"  # the same page in React Router's build manifest
+ORGANIZER_PATH = re.compile(r"^/o/([^/]{1,200})/?$")
+ORGANIZER_ROUTE = "o/:slug"
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 TITLE = re.compile(rb"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
 REQUEST_HEADERS_DROPPED = (b"accept-encoding", b"if-none-match", b"if-modified-since", b"range")
@@ -40,40 +45,80 @@ async def find_public_event(short_id: str) -> PublicEvent | None:
         return None
 
 
+async def find_organizer(slug: str) -> OrganizerProfile | None:
+    """The organizer's public profile, or None when no workspace has `slug`."""
+    try:
+        return await to_thread.run_sync(get_organizer_profile, slug)
+    except NotFound:
+        return None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a link preview shows of a page."""
+
+    title: str
+    description: str
+    path: str
+    image_url: str
+
+
+def preview_of(page: PublicEvent | OrganizerProfile) -> Preview:
+    if isinstance(page, OrganizerProfile):
+        return Preview(page.name, page.summary, routes.organizer_url(page.slug), page.logo_url)
+    return Preview(page.title, page.summary, routes.event_url(page.short_id), page.banner_url)
+
+
+@dataclass(frozen=True)
+class _Described:
+    """A path whose page is described: its route in the build manifest, and how to find what it shows."""
+
+    pattern: re.Pattern[str]
+    route: str
+    find: Callable[[str], Awaitable[PublicEvent | OrganizerProfile | None]]
+
+
+DESCRIBED = (
+    _Described(EVENT_PATH, EVENT_ROUTE, find_public_event),
+    _Described(ORGANIZER_PATH, ORGANIZER_ROUTE, find_organizer),
+)
+
+
 def absolute_url(path_or_url: str) -> str:
     return path_or_url if path_or_url.startswith(("https://", "http://")) else settings.app_url + path_or_url
 
 
-def meta_tags(event: PublicEvent) -> str:
-    """The Open Graph and Twitter card tags for `event`, every value escaped."""
+def meta_tags(page: PublicEvent | OrganizerProfile) -> str:
+    """The Open Graph and Twitter card tags for an event or organizer page, every value escaped."""
+    preview = preview_of(page)
     properties = [
         ("og:type", "website"),
         ("og:site_name", "EventPalour"),
-        ("og:title", event.title),
-        ("og:description", event.summary),
-        ("og:url", absolute_url(routes.event_url(event.short_id))),
+        ("og:title", preview.title),
+        ("og:description", preview.description),
+        ("og:url", absolute_url(preview.path)),
     ]
-    if event.banner_url:
-        properties.append(("og:image", absolute_url(event.banner_url)))
+    if preview.image_url:
+        properties.append(("og:image", absolute_url(preview.image_url)))
     names = [
-        ("twitter:card", "summary_large_image" if event.banner_url else "summary"),
-        ("twitter:title", event.title),
-        ("twitter:description", event.summary),
+        ("twitter:card", "summary_large_image" if preview.image_url else "summary"),
+        ("twitter:title", preview.title),
+        ("twitter:description", preview.description),
     ]
     tags = [f'<meta property="{key}" content="{escape(value)}">' for key, value in properties]
     tags += [f'<meta name="{key}" content="{escape(value)}">' for key, value in names]
     return "".join(tags)
 
 
-def inject(html: bytes, event: PublicEvent) -> bytes:
-    """`html` with the event's title and tags in its <head>; unchanged when it has no </head>."""
+def inject(html: bytes, page: PublicEvent | OrganizerProfile) -> bytes:
+    """`html` with the page's title and tags in its <head>; unchanged when it has no </head>."""
     match = HEAD_END.search(html)
     if match is None:
         return html
     head = html[: match.start()]
-    title = f"<title>{escape(event.title)} · EventPalour</title>".encode()
+    title = f"<title>{escape(preview_of(page).title)} · EventPalour</title>".encode()
     head, replaced = TITLE.subn(lambda _: title, head, count=1)
-    tags = meta_tags(event).encode() + (b"" if replaced else title)
+    tags = meta_tags(page).encode() + (b"" if replaced else title)
     return head + tags + html[match.start() :]
 
 
@@ -82,16 +127,18 @@ def _header(message: Message, name: bytes) -> bytes:
 
 
 class OpenGraphMiddleware:
-    """Rewrites the HTML of GET /e/{short_id} with that event's tags; no public event there: status 404."""
+    """Rewrites the HTML of GET /e/{short_id} and /o/{slug} with that page's tags; nothing public there: 404."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        match = EVENT_PATH.match(scope.get("path", "")) if scope["type"] == "http" else None
-        if match is None or scope.get("method") != "GET":
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        found = next(((d, m) for d in DESCRIBED if (m := d.pattern.match(path))), None)
+        if found is None or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
+        described, match = found
         # Ask for the whole page, uncompressed and as body messages (not granian's send-by-path):
         # the tags are written into its bytes. The shell's ETag and Last-Modified say nothing about
         # the event, so conditional requests are not passed on.
@@ -117,10 +164,10 @@ class OpenGraphMiddleware:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            html = add_route_preloads(b"".join(chunks), EVENT_ROUTE)
-            event = await find_public_event(match.group(1))
-            body = inject(html, event) if event is not None else html
-            status = start["status"] if event is not None else 404
+            html = add_route_preloads(b"".join(chunks), described.route)
+            shown = await described.find(match.group(1))
+            body = inject(html, shown) if shown is not None else html
+            status = start["status"] if shown is not None else 404
             kept = [(k, v) for k, v in start["headers"] if k.lower() not in RESPONSE_HEADERS_DROPPED]
             await send({**start, "status": status, "headers": [*kept, (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})

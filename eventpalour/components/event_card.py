@@ -53,11 +53,17 @@ def _line(icon: str, text: rx.Var) -> rx.Component:
     )
 
 
+# The event link covers the whole card (its ::after stretches over it), so a click anywhere opens
+# the event; the organizer's name is a link of its own above it, to the organizer's page.
+STRETCHED = {"content": '""', "position": "absolute", "inset": "0", "border_radius": "inherit"}
+ABOVE_STRETCHED = {"position": "relative", "z_index": "1"}
+
+
 def event_card(listed: rx.Var) -> rx.Component:
-    """One event in a listing; the whole card is the link to its page."""
+    """One event in a listing: the card opens the event, the organizer's name opens their page."""
     card = listed.card
-    return rx.link(
-        rx.card(
+    return rx.card(
+        rx.link(
             rx.inset(event_banner(card.banner_url, card.category), side="top", pb="current"),
             rx.vstack(
                 rx.hstack(
@@ -69,31 +75,43 @@ def event_card(listed: rx.Var) -> rx.Component:
                 rx.heading(card.title, size="4", as_="h3", style=TWO_LINES),
                 _line("calendar", listed.when),
                 rx.cond(card.type == "online", _line("monitor", listed.place), _line("map-pin", listed.place)),
-                rx.spacer(),
-                rx.hstack(
-                    rx.text(card.workspace_name, size="2", color_scheme="gray", truncate=True),
-                    verified_badge(card.workspace_verified),
-                    align="center",
-                    spacing="2",
-                    min_width="0",
-                ),
-                rx.text(listed.price, weight="bold", size="3"),
                 spacing="2",
                 align="start",
-                flex="1",
             ),
-            size="2",
-            height="100%",
-            display="flex",
-            flex_direction="column",
-            _hover={"box_shadow": "var(--shadow-4)"},
-            transition="box-shadow 120ms",
+            href=listed.url,
+            underline="none",
+            color="inherit",
+            display="block",
+            _after=STRETCHED,
         ),
-        href=listed.url,
-        underline="none",
-        color="inherit",
+        rx.spacer(),
+        rx.vstack(
+            rx.hstack(
+                rx.link(
+                    card.workspace_name,
+                    href=listed.organizer_url,
+                    size="2",
+                    color_scheme="gray",
+                    truncate=True,
+                    style=ABOVE_STRETCHED,
+                ),
+                rx.box(verified_badge(card.workspace_verified), style=ABOVE_STRETCHED),
+                align="center",
+                spacing="2",
+                min_width="0",
+            ),
+            rx.text(listed.price, weight="bold", size="3"),
+            spacing="2",
+            align="start",
+            padding_top="8px",
+        ),
+        size="2",
         height="100%",
-        display="block",
+        display="flex",
+        flex_direction="column",
+        position="relative",
+        _hover={"box_shadow": "var(--shadow-4)"},
+        transition="box-shadow 120ms",
     )
 
 

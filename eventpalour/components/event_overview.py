@@ -59,7 +59,7 @@ def event_header() -> rx.Component:
         rx.heading(EVENT.title, size=rx.breakpoints(initial="7", md="8"), as_="h1"),
         rx.hstack(
             rx.avatar(src=EVENT.organizer_logo_url, fallback=EVENT.organizer_initials, size="2", radius="large"),
-            rx.text("By ", rx.text.strong(EVENT.organizer), size="3"),
+            rx.text("By ", rx.link(rx.text.strong(EVENT.organizer), href=EVENT.organizer_url), size="3"),
             verified_badge(EVENT.verified),
             align="center",
             spacing="2",

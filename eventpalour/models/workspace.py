@@ -36,9 +36,13 @@ class Workspace(SQLModel, table=True):
     """An organizer team, e.g. "Nairobi Jazz Society", with exactly one owner among its members."""
 
     __tablename__ = "workspaces"
+    __table_args__ = (Index("uq_workspaces_slug", "slug", unique=True),)
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     name: str = Field(max_length=255)
+    # The public organizer page's address, /o/{slug}: made from the name at creation, kept through
+    # renames; only the owner changes it (services/workspaces/slugs.py holds its rules).
+    slug: str = Field(max_length=60)
     description: str
     website: str | None = Field(default=None, max_length=500)
     phone: str | None = Field(default=None, max_length=50)

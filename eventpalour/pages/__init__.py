@@ -24,6 +24,7 @@ from eventpalour.pages import (  # noqa: F401
     not_found,
     onboarding,
     orders,
+    organizer,
     reset,
     scanner,
     sign_in,

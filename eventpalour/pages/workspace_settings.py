@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour import routes
 from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
 from eventpalour.components.tier_templates import tier_templates_section
@@ -34,6 +35,50 @@ def _profile_form() -> rx.Component:
         ),
         on_submit=WorkspaceSettingsState.save_settings,
         width="100%",
+    )
+
+
+ORGANIZER_PREFIX = routes.organizer_url("")  # "/o/": slugs are [a-z0-9-], nothing to quote
+
+
+def _public_page() -> rx.Component:
+    """The organizer page's address, and for the owner the form that changes it."""
+    return settings_section(
+        "Public page",
+        "Your organizer page shows your profile and public events. Changing the address breaks old links.",
+        rx.hstack(
+            rx.link(
+                WorkspaceState.workspace.public_url,
+                href=ORGANIZER_PREFIX + WorkspaceState.workspace.slug,
+                is_external=True,
+                overflow_wrap="anywhere",
+            ),
+            wrap="wrap",
+            align="center",
+        ),
+        rx.cond(
+            WorkspaceState.is_owner,
+            rx.form(
+                rx.vstack(
+                    field(
+                        "Page address",
+                        "slug",
+                        WorkspaceSettingsState.field_errors,
+                        hint="Lowercase letters, digits and dashes, like nairobi-jazz.",
+                        default_value=WorkspaceState.workspace.slug,
+                        key=WorkspaceState.workspace.slug,
+                    ),
+                    rx.box(
+                        submit_button("Save address", WorkspaceSettingsState.is_submitting, "Saving…"),
+                        max_width="240px",
+                    ),
+                    width="100%",
+                    align="start",
+                ),
+                on_submit=WorkspaceSettingsState.change_slug,
+                width="100%",
+            ),
+        ),
     )
 
 
@@ -121,6 +166,7 @@ def workspace_settings() -> rx.Component:
     return workspace_shell(
         rx.vstack(
             rx.cond(WorkspaceState.can_edit, _profile_form(), _read_only_notice()),
+            _public_page(),
             rx.cond(WorkspaceState.can_manage_events, tier_templates_section()),
             rx.cond(WorkspaceState.can_manage_members, _invite_link()),
             rx.cond(

@@ -9,6 +9,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
+from eventpalour.models import AccountType
 from eventpalour.services import identity
 from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
@@ -216,6 +217,9 @@ class OnboardingState(FormMixin, AuthState):
         self.is_submitting = False
         self._remember(user)
         yield rx.toast.success("You're all set.")
+        if user.account_type == AccountType.ORGANIZER:  # straight on to the first workspace (#20 §6)
+            yield rx.redirect(routes.new_workspace_url(_next_of(self)))
+            return
         yield rx.redirect(_next_of(self))
 
 

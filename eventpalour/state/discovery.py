@@ -35,6 +35,7 @@ class ListedEvent:
 
     card: EventCard
     url: str
+    organizer_url: str
     when: str
     place: str
     price: str
@@ -44,6 +45,7 @@ def listed_event(card: EventCard) -> ListedEvent:
     return ListedEvent(
         card=card,
         url=routes.event_url(card.short_id),
+        organizer_url=routes.organizer_url(card.workspace_slug),
         when=event_when(card.start_at, card.timezone),
         place=place_label(card.type, card.city),
         price=price_from_label(card.min_price, card.max_price, card.currency),

@@ -82,6 +82,7 @@ class EventPage:
     note_tone: str
     note_icon: str
     organizer: str
+    organizer_url: str  # the organizer's public page, /o/{slug}
     organizer_logo_url: str
     organizer_initials: str
     verified: bool
@@ -106,6 +107,7 @@ def event_page(event: PublicEvent) -> EventPage:
         note_tone="red" if event.is_cancelled else "amber" if event.is_postponed else "gray",
         note_icon="circle-x" if event.is_cancelled else "info",
         organizer=event.organizer_name,
+        organizer_url=routes.organizer_url(event.organizer_slug),
         organizer_logo_url=event.organizer_logo_url,
         organizer_initials=initials_of(event.organizer_name),
         verified=event.organizer_verified,

@@ -51,6 +51,8 @@ class WorkspacePanel:
 
     id: str = ""
     name: str = ""
+    slug: str = ""
+    public_url: str = ""  # the organizer page, /o/{slug}, as a full address to share
     description: str = ""
     website: str = ""
     phone: str = ""
@@ -75,10 +77,16 @@ def invite_link(invite_code: str) -> str:
     return settings.app_url + routes.join_url(invite_code) if invite_code else ""
 
 
+def public_url(slug: str) -> str:
+    return settings.app_url + routes.organizer_url(slug) if slug else ""
+
+
 def workspace_panel(view: WorkspaceView) -> WorkspacePanel:
     return WorkspacePanel(
         id=view.id,
         name=view.name,
+        slug=view.slug,
+        public_url=public_url(view.slug),
         description=view.description,
         website=view.website,
         phone=view.phone,
@@ -221,6 +229,27 @@ class WorkspaceSettingsState(LogoUploadMixin, AuthState):
         self.is_submitting = False
         shell.show(view)
         yield rx.toast.success("Settings saved.")
+
+    @rx.event
+    async def change_slug(self, form: dict[str, Any]):
+        """The owner gives the organizer page a new address; old /o/ links stop working."""
+        self._start()
+        yield
+        try:
+            actor = await self.require_user()
+            slug = await call_service(
+                workspaces.change_slug,
+                actor=actor,
+                workspace_id=self._workspace_id(),
+                slug=str(form.get("slug") or ""),
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting = False
+        shell = await self.get_state(WorkspaceState)
+        shell.workspace = replace(shell.workspace, slug=slug, public_url=public_url(slug))
+        yield rx.toast.success("Page address saved.")
 
     @rx.event
     async def regenerate_invite_code(self):

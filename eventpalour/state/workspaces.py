@@ -139,7 +139,9 @@ class WorkspaceCreateState(LogoUploadMixin, AuthState):
             return
         self.is_submitting = False
         yield rx.toast.success(f"{workspace.name} is ready.")
-        yield rx.redirect(routes.workspace_url(workspace.id))
+        # Onboarding sends a new organizer here with `next` when they were on their way somewhere.
+        home = routes.workspace_url(workspace.id)
+        yield rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next"), default=home))
 
     @rx.event
     async def become_organizer(self):

@@ -40,7 +40,12 @@ def main(spec: dict) -> dict:
     saved = tiers.save_tiers(actor=actor, event_id=event.id, tiers=[TierInput(**t) for t in spec["tiers"]])
     if spec.get("publish", True):
         events.change_status(actor=actor, event_id=event.id, action="publish")
-    return {"short_id": event.short_id, "workspace_id": workspace.id, "tiers": {t.name: t.id for t in saved}}
+    return {
+        "short_id": event.short_id,
+        "workspace_id": workspace.id,
+        "workspace_slug": workspace.slug,
+        "tiers": {t.name: t.id for t in saved},
+    }
 
 
 if __name__ == "__main__":

@@ -43,7 +43,10 @@ def test_sign_up_verify_onboard_sign_out_sign_in(page: Page, server: str) -> Non
     expect(page.get_by_role("radio", name="I'm organizing events")).to_be_checked()
     page.get_by_role("button", name="Continue").click()
 
-    page.wait_for_url(at_path(server, "/"))
+    # An organizer goes straight on to their first workspace (#20 §6).
+    page.wait_for_url(at_path(server, "/workspaces/new"))
+    expect(page.get_by_role("heading", name="Create a workspace")).to_be_visible()
+    page.goto("/")
     expect(page.get_by_role("heading", name=f"Hello, {name}")).to_be_visible()
     navbar = page.get_by_role("banner")
     expect(navbar.get_by_text(name)).to_be_visible()

@@ -141,8 +141,12 @@ def test_paid_event_two_tiers_publish_discover_hide(new_page, server: str, tmp_p
     card = visitor.get_by_role("link").filter(has=visitor.get_by_role("heading", name=title))
     visitor.goto("/events")
     expect(card).to_be_visible()
-    expect(card).to_contain_text("From KES 1,500.00")
-    expect(card).to_contain_text(workspace_name)
+    # The card opens the event; its organizer's name, a link of its own, opens their page (#20 §6).
+    whole_card = visitor.locator(".rt-Card").filter(has=visitor.get_by_role("heading", name=title))
+    expect(whole_card).to_contain_text("From KES 1,500.00")
+    expect(whole_card.get_by_role("link", name=workspace_name)).to_have_attribute(
+        "href", re.compile(r"^/o/[a-z0-9-]+$")
+    )
 
     # Each search below changes what the list shows, so every wait proves the new results arrived
     # (and the search boxes, re-rendered with the URL's values, are settled before the next one is typed).

@@ -19,7 +19,7 @@ SETTINGS_FORM = {"name": "Hijacked", "description": "Changed by someone without 
 def _snapshot() -> tuple:
     with read_only() as session:
         return (
-            sorted((w.name, w.invite_code, w.owner_id) for w in session.exec(select(Workspace))),
+            sorted((w.name, w.slug, w.invite_code, w.owner_id) for w in session.exec(select(Workspace))),
             sorted((m.user_id, m.role) for m in session.exec(select(WorkspaceMember))),
             sorted((i.email, i.status) for i in session.exec(select(WorkspaceInvitation))),
         )
@@ -39,6 +39,7 @@ def team():
 CALLS = [
     (WorkspaceSettingsState, "save_settings", lambda p: (SETTINGS_FORM,)),
     (WorkspaceSettingsState, "regenerate_invite_code", lambda p: ()),
+    (WorkspaceSettingsState, "change_slug", lambda p: ({"slug": "hijacked-page"},)),
     (WorkspaceSettingsState, "transfer_ownership", lambda p: ({"new_owner_id": p["admin"].id},)),
     (WorkspaceSettingsState, "delete_workspace", lambda p: ({"confirm_name": "Nairobi Jazz Society"},)),
     (MembersState, "change_role", lambda p: (p["other"].id, "admin")),

@@ -47,6 +47,13 @@ __getattr__, __all__ = public_names(
             "MAX_PIXELS",
             "clean_upload",
         ],
+        "organizers": [
+            "OrganizerProfile",
+            "SitemapOrganizer",
+            "SocialLink",
+            "get_organizer_profile",
+            "list_sitemap_organizers",
+        ],
         "tier_templates": [
             "MAX_TEMPLATES",
             "TEMPLATE_FIELDS",

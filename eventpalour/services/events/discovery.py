@@ -71,6 +71,7 @@ class EventCard:
     status: str
     category: str
     workspace_name: str
+    workspace_slug: str  # the organizer page, /o/{slug}
     workspace_verified: bool
     min_price: int | None
     max_price: int | None
@@ -393,6 +394,7 @@ def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
             status=e.status,
             category=categories.get(e.category_id, ""),
             workspace_name=workspaces[e.workspace_id].name,
+            workspace_slug=workspaces[e.workspace_id].slug,
             workspace_verified=workspaces[e.workspace_id].verified,
             min_price=prices.get(e.id, (None, None))[0],
             max_price=prices.get(e.id, (None, None))[1],
@@ -470,6 +472,7 @@ class PublicEvent:
     fee_mode: str
     status: str
     organizer_name: str
+    organizer_slug: str  # the organizer page, /o/{slug}
     organizer_logo_url: str
     organizer_verified: bool
     partners: list[PublicPartner] = field(default_factory=list)
@@ -541,6 +544,7 @@ def get_public_event(short_id: str) -> PublicEvent:
             currency=event.currency,
             status=status,
             organizer_name=workspace.name,
+            organizer_slug=workspace.slug,
             organizer_logo_url=workspace.logo_url or "",
             organizer_verified=workspace.verified,
             partners=[PublicPartner(p.name, p.url or "", p.logo_url or "") for p in partners],

@@ -65,5 +65,11 @@ __getattr__, __all__ = public_names(
             "transfer_ownership",
             "update_workspace",
         ],
+        "slugs": [
+            "available_slug",
+            "change_slug",
+            "slug_base",
+            "slug_refusal",
+        ],
     },
 )

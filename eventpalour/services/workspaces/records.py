@@ -33,6 +33,7 @@ from eventpalour.services.platform import (
     clean_text,
 )
 from eventpalour.services.workspaces.access import WorkspaceAction, allows, load_workspace_for
+from eventpalour.services.workspaces.slugs import available_slug
 
 PHONE_PATTERN = re.compile(r"^\+\d[\d\s-]{5,48}$")
 LOGO_PREFIX = "/api/files/LOGOS/"
@@ -61,6 +62,7 @@ class WorkspaceView:
 
     id: str
     name: str
+    slug: str  # the public organizer page's address, /o/{slug}
     description: str
     website: str
     phone: str
@@ -77,6 +79,7 @@ class WorkspaceView:
     member_count: int
     owner_id: str
     created_at: datetime
+    can_change_slug: bool  # only the owner changes the page address (slugs.change_slug)
 
     @property
     def initials(self) -> str:
@@ -156,6 +159,7 @@ def _view(session: Session, workspace: Workspace, role: str) -> WorkspaceView:
     return WorkspaceView(
         id=workspace.id,
         name=workspace.name,
+        slug=workspace.slug,
         description=workspace.description,
         website=workspace.website or "",
         phone=workspace.phone or "",
@@ -172,6 +176,7 @@ def _view(session: Session, workspace: Workspace, role: str) -> WorkspaceView:
         member_count=_member_count(session, workspace.id),
         owner_id=workspace.owner_id,
         created_at=workspace.created_at,
+        can_change_slug=allows(role, WorkspaceAction.OWN),
     )
 
 
@@ -189,7 +194,13 @@ def create_workspace(*, actor: UserSummary | None, data: WorkspaceInput) -> Work
         raise PermissionDenied("Verify your email before creating a workspace.")
     cleaned = clean_workspace_input(data)
     with transaction() as session:
-        workspace = Workspace(**cleaned, owner_id=actor.id, invite_code=new_invite_code(), kyc_status=KycStatus.NONE)
+        workspace = Workspace(
+            **cleaned,
+            slug=available_slug(session, cleaned["name"]),
+            owner_id=actor.id,
+            invite_code=new_invite_code(),
+            kyc_status=KycStatus.NONE,
+        )
         session.add(workspace)
         session.flush()
         session.add(WorkspaceMember(workspace_id=workspace.id, user_id=actor.id, role=WorkspaceRole.OWNER))
