@@ -206,10 +206,6 @@ def with_next(route: str, next_path: str | None) -> str:
     return f"{route}?{urlencode({'next': target})}" if target and target != HOME else route
 
 
-LAST_WORKSPACE_COOKIE = "ep_last_workspace"
-"""The workspace this browser opened last (set by the workspace pages), where an organizer lands."""
-
-
 def after_sign_in(user: UserSummary, next_path: str, workspace_id: str = "") -> str:
     """Where a signed-in person goes next: verify first, then onboarding, then where they were headed;
     headed nowhere in particular (`next_path` is the home page), an organizer lands on the dashboard

@@ -13,6 +13,7 @@ from eventpalour.api.deps import SESSION_COOKIE, AuthLimited, Client, CurrentUse
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import ForgotIn, ResetIn, SignInIn, SignUpIn, UserOut, VerifyIn
 from eventpalour.config import settings
+from eventpalour.cookies import BINDER_COOKIE, LAST_WORKSPACE_COOKIE
 from eventpalour.integrations import google
 from eventpalour.services import admin, identity, workspaces
 from eventpalour.services.platform import DomainError, NotAuthenticated
@@ -73,7 +74,7 @@ def exchange_grant(
     client: Client,
     grant: Annotated[str, Query(max_length=200)] = "",
     next: Annotated[str, Query(max_length=2000)] = routes.HOME,  # noqa: A002
-    binder: Annotated[str | None, Cookie(alias=identity.BINDER_COOKIE, include_in_schema=False)] = None,
+    binder: Annotated[str | None, Cookie(alias=BINDER_COOKIE, include_in_schema=False)] = None,
 ) -> RedirectResponse:
     """Turn a sign-in form's one-minute grant into the session cookie, then continue to `next`.
 
@@ -87,9 +88,7 @@ def exchange_grant(
         response = _app_redirect(routes.safe_next(next))
         set_session_cookie(response, token)
     # Used or not, the binder has done its job.
-    response.delete_cookie(
-        identity.BINDER_COOKIE, path=routes.API_SESSION, secure=settings.secure_cookies, samesite="strict"
-    )
+    response.delete_cookie(BINDER_COOKIE, path=routes.API_SESSION, secure=settings.secure_cookies, samesite="strict")
     return response
 
 
@@ -167,7 +166,7 @@ async def finish_google(request: Request, client: Client) -> Response:
         return _app_redirect(routes.SIGN_IN + f"?error={code}")
     landing = ""
     if next_path == routes.HOME:
-        last_used = request.cookies.get(routes.LAST_WORKSPACE_COOKIE, "")
+        last_used = request.cookies.get(LAST_WORKSPACE_COOKIE, "")
         landing = await run_in_threadpool(workspaces.landing_workspace, actor=user, last_used=last_used)
     response = _app_redirect(routes.after_sign_in(user, next_path, landing))
     set_session_cookie(response, token)

@@ -9,11 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
+from eventpalour.cookies import SESSION_COOKIE
 from eventpalour.services import identity, platform
 from eventpalour.services.identity import ClientInfo, UserSummary
 from eventpalour.services.platform import NotAuthenticated, client_address
-
-SESSION_COOKIE = "ep_session"
 
 
 def address_of(scope: Scope) -> str | None:

@@ -5,11 +5,33 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour import routes
+
 
 def count_words(count: rx.Var, singular: str, plural: str) -> rx.Var:
     """A count held in a state var and its noun, as `platform.plural` writes counts the server words:
     "1 ticket", "2 tickets"."""
     return rx.cond(count == 1, f"1 {singular}", count.to_string() + f" {plural}")
+
+
+def not_found_card(icon: str, title: str, text: str) -> rx.Component:
+    """A page's own "not found": what is missing, why it may be, and a way on to the events."""
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.icon(icon, size=40, color=rx.color("gray", 9)),
+                rx.heading(title, size="6", as_="h1"),
+                rx.text(text, color_scheme="gray"),
+                rx.link(rx.button("Browse events"), href=routes.EVENTS),
+                align="center",
+                text_align="center",
+                spacing="3",
+            ),
+            size="4",
+            max_width="460px",
+        ),
+        padding_y="48px",
+    )
 
 
 def empty_card(message: str | rx.Var, icon: str = "inbox") -> rx.Component:

@@ -8,6 +8,7 @@ from eventpalour import routes
 from eventpalour.components.event_card import event_banner
 from eventpalour.components.event_overview import event_about, event_header
 from eventpalour.components.layout import loading, page
+from eventpalour.components.lists import not_found_card
 from eventpalour.components.tier_panel import sticky_ticket_bar, tiers_panel
 from eventpalour.state.event_detail import EventDetailState
 
@@ -16,21 +17,8 @@ AREAS = {"initial": '"header" "tickets" "about"', "md": '"header tickets" "about
 
 
 def _not_found() -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(
-                rx.icon("calendar-x-2", size=40, color=rx.color("gray", 9)),
-                rx.heading("Event not found", size="6", as_="h1"),
-                rx.text("This event does not exist, or its organizer has not made it public.", color_scheme="gray"),
-                rx.link(rx.button("Browse events"), href=routes.EVENTS),
-                align="center",
-                text_align="center",
-                spacing="3",
-            ),
-            size="4",
-            max_width="460px",
-        ),
-        padding_y="48px",
+    return not_found_card(
+        "calendar-x-2", "Event not found", "This event does not exist, or its organizer has not made it public."
     )
 
 

@@ -8,6 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.event_card import event_card
 from eventpalour.components.layout import loading, page
+from eventpalour.components.lists import not_found_card
 from eventpalour.components.workspace import verified_badge, workspace_avatar
 from eventpalour.state.organizer import OrganizerState
 
@@ -16,21 +17,8 @@ GRID = {"columns": rx.breakpoints(initial="1", sm="2", lg="3"), "spacing": "4", 
 
 
 def _not_found() -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(
-                rx.icon("user-x", size=40, color=rx.color("gray", 9)),
-                rx.heading("Organizer not found", size="6", as_="h1"),
-                rx.text("There is no organizer at this address. The link may be mistyped or old.", color_scheme="gray"),
-                rx.link(rx.button("Browse events"), href=routes.EVENTS),
-                align="center",
-                text_align="center",
-                spacing="3",
-            ),
-            size="4",
-            max_width="460px",
-        ),
-        padding_y="48px",
+    return not_found_card(
+        "user-x", "Organizer not found", "There is no organizer at this address. The link may be mistyped or old."
     )
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import page
+from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE
 from eventpalour.state.workspace import WorkspaceState
@@ -133,24 +134,17 @@ def _upcoming() -> rx.Component:
                         "Events your team creates will show here.",
                     ),
                 ),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Event"),
-                                rx.table.column_header_cell("When", display=["none", "table-cell"]),
-                                rx.table.column_header_cell("Status", display=["none", "none", "table-cell"]),
-                                rx.table.column_header_cell("Tickets"),
-                                rx.table.column_header_cell("Door"),
-                                rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only")),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(D.upcoming, _event_row)),
-                        width="100%",
-                        variant="ghost",
-                    ),
-                    overflow_x="auto",
-                    width="100%",
+                scrolling_table(
+                    [
+                        rx.table.column_header_cell("Event"),
+                        rx.table.column_header_cell("When", display=["none", "table-cell"]),
+                        rx.table.column_header_cell("Status", display=["none", "none", "table-cell"]),
+                        rx.table.column_header_cell("Tickets"),
+                        rx.table.column_header_cell("Door"),
+                        rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only")),
+                    ],
+                    rx.foreach(D.upcoming, _event_row),
+                    variant="ghost",
                 ),
             ),
             spacing="3",
@@ -189,23 +183,16 @@ def _recent_orders() -> rx.Component:
                 rx.cond(
                     D.recent_orders.length() == 0,
                     _empty("receipt", "No orders yet", "Orders for your events will show here as they come in."),
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    rx.table.column_header_cell("Reference"),
-                                    rx.table.column_header_cell("Buyer"),
-                                    rx.table.column_header_cell("Amount"),
-                                    rx.table.column_header_cell("Status"),
-                                    rx.table.column_header_cell("Placed", display=["none", "table-cell"]),
-                                )
-                            ),
-                            rx.table.body(rx.foreach(D.recent_orders, _order_row)),
-                            width="100%",
-                            variant="ghost",
-                        ),
-                        overflow_x="auto",
-                        width="100%",
+                    scrolling_table(
+                        [
+                            rx.table.column_header_cell("Reference"),
+                            rx.table.column_header_cell("Buyer"),
+                            rx.table.column_header_cell("Amount"),
+                            rx.table.column_header_cell("Status"),
+                            rx.table.column_header_cell("Placed", display=["none", "table-cell"]),
+                        ],
+                        rx.foreach(D.recent_orders, _order_row),
+                        variant="ghost",
                     ),
                 ),
                 spacing="3",

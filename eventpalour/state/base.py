@@ -17,11 +17,11 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
+from eventpalour.cookies import BINDER_COOKIE, SESSION_COOKIE
 from eventpalour.services import identity, platform
 from eventpalour.services.identity import ClientInfo, UserSummary
 from eventpalour.services.platform import DomainError, NotAuthenticated, UploadResult, client_address, nul_in_input
 
-SESSION_COOKIE = "ep_session"
 T = TypeVar("T")
 
 
@@ -47,7 +47,7 @@ def exchange_in_this_browser(result: identity.SignInResult, next_path: str) -> r
     """Send this browser to exchange its sign-in grant for the session cookie (a full page load),
     after giving it the grant's binder in a cookie for that one route: the link alone, wherever it
     ends up (history, a shared screen, a proxy's log), signs nobody in during its minute."""
-    cookie = f"{identity.BINDER_COOKIE}={result.binder}; path={routes.API_SESSION}; max-age={identity.GRANT_SECONDS}"
+    cookie = f"{BINDER_COOKIE}={result.binder}; path={routes.API_SESSION}; max-age={identity.GRANT_SECONDS}"
     cookie += "; samesite=strict" + ("; secure" if settings.secure_cookies else "")
     url = f"{settings.api_url}{routes.API_SESSION}?{urlencode({'grant': result.grant, 'next': next_path})}"
     return rx.call_script(f"document.cookie = {json.dumps(cookie)}; window.location.assign({json.dumps(url)})")

@@ -7,11 +7,10 @@ import reflex as rx
 from reflex.istate.data import ReflexURL
 
 from eventpalour import routes
+from eventpalour.cookies import LAST_WORKSPACE_COOKIE, LAST_WORKSPACE_DAYS
 from eventpalour.services import workspaces
 from eventpalour.services.identity import UserSummary
 from eventpalour.state.base import call_service
-
-LAST_WORKSPACE_DAYS = 365
 
 AUTH_PAGES = "/auth/"
 
@@ -46,7 +45,7 @@ class LastWorkspaceState(rx.State):
     organizer with several workspaces lands back on it after signing in (the API reads it too)."""
 
     workspace_id: str = rx.Cookie(
-        "", name=routes.LAST_WORKSPACE_COOKIE, max_age=LAST_WORKSPACE_DAYS * 24 * 3600, same_site="lax"
+        "", name=LAST_WORKSPACE_COOKIE, max_age=LAST_WORKSPACE_DAYS * 24 * 3600, same_site="lax"
     )
 
 

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from eventpalour import routes
 from eventpalour.api.deps import SESSION_COOKIE
+from eventpalour.cookies import BINDER_COOKIE
 from eventpalour.db import read_only, transaction
 from eventpalour.models import User, UserSession
 from eventpalour.services.identity import auth
@@ -89,7 +90,7 @@ def session_cookie(response: httpx.Response) -> Morsel | None:
 
 def with_binder(client: httpx.Client, result: auth.SignInResult) -> httpx.Client:
     """Give the client the binder cookie of a sign-in's grant, as the sign-in form's browser holds it."""
-    client.cookies.set(auth.BINDER_COOKIE, result.binder, domain=client.base_url.host, path=routes.API_SESSION)
+    client.cookies.set(BINDER_COOKIE, result.binder, domain=client.base_url.host, path=routes.API_SESSION)
     return client
 
 

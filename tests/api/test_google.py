@@ -18,6 +18,7 @@ from joserfc.jwk import KeySet
 
 from eventpalour import routes
 from eventpalour.config import settings
+from eventpalour.cookies import LAST_WORKSPACE_COOKIE
 from eventpalour.integrations.google import SANDBOX_PATH, client_settings
 from tests.api.support import find_user, read_forms, session_cookie, session_count, update_user, user_count
 from tests.factories import DEFAULT_PASSWORD, make_user, make_workspace
@@ -234,7 +235,7 @@ def test_google_sign_in_organizer_without_next_lands_on_the_workspace_used_last(
     beta = make_workspace(owner, name="Beta Crew")
 
     assert google_sign_in(http, owner.email, "/").headers["location"] == f"{api_url}/workspace/{alpha.id}"
-    http.cookies.set(routes.LAST_WORKSPACE_COOKIE, beta.id)
+    http.cookies.set(LAST_WORKSPACE_COOKIE, beta.id)
     assert google_sign_in(http, owner.email, "/").headers["location"] == f"{api_url}/workspace/{beta.id}"
     assert google_sign_in(http, owner.email, "/tickets").headers["location"] == f"{api_url}/tickets"
 

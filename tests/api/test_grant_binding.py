@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from eventpalour import routes
+from eventpalour.cookies import BINDER_COOKIE
 from eventpalour.services.identity import auth
 from eventpalour.state.auth import SignInState, SignUpState
 from tests.api.support import session_cookie, session_count
@@ -61,7 +62,7 @@ def test_grant_opened_without_or_with_wrong_binder_refused_and_kept(http: httpx.
     user = make_user(email="leaky@example.test")
     result = auth.sign_in(email=user.email, password=DEFAULT_PASSWORD)
     link = f"{api_url}{routes.API_SESSION}?grant={result.grant}&next=/account"
-    binder = {"name": auth.BINDER_COOKIE, "path": routes.API_SESSION}
+    binder = {"name": BINDER_COOKIE, "path": routes.API_SESSION}
 
     stranger = open_link(link)
     forger = open_link(link, {**binder, "value": "not-the-binder"})
@@ -73,7 +74,7 @@ def test_grant_opened_without_or_with_wrong_binder_refused_and_kept(http: httpx.
         assert session_cookie(refused) is None
     assert owner.status_code == 303 and owner.headers["location"] == f"{api_url}/account"
     assert session_cookie(owner) is not None and session_count(user.id) == 2
-    cleared = [h for h in owner.headers.get_list("set-cookie") if h.startswith(f"{auth.BINDER_COOKIE}=")]
+    cleared = [h for h in owner.headers.get_list("set-cookie") if h.startswith(f"{BINDER_COOKIE}=")]
     assert cleared and "Max-Age=0" in cleared[0]
 
 
@@ -96,7 +97,7 @@ async def test_sign_in_form_binds_its_link_to_the_browser(api_url: str) -> None:
     cookie, url = cookie_of(emitted), link_of(emitted)
 
     assert url.startswith(f"{api_url}{routes.API_SESSION}?grant=")
-    assert cookie["name"] == auth.BINDER_COOKIE and cookie["value"] not in url
+    assert cookie["name"] == BINDER_COOKIE and cookie["value"] not in url
     assert cookie["path"] == routes.API_SESSION and cookie["max-age"] == str(auth.GRANT_SECONDS)
     assert cookie["samesite"] == "strict"
     leaked = open_link(url)

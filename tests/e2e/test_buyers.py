@@ -77,7 +77,9 @@ def test_home_lists_upcoming_events_and_events_counts_and_clears(new_page, serve
     upcoming = guest.get_by_role("region", name="Upcoming events")
     expect(upcoming.get_by_role("heading", name="Upcoming events", level=2)).to_be_visible()
     expect(card_of(guest, event["title"])).to_be_visible()  # the soonest event, for a signed-out visitor
-    expect(card_of(guest, event["title"])).to_contain_text(event["workspace"])
+    # The organizer's name is a link of its own beside the card's event link (#20 §6).
+    whole_card = guest.locator(".rt-Card").filter(has=guest.get_by_role("heading", name=event["title"]))
+    expect(whole_card).to_contain_text(event["workspace"])
     upcoming.get_by_role("link", name="See all events").click()
     guest.wait_for_url(at_path(server, "/events"))
 

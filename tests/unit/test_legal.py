@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import func, select
 
 from eventpalour import routes
-from eventpalour.api.deps import SESSION_COOKIE
 from eventpalour.config import load_settings, settings
+from eventpalour.cookies import BINDER_COOKIE, LAST_WORKSPACE_COOKIE, SESSION_COOKIE
 from eventpalour.db import read_only, transaction
 from eventpalour.models import OutboxEmail, User
 from eventpalour.models.types import utcnow
@@ -169,7 +169,7 @@ def test_privacy_policy_names_the_laws_the_processor_and_the_cookies_really_set(
         assert needed in text, needed
     for right in ("Access", "Correction", "Erasure", "Export"):
         assert any(point.startswith(right) for s in privacy.sections for point in s.points), right
-    assert f"{SESSION_COOKIE}:" in text and f"{identity.BINDER_COOKIE}:" in text
+    assert all(f"{name}:" in text for name in (SESSION_COOKIE, BINDER_COOKIE, LAST_WORKSPACE_COOKIE))
 
 
 def _text(key: str) -> str:

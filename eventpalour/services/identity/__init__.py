@@ -16,7 +16,6 @@ __getattr__, __all__ = public_names(
             "update_profile",
         ],
         "auth": [
-            "BINDER_COOKIE",
             "GRANT_SECONDS",
             "SignInResult",
             "current_user",

@@ -42,7 +42,6 @@ from eventpalour.services.platform import (
 )
 
 GRANT_SECONDS = 60
-BINDER_COOKIE = "ep_grant"
 """The cookie that carries a grant's binder: set in the browser that signed in (state/auth.py), sent
 only to `GET /api/auth/session`, which reads and clears it (api/auth.py)."""
 # Sliding sessions are extended at most this often, so reads do not all turn into writes.

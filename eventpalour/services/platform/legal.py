@@ -15,6 +15,7 @@ from datetime import date
 
 from eventpalour import routes
 from eventpalour.config import settings
+from eventpalour.cookies import BINDER_COOKIE, LAST_WORKSPACE_COOKIE, LAST_WORKSPACE_DAYS, SESSION_COOKIE
 from eventpalour.services.platform.errors import NotFound
 
 POLICIES_DATE = date(2026, 12, 6)
@@ -247,10 +248,11 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                 "5. Cookies",
                 ("We set only the cookies the site needs to work, so we do not ask for consent to them:",),
                 points=(
-                    f"ep_session: keeps you signed in (HttpOnly, {settings.session_days} days, renewed while you "
-                    "use the site, "
-                    "deleted when you sign out).",
-                    "ep_grant: binds a sign-in to the browser that made it (HttpOnly, about one minute).",
+                    f"{SESSION_COOKIE}: keeps you signed in (HttpOnly, {settings.session_days} days, renewed while "
+                    "you use the site, deleted when you sign out).",
+                    f"{BINDER_COOKIE}: binds a sign-in to the browser that made it (HttpOnly, about one minute).",
+                    f"{LAST_WORKSPACE_COOKIE}: the workspace you opened last on this browser, so an organizer "
+                    f"lands on it after signing in ({LAST_WORKSPACE_DAYS} days).",
                     "The site also keeps your light or dark mode choice and its own connection id in your "
                     "browser's storage. There are no advertising or tracking cookies.",
                 ),

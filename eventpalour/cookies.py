@@ -1,0 +1,12 @@
+"""The names of the cookies this app sets, each written once: the API, the Reflex state and the
+privacy policy (services/platform/legal.py lists them) read them from here."""
+
+SESSION_COOKIE = "ep_session"
+"""The signed-in session's token (HttpOnly, set by /api/auth/session)."""
+
+BINDER_COOKIE = "ep_grant"
+"""Binds a sign-in grant to the browser that asked for it (HttpOnly, the grant's minute)."""
+
+LAST_WORKSPACE_COOKIE = "ep_last_workspace"
+"""The workspace this browser opened last (set by the workspace pages), where an organizer lands."""
+LAST_WORKSPACE_DAYS = 365
