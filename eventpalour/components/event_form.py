@@ -243,7 +243,7 @@ class EventFormParts:
                 "Pricing", "pricing", [("free", "Free"), ("paid", "Paid")], on_change=self.state.set_pricing
             ),
             rx.cond(
-                self.state.values["pricing"] == "paid",
+                self.state.is_paid,
                 rx.vstack(
                     self.select_field("Currency", "currency", [(c, c) for c in SUPPORTED_CURRENCIES]),
                     self.choice_field(

@@ -12,7 +12,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.models import UploadBucket
+from eventpalour.models import EventPricing, UploadBucket
 from eventpalour.services.events import (
     EventInput,
     PartnerInput,
@@ -147,8 +147,8 @@ def tier_from_template(template: TierTemplateView) -> TierRow:
     )
 
 
-def blank_tier(pricing: str = "free") -> TierRow:
-    return TierRow(name="General admission" if pricing == "free" else "Regular")
+def blank_tier(pricing: str = EventPricing.FREE) -> TierRow:
+    return TierRow(name="General admission" if pricing == EventPricing.FREE else "Regular")
 
 
 class EventFormMixin(rx.State, mixin=True):
@@ -260,10 +260,15 @@ class EventFormMixin(rx.State, mixin=True):
         if name in ("currency", "pricing"):
             self._offer_templates()
 
+    @rx.var
+    def is_paid(self) -> bool:
+        """The form is for a paid event: its currency and fee choices show."""
+        return self.values.get("pricing") == EventPricing.PAID
+
     @rx.event
     def set_pricing(self, value: str | list[str]) -> None:
         self.set_value("pricing", value)
-        if self.values["pricing"] == "free":
+        if self.values["pricing"] == EventPricing.FREE:
             self.tier_rows = [replace(row, price="0") for row in self.tier_rows]
 
     @rx.event
