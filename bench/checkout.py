@@ -42,7 +42,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp
 
@@ -124,9 +124,16 @@ async def run_workers(items: Sequence[Any], concurrency: int, work: Callable[[An
 # --- setup (straight into the database; not timed) -------------------------------------------------
 
 
-def create_event(seats: int) -> tuple[str, str, str]:
+class BenchEvent(NamedTuple):
+    event_id: str
+    tier_id: str  # the limited tier
+    warmup_tier_id: str  # unlimited
+    owner: Any  # the organizer's UserSummary
+
+
+def create_event(seats: int) -> BenchEvent:
     """A published paid event with the limited tier and an unlimited warm-up tier, made through the
-    services. Returns (event id, limited tier id, warm-up tier id)."""
+    services."""
     from eventpalour.models.types import new_id
     from eventpalour.services.events import TierInput, get_tiers
     from tests.factories import approve_kyc, make_event, make_organizer, make_workspace
@@ -140,37 +147,52 @@ def create_event(seats: int) -> tuple[str, str, str]:
     ]
     event = make_event(owner, workspace.id, publish=True, pricing="paid", tiers=tiers, title="Checkout Bench")
     by_name = {t.name: t.id for t in get_tiers(actor=owner.summary, event_id=event.id)}
-    return event.id, by_name["Limited"], by_name["Warm-up"]
+    return BenchEvent(event.id, by_name["Limited"], by_name["Warm-up"], owner.summary)
 
 
 def create_buyers(count: int) -> list[Buyer]:
     """Verified attendees, each with a live session, inserted in bulk (signing up thousands of
     accounts one by one would dominate the run and is not what is measured)."""
+    from sqlalchemy import insert
+
+    from eventpalour.db import transaction
+    from eventpalour.models import User
+    from eventpalour.models.types import new_id, utcnow
+
+    now, run = utcnow(), new_id(6)
+    users = [
+        {
+            "id": new_id(),
+            "email": f"buyer-{run}-{i}@bench.example.com",
+            "username": f"buyer-{run}-{i}",
+            "full_name": f"Buyer {i}",
+            "email_verified_at": now,
+            "account_type": "attendee",
+            "status": "active",
+            "created_at": now,
+        }
+        for i in range(count)
+    ]
+    with transaction() as session:
+        for start in range(0, count, 1000):
+            session.execute(insert(User), users[start : start + 1000])
+    return open_sessions([user["id"] for user in users])
+
+
+def open_sessions(user_ids: Sequence[str]) -> list[Buyer]:
+    """A live session (its cookie value) for each user, inserted in bulk."""
     from datetime import timedelta
 
     from sqlalchemy import insert
 
     from eventpalour.db import transaction
-    from eventpalour.models import User, UserSession
+    from eventpalour.models import UserSession
     from eventpalour.models.types import new_id, utcnow
     from eventpalour.services.platform import new_token, token_hash
 
-    now, run = utcnow(), new_id(6)
-    users, sessions, buyers = [], [], []
-    for i in range(count):
-        user_id, token = new_id(), new_token()
-        users.append(
-            {
-                "id": user_id,
-                "email": f"buyer-{run}-{i}@bench.example.com",
-                "username": f"buyer-{run}-{i}",
-                "full_name": f"Buyer {i}",
-                "email_verified_at": now,
-                "account_type": "attendee",
-                "status": "active",
-                "created_at": now,
-            }
-        )
+    now, sessions, signed_in = utcnow(), [], []
+    for user_id in user_ids:
+        token = new_token()
         sessions.append(
             {
                 "id": new_id(),
@@ -181,12 +203,11 @@ def create_buyers(count: int) -> list[Buyer]:
                 "expires_at": now + timedelta(days=1),
             }
         )
-        buyers.append(Buyer(user_id, token))
+        signed_in.append(Buyer(user_id, token))
     with transaction() as session:
-        for start in range(0, count, 1000):
-            session.execute(insert(User), users[start : start + 1000])
+        for start in range(0, len(sessions), 1000):
             session.execute(insert(UserSession), sessions[start : start + 1000])
-    return buyers
+    return signed_in
 
 
 def mark_paid(references: Sequence[str]) -> dict[str, bytes]:
@@ -363,7 +384,7 @@ def print_phase(phase: Phase, rate_label: str) -> None:
 
 
 async def bench(args: argparse.Namespace) -> int:
-    event_id, tier_id, warmup_tier_id = create_event(args.seats)
+    event_id, tier_id, warmup_tier_id, _ = create_event(args.seats)
     buyers = create_buyers(args.buyers + args.warmup)
     warmup, buyers = buyers[: args.warmup], buyers[args.warmup :]
     # aiohttp, not httpx: the client shares the machine's two cores with the app, and aiohttp's

@@ -34,8 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_bench"
 
 
-def _setup(ticket_count: int, doors: int) -> dict:
-    """A published free event with `ticket_count` valid tickets and `doors` members; returns ids and tokens."""
+def _setup(ticket_count: int, doors: int, run: str = "bench") -> dict:
+    """A published free event with `ticket_count` valid tickets and `doors` members; returns ids and tokens.
+
+    `run` (5 characters of SHORT_CODE_ALPHABET) keeps the copied tickets' ids and codes apart from
+    an earlier run's when the database is not emptied first (bench/door.py runs against the app's)."""
     from sqlalchemy import insert, update
     from sqlmodel import select
 
@@ -46,13 +49,14 @@ def _setup(ticket_count: int, doors: int) -> dict:
     from eventpalour.services.sales import SHORT_CODE_ALPHABET
     from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 
-    owner = make_organizer()
+    owner = make_organizer(email=f"door-owner-{run}@bench.example.com")
     workspace = make_workspace(owner)
     event = make_event(
         owner, workspace.id, publish=True, tiers=[TierInput(name="General", price=0, quantity=ticket_count + 1)]
     )
     tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
-    first = sales.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier_id: 1})
+    holder = make_user(email=f"holder-{run}@bench.example.com")
+    first = sales.book_ticket(actor=holder.summary, event_id=event.id, quantities={tier_id: 1})
     # Loading thousands of tickets through checkout would time the loading; copy the first one's order instead.
     with transaction() as session:
         model = session.exec(select(Ticket).where(Ticket.order_id == first.order_id)).one()
@@ -61,8 +65,8 @@ def _setup(ticket_count: int, doors: int) -> dict:
             digits = "".join(SHORT_CODE_ALPHABET[(n // len(SHORT_CODE_ALPHABET) ** i) % 31] for i in range(5))
             rows.append(
                 {
-                    "id": f"bench{n:011d}",
-                    "short_code": "BN" + digits + "X",
+                    "id": f"{run}{n:011d}",
+                    "short_code": run[:2].upper() + digits + run[2].upper(),
                     "order_id": model.order_id,
                     "order_item_id": model.order_item_id,
                     "event_id": model.event_id,
@@ -82,12 +86,12 @@ def _setup(ticket_count: int, doors: int) -> dict:
         with get_engine().begin() as connection:
             connection.execute(text("ANALYZE"))
     staff = []
-    for _ in range(doors):
-        person = make_user()
+    for n in range(doors):
+        person = make_user(email=f"door-{run}-{n}@bench.example.com")
         add_member(workspace.id, person, "member")
         staff.append(person.summary)
     tokens = [tickets.sign_ticket(ticket_id, event.id, 1) for ticket_id in ids]
-    return {"event_id": event.short_id, "tokens": tokens, "staff": staff}
+    return {"event_id": event.short_id, "tokens": tokens, "staff": staff, "ticket_ids": ids}
 
 
 def _plan(tokens: list[str], repeat_every: int = 10) -> list[str]:
