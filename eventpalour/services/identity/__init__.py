@@ -5,6 +5,13 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "account_deletion": [
+            "ERASERS",
+            "DeletionCheck",
+            "check_account_deletion",
+            "delete_account",
+            "request_deletion_code",
+        ],
         "accounts": [
             "ClientInfo",
             "UserSummary",
@@ -26,6 +33,12 @@ __getattr__, __all__ = public_names(
             "sign_out",
             "sign_out_everywhere",
             "sign_up",
+        ],
+        "data_export": [
+            "AccountExport",
+            "export_account",
+            "export_csv as account_export_csv",
+            "export_json as account_export_json",
         ],
         "password_reset": [
             "change_password",
