@@ -14,12 +14,14 @@ __getattr__, __all__ = public_names(
         ],
         "accounts": [
             "ClientInfo",
+            "TermsAgreement",
             "UserSummary",
             "email_key",
             "load_active_user",
             "masked_email",
             "normalize_email",
             "set_account_type",
+            "terms_agreement",
             "update_profile",
         ],
         "auth": [
