@@ -29,13 +29,23 @@ from eventpalour.models import (
     WorkspaceMember,
 )
 from eventpalour.models.types import utcnow
+from eventpalour.services import platform
+from eventpalour.services.admin import admin_users
 from eventpalour.services.events.event_rules import TierInput
-from eventpalour.services.identity import account_deletion, auth, data_export
+from eventpalour.services.identity import account_deletion, accounts, auth, data_export
 from eventpalour.services.platform.errors import Conflict, NotAuthenticated, ValidationFailed
 from eventpalour.services.sales import checkout
 from eventpalour.services.tickets import transfers
 from eventpalour.services.workspaces import invitations, kyc
-from tests.factories import add_member, kyc_input, latest_email, make_paid_event, make_user, make_workspace
+from tests.factories import (
+    add_member,
+    kyc_input,
+    latest_email,
+    make_admin,
+    make_paid_event,
+    make_user,
+    make_workspace,
+)
 from tests.ticket_support import issue, make_venue
 
 
@@ -232,9 +242,6 @@ def test_erasure_removes_personal_data_keeps_money_records_and_frees_the_address
 
 
 def test_a_deleted_account_cannot_be_reactivated_by_an_admin():
-    from eventpalour.services.admin import admin_users
-    from tests.factories import make_admin
-
     person = make_user()
     account_deletion.request_deletion_code(actor=person.summary)
     account_deletion.delete_account(actor=person.summary, email=person.email, code=_code_from_email(person.email))
@@ -243,3 +250,17 @@ def test_a_deleted_account_cannot_be_reactivated_by_an_admin():
         admin_users.set_user_status(actor=boss.summary, user_id=person.id, status="active", reason="Asked nicely")
     with pytest.raises(ValidationFailed):
         admin_users.set_user_status(actor=boss.summary, user_id=make_user().id, status="deleted", reason="No")
+
+
+def test_the_account_page_states_the_terms_agreed_to_and_when():
+    person = make_user()
+    agreed = accounts.terms_agreement(actor=person.summary)
+    assert agreed.version == platform.TERMS_VERSION and agreed.is_current
+    assert agreed.summary.startswith(f"You agreed to the Terms and the Privacy policy of {platform.TERMS_VERSION} on ")
+    assert agreed.summary.endswith(" UTC.")
+    with transaction() as session:
+        session.get(User, person.id).terms_version = "2025-01-01"
+    assert accounts.terms_agreement(actor=person.summary).summary.endswith("The policies have changed since.")
+    with transaction() as session:
+        session.get(User, person.id).terms_version = None
+    assert "none is recorded" in accounts.terms_agreement(actor=person.summary).summary
