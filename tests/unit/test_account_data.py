@@ -264,3 +264,28 @@ def test_the_account_page_states_the_terms_agreed_to_and_when():
     with transaction() as session:
         session.get(User, person.id).terms_version = None
     assert "none is recorded" in accounts.terms_agreement(actor=person.summary).summary
+
+
+async def test_account_page_handlers_show_the_refusal_then_delete_with_the_code():
+    from eventpalour.state.account import AccountState
+    from tests.state_support import run_handler, state_for
+
+    owner = make_user(account_type="organizer")
+    make_workspace(owner, name="Nairobi Jazz Society")
+    page = state_for(AccountState, token=owner.token, path="/account")
+    await run_handler(page, "load")
+    assert page.deletion_checked and not page.can_delete and "Nairobi Jazz Society" in page.deletion_refusal
+    assert page.terms_summary.startswith("You agreed to the Terms")
+
+    person = make_user()
+    page = state_for(AccountState, token=person.token, path="/account")
+    await run_handler(page, "load")
+    assert page.can_delete and page.deletion_refusal == ""
+    await run_handler(page, "send_deletion_code")
+    assert page.deletion_code_sent and not page.is_sending_code
+    code = _code_from_email(person.email)
+    await run_handler(page, "delete_account", {"email": "typo@example.test", "code": code})
+    assert set(page.field_errors) == {"email"} and not page.is_submitting
+    await run_handler(page, "delete_account", {"email": person.email, "code": code})
+    with read_only() as session:
+        assert session.get(User, person.id).status == "deleted"
