@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour import routes
 from eventpalour.api import (
+    account,
     admin,
     auth,
     billing,
@@ -76,6 +77,7 @@ def create_api() -> FastAPI:
     api.include_router(tickets.router)
     api.include_router(discount_codes.router)
     api.include_router(auth.router)
+    api.include_router(account.router)
     api.include_router(system.router)
     api.include_router(uploads.router)
     api.include_router(workspaces.router)

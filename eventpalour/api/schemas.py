@@ -44,6 +44,11 @@ class VerifyIn(StrictIn):
     code: str = Field(max_length=32)
 
 
+class AccountDeletionIn(StrictIn):
+    email: str = Field(max_length=320)
+    code: str = Field(max_length=32)
+
+
 class ForgotIn(StrictIn):
     email: str = Field(max_length=320)
 

@@ -77,6 +77,7 @@ KINDS: dict[str, BadgeKind] = {
             ("blocked", "red"),
             ("denied", "red"),
             ("revoked", "gray"),
+            ("deleted", "gray"),
             ("suspended", "orange"),
             ("requires_update", "orange"),
         ),

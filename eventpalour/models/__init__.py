@@ -52,7 +52,9 @@ from eventpalour.models.sandbox import (
 )
 from eventpalour.models.upload import Upload, UploadBucket
 from eventpalour.models.user import (
+    ADMIN_SETTABLE_STATUSES,
     AccountType,
+    CodePurpose,
     EmailVerificationCode,
     PasswordResetToken,
     SignInGrant,
@@ -129,7 +131,9 @@ __all__ = [
     "WorkspaceInvitation",
     "WorkspaceMember",
     "WorkspaceRole",
+    "ADMIN_SETTABLE_STATUSES",
     "AccountType",
+    "CodePurpose",
     "AdminLevel",
     "AuditLogEntry",
     "EmailVerificationCode",

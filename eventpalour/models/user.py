@@ -20,6 +20,11 @@ class UserStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     BLOCKED = "blocked"
+    DELETED = "deleted"  # erased by its owner (services/identity/account_deletion.py); never comes back
+
+
+ADMIN_SETTABLE_STATUSES = (UserStatus.ACTIVE, UserStatus.SUSPENDED, UserStatus.BLOCKED)
+"""What an administrator may give an account; a deleted one is beyond their reach."""
 
 
 class User(SQLModel, table=True):
@@ -48,6 +53,8 @@ class User(SQLModel, table=True):
     # Google, and when; null for accounts made before sign-up asked.
     terms_version: str | None = Field(default=None, max_length=32)
     terms_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When its owner deleted the account: its personal data was erased then (status `deleted`).
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def is_verified(self) -> bool:
@@ -95,14 +102,26 @@ class SignInGrant(SQLModel, table=True):
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class CodePurpose(StrEnum):
+    """What an emailed 6-digit code proves: each purpose's codes live and die apart."""
+
+    VERIFY_EMAIL = "verify_email"  # sent at sign-up
+    DELETE_ACCOUNT = "delete_account"  # confirms deleting the account
+
+
 class EmailVerificationCode(SQLModel, table=True):
-    """A 6-digit code sent at sign-up: 15 minutes, at most 5 wrong tries."""
+    """A 6-digit code sent to the account's address: 15 minutes, at most 5 wrong tries."""
 
     __tablename__ = "email_verification_codes"
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     user_id: str = Field(foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
     code_hash: str = Field(max_length=64)
+    purpose: str = Field(
+        default=CodePurpose.VERIFY_EMAIL,
+        max_length=16,
+        sa_column_kwargs={"server_default": CodePurpose.VERIFY_EMAIL.value},
+    )
     attempts: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)

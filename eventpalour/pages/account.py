@@ -1,4 +1,5 @@
-"""/account: profile, password, and signing out of every device."""
+"""/account: profile, password, signing out of every device, the policies agreed to, downloading my
+data and deleting the account."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from eventpalour import routes
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
+from eventpalour.components.ticket_card import file_link
 from eventpalour.state.account import AccountState
 from eventpalour.state.base import AuthState
 
@@ -97,6 +99,102 @@ def _sessions() -> rx.Component:
     )
 
 
+def _policies() -> rx.Component:
+    return settings_section(
+        "Policies",
+        "What you agreed to when you made this account.",
+        rx.text(AccountState.terms_summary, size="2"),
+        rx.hstack(
+            rx.link("Terms of service", href=routes.LEGAL_TERMS, size="2"),
+            rx.link("Privacy policy", href=routes.LEGAL_PRIVACY, size="2"),
+            spacing="4",
+            wrap="wrap",
+        ),
+    )
+
+
+def _your_data() -> rx.Component:
+    return settings_section(
+        "Your data",
+        "Download everything we hold about you: your profile, sessions, orders, tickets, transfers, "
+        "workspaces, invitations, KYC filings and the audit entries about you.",
+        rx.flex(
+            file_link("Download my data (JSON)", "file-json", AccountState.export_json_url, download=True),
+            file_link("Download orders and tickets (CSV)", "file-down", AccountState.export_csv_url, download=True),
+            gap="3",
+            wrap="wrap",
+        ),
+    )
+
+
+def _deletion_form() -> rx.Component:
+    errors = AccountState.field_errors
+    return rx.vstack(
+        rx.button(
+            rx.icon("mail", size=16),
+            rx.cond(AccountState.deletion_code_sent, "Send a new code", "Email me a code"),
+            on_click=AccountState.send_deletion_code,
+            loading=AccountState.is_sending_code,
+            variant="soft",
+            color_scheme="red",
+            type="button",
+        ),
+        rx.form(
+            rx.vstack(
+                field(
+                    "Your email address",
+                    "email",
+                    errors,
+                    type_="email",
+                    auto_complete="off",
+                    hint="Type it exactly as your account's address, to confirm.",
+                ),
+                field(
+                    "Code from the email",
+                    "code",
+                    errors,
+                    auto_complete="one-time-code",
+                    input_mode="numeric",
+                    max_length=6,
+                ),
+                rx.button(
+                    rx.cond(AccountState.is_submitting, "Deleting…", "Delete my account"),
+                    type="submit",
+                    color_scheme="red",
+                    disabled=AccountState.is_submitting,
+                ),
+                spacing="3",
+                width="100%",
+                align="start",
+            ),
+            on_submit=AccountState.delete_account,
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+        align="start",
+    )
+
+
+def _delete_account() -> rx.Component:
+    return settings_section(
+        "Delete account",
+        "Deleting erases your name, email address, password and sessions, takes you out of every "
+        "workspace and signs you out everywhere. It cannot be undone. Orders and payments stay in our "
+        "records without your name, as tax law requires. You can sign up again with the same address.",
+        rx.cond(
+            AccountState.deletion_checked,
+            rx.cond(
+                AccountState.can_delete,
+                _deletion_form(),
+                rx.callout(AccountState.deletion_refusal, icon="info", color_scheme="amber", width="100%"),
+            ),
+            rx.spinner(aria_label="Checking whether the account can be deleted"),
+        ),
+        danger=True,
+    )
+
+
 @page(routes.ACCOUNT, "Your account", on_load=AccountState.load, require="user", form=AccountState, width="760px")
 def account() -> rx.Component:
     return rx.vstack(
@@ -105,6 +203,9 @@ def account() -> rx.Component:
         _profile(),
         _password(),
         _sessions(),
+        _policies(),
+        _your_data(),
+        _delete_account(),
         spacing="5",
         width="100%",
     )

@@ -29,7 +29,7 @@ def _filters() -> rx.Component:
             custom_attrs={"aria-label": "Account type"},
         ),
         rx.select(
-            ["any", "active", "suspended", "blocked"],
+            ["any", "active", "suspended", "blocked", "deleted"],
             value=S.status,
             on_change=S.set_status_filter,
             custom_attrs={"aria-label": "Status"},

@@ -1,4 +1,5 @@
-"""The account page: profile, password, and signing out of every device."""
+"""The account page: profile, password, signing out of every device, the policies agreed to,
+downloading my data and deleting the account."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 import reflex as rx
 
+from eventpalour import routes
+from eventpalour.config import settings
 from eventpalour.services import identity
 from eventpalour.services.platform import DomainError, plural
 from eventpalour.state.base import AuthState, call_service
@@ -17,15 +20,77 @@ class AccountState(FormMixin, AuthState):
     full_name: str = ""
     has_google: bool = False
     password_changed: bool = False
+    terms_summary: str = ""
+    can_delete: bool = False
+    deletion_refusal: str = ""
+    deletion_code_sent: bool = False
+    is_sending_code: bool = False
+    deletion_checked: bool = False
+
+    @rx.var
+    def export_json_url(self) -> str:
+        return settings.api_url + routes.API_ACCOUNT_EXPORT_JSON
+
+    @rx.var
+    def export_csv_url(self) -> str:
+        return settings.api_url + routes.API_ACCOUNT_EXPORT_CSV
 
     @rx.event
     async def load(self):
         user = await self.current_user()
         if user is None:
-            return rx.redirect(self._sign_in_url())
+            yield rx.redirect(self._sign_in_url())
+            return
         self.username, self.full_name = user.username, user.full_name
         self.field_errors, self.form_error, self.password_changed = {}, "", False
-        return None
+        self.deletion_code_sent, self.is_sending_code, self.deletion_checked = False, False, False
+        yield
+        try:
+            terms = await call_service(identity.terms_agreement, actor=user)
+            check = await call_service(identity.check_account_deletion, actor=user)
+        except DomainError as error:
+            yield self.show_error(error)
+            return
+        self.terms_summary = terms.summary
+        self.can_delete, self.deletion_refusal = check.can_delete, check.reason
+        self.deletion_checked = True
+
+    @rx.event
+    async def send_deletion_code(self):
+        self.is_sending_code = True
+        yield
+        try:
+            actor = await self.require_user()
+            self._limit("auth")
+            await call_service(identity.request_deletion_code, actor=actor)
+        except DomainError as error:
+            self.is_sending_code = False
+            yield self.show_error(error)
+            return
+        self.is_sending_code = False
+        self.deletion_code_sent = True
+        yield rx.toast.success("We emailed you a 6-digit code. It works for 15 minutes.")
+
+    @rx.event
+    async def delete_account(self, form: dict[str, Any]):
+        self._start()
+        yield
+        try:
+            actor = await self.require_user()
+            self._limit("auth")
+            await call_service(
+                identity.delete_account,
+                actor=actor,
+                email=str(form.get("email", "")),
+                code=str(form.get("code", "")),
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting = False
+        # Every session ended with the account; the sign-out route clears this browser's cookie.
+        yield rx.toast.success("Your account was deleted. Goodbye.")
+        yield AccountState.sign_out
 
     @rx.event
     async def save_profile(self, form: dict[str, Any]):

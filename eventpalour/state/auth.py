@@ -124,7 +124,7 @@ class VerifyState(FormMixin, AuthState):
             return
         self.is_submitting = False
         self._remember(user)
-        yield rx.toast.success("Email verified. Welcome to EventPalour!")
+        yield rx.toast.success(f"Email verified. Welcome to {settings.platform_name}!")
         yield rx.redirect(await destination_after_sign_in(self, user, _next_of(self)))
 
     @rx.event

@@ -28,7 +28,7 @@ def test_search_filters_and_pages():
     organizers = admin_users.search_users(actor=support.summary, filters=UserFilters(account_type="organizer"))
     assert [r.email for r in organizers.rows] == ["zawadi@example.test"]
     with pytest.raises(ValidationFailed):
-        admin_users.search_users(actor=support.summary, filters=UserFilters(status="deleted"))
+        admin_users.search_users(actor=support.summary, filters=UserFilters(status="archived"))
     detail = admin_users.user_detail(actor=support.summary, user_id=organizer.id)
     assert [w.role for w in detail.workspaces] == ["owner"] and detail.active_sessions == 1
     assert detail.user.last_sign_in_at is not None

@@ -212,3 +212,16 @@ def test_identity_settings_come_from_the_environment(monkeypatch: pytest.MonkeyP
         "support@eventpalour.demo",
         "EventPalour Ltd",
     )
+
+
+def test_emails_name_the_platform_from_settings(monkeypatch):
+    from eventpalour.services.platform import emails
+
+    monkeypatch.setattr(settings, "platform_name", "Tikiti Hub")
+    for message in (
+        emails.verification_code("a@example.test", "Amina", "123456"),
+        emails.account_deletion_code("a@example.test", "Amina", "123456"),
+        emails.password_reset("a@example.test", "Amina", "https://example.test/reset"),
+    ):
+        assert "Tikiti Hub" in message.subject and "Tikiti Hub</p></div>" in message.html_body
+        assert "EventPalour" not in message.subject + message.text_body + message.html_body

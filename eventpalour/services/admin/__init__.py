@@ -41,6 +41,7 @@ __getattr__, __all__ = public_names(
             "revoke_admin",
         ],
         "audit": [
+            "forget_client_of",
             "record as record_audit",
         ],
     },

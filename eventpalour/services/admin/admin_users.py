@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import (
+    ADMIN_SETTABLE_STATUSES,
     AccountType,
     Event,
     Order,
@@ -95,7 +96,7 @@ def _check_filters(filters: UserFilters) -> None:
     if filters.account_type and filters.account_type not in {*AccountType, "none"}:
         raise ValidationFailed.field("account_type", "Choose attendee, organizer or not chosen.")
     if filters.status and filters.status not in set(UserStatus):
-        raise ValidationFailed.field("status", "Choose active, suspended or blocked.")
+        raise ValidationFailed.field("status", "Choose active, suspended, blocked or deleted.")
 
 
 def search_users(*, actor: UserSummary | None, filters: UserFilters, page: int = 1) -> UserPage:
@@ -220,6 +221,8 @@ def status_change_refusal(
     on another platform admin, and an account cannot be given the status it has."""
     if user.id == actor_id:
         return PermissionDenied("You cannot change the status of your own account.")
+    if user.status == UserStatus.DELETED:
+        return Conflict("This account was deleted by its owner; it stays deleted.")
     if target_level and not admins.allows(actor_level, AdminCapability.MANAGE_ADMINS):
         return PermissionDenied("Only super admins can suspend or block a platform admin.")
     if user.status == status:
@@ -251,7 +254,7 @@ def set_user_status(
     Raises ValidationFailed (unknown status, missing reason), NotFound, PermissionDenied, Conflict
     (the account already has that status).
     """
-    if status not in set(UserStatus):
+    if status not in ADMIN_SETTABLE_STATUSES:
         raise ValidationFailed.field("status", "Choose active, suspended or blocked.")
     note = clean_line(reason)
     if not note:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import or_, update
+from sqlmodel import Session, col
 
 from eventpalour.models import AuditLogEntry
 from eventpalour.services.platform import clean_line
@@ -34,3 +35,16 @@ def record(
             details=details or {},
         )
     )
+
+
+def forget_client_of(session: Session, actor_id: str) -> int:
+    """Blank the IP address and browser of every entry `actor_id` made, in the caller's transaction
+    (an account being erased: the entries stay, as the record of what happened, without them)."""
+    return session.execute(
+        update(AuditLogEntry)
+        .where(
+            col(AuditLogEntry.actor_id) == actor_id,
+            or_(col(AuditLogEntry.ip).is_not(None), col(AuditLogEntry.user_agent).is_not(None)),
+        )
+        .values(ip=None, user_agent=None)
+    ).rowcount

@@ -24,7 +24,7 @@ from eventpalour.services.finance.money_figures import (
     sale_conditions,
 )
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import FieldError, ValidationFailed, format_amount
+from eventpalour.services.platform import FieldError, ValidationFailed, format_amount, spreadsheet_cell
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 PAGE_SIZE = 25
@@ -265,11 +265,6 @@ def list_transactions(
         return _query(session, access.workspace.id, window, offset=(max(page, 1) - 1) * PAGE_SIZE, limit=PAGE_SIZE)
 
 
-def _safe_text(value: str) -> str:
-    """Keep spreadsheet apps from running a cell as a formula (an event could be titled "=HYPERLINK(…)")."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def transactions_csv(*, actor: UserSummary | None, workspace_id: str, filters: TransactionFilter) -> str:
     """The same rows as `list_transactions` (all pages, up to CSV_MAX_ROWS) as CSV, amounts in major units."""
     window = _window(filters)
@@ -284,8 +279,8 @@ def transactions_csv(*, actor: UserSummary | None, workspace_id: str, filters: T
             [
                 row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
                 row.kind,
-                _safe_text(row.reference),
-                _safe_text(row.detail),
+                spreadsheet_cell(row.reference),
+                spreadsheet_cell(row.detail),
                 row.currency,
                 format_amount(row.amount, row.currency),
                 format_amount(row.fees, row.currency),

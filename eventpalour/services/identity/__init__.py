@@ -5,14 +5,23 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "account_deletion": [
+            "ERASERS",
+            "DeletionCheck",
+            "check_account_deletion",
+            "delete_account",
+            "request_deletion_code",
+        ],
         "accounts": [
             "ClientInfo",
+            "TermsAgreement",
             "UserSummary",
             "email_key",
             "load_active_user",
             "masked_email",
             "normalize_email",
             "set_account_type",
+            "terms_agreement",
             "update_profile",
         ],
         "auth": [
@@ -26,6 +35,12 @@ __getattr__, __all__ = public_names(
             "sign_out",
             "sign_out_everywhere",
             "sign_up",
+        ],
+        "data_export": [
+            "AccountExport",
+            "export_account",
+            "export_csv as account_export_csv",
+            "export_json as account_export_json",
         ],
         "password_reset": [
             "change_password",

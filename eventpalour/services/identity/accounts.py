@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,8 +13,9 @@ from sqlalchemy import Row
 from sqlmodel import Session, func, select
 
 from eventpalour.config import settings
-from eventpalour.db import transaction
+from eventpalour.db import read_only, transaction
 from eventpalour.models import AccountType, PlatformAdmin, User, UserStatus
+from eventpalour.services import platform
 from eventpalour.services.platform import NotAuthenticated, ValidationFailed, clean_line
 
 MAX_NAME = 255
@@ -148,3 +150,29 @@ def update_profile(*, actor: UserSummary | None, full_name: str) -> UserSummary:
         user = load_active_user(session, actor.id)
         user.full_name = name
         return summarize(session, user)
+
+
+@dataclass(frozen=True)
+class TermsAgreement:
+    """Which version of the Terms and the Privacy policy the account agreed to, and when (UTC)."""
+
+    version: str | None
+    accepted_at: datetime | None
+    is_current: bool
+
+    @property
+    def summary(self) -> str:
+        if self.version is None or self.accepted_at is None:
+            return "This account was made before sign-up asked to agree to the Terms; none is recorded."
+        when = f"{self.accepted_at.day} {self.accepted_at:%B %Y at %H:%M} UTC"
+        note = "" if self.is_current else " The policies have changed since."
+        return f"You agreed to the Terms and the Privacy policy of {self.version} on {when}.{note}"
+
+
+def terms_agreement(*, actor: UserSummary | None) -> TermsAgreement:
+    """The account page's record of the agreement made at sign-up (or on continuing with Google)."""
+    if actor is None:
+        raise NotAuthenticated()
+    with read_only() as session:
+        user = load_active_user(session, actor.id)
+        return TermsAgreement(user.terms_version, user.terms_accepted_at, user.terms_version == platform.TERMS_VERSION)

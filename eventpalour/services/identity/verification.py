@@ -1,4 +1,8 @@
-"""Email verification with a 6-digit code: 15 minutes, at most 5 wrong tries per code."""
+"""Emailed 6-digit codes: 15 minutes, at most 5 wrong tries per code, one open code per purpose.
+
+Sign-up's code verifies the email (`verify_email`); account deletion asks for one too
+(services/identity/account_deletion.py). `store_code` and `match_code` are the mechanics both share.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction
-from eventpalour.models import EmailVerificationCode, User
+from eventpalour.models import CodePurpose, EmailVerificationCode, User
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.identity.accounts import UserSummary, load_active_user, summarize
@@ -26,20 +30,34 @@ CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
 
 
-def issue_code(session: Session, user: User) -> None:
-    """Replace any open code with a new one and queue the email, in the caller's transaction."""
+def store_code(session: Session, user_id: str, purpose: CodePurpose) -> str:
+    """A new code for `purpose`, replacing the user's open one for it, in the caller's transaction.
+    Returns the code itself, for the email; only its hash is stored."""
     now = utcnow()
     session.execute(
         update(EmailVerificationCode)
-        .where(col(EmailVerificationCode.user_id) == user.id, col(EmailVerificationCode.used_at).is_(None))
+        .where(
+            col(EmailVerificationCode.user_id) == user_id,
+            col(EmailVerificationCode.purpose) == purpose,
+            col(EmailVerificationCode.used_at).is_(None),
+        )
         .values(used_at=now)
     )
     code = new_numeric_code()
     session.add(
         EmailVerificationCode(
-            user_id=user.id, code_hash=code_hash(code), expires_at=now + timedelta(minutes=CODE_MINUTES)
+            user_id=user_id,
+            purpose=purpose,
+            code_hash=code_hash(code),
+            expires_at=now + timedelta(minutes=CODE_MINUTES),
         )
     )
+    return code
+
+
+def issue_code(session: Session, user: User) -> None:
+    """Replace any open sign-up code with a new one and queue the email, in the caller's transaction."""
+    code = store_code(session, user.id, CodePurpose.VERIFY_EMAIL)
     platform.enqueue(session, platform.verification_code_email(user.email, user.full_name, code))
 
 
@@ -56,8 +74,48 @@ def resend_verification_code(*, actor: UserSummary | None) -> None:
         issue_code(session, user)
 
 
-def _wrong(message: str) -> ValidationFailed:
+def wrong_code(message: str) -> ValidationFailed:
     return ValidationFailed(message, details=[FieldError(("code",), message)])
+
+
+def well_formed_code(raw: str) -> str:
+    """The typed code without spaces, or ValidationFailed when it is not 6 digits."""
+    code = (raw or "").strip().replace(" ", "")
+    if len(code) != 6 or not code.isdigit():
+        raise wrong_code("Enter the 6-digit code from the email.")
+    return code
+
+
+def match_code(session: Session, user_id: str, purpose: CodePurpose, code: str) -> str | None:
+    """Use up the user's open code for `purpose` when `code` is it, and return None; else the reason.
+
+    A wrong try is counted on the row: the caller must let its transaction commit and raise
+    `wrong_code(reason)` after it, or the count would roll back with the error.
+    """
+    now = utcnow()
+    row = session.exec(
+        select(EmailVerificationCode)
+        .where(
+            EmailVerificationCode.user_id == user_id,
+            EmailVerificationCode.purpose == purpose,
+            col(EmailVerificationCode.used_at).is_(None),
+        )
+        .order_by(col(EmailVerificationCode.created_at).desc())
+    ).first()
+    if row is None or row.expires_at < now:
+        return "This code has expired. Send a new code and try again."
+    if row.attempts >= MAX_ATTEMPTS:
+        return "Too many wrong tries for this code. Send a new code."
+    if row.code_hash == code_hash(code):
+        row.used_at = now
+        return None
+    row.attempts += 1
+    left = MAX_ATTEMPTS - row.attempts
+    return (
+        f"That code is not right. {plural(left, 'try')} left."
+        if left
+        else "That code is not right, and it is now used up. Send a new code."
+    )
 
 
 def verify_email(*, actor: UserSummary | None, code: str) -> UserSummary:
@@ -68,33 +126,15 @@ def verify_email(*, actor: UserSummary | None, code: str) -> UserSummary:
     """
     if actor is None:
         raise NotAuthenticated()
-    code = (code or "").strip().replace(" ", "")
-    if len(code) != 6 or not code.isdigit():
-        raise _wrong("Enter the 6-digit code from the email.")
-    now = utcnow()
+    code = well_formed_code(code)
     with transaction() as session:
         user = load_active_user(session, actor.id)
         if user.is_verified:
             return summarize(session, user)
-        row = session.exec(
-            select(EmailVerificationCode)
-            .where(EmailVerificationCode.user_id == user.id, col(EmailVerificationCode.used_at).is_(None))
-            .order_by(col(EmailVerificationCode.created_at).desc())
-        ).first()
-        if row is None or row.expires_at < now:
-            raise _wrong("This code has expired. Send a new code and try again.")
-        if row.attempts >= MAX_ATTEMPTS:
-            raise _wrong("Too many wrong tries for this code. Send a new code.")
-        if row.code_hash == code_hash(code):
-            row.used_at = now
-            user.email_verified_at = now
+        refusal = match_code(session, user.id, CodePurpose.VERIFY_EMAIL, code)
+        if refusal is None:
+            user.email_verified_at = utcnow()
             admin.ensure_bootstrap_admin(session, user)
             return summarize(session, user)
         # A wrong try must stay counted, so this transaction commits and the error follows it.
-        row.attempts += 1
-        left = MAX_ATTEMPTS - row.attempts
-    raise _wrong(
-        f"That code is not right. {plural(left, 'try')} left."
-        if left
-        else "That code is not right, and it is now used up. Send a new code."
-    )
+    raise wrong_code(refusal)

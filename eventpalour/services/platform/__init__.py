@@ -23,6 +23,7 @@ __getattr__, __all__ = public_names(
         "emails": [
             "ConfirmationFacts",
             "Organizer",
+            "account_deletion_code as account_deletion_code_email",
             "TicketLine",
             "TransferFacts",
             "blue_ticket_decision as blue_ticket_decision_email",
@@ -83,6 +84,7 @@ __getattr__, __all__ = public_names(
             "OutboxItem",
             "deliver_due",
             "enqueue",
+            "forget_recipient",
         ],
         "rate_limit": [
             "clear as clear_rate_limit",
@@ -102,6 +104,7 @@ __getattr__, __all__ = public_names(
             "clean_line",
             "clean_text",
             "plural",
+            "spreadsheet_cell",
         ],
         "uploads": [
             "FOLDER_PATTERN",

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from eventpalour.config import settings
 from eventpalour.services.platform.outbox import EmailMessage
 from eventpalour.services.platform.text import plural
 
-_BRAND = "EventPalour"
+
+def _brand() -> str:
+    """The platform's name as the deployment's settings give it (PLATFORM_NAME), read at send time."""
+    return settings.platform_name
 
 
 def _html(heading: str, paragraphs: list[str], *, highlight: str | None = None) -> str:
@@ -21,14 +25,14 @@ def _html(heading: str, paragraphs: list[str], *, highlight: str | None = None) 
     return (
         "<div style='font-family:system-ui,sans-serif;max-width:520px;margin:auto;padding:24px'>"
         f"<h2 style='color:#6e56cf;margin:0 0 16px'>{escape(heading)}</h2>{code}{body}"
-        f"<p style='color:#888;font-size:12px;margin-top:24px'>{_BRAND}</p></div>"
+        f"<p style='color:#888;font-size:12px;margin-top:24px'>{_brand()}</p></div>"
     )
 
 
 def verification_code(to_email: str, name: str, code: str) -> EmailMessage:
     greeting = f"Hi {name}," if name else "Hi,"
     text = (
-        f"{greeting}\n\nYour {_BRAND} verification code is: {code}\n\n"
+        f"{greeting}\n\nYour {_brand()} verification code is: {code}\n\n"
         "It is valid for 15 minutes. If you did not sign up, you can ignore this email.\n"
     )
     html = _html(
@@ -38,17 +42,43 @@ def verification_code(to_email: str, name: str, code: str) -> EmailMessage:
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Your {_BRAND} verification code: {code}",
+        subject=f"Your {_brand()} verification code: {code}",
         text_body=text,
         html_body=html,
         kind="verification_code",
     )
 
 
+def account_deletion_code(to_email: str, name: str, code: str) -> EmailMessage:
+    greeting = f"Hi {name}," if name else "Hi,"
+    text = (
+        f"{greeting}\n\nYour code to delete your {_brand()} account is: {code}\n\n"
+        "It is valid for 15 minutes. Deleting erases your profile and signs you out everywhere; it cannot "
+        "be undone. If you did not ask for this, ignore this email and consider changing your password.\n"
+    )
+    html = _html(
+        "Confirm deleting your account",
+        [
+            escape(greeting),
+            "Enter this code on your account page to delete your account. It is valid for 15 minutes.",
+            "Deleting cannot be undone. If you did not ask for this, ignore this email and consider "
+            "changing your password.",
+        ],
+        highlight=code,
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"Your code to delete your {_brand()} account: {code}",
+        text_body=text,
+        html_body=html,
+        kind="account_deletion_code",
+    )
+
+
 def password_reset(to_email: str, name: str, reset_url: str) -> EmailMessage:
     greeting = f"Hi {name}," if name else "Hi,"
     text = (
-        f"{greeting}\n\nSomeone asked to reset the password of your {_BRAND} account.\n"
+        f"{greeting}\n\nSomeone asked to reset the password of your {_brand()} account.\n"
         f"Open this link within one hour to choose a new password:\n\n{reset_url}\n\n"
         "If it was not you, ignore this email: your password stays as it is.\n"
     )
@@ -63,7 +93,7 @@ def password_reset(to_email: str, name: str, reset_url: str) -> EmailMessage:
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Reset your {_BRAND} password",
+        subject=f"Reset your {_brand()} password",
         text_body=text,
         html_body=html,
         kind="password_reset",
@@ -73,7 +103,7 @@ def password_reset(to_email: str, name: str, reset_url: str) -> EmailMessage:
 def workspace_invitation(to_email: str, workspace_name: str, inviter: str, role: str, url: str) -> EmailMessage:
     who = inviter or "A teammate"
     text = (
-        f"Hi,\n\n{who} invited you to join {workspace_name} on {_BRAND} as {role}.\n\n"
+        f"Hi,\n\n{who} invited you to join {workspace_name} on {_brand()} as {role}.\n\n"
         f"Accept the invitation (valid for 7 days):\n\n{url}\n\n"
         "If you do not have an account yet, you can create one with this email address first.\n"
     )
@@ -87,7 +117,7 @@ def workspace_invitation(to_email: str, workspace_name: str, inviter: str, role:
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"{who} invited you to {workspace_name} on {_BRAND}",
+        subject=f"{who} invited you to {workspace_name} on {_brand()}",
         text_body=text,
         html_body=html,
         kind="workspace_invitation",

@@ -201,7 +201,8 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                     "verification badges and payouts, with time, IP address and browser. Needed to hold our "
                     "staff accountable (legitimate interest).",
                     "Emails we send you (verification codes, tickets, receipts, refund and event notices) "
-                    "are kept in a delivery queue until sent, then as a record of what was sent.",
+                    "are kept in a delivery queue until sent, then as a record of what was sent, until you "
+                    "delete your account.",
                 ),
             ),
             PolicySection(
@@ -233,8 +234,14 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
             PolicySection(
                 "4. How long we keep it",
                 points=(
-                    "Account data: while your account is open; after you ask us to close it we erase or "
-                    "anonymise it within 30 days, except what the rows below require us to keep.",
+                    "Account data: while your account is open. When you delete it (Delete account, on your "
+                    "account page) we erase at once your name, email address, username, picture, password "
+                    "hash, Google account id, sessions, codes and reset links, your workspace memberships and "
+                    "invitations, and the emails we sent you; your audit entries lose their IP address and "
+                    "browser. Your email address is then free to make a new account.",
+                    "What deleting keeps, without your name or address (pseudonymised): orders, their tickets, "
+                    "refunds and payouts, the KYC filings you made for a workspace, and the audit entries, "
+                    "for the periods below.",
                     "Orders, payments, refunds and payouts: 7 years after the transaction, as tax and "
                     "accounting laws require.",
                     "Tickets, transfers and door scans: with the order they belong to (7 years).",
@@ -264,10 +271,14 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                     "answer within 30 days and may ask you to prove who you are:",
                 ),
                 points=(
-                    "Access: a copy of the personal data we hold about you.",
+                    "Access: a copy of the personal data we hold about you (Download my data, on your account "
+                    "page, gives it at once).",
                     "Correction: fix what is wrong (you can change your name on your account page).",
-                    "Erasure: delete your data, except what the law makes us keep (section 4).",
-                    "Export (portability): your data in a common machine-readable format (JSON or CSV).",
+                    "Erasure: delete your account and its data from your account page, except what the law "
+                    "makes us keep (section 4). It is refused while you own a workspace, hold a ticket for an "
+                    "upcoming event or have an order awaiting payment: transfer or cancel those first.",
+                    "Export (portability): your data in a common machine-readable format, JSON, and your "
+                    "orders and tickets as CSV, from your account page.",
                     "Objection and restriction: to processing based on our legitimate interests.",
                     "Complaint: to Kenya's Office of the Data Protection Commissioner (odpc.go.ke), "
                     "Nigeria's Data Protection Commission (ndpc.gov.ng) or your country's regulator.",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, bindparam, insert, or_, update
+from sqlalchemy import Connection, Integer, Row, bindparam, delete, insert, or_, update
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, rows_changed, write_batch
@@ -175,3 +175,9 @@ def recent_emails(limit: int = 50, to_email: str | None = None) -> list[OutboxIt
         )
         for r in rows
     ]
+
+
+def forget_recipient(session: Session, address: str) -> int:
+    """Delete every queued or sent email to `address`, in the caller's transaction (an account being
+    erased: the copies hold its name, address and ticket codes). Returns how many went."""
+    return session.execute(delete(OutboxEmail).where(col(OutboxEmail.to_email) == address)).rowcount

@@ -56,3 +56,9 @@ def plural(count: int, noun: str, plural_form: str | None = None) -> str:
         else:
             plural_form = noun + "s"
     return f"{count:,} {plural_form}"
+
+
+def spreadsheet_cell(value: str) -> str:
+    """Text a spreadsheet will not run as a formula, for every CSV we write (an event could be titled
+    "=HYPERLINK(…)", a name typed by the public could start with "+")."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

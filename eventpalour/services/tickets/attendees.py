@@ -29,7 +29,7 @@ from eventpalour.models import (
     User,
 )
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import clean_line
+from eventpalour.services.platform import clean_line, spreadsheet_cell
 from eventpalour.services.platform import time_zone as zone
 from eventpalour.services.tickets.scanning import can_admit, doors_closed, undo_refusal
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -213,10 +213,10 @@ def attendees_csv(*, actor: UserSummary | None, event_id: str, filters: Attendee
         checked = row.checked_in_at.astimezone(local).strftime("%Y-%m-%d %H:%M") if row.checked_in_at else ""
         writer.writerow(
             [
-                _cell(row.holder_name),
+                spreadsheet_cell(row.holder_name),
                 row.holder_email,
                 row.short_code,
-                _cell(row.tier_name),
+                spreadsheet_cell(row.tier_name),
                 PAYMENT_LABELS[row.payment],
                 SCAN_LABELS.get(row.ticket_status, row.ticket_status.capitalize()),
                 checked,
@@ -225,11 +225,6 @@ def attendees_csv(*, actor: UserSummary | None, event_id: str, filters: Attendee
             ]
         )
     return f"attendees-{event.short_id}.csv", out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (names are typed by the public)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def check_in_progress(*, actor: UserSummary | None, event_id: str) -> list[CheckInPoint]:

@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 from sqlalchemy import Row
 
+from eventpalour.config import settings
 from eventpalour.models import Event
 from eventpalour.models.types import utcnow
 
@@ -134,7 +135,7 @@ def ticket_png(ticket: TicketImage) -> bytes:
     canvas = Image.new("RGB", (TICKET_WIDTH, 1600), "white")  # cropped to what is drawn
     draw = ImageDraw.Draw(canvas)
     draw.rectangle((0, 0, TICKET_WIDTH, 96), fill=BRAND_COLOR)
-    draw.text((40, 28), "EventPalour ticket", font=_font(36, bold=True), fill="white")
+    draw.text((40, 28), f"{settings.platform_name} ticket", font=_font(36, bold=True), fill="white")
     y = _lines(draw, 128, ticket.event_title, 40, INK, bold=True) + 8
     y = _lines(draw, y, ticket.schedule, 26, MUTED)
     y = _lines(draw, y, ticket.place, 26, MUTED)

@@ -46,6 +46,7 @@ __getattr__, __all__ = public_names(
         ],
         "members": [
             "MemberView",
+            "forget_member",
             "leave_workspace",
             "list_members",
             "remove_member",

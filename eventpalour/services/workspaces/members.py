@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import User, WorkspaceMember, WorkspaceRole
+from eventpalour.models import User, WorkspaceInvitation, WorkspaceMember, WorkspaceRole
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import NotFound, PermissionDenied, ValidationFailed
@@ -120,3 +121,19 @@ def leave_workspace(*, actor: UserSummary | None, workspace_id: str) -> None:
             raise PermissionDenied("The owner cannot leave. Transfer ownership to an admin first.")
         session.delete(access.membership)
         admin.record_audit(session, action="workspace.leave", actor_id=actor.id, target=("workspace", workspace_id))
+
+
+def forget_member(session: Session, user_id: str, address: str) -> int:
+    """Take an account being erased out of every workspace, in the caller's transaction: its
+    memberships, and the invitations sent to its address or accepted by it. Returns the rows deleted.
+
+    The caller has refused an owner already (a workspace keeps exactly one owner)."""
+    removed = session.execute(delete(WorkspaceMember).where(col(WorkspaceMember.user_id) == user_id)).rowcount
+    return (
+        removed
+        + session.execute(
+            delete(WorkspaceInvitation).where(
+                or_(col(WorkspaceInvitation.email) == address, col(WorkspaceInvitation.accepted_by_id) == user_id)
+            )
+        ).rowcount
+    )
