@@ -7,7 +7,7 @@ A code carries a discount, unlocks hidden tiers (an access code), or both. A hid
 (`tiers_unlocked_by`, through discovery) and checkout (`applied(...).unlocks`) both ask `offered`.
 
 The uses limit is the code's own CHECK `ck_discount_codes_uses` (models/discount.py). A use is held
-in checkout's hold, beside the seats, one way per database:
+in checkout's hold, beside the seats, one way per database (`guarded_counter`, as the seats; `USES`):
 
 - PostgreSQL: `hold` adds the use plainly (`store.ADD_CODE_HELD`) and the CHECK refuses a use past the
   limit; in a paid order's pipeline batch that refusal surfaces at COMMIT, and `refused_at_commit`
@@ -25,21 +25,20 @@ Tests may switch the guard off (`guard_disabled_for_tests`) to show the race is 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
 
-from eventpalour.db import answers_deferred, read_only
+from eventpalour.db import read_only
 from eventpalour.models import CODE_USES_CHECK, DiscountKind
 from eventpalour.models.types import utcnow
 from eventpalour.services.platform import FieldError, ValidationFailed, format_money
 from eventpalour.services.sales import store
 from eventpalour.services.sales.fees import Discount
+from eventpalour.services.sales.guarded_counter import GuardedCounter
 from eventpalour.services.sales.store import CodeOnSale
 
 CODE_MIN_LENGTH = 3
@@ -49,17 +48,14 @@ USED_UP = "This code has been used up."
 BUYER_LIMIT = "You have already used this code as many times as it allows."
 LOCKED_TIER = "This ticket is only offered with an access code. Enter the code you were given."
 
-_unguarded: ContextVar[bool] = ContextVar("discount_codes_unguarded", default=False)
+USES = GuardedCounter(
+    "discount_codes", check_name=CODE_USES_CHECK, conditional=store.HOLD_CODE, plain=store.ADD_CODE_HELD
+)
 
 
-@contextmanager
-def guard_disabled_for_tests() -> Iterator[None]:
+def guard_disabled_for_tests() -> AbstractContextManager[None]:
     """Decide the code's uses left from a read made before the write, then add the use plainly."""
-    token = _unguarded.set(True)
-    try:
-        yield
-    finally:
-        _unguarded.reset(token)
+    return USES.guard_disabled_for_tests()
 
 
 def normalize(code: str | None) -> str:
@@ -196,7 +192,7 @@ def refuse_past_buyer_limit(connection: Connection, buyer_id: str, applied: Appl
 
 def unguarded_precheck(code_id: str | None) -> bool:
     """Only with the guard off: the naive "uses left?" check, made outside any write transaction."""
-    if code_id is None or not _unguarded.get():
+    if code_id is None or USES.guarded:
         return True
     with read_only() as reader:
         left = store.code_uses_left(reader.connection(), code_id)
@@ -206,34 +202,13 @@ def unguarded_precheck(code_id: str | None) -> bool:
 
 def hold(connection: Connection, code_id: str) -> None:
     """Hold one use of the code, or raise CodeUsedUp (one way per database: see the module)."""
-    guarded = not _unguarded.get()
-    if guarded and connection.dialect.name == "sqlite":
-        if connection.execute(store.HOLD_CODE, {"code_id": code_id}).rowcount != 1:
-            raise CodeUsedUp()
-        return
-    try:
-        connection.execute(store.ADD_CODE_HELD, {"code_id": code_id})
-    except IntegrityError as refused:
-        if not refused_for_uses(refused) or answers_deferred(connection):
-            raise
-        raise CodeUsedUp() from None
+    if not USES.take(connection, {"code_id": code_id}):
+        raise CodeUsedUp()
 
 
-@contextmanager
-def refused_at_commit() -> Iterator[None]:
+def refused_at_commit() -> AbstractContextManager[None]:
     """Around a batch that holds a use: the uses CHECK refusing its COMMIT raises CodeUsedUp."""
-    try:
-        yield
-    except IntegrityError as refused:
-        if not refused_for_uses(refused):
-            raise
-        raise CodeUsedUp() from None
-
-
-def refused_for_uses(problem: IntegrityError) -> bool:
-    """The database refused a use past the code's limit (with the guard off: left as the race it is)."""
-    constraint = getattr(getattr(problem.orig, "diag", None), "constraint_name", None) or str(problem.orig)
-    return CODE_USES_CHECK in constraint and not _unguarded.get()
+    return USES.refused_at_commit(CodeUsedUp)
 
 
 def sell_held(connection: Connection, code_id: str) -> None:
