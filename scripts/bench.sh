@@ -51,5 +51,15 @@ curl -fs "$URL/api/health" >/dev/null || { tail -n 40 "$results/app.log"; exit 1
 run event_page python bench/event_page.py --url "$URL" --runs 10
 run checkout env DATABASE_URL="$PG" python bench/checkout.py --url "$URL" --seats 2000 --buyers 2400 --concurrency 32 --app-pgid "$app"
 
+# The pages as browsers drive them, over Reflex's websocket (#18): frames recorded from Chromium.
+short_id="$(psql "${PG/+psycopg/}" -Atc "SELECT short_id FROM events WHERE status = 'active' ORDER BY created_at LIMIT 1")"
+run rush python bench/rush.py --url "$URL" --short-id "$short_id" --visitors 32 --idle 2000 --seconds 20 \
+  --redis "$REDIS" --app-pgid "$app"
+run browser_checkout env DATABASE_URL="$PG" python bench/browser_checkout.py --url "$URL" --seats 2000 --buyers 2400 \
+  --concurrency 32 --app-pgid "$app"
+run browser_checkout_code env DATABASE_URL="$PG" python bench/browser_checkout.py --url "$URL" --seats 2000 \
+  --buyers 2400 --concurrency 32 --code --app-pgid "$app"
+run door env DATABASE_URL="$PG" python bench/door.py --url "$URL" --tickets 5000 --devices 16 --app-pgid "$app"
+
 python scripts/bench_report.py "$results" docs/performance.md
 echo "== figures written to docs/performance.md"

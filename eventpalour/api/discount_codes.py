@@ -1,5 +1,7 @@
-"""An event's discount codes over JSON (#19): list, create, edit, (de)activate, bulk-create and a
-CSV download, for the event's moderators and above. The same service calls as the Codes tab."""
+"""An event's discount and access codes over JSON (#19): list, create, edit, (de)activate, delete
+(while no order carries it), bulk-create and a CSV download, for the event's moderators and above.
+The same service calls as the Codes tab. `kind` null is a code without a discount: an access code
+that unlocks the hidden tiers in `unlockTierIds`."""
 
 from __future__ import annotations
 
@@ -26,9 +28,10 @@ class _In(BaseModel):
 
 
 class TermsIn(_In):
-    kind: Literal["percent", "fixed"]
-    value: int = Field(ge=-(2**31), le=2**31 - 1)
+    kind: Literal["percent", "fixed"] | None = None
+    value: int | None = Field(default=None, ge=-(2**31), le=2**31 - 1)
     tier_ids: list[_TierId] = Field(default=[], alias="tierIds", max_length=100)
+    unlock_tier_ids: list[_TierId] = Field(default=[], alias="unlockTierIds", max_length=100)
     valid_from: datetime | None = Field(default=None, alias="validFrom")
     valid_until: datetime | None = Field(default=None, alias="validUntil")
     max_uses: int | None = Field(default=None, alias="maxUses", ge=-(2**31), le=2**31 - 1)
@@ -41,6 +44,7 @@ class TermsIn(_In):
             kind=self.kind,
             value=self.value,
             tier_ids=tuple(self.tier_ids),
+            unlock_tier_ids=tuple(self.unlock_tier_ids),
             valid_from=_utc(self.valid_from),
             valid_until=_utc(self.valid_until),
             max_uses=self.max_uses,
@@ -72,10 +76,11 @@ class ActiveIn(_In):
 class CodeOut(BaseModel):
     id: str
     code: str
-    kind: str
-    value: int
+    kind: str | None
+    value: int | None
     label: str
     tier_ids: list[str]
+    unlock_tier_ids: list[str]
     valid_from: datetime | None
     valid_until: datetime | None
     max_uses: int | None
@@ -83,6 +88,7 @@ class CodeOut(BaseModel):
     active: bool
     uses_held: int
     uses_sold: int
+    can_delete: bool
 
 
 def _out(row: sales.CodeRow) -> CodeOut:
@@ -93,6 +99,7 @@ def _out(row: sales.CodeRow) -> CodeOut:
         value=row.value,
         label=row.label,
         tier_ids=list(row.tier_ids),
+        unlock_tier_ids=list(row.unlock_tier_ids),
         valid_from=row.valid_from,
         valid_until=row.valid_until,
         max_uses=row.max_uses,
@@ -100,6 +107,7 @@ def _out(row: sales.CodeRow) -> CodeOut:
         active=row.active,
         uses_held=row.uses_held,
         uses_sold=row.uses_sold,
+        can_delete=row.can_delete,
     )
 
 
@@ -125,6 +133,13 @@ def update_code(event_id: str, code_id: str, body: TermsIn, user: CurrentUser) -
 def set_active(event_id: str, code_id: str, body: ActiveIn, user: CurrentUser) -> CodeOut:
     """Deactivate (new checkouts refuse it) or activate a code."""
     return _out(sales.set_code_active(actor=user, event_id=event_id, code_id=code_id, active=body.active))
+
+
+@router.delete("/{event_id}/discount-codes/{code_id}", status_code=204, responses=answers(403, 404, 409))
+def delete_code(event_id: str, code_id: str, user: CurrentUser) -> Response:
+    """Delete a code no order has carried; one that an order carries is refused (409): deactivate it."""
+    sales.delete_code(actor=user, event_id=event_id, code_id=code_id)
+    return Response(status_code=204)
 
 
 @router.post("/{event_id}/discount-codes/bulk", status_code=201, responses=answers(403, 404))

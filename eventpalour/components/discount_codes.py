@@ -1,5 +1,6 @@
-"""The Codes tab of an event's manage page (#19): its discount codes with their uses, a dialog to
-create or edit one, bulk creation of single-use codes and the CSV download."""
+"""The Codes tab of an event's manage page (#19): its discount and access codes with their uses, a
+dialog to create or edit one, bulk creation of single-use codes, Delete for a code no order has
+carried, and the CSV download."""
 
 from __future__ import annotations
 
@@ -41,8 +42,48 @@ def _text_field(label: str, name: str, value: rx.Var, *, hint: str = "", type_: 
     )
 
 
+def _tier_checkboxes(choices: rx.Var, chosen: rx.Var, toggle, prefix: str) -> rx.Component:  # noqa: ANN001
+    return rx.foreach(
+        choices,
+        lambda tier: rx.el.label(
+            rx.hstack(
+                rx.checkbox(
+                    checked=chosen.contains(tier.id),
+                    on_change=lambda checked: toggle(tier.id, checked),
+                    custom_attrs={"aria-label": prefix + tier.name},
+                ),
+                rx.text(tier.name, size="2"),
+                spacing="2",
+                align="center",
+            ),
+        ),
+    )
+
+
+def _unlocks() -> rx.Component:
+    """An access code's hidden tiers: buyers with the code see and can buy them."""
+    return rx.vstack(
+        rx.text("Unlocks hidden tickets", weight="bold", size="2"),
+        rx.cond(
+            S.hidden_choices.length() > 0,
+            rx.fragment(
+                rx.text("Buyers who enter this code see and can buy these.", size="1", color_scheme="gray"),
+                _tier_checkboxes(S.hidden_choices, S.form.unlock_tier_ids, S.toggle_unlock, "Unlock "),
+            ),
+            rx.text(
+                "No hidden tickets. Tick Hidden on a ticket in Edit to sell it by access code only.",
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
+        _error("unlock_tier_ids"),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _terms() -> rx.Component:
-    """The terms shared by one code and a bulk batch: the discount, tickets, validity."""
+    """The terms shared by one code and a bulk batch: the discount, tickets, unlocked tickets, validity."""
     return rx.vstack(
         rx.vstack(
             rx.el.label("Discount type", html_for="code-kind", style={"fontWeight": "600", "fontSize": "14px"}),
@@ -51,6 +92,7 @@ def _terms() -> rx.Component:
                 rx.select.content(
                     rx.select.item("Percent off", value="percent"),
                     rx.select.item("Fixed amount off", value="fixed"),
+                    rx.select.item("No discount (access code only)", value="none"),
                 ),
                 value=S.form.kind,
                 on_change=lambda v: S.set_form_field("kind", v),
@@ -59,33 +101,28 @@ def _terms() -> rx.Component:
             spacing="1",
             width="100%",
         ),
-        _text_field(
-            rx.cond(S.percent_kind, "Percent off", "Amount off"),
-            "value",
-            S.form.value,
-            input_mode="decimal",
-        ),
-        rx.vstack(
-            rx.text("Applies to", weight="bold", size="2"),
-            rx.text("Leave all unticked for every ticket type.", size="1", color_scheme="gray"),
-            rx.foreach(
-                S.tier_choices,
-                lambda tier: rx.el.label(
-                    rx.hstack(
-                        rx.checkbox(
-                            checked=S.form.tier_ids.contains(tier.id),
-                            on_change=lambda checked: S.toggle_tier(tier.id, checked),
-                        ),
-                        rx.text(tier.name, size="2"),
-                        spacing="2",
-                        align="center",
-                    ),
+        rx.cond(
+            S.has_discount,
+            rx.vstack(
+                _text_field(
+                    rx.cond(S.percent_kind, "Percent off", "Amount off"),
+                    "value",
+                    S.form.value,
+                    input_mode="decimal",
                 ),
+                rx.vstack(
+                    rx.text("Discount applies to", weight="bold", size="2"),
+                    rx.text("Leave all unticked for every ticket type.", size="1", color_scheme="gray"),
+                    _tier_checkboxes(S.tier_choices, S.form.tier_ids, S.toggle_tier, "Discount on "),
+                    _error("tier_ids"),
+                    spacing="1",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
             ),
-            _error("tier_ids"),
-            spacing="1",
-            width="100%",
         ),
+        _unlocks(),
         rx.flex(
             _text_field("Valid from", "valid_from_local", S.form.valid_from_local, type_="datetime-local"),
             _text_field("Valid until", "valid_until_local", S.form.valid_until_local, type_="datetime-local"),
@@ -101,7 +138,7 @@ def _terms() -> rx.Component:
 def _form_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id == "", "New discount code", "Edit discount code")),
+            rx.dialog.title(rx.cond(S.editing_id == "", "New code", "Edit code")),
             rx.vstack(
                 rx.cond(
                     S.editing_id == "",
@@ -207,6 +244,7 @@ def _row(line: rx.Var) -> rx.Component:
         rx.table.cell(rx.code(line.code, weight="bold")),
         rx.table.cell(line.label, white_space="nowrap"),
         rx.table.cell(line.tiers),
+        rx.table.cell(line.unlocks),
         rx.table.cell(line.uses, white_space="nowrap"),
         rx.table.cell(line.valid),
         rx.table.cell(
@@ -238,6 +276,17 @@ def _row(line: rx.Var) -> rx.Component:
                         aria_label="Activate " + line.code,
                     ),
                 ),
+                rx.cond(
+                    line.can_delete,
+                    rx.button(
+                        "Delete",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=S.delete_code(line.id),
+                        aria_label="Delete " + line.code,
+                    ),
+                ),
                 spacing="2",
             ),
         ),
@@ -266,20 +315,22 @@ def codes_tab() -> rx.Component:
                 rx.cond(
                     S.code_lines.length() == 0,
                     empty_card(
-                        "No discount codes yet. Create one, or a batch of single-use codes.", icon="ticket-percent"
+                        "No codes yet. Create a discount or access code, or a batch of single-use codes.",
+                        icon="ticket-percent",
                     ),
                     scrolling_table(
                         [
                             rx.table.column_header_cell("Code"),
                             rx.table.column_header_cell("Discount"),
                             rx.table.column_header_cell("Tickets"),
+                            rx.table.column_header_cell("Unlocks"),
                             rx.table.column_header_cell("Used"),
                             rx.table.column_header_cell("Valid"),
                             rx.table.column_header_cell("Status"),
                             rx.table.column_header_cell("Actions"),
                         ],
                         rx.foreach(S.code_lines, _row),
-                        aria_label="Discount codes",
+                        aria_label="Discount and access codes",
                     ),
                 ),
             ),

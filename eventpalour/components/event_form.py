@@ -283,6 +283,7 @@ class EventFormParts:
             rx.vstack(
                 rx.hstack(
                     rx.heading("Ticket ", index + 1, size="3", as_="h3"),
+                    rx.cond(row.hidden, rx.badge(rx.icon("eye-off", size=12), "Hidden", color_scheme="gray")),
                     rx.cond(row.has_sales, rx.badge(row.sold, " sold · ", row.held, " reserved", color_scheme="green")),
                     rx.spacer(),
                     rx.cond(
@@ -319,7 +320,7 @@ class EventFormParts:
                 ),
                 self._tier_input(index, row, "description", "Description (optional)", placeholder="What's included"),
                 rx.checkbox(
-                    "Hidden (not shown on the event page)",
+                    "Hidden (shown on the event page only with an access code that unlocks it)",
                     checked=row.hidden,
                     on_change=lambda checked: self.state.set_tier(index, "hidden", checked),
                 ),

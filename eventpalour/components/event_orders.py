@@ -32,6 +32,7 @@ def _totals() -> rx.Component:
         _stat("Paid orders", S.order_totals.paid_orders),
         _stat("Tickets sold", S.order_totals.tickets),
         _stat("Gross", S.order_totals.gross),
+        _stat("Discounts given", S.order_totals.discounts),
         _stat("Platform fees", S.order_totals.platform_fees),
         _stat("Paystack fees", S.order_totals.provider_fees),
         _stat("Refunded", S.order_totals.refunds),

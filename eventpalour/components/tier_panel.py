@@ -46,6 +46,7 @@ def _tier(offer: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(tier.name, weight="bold", size="3"),
+            rx.cond(tier.unlocked, rx.badge(rx.icon("key-round", size=12), "Unlocked by your code", variant="soft")),
             rx.spacer(),
             rx.text(offer.price, weight="bold", size="3", white_space="nowrap"),
             width="100%",
@@ -219,7 +220,7 @@ def _price_row(line: rx.Var) -> rx.Component:
 
 
 def _code_box() -> rx.Component:
-    """ "Have a code?": type a discount code and apply it; an applied code shows with Remove."""
+    """ "Have a code?": type a discount or access code and apply it; an applied code shows with Remove."""
     return rx.cond(
         EventDetailState.applied_code != "",
         rx.hstack(
@@ -246,7 +247,7 @@ def _code_box() -> rx.Component:
                         name="code",
                         value=EventDetailState.code_input,
                         on_change=EventDetailState.set_code_input,
-                        placeholder="Discount code",
+                        placeholder="Discount or access code",
                         max_length=32,
                         auto_complete="off",
                         aria_invalid=rx.cond(EventDetailState.code_error != "", "true", "false"),
@@ -307,7 +308,7 @@ def _checkout() -> rx.Component:
             EventDetailState.held,
             _held(),
             rx.fragment(
-                rx.cond(EventDetailState.can_pick & EventDetailState.on_sale & ~EventDetailState.is_free, _code_box()),
+                rx.cond(EventDetailState.offers_code, _code_box()),
                 rx.cond(EventDetailState.can_pick & (EventDetailState.ticket_count > 0), _breakdown()),
             ),
         ),

@@ -1,7 +1,13 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
-from eventpalour.models.discount import CODE_USES_CHECK, DiscountCode, DiscountCodeTier, DiscountKind
+from eventpalour.models.discount import (
+    CODE_USES_CHECK,
+    DiscountCode,
+    DiscountCodeTier,
+    DiscountCodeUnlock,
+    DiscountKind,
+)
 from eventpalour.models.event import (
     CAPACITY_CHECK,
     CAPACITY_RULE,
@@ -83,6 +89,7 @@ __all__ = [
     "CODE_USES_CHECK",
     "DiscountCode",
     "DiscountCodeTier",
+    "DiscountCodeUnlock",
     "DiscountKind",
     "ADMISSION_STATUSES",
     "CAPACITY_CHECK",

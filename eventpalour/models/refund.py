@@ -33,9 +33,10 @@ class RefundKind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"  # every paid order of a cancelled event
     PAYMENT_MISMATCH = "payment_mismatch"  # Paystack charged another amount or currency than the order's
     LATE_PAYMENT = "late_payment"  # paid after the hold expired, and the seats had sold meanwhile
+    CODE_USED_UP = "code_used_up"  # paid after the hold expired, and the order's code had run out of uses
 
 
-RETURNED_PAYMENT_KINDS = (RefundKind.PAYMENT_MISMATCH, RefundKind.LATE_PAYMENT)
+RETURNED_PAYMENT_KINDS = (RefundKind.PAYMENT_MISMATCH, RefundKind.LATE_PAYMENT, RefundKind.CODE_USED_UP)
 """Refunds of payments that bought nothing: the whole amount received goes back, the order issued
 no tickets and never counted as a sale, so it claims nothing on `orders.refunded_amount`."""
 

@@ -1,5 +1,6 @@
-"""The Codes tab of /workspace/{id}/events/{short_id} (#19): the event's discount codes with their
-uses, a form to create or edit one, bulk creation of single-use codes, and the CSV download."""
+"""The Codes tab of /workspace/{id}/events/{short_id} (#19): the event's discount and access codes
+with their uses, a form to create or edit one, bulk creation of single-use codes, deleting a code no
+order has carried, and the CSV download."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.forms import FormMixin
 
-KINDS = ("percent", "fixed")
+KINDS = ("percent", "fixed", sales.NO_DISCOUNT)
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,13 @@ class CodeLine:
     code: str
     label: str
     tiers: str
+    unlocks: str
     uses: str
     valid: str
     status: str
     can_deactivate: bool
     can_activate: bool
+    can_delete: bool
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,13 @@ def code_line(row: CodeRow, zone_name: str) -> CodeLine:
         code=row.code,
         label=row.label,
         tiers=row.tiers_label,
+        unlocks=row.unlocks_label,
         uses=row.uses_label,
         valid=_valid(row, zone_name),
         status="Active" if row.active else "Inactive",
         can_deactivate=row.can_deactivate,
         can_activate=row.can_activate,
+        can_delete=row.can_delete,
     )
 
 
@@ -71,6 +76,7 @@ class EventCodesState(FormMixin, AuthState):
     codes_loaded: bool = False
     codes_problem: str = ""
     tier_choices: list[TierChoice] = []
+    hidden_choices: list[TierChoice] = []  # the hidden tiers a code may unlock
     form_open: bool = False
     editing_id: str = ""
     form: CodeForm = CodeForm()
@@ -91,6 +97,10 @@ class EventCodesState(FormMixin, AuthState):
     def percent_kind(self) -> bool:
         return self.form.kind == "percent"
 
+    @rx.var
+    def has_discount(self) -> bool:
+        return self.form.kind != sales.NO_DISCOUNT
+
     @rx.event
     async def load_codes(self):
         self.codes_loaded, self.codes_problem = False, ""
@@ -106,6 +116,7 @@ class EventCodesState(FormMixin, AuthState):
         self._rows = {row.id: row for row in rows}
         self.code_lines = [code_line(row, zone_name) for row in rows]
         self.tier_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id]
+        self.hidden_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id and t.hidden]
         self.codes_loaded = True
 
     @rx.event
@@ -155,6 +166,12 @@ class EventCodesState(FormMixin, AuthState):
     def toggle_tier(self, tier_id: str, checked: bool) -> None:
         kept = tuple(t for t in self.form.tier_ids if t != tier_id) + ((tier_id,) if checked else ())
         self.form = CodeForm(**{**self.form.__dict__, "tier_ids": kept})
+
+    @rx.event
+    def toggle_unlock(self, tier_id: str, checked: bool) -> None:
+        kept = tuple(t for t in self.form.unlock_tier_ids if t != tier_id) + ((tier_id,) if checked else ())
+        self.form = CodeForm(**{**self.form.__dict__, "unlock_tier_ids": kept})
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != "unlock_tier_ids"}
 
     @rx.event
     def toggle_form_active(self, checked: bool) -> None:
@@ -212,4 +229,16 @@ class EventCodesState(FormMixin, AuthState):
             yield self.show_error(error)
             return
         yield rx.toast.success(f"Code {row.code} {'activated' if row.active else 'deactivated'}.")
+        yield EventCodesState.load_codes
+
+    @rx.event
+    async def delete_code(self, code_id: str):
+        """Delete a code no order has carried (the service refuses the others, with the reason)."""
+        try:
+            actor = await self.require_user()
+            text = await call_service(sales.delete_code, actor=actor, event_id=self._event_ref(), code_id=code_id)
+        except DomainError as error:
+            yield self.show_error(error)
+            return
+        yield rx.toast.success(f"Code {text} deleted.")
         yield EventCodesState.load_codes

@@ -144,7 +144,7 @@ class Hold:
     order: HeldOrder
     total: str
     count: str
-    discount: str = ""  # "code HALF: − KES 750.00", or "" without a code
+    discount: str = ""  # "code HALF: − KES 750.00", or "" without a discount
 
 
 def hold_of(order: HeldOrder) -> Hold:
@@ -153,7 +153,7 @@ def hold_of(order: HeldOrder) -> Hold:
         order=order,
         total=format_money(order.amount, order.currency),
         count=plural(order.ticket_count, "ticket"),
-        discount=discount if order.discount_code else "",
+        discount=discount if order.discount_code and order.discount else "",  # an access code takes nothing off
     )
 
 
@@ -185,6 +185,7 @@ class EventDetailState(AuthState):
     code_label: str = ""
     code_error: str = ""
     is_applying_code: bool = False
+    has_locked_tiers: bool = False  # hidden tiers a code could unlock: "Have a code?" shows on free events too
     _discount: Discount | None = None
     _prices: dict[str, int] = {}
     _currency: str = ""
@@ -205,6 +206,13 @@ class EventDetailState(AuthState):
     def on_sale(self) -> bool:
         return any(offer.on_sale for offer in self.tiers)
 
+    @rx.var
+    def offers_code(self) -> bool:
+        """ "Have a code?" shows while picking: for paid tickets on sale (discounts), where hidden
+        tiers remain to unlock, and while a code is applied (so it can be removed)."""
+        codes_matter = (self.on_sale and not self.is_free) or self.has_locked_tiers or bool(self.applied_code)
+        return self.can_pick and codes_matter
+
     def _short_id(self) -> str:
         return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
 
@@ -212,30 +220,49 @@ class EventDetailState(AuthState):
     async def load_event(self):
         """on_load: the event and its tiers as of now, or the not-found message."""
         self.loaded, self.missing = False, False
+        # A shared link `?code=XYZ` (or the code applied before a reload) applies at once, and shows
+        # the hidden tiers it unlocks.
+        shared = str(self.router.url.query_parameters.get("code") or self.applied_code)[:100]
         try:
-            event = await call_service(events.get_public_event, short_id=self._short_id())
+            event = await call_service(events.get_public_event, short_id=self._short_id(), code=shared)
         except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
             self.event, self.tiers, self.partners, self.missing, self.loaded = None, [], [], True, True
             return
         self.event = event_page(event)
-        self.tiers = [tier_offer(tier, event.currency) for tier in event.tiers]
+        self._show_tiers(event)
         self.partners = event.partners
-        self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
-        self._prices = {tier.id: tier.price for tier in event.tiers}
-        self.is_free = not any(self._prices.values())
-        selling = [offer.tier.price for offer in self.tiers if offer.on_sale]
-        self.lowest_price = price_from_label(min(selling), max(selling), event.currency) if selling else ""
-        self._currency, self._fee_mode = event.currency, event.fee_mode
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = self._picked_in_url()
         self._total()
         await self._load_mine()
         self.loaded = True
-        shared = self.router.url.query_parameters.get("code") or self.applied_code
         if shared and not self.held:
-            # A shared link `?code=XYZ` (or the code applied before a reload) applies at once.
-            self.code_input = str(shared)[:100]
+            self.code_input = shared
             await self._apply_code()
+
+    def _show_tiers(self, event: PublicEvent) -> None:
+        """The tiers offered to this visitor (with the hidden ones their code unlocks) and their prices."""
+        self.tiers = [tier_offer(tier, event.currency) for tier in event.tiers]
+        self.has_locked_tiers = event.has_locked_tiers
+        self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
+        self._prices = {tier.id: tier.price for tier in event.tiers}
+        self.is_free = not any(self._prices.values())
+        selling = [offer.tier.price for offer in self.tiers if offer.on_sale and not offer.tier.unlocked]
+        self.lowest_price = price_from_label(min(selling), max(selling), event.currency) if selling else ""
+        self._currency, self._fee_mode = event.currency, event.fee_mode
+
+    async def _reload_tiers(self) -> None:
+        """After a code is applied or removed: the tiers it unlocks appear (or go), picks kept where
+        the tier is still offered."""
+        try:
+            event = await call_service(events.get_public_event, short_id=self._short_id(), code=self.applied_code)
+        except DomainError:
+            return
+        self._show_tiers(event)
+        self.quantities = {
+            tier_id: clamp_quantity(self.quantities.get(tier_id, 0), most)
+            for tier_id, most in self.max_quantities.items()
+        }
 
     def _picked_in_url(self) -> dict[str, int]:
         """Every tier at 0, or at what the link asks for (`?tiers=<id>:2`, as sign-in sends a buyer
@@ -297,15 +324,17 @@ class EventDetailState(AuthState):
             quote = await call_service(
                 sales.quote_code, event_id=self._short_id(), code=self.code_input, quantities=self.quantities
             )
-        except ValidationFailed as problem:
-            self.code_error = problem.details[0].message if problem.details else problem.message
-            self.applied_code, self.code_label, self._discount = "", "", None
         except DomainError as problem:
-            self.code_error = problem.message
+            is_field = isinstance(problem, ValidationFailed) and problem.details
+            self.code_error = problem.details[0].message if is_field else problem.message
             self.applied_code, self.code_label, self._discount = "", "", None
+            if any(offer.tier.unlocked for offer in self.tiers):
+                await self._reload_tiers()
         else:
             self.applied_code, self.code_label, self._discount = quote.code, quote.label, quote.discount
             self.code_input = quote.code
+            if quote.unlocks - {offer.tier.id for offer in self.tiers}:
+                await self._reload_tiers()
         self._total()
 
     @rx.event
@@ -323,8 +352,10 @@ class EventDetailState(AuthState):
             yield rx.toast.success(f"Code {self.applied_code} applied: {self.code_label}.")
 
     @rx.event
-    def remove_code(self) -> None:
+    async def remove_code(self) -> None:
         self.code_input, self.applied_code, self.code_label, self.code_error, self._discount = "", "", "", "", None
+        if any(offer.tier.unlocked for offer in self.tiers):
+            await self._reload_tiers()
         self._total()
 
     @rx.event
@@ -371,6 +402,8 @@ class EventDetailState(AuthState):
         self.is_checking_out = False
         self.quantities = dict.fromkeys(self.max_quantities, 0)
         self.code_input, self.applied_code, self.code_label, self._discount = "", "", "", None
+        if any(offer.tier.unlocked for offer in self.tiers):
+            await self._reload_tiers()
         self._total()
         await self._load_mine()
         if placed.authorization_url is None:

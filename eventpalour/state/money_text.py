@@ -22,6 +22,7 @@ class FiguresText:
     provider_fees: str = ""
     refunds: str = ""
     net: str = ""
+    discounts: str = ""  # what discount codes took off sales
 
 
 def _figures(f: MoneyFigures) -> dict[str, str | int]:
@@ -34,6 +35,7 @@ def _figures(f: MoneyFigures) -> dict[str, str | int]:
         "provider_fees": format_money(f.provider_fees, f.currency),
         "refunds": format_money(f.refunds, f.currency),
         "net": format_money(f.net, f.currency),
+        "discounts": format_money(f.discounts, f.currency),
     }
 
 

@@ -33,7 +33,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services.events.event_rules import MAX_DURATION
 from eventpalour.services.platform import DEFAULT_ZONE, NotFound, clean_line, plural
 from eventpalour.services.platform import time_zone as zone
-from eventpalour.services.sales import tier_sale
+from eventpalour.services.sales import tier_offered, tier_sale, tiers_unlocked_by
 
 PAGE_SIZE = 24
 SEARCH_WINDOW = 2000
@@ -438,6 +438,7 @@ class PublicTier:
     sale_label: str
     available: int | None
     max_quantity: int
+    unlocked: bool = False  # a hidden tier shown because the visitor's code unlocks it
 
 
 @dataclass(frozen=True)
@@ -477,6 +478,7 @@ class PublicEvent:
     organizer_verified: bool
     partners: list[PublicPartner] = field(default_factory=list)
     tiers: list[PublicTier] = field(default_factory=list)
+    has_locked_tiers: bool = False  # hidden tiers a code could unlock remain: the page offers "Have a code?"
 
     @property
     def summary(self) -> str:
@@ -499,8 +501,9 @@ def is_public(status: str) -> bool:
     return status not in HIDDEN_STATUSES
 
 
-def get_public_event(short_id: str) -> PublicEvent:
-    """The public page of the event with `short_id`, with its visible tiers' sale states as of now.
+def get_public_event(short_id: str, code: str = "") -> PublicEvent:
+    """The public page of the event with `short_id`, with its visible tiers' sale states as of now,
+    and the hidden tiers that `code` unlocks (sales.tier_offered; a code that unlocks none adds none).
 
     Cancelled and past events are returned (with their status) so old links explain themselves.
 
@@ -517,11 +520,12 @@ def get_public_event(short_id: str) -> PublicEvent:
         partners = session.exec(
             select(EventPartner).where(EventPartner.event_id == event.id).order_by(col(EventPartner.sort_order))
         ).all()
-        tiers = session.exec(
-            select(TicketTier)
-            .where(TicketTier.event_id == event.id, col(TicketTier.hidden).is_(False))
-            .order_by(col(TicketTier.sort_order))
+        every_tier = session.exec(
+            select(TicketTier).where(TicketTier.event_id == event.id).order_by(col(TicketTier.sort_order))
         ).all()
+        has_hidden = any(tier.hidden for tier in every_tier)
+        unlocked = tiers_unlocked_by(session.connection(), event.id, code) if code and has_hidden else frozenset()
+        tiers = [tier for tier in every_tier if tier_offered(tier.id, tier.hidden, unlocked)]
         status = event.status
         if status in SELLING_EVENT_STATUSES and event.end_at <= now:
             status = EventStatus.COMPLETED
@@ -549,6 +553,7 @@ def get_public_event(short_id: str) -> PublicEvent:
             organizer_verified=workspace.verified,
             partners=[PublicPartner(p.name, p.url or "", p.logo_url or "") for p in partners],
             tiers=[_public_tier(tier, event, now) for tier in tiers],
+            has_locked_tiers=any(tier.hidden and tier.id not in unlocked for tier in every_tier),
         )
 
 
@@ -563,6 +568,7 @@ def _public_tier(tier: TicketTier, event: Event, now: datetime) -> PublicTier:
         sale_label=sale.label,
         available=sale.available,
         max_quantity=sale.max_quantity,
+        unlocked=tier.hidden,
     )
 
 

@@ -16,6 +16,8 @@ The definitions, as an accountant keeps the books:
   are sales of zero.
 - *Gross* is what buyers paid on sales (the platform fee included when it is passed on);
   *platform fees* our cut of it, *provider fees* what Paystack kept, *organizer share* the rest.
+- *Discounts* are what discount codes took off the ticket prices of sales (`orders.discount_amount`):
+  money never charged, so it is in no other figure; a refunded sale keeps its discount.
 - *Refunds* are the refunds of sales that have not failed, counted when they are recorded (queued)
   and in the currency they go back in: the money is promised from that moment and claimed on the
   order (`orders.refunded_amount`); a failed refund gives its claim back. Paystack keeps its fee
@@ -62,6 +64,7 @@ class MoneyFigures:
     provider_fees: int = 0
     organizer_share: int = 0
     refunds: int = 0
+    discounts: int = 0
 
     @property
     def fees(self) -> int:
@@ -155,7 +158,7 @@ def _sums(
     sale_keys = [col(Order.currency), *([_bucket(session, col(Order.paid_at), period)] if period else [])]
     refund_keys = [col(Refund.currency), *([_bucket(session, col(Refund.created_at), period)] if period else [])]
     figures: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for *key, count, gross, platform, provider, share in session.exec(
+    for *key, count, gross, platform, provider, share, discounts in session.exec(
         select(
             *sale_keys,
             func.count(),
@@ -163,6 +166,7 @@ def _sums(
             func.sum(Order.platform_fee),
             func.coalesce(func.sum(Order.provider_fee), 0),
             func.sum(Order.organizer_share),
+            func.coalesce(func.sum(Order.discount_amount), 0),
         )
         .where(*sale_conditions(scope), *_within(col(Order.paid_at), start, end))
         .group_by(*sale_keys)
@@ -173,6 +177,7 @@ def _sums(
             platform_fees=int(platform),
             provider_fees=int(provider),
             organizer_share=int(share),
+            discounts=int(discounts),
         )
     for *key, refunded in session.exec(
         select(*refund_keys, func.sum(Refund.amount))

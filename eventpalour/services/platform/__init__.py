@@ -31,6 +31,7 @@ __getattr__, __all__ = public_names(
             "event_postponed as event_postponed_email",
             "kyc_decision as kyc_decision_email",
             "late_payment_refund as late_payment_refund_email",
+            "code_used_up_refund as code_used_up_refund_email",
             "order_confirmation as order_confirmation_email",
             "password_reset as password_reset_email",
             "payment_mismatch_refund as payment_mismatch_refund_email",

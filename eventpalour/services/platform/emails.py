@@ -254,6 +254,20 @@ def late_payment_refund(to_email: str, reference: str, money: str) -> EmailMessa
     )
 
 
+def code_used_up_refund(to_email: str, reference: str, money: str, code: str) -> EmailMessage:
+    return _simple(
+        to_email,
+        "code_used_up_refund",
+        f"Refund for order {reference}",
+        "Your payment is being refunded",
+        [
+            f"Your payment for order {reference} arrived after your reservation expired, and the code {code} "
+            f"had been used up by other buyers in the meantime. We are refunding {money} in full; you will get "
+            "another email when Paystack has processed it, and your bank shows it within a few days after that.",
+        ],
+    )
+
+
 def payment_mismatch_refund(
     to_email: str, event_title: str, reference: str, received: str, expected: str
 ) -> EmailMessage:

@@ -20,6 +20,7 @@ __getattr__, __all__ = public_names(
         ],
         "discount_codes": [
             "BULK_MAX",
+            "NO_DISCOUNT",
             "CodeForm",
             "CodeInput",
             "CodeQuote",
@@ -28,12 +29,17 @@ __getattr__, __all__ = public_names(
             "bulk_create_from_form",
             "codes_csv",
             "create_code",
+            "delete_code",
             "form_of",
             "list_codes",
             "quote_code",
             "save_code_form",
             "set_code_active",
             "update_code",
+        ],
+        "discounts": [
+            "offered as tier_offered",
+            "tiers_unlocked_by",
         ],
         "fees": [
             "Discount",

@@ -15,10 +15,11 @@ A hold decides it one way per database:
     UPDATE ticket_tiers SET held = held + :n
     WHERE id = :tier_id AND (quantity IS NULL OR sold + held + :n <= quantity)
 
-Either way a refused hold raises `NotEnoughSeats`. `sell_now` (seats not held first: a payment that
-outlived its hold) is that conditional UPDATE on both databases, answering inside its transaction.
+Either way a refused hold raises `NotEnoughSeats`. Those two ways are `guarded_counter`'s, shared
+with a discount code's uses (`SEATS`). `sell_now` (seats not held first: a payment that outlived its
+hold) is that conditional UPDATE on both databases, answering inside its transaction.
 
-Tests may switch the guard off (a context variable, never reachable from a request) to prove
+Tests may switch the guard off (`guard_disabled_for_tests`, never reachable from a request) to prove
 that the race is real without it: availability is then read before the write (`unguarded_precheck`),
 the hold adds plainly on SQLite too, and a CHECK refusal is left as the IntegrityError it is.
 """
@@ -26,41 +27,31 @@ the hold adds plainly on SQLite too, and a CHECK refusal is left as the Integrit
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 
-from sqlalchemy import Connection, Update
+from sqlalchemy import Update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
-from eventpalour.db import answers_deferred, read_only
+from eventpalour.db import read_only
 from eventpalour.models import CAPACITY_CHECK
 from eventpalour.services.sales import store
+from eventpalour.services.sales.guarded_counter import Executor, GuardedCounter
 
 # Built once (sales/store.py): every buyer of a tier runs them, and composing a statement per call
 # costs more CPU than running it.
-
-Executor = Session | Connection
-"""The caller's write transaction: an ORM session or a Core connection."""
-
-_unguarded: ContextVar[bool] = ContextVar("capacity_unguarded", default=False)
+SEATS = GuardedCounter("capacity", check_name=CAPACITY_CHECK, conditional=store.HOLD, plain=store.ADD_HELD)
 
 
-@contextmanager
-def guard_disabled_for_tests() -> Iterator[None]:
+def guard_disabled_for_tests() -> AbstractContextManager[None]:
     """Decide capacity from a read made before the write transaction, then write unconditionally:
     the check-then-act race that the guard exists to prevent."""
-    token = _unguarded.set(True)
-    try:
-        yield
-    finally:
-        _unguarded.reset(token)
+    return SEATS.guard_disabled_for_tests()
 
 
 def unguarded_precheck(wanted: Mapping[str, int]) -> bool:
     """Only with the guard off: the naive availability check, made outside any write transaction."""
-    if not _unguarded.get():
+    if SEATS.guarded:
         return True
     left = _seats_left(wanted)
     # The gap a real request has between checking and writing (validation, a provider call).
@@ -95,44 +86,20 @@ def hold(executor: Executor, tier_id: str, n: int) -> None:
 
     Inside a `write_batch` on PostgreSQL nothing is known before COMMIT: run the batch inside
     `refused_at_commit`, which turns the CHECK's refusal into NotEnoughSeats."""
-    guarded = not _unguarded.get()
-    if guarded and _dialect(executor) == "sqlite":
-        if not _change(executor, store.HOLD, tier_id, n):
-            raise NotEnoughSeats(tier_id)
-        return
-    try:
-        executor.execute(store.ADD_HELD, {"tier_id": tier_id, "n": n})
-    except IntegrityError as refused:
-        # In a batch the refusal of an earlier tier's hold can surface at this statement: which
-        # tier is short is for `refused_at_commit` to find out, not this one.
-        if not refused_for_capacity(refused) or answers_deferred(executor):
-            raise
-        raise NotEnoughSeats(tier_id) from None
+    if not SEATS.take(executor, {"tier_id": tier_id, "n": n}):
+        raise NotEnoughSeats(tier_id)
 
 
-def _dialect(executor: Executor) -> str:
-    bind = executor if isinstance(executor, Connection) else executor.get_bind()
-    return bind.dialect.name
-
-
-@contextmanager
-def refused_at_commit(wanted: Mapping[str, int]) -> Iterator[None]:
+def refused_at_commit(wanted: Mapping[str, int]) -> AbstractContextManager[None]:
     """Around a batch that holds `wanted` seats per tier: the capacity CHECK refusing its COMMIT
     (PostgreSQL) raises NotEnoughSeats for the first tier short of seats; other errors pass."""
-    try:
-        yield
-    except IntegrityError as refused:
-        if not refused_for_capacity(refused):
-            raise
-        raise NotEnoughSeats(first_short(wanted)) from None
+    return SEATS.refused_at_commit(lambda: NotEnoughSeats(first_short(wanted)))
 
 
 def refused_for_capacity(problem: IntegrityError) -> bool:
     """The database refused seats that are not there (the capacity CHECK), as opposed to another
     constraint. With the guard switched off for tests the refusal is the race itself: not translated."""
-    # psycopg names the constraint in `diag`; sqlite3 only in the message ("CHECK constraint failed: ...").
-    constraint = getattr(getattr(problem.orig, "diag", None), "constraint_name", None) or str(problem.orig)
-    return CAPACITY_CHECK in constraint and not _unguarded.get()
+    return SEATS.refused(problem)
 
 
 def first_short(wanted: Mapping[str, int]) -> str:

@@ -86,14 +86,20 @@ def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
     return wanted
 
 
-def _check_tiers(event: EventOnSale, tiers: Mapping[str, TierOnSale], wanted: dict[str, int]) -> None:
-    """Every picked tier belongs to the event, its sales are open, and the quantity fits its per-order cap."""
+def _check_tiers(
+    event: EventOnSale, tiers: Mapping[str, TierOnSale], wanted: dict[str, int], unlocks: frozenset[str]
+) -> None:
+    """Every picked tier belongs to the event and is offered (a hidden one only with a code that
+    unlocks it: `unlocks`), its sales are open, and the quantity fits its per-order cap."""
     now = utcnow()
     problems = []
     for tier_id, n in wanted.items():
         tier = tiers.get(tier_id)
-        if tier is None or tier.hidden:
+        if tier is None:
             problems.append(FieldError(("quantities", tier_id), "This ticket is not offered for this event."))
+            continue
+        if not discounts.offered(tier.id, tier.hidden, unlocks):
+            problems.append(FieldError(("quantities", tier_id), discounts.LOCKED_TIER))
             continue
         sale = tier_sale(tier, event_status=event.status, event_end=event.end_at, zone_name=event.timezone, now=now)
         # Availability is decided by capacity.hold alone, in the same statement that takes the seats.
@@ -129,8 +135,8 @@ def book_ticket(
     Free orders complete at once (tickets issued, email queued); paid orders wait for payment with
     their seats held, one such order per buyer and event (`_replace_open_hold`). Raises
     NotAuthenticated, PermissionDenied (unverified), NotFound, Conflict (already registered for a
-    free event; a payment for this event in progress), ValidationFailed (also on the `code` field:
-    an unknown, expired, inapplicable or used-up discount code), SoldOut.
+    free event; a payment for this event in progress), ValidationFailed (a hidden tier without a code
+    that unlocks it; also on the `code` field: an unknown, expired, inapplicable or used-up code), SoldOut.
     """
     if actor is None:
         raise NotAuthenticated("Sign in to get tickets.")
@@ -148,7 +154,6 @@ def book_ticket(
         if event is None or not event.is_listed:
             raise NotFound("This event is not on sale.")
         tiers = event.tiers
-        _check_tiers(event, tiers, wanted)
         if discounts.normalize(code):
             applied = discounts.applied(
                 reader.connection(),
@@ -157,7 +162,9 @@ def book_ticket(
                 wanted_tiers=set(wanted),
                 currency=event.currency,
                 buyer_id=actor.id,
+                tier_names={t: row.name for t, row in tiers.items()},
             )
+        _check_tiers(event, tiers, wanted, applied.unlocks if applied else frozenset())
     code_id = applied.id if applied is not None else None
     if not discounts.unguarded_precheck(code_id):
         raise discounts.used_up_error()

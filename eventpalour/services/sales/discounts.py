@@ -1,8 +1,13 @@
-"""Discount codes (#19): the one place where a code is judged, and where its uses are held, sold and
-given back, exactly as capacity does for a tier's seats.
+"""Discount and access codes (#19): the one place where a code is judged, where the hidden tiers it
+unlocks are decided (`offered`), and where its uses are held, sold and given back, exactly as capacity
+does for a tier's seats.
+
+A code carries a discount, unlocks hidden tiers (an access code), or both. A hidden tier is offered
+(shown on the event page, bookable) only with a valid code that unlocks it; the event page
+(`tiers_unlocked_by`, through discovery) and checkout (`applied(...).unlocks`) both ask `offered`.
 
 The uses limit is the code's own CHECK `ck_discount_codes_uses` (models/discount.py). A use is held
-in checkout's hold, beside the seats, one way per database:
+in checkout's hold, beside the seats, one way per database (`guarded_counter`, as the seats; `USES`):
 
 - PostgreSQL: `hold` adds the use plainly (`store.ADD_CODE_HELD`) and the CHECK refuses a use past the
   limit; in a paid order's pipeline batch that refusal surfaces at COMMIT, and `refused_at_commit`
@@ -20,21 +25,20 @@ Tests may switch the guard off (`guard_disabled_for_tests`) to show the race is 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
 
-from eventpalour.db import answers_deferred, read_only
+from eventpalour.db import read_only
 from eventpalour.models import CODE_USES_CHECK, DiscountKind
 from eventpalour.models.types import utcnow
 from eventpalour.services.platform import FieldError, ValidationFailed, format_money
 from eventpalour.services.sales import store
 from eventpalour.services.sales.fees import Discount
+from eventpalour.services.sales.guarded_counter import GuardedCounter
 from eventpalour.services.sales.store import CodeOnSale
 
 CODE_MIN_LENGTH = 3
@@ -42,18 +46,16 @@ CODE_MAX_LENGTH = 32
 CODE_FIELD = "code"
 USED_UP = "This code has been used up."
 BUYER_LIMIT = "You have already used this code as many times as it allows."
+LOCKED_TIER = "This ticket is only offered with an access code. Enter the code you were given."
 
-_unguarded: ContextVar[bool] = ContextVar("discount_codes_unguarded", default=False)
+USES = GuardedCounter(
+    "discount_codes", check_name=CODE_USES_CHECK, conditional=store.HOLD_CODE, plain=store.ADD_CODE_HELD
+)
 
 
-@contextmanager
-def guard_disabled_for_tests() -> Iterator[None]:
+def guard_disabled_for_tests() -> AbstractContextManager[None]:
     """Decide the code's uses left from a read made before the write, then add the use plainly."""
-    token = _unguarded.set(True)
-    try:
-        yield
-    finally:
-        _unguarded.reset(token)
+    return USES.guard_disabled_for_tests()
 
 
 def normalize(code: str | None) -> str:
@@ -75,18 +77,36 @@ def _code_error(message: str) -> ValidationFailed:
 
 @dataclass(frozen=True)
 class AppliedCode:
-    """A code that applies to an order: its id, its normalized text and what it takes off."""
+    """A code that applies to an order: its id, its normalized text, what it takes off (None: nothing)
+    and the hidden tiers it unlocks."""
 
     id: str
     code: str
-    discount: Discount
+    discount: Discount | None
     label: str
     per_buyer_limit: int | None = None
+    unlocks: frozenset[str] = frozenset()
 
 
-def describe(kind: str, value: int, currency: str) -> str:
-    """ "20% off" or "KES 500.00 off"."""
+def discount_label(kind: str | None, value: int | None, currency: str) -> str:
+    """ "20% off", "KES 500.00 off", or "" for a code without a discount."""
+    if kind is None or value is None:
+        return ""
     return f"{value}% off" if kind == DiscountKind.PERCENT else f"{format_money(value, currency)} off"
+
+
+def describe(kind: str | None, value: int | None, currency: str, unlocked_names: Sequence[str] = ()) -> str:
+    """What a code does, as the buyer reads it: "20% off", "unlocks VIP", "20% off, unlocks VIP"."""
+    parts = [discount_label(kind, value, currency)]
+    if unlocked_names:
+        parts.append("unlocks " + ", ".join(unlocked_names))
+    return ", ".join(part for part in parts if part)
+
+
+def offered(tier_id: str, hidden: bool, unlocks: frozenset[str]) -> bool:
+    """Whether a tier is offered to a buyer holding a code that unlocks `unlocks`: a hidden tier only
+    when the code unlocks it (the event page shows, and checkout books, only offered tiers)."""
+    return not hidden or tier_id in unlocks
 
 
 def refusal(code: CodeOnSale | None, wanted_tiers: set[str], now: datetime, *, uses: bool = True) -> str | None:
@@ -101,9 +121,20 @@ def refusal(code: CodeOnSale | None, wanted_tiers: set[str], now: datetime, *, u
         return "This code has expired."
     if uses and code.uses_left is not None and code.uses_left <= 0:
         return USED_UP
-    if not code.all_tiers and not (code.tier_ids & wanted_tiers):
+    discounts_some = code.kind is not None and (code.all_tiers or bool(code.tier_ids & wanted_tiers))
+    if not discounts_some and not (code.unlocks & wanted_tiers):
         return "This code does not apply to the tickets you picked."
     return None
+
+
+def tiers_unlocked_by(connection: Connection, event_id: str, code: str) -> frozenset[str]:
+    """The hidden tiers of the event that `code` unlocks now (none for an unknown, inactive, expired,
+    not yet valid or used-up code): what the event page adds to its visible tiers."""
+    normalized = normalize(code)
+    found = store.code_on_sale(connection, event_id, normalized) if normalized else None
+    if found is None or not found.unlocks or refusal(found, set(found.unlocks), utcnow()) is not None:
+        return frozenset()
+    return found.unlocks
 
 
 def applied(
@@ -114,10 +145,12 @@ def applied(
     wanted_tiers: set[str],
     currency: str,
     buyer_id: str | None = None,
+    tier_names: Mapping[str, str] | None = None,
 ) -> AppliedCode:
     """The code `code` of the event, judged for `wanted_tiers`, or a ValidationFailed on the `code`
     field saying why not. With `buyer_id` (checkout) the buyer's own limit is judged and the uses
-    limit left to `hold`; without (a quote on the event page) a used-up code is refused at once."""
+    limit left to `hold`; without (a quote on the event page) a used-up code is refused at once.
+    `tier_names` (by tier id) names the unlocked tiers in the label."""
     normalized = normalize(code)
     found = store.code_on_sale(connection, event_id, normalized) if normalized else None
     if (problem := refusal(found, wanted_tiers, utcnow(), uses=buyer_id is None)) is not None:
@@ -127,17 +160,22 @@ def applied(
         # the buyer's paid orders with the code are all that counts against the limit.
         if store.buyer_code_uses(connection, buyer_id, found.id) >= found.per_buyer_limit:
             raise _code_error(BUYER_LIMIT)
-    discount = Discount(
-        percent=found.kind == DiscountKind.PERCENT,
-        value=found.value,
-        tier_ids=None if found.all_tiers else found.tier_ids,
-    )
+    discount = None
+    if found.kind is not None and found.value is not None:
+        discount = Discount(
+            percent=found.kind == DiscountKind.PERCENT,
+            value=found.value,
+            tier_ids=None if found.all_tiers else found.tier_ids,
+        )
+    names = tier_names or {}
+    unlocked_names = sorted(names[t] for t in found.unlocks if t in names)
     return AppliedCode(
         id=found.id,
         code=found.code,
         discount=discount,
-        label=describe(found.kind, found.value, currency),
+        label=describe(found.kind, found.value, currency, unlocked_names),
         per_buyer_limit=found.per_buyer_limit,
+        unlocks=found.unlocks,
     )
 
 
@@ -154,7 +192,7 @@ def refuse_past_buyer_limit(connection: Connection, buyer_id: str, applied: Appl
 
 def unguarded_precheck(code_id: str | None) -> bool:
     """Only with the guard off: the naive "uses left?" check, made outside any write transaction."""
-    if code_id is None or not _unguarded.get():
+    if code_id is None or USES.guarded:
         return True
     with read_only() as reader:
         left = store.code_uses_left(reader.connection(), code_id)
@@ -164,34 +202,13 @@ def unguarded_precheck(code_id: str | None) -> bool:
 
 def hold(connection: Connection, code_id: str) -> None:
     """Hold one use of the code, or raise CodeUsedUp (one way per database: see the module)."""
-    guarded = not _unguarded.get()
-    if guarded and connection.dialect.name == "sqlite":
-        if connection.execute(store.HOLD_CODE, {"code_id": code_id}).rowcount != 1:
-            raise CodeUsedUp()
-        return
-    try:
-        connection.execute(store.ADD_CODE_HELD, {"code_id": code_id})
-    except IntegrityError as refused:
-        if not refused_for_uses(refused) or answers_deferred(connection):
-            raise
-        raise CodeUsedUp() from None
+    if not USES.take(connection, {"code_id": code_id}):
+        raise CodeUsedUp()
 
 
-@contextmanager
-def refused_at_commit() -> Iterator[None]:
+def refused_at_commit() -> AbstractContextManager[None]:
     """Around a batch that holds a use: the uses CHECK refusing its COMMIT raises CodeUsedUp."""
-    try:
-        yield
-    except IntegrityError as refused:
-        if not refused_for_uses(refused):
-            raise
-        raise CodeUsedUp() from None
-
-
-def refused_for_uses(problem: IntegrityError) -> bool:
-    """The database refused a use past the code's limit (with the guard off: left as the race it is)."""
-    constraint = getattr(getattr(problem.orig, "diag", None), "constraint_name", None) or str(problem.orig)
-    return CODE_USES_CHECK in constraint and not _unguarded.get()
+    return USES.refused_at_commit(CodeUsedUp)
 
 
 def sell_held(connection: Connection, code_id: str) -> None:

@@ -171,7 +171,12 @@ def verify_payment(reference: str) -> PaymentOutcome:
 
 class _SeatsGone(Exception):
     """Raised inside the settling transaction to roll it back when a payment can get no tickets
-    (the hold expired and the seats sold, or the event was cancelled): it is refunded instead."""
+    (the hold expired and the seats sold, or its code ran out of uses; or the event was cancelled):
+    it is refunded instead, recorded as `kind`."""
+
+    def __init__(self, kind: RefundKind = RefundKind.LATE_PAYMENT) -> None:
+        super().__init__(kind)
+        self.kind = kind
 
 
 class _Mismatch(Exception):
@@ -183,8 +188,8 @@ def settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
     """Apply a verified transaction to its order: fulfil once, fail it, or give the money back."""
     try:
         return _settle(reference, verified)
-    except _SeatsGone:
-        return _give_back(reference, verified, RefundKind.LATE_PAYMENT)
+    except _SeatsGone as gone:
+        return _give_back(reference, verified, gone.kind)
     except _Mismatch:
         return _give_back(reference, verified, RefundKind.PAYMENT_MISMATCH)
 
@@ -226,8 +231,9 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         fulfilment.issue_tickets(connection, _to_issue(order, items), confirmation=order.confirmation)
         # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
         # tier waits on it. No seats left for a late payment rolls all of the above back.
-        if not _take_seats(connection, items, held=held, code_id=order.discount_code_id):
-            raise _SeatsGone()
+        short = _take_seats(connection, items, held=held, code_id=order.discount_code_id)
+        if short is not None:
+            raise _SeatsGone(short)
     logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
     return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
 
@@ -249,17 +255,23 @@ def _to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.
     )
 
 
-def _take_seats(connection: Connection, items: Sequence[OrderLine], *, held: bool, code_id: str | None) -> bool:
+def _take_seats(
+    connection: Connection, items: Sequence[OrderLine], *, held: bool, code_id: str | None
+) -> RefundKind | None:
     """Held seats (and the code's held use) become sold; a payment that outlived its hold needs
-    seats, and a use of its code, that are still free."""
+    seats, and a use of its code, that are still free. None when taken, else why not: the seats
+    sold (`LATE_PAYMENT`) or the code ran out (`CODE_USED_UP`)."""
     if held:
         for item in items:
             capacity.sell_held(connection, item.tier_id, item.quantity)
         if code_id is not None:
             discounts.sell_held(connection, code_id)
-        return True
-    seats = all(capacity.sell_now(connection, item.tier_id, item.quantity) for item in items)
-    return seats and (code_id is None or discounts.sell_now(connection, code_id))
+        return None
+    if not all(capacity.sell_now(connection, item.tier_id, item.quantity) for item in items):
+        return RefundKind.LATE_PAYMENT
+    if code_id is not None and not discounts.sell_now(connection, code_id):
+        return RefundKind.CODE_USED_UP
+    return None
 
 
 def _give_back(reference: str, verified: paystack.VerifyResult, kind: RefundKind) -> PaymentOutcome:

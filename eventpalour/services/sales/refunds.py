@@ -276,7 +276,11 @@ STATUS_LABELS = {
     RefundStatus.PROCESSED: "Refunded",
     RefundStatus.FAILED: "Refund failed",
 }
-RETURN_LABELS = {RefundKind.PAYMENT_MISMATCH: "Payment mismatch", RefundKind.LATE_PAYMENT: "Paid after sell-out"}
+RETURN_LABELS = {
+    RefundKind.PAYMENT_MISMATCH: "Payment mismatch",
+    RefundKind.LATE_PAYMENT: "Paid after sell-out",
+    RefundKind.CODE_USED_UP: "Paid after the code ran out",
+}
 RETURN_PROGRESS = {RefundStatus.PROCESSED: "refunded", RefundStatus.FAILED: "refund failed, refund it by hand"}
 
 

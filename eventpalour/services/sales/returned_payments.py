@@ -1,12 +1,14 @@
 """Payments that bought nothing go back in full (SPEC §5: nothing is lost).
 
-Two kinds: a payment that does not match its order (Paystack charged less, more, or in another
-currency than the order's total), and one that arrived after its hold expired when the seats had
-sold meanwhile (or the event was cancelled). Either way the order ends `refunded` at once and says
-why (`flagged_reason`), its held seats come back, the buyer is emailed, and a refund of everything
-Paystack received is queued for the refund worker, which sends it, retries it and follows it to
-the end like any other refund. The order was never a sale (no `paid_at`, no organizer share), so
-billing and revenue leave it out; organizers and finance see it labelled by `refund_label`.
+Three kinds: a payment that does not match its order (Paystack charged less, more, or in another
+currency than the order's total), one that arrived after its hold expired when the seats had
+sold meanwhile (or the event was cancelled), and one that arrived after its hold expired when its
+discount or access code had run out of uses meanwhile (`CODE_USED_UP`, labelled as such). Either
+way the order ends `refunded` at once and says why (`flagged_reason`), its held seats come back,
+the buyer is emailed, and a refund of everything Paystack received is queued for the refund
+worker, which sends it, retries it and follows it to the end like any other refund. The order was
+never a sale (no `paid_at`, no organizer share), so billing and revenue leave it out; organizers
+and finance see it labelled by `refund_label`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
         expected = format_money(order.amount, order.currency)
         if kind == RefundKind.PAYMENT_MISMATCH:
             note = f"Payment mismatch: Paystack charged {received}, the order's total is {expected}."
+        elif kind == RefundKind.CODE_USED_UP:
+            note = f"Paid after the hold expired and the code {order.discount_code} was used up."
         else:
             note = "Paid after the hold expired and the tickets sold out."
         note += " The whole payment is refunded automatically."
@@ -75,6 +79,8 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
         facts = order.confirmation
         if kind == RefundKind.PAYMENT_MISMATCH:
             message = platform.payment_mismatch_refund_email(facts.email, facts.title, reference, received, expected)
+        elif kind == RefundKind.CODE_USED_UP:
+            message = platform.code_used_up_refund_email(facts.email, reference, received, order.discount_code or "")
         else:
             message = platform.late_payment_refund_email(facts.email, reference, received)
         platform.enqueue(session, message)

@@ -44,6 +44,7 @@ from eventpalour.models import (
     TIER_SEATS,
     DiscountCode,
     DiscountCodeTier,
+    DiscountCodeUnlock,
     Event,
     Order,
     OrderItem,
@@ -73,6 +74,7 @@ _webhooks = PaymentWebhook.__table__
 _refunds = Refund.__table__
 _codes = DiscountCode.__table__
 _code_tiers = DiscountCodeTier.__table__
+_code_unlocks = DiscountCodeUnlock.__table__
 _now = bindparam("now", type_=_orders.c.updated_at.type)
 _Typed = TypeVar("_Typed")
 
@@ -196,12 +198,13 @@ def seats_left_of(connection: Connection, tier_ids: Iterable[str]) -> dict[str, 
 
 @dataclass(frozen=True, slots=True)
 class CodeOnSale:
-    """A discount code as checkout reads it (`tier_ids` empty when it covers every tier)."""
+    """A code as checkout reads it: its discount (`kind` None: none; `tier_ids` empty when it covers
+    every tier) and the hidden tiers it unlocks (`unlocks`)."""
 
     id: str
     code: str
-    kind: str
-    value: int
+    kind: str | None
+    value: int | None
     all_tiers: bool
     valid_from: datetime | None
     valid_until: datetime | None
@@ -210,6 +213,7 @@ class CodeOnSale:
     active: bool
     uses_left: int | None
     tier_ids: frozenset[str]
+    unlocks: frozenset[str]
 
 
 _code = _codes.c.id == bindparam("code_id")
@@ -228,20 +232,30 @@ _CODE_ON_SALE = (
         _codes.c.active,
         _CODE_USES_LEFT.label("uses_left"),
         _code_tiers.c.tier_id,
+        _code_unlocks.c.tier_id.label("unlocked_tier_id"),
     )
-    .select_from(_codes.outerjoin(_code_tiers, _code_tiers.c.code_id == _codes.c.id))
+    .select_from(
+        _codes.outerjoin(_code_tiers, _code_tiers.c.code_id == _codes.c.id).outerjoin(
+            _code_unlocks, _code_unlocks.c.code_id == _codes.c.id
+        )
+    )
     .where(_codes.c.event_id == bindparam("event_id"), _codes.c.code == bindparam("code"))
 )
 
 
 def code_on_sale(connection: Connection, event_id: str, code: str) -> CodeOnSale | None:
-    """The event's code `code` (normalized) with the tiers it covers, in one round trip; None when none."""
+    """The event's code `code` (normalized) with the tiers its discount covers and the hidden tiers it
+    unlocks, in one round trip; None when none."""
     rows = connection.execute(_CODE_ON_SALE, {"event_id": event_id, "code": code}).all()
     if not rows:
         return None
     first = rows[0]._mapping
-    fields = {name: first[name] for name in CodeOnSale.__slots__ if name != "tier_ids"}
-    return CodeOnSale(**fields, tier_ids=frozenset(row.tier_id for row in rows if row.tier_id is not None))
+    fields = {name: first[name] for name in CodeOnSale.__slots__ if name not in ("tier_ids", "unlocks")}
+    return CodeOnSale(
+        **fields,
+        tier_ids=frozenset(row.tier_id for row in rows if row.tier_id is not None),
+        unlocks=frozenset(row.unlocked_tier_id for row in rows if row.unlocked_tier_id is not None),
+    )
 
 
 _BUYER_CODE_USES = select(func.count()).where(
