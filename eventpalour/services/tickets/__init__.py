@@ -5,6 +5,25 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "announcement_opt_outs": [
+            "Subscription",
+            "announcement_subscription",
+            "resubscribe_to_announcements",
+            "unsubscribe_from_announcements",
+        ],
+        "announcements": [
+            "AnnouncementForm",
+            "AnnouncementInput",
+            "AnnouncementRow",
+            "HolderAnnouncement",
+            "cancel_announcement",
+            "create_announcement",
+            "create_from_form as create_announcement_from_form",
+            "event_announcements",
+            "list_announcements",
+            "my_announcements",
+            "send_due_announcements",
+        ],
         "attendees": [
             "AttendeeFilters",
             "AttendeeRow",
