@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from eventpalour import routes
 from eventpalour.api import (
     admin,
+    announcements,
     auth,
     billing,
     checkout,
@@ -75,6 +76,7 @@ def create_api() -> FastAPI:
         api.include_router(paystack_sandbox.router)
     api.include_router(tickets.router)
     api.include_router(discount_codes.router)
+    api.include_router(announcements.router)
     api.include_router(auth.router)
     api.include_router(system.router)
     api.include_router(uploads.router)
