@@ -5,6 +5,10 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "announcement_audience": [
+            "AUDIENCE_LABELS",
+            "TIERS_AUDIENCE",
+        ],
         "announcement_opt_outs": [
             "Subscription",
             "announcement_subscription",

@@ -19,6 +19,8 @@ from eventpalour.services.identity import email_key
 from eventpalour.services.tickets.announcement_opt_outs import opted_out
 from eventpalour.services.tickets.attendees import SCAN_FILTERS
 
+# The audience that names its tiers: the form shows the tier boxes for it.
+TIERS_AUDIENCE = AnnouncementAudience.TIERS.value
 AUDIENCE_LABELS = {
     AnnouncementAudience.ALL: "All ticket holders",
     AnnouncementAudience.TIERS: "Chosen ticket types",

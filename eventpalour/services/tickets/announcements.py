@@ -101,7 +101,7 @@ class HolderAnnouncement:
 
     id: str
     event_title: str
-    event_short_id: str
+    event_path: str
     subject: str
     body_html: str
     sent_label: str
@@ -309,7 +309,7 @@ def _holder_view(item: Announcement, event: Event) -> HolderAnnouncement:
     return HolderAnnouncement(
         id=item.id,
         event_title=event.title,
-        event_short_id=event.short_id,
+        event_path=routes.event_url(event.short_id),
         subject=item.subject,
         body_html=render_markdown(item.body),
         sent_label=event_when(item.sent_at or item.send_at, event.timezone),
