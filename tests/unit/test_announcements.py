@@ -300,3 +300,67 @@ def test_holders_read_the_sent_announcements_that_reached_their_tickets(scene):
         "VIP lounge",
         "For everyone",
     ]
+
+
+async def test_the_tab_previews_validates_sends_and_cancels(scene):
+    from eventpalour.state.announcements import EventAnnouncementsState
+    from eventpalour.state.events import EventManageState
+    from tests.state_support import run_handler, state_for
+
+    manage = state_for(
+        EventManageState, token=scene.owner.token, path=f"/workspace/{scene.workspace_id}/events/{scene.event.short_id}"
+    )
+    await run_handler(manage, "load_event")
+    tab = await manage.get_state(EventAnnouncementsState)
+    await run_handler(tab, "load_announcements")
+    assert tab.announcements_loaded and tab.lines == [] and {t.name for t in tab.tier_choices} == set(scene.tiers)
+
+    await run_handler(tab, "set_field", "body", "Hi <img src=x onerror=alert(1)> *there*")
+    assert tab.preview_html == "<p>Hi &lt;img src=x onerror=alert(1)&gt; <em>there</em></p>\n"
+    await run_handler(tab, "set_audience", "tiers")
+    await run_handler(tab, "set_schedule", "later")
+    await run_handler(tab, "submit")
+    assert set(tab.field_errors) == {"subject", "tier_ids", "send_at"} and _announcement_emails() == []
+
+    await run_handler(tab, "set_field", "subject", "VIP lounge")
+    await run_handler(tab, "toggle_tier", scene.tiers["VIP"], True)
+    await run_handler(tab, "set_schedule", "now")
+    await run_handler(tab, "submit")
+    assert tab.field_errors == {} and tab.form.subject == "" and tab.preview_html == ""
+    assert _recipients() == [scene.bo.email]
+
+    later = (utcnow() + timedelta(days=2)).astimezone(settings_zone(scene)).strftime("%Y-%m-%dT%H:%M")
+    for name, value in (("subject", "Tomorrow"), ("body", "Bring a coat."), ("send_at_local", later)):
+        await run_handler(tab, "set_field", name, value)
+    await run_handler(tab, "set_schedule", "later")
+    await run_handler(tab, "submit")
+    await run_handler(tab, "load_announcements")
+    assert [(line.subject, line.status, line.recipients, line.can_cancel) for line in tab.lines] == [
+        ("Tomorrow", "Scheduled", "—", True),
+        ("VIP lounge", "Sent", "1 recipient", False),
+    ]
+    await run_handler(tab, "cancel", tab.lines[0].id)
+    await run_handler(tab, "load_announcements")
+    assert tab.lines[0].status == "Cancelled" and not tab.lines[0].can_cancel
+
+
+def test_unsubscribing_stops_announcements_only_not_the_events_own_emails(scene):
+    from eventpalour.services.events import lifecycle
+
+    token = announcement_opt_outs.unsubscribe_token(scene.event.id, scene.bo.email)
+    announcement_opt_outs.unsubscribe_from_announcements(token=token)
+    later = utcnow() + timedelta(days=30)
+    lifecycle.change_status(
+        actor=scene.owner.summary,
+        event_id=scene.event.id,
+        action="postpone",
+        new_start=later,
+        new_end=later + timedelta(hours=2),
+    )
+    with read_only() as session:
+        postponed = session.exec(
+            select(OutboxEmail.to_email).where(
+                OutboxEmail.kind == "event_postponed", OutboxEmail.to_email == scene.bo.email
+            )
+        ).all()
+    assert postponed == [scene.bo.email]
