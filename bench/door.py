@@ -48,10 +48,10 @@ def camera_video(token: str, path: Path) -> None:
 
     from PIL import Image
 
-    from eventpalour.services.tickets.ticket_media import qr_png
+    from eventpalour.services import tickets
 
     width, height = 640, 480
-    qr = Image.open(BytesIO(qr_png(token, box_size=6))).convert("L")
+    qr = Image.open(BytesIO(tickets.qr_png(token, box_size=6))).convert("L")
     side = min(height - 40, qr.width)
     frame = Image.new("L", (width, height), 255)
     frame.paste(qr.resize((side, side)), ((width - side) // 2, (height - side) // 2))

@@ -46,6 +46,7 @@ EVENTS = "/events"
 EVENT = "/e/[short_id]"
 ORGANIZER = "/o/[slug]"
 JOIN = "/join/[invite_code]"
+ANNOUNCEMENTS_UNSUBSCRIBE = "/announcements/unsubscribe/[token]"
 NOT_FOUND = "/404"  # Reflex's 404 page: what every unknown path shows (served with status 404)
 LEGAL_TERMS = "/legal/terms"
 LEGAL_PRIVACY = "/legal/privacy"
@@ -70,6 +71,7 @@ CRAWLERS_KEEP_OUT = (
     VERIFY,
     "/invite/",
     "/join/",
+    "/announcements/",
     "/api/",
 )
 CRAWLERS_MAY_FETCH = ("/api/files/",)  # public images (event banners, logos) in link previews
@@ -103,6 +105,11 @@ def invite_url(token: str) -> str:
 
 def join_url(code: str) -> str:
     return f"/join/{quote(code, safe='')}"
+
+
+def unsubscribe_url(token: str) -> str:
+    """The page that stops one event's announcements to one address (the token says which)."""
+    return f"/announcements/unsubscribe/{quote(token, safe='')}"
 
 
 def workspace_url(workspace_id: str, section: str = "") -> str:

@@ -1,6 +1,6 @@
-"""Background work: draining the email outbox with retries, sending queued refunds, and periodic
-housekeeping (reconciling payments, re-verifying webhooks Paystack could not confirm, expiring holds,
-completing past events, rechecking refunds).
+"""Background work: draining the email outbox with retries, sending queued refunds and scheduled
+announcements, and periodic housekeeping (reconciling payments, re-verifying webhooks Paystack could
+not confirm, expiring holds, completing past events, rechecking refunds).
 
 `make run` runs these loops inside the web process (OUTBOX_WORKER=inline, the default); a scaled-out
 deployment sets OUTBOX_WORKER=external and runs `python -m eventpalour.worker` as its own process.
@@ -14,7 +14,7 @@ import signal
 from collections.abc import Callable
 
 from eventpalour.logs import configure_logging
-from eventpalour.services import events, platform, sales
+from eventpalour.services import events, platform, sales, tickets
 
 logger = logging.getLogger("eventpalour.worker")
 IDLE_SECONDS = 1.0
@@ -39,6 +39,12 @@ async def run_outbox_loop() -> None:
 async def run_refund_loop() -> None:
     """Send queued refunds to Paystack as soon as they are recorded (a cancelled event queues many)."""
     await _forever("Refund submission", sales.submit_due_refunds, IDLE_SECONDS)
+
+
+async def run_announcement_loop() -> None:
+    """Send scheduled announcements once their time comes (their emails then wait in the outbox for
+    their rate slot). The claim is a conditional UPDATE, so several workers send each one once."""
+    await _forever("Sending scheduled announcements", tickets.send_due_announcements, IDLE_SECONDS)
 
 
 async def run_housekeeping_loop() -> None:
@@ -67,7 +73,7 @@ async def _forever_once(name: str, work: Callable[[], int]) -> None:
 
 
 async def run_all() -> None:
-    await asyncio.gather(run_outbox_loop(), run_refund_loop(), run_housekeeping_loop())
+    await asyncio.gather(run_outbox_loop(), run_refund_loop(), run_announcement_loop(), run_housekeeping_loop())
 
 
 async def _run_until_stopped() -> None:
@@ -85,7 +91,7 @@ async def _run_until_stopped() -> None:
 
 def main() -> None:
     configure_logging()
-    logger.info("Worker started: outbox, refunds and housekeeping")
+    logger.info("Worker started: outbox, refunds, announcements and housekeeping")
     # asyncio.run waits for the default executor's threads, i.e. the batch that was being sent.
     asyncio.run(_run_until_stopped())
     logger.info("Worker stopped")

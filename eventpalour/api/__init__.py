@@ -13,6 +13,7 @@ from eventpalour import routes
 from eventpalour.api import (
     account,
     admin,
+    announcements,
     auth,
     billing,
     checkout,
@@ -76,6 +77,7 @@ def create_api() -> FastAPI:
         api.include_router(paystack_sandbox.router)
     api.include_router(tickets.router)
     api.include_router(discount_codes.router)
+    api.include_router(announcements.router)
     api.include_router(auth.router)
     api.include_router(account.router)
     api.include_router(system.router)

@@ -1,6 +1,12 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
+from eventpalour.models.announcement import (
+    Announcement,
+    AnnouncementAudience,
+    AnnouncementOptOut,
+    AnnouncementStatus,
+)
 from eventpalour.models.discount import (
     CODE_USES_CHECK,
     DiscountCode,
@@ -86,6 +92,10 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "Announcement",
+    "AnnouncementAudience",
+    "AnnouncementOptOut",
+    "AnnouncementStatus",
     "CODE_USES_CHECK",
     "DiscountCode",
     "DiscountCodeTier",

@@ -9,6 +9,7 @@ from eventpalour.pages import (  # noqa: F401
     admin_kyc,
     admin_revenue,
     admin_users,
+    announcement_unsubscribe,
     checkout_return,
     dev_outbox,
     event_attendees,

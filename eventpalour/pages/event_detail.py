@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.event_card import event_banner
 from eventpalour.components.event_overview import event_about, event_header
+from eventpalour.components.holder_announcements import holder_announcements
 from eventpalour.components.layout import loading, page
 from eventpalour.components.lists import not_found_card
 from eventpalour.components.tier_panel import sticky_ticket_bar, tiers_panel
@@ -49,6 +50,7 @@ def _event() -> rx.Component:
             gap="32px",
             width="100%",
         ),
+        holder_announcements(EventDetailState.announcements),
         sticky_ticket_bar(),
         spacing="5",
         width="100%",

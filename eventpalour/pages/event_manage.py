@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.announcements import announcements_tab
 from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.discount_codes import codes_tab
@@ -12,6 +13,7 @@ from eventpalour.components.event_orders import orders_tab
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
+from eventpalour.state.announcements import EventAnnouncementsState
 from eventpalour.state.discount_codes import EventCodesState
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
@@ -181,13 +183,19 @@ def _body() -> rx.Component:
                     rx.tabs.trigger("Tickets", value="tickets"),
                     rx.tabs.trigger("Orders", value="orders"),
                     rx.tabs.trigger("Codes", value="codes"),
+                    rx.tabs.trigger("Announcements", value="announcements"),
                 ),
                 rx.tabs.content(_details_tab(), value="details", padding_top="16px"),
                 rx.tabs.content(_tickets_tab(), value="tickets", padding_top="16px"),
                 rx.tabs.content(orders_tab(), value="orders", padding_top="16px"),
                 rx.tabs.content(codes_tab(), value="codes", padding_top="16px"),
+                rx.tabs.content(announcements_tab(), value="announcements", padding_top="16px"),
                 default_value="details",
-                on_change=[EventOrdersState.tab_changed, EventCodesState.tab_changed],
+                on_change=[
+                    EventOrdersState.tab_changed,
+                    EventCodesState.tab_changed,
+                    EventAnnouncementsState.tab_changed,
+                ],
                 width="100%",
             ),
         ),
@@ -199,7 +207,7 @@ def _body() -> rx.Component:
 @page(
     WORKSPACE_EVENT,
     "Manage event",
-    on_load=[WorkspaceState.load_workspace, S.load_event],
+    on_load=[WorkspaceState.load_workspace, S.load_event, EventAnnouncementsState.reset_form],
     require="user",
     width="960px",
     form=EventCodesState,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.holder_announcements import holder_announcements
 from eventpalour.components.layout import loading, page
 from eventpalour.components.ticket_card import qr_dialog, ticket_card, transfer_dialog
 from eventpalour.state.tickets import TicketsState
@@ -55,7 +56,13 @@ def my_tickets() -> rx.Component:
             rx.cond(
                 (S.upcoming.length() == 0) & (S.past.length() == 0),
                 _empty(),
-                rx.vstack(_section("Upcoming", S.upcoming), _section("Past", S.past), spacing="6", width="100%"),
+                rx.vstack(
+                    _section("Upcoming", S.upcoming),
+                    holder_announcements(S.announcements, with_event=True),
+                    _section("Past", S.past),
+                    spacing="6",
+                    width="100%",
+                ),
             ),
         ),
         qr_dialog(),

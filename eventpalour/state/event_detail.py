@@ -36,7 +36,7 @@ from eventpalour.services.sales import (
     price_lines,
     price_of,
 )
-from eventpalour.services.tickets import TicketView
+from eventpalour.services.tickets import HolderAnnouncement, TicketView
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
 
@@ -173,6 +173,7 @@ class EventDetailState(AuthState):
     total_label: str = ""
     is_checking_out: bool = False
     registered_tickets: list[TicketView] = []
+    announcements: list[HolderAnnouncement] = []  # sent ones that reached the visitor's tickets
     held: Hold | None = None
     held_seconds: int = 0
     is_paying: bool = False
@@ -275,6 +276,9 @@ class EventDetailState(AuthState):
         user = await self.current_user()
         self.registered_tickets = await call_service(
             tickets.my_event_tickets, actor=user, event_short_id=self._short_id()
+        )
+        self.announcements = await call_service(
+            tickets.event_announcements, actor=user, event_short_id=self._short_id()
         )
         await self._load_hold()
 

@@ -11,7 +11,7 @@ from eventpalour.config import settings
 from eventpalour.services import tickets
 from eventpalour.services.platform import DomainError, ValidationFailed, event_schedule, price_label
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.tickets import HeldTicket
+from eventpalour.services.tickets import HeldTicket, HolderAnnouncement
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -45,6 +45,7 @@ class TicketsState(AuthState):
     upcoming: list[TicketCard] = []
     past: list[TicketCard] = []
     tickets_loaded: bool = False
+    announcements: list[HolderAnnouncement] = []  # sent ones that reached the person's tickets
     transfer_id: str = ""  # the ticket whose transfer dialog is open
     transfer_email: str = ""
     transfer_confirming: bool = False
@@ -67,6 +68,7 @@ class TicketsState(AuthState):
         try:
             actor = await self.require_user()
             found = await call_service(tickets.get_user_tickets, actor=actor)
+            self.announcements = await call_service(tickets.my_announcements, actor=actor)
         except DomainError as error:
             self.tickets_loaded = True
             return self.show_error(error)

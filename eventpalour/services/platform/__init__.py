@@ -21,6 +21,7 @@ __getattr__, __all__ = public_names(
             "dev_outbox_emails",
         ],
         "emails": [
+            "AnnouncementFacts",
             "ConfirmationFacts",
             "Organizer",
             "account_deletion_code as account_deletion_code_email",
@@ -40,6 +41,7 @@ __getattr__, __all__ = public_names(
             "registration_cancelled as registration_cancelled_email",
             "ticket_transfer_received as ticket_transfer_received_email",
             "ticket_transfer_sent as ticket_transfer_sent_email",
+            "announcement as announcement_email",
             "verification_code as verification_code_email",
             "withdrawal_paid as withdrawal_paid_email",
             "withdrawal_rejected as withdrawal_rejected_email",
@@ -71,6 +73,9 @@ __getattr__, __all__ = public_names(
             "platform_identity",
             "policies",
             "policy",
+        ],
+        "markdown_text": [
+            "render_markdown",
         ],
         "money": [
             "MINIMUM_CHARGE",

@@ -547,3 +547,45 @@ def blue_ticket_decision(to_email: str, workspace_name: str, outcome: str, reaso
     if reason:
         paragraphs.insert(1, f"Reason: {reason}")
     return _simple(to_email, "blue_ticket_decision", f"{heading}: {workspace_name}", heading, paragraphs)
+
+
+@dataclass(frozen=True)
+class AnnouncementFacts:
+    """An organizer's announcement as every recipient gets it; `body_html` is the rendered Markdown
+    (platform/markdown_text.py: no HTML of the author's own), `body_text` the Markdown as written."""
+
+    event_title: str
+    organizer: str
+    subject: str
+    body_text: str
+    body_html: str
+    event_url: str
+
+
+def announcement(to_email: str, facts: AnnouncementFacts, unsubscribe_url: str) -> EmailMessage:
+    """An organizer's message to ticket holders. Unlike transactional emails it carries a link that
+    stops this event's announcements (and only them) for this address."""
+    footer = (
+        f"You get this because you hold a ticket to {facts.event_title}, organized by {facts.organizer}.\n"
+        f"Event page: {facts.event_url}\n"
+        f"Stop announcements of this event: {unsubscribe_url}\n"
+    )
+    text = f"{facts.body_text.strip()}\n\n--\n{footer}"
+    html = (
+        "<div style='font-family:system-ui,sans-serif;max-width:560px;margin:auto;padding:24px'>"
+        f"<p style='color:#888;font-size:13px;margin:0 0 8px'>{escape(facts.organizer)} · "
+        f"<a href='{escape(facts.event_url)}' style='color:#6e56cf'>{escape(facts.event_title)}</a></p>"
+        f"<h2 style='color:#6e56cf;margin:0 0 16px'>{escape(facts.subject)}</h2>"
+        f"<div style='line-height:1.5'>{facts.body_html}</div>"
+        "<p style='color:#888;font-size:12px;margin-top:24px;border-top:1px solid #eee;padding-top:12px'>"
+        f"You get this because you hold a ticket to {escape(facts.event_title)}. "
+        f"<a href='{escape(unsubscribe_url)}' style='color:#888'>Unsubscribe from this event's announcements</a>"
+        f"<br>{escape(_brand())}</p></div>"
+    )
+    return EmailMessage(
+        to_email=to_email,
+        subject=f"{facts.subject} · {facts.event_title}",
+        text_body=text,
+        html_body=html,
+        kind="announcement",
+    )

@@ -7,7 +7,7 @@ never lost: a row stays queued until a send succeeds or the retries are used up.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Integer, Row, bindparam, delete, insert, or_, update
@@ -57,22 +57,23 @@ class EmailMessage:
     attachments: tuple[dict[str, Any], ...] = ()
 
 
-def enqueue(executor: Session | Connection, message: EmailMessage) -> str:
-    """Queue `message` in the caller's transaction; it is sent only if that transaction commits.
+def enqueue(executor: Session | Connection, message: EmailMessage, *, not_before: datetime | None = None) -> str:
+    """Queue `message` in the caller's transaction; it is sent only if that transaction commits, and
+    not before `not_before` when given (how announcements keep to their event's rate).
     Returns the queued email's id."""
     email_id = new_id()
-    executor.execute(
-        _INSERT_EMAIL,
-        {
-            "id": email_id,
-            "to_email": message.to_email,
-            "subject": message.subject,
-            "text_body": message.text_body,
-            "html_body": message.html_body,
-            "kind": message.kind,
-            "attachments": list(message.attachments),
-        },
-    )
+    row = {
+        "id": email_id,
+        "to_email": message.to_email,
+        "subject": message.subject,
+        "text_body": message.text_body,
+        "html_body": message.html_body,
+        "kind": message.kind,
+        "attachments": list(message.attachments),
+    }
+    if not_before is not None:
+        row["next_attempt_at"] = not_before
+    executor.execute(_INSERT_EMAIL, row)
     return email_id
 
 

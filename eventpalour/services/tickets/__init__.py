@@ -5,6 +5,29 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "announcement_audience": [
+            "AUDIENCE_LABELS",
+            "TIERS_AUDIENCE",
+        ],
+        "announcement_opt_outs": [
+            "Subscription",
+            "announcement_subscription",
+            "resubscribe_to_announcements",
+            "unsubscribe_from_announcements",
+        ],
+        "announcements": [
+            "AnnouncementForm",
+            "AnnouncementInput",
+            "AnnouncementRow",
+            "HolderAnnouncement",
+            "cancel_announcement",
+            "create_announcement",
+            "create_from_form as create_announcement_from_form",
+            "event_announcements",
+            "list_announcements",
+            "my_announcements",
+            "send_due_announcements",
+        ],
         "attendees": [
             "AttendeeFilters",
             "AttendeeRow",
@@ -40,6 +63,7 @@ __getattr__, __all__ = public_names(
         ],
         "ticket_media": [
             "holder_place",
+            "qr_png",
         ],
         "ticket_tokens": [
             "sign as sign_ticket",

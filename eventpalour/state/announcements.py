@@ -1,0 +1,152 @@
+"""The Announcements tab of /workspace/{id}/events/{short_id} (#22 §2): write a Markdown message
+with a live preview, choose who gets it, send it now or schedule it in the event's time zone, and
+the list of what was sent to how many (cancel a scheduled one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from eventpalour.services import platform, tickets
+from eventpalour.services.platform import DomainError
+from eventpalour.services.tickets import AnnouncementForm, AnnouncementRow
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.events import EventManageState, event_in
+from eventpalour.state.forms import FormMixin
+
+TEXT_FIELDS = {"subject": 150, "body": 20_000, "send_at_local": 40}
+# (value, label) of each audience, in the service's order and words.
+AUDIENCE_CHOICES = tuple((str(value), label) for value, label in tickets.AUDIENCE_LABELS.items())
+
+
+@dataclass(frozen=True)
+class AnnouncementLine:
+    """An announcement in the tab's list, with what may be done to it (the service's `can_cancel`)."""
+
+    id: str
+    subject: str
+    audience: str
+    when: str
+    recipients: str
+    status: str
+    can_cancel: bool
+
+
+@dataclass(frozen=True)
+class TierChoice:
+    id: str
+    name: str
+
+
+def line_of(row: AnnouncementRow) -> AnnouncementLine:
+    return AnnouncementLine(
+        id=row.id,
+        subject=row.subject,
+        audience=row.audience_label,
+        when=row.when_label,
+        recipients=row.recipients_label or "—",
+        status=row.status_label,
+        can_cancel=row.can_cancel,
+    )
+
+
+class EventAnnouncementsState(FormMixin, AuthState):
+    """The Announcements tab (the rest of the page is EventManageState)."""
+
+    lines: list[AnnouncementLine] = []
+    announcements_loaded: bool = False
+    announcements_problem: str = ""
+    tier_choices: list[TierChoice] = []
+    timezone: str = ""
+    form: AnnouncementForm = AnnouncementForm()
+    preview_html: str = ""
+
+    def _event_ref(self) -> str:
+        return event_in(self.router.url.path)
+
+    @rx.var
+    def tiers_audience(self) -> bool:
+        return self.form.audience == tickets.TIERS_AUDIENCE
+
+    @rx.event
+    async def load_announcements(self):
+        self.announcements_loaded, self.announcements_problem = False, ""
+        yield
+        try:
+            actor = await self.require_user()
+            rows = await call_service(tickets.list_announcements, actor=actor, event_id=self._event_ref())
+        except DomainError as error:
+            self.lines, self.announcements_problem, self.announcements_loaded = [], error.message, True
+            return
+        manage = await self.get_state(EventManageState)
+        self.timezone = manage.event.timezone or "UTC"
+        self.tier_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id]
+        self.lines = [line_of(row) for row in rows]
+        self.announcements_loaded = True
+
+    @rx.event
+    def tab_changed(self, tab: str):
+        return EventAnnouncementsState.load_announcements if tab == "announcements" else None
+
+    @rx.event
+    def set_field(self, name: str, value: str) -> None:
+        if name not in TEXT_FIELDS:
+            return
+        self.form = AnnouncementForm(**{**self.form.__dict__, name: str(value)[: TEXT_FIELDS[name]]})
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
+        if name == "body":
+            self.preview_html = platform.render_markdown(self.form.body)
+
+    @rx.event
+    def set_audience(self, audience: str) -> None:
+        self.form = AnnouncementForm(**{**self.form.__dict__, "audience": str(audience)[:32]})
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k not in ("audience", "tier_ids")}
+
+    @rx.event
+    def toggle_tier(self, tier_id: str, checked: bool) -> None:
+        kept = tuple(t for t in self.form.tier_ids if t != tier_id) + ((str(tier_id)[:16],) if checked else ())
+        self.form = AnnouncementForm(**{**self.form.__dict__, "tier_ids": kept})
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != "tier_ids"}
+
+    @rx.event
+    def set_schedule(self, when: str) -> None:
+        self.form = AnnouncementForm(**{**self.form.__dict__, "schedule": when == "later"})
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != "send_at"}
+
+    @rx.event
+    async def submit(self):
+        self._start()
+        yield
+        try:
+            actor = await self.require_user()
+            self._limit("general", actor)
+            row = await call_service(
+                tickets.create_announcement_from_form, actor=actor, event_id=self._event_ref(), form=self.form
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting, self.form, self.preview_html = False, AnnouncementForm(), ""
+        if row.can_cancel:
+            yield rx.toast.success(f"Announcement scheduled: {row.when_label.removeprefix('Scheduled for ')}.")
+        else:
+            yield rx.toast.success(f"Announcement sent to {row.recipients_label}.")
+        yield EventAnnouncementsState.load_announcements
+
+    @rx.event
+    async def cancel(self, announcement_id: str):
+        try:
+            actor = await self.require_user()
+            self._limit("general", actor)
+            row = await call_service(
+                tickets.cancel_announcement,
+                actor=actor,
+                event_id=self._event_ref(),
+                announcement_id=announcement_id,
+            )
+        except DomainError as error:
+            yield self.show_error(error)
+            return
+        yield rx.toast.success(f"“{row.subject}” cancelled: it will not be sent.")
+        yield EventAnnouncementsState.load_announcements
