@@ -134,6 +134,9 @@ def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: W
         "country",
         "online_link",
         "meeting_platform",
+        "refund_policy",
+        "refund_days",
+        "refund_policy_text",
     ):
         setattr(event, name, cleaned[name])
     event.category_id = category.id
