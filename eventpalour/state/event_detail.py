@@ -186,6 +186,8 @@ class EventDetailState(AuthState):
     code_error: str = ""
     is_applying_code: bool = False
     _discount: Discount | None = None
+    # The event's refund policy in words (a summary line, then the organizer's text); empty when free.
+    refund_policy: list[str] = []
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -216,8 +218,10 @@ class EventDetailState(AuthState):
             event = await call_service(events.get_public_event, short_id=self._short_id())
         except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
             self.event, self.tiers, self.partners, self.missing, self.loaded = None, [], [], True, True
+            self.refund_policy = []
             return
         self.event = event_page(event)
+        self.refund_policy = list(event.refund_policy)
         self.tiers = [tier_offer(tier, event.currency) for tier in event.tiers]
         self.partners = event.partners
         self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}

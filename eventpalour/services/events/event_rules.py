@@ -197,7 +197,7 @@ def clean_event(data: EventInput) -> dict[str, object]:
     if banner and not banner.startswith(BANNER_PREFIX):
         problems.append(FieldError(("banner_url",), "Upload the banner here; links to other sites are not accepted."))
     place = _place(data, problems)
-    refund = _refund_policy(data, problems)
+    refund = refund_policy_fields(data.pricing, data.refund_policy, data.refund_days, data.refund_policy_text, problems)
     partners = _partners(data.partners, problems)
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
@@ -219,12 +219,15 @@ def clean_event(data: EventInput) -> dict[str, object]:
     }
 
 
-def _refund_policy(data: EventInput, problems: list[FieldError]) -> dict[str, object]:
-    """The refund policy of a paid event; a free event has nothing to refund, so it keeps none."""
-    if data.pricing != EventPricing.PAID:
+def refund_policy_fields(
+    pricing: str, policy: str, typed_days: str, policy_text: str, problems: list[FieldError]
+) -> dict[str, object]:
+    """The refund policy of a paid event (#19 §5) as stored, or its problems: a free event has nothing
+    to refund, so it keeps none. `typed_days` is text as typed (the form's) or digits (the API's)."""
+    if pricing != EventPricing.PAID:
         return {"refund_policy": RefundPolicy.NONE.value, "refund_days": None, "refund_policy_text": ""}
     policy = _choice(
-        data.refund_policy,
+        policy,
         RefundPolicy,
         ("refund_policy",),
         "Choose no refunds, refunds until some days before, or refunds until the event starts.",
@@ -232,14 +235,14 @@ def _refund_policy(data: EventInput, problems: list[FieldError]) -> dict[str, ob
     )
     days = None
     if policy == RefundPolicy.DAYS_BEFORE:
-        typed = (data.refund_days or "").strip()
+        typed = (typed_days or "").strip()
         if not typed.isdigit() or not 1 <= int(typed) <= MAX_REFUND_DAYS:
             problems.append(
                 FieldError(("refund_days",), f"Enter the number of days before the start, from 1 to {MAX_REFUND_DAYS}.")
             )
         else:
             days = int(typed)
-    text = clean_text(data.refund_policy_text)
+    text = clean_text(policy_text)
     if len(text) > MAX_REFUND_POLICY_TEXT:
         problems.append(
             FieldError(("refund_policy_text",), f"Keep the refund policy under {MAX_REFUND_POLICY_TEXT:,} characters.")

@@ -375,12 +375,17 @@ def event_refund_requests(*, actor: UserSummary | None, event_id: str) -> list[R
     return views
 
 
-def _answer(session: Session, actor: UserSummary | None, request_id: str, status: str, reason: str) -> RefundRequest:
-    """Move the request out of pending, once: a second answer (a double click, another admin) is refused."""
+def _answer(
+    session: Session, actor: UserSummary | None, request_id: str, status: str, reason: str, event_ref: str | None
+) -> RefundRequest:
+    """Move the request out of pending, once: a second answer (a double click, another admin) is refused.
+    `event_ref` (an id or short id, the API's path) must be the request's event when given."""
     request = session.get(RefundRequest, request_id or "")
     if request is None:
         raise NotFound("This refund request does not exist.")
-    load_event_for(session, actor, request.event_id, WorkspaceAction.MANAGE_BILLING)
+    event = load_event_for(session, actor, request.event_id, WorkspaceAction.MANAGE_BILLING)
+    if event_ref is not None and event_ref not in (event.id, event.short_id):
+        raise NotFound("This refund request does not exist.")
     now = utcnow()
     answered = session.execute(
         update(RefundRequest)
@@ -394,13 +399,15 @@ def _answer(session: Session, actor: UserSummary | None, request_id: str, status
     return request
 
 
-def approve_refund_request(*, actor: UserSummary | None, request_id: str) -> RefundRequestView:
+def approve_refund_request(
+    *, actor: UserSummary | None, request_id: str, event_id: str | None = None
+) -> RefundRequestView:
     """Refund the request's tickets through the organizer's refund path (the tickets stop working now,
     Paystack is asked by the worker) and email the buyer. Raises NotAuthenticated, NotFound,
     PermissionDenied, Conflict (answered already, nothing left to refund), ValidationFailed (a
     chosen ticket was used or refunded since)."""
     with transaction() as session:
-        request = _answer(session, actor, request_id, RefundRequestStatus.APPROVED, "")
+        request = _answer(session, actor, request_id, RefundRequestStatus.APPROVED, "", event_id)
         connection = session.connection()
         order = sales_store.order_for_refund(connection, request.order_id)
         if refusal := refund_refusal(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount):
@@ -437,11 +444,13 @@ def approve_refund_request(*, actor: UserSummary | None, request_id: str) -> Ref
     return view
 
 
-def decline_refund_request(*, actor: UserSummary | None, request_id: str, reason: str) -> RefundRequestView:
+def decline_refund_request(
+    *, actor: UserSummary | None, request_id: str, reason: str, event_id: str | None = None
+) -> RefundRequestView:
     """Decline the request with a reason the buyer is emailed; the tickets keep working."""
     reason = _clean_reason(reason, what="Say why you are declining (the buyer reads this).")
     with transaction() as session:
-        request = _answer(session, actor, request_id, RefundRequestStatus.DECLINED, reason)
+        request = _answer(session, actor, request_id, RefundRequestStatus.DECLINED, reason, event_id)
         order = session.get(Order, request.order_id)
         buyer = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)
