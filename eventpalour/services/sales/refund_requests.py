@@ -104,11 +104,11 @@ def requested_amount(
 ) -> int:
     """What refunding the chosen tickets gives back: everything still refundable when they are every
     ticket the order has left, else their share of what was paid (the discount and a passed-on fee
-    shared out by price), never more than is left."""
+    shared out by price, rounded down), never more than is left and never nothing."""
     left = amount - refunded_amount
     if every_ticket or subtotal <= 0:
         return left
-    return min(left, amount * chosen_prices // subtotal)
+    return min(left, max(1, amount * chosen_prices // subtotal))
 
 
 def open_request_orders(session: Session, order_ids: list[str]) -> set[str]:
