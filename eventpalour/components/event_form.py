@@ -23,6 +23,11 @@ TIMEZONES = [
     "Europe/London",
     "UTC",
 ]
+REFUND_POLICIES = [
+    ("none", "No refunds"),
+    ("days_before", "Refunds until some days before the start"),
+    ("until_start", "Refunds until the event starts"),
+]
 PLATFORMS = [("zoom", "Zoom"), ("google-meet", "Google Meet"), ("teams", "Microsoft Teams"), ("custom", "Other")]
 
 
@@ -251,6 +256,7 @@ class EventFormParts:
                         "fee_mode",
                         [("absorb", "I absorb it"), ("pass_on", "Buyers pay it")],
                     ),
+                    self.refund_policy_fields(),
                     rx.callout(
                         "Paid events can be published once your workspace's KYC is approved.", icon="info", size="1"
                     ),
@@ -259,6 +265,38 @@ class EventFormParts:
                 ),
             ),
             spacing="4",
+            width="100%",
+        )
+
+    def refund_policy_fields(self) -> rx.Component:
+        """When buyers may ask for a refund, and the organizer's own words about it (#19 §5)."""
+        return rx.vstack(
+            self.select_field("Refund policy", "refund_policy", REFUND_POLICIES),
+            rx.cond(
+                self.state.refund_days_shown,
+                self.text_field(
+                    "Days before the start",
+                    "refund_days",
+                    input_mode="numeric",
+                    hint="Buyers can ask for a refund until this many days before the event starts.",
+                ),
+            ),
+            rx.vstack(
+                rx.el.label("Refund policy details (optional)", html_for="event-refund_policy_text", style=LABEL),
+                rx.text_area(
+                    id="event-refund_policy_text",
+                    value=self.state.values["refund_policy_text"],
+                    on_change=lambda v: self.state.set_value("refund_policy_text", v),
+                    rows="3",
+                    width="100%",
+                    max_length=1000,
+                    placeholder="e.g. Refunds exclude the platform fee. Tickets can also be transferred.",
+                ),
+                self.error_text("refund_policy_text"),
+                spacing="1",
+                width="100%",
+            ),
+            spacing="3",
             width="100%",
         )
 

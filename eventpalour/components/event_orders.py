@@ -291,10 +291,117 @@ def _refund_progress() -> rx.Component:
     )
 
 
+def _refund_request(request: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(request.buyer, weight="bold"),
+                    rx.code(request.reference, size="1"),
+                    rx.text(request.amount, weight="medium"),
+                    wrap="wrap",
+                    align="center",
+                ),
+                rx.text(request.email, " · asked ", request.asked, size="1", color_scheme="gray"),
+                rx.text("Tickets: ", rx.code(request.tickets), size="2"),
+                rx.text("Reason: ", request.reason, size="2"),
+                rx.cond(
+                    request.approve_refusal != "",
+                    rx.text(request.approve_refusal, size="2", color_scheme="red"),
+                ),
+                spacing="1",
+                flex="1 1 260px",
+                min_width="0",
+            ),
+            rx.hstack(
+                rx.cond(
+                    request.can_approve,
+                    confirm_button(
+                        "Approve",
+                        "Approve this refund?",
+                        "The chosen tickets stop working now, the money goes back through Paystack and the buyer "
+                        "is emailed.",
+                        "Approve and refund",
+                        S.approve_request(request.id),
+                        keep="Not yet",
+                        color="amber",
+                        size="1",
+                    ),
+                ),
+                rx.button(
+                    "Decline",
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=S.open_decline(request.id, request.reference),
+                    aria_label="Decline refund request for order " + request.reference,
+                ),
+                spacing="2",
+            ),
+            wrap="wrap",
+            gap="12px",
+            align="start",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="refund-request",
+    )
+
+
+def _refund_requests() -> rx.Component:
+    """Buyers' refund requests waiting for an answer (admins and above; empty for the others)."""
+    return rx.cond(
+        S.refund_requests.length() > 0,
+        rx.vstack(
+            rx.heading("Refund requests (", S.refund_requests.length(), ")", size="4", as_="h2"),
+            rx.foreach(S.refund_requests, _refund_request),
+            spacing="2",
+            width="100%",
+            aria_label="Refund requests",
+            role="region",
+        ),
+    )
+
+
+def _decline_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Decline refund request for order ", S.decline_request.reference),
+            rx.dialog.description("The buyer is emailed your reason; their tickets keep working."),
+            rx.vstack(
+                rx.el.label("Reason (the buyer sees it)", html_for="decline-reason", weight="bold"),
+                rx.text_area(
+                    id="decline-reason",
+                    value=S.decline_reason,
+                    on_change=S.set_decline_reason,
+                    max_length=500,
+                    aria_invalid=rx.cond(S.decline_error != "", "true", "false"),
+                    width="100%",
+                ),
+                rx.cond(S.decline_error != "", rx.text(S.decline_error, color_scheme="red", size="2", role="alert")),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Back", variant="soft", color_scheme="gray")),
+                    rx.button("Decline request", color_scheme="red", loading=S.decline_busy, on_click=S.submit_decline),
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+                margin_top="12px",
+            ),
+            max_width="480px",
+        ),
+        open=S.decline_open,
+        on_open_change=S.set_decline_open,
+    )
+
+
 def orders_tab() -> rx.Component:
     return rx.vstack(
         _refund_dialog(),
+        _decline_dialog(),
         _refund_progress(),
+        _refund_requests(),
         rx.cond(
             S.orders_problem != "",
             rx.callout(S.orders_problem, icon="triangle-alert", color_scheme="red"),

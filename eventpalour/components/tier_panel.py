@@ -142,6 +142,25 @@ def _registered() -> rx.Component:
     )
 
 
+def _refund_policy_line(line: rx.Var) -> rx.Component:
+    return rx.text(line, size="2", color_scheme="gray", white_space="pre-wrap")
+
+
+def _refund_policy() -> rx.Component:
+    """The event's refund policy, under the tiers and so before anyone pays (none for a free event)."""
+    return rx.cond(
+        EventDetailState.refund_policy.length() > 0,
+        rx.vstack(
+            rx.text("Refund policy", weight="bold", size="2"),
+            rx.foreach(EventDetailState.refund_policy, _refund_policy_line),
+            spacing="1",
+            width="100%",
+            role="note",
+            aria_label="Refund policy",
+        ),
+    )
+
+
 def _held() -> rx.Component:
     """The order the visitor is paying for: what is held, for how long, and the way to pay or let go."""
     return rx.vstack(
@@ -328,6 +347,7 @@ def tiers_panel() -> rx.Component:
                     rx.text("No tickets are available for this event.", color_scheme="gray"),
                 ),
                 _subtotal(),
+                _refund_policy(),
                 _checkout(),
                 spacing="3",
                 width="100%",

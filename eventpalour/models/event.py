@@ -36,6 +36,18 @@ class MeetingPlatform(StrEnum):
     CUSTOM = "custom"
 
 
+class RefundPolicy(StrEnum):
+    """When a buyer may ask for their money back (#19 §5); the window itself is decided in
+    services/sales/refund_policy.py."""
+
+    NONE = "none"  # no refunds
+    DAYS_BEFORE = "days_before"  # until `refund_days` days before the start
+    UNTIL_START = "until_start"  # until the event starts
+
+
+MAX_REFUND_POLICY_TEXT = 1000
+
+
 class EventStatus(StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
@@ -99,6 +111,9 @@ class Event(SQLModel, table=True):
     banner_url: str | None = Field(default=None, max_length=1024)
     currency: str = Field(default="KES", max_length=3)
     fee_mode: str = Field(default=FeeMode.ABSORB, max_length=8)
+    refund_policy: str = Field(default=RefundPolicy.NONE, max_length=16)
+    refund_days: int | None = Field(default=None)  # with DAYS_BEFORE only
+    refund_policy_text: str = Field(default="", max_length=MAX_REFUND_POLICY_TEXT)
     status: str = Field(default=EventStatus.DRAFT, max_length=16)
     is_listed: bool = Field(default=False)
     search_text: str = Field(default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Index
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -30,6 +30,7 @@ OPEN_REFUND_STATUSES = (
 
 class RefundKind(StrEnum):
     MANUAL = "manual"  # an organizer refunded from the orders page
+    BUYER_REQUEST = "buyer_request"  # an organizer approved the buyer's refund request
     EVENT_CANCELLED = "event_cancelled"  # every paid order of a cancelled event
     PAYMENT_MISMATCH = "payment_mismatch"  # Paystack charged another amount or currency than the order's
     LATE_PAYMENT = "late_payment"  # paid after the hold expired, and the seats had sold meanwhile
@@ -79,3 +80,47 @@ class Refund(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     processed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RefundRequestStatus(StrEnum):
+    PENDING = "pending"  # waiting for a workspace admin
+    APPROVED = "approved"  # a refund was queued for it (`refund_id`)
+    DECLINED = "declined"  # refused, with `decision_reason`
+
+
+class RefundRequest(SQLModel, table=True):
+    """A buyer asking for their money back (#19 §5): all or some tickets of a paid order, and why.
+
+    At most one request per order waits for an answer (`uq_refund_requests_open`, a partial unique
+    index), so two submits racing leave one. Approving runs the organizer's refund path
+    (services/sales/refunds.py:queue_refund) for `ticket_ids` and records the refund it queued.
+    """
+
+    __tablename__ = "refund_requests"
+    __table_args__ = (
+        Index(
+            "uq_refund_requests_open",
+            "order_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_refund_requests_event_status", "event_id", "status"),
+        CheckConstraint("amount > 0", name="ck_refund_requests_amount"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    order_id: str = Field(foreign_key="orders.id", index=True, max_length=16)
+    event_id: str = Field(foreign_key="events.id", max_length=16)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16)
+    buyer_id: str = Field(foreign_key="users.id", max_length=16)
+    ticket_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    amount: int  # what the chosen tickets come to, in minor units of `currency`, when asked
+    currency: str = Field(max_length=3)
+    reason: str = Field(max_length=500)
+    status: str = Field(default=RefundRequestStatus.PENDING, max_length=16)
+    decision_reason: str = Field(default="", max_length=500)
+    decided_by_id: str | None = Field(default=None, max_length=16)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    refund_id: str | None = Field(default=None, foreign_key="refunds.id", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

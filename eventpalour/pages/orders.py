@@ -10,6 +10,8 @@ from eventpalour.components.layout import loading, page
 from eventpalour.components.workspace import verified_badge
 from eventpalour.state.orders import OrdersState
 
+S = OrdersState
+
 
 def _price_row(price: rx.Var) -> rx.Component:
     """A line of what the order cost (sales.price_lines, the same lines as checkout and the email)."""
@@ -48,6 +50,27 @@ def _order(line: rx.Var) -> rx.Component:
                 order.can_complete_payment,
                 rx.link(rx.button("Complete payment", size="2"), href=line.event_url),
             ),
+            rx.cond(
+                order.refund_request_label != "",
+                rx.text(
+                    order.refund_request_label, size="2", color_scheme="amber", data_testid="refund-request-status"
+                ),
+            ),
+            rx.cond(
+                order.can_request_refund,
+                rx.button(
+                    "Request a refund",
+                    size="2",
+                    variant="soft",
+                    color_scheme="amber",
+                    on_click=OrdersState.open_refund_request(order.order_id),
+                    aria_label="Request a refund of order " + order.reference,
+                ),
+                rx.cond(
+                    order.refund_note != "",
+                    rx.text(order.refund_note, size="2", color_scheme="gray", data_testid="refund-note"),
+                ),
+            ),
             spacing="2",
             width="100%",
         ),
@@ -55,9 +78,100 @@ def _order(line: rx.Var) -> rx.Component:
     )
 
 
-@page(routes.MY_ORDERS, "Your orders", on_load=OrdersState.load_orders, require="user", width="820px")
+def _request_ticket(ticket: rx.Var) -> rx.Component:
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(
+                checked=OrdersState.request_selected.contains(ticket.id),
+                on_change=lambda checked: OrdersState.toggle_request_ticket(ticket.id, checked),
+            ),
+            rx.code(ticket.code),
+            rx.text(ticket.tier, size="2"),
+            rx.spacer(),
+            rx.text(ticket.price, size="2", color_scheme="gray"),
+            align="center",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _field_error(name: str) -> rx.Component:
+    return rx.cond(
+        OrdersState.field_errors.contains(name),
+        rx.text(OrdersState.field_errors[name], color_scheme="red", size="2", role="alert"),
+    )
+
+
+def _refund_request_dialog() -> rx.Component:
+    """The buyer asks for a refund: which tickets, and why (the organizers answer by email)."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Request a refund"),
+            rx.dialog.description(
+                S.request_order.event_title, " · order ", S.request_order.reference, ". ", S.request_order.policy
+            ),
+            rx.vstack(
+                rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
+                rx.vstack(
+                    rx.text("Tickets to refund", weight="bold", size="2"),
+                    rx.foreach(S.request_tickets, _request_ticket),
+                    _field_error("tickets"),
+                    width="100%",
+                    spacing="2",
+                ),
+                rx.vstack(
+                    rx.el.label("Why do you want a refund?", html_for="refund-request-reason", weight="bold"),
+                    rx.text_area(
+                        id="refund-request-reason",
+                        value=S.request_reason,
+                        on_change=S.set_request_reason,
+                        max_length=500,
+                        aria_invalid=rx.cond(S.field_errors.contains("reason"), "true", "false"),
+                        width="100%",
+                    ),
+                    _field_error("reason"),
+                    width="100%",
+                    spacing="1",
+                ),
+                rx.text(
+                    "Up to ",
+                    S.request_order.refundable,
+                    " can be refunded. The organizers decide; we email you.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Keep my tickets", variant="soft", color_scheme="gray")),
+                    rx.button(
+                        "Send request", color_scheme="amber", loading=S.is_submitting, on_click=S.submit_refund_request
+                    ),
+                    justify="end",
+                    width="100%",
+                    wrap="wrap",
+                ),
+                spacing="4",
+                width="100%",
+                margin_top="12px",
+            ),
+            max_width="480px",
+        ),
+        open=S.request_open,
+        on_open_change=S.set_request_open,
+    )
+
+
+@page(
+    routes.MY_ORDERS,
+    "Your orders",
+    on_load=OrdersState.load_orders,
+    require="user",
+    form=OrdersState,
+    width="820px",
+)
 def my_orders() -> rx.Component:
     return rx.vstack(
+        _refund_request_dialog(),
         rx.heading("Your orders", size="7", as_="h1"),
         rx.cond(
             ~OrdersState.orders_loaded,

@@ -188,6 +188,8 @@ class EventDetailState(AuthState):
     is_applying_code: bool = False
     has_locked_tiers: bool = False  # hidden tiers a code could unlock: "Have a code?" shows on free events too
     _discount: Discount | None = None
+    # The event's refund policy in words (a summary line, then the organizer's text); empty when free.
+    refund_policy: list[str] = []
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -228,8 +230,10 @@ class EventDetailState(AuthState):
             event = await call_service(events.get_public_event, short_id=self._short_id(), code=shared)
         except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
             self.event, self.tiers, self.partners, self.missing, self.loaded = None, [], [], True, True
+            self.refund_policy = []
             return
         self.event = event_page(event)
+        self.refund_policy = list(event.refund_policy)
         self._show_tiers(event)
         self.partners = event.partners
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False

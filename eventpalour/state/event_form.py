@@ -12,7 +12,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.models import EventPricing, UploadBucket
+from eventpalour.models import EventPricing, RefundPolicy, UploadBucket
 from eventpalour.services.events import (
     EventInput,
     PartnerInput,
@@ -52,6 +52,9 @@ DEFAULT_VALUES = {
     "banner_url": "",
     "currency": "KES",
     "fee_mode": "absorb",
+    "refund_policy": "none",
+    "refund_days": "7",
+    "refund_policy_text": "",
 }
 
 
@@ -259,6 +262,11 @@ class EventFormMixin(rx.State, mixin=True):
         self.errors = {k: m for k, m in self.errors.items() if k != name}
         if name in ("currency", "pricing"):
             self._offer_templates()
+
+    @rx.var
+    def refund_days_shown(self) -> bool:
+        """The policy counts days before the start, so the days field shows."""
+        return self.values.get("refund_policy") == RefundPolicy.DAYS_BEFORE
 
     @rx.var
     def is_paid(self) -> bool:

@@ -9,6 +9,7 @@ import reflex as rx
 from eventpalour.services import sales
 from eventpalour.services.platform import (
     DomainError,
+    PermissionDenied,
     ValidationFailed,
     event_when,
     format_amount,
@@ -16,7 +17,7 @@ from eventpalour.services.platform import (
     parse_amount,
     plural,
 )
-from eventpalour.services.sales import STATUS_LABELS, EventOrderRow, RefundProgress
+from eventpalour.services.sales import STATUS_LABELS, EventOrderRow, RefundProgress, RefundRequestView
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
@@ -70,6 +71,45 @@ class RefundChoice:
     price: str
 
 
+@dataclass(frozen=True)
+class RequestLine:
+    """A buyer's refund request waiting for an answer, with whether it can be approved and why not."""
+
+    id: str
+    reference: str
+    buyer: str
+    email: str
+    amount: str
+    tickets: str
+    reason: str
+    asked: str
+    can_approve: bool
+    approve_refusal: str
+
+
+def request_line(request: RefundRequestView, zone_name: str) -> RequestLine:
+    return RequestLine(
+        id=request.id,
+        reference=request.reference,
+        buyer=request.buyer_name,
+        email=request.buyer_email,
+        amount=format_money(request.amount, request.currency),
+        tickets=" · ".join(request.ticket_codes),
+        reason=request.reason,
+        asked=event_when(request.created_at, zone_name),
+        can_approve=request.can_approve,
+        approve_refusal=request.approve_refusal,
+    )
+
+
+@dataclass(frozen=True)
+class DeclineTarget:
+    """The request the decline dialog is open on; blank while it is closed."""
+
+    id: str = ""
+    reference: str = ""
+
+
 def order_row(row: EventOrderRow, zone_name: str) -> OrderLine:
     return OrderLine(
         id=row.order_id,
@@ -112,6 +152,12 @@ class EventOrdersState(AuthState):
     refund_errors: dict[str, str] = {}
     refund_progress: RefundProgress = NO_REFUNDS
     _ticket_prices: dict[str, int] = {}
+    refund_requests: list[RequestLine] = []
+    decline_open: bool = False
+    decline_busy: bool = False
+    decline_request: DeclineTarget = DeclineTarget()
+    decline_reason: str = ""
+    decline_error: str = ""
 
     def _event_ref(self) -> str:
         return event_in(self.router.url.path)
@@ -143,6 +189,11 @@ class EventOrdersState(AuthState):
         self.orders_total = found.total
         progress = await call_service(sales.event_refund_progress, actor=actor, event_id=self._event_ref())
         self.refund_progress = progress
+        try:
+            requests = await call_service(sales.event_refund_requests, actor=actor, event_id=self._event_ref())
+        except PermissionDenied:
+            requests = []  # moderators see orders; answering refund requests is for admins and above
+        self.refund_requests = [request_line(r, zone_name) for r in requests]
         self.orders_loaded = True
 
     @rx.event
@@ -263,4 +314,56 @@ class EventOrdersState(AuthState):
             yield self.show_error(error)
             return
         yield rx.toast.success(f"Registration cancelled: {plural(count, 'ticket')} released.")
+        yield EventOrdersState.load_orders
+
+    @rx.event
+    async def approve_request(self, request_id: str):
+        """Refund what the buyer asked for through the refund path; the buyer is emailed."""
+        try:
+            actor = await self.require_user()
+            answered = await call_service(sales.approve_refund_request, actor=actor, request_id=request_id)
+        except DomainError as error:
+            yield self.show_error(error)
+            yield EventOrdersState.load_orders
+            return
+        money = format_money(answered.amount, answered.currency)
+        yield rx.toast.success(f"Refund request approved: {money} is being refunded and the buyer is emailed.")
+        yield EventOrdersState.load_orders
+
+    @rx.event
+    def open_decline(self, request_id: str, reference: str) -> None:
+        self.decline_request = DeclineTarget(id=request_id, reference=reference)
+        self.decline_reason, self.decline_error, self.decline_busy = "", "", False
+        self.decline_open = True
+
+    @rx.event
+    def set_decline_open(self, is_open: bool) -> None:
+        self.decline_open = is_open
+
+    @rx.event
+    def set_decline_reason(self, value: str) -> None:
+        self.decline_reason = value
+
+    @rx.event
+    async def submit_decline(self):
+        self.decline_busy, self.decline_error = True, ""
+        yield
+        try:
+            actor = await self.require_user()
+            await call_service(
+                sales.decline_refund_request,
+                actor=actor,
+                request_id=self.decline_request.id,
+                reason=self.decline_reason,
+            )
+        except ValidationFailed as error:
+            self.decline_busy, self.decline_error = False, error.message
+            return
+        except DomainError as error:
+            self.decline_busy, self.decline_open = False, False
+            yield self.show_error(error)
+            yield EventOrdersState.load_orders
+            return
+        self.decline_busy, self.decline_open = False, False
+        yield rx.toast.success("Refund request declined. The buyer is emailed your reason.")
         yield EventOrdersState.load_orders

@@ -25,7 +25,7 @@ STEP_FIELDS = [
     {"title", "description", "category", "banner_url"},
     {"start_local", "end_local", "timezone"},
     {"type", "venue", "city", "country", "online_link", "meeting_platform"},
-    {"pricing", "currency", "fee_mode"},
+    {"pricing", "currency", "fee_mode", "refund_policy", "refund_days", "refund_policy_text"},
     {"tiers"},
     {"partners"},
 ]
@@ -229,6 +229,9 @@ class EventManageState(EventFormMixin, AuthState):
             "banner_url": e.banner_url or "",
             "currency": e.currency,
             "fee_mode": e.fee_mode,
+            "refund_policy": e.refund_policy,
+            "refund_days": str(e.refund_days or 7),
+            "refund_policy_text": e.refund_policy_text,
         }
         self.tier_rows = [
             TierRow(

@@ -12,6 +12,7 @@ from eventpalour.services import sales
 from eventpalour.services.platform import DomainError, event_when, format_money, plural
 from eventpalour.services.sales import OrderSummary, PriceLine
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.forms import FormMixin
 
 
 def _transferred(recipients: list[str]) -> str:
@@ -49,9 +50,35 @@ def order_line(o: OrderSummary) -> OrderLine:
     )
 
 
-class OrdersState(AuthState):
+@dataclass(frozen=True)
+class RequestTarget:
+    """The order the refund request dialog is open on; blank while it is closed."""
+
+    id: str = ""
+    reference: str = ""
+    event_title: str = ""
+    refundable: str = ""
+    policy: str = ""
+
+
+@dataclass(frozen=True)
+class RequestChoice:
+    """A ticket the buyer can ask a refund for."""
+
+    id: str
+    code: str
+    tier: str
+    price: str
+
+
+class OrdersState(FormMixin, AuthState):
     order_rows: list[OrderLine] = []
     orders_loaded: bool = False
+    request_open: bool = False
+    request_order: RequestTarget = RequestTarget()
+    request_tickets: list[RequestChoice] = []
+    request_selected: list[str] = []
+    request_reason: str = ""
 
     @rx.event
     async def load_orders(self):
@@ -65,3 +92,60 @@ class OrdersState(AuthState):
         self.order_rows = [order_line(o) for o in found]
         self.orders_loaded = True
         return None
+
+    @rx.event
+    async def open_refund_request(self, order_id: str):
+        """Load the tickets a refund can be asked for (all ticked) and open the dialog."""
+        try:
+            actor = await self.require_user()
+            options = await call_service(sales.refund_request_options, actor=actor, order_id=order_id)
+        except DomainError as error:
+            return self.show_error(error)
+        self.request_order = RequestTarget(
+            id=options.order_id,
+            reference=options.reference,
+            event_title=options.event_title,
+            refundable=format_money(options.refundable, options.currency),
+            policy=options.policy,
+        )
+        self.request_tickets = [
+            RequestChoice(t.id, t.short_code, t.tier_name, format_money(t.unit_price, options.currency))
+            for t in options.tickets
+        ]
+        self.request_selected = [t.id for t in options.tickets]
+        self.request_reason, self.field_errors, self.form_error, self.is_submitting = "", {}, "", False
+        self.request_open = True
+        return None
+
+    @rx.event
+    def set_request_open(self, is_open: bool) -> None:
+        self.request_open = is_open
+
+    @rx.event
+    def toggle_request_ticket(self, ticket_id: str, checked: bool) -> None:
+        self.request_selected = [t for t in self.request_selected if t != ticket_id] + ([ticket_id] if checked else [])
+
+    @rx.event
+    def set_request_reason(self, value: str) -> None:
+        self.request_reason = value
+
+    @rx.event
+    async def submit_refund_request(self):
+        self._start()
+        yield
+        try:
+            actor = await self.require_user()
+            request = await call_service(
+                sales.request_refund,
+                actor=actor,
+                order_id=self.request_order.id,
+                ticket_ids=self.request_selected,
+                reason=self.request_reason,
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting, self.request_open = False, False
+        money = format_money(request.amount, request.currency)
+        yield rx.toast.success(f"Refund of {money} requested. We email you when the organizers answer.")
+        yield OrdersState.load_orders

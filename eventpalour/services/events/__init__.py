@@ -41,6 +41,7 @@ __getattr__, __all__ = public_names(
             "list_workspace_events",
             "local_input_value",
             "refresh_search_text",
+            "set_refund_policy",
             "update_event",
         ],
         "media": [

@@ -30,6 +30,7 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
+from eventpalour.services import sales
 from eventpalour.services.events.event_rules import MAX_DURATION
 from eventpalour.services.platform import DEFAULT_ZONE, NotFound, clean_line, plural
 from eventpalour.services.platform import time_zone as zone
@@ -479,6 +480,9 @@ class PublicEvent:
     partners: list[PublicPartner] = field(default_factory=list)
     tiers: list[PublicTier] = field(default_factory=list)
     has_locked_tiers: bool = False  # hidden tiers a code could unlock remain: the page offers "Have a code?"
+    # The refund policy in words (sales.refund_policy_view: a summary line, then the organizer's
+    # text); empty for a free event, which has nothing to refund.
+    refund_policy: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -554,7 +558,14 @@ def get_public_event(short_id: str, code: str = "") -> PublicEvent:
             partners=[PublicPartner(p.name, p.url or "", p.logo_url or "") for p in partners],
             tiers=[_public_tier(tier, event, now) for tier in tiers],
             has_locked_tiers=any(tier.hidden and tier.id not in unlocked for tier in every_tier),
+            refund_policy=_refund_policy(event, now),
         )
+
+
+def _refund_policy(event: Event, now: datetime) -> tuple[str, ...]:
+    if event.pricing != EventPricing.PAID:
+        return ()
+    return sales.refund_policy_view(sales.refund_terms_of(event), now=now).lines
 
 
 def _public_tier(tier: TicketTier, event: Event, now: datetime) -> PublicTier:

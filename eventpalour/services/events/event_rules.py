@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from eventpalour.config import SUPPORTED_CURRENCIES
-from eventpalour.models import EventPricing, EventType, FeeMode, MeetingPlatform
+from eventpalour.models import MAX_REFUND_POLICY_TEXT, EventPricing, EventType, FeeMode, MeetingPlatform, RefundPolicy
 from eventpalour.services.platform import (
     MINIMUM_CHARGE,
     FieldError,
@@ -26,6 +26,7 @@ MAX_PER_ORDER = 50
 MAX_PARTNERS = 20
 MAX_TIERS = 30
 MAX_DURATION = timedelta(days=60)
+MAX_REFUND_DAYS = 365
 # How long after its listed end an event's door stays open. Listed ends are a guide, not a curfew:
 # concerts overrun, festivals add a last set, people arrive late to a party's second half. Six hours
 # covers an evening that runs past midnight, yet a ticket never admits anyone the next day. After
@@ -64,6 +65,9 @@ class EventInput:
     banner_url: str = ""
     currency: str = "KES"
     fee_mode: str = FeeMode.ABSORB
+    refund_policy: str = RefundPolicy.NONE
+    refund_days: str = ""  # whole days before the start, as typed (DAYS_BEFORE only)
+    refund_policy_text: str = ""
     partners: tuple[PartnerInput, ...] = field(default_factory=tuple)
 
 
@@ -193,6 +197,7 @@ def clean_event(data: EventInput) -> dict[str, object]:
     if banner and not banner.startswith(BANNER_PREFIX):
         problems.append(FieldError(("banner_url",), "Upload the banner here; links to other sites are not accepted."))
     place = _place(data, problems)
+    refund = refund_policy_fields(data.pricing, data.refund_policy, data.refund_days, data.refund_policy_text, problems)
     partners = _partners(data.partners, problems)
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
@@ -209,8 +214,40 @@ def clean_event(data: EventInput) -> dict[str, object]:
         "end_at": end,
         "banner_url": banner or None,
         **place,
+        **refund,
         "partners": partners,
     }
+
+
+def refund_policy_fields(
+    pricing: str, policy: str, typed_days: str, policy_text: str, problems: list[FieldError]
+) -> dict[str, object]:
+    """The refund policy of a paid event (#19 §5) as stored, or its problems: a free event has nothing
+    to refund, so it keeps none. `typed_days` is text as typed (the form's) or digits (the API's)."""
+    if pricing != EventPricing.PAID:
+        return {"refund_policy": RefundPolicy.NONE.value, "refund_days": None, "refund_policy_text": ""}
+    policy = _choice(
+        policy,
+        RefundPolicy,
+        ("refund_policy",),
+        "Choose no refunds, refunds until some days before, or refunds until the event starts.",
+        problems,
+    )
+    days = None
+    if policy == RefundPolicy.DAYS_BEFORE:
+        typed = (typed_days or "").strip()
+        if not typed.isdigit() or not 1 <= int(typed) <= MAX_REFUND_DAYS:
+            problems.append(
+                FieldError(("refund_days",), f"Enter the number of days before the start, from 1 to {MAX_REFUND_DAYS}.")
+            )
+        else:
+            days = int(typed)
+    text = clean_text(policy_text)
+    if len(text) > MAX_REFUND_POLICY_TEXT:
+        problems.append(
+            FieldError(("refund_policy_text",), f"Keep the refund policy under {MAX_REFUND_POLICY_TEXT:,} characters.")
+        )
+    return {"refund_policy": policy, "refund_days": days, "refund_policy_text": text}
 
 
 def _partners(partners: tuple[PartnerInput, ...], problems: list[FieldError]) -> list[dict[str, str | None]]:

@@ -39,6 +39,7 @@ from eventpalour.services.events.event_rules import (
     EventInput,
     TierInput,
     clean_event,
+    refund_policy_fields,
     text_length,
 )
 from eventpalour.services.events.tiers import (
@@ -51,7 +52,14 @@ from eventpalour.services.events.tiers import (
 )
 from eventpalour.services.finance import EventSalesTotals, event_money
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, PermissionDenied, ValidationFailed, clean_line, event_schedule
+from eventpalour.services.platform import (
+    Conflict,
+    FieldError,
+    PermissionDenied,
+    ValidationFailed,
+    clean_line,
+    event_schedule,
+)
 from eventpalour.services.sales import release_order
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for, load_workspace_for
 
@@ -134,6 +142,9 @@ def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: W
         "country",
         "online_link",
         "meeting_platform",
+        "refund_policy",
+        "refund_days",
+        "refund_policy_text",
     ):
         setattr(event, name, cleaned[name])
     event.category_id = category.id
@@ -191,6 +202,33 @@ def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) 
         if event.status == EventStatus.ACTIVE:
             _check_publishable(session, event, workspace)
         admin.record_audit(session, action="event.update", actor_id=actor.id, target=("event", event.id))
+        return event
+
+
+def set_refund_policy(
+    *, actor: UserSummary | None, event_id: str, policy: str, days: int | None, text: str = ""
+) -> Event:
+    """Change only the event's refund policy (the API's; the form saves it with the rest). Moderator
+    and above, the same rules as the form. Raises the access errors, Conflict (ended), ValidationFailed."""
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        if refusal := edit_refusal(event.status):
+            raise Conflict(refusal)
+        problems: list[FieldError] = []
+        typed_days = "" if days is None else str(days)
+        cleaned = refund_policy_fields(event.pricing, policy, typed_days, text, problems)
+        if problems:
+            raise ValidationFailed(problems[0].message, details=problems)
+        for name, value in cleaned.items():
+            setattr(event, name, value)
+        event.updated_at = utcnow()
+        admin.record_audit(
+            session,
+            action="event.refund_policy",
+            actor_id=actor.id,
+            target=("event", event.id),
+            details={"policy": cleaned["refund_policy"], "days": cleaned["refund_days"]},
+        )
         return event
 
 

@@ -170,6 +170,9 @@ class ConfirmationFacts:
     # What the order cost, line by line (sales.price_lines: tickets × n, the discount code, platform fee
     # when passed on, total).
     price_lines: tuple[tuple[str, str], ...] = ()
+    # The event's refund policy in words (sales.policy_view: the summary, then the organizer's text);
+    # empty for a free registration, which has nothing to refund.
+    refund_policy: tuple[str, ...] = ()
 
 
 def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
@@ -184,12 +187,19 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     lines = "\n".join(f"  - {t.short_code} ({t.tier_name})" for t in tickets)
     cost_text = "".join(f"{label}: {value}\n" for label, value in facts.price_lines)
     cost_html = "<br>".join(f"{escape(label)}: <strong>{escape(value)}</strong>" for label, value in facts.price_lines)
+    policy_text = "Refund policy: " + "\n".join(facts.refund_policy) + "\n\n" if facts.refund_policy else ""
     text = (
         f"Hi,\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
         f"Order {facts.reference} · {count} · {facts.total_label}\n{cost_text}{lines}\n\n"
         "Each ticket's QR code is attached; show it (or type its code) at the door. "
         "Add the event to your calendar with the attached invite.\n\n"
+        f"{policy_text}"
         f"Event page: {facts.event_url}\n"
+    )
+    policy_html = (
+        ["<strong>Refund policy:</strong> " + "<br>".join(escape(line) for line in facts.refund_policy)]
+        if facts.refund_policy
+        else []
     )
     ticket_html = "".join(
         "<div style='display:inline-block;text-align:center;margin:8px;padding:12px;border:1px solid #ddd;"
@@ -207,6 +217,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
             *([cost_html] if cost_html else []),
             ticket_html,
             "Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.",
+            *policy_html,
             f"<a href='{escape(facts.event_url)}'>Event page</a>",
         ],
     )
@@ -304,6 +315,54 @@ def refund_processed(
             f"We have refunded {money} for order {reference} ({event_title}).",
             "Your bank usually shows it within 10 working days."
             + (" The refunded tickets no longer work at the door." if had_tickets else ""),
+        ],
+    )
+
+
+def refund_request_received(
+    to_email: str, event_title: str, reference: str, buyer: str, money: str, tickets: str, reason: str, url: str
+) -> EmailMessage:
+    """To a workspace admin: a buyer asks for a refund (#19 §5)."""
+    return _simple(
+        to_email,
+        "refund_request_received",
+        f"Refund request for {event_title}",
+        "A buyer asks for a refund",
+        [
+            f"{buyer} asks for a refund of {money} ({tickets}) on order {reference} for {event_title}.",
+            f"Their reason: {reason}",
+            f"Approve or decline it on the event's Orders tab: {url}",
+        ],
+    )
+
+
+def refund_request_approved(to_email: str, event_title: str, reference: str, money: str, tickets: str) -> EmailMessage:
+    """To the buyer: the organizer approved their refund request; the refund itself follows."""
+    return _simple(
+        to_email,
+        "refund_request_approved",
+        f"Your refund request for {event_title} is approved",
+        "Your refund request is approved",
+        [
+            f"The organizers of {event_title} approved your refund request for order {reference}: "
+            f"{money} is being refunded.",
+            f"The refunded tickets ({tickets}) no longer work at the door. "
+            "We email you again when the payment provider completes the refund.",
+        ],
+    )
+
+
+def refund_request_declined(to_email: str, event_title: str, reference: str, reason: str) -> EmailMessage:
+    """To the buyer: the organizer declined their refund request, and why."""
+    return _simple(
+        to_email,
+        "refund_request_declined",
+        f"Your refund request for {event_title} was declined",
+        "Your refund request was declined",
+        [
+            f"The organizers of {event_title} declined your refund request for order {reference}.",
+            f"Their reason: {reason}",
+            "Your tickets still work.",
         ],
     )
 

@@ -84,6 +84,22 @@ __getattr__, __all__ = public_names(
             "recheck_open as recheck_open_refunds",
             "submit_due as submit_due_refunds",
         ],
+        "refund_policy": [
+            "RefundPolicyView",
+            "RefundTerms",
+            "policy_view as refund_policy_view",
+            "refund_deadline",
+            "terms_of as refund_terms_of",
+        ],
+        "refund_requests": [
+            "RefundRequestOptions",
+            "RefundRequestView",
+            "approve_refund_request",
+            "decline_refund_request",
+            "event_refund_requests",
+            "refund_request_options",
+            "request_refund",
+        ],
         "refunds": [
             "RefundProgress",
             "cancel_free_order",

@@ -27,6 +27,14 @@ from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary, masked_email
 from eventpalour.services.platform import NotAuthenticated, event_schedule
 from eventpalour.services.sales.fees import PriceLine, price_lines
+from eventpalour.services.sales.refund_policy import terms_of
+from eventpalour.services.sales.refund_requests import (
+    RequestFacts,
+    open_request_orders,
+    refund_request_refusal,
+    request_labels,
+    shows_refusal,
+)
 
 HISTORY_LIMIT = 100
 STATUS_LABELS = {
@@ -84,12 +92,17 @@ class OrderSummary:
     status_label: str = ""
     can_complete_payment: bool = False  # start_payment would take it: the page offers "Complete payment"
     price_lines: tuple[PriceLine, ...] = ()  # what it cost, from the stored figures (fees.price_lines)
+    order_id: str = ""
+    can_request_refund: bool = False  # refund_requests.refund_request_refusal is None
+    refund_note: str = ""  # why a refund cannot be asked now, for a paid order ("" otherwise)
+    refund_request_label: str = ""  # the newest refund request in words ("" none)
 
 
 @dataclass
 class _OrderTickets:
     codes: list[str] = field(default_factory=list)
     given_to: list[str] = field(default_factory=list)
+    valid: int = 0  # still valid: a refund can be asked for these
 
 
 def _tickets_of(session: Session, actor_id: str, order_ids: list[str]) -> dict[str, _OrderTickets]:
@@ -114,6 +127,7 @@ def _tickets_of(session: Session, actor_id: str, order_ids: list[str]) -> dict[s
             tickets.given_to.append(name or masked_email(email or ""))
         else:
             tickets.codes.append(code)
+            tickets.valid += status == TicketStatus.VALID
     return found
 
 
@@ -143,11 +157,25 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             .order_by(col(Order.created_at).desc())
             .limit(HISTORY_LIMIT)
         ).all()
-        tickets = _tickets_of(session, actor.id, [order.id for order, _, _, _ in rows])
-        seats = _seats_of(session, [order.id for order, _, _, _ in rows])
+        order_ids = [order.id for order, _, _, _ in rows]
+        tickets = _tickets_of(session, actor.id, order_ids)
+        seats = _seats_of(session, order_ids)
+        waiting = open_request_orders(session, order_ids)
+        requests = request_labels(session, order_ids)
     now = utcnow()
-    return [
-        OrderSummary(
+    summaries = []
+    for order, event, verified, code in rows:
+        facts = RequestFacts(
+            status=order.status,
+            amount=order.amount,
+            refunded_amount=order.refunded_amount,
+            event_status=event.status,
+            terms=terms_of(event),
+            has_open_request=order.id in waiting,
+            refundable_tickets=tickets.get(order.id, _OrderTickets()).valid,
+        )
+        refusal = refund_request_refusal(facts, now)
+        summary = OrderSummary(
             reference=order.reference,
             event_title=event.title,
             event_short_id=event.short_id,
@@ -171,9 +199,13 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
                 discount=order.discount_amount,
                 discount_code=code or "",
             ),
+            order_id=order.id,
+            can_request_refund=refusal is None,
+            refund_note=refusal.message if refusal and shows_refusal(facts) else "",
+            refund_request_label=requests.get(order.id, ""),
         )
-        for order, event, verified, code in rows
-    ]
+        summaries.append(summary)
+    return summaries
 
 
 @dataclass(frozen=True)

@@ -447,6 +447,9 @@ class Confirmation:
     online_link: str | None
     organizer: str
     verified: bool
+    refund_policy: str
+    refund_days: int | None
+    refund_policy_text: str
 
 
 _CONFIRMATION_COLUMNS = (
@@ -463,6 +466,9 @@ _CONFIRMATION_COLUMNS = (
     _events.c.online_link,
     _workspaces.c.name.label("organizer"),
     _workspaces.c.verified,
+    _events.c.refund_policy,
+    _events.c.refund_days,
+    _events.c.refund_policy_text,
 )
 _CONFIRMATION_FIELDS = tuple(column.name for column in _CONFIRMATION_COLUMNS)
 # The confirmation's facts alone (a free order); settling a payment reads them with its order.
@@ -789,12 +795,20 @@ class OrderTicket:
     tier_name: str
     unit_price: int
     status: str
+    holder_id: str  # who holds it now: a transferred ticket is a new row of its recipient's
 
 
 def order_tickets(connection: Connection, order_id: str) -> list[OrderTicket]:
     """The order's tickets, by tier name then code."""
     rows = connection.execute(
-        select(_tickets.c.id, _tickets.c.short_code, _items.c.tier_name, _items.c.unit_price, _tickets.c.status)
+        select(
+            _tickets.c.id,
+            _tickets.c.short_code,
+            _items.c.tier_name,
+            _items.c.unit_price,
+            _tickets.c.status,
+            _tickets.c.holder_id,
+        )
         .join(_items, _items.c.id == _tickets.c.order_item_id)
         .where(_tickets.c.order_id == order_id)
         .order_by(_items.c.tier_name, _tickets.c.short_code)

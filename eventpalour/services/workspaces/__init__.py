@@ -8,6 +8,7 @@ __getattr__, __all__ = public_names(
         "access": [
             "WorkspaceAction",
             "allows",
+            "emails_of_members_allowed",
             "ensure_role",
             "load_event_for",
             "load_workspace_for",

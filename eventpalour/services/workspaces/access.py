@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from eventpalour.models import Event, Workspace, WorkspaceMember, WorkspaceRole
+from eventpalour.models import Event, User, Workspace, WorkspaceMember, WorkspaceRole
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import NotAuthenticated, NotFound, PermissionDenied
 
@@ -93,3 +93,15 @@ def load_event_for(session: Session, actor: UserSummary | None, event_id: str, a
         raise NotFound("This event does not exist.")
     load_workspace_for(session, actor, event.workspace_id, action)
     return event
+
+
+def emails_of_members_allowed(session: Session, workspace_id: str, action: WorkspaceAction) -> list[str]:
+    """The email addresses of the workspace's members whose role allows `action` (e.g. the admins
+    and owner, who answer refund requests), in a stable order."""
+    rows = session.exec(
+        select(User.email, WorkspaceMember.role)
+        .join(WorkspaceMember, WorkspaceMember.user_id == User.id)
+        .where(WorkspaceMember.workspace_id == workspace_id)
+        .order_by(User.email)
+    ).all()
+    return [email for email, role in rows if allows(role, action)]
