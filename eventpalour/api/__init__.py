@@ -19,6 +19,7 @@ from eventpalour.api import (
     docs,
     organizers,
     payments,
+    questions,
     site_files,
     system,
     tickets,
@@ -75,6 +76,7 @@ def create_api() -> FastAPI:
         api.include_router(paystack_sandbox.router)
     api.include_router(tickets.router)
     api.include_router(discount_codes.router)
+    api.include_router(questions.router)
     api.include_router(auth.router)
     api.include_router(system.router)
     api.include_router(uploads.router)

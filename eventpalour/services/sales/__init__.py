@@ -5,6 +5,14 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "answer_rules": [
+            "normalize_phone",
+            "shown_value",
+        ],
+        "answers": [
+            "AttendeeAnswers",
+            "TicketAnswers",
+        ],
         "checkout": [
             "MAX_TICKETS_PER_ORDER",
             "book_ticket",
@@ -77,6 +85,20 @@ __getattr__, __all__ = public_names(
         "paystack_refunds": [
             "recheck_open as recheck_open_refunds",
             "submit_due as submit_due_refunds",
+        ],
+        "questions": [
+            "CheckoutQuestion",
+            "KIND_LABELS",
+            "QuestionInput",
+            "QuestionRow",
+            "checkout_questions",
+            "country_choices",
+            "create_question",
+            "delete_question",
+            "is_choice",
+            "list_questions",
+            "move_question",
+            "update_question",
         ],
         "refunds": [
             "RefundProgress",
