@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.checkout_answers import answers_form
 from eventpalour.components.countdown import countdown
 from eventpalour.components.lists import count_words
 from eventpalour.state.event_detail import EventDetailState
@@ -276,6 +277,7 @@ def _breakdown() -> rx.Component:
             aria_label="Price breakdown",
             style={"width": "100%", "margin": "0"},
         ),
+        answers_form(),
         rx.button(
             rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),
             size="3",

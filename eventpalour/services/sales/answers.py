@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
 
-from eventpalour.models import OrderAnswer, Question, QuestionTier
+from eventpalour.models import Event, OrderAnswer, Question, QuestionTier
 from eventpalour.models.types import new_id
 from eventpalour.services.platform import FieldError, ValidationFailed
 from eventpalour.services.sales.answer_rules import BadAnswer, check_answer, check_name
@@ -23,6 +23,7 @@ from eventpalour.services.sales.answer_rules import BadAnswer, check_answer, che
 _questions = Question.__table__
 _question_tiers = QuestionTier.__table__
 _answers = OrderAnswer.__table__
+_events = Event.__table__
 
 AnswerValue = str | Sequence[str]
 
@@ -93,7 +94,7 @@ def _row(order_id: str, question_id: str, value: str, item_id: str | None = None
     }
 
 
-_ASKED = (
+_ASKED_ALL = (
     select(
         _questions.c.id,
         _questions.c.label,
@@ -105,15 +106,26 @@ _ASKED = (
         _question_tiers.c.tier_id,
     )
     .select_from(_questions.outerjoin(_question_tiers, _question_tiers.c.question_id == _questions.c.id))
-    .where(_questions.c.event_id == bindparam("event_id"))
     .order_by(_questions.c.position, _questions.c.created_at, _questions.c.id)
+)
+_ASKED = _ASKED_ALL.where(_questions.c.event_id == bindparam("event_id"))
+
+
+# The same, for an event named by id or short id (the event page's checkout form).
+_ASKED_BY_REF = _ASKED_ALL.where(
+    _questions.c.event_id
+    == select(_events.c.id)
+    .where((_events.c.id == bindparam("ref")) | (_events.c.short_id == bindparam("ref")))
+    .scalar_subquery()
 )
 
 
-def asked_questions(connection: Connection, event_id: str) -> tuple[AskedQuestion, ...]:
-    """The event's questions in form order, with the tiers each is asked for (one query)."""
+def asked_questions(connection: Connection, event_id: str, *, by_ref: bool = False) -> tuple[AskedQuestion, ...]:
+    """The event's questions in form order, with the tiers each is asked for (one query). `by_ref`:
+    `event_id` may be the event's short id."""
     found: dict[str, dict[str, Any]] = {}
-    for row in connection.execute(_ASKED, {"event_id": event_id}):
+    statement, params = (_ASKED_BY_REF, {"ref": event_id}) if by_ref else (_ASKED, {"event_id": event_id})
+    for row in connection.execute(statement, params):
         entry = found.setdefault(row.id, {"row": row, "tiers": set()})
         if row.tier_id is not None:
             entry["tiers"].add(row.tier_id)

@@ -15,7 +15,6 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import CHOICE_KINDS, OrderAnswer, Question, QuestionKind, QuestionTier, TicketTier
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, FieldError, NotFound, ValidationFailed, clean_line, plural
-from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.answer_rules import COUNTRY_CHOICES
 from eventpalour.services.sales.answers import asked_questions
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -283,10 +282,7 @@ class CheckoutQuestion:
 def checkout_questions(*, event_id: str) -> list[CheckoutQuestion]:
     """The questions the event's checkout asks, in order (public: anyone who can see the event page)."""
     with read_only() as reader:
-        event = sales_store.event_on_sale(reader.connection(), event_id)
-        if event is None or not event.has_questions:
-            return []
-        asked = asked_questions(reader.connection(), event.id)
+        asked = asked_questions(reader.connection(), event_id, by_ref=True)
     return [
         CheckoutQuestion(
             id=q.id,
