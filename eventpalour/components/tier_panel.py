@@ -117,6 +117,7 @@ def ticket_qr_card(ticket: rx.Var) -> rx.Component:
         ),
         rx.code(ticket.short_code, size="3", weight="bold"),
         rx.text(ticket.tier_name, size="1", color_scheme="gray"),
+        rx.cond(ticket.attendee_name != "", rx.text(ticket.attendee_name, size="1", weight="medium")),
         align="center",
         spacing="1",
         width="128px",

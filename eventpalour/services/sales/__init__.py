@@ -6,8 +6,17 @@ __getattr__, __all__ = public_names(
     __name__,
     {
         "answer_rules": [
+            "attendee_name",
             "normalize_phone",
             "shown_value",
+        ],
+        "answer_views": [
+            "QuestionColumn",
+            "TicketPlace",
+            "answer_condition",
+            "answers_of_tickets",
+            "order_answer_lines",
+            "question_columns",
         ],
         "answers": [
             "AttendeeAnswers",

@@ -222,6 +222,14 @@ def check_name(raw: str | None) -> str:
     return name
 
 
+def attendee_name(raw: str | None, *, field: str) -> str:
+    """An attendee's name as stored, or ValidationFailed on `field` (a transfer's new attendee)."""
+    try:
+        return check_name(raw)
+    except BadAnswer as bad:
+        raise ValidationFailed.field(field, str(bad)) from None
+
+
 def shown_value(kind: str, value: str) -> str:
     """A stored answer as people read it (a multiple choice joined, a country by name, Yes/No)."""
     if kind == QuestionKind.MULTIPLE_CHOICE:

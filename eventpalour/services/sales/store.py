@@ -974,7 +974,8 @@ _TICKET_COLUMNS = (
     _tickets.c.status,
     _tickets.c.secret_version,
     _tickets.c.used_at,
-    _name(_holder).label("holder_name"),
+    # The door greets the ticket's attendee when one was named (checkout, transfer), else its holder.
+    func.coalesce(func.nullif(_tickets.c.attendee_name, ""), _name(_holder)).label("holder_name"),
     _items.c.tier_name,
     func.coalesce(_name(_scanner), "").label("scanner_name"),
 )
