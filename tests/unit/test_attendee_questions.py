@@ -22,6 +22,7 @@ from eventpalour.services.sales.answer_rules import BadAnswer, check_answer, nor
 from eventpalour.services.sales.answers import AttendeeAnswers, TicketAnswers
 from eventpalour.services.sales.questions import QuestionInput
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.unit.test_db import _round_trips, on_postgresql
 
 
 @pytest.mark.parametrize(
@@ -294,3 +295,18 @@ def test_checkout_form_lists_the_questions(shop):
         (vip,),
         ("S", "M", "L"),
     )
+
+
+@on_postgresql
+def test_checkout_without_questions_costs_no_extra_round_trip(shop):
+    """The event's read says whether it asks anything: one read and one batch, as before questions."""
+    event, regular, _vip = shop
+    buyer = _buyer()
+    with _round_trips() as counted:
+        _book(event, {regular: 1}, buyer=buyer)
+    assert counted == [1, 1]  # the event and its tiers; the order, its lines and the hold as one batch
+    _ask(shop, label="Company", kind="short_text", options=())
+    second = _buyer()
+    with _round_trips() as asked:
+        _book(event, {regular: 1}, AttendeeAnswers(order={}), buyer=second)
+    assert asked == [2, 1]  # the questions are read only for an event that has some

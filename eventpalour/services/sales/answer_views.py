@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, select
-from sqlmodel import Session, col
+from sqlalchemy import ColumnElement, and_, exists
+from sqlmodel import Session, col, select
 
 from eventpalour.models import FILTERABLE_KINDS, OrderAnswer, OrderItem, Question, QuestionKind, Ticket
 from eventpalour.services.sales.answer_rules import NO, YES, shown_value
