@@ -18,9 +18,9 @@ from eventpalour.services.platform.errors import ValidationFailed
 from eventpalour.services.sales import checkout, event_orders, questions
 from eventpalour.services.sales.answers import AttendeeAnswers, TicketAnswers
 from eventpalour.services.sales.questions import QuestionInput
-from eventpalour.services.tickets import attendees, holdings, scanning, transfers
+from eventpalour.services.tickets import attendees, holdings, scanning, ticket_media, transfers
 from eventpalour.services.tickets.attendees import AttendeeFilters
-from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import approve_kyc, latest_email, make_event, make_organizer, make_user, make_workspace
 
 
 @pytest.fixture
@@ -123,13 +123,26 @@ def _tickets_of(user) -> list[Ticket]:
         return list(session.exec(select(Ticket).where(Ticket.holder_id == user.id).order_by(Ticket.seat)))
 
 
-def test_door_ticket_and_image_name_the_attendee(festival):
+def test_door_tickets_and_email_name_the_attendee(festival):
     owner, event, first, _questions = festival
     amina, _brian = _tickets_of(first)
     outcome = scanning.scan_ticket(actor=owner.summary, event_id=event.id, token_or_code=amina.short_code)
     assert (outcome.result, outcome.holder_name, outcome.message) == ("ok", "Amina Njeri", "Welcome, Amina Njeri!")
     views = holdings.get_user_tickets(actor=first.summary).upcoming
     assert sorted(v.attendee_name for v in views) == ["Amina Njeri", "Brian Otieno"]
+    email = latest_email(first.email)
+    assert f"{amina.short_code} (Pass · Amina Njeri)" in email.text_body and "Pass · Brian Otieno" in email.html_body
+
+
+def test_the_ticket_image_names_the_attendee(festival, monkeypatch):
+    _owner, _event, first, _questions = festival
+    _amina, brian = _tickets_of(first)
+    drawn = []
+    draw = ticket_media.ticket_png
+    monkeypatch.setattr(ticket_media, "ticket_png", lambda image: drawn.append(image) or draw(image))
+    name, png = holdings.ticket_image(actor=first.summary, ticket_id=brian.id)
+    assert png.startswith(b"\x89PNG") and name == f"ticket-{brian.short_code}.png"
+    assert drawn[0].holder_name == "Brian Otieno"  # not the buyer's account name, "Paying Parent"
 
 
 def test_a_transfer_asks_the_new_attendees_name_and_keeps_the_answers(festival):

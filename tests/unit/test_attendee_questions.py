@@ -20,7 +20,8 @@ from eventpalour.services.platform.errors import Conflict, PermissionDenied, Val
 from eventpalour.services.sales import checkout, payments, questions
 from eventpalour.services.sales.answer_rules import BadAnswer, check_answer, normalize_phone, shown_value
 from eventpalour.services.sales.answers import AttendeeAnswers, TicketAnswers
-from eventpalour.services.sales.questions import QuestionInput
+from eventpalour.services.sales.questions import CheckoutQuestion, QuestionInput
+from eventpalour.state.checkout_answers import arrange
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
 from tests.unit.test_db import _round_trips, on_postgresql
 
@@ -310,3 +311,15 @@ def test_checkout_without_questions_costs_no_extra_round_trip(shop):
     with _round_trips() as asked:
         _book(event, {regular: 1}, AttendeeAnswers(order={}), buyer=second)
     assert asked == [2, 1]  # the questions are read only for an event that has some
+
+
+def test_the_checkout_form_asks_per_order_then_per_ticket_with_names():
+    size = CheckoutQuestion("q1", "Size", "single_choice", ("S", "M"), True, True, ("vip",))
+    heard = CheckoutQuestion("q2", "Heard from", "short_text", (), False, False, ())
+    sections, seats = arrange([size, heard], {"reg": 1, "vip": 2}, {"reg": "Regular", "vip": "VIP"})
+    assert [s.title for s in sections] == ["Your order", "Ticket 1 · Regular", "Ticket 2 · VIP", "Ticket 3 · VIP"]
+    assert [f.label for f in sections[0].fields] == ["Heard from (optional)"]
+    assert [f.key for f in sections[1].fields] == ["t.reg.0.name"]  # Regular is not asked the size
+    assert [f.aria for f in sections[3].fields] == ["Ticket 3 · VIP: Attendee's name", "Ticket 3 · VIP: Size"]
+    assert seats == [("reg", 0), ("vip", 0), ("vip", 1)]
+    assert arrange([heard], {"reg": 2}, {"reg": "Regular"})[1] == []  # nothing per ticket: no names
