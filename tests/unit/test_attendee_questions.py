@@ -323,3 +323,15 @@ def test_the_checkout_form_asks_per_order_then_per_ticket_with_names():
     assert [f.aria for f in sections[3].fields] == ["Ticket 3 · VIP: Attendee's name", "Ticket 3 · VIP: Size"]
     assert seats == [("reg", 0), ("vip", 0), ("vip", 1)]
     assert arrange([heard], {"reg": 2}, {"reg": "Regular"})[1] == []  # nothing per ticket: no names
+
+
+def test_an_answer_in_the_wrong_place_is_refused(shop):
+    event, regular, _vip = shop
+    size = _ask(shop, per_ticket=True)[0]
+    heard = _ask(shop, label="Heard from", kind="short_text", options=())[-1]
+    misplaced = AttendeeAnswers(
+        order={size.id: "S"}, tickets=(TicketAnswers(regular, "Amina", {size.id: "S", heard.id: "Radio"}),)
+    )
+    with pytest.raises(ValidationFailed) as bad:
+        _book(event, {regular: 1}, misplaced)
+    assert set(_fields(bad.value)) == {("answers", "order", size.id), ("answers", "tickets", 0, heard.id)}

@@ -152,10 +152,16 @@ def check_answers(
     given = given or AttendeeAnswers()
     problems: list[FieldError] = []
     tiers = set(wanted)
-    known = {q.id for q in asked}
-    for question_id in [*given.order, *(q for entry in given.tickets for q in entry.answers)]:
-        if question_id not in known:
-            problems.append(FieldError(("answers", question_id), "This event does not ask this question."))
+    asked_once = {q.id for q in asked if not q.per_ticket}
+    asked_each = {q.id for q in asked if q.per_ticket}
+    for question_id in given.order:
+        if question_id not in asked_once:
+            problems.append(FieldError(("answers", "order", question_id), "This question is not asked per order."))
+    for index, entry in enumerate(given.tickets):
+        for question_id in entry.answers:
+            if question_id not in asked_each:
+                path = ("answers", "tickets", index, question_id)
+                problems.append(FieldError(path, "This question is not asked per ticket."))
     order: list[tuple[str, str]] = []
     for question in asked:
         if question.per_ticket or not question.asks_for(tiers):
