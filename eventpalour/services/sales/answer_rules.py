@@ -87,7 +87,9 @@ def _with_code(digits: str, home: PhoneCountry) -> bool:
 def country_name(code: str) -> str:
     """The country's name for display ("KE" → "Kenya"); the code itself when unknown."""
     found = pycountry.countries.get(alpha_2=code)
-    return getattr(found, "common_name", None) or found.name if found else code
+    if found is None:
+        return code
+    return getattr(found, "common_name", None) or found.name  # "Tanzania", not "United Republic of …"
 
 
 COUNTRY_CHOICES: tuple[tuple[str, str], ...] = tuple(
