@@ -4,13 +4,16 @@ asking them (required/optional, tiers, names per ticket; a bad answer holds noth
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlmodel import func, select
 
-from eventpalour.db import read_only
+from eventpalour.db import get_engine, read_only
 from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import Order, OrderAnswer, Ticket, TicketTier
 from eventpalour.services.events.event_rules import TierInput
@@ -23,7 +26,6 @@ from eventpalour.services.sales.answers import AttendeeAnswers, TicketAnswers
 from eventpalour.services.sales.questions import CheckoutQuestion, QuestionInput
 from eventpalour.state.checkout_answers import arrange
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
-from tests.unit.test_db import _round_trips, on_postgresql
 
 
 @pytest.mark.parametrize(
@@ -298,19 +300,44 @@ def test_checkout_form_lists_the_questions(shop):
     )
 
 
-@on_postgresql
-def test_checkout_without_questions_costs_no_extra_round_trip(shop):
-    """The event's read says whether it asks anything: one read and one batch, as before questions."""
+@contextmanager
+def _statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block (an executemany counts once), first words only."""
+    ran: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _executemany) -> None:
+        ran.append(" ".join(statement.split()[:3]))
+
+    engine = get_engine()
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield ran
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+
+
+def test_checkout_without_questions_runs_no_extra_statement(shop):
+    """The event's one read says whether it asks anything (no round trip more than before questions;
+    on PostgreSQL the write is one batch whatever its statements): the questions are read, and
+    answers written, only for an event that asks some."""
     event, regular, _vip = shop
-    buyer = _buyer()
-    with _round_trips() as counted:
+    buyer, second = _buyer(), _buyer()
+    with _statements() as plain:
         _book(event, {regular: 1}, buyer=buyer)
-    assert counted == [1, 1]  # the event and its tiers; the order, its lines and the hold as one batch
     _ask(shop, label="Company", kind="short_text", options=())
-    second = _buyer()
-    with _round_trips() as asked:
+    with _statements() as asked:
         _book(event, {regular: 1}, AttendeeAnswers(order={}), buyer=second)
-    assert asked == [2, 1]  # the questions are read only for an event that has some
+    reads = [s for s in plain if s.startswith("SELECT")]
+    assert len(reads) == 1  # the event and its tiers (and whether it asks questions)
+    assert len([s for s in asked if s.startswith("SELECT")]) == 2  # ... and then its questions
+    assert [s for s in plain if not s.startswith("SELECT")] == [s for s in asked if not s.startswith("SELECT")]
+    with _statements() as answered:
+        _book(event, {regular: 1}, AttendeeAnswers(order={_questions_of(shop)[0]: "Acme"}), buyer=_buyer())
+    assert any(s.startswith("INSERT INTO order_answers") for s in answered)
+
+
+def _questions_of(shop: Shop) -> list[str]:
+    return [q.id for q in questions.list_questions(actor=shop.owner, event_id=shop.event.id)]
 
 
 def test_the_checkout_form_asks_per_order_then_per_ticket_with_names():
