@@ -1,6 +1,7 @@
 """Attendee questions in a real browser (#19 §3): the organizer adds a per-ticket question on the
 Questions tab, a buyer answers it (and names each attendee) for 2 tickets at checkout, the door
-greets each attendee by name, and the attendee CSV carries the answers."""
+greets each attendee by name, the attendee list, its CSV and the Orders tab carry the answers, and
+a transfer of a named ticket asks the new attendee's name."""
 
 from __future__ import annotations
 
@@ -91,3 +92,29 @@ def test_per_ticket_answers_reach_the_door_and_the_csv(new_page, server: str, e2
     everyone = httpx.get(csv_href.split("?")[0], cookies={"ep_session": cookie}, timeout=10)
     sizes = {r["Attendee"]: r["T-shirt size"] for r in csv.DictReader(io.StringIO(everyone.text))}
     assert sizes == {"Amina Njeri": "M", "Brian Otieno": "L"}
+
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
+    owner.get_by_role("tab", name="Orders").click()
+    answers = owner.get_by_test_id("order-row").get_by_test_id("order-answers")
+    expect(answers).to_contain_text("Pass 1 · Amina Njeri — T-shirt size: M")
+    expect(answers).to_contain_text("Pass 2 · Brian Otieno — T-shirt size: L")
+
+    # A named ticket passed on: the transfer asks the new attendee's name, and the door list shows it.
+    friend_email = unique_email("friend")
+    verified_account(server, friend_email, "Chao Friend")
+    page.goto("/tickets")
+    card = page.get_by_test_id("my-ticket").filter(has_text="Brian Otieno")
+    expect(card).to_contain_text("Attendee: Brian Otieno")
+    card.get_by_role("button", name="Transfer").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Recipient's email").fill(friend_email)
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog.get_by_role("alert")).to_have_text("Enter the attendee's name.")
+    dialog.get_by_label("New attendee's name").fill("Chao Li")
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog).to_contain_text("for Chao Li")
+    dialog.get_by_role("button", name="Transfer ticket").click()
+    expect(toast(page, "Ticket sent to Chao Friend")).to_be_visible()
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}/attendees")
+    expect(owner.get_by_test_id("attendee-row").filter(has_text="Chao Li")).to_contain_text("T-shirt size: L")
+    expect(owner.get_by_test_id("attendee-row").filter(has_text="Brian Otieno")).to_have_count(0)
