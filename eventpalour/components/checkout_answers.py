@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.services import sales
 from eventpalour.state.event_detail import EventDetailState
 
 S = EventDetailState
@@ -47,7 +48,8 @@ def _control(field: rx.Var) -> rx.Component:
         ("yes_no", pick_one(rx.select.item("Yes", value="yes"), rx.select.item("No", value="no"))),
         (
             "country",
-            pick_one(rx.foreach(S.countries, lambda country: rx.select.item(country.label, value=country.value))),
+            # The ISO list is fixed: it ships in the page, not in every visitor's state.
+            pick_one(*[rx.select.item(name, value=code) for code, name in sales.country_choices()]),
         ),
         (
             "multiple_choice",

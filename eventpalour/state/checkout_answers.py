@@ -11,17 +11,10 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.models import QuestionKind
-from eventpalour.services import sales
 from eventpalour.services.platform import FieldError
 from eventpalour.services.sales import AttendeeAnswers, CheckoutQuestion, TicketAnswers
 
 NAME_FIELD = "name"
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -40,9 +33,6 @@ class AnswerField:
 class AnswerSection:
     title: str
     fields: list[AnswerField]
-
-
-COUNTRIES = [Choice(code, name) for code, name in sales.country_choices()]
 
 
 def _field(key: str, question: CheckoutQuestion, section: str) -> AnswerField:
@@ -98,7 +88,6 @@ class CheckoutAnswersMixin(rx.State, mixin=True):
     answer_values: dict[str, str] = {}
     answer_picks: dict[str, list[str]] = {}
     answer_errors: dict[str, str] = {}
-    countries: list[Choice] = COUNTRIES
     _questions: list[CheckoutQuestion] = []
     _ticket_seats: list[tuple[str, int]] = []
 

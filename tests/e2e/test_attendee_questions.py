@@ -45,8 +45,13 @@ def test_per_ticket_answers_reach_the_door_and_the_csv(new_page, server: str, e2
     owner.get_by_text("Ask for each ticket").click()
     owner.get_by_role("button", name="Save question").click()
     expect(toast(owner, "Question saved.")).to_be_visible()
-    row = owner.get_by_test_id("question-row")
-    expect(row).to_have_count(1)
+    owner.get_by_role("button", name="New question").click()
+    owner.get_by_label("Question", exact=True).fill("Country of residence")
+    owner.get_by_label("Answer type").click()
+    owner.get_by_role("option", name="Country").click()
+    owner.get_by_role("button", name="Save question").click()
+    expect(owner.get_by_test_id("question-row")).to_have_count(2)
+    row = owner.get_by_test_id("question-row").first
     expect(row).to_contain_text("T-shirt size")
     expect(row).to_contain_text("Each ticket")
     expect(row).to_contain_text("Required")
@@ -55,10 +60,12 @@ def test_per_ticket_answers_reach_the_door_and_the_csv(new_page, server: str, e2
     page.goto(f"/e/{event['short_id']}")
     pick(page, "Pass", 2)
     sections = page.get_by_test_id("answer-section")
-    expect(sections).to_have_count(2)
+    expect(sections).to_have_count(3)  # the order's question, then each ticket's
     page.get_by_role("button", name="Register").click()
-    expect(sections.first.get_by_text("Enter the attendee's name.")).to_be_visible()
+    expect(sections.nth(1).get_by_text("Enter the attendee's name.")).to_be_visible()
     expect(toast(page, "Please check the answers marked below.")).to_be_visible()
+    page.get_by_label("Country of residence").click()
+    page.get_by_role("option", name="Kenya", exact=True).click()
     page.get_by_label("Ticket 1 · Pass: Attendee's name").fill("Amina Njeri")
     page.get_by_label("Ticket 2 · Pass: Attendee's name").fill("Brian Otieno")
     for number, size in ((1, "M"), (2, "L")):
@@ -89,6 +96,7 @@ def test_per_ticket_answers_reach_the_door_and_the_csv(new_page, server: str, e2
     assert exported.status_code == 200, exported.text
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [(r["Attendee"], r["T-shirt size"], r["Status"]) for r in rows] == [("Amina Njeri", "M", "Checked in")]
+    assert rows[0]["Country of residence"] == "Kenya"
     everyone = httpx.get(csv_href.split("?")[0], cookies={"ep_session": cookie}, timeout=10)
     sizes = {r["Attendee"]: r["T-shirt size"] for r in csv.DictReader(io.StringIO(everyone.text))}
     assert sizes == {"Amina Njeri": "M", "Brian Otieno": "L"}
@@ -96,6 +104,7 @@ def test_per_ticket_answers_reach_the_door_and_the_csv(new_page, server: str, e2
     owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
     owner.get_by_role("tab", name="Orders").click()
     answers = owner.get_by_test_id("order-row").get_by_test_id("order-answers")
+    expect(answers).to_contain_text("Country of residence: Kenya")
     expect(answers).to_contain_text("Pass 1 · Amina Njeri — T-shirt size: M")
     expect(answers).to_contain_text("Pass 2 · Brian Otieno — T-shirt size: L")
 
