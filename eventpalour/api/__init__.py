@@ -21,6 +21,7 @@ from eventpalour.api import (
     docs,
     organizers,
     payments,
+    questions,
     refund_requests,
     site_files,
     system,
@@ -80,6 +81,7 @@ def create_api() -> FastAPI:
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)
     api.include_router(refund_requests.router)
+    api.include_router(questions.router)
     api.include_router(auth.router)
     api.include_router(account.router)
     api.include_router(system.router)

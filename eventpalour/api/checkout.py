@@ -23,12 +23,38 @@ from eventpalour.services import sales
 router = APIRouter(prefix="/api/checkout", tags=["checkout"])
 
 Quantity = Annotated[int, Field(ge=0, le=sales.MAX_TICKETS_PER_ORDER)]
+_QuestionId = Annotated[str, Field(max_length=16)]
+# One answer: text (a yes/no is "yes" or "no"; a country its ISO code or name), or the options picked.
+Answer = str | list[Annotated[str, Field(max_length=200)]]
+_Answers = dict[_QuestionId, Answer]
+
+
+class TicketAnswersIn(StrictIn):
+    """One ticket's attendee, in the order of that tier's tickets."""
+
+    tier_id: str = Field(alias="tierId", max_length=16)
+    name: str = Field(default="", max_length=1000)
+    answers: _Answers = Field(default={}, max_length=60)
+
+
+class AnswersIn(StrictIn):
+    """Answers to the event's attendee questions: `order` once per order, `tickets` one per ticket."""
+
+    order: _Answers = Field(default={}, max_length=60)
+    tickets: list[TicketAnswersIn] = Field(default=[], max_length=sales.MAX_TICKETS_PER_ORDER)
+
+    def as_answers(self) -> sales.AttendeeAnswers:
+        return sales.AttendeeAnswers(
+            order=self.order,
+            tickets=tuple(sales.TicketAnswers(tier_id=t.tier_id, name=t.name, answers=t.answers) for t in self.tickets),
+        )
 
 
 class OrderIn(StrictIn):
     event_id: str = Field(alias="eventId", min_length=1, max_length=32)
     quantities: dict[Annotated[str, Field(max_length=16)], Quantity] = Field(min_length=1, max_length=20)
     code: str | None = Field(default=None, max_length=100)
+    answers: AnswersIn | None = None
 
 
 class OrderOut(BaseModel):
@@ -54,10 +80,19 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
     already registered for a free event, or a payment for this event in progress: one open order per
     buyer and event, a newer checkout replaces one not yet at Paystack), 400/422 bad input, 503
     Paystack unreachable (seats released). An optional `code` applies a discount code (400 on the
-    `code` field when it is unknown, expired, inapplicable or used up).
+    `code` field when it is unknown, expired, inapplicable or used up). `answers` answers the
+    event's attendee questions (400 with a field error per bad answer, under "answers"; nothing is
+    held): `order` by question id, and when the event asks anything per ticket, one `tickets` entry
+    per ticket (`tierId`, the attendee's `name`, `answers` by question id).
     """
     user = signed_in_user(session_token)  # in this handler's thread: one hop per order, not two
-    placed = sales.place_order(actor=user, event_id=body.event_id, quantities=body.quantities, code=body.code)
+    placed = sales.place_order(
+        actor=user,
+        event_id=body.event_id,
+        quantities=body.quantities,
+        code=body.code,
+        answers=body.answers.as_answers() if body.answers is not None else None,
+    )
     booking, paid = placed.booking, placed.authorization_url is not None
     return OrderOut(
         order_id=booking.order_id,

@@ -45,8 +45,12 @@ async def read_attendees_csv(
     payment: Annotated[str, Query(max_length=16)] = "",
     scan: Annotated[str, Query(max_length=16)] = "",
     q: Annotated[str, Query(max_length=120)] = "",
+    question: Annotated[str, Query(max_length=16)] = "",
+    answer: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    """The event's attendees as CSV (moderators and above), with the attendee page's filters."""
-    filters = AttendeeFilters(tier_id=tier, payment=payment, scan=scan, search=q)
+    """The event's attendees as CSV (moderators and above), with the attendee page's filters
+    (`question` and `answer`: tickets whose answer to a choice or yes/no question is `answer`). With
+    attendee questions, each ticket's attendee name and one column per question follow."""
+    filters = AttendeeFilters(tier_id=tier, payment=payment, scan=scan, search=q, question_id=question, answer=answer)
     filename, body = await run_in_threadpool(tickets.attendees_csv, actor=user, event_id=event_id, filters=filters)
     return _attachment(filename, body, "text/csv; charset=utf-8")

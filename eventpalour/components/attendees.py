@@ -84,6 +84,18 @@ def filters_bar() -> rx.Component:
         _select("Tier", S.tier_filter, S.filter_tier, tier_items),
         _select("Payment status", S.payment_filter, S.filter_payment, _items(PAYMENTS)),
         _select("Door status", S.scan_filter, S.filter_scan, _items(SCANS)),
+        rx.cond(
+            S.attendee_answer_choices.length() > 0,
+            _select(
+                "Answer",
+                S.answer_filter,
+                S.filter_answer,
+                [
+                    rx.select.item("Any answer", value="all"),
+                    rx.foreach(S.attendee_answer_choices, lambda c: rx.select.item(c.label, value=c.value)),
+                ],
+            ),
+        ),
         rx.form(
             rx.hstack(
                 rx.input(
@@ -121,6 +133,7 @@ def _row(person: rx.Var) -> rx.Component:
                     spacing="1",
                 ),
                 rx.text(person.email, size="1", color_scheme="gray"),
+                rx.foreach(person.answers, lambda line: rx.text(line, size="1", data_testid="attendee-answer")),
                 spacing="0",
             )
         ),
@@ -182,6 +195,7 @@ def attendees_table() -> rx.Component:
                 (S.tier_filter == "all")
                 & (S.payment_filter == "all")
                 & (S.scan_filter == "all")
+                & (S.answer_filter == "all")
                 & (S.attendee_search == ""),
                 "No attendees yet. They appear here as soon as someone registers or buys.",
                 "No attendees match these filters.",

@@ -73,7 +73,22 @@ def _toolbar() -> rx.Component:
 
 def _row(order: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.vstack(rx.text(order.buyer, weight="medium"), rx.text(order.email, size="1"), spacing="0")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(order.buyer, weight="medium"),
+                rx.text(order.email, size="1"),
+                rx.cond(
+                    order.answers.length() > 0,
+                    rx.vstack(
+                        rx.foreach(order.answers, lambda line: rx.text(line, size="1", color_scheme="gray")),
+                        spacing="0",
+                        padding_top="4px",
+                        data_testid="order-answers",
+                    ),
+                ),
+                spacing="0",
+            )
+        ),
         rx.table.cell(rx.code(order.reference, size="1"), white_space="nowrap"),
         rx.table.cell(
             rx.vstack(

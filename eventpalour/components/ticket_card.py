@@ -101,6 +101,7 @@ def ticket_card(card: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.text(ticket.tier_name, " · ", card.price, size="2", color_scheme="gray"),
+            rx.cond(ticket.attendee_name != "", _line("user", "Attendee: ", ticket.attendee_name)),
             rx.cond(
                 ticket.transferred_from != "",
                 _line("gift", "Transferred from ", ticket.transferred_from, color_scheme="violet"),
@@ -148,6 +149,31 @@ def qr_dialog() -> rx.Component:
     )
 
 
+def _transfer_name_field() -> rx.Component:
+    """The new attendee's name: the event names each ticket's attendee (the door greets them by it)."""
+    return rx.vstack(
+        rx.el.label("New attendee's name", html_for="transfer-name", style={"font-weight": "600"}),
+        rx.input(
+            id="transfer-name",
+            name="attendee_name",
+            default_value=S.transfer_name,
+            auto_complete="off",
+            size="3",
+            width="100%",
+            aria_invalid=rx.cond(S.transfer_errors.contains("attendee_name"), "true", "false"),
+            aria_describedby="transfer-name-error",
+        ),
+        rx.cond(
+            S.transfer_errors.contains("attendee_name"),
+            rx.text(
+                S.transfer_errors["attendee_name"], color_scheme="red", size="2", role="alert", id="transfer-name-error"
+            ),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _transfer_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -176,6 +202,7 @@ def _transfer_form() -> rx.Component:
                     id="transfer-email-note",
                 ),
             ),
+            rx.cond(S.transfer_asks_name, _transfer_name_field()),
             rx.hstack(
                 rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
                 rx.button("Continue", type="submit", loading=S.is_transferring),
@@ -193,7 +220,14 @@ def _transfer_confirmation() -> rx.Component:
     return rx.vstack(
         rx.callout(
             rx.vstack(
-                rx.text("Transfer ticket ", rx.code(S.transfer_code), " to ", rx.text.strong(S.transfer_email), "?"),
+                rx.text(
+                    "Transfer ticket ",
+                    rx.code(S.transfer_code),
+                    " to ",
+                    rx.text.strong(S.transfer_email),
+                    rx.cond(S.transfer_name != "", rx.fragment(" for ", rx.text.strong(S.transfer_name))),
+                    "?",
+                ),
                 rx.el.ul(
                     rx.el.li("Your code and QR code stop working at the door immediately."),
                     rx.el.li("They get a new ticket with a new code, by email and on their My tickets page."),

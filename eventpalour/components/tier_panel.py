@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.checkout_answers import answers_form
 from eventpalour.components.countdown import countdown
 from eventpalour.components.lists import count_words
 from eventpalour.state.event_detail import EventDetailState
@@ -117,6 +118,7 @@ def ticket_qr_card(ticket: rx.Var) -> rx.Component:
         ),
         rx.code(ticket.short_code, size="3", weight="bold"),
         rx.text(ticket.tier_name, size="1", color_scheme="gray"),
+        rx.cond(ticket.attendee_name != "", rx.text(ticket.attendee_name, size="1", weight="medium")),
         align="center",
         spacing="1",
         width="128px",
@@ -296,6 +298,7 @@ def _breakdown() -> rx.Component:
             aria_label="Price breakdown",
             style={"width": "100%", "margin": "0"},
         ),
+        answers_form(),
         rx.button(
             rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),
             size="3",

@@ -50,6 +50,14 @@ from eventpalour.models.order import (
     TicketStatus,
 )
 from eventpalour.models.outbox import OutboxEmail, OutboxStatus
+from eventpalour.models.question import (
+    CHOICE_KINDS,
+    FILTERABLE_KINDS,
+    OrderAnswer,
+    Question,
+    QuestionKind,
+    QuestionTier,
+)
 from eventpalour.models.refund import (
     OPEN_REFUND_STATUSES,
     RETURNED_PAYMENT_KINDS,
@@ -100,6 +108,12 @@ __all__ = [
     "AnnouncementAudience",
     "AnnouncementOptOut",
     "AnnouncementStatus",
+    "CHOICE_KINDS",
+    "FILTERABLE_KINDS",
+    "OrderAnswer",
+    "Question",
+    "QuestionKind",
+    "QuestionTier",
     "CODE_USES_CHECK",
     "DiscountCode",
     "DiscountCodeTier",

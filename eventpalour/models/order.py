@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, text
+from sqlalchemy import JSON, CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -115,6 +115,9 @@ class OrderItem(SQLModel, table=True):
     tier_name: str = Field(max_length=80)
     quantity: int
     unit_price: int
+    # The attendee of each ticket of the line, by seat (None: the event asks no names), written at
+    # checkout and copied onto the tickets when they are issued (models/question.py).
+    attendee_names: list[str] | None = Field(default=None, sa_type=JSON, nullable=True)
 
 
 class Ticket(SQLModel, table=True):
@@ -139,6 +142,9 @@ class Ticket(SQLModel, table=True):
     event_id: str = Field(foreign_key="events.id", max_length=16)
     tier_id: str = Field(foreign_key="ticket_tiers.id", max_length=16)
     holder_id: str = Field(foreign_key="users.id", max_length=16)
+    # Its place in its order line (0, 1, …), kept through transfers: per-ticket answers point at it.
+    seat: int = Field(default=0)
+    attendee_name: str | None = Field(default=None, max_length=100)  # None: the event asks no names
     status: str = Field(default=TicketStatus.VALID, max_length=16)
     secret_version: int = Field(default=1)
     transferred_from_id: str | None = Field(default=None, max_length=16, index=True)

@@ -11,12 +11,14 @@ from eventpalour.components.discount_codes import codes_tab
 from eventpalour.components.event_form import EventFormParts
 from eventpalour.components.event_orders import orders_tab
 from eventpalour.components.layout import page
+from eventpalour.components.questions import questions_tab
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.announcements import EventAnnouncementsState
 from eventpalour.state.discount_codes import EventCodesState
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
+from eventpalour.state.questions import EventQuestionsState
 from eventpalour.state.workspace import WorkspaceState
 
 S = EventManageState
@@ -184,17 +186,20 @@ def _body() -> rx.Component:
                     rx.tabs.trigger("Orders", value="orders"),
                     rx.tabs.trigger("Codes", value="codes"),
                     rx.tabs.trigger("Announcements", value="announcements"),
+                    rx.tabs.trigger("Questions", value="questions"),
                 ),
                 rx.tabs.content(_details_tab(), value="details", padding_top="16px"),
                 rx.tabs.content(_tickets_tab(), value="tickets", padding_top="16px"),
                 rx.tabs.content(orders_tab(), value="orders", padding_top="16px"),
                 rx.tabs.content(codes_tab(), value="codes", padding_top="16px"),
                 rx.tabs.content(announcements_tab(), value="announcements", padding_top="16px"),
+                rx.tabs.content(questions_tab(), value="questions", padding_top="16px"),
                 default_value="details",
                 on_change=[
                     EventOrdersState.tab_changed,
                     EventCodesState.tab_changed,
                     EventAnnouncementsState.tab_changed,
+                    EventQuestionsState.tab_changed,
                 ],
                 width="100%",
             ),
@@ -207,7 +212,12 @@ def _body() -> rx.Component:
 @page(
     WORKSPACE_EVENT,
     "Manage event",
-    on_load=[WorkspaceState.load_workspace, S.load_event, EventAnnouncementsState.reset_form],
+    on_load=[
+        EventQuestionsState.reset_form,
+        WorkspaceState.load_workspace,
+        S.load_event,
+        EventAnnouncementsState.reset_form,
+    ],
     require="user",
     width="960px",
     form=EventCodesState,

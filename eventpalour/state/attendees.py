@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import reflex as rx
 
@@ -11,6 +11,7 @@ from eventpalour.config import settings
 from eventpalour.services import tickets
 from eventpalour.services.platform import DomainError
 from eventpalour.services.platform import wall_clock as clock
+from eventpalour.services.sales import QuestionColumn
 from eventpalour.services.tickets import AttendeeFilters, AttendeeRow, CheckInPoint, status_label
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
@@ -32,6 +33,7 @@ class AttendeeLine:
     transferred: bool
     can_check_in: bool = False
     can_undo_check_in: bool = False
+    answers: list[str] = field(default_factory=list)  # "Question: answer" lines
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,23 @@ class TierChoice:
     name: str
 
 
+@dataclass(frozen=True)
+class AnswerChoice:
+    """An entry of the answer filter: `value` is "<question id>|<answer>"."""
+
+    value: str
+    label: str
+
+
+def answer_choices(questions: list[QuestionColumn]) -> list[AnswerChoice]:
+    return [AnswerChoice(f"{q.id}|{value}", f"{q.label}: {label}") for q in questions for value, label in q.choices]
+
+
 def attendee_line(row: AttendeeRow, zone_name: str) -> AttendeeLine:
     return AttendeeLine(
         id=row.ticket_id,
         code=row.short_code,
-        name=row.holder_name,
+        name=row.attendee_name or row.holder_name,
         email=row.holder_email,
         tier=row.tier_name,
         payment=row.payment,
@@ -65,6 +79,7 @@ def attendee_line(row: AttendeeRow, zone_name: str) -> AttendeeLine:
         transferred=row.transferred,
         can_check_in=row.can_check_in,
         can_undo_check_in=row.can_undo_check_in,
+        answers=list(row.answers),
     )
 
 
@@ -80,6 +95,8 @@ class AttendeesState(AuthState):
     tier_filter: str = "all"
     payment_filter: str = "all"
     scan_filter: str = "all"
+    answer_filter: str = "all"
+    attendee_answer_choices: list[AnswerChoice] = []
     attendee_search: str = ""
     attendees_loaded: bool = False
     attendees_problem: str = ""
@@ -92,11 +109,14 @@ class AttendeesState(AuthState):
         def chosen(value: str) -> str:
             return "" if value == "all" else value
 
+        question_id, _, answer = chosen(self.answer_filter).partition("|")
         return AttendeeFilters(
             tier_id=chosen(self.tier_filter),
             payment=chosen(self.payment_filter),
             scan=chosen(self.scan_filter),
             search=self.attendee_search,
+            question_id=question_id,
+            answer=answer,
         )
 
     @rx.var
@@ -111,12 +131,13 @@ class AttendeesState(AuthState):
             return ""
         f = self._filters()
         params = {"tier": f.tier_id, "payment": f.payment, "scan": f.scan, "q": f.search}
+        params |= {"question": f.question_id, "answer": f.answer}
         return settings.api_url + routes.attendees_csv_url(event_id, params)
 
     @rx.event
     def reset_filters(self) -> None:
         """on_load: another event's filters and page do not carry over."""
-        self.tier_filter = self.payment_filter = self.scan_filter = "all"
+        self.tier_filter = self.payment_filter = self.scan_filter = self.answer_filter = "all"
         self.attendee_search, self.attendees_page, self.attendee_rows, self.progress = "", 1, [], []
 
     @rx.event
@@ -141,6 +162,7 @@ class AttendeesState(AuthState):
         )
         self.attendee_rows = [attendee_line(row, found.timezone) for row in found.rows]
         self.attendee_tiers = [TierChoice(id=tier_id, name=name) for tier_id, name in found.tiers]
+        self.attendee_answer_choices = answer_choices(found.questions)
         self.attendees_total = found.total
         self.door_checked_in, self.door_admissions = found.checked_in, found.admissions
         self.progress = points
@@ -163,6 +185,11 @@ class AttendeesState(AuthState):
     @rx.event
     def filter_scan(self, value: str):
         self.scan_filter = value
+        return self._refilter()
+
+    @rx.event
+    def filter_answer(self, value: str):
+        self.answer_filter = value
         return self._refilter()
 
     @rx.event

@@ -39,6 +39,7 @@ from eventpalour.services.sales import (
 from eventpalour.services.tickets import HolderAnnouncement, TicketView
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
+from eventpalour.state.checkout_answers import CheckoutAnswersMixin
 
 PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
 STATUS_NOTES = {
@@ -157,7 +158,7 @@ def hold_of(order: HeldOrder) -> Hold:
     )
 
 
-class EventDetailState(AuthState):
+class EventDetailState(CheckoutAnswersMixin, AuthState):
     """The event in the URL as anyone may see it, and the visitor's picked quantities per tier."""
 
     event: EventPage | None = None  # None until loaded, and for a missing event
@@ -236,6 +237,7 @@ class EventDetailState(AuthState):
         self.refund_policy = list(event.refund_policy)
         self._show_tiers(event)
         self.partners = event.partners
+        self._questions = await call_service(sales.checkout_questions, event_id=event.short_id)
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = self._picked_in_url()
         self._total()
@@ -301,6 +303,7 @@ class EventDetailState(AuthState):
 
     def _total(self) -> None:
         self.ticket_count = sum(self.quantities.values())
+        self._arrange_answers(self.quantities, {offer.tier.id: offer.tier.name for offer in self.tiers})
         price = price_of(self._prices, self.quantities, self._fee_mode, self._discount)
         self.subtotal_label = format_money(price.subtotal, self._currency) if price.subtotal else "Free"
         self.total_label = format_money(price.amount, self._currency) if price.amount else "Free"
@@ -396,9 +399,14 @@ class EventDetailState(AuthState):
                 event_id=self._short_id(),
                 quantities=self.quantities,
                 code=self.applied_code or None,
+                answers=self._attendee_answers(),
             )
         except DomainError as error:
             self.is_checking_out = False
+            if self._show_answer_problems(error.details):
+                # Nothing was held: the buyer fixes the answers and checks out again, tickets still picked.
+                yield rx.toast.error("Please check the answers marked below.")
+                return
             code_problem = next((d.message for d in error.details if d.path[:1] == ("code",)), "")
             if code_problem:
                 # The code stopped applying (used up meanwhile, expired, …): say so where it was typed.
@@ -412,6 +420,7 @@ class EventDetailState(AuthState):
         self.code_input, self.applied_code, self.code_label, self._discount = "", "", "", None
         if any(offer.tier.unlocked for offer in self.tiers):
             await self._reload_tiers()
+        self._clear_answers()
         self._total()
         await self._load_mine()
         if placed.authorization_url is None:

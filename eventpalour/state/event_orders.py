@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import reflex as rx
 
@@ -49,6 +49,7 @@ class OrderLine:
     can_refund: bool
     can_cancel: bool
     discount: str = ""  # "EARLY20 − KES 200.00", or "" without a code
+    answers: list[str] = field(default_factory=list)  # answers to attendee questions, one line each
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def order_row(row: EventOrderRow, zone_name: str) -> OrderLine:
         can_refund=row.can_refund,
         can_cancel=row.can_cancel,
         discount=f"{row.discount_code} − {format_money(row.discount, row.currency)}" if row.discount_code else "",
+        answers=list(row.answers),
     )
 
 

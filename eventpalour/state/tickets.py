@@ -48,6 +48,7 @@ class TicketsState(AuthState):
     announcements: list[HolderAnnouncement] = []  # sent ones that reached the person's tickets
     transfer_id: str = ""  # the ticket whose transfer dialog is open
     transfer_email: str = ""
+    transfer_name: str = ""  # the new attendee's name, for a ticket that names its attendee
     transfer_confirming: bool = False
     transfer_errors: dict[str, str] = {}
     is_transferring: bool = False
@@ -61,6 +62,12 @@ class TicketsState(AuthState):
     def transfer_code(self) -> str:
         found = next((c for c in self.upcoming if c.ticket.ticket_id == self.transfer_id), None)
         return found.ticket.short_code if found else ""
+
+    @rx.var
+    def transfer_asks_name(self) -> bool:
+        """The ticket names its attendee (the event asks each ticket's name): the transfer asks the new one."""
+        found = next((c for c in self.upcoming if c.ticket.ticket_id == self.transfer_id), None)
+        return bool(found and found.ticket.attendee_name)
 
     @rx.event
     async def load_tickets(self):
@@ -80,6 +87,7 @@ class TicketsState(AuthState):
     @rx.event
     def open_transfer(self, ticket_id: str) -> None:
         self.transfer_id, self.transfer_email, self.transfer_confirming = ticket_id, "", False
+        self.transfer_name = ""
         self.transfer_errors, self.is_transferring = {}, False
 
     @rx.event
@@ -104,19 +112,25 @@ class TicketsState(AuthState):
         """Step one of two: the confirm step shows only once the transfer's own rules accept the
         recipient (a verified account, not the holder) and the ticket (`tickets.check_transfer`)."""
         self.transfer_email = (form.get("email") or "").strip()[:320]
+        self.transfer_name = (form.get("attendee_name") or "").strip()[:200]
         self.transfer_errors, self.is_transferring = {}, True
         yield
         try:
             actor = await self.require_user()
             self._limit("general")
             checked = await call_service(
-                tickets.check_transfer, actor=actor, ticket_id=self.transfer_id, recipient_email=self.transfer_email
+                tickets.check_transfer,
+                actor=actor,
+                ticket_id=self.transfer_id,
+                recipient_email=self.transfer_email,
+                attendee_name=self.transfer_name,
             )
         except DomainError as error:
             if shown := self._transfer_refused(error):
                 yield shown
             return
         self.transfer_email, self.is_transferring, self.transfer_confirming = checked.recipient_email, False, True
+        self.transfer_name = checked.attendee_name
 
     @rx.event
     def edit_transfer(self) -> None:
@@ -130,7 +144,11 @@ class TicketsState(AuthState):
             actor = await self.require_user()
             self._limit("general")
             done = await call_service(
-                tickets.transfer_ticket, actor=actor, ticket_id=self.transfer_id, recipient_email=self.transfer_email
+                tickets.transfer_ticket,
+                actor=actor,
+                ticket_id=self.transfer_id,
+                recipient_email=self.transfer_email,
+                attendee_name=self.transfer_name,
             )
         except DomainError as error:
             if shown := self._transfer_refused(error):

@@ -153,6 +153,12 @@ class TicketLine:
     ticket_id: str
     short_code: str
     tier_name: str
+    attendee_name: str = ""  # when the event asks each ticket's attendee
+
+    @property
+    def caption(self) -> str:
+        """The tier, and the attendee when named: "VIP · Amina Njeri"."""
+        return f"{self.tier_name} · {self.attendee_name}" if self.attendee_name else self.tier_name
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     free = facts.total_label == "Free"
     heading = f"You're registered for {facts.event_title}" if free else f"You're going to {facts.event_title}"
     count = plural(len(tickets), "ticket")
-    lines = "\n".join(f"  - {t.short_code} ({t.tier_name})" for t in tickets)
+    lines = "\n".join(f"  - {t.short_code} ({t.caption})" for t in tickets)
     cost_text = "".join(f"{label}: {value}\n" for label, value in facts.price_lines)
     cost_html = "<br>".join(f"{escape(label)}: <strong>{escape(value)}</strong>" for label, value in facts.price_lines)
     policy_text = "Refund policy: " + "\n".join(facts.refund_policy) + "\n\n" if facts.refund_policy else ""
@@ -206,7 +212,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
         "border-radius:12px;background:#fff'>"
         f"<img src='cid:{_qr_cid(t.short_code)}' width='180' height='180' alt='QR code for ticket {t.short_code}'>"
         f"<div style='font-family:monospace;font-size:18px;letter-spacing:3px;font-weight:700'>{t.short_code}</div>"
-        f"<div style='color:#666;font-size:13px'>{escape(t.tier_name)}</div></div>"
+        f"<div style='color:#666;font-size:13px'>{escape(t.caption)}</div></div>"
         for t in tickets
     )
     html = _html(

@@ -5,6 +5,23 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "answer_rules": [
+            "attendee_name",
+            "normalize_phone",
+            "shown_value",
+        ],
+        "answer_views": [
+            "QuestionColumn",
+            "TicketPlace",
+            "answer_condition",
+            "answers_of_tickets",
+            "order_answer_lines",
+            "question_columns",
+        ],
+        "answers": [
+            "AttendeeAnswers",
+            "TicketAnswers",
+        ],
         "checkout": [
             "MAX_TICKETS_PER_ORDER",
             "book_ticket",
@@ -83,6 +100,20 @@ __getattr__, __all__ = public_names(
         "paystack_refunds": [
             "recheck_open as recheck_open_refunds",
             "submit_due as submit_due_refunds",
+        ],
+        "questions": [
+            "CheckoutQuestion",
+            "KIND_LABELS",
+            "QuestionInput",
+            "QuestionRow",
+            "checkout_questions",
+            "country_choices",
+            "create_question",
+            "delete_question",
+            "is_choice",
+            "list_questions",
+            "move_question",
+            "update_question",
         ],
         "refund_policy": [
             "RefundPolicyView",

@@ -35,6 +35,7 @@ from eventpalour.services.platform import (
     ValidationFailed,
     plural,
 )
+from eventpalour.services.sales import answers as attendee_answers
 from eventpalour.services.sales import capacity, discounts, fulfilment
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.fees import Price, price_of
@@ -128,7 +129,12 @@ def _not_enough(tier: TierOnSale) -> SoldOut:
 
 
 def book_ticket(
-    *, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int], code: str | None = None
+    *,
+    actor: UserSummary | None,
+    event_id: str,
+    quantities: Mapping[str, int],
+    code: str | None = None,
+    answers: attendee_answers.AttendeeAnswers | None = None,
 ) -> CheckoutResult:
     """Hold the seats and create the order, in one transaction.
 
@@ -136,7 +142,9 @@ def book_ticket(
     their seats held, one such order per buyer and event (`_replace_open_hold`). Raises
     NotAuthenticated, PermissionDenied (unverified), NotFound, Conflict (already registered for a
     free event; a payment for this event in progress), ValidationFailed (a hidden tier without a code
-    that unlocks it; also on the `code` field: an unknown, expired, inapplicable or used-up code), SoldOut.
+    that unlocks it; also on the `code` field: an unknown, expired, inapplicable or used-up code; under
+    "answers": a bad answer to an attendee question, or a missing attendee name), SoldOut. Nothing is
+    held on a bad answer.
     """
     if actor is None:
         raise NotAuthenticated("Sign in to get tickets.")
@@ -154,6 +162,7 @@ def book_ticket(
         if event is None or not event.is_listed:
             raise NotFound("This event is not on sale.")
         tiers = event.tiers
+        asked = attendee_answers.asked_questions(reader.connection(), event.id) if event.has_questions else ()
         if discounts.normalize(code):
             applied = discounts.applied(
                 reader.connection(),
@@ -165,6 +174,9 @@ def book_ticket(
                 tier_names={t: row.name for t, row in tiers.items()},
             )
         _check_tiers(event, tiers, wanted, applied.unlocks if applied else frozenset())
+    checked = attendee_answers.NO_ANSWERS
+    if asked or answers is not None:
+        checked = attendee_answers.check_answers(asked, wanted, answers, event.currency)
     code_id = applied.id if applied is not None else None
     if not discounts.unguarded_precheck(code_id):
         raise discounts.used_up_error()
@@ -172,13 +184,14 @@ def book_ticket(
         {t: row.price for t, row in tiers.items()}, wanted, event.fee_mode, applied.discount if applied else None
     )
     order = _new_order(actor, event, charge, code_id)
-    items = _new_items(order["id"], tiers, wanted)
+    items = _new_items(order["id"], tiers, wanted, checked.names)
+    answer_rows = checked.rows(order["id"], {item["tier_id"]: item["id"] for item in items})
     free = charge.amount == 0
     try:
         if free:
-            _register_free(actor, event, wanted, order, items, applied)
+            _register_free(actor, event, wanted, NewOrder(order, items, answer_rows), applied)
         else:
-            _hold_paid(wanted, order, items)
+            _hold_paid(wanted, NewOrder(order, items, answer_rows))
     except capacity.NotEnoughSeats as short:
         raise _not_enough(tiers[short.tier_id]) from None
     except discounts.CodeUsedUp:
@@ -206,7 +219,20 @@ def book_ticket(
     return result
 
 
-def _hold_paid(wanted: dict[str, int], order: dict[str, Any], items: list[dict[str, Any]]) -> None:
+@dataclass(frozen=True)
+class NewOrder:
+    """The rows of a new order: the order, its lines and its answers to attendee questions."""
+
+    order: dict[str, Any]
+    items: list[dict[str, Any]]
+    answers: list[dict[str, Any]]
+
+    def insert(self, connection: Connection) -> None:
+        sales_store.insert_order(connection, self.order, self.items)
+        attendee_answers.insert_answers(connection, self.answers)
+
+
+def _hold_paid(wanted: dict[str, int], new: NewOrder) -> None:
     """A paid order and its held seats, as one batch: on PostgreSQL the inserts, the seat counters'
     UPDATEs and the COMMIT travel in one round trip, so the tier row (which every buyer of a rush
     queues for) stays locked only while the server finishes the batch.
@@ -215,12 +241,12 @@ def _hold_paid(wanted: dict[str, int], order: dict[str, Any], items: list[dict[s
     `uq_orders_open_hold` (no read on this path for it); `_replace_open_hold` then decides."""
     try:
         with discounts.refused_at_commit(), capacity.refused_at_commit(wanted), write_batch() as connection:
-            sales_store.insert_order(connection, order, items)
-            _hold_all(connection, wanted, order["discount_code_id"])
+            new.insert(connection)
+            _hold_all(connection, wanted, new.order["discount_code_id"])
     except IntegrityError as refused:
         if not _second_open_hold(refused):
             raise
-        _replace_open_hold(wanted, order, items)
+        _replace_open_hold(wanted, new)
 
 
 OPEN_HOLD_INDEX = "uq_orders_open_hold"
@@ -233,7 +259,7 @@ def _second_open_hold(problem: IntegrityError) -> bool:
     return OPEN_HOLD_INDEX in refused or "orders.buyer_id, orders.event_id" in refused
 
 
-def _replace_open_hold(wanted: dict[str, int], order: dict[str, Any], items: list[dict[str, Any]]) -> None:
+def _replace_open_hold(wanted: dict[str, int], new: NewOrder) -> None:
     """The buyer already holds seats for this event: the new order replaces that one, or is refused.
 
     One open unpaid order per buyer and event, so that nobody can keep a tier sold out by checking
@@ -253,6 +279,7 @@ def _replace_open_hold(wanted: dict[str, int], order: dict[str, Any], items: lis
     A failed new hold (sold out) rolls the whole transaction back: the old order stands.
     """
     now = utcnow()
+    order = new.order
     try:
         with transaction() as session:
             connection = session.connection()
@@ -263,7 +290,7 @@ def _replace_open_hold(wanted: dict[str, int], order: dict[str, Any], items: lis
                     raise _payment_in_progress(held.expires_at, now)
                 for line in sales_store.order_lines(connection, held.id):
                     released[line.tier_id] += line.quantity
-            sales_store.insert_order(connection, order, items)
+            new.insert(connection)
             _change_holds(connection, released, wanted)
             # The code last, as in `_hold_all`: the old order's use back, then the new one's.
             if held is not None:
@@ -302,8 +329,7 @@ def _register_free(
     actor: UserSummary,
     event: EventOnSale,
     wanted: dict[str, int],
-    order: dict[str, Any],
-    items: list[dict[str, Any]],
+    new: NewOrder,
     applied: discounts.AppliedCode | None,
 ) -> None:
     """A free order, complete at once: one registration per person (and a discount code that made
@@ -313,8 +339,9 @@ def _register_free(
         _refuse_second_registration(connection, event, actor)
         if applied is not None:
             discounts.refuse_past_buyer_limit(connection, actor.id, applied)
-        sales_store.insert_order(connection, order, items)
-        fulfilment.issue_tickets(connection, _to_issue(order, items, applied.code if applied else ""))
+        new.insert(connection)
+        order = new.order
+        fulfilment.issue_tickets(connection, _to_issue(order, new.items, applied.code if applied else ""))
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
         _hold_all(connection, wanted, order["discount_code_id"])
@@ -337,7 +364,11 @@ def _to_issue(order: dict[str, Any], items: list[dict[str, Any]], code: str) -> 
         platform_fee=order["platform_fee"],
         lines=tuple(
             sales_store.OrderLine(
-                id=item["id"], tier_id=item["tier_id"], tier_name=item["tier_name"], quantity=item["quantity"]
+                id=item["id"],
+                tier_id=item["tier_id"],
+                tier_name=item["tier_name"],
+                quantity=item["quantity"],
+                attendee_names=item.get("attendee_names"),
             )
             for item in items
         ),
@@ -381,9 +412,12 @@ def _new_order(actor: UserSummary, event: EventOnSale, charge: Price, code_id: s
     return order
 
 
-def _new_items(order_id: str, tiers: Mapping[str, TierOnSale], wanted: dict[str, int]) -> list[dict[str, Any]]:
-    """One line per picked tier, at the tier's name and price of this moment."""
-    return [
+def _new_items(
+    order_id: str, tiers: Mapping[str, TierOnSale], wanted: dict[str, int], names: Mapping[str, list[str]]
+) -> list[dict[str, Any]]:
+    """One line per picked tier, at the tier's name and price of this moment, with its attendees'
+    names when the event asks them (else the column is left out: the insert stays as it was)."""
+    items = [
         {
             "id": new_id(),
             "order_id": order_id,
@@ -394,6 +428,10 @@ def _new_items(order_id: str, tiers: Mapping[str, TierOnSale], wanted: dict[str,
         }
         for tier_id in sorted(wanted)
     ]
+    if names:
+        for item in items:
+            item["attendee_names"] = names[item["tier_id"]]
+    return items
 
 
 def _refuse_second_registration(connection: Connection, event: EventOnSale, actor: UserSummary) -> None:

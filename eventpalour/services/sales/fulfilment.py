@@ -77,14 +77,24 @@ def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Con
             "event_id": order.event_id,
             "tier_id": line.tier_id,
             "holder_id": order.buyer_id,
+            "seat": seat,
         }
         for line in order.lines
-        for _ in range(line.quantity)
+        for seat in range(line.quantity)
     ]
+    names = {line.id: line.attendee_names for line in order.lines if line.attendee_names}
+    if names:  # the event asks each ticket's attendee (checkout wrote a name for every seat)
+        for ticket in tickets:
+            ticket["attendee_name"] = names[ticket["order_item_id"]][ticket["seat"]]
     sales_store.insert_tickets(connection, tickets)
     tier_names = {line.id: line.tier_name for line in order.lines}
     ticket_lines = [
-        platform.TicketLine(ticket_id=t["id"], short_code=t["short_code"], tier_name=tier_names[t["order_item_id"]])
+        platform.TicketLine(
+            ticket_id=t["id"],
+            short_code=t["short_code"],
+            tier_name=tier_names[t["order_item_id"]],
+            attendee_name=t.get("attendee_name") or "",
+        )
         for t in tickets
     ]
     _queue_confirmation(connection, order, ticket_lines, confirmation)

@@ -14,6 +14,7 @@ from eventpalour.models import OPEN_ORDER_STATUSES, DiscountCode, Order, OrderIt
 from eventpalour.services.finance import EventSalesTotals, event_money
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import clean_line
+from eventpalour.services.sales.answer_views import order_answer_lines
 from eventpalour.services.sales.refunds import cancel_refusal, refund_label, refund_refusal
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
@@ -50,6 +51,7 @@ class EventOrderRow:
     can_cancel: bool  # refunds.cancel_refusal is None: cancel_free_order would take it
     discount_code: str = ""  # the discount code the order used ("" none)
     discount: int = 0  # what it took off, in minor units
+    answers: tuple[str, ...] = ()  # its answers to attendee questions, per order and per ticket (answer_views)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def event_orders(
         ).all()
         quantities = _ticket_counts(session, [order.id for order, _, _ in found])
         latest_refunds = _latest_refund_status(session, [order.id for order, _, _ in found])
+        answers = order_answer_lines(session, [order.id for order, _, _ in found])
         totals = event_money(session, event.id, event.currency)
     rows = [
         EventOrderRow(
@@ -117,6 +120,7 @@ def event_orders(
             can_cancel=cancel_refusal(status=order.status, amount=order.amount) is None,
             discount_code=code or "",
             discount=order.discount_amount,
+            answers=answers.get(order.id, ()),
         )
         for order, buyer, code in found
     ]

@@ -24,6 +24,7 @@ from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
 from eventpalour.services.sales import capacity, checkout, discounts, fulfilment, orders, returned_payments
 from eventpalour.services.sales import store as sales_store
+from eventpalour.services.sales.answers import AttendeeAnswers
 from eventpalour.services.sales.checkout import CheckoutResult, release_order
 from eventpalour.services.sales.fees import organizer_share
 from eventpalour.services.sales.store import OrderLine, OrderToSettle
@@ -64,13 +65,18 @@ class PlacedOrder:
 
 
 def place_order(
-    *, actor: UserSummary | None, event_id: str, quantities: Mapping[str, int], code: str | None = None
+    *,
+    actor: UserSummary | None,
+    event_id: str,
+    quantities: Mapping[str, int],
+    code: str | None = None,
+    answers: AttendeeAnswers | None = None,
 ) -> PlacedOrder:
     """The checkout button: hold the seats and create the order, then start a paid order's Paystack
     transaction at once, so a provider outage shows now (and releases the seats) rather than after
     the buyer has read the countdown. Raises what `checkout.book_ticket` and `start_payment` raise.
     """
-    booking = checkout.book_ticket(actor=actor, event_id=event_id, quantities=quantities, code=code)
+    booking = checkout.book_ticket(actor=actor, event_id=event_id, quantities=quantities, code=code, answers=answers)
     if booking.status == OrderStatus.COMPLETED:
         return PlacedOrder(booking, None)
     url = _initialize(

@@ -50,6 +50,7 @@ from eventpalour.models import (
     OrderItem,
     OrderStatus,
     PaymentWebhook,
+    Question,
     Refund,
     RefundStatus,
     Ticket,
@@ -75,6 +76,7 @@ _refunds = Refund.__table__
 _codes = DiscountCode.__table__
 _code_tiers = DiscountCodeTier.__table__
 _code_unlocks = DiscountCodeUnlock.__table__
+_questions = Question.__table__
 _now = bindparam("now", type_=_orders.c.updated_at.type)
 _Typed = TypeVar("_Typed")
 
@@ -116,6 +118,7 @@ class EventOnSale:
     end_at: datetime
     timezone: str
     tiers: Mapping[str, TierOnSale]
+    has_questions: bool = False  # attendee questions to ask (services/sales/answers.py reads them)
 
 
 _EVENT_COLUMNS = (
@@ -141,9 +144,12 @@ _TIER_COLUMNS = (
     _tiers.c.max_per_order,
     _tiers.c.hidden,
 )
+# Whether the event asks attendee questions, in the same query (an index probe), so checkout reads
+# the questions only for the events that have some.
+_HAS_QUESTIONS = select(_questions.c.id).where(_questions.c.event_id == _events.c.id).exists().label("has_questions")
 # An event (by id or short id) with each of its tiers, one row per tier (tier columns NULL when none).
 _EVENT_AND_TIERS = (
-    select(*_EVENT_COLUMNS, *_TIER_COLUMNS)
+    select(*_EVENT_COLUMNS, _HAS_QUESTIONS, *_TIER_COLUMNS)
     .select_from(_events.outerjoin(_tiers, _tiers.c.event_id == _events.c.id))
     .where(or_(_events.c.id == bindparam("ref"), _events.c.short_id == bindparam("ref")))
 )
@@ -169,7 +175,11 @@ def event_on_sale(connection: Connection, ref: str) -> EventOnSale | None:
         for row in rows
         if row.tier_id is not None and row.tier_event_id == first["id"]
     }
-    return EventOnSale(**{column.name: first[column.name] for column in _EVENT_COLUMNS}, tiers=tiers)
+    return EventOnSale(
+        **{column.name: first[column.name] for column in _EVENT_COLUMNS},
+        tiers=tiers,
+        has_questions=bool(first["has_questions"]),
+    )
 
 
 # --- seat counters (run by capacity only) ---------------------------------------------------------
@@ -340,11 +350,12 @@ class OrderLine:
     tier_id: str
     tier_name: str
     quantity: int
+    attendee_names: list[str] | None = None  # by seat, when the event asks names
 
 
-_ORDER_LINES = select(_items.c.id, _items.c.tier_id, _items.c.tier_name, _items.c.quantity).where(
-    _items.c.order_id == bindparam("order_id")
-)
+_ORDER_LINES = select(
+    _items.c.id, _items.c.tier_id, _items.c.tier_name, _items.c.quantity, _items.c.attendee_names
+).where(_items.c.order_id == bindparam("order_id"))
 
 
 def order_lines(connection: Connection, order_id: str) -> tuple[OrderLine, ...]:
@@ -991,7 +1002,8 @@ _TICKET_COLUMNS = (
     _tickets.c.status,
     _tickets.c.secret_version,
     _tickets.c.used_at,
-    _name(_holder).label("holder_name"),
+    # The door greets the ticket's attendee when one was named (checkout, transfer), else its holder.
+    func.coalesce(func.nullif(_tickets.c.attendee_name, ""), _name(_holder)).label("holder_name"),
     _items.c.tier_name,
     func.coalesce(_name(_scanner), "").label("scanner_name"),
 )

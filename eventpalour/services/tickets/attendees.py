@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_
@@ -28,6 +28,7 @@ from eventpalour.models import (
     TicketTier,
     User,
 )
+from eventpalour.services import sales
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import clean_line, spreadsheet_cell
 from eventpalour.services.platform import time_zone as zone
@@ -50,7 +51,9 @@ class AttendeeFilters:
     tier_id: str = ""
     payment: str = ""  # one of PAYMENT_FILTERS, or empty for all
     scan: str = ""  # one of SCAN_FILTERS, or empty for all
-    search: str = ""  # name, email or ticket code
+    search: str = ""  # name (the account's or the attendee's), email or ticket code
+    question_id: str = ""  # with `answer`: tickets whose answer to this question is `answer`
+    answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class AttendeeRow:
     can_check_in: bool = False  # door staff may check the holder in by hand now (scanning.can_admit)
     can_undo_check_in: bool = False  # ... or take the check-in back (scanning.undo_refusal)
     discount_code: str = ""  # the discount code of the ticket's order ("" none)
+    attendee_name: str = ""  # the name given for this ticket at checkout or transfer ("" none asked)
+    answers: tuple[str, ...] = ()  # "Question: answer", the order's and the ticket's own
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,10 @@ class AttendeesPage:
     admissions: int
     timezone: str
     tiers: list[tuple[str, str]] = field(default_factory=list)  # (id, name) for the tier filter
+    questions: list[sales.QuestionColumn] = field(default_factory=list)  # the answer filter's (with choices)
 
 
-def _query(event_id: str, filters: AttendeeFilters):
+def _query(event_id: str, filters: AttendeeFilters, questions: list[sales.QuestionColumn]):
     query = (
         select(Ticket, User, OrderItem.tier_name, Order.amount, Order.reference, DiscountCode.code)
         .join(User, col(User.id) == col(Ticket.holder_id))
@@ -109,12 +115,16 @@ def _query(event_id: str, filters: AttendeeFilters):
         query = query.where(Order.amount == 0)
     elif filters.payment == "refunded":
         query = query.where(Ticket.status == TicketStatus.REFUNDED)
+    asked = next((q for q in questions if q.id == filters.question_id and q.choices), None)
+    if asked is not None and filters.answer:
+        query = query.where(sales.answer_condition(asked, filters.answer))
     needle = clean_line(filters.search).lower()[:120]
     if needle:
         pattern = f"%{needle}%"
         query = query.where(
             or_(
                 func.lower(User.full_name).like(pattern),
+                func.lower(func.coalesce(Ticket.attendee_name, "")).like(pattern),
                 func.lower(User.email).like(pattern),
                 func.lower(Ticket.short_code).like(pattern),
             )
@@ -144,7 +154,22 @@ def _row(
         can_check_in=can_admit(ticket.status, closed),
         can_undo_check_in=undo_refusal(ticket.status, closed) is None,
         discount_code=code or "",
+        attendee_name=ticket.attendee_name or "",
     )
+
+
+def _with_answers(
+    session: Session, found: list, rows: list[AttendeeRow], questions: list[sales.QuestionColumn]
+) -> list[AttendeeRow]:
+    """The rows with their answers, in question order (nothing read when the event asks none)."""
+    if not questions:
+        return rows
+    places = [sales.TicketPlace(t.order_id, t.order_item_id, t.seat) for t, *_ in found]
+    values = sales.answers_of_tickets(session, places)
+    return [
+        replace(row, answers=tuple(f"{q.label}: {answers[q.id]}" for q in questions if q.id in answers))
+        for row, answers in zip(rows, values, strict=True)
+    ]
 
 
 def _admission_counts(session: Session, event_id: str) -> tuple[int, int]:
@@ -168,13 +193,16 @@ def event_attendees(
     """
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)
-        query = _query(event.id, filters)
+        questions = sales.question_columns(session, event.id)
+        query = _query(event.id, filters, questions)
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         found = session.exec(
             query.order_by(func.lower(User.full_name), col(Ticket.short_code))
             .offset((max(page, 1) - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
         ).all()
+        closed = doors_closed(event.end_at)
+        rows = _with_answers(session, list(found), [_row(*row, closed=closed) for row in found], questions)
         checked_in, admissions = _admission_counts(session, event.id)
         tiers = session.exec(
             select(TicketTier.id, TicketTier.name)
@@ -184,12 +212,13 @@ def event_attendees(
     return AttendeesPage(
         event_id=event.id,
         event_title=event.title,
-        rows=[_row(*row, closed=doors_closed(event.end_at)) for row in found],
+        rows=rows,
         total=int(total),
         checked_in=checked_in,
         admissions=admissions,
         timezone=event.timezone,
         tiers=[(tier_id, name) for tier_id, name in tiers],
+        questions=[q for q in questions if q.choices],
     )
 
 
@@ -200,16 +229,21 @@ def attendees_csv(*, actor: UserSummary | None, event_id: str, filters: Attendee
     """
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)
+        questions = sales.question_columns(session, event.id)
         found = session.exec(
-            _query(event.id, filters).order_by(func.lower(User.full_name), col(Ticket.short_code))
+            _query(event.id, filters, questions).order_by(func.lower(User.full_name), col(Ticket.short_code))
         ).all()
+        places = [sales.TicketPlace(t.order_id, t.order_item_id, t.seat) for t, *_ in found]
+        answers = sales.answers_of_tickets(session, places) if questions else [{} for _ in found]
     local = zone(event.timezone)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ["Name", "Email", "Ticket code", "Tier", "Payment", "Status", "Checked in at", "Order", "Discount code"]
-    )
-    for row in (_row(*r) for r in found):
+    header = ["Name", "Email", "Ticket code", "Tier", "Payment", "Status", "Checked in at", "Order", "Discount code"]
+    if questions:  # the attendee's name per ticket, and one column per question
+        header += ["Attendee", *(spreadsheet_cell(q.label) for q in questions)]
+    writer.writerow(header)
+    for row, answered in zip((_row(*r) for r in found), answers, strict=True):
+        asked = [row.attendee_name, *(answered.get(q.id, "") for q in questions)] if questions else []
         checked = row.checked_in_at.astimezone(local).strftime("%Y-%m-%d %H:%M") if row.checked_in_at else ""
         writer.writerow(
             [
@@ -222,6 +256,7 @@ def attendees_csv(*, actor: UserSummary | None, event_id: str, filters: Attendee
                 checked,
                 row.order_reference,
                 row.discount_code,
+                *(spreadsheet_cell(value) for value in asked),
             ]
         )
     return f"attendees-{event.short_id}.csv", out.getvalue()

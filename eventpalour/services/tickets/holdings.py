@@ -27,6 +27,7 @@ class TicketView:
     qr_data_uri: str  # empty when the ticket can no longer be used, so no stale code is shown
     ticket_id: str = ""
     has_calendar: bool = False  # ticket_calendar would serve it, and the event is not over
+    attendee_name: str = ""  # the name given for this ticket ("" when the event asks none)
 
 
 def order_tickets(*, actor: UserSummary | None, reference: str) -> list[TicketView]:
@@ -62,6 +63,7 @@ def _view(ticket: Ticket, tier_name: str, *, event_over: bool) -> TicketView:
         ),
         ticket_id=ticket.id,
         has_calendar=holder_refusal(ticket.status) is None and not event_over,
+        attendee_name=ticket.attendee_name or "",
     )
 
 
@@ -116,6 +118,7 @@ class HeldTicket:
     can_transfer: bool = False  # transfer_ticket would accept it now
     can_download: bool = False  # ticket_image would draw it
     has_calendar: bool = False  # ticket_calendar would serve it, and the event is not over
+    attendee_name: str = ""  # the name given for this ticket ("" when the event asks none)
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,7 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
             can_transfer=transfer_refusal(ticket.status, event.status, event.start_at, now) is None,
             can_download=image_refusal(ticket.status) is None,
             has_calendar=holder_refusal(ticket.status) is None and event.end_at > now,
+            attendee_name=ticket.attendee_name or "",
         )
         for ticket, event, item, organizer, verified in rows
     ]
@@ -268,7 +272,7 @@ def ticket_image(*, actor: UserSummary | None, ticket_id: str) -> tuple[str, byt
             place=_place(event, ticket.status),
             tier_name=tier_name,
             price_label=price_label(price, event.currency),
-            holder_name=holder.full_name or holder.username,
+            holder_name=ticket.attendee_name or holder.full_name or holder.username,
             organizer=workspace.name,
             organizer_verified=workspace.verified,
         )

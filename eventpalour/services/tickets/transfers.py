@@ -28,7 +28,7 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import platform
+from eventpalour.services import platform, sales
 from eventpalour.services.identity import UserSummary, normalize_email
 from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, ValidationFailed, event_schedule
 from eventpalour.services.sales import new_short_code
@@ -45,6 +45,7 @@ class TransferCheck:
     ticket_id: str
     short_code: str
     recipient_email: str
+    attendee_name: str = ""  # the new attendee's name, when the event names each ticket's attendee
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,20 @@ def _own_ticket(session: Session, actor: UserSummary, ticket_id: str) -> tuple[T
     return ticket, event
 
 
-def check_transfer(*, actor: UserSummary | None, ticket_id: str, recipient_email: str) -> TransferCheck:
+def _new_attendee(ticket: Ticket, raw: str) -> str | None:
+    """The new holder's name for a ticket that names its attendee (required then), else None: the
+    event asks no names and the ticket keeps showing its holder's account name."""
+    return None if ticket.attendee_name is None else sales.attendee_name(raw, field="attendee_name")
+
+
+def check_transfer(
+    *, actor: UserSummary | None, ticket_id: str, recipient_email: str, attendee_name: str = ""
+) -> TransferCheck:
     """Whether `transfer_ticket` would give this ticket to `recipient_email` now, checked by the same
     rules and in the same order (the "My tickets" dialog asks before its confirm step); changes nothing.
 
     Raises NotAuthenticated, NotFound, Conflict, ValidationFailed (email: malformed, no verified
-    account, or the actor's own).
+    account, or the actor's own; attendee_name: missing for a ticket that names its attendee).
     """
     if actor is None:
         raise NotAuthenticated("Sign in to transfer tickets.")
@@ -109,17 +118,24 @@ def check_transfer(*, actor: UserSummary | None, ticket_id: str, recipient_email
     with read_only() as session:
         ticket, _ = _own_ticket(session, actor, ticket_id)
         recipient = _recipient(session, actor, email)
-        return TransferCheck(ticket_id=ticket.id, short_code=ticket.short_code, recipient_email=recipient.email)
+        name = _new_attendee(ticket, attendee_name)
+        return TransferCheck(
+            ticket_id=ticket.id, short_code=ticket.short_code, recipient_email=recipient.email, attendee_name=name or ""
+        )
 
 
-def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_email: str) -> TransferResult:
+def transfer_ticket(
+    *, actor: UserSummary | None, ticket_id: str, recipient_email: str, attendee_name: str = ""
+) -> TransferResult:
     """Move one valid ticket of the actor to the verified account behind `recipient_email`.
 
     Guarantees the old code stops working in the same transaction that issues the new one, and
     that a ticket scanned or transferred at the same moment is not transferred too (a conditional
-    UPDATE decides). Both people are emailed. Raises NotAuthenticated, NotFound (not the actor's
-    ticket), ValidationFailed (email: no such verified account, or the actor's own), Conflict (not
-    valid, or the event has started).
+    UPDATE decides). Both people are emailed. The new ticket keeps the old one's place in its order
+    (and so the answers given for it); when the event names each ticket's attendee, it names
+    `attendee_name`. Raises NotAuthenticated, NotFound (not the actor's ticket), ValidationFailed
+    (email: no such verified account, or the actor's own; attendee_name), Conflict (not valid, or
+    the event has started).
     """
     if actor is None:
         raise NotAuthenticated("Sign in to transfer tickets.")
@@ -127,6 +143,7 @@ def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_emai
     with transaction() as session:
         ticket, event = _own_ticket(session, actor, ticket_id)
         recipient = _recipient(session, actor, email)
+        name = _new_attendee(ticket, attendee_name)
         retired = session.execute(
             update(Ticket)
             .where(col(Ticket.id) == ticket.id, Ticket.holder_id == actor.id, Ticket.status == TicketStatus.VALID)
@@ -141,6 +158,8 @@ def transfer_ticket(*, actor: UserSummary | None, ticket_id: str, recipient_emai
             event_id=ticket.event_id,
             tier_id=ticket.tier_id,
             holder_id=recipient.id,
+            seat=ticket.seat,
+            attendee_name=name,
             transferred_from_id=ticket.id,
         )
         session.add(successor)
@@ -171,6 +190,8 @@ def _queue_emails(
         organizer=platform.Organizer(workspace.name, workspace.verified),
     )
     tier_name = session.exec(select(OrderItem.tier_name).where(OrderItem.id == new.order_item_id)).one()
-    line = platform.TicketLine(ticket_id=new.id, short_code=new.short_code, tier_name=tier_name)
+    line = platform.TicketLine(
+        ticket_id=new.id, short_code=new.short_code, tier_name=tier_name, attendee_name=new.attendee_name or ""
+    )
     platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, facts))
     platform.enqueue(session, platform.ticket_transfer_received_email(recipient.email, facts, line))
