@@ -9,6 +9,8 @@ from eventpalour.models.event import (
     SELLING_EVENT_STATUSES,
     TIER_SEATS,
     Category,
+    CategorySuggestion,
+    CategorySuggestionStatus,
     Event,
     EventPartner,
     EventPricing,
@@ -20,6 +22,7 @@ from eventpalour.models.event import (
     TierSeats,
     TierTemplate,
 )
+from eventpalour.models.event_draft import EventDraft
 from eventpalour.models.order import (
     ADMISSION_STATUSES,
     MONEY_HELD_STATUSES,
@@ -78,6 +81,9 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "CategorySuggestion",
+    "CategorySuggestionStatus",
+    "EventDraft",
     "CODE_USES_CHECK",
     "DiscountCode",
     "DiscountCodeTier",
