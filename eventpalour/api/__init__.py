@@ -14,9 +14,11 @@ from eventpalour.api import (
     admin,
     auth,
     billing,
+    categories,
     checkout,
     discount_codes,
     docs,
+    event_copies,
     organizers,
     payments,
     site_files,
@@ -75,6 +77,7 @@ def create_api() -> FastAPI:
         api.include_router(paystack_sandbox.router)
     api.include_router(tickets.router)
     api.include_router(discount_codes.router)
+    api.include_router(event_copies.router)
     api.include_router(auth.router)
     api.include_router(system.router)
     api.include_router(uploads.router)
@@ -82,6 +85,7 @@ def create_api() -> FastAPI:
     api.include_router(tier_templates.router)
     api.include_router(billing.router)
     api.include_router(organizers.router)
+    api.include_router(categories.router)
     api.include_router(admin.router)
     api.include_router(site_files.router)
     api.include_router(docs.router)

@@ -3,7 +3,7 @@ management page (edit, tiers, publish, hide, postpone, cancel, delete)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,9 +14,11 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import events
 from eventpalour.services.events import EventActions, local_input_value, parse_local
+from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import DomainError, ValidationFailed, format_amount
 from eventpalour.state.base import AuthState, call_service
-from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
+from eventpalour.state.event_detail import EventPage, TierOffer, event_page, tier_offer
+from eventpalour.state.event_form import DEFAULT_VALUES, EventFormMixin, PartnerRow, TierRow
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
 from eventpalour.state.workspace import workspace_in
 
@@ -84,6 +86,9 @@ class WorkspaceEventsState(AuthState):
     status_filter: str = ""
     search_text: str = ""
     events_loaded: bool = False
+    # The organizer's unfinished event in the creator ("" when none), shown with "Continue editing".
+    draft_title: str = ""
+    draft_saved: str = ""
 
     def _workspace_id(self) -> str:
         return workspace_in(self.router.url.path)
@@ -122,7 +127,27 @@ class WorkspaceEventsState(AuthState):
             for r in rows
         ]
         self.total_events, self.events_loaded = total, True
+        await self._load_draft(actor)
         return None
+
+    async def _load_draft(self, actor: UserSummary) -> None:
+        """The actor's kept draft, for those who create events (the others have none to continue)."""
+        try:
+            draft = await call_service(events.get_event_draft, actor=actor, workspace_id=self._workspace_id())
+        except DomainError:
+            draft = None
+        self.draft_title = draft.title if draft else ""
+        self.draft_saved = "saved " + draft.updated_at.strftime("%d %b, %H:%M UTC") if draft else ""
+
+    @rx.event
+    async def discard_draft(self):
+        try:
+            actor = await self.require_user()
+            await call_service(events.discard_event_draft, actor=actor, workspace_id=self._workspace_id())
+        except DomainError as error:
+            return self.show_error(error)
+        self.draft_title, self.draft_saved = "", ""
+        return rx.toast.success("Draft discarded.")
 
     @rx.event
     async def filter_status(self, value: str):
@@ -141,32 +166,114 @@ class WorkspaceEventsState(AuthState):
 
 
 class EventCreateState(EventFormMixin, AuthState):
-    """/workspace/{id}/events/new: six short steps, each checked by the services before the next."""
+    """/workspace/{id}/events/new: six short steps, each checked by the services before the next, and
+    kept on the server as a draft at each step's Next, so "Continue editing" brings it back."""
 
     step: int = 0
-
-    def _workspace_id(self) -> str:
-        return workspace_in(self.router.url.path)
+    draft_saved: str = ""  # "Draft saved 06 Dec, 18:05 UTC" while a kept draft is open
+    previewing: bool = False
+    preview: EventPage | None = None
+    preview_tiers: list[TierOffer] = []
+    preview_partners: list[PartnerRow] = []
 
     @rx.event
     async def start(self):
+        """on_load: the organizer's kept draft when there is one, else an empty form with the
+        currency and time zone of the workspace's country."""
         self._reset_form()
-        self.step = 0
+        self.step, self.draft_saved, self.previewing = 0, "", False
+        try:
+            actor = await self.require_user()
+            draft = await call_service(events.get_event_draft, actor=actor, workspace_id=self._workspace_id())
+            defaults = await call_service(events.creator_defaults, actor=actor, workspace_id=self._workspace_id())
+        except DomainError:  # not allowed here: the page says so and offers nothing to fill in
+            return
+        await self._load_categories()
         await self._load_tier_templates(self._workspace_id())
+        if draft is None:
+            self.values = {**self.values, **asdict(defaults)}
+        else:
+            self._restore(draft)
+        self._offer_templates()
+
+    def _restore(self, draft: events.EventDraftView) -> None:
+        form = draft.form
+        self.values = {**DEFAULT_VALUES, **form.values}
+        known = {f.name for f in fields(TierRow)}
+        self.tier_rows = [TierRow(**{k: v for k, v in t.items() if k in known}) for t in form.tiers] or self.tier_rows
+        self.partner_rows = [
+            PartnerRow(**{k: str(p.get(k, "")) for k in ("name", "url", "logo_url")}) for p in form.partners
+        ]
+        self.step = min(max(form.step, 0), len(STEPS) - 1)
+        self.draft_saved = "Draft saved " + draft.updated_at.strftime("%d %b, %H:%M UTC")
+
+    def _draft_form(self) -> events.DraftForm:
+        kept = ("name", "description", "price", "quantity", "sales_start_local", "sales_end_local", "max_per_order")
+        return events.DraftForm(
+            values=dict(self.values),
+            tiers=tuple({**{k: getattr(row, k) for k in kept}, "hidden": row.hidden} for row in self.tier_rows),
+            partners=tuple(asdict(row) for row in self.partner_rows),
+            step=self.step,
+        )
 
     @rx.event
-    def next_step(self):
-        if self._check(STEP_FIELDS[self.step]):
-            self.step = min(self.step + 1, len(STEPS) - 1)
+    async def next_step(self):
+        """Check this step's fields; when they pass, move on and keep the draft on the server."""
+        if not await self._check(STEP_FIELDS[self.step]):
+            return None
+        self.step = min(self.step + 1, len(STEPS) - 1)
+        try:
+            actor = await self.require_user()
+            draft = await call_service(
+                events.save_event_draft, actor=actor, workspace_id=self._workspace_id(), form=self._draft_form()
+            )
+        except DomainError as error:
+            return self.show_error(error)
+        self.draft_saved = "Draft saved " + draft.updated_at.strftime("%d %b, %H:%M UTC")
+        return None
 
     @rx.event
     def previous_step(self) -> None:
-        self.errors, self.step = {}, max(self.step - 1, 0)
+        self.errors, self.step, self.previewing = {}, max(self.step - 1, 0), False
 
     @rx.event
     def go_to_step(self, index: int) -> None:
         if index < self.step:
-            self.errors, self.step = {}, index
+            self.errors, self.step, self.previewing = {}, index, False
+
+    @rx.event
+    async def discard_draft(self):
+        """Start over: the kept draft goes, and the form is empty again (with the country's defaults)."""
+        try:
+            actor = await self.require_user()
+            await call_service(events.discard_event_draft, actor=actor, workspace_id=self._workspace_id())
+        except DomainError as error:
+            return self.show_error(error)
+        return [EventCreateState.start, rx.toast.success("Draft discarded. You are starting a new event.")]
+
+    @rx.event
+    async def show_preview(self):
+        """The public page as it will look, from the form as it is (checked first, like Save)."""
+        try:
+            actor = await self.require_user()
+            event = await call_service(
+                events.preview_event,
+                actor=actor,
+                workspace_id=self._workspace_id(),
+                data=self._event_input(),
+                tiers=self._tier_inputs(),
+            )
+        except DomainError as error:
+            return self._show_errors(error)
+        self.preview = event_page(event)
+        self.preview_tiers = [tier_offer(tier, event.currency) for tier in event.tiers]
+        self.preview_partners = [PartnerRow(p.name, p.url, p.logo_url) for p in event.partners]
+        self.previewing = True
+        return None
+
+    @rx.event
+    def close_preview(self) -> None:
+        self.previewing = False
 
     @rx.event
     async def save_draft(self):
@@ -186,7 +293,7 @@ class EventCreateState(EventFormMixin, AuthState):
             first = next(iter(self.errors), "")
             self.step = next((i for i, f in enumerate(STEP_FIELDS) if first.split(".")[0] in f), self.step)
             return
-        self.is_saving = False
+        self.is_saving, self.draft_saved, self.previewing = False, "", False
         yield rx.toast.success("Draft saved. Review it and publish when ready.")
         yield rx.redirect(routes.event_manage_url(self._workspace_id(), event.short_id))
 
@@ -203,9 +310,6 @@ class EventManageState(EventFormMixin, AuthState):
     event_loaded: bool = False
     postpone_start: str = ""
     postpone_end: str = ""
-
-    def _workspace_id(self) -> str:
-        return workspace_in(self.router.url.path)
 
     def _event_ref(self) -> str:
         return event_in(self.router.url.path)
@@ -277,6 +381,7 @@ class EventManageState(EventFormMixin, AuthState):
             self.event, self.event_problem, self.event_loaded = ManagedEvent(), error.message, True
             return
         self._fill(details)
+        await self._load_categories()
         await self._load_tier_templates(details.event.workspace_id)
         self.event_loaded = True
 
@@ -346,6 +451,19 @@ class EventManageState(EventFormMixin, AuthState):
         return await self._status(
             "postpone", "Postponed. Ticket holders keep their tickets.", new_start=start, new_end=end
         )
+
+    @rx.event
+    async def duplicate_event(self):
+        """A new draft copying this event (details, partners, tiers; no sales), opened in the editor."""
+        try:
+            actor = await self.require_user()
+            copy = await call_service(events.duplicate_event, actor=actor, event_id=self._event_ref())
+        except DomainError as error:
+            return self.show_error(error)
+        return [
+            rx.toast.success("Copied as a new draft with the dates moved ahead. Check them, then publish."),
+            rx.redirect(routes.event_manage_url(copy.workspace_id, copy.short_id)),
+        ]
 
     @rx.event
     async def delete_event(self):

@@ -26,6 +26,7 @@ __getattr__, __all__ = public_names(
             "creator_defaults",
             "discard_event_draft",
             "get_event_draft",
+            "preview_event",
             "save_event_draft",
         ],
         "discovery": [

@@ -12,10 +12,11 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import EventDraft
+from eventpalour.models import EventDraft, EventStatus
 from eventpalour.models.types import utcnow
-from eventpalour.services import workspaces
-from eventpalour.services.events.categories import check_category
+from eventpalour.services import sales, workspaces
+from eventpalour.services.events.categories import category_named, check_category
+from eventpalour.services.events.discovery import PublicEvent, PublicPartner, PublicTier
 from eventpalour.services.events.event_rules import (
     MAX_PARTNERS,
     MAX_TIERS,
@@ -194,3 +195,91 @@ def _draft_view(draft: EventDraft) -> EventDraftView:
         step=draft.step,
     )
     return EventDraftView(form=form, title=values.get("title") or "Untitled event", updated_at=draft.updated_at)
+
+
+def preview_event(
+    *, actor: UserSummary | None, workspace_id: str, data: EventInput, tiers: list[TierInput]
+) -> PublicEvent:
+    """The public page the form would make, before anything is saved (moderators and above): checked
+    as `create_event` checks it, shown as `get_public_event` shows an event, its visible tiers on sale.
+    Raises the access errors and ValidationFailed."""
+    cleaned = check_new_event(data, tiers)
+    with read_only() as session:
+        access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_EVENTS)
+        category = category_named(session, data.category).name
+    workspace = access.workspace
+    return PublicEvent(
+        short_id="",
+        title=cleaned["title"],
+        description=cleaned["description"],
+        category=category,
+        type=cleaned["type"],
+        pricing=cleaned["pricing"],
+        fee_mode=cleaned["fee_mode"],
+        venue=cleaned["venue"] or "",
+        city=cleaned["city"] or "",
+        country=cleaned["country"] or "",
+        meeting_platform=cleaned["meeting_platform"] or "",
+        start_at=cleaned["start_at"],
+        end_at=cleaned["end_at"],
+        timezone=cleaned["timezone"],
+        banner_url=cleaned["banner_url"] or "",
+        currency=cleaned["currency"],
+        status=EventStatus.DRAFT,
+        organizer_name=workspace.name,
+        organizer_slug=workspace.slug,
+        organizer_logo_url=workspace.logo_url or "",
+        organizer_verified=workspace.verified,
+        partners=[PublicPartner(p["name"], p["url"] or "", p["logo_url"] or "") for p in cleaned["partners"]],
+        tiers=_preview_tiers(cleaned, tiers),
+    )
+
+
+@dataclass(frozen=True)
+class _UnsavedTier:
+    """A checked tier before its event exists: nothing sold or held, so every seat is left."""
+
+    max_per_order: int
+    quantity: int | None
+    sales_start: datetime | None
+    sales_end: datetime | None
+
+    @property
+    def seats_left(self) -> int | None:
+        return self.quantity
+
+
+def _preview_tiers(cleaned: dict[str, Any], tiers: list[TierInput]) -> list[PublicTier]:
+    """The visible tiers as the page will offer them once the event is published (`sales.tier_sale`)."""
+    checked = check_tiers(
+        tiers,
+        pricing=cleaned["pricing"],
+        currency=cleaned["currency"],
+        timezone=cleaned["timezone"],
+        event_end=cleaned["end_at"],
+    )
+    offered = []
+    for index, tier in enumerate(checked):
+        if tier["hidden"]:
+            continue
+        unsaved = _UnsavedTier(tier["max_per_order"], tier["quantity"], tier["sales_start"], tier["sales_end"])
+        sale = sales.tier_sale(
+            unsaved,
+            event_status=EventStatus.ACTIVE,
+            event_end=cleaned["end_at"],
+            zone_name=cleaned["timezone"],
+            now=utcnow(),
+        )
+        offered.append(
+            PublicTier(
+                id=f"preview-{index}",
+                name=tier["name"],
+                description=tier["description"],
+                price=tier["price"],
+                sale_state=sale.state,
+                sale_label=sale.label,
+                available=sale.available,
+                max_quantity=sale.max_quantity,
+            )
+        )
+    return offered
