@@ -9,13 +9,13 @@ import pytest
 from eventpalour.models.types import utcnow
 from eventpalour.services.events import discovery
 from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events.categories import DEFAULT_CATEGORIES, list_categories
 from eventpalour.services.events.discovery import (
     PAGE_SIZE,
     DiscoveryFilters,
     discover_events,
     upcoming_events,
 )
-from eventpalour.services.events.categories import DEFAULT_CATEGORIES, list_categories
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.platform import plural
 from tests.factories import approve_kyc, local, make_event, make_organizer, make_workspace

@@ -164,8 +164,9 @@ def _place(data: EventInput, problems: list[FieldError]) -> dict[str, str | None
 
 def start_refusal(start: datetime, *, kept: datetime | None = None) -> str | None:
     """Why an event cannot start at `start`, or None: a new start must be in the future. `kept` is
-    the start the event already has (an edit that leaves it alone is not refused for it)."""
-    if start == kept or start > datetime.now(UTC):
+    the start the event already has (an edit that leaves it alone is not refused for it; the form
+    shows it to the minute)."""
+    if start > datetime.now(UTC) or (kept is not None and start == kept.replace(second=0, microsecond=0)):
         return None
     return "Choose a start time in the future."
 
