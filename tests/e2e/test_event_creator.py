@@ -101,6 +101,7 @@ def test_duplicate_event_opens_a_draft_copy_with_its_tickets(new_page, server: s
     owner.wait_for_url(re.compile(rf"/workspace/{event['workspace_id']}/events/(?!{event['short_id']})\w+/?$"))
     expect(owner.get_by_role("heading", name=f"{event['title']} (copy)", level=2)).to_be_visible()
     expect(owner.get_by_text("draft", exact=True)).to_be_visible()
+    owner.get_by_role("tab", name="Tickets").click()
     expect(owner.get_by_label("Ticket name").first).to_have_value("Regular")
     expect(owner.get_by_label("Ticket name").nth(1)).to_have_value("VIP")
 
