@@ -11,7 +11,7 @@ from eventpalour.components.layout import page
 from eventpalour.components.tier_panel import tier_list_preview
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT_NEW
-from eventpalour.state.events import STEPS, EventCreateState
+from eventpalour.state.event_creator import STEPS, EventCreateState
 from eventpalour.state.workspace import WorkspaceState
 
 S = EventCreateState
