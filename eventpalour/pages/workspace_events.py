@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.badges import status_badge
+from eventpalour.components.draft_notice import unfinished_draft
 from eventpalour.components.layout import page
 from eventpalour.components.lists import count_words
 from eventpalour.components.workspace import workspace_shell
@@ -98,39 +99,12 @@ def _table() -> rx.Component:
     )
 
 
-def _unfinished_draft() -> rx.Component:
-    """The organizer's event kept half-made in the creator: back into it, or throw it away."""
-    return rx.cond(
-        S.draft_title != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("file-pen-line")),
-            rx.flex(
-                rx.text("Unfinished event: ", rx.text.strong(S.draft_title), " · ", S.draft_saved),
-                rx.spacer(),
-                rx.hstack(
-                    rx.link(
-                        rx.button("Continue editing", size="1"),
-                        href="/workspace/" + WorkspaceState.workspace.id + "/events/new",
-                    ),
-                    rx.button("Discard draft", size="1", variant="soft", color_scheme="red", on_click=S.discard_draft),
-                    spacing="2",
-                ),
-                direction=rx.breakpoints(initial="column", sm="row"),
-                gap="2",
-                width="100%",
-                align=rx.breakpoints(initial="start", sm="center"),
-            ),
-            width="100%",
-        ),
-    )
-
-
 @page(WORKSPACE_EVENTS, "Events", on_load=[WorkspaceState.load_workspace, S.load_events], require="user")
 def workspace_events() -> rx.Component:
     return workspace_shell(
         rx.vstack(
             _toolbar(),
-            _unfinished_draft(),
+            unfinished_draft(S),
             rx.cond(S.events_loaded, _table(), rx.center(rx.spinner(), padding="32px")),
             spacing="4",
             width="100%",

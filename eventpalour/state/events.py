@@ -15,9 +15,9 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import events
 from eventpalour.services.events import EventActions, local_input_value, parse_local
-from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import DomainError, ValidationFailed, format_amount
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.event_drafts import DraftNoticeMixin
 from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
 from eventpalour.state.workspace import workspace_in
@@ -66,7 +66,7 @@ class ManagedEvent:
     tiers: int = 0
 
 
-class WorkspaceEventsState(AuthState):
+class WorkspaceEventsState(DraftNoticeMixin, AuthState):
     """/workspace/{id}/events: filter by status, search, pages."""
 
     event_rows: list[EventListRow] = []
@@ -75,9 +75,6 @@ class WorkspaceEventsState(AuthState):
     status_filter: str = ""
     search_text: str = ""
     events_loaded: bool = False
-    # The organizer's unfinished event in the creator ("" when none), shown with "Continue editing".
-    draft_title: str = ""
-    draft_saved: str = ""
 
     def _workspace_id(self) -> str:
         return workspace_in(self.router.url.path)
@@ -118,25 +115,6 @@ class WorkspaceEventsState(AuthState):
         self.total_events, self.events_loaded = total, True
         await self._load_draft(actor)
         return None
-
-    async def _load_draft(self, actor: UserSummary) -> None:
-        """The actor's kept draft, for those who create events (the others have none to continue)."""
-        try:
-            draft = await call_service(events.get_event_draft, actor=actor, workspace_id=self._workspace_id())
-        except DomainError:
-            draft = None
-        self.draft_title = draft.title if draft else ""
-        self.draft_saved = "saved " + draft.updated_at.strftime("%d %b, %H:%M UTC") if draft else ""
-
-    @rx.event
-    async def discard_draft(self):
-        try:
-            actor = await self.require_user()
-            await call_service(events.discard_event_draft, actor=actor, workspace_id=self._workspace_id())
-        except DomainError as error:
-            return self.show_error(error)
-        self.draft_title, self.draft_saved = "", ""
-        return rx.toast.success("Draft discarded.")
 
     @rx.event
     async def filter_status(self, value: str):

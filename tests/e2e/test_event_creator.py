@@ -50,7 +50,10 @@ def test_a_past_start_is_refused_on_its_step_then_the_draft_comes_back(new_page,
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("button", name="3. Where")).to_have_attribute("aria-current", "step")
 
-    # Another visit: the events list offers the unfinished event, and the creator picks up where it was.
+    # Another visit: the dashboard and the events list offer the unfinished event, and the creator
+    # picks up where it was.
+    page.goto(f"/workspace/{workspace_id}")
+    expect(page.get_by_text(f"Unfinished event: {title}")).to_be_visible()
     page.goto(f"/workspace/{workspace_id}/events")
     expect(page.get_by_text(f"Unfinished event: {title}")).to_be_visible()
     page.get_by_role("button", name="Continue editing").click()
