@@ -205,7 +205,7 @@ EVENTS = (
     DemoEvent(
         "organizer@eventpalour.demo",
         "Kenyan Shorts: Film Night",
-        "Arts",
+        "Arts & Culture",
         "Nairobi",
         "Goethe-Institut",
         9,
@@ -218,7 +218,7 @@ EVENTS = (
     DemoEvent(
         "wanjiku@eventpalour.demo",
         "Python Nairobi: Async in Practice",
-        "Tech",
+        "Technology",
         "Nairobi",
         "iHub, Senteu Plaza",
         4,
@@ -238,7 +238,7 @@ EVENTS = (
     DemoEvent(
         "wanjiku@eventpalour.demo",
         "Building with M-Pesa APIs",
-        "Tech",
+        "Technology",
         "Nairobi",
         "Nairobi Garage, Westlands",
         16,
@@ -273,7 +273,7 @@ EVENTS = (
     DemoEvent(
         "wanjiku@eventpalour.demo",
         "Women in Data Science Kenya",
-        "Tech",
+        "Technology",
         "Nairobi",
         "",
         11,
@@ -301,7 +301,7 @@ EVENTS = (
     DemoEvent(
         "wanjiku@eventpalour.demo",
         "DevFest Nairobi 2026",
-        "Tech",
+        "Technology",
         "Nairobi",
         "Strathmore University",
         -25,
@@ -314,7 +314,7 @@ EVENTS = (
     DemoEvent(
         "chinedu@eventpalour.demo",
         "Yaba Art Walk",
-        "Arts",
+        "Arts & Culture",
         "Lagos",
         "Yaba Art District",
         5,
@@ -431,7 +431,7 @@ EVENTS = (
     DemoEvent(
         "thandi@eventpalour.demo",
         "Wine & Words",
-        "Arts",
+        "Arts & Culture",
         "Cape Town",
         "The Book Lounge",
         25,

@@ -16,9 +16,11 @@ from eventpalour.api import (
     announcements,
     auth,
     billing,
+    categories,
     checkout,
     discount_codes,
     docs,
+    event_copies,
     organizers,
     payments,
     questions,
@@ -82,6 +84,7 @@ def create_api() -> FastAPI:
     api.include_router(announcements.router)
     api.include_router(refund_requests.router)
     api.include_router(questions.router)
+    api.include_router(event_copies.router)
     api.include_router(auth.router)
     api.include_router(account.router)
     api.include_router(system.router)
@@ -90,6 +93,7 @@ def create_api() -> FastAPI:
     api.include_router(tier_templates.router)
     api.include_router(billing.router)
     api.include_router(organizers.router)
+    api.include_router(categories.router)
     api.include_router(admin.router)
     api.include_router(site_files.router)
     api.include_router(docs.router)

@@ -15,7 +15,7 @@ from pydantic import Field
 from eventpalour.api.deps import Client, CurrentUser
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
-from eventpalour.services import admin, workspaces
+from eventpalour.services import admin, events, workspaces
 from eventpalour.services.platform import UnsupportedMediaType
 
 
@@ -56,6 +56,11 @@ class KycReviewIn(StrictIn):
 class GrantIn(StrictIn):
     email: str = Field(max_length=320)
     level: str = Field(max_length=32)
+
+
+class CategoryDecisionIn(StrictIn):
+    suggestion_id: str = Field(alias="suggestionId", min_length=1, max_length=64)
+    decision: Literal["approved", "rejected"]
 
 
 class RevokeAdminIn(StrictIn):
@@ -129,6 +134,35 @@ def review_kyc(body: KycReviewIn, user: Admin, client: Client) -> dict[str, str]
         actor=user, submission_id=body.submission_id, decision=body.decision, note=body.note, client=client
     )
     return {"id": view.id, "status": view.status}
+
+
+@router.get("/category-suggestions", responses=answers(400))
+def read_category_suggestions(
+    user: Admin, status: Annotated[Literal["pending", "approved", "rejected"], Query()] = "pending"
+) -> dict[str, Any]:
+    """Organizers' category suggestions by state, oldest first (category reviewers)."""
+    views = events.list_category_suggestions(actor=user, status=status)
+    return {"suggestions": [_suggestion(v) for v in views]}
+
+
+@router.post("/category-suggestions/decide", dependencies=JsonBody, responses=answers(404, 409))
+def decide_category_suggestion(body: CategoryDecisionIn, user: Admin) -> dict[str, Any]:
+    """Approve (the name joins GET /api/categories) or reject a pending suggestion."""
+    view = events.decide_category_suggestion(
+        actor=user, suggestion_id=body.suggestion_id, approve=body.decision == "approved"
+    )
+    return _suggestion(view)
+
+
+def _suggestion(view: events.CategorySuggestionView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "name": view.name,
+        "workspaceName": view.workspace_name,
+        "status": view.status,
+        "createdAt": view.created_at.isoformat(),
+        "decidedAt": view.decided_at.isoformat() if view.decided_at else None,
+    }
 
 
 @router.get("/blue-tickets", responses=answers(400))

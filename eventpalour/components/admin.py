@@ -17,6 +17,7 @@ NAV = [
     ("Users", routes.ADMIN_USERS, "users", None),
     ("KYC", routes.ADMIN_KYC, "id-card", AdminState.can_review_kyc),
     ("Blue tickets", routes.ADMIN_BLUE_TICKETS, "badge-check", AdminState.can_review_blue_tickets),
+    ("Categories", routes.ADMIN_CATEGORIES, "tags", AdminState.can_review_categories),
     ("Revenue", routes.ADMIN_REVENUE, "wallet", AdminState.can_see_revenue),
     ("Audit log", routes.ADMIN_AUDIT, "scroll-text", None),
     ("Admins", routes.ADMIN_ADMINS, "shield", AdminState.can_manage_admins),

@@ -9,9 +9,9 @@ from eventpalour.components.workspace import verified_badge
 # A banner-less event still gets colour: one gradient per common category, violet for the rest.
 GRADIENTS = {
     "Music": ("var(--violet-9)", "var(--crimson-9)"),
-    "Tech": ("var(--blue-9)", "var(--cyan-9)"),
+    "Technology": ("var(--blue-9)", "var(--cyan-9)"),
     "Business": ("var(--indigo-9)", "var(--slate-9)"),
-    "Arts": ("var(--pink-9)", "var(--orange-9)"),
+    "Arts & Culture": ("var(--pink-9)", "var(--orange-9)"),
     "Sports": ("var(--green-9)", "var(--teal-9)"),
     "Food & Drink": ("var(--amber-9)", "var(--red-9)"),
 }

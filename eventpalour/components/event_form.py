@@ -28,6 +28,14 @@ REFUND_POLICIES = [
     ("days_before", "Refunds until some days before the start"),
     ("until_start", "Refunds until the event starts"),
 ]
+SELECT_STYLE = {
+    "padding": "8px",
+    "border-radius": "8px",
+    "width": "100%",
+    "background": "var(--color-surface)",
+    "border": "1px solid var(--gray-7)",
+    "color": "inherit",
+}
 PLATFORMS = [("zoom", "Zoom"), ("google-meet", "Google Meet"), ("teams", "Microsoft Teams"), ("custom", "Other")]
 
 
@@ -93,14 +101,7 @@ class EventFormParts:
                 id=input_id,
                 value=self.state.values[name],
                 on_change=lambda v: self.state.set_value(name, v),
-                style={
-                    "padding": "8px",
-                    "border-radius": "8px",
-                    "width": "100%",
-                    "background": "var(--color-surface)",
-                    "border": "1px solid var(--gray-7)",
-                    "color": "inherit",
-                },
+                style=SELECT_STYLE,
             ),
             self.error_text(name),
             spacing="1",
@@ -138,15 +139,64 @@ class EventFormParts:
                 width="100%",
                 spacing="1",
             ),
-            self.text_field(
-                "Category",
-                "category",
-                placeholder="Music, Tech, Business…",
-                hint="Pick a common name; new categories are created on first use.",
-            ),
+            self.category_field(),
             self.banner_uploader(),
             spacing="4",
             width="100%",
+        )
+
+    def category_field(self) -> rx.Component:
+        """A select of the managed list (#24 §7), and "Suggest a category" for a name it lacks."""
+        return rx.vstack(
+            rx.el.label("Category", html_for="event-category", style=LABEL),
+            rx.el.select(
+                rx.el.option("Choose a category", value=""),
+                rx.foreach(self.state.category_names, lambda name: rx.el.option(name, value=name)),
+                id="event-category",
+                value=self.state.values["category"],
+                on_change=lambda v: self.state.set_value("category", v),
+                aria_invalid=rx.cond(self.state.errors.contains("category"), "true", "false"),
+                style=SELECT_STYLE,
+            ),
+            self.error_text("category"),
+            self.suggestion_dialog(),
+            spacing="1",
+            width="100%",
+        )
+
+    def suggestion_dialog(self) -> rx.Component:
+        return rx.dialog.root(
+            rx.dialog.trigger(
+                rx.button("Suggest a category", variant="ghost", size="1", type="button"),
+            ),
+            rx.dialog.content(
+                rx.dialog.title("Suggest a category"),
+                rx.dialog.description(
+                    "The EventPalour team reviews new categories. Until yours is approved, pick the closest one.",
+                    size="2",
+                ),
+                rx.form(
+                    rx.vstack(
+                        rx.el.label("Category name", html_for="suggested-category", style=LABEL),
+                        rx.input(id="suggested-category", name="name", max_length=64, width="100%"),
+                        rx.cond(
+                            self.state.suggestion_error != "",
+                            rx.text(self.state.suggestion_error, color_scheme="red", size="2", role="alert"),
+                        ),
+                        rx.hstack(
+                            rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                            rx.button("Send suggestion", type="submit"),
+                            justify="end",
+                            width="100%",
+                        ),
+                        width="100%",
+                    ),
+                    on_submit=self.state.suggest_category,
+                    reset_on_submit=False,
+                ),
+            ),
+            open=self.state.suggesting,
+            on_open_change=self.state.open_suggestion,
         )
 
     def banner_uploader(self) -> rx.Component:

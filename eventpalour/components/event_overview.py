@@ -27,51 +27,54 @@ def _fact(icon: str, *lines: rx.Component) -> rx.Component:
     )
 
 
-def _where() -> rx.Component:
+def _where(event: rx.Var) -> rx.Component:
     return rx.fragment(
         rx.cond(
-            EVENT.place != "",
+            event.place != "",
             _fact(
                 "map-pin",
-                rx.text(EVENT.venue, weight="medium"),
+                rx.text(event.venue, weight="medium"),
                 rx.hstack(
-                    rx.text(EVENT.place, size="2", color_scheme="gray"),
-                    rx.link("Map", href=EVENT.map_url, is_external=True, size="2"),
+                    rx.text(event.place, size="2", color_scheme="gray"),
+                    rx.link("Map", href=event.map_url, is_external=True, size="2"),
                     spacing="2",
                 ),
             ),
         ),
         rx.cond(
-            EVENT.online != "",
+            event.online != "",
             _fact(
                 "monitor",
-                rx.text(EVENT.online, weight="medium"),
+                rx.text(event.online, weight="medium"),
                 rx.text("The link is sent to ticket holders.", size="2", color_scheme="gray"),
             ),
         ),
     )
 
 
-def event_header() -> rx.Component:
-    """Category, title, organizer, when and where, and the Share button."""
+def event_header(event: rx.Var = EVENT, *, share: bool = True) -> rx.Component:
+    """Category, title, organizer, when and where, and the Share button (`event`: an EventPage var;
+    the creator's preview passes its own, without Share)."""
     return rx.vstack(
-        rx.cond(EVENT.category != "", rx.badge(EVENT.category, variant="soft", radius="full", size="2")),
-        rx.heading(EVENT.title, size=rx.breakpoints(initial="7", md="8"), as_="h1"),
+        rx.cond(event.category != "", rx.badge(event.category, variant="soft", radius="full", size="2")),
+        rx.heading(event.title, size=rx.breakpoints(initial="7", md="8"), as_="h1"),
         rx.hstack(
-            rx.avatar(src=EVENT.organizer_logo_url, fallback=EVENT.organizer_initials, size="2", radius="large"),
-            rx.text("By ", rx.link(rx.text.strong(EVENT.organizer), href=EVENT.organizer_url), size="3"),
-            verified_badge(EVENT.verified),
+            rx.avatar(src=event.organizer_logo_url, fallback=event.organizer_initials, size="2", radius="large"),
+            rx.text("By ", rx.link(rx.text.strong(event.organizer), href=event.organizer_url), size="3"),
+            verified_badge(event.verified),
             align="center",
             spacing="2",
             wrap="wrap",
         ),
         _fact(
             "calendar",
-            rx.text(EVENT.schedule, weight="medium"),
-            rx.text("Time zone: ", EVENT.zone, size="2", color_scheme="gray"),
+            rx.text(event.schedule, weight="medium"),
+            rx.text("Time zone: ", event.zone, size="2", color_scheme="gray"),
         ),
-        _where(),
-        rx.button(rx.icon("share-2", size=16), "Share", variant="soft", on_click=EventDetailState.copy_link),
+        _where(event),
+        rx.button(rx.icon("share-2", size=16), "Share", variant="soft", on_click=EventDetailState.copy_link)
+        if share
+        else rx.fragment(),
         spacing="4",
         align="start",
         width="100%",
@@ -96,21 +99,21 @@ def _partner(partner: rx.Var) -> rx.Component:
     )
 
 
-def event_about() -> rx.Component:
-    """The description as Markdown, then the partners."""
+def event_about(event: rx.Var = EVENT, partners: rx.Var = EventDetailState.partners) -> rx.Component:
+    """The description as Markdown, then the partners (of `event`, an EventPage var)."""
     return rx.vstack(
         rx.heading("About this event", size="5", as_="h2"),
         rx.box(
             # Organizer-written text: raw HTML stays text (no rehype-raw), so it cannot inject markup.
-            rx.markdown(EVENT.description, use_raw=False, use_math=False, use_katex=False),
+            rx.markdown(event.description, use_raw=False, use_math=False, use_katex=False),
             width="100%",
             overflow_wrap="anywhere",
         ),
         rx.cond(
-            EventDetailState.partners.length() > 0,
+            partners.length() > 0,
             rx.vstack(
                 rx.heading("Partners", size="4", as_="h2"),
-                rx.flex(rx.foreach(EventDetailState.partners, _partner), wrap="wrap", spacing="3"),
+                rx.flex(rx.foreach(partners, _partner), wrap="wrap", spacing="3"),
                 spacing="3",
             ),
         ),

@@ -42,7 +42,7 @@ def _stepper(tier: rx.Var) -> rx.Component:
     )
 
 
-def _tier(offer: rx.Var) -> rx.Component:
+def _tier(offer: rx.Var, *, picking: bool = True) -> rx.Component:
     tier = offer.tier
     return rx.vstack(
         rx.hstack(
@@ -59,7 +59,7 @@ def _tier(offer: rx.Var) -> rx.Component:
             rx.badge(tier.sale_label, color_scheme=rx.match(tier.sale_state, *STATE_COLORS), variant="soft"),
             rx.cond(offer.left != "", rx.text(offer.left, size="1", color=rx.color("orange", 11))),
             rx.spacer(),
-            rx.cond(offer.on_sale & EventDetailState.can_pick, _stepper(tier)),
+            rx.cond(offer.on_sale & EventDetailState.can_pick, _stepper(tier)) if picking else rx.fragment(),
             align="center",
             width="100%",
             wrap="wrap",
@@ -410,4 +410,17 @@ def sticky_ticket_bar() -> rx.Component:
     return rx.cond(
         shown,
         rx.fragment(bar, rx.box(height=BAR_HEIGHT, display=rx.breakpoints(initial="block", md="none"))),
+    )
+
+
+def tier_list_preview(offers: rx.Var) -> rx.Component:
+    """The tickets as the event page lists them, with nothing to pick (the creator's preview)."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("Tickets", size="5", as_="h2"),
+            rx.foreach(offers, lambda offer: _tier(offer, picking=False)),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
     )

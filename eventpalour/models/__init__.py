@@ -22,6 +22,8 @@ from eventpalour.models.event import (
     SELLING_EVENT_STATUSES,
     TIER_SEATS,
     Category,
+    CategorySuggestion,
+    CategorySuggestionStatus,
     Event,
     EventPartner,
     EventPricing,
@@ -34,6 +36,7 @@ from eventpalour.models.event import (
     TierSeats,
     TierTemplate,
 )
+from eventpalour.models.event_draft import EventDraft
 from eventpalour.models.order import (
     ADMISSION_STATUSES,
     MONEY_HELD_STATUSES,
@@ -114,6 +117,9 @@ __all__ = [
     "Question",
     "QuestionKind",
     "QuestionTier",
+    "CategorySuggestion",
+    "CategorySuggestionStatus",
+    "EventDraft",
     "CODE_USES_CHECK",
     "DiscountCode",
     "DiscountCodeTier",

@@ -64,13 +64,45 @@ ENDED_EVENT_STATUSES = (EventStatus.CANCELLED, EventStatus.COMPLETED)
 
 
 class Category(SQLModel, table=True):
-    """An event category, created the first time an organizer names it (e.g. "Music")."""
+    """One entry of the managed category list organizers pick from, e.g. "Music" (slug `music`).
+
+    Seeded with a fixed list (migration 9c4a2e7f1b63); platform admins add to it by approving an
+    organizer's `CategorySuggestion`. `slug` (the name lower-cased, dashes between words) is how
+    names are compared, so "Sports" and "sports" are one category.
+    """
 
     __tablename__ = "categories"
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     name: str = Field(max_length=64)
     slug: str = Field(unique=True, max_length=64)
+
+
+class CategorySuggestionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class CategorySuggestion(SQLModel, table=True):
+    """An organizer asking for a category the list lacks, e.g. "Comedy" from the event creator.
+
+    pending → approved (the name joins `categories`) | rejected, decided by a platform admin.
+    `slug` is compared with the list and with other pending suggestions (services/events/categories.py).
+    """
+
+    __tablename__ = "category_suggestions"
+    __table_args__ = (Index("ix_category_suggestions_status_created", "status", "created_at"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    name: str = Field(max_length=64)
+    slug: str = Field(max_length=64)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=16, ondelete="CASCADE")
+    suggested_by_id: str = Field(foreign_key="users.id", max_length=16, ondelete="CASCADE")
+    status: str = Field(default=CategorySuggestionStatus.PENDING, max_length=16)
+    decided_by_id: str | None = Field(default=None, max_length=16)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Event(SQLModel, table=True):

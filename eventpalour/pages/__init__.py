@@ -5,6 +5,7 @@ from eventpalour.pages import (  # noqa: F401
     admin_admins,
     admin_audit,
     admin_blue_tickets,
+    admin_categories,
     admin_dashboard,
     admin_kyc,
     admin_revenue,

@@ -85,6 +85,10 @@ def _actions() -> rx.Component:
                 "Delete", "Delete this event?", "It disappears for good.", "Delete", S.delete_event, keep="Keep it"
             ),
         ),
+        rx.cond(
+            WorkspaceState.can_manage_events,
+            rx.button(rx.icon("copy", size=16), "Duplicate event", variant="outline", on_click=S.duplicate_event),
+        ),
         wrap="wrap",
         spacing="2",
     )

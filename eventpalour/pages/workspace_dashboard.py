@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.badges import status_badge
+from eventpalour.components.draft_notice import unfinished_draft
 from eventpalour.components.layout import page
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import workspace_shell
@@ -237,6 +238,7 @@ def workspace_dashboard() -> rx.Component:
                 align="center",
                 width="100%",
             ),
+            unfinished_draft(D),
             _activity(),
             rx.grid(
                 _stat("Team members", ws.member_count, "users"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.badges import status_badge
+from eventpalour.components.draft_notice import unfinished_draft
 from eventpalour.components.layout import page
 from eventpalour.components.lists import count_words
 from eventpalour.components.workspace import workspace_shell
@@ -103,6 +104,7 @@ def workspace_events() -> rx.Component:
     return workspace_shell(
         rx.vstack(
             _toolbar(),
+            unfinished_draft(S),
             rx.cond(S.events_loaded, _table(), rx.center(rx.spinner(), padding="32px")),
             spacing="4",
             width="100%",

@@ -93,6 +93,10 @@ class AdminState(AuthState):
         return self._can(AdminCapability.REVIEW_BLUE_TICKETS)
 
     @rx.var
+    def can_review_categories(self) -> bool:
+        return self._can(AdminCapability.REVIEW_CATEGORIES)
+
+    @rx.var
     def can_see_revenue(self) -> bool:
         return self._can(AdminCapability.MANAGE_REVENUE)
 

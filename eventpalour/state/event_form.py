@@ -13,13 +13,12 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.models import EventPricing, RefundPolicy, UploadBucket
+from eventpalour.services import events
 from eventpalour.services.events import (
     EventInput,
     PartnerInput,
     TierInput,
     TierTemplateView,
-    check_tiers,
-    clean_event,
     list_tier_templates,
     offered_templates,
     template_offer_refusal,
@@ -33,6 +32,7 @@ from eventpalour.services.platform import (
     parse_amount,
 )
 from eventpalour.state.base import call_service
+from eventpalour.state.workspace import workspace_in
 
 BANNER_UPLOAD_ID = "event-banner"
 DEFAULT_VALUES = {
@@ -170,6 +170,13 @@ class EventFormMixin(rx.State, mixin=True):
     has_tier_templates: bool = False
     template_choices: list[TemplateChoice] = []
     templates_path: str = ""
+    # The managed category list (the select's options) and the "Suggest a category" dialog.
+    category_names: list[str] = []
+    suggesting: bool = False
+    suggestion_error: str = ""
+
+    def _workspace_id(self) -> str:
+        return workspace_in(self.router.url.path)
 
     def _offer_templates(self) -> None:
         """The templates this event may start a tier from, again: its currency and pricing decide
@@ -236,23 +243,47 @@ class EventFormMixin(rx.State, mixin=True):
             return []
         return [rx.toast.error(error.message)]
 
-    def _check(self, fields: set[str]) -> bool:
-        """Run the service rules for the fields of one step; keep only that step's errors."""
+    async def _check(self, fields: set[str]) -> bool:
+        """Run the rules a new event must pass (`events.check_new_event`, as creating it does) and keep
+        only the errors of one step's `fields`; tiers are checked from their own step on."""
         try:
-            cleaned = clean_event(self._event_input())
-            if "tiers" in fields:
-                check_tiers(
-                    self._tier_inputs(),
-                    pricing=cleaned["pricing"],
-                    currency=cleaned["currency"],
-                    timezone=cleaned["timezone"],
-                    event_end=cleaned["end_at"],
-                )
+            tiers = self._tier_inputs() if "tiers" in fields else None
+            await call_service(events.check_new_event, data=self._event_input(), tiers=tiers)
         except ValidationFailed as error:
             self._show_errors(error, only=fields)
             return not self.errors
         self.errors = {}
         return True
+
+    async def _load_categories(self) -> None:
+        """The managed list the category select offers (#24 §7)."""
+        self.category_names = [option.name for option in await call_service(events.list_categories)]
+
+    @rx.event
+    def open_suggestion(self, is_open: bool = True) -> None:
+        self.suggesting, self.suggestion_error = is_open, ""
+
+    @rx.event
+    async def suggest_category(self, form: dict[str, Any]):
+        """Send a new category name for the admins to approve; the event keeps one from the list meanwhile."""
+        try:
+            actor = await self.require_user()
+            self._limit("general", actor)  # as POST /api/workspace/{id}/category-suggestions
+            view = await call_service(
+                events.suggest_category,
+                actor=actor,
+                workspace_id=self._workspace_id(),
+                name=str(form.get("name", "")),
+            )
+        except ValidationFailed as error:
+            self.suggestion_error = error.details[0].message if error.details else error.message
+            return None
+        except DomainError as error:
+            return self.show_error(error)
+        self.suggesting, self.suggestion_error = False, ""
+        return rx.toast.success(
+            f"Thanks: {view.name} was sent to the EventPalour team. Pick the closest category for now."
+        )
 
     @rx.event
     def set_value(self, name: str, value: str | list[str]) -> None:

@@ -1,5 +1,6 @@
-"""Organizer event pages: the workspace's event list, the step-by-step creator, and one event's
-management page (edit, tiers, publish, hide, postpone, cancel, delete)."""
+"""Organizer event pages: the workspace's event list (with the creator's unfinished draft) and one
+event's management page (edit, tiers, publish, hide, postpone, cancel, delete, duplicate). The
+step-by-step creator is state/event_creator.py."""
 
 from __future__ import annotations
 
@@ -16,20 +17,10 @@ from eventpalour.services import events
 from eventpalour.services.events import EventActions, local_input_value, parse_local
 from eventpalour.services.platform import DomainError, ValidationFailed, format_amount
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.event_drafts import DraftNoticeMixin
 from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
 from eventpalour.state.workspace import workspace_in
-
-STEPS = ["Details", "When", "Where", "Pricing", "Tickets", "Partners"]
-STEP_FIELDS = [
-    {"title", "description", "category", "banner_url"},
-    {"start_local", "end_local", "timezone"},
-    {"type", "venue", "city", "country", "online_link", "meeting_platform"},
-    {"pricing", "currency", "fee_mode", "refund_policy", "refund_days", "refund_policy_text"},
-    {"tiers"},
-    {"partners"},
-]
-
 
 # Nothing is offered until the event is loaded.
 NO_ACTIONS = EventActions(**{f.name: False for f in fields(EventActions)})
@@ -75,7 +66,7 @@ class ManagedEvent:
     tiers: int = 0
 
 
-class WorkspaceEventsState(AuthState):
+class WorkspaceEventsState(DraftNoticeMixin, AuthState):
     """/workspace/{id}/events: filter by status, search, pages."""
 
     event_rows: list[EventListRow] = []
@@ -122,6 +113,7 @@ class WorkspaceEventsState(AuthState):
             for r in rows
         ]
         self.total_events, self.events_loaded = total, True
+        await self._load_draft(actor)
         return None
 
     @rx.event
@@ -140,57 +132,6 @@ class WorkspaceEventsState(AuthState):
         return WorkspaceEventsState.load_events
 
 
-class EventCreateState(EventFormMixin, AuthState):
-    """/workspace/{id}/events/new: six short steps, each checked by the services before the next."""
-
-    step: int = 0
-
-    def _workspace_id(self) -> str:
-        return workspace_in(self.router.url.path)
-
-    @rx.event
-    async def start(self):
-        self._reset_form()
-        self.step = 0
-        await self._load_tier_templates(self._workspace_id())
-
-    @rx.event
-    def next_step(self):
-        if self._check(STEP_FIELDS[self.step]):
-            self.step = min(self.step + 1, len(STEPS) - 1)
-
-    @rx.event
-    def previous_step(self) -> None:
-        self.errors, self.step = {}, max(self.step - 1, 0)
-
-    @rx.event
-    def go_to_step(self, index: int) -> None:
-        if index < self.step:
-            self.errors, self.step = {}, index
-
-    @rx.event
-    async def save_draft(self):
-        self.is_saving = True
-        yield
-        try:
-            actor = await self.require_user()
-            event = await call_service(
-                events.create_event,
-                actor=actor,
-                workspace_id=self._workspace_id(),
-                data=self._event_input(),
-                tiers=self._tier_inputs(),
-            )
-        except DomainError as error:
-            yield self._show_errors(error)
-            first = next(iter(self.errors), "")
-            self.step = next((i for i, f in enumerate(STEP_FIELDS) if first.split(".")[0] in f), self.step)
-            return
-        self.is_saving = False
-        yield rx.toast.success("Draft saved. Review it and publish when ready.")
-        yield rx.redirect(routes.event_manage_url(self._workspace_id(), event.short_id))
-
-
 class EventManageState(EventFormMixin, AuthState):
     """/workspace/{id}/events/{short_id}: everything about one event for its organizers (its Orders
     tab is EventOrdersState)."""
@@ -203,9 +144,6 @@ class EventManageState(EventFormMixin, AuthState):
     event_loaded: bool = False
     postpone_start: str = ""
     postpone_end: str = ""
-
-    def _workspace_id(self) -> str:
-        return workspace_in(self.router.url.path)
 
     def _event_ref(self) -> str:
         return event_in(self.router.url.path)
@@ -280,6 +218,7 @@ class EventManageState(EventFormMixin, AuthState):
             self.event, self.event_problem, self.event_loaded = ManagedEvent(), error.message, True
             return
         self._fill(details)
+        await self._load_categories()
         await self._load_tier_templates(details.event.workspace_id)
         self.event_loaded = True
 
@@ -349,6 +288,20 @@ class EventManageState(EventFormMixin, AuthState):
         return await self._status(
             "postpone", "Postponed. Ticket holders keep their tickets.", new_start=start, new_end=end
         )
+
+    @rx.event
+    async def duplicate_event(self):
+        """A new draft copying this event (details, partners, tiers; no sales), opened in the editor."""
+        try:
+            actor = await self.require_user()
+            self._limit("general", actor)  # as POST /api/events/{id}/duplicate
+            copy = await call_service(events.duplicate_event, actor=actor, event_id=self._event_ref())
+        except DomainError as error:
+            return self.show_error(error)
+        return [
+            rx.toast.success("Copied as a new draft with the dates moved ahead. Check them, then publish."),
+            rx.redirect(routes.event_manage_url(copy.workspace_id, copy.short_id)),
+        ]
 
     @rx.event
     async def delete_event(self):

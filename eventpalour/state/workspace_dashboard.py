@@ -11,6 +11,7 @@ from eventpalour.services import sales
 from eventpalour.services.platform import DomainError, format_money, plural, time_zone
 from eventpalour.services.sales import RecentOrderRow, UpcomingEventRow
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.event_drafts import DraftNoticeMixin
 from eventpalour.state.workspace import workspace_in
 
 
@@ -64,8 +65,9 @@ def recent_order_line(row: RecentOrderRow) -> RecentOrderLine:
     )
 
 
-class WorkspaceDashboardState(AuthState):
-    """What the dashboard lists; the shell (`WorkspaceState`) loads the workspace itself first."""
+class WorkspaceDashboardState(DraftNoticeMixin, AuthState):
+    """What the dashboard lists (and the creator's unfinished event); the shell (`WorkspaceState`)
+    loads the workspace itself first."""
 
     upcoming: list[UpcomingLine] = []
     recent_orders: list[RecentOrderLine] = []
@@ -99,3 +101,4 @@ class WorkspaceDashboardState(AuthState):
         self.recent_orders = [recent_order_line(row) for row in board.recent_orders]
         self.can_create_events, self.can_view_orders = board.can_create_events, board.can_view_orders
         self.dashboard_loaded = True
+        await self._load_draft(actor)

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import select
 
 from eventpalour.db import read_only
-from eventpalour.models import BlueTicketRequest, KycSubmission, PlatformAdmin, User
+from eventpalour.models import BlueTicketRequest, Category, CategorySuggestion, KycSubmission, PlatformAdmin, User
 from eventpalour.services.admin import admin_audit, admin_metrics, admin_users, admins
 from eventpalour.services.admin.admins import CAPABILITIES, AdminCapability
+from eventpalour.services.events import categories
 from eventpalour.services.platform.errors import NotAuthenticated, PermissionDenied
 from eventpalour.services.workspaces import blue_tickets, kyc
 from tests.factories import (
@@ -36,6 +37,7 @@ EXPECTED: dict[AdminCapability, set[str]] = {
     AdminCapability.MANAGE_REVENUE: {"super_admin", "finance"},
     AdminCapability.MANAGE_ADMINS: {"super_admin"},
     AdminCapability.VIEW_AUDIT: {"super_admin", "finance", "support", "moderator"},
+    AdminCapability.REVIEW_CATEGORIES: {"super_admin", "moderator"},
 }
 
 
@@ -49,8 +51,9 @@ def world():
     with read_only() as session:
         submission = session.exec(select(KycSubmission)).one()
         request = session.exec(select(BlueTicketRequest)).one()
+    suggestion = categories.suggest_category(actor=owner.summary, workspace_id=workspace.id, name="Comedy")
     target = make_user(full_name="Target")
-    return {"submission": submission.id, "request": request.id, "target": target}
+    return {"submission": submission.id, "request": request.id, "target": target, "suggestion": suggestion.id}
 
 
 ACTIONS: dict[AdminCapability, Callable] = {
@@ -66,6 +69,9 @@ ACTIONS: dict[AdminCapability, Callable] = {
     AdminCapability.MANAGE_REVENUE: lambda a, w: admins.check(actor=a, capability=AdminCapability.MANAGE_REVENUE),
     AdminCapability.MANAGE_ADMINS: lambda a, w: admins.grant_admin(actor=a, email=w["target"].email, level="support"),
     AdminCapability.VIEW_AUDIT: lambda a, w: admin_audit.list_audit(actor=a, filters=admin_audit.AuditFilters()),
+    AdminCapability.REVIEW_CATEGORIES: lambda a, w: categories.decide_category_suggestion(
+        actor=a, suggestion_id=w["suggestion"], approve=True
+    ),
 }
 
 
@@ -76,6 +82,8 @@ def _snapshot() -> tuple:
             sorted((a.user_id, a.level) for a in session.exec(select(PlatformAdmin))),
             sorted(s.status for s in session.exec(select(KycSubmission))),
             sorted(r.status for r in session.exec(select(BlueTicketRequest))),
+            sorted((c.slug, c.name) for c in session.exec(select(Category))),
+            sorted(s.status for s in session.exec(select(CategorySuggestion))),
         )
 
 

@@ -9,11 +9,11 @@ import pytest
 from eventpalour.models.types import utcnow
 from eventpalour.services.events import discovery
 from eventpalour.services.events import lifecycle as events
+from eventpalour.services.events.categories import DEFAULT_CATEGORIES, list_categories
 from eventpalour.services.events.discovery import (
     PAGE_SIZE,
     DiscoveryFilters,
     discover_events,
-    list_categories,
     upcoming_events,
 )
 from eventpalour.services.events.event_rules import TierInput
@@ -45,7 +45,7 @@ def catalogue():
         title="Python Meetup",
         city="Lagos",
         country="Nigeria",
-        category="Tech",
+        category="Technology",
         type="hybrid",
         online_link="https://zoom.us/j/1",
         meeting_platform="zoom",
@@ -116,7 +116,11 @@ def test_discover_pages_of_24(catalogue):
 
 
 def test_categories_listed_for_filters(catalogue):
-    assert [(c.slug, c.name) for c in list_categories()] == [("music", "Music"), ("tech", "Tech")]
+    """The managed list (#24 §7), by name with Other last, whether any event uses a category or not."""
+    listed = [(c.slug, c.name) for c in list_categories()]
+    assert listed[-1] == ("other", "Other")
+    assert [name for _, name in listed[:-1]] == sorted(set(DEFAULT_CATEGORIES) - {"Other"})
+    assert ("arts-culture", "Arts & Culture") in listed
 
 
 def test_renamed_workspace_is_found_by_its_new_name(catalogue):
@@ -277,13 +281,13 @@ def test_search_filters_follow_an_edited_city_and_category(catalogue, db_backend
         data=event_input(
             title="Jazz Night",
             city="Mombasa",
-            category="Tech",
+            category="Technology",
             start_local=local(jazz.start_at),
             end_local=local(jazz.end_at),
         ),
     )
     assert _titles(DiscoveryFilters(query="stars", city="nairobi")) == ["Paid Gala"]
-    assert _titles(DiscoveryFilters(query="stars", city="mombasa", category="tech")) == ["Jazz Night"]
+    assert _titles(DiscoveryFilters(query="stars", city="mombasa", category="technology")) == ["Jazz Night"]
     assert _titles(DiscoveryFilters(query="stars", category="music")) == ["Paid Gala"]
     with transaction() as session:  # the filter column alone, as no service does today
         session.execute(update(Event).where(Event.title == "Paid Gala").values(city_key="kisumu", pricing="free"))

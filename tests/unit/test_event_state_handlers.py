@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import Event, TicketTier
-from eventpalour.state.events import EventCreateState, EventManageState
+from eventpalour.state.event_creator import EventCreateState
+from eventpalour.state.events import EventManageState
 from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 from tests.state_support import run_handler, state_for
 

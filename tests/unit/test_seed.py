@@ -15,7 +15,8 @@ from eventpalour.db import read_only
 from eventpalour.models import Event, Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketTier, User, Workspace
 from eventpalour.seed_data import ORGANIZERS
 from eventpalour.services.admin import admins
-from eventpalour.services.events.discovery import DiscoveryFilters, discover_events, get_public_event, list_categories
+from eventpalour.services.events.categories import list_categories
+from eventpalour.services.events.discovery import DiscoveryFilters, discover_events, get_public_event
 from eventpalour.services.finance import billing
 from eventpalour.services.identity import auth
 from eventpalour.services.tickets import attendees

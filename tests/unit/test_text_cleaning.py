@@ -312,7 +312,7 @@ STORED_FIELDS = [
     ("event title", _event_created("title"), "Jazz on the Lawn"),
     ("event title edited", _event_retitled, "Jazz on the Lawn"),
     ("event description", _event_created("description"), "A wonderful gathering.\nUnder the stars."),
-    ("event category", _category, "Live Music"),
+    ("event category", _category, "Arts & Culture"),
     ("event venue", _event_created("venue"), "Arboretum Grounds"),
     ("event city", _event_created("city"), "Nairobi"),
     ("event country", _event_created("country"), "Kenya"),

@@ -25,7 +25,8 @@ from eventpalour.services.events.tier_templates import (
     update_tier_template,
 )
 from eventpalour.services.platform import NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
-from eventpalour.state.events import EventCreateState, EventManageState
+from eventpalour.state.event_creator import EventCreateState
+from eventpalour.state.events import EventManageState
 from eventpalour.state.tier_templates import TierTemplatesState
 from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 from tests.state_support import run_handler, state_for

@@ -29,6 +29,7 @@ class AdminCapability(StrEnum):
     MANAGE_REVENUE = "see revenue and approve withdrawals"
     MANAGE_ADMINS = "manage platform admins"
     VIEW_AUDIT = "read the audit log"
+    REVIEW_CATEGORIES = "review category suggestions"
 
 
 _ALL = frozenset(AdminCapability)
@@ -56,6 +57,7 @@ CAPABILITIES: dict[AdminLevel, frozenset[AdminCapability]] = {
             AdminCapability.VIEW_DASHBOARD,
             AdminCapability.VIEW_USERS,
             AdminCapability.REVIEW_BLUE_TICKETS,
+            AdminCapability.REVIEW_CATEGORIES,
             AdminCapability.VIEW_AUDIT,
         }
     ),

@@ -5,9 +5,32 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "categories": [
+            "CategoryOption",
+            "CategorySuggestionView",
+            "DEFAULT_CATEGORIES",
+            "category_slug",
+            "decide_category_suggestion",
+            "list_categories",
+            "list_category_suggestions",
+            "suggest_category",
+        ],
+        "copies": [
+            "duplicate_event",
+        ],
+        "creator": [
+            "CreatorDefaults",
+            "DraftForm",
+            "EventDraftView",
+            "check_new_event",
+            "creator_defaults",
+            "discard_event_draft",
+            "get_event_draft",
+            "preview_event",
+            "save_event_draft",
+        ],
         "discovery": [
             "COUNT_LIMIT",
-            "CategoryOption",
             "DiscoveryFilters",
             "DiscoveryPage",
             "EventCard",
@@ -16,7 +39,6 @@ __getattr__, __all__ = public_names(
             "PublicTier",
             "discover_events",
             "get_public_event",
-            "list_categories",
             "read_query",
             "upcoming_events",
         ],

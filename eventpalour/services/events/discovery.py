@@ -405,18 +405,6 @@ def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
     ]
 
 
-@dataclass(frozen=True)
-class CategoryOption:
-    slug: str
-    name: str
-
-
-def list_categories() -> list[CategoryOption]:
-    """Every category in use, by name, for the filter menu."""
-    with read_only() as session:
-        return [CategoryOption(c.slug, c.name) for c in session.exec(select(Category).order_by(col(Category.name)))]
-
-
 def explain_listing(filters: DiscoveryFilters) -> str:
     """The database's plan for the listing query (tests assert it uses indexes)."""
     engine = get_engine()

@@ -166,8 +166,26 @@ def _place(data: EventInput, problems: list[FieldError]) -> dict[str, str | None
     return place
 
 
-def clean_event(data: EventInput) -> dict[str, object]:
-    """Every rule about an event's own fields; raises ValidationFailed listing each problem."""
+def start_refusal(start: datetime, *, kept: datetime | None = None) -> str | None:
+    """Why an event cannot start at `start`, or None: a new start must be in the future. `kept` is
+    the start the event already has (an edit that leaves it alone is not refused for it; the form
+    shows it to the minute)."""
+    if start > datetime.now(UTC) or (kept is not None and start == kept.replace(second=0, microsecond=0)):
+        return None
+    return "Choose a start time in the future."
+
+
+def paid_tiers_refusal(pricing: str, prices: list[int]) -> str | None:
+    """Why a paid event's tiers do not make it paid, or None: at least one ticket has a price (free
+    tiers beside it, e.g. for guests, are fine)."""
+    if pricing == EventPricing.PAID and not any(price > 0 for price in prices):
+        return "A paid event needs at least one ticket with a price; make the event free instead."
+    return None
+
+
+def clean_event(data: EventInput, *, kept_start: datetime | None = None) -> dict[str, object]:
+    """Every rule about an event's own fields; raises ValidationFailed listing each problem.
+    `kept_start` is the saved event's start when editing (see `start_refusal`)."""
     problems: list[FieldError] = []
     title = clean_line(data.title)
     if not 1 <= len(title) <= 255:
@@ -180,7 +198,7 @@ def clean_event(data: EventInput) -> dict[str, object]:
         problems.append(FieldError(("description",), "Keep the description under 5,000 characters."))
     category = clean_line(data.category)
     if not 2 <= len(category) <= 64:
-        problems.append(FieldError(("category",), "Choose or type a category (2 to 64 characters)."))
+        problems.append(FieldError(("category",), "Choose a category from the list."))
     _choice(data.type, EventType, ("type",), "Choose in person, online or hybrid.", problems)
     _choice(data.pricing, EventPricing, ("pricing",), "Choose free or paid.", problems)
     _choice(data.fee_mode, FeeMode, ("fee_mode",), "Choose who pays the platform fee.", problems)
@@ -188,6 +206,8 @@ def clean_event(data: EventInput) -> dict[str, object]:
     zone = _zone(data.timezone, problems)
     start = parse_local(data.start_local, zone, ("start_local",), problems)
     end = parse_local(data.end_local, zone, ("end_local",), problems)
+    if start and (refusal := start_refusal(start, kept=kept_start)):
+        problems.append(FieldError(("start_local",), refusal))
     if start and end:
         if end <= start:
             problems.append(FieldError(("end_local",), "The event must end after it starts."))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,12 +32,15 @@ from eventpalour.models import (
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform, sales
+from eventpalour.services.events.categories import category_named
+from eventpalour.services.events.creator import check_new_event, remove_draft
 from eventpalour.services.events.discovery import is_public
 from eventpalour.services.events.event_rules import (
     DOORS_CLOSE_AFTER_END,
     EventInput,
     TierInput,
     clean_event,
+    paid_tiers_refusal,
     refund_policy_fields,
     text_length,
 )
@@ -100,17 +102,6 @@ def new_short_id(session: Session) -> str:
             return candidate
 
 
-def category_for(session: Session, name: str) -> Category:
-    """The category called `name` (any case), created on first use."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    found = session.exec(select(Category).where(Category.slug == slug)).first()
-    if found is None:
-        found = Category(name=name, slug=slug)
-        session.add(found)
-        session.flush()
-    return found
-
-
 def search_text_for(event: Event, workspace_name: str, category_name: str) -> str:
     """What discovery searches: title, description text, city, country, workspace and category."""
     parts = [event.title, event.description, event.city or "", event.country or "", workspace_name, category_name]
@@ -125,7 +116,7 @@ def refresh_search_text(session: Session, workspace: Workspace) -> None:
 
 
 def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: Workspace) -> None:
-    category = category_for(session, cleaned["category"])
+    category = category_named(session, cleaned["category"])
     for name in (
         "title",
         "description",
@@ -159,11 +150,12 @@ def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: W
 def create_event(
     *, actor: UserSummary | None, workspace_id: str, data: EventInput, tiers: list[TierInput] | None = None
 ) -> Event:
-    """Save a new draft event with its tiers, in one transaction (moderator and above).
+    """Save a new draft event with its tiers, in one transaction (moderator and above); the creator's
+    kept draft of this organizer and workspace is done with, so it goes in the same transaction.
 
-    Raises the access errors and ValidationFailed (event fields or any tier).
+    Raises the access errors and ValidationFailed (`check_new_event`: event fields, category, tiers).
     """
-    cleaned = clean_event(data)
+    cleaned = check_new_event(data, tiers)
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_EVENTS)
         event = Event(
@@ -180,15 +172,17 @@ def create_event(
         _apply(session, event, cleaned, access.workspace)
         if tiers:
             replace_tiers(session, event, tiers)
+        remove_draft(session, workspace_id=workspace_id, user_id=actor.id)
         admin.record_audit(session, action="event.create", actor_id=actor.id, target=("event", event.id))
         return event
 
 
 def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) -> Event:
-    """Save the event form. Pricing and currency are fixed once tickets have been sold or held."""
-    cleaned = clean_event(data)
+    """Save the event form. Pricing and currency are fixed once tickets have been sold or held; a
+    changed start must be in the future (`event_rules.start_refusal`)."""
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        cleaned = clean_event(data, kept_start=event.start_at)
         if refusal := edit_refusal(event.status):
             raise Conflict(refusal)
         if seats_taken(list_tiers(session, event.id)) and (
@@ -240,8 +234,8 @@ def _check_publishable(session: Session, event: Event, workspace: Workspace) -> 
         problems.append("The event has already ended; change its dates first.")
     if not tiers:
         problems.append("Add at least one ticket tier before publishing.")
-    if event.pricing == EventPricing.PAID and not any(t.price > 0 for t in tiers):
-        problems.append("A paid event needs at least one ticket with a price.")
+    if refusal := paid_tiers_refusal(event.pricing, [t.price for t in tiers]):
+        problems.append(refusal)
     if problems:
         raise ValidationFailed(problems[0])
     if event.pricing == EventPricing.PAID and workspace.kyc_status != KycStatus.APPROVED:

@@ -43,6 +43,7 @@ __getattr__, __all__ = public_names(
             "review_kyc",
             "submit_kyc",
             "tax_id_label",
+            "workspace_country",
             "workspace_kyc",
         ],
         "members": [

@@ -431,3 +431,14 @@ def review_kyc(
         )
         session.flush()
         return _view(session, row, workspace)
+
+
+def workspace_country(session: Session, workspace_id: str) -> str:
+    """Where the workspace is based: the tax country (KE, NG, GH, ZA) of its latest KYC filing that
+    names one, or "" (no filing yet, or only filings from before tax countries were asked)."""
+    country = session.exec(
+        select(KycSubmission.tax_country)
+        .where(KycSubmission.workspace_id == workspace_id, col(KycSubmission.tax_country).is_not(None))
+        .order_by(col(KycSubmission.created_at).desc(), col(KycSubmission.id))
+    ).first()
+    return country or ""

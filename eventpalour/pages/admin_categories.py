@@ -1,0 +1,86 @@
+"""/admin/categories: the category suggestions organizers sent, to approve (the name joins the list)
+or reject."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.admin import admin_page, heading, not_found
+from eventpalour.components.badges import status_badge
+from eventpalour.components.layout import loading
+from eventpalour.components.lists import empty_card
+from eventpalour.routes import ADMIN_CATEGORIES
+from eventpalour.state.admin import AdminState
+from eventpalour.state.admin_categories import AdminCategoriesState as S
+
+QUEUES = ["pending", "approved", "rejected"]
+
+
+def _suggestion(row: rx.Var) -> rx.Component:
+    view = row.view
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(view.name, weight="bold", size="4"),
+                    status_badge(view.status, "review"),
+                    align="center",
+                ),
+                rx.text("From ", view.workspace_name, " · ", row.submitted, size="2", color_scheme="gray"),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.cond(
+                view.can_decide,
+                rx.hstack(
+                    rx.button(
+                        "Approve",
+                        color_scheme="green",
+                        on_click=S.decide(view.id, True),
+                        aria_label="Approve " + view.name.to(str),
+                    ),
+                    rx.button(
+                        "Reject",
+                        color_scheme="red",
+                        variant="soft",
+                        on_click=S.decide(view.id, False),
+                        aria_label="Reject " + view.name.to(str),
+                    ),
+                ),
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            gap="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+@admin_page(ADMIN_CATEGORIES, "Categories", on_load=S.load_suggestions)
+def admin_categories() -> rx.Component:
+    return rx.cond(
+        AdminState.can_review_categories,
+        rx.vstack(
+            heading(
+                "Categories", "Suggestions from organizers. Approved names join the list every creator picks from."
+            ),
+            rx.select(
+                QUEUES,
+                value=S.suggestion_status,
+                on_change=S.set_suggestion_status,
+                custom_attrs={"aria-label": "Show suggestions"},
+            ),
+            rx.cond(
+                ~S.suggestions_loaded,
+                loading(),
+                rx.cond(
+                    S.suggestions.length() == 0,
+                    empty_card("No suggestions here.", "tags"),
+                    rx.vstack(rx.foreach(S.suggestions, _suggestion), width="100%", spacing="3"),
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        not_found(),
+    )
