@@ -51,6 +51,14 @@ def _dangling_keys(connection) -> Counter[tuple[str, str]]:  # noqa: ANN001
     return Counter((row[0], row[2]) for row in connection.exec_driver_sql("PRAGMA foreign_key_check"))
 
 
+def _search_without_triggers(connection) -> bool:  # noqa: ANN001
+    """SQLite: the events' search table exists but its triggers are gone. A batch migration that
+    rebuilds `events` (copy, DROP, rename) drops the triggers that keep events_fts in step with it,
+    and the copy may renumber the rowids the index is keyed by: search would quietly go stale."""
+    names = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+    return "events_fts" in names and not {"events_fts_insert", "events_fts_delete", "events_fts_update"} <= names
+
+
 def _run(connection) -> None:  # noqa: ANN001
     """Run the migrations on `connection`. On SQLite, with foreign keys not enforced meanwhile: a
     batch migration rebuilds a table (copy, DROP, rename), and with enforcement on, dropping `orders`
@@ -70,6 +78,11 @@ def _run(connection) -> None:  # noqa: ANN001
                 added = _dangling_keys(connection) - before
                 if added:
                     raise RuntimeError(f"The migration left rows whose foreign keys point nowhere: {dict(added)}")
+                if _search_without_triggers(connection):
+                    raise RuntimeError(
+                        "The migration rebuilt `events` and dropped its search triggers: alter it in place "
+                        "(ALTER TABLE ... ADD/DROP COLUMN) on SQLite instead of a batch rebuild."
+                    )
     finally:
         if sqlite:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

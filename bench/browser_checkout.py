@@ -24,14 +24,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checkout import Buyer, app_cpu_seconds, create_buyers, create_event, oversell_check
+from checkout import BENCH_CODE, Buyer, add_code, app_cpu_seconds, create_buyers, create_event, oversell_check
 from page_socket import PageSocket, Recording, Step, StepRefused, Timings, describe, record
 
 ERROR_TOAST = '[\\"error\\"]'  # how a toast.error call reads inside the frame's JSON
@@ -44,7 +43,7 @@ def journey_steps(with_code: bool) -> list[Step]:
             Step(
                 "code",
                 lambda page: (
-                    page.get_by_label("Have a code?").fill("BENCH10"),
+                    page.get_by_label("Have a code?").fill(BENCH_CODE),
                     page.get_by_role("button", name="Apply").click(),
                 ),
                 done_when="applied_code_rx_state_",
@@ -71,15 +70,6 @@ def journey_steps(with_code: bool) -> list[Step]:
         ),
     ]
     return steps
-
-
-def add_code(event_id: str, owner: Any) -> None:
-    """A 10 %-off code with no limits on the bench event, made through the service."""
-    from eventpalour.models import DiscountKind
-    from eventpalour.services import sales
-
-    data = sales.CodeInput(code="BENCH10", kind=DiscountKind.PERCENT, value=10)
-    sales.create_code(actor=owner, event_id=event_id, data=data)
 
 
 def discounted_orders(event_id: str) -> int:

@@ -150,6 +150,19 @@ def create_event(seats: int) -> BenchEvent:
     return BenchEvent(event.id, by_name["Limited"], by_name["Warm-up"], owner.summary)
 
 
+BENCH_CODE = "BENCH10"
+
+
+def add_code(event_id: str, owner: Any) -> str:
+    """A 10 %-off code with no limits on the bench event, made through the service; returns it."""
+    from eventpalour.models import DiscountKind
+    from eventpalour.services import sales
+
+    data = sales.CodeInput(code=BENCH_CODE, kind=DiscountKind.PERCENT, value=10)
+    sales.create_code(actor=owner, event_id=event_id, data=data)
+    return BENCH_CODE
+
+
 def create_buyers(count: int) -> list[Buyer]:
     """Verified attendees, each with a live session, inserted in bulk (signing up thousands of
     accounts one by one would dominate the run and is not what is measured)."""
@@ -232,16 +245,25 @@ def mark_paid(references: Sequence[str]) -> dict[str, bytes]:
 
 
 async def place_orders(
-    client: aiohttp.ClientSession, event_id: str, tier_id: str, buyers: Sequence[Buyer], tickets: int, concurrency: int
+    client: aiohttp.ClientSession,
+    event_id: str,
+    tier_id: str,
+    buyers: Sequence[Buyer],
+    tickets: int,
+    concurrency: int,
+    code: str | None = None,
 ) -> tuple[Phase, list[Placed]]:
     phase, placed = Phase("placed"), []
+    order_body: dict[str, Any] = {"event_id": event_id, "quantities": {tier_id: tickets}}
+    if code:
+        order_body["code"] = code
 
     async def order(buyer: Buyer) -> None:
         started = time.perf_counter()
         try:
             async with client.post(
                 "/api/checkout/orders",
-                json={"event_id": event_id, "quantities": {tier_id: tickets}},
+                json=order_body,
                 headers={"Cookie": f"ep_session={buyer.token}"},
             ) as response:
                 status, body = response.status, await response.read()
@@ -384,7 +406,8 @@ def print_phase(phase: Phase, rate_label: str) -> None:
 
 
 async def bench(args: argparse.Namespace) -> int:
-    event_id, tier_id, warmup_tier_id, _ = create_event(args.seats)
+    event_id, tier_id, warmup_tier_id, owner = create_event(args.seats)
+    code = add_code(event_id, owner) if args.code else None
     buyers = create_buyers(args.buyers + args.warmup)
     warmup, buyers = buyers[: args.warmup], buyers[args.warmup :]
     # aiohttp, not httpx: the client shares the machine's two cores with the app, and aiohttp's
@@ -401,7 +424,7 @@ async def bench(args: argparse.Namespace) -> int:
         await deliver_webhooks(client, await asyncio.to_thread(mark_paid, [p.reference for p in warm_orders]), 8)
 
         cpu = app_cpu_seconds(args.app_pgid)
-        placing, placed = await place_orders(client, event_id, tier_id, buyers, args.tickets, args.concurrency)
+        placing, placed = await place_orders(client, event_id, tier_id, buyers, args.tickets, args.concurrency, code)
         placing.app_cpu = app_cpu_seconds(args.app_pgid) - cpu
         bodies = await asyncio.to_thread(mark_paid, [p.reference for p in placed])
         cpu = app_cpu_seconds(args.app_pgid)
@@ -411,7 +434,7 @@ async def bench(args: argparse.Namespace) -> int:
     figures, problems = oversell_check(tier_id, placed)
     print(
         f"url: {args.url}  seats: {args.seats}  buyers: {len(buyers)} x {args.tickets} ticket(s)  "
-        f"concurrency: {args.concurrency}  warm-up orders: {len(warmup)}"
+        f"concurrency: {args.concurrency}  warm-up orders: {len(warmup)}  code: {code or '-'}"
     )
     header = ("phase", "orders", "seconds", "orders/s", "p50 ms", "p95 ms", "p99 ms", "errors", "cpu ms")
     print("{:<10} {:>6} {:>7} {:>9} {:>8} {:>8} {:>8} {:>6} {:>8}".format(*header))
@@ -434,6 +457,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1, help="tickets per order")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=64, help="untimed orders on another tier first")
+    parser.add_argument("--code", action="store_true", help="every timed order applies a 10 %% discount code")
     parser.add_argument(
         "--app-pgid", type=int, help="process group of the app (Linux): also print the app's CPU ms per order"
     )

@@ -17,6 +17,13 @@ export SECRET_KEY="${SECRET_KEY:-bench-secret-key-0123456789abcdefghijklmnopqrst
 results="$(mktemp -d)"
 cat /proc/loadavg >"$results/load-before.txt"
 
+drain_outbox() {  # wait (up to 10 min) until the app has sent the confirmation emails of the last rush
+  for _ in $(seq 1 600); do
+    [ "$(psql "${PG/+psycopg/}" -Atc "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")" = 0 ] && return
+    sleep 1
+  done
+}
+
 run() {  # run NAME COMMAND...: print and keep the command and its output
   local name="$1"; shift
   echo "== $name: $*"
@@ -50,7 +57,11 @@ curl -fs "$URL/api/health" >/dev/null || { tail -n 40 "$results/app.log"; exit 1
 # 2,000 confirmation emails (QR codes), which would be measured with it.
 run event_page python bench/event_page.py --url "$URL" --runs 10
 run checkout env DATABASE_URL="$PG" python bench/checkout.py --url "$URL" --seats 2000 --buyers 2400 --concurrency 32 --app-pgid "$app"
+drain_outbox
+run checkout_code env DATABASE_URL="$PG" python bench/checkout.py --url "$URL" --seats 2000 --buyers 2400 --concurrency 32 \
+  --code --app-pgid "$app"
 
+drain_outbox
 # The pages as browsers drive them, over Reflex's websocket (#18): frames recorded from Chromium.
 short_id="$(psql "${PG/+psycopg/}" -Atc "SELECT short_id FROM events WHERE status = 'active' ORDER BY created_at LIMIT 1")"
 run rush python bench/rush.py --url "$URL" --short-id "$short_id" --visitors 32 --idle 2000 --seconds 20 \

@@ -77,7 +77,7 @@ def downgrade() -> None:
     op.drop_index("ix_refund_requests_event_status", table_name="refund_requests")
     op.drop_index("ix_refund_requests_order_id", table_name="refund_requests")
     op.drop_table("refund_requests")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_column("refund_policy_text")
-        batch_op.drop_column("refund_days")
-        batch_op.drop_column("refund_policy")
+    # In place, also on SQLite (3.35+ drops a column without rebuilding the table): a rebuild of
+    # `events` would drop the triggers that keep its search table in step (alembic/env.py checks).
+    for column in ("refund_policy_text", "refund_days", "refund_policy"):
+        op.execute(f"ALTER TABLE events DROP COLUMN {column}")

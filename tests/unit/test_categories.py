@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -16,7 +17,13 @@ from eventpalour.services.platform import Conflict, PermissionDenied, Validation
 from tests.dbsetup import alembic_config
 from tests.factories import add_member, event_input, make_admin, make_event, make_organizer, make_user, make_workspace
 
-BEFORE = "5b9e3d7a1c24"  # the revision before 9c4a2e7f1b63
+CATEGORIES_REVISION = "9c4a2e7f1b63"
+
+
+def _revision_before(revision: str) -> str:
+    """The migration just before `revision` (only that one is undone, whatever merged before it)."""
+    script = ScriptDirectory.from_config(alembic_config(settings.database_url))
+    return script.get_revision(revision).down_revision
 
 
 @pytest.fixture
@@ -107,7 +114,7 @@ def test_migration_maps_free_text_categories_onto_the_list(organizer):
     typed = ["sports", "Tech", "Running", "MUSIC"]
     made = [make_event(owner, workspace.id, title=f"Event {name}") for name in typed]
     config = alembic_config(settings.database_url)
-    command.downgrade(config, BEFORE)
+    command.downgrade(config, _revision_before(CATEGORIES_REVISION))
     try:
         with transaction() as session:
             session.execute(update(Event).values(category_id=None))
