@@ -17,6 +17,7 @@ class ErrorOut(BaseModel):
 
     error: str
     details: list[ErrorDetailOut] | None = None
+    code: str | None = None  # set for errors a client must act on, e.g. `second_factor_required`
 
 
 class StrictIn(BaseModel):

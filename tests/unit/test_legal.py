@@ -10,7 +10,13 @@ from sqlmodel import func, select
 
 from eventpalour import routes
 from eventpalour.config import load_settings, settings
-from eventpalour.cookies import BINDER_COOKIE, LAST_WORKSPACE_COOKIE, SESSION_COOKIE
+from eventpalour.cookies import (
+    BINDER_COOKIE,
+    CHALLENGE_COOKIE,
+    LAST_WORKSPACE_COOKIE,
+    SESSION_COOKIE,
+    TRUSTED_BROWSER_COOKIE,
+)
 from eventpalour.db import read_only, transaction
 from eventpalour.models import OutboxEmail, User
 from eventpalour.models.types import utcnow
@@ -169,7 +175,10 @@ def test_privacy_policy_names_the_laws_the_processor_and_the_cookies_really_set(
         assert needed in text, needed
     for right in ("Access", "Correction", "Erasure", "Export"):
         assert any(point.startswith(right) for s in privacy.sections for point in s.points), right
-    assert all(f"{name}:" in text for name in (SESSION_COOKIE, BINDER_COOKIE, LAST_WORKSPACE_COOKIE))
+    assert all(
+        f"{name}:" in text
+        for name in (SESSION_COOKIE, BINDER_COOKIE, LAST_WORKSPACE_COOKIE, TRUSTED_BROWSER_COOKIE, CHALLENGE_COOKIE)
+    )
 
 
 def _text(key: str) -> str:

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AdminLevel, PlatformAdmin, User
+from eventpalour.services import identity
 from eventpalour.services.admin import audit
 from eventpalour.services.identity import ClientInfo, UserSummary, normalize_email
 from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
@@ -91,8 +92,9 @@ def _levels_with(capability: AdminCapability) -> str:
 def require(session: Session, actor: UserSummary | None, capability: AdminCapability) -> PlatformAdmin:
     """The actor's admin row, after checking its level has `capability`; read in the caller's session.
 
-    Raises NotAuthenticated (nobody signed in) or PermissionDenied (not an admin, or a level
-    without the capability; the message names the levels that have it).
+    Raises NotAuthenticated (nobody signed in), PermissionDenied (not an admin, or a level without
+    the capability; the message names the levels that have it) or SecondFactorRequired (an admin of
+    any level whose session did not pass two-factor sign-in: nothing of the admin area answers then).
     """
     if actor is None:
         raise NotAuthenticated()
@@ -101,6 +103,7 @@ def require(session: Session, actor: UserSummary | None, capability: AdminCapabi
         raise PermissionDenied(f"Only {_levels_with(capability)} can {capability.value}.")
     if not allows(row.level, capability):
         raise PermissionDenied(f"Only {_levels_with(capability)} can {capability.value}.")
+    identity.require_second_factor(session, actor, "admin")
     return row
 
 
