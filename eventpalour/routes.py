@@ -76,6 +76,13 @@ CRAWLERS_MAY_FETCH = ("/api/files/",)  # public images (event banners, logos) in
 
 API_SESSION = "/api/auth/session"
 API_SIGN_OUT = "/api/auth/sign-out"
+
+
+def two_factor_setup(reason: str = "") -> str:
+    """The account page's two-factor section; `reason` (a key of identity.TWO_FACTOR_REASONS) says why."""
+    return ACCOUNT + (f"?two_factor={reason}" if reason else "") + "#two-factor"
+
+
 API_OAUTH_PREFIX = "/api/auth/oauth"
 API_GOOGLE_START = "/api/auth/oauth/google"
 API_GOOGLE_CALLBACK = "/api/auth/oauth/google/callback"

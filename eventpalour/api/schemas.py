@@ -41,6 +41,20 @@ class SignInIn(StrictIn):
     password: str = Field(max_length=1000)
 
 
+class SecondFactorIn(StrictIn):
+    challenge: str = Field(max_length=1000)
+    code: str = Field(max_length=64)
+    trust_browser: bool = Field(default=False, alias="trustBrowser")
+
+
+class SecondFactorNeededOut(BaseModel):
+    """The password was right and the account has two-factor on: POST /api/auth/2fa with this challenge."""
+
+    second_factor_required: bool = Field(default=True, serialization_alias="secondFactorRequired")
+    challenge: str
+    expires_in: int = Field(serialization_alias="expiresIn")
+
+
 class VerifyIn(StrictIn):
     code: str = Field(max_length=32)
 

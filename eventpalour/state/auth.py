@@ -9,9 +9,10 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
+from eventpalour.cookies import CHALLENGE_COOKIE, TRUSTED_BROWSER_COOKIE
 from eventpalour.models import AccountType
 from eventpalour.services import identity
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import DomainError, NotAuthenticated
 from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.navigation import destination_after_sign_in
@@ -58,6 +59,21 @@ class SignUpState(FormMixin, AuthState):
 
 
 class SignInState(FormMixin, AuthState):
+    # The second step (two-factor on): the page asks for a code instead of the password.
+    needs_code: bool = False
+    _challenge: str = ""
+
+    @rx.event
+    def load(self) -> None:
+        """on_load: the password step, unless a Google sign-in left its challenge in a cookie."""
+        self._challenge = self._cookie(CHALLENGE_COOKIE) or ""
+        self.needs_code = self._challenge != ""
+
+    @rx.event
+    def start_over(self) -> None:
+        self._challenge, self.needs_code = "", False
+        self.field_errors, self.form_error = {}, ""
+
     @rx.var
     def notice(self) -> str:
         return SIGN_IN_NOTICES.get(self.router.url.query_parameters.get("error", ""), "")
@@ -93,7 +109,36 @@ class SignInState(FormMixin, AuthState):
                 email=str(form.get("email", "")),
                 password=str(form.get("password", "")),
                 client=self._client(),
+                trusted_browser=self._cookie(TRUSTED_BROWSER_COOKIE),
             )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        if isinstance(result, identity.SecondFactorNeeded):
+            self.is_submitting = False
+            self._challenge, self.needs_code = result.challenge, True
+            return
+        yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
+
+    @rx.event
+    async def submit_code(self, form: dict[str, Any]):
+        """The second step: an authenticator or recovery code; then the browser exchanges the grant."""
+        self._start()
+        yield
+        try:
+            self._limit("auth")
+            result = await call_service(
+                identity.complete_second_factor,
+                challenge=self._challenge,
+                code=str(form.get("code", "")),
+                # A ticked native checkbox submits "on"; unticked, it is not sent at all.
+                trust_browser=form.get("trust_browser") in ("on", True),
+                client=self._client(),
+            )
+        except NotAuthenticated as error:  # the challenge expired: back to the password
+            self._challenge, self.needs_code, self.is_submitting = "", False, False
+            yield rx.toast.error(error.message)
+            return
         except DomainError as error:
             yield self._fail(error)
             return

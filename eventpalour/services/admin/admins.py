@@ -135,15 +135,22 @@ def ensure_bootstrap_admin(session: Session, user: User) -> bool:
     return True
 
 
-def grant_demo_super_admin(user_id: str) -> None:
-    """Make the demo data's admin account a super admin, so a newcomer can see the admin side.
+DEMO_ADMIN_TOTP_SECRET = "EVENTPALOURDEMO2FADEVONLY234567A"
+"""The demo admin's authenticator secret (base32), printed by the seed: development only, like its password."""
 
-    Development only: in production its published password would hand anyone the platform.
+
+def grant_demo_super_admin(user_id: str) -> None:
+    """Make the demo data's admin account a super admin with two-factor on (DEMO_ADMIN_TOTP_SECRET),
+    so a newcomer can see the admin side.
+
+    Development only: in production its published password and secret would hand anyone the platform.
     """
     if settings.is_production:
         raise PermissionDenied("The demo super admin is never created in production.")
     with transaction() as session:
         session.add(PlatformAdmin(user_id=user_id, level=AdminLevel.SUPER_ADMIN))
+        # Every admin needs two-factor: a published development secret keeps the demo admin usable.
+        identity.enroll_with_secret(session, user_id, DEMO_ADMIN_TOTP_SECRET)
         audit.record(
             session,
             action="admin.bootstrap",

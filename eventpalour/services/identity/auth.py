@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, update
@@ -501,3 +501,41 @@ def sign_in_with_google(
         if isinstance(passed, SecondFactorNeeded):
             return passed
         return summarize(session, user), _open_session(session, user.id, client, two_factor=passed)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One signed-in browser of the account page's list: never its token."""
+
+    id: str
+    device: str
+    ip: str
+    signed_in_at: datetime
+    last_seen_at: datetime
+    two_factor: bool
+    is_current: bool
+
+
+def list_sessions(*, actor: UserSummary | None, current_token: str | None) -> list[SessionRow]:
+    """The actor's live sessions, most recently used first, each saying whether it passed two-factor."""
+    if actor is None:
+        raise NotAuthenticated()
+    here = token_hash(current_token or "")
+    with read_only() as session:
+        rows = session.exec(
+            select(UserSession)
+            .where(UserSession.user_id == actor.id, UserSession.expires_at > utcnow())
+            .order_by(col(UserSession.last_seen_at).desc())
+        ).all()
+        return [
+            SessionRow(
+                id=row.id,
+                device=row.user_agent or "Unknown device",
+                ip=row.ip or "",
+                signed_in_at=row.created_at,
+                last_seen_at=row.last_seen_at,
+                two_factor=row.two_factor_at is not None,
+                is_current=row.token_hash == here,
+            )
+            for row in rows
+        ]
