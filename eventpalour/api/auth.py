@@ -9,15 +9,19 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from eventpalour import routes
-from eventpalour.api.deps import SESSION_COOKIE, AuthLimited, Client, CurrentUser
+from eventpalour.api.deps import SESSION_COOKIE, AuthLimited, Client, CurrentUser, SessionToken
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import (
+    CodeIn,
     ForgotIn,
+    RecoveryCodesOut,
     ResetIn,
     SecondFactorIn,
     SecondFactorNeededOut,
+    SessionOut,
     SignInIn,
     SignUpIn,
+    TwoFactorSetupOut,
     UserOut,
     VerifyIn,
 )
@@ -127,6 +131,53 @@ def complete_second_factor(body: SecondFactorIn, client: Client) -> JSONResponse
     return response
 
 
+@router.post("/2fa/setup", dependencies=[AuthLimited], responses=answers(409))
+def start_two_factor_setup(user: CurrentUser) -> JSONResponse:
+    """Start setting up two-factor: a new authenticator secret (shown this once) and its otpauth URI."""
+    setup = identity.start_two_factor_setup(actor=user)
+    out = TwoFactorSetupOut(secret=setup.secret, otpauth_uri=setup.otpauth_uri)
+    return JSONResponse(out.model_dump(by_alias=True))
+
+
+@router.post("/2fa/confirm", dependencies=[AuthLimited], responses=answers(409))
+def confirm_two_factor_setup(body: CodeIn, user: CurrentUser, token: SessionToken) -> JSONResponse:
+    """Turn two-factor on with the app's first code: answers the 10 single-use recovery codes (shown
+    once). This session counts as having passed two-factor; the account's other sessions end."""
+    codes = identity.confirm_two_factor_setup(actor=user, code=body.code, session_token=token)
+    return JSONResponse(RecoveryCodesOut(recovery_codes=codes).model_dump(by_alias=True))
+
+
+@router.post("/2fa/recovery-codes", dependencies=[AuthLimited], responses=answers(409))
+def regenerate_recovery_codes(body: CodeIn, user: CurrentUser) -> JSONResponse:
+    """Ten new recovery codes for a current authenticator code; the old ones stop working."""
+    codes = identity.regenerate_recovery_codes(actor=user, code=body.code)
+    return JSONResponse(RecoveryCodesOut(recovery_codes=codes).model_dump(by_alias=True))
+
+
+@router.post("/2fa/disable", dependencies=[AuthLimited], responses=answers(409))
+def turn_off_two_factor(body: CodeIn, user: CurrentUser) -> dict[str, bool]:
+    """Turn two-factor off with a current authenticator code or a recovery code."""
+    identity.turn_off_two_factor(actor=user, code=body.code)
+    return {"twoFactor": False}
+
+
+@router.get("/sessions")
+def list_sessions(user: CurrentUser, token: SessionToken) -> list[dict[str, object]]:
+    """The account's signed-in sessions, most recently used first; `twoFactor`: it passed two-factor."""
+    return [
+        SessionOut(
+            id=row.id,
+            device=row.device,
+            ip=row.ip,
+            signed_in_at=row.signed_in_at.isoformat(),
+            last_seen_at=row.last_seen_at.isoformat(),
+            two_factor=row.two_factor,
+            current=row.is_current,
+        ).model_dump(by_alias=True)
+        for row in identity.list_sessions(actor=user, current_token=token)
+    ]
+
+
 @router.get("/session")
 def exchange_grant(
     client: Client,
@@ -146,7 +197,8 @@ def exchange_grant(
         response = _app_redirect(routes.safe_next(next))
         set_session_cookie(response, opened.token)
         set_trusted_browser_cookie(response, opened.trusted_browser)
-    # Used or not, the binder has done its job.
+    # Used or not, the binder has done its job; so has a Google sign-in's two-factor challenge.
+    response.delete_cookie(CHALLENGE_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies)
     response.delete_cookie(BINDER_COOKIE, path=routes.API_SESSION, secure=settings.secure_cookies, samesite="strict")
     return response
 

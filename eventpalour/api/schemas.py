@@ -55,6 +55,31 @@ class SecondFactorNeededOut(BaseModel):
     expires_in: int = Field(serialization_alias="expiresIn")
 
 
+class CodeIn(StrictIn):
+    """A code from the authenticator app (or, where the route says so, a recovery code)."""
+
+    code: str = Field(max_length=64)
+
+
+class TwoFactorSetupOut(BaseModel):
+    secret: str
+    otpauth_uri: str = Field(serialization_alias="otpauthUri")
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str] = Field(serialization_alias="recoveryCodes")
+
+
+class SessionOut(BaseModel):
+    id: str
+    device: str
+    ip: str
+    signed_in_at: str = Field(serialization_alias="signedInAt")
+    last_seen_at: str = Field(serialization_alias="lastSeenAt")
+    two_factor: bool = Field(serialization_alias="twoFactor")
+    current: bool
+
+
 class VerifyIn(StrictIn):
     code: str = Field(max_length=32)
 
@@ -76,6 +101,7 @@ class UserOut(BaseModel):
     avatarUrl: str | None  # noqa: N815
     accountType: str | None  # noqa: N815
     emailVerified: bool  # noqa: N815
+    secondFactorPassed: bool = False  # noqa: N815  (this session passed two-factor sign-in)
 
     @classmethod
     def of(cls, user: UserSummary) -> UserOut:
@@ -87,4 +113,5 @@ class UserOut(BaseModel):
             avatarUrl=user.avatar_url,
             accountType=user.account_type,
             emailVerified=user.is_verified,
+            secondFactorPassed=user.second_factor_passed,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -106,7 +106,9 @@ def _signed_in_result(
             trust_browser=two_factor and trust_browser,
         )
     )
-    return SignInResult(user=summarize(session, user), grant=grant, binder=binder)
+    # The summary of the session this grant opens: it passed two-factor when the sign-in did.
+    summary = replace(summarize(session, user), second_factor_passed=two_factor)
+    return SignInResult(user=summary, grant=grant, binder=binder)
 
 
 def _signed_in(session: Session, user: User, client: ClientInfo, method: str) -> None:
@@ -500,7 +502,8 @@ def sign_in_with_google(
         passed = _after_first_factor(session, user, client, "google", trusted_browser)
         if isinstance(passed, SecondFactorNeeded):
             return passed
-        return summarize(session, user), _open_session(session, user.id, client, two_factor=passed)
+        summary = replace(summarize(session, user), second_factor_passed=passed)
+        return summary, _open_session(session, user.id, client, two_factor=passed)
 
 
 @dataclass(frozen=True)

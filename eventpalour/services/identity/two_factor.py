@@ -116,13 +116,18 @@ def _digits(code: str) -> str:
     return "".join(ch for ch in code or "" if not ch.isspace())
 
 
+def _now() -> float:
+    """The clock codes are checked against (tests move it)."""
+    return time.time()
+
+
 def matching_step(secret: str, code: str, *, at: float | None = None) -> int | None:
     """The time step (now ± DRIFT_STEPS) whose TOTP code is `code`, or None. Compared in constant time."""
     code = _digits(code)
     if len(code) != 6 or not code.isdigit():
         return None
     totp = pyotp.TOTP(secret)
-    now_step = int((time.time() if at is None else at) // STEP_SECONDS)
+    now_step = int((_now() if at is None else at) // STEP_SECONDS)
     found = None
     for step in range(now_step - DRIFT_STEPS, now_step + DRIFT_STEPS + 1):
         if hmac.compare_digest(totp.at(step * STEP_SECONDS), code):
