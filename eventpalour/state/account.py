@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -26,7 +27,7 @@ class SessionLine:
     is_current: bool
 
 
-def _when(moment) -> str:  # noqa: ANN001 - an aware datetime from the service
+def _when(moment: datetime) -> str:
     return moment.strftime("%d %b %Y, %H:%M UTC")
 
 
