@@ -11,6 +11,8 @@ from tests.e2e.conftest import PASSWORD, at_path, totp_code, unique_email
 from tests.e2e.test_auth_flows import sign_in
 from tests.e2e.test_workspaces import SUPER_ADMIN, signed_in, super_admin, toast, verified_account
 
+ONBOARDING = "/onboarding"  # where a signed-in account that has not chosen attendee or organizer lands
+
 
 def set_up_two_factor(page: Page) -> tuple[str, list[str]]:
     """Turn it on from /account as a person would; returns the key and the recovery codes shown once."""
@@ -72,13 +74,13 @@ def test_enable_sign_out_sign_in_with_a_code_then_a_recovery_code(new_page, serv
     code_field.fill(totp_code(secret, steps_ahead=1))
     page.get_by_label("Trust this browser for 30 days").check()
     page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(at_path(server, "/"))
+    page.wait_for_url(at_path(server, ONBOARDING))
     expect(page.get_by_role("banner").get_by_text(name)).to_be_visible()
 
     # This browser is trusted now: the password alone signs in.
     sign_out(page)
     sign_in(page, email, PASSWORD)
-    page.wait_for_url(at_path(server, "/"))
+    page.wait_for_url(at_path(server, ONBOARDING))
     expect(page.get_by_role("banner").get_by_text(name)).to_be_visible()
 
     # Another browser: a recovery code instead of the app's.
@@ -86,7 +88,7 @@ def test_enable_sign_out_sign_in_with_a_code_then_a_recovery_code(new_page, serv
     sign_in(elsewhere, email, PASSWORD)
     elsewhere.get_by_label("Authentication code").fill(codes[0])
     elsewhere.get_by_role("button", name="Verify").click()
-    elsewhere.wait_for_url(at_path(server, "/"))
+    elsewhere.wait_for_url(at_path(server, ONBOARDING))
     elsewhere.goto("/account")
     expect(elsewhere.locator("#two-factor").get_by_text("9 recovery codes left")).to_be_visible()
 
