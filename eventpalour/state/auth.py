@@ -142,6 +142,8 @@ class SignInState(FormMixin, AuthState):
         except DomainError as error:
             yield self._fail(error)
             return
+        # Done with this step: the state outlives the page, and the next visit starts at the password.
+        self._challenge, self.needs_code = "", False
         yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
 
 
