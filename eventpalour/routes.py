@@ -86,6 +86,7 @@ def two_factor_setup(reason: str = "") -> str:
 API_OAUTH_PREFIX = "/api/auth/oauth"
 API_GOOGLE_START = "/api/auth/oauth/google"
 API_GOOGLE_CALLBACK = "/api/auth/oauth/google/callback"
+API_TWO_FACTOR_CANCEL = "/api/auth/2fa/cancel"
 API_UPLOAD = "/api/upload"
 API_FILES = "/api/files"
 API_BILLING_CSV = "/api/workspace/{workspace_id}/billing/transactions.csv"

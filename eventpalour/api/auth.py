@@ -178,6 +178,15 @@ def list_sessions(user: CurrentUser, token: SessionToken) -> list[dict[str, obje
     ]
 
 
+@router.get("/2fa/cancel")
+def cancel_second_factor(next: str = routes.HOME) -> RedirectResponse:  # noqa: A002
+    """ "Use another account" at the code step: forget a Google sign-in's waiting challenge (its cookie
+    is HttpOnly, so only a response can clear it) and show the password step again."""
+    response = _app_redirect(routes.with_next(routes.SIGN_IN, routes.safe_next(next)))
+    response.delete_cookie(CHALLENGE_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies)
+    return response
+
+
 @router.get("/session")
 def exchange_grant(
     client: Client,

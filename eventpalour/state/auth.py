@@ -13,7 +13,7 @@ from eventpalour.cookies import CHALLENGE_COOKIE, TRUSTED_BROWSER_COOKIE
 from eventpalour.models import AccountType
 from eventpalour.services import identity
 from eventpalour.services.platform import DomainError, NotAuthenticated
-from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
+from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser, navigate_hard
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.navigation import destination_after_sign_in
 
@@ -70,9 +70,16 @@ class SignInState(FormMixin, AuthState):
         self.needs_code = self._challenge != ""
 
     @rx.event
-    def start_over(self) -> None:
+    def start_over(self):
+        """ "Use another account": back to the password step; a Google sign-in's challenge cookie is
+        cleared by the API (HttpOnly), so a reload does not bring the code step back."""
         self._challenge, self.needs_code = "", False
         self.field_errors, self.form_error = {}, ""
+        if self._cookie(CHALLENGE_COOKIE):
+            return navigate_hard(
+                f"{settings.api_url}{routes.API_TWO_FACTOR_CANCEL}?{urlencode({'next': _next_of(self)})}"
+            )
+        return None
 
     @rx.var
     def notice(self) -> str:
