@@ -156,3 +156,13 @@ def test_turning_off_takes_a_recovery_code(api_url: str, clock: list[float]) -> 
         assert owner.get("/api/auth/me").json()["secondFactorPassed"] is False
     with httpx.Client(base_url=api_url) as browser:
         assert sign_in(browser, user.email, user.password).status_code == 200
+
+
+def test_use_another_account_forgets_a_google_challenge(api_url: str) -> None:
+    with httpx.Client(base_url=api_url, follow_redirects=False) as browser:
+        browser.cookies.set(CHALLENGE_COOKIE, "waiting", domain=browser.base_url.host, path="/")
+        answer = browser.get(routes.API_TWO_FACTOR_CANCEL, params={"next": "/my-tickets"})
+        assert answer.status_code == 303
+        assert answer.headers["location"].endswith(routes.with_next(routes.SIGN_IN, "/my-tickets"))
+        cleared = set_cookie(answer, CHALLENGE_COOKIE)
+        assert cleared is not None and cleared.value == "" and int(cleared["max-age"]) == 0
