@@ -10,3 +10,12 @@ BINDER_COOKIE = "ep_grant"
 LAST_WORKSPACE_COOKIE = "ep_last_workspace"
 """The workspace this browser opened last (set by the workspace pages), where an organizer lands."""
 LAST_WORKSPACE_DAYS = 365
+
+TRUSTED_BROWSER_COOKIE = "ep_trusted_browser"
+"""A browser trusted after passing two-factor sign-in skips the code for a while (HttpOnly, signed
+for one account and its authenticator: services/identity/auth.py)."""
+TRUSTED_BROWSER_DAYS = 30
+
+CHALLENGE_COOKIE = "ep_2fa_challenge"
+"""A Google sign-in waiting for its two-factor code: the sign-in page asks for it (HttpOnly, minutes)."""
+CHALLENGE_MINUTES = 5

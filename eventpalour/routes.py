@@ -79,6 +79,13 @@ CRAWLERS_MAY_FETCH = ("/api/files/",)  # public images (event banners, logos) in
 
 API_SESSION = "/api/auth/session"
 API_SIGN_OUT = "/api/auth/sign-out"
+
+
+def two_factor_setup(reason: str = "") -> str:
+    """The account page's two-factor section; `reason` (a key of identity.TWO_FACTOR_REASONS) says why."""
+    return ACCOUNT + (f"?two_factor={reason}" if reason else "") + "#two-factor"
+
+
 API_OAUTH_PREFIX = "/api/auth/oauth"
 API_GOOGLE_START = "/api/auth/oauth/google"
 API_GOOGLE_CALLBACK = "/api/auth/oauth/google/callback"
@@ -88,6 +95,7 @@ API_ACCOUNT_DELETION_CODE = "/api/account/deletion/code"
 API_ACCOUNT_DELETION = "/api/account/deletion"
 ACCOUNT_EXPORT_JSON_NAME = "my-data.json"
 ACCOUNT_EXPORT_CSV_NAME = "my-orders-and-tickets.csv"
+API_TWO_FACTOR_CANCEL = "/api/auth/2fa/cancel"
 API_UPLOAD = "/api/upload"
 API_FILES = "/api/files"
 API_BILLING_CSV = "/api/workspace/{workspace_id}/billing/transactions.csv"

@@ -219,6 +219,10 @@ def main() -> None:
     for email in accounts:
         print(f"Demo account: {email} / {DEMO_PASSWORD}")
     print(f"Demo platform super admin (/admin): {demo_admin.email} / {DEMO_PASSWORD}")
+    print(
+        f"  its two-factor secret (development only): {admin.DEMO_ADMIN_TOTP_SECRET}; add it to an authenticator"
+        f" app, or print a code: python -c \"import pyotp; print(pyotp.TOTP('{admin.DEMO_ADMIN_TOTP_SECRET}').now())\""
+    )
     print(f"Demo events: {count}")
 
 

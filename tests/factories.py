@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import count
 
+import pyotp
 from sqlmodel import select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import OutboxEmail, User
 from eventpalour.models.types import utcnow
-from eventpalour.services.identity import auth
+from eventpalour.services.identity import auth, two_factor
 from eventpalour.services.identity.accounts import UserSummary
 
 DEFAULT_PASSWORD = "correct-horse-42"
@@ -22,6 +23,7 @@ class MadeUser:
     summary: UserSummary
     password: str
     token: str
+    totp_secret: str = ""  # set by `with_two_factor`: compute codes with pyotp.TOTP(totp_secret)
 
     @property
     def id(self) -> str:
@@ -43,8 +45,10 @@ def make_user(
     full_name: str = "Test Person",
     verified: bool = True,
     account_type: str | None = "attendee",
+    two_factor: bool = False,
 ) -> MadeUser:
-    """A user created through sign-up, optionally verified and onboarded, with a session token."""
+    """A user created through sign-up, optionally verified and onboarded, with a session token;
+    `two_factor`: set up through the account page's service, so the session has passed it."""
     result = auth.sign_up(email=email or unique_email(), password=password, accept_terms=True, full_name=full_name)
     with transaction() as session:
         user = session.get(User, result.user.id)
@@ -52,7 +56,17 @@ def make_user(
             user.email_verified_at = utcnow()
         user.account_type = account_type
     token = auth.exchange_grant(grant=result.grant, binder=result.binder)
-    return MadeUser(summary=auth.current_user(token), password=password, token=token)
+    made = MadeUser(summary=auth.current_user(token), password=password, token=token)
+    return with_two_factor(made) if two_factor else made
+
+
+def with_two_factor(user: MadeUser) -> MadeUser:
+    """`user` after turning two-factor on the way the account page does (the secret, then its first
+    code): their session counts as having passed it. The step just used cannot be used again."""
+    setup = two_factor.start_two_factor_setup(actor=user.summary)
+    code = pyotp.TOTP(setup.secret).at(two_factor._now())  # the clock a test may have moved
+    two_factor.confirm_two_factor_setup(actor=user.summary, code=code, session_token=user.token)
+    return MadeUser(auth.current_user(user.token), user.password, user.token, totp_secret=setup.secret)
 
 
 def latest_email(to_email: str, kind: str | None = None) -> OutboxEmail | None:
@@ -149,14 +163,15 @@ def approve_kyc(workspace_id: str) -> None:
         session.get(Workspace, workspace_id).kyc_status = KycStatus.APPROVED
 
 
-def make_admin(level: str, **kwargs) -> MadeUser:
-    """A verified user holding the platform admin `level` (granted directly: the scenario, not the grant)."""
+def make_admin(level: str, *, two_factor: bool = True, **kwargs) -> MadeUser:
+    """A verified user holding the platform admin `level` (granted directly: the scenario, not the grant),
+    signed in with two-factor as every admin must be (`two_factor=False` for the refusal)."""
     from eventpalour.models import PlatformAdmin
 
-    user = make_user(**kwargs)
+    user = make_user(two_factor=two_factor, **kwargs)
     with transaction() as session:
         session.add(PlatformAdmin(user_id=user.id, level=level))
-    return MadeUser(summary=auth.current_user(user.token), password=user.password, token=user.token)
+    return MadeUser(auth.current_user(user.token), user.password, user.token, totp_secret=user.totp_secret)
 
 
 def kyc_upload(owner: MadeUser) -> str:

@@ -74,6 +74,8 @@ def domain_error_response(exc: DomainError) -> JSONResponse:
     status = next((code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind)), 400)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     body = error_body(exc.message, [d.as_dict() for d in exc.details])
+    if exc.code_in_answer:
+        body["code"] = exc.code
     return JSONResponse(body, status_code=status, headers=headers)
 
 

@@ -17,6 +17,7 @@ class ErrorOut(BaseModel):
 
     error: str
     details: list[ErrorDetailOut] | None = None
+    code: str | None = None  # set for errors a client must act on, e.g. `second_factor_required`
 
 
 class StrictIn(BaseModel):
@@ -38,6 +39,45 @@ class SignUpIn(StrictIn):
 class SignInIn(StrictIn):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1000)
+
+
+class SecondFactorIn(StrictIn):
+    challenge: str = Field(max_length=1000)
+    code: str = Field(max_length=64)
+    trust_browser: bool = Field(default=False, alias="trustBrowser")
+
+
+class SecondFactorNeededOut(BaseModel):
+    """The password was right and the account has two-factor on: POST /api/auth/2fa with this challenge."""
+
+    second_factor_required: bool = Field(default=True, serialization_alias="secondFactorRequired")
+    challenge: str
+    expires_in: int = Field(serialization_alias="expiresIn")
+
+
+class CodeIn(StrictIn):
+    """A code from the authenticator app (or, where the route says so, a recovery code)."""
+
+    code: str = Field(max_length=64)
+
+
+class TwoFactorSetupOut(BaseModel):
+    secret: str
+    otpauth_uri: str = Field(serialization_alias="otpauthUri")
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str] = Field(serialization_alias="recoveryCodes")
+
+
+class SessionOut(BaseModel):
+    id: str
+    device: str
+    ip: str
+    signed_in_at: str = Field(serialization_alias="signedInAt")
+    last_seen_at: str = Field(serialization_alias="lastSeenAt")
+    two_factor: bool = Field(serialization_alias="twoFactor")
+    current: bool
 
 
 class VerifyIn(StrictIn):
@@ -66,6 +106,7 @@ class UserOut(BaseModel):
     avatarUrl: str | None  # noqa: N815
     accountType: str | None  # noqa: N815
     emailVerified: bool  # noqa: N815
+    secondFactorPassed: bool = False  # noqa: N815  (this session passed two-factor sign-in)
 
     @classmethod
     def of(cls, user: UserSummary) -> UserOut:
@@ -77,4 +118,5 @@ class UserOut(BaseModel):
             avatarUrl=user.avatar_url,
             accountType=user.account_type,
             emailVerified=user.is_verified,
+            secondFactorPassed=user.second_factor_passed,
         )

@@ -44,7 +44,7 @@ def field(
     )
 
 
-def checkbox_field(name: str, errors: rx.Var, *label: rx.Component | str) -> rx.Component:
+def checkbox_field(name: str, errors: rx.Var, *label: rx.Component | str, required: bool = True) -> rx.Component:
     """A native checkbox (a form sends it as "on" when ticked, not at all otherwise) with its label
     beside it and `errors[name]` under it. The label may hold links; they open in a new tab
     (`policy_link`) so the form keeps what was typed."""
@@ -57,7 +57,7 @@ def checkbox_field(name: str, errors: rx.Var, *label: rx.Component | str) -> rx.
                 type="checkbox",
                 aria_invalid=rx.cond(errors.contains(name), "true", "false"),
                 aria_describedby=rx.cond(errors.contains(name), f"{input_id}-error", ""),
-                aria_required="true",
+                aria_required="true" if required else "false",
                 style={
                     "width": "18px",
                     "height": "18px",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Table
+from sqlalchemy import ColumnElement, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -82,6 +82,10 @@ class UserSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     ip: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=500)
+    # When this browser passed the second factor (a code, a recovery code, or a browser trusted after
+    # one); null for a password-only session. Admin pages and money actions ask for it
+    # (services/identity/two_factor.py).
+    two_factor_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class SignInGrant(SQLModel, table=True):
@@ -100,6 +104,10 @@ class SignInGrant(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=64)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The sign-in passed the second factor: the session it opens is marked so (`UserSession.two_factor_at`).
+    two_factor: bool = Field(default=False)
+    # The person ticked "Trust this browser for 30 days": the exchange route sets the signed cookie.
+    trust_browser: bool = Field(default=False)
 
 
 class CodePurpose(StrEnum):
@@ -138,4 +146,32 @@ class PasswordResetToken(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class TwoFactorCredential(SQLModel, table=True):
+    """A user's authenticator app (TOTP, RFC 6238). One per user: `enabled_at` is null while set-up
+    waits for the first code. The secret is kept encrypted with the app's key
+    (`platform.seal`) and never shown again after set-up; `last_step` is the 30-second step of the
+    last code accepted, so that code (or an older one) cannot be replayed."""
+
+    __tablename__ = "two_factor_credentials"
+    __table_args__ = (UniqueConstraint("user_id", name="uq_two_factor_credentials_user"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    user_id: str = Field(foreign_key="users.id", max_length=16, ondelete="CASCADE")
+    secret_sealed: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_step: int | None = Field(default=None)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One of the 10 single-use recovery codes given at set-up; only its keyed hash is stored."""
+
+    __tablename__ = "two_factor_recovery_codes"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

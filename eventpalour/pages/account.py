@@ -1,5 +1,5 @@
-"""/account: profile, password, signing out of every device, the policies agreed to, downloading my
-data and deleting the account."""
+"""/account: profile, password, two-factor sign-in, sessions, signing out of every device, the
+policies agreed to, downloading my data and deleting the account."""
 
 from __future__ import annotations
 
@@ -85,10 +85,173 @@ def _password() -> rx.Component:
     )
 
 
+def _code_form(label: str, name: str, button: str, handler, hint: str, color: str = "") -> rx.Component:  # noqa: ANN001
+    errors = AccountState.field_errors
+    return rx.form(
+        rx.vstack(
+            field(label, name, errors, auto_complete="one-time-code", hint=hint),
+            rx.button(button, type="submit", disabled=AccountState.is_submitting, color_scheme=color or None),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+        on_submit=handler,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
+def _recovery_codes() -> rx.Component:
+    return rx.callout.root(
+        rx.vstack(
+            rx.text("Save your recovery codes now", weight="bold"),
+            rx.text(
+                "Each code signs you in once if you lose your phone. They are shown only this once.",
+                size="2",
+            ),
+            rx.el.ul(
+                rx.foreach(AccountState.recovery_codes, lambda code: rx.el.li(rx.code(code, size="3"))),
+                aria_label="Recovery codes",
+                style={"columns": "2", "list-style": "none", "padding": "0", "margin": "0", "width": "100%"},
+            ),
+            rx.flex(
+                rx.button(rx.icon("download", size=16), "Download .txt", on_click=AccountState.download_recovery_codes),
+                rx.button(
+                    rx.icon("copy", size=16), "Copy codes", variant="soft", on_click=AccountState.copy_recovery_codes
+                ),
+                rx.button("I saved them", variant="outline", on_click=AccountState.hide_recovery_codes),
+                gap="2",
+                wrap="wrap",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        color_scheme="amber",
+        width="100%",
+    )
+
+
+def _setup_steps() -> rx.Component:
+    return rx.vstack(
+        rx.text("1. Scan this QR code with an authenticator app (Google Authenticator, 1Password, Authy…).", size="2"),
+        rx.image(
+            src=AccountState.setup_qr,
+            alt="QR code for your authenticator app",
+            width="200px",
+            height="200px",
+            background="white",
+        ),
+        rx.text("Or type this key into the app:", size="2"),
+        rx.code(AccountState.setup_secret, size="3", aria_label="Set-up key", overflow_wrap="anywhere"),
+        rx.text("2. Enter the 6-digit code the app shows to confirm.", size="2"),
+        _code_form(
+            "Code from the app",
+            "setup_code",
+            "Turn on two-factor",
+            AccountState.confirm_two_factor,
+            "The code changes every 30 seconds.",
+        ),
+        rx.button("Cancel set-up", variant="ghost", on_click=AccountState.cancel_two_factor_setup),
+        spacing="3",
+        width="100%",
+        align="start",
+    )
+
+
+def _two_factor() -> rx.Component:
+    return rx.box(
+        settings_section(
+            "Two-factor sign-in",
+            "After your password, sign-in asks for a code from an app on your phone.",
+            rx.cond(
+                AccountState.two_factor_reason != "",
+                rx.callout(AccountState.two_factor_reason, icon="shield-alert", color_scheme="amber", width="100%"),
+            ),
+            rx.cond(AccountState.recovery_codes.length() > 0, _recovery_codes()),
+            rx.cond(
+                AccountState.two_factor_enabled,
+                rx.vstack(
+                    rx.hstack(
+                        rx.badge("On", color_scheme="green"),
+                        rx.text(AccountState.recovery_codes_left, " recovery codes left", size="2"),
+                        align="center",
+                    ),
+                    _code_form(
+                        "Code to make new recovery codes",
+                        "renew_code",
+                        "New recovery codes",
+                        AccountState.renew_recovery_codes,
+                        "A current code from your authenticator app.",
+                    ),
+                    _code_form(
+                        "Code to turn two-factor off",
+                        "off_code",
+                        "Turn off two-factor",
+                        AccountState.turn_off_two_factor,
+                        "A current code from your app, or one of your recovery codes.",
+                        color="red",
+                    ),
+                    spacing="4",
+                    width="100%",
+                    align="start",
+                ),
+                rx.cond(
+                    AccountState.setup_secret != "",
+                    _setup_steps(),
+                    rx.vstack(
+                        rx.badge("Off", color_scheme="gray"),
+                        rx.button("Set up two-factor sign-in", on_click=AccountState.start_two_factor),
+                        spacing="3",
+                        align="start",
+                    ),
+                ),
+            ),
+        ),
+        id="two-factor",
+        width="100%",
+    )
+
+
+def _session_line(line) -> rx.Component:  # noqa: ANN001 - a SessionLine var
+    return rx.box(
+        rx.vstack(
+            rx.text(line.device, size="2", weight="medium", overflow_wrap="anywhere"),
+            rx.text(
+                line.where,
+                " · signed in ",
+                line.signed_in,
+                " · last used ",
+                line.last_seen,
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.hstack(
+                rx.cond(
+                    line.two_factor,
+                    rx.badge("Two-factor passed", color_scheme="green"),
+                    rx.badge("Password only", color_scheme="gray"),
+                ),
+                rx.cond(line.is_current, rx.badge("This browser", color_scheme="blue")),
+                spacing="2",
+            ),
+            spacing="1",
+        ),
+        padding_y="2",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+    )
+
+
 def _sessions() -> rx.Component:
     return settings_section(
         "Sessions",
         "Lost a phone or used a shared computer? End every session, including this one.",
+        form_error(AccountState.sessions_error),
+        rx.el.ul(
+            rx.foreach(AccountState.sessions, lambda line: rx.el.li(_session_line(line))),
+            aria_label="Signed-in sessions",
+            style={"list-style": "none", "padding": "0", "margin": "0", "width": "100%"},
+        ),
         confirm_button(
             "Sign out everywhere",
             "Sign out of every device?",
@@ -202,6 +365,7 @@ def account() -> rx.Component:
         form_error(AccountState.form_error),
         _profile(),
         _password(),
+        _two_factor(),
         _sessions(),
         _policies(),
         _your_data(),

@@ -5,14 +5,57 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.components.forms import auth_card, field, form_error, submit_button
+from eventpalour.components.forms import auth_card, checkbox_field, field, form_error, submit_button
 from eventpalour.components.layout import page
 from eventpalour.pages.sign_up import divider, google_button
 from eventpalour.state.auth import SignInState
 
 
-@page(routes.SIGN_IN, "Sign in", form=SignInState, in_sitemap=True)
+def _code_step() -> rx.Component:
+    """The second step with two-factor on: a code from the authenticator app, or a recovery code."""
+    return rx.vstack(
+        rx.form(
+            rx.vstack(
+                form_error(SignInState.form_error),
+                field(
+                    "Authentication code",
+                    "code",
+                    SignInState.field_errors,
+                    placeholder="123456",
+                    auto_complete="one-time-code",
+                    input_mode="text",
+                    hint="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+                    auto_focus=True,
+                ),
+                checkbox_field(
+                    "trust_browser", SignInState.field_errors, "Trust this browser for 30 days", required=False
+                ),
+                submit_button("Verify", SignInState.is_submitting, "Checking…"),
+                spacing="4",
+                width="100%",
+            ),
+            on_submit=SignInState.submit_code,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        rx.button("Use another account", variant="ghost", on_click=SignInState.start_over, align_self="center"),
+        spacing="3",
+        width="100%",
+    )
+
+
+@page(routes.SIGN_IN, "Sign in", on_load=SignInState.load, form=SignInState, in_sitemap=True)
 def sign_in() -> rx.Component:
+    return rx.cond(
+        SignInState.needs_code,
+        auth_card(
+            "Two-factor sign-in", "Enter the code from your authenticator app to finish signing in.", _code_step()
+        ),
+        _password_step(),
+    )
+
+
+def _password_step() -> rx.Component:
     errors = SignInState.field_errors
     return auth_card(
         "Welcome back",

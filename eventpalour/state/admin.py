@@ -12,7 +12,7 @@ import reflex as rx
 
 from eventpalour.services import admin
 from eventpalour.services.admin import AdminCapability
-from eventpalour.services.platform import DomainError, format_money
+from eventpalour.services.platform import DomainError, SecondFactorRequired, format_money
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.money_text import whole_units
 
@@ -105,21 +105,26 @@ class AdminState(AuthState):
         return self._can(AdminCapability.MANAGE_ADMINS)
 
     @rx.event
-    async def enter_admin(self) -> None:
+    async def enter_admin(self):
         """on_load of every admin page: resolve the user, record the first entry of this browser
-        session (and every refusal) in the audit log, and decide whether to show the page."""
+        session (and every refusal) in the audit log, and decide whether to show the page. An admin
+        whose session did not pass two-factor sign-in is sent to set it up, with the reason."""
         self.admin_checked = False
         user = await self.current_user()
-        if user and user.admin_level and self._entry_recorded:
+        if user and user.admin_level and user.second_factor_passed and self._entry_recorded:
             self.admin_allowed, self.admin_checked = True, True
-            return
+            return None
         try:
             await call_service(admin.record_admin_sign_in, actor=user, client=self._client(), path=self.router.url.path)
+        except SecondFactorRequired as error:
+            self.admin_allowed, self.admin_checked = False, True
+            return self.show_error(error)
         except DomainError:
             self.admin_allowed, self.admin_checked = False, True
-            return
+            return None
         self._entry_recorded = True
         self.admin_allowed, self.admin_checked = True, True
+        return None
 
 
 async def admin_entered(page: AuthState) -> bool:

@@ -9,10 +9,11 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
+from eventpalour.cookies import CHALLENGE_COOKIE, TRUSTED_BROWSER_COOKIE
 from eventpalour.models import AccountType
 from eventpalour.services import identity
-from eventpalour.services.platform import DomainError
-from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser
+from eventpalour.services.platform import DomainError, NotAuthenticated
+from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser, navigate_hard
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.navigation import destination_after_sign_in
 
@@ -58,6 +59,28 @@ class SignUpState(FormMixin, AuthState):
 
 
 class SignInState(FormMixin, AuthState):
+    # The second step (two-factor on): the page asks for a code instead of the password.
+    needs_code: bool = False
+    _challenge: str = ""
+
+    @rx.event
+    def load(self) -> None:
+        """on_load: the password step, unless a Google sign-in left its challenge in a cookie."""
+        self._challenge = self._cookie(CHALLENGE_COOKIE) or ""
+        self.needs_code = self._challenge != ""
+
+    @rx.event
+    def start_over(self):
+        """ "Use another account": back to the password step; a Google sign-in's challenge cookie is
+        cleared by the API (HttpOnly), so a reload does not bring the code step back."""
+        self._challenge, self.needs_code = "", False
+        self.field_errors, self.form_error = {}, ""
+        if self._cookie(CHALLENGE_COOKIE):
+            return navigate_hard(
+                f"{settings.api_url}{routes.API_TWO_FACTOR_CANCEL}?{urlencode({'next': _next_of(self)})}"
+            )
+        return None
+
     @rx.var
     def notice(self) -> str:
         return SIGN_IN_NOTICES.get(self.router.url.query_parameters.get("error", ""), "")
@@ -93,10 +116,41 @@ class SignInState(FormMixin, AuthState):
                 email=str(form.get("email", "")),
                 password=str(form.get("password", "")),
                 client=self._client(),
+                trusted_browser=self._cookie(TRUSTED_BROWSER_COOKIE),
             )
         except DomainError as error:
             yield self._fail(error)
             return
+        if isinstance(result, identity.SecondFactorNeeded):
+            self.is_submitting = False
+            self._challenge, self.needs_code = result.challenge, True
+            return
+        yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
+
+    @rx.event
+    async def submit_code(self, form: dict[str, Any]):
+        """The second step: an authenticator or recovery code; then the browser exchanges the grant."""
+        self._start()
+        yield
+        try:
+            self._limit("auth")
+            result = await call_service(
+                identity.complete_second_factor,
+                challenge=self._challenge,
+                code=str(form.get("code", "")),
+                # A ticked native checkbox submits "on"; unticked, it is not sent at all.
+                trust_browser=form.get("trust_browser") in ("on", True),
+                client=self._client(),
+            )
+        except NotAuthenticated as error:  # the challenge expired: back to the password
+            self._challenge, self.needs_code, self.is_submitting = "", False, False
+            yield rx.toast.error(error.message)
+            return
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        # Done with this step: the state outlives the page, and the next visit starts at the password.
+        self._challenge, self.needs_code = "", False
         yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
 
 

@@ -20,7 +20,14 @@ from eventpalour.config import settings
 from eventpalour.cookies import BINDER_COOKIE, SESSION_COOKIE
 from eventpalour.services import identity, platform
 from eventpalour.services.identity import ClientInfo, UserSummary
-from eventpalour.services.platform import DomainError, NotAuthenticated, UploadResult, client_address, nul_in_input
+from eventpalour.services.platform import (
+    DomainError,
+    NotAuthenticated,
+    SecondFactorRequired,
+    UploadResult,
+    client_address,
+    nul_in_input,
+)
 
 T = TypeVar("T")
 
@@ -69,14 +76,18 @@ class AuthState(rx.State):
     def is_authenticated(self) -> bool:
         return self.user_id != ""
 
-    def _session_token(self) -> str | None:
+    def _cookie(self, name: str) -> str | None:
+        """A cookie the browser sent with this connection's handshake (HttpOnly ones included)."""
         cookie = SimpleCookie()
         try:
             cookie.load(self.router.headers.cookie or "")
         except CookieError:
             return None
-        morsel = cookie.get(SESSION_COOKIE)
+        morsel = cookie.get(name)
         return morsel.value if morsel else None
+
+    def _session_token(self) -> str | None:
+        return self._cookie(SESSION_COOKIE)
 
     def _client(self) -> ClientInfo:
         """Who is connected, from the websocket handshake: its peer and X-Forwarded-For (Reflex's own
@@ -138,6 +149,8 @@ class AuthState(rx.State):
         """The one mapping from a service error to what the person sees."""
         if isinstance(error, NotAuthenticated):
             return [rx.toast.error(error.message), rx.redirect(self._sign_in_url())]
+        if isinstance(error, SecondFactorRequired):
+            return [rx.toast.error(error.message), rx.redirect(routes.two_factor_setup(error.reason))]
         return [rx.toast.error(error.message)]
 
     @rx.event

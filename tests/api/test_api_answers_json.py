@@ -198,7 +198,7 @@ def test_openapi_documents_the_errors_each_route_gives(
         assert content == {"$ref": "#/components/schemas/ErrorOut"}, (path, code)
         assert responses[str(code)]["description"]
     error = schema["components"]["schemas"]["ErrorOut"]
-    assert error["required"] == ["error"] and set(error["properties"]) == {"error", "details"}
+    assert error["required"] == ["error"] and set(error["properties"]) == {"error", "details", "code"}
 
 
 def test_openapi_documents_health_503_and_no_fastapi_validation_shape(client: httpx.Client) -> None:

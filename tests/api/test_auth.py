@@ -213,6 +213,7 @@ def test_me_signed_in_returns_user(http: httpx.Client) -> None:
         "avatarUrl": None,
         "accountType": "organizer",
         "emailVerified": True,
+        "secondFactorPassed": False,
     }
 
 

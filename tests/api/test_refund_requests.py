@@ -19,7 +19,7 @@ from tests.factories import add_member, approve_kyc, latest_email, make_event, m
 
 @pytest.fixture
 def shop(api_url: str):
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)  # refunds need two-factor (#20 §1)
     workspace = make_workspace(owner)
     approve_kyc(workspace.id)
     event = make_event(

@@ -26,7 +26,7 @@ from tests.factories import add_member, approve_kyc, make_event, make_organizer,
 
 @pytest.fixture
 def shop(api_url: str):
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     approve_kyc(ws.id)
     event = make_event(
@@ -141,7 +141,7 @@ def test_two_refunds_racing_cannot_refund_more_than_was_paid(sandbox, shop):
 def test_refunds_are_for_admins_of_paid_orders_only(sandbox, shop, api_url):
     owner, ws, event, tier_id = shop
     order = paid_order(sandbox, event, tier_id, n=1)
-    moderator, admin = make_user(), make_user()
+    moderator, admin = make_user(), make_user(two_factor=True)
     add_member(ws.id, moderator, "moderator")
     add_member(ws.id, admin, "admin")
     with pytest.raises(PermissionDenied, match="admin"):

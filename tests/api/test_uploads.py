@@ -79,7 +79,7 @@ def client_for(api_url: str, user: MadeUser | None) -> httpx.Client:
 
 
 def make_admin(level: AdminLevel) -> MadeUser:
-    admin = make_user()
+    admin = make_user(two_factor=True)
     with transaction() as session:
         session.add(PlatformAdmin(user_id=admin.id, level=level))
     return admin

@@ -26,12 +26,12 @@ AMOUNT = "3000"  # KES 3,000.00: three fit, a fourth would overdraw
 
 @pytest.fixture
 def treasury():
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     event = make_event(owner, ws.id)
     # 5% of 1,052,632 is 52,632 (half up): the share left is exactly KES 10,000.00.
     insert_order(event, make_user().id, subtotal=1_052_632, provider_fee=0)
-    admins = [make_user() for _ in range(REQUESTS)]
+    admins = [make_user(two_factor=True) for _ in range(REQUESTS)]
     for admin in admins:
         add_member(ws.id, admin, "admin")
     assert billing.billing_overview(actor=owner.summary, workspace_id=ws.id).balances[0].available == AVAILABLE

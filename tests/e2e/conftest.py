@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
@@ -308,3 +309,38 @@ def sign_in_api(base_url: str, email: str, password: str = PASSWORD) -> str:
     response = httpx.post(f"{base_url}/api/auth/sign-in", json={"email": email, "password": password}, timeout=10)
     assert response.status_code == 200, response.text
     return response.cookies["ep_session"]
+
+
+def totp_code(secret: str, *, steps_ahead: int = 0) -> str:
+    """The authenticator app's code now (or `steps_ahead` 30-second steps on: the server accepts the
+    next step too, and refuses a step it has already taken)."""
+    return pyotp.TOTP(secret).at(time.time() + 30 * steps_ahead)
+
+
+def enable_two_factor_api(base_url: str, cookie: str) -> tuple[str, list[str]]:
+    """Turn two-factor on for the account behind `cookie` (the API the account page's service serves):
+    returns its secret and recovery codes. That session counts as having passed two-factor."""
+    cookies = {"ep_session": cookie}
+    setup = httpx.post(f"{base_url}/api/auth/2fa/setup", cookies=cookies, timeout=10)
+    assert setup.status_code == 200, setup.text
+    secret = setup.json()["secret"]
+    confirmed = httpx.post(
+        f"{base_url}/api/auth/2fa/confirm", json={"code": totp_code(secret)}, cookies=cookies, timeout=10
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    return secret, confirmed.json()["recoveryCodes"]
+
+
+def sign_in_two_factor_api(base_url: str, email: str, secret: str, password: str = PASSWORD) -> str:
+    """Sign in through the API with the password and a code: returns the session's cookie value."""
+    first = httpx.post(f"{base_url}/api/auth/sign-in", json={"email": email, "password": password}, timeout=10)
+    assert first.status_code == 202, first.text
+    for ahead in (0, 1):  # a code of a step already used is refused: then the next step's
+        done = httpx.post(
+            f"{base_url}/api/auth/2fa",
+            json={"challenge": first.json()["challenge"], "code": totp_code(secret, steps_ahead=ahead)},
+            timeout=10,
+        )
+        if done.status_code == 200:
+            return done.cookies["ep_session"]
+    raise AssertionError(done.text)

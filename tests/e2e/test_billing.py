@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PROJECT_ROOT, newest_email, unique_email
+from tests.e2e.conftest import PROJECT_ROOT, enable_two_factor_api, newest_email, unique_email
 from tests.e2e.test_layout import assert_fits
 from tests.e2e.test_workspaces import signed_in, super_admin, toast, verified_account
 
@@ -55,6 +55,7 @@ def test_organizer_sees_totals_requests_a_withdrawal_and_finance_pays_it(
 ) -> None:
     owner_email = unique_email("owner")
     cookie = verified_account(server, owner_email, "Bella Billing")
+    enable_two_factor_api(server, cookie)  # withdrawals need it
     workspace = f"Rhumba Crew {uuid.uuid4().hex[:6]}"
     seeded = seed_sales(e2e_database_url, owner_email, workspace)
     owner = signed_in(new_page, server, cookie)

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import newest_email, unique_email
+from tests.e2e.conftest import enable_two_factor_api, newest_email, unique_email
 from tests.e2e.test_checkout import buy_through_sandbox, buyer_page, seed_event
 from tests.e2e.test_refunds import open_orders
 from tests.e2e.test_workspaces import signed_in, toast, verified_account
@@ -21,7 +21,9 @@ POLICY_TEXT = "Refunds exclude nothing; ask any time before doors open."
 
 def test_buyer_requests_a_refund_and_the_organizer_approves_it(new_page, server: str, e2e_database_url: str) -> None:
     owner_email = unique_email("owner")
-    owner = signed_in(new_page, server, verified_account(server, owner_email, "Rita Refunds"))
+    cookie = verified_account(server, owner_email, "Rita Refunds")
+    enable_two_factor_api(server, cookie)  # approving a refund needs it (#20 §1)
+    owner = signed_in(new_page, server, cookie)
     event = seed_event(
         e2e_database_url, owner_email, pricing="paid", tiers=[{"name": "Regular", "price": 150000, "quantity": 10}]
     )

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import _server_env, newest_email, unique_email
+from tests.e2e.conftest import _server_env, enable_two_factor_api, newest_email, unique_email
 from tests.e2e.test_checkout import buy_through_sandbox, buyer_page, pick, seed_event, tier_held
 from tests.e2e.test_workspaces import signed_in, super_admin, toast, verified_account
 
@@ -29,7 +29,9 @@ def open_orders(owner: Page, event: dict) -> None:
 
 def test_partial_refund_from_the_orders_page(new_page, server: str, e2e_database_url: str) -> None:
     owner_email = unique_email("owner")
-    owner = signed_in(new_page, server, verified_account(server, owner_email, "Rose Refunder"))
+    cookie = verified_account(server, owner_email, "Rose Refunder")
+    enable_two_factor_api(server, cookie)  # refunds need it
+    owner = signed_in(new_page, server, cookie)
     event = seed_event(
         e2e_database_url, owner_email, pricing="paid", tiers=[{"name": "Regular", "price": 150000, "quantity": 10}]
     )

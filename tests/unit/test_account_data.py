@@ -204,7 +204,7 @@ def test_erasure_removes_personal_data_keeps_money_records_and_frees_the_address
     invitations.invite_members(
         actor=venue.owner.summary, workspace_id=other.id, invitations=[invitations.InviteRequest(email=person.email)]
     )
-    second_device = auth.password_session(email=person.email, password=person.password)[1]
+    second_device = auth.password_session(email=person.email, password=person.password).token
     account_deletion.request_deletion_code(actor=person.summary)
 
     account_deletion.delete_account(actor=person.summary, email=person.email, code=_code_from_email(person.email))

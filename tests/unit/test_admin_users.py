@@ -38,7 +38,7 @@ def test_search_filters_and_pages():
 def test_suspend_signs_out_everywhere_and_blocks_sign_in(status):
     support = make_admin("support")
     person = make_user()
-    second_device = auth.password_session(email=person.email, password=person.password)[1]
+    second_device = auth.password_session(email=person.email, password=person.password).token
     assert session_count(person.id) == 2
     admin_users.set_user_status(
         actor=support.summary,

@@ -27,7 +27,7 @@ from tests.state_support import run_handler, state_for
 
 @pytest.fixture
 def shop():
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     approve_kyc(ws.id)
     event = make_event(

@@ -40,7 +40,7 @@ from tests.factories import (
 
 @pytest.fixture
 def concert():
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     approve_kyc(ws.id)
     event = make_event(
@@ -280,7 +280,7 @@ async def test_the_event_page_and_the_orders_tab_show_the_same_gross_after_a_par
     from eventpalour.state.events import EventManageState
     from tests.state_support import run_handler, state_for
 
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     approve_kyc(ws.id)
     tier = TierInput(name="Regular", price=250000, quantity=40, max_per_order=5)

@@ -43,7 +43,7 @@ def _figures(f: MoneyFigures) -> tuple[int, ...]:
 
 
 async def test_every_screen_shows_the_same_figures_for_the_same_sales():
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     approve_kyc(ws.id)
     events = {}

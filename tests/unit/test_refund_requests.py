@@ -17,7 +17,13 @@ from eventpalour.models.types import utcnow
 from eventpalour.services.events import discovery, lifecycle
 from eventpalour.services.events.event_rules import TierInput, clean_event
 from eventpalour.services.events.tiers import get_tiers
-from eventpalour.services.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.platform.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    SecondFactorRequired,
+    ValidationFailed,
+)
 from eventpalour.services.sales import checkout, orders, payments, refund_requests
 from eventpalour.services.sales.refund_policy import (
     RefundTerms,
@@ -139,7 +145,7 @@ def test_the_form_checks_the_policy_of_a_paid_event():
 
 @pytest.fixture
 def concert():
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)  # refunds need two-factor (#20 §1)
     ws = make_workspace(owner)
     approve_kyc(ws.id)
     event = make_event(
@@ -385,3 +391,24 @@ def test_the_api_sets_the_policy_with_the_form_s_rules(concert):
     tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
     order = _paid(buyer, event, tier_id, 1)
     assert "closed on" in _summary(buyer, order.order_id).refund_note
+
+
+def test_approving_needs_the_admins_two_factor_sign_in(concert):
+    """An approval is a refund: an admin whose session did not pass two-factor is refused, and the
+    request stays pending for one who did (#20 §1)."""
+    owner, ws, event, tier_id = concert
+    password_only = make_user()
+    add_member(ws.id, password_only, "admin")
+    buyer = make_user()
+    order = _paid(buyer, event, tier_id)
+    request = refund_requests.request_refund(
+        actor=buyer.summary, order_id=order.order_id, ticket_ids=_ticket_ids(order.order_id), reason="Ill"
+    )
+
+    with pytest.raises(SecondFactorRequired):
+        refund_requests.approve_refund_request(actor=password_only.summary, request_id=request.id)
+    with read_only() as session:
+        assert session.get(RefundRequest, request.id).status == "pending"
+        refunds = session.exec(select(func.count()).select_from(Refund).where(Refund.order_id == order.order_id))
+        assert refunds.one() == 0
+    assert refund_requests.approve_refund_request(actor=owner.summary, request_id=request.id).status == "approved"

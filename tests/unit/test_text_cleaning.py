@@ -205,7 +205,7 @@ def _blue_ticket_reason(text: str) -> str:
 
 
 def _earning_workspace():
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     insert_order(make_event(owner, ws.id), make_user().id, subtotal=1000000, provider_fee=29000)
     return owner, ws
@@ -241,7 +241,7 @@ def _withdrawal_decided(field: str) -> Callable[[str], str]:
 
 
 def _refund_reason(text: str) -> str:
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     order_id = insert_order(make_event(owner, ws.id), make_user().id, subtotal=100000, provider_fee=2900)
     refund = refunds.process_refund(actor=owner.summary, order_id=order_id, amount=None, ticket_ids=[], reason=text)

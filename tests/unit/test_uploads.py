@@ -65,7 +65,7 @@ def store(
 
 def make_admin(level: AdminLevel) -> UserSummary:
     """A platform admin of `level`, as the session lookup sees them after the row exists."""
-    admin = make_user()
+    admin = make_user(two_factor=True)
     with transaction() as session:
         session.add(PlatformAdmin(user_id=admin.id, level=level))
     return auth.current_user(admin.token)

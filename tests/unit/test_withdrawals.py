@@ -31,7 +31,7 @@ MPESA = {"method": "mpesa", "phone_number": "0712 345 678"}
 @pytest.fixture
 def earning():
     """A workspace with KES 9,210.00 and USD 95.00 available."""
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     event = make_event(owner, ws.id)
     buyer = make_user()
@@ -126,7 +126,7 @@ def test_only_admins_and_the_owner_request_withdrawals(earning, role, allowed):
     owner, ws = earning
     person = owner
     if role != "owner":
-        person = make_user()
+        person = make_user(two_factor=True)
         add_member(ws.id, person, role)
     if allowed:
         assert _ask(person, ws, amount="1000").status == "requested"
@@ -151,7 +151,7 @@ def requested(earning):
 @pytest.mark.parametrize("level", ["super_admin", "finance"])
 def test_finance_and_super_admins_mark_a_withdrawal_paid(requested, level):
     owner, ws, request = requested
-    admin = make_user()
+    admin = make_user(two_factor=True)
     make_platform_admin(admin.id, level)
     queue = revenue.withdrawal_queue(actor=admin.summary)
     assert [(q.id, q.account_number, q.owner_email) for q in queue] == [(request.id, "1234567890", owner.email)]
@@ -185,7 +185,7 @@ def test_finance_and_super_admins_mark_a_withdrawal_paid(requested, level):
 
 def test_a_rejected_withdrawal_gives_the_amount_back(requested):
     owner, ws, request = requested
-    admin = make_user()
+    admin = make_user(two_factor=True)
     make_platform_admin(admin.id, "finance")
     with pytest.raises(ValidationFailed) as missing:
         withdrawals.reject_withdrawal(actor=admin.summary, withdrawal_id=request.id, reason="  ")
@@ -230,7 +230,7 @@ def test_platform_totals_add_up_every_workspace(requested):
     order = insert_order(make_event(other_owner, other.id), make_user().id, subtotal=200000, provider_fee=5000)
     insert_refund(order, 20000, "processed")
     insert_refund(order, 10000, "failed")
-    boss = make_user()
+    boss = make_user(two_factor=True)
     make_platform_admin(boss.id, "super_admin")
     totals = {t.currency: t for t in revenue.platform_totals(actor=boss.summary)}
     assert sorted(totals) == ["KES", "USD"]
@@ -241,7 +241,7 @@ def test_platform_totals_add_up_every_workspace(requested):
 
 
 def test_daily_revenue_buckets_each_day_and_matches_the_totals():
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)
     ws = make_workspace(owner)
     event = make_event(owner, ws.id)
     buyer = make_user().id
@@ -253,7 +253,7 @@ def test_daily_revenue_buckets_each_day_and_matches_the_totals():
     insert_order(event, buyer, subtotal=90000, provider_fee=0, paid=False, status="failed")
     insert_refund(first, 30000, "processed")
     insert_refund(first, 5000, "failed")
-    boss = make_user()
+    boss = make_user(two_factor=True)
     make_platform_admin(boss.id, "finance")
 
     series = revenue.daily_revenue(actor=boss.summary)
@@ -268,7 +268,7 @@ def test_daily_revenue_buckets_each_day_and_matches_the_totals():
     assert [d.gross for d in series["USD"] if d.gross] == [10000]
 
     for level in ("support", "moderator"):
-        person = make_user()
+        person = make_user(two_factor=True)
         make_platform_admin(person.id, level)
         with pytest.raises(PermissionDenied):
             revenue.daily_revenue(actor=person.summary)

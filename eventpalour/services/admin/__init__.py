@@ -29,6 +29,7 @@ __getattr__, __all__ = public_names(
         "admins": [
             "AdminCapability",
             "AdminRow",
+            "DEMO_ADMIN_TOTP_SECRET",
             "allows as admin_allows",
             "admin_level_in",
             "check as check_admin",

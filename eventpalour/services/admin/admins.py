@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AdminLevel, PlatformAdmin, User
+from eventpalour.services import identity
 from eventpalour.services.admin import audit
 from eventpalour.services.identity import ClientInfo, UserSummary, normalize_email
 from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
@@ -93,8 +94,9 @@ def _levels_with(capability: AdminCapability) -> str:
 def require(session: Session, actor: UserSummary | None, capability: AdminCapability) -> PlatformAdmin:
     """The actor's admin row, after checking its level has `capability`; read in the caller's session.
 
-    Raises NotAuthenticated (nobody signed in) or PermissionDenied (not an admin, or a level
-    without the capability; the message names the levels that have it).
+    Raises NotAuthenticated (nobody signed in), PermissionDenied (not an admin, or a level without
+    the capability; the message names the levels that have it) or SecondFactorRequired (an admin of
+    any level whose session did not pass two-factor sign-in: nothing of the admin area answers then).
     """
     if actor is None:
         raise NotAuthenticated()
@@ -103,6 +105,7 @@ def require(session: Session, actor: UserSummary | None, capability: AdminCapabi
         raise PermissionDenied(f"Only {_levels_with(capability)} can {capability.value}.")
     if not allows(row.level, capability):
         raise PermissionDenied(f"Only {_levels_with(capability)} can {capability.value}.")
+    identity.require_second_factor(session, actor, "admin")
     return row
 
 
@@ -134,15 +137,22 @@ def ensure_bootstrap_admin(session: Session, user: User) -> bool:
     return True
 
 
-def grant_demo_super_admin(user_id: str) -> None:
-    """Make the demo data's admin account a super admin, so a newcomer can see the admin side.
+DEMO_ADMIN_TOTP_SECRET = "EVENTPALOURDEMO2FADEVONLY234567A"
+"""The demo admin's authenticator secret (base32), printed by the seed: development only, like its password."""
 
-    Development only: in production its published password would hand anyone the platform.
+
+def grant_demo_super_admin(user_id: str) -> None:
+    """Make the demo data's admin account a super admin with two-factor on (DEMO_ADMIN_TOTP_SECRET),
+    so a newcomer can see the admin side.
+
+    Development only: in production its published password and secret would hand anyone the platform.
     """
     if settings.is_production:
         raise PermissionDenied("The demo super admin is never created in production.")
     with transaction() as session:
         session.add(PlatformAdmin(user_id=user_id, level=AdminLevel.SUPER_ADMIN))
+        # Every admin needs two-factor: a published development secret keeps the demo admin usable.
+        identity.enroll_with_secret(session, user_id, DEMO_ADMIN_TOTP_SECRET)
         audit.record(
             session,
             action="admin.bootstrap",

@@ -23,7 +23,7 @@ from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.db import read_only, transaction
 from eventpalour.models import User, Withdrawal, WithdrawalMethod, WithdrawalStatus, Workspace
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, platform
+from eventpalour.services import admin, identity, platform
 from eventpalour.services.finance.money_figures import Balance, balances
 from eventpalour.services.finance.revenue import require_finance_admin
 from eventpalour.services.identity import ClientInfo, UserSummary
@@ -160,7 +160,8 @@ def request_withdrawal(*, actor: UserSummary | None, workspace_id: str, data: Wi
 
     Guarantees that the sum of paid and pending withdrawals never exceeds what the workspace
     earned, whatever runs at the same time. Raises NotAuthenticated, NotFound, PermissionDenied,
-    ValidationFailed (a field is wrong, below the minimum, or above the available balance).
+    SecondFactorRequired (the session did not pass two-factor sign-in), ValidationFailed (a field is
+    wrong, below the minimum, or above the available balance).
     """
     stale: int | None = None
     if _unlocked.get():
@@ -169,6 +170,7 @@ def request_withdrawal(*, actor: UserSummary | None, workspace_id: str, data: Wi
             stale = _available(session, workspace_id, (data.currency or "").upper())
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_BILLING)
+        identity.require_second_factor(session, actor, "withdrawal")
         values = _clean(data)
         if stale is None:
             lock_workspace_balance(session, access.workspace.id)

@@ -26,9 +26,11 @@ from eventpalour.models import (
     Order,
     PasswordResetToken,
     PlatformAdmin,
+    RecoveryCode,
     SignInGrant,
     Ticket,
     TicketStatus,
+    TwoFactorCredential,
     User,
     UserSession,
     UserStatus,
@@ -53,8 +55,17 @@ def _forget_sign_ins(session: Session, user_id: str, address: str) -> int:
     )
 
 
+def _forget_second_factor(session: Session, user_id: str, _address: str) -> int:
+    """The authenticator secret and the recovery codes."""
+    return sum(
+        session.execute(delete(table).where(col(table.user_id) == user_id)).rowcount
+        for table in (TwoFactorCredential, RecoveryCode)
+    )
+
+
 ERASERS: tuple[tuple[str, Eraser], ...] = (
     ("sign_ins", _forget_sign_ins),
+    ("second_factor", _forget_second_factor),
     ("workspace_memberships", workspaces.forget_member),
     ("emails", lambda session, _user_id, address: platform.forget_recipient(session, address)),
     ("audit_client_details", lambda session, user_id, _address: admin.forget_client_of(session, user_id)),

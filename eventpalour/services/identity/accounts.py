@@ -41,6 +41,9 @@ class UserSummary:
     account_type: str | None
     is_verified: bool
     admin_level: str | None
+    # This session passed two-factor sign-in (`UserSession.two_factor_at`); known only for the summary
+    # `auth.current_user` builds from a session cookie, False elsewhere.
+    second_factor_passed: bool = False
 
     @property
     def display_name(self) -> str:
@@ -57,7 +60,7 @@ def summarize(session: Session, user: User) -> UserSummary:
     return summary_of(user, level)
 
 
-def summary_of(user: User | Row[Any], admin_level: str | None) -> UserSummary:
+def summary_of(user: User | Row[Any], admin_level: str | None, *, second_factor_passed: bool = False) -> UserSummary:
     """The summary of a user whose admin level the caller already read (e.g. in the same join).
 
     `user` is the model, or a Core row with the same names (`is_verified` computed in SQL)."""
@@ -70,6 +73,7 @@ def summary_of(user: User | Row[Any], admin_level: str | None) -> UserSummary:
         account_type=user.account_type,
         is_verified=user.is_verified,
         admin_level=admin_level,
+        second_factor_passed=second_factor_passed,
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, update
@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from eventpalour.config import settings
+from eventpalour.cookies import CHALLENGE_MINUTES, TRUSTED_BROWSER_DAYS
 from eventpalour.db import read_only, transaction, write_batch
 from eventpalour.models import PlatformAdmin, SignInGrant, User, UserSession, UserStatus
 from eventpalour.models.types import utcnow
 from eventpalour.models.user import is_verified_sql
 from eventpalour.services import admin, platform
-from eventpalour.services.identity import verification
+from eventpalour.services.identity import two_factor, verification
 from eventpalour.services.identity.accounts import (
     ClientInfo,
     UserSummary,
@@ -50,6 +51,25 @@ BAD_CREDENTIALS = "Email or password is incorrect."
 
 
 @dataclass(frozen=True)
+class SecondFactorNeeded:
+    """The password (or Google) was right, and the account has two-factor on: `complete_second_factor`
+    with this challenge and a code finishes the sign-in. The challenge is signed, names the account and
+    its authenticator, and expires after CHALLENGE_MINUTES; alone it signs nobody in."""
+
+    challenge: str
+    expires_in: int = CHALLENGE_MINUTES * 60
+
+
+@dataclass(frozen=True)
+class BrowserSession:
+    """What the sign-in exchange route sets: the session cookie, and the trusted-browser cookie when
+    the person ticked "Trust this browser" at the second step."""
+
+    token: str
+    trusted_browser: str | None
+
+
+@dataclass(frozen=True)
 class SignInResult:
     """A successful sign-in: who, and the single-use grant that `exchange_grant` turns into a session
     when it comes back with its binder. The grant travels in a URL (address bar, history, a proxy's
@@ -72,17 +92,23 @@ def _grant_digest(grant: str, binder: str) -> str:
     return token_hash(f"{grant}.{binder}")
 
 
-def _signed_in_result(session: Session, user: User) -> SignInResult:
-    """The user's summary and a fresh grant and binder for them."""
+def _signed_in_result(
+    session: Session, user: User, *, two_factor: bool = False, trust_browser: bool = False
+) -> SignInResult:
+    """The user's summary and a fresh grant and binder for them; `two_factor`: the sign-in passed it."""
     grant, binder = new_token(), new_token()
     session.add(
         SignInGrant(
             user_id=user.id,
             token_hash=_grant_digest(grant, binder),
             expires_at=utcnow() + timedelta(seconds=GRANT_SECONDS),
+            two_factor=two_factor,
+            trust_browser=two_factor and trust_browser,
         )
     )
-    return SignInResult(user=summarize(session, user), grant=grant, binder=binder)
+    # The summary of the session this grant opens: it passed two-factor when the sign-in did.
+    summary = replace(summarize(session, user), second_factor_passed=two_factor)
+    return SignInResult(user=summary, grant=grant, binder=binder)
 
 
 def _signed_in(session: Session, user: User, client: ClientInfo, method: str) -> None:
@@ -156,7 +182,7 @@ def sign_up(
         return _signed_in_result(session, user)
 
 
-SIGN_IN_FAILURES = "signin_account"
+SIGN_IN_FAILURES = two_factor.SIGN_IN_FAILURES
 
 
 def _check_failure_budget(address: str) -> None:
@@ -179,8 +205,68 @@ def forget_sign_in_failures(address: str) -> None:
     platform.clear_rate_limit(SIGN_IN_FAILURES, platform.personal_key(address))
 
 
-def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> SignInResult:
-    """Check the credentials and return a sign-in grant.
+CHALLENGE_PURPOSE = "ep-two-factor-challenge"
+TRUSTED_BROWSER_PURPOSE = "ep-trusted-browser"
+
+
+def _trusts(user: User, credential_id: str, trusted_browser: str | None) -> bool:
+    """Whether `trusted_browser` (the cookie) is this account's, for its current authenticator, and
+    younger than TRUSTED_BROWSER_DAYS: a new authenticator (off and on again) voids every such cookie."""
+    payload = platform.signed_value(
+        trusted_browser or "", purpose=TRUSTED_BROWSER_PURPOSE, max_age=TRUSTED_BROWSER_DAYS * 86400
+    )
+    return payload is not None and payload.get("user") == user.id and payload.get("credential") == credential_id
+
+
+def _after_first_factor(
+    session: Session, user: User, client: ClientInfo, method: str, trusted_browser: str | None
+) -> bool | SecondFactorNeeded:
+    """The password (or Google) was right. Without two-factor, or in a browser trusted after passing
+    it, the sign-in is recorded and the answer is whether it counts as two-factor; otherwise the
+    second step's challenge (nothing is recorded as a sign-in yet)."""
+    credential_id = two_factor.enabled_credential_id(session, user.id)
+    if credential_id is None:
+        _signed_in(session, user, client, method)
+        return False
+    if _trusts(user, credential_id, trusted_browser):
+        _signed_in(session, user, client, f"{method}+trusted_browser")
+        return True
+    payload = {"user": user.id, "credential": credential_id, "method": method}
+    return SecondFactorNeeded(challenge=platform.sign_value(payload, purpose=CHALLENGE_PURPOSE))
+
+
+CHALLENGE_EXPIRED = "Your sign-in took too long. Please sign in again."
+
+
+def complete_second_factor(
+    *, challenge: str, code: str, trust_browser: bool = False, client: ClientInfo = ClientInfo()
+) -> SignInResult:
+    """The second step: a current authenticator code (each accepted once) or an unused recovery code
+    turns a `SecondFactorNeeded` challenge into a sign-in grant whose session counts as two-factor.
+
+    A wrong code costs the account's sign-in failure budget, as a wrong password does. Raises
+    ValidationFailed (wrong or replayed code), RateLimited, NotAuthenticated (challenge expired or
+    forged, or two-factor changed since), PermissionDenied (suspended or blocked)."""
+    payload = platform.signed_value(challenge, purpose=CHALLENGE_PURPOSE, max_age=CHALLENGE_MINUTES * 60)
+    if payload is None:
+        raise NotAuthenticated(CHALLENGE_EXPIRED)
+    with transaction() as session:
+        user = session.get(User, str(payload.get("user")))
+        credential = two_factor.enabled_credential(session, user.id) if user else None
+        if user is None or credential is None or credential.id != payload.get("credential"):
+            raise NotAuthenticated(CHALLENGE_EXPIRED)
+        if user.status != UserStatus.ACTIVE:
+            raise _status_error(user)
+        two_factor.check_code(session, user, credential, code, recovery=True)
+        _signed_in(session, user, client, f"{payload.get('method')}+two_factor")
+        return _signed_in_result(session, user, two_factor=True, trust_browser=trust_browser)
+
+
+def sign_in(
+    *, email: str, password: str, client: ClientInfo = ClientInfo(), trusted_browser: str | None = None
+) -> SignInResult | SecondFactorNeeded:
+    """Check the credentials and return a sign-in grant, or, with two-factor on (and `trusted_browser`,
+    the cookie, not this account's), the challenge of the second step.
 
     A wrong email and a wrong password give the same error and cost the same time, and count
     against the email address's failure budget alike (`_check_failure_budget`).
@@ -207,11 +293,13 @@ def sign_in(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> 
             raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
         if user.status != UserStatus.ACTIVE:
             raise _status_error(user)
-        _signed_in(session, user, client, "password")
-        return _signed_in_result(session, user)
+        passed = _after_first_factor(session, user, client, "password", trusted_browser)
+        if isinstance(passed, SecondFactorNeeded):
+            return passed
+        return _signed_in_result(session, user, two_factor=passed)
 
 
-def _open_session(session: Session, user_id: str, client: ClientInfo) -> str:
+def _open_session(session: Session, user_id: str, client: ClientInfo, *, two_factor: bool = False) -> str:
     token = new_token()
     now = utcnow()
     session.add(
@@ -223,6 +311,7 @@ def _open_session(session: Session, user_id: str, client: ClientInfo) -> str:
             expires_at=now + timedelta(days=settings.session_days),
             ip=client.ip,
             user_agent=clean_line(client.user_agent)[:500] or None,
+            two_factor_at=now if two_factor else None,
         )
     )
     return token
@@ -234,6 +323,18 @@ def exchange_grant(*, grant: str, binder: str | None, client: ClientInfo = Clien
     Raises NotAuthenticated when the grant is unknown or comes without its binder (another browser
     opened the link: the grant stays usable by its own), used, or older than a minute.
     """
+    return exchange_browser_grant(grant=grant, binder=binder, client=client).token
+
+
+def _trusted_browser_token(session: Session, user_id: str) -> str | None:
+    credential_id = two_factor.enabled_credential_id(session, user_id)
+    if credential_id is None:
+        return None
+    return platform.sign_value({"user": user_id, "credential": credential_id}, purpose=TRUSTED_BROWSER_PURPOSE)
+
+
+def exchange_browser_grant(*, grant: str, binder: str | None, client: ClientInfo = ClientInfo()) -> BrowserSession:
+    """`exchange_grant`, with the trusted-browser cookie's value when the sign-in asked for it."""
     now = utcnow()
     with transaction() as session:
         digest = _grant_digest(grant or "", binder or "")
@@ -250,13 +351,37 @@ def exchange_grant(*, grant: str, binder: str | None, client: ClientInfo = Clien
         user = session.get(User, row.user_id)
         if user is None or user.status != UserStatus.ACTIVE:
             raise NotAuthenticated("This account cannot sign in.")
-        return _open_session(session, user.id, client)
+        token = _open_session(session, user.id, client, two_factor=row.two_factor)
+        trusted = _trusted_browser_token(session, user.id) if row.trust_browser else None
+        return BrowserSession(token=token, trusted_browser=trusted)
 
 
-def password_session(*, email: str, password: str, client: ClientInfo = ClientInfo()) -> tuple[UserSummary, str]:
-    """Sign in for API clients: credentials straight to a session token."""
-    result = sign_in(email=email, password=password, client=client)
-    return result.user, exchange_grant(grant=result.grant, binder=result.binder, client=client)
+@dataclass(frozen=True)
+class ApiSession:
+    """A signed-in API client: who, its session cookie, and the trusted-browser cookie if it asked."""
+
+    user: UserSummary
+    token: str
+    trusted_browser: str | None = None
+
+
+def password_session(
+    *, email: str, password: str, client: ClientInfo = ClientInfo(), trusted_browser: str | None = None
+) -> ApiSession | SecondFactorNeeded:
+    """Sign in for API clients: credentials straight to a session, or the second step's challenge."""
+    result = sign_in(email=email, password=password, client=client, trusted_browser=trusted_browser)
+    if isinstance(result, SecondFactorNeeded):
+        return result
+    return ApiSession(result.user, exchange_grant(grant=result.grant, binder=result.binder, client=client))
+
+
+def second_factor_session(
+    *, challenge: str, code: str, trust_browser: bool = False, client: ClientInfo = ClientInfo()
+) -> ApiSession:
+    """The second step for API clients: a challenge and a code straight to a session that passed two-factor."""
+    result = complete_second_factor(challenge=challenge, code=code, trust_browser=trust_browser, client=client)
+    opened = exchange_browser_grant(grant=result.grant, binder=result.binder, client=client)
+    return ApiSession(result.user, opened.token, opened.trusted_browser)
 
 
 _sessions, _users, _admins = UserSession.__table__, User.__table__, PlatformAdmin.__table__
@@ -266,6 +391,7 @@ _SIGNED_IN_USER = (
         _sessions.c.id.label("session_id"),
         _sessions.c.expires_at,
         _sessions.c.last_seen_at,
+        _sessions.c.two_factor_at,
         _users.c.id,
         _users.c.email,
         _users.c.username,
@@ -301,7 +427,7 @@ def current_user(token: str | None) -> UserSummary | None:
                 .where(col(UserSession.id) == found.session_id)
                 .values(last_seen_at=now, expires_at=now + timedelta(days=settings.session_days))
             )
-    return summary_of(found, found.admin_level)
+    return summary_of(found, found.admin_level, second_factor_passed=found.two_factor_at is not None)
 
 
 def sign_out(token: str | None) -> None:
@@ -328,8 +454,11 @@ def end_all_sessions(session: Session, user_id: str, *, keep_token: str | None =
     session.execute(statement)
 
 
-def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientInfo()) -> tuple[UserSummary, str]:
-    """Finish a Google sign-in from validated id_token claims; returns the user and a session token.
+def sign_in_with_google(
+    *, claims: dict[str, Any], client: ClientInfo = ClientInfo(), trusted_browser: str | None = None
+) -> tuple[UserSummary, str] | SecondFactorNeeded:
+    """Finish a Google sign-in from validated id_token claims; returns the user and a session token, or
+    with two-factor on (and this browser not trusted), the second step's challenge.
 
     Links by Google `sub` first, then by a verified email; creates the account when new. An email
     Google has not verified is never used to reach an existing account. The Google button says that
@@ -370,5 +499,46 @@ def sign_in_with_google(*, claims: dict[str, Any], client: ClientInfo = ClientIn
         if user.terms_version != platform.TERMS_VERSION:
             _record_terms(user)
         session.flush()
-        _signed_in(session, user, client, "google")
-        return summarize(session, user), _open_session(session, user.id, client)
+        passed = _after_first_factor(session, user, client, "google", trusted_browser)
+        if isinstance(passed, SecondFactorNeeded):
+            return passed
+        summary = replace(summarize(session, user), second_factor_passed=passed)
+        return summary, _open_session(session, user.id, client, two_factor=passed)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One signed-in browser of the account page's list: never its token."""
+
+    id: str
+    device: str
+    ip: str
+    signed_in_at: datetime
+    last_seen_at: datetime
+    two_factor: bool
+    is_current: bool
+
+
+def list_sessions(*, actor: UserSummary | None, current_token: str | None) -> list[SessionRow]:
+    """The actor's live sessions, most recently used first, each saying whether it passed two-factor."""
+    if actor is None:
+        raise NotAuthenticated()
+    here = token_hash(current_token or "")
+    with read_only() as session:
+        rows = session.exec(
+            select(UserSession)
+            .where(UserSession.user_id == actor.id, UserSession.expires_at > utcnow())
+            .order_by(col(UserSession.last_seen_at).desc())
+        ).all()
+        return [
+            SessionRow(
+                id=row.id,
+                device=row.user_agent or "Unknown device",
+                ip=row.ip or "",
+                signed_in_at=row.created_at,
+                last_seen_at=row.last_seen_at,
+                two_factor=row.two_factor_at is not None,
+                is_current=row.token_hash == here,
+            )
+            for row in rows
+        ]

@@ -24,6 +24,9 @@ class DomainError(Exception):
     """Base of every business-rule failure. `code` is stable; `message` is for people."""
 
     code = "error"
+    # Whether the API's JSON answer carries `code` too: for errors a client must tell apart from their
+    # HTTP status's other causes (a 403 that means "set up two-factor", not "not allowed").
+    code_in_answer = False
 
     def __init__(self, message: str, *, details: list[FieldError] | None = None) -> None:
         super().__init__(message)
@@ -40,6 +43,19 @@ class NotAuthenticated(DomainError):
 
 class PermissionDenied(DomainError):
     code = "permission_denied"
+
+
+class SecondFactorRequired(PermissionDenied):
+    """The action needs a session that passed two-factor sign-in (admin pages, withdrawals, refunds).
+    `reason` names what asked (`"admin"`, `"withdrawal"`, `"refund"`): the UI sends the person to set it
+    up with it, and the API answers this `code` so a client can do the same."""
+
+    code = "second_factor_required"
+    code_in_answer = True
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class NotFound(DomainError):

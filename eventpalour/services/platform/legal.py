@@ -15,7 +15,16 @@ from datetime import date
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.cookies import BINDER_COOKIE, LAST_WORKSPACE_COOKIE, LAST_WORKSPACE_DAYS, SESSION_COOKIE
+from eventpalour.cookies import (
+    BINDER_COOKIE,
+    CHALLENGE_COOKIE,
+    CHALLENGE_MINUTES,
+    LAST_WORKSPACE_COOKIE,
+    LAST_WORKSPACE_DAYS,
+    SESSION_COOKIE,
+    TRUSTED_BROWSER_COOKIE,
+    TRUSTED_BROWSER_DAYS,
+)
 from eventpalour.services.platform.errors import NotFound
 
 POLICIES_DATE = date(2026, 12, 6)
@@ -260,6 +269,10 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                     f"{BINDER_COOKIE}: binds a sign-in to the browser that made it (HttpOnly, about one minute).",
                     f"{LAST_WORKSPACE_COOKIE}: the workspace you opened last on this browser, so an organizer "
                     f"lands on it after signing in ({LAST_WORKSPACE_DAYS} days).",
+                    f'{TRUSTED_BROWSER_COOKIE}: set only when you tick "Trust this browser" at two-factor sign-in, '
+                    f"so this browser skips the code (HttpOnly, {TRUSTED_BROWSER_DAYS} days).",
+                    f"{CHALLENGE_COOKIE}: holds a Google sign-in while you enter your two-factor code (HttpOnly, "
+                    f"{CHALLENGE_MINUTES} minutes).",
                     "The site also keeps your light or dark mode choice and its own connection id in your "
                     "browser's storage. There are no advertising or tracking cookies.",
                 ),

@@ -133,11 +133,14 @@ def read_upload(*, actor: UserSummary | None, key: str) -> UploadContent:
 def _may_read_private(session: Session, actor: UserSummary | None, row: Upload) -> bool:
     """Private files: their owner, KYC reviewers (SPEC §1.2), and blue-ticket reviewers for the
     documents attached to a verification request. The level is read now, not from a cached summary,
-    so a revoked admin loses access at once."""
+    so a revoked admin loses access at once; an admin whose session did not pass two-factor sign-in
+    reads nothing of others' (as the admin area answers nothing then)."""
     if actor is None:
         return False
     if actor.id == row.owner_id:
         return True
+    if not actor.second_factor_passed:
+        return False
     level = admin.admin_level_in(session, actor.id)
     if admin.admin_allows(level, AdminCapability.REVIEW_KYC):
         return True

@@ -36,7 +36,7 @@ from eventpalour.models import (
     User,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, platform
+from eventpalour.services import admin, identity, platform
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
     Conflict,
@@ -408,6 +408,7 @@ def approve_refund_request(
     chosen ticket was used or refunded since)."""
     with transaction() as session:
         request = _answer(session, actor, request_id, RefundRequestStatus.APPROVED, "", event_id)
+        identity.require_second_factor(session, actor, "refund")  # a refund, as the organizer's own
         connection = session.connection()
         order = sales_store.order_for_refund(connection, request.order_id)
         if refusal := refund_refusal(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount):

@@ -32,7 +32,7 @@ from eventpalour.models import (
     User,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, platform
+from eventpalour.services import admin, identity, platform
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
     Conflict,
@@ -142,7 +142,8 @@ def process_refund(
 
     `amount` None means everything still refundable; the tickets in `ticket_ids` (valid ones of
     this order) stop working now. Paystack is asked by the worker moments later. Raises
-    NotAuthenticated, NotFound, PermissionDenied, ValidationFailed, Conflict.
+    NotAuthenticated, NotFound, PermissionDenied, SecondFactorRequired (the session did not pass
+    two-factor sign-in), ValidationFailed, Conflict.
     """
     reason = clean_text(reason)
     problems = []
@@ -156,6 +157,7 @@ def process_refund(
         raise ValidationFailed(problems[0].message, details=problems)
     with transaction() as session:
         order = _order_for_billing(session, actor, order_id)
+        identity.require_second_factor(session, actor, "refund")
         if refusal := refund_refusal(status=order.status, amount=order.amount, refunded_amount=order.refunded_amount):
             raise refusal
         left = order.amount - order.refunded_amount
