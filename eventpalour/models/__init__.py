@@ -7,6 +7,7 @@ from eventpalour.models.announcement import (
     AnnouncementOptOut,
     AnnouncementStatus,
 )
+from eventpalour.models.api_token import ApiScope, ApiToken
 from eventpalour.models.discount import (
     CODE_USES_CHECK,
     DiscountCode,
@@ -174,6 +175,8 @@ __all__ = [
     "AccountType",
     "CodePurpose",
     "AdminLevel",
+    "ApiScope",
+    "ApiToken",
     "AuditLogEntry",
     "EmailVerificationCode",
     "OutboxEmail",

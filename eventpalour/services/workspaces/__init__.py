@@ -13,6 +13,16 @@ __getattr__, __all__ = public_names(
             "load_event_for",
             "load_workspace_for",
         ],
+        "api_tokens": [
+            "API_SCOPES",
+            "ApiCaller",
+            "ApiTokenView",
+            "CreatedApiToken",
+            "authenticate_api_token",
+            "create_api_token",
+            "list_api_tokens",
+            "revoke_api_token",
+        ],
         "blue_tickets": [
             "BlueTicketInput",
             "BlueTicketView",
