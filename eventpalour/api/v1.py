@@ -376,7 +376,7 @@ def list_orders(
 ) -> OrderPageOut:
     """The event's orders, oldest first, in cursor pages (scope `orders:read`). Keep the last
     `next_cursor` to read only newer orders next time."""
-    feed = sales.order_feed(
+    feed = sales.event_order_feed(
         actor=caller.actor, event_id=caller.event_id, status=status, since=since, cursor=cursor, limit=limit
     )
     return OrderPageOut(

@@ -13,7 +13,7 @@ from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform.errors import PermissionDenied, ValidationFailed
 from eventpalour.services.sales import checkout
-from eventpalour.services.sales.order_feed import decode_cursor, encode_cursor, order_feed
+from eventpalour.services.sales.order_feed import decode_cursor, encode_cursor, event_order_feed
 from tests.api.support import update_rows
 from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 
@@ -39,7 +39,7 @@ def event_with_orders():
 def _all_pages(owner, event_id, **filters) -> list[str]:
     seen, cursor = [], ""
     while True:
-        page = order_feed(actor=owner.summary, event_id=event_id, cursor=cursor, limit=2, **filters)
+        page = event_order_feed(actor=owner.summary, event_id=event_id, cursor=cursor, limit=2, **filters)
         seen += [r.reference for r in page.rows]
         if not page.next_cursor:
             return seen
@@ -51,13 +51,13 @@ def test_pages_walk_every_order_once_oldest_first(event_with_orders):
     walked = _all_pages(owner, event.id)
     assert sorted(walked) == sorted(references) and len(walked) == len(set(walked)) == 5
     assert walked[0] == references[0] and walked[-2:] == references[-2:]
-    whole = order_feed(actor=owner.summary, event_id=event.id, limit=100)
+    whole = event_order_feed(actor=owner.summary, event_id=event.id, limit=100)
     assert [r.reference for r in whole.rows] == walked and whole.next_cursor == ""
 
 
 def test_since_and_status_filter(event_with_orders):
     owner, _, event, references = event_with_orders
-    since = order_feed(actor=owner.summary, event_id=event.id).rows[3].created_at
+    since = event_order_feed(actor=owner.summary, event_id=event.id).rows[3].created_at
     assert _all_pages(owner, event.id, since=since) == references[3:]
     assert _all_pages(owner, event.id, status="paid") == _all_pages(owner, event.id)  # free orders are complete
     assert _all_pages(owner, event.id, status="refunded") == []
@@ -71,7 +71,7 @@ def test_bad_filters_name_their_field(event_with_orders):
         ({"limit": 0}, "limit"),
     ):
         with pytest.raises(ValidationFailed) as caught:
-            order_feed(actor=owner.summary, event_id=event.id, **kwargs)
+            event_order_feed(actor=owner.summary, event_id=event.id, **kwargs)
         assert caught.value.details[0].path == (name,)
 
 
@@ -82,4 +82,4 @@ def test_cursor_round_trip_and_members_below_moderator_are_refused(event_with_or
     member = make_user()
     add_member(workspace.id, member, "member")
     with pytest.raises(PermissionDenied):
-        order_feed(actor=member.summary, event_id=event.id)
+        event_order_feed(actor=member.summary, event_id=event.id)

@@ -73,7 +73,7 @@ __getattr__, __all__ = public_names(
         "order_feed": [
             "MAX_FEED_PAGE",
             "OrderFeedPage",
-            "order_feed",
+            "event_order_feed",
         ],
         "order_lists": [
             "EventOrderRow",

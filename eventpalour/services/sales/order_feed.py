@@ -45,7 +45,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise ValidationFailed.field("cursor", BAD_CURSOR) from None
 
 
-def order_feed(
+def event_order_feed(
     *,
     actor: UserSummary | None,
     event_id: str,
