@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.forms import field, form_error, settings_section, submit_button
+from eventpalour.components.forms import form_error, settings_section, submit_button
 from eventpalour.state.api_tokens import SCOPE_CHOICES, ApiTokenRow, ApiTokensState
 
 S = ApiTokensState
@@ -53,11 +53,40 @@ def _scope_box(choice) -> rx.Component:  # noqa: ANN001 (a Var of ScopeChoice)
     )
 
 
+def _name_input() -> rx.Component:
+    """The token's name. Its own id: the profile form above has a `name` field of its own."""
+    return rx.vstack(
+        rx.el.label("Token name", html_for="api-token-name", style={"font-weight": "600", "font-size": "14px"}),
+        rx.input(
+            id="api-token-name",
+            name="name",
+            size="3",
+            width="100%",
+            max_length=80,
+            aria_invalid=rx.cond(S.field_errors.contains("name"), "true", "false"),
+            aria_describedby=rx.cond(S.field_errors.contains("name"), "api-token-name-error", "api-token-name-hint"),
+        ),
+        rx.cond(
+            S.field_errors.contains("name"),
+            rx.text(S.field_errors["name"], color_scheme="red", size="2", role="alert", id="api-token-name-error"),
+            rx.text(
+                "Say which app uses it, like Door app or CRM sync.",
+                size="1",
+                color_scheme="gray",
+                id="api-token-name-hint",
+            ),
+        ),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )
+
+
 def _create_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             form_error(S.form_error),
-            field("Token name", "name", S.field_errors, hint="Say which app uses it, like Door app or CRM sync."),
+            _name_input(),
             rx.el.fieldset(
                 rx.el.legend("Scopes", style={"font-weight": "600", "font-size": "14px", "margin-bottom": "4px"}),
                 rx.vstack(rx.foreach(SCOPE_CHOICES, _scope_box), spacing="1"),

@@ -94,6 +94,13 @@ from eventpalour.models.verification import (
     KycSubmission,
     PayoutMethod,
 )
+from eventpalour.models.webhook import (
+    WAITING_DELIVERY_STATUSES,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+    WebhookEventType,
+)
 from eventpalour.models.withdrawal import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from eventpalour.models.workspace import (
     InvitationStatus,
@@ -177,6 +184,11 @@ __all__ = [
     "AdminLevel",
     "ApiScope",
     "ApiToken",
+    "WAITING_DELIVERY_STATUSES",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
+    "WebhookEventType",
     "AuditLogEntry",
     "EmailVerificationCode",
     "OutboxEmail",

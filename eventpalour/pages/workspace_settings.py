@@ -1,5 +1,5 @@
-"""/workspace/{id}/settings: profile, branding, social links, ticket templates, invite link, API tokens and the
-danger zone, each shown only to the roles SPEC §1.3 allows (the services check again on save)."""
+"""/workspace/{id}/settings: profile, branding, social links, ticket templates, invite link, API tokens, webhooks
+and the danger zone, each shown only to the roles SPEC §1.3 allows (the services check again on save)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from eventpalour.components.api_tokens import api_tokens_section
 from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
 from eventpalour.components.tier_templates import tier_templates_section
+from eventpalour.components.webhooks import webhooks_section
 from eventpalour.components.workspace import general_fields, logo_uploader, social_fields, workspace_shell
 from eventpalour.routes import WORKSPACE_SETTINGS
 from eventpalour.state.api_tokens import ApiTokensState
 from eventpalour.state.tier_templates import TierTemplatesState
+from eventpalour.state.webhooks import WebhooksState
 from eventpalour.state.workspace import WorkspaceSettingsState, WorkspaceState
 
 
@@ -162,6 +164,8 @@ def _read_only_notice() -> rx.Component:
         TierTemplatesState.load_templates,
         ApiTokensState.reset_form,
         ApiTokensState.load_tokens,
+        WebhooksState.reset_form,
+        WebhooksState.load_webhooks,
     ],
     require="user",
     form=WorkspaceSettingsState,
@@ -173,7 +177,8 @@ def workspace_settings() -> rx.Component:
             _public_page(),
             rx.cond(WorkspaceState.can_manage_events, tier_templates_section()),
             rx.cond(WorkspaceState.can_manage_members, _invite_link()),
-            rx.cond(WorkspaceState.can_manage_api_tokens, api_tokens_section()),
+            rx.cond(WorkspaceState.can_manage_integrations, api_tokens_section()),
+            rx.cond(WorkspaceState.can_manage_integrations, webhooks_section()),
             rx.cond(
                 WorkspaceState.is_owner,
                 settings_section(

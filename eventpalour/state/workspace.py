@@ -144,8 +144,8 @@ class WorkspaceState(AuthState):
         return self._allows(WorkspaceAction.MANAGE_MEMBERS)
 
     @rx.var
-    def can_manage_api_tokens(self) -> bool:
-        return self._allows(WorkspaceAction.MANAGE_API_TOKENS)
+    def can_manage_integrations(self) -> bool:
+        return self._allows(WorkspaceAction.MANAGE_INTEGRATIONS)
 
     @rx.var
     def can_manage_billing(self) -> bool:

@@ -85,11 +85,11 @@ ACTIONS: dict[str, tuple[WorkspaceAction, Callable]] = {
         lambda a, ws, t, adm: workspaces.regenerate_invite_code(actor=a, workspace_id=ws),
     ),
     "create_api_token": (
-        WorkspaceAction.MANAGE_API_TOKENS,
+        WorkspaceAction.MANAGE_INTEGRATIONS,
         lambda a, ws, t, adm: api_tokens.create_api_token(actor=a, workspace_id=ws, name="CRM", scopes=["events:read"]),
     ),
     "list_api_tokens": (
-        WorkspaceAction.MANAGE_API_TOKENS,
+        WorkspaceAction.MANAGE_INTEGRATIONS,
         lambda a, ws, t, adm: api_tokens.list_api_tokens(actor=a, workspace_id=ws),
     ),
     "transfer_ownership": (
@@ -134,7 +134,7 @@ def test_permission_table_matches_spec():
         WorkspaceAction.EDIT_SETTINGS: ["owner", "admin", "moderator"],
         WorkspaceAction.MANAGE_BILLING: ["owner", "admin"],
         WorkspaceAction.MANAGE_MEMBERS: ["owner", "admin"],
-        WorkspaceAction.MANAGE_API_TOKENS: ["owner", "admin"],
+        WorkspaceAction.MANAGE_INTEGRATIONS: ["owner", "admin"],
         WorkspaceAction.REQUEST_BLUE_TICKET: ["owner", "admin"],
         WorkspaceAction.OWN: ["owner"],
     }

@@ -77,6 +77,18 @@ __getattr__, __all__ = public_names(
             "transfer_ownership",
             "update_workspace",
         ],
+        "webhook_endpoints": [
+            "WEBHOOK_EVENTS",
+            "CreatedWebhook",
+            "DeliveryView",
+            "WebhookView",
+            "list_webhooks",
+            "register_webhook",
+            "remove_webhook",
+            "resend_delivery",
+            "webhook_deliveries",
+            "webhook_url_refusal",
+        ],
         "slugs": [
             "available_slug",
             "change_slug",

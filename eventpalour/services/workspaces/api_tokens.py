@@ -137,7 +137,7 @@ def create_api_token(
     except ValidationFailed as refused:
         problems.extend(refused.details)
     with transaction() as session:
-        load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_API_TOKENS)
+        load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_INTEGRATIONS)
         assert actor is not None  # load_workspace_for refused nobody signed in
         if problems:
             raise ValidationFailed(problems[0].message, details=problems)
@@ -172,7 +172,7 @@ def create_api_token(
 def list_api_tokens(*, actor: UserSummary | None, workspace_id: str) -> list[ApiTokenView]:
     """The workspace's tokens, active first, newest first (admins and the owner)."""
     with read_only() as session:
-        load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_API_TOKENS)
+        load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_INTEGRATIONS)
         rows = session.exec(
             select(ApiToken, User.full_name, User.username)
             .join(User, col(User.id) == col(ApiToken.created_by))
@@ -185,7 +185,7 @@ def list_api_tokens(*, actor: UserSummary | None, workspace_id: str) -> list[Api
 def revoke_api_token(*, actor: UserSummary | None, workspace_id: str, token_id: str) -> ApiTokenView:
     """Stop a token working from now on (admins and the owner). Revoking twice changes nothing."""
     with transaction() as session:
-        load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_API_TOKENS)
+        load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_INTEGRATIONS)
         assert actor is not None
         token = session.get(ApiToken, token_id or "")
         if token is None or token.workspace_id != workspace_id:
@@ -239,7 +239,7 @@ def authenticate_api_token(secret: str, scope: ApiScope, *, event_ref: str | Non
         if token.revoked_at is not None:
             raise NotAuthenticated(REVOKED)
         role = _creator_role(session, token)
-        if role is None or not allows(role, WorkspaceAction.MANAGE_API_TOKENS):
+        if role is None or not allows(role, WorkspaceAction.MANAGE_INTEGRATIONS):
             raise NotAuthenticated(CREATOR_GONE)
         if scope not in token.scopes:
             raise PermissionDenied(f"This API token lacks the {scope.value} scope.")
