@@ -167,7 +167,8 @@ class WebhooksState(FormMixin, AuthState):
     async def open_log(self, endpoint_id: str):
         row = next((r for r in self.endpoints if r.id == endpoint_id), None)
         if row is None:
-            return rx.toast.error("This webhook does not exist.")
+            yield rx.toast.error("This webhook does not exist.")
+            return
         self.log_endpoint_id, self.log_url, self.deliveries = row.id, row.url, []
         self.log_open, self.log_loading = True, True
         yield

@@ -158,3 +158,46 @@ def test_resend_waits_until_the_delivery_is_done(shop):
     (queued,) = _deliveries()
     with pytest.raises(Conflict, match="still being tried"):
         endpoints.resend_delivery(actor=owner.summary, workspace_id=workspace.id, delivery_id=queued.id)
+
+
+def test_a_paid_order_its_transfer_and_its_refund_are_queued_about_that_order():
+    from eventpalour.integrations.paystack import VerifyResult
+    from eventpalour.models import Refund
+    from eventpalour.services.sales import payments, paystack_refunds, refunds
+    from eventpalour.services.tickets import transfers
+    from tests.factories import approve_kyc
+
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    approve_kyc(workspace.id)
+    event = make_event(
+        owner, workspace.id, publish=True, pricing="paid", tiers=[TierInput(name="Regular", price=250000, quantity=9)]
+    )
+    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    endpoints.register_webhook(
+        actor=owner.summary,
+        workspace_id=workspace.id,
+        url="https://crm.example.com/h",
+        events=["order.paid", "order.refunded", "ticket.transferred"],
+    )
+    buyer, friend = make_user(), make_user(full_name="Brian Otieno")
+    booked = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: 2})
+    assert _deliveries() == []  # held, not paid: nothing yet
+    payments.settle(booked.reference, VerifyResult("success", booked.amount, "KES", 9000, None, booked.reference, {}))
+    paid = json.loads(_deliveries()[-1].body)["data"]
+    first, second = paid["ticket_ids"]
+    moved = transfers.transfer_ticket(actor=buyer.summary, ticket_id=first, recipient_email=friend.email)
+    refunds.process_refund(
+        actor=owner.summary, order_id=booked.order_id, amount=None, ticket_ids=[second], reason="Ill"
+    )
+    with read_only() as session:
+        refund_id = session.exec(select(Refund.id).where(Refund.order_id == booked.order_id)).one()
+    paystack_refunds._apply(refund_id, "processed")
+
+    queued = _deliveries()
+    assert [d.event_type for d in queued] == ["order.paid", "ticket.transferred", "order.refunded"]
+    assert {d.subject for d in queued} == {f"order:{booked.order_id}"}
+    transferred, refunded = (json.loads(d.body)["data"] for d in queued[1:])
+    assert (transferred["ticket_id"], transferred["previous_ticket_id"]) == (moved.new_ticket_id, first)
+    assert transferred["holder_name"] == "Brian Otieno"
+    assert (refunded["order_id"], refunded["ticket_ids"], refunded["currency"]) == (booked.order_id, [second], "KES")
