@@ -199,5 +199,5 @@ def test_a_paid_order_its_transfer_and_its_refund_are_queued_about_that_order():
     assert {d.subject for d in queued} == {f"order:{booked.order_id}"}
     transferred, refunded = (json.loads(d.body)["data"] for d in queued[1:])
     assert (transferred["ticket_id"], transferred["previous_ticket_id"]) == (moved.new_ticket_id, first)
-    assert transferred["holder_name"] == "Brian Otieno"
+    assert not {"holder_name", "holder_email"} & set(transferred)  # people are read through /api/v1
     assert (refunded["order_id"], refunded["ticket_ids"], refunded["currency"]) == (booked.order_id, [second], "KES")

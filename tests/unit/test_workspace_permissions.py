@@ -11,7 +11,7 @@ from sqlmodel import select
 from eventpalour.db import read_only
 from eventpalour.models import AuditLogEntry, Workspace, WorkspaceInvitation, WorkspaceMember
 from eventpalour.services.platform.errors import NotAuthenticated, PermissionDenied
-from eventpalour.services.workspaces import api_tokens, invitations, members
+from eventpalour.services.workspaces import api_tokens, invitations, members, webhook_endpoints
 from eventpalour.services.workspaces import records as workspaces
 from eventpalour.services.workspaces.access import MIN_ROLE, WorkspaceAction, allows
 from eventpalour.services.workspaces.records import WorkspaceInput
@@ -87,6 +87,12 @@ ACTIONS: dict[str, tuple[WorkspaceAction, Callable]] = {
     "create_api_token": (
         WorkspaceAction.MANAGE_INTEGRATIONS,
         lambda a, ws, t, adm: api_tokens.create_api_token(actor=a, workspace_id=ws, name="CRM", scopes=["events:read"]),
+    ),
+    "register_webhook": (
+        WorkspaceAction.MANAGE_INTEGRATIONS,
+        lambda a, ws, t, adm: webhook_endpoints.register_webhook(
+            actor=a, workspace_id=ws, url="https://crm.example.com/h", events=["order.paid"]
+        ),
     ),
     "list_api_tokens": (
         WorkspaceAction.MANAGE_INTEGRATIONS,

@@ -11,6 +11,9 @@ endpoint's secret: header `EventPalour-Signature: t=<unix seconds>,v1=<hex HMAC-
 is the reference). A delivery that gets no 2xx is retried with exponential backoff (`retry_delay`)
 until RETRY_FOR after it was queued. Deliveries about one subject (an order, a ticket, an event)
 reach an endpoint in the order they were queued: one waits while an older one is still waiting.
+
+Bodies carry ids, codes and amounts, never a person's name or address: they are kept as the delivery
+log, which account deletion does not comb through; an integration reads people through /api/v1.
 """
 
 from __future__ import annotations

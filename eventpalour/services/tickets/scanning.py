@@ -288,7 +288,6 @@ def _tell_checked_in(connection: Connection, door: _Door, seen: ScannedTicket, m
             "short_code": seen.short_code,
             "order_id": seen.order_id,
             "event_id": door.event_id,
-            "holder_name": seen.holder_name,
             "tier_name": seen.tier_name,
             "method": method,
             "checked_in_at": utcnow().isoformat(),

@@ -176,9 +176,6 @@ def transfer_ticket(
                 "previous_ticket_id": ticket.id,
                 "order_id": ticket.order_id,
                 "event_id": event.id,
-                "holder_name": recipient.full_name or recipient.username,
-                "holder_email": recipient.email,
-                "attendee_name": successor.attendee_name or "",
             },
         )
         return TransferResult(
