@@ -9,7 +9,13 @@ from eventpalour.api import create_api
 from eventpalour.components.layout import add_pages
 from eventpalour.components.toast_guard import toaster
 from eventpalour.config import settings
-from eventpalour.worker import run_announcement_loop, run_housekeeping_loop, run_outbox_loop, run_refund_loop
+from eventpalour.worker import (
+    run_announcement_loop,
+    run_housekeeping_loop,
+    run_outbox_loop,
+    run_refund_loop,
+    run_webhook_loop,
+)
 
 app = rx.App(
     api_transformer=create_api(),
@@ -22,3 +28,4 @@ if settings.outbox_worker_inline:
     app.register_lifespan_task(run_housekeeping_loop)
     app.register_lifespan_task(run_refund_loop)
     app.register_lifespan_task(run_announcement_loop)
+    app.register_lifespan_task(run_webhook_loop)

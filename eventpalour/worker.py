@@ -1,6 +1,6 @@
-"""Background work: draining the email outbox with retries, sending queued refunds and scheduled
-announcements, and periodic housekeeping (reconciling payments, re-verifying webhooks Paystack could
-not confirm, expiring holds, completing past events, rechecking refunds).
+"""Background work: draining the email outbox with retries, posting webhook deliveries, sending queued
+refunds and scheduled announcements, and periodic housekeeping (reconciling payments, re-verifying
+webhooks Paystack could not confirm, expiring holds, completing past events, rechecking refunds).
 
 `make run` runs these loops inside the web process (OUTBOX_WORKER=inline, the default); a scaled-out
 deployment sets OUTBOX_WORKER=external and runs `python -m eventpalour.worker` as its own process.
@@ -34,6 +34,11 @@ async def _forever(name: str, work: Callable[[], int], idle_seconds: float) -> N
 
 async def run_outbox_loop() -> None:
     await _forever("Outbox delivery", platform.deliver_due, IDLE_SECONDS)
+
+
+async def run_webhook_loop() -> None:
+    """Post queued webhook deliveries to organizers' endpoints (signed; retried with backoff for a day)."""
+    await _forever("Webhook delivery", platform.deliver_due_webhooks, IDLE_SECONDS)
 
 
 async def run_refund_loop() -> None:
@@ -73,7 +78,9 @@ async def _forever_once(name: str, work: Callable[[], int]) -> None:
 
 
 async def run_all() -> None:
-    await asyncio.gather(run_outbox_loop(), run_refund_loop(), run_announcement_loop(), run_housekeeping_loop())
+    await asyncio.gather(
+        run_outbox_loop(), run_webhook_loop(), run_refund_loop(), run_announcement_loop(), run_housekeeping_loop()
+    )
 
 
 async def _run_until_stopped() -> None:
@@ -91,7 +98,7 @@ async def _run_until_stopped() -> None:
 
 def main() -> None:
     configure_logging()
-    logger.info("Worker started: outbox, refunds, announcements and housekeeping")
+    logger.info("Worker started: outbox, webhooks, refunds, announcements and housekeeping")
     # asyncio.run waits for the default executor's threads, i.e. the batch that was being sent.
     asyncio.run(_run_until_stopped())
     logger.info("Worker stopped")

@@ -30,6 +30,7 @@ from eventpalour.api import (
     tickets,
     tier_templates,
     uploads,
+    v1,
     workspaces,
 )
 from eventpalour.api.body_limit import BodyLimitMiddleware
@@ -80,6 +81,7 @@ def create_api() -> FastAPI:
 
         api.include_router(paystack_sandbox.router)
     api.include_router(tickets.router)
+    api.include_router(v1.router)
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)
     api.include_router(refund_requests.router)

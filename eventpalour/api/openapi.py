@@ -1,7 +1,8 @@
 """The OpenAPI schema documents the error answers each route really gives, in the error format.
 
 Most of them follow from how the route is built, so they are read from it rather than listed by
-hand: a signed-in dependency (or the session cookie) can answer 401, the platform-admin dependency
+hand: a signed-in dependency (or the session cookie) can answer 401, an API token (api/v1.py) 401, 403
+and 429, the platform-admin dependency
 403, the JSON-only dependency 415; a JSON body 400 (not JSON) and, with any query parameter, 422;
 a path parameter 404 (nothing by that id); any POST/PUT/PATCH 413 (api/body_limit.py); a POST the
 general limit counts, or the sign-in limit, 429. What only the service knows (409 sold out, 403
@@ -17,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
-from eventpalour.api import admin, deps
+from eventpalour.api import admin, deps, v1
 from eventpalour.api.errors import ERROR_DESCRIPTIONS
 from eventpalour.api.rate_limit import EXEMPT_PREFIXES
 from eventpalour.api.schemas import ErrorDetailOut, ErrorOut
@@ -42,6 +43,8 @@ def derived_errors(route: RouteContext, method: str) -> set[int]:
         codes.add(401)
     if admin.require_platform_admin in calls:
         codes |= {401, 403}
+    if v1.BEARER in calls:  # the organizer API's token: missing or wrong, lacking the scope, over its limit
+        codes |= {401, 403, 429}
     if admin.require_json in calls:
         codes.add(415)
     if route.body_field is not None:

@@ -7,6 +7,7 @@ from eventpalour.models.announcement import (
     AnnouncementOptOut,
     AnnouncementStatus,
 )
+from eventpalour.models.api_token import ApiScope, ApiToken
 from eventpalour.models.discount import (
     CODE_USES_CHECK,
     DiscountCode,
@@ -98,6 +99,13 @@ from eventpalour.models.verification import (
     KycSubmission,
     PayoutMethod,
 )
+from eventpalour.models.webhook import (
+    WAITING_DELIVERY_STATUSES,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+    WebhookEventType,
+)
 from eventpalour.models.withdrawal import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from eventpalour.models.workspace import (
     InvitationStatus,
@@ -182,6 +190,13 @@ __all__ = [
     "AccountType",
     "CodePurpose",
     "AdminLevel",
+    "ApiScope",
+    "ApiToken",
+    "WAITING_DELIVERY_STATUSES",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
+    "WebhookEventType",
     "AuditLogEntry",
     "EmailVerificationCode",
     "OutboxEmail",

@@ -1,17 +1,21 @@
-"""/workspace/{id}/settings: profile, branding, social links, ticket templates, invite link and the danger zone,
-each shown only to the roles SPEC §1.3 allows (the services check again on save)."""
+"""/workspace/{id}/settings: profile, branding, social links, ticket templates, invite link, API tokens, webhooks
+and the danger zone, each shown only to the roles SPEC §1.3 allows (the services check again on save)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.api_tokens import api_tokens_section
 from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
 from eventpalour.components.tier_templates import tier_templates_section
+from eventpalour.components.webhooks import webhooks_section
 from eventpalour.components.workspace import general_fields, logo_uploader, social_fields, workspace_shell
 from eventpalour.routes import WORKSPACE_SETTINGS
+from eventpalour.state.api_tokens import ApiTokensState
 from eventpalour.state.tier_templates import TierTemplatesState
+from eventpalour.state.webhooks import WebhooksState
 from eventpalour.state.workspace import WorkspaceSettingsState, WorkspaceState
 
 
@@ -158,6 +162,10 @@ def _read_only_notice() -> rx.Component:
         WorkspaceSettingsState.load_settings,
         TierTemplatesState.reset_form,
         TierTemplatesState.load_templates,
+        ApiTokensState.reset_form,
+        ApiTokensState.load_tokens,
+        WebhooksState.reset_form,
+        WebhooksState.load_webhooks,
     ],
     require="user",
     form=WorkspaceSettingsState,
@@ -169,6 +177,8 @@ def workspace_settings() -> rx.Component:
             _public_page(),
             rx.cond(WorkspaceState.can_manage_events, tier_templates_section()),
             rx.cond(WorkspaceState.can_manage_members, _invite_link()),
+            rx.cond(WorkspaceState.can_manage_integrations, api_tokens_section()),
+            rx.cond(WorkspaceState.can_manage_integrations, webhooks_section()),
             rx.cond(
                 WorkspaceState.is_owner,
                 settings_section(

@@ -144,6 +144,10 @@ class WorkspaceState(AuthState):
         return self._allows(WorkspaceAction.MANAGE_MEMBERS)
 
     @rx.var
+    def can_manage_integrations(self) -> bool:
+        return self._allows(WorkspaceAction.MANAGE_INTEGRATIONS)
+
+    @rx.var
     def can_manage_billing(self) -> bool:
         """Billing, refunds and KYC go together in the permission table."""
         return self._allows(WorkspaceAction.MANAGE_BILLING)

@@ -11,7 +11,7 @@ from sqlmodel import select
 from eventpalour.db import read_only
 from eventpalour.models import AuditLogEntry, Workspace, WorkspaceInvitation, WorkspaceMember
 from eventpalour.services.platform.errors import NotAuthenticated, PermissionDenied
-from eventpalour.services.workspaces import invitations, members
+from eventpalour.services.workspaces import api_tokens, invitations, members, webhook_endpoints
 from eventpalour.services.workspaces import records as workspaces
 from eventpalour.services.workspaces.access import MIN_ROLE, WorkspaceAction, allows
 from eventpalour.services.workspaces.records import WorkspaceInput
@@ -84,6 +84,20 @@ ACTIONS: dict[str, tuple[WorkspaceAction, Callable]] = {
         WorkspaceAction.MANAGE_MEMBERS,
         lambda a, ws, t, adm: workspaces.regenerate_invite_code(actor=a, workspace_id=ws),
     ),
+    "create_api_token": (
+        WorkspaceAction.MANAGE_INTEGRATIONS,
+        lambda a, ws, t, adm: api_tokens.create_api_token(actor=a, workspace_id=ws, name="CRM", scopes=["events:read"]),
+    ),
+    "register_webhook": (
+        WorkspaceAction.MANAGE_INTEGRATIONS,
+        lambda a, ws, t, adm: webhook_endpoints.register_webhook(
+            actor=a, workspace_id=ws, url="https://crm.example.com/h", events=["order.paid"]
+        ),
+    ),
+    "list_api_tokens": (
+        WorkspaceAction.MANAGE_INTEGRATIONS,
+        lambda a, ws, t, adm: api_tokens.list_api_tokens(actor=a, workspace_id=ws),
+    ),
     "transfer_ownership": (
         WorkspaceAction.OWN,
         lambda a, ws, t, adm: workspaces.transfer_ownership(actor=a, workspace_id=ws, new_owner_id=adm.id),
@@ -126,6 +140,7 @@ def test_permission_table_matches_spec():
         WorkspaceAction.EDIT_SETTINGS: ["owner", "admin", "moderator"],
         WorkspaceAction.MANAGE_BILLING: ["owner", "admin"],
         WorkspaceAction.MANAGE_MEMBERS: ["owner", "admin"],
+        WorkspaceAction.MANAGE_INTEGRATIONS: ["owner", "admin"],
         WorkspaceAction.REQUEST_BLUE_TICKET: ["owner", "admin"],
         WorkspaceAction.OWN: ["owner"],
     }

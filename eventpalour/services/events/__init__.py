@@ -53,6 +53,7 @@ __getattr__, __all__ = public_names(
         "lifecycle": [
             "EventActions",
             "EventDetails",
+            "EventSummary",
             "PAGE_SIZE",
             "SHORT_ID_ALPHABET",
             "change_status",

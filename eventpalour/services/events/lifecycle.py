@@ -196,6 +196,23 @@ def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) 
         if event.status == EventStatus.ACTIVE:
             _check_publishable(session, event, workspace)
         admin.record_audit(session, action="event.update", actor_id=actor.id, target=("event", event.id))
+        platform.emit_webhook(
+            session,
+            platform.WebhookEventType.EVENT_UPDATED,
+            event_id=event.id,
+            subject=f"event:{event.id}",
+            data={
+                "event_id": event.id,
+                "short_id": event.short_id,
+                "title": event.title,
+                "status": event.status,
+                "start_at": event.start_at.isoformat(),
+                "end_at": event.end_at.isoformat(),
+                "timezone": event.timezone,
+                "venue": event.venue or "",
+                "city": event.city or "",
+            },
+        )
         return event
 
 

@@ -120,6 +120,17 @@ __getattr__, __all__ = public_names(
             "plural",
             "spreadsheet_cell",
         ],
+        "webhooks": [
+            "SIGNATURE_HEADER",
+            "WebhookEventType",
+            "deliver_due_webhooks",
+            "delivery_is_waiting",
+            "emit as emit_webhook",
+            "queue_again as queue_webhook_again",
+            "retry_schedule as webhook_retry_schedule",
+            "subscription_pattern",
+            "verify_signature as verify_webhook_signature",
+        ],
         "uploads": [
             "FOLDER_PATTERN",
             "MAX_UPLOAD_BYTES",

@@ -25,6 +25,7 @@ RULES = {
     "scan_code": lambda: settings.rate_limit_scan_code,
     "signin_account": lambda: settings.rate_limit_signin_account,
     "email_recipient": lambda: settings.rate_limit_email_recipient,
+    "api_token": lambda: settings.rate_limit_api_token,
 }
 
 

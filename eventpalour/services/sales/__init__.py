@@ -70,9 +70,15 @@ __getattr__, __all__ = public_names(
             "SHORT_CODE_ALPHABET",
             "new_short_code",
         ],
+        "order_feed": [
+            "MAX_FEED_PAGE",
+            "OrderFeedPage",
+            "event_order_feed",
+        ],
         "order_lists": [
             "EventOrderRow",
             "PAGE_SIZE",
+            "STATUS_FILTERS as ORDER_STATUS_FILTERS",
             "event_orders",
         ],
         "orders": [

@@ -98,6 +98,20 @@ def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Con
         for t in tickets
     ]
     _queue_confirmation(connection, order, ticket_lines, confirmation)
+    platform.emit_webhook(
+        connection,
+        platform.WebhookEventType.ORDER_PAID,
+        event_id=order.event_id,
+        subject=f"order:{order.id}",
+        data={
+            "order_id": order.id,
+            "reference": order.reference,
+            "event_id": order.event_id,
+            "amount": order.amount,
+            "currency": order.currency,
+            "ticket_ids": [t["id"] for t in tickets],
+        },
+    )
     return [t["id"] for t in tickets]
 
 

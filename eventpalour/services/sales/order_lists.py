@@ -93,11 +93,18 @@ def event_orders(
         found = session.exec(
             query.order_by(col(Order.created_at).desc()).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)
         ).all()
-        quantities = _ticket_counts(session, [order.id for order, _, _ in found])
-        latest_refunds = _latest_refund_status(session, [order.id for order, _, _ in found])
-        answers = order_answer_lines(session, [order.id for order, _, _ in found])
+        rows = order_rows(session, list(found))
         totals = event_money(session, event.id, event.currency)
-    rows = [
+    return EventOrdersPage(rows=rows, total=int(total), totals=totals)
+
+
+def order_rows(session: Session, found: list[tuple[Order, User, str | None]]) -> list[EventOrderRow]:
+    """The listed orders as organizers read them: ticket counts, latest refund, answers, action flags."""
+    order_ids = [order.id for order, _, _ in found]
+    quantities = _ticket_counts(session, order_ids)
+    latest_refunds = _latest_refund_status(session, order_ids)
+    answers = order_answer_lines(session, order_ids)
+    return [
         EventOrderRow(
             order_id=order.id,
             reference=order.reference,
@@ -124,7 +131,6 @@ def event_orders(
         )
         for order, buyer, code in found
     ]
-    return EventOrdersPage(rows=rows, total=int(total), totals=totals)
 
 
 def _ticket_counts(session: Session, order_ids: list[str]) -> dict[str, int]:

@@ -176,6 +176,22 @@ def _processed(session: Session, refund: Refund) -> None:
         # Refunded in full: its discount code's use comes back (once: the order was not refunded yet).
         discounts.release_sold_of_order(connection, order.id)
     sales_store.set_order_status(connection, order.id, status.value, utcnow())
+    platform.emit_webhook(
+        connection,
+        platform.WebhookEventType.ORDER_REFUNDED,
+        event_id=order.event_id,
+        subject=f"order:{order.id}",
+        data={
+            "order_id": order.id,
+            "reference": order.reference,
+            "event_id": order.event_id,
+            "refund_id": refund.id,
+            "refund_amount": refund.amount,
+            "currency": refund.currency,
+            "order_status": status.value,
+            "ticket_ids": list(refund.ticket_ids or []),
+        },
+    )
 
 
 def _failed(session: Session, refund: Refund, reason: str) -> None:

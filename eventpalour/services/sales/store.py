@@ -992,6 +992,7 @@ class ScannedTicket:
     holder_name: str
     tier_name: str
     scanner_name: str
+    order_id: str = ""
 
 
 # Everything a result shows about a ticket: holder, tier, and who scanned it in.
@@ -999,6 +1000,7 @@ _TICKET_COLUMNS = (
     _tickets.c.id.label("ticket_id"),
     _tickets.c.short_code,
     _tickets.c.event_id.label("ticket_event_id"),
+    _tickets.c.order_id,
     _tickets.c.status,
     _tickets.c.secret_version,
     _tickets.c.used_at,
@@ -1027,6 +1029,7 @@ def _scanned(values: Mapping[str, Any]) -> ScannedTicket:
         holder_name=values["holder_name"],
         tier_name=values["tier_name"],
         scanner_name=values["scanner_name"],
+        order_id=values["order_id"],
     )
 
 

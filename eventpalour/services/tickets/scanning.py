@@ -272,7 +272,27 @@ def _check_in(
         door, seen = _door(connection, actor, event_id, given)
         shown, ticket_id = _decide(connection, actor, door, seen, given, believed)
         _log(connection, actor, door, ticket_id, shown["result"], given.method, device)
+        if shown["result"] == ScanResult.OK and seen is not None:
+            _tell_checked_in(connection, door, seen, given.method)
     return ScanOutcome(**shown)
+
+
+def _tell_checked_in(connection: Connection, door: _Door, seen: ScannedTicket, method: str) -> None:
+    platform.emit_webhook(
+        connection,
+        platform.WebhookEventType.TICKET_CHECKED_IN,
+        event_id=door.event_id,
+        subject=f"order:{seen.order_id}",
+        data={
+            "ticket_id": seen.id,
+            "short_code": seen.short_code,
+            "order_id": seen.order_id,
+            "event_id": door.event_id,
+            "tier_name": seen.tier_name,
+            "method": method,
+            "checked_in_at": utcnow().isoformat(),
+        },
+    )
 
 
 def _log(

@@ -165,6 +165,19 @@ def transfer_ticket(
         session.add(successor)
         session.flush()
         _queue_emails(session, actor, recipient, event, ticket, successor)
+        platform.emit_webhook(
+            session,
+            platform.WebhookEventType.TICKET_TRANSFERRED,
+            event_id=event.id,
+            subject=f"order:{ticket.order_id}",
+            data={
+                "ticket_id": successor.id,
+                "short_code": successor.short_code,
+                "previous_ticket_id": ticket.id,
+                "order_id": ticket.order_id,
+                "event_id": event.id,
+            },
+        )
         return TransferResult(
             new_ticket_id=successor.id,
             new_short_code=successor.short_code,

@@ -21,6 +21,7 @@ class WorkspaceAction(StrEnum):
     EDIT_SETTINGS = "change workspace settings"
     MANAGE_BILLING = "manage billing, refunds and KYC"
     MANAGE_MEMBERS = "invite and manage members"
+    MANAGE_INTEGRATIONS = "manage API tokens and webhooks"
     REQUEST_BLUE_TICKET = "request verification"
     OWN = "transfer ownership or delete the workspace"
 
@@ -33,6 +34,7 @@ MIN_ROLE: dict[WorkspaceAction, WorkspaceRole] = {
     WorkspaceAction.EDIT_SETTINGS: WorkspaceRole.MODERATOR,
     WorkspaceAction.MANAGE_BILLING: WorkspaceRole.ADMIN,
     WorkspaceAction.MANAGE_MEMBERS: WorkspaceRole.ADMIN,
+    WorkspaceAction.MANAGE_INTEGRATIONS: WorkspaceRole.ADMIN,
     WorkspaceAction.REQUEST_BLUE_TICKET: WorkspaceRole.ADMIN,
     WorkspaceAction.OWN: WorkspaceRole.OWNER,
 }
