@@ -93,6 +93,7 @@ from eventpalour.models.verification import (
     KycSubmission,
     PayoutMethod,
 )
+from eventpalour.models.waitlist import WaitlistEntry, WaitlistStatus
 from eventpalour.models.withdrawal import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from eventpalour.models.workspace import (
     InvitationStatus,
@@ -189,6 +190,8 @@ __all__ = [
     "User",
     "UserSession",
     "UserStatus",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "Withdrawal",
     "WithdrawalMethod",
     "WithdrawalStatus",
