@@ -362,6 +362,11 @@ class EventFormParts:
                     checked=row.hidden,
                     on_change=lambda checked: self.state.set_tier(index, "hidden", checked),
                 ),
+                rx.checkbox(
+                    "Waitlist when sold out",
+                    checked=row.waitlist,
+                    on_change=lambda checked: self.state.set_tier(index, "waitlist", checked),
+                ),
                 spacing="3",
                 width="100%",
             ),
@@ -386,6 +391,13 @@ class EventFormParts:
                 align="center",
             ),
             self.template_hint(),
+            self.text_field(
+                "Waitlist offer window (minutes)",
+                "waitlist_offer_minutes",
+                input_mode="numeric",
+                hint="When seats come back, a ticket with a waitlist holds them this long for the next person "
+                "in line (5 to 1440 minutes).",
+            ),
             spacing="3",
             width="100%",
         )
