@@ -28,6 +28,7 @@ from eventpalour.api import (
     tickets,
     tier_templates,
     uploads,
+    waitlist,
     workspaces,
 )
 from eventpalour.api.body_limit import BodyLimitMiddleware
@@ -81,6 +82,7 @@ def create_api() -> FastAPI:
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)
     api.include_router(refund_requests.router)
+    api.include_router(waitlist.router)
     api.include_router(questions.router)
     api.include_router(auth.router)
     api.include_router(account.router)
