@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventpalour import routes
@@ -131,6 +131,17 @@ _TIER_FOR_WAITLIST = (
 )
 
 
+_EVENT_ID_OF = select(_events.c.id).where(or_(_events.c.id == bindparam("ref"), _events.c.short_id == bindparam("ref")))
+
+
+def _event_id_of(connection: Connection, ref: str) -> str:
+    """The id of the event `ref` names (its id or its short id, as in its page's URL)."""
+    found = connection.execute(_EVENT_ID_OF, {"ref": ref or ""}).scalar()
+    if found is None:
+        raise NotFound("This event does not exist.")
+    return found
+
+
 def _selling(status: str, end_at: datetime, now: datetime) -> bool:
     return status in SELLING_EVENT_STATUSES and end_at > now
 
@@ -150,6 +161,7 @@ def join_waitlist(*, actor: UserSummary | None, event_id: str, tier_id: str, qua
     now = utcnow()
     with transaction() as session:
         connection = session.connection()
+        event_id = _event_id_of(connection, event_id)
         found = connection.execute(_TIER_FOR_WAITLIST, {"tier_id": tier_id or ""}).first()
         if found is None or found.event_id != event_id:
             raise NotFound("This ticket is not offered for this event.")
@@ -190,7 +202,9 @@ def leave_waitlist(*, actor: UserSummary | None, event_id: str, tier_id: str) ->
     if actor is None:
         raise NotAuthenticated()
     with transaction() as session:
-        left = session.connection().execute(
+        connection = session.connection()
+        event_id = _event_id_of(connection, event_id)
+        left = connection.execute(
             update(_entries)
             .where(
                 _entries.c.event_id == event_id,
@@ -258,7 +272,9 @@ def my_waitlist(*, actor: UserSummary | None, event_id: str) -> dict[str, Waitli
         .scalar_subquery()
     )
     with read_only() as reader:
-        rows = reader.connection().execute(
+        connection = reader.connection()
+        event_id = _event_id_of(connection, event_id)
+        rows = connection.execute(
             select(_entries.c.tier_id, _entries.c.quantity, ahead.label("position")).where(
                 _entries.c.event_id == event_id,
                 _entries.c.user_id == actor.id,
@@ -272,26 +288,24 @@ def event_waitlists(*, actor: UserSummary | None, event_id: str) -> dict[str, Ti
     """Per tier of the event with a waitlist: whether the visitor may join it now, and their spot."""
     now = utcnow()
     with read_only() as reader:
-        rows = (
-            reader.connection()
-            .execute(
-                select(
-                    _tiers.c.id,
-                    _tiers.c.max_per_order,
-                    TIER_SEATS.left.label("seats_left"),
-                    _events.c.status,
-                    _events.c.end_at,
-                )
-                .join(_events, _events.c.id == _tiers.c.event_id)
-                .where(_tiers.c.event_id == event_id, _tiers.c.waitlist.is_(True), _tiers.c.hidden.is_(False))
+        connection = reader.connection()
+        event_id = _event_id_of(connection, event_id)
+        rows = connection.execute(
+            select(
+                _tiers.c.id,
+                _tiers.c.max_per_order,
+                TIER_SEATS.left.label("left"),
+                _events.c.status,
+                _events.c.end_at,
             )
-            .all()
-        )
+            .join(_events, _events.c.id == _tiers.c.event_id)
+            .where(_tiers.c.event_id == event_id, _tiers.c.waitlist.is_(True), _tiers.c.hidden.is_(False))
+        ).all()
     spots = my_waitlist(actor=actor, event_id=event_id)
     return {
         row.id: TierWaitlist(
             tier_id=row.id,
-            can_join=row.seats_left == 0 and _selling(row.status, row.end_at, now) and row.id not in spots,
+            can_join=row.left == 0 and _selling(row.status, row.end_at, now) and row.id not in spots,
             max_quantity=row.max_per_order,
             spot=spots.get(row.id),
         )
