@@ -77,18 +77,19 @@ _events = Event.__table__
 _orders = Order.__table__
 _users = User.__table__
 
-_offer_claim_unguarded: ContextVar[bool] = ContextVar("waitlist_offer_claim_unguarded", default=False)
+_stale_line: ContextVar[dict[str, list[Any]] | None] = ContextVar("waitlist_stale_line", default=None)
 
 
 @contextmanager
-def offer_guard_disabled_for_tests() -> Iterator[None]:
-    """Pick the people to offer from a read made before the release's transaction and mark them
-    offered unconditionally: the check-then-act race the conditional UPDATE exists to prevent."""
-    token = _offer_claim_unguarded.set(True)
+def offer_guard_disabled_for_tests(line_read_before: dict[str, list[Any]]) -> Iterator[None]:
+    """Offer to the people of `line_read_before` (per tier: `waiting_now`, read before the release's
+    transaction) and mark them offered unconditionally: the check-then-act race that reading the line
+    inside the releasing transaction, under the tier row's lock, and the conditional UPDATE prevent."""
+    token = _stale_line.set(line_read_before)
     try:
         yield
     finally:
-        _offer_claim_unguarded.reset(token)
+        _stale_line.reset(token)
 
 
 def offer_minutes_refusal(minutes: int | None) -> str | None:
@@ -385,18 +386,18 @@ _MARK_OFFERED_UNGUARDED = (
 )
 
 
-def pass_on(connection: Connection, tier_ids: Iterable[str], *, read_before: dict[str, list[Any]] | None = None) -> int:
+def pass_on(connection: Connection, tier_ids: Iterable[str]) -> int:
     """Offer the seats now free in `tier_ids` to the people waiting for them, inside the caller's
     transaction (which has just given seats back, so on PostgreSQL it holds the tier rows' locks).
     Returns how many offers were made."""
     now = utcnow()
     offers = 0
     for tier_id in sorted(set(tier_ids)):
-        offers += _offer_tier(connection, tier_id, now, (read_before or {}).get(tier_id))
+        offers += _offer_tier(connection, tier_id, now)
     return offers
 
 
-def _offer_tier(connection: Connection, tier_id: str, now: datetime, read_before: list[Any] | None) -> int:
+def _offer_tier(connection: Connection, tier_id: str, now: datetime) -> int:
     found = connection.execute(_TIER_TO_OFFER, {"tier_id": tier_id}).first()
     if found is None:
         return 0
@@ -406,8 +407,9 @@ def _offer_tier(connection: Connection, tier_id: str, now: datetime, read_before
     if tier.sales_end is not None and tier.sales_end <= now:
         return 0
     left = tier.seats_left
-    unguarded = _offer_claim_unguarded.get()
-    waiting = read_before if unguarded and read_before is not None else _next_waiting(connection, tier_id, left)
+    stale = _stale_line.get()
+    unguarded = stale is not None
+    waiting = stale.get(tier_id, []) if stale is not None else _next_waiting(connection, tier_id, left)
     offers = 0
     for entry in waiting:
         if left <= 0:
