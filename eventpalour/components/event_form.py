@@ -257,6 +257,13 @@ class EventFormParts:
                         [("absorb", "I absorb it"), ("pass_on", "Buyers pay it")],
                     ),
                     self.refund_policy_fields(),
+                    self.text_field(
+                        "Waitlist offer window (minutes)",
+                        "waitlist_offer_minutes",
+                        input_mode="numeric",
+                        hint="When seats of a sold-out ticket with a waitlist come back, they are held this long "
+                        "for the next person in line (5 to 1440 minutes).",
+                    ),
                     rx.callout(
                         "Paid events can be published once your workspace's KYC is approved.", icon="info", size="1"
                     ),
@@ -367,6 +374,7 @@ class EventFormParts:
                     checked=row.waitlist,
                     on_change=lambda checked: self.state.set_tier(index, "waitlist", checked),
                 ),
+                self.error_text("tiers." + index.to_string() + ".waitlist"),
                 spacing="3",
                 width="100%",
             ),
@@ -391,13 +399,6 @@ class EventFormParts:
                 align="center",
             ),
             self.template_hint(),
-            self.text_field(
-                "Waitlist offer window (minutes)",
-                "waitlist_offer_minutes",
-                input_mode="numeric",
-                hint="When seats come back, a ticket with a waitlist holds them this long for the next person "
-                "in line (5 to 1440 minutes).",
-            ),
             spacing="3",
             width="100%",
         )
