@@ -101,7 +101,12 @@ def _waitlist(tier: rx.Var) -> rx.Component:
             EventDetailState.waitlist_joinable[tier_id],
             rx.form(
                 rx.vstack(
-                    rx.text("Sold out. Join the waitlist and we'll email you if seats come back.", size="2"),
+                    rx.text(
+                        "Sold out. Join the waitlist (up to ",
+                        EventDetailState.waitlist_max[tier_id],
+                        ") and we'll email you if seats come back.",
+                        size="2",
+                    ),
                     rx.hstack(
                         rx.el.label("Tickets wanted", html_for=field_id, style={"fontSize": "14px"}),
                         rx.input(
@@ -109,8 +114,6 @@ def _waitlist(tier: rx.Var) -> rx.Component:
                             name="quantity",
                             type="number",
                             input_mode="numeric",
-                            min=1,
-                            max=EventDetailState.waitlist_max[tier_id],
                             default_value="1",
                             width="80px",
                             aria_invalid=rx.cond(error != "", "true", "false"),
