@@ -205,3 +205,33 @@ def test_only_paid_tiers_take_a_waitlist():
         )
     assert free.value.details[0].path == ("tiers", 0, "waitlist")
     assert free.value.details[0].message == "Only paid tickets can have a waitlist."
+
+
+def test_seats_freed_elsewhere_are_offered_by_the_housekeeping_sweep(sold_out):
+    from eventpalour.db import transaction
+    from eventpalour.services.sales import capacity
+
+    event, front, _, holder, hold, _ = sold_out
+    fan = make_user()
+    waitlist.join_waitlist(actor=fan.summary, event_id=event.id, tier_id=front, quantity=1)
+    assert _pay(_order(hold.order_id)) == "completed"
+    with transaction() as session:  # what a processed refund of one ticket does to the counters
+        capacity.release_sold(session.connection(), front, 1)
+    assert _entry(fan.id).status == "waiting"
+    assert waitlist.offer_free_seats() == 1
+    assert _entry(fan.id).status == "offered"
+    assert waitlist.offer_free_seats() == 0  # never twice
+    assert (_tier(front).sold, _tier(front).held) == (1, 1)
+
+
+def test_an_erased_account_leaves_the_line(sold_out):
+    from eventpalour.db import transaction
+
+    event, front, _, holder, hold, _ = sold_out
+    fan, next_in_line = make_user(), make_user()
+    waitlist.join_waitlist(actor=fan.summary, event_id=event.id, tier_id=front, quantity=1)
+    waitlist.join_waitlist(actor=next_in_line.summary, event_id=event.id, tier_id=front, quantity=1)
+    with transaction() as session:
+        assert waitlist.forget_waiting_of(session, fan.id, fan.email) == 1
+    checkout.cancel_order(actor=holder.summary, order_id=hold.order_id)
+    assert (_entry(fan.id).status, _entry(next_in_line.id).status) == ("left", "offered")

@@ -164,6 +164,7 @@ __getattr__, __all__ = public_names(
             "WaitlistRow",
             "WaitlistSpot",
             "event_waitlists",
+            "forget_waiting_of as forget_waitlists_of",
             "join_waitlist",
             "leave_waitlist",
             "offer_free_seats as offer_waitlist_seats",

@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from eventpalour import routes
 from eventpalour.config import settings
@@ -217,6 +218,16 @@ def leave_waitlist(*, actor: UserSummary | None, event_id: str, tier_id: str) ->
         )
         if left.rowcount != 1:
             raise NotFound("You are not on this waitlist.")
+
+
+def forget_waiting_of(session: Session, user_id: str, _address: str) -> int:
+    """An account being erased leaves every line it waits in (its offers are orders: kept, as money
+    records are), in the caller's transaction, so no offer is ever made to the tombstone."""
+    return session.execute(
+        update(_entries)
+        .where(_entries.c.user_id == user_id, _entries.c.status == WaitlistStatus.WAITING.value)
+        .values(status=WaitlistStatus.LEFT.value)
+    ).rowcount
 
 
 _OPEN_OFFER = select(_entries.c.id).join(_orders, _orders.c.id == _entries.c.order_id)
