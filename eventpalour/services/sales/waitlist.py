@@ -8,10 +8,10 @@ the offer, and `checkout.expire_holds` ending it is the offer expiring.
 
 Seats come back through `checkout.release_order` (hold expiry, cancel, failed payment), which calls
 `pass_on` in its own transaction: the seats go to the line before any other buyer can see them (on
-PostgreSQL the tier row stays locked by the release until COMMIT). Seats that come back any other way
-(a refund, a raised quantity, a replaced hold, a waitlist switched on) are offered by
-`offer_free_seats`, which the housekeeping loop runs after expiring holds, and the tier editor after
-a save. Each entry goes from waiting to offered by one conditional UPDATE in the transaction that
+PostgreSQL the tier row stays locked by the release until COMMIT). The tier editor does the same for
+a raised quantity (`events.tiers.save_tiers`). Seats that come back any other way (a refund, a
+replaced hold) are offered by `offer_free_seats`, which the housekeeping loop runs after expiring
+holds. Each entry goes from waiting to offered by one conditional UPDATE in the transaction that
 holds its seats, so an entry is never offered twice.
 
 Offers are partial when fewer seats came back than the person asked for: the front of the line gets
@@ -438,7 +438,8 @@ def _next_waiting(connection: Connection, tier_id: str, seats: int) -> list[Any]
 
 
 def waiting_now(tier_id: str) -> list[Any]:
-    """Tests only (the control run): the line as read before a release's transaction."""
+    """The line as read outside any transaction: only for the race test's control run, which hands it
+    to `offer_guard_disabled_for_tests` as the stale read."""
     with read_only() as reader:
         return _next_waiting(reader.connection(), tier_id, 1000)
 
