@@ -62,6 +62,7 @@ async def run_housekeeping_loop() -> None:
         await _forever_once("Reconciling unconfirmed payments", sales.reconcile_pending)
         await _forever_once("Rechecking webhooks Paystack could not confirm", sales.recheck_unconfirmed)
         await _forever_once("Expiring holds", sales.expire_holds)
+        await _forever_once("Offering free seats to waitlists", sales.offer_waitlist_seats)
         await _forever_once("Completing finished events", events.complete_finished_events)
         await _forever_once("Rechecking open refunds", sales.recheck_open_refunds)
         await asyncio.sleep(HOUSEKEEPING_SECONDS)

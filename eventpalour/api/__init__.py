@@ -31,6 +31,7 @@ from eventpalour.api import (
     tier_templates,
     uploads,
     v1,
+    waitlist,
     workspaces,
 )
 from eventpalour.api.body_limit import BodyLimitMiddleware
@@ -85,6 +86,7 @@ def create_api() -> FastAPI:
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)
     api.include_router(refund_requests.router)
+    api.include_router(waitlist.router)
     api.include_router(questions.router)
     api.include_router(event_copies.router)
     api.include_router(auth.router)

@@ -307,6 +307,13 @@ class EventFormParts:
                         [("absorb", "I absorb it"), ("pass_on", "Buyers pay it")],
                     ),
                     self.refund_policy_fields(),
+                    self.text_field(
+                        "Waitlist offer window (minutes)",
+                        "waitlist_offer_minutes",
+                        input_mode="numeric",
+                        hint="When seats of a sold-out ticket with a waitlist come back, they are held this long "
+                        "for the next person in line (5 to 1440 minutes).",
+                    ),
                     rx.callout(
                         "Paid events can be published once your workspace's KYC is approved.", icon="info", size="1"
                     ),
@@ -412,6 +419,12 @@ class EventFormParts:
                     checked=row.hidden,
                     on_change=lambda checked: self.state.set_tier(index, "hidden", checked),
                 ),
+                rx.checkbox(
+                    "Waitlist when sold out",
+                    checked=row.waitlist,
+                    on_change=lambda checked: self.state.set_tier(index, "waitlist", checked),
+                ),
+                self.error_text("tiers." + index.to_string() + ".waitlist"),
                 spacing="3",
                 width="100%",
             ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
+from eventpalour.components.event_waitlist import waitlists_section
 from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.event_orders import EventOrdersState
@@ -417,6 +418,7 @@ def orders_tab() -> rx.Component:
         _decline_dialog(),
         _refund_progress(),
         _refund_requests(),
+        waitlists_section(),
         rx.cond(
             S.orders_problem != "",
             rx.callout(S.orders_problem, icon="triangle-alert", color_scheme="red"),

@@ -65,11 +65,81 @@ def _tier(offer: rx.Var, *, picking: bool = True) -> rx.Component:
             wrap="wrap",
             spacing="2",
         ),
+        _waitlist(tier),
         spacing="2",
         width="100%",
         padding_y="12px",
         border_top=f"1px solid {rx.color('gray', 4)}",
         data_testid="tier",
+    )
+
+
+def _waitlist(tier: rx.Var) -> rx.Component:
+    """A sold-out tier with a waitlist: the visitor's place in line (and Leave), or a form to join."""
+    tier_id = tier.id
+    field_id = "waitlist-quantity-" + tier_id
+    error_id = "waitlist-error-" + tier_id
+    error = EventDetailState.waitlist_errors[tier_id]
+    return rx.cond(
+        EventDetailState.waitlist_spots[tier_id] != "",
+        rx.hstack(
+            rx.icon("list-ordered", size=16, color=rx.color("accent", 11)),
+            rx.text(EventDetailState.waitlist_spots[tier_id], size="2", role="status"),
+            rx.spacer(),
+            rx.button(
+                "Leave the waitlist",
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                on_click=EventDetailState.leave_waitlist(tier_id),
+            ),
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.cond(
+            EventDetailState.waitlist_joinable[tier_id],
+            rx.form(
+                rx.vstack(
+                    rx.text(
+                        "Sold out. Join the waitlist (up to ",
+                        EventDetailState.waitlist_max[tier_id],
+                        ") and we'll email you if seats come back.",
+                        size="2",
+                    ),
+                    rx.hstack(
+                        rx.el.label("Tickets wanted", html_for=field_id, style={"fontSize": "14px"}),
+                        rx.input(
+                            id=field_id,
+                            name="quantity",
+                            type="number",
+                            input_mode="numeric",
+                            default_value="1",
+                            width="80px",
+                            aria_invalid=rx.cond(error != "", "true", "false"),
+                            aria_describedby=error_id,
+                        ),
+                        rx.el.input(type="hidden", name="tier_id", value=tier_id),
+                        rx.button(
+                            "Join the waitlist",
+                            type="submit",
+                            variant="soft",
+                            size="2",
+                            loading=EventDetailState.joining_tier == tier_id,
+                        ),
+                        align="center",
+                        wrap="wrap",
+                        spacing="2",
+                    ),
+                    rx.cond(error != "", rx.text(error, id=error_id, size="1", color=rx.color("red", 11))),
+                    spacing="1",
+                    width="100%",
+                ),
+                on_submit=EventDetailState.join_waitlist,
+                reset_on_submit=False,
+                width="100%",
+            ),
+        ),
     )
 
 

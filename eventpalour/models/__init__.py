@@ -99,6 +99,7 @@ from eventpalour.models.verification import (
     KycSubmission,
     PayoutMethod,
 )
+from eventpalour.models.waitlist import WaitlistEntry, WaitlistStatus
 from eventpalour.models.webhook import (
     WAITING_DELIVERY_STATUSES,
     WebhookDelivery,
@@ -214,6 +215,8 @@ __all__ = [
     "User",
     "UserSession",
     "UserStatus",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "Withdrawal",
     "WithdrawalMethod",
     "WithdrawalStatus",

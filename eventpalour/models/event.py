@@ -146,6 +146,7 @@ class Event(SQLModel, table=True):
     refund_policy: str = Field(default=RefundPolicy.NONE, max_length=16)
     refund_days: int | None = Field(default=None)  # with DAYS_BEFORE only
     refund_policy_text: str = Field(default="", max_length=MAX_REFUND_POLICY_TEXT)
+    waitlist_offer_minutes: int = Field(default=30)  # how long a waitlist offer holds its seats
     status: str = Field(default=EventStatus.DRAFT, max_length=16)
     is_listed: bool = Field(default=False)
     search_text: str = Field(default="")
@@ -235,6 +236,7 @@ class TicketTier(SQLModel, table=True):
     max_per_order: int = Field(default=10)
     sort_order: int = Field(default=0)
     hidden: bool = Field(default=False)
+    waitlist: bool = Field(default=False)  # sold out, people may join its waitlist (#19 §4)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -158,6 +158,13 @@ def hold_of(order: HeldOrder) -> Hold:
     )
 
 
+def waitlist_spot_words(spot: sales.WaitlistSpot | None) -> str:
+    """ "You're number 2 on the waitlist, for 1 ticket." (empty when not in line)."""
+    if spot is None:
+        return ""
+    return f"You're number {spot.position} on the waitlist, for {plural(spot.quantity, 'ticket')}."
+
+
 class EventDetailState(CheckoutAnswersMixin, AuthState):
     """The event in the URL as anyone may see it, and the visitor's picked quantities per tier."""
 
@@ -191,6 +198,14 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
     _discount: Discount | None = None
     # The event's refund policy in words (a summary line, then the organizer's text); empty when free.
     refund_policy: list[str] = []
+    # Waitlists of sold-out tiers (#19 §4), per tier id of every tier shown: whether the visitor may
+    # join now, their place in line in words ("" when not waiting), the most seats one may ask for,
+    # and a problem with what they asked.
+    waitlist_joinable: dict[str, bool] = {}
+    waitlist_spots: dict[str, str] = {}
+    waitlist_max: dict[str, int] = {}
+    waitlist_errors: dict[str, str] = {}
+    joining_tier: str = ""
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -270,6 +285,7 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
             tier_id: clamp_quantity(self.quantities.get(tier_id, 0), most)
             for tier_id, most in self.max_quantities.items()
         }
+        await self._load_waitlists()
 
     def _picked_in_url(self) -> dict[str, int]:
         """Every tier at 0, or at what the link asks for (`?tiers=<id>:2`, as sign-in sends a buyer
@@ -287,6 +303,60 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
             tickets.event_announcements, actor=user, event_short_id=self._short_id()
         )
         await self._load_hold()
+        await self._load_waitlists()
+
+    async def _load_waitlists(self) -> None:
+        """Which sold-out tiers the visitor may wait for, and where they stand in line."""
+        user = await self.current_user()
+        views = await call_service(sales.event_waitlists, actor=user, event_id=self._short_id())
+        shown = [offer.tier.id for offer in self.tiers]
+        self.waitlist_joinable = {t: t in views and views[t].can_join for t in shown}
+        self.waitlist_spots = {t: waitlist_spot_words(views[t].spot) if t in views else "" for t in shown}
+        self.waitlist_max = {t: views[t].max_quantity if t in views else 1 for t in shown}
+        self.waitlist_errors = dict.fromkeys(shown, "")
+
+    @rx.event
+    async def join_waitlist(self, form_data: dict[str, str]):
+        """ "Join the waitlist" of a sold-out tier, for the seats asked (signed-out visitors sign in first)."""
+        tier_id = str(form_data.get("tier_id", ""))[:16]
+        user = await self.current_user()
+        if user is None:
+            yield rx.redirect(routes.with_next(routes.SIGN_IN, routes.event_url(self._short_id())))
+            return
+        typed = str(form_data.get("quantity", "")).strip()
+        if not typed.isdigit():
+            self.waitlist_errors = {**self.waitlist_errors, tier_id: "Enter how many tickets you want."}
+            return
+        self.joining_tier = tier_id
+        yield
+        try:
+            self._limit("general", user)  # as POST /api/events/{id}/waitlist
+            spot = await call_service(
+                sales.join_waitlist, actor=user, event_id=self._short_id(), tier_id=tier_id, quantity=int(typed)
+            )
+        except DomainError as error:
+            self.joining_tier = ""
+            field = next((d.message for d in error.details if d.path[:1] == ("quantity",)), "")
+            if field:
+                self.waitlist_errors = {**self.waitlist_errors, tier_id: field}
+                return
+            yield self.show_error(error)
+            await self._load_waitlists()
+            return
+        self.joining_tier = ""
+        await self._load_waitlists()
+        yield rx.toast.success(f"You're on the waitlist: number {spot.position} in line. We'll email you.")
+
+    @rx.event
+    async def leave_waitlist(self, tier_id: str):
+        user = await self.current_user()
+        try:
+            await call_service(sales.leave_waitlist, actor=user, event_id=self._short_id(), tier_id=tier_id)
+        except DomainError as error:
+            yield self.show_error(error)
+        else:
+            yield rx.toast.success("You left the waitlist.")
+        await self._load_waitlists()
 
     async def _load_hold(self) -> None:
         """The visitor's order for this event that still holds seats, shown with its countdown."""

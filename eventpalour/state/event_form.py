@@ -55,6 +55,7 @@ DEFAULT_VALUES = {
     "refund_policy": "none",
     "refund_days": "7",
     "refund_policy_text": "",
+    "waitlist_offer_minutes": "30",
 }
 
 
@@ -72,6 +73,7 @@ class TierRow:
     sales_end_local: str = ""
     max_per_order: str = "10"
     hidden: bool = False
+    waitlist: bool = False
     sold: int = 0
     held: int = 0
     # A tier not saved yet has nothing sold: it can be removed and repriced.
@@ -227,6 +229,7 @@ class EventFormMixin(rx.State, mixin=True):
                     sales_end_local=row.sales_end_local,
                     max_per_order=numbers.max_per_order,
                     hidden=row.hidden,
+                    waitlist=row.waitlist,
                 )
             )
         if problems:
@@ -312,7 +315,7 @@ class EventFormMixin(rx.State, mixin=True):
 
     @rx.event
     def set_tier(self, index: int, name: str, value: str | bool) -> None:
-        """A tier's typed field (text), or its `hidden` checkbox (a flag)."""
+        """A tier's typed field (text), or its `hidden` or `waitlist` checkbox (a flag)."""
         self.tier_rows = [replace(r, **{name: value}) if i == index else r for i, r in enumerate(self.tier_rows)]
         self.errors = {k: m for k, m in self.errors.items() if k != f"tiers.{index}.{name}"}
 

@@ -19,6 +19,7 @@ from eventpalour.services.platform import (
 )
 from eventpalour.services.sales import STATUS_LABELS, EventOrderRow, RefundProgress, RefundRequestView
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.event_waitlist import EventWaitlistState
 from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
 
@@ -200,7 +201,7 @@ class EventOrdersState(AuthState):
 
     @rx.event
     def tab_changed(self, tab: str):
-        return EventOrdersState.load_orders if tab == "orders" else None
+        return [EventOrdersState.load_orders, EventWaitlistState.load_waitlists] if tab == "orders" else None
 
     @rx.event
     def filter_status(self, status: str | list[str]):

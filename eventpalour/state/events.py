@@ -170,6 +170,7 @@ class EventManageState(EventFormMixin, AuthState):
             "refund_policy": e.refund_policy,
             "refund_days": str(e.refund_days or 7),
             "refund_policy_text": e.refund_policy_text,
+            "waitlist_offer_minutes": str(e.waitlist_offer_minutes),
         }
         self.tier_rows = [
             TierRow(
@@ -182,6 +183,7 @@ class EventManageState(EventFormMixin, AuthState):
                 sales_end_local=local_input_value(t.sales_end, e.timezone),
                 max_per_order=str(t.max_per_order),
                 hidden=t.hidden,
+                waitlist=t.waitlist,
                 sold=t.sold,
                 held=t.held,
                 has_sales=t.has_sales,

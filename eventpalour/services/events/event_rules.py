@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.models import MAX_REFUND_POLICY_TEXT, EventPricing, EventType, FeeMode, MeetingPlatform, RefundPolicy
+from eventpalour.services import sales
 from eventpalour.services.platform import (
     MINIMUM_CHARGE,
     FieldError,
@@ -68,6 +69,7 @@ class EventInput:
     refund_policy: str = RefundPolicy.NONE
     refund_days: str = ""  # whole days before the start, as typed (DAYS_BEFORE only)
     refund_policy_text: str = ""
+    waitlist_offer_minutes: str = "30"  # how long a waitlist offer holds its seats, as typed (#19 §4)
     partners: tuple[PartnerInput, ...] = field(default_factory=tuple)
 
 
@@ -83,6 +85,7 @@ class TierInput:
     sales_end_local: str = ""
     max_per_order: int = 10
     hidden: bool = False
+    waitlist: bool = False  # sold out, buyers may join its waitlist (#19 §4)
     id: str = ""
 
 
@@ -219,6 +222,7 @@ def clean_event(data: EventInput, *, kept_start: datetime | None = None) -> dict
     place = _place(data, problems)
     refund = refund_policy_fields(data.pricing, data.refund_policy, data.refund_days, data.refund_policy_text, problems)
     partners = _partners(data.partners, problems)
+    offer_minutes = _offer_minutes(data.waitlist_offer_minutes, problems)
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     return {
@@ -235,8 +239,19 @@ def clean_event(data: EventInput, *, kept_start: datetime | None = None) -> dict
         "banner_url": banner or None,
         **place,
         **refund,
+        "waitlist_offer_minutes": offer_minutes,
         "partners": partners,
     }
+
+
+def _offer_minutes(typed: str, problems: list[FieldError]) -> int:
+    """The waitlist offer window as typed; its bounds are the waitlist's (`sales.waitlist_offer_minutes_refusal`)."""
+    text = (typed or "").strip()
+    minutes = int(text) if text.isdigit() else None
+    if refusal := sales.waitlist_offer_minutes_refusal(minutes):
+        problems.append(FieldError(("waitlist_offer_minutes",), refusal))
+        return sales.DEFAULT_OFFER_MINUTES
+    return minutes
 
 
 def refund_policy_fields(
@@ -350,6 +365,9 @@ def clean_tier(
         problems.append(FieldError((*path, "sales_end_local"), "Sales must end after they start."))
     if ends and ends > event_end:
         problems.append(FieldError((*path, "sales_end_local"), "Sales cannot continue after the event ends."))
+    if data.waitlist and not fields.get("price"):
+        # An offer holds the seats while the person pays; a free ticket has nothing to pay.
+        problems.append(FieldError((*path, "waitlist"), "Only paid tickets can have a waitlist."))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
-    return {**fields, "sales_start": starts, "sales_end": ends, "hidden": data.hidden}
+    return {**fields, "sales_start": starts, "sales_end": ends, "hidden": data.hidden, "waitlist": data.waitlist}

@@ -136,6 +136,7 @@ def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: W
         "refund_policy",
         "refund_days",
         "refund_policy_text",
+        "waitlist_offer_minutes",
     ):
         setattr(event, name, cleaned[name])
     event.category_id = category.id

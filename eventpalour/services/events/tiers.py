@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import ENDED_EVENT_STATUSES, TIER_SEATS, Event, EventStatus, TicketTier
-from eventpalour.services import admin
+from eventpalour.services import admin, sales
 from eventpalour.services.events.event_rules import MAX_TIERS, TierInput, clean_tier
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, FieldError, ValidationFailed
@@ -82,6 +82,7 @@ class TierView:
     max_per_order: int
     hidden: bool
     sort_order: int
+    waitlist: bool = False
 
     @property
     def has_sales(self) -> bool:
@@ -112,6 +113,7 @@ def to_view(tier: TicketTier) -> TierView:
         tier.max_per_order,
         tier.hidden,
         tier.sort_order,
+        tier.waitlist,
     )
 
 
@@ -202,6 +204,11 @@ def save_tiers(*, actor: UserSummary | None, event_id: str, tiers: list[TierInpu
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
         replace_tiers(session, event, tiers)
+        # A raised quantity (or a waitlist switched on) may free seats: the line gets them first,
+        # while this transaction still holds the tier rows it changed.
+        with_waitlist = [tier.id for tier in list_tiers(session, event.id) if tier.waitlist]
+        if with_waitlist and sales.offer_waitlist_seats_now(session.connection(), with_waitlist):
+            session.expire_all()  # the offers changed the tiers' held counters
         admin.record_audit(session, action="event.tiers", actor_id=actor.id, target=("event", event.id))
         return [to_view(t) for t in list_tiers(session, event.id)]
 

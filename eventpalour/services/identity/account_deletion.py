@@ -37,7 +37,7 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, platform, workspaces
+from eventpalour.services import admin, platform, sales, workspaces
 from eventpalour.services.identity.accounts import UserSummary, email_key, load_active_user
 from eventpalour.services.identity.verification import match_code, store_code, well_formed_code, wrong_code
 from eventpalour.services.platform import Conflict, DomainError, NotAuthenticated, ValidationFailed, plural
@@ -69,6 +69,7 @@ ERASERS: tuple[tuple[str, Eraser], ...] = (
     ("workspace_memberships", workspaces.forget_member),
     ("emails", lambda session, _user_id, address: platform.forget_recipient(session, address)),
     ("audit_client_details", lambda session, user_id, _address: admin.forget_client_of(session, user_id)),
+    ("waitlists", lambda session, user_id, address: sales.forget_waitlists_of(session, user_id, address)),
 )
 """Every area's eraser, run in this order before the account row becomes a tombstone."""
 

@@ -46,6 +46,7 @@ __getattr__, __all__ = public_names(
             "ticket_transfer_sent as ticket_transfer_sent_email",
             "announcement as announcement_email",
             "verification_code as verification_code_email",
+            "waitlist_offer as waitlist_offer_email",
             "withdrawal_paid as withdrawal_paid_email",
             "withdrawal_rejected as withdrawal_rejected_email",
             "workspace_invitation as workspace_invitation_email",

@@ -325,6 +325,23 @@ def refund_processed(
     )
 
 
+def waitlist_offer(
+    to_email: str, event_title: str, seats: str, tier_name: str, money: str, until: str, url: str
+) -> EmailMessage:
+    """To someone on a waitlist (#19 §4): seats came back and are held for them until `until`."""
+    return _simple(
+        to_email,
+        "waitlist_offer",
+        f"Seats are waiting for you: {event_title}",
+        "Your waitlist seats are held for you",
+        [
+            f"{seats} of {tier_name} for {event_title} came back, and they are held for you until {until}.",
+            f"Total: {money}. Claim them before then: {url}",
+            "If you do not pay in time, they go to the next person on the waitlist.",
+        ],
+    )
+
+
 def refund_request_received(
     to_email: str, event_title: str, reference: str, buyer: str, money: str, tickets: str, reason: str, url: str
 ) -> EmailMessage:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import string
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eventpalour.db import read_only, transaction, write_batch
 from eventpalour.models import EventPricing, OrderStatus
-from eventpalour.models.types import new_id, random_string, utcnow
+from eventpalour.models.types import new_id, utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
     Conflict,
@@ -36,10 +35,10 @@ from eventpalour.services.platform import (
     plural,
 )
 from eventpalour.services.sales import answers as attendee_answers
-from eventpalour.services.sales import capacity, discounts, fulfilment
+from eventpalour.services.sales import capacity, discounts, fulfilment, waitlist
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.fees import Price, price_of
-from eventpalour.services.sales.store import EventOnSale, TierOnSale
+from eventpalour.services.sales.store import EventOnSale, TierOnSale, new_reference
 from eventpalour.services.sales.tier_sales import SaleState, tier_sale
 
 logger = logging.getLogger("eventpalour.orders")
@@ -70,10 +69,6 @@ class CheckoutResult:
     event_short_id: str
     discount: int = 0
     code: str = ""
-
-
-def new_reference() -> str:
-    return "EVT-" + random_string(string.ascii_uppercase + string.digits, 12)
 
 
 def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
@@ -459,12 +454,16 @@ def _refuse_second_registration(connection: Connection, event: EventOnSale, acto
 
 
 def release_order(connection: Connection, order_id: str, status: str) -> bool:
-    """Close an open order as `status` and give its held seats (and code use) back, once (the flag is the lock)."""
+    """Close an open order as `status` and give its held seats (and code use) back, once (the flag is the lock).
+
+    Seats of tiers with a waitlist go to the people waiting, in this same transaction (`waitlist.pass_on`)."""
     if not sales_store.close_holding_order(connection, order_id, status, utcnow()):
         return False
-    for line in sales_store.order_lines(connection, order_id):
+    lines = sales_store.order_lines(connection, order_id)
+    for line in lines:
         capacity.release_held(connection, line.tier_id, line.quantity)
     discounts.release_held_of_order(connection, order_id)
+    waitlist.pass_on(connection, [line.tier_id for line in lines])
     return True
 
 

@@ -13,6 +13,7 @@ returned_payments, payment_webhooks and scanning.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,6 +63,7 @@ from eventpalour.models import (
     WorkspaceMember,
 )
 from eventpalour.models.order import UNCONFIRMED_WEBHOOK
+from eventpalour.models.types import random_string
 
 _users = User.__table__
 _events = Event.__table__
@@ -309,6 +311,12 @@ def code_uses_left(connection: Connection, code_id: str) -> int | None:
 
 
 # --- new orders -----------------------------------------------------------------------------------
+
+
+def new_reference() -> str:
+    """An order's reference, shown to buyers and sent to Paystack."""
+    return "EVT-" + random_string(string.ascii_uppercase + string.digits, 12)
+
 
 _INSERT_ORDER = insert(_orders)
 _INSERT_ITEMS = insert(_items)
