@@ -167,7 +167,7 @@ def test_a_paid_order_its_transfer_and_its_refund_are_queued_about_that_order():
     from eventpalour.services.tickets import transfers
     from tests.factories import approve_kyc
 
-    owner = make_organizer()
+    owner = make_organizer(two_factor=True)  # refunds need two-factor (#20 §1)
     workspace = make_workspace(owner)
     approve_kyc(workspace.id)
     event = make_event(
