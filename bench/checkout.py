@@ -323,7 +323,10 @@ def oversell_check(tier_id: str, placed: Sequence[Placed]) -> tuple[dict[str, in
 
     # One snapshot for every figure: the app may still be settling orders (its reconciler), and
     # counters read a moment before the rows would disagree with them for no fault of the app.
-    with Session(bind=get_engine().execution_options(isolation_level="REPEATABLE READ")) as session:
+    engine = get_engine()
+    if engine.dialect.name == "postgresql":  # SQLite's one writer already gives a single snapshot
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with Session(bind=engine) as session:
         tier = session.get(TicketTier, tier_id)
         issued = session.exec(select(func.count()).select_from(Ticket).where(Ticket.tier_id == tier_id)).one()
         held_rows = session.exec(

@@ -344,3 +344,14 @@ def sign_in_two_factor_api(base_url: str, email: str, secret: str, password: str
         if done.status_code == 200:
             return done.cookies["ep_session"]
     raise AssertionError(done.text)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test, marked or not: `make test` runs the other tests
+    with -m "not e2e" in a process that must never start a browser (Playwright's event loop would
+    break the async tests) or build the app into the folder the browser suite's server serves."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import create_account, unique_email
+from tests.e2e.conftest import unique_email
 from tests.e2e.test_checkout import seed_event
+from tests.e2e.test_workspaces import verified_account
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +32,7 @@ def _bench(database_url: str, *args: str) -> str:
 
 def test_rush_bench_hydrates_the_event_page(server, e2e_database_url):
     owner = unique_email("rush")
-    create_account(server, owner, "Rush Owner")
+    verified_account(server, owner, "Rush Owner")
     event = seed_event(e2e_database_url, owner, pricing="free", tiers=[{"name": "Floor", "price": 0, "quantity": 50}])
     out = _bench(
         e2e_database_url, "bench/rush.py", "--url", server, "--short-id", event["short_id"],

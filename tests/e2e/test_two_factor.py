@@ -5,11 +5,14 @@ admin without it is sent to set it up before the admin area opens."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, at_path, totp_code, unique_email
 from tests.e2e.test_auth_flows import sign_in
 from tests.e2e.test_workspaces import SUPER_ADMIN, signed_in, super_admin, toast, verified_account
+
+pytestmark = pytest.mark.e2e
 
 ONBOARDING = "/onboarding"  # where a signed-in account that has not chosen attendee or organizer lands
 
