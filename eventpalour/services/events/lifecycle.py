@@ -32,7 +32,7 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, platform, sales
+from eventpalour.services import admin, finance, platform, sales
 from eventpalour.services.events.discovery import is_public
 from eventpalour.services.events.event_rules import (
     DOORS_CLOSE_AFTER_END,
@@ -352,6 +352,7 @@ def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
         .group_by(col(User.email))
     ).all()
     sales.queue_event_refunds(session, event, actor_id=actor.id)
+    finance.record_event_cancelled(session.connection(), event.id, utcnow())  # the analytics rollups
     session.execute(
         update(Ticket)
         .where(col(Ticket.event_id) == event.id, col(Ticket.status) == TicketStatus.VALID)
