@@ -20,6 +20,10 @@ __getattr__, __all__ = public_names(
             "channel_label",
             "workspace_analytics",
         ],
+        "analytics_csv": [
+            "TABLES as ANALYTICS_TABLES",
+            "analytics_csv",
+        ],
         "billing": [
             "MonthPoint",
             "billing_overview",

@@ -156,6 +156,10 @@ class SourceRow:
     name: str
     views: int
 
+    @property
+    def label(self) -> str:
+        return self.name or "Direct or hidden"
+
 
 @dataclass(frozen=True)
 class WorkspaceAnalytics:
