@@ -32,7 +32,7 @@ async def export_analytics_table(
     `tiers`, `channels`, `events`, `buyers`, `referrers` or `campaigns`; moderators and above."""
     window = finance.analytics_window(span, start, end, event_id=event)
     body = await run_in_threadpool(
-        finance.analytics_csv, actor=user, workspace_id=workspace_id, window=window, table=table
+        finance.analytics_table_csv, actor=user, workspace_id=workspace_id, window=window, table=table
     )
     name = f"eventpalour-{table}-{window.first.isoformat()}-{window.last.isoformat()}.csv"
     return Response(

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
+from eventpalour import routes
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import Order, SalesDay, Ticket, TierDay, ViewDay
@@ -21,7 +22,9 @@ from eventpalour.services.finance.money_figures import Scope
 from eventpalour.services.platform import NotAuthenticated, PermissionDenied, ValidationFailed
 from eventpalour.services.sales import checkout, payments, paystack_refunds, refunds
 from eventpalour.services.tickets import scanning
+from eventpalour.state.analytics import AnalyticsState
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.state_support import run_handler, state_for
 
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 MONEY = ("paid_orders", "gross", "platform_fees", "provider_fees", "organizer_share", "refunds", "discounts")
@@ -260,3 +263,20 @@ def test_sales_count_on_the_utc_day_they_were_paid(shop):
     )
     by_day = {point.day: point.tickets for point in seen.days}
     assert by_day[yesterday.date()] == 1 and by_day[utcnow().date()] == 0
+
+
+async def test_the_page_state_shows_the_figures_and_field_errors(shop):
+    owner, workspace, paid, _free, regular, _vip = shop
+    _sell(paid, regular, 2, 3000, "card")
+    page = state_for(AnalyticsState, token=owner.token, path=routes.workspace_url(workspace.id, "analytics"))
+    await run_handler(page, "reset_period")
+    await run_handler(page, "load_analytics")
+    assert (page.analytics_loaded, page.analytics_problem, page.can_view_money) == (True, "", True)
+    assert (page.tickets_sold, page.paid_orders, len(page.chart_data)) == ("2 tickets sold", "1 order", 30)
+    assert page.chart_data[-1].tickets == 2 and page.money[0].gross == page.events[0].gross
+    assert page.channels[0].label == "Card" and page.events[0].check_in == "0 of 2 (0%)"
+    assert page.csv_urls["money"].endswith(f"/api/workspace/{workspace.id}/analytics/money.csv?span=30")
+    await run_handler(page, "apply_period", {"span": "custom", "start": "2026-11-30", "end": "2026-11-01"})
+    await run_handler(page, "load_analytics")  # what apply_period chains
+    assert page.field_errors == {"end": "The last day cannot come before the first."}
+    assert page.chart_data[-1].tickets == 2  # the figures shown before stay until a good period is chosen

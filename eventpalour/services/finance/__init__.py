@@ -22,7 +22,7 @@ __getattr__, __all__ = public_names(
         ],
         "analytics_csv": [
             "TABLES as ANALYTICS_TABLES",
-            "analytics_csv",
+            "analytics_table_csv",
         ],
         "billing": [
             "MonthPoint",

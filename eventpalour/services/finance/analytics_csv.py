@@ -113,7 +113,7 @@ TABLES: dict[str, Callable[[WorkspaceAnalytics], tuple[list[str], Rows]]] = {
 }
 
 
-def analytics_csv(*, actor: UserSummary | None, workspace_id: str, window: AnalyticsWindow, table: str) -> str:
+def analytics_table_csv(*, actor: UserSummary | None, workspace_id: str, window: AnalyticsWindow, table: str) -> str:
     """One of the page's tables (`TABLES`) as CSV. Raises NotFound for another name, and what
     `workspace_analytics` raises."""
     write = TABLES.get(table)
