@@ -23,6 +23,7 @@ from eventpalour.services.platform import NotAuthenticated, PermissionDenied, Va
 from eventpalour.services.sales import checkout, payments, paystack_refunds, refunds
 from eventpalour.services.tickets import scanning
 from eventpalour.state.analytics import AnalyticsState
+from eventpalour.state.tickets import TicketsState
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
 from tests.state_support import run_handler, state_for
 
@@ -280,3 +281,18 @@ async def test_the_page_state_shows_the_figures_and_field_errors(shop):
     await run_handler(page, "load_analytics")  # what apply_period chains
     assert page.field_errors == {"end": "The last day cannot come before the first."}
     assert page.chart_data[-1].tickets == 2  # the figures shown before stay until a good period is chosen
+
+
+async def test_my_tickets_sums_up_events_attended_and_upcoming(shop):
+    owner, _workspace, paid, free, regular, _vip = shop
+    buyer = make_user()
+    _order, tickets = _sell(paid, regular, 2, 3000, "card", buyer=buyer)
+    free_tier = get_tiers(actor=owner.summary, event_id=free.id)[0].id
+    checkout.book_ticket(actor=buyer.summary, event_id=free.id, quantities={free_tier: 1})
+    scanning.check_in_ticket(actor=owner.summary, event_id=paid.id, ticket_id=tickets[0])
+    page = state_for(TicketsState, token=buyer.token, path=routes.MY_TICKETS)
+    await run_handler(page, "load_tickets")
+    assert page.summary == ["1 event attended", "2 upcoming events", "2 tickets to use"]
+    nobody = state_for(TicketsState, token=make_user().token, path=routes.MY_TICKETS)
+    await run_handler(nobody, "load_tickets")
+    assert nobody.summary == ["0 events attended", "0 upcoming events", "0 tickets to use"]
