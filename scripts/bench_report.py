@@ -9,7 +9,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
-ORDER = ("discovery", "checkout", "scan", "event_page", "rush", "browser_checkout", "browser_checkout_code", "door")
+ORDER = (
+    "discovery",
+    "analytics",
+    "checkout",
+    "scan",
+    "event_page",
+    "rush",
+    "browser_checkout",
+    "browser_checkout_code",
+    "door",
+)
 
 
 def machine(results: Path) -> str:

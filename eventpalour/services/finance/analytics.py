@@ -9,6 +9,7 @@ the owner (`MANAGE_BILLING`), as on the billing page. Every money figure is mone
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -210,28 +211,48 @@ def _in_window(table, workspace_id: str, window: AnalyticsWindow) -> list:  # no
     return conditions
 
 
+SALES_COUNTERS = (
+    "paid_orders",
+    "gross",
+    "platform_fees",
+    "provider_fees",
+    "organizer_share",
+    "refunds",
+    "discounts",
+    "tickets_issued",
+    "tickets_voided",
+    "new_buyers",
+    "returning_buyers",
+)
+MONEY_COUNTERS = SALES_COUNTERS[:7]  # MoneyFigures' own fields
+
+
+def _add(into: dict[str, int], row: object) -> None:
+    for name in SALES_COUNTERS:
+        into[name] = into.get(name, 0) + int(getattr(row, name))
+
+
 def _read(
     connection: Connection, workspace_id: str, window: AnalyticsWindow, can_view_money: bool, events: list
 ) -> WorkspaceAnalytics:
+    """Four statements over the rollups (sales by event and channel, sales by day, views, checkouts),
+    two over tiers and the door; every other figure is a sum of their rows."""
     s = SALES_DAYS.c
     where = _in_window(SALES_DAYS, workspace_id, window)
-    money_columns = (
-        "paid_orders",
-        "gross",
-        "platform_fees",
-        "provider_fees",
-        "organizer_share",
-        "refunds",
-        "discounts",
-    )
+    by_currency: dict[str, dict[str, int]] = {}
+    by_channel: dict[tuple[str, str], dict[str, int]] = {}
+    by_event: dict[str, dict[str, int]] = {}
+    for row in connection.execute(
+        select(s.event_id, s.currency, s.channel, *[func.sum(s[name]).label(name) for name in SALES_COUNTERS])
+        .where(*where)
+        .group_by(s.event_id, s.currency, s.channel)
+    ):
+        _add(by_currency.setdefault(row.currency, {}), row)
+        _add(by_channel.setdefault((row.channel, row.currency), {}), row)
+        _add(by_event.setdefault(row.event_id, {}), row)
     money = [
-        MoneyFigures(row.currency, **{name: int(getattr(row, name)) for name in money_columns})
-        for row in connection.execute(
-            select(s.currency, *[func.sum(s[name]).label(name) for name in money_columns])
-            .where(*where)
-            .group_by(s.currency)
-            .order_by(s.currency)
-        )
+        MoneyFigures(currency, **{name: sums[name] for name in MONEY_COUNTERS})
+        for currency, sums in sorted(by_currency.items())
     ]
     currency = max(money, key=lambda f: (f.gross, f.paid_orders)).currency if money else _first_currency(events)
     by_day = {
@@ -246,27 +267,16 @@ def _read(
         DayPoint(day, int(by_day[day].tickets), int(by_day[day].gross)) if day in by_day else DayPoint(day, 0, 0)
         for day in window.days
     ]
-    totals = connection.execute(
-        select(
-            func.coalesce(func.sum(s.tickets_issued), 0),
-            func.coalesce(func.sum(s.tickets_voided), 0),
-            func.coalesce(func.sum(s.new_buyers), 0),
-            func.coalesce(func.sum(s.returning_buyers), 0),
-            func.coalesce(func.sum(s.paid_orders), 0),
-        ).where(*where)
-    ).one()
-    channels = [
-        ChannelRow(row.channel, channel_label(row.channel), row.currency, int(row.orders), int(row.gross))
-        for row in connection.execute(
-            select(s.channel, s.currency, func.sum(s.paid_orders).label("orders"), func.sum(s.gross).label("gross"))
-            .where(*where)
-            .group_by(s.channel, s.currency)
-            .order_by(func.sum(s.paid_orders).desc(), s.channel)
-        )
-    ]
+    totals = {name: sum(sums[name] for sums in by_currency.values()) for name in SALES_COUNTERS}
+    channels = sorted(
+        (
+            ChannelRow(channel, channel_label(channel), code, sums["paid_orders"], sums["gross"])
+            for (channel, code), sums in by_channel.items()
+        ),
+        key=lambda row: (-row.paid_orders, row.channel, row.currency),
+    )
     views, referrers, campaigns = _views(connection, workspace_id, window)
     checkouts = _checkouts(connection, workspace_id, window)
-    top = _top_events(connection, where, events, views, checkouts)
     result = WorkspaceAnalytics(
         window=window,
         can_view_money=can_view_money,
@@ -276,16 +286,16 @@ def _read(
         days=days,
         tiers=_tiers(connection, workspace_id, window),
         channels=channels,
-        top_events=top,
+        top_events=_top_events(connection, by_event, events, views, checkouts),
         referrers=referrers,
         campaigns=campaigns,
-        tickets_sold=int(totals[0]) - int(totals[1]),
-        tickets_refunded=int(totals[1]),
-        new_buyers=int(totals[2]),
-        returning_buyers=int(totals[3]),
+        tickets_sold=totals["tickets_issued"] - totals["tickets_voided"],
+        tickets_refunded=totals["tickets_voided"],
+        new_buyers=totals["new_buyers"],
+        returning_buyers=totals["returning_buyers"],
         views=sum(views.values()),
         checkouts_started=sum(checkouts.values()),
-        paid_orders=int(totals[4]),
+        paid_orders=totals["paid_orders"],
     )
     return result if can_view_money else _without_money(result)
 
@@ -319,29 +329,26 @@ def _tiers(connection: Connection, workspace_id: str, window: AnalyticsWindow) -
 def _views(
     connection: Connection, workspace_id: str, window: AnalyticsWindow
 ) -> tuple[dict[str, int], list[SourceRow], list[SourceRow]]:
+    """Views per event, and the top referrer hosts and campaigns, from one grouped statement."""
     v = VIEW_DAYS.c
-    where = _in_window(VIEW_DAYS, workspace_id, window)
-    by_event = {
-        row.event_id: int(row.views)
-        for row in connection.execute(
-            select(v.event_id, func.sum(v.views).label("views")).where(*where).group_by(v.event_id)
-        )
-    }
+    by_event: dict[str, int] = defaultdict(int)
+    by_host: dict[str, int] = defaultdict(int)
+    by_campaign: dict[str, int] = defaultdict(int)
+    for row in connection.execute(
+        select(v.event_id, v.referrer_host, v.campaign, func.sum(v.views).label("views"))
+        .where(*_in_window(VIEW_DAYS, workspace_id, window))
+        .group_by(v.event_id, v.referrer_host, v.campaign)
+    ):
+        by_event[row.event_id] += int(row.views)
+        by_host[row.referrer_host] += int(row.views)
+        if row.campaign:
+            by_campaign[row.campaign] += int(row.views)
 
-    def top(column, *extra) -> list[SourceRow]:  # noqa: ANN001
-        total = func.sum(v.views)
-        return [
-            SourceRow(name, int(views))
-            for name, views in connection.execute(
-                select(column, total)
-                .where(*where, *extra)
-                .group_by(column)
-                .order_by(total.desc(), column)
-                .limit(TOP_SOURCES)
-            )
-        ]
+    def top(counts: dict[str, int]) -> list[SourceRow]:
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_SOURCES]
+        return [SourceRow(name, views) for name, views in ranked if views]
 
-    return by_event, top(v.referrer_host), top(v.campaign, v.campaign != "")
+    return dict(by_event), top(by_host), top(by_campaign)
 
 
 def _checkouts(connection: Connection, workspace_id: str, window: AnalyticsWindow) -> dict[str, int]:
@@ -357,46 +364,37 @@ def _checkouts(connection: Connection, workspace_id: str, window: AnalyticsWindo
 
 
 def _top_events(
-    connection: Connection, where: list, events: list, views: dict[str, int], checkouts: dict[str, int]
+    connection: Connection,
+    by_event: dict[str, dict[str, int]],
+    events: list,
+    views: dict[str, int],
+    checkouts: dict[str, int],
 ) -> list[EventRow]:
     """The events with the most tickets sold in the window (then views), with their door figures."""
-    s = SALES_DAYS.c
-    sold = {
-        row.event_id: row
-        for row in connection.execute(
-            select(
-                s.event_id,
-                func.sum(s.tickets_issued - s.tickets_voided).label("tickets"),
-                func.sum(s.paid_orders).label("orders"),
-                func.sum(s.gross).label("gross"),
-                func.sum(s.refunds).label("refunds"),
-                func.sum(s.organizer_share - s.refunds).label("net"),
-            )
-            .where(*where)
-            .group_by(s.event_id)
-        )
-    }
-    active = set(sold) | set(views) | set(checkouts)
     named = {e.id: e for e in events}
-    ranked = sorted(
-        (e for e in active if e in named),
-        key=lambda e: (-(int(sold[e].tickets) if e in sold else 0), -views.get(e, 0), named[e].title),
-    )[:TOP_EVENTS]
+
+    def sold(event_id: str) -> int:
+        sums = by_event.get(event_id)
+        return sums["tickets_issued"] - sums["tickets_voided"] if sums else 0
+
+    active = (set(by_event) | set(views) | set(checkouts)) & set(named)
+    ranked = sorted(active, key=lambda e: (-sold(e), -views.get(e, 0), named[e].title, e))[:TOP_EVENTS]
     door = sales.door_counts_of(connection, ranked) if ranked else {}
     rows = []
     for event_id in ranked:
-        figures = sold.get(event_id)
+        sums = by_event.get(event_id, {})
+        figures = MoneyFigures(named[event_id].currency, **{name: sums.get(name, 0) for name in MONEY_COUNTERS})
         counts = door.get(event_id)
         rows.append(
             EventRow(
                 event_id=event_id,
                 title=named[event_id].title,
                 currency=named[event_id].currency,
-                tickets_sold=int(figures.tickets) if figures else 0,
-                paid_orders=int(figures.orders) if figures else 0,
-                gross=int(figures.gross) if figures else 0,
-                refunds=int(figures.refunds) if figures else 0,
-                net=int(figures.net) if figures else 0,
+                tickets_sold=sold(event_id),
+                paid_orders=figures.paid_orders,
+                gross=figures.gross,
+                refunds=figures.refunds,
+                net=figures.net,  # money_figures' net: the organizer share less refunds
                 checked_in=counts.checked_in if counts else 0,
                 admitted=counts.sold if counts else 0,
                 views=views.get(event_id, 0),
