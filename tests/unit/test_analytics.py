@@ -14,7 +14,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import Order, SalesDay, Ticket, TierDay, ViewDay
 from eventpalour.models.types import utcnow
-from eventpalour.services.events import page_views
+from eventpalour.services.events import lifecycle, page_views
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.finance import analytics, money_figures, rollups
@@ -296,3 +296,20 @@ async def test_my_tickets_sums_up_events_attended_and_upcoming(shop):
     nobody = state_for(TicketsState, token=make_user().token, path=routes.MY_TICKETS)
     await run_handler(nobody, "load_tickets")
     assert nobody.summary == ["0 events attended", "0 upcoming events", "0 tickets to use"]
+
+
+def test_a_cancelled_event_voids_its_tickets_in_the_rollups(shop):
+    owner, workspace, paid, free, regular, _vip = shop
+    free_tier = get_tiers(actor=owner.summary, event_id=free.id)[0].id
+    for _ in range(2):
+        checkout.book_ticket(actor=make_user().summary, event_id=free.id, quantities={free_tier: 1})
+    _sell(paid, regular, 2, 3000, "card")
+    for event in (free, paid):
+        lifecycle.change_status(actor=owner.summary, event_id=event.id, action="cancel")
+    assert _rollup_figures(workspace.id) == _money_figures(workspace.id)
+    rolled, sold = _tickets_sold(workspace.id)
+    assert rolled == sold == 0
+    live = _rollup_rows()
+    with transaction() as session:
+        rollups.rebuild_rollups(session.connection(), workspace.id)
+    assert _rollup_rows() == live
