@@ -24,17 +24,19 @@ def _not_allowed() -> rx.Component:
 
 
 def _select(name: str, label: str, options: rx.Var, value: rx.Var, **props) -> rx.Component:
-    return rx.el.label(
-        rx.text(label, size="1", color_scheme="gray"),
+    select_id = f"analytics-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=select_id, style={"font-size": "12px", "color": "var(--gray-11)"}),
         rx.el.select(
             rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value)),
+            id=select_id,
             name=name,
             default_value=value,
             key=value,
             style={"padding": "6px", "border-radius": "8px", "min-width": "160px", "max-width": "100%"},
             **props,
         ),
-        style={"display": "flex", "flex-direction": "column", "gap": "2px"},
+        spacing="1",
     )
 
 
@@ -73,7 +75,7 @@ def _picker() -> rx.Component:
             rx.text(S.field_errors["span"], color_scheme="red", size="2", role="alert"),
         ),
         on_submit=S.apply_period,
-        aria_label="Analytics period",
+        aria_label="What the figures cover",
         width="100%",
     )
 
