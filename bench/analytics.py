@@ -22,8 +22,11 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+
+from sqlalchemy import Table, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -37,8 +40,7 @@ PRICE = 150_000  # KES 1,500.00 a ticket
 CHUNK = 5_000
 
 
-def _insert(table, rows: list[dict]) -> None:  # noqa: ANN001
-    from sqlalchemy import insert
+def _insert(table: Table, rows: list[dict]) -> None:
 
     from eventpalour.db import transaction
 
@@ -249,7 +251,7 @@ def main() -> None:
     print(f"database: {get_engine().dialect.name}  events: {events}  tickets: {tickets}  repeat: {args.repeat}")
     print(f"{'query':<16} {'p50 ms':>8} {'p95 ms':>8} {'events shown':>13}")
 
-    def call(window):  # noqa: ANN001
+    def call(window: finance.AnalyticsWindow) -> finance.WorkspaceAnalytics:
         return finance.workspace_analytics(actor=actor, workspace_id=workspace_id, window=window)
 
     for name, window in queries.items():
@@ -271,7 +273,7 @@ def _year() -> tuple[str, str]:
     return (today - timedelta(days=364)).isoformat(), today.isoformat()
 
 
-def _time(name: str, run, repeat: int, shown: int) -> None:  # noqa: ANN001
+def _time(name: str, run: Callable[[], object], repeat: int, shown: int) -> None:
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()

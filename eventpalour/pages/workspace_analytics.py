@@ -5,6 +5,8 @@ checks again on every call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from eventpalour.components.charts import chart_rows
@@ -205,7 +207,9 @@ def _money() -> rx.Component:
     )
 
 
-def _simple_table(title: str, table: str, heads: list[str], rows: rx.Var, cells, empty_text: str) -> rx.Component:  # noqa: ANN001
+def _simple_table(
+    title: str, table: str, heads: list[str], rows: rx.Var, cells: Callable[[rx.Var], tuple], empty_text: str
+) -> rx.Component:
     return _section(
         title,
         table,

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Table, func, select
 from sqlmodel import col
 
 from eventpalour.db import read_only
@@ -204,7 +204,7 @@ def workspace_analytics(*, actor: UserSummary | None, workspace_id: str, window:
         return _read(session.connection(), owner, window, can_view_money, events)
 
 
-def _in_window(table, workspace_id: str, window: AnalyticsWindow) -> list:  # noqa: ANN001
+def _in_window(table: Table, workspace_id: str, window: AnalyticsWindow) -> list[ColumnElement[bool]]:
     conditions = [table.c.workspace_id == workspace_id, table.c.day >= window.first, table.c.day <= window.last]
     if window.event_id:
         conditions.append(table.c.event_id == window.event_id)
