@@ -1,5 +1,6 @@
 """Workspace analytics in a real browser (#22 §1): two buyers open the event page (one from a
-campaign link) and pay through the sandbox, by card and by M-PESA; the organizer's analytics page
+campaign link) and pay through the sandbox, by card and by M-PESA (one then sees the summary on
+/tickets); the organizer's analytics page
 shows exactly those orders (tickets, money, channels, the event's funnel, the campaign), downloads a
 table as CSV, and fits a phone."""
 
@@ -58,7 +59,12 @@ def test_the_analytics_page_shows_the_orders_made(new_page, server: str, e2e_dat
         pricing="paid",
         tiers=[{"name": "Regular", "price": 150000, "quantity": 30, "max_per_order": 4}],
     )
-    _buy(_buyer(new_page, server, "Carla Card"), server, f"/e/{event['short_id']}?utm_campaign=launch", 2, "Card")
+    carla = _buyer(new_page, server, "Carla Card")
+    _buy(carla, server, f"/e/{event['short_id']}?utm_campaign=launch", 2, "Card")
+    carla.goto("/tickets")  # the attendee's side: a summary above the tickets
+    expect(carla.get_by_test_id("ticket-summary")).to_have_text(
+        ["0 events attended", "1 upcoming event", "2 tickets to use"]
+    )
     _buy(_buyer(new_page, server, "Moses Mpesa"), server, f"/e/{event['short_id']}", 1, "M-PESA")
 
     owner.goto(f"/workspace/{event['workspace_id']}")
