@@ -28,6 +28,7 @@ WORKSPACE_EVENTS = "/workspace/[workspace_id]/events"
 WORKSPACE_EVENT_NEW = "/workspace/[workspace_id]/events/new"
 WORKSPACE_EVENT = "/workspace/[workspace_id]/events/[short_id]"
 WORKSPACE_BILLING = "/workspace/[workspace_id]/billing"
+WORKSPACE_ANALYTICS = "/workspace/[workspace_id]/analytics"
 WORKSPACE_EVENT_ATTENDEES = "/workspace/[workspace_id]/events/[short_id]/attendees"
 ADMIN = "/admin"
 ADMIN_USERS = "/admin/users"
@@ -99,6 +100,7 @@ API_TWO_FACTOR_CANCEL = "/api/auth/2fa/cancel"
 API_UPLOAD = "/api/upload"
 API_FILES = "/api/files"
 API_BILLING_CSV = "/api/workspace/{workspace_id}/billing/transactions.csv"
+API_ANALYTICS_CSV = "/api/workspace/{workspace_id}/analytics/{table}.csv"
 API_TICKETS = "/api/tickets"
 API_EVENTS = "/api/events"
 API_ORGANIZERS = "/api/organizers"
@@ -129,6 +131,13 @@ def billing_csv_url(workspace_id: str, filters: dict[str, str]) -> str:
     """The CSV export of a workspace's transactions with the filters shown on the billing page."""
     kept = {key: value for key, value in filters.items() if value}
     path = API_BILLING_CSV.format(workspace_id=quote(workspace_id, safe=""))
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def analytics_csv_url(workspace_id: str, table: str, period: dict[str, str]) -> str:
+    """One table of the analytics page as CSV, for the period and event the page shows."""
+    kept = {key: value for key, value in period.items() if value}
+    path = API_ANALYTICS_CSV.format(workspace_id=quote(workspace_id, safe=""), table=quote(table, safe=""))
     return f"{path}?{urlencode(kept)}" if kept else path
 
 

@@ -32,6 +32,7 @@ run() {  # run NAME COMMAND...: print and keep the command and its output
 
 run discovery python bench/discovery.py --database "$PG" --repeat 100
 run scan python bench/scan.py --database "$PG" --processes 2
+run analytics python bench/analytics.py --database "$PG" --repeat 30
 
 WORKERS="${BENCH_WORKERS:-4}"
 echo "$WORKERS" >"$results/workers.txt"

@@ -11,6 +11,7 @@ from pathlib import Path
 START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
 ORDER = (
     "discovery",
+    "analytics",
     "checkout",
     "checkout_code",
     "scan",

@@ -13,6 +13,7 @@ from eventpalour import routes
 from eventpalour.api import (
     account,
     admin,
+    analytics,
     announcements,
     auth,
     billing,
@@ -96,6 +97,7 @@ def create_api() -> FastAPI:
     api.include_router(workspaces.router)
     api.include_router(tier_templates.router)
     api.include_router(billing.router)
+    api.include_router(analytics.router)
     api.include_router(organizers.router)
     api.include_router(categories.router)
     api.include_router(admin.router)

@@ -12,6 +12,8 @@ paths, non-HTML, compressed or non-200 responses) passes through untouched. An o
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -23,9 +25,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from eventpalour import routes
 from eventpalour.api.preload import add_route_preloads
 from eventpalour.config import settings
-from eventpalour.services.events import OrganizerProfile, PublicEvent, get_organizer_profile, get_public_event
+from eventpalour.services.events import (
+    OrganizerProfile,
+    PublicEvent,
+    count_page_view,
+    get_organizer_profile,
+    get_public_event,
+)
 from eventpalour.services.platform import NotFound
 
+logger = logging.getLogger("eventpalour.og")
 EVENT_PATH = re.compile(r"^/e/([A-Za-z0-9]{1,16})/?$")
 EVENT_ROUTE = "e/:short_id"  # the same page in React Router's build manifest
 ORGANIZER_PATH = re.compile(r"^/o/([^/]{1,200})/?$")
@@ -171,8 +180,31 @@ class OpenGraphMiddleware:
             kept = [(k, v) for k, v in start["headers"] if k.lower() not in RESPONSE_HEADERS_DROPPED]
             await send({**start, "status": status, "headers": [*kept, (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
+            if shown is not None and described.route == EVENT_ROUTE:
+                await count_view(match.group(1), scope)
 
         await self.app(scope, receive, rewrite)
+
+
+async def count_view(short_id: str, scope: Scope) -> None:
+    """Count a person's view of a public event page (events/page_views.py: no robots, nothing
+    personal), after the page has gone out. A counter that fails never fails the page."""
+    try:
+        await to_thread.run_sync(
+            functools.partial(
+                count_page_view,
+                short_id=short_id,
+                user_agent=_request_header(scope, b"user-agent"),
+                referrer=_request_header(scope, b"referer"),
+                query_string=scope.get("query_string", b"").decode("latin-1"),
+            )
+        )
+    except Exception:
+        logger.exception("Counting a view of /e/%s failed", short_id)
+
+
+def _request_header(scope: Scope, name: bytes) -> str:
+    return next((v for k, v in scope.get("headers", []) if k.lower() == name), b"").decode("latin-1")
 
 
 def _rewritable(start: Message) -> bool:

@@ -71,6 +71,10 @@ def workspace_header() -> rx.Component:
                 _tab("Events", base + "/events", "calendar", "events"),
                 _tab("Members", base + "/members", "users", "members"),
                 _tab("Settings", base + "/settings", "settings", "settings"),
+                rx.cond(
+                    WorkspaceState.can_view_analytics,
+                    _tab("Analytics", base + "/analytics", "chart-column", "analytics"),
+                ),
                 rx.cond(WorkspaceState.can_manage_billing, _tab("Billing", base + "/billing", "wallet", "billing")),
                 _tab("Verification", base + "/verification", "badge-check", "verification"),
                 wrap="wrap",

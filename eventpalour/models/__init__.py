@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
+from eventpalour.models.analytics import CheckoutDay, SalesDay, TierDay, ViewDay
 from eventpalour.models.announcement import (
     Announcement,
     AnnouncementAudience,
@@ -118,6 +119,10 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "CheckoutDay",
+    "SalesDay",
+    "TierDay",
+    "ViewDay",
     "Announcement",
     "AnnouncementAudience",
     "AnnouncementOptOut",

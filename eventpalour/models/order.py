@@ -99,6 +99,9 @@ class Order(SQLModel, table=True):
     # The discount code applied (models/discount.py) and what it took off the tickets' subtotal.
     discount_code_id: str | None = Field(default=None, foreign_key="discount_codes.id", index=True, max_length=16)
     discount_amount: int = Field(default=0)
+    # How the buyer paid, as Paystack's verify reports it (card, mobile_money, bank, ussd, …), written
+    # at settle; "" for free registrations and for orders paid before it was kept.
+    payment_channel: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

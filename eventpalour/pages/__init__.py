@@ -32,6 +32,7 @@ from eventpalour.pages import (  # noqa: F401
     sign_in,
     sign_up,
     verify,
+    workspace_analytics,
     workspace_billing,
     workspace_dashboard,
     workspace_events,

@@ -30,6 +30,23 @@ def _section(title: str, tickets: rx.Var) -> rx.Component:
     )
 
 
+def _summary() -> rx.Component:
+    """Events attended, upcoming events, tickets to use: a line of small cards."""
+    return rx.flex(
+        rx.foreach(
+            S.summary,
+            lambda words: rx.card(
+                rx.text(words, weight="medium", size="3"), flex="1 1 150px", data_testid="ticket-summary"
+            ),
+        ),
+        wrap="wrap",
+        gap="12px",
+        width="100%",
+        role="group",
+        aria_label="Your tickets at a glance",
+    )
+
+
 def _empty() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -57,6 +74,7 @@ def my_tickets() -> rx.Component:
                 (S.upcoming.length() == 0) & (S.past.length() == 0),
                 _empty(),
                 rx.vstack(
+                    _summary(),
                     _section("Upcoming", S.upcoming),
                     holder_announcements(S.announcements, with_event=True),
                     _section("Past", S.past),

@@ -39,6 +39,11 @@ def _figures(f: MoneyFigures) -> dict[str, str | int]:
     }
 
 
+def figures_text(f: MoneyFigures) -> FiguresText:
+    """One currency's figures as every money card words them (the analytics page's money table)."""
+    return FiguresText(**_figures(f))
+
+
 @dataclass(frozen=True)
 class EventFiguresText(FiguresText):
     """An event's figures and the tickets it has sold."""

@@ -9,9 +9,9 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import tickets
-from eventpalour.services.platform import DomainError, ValidationFailed, event_schedule, price_label
+from eventpalour.services.platform import DomainError, ValidationFailed, event_schedule, plural, price_label
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.tickets import HeldTicket, HolderAnnouncement
+from eventpalour.services.tickets import HeldTicket, HolderAnnouncement, TicketSummary
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -41,10 +41,19 @@ def card_for(ticket: HeldTicket) -> TicketCard:
     )
 
 
+def summary_words(summary: TicketSummary) -> list[str]:
+    return [
+        plural(summary.events_attended, "event") + " attended",
+        plural(summary.upcoming_events, "upcoming event"),
+        plural(summary.upcoming_tickets, "ticket") + " to use",
+    ]
+
+
 class TicketsState(AuthState):
     upcoming: list[TicketCard] = []
     past: list[TicketCard] = []
     tickets_loaded: bool = False
+    summary: list[str] = []  # "2 events attended", "1 upcoming event", "3 tickets to use"
     announcements: list[HolderAnnouncement] = []  # sent ones that reached the person's tickets
     transfer_id: str = ""  # the ticket whose transfer dialog is open
     transfer_email: str = ""
@@ -81,6 +90,7 @@ class TicketsState(AuthState):
             return self.show_error(error)
         self.upcoming = [card_for(t) for t in found.upcoming]
         self.past = [card_for(t) for t in found.past]
+        self.summary = summary_words(found.summary)
         self.tickets_loaded = True
         return None
 

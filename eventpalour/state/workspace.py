@@ -34,7 +34,7 @@ def workspace_in(path: str) -> str:
     return parts[2] if len(parts) > 2 and parts[1] == "workspace" else ""
 
 
-WORKSPACE_TABS = ("events", "members", "settings", "billing", "verification")
+WORKSPACE_TABS = ("events", "members", "settings", "analytics", "billing", "verification")
 
 
 def workspace_tab(path: str) -> str:
@@ -151,6 +151,10 @@ class WorkspaceState(AuthState):
     def can_manage_billing(self) -> bool:
         """Billing, refunds and KYC go together in the permission table."""
         return self._allows(WorkspaceAction.MANAGE_BILLING)
+
+    @rx.var
+    def can_view_analytics(self) -> bool:
+        return self._allows(WorkspaceAction.VIEW_ANALYTICS)
 
     @rx.var
     def is_owner(self) -> bool:

@@ -34,3 +34,12 @@ def test_every_bench_script_loads_and_describes_itself():
     for script in sorted((ROOT / "bench").glob("*.py")):
         done = _run(str(script.relative_to(ROOT)), "--help")
         assert done.returncode == 0 and "usage" in done.stdout, (script.name, done.stderr[-2000:])
+
+
+def test_analytics_bench_generates_data_and_times_the_page(tmp_path):
+    done = _run(
+        "bench/analytics.py", "--database", f"sqlite:///{tmp_path}/analytics.db", "--scale", "0.01", "--repeat", "2"
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "generated: 2 events" in done.stdout and "5000 raw tickets" in done.stdout
+    assert all(name in done.stdout for name in ("30 days", "90 days", "365 days", "one event", "events CSV"))

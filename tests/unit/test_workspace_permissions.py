@@ -137,6 +137,7 @@ def test_permission_table_matches_spec():
         WorkspaceAction.SCAN_TICKETS: ["owner", "admin", "moderator", "member"],
         WorkspaceAction.MANAGE_EVENTS: ["owner", "admin", "moderator"],
         WorkspaceAction.VIEW_ATTENDEES: ["owner", "admin", "moderator"],
+        WorkspaceAction.VIEW_ANALYTICS: ["owner", "admin", "moderator"],
         WorkspaceAction.EDIT_SETTINGS: ["owner", "admin", "moderator"],
         WorkspaceAction.MANAGE_BILLING: ["owner", "admin"],
         WorkspaceAction.MANAGE_MEMBERS: ["owner", "admin"],

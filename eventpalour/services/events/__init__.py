@@ -42,6 +42,10 @@ __getattr__, __all__ = public_names(
             "read_query",
             "upcoming_events",
         ],
+        "page_views": [
+            "count_page_view",
+            "is_bot",
+        ],
         "event_rules": [
             "DOORS_CLOSE_AFTER_END",
             "EventInput",

@@ -31,7 +31,7 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, platform, sales
+from eventpalour.services import admin, finance, platform, sales
 from eventpalour.services.events.categories import category_named
 from eventpalour.services.events.creator import check_new_event, remove_draft
 from eventpalour.services.events.discovery import is_public
@@ -364,6 +364,7 @@ def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
         .group_by(col(User.email))
     ).all()
     sales.queue_event_refunds(session, event, actor_id=actor.id)
+    finance.record_event_cancelled(session.connection(), event.id, utcnow())  # the analytics rollups
     session.execute(
         update(Ticket)
         .where(col(Ticket.event_id) == event.id, col(Ticket.status) == TicketStatus.VALID)

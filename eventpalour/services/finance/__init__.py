@@ -5,6 +5,25 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "analytics": [
+            "AnalyticsWindow",
+            "ChannelRow",
+            "CUSTOM_SPAN",
+            "DEFAULT_SPAN",
+            "DayPoint",
+            "EventRow",
+            "SPANS",
+            "SourceRow",
+            "TierRow",
+            "WorkspaceAnalytics",
+            "analytics_window",
+            "channel_label",
+            "workspace_analytics",
+        ],
+        "analytics_csv": [
+            "TABLES as ANALYTICS_TABLES",
+            "analytics_table_csv",
+        ],
         "billing": [
             "MonthPoint",
             "billing_overview",
@@ -28,6 +47,17 @@ __getattr__, __all__ = public_names(
             "figures_by_currency",
             "figures_by_period",
             "tickets_sold",
+        ],
+        "rollups": [
+            "RecordedRefund",
+            "SettledSale",
+            "rebuild_rollups",
+            "record_event_cancelled",
+            "record_checkout_started",
+            "record_page_view",
+            "record_refund",
+            "record_sale",
+            "take_back_sale",
         ],
         "revenue": [
             "QueuedWithdrawal",

@@ -151,6 +151,7 @@ __getattr__, __all__ = public_names(
             "ScannedTicket",
             "admit as admit_ticket",
             "door_counts",
+            "door_counts_of",
             "log_scan",
             "door as read_door",
             "scanned_ticket",

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from eventpalour.db import read_only, transaction, write_batch
 from eventpalour.models import EventPricing, OrderStatus
 from eventpalour.models.types import new_id, utcnow
+from eventpalour.services import finance
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
     Conflict,
@@ -225,6 +226,13 @@ class NewOrder:
     def insert(self, connection: Connection) -> None:
         sales_store.insert_order(connection, self.order, self.items)
         attendee_answers.insert_answers(connection, self.answers)
+        # The analytics funnel's "checkouts started", in the same batch (no round trip more).
+        finance.record_checkout_started(
+            connection,
+            event_id=self.order["event_id"],
+            workspace_id=self.order["workspace_id"],
+            at=self.order["created_at"],
+        )
 
 
 def _hold_paid(wanted: dict[str, int], new: NewOrder) -> None:
@@ -337,6 +345,7 @@ def _register_free(
         new.insert(connection)
         order = new.order
         fulfilment.issue_tickets(connection, _to_issue(order, new.items, applied.code if applied else ""))
+        finance.record_sale(connection, _free_sale(order, wanted))
         # Capacity last: from its UPDATE until COMMIT the tier row is locked and every other buyer of
         # the tier waits, so nothing but the commit may follow it. Sold out rolls the order back.
         _hold_all(connection, wanted, order["discount_code_id"])
@@ -344,6 +353,25 @@ def _register_free(
             capacity.sell_held(connection, tier_id, wanted[tier_id])
         if order["discount_code_id"] is not None:
             discounts.sell_held(connection, order["discount_code_id"])
+
+
+def _free_sale(order: dict[str, Any], wanted: dict[str, int]) -> finance.SettledSale:
+    """A free registration as the analytics rollups count it: a sale of zero, paid now."""
+    return finance.SettledSale(
+        order_id=order["id"],
+        buyer_id=order["buyer_id"],
+        event_id=order["event_id"],
+        workspace_id=order["workspace_id"],
+        currency=order["currency"],
+        channel="",
+        paid_at=order["paid_at"],
+        amount=order["amount"],
+        platform_fee=order["platform_fee"],
+        provider_fee=order.get("provider_fee") or 0,
+        organizer_share=order["organizer_share"],
+        discount=order.get("discount_amount") or 0,
+        tickets_by_tier=wanted,
+    )
 
 
 def _to_issue(order: dict[str, Any], items: list[dict[str, Any]], code: str) -> fulfilment.OrderToIssue:

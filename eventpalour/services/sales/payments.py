@@ -20,6 +20,7 @@ from eventpalour.db import read_only, rows_changed, transaction, write_batch
 from eventpalour.integrations import paystack
 from eventpalour.models import OPEN_ORDER_STATUSES, SETTLED_ORDER_STATUSES, EventStatus, OrderStatus, RefundKind
 from eventpalour.models.types import utcnow
+from eventpalour.services import finance
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
 from eventpalour.services.sales import capacity, checkout, discounts, fulfilment, orders, returned_payments
@@ -227,6 +228,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             provider_fee=provider_fee,
             organizer_share=organizer_share(order.amount, order.platform_fee, provider_fee),
             now=utcnow(),
+            payment_channel=payment_channel(verified),
         )
         # The claim itself tells whether the seats were still held at that instant: an expiry that
         # committed after `order` was read has given them back, and they must then be taken afresh.
@@ -235,6 +237,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             return PaymentOutcome(order.id, "completed", "This order is already settled.")
         items = sales_store.order_lines(connection, order.id)
         fulfilment.issue_tickets(connection, _to_issue(order, items), confirmation=order.confirmation)
+        finance.record_sale(connection, _sale_of(order, items, claim))
         # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
         # tier waits on it. No seats left for a late payment rolls all of the above back.
         short = _take_seats(connection, items, held=held, code_id=order.discount_code_id)
@@ -242,6 +245,34 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             raise _SeatsGone(short)
     logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
     return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
+
+
+def payment_channel(verified: paystack.VerifyResult) -> str:
+    """How the buyer paid, as Paystack's verify reports it (`card`, `mobile_money`, `bank`, `ussd`,
+    `bank_transfer`, `qr`, …), kept short and lowercase; "" when it says nothing."""
+    return str(verified.raw.get("channel") or "").strip().lower()[:20]
+
+
+def _sale_of(order: OrderToSettle, items: Sequence[OrderLine], claim: sales_store.Claim) -> finance.SettledSale:
+    """The sale the analytics rollups count, from the order being settled and what its claim wrote."""
+    by_tier: dict[str, int] = {}
+    for item in items:
+        by_tier[item.tier_id] = by_tier.get(item.tier_id, 0) + item.quantity
+    return finance.SettledSale(
+        order_id=order.id,
+        buyer_id=order.buyer_id,
+        event_id=order.event_id,
+        workspace_id=order.workspace_id,
+        currency=order.currency,
+        channel=claim.payment_channel,
+        paid_at=claim.paid_at,
+        amount=order.amount,
+        platform_fee=order.platform_fee,
+        provider_fee=claim.provider_fee,
+        organizer_share=claim.organizer_share,
+        discount=order.discount_amount,
+        tickets_by_tier=by_tier,
+    )
 
 
 def _to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.OrderToIssue:

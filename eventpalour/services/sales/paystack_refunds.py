@@ -35,10 +35,11 @@ from eventpalour.models import (
     WorkspaceRole,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import platform
+from eventpalour.services import finance, platform
 from eventpalour.services.platform import format_money
 from eventpalour.services.sales import capacity, discounts
 from eventpalour.services.sales import store as sales_store
+from eventpalour.services.sales.refunds import recorded_refund
 
 logger = logging.getLogger("eventpalour.refunds")
 MAX_ATTEMPTS = 6
@@ -204,9 +205,11 @@ def _failed(session: Session, refund: Refund, reason: str) -> None:
         logger.error("Returning the payment of order %s failed: %s. Refund it by hand.", refund.order_id, reason)
         return
     connection = session.connection()
+    order = sales_store.order_for_refund(connection, refund.order_id)
+    # Counted when it was recorded; it moved nothing, so the analytics rollups take it back.
+    finance.record_refund(connection, recorded_refund(order, refund), undo=True)
     sales_store.give_back_refund_claim(connection, refund.order_id, refund.amount, utcnow())
     sales_store.restore_refunded_tickets(connection, refund.ticket_ids or [])
-    order = sales_store.order_for_refund(connection, refund.order_id)
     event = session.get(Event, refund.event_id)
     managers = session.exec(
         select(User.email)

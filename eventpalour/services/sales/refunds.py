@@ -32,7 +32,7 @@ from eventpalour.models import (
     User,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, identity, platform
+from eventpalour.services import admin, finance, identity, platform
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
     Conflict,
@@ -200,6 +200,7 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
         # Conditional, so two cancels racing past the check above close the registration once.
         if not sales_store.cancel_completed_order(connection, order.id, utcnow()):
             raise Conflict(ALREADY_CANCELLED)
+        finance.take_back_sale(connection, order.id)  # a cancelled registration is no sale (money_figures)
         seats = sales_store.valid_seats_by_tier(connection, order.id)
         for tier in seats:
             capacity.release_sold(connection, tier.tier_id, tier.seats)
@@ -246,7 +247,21 @@ def queue_refund(
     )
     session.add(refund)
     session.flush()
+    finance.record_refund(connection, recorded_refund(order, refund))
     return refund
+
+
+def recorded_refund(order: OrderForRefund, refund: Refund) -> finance.RecordedRefund:
+    """A refund of a sale as the analytics rollups count it, with the tickets it voided."""
+    return finance.RecordedRefund(
+        event_id=order.event_id,
+        workspace_id=order.workspace_id,
+        currency=refund.currency,
+        channel=order.payment_channel,
+        amount=refund.amount,
+        recorded_at=refund.created_at,
+        ticket_ids=list(refund.ticket_ids or []),
+    )
 
 
 def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None) -> int:

@@ -637,6 +637,7 @@ _CLAIM_ORDER = (
         paid_at=bindparam("new_paid_at", type_=_orders.c.paid_at.type),
         provider_fee=bindparam("new_provider_fee"),
         organizer_share=bindparam("new_organizer_share"),
+        payment_channel=bindparam("new_payment_channel"),
         updated_at=_now,
     )
 )
@@ -653,6 +654,7 @@ class Claim:
     provider_fee: int
     organizer_share: int
     now: datetime
+    payment_channel: str = ""  # as Paystack reports it: card, mobile_money, bank, ussd, …
 
 
 def claim_order(connection: Connection, claim: Claim, *, held: bool) -> bool:
@@ -662,6 +664,7 @@ def claim_order(connection: Connection, claim: Claim, *, held: bool) -> bool:
         "new_paid_at": claim.paid_at,
         "new_provider_fee": claim.provider_fee,
         "new_organizer_share": claim.organizer_share,
+        "new_payment_channel": claim.payment_channel,
         "now": claim.now,
     }
     return connection.execute(_CLAIM_HELD_ORDER if held else _CLAIM_ORDER, values).rowcount == 1
@@ -848,6 +851,7 @@ class OrderForRefund:
     amount: int
     refunded_amount: int
     currency: str
+    payment_channel: str  # the rollups count a refund under the channel the sale came in by
 
 
 _ORDER_FOR_REFUND = select(
@@ -860,6 +864,7 @@ _ORDER_FOR_REFUND = select(
     _orders.c.amount,
     _orders.c.refunded_amount,
     _orders.c.currency,
+    _orders.c.payment_channel,
 )
 
 
@@ -1139,13 +1144,23 @@ class DoorCounts:
 
 def door_counts(connection: Connection, event_id: str) -> DoorCounts:
     """The event's admitting tickets: how many were used, and all of them."""
+    return door_counts_of(connection, [event_id])[event_id]
+
+
+def door_counts_of(connection: Connection, event_ids: Sequence[str]) -> dict[str, DoorCounts]:
+    """`door_counts` of several events in one statement (the analytics page's events)."""
     rows = connection.execute(
-        select(_tickets.c.status, func.count().label("tickets"))
-        .where(_tickets.c.event_id == event_id, _tickets.c.status.in_(ADMISSION_STATUSES))
-        .group_by(_tickets.c.status)
+        select(_tickets.c.event_id, _tickets.c.status, func.count().label("tickets"))
+        .where(_tickets.c.event_id.in_(event_ids), _tickets.c.status.in_(ADMISSION_STATUSES))
+        .group_by(_tickets.c.event_id, _tickets.c.status)
     )
-    by_status = {row.status: row.tickets for row in rows}
-    return DoorCounts(checked_in=int(by_status.get(TicketStatus.USED, 0)), sold=int(sum(by_status.values())))
+    by_event: dict[str, dict[str, int]] = {event_id: {} for event_id in event_ids}
+    for row in rows:
+        by_event[row.event_id][row.status] = int(row.tickets)
+    return {
+        event_id: DoorCounts(checked_in=by_status.get(TicketStatus.USED, 0), sold=sum(by_status.values()))
+        for event_id, by_status in by_event.items()
+    }
 
 
 # --- Paystack webhook deliveries -------------------------------------------------------------------

@@ -43,6 +43,7 @@ __getattr__, __all__ = public_names(
         ],
         "holdings": [
             "HeldTicket",
+            "TicketSummary",
             "TicketView",
             "get_user_tickets",
             "my_event_tickets",

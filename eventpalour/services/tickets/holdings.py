@@ -122,9 +122,31 @@ class HeldTicket:
 
 
 @dataclass(frozen=True)
+class TicketSummary:
+    """The top of "My tickets" (#22 §1): events the person was checked in at, events not over with
+    a ticket of theirs that admits them (valid or used), and their tickets not used yet for those."""
+
+    events_attended: int = 0
+    upcoming_events: int = 0
+    upcoming_tickets: int = 0
+
+
+@dataclass(frozen=True)
 class UserTickets:
     upcoming: list[HeldTicket]
     past: list[HeldTicket]
+    summary: TicketSummary = TicketSummary()
+
+
+def ticket_summary(upcoming: list[HeldTicket], past: list[HeldTicket]) -> TicketSummary:
+    """Counted from the person's own tickets: attended is an event where one of them was used at the
+    door; upcoming, an event not over for which one still admits them (`HOLDER_STATUSES`)."""
+    admitting = [t for t in upcoming if t.status in HOLDER_STATUSES]
+    return TicketSummary(
+        events_attended=len({t.event_short_id for t in [*upcoming, *past] if t.status == TicketStatus.USED}),
+        upcoming_events=len({t.event_short_id for t in admitting}),
+        upcoming_tickets=sum(1 for t in admitting if t.status == TicketStatus.VALID),
+    )
 
 
 HOLDER_STATUSES = (TicketStatus.VALID, TicketStatus.USED)
@@ -230,7 +252,7 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
     ]
     upcoming = sorted((c for c in cards if c.event_end > now), key=lambda c: (c.event_start, c.short_code))
     past = sorted((c for c in cards if c.event_end <= now), key=lambda c: (c.event_start, c.short_code), reverse=True)
-    return UserTickets(upcoming=upcoming, past=past)
+    return UserTickets(upcoming=upcoming, past=past, summary=ticket_summary(upcoming, past))
 
 
 def _holder_ticket(session: Session, actor: UserSummary | None, ticket_id: str) -> tuple[Ticket, Event]:

@@ -18,6 +18,7 @@ class WorkspaceAction(StrEnum):
     SCAN_TICKETS = "scan tickets"
     MANAGE_EVENTS = "create and edit events"
     VIEW_ATTENDEES = "view attendees"
+    VIEW_ANALYTICS = "view analytics"  # its money figures: MANAGE_BILLING
     EDIT_SETTINGS = "change workspace settings"
     MANAGE_BILLING = "manage billing, refunds and KYC"
     MANAGE_MEMBERS = "invite and manage members"
@@ -31,6 +32,7 @@ MIN_ROLE: dict[WorkspaceAction, WorkspaceRole] = {
     WorkspaceAction.SCAN_TICKETS: WorkspaceRole.MEMBER,
     WorkspaceAction.MANAGE_EVENTS: WorkspaceRole.MODERATOR,
     WorkspaceAction.VIEW_ATTENDEES: WorkspaceRole.MODERATOR,
+    WorkspaceAction.VIEW_ANALYTICS: WorkspaceRole.MODERATOR,
     WorkspaceAction.EDIT_SETTINGS: WorkspaceRole.MODERATOR,
     WorkspaceAction.MANAGE_BILLING: WorkspaceRole.ADMIN,
     WorkspaceAction.MANAGE_MEMBERS: WorkspaceRole.ADMIN,

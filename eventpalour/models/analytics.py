@@ -1,0 +1,81 @@
+"""Daily rollups for the workspace analytics page (issue #22 §1).
+
+Each row is one UTC day of one event, kept up to date in the same transaction as the change it counts
+(services/finance/rollups.py writes them; `rebuild_rollups` recomputes them from the orders). The
+page reads these few rows per day instead of scanning orders and tickets, so it stays fast for a
+workspace with hundreds of thousands of tickets. Every money column means what
+services/finance/money_figures.py says it means, for the sales paid (refunds recorded) that day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class SalesDay(SQLModel, table=True):
+    """One event's sales on one UTC day, per currency and payment channel, e.g. 2026-12-05, KES, card:
+    3 orders, 5 tickets, KES 7,500.00 gross."""
+
+    __tablename__ = "analytics_sales_days"
+    __table_args__ = (Index("ix_analytics_sales_days_workspace_day", "workspace_id", "day"),)
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    currency: str = Field(primary_key=True, max_length=3)
+    channel: str = Field(primary_key=True, max_length=20)  # "" for free registrations
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+    paid_orders: int = Field(default=0)
+    gross: int = Field(default=0)
+    platform_fees: int = Field(default=0)
+    provider_fees: int = Field(default=0)
+    organizer_share: int = Field(default=0)
+    discounts: int = Field(default=0)
+    refunds: int = Field(default=0)
+    tickets_issued: int = Field(default=0)  # by the sales paid that day
+    tickets_voided: int = Field(default=0)  # refunded or cancelled that day (a failed refund gives back)
+    new_buyers: int = Field(default=0)  # sales whose buyer had no earlier sale in the workspace
+    returning_buyers: int = Field(default=0)  # sales whose buyer had one
+
+
+class TierDay(SQLModel, table=True):
+    """One tier's tickets on one UTC day: issued by sales paid that day, voided that day."""
+
+    __tablename__ = "analytics_tier_days"
+    __table_args__ = (Index("ix_analytics_tier_days_workspace_day", "workspace_id", "day"),)
+
+    tier_id: str = Field(foreign_key="ticket_tiers.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    event_id: str = Field(foreign_key="events.id", max_length=16, ondelete="CASCADE")
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+    tickets_issued: int = Field(default=0)
+    tickets_voided: int = Field(default=0)
+
+
+class ViewDay(SQLModel, table=True):
+    """Views of an event's public page on one UTC day from one referrer host ("" when typed or
+    hidden) and UTM campaign ("" without one). Nothing about the visitor is kept."""
+
+    __tablename__ = "analytics_view_days"
+    __table_args__ = (Index("ix_analytics_view_days_workspace_day", "workspace_id", "day"),)
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    referrer_host: str = Field(primary_key=True, max_length=255)
+    campaign: str = Field(primary_key=True, max_length=100)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+    views: int = Field(default=0)
+
+
+class CheckoutDay(SQLModel, table=True):
+    """Checkouts started (orders created, paid or free) for an event on one UTC day: the funnel's middle step."""
+
+    __tablename__ = "analytics_checkout_days"
+    __table_args__ = (Index("ix_analytics_checkout_days_workspace_day", "workspace_id", "day"),)
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+    checkouts_started: int = Field(default=0)

@@ -1,0 +1,370 @@
+"""/workspace/{id}/analytics (#22 §1): a period and an event, then tickets and revenue per day, money
+per currency (admins and the owner), tiers, payment channels, buyers, events with their door and
+funnel, and where page views came from; each table with its CSV. Moderators and above; the service
+checks again on every call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from eventpalour.components.charts import chart_rows
+from eventpalour.components.forms import field
+from eventpalour.components.layout import page
+from eventpalour.components.tables import scrolling_table
+from eventpalour.components.workspace import workspace_shell
+from eventpalour.routes import WORKSPACE_ANALYTICS
+from eventpalour.state.analytics import AnalyticsState
+from eventpalour.state.workspace import WorkspaceState
+
+S = AnalyticsState
+
+
+def _not_allowed() -> rx.Component:
+    return rx.callout("Only moderators, admins and the owner can see analytics.", icon="lock", width="100%")
+
+
+def _select(name: str, label: str, options: rx.Var, value: rx.Var, **props) -> rx.Component:
+    select_id = f"analytics-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=select_id, style={"font-size": "12px", "color": "var(--gray-11)"}),
+        rx.el.select(
+            rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value)),
+            id=select_id,
+            name=name,
+            default_value=value,
+            key=value,
+            style={"padding": "6px", "border-radius": "8px", "min-width": "160px", "max-width": "100%"},
+            **props,
+        ),
+        spacing="1",
+    )
+
+
+def _picker() -> rx.Component:
+    dates = rx.cond(
+        S.is_custom,
+        rx.flex(
+            rx.box(field("First day", "start", S.field_errors, type_="date", default_value=S.start), min_width="160px"),
+            rx.box(field("Last day", "end", S.field_errors, type_="date", default_value=S.end), min_width="160px"),
+            gap="12px",
+            wrap="wrap",
+        ),
+    )
+    return rx.form(
+        rx.flex(
+            _select("span", "Period", S.span_options, S.span, on_change=S.pick_span),
+            dates,
+            _select("event", "Event", S.event_options, S.event_id),
+            rx.button(
+                rx.cond(S.is_submitting, rx.spinner(size="1"), rx.icon("refresh-cw", size=14)),
+                "Show",
+                type="submit",
+                variant="soft",
+                disabled=S.is_submitting,
+            ),
+            wrap="wrap",
+            gap="12px",
+            align="end",
+        ),
+        rx.cond(
+            S.field_errors.contains("event"),
+            rx.text(S.field_errors["event"], color_scheme="red", size="2", role="alert"),
+        ),
+        rx.cond(
+            S.field_errors.contains("span"),
+            rx.text(S.field_errors["span"], color_scheme="red", size="2", role="alert"),
+        ),
+        on_submit=S.apply_period,
+        aria_label="What the figures cover",
+        width="100%",
+    )
+
+
+def _csv(table: str, what: str) -> rx.Component:
+    return rx.el.a(
+        rx.button(rx.icon("download", size=14), "CSV", variant="outline", size="1", type="button"),
+        href=S.csv_urls[table],
+        download=True,
+        aria_label=f"Download {what} as CSV",
+    )
+
+
+def _section(title: str, table: str, body: rx.Component, empty: rx.Var, empty_text: str) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.heading(title, size="4", as_="h2"), rx.spacer(), _csv(table, title.lower()), width="100%"),
+        rx.cond(empty, rx.card(rx.text(empty_text, color_scheme="gray", size="2"), width="100%"), body),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _stat(label: str, value: rx.Var, test_id: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="2", color_scheme="gray"),
+            rx.heading(value, size="6", as_="p", data_testid=test_id),
+            spacing="1",
+        ),
+        flex="1 1 160px",
+    )
+
+
+def _stats() -> rx.Component:
+    return rx.flex(
+        _stat("Tickets sold", S.tickets_sold, "stat-tickets"),
+        _stat("Paid orders", S.paid_orders, "stat-orders"),
+        _stat("Refunded or cancelled", S.tickets_refunded, "stat-refunded"),
+        _stat("Page views", S.views, "stat-views"),
+        _stat("Checkouts started", S.checkouts_started, "stat-checkouts"),
+        wrap="wrap",
+        gap="12px",
+        width="100%",
+    )
+
+
+def _day_chart(with_revenue: bool) -> rx.Component:
+    """Tickets per day as bars; with the revenue line on its own axis for those who see money."""
+    grid = rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 6))
+    axes = [
+        rx.recharts.x_axis(data_key="day", stroke=rx.color("gray", 9)),
+        rx.recharts.y_axis(y_axis_id="tickets", stroke=rx.color("gray", 9), allow_decimals=False, width=50),
+    ]
+    series = [rx.recharts.bar(data_key="tickets", name="Tickets", fill=rx.color("accent", 8), y_axis_id="tickets")]
+    if with_revenue:
+        axes.append(rx.recharts.y_axis(y_axis_id="money", orientation="right", stroke=rx.color("gray", 9), width=70))
+        series.append(
+            rx.recharts.line(
+                data_key="revenue",
+                name="Revenue",
+                stroke=rx.color("green", 10),
+                stroke_width=2,
+                type_="monotone",
+                y_axis_id="money",
+            )
+        )
+    return rx.recharts.composed_chart(
+        grid,
+        *axes,
+        rx.recharts.tooltip(),
+        rx.recharts.legend(),
+        *series,
+        data=chart_rows(S.chart_data),
+        height=300,
+        width="100%",
+    )
+
+
+def _chart() -> rx.Component:
+    return _section(
+        "Tickets and revenue per day",
+        "daily",
+        rx.card(
+            rx.box(
+                rx.cond(S.can_view_money, _day_chart(True), _day_chart(False)),
+                role="img",
+                aria_label="Tickets sold and revenue per day",
+                width="100%",
+            ),
+            rx.cond(
+                S.can_view_money,
+                rx.text("Revenue in whole units of ", S.currency, "; days in UTC.", size="1", color_scheme="gray"),
+                rx.text("Days in UTC.", size="1", color_scheme="gray"),
+            ),
+            width="100%",
+        ),
+        ~S.has_sales,
+        "No tickets were sold in this period.",
+    )
+
+
+def _money() -> rx.Component:
+    heads = ["Currency", "Paid orders", "Gross", "Platform fees", "Paystack fees", "Refunds", "Net", "Discounts"]
+    return rx.cond(
+        S.can_view_money,
+        _section(
+            "Money",
+            "money",
+            scrolling_table(
+                [rx.table.column_header_cell(h) for h in heads],
+                rx.foreach(
+                    S.money,
+                    lambda f: rx.table.row(
+                        rx.table.cell(f.currency),
+                        rx.table.cell(f.paid_orders),
+                        *[
+                            rx.table.cell(value, white_space="nowrap")
+                            for value in (f.gross, f.platform_fees, f.provider_fees, f.refunds, f.net, f.discounts)
+                        ],
+                        data_testid="money-row",
+                    ),
+                ),
+            ),
+            S.money.length() == 0,
+            "No money moved in this period.",
+        ),
+    )
+
+
+def _simple_table(
+    title: str, table: str, heads: list[str], rows: rx.Var, cells: Callable[[rx.Var], tuple], empty_text: str
+) -> rx.Component:
+    return _section(
+        title,
+        table,
+        scrolling_table(
+            [rx.table.column_header_cell(h) for h in heads],
+            rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(c) for c in cells(r)], data_testid=f"{table}-row")),
+        ),
+        rows.length() == 0,
+        empty_text,
+    )
+
+
+def _channels() -> rx.Component:
+    return rx.cond(
+        S.can_view_money,
+        _simple_table(
+            "Payment channels",
+            "channels",
+            ["Channel", "Paid orders", "Gross"],
+            S.channels,
+            lambda c: (c.label, c.orders, c.gross),
+            "No paid orders in this period.",
+        ),
+        _simple_table(
+            "Payment channels",
+            "channels",
+            ["Channel", "Paid orders"],
+            S.channels,
+            lambda c: (c.label, c.orders),
+            "No paid orders in this period.",
+        ),
+    )
+
+
+def _buyers() -> rx.Component:
+    return _section(
+        "Buyers",
+        "buyers",
+        rx.flex(
+            _stat("Orders from new buyers", S.buyers_new, "stat-new-buyers"),
+            _stat("Orders from returning buyers", S.buyers_returning, "stat-returning-buyers"),
+            wrap="wrap",
+            gap="12px",
+            width="100%",
+        ),
+        (S.buyers_new + S.buyers_returning) == 0,
+        "No buyers in this period.",
+    )
+
+
+def _door_cells(e: rx.Var) -> tuple:
+    return (e.check_in, e.views, e.checkouts, e.conversion)
+
+
+def _events() -> rx.Component:
+    base = ["Event", "Tickets sold", "Paid orders"]
+    door = ["Checked in", "Page views", "Checkouts started", "Views → paid"]
+    return rx.cond(
+        S.can_view_money,
+        _simple_table(
+            "Top events",
+            "events",
+            [*base, "Gross", "Refunds", "Net", *door],
+            S.events,
+            lambda e: (
+                e.title,
+                e.sold,
+                e.orders,
+                e.gross,
+                e.refunds,
+                e.net,
+                e.check_in,
+                e.views,
+                e.checkouts,
+                e.conversion,
+            ),
+            "No event had sales or views in this period.",
+        ),
+        _simple_table(
+            "Top events",
+            "events",
+            [*base, *door],
+            S.events,
+            lambda e: (e.title, e.sold, e.orders, *_door_cells(e)),
+            "No event had sales or views in this period.",
+        ),
+    )
+
+
+def _analytics() -> rx.Component:
+    return rx.vstack(
+        rx.vstack(
+            rx.heading("Analytics", size="6", as_="h2"),
+            rx.text(S.period_label, color_scheme="gray", size="2"),
+            spacing="1",
+        ),
+        _picker(),
+        rx.cond(
+            S.analytics_problem != "",
+            rx.callout(S.analytics_problem, icon="triangle-alert", color_scheme="red", width="100%"),
+            rx.cond(
+                ~S.analytics_loaded,
+                rx.center(rx.spinner(size="3"), min_height="30vh", role="status"),
+                rx.vstack(
+                    _stats(),
+                    _chart(),
+                    _money(),
+                    _simple_table(
+                        "Tickets by tier",
+                        "tiers",
+                        ["Event", "Tier", "Sold", "Refunded or cancelled"],
+                        S.tiers,
+                        lambda t: (t.event, t.tier, t.sold, t.refunded),
+                        "No tickets were sold in this period.",
+                    ),
+                    _channels(),
+                    _buyers(),
+                    _events(),
+                    rx.grid(
+                        _simple_table(
+                            "Referrers",
+                            "referrers",
+                            ["Referrer", "Views"],
+                            S.referrers,
+                            lambda s: (s.name, s.views),
+                            "No page views in this period.",
+                        ),
+                        _simple_table(
+                            "Campaigns (utm_campaign)",
+                            "campaigns",
+                            ["Campaign", "Views"],
+                            S.campaigns,
+                            lambda s: (s.name, s.views),
+                            "No views came from a link with a campaign.",
+                        ),
+                        columns=rx.breakpoints(initial="1", md="2"),
+                        gap="16px",
+                        width="100%",
+                    ),
+                    spacing="5",
+                    width="100%",
+                ),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+@page(
+    WORKSPACE_ANALYTICS,
+    "Analytics",
+    on_load=[WorkspaceState.load_workspace, AnalyticsState.reset_period, AnalyticsState.load_analytics],
+    require="user",
+    form=AnalyticsState,
+)
+def workspace_analytics() -> rx.Component:
+    return workspace_shell(rx.cond(WorkspaceState.can_view_analytics, _analytics(), _not_allowed()))

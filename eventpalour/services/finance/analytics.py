@@ -1,0 +1,415 @@
+"""A workspace's analytics page (issue #22 §1): sales, money, tiers, channels, buyers, events and
+their funnel over a chosen span of UTC days, read from the daily rollups (services/finance/rollups.py)
+rather than from orders and tickets, so it answers quickly however many tickets were sold.
+
+Moderators and above see it (`WorkspaceAction.VIEW_ANALYTICS`); the money figures only admins and
+the owner (`MANAGE_BILLING`), as on the billing page. Every money figure is money_figures' own
+(gross, fees, refunds, net), summed from the rollups kept with the same definitions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Connection, Table, func, select
+from sqlmodel import col
+
+from eventpalour.db import read_only
+from eventpalour.models import Event, TicketTier
+from eventpalour.models.types import utcnow
+from eventpalour.services import sales
+from eventpalour.services.finance.money_figures import MoneyFigures
+from eventpalour.services.finance.rollups import CHECKOUT_DAYS, SALES_DAYS, TIER_DAYS, VIEW_DAYS
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import FieldError, ValidationFailed
+from eventpalour.services.workspaces import WorkspaceAction, allows, load_workspace_for
+
+SPANS = {"7": 7, "30": 30, "90": 90}  # the period picker's choices, in days; "custom" takes dates
+DEFAULT_SPAN = "30"
+CUSTOM_SPAN = "custom"
+LONGEST_SPAN_DAYS = 366
+TOP_EVENTS = 20
+TOP_SOURCES = 10
+CHANNEL_LABELS = {
+    "card": "Card",
+    "mobile_money": "Mobile money (M-Pesa)",
+    "bank": "Bank",
+    "bank_transfer": "Bank transfer",
+    "ussd": "USSD",
+    "qr": "QR",
+    "eft": "EFT",
+    "apple_pay": "Apple Pay",
+    "": "Free registration",
+}
+
+
+def channel_label(channel: str) -> str:
+    """A payment channel as Paystack names it, in words ("mobile_money": "Mobile money (M-Pesa)")."""
+    return CHANNEL_LABELS.get(channel, channel.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class AnalyticsWindow:
+    """The UTC days [first, last] the page covers, and the event it is narrowed to ("" for all)."""
+
+    first: date
+    last: date
+    event_id: str = ""
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+def analytics_window(
+    span: str, start: str = "", end: str = "", *, event_id: str = "", today: date | None = None
+) -> AnalyticsWindow:
+    """The window the period picker chose: the last 7, 30 or 90 days up to today, or custom dates
+    ("2026-11-01" to "2026-11-30", at most a year). Raises ValidationFailed naming the field."""
+    today = today or utcnow().date()
+    if span in SPANS:
+        return AnalyticsWindow(today - timedelta(days=SPANS[span] - 1), today, event_id)
+    if span != CUSTOM_SPAN:
+        raise ValidationFailed.field("span", "Choose 7, 30 or 90 days, or your own dates.")
+    problems = []
+    first = _date_or_none(start)
+    last = _date_or_none(end)
+    if first is None:
+        problems.append(FieldError(("start",), "Enter the first day as a date, e.g. 2026-11-01."))
+    if last is None:
+        problems.append(FieldError(("end",), "Enter the last day as a date, e.g. 2026-11-30."))
+    if first and last and last < first:
+        problems.append(FieldError(("end",), "The last day cannot come before the first."))
+    elif first and last and (last - first).days + 1 > LONGEST_SPAN_DAYS:
+        problems.append(FieldError(("end",), f"Choose at most {LONGEST_SPAN_DAYS} days."))
+    if problems:
+        raise ValidationFailed(problems[0].message, details=problems)
+    assert first is not None and last is not None
+    return AnalyticsWindow(first, last, event_id)
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    """One day of the chart: tickets issued by its sales and their gross (`currency`'s minor units)."""
+
+    day: date
+    tickets: int
+    gross: int
+
+
+@dataclass(frozen=True)
+class TierRow:
+    event_title: str
+    tier_name: str
+    tickets_sold: int  # issued less voided in the window
+    tickets_refunded: int
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: str
+    label: str
+    currency: str
+    paid_orders: int
+    gross: int
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event's window: sales, money (its currency), the door, and the funnel."""
+
+    event_id: str
+    title: str
+    currency: str
+    tickets_sold: int
+    paid_orders: int
+    gross: int
+    refunds: int
+    net: int
+    checked_in: int  # of the tickets admitting now, all time: the door's figures
+    admitted: int
+    views: int
+    checkouts_started: int
+
+    @property
+    def check_in_percent(self) -> int | None:
+        return None if not self.admitted else round(100 * self.checked_in / self.admitted)
+
+    @property
+    def conversion_percent(self) -> int | None:
+        """Paid orders per 100 views in the window (None without views)."""
+        return None if not self.views else round(100 * self.paid_orders / self.views)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """Views from one referrer host ("" typed or hidden) or one UTM campaign."""
+
+    name: str
+    views: int
+
+    @property
+    def label(self) -> str:
+        return self.name or "Direct or hidden"
+
+
+@dataclass(frozen=True)
+class WorkspaceAnalytics:
+    window: AnalyticsWindow
+    can_view_money: bool  # MANAGE_BILLING: money columns are shown (else zeros, never read)
+    events: list[tuple[str, str]]  # (id, title) for the event filter, newest first
+    currency: str  # the chart's: the currency with the most gross in the window
+    money: list[MoneyFigures] = field(default_factory=list)
+    days: list[DayPoint] = field(default_factory=list)
+    tiers: list[TierRow] = field(default_factory=list)
+    channels: list[ChannelRow] = field(default_factory=list)
+    top_events: list[EventRow] = field(default_factory=list)
+    referrers: list[SourceRow] = field(default_factory=list)
+    campaigns: list[SourceRow] = field(default_factory=list)
+    tickets_sold: int = 0
+    tickets_refunded: int = 0
+    new_buyers: int = 0
+    returning_buyers: int = 0
+    views: int = 0
+    checkouts_started: int = 0
+    paid_orders: int = 0
+
+
+def workspace_analytics(*, actor: UserSummary | None, workspace_id: str, window: AnalyticsWindow) -> WorkspaceAnalytics:
+    """The analytics of a workspace (or one of its events) over `window`.
+
+    Raises NotAuthenticated, NotFound (no such workspace, or the event is not one of its), PermissionDenied
+    (below moderator).
+    """
+    with read_only() as session:
+        access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.VIEW_ANALYTICS)
+        can_view_money = allows(access.membership.role, WorkspaceAction.MANAGE_BILLING)
+        owner = access.workspace.id
+        events = session.exec(
+            select(Event.id, Event.title, Event.currency)  # type: ignore[call-overload]
+            .where(col(Event.workspace_id) == owner)
+            .order_by(col(Event.start_at).desc(), col(Event.id))
+        ).all()
+        if window.event_id and window.event_id not in {e.id for e in events}:
+            raise ValidationFailed.field("event", "Choose one of this workspace's events.")
+        return _read(session.connection(), owner, window, can_view_money, events)
+
+
+def _in_window(table: Table, workspace_id: str, window: AnalyticsWindow) -> list[ColumnElement[bool]]:
+    conditions = [table.c.workspace_id == workspace_id, table.c.day >= window.first, table.c.day <= window.last]
+    if window.event_id:
+        conditions.append(table.c.event_id == window.event_id)
+    return conditions
+
+
+SALES_COUNTERS = (
+    "paid_orders",
+    "gross",
+    "platform_fees",
+    "provider_fees",
+    "organizer_share",
+    "refunds",
+    "discounts",
+    "tickets_issued",
+    "tickets_voided",
+    "new_buyers",
+    "returning_buyers",
+)
+MONEY_COUNTERS = SALES_COUNTERS[:7]  # MoneyFigures' own fields
+
+
+def _add(into: dict[str, int], row: object) -> None:
+    for name in SALES_COUNTERS:
+        into[name] = into.get(name, 0) + int(getattr(row, name))
+
+
+def _read(
+    connection: Connection, workspace_id: str, window: AnalyticsWindow, can_view_money: bool, events: list
+) -> WorkspaceAnalytics:
+    """Four statements over the rollups (sales by event and channel, sales by day, views, checkouts),
+    two over tiers and the door; every other figure is a sum of their rows."""
+    s = SALES_DAYS.c
+    where = _in_window(SALES_DAYS, workspace_id, window)
+    by_currency: dict[str, dict[str, int]] = {}
+    by_channel: dict[tuple[str, str], dict[str, int]] = {}
+    by_event: dict[str, dict[str, int]] = {}
+    for row in connection.execute(
+        select(s.event_id, s.currency, s.channel, *[func.sum(s[name]).label(name) for name in SALES_COUNTERS])
+        .where(*where)
+        .group_by(s.event_id, s.currency, s.channel)
+    ):
+        _add(by_currency.setdefault(row.currency, {}), row)
+        _add(by_channel.setdefault((row.channel, row.currency), {}), row)
+        _add(by_event.setdefault(row.event_id, {}), row)
+    money = [
+        MoneyFigures(currency, **{name: sums[name] for name in MONEY_COUNTERS})
+        for currency, sums in sorted(by_currency.items())
+    ]
+    currency = max(money, key=lambda f: (f.gross, f.paid_orders)).currency if money else _first_currency(events)
+    by_day = {
+        _as_date(row.day): row
+        for row in connection.execute(
+            select(s.day, func.sum(s.tickets_issued).label("tickets"), func.sum(s.gross).label("gross"))
+            .where(*where, s.currency == currency)
+            .group_by(s.day)
+        )
+    }
+    days = [
+        DayPoint(day, int(by_day[day].tickets), int(by_day[day].gross)) if day in by_day else DayPoint(day, 0, 0)
+        for day in window.days
+    ]
+    totals = {name: sum(sums[name] for sums in by_currency.values()) for name in SALES_COUNTERS}
+    channels = sorted(
+        (
+            ChannelRow(channel, channel_label(channel), code, sums["paid_orders"], sums["gross"])
+            for (channel, code), sums in by_channel.items()
+        ),
+        key=lambda row: (-row.paid_orders, row.channel, row.currency),
+    )
+    views, referrers, campaigns = _views(connection, workspace_id, window)
+    checkouts = _checkouts(connection, workspace_id, window)
+    result = WorkspaceAnalytics(
+        window=window,
+        can_view_money=can_view_money,
+        events=[(e.id, e.title) for e in events],
+        currency=currency,
+        money=money,
+        days=days,
+        tiers=_tiers(connection, workspace_id, window),
+        channels=channels,
+        top_events=_top_events(connection, by_event, events, views, checkouts),
+        referrers=referrers,
+        campaigns=campaigns,
+        tickets_sold=totals["tickets_issued"] - totals["tickets_voided"],
+        tickets_refunded=totals["tickets_voided"],
+        new_buyers=totals["new_buyers"],
+        returning_buyers=totals["returning_buyers"],
+        views=sum(views.values()),
+        checkouts_started=sum(checkouts.values()),
+        paid_orders=totals["paid_orders"],
+    )
+    return result if can_view_money else _without_money(result)
+
+
+def _first_currency(events: list) -> str:
+    return events[0].currency if events else "KES"
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _tiers(connection: Connection, workspace_id: str, window: AnalyticsWindow) -> list[TierRow]:
+    t = TIER_DAYS.c
+    rows = connection.execute(
+        select(
+            col(Event.title),
+            col(TicketTier.name),
+            func.sum(t.tickets_issued).label("issued"),
+            func.sum(t.tickets_voided).label("voided"),
+        )
+        .join(TicketTier, col(TicketTier.id) == t.tier_id)
+        .join(Event, col(Event.id) == t.event_id)
+        .where(*_in_window(TIER_DAYS, workspace_id, window))
+        .group_by(t.tier_id, col(Event.title), col(TicketTier.name))
+        .order_by((func.sum(t.tickets_issued) - func.sum(t.tickets_voided)).desc(), col(TicketTier.name))
+    )
+    return [TierRow(row.title, row.name, int(row.issued) - int(row.voided), int(row.voided)) for row in rows]
+
+
+def _views(
+    connection: Connection, workspace_id: str, window: AnalyticsWindow
+) -> tuple[dict[str, int], list[SourceRow], list[SourceRow]]:
+    """Views per event, and the top referrer hosts and campaigns, from one grouped statement."""
+    v = VIEW_DAYS.c
+    by_event: dict[str, int] = defaultdict(int)
+    by_host: dict[str, int] = defaultdict(int)
+    by_campaign: dict[str, int] = defaultdict(int)
+    for row in connection.execute(
+        select(v.event_id, v.referrer_host, v.campaign, func.sum(v.views).label("views"))
+        .where(*_in_window(VIEW_DAYS, workspace_id, window))
+        .group_by(v.event_id, v.referrer_host, v.campaign)
+    ):
+        by_event[row.event_id] += int(row.views)
+        by_host[row.referrer_host] += int(row.views)
+        if row.campaign:
+            by_campaign[row.campaign] += int(row.views)
+
+    def top(counts: dict[str, int]) -> list[SourceRow]:
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_SOURCES]
+        return [SourceRow(name, views) for name, views in ranked if views]
+
+    return dict(by_event), top(by_host), top(by_campaign)
+
+
+def _checkouts(connection: Connection, workspace_id: str, window: AnalyticsWindow) -> dict[str, int]:
+    c = CHECKOUT_DAYS.c
+    return {
+        row.event_id: int(row.started)
+        for row in connection.execute(
+            select(c.event_id, func.sum(c.checkouts_started).label("started"))
+            .where(*_in_window(CHECKOUT_DAYS, workspace_id, window))
+            .group_by(c.event_id)
+        )
+    }
+
+
+def _top_events(
+    connection: Connection,
+    by_event: dict[str, dict[str, int]],
+    events: list,
+    views: dict[str, int],
+    checkouts: dict[str, int],
+) -> list[EventRow]:
+    """The events with the most tickets sold in the window (then views), with their door figures."""
+    named = {e.id: e for e in events}
+
+    def sold(event_id: str) -> int:
+        sums = by_event.get(event_id)
+        return sums["tickets_issued"] - sums["tickets_voided"] if sums else 0
+
+    active = (set(by_event) | set(views) | set(checkouts)) & set(named)
+    ranked = sorted(active, key=lambda e: (-sold(e), -views.get(e, 0), named[e].title, e))[:TOP_EVENTS]
+    door = sales.door_counts_of(connection, ranked) if ranked else {}
+    rows = []
+    for event_id in ranked:
+        sums = by_event.get(event_id, {})
+        figures = MoneyFigures(named[event_id].currency, **{name: sums.get(name, 0) for name in MONEY_COUNTERS})
+        counts = door.get(event_id)
+        rows.append(
+            EventRow(
+                event_id=event_id,
+                title=named[event_id].title,
+                currency=named[event_id].currency,
+                tickets_sold=sold(event_id),
+                paid_orders=figures.paid_orders,
+                gross=figures.gross,
+                refunds=figures.refunds,
+                net=figures.net,  # money_figures' net: the organizer share less refunds
+                checked_in=counts.checked_in if counts else 0,
+                admitted=counts.sold if counts else 0,
+                views=views.get(event_id, 0),
+                checkouts_started=checkouts.get(event_id, 0),
+            )
+        )
+    return rows
+
+
+def _without_money(result: WorkspaceAnalytics) -> WorkspaceAnalytics:
+    """What a moderator sees: counts, never money."""
+    return replace(
+        result,
+        money=[],
+        days=[replace(point, gross=0) for point in result.days],
+        channels=[replace(row, gross=0) for row in result.channels],
+        top_events=[replace(row, gross=0, refunds=0, net=0) for row in result.top_events],
+    )
