@@ -11,6 +11,9 @@ tier, views per referrer and campaign, checkouts started), and the raw orders an
 (one order per two tickets, some checked in), which the page reads only for the door counts of its
 top events. Then it times `finance.workspace_analytics` (what the page's load runs) over the last 30
 and 90 days, all events and one, and the events table's CSV, printing p50/p95 per query.
+
+The service is called in process: an engineering number for the queries, not the product's figure,
+which must come through the page's websocket handler and the CSV route over HTTP (not measured yet).
 """
 
 from __future__ import annotations
