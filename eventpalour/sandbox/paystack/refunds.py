@@ -125,11 +125,15 @@ def advance_refund(refund_id: int, target: str) -> JSONResponse | MovedRefund:
     return MovedRefund(refund, tx, webhook_id)
 
 
-def settle_refund_later(refund_id: int, seconds: float) -> None:
-    """Without a tester at hand (development), a refund goes processing → processed by itself."""
+def settle_refund_later(refund_id: int, seconds: float, pending_webhook_id: int | None = None) -> None:
+    """Without a tester at hand (development), a refund goes processing → processed by itself, its
+    `refund.pending` webhook (when one was queued) sent first."""
 
     def run() -> None:
         try:
+            if pending_webhook_id is not None:
+                time.sleep(seconds)  # after POST /refund has answered, as a background task would
+                webhooks.deliver_if_enabled(pending_webhook_id)
             for step in ("processing", "processed"):
                 time.sleep(seconds)
                 moved = advance_refund(refund_id, step)

@@ -54,10 +54,12 @@ async def create_refund(
     if body is None:
         return invalid_body()
     queued = await off_loop(refunds.create_refund, body, controls)
-    if queued.webhook_id is not None:
-        background.add_task(webhooks.deliver_later, queued.webhook_id)
     if queued.refund_id is not None and controls.refund_auto_seconds is not None:
-        refunds.settle_refund_later(queued.refund_id, float(controls.refund_auto_seconds))
+        # One thread sends pending, processing and processed in that order: a background task for
+        # pending could lose the race to the settling thread under load.
+        refunds.settle_refund_later(queued.refund_id, float(controls.refund_auto_seconds), queued.webhook_id)
+    elif queued.webhook_id is not None:
+        background.add_task(webhooks.deliver_later, queued.webhook_id)
     return queued.answer
 
 
