@@ -14,6 +14,7 @@ from eventpalour.worker import (
     run_housekeeping_loop,
     run_outbox_loop,
     run_refund_loop,
+    run_rollup_loop,
     run_webhook_loop,
 )
 
@@ -29,3 +30,4 @@ if settings.outbox_worker_inline:
     app.register_lifespan_task(run_refund_loop)
     app.register_lifespan_task(run_announcement_loop)
     app.register_lifespan_task(run_webhook_loop)
+    app.register_lifespan_task(run_rollup_loop)

@@ -14,11 +14,12 @@ import signal
 from collections.abc import Callable
 
 from eventpalour.logs import configure_logging
-from eventpalour.services import events, platform, sales, tickets
+from eventpalour.services import events, finance, platform, sales, tickets
 
 logger = logging.getLogger("eventpalour.worker")
 IDLE_SECONDS = 1.0
 HOUSEKEEPING_SECONDS = 60.0
+ROLLUP_SECONDS = 5.0
 
 
 async def _forever(name: str, work: Callable[[], int], idle_seconds: float) -> None:
@@ -52,6 +53,12 @@ async def run_announcement_loop() -> None:
     await _forever("Sending scheduled announcements", tickets.send_due_announcements, IDLE_SECONDS)
 
 
+async def run_rollup_loop() -> None:
+    """Fold the analytics deltas sales append into their day rows (services/finance/rollups.py), so
+    the table of deltas stays short; reads fold what is left themselves."""
+    await _forever("Folding analytics rollups", finance.fold_all_rollups, ROLLUP_SECONDS)
+
+
 async def run_housekeeping_loop() -> None:
     """Runs every minute; each pass is idempotent, so several workers running it is harmless.
 
@@ -80,7 +87,12 @@ async def _forever_once(name: str, work: Callable[[], int]) -> None:
 
 async def run_all() -> None:
     await asyncio.gather(
-        run_outbox_loop(), run_webhook_loop(), run_refund_loop(), run_announcement_loop(), run_housekeeping_loop()
+        run_outbox_loop(),
+        run_webhook_loop(),
+        run_refund_loop(),
+        run_announcement_loop(),
+        run_rollup_loop(),
+        run_housekeeping_loop(),
     )
 
 

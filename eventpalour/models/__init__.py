@@ -1,7 +1,7 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
-from eventpalour.models.analytics import CheckoutDay, SalesDay, TierDay, ViewDay
+from eventpalour.models.analytics import CheckoutDay, RollupDelta, SalesDay, TierDay, ViewDay
 from eventpalour.models.announcement import (
     Announcement,
     AnnouncementAudience,
@@ -120,6 +120,7 @@ from eventpalour.models.workspace import (
 
 __all__ = [
     "CheckoutDay",
+    "RollupDelta",
     "SalesDay",
     "TierDay",
     "ViewDay",

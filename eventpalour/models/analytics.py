@@ -1,7 +1,8 @@
 """Daily rollups for the workspace analytics page (issue #22 §1).
 
-Each row is one UTC day of one event, kept up to date in the same transaction as the change it counts
-(services/finance/rollups.py writes them; `rebuild_rollups` recomputes them from the orders). The
+Each row is one UTC day of one event; the change it counts appends a `RollupDelta` in its own
+transaction, folded into the row within seconds and before any read (services/finance/rollups.py;
+`rebuild_rollups` recomputes them from the orders). The
 page reads these few rows per day instead of scanning orders and tickets, so it stays fast for a
 workspace with hundreds of thousands of tickets. Every money column means what
 services/finance/money_figures.py says it means, for the sales paid (refunds recorded) that day.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -79,3 +80,23 @@ class CheckoutDay(SQLModel, table=True):
     day: date = Field(primary_key=True)
     workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
     checkouts_started: int = Field(default=0)
+
+
+class RollupDelta(SQLModel, table=True):
+    """One change to a day row above, appended in the transaction that makes it and folded into its
+    row shortly after (services/finance/rollups.py `fold_rollups`). Appending waits for no other
+    writer, where adding to the day row itself would queue every sale of a rush behind that row's
+    lock; the owners are columns so that deleting an event, a tier or a workspace takes its
+    pending deltas with it."""
+
+    __tablename__ = "analytics_rollup_deltas"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rollup: str = Field(max_length=40)  # the day table's name
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE", index=True)
+    event_id: str = Field(foreign_key="events.id", max_length=16, ondelete="CASCADE", index=True)
+    tier_id: str | None = Field(
+        default=None, foreign_key="ticket_tiers.id", max_length=16, ondelete="CASCADE", index=True
+    )
+    keys: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))  # the day row's key, day as ISO text
+    counts: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))

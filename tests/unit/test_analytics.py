@@ -4,6 +4,7 @@ money only to admins, and page views are counted per referrer and campaign, robo
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from sqlmodel import select
 from eventpalour import routes
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations.paystack import VerifyResult
-from eventpalour.models import Order, SalesDay, Ticket, TierDay, ViewDay
+from eventpalour.models import Event, Order, RollupDelta, SalesDay, Ticket, TierDay, ViewDay
 from eventpalour.models.types import utcnow
 from eventpalour.services.events import lifecycle, page_views
 from eventpalour.services.events.event_rules import TierInput
@@ -59,6 +60,7 @@ def shop():
 
 
 def _rollup_figures(workspace_id: str) -> dict[str, tuple[int, ...]]:
+    rollups.fold_all_rollups()  # the deltas the sales appended, as every read does
     with read_only() as session:
         rows = session.exec(select(SalesDay).where(SalesDay.workspace_id == workspace_id)).all()
     totals: dict[str, list[int]] = {}
@@ -77,6 +79,7 @@ def _money_figures(workspace_id: str) -> dict[str, tuple[int, ...]]:
 
 def _tickets_sold(workspace_id: str) -> tuple[int, int]:
     """(rollups: issued − voided, money_figures.tickets_sold) of the workspace."""
+    rollups.fold_all_rollups()  # the deltas the sales appended, as every read does
     with read_only() as session:
         rows = session.exec(select(SalesDay).where(SalesDay.workspace_id == workspace_id)).all()
         tiers = session.exec(select(TierDay).where(TierDay.workspace_id == workspace_id)).all()
@@ -86,6 +89,7 @@ def _tickets_sold(workspace_id: str) -> tuple[int, int]:
 
 
 def _rollup_rows() -> tuple[list, list]:
+    rollups.fold_all_rollups()  # the deltas the sales appended, as every read does
     with read_only() as session:
         sales = sorted(tuple(r.model_dump().items()) for r in session.exec(select(SalesDay)).all())
         tiers = sorted(tuple(r.model_dump().items()) for r in session.exec(select(TierDay)).all())
@@ -196,6 +200,7 @@ def test_check_in_rate_and_the_funnel_per_event(shop):
 def test_robots_are_not_counted(shop, agent):
     _owner, _workspace, paid, *_ = shop
     assert not page_views.count_page_view(short_id=paid.short_id, user_agent=agent)
+    rollups.fold_all_rollups()
     with read_only() as session:
         assert session.exec(select(ViewDay)).all() == []
 
@@ -313,3 +318,49 @@ def test_a_cancelled_event_voids_its_tickets_in_the_rollups(shop):
     with transaction() as session:
         rollups.rebuild_rollups(session.connection(), workspace.id)
     assert _rollup_rows() == live
+
+
+def _pending_deltas() -> int:
+    with read_only() as session:
+        return len(session.exec(select(RollupDelta.id)).all())
+
+
+def test_sales_append_deltas_that_a_read_folds_into_the_day_rows(shop):
+    """A sale adds no lock-holding write to a shared day row: it appends a delta, and the analytics
+    read folds the deltas first, so what it shows is exact; nothing is left pending after."""
+    owner, workspace, paid, _free, regular, _vip = shop
+    rollups.fold_all_rollups()
+    _sell(paid, regular, 2, 4000, "card")
+    assert _pending_deltas() > 0
+    with read_only() as session:
+        assert session.exec(select(SalesDay).where(SalesDay.workspace_id == workspace.id)).all() == []
+
+    seen = analytics.workspace_analytics(
+        actor=owner.summary, workspace_id=workspace.id, window=analytics.analytics_window("7")
+    )
+    (kes,) = [f for f in seen.money if f.currency == "KES"]
+    assert kes.gross == 2 * 150000
+    assert _pending_deltas() == 0
+
+
+def test_folds_running_at_once_count_every_delta_once(shop):
+    """The worker loop of every web process and the reads fold at the same time; each delta counts once."""
+    _owner, _workspace, paid, *_ = shop
+    for _ in range(60):
+        assert page_views.count_page_view(short_id=paid.short_id, user_agent=CHROME, referrer="https://x.com/a")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        folded = sum(pool.map(lambda _: rollups.fold_all_rollups(), range(4)))
+    assert folded == 60
+    with read_only() as session:
+        assert [v.views for v in session.exec(select(ViewDay).where(ViewDay.event_id == paid.id))] == [60]
+    assert _pending_deltas() == 0
+
+
+def test_deleting_an_event_takes_its_pending_deltas(shop):
+    owner, _workspace, _paid, free, *_ = shop
+    assert page_views.count_page_view(short_id=free.short_id, user_agent=CHROME)
+    with transaction() as session:
+        session.delete(session.get(Event, free.id))
+    with read_only() as session:
+        assert session.exec(select(RollupDelta).where(RollupDelta.event_id == free.id)).all() == []
+    rollups.fold_all_rollups()  # and the fold has nothing left pointing at it

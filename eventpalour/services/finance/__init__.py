@@ -51,6 +51,7 @@ __getattr__, __all__ = public_names(
         "rollups": [
             "RecordedRefund",
             "SettledSale",
+            "fold_all_rollups",
             "rebuild_rollups",
             "record_event_cancelled",
             "record_checkout_started",

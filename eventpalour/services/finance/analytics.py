@@ -21,7 +21,7 @@ from eventpalour.models import Event, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services import sales
 from eventpalour.services.finance.money_figures import MoneyFigures
-from eventpalour.services.finance.rollups import CHECKOUT_DAYS, SALES_DAYS, TIER_DAYS, VIEW_DAYS
+from eventpalour.services.finance.rollups import CHECKOUT_DAYS, SALES_DAYS, TIER_DAYS, VIEW_DAYS, fold_all_rollups
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import FieldError, ValidationFailed
 from eventpalour.services.workspaces import WorkspaceAction, allows, load_workspace_for
@@ -190,6 +190,7 @@ def workspace_analytics(*, actor: UserSummary | None, workspace_id: str, window:
     Raises NotAuthenticated, NotFound (no such workspace, or the event is not one of its), PermissionDenied
     (below moderator).
     """
+    fold_all_rollups()  # the sales of the last seconds too: the day rows are then exact
     with read_only() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.VIEW_ANALYTICS)
         can_view_money = allows(access.membership.role, WorkspaceAction.MANAGE_BILLING)

@@ -1,8 +1,12 @@
 """The analytics rollups (models/analytics.py), kept as the money moves (issue #22 §1).
 
-Each change adds to its day's row in the transaction that makes it, through one upsert (`INSERT …
-ON CONFLICT DO UPDATE SET n = n + excluded.n`, the same on SQLite and PostgreSQL), so two sales
-settling at once both count and a rolled-back sale counts nowhere:
+Each change appends a delta (`RollupDelta`) in the transaction that makes it, so a rolled-back sale
+counts nowhere, and `fold_rollups` adds the deltas to their day rows (one upsert per row, `INSERT …
+ON CONFLICT DO UPDATE SET n = n + excluded.n`, the same on SQLite and PostgreSQL). Why not add to the
+day row at once: every sale of an on-sale rush shares that row, and its lock, held to each sale's
+COMMIT, queued the rush's sales one behind another (issue #18). An INSERT waits for nobody. The
+worker folds every few seconds (worker.py `run_rollup_loop`) and every read folds first
+(`fold_all_rollups`), so what is read is exact. The changes:
 
 - a sale settles (`payments._settle`, `checkout._register_free`): `record_sale`;
 - a refund of a sale is recorded (`refunds.queue_refund`): `record_refund`; it fails later
@@ -35,6 +39,7 @@ from eventpalour.models import (
     Event,
     Order,
     Refund,
+    RollupDelta,
     SalesDay,
     Ticket,
     TicketStatus,
@@ -51,6 +56,9 @@ SALES_DAYS: Table = SalesDay.__table__  # type: ignore[assignment]
 TIER_DAYS: Table = TierDay.__table__  # type: ignore[assignment]
 VIEW_DAYS: Table = ViewDay.__table__  # type: ignore[assignment]
 CHECKOUT_DAYS: Table = CheckoutDay.__table__  # type: ignore[assignment]
+DELTAS: Table = RollupDelta.__table__  # type: ignore[assignment]
+DAY_TABLES: dict[str, Table] = {table.name: table for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS)}
+FOLD_BATCH = 5000
 ORDERS: Table = Order.__table__  # type: ignore[assignment]
 TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
 
@@ -61,7 +69,55 @@ def utc_day(moment: datetime) -> date:
 
 
 def add_to_day(connection: Connection, table: Table, keys: Mapping[str, object], counts: Mapping[str, int]) -> None:
-    """Add `counts` to the row of `table` named by `keys` (its primary key and owners), creating it."""
+    """Count `counts` toward the row of `table` named by `keys` (its primary key and owners): a delta,
+    appended in the caller's transaction, that `fold_rollups` adds to the row. `.inline()`: inside a
+    `db.write_batch` nothing may wait for the generated id."""
+    connection.execute(
+        DELTAS.insert()
+        .inline()
+        .values(
+            rollup=table.name,
+            workspace_id=keys["workspace_id"],
+            event_id=keys["event_id"],
+            tier_id=keys.get("tier_id"),
+            keys={name: value.isoformat() if isinstance(value, date) else value for name, value in keys.items()},
+            counts=dict(counts),
+        )
+    )
+
+
+def fold_rollups(connection: Connection, limit: int = FOLD_BATCH) -> int:
+    """Move up to `limit` of the oldest deltas into their day rows, in the caller's transaction;
+    returns how many. Two folds at once never count a delta twice: each deletes what it folds, and
+    the second waits for the first's rows. The rows are upserted in one order, so they cannot deadlock."""
+    oldest = select(DELTAS.c.id).order_by(DELTAS.c.id).limit(limit).scalar_subquery()
+    taken = connection.execute(
+        delete(DELTAS).where(DELTAS.c.id.in_(oldest)).returning(DELTAS.c.rollup, DELTAS.c["keys"], DELTAS.c.counts)
+    ).all()
+    totals: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, int]] = {}
+    for rollup, keys, counts in taken:
+        into = totals.setdefault((rollup, tuple(sorted(keys.items()))), {})
+        for name, n in counts.items():
+            into[name] = into.get(name, 0) + int(n)
+    for (rollup, keys), counts in sorted(totals.items()):
+        row = {name: date.fromisoformat(value) if name == "day" else value for name, value in keys}
+        _upsert_day(connection, DAY_TABLES[rollup], row, counts)
+    return len(taken)
+
+
+def fold_all_rollups() -> int:
+    """Fold every pending delta (before reading the day rows), a batch per transaction."""
+    folded = 0
+    while True:
+        with transaction() as session:
+            done = fold_rollups(session.connection())
+        folded += done
+        if done < FOLD_BATCH:
+            return folded
+
+
+def _upsert_day(connection: Connection, table: Table, keys: Mapping[str, object], counts: Mapping[str, int]) -> None:
+    """Add `counts` to the row of `table` named by `keys`, creating it."""
     maker = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = maker(table).values({**keys, **counts})
     primary_key = [column.name for column in table.primary_key.columns]
@@ -294,6 +350,9 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
     """Recompute the sales and tier rollups of one workspace (or all) from orders, refunds and tickets,
     with money_figures' own conditions. Views cannot be recomputed (nothing raw is kept of them) and
     checkouts started are recounted from the orders created."""
+    # Views have no raw source: their pending deltas are folded in first, the rest are recomputed.
+    while fold_rollups(connection) == FOLD_BATCH:
+        pass
     for table in (SALES_DAYS, TIER_DAYS, CHECKOUT_DAYS):
         connection.execute(delete(table).where(*([table.c.workspace_id == workspace_id] if workspace_id else [])))
     scope_orders = [] if workspace_id is None else [col(Order.workspace_id) == workspace_id]
@@ -360,9 +419,9 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
         )
     tiers = _rebuild_tickets(connection, scope_orders, bucket)
     for (event_id, day, currency, channel, owner), counts in sales.items():
-        add_to_day(connection, SALES_DAYS, _sales_keys(event_id, day, currency, channel, owner), counts)
+        _upsert_day(connection, SALES_DAYS, _sales_keys(event_id, day, currency, channel, owner), counts)
     for (tier_id, day, event_id, owner), counts in tiers.items():
-        add_to_day(
+        _upsert_day(
             connection, TIER_DAYS, {"tier_id": tier_id, "day": day, "event_id": event_id, "workspace_id": owner}, counts
         )
     created_day = _utc_day_sql(connection, col(Order.created_at))
@@ -371,7 +430,7 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
         .where(*scope_orders)
         .group_by(col(Order.event_id), created_day, col(Order.workspace_id))
     ):
-        add_to_day(
+        _upsert_day(
             connection,
             CHECKOUT_DAYS,
             {"event_id": row.event_id, "day": _as_date(row.day), "workspace_id": row.workspace_id},
