@@ -128,6 +128,9 @@ class Settings:
     # Announcement emails of one event handed to the mail server per minute (#22 §2): a big audience
     # is spread over several minutes rather than flooding the server and the recipients' providers.
     announcement_emails_per_minute: int = 120
+    # How long one process reuses an event's public page data (tiers' availability included): a rush
+    # of visitors reads the database once per event per this many seconds, not once per visitor.
+    public_event_cache_seconds: float = 2.0
     session_days: int = 30
     password_hash_cost: str = "standard"
     # Benchmarks only: measure the production build against the sandboxes. Never a real deployment.
@@ -221,6 +224,7 @@ def load_settings() -> Settings:
         rate_limit_email_recipient=_env("RATE_LIMIT_EMAIL_RECIPIENT", "5/hour"),
         rate_limit_api_token=_env("RATE_LIMIT_API_TOKEN", "120/minute"),
         announcement_emails_per_minute=max(1, _int("ANNOUNCEMENT_EMAILS_PER_MINUTE", 120)),
+        public_event_cache_seconds=max(0.0, float(_env("PUBLIC_EVENT_CACHE_SECONDS", "2") or 0)),
         password_hash_cost=_env("PASSWORD_HASH_COST", "standard"),
         allow_sandboxes_in_production=_env(SANDBOX_OPT_IN).lower() == "yes",
         dev_outbox_public=_env("DEV_OUTBOX_PUBLIC").lower() == "yes",

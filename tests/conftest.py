@@ -22,6 +22,8 @@ os.environ["RATE_LIMIT_SIGNIN_ACCOUNT"] = "100000/minute"
 os.environ["RATE_LIMIT_EMAIL_RECIPIENT"] = "100000/minute"
 os.environ["SUPER_ADMIN_EMAILS"] = "boss@eventpalour.test"
 os.environ["PASSWORD_HASH_COST"] = "low"
+# Tests read what they just wrote; the page cache's own tests turn it on (tests/unit/test_public_event_cache.py).
+os.environ["PUBLIC_EVENT_CACHE_SECONDS"] = "0"
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")
 
 import pytest  # noqa: E402

@@ -110,7 +110,9 @@ class AuthState(rx.State):
 
     async def current_user(self) -> UserSummary | None:
         """The user behind this connection's session cookie, resolved now from the database."""
-        user = await call_service(identity.current_user, token=self._session_token())
+        token = self._session_token()
+        # No cookie, nobody: most visitors of a rush, spared a trip to a thread.
+        user = await call_service(identity.current_user, token=token) if token else None
         self._remember(user)
         return user
 

@@ -251,8 +251,8 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
         self.event = event_page(event)
         self.refund_policy = list(event.refund_policy)
         self._show_tiers(event)
-        self.partners = event.partners
-        self._questions = await call_service(sales.checkout_questions, event_id=event.short_id)
+        self.partners = list(event.partners)  # a copy: the page data may be shared (get_public_event)
+        self._questions = list(event.questions)
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = self._picked_in_url()
         self._total()
@@ -296,6 +296,10 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
     async def _load_mine(self) -> None:
         """What the signed-in visitor already has here: tickets, and an order being paid."""
         user = await self.current_user()
+        if user is None:  # signed out: nothing of theirs here (no reads for the many of a rush)
+            self.registered_tickets, self.announcements, self.held, self.held_seconds = [], [], None, 0
+            await self._load_waitlists()
+            return
         self.registered_tickets = await call_service(
             tickets.my_event_tickets, actor=user, event_short_id=self._short_id()
         )
@@ -307,8 +311,10 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
 
     async def _load_waitlists(self) -> None:
         """Which sold-out tiers the visitor may wait for, and where they stand in line."""
-        user = await self.current_user()
-        views = await call_service(sales.event_waitlists, actor=user, event_id=self._short_id())
+        views: dict[str, sales.TierWaitlist] = {}
+        if any(offer.tier.waitlist for offer in self.tiers):  # none has one: nothing to ask
+            user = await self.current_user()
+            views = await call_service(sales.event_waitlists, actor=user, event_id=self._short_id())
         shown = [offer.tier.id for offer in self.tiers]
         self.waitlist_joinable = {t: t in views and views[t].can_join for t in shown}
         self.waitlist_spots = {t: waitlist_spot_words(views[t].spot) if t in views else "" for t in shown}

@@ -12,10 +12,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 from sqlalchemy import Integer, String, bindparam, case, column, literal_column, table, text
 from sqlmodel import Session, col, func, select
 
+from eventpalour.config import settings
 from eventpalour.db import get_engine, read_only
 from eventpalour.models import (
     SELLING_EVENT_STATUSES,
@@ -428,6 +430,7 @@ class PublicTier:
     available: int | None
     max_quantity: int
     unlocked: bool = False  # a hidden tier shown because the visitor's code unlocks it
+    waitlist: bool = False  # sold out, visitors may join its waitlist (sales.event_waitlists says when)
 
 
 @dataclass(frozen=True)
@@ -471,6 +474,8 @@ class PublicEvent:
     # The refund policy in words (sales.refund_policy_view: a summary line, then the organizer's
     # text); empty for a free event, which has nothing to refund.
     refund_policy: tuple[str, ...] = ()
+    # What its checkout asks (sales.checkout_questions), read with the page: one read per visitor.
+    questions: tuple[sales.CheckoutQuestion, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -493,7 +498,31 @@ def is_public(status: str) -> bool:
     return status not in HIDDEN_STATUSES
 
 
+_recent_pages: dict[tuple[str, str], tuple[float, PublicEvent]] = {}
+RECENT_PAGES_KEPT = 2000
+
+
 def get_public_event(short_id: str, code: str = "") -> PublicEvent:
+    """`read_public_event`, reused for `settings.public_event_cache_seconds` by this process: the
+    event page's every visitor asks for it, and an on-sale rush is thousands of them for one event.
+    Availability may then be that many seconds old, as #18 allows; a checkout still decides on the
+    database. A missing event is not kept (it may be published the next second)."""
+    seconds = settings.public_event_cache_seconds
+    if seconds <= 0:
+        return read_public_event(short_id, code)
+    key = ((short_id or "").strip().lower(), code)
+    now = monotonic()
+    kept = _recent_pages.get(key)
+    if kept is not None and now - kept[0] < seconds:
+        return kept[1]
+    page = read_public_event(short_id, code)
+    if len(_recent_pages) >= RECENT_PAGES_KEPT:
+        _recent_pages.clear()  # many events (or codes) at once: start over rather than grow
+    _recent_pages[key] = (now, page)
+    return page
+
+
+def read_public_event(short_id: str, code: str = "") -> PublicEvent:
     """The public page of the event with `short_id`, with its visible tiers' sale states as of now,
     and the hidden tiers that `code` unlocks (sales.tier_offered; a code that unlocks none adds none).
 
@@ -547,6 +576,7 @@ def get_public_event(short_id: str, code: str = "") -> PublicEvent:
             tiers=[_public_tier(tier, event, now) for tier in tiers],
             has_locked_tiers=any(tier.hidden and tier.id not in unlocked for tier in every_tier),
             refund_policy=_refund_policy(event, now),
+            questions=tuple(sales.checkout_questions_in(session.connection(), event.id)),
         )
 
 
@@ -568,6 +598,7 @@ def _public_tier(tier: TicketTier, event: Event, now: datetime) -> PublicTier:
         available=sale.available,
         max_quantity=sale.max_quantity,
         unlocked=tier.hidden,
+        waitlist=tier.waitlist,
     )
 
 

@@ -113,6 +113,7 @@ __getattr__, __all__ = public_names(
             "QuestionInput",
             "QuestionRow",
             "checkout_questions",
+            "checkout_questions_in",
             "country_choices",
             "create_question",
             "delete_question",

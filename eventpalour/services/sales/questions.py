@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import Connection, func
 from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
@@ -282,7 +282,12 @@ class CheckoutQuestion:
 def checkout_questions(*, event_id: str) -> list[CheckoutQuestion]:
     """The questions the event's checkout asks, in order (public: anyone who can see the event page)."""
     with read_only() as reader:
-        asked = asked_questions(reader.connection(), event_id, by_ref=True)
+        return checkout_questions_in(reader.connection(), event_id)
+
+
+def checkout_questions_in(connection: Connection, event_id: str) -> list[CheckoutQuestion]:
+    """`checkout_questions` in the caller's read (the event page reads them with the event)."""
+    asked = asked_questions(connection, event_id, by_ref=True)
     return [
         CheckoutQuestion(
             id=q.id,
