@@ -20,6 +20,7 @@ os.environ["RATE_LIMIT_GENERAL"] = "100000/minute"
 os.environ["RATE_LIMIT_AUTH"] = "100000/minute"
 os.environ["RATE_LIMIT_SIGNIN_ACCOUNT"] = "100000/minute"
 os.environ["RATE_LIMIT_EMAIL_RECIPIENT"] = "100000/minute"
+os.environ["RATE_LIMIT_GUEST_CHECKOUT"] = "100000/minute"
 os.environ["SUPER_ADMIN_EMAILS"] = "boss@eventpalour.test"
 os.environ["PASSWORD_HASH_COST"] = "low"
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")

@@ -92,6 +92,7 @@ from eventpalour.models.user import (
     User,
     UserSession,
     UserStatus,
+    account_email,
 )
 from eventpalour.models.verification import (
     BlueTicketRequest,
@@ -218,6 +219,7 @@ __all__ = [
     "SignInGrant",
     "TwoFactorCredential",
     "User",
+    "account_email",
     "UserSession",
     "UserStatus",
     "WaitlistEntry",

@@ -72,6 +72,15 @@ class CheckoutResult:
     code: str = ""
 
 
+ACCOUNT_REQUIRED = "The organizer asks every buyer to sign in: sign in or create an account to get tickets."
+
+
+def refuse_guests_if_required(requires_account: bool) -> None:
+    """The organizer's "Buyers must have an account" (`Event.requires_account`): no guest checkout."""
+    if requires_account:
+        raise PermissionDenied(ACCOUNT_REQUIRED)
+
+
 def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
     wanted = {tier_id: int(n) for tier_id, n in quantities.items() if int(n) > 0}
     if not wanted:
@@ -135,16 +144,19 @@ def book_ticket(
     """Hold the seats and create the order, in one transaction.
 
     Free orders complete at once (tickets issued, email queued); paid orders wait for payment with
-    their seats held, one such order per buyer and event (`_replace_open_hold`). Raises
-    NotAuthenticated, PermissionDenied (unverified), NotFound, Conflict (already registered for a
-    free event; a payment for this event in progress), ValidationFailed (a hidden tier without a code
-    that unlocks it; also on the `code` field: an unknown, expired, inapplicable or used-up code; under
-    "answers": a bad answer to an attendee question, or a missing attendee name), SoldOut. Nothing is
-    held on a bad answer.
+    their seats held, one such order per buyer and event (`_replace_open_hold`). `actor` is an account
+    or a guest buyer (services/sales/guests.py), who gets the same rules keyed by their email. Raises
+    NotAuthenticated, PermissionDenied (unverified; a guest when the event requires accounts), NotFound,
+    Conflict (already registered for a free event; a payment for this event in progress),
+    ValidationFailed (a hidden tier without a code that unlocks it; also on the `code` field: an
+    unknown, expired, inapplicable or used-up code; under "answers": a bad answer to an attendee
+    question, or a missing attendee name), SoldOut. Nothing is held on a bad answer.
     """
     if actor is None:
         raise NotAuthenticated("Sign in to get tickets.")
-    if not actor.is_verified:
+    # A guest buyer (#24 §1, services/sales/guests.py) proves nothing about the address: the order and
+    # its tickets are tied to it, and only that inbox gets the link to them.
+    if not actor.is_verified and not actor.is_guest:
         raise PermissionDenied("Verify your email before getting tickets.")
     wanted = _wanted(quantities)
     if not capacity.unguarded_precheck(wanted):
@@ -157,6 +169,8 @@ def book_ticket(
         event = sales_store.event_on_sale(reader.connection(), event_id)
         if event is None or not event.is_listed:
             raise NotFound("This event is not on sale.")
+        if actor.is_guest:
+            refuse_guests_if_required(event.requires_account)
         tiers = event.tiers
         asked = attendee_answers.asked_questions(reader.connection(), event.id) if event.has_questions else ()
         if discounts.normalize(code):
