@@ -57,6 +57,11 @@ class GuestTerms:
     asks_phone: bool
     currency: str
 
+    @property
+    def allows_guests(self) -> bool:
+        """A signed-out buyer may check out as a guest (the page offers "Continue as guest")."""
+        return not self.requires_account
+
 
 def guest_terms(event_ref: str) -> GuestTerms | None:
     """The event's terms for guests (by id or short id); None when there is no such event."""
