@@ -17,14 +17,23 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations import paystack
 from eventpalour.models import Order, OutboxEmail, Ticket, TicketTier, User
+from eventpalour.services import admin as admin_service
 from eventpalour.services import events, platform, sales
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
-from eventpalour.services.identity import auth, verification
+from eventpalour.services.identity import auth, password_reset, verification
 from eventpalour.services.platform import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from eventpalour.services.sales import guest_links
 from tests.api.support import verification_code
-from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace, unique_email
+from tests.factories import (
+    approve_kyc,
+    make_admin,
+    make_event,
+    make_organizer,
+    make_user,
+    make_workspace,
+    unique_email,
+)
 
 GUEST_ORDERS = "/api/checkout/guest-orders"
 LINK = re.compile(r"/tickets/guest/(\S+)")
@@ -245,3 +254,25 @@ def test_a_forged_altered_foreign_or_expired_link_is_refused(api_url: str, free_
         expired = guest_links.guest_link_token(order_id)
     with pytest.raises(NotFound):
         sales.guest_order(expired)
+
+
+def test_guest_buyers_are_not_accounts_anywhere_an_account_is_looked_up(api_url: str, free_tier):
+    """A guest's row is found by no account lookup: not by sign-in, a password reset, nor in the
+    admins' user list (invitations and transfers ask `account_email` the same way)."""
+    event, tier_id = free_tier
+    email = unique_email("guest")
+    sales.place_guest_order(
+        guest=sales.GuestBuyer(name="Amani", email=email), event_id=event.id, quantities={tier_id: 1}
+    )
+    assert _guest_row(email) is not None
+    admin = make_admin("support")
+    assert admin_service.search_users(actor=admin.summary, filters=admin_service.UserFilters(search=email)).total == 0
+    with pytest.raises(ValidationFailed):
+        auth.sign_in(email=email, password="any-password-at-all-1")
+    password_reset.request_password_reset(email=email)
+    assert not [m for m in _outbox(email) if m.kind == "password_reset"]
+
+
+def _outbox(email: str) -> list[OutboxEmail]:
+    with read_only() as session:
+        return list(session.exec(select(OutboxEmail).where(OutboxEmail.to_email == email)).all())
