@@ -141,7 +141,7 @@ def test_a_second_hold_for_the_same_email_and_event_is_refused(http: httpx.Clien
     email = unique_email("guest")
     assert _buy(http, event, tier_id, _guest(email)).status_code == 201
     second = _buy(http, event, tier_id, _guest(email), n=2)
-    assert second.status_code == 409 and "payment in progress" in second.json()["error"]
+    assert second.status_code == 409 and "A payment with this email is in progress" in second.json()["error"]
     with read_only() as session:
         assert session.get(TicketTier, tier_id).held == 1
     # Another email is another buyer: it may hold seats beside the first.

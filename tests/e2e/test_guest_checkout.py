@@ -63,6 +63,7 @@ def test_a_signed_out_buyer_pays_as_a_guest_and_opens_the_tickets_from_the_email
     page.get_by_role("button", name="Pay", exact=True).click()
     page.wait_for_url(re.compile(rf"^{re.escape(server)}/checkout/return/?\?.*reference=EVT-"))
     expect(page.get_by_role("heading", name="You're going!")).to_be_visible()
+    expect(page.get_by_text("We emailed your tickets, with a link to see them any time.")).to_be_visible()
     assert tier_held(e2e_database_url, event["tiers"]["Regular"]) == (1, 0)
 
     link = _guest_link_from_outbox(page, email, f"Your tickets for {event['title']}")

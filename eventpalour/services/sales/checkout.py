@@ -201,7 +201,7 @@ def book_ticket(
         if free:
             _register_free(actor, event, wanted, NewOrder(order, items, answer_rows), applied)
         else:
-            _hold_paid(wanted, NewOrder(order, items, answer_rows))
+            _hold_paid(wanted, NewOrder(order, items, answer_rows), guest=actor.is_guest)
     except capacity.NotEnoughSeats as short:
         raise _not_enough(tiers[short.tier_id]) from None
     except discounts.CodeUsedUp:
@@ -249,7 +249,7 @@ class NewOrder:
         )
 
 
-def _hold_paid(wanted: dict[str, int], new: NewOrder) -> None:
+def _hold_paid(wanted: dict[str, int], new: NewOrder, *, guest: bool = False) -> None:
     """A paid order and its held seats, as one batch: on PostgreSQL the inserts, the seat counters'
     UPDATEs and the COMMIT travel in one round trip, so the tier row (which every buyer of a rush
     queues for) stays locked only while the server finishes the batch.
@@ -263,7 +263,7 @@ def _hold_paid(wanted: dict[str, int], new: NewOrder) -> None:
     except IntegrityError as refused:
         if not _second_open_hold(refused):
             raise
-        _replace_open_hold(wanted, new)
+        _replace_open_hold(wanted, new, guest=guest)
 
 
 OPEN_HOLD_INDEX = "uq_orders_open_hold"
@@ -276,7 +276,7 @@ def _second_open_hold(problem: IntegrityError) -> bool:
     return OPEN_HOLD_INDEX in refused or "orders.buyer_id, orders.event_id" in refused
 
 
-def _replace_open_hold(wanted: dict[str, int], new: NewOrder) -> None:
+def _replace_open_hold(wanted: dict[str, int], new: NewOrder, *, guest: bool = False) -> None:
     """The buyer already holds seats for this event: the new order replaces that one, or is refused.
 
     One open unpaid order per buyer and event, so that nobody can keep a tier sold out by checking
@@ -304,7 +304,7 @@ def _replace_open_hold(wanted: dict[str, int], new: NewOrder) -> None:
             released: Counter[str] = Counter()
             if held is not None:
                 if not sales_store.replace_open_hold(connection, held.id, now):
-                    raise _payment_in_progress(held.expires_at, now)
+                    raise _payment_in_progress(held.expires_at, now, guest=guest)
                 for line in sales_store.order_lines(connection, held.id):
                     released[line.tier_id] += line.quantity
             new.insert(connection)
@@ -323,8 +323,13 @@ def _replace_open_hold(wanted: dict[str, int], new: NewOrder) -> None:
         logger.info("order %s replaced by %s", held.id, order["reference"])
 
 
-def _payment_in_progress(expires_at: datetime | None, now: datetime) -> Conflict:
+def _payment_in_progress(expires_at: datetime | None, now: datetime, *, guest: bool = False) -> Conflict:
     minutes = max(1, math.ceil((expires_at - now).total_seconds() / 60)) if expires_at else HOLD_MINUTES
+    if guest:  # a guest has no event page view of the held order: only its payment page or the wait
+        return Conflict(
+            "A payment with this email is in progress for this event. Finish it on the payment page, "
+            f"or wait {plural(minutes, 'minute')} for its hold to end."
+        )
     return Conflict(
         "You have a payment in progress for this event. Finish paying or cancel it on the event page, "
         f"or wait {plural(minutes, 'minute')} for its hold to end."
