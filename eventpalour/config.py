@@ -125,6 +125,8 @@ class Settings:
     rate_limit_email_recipient: str = "5/hour"
     # Requests to the organizer API (/api/v1) per API token, reads and writes alike.
     rate_limit_api_token: str = "120/minute"
+    # Guest checkouts per email address (#24 §1): a signed-out form that writes rows and sends email.
+    rate_limit_guest_checkout: str = "20/hour"
     # Announcement emails of one event handed to the mail server per minute (#22 §2): a big audience
     # is spread over several minutes rather than flooding the server and the recipients' providers.
     announcement_emails_per_minute: int = 120
@@ -223,6 +225,7 @@ def load_settings() -> Settings:
         rate_limit_signin_account=_env("RATE_LIMIT_SIGNIN_ACCOUNT", "10/15minutes"),
         rate_limit_email_recipient=_env("RATE_LIMIT_EMAIL_RECIPIENT", "5/hour"),
         rate_limit_api_token=_env("RATE_LIMIT_API_TOKEN", "120/minute"),
+        rate_limit_guest_checkout=_env("RATE_LIMIT_GUEST_CHECKOUT", "20/hour"),
         announcement_emails_per_minute=max(1, _int("ANNOUNCEMENT_EMAILS_PER_MINUTE", 120)),
         public_event_cache_seconds=max(0.0, float(_env("PUBLIC_EVENT_CACHE_SECONDS", "2") or 0)),
         password_hash_cost=_env("PASSWORD_HASH_COST", "standard"),

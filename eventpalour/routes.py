@@ -42,6 +42,7 @@ WORKSPACE_VERIFICATION = "/workspace/[workspace_id]/verification"
 CHECKOUT_RETURN = "/checkout/return"
 MY_ORDERS = "/account/orders"
 MY_TICKETS = "/tickets"
+GUEST_TICKETS = "/tickets/guest/[guest_token]"  # a guest buyer's order, by the signed link emailed to them
 SCAN = "/scan/[short_id]"
 INVITE = "/invite/[invite_token]"
 EVENTS = "/events"
@@ -108,6 +109,10 @@ API_ORGANIZERS = "/api/organizers"
 
 def reset_url(token: str) -> str:
     return f"/auth/reset/{quote(token, safe='')}"
+
+
+def guest_tickets_url(token: str) -> str:
+    return f"/tickets/guest/{quote(token, safe='')}"
 
 
 def invite_url(token: str) -> str:

@@ -20,6 +20,7 @@ os.environ["RATE_LIMIT_GENERAL"] = "100000/minute"
 os.environ["RATE_LIMIT_AUTH"] = "100000/minute"
 os.environ["RATE_LIMIT_SIGNIN_ACCOUNT"] = "100000/minute"
 os.environ["RATE_LIMIT_EMAIL_RECIPIENT"] = "100000/minute"
+os.environ["RATE_LIMIT_GUEST_CHECKOUT"] = "100000/minute"
 os.environ["SUPER_ADMIN_EMAILS"] = "boss@eventpalour.test"
 os.environ["PASSWORD_HASH_COST"] = "low"
 # Tests read what they just wrote; the page cache's own tests turn it on (tests/unit/test_public_event_cache.py).

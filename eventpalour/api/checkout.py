@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from eventpalour.api.deps import SessionToken, signed_in_user
+from eventpalour.api.deps import AuthLimited, SessionToken, signed_in_user
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
 from eventpalour.integrations import paystack
@@ -57,6 +57,18 @@ class OrderIn(StrictIn):
     answers: AnswersIn | None = None
 
 
+class GuestIn(StrictIn):
+    """Who buys without an account: the order and its tickets are tied to this email."""
+
+    name: str = Field(max_length=1000)
+    email: str = Field(max_length=1000)
+    phone: str = Field(default="", max_length=100)
+
+
+class GuestOrderIn(OrderIn):
+    guest: GuestIn
+
+
 class OrderOut(BaseModel):
     """A free order comes back `completed` with no `authorization_url`; a paid one `processing` with it."""
 
@@ -93,6 +105,30 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
         code=body.code,
         answers=body.answers.as_answers() if body.answers is not None else None,
     )
+    return _order_out(placed)
+
+
+@router.post("/guest-orders", status_code=201, responses=answers(403, 404, 409, 429, 503), dependencies=[AuthLimited])
+def place_guest_order(body: GuestOrderIn) -> OrderOut:
+    """The same checkout for a buyer without an account (#24 §1): `guest` names them (`name`, `email`,
+    and `phone` when the event asks for one); the order and tickets are tied to the email, and the
+    confirmation email carries a link to the tickets. The same rules as `POST /orders`, keyed by the
+    email: one open order per email and event, one free registration per email.
+
+    Errors as `POST /orders`, and: 403 the event requires buyers to have an account, 400 on
+    `name`, `email` or `phone`, 429 too many checkouts from this client or for this email.
+    """
+    placed = sales.place_guest_order(
+        guest=sales.GuestBuyer(name=body.guest.name, email=body.guest.email, phone=body.guest.phone),
+        event_id=body.event_id,
+        quantities=body.quantities,
+        code=body.code,
+        answers=body.answers.as_answers() if body.answers is not None else None,
+    )
+    return _order_out(placed)
+
+
+def _order_out(placed: sales.PlacedOrder) -> OrderOut:
     booking, paid = placed.booking, placed.authorization_url is not None
     return OrderOut(
         order_id=booking.order_id,

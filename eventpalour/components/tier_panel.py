@@ -8,6 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.checkout_answers import answers_form
 from eventpalour.components.countdown import countdown
+from eventpalour.components.guest_checkout import guest_choice, guest_registered
 from eventpalour.components.lists import count_words
 from eventpalour.state.event_detail import EventDetailState
 
@@ -369,12 +370,16 @@ def _breakdown() -> rx.Component:
             style={"width": "100%", "margin": "0"},
         ),
         answers_form(),
-        rx.button(
-            rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),
-            size="3",
-            width="100%",
-            loading=EventDetailState.is_checking_out,
-            on_click=EventDetailState.checkout,
+        rx.cond(
+            EventDetailState.offers_guest_checkout,
+            guest_choice(),
+            rx.button(
+                rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),
+                size="3",
+                width="100%",
+                loading=EventDetailState.is_checking_out,
+                on_click=EventDetailState.checkout,
+            ),
         ),
         rx.text("Paid tickets are held for 15 minutes while you pay with Paystack.", size="1", color_scheme="gray"),
         rx.text(
@@ -396,6 +401,7 @@ def _checkout() -> rx.Component:
     """The visitor's tickets, then the held order being paid or else the breakdown and checkout."""
     return rx.vstack(
         rx.cond(EventDetailState.registered_tickets.length() > 0, _registered()),
+        rx.cond(EventDetailState.guest_sent_to != "", guest_registered()),
         rx.cond(
             EventDetailState.held,
             _held(),

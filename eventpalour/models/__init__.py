@@ -92,6 +92,7 @@ from eventpalour.models.user import (
     User,
     UserSession,
     UserStatus,
+    account_email,
 )
 from eventpalour.models.verification import (
     BlueTicketRequest,
@@ -219,6 +220,7 @@ __all__ = [
     "SignInGrant",
     "TwoFactorCredential",
     "User",
+    "account_email",
     "UserSession",
     "UserStatus",
     "WaitlistEntry",

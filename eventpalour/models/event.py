@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ColumnElement, Index, Integer, UniqueConstraint, column, or_
+from sqlalchemy import CheckConstraint, ColumnElement, Index, Integer, UniqueConstraint, column, false, or_
 from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
@@ -147,6 +147,10 @@ class Event(SQLModel, table=True):
     refund_days: int | None = Field(default=None)  # with DAYS_BEFORE only
     refund_policy_text: str = Field(default="", max_length=MAX_REFUND_POLICY_TEXT)
     waitlist_offer_minutes: int = Field(default=30)  # how long a waitlist offer holds its seats
+    # Who may buy (#24 §1): signed-out buyers may check out as guests unless the organizer requires
+    # accounts; a guest is asked a phone number when the organizer wants one.
+    requires_account: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    asks_buyer_phone: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     status: str = Field(default=EventStatus.DRAFT, max_length=16)
     is_listed: bool = Field(default=False)
     search_text: str = Field(default="")

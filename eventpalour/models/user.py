@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Table, UniqueConstraint
+from sqlalchemy import ColumnElement, Index, Table, UniqueConstraint, and_, false, text
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -28,16 +28,39 @@ ADMIN_SETTABLE_STATUSES = (UserStatus.ACTIVE, UserStatus.SUSPENDED, UserStatus.B
 
 
 class User(SQLModel, table=True):
-    """A person with an account. Email is stored lower-cased and unique.
+    """A person with an account, or a guest buyer. Email is stored lower-cased and unique among each.
 
     `password_hash` is empty for accounts that only ever signed in with Google; `account_type`
     stays null until onboarding, e.g. a new Google user lands on /onboarding first.
+
+    A guest buyer (`is_guest`, #24 §1) bought without an account: a row orders and tickets point at,
+    identified by its email, that can never sign in (no password, no Google link, and every lookup
+    of an account by email skips it: `account_email`). When an account with the same email is
+    verified, its orders and tickets move into that account (sales.claim_guest_orders).
     """
 
     __tablename__ = "users"
+    __table_args__ = (
+        Index(
+            "ix_users_email",
+            "email",
+            unique=True,
+            sqlite_where=text("NOT is_guest"),
+            postgresql_where=text("NOT is_guest"),
+        ),
+        Index(
+            "uq_users_guest_email",
+            "email",
+            unique=True,
+            sqlite_where=text("is_guest"),
+            postgresql_where=text("is_guest"),
+        ),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
-    email: str = Field(unique=True, index=True, max_length=320)
+    email: str = Field(max_length=320)
+    is_guest: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    phone: str | None = Field(default=None, max_length=32)  # a guest's, when the event asked for it
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     password_hash: str | None = Field(default=None, max_length=255)
     google_sub: str | None = Field(default=None, unique=True, max_length=255)
@@ -61,6 +84,12 @@ class User(SQLModel, table=True):
         """The email address was proven (a code, or Google vouching for it); `is_verified_sql` below is
         the same rule in SQL, kept beside it so the two cannot drift apart."""
         return self.email_verified_at is not None
+
+
+def account_email(address: str) -> ColumnElement[bool]:
+    """The account (never a guest buyer) with this email: every sign-in, sign-up and invitation
+    lookup by email goes through it, so a guest's row can never be signed into or mistaken for one."""
+    return and_(User.email == address, User.is_guest == false())  # type: ignore[arg-type]
 
 
 def is_verified_sql(users: Table) -> ColumnElement[bool]:

@@ -19,6 +19,7 @@ from eventpalour.pages import (  # noqa: F401
     event_new,
     events,
     forgot,
+    guest_tickets,
     home,
     joining,
     legal,

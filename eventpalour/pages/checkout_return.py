@@ -96,6 +96,10 @@ def checkout_return() -> rx.Component:
                         spacing="3",
                     ),
                 ),
+                rx.cond(
+                    ~S.is_authenticated,  # a guest buyer (#24 §1): the email is where the tickets are
+                    rx.text("We emailed your tickets, with a link to see them any time.", size="2"),
+                ),
                 rx.hstack(
                     rx.link(rx.button("Your orders", variant="soft"), href=routes.MY_ORDERS),
                     rx.link(rx.button("Browse more events", variant="soft"), href=routes.EVENTS),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.announcements import announcements_tab
 from eventpalour.components.badges import status_badge
+from eventpalour.components.buyer_options import buyer_options_section
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.discount_codes import codes_tab
 from eventpalour.components.event_form import EventFormParts
@@ -15,6 +16,7 @@ from eventpalour.components.questions import questions_tab
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.announcements import EventAnnouncementsState
+from eventpalour.state.buyer_options import EventBuyerOptionsState
 from eventpalour.state.discount_codes import EventCodesState
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
@@ -155,6 +157,7 @@ def _details_tab() -> rx.Component:
         _section("Where", FORM.where_step()),
         _section("Pricing", FORM.pricing_step()),
         _section("Partners", FORM.partners_step()),
+        _section("Who can buy", buyer_options_section()),
         rx.cond(S.actions.can_edit, rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3")),
         spacing="4",
         width="100%",
@@ -220,6 +223,7 @@ def _body() -> rx.Component:
         EventQuestionsState.reset_form,
         WorkspaceState.load_workspace,
         S.load_event,
+        EventBuyerOptionsState.load_options,
         EventAnnouncementsState.reset_form,
     ],
     require="user",

@@ -40,6 +40,7 @@ from eventpalour.services.tickets import HolderAnnouncement, TicketView
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
 from eventpalour.state.checkout_answers import CheckoutAnswersMixin
+from eventpalour.state.guest_checkout import GuestCheckoutMixin
 
 PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
 STATUS_NOTES = {
@@ -165,7 +166,7 @@ def waitlist_spot_words(spot: sales.WaitlistSpot | None) -> str:
     return f"You're number {spot.position} on the waitlist, for {plural(spot.quantity, 'ticket')}."
 
 
-class EventDetailState(CheckoutAnswersMixin, AuthState):
+class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     """The event in the URL as anyone may see it, and the visitor's picked quantities per tier."""
 
     event: EventPage | None = None  # None until loaded, and for a missing event
@@ -253,6 +254,7 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
         self._show_tiers(event)
         self.partners = list(event.partners)  # a copy: the page data may be shared (get_public_event)
         self._questions = list(event.questions)
+        self._show_guest_terms(event.guest_terms)
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = self._picked_in_url()
         self._total()

@@ -143,7 +143,7 @@ def _event_with_two_picked(page: Page, server: str, database_url: str) -> tuple[
     expect(navbar.get_by_role("link", name="Sign in")).to_have_attribute("href", f"/auth/sign-in?next={here}")
     expect(navbar.get_by_role("link", name="Sign up")).to_have_attribute("href", f"/auth/sign-up?next={here}")
     pick(page, "Regular", 2)
-    page.get_by_role("button", name="Checkout").click()
+    page.get_by_role("button", name="Sign in and check out").click()
     page.wait_for_url(re.compile(rf"^{re.escape(server)}/auth/sign-in/?\?next="))
     next_path = parse_qs(urlsplit(page.url).query)["next"][0]
     assert next_path == f"/e/{event['short_id']}?tiers={event['tiers']['Regular']}%3A2"

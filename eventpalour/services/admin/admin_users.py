@@ -100,11 +100,16 @@ def _check_filters(filters: UserFilters) -> None:
 
 
 def search_users(*, actor: UserSummary | None, filters: UserFilters, page: int = 1) -> UserPage:
-    """One page of 50 users, newest first, matching the filters (every admin level may look)."""
+    """One page of 50 users, newest first, matching the filters (every admin level may look). Accounts
+    only: guest buyers (#24 §1) cannot sign in, so there is nothing to suspend or block in them."""
     _check_filters(filters)
     with read_only() as session:
         admins.require(session, actor, AdminCapability.VIEW_USERS)
-        query = select(User, PlatformAdmin.level).outerjoin(PlatformAdmin, col(PlatformAdmin.user_id) == col(User.id))
+        query = (
+            select(User, PlatformAdmin.level)
+            .outerjoin(PlatformAdmin, col(PlatformAdmin.user_id) == col(User.id))
+            .where(col(User.is_guest).is_(False))
+        )
         term = clean_line(filters.search).lower()
         if term:
             query = query.where(or_(col(User.email).contains(term), col(User.username).contains(term)))

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
-from eventpalour.models import AdminLevel, PlatformAdmin, User
+from eventpalour.models import AdminLevel, PlatformAdmin, User, account_email
 from eventpalour.services import identity
 from eventpalour.services.admin import audit
 from eventpalour.services.identity import ClientInfo, UserSummary, normalize_email
@@ -226,7 +226,7 @@ def grant_admin(*, actor: UserSummary | None, email: str, level: str, client: Cl
     new_level = _parse_level(level)
     with transaction() as session:
         require(session, actor, AdminCapability.MANAGE_ADMINS)
-        user = session.exec(select(User).where(User.email == address)).first()
+        user = session.exec(select(User).where(account_email(address))).first()
         if user is None:
             raise NotFound("No account uses this email. Ask the person to sign up first.")
         if address in settings.super_admin_emails and new_level != AdminLevel.SUPER_ADMIN:

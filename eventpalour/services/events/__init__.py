@@ -54,6 +54,11 @@ __getattr__, __all__ = public_names(
             "clean_event",
             "parse_local",
         ],
+        "buyer_options": [
+            "BuyerOptions",
+            "buyer_options",
+            "set_buyer_options",
+        ],
         "lifecycle": [
             "EventActions",
             "EventDetails",

@@ -476,6 +476,7 @@ class PublicEvent:
     refund_policy: tuple[str, ...] = ()
     # What its checkout asks (sales.checkout_questions), read with the page: one read per visitor.
     questions: tuple[sales.CheckoutQuestion, ...] = ()
+    guest_terms: sales.GuestTerms | None = None  # whether a signed-out buyer may check out as a guest
 
     @property
     def summary(self) -> str:
@@ -577,6 +578,7 @@ def read_public_event(short_id: str, code: str = "") -> PublicEvent:
             has_locked_tiers=any(tier.hidden and tier.id not in unlocked for tier in every_tier),
             refund_policy=_refund_policy(event, now),
             questions=tuple(sales.checkout_questions_in(session.connection(), event.id)),
+            guest_terms=sales.GuestTerms(event.requires_account, event.asks_buyer_phone, event.currency),
         )
 
 

@@ -44,6 +44,8 @@ class UserSummary:
     # This session passed two-factor sign-in (`UserSession.two_factor_at`); known only for the summary
     # `auth.current_user` builds from a session cookie, False elsewhere.
     second_factor_passed: bool = False
+    # A guest buyer (`User.is_guest`, #24 §1): never signed in, only ever built by sales' guest checkout.
+    is_guest: bool = False
 
     @property
     def display_name(self) -> str:

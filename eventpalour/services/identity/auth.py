@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 from eventpalour.config import settings
 from eventpalour.cookies import CHALLENGE_MINUTES, TRUSTED_BROWSER_DAYS
 from eventpalour.db import read_only, transaction, write_batch
-from eventpalour.models import PlatformAdmin, SignInGrant, User, UserSession, UserStatus
+from eventpalour.models import PlatformAdmin, SignInGrant, User, UserSession, UserStatus, account_email
 from eventpalour.models.types import utcnow
 from eventpalour.models.user import is_verified_sql
-from eventpalour.services import admin, platform
+from eventpalour.services import admin, platform, sales
 from eventpalour.services.identity import two_factor, verification
 from eventpalour.services.identity.accounts import (
     ClientInfo,
@@ -162,7 +162,7 @@ def sign_up(
     if details:
         raise ValidationFailed(details[0].message, details=details)
     with transaction() as session:
-        if session.exec(select(User.id).where(User.email == address)).first():
+        if session.exec(select(User.id).where(account_email(address))).first():
             raise _email_taken()
         user = User(
             email=address,
@@ -287,7 +287,7 @@ def sign_in(
     with transaction() as session:
         # An address normalize_email refuses (a NUL in it too, which PostgreSQL could not even be asked
         # about) names no account: every account's address passed it.
-        user = session.exec(select(User).where(User.email == address)).first() if well_formed else None
+        user = session.exec(select(User).where(account_email(address))).first() if well_formed else None
         if not verify_password(password, user.password_hash if user else None):
             platform.hit_rate_limit(SIGN_IN_FAILURES, platform.personal_key(address))
             raise ValidationFailed(BAD_CREDENTIALS, details=[FieldError(("password",), BAD_CREDENTIALS)])
@@ -300,6 +300,11 @@ def sign_in(
 
 
 def _open_session(session: Session, user_id: str, client: ClientInfo, *, two_factor: bool = False) -> str:
+    """A new session of the user; every sign-in ends here. A verified account also takes in what its
+    address bought as a guest meanwhile (#24 §1: an existing account claims by signing in)."""
+    user = session.get(User, user_id)
+    if user is not None and user.is_verified:
+        sales.claim_guest_orders(session.connection(), user_id=user.id, email=user.email)
     token = new_token()
     now = utcnow()
     session.add(
@@ -473,7 +478,7 @@ def sign_in_with_google(
     with transaction() as session:
         user = session.exec(select(User).where(User.google_sub == sub)).first()
         if user is None and email_verified:
-            user = session.exec(select(User).where(User.email == address)).first()
+            user = session.exec(select(User).where(account_email(address))).first()
             if user is not None:
                 user.google_sub = sub
                 if not user.is_verified:

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
-from eventpalour.models import PasswordResetToken, User, UserStatus
+from eventpalour.models import PasswordResetToken, User, UserStatus, account_email
 from eventpalour.models.types import utcnow
 from eventpalour.services import platform
 from eventpalour.services.identity.accounts import UserSummary, load_active_user, normalize_email
@@ -39,7 +39,7 @@ def request_password_reset(*, email: str) -> None:
     """
     address = normalize_email(email)
     with transaction() as session:
-        user = session.exec(select(User).where(User.email == address)).first()
+        user = session.exec(select(User).where(account_email(address))).first()
         if user is None or user.status != UserStatus.ACTIVE:
             return
         try:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from eventpalour.db import transaction
 from eventpalour.models import CodePurpose, EmailVerificationCode, User
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, platform
+from eventpalour.services import admin, platform, sales
 from eventpalour.services.identity.accounts import UserSummary, load_active_user, summarize
 from eventpalour.services.platform import (
     Conflict,
@@ -135,6 +135,8 @@ def verify_email(*, actor: UserSummary | None, code: str) -> UserSummary:
         if refusal is None:
             user.email_verified_at = utcnow()
             admin.ensure_bootstrap_admin(session, user)
+            # The address is proven: tickets bought as a guest with it are this account's now (#24 §1).
+            sales.claim_guest_orders(session.connection(), user_id=user.id, email=user.email)
             return summarize(session, user)
         # A wrong try must stay counted, so this transaction commits and the error follows it.
     raise wrong_code(refusal)

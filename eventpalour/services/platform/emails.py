@@ -179,6 +179,8 @@ class ConfirmationFacts:
     # The event's refund policy in words (sales.policy_view: the summary, then the organizer's text);
     # empty for a free registration, which has nothing to refund.
     refund_policy: tuple[str, ...] = ()
+    # A guest buyer's signed link to the order's tickets (sales.guest_link), "" for an account's order.
+    guest_link: str = ""
 
 
 def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
@@ -202,6 +204,12 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
         f"{policy_text}"
         f"Event page: {facts.event_url}\n"
     )
+    if facts.guest_link:
+        text += (
+            f"\nYour tickets, any time, without an account: {facts.guest_link}\n"
+            "Create an account with this email address to keep your tickets: they move into it once the "
+            "address is verified.\n"
+        )
     policy_html = (
         ["<strong>Refund policy:</strong> " + "<br>".join(escape(line) for line in facts.refund_policy)]
         if facts.refund_policy
@@ -225,6 +233,15 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
             "Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.",
             *policy_html,
             f"<a href='{escape(facts.event_url)}'>Event page</a>",
+            *(
+                [
+                    f"<a href='{escape(facts.guest_link)}'>View your tickets</a> any time, without an account. "
+                    "Create an account with this email address to keep your tickets: they move into it once "
+                    "the address is verified."
+                ]
+                if facts.guest_link
+                else []
+            ),
         ],
     )
     attachments = [

@@ -26,6 +26,7 @@ RULES = {
     "signin_account": lambda: settings.rate_limit_signin_account,
     "email_recipient": lambda: settings.rate_limit_email_recipient,
     "api_token": lambda: settings.rate_limit_api_token,
+    "guest_checkout": lambda: settings.rate_limit_guest_checkout,
 }
 
 

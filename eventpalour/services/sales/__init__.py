@@ -23,6 +23,7 @@ __getattr__, __all__ = public_names(
             "TicketAnswers",
         ],
         "checkout": [
+            "ACCOUNT_REQUIRED",
             "MAX_TICKETS_PER_ORDER",
             "book_ticket",
             "cancel_order",
@@ -70,6 +71,19 @@ __getattr__, __all__ = public_names(
             "SHORT_CODE_ALPHABET",
             "new_short_code",
         ],
+        "guest_links": [
+            "GUEST_LINK_DAYS",
+            "guest_link",
+        ],
+        "guests": [
+            "GuestBuyer",
+            "GuestOrderView",
+            "GuestTerms",
+            "claim_guest_orders",
+            "guest_order",
+            "guest_terms",
+            "place_guest_order",
+        ],
         "order_feed": [
             "MAX_FEED_PAGE",
             "OrderFeedPage",
@@ -97,6 +111,7 @@ __getattr__, __all__ = public_names(
             "recheck_unconfirmed",
         ],
         "payments": [
+            "PlacedOrder",
             "place_order",
             "reconcile_pending",
             "settle as settle_payment",

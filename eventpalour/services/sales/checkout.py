@@ -72,6 +72,15 @@ class CheckoutResult:
     code: str = ""
 
 
+ACCOUNT_REQUIRED = "The organizer asks every buyer to sign in: sign in or create an account to get tickets."
+
+
+def refuse_guests_if_required(requires_account: bool) -> None:
+    """The organizer's "Buyers must have an account" (`Event.requires_account`): no guest checkout."""
+    if requires_account:
+        raise PermissionDenied(ACCOUNT_REQUIRED)
+
+
 def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
     wanted = {tier_id: int(n) for tier_id, n in quantities.items() if int(n) > 0}
     if not wanted:
@@ -135,16 +144,19 @@ def book_ticket(
     """Hold the seats and create the order, in one transaction.
 
     Free orders complete at once (tickets issued, email queued); paid orders wait for payment with
-    their seats held, one such order per buyer and event (`_replace_open_hold`). Raises
-    NotAuthenticated, PermissionDenied (unverified), NotFound, Conflict (already registered for a
-    free event; a payment for this event in progress), ValidationFailed (a hidden tier without a code
-    that unlocks it; also on the `code` field: an unknown, expired, inapplicable or used-up code; under
-    "answers": a bad answer to an attendee question, or a missing attendee name), SoldOut. Nothing is
-    held on a bad answer.
+    their seats held, one such order per buyer and event (`_replace_open_hold`). `actor` is an account
+    or a guest buyer (services/sales/guests.py), who gets the same rules keyed by their email. Raises
+    NotAuthenticated, PermissionDenied (unverified; a guest when the event requires accounts), NotFound,
+    Conflict (already registered for a free event; a payment for this event in progress),
+    ValidationFailed (a hidden tier without a code that unlocks it; also on the `code` field: an
+    unknown, expired, inapplicable or used-up code; under "answers": a bad answer to an attendee
+    question, or a missing attendee name), SoldOut. Nothing is held on a bad answer.
     """
     if actor is None:
         raise NotAuthenticated("Sign in to get tickets.")
-    if not actor.is_verified:
+    # A guest buyer (#24 §1, services/sales/guests.py) proves nothing about the address: the order and
+    # its tickets are tied to it, and only that inbox gets the link to them.
+    if not actor.is_verified and not actor.is_guest:
         raise PermissionDenied("Verify your email before getting tickets.")
     wanted = _wanted(quantities)
     if not capacity.unguarded_precheck(wanted):
@@ -157,6 +169,8 @@ def book_ticket(
         event = sales_store.event_on_sale(reader.connection(), event_id)
         if event is None or not event.is_listed:
             raise NotFound("This event is not on sale.")
+        if actor.is_guest:
+            refuse_guests_if_required(event.requires_account)
         tiers = event.tiers
         asked = attendee_answers.asked_questions(reader.connection(), event.id) if event.has_questions else ()
         if discounts.normalize(code):
@@ -187,7 +201,7 @@ def book_ticket(
         if free:
             _register_free(actor, event, wanted, NewOrder(order, items, answer_rows), applied)
         else:
-            _hold_paid(wanted, NewOrder(order, items, answer_rows))
+            _hold_paid(wanted, NewOrder(order, items, answer_rows), guest=actor.is_guest)
     except capacity.NotEnoughSeats as short:
         raise _not_enough(tiers[short.tier_id]) from None
     except discounts.CodeUsedUp:
@@ -235,7 +249,7 @@ class NewOrder:
         )
 
 
-def _hold_paid(wanted: dict[str, int], new: NewOrder) -> None:
+def _hold_paid(wanted: dict[str, int], new: NewOrder, *, guest: bool = False) -> None:
     """A paid order and its held seats, as one batch: on PostgreSQL the inserts, the seat counters'
     UPDATEs and the COMMIT travel in one round trip, so the tier row (which every buyer of a rush
     queues for) stays locked only while the server finishes the batch.
@@ -249,7 +263,7 @@ def _hold_paid(wanted: dict[str, int], new: NewOrder) -> None:
     except IntegrityError as refused:
         if not _second_open_hold(refused):
             raise
-        _replace_open_hold(wanted, new)
+        _replace_open_hold(wanted, new, guest=guest)
 
 
 OPEN_HOLD_INDEX = "uq_orders_open_hold"
@@ -262,7 +276,7 @@ def _second_open_hold(problem: IntegrityError) -> bool:
     return OPEN_HOLD_INDEX in refused or "orders.buyer_id, orders.event_id" in refused
 
 
-def _replace_open_hold(wanted: dict[str, int], new: NewOrder) -> None:
+def _replace_open_hold(wanted: dict[str, int], new: NewOrder, *, guest: bool = False) -> None:
     """The buyer already holds seats for this event: the new order replaces that one, or is refused.
 
     One open unpaid order per buyer and event, so that nobody can keep a tier sold out by checking
@@ -290,7 +304,7 @@ def _replace_open_hold(wanted: dict[str, int], new: NewOrder) -> None:
             released: Counter[str] = Counter()
             if held is not None:
                 if not sales_store.replace_open_hold(connection, held.id, now):
-                    raise _payment_in_progress(held.expires_at, now)
+                    raise _payment_in_progress(held.expires_at, now, guest=guest)
                 for line in sales_store.order_lines(connection, held.id):
                     released[line.tier_id] += line.quantity
             new.insert(connection)
@@ -309,8 +323,13 @@ def _replace_open_hold(wanted: dict[str, int], new: NewOrder) -> None:
         logger.info("order %s replaced by %s", held.id, order["reference"])
 
 
-def _payment_in_progress(expires_at: datetime | None, now: datetime) -> Conflict:
+def _payment_in_progress(expires_at: datetime | None, now: datetime, *, guest: bool = False) -> Conflict:
     minutes = max(1, math.ceil((expires_at - now).total_seconds() / 60)) if expires_at else HOLD_MINUTES
+    if guest:  # a guest has no event page view of the held order: only its payment page or the wait
+        return Conflict(
+            "A payment with this email is in progress for this event. Finish it on the payment page, "
+            f"or wait {plural(minutes, 'minute')} for its hold to end."
+        )
     return Conflict(
         "You have a payment in progress for this event. Finish paying or cancel it on the event page, "
         f"or wait {plural(minutes, 'minute')} for its hold to end."

@@ -15,6 +15,7 @@ from eventpalour.services import platform
 from eventpalour.services.platform import event_schedule, format_money
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.fees import price_lines
+from eventpalour.services.sales.guest_links import guest_link
 from eventpalour.services.sales.refund_policy import policy_view, terms_of
 from eventpalour.services.sales.store import Confirmation, OrderLine
 from eventpalour.services.tickets import holder_place
@@ -141,5 +142,6 @@ def _queue_confirmation(
         ),
         organizer=platform.Organizer(found.organizer, found.verified),
         refund_policy=policy_view(terms_of(found)).lines if order.amount else (),
+        guest_link=guest_link(order.id) if found.is_guest else "",
     )
     platform.enqueue(connection, platform.order_confirmation_email(found.email, facts, lines))

@@ -119,6 +119,7 @@ class EventOnSale:
     currency: str
     end_at: datetime
     timezone: str
+    requires_account: bool  # guests may not buy (#24 §1): checkout refuses a guest buyer
     tiers: Mapping[str, TierOnSale]
     has_questions: bool = False  # attendee questions to ask (services/sales/answers.py reads them)
 
@@ -134,6 +135,7 @@ _EVENT_COLUMNS = (
     _events.c.currency,
     _events.c.end_at,
     _events.c.timezone,
+    _events.c.requires_account,
 )
 _TIER_COLUMNS = (
     _tiers.c.id.label("tier_id"),
@@ -469,10 +471,12 @@ class Confirmation:
     refund_policy: str
     refund_days: int | None
     refund_policy_text: str
+    is_guest: bool  # the buyer has no account: the email carries the link to the tickets (#24 §1)
 
 
 _CONFIRMATION_COLUMNS = (
     _users.c.email,
+    _users.c.is_guest,
     _events.c.title,
     _events.c.short_id.label("event_short_id"),
     _events.c.start_at,

@@ -51,6 +51,7 @@ __getattr__, __all__ = public_names(
             "status_label",
             "ticket_calendar",
             "ticket_image",
+            "tickets_of_order",
         ],
         "scanning": [
             "DoorCounts",

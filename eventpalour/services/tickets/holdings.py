@@ -51,6 +51,23 @@ def order_tickets(*, actor: UserSummary | None, reference: str) -> list[TicketVi
     return [_view(ticket, tier_name, event_over=end_at <= now) for ticket, tier_name, end_at in rows]
 
 
+def tickets_of_order(order_id: str) -> list[TicketView]:
+    """The tickets order `order_id` gave its buyer and the buyer still holds (none transferred away).
+
+    No actor: the caller proved its right to the order another way (sales' signed guest link)."""
+    with read_only() as session:
+        rows = session.exec(
+            select(Ticket, OrderItem.tier_name, Event.end_at)
+            .join(Order, col(Order.id) == col(Ticket.order_id))
+            .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
+            .join(Event, col(Event.id) == col(Ticket.event_id))
+            .where(Ticket.order_id == order_id, col(Ticket.holder_id) == col(Order.buyer_id))
+            .order_by(col(OrderItem.tier_name), col(Ticket.short_code))
+        ).all()
+    now = utcnow()
+    return [_view(ticket, tier_name, event_over=end_at <= now) for ticket, tier_name, end_at in rows]
+
+
 def _view(ticket: Ticket, tier_name: str, *, event_over: bool) -> TicketView:
     return TicketView(
         short_code=ticket.short_code,

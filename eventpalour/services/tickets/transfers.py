@@ -26,6 +26,7 @@ from eventpalour.models import (
     User,
     UserStatus,
     Workspace,
+    account_email,
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services import platform, sales
@@ -64,7 +65,7 @@ def _recipient_email(raw: str) -> str:
 
 
 def _recipient(session: Session, actor: UserSummary, email: str) -> User:
-    recipient = session.exec(select(User).where(User.email == email)).first()
+    recipient = session.exec(select(User).where(account_email(email))).first()
     if recipient is None or not recipient.is_verified or recipient.status != UserStatus.ACTIVE:
         raise ValidationFailed.field("email", NO_ACCOUNT)
     if recipient.id == actor.id:

@@ -19,6 +19,7 @@ from eventpalour.models import (
     WorkspaceInvitation,
     WorkspaceMember,
     WorkspaceRole,
+    account_email,
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
@@ -111,7 +112,7 @@ def _invite_one(session: Session, actor: UserSummary, access: WorkspaceAccess, r
     member = session.exec(
         select(WorkspaceMember.id)
         .join(User, col(User.id) == col(WorkspaceMember.user_id))
-        .where(WorkspaceMember.workspace_id == workspace.id, User.email == address)
+        .where(WorkspaceMember.workspace_id == workspace.id, account_email(address))
     ).first()
     if member:
         return InviteOutcome(address, "already_member", "Already a member of this workspace.")

@@ -1,0 +1,84 @@
+"""The tickets panel's choice for a signed-out buyer (#24 §1): sign in, or "Continue as guest" with a
+name and an email (and a phone when the organizer asks). Hidden when the event requires accounts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour.components.forms import field
+from eventpalour.state.event_detail import EventDetailState
+
+S = EventDetailState
+
+
+def _free() -> rx.Var:
+    return S.total_label == "Free"
+
+
+def _guest_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading("Continue as guest", size="3", as_="h3"),
+            field("Your name", "guest_name", S.guest_errors, auto_complete="name"),
+            field(
+                "Email",
+                "guest_email",
+                S.guest_errors,
+                type_="email",
+                auto_complete="email",
+                hint="Your tickets and a link to see them are sent here.",
+            ),
+            rx.cond(
+                S.guest_asks_phone,
+                field("Phone", "guest_phone", S.guest_errors, type_="tel", auto_complete="tel"),
+            ),
+            rx.button(
+                rx.cond(_free(), "Register as guest", "Pay as guest"),
+                type="submit",
+                size="3",
+                width="100%",
+                loading=S.is_checking_out,
+            ),
+            rx.button("Back", type="button", variant="ghost", size="2", on_click=S.close_guest_form),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=S.checkout_as_guest,
+        aria_label="Guest checkout",
+        width="100%",
+    )
+
+
+def guest_choice() -> rx.Component:
+    """Sign in (then back here with the tickets picked) or check out as a guest."""
+    return rx.cond(
+        S.guest_open,
+        _guest_form(),
+        rx.vstack(
+            rx.button(
+                rx.cond(_free(), "Sign in and register", "Sign in and check out"),
+                size="3",
+                width="100%",
+                loading=S.is_checking_out,
+                on_click=S.checkout,
+            ),
+            rx.button("Continue as guest", size="3", width="100%", variant="outline", on_click=S.open_guest_form),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def guest_registered() -> rx.Component:
+    """After a free guest registration: where the tickets went."""
+    return rx.callout(
+        rx.text(
+            "You're registered! We emailed your tickets to ",
+            rx.text.strong(S.guest_sent_to),
+            ", with a link to see them any time.",
+        ),
+        icon="mail-check",
+        color_scheme="green",
+        role="status",
+        width="100%",
+    )
