@@ -86,6 +86,7 @@ def create_api() -> FastAPI:
     api.include_router(v1.router)
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)
+    api.include_router(announcements.unsubscribe_router)
     api.include_router(refund_requests.router)
     api.include_router(waitlist.router)
     api.include_router(questions.router)
