@@ -22,6 +22,7 @@ from eventpalour.api import (
     discount_codes,
     docs,
     event_copies,
+    event_series,
     organizers,
     payments,
     questions,
@@ -91,6 +92,7 @@ def create_api() -> FastAPI:
     api.include_router(waitlist.router)
     api.include_router(questions.router)
     api.include_router(event_copies.router)
+    api.include_router(event_series.router)
     api.include_router(auth.router)
     api.include_router(account.router)
     api.include_router(system.router)
