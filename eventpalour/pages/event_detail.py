@@ -10,7 +10,9 @@ from eventpalour.components.event_overview import event_about, event_header
 from eventpalour.components.holder_announcements import holder_announcements
 from eventpalour.components.layout import loading, page
 from eventpalour.components.lists import not_found_card
+from eventpalour.components.series_dates import date_picker
 from eventpalour.components.tier_panel import sticky_ticket_bar, tiers_panel
+from eventpalour.state.event_dates import EventDatesState
 from eventpalour.state.event_detail import EventDetailState
 
 EVENT = EventDetailState.event
@@ -40,6 +42,7 @@ def _event() -> rx.Component:
                 width="100%",
             ),
         ),
+        date_picker(),
         rx.box(
             event_header(),
             tiers_panel(),
@@ -58,7 +61,7 @@ def _event() -> rx.Component:
 
 
 # The tab shows the event's own title once it has loaded (the layout appends " · " and PLATFORM_NAME).
-@page(routes.EVENT, EventDetailState.page_title, on_load=EventDetailState.load_event)
+@page(routes.EVENT, EventDetailState.page_title, on_load=[EventDetailState.load_event, EventDatesState.load_dates])
 def event_detail() -> rx.Component:
     return rx.cond(
         ~EventDetailState.loaded,

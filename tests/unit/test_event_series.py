@@ -183,3 +183,42 @@ def test_repeat_refused_twice_for_members_and_with_bad_rules(weekly):
         assert session.get(Event, other.id).series_id is None
     assert events.get_event_series(actor=owner.summary, event_id=other.id).can_repeat
     assert events.list_series_dates(short_id=other.short_id) == []
+
+
+async def test_the_repeat_tab_shows_field_errors_then_creates_the_dates():
+    from eventpalour.state.event_dates import EventDatesState
+    from eventpalour.state.event_series import EventSeriesState
+    from eventpalour.state.events import EventManageState
+    from tests.state_support import run_handler, state_for
+
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    event = make_event(owner, ws.id, publish=True)
+    manage = state_for(EventManageState, token=owner.token, path=f"/workspace/{ws.id}/events/{event.short_id}")
+    await run_handler(manage, "load_event")
+    assert not manage.actions.is_series_date
+    tab = await manage.get_state(EventSeriesState)
+    await run_handler(tab, "load_series")
+    assert tab.series_loaded and tab.can_repeat and tab.date_lines == []
+    await run_handler(tab, "set_choice", "count", "99")
+    await run_handler(tab, "create_series")
+    assert tab.field_errors == {"count": "Choose 2 to 52 dates."} and not tab.is_submitting
+    await run_handler(tab, "set_choice", "count", "many")
+    await run_handler(tab, "create_series")
+    assert tab.field_errors == {"count": "Enter a whole number."}
+    await run_handler(tab, "set_choice", "rule", "dates")
+    await run_handler(tab, "set_choice", "new_date", "2020-01-01")
+    await run_handler(tab, "add_date")
+    await run_handler(tab, "create_series")
+    assert set(tab.field_errors) == {"dates"}
+    await run_handler(tab, "remove_date", "2020-01-01")
+    await run_handler(tab, "set_choice", "rule", "weekly")
+    await run_handler(tab, "set_choice", "count", "3")
+    await run_handler(tab, "create_series")
+    assert tab.field_errors == {} and tab.series_label == "Every week · 3 dates" and len(tab.date_lines) == 3
+    assert manage.actions.is_series_date  # the details form now offers "later dates too"
+
+    public = state_for(EventDatesState, token=None, path=f"/e/{tab.date_lines[1].short_id}")
+    await run_handler(public, "load_dates")
+    assert [c.is_current for c in public.date_choices] == [False, True, False]
+    assert public.date_choices[0].path == f"/e/{event.short_id}"

@@ -310,6 +310,7 @@ class EventActions:
     can_edit_tiers: bool
     can_change_dates: bool
     has_public_page: bool
+    is_series_date: bool  # one date of a series: edits may go to its later dates too
 
 
 def event_actions(event: Event, tiers: list[TicketTier]) -> EventActions:
@@ -324,6 +325,7 @@ def event_actions(event: Event, tiers: list[TicketTier]) -> EventActions:
         can_edit_tiers=tiers_change_refusal(event.status) is None,
         can_change_dates=date_change_refusal(event.status) is None,
         has_public_page=is_public(event.status),
+        is_series_date=event.series_id is not None,
     )
 
 
