@@ -21,8 +21,8 @@ def _choice(choice: rx.Var) -> rx.Component:
     )
     return rx.cond(
         choice.is_current,
-        rx.box(body, aria_current="date", role="listitem"),
-        rx.link(body, href=choice.path, underline="none", color="inherit", role="listitem"),
+        rx.box(body, aria_current="date"),
+        rx.link(body, href=choice.path, underline="none", color="inherit"),
     )
 
 
@@ -37,7 +37,6 @@ def date_picker() -> rx.Component:
                 gap="8px",
                 overflow_x="auto",
                 padding_bottom="4px",
-                role="list",
             ),
             aria_label="Pick a date",
             width="100%",
