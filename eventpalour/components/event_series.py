@@ -43,7 +43,15 @@ def _radio(value: str, text: str) -> rx.Component:
 
 def _rule_fields() -> rx.Component:
     return rx.vstack(
-        _field("interval", "Every", _input("interval", S.interval, type="number", min="1", max="12", width="120px")),
+        _field(
+            "interval",
+            "Every",
+            rx.hstack(
+                _input("interval", S.interval, type="number", min="1", max="12", width="120px"),
+                rx.text(rx.match(S.rule, ("daily", "day(s)"), ("monthly", "month(s)"), "week(s)"), size="2"),
+                align="center",
+            ),
+        ),
         rx.text("Ends", weight="bold", size="2"),
         rx.radio_group.root(
             rx.flex(
@@ -105,7 +113,8 @@ def _form() -> rx.Component:
             rx.heading("Repeat this event", size="4", as_="h3"),
             rx.text(
                 "Each date becomes an event of its own, with these ticket types and their own seats, at the same "
-                "local time. Up to 52 dates.",
+                "local time. Up to 52 dates. The new dates take this event's status: publish it first to put "
+                "every date on sale at once.",
                 size="2",
                 color_scheme="gray",
             ),

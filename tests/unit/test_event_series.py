@@ -217,6 +217,12 @@ async def test_the_repeat_tab_shows_field_errors_then_creates_the_dates():
     await run_handler(tab, "create_series")
     assert tab.field_errors == {} and tab.series_label == "Every week · 3 dates" and len(tab.date_lines) == 3
     assert manage.actions.is_series_date  # the details form now offers "later dates too"
+    await run_handler(manage, "set_value", "title", "Jazz every Friday")
+    await run_handler(manage, "set_apply_later", True)
+    await run_handler(manage, "save_details")
+    with read_only() as session:
+        titles = session.exec(select(Event.title).where(col(Event.series_id).is_not(None))).all()
+    assert titles == ["Jazz every Friday"] * 3
 
     public = state_for(EventDatesState, token=None, path=f"/e/{tab.date_lines[1].short_id}")
     await run_handler(public, "load_dates")
