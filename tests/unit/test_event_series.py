@@ -228,3 +228,13 @@ async def test_the_repeat_tab_shows_field_errors_then_creates_the_dates():
     await run_handler(public, "load_dates")
     assert [c.is_current for c in public.date_choices] == [False, True, False]
     assert public.date_choices[0].path == f"/e/{event.short_id}"
+
+
+async def test_the_date_picker_is_empty_for_unknown_and_forged_ids():
+    from eventpalour.state.event_dates import EventDatesState
+    from tests.state_support import run_handler, state_for
+
+    for path in ("/e/nosuch", "/e/ab\x00cd"):  # PostgreSQL refuses a NUL outright: still no picker
+        page = state_for(EventDatesState, token=None, path=path)
+        await run_handler(page, "load_dates")
+        assert page.date_choices == []
