@@ -128,6 +128,12 @@ def unsubscribe_url(token: str) -> str:
     return f"/announcements/unsubscribe/{quote(token, safe='')}"
 
 
+def one_click_unsubscribe_url(token: str) -> str:
+    """The API route of announcement emails' List-Unsubscribe header: a POST unsubscribes at once
+    (RFC 8058), a GET goes on to `unsubscribe_url`'s page."""
+    return f"/api/announcements/unsubscribe/{quote(token, safe='')}"
+
+
 def workspace_url(workspace_id: str, section: str = "") -> str:
     return f"/workspace/{workspace_id}" + (f"/{section}" if section else "")
 

@@ -48,8 +48,9 @@ async def run_refund_loop() -> None:
 
 
 async def run_announcement_loop() -> None:
-    """Send scheduled announcements once their time comes (their emails then wait in the outbox for
-    their rate slot). The claim is a conditional UPDATE, so several workers send each one once."""
+    """Send announcements once their time comes, "send now" ones at the next pass (the request only
+    records them, so a large audience never holds it up); their emails then wait in the outbox for
+    their rate slot. The claim is a conditional UPDATE, so several workers send each one once."""
     await _forever("Sending scheduled announcements", tickets.send_due_announcements, IDLE_SECONDS)
 
 

@@ -22,6 +22,7 @@ from eventpalour.api import (
     discount_codes,
     docs,
     event_copies,
+    event_series,
     organizers,
     payments,
     questions,
@@ -86,10 +87,12 @@ def create_api() -> FastAPI:
     api.include_router(v1.router)
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)
+    api.include_router(announcements.unsubscribe_router)
     api.include_router(refund_requests.router)
     api.include_router(waitlist.router)
     api.include_router(questions.router)
     api.include_router(event_copies.router)
+    api.include_router(event_series.router)
     api.include_router(auth.router)
     api.include_router(account.router)
     api.include_router(system.router)

@@ -1,6 +1,7 @@
 """An event's announcements to its ticket holders over JSON (#22 §2): list, send now or schedule,
 cancel a scheduled one; for the event's moderators and above. The same service calls as the
-Announcements tab; every POST is rate-limited by PostRateLimitMiddleware."""
+Announcements tab; every POST is rate-limited by PostRateLimitMiddleware. Also the target of the
+emails' List-Unsubscribe header (`unsubscribe_router`), which needs no sign-in: the token is the key."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from eventpalour import routes
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers
 from eventpalour.services import tickets
 
 router = APIRouter(prefix="/api/events", tags=["announcements"])
+unsubscribe_router = APIRouter(prefix="/api/announcements", tags=["announcements"])
 
 _TierId = Annotated[str, Field(max_length=16)]
 
@@ -74,6 +78,26 @@ def _out(row: tickets.AnnouncementRow) -> AnnouncementOut:
     )
 
 
+class UnsubscribedOut(BaseModel):
+    event_title: str
+    subscribed: bool
+
+
+@unsubscribe_router.post("/unsubscribe/{token}", responses=answers(404))
+def unsubscribe_one_click(token: str) -> UnsubscribedOut:
+    """RFC 8058 one-click unsubscribe: a mail app's POST (body `List-Unsubscribe=One-Click`) stops
+    this event's announcements to the token's address at once; a repeat changes nothing."""
+    subscription = tickets.unsubscribe_from_announcements(token=token)
+    return UnsubscribedOut(event_title=subscription.event_title, subscribed=subscription.subscribed)
+
+
+@unsubscribe_router.get("/unsubscribe/{token}", status_code=303, response_class=RedirectResponse)
+def open_unsubscribe_page(token: str) -> RedirectResponse:
+    """A person following the header's link in a browser lands on the unsubscribe page, which asks
+    before it unsubscribes (link checkers fetch links with GET)."""
+    return RedirectResponse(routes.unsubscribe_url(token), status_code=303)
+
+
 @router.get("/{event_id}/announcements", responses=answers(403, 404))
 def list_announcements(event_id: str, user: CurrentUser) -> list[AnnouncementOut]:
     """The event's announcements, newest first, with what was sent to how many."""
@@ -83,8 +107,9 @@ def list_announcements(event_id: str, user: CurrentUser) -> list[AnnouncementOut
 @router.post("/{event_id}/announcements", status_code=201, responses=answers(403, 404))
 def create_announcement(event_id: str, body: AnnouncementIn, user: CurrentUser) -> AnnouncementOut:
     """Send a Markdown message to `audience` (`all`, `tiers` with `tierIds`, `checked_in`,
-    `not_checked_in`) now, or at `sendAt` (in the future). One email per holder address; holders
-    who unsubscribed from this event's announcements are left out."""
+    `not_checked_in`) now, or at `sendAt` (in the future). "Now" answers at once with the
+    announcement queued (`status` scheduled); the worker sends it within seconds. One email per
+    holder address; holders who unsubscribed from this event's announcements are left out."""
     return _out(tickets.create_announcement(actor=user, event_id=event_id, data=body.as_input()))
 
 

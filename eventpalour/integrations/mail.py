@@ -20,6 +20,8 @@ def _build(row: OutboxEmail, attachments: list[dict[str, Any]]) -> EmailMessage:
     message["From"] = settings.smtp_from
     message["To"] = row.to_email
     message["Subject"] = row.subject
+    for name, value in (row.headers or {}).items():
+        message[name] = value
     message.set_content(row.text_body)
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")

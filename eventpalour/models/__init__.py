@@ -79,6 +79,7 @@ from eventpalour.models.sandbox import (
     SandboxPaystackTransaction,
     SandboxPaystackWebhook,
 )
+from eventpalour.models.series import EventSeries, SeriesRule
 from eventpalour.models.upload import Upload, UploadBucket
 from eventpalour.models.user import (
     ADMIN_SETTABLE_STATUSES,
@@ -177,6 +178,8 @@ __all__ = [
     "TicketStatus",
     "Category",
     "Event",
+    "EventSeries",
+    "SeriesRule",
     "EventPartner",
     "EventPricing",
     "EventStatus",

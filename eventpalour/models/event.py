@@ -158,6 +158,9 @@ class Event(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The series this event is one date of (models/series.py), or None for a one-off event. A series
+    # is never deleted on its own (its workspace's deletion takes its events too), so no ON DELETE.
+    series_id: str | None = Field(default=None, foreign_key="event_series.id", index=True, max_length=16)
 
 
 class EventPartner(SQLModel, table=True):

@@ -38,6 +38,8 @@ class OutboxEmail(SQLModel, table=True):
     html_body: str | None = None
     kind: str = Field(max_length=48, index=True)
     attachments: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    # Extra message headers, e.g. List-Unsubscribe on announcements (RFC 2369 / RFC 8058).
+    headers: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

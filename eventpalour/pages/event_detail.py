@@ -10,6 +10,7 @@ from eventpalour.components.event_overview import event_about, event_header
 from eventpalour.components.holder_announcements import holder_announcements
 from eventpalour.components.layout import loading, page
 from eventpalour.components.lists import not_found_card
+from eventpalour.components.series_dates import date_picker
 from eventpalour.components.tier_panel import sticky_ticket_bar, tiers_panel
 from eventpalour.state.event_detail import EventDetailState
 
@@ -40,6 +41,7 @@ def _event() -> rx.Component:
                 width="100%",
             ),
         ),
+        date_picker(),
         rx.box(
             event_header(),
             tiers_panel(),

@@ -11,6 +11,7 @@ from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.discount_codes import codes_tab
 from eventpalour.components.event_form import EventFormParts
 from eventpalour.components.event_orders import orders_tab
+from eventpalour.components.event_series import repeat_tab
 from eventpalour.components.layout import page
 from eventpalour.components.questions import questions_tab
 from eventpalour.components.workspace import workspace_shell
@@ -19,6 +20,7 @@ from eventpalour.state.announcements import EventAnnouncementsState
 from eventpalour.state.buyer_options import EventBuyerOptionsState
 from eventpalour.state.discount_codes import EventCodesState
 from eventpalour.state.event_orders import EventOrdersState
+from eventpalour.state.event_series import EventSeriesState
 from eventpalour.state.events import EventManageState
 from eventpalour.state.questions import EventQuestionsState
 from eventpalour.state.workspace import WorkspaceState
@@ -158,6 +160,14 @@ def _details_tab() -> rx.Component:
         _section("Pricing", FORM.pricing_step()),
         _section("Partners", FORM.partners_step()),
         _section("Who can buy", buyer_options_section()),
+        rx.cond(
+            S.actions.can_edit & S.actions.is_series_date,
+            rx.el.label(
+                rx.checkbox(checked=S.apply_later, on_change=S.set_apply_later),
+                "Also apply to the later dates of this series (not their times, prices or tickets)",
+                style={"display": "flex", "gap": "8px", "alignItems": "center", "fontSize": "14px"},
+            ),
+        ),
         rx.cond(S.actions.can_edit, rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3")),
         spacing="4",
         width="100%",
@@ -194,6 +204,7 @@ def _body() -> rx.Component:
                     rx.tabs.trigger("Codes", value="codes"),
                     rx.tabs.trigger("Announcements", value="announcements"),
                     rx.tabs.trigger("Questions", value="questions"),
+                    rx.tabs.trigger("Repeat", value="repeat"),
                 ),
                 rx.tabs.content(_details_tab(), value="details", padding_top="16px"),
                 rx.tabs.content(_tickets_tab(), value="tickets", padding_top="16px"),
@@ -201,12 +212,14 @@ def _body() -> rx.Component:
                 rx.tabs.content(codes_tab(), value="codes", padding_top="16px"),
                 rx.tabs.content(announcements_tab(), value="announcements", padding_top="16px"),
                 rx.tabs.content(questions_tab(), value="questions", padding_top="16px"),
+                rx.tabs.content(repeat_tab(), value="repeat", padding_top="16px"),
                 default_value="details",
                 on_change=[
                     EventOrdersState.tab_changed,
                     EventCodesState.tab_changed,
                     EventAnnouncementsState.tab_changed,
                     EventQuestionsState.tab_changed,
+                    EventSeriesState.tab_changed,
                 ],
                 width="100%",
             ),
@@ -225,6 +238,7 @@ def _body() -> rx.Component:
         S.load_event,
         EventBuyerOptionsState.load_options,
         EventAnnouncementsState.reset_form,
+        EventSeriesState.reset_form,
     ],
     require="user",
     width="960px",

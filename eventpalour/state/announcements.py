@@ -128,7 +128,9 @@ class EventAnnouncementsState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.form, self.preview_html = False, AnnouncementForm(), ""
-        if row.can_cancel:
+        if row.is_queued:
+            yield rx.toast.success("Announcement queued: it goes out to ticket holders within moments.")
+        elif row.can_cancel:
             yield rx.toast.success(f"Announcement scheduled: {row.when_label.removeprefix('Scheduled for ')}.")
         else:
             yield rx.toast.success(f"Announcement sent to {row.recipients_label}.")

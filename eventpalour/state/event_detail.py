@@ -40,6 +40,7 @@ from eventpalour.services.tickets import HolderAnnouncement, TicketView
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service, navigate_hard
 from eventpalour.state.checkout_answers import CheckoutAnswersMixin
+from eventpalour.state.event_dates import DateChoice, series_date_choices
 from eventpalour.state.guest_checkout import GuestCheckoutMixin
 
 PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
@@ -207,6 +208,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     waitlist_max: dict[str, int] = {}
     waitlist_errors: dict[str, str] = {}
     joining_tier: str = ""
+    date_choices: list[DateChoice] = []  # the other dates of the event's series (#22 §3), to pick one
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -247,6 +249,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             event = await call_service(events.get_public_event, short_id=self._short_id(), code=shared)
         except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
             self.event, self.tiers, self.partners, self.missing, self.loaded = None, [], [], True, True
+            self.date_choices = []
             self.refund_policy = []
             return
         self.event = event_page(event)
@@ -255,6 +258,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self.partners = list(event.partners)  # a copy: the page data may be shared (get_public_event)
         self._questions = list(event.questions)
         self._show_guest_terms(event.guest_terms)
+        self.date_choices = await series_date_choices(event.short_id) if event.in_series else []
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = self._picked_in_url()
         self._total()

@@ -144,6 +144,7 @@ class EventManageState(EventFormMixin, AuthState):
     event_loaded: bool = False
     postpone_start: str = ""
     postpone_end: str = ""
+    apply_later: bool = False  # save the details to this series' later dates too
 
     def _event_ref(self) -> str:
         return event_in(self.router.url.path)
@@ -212,7 +213,7 @@ class EventManageState(EventFormMixin, AuthState):
 
     @rx.event
     async def load_event(self):
-        self.event_loaded, self.event_problem, self.errors = False, "", {}
+        self.event_loaded, self.event_problem, self.errors, self.apply_later = False, "", {}, False
         try:
             actor = await self.require_user()
             details = await call_service(events.get_event_by_id, actor=actor, event_id=self._event_ref())
@@ -236,8 +237,14 @@ class EventManageState(EventFormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            await call_service(events.update_event, actor=actor, event_id=self._event_ref(), data=self._event_input())
-            yield await self._reload("Event saved.")
+            await call_service(
+                events.update_event,
+                actor=actor,
+                event_id=self._event_ref(),
+                data=self._event_input(),
+                later_dates=self.apply_later and self.actions.is_series_date,
+            )
+            yield await self._reload("Event and its later dates saved." if self.apply_later else "Event saved.")
         except DomainError as error:
             yield self._show_errors(error)
 
@@ -271,6 +278,10 @@ class EventManageState(EventFormMixin, AuthState):
     @rx.event
     async def cancel_event(self):
         return await self._status("cancel", "Event cancelled. Buyers are being refunded and every holder is emailed.")
+
+    @rx.event
+    def set_apply_later(self, checked: bool) -> None:
+        self.apply_later = bool(checked)
 
     @rx.event
     def set_postpone(self, name: str, value: str) -> None:

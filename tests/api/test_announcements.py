@@ -12,9 +12,11 @@ from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.models import OutboxEmail
 from eventpalour.models.types import utcnow
+from eventpalour.services import tickets
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.sales import checkout
+from eventpalour.services.tickets import announcement_opt_outs
 from tests.api.support import with_session
 from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
 
@@ -56,11 +58,14 @@ def test_send_now_schedule_list_and_cancel(http: httpx.Client, event):
     )
     assert sent.status_code == 201, sent.text
     body = sent.json()
-    assert (body["status"], body["recipients_count"], body["can_cancel"]) == ("sent", 1, False)
+    # The request only records it, due now; the worker's announcement loop fans it out.
+    assert (body["status"], body["recipients_count"], body["can_cancel"]) == ("scheduled", 0, True)
     assert (
         body["body_html"] == "<p>Level <strong>2</strong>.</p>\n"
         and body["audience_label"] == "Chosen ticket types: VIP"
     )
+    assert _announcement_emails() == []
+    assert tickets.send_due_announcements() == 1  # one pass of the worker loop
     assert _announcement_emails() == [vip.email]
 
     later = (utcnow() + timedelta(days=1)).isoformat()
@@ -115,3 +120,24 @@ def test_posts_are_rate_limited(http: httpx.Client, event, monkeypatch: pytest.M
     client = with_session(http, owner.token)
     answers = [client.post(_path(ev.id), json={"subject": "Hi", "body": "Yo"}).status_code for _ in range(3)]
     assert answers == [201, 201, 429]
+
+
+def test_list_unsubscribe_one_click_post_and_browser_get(http: httpx.Client, event):
+    owner, ev, tiers, (general, vip) = event
+    token = announcement_opt_outs.unsubscribe_token(ev.id, vip.email)
+    path = f"/api/announcements/unsubscribe/{token}"
+    opened = http.get(path, follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/announcements/unsubscribe/{token}"
+    assert tickets.announcement_subscription(token=token).subscribed  # a GET (link checker) changes nothing
+    clicked = http.post(
+        path, content="List-Unsubscribe=One-Click", headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert clicked.status_code == 200, clicked.text
+    assert clicked.json() == {"event_title": ev.title, "subscribed": False}
+    assert http.post(path, content="List-Unsubscribe=One-Click").status_code == 200  # a repeat is harmless
+    assert http.post(f"/api/announcements/unsubscribe/{token[:-2]}xx").status_code == 404
+    assert not tickets.announcement_subscription(token=token).subscribed
+    client = with_session(http, owner.token)
+    assert client.post(_path(ev.id), json={"subject": "Hi", "body": "All of you."}).status_code == 201
+    tickets.send_due_announcements()
+    assert _announcement_emails() == [general.email]

@@ -59,15 +59,24 @@ class Scene:
             return list(session.exec(select(Ticket.id).where(Ticket.order_id == result.order_id)))
 
     def send(self, **changes) -> announcements.AnnouncementRow:
+        """Record the announcement, then run one pass of the worker's announcement loop (a "send now"
+        one is due at once, and only the worker fans it out), as the organizer sees it after."""
         data = {"subject": "Doors open at 6", "body": "See you **soon**.", **changes}
-        return announcements.create_announcement(
+        row = announcements.create_announcement(
             actor=self.owner.summary, event_id=self.event.id, data=AnnouncementInput(**data)
         )
+        announcements.send_due_announcements()
+        return _listed(self, row.id)
 
 
 @pytest.fixture
 def scene() -> Scene:
     return Scene()
+
+
+def _listed(scene: Scene, announcement_id: str) -> announcements.AnnouncementRow:
+    rows = announcements.list_announcements(actor=scene.owner.summary, event_id=scene.event.id)
+    return next(row for row in rows if row.id == announcement_id)
 
 
 def _announcement_emails() -> list[OutboxEmail]:
@@ -205,7 +214,39 @@ def test_only_moderators_and_above_write_or_read_announcements(scene):
     row = announcements.create_announcement(
         actor=moderator.summary, event_id=scene.event.id, data=AnnouncementInput(subject="Hi", body="Yo")
     )
-    assert row.recipients_count == 4
+    announcements.send_due_announcements()
+    assert _listed(scene, row.id).recipients_count == 4
+
+
+def test_send_now_only_records_it_and_the_worker_fans_it_out(scene):
+    row = announcements.create_announcement(
+        actor=scene.owner.summary, event_id=scene.event.id, data=AnnouncementInput(subject="Hi", body="Yo")
+    )
+    assert (row.status, row.status_label, row.when_label) == ("scheduled", "Queued", "Queued: sending now")
+    assert row.recipients_count == 0 and _announcement_emails() == []  # nothing queued inside the request
+    assert announcements.send_due_announcements() == 1
+    assert len(_announcement_emails()) == 4 and _listed(scene, row.id).status == "sent"
+    assert announcements.send_due_announcements() == 0 and len(_announcement_emails()) == 4
+
+
+def test_announcement_emails_carry_one_click_list_unsubscribe_headers(scene):
+    from eventpalour.integrations import mail
+
+    scene.send()
+    email = next(e for e in _announcement_emails() if e.to_email == scene.ann.email)
+    token = announcement_opt_outs.unsubscribe_token(scene.event.id, scene.ann.email)
+    one_click = f"{settings.app_url}/api/announcements/unsubscribe/{token}"
+    assert email.headers == {
+        "List-Unsubscribe": f"<{one_click}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    message = mail._build(email, [])  # the MIME message SMTP sends
+    assert message["List-Unsubscribe"] == f"<{one_click}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    with read_only() as session:
+        confirmation = session.exec(select(OutboxEmail).where(OutboxEmail.kind != "announcement")).first()
+    assert confirmation.headers == {}  # transactional emails carry no unsubscribe header
+    assert mail._build(confirmation, [])["List-Unsubscribe"] is None
 
 
 def test_a_scheduled_announcement_is_sent_once_when_due_even_by_two_workers(scene):
@@ -327,6 +368,8 @@ async def test_the_tab_previews_validates_sends_and_cancels(scene):
     await run_handler(tab, "set_schedule", "now")
     await run_handler(tab, "submit")
     assert tab.field_errors == {} and tab.form.subject == "" and tab.preview_html == ""
+    assert _recipients() == []  # queued: the worker sends it
+    announcements.send_due_announcements()
     assert _recipients() == [scene.bo.email]
 
     later = (utcnow() + timedelta(days=2)).astimezone(settings_zone(scene)).strftime("%Y-%m-%dT%H:%M")

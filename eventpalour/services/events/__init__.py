@@ -99,6 +99,19 @@ __getattr__, __all__ = public_names(
             "template_offer_refusal",
             "update_tier_template",
         ],
+        "series": [
+            "SeriesDate",
+            "SeriesView",
+            "create_series",
+            "get_event_series",
+            "list_series_dates",
+        ],
+        "series_rules": [
+            "MAX_OCCURRENCES",
+            "Occurrence",
+            "SeriesInput",
+            "expand_series",
+        ],
         "tiers": [
             "check_tiers",
             "get_tiers",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from eventpalour.db import transaction
 from eventpalour.models import Category, Event, EventPartner, EventStatus, TicketTier, Workspace
@@ -49,6 +49,53 @@ def _copy_title(title: str) -> str:
     return f"{title[:248]} (copy)"
 
 
+def clone_event(
+    session: Session, original: Event, *, title: str, start_at: datetime, end_at: datetime, actor_id: str
+) -> Event:
+    """A new draft like `original` at the given dates, with its partners and its tiers (nothing sold
+    or held; sales windows moved as far as the start moved), flushed. Also how a series' dates are
+    made (services/events/series.py)."""
+    shift = start_at - original.start_at
+    copy = Event(
+        short_id=new_short_id(session),
+        title=title,
+        start_at=start_at,
+        end_at=end_at,
+        status=EventStatus.DRAFT,
+        created_by_id=actor_id,
+        **{name: getattr(original, name) for name in COPIED_EVENT_FIELDS},
+    )
+    category = session.get(Category, original.category_id) if original.category_id else None
+    workspace_name = session.get(Workspace, original.workspace_id).name
+    copy.search_text = search_text_for(copy, workspace_name, category.name if category else "")
+    session.add(copy)
+    session.flush()
+    partners = session.exec(
+        select(EventPartner).where(EventPartner.event_id == original.id).order_by(col(EventPartner.sort_order))
+    ).all()
+    for partner in partners:
+        session.add(
+            EventPartner(
+                event_id=copy.id,
+                name=partner.name,
+                url=partner.url,
+                logo_url=partner.logo_url,
+                sort_order=partner.sort_order,
+            )
+        )
+    for tier in list_tiers(session, original.id):
+        session.add(
+            TicketTier(
+                event_id=copy.id,
+                sales_start=tier.sales_start + shift if tier.sales_start else None,
+                sales_end=tier.sales_end + shift if tier.sales_end else None,
+                **{name: getattr(tier, name) for name in COPIED_TIER_FIELDS},
+            )
+        )
+    session.flush()
+    return copy
+
+
 def duplicate_event(*, actor: UserSummary | None, event_id: str) -> Event:
     """A new draft copying the event (moderators and above of its workspace), returned with its short id.
 
@@ -58,42 +105,14 @@ def duplicate_event(*, actor: UserSummary | None, event_id: str) -> Event:
     with transaction() as session:
         original = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
         shift = weeks_ahead(original.start_at, utcnow())
-        copy = Event(
-            short_id=new_short_id(session),
+        copy = clone_event(
+            session,
+            original,
             title=_copy_title(original.title),
             start_at=original.start_at + shift,
             end_at=original.end_at + shift,
-            status=EventStatus.DRAFT,
-            created_by_id=actor.id,
-            **{name: getattr(original, name) for name in COPIED_EVENT_FIELDS},
+            actor_id=actor.id,
         )
-        category = session.get(Category, original.category_id) if original.category_id else None
-        workspace_name = session.get(Workspace, original.workspace_id).name
-        copy.search_text = search_text_for(copy, workspace_name, category.name if category else "")
-        session.add(copy)
-        session.flush()
-        partners = session.exec(
-            select(EventPartner).where(EventPartner.event_id == original.id).order_by(col(EventPartner.sort_order))
-        ).all()
-        for partner in partners:
-            session.add(
-                EventPartner(
-                    event_id=copy.id,
-                    name=partner.name,
-                    url=partner.url,
-                    logo_url=partner.logo_url,
-                    sort_order=partner.sort_order,
-                )
-            )
-        for tier in list_tiers(session, original.id):
-            session.add(
-                TicketTier(
-                    event_id=copy.id,
-                    sales_start=tier.sales_start + shift if tier.sales_start else None,
-                    sales_end=tier.sales_end + shift if tier.sales_end else None,
-                    **{name: getattr(tier, name) for name in COPIED_TIER_FIELDS},
-                )
-            )
         admin.record_audit(
             session,
             action="event.duplicate",

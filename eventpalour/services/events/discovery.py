@@ -477,6 +477,7 @@ class PublicEvent:
     # What its checkout asks (sales.checkout_questions), read with the page: one read per visitor.
     questions: tuple[sales.CheckoutQuestion, ...] = ()
     guest_terms: sales.GuestTerms | None = None  # whether a signed-out buyer may check out as a guest
+    in_series: bool = False  # one date of a series (#22 §3): the page offers the others
 
     @property
     def summary(self) -> str:
@@ -579,6 +580,7 @@ def read_public_event(short_id: str, code: str = "") -> PublicEvent:
             refund_policy=_refund_policy(event, now),
             questions=tuple(sales.checkout_questions_in(session.connection(), event.id)),
             guest_terms=sales.GuestTerms(event.requires_account, event.asks_buyer_phone, event.currency),
+            in_series=event.series_id is not None,
         )
 
 

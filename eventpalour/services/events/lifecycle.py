@@ -44,6 +44,7 @@ from eventpalour.services.events.event_rules import (
     refund_policy_fields,
     text_length,
 )
+from eventpalour.services.events.series_edits import copy_to_later_dates
 from eventpalour.services.events.tiers import (
     TierView,
     list_tiers,
@@ -178,9 +179,10 @@ def create_event(
         return event
 
 
-def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) -> Event:
+def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput, later_dates: bool = False) -> Event:
     """Save the event form. Pricing and currency are fixed once tickets have been sold or held; a
-    changed start must be in the future (`event_rules.start_refusal`)."""
+    changed start must be in the future (`event_rules.start_refusal`). With `later_dates`, the
+    details also go to the series' later dates, in the same transaction (series_edits.py)."""
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
         cleaned = clean_event(data, kept_start=event.start_at)
@@ -196,7 +198,14 @@ def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput) 
         _apply(session, event, cleaned, workspace)
         if event.status == EventStatus.ACTIVE:
             _check_publishable(session, event, workspace)
-        admin.record_audit(session, action="event.update", actor_id=actor.id, target=("event", event.id))
+        copied = copy_to_later_dates(session, event) if later_dates else 0
+        admin.record_audit(
+            session,
+            action="event.update",
+            actor_id=actor.id,
+            target=("event", event.id),
+            details={"later_dates": copied} if copied else None,
+        )
         platform.emit_webhook(
             session,
             platform.WebhookEventType.EVENT_UPDATED,
@@ -301,6 +310,7 @@ class EventActions:
     can_edit_tiers: bool
     can_change_dates: bool
     has_public_page: bool
+    is_series_date: bool  # one date of a series: edits may go to its later dates too
 
 
 def event_actions(event: Event, tiers: list[TicketTier]) -> EventActions:
@@ -315,6 +325,7 @@ def event_actions(event: Event, tiers: list[TicketTier]) -> EventActions:
         can_edit_tiers=tiers_change_refusal(event.status) is None,
         can_change_dates=date_change_refusal(event.status) is None,
         has_public_page=is_public(event.status),
+        is_series_date=event.series_id is not None,
     )
 
 

@@ -661,9 +661,11 @@ class AnnouncementFacts:
     event_url: str
 
 
-def announcement(to_email: str, facts: AnnouncementFacts, unsubscribe_url: str) -> EmailMessage:
+def announcement(to_email: str, facts: AnnouncementFacts, unsubscribe_url: str, one_click_url: str) -> EmailMessage:
     """An organizer's message to ticket holders. Unlike transactional emails it carries a link that
-    stops this event's announcements (and only them) for this address."""
+    stops this event's announcements (and only them) for this address, and the List-Unsubscribe
+    headers mail apps turn into their own "Unsubscribe" button: `one_click_url` takes the one-click
+    POST of RFC 8058 and sends a browser (GET) on to `unsubscribe_url`'s page."""
     footer = (
         f"You get this because you hold a ticket to {facts.event_title}, organized by {facts.organizer}.\n"
         f"Event page: {facts.event_url}\n"
@@ -687,4 +689,8 @@ def announcement(to_email: str, facts: AnnouncementFacts, unsubscribe_url: str) 
         text_body=text,
         html_body=html,
         kind="announcement",
+        headers=(
+            ("List-Unsubscribe", f"<{one_click_url}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ),
     )

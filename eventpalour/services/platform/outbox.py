@@ -55,6 +55,7 @@ class EmailMessage:
     html_body: str | None
     kind: str
     attachments: tuple[dict[str, Any], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers, e.g. List-Unsubscribe
 
 
 def enqueue(executor: Session | Connection, message: EmailMessage, *, not_before: datetime | None = None) -> str:
@@ -70,6 +71,7 @@ def enqueue(executor: Session | Connection, message: EmailMessage, *, not_before
         "html_body": message.html_body,
         "kind": message.kind,
         "attachments": list(message.attachments),
+        "headers": dict(message.headers),
     }
     if not_before is not None:
         row["next_attempt_at"] = not_before

@@ -71,6 +71,11 @@ def unsubscribe_link(event_id: str, email: str) -> str:
     return settings.app_url + routes.unsubscribe_url(unsubscribe_token(event_id, email))
 
 
+def one_click_link(event_id: str, email: str) -> str:
+    """The absolute URL of the email's List-Unsubscribe header (same token as the link)."""
+    return settings.app_url + routes.one_click_unsubscribe_url(unsubscribe_token(event_id, email))
+
+
 def _read(token: str) -> tuple[str, str]:
     """(event id, email key) of a genuine token; NotFound for anything forged, altered or malformed."""
     payload, _, signature = (token or "").strip().partition(".")

@@ -1,5 +1,6 @@
 """Announcements to an event's ticket holders (#22 §2): organizers (moderator and above) write one,
-send it now or schedule it; the worker sends the due ones; holders read the sent ones.
+send it now or schedule it; the worker sends the due ones (a "send now" one is simply due at once,
+so the request only records it and never waits on a large fan-out); holders read the sent ones.
 
 Sending happens once: one conditional UPDATE moves an announcement from scheduled to sent (only
 while it is scheduled and due), so of two workers, or a worker and "send now", one wins and the
@@ -50,7 +51,7 @@ from eventpalour.services.platform import (
     time_zone,
 )
 from eventpalour.services.tickets.announcement_audience import AUDIENCE_LABELS, reaches, recipients
-from eventpalour.services.tickets.announcement_opt_outs import unsubscribe_link
+from eventpalour.services.tickets.announcement_opt_outs import one_click_link, unsubscribe_link
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 SUBJECT_MAX = 150
@@ -93,6 +94,7 @@ class AnnouncementRow:
     recipients_count: int
     recipients_label: str
     can_cancel: bool
+    is_queued: bool  # due, waiting for the worker (a "send now" one right after it was written)
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,10 @@ def _audience_label(audience: str, tier_ids: Sequence[str], tiers: dict[str, str
 def _row(item: Announcement, event: Event, tiers: dict[str, str]) -> AnnouncementRow:
     when = event_when(item.sent_at or item.send_at, event.timezone)
     scheduled = item.status == AnnouncementStatus.SCHEDULED
+    # Due and not yet claimed by the worker: "send now", or a scheduled one whose time has come.
+    queued = scheduled and item.send_at <= utcnow()
     when_label = {
-        AnnouncementStatus.SCHEDULED: f"Scheduled for {when}",
+        AnnouncementStatus.SCHEDULED: "Queued: sending now" if queued else f"Scheduled for {when}",
         AnnouncementStatus.SENT: f"Sent {when}",
     }.get(item.status, f"Cancelled (was for {when})")
     return AnnouncementRow(
@@ -135,13 +139,14 @@ def _row(item: Announcement, event: Event, tiers: dict[str, str]) -> Announcemen
         audience_label=_audience_label(item.audience, item.tier_ids, tiers),
         tier_ids=tuple(item.tier_ids),
         status=item.status,
-        status_label=STATUS_LABELS.get(item.status, item.status),
+        status_label="Queued" if queued else STATUS_LABELS.get(item.status, item.status),
         send_at=item.send_at,
         sent_at=item.sent_at,
         when_label=when_label,
         recipients_count=item.recipients_count,
         recipients_label=plural(item.recipients_count, "recipient") if item.status == AnnouncementStatus.SENT else "",
         can_cancel=scheduled,
+        is_queued=queued,
     )
 
 
@@ -181,7 +186,8 @@ def _problems(data: AnnouncementInput, tiers: dict[str, str], now: datetime) -> 
 
 
 def create_announcement(*, actor: UserSummary | None, event_id: str, data: AnnouncementInput) -> AnnouncementRow:
-    """Record an announcement and, without `send_at`, send it at once. Raises NotAuthenticated,
+    """Record an announcement; without `send_at` it is due at once and the worker's announcement
+    loop sends it within a second or so (`send_due_announcements`). Raises NotAuthenticated,
     NotFound, PermissionDenied, ValidationFailed (nothing recorded)."""
     return _create(actor, event_id, data, [])
 
@@ -211,8 +217,6 @@ def _create(
         session.add(item)
         session.flush()
         announcement_id = item.id
-    if data.send_at is None:
-        send_announcement(announcement_id)
     return _one(announcement_id)
 
 
@@ -284,7 +288,9 @@ def send_announcement(announcement_id: str) -> int | None:
         start = _first_slot(session, event.id, item.id, now)
         to = recipients(session, event.id, item.audience, item.tier_ids)
         for index, person in enumerate(to):
-            message = announcement_email(person.email, facts, unsubscribe_link(event.id, person.email))
+            message = announcement_email(
+                person.email, facts, unsubscribe_link(event.id, person.email), one_click_link(event.id, person.email)
+            )
             enqueue(session, message, not_before=start + SLOT * (index // per_minute))
         item.recipients_count = len(to)
         item.last_slot_at = start + SLOT * ((len(to) - 1) // per_minute) if to else None

@@ -1,0 +1,182 @@
+"""Recurring events (#22 §3): repeat an event as a series of dates, each a real event of its own.
+
+`create_series` turns an event into the first date of a series and adds the other dates as
+copies of it (details, partners and tiers with their own capacity, nothing sold), all in one
+transaction. Each date then lives as any event does: its own tickets, check-in, edits, postponing
+and cancelling (whose refunds touch that date's orders only). Buyers pick a date from
+`list_series_dates`; organizers see every date with `get_event_series`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from eventpalour import routes
+from eventpalour.db import read_only, transaction
+from eventpalour.models import SELLING_EVENT_STATUSES, Event, EventSeries, EventStatus, SeriesRule, TicketTier
+from eventpalour.models.types import utcnow
+from eventpalour.services import admin
+from eventpalour.services.events.copies import clone_event
+from eventpalour.services.events.discovery import is_public
+from eventpalour.services.events.series_rules import SeriesInput, expand_series, rule_label
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import Conflict, event_when, plural
+from eventpalour.services.workspaces import WorkspaceAction, load_event_for
+
+# A copy of a published date is published too; a postponed first date's copies are simply on sale.
+COPY_STATUS = {EventStatus.POSTPONED: EventStatus.ACTIVE}
+
+
+@dataclass(frozen=True)
+class SeriesDate:
+    """One date of a series as a buyer or organizer sees it in the date list."""
+
+    event_id: str
+    short_id: str
+    label: str  # "Fri 12 Dec · 18:00 EAT"
+    status: str
+    availability: str  # "12 left", "Sold out", "Tickets available"
+    is_current: bool  # the event whose page shows the list
+    can_buy: bool  # on sale and not sold out
+    public_path: str
+    manage_path: str
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    """The series an event belongs to, for its organizers; `can_repeat` when it may become one."""
+
+    series_id: str
+    label: str
+    dates: list[SeriesDate]
+    can_repeat: bool
+
+
+def repeat_refusal(event: Event) -> str | None:
+    """Why `event` cannot be repeated now, or None: it must be a one-off that has not ended."""
+    if event.series_id:
+        return "This event already repeats; edit or cancel its dates one by one."
+    if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.end_at <= utcnow():
+        return "Only an upcoming event can repeat."
+    return None
+
+
+def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput) -> SeriesView:
+    """Make the event the first date of a series and add its other dates (moderators and above).
+
+    Each new date copies the event's details, partners and tiers (own capacity, nothing sold) at the
+    event's local time on its day, and takes the event's status (a published event's dates are on
+    sale at once). Raises the access errors, Conflict (already a series, or ended) and
+    ValidationFailed (the rule's field errors; nothing is created).
+    """
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        if refusal := repeat_refusal(event):
+            raise Conflict(refusal)
+        occurrences = expand_series(event.start_at, event.end_at, event.timezone, data)
+        series = EventSeries(
+            workspace_id=event.workspace_id,
+            rule=data.rule,
+            interval=data.interval,
+            until_date=data.until_date.strip() or None,
+            count=data.count,
+            dates=list(data.dates) if data.rule == SeriesRule.DATES else [],
+            timezone=event.timezone,
+            created_by_id=actor.id,
+        )
+        session.add(series)
+        session.flush()
+        event.series_id = series.id
+        status = COPY_STATUS.get(event.status, event.status)
+        for occurrence in occurrences[1:]:
+            copy = clone_event(
+                session,
+                event,
+                title=event.title,
+                start_at=occurrence.start_at,
+                end_at=occurrence.end_at,
+                actor_id=actor.id,
+            )
+            copy.series_id, copy.status = series.id, status
+            copy.is_listed = status in SELLING_EVENT_STATUSES
+            copy.published_at = utcnow() if status == EventStatus.ACTIVE else None
+        admin.record_audit(
+            session,
+            action="event.repeat",
+            actor_id=actor.id,
+            target=("event", event.id),
+            details={"series": series.id, "rule": data.rule, "dates": len(occurrences)},
+        )
+        session.flush()
+        return _series_view(session, event, series)
+
+
+def _availability(tiers: list[TicketTier]) -> tuple[str, bool]:
+    """What is left across the date's public tiers: a count, sold out, or open when unlimited."""
+    shown = [tier for tier in tiers if not tier.hidden]
+    if any(tier.seats_left is None for tier in shown):
+        return "Tickets available", True
+    left = sum(tier.seats_left for tier in shown)
+    return (plural(left, "ticket") + " left", True) if left else ("Sold out", False)
+
+
+def _dates(session: Session, series_id: str, current: Event, *, public: bool) -> list[SeriesDate]:
+    query = select(Event).where(Event.series_id == series_id)
+    if public:
+        query = query.where(col(Event.status).in_(SELLING_EVENT_STATUSES), Event.end_at > utcnow())
+    events = list(session.exec(query.order_by(col(Event.start_at), col(Event.id))).all())
+    if public and current.id not in {e.id for e in events}:
+        events = sorted([*events, current], key=lambda e: (e.start_at, e.id))
+    tiers: dict[str, list[TicketTier]] = {}
+    for tier in session.exec(select(TicketTier).where(col(TicketTier.event_id).in_([e.id for e in events]))):
+        tiers.setdefault(tier.event_id, []).append(tier)
+    rows = []
+    for e in events:
+        availability, has_seats = _availability(tiers.get(e.id, []))
+        on_sale = e.status in SELLING_EVENT_STATUSES and e.end_at > utcnow()
+        rows.append(
+            SeriesDate(
+                event_id=e.id,
+                short_id=e.short_id,
+                label=event_when(e.start_at, e.timezone),
+                status=e.status,
+                availability=availability if on_sale else "Not on sale",
+                is_current=e.id == current.id,
+                can_buy=on_sale and has_seats,
+                public_path=routes.event_url(e.short_id) if is_public(e.status) else "",
+                manage_path=routes.event_manage_url(e.workspace_id, e.short_id),
+            )
+        )
+    return rows
+
+
+def _series_view(session: Session, event: Event, series: EventSeries | None) -> SeriesView:
+    if series is None:
+        return SeriesView(series_id="", label="", dates=[], can_repeat=repeat_refusal(event) is None)
+    dates = _dates(session, series.id, event, public=False)
+    return SeriesView(
+        series_id=series.id,
+        label=rule_label(series.rule, series.interval, len(dates)),
+        dates=dates,
+        can_repeat=False,
+    )
+
+
+def get_event_series(*, actor: UserSummary | None, event_id: str) -> SeriesView:
+    """The event's series with every date (any member of its workspace); empty when a one-off."""
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW)
+        series = session.get(EventSeries, event.series_id) if event.series_id else None
+        return _series_view(session, event, series)
+
+
+def list_series_dates(*, short_id: str) -> list[SeriesDate]:
+    """The dates a buyer can pick on a public event page: the series' upcoming dates on sale (and the
+    page's own date), in order, with what is left; [] for a one-off or a hidden event."""
+    with read_only() as session:
+        event = session.exec(select(Event).where(Event.short_id == short_id)).first()
+        if event is None or not event.series_id or not is_public(event.status):
+            return []
+        return _dates(session, event.series_id, event, public=True)

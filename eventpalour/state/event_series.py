@@ -1,0 +1,126 @@
+"""The Repeat tab of /workspace/{id}/events/{short_id} (#22 §3): make the event a series (daily,
+weekly or monthly with an end date or a number of dates, or picked dates) and list its dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from eventpalour.services import events
+from eventpalour.services.platform import DomainError, ValidationFailed
+from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.events import EventManageState, event_in
+from eventpalour.state.forms import FormMixin
+
+RULE_CHOICES = (("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"), ("dates", "Pick dates"))
+MAX_TYPED = 10  # "YYYY-MM-DD" and small numbers
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """One date of the series on the tab: its day and time, status, seats, and where to manage it."""
+
+    short_id: str
+    label: str
+    status: str
+    availability: str
+    is_current: bool
+    manage_path: str
+
+
+def _number(text: str, field: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValidationFailed.field(field, "Enter a whole number.") from None
+
+
+class EventSeriesState(FormMixin, AuthState):
+    """The Repeat tab (the rest of the page is EventManageState)."""
+
+    series_loaded: bool = False
+    series_problem: str = ""
+    series_label: str = ""
+    can_repeat: bool = False
+    date_lines: list[DateLine] = []
+    rule: str = "weekly"
+    interval: str = "1"
+    ends: str = "count"  # "count" or "until"
+    count: str = "4"
+    until_date: str = ""
+    new_date: str = ""
+    picked_dates: list[str] = []
+
+    def _event_ref(self) -> str:
+        return event_in(self.router.url.path)
+
+    def _show(self, view: events.SeriesView) -> None:
+        self.series_label, self.can_repeat = view.label, view.can_repeat
+        self.date_lines = [
+            DateLine(d.short_id, d.label, d.status, d.availability, d.is_current, d.manage_path) for d in view.dates
+        ]
+
+    @rx.event
+    async def load_series(self):
+        self.series_loaded, self.series_problem = False, ""
+        yield
+        try:
+            actor = await self.require_user()
+            view = await call_service(events.get_event_series, actor=actor, event_id=self._event_ref())
+        except DomainError as error:
+            self.date_lines, self.series_problem, self.series_loaded = [], error.message, True
+            return
+        self._show(view)
+        self.series_loaded = True
+
+    @rx.event
+    def tab_changed(self, tab: str):
+        return EventSeriesState.load_series if tab == "repeat" else None
+
+    @rx.event
+    def set_choice(self, name: str, value: str) -> None:
+        """The rule, interval, end, count or end date as typed (the service checks them)."""
+        if name in ("rule", "interval", "ends", "count", "until_date", "new_date"):
+            setattr(self, name, str(value)[:MAX_TYPED])
+            self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
+
+    @rx.event
+    def add_date(self) -> None:
+        day = self.new_date.strip()
+        if day and day not in self.picked_dates:
+            self.picked_dates = sorted([*self.picked_dates, day])
+        self.new_date = ""
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != "dates"}
+
+    @rx.event
+    def remove_date(self, day: str) -> None:
+        self.picked_dates = [d for d in self.picked_dates if d != day]
+
+    def _input(self) -> events.SeriesInput:
+        if self.rule == "dates":
+            return events.SeriesInput(rule="dates", dates=tuple(self.picked_dates))
+        by_count = self.ends == "count"
+        return events.SeriesInput(
+            rule=self.rule,
+            interval=_number(self.interval, "interval"),
+            count=_number(self.count, "count") if by_count else None,
+            until_date="" if by_count else self.until_date,
+        )
+
+    @rx.event
+    async def create_series(self):
+        self._start()
+        yield
+        try:
+            actor = await self.require_user()
+            self._limit("general", actor)
+            view = await call_service(events.create_series, actor=actor, event_id=self._event_ref(), data=self._input())
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.is_submitting, self.picked_dates = False, []
+        self._show(view)
+        manage = await self.get_state(EventManageState)
+        # The page's actions now offer "this and later dates" on the details form.
+        yield await manage._reload(f"The event now repeats: {view.label}.")

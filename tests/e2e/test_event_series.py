@@ -1,0 +1,91 @@
+"""Recurring events in a real browser (#22 §3): the organizer repeats a paid event weekly for 4 dates
+from the Repeat tab (a bad count gets its field error first), a buyer picks the 2nd date on the public
+page and buys for it, only that date's seats move, and the organizer cancels that date alone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import enable_two_factor_api, unique_email
+from tests.e2e.test_checkout import buyer_page, pick, seed_event
+from tests.e2e.test_workspaces import signed_in, toast, verified_account
+
+pytestmark = pytest.mark.e2e
+
+
+def _dates(database_url: str, short_id: str) -> list[tuple[str, str, int]]:
+    """(short id, status, seats sold) of every date of the event's series, in date order."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT e.short_id, e.status, t.sold FROM events e JOIN ticket_tiers t ON t.event_id = e.id "
+                    "WHERE e.series_id = (SELECT series_id FROM events WHERE short_id = :short_id) "
+                    "ORDER BY e.start_at"
+                ),
+                {"short_id": short_id},
+            ).all()
+    finally:
+        engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_weekly_series_buyer_picks_the_second_date_and_one_date_is_cancelled(
+    new_page, server: str, e2e_database_url: str
+) -> None:
+    owner_email = unique_email("owner")
+    cookie = verified_account(server, owner_email, "Rita Repeater")
+    enable_two_factor_api(server, cookie)  # cancelling a date with paid orders refunds them
+    owner = signed_in(new_page, server, cookie)
+    event = seed_event(
+        e2e_database_url, owner_email, pricing="paid", tiers=[{"name": "Regular", "price": 150000, "quantity": 10}]
+    )
+    first = event["short_id"]
+
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{first}")
+    owner.get_by_role("tab", name="Repeat").click()
+    owner.get_by_role("radio", name="Weekly").click()
+    owner.get_by_label("Number of dates", exact=True).fill("120")
+    owner.get_by_role("button", name="Create dates").click()
+    expect(owner.locator("#series-count-error")).to_have_text("Choose 2 to 100 dates.")
+    owner.get_by_label("Number of dates", exact=True).fill("4")
+    owner.get_by_role("button", name="Create dates").click()
+    expect(toast(owner, "The event now repeats: Every week · 4 dates.")).to_be_visible()
+    expect(owner.get_by_test_id("series-date")).to_have_count(4)
+    dates = _dates(e2e_database_url, first)
+    assert [(status, sold) for _, status, sold in dates] == [("active", 0)] * 4 and dates[0][0] == first
+    second = dates[1][0]
+
+    buyer, _ = buyer_page(new_page, server, "Bea Buyer")
+    buyer.goto(f"/e/{first}")
+    picker = buyer.get_by_role("navigation", name="Pick a date")
+    expect(picker.get_by_role("link")).to_have_count(3)  # the page's own date is marked, not linked
+    expect(picker).to_contain_text("10 tickets left")
+    picker.get_by_role("link").first.click()
+    buyer.wait_for_url(re.compile(rf"/e/{second}$"))
+    pick(buyer, "Regular", 2)
+    buyer.get_by_role("button", name="Checkout").click()
+    buyer.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    buyer.get_by_role("button", name="Pay", exact=True).click()
+    buyer.wait_for_url(re.compile(rf"^{re.escape(server)}/checkout/return/?\?"))
+    expect(buyer.get_by_role("heading", name="You're going!")).to_be_visible()
+    assert [sold for _, _, sold in _dates(e2e_database_url, first)] == [0, 2, 0, 0]
+    buyer.goto(f"/e/{first}")
+    expect(buyer.get_by_role("navigation", name="Pick a date")).to_contain_text("8 tickets left")
+
+    owner.get_by_test_id("series-date").nth(1).get_by_role("link").click()
+    owner.wait_for_url(re.compile(rf"/events/{second}$"))
+    owner.get_by_role("button", name="Cancel event").click()
+    owner.get_by_role("alertdialog").get_by_role("button", name="Cancel event").click()
+    expect(toast(owner, "Event cancelled. Buyers are being refunded")).to_be_visible()
+    assert [status for _, status, _ in _dates(e2e_database_url, first)] == ["active", "cancelled", "active", "active"]
+
+    buyer.goto(f"/e/{first}")
+    picker = buyer.get_by_role("navigation", name="Pick a date")
+    expect(picker.get_by_role("link")).to_have_count(2)  # the cancelled date is no longer offered
+    expect(picker.get_by_role("link", name=re.compile("10 tickets left"))).to_have_count(2)

@@ -1,0 +1,242 @@
+"""Recurring events (#22 §3): rule expansion on the event's wall clock (DST), caps, field errors,
+dates that are real events of their own, later-date edits and one-date cancellation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import col, select
+
+from eventpalour.db import read_only
+from eventpalour.models import Event, EventPartner, Ticket, TicketStatus, TicketTier
+from eventpalour.services import events
+from eventpalour.services.events import MAX_OCCURRENCES, SeriesInput, expand_series
+from eventpalour.services.events.event_rules import PartnerInput, TierInput
+from eventpalour.services.platform.errors import Conflict, PermissionDenied, ValidationFailed
+from eventpalour.services.sales import checkout
+from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.event_series import EventSeriesState
+from eventpalour.state.events import EventManageState
+from tests.factories import add_member, event_input, local, make_event, make_organizer, make_user, make_workspace
+from tests.state_support import run_handler, state_for
+
+LONDON_START = datetime(2031, 3, 21, 18, 0, tzinfo=UTC)  # Fri 21 Mar 2031, 18:00 GMT (BST starts 30 Mar)
+
+
+def _expand(data: SeriesInput, start: datetime = LONDON_START, zone: str = "Europe/London"):
+    return expand_series(start, start + timedelta(hours=3), zone, data)
+
+
+def test_weekly_rule_keeps_local_time_across_dst():
+    dates = _expand(SeriesInput("weekly", count=4))
+    assert [d.start_at.hour for d in dates] == [18, 18, 17, 17]  # 18:00 local throughout: GMT, GMT, BST, BST
+    assert [d.start_at.day for d in dates] == [21, 28, 4, 11]
+    assert all(d.end_at - d.start_at == timedelta(hours=3) for d in dates)
+
+
+def test_daily_rule_until_date_is_inclusive_and_crosses_autumn_change():
+    start = datetime(2031, 10, 24, 9, 0, tzinfo=UTC)  # 10:00 BST; clocks go back on 26 Oct
+    dates = _expand(SeriesInput("daily", until_date="2031-10-27"), start)
+    local_hours = [d.start_at.astimezone(ZoneInfo("Europe/London")).hour for d in dates]
+    assert len(dates) == 4 and local_hours == [10, 10, 10, 10]
+    assert [d.start_at.hour for d in dates] == [9, 9, 10, 10]  # the 26th is already GMT at 10:00
+
+
+def test_monthly_rule_with_interval_and_picked_dates():
+    monthly = _expand(SeriesInput("monthly", interval=2, count=3))
+    assert [(d.start_at.month, d.start_at.day) for d in monthly] == [(3, 21), (5, 21), (7, 21)]
+    picked = _expand(SeriesInput("dates", dates=("2031-04-15", "2031-03-25")))
+    assert [d.start_at for d in picked] == [
+        LONDON_START,
+        datetime(2031, 3, 25, 18, 0, tzinfo=UTC),
+        datetime(2031, 4, 15, 17, 0, tzinfo=UTC),  # 18:00 BST
+    ]
+
+
+def test_series_is_capped():
+    assert len(_expand(SeriesInput("weekly", count=MAX_OCCURRENCES))) == MAX_OCCURRENCES
+    with pytest.raises(ValidationFailed) as error:
+        _expand(SeriesInput("daily", until_date="2031-12-31"))
+    assert error.value.details[0].path == ("until_date",) and f"at most {MAX_OCCURRENCES}" in error.value.message
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (SeriesInput("yearly", count=3), "rule"),
+        (SeriesInput("weekly"), "until_date"),
+        (SeriesInput("weekly", count=3, until_date="2031-05-01"), "until_date"),
+        (SeriesInput("weekly", count=1), "count"),
+        (SeriesInput("weekly", count=MAX_OCCURRENCES + 1), "count"),
+        (SeriesInput("weekly", interval=0, count=3), "interval"),
+        (SeriesInput("weekly", until_date="21/04/2031"), "until_date"),
+        (SeriesInput("weekly", until_date="2031-03-21"), "until_date"),
+        (SeriesInput("monthly", until_date="2031-04-01"), "until_date"),
+        (SeriesInput("dates"), "dates"),
+        (SeriesInput("dates", dates=("2031-04-01", "2031-04-01")), "dates"),
+        (SeriesInput("dates", dates=("2031-03-20",)), "dates"),
+        (SeriesInput("dates", dates=("next friday",)), "dates"),
+    ],
+)
+def test_bad_rules_give_field_errors(data, field):
+    with pytest.raises(ValidationFailed) as error:
+        _expand(data)
+    assert field in [problem.path[0] for problem in error.value.details]
+
+
+@pytest.fixture
+def weekly():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    event = make_event(
+        owner, ws.id, publish=True, tiers=[TierInput(name="General", price=0, quantity=5)], title="Salsa night"
+    )
+    view = events.create_series(actor=owner.summary, event_id=event.id, data=SeriesInput("weekly", count=4))
+    return owner, event, view
+
+
+def _tiers(event_id: str) -> list[TicketTier]:
+    with read_only() as session:
+        return list(session.exec(select(TicketTier).where(TicketTier.event_id == event_id)))
+
+
+def test_create_series_makes_real_events_with_own_tiers(weekly):
+    owner, event, view = weekly
+    assert view.label == "Every week · 4 dates" and not view.can_repeat
+    assert [d.is_current for d in view.dates] == [True, False, False, False]
+    with read_only() as session:
+        dates = list(session.exec(select(Event).where(Event.series_id == view.series_id).order_by(Event.start_at)))
+    assert dates[0].id == event.id
+    assert [d.start_at - dates[0].start_at for d in dates] == [timedelta(weeks=n) for n in range(4)]
+    assert {d.status for d in dates} == {"active"} and all(d.is_listed for d in dates)
+    assert len({d.short_id for d in dates}) == 4 and {d.title for d in dates} == {"Salsa night"}
+    tier_ids = {t.id for d in dates for t in _tiers(d.id)}
+    assert len(tier_ids) == 4 and all(t.quantity == 5 and t.sold == 0 for d in dates for t in _tiers(d.id))
+
+
+def test_buying_one_date_leaves_the_others_untouched(weekly):
+    owner, event, view = weekly
+    second = view.dates[1]
+    tier = _tiers(second.event_id)[0]
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=second.short_id, quantities={tier.id: 2})
+    sold = {d.event_id: _tiers(d.event_id)[0].sold for d in view.dates}
+    assert sold == {d.event_id: (2 if d.event_id == second.event_id else 0) for d in view.dates}
+    public = events.list_series_dates(short_id=event.short_id)
+    assert [d.availability for d in public] == ["5 tickets left", "3 tickets left", "5 tickets left", "5 tickets left"]
+    assert [d.is_current for d in public] == [True, False, False, False]
+
+
+def test_cancelling_one_date_cancels_its_tickets_only(weekly):
+    owner, event, view = weekly
+    buyers = [make_user(), make_user()]
+    for buyer, date in zip(buyers, view.dates[1:3], strict=True):
+        checkout.book_ticket(actor=buyer.summary, event_id=date.short_id, quantities={_tiers(date.event_id)[0].id: 1})
+    events.change_status(actor=owner.summary, event_id=view.dates[1].event_id, action="cancel")
+    with read_only() as session:
+        statuses = dict(session.exec(select(Ticket.event_id, Ticket.status)).all())
+    assert statuses == {view.dates[1].event_id: TicketStatus.CANCELLED, view.dates[2].event_id: TicketStatus.VALID}
+    public = events.list_series_dates(short_id=view.dates[2].short_id)
+    assert view.dates[1].short_id not in [d.short_id for d in public] and len(public) == 3
+
+
+def _start(event_id: str) -> datetime:
+    with read_only() as session:
+        return session.get(Event, event_id).start_at
+
+
+def _form(event_id: str, **changes):
+    """The event form with the date's own times (published dates cannot move in place)."""
+    start = _start(event_id)
+    return event_input(start_local=local(start), end_local=local(start + timedelta(hours=3)), **changes)
+
+
+def test_edit_applies_to_later_dates_only_when_asked(weekly):
+    owner, event, view = weekly
+    first, second, third, fourth = (d.event_id for d in view.dates)
+    data = _form(second, title="Salsa & bachata", venue="Hall B", partners=[PartnerInput(name="Dance Co")])
+    events.update_event(actor=owner.summary, event_id=second, data=data, later_dates=True)
+    with read_only() as session:
+        rows = session.exec(select(Event).where(Event.series_id == view.series_id)).all()
+        details = {e.id: (e.title, e.venue) for e in rows}
+        partners = session.exec(select(EventPartner.event_id).where(EventPartner.name == "Dance Co")).all()
+    assert details[first] == ("Salsa night", "Arboretum")
+    assert details[second] == details[third] == details[fourth] == ("Salsa & bachata", "Hall B")
+    assert set(partners) == {second, third, fourth}
+    events.update_event(actor=owner.summary, event_id=third, data=_form(third, title="Only the third"))
+    with read_only() as session:
+        assert session.get(Event, fourth).title == "Salsa & bachata"
+        assert session.get(Event, third).title == "Only the third"
+
+
+def test_repeat_refused_twice_for_members_and_with_bad_rules(weekly):
+    owner, event, view = weekly
+    with pytest.raises(Conflict):
+        events.create_series(actor=owner.summary, event_id=event.id, data=SeriesInput("weekly", count=2))
+    member = make_user()
+    add_member(event.workspace_id, member, "member")
+    other = make_event(owner, event.workspace_id, title="One-off")
+    with pytest.raises(PermissionDenied):
+        events.create_series(actor=member.summary, event_id=other.id, data=SeriesInput("weekly", count=2))
+    with pytest.raises(ValidationFailed):
+        events.create_series(actor=owner.summary, event_id=other.id, data=SeriesInput("weekly", count=0))
+    with read_only() as session:
+        assert len(session.exec(select(Event).where(col(Event.series_id).is_not(None))).all()) == 4
+        assert session.get(Event, other.id).series_id is None
+    assert events.get_event_series(actor=owner.summary, event_id=other.id).can_repeat
+    assert events.list_series_dates(short_id=other.short_id) == []
+
+
+async def test_the_repeat_tab_shows_field_errors_then_creates_the_dates():
+
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    event = make_event(owner, ws.id, publish=True)
+    manage = state_for(EventManageState, token=owner.token, path=f"/workspace/{ws.id}/events/{event.short_id}")
+    await run_handler(manage, "load_event")
+    assert not manage.actions.is_series_date
+    tab = await manage.get_state(EventSeriesState)
+    await run_handler(tab, "load_series")
+    assert tab.series_loaded and tab.can_repeat and tab.date_lines == []
+    await run_handler(tab, "set_choice", "count", "101")
+    await run_handler(tab, "create_series")
+    assert tab.field_errors == {"count": f"Choose 2 to {MAX_OCCURRENCES} dates."} and not tab.is_submitting
+    await run_handler(tab, "set_choice", "count", "many")
+    await run_handler(tab, "create_series")
+    assert tab.field_errors == {"count": "Enter a whole number."}
+    await run_handler(tab, "set_choice", "rule", "dates")
+    await run_handler(tab, "set_choice", "new_date", "2020-01-01")
+    await run_handler(tab, "add_date")
+    await run_handler(tab, "create_series")
+    assert set(tab.field_errors) == {"dates"}
+    await run_handler(tab, "remove_date", "2020-01-01")
+    await run_handler(tab, "set_choice", "rule", "weekly")
+    await run_handler(tab, "set_choice", "count", "3")
+    await run_handler(tab, "create_series")
+    assert tab.field_errors == {} and tab.series_label == "Every week · 3 dates" and len(tab.date_lines) == 3
+    assert manage.actions.is_series_date  # the details form now offers "later dates too"
+    await run_handler(manage, "set_value", "title", "Jazz every Friday")
+    await run_handler(manage, "set_apply_later", True)
+    await run_handler(manage, "save_details")
+    with read_only() as session:
+        titles = session.exec(select(Event.title).where(col(Event.series_id).is_not(None))).all()
+    assert titles == ["Jazz every Friday"] * 3
+
+    public = state_for(EventDetailState, token=None, path=f"/e/{tab.date_lines[1].short_id}")
+    await run_handler(public, "load_event")
+    assert [c.is_current for c in public.date_choices] == [False, True, False]
+    assert public.date_choices[0].path == f"/e/{event.short_id}"
+
+
+async def test_the_date_picker_is_empty_for_unknown_and_forged_ids_and_one_off_events():
+    owner = make_organizer()
+    one_off = make_event(owner, make_workspace(owner).id, publish=True)
+    page = state_for(EventDetailState, token=None, path=f"/e/{one_off.short_id}")
+    await run_handler(page, "load_event")
+    assert page.loaded and page.date_choices == []
+    for path in ("/e/nosuch", "/e/ab\x00cd"):  # PostgreSQL refuses a NUL outright: still no picker
+        page = state_for(EventDetailState, token=None, path=path)
+        await run_handler(page, "load_event")
+        assert page.date_choices == []
