@@ -54,7 +54,7 @@ from eventpalour.models.order import (
     TicketScan,
     TicketStatus,
 )
-from eventpalour.models.outbox import OutboxEmail, OutboxStatus
+from eventpalour.models.outbox import OutboxChannel, OutboxEmail, OutboxStatus
 from eventpalour.models.question import (
     CHOICE_KINDS,
     FILTERABLE_KINDS,
@@ -78,6 +78,8 @@ from eventpalour.models.sandbox import (
     SandboxPaystackRefund,
     SandboxPaystackTransaction,
     SandboxPaystackWebhook,
+    SandboxSmsControl,
+    SandboxSmsMessage,
 )
 from eventpalour.models.upload import Upload, UploadBucket
 from eventpalour.models.user import (
@@ -205,6 +207,7 @@ __all__ = [
     "WebhookEventType",
     "AuditLogEntry",
     "EmailVerificationCode",
+    "OutboxChannel",
     "OutboxEmail",
     "OutboxStatus",
     "PasswordResetToken",
@@ -215,6 +218,8 @@ __all__ = [
     "SandboxPaystackRefund",
     "SandboxPaystackTransaction",
     "SandboxPaystackWebhook",
+    "SandboxSmsControl",
+    "SandboxSmsMessage",
     "SignInGrant",
     "TwoFactorCredential",
     "User",

@@ -147,6 +147,8 @@ class Event(SQLModel, table=True):
     refund_days: int | None = Field(default=None)  # with DAYS_BEFORE only
     refund_policy_text: str = Field(default="", max_length=MAX_REFUND_POLICY_TEXT)
     waitlist_offer_minutes: int = Field(default=30)  # how long a waitlist offer holds its seats
+    # Checkout asks buyers for a phone, and tickets, transfers and announcements also go by SMS (#23 §3).
+    sms_tickets: bool = Field(default=False)
     status: str = Field(default=EventStatus.DRAFT, max_length=16)
     is_listed: bool = Field(default=False)
     search_text: str = Field(default="")

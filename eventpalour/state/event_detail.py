@@ -206,6 +206,10 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
     waitlist_max: dict[str, int] = {}
     waitlist_errors: dict[str, str] = {}
     joining_tier: str = ""
+    # SMS tickets (#23 §3): the event asks for a phone at checkout; what was typed and its problem.
+    asks_sms_phone: bool = False
+    sms_phone: str = ""
+    sms_phone_error: str = ""
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -250,6 +254,7 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
             return
         self.event = event_page(event)
         self.refund_policy = list(event.refund_policy)
+        self.asks_sms_phone = event.asks_sms_phone
         self._show_tiers(event)
         self.partners = event.partners
         self._questions = await call_service(sales.checkout_questions, event_id=event.short_id)
@@ -440,6 +445,10 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
         self._total()
 
     @rx.event
+    def set_sms_phone(self, value: str) -> None:
+        self.sms_phone, self.sms_phone_error = value[:40], ""
+
+    @rx.event
     def set_code_input(self, value: str) -> None:
         self.code_input = value[:100]
         self.code_error = ""
@@ -470,9 +479,16 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
                 quantities=self.quantities,
                 code=self.applied_code or None,
                 answers=self._attendee_answers(),
+                phone=self.sms_phone if self.asks_sms_phone else None,
             )
         except DomainError as error:
             self.is_checking_out = False
+            phone_problem = next((d.message for d in error.details if d.path[:1] == (sales.SMS_PHONE_FIELD,)), "")
+            if phone_problem:
+                # Nothing was held: the buyer fixes the number and checks out again, tickets still picked.
+                self.sms_phone_error = phone_problem
+                yield rx.toast.error("Please check the phone number for SMS tickets.")
+                return
             if self._show_answer_problems(error.details):
                 # Nothing was held: the buyer fixes the answers and checks out again, tickets still picked.
                 yield rx.toast.error("Please check the answers marked below.")
@@ -491,6 +507,7 @@ class EventDetailState(CheckoutAnswersMixin, AuthState):
         if any(offer.tier.unlocked for offer in self.tiers):
             await self._reload_tiers()
         self._clear_answers()
+        self.sms_phone, self.sms_phone_error = "", ""
         self._total()
         await self._load_mine()
         if placed.authorization_url is None:

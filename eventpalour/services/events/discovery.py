@@ -471,6 +471,7 @@ class PublicEvent:
     # The refund policy in words (sales.refund_policy_view: a summary line, then the organizer's
     # text); empty for a free event, which has nothing to refund.
     refund_policy: tuple[str, ...] = ()
+    asks_sms_phone: bool = False  # checkout asks for a phone to text the tickets to (#23 §3)
 
     @property
     def summary(self) -> str:
@@ -547,6 +548,7 @@ def get_public_event(short_id: str, code: str = "") -> PublicEvent:
             tiers=[_public_tier(tier, event, now) for tier in tiers],
             has_locked_tiers=any(tier.hidden and tier.id not in unlocked for tier in every_tier),
             refund_policy=_refund_policy(event, now),
+            asks_sms_phone=sales.asks_sms_phone(event.sms_tickets),
         )
 
 

@@ -119,6 +119,7 @@ class EventOnSale:
     currency: str
     end_at: datetime
     timezone: str
+    sms_tickets: bool
     tiers: Mapping[str, TierOnSale]
     has_questions: bool = False  # attendee questions to ask (services/sales/answers.py reads them)
 
@@ -134,6 +135,7 @@ _EVENT_COLUMNS = (
     _events.c.currency,
     _events.c.end_at,
     _events.c.timezone,
+    _events.c.sms_tickets,
 )
 _TIER_COLUMNS = (
     _tiers.c.id.label("tier_id"),
@@ -526,6 +528,7 @@ class OrderToSettle:
     discount_code_id: str | None
     discount_amount: int
     discount_code: str | None
+    buyer_phone: str | None
     confirmation: Confirmation
 
 
@@ -547,6 +550,7 @@ _ORDER_FIELDS = (
     _orders.c.discount_code_id,
     _orders.c.discount_amount,
     _codes.c.code.label("discount_code"),
+    _orders.c.buyer_phone,
 )
 
 
