@@ -44,7 +44,7 @@ def _text(received: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.badge("SMS", color_scheme="blue"),
-                rx.text.strong(received.to),
+                rx.text.strong(received.number),
                 rx.spacer(),
                 rx.badge(received.status, color_scheme=rx.cond(received.delivered, "green", "red")),
                 width="100%",

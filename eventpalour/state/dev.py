@@ -25,7 +25,7 @@ class CapturedEmail:
 class ReceivedText:
     """A text message the SMS sandbox received, and whether it was delivered (101 Success)."""
 
-    to: str
+    number: str  # "to" in the sandbox's record (a Var already has a `to` method)
     message: str
     status: str
     message_id: str
