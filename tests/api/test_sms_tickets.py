@@ -170,3 +170,15 @@ def test_dev_outbox_lists_the_sandbox_messages(http, sandbox, sms_sandbox):
 def _ticket_of(order_id: str) -> str:
     with read_only() as session:
         return session.exec(select(Ticket.id).where(Ticket.order_id == order_id)).first()
+
+
+def test_dev_outbox_sms_answers_only_this_machine(http, sms_sandbox):
+    assert (
+        sms_sandbox.post(
+            "/version1/messaging", data={"username": "sandbox", "to": PHONE, "message": "Reset code 123456"}
+        ).status_code
+        == 201
+    )
+    proxied = http.get("/api/dev/outbox/sms", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert proxied.status_code == 403 and "123456" not in proxied.text
+    assert [m["message"] for m in http.get("/api/dev/outbox/sms").json()] == ["Reset code 123456"]

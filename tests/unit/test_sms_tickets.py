@@ -10,6 +10,7 @@ from eventpalour.config import ConfigurationError, load_settings, settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, Order, OutboxEmail
 from eventpalour.services.events import lifecycle
+from eventpalour.services.identity.data_export import export_account
 from eventpalour.services.platform import ValidationFailed
 from eventpalour.services.sales import checkout, sms_tickets
 from tests.factories import event_input, make_event, make_organizer, make_paid_event, make_user, make_workspace
@@ -86,6 +87,8 @@ def test_known_phones_are_the_latest_given_and_erased_with_the_account():
         assert sms_tickets.known_phones(session, [buyer.summary.id, quiet.summary.id]) == {
             buyer.summary.id: "+254733000111"
         }
+    exported = export_account(actor=buyer.summary)
+    assert sorted(order.sms_phone for order in exported.orders) == ["+254712345678", "+254733000111"]
     with transaction() as session:
         assert sms_tickets.forget_phones_of(session, buyer.summary.id) == 2
     with read_only() as session:
