@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from eventpalour.config import ConfigurationError, load_settings, settings
 from eventpalour.db import read_only, transaction
-from eventpalour.models import Event, Order, OutboxEmail
+from eventpalour.models import Event, Order, OutboxEmail, Ticket
 from eventpalour.services.events import lifecycle
 from eventpalour.services.identity.data_export import export_account
 from eventpalour.services.platform import ValidationFailed
@@ -152,3 +152,31 @@ def test_announcement_is_texted_to_holders_with_a_phone_in_their_email_slot():
     assert (text.to_phone, text.to_email) == ("+254712345678", texted.summary.email)
     assert text.text_body == f"Jazz on the Lawn: Doors open at 6. Details: {settings.app_url}/e/{event.short_id}"
     assert text.next_attempt_at == email.next_attempt_at
+
+
+def test_a_copied_event_keeps_sending_sms():
+    from eventpalour.services.events.copies import duplicate_event
+
+    owner = make_organizer()
+    event = make_event(owner, make_workspace(owner).id, sms_tickets="yes")
+    assert _event(duplicate_event(actor=owner.summary, event_id=event.id).id).sms_tickets is True
+
+
+def test_a_free_registration_with_a_phone_queues_its_codes_by_sms():
+    from eventpalour.services.events.event_rules import TierInput
+    from eventpalour.services.events.tiers import get_tiers
+
+    owner = make_organizer()
+    event = make_event(
+        owner, make_workspace(owner).id, publish=True, sms_tickets="yes", tiers=[TierInput(name="General", quantity=9)]
+    )
+    (tier,) = get_tiers(actor=owner.summary, event_id=event.id)
+    buyer = make_user()
+    booked = checkout.book_ticket(
+        actor=buyer.summary, event_id=event.id, quantities={tier.id: 2}, phone="+234 803 123 4567"
+    )
+    with read_only() as session:
+        (text,) = session.exec(select(OutboxEmail).where(OutboxEmail.channel == "sms")).all()
+        codes = session.exec(select(Ticket.short_code).where(Ticket.order_id == booked.order_id)).all()
+    assert (text.to_phone, text.kind, text.to_email) == ("+2348031234567", "order_sms", buyer.summary.email)
+    assert text.text_body.startswith("Jazz on the Lawn: your 2 tickets ") and all(c in text.text_body for c in codes)
