@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from eventpalour.db import read_only
+from eventpalour.db import read_only, transaction
 from eventpalour.integrations import sms
 from eventpalour.models import OutboxEmail, OutboxStatus, Ticket
 from eventpalour.models.types import utcnow
@@ -182,3 +182,15 @@ def test_dev_outbox_sms_answers_only_this_machine(http, sms_sandbox):
     proxied = http.get("/api/dev/outbox/sms", headers={"X-Forwarded-For": "203.0.113.7"})
     assert proxied.status_code == 403 and "123456" not in proxied.text
     assert [m["message"] for m in http.get("/api/dev/outbox/sms").json()] == ["Reset code 123456"]
+
+
+def test_outbox_gives_up_at_once_on_a_number_the_provider_refuses(api_url, sms_sandbox):
+    with transaction() as session:
+        queued = outbox.enqueue_sms(
+            session, outbox.SmsMessage("ann@example.test", "+2547", "SMS: test", "Hello", "order_sms")
+        )
+    assert outbox.deliver_due() == 0
+    with read_only() as session:
+        row = session.get(OutboxEmail, queued)
+    assert (row.status, row.attempts) == (OutboxStatus.FAILED, 1)
+    assert "403 InvalidPhoneNumber" in row.last_error
