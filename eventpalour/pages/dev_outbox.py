@@ -67,7 +67,7 @@ def _texts() -> rx.Component:
         rx.vstack(
             rx.heading("Text messages (SMS sandbox)", size="4", as_="h2"),
             rx.foreach(DevOutboxState.texts, _text),
-            rx.heading("Emails", size="4", as_="h2"),
+            rx.heading("Outbox: emails and text messages", size="4", as_="h2"),
             spacing="3",
             width="100%",
             aria_label="Text messages",
