@@ -19,6 +19,7 @@ DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 SUPPORTED_CURRENCIES = ("KES", "USD", "NGN", "GHS", "ZAR")
 PROVIDER_KEYS = ("PAYSTACK_SECRET_KEY", "PAYSTACK_PUBLIC_KEY", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
 SANDBOX_OPT_IN = "ALLOW_SANDBOXES_IN_PRODUCTION"
+SMS_PROVIDERS = ("sandbox", "africastalking")
 DEFAULT_PLATFORM_NAME = "EventPalour"
 DEFAULT_SUPPORT_EMAIL = "support@eventpalour.demo"
 DEFAULT_LEGAL_ENTITY = "EventPalour Ltd"
@@ -111,6 +112,12 @@ class Settings:
     paystack_public_key: str = ""
     paystack_base_url: str = "https://api.paystack.co"
     paystack_webhook_url: str = ""
+    # SMS tickets (#23 §3): "sandbox" (the built-in stand-in, development only) or "africastalking".
+    sms_provider: str = "sandbox"
+    africastalking_username: str = ""
+    africastalking_api_key: str = ""
+    africastalking_sender_id: str = ""  # "" = the account's default sender
+    africastalking_base_url: str = "https://api.africastalking.com"
     outbox_worker_inline: bool = True
     # Reverse proxies whose X-Forwarded-For is believed (services/platform/client_addresses.py); empty: none.
     trusted_proxies: tuple[str, ...] = ()
@@ -171,6 +178,17 @@ class Settings:
         return not self.paystack_secret_key and self.sandboxes_allowed
 
     @property
+    def sms_sandbox(self) -> bool:
+        """SMS go to the built-in Africa's Talking sandbox (recorded, listed at /dev/outbox)."""
+        return self.sms_provider == "sandbox" and self.sandboxes_allowed
+
+    @property
+    def sms_enabled(self) -> bool:
+        """Whether text messages are sent at all: by Africa's Talking, or by the sandbox where it may
+        run. Production without Africa's Talking sends none (and never asks buyers for a phone)."""
+        return self.sms_provider == "africastalking" or self.sms_sandbox
+
+    @property
     def dev_outbox_enabled(self) -> bool:
         """Emails are captured and listed at /dev/outbox only in development without SMTP (and only
         to this machine's browser: services/platform/dev_outbox.py)."""
@@ -217,6 +235,11 @@ def load_settings() -> Settings:
         paystack_public_key=_env("PAYSTACK_PUBLIC_KEY"),
         paystack_base_url=_env("PAYSTACK_BASE_URL", "https://api.paystack.co").rstrip("/"),
         paystack_webhook_url=_env("PAYSTACK_WEBHOOK_URL"),
+        sms_provider=(_env("SMS_PROVIDER") or "sandbox").lower(),
+        africastalking_username=_env("AFRICASTALKING_USERNAME"),
+        africastalking_api_key=_env("AFRICASTALKING_API_KEY"),
+        africastalking_sender_id=_env("AFRICASTALKING_SENDER_ID"),
+        africastalking_base_url=_env("AFRICASTALKING_BASE_URL", "https://api.africastalking.com").rstrip("/"),
         outbox_worker_inline=_env("OUTBOX_WORKER", "inline") == "inline",
         trusted_proxies=trusted_proxies_from(_env("TRUSTED_PROXIES")),
         rate_limit_general=_env("RATE_LIMIT_GENERAL", "60/minute"),
@@ -238,6 +261,7 @@ def load_settings() -> Settings:
         raise ConfigurationError("PASSWORD_HASH_COST must be 'standard' in production.")
     if settings.is_production and len(settings.secret_key) < 32:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
+    _check_sms(settings)
     missing = [name for name in PROVIDER_KEYS if not _env(name)]
     if settings.is_production and missing and not settings.allow_sandboxes_in_production:
         raise ConfigurationError(
@@ -245,6 +269,19 @@ def load_settings() -> Settings:
             "(the built-in sandboxes stand in for them only in development)."
         )
     return settings
+
+
+def _check_sms(settings: Settings) -> None:
+    """SMS_PROVIDER names a provider we have, and Africa's Talking comes with its keys."""
+    if settings.sms_provider not in SMS_PROVIDERS:
+        raise ConfigurationError(
+            f"SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, not {settings.sms_provider!r}."
+        )
+    keys = (settings.africastalking_username, settings.africastalking_api_key)
+    if settings.sms_provider == "africastalking" and not all(keys):
+        raise ConfigurationError(
+            "SMS_PROVIDER=africastalking needs AFRICASTALKING_USERNAME and AFRICASTALKING_API_KEY."
+        )
 
 
 settings = load_settings()

@@ -16,6 +16,7 @@ os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ.pop("SMTP_HOST", None)
 os.environ.pop("GOOGLE_CLIENT_ID", None)
 os.environ.pop("REDIS_URL", None)
+os.environ.pop("SMS_PROVIDER", None)  # the built-in SMS sandbox, never a real provider
 os.environ["RATE_LIMIT_GENERAL"] = "100000/minute"
 os.environ["RATE_LIMIT_AUTH"] = "100000/minute"
 os.environ["RATE_LIMIT_SIGNIN_ACCOUNT"] = "100000/minute"

@@ -83,6 +83,10 @@ def create_api() -> FastAPI:
         from eventpalour.sandbox import paystack as paystack_sandbox
 
         api.include_router(paystack_sandbox.router)
+    if settings.sms_sandbox:
+        from eventpalour.sandbox import africastalking as sms_sandbox
+
+        api.include_router(sms_sandbox.router)
     api.include_router(tickets.router)
     api.include_router(v1.router)
     api.include_router(discount_codes.router)

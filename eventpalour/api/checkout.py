@@ -55,6 +55,9 @@ class OrderIn(StrictIn):
     quantities: dict[Annotated[str, Field(max_length=16)], Quantity] = Field(min_length=1, max_length=20)
     code: str | None = Field(default=None, max_length=100)
     answers: AnswersIn | None = None
+    # For SMS tickets, when the event asks (#23 §3): E.164, or a Kenyan, Nigerian, Ghanaian or South
+    # African number in its national form read in the country of the event's currency.
+    phone: str | None = Field(default=None, max_length=40)
 
 
 class GuestIn(StrictIn):
@@ -95,7 +98,9 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
     `code` field when it is unknown, expired, inapplicable or used up). `answers` answers the
     event's attendee questions (400 with a field error per bad answer, under "answers"; nothing is
     held): `order` by question id, and when the event asks anything per ticket, one `tickets` entry
-    per ticket (`tierId`, the attendee's `name`, `answers` by question id).
+    per ticket (`tierId`, the attendee's `name`, `answers` by question id). `phone`: where the event
+    sends SMS tickets, the buyer's phone (400 on the `phone` field when it cannot be read; nothing is
+    held); the confirmation is then also texted to it.
     """
     user = signed_in_user(session_token)  # in this handler's thread: one hop per order, not two
     placed = sales.place_order(
@@ -104,6 +109,7 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
         quantities=body.quantities,
         code=body.code,
         answers=body.answers.as_answers() if body.answers is not None else None,
+        phone=body.phone,
     )
     return _order_out(placed)
 

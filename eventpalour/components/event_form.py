@@ -321,7 +321,30 @@ class EventFormParts:
                     width="100%",
                 ),
             ),
+            self.sms_field(),
             spacing="4",
+            width="100%",
+        )
+
+    def sms_field(self) -> rx.Component:
+        """SMS tickets (#23 §3): checkout asks for a phone; confirmations, transfers and announcements
+        then also go by text message."""
+        return rx.vstack(
+            rx.checkbox(
+                "Ask buyers for a phone number for SMS tickets",
+                id="event-sms_tickets",
+                checked=self.state.values["sms_tickets"] == "yes",
+                on_change=lambda checked: self.state.set_flag("sms_tickets", checked),
+                aria_describedby="event-sms_tickets-hint",
+            ),
+            rx.text(
+                "Buyers may add a phone at checkout; their ticket codes, transfers and your announcements then "
+                "also reach them by SMS.",
+                size="1",
+                color_scheme="gray",
+                id="event-sms_tickets-hint",
+            ),
+            spacing="1",
             width="100%",
         )
 

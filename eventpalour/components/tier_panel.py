@@ -362,6 +362,39 @@ def _code_box() -> rx.Component:
     )
 
 
+def _sms_phone() -> rx.Component:
+    """The phone the tickets are texted to (#23 §3): optional; checkout normalises and checks it."""
+    state = EventDetailState
+    return rx.vstack(
+        rx.el.label(
+            "Phone for SMS tickets (optional)", html_for="sms-phone", style={"fontSize": "14px", "fontWeight": "500"}
+        ),
+        rx.input(
+            id="sms-phone",
+            type="tel",
+            auto_complete="tel",
+            placeholder="0712 345 678 or +254 712 345 678",
+            value=state.sms_phone,
+            on_change=state.set_sms_phone,
+            aria_invalid=rx.cond(state.sms_phone_error != "", "true", "false"),
+            aria_describedby=rx.cond(state.sms_phone_error != "", "sms-phone-error", "sms-phone-hint"),
+            width="100%",
+        ),
+        rx.cond(
+            state.sms_phone_error != "",
+            rx.text(state.sms_phone_error, id="sms-phone-error", size="1", color=rx.color("red", 11), role="alert"),
+            rx.text(
+                "We text your ticket codes and a link to your tickets to this number.",
+                id="sms-phone-hint",
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _breakdown() -> rx.Component:
     return rx.vstack(
         rx.el.dl(
@@ -370,6 +403,8 @@ def _breakdown() -> rx.Component:
             style={"width": "100%", "margin": "0"},
         ),
         answers_form(),
+        # Signed in: the SMS phone (when the event texts tickets); signed out: the guest choice.
+        rx.cond(EventDetailState.asks_sms_phone & ~EventDetailState.offers_guest_checkout, _sms_phone()),
         rx.cond(
             EventDetailState.offers_guest_checkout,
             guest_choice(),

@@ -54,7 +54,7 @@ from eventpalour.models.order import (
     TicketScan,
     TicketStatus,
 )
-from eventpalour.models.outbox import OutboxEmail, OutboxStatus
+from eventpalour.models.outbox import OutboxChannel, OutboxEmail, OutboxStatus
 from eventpalour.models.question import (
     CHOICE_KINDS,
     FILTERABLE_KINDS,
@@ -78,6 +78,8 @@ from eventpalour.models.sandbox import (
     SandboxPaystackRefund,
     SandboxPaystackTransaction,
     SandboxPaystackWebhook,
+    SandboxSmsControl,
+    SandboxSmsMessage,
 )
 from eventpalour.models.series import EventSeries, SeriesRule
 from eventpalour.models.upload import Upload, UploadBucket
@@ -210,6 +212,7 @@ __all__ = [
     "WebhookEventType",
     "AuditLogEntry",
     "EmailVerificationCode",
+    "OutboxChannel",
     "OutboxEmail",
     "OutboxStatus",
     "PasswordResetToken",
@@ -220,6 +223,8 @@ __all__ = [
     "SandboxPaystackRefund",
     "SandboxPaystackTransaction",
     "SandboxPaystackWebhook",
+    "SandboxSmsControl",
+    "SandboxSmsMessage",
     "SignInGrant",
     "TwoFactorCredential",
     "User",

@@ -151,6 +151,8 @@ class Event(SQLModel, table=True):
     # accounts; a guest is asked a phone number when the organizer wants one.
     requires_account: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     asks_buyer_phone: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Checkout asks buyers for a phone, and tickets, transfers and announcements also go by SMS (#23 §3).
+    sms_tickets: bool = Field(default=False)
     status: str = Field(default=EventStatus.DRAFT, max_length=16)
     is_listed: bool = Field(default=False)
     search_text: str = Field(default="")

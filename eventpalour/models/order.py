@@ -102,6 +102,8 @@ class Order(SQLModel, table=True):
     # How the buyer paid, as Paystack's verify reports it (card, mobile_money, bank, ussd, …), written
     # at settle; "" for free registrations and for orders paid before it was kept.
     payment_channel: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    # The buyer's phone for SMS tickets (E.164), asked at checkout when the event sends them (#23 §3).
+    buyer_phone: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

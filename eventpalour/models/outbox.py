@@ -1,4 +1,5 @@
-"""Queued emails. Written in the same transaction as the change they report; sent by the worker."""
+"""Queued emails and text messages (SMS). Written in the same transaction as the change they report;
+sent by the worker."""
 
 from __future__ import annotations
 
@@ -19,8 +20,15 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class OutboxChannel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
 class OutboxEmail(SQLModel, table=True):
-    """One email to one address. `attachments` holds `{filename, content_type, data_b64}` items.
+    """One email to one address, or (`channel` sms) one text message to `to_phone` (E.164) for the
+    account at `to_email`, e.g. "Jazz on the Lawn: ticket ABCD2345 …" to +254712345678 for
+    amina@example.com. `attachments` holds `{filename, content_type, data_b64}` items (emails only).
 
     A row is claimed by setting `locked_until`, so several workers never send it twice; a worker
     that dies mid-send leaves the lock to expire and the row is retried.
@@ -37,6 +45,10 @@ class OutboxEmail(SQLModel, table=True):
     text_body: str
     html_body: str | None = None
     kind: str = Field(max_length=48, index=True)
+    # Keyed by the account's address either way, so erasing an account (forget_recipient) finds its
+    # text messages too.
+    channel: str = Field(default=OutboxChannel.EMAIL, max_length=8, sa_column_kwargs={"server_default": "email"})
+    to_phone: str | None = Field(default=None, max_length=16)
     attachments: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     # Extra message headers, e.g. List-Unsubscribe on announcements (RFC 2369 / RFC 8058).
     headers: dict[str, str] = Field(default_factory=dict, sa_type=JSON)

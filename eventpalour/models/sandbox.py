@@ -106,3 +106,33 @@ class SandboxPaystackControl(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=40)
     value: Any = Field(default=None, sa_type=JSON, nullable=True)
+
+
+class SandboxSmsMessage(SQLModel, table=True):
+    """One recipient of one message sent to the SMS sandbox (Africa's Talking's contract), as received:
+    e.g. to +254712345678 "Jazz on the Lawn: ticket ABCD2345 …", `status_code` 101 (Sent) and its
+    `message_id`; or 403 (InvalidPhoneNumber) or 500 (a failure a test asked for) with no id."""
+
+    __tablename__ = "sandbox_sms_messages"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=100)
+    to: str = Field(index=True, max_length=40)
+    sender: str = Field(default="", max_length=40)
+    message: str
+    status: str = Field(max_length=40)
+    status_code: int
+    message_id: str = Field(default="None", max_length=64)
+    cost: str = Field(default="0", max_length=24)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SandboxSmsControl(SQLModel, table=True):
+    """A test switch of the SMS sandbox by name: `fail_next` is how many of the next recipients get
+    a failure (500, InternalServerError) instead of delivery; absent = 0."""
+
+    __tablename__ = "sandbox_sms_controls"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = Field(default=0)

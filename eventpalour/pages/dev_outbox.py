@@ -1,4 +1,5 @@
-"""/dev/outbox: emails captured in development (no SMTP configured), newest first."""
+"""/dev/outbox: emails and text messages captured in development (no SMTP configured, SMS through
+the built-in sandbox), newest first."""
 
 from __future__ import annotations
 
@@ -20,7 +21,15 @@ def _email(captured: rx.Var) -> rx.Component:
                 width="100%",
                 wrap="wrap",
             ),
-            rx.text("To ", rx.text.strong(email.to_email), " · ", email.created_at, size="2", color_scheme="gray"),
+            rx.text(
+                rx.cond(captured.sms, "SMS to " + email.to_phone + " for ", "To "),
+                rx.text.strong(email.to_email),
+                " · ",
+                email.created_at,
+                rx.cond(email.last_error != "", " · last try: " + email.last_error, ""),
+                size="2",
+                color_scheme="gray",
+            ),
             rx.code_block(email.text_body, language="markdown", wrap_long_lines=True, width="100%"),
             spacing="2",
             width="100%",
@@ -30,13 +39,51 @@ def _email(captured: rx.Var) -> rx.Component:
     )
 
 
+def _text(received: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.badge("SMS", color_scheme="blue"),
+                rx.text.strong(received.number),
+                rx.spacer(),
+                rx.badge(received.status, color_scheme=rx.cond(received.delivered, "green", "red")),
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.text(received.message, size="3", style={"overflow-wrap": "anywhere"}),
+            rx.text(received.message_id, " · ", received.created_at, size="1", color_scheme="gray"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        class_name="outbox-sms",
+    )
+
+
+def _texts() -> rx.Component:
+    """What the SMS sandbox received (nothing listed when Africa's Talking sends the messages)."""
+    return rx.cond(
+        DevOutboxState.texts.length() > 0,
+        rx.vstack(
+            rx.heading("Text messages (SMS sandbox)", size="4", as_="h2"),
+            rx.foreach(DevOutboxState.texts, _text),
+            rx.heading("Outbox: emails and text messages", size="4", as_="h2"),
+            spacing="3",
+            width="100%",
+            aria_label="Text messages",
+            role="region",
+        ),
+    )
+
+
 @page(routes.DEV_OUTBOX, "Development outbox", on_load=DevOutboxState.load, width="900px")
 def dev_outbox() -> rx.Component:
     return rx.vstack(
         rx.heading("Development outbox", size="7", as_="h1"),
         rx.text(
-            "Emails the app would have sent. Shown only in development, when no SMTP server is set, and only "
-            "in a browser on the machine running the app (localhost) unless DEV_OUTBOX_PUBLIC=yes.",
+            "Emails the app would have sent, and the text messages the SMS sandbox received. Shown only in "
+            "development, when no SMTP server is set, and only in a browser on the machine running the app "
+            "(localhost) unless DEV_OUTBOX_PUBLIC=yes.",
             color_scheme="gray",
         ),
         rx.hstack(
@@ -66,12 +113,17 @@ def dev_outbox() -> rx.Component:
                         width="100%",
                         role="alert",
                     ),
-                    rx.cond(
-                        DevOutboxState.emails.length() == 0,
-                        rx.callout(
-                            "No emails yet. Sign up to receive a verification code.", icon="inbox", width="100%"
+                    rx.vstack(
+                        _texts(),
+                        rx.cond(
+                            DevOutboxState.emails.length() == 0,
+                            rx.callout(
+                                "No emails yet. Sign up to receive a verification code.", icon="inbox", width="100%"
+                            ),
+                            rx.vstack(rx.foreach(DevOutboxState.emails, _email), spacing="3", width="100%"),
                         ),
-                        rx.vstack(rx.foreach(DevOutboxState.emails, _email), spacing="3", width="100%"),
+                        spacing="4",
+                        width="100%",
                     ),
                 ),
             ),

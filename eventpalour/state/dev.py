@@ -1,4 +1,5 @@
-"""The development outbox page: every captured email, newest first."""
+"""The development outbox page: every captured email and text message, newest first, and what the
+SMS sandbox received."""
 
 from __future__ import annotations
 
@@ -17,10 +18,24 @@ class CapturedEmail:
 
     email: OutboxItem
     sent: bool
+    sms: bool = False  # a text message queued in the outbox (channel sms), not an email
+
+
+@dataclass(frozen=True)
+class ReceivedText:
+    """A text message the SMS sandbox received, and whether it was delivered (101 Success)."""
+
+    number: str  # "to" in the sandbox's record (a Var already has a `to` method)
+    message: str
+    status: str
+    message_id: str
+    created_at: str
+    delivered: bool
 
 
 class DevOutboxState(AuthState):
     emails: list[CapturedEmail] = []
+    texts: list[ReceivedText] = []
     enabled: bool = True
     only_local: bool = False
     loaded: bool = False
@@ -30,12 +45,16 @@ class DevOutboxState(AuthState):
     async def load(self) -> None:
         """Only in development without SMTP, and only to a browser on this machine: the websocket's
         TCP peer must be loopback with no proxy's forwarding headers on its handshake."""
-        self.emails, self.enabled, self.only_local = [], True, False
+        self.emails, self.texts, self.enabled, self.only_local = [], [], True, False
+        where = {
+            "client_ip": self.router.session.client_ip or None,
+            "proxied": platform.came_through_proxy(self.router.headers.raw_headers.keys()),
+        }
         try:
+            texts = await call_service(platform.dev_outbox_text_messages, **where, limit=50)
             items = await call_service(
                 platform.dev_outbox_emails,
-                client_ip=self.router.session.client_ip or None,
-                proxied=platform.came_through_proxy(self.router.headers.raw_headers.keys()),
+                **where,
                 limit=100,
                 to_email=self.filter_to.strip().lower() or None,
             )
@@ -44,7 +63,11 @@ class DevOutboxState(AuthState):
         except PermissionDenied:
             self.only_local = True
         else:
-            self.emails = [CapturedEmail(item, item.is_sent) for item in items]
+            self.emails = [CapturedEmail(item, item.is_sent, item.is_sms) for item in items]
+            self.texts = [
+                ReceivedText(sms.to, sms.message, sms.status, sms.message_id, sms.created_at, sms.delivered)
+                for sms in texts
+            ]
         self.loaded = True
 
     @rx.event

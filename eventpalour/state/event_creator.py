@@ -20,7 +20,16 @@ STEP_FIELDS = [
     {"title", "description", "category", "banner_url"},
     {"start_local", "end_local", "timezone"},
     {"type", "venue", "city", "country", "online_link", "meeting_platform"},
-    {"pricing", "currency", "fee_mode", "refund_policy", "refund_days", "refund_policy_text", "waitlist_offer_minutes"},
+    {
+        "pricing",
+        "currency",
+        "fee_mode",
+        "refund_policy",
+        "refund_days",
+        "refund_policy_text",
+        "waitlist_offer_minutes",
+        "sms_tickets",
+    },
     {"tiers"},
     {"partners"},
 ]

@@ -209,6 +209,10 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     waitlist_errors: dict[str, str] = {}
     joining_tier: str = ""
     date_choices: list[DateChoice] = []  # the other dates of the event's series (#22 §3), to pick one
+    # SMS tickets (#23 §3): the event asks for a phone at checkout; what was typed and its problem.
+    asks_sms_phone: bool = False
+    sms_phone: str = ""
+    sms_phone_error: str = ""
     _prices: dict[str, int] = {}
     _currency: str = ""
     _fee_mode: str = "absorb"
@@ -254,6 +258,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             return
         self.event = event_page(event)
         self.refund_policy = list(event.refund_policy)
+        self.asks_sms_phone = event.asks_sms_phone
         self._show_tiers(event)
         self.partners = list(event.partners)  # a copy: the page data may be shared (get_public_event)
         self._questions = list(event.questions)
@@ -452,6 +457,10 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self._total()
 
     @rx.event
+    def set_sms_phone(self, value: str) -> None:
+        self.sms_phone, self.sms_phone_error = value[:40], ""
+
+    @rx.event
     def set_code_input(self, value: str) -> None:
         self.code_input = value[:100]
         self.code_error = ""
@@ -482,9 +491,16 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
                 quantities=self.quantities,
                 code=self.applied_code or None,
                 answers=self._attendee_answers(),
+                phone=self.sms_phone if self.asks_sms_phone else None,
             )
         except DomainError as error:
             self.is_checking_out = False
+            phone_problem = next((d.message for d in error.details if d.path[:1] == (sales.SMS_PHONE_FIELD,)), "")
+            if phone_problem:
+                # Nothing was held: the buyer fixes the number and checks out again, tickets still picked.
+                self.sms_phone_error = phone_problem
+                yield rx.toast.error("Please check the phone number for SMS tickets.")
+                return
             if self._show_answer_problems(error.details):
                 # Nothing was held: the buyer fixes the answers and checks out again, tickets still picked.
                 yield rx.toast.error("Please check the answers marked below.")
@@ -503,6 +519,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         if any(offer.tier.unlocked for offer in self.tiers):
             await self._reload_tiers()
         self._clear_answers()
+        self.sms_phone, self.sms_phone_error = "", ""
         self._total()
         await self._load_mine()
         if placed.authorization_url is None:

@@ -56,6 +56,7 @@ DEFAULT_VALUES = {
     "refund_days": "7",
     "refund_policy_text": "",
     "waitlist_offer_minutes": "30",
+    "sms_tickets": "",  # "yes" when the box is ticked: checkout asks for a phone, tickets go by SMS too
 }
 
 
@@ -296,6 +297,11 @@ class EventFormMixin(rx.State, mixin=True):
         self.errors = {k: m for k, m in self.errors.items() if k != name}
         if name in ("currency", "pricing"):
             self._offer_templates()
+
+    @rx.event
+    def set_flag(self, name: str, checked: bool) -> None:
+        """A box's new state, kept as the form keeps every value: as text ("yes" or "")."""
+        self.set_value(name, "yes" if checked else "")
 
     @rx.var
     def refund_days_shown(self) -> bool:

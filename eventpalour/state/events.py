@@ -172,6 +172,7 @@ class EventManageState(EventFormMixin, AuthState):
             "refund_days": str(e.refund_days or 7),
             "refund_policy_text": e.refund_policy_text,
             "waitlist_offer_minutes": str(e.waitlist_offer_minutes),
+            "sms_tickets": "yes" if e.sms_tickets else "",
         }
         self.tier_rows = [
             TierRow(

@@ -95,7 +95,14 @@ def _server_env(port: int, database_url: str, data_dir: Path) -> dict[str, str]:
         SUPPORT_EMAIL=E2E_SUPPORT_EMAIL,
         LEGAL_ENTITY=E2E_LEGAL_ENTITY,
     )
-    for name in ("SMTP_HOST", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "REDIS_URL", "REFLEX_REDIS_URL"):
+    for name in (
+        "SMTP_HOST",
+        "GOOGLE_CLIENT_ID",
+        "GOOGLE_CLIENT_SECRET",
+        "REDIS_URL",
+        "REFLEX_REDIS_URL",
+        "SMS_PROVIDER",
+    ):
         env.pop(name, None)
     return env
 

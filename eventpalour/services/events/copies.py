@@ -34,6 +34,7 @@ COPIED_EVENT_FIELDS = (
     "banner_url",
     "currency",
     "fee_mode",
+    "sms_tickets",
 )
 COPIED_TIER_FIELDS = ("name", "description", "price", "quantity", "max_per_order", "sort_order", "hidden")
 WEEK = timedelta(days=7)

@@ -478,6 +478,7 @@ class PublicEvent:
     questions: tuple[sales.CheckoutQuestion, ...] = ()
     guest_terms: sales.GuestTerms | None = None  # whether a signed-out buyer may check out as a guest
     in_series: bool = False  # one date of a series (#22 §3): the page offers the others
+    asks_sms_phone: bool = False  # checkout asks for a phone to text the tickets to (#23 §3)
 
     @property
     def summary(self) -> str:
@@ -581,6 +582,7 @@ def read_public_event(short_id: str, code: str = "") -> PublicEvent:
             questions=tuple(sales.checkout_questions_in(session.connection(), event.id)),
             guest_terms=sales.GuestTerms(event.requires_account, event.asks_buyer_phone, event.currency),
             in_series=event.series_id is not None,
+            asks_sms_phone=sales.asks_sms_phone(event.sms_tickets),
         )
 
 

@@ -70,6 +70,7 @@ class EventInput:
     refund_days: str = ""  # whole days before the start, as typed (DAYS_BEFORE only)
     refund_policy_text: str = ""
     waitlist_offer_minutes: str = "30"  # how long a waitlist offer holds its seats, as typed (#19 §4)
+    sms_tickets: str = ""  # "yes": ask buyers for a phone and send tickets by SMS too (#23 §3)
     partners: tuple[PartnerInput, ...] = field(default_factory=tuple)
 
 
@@ -240,6 +241,7 @@ def clean_event(data: EventInput, *, kept_start: datetime | None = None) -> dict
         **place,
         **refund,
         "waitlist_offer_minutes": offer_minutes,
+        "sms_tickets": data.sms_tickets == "yes",
         "partners": partners,
     }
 

@@ -138,6 +138,7 @@ def _apply(session: Session, event: Event, cleaned: dict[str, Any], workspace: W
         "refund_days",
         "refund_policy_text",
         "waitlist_offer_minutes",
+        "sms_tickets",
     ):
         setattr(event, name, cleaned[name])
     event.category_id = category.id

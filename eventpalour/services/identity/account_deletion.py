@@ -70,6 +70,7 @@ ERASERS: tuple[tuple[str, Eraser], ...] = (
     ("emails", lambda session, _user_id, address: platform.forget_recipient(session, address)),
     ("audit_client_details", lambda session, user_id, _address: admin.forget_client_of(session, user_id)),
     ("waitlists", lambda session, user_id, address: sales.forget_waitlists_of(session, user_id, address)),
+    ("order_phones", lambda session, user_id, _address: sales.forget_phones_of(session, user_id)),
 )
 """Every area's eraser, run in this order before the account row becomes a tombstone."""
 

@@ -106,6 +106,7 @@ class OrderData:
     paid_at: datetime | None
     lines: list[OrderLineData]
     refunds: list[RefundData]
+    sms_phone: str | None = None  # the phone given for SMS tickets (#23 §3)
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,7 @@ def _orders(session: Session, user_id: str) -> list[OrderData]:
             paid_at=order.paid_at,
             lines=lines[order.id],
             refunds=refunds[order.id],
+            sms_phone=order.buyer_phone,
         )
         for order, title in found
     ]

@@ -19,6 +19,7 @@ __getattr__, __all__ = public_names(
         "dev_outbox": [
             "came_through_proxy",
             "dev_outbox_emails",
+            "dev_outbox_text_messages",
         ],
         "emails": [
             "AnnouncementFacts",
@@ -93,8 +94,10 @@ __getattr__, __all__ = public_names(
         ],
         "outbox": [
             "OutboxItem",
+            "SmsMessage",
             "deliver_due",
             "enqueue",
+            "enqueue_sms",
             "forget_recipient",
         ],
         "rate_limit": [
@@ -114,6 +117,14 @@ __getattr__, __all__ = public_names(
             "signed_value",
             "token_hash",
             "unseal",
+        ],
+        "sms_text": [
+            "announcement_text as announcement_sms_text",
+            "gsm7_length",
+            "sms_length",
+            "ticket_text as ticket_sms_text",
+            "to_gsm7",
+            "transfer_text as transfer_sms_text",
         ],
         "text": [
             "clean_line",

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from eventpalour.config import settings
 from eventpalour.services.platform.errors import NotFound, PermissionDenied
 from eventpalour.services.platform.outbox import OutboxItem, recent_emails
+
+if TYPE_CHECKING:
+    from eventpalour.sandbox.africastalking import ReceivedSms
 
 FORWARDING_HEADERS = frozenset({"forwarded", "x-forwarded-for", "x-real-ip"})
 ONLY_LOCAL = (
@@ -58,3 +62,15 @@ def dev_outbox_emails(
     """The newest captured emails (optionally to one address) for a caller allowed to see them."""
     check_dev_outbox_access(client_ip=client_ip, proxied=proxied)
     return recent_emails(limit=limit, to_email=to_email)
+
+
+def dev_outbox_text_messages(*, client_ip: str | None, proxied: bool, limit: int = 50) -> list[ReceivedSms]:
+    """The newest text messages the SMS sandbox received (empty when Africa's Talking sends them),
+    for a caller allowed to see the outbox."""
+    check_dev_outbox_access(client_ip=client_ip, proxied=proxied)
+    if not settings.sms_sandbox:
+        return []
+    # Only where the sandbox runs (development): production never loads it.
+    from eventpalour.sandbox.africastalking import received_messages
+
+    return received_messages(limit=limit)

@@ -1,7 +1,8 @@
-"""The email outbox: queue inside the business transaction, deliver later with retries.
+"""The outbox: queue emails and text messages inside the business transaction, deliver later with retries.
 
-A slow or broken SMTP server therefore never slows a sign-up or a checkout, and an email is
-never lost: a row stays queued until a send succeeds or the retries are used up.
+A slow or broken SMTP server or SMS provider therefore never slows a sign-up or a checkout, and a
+message is never lost: a row stays queued until a send succeeds or the retries are used up. Emails
+and SMS (`channel`) share the table, the claim, the backoff and the worker; only the send differs.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Row, bindparam, delete, insert, or_, update
 from sqlmodel import Session, col, select
 
+from eventpalour.config import settings
 from eventpalour.db import read_only, rows_changed, write_batch
-from eventpalour.integrations import mail
-from eventpalour.models import OutboxEmail, OutboxStatus
+from eventpalour.integrations import mail, sms
+from eventpalour.models import OutboxChannel, OutboxEmail, OutboxStatus
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import tickets
 
@@ -79,6 +81,43 @@ def enqueue(executor: Session | Connection, message: EmailMessage, *, not_before
     return email_id
 
 
+@dataclass(frozen=True)
+class SmsMessage:
+    """A text message to `to_phone` (E.164) for the account at `to_email`, before it is queued.
+    `subject` only labels it in /dev/outbox; `text` is what the phone shows."""
+
+    to_email: str
+    to_phone: str
+    subject: str
+    text: str
+    kind: str
+
+
+def enqueue_sms(
+    executor: Session | Connection, message: SmsMessage, *, not_before: datetime | None = None
+) -> str | None:
+    """Queue `message` in the caller's transaction, like `enqueue`; None (nothing queued) where no
+    SMS provider may run (production without Africa's Talking)."""
+    if not settings.sms_enabled:
+        return None
+    sms_id = new_id()
+    row = {
+        "id": sms_id,
+        "to_email": message.to_email,
+        "subject": message.subject[:255],
+        "text_body": message.text,
+        "html_body": None,
+        "kind": message.kind,
+        "attachments": [],
+        "channel": OutboxChannel.SMS.value,
+        "to_phone": message.to_phone,
+    }
+    if not_before is not None:
+        row["next_attempt_at"] = not_before
+    executor.execute(_INSERT_EMAIL, row)
+    return sms_id
+
+
 def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
@@ -104,13 +143,14 @@ def _claim(due: Row[Any]) -> bool:
     return rows_changed(claimed) == 1
 
 
-def _finish(claimed: Row[Any], *, error: str | None, transport: str) -> None:
-    """Record the attempt on the row this worker claimed (no other worker touches it meanwhile)."""
+def _finish(claimed: Row[Any], *, error: str | None, transport: str, permanent: bool = False) -> None:
+    """Record the attempt on the row this worker claimed (no other worker touches it meanwhile).
+    A `permanent` error (a number that can never take the message) is not retried."""
     attempts, now = claimed.attempts + 1, utcnow()
     if error is None:
         values = {"status": OutboxStatus.SENT.value, "sent_at": now, "transport": transport, "last_error": None}
     else:
-        exhausted = attempts >= MAX_ATTEMPTS
+        exhausted = attempts >= MAX_ATTEMPTS or permanent
         values = {
             "status": (OutboxStatus.FAILED if exhausted else OutboxStatus.PENDING).value,
             "next_attempt_at": now + _retry_delay(attempts),
@@ -123,10 +163,14 @@ def _finish(claimed: Row[Any], *, error: str | None, transport: str) -> None:
 
 
 def deliver_due(limit: int = 20) -> int:
-    """Send up to `limit` due emails; returns how many were sent. Safe to run in many workers."""
+    """Send up to `limit` due emails and text messages; returns how many were sent. Safe to run in
+    many workers."""
     sent = 0
     for row in _due(limit):
         if not _claim(row):
+            continue
+        if row.channel == OutboxChannel.SMS:
+            sent += _send_sms(row)
             continue
         try:
             # The development transport keeps the row itself, so there is nothing to render for it.
@@ -140,6 +184,17 @@ def deliver_due(limit: int = 20) -> int:
     return sent
 
 
+def _send_sms(row: Row[Any]) -> bool:
+    """One claimed text message to its provider over HTTP; whether it was accepted."""
+    try:
+        receipt = sms.send(row.to_phone, row.text_body)
+    except sms.SmsError as exc:
+        _finish(row, error=str(exc), transport="", permanent=exc.permanent)
+        return False
+    _finish(row, error=None, transport=receipt.transport)
+    return True
+
+
 @dataclass(frozen=True)
 class OutboxItem:
     """An outbox row as the development outbox page shows it."""
@@ -151,6 +206,14 @@ class OutboxItem:
     kind: str
     status: str
     created_at: str
+    channel: str = OutboxChannel.EMAIL.value
+    to_phone: str = ""
+    attempts: int = 0
+    last_error: str = ""
+
+    @property
+    def is_sms(self) -> bool:
+        return self.channel == OutboxChannel.SMS
 
     @property
     def is_sent(self) -> bool:
@@ -160,7 +223,8 @@ class OutboxItem:
 
 
 def recent_emails(limit: int = 50, to_email: str | None = None) -> list[OutboxItem]:
-    """Newest queued or sent emails, optionally to one address, for /dev/outbox (development only)."""
+    """Newest queued or sent emails and text messages, optionally for one address, for /dev/outbox
+    (development only)."""
     query = select(OutboxEmail).order_by(col(OutboxEmail.created_at).desc()).limit(limit)
     if to_email:
         query = query.where(OutboxEmail.to_email == to_email)
@@ -175,6 +239,10 @@ def recent_emails(limit: int = 50, to_email: str | None = None) -> list[OutboxIt
             kind=r.kind,
             status=r.status,
             created_at=r.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            channel=r.channel,
+            to_phone=r.to_phone or "",
+            attempts=r.attempts,
+            last_error=r.last_error or "",
         )
         for r in rows
     ]

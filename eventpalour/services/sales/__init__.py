@@ -162,6 +162,12 @@ __getattr__, __all__ = public_names(
             "refund_label",
             "refund_options",
         ],
+        "sms_tickets": [
+            "PHONE_FIELD as SMS_PHONE_FIELD",
+            "asks_phone as asks_sms_phone",
+            "forget_phones_of",
+            "known_phones",
+        ],
         "store": [
             "DoorCounts",
             "ScannedTicket",

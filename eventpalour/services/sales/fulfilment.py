@@ -1,5 +1,6 @@
 """Issuing tickets for an order: one ticket per admission, each with its own short code, and the
-confirmation email that carries them (queued in the same transaction, so it is sent exactly once)."""
+confirmation email that carries them, with its text message when the buyer gave a phone (both queued
+in the same transaction, so each is sent exactly once)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from eventpalour.config import settings
 from eventpalour.models.types import new_id, random_string
 from eventpalour.services import platform
 from eventpalour.services.platform import event_schedule, format_money
+from eventpalour.services.sales import sms_tickets
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.fees import price_lines
 from eventpalour.services.sales.guest_links import guest_link
@@ -59,6 +61,7 @@ class OrderToIssue:
     platform_fee: int
     discount_code: str = ""  # the discount code used ("" none) and what it took off
     discount: int = 0
+    buyer_phone: str | None = None  # E.164: the confirmation also goes by SMS (#23 §3)
 
 
 def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Confirmation | None = None) -> list[str]:
@@ -145,3 +148,11 @@ def _queue_confirmation(
         guest_link=guest_link(order.id) if found.is_guest else "",
     )
     platform.enqueue(connection, platform.order_confirmation_email(found.email, facts, lines))
+    if order.buyer_phone:
+        sms_tickets.queue_ticket_sms(
+            connection,
+            to_email=found.email,
+            phone=order.buyer_phone,
+            event_title=found.title,
+            codes=[line.short_code for line in lines],
+        )

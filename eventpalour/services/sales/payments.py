@@ -72,12 +72,15 @@ def place_order(
     quantities: Mapping[str, int],
     code: str | None = None,
     answers: AttendeeAnswers | None = None,
+    phone: str | None = None,
 ) -> PlacedOrder:
     """The checkout button: hold the seats and create the order, then start a paid order's Paystack
     transaction at once, so a provider outage shows now (and releases the seats) rather than after
     the buyer has read the countdown. Raises what `checkout.book_ticket` and `start_payment` raise.
     """
-    booking = checkout.book_ticket(actor=actor, event_id=event_id, quantities=quantities, code=code, answers=answers)
+    booking = checkout.book_ticket(
+        actor=actor, event_id=event_id, quantities=quantities, code=code, answers=answers, phone=phone
+    )
     if booking.status == OrderStatus.COMPLETED:
         return PlacedOrder(booking, None)
     url = _initialize(
@@ -289,6 +292,7 @@ def _to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.
         platform_fee=order.platform_fee,
         discount_code=order.discount_code or "",
         discount=order.discount_amount,
+        buyer_phone=order.buyer_phone,
     )
 
 

@@ -120,6 +120,7 @@ class EventOnSale:
     end_at: datetime
     timezone: str
     requires_account: bool  # guests may not buy (#24 §1): checkout refuses a guest buyer
+    sms_tickets: bool
     tiers: Mapping[str, TierOnSale]
     has_questions: bool = False  # attendee questions to ask (services/sales/answers.py reads them)
 
@@ -136,6 +137,7 @@ _EVENT_COLUMNS = (
     _events.c.end_at,
     _events.c.timezone,
     _events.c.requires_account,
+    _events.c.sms_tickets,
 )
 _TIER_COLUMNS = (
     _tiers.c.id.label("tier_id"),
@@ -530,6 +532,7 @@ class OrderToSettle:
     discount_code_id: str | None
     discount_amount: int
     discount_code: str | None
+    buyer_phone: str | None
     confirmation: Confirmation
 
 
@@ -551,6 +554,7 @@ _ORDER_FIELDS = (
     _orders.c.discount_code_id,
     _orders.c.discount_amount,
     _codes.c.code.label("discount_code"),
+    _orders.c.buyer_phone,
 )
 
 

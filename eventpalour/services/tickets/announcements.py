@@ -52,6 +52,7 @@ from eventpalour.services.platform import (
 )
 from eventpalour.services.tickets.announcement_audience import AUDIENCE_LABELS, reaches, recipients
 from eventpalour.services.tickets.announcement_opt_outs import one_click_link, unsubscribe_link
+from eventpalour.services.tickets.announcement_texts import queue_texts
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 SUBJECT_MAX = 150
@@ -292,6 +293,7 @@ def send_announcement(announcement_id: str) -> int | None:
                 person.email, facts, unsubscribe_link(event.id, person.email), one_click_link(event.id, person.email)
             )
             enqueue(session, message, not_before=start + SLOT * (index // per_minute))
+        queue_texts(session, event, item.subject, to, slots=(start, SLOT, per_minute))
         item.recipients_count = len(to)
         item.last_slot_at = start + SLOT * ((len(to) - 1) // per_minute) if to else None
         session.add(item)

@@ -209,3 +209,29 @@ def _queue_emails(
     )
     platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, facts))
     platform.enqueue(session, platform.ticket_transfer_received_email(recipient.email, facts, line))
+    _text_recipient(session, sender, recipient, event, new)
+
+
+def _text_recipient(session: Session, sender: UserSummary, recipient: User, event: Event, new: Ticket) -> None:
+    """The new holder's ticket by SMS too (#23 §3), when the event sends SMS and they gave a phone on an order."""
+    if not sales.asks_sms_phone(event.sms_tickets):
+        return
+    phone = sales.known_phones(session, [recipient.id]).get(recipient.id)
+    if phone is None:
+        return
+    text = platform.transfer_sms_text(
+        event_title=event.title,
+        code=new.short_code,
+        sender=sender.display_name,
+        link=settings.app_url + routes.MY_TICKETS,
+    )
+    platform.enqueue_sms(
+        session,
+        platform.SmsMessage(
+            to_email=recipient.email,
+            to_phone=phone,
+            subject=f"SMS: a ticket for {event.title}",
+            text=text,
+            kind="transfer_sms",
+        ),
+    )
