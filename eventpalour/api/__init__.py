@@ -22,6 +22,7 @@ from eventpalour.api import (
     discount_codes,
     docs,
     event_copies,
+    integrations,
     organizers,
     payments,
     questions,
@@ -96,6 +97,7 @@ def create_api() -> FastAPI:
     api.include_router(uploads.router)
     api.include_router(workspaces.router)
     api.include_router(tier_templates.router)
+    api.include_router(integrations.router)
     api.include_router(billing.router)
     api.include_router(analytics.router)
     api.include_router(organizers.router)
