@@ -111,6 +111,7 @@ def _running(command: list[str], env: dict[str, str], log_path: Path, app: Path)
         _stop(process)
 
 
+@pytest.mark.timeout(STARTUP_S * 5)  # a frontend build and a server start on a shared machine
 def test_the_images_steps_build_migrate_serve_and_work(
     tmp_path: Path, e2e_database_url: str, redis_url: str, browser: Browser
 ):
