@@ -23,6 +23,7 @@ from eventpalour.api import (
     docs,
     event_copies,
     event_series,
+    integrations,
     organizers,
     payments,
     questions,
@@ -103,6 +104,7 @@ def create_api() -> FastAPI:
     api.include_router(uploads.router)
     api.include_router(workspaces.router)
     api.include_router(tier_templates.router)
+    api.include_router(integrations.router)
     api.include_router(billing.router)
     api.include_router(analytics.router)
     api.include_router(organizers.router)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, update
+from sqlalchemy import Connection, delete, update
 from sqlmodel import Session, col, func, select
 
 from eventpalour import routes
@@ -207,23 +207,7 @@ def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput, 
             target=("event", event.id),
             details={"later_dates": copied} if copied else None,
         )
-        platform.emit_webhook(
-            session,
-            platform.WebhookEventType.EVENT_UPDATED,
-            event_id=event.id,
-            subject=f"event:{event.id}",
-            data={
-                "event_id": event.id,
-                "short_id": event.short_id,
-                "title": event.title,
-                "status": event.status,
-                "start_at": event.start_at.isoformat(),
-                "end_at": event.end_at.isoformat(),
-                "timezone": event.timezone,
-                "venue": event.venue or "",
-                "city": event.city or "",
-            },
-        )
+        _emit_event_updated(session, event, change="edited")
         return event
 
 
@@ -359,7 +343,32 @@ def change_status(
         event.is_listed = target in SELLING_EVENT_STATUSES
         event.updated_at = utcnow()
         admin.record_audit(session, action=f"event.{action}", actor_id=actor.id, target=("event", event.id))
+        _emit_event_updated(session, event, change=_past(action))
         return event
+
+
+def _emit_event_updated(executor: Session | Connection, event: Event, *, change: str) -> None:
+    """`event.updated` for the workspace's webhooks, in the caller's transaction: an edit and every
+    status change (published, hidden, postponed, cancelled, completed) alike, so an integration that
+    mirrors the event never keeps selling for one that was cancelled. `change` says which it was."""
+    platform.emit_webhook(
+        executor,
+        platform.WebhookEventType.EVENT_UPDATED,
+        event_id=event.id,
+        subject=f"event:{event.id}",
+        data={
+            "event_id": event.id,
+            "short_id": event.short_id,
+            "title": event.title,
+            "status": event.status,
+            "change": change,
+            "start_at": event.start_at.isoformat(),
+            "end_at": event.end_at.isoformat(),
+            "timezone": event.timezone,
+            "venue": event.venue or "",
+            "city": event.city or "",
+        },
+    )
 
 
 def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
@@ -525,18 +534,27 @@ def complete_finished_events() -> int:
             .values(is_listed=False, updated_at=utcnow())
         )
         finished = session.exec(
-            select(Event.id).where(col(Event.status).in_(running), Event.end_at < utcnow() - DOORS_CLOSE_AFTER_END)
+            select(Event).where(col(Event.status).in_(running), Event.end_at < utcnow() - DOORS_CLOSE_AFTER_END)
         ).all()
         if not finished:
             return 0
-        completed = session.execute(
-            update(Event)
-            .where(col(Event.id).in_(finished), col(Event.status).in_(running))
-            .values(status=EventStatus.COMPLETED, is_listed=False, updated_at=utcnow())
-        ).rowcount
+        completed = 0
+        for event in finished:
+            # One conditional update per event (a few a day): only the worker whose update moved it
+            # tells the webhooks, so two workers never both send its `completed`.
+            moved = session.execute(
+                update(Event)
+                .where(col(Event.id) == event.id, col(Event.status).in_(running))
+                .values(status=EventStatus.COMPLETED, is_listed=False, updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if moved == 1:
+                event.status = EventStatus.COMPLETED
+                _emit_event_updated(session, event, change="completed")
+                completed += 1
         session.execute(
             update(Ticket)
-            .where(col(Ticket.event_id).in_(finished), col(Ticket.status) == TicketStatus.VALID)
+            .where(col(Ticket.event_id).in_([event.id for event in finished]), col(Ticket.status) == TicketStatus.VALID)
             .values(status=TicketStatus.EXPIRED)
         )
         return completed

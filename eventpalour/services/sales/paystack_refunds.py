@@ -39,6 +39,7 @@ from eventpalour.services import finance, platform
 from eventpalour.services.platform import format_money
 from eventpalour.services.sales import capacity, discounts
 from eventpalour.services.sales import store as sales_store
+from eventpalour.services.sales.refund_webhooks import emit_order_refunded
 from eventpalour.services.sales.refunds import recorded_refund
 
 logger = logging.getLogger("eventpalour.refunds")
@@ -152,7 +153,8 @@ def _apply(refund_id: str, provider_status: str, *, failure_reason: str | None =
 def _processed(session: Session, refund: Refund) -> None:
     """The money is back with the buyer: the voided tickets' seats return; the order says refunded.
 
-    A returned payment's order said `refunded` from the start and had no tickets: only the email."""
+    A returned payment's order said `refunded` from the start and had no tickets: only the email
+    (its `order.refunded` went out when it closed, services/sales/returned_payments.py)."""
     connection = session.connection()
     order = sales_store.order_for_refund(connection, refund.order_id)
     buyer = session.get(User, order.buyer_id)
@@ -177,21 +179,13 @@ def _processed(session: Session, refund: Refund) -> None:
         # Refunded in full: its discount code's use comes back (once: the order was not refunded yet).
         discounts.release_sold_of_order(connection, order.id)
     sales_store.set_order_status(connection, order.id, status.value, utcnow())
-    platform.emit_webhook(
+    emit_order_refunded(
         connection,
-        platform.WebhookEventType.ORDER_REFUNDED,
+        order_id=order.id,
+        reference=order.reference,
         event_id=order.event_id,
-        subject=f"order:{order.id}",
-        data={
-            "order_id": order.id,
-            "reference": order.reference,
-            "event_id": order.event_id,
-            "refund_id": refund.id,
-            "refund_amount": refund.amount,
-            "currency": refund.currency,
-            "order_status": status.value,
-            "ticket_ids": list(refund.ticket_ids or []),
-        },
+        refund=refund,
+        order_status=status.value,
     )
 
 

@@ -5,8 +5,9 @@ currency than the order's total), one that arrived after its hold expired when t
 sold meanwhile (or the event was cancelled), and one that arrived after its hold expired when its
 discount or access code had run out of uses meanwhile (`CODE_USED_UP`, labelled as such). Either
 way the order ends `refunded` at once and says why (`flagged_reason`), its held seats come back,
-the buyer is emailed, and a refund of everything Paystack received is queued for the refund
-worker, which sends it, retries it and follows it to the end like any other refund. The order was
+the buyer is emailed, integrations get `order.refunded`, and a refund of everything Paystack
+received is queued for the refund worker, which sends it, retries it and follows it to the end
+like any other refund. The order was
 never a sale (no `paid_at`, no organizer share), so billing and revenue leave it out; organizers
 and finance see it labelled by `refund_label`.
 """
@@ -26,6 +27,7 @@ from eventpalour.services import platform
 from eventpalour.services.platform import format_money
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.checkout import release_order
+from eventpalour.services.sales.refund_webhooks import emit_order_refunded
 
 logger = logging.getLogger("eventpalour.payments")
 
@@ -65,16 +67,25 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
         note += " The whole payment is refunded automatically."
         if not _close(connection, order.id, note):
             return None
-        session.add(
-            Refund(
-                order_id=order.id,
-                event_id=order.event_id,
-                workspace_id=order.workspace_id,
-                amount=verified.amount,
-                currency=verified.currency,
-                kind=kind,
-                reason=note,
-            )
+        refund = Refund(
+            order_id=order.id,
+            event_id=order.event_id,
+            workspace_id=order.workspace_id,
+            amount=verified.amount,
+            currency=verified.currency,
+            kind=kind,
+            reason=note,
+        )
+        session.add(refund)
+        # The order ends refunded here, once (`_close`): integrations hear it now, not when Paystack
+        # completes the refund (that sends the buyer's email only).
+        emit_order_refunded(
+            connection,
+            order_id=order.id,
+            reference=reference,
+            event_id=order.event_id,
+            refund=refund,
+            order_status=OrderStatus.REFUNDED.value,
         )
         facts = order.confirmation
         if kind == RefundKind.PAYMENT_MISMATCH:

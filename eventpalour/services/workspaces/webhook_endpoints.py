@@ -33,7 +33,7 @@ WEBHOOK_EVENTS: dict[str, str] = {
     WebhookEventType.ORDER_REFUNDED: "An order is refunded, in full or in part",
     WebhookEventType.TICKET_TRANSFERRED: "A ticket is transferred to someone else",
     WebhookEventType.TICKET_CHECKED_IN: "A ticket holder is checked in at the door",
-    WebhookEventType.EVENT_UPDATED: "An event's details are edited",
+    WebhookEventType.EVENT_UPDATED: "An event is edited, published, postponed, cancelled or completed",
 }
 
 

@@ -1,0 +1,196 @@
+"""The container's steps, run here as the image and compose.yaml run them (#23 §4), since these
+machines cannot build images: the frontend build command read from the Dockerfile, the migrate,
+web and worker commands read from compose.yaml with compose's environment for them, on PostgreSQL
+and Redis; then the Dockerfile's own HEALTHCHECK command must pass, pages must carry the security
+headers, and the worker must start and stop cleanly. If the Dockerfile or compose.yaml names a
+command that no longer works, this fails.
+
+The steps run in a copy of what the image holds (the files its runtime stage copies, with this
+machine's installed .venv and node_modules standing in for setup.sh's), so the build's clean-up
+and its .web never touch the project folder the browser tests serve from. Slow (a frontend build),
+so it lives with the scale-out tests (scripts/test.sh runs them last); skipped, with the reason,
+when PostgreSQL or Redis does not answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect
+from sqlalchemy.engine import make_url
+
+from tests.dbsetup import PROJECT_ROOT, reset_schema
+from tests.e2e.conftest import BrowserPages, _free_port, _stop, _tail
+from tests.ops.test_deploy_files import COMPOSE, DOCKERFILE, _interpolate, app_environment
+
+pytestmark = pytest.mark.e2e  # a browser, like the other scale-out test
+STARTUP_S = int(os.environ.get("E2E_STARTUP_TIMEOUT", "300"))
+BIN = Path(sys.executable).parent
+
+
+def _dockerfile_run(pattern: str) -> str:
+    """The shell command of the Dockerfile's RUN line that contains `pattern` (continuations joined)."""
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    return next(line.strip()[4:] for line in joined.splitlines() if line.strip().startswith("RUN ") and pattern in line)
+
+
+def _healthcheck() -> list[str]:
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    line = next(line for line in joined.splitlines() if line.startswith("HEALTHCHECK "))
+    return json.loads(line.split(" CMD ", 1)[1])
+
+
+def _image_copy(root: Path) -> Path:
+    """/app as the image has it: what the runtime stage copies from the build stage, plus what the
+    build stage's commands read; the installed toolchains linked in."""
+    copied = re.findall(r"^COPY --from=build (?:--chown=\S+ )?(.+) \S+$", DOCKERFILE, re.M)
+    names = {Path(part).name for line in copied for part in line.split()} - {".venv", ".web"}
+    root.mkdir()
+    for name in sorted(names | {"env.sh", "package.json", "requirements.txt"}):
+        source = PROJECT_ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    for linked in (".venv", "node_modules"):
+        (root / linked).symlink_to((PROJECT_ROOT / linked).resolve())
+    return root
+
+
+def _container_env(port: int, database_url: str, redis_url: str, data_dir: Path, service: str) -> dict[str, str]:
+    """compose's environment for `service`, pointed at this machine's PostgreSQL, Redis and a free port;
+    production with the built-in sandboxes (the benchmark opt-in: no real Paystack or Google here)."""
+    given = {k: _interpolate(str(v), {"POSTGRES_PASSWORD": "unused"}) for k, v in app_environment(service).items()}
+    given.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        BACKEND_PORT=str(port),
+        FRONTEND_PORT=str(port),
+        DATA_DIR=str(data_dir),
+        TRUSTED_PROXIES="127.0.0.1",
+        GRANIAN_WORKERS="2",  # compose's default is 4; this machine is shared
+    )
+    url = f"http://localhost:{port}"
+    return {
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "PYTHONUNBUFFERED": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "APP_ENV": "production",
+        "APP_URL": url,
+        "SECRET_KEY": "container-steps-secret-key-0123456789abcdefghijklmnop",
+        "ALLOW_SANDBOXES_IN_PRODUCTION": "yes",
+        **given,
+    }
+
+
+@contextmanager
+def _running(command: list[str], env: dict[str, str], log_path: Path, app: Path) -> Iterator[subprocess.Popen]:
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=app,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        _stop(process)
+
+
+@pytest.mark.timeout(STARTUP_S * 5)  # a frontend build and a server start on a shared machine
+def test_the_images_steps_build_migrate_serve_and_work(
+    tmp_path: Path, e2e_database_url: str, redis_url: str, browser: Browser
+):
+    database_url = make_url(e2e_database_url).set(database="eventpalour_container").render_as_string(False)
+    reset_schema(database_url)
+    port = _free_port()
+    base_url = f"http://localhost:{port}"
+    web_env = _container_env(port, database_url, redis_url, tmp_path / "data", "web")
+    app = _image_copy(tmp_path / "app")
+
+    # 1. The build stage's frontend build, with the build arguments compose passes (APP_URL).
+    build = _dockerfile_run("reflex export")
+    built = subprocess.run(
+        ["bash", "-c", build],
+        cwd=app,
+        env={**web_env, "APP_URL": base_url, "PLATFORM_NAME": "EventPalour", "SUPPORT_EMAIL": "s@e.test"}
+        | {"LEGAL_ENTITY": "EventPalour Ltd", "REFLEX_USE_SYSTEM_BUN": "1"},
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_S * 3,
+    )
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    assert (app / ".web" / "build" / "client" / "index.html").is_file()
+    assert not (app / ".web" / "node_modules").exists()  # the image keeps no build toolchain
+
+    # 2. compose's migrate service, once.
+    migrate = COMPOSE["services"]["migrate"]["command"]
+    migrated = subprocess.run(
+        [str(BIN / migrate[0]), *migrate[1:]],
+        cwd=app,
+        env=_container_env(port, database_url, redis_url, tmp_path / "data", "migrate"),
+        capture_output=True,
+        text=True,
+    )
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+
+    # 3. compose's web service, then the image's own health check against it.
+    web_command = [sys.executable if part == "python" else part for part in COMPOSE["services"]["web"]["command"]]
+    with _running(web_command, web_env, tmp_path / "web.log", app) as web:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            try:
+                if httpx.get(f"{base_url}/api/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert web.poll() is None, _tail(tmp_path / "web.log")
+            assert time.monotonic() < deadline, _tail(tmp_path / "web.log")
+            time.sleep(0.5)
+        check = [sys.executable if part == "python" else part for part in _healthcheck()]
+        assert subprocess.run(check, env=web_env, timeout=10).returncode == 0
+        health = httpx.get(f"{base_url}/api/health", timeout=5).json()
+        assert health["checks"] == {"database": "ok", "redis": "ok", "migrations": "ok"}
+        page = httpx.get(f"{base_url}/", timeout=10)
+        assert page.status_code == 200 and "<html" in page.text.lower()
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        stopped_for = subprocess.run(check, env={**web_env, "BACKEND_PORT": str(_free_port())}, timeout=10)
+        assert stopped_for.returncode != 0  # the check fails where nothing answers
+
+        # A browser: the built pages find the websocket and /api where the build put them (APP_URL).
+        pages = BrowserPages(browser, base_url)
+        try:
+            page = pages()
+            page.goto("/auth/sign-in")
+            page.get_by_label("Email").fill("nobody-container@example.com")
+            page.get_by_label("Password").fill("not-the-password-1")
+            page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
+            expect(page.get_by_text("Email or password is incorrect.").first).to_be_visible(timeout=30_000)
+        finally:
+            pages.close()
+        assert pages.csp_violations == []
+
+        # 4. compose's worker service: starts against the same database and stops cleanly on SIGTERM.
+        worker_command = [sys.executable if p == "python" else p for p in COMPOSE["services"]["worker"]["command"]]
+        worker_env = _container_env(port, database_url, redis_url, tmp_path / "data", "worker")
+        with _running(worker_command, worker_env, tmp_path / "worker.log", app) as worker:
+            time.sleep(5)
+            assert worker.poll() is None, _tail(tmp_path / "worker.log")
+            os.killpg(worker.pid, signal.SIGTERM)
+            assert worker.wait(timeout=30) == 0
+        log = (tmp_path / "worker.log").read_text()
+        assert "Worker started" in log and "Worker stopped" in log and "Traceback" not in log
