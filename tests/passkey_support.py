@@ -44,7 +44,12 @@ class SoftAuthenticator:
         return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
 
     def _client_data(self, kind: str, challenge: str, origin: str | None) -> bytes:
-        data = {"type": kind, "challenge": challenge, "origin": origin or settings.webauthn_origin, "crossOrigin": False}
+        data = {
+            "type": kind,
+            "challenge": challenge,
+            "origin": origin or settings.webauthn_origin,
+            "crossOrigin": False,
+        }
         return json.dumps(data).encode()
 
     def _auth_data(self, rp_id: str, flags: int, extra: bytes = b"") -> bytes:
