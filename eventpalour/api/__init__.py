@@ -23,6 +23,7 @@ from eventpalour.api import (
     docs,
     event_copies,
     organizers,
+    passkeys,
     payments,
     questions,
     refund_requests,
@@ -91,6 +92,7 @@ def create_api() -> FastAPI:
     api.include_router(questions.router)
     api.include_router(event_copies.router)
     api.include_router(auth.router)
+    api.include_router(passkeys.router)
     api.include_router(account.router)
     api.include_router(system.router)
     api.include_router(uploads.router)

@@ -1,4 +1,4 @@
-"""/account: profile, password, two-factor sign-in, sessions, signing out of every device, the
+"""/account: profile, password, two-factor sign-in, passkeys, sessions, signing out of every device, the
 policies agreed to, downloading my data and deleting the account."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from eventpalour import routes
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
+from eventpalour.components.passkeys import passkeys_section
 from eventpalour.components.ticket_card import file_link
 from eventpalour.state.account import AccountState
 from eventpalour.state.base import AuthState
+from eventpalour.state.passkeys import PasskeysState
 
 
 def _profile() -> rx.Component:
@@ -358,7 +360,14 @@ def _delete_account() -> rx.Component:
     )
 
 
-@page(routes.ACCOUNT, "Your account", on_load=AccountState.load, require="user", form=AccountState, width="760px")
+@page(
+    routes.ACCOUNT,
+    "Your account",
+    on_load=[AccountState.load, PasskeysState.load],
+    require="user",
+    form=AccountState,
+    width="760px",
+)
 def account() -> rx.Component:
     return rx.vstack(
         rx.heading("Your account", size="8", as_="h1"),
@@ -366,6 +375,7 @@ def account() -> rx.Component:
         _profile(),
         _password(),
         _two_factor(),
+        passkeys_section(),
         _sessions(),
         _policies(),
         _your_data(),
