@@ -167,7 +167,12 @@ def _two_factor() -> rx.Component:
             "After your password, sign-in asks for a code from an app on your phone.",
             rx.cond(
                 AccountState.two_factor_reason != "",
-                rx.callout(AccountState.two_factor_reason, icon="shield-alert", color_scheme="amber", width="100%"),
+                rx.callout(
+                    AccountState.two_factor_reason + " A passkey (below) counts as two-factor too.",
+                    icon="shield-alert",
+                    color_scheme="amber",
+                    width="100%",
+                ),
             ),
             rx.cond(AccountState.recovery_codes.length() > 0, _recovery_codes()),
             rx.cond(
@@ -281,7 +286,7 @@ def _policies() -> rx.Component:
 def _your_data() -> rx.Component:
     return settings_section(
         "Your data",
-        "Download everything we hold about you: your profile, sessions, orders, tickets, transfers, "
+        "Download everything we hold about you: your profile, sessions, passkeys, orders, tickets, transfers, "
         "workspaces, invitations, KYC filings and the audit entries about you.",
         rx.flex(
             file_link("Download my data (JSON)", "file-json", AccountState.export_json_url, download=True),
@@ -344,7 +349,7 @@ def _deletion_form() -> rx.Component:
 def _delete_account() -> rx.Component:
     return settings_section(
         "Delete account",
-        "Deleting erases your name, email address, password and sessions, takes you out of every "
+        "Deleting erases your name, email address, password, two-factor, passkeys and sessions, takes you out of every "
         "workspace and signs you out everywhere. It cannot be undone. Orders and payments stay in our "
         "records without your name, as tax law requires. You can sign up again with the same address.",
         rx.cond(
