@@ -23,7 +23,8 @@ from eventpalour.services.platform import (
     SecondFactorRequired,
     ValidationFailed,
 )
-from tests.factories import MadeUser, make_user
+from tests.billing_support import insert_order
+from tests.factories import MadeUser, make_event, make_organizer, make_user, make_workspace, with_two_factor
 from tests.passkey_support import SoftAuthenticator
 
 
@@ -282,6 +283,34 @@ def test_an_admin_with_only_a_passkey_passes_the_admin_gate_after_a_passkey_sign
     assert admin.check_admin(actor=with_passkey, capability=admin.AdminCapability.VIEW_DASHBOARD)
 
 
+def test_an_owner_with_only_a_passkey_passes_the_refund_and_withdrawal_gates_after_a_passkey_sign_in() -> None:
+    from eventpalour.services.finance import withdrawals
+    from eventpalour.services.sales import refunds
+
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    order_id = insert_order(make_event(owner, workspace.id), make_user().id, subtotal=100000, provider_fee=2900)
+    authenticator = SoftAuthenticator()
+    add_passkey(owner, authenticator)
+    data = withdrawals.WithdrawalInput(
+        amount="500", method="bank", bank_name="KCB", account_number="1234567890", account_name="Jazz"
+    )
+    password_only = auth.current_user(auth.exchange_grant(**_grant(owner)))
+    with pytest.raises(SecondFactorRequired, match="or a passkey"):
+        withdrawals.request_withdrawal(actor=password_only, workspace_id=workspace.id, data=data)
+    with pytest.raises(SecondFactorRequired, match="or a passkey"):
+        refunds.process_refund(actor=password_only, order_id=order_id, amount=None, ticket_ids=[], reason="Asked")
+
+    result = sign_in(authenticator)
+    with_passkey = auth.current_user(auth.exchange_grant(grant=result.grant, binder=result.binder))
+    refund = refunds.process_refund(actor=with_passkey, order_id=order_id, amount=None, ticket_ids=[], reason="Asked")
+    assert refund.amount == 100000
+    # Past the gate (checked first, as the password-only refusal of the same request shows): now the
+    # request's own details are checked.
+    with pytest.raises(ValidationFailed, match="check the withdrawal details"):
+        withdrawals.request_withdrawal(actor=with_passkey, workspace_id=workspace.id, data=data)
+
+
 # --- managing ---------------------------------------------------------------------------------------------------
 
 
@@ -325,3 +354,16 @@ def test_challenges_expire_after_a_few_minutes() -> None:
         row = session.get(PasskeyChallenge, options.challenge_id)
     left = (row.expires_at - utcnow()).total_seconds()
     assert passkey_ceremony.CEREMONY_SECONDS - 5 < left <= passkey_ceremony.CEREMONY_SECONDS
+
+
+def test_turning_off_the_authenticator_app_keeps_passkey_sessions_passed() -> None:
+    import pyotp
+
+    from eventpalour.services.identity import two_factor
+
+    user = with_two_factor(make_user())
+    add_passkey(user, SoftAuthenticator())  # from the session that passed two-factor with its code
+    code = pyotp.TOTP(user.totp_secret).at(two_factor._now() + 30)  # the next step: this one was used
+    two_factor.turn_off_two_factor(actor=user.summary, code=code)
+    # A passkey is left, so the account still has a second factor and this session still passed it.
+    assert auth.current_user(user.token).second_factor_passed is True
