@@ -35,9 +35,12 @@ class SoftAuthenticator:
     sign_count: int = 0
     user_handle: bytes | None = None
     counts: bool = True  # False: like most platform passkeys, the counter stays 0
+    verifies_user: bool = True  # False: a security key that only felt a touch (no PIN, no biometrics)
 
     def clone(self) -> SoftAuthenticator:
-        return SoftAuthenticator(self.key, self.credential_id, self.sign_count, self.user_handle, self.counts)
+        return SoftAuthenticator(
+            self.key, self.credential_id, self.sign_count, self.user_handle, self.counts, self.verifies_user
+        )
 
     def _cose_key(self) -> bytes:
         numbers = self.key.public_key().public_numbers()
@@ -53,6 +56,8 @@ class SoftAuthenticator:
         return json.dumps(data).encode()
 
     def _auth_data(self, rp_id: str, flags: int, extra: bytes = b"") -> bytes:
+        if not self.verifies_user:
+            flags &= ~UV
         if self.counts:
             self.sign_count += 1
         return hashlib.sha256(rp_id.encode()).digest() + bytes([flags]) + struct.pack(">I", self.sign_count) + extra

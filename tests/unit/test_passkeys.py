@@ -236,6 +236,25 @@ def test_sign_in_with_a_counter_that_did_not_move_forward_is_refused() -> None:
     assert stored(user.id)[0].sign_count == 2
 
 
+def test_an_authenticator_that_did_not_verify_its_user_is_refused() -> None:
+    user = make_user()
+    authenticator = SoftAuthenticator(verifies_user=False)
+    options = passkeys.passkey_registration_options(actor=user.summary, name="Key")
+    with pytest.raises(ValidationFailed, match="could not be verified"):
+        passkeys.register_passkey(
+            actor=user.summary,
+            challenge_id=options.challenge_id,
+            credential=authenticator.create(options.options_json),
+            name="Key",
+            session_token=user.token,
+        )
+    verified = SoftAuthenticator()
+    add_passkey(user, verified)
+    verified.verifies_user = False  # the same passkey, this time with a touch only
+    with pytest.raises(NotAuthenticated, match="could not be verified"):
+        sign_in(verified)
+
+
 def test_authenticators_that_do_not_count_sign_in_every_time() -> None:
     user = make_user()
     authenticator = SoftAuthenticator(counts=False)

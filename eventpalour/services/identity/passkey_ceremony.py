@@ -56,10 +56,9 @@ NOT_VERIFIED = "Your passkey could not be verified. Please try again."
 MALFORMED = "The browser's passkey answer was not readable. Please try again."
 
 
-def _verification() -> UserVerificationRequirement:
-    # Required: a passkey stands for both factors, so the authenticator must check its owner (PIN,
-    # fingerprint, face), not just a touch.
-    return UserVerificationRequirement.REQUIRED
+USER_VERIFICATION = UserVerificationRequirement.REQUIRED
+"""A passkey stands for both factors, so the authenticator must check its owner (PIN, fingerprint,
+face), not just feel a touch; the responses are verified with `require_user_verification` to match."""
 
 
 def issue_challenge(session: Session, purpose: str, user_id: str | None, challenge: bytes) -> str:
@@ -120,7 +119,7 @@ def registration_options(
         user_display_name=display_name,
         timeout=CEREMONY_SECONDS * 1000,
         authenticator_selection=AuthenticatorSelectionCriteria(
-            resident_key=ResidentKeyRequirement.REQUIRED, user_verification=_verification()
+            resident_key=ResidentKeyRequirement.REQUIRED, user_verification=USER_VERIFICATION
         ),
         exclude_credentials=[PublicKeyCredentialDescriptor(id=_bytes(known)) for known in existing],
     )
@@ -130,7 +129,7 @@ def registration_options(
 def authentication_options() -> tuple[bytes, str]:
     """The options of a sign-in with discoverable credentials: no account named, any passkey of ours."""
     options = generate_authentication_options(
-        rp_id=settings.webauthn_rp_id, timeout=CEREMONY_SECONDS * 1000, user_verification=_verification()
+        rp_id=settings.webauthn_rp_id, timeout=CEREMONY_SECONDS * 1000, user_verification=USER_VERIFICATION
     )
     return options.challenge, options_to_json(options)
 
