@@ -39,9 +39,11 @@ def browser_error(answer: dict[str, Any]) -> str:
 
 
 def passkey_ceremony(action: str, options_json: str, callback: rx.event.EventType) -> rx.event.EventSpec:
-    """Run `register` or `signIn` of assets/passkeys.js with these options; its answer goes to `callback`."""
+    """Run `register` or `signIn` of assets/passkeys.js with these options; its answer goes to `callback`
+    (an `{error}` one too when the script itself could not load, so the button never stays busy)."""
+    call = f"m.{action}({json.dumps(options_json)})"
     return rx.call_script(
-        f'import("/passkeys.js").then((m) => m.{action}({json.dumps(options_json)}))', callback=callback
+        f'import("/passkeys.js").then((m) => {call}).catch(() => ({{ error: "UnknownError" }}))', callback=callback
     )
 
 

@@ -26,7 +26,8 @@ def options_in(emitted: list, action: str) -> str:
         for name, value in spec.args
         if name._js_expr == "javascript_code"
     ]
-    found = [re.fullmatch(rf'import\("/passkeys\.js"\)\.then\(\(m\) => m\.{action}\((.*)\)\)', s) for s in scripts]
+    shape = rf'import\("/passkeys\.js"\)\.then\(\(m\) => m\.{action}\((.*)\)\)\.catch\(.*\)'
+    found = [re.fullmatch(shape, s) for s in scripts]
     [match] = [m for m in found if m]
     return json.loads(match.group(1))
 
