@@ -168,6 +168,17 @@ class Settings:
         return tuple(dict.fromkeys(origin_of(url) for url in (self.app_url, self.api_url)))
 
     @property
+    def webauthn_rp_id(self) -> str:
+        """The passkeys' relying party id: APP_URL's host name (`localhost` in development and tests).
+        A passkey is bound to it, so changing APP_URL's host strands every registered passkey."""
+        return urlsplit(self.app_url).hostname or "localhost"
+
+    @property
+    def webauthn_origin(self) -> str:
+        """The origin a passkey ceremony must come from: the pages' (APP_URL's)."""
+        return origin_of(self.app_url)
+
+    @property
     def google_sandbox(self) -> bool:
         """No Google client configured: the built-in OpenID sandbox stands in for Google."""
         return not self.google_client_id and self.sandboxes_allowed

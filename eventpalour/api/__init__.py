@@ -25,6 +25,7 @@ from eventpalour.api import (
     event_series,
     integrations,
     organizers,
+    passkeys,
     payments,
     questions,
     refund_requests,
@@ -99,6 +100,7 @@ def create_api() -> FastAPI:
     api.include_router(event_copies.router)
     api.include_router(event_series.router)
     api.include_router(auth.router)
+    api.include_router(passkeys.router)
     api.include_router(account.router)
     api.include_router(system.router)
     api.include_router(uploads.router)

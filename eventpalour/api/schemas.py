@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from eventpalour.services.identity import UserSummary
@@ -120,3 +122,35 @@ class UserOut(BaseModel):
             emailVerified=user.is_verified,
             secondFactorPassed=user.second_factor_passed,
         )
+
+
+class PasskeyNameIn(StrictIn):
+    name: str = Field(max_length=200, description="What the person calls this passkey (Work laptop).")
+
+
+class PasskeyRegisterIn(StrictIn):
+    challenge_id: str = Field(alias="challengeId", max_length=64)
+    name: str = Field(max_length=200)
+    credential: dict[str, Any] = Field(
+        description="The browser's PublicKeyCredential as JSON (`credential.toJSON()`): id, rawId, type, response."
+    )
+
+
+class PasskeySignInIn(StrictIn):
+    challenge_id: str = Field(alias="challengeId", max_length=64)
+    credential: dict[str, Any] = Field(description="The browser's PublicKeyCredential as JSON (`credential.toJSON()`).")
+
+
+class PasskeyOptionsOut(BaseModel):
+    """A ceremony's options for `navigator.credentials` (WebAuthn JSON, base64url binary fields), and
+    the id of its challenge, sent back with the answer within 5 minutes, once."""
+
+    challenge_id: str = Field(serialization_alias="challengeId")
+    options: dict[str, Any]
+
+
+class PasskeyOut(BaseModel):
+    id: str
+    name: str
+    created_at: str = Field(serialization_alias="createdAt")
+    last_used_at: str | None = Field(serialization_alias="lastUsedAt")

@@ -204,3 +204,39 @@ class RecoveryCode(SQLModel, table=True):
     user_id: str = Field(foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
     code_hash: str = Field(max_length=64)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Passkey(SQLModel, table=True):
+    """A WebAuthn credential (a passkey) the user registered: signing in with it counts as both
+    factors. Only the public key is held; `credential_id` and `public_key` are base64url text as the
+    browser and the `webauthn` library exchange them. `sign_count` is the authenticator's counter at
+    the last use: a lower or equal one later means a cloned authenticator (when it counts at all).
+    Example: "Work laptop", transports "internal,hybrid", last used this morning."""
+
+    __tablename__ = "passkeys"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
+    # Up to 1023 bytes by the spec: 1364 characters of base64url.
+    credential_id: str = Field(unique=True, max_length=1400)
+    public_key: str = Field(max_length=2000)
+    sign_count: int = Field(default=0)
+    transports: str = Field(default="", max_length=200)
+    name: str = Field(max_length=60)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PasskeyChallenge(SQLModel, table=True):
+    """A challenge handed to the browser for one passkey ceremony (`purpose` register or sign_in),
+    kept here so it is checked server-side: it lives a few minutes and `used_at` makes it single use.
+    A registration names its user; a sign-in's (discoverable credentials) names nobody yet."""
+
+    __tablename__ = "passkey_challenges"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    user_id: str | None = Field(default=None, foreign_key="users.id", index=True, max_length=16, ondelete="CASCADE")
+    purpose: str = Field(max_length=16)
+    challenge: str = Field(max_length=100)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

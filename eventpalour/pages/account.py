@@ -1,4 +1,4 @@
-"""/account: profile, password, two-factor sign-in, sessions, signing out of every device, the
+"""/account: profile, password, two-factor sign-in, passkeys, sessions, signing out of every device, the
 policies agreed to, downloading my data and deleting the account."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from eventpalour import routes
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import field, form_error, settings_section, submit_button
 from eventpalour.components.layout import page
+from eventpalour.components.passkeys import passkeys_section
 from eventpalour.components.ticket_card import file_link
 from eventpalour.state.account import AccountState
 from eventpalour.state.base import AuthState
+from eventpalour.state.passkeys import PasskeysState
 
 
 def _profile() -> rx.Component:
@@ -165,7 +167,12 @@ def _two_factor() -> rx.Component:
             "After your password, sign-in asks for a code from an app on your phone.",
             rx.cond(
                 AccountState.two_factor_reason != "",
-                rx.callout(AccountState.two_factor_reason, icon="shield-alert", color_scheme="amber", width="100%"),
+                rx.callout(
+                    AccountState.two_factor_reason + " A passkey (below) counts as two-factor too.",
+                    icon="shield-alert",
+                    color_scheme="amber",
+                    width="100%",
+                ),
             ),
             rx.cond(AccountState.recovery_codes.length() > 0, _recovery_codes()),
             rx.cond(
@@ -279,7 +286,7 @@ def _policies() -> rx.Component:
 def _your_data() -> rx.Component:
     return settings_section(
         "Your data",
-        "Download everything we hold about you: your profile, sessions, orders, tickets, transfers, "
+        "Download everything we hold about you: your profile, sessions, passkeys, orders, tickets, transfers, "
         "workspaces, invitations, KYC filings and the audit entries about you.",
         rx.flex(
             file_link("Download my data (JSON)", "file-json", AccountState.export_json_url, download=True),
@@ -342,7 +349,7 @@ def _deletion_form() -> rx.Component:
 def _delete_account() -> rx.Component:
     return settings_section(
         "Delete account",
-        "Deleting erases your name, email address, password and sessions, takes you out of every "
+        "Deleting erases your name, email address, password, two-factor, passkeys and sessions, takes you out of every "
         "workspace and signs you out everywhere. It cannot be undone. Orders and payments stay in our "
         "records without your name, as tax law requires. You can sign up again with the same address.",
         rx.cond(
@@ -358,7 +365,14 @@ def _delete_account() -> rx.Component:
     )
 
 
-@page(routes.ACCOUNT, "Your account", on_load=AccountState.load, require="user", form=AccountState, width="760px")
+@page(
+    routes.ACCOUNT,
+    "Your account",
+    on_load=[AccountState.load, PasskeysState.load],
+    require="user",
+    form=AccountState,
+    width="760px",
+)
 def account() -> rx.Component:
     return rx.vstack(
         rx.heading("Your account", size="8", as_="h1"),
@@ -366,6 +380,7 @@ def account() -> rx.Component:
         _profile(),
         _password(),
         _two_factor(),
+        passkeys_section(),
         _sessions(),
         _policies(),
         _your_data(),

@@ -1,4 +1,4 @@
-"""/auth/sign-in: email and password, or Google; returns to the page that asked."""
+"""/auth/sign-in: email and password, Google, or a passkey; returns to the page that asked."""
 
 from __future__ import annotations
 
@@ -65,6 +65,16 @@ def _password_step() -> rx.Component:
             rx.callout(SignInState.notice, icon="info", color_scheme="amber", width="100%"),
         ),
         google_button(SignInState.google_url),
+        rx.button(
+            rx.icon("key-round", size=18),
+            "Sign in with a passkey",
+            on_click=SignInState.start_passkey,
+            loading=SignInState.passkey_busy,
+            type="button",
+            variant="outline",
+            size="3",
+            width="100%",
+        ),
         divider(),
         rx.form(
             rx.vstack(

@@ -16,6 +16,7 @@ from eventpalour.services.platform import DomainError, NotAuthenticated
 from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser, navigate_hard
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.navigation import destination_after_sign_in
+from eventpalour.state.passkeys import browser_error, passkey_ceremony
 
 SIGN_IN_NOTICES = {
     "expired": "Your sign-in took too long. Please sign in again.",
@@ -62,12 +63,16 @@ class SignInState(FormMixin, AuthState):
     # The second step (two-factor on): the page asks for a code instead of the password.
     needs_code: bool = False
     _challenge: str = ""
+    # "Sign in with a passkey": waiting for the browser, and the id of the ceremony's challenge.
+    passkey_busy: bool = False
+    _passkey_challenge: str = ""
 
     @rx.event
     def load(self) -> None:
         """on_load: the password step, unless a Google sign-in left its challenge in a cookie."""
         self._challenge = self._cookie(CHALLENGE_COOKIE) or ""
         self.needs_code = self._challenge != ""
+        self.passkey_busy = False
 
     @rx.event
     def start_over(self):
@@ -151,6 +156,43 @@ class SignInState(FormMixin, AuthState):
             return
         # Done with this step: the state outlives the page, and the next visit starts at the password.
         self._challenge, self.needs_code = "", False
+        yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
+
+    @rx.event
+    async def start_passkey(self):
+        """Get a challenge and let the browser offer the person's passkeys (no email asked)."""
+        self.passkey_busy, self.field_errors, self.form_error = True, {}, ""
+        yield
+        try:
+            self._limit("auth")
+            options = await call_service(identity.passkey_sign_in_options)
+        except DomainError as error:
+            self.passkey_busy = False
+            yield self._fail(error)
+            return
+        self._passkey_challenge = options.challenge_id
+        yield passkey_ceremony("signIn", options.options_json, SignInState.finish_passkey)
+
+    @rx.event
+    async def finish_passkey(self, answer: dict[str, Any]):
+        """The browser's answer: verified by the service, then the grant is exchanged as after a password."""
+        challenge_id, self._passkey_challenge = self._passkey_challenge, ""
+        if problem := browser_error(answer):
+            self.passkey_busy, self.form_error = False, problem
+            return
+        try:
+            self._limit("auth")
+            result = await call_service(
+                identity.sign_in_with_passkey,
+                challenge_id=challenge_id,
+                credential=answer["credential"],
+                client=self._client(),
+            )
+        except DomainError as error:
+            # Shown here, not through show_error: a refused passkey is not a reason to leave the page.
+            self.passkey_busy, self.form_error = False, error.message
+            yield rx.toast.error(error.message)
+            return
         yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
 
 

@@ -24,6 +24,8 @@ from eventpalour.models import (
     EmailVerificationCode,
     Event,
     Order,
+    Passkey,
+    PasskeyChallenge,
     PasswordResetToken,
     PlatformAdmin,
     RecoveryCode,
@@ -56,10 +58,10 @@ def _forget_sign_ins(session: Session, user_id: str, address: str) -> int:
 
 
 def _forget_second_factor(session: Session, user_id: str, _address: str) -> int:
-    """The authenticator secret and the recovery codes."""
+    """The authenticator secret, the recovery codes, the passkeys and their pending challenges."""
     return sum(
         session.execute(delete(table).where(col(table.user_id) == user_id)).rowcount
-        for table in (TwoFactorCredential, RecoveryCode)
+        for table in (TwoFactorCredential, RecoveryCode, Passkey, PasskeyChallenge)
     )
 
 

@@ -124,6 +124,15 @@ def _signed_in(session: Session, user: User, client: ClientInfo, method: str) ->
     )
 
 
+def finish_sign_in(session: Session, user: User, client: ClientInfo, method: str, *, two_factor: bool) -> SignInResult:
+    """Record a sign-in by another means than the password (a passkey) and give its grant; `two_factor`:
+    the means counts as both factors, so the session it opens passes two-factor."""
+    if user.status != UserStatus.ACTIVE:
+        raise _status_error(user)
+    _signed_in(session, user, client, method)
+    return _signed_in_result(session, user, two_factor=two_factor)
+
+
 def _email_taken() -> Conflict:
     return Conflict(
         "An account with this email already exists. Sign in or reset your password.",

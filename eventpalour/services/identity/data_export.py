@@ -27,6 +27,7 @@ from eventpalour.models import (
     KycSubmission,
     Order,
     OrderItem,
+    Passkey,
     Refund,
     Ticket,
     TicketTier,
@@ -60,6 +61,15 @@ class ProfileData:
     last_sign_in_at: datetime | None
     terms_version: str | None
     terms_accepted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PasskeyData:
+    """A passkey: its name and dates only; the credential and its public key stay out."""
+
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -191,6 +201,7 @@ class AccountExport:
     exported_at: datetime
     profile: ProfileData
     sessions: list[SessionData]
+    passkeys: list[PasskeyData]
     orders: list[OrderData]
     tickets: list[TicketData]
     transfers: list[TransferData]
@@ -212,6 +223,7 @@ def export_account(*, actor: UserSummary | None) -> AccountExport:
             exported_at=utcnow(),
             profile=_profile(user),
             sessions=_sessions(session, user.id),
+            passkeys=_passkeys(session, user.id),
             orders=_orders(session, user.id),
             tickets=tickets,
             transfers=transfers,
@@ -246,6 +258,13 @@ def _sessions(session: Session, user_id: str) -> list[SessionData]:
         select(UserSession).where(UserSession.user_id == user_id).order_by(col(UserSession.created_at))
     ).all()
     return [SessionData(r.created_at, r.last_seen_at, r.expires_at, r.ip, r.user_agent) for r in rows]
+
+
+def _passkeys(session: Session, user_id: str) -> list[PasskeyData]:
+    rows = session.exec(
+        select(Passkey).where(Passkey.user_id == user_id).order_by(col(Passkey.created_at), col(Passkey.id))
+    ).all()
+    return [PasskeyData(r.name, r.created_at, r.last_used_at) for r in rows]
 
 
 def _orders(session: Session, user_id: str) -> list[OrderData]:

@@ -2,7 +2,9 @@
 
 Set-up, codes and recovery codes live here; the sign-in's second step is in `auth` (it opens the
 session). `require_second_factor` is the one rule "this needs a session that passed two-factor",
-asked by the admin area (`admin.require_admin`), withdrawal requests and organizer refunds.
+asked by the admin area (`admin.require_admin`), withdrawal requests and organizer refunds. A session
+passes it with an authenticator code or by signing in with a passkey (`passkeys`), which counts as
+both factors; `has_second_factor` says whether an account has either.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import RecoveryCode, TwoFactorCredential, User, UserSession
+from eventpalour.models import Passkey, RecoveryCode, TwoFactorCredential, User, UserSession
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.identity.accounts import UserSummary
@@ -57,7 +59,7 @@ REASONS = {
     "refund": "Turn on two-factor sign-in before refunding an order: it protects your workspace's money.",
 }
 """Why an action asked for two-factor, by the `reason` of `SecondFactorRequired`: the account page says it."""
-_SIGN_IN_AGAIN = " Your account has it: sign out and sign in again with your authenticator code."
+_SIGN_IN_AGAIN = " Your account has it: sign out and sign in again with your authenticator code or a passkey."
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,15 @@ def require_second_factor(session: Session, actor: UserSummary, reason: str) -> 
     `session` is the caller's, read only to tell "set it up" from "sign in again with it"."""
     if actor.second_factor_passed:
         return
-    enabled = enabled_credential(session, actor.id) is not None
+    enabled = has_second_factor(session, actor.id)
     raise SecondFactorRequired(REASONS[reason] + (_SIGN_IN_AGAIN if enabled else ""), reason=reason)
+
+
+def has_second_factor(session: Session, user_id: str) -> bool:
+    """Whether the account can pass two-factor at all: a confirmed authenticator or a passkey."""
+    if enabled_credential(session, user_id) is not None:
+        return True
+    return session.exec(select(Passkey.id).where(Passkey.user_id == user_id)).first() is not None
 
 
 def _issuer() -> str:
@@ -292,7 +301,8 @@ def regenerate_recovery_codes(*, actor: UserSummary | None, code: str) -> list[s
 
 def turn_off_two_factor(*, actor: UserSummary | None, code: str) -> None:
     """Turn two-factor off with a current code or a recovery code: the authenticator and the recovery
-    codes are deleted, and no session counts as having passed two-factor any more."""
+    codes are deleted, and, unless the account still has a passkey, no session counts as having
+    passed two-factor any more."""
     with transaction() as session:
         user = _active_user(session, actor)
         credential = enabled_credential(session, user.id)
@@ -301,8 +311,15 @@ def turn_off_two_factor(*, actor: UserSummary | None, code: str) -> None:
         check_code(session, user, credential, code, recovery=True)
         session.execute(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
         session.delete(credential)
-        session.execute(update(UserSession).where(col(UserSession.user_id) == user.id).values(two_factor_at=None))
+        session.flush()
+        if not has_second_factor(session, user.id):
+            forget_passed_second_factor(session, user.id)
         admin.record_audit(session, action="auth.two_factor_off", actor_id=user.id, target=("user", user.id))
+
+
+def forget_passed_second_factor(session: Session, user_id: str) -> None:
+    """The account has no second factor left: none of its sessions counts as having passed one."""
+    session.execute(update(UserSession).where(col(UserSession.user_id) == user_id).values(two_factor_at=None))
 
 
 def enroll_with_secret(session: Session, user_id: str, secret: str) -> None:
