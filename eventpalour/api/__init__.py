@@ -21,6 +21,7 @@ from eventpalour.api import (
     checkout,
     discount_codes,
     docs,
+    door,
     event_copies,
     organizers,
     payments,
@@ -83,6 +84,7 @@ def create_api() -> FastAPI:
 
         api.include_router(paystack_sandbox.router)
     api.include_router(tickets.router)
+    api.include_router(door.router)
     api.include_router(v1.router)
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)
