@@ -4,15 +4,21 @@ services decide as for the scanner page; these routes only carry JSON."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from eventpalour import routes
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers
 from eventpalour.services import tickets
+from eventpalour.services.platform import NotFound
 from eventpalour.services.tickets import OfflineCheckIn
 
 router = APIRouter(tags=["door"])
@@ -125,3 +131,39 @@ def read_door_conflicts(event_id: str, user: CurrentUser) -> list[ConflictOut]:
         )
         for c in tickets.offline_conflicts(actor=user, event_id=event_id)
     ]
+
+
+DOOR_ASSETS = Path(__file__).resolve().parents[2] / "assets" / "door"
+# The worker's own policy governs its fetches (the default for non-pages lets nothing load).
+WORKER_HEADERS = {
+    "Service-Worker-Allowed": routes.SCAN_SCOPE,
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+}
+SHORT_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+@router.get(routes.API_DOOR_WORKER, include_in_schema=False)
+def read_door_worker() -> Response:
+    """The scanner's service worker, served here so it may control /scan/ pages."""
+    body = (DOOR_ASSETS / "sw.js").read_bytes()
+    return Response(body, media_type="text/javascript", headers=WORKER_HEADERS)
+
+
+@router.get("/api/events/{short_id}/door/manifest.webmanifest", include_in_schema=False)
+def read_door_manifest(short_id: str) -> Response:
+    """The web app manifest that makes one event's scanner installable. Browsers fetch it without
+    cookies, so it names nothing but the page it opens."""
+    if not SHORT_ID.match(short_id):
+        raise NotFound("This event does not exist.")
+    manifest = {
+        "name": "EventPalour door scanner",
+        "short_name": "Door",
+        "start_url": routes.scan_url(short_id),
+        "scope": routes.SCAN_SCOPE,
+        "display": "standalone",
+        "background_color": "#111113",
+        "theme_color": "#3e63dd",
+        "icons": [{"src": "/favicon.ico", "sizes": "48x48", "type": "image/x-icon"}],
+    }
+    return Response(json.dumps(manifest), media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})

@@ -165,9 +165,48 @@ def _code_form() -> rx.Component:
     )
 
 
-def _placed(section: rx.Component, *, with_camera: int, without: int) -> rx.Component:
-    """`section` at its place in the door's column: one order while the camera runs, another without it."""
-    return rx.box(section, order=rx.cond(S.camera_on, str(with_camera), str(without)), width="100%")
+def _placed(section: rx.Component, *, with_camera: int, without: int, online_only: bool = False) -> rx.Component:
+    """`section` at its place in the door's column: one order while the camera runs, another without it.
+    `online_only`: hidden while the offline door (assets/door/door.js) decides scans instead."""
+    return rx.box(
+        section,
+        order=rx.cond(S.camera_on, str(with_camera), str(without)),
+        width="100%",
+        class_name="door-online-only" if online_only else "",
+    )
+
+
+def _conflicts() -> rx.Component:
+    """Tickets offline devices let in twice: every door member and the organizer see them here."""
+    return rx.cond(
+        S.conflicts.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.vstack(
+                rx.text("Let in twice while offline", weight="bold"),
+                rx.foreach(
+                    S.conflicts,
+                    lambda c: rx.text(
+                        rx.code(c.code), " ", c.holder, " · ", c.at, " · device ", c.device, " · ", c.note
+                    ),
+                ),
+                spacing="1",
+            ),
+            color_scheme="orange",
+            width="100%",
+            aria_label="Offline conflicts",
+        ),
+    )
+
+
+def _offline_door() -> rx.Component:
+    """The box assets/door/door.js draws the offline door into (React never renders children here),
+    the module itself, and the manifest that makes the scanner installable."""
+    return rx.fragment(
+        rx.box(id="offline-door", data_event=S.door_event.short_id, width="100%"),
+        rx.el.script(src=routes.DOOR_SCRIPT, type="module", async_=True),
+        rx.el.link(rel="manifest", href=S.manifest_url),
+    )
 
 
 def _door() -> rx.Component:
@@ -189,10 +228,12 @@ def _door() -> rx.Component:
         ),
         # Without the camera the typed code is the way in: its field comes first, the result under it.
         # Reordered by CSS, not re-rendered, so a code being typed as the camera fails is kept.
+        _offline_door(),
+        _conflicts(),
         _placed(_counters(), with_camera=1, without=4),
-        _placed(_result(), with_camera=2, without=3),
+        _placed(_result(), with_camera=2, without=3, online_only=True),
         _placed(_camera(), with_camera=3, without=2),
-        _placed(_code_form(), with_camera=4, without=1),
+        _placed(_code_form(), with_camera=4, without=1, online_only=True),
         every(seconds=10, on_tick=S.refresh_counts),
         spacing="4",
         width="100%",
