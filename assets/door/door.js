@@ -47,7 +47,8 @@ function clock(iso) {
 function statusLine() {
   if (state.syncing && !state.event) return `Downloading the ticket list… ${state.progress}%`;
   if (!state.event) return "Download this event's ticket list so this phone keeps scanning if the network drops.";
-  return `Ready offline: ${state.tickets} tickets · list updated ${clock(state.event.syncedAt)}`;
+  const tickets = `${state.tickets} ticket${state.tickets === 1 ? "" : "s"}`;
+  return `Ready offline: ${tickets} · list updated ${clock(state.event.syncedAt)}`;
 }
 
 function queueLine() {
@@ -178,7 +179,7 @@ async function upload() {
 }
 
 async function tick() {
-  if (!state.event || state.syncing) return;
+  if (!state.event || state.syncing || !document.getElementById("offline-door")) return; // left the scanner
   if (!navigator.onLine) return render();
   await upload();
   await sync();
@@ -235,7 +236,8 @@ async function mount() {
   const found = document.getElementById("offline-door");
   if (!found || found === box) return;
   box = found;
-  state.ref = found.dataset.event || "";
+  Object.assign(box.style, { display: "flex", flexDirection: "column", gap: "12px" });
+  state.ref = decodeURIComponent(location.pathname.split("/")[2] || ""); // /scan/{short id}, known offline too
   state.deviceId = await store.deviceId();
   state.event = await store.findEventByRef(state.ref);
   await refreshCounts();

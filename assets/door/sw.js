@@ -30,12 +30,14 @@ self.addEventListener("fetch", (event) => {
           caches.open(CACHE).then((cache) => cache.put(request, copy));
           return answer;
         })
-        .catch(() => caches.match(request, { ignoreSearch: true })),
+        .catch(() => caches.match(request, { ignoreSearch: true, ignoreVary: true })),
     );
     return;
   }
   event.respondWith(
-    caches.match(request).then(
+    // ignoreVary: the server answers with Vary: Origin, and module scripts ask with an Origin header
+    // that the page's copy (cache.add) was fetched without.
+    caches.match(request, { ignoreVary: true }).then(
       (hit) =>
         hit ||
         fetch(request).then((answer) => {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.door_offline import offline_conflicts, offline_door
 from eventpalour.components.layout import loading, page
 from eventpalour.components.qr_scanner import every, qr_scanner
 from eventpalour.state.scanner import RESULT_BOX_ID, ScannerState
@@ -176,39 +177,6 @@ def _placed(section: rx.Component, *, with_camera: int, without: int, online_onl
     )
 
 
-def _conflicts() -> rx.Component:
-    """Tickets offline devices let in twice: every door member and the organizer see them here."""
-    return rx.cond(
-        S.conflicts.length() > 0,
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.vstack(
-                rx.text("Let in twice while offline", weight="bold"),
-                rx.foreach(
-                    S.conflicts,
-                    lambda c: rx.text(
-                        rx.code(c.code), " ", c.holder, " · ", c.at, " · device ", c.device, " · ", c.note
-                    ),
-                ),
-                spacing="1",
-            ),
-            color_scheme="orange",
-            width="100%",
-            aria_label="Offline conflicts",
-        ),
-    )
-
-
-def _offline_door() -> rx.Component:
-    """The box assets/door/door.js draws the offline door into (React never renders children here),
-    the module itself, and the manifest that makes the scanner installable."""
-    return rx.fragment(
-        rx.box(id="offline-door", data_event=S.door_event.short_id, width="100%"),
-        rx.el.script(src=routes.DOOR_SCRIPT, type="module", async_=True),
-        rx.el.link(rel="manifest", href=S.manifest_url),
-    )
-
-
 def _door() -> rx.Component:
     return rx.vstack(
         rx.vstack(
@@ -228,8 +196,7 @@ def _door() -> rx.Component:
         ),
         # Without the camera the typed code is the way in: its field comes first, the result under it.
         # Reordered by CSS, not re-rendered, so a code being typed as the camera fails is kept.
-        _offline_door(),
-        _conflicts(),
+        offline_conflicts(),
         _placed(_counters(), with_camera=1, without=4),
         _placed(_result(), with_camera=2, without=3, online_only=True),
         _placed(_camera(), with_camera=3, without=2),
@@ -240,7 +207,7 @@ def _door() -> rx.Component:
     )
 
 
-@page(routes.SCAN, "Scan tickets", on_load=S.load_scanner, require="user", width="560px")
+@page(routes.SCAN, "Scan tickets", on_load=S.load_scanner, require="user", width="560px", unguarded=offline_door)
 def scanner() -> rx.Component:
     return rx.cond(
         ~S.door_loaded,

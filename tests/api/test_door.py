@@ -107,3 +107,21 @@ def test_upload_bad_input_rejected(door, body):
     answer = client.post(f"/api/events/{venue.short_id}/door/scans", json=body)
     assert answer.status_code in (400, 422)
     assert "error" in answer.json()
+
+
+def test_service_worker_may_control_the_scanner_pages(http: httpx.Client):
+    answer = http.get("/api/door/sw.js")
+    assert answer.status_code == 200
+    assert answer.headers["service-worker-allowed"] == "/scan/"
+    assert answer.headers["content-type"].startswith("text/javascript")
+    # Its own policy: the default for non-pages ("default-src 'none'") would block the worker's fetches.
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+    assert "caches.open" in answer.text
+
+
+def test_manifest_opens_the_events_scanner(http: httpx.Client):
+    answer = http.get("/api/events/abc123XY/door/manifest.webmanifest")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/manifest+json")
+    body = answer.json()
+    assert (body["start_url"], body["scope"], body["display"]) == ("/scan/abc123XY", "/scan/", "standalone")
+    assert http.get("/api/events/bad%20id!/door/manifest.webmanifest").status_code == 404

@@ -43,7 +43,8 @@ def _prepare(page: Page, short_id: str, tickets: int) -> None:
     page.goto(f"/scan/{short_id}")
     door = page.get_by_role("region", name="Offline scanning")
     door.get_by_role("button", name="Prepare this device for offline").click()
-    expect(page.get_by_test_id("offline-status")).to_contain_text(f"Ready offline: {tickets} tickets")
+    label = f"{tickets} ticket" + ("" if tickets == 1 else "s")
+    expect(page.get_by_test_id("offline-status")).to_contain_text(f"Ready offline: {label} ·")
 
 
 def _type_code(page: Page, code: str) -> None:
@@ -111,3 +112,27 @@ def test_two_offline_phones_admit_one_ticket_one_conflict(new_page, server: str,
     expect(phones[0].get_by_label("Offline conflicts")).to_contain_text(guest["code"], timeout=UPLOAD_TIMEOUT_MS)
     offline = [result for result, method in scan_log(e2e_database_url) if method == "offline"]
     assert offline.count("already_used") >= 1
+
+
+CACHED_FILES = "caches.open('eventpalour-door-v1').then(c => c.keys()).then(keys => keys.map(k => k.url))"
+
+
+def test_prepared_scanner_opens_and_scans_with_no_network(new_page, server: str, e2e_database_url: str) -> None:
+    cookie, event, [guest] = _door(new_page, server, e2e_database_url, holders=1)
+    staff = signed_in(new_page, server, cookie)
+    _prepare(staff, event["short_id"], tickets=1)
+    staff.wait_for_function("navigator.serviceWorker.controller !== null")
+    staff.wait_for_function(f"{CACHED_FILES}.then(urls => urls.some(u => u.includes('/door/noble-ed25519.js')))")
+
+    staff.context.set_offline(True)
+    staff.reload()
+    expect(staff.get_by_test_id("offline-banner")).to_contain_text("No network. Scanning offline")
+    expect(staff.get_by_test_id("offline-status")).to_contain_text("Ready offline: 1 ticket ·")
+    _type_code(staff, guest["code"])
+    expect(staff.get_by_test_id("offline-scan-result")).to_have_attribute("data-result", "ok")
+
+    staff.context.set_offline(False)
+    expect(staff.get_by_test_id("offline-queue")).to_have_text(
+        "All offline check-ins uploaded.", timeout=UPLOAD_TIMEOUT_MS
+    )
+    assert ("ok", "offline") in scan_log(e2e_database_url)
