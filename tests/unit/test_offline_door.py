@@ -178,3 +178,12 @@ def test_upload_needs_a_member(door):
     with pytest.raises(PermissionDenied):
         _upload(make_user(), venue, PHONE_A, _admitted(1, t))
     assert ticket(t.id).status == "valid"
+
+
+def test_one_upload_with_the_same_ticket_twice_admits_the_earlier(door):
+    venue, staff = door
+    [t] = issue(venue)
+    later, earlier = _admitted(1, t, minutes_ago=1), _admitted(2, t, minutes_ago=4)
+    answers = _upload(staff, venue, PHONE_A, later, earlier)
+    assert [(a.sequence, a.outcome) for a in answers] == [(1, "conflict"), (2, "admitted")]
+    assert abs(ticket(t.id).used_at - earlier.scanned_at) < timedelta(milliseconds=1)

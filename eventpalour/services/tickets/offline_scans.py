@@ -16,18 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, update
 from sqlalchemy.engine import Connection, Row
 from sqlmodel import col, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import OfflineOutcome, OfflineScan, ScanResult, Ticket, TicketScan, TicketStatus, User
-from eventpalour.models.types import new_id, utcnow
-from eventpalour.services import platform
+from eventpalour.models import OfflineOutcome, OfflineScan, ScanResult, Ticket, User
+from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import NotAuthenticated, ValidationFailed
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.tickets import scanning
+from eventpalour.services.tickets import offline_apply, scanning
 
 MAX_SCANS_PER_UPLOAD = 1000
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -100,16 +98,10 @@ def upload_offline_scans(
         door = scanning.open_door(connection, actor, event_id)
         stored = _stored(connection, door.event_id, device_id, [scan.sequence for scan in scans])
         tickets = _tickets(connection, door.event_id, {scan.ticket_id for scan in scans if scan.ticket_id})
-        applied = []
-        for scan in sorted(scans, key=lambda s: s.scanned_at):
-            if scan.sequence in stored:
-                applied.append(stored[scan.sequence])
-                continue
-            answer = _apply(connection, actor, door, device_id, scan, tickets.get(scan.ticket_id))
-            stored[scan.sequence] = answer
-            applied.append(answer)
-    order = {scan.sequence: index for index, scan in enumerate(scans)}
-    return sorted(applied, key=lambda answer: order[answer.sequence])
+        new = [scan for scan in scans if scan.sequence not in stored]
+        for d in offline_apply.apply_batch(connection, actor, door, device_id, new, tickets):
+            stored[d.sequence] = AppliedScan(d.sequence, d.outcome.value, d.note)
+    return [stored[scan.sequence] for scan in scans]
 
 
 def _stored(connection: Connection, event_id: str, device_id: str, sequences: list[int]) -> dict[int, AppliedScan]:
@@ -127,100 +119,11 @@ def _tickets(connection: Connection, event_id: str, ids: set[str]) -> dict[str, 
     if not ids:
         return {}
     rows = connection.execute(
-        select(Ticket.id, Ticket.status, Ticket.used_at, Ticket.short_code).where(
+        select(Ticket.id, Ticket.status, Ticket.used_at, Ticket.short_code, Ticket.order_id).where(
             Ticket.event_id == event_id, col(Ticket.id).in_(sorted(ids))
         )
     )
     return {row.id: row for row in rows}
-
-
-def _apply(
-    connection: Connection,
-    actor: UserSummary,
-    door: scanning.OpenDoor,
-    device_id: str,
-    scan: OfflineCheckIn,
-    ticket: Row | None,
-) -> AppliedScan:
-    """Record one scan: the ticket's first admission, a conflict, or a refusal for the log only."""
-    if scan.result != ScanResult.OK:
-        outcome, note, logged = OfflineOutcome.LOGGED, "Refused at the door.", scan.result
-    elif ticket is None:
-        outcome, note, logged = (
-            OfflineOutcome.CONFLICT,
-            "Let in, but no such ticket is at this event.",
-            ScanResult.INVALID,
-        )
-    else:
-        outcome, note, logged = _admit(connection, actor, door, scan, ticket)
-    ticket_id = ticket.id if ticket is not None else None
-    connection.execute(
-        insert(OfflineScan.__table__).values(
-            id=new_id(),
-            event_id=door.event_id,
-            device_id=device_id,
-            sequence=scan.sequence,
-            ticket_id=ticket_id,
-            scanned_at=scan.scanned_at,
-            device_result=scan.result,
-            outcome=outcome.value,
-            note=note[:300],
-            uploaded_by_id=actor.id,
-            uploaded_at=utcnow(),
-        )
-    )
-    connection.execute(
-        insert(TicketScan.__table__).values(
-            id=new_id(),
-            event_id=door.event_id,
-            ticket_id=ticket_id,
-            scanned_by_id=actor.id,
-            result=ScanResult(logged).value,
-            method=METHOD,
-            device=f"Offline device {device_id[:8]}",
-            scanned_at=scan.scanned_at,
-        )
-    )
-    return AppliedScan(scan.sequence, outcome.value, note)
-
-
-def _admit(
-    connection: Connection, actor: UserSummary, door: scanning.OpenDoor, scan: OfflineCheckIn, ticket: Row
-) -> tuple[OfflineOutcome, str, str]:
-    """The ticket's first admission, or why it is a conflict; with the result the scan log keeps."""
-    at = clock(scan.scanned_at, door.timezone)
-    admitted = connection.execute(
-        update(Ticket.__table__)
-        .where(Ticket.__table__.c.id == ticket.id, Ticket.__table__.c.status == TicketStatus.VALID.value)
-        .values(status=TicketStatus.USED.value, used_at=scan.scanned_at, used_by_id=actor.id)
-    )
-    if admitted.rowcount == 1:
-        platform.emit_webhook(
-            connection,
-            platform.WebhookEventType.TICKET_CHECKED_IN,
-            event_id=door.event_id,
-            subject=f"ticket:{ticket.id}",
-            data={
-                "ticket_id": ticket.id,
-                "short_code": ticket.short_code,
-                "event_id": door.event_id,
-                "method": METHOD,
-                "checked_in_at": scan.scanned_at.isoformat(),
-            },
-        )
-        return OfflineOutcome.ADMITTED, f"Checked in at {at}.", ScanResult.OK
-    current = connection.execute(select(Ticket.status, Ticket.used_at).where(Ticket.id == ticket.id)).one()
-    if current.status != TicketStatus.USED:
-        return OfflineOutcome.CONFLICT, f"Let in at {at}, but the ticket was {current.status}.", ScanResult.NOT_VALID
-    other = clock(current.used_at, door.timezone) if current.used_at else ""
-    if current.used_at is not None and scan.scanned_at < current.used_at:
-        # The first admission wins: the ticket keeps the earlier time.
-        connection.execute(
-            update(Ticket.__table__)
-            .where(Ticket.__table__.c.id == ticket.id)
-            .values(used_at=scan.scanned_at, used_by_id=actor.id)
-        )
-    return OfflineOutcome.CONFLICT, f"Admitted twice: at {at} on this device and at {other}.", ScanResult.ALREADY_USED
 
 
 def offline_conflicts(*, actor: UserSummary | None, event_id: str) -> list[ConflictRow]:
