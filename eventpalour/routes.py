@@ -105,7 +105,6 @@ API_TICKETS = "/api/tickets"
 API_EVENTS = "/api/events"
 API_ORGANIZERS = "/api/organizers"
 API_DOOR_WORKER = "/api/door/sw.js"  # the scanner's service worker (scope /scan/, Service-Worker-Allowed)
-SCAN_SCOPE = "/scan/"
 DOOR_SCRIPT = "/door/door.js"  # assets/door/door.js: the scanner's offline door
 
 

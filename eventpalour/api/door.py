@@ -133,10 +133,11 @@ def read_door_conflicts(event_id: str, user: CurrentUser) -> list[ConflictOut]:
     ]
 
 
+SCAN_SCOPE = routes.scan_url("")  # "/scan/": every event's scanner page
 DOOR_ASSETS = Path(__file__).resolve().parents[2] / "assets" / "door"
 # The worker's own policy governs its fetches (the default for non-pages lets nothing load).
 WORKER_HEADERS = {
-    "Service-Worker-Allowed": routes.SCAN_SCOPE,
+    "Service-Worker-Allowed": SCAN_SCOPE,
     "Cache-Control": "no-cache",
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
 }
@@ -160,7 +161,7 @@ def read_door_manifest(short_id: str) -> Response:
         "name": "EventPalour door scanner",
         "short_name": "Door",
         "start_url": routes.scan_url(short_id),
-        "scope": routes.SCAN_SCOPE,
+        "scope": SCAN_SCOPE,
         "display": "standalone",
         "background_color": "#111113",
         "theme_color": "#3e63dd",
