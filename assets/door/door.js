@@ -132,6 +132,11 @@ async function sync({ full = false } = {}) {
       const body = await answer.json().catch(() => ({}));
       state.problem = body.error || "The ticket list could not be downloaded.";
       if (answer.status === 400 && state.event) state.event = { ...state.event, cursor: "" }; // start over
+      if ((answer.status === 403 || answer.status === 404) && state.event) {
+        // This account may not scan the event (any more): its guest list leaves the device.
+        await store.forgetEvent(state.event.eventId);
+        state.event = null;
+      }
       return;
     }
     const data = await answer.json();

@@ -138,3 +138,13 @@ export async function markUploaded(eventId, answers) {
   }
   await done(tx);
 }
+
+// Drop an event's list from this device (its user may no longer scan it). Queued scans stay: they
+// are this device's record of who it let in, and upload once someone allowed signs in.
+export async function forgetEvent(eventId) {
+  const db = await openStore();
+  const tx = db.transaction(["events", "tickets"], "readwrite");
+  tx.objectStore("tickets").delete(IDBKeyRange.bound([eventId, ""], [eventId, "\uffff"]));
+  tx.objectStore("events").delete(eventId);
+  await done(tx);
+}

@@ -164,7 +164,11 @@ def read_door_manifest(short_id: str) -> Response:
         "scope": SCAN_SCOPE,
         "display": "standalone",
         "background_color": "#111113",
-        "theme_color": "#3e63dd",
-        "icons": [{"src": "/favicon.ico", "sizes": "48x48", "type": "image/x-icon"}],
+        "theme_color": "#6e56cf",  # the theme's accent (Radix violet 9)
+        # Browsers offer to install an app only with 192 and 512 pixel icons (assets/door/icon-*.png).
+        "icons": [
+            {"src": f"/door/icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any maskable"}
+            for size in (192, 512)
+        ],
     }
     return Response(json.dumps(manifest), media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})

@@ -124,4 +124,5 @@ def test_manifest_opens_the_events_scanner(http: httpx.Client):
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/manifest+json")
     body = answer.json()
     assert (body["start_url"], body["scope"], body["display"]) == ("/scan/abc123XY", "/scan/", "standalone")
+    assert {icon["sizes"] for icon in body["icons"]} == {"192x192", "512x512"}
     assert http.get("/api/events/bad%20id!/door/manifest.webmanifest").status_code == 404

@@ -7,8 +7,10 @@ taken, with a timestamp from before it, is sent again rather than missed (device
 id, so a repeat is harmless). Transfers, refunds and cancellations reach devices this way, as the
 ticket's new status or version: that is how a device learns a code was revoked.
 
-Typed short codes are not sent, only `code_hash` (SHA-256 of "<event id>:<code>"), so a phone that
-is lost does not hand out a list of working codes to type at the door.
+Typed short codes are not sent, only `code_hash` (SHA-256 of "<event id>:<code>"): the list on a
+phone does not show the codes in plain sight. It is no secret store, though: 8-character codes can be
+recovered from the hashes by brute force, so a lost door phone is as sensitive as a printed guest
+list (holder names are in it anyway).
 """
 
 from __future__ import annotations
