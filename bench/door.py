@@ -1,10 +1,13 @@
 """Door scans through the scanner page's `scan_qr` handler, as Chromium sends them (#18 target 3:
-16 scanner pages scanning distinct tickets, >= 600 scans/s, p99 <= 100 ms).
+16 scanner pages scanning distinct tickets, >= 600 scans/s, p99 <= 100 ms). With `--offline-upload`,
+instead: one door device's queue of offline check-ins (#21: 5,000 of them, target <= 10 s) uploaded
+over HTTP exactly as assets/door/door.js sends it (POST /api/events/{id}/door/scans, 500 a request).
 
 Usage (against a running production app, e.g. the one `make bench` starts; the bench writes its
 own event, tickets and door staff into the app's database and shares the app's SECRET_KEY):
     DATABASE_URL=postgresql+psycopg://... python bench/door.py --url http://localhost:3700 \
         --tickets 5000 --devices 16 [--app-pgid <pgid>]
+    DATABASE_URL=... python bench/door.py --url http://localhost:3700 --tickets 5000 --offline-upload
 
 Chromium, signed in as a door member, opens /scan/{short_id} with a fake camera that films the
 first ticket's QR code (a .y4m video made from the ticket's QR image), so the scanner component
@@ -100,15 +103,72 @@ def door_results(ticket_ids: list[str]) -> Counter:
     return Counter({str(status): count for status, count in rows})
 
 
+UPLOAD_CHUNK = 500  # what assets/door/door.js sends per request
+
+
+def offline_upload(url: str, event_ref: str, staff: Buyer, ticket_ids: Sequence[str]) -> tuple[float, Counter]:
+    """Upload one device's queue (each ticket let in once, a minute apart in the past) as the device
+    does, chunk after chunk; returns the seconds from the first request to the last answer, and the
+    server's outcomes."""
+    from datetime import timedelta
+
+    import httpx
+
+    from eventpalour.cookies import SESSION_COOKIE
+    from eventpalour.models.types import utcnow
+
+    start = utcnow() - timedelta(seconds=len(ticket_ids) + 60)
+    queue = [
+        {
+            "sequence": n + 1,
+            "ticketId": ticket_id,
+            "scannedAt": (start + timedelta(seconds=n)).isoformat(),
+            "result": "ok",
+        }
+        for n, ticket_id in enumerate(ticket_ids)
+    ]
+    device = "bench-" + "".join(random.choices(RUN_LETTERS, k=10))
+    outcomes: Counter = Counter()
+    with httpx.Client(base_url=url, cookies={SESSION_COOKIE: staff.token}, timeout=120) as client:
+        started = time.perf_counter()
+        for first in range(0, len(queue), UPLOAD_CHUNK):
+            answer = client.post(
+                f"/api/events/{event_ref}/door/scans",
+                json={"deviceId": device, "scans": queue[first : first + UPLOAD_CHUNK]},
+            )
+            answer.raise_for_status()
+            outcomes.update(applied["outcome"] for applied in answer.json())
+        return time.perf_counter() - started, outcomes
+
+
+def offline_upload_main(args: argparse.Namespace) -> int:
+    run = "".join(random.choices(RUN_LETTERS, k=5))
+    setup = _setup(args.tickets, 1, run=run)
+    [staff] = open_sessions([person.id for person in setup["staff"]])
+    cpu = app_cpu_seconds(args.app_pgid)
+    seconds, outcomes = offline_upload(args.url, setup["event_id"], staff, setup["ticket_ids"])
+    cpu = app_cpu_seconds(args.app_pgid) - cpu
+    print(f"url: {args.url}  offline check-ins: {len(setup['ticket_ids'])}  chunk: {UPLOAD_CHUNK}")
+    print(f"upload         {seconds:8.2f} s in all (target <= 10 s), {len(setup['ticket_ids']) / seconds:8.0f} per s")
+    if cpu:
+        print(f"app CPU        {cpu:8.2f} s")
+    statuses = door_results(setup["ticket_ids"])
+    print(f"outcomes       {dict(outcomes)}  tickets now {dict(statuses)}")
+    return 1 if outcomes.get("admitted", 0) != len(setup["ticket_ids"]) or seconds > 10 else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://localhost:3000")
     parser.add_argument("--tickets", type=int, default=5000)
     parser.add_argument("--devices", type=int, default=16)
     parser.add_argument("--app-pgid", type=int)
+    parser.add_argument("--offline-upload", action="store_true", help="time one device's offline queue upload")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("Set DATABASE_URL to the running app's database (PostgreSQL for figures).")
+    if args.offline_upload:
+        return offline_upload_main(args)
 
     run = "".join(random.choices(RUN_LETTERS, k=5))
     setup = _setup(args.tickets, args.devices + 1, run=run)

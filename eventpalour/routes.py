@@ -105,6 +105,8 @@ API_ANALYTICS_CSV = "/api/workspace/{workspace_id}/analytics/{table}.csv"
 API_TICKETS = "/api/tickets"
 API_EVENTS = "/api/events"
 API_ORGANIZERS = "/api/organizers"
+API_DOOR_WORKER = "/api/door/sw.js"  # the scanner's service worker (scope /scan/, Service-Worker-Allowed)
+DOOR_SCRIPT = "/door/door.js"  # assets/door/door.js: the scanner's offline door
 
 
 def reset_url(token: str) -> str:
@@ -167,6 +169,11 @@ def event_attendees_url(workspace_id: str, short_id: str) -> str:
 
 def scan_url(short_id: str) -> str:
     return f"/scan/{quote(short_id, safe='')}"
+
+
+def door_manifest_url(short_id: str) -> str:
+    """The scanner's web app manifest for one event (installable door app)."""
+    return f"{API_EVENTS}/{quote(short_id, safe='')}/door/manifest.webmanifest"
 
 
 def ticket_calendar_url(ticket_id: str) -> str:

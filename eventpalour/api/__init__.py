@@ -21,6 +21,7 @@ from eventpalour.api import (
     checkout,
     discount_codes,
     docs,
+    door,
     event_copies,
     event_series,
     integrations,
@@ -90,6 +91,7 @@ def create_api() -> FastAPI:
 
         api.include_router(sms_sandbox.router)
     api.include_router(tickets.router)
+    api.include_router(door.router)
     api.include_router(v1.router)
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)

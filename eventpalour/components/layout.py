@@ -92,6 +92,7 @@ def page(
     form: type[FormMixin] | None = None,
     width: str = "1200px",
     in_sitemap: bool = False,
+    unguarded: Callable[[], rx.Component] | None = None,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Make a page at `route` inside the shared layout (the app adds it: `add_pages`).
 
@@ -103,6 +104,8 @@ def page(
         form: the page's form state, whose errors and busy flag are cleared first on each load.
         width: the maximum width of the content column.
         in_sitemap: list it in sitemap.xml; only public pages worth finding from a search engine.
+        unguarded: content shown above the page's own even before the session is checked, e.g. the
+            scanner's offline door, which must work when the page opens with no server to ask.
     """
     guard = AuthState.require_signed_in if require == "user" else AuthState.load_user
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
@@ -114,6 +117,7 @@ def page(
                 toast_guard(),
                 navbar(),
                 rx.el.main(
+                    unguarded() if unguarded else rx.fragment(),
                     require_login(body) if require == "user" else body,
                     max_width=width,
                     margin="0 auto",

@@ -28,6 +28,11 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
         const repeat = text === last.current.text && now - last.current.at < repeatMs;
         last.current = { text, at: now };
         if (repeat) return;
+        // With no network the offline door (assets/door/door.js) decides on this device instead.
+        if (window.epDoor && window.epDoor.takesScans()) {
+          window.epDoor.scan(text);
+          return;
+        }
         if (handlers.current.onScan) handlers.current.onScan(text);
       })
       .then((started) => {

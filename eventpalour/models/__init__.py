@@ -16,6 +16,7 @@ from eventpalour.models.discount import (
     DiscountCodeUnlock,
     DiscountKind,
 )
+from eventpalour.models.door import EventSigningKey, OfflineOutcome, OfflineScan
 from eventpalour.models.event import (
     CAPACITY_CHECK,
     CAPACITY_RULE,
@@ -240,4 +241,7 @@ __all__ = [
     "Withdrawal",
     "WithdrawalMethod",
     "WithdrawalStatus",
+    "EventSigningKey",
+    "OfflineOutcome",
+    "OfflineScan",
 ]

@@ -138,6 +138,8 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_holder_status", "holder_id", "status"),
         # The door's live counters (checked in / sold) count one event's tickets by status.
         Index("ix_tickets_event_status", "event_id", "status"),
+        # Door devices fetch an event's tickets changed since their last sync (#21).
+        Index("ix_tickets_event_updated", "event_id", "updated_at"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
@@ -156,6 +158,11 @@ class Ticket(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     used_by_id: str | None = Field(default=None, max_length=16)
+    # Set on every write (SQLAlchemy's onupdate, Core and ORM alike), so a door device's sync asks
+    # only for what changed; None on rows no write touched since the column came.
+    updated_at: datetime | None = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"default": utcnow, "onupdate": utcnow}
+    )
 
 
 class ScanResult(StrEnum):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.door_offline import offline_conflicts, offline_door
 from eventpalour.components.layout import loading, page
 from eventpalour.components.qr_scanner import every, qr_scanner
 from eventpalour.state.scanner import RESULT_BOX_ID, ScannerState
@@ -165,9 +166,15 @@ def _code_form() -> rx.Component:
     )
 
 
-def _placed(section: rx.Component, *, with_camera: int, without: int) -> rx.Component:
-    """`section` at its place in the door's column: one order while the camera runs, another without it."""
-    return rx.box(section, order=rx.cond(S.camera_on, str(with_camera), str(without)), width="100%")
+def _placed(section: rx.Component, *, with_camera: int, without: int, online_only: bool = False) -> rx.Component:
+    """`section` at its place in the door's column: one order while the camera runs, another without it.
+    `online_only`: hidden while the offline door (assets/door/door.js) decides scans instead."""
+    return rx.box(
+        section,
+        order=rx.cond(S.camera_on, str(with_camera), str(without)),
+        width="100%",
+        class_name="door-online-only" if online_only else "",
+    )
 
 
 def _door() -> rx.Component:
@@ -189,17 +196,18 @@ def _door() -> rx.Component:
         ),
         # Without the camera the typed code is the way in: its field comes first, the result under it.
         # Reordered by CSS, not re-rendered, so a code being typed as the camera fails is kept.
+        offline_conflicts(),
         _placed(_counters(), with_camera=1, without=4),
-        _placed(_result(), with_camera=2, without=3),
+        _placed(_result(), with_camera=2, without=3, online_only=True),
         _placed(_camera(), with_camera=3, without=2),
-        _placed(_code_form(), with_camera=4, without=1),
+        _placed(_code_form(), with_camera=4, without=1, online_only=True),
         every(seconds=10, on_tick=S.refresh_counts),
         spacing="4",
         width="100%",
     )
 
 
-@page(routes.SCAN, "Scan tickets", on_load=S.load_scanner, require="user", width="560px")
+@page(routes.SCAN, "Scan tickets", on_load=S.load_scanner, require="user", width="560px", unguarded=offline_door)
 def scanner() -> rx.Component:
     return rx.cond(
         ~S.door_loaded,

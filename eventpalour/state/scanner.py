@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from eventpalour import routes
 from eventpalour.services import tickets
+from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import DomainError, RateLimited
-from eventpalour.services.tickets import DoorCounts, ScanOutcome
+from eventpalour.services.tickets import ConflictRow, DoorCounts, ScanOutcome
 from eventpalour.state.base import AuthState, call_service
 
 TITLES = {
@@ -84,6 +86,23 @@ class ScanShown:
     code: str = ""
 
 
+@dataclass(frozen=True)
+class ConflictShown:
+    """A ticket offline devices let in twice (or after it was voided), as the door lists it."""
+
+    code: str
+    holder: str
+    device: str
+    at: str
+    note: str
+
+
+def conflict_shown(row: ConflictRow) -> ConflictShown:
+    return ConflictShown(
+        code=row.short_code, holder=row.holder_name, device=row.device_id[:12], at=row.scanned_at_label, note=row.note
+    )
+
+
 def scan_shown(outcome: ScanOutcome) -> ScanShown:
     return ScanShown(
         result=outcome.result,
@@ -108,6 +127,8 @@ class ScannerState(AuthState):
     camera_unavailable: bool = False  # no camera, or its use refused: the typed code is the way in
     code_error: str = ""
     is_checking: bool = False
+    conflicts: list[ConflictShown] = []
+    manifest_url: str = ""
 
     def _event_ref(self) -> str:
         parts = self.router.url.path.strip("/").split("/")
@@ -134,7 +155,13 @@ class ScannerState(AuthState):
             id=found.event_id, short_id=found.short_id, title=found.title, schedule=found.schedule, ended=found.ended
         )
         self._show_counts(found.counts)
+        self.manifest_url = routes.door_manifest_url(found.short_id)
+        await self._load_conflicts(actor)
         self.door_loaded = True
+
+    async def _load_conflicts(self, actor: UserSummary) -> None:
+        rows = await call_service(tickets.offline_conflicts, actor=actor, event_id=self.door_event.id)
+        self.conflicts = [conflict_shown(row) for row in rows]
 
     async def _scan(self, text: str):
         try:
@@ -180,6 +207,7 @@ class ScannerState(AuthState):
         try:
             actor = await self.require_user()
             counts = await call_service(tickets.door_counts, actor=actor, event_id=self.door_event.id)
+            await self._load_conflicts(actor)
         except DomainError:
             return  # the next tick tries again; a scan shows any real problem
         self._show_counts(counts)

@@ -2,9 +2,11 @@
 
 Run as a subprocess (`python -m tests.e2e.seed_tickets '<json>'`) with DATABASE_URL and SECRET_KEY
 set to the server's, so the QR tokens it prints are the ones the server signs. Spec:
-`{"short_id", "members": [{"email", "role"}], "holders": [{"email", "count"}], "ended_hours_ago"?}`
+`{"short_id", "members": [{"email", "role"}], "holders": [{"email", "count", "transfer_to"?}], "ended_hours_ago"?}`
 (existing verified accounts; `ended_hours_ago` then moves the event into the past, a three-hour event
-that ended that long ago). Prints `{"tickets": [{"email", "code", "token"}]}`.
+that ended that long ago; `transfer_to` transfers the holder's first ticket to that account, so its
+printed codes are revoked). Prints `{"tickets": [{"email", "code", "token", "signed", "id"}]}`:
+`token` is an HMAC (EP1) code, `signed` the Ed25519 (EP2) code a ticket shows today.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from eventpalour.models import Event, Ticket, TicketTier, User, WorkspaceMember
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity.accounts import summarize
 from eventpalour.services.sales import checkout
-from eventpalour.services.tickets import ticket_tokens
+from eventpalour.services.tickets import ticket_tokens, transfers
 
 
 def _user(email: str):
@@ -46,7 +48,15 @@ def main(spec: dict) -> dict:
         with read_only() as session:
             for t in session.exec(select(Ticket).where(Ticket.order_id == result.order_id)):
                 token = ticket_tokens.sign(t.id, t.event_id, t.secret_version)
-                issued.append({"email": holder["email"], "code": t.short_code, "token": token})
+                signed = ticket_tokens.sign_signed(t.id, t.event_id, t.tier_id, t.secret_version)
+                issued.append(
+                    {"email": holder["email"], "code": t.short_code, "token": token, "signed": signed, "id": t.id}
+                )
+        if holder.get("transfer_to"):
+            first = next(entry for entry in issued if entry["email"] == holder["email"])
+            transfers.transfer_ticket(
+                actor=_user(holder["email"]), ticket_id=first["id"], recipient_email=holder["transfer_to"]
+            )
     if "ended_hours_ago" in spec:
         with transaction() as session:
             row = session.get(Event, event.id)

@@ -138,6 +138,7 @@ __getattr__, __all__ = public_names(
             "deliver_due_webhooks",
             "delivery_is_waiting",
             "emit as emit_webhook",
+            "emit_many as emit_webhooks",
             "queue_again as queue_webhook_again",
             "retry_schedule as webhook_retry_schedule",
             "subscription_pattern",

@@ -38,6 +38,19 @@ __getattr__, __all__ = public_names(
             "check_in_progress",
             "event_attendees",
         ],
+        "door_sync": [
+            "DeviceSync",
+            "SyncedTicket",
+            "code_hash",
+            "device_sync",
+        ],
+        "offline_scans": [
+            "AppliedScan",
+            "ConflictRow",
+            "OfflineCheckIn",
+            "offline_conflicts",
+            "upload_offline_scans",
+        ],
         "email_attachments": [
             "materialize as materialize_attachments",
         ],
@@ -69,6 +82,7 @@ __getattr__, __all__ = public_names(
         ],
         "ticket_tokens": [
             "sign as sign_ticket",
+            "sign_signed as sign_ticket_code",
         ],
         "transfers": [
             "TransferCheck",

@@ -24,7 +24,9 @@ def _ticket_qr(session: Session, recipe: dict[str, Any]) -> bytes | None:
     ticket = session.get(Ticket, str(recipe.get("ticket_id") or ""))
     if ticket is None:
         return None
-    return ticket_media.qr_png(ticket_tokens.sign(ticket.id, ticket.event_id, ticket.secret_version))
+    return ticket_media.qr_png(
+        ticket_tokens.sign_signed(ticket.id, ticket.event_id, ticket.tier_id, ticket.secret_version)
+    )
 
 
 def _event_ics(session: Session, recipe: dict[str, Any]) -> bytes | None:

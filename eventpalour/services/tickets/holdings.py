@@ -74,7 +74,9 @@ def _view(ticket: Ticket, tier_name: str, *, event_over: bool) -> TicketView:
         tier_name=tier_name,
         status=ticket.status,
         qr_data_uri=(
-            ticket_media.qr_svg_data_uri(ticket_tokens.sign(ticket.id, ticket.event_id, ticket.secret_version))
+            ticket_media.qr_svg_data_uri(
+                ticket_tokens.sign_signed(ticket.id, ticket.event_id, ticket.tier_id, ticket.secret_version)
+            )
             if ticket.status == TicketStatus.VALID
             else ""
         ),
@@ -304,7 +306,7 @@ def ticket_image(*, actor: UserSummary | None, ticket_id: str) -> tuple[str, byt
         holder = session.get(User, ticket.holder_id)
         workspace = session.get(Workspace, event.workspace_id)
         image = ticket_media.TicketImage(
-            token=ticket_tokens.sign(ticket.id, ticket.event_id, ticket.secret_version),
+            token=ticket_tokens.sign_signed(ticket.id, ticket.event_id, ticket.tier_id, ticket.secret_version),
             short_code=ticket.short_code,
             event_title=event.title,
             schedule=event_schedule(event.start_at, event.end_at, event.timezone),

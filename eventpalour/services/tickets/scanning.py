@@ -116,7 +116,7 @@ def _parse(text: str) -> _Input:
 
 
 @dataclass(frozen=True)
-class _Door:
+class OpenDoor:
     event_id: str
     timezone: str
     closed: bool  # the event is over: no ticket admits anyone any more
@@ -143,7 +143,7 @@ def undo_refusal(status: str, closed: bool) -> str | None:
 
 def _door(
     connection: Connection, actor: UserSummary, event_ref: str, given: _Input | None = None
-) -> tuple[_Door, ScannedTicket | None]:
+) -> tuple[OpenDoor, ScannedTicket | None]:
     """The event, the actor's right to scan it and (given an input) the ticket it names, in one query.
 
     Returns (door, seen ticket or None). Raises NotFound, PermissionDenied.
@@ -154,8 +154,16 @@ def _door(
     if found is None:
         raise NotFound("This event does not exist.")
     ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
-    door = _Door(event_id=found.event_id, timezone=found.timezone, closed=doors_closed(found.end_at))
+    door = OpenDoor(event_id=found.event_id, timezone=found.timezone, closed=doors_closed(found.end_at))
     return door, found.ticket
+
+
+def open_door(connection: Connection, actor: UserSummary, event_ref: str) -> OpenDoor:
+    """The event at its door after the scanning check (offline sync and uploads share it).
+
+    Raises NotFound, PermissionDenied.
+    """
+    return _door(connection, actor, event_ref)[0]
 
 
 def _ticket_key(given: _Input) -> str:
@@ -192,7 +200,7 @@ def _unguarded_precheck(given: _Input) -> str | None:
 def _decide(
     connection: Connection,
     actor: UserSummary,
-    door: _Door,
+    door: OpenDoor,
     seen: ScannedTicket | None,
     given: _Input,
     believed: str | None,
@@ -277,7 +285,7 @@ def _check_in(
     return ScanOutcome(**shown)
 
 
-def _tell_checked_in(connection: Connection, door: _Door, seen: ScannedTicket, method: str) -> None:
+def _tell_checked_in(connection: Connection, door: OpenDoor, seen: ScannedTicket, method: str) -> None:
     platform.emit_webhook(
         connection,
         platform.WebhookEventType.TICKET_CHECKED_IN,
@@ -298,7 +306,7 @@ def _tell_checked_in(connection: Connection, door: _Door, seen: ScannedTicket, m
 def _log(
     connection: Connection,
     actor: UserSummary,
-    door: _Door,
+    door: OpenDoor,
     ticket_id: str | None,
     result: str,
     method: str,

@@ -1,0 +1,271 @@
+// The scanner page's offline door (#21): prepares this device (downloads the event's ticket list
+// into IndexedDB, then keeps it fresh with deltas every few seconds), says plainly when the network
+// is gone, decides scans on the device while it is (verify.js), queues them, and uploads the queue
+// when the network is back. Online, scans go to the server as always (the Reflex page).
+//
+// Loaded by pages/scanner.py as a module; it draws into the page's empty #offline-door box (plain
+// DOM: the page's React tree never renders children there) and offers window.epDoor, which the
+// camera reader (components/qr_scanner.jsx) and browser tests hand scans to while offline.
+import { decide, parseScan, codeHash, TITLES } from "./verify.js";
+import * as store from "./store.js";
+
+const SYNC_EVERY_MS = 5000;
+const UPLOAD_CHUNK = 500;
+const OFFLINE_TEXT =
+  "No network. Scanning offline: results come from this device's ticket list, and check-ins upload when the network is back.";
+const UNPREPARED_TEXT = "No network, and this device was not prepared for offline: scans cannot be checked.";
+
+const state = { ref: "", event: null, tickets: 0, reachable: true, syncing: false, progress: 0, problem: "",
+  pending: 0, conflicts: [], last: null, deviceId: "" };
+let box = null;
+let timer = null;
+
+const offline = () => !navigator.onLine || !state.reachable;
+const api = (path) => `/api/events/${encodeURIComponent(state.ref)}/door/${path}`;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === "style") Object.assign(node.style, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) if (child !== null && child !== false) node.append(child);
+  return node;
+}
+
+const card = (label, ...children) =>
+  el("section", { "aria-label": label, style: { border: "1px solid var(--gray-6)", borderRadius: "12px",
+    padding: "12px 16px", background: "var(--color-panel-solid)", display: "flex", flexDirection: "column", gap: "8px" } },
+    ...children);
+
+function clock(iso) {
+  return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
+}
+
+function statusLine() {
+  if (state.syncing && !state.event) return `Downloading the ticket list… ${state.progress}%`;
+  if (!state.event) return "Download this event's ticket list so this phone keeps scanning if the network drops.";
+  const tickets = `${state.tickets} ticket${state.tickets === 1 ? "" : "s"}`;
+  return `Ready offline: ${tickets} · list updated ${clock(state.event.syncedAt)}`;
+}
+
+function queueLine() {
+  if (state.pending > 0) return `${state.pending} offline check-in${state.pending === 1 ? "" : "s"} waiting to upload.`;
+  return state.event ? "All offline check-ins uploaded." : "";
+}
+
+const COLORS = { ok: "grass", already_used: "orange", event_ended: "gray" };
+
+function resultBox() {
+  const last = state.last;
+  const color = last ? COLORS[last.result] || "red" : "gray";
+  return el("div", { role: "status", "aria-live": "assertive", "data-testid": "offline-scan-result",
+    "data-result": last ? last.result : "", style: { background: last ? `var(--${color}-9)` : "var(--gray-3)",
+      color: last ? "white" : "var(--gray-12)", borderRadius: "16px", padding: "20px", minHeight: "120px" } },
+    last ? [el("h2", { style: { margin: 0, fontSize: "2rem" } }, last.title), el("p", { style: { fontSize: "1.2rem",
+      margin: "8px 0 0" } }, last.message), last.holder ? el("p", { style: { margin: "4px 0 0" } },
+      `${last.holder} · ${last.tier}`) : null]
+      : el("p", {}, "Offline: point the camera at a ticket's QR code, or type its code below."));
+}
+
+function codeForm() {
+  const input = el("input", { id: "offline-door-code", name: "code", placeholder: "ABCD2345", autocomplete: "off",
+    autocapitalize: "characters", spellcheck: "false", maxlength: "12", style: { flex: "1", fontFamily: "monospace",
+      fontSize: "1.1rem", padding: "8px", borderRadius: "8px", border: "1px solid var(--gray-7)",
+      background: "var(--color-surface)", color: "var(--gray-12)" } });
+  return el("form", { onsubmit: async (event) => {
+    event.preventDefault();
+    await scan(input.value);
+    input.value = "";
+  } }, el("label", { for: "offline-door-code", style: { fontWeight: 600 } }, "Ticket code"),
+  el("div", { style: { display: "flex", gap: "8px", marginTop: "4px" } }, input,
+    el("button", { type: "submit", style: buttonStyle("var(--accent-9)") }, "Check in")));
+}
+
+function buttonStyle(background) {
+  return { background, color: "white", border: "none", borderRadius: "8px", padding: "8px 14px", cursor: "pointer",
+    fontWeight: 600 };
+}
+
+function render() {
+  if (!box) return;
+  document.documentElement.toggleAttribute("data-door-offline", offline() && Boolean(state.event));
+  const parts = [];
+  if (offline()) {
+    parts.push(el("div", { role: "alert", "data-testid": "offline-banner", style: { background: "var(--amber-4)",
+      color: "var(--amber-12)", borderRadius: "12px", padding: "12px 16px", fontWeight: 600 } },
+    state.event ? OFFLINE_TEXT : UNPREPARED_TEXT));
+  }
+  const progress = state.syncing && !state.event
+    ? el("progress", { max: "100", value: String(state.progress), "aria-label": "Ticket list download",
+      style: { width: "100%" } }) : null;
+  const prepare = state.event ? null : el("button", { type: "button", disabled: state.syncing || offline(),
+    style: buttonStyle("var(--accent-9)"), onclick: () => sync({ full: true }) }, "Prepare this device for offline");
+  parts.push(card("Offline scanning", el("strong", {}, "Offline scanning"),
+    el("span", { "data-testid": "offline-status" }, statusLine()), progress, prepare,
+    state.problem ? el("span", { role: "alert", style: { color: "var(--red-11)" } }, state.problem) : null,
+    el("span", { "data-testid": "offline-queue" }, queueLine()),
+    state.conflicts.length ? el("div", { "data-testid": "offline-conflicts" }, el("strong", {}, "Let in twice"),
+      el("ul", {}, state.conflicts.map((c) => el("li", {}, c)))) : null));
+  if (offline() && state.event) parts.push(resultBox(), codeForm());
+  box.replaceChildren(...parts);
+}
+
+async function refreshCounts() {
+  if (!state.event) return;
+  state.tickets = await store.countTickets(state.event.eventId);
+  state.pending = (await store.queued(state.event.eventId)).filter((q) => !q.uploaded).length;
+}
+
+async function sync({ full = false } = {}) {
+  if (state.syncing) return;
+  state.syncing = true;
+  state.problem = "";
+  render();
+  try {
+    const since = !full && state.event ? `?since=${encodeURIComponent(state.event.cursor)}` : "";
+    const answer = await fetch(api(`sync${since}`), { headers: { Accept: "application/json" } });
+    state.reachable = true;
+    if (!answer.ok) {
+      const body = await answer.json().catch(() => ({}));
+      state.problem = body.error || "The ticket list could not be downloaded.";
+      if (answer.status === 400 && state.event) state.event = { ...state.event, cursor: "" }; // start over
+      if ((answer.status === 403 || answer.status === 404) && state.event) {
+        // This account may not scan the event (any more): its guest list leaves the device.
+        await store.forgetEvent(state.event.eventId);
+        state.event = null;
+      }
+      return;
+    }
+    const data = await answer.json();
+    await store.saveSync(data, (done, total) => {
+      state.progress = Math.round((done * 100) / Math.max(total, 1));
+      render();
+    });
+    state.event = await store.getEvent(data.eventId);
+    await refreshCounts();
+  } catch (error) {
+    state.reachable = false; // the request never got an answer: treat the network as gone
+  } finally {
+    state.syncing = false;
+    render();
+  }
+}
+
+async function upload() {
+  if (!state.event || offline()) return;
+  const waiting = (await store.queued(state.event.eventId)).filter((q) => !q.uploaded);
+  for (let start = 0; start < waiting.length; start += UPLOAD_CHUNK) {
+    const scans = waiting.slice(start, start + UPLOAD_CHUNK).map((q) => ({ sequence: q.sequence,
+      ticketId: q.ticketId, scannedAt: q.scannedAt, result: q.result }));
+    let answer;
+    try {
+      answer = await fetch(api("scans"), { method: "POST", headers: { "Content-Type": "application/json",
+        Accept: "application/json" }, body: JSON.stringify({ deviceId: state.deviceId, scans }) });
+    } catch (error) {
+      state.reachable = false;
+      return;
+    }
+    if (!answer.ok) {
+      state.problem = (await answer.json().catch(() => ({}))).error || "The offline check-ins could not be uploaded.";
+      return;
+    }
+    const applied = await answer.json();
+    await store.markUploaded(state.event.eventId, applied);
+    const byTicket = new Map(waiting.map((q) => [q.sequence, q]));
+    for (const a of applied.filter((x) => x.outcome === "conflict")) {
+      const q = byTicket.get(a.sequence);
+      state.conflicts.push(`${q && q.code ? q.code + ": " : ""}${a.message}`);
+    }
+  }
+  await refreshCounts();
+}
+
+async function tick() {
+  if (!state.event || state.syncing || !document.getElementById("offline-door")) return; // left the scanner
+  if (!navigator.onLine) return render();
+  await upload();
+  await sync();
+}
+
+function signal(result) {
+  try {
+    if (navigator.vibrate) navigator.vibrate(result === "ok" ? [120] : [450]);
+  } catch (error) {
+    // vibration is a courtesy; some browsers refuse it until the page was touched
+  }
+}
+
+// Decide one scan on this device (offline): verify, look up, show, queue.
+async function scan(text) {
+  if (!state.event) return null;
+  const { eventId, publicKey, doorsClosed } = state.event;
+  const parsed = await parseScan(text, publicKey);
+  let shown;
+  let ticket = null;
+  if (parsed.kind === "bad") {
+    shown = { result: "invalid", title: TITLES.invalid, message: parsed.message, holder: "", tier: "", ticketId: "" };
+  } else if (parsed.kind === "code") {
+    ticket = await store.ticketByCode(eventId, await codeHash(eventId, parsed.code));
+    shown = decide({ eventId, doorsClosed, ticket, claims: null });
+  } else {
+    const { claims } = parsed;
+    ticket = claims.eventId === eventId ? await store.ticketById(eventId, claims.ticketId) : null;
+    shown = decide({ eventId, doorsClosed, ticket, claims });
+  }
+  const entry = { ticketId: shown.ticketId, scannedAt: new Date().toISOString(), result: shown.result,
+    code: parsed.kind === "code" ? parsed.code : "" };
+  await store.recordScan(eventId, entry, shown.result === "ok" ? ticket : null);
+  state.last = shown;
+  await refreshCounts();
+  render();
+  signal(shown.result);
+  return shown;
+}
+
+function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/api/door/sw.js", { scope: "/scan/" }).then(async (registration) => {
+    const worker = registration.active || registration.waiting || registration.installing;
+    const urls = performance.getEntriesByType("resource").map((e) => e.name).concat(location.href);
+    const own = urls.filter((u) => u.startsWith(location.origin) && !u.includes("/api/") && !u.includes("/_event"));
+    if (worker) worker.postMessage({ cache: own });
+  }).catch(() => {
+    // no worker (private mode, http): the page still scans offline while it stays open
+  });
+}
+
+async function mount() {
+  const found = document.getElementById("offline-door");
+  if (!found || found === box) return;
+  box = found;
+  Object.assign(box.style, { display: "flex", flexDirection: "column", gap: "12px" });
+  state.ref = decodeURIComponent(location.pathname.split("/")[2] || ""); // /scan/{short id}, known offline too
+  state.deviceId = await store.deviceId();
+  state.event = await store.findEventByRef(state.ref);
+  await refreshCounts();
+  render();
+  if (!timer) {
+    timer = setInterval(tick, SYNC_EVERY_MS);
+    window.addEventListener("online", () => { state.reachable = true; tick(); });
+    window.addEventListener("offline", render);
+    registerWorker();
+  }
+  tick();
+}
+
+const style = document.createElement("style");
+style.textContent = "[data-door-offline] .door-online-only { display: none !important; }";
+document.head.append(style);
+
+window.epDoor = {
+  // True while scans must be decided here: the network is gone and this device was prepared.
+  takesScans: () => offline() && Boolean(state.event),
+  scan,
+  sync: () => sync(),
+  upload: () => upload(),
+};
+setInterval(mount, 500);
+mount();

@@ -1,0 +1,105 @@
+// The door's decision with no network (#21): read a scanned QR code or a typed short code, check
+// it against the event's public key and the ticket list this device synced, and say what the
+// screen shows. The same rules as services/tickets/scanning.py, for the cases a device can know.
+// Pure functions (no DOM, no storage) so node runs them against tests/vectors too.
+import { verifyAsync } from "./noble-ed25519.js";
+
+export const TITLES = {
+  ok: "Checked in",
+  already_used: "Already used",
+  invalid: "Invalid ticket",
+  wrong_event: "Wrong event",
+  not_valid: "Not valid",
+  event_ended: "Event has ended",
+};
+const NOT_VALID = {
+  transferred: "It was transferred to someone else; their new ticket has a new code.",
+  refunded: "It was refunded.",
+  cancelled: "It was cancelled.",
+  expired: "It has expired.",
+};
+const CODE_ALPHABET = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/;
+
+export function fromBase64Url(text) {
+  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
+  const raw = atob(padded);
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+// The claims of an EP2 code that `publicKey` (base64url) signed; null for anything else.
+export async function verifySigned(token, publicKey) {
+  const parts = (token || "").trim().split(".");
+  if (parts.length !== 6 || parts[0] !== "EP2" || !/^\d+$/.test(parts[4])) return null;
+  try {
+    const message = new TextEncoder().encode(parts.slice(0, 5).join("."));
+    const ok = await verifyAsync(fromBase64Url(parts[5]), message, fromBase64Url(publicKey));
+    if (!ok) return null;
+  } catch (error) {
+    return null; // a signature of the wrong length or not base64: forged or damaged
+  }
+  return { ticketId: parts[1], eventId: parts[2], tierId: parts[3], version: Number(parts[4]) };
+}
+
+export function normalizeCode(text) {
+  return (text || "").replace(/[\s-]/g, "").toUpperCase();
+}
+
+// SHA-256 hex of "<event id>:<code>", as services/tickets/door_sync.py sends it.
+export async function codeHash(eventId, code) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${eventId}:${code}`));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// What the scanned text names: {kind: "qr", claims} | {kind: "legacy", ticketId, eventId, version}
+// | {kind: "code", code} | {kind: "bad", message}.
+export async function parseScan(text, publicKey) {
+  const raw = (text || "").trim();
+  if (raw.startsWith("EP2.")) {
+    const claims = await verifySigned(raw, publicKey);
+    return claims ? { kind: "qr", claims } : { kind: "bad", message: "Not a ticket. The code may be forged or mistyped." };
+  }
+  if (raw.startsWith("EP1.") || raw.length > 16) {
+    // Codes issued before #21 carry an HMAC only the server can check: matched against the list.
+    const parts = raw.split(".");
+    if (parts.length !== 5 || parts[0] !== "EP1" || !/^\d+$/.test(parts[3])) {
+      return { kind: "bad", message: "Not a ticket. The code may be forged or mistyped." };
+    }
+    return { kind: "legacy", claims: { ticketId: parts[1], eventId: parts[2], version: Number(parts[3]) } };
+  }
+  const code = normalizeCode(raw);
+  if (!CODE_ALPHABET.test(code)) return { kind: "bad", message: "A ticket code has 8 letters and digits." };
+  return { kind: "code", code };
+}
+
+function shown(result, message, ticket) {
+  return {
+    result,
+    title: TITLES[result],
+    message,
+    holder: ticket ? ticket.holderName : "",
+    tier: ticket ? ticket.tierName : "",
+    ticketId: ticket ? ticket.id : "",
+  };
+}
+
+function clock(iso) {
+  if (!iso) return "";
+  const at = new Date(iso);
+  return `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+}
+
+// The result for `ticket` (the synced row the scan names, or null) at this door.
+// `claims` (a QR code's) carry the event and version the code was signed for.
+export function decide({ eventId, doorsClosed, ticket, claims }) {
+  if (claims && claims.eventId !== eventId) return shown("wrong_event", "This ticket is for another event.", null);
+  if (!ticket) return shown("invalid", "Not a ticket. The code may be forged or mistyped.", null);
+  if (doorsClosed) return shown("event_ended", "Event has ended. Tickets no longer admit anyone.", ticket);
+  if (claims && claims.version !== ticket.version) {
+    return ticket.status === "valid"
+      ? shown("invalid", "This QR code was replaced by a newer one.", ticket)
+      : shown("not_valid", `Not valid. ${NOT_VALID[ticket.status] || "It cannot be used."}`, ticket);
+  }
+  if (ticket.status === "valid") return shown("ok", `Welcome, ${ticket.holderName}!`, ticket);
+  if (ticket.status === "used") return shown("already_used", `Already used at ${clock(ticket.usedAt)}.`, ticket);
+  return shown("not_valid", `Not valid. ${NOT_VALID[ticket.status] || "It cannot be used."}`, ticket);
+}

@@ -1,0 +1,42 @@
+"""The scanner page's offline pieces (#21): the box assets/door/door.js draws the offline door into,
+the module that does it, the manifest link, and the list of tickets offline devices let in twice."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eventpalour import routes
+from eventpalour.state.scanner import ScannerState as S
+
+
+def offline_door() -> rx.Component:
+    """Rendered outside the session check, so a phone that opens the scanner with no network (from
+    the service worker's cache) still gets the offline door. React never renders children in the
+    box: door.js owns them."""
+    return rx.fragment(
+        rx.box(id="offline-door", width="100%", margin_bottom="16px"),
+        rx.el.script(src=routes.DOOR_SCRIPT, type="module", async_=True),
+        rx.el.link(rel="manifest", href=S.manifest_url),
+    )
+
+
+def _conflict(c: rx.Var) -> rx.Component:
+    return rx.text(rx.code(c.code), " ", c.holder, " · ", c.at, " · device ", c.device, " · ", c.note, size="2")
+
+
+def offline_conflicts() -> rx.Component:
+    """Tickets offline devices let in twice: every door member and the organizer see them here."""
+    return rx.cond(
+        S.conflicts.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.vstack(
+                rx.text("Let in twice while offline", weight="bold"),
+                rx.foreach(S.conflicts, _conflict),
+                spacing="1",
+            ),
+            color_scheme="orange",
+            width="100%",
+            aria_label="Offline conflicts",
+        ),
+    )
