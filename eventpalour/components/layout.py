@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
+from reflex.components.el.elements.inline import A
 
 from eventpalour.components.navbar import navbar
 from eventpalour.components.toast_guard import toast_guard
@@ -22,6 +23,19 @@ def loading(label: str = "Loading…") -> rx.Component:
         min_height="40vh",
         role="status",
     )
+
+
+MAIN_ID = "content"
+
+
+def skip_link() -> rx.Component:
+    """The first stop of the keyboard on every page: past the navbar to the page's own content.
+
+    A plain in-page anchor: the browser moves focus to <main> itself. Not `rx.el.a`, which Reflex makes
+    a router link that resolves "#content" against the path ("/events/#content") and navigates there.
+    Hidden until it has focus (assets/a11y.css).
+    """
+    return A.create("Skip to content", href=f"#{MAIN_ID}", class_name="skip-link")
 
 
 def footer() -> rx.Component:
@@ -111,10 +125,13 @@ def page(
         def layout() -> rx.Component:
             body = build()
             return rx.box(
+                skip_link(),
                 toast_guard(),
                 navbar(),
                 rx.el.main(
                     require_login(body) if require == "user" else body,
+                    id=MAIN_ID,
+                    tab_index=-1,  # the skip link's target takes focus, so the next Tab goes on from there
                     max_width=width,
                     margin="0 auto",
                     padding=["16px", "24px"],
