@@ -21,7 +21,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, PROJECT_ROOT, BrowserPages, _server_env, unique_email
+from tests.e2e.conftest import (
+    DEFAULT_TIMEOUT_MS,
+    E2E_PLATFORM_NAME,
+    PROJECT_ROOT,
+    BrowserPages,
+    _server_env,
+    unique_email,
+)
 from tests.e2e.test_checkout import buy_through_sandbox, seed_event
 from tests.e2e.test_tickets import seed_tickets
 from tests.e2e.test_workspaces import super_admin, verified_account
@@ -70,8 +77,16 @@ ADMIN_PAGES = (
 MANAGE_TABS = ("Details", "Tickets", "Orders", "Codes", "Announcements", "Questions")
 
 
+# Animations that end (a dialog fading in), not those that loop (spinners, skeletons): axe reads
+# colours as they are drawn, and half-faded text measures as too faint.
+ANIMATIONS_DONE = """() => document.getAnimations().every(
+  (a) => a.playState !== "running" || a.effect.getComputedTiming().iterations === Infinity
+)"""
+
+
 def axe_violations(page: Page) -> list[dict]:
-    """axe's serious and critical violations of the WCAG A/AA rules on the page as it is now."""
+    """axe's serious and critical violations of the WCAG A/AA rules on the page once its animations end."""
+    page.wait_for_function(ANIMATIONS_DONE)
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
     return page.evaluate(RUN_AXE, [AXE_TAGS, list(BLOCKING_IMPACTS)])
@@ -170,6 +185,7 @@ def _check_visits(pages: dict[str, Page], visits: list[Visit], scheme: str, mode
         page.goto(visit.path)
         expect(visit.ready(page)).to_be_visible()
         expect(page.locator("html")).to_have_class(re.compile(rf"\b{scheme}\b"))
+        expect(page).to_have_title(re.compile(rf"^\S.* · {re.escape(E2E_PLATFORM_NAME)}$"))  # WCAG 2.4.2
         page.wait_for_timeout(200)  # Radix's colour transitions settle
 
         def check(state: str = "", page: Page = page, path: str = visit.path) -> None:
