@@ -91,6 +91,7 @@ class PageEntry:
     title: Any  # text, or a state var (the event page's title)
     on_load: list
     in_sitemap: bool
+    fixed_title: bool = True  # the same title for every visitor (not a state var's)
 
 
 PAGES: list[PageEntry] = []
@@ -146,7 +147,8 @@ def page(
         # own module (not this one) keeps each route's JavaScript to what that page uses.
         layout.__name__, layout.__qualname__, layout.__module__ = build.__name__, build.__qualname__, build.__module__
         on_load_all = [*([form.reset_form] if form else []), guard, *extra]
-        PAGES.append(PageEntry(route, layout, f"{title} · {settings.platform_name}", on_load_all, in_sitemap))
+        full_title = f"{title} · {settings.platform_name}"
+        PAGES.append(PageEntry(route, layout, full_title, on_load_all, in_sitemap, isinstance(title, str)))
         return layout
 
     return decorator

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -274,6 +275,13 @@ def test_every_main_page_passes_axe(browser: Browser, server: str, site: Site, s
         for page in pages.values():
             page.context.close()
     assert not failures, "axe found serious or critical violations:\n" + "\n".join(failures)
+
+
+def test_a_page_with_a_path_parameter_has_its_title_before_its_scripts_run(server: str) -> None:
+    """Reflex serves such pages one shared HTML shell without a <title>; api/page_titles.py adds the page's."""
+    for path, title in (("/announcements/unsubscribe/not-a-token", "Announcements"), ("/scan/ab12cd", "Scan tickets")):
+        html = httpx.get(server + path, timeout=10).text
+        assert f"<title>{title} · {E2E_PLATFORM_NAME}</title>" in html, path
 
 
 def test_the_skip_link_moves_focus_to_the_content(new_page) -> None:
