@@ -89,6 +89,7 @@ def axe_violations(page: Page) -> list[dict]:
     """axe's serious and critical violations of the WCAG A/AA rules on the page once its animations end."""
     page.wait_for_function(ANIMATIONS_DONE)
     if not page.evaluate("() => typeof window.axe === 'object'"):
+        assert AXE_SCRIPT.is_file(), f"{AXE_SCRIPT} is missing: run scripts/setup.sh (npm install)"
         page.add_script_tag(path=str(AXE_SCRIPT))
     return page.evaluate(RUN_AXE, [AXE_TAGS, list(BLOCKING_IMPACTS)])
 
