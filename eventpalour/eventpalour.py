@@ -21,6 +21,8 @@ from eventpalour.worker import (
 app = rx.App(
     api_transformer=create_api(),
     toaster=toaster(),
+    # Accessibility corrections to the Radix theme (contrast, focus ring, underlined links, skip link).
+    stylesheets=["/a11y.css"],
     head_components=[rx.el.meta(name="description", content="EventPalour: tickets for events you love.")],
 )
 add_pages(app)

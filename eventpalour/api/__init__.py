@@ -44,6 +44,7 @@ from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.fallback import add_fallback_routes
 from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.openapi import document_errors
+from eventpalour.api.page_titles import PageTitleMiddleware
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
 from eventpalour.api.security_headers import SecurityHeadersMiddleware
 from eventpalour.config import SANDBOX_OPT_IN, settings
@@ -125,6 +126,7 @@ def create_api() -> FastAPI:
     document_errors(api)
     # Wraps Reflex's pages too (Reflex mounts its app inside this one), so shared /e/... links get previews.
     api.add_middleware(OpenGraphMiddleware)
+    api.add_middleware(PageTitleMiddleware)
     api.add_middleware(BodyLimitMiddleware)
     api.add_middleware(PostRateLimitMiddleware)
     # Outermost: every request (pages and API) gets its id and its access line, whatever answers it.

@@ -232,7 +232,7 @@ def announcements_tab() -> rx.Component:
                             rx.table.column_header_cell("Actions"),
                         ],
                         rx.foreach(S.lines, _row),
-                        aria_label="Announcements",
+                        label="Announcements",
                     ),
                 ),
             ),

@@ -32,6 +32,7 @@ def progress_card() -> rx.Component:
             rx.progress(
                 value=rx.cond(S.door_admissions > 0, S.door_checked_in * 100 / S.door_admissions, 0),
                 max=100,
+                aria_label="Checked in",
                 width="100%",
             ),
             rx.cond(
@@ -205,6 +206,7 @@ def attendees_table() -> rx.Component:
         scrolling_table(
             [*[rx.table.column_header_cell(n) for n in ("Attendee", "Code", "Tier", "Payment", "Door", "Action")]],
             rx.foreach(S.attendee_rows, _row),
+            label="Attendees",
         ),
     )
 

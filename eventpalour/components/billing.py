@@ -145,6 +145,7 @@ def transactions() -> rx.Component:
                     rx.table.column_header_cell("Status"),
                 ],
                 rx.foreach(S.tx_rows, _row),
+                label="Transactions",
             ),
         ),
         rx.hstack(

@@ -330,7 +330,7 @@ def codes_tab() -> rx.Component:
                             rx.table.column_header_cell("Actions"),
                         ],
                         rx.foreach(S.code_lines, _row),
-                        aria_label="Discount and access codes",
+                        label="Discount and access codes",
                     ),
                 ),
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.uploads import file_drop
 from eventpalour.config import SUPPORTED_CURRENCIES
 from eventpalour.services.sales import fee_percent_label
 from eventpalour.state.event_form import BANNER_UPLOAD_ID, EventFormMixin
@@ -213,13 +214,14 @@ class EventFormParts:
                     alt="Event banner preview",
                 ),
             ),
-            rx.upload(
+            file_drop(
                 rx.hstack(
                     rx.icon("image-up", size=20),
                     rx.text("Drop a PNG, JPG or WebP (up to 5 MB), or click", size="2"),
                     align="center",
                 ),
                 id=BANNER_UPLOAD_ID,
+                label="Event banner",
                 accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
                 max_files=1,
                 on_drop=self.state.upload_banner(

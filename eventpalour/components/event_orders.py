@@ -181,6 +181,7 @@ def _table() -> rx.Component:
                 ),
             ],
             rx.foreach(S.order_rows, _row),
+            label="Orders",
         ),
     )
 

@@ -154,6 +154,7 @@ def _dates() -> rx.Component:
         scrolling_table(
             [rx.table.column_header_cell(h) for h in ("Date", "Status", "Seats")],
             rx.foreach(S.date_lines, _date_row),
+            label="Dates of this series",
         ),
         spacing="3",
         width="100%",

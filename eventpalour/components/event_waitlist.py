@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.tables import scroll_region
 from eventpalour.state.event_waitlist import EventWaitlistState as S
 
 
@@ -38,7 +39,7 @@ def _tier(table: rx.Var) -> rx.Component:
         ),
         rx.cond(
             table.lines.length() > 0,
-            rx.box(
+            scroll_region(
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
@@ -54,8 +55,7 @@ def _tier(table: rx.Var) -> rx.Component:
                     size="1",
                     width="100%",
                 ),
-                overflow_x="auto",
-                width="100%",
+                "Waitlist of " + table.tier,
             ),
             rx.text("Nobody has joined yet.", size="2", color_scheme="gray"),
         ),

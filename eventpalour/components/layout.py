@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
+from reflex.components.el.elements.inline import A
 
 from eventpalour.components.navbar import navbar
 from eventpalour.components.toast_guard import toast_guard
@@ -22,6 +23,19 @@ def loading(label: str = "Loading…") -> rx.Component:
         min_height="40vh",
         role="status",
     )
+
+
+MAIN_ID = "content"
+
+
+def skip_link() -> rx.Component:
+    """The first stop of the keyboard on every page: past the navbar to the page's own content.
+
+    A plain in-page anchor: the browser moves focus to <main> itself. Not `rx.el.a`, which Reflex makes
+    a router link that resolves "#content" against the path ("/events/#content") and navigates there.
+    Hidden until it has focus (assets/a11y.css).
+    """
+    return A.create("Skip to content", href=f"#{MAIN_ID}", class_name="skip-link")
 
 
 def footer() -> rx.Component:
@@ -77,6 +91,7 @@ class PageEntry:
     title: Any  # text, or a state var (the event page's title)
     on_load: list
     in_sitemap: bool
+    fixed_title: bool = True  # the same title for every visitor (not a state var's)
 
 
 PAGES: list[PageEntry] = []
@@ -114,11 +129,14 @@ def page(
         def layout() -> rx.Component:
             body = build()
             return rx.box(
+                skip_link(),
                 toast_guard(),
                 navbar(),
                 rx.el.main(
                     unguarded() if unguarded else rx.fragment(),
                     require_login(body) if require == "user" else body,
+                    id=MAIN_ID,
+                    tab_index=-1,  # the skip link's target takes focus, so the next Tab goes on from there
                     max_width=width,
                     margin="0 auto",
                     padding=["16px", "24px"],
@@ -133,7 +151,8 @@ def page(
         # own module (not this one) keeps each route's JavaScript to what that page uses.
         layout.__name__, layout.__qualname__, layout.__module__ = build.__name__, build.__qualname__, build.__module__
         on_load_all = [*([form.reset_form] if form else []), guard, *extra]
-        PAGES.append(PageEntry(route, layout, f"{title} · {settings.platform_name}", on_load_all, in_sitemap))
+        full_title = f"{title} · {settings.platform_name}"
+        PAGES.append(PageEntry(route, layout, full_title, on_load_all, in_sitemap, isinstance(title, str)))
         return layout
 
     return decorator

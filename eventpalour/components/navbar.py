@@ -36,12 +36,19 @@ def workspace_items() -> rx.Component:
 def user_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
+            # Named by its content, "Account menu" (read, not shown) and the user's name where it shows:
+            # an aria-label would hide the visible name from speech users who say what they see. The
+            # initials repeat the name, so the avatar is hidden from assistive technology.
             rx.button(
-                rx.avatar(fallback=AuthState.user_initials, size="2", radius="full"),
+                rx.box(
+                    rx.avatar(fallback=AuthState.user_initials, size="2", radius="full"),
+                    aria_hidden="true",
+                    display="flex",
+                ),
+                rx.el.span("Account menu", class_name="rt-sr-only"),
                 rx.text(AuthState.user_name, display=["none", "none", "block"]),
                 rx.icon("chevron-down", size=16),
                 variant="ghost",
-                aria_label="Account menu",
                 id="account-menu",
             )
         ),
@@ -100,15 +107,17 @@ def verify_banner() -> rx.Component:
 
 def events_link() -> rx.Component:
     """Discovery from every page: a compass on phones, "Events" beside it from 480px up."""
+    # The name sits on the button (the link reads it from there): on phones the button shows only the
+    # icon, and a nameless button inside a named link is still a nameless button.
     return rx.link(
         rx.button(
             rx.icon("compass", size=18),
             rx.text("Events", display=["none", "inline"]),
             variant="ghost",
             white_space="nowrap",
+            aria_label="Events",
         ),
         href=routes.EVENTS,
-        aria_label="Events",
         display="flex",
         flex_shrink="0",
     )

@@ -220,7 +220,7 @@ def questions_tab() -> rx.Component:
                             rx.table.column_header_cell("Actions"),
                         ],
                         rx.foreach(S.question_lines, _row),
-                        aria_label="Attendee questions",
+                        label="Attendee questions",
                     ),
                 ),
             ),

@@ -56,7 +56,7 @@ def _actions(card: rx.Var) -> rx.Component:
                 "Show at the door",
                 size="2",
                 on_click=S.show_qr(ticket.ticket_id),
-                aria_label="Show ticket " + ticket.short_code + " full screen",
+                aria_label="Show at the door: ticket " + ticket.short_code,
             ),
         ),
         rx.cond(ticket.has_calendar, file_link("Add to calendar", "calendar-plus", card.calendar_url)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.forms import field, submit_button
+from eventpalour.components.uploads import file_drop
 from eventpalour.models import KycHolderType
 from eventpalour.services.workspaces import TAX_ID_RULES
 from eventpalour.state.workspace_verification import BLUE_UPLOAD_ID, KYC_UPLOAD_ID
@@ -22,7 +23,7 @@ PDF_OR_IMAGE = {
 def _uploader(upload_id: str, label: str, name: str, picked: rx.Var, handler: rx.EventHandler) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=upload_id, style={"font-weight": "600", "font-size": "14px"}),
-        rx.upload(
+        file_drop(
             rx.vstack(
                 rx.icon("file-up", size=20),
                 rx.cond(
@@ -35,6 +36,7 @@ def _uploader(upload_id: str, label: str, name: str, picked: rx.Var, handler: rx
                 spacing="1",
             ),
             id=upload_id,
+            label=label,
             accept=PDF_OR_IMAGE,
             max_files=1,
             on_drop=handler(rx.upload_files(upload_id=upload_id)),

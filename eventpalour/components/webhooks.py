@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.forms import form_error, settings_section, submit_button
+from eventpalour.components.tables import scroll_region
 from eventpalour.state.webhooks import EVENT_CHOICES, DeliveryRow, WebhookRow, WebhooksState
 
 S = WebhooksState
@@ -132,7 +133,7 @@ def _log() -> rx.Component:
                 rx.cond(
                     S.deliveries.length() == 0,
                     rx.text("Nothing sent yet. Deliveries appear here as events happen.", size="2"),
-                    rx.box(
+                    scroll_region(
                         rx.table.root(
                             rx.table.header(
                                 rx.table.row(
@@ -147,8 +148,7 @@ def _log() -> rx.Component:
                             size="1",
                             width="100%",
                         ),
-                        overflow_x="auto",
-                        width="100%",
+                        "Deliveries",
                     ),
                 ),
             ),

@@ -135,6 +135,7 @@ def withdrawal_history() -> rx.Component:
                     rx.table.column_header_cell("Reference or reason", display=["none", "table-cell"]),
                 ],
                 rx.foreach(S.withdrawal_rows, _row),
+                label="Withdrawals",
             ),
         ),
         spacing="3",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.forms import field
+from eventpalour.components.uploads import file_drop
 from eventpalour.state.workspace import WorkspaceState
 from eventpalour.state.workspaces import LOGO_UPLOAD_ID, LogoUploadMixin
 
@@ -20,7 +21,9 @@ def verified_badge(verified: rx.Var) -> rx.Component:
     return rx.cond(
         verified,
         rx.tooltip(
-            rx.badge(rx.icon("badge-check", size=14), "Verified", color_scheme="blue", variant="solid"),
+            rx.badge(
+                rx.icon("badge-check", size=14), "Verified", color_scheme="blue", variant="solid", high_contrast=True
+            ),
             content="Verified organizer",
         ),
     )
@@ -94,7 +97,7 @@ def logo_uploader(state: type[LogoUploadMixin]) -> rx.Component:
         rx.hstack(
             rx.avatar(src=state.logo_url, fallback="?", size="7", radius="large"),
             rx.vstack(
-                rx.upload(
+                file_drop(
                     rx.vstack(
                         rx.icon("image-up", size=22),
                         rx.text("Drop a PNG, JPG or WebP here, or click to choose", size="2"),
@@ -103,6 +106,7 @@ def logo_uploader(state: type[LogoUploadMixin]) -> rx.Component:
                         spacing="1",
                     ),
                     id=LOGO_UPLOAD_ID,
+                    label="Workspace logo",
                     accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
                     max_files=1,
                     on_drop=state.upload_logo(
@@ -114,7 +118,10 @@ def logo_uploader(state: type[LogoUploadMixin]) -> rx.Component:
                     width="100%",
                     cursor="pointer",
                 ),
-                rx.cond(state.is_uploading, rx.progress(value=state.upload_progress, width="100%")),
+                rx.cond(
+                    state.is_uploading,
+                    rx.progress(value=state.upload_progress, width="100%", aria_label="Uploading the logo"),
+                ),
                 rx.cond(
                     state.logo_url != "",
                     rx.button(

@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour.components.admin import admin_page, heading, not_found
 from eventpalour.components.forms import field
 from eventpalour.components.layout import loading
+from eventpalour.components.tables import scrolling_table
 from eventpalour.routes import ADMIN_ADMINS
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_audit import AdminAdminsState as S
@@ -94,18 +95,15 @@ def admin_admins() -> rx.Component:
             rx.cond(
                 ~S.admins_loaded,
                 loading(),
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Admin"),
-                            rx.table.column_header_cell("Level"),
-                            rx.table.column_header_cell("Since", display=["none", "table-cell"]),
-                            rx.table.column_header_cell("Actions"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.admin_rows, _row)),
-                    width="100%",
-                    variant="surface",
+                scrolling_table(
+                    [
+                        rx.table.column_header_cell("Admin"),
+                        rx.table.column_header_cell("Level"),
+                        rx.table.column_header_cell("Since", display=["none", "table-cell"]),
+                        rx.table.column_header_cell("Actions"),
+                    ],
+                    rx.foreach(S.admin_rows, _row),
+                    label="Platform admins",
                 ),
             ),
             spacing="4",

@@ -86,6 +86,7 @@ def _table() -> rx.Component:
                     rx.table.column_header_cell("Details", display=["none", "table-cell"]),
                 ],
                 rx.foreach(S.entries, _row),
+                label="Audit log",
                 size="1",
             ),
             pager(S.page, S.pages, S.total, S.go_to_page(-1), S.go_to_page(1)),

@@ -8,6 +8,7 @@ from eventpalour.components.admin import admin_page, heading, pager
 from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
+from eventpalour.components.tables import scrolling_table
 from eventpalour.components.user_detail import user_detail_dialog
 from eventpalour.routes import ADMIN_USERS
 from eventpalour.state.admin_users import AdminUsersState as S
@@ -75,20 +76,17 @@ def _table() -> rx.Component:
         S.rows.length() == 0,
         empty_card("No users match these filters.", "user-x"),
         rx.vstack(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("User"),
-                        rx.table.column_header_cell("Type", display=["none", "table-cell"]),
-                        rx.table.column_header_cell("Status"),
-                        rx.table.column_header_cell("Admin", display=["none", "none", "table-cell"]),
-                        rx.table.column_header_cell("Last sign-in", display=["none", "none", "table-cell"]),
-                        rx.table.column_header_cell("Actions"),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                variant="surface",
+            scrolling_table(
+                [
+                    rx.table.column_header_cell("User"),
+                    rx.table.column_header_cell("Type", display=["none", "table-cell"]),
+                    rx.table.column_header_cell("Status"),
+                    rx.table.column_header_cell("Admin", display=["none", "none", "table-cell"]),
+                    rx.table.column_header_cell("Last sign-in", display=["none", "none", "table-cell"]),
+                    rx.table.column_header_cell("Actions"),
+                ],
+                rx.foreach(S.rows, _row),
+                label="Users",
             ),
             pager(S.page, S.pages, S.total, S.go_to_page(-1), S.go_to_page(1)),
             width="100%",

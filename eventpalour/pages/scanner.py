@@ -32,7 +32,12 @@ def _counters() -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            rx.progress(value=rx.cond(S.sold > 0, S.checked_in * 100 / S.sold, 0), max=100, width="100%"),
+            rx.progress(
+                value=rx.cond(S.sold > 0, S.checked_in * 100 / S.sold, 0),
+                max=100,
+                width="100%",
+                aria_label="Checked in",
+            ),
             spacing="2",
             width="100%",
         ),

@@ -200,6 +200,7 @@ def _money() -> rx.Component:
                         data_testid="money-row",
                     ),
                 ),
+                label="Money",
             ),
             S.money.length() == 0,
             "No money moved in this period.",
@@ -216,6 +217,7 @@ def _simple_table(
         scrolling_table(
             [rx.table.column_header_cell(h) for h in heads],
             rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(c) for c in cells(r)], data_testid=f"{table}-row")),
+            label=title,
         ),
         rows.length() == 0,
         empty_text,

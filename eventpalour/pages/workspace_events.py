@@ -8,6 +8,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.draft_notice import unfinished_draft
 from eventpalour.components.layout import page
 from eventpalour.components.lists import count_words
+from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENTS
 from eventpalour.state.events import WorkspaceEventsState
@@ -65,19 +66,16 @@ def _table() -> rx.Component:
             width="100%",
         ),
         rx.vstack(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Event"),
-                        rx.table.column_header_cell("Status"),
-                        rx.table.column_header_cell("When", display=["none", "table-cell"]),
-                        rx.table.column_header_cell("Where", display=["none", "none", "table-cell"]),
-                        rx.table.column_header_cell("Tickets"),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.event_rows, _row)),
-                width="100%",
-                variant="surface",
+            scrolling_table(
+                [
+                    rx.table.column_header_cell("Event"),
+                    rx.table.column_header_cell("Status"),
+                    rx.table.column_header_cell("When", display=["none", "table-cell"]),
+                    rx.table.column_header_cell("Where", display=["none", "none", "table-cell"]),
+                    rx.table.column_header_cell("Tickets"),
+                ],
+                rx.foreach(S.event_rows, _row),
+                label="Events",
             ),
             rx.hstack(
                 rx.button("Previous", variant="soft", disabled=S.events_page <= 1, on_click=S.turn_page(-1)),

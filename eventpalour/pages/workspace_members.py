@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import form_error
 from eventpalour.components.layout import page
+from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import role_badge, workspace_shell
 from eventpalour.routes import WORKSPACE_MEMBERS
 from eventpalour.state.members import MembersState
@@ -68,18 +69,15 @@ def _member_row(member: rx.Var) -> rx.Component:
 
 
 def _members_table() -> rx.Component:
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("Member"),
-                rx.table.column_header_cell("Role"),
-                rx.table.column_header_cell("Joined", display=["none", "table-cell"]),
-                rx.table.column_header_cell(""),
-            )
-        ),
-        rx.table.body(rx.foreach(MembersState.members, _member_row)),
-        width="100%",
-        variant="surface",
+    return scrolling_table(
+        [
+            rx.table.column_header_cell("Member"),
+            rx.table.column_header_cell("Role"),
+            rx.table.column_header_cell("Joined", display=["none", "table-cell"]),
+            rx.table.column_header_cell(""),
+        ],
+        rx.foreach(MembersState.members, _member_row),
+        label="Members",
     )
 
 

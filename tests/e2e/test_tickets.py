@@ -112,7 +112,7 @@ def test_buyer_sees_the_ticket_and_transfers_it(new_page, server: str, e2e_datab
     assert download.value.suggested_filename == f"ticket-{code}.png"
     assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
 
-    card.get_by_role("button", name=f"Show ticket {code} full screen").click()
+    card.get_by_role("button", name=f"Show at the door: ticket {code}").click()
     dialog = buyer.get_by_role("dialog")
     expect(dialog.get_by_role("img", name=f"QR code for ticket {code}")).to_be_visible()
     dialog.get_by_role("button", name="Close").click()
