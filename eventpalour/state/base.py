@@ -28,6 +28,7 @@ from eventpalour.services.platform import (
     client_address,
     nul_in_input,
 )
+from eventpalour.state.pristine import keep_only_when_changed
 
 T = TypeVar("T")
 
@@ -176,3 +177,7 @@ class AuthState(rx.State):
             f"fetch({endpoint}, {{method: 'POST', credentials: 'include'}})"
             f".finally(() => window.location.assign({home}))"
         )
+
+
+# Every page's state derives from AuthState: those still at their defaults stay out of Redis.
+keep_only_when_changed(AuthState)

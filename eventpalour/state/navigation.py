@@ -11,6 +11,7 @@ from eventpalour.cookies import LAST_WORKSPACE_COOKIE, LAST_WORKSPACE_DAYS
 from eventpalour.services import workspaces
 from eventpalour.services.identity import UserSummary
 from eventpalour.state.base import call_service
+from eventpalour.state.pristine import keep_only_when_changed
 
 AUTH_PAGES = "/auth/"
 
@@ -38,6 +39,9 @@ class AuthLinksState(rx.State):
     @rx.var
     def verify_url(self) -> str:
         return routes.with_next(routes.VERIFY, coming_back_to(self.router.url))
+
+
+keep_only_when_changed(AuthLinksState)  # derived from the URL only: nothing of its own to keep
 
 
 class LastWorkspaceState(rx.State):

@@ -1,0 +1,54 @@
+"""Page state at its defaults stays out of Redis (#18): the first frame of a visitor touches every
+page's computed vars, and only the states that hold something of the visitor's are written."""
+
+from __future__ import annotations
+
+import pickle
+
+from reflex.state import _resolve_delta
+
+from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.navigation import AuthLinksState
+from eventpalour.state.pristine import is_pristine
+from tests.state_support import state_for
+
+
+def _tree(state):
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.substates.values())
+
+
+async def test_a_hydrated_visitor_writes_only_what_holds_something():
+    page = state_for(EventDetailState, token=None, path="/e/abc123")
+    states = list(_tree(page))
+    for state in states:
+        state._was_touched = False
+    await _resolve_delta(states[0].dict())  # the hydrate frame: every state's computed vars read
+
+    touched = [s for s in states if s._was_touched]
+    written = [type(s) for s in touched if s._serialize()]
+    assert len(touched) > 10  # the computed vars of every page
+    assert written == [type(states[0])]  # only the root, which holds the connection's router data
+    assert is_pristine(page)
+
+
+def test_a_changed_state_is_written_and_stays_written_back_at_its_defaults():
+    page = state_for(EventDetailState, token=None, path="/e/abc123")
+    page.code_input = "EARLYBIRD"
+    assert not is_pristine(page)
+    _schema, stored = pickle.loads(page._serialize())
+    assert stored.code_input == "EARLYBIRD"
+    stored.code_input = ""  # back to the default: Redis must not keep the older version
+    assert is_pristine(stored) and stored._serialize()
+
+
+def test_links_state_is_never_kept():
+    links = state_for(AuthLinksState, token=None, path="/events")
+    assert links.sign_in_url
+    assert links._serialize() == b""
