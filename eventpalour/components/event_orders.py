@@ -8,6 +8,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.event_waitlist import waitlists_section
 from eventpalour.components.lists import empty_card, next_page_pager
+from eventpalour.components.second_factor import second_factor_notice
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.workspace import WorkspaceState
@@ -142,7 +143,7 @@ def _row(order: rx.Var) -> rx.Component:
                     ),
                 ),
                 rx.cond(
-                    order.can_refund,
+                    order.can_refund & ~S.refund_second_factor.needed,
                     rx.button(
                         "Refund",
                         size="1",
@@ -332,7 +333,7 @@ def _refund_request(request: rx.Var) -> rx.Component:
             ),
             rx.hstack(
                 rx.cond(
-                    request.can_approve,
+                    request.can_approve & ~S.refund_second_factor.needed,
                     confirm_button(
                         "Approve",
                         "Approve this refund?",
@@ -418,6 +419,10 @@ def orders_tab() -> rx.Component:
         _refund_dialog(),
         _decline_dialog(),
         _refund_progress(),
+        rx.cond(
+            WorkspaceState.can_manage_billing,
+            second_factor_notice(S.refund_second_factor, "Refunds need two-factor sign-in"),
+        ),
         _refund_requests(),
         waitlists_section(),
         rx.cond(

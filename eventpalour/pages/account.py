@@ -368,7 +368,7 @@ def _delete_account() -> rx.Component:
 @page(
     routes.ACCOUNT,
     "Your account",
-    on_load=[AccountState.load, PasskeysState.load],
+    on_load=[AccountState.load, PasskeysState.reset_form, PasskeysState.load],
     require="user",
     form=AccountState,
     width="760px",

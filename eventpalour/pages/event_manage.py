@@ -14,6 +14,7 @@ from eventpalour.components.event_orders import orders_tab
 from eventpalour.components.event_series import repeat_tab
 from eventpalour.components.layout import page
 from eventpalour.components.questions import questions_tab
+from eventpalour.components.second_factor import blocked_button, second_factor_notice
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.announcements import EventAnnouncementsState
@@ -66,13 +67,26 @@ def _postpone_dialog() -> rx.Component:
 
 
 def _actions() -> rx.Component:
+    return rx.vstack(
+        _action_buttons(),
+        second_factor_notice(S.cancel_second_factor, "Cancelling needs two-factor sign-in"),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _action_buttons() -> rx.Component:
     can = S.actions
     return rx.hstack(
         rx.cond(can["can_publish"], rx.button(rx.icon("rocket", size=16), "Publish", on_click=S.publish)),
         rx.cond(can["can_hide"], rx.button("Hide", variant="soft", color_scheme="amber", on_click=S.hide)),
         rx.cond(can["can_postpone"], _postpone_dialog()),
         rx.cond(
-            can["can_cancel"],
+            can["can_cancel"] & S.cancel_second_factor.needed,
+            blocked_button("Cancel event"),
+        ),
+        rx.cond(
+            can["can_cancel"] & ~S.cancel_second_factor.needed,
             confirm_button(
                 "Cancel event",
                 "Cancel this event?",

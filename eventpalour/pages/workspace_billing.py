@@ -7,6 +7,7 @@ import reflex as rx
 
 from eventpalour.components.billing import balance_cards, revenue_chart, transactions
 from eventpalour.components.layout import page
+from eventpalour.components.second_factor import blocked_button, second_factor_notice
 from eventpalour.components.withdrawal_form import withdrawal_dialog, withdrawal_history
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_BILLING
@@ -35,12 +36,17 @@ def _billing() -> rx.Component:
                         spacing="1",
                     ),
                     rx.spacer(),
-                    withdrawal_dialog(),
+                    rx.cond(
+                        BillingState.withdrawal_second_factor.needed,
+                        blocked_button("Request withdrawal", size="3"),
+                        withdrawal_dialog(),
+                    ),
                     width="100%",
                     align="center",
                     wrap="wrap",
                     gap="12px",
                 ),
+                second_factor_notice(BillingState.withdrawal_second_factor, "Withdrawals need two-factor sign-in"),
                 balance_cards(),
                 revenue_chart(),
                 transactions(),

@@ -13,7 +13,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import finance
+from eventpalour.services import finance, identity
 from eventpalour.services.finance import (
     Balance,
     MonthPoint,
@@ -163,6 +163,8 @@ class BillingState(FormMixin, AuthState):
     withdraw_open: bool = False
     withdraw_method: str = "bank"
     withdraw_currency: str = "KES"
+    # A withdrawal request needs two-factor: the page says so instead of opening the form.
+    withdrawal_second_factor: identity.SecondFactorNeed = identity.SECOND_FACTOR_NOT_NEEDED
 
     def _workspace_id(self) -> str:
         return workspace_in(self.router.url.path)
@@ -219,6 +221,7 @@ class BillingState(FormMixin, AuthState):
         self.chart_currency = overview.main_currency
         self.chart_data = self._series.get(overview.main_currency, [])
         self.withdrawal_rows = [withdrawal_text(w) for w in history]
+        self.withdrawal_second_factor = overview.withdrawal_second_factor
         self.billing_loaded = True
         return BillingState.load_transactions
 

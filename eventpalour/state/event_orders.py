@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from eventpalour.services import sales
+from eventpalour.services import identity, sales
 from eventpalour.services.platform import (
     DomainError,
     PermissionDenied,
@@ -154,6 +154,8 @@ class EventOrdersState(AuthState):
     refund_reason: str = ""
     refund_errors: dict[str, str] = {}
     refund_progress: RefundProgress = NO_REFUNDS
+    # Refunds and approving refund requests need two-factor: the tab says so before any click.
+    refund_second_factor: identity.SecondFactorNeed = identity.SECOND_FACTOR_NOT_NEEDED
     _ticket_prices: dict[str, int] = {}
     refund_requests: list[RequestLine] = []
     decline_open: bool = False
@@ -190,6 +192,7 @@ class EventOrdersState(AuthState):
         self.order_rows = [order_row(row, zone_name) for row in found.rows]
         self.order_totals = event_figures_text(found.totals)
         self.orders_total = found.total
+        self.refund_second_factor = found.refund_second_factor
         progress = await call_service(sales.event_refund_progress, actor=actor, event_id=self._event_ref())
         self.refund_progress = progress
         try:

@@ -13,7 +13,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import events
+from eventpalour.services import events, identity
 from eventpalour.services.events import EventActions, local_input_value, parse_local
 from eventpalour.services.platform import DomainError, ValidationFailed, format_amount
 from eventpalour.state.base import AuthState, call_service
@@ -140,6 +140,8 @@ class EventManageState(EventFormMixin, AuthState):
     event_money: EventFiguresText = EventFiguresText()
     # The services' EventActions: what the page offers, so it never re-decides a rule.
     actions: EventActions = NO_ACTIONS
+    # Cancelling refunds paid orders, so it may need two-factor first: the page says so ahead.
+    cancel_second_factor: identity.SecondFactorNeed = identity.SECOND_FACTOR_NOT_NEEDED
     event_problem: str = ""
     event_loaded: bool = False
     postpone_start: str = ""
@@ -210,6 +212,7 @@ class EventManageState(EventFormMixin, AuthState):
         )
         self.event_money = event_figures_text(details.money)
         self.actions = details.actions
+        self.cancel_second_factor = details.cancel_second_factor
         self.postpone_start, self.postpone_end = self.values["start_local"], self.values["end_local"]
 
     @rx.event

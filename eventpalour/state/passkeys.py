@@ -72,8 +72,7 @@ class PasskeysState(FormMixin, AuthState):
 
     @rx.event
     async def load(self) -> None:
-        """on_load of the account page: the list, and a clean form."""
-        self.field_errors, self.form_error, self.is_submitting = {}, "", False
+        """on_load of the account page, after `reset_form`: the list, and no rename or ceremony left open."""
         self.renaming_id, self._challenge_id = "", ""
         user = await self.current_user()
         if user is not None:

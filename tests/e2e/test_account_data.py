@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, at_path, newest_email, unique_email
+from tests.e2e.test_auth_flows import sign_in
 from tests.e2e.test_checkout import buy_through_sandbox, seed_event
-from tests.e2e.test_workspaces import signed_in, toast, verified_account
+from tests.e2e.test_workspaces import organizer_with_workspace, signed_in, toast, verified_account
 
 pytestmark = pytest.mark.e2e
 
@@ -98,3 +99,32 @@ def test_export_then_delete_account_then_sign_up_again(new_page, server: str, e2
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(at_path(server, "/auth/verify"))
     expect(page.get_by_text(f"We sent a 6-digit code to {buyer_email}")).to_be_visible()
+
+
+def _delete_account_with_the_emailed_code(page: Page, server: str, email: str) -> None:
+    page.goto("/account")
+    page.get_by_role("button", name="Email me a code").click()
+    expect(toast(page, "We emailed you a 6-digit code")).to_be_visible()
+    code = newest_email(server, email, "account_deletion_code")["subject"].rsplit(" ", 1)[-1]
+    page.get_by_label("Your email address").fill(email)
+    page.get_by_label("Code from the email").fill(code)
+    page.get_by_role("button", name="Delete my account").click()
+    page.wait_for_url(at_path(server, "/"))
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def test_an_owner_is_refused_until_the_workspace_is_deleted_then_deletes_the_account(new_page, server: str) -> None:
+    page, email, workspace_id = organizer_with_workspace(new_page, server, "Otieno Owner", "Otieno Sounds")
+    page.goto("/account")
+    delete_section = page.get_by_role("heading", name="Delete account").locator("xpath=..")
+    expect(delete_section).to_contain_text("You own the workspace")
+    expect(page.get_by_role("button", name="Delete my account")).to_have_count(0)
+
+    page.goto(f"/workspace/{workspace_id}/settings")
+    page.get_by_label("Type the workspace name to delete it").fill("Otieno Sounds")
+    page.get_by_role("button", name="Delete workspace").click()
+    expect(toast(page, "Workspace deleted.")).to_be_visible()
+
+    _delete_account_with_the_emailed_code(page, server, email)
+    sign_in(page, email, PASSWORD)  # the account is gone: its password opens nothing
+    expect(page.get_by_text("Email or password is incorrect.").first).to_be_visible()

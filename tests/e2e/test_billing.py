@@ -55,10 +55,19 @@ def test_organizer_sees_totals_requests_a_withdrawal_and_finance_pays_it(
 ) -> None:
     owner_email = unique_email("owner")
     cookie = verified_account(server, owner_email, "Bella Billing")
-    enable_two_factor_api(server, cookie)  # withdrawals need it
     workspace = f"Rhumba Crew {uuid.uuid4().hex[:6]}"
     seeded = seed_sales(e2e_database_url, owner_email, workspace)
     owner = signed_in(new_page, server, cookie)
+
+    # Withdrawals need two-factor: without it the page says so, with the link, before any form opens.
+    owner.goto(f"/workspace/{seeded['workspace_id']}/billing")
+    notice = owner.get_by_role("note", name="Withdrawals need two-factor sign-in")
+    expect(notice).to_contain_text("before requesting a withdrawal")
+    expect(notice.get_by_role("link", name="Set up two-factor sign-in")).to_have_attribute(
+        "href", "/account?two_factor=withdrawal#two-factor"
+    )
+    expect(owner.get_by_role("button", name="Request withdrawal")).to_be_disabled()
+    enable_two_factor_api(server, cookie)  # this session passes it
 
     owner.goto(f"/workspace/{seeded['workspace_id']}")
     owner.get_by_role("link", name="Billing").click()

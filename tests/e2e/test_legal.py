@@ -88,3 +88,9 @@ def test_checkout_says_what_buying_agrees_to(new_page, server: str, e2e_database
     expect(page.get_by_text("By buying you agree to the Terms and the Refund policy.")).to_be_visible()
     link = page.get_by_role("main").get_by_role("link", name="Refund policy", exact=True)
     expect(link).to_have_attribute("href", "/legal/refund-policy")
+    # It opens beside the checkout (the picked tickets stay), on the policy itself.
+    with page.context.expect_page() as opened:
+        link.click()
+    policy = opened.value
+    policy.wait_for_url(at_path(server, "/legal/refund-policy"))
+    expect(policy.get_by_role("main").get_by_role("heading", name="Refund policy", level=1)).to_be_visible()

@@ -68,14 +68,30 @@ def test_partial_refund_from_the_orders_page(new_page, server: str, e2e_database
 
 def test_cancel_an_event_with_paid_orders(new_page, server: str, e2e_database_url: str) -> None:
     owner_email = unique_email("owner")
-    owner = signed_in(new_page, server, verified_account(server, owner_email, "Carl Canceller"))
+    cookie = verified_account(server, owner_email, "Carl Canceller")
+    owner = signed_in(new_page, server, cookie)
     event = seed_event(
         e2e_database_url, owner_email, pricing="paid", tiers=[{"name": "VIP", "price": 400000, "quantity": 10}]
     )
     buyer, _ = buyer_page(new_page, server, "Cleo Buyer")
     buy_through_sandbox(buyer, server, event["short_id"], "VIP", 1)
 
+    # Cancelling refunds the paid order, so without two-factor the page says so before any click.
     owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
+    notice = owner.get_by_role("note", name="Cancelling needs two-factor sign-in")
+    expect(notice).to_contain_text("before cancelling an event with paid orders")
+    expect(owner.get_by_role("button", name="Cancel event")).to_be_disabled()
+    expect(notice.get_by_role("link", name="Set up two-factor sign-in")).to_have_attribute(
+        "href", "/account?two_factor=cancel_event#two-factor"
+    )
+    owner.get_by_role("tab", name="Orders").click()
+    expect(owner.get_by_role("note", name="Refunds need two-factor sign-in")).to_be_visible()
+    expect(owner.get_by_role("button", name=re.compile(r"^Refund order EVT-"))).to_have_count(0)
+
+    enable_two_factor_api(server, cookie)  # this session passes it
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{event['short_id']}")
+    expect(owner.get_by_role("button", name="Cancel event")).to_be_enabled()
+    expect(owner.get_by_role("note", name="Cancelling needs two-factor sign-in")).to_have_count(0)
     owner.get_by_role("button", name="Cancel event").click()
     expect(owner.get_by_role("alertdialog")).to_contain_text("every paid order is refunded in full")
     owner.get_by_role("alertdialog").get_by_role("button", name="Cancel event").click()

@@ -21,7 +21,15 @@ from eventpalour.services.platform.errors import (
     ValidationFailed,
 )
 from eventpalour.services.sales import checkout
-from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.factories import (
+    add_member,
+    approve_kyc,
+    make_event,
+    make_organizer,
+    make_user,
+    make_workspace,
+    with_two_factor,
+)
 
 
 @pytest.fixture
@@ -260,6 +268,7 @@ def test_cancelling_an_event_with_paid_orders_needs_an_admin_and_refunds_them(sh
     pending = checkout.book_ticket(actor=make_user().summary, event_id=paid.id, quantities={tiers["VIP"]: 1})
     with pytest.raises(PermissionDenied, match="admin"):
         events.change_status(actor=moderator.summary, event_id=paid.id, action="cancel")
+    owner = with_two_factor(owner)  # cancelling refunds the paid orders: two-factor, like every refund
     events.change_status(actor=owner.summary, event_id=paid.id, action="cancel")
     with read_only() as session:
         assert session.get(Event, paid.id).status == "cancelled"

@@ -31,7 +31,7 @@ from eventpalour.models import (
     Workspace,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services import admin, finance, platform, sales
+from eventpalour.services import admin, finance, identity, platform, sales
 from eventpalour.services.events.categories import category_named
 from eventpalour.services.events.creator import check_new_event, remove_draft
 from eventpalour.services.events.discovery import is_public
@@ -54,7 +54,7 @@ from eventpalour.services.events.tiers import (
     to_view,
 )
 from eventpalour.services.finance import EventSalesTotals, event_money
-from eventpalour.services.identity import UserSummary
+from eventpalour.services.identity import SecondFactorNeed, UserSummary
 from eventpalour.services.platform import (
     Conflict,
     FieldError,
@@ -64,7 +64,7 @@ from eventpalour.services.platform import (
     event_schedule,
 )
 from eventpalour.services.sales import release_order
-from eventpalour.services.workspaces import WorkspaceAction, load_event_for, load_workspace_for
+from eventpalour.services.workspaces import WorkspaceAction, allows, load_event_for, load_workspace_for
 
 SHORT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PAGE_SIZE = 20
@@ -375,8 +375,10 @@ def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
     """Cancelling ends every sale: paid orders are refunded in full (in the background), free
     registrations and unpaid holds are cancelled, and every ticket holder is told."""
     if sales.holds_paid_money(session, event_id=event.id):
-        # Refunds move the workspace's money, which SPEC §1.3 leaves to admins and owners.
+        # Refunds move the workspace's money, which SPEC §1.3 leaves to admins and owners, and
+        # which #20 §1 guards with two-factor like every other refund.
         load_workspace_for(session, actor, event.workspace_id, WorkspaceAction.MANAGE_BILLING)
+        identity.require_second_factor(session, actor, "cancel_event")
     holders = session.exec(
         select(User.email, func.max(Order.amount))
         .join(Ticket, col(Ticket.holder_id) == col(User.id))
@@ -492,6 +494,7 @@ class EventDetails:
     role: str
     actions: EventActions
     money: EventSalesTotals
+    cancel_second_factor: SecondFactorNeed  # cancelling refunds paid orders: the page says so before the click
 
 
 def get_event_by_id(*, actor: UserSummary | None, event_id: str) -> EventDetails:
@@ -514,7 +517,18 @@ def get_event_by_id(*, actor: UserSummary | None, event_id: str) -> EventDetails
             role=access.role,
             actions=event_actions(event, tiers),
             money=event_money(session, event.id, event.currency),
+            cancel_second_factor=cancel_second_factor(session, actor, event, access.role),
         )
+
+
+def cancel_second_factor(session: Session, actor: UserSummary, event: Event, role: str) -> SecondFactorNeed:
+    """Whether cancelling `event` would ask the actor for two-factor first (`_cancel_sales`'s rule).
+    Not for a role that may not refund at all: the refusal it gets names the role, not two-factor."""
+    if transition_refusal(event.status, "cancel") or not allows(role, WorkspaceAction.MANAGE_BILLING):
+        return identity.SECOND_FACTOR_NOT_NEEDED
+    if not sales.holds_paid_money(session, event_id=event.id):
+        return identity.SECOND_FACTOR_NOT_NEEDED
+    return identity.second_factor_need(session, actor, "cancel_event")
 
 
 def local_input_value(moment: datetime | None, timezone: str) -> str:

@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from eventpalour.db import read_only
 from eventpalour.models.types import utcnow
+from eventpalour.services import identity
 from eventpalour.services.finance.money_figures import Balance, Period, Scope, balances, figures_by_period
-from eventpalour.services.identity import UserSummary
+from eventpalour.services.identity import SecondFactorNeed, UserSummary
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 DEFAULT_CURRENCY = "KES"
@@ -36,6 +37,8 @@ class BillingOverview:
     balances: list[Balance]
     main_currency: str
     series: dict[str, list[MonthPoint]] = field(default_factory=dict)
+    # A withdrawal request asks for two-factor (`withdrawals.request_withdrawal`): said before the click.
+    withdrawal_second_factor: SecondFactorNeed = identity.SECOND_FACTOR_NOT_NEEDED
 
 
 def main_currency(balances: list[Balance]) -> str:
@@ -72,9 +75,10 @@ def billing_overview(*, actor: UserSummary | None, workspace_id: str) -> Billing
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_BILLING)
         found = list(balances(session, access.workspace.id).values())
         series = series_in(session, access.workspace.id, utcnow().date())
+        need = identity.second_factor_need(session, actor, "withdrawal")
     main = main_currency(found)
     if not found:
         found = [Balance(currency=main)]
     if main not in series:
         series[main] = [MonthPoint(key) for key in month_keys(utcnow().date())]
-    return BillingOverview(balances=found, main_currency=main, series=series)
+    return BillingOverview(balances=found, main_currency=main, series=series, withdrawal_second_factor=need)

@@ -2,9 +2,12 @@
 
 Set-up, codes and recovery codes live here; the sign-in's second step is in `auth` (it opens the
 session). `require_second_factor` is the one rule "this needs a session that passed two-factor",
-asked by the admin area (`admin.require_admin`), withdrawal requests and organizer refunds. A session
-passes it with an authenticator code or by signing in with a passkey (`passkeys`), which counts as
-both factors; `has_second_factor` says whether an account has either.
+asked by the admin area (`admin.require_admin`), withdrawal requests, organizer refunds (their own
+and approved refund requests) and cancelling an event that holds paid orders (which refunds every
+one of them). Cancelling a free registration moves no money, so it does not ask. Pages learn the
+need before the click from `second_factor_need`, the same rule as a flag. A session passes it with
+an authenticator code or by signing in with a passkey (`passkeys`), which counts as both factors;
+`has_second_factor` says whether an account has either.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import qrcode.image.svg
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, func, select
 
+from eventpalour import routes
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Passkey, RecoveryCode, TwoFactorCredential, User, UserSession
 from eventpalour.models.types import utcnow
@@ -57,6 +61,8 @@ REASONS = {
     "admin": "Platform admins must turn on two-factor sign-in before the admin area opens.",
     "withdrawal": "Turn on two-factor sign-in before requesting a withdrawal: it protects your workspace's money.",
     "refund": "Turn on two-factor sign-in before refunding an order: it protects your workspace's money.",
+    "cancel_event": "Turn on two-factor sign-in before cancelling an event with paid orders: cancelling refunds "
+    "every one of them.",
 }
 """Why an action asked for two-factor, by the `reason` of `SecondFactorRequired`: the account page says it."""
 _SIGN_IN_AGAIN = " Your account has it: sign out and sign in again with your authenticator code or a passkey."
@@ -78,13 +84,39 @@ class TwoFactorStatus:
     this_session_passed: bool
 
 
+@dataclass(frozen=True)
+class SecondFactorNeed:
+    """Whether an action would be refused for want of two-factor, told before the click: a page shows
+    `message` with a link to `setup_url` (labelled `link_label`) instead of a button that would fail."""
+
+    needed: bool = False
+    message: str = ""
+    setup_url: str = ""
+    link_label: str = ""
+
+
+NOT_NEEDED = SecondFactorNeed()
+
+
+def second_factor_need(session: Session, actor: UserSummary, reason: str) -> SecondFactorNeed:
+    """What `require_second_factor(session, actor, reason)` would say, without raising: the flag pages render."""
+    if actor.second_factor_passed:
+        return NOT_NEEDED
+    enabled = has_second_factor(session, actor.id)
+    return SecondFactorNeed(
+        needed=True,
+        message=REASONS[reason] + (_SIGN_IN_AGAIN if enabled else ""),
+        setup_url=routes.two_factor_setup(reason),
+        link_label="Two-factor settings" if enabled else "Set up two-factor sign-in",
+    )
+
+
 def require_second_factor(session: Session, actor: UserSummary, reason: str) -> None:
     """Refuse (SecondFactorRequired, with `reason`) unless the actor's session passed two-factor.
     `session` is the caller's, read only to tell "set it up" from "sign in again with it"."""
-    if actor.second_factor_passed:
-        return
-    enabled = has_second_factor(session, actor.id)
-    raise SecondFactorRequired(REASONS[reason] + (_SIGN_IN_AGAIN if enabled else ""), reason=reason)
+    need = second_factor_need(session, actor, reason)
+    if need.needed:
+        raise SecondFactorRequired(need.message, reason=reason)
 
 
 def has_second_factor(session: Session, user_id: str) -> bool:

@@ -11,12 +11,13 @@ from sqlmodel import Session, col, func, select
 
 from eventpalour.db import read_only
 from eventpalour.models import OPEN_ORDER_STATUSES, DiscountCode, Order, OrderItem, OrderStatus, Refund, User
+from eventpalour.services import identity
 from eventpalour.services.finance import EventSalesTotals, event_money
-from eventpalour.services.identity import UserSummary
+from eventpalour.services.identity import SecondFactorNeed, UserSummary
 from eventpalour.services.platform import clean_line
 from eventpalour.services.sales.answer_views import order_answer_lines
 from eventpalour.services.sales.refunds import cancel_refusal, refund_label, refund_refusal
-from eventpalour.services.workspaces import WorkspaceAction, load_event_for
+from eventpalour.services.workspaces import WorkspaceAction, allows, load_event_for, load_workspace_for
 
 PAGE_SIZE = 25
 # What an organizer filters by, in their words, and the stored statuses behind each.
@@ -59,6 +60,8 @@ class EventOrdersPage:
     rows: list[EventOrderRow]
     total: int
     totals: EventSalesTotals
+    # Refunding (and approving a refund request) asks for two-factor: said before the click.
+    refund_second_factor: SecondFactorNeed = identity.SECOND_FACTOR_NOT_NEEDED
 
 
 def event_orders(
@@ -95,7 +98,17 @@ def event_orders(
         ).all()
         rows = order_rows(session, list(found))
         totals = event_money(session, event.id, event.currency)
-    return EventOrdersPage(rows=rows, total=int(total), totals=totals)
+        need = _refund_second_factor(session, actor, event.workspace_id)
+    return EventOrdersPage(rows=rows, total=int(total), totals=totals, refund_second_factor=need)
+
+
+def _refund_second_factor(session: Session, actor: UserSummary, workspace_id: str) -> SecondFactorNeed:
+    """What `process_refund` would ask of the actor for two-factor; nothing for a role that may not
+    refund at all (moderators see orders, and no refund buttons)."""
+    role = load_workspace_for(session, actor, workspace_id, WorkspaceAction.VIEW).role
+    if not allows(role, WorkspaceAction.MANAGE_BILLING):
+        return identity.SECOND_FACTOR_NOT_NEEDED
+    return identity.second_factor_need(session, actor, "refund")
 
 
 def order_rows(session: Session, found: list[tuple[Order, User, str | None]]) -> list[EventOrderRow]:
