@@ -201,5 +201,9 @@ __getattr__, __all__ = public_names(
             "offer_minutes_refusal as waitlist_offer_minutes_refusal",
             "tier_waitlists",
         ],
+        "waitlist_claims": [
+            "ClaimedOffer",
+            "claim_offer as claim_waitlist_offer",
+        ],
     },
 )
