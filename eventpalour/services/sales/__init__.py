@@ -5,6 +5,11 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "answer_edits": [
+            "OrderAnswersForm",
+            "edit_order_answers",
+            "order_answers_form",
+        ],
         "answer_rules": [
             "attendee_name",
             "normalize_phone",

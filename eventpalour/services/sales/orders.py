@@ -20,6 +20,7 @@ from eventpalour.models import (
     Ticket,
     TicketStatus,
     User,
+    WaitlistEntry,
     Workspace,
 )
 from eventpalour.models.types import utcnow
@@ -220,6 +221,12 @@ class HeldOrder:
     expires_at: datetime
     discount_code: str = ""  # the discount code applied ("" none) and what it took off
     discount: int = 0
+    # A waitlist offer (#19 §4) is claimed through `claim_waitlist_offer`, which asks the attendee
+    # questions for `quantities` (tier id → tickets) first; `claim_registers`: a free offer, whose
+    # claim registers the person rather than going to Paystack.
+    is_waitlist_offer: bool = False
+    claim_registers: bool = False
+    quantities: dict[str, int] = field(default_factory=dict)
 
 
 def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder | None:
@@ -241,19 +248,25 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
         ).first()
         if order is None:
             return None
-        count = session.exec(
-            select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == order.id)
-        ).one()
+        quantities: dict[str, int] = {}
+        for tier_id, quantity in session.exec(
+            select(OrderItem.tier_id, OrderItem.quantity).where(OrderItem.order_id == order.id)
+        ):
+            quantities[tier_id] = quantities.get(tier_id, 0) + quantity
         code = session.get(DiscountCode, order.discount_code_id) if order.discount_code_id else None
+        offer = session.exec(select(WaitlistEntry.id).where(WaitlistEntry.order_id == order.id)).first() is not None
     return HeldOrder(
         order.id,
         order.reference,
         order.amount,
         order.currency,
-        int(count),
+        sum(quantities.values()),
         order.expires_at,
         discount_code=code.code if code else "",
         discount=order.discount_amount,
+        is_waitlist_offer=offer,
+        claim_registers=offer and order.amount == 0,
+        quantities=quantities,
     )
 
 
