@@ -49,6 +49,7 @@ class OrderLine:
     refund_status: str
     can_refund: bool
     can_cancel: bool
+    can_edit_answers: bool = False
     discount: str = ""  # "EARLY20 − KES 200.00", or "" without a code
     answers: list[str] = field(default_factory=list)  # answers to attendee questions, one line each
 
@@ -129,6 +130,7 @@ def order_row(row: EventOrderRow, zone_name: str) -> OrderLine:
         refund_status=row.latest_refund_status,
         can_refund=row.can_refund,
         can_cancel=row.can_cancel,
+        can_edit_answers=row.can_edit_answers,
         discount=f"{row.discount_code} − {format_money(row.discount, row.currency)}" if row.discount_code else "",
         answers=list(row.answers),
     )

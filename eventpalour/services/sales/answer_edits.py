@@ -30,7 +30,8 @@ from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied
 from eventpalour.services.sales import answers as attendee_answers
-from eventpalour.services.sales.answers import AnswerValue, AskedQuestion, AttendeeAnswers, TicketAnswers
+from eventpalour.services.sales.answers import AnswerValue, AttendeeAnswers, TicketAnswers
+from eventpalour.services.sales.questions import CheckoutQuestion
 from eventpalour.services.workspaces import WorkspaceAction, allows
 
 # Orders whose tickets stand (a partly refunded order keeps its other tickets and their answers).
@@ -58,7 +59,7 @@ class OrderAnswersForm:
 
     order_id: str
     reference: str
-    questions: tuple[AskedQuestion, ...]
+    questions: tuple[CheckoutQuestion, ...]
     answers: AttendeeAnswers
     seats: tuple[tuple[str, str], ...]
     can_edit: bool
@@ -130,7 +131,12 @@ def order_answers_form(*, actor: UserSummary | None, order_id: str) -> OrderAnsw
     return OrderAnswersForm(
         order_id=order.id,
         reference=order.reference,
-        questions=asked,
+        questions=tuple(
+            CheckoutQuestion(
+                q.id, q.label, q.kind, q.options, q.required, q.per_ticket, tuple(sorted(q.tier_ids or ()))
+            )
+            for q in asked
+        ),
         answers=AttendeeAnswers(order=per_order, tickets=tuple(tickets)),
         seats=tuple(seats),
         can_edit=not refusal,
