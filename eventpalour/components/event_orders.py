@@ -324,6 +324,16 @@ def _refund_request(request: rx.Var) -> rx.Component:
                 rx.text("Tickets: ", rx.code(request.tickets), size="2"),
                 rx.text("Reason: ", request.reason, size="2"),
                 rx.cond(
+                    request.policy != "",
+                    rx.text(
+                        "Policy when ordered: ",
+                        request.policy,
+                        size="2",
+                        color_scheme="gray",
+                        data_testid="request-policy",
+                    ),
+                ),
+                rx.cond(
                     request.approve_refusal != "",
                     rx.text(request.approve_refusal, size="2", color_scheme="red"),
                 ),

@@ -47,6 +47,15 @@ def _order(line: rx.Var) -> rx.Component:
             rx.cond(line.codes != "", rx.text("Ticket codes: ", rx.code(line.codes), size="2")),
             rx.cond(line.transferred != "", rx.text(line.transferred, size="2", color_scheme="gray")),
             rx.cond(
+                order.refund_policy.length() > 0,
+                rx.vstack(
+                    rx.text("Refund policy of this order", size="1", weight="bold"),
+                    rx.foreach(order.refund_policy, lambda text: rx.text(text, size="1", color_scheme="gray")),
+                    spacing="0",
+                    data_testid="order-refund-policy",
+                ),
+            ),
+            rx.cond(
                 order.can_complete_payment,
                 rx.link(rx.button("Complete payment", size="2"), href=line.event_url),
             ),

@@ -88,6 +88,7 @@ class RequestLine:
     asked: str
     can_approve: bool
     approve_refusal: str
+    policy: str = ""  # the refund policy the order was placed under
 
 
 def request_line(request: RefundRequestView, zone_name: str) -> RequestLine:
@@ -102,6 +103,7 @@ def request_line(request: RefundRequestView, zone_name: str) -> RequestLine:
         asked=event_when(request.created_at, zone_name),
         can_approve=request.can_approve,
         approve_refusal=request.approve_refusal,
+        policy=request.policy,
     )
 
 

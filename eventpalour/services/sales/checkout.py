@@ -447,6 +447,10 @@ def _new_order(actor: UserSummary, event: EventOnSale, charge: Price, code_id: s
         "expires_at": now + timedelta(minutes=HOLD_MINUTES),
         "created_at": now,
         "updated_at": now,
+        # The refund policy shown at checkout is the one this order keeps (#19 §5).
+        "refund_policy": event.refund_policy,
+        "refund_days": event.refund_days,
+        "refund_policy_text": event.refund_policy_text,
     }
     if charge.amount == 0:
         order.update(

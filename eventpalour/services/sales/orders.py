@@ -28,7 +28,7 @@ from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary, masked_email
 from eventpalour.services.platform import NotAuthenticated, event_schedule
 from eventpalour.services.sales.fees import PriceLine, price_lines
-from eventpalour.services.sales.refund_policy import terms_of
+from eventpalour.services.sales.refund_policy import order_terms, policy_view
 from eventpalour.services.sales.refund_requests import (
     RequestFacts,
     open_request_orders,
@@ -97,6 +97,7 @@ class OrderSummary:
     can_request_refund: bool = False  # refund_requests.refund_request_refusal is None
     refund_note: str = ""  # why a refund cannot be asked now, for a paid order ("" otherwise)
     refund_request_label: str = ""  # the newest refund request in words ("" none)
+    refund_policy: tuple[str, ...] = ()  # the policy the order was placed under, in words (paid orders)
 
 
 @dataclass
@@ -171,7 +172,7 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             amount=order.amount,
             refunded_amount=order.refunded_amount,
             event_status=event.status,
-            terms=terms_of(event),
+            terms=order_terms(order, event),
             has_open_request=order.id in waiting,
             refundable_tickets=tickets.get(order.id, _OrderTickets()).valid,
         )
@@ -204,6 +205,7 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             can_request_refund=refusal is None,
             refund_note=refusal.message if refusal and shows_refusal(facts) else "",
             refund_request_label=requests.get(order.id, ""),
+            refund_policy=policy_view(facts.terms, now=now).lines if order.amount else (),
         )
         summaries.append(summary)
     return summaries

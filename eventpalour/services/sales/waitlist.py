@@ -357,6 +357,9 @@ class _TierToOffer:
     status: str
     end_at: datetime
     sales_end: datetime | None
+    refund_policy: str
+    refund_days: int | None
+    refund_policy_text: str
 
 
 _TIER_TO_OFFER = (
@@ -376,6 +379,9 @@ _TIER_TO_OFFER = (
         _events.c.status,
         _events.c.end_at,
         _tiers.c.sales_end,
+        _events.c.refund_policy,
+        _events.c.refund_days,
+        _events.c.refund_policy_text,
     )
     .join(_events, _events.c.id == _tiers.c.event_id)
     .where(_tiers.c.id == bindparam("tier_id"), _tiers.c.waitlist.is_(True))
@@ -532,6 +538,10 @@ def _offer_order(
         "expires_at": expires_at,
         "created_at": now,
         "updated_at": now,
+        # The policy in force when the seats are offered is the one the order keeps (#19 §5).
+        "refund_policy": tier.refund_policy,
+        "refund_days": tier.refund_days,
+        "refund_policy_text": tier.refund_policy_text,
     }
 
 
