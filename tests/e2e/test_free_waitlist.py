@@ -1,7 +1,8 @@
 """A free ticket's waitlist in a real browser (#19 §3, §4): the organizer turns the waitlist on for
 a free ticket that asks a question per ticket; it is taken, a fan joins the line, the organizer
 adds a seat, the fan is offered it at once (emailed "register"), and on the event page registers
-for it, answering the question first (a missing answer is a field error and nothing is saved)."""
+for it, answering the question first (a missing answer is a field error and nothing is saved);
+the organizer then corrects the answer on the Orders tab ("Edit answers")."""
 
 from __future__ import annotations
 
@@ -81,3 +82,19 @@ def test_free_waitlist_offer_asks_the_questions_and_registers(new_page, server: 
     expect(toast(fan, "You're registered!")).to_be_visible()
     expect(fan.get_by_test_id("ticket").filter(has_text="Wanjiku Mwangi")).to_have_count(1)
     newest_email(server, fan_email, "order_confirmation")
+
+    # The organizer corrects the answer on the Orders tab.
+    owner.get_by_role("tab", name="Orders").click()
+    row = owner.get_by_test_id("order-row").filter(has_text="Wanjiku Waiting")
+    expect(row.get_by_test_id("order-answers")).to_contain_text("Dietary needs: Vegetarian")
+    row.get_by_role("button", name=re.compile("^Edit answers")).click()
+    dialog = owner.get_by_role("dialog")
+    expect(dialog.get_by_label("Ticket 1 · Pass: Dietary needs")).to_have_value("Vegetarian")
+    dialog.get_by_label("Ticket 1 · Pass: Attendee's name").fill("")
+    dialog.get_by_role("button", name="Save answers").click()
+    expect(dialog.get_by_text("Enter the attendee's name.")).to_be_visible()
+    dialog.get_by_label("Ticket 1 · Pass: Attendee's name").fill("Wanjiku Mwangi")
+    dialog.get_by_label("Ticket 1 · Pass: Dietary needs").fill("Vegan")
+    dialog.get_by_role("button", name="Save answers").click()
+    expect(toast(owner, "saved.")).to_be_visible()
+    expect(row.get_by_test_id("order-answers")).to_contain_text("Dietary needs: Vegan")
