@@ -21,6 +21,19 @@ def edit_answers_button(order_id: rx.Var, reference: rx.Var) -> rx.Component:
     )
 
 
+def my_answers_button(order_id: rx.Var, reference: rx.Var) -> rx.Component:
+    """The buyer's "Edit answers" on /account/orders (until the event starts)."""
+    return rx.button(
+        rx.icon("pencil", size=14),
+        "Edit answers",
+        size="2",
+        variant="soft",
+        on_click=S.open_my_answers(order_id),
+        aria_label="Edit answers of order " + reference,
+        width="fit-content",
+    )
+
+
 def answers_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(

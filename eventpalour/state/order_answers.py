@@ -1,6 +1,7 @@
-"""The Orders tab's "Edit answers" dialog (#19 §3): an order's answers to the attendee questions and
-its attendees' names, prefilled as they stand and saved through `sales.edit_order_answers`, which
-checks them as checkout does; its field errors come back under each field."""
+"""The "Edit answers" dialog (#19 §3) of the event's Orders tab and of the buyer's order list: an
+order's answers to the attendee questions and its attendees' names, prefilled as they stand and
+saved through `sales.edit_order_answers`, which checks them as checkout does; its field errors come
+back under each field."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.checkout_answers import NAME_FIELD, CheckoutAnswersMixin
 from eventpalour.state.event_orders import EventOrdersState
+from eventpalour.state.orders import OrdersState
 
 
 class OrderAnswersState(CheckoutAnswersMixin, AuthState):
@@ -19,6 +21,7 @@ class OrderAnswersState(CheckoutAnswersMixin, AuthState):
     answers_reference: str = ""
     answers_refusal: str = ""  # why they cannot be changed now ("" when they can)
     _answers_order: str = ""
+    _answers_mine: bool = False  # opened from the buyer's order list (else the event's Orders tab)
 
     def _fill(self, form: sales.OrderAnswersForm) -> None:
         """Lay the form out for the order's tickets and put the stored answers in its fields."""
@@ -49,7 +52,20 @@ class OrderAnswersState(CheckoutAnswersMixin, AuthState):
         self.answers_reference, self.answers_refusal = form.reference, form.edit_refusal
 
     @rx.event
+    async def open_my_answers(self, order_id: str):
+        """The buyer's own order, from /account/orders."""
+        self._answers_mine = True
+        async for event in self._open(order_id):
+            yield event
+
+    @rx.event
     async def open_answers(self, order_id: str):
+        """An order of the event, from its Orders tab."""
+        self._answers_mine = False
+        async for event in self._open(order_id):
+            yield event
+
+    async def _open(self, order_id: str):
         try:
             actor = await self.require_user()
             form = await call_service(sales.order_answers_form, actor=actor, order_id=order_id)
@@ -88,4 +104,4 @@ class OrderAnswersState(CheckoutAnswersMixin, AuthState):
         self.answers_busy, self.answers_open = False, False
         self._fill(form)
         yield rx.toast.success(f"Answers of order {form.reference} saved.")
-        yield EventOrdersState.load_orders
+        yield OrdersState.load_orders if self._answers_mine else EventOrdersState.load_orders

@@ -102,10 +102,14 @@ def test_organizer_and_buyer_edit_answers_with_checkout_rules(http: httpx.Client
     assert [(e.actor_id, e.details["as"]) for e in logged] == [(buyer.id, "buyer"), (owner.id, "organizer")]
     assert logged[1].target_id == order.order_id and logged[1].details["tickets_renamed"] == 1
 
+    from eventpalour.services.sales import list_my_orders
+
+    assert [o.can_edit_answers for o in list_my_orders(actor=buyer.summary)] == [True]
     # Once the event has started only the organizer may change them.
     with transaction() as session:
         started = session.get(Event, event.id)
         started.start_at = utcnow() - timedelta(minutes=5)
+    assert [o.can_edit_answers for o in list_my_orders(actor=buyer.summary)] == [False]
     late = mine.put(path, json={"tickets": [{"tierId": tier_id, "name": "Someone", "answers": {size: "S"}}]})
     assert late.status_code == 403 and "has started" in late.json()["error"]
     assert mine.get(path).json()["canEdit"] is False

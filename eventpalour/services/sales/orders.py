@@ -15,6 +15,7 @@ from eventpalour.models import (
     DiscountCode,
     Event,
     Order,
+    OrderAnswer,
     OrderItem,
     OrderStatus,
     Ticket,
@@ -27,6 +28,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary, masked_email
 from eventpalour.services.platform import NotAuthenticated, event_schedule
+from eventpalour.services.sales.answer_edits import EDITABLE_STATUSES
 from eventpalour.services.sales.fees import PriceLine, price_lines
 from eventpalour.services.sales.refund_policy import order_terms, policy_view
 from eventpalour.services.sales.refund_requests import (
@@ -98,6 +100,7 @@ class OrderSummary:
     refund_note: str = ""  # why a refund cannot be asked now, for a paid order ("" otherwise)
     refund_request_label: str = ""  # the newest refund request in words ("" none)
     refund_policy: tuple[str, ...] = ()  # the policy the order was placed under, in words (paid orders)
+    can_edit_answers: bool = False  # answer_edits.edit_order_answers would take the buyer's new answers
 
 
 @dataclass
@@ -164,6 +167,9 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
         seats = _seats_of(session, order_ids)
         waiting = open_request_orders(session, order_ids)
         requests = request_labels(session, order_ids)
+        answered = set(
+            session.exec(select(OrderAnswer.order_id).where(col(OrderAnswer.order_id).in_(order_ids)).distinct())
+        )
     now = utcnow()
     summaries = []
     for order, event, verified, code in rows:
@@ -206,6 +212,8 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             refund_note=refusal.message if refusal and shows_refusal(facts) else "",
             refund_request_label=requests.get(order.id, ""),
             refund_policy=policy_view(facts.terms, now=now).lines if order.amount else (),
+            # As answer_edits decides for a buyer: a completed order with answers, before the start.
+            can_edit_answers=order.id in answered and order.status in EDITABLE_STATUSES and event.start_at > now,
         )
         summaries.append(summary)
     return summaries
