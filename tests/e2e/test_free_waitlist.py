@@ -2,7 +2,8 @@
 a free ticket that asks a question per ticket; it is taken, a fan joins the line, the organizer
 adds a seat, the fan is offered it at once (emailed "register"), and on the event page registers
 for it, answering the question first (a missing answer is a field error and nothing is saved);
-the organizer then corrects the answer on the Orders tab ("Edit answers")."""
+the organizer then corrects the answer on the Orders tab ("Edit answers"), and the buyer changes it
+again from their order list."""
 
 from __future__ import annotations
 
@@ -98,3 +99,15 @@ def test_free_waitlist_offer_asks_the_questions_and_registers(new_page, server: 
     dialog.get_by_role("button", name="Save answers").click()
     expect(toast(owner, "saved.")).to_be_visible()
     expect(row.get_by_test_id("order-answers")).to_contain_text("Dietary needs: Vegan")
+
+    # The buyer may change them too until the event starts, from their order list.
+    fan.goto("/account/orders")
+    fan.get_by_role("button", name=re.compile("^Edit answers")).click()
+    mine = fan.get_by_role("dialog")
+    expect(mine.get_by_label("Ticket 1 · Pass: Dietary needs")).to_have_value("Vegan")
+    mine.get_by_label("Ticket 1 · Pass: Dietary needs").fill("Vegan, no nuts")
+    mine.get_by_role("button", name="Save answers").click()
+    expect(toast(fan, "saved.")).to_be_visible()
+    owner.reload()
+    owner.get_by_role("tab", name="Orders").click()
+    expect(row.get_by_test_id("order-answers")).to_contain_text("Dietary needs: Vegan, no nuts")
