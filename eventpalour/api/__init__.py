@@ -25,6 +25,7 @@ from eventpalour.api import (
     event_copies,
     event_series,
     integrations,
+    order_answers,
     organizers,
     passkeys,
     payments,
@@ -100,6 +101,7 @@ def create_api() -> FastAPI:
     api.include_router(refund_requests.router)
     api.include_router(waitlist.router)
     api.include_router(questions.router)
+    api.include_router(order_answers.router)
     api.include_router(event_copies.router)
     api.include_router(event_series.router)
     api.include_router(auth.router)

@@ -60,6 +60,7 @@ class RefundRequestOut(BaseModel):
     buyerEmail: str = ""  # noqa: N815
     canApprove: bool = False  # noqa: N815
     approveRefusal: str = ""  # noqa: N815
+    policy: str = Field(default="", description="The refund policy the order was placed under, in one line.")
 
     @classmethod
     def of(cls, view: sales.RefundRequestView) -> RefundRequestOut:
@@ -78,6 +79,7 @@ class RefundRequestOut(BaseModel):
             buyerEmail=view.buyer_email,
             canApprove=view.can_approve,
             approveRefusal=view.approve_refusal,
+            policy=view.policy,
         )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from eventpalour.api.checkout import AnswersIn
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
@@ -50,6 +51,21 @@ class TierWaitlistOut(BaseModel):
     claimed: int
     expired: int
     entries: list[WaitlistEntryOut]
+
+
+class ClaimOfferIn(StrictIn):
+    """Answers to the event's attendee questions for the offered tickets, as at checkout."""
+
+    answers: AnswersIn | None = None
+
+
+class ClaimedOfferOut(BaseModel):
+    """A free offer comes back `registered` (tickets issued); a paid one with the URL to pay it."""
+
+    orderId: str  # noqa: N815
+    reference: str
+    registered: bool
+    authorizationUrl: str | None  # noqa: N815
 
 
 @router.post("/api/events/{event_id}/waitlist", status_code=201, responses=answers(403, 404, 409))
@@ -95,3 +111,20 @@ def list_waitlists(event_id: str, user: CurrentUser) -> list[TierWaitlistOut]:
         )
         for view in sales.tier_waitlists(actor=user, event_id=event_id)
     ]
+
+
+@router.post("/api/waitlist/offers/{order_id}/claim", responses=answers(404, 409, 503))
+def claim(order_id: str, body: ClaimOfferIn, user: CurrentUser) -> ClaimedOfferOut:
+    """Take a waitlist offer held for you: answer the event's attendee questions (`answers`, as at
+    checkout: 400 with a field error per bad answer under "answers", nothing saved), then a free
+    offer is registered at once and a paid one gets its Paystack URL. 404 not your offer, 409 its
+    hold ran out or closed (or already registered for a free event), 503 Paystack unreachable."""
+    claimed = sales.claim_waitlist_offer(
+        actor=user, order_id=order_id, answers=body.answers.as_answers() if body.answers is not None else None
+    )
+    return ClaimedOfferOut(
+        orderId=claimed.order_id,
+        reference=claimed.reference,
+        registered=claimed.registered,
+        authorizationUrl=claimed.authorization_url,
+    )

@@ -8,22 +8,20 @@ import reflex as rx
 from eventpalour.services import sales
 from eventpalour.state.event_detail import EventDetailState
 
-S = EventDetailState
 
-
-def _control(field: rx.Var) -> rx.Component:
+def _control(state: type[rx.State], field: rx.Var) -> rx.Component:
     key = field.key
-    value = S.answer_values[key]
+    value = state.answer_values[key]
     common = {
         "id": "answer-" + key,
         "aria_label": field.aria,
-        "aria_invalid": rx.cond(S.answer_errors.contains(key), "true", "false"),
+        "aria_invalid": rx.cond(state.answer_errors.contains(key), "true", "false"),
         "aria_describedby": "answer-" + key + "-error",
         "width": "100%",
     }
 
     def text_input(kind: str, **extra) -> rx.Component:
-        return rx.input(value=value, on_change=lambda v: S.set_answer(key, v), type=kind, **common, **extra)
+        return rx.input(value=value, on_change=lambda v: state.set_answer(key, v), type=kind, **common, **extra)
 
     def pick_one(*items: rx.Component) -> rx.Component:
         return rx.select.root(
@@ -32,12 +30,12 @@ def _control(field: rx.Var) -> rx.Component:
             ),
             rx.select.content(*items),
             value=value,
-            on_change=lambda v: S.set_answer(key, v),
+            on_change=lambda v: state.set_answer(key, v),
         )
 
     return rx.match(
         field.kind,
-        ("long_text", rx.text_area(value=value, on_change=lambda v: S.set_answer(key, v), rows="3", **common)),
+        ("long_text", rx.text_area(value=value, on_change=lambda v: state.set_answer(key, v), rows="3", **common)),
         ("number", text_input("text", input_mode="decimal")),
         ("email", text_input("email", auto_complete="email")),
         ("phone", text_input("tel", auto_complete="tel", placeholder="+254 712 345 678")),
@@ -59,8 +57,8 @@ def _control(field: rx.Var) -> rx.Component:
                     lambda option: rx.el.label(
                         rx.hstack(
                             rx.checkbox(
-                                checked=S.answer_picks[key].contains(option),
-                                on_change=lambda checked: S.pick_option(key, option, checked),
+                                checked=state.answer_picks[key].contains(option),
+                                on_change=lambda checked: state.pick_option(key, option, checked),
                             ),
                             rx.text(option, size="2"),
                             spacing="2",
@@ -77,15 +75,19 @@ def _control(field: rx.Var) -> rx.Component:
     )
 
 
-def _field(field: rx.Var) -> rx.Component:
+def _field(state: type[rx.State], field: rx.Var) -> rx.Component:
     key = field.key
     return rx.vstack(
         rx.el.label(field.label, html_for="answer-" + key, style={"fontSize": "14px", "fontWeight": "500"}),
-        _control(field),
+        _control(state, field),
         rx.cond(
-            S.answer_errors.contains(key),
+            state.answer_errors.contains(key),
             rx.text(
-                S.answer_errors[key], id="answer-" + key + "-error", size="1", color=rx.color("red", 11), role="alert"
+                state.answer_errors[key],
+                id="answer-" + key + "-error",
+                size="1",
+                color=rx.color("red", 11),
+                role="alert",
             ),
         ),
         spacing="1",
@@ -93,23 +95,24 @@ def _field(field: rx.Var) -> rx.Component:
     )
 
 
-def _section(section: rx.Var) -> rx.Component:
+def _section(state: type[rx.State], section: rx.Var) -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(rx.text(section.title, weight="bold", size="2")),
-        rx.vstack(rx.foreach(section.fields, _field), spacing="3", width="100%"),
+        rx.vstack(rx.foreach(section.fields, lambda field: _field(state, field)), spacing="3", width="100%"),
         style={"border": f"1px solid {rx.color('gray', 5)}", "borderRadius": "8px", "padding": "8px 12px 12px"},
         width="100%",
         data_testid="answer-section",
     )
 
 
-def answers_form() -> rx.Component:
-    """The questions for the picked tickets (nothing when the event asks none)."""
+def answers_form(state: type[rx.State] = EventDetailState) -> rx.Component:
+    """The questions for the picked tickets (nothing when the event asks none). `state`: the state with
+    the answers (a CheckoutAnswersMixin): the event page's, or the order answers editor's."""
     return rx.cond(
-        S.answer_sections.length() > 0,
+        state.answer_sections.length() > 0,
         rx.vstack(
             rx.text("A few questions from the organizer", weight="bold", size="3"),
-            rx.foreach(S.answer_sections, _section),
+            rx.foreach(state.answer_sections, lambda section: _section(state, section)),
             spacing="3",
             width="100%",
             aria_label="Attendee questions",

@@ -8,6 +8,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.event_waitlist import waitlists_section
 from eventpalour.components.lists import empty_card, next_page_pager
+from eventpalour.components.order_answers import answers_dialog, edit_answers_button
 from eventpalour.components.second_factor import second_factor_notice
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.event_orders import EventOrdersState
@@ -83,6 +84,7 @@ def _row(order: rx.Var) -> rx.Component:
                     order.answers.length() > 0,
                     rx.vstack(
                         rx.foreach(order.answers, lambda line: rx.text(line, size="1", color_scheme="gray")),
+                        rx.cond(order.can_edit_answers, edit_answers_button(order.id, order.reference)),
                         spacing="0",
                         padding_top="4px",
                         data_testid="order-answers",
@@ -324,6 +326,16 @@ def _refund_request(request: rx.Var) -> rx.Component:
                 rx.text("Tickets: ", rx.code(request.tickets), size="2"),
                 rx.text("Reason: ", request.reason, size="2"),
                 rx.cond(
+                    request.policy != "",
+                    rx.text(
+                        "Policy when ordered: ",
+                        request.policy,
+                        size="2",
+                        color_scheme="gray",
+                        data_testid="request-policy",
+                    ),
+                ),
+                rx.cond(
                     request.approve_refusal != "",
                     rx.text(request.approve_refusal, size="2", color_scheme="red"),
                 ),
@@ -418,6 +430,7 @@ def orders_tab() -> rx.Component:
     return rx.vstack(
         _refund_dialog(),
         _decline_dialog(),
+        answers_dialog(),
         _refund_progress(),
         rx.cond(
             WorkspaceState.can_manage_billing,

@@ -249,11 +249,17 @@ def _held() -> rx.Component:
                     rx.text("With ", EventDetailState.held.discount, size="2", data_testid="held-discount"),
                 ),
                 rx.hstack(
-                    rx.text("Time left to pay"),
+                    rx.text(
+                        rx.cond(
+                            EventDetailState.held.order.claim_registers, "Time left to register", "Time left to pay"
+                        )
+                    ),
                     countdown(
                         seconds_left=EventDetailState.held_seconds,
                         on_expire=EventDetailState.hold_expired,
-                        aria_label="Time left to pay",
+                        aria_label=rx.cond(
+                            EventDetailState.held.order.claim_registers, "Time left to register", "Time left to pay"
+                        ),
                         style={"fontWeight": "700", "fontVariantNumeric": "tabular-nums"},
                     ),
                     spacing="2",
@@ -265,10 +271,14 @@ def _held() -> rx.Component:
             color_scheme="amber",
             width="100%",
         ),
+        # A waitlist offer asks the attendee questions for its tickets before it is claimed.
+        rx.cond(EventDetailState.held.order.is_waitlist_offer, answers_form()),
         rx.button(
-            rx.icon("lock", size=16),
-            "Pay ",
-            EventDetailState.held.total,
+            rx.cond(
+                EventDetailState.held.order.claim_registers,
+                rx.fragment(rx.icon("ticket", size=16), "Register"),
+                rx.fragment(rx.icon("lock", size=16), "Pay ", EventDetailState.held.total),
+            ),
             size="3",
             width="100%",
             loading=EventDetailState.is_paying,
@@ -284,7 +294,7 @@ def _held() -> rx.Component:
         rx.text(
             "Order ",
             EventDetailState.held.order.reference,
-            ". You pay securely with Paystack.",
+            rx.cond(EventDetailState.held.order.claim_registers, ".", ". You pay securely with Paystack."),
             size="1",
             color_scheme="gray",
         ),

@@ -104,6 +104,12 @@ class Order(SQLModel, table=True):
     payment_channel: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
     # The buyer's phone for SMS tickets (E.164), asked at checkout when the event sends them (#23 §3).
     buyer_phone: str | None = Field(default=None, max_length=16)
+    # The event's refund policy in force when the order was placed (#19 §5): requests for the order
+    # are judged by it, whatever the organizer changes later. NULL on orders placed before it was
+    # kept: those follow the event's current policy.
+    refund_policy: str | None = Field(default=None, max_length=16)
+    refund_days: int | None = Field(default=None)
+    refund_policy_text: str | None = Field(default=None, max_length=1000)  # MAX_REFUND_POLICY_TEXT
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading, page
+from eventpalour.components.order_answers import answers_dialog, my_answers_button
 from eventpalour.components.workspace import verified_badge
 from eventpalour.state.orders import OrdersState
 
@@ -46,6 +47,16 @@ def _order(line: rx.Var) -> rx.Component:
             ),
             rx.cond(line.codes != "", rx.text("Ticket codes: ", rx.code(line.codes), size="2")),
             rx.cond(line.transferred != "", rx.text(line.transferred, size="2", color_scheme="gray")),
+            rx.cond(
+                order.refund_policy.length() > 0,
+                rx.vstack(
+                    rx.text("Refund policy of this order", size="1", weight="bold"),
+                    rx.foreach(order.refund_policy, lambda text: rx.text(text, size="1", color_scheme="gray")),
+                    spacing="0",
+                    data_testid="order-refund-policy",
+                ),
+            ),
+            rx.cond(order.can_edit_answers, my_answers_button(order.order_id, order.reference)),
             rx.cond(
                 order.can_complete_payment,
                 rx.link(rx.button("Complete payment", size="2"), href=line.event_url),
@@ -172,6 +183,7 @@ def _refund_request_dialog() -> rx.Component:
 def my_orders() -> rx.Component:
     return rx.vstack(
         _refund_request_dialog(),
+        answers_dialog(),
         rx.heading("Your orders", size="7", as_="h1"),
         rx.cond(
             ~OrdersState.orders_loaded,

@@ -154,7 +154,7 @@ def hold_of(order: HeldOrder) -> Hold:
     discount = f"code {order.discount_code}: − {format_money(order.discount, order.currency)}"
     return Hold(
         order=order,
-        total=format_money(order.amount, order.currency),
+        total=format_money(order.amount, order.currency) if order.amount else "Free",
         count=plural(order.ticket_count, "ticket"),
         discount=discount if order.discount_code and order.discount else "",  # an access code takes nothing off
     )
@@ -384,6 +384,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             return
         self.held = hold_of(hold)
         self.held_seconds = max(0, int((hold.expires_at - utcnow()).total_seconds()))
+        if hold.is_waitlist_offer:
+            # A waitlist offer skipped the checkout form: its claim asks the questions for its tickets.
+            self._arrange_answers(hold.quantities, {offer.tier.id: offer.tier.name for offer in self.tiers})
 
     def _held_order_id(self) -> str:
         return self.held.order.order_id if self.held else ""
@@ -529,15 +532,36 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
 
     @rx.event
     async def pay(self):
-        """Go to Paystack's checkout for the held order (the same transaction if it was started)."""
+        """Go to Paystack's checkout for the held order (the same transaction if it was started).
+        A waitlist offer is claimed instead: its answers first, then registered (free) or paid."""
         user = await self.current_user()
         self.is_paying = True
         yield
+        offer = self.held is not None and self.held.order.is_waitlist_offer
         try:
-            url = await call_service(sales.start_payment, actor=user, order_id=self._held_order_id())
+            if offer:
+                claimed = await call_service(
+                    sales.claim_waitlist_offer,
+                    actor=user,
+                    order_id=self._held_order_id(),
+                    answers=self._attendee_answers(),
+                )
+                url = claimed.authorization_url
+            else:
+                url = await call_service(sales.start_payment, actor=user, order_id=self._held_order_id())
         except DomainError as error:
             self.is_paying = False
+            if offer and self._show_answer_problems(error.details):
+                # Nothing was saved and the seats stay held: the person fixes the answers and claims again.
+                yield rx.toast.error("Please check the answers marked below.")
+                return
             yield self.show_error(error)
+            yield EventDetailState.load_event
+            return
+        if url is None:  # a free offer: registered now
+            self.is_paying = False
+            self._clear_answers()
+            yield rx.toast.success("You're registered! Your tickets are below and in your email.")
             yield EventDetailState.load_event
             return
         yield navigate_hard(url)

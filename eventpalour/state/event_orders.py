@@ -49,6 +49,7 @@ class OrderLine:
     refund_status: str
     can_refund: bool
     can_cancel: bool
+    can_edit_answers: bool = False
     discount: str = ""  # "EARLY20 − KES 200.00", or "" without a code
     answers: list[str] = field(default_factory=list)  # answers to attendee questions, one line each
 
@@ -87,6 +88,7 @@ class RequestLine:
     asked: str
     can_approve: bool
     approve_refusal: str
+    policy: str = ""  # the refund policy the order was placed under
 
 
 def request_line(request: RefundRequestView, zone_name: str) -> RequestLine:
@@ -101,6 +103,7 @@ def request_line(request: RefundRequestView, zone_name: str) -> RequestLine:
         asked=event_when(request.created_at, zone_name),
         can_approve=request.can_approve,
         approve_refusal=request.approve_refusal,
+        policy=request.policy,
     )
 
 
@@ -129,6 +132,7 @@ def order_row(row: EventOrderRow, zone_name: str) -> OrderLine:
         refund_status=row.latest_refund_status,
         can_refund=row.can_refund,
         can_cancel=row.can_cancel,
+        can_edit_answers=row.can_edit_answers,
         discount=f"{row.discount_code} − {format_money(row.discount, row.currency)}" if row.discount_code else "",
         answers=list(row.answers),
     )

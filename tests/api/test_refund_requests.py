@@ -42,6 +42,13 @@ def _paid_order(event, tier_id: str, n: int = 2):
     return buyer, result.order_id, sorted(tickets)
 
 
+def _starts(event) -> str:
+    """The event's start as the policy line words it (services/platform `event_when`)."""
+    from eventpalour.services.platform import event_when
+
+    return event_when(event.start_at, event.timezone)
+
+
 def _client(http: httpx.Client, token: str) -> httpx.Client:
     return with_session(httpx.Client(base_url=str(http.base_url)), token)
 
@@ -101,12 +108,20 @@ def test_refusals_are_json_errors_that_change_nothing(http: httpx.Client, shop):
     assert stranger.status_code == 404
     assert _requests_of(order_id) == 0
 
-    # Outside the policy: the organizer closes refunds, the buyer is told why.
+    # Outside the policy: the organizer closes refunds; an order placed since is refused with the
+    # reason, while this order keeps the policy it was placed under (#19 §5).
     closed = _client(http, owner.token).put(f"/api/events/{event.id}/refund-policy", json={"policy": "none"})
     assert closed.status_code == 200 and closed.json() == {"policy": "none", "days": None, "text": ""}
-    refused = client.post(path, json={"ticketIds": tickets, "reason": "Ill"})
+    late_buyer, late_order, late_tickets = _paid_order(event, tier_id)
+    refused = _client(http, late_buyer.token).post(
+        f"/api/orders/{late_order}/refund-requests", json={"ticketIds": late_tickets, "reason": "Ill"}
+    )
     assert refused.status_code == 409 and refused.json()["error"] == "This event does not offer refunds."
-    assert _requests_of(order_id) == 0
+    assert _requests_of(late_order) == 0
+    kept = client.post(path, json={"ticketIds": tickets, "reason": "Ill"})
+    assert kept.status_code == 201, kept.text
+    listed = _client(http, owner.token).get(f"/api/events/{event.id}/refund-requests").json()
+    assert [r["policy"] for r in listed] == [f"Refunds can be requested until the event starts ({_starts(event)})."]
 
     bad_policy = _client(http, owner.token).put(
         f"/api/events/{event.id}/refund-policy", json={"policy": "days_before", "days": 0}
@@ -146,3 +161,25 @@ def test_an_admin_declines_with_a_reason(http: httpx.Client, shop):
     assert "Transfer the tickets instead." in latest_email(buyer.email, "refund_request_declined").text_body
     with read_only() as session:
         assert session.exec(select(func.count()).select_from(Refund).where(Refund.order_id == order_id)).one() == 0
+
+
+def test_each_order_shows_and_keeps_the_policy_it_was_placed_under(http: httpx.Client, shop):
+    owner, _, event, tier_id = shop
+    from eventpalour.services.sales import list_my_orders
+
+    buyer, order_id, _ = _paid_order(event, tier_id)
+    changed = _client(http, owner.token).put(
+        f"/api/events/{event.id}/refund-policy", json={"policy": "days_before", "days": 3, "text": "Minus fees."}
+    )
+    assert changed.status_code == 200, changed.text
+    [mine] = list_my_orders(actor=buyer.summary)
+    assert mine.order_id == order_id
+    assert mine.refund_policy == (f"Refunds can be requested until the event starts ({_starts(event)}).",)
+    with read_only() as session:
+        from eventpalour.models import Order
+
+        kept = session.get(Order, order_id)
+    assert (kept.refund_policy, kept.refund_days, kept.refund_policy_text) == ("until_start", None, "")
+    later, _, _ = _paid_order(event, tier_id)
+    [theirs] = list_my_orders(actor=later.summary)
+    assert theirs.refund_policy[1] == "Minus fees." and "3 days before the event" in theirs.refund_policy[0]

@@ -192,19 +192,17 @@ def test_offer_window_is_the_events(sold_out):
     assert clean_event(event_input(waitlist_offer_minutes="1440"))["waitlist_offer_minutes"] == 1440
 
 
-def test_only_paid_tiers_take_a_waitlist():
+def test_free_tiers_take_a_waitlist_too():
     from eventpalour.services.events.tiers import check_tiers
 
-    with pytest.raises(ValidationFailed) as free:
-        check_tiers(
-            [TierInput(name="Guest", price=0, quantity=5, waitlist=True)],
-            pricing="paid",
-            currency="KES",
-            timezone="Africa/Nairobi",
-            event_end=utcnow() + timedelta(days=3),
-        )
-    assert free.value.details[0].path == ("tiers", 0, "waitlist")
-    assert free.value.details[0].message == "Only paid tickets can have a waitlist."
+    [cleaned] = check_tiers(
+        [TierInput(name="Guest", price=0, quantity=5, waitlist=True)],
+        pricing="free",
+        currency="KES",
+        timezone="Africa/Nairobi",
+        event_end=utcnow() + timedelta(days=3),
+    )
+    assert cleaned["waitlist"] is True and cleaned["price"] == 0
 
 
 def test_seats_freed_elsewhere_are_offered_by_the_housekeeping_sweep(sold_out):

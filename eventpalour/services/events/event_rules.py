@@ -367,9 +367,8 @@ def clean_tier(
         problems.append(FieldError((*path, "sales_end_local"), "Sales must end after they start."))
     if ends and ends > event_end:
         problems.append(FieldError((*path, "sales_end_local"), "Sales cannot continue after the event ends."))
-    if data.waitlist and not fields.get("price"):
-        # An offer holds the seats while the person pays; a free ticket has nothing to pay.
-        problems.append(FieldError((*path, "waitlist"), "Only paid tickets can have a waitlist."))
+    # A free tier takes a waitlist too: its offer holds the seats until the person registers for
+    # them (services/sales/waitlist_claims.py), as a paid tier's holds them until they pay.
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     return {**fields, "sales_start": starts, "sales_end": ends, "hidden": data.hidden, "waitlist": data.waitlist}

@@ -33,6 +33,7 @@ from eventpalour.models import (
     TicketTier,
     User,
     UserSession,
+    WaitlistEntry,
     Workspace,
     WorkspaceInvitation,
     WorkspaceMember,
@@ -117,6 +118,21 @@ class OrderData:
     lines: list[OrderLineData]
     refunds: list[RefundData]
     sms_phone: str | None = None  # the phone given for SMS tickets (#23 §3)
+
+
+@dataclass(frozen=True)
+class WaitlistData:
+    """A place this account took in a sold-out tier's line (#19 §4): `status` waiting, offered or
+    left; an offer names the order that held its seats (`order_reference`, "" before any offer)."""
+
+    event: str
+    tier: str
+    quantity: int
+    status: str
+    joined_at: datetime
+    offered_at: datetime | None
+    offered_quantity: int | None
+    order_reference: str
 
 
 @dataclass(frozen=True)
@@ -205,6 +221,7 @@ class AccountExport:
     orders: list[OrderData]
     tickets: list[TicketData]
     transfers: list[TransferData]
+    waitlists: list[WaitlistData]
     memberships: list[MembershipData]
     invitations: list[InvitationData]
     kyc_filings: list[KycFilingData]
@@ -227,6 +244,7 @@ def export_account(*, actor: UserSummary | None) -> AccountExport:
             orders=_orders(session, user.id),
             tickets=tickets,
             transfers=transfers,
+            waitlists=_waitlists(session, user.id),
             memberships=_memberships(session, user.id),
             invitations=_invitations(session, user),
             kyc_filings=_kyc_filings(session, user.id),
@@ -349,6 +367,30 @@ def _tickets_and_transfers(session: Session, user_id: str) -> tuple[list[TicketD
         for sent, received, title, from_email, to_email in moves
     ]
     return tickets, transfers
+
+
+def _waitlists(session: Session, user_id: str) -> list[WaitlistData]:
+    rows = session.exec(
+        select(WaitlistEntry, Event.title, TicketTier.name, Order.reference)
+        .join(Event, col(Event.id) == col(WaitlistEntry.event_id))
+        .join(TicketTier, col(TicketTier.id) == col(WaitlistEntry.tier_id))
+        .outerjoin(Order, col(Order.id) == col(WaitlistEntry.order_id))
+        .where(WaitlistEntry.user_id == user_id)
+        .order_by(col(WaitlistEntry.created_at), col(WaitlistEntry.id))
+    ).all()
+    return [
+        WaitlistData(
+            event=title,
+            tier=tier,
+            quantity=entry.quantity,
+            status=entry.status,
+            joined_at=entry.created_at,
+            offered_at=entry.offered_at,
+            offered_quantity=entry.offered_quantity,
+            order_reference=reference or "",
+        )
+        for entry, title, tier, reference in rows
+    ]
 
 
 def _memberships(session: Session, user_id: str) -> list[MembershipData]:

@@ -343,9 +343,12 @@ def refund_processed(
 
 
 def waitlist_offer(
-    to_email: str, event_title: str, seats: str, tier_name: str, money: str, until: str, url: str
+    to_email: str, event_title: str, seats: str, tier_name: str, money: str, until: str, url: str, *, free: bool = False
 ) -> EmailMessage:
-    """To someone on a waitlist (#19 §4): seats came back and are held for them until `until`."""
+    """To someone on a waitlist (#19 §4): seats came back and are held for them until `until`.
+    `free`: a free tier's seats, claimed by registering (nothing to pay)."""
+    claim = f"Register for them before then: {url}" if free else f"Total: {money}. Claim them before then: {url}"
+    late = "If you do not register in time" if free else "If you do not pay in time"
     return _simple(
         to_email,
         "waitlist_offer",
@@ -353,8 +356,8 @@ def waitlist_offer(
         "Your waitlist seats are held for you",
         [
             f"{seats} of {tier_name} for {event_title} came back, and they are held for you until {until}.",
-            f"Total: {money}. Claim them before then: {url}",
-            "If you do not pay in time, they go to the next person on the waitlist.",
+            claim,
+            f"{late}, they go to the next person on the waitlist.",
         ],
     )
 

@@ -5,6 +5,11 @@ from eventpalour.services.public_names import public_names
 __getattr__, __all__ = public_names(
     __name__,
     {
+        "answer_edits": [
+            "OrderAnswersForm",
+            "edit_order_answers",
+            "order_answers_form",
+        ],
         "answer_rules": [
             "attendee_name",
             "normalize_phone",
@@ -200,6 +205,10 @@ __getattr__, __all__ = public_names(
             "pass_on as offer_waitlist_seats_now",
             "offer_minutes_refusal as waitlist_offer_minutes_refusal",
             "tier_waitlists",
+        ],
+        "waitlist_claims": [
+            "ClaimedOffer",
+            "claim_offer as claim_waitlist_offer",
         ],
     },
 )

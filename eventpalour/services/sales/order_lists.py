@@ -15,6 +15,7 @@ from eventpalour.services import identity
 from eventpalour.services.finance import EventSalesTotals, event_money
 from eventpalour.services.identity import SecondFactorNeed, UserSummary
 from eventpalour.services.platform import clean_line
+from eventpalour.services.sales.answer_edits import EDITABLE_STATUSES
 from eventpalour.services.sales.answer_views import order_answer_lines
 from eventpalour.services.sales.refunds import cancel_refusal, refund_label, refund_refusal
 from eventpalour.services.workspaces import WorkspaceAction, allows, load_event_for, load_workspace_for
@@ -53,6 +54,7 @@ class EventOrderRow:
     discount_code: str = ""  # the discount code the order used ("" none)
     discount: int = 0  # what it took off, in minor units
     answers: tuple[str, ...] = ()  # its answers to attendee questions, per order and per ticket (answer_views)
+    can_edit_answers: bool = False  # answer_edits.edit_order_answers would take new answers for it
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def order_rows(session: Session, found: list[tuple[Order, User, str | None]]) ->
             discount_code=code or "",
             discount=order.discount_amount,
             answers=answers.get(order.id, ()),
+            can_edit_answers=order.id in answers and order.status in EDITABLE_STATUSES,
         )
         for order, buyer, code in found
     ]

@@ -15,19 +15,22 @@ from eventpalour.models import (
     DiscountCode,
     Event,
     Order,
+    OrderAnswer,
     OrderItem,
     OrderStatus,
     Ticket,
     TicketStatus,
     User,
+    WaitlistEntry,
     Workspace,
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary, masked_email
 from eventpalour.services.platform import NotAuthenticated, event_schedule
+from eventpalour.services.sales.answer_edits import EDITABLE_STATUSES
 from eventpalour.services.sales.fees import PriceLine, price_lines
-from eventpalour.services.sales.refund_policy import terms_of
+from eventpalour.services.sales.refund_policy import order_terms, policy_view
 from eventpalour.services.sales.refund_requests import (
     RequestFacts,
     open_request_orders,
@@ -96,6 +99,8 @@ class OrderSummary:
     can_request_refund: bool = False  # refund_requests.refund_request_refusal is None
     refund_note: str = ""  # why a refund cannot be asked now, for a paid order ("" otherwise)
     refund_request_label: str = ""  # the newest refund request in words ("" none)
+    refund_policy: tuple[str, ...] = ()  # the policy the order was placed under, in words (paid orders)
+    can_edit_answers: bool = False  # answer_edits.edit_order_answers would take the buyer's new answers
 
 
 @dataclass
@@ -162,6 +167,9 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
         seats = _seats_of(session, order_ids)
         waiting = open_request_orders(session, order_ids)
         requests = request_labels(session, order_ids)
+        answered = set(
+            session.exec(select(OrderAnswer.order_id).where(col(OrderAnswer.order_id).in_(order_ids)).distinct())
+        )
     now = utcnow()
     summaries = []
     for order, event, verified, code in rows:
@@ -170,7 +178,7 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             amount=order.amount,
             refunded_amount=order.refunded_amount,
             event_status=event.status,
-            terms=terms_of(event),
+            terms=order_terms(order, event),
             has_open_request=order.id in waiting,
             refundable_tickets=tickets.get(order.id, _OrderTickets()).valid,
         )
@@ -203,6 +211,9 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             can_request_refund=refusal is None,
             refund_note=refusal.message if refusal and shows_refusal(facts) else "",
             refund_request_label=requests.get(order.id, ""),
+            refund_policy=policy_view(facts.terms, now=now).lines if order.amount else (),
+            # As answer_edits decides for a buyer: a completed order with answers, before the start.
+            can_edit_answers=order.id in answered and order.status in EDITABLE_STATUSES and event.start_at > now,
         )
         summaries.append(summary)
     return summaries
@@ -220,6 +231,12 @@ class HeldOrder:
     expires_at: datetime
     discount_code: str = ""  # the discount code applied ("" none) and what it took off
     discount: int = 0
+    # A waitlist offer (#19 §4) is claimed through `claim_waitlist_offer`, which asks the attendee
+    # questions for `quantities` (tier id → tickets) first; `claim_registers`: a free offer, whose
+    # claim registers the person rather than going to Paystack.
+    is_waitlist_offer: bool = False
+    claim_registers: bool = False
+    quantities: dict[str, int] = field(default_factory=dict)
 
 
 def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder | None:
@@ -241,19 +258,25 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
         ).first()
         if order is None:
             return None
-        count = session.exec(
-            select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == order.id)
-        ).one()
+        quantities: dict[str, int] = {}
+        for tier_id, quantity in session.exec(
+            select(OrderItem.tier_id, OrderItem.quantity).where(OrderItem.order_id == order.id)
+        ):
+            quantities[tier_id] = quantities.get(tier_id, 0) + quantity
         code = session.get(DiscountCode, order.discount_code_id) if order.discount_code_id else None
+        offer = session.exec(select(WaitlistEntry.id).where(WaitlistEntry.order_id == order.id)).first() is not None
     return HeldOrder(
         order.id,
         order.reference,
         order.amount,
         order.currency,
-        int(count),
+        sum(quantities.values()),
         order.expires_at,
         discount_code=code.code if code else "",
         discount=order.discount_amount,
+        is_waitlist_offer=offer,
+        claim_registers=offer and order.amount == 0,
+        quantities=quantities,
     )
 
 

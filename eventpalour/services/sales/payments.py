@@ -239,8 +239,8 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         if not held and not sales_store.claim_order(connection, claim, held=False):
             return PaymentOutcome(order.id, "completed", "This order is already settled.")
         items = sales_store.order_lines(connection, order.id)
-        fulfilment.issue_tickets(connection, _to_issue(order, items), confirmation=order.confirmation)
-        finance.record_sale(connection, _sale_of(order, items, claim))
+        fulfilment.issue_tickets(connection, order_to_issue(order, items), confirmation=order.confirmation)
+        finance.record_sale(connection, settled_sale(order, items, claim))
         # Seats last: the tier row stays locked from this UPDATE until COMMIT, and every buyer of the
         # tier waits on it. No seats left for a late payment rolls all of the above back.
         short = _take_seats(connection, items, held=held, code_id=order.discount_code_id)
@@ -256,7 +256,7 @@ def payment_channel(verified: paystack.VerifyResult) -> str:
     return str(verified.raw.get("channel") or "").strip().lower()[:20]
 
 
-def _sale_of(order: OrderToSettle, items: Sequence[OrderLine], claim: sales_store.Claim) -> finance.SettledSale:
+def settled_sale(order: OrderToSettle, items: Sequence[OrderLine], claim: sales_store.Claim) -> finance.SettledSale:
     """The sale the analytics rollups count, from the order being settled and what its claim wrote."""
     by_tier: dict[str, int] = {}
     for item in items:
@@ -278,7 +278,7 @@ def _sale_of(order: OrderToSettle, items: Sequence[OrderLine], claim: sales_stor
     )
 
 
-def _to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.OrderToIssue:
+def order_to_issue(order: OrderToSettle, items: tuple[OrderLine, ...]) -> fulfilment.OrderToIssue:
     """The order to issue, from the order being settled and its lines."""
     return fulfilment.OrderToIssue(
         id=order.id,

@@ -37,7 +37,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import finance, platform
 from eventpalour.services.platform import format_money
-from eventpalour.services.sales import capacity, discounts
+from eventpalour.services.sales import capacity, discounts, waitlist
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.refund_webhooks import emit_order_refunded
 from eventpalour.services.sales.refunds import recorded_refund
@@ -167,8 +167,11 @@ def _processed(session: Session, refund: Refund) -> None:
     )
     if returned:
         return
-    for tier in sales_store.refunded_seats_by_tier(connection, refund.ticket_ids or []):
+    seats = sales_store.refunded_seats_by_tier(connection, refund.ticket_ids or [])
+    for tier in seats:
         capacity.release_sold(connection, tier.tier_id, tier.seats)
+    # The seats go to the waitlist now, while this transaction holds the tier rows (#19 §4).
+    waitlist.pass_on(connection, [tier.tier_id for tier in seats])
     processed = session.exec(
         select(func.coalesce(func.sum(Refund.amount), 0)).where(
             Refund.order_id == order.id, Refund.status == RefundStatus.PROCESSED

@@ -48,6 +48,28 @@ def terms_of(event: HasRefundPolicy) -> RefundTerms:
     )
 
 
+class HasOrderPolicy(Protocol):
+    """An order row: the policy kept when it was placed (None on orders placed before that)."""
+
+    refund_policy: str | None
+    refund_days: int | None
+    refund_policy_text: str | None
+
+
+def order_terms(order: HasOrderPolicy, event: HasRefundPolicy) -> RefundTerms:
+    """The refund terms an order is judged by: the policy it was placed under, counted from the
+    event's start; an order from before policies were kept on orders follows the event's own."""
+    if order.refund_policy is None:
+        return terms_of(event)
+    return RefundTerms(
+        policy=order.refund_policy,
+        days=order.refund_days,
+        start_at=event.start_at,
+        timezone=event.timezone,
+        text=order.refund_policy_text or "",
+    )
+
+
 def refund_deadline(terms: RefundTerms) -> datetime | None:
     """The moment refund requests close (aware UTC), or None when the event offers no refunds."""
     if terms.policy == RefundPolicy.UNTIL_START:

@@ -49,7 +49,7 @@ from eventpalour.services.platform import (
     plural,
 )
 from eventpalour.services.sales import store as sales_store
-from eventpalour.services.sales.refund_policy import RefundTerms, policy_summary, terms_of, window_refusal
+from eventpalour.services.sales.refund_policy import RefundTerms, order_terms, policy_summary, window_refusal
 from eventpalour.services.sales.refunds import queue_refund, refund_refusal
 from eventpalour.services.sales.store import OrderTicket
 from eventpalour.services.workspaces import WorkspaceAction, emails_of_members_allowed, load_event_for
@@ -192,7 +192,7 @@ def _load_buyers_order(session: Session, actor: UserSummary | None, order_id: st
         amount=order.amount,
         refunded_amount=order.refunded_amount,
         event_status=event.status,
-        terms=terms_of(event),
+        terms=order_terms(order, event),
         has_open_request=bool(open_request_orders(session, [order.id])),
         refundable_tickets=len(_buyers_tickets(tickets, actor.id)),
     )
@@ -240,6 +240,7 @@ class RefundRequestView:
     buyer_email: str = ""
     can_approve: bool = False  # pending, and the order can still be refunded (refunds.refund_refusal)
     approve_refusal: str = ""  # why not, when pending
+    policy: str = ""  # the refund policy the order was placed under, in one line (for the decision)
 
 
 def _clean_reason(reason: str, *, what: str) -> str:
@@ -323,7 +324,13 @@ def _tell_admins(
 
 
 def _view(
-    request: RefundRequest, reference: str, codes: list[str], *, buyer: User | None = None, approve_refusal: str = ""
+    request: RefundRequest,
+    reference: str,
+    codes: list[str],
+    *,
+    buyer: User | None = None,
+    approve_refusal: str = "",
+    policy: str = "",
 ) -> RefundRequestView:
     pending = request.status == RefundRequestStatus.PENDING
     return RefundRequestView(
@@ -341,6 +348,7 @@ def _view(
         buyer_email=buyer.email if buyer else "",
         can_approve=pending and not approve_refusal,
         approve_refusal=approve_refusal if pending else "",
+        policy=policy,
     )
 
 
@@ -370,6 +378,7 @@ def event_refund_requests(*, actor: UserSummary | None, event_id: str) -> list[R
                 [codes[request.id].get(t, "") for t in request.ticket_ids],
                 buyer=buyer,
                 approve_refusal=refusal.message if refusal else "",
+                policy=policy_summary(order_terms(order, event)),
             )
         )
     return views

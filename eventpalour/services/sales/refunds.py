@@ -43,7 +43,7 @@ from eventpalour.services.platform import (
     clean_text,
     format_money,
 )
-from eventpalour.services.sales import capacity, discounts
+from eventpalour.services.sales import capacity, discounts, waitlist
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.store import OrderForRefund
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -205,6 +205,8 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
         for tier in seats:
             capacity.release_sold(connection, tier.tier_id, tier.seats)
         discounts.release_sold_of_order(connection, order.id)
+        # The seats go to the waitlist now, while this transaction holds the tier rows (#19 §4).
+        waitlist.pass_on(connection, [tier.tier_id for tier in seats])
         sales_store.void_valid_tickets(connection, order.id, TicketStatus.CANCELLED.value)
         guest = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)

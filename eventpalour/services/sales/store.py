@@ -121,6 +121,9 @@ class EventOnSale:
     timezone: str
     requires_account: bool  # guests may not buy (#24 §1): checkout refuses a guest buyer
     sms_tickets: bool
+    refund_policy: str  # the policy in force now, kept on each new order (#19 §5)
+    refund_days: int | None
+    refund_policy_text: str
     tiers: Mapping[str, TierOnSale]
     has_questions: bool = False  # attendee questions to ask (services/sales/answers.py reads them)
 
@@ -138,6 +141,9 @@ _EVENT_COLUMNS = (
     _events.c.timezone,
     _events.c.requires_account,
     _events.c.sms_tickets,
+    _events.c.refund_policy,
+    _events.c.refund_days,
+    _events.c.refund_policy_text,
 )
 _TIER_COLUMNS = (
     _tiers.c.id.label("tier_id"),

@@ -9,10 +9,15 @@ the offer, and `checkout.expire_holds` ending it is the offer expiring.
 Seats come back through `checkout.release_order` (hold expiry, cancel, failed payment), which calls
 `pass_on` in its own transaction: the seats go to the line before any other buyer can see them (on
 PostgreSQL the tier row stays locked by the release until COMMIT). The tier editor does the same for
-a raised quantity (`events.tiers.save_tiers`). Seats that come back any other way (a refund, a
-replaced hold) are offered by `offer_free_seats`, which the housekeeping loop runs after expiring
-holds. Each entry goes from waiting to offered by one conditional UPDATE in the transaction that
-holds its seats, so an entry is never offered twice.
+a raised quantity (`events.tiers.save_tiers`), a processed refund (`paystack_refunds`) and a
+cancelled free registration (`refunds.cancel_free_order`): each calls `pass_on` in the transaction
+that gives the seats back. Seats that come back any other way (a replaced hold) are offered by
+`offer_free_seats`, which the housekeeping loop runs after expiring holds. Each entry goes from
+waiting to offered by one conditional UPDATE in the transaction that holds its seats, so an entry is
+never offered twice.
+
+A free tier's offer is claimed by registering (services/sales/waitlist_claims.py, which also asks the
+event's attendee questions for the offered tickets).
 
 Offers are partial when fewer seats came back than the person asked for: the front of the line gets
 what there is (up to their quantity) rather than waiting behind nobody.
@@ -41,6 +46,7 @@ from eventpalour.models import (
     SETTLED_ORDER_STATUSES,
     TIER_SEATS,
     Event,
+    EventPricing,
     Order,
     OrderStatus,
     TicketTier,
@@ -114,6 +120,7 @@ class TierForWaitlist:
     price: int
     event_status: str
     event_end: datetime
+    event_pricing: str
 
 
 _TIER_FOR_WAITLIST = (
@@ -127,6 +134,7 @@ _TIER_FOR_WAITLIST = (
         _tiers.c.price,
         _events.c.status.label("event_status"),
         _events.c.end_at.label("event_end"),
+        _events.c.pricing.label("event_pricing"),
     )
     .join(_events, _events.c.id == _tiers.c.event_id)
     .where(_tiers.c.id == bindparam("tier_id"), _tiers.c.hidden.is_(False))
@@ -176,6 +184,10 @@ def join_waitlist(*, actor: UserSummary | None, event_id: str, tier_id: str, qua
             raise Conflict(f"{tier.name} is not sold out: buy your tickets now.")
         if not isinstance(quantity, int) or not 1 <= quantity <= tier.max_per_order:
             raise ValidationFailed.field("quantity", f"Choose from 1 to {tier.max_per_order} tickets.")
+        # A free event takes one registration per person (checkout's rule): a waitlist seat for
+        # someone already registered could never be claimed, and would only delay the next person.
+        if tier.event_pricing == EventPricing.FREE and sales_store.has_completed_order(connection, actor.id, event_id):
+            raise Conflict("You are already registered for this event.")
         if _open_offer(connection, tier.id, actor.id) is not None:
             raise Conflict(f"Seats of {tier.name} are already held for you: pay for them on this page.")
         try:
@@ -345,6 +357,9 @@ class _TierToOffer:
     status: str
     end_at: datetime
     sales_end: datetime | None
+    refund_policy: str
+    refund_days: int | None
+    refund_policy_text: str
 
 
 _TIER_TO_OFFER = (
@@ -364,6 +379,9 @@ _TIER_TO_OFFER = (
         _events.c.status,
         _events.c.end_at,
         _tiers.c.sales_end,
+        _events.c.refund_policy,
+        _events.c.refund_days,
+        _events.c.refund_policy_text,
     )
     .join(_events, _events.c.id == _tiers.c.event_id)
     .where(_tiers.c.id == bindparam("tier_id"), _tiers.c.waitlist.is_(True))
@@ -483,6 +501,7 @@ def _offer(connection: Connection, tier: _TierToOffer, entry: Any, n: int, now: 
             format_money(charge.amount, tier.currency),
             until,
             claim_url(tier.short_id),
+            free=charge.amount == 0,
         ),
     )
     logger.info("waitlist offer entry=%s order=%s tier=%s seats=%d", entry.id, order["reference"], tier.id, n)
@@ -519,6 +538,10 @@ def _offer_order(
         "expires_at": expires_at,
         "created_at": now,
         "updated_at": now,
+        # The policy in force when the seats are offered is the one the order keeps (#19 §5).
+        "refund_policy": tier.refund_policy,
+        "refund_days": tier.refund_days,
+        "refund_policy_text": tier.refund_policy_text,
     }
 
 
