@@ -299,6 +299,31 @@ def _events() -> rx.Component:
     )
 
 
+def _places() -> rx.Component:
+    """Where buyers paid from: Paystack's card or wallet country, or their billing address."""
+    return rx.grid(
+        _simple_table(
+            "Buyers by country",
+            "countries",
+            ["Country", "Paid orders", "Tickets"],
+            S.countries,
+            lambda p: (p.country, p.orders, p.tickets),
+            "No sales in this period.",
+        ),
+        _simple_table(
+            "Buyers by city",
+            "cities",
+            ["Country", "City", "Paid orders", "Tickets"],
+            S.cities,
+            lambda p: (p.country, p.city, p.orders, p.tickets),
+            "No buyer's city is known for this period (cities come from billing addresses).",
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        gap="16px",
+        width="100%",
+    )
+
+
 def _analytics() -> rx.Component:
     return rx.vstack(
         rx.vstack(
@@ -328,6 +353,7 @@ def _analytics() -> rx.Component:
                     _channels(),
                     _buyers(),
                     _events(),
+                    _places(),
                     rx.grid(
                         _simple_table(
                             "Referrers",

@@ -10,8 +10,10 @@ the owner (`MANAGE_BILLING`), as on the billing page. Every money figure is mone
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, func, select
 from sqlmodel import col
@@ -21,7 +23,14 @@ from eventpalour.models import Event, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services import sales
 from eventpalour.services.finance.money_figures import MoneyFigures
-from eventpalour.services.finance.rollups import CHECKOUT_DAYS, SALES_DAYS, TIER_DAYS, VIEW_DAYS, fold_all_rollups
+from eventpalour.services.finance.rollups import (
+    CHECKOUT_DAYS,
+    PLACE_DAYS,
+    SALES_DAYS,
+    TIER_DAYS,
+    VIEW_DAYS,
+    fold_all_rollups,
+)
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import FieldError, ValidationFailed
 from eventpalour.services.workspaces import WorkspaceAction, allows, load_workspace_for
@@ -32,6 +41,8 @@ CUSTOM_SPAN = "custom"
 LONGEST_SPAN_DAYS = 366
 TOP_EVENTS = 20
 TOP_SOURCES = 10
+TOP_PLACES = 50
+UNKNOWN_PLACE = "Unknown"
 CHANNEL_LABELS = {
     "card": "Card",
     "mobile_money": "Mobile money (M-Pesa)",
@@ -163,6 +174,24 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
+class PlaceRow:
+    """Sales from buyers in one country (`city` "" for the country as a whole, or when unknown)."""
+
+    country: str  # ISO 3166 alpha-2, "" unknown
+    city: str
+    paid_orders: int
+    tickets: int
+
+    @property
+    def country_label(self) -> str:
+        return sales.country_name(self.country) if self.country else UNKNOWN_PLACE
+
+    @property
+    def city_label(self) -> str:
+        return self.city or UNKNOWN_PLACE
+
+
+@dataclass(frozen=True)
 class WorkspaceAnalytics:
     window: AnalyticsWindow
     can_view_money: bool  # MANAGE_BILLING: money columns are shown (else zeros, never read)
@@ -175,6 +204,8 @@ class WorkspaceAnalytics:
     top_events: list[EventRow] = field(default_factory=list)
     referrers: list[SourceRow] = field(default_factory=list)
     campaigns: list[SourceRow] = field(default_factory=list)
+    countries: list[PlaceRow] = field(default_factory=list)  # most orders first
+    cities: list[PlaceRow] = field(default_factory=list)  # known cities only, most orders first
     tickets_sold: int = 0
     tickets_refunded: int = 0
     new_buyers: int = 0
@@ -278,6 +309,7 @@ def _read(
     )
     views, referrers, campaigns = _views(connection, workspace_id, window)
     checkouts = _checkouts(connection, workspace_id, window)
+    countries, cities = _places(connection, workspace_id, window)
     result = WorkspaceAnalytics(
         window=window,
         can_view_money=can_view_money,
@@ -290,6 +322,8 @@ def _read(
         top_events=_top_events(connection, by_event, events, views, checkouts),
         referrers=referrers,
         campaigns=campaigns,
+        countries=countries,
+        cities=cities,
         tickets_sold=totals["tickets_issued"] - totals["tickets_voided"],
         tickets_refunded=totals["tickets_voided"],
         new_buyers=totals["new_buyers"],
@@ -350,6 +384,39 @@ def _views(
         return [SourceRow(name, views) for name, views in ranked if views]
 
     return dict(by_event), top(by_host), top(by_campaign)
+
+
+def _places(
+    connection: Connection, workspace_id: str, window: AnalyticsWindow
+) -> tuple[list[PlaceRow], list[PlaceRow]]:
+    """Sales per buyer country, and per known city, from one grouped statement over the rollup."""
+    p = PLACE_DAYS.c
+    by_country: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_city: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for row in connection.execute(
+        select(
+            p.country,
+            p.city,
+            func.sum(p.paid_orders).label("orders"),
+            func.sum(p.tickets_issued).label("tickets"),
+        )
+        .where(*_in_window(PLACE_DAYS, workspace_id, window))
+        .group_by(p.country, p.city)
+    ):
+        for into in [by_country[row.country]] + ([by_city[(row.country, row.city)]] if row.city else []):
+            into[0] += int(row.orders)
+            into[1] += int(row.tickets)
+
+    def ranked(counts: dict, make: Callable[[Any, int, int], PlaceRow]) -> list[PlaceRow]:
+        rows = [make(key, orders, tickets) for key, (orders, tickets) in counts.items() if orders or tickets]
+        # Unknown last among equals: a named place is the more useful line.
+        rows.sort(key=lambda r: (-r.paid_orders, -r.tickets, not r.country, r.country_label, r.city))
+        return rows[:TOP_PLACES]
+
+    return (
+        ranked(by_country, lambda country, o, t: PlaceRow(country, "", o, t)),
+        ranked(by_city, lambda key, o, t: PlaceRow(key[0], key[1], o, t)),
+    )
 
 
 def _checkouts(connection: Connection, workspace_id: str, window: AnalyticsWindow) -> dict[str, int]:
