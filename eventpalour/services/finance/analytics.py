@@ -1,5 +1,5 @@
-"""A workspace's analytics page (issue #22 §1): sales, money, tiers, channels, buyers, events and
-their funnel over a chosen span of UTC days, read from the daily rollups (services/finance/rollups.py)
+"""A workspace's analytics page (issue #22 §1): sales, money, tiers, channels, buyers (new or
+returning, and by country and city), events and their funnel over a chosen span of UTC days, read from the daily rollups (services/finance/rollups.py)
 rather than from orders and tickets, so it answers quickly however many tickets were sold.
 
 Moderators and above see it (`WorkspaceAction.VIEW_ANALYTICS`); the money figures only admins and
