@@ -1,7 +1,7 @@
 """/workspace/{id}/analytics (#22 §1): a period and an event, then tickets and revenue per day, money
 per currency (admins and the owner), tiers, payment channels, buyers, events with their door and
-funnel, buyers by country and city, and where page views came from; each table with its CSV. Moderators and above; the service
-checks again on every call."""
+funnel, buyers by country and city, and where page views came from; each table with its CSV.
+Moderators and above; the service checks again on every call."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from eventpalour.models import BuyerPlaceDay, Order, Ticket
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.finance import analytics, rollups
+from eventpalour.services.finance.analytics_csv import TABLES as ANALYTICS_TABLES
 from eventpalour.services.sales import checkout, payments, refunds
 from eventpalour.services.sales.buyer_places import BuyerPlace, buyer_place
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
@@ -123,3 +124,21 @@ def test_moderators_see_where_buyers_are_from_too(shop):
     )
     assert not seen.can_view_money
     assert [(p.country, p.paid_orders, p.tickets) for p in seen.countries] == [("KE", 1, 1)]
+
+
+def test_each_csv_reads_only_its_table_and_shows_what_the_page_shows(shop):
+    owner, workspace, paid, free = shop
+    _sell(paid, owner, 2, CARD_KE | {"billing_address": {"country": "KE", "city": "Kisumu"}})
+    _sell(paid, owner, 1, {"channel": "ussd", "authorization": {"country_code": "NG"}})
+    _sell(free, owner, 1, {})
+    window = analytics.analytics_window("30")
+    whole = analytics.workspace_analytics(actor=owner.summary, workspace_id=workspace.id, window=window)
+    for name, write in ANALYTICS_TABLES.items():
+        alone = analytics.workspace_analytics(
+            actor=owner.summary, workspace_id=workspace.id, window=window, tables=frozenset({name})
+        )
+        assert write(alone) == write(whole), name
+    only_places = analytics.workspace_analytics(
+        actor=owner.summary, workspace_id=workspace.id, window=window, tables=frozenset({"countries"})
+    )
+    assert only_places.top_events == [] and only_places.tiers == [] and only_places.money == []

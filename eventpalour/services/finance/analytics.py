@@ -1,6 +1,7 @@
 """A workspace's analytics page (issue #22 §1): sales, money, tiers, channels, buyers (new or
-returning, and by country and city), events and their funnel over a chosen span of UTC days, read from the daily rollups (services/finance/rollups.py)
-rather than from orders and tickets, so it answers quickly however many tickets were sold.
+returning, and by country and city), events and their funnel over a chosen span of UTC days, read
+from the daily rollups (services/finance/rollups.py) rather than from orders and tickets, so it
+answers quickly however many tickets were sold.
 
 Moderators and above see it (`WorkspaceAction.VIEW_ANALYTICS`); the money figures only admins and
 the owner (`MANAGE_BILLING`), as on the billing page. Every money figure is money_figures' own
@@ -215,8 +216,16 @@ class WorkspaceAnalytics:
     paid_orders: int = 0
 
 
-def workspace_analytics(*, actor: UserSummary | None, workspace_id: str, window: AnalyticsWindow) -> WorkspaceAnalytics:
-    """The analytics of a workspace (or one of its events) over `window`.
+def workspace_analytics(
+    *,
+    actor: UserSummary | None,
+    workspace_id: str,
+    window: AnalyticsWindow,
+    tables: frozenset[str] | None = None,
+) -> WorkspaceAnalytics:
+    """The analytics of a workspace (or one of its events) over `window`: every figure, or (`tables`,
+    names of analytics_csv.TABLES) only what those tables show, the rest left empty, so one CSV
+    does not pay for the statements of the page's other tables.
 
     Raises NotAuthenticated, NotFound (no such workspace, or the event is not one of its), PermissionDenied
     (below moderator).
@@ -233,7 +242,7 @@ def workspace_analytics(*, actor: UserSummary | None, workspace_id: str, window:
         ).all()
         if window.event_id and window.event_id not in {e.id for e in events}:
             raise ValidationFailed.field("event", "Choose one of this workspace's events.")
-        return _read(session.connection(), owner, window, can_view_money, events)
+        return _read(session.connection(), owner, window, can_view_money, events, tables)
 
 
 def _in_window(table: Table, workspace_id: str, window: AnalyticsWindow) -> list[ColumnElement[bool]]:
@@ -264,21 +273,42 @@ def _add(into: dict[str, int], row: object) -> None:
         into[name] = into.get(name, 0) + int(getattr(row, name))
 
 
+# Which of `_read`'s statements each table needs (the page needs them all).
+_SALES_TABLES = frozenset({"daily", "money", "channels", "events", "buyers"})
+_VIEW_TABLES = frozenset({"events", "referrers", "campaigns"})
+_PLACE_TABLES = frozenset({"countries", "cities"})
+
+
 def _read(
-    connection: Connection, workspace_id: str, window: AnalyticsWindow, can_view_money: bool, events: list
+    connection: Connection,
+    workspace_id: str,
+    window: AnalyticsWindow,
+    can_view_money: bool,
+    events: list,
+    tables: frozenset[str] | None = None,
 ) -> WorkspaceAnalytics:
-    """Four statements over the rollups (sales by event and channel, sales by day, views, checkouts),
-    two over tiers and the door; every other figure is a sum of their rows."""
+    """Five statements over the rollups (sales by event and channel, sales by day, views, checkouts,
+    buyer places), two over tiers and the door; every other figure is a sum of their rows. With
+    `tables`, only the statements those tables need."""
+
+    def wanted(names: frozenset[str]) -> bool:
+        return tables is None or bool(tables & names)
+
     s = SALES_DAYS.c
     where = _in_window(SALES_DAYS, workspace_id, window)
     by_currency: dict[str, dict[str, int]] = {}
     by_channel: dict[tuple[str, str], dict[str, int]] = {}
     by_event: dict[str, dict[str, int]] = {}
-    for row in connection.execute(
-        select(s.event_id, s.currency, s.channel, *[func.sum(s[name]).label(name) for name in SALES_COUNTERS])
-        .where(*where)
-        .group_by(s.event_id, s.currency, s.channel)
-    ):
+    sales_rows = (
+        connection.execute(
+            select(s.event_id, s.currency, s.channel, *[func.sum(s[name]).label(name) for name in SALES_COUNTERS])
+            .where(*where)
+            .group_by(s.event_id, s.currency, s.channel)
+        )
+        if wanted(_SALES_TABLES)
+        else []
+    )
+    for row in sales_rows:
         _add(by_currency.setdefault(row.currency, {}), row)
         _add(by_channel.setdefault((row.channel, row.currency), {}), row)
         _add(by_event.setdefault(row.event_id, {}), row)
@@ -287,14 +317,18 @@ def _read(
         for currency, sums in sorted(by_currency.items())
     ]
     currency = max(money, key=lambda f: (f.gross, f.paid_orders)).currency if money else _first_currency(events)
-    by_day = {
-        _as_date(row.day): row
-        for row in connection.execute(
-            select(s.day, func.sum(s.tickets_issued).label("tickets"), func.sum(s.gross).label("gross"))
-            .where(*where, s.currency == currency)
-            .group_by(s.day)
-        )
-    }
+    by_day = (
+        {
+            _as_date(row.day): row
+            for row in connection.execute(
+                select(s.day, func.sum(s.tickets_issued).label("tickets"), func.sum(s.gross).label("gross"))
+                .where(*where, s.currency == currency)
+                .group_by(s.day)
+            )
+        }
+        if wanted(frozenset({"daily"}))
+        else {}
+    )
     days = [
         DayPoint(day, int(by_day[day].tickets), int(by_day[day].gross)) if day in by_day else DayPoint(day, 0, 0)
         for day in window.days
@@ -307,9 +341,9 @@ def _read(
         ),
         key=lambda row: (-row.paid_orders, row.channel, row.currency),
     )
-    views, referrers, campaigns = _views(connection, workspace_id, window)
-    checkouts = _checkouts(connection, workspace_id, window)
-    countries, cities = _places(connection, workspace_id, window)
+    views, referrers, campaigns = _views(connection, workspace_id, window) if wanted(_VIEW_TABLES) else ({}, [], [])
+    checkouts = _checkouts(connection, workspace_id, window) if wanted(frozenset({"events"})) else {}
+    countries, cities = _places(connection, workspace_id, window) if wanted(_PLACE_TABLES) else ([], [])
     result = WorkspaceAnalytics(
         window=window,
         can_view_money=can_view_money,
@@ -317,9 +351,9 @@ def _read(
         currency=currency,
         money=money,
         days=days,
-        tiers=_tiers(connection, workspace_id, window),
+        tiers=_tiers(connection, workspace_id, window) if wanted(frozenset({"tiers"})) else [],
         channels=channels,
-        top_events=_top_events(connection, by_event, events, views, checkouts),
+        top_events=_top_events(connection, by_event, events, views, checkouts) if wanted(frozenset({"events"})) else [],
         referrers=referrers,
         campaigns=campaigns,
         countries=countries,

@@ -134,7 +134,8 @@ def analytics_table_csv(*, actor: UserSummary | None, workspace_id: str, window:
     write = TABLES.get(table)
     if write is None:
         raise NotFound("There is no such analytics table.")
-    head, rows = write(workspace_analytics(actor=actor, workspace_id=workspace_id, window=window))
+    seen = workspace_analytics(actor=actor, workspace_id=workspace_id, window=window, tables=frozenset({table}))
+    head, rows = write(seen)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(head)
