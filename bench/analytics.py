@@ -7,13 +7,14 @@ Usage:
 
 The data is generated straight into the tables with bulk inserts: the events (devdata.bulk_events),
 a year of daily rollups as settling would have left them (sales per day and channel, tickets per
-tier, views per referrer and campaign, checkouts started), and the raw orders and tickets behind them
+tier, views per referrer and campaign, checkouts started, buyers per country and city), and the raw
+orders and tickets behind them
 (one order per two tickets, some checked in), which the page reads only for the door counts of its
 top events. Then it times `finance.workspace_analytics` (what the page's load runs) over the last 30
 and 90 days, all events and one, and the events table's CSV, printing p50/p95 per query.
 
-The service is called in process: an engineering number for the queries, not the product's figure,
-which must come through the page's websocket handler and the CSV route over HTTP (not measured yet).
+The service is called in process: an engineering number for the queries. The product's figure, the
+page through its websocket and the CSVs over HTTP, is bench/analytics_page.py's (same data).
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ DAYS = 365
 CHANNELS = ("card", "mobile_money", "bank", "ussd")
 REFERRERS = ("", "facebook.com", "t.co", "instagram.com", "google.com")
 CAMPAIGNS = ("", "launch", "early-bird")
+# Where buyers paid from (country, city), with the share of a day's orders each gets; "" unknown.
+PLACES = (
+    (("KE", "Nairobi"), 4),
+    (("KE", "Mombasa"), 1),
+    (("KE", ""), 2),
+    (("UG", ""), 1),
+    (("NG", "Lagos"), 1),
+    (("", ""), 1),
+)
 PRICE = 150_000  # KES 1,500.00 a ticket
 CHUNK = 5_000
 
@@ -60,6 +70,7 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
     from eventpalour.db import read_only, transaction
     from eventpalour.devdata import bulk_events
     from eventpalour.models import (
+        BuyerPlaceDay,
         CheckoutDay,
         Event,
         Order,
@@ -88,7 +99,7 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
         ).all()
     today = utcnow().date()
     per_event = tickets // events
-    sales, tiers, views, checkouts, orders, raw = [], [], [], [], [], []
+    sales, tiers, views, checkouts, places, orders, raw = [], [], [], [], [], [], []
     buyers = [owner_id]  # raw orders need a buyer row; the owner stands in for the crowd
     for event_id, tier_id in pairs:
         left = per_event
@@ -137,6 +148,19 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
             checkouts.append(
                 {"event_id": event_id, "day": day, "workspace_id": workspace_id, "checkouts_started": sold // 2 + 5}
             )
+            shares = sum(share for _, share in PLACES)
+            for (country, city), share in PLACES:
+                places.append(
+                    {
+                        "event_id": event_id,
+                        "day": day,
+                        "country": country,
+                        "city": city,
+                        "workspace_id": workspace_id,
+                        "paid_orders": (sold + 1) // 2 * share // shares,
+                        "tickets_issued": sold * share // shares,
+                    }
+                )
             for referrer in REFERRERS:
                 for campaign in CAMPAIGNS:
                     views.append(
@@ -169,6 +193,7 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
                     "holds_active": False,
                     "discount_amount": 0,
                     "payment_channel": "card",
+                    "buyer_country": "KE",
                     "created_at": now,
                     "paid_at": now,
                     "updated_at": now,
@@ -200,6 +225,7 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
     _insert(TierDay.__table__, tiers)
     _insert(ViewDay.__table__, views)
     _insert(CheckoutDay.__table__, checkouts)
+    _insert(BuyerPlaceDay.__table__, places)
     _insert(Order.__table__, orders)
     _insert(OrderItem.__table__, [row for kind, row in raw if kind == "item"])
     _insert(Ticket.__table__, [row for kind, row in raw if kind == "ticket"])

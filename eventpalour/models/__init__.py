@@ -1,7 +1,7 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
-from eventpalour.models.analytics import CheckoutDay, RollupDelta, SalesDay, TierDay, ViewDay
+from eventpalour.models.analytics import BuyerPlaceDay, CheckoutDay, RollupDelta, SalesDay, TierDay, ViewDay
 from eventpalour.models.announcement import (
     Announcement,
     AnnouncementAudience,
@@ -126,6 +126,7 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "BuyerPlaceDay",
     "CheckoutDay",
     "RollupDelta",
     "SalesDay",

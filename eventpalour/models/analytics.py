@@ -82,6 +82,22 @@ class CheckoutDay(SQLModel, table=True):
     checkouts_started: int = Field(default=0)
 
 
+class BuyerPlaceDay(SQLModel, table=True):
+    """One event's sales on one UTC day from buyers of one country and city (ISO code and city as the
+    order keeps them, "" when unknown), e.g. 2026-12-05, KE, Nairobi: 3 orders, 5 tickets."""
+
+    __tablename__ = "analytics_buyer_place_days"
+    __table_args__ = (Index("ix_analytics_buyer_place_days_workspace_day", "workspace_id", "day"),)
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    country: str = Field(primary_key=True, max_length=2)
+    city: str = Field(primary_key=True, max_length=80)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+    paid_orders: int = Field(default=0)
+    tickets_issued: int = Field(default=0)  # by the sales paid that day
+
+
 class RollupDelta(SQLModel, table=True):
     """One change to a day row above, appended in the transaction that makes it and folded into its
     row shortly after (services/finance/rollups.py `fold_rollups`). Appending waits for no other

@@ -102,6 +102,11 @@ class Order(SQLModel, table=True):
     # How the buyer paid, as Paystack's verify reports it (card, mobile_money, bank, ussd, …), written
     # at settle; "" for free registrations and for orders paid before it was kept.
     payment_channel: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    # Where the buyer paid from, written at settle (#22 §1, the analytics page's "Buyers by country"):
+    # the billing address's country and city when the verify response carries one, else the country
+    # of the card or wallet (authorization.country_code, ISO 3166 alpha-2); "" when unknown.
+    buyer_country: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
+    buyer_city: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
     # The buyer's phone for SMS tickets (E.164), asked at checkout when the event sends them (#23 §3).
     buyer_phone: str | None = Field(default=None, max_length=16)
     # The event's refund policy in force when the order was placed (#19 §5): requests for the order

@@ -1,7 +1,7 @@
 """/workspace/{id}/analytics (#22 §1): a period and an event, then tickets and revenue per day, money
 per currency (admins and the owner), tiers, payment channels, buyers, events with their door and
-funnel, and where page views came from; each table with its CSV. Moderators and above; the service
-checks again on every call."""
+funnel, buyers by country and city, and where page views came from; each table with its CSV.
+Moderators and above; the service checks again on every call."""
 
 from __future__ import annotations
 
@@ -301,6 +301,31 @@ def _events() -> rx.Component:
     )
 
 
+def _places() -> rx.Component:
+    """Where buyers paid from: Paystack's card or wallet country, or their billing address."""
+    return rx.grid(
+        _simple_table(
+            "Buyers by country",
+            "countries",
+            ["Country", "Paid orders", "Tickets"],
+            S.countries,
+            lambda p: (p.country, p.orders, p.tickets),
+            "No sales in this period.",
+        ),
+        _simple_table(
+            "Buyers by city",
+            "cities",
+            ["Country", "City", "Paid orders", "Tickets"],
+            S.cities,
+            lambda p: (p.country, p.city, p.orders, p.tickets),
+            "No buyer's city is known for this period (cities come from billing addresses).",
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        gap="16px",
+        width="100%",
+    )
+
+
 def _analytics() -> rx.Component:
     return rx.vstack(
         rx.vstack(
@@ -330,6 +355,7 @@ def _analytics() -> rx.Component:
                     _channels(),
                     _buyers(),
                     _events(),
+                    _places(),
                     rx.grid(
                         _simple_table(
                             "Referrers",

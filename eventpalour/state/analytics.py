@@ -21,7 +21,18 @@ from eventpalour.state.workspace import workspace_in
 
 SPAN_CHOICES = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("custom", "Custom dates")]
 ALL_EVENTS = "all"
-TABLE_NAMES = ("daily", "money", "tiers", "channels", "events", "buyers", "referrers", "campaigns")
+TABLE_NAMES = (
+    "daily",
+    "money",
+    "tiers",
+    "channels",
+    "events",
+    "buyers",
+    "referrers",
+    "campaigns",
+    "countries",
+    "cities",
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,14 @@ class SourceText:
     views: int
 
 
+@dataclass(frozen=True)
+class PlaceText:
+    country: str  # "Kenya", or "Unknown"
+    city: str  # "" on the countries table
+    orders: int
+    tickets: int
+
+
 def _day_label(day: date) -> str:
     return f"{day.day} {day:%b}"
 
@@ -119,6 +138,8 @@ class AnalyticsState(FormMixin, AuthState):
     events: list[EventText] = []
     referrers: list[SourceText] = []
     campaigns: list[SourceText] = []
+    countries: list[PlaceText] = []
+    cities: list[PlaceText] = []
 
     @rx.var
     def span_options(self) -> list[Option]:
@@ -190,6 +211,8 @@ class AnalyticsState(FormMixin, AuthState):
         self.events = [event_text(row) for row in seen.top_events]
         self.referrers = [SourceText(s.label, s.views) for s in seen.referrers]
         self.campaigns = [SourceText(s.label, s.views) for s in seen.campaigns]
+        self.countries = [PlaceText(p.country_label, "", p.paid_orders, p.tickets) for p in seen.countries]
+        self.cities = [PlaceText(p.country_label, p.city_label, p.paid_orders, p.tickets) for p in seen.cities]
         self.analytics_loaded = True
 
     @rx.event

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.integrations.paystack import VerifyResult
-from eventpalour.models import ViewDay
+from eventpalour.models import Order, ViewDay
 from eventpalour.models.types import utcnow
 from eventpalour.services import finance
 from eventpalour.services.events.event_rules import TierInput
@@ -21,6 +21,7 @@ from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.sales import checkout, payments
 from tests.api.support import with_session
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.paystack_support import settle as sandbox_settle
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
@@ -123,3 +124,34 @@ def test_moderators_get_counts_and_never_money(http: httpx.Client, shop):
     refused = client.get(f"{base}/money.csv")
     assert refused.status_code == 403 and "admins" in refused.json()["error"]
     assert with_session(http, member.token).get(f"{base}/daily.csv").status_code == 403
+
+
+def test_buyers_by_country_after_sandbox_payments(http: httpx.Client, api_url, sandbox):
+    """Paid through the Paystack sandbox (its verify answer carries authorization.country_code, per
+    the contract): the order keeps the country and countries.csv counts it; no billing address came,
+    so no city is known."""
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    for currency, quantity in (("KES", 2), ("NGN", 1), ("KES", 1)):
+        tier = TierInput(name="Regular", price=250000, quantity=40, max_per_order=5)
+        event = make_event(owner, ws.id, publish=True, pricing="paid", currency=currency, tiers=[tier])
+        tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+        buyer = make_user()
+        held = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: quantity})
+        payments.start_payment(actor=buyer.summary, order_id=held.order_id)
+        sandbox_settle(held.reference, "pay", wait_for_webhook=True)
+        with read_only() as session:
+            order = session.get(Order, held.order_id)
+            assert (order.status, order.buyer_country) == ("completed", "KE" if currency == "KES" else "NG")
+    client = with_session(http, owner.token)
+    base = f"/api/workspace/{ws.id}/analytics"
+    assert _csv(client.get(f"{base}/countries.csv")) == [
+        {"country": "Kenya", "country code": "KE", "paid orders": "2", "tickets": "3"},
+        {"country": "Nigeria", "country code": "NG", "paid orders": "1", "tickets": "1"},
+    ]
+    assert _csv(client.get(f"{base}/cities.csv")) == []
+    moderator = make_user()
+    add_member(ws.id, moderator, "moderator")
+    rows = _csv(with_session(http, moderator.token).get(f"{base}/countries.csv", params={"span": "7"}))
+    assert [(r["country"], r["paid orders"]) for r in rows] == [("Kenya", "2"), ("Nigeria", "1")]

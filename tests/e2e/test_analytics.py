@@ -1,7 +1,8 @@
 """Workspace analytics in a real browser (#22 §1): two buyers open the event page (one from a
 campaign link) and pay through the sandbox, by card and by M-PESA (one then sees the summary on
 /tickets); the organizer's analytics page
-shows exactly those orders (tickets, money, channels, the event's funnel, the campaign), downloads a
+shows exactly those orders (tickets, money, channels, the event's funnel, the campaign, the buyers'
+country), downloads a
 table as CSV, and fits a phone."""
 
 from __future__ import annotations
@@ -88,6 +89,16 @@ def test_the_analytics_page_shows_the_orders_made(new_page, server: str, e2e_dat
     assert row[:4] == [event["title"], "3", "2", "KES 4,500.00"]
     assert row[-4:] == ["0 of 3 (0%)", "2", "2", "100%"]
     assert _cells(owner, "campaigns-row") == [["launch", "1"]]
+    # Where the buyers paid from: the sandbox's card and M-PESA wallet are Kenyan (authorization.
+    # country_code); neither payment carried a billing address, so no city is known.
+    expect(owner.get_by_role("heading", name="Buyers by country")).to_be_visible()
+    assert _cells(owner, "countries-row") == [["Kenya", "2", "3"]]
+    expect(owner.get_by_text("No buyer's city is known for this period")).to_be_visible()
+    countries_href = owner.get_by_role("link", name="Download buyers by country as CSV").get_attribute("href")
+    places = httpx.get(countries_href, cookies={"ep_session": owner_cookie}, timeout=10)
+    assert list(csv.DictReader(io.StringIO(places.text))) == [
+        {"country": "Kenya", "country code": "KE", "paid orders": "2", "tickets": "3"}
+    ]
     expect(owner.locator(".recharts-bar-rectangle").first).to_be_attached()
 
     csv_href = owner.get_by_role("link", name="Download money as CSV").get_attribute("href")

@@ -12,6 +12,7 @@ __getattr__, __all__ = public_names(
             "DEFAULT_SPAN",
             "DayPoint",
             "EventRow",
+            "PlaceRow",
             "SPANS",
             "SourceRow",
             "TierRow",

@@ -1,6 +1,7 @@
-"""A workspace's analytics page (issue #22 §1): sales, money, tiers, channels, buyers, events and
-their funnel over a chosen span of UTC days, read from the daily rollups (services/finance/rollups.py)
-rather than from orders and tickets, so it answers quickly however many tickets were sold.
+"""A workspace's analytics page (issue #22 §1): sales, money, tiers, channels, buyers (new or
+returning, and by country and city), events and their funnel over a chosen span of UTC days, read
+from the daily rollups (services/finance/rollups.py) rather than from orders and tickets, so it
+answers quickly however many tickets were sold.
 
 Moderators and above see it (`WorkspaceAction.VIEW_ANALYTICS`); the money figures only admins and
 the owner (`MANAGE_BILLING`), as on the billing page. Every money figure is money_figures' own
@@ -10,8 +11,10 @@ the owner (`MANAGE_BILLING`), as on the billing page. Every money figure is mone
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, func, select
 from sqlmodel import col
@@ -21,7 +24,14 @@ from eventpalour.models import Event, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services import sales
 from eventpalour.services.finance.money_figures import MoneyFigures
-from eventpalour.services.finance.rollups import CHECKOUT_DAYS, SALES_DAYS, TIER_DAYS, VIEW_DAYS, fold_all_rollups
+from eventpalour.services.finance.rollups import (
+    CHECKOUT_DAYS,
+    PLACE_DAYS,
+    SALES_DAYS,
+    TIER_DAYS,
+    VIEW_DAYS,
+    fold_all_rollups,
+)
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import FieldError, ValidationFailed
 from eventpalour.services.workspaces import WorkspaceAction, allows, load_workspace_for
@@ -32,6 +42,8 @@ CUSTOM_SPAN = "custom"
 LONGEST_SPAN_DAYS = 366
 TOP_EVENTS = 20
 TOP_SOURCES = 10
+TOP_PLACES = 50
+UNKNOWN_PLACE = "Unknown"
 CHANNEL_LABELS = {
     "card": "Card",
     "mobile_money": "Mobile money (M-Pesa)",
@@ -163,6 +175,24 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
+class PlaceRow:
+    """Sales from buyers in one country (`city` "" for the country as a whole, or when unknown)."""
+
+    country: str  # ISO 3166 alpha-2, "" unknown
+    city: str
+    paid_orders: int
+    tickets: int
+
+    @property
+    def country_label(self) -> str:
+        return sales.country_name(self.country) if self.country else UNKNOWN_PLACE
+
+    @property
+    def city_label(self) -> str:
+        return self.city or UNKNOWN_PLACE
+
+
+@dataclass(frozen=True)
 class WorkspaceAnalytics:
     window: AnalyticsWindow
     can_view_money: bool  # MANAGE_BILLING: money columns are shown (else zeros, never read)
@@ -175,6 +205,8 @@ class WorkspaceAnalytics:
     top_events: list[EventRow] = field(default_factory=list)
     referrers: list[SourceRow] = field(default_factory=list)
     campaigns: list[SourceRow] = field(default_factory=list)
+    countries: list[PlaceRow] = field(default_factory=list)  # most orders first
+    cities: list[PlaceRow] = field(default_factory=list)  # known cities only, most orders first
     tickets_sold: int = 0
     tickets_refunded: int = 0
     new_buyers: int = 0
@@ -184,8 +216,16 @@ class WorkspaceAnalytics:
     paid_orders: int = 0
 
 
-def workspace_analytics(*, actor: UserSummary | None, workspace_id: str, window: AnalyticsWindow) -> WorkspaceAnalytics:
-    """The analytics of a workspace (or one of its events) over `window`.
+def workspace_analytics(
+    *,
+    actor: UserSummary | None,
+    workspace_id: str,
+    window: AnalyticsWindow,
+    tables: frozenset[str] | None = None,
+) -> WorkspaceAnalytics:
+    """The analytics of a workspace (or one of its events) over `window`: every figure, or (`tables`,
+    names of analytics_csv.TABLES) only what those tables show, the rest left empty, so one CSV
+    does not pay for the statements of the page's other tables.
 
     Raises NotAuthenticated, NotFound (no such workspace, or the event is not one of its), PermissionDenied
     (below moderator).
@@ -202,7 +242,7 @@ def workspace_analytics(*, actor: UserSummary | None, workspace_id: str, window:
         ).all()
         if window.event_id and window.event_id not in {e.id for e in events}:
             raise ValidationFailed.field("event", "Choose one of this workspace's events.")
-        return _read(session.connection(), owner, window, can_view_money, events)
+        return _read(session.connection(), owner, window, can_view_money, events, tables)
 
 
 def _in_window(table: Table, workspace_id: str, window: AnalyticsWindow) -> list[ColumnElement[bool]]:
@@ -233,21 +273,42 @@ def _add(into: dict[str, int], row: object) -> None:
         into[name] = into.get(name, 0) + int(getattr(row, name))
 
 
+# Which of `_read`'s statements each table needs (the page needs them all).
+_SALES_TABLES = frozenset({"daily", "money", "channels", "events", "buyers"})
+_VIEW_TABLES = frozenset({"events", "referrers", "campaigns"})
+_PLACE_TABLES = frozenset({"countries", "cities"})
+
+
 def _read(
-    connection: Connection, workspace_id: str, window: AnalyticsWindow, can_view_money: bool, events: list
+    connection: Connection,
+    workspace_id: str,
+    window: AnalyticsWindow,
+    can_view_money: bool,
+    events: list,
+    tables: frozenset[str] | None = None,
 ) -> WorkspaceAnalytics:
-    """Four statements over the rollups (sales by event and channel, sales by day, views, checkouts),
-    two over tiers and the door; every other figure is a sum of their rows."""
+    """Five statements over the rollups (sales by event and channel, sales by day, views, checkouts,
+    buyer places), two over tiers and the door; every other figure is a sum of their rows. With
+    `tables`, only the statements those tables need."""
+
+    def wanted(names: frozenset[str]) -> bool:
+        return tables is None or bool(tables & names)
+
     s = SALES_DAYS.c
     where = _in_window(SALES_DAYS, workspace_id, window)
     by_currency: dict[str, dict[str, int]] = {}
     by_channel: dict[tuple[str, str], dict[str, int]] = {}
     by_event: dict[str, dict[str, int]] = {}
-    for row in connection.execute(
-        select(s.event_id, s.currency, s.channel, *[func.sum(s[name]).label(name) for name in SALES_COUNTERS])
-        .where(*where)
-        .group_by(s.event_id, s.currency, s.channel)
-    ):
+    sales_rows = (
+        connection.execute(
+            select(s.event_id, s.currency, s.channel, *[func.sum(s[name]).label(name) for name in SALES_COUNTERS])
+            .where(*where)
+            .group_by(s.event_id, s.currency, s.channel)
+        )
+        if wanted(_SALES_TABLES)
+        else []
+    )
+    for row in sales_rows:
         _add(by_currency.setdefault(row.currency, {}), row)
         _add(by_channel.setdefault((row.channel, row.currency), {}), row)
         _add(by_event.setdefault(row.event_id, {}), row)
@@ -256,14 +317,18 @@ def _read(
         for currency, sums in sorted(by_currency.items())
     ]
     currency = max(money, key=lambda f: (f.gross, f.paid_orders)).currency if money else _first_currency(events)
-    by_day = {
-        _as_date(row.day): row
-        for row in connection.execute(
-            select(s.day, func.sum(s.tickets_issued).label("tickets"), func.sum(s.gross).label("gross"))
-            .where(*where, s.currency == currency)
-            .group_by(s.day)
-        )
-    }
+    by_day = (
+        {
+            _as_date(row.day): row
+            for row in connection.execute(
+                select(s.day, func.sum(s.tickets_issued).label("tickets"), func.sum(s.gross).label("gross"))
+                .where(*where, s.currency == currency)
+                .group_by(s.day)
+            )
+        }
+        if wanted(frozenset({"daily"}))
+        else {}
+    )
     days = [
         DayPoint(day, int(by_day[day].tickets), int(by_day[day].gross)) if day in by_day else DayPoint(day, 0, 0)
         for day in window.days
@@ -276,8 +341,9 @@ def _read(
         ),
         key=lambda row: (-row.paid_orders, row.channel, row.currency),
     )
-    views, referrers, campaigns = _views(connection, workspace_id, window)
-    checkouts = _checkouts(connection, workspace_id, window)
+    views, referrers, campaigns = _views(connection, workspace_id, window) if wanted(_VIEW_TABLES) else ({}, [], [])
+    checkouts = _checkouts(connection, workspace_id, window) if wanted(frozenset({"events"})) else {}
+    countries, cities = _places(connection, workspace_id, window) if wanted(_PLACE_TABLES) else ([], [])
     result = WorkspaceAnalytics(
         window=window,
         can_view_money=can_view_money,
@@ -285,11 +351,13 @@ def _read(
         currency=currency,
         money=money,
         days=days,
-        tiers=_tiers(connection, workspace_id, window),
+        tiers=_tiers(connection, workspace_id, window) if wanted(frozenset({"tiers"})) else [],
         channels=channels,
-        top_events=_top_events(connection, by_event, events, views, checkouts),
+        top_events=_top_events(connection, by_event, events, views, checkouts) if wanted(frozenset({"events"})) else [],
         referrers=referrers,
         campaigns=campaigns,
+        countries=countries,
+        cities=cities,
         tickets_sold=totals["tickets_issued"] - totals["tickets_voided"],
         tickets_refunded=totals["tickets_voided"],
         new_buyers=totals["new_buyers"],
@@ -350,6 +418,39 @@ def _views(
         return [SourceRow(name, views) for name, views in ranked if views]
 
     return dict(by_event), top(by_host), top(by_campaign)
+
+
+def _places(
+    connection: Connection, workspace_id: str, window: AnalyticsWindow
+) -> tuple[list[PlaceRow], list[PlaceRow]]:
+    """Sales per buyer country, and per known city, from one grouped statement over the rollup."""
+    p = PLACE_DAYS.c
+    by_country: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_city: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for row in connection.execute(
+        select(
+            p.country,
+            p.city,
+            func.sum(p.paid_orders).label("orders"),
+            func.sum(p.tickets_issued).label("tickets"),
+        )
+        .where(*_in_window(PLACE_DAYS, workspace_id, window))
+        .group_by(p.country, p.city)
+    ):
+        for into in [by_country[row.country]] + ([by_city[(row.country, row.city)]] if row.city else []):
+            into[0] += int(row.orders)
+            into[1] += int(row.tickets)
+
+    def ranked(counts: dict, make: Callable[[Any, int, int], PlaceRow]) -> list[PlaceRow]:
+        rows = [make(key, orders, tickets) for key, (orders, tickets) in counts.items() if orders or tickets]
+        # Unknown last among equals: a named place is the more useful line.
+        rows.sort(key=lambda r: (-r.paid_orders, -r.tickets, not r.country, r.country_label, r.city))
+        return rows[:TOP_PLACES]
+
+    return (
+        ranked(by_country, lambda country, o, t: PlaceRow(country, "", o, t)),
+        ranked(by_city, lambda key, o, t: PlaceRow(key[0], key[1], o, t)),
+    )
 
 
 def _checkouts(connection: Connection, workspace_id: str, window: AnalyticsWindow) -> dict[str, int]:

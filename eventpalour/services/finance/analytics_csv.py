@@ -101,6 +101,19 @@ def _campaigns(seen: WorkspaceAnalytics) -> tuple[list[str], Rows]:
     return ["utm_campaign", "views"], [[spreadsheet_cell(s.name), s.views] for s in seen.campaigns]
 
 
+def _countries(seen: WorkspaceAnalytics) -> tuple[list[str], Rows]:
+    head = ["country", "country code", "paid orders", "tickets"]
+    return head, [[spreadsheet_cell(p.country_label), p.country, p.paid_orders, p.tickets] for p in seen.countries]
+
+
+def _cities(seen: WorkspaceAnalytics) -> tuple[list[str], Rows]:
+    head = ["country", "country code", "city", "paid orders", "tickets"]
+    return head, [
+        [spreadsheet_cell(p.country_label), p.country, spreadsheet_cell(p.city), p.paid_orders, p.tickets]
+        for p in seen.cities
+    ]
+
+
 TABLES: dict[str, Callable[[WorkspaceAnalytics], tuple[list[str], Rows]]] = {
     "daily": _daily,
     "money": _money,
@@ -110,6 +123,8 @@ TABLES: dict[str, Callable[[WorkspaceAnalytics], tuple[list[str], Rows]]] = {
     "buyers": _buyers,
     "referrers": _referrers,
     "campaigns": _campaigns,
+    "countries": _countries,
+    "cities": _cities,
 }
 
 
@@ -119,7 +134,8 @@ def analytics_table_csv(*, actor: UserSummary | None, workspace_id: str, window:
     write = TABLES.get(table)
     if write is None:
         raise NotFound("There is no such analytics table.")
-    head, rows = write(workspace_analytics(actor=actor, workspace_id=workspace_id, window=window))
+    seen = workspace_analytics(actor=actor, workspace_id=workspace_id, window=window, tables=frozenset({table}))
+    head, rows = write(seen)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(head)

@@ -16,6 +16,9 @@ worker folds every few seconds (worker.py `run_rollup_loop`) and every read fold
 - a checkout starts (an order is created, `checkout.book_ticket`): `record_checkout_started`;
 - a person opens the event's public page (events/page_views.py): `record_page_view`.
 
+`record_sale` also counts the sale under its buyer's country and city (`BuyerPlaceDay`, from the
+order's `buyer_country`/`buyer_city` written at settle; "" when unknown, as for free registrations).
+
 What counts is money_figures' definitions, bucketed as it buckets them (sales on the UTC day they
 were paid, refunds on the day they were recorded), so the rollups summed over any span of days equal
 `figures_by_currency` over it: `rebuild_rollups` recomputes them from the same conditions
@@ -35,6 +38,7 @@ from sqlmodel import col
 
 from eventpalour.db import transaction
 from eventpalour.models import (
+    BuyerPlaceDay,
     CheckoutDay,
     Event,
     Order,
@@ -56,8 +60,11 @@ SALES_DAYS: Table = SalesDay.__table__  # type: ignore[assignment]
 TIER_DAYS: Table = TierDay.__table__  # type: ignore[assignment]
 VIEW_DAYS: Table = ViewDay.__table__  # type: ignore[assignment]
 CHECKOUT_DAYS: Table = CheckoutDay.__table__  # type: ignore[assignment]
+PLACE_DAYS: Table = BuyerPlaceDay.__table__  # type: ignore[assignment]
 DELTAS: Table = RollupDelta.__table__  # type: ignore[assignment]
-DAY_TABLES: dict[str, Table] = {table.name: table for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS)}
+DAY_TABLES: dict[str, Table] = {
+    table.name: table for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS, PLACE_DAYS)
+}
 FOLD_BATCH = 5000
 ORDERS: Table = Order.__table__  # type: ignore[assignment]
 TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
@@ -159,6 +166,8 @@ class SettledSale:
     organizer_share: int
     discount: int
     tickets_by_tier: Mapping[str, int]
+    country: str = ""  # the buyer's (ISO alpha-2), "" unknown
+    city: str = ""
 
 
 _EARLIER_SALE = (
@@ -211,6 +220,18 @@ def record_sale(connection: Connection, sale: SettledSale, *, undo: bool = False
             "returning_buyers": sign if returning else 0,
         },
     )
+    add_to_day(
+        connection,
+        PLACE_DAYS,
+        {
+            "event_id": sale.event_id,
+            "day": day,
+            "country": sale.country,
+            "city": sale.city,
+            "workspace_id": sale.workspace_id,
+        },
+        {"paid_orders": sign, "tickets_issued": sign * sum(sale.tickets_by_tier.values())},
+    )
     signed = {tier: sign * n for tier, n in sale.tickets_by_tier.items()}
     _add_tier_tickets(connection, day, sale.event_id, sale.workspace_id, signed, "tickets_issued")
 
@@ -234,6 +255,8 @@ def take_back_sale(connection: Connection, order_id: str) -> None:
         organizer_share=order.organizer_share or 0,
         discount=order.discount_amount,
         tickets_by_tier=by_tier,
+        country=order.buyer_country,
+        city=order.buyer_city,
     )
     record_sale(connection, sale, undo=True)
 
@@ -353,7 +376,7 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
     # Views have no raw source: their pending deltas are folded in first, the rest are recomputed.
     while fold_rollups(connection) == FOLD_BATCH:
         pass
-    for table in (SALES_DAYS, TIER_DAYS, CHECKOUT_DAYS):
+    for table in (SALES_DAYS, TIER_DAYS, CHECKOUT_DAYS, PLACE_DAYS):
         connection.execute(delete(table).where(*([table.c.workspace_id == workspace_id] if workspace_id else [])))
     scope_orders = [] if workspace_id is None else [col(Order.workspace_id) == workspace_id]
     sales: dict[tuple, dict[str, int]] = {}
@@ -424,6 +447,7 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
         _upsert_day(
             connection, TIER_DAYS, {"tier_id": tier_id, "day": day, "event_id": event_id, "workspace_id": owner}, counts
         )
+    _rebuild_places(connection, scope_orders)
     created_day = _utc_day_sql(connection, col(Order.created_at))
     for row in connection.execute(
         select(col(Order.event_id), created_day.label("day"), col(Order.workspace_id), func.count().label("started"))
@@ -435,6 +459,46 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
             CHECKOUT_DAYS,
             {"event_id": row.event_id, "day": _as_date(row.day), "workspace_id": row.workspace_id},
             {"checkouts_started": int(row.started)},
+        )
+
+
+def _rebuild_places(connection: Connection, scope_orders: list) -> None:
+    """Sales and the tickets they issued (not a transfer's copies) per buyer country and city, on the
+    day they were paid: what `record_sale` counts."""
+    paid_day = _utc_day_sql(connection, col(Order.paid_at))
+    issued = (
+        select(col(Ticket.order_id), func.count().label("tickets"))
+        .where(col(Ticket.transferred_from_id).is_(None))
+        .group_by(col(Ticket.order_id))
+        .subquery()
+    )
+    for row in connection.execute(
+        select(
+            col(Order.event_id),
+            paid_day.label("day"),
+            col(Order.buyer_country),
+            col(Order.buyer_city),
+            col(Order.workspace_id),
+            func.count().label("paid_orders"),
+            func.coalesce(func.sum(issued.c.tickets), 0).label("tickets"),
+        )
+        .outerjoin(issued, issued.c.order_id == col(Order.id))
+        .where(*sale_conditions(), *scope_orders)
+        .group_by(
+            col(Order.event_id), paid_day, col(Order.buyer_country), col(Order.buyer_city), col(Order.workspace_id)
+        )
+    ):
+        _upsert_day(
+            connection,
+            PLACE_DAYS,
+            {
+                "event_id": row.event_id,
+                "day": _as_date(row.day),
+                "country": row.buyer_country,
+                "city": row.buyer_city,
+                "workspace_id": row.workspace_id,
+            },
+            {"paid_orders": int(row.paid_orders), "tickets_issued": int(row.tickets)},
         )
 
 

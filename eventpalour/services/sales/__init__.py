@@ -12,8 +12,13 @@ __getattr__, __all__ = public_names(
         ],
         "answer_rules": [
             "attendee_name",
+            "country_name",
             "normalize_phone",
             "shown_value",
+        ],
+        "buyer_places": [
+            "BuyerPlace",
+            "buyer_place",
         ],
         "answer_views": [
             "QuestionColumn",

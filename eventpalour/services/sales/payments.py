@@ -26,6 +26,7 @@ from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, 
 from eventpalour.services.sales import capacity, checkout, discounts, fulfilment, orders, returned_payments
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.answers import AttendeeAnswers
+from eventpalour.services.sales.buyer_places import buyer_place
 from eventpalour.services.sales.checkout import CheckoutResult, release_order
 from eventpalour.services.sales.fees import organizer_share
 from eventpalour.services.sales.store import OrderLine, OrderToSettle
@@ -225,6 +226,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         provider_fee = (
             verified.fees if verified.fees is not None else paystack.estimated_fees(order.amount, order.currency)
         )
+        place = buyer_place(verified.raw)
         claim = sales_store.Claim(
             order_id=order.id,
             paid_at=verified.paid_at or utcnow(),
@@ -232,6 +234,8 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
             organizer_share=organizer_share(order.amount, order.platform_fee, provider_fee),
             now=utcnow(),
             payment_channel=payment_channel(verified),
+            buyer_country=place.country,
+            buyer_city=place.city,
         )
         # The claim itself tells whether the seats were still held at that instant: an expiry that
         # committed after `order` was read has given them back, and they must then be taken afresh.
@@ -268,6 +272,8 @@ def settled_sale(order: OrderToSettle, items: Sequence[OrderLine], claim: sales_
         workspace_id=order.workspace_id,
         currency=order.currency,
         channel=claim.payment_channel,
+        country=claim.buyer_country,
+        city=claim.buyer_city,
         paid_at=claim.paid_at,
         amount=order.amount,
         platform_fee=order.platform_fee,

@@ -652,6 +652,8 @@ _CLAIM_ORDER = (
         provider_fee=bindparam("new_provider_fee"),
         organizer_share=bindparam("new_organizer_share"),
         payment_channel=bindparam("new_payment_channel"),
+        buyer_country=bindparam("new_buyer_country"),
+        buyer_city=bindparam("new_buyer_city"),
         updated_at=_now,
     )
 )
@@ -669,6 +671,8 @@ class Claim:
     organizer_share: int
     now: datetime
     payment_channel: str = ""  # as Paystack reports it: card, mobile_money, bank, ussd, …
+    buyer_country: str = ""  # where the buyer paid from (buyer_places.py), "" unknown
+    buyer_city: str = ""
 
 
 def claim_order(connection: Connection, claim: Claim, *, held: bool) -> bool:
@@ -679,6 +683,8 @@ def claim_order(connection: Connection, claim: Claim, *, held: bool) -> bool:
         "new_provider_fee": claim.provider_fee,
         "new_organizer_share": claim.organizer_share,
         "new_payment_channel": claim.payment_channel,
+        "new_buyer_country": claim.buyer_country,
+        "new_buyer_city": claim.buyer_city,
         "now": claim.now,
     }
     return connection.execute(_CLAIM_HELD_ORDER if held else _CLAIM_ORDER, values).rowcount == 1
