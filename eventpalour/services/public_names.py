@@ -8,6 +8,7 @@ to the module that defines it, exactly as when the caller imported that module i
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any
@@ -29,6 +30,11 @@ def public_names(package: str, homes: dict[str, list[str]]) -> tuple[Callable[[s
         if public not in where:
             raise AttributeError(f"module {package!r} has no attribute {public!r}")
         module, name = where[public]
-        return getattr(import_module(f"{package}.{module}"), name)
+        value = getattr(import_module(f"{package}.{module}"), name)
+        # Kept on the package, so the next lookup does not come here. (A public name must not also
+        # be a module of its package: importing that module would set the module there instead;
+        # tests/unit/test_public_names.py checks.)
+        setattr(sys.modules[package], public, value)
+        return value
 
     return load, sorted(where)

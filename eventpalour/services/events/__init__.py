@@ -54,7 +54,7 @@ __getattr__, __all__ = public_names(
             "clean_event",
             "parse_local",
         ],
-        "buyer_options": [
+        "who_can_buy": [
             "BuyerOptions",
             "buyer_options",
             "set_buyer_options",
