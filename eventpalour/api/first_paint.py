@@ -39,10 +39,10 @@ min-height:100vh;background:var(--bg);color:var(--text);font:16px/1.5 -apple-sys
 --muted:#b0b4ba;--accent:#baa7ff;--accent-bg:#202248;--green:#3dd68c;--green-bg:#132d21;--red:#ff9592;
 --red-bg:#3b1219;--amber:#ffca16;--amber-bg:#302008;--gray-bg:#212225}
 #ep-first-paint *{box-sizing:border-box}
-#ep-first-paint a{color:var(--accent)}
+#ep-first-paint a{color:var(--accent);text-decoration:underline;text-underline-offset:2px}
 .epf-bar{background:var(--bar);border-bottom:1px solid var(--line)}
 .epf-bar div{max-width:1200px;margin:0 auto;padding:12px 16px;height:57px;display:flex;align-items:center}
-.epf-brand{font-weight:700;font-size:18px;text-decoration:none}
+#ep-first-paint .epf-brand{font-weight:700;font-size:18px;text-decoration:none}
 .epf-main{max-width:1200px;margin:0 auto;padding:16px;display:flex;flex-direction:column;gap:24px}
 .epf-banner{display:block;width:100%;height:180px;object-fit:cover;border-radius:16px;
 background:linear-gradient(135deg,#6e56cf,#ab4aba)}
