@@ -95,3 +95,24 @@ def test_app_replaces_the_static_copy_without_showing_both(new_page, server, eve
     # The page works: a quantity can be picked.
     page.get_by_role("button", name="One more Early bird").click()
     expect(page.get_by_role("button", name="One fewer Early bird")).to_be_enabled()
+
+
+def test_description_code_block_is_plain_text(new_page, server, e2e_database_url):
+    """Description code blocks render as plain <pre> (no syntax highlighter shipped with the page)."""
+    owner = unique_email("firstpaint")
+    verified_account(server, owner, "First Paint Owner")
+    seeded = seed_event(e2e_database_url, owner, pricing="free", tiers=[{"name": "Entry", "price": 0, "quantity": 5}])
+    engine = create_engine(e2e_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE events SET description = :d WHERE short_id = :s"),
+                {"d": "Bring this:\n\n```python\nprint('<b>hi</b>')\n```\n", "s": seeded["short_id"]},
+            )
+    finally:
+        engine.dispose()
+    page = new_page()
+
+    page.goto(f"/e/{seeded['short_id']}")
+
+    expect(page.locator("pre code")).to_have_text("print('<b>hi</b>')")
