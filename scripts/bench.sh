@@ -57,6 +57,9 @@ curl -fs "$URL/api/health" >/dev/null || { tail -n 40 "$results/app.log"; exit 1
 # The page first: after the checkout rush the app's inline outbox worker spends a while rendering
 # 2,000 confirmation emails (QR codes), which would be measured with it.
 run event_page python bench/event_page.py --url "$URL" --runs 10
+# The same page on an emulated Fast 3G phone (#24 §2). Plain http:// here, so HTTP/1.1 and six
+# connections; docs/performance.md has the figures over HTTP/2, as Caddy serves a deployment.
+run event_page_fast3g python bench/event_page.py --url "$URL" --runs 5 --throttle fast3g
 run checkout env DATABASE_URL="$PG" python bench/checkout.py --url "$URL" --seats 2000 --buyers 2400 --concurrency 32 --app-pgid "$app"
 drain_outbox
 run checkout_code env DATABASE_URL="$PG" python bench/checkout.py --url "$URL" --seats 2000 --buyers 2400 --concurrency 32 \

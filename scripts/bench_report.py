@@ -16,6 +16,7 @@ ORDER = (
     "checkout_code",
     "scan",
     "event_page",
+    "event_page_fast3g",
     "rush",
     "browser_checkout",
     "browser_checkout_code",

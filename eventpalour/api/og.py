@@ -3,7 +3,8 @@
 Reflex serves one static HTML shell for every /e/{short_id} URL and fills it in the browser, but
 link previews (WhatsApp, Slack, X, Facebook) never run scripts. This pure-ASGI middleware reads
 the HTML the app returns for GET /e/{short_id} and writes the event's title, summary, banner and
-canonical URL into its <head>, with the page's module preloads (api/preload.py). An unknown or
+canonical URL into its <head>, with the page's module preloads (api/preload.py), and an event's
+page gets a static copy of its content in the <body> for the first paint (api/first_paint.py). An unknown or
 private event's page (drafts, hidden) is the same shell answered with 404: the page says "Event not
 found" in the browser, and crawlers and link checkers learn it from the status. Anything else (other
 paths, non-HTML, compressed or non-200 responses) passes through untouched. An organizer's page
@@ -23,12 +24,14 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventpalour import routes
+from eventpalour.api.first_paint import add_first_paint
 from eventpalour.api.preload import add_route_preloads
 from eventpalour.config import settings
 from eventpalour.services.events import (
     OrganizerProfile,
     PublicEvent,
     count_page_view,
+    event_words,
     get_organizer_profile,
     get_public_event,
 )
@@ -176,6 +179,8 @@ class OpenGraphMiddleware:
             html = add_route_preloads(b"".join(chunks), described.route)
             shown = await described.find(match.group(1))
             body = inject(html, shown) if shown is not None else html
+            if isinstance(shown, PublicEvent):  # readable before any script arrives (api/first_paint.py)
+                body = add_first_paint(body, event_words(shown))
             status = start["status"] if shown is not None else 404
             kept = [(k, v) for k, v in start["headers"] if k.lower() not in RESPONSE_HEADERS_DROPPED]
             await send({**start, "status": status, "headers": [*kept, (b"content-length", str(len(body)).encode())]})

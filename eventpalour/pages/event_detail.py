@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.event_card import event_banner
 from eventpalour.components.event_overview import event_about, event_header
+from eventpalour.components.first_paint import first_paint_swap
 from eventpalour.components.holder_announcements import holder_announcements
 from eventpalour.components.layout import loading, page
 from eventpalour.components.lists import not_found_card
@@ -19,13 +20,17 @@ AREAS = {"initial": '"header" "tickets" "about"', "md": '"header tickets" "about
 
 
 def _not_found() -> rx.Component:
-    return not_found_card(
-        "calendar-x-2", "Event not found", "This event does not exist, or its organizer has not made it public."
+    return rx.fragment(
+        first_paint_swap(),
+        not_found_card(
+            "calendar-x-2", "Event not found", "This event does not exist, or its organizer has not made it public."
+        ),
     )
 
 
 def _event() -> rx.Component:
     return rx.vstack(
+        first_paint_swap(),  # the page is on screen: the server's static copy of it goes
         rx.box(
             event_banner(EVENT.banner_url, EVENT.category, height=["180px", "320px"]),
             width="100%",
@@ -34,9 +39,11 @@ def _event() -> rx.Component:
         ),
         rx.cond(
             EVENT.status_note != "",
-            rx.callout(
-                EVENT.status_note,
-                icon=EVENT.note_icon,
+            rx.callout.root(
+                # Two named icons, not `icon=EVENT.note_icon`: an icon named by a state var makes
+                # Reflex ship lucide's DynamicIcon, every icon there is (56 KB gzip), with this page.
+                rx.callout.icon(rx.cond(EVENT.note_icon == "circle-x", rx.icon("circle-x"), rx.icon("info"))),
+                rx.callout.text(EVENT.status_note),
                 color_scheme=EVENT.note_tone,
                 width="100%",
             ),

@@ -13,10 +13,18 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.models import EventStatus, EventType
+from eventpalour.models import EventType
 from eventpalour.models.types import utcnow
 from eventpalour.services import events, sales, tickets
-from eventpalour.services.events import PublicEvent, PublicPartner, PublicTier
+from eventpalour.services.events import (
+    STATUS_NOTES,
+    PublicEvent,
+    PublicPartner,
+    PublicTier,
+    map_url,
+    online_label,
+    place_of,
+)
 from eventpalour.services.platform import (
     DomainError,
     NotFound,
@@ -42,28 +50,6 @@ from eventpalour.state.base import AuthState, call_service, navigate_hard
 from eventpalour.state.checkout_answers import CheckoutAnswersMixin
 from eventpalour.state.event_dates import DateChoice, series_date_choices
 from eventpalour.state.guest_checkout import GuestCheckoutMixin
-
-PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
-STATUS_NOTES = {
-    EventStatus.CANCELLED: "This event was cancelled. Tickets are no longer on sale.",
-    EventStatus.COMPLETED: "This event has ended.",
-    EventStatus.POSTPONED: "This event was postponed to the dates below. Tickets already issued stay valid.",
-}
-
-
-def map_url(address: str) -> str:
-    """A map search for the venue (a link out, so the page loads no map scripts)."""
-    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": address})
-
-
-def online_label(event: PublicEvent) -> str:
-    """ "Online event on Zoom" (or "Also online, on Zoom" for hybrid); empty for in-person events."""
-    if event.type == EventType.PHYSICAL:
-        return ""
-    platform = PLATFORMS.get(event.meeting_platform, "")
-    if event.type == EventType.HYBRID:
-        return f"Also online, on {platform}" if platform else "Also online"
-    return f"Online event on {platform}" if platform else "Online event"
 
 
 @dataclass(frozen=True)
@@ -93,7 +79,7 @@ class EventPage:
 
 
 def event_page(event: PublicEvent) -> EventPage:
-    place = ", ".join(part for part in (event.city, event.country) if part)
+    place = place_of(event)
     in_person = event.type != EventType.ONLINE
     return EventPage(
         title=event.title,

@@ -27,8 +27,11 @@ from eventpalour.config import settings
 from eventpalour.integrations import paystack
 
 STARTUP_SECONDS = 20
+# As the build's shell: the global stylesheet (its preload, then the link itself) in the <head>.
 PAGE_SHELL = (
-    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Event · EventPalour</title></head>'
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Event · EventPalour</title>'
+    '<link as="style" href="/assets/__reflex_global_styles-T3st_1.css" rel="preload"/>'
+    '<link href="/assets/__reflex_global_styles-T3st_1.css" rel="stylesheet" type="text/css"/></head>'
     '<body><div id="root"></div></body></html>'
 )
 

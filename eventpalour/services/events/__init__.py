@@ -42,6 +42,15 @@ __getattr__, __all__ = public_names(
             "read_query",
             "upcoming_events",
         ],
+        "page_words": [
+            "EventWords",
+            "STATUS_NOTES",
+            "TierWords",
+            "event_words",
+            "map_url",
+            "online_label",
+            "place_of",
+        ],
         "page_views": [
             "count_page_view",
             "is_bot",
