@@ -1,0 +1,126 @@
+"""Languages (#23 §1): catalogs, fallback, Accept-Language, per-locale money and dates, the pages'
+t() and the switcher's handler, and server texts in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from eventpalour.cookies import LANGUAGE_COOKIE
+from eventpalour.db import read_only
+from eventpalour.models import User
+from eventpalour.services import identity, platform
+from eventpalour.services.platform import ValidationFailed, i18n
+from eventpalour.state.auth import SignInState
+from eventpalour.state.language import LanguageState, t
+from tests.factories import make_user
+from tests.state_support import run_handler, state_for
+
+CONCERT = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)  # 18:00 in Nairobi, a Saturday
+
+
+def test_catalogs_load_with_their_translations() -> None:
+    assert platform.gettext("sw", "Sign in") == "Ingia"
+    assert platform.gettext("fr", "Sign in") == "Se connecter"
+    assert len(i18n.catalog("sw")) > 50 and len(i18n.catalog("fr")) > 50
+
+
+def test_english_unknown_languages_and_missing_texts_fall_back_to_english() -> None:
+    assert platform.gettext("en", "Sign in") == "Sign in"
+    assert platform.gettext("de", "Sign in") == "Sign in"
+    assert platform.gettext(None, "Sign in") == "Sign in"
+    assert platform.gettext("sw", "A text nobody translated") == "A text nobody translated"
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("sw-KE,sw;q=0.9,en;q=0.8", "sw"),
+        ("fr-CI,fr;q=0.9", "fr"),
+        ("de-DE,de;q=0.9,fr;q=0.5,en;q=0.4", "fr"),
+        ("en;q=0.5,sw;q=0.8", "sw"),
+        ("de-DE", "en"),
+        ("sw;q=0", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("fr;q=abc, sw", "sw"),
+    ],
+)
+def test_first_language_from_accept_language(header: str | None, language: str) -> None:
+    assert platform.negotiate_language(header) == language
+
+
+def test_money_per_locale() -> None:
+    assert platform.format_money(150050, "KES") == "KES 1,500.50"
+    assert platform.format_money(150050, "KES", "sw") == "KES 1,500.50"
+    # French groups with a narrow no-break space and writes the code after the amount.
+    assert platform.format_money(150050, "NGN", "fr") == "1\u202f500,50\xa0NGN"
+    assert platform.price_label(0, "KES", "sw") == "Bure"
+    assert platform.price_from_label(50000, 90000, "KES", "fr") == "À partir de 500,00\xa0KES"
+
+
+def test_dates_per_locale_in_the_events_zone() -> None:
+    end = CONCERT.replace(hour=20)
+    assert platform.event_schedule(CONCERT, end, "Africa/Nairobi") == "Sat 5 Dec 2026 · 18:00 – 23:00 EAT"
+    assert platform.event_schedule(CONCERT, end, "Africa/Nairobi", "sw") == "Jumamosi, 5 Des 2026 · 18:00 – 23:00 EAT"
+    assert platform.event_schedule(CONCERT, end, "Africa/Lagos", "fr") == "sam. 5 déc. 2026 · 16:00 – 21:00 WAT"
+    now = CONCERT.replace(month=1)
+    assert platform.sales_start_label(CONCERT, "Africa/Nairobi", now=now, language="sw") == (
+        "Mauzo yanaanza 5 Des, saa 18:00"
+    )
+    assert platform.sales_start_label(CONCERT, "Africa/Nairobi", now=now) == "Sales start 5 Dec, 18:00"
+
+
+def test_page_text_carries_its_translations_indexed_by_the_language_cookie() -> None:
+    js = str(t("Sign in"))
+
+    assert '"sw": "Ingia"' in js and '"fr": "Se connecter"' in js
+    assert str(LanguageState.lang) in js and js.endswith('?? "Sign in")')
+    assert str(t("A text nobody translated")) == '"A text nobody translated"'
+
+
+def _form_in(language: str) -> Any:
+    """A signed-out visitor's sign-in form whose handshake carried the language cookie."""
+    return state_for(SignInState, token=None, path="/auth/sign-in", headers={"cookie": f"{LANGUAGE_COOKIE}={language}"})
+
+
+async def test_sign_in_error_in_the_readers_language() -> None:
+    user = make_user()
+
+    swahili, french = _form_in("sw"), _form_in("fr")
+    for form in (swahili, french):
+        await run_handler(form, "submit", {"email": user.email, "password": "not-the-password"})
+
+    assert swahili.field_errors == {"password": "Barua pepe au nenosiri si sahihi."}
+    assert french.field_errors == {"password": "E-mail ou mot de passe incorrect."}
+
+
+async def test_switcher_remembers_the_choice_on_the_account() -> None:
+    user = make_user()
+    state = state_for(LanguageState, token=user.token, path="/")
+
+    emitted = await run_handler(state, "set_language", "fr")
+
+    assert state.lang == "fr"
+    assert "ep_lang=fr" in str(emitted) and "reload" in str(emitted)
+    with read_only() as session:
+        assert session.get(User, user.id).language == "fr"
+
+
+async def test_switcher_for_a_visitor_sets_only_the_cookie_and_refuses_unknown_languages() -> None:
+    state = state_for(LanguageState, token=None, path="/")
+
+    await run_handler(state, "set_language", "sw")
+    assert state.lang == "sw"
+    await run_handler(state, "set_language", "de")
+    assert state.lang == "sw"
+
+
+def test_account_language_refuses_what_we_do_not_speak() -> None:
+    user = make_user()
+    with pytest.raises(ValidationFailed) as refused:
+        identity.set_language(actor=user.summary, language="klingon")
+    assert refused.value.details[0].path == ("language",)
+    assert identity.set_language(actor=user.summary, language="SW-ke") == "sw"
