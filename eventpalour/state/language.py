@@ -62,4 +62,4 @@ def t(text: str) -> Var[str]:
         _js_expr=f"({json.dumps(found, ensure_ascii=False)}[{lang}] ?? {json.dumps(text, ensure_ascii=False)})",
         _var_type=str,
         _var_data=VarData.merge(lang._get_all_var_data()),
-    )
+    ).to(str)
