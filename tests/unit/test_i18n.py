@@ -7,15 +7,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from eventpalour.cookies import LANGUAGE_COOKIE
 from eventpalour.db import read_only
 from eventpalour.models import User
 from eventpalour.services import identity, platform
+from eventpalour.services.events.event_rules import TierInput
+from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform import ValidationFailed, i18n
-from eventpalour.state.auth import SignInState
+from eventpalour.services.sales import checkout
+from eventpalour.state.auth import SignInState, SignUpState
 from eventpalour.state.language import LanguageState, t
-from tests.factories import make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    latest_email,
+    make_event,
+    make_organizer,
+    make_user,
+    make_workspace,
+    unique_email,
+)
 from tests.state_support import run_handler, state_for
 
 CONCERT = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)  # 18:00 in Nairobi, a Saturday
@@ -124,3 +136,47 @@ def test_account_language_refuses_what_we_do_not_speak() -> None:
         identity.set_language(actor=user.summary, language="klingon")
     assert refused.value.details[0].path == ("language",)
     assert identity.set_language(actor=user.summary, language="SW-ke") == "sw"
+
+
+def _register_free(buyer_language: str | None) -> tuple[Any, Any]:
+    """A buyer (speaking `buyer_language`) registered for two tickets of a free Nairobi event."""
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    event = make_event(
+        owner, workspace.id, publish=True, tiers=[TierInput(name="Seat", price=0, quantity=20, max_per_order=4)]
+    )
+    tier = get_tiers(actor=owner.summary, event_id=event.id)[0]
+    buyer = make_user()
+    if buyer_language:
+        identity.set_language(actor=buyer.summary, language=buyer_language)
+    checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier.id: 2})
+    return event, latest_email(buyer.email, "order_confirmation")
+
+
+def test_confirmation_email_in_the_buyers_language() -> None:
+    event, email = _register_free("sw")
+
+    assert email.subject == f"Umesajiliwa: {event.title}"
+    assert email.text_body.startswith(f"Habari,\n\nUmesajiliwa kwa {event.title}!")
+    assert "· tiketi 2 · Bure" in email.text_body
+    assert "Msimbo wa QR wa kila tiketi umeambatishwa" in email.text_body
+    assert "Ukurasa wa tukio:" in email.text_body and "Ukurasa wa tukio</a>" in email.html_body
+
+
+def test_confirmation_email_in_french_and_by_default_in_english() -> None:
+    event, french = _register_free("fr")
+    _, english = _register_free(None)
+
+    assert french.subject == f"Inscription confirmée : {event.title}"
+    assert "· 2 billets · Gratuit" in french.text_body
+    assert english.subject.startswith("You're registered: ") and "· 2 tickets · Free" in english.text_body
+
+
+async def test_sign_up_keeps_the_language_it_was_made_in() -> None:
+    email = unique_email("mgeni")
+    form = state_for(SignUpState, token=None, path="/auth/sign-up", headers={"cookie": f"{LANGUAGE_COOKIE}=sw"})
+
+    await run_handler(form, "submit", {"email": email, "password": DEFAULT_PASSWORD, "accept_terms": "on"})
+
+    with read_only() as session:
+        assert session.exec(select(User.language).where(User.email == email)).one() == "sw"

@@ -153,12 +153,19 @@ def _record_terms(user: User) -> None:
 
 
 def sign_up(
-    *, email: str, password: str, accept_terms: bool, full_name: str = "", client: ClientInfo = ClientInfo()
+    *,
+    email: str,
+    password: str,
+    accept_terms: bool,
+    full_name: str = "",
+    client: ClientInfo = ClientInfo(),
+    language: str | None = None,
 ) -> SignInResult:
     """Create an unverified account, email it a 6-digit code, and sign it in.
 
     `accept_terms` is the sign-up form's agreement to the Terms and the Privacy policy: required, and
-    recorded on the account with the policies' version and the time.
+    recorded on the account with the policies' version and the time. `language`: the one the person
+    signed up in (their browser's), kept on the account so its emails speak it (#23 §1).
     Raises ValidationFailed (bad email or password, terms not accepted) or Conflict (email already registered).
     """
     details: list[FieldError] = []
@@ -181,6 +188,7 @@ def sign_up(
             password_hash=hash_password(password),
             full_name=name,
             username=generate_username(session, name or address.split("@")[0]),
+            language=platform.normalize_language(language),
         )
         _record_terms(user)
         session.add(user)
