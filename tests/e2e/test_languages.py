@@ -47,7 +47,9 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
     page.get_by_label("Nenosiri").fill(PASSWORD)
     page.get_by_role("button", name="Fungua akaunti").click()
     # Refused in Kiswahili too: the terms box was not ticked.
-    expect(page.get_by_text("Weka alama kwenye kisanduku ili ukubali Masharti na Sera ya faragha.")).to_be_visible()
+    expect(page.locator("#field-accept_terms-error")).to_have_text(
+        "Weka alama kwenye kisanduku ili ukubali Masharti na Sera ya faragha."
+    )
     page.get_by_label("Nenosiri").fill(PASSWORD)
     page.get_by_label("Ninakubali Masharti na Sera ya faragha").check()
     page.get_by_role("button", name="Fungua akaunti").click()
@@ -79,6 +81,10 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
     expect(page.get_by_role("heading", name="Utahudhuria!")).to_be_visible()
     expect(page.get_by_text("Malipo yamepokelewa. Tiketi zako ziko tayari.")).to_be_visible()
     expect(page.get_by_test_id("ticket")).to_have_count(2)
+    # The tickets' email speaks the language the account was made in.
+    confirmation = newest_email(server, email, "order_confirmation")
+    assert confirmation["subject"] == f"Tiketi zako za {event['title']}"
+    assert "tiketi 2 · KES 3,000.00" in confirmation["text_body"]
 
     page.goto("/tickets")
     expect(page.get_by_role("heading", name="Tiketi zangu", level=1)).to_be_visible()
@@ -87,7 +93,9 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
     expect(page.get_by_role("button", name=full_screen)).to_have_count(2)
 
     # The footer's switcher: French from now on, on this browser and on the account.
+    expect(page.get_by_role("button", name="Menyu ya akaunti")).to_be_visible()
     page.get_by_role("combobox", name="Language · Lugha · Langue").click()
     page.get_by_role("option", name="Français").click()
     expect(page.get_by_role("heading", name="Mes billets", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="À venir")).to_be_visible()
     assert account_language(e2e_database_url, email) == "fr"
