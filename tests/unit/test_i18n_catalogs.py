@@ -35,7 +35,7 @@ def test_extraction_finds_the_marked_texts() -> None:
     texts = extracted()
 
     # One of each kind of mark, so a broken extraction cannot pass the check below by finding nothing.
-    assert "Sign in" in texts and texts["Sign in"].startswith("pages/")
+    assert "Welcome back" in texts and texts["Welcome back"] == "pages/sign_in.py"
     assert "Email or password is incorrect." in texts  # N_ in services/identity
     assert "Sales start {day}, {time}" in texts  # gettext(language, …) in services/platform
 
