@@ -18,6 +18,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import events, sales, tickets
 from eventpalour.services.events import PublicEvent, PublicPartner, PublicTier
 from eventpalour.services.platform import (
+    N_,
     DomainError,
     NotFound,
     ValidationFailed,
@@ -424,7 +425,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             )
         except DomainError as problem:
             is_field = isinstance(problem, ValidationFailed) and problem.details
-            self.code_error = problem.details[0].message if is_field else problem.message
+            self.code_error = self._t(problem.details[0].message if is_field else problem.message)
             self.applied_code, self.code_label, self._discount = "", "", None
             if any(offer.tier.unlocked for offer in self.tiers):
                 await self._reload_tiers()
@@ -440,7 +441,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         """The Apply button of "Have a code?" (the form's `code` field, else what was typed)."""
         self.code_input = str((form_data or {}).get("code", self.code_input))[:100]
         if not self.code_input.strip():
-            self.code_error = "Enter a code."
+            self.code_error = self._t(N_("Enter a code."))
             return
         self.is_applying_code = True
         yield
@@ -503,9 +504,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
                 return
             if self._show_answer_problems(error.details):
                 # Nothing was held: the buyer fixes the answers and checks out again, tickets still picked.
-                yield rx.toast.error("Please check the answers marked below.")
+                yield rx.toast.error(self._t(N_("Please check the answers marked below.")))
                 return
-            code_problem = next((d.message for d in error.details if d.path[:1] == ("code",)), "")
+            code_problem = next((self._t(d.message) for d in error.details if d.path[:1] == ("code",)), "")
             if code_problem:
                 # The code stopped applying (used up meanwhile, expired, …): say so where it was typed.
                 self.code_error, self.applied_code, self.code_label, self._discount = code_problem, "", "", None

@@ -18,6 +18,7 @@ from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform import ValidationFailed, i18n
 from eventpalour.services.sales import checkout
 from eventpalour.state.auth import SignInState, SignUpState
+from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.language import LanguageState, t
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -180,3 +181,11 @@ async def test_sign_up_keeps_the_language_it_was_made_in() -> None:
 
     with read_only() as session:
         assert session.exec(select(User.language).where(User.email == email)).one() == "sw"
+
+
+async def test_event_page_code_errors_in_the_readers_language() -> None:
+    french = state_for(EventDetailState, token=None, path="/e/x", headers={"cookie": f"{LANGUAGE_COOKIE}=fr"})
+
+    await run_handler(french, "apply_code", {"code": "  "})
+
+    assert french.code_error == "Saisissez un code."

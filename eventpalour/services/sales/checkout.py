@@ -26,6 +26,7 @@ from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import finance
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     FieldError,
     NotAuthenticated,
@@ -72,7 +73,7 @@ class CheckoutResult:
     code: str = ""
 
 
-ACCOUNT_REQUIRED = "The organizer asks every buyer to sign in: sign in or create an account to get tickets."
+ACCOUNT_REQUIRED = N_("The organizer asks every buyer to sign in: sign in or create an account to get tickets.")
 
 
 def refuse_guests_if_required(requires_account: bool) -> None:
@@ -84,9 +85,9 @@ def refuse_guests_if_required(requires_account: bool) -> None:
 def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
     wanted = {tier_id: int(n) for tier_id, n in quantities.items() if int(n) > 0}
     if not wanted:
-        raise ValidationFailed.field("quantities", "Choose at least one ticket.")
+        raise ValidationFailed.field("quantities", N_("Choose at least one ticket."))
     if any(int(n) < 0 for n in quantities.values()):
-        raise ValidationFailed.field("quantities", "Quantities cannot be negative.")
+        raise ValidationFailed.field("quantities", N_("Quantities cannot be negative."))
     if sum(wanted.values()) > MAX_TICKETS_PER_ORDER:
         raise ValidationFailed.field("quantities", f"One order can hold at most {MAX_TICKETS_PER_ORDER} tickets.")
     return wanted
@@ -102,7 +103,7 @@ def _check_tiers(
     for tier_id, n in wanted.items():
         tier = tiers.get(tier_id)
         if tier is None:
-            problems.append(FieldError(("quantities", tier_id), "This ticket is not offered for this event."))
+            problems.append(FieldError(("quantities", tier_id), N_("This ticket is not offered for this event.")))
             continue
         if not discounts.offered(tier.id, tier.hidden, unlocks):
             problems.append(FieldError(("quantities", tier_id), discounts.LOCKED_TIER))
@@ -129,7 +130,7 @@ def _hold_all(connection: Connection, wanted: dict[str, int], code_id: str | Non
 def _not_enough(tier: TierOnSale) -> SoldOut:
     return SoldOut(
         f"Not enough {tier.name} tickets left. Try fewer, or another ticket type.",
-        details=[FieldError(("quantities", tier.id), "Not enough left.")],
+        details=[FieldError(("quantities", tier.id), N_("Not enough left."))],
     )
 
 
@@ -155,14 +156,14 @@ def book_ticket(
     SoldOut. Nothing is held on a bad answer or phone.
     """
     if actor is None:
-        raise NotAuthenticated("Sign in to get tickets.")
+        raise NotAuthenticated(N_("Sign in to get tickets."))
     # A guest buyer (#24 §1, services/sales/guests.py) proves nothing about the address: the order and
     # its tickets are tied to it, and only that inbox gets the link to them.
     if not actor.is_verified and not actor.is_guest:
-        raise PermissionDenied("Verify your email before getting tickets.")
+        raise PermissionDenied(N_("Verify your email before getting tickets."))
     wanted = _wanted(quantities)
     if not capacity.unguarded_precheck(wanted):
-        raise SoldOut("Sold out.")
+        raise SoldOut(N_("Sold out."))
     # Prepared Core statements (services/sales/store.py): every buyer of a rush runs this.
     # The event and its tiers in one round trip. Read before the write unit (READ COMMITTED would
     # not hold them still inside it either): what decides availability is the capacity guard, in the write.
@@ -170,7 +171,7 @@ def book_ticket(
     with read_only() as reader:
         event = sales_store.event_on_sale(reader.connection(), event_id)
         if event is None or not event.is_listed:
-            raise NotFound("This event is not on sale.")
+            raise NotFound(N_("This event is not on sale."))
         if actor.is_guest:
             refuse_guests_if_required(event.requires_account)
         tiers = event.tiers
@@ -323,7 +324,7 @@ def _replace_open_hold(wanted: dict[str, int], new: NewOrder, *, guest: bool = F
         if not _second_open_hold(refused):
             raise
         # A third checkout of the same buyer got in between: the one that committed stands.
-        raise Conflict("Another checkout of yours for this event is under way. Please try again.") from None
+        raise Conflict(N_("Another checkout of yours for this event is under way. Please try again.")) from None
     if held is not None:
         logger.info("order %s replaced by %s", held.id, order["reference"])
 
@@ -503,7 +504,7 @@ def _refuse_second_registration(connection: Connection, event: EventOnSale, acto
     if not _registration_unlocked.get():
         sales_store.lock_buyer(connection, actor.id)
     if sales_store.has_completed_order(connection, actor.id, event.id):
-        raise Conflict("You are already registered for this event.")
+        raise Conflict(N_("You are already registered for this event."))
 
 
 def release_order(connection: Connection, order_id: str, status: str) -> bool:
@@ -538,6 +539,6 @@ def cancel_order(*, actor: UserSummary | None, order_id: str) -> None:
     with transaction() as session:
         connection = session.connection()
         if sales_store.buyer_of(connection, order_id or "") != actor.id:
-            raise NotFound("This order does not exist.")
+            raise NotFound(N_("This order does not exist."))
         if not release_order(connection, order_id, OrderStatus.CANCELLED):
-            raise Conflict("This order can no longer be cancelled.")
+            raise Conflict(N_("This order can no longer be cancelled."))
