@@ -20,6 +20,7 @@ from eventpalour.services.sales import checkout
 from eventpalour.state.auth import SignInState, SignUpState
 from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.language import LanguageState, t
+from eventpalour.state.tickets import TicketsState
 from tests.factories import (
     DEFAULT_PASSWORD,
     latest_email,
@@ -189,3 +190,24 @@ async def test_event_page_code_errors_in_the_readers_language() -> None:
     await run_handler(french, "apply_code", {"code": "  "})
 
     assert french.code_error == "Saisissez un code."
+
+
+async def test_my_tickets_in_the_readers_language() -> None:
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    event = make_event(
+        owner, workspace.id, publish=True, tiers=[TierInput(name="Seat", price=0, quantity=20, max_per_order=4)]
+    )
+    tier = get_tiers(actor=owner.summary, event_id=event.id)[0]
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier.id: 3})
+    cookie = f"ep_session={buyer.token}; {LANGUAGE_COOKIE}=sw"
+    state = state_for(TicketsState, token=buyer.token, path="/tickets", headers={"cookie": cookie})
+
+    await run_handler(state, "load_tickets")
+
+    assert state.summary == ["matukio 0 uliyohudhuria", "tukio 1 lijalo", "tiketi 3 za kutumia"]
+    card = state.upcoming[0]
+    assert card.price == "Bure"
+    assert card.when == platform.event_schedule(event.start_at, event.end_at, event.timezone, "sw")
+    assert card.when.split(",")[0] in {"Jumatatu", "Jumanne", "Jumatano", "Alhamisi", "Ijumaa", "Jumamosi", "Jumapili"}
