@@ -32,11 +32,11 @@ class BoughtFor:
     calendar_url: str
 
 
-def bought_for(found: OrderEvent, shown: list[TicketView]) -> BoughtFor:
+def bought_for(found: OrderEvent, shown: list[TicketView], language: str = "en") -> BoughtFor:
     ticket = next((t for t in shown if t.has_calendar), None)
     return BoughtFor(
         title=found.title,
-        schedule=found.schedule,
+        schedule=found.schedule_in(language),
         place=found.place,
         organizer=found.organizer,
         calendar_url=settings.api_url + routes.ticket_calendar_url(ticket.ticket_id) if ticket else "",
@@ -85,7 +85,7 @@ class CheckoutReturnState(AuthState):
                 self.issued_tickets = await call_service(tickets.order_tickets, actor=user, reference=self.reference)
             except DomainError:
                 self.issued_tickets = []
-        self.bought = bought_for(self._found, self.issued_tickets) if self._found else None
+        self.bought = bought_for(self._found, self.issued_tickets, self._language()) if self._found else None
 
     @rx.event(background=True)
     async def keep_checking(self):

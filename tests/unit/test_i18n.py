@@ -12,12 +12,13 @@ from sqlmodel import select
 from eventpalour.cookies import LANGUAGE_COOKIE
 from eventpalour.db import read_only
 from eventpalour.models import User
-from eventpalour.services import identity, platform
+from eventpalour.services import identity, platform, sales
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform import ValidationFailed, i18n
 from eventpalour.services.sales import checkout
 from eventpalour.state.auth import SignInState, SignUpState
+from eventpalour.state.checkout_return import bought_for
 from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.language import LanguageState, t
 from eventpalour.state.tickets import TicketsState
@@ -211,3 +212,12 @@ async def test_my_tickets_in_the_readers_language() -> None:
     assert card.price == "Bure"
     assert card.when == platform.event_schedule(event.start_at, event.end_at, event.timezone, "sw")
     assert card.when.split(",")[0] in {"Jumatatu", "Jumanne", "Jumatano", "Alhamisi", "Ijumaa", "Jumamosi", "Jumapili"}
+
+
+def test_checkout_return_facts_in_the_readers_language() -> None:
+    found = sales.OrderEvent(
+        short_id="abc", title="Benga Night", start_at=CONCERT, end_at=CONCERT.replace(hour=20), timezone="Africa/Dakar"
+    )
+
+    assert bought_for(found, [], "fr").schedule == "sam. 5 déc. 2026 · 15:00 – 20:00 GMT"
+    assert bought_for(found, []).schedule == "Sat 5 Dec 2026 · 15:00 – 20:00 GMT"
