@@ -13,7 +13,7 @@ S = EventDetailState
 
 
 def _free() -> rx.Var:
-    return S.total_label == "Free"
+    return S.total_is_free
 
 
 def _guest_form() -> rx.Component:

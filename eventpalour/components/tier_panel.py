@@ -413,7 +413,7 @@ def _breakdown() -> rx.Component:
             EventDetailState.offers_guest_checkout,
             guest_choice(),
             rx.button(
-                rx.cond(EventDetailState.total_label == "Free", t("Register"), t("Checkout")),
+                rx.cond(EventDetailState.total_is_free, t("Register"), t("Checkout")),
                 size="3",
                 width="100%",
                 loading=EventDetailState.is_checking_out,
@@ -422,7 +422,7 @@ def _breakdown() -> rx.Component:
         ),
         rx.text(t("Paid tickets are held for 15 minutes while you pay with Paystack."), size="1", color_scheme="gray"),
         rx.text(
-            rx.cond(EventDetailState.total_label == "Free", t("By registering"), t("By buying")),
+            rx.cond(EventDetailState.total_is_free, t("By registering"), t("By buying")),
             t(" you agree to the "),
             rx.link(t("Terms"), href=routes.LEGAL_TERMS, is_external=True),
             t(" and the "),

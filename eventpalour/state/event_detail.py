@@ -24,9 +24,11 @@ from eventpalour.services.platform import (
     ValidationFailed,
     event_schedule,
     format_money,
+    gettext,
     plural,
     price_from_label,
     price_label,
+    ticket_count_words,
 )
 from eventpalour.services.sales import (
     Discount,
@@ -93,14 +95,14 @@ class EventPage:
     share_url: str
 
 
-def event_page(event: PublicEvent) -> EventPage:
+def event_page(event: PublicEvent, language: str = "en") -> EventPage:
     place = ", ".join(part for part in (event.city, event.country) if part)
     in_person = event.type != EventType.ONLINE
     return EventPage(
         title=event.title,
         description=event.description,
         category=event.category,
-        schedule=event_schedule(event.start_at, event.end_at, event.timezone),
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone, language),
         zone=event.timezone.replace("_", " "),
         venue=event.venue if in_person else "",
         place=place if in_person else "",
@@ -130,13 +132,13 @@ class TierOffer:
     on_sale: bool
 
 
-def tier_offer(tier: PublicTier, currency: str) -> TierOffer:
+def tier_offer(tier: PublicTier, currency: str, language: str = "en") -> TierOffer:
     on_sale = tier.sale_state == SaleState.ON_SALE
     left = tier.available if on_sale else None
     return TierOffer(
         tier=tier,
-        price=price_label(tier.price, currency),
-        left=f"Only {left} left" if left is not None and left <= 10 else "",
+        price=price_label(tier.price, currency, language),
+        left=gettext(language, "Only {count} left").format(count=left) if left is not None and left <= 10 else "",
         on_sale=on_sale,
     )
 
@@ -151,12 +153,13 @@ class Hold:
     discount: str = ""  # "code HALF: − KES 750.00", or "" without a discount
 
 
-def hold_of(order: HeldOrder) -> Hold:
-    discount = f"code {order.discount_code}: − {format_money(order.discount, order.currency)}"
+def hold_of(order: HeldOrder, language: str = "en") -> Hold:
+    off = format_money(order.discount, order.currency, language)
+    discount = gettext(language, "code {code}: − {amount}").format(code=order.discount_code, amount=off)
     return Hold(
         order=order,
-        total=format_money(order.amount, order.currency),
-        count=plural(order.ticket_count, "ticket"),
+        total=format_money(order.amount, order.currency, language),
+        count=ticket_count_words(order.ticket_count, language),
         discount=discount if order.discount_code and order.discount else "",  # an access code takes nothing off
     )
 
@@ -182,6 +185,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     missing: bool = False
     price_rows: list[PriceLine] = []  # tickets × n, platform fee (when passed on), total
     total_label: str = ""
+    # The order as picked costs nothing (a free event, or a code taking it all): "Register", not
+    # "Checkout". A flag, since the label itself is in the reader's language.
+    total_is_free: bool = False
     is_checking_out: bool = False
     registered_tickets: list[TicketView] = []
     announcements: list[HolderAnnouncement] = []  # sent ones that reached the visitor's tickets
@@ -257,7 +263,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             self.date_choices = []
             self.refund_policy = []
             return
-        self.event = event_page(event)
+        self.event = event_page(event, self._language())
         self.refund_policy = list(event.refund_policy)
         self.asks_sms_phone = event.asks_sms_phone
         self._show_tiers(event)
@@ -276,13 +282,14 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
 
     def _show_tiers(self, event: PublicEvent) -> None:
         """The tiers offered to this visitor (with the hidden ones their code unlocks) and their prices."""
-        self.tiers = [tier_offer(tier, event.currency) for tier in event.tiers]
+        language = self._language()
+        self.tiers = [tier_offer(tier, event.currency, language) for tier in event.tiers]
         self.has_locked_tiers = event.has_locked_tiers
         self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
         self._prices = {tier.id: tier.price for tier in event.tiers}
         self.is_free = not any(self._prices.values())
         selling = [offer.tier.price for offer in self.tiers if offer.on_sale and not offer.tier.unlocked]
-        self.lowest_price = price_from_label(min(selling), max(selling), event.currency) if selling else ""
+        self.lowest_price = price_from_label(min(selling), max(selling), event.currency, language) if selling else ""
         self._currency, self._fee_mode = event.currency, event.fee_mode
 
     async def _reload_tiers(self) -> None:
@@ -383,7 +390,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         if hold is None:
             self.held, self.held_seconds = None, 0
             return
-        self.held = hold_of(hold)
+        self.held = hold_of(hold, self._language())
         self.held_seconds = max(0, int((hold.expires_at - utcnow()).total_seconds()))
 
     def _held_order_id(self) -> str:
@@ -393,8 +400,11 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self.ticket_count = sum(self.quantities.values())
         self._arrange_answers(self.quantities, {offer.tier.id: offer.tier.name for offer in self.tiers})
         price = price_of(self._prices, self.quantities, self._fee_mode, self._discount)
-        self.subtotal_label = format_money(price.subtotal, self._currency) if price.subtotal else "Free"
-        self.total_label = format_money(price.amount, self._currency) if price.amount else "Free"
+        language = self._language()
+        free = gettext(language, "Free")
+        self.subtotal_label = format_money(price.subtotal, self._currency, language) if price.subtotal else free
+        self.total_label = format_money(price.amount, self._currency, language) if price.amount else free
+        self.total_is_free = not price.amount
         self.price_rows = list(
             price_lines(
                 tickets=self.ticket_count,

@@ -221,3 +221,33 @@ def test_checkout_return_facts_in_the_readers_language() -> None:
 
     assert bought_for(found, [], "fr").schedule == "sam. 5 déc. 2026 · 15:00 – 20:00 GMT"
     assert bought_for(found, []).schedule == "Sat 5 Dec 2026 · 15:00 – 20:00 GMT"
+
+
+async def test_event_page_in_french_without_reading_the_account() -> None:
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    event = make_event(
+        owner, workspace.id, publish=True, tiers=[TierInput(name="Seat", price=0, quantity=5, max_per_order=4)]
+    )
+    page = state_for(
+        EventDetailState, token=None, path=f"/e/{event.short_id}", headers={"cookie": f"{LANGUAGE_COOKIE}=fr"}
+    )
+    page.router = page.router.__class__.from_router_data(
+        {
+            "headers": {"cookie": f"{LANGUAGE_COOKIE}=fr"},
+            "pathname": "/e/[short_id]",
+            "asPath": f"/e/{event.short_id}",
+            "query": {"short_id": event.short_id},
+            "token": "t",
+        }
+    )
+    node = page.parent_state
+    while node is not None:
+        node.router = page.router
+        node = node.parent_state
+
+    await run_handler(page, "load_event")
+
+    assert page.event.schedule == platform.event_schedule(event.start_at, event.end_at, event.timezone, "fr")
+    assert [(offer.price, offer.left) for offer in page.tiers] == [("Gratuit", "Plus que 5")]
+    assert page.lowest_price == "Gratuit" and page.total_label == "Gratuit" and page.total_is_free

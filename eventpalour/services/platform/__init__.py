@@ -88,6 +88,7 @@ __getattr__, __all__ = public_names(
             "language_or_default",
             "negotiate as negotiate_language",
             "normalize as normalize_language",
+            "ticket_count_words",
             "translations",
         ],
         "markdown_text": [

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from html import escape
 
 from eventpalour.config import settings
-from eventpalour.services.platform.i18n import DEFAULT_LANGUAGE, gettext
+from eventpalour.services.platform.i18n import gettext, ticket_count_words
 from eventpalour.services.platform.outbox import EmailMessage
-from eventpalour.services.platform.text import plural
 
 
 def _brand() -> str:
@@ -186,14 +185,6 @@ class ConfirmationFacts:
     language: str = "en"
 
 
-def _ticket_count(count: int, language: str) -> str:
-    """ "2 tickets", "tiketi 2", "2 billets": the count in the email's language."""
-    if language == DEFAULT_LANGUAGE:
-        return plural(count, "ticket")
-    text = gettext(language, "{count} ticket") if count == 1 else gettext(language, "{count} tickets")
-    return text.format(count=f"{count:,}")
-
-
 def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
     """Free registration or purchase: a QR code per ticket (inline images) and the .ics invite, in the
     buyer's language (`facts.language`, #23 §1).
@@ -209,7 +200,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     title = facts.event_title
     free = facts.total_label == gettext(language, "Free")
     heading = _("You're registered for {event}", event=title) if free else _("You're going to {event}", event=title)
-    count = _ticket_count(len(tickets), language)
+    count = ticket_count_words(len(tickets), language)
     lines = "\n".join(f"  - {t.short_code} ({t.caption})" for t in tickets)
     cost_text = "".join(f"{label}: {value}\n" for label, value in facts.price_lines)
     cost_html = "<br>".join(f"{escape(label)}: <strong>{escape(value)}</strong>" for label, value in facts.price_lines)

@@ -16,6 +16,8 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 
+from eventpalour.services.platform.text import plural
+
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {"en": "English", "sw": "Kiswahili", "fr": "Français"}
 """Each language the platform speaks, by code, named in its own language for the switcher."""
@@ -92,6 +94,15 @@ def format_locale(language: str | None) -> Locale:
         return Locale.parse(FORMAT_LOCALES[language_or_default(language)])
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
+
+
+def ticket_count_words(count: int, language: str | None) -> str:
+    """ "2 tickets", "tiketi 2", "2 billets": a count of tickets in `language`, each language ordering
+    number and noun its own way (so each form is a whole message)."""
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        return plural(count, "ticket")
+    text = gettext(language, "{count} ticket") if count == 1 else gettext(language, "{count} tickets")
+    return text.format(count=f"{count:,}")
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name for "mark only")
