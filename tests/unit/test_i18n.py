@@ -183,6 +183,9 @@ async def test_sign_up_keeps_the_language_it_was_made_in() -> None:
 
     with read_only() as session:
         assert session.exec(select(User.language).where(User.email == email)).one() == "sw"
+    code_email = latest_email(email, "verification_code")
+    assert code_email.subject.startswith("Msimbo wako wa uthibitisho wa ")
+    assert "Unatumika kwa dakika 15." in code_email.text_body
 
 
 async def test_event_page_code_errors_in_the_readers_language() -> None:

@@ -59,7 +59,10 @@ def store_code(session: Session, user_id: str, purpose: CodePurpose) -> str:
 def issue_code(session: Session, user: User) -> None:
     """Replace any open sign-up code with a new one and queue the email, in the caller's transaction."""
     code = store_code(session, user.id, CodePurpose.VERIFY_EMAIL)
-    platform.enqueue(session, platform.verification_code_email(user.email, user.full_name, code))
+    platform.enqueue(
+        session,
+        platform.verification_code_email(user.email, user.full_name, code, platform.language_or_default(user.language)),
+    )
 
 
 def resend_verification_code(*, actor: UserSummary | None) -> None:

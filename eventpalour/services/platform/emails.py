@@ -29,20 +29,29 @@ def _html(heading: str, paragraphs: list[str], *, highlight: str | None = None) 
     )
 
 
-def verification_code(to_email: str, name: str, code: str) -> EmailMessage:
-    greeting = f"Hi {name}," if name else "Hi,"
+def verification_code(to_email: str, name: str, code: str, language: str = "en") -> EmailMessage:
+    """The sign-up code, in the language the account was made in (#23 §1)."""
+
+    def _(text: str, **values: str) -> str:
+        return gettext(language, text).format(**values)
+
+    greeting = _("Hi {name},", name=name) if name else _("Hi,")
+    brand = _brand()
     text = (
-        f"{greeting}\n\nYour {_brand()} verification code is: {code}\n\n"
-        "It is valid for 15 minutes. If you did not sign up, you can ignore this email.\n"
+        f"{greeting}\n\n"
+        + _("Your {brand} verification code is: {code}", brand=brand, code=code)
+        + "\n\n"
+        + _("It is valid for 15 minutes. If you did not sign up, you can ignore this email.")
+        + "\n"
     )
     html = _html(
-        "Verify your email",
-        [escape(greeting), "Enter this code to verify your email. It is valid for 15 minutes."],
+        _("Verify your email"),
+        [escape(greeting), escape(_("Enter this code to verify your email. It is valid for 15 minutes."))],
         highlight=code,
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Your {_brand()} verification code: {code}",
+        subject=_("Your {brand} verification code: {code}", brand=brand, code=code),
         text_body=text,
         html_body=html,
         kind="verification_code",
