@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PORT ?= 3000
 ENV := source ./env.sh &&
 
-.PHONY: run dev test lint format migrate seed setup setup-dev worker bench
+.PHONY: run dev test lint format migrate seed setup setup-dev worker bench messages
 
 setup:
 	@./scripts/setup.sh requirements.txt
@@ -44,3 +44,10 @@ lint: setup-dev
 
 format: setup-dev
 	@$(ENV) ruff check --fix . && ruff format .
+
+## Extract every t()/gettext()/N_() text into the template and merge it into the Kiswahili and French
+## catalogs (new texts arrive untranslated: fill them in eventpalour/locale/*/LC_MESSAGES/messages.po).
+messages: setup-dev
+	@$(ENV) pybabel extract -F babel.cfg --no-default-keywords -k t -k _ -k N_ -k gettext:2 --no-location \
+		--omit-header -o eventpalour/locale/messages.pot . && \
+		pybabel update -i eventpalour/locale/messages.pot -d eventpalour/locale --no-fuzzy-matching --ignore-obsolete

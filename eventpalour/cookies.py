@@ -19,3 +19,9 @@ TRUSTED_BROWSER_DAYS = 30
 CHALLENGE_COOKIE = "ep_2fa_challenge"
 """A Google sign-in waiting for its two-factor code: the sign-in page asks for it (HttpOnly, minutes)."""
 CHALLENGE_MINUTES = 5
+
+LANGUAGE_COOKIE = "ep_lang"
+"""The language this browser reads the site in ("en", "sw", "fr"): set from Accept-Language on the
+first page load, by the footer's switcher, and from the account's choice at sign-in. Not HttpOnly:
+the pages read it to pick their texts (state/language.py)."""
+LANGUAGE_DAYS = 365

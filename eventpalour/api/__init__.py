@@ -43,6 +43,7 @@ from eventpalour.api import (
 from eventpalour.api.body_limit import BodyLimitMiddleware
 from eventpalour.api.errors import install_error_handlers
 from eventpalour.api.fallback import add_fallback_routes
+from eventpalour.api.language import LanguageCookieMiddleware
 from eventpalour.api.og import OpenGraphMiddleware
 from eventpalour.api.openapi import document_errors
 from eventpalour.api.page_titles import PageTitleMiddleware
@@ -129,6 +130,8 @@ def create_api() -> FastAPI:
     # Wraps Reflex's pages too (Reflex mounts its app inside this one), so shared /e/... links get previews.
     api.add_middleware(OpenGraphMiddleware)
     api.add_middleware(PageTitleMiddleware)
+    # Pages only: the first visit's language from Accept-Language (api/language.py).
+    api.add_middleware(LanguageCookieMiddleware)
     api.add_middleware(BodyLimitMiddleware)
     api.add_middleware(PostRateLimitMiddleware)
     # Outermost: every request (pages and API) gets its id and its access line, whatever answers it.

@@ -29,6 +29,8 @@ from eventpalour.config import settings
 from eventpalour.cookies import (
     BINDER_COOKIE,
     CHALLENGE_COOKIE,
+    LANGUAGE_COOKIE,
+    LANGUAGE_DAYS,
     LAST_WORKSPACE_COOKIE,
     TRUSTED_BROWSER_COOKIE,
     TRUSTED_BROWSER_DAYS,
@@ -46,6 +48,18 @@ def set_session_cookie(response: Response, token: str) -> None:
         token,
         max_age=settings.session_days * 24 * 3600,
         httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+def set_language_cookie(response: Response, language: str) -> None:
+    """The account's language on this browser (readable by the pages, which pick their texts by it)."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_DAYS * 24 * 3600,
         samesite="lax",
         secure=settings.secure_cookies,
         path="/",
@@ -206,6 +220,8 @@ def exchange_grant(
         response = _app_redirect(routes.safe_next(next))
         set_session_cookie(response, opened.token)
         set_trusted_browser_cookie(response, opened.trusted_browser)
+        if opened.language:
+            set_language_cookie(response, opened.language)
     # Used or not, the binder has done its job; so has a Google sign-in's two-factor challenge.
     response.delete_cookie(CHALLENGE_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies)
     response.delete_cookie(BINDER_COOKIE, path=routes.API_SESSION, secure=settings.secure_cookies, samesite="strict")

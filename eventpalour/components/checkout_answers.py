@@ -7,6 +7,7 @@ import reflex as rx
 
 from eventpalour.services import sales
 from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.language import t
 
 
 def _control(state: type[rx.State], field: rx.Var) -> rx.Component:
@@ -26,7 +27,7 @@ def _control(state: type[rx.State], field: rx.Var) -> rx.Component:
     def pick_one(*items: rx.Component) -> rx.Component:
         return rx.select.root(
             rx.select.trigger(
-                placeholder="Choose…", custom_attrs={"aria-label": field.aria}, width="100%", id=common["id"]
+                placeholder=t("Choose…"), custom_attrs={"aria-label": field.aria}, width="100%", id=common["id"]
             ),
             rx.select.content(*items),
             value=value,
@@ -43,7 +44,7 @@ def _control(state: type[rx.State], field: rx.Var) -> rx.Component:
             "single_choice",
             pick_one(rx.foreach(field.options, lambda option: rx.select.item(option, value=option))),
         ),
-        ("yes_no", pick_one(rx.select.item("Yes", value="yes"), rx.select.item("No", value="no"))),
+        ("yes_no", pick_one(rx.select.item(t("Yes"), value="yes"), rx.select.item(t("No"), value="no"))),
         (
             "country",
             # The ISO list is fixed: it ships in the page, not in every visitor's state.
@@ -111,11 +112,11 @@ def answers_form(state: type[rx.State] = EventDetailState) -> rx.Component:
     return rx.cond(
         state.answer_sections.length() > 0,
         rx.vstack(
-            rx.text("A few questions from the organizer", weight="bold", size="3"),
+            rx.text(t("A few questions from the organizer"), weight="bold", size="3"),
             rx.foreach(state.answer_sections, lambda section: _section(state, section)),
             spacing="3",
             width="100%",
-            aria_label="Attendee questions",
+            aria_label=t("Attendee questions"),
             role="group",
         ),
     )

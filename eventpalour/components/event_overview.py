@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.workspace import verified_badge
 from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.language import t
 
 EVENT = EventDetailState.event
 
@@ -36,7 +37,7 @@ def _where(event: rx.Var) -> rx.Component:
                 rx.text(event.venue, weight="medium"),
                 rx.hstack(
                     rx.text(event.place, size="2", color_scheme="gray"),
-                    rx.link("Map", href=event.map_url, is_external=True, size="2"),
+                    rx.link(t("Map"), href=event.map_url, is_external=True, size="2"),
                     spacing="2",
                 ),
             ),
@@ -46,7 +47,7 @@ def _where(event: rx.Var) -> rx.Component:
             _fact(
                 "monitor",
                 rx.text(event.online, weight="medium"),
-                rx.text("The link is sent to ticket holders.", size="2", color_scheme="gray"),
+                rx.text(t("The link is sent to ticket holders."), size="2", color_scheme="gray"),
             ),
         ),
     )
@@ -60,7 +61,7 @@ def event_header(event: rx.Var = EVENT, *, share: bool = True) -> rx.Component:
         rx.heading(event.title, size=rx.breakpoints(initial="7", md="8"), as_="h1"),
         rx.hstack(
             rx.avatar(src=event.organizer_logo_url, fallback=event.organizer_initials, size="2", radius="large"),
-            rx.text("By ", rx.link(rx.text.strong(event.organizer), href=event.organizer_url), size="3"),
+            rx.text(t("By "), rx.link(rx.text.strong(event.organizer), href=event.organizer_url), size="3"),
             verified_badge(event.verified),
             align="center",
             spacing="2",
@@ -69,10 +70,10 @@ def event_header(event: rx.Var = EVENT, *, share: bool = True) -> rx.Component:
         _fact(
             "calendar",
             rx.text(event.schedule, weight="medium"),
-            rx.text("Time zone: ", event.zone, size="2", color_scheme="gray"),
+            rx.text(t("Time zone: "), event.zone, size="2", color_scheme="gray"),
         ),
         _where(event),
-        rx.button(rx.icon("share-2", size=16), "Share", variant="soft", on_click=EventDetailState.copy_link)
+        rx.button(rx.icon("share-2", size=16), t("Share"), variant="soft", on_click=EventDetailState.copy_link)
         if share
         else rx.fragment(),
         spacing="4",
@@ -118,7 +119,7 @@ def _code_block(value: object, **_language: object) -> rx.Component:
 def event_about(event: rx.Var = EVENT, partners: rx.Var = EventDetailState.partners) -> rx.Component:
     """The description as Markdown, then the partners (of `event`, an EventPage var)."""
     return rx.vstack(
-        rx.heading("About this event", size="5", as_="h2"),
+        rx.heading(t("About this event"), size="5", as_="h2"),
         rx.box(
             # Organizer-written text: raw HTML stays text (no rehype-raw), so it cannot inject markup.
             rx.markdown(
@@ -134,7 +135,7 @@ def event_about(event: rx.Var = EVENT, partners: rx.Var = EventDetailState.partn
         rx.cond(
             partners.length() > 0,
             rx.vstack(
-                rx.heading("Partners", size="4", as_="h2"),
+                rx.heading(t("Partners"), size="4", as_="h2"),
                 rx.flex(rx.foreach(partners, _partner), wrap="wrap", spacing="3"),
                 spacing="3",
             ),

@@ -6,18 +6,20 @@ import reflex as rx
 
 
 def field(
-    label: str,
+    label: str | rx.Var,
     name: str,
     errors: rx.Var,
     *,
     type_: str = "text",
-    hint: str = "",
+    hint: str | rx.Var = "",
     auto_complete: str = "",
     default_value: rx.Var | str = "",
     **props,
 ) -> rx.Component:
     """A labelled input; `errors[name]` (from the form's state) shows under it when present."""
     input_id = f"field-{name}"
+    # A translated hint is a Var (state/language.py t()), which has no truth value of its own.
+    has_hint = isinstance(hint, rx.Var) or bool(hint)
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style={"font-weight": "600", "font-size": "14px"}),
         rx.input(
@@ -30,13 +32,15 @@ def field(
             width="100%",
             aria_invalid=rx.cond(errors.contains(name), "true", "false"),
             # Screen readers announce the error (or the hint) with the field, not only as a stray alert.
-            aria_describedby=rx.cond(errors.contains(name), f"{input_id}-error", f"{input_id}-hint" if hint else ""),
+            aria_describedby=rx.cond(
+                errors.contains(name), f"{input_id}-error", f"{input_id}-hint" if has_hint else ""
+            ),
             **props,
         ),
         rx.cond(
             errors.contains(name),
             rx.text(errors[name], color_scheme="red", size="2", role="alert", id=f"{input_id}-error"),
-            rx.text(hint, size="1", color_scheme="gray", id=f"{input_id}-hint") if hint else rx.fragment(),
+            rx.text(hint, size="1", color_scheme="gray", id=f"{input_id}-hint") if has_hint else rx.fragment(),
         ),
         spacing="1",
         width="100%",
@@ -82,13 +86,13 @@ def checkbox_field(name: str, errors: rx.Var, *label: rx.Component | str, requir
     )
 
 
-def policy_link(text: str, path: str) -> rx.Component:
+def policy_link(text: str | rx.Var, path: str) -> rx.Component:
     """A link to a policy page from inside a form: a new tab, so nothing typed is lost. Underlined:
     it sits in a sentence, whose text its colour alone does not stand out from (2.6:1)."""
     return rx.link(text, href=path, is_external=True, underline="always")
 
 
-def submit_button(label: str, busy: rx.Var, busy_label: str = "Please wait…") -> rx.Component:
+def submit_button(label: str | rx.Var, busy: rx.Var, busy_label: str | rx.Var = "Please wait…") -> rx.Component:
     return rx.button(
         rx.cond(busy, rx.hstack(rx.spinner(size="1"), busy_label, align="center"), label),
         type="submit",
@@ -105,7 +109,7 @@ def form_error(message: rx.Var) -> rx.Component:
     )
 
 
-def auth_card(title: str, subtitle: str | rx.Var, *children: rx.Component) -> rx.Component:
+def auth_card(title: str | rx.Var, subtitle: str | rx.Var, *children: rx.Component) -> rx.Component:
     """The centred card every sign-in style page uses."""
     return rx.center(
         rx.card(

@@ -7,33 +7,34 @@ import reflex as rx
 
 from eventpalour.components.forms import field
 from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.language import t
 
 S = EventDetailState
 
 
 def _free() -> rx.Var:
-    return S.total_label == "Free"
+    return S.total_is_free
 
 
 def _guest_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.heading("Continue as guest", size="3", as_="h3"),
-            field("Your name", "guest_name", S.guest_errors, auto_complete="name"),
+            rx.heading(t("Continue as guest"), size="3", as_="h3"),
+            field(t("Your name"), "guest_name", S.guest_errors, auto_complete="name"),
             field(
-                "Email",
+                t("Email"),
                 "guest_email",
                 S.guest_errors,
                 type_="email",
                 auto_complete="email",
-                hint="Your tickets and a link to see them are sent here.",
+                hint=t("Your tickets and a link to see them are sent here."),
             ),
             rx.cond(
                 S.guest_asks_phone,
-                field("Phone", "guest_phone", S.guest_errors, type_="tel", auto_complete="tel"),
+                field(t("Phone"), "guest_phone", S.guest_errors, type_="tel", auto_complete="tel"),
             ),
             rx.button(
-                rx.cond(_free(), "Register as guest", "Pay as guest"),
+                rx.cond(_free(), t("Register as guest"), t("Pay as guest")),
                 type="submit",
                 size="3",
                 width="100%",
@@ -44,7 +45,7 @@ def _guest_form() -> rx.Component:
             width="100%",
         ),
         on_submit=S.checkout_as_guest,
-        aria_label="Guest checkout",
+        aria_label=t("Guest checkout"),
         width="100%",
     )
 
@@ -56,13 +57,13 @@ def guest_choice() -> rx.Component:
         _guest_form(),
         rx.vstack(
             rx.button(
-                rx.cond(_free(), "Sign in and register", "Sign in and check out"),
+                rx.cond(_free(), t("Sign in and register"), t("Sign in and check out")),
                 size="3",
                 width="100%",
                 loading=S.is_checking_out,
                 on_click=S.checkout,
             ),
-            rx.button("Continue as guest", size="3", width="100%", variant="outline", on_click=S.open_guest_form),
+            rx.button(t("Continue as guest"), size="3", width="100%", variant="outline", on_click=S.open_guest_form),
             spacing="2",
             width="100%",
         ),
@@ -73,9 +74,9 @@ def guest_registered() -> rx.Component:
     """After a free guest registration: where the tickets went."""
     return rx.callout(
         rx.text(
-            "You're registered! We emailed your tickets to ",
+            t("You're registered! We emailed your tickets to "),
             rx.text.strong(S.guest_sent_to),
-            ", with a link to see them any time.",
+            t(", with a link to see them any time."),
         ),
         icon="mail-check",
         color_scheme="green",

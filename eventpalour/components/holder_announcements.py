@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.lists import empty_card
+from eventpalour.state.language import t
 
 
 def _item(item: rx.Var, *, with_event: bool) -> rx.Component:
@@ -19,7 +20,7 @@ def _item(item: rx.Var, *, with_event: bool) -> rx.Component:
             ),
             rx.text(
                 *((rx.link(item.event_title, href=item.event_path), " · ") if with_event else ()),
-                "Sent ",
+                t("Sent "),
                 item.sent_label,
                 size="1",
                 color_scheme="gray",
@@ -38,7 +39,7 @@ def holder_announcements(items: rx.Var, *, with_event: bool = False, empty: str 
     """The announcements in `items` (rows with subject, body_html, sent_label, event_title,
     event_path), newest first; nothing, or `empty`'s card, when there are none."""
     listing = rx.vstack(
-        rx.heading("Announcements", size="5", as_="h2"),
+        rx.heading(t("Announcements"), size="5", as_="h2"),
         rx.foreach(items, lambda item: _item(item, with_event=with_event)),
         spacing="3",
         width="100%",

@@ -15,11 +15,16 @@ from eventpalour.config import settings
 from eventpalour.services import platform
 from eventpalour.state.base import AuthState
 from eventpalour.state.forms import FormMixin
+from eventpalour.state.language import LanguageState, t
 
 
-def loading(label: str = "Loading…") -> rx.Component:
+def loading(label: str | rx.Var = "") -> rx.Component:
     return rx.center(
-        rx.vstack(rx.spinner(size="3"), rx.text(label, color_scheme="gray"), align="center"),
+        rx.vstack(
+            rx.spinner(size="3"),
+            rx.text(t("Loading…") if isinstance(label, str) and not label else label, color_scheme="gray"),
+            align="center",
+        ),
         min_height="40vh",
         role="status",
     )
@@ -55,8 +60,10 @@ def footer() -> rx.Component:
                 ),
                 aria_label="Policies and contact",
             ),
+            language_switcher(),
             rx.text(
-                f"© {who.legal_entity} · {who.name}: tickets for events across Africa",
+                f"© {who.legal_entity} · {who.name}: ",
+                t("tickets for events across Africa"),
                 size="1",
                 color_scheme="gray",
             ),
@@ -70,6 +77,25 @@ def footer() -> rx.Component:
     )
 
 
+def language_switcher() -> rx.Component:
+    """English / Kiswahili / Français: this browser's cookie, and the account's choice when signed in
+    (LanguageState.set_language). Each language is named in itself, so anyone can find their own."""
+    return rx.hstack(
+        rx.icon("languages", size=16, aria_hidden="true"),
+        rx.select.root(
+            rx.select.trigger(aria_label="Language · Lugha · Langue", id="language-switcher", variant="ghost"),
+            rx.select.content(
+                *(rx.select.item(name, value=code) for code, name in platform.LANGUAGES.items()),
+            ),
+            value=LanguageState.language,
+            on_change=LanguageState.set_language,
+            size="1",
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
 def require_login(content: rx.Component) -> rx.Component:
     """Render `content` only for a signed-in visitor; the page's on_load sends others to sign in.
 
@@ -78,7 +104,7 @@ def require_login(content: rx.Component) -> rx.Component:
     return rx.cond(
         AuthState.auth_checked & AuthState.is_authenticated,
         content,
-        loading("Checking your session…"),
+        loading(t("Checking your session…")),
     )
 
 

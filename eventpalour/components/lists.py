@@ -14,7 +14,7 @@ def count_words(count: rx.Var, singular: str, plural: str) -> rx.Var:
     return rx.cond(count == 1, f"1 {singular}", count.to_string() + f" {plural}")
 
 
-def not_found_card(icon: str, title: str, text: str) -> rx.Component:
+def not_found_card(icon: str, title: str | rx.Var, text: str | rx.Var) -> rx.Component:
     """A page's own "not found": what is missing, why it may be, and a way on to the events."""
     return rx.center(
         rx.card(

@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.brand import logo
 from eventpalour.state.base import AuthState
+from eventpalour.state.language import t
 from eventpalour.state.navigation import AuthLinksState
 from eventpalour.state.workspaces import WorkspaceSwitcherState
 
@@ -64,10 +65,10 @@ def user_menu() -> rx.Component:
                 AuthState.admin_level != "",
                 rx.menu.item(rx.icon("shield-check", size=16), "Admin", on_click=rx.redirect(routes.ADMIN)),
             ),
-            rx.menu.item(rx.icon("ticket", size=16), "My tickets", on_click=rx.redirect(routes.MY_TICKETS)),
-            rx.menu.item(rx.icon("receipt", size=16), "Your orders", on_click=rx.redirect(routes.MY_ORDERS)),
-            rx.menu.item(rx.icon("user", size=16), "Account", on_click=rx.redirect(routes.ACCOUNT)),
-            rx.menu.item(rx.icon("log-out", size=16), "Sign out", on_click=AuthState.sign_out, color="red"),
+            rx.menu.item(rx.icon("ticket", size=16), t("My tickets"), on_click=rx.redirect(routes.MY_TICKETS)),
+            rx.menu.item(rx.icon("receipt", size=16), t("Your orders"), on_click=rx.redirect(routes.MY_ORDERS)),
+            rx.menu.item(rx.icon("user", size=16), t("Account"), on_click=rx.redirect(routes.ACCOUNT)),
+            rx.menu.item(rx.icon("log-out", size=16), t("Sign out"), on_click=AuthState.sign_out, color="red"),
         ),
         on_open_change=WorkspaceSwitcherState.refresh_on_open,
     )
@@ -77,9 +78,9 @@ def guest_actions() -> rx.Component:
     # nowrap + no shrinking: on a 390px phone the labels otherwise broke onto two lines. Below 480px
     # only "Sign in" fits beside the other icons; sign-up is one tap away on the sign-in page and the home page.
     return rx.hstack(
-        rx.link(rx.button("Sign in", variant="soft", white_space="nowrap"), href=AuthLinksState.sign_in_url),
+        rx.link(rx.button(t("Sign in"), variant="soft", white_space="nowrap"), href=AuthLinksState.sign_in_url),
         rx.link(
-            rx.button("Sign up", white_space="nowrap"), href=AuthLinksState.sign_up_url, display=["none", "inline"]
+            rx.button(t("Sign up"), white_space="nowrap"), href=AuthLinksState.sign_up_url, display=["none", "inline"]
         ),
         spacing="2",
         flex_shrink="0",
@@ -91,8 +92,8 @@ def verify_banner() -> rx.Component:
         AuthState.is_authenticated & ~AuthState.is_verified,
         rx.callout(
             rx.hstack(
-                rx.text("Verify your email to buy tickets and create workspaces."),
-                rx.link("Enter your code", href=AuthLinksState.verify_url, weight="bold"),
+                rx.text(t("Verify your email to buy tickets and create workspaces.")),
+                rx.link(t("Enter your code"), href=AuthLinksState.verify_url, weight="bold"),
                 wrap="wrap",
                 spacing="2",
             ),
@@ -112,7 +113,7 @@ def events_link() -> rx.Component:
     return rx.link(
         rx.button(
             rx.icon("compass", size=18),
-            rx.text("Events", display=["none", "inline"]),
+            rx.text(t("Events"), display=["none", "inline"]),
             variant="ghost",
             white_space="nowrap",
             aria_label="Events",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.language import t
 
 
 def _choice(choice: rx.Var) -> rx.Component:
@@ -31,14 +32,14 @@ def date_picker() -> rx.Component:
     return rx.cond(
         EventDetailState.date_choices.length() > 1,
         rx.el.nav(
-            rx.heading("Pick a date", size="4", as_="h2", margin_bottom="8px"),
+            rx.heading(t("Pick a date"), size="4", as_="h2", margin_bottom="8px"),
             rx.flex(
                 rx.foreach(EventDetailState.date_choices, _choice),
                 gap="8px",
                 overflow_x="auto",
                 padding_bottom="4px",
             ),
-            aria_label="Pick a date",
+            aria_label=t("Pick a date"),
             width="100%",
         ),
     )

@@ -7,6 +7,7 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.workspace import verified_badge
+from eventpalour.state.language import t
 from eventpalour.state.tickets import TicketsState
 
 S = TicketsState
@@ -25,7 +26,7 @@ def _line(icon: str, *children: rx.Component | rx.Var | str, **props) -> rx.Comp
 def qr_image(ticket: rx.Var, size: str) -> rx.Component:
     """The QR code on white in both colour modes: scanners need dark modules on a light ground."""
     return rx.box(
-        rx.image(src=ticket.qr_data_uri, alt="QR code for ticket " + ticket.short_code, width="100%", height="auto"),
+        rx.image(src=ticket.qr_data_uri, alt=t("QR code for ticket ") + ticket.short_code, width="100%", height="auto"),
         background="white",
         border_radius="12px",
         padding="8px",
@@ -34,7 +35,7 @@ def qr_image(ticket: rx.Var, size: str) -> rx.Component:
     )
 
 
-def file_link(label: str, icon: str, href: rx.Var, **props) -> rx.Component:
+def file_link(label: str | rx.Var, icon: str, href: rx.Var, **props) -> rx.Component:
     """A link to a file from the API (sent with the session cookie). A full page load: client-side
     routing would look for a page at an /api/ path and show a 404."""
     return rx.link(
@@ -53,22 +54,22 @@ def _actions(card: rx.Var) -> rx.Component:
             ticket.qr_data_uri != "",
             rx.button(
                 rx.icon("maximize", size=16),
-                "Show at the door",
+                t("Show at the door"),
                 size="2",
                 on_click=S.show_qr(ticket.ticket_id),
-                aria_label="Show at the door: ticket " + ticket.short_code,
+                aria_label=t("Show at the door: ticket ") + ticket.short_code,
             ),
         ),
-        rx.cond(ticket.has_calendar, file_link("Add to calendar", "calendar-plus", card.calendar_url)),
+        rx.cond(ticket.has_calendar, file_link(t("Add to calendar"), "calendar-plus", card.calendar_url)),
         rx.cond(
             ticket.can_download,
-            file_link("Download", "download", card.image_url, download=True),
+            file_link(t("Download"), "download", card.image_url, download=True),
         ),
         rx.cond(
             ticket.can_transfer,
             rx.button(
                 rx.icon("send", size=16),
-                "Transfer",
+                t("Transfer"),
                 variant="soft",
                 color_scheme="gray",
                 size="2",
@@ -94,14 +95,14 @@ def ticket_card(card: rx.Var) -> rx.Component:
             _line("calendar", card.when),
             rx.cond(ticket.place != "", _line("map-pin", ticket.place)),
             rx.hstack(
-                _line("users", "By ", ticket.organizer),
+                _line("users", t("By "), ticket.organizer),
                 verified_badge(ticket.organizer_verified),
                 spacing="2",
                 align="center",
                 wrap="wrap",
             ),
             rx.text(ticket.tier_name, " · ", card.price, size="2", color_scheme="gray"),
-            rx.cond(ticket.attendee_name != "", _line("user", "Attendee: ", ticket.attendee_name)),
+            rx.cond(ticket.attendee_name != "", _line("user", t("Attendee: "), ticket.attendee_name)),
             rx.cond(
                 ticket.transferred_from != "",
                 _line("gift", "Transferred from ", ticket.transferred_from, color_scheme="violet"),
@@ -152,7 +153,7 @@ def qr_dialog() -> rx.Component:
 def _transfer_name_field() -> rx.Component:
     """The new attendee's name: the event names each ticket's attendee (the door greets them by it)."""
     return rx.vstack(
-        rx.el.label("New attendee's name", html_for="transfer-name", style={"font-weight": "600"}),
+        rx.el.label(t("New attendee's name"), html_for="transfer-name", style={"font-weight": "600"}),
         rx.input(
             id="transfer-name",
             name="attendee_name",
@@ -177,7 +178,7 @@ def _transfer_name_field() -> rx.Component:
 def _transfer_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.el.label("Recipient's email", html_for="transfer-email", style={"font-weight": "600"}),
+            rx.el.label(t("Recipient's email"), html_for="transfer-email", style={"font-weight": "600"}),
             rx.input(
                 id="transfer-email",
                 name="email",
@@ -196,7 +197,7 @@ def _transfer_form() -> rx.Component:
                     S.transfer_errors["email"], color_scheme="red", size="2", role="alert", id="transfer-email-note"
                 ),
                 rx.text(
-                    "They need a verified EventPalour account with this email.",
+                    t("They need a verified EventPalour account with this email."),
                     size="1",
                     color_scheme="gray",
                     id="transfer-email-note",
@@ -205,7 +206,7 @@ def _transfer_form() -> rx.Component:
             rx.cond(S.transfer_asks_name, _transfer_name_field()),
             rx.hstack(
                 rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                rx.button("Continue", type="submit", loading=S.is_transferring),
+                rx.button(t("Continue"), type="submit", loading=S.is_transferring),
                 justify="end",
                 width="100%",
             ),
@@ -221,17 +222,17 @@ def _transfer_confirmation() -> rx.Component:
         rx.callout(
             rx.vstack(
                 rx.text(
-                    "Transfer ticket ",
+                    t("Transfer ticket "),
                     rx.code(S.transfer_code),
-                    " to ",
+                    t(" to "),
                     rx.text.strong(S.transfer_email),
-                    rx.cond(S.transfer_name != "", rx.fragment(" for ", rx.text.strong(S.transfer_name))),
+                    rx.cond(S.transfer_name != "", rx.fragment(t(" for "), rx.text.strong(S.transfer_name))),
                     "?",
                 ),
                 rx.el.ul(
-                    rx.el.li("Your code and QR code stop working at the door immediately."),
-                    rx.el.li("They get a new ticket with a new code, by email and on their My tickets page."),
-                    rx.el.li("You cannot undo this; only they can transfer it back."),
+                    rx.el.li(t("Your code and QR code stop working at the door immediately.")),
+                    rx.el.li(t("They get a new ticket with a new code, by email and on their My tickets page.")),
+                    rx.el.li(t("You cannot undo this; only they can transfer it back.")),
                     style={"paddingLeft": "18px", "margin": "0", "listStyle": "disc"},
                 ),
                 spacing="2",
@@ -241,9 +242,9 @@ def _transfer_confirmation() -> rx.Component:
         ),
         rx.hstack(
             rx.button(
-                "Back", variant="soft", color_scheme="gray", on_click=S.edit_transfer, disabled=S.is_transferring
+                t("Back"), variant="soft", color_scheme="gray", on_click=S.edit_transfer, disabled=S.is_transferring
             ),
-            rx.button("Transfer ticket", on_click=S.confirm_transfer, loading=S.is_transferring),
+            rx.button(t("Transfer ticket"), on_click=S.confirm_transfer, loading=S.is_transferring),
             justify="end",
             width="100%",
         ),
@@ -254,8 +255,10 @@ def _transfer_confirmation() -> rx.Component:
 def transfer_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Transfer ticket"),
-            rx.dialog.description("Give this ticket to someone else. The event's capacity does not change.", size="2"),
+            rx.dialog.title(t("Transfer ticket")),
+            rx.dialog.description(
+                t("Give this ticket to someone else. The event's capacity does not change."), size="2"
+            ),
             rx.box(rx.cond(S.transfer_confirming, _transfer_confirmation(), _transfer_form()), margin_top="12px"),
             max_width="480px",
         ),

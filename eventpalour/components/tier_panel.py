@@ -11,6 +11,7 @@ from eventpalour.components.countdown import countdown
 from eventpalour.components.guest_checkout import guest_choice, guest_registered
 from eventpalour.components.lists import count_words
 from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.language import t
 
 TICKETS_ID = "tickets"
 BAR_HEIGHT = "72px"
@@ -27,7 +28,7 @@ def _stepper(tier: rx.Var) -> rx.Component:
             disabled=count <= 0,
             variant="soft",
             size="2",
-            aria_label="One fewer " + tier.name,
+            aria_label=t("One fewer ") + tier.name,
         ),
         rx.text(count, weight="bold", min_width="28px", text_align="center", aria_live="polite"),
         rx.icon_button(
@@ -36,7 +37,7 @@ def _stepper(tier: rx.Var) -> rx.Component:
             disabled=count >= EventDetailState.max_quantities[tier_id],
             variant="soft",
             size="2",
-            aria_label="One more " + tier.name,
+            aria_label=t("One more ") + tier.name,
         ),
         align="center",
         spacing="2",
@@ -88,7 +89,7 @@ def _waitlist(tier: rx.Var) -> rx.Component:
             rx.text(EventDetailState.waitlist_spots[tier_id], size="2", role="status"),
             rx.spacer(),
             rx.button(
-                "Leave the waitlist",
+                t("Leave the waitlist"),
                 variant="ghost",
                 color_scheme="gray",
                 size="1",
@@ -103,13 +104,13 @@ def _waitlist(tier: rx.Var) -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.text(
-                        "Sold out. Join the waitlist (up to ",
+                        t("Sold out. Join the waitlist (up to "),
                         EventDetailState.waitlist_max[tier_id],
-                        ") and we'll email you if seats come back.",
+                        t(") and we'll email you if seats come back."),
                         size="2",
                     ),
                     rx.hstack(
-                        rx.el.label("Tickets wanted", html_for=field_id, style={"fontSize": "14px"}),
+                        rx.el.label(t("Tickets wanted"), html_for=field_id, style={"fontSize": "14px"}),
                         rx.input(
                             id=field_id,
                             name="quantity",
@@ -122,7 +123,7 @@ def _waitlist(tier: rx.Var) -> rx.Component:
                         ),
                         rx.el.input(type="hidden", name="tier_id", value=tier_id),
                         rx.button(
-                            "Join the waitlist",
+                            t("Join the waitlist"),
                             type="submit",
                             variant="soft",
                             size="2",
@@ -153,7 +154,7 @@ def _subtotal() -> rx.Component:
             rx.hstack(
                 rx.text(count_words(EventDetailState.ticket_count, "ticket", "tickets"), color_scheme="gray"),
                 rx.spacer(),
-                rx.text("Subtotal ", rx.text.strong(EventDetailState.subtotal_label), id="subtotal"),
+                rx.text(t("Subtotal "), rx.text.strong(EventDetailState.subtotal_label), id="subtotal"),
                 width="100%",
                 align="center",
                 aria_live="polite",
@@ -163,7 +164,7 @@ def _subtotal() -> rx.Component:
             rx.cond(
                 EventDetailState.on_sale,
                 rx.text(
-                    "Choose how many tickets you want.",
+                    t("Choose how many tickets you want."),
                     size="2",
                     color_scheme="gray",
                     padding_top="12px",
@@ -180,7 +181,7 @@ def ticket_qr_card(ticket: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.box(
             rx.image(
-                src=ticket.qr_data_uri, alt="QR code for ticket " + ticket.short_code, width="100%", height="auto"
+                src=ticket.qr_data_uri, alt=t("QR code for ticket ") + ticket.short_code, width="100%", height="auto"
             ),
             background="white",
             border_radius="8px",
@@ -202,10 +203,11 @@ def _registered() -> rx.Component:
     return rx.callout(
         rx.vstack(
             rx.text(
-                rx.cond(EventDetailState.is_free, "You're registered! Your tickets:", "Your tickets:"), weight="bold"
+                rx.cond(EventDetailState.is_free, t("You're registered! Your tickets:"), t("Your tickets:")),
+                weight="bold",
             ),
             rx.hstack(rx.foreach(EventDetailState.registered_tickets, ticket_qr_card), wrap="wrap", spacing="3"),
-            rx.text("We emailed them too. Show a QR code (or its code) at the door.", size="2"),
+            rx.text(t("We emailed them too. Show a QR code (or its code) at the door."), size="2"),
             spacing="2",
         ),
         icon="party-popper",
@@ -224,12 +226,12 @@ def _refund_policy() -> rx.Component:
     return rx.cond(
         EventDetailState.refund_policy.length() > 0,
         rx.vstack(
-            rx.text("Refund policy", weight="bold", size="2"),
+            rx.text(t("Refund policy"), weight="bold", size="2"),
             rx.foreach(EventDetailState.refund_policy, _refund_policy_line),
             spacing="1",
             width="100%",
             role="note",
-            aria_label="Refund policy",
+            aria_label=t("Refund policy"),
         ),
     )
 
@@ -241,24 +243,28 @@ def _held() -> rx.Component:
             rx.vstack(
                 rx.text(
                     EventDetailState.held.count,
-                    " held for you · ",
+                    t(" held for you · "),
                     rx.text.strong(EventDetailState.held.total),
                 ),
                 rx.cond(
                     EventDetailState.held.discount != "",
-                    rx.text("With ", EventDetailState.held.discount, size="2", data_testid="held-discount"),
+                    rx.text(t("With "), EventDetailState.held.discount, size="2", data_testid="held-discount"),
                 ),
                 rx.hstack(
                     rx.text(
                         rx.cond(
-                            EventDetailState.held.order.claim_registers, "Time left to register", "Time left to pay"
+                            EventDetailState.held.order.claim_registers,
+                            t("Time left to register"),
+                            t("Time left to pay"),
                         )
                     ),
                     countdown(
                         seconds_left=EventDetailState.held_seconds,
                         on_expire=EventDetailState.hold_expired,
                         aria_label=rx.cond(
-                            EventDetailState.held.order.claim_registers, "Time left to register", "Time left to pay"
+                            EventDetailState.held.order.claim_registers,
+                            t("Time left to register"),
+                            t("Time left to pay"),
                         ),
                         style={"fontWeight": "700", "fontVariantNumeric": "tabular-nums"},
                     ),
@@ -276,8 +282,8 @@ def _held() -> rx.Component:
         rx.button(
             rx.cond(
                 EventDetailState.held.order.claim_registers,
-                rx.fragment(rx.icon("ticket", size=16), "Register"),
-                rx.fragment(rx.icon("lock", size=16), "Pay ", EventDetailState.held.total),
+                rx.fragment(rx.icon("ticket", size=16), t("Register")),
+                rx.fragment(rx.icon("lock", size=16), t("Pay "), EventDetailState.held.total),
             ),
             size="3",
             width="100%",
@@ -285,16 +291,16 @@ def _held() -> rx.Component:
             on_click=EventDetailState.pay,
         ),
         rx.button(
-            "Cancel order",
+            t("Cancel order"),
             variant="ghost",
             color_scheme="gray",
             width="100%",
             on_click=EventDetailState.cancel_hold,
         ),
         rx.text(
-            "Order ",
+            t("Order "),
             EventDetailState.held.order.reference,
-            rx.cond(EventDetailState.held.order.claim_registers, ".", ". You pay securely with Paystack."),
+            rx.cond(EventDetailState.held.order.claim_registers, ".", t(". You pay securely with Paystack.")),
             size="1",
             color_scheme="gray",
         ),
@@ -322,13 +328,13 @@ def _price_row(line: rx.Var) -> rx.Component:
 
 
 def _code_box() -> rx.Component:
-    """ "Have a code?": type a discount or access code and apply it; an applied code shows with Remove."""
+    """t("Have a code?"): type a discount or access code and apply it; an applied code shows with Remove."""
     return rx.cond(
         EventDetailState.applied_code != "",
         rx.hstack(
             rx.icon("ticket-percent", size=16, color=rx.color("green", 11)),
             rx.text(
-                "Code ",
+                t("Code "),
                 rx.text.strong(EventDetailState.applied_code),
                 " · ",
                 EventDetailState.code_label,
@@ -336,27 +342,29 @@ def _code_box() -> rx.Component:
                 data_testid="applied-code",
             ),
             rx.spacer(),
-            rx.button("Remove", variant="ghost", size="1", color_scheme="gray", on_click=EventDetailState.remove_code),
+            rx.button(
+                t("Remove"), variant="ghost", size="1", color_scheme="gray", on_click=EventDetailState.remove_code
+            ),
             width="100%",
             align="center",
         ),
         rx.form(
             rx.vstack(
-                rx.el.label("Have a code?", html_for="discount-code", style={"fontSize": "14px"}),
+                rx.el.label(t("Have a code?"), html_for="discount-code", style={"fontSize": "14px"}),
                 rx.hstack(
                     rx.input(
                         id="discount-code",
                         name="code",
                         value=EventDetailState.code_input,
                         on_change=EventDetailState.set_code_input,
-                        placeholder="Discount or access code",
+                        placeholder=t("Discount or access code"),
                         max_length=32,
                         auto_complete="off",
                         aria_invalid=rx.cond(EventDetailState.code_error != "", "true", "false"),
                         aria_describedby="discount-code-error",
                         flex="1",
                     ),
-                    rx.button("Apply", type="submit", variant="soft", loading=EventDetailState.is_applying_code),
+                    rx.button(t("Apply"), type="submit", variant="soft", loading=EventDetailState.is_applying_code),
                     width="100%",
                 ),
                 rx.cond(
@@ -377,7 +385,7 @@ def _sms_phone() -> rx.Component:
     state = EventDetailState
     return rx.vstack(
         rx.el.label(
-            "Phone for SMS tickets (optional)", html_for="sms-phone", style={"fontSize": "14px", "fontWeight": "500"}
+            t("Phone for SMS tickets (optional)"), html_for="sms-phone", style={"fontSize": "14px", "fontWeight": "500"}
         ),
         rx.input(
             id="sms-phone",
@@ -394,7 +402,7 @@ def _sms_phone() -> rx.Component:
             state.sms_phone_error != "",
             rx.text(state.sms_phone_error, id="sms-phone-error", size="1", color=rx.color("red", 11), role="alert"),
             rx.text(
-                "We text your ticket codes and a link to your tickets to this number.",
+                t("We text your ticket codes and a link to your tickets to this number."),
                 id="sms-phone-hint",
                 size="1",
                 color_scheme="gray",
@@ -409,7 +417,7 @@ def _breakdown() -> rx.Component:
     return rx.vstack(
         rx.el.dl(
             rx.foreach(EventDetailState.price_rows, _price_row),
-            aria_label="Price breakdown",
+            aria_label=t("Price breakdown"),
             style={"width": "100%", "margin": "0"},
         ),
         answers_form(),
@@ -419,20 +427,20 @@ def _breakdown() -> rx.Component:
             EventDetailState.offers_guest_checkout,
             guest_choice(),
             rx.button(
-                rx.cond(EventDetailState.total_label == "Free", "Register", "Checkout"),
+                rx.cond(EventDetailState.total_is_free, t("Register"), t("Checkout")),
                 size="3",
                 width="100%",
                 loading=EventDetailState.is_checking_out,
                 on_click=EventDetailState.checkout,
             ),
         ),
-        rx.text("Paid tickets are held for 15 minutes while you pay with Paystack.", size="1", color_scheme="gray"),
+        rx.text(t("Paid tickets are held for 15 minutes while you pay with Paystack."), size="1", color_scheme="gray"),
         rx.text(
-            rx.cond(EventDetailState.total_label == "Free", "By registering", "By buying"),
-            " you agree to the ",
-            rx.link("Terms", href=routes.LEGAL_TERMS, is_external=True),
-            " and the ",
-            rx.link("Refund policy", href=routes.LEGAL_REFUNDS, is_external=True),
+            rx.cond(EventDetailState.total_is_free, t("By registering"), t("By buying")),
+            t(" you agree to the "),
+            rx.link(t("Terms"), href=routes.LEGAL_TERMS, is_external=True),
+            t(" and the "),
+            rx.link(t("Refund policy"), href=routes.LEGAL_REFUNDS, is_external=True),
             ".",
             size="1",
             color_scheme="gray",
@@ -464,11 +472,11 @@ def tiers_panel() -> rx.Component:
     return rx.box(
         rx.card(
             rx.vstack(
-                rx.heading("Tickets", size="5", as_="h2"),
+                rx.heading(t("Tickets"), size="5", as_="h2"),
                 rx.cond(
                     EventDetailState.tiers.length() > 0,
                     rx.vstack(rx.foreach(EventDetailState.tiers, _tier), spacing="0", width="100%"),
-                    rx.text("No tickets are available for this event.", color_scheme="gray"),
+                    rx.text(t("No tickets are available for this event."), color_scheme="gray"),
                 ),
                 _subtotal(),
                 _refund_policy(),
@@ -490,13 +498,13 @@ def tiers_panel() -> rx.Component:
 
 
 def sticky_ticket_bar() -> rx.Component:
-    """Phones only: a bar fixed to the bottom with the lowest price on sale and "Get tickets", which
+    """Phones only: a bar fixed to the bottom with the lowest price on sale and t("Get tickets"), which
     scrolls to the tickets panel (wide screens show the panel beside the story, so no bar there).
     A spacer of its height ends the page, so the bar never covers the footer's last lines."""
     shown = EventDetailState.on_sale | EventDetailState.held
     bar = rx.hstack(
         rx.vstack(
-            rx.text(rx.cond(EventDetailState.held, "Your order", "Tickets"), size="1", color_scheme="gray"),
+            rx.text(rx.cond(EventDetailState.held, t("Your order"), t("Tickets")), size="1", color_scheme="gray"),
             rx.text(
                 rx.cond(EventDetailState.held, EventDetailState.held.total, EventDetailState.lowest_price),
                 weight="bold",
@@ -507,7 +515,7 @@ def sticky_ticket_bar() -> rx.Component:
         ),
         rx.spacer(),
         rx.button(
-            rx.cond(EventDetailState.held, "View order", "Get tickets"),
+            rx.cond(EventDetailState.held, t("View order"), t("Get tickets")),
             size="3",
             on_click=rx.scroll_to(TICKETS_ID),
         ),
@@ -525,7 +533,7 @@ def sticky_ticket_bar() -> rx.Component:
         box_shadow="0 -4px 16px rgba(0, 0, 0, 0.08)",
         display=rx.breakpoints(initial="flex", md="none"),
         role="region",
-        aria_label="Get tickets",
+        aria_label=t("Get tickets"),
         data_testid="ticket-bar",
     )
     return rx.cond(
@@ -538,7 +546,7 @@ def tier_list_preview(offers: rx.Var) -> rx.Component:
     """The tickets as the event page lists them, with nothing to pick (the creator's preview)."""
     return rx.card(
         rx.vstack(
-            rx.heading("Tickets", size="5", as_="h2"),
+            rx.heading(t("Tickets"), size="5", as_="h2"),
             rx.foreach(offers, lambda offer: _tier(offer, picking=False)),
             spacing="1",
             width="100%",

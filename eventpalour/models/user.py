@@ -78,6 +78,9 @@ class User(SQLModel, table=True):
     terms_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # When its owner deleted the account: its personal data was erased then (status `deleted`).
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The language the person picked in the footer (services/platform/i18n.py LANGUAGES); null until
+    # they pick one, when the browser's cookie or Accept-Language decides.
+    language: str | None = Field(default=None, max_length=8)
 
     @property
     def is_verified(self) -> bool:

@@ -9,6 +9,7 @@ from eventpalour.components.layout import page
 from eventpalour.components.ticket_card import file_link
 from eventpalour.components.tier_panel import ticket_qr_card
 from eventpalour.state.checkout_return import CheckoutReturnState
+from eventpalour.state.language import t
 
 S = CheckoutReturnState
 SR_ONLY = {
@@ -21,7 +22,7 @@ SR_ONLY = {
 }
 
 
-def _card(icon: str, color: str, title: str, *children: rx.Component) -> rx.Component:
+def _card(icon: str, color: str, title: str | rx.Var, *children: rx.Component) -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(
@@ -41,7 +42,7 @@ def _card(icon: str, color: str, title: str, *children: rx.Component) -> rx.Comp
     )
 
 
-def _fact(icon: str, label: str, value: rx.Var) -> rx.Component:
+def _fact(icon: str, label: str | rx.Var, value: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.icon(icon, size=16, flex_shrink="0", color=rx.color("gray", 10), margin_top="3px"),
         rx.el.dt(label, style=SR_ONLY),
@@ -57,15 +58,15 @@ def _event_facts() -> rx.Component:
     return rx.vstack(
         rx.link(rx.heading(bought.title, size="4", as_="h2"), href=S.event_url),
         rx.el.dl(
-            _fact("calendar", "When", bought.schedule),
-            _fact("map-pin", "Where", bought.place),
-            _fact("building-2", "Organizer", bought.organizer),
-            aria_label="Event details",
+            _fact("calendar", t("When"), bought.schedule),
+            _fact("map-pin", t("Where"), bought.place),
+            _fact("building-2", t("Organizer"), bought.organizer),
+            aria_label=t("Event details"),
             style={"margin": "0", "display": "flex", "flexDirection": "column", "gap": "6px"},
         ),
         rx.cond(
             bought.calendar_url != "",
-            file_link("Add to calendar", "calendar-plus", bought.calendar_url),
+            file_link(t("Add to calendar"), "calendar-plus", bought.calendar_url),
         ),
         align="center",
         spacing="2",
@@ -83,7 +84,7 @@ def checkout_return() -> rx.Component:
             _card(
                 "circle-check",
                 "green",
-                "You're going!",
+                t("You're going!"),
                 rx.cond(S.bought, _event_facts()),
                 rx.cond(
                     S.issued_tickets.length() > 0,
@@ -91,18 +92,18 @@ def checkout_return() -> rx.Component:
                         rx.flex(
                             rx.foreach(S.issued_tickets, ticket_qr_card), wrap="wrap", gap="12px", justify="center"
                         ),
-                        rx.text("We emailed your tickets too. Show a QR code (or its code) at the door.", size="2"),
+                        rx.text(t("We emailed your tickets too. Show a QR code (or its code) at the door."), size="2"),
                         align="center",
                         spacing="3",
                     ),
                 ),
                 rx.cond(
                     ~S.is_authenticated,  # a guest buyer (#24 §1): the email is where the tickets are
-                    rx.text("We emailed your tickets, with a link to see them any time.", size="2"),
+                    rx.text(t("We emailed your tickets, with a link to see them any time."), size="2"),
                 ),
                 rx.hstack(
-                    rx.link(rx.button("Your orders", variant="soft"), href=routes.MY_ORDERS),
-                    rx.link(rx.button("Browse more events", variant="soft"), href=routes.EVENTS),
+                    rx.link(rx.button(t("Your orders"), variant="soft"), href=routes.MY_ORDERS),
+                    rx.link(rx.button(t("Browse more events"), variant="soft"), href=routes.EVENTS),
                     wrap="wrap",
                     justify="center",
                 ),
@@ -113,18 +114,23 @@ def checkout_return() -> rx.Component:
             _card(
                 "loader",
                 "amber",
-                "Confirming your payment…",
+                t("Confirming your payment…"),
                 rx.spinner(size="3"),
-                rx.text("You can close this page: we email your tickets as soon as it settles.", size="2"),
+                rx.text(t("You can close this page: we email your tickets as soon as it settles."), size="2"),
             ),
         ),
         (
             "refunded",
-            _card("undo-2", "amber", "Payment refunded", rx.link(rx.button("Find another event"), href=routes.EVENTS)),
+            _card(
+                "undo-2",
+                "amber",
+                t("Payment refunded"),
+                rx.link(rx.button(t("Find another event")), href=routes.EVENTS),
+            ),
         ),
         (
             "failed",
-            _card("circle-x", "red", "Payment not completed", rx.link(rx.button("Try again"), href=S.event_url)),
+            _card("circle-x", "red", t("Payment not completed"), rx.link(rx.button(t("Try again")), href=S.event_url)),
         ),
         rx.center(rx.spinner(size="3"), min_height="40vh", role="status"),
     )

@@ -14,6 +14,7 @@ from eventpalour.components.lists import not_found_card
 from eventpalour.components.series_dates import date_picker
 from eventpalour.components.tier_panel import sticky_ticket_bar, tiers_panel
 from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.language import t
 
 EVENT = EventDetailState.event
 AREAS = {"initial": '"header" "tickets" "about"', "md": '"header tickets" "about tickets"'}
@@ -23,7 +24,9 @@ def _not_found() -> rx.Component:
     return rx.fragment(
         first_paint_swap(),
         not_found_card(
-            "calendar-x-2", "Event not found", "This event does not exist, or its organizer has not made it public."
+            "calendar-x-2",
+            t("Event not found"),
+            t("This event does not exist, or its organizer has not made it public."),
         ),
     )
 
@@ -71,6 +74,6 @@ def _event() -> rx.Component:
 def event_detail() -> rx.Component:
     return rx.cond(
         ~EventDetailState.loaded,
-        loading("Loading the event…"),
+        loading(t("Loading the event…")),
         rx.cond(EventDetailState.missing, _not_found(), _event()),
     )

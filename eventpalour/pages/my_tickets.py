@@ -8,12 +8,13 @@ from eventpalour import routes
 from eventpalour.components.holder_announcements import holder_announcements
 from eventpalour.components.layout import loading, page
 from eventpalour.components.ticket_card import qr_dialog, ticket_card, transfer_dialog
+from eventpalour.state.language import t
 from eventpalour.state.tickets import TicketsState
 
 S = TicketsState
 
 
-def _section(title: str, tickets: rx.Var) -> rx.Component:
+def _section(title: str | rx.Var, tickets: rx.Var) -> rx.Component:
     return rx.cond(
         tickets.length() > 0,
         rx.vstack(
@@ -43,7 +44,7 @@ def _summary() -> rx.Component:
         gap="12px",
         width="100%",
         role="group",
-        aria_label="Your tickets at a glance",
+        aria_label=t("Your tickets at a glance"),
     )
 
 
@@ -51,9 +52,9 @@ def _empty() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.icon("ticket", size=36, color=rx.color("violet", 9)),
-            rx.text("No tickets yet.", weight="bold", size="4"),
-            rx.text("Tickets you buy, register for or receive from friends appear here.", color_scheme="gray"),
-            rx.link(rx.button("Browse events"), href=routes.EVENTS),
+            rx.text(t("No tickets yet."), weight="bold", size="4"),
+            rx.text(t("Tickets you buy, register for or receive from friends appear here."), color_scheme="gray"),
+            rx.link(rx.button(t("Browse events")), href=routes.EVENTS),
             align="center",
             text_align="center",
             padding="24px",
@@ -66,18 +67,18 @@ def _empty() -> rx.Component:
 @page(routes.MY_TICKETS, "My tickets", on_load=S.load_tickets, require="user")
 def my_tickets() -> rx.Component:
     return rx.vstack(
-        rx.heading("My tickets", size="7", as_="h1"),
+        rx.heading(t("My tickets"), size="7", as_="h1"),
         rx.cond(
             ~S.tickets_loaded,
-            loading("Loading your tickets…"),
+            loading(t("Loading your tickets…")),
             rx.cond(
                 (S.upcoming.length() == 0) & (S.past.length() == 0),
                 _empty(),
                 rx.vstack(
                     _summary(),
-                    _section("Upcoming", S.upcoming),
+                    _section(t("Upcoming"), S.upcoming),
                     holder_announcements(S.announcements, with_event=True),
-                    _section("Past", S.past),
+                    _section(t("Past"), S.past),
                     spacing="6",
                     width="100%",
                 ),

@@ -9,9 +9,10 @@ from eventpalour.components.forms import form_error, submit_button
 from eventpalour.components.layout import page
 from eventpalour.state.auth import OnboardingState
 from eventpalour.state.base import AuthState
+from eventpalour.state.language import t
 
 
-def _choice(value: str, icon: str, title: str, text: str) -> rx.Component:
+def _choice(value: str, icon: str, title: str | rx.Var, text: str | rx.Var) -> rx.Component:
     return rx.radio_cards.item(
         rx.hstack(
             rx.icon(icon, size=28, color=rx.color("violet", 9), flex_shrink="0"),  # kept whole on phones
@@ -31,26 +32,28 @@ def onboarding() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading(rx.text.span("Welcome, ", AuthState.user_name), size="7", as_="h1"),
+                    rx.heading(rx.text.span(t("Welcome, "), AuthState.user_name), size="7", as_="h1"),
                     rx.text(
-                        "How will you use EventPalour? You can become an organizer later too.", color_scheme="gray"
+                        t("How will you use EventPalour? You can become an organizer later too."), color_scheme="gray"
                     ),
                     form_error(OnboardingState.form_error),
                     rx.radio_cards.root(
-                        _choice("attendee", "ticket", "I'm attending events", "Discover events, buy and keep tickets."),
+                        _choice(
+                            "attendee", "ticket", t("I'm attending events"), t("Discover events, buy and keep tickets.")
+                        ),
                         _choice(
                             "organizer",
                             "calendar-plus",
-                            "I'm organizing events",
-                            "Create a workspace, sell tickets, scan guests in.",
+                            t("I'm organizing events"),
+                            t("Create a workspace, sell tickets, scan guests in."),
                         ),
                         value=OnboardingState.choice,
                         on_value_change=OnboardingState.choose,
                         columns="1",
                         width="100%",
-                        aria_label="Account type",
+                        aria_label=t("Account type"),
                     ),
-                    submit_button("Continue", OnboardingState.is_submitting, "Saving…"),
+                    submit_button(t("Continue"), OnboardingState.is_submitting, t("Saving…")),
                     spacing="4",
                     width="100%",
                 ),

@@ -9,6 +9,7 @@ from eventpalour.components.forms import auth_card, checkbox_field, field, form_
 from eventpalour.components.layout import page
 from eventpalour.pages.sign_up import divider, google_button
 from eventpalour.state.auth import SignInState
+from eventpalour.state.language import t
 
 
 def _code_step() -> rx.Component:
@@ -18,19 +19,19 @@ def _code_step() -> rx.Component:
             rx.vstack(
                 form_error(SignInState.form_error),
                 field(
-                    "Authentication code",
+                    t("Authentication code"),
                     "code",
                     SignInState.field_errors,
                     placeholder="123456",
                     auto_complete="one-time-code",
                     input_mode="text",
-                    hint="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+                    hint=t("The 6-digit code your authenticator app shows, or one of your recovery codes."),
                     auto_focus=True,
                 ),
                 checkbox_field(
-                    "trust_browser", SignInState.field_errors, "Trust this browser for 30 days", required=False
+                    "trust_browser", SignInState.field_errors, t("Trust this browser for 30 days"), required=False
                 ),
-                submit_button("Verify", SignInState.is_submitting, "Checking…"),
+                submit_button(t("Verify"), SignInState.is_submitting, t("Checking…")),
                 spacing="4",
                 width="100%",
             ),
@@ -38,7 +39,7 @@ def _code_step() -> rx.Component:
             reset_on_submit=True,
             width="100%",
         ),
-        rx.button("Use another account", variant="ghost", on_click=SignInState.start_over, align_self="center"),
+        rx.button(t("Use another account"), variant="ghost", on_click=SignInState.start_over, align_self="center"),
         spacing="3",
         width="100%",
     )
@@ -49,7 +50,7 @@ def sign_in() -> rx.Component:
     return rx.cond(
         SignInState.needs_code,
         auth_card(
-            "Two-factor sign-in", "Enter the code from your authenticator app to finish signing in.", _code_step()
+            t("Two-factor sign-in"), t("Enter the code from your authenticator app to finish signing in."), _code_step()
         ),
         _password_step(),
     )
@@ -58,8 +59,8 @@ def sign_in() -> rx.Component:
 def _password_step() -> rx.Component:
     errors = SignInState.field_errors
     return auth_card(
-        "Welcome back",
-        "Sign in to see your tickets and events.",
+        t("Welcome back"),
+        t("Sign in to see your tickets and events."),
         rx.cond(
             SignInState.notice != "",
             rx.callout(SignInState.notice, icon="info", color_scheme="amber", width="100%"),
@@ -67,7 +68,7 @@ def _password_step() -> rx.Component:
         google_button(SignInState.google_url),
         rx.button(
             rx.icon("key-round", size=18),
-            "Sign in with a passkey",
+            t("Sign in with a passkey"),
             on_click=SignInState.start_passkey,
             loading=SignInState.passkey_busy,
             type="button",
@@ -79,15 +80,15 @@ def _password_step() -> rx.Component:
         rx.form(
             rx.vstack(
                 form_error(SignInState.form_error),
-                field("Email", "email", errors, type_="email", placeholder="you@example.com", auto_complete="email"),
-                field("Password", "password", errors, type_="password", auto_complete="current-password"),
-                rx.link("Forgot your password?", href=routes.FORGOT, size="2", align_self="end"),
-                submit_button("Sign in", SignInState.is_submitting, "Signing in…"),
+                field(t("Email"), "email", errors, type_="email", placeholder="you@example.com", auto_complete="email"),
+                field(t("Password"), "password", errors, type_="password", auto_complete="current-password"),
+                rx.link(t("Forgot your password?"), href=routes.FORGOT, size="2", align_self="end"),
+                submit_button(t("Sign in"), SignInState.is_submitting, t("Signing in…")),
                 spacing="4",
                 width="100%",
             ),
             on_submit=SignInState.submit,
             width="100%",
         ),
-        rx.text("New to EventPalour? ", rx.link("Create an account", href=SignInState.sign_up_link), size="2"),
+        rx.text(t("New to EventPalour? "), rx.link(t("Create an account"), href=SignInState.sign_up_link), size="2"),
     )

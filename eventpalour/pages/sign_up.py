@@ -8,6 +8,7 @@ from eventpalour import routes
 from eventpalour.components.forms import auth_card, checkbox_field, field, form_error, policy_link, submit_button
 from eventpalour.components.layout import page
 from eventpalour.state.auth import SignInState, SignUpState
+from eventpalour.state.language import t
 
 
 def google_button(url: rx.Var | str) -> rx.Component:
@@ -16,10 +17,10 @@ def google_button(url: rx.Var | str) -> rx.Component:
     return rx.vstack(
         _google_link(url),
         rx.text(
-            "By continuing with Google you agree to the ",
-            policy_link("Terms", routes.LEGAL_TERMS),
-            " and the ",
-            policy_link("Privacy policy", routes.LEGAL_PRIVACY),
+            t("By continuing with Google you agree to the "),
+            policy_link(t("Terms"), routes.LEGAL_TERMS),
+            t(" and the "),
+            policy_link(t("Privacy policy"), routes.LEGAL_PRIVACY),
             ".",
             size="1",
             color_scheme="gray",
@@ -35,7 +36,7 @@ def _google_link(url: rx.Var | str) -> rx.Component:
     return rx.link(
         rx.button(
             rx.image(src="/google.svg", width="18px", height="18px", alt=""),
-            "Continue with Google",
+            t("Continue with Google"),
             variant="outline",
             size="3",
             width="100%",
@@ -51,7 +52,7 @@ def _google_link(url: rx.Var | str) -> rx.Component:
 def divider() -> rx.Component:
     return rx.hstack(
         rx.separator(size="4"),
-        rx.text("or", size="1", color_scheme="gray"),
+        rx.text(t("or"), size="1", color_scheme="gray"),
         rx.separator(size="4"),
         align="center",
         width="100%",
@@ -62,37 +63,37 @@ def divider() -> rx.Component:
 def sign_up() -> rx.Component:
     errors = SignUpState.field_errors
     return auth_card(
-        "Create your account",
-        "Buy tickets in seconds, or run events with your team.",
+        t("Create your account"),
+        t("Buy tickets in seconds, or run events with your team."),
         google_button(SignInState.google_url),
         divider(),
         rx.form(
             rx.vstack(
                 form_error(SignUpState.form_error),
-                field("Full name", "full_name", errors, placeholder="Amina Wanjiru", auto_complete="name"),
-                field("Email", "email", errors, type_="email", placeholder="you@example.com", auto_complete="email"),
+                field(t("Full name"), "full_name", errors, placeholder="Amina Wanjiru", auto_complete="name"),
+                field(t("Email"), "email", errors, type_="email", placeholder="you@example.com", auto_complete="email"),
                 field(
-                    "Password",
+                    t("Password"),
                     "password",
                     errors,
                     type_="password",
                     auto_complete="new-password",
-                    hint="At least 8 characters, not only digits.",
+                    hint=t("At least 8 characters, not only digits."),
                 ),
                 checkbox_field(
                     "accept_terms",
                     errors,
-                    "I agree to the ",
-                    policy_link("Terms", routes.LEGAL_TERMS),
-                    " and the ",
-                    policy_link("Privacy policy", routes.LEGAL_PRIVACY),
+                    t("I agree to the "),
+                    policy_link(t("Terms"), routes.LEGAL_TERMS),
+                    t(" and the "),
+                    policy_link(t("Privacy policy"), routes.LEGAL_PRIVACY),
                 ),
-                submit_button("Create account", SignUpState.is_submitting, "Creating your account…"),
+                submit_button(t("Create account"), SignUpState.is_submitting, t("Creating your account…")),
                 spacing="4",
                 width="100%",
             ),
             on_submit=SignUpState.submit,
             width="100%",
         ),
-        rx.text("Already have an account? ", rx.link("Sign in", href=SignInState.sign_in_link), size="2"),
+        rx.text(t("Already have an account? "), rx.link(t("Sign in"), href=SignInState.sign_in_link), size="2"),
     )

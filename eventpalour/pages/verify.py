@@ -9,20 +9,21 @@ from eventpalour.components.forms import auth_card, field, form_error, submit_bu
 from eventpalour.components.layout import page
 from eventpalour.state.auth import VerifyState
 from eventpalour.state.base import AuthState
+from eventpalour.state.language import t
 
 
 @page(routes.VERIFY, "Verify your email", on_load=VerifyState.load, require="user", form=VerifyState)
 def verify() -> rx.Component:
     return auth_card(
-        "Check your email",
+        t("Check your email"),
         rx.text.span(
-            "We sent a 6-digit code to ", rx.text.strong(AuthState.user_email), ". It is valid for 15 minutes."
+            t("We sent a 6-digit code to "), rx.text.strong(AuthState.user_email), t(". It is valid for 15 minutes.")
         ),
         rx.form(
             rx.vstack(
                 form_error(VerifyState.form_error),
                 field(
-                    "Verification code",
+                    t("Verification code"),
                     "code",
                     VerifyState.field_errors,
                     placeholder="123456",
@@ -30,7 +31,7 @@ def verify() -> rx.Component:
                     input_mode="numeric",
                     max_length=6,
                 ),
-                submit_button("Verify email", VerifyState.is_submitting, "Checking…"),
+                submit_button(t("Verify email"), VerifyState.is_submitting, t("Checking…")),
                 spacing="4",
                 width="100%",
             ),
@@ -38,8 +39,8 @@ def verify() -> rx.Component:
             width="100%",
         ),
         rx.hstack(
-            rx.text("No email?", size="2", color_scheme="gray"),
-            rx.button("Send a new code", variant="ghost", size="2", on_click=VerifyState.resend),
+            rx.text(t("No email?"), size="2", color_scheme="gray"),
+            rx.button(t("Send a new code"), variant="ghost", size="2", on_click=VerifyState.resend),
             align="center",
         ),
     )

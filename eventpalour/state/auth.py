@@ -51,6 +51,7 @@ class SignUpState(FormMixin, AuthState):
                 accept_terms=form.get("accept_terms") in ("on", True),
                 full_name=str(form.get("full_name", "")),
                 client=self._client(),
+                language=self._language(),
             )
         except DomainError as error:
             yield self._fail(error)

@@ -17,7 +17,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.cookies import BINDER_COOKIE, SESSION_COOKIE
+from eventpalour.cookies import BINDER_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE
 from eventpalour.services import identity, platform
 from eventpalour.services.identity import ClientInfo, UserSummary
 from eventpalour.services.platform import (
@@ -87,6 +87,14 @@ class AuthState(rx.State):
         morsel = cookie.get(name)
         return morsel.value if morsel else None
 
+    def _language(self) -> str:
+        """This browser's language, from its handshake's cookie: no database read (state/language.py)."""
+        return platform.language_or_default(self._cookie(LANGUAGE_COOKIE))
+
+    def _t(self, text: str) -> str:
+        """A text the server writes (an error, a notice) in this browser's language."""
+        return platform.gettext(self._language(), text)
+
     def _session_token(self) -> str | None:
         return self._cookie(SESSION_COOKIE)
 
@@ -150,11 +158,12 @@ class AuthState(rx.State):
 
     def show_error(self, error: DomainError) -> list[rx.event.EventSpec]:
         """The one mapping from a service error to what the person sees."""
+        message = self._t(error.message)
         if isinstance(error, NotAuthenticated):
-            return [rx.toast.error(error.message), rx.redirect(self._sign_in_url())]
+            return [rx.toast.error(message), rx.redirect(self._sign_in_url())]
         if isinstance(error, SecondFactorRequired):
-            return [rx.toast.error(error.message), rx.redirect(routes.two_factor_setup(error.reason))]
-        return [rx.toast.error(error.message)]
+            return [rx.toast.error(message), rx.redirect(routes.two_factor_setup(error.reason))]
+        return [rx.toast.error(message)]
 
     @rx.event
     async def load_user(self) -> None:

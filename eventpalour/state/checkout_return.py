@@ -10,7 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import sales, tickets
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.services.sales import OrderEvent
 from eventpalour.services.tickets import TicketView
 from eventpalour.state.base import AuthState, call_service
@@ -32,11 +32,11 @@ class BoughtFor:
     calendar_url: str
 
 
-def bought_for(found: OrderEvent, shown: list[TicketView]) -> BoughtFor:
+def bought_for(found: OrderEvent, shown: list[TicketView], language: str = "en") -> BoughtFor:
     ticket = next((t for t in shown if t.has_calendar), None)
     return BoughtFor(
         title=found.title,
-        schedule=found.schedule,
+        schedule=found.schedule_in(language),
         place=found.place,
         organizer=found.organizer,
         calendar_url=settings.api_url + routes.ticket_calendar_url(ticket.ticket_id) if ticket else "",
@@ -64,14 +64,14 @@ class CheckoutReturnState(AuthState):
         self.event_title = found.title if found else ""
         self.event_url = routes.event_url(found.short_id) if found else routes.EVENTS
         if not self.reference:
-            self.outcome, self.message = "failed", "This page needs a payment reference."
+            self.outcome, self.message = "failed", self._t(N_("This page needs a payment reference."))
             return None
         try:
             result = await call_service(sales.verify_payment, reference=self.reference)
         except DomainError as error:
-            self.outcome, self.message = "failed", error.message
+            self.outcome, self.message = "failed", self._t(error.message)
             return None
-        self.outcome, self.message = result.status, result.message
+        self.outcome, self.message = result.status, self._t(result.message)
         if result.has_tickets:
             await self._show_tickets()
         return CheckoutReturnState.keep_checking if result.is_waiting else None
@@ -85,7 +85,7 @@ class CheckoutReturnState(AuthState):
                 self.issued_tickets = await call_service(tickets.order_tickets, actor=user, reference=self.reference)
             except DomainError:
                 self.issued_tickets = []
-        self.bought = bought_for(self._found, self.issued_tickets) if self._found else None
+        self.bought = bought_for(self._found, self.issued_tickets, self._language()) if self._found else None
 
     @rx.event(background=True)
     async def keep_checking(self):
@@ -100,7 +100,7 @@ class CheckoutReturnState(AuthState):
                 return
             if not result.is_waiting:
                 async with self:
-                    self.outcome, self.message = result.status, result.message
+                    self.outcome, self.message = result.status, self._t(result.message)
                     if result.has_tickets:
                         await self._show_tickets()
                 return

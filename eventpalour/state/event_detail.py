@@ -26,14 +26,17 @@ from eventpalour.services.events import (
     place_of,
 )
 from eventpalour.services.platform import (
+    N_,
     DomainError,
     NotFound,
     ValidationFailed,
     event_schedule,
     format_money,
+    gettext,
     plural,
     price_from_label,
     price_label,
+    ticket_count_words,
 )
 from eventpalour.services.sales import (
     Discount,
@@ -78,14 +81,14 @@ class EventPage:
     share_url: str
 
 
-def event_page(event: PublicEvent) -> EventPage:
+def event_page(event: PublicEvent, language: str = "en") -> EventPage:
     place = place_of(event)
     in_person = event.type != EventType.ONLINE
     return EventPage(
         title=event.title,
         description=event.description,
         category=event.category,
-        schedule=event_schedule(event.start_at, event.end_at, event.timezone),
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone, language),
         zone=event.timezone.replace("_", " "),
         venue=event.venue if in_person else "",
         place=place if in_person else "",
@@ -115,13 +118,13 @@ class TierOffer:
     on_sale: bool
 
 
-def tier_offer(tier: PublicTier, currency: str) -> TierOffer:
+def tier_offer(tier: PublicTier, currency: str, language: str = "en") -> TierOffer:
     on_sale = tier.sale_state == SaleState.ON_SALE
     left = tier.available if on_sale else None
     return TierOffer(
         tier=tier,
-        price=price_label(tier.price, currency),
-        left=f"Only {left} left" if left is not None and left <= 10 else "",
+        price=price_label(tier.price, currency, language),
+        left=gettext(language, "Only {count} left").format(count=left) if left is not None and left <= 10 else "",
         on_sale=on_sale,
     )
 
@@ -136,12 +139,13 @@ class Hold:
     discount: str = ""  # "code HALF: − KES 750.00", or "" without a discount
 
 
-def hold_of(order: HeldOrder) -> Hold:
-    discount = f"code {order.discount_code}: − {format_money(order.discount, order.currency)}"
+def hold_of(order: HeldOrder, language: str = "en") -> Hold:
+    off = format_money(order.discount, order.currency, language)
+    discount = gettext(language, "code {code}: − {amount}").format(code=order.discount_code, amount=off)
     return Hold(
         order=order,
-        total=format_money(order.amount, order.currency) if order.amount else "Free",
-        count=plural(order.ticket_count, "ticket"),
+        total=format_money(order.amount, order.currency, language) if order.amount else gettext(language, "Free"),
+        count=ticket_count_words(order.ticket_count, language),
         discount=discount if order.discount_code and order.discount else "",  # an access code takes nothing off
     )
 
@@ -167,6 +171,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     missing: bool = False
     price_rows: list[PriceLine] = []  # tickets × n, platform fee (when passed on), total
     total_label: str = ""
+    # The order as picked costs nothing (a free event, or a code taking it all): "Register", not
+    # "Checkout". A flag, since the label itself is in the reader's language.
+    total_is_free: bool = False
     is_checking_out: bool = False
     registered_tickets: list[TicketView] = []
     announcements: list[HolderAnnouncement] = []  # sent ones that reached the visitor's tickets
@@ -242,7 +249,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             self.date_choices = []
             self.refund_policy = []
             return
-        self.event = event_page(event)
+        self.event = event_page(event, self._language())
         self.refund_policy = list(event.refund_policy)
         self.asks_sms_phone = event.asks_sms_phone
         self._show_tiers(event)
@@ -261,13 +268,14 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
 
     def _show_tiers(self, event: PublicEvent) -> None:
         """The tiers offered to this visitor (with the hidden ones their code unlocks) and their prices."""
-        self.tiers = [tier_offer(tier, event.currency) for tier in event.tiers]
+        language = self._language()
+        self.tiers = [tier_offer(tier, event.currency, language) for tier in event.tiers]
         self.has_locked_tiers = event.has_locked_tiers
         self.max_quantities = {tier.id: tier.max_quantity for tier in event.tiers}
         self._prices = {tier.id: tier.price for tier in event.tiers}
         self.is_free = not any(self._prices.values())
         selling = [offer.tier.price for offer in self.tiers if offer.on_sale and not offer.tier.unlocked]
-        self.lowest_price = price_from_label(min(selling), max(selling), event.currency) if selling else ""
+        self.lowest_price = price_from_label(min(selling), max(selling), event.currency, language) if selling else ""
         self._currency, self._fee_mode = event.currency, event.fee_mode
 
     async def _reload_tiers(self) -> None:
@@ -368,7 +376,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         if hold is None:
             self.held, self.held_seconds = None, 0
             return
-        self.held = hold_of(hold)
+        self.held = hold_of(hold, self._language())
         self.held_seconds = max(0, int((hold.expires_at - utcnow()).total_seconds()))
         if hold.is_waitlist_offer:
             # A waitlist offer skipped the checkout form: its claim asks the questions for its tickets.
@@ -381,8 +389,11 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self.ticket_count = sum(self.quantities.values())
         self._arrange_answers(self.quantities, {offer.tier.id: offer.tier.name for offer in self.tiers})
         price = price_of(self._prices, self.quantities, self._fee_mode, self._discount)
-        self.subtotal_label = format_money(price.subtotal, self._currency) if price.subtotal else "Free"
-        self.total_label = format_money(price.amount, self._currency) if price.amount else "Free"
+        language = self._language()
+        free = gettext(language, "Free")
+        self.subtotal_label = format_money(price.subtotal, self._currency, language) if price.subtotal else free
+        self.total_label = format_money(price.amount, self._currency, language) if price.amount else free
+        self.total_is_free = not price.amount
         self.price_rows = list(
             price_lines(
                 tickets=self.ticket_count,
@@ -413,7 +424,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             )
         except DomainError as problem:
             is_field = isinstance(problem, ValidationFailed) and problem.details
-            self.code_error = problem.details[0].message if is_field else problem.message
+            self.code_error = self._t(problem.details[0].message if is_field else problem.message)
             self.applied_code, self.code_label, self._discount = "", "", None
             if any(offer.tier.unlocked for offer in self.tiers):
                 await self._reload_tiers()
@@ -429,7 +440,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         """The Apply button of "Have a code?" (the form's `code` field, else what was typed)."""
         self.code_input = str((form_data or {}).get("code", self.code_input))[:100]
         if not self.code_input.strip():
-            self.code_error = "Enter a code."
+            self.code_error = self._t(N_("Enter a code."))
             return
         self.is_applying_code = True
         yield
@@ -492,9 +503,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
                 return
             if self._show_answer_problems(error.details):
                 # Nothing was held: the buyer fixes the answers and checks out again, tickets still picked.
-                yield rx.toast.error("Please check the answers marked below.")
+                yield rx.toast.error(self._t(N_("Please check the answers marked below.")))
                 return
-            code_problem = next((d.message for d in error.details if d.path[:1] == ("code",)), "")
+            code_problem = next((self._t(d.message) for d in error.details if d.path[:1] == ("code",)), "")
             if code_problem:
                 # The code stopped applying (used up meanwhile, expired, …): say so where it was typed.
                 self.code_error, self.applied_code, self.code_label, self._discount = code_problem, "", "", None

@@ -37,7 +37,8 @@ class FormMixin(rx.State, mixin=True):
     def _fail(self, error: DomainError) -> list[rx.event.EventSpec]:
         """Put each detail under its field; a message with no field goes above the form."""
         self.is_submitting = False
-        self.field_errors = {str(d.path[0]): d.message for d in error.details if d.path}
+        # In the reader's language (AuthState._t; English when the catalog lacks the message).
+        self.field_errors = {str(d.path[0]): self._t(d.message) for d in error.details if d.path}
         if not self.field_errors:
-            self.form_error = error.message
+            self.form_error = self._t(error.message)
         return self.show_error(error)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.services import sales
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.state.base import call_service, navigate_hard
 
 # The service's field (a path of one name) → the form's input name, unique on the event page.
@@ -65,13 +65,13 @@ class GuestCheckoutMixin(rx.State, mixin=True):
             )
         except DomainError as error:
             self.is_checking_out = False
-            fields = {GUEST_FIELDS[d.path[0]]: d.message for d in error.details if d.path[:1] in _GUEST_PATHS}
+            fields = {GUEST_FIELDS[d.path[0]]: self._t(d.message) for d in error.details if d.path[:1] in _GUEST_PATHS}
             if fields:
                 self.guest_errors = fields
-                yield rx.toast.error("Please check the fields marked below.")
+                yield rx.toast.error(self._t(N_("Please check the fields marked below.")))
                 return
             if self._show_answer_problems(error.details):
-                yield rx.toast.error("Please check the answers marked below.")
+                yield rx.toast.error(self._t(N_("Please check the answers marked below.")))
                 return
             yield self.show_error(error)
             return

@@ -9,7 +9,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import tickets
-from eventpalour.services.platform import DomainError, ValidationFailed, event_schedule, plural, price_label
+from eventpalour.services.platform import DomainError, ValidationFailed, event_schedule, gettext, plural, price_label
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.tickets import HeldTicket, HolderAnnouncement, TicketSummary
 from eventpalour.state.base import AuthState, call_service
@@ -29,24 +29,39 @@ class TicketCard:
     image_url: str
 
 
-def card_for(ticket: HeldTicket) -> TicketCard:
+def card_for(ticket: HeldTicket, language: str = "en") -> TicketCard:
+    """The card's texts in the reader's language (its price and dates per locale)."""
     return TicketCard(
         ticket=ticket,
-        price=price_label(ticket.price, ticket.currency),
+        price=price_label(ticket.price, ticket.currency, language),
         event_url=routes.event_url(ticket.event_short_id),
-        when=event_schedule(ticket.event_start, ticket.event_end, ticket.event_timezone),
+        when=event_schedule(ticket.event_start, ticket.event_end, ticket.event_timezone, language),
         used_at=clock(ticket.used_at, ticket.event_timezone) if ticket.used_at else "",
         calendar_url=settings.api_url + routes.ticket_calendar_url(ticket.ticket_id),
         image_url=settings.api_url + routes.ticket_image_url(ticket.ticket_id),
     )
 
 
-def summary_words(summary: TicketSummary) -> list[str]:
+def summary_words(summary: TicketSummary, language: str = "en") -> list[str]:
+    if language != "en":
+        return _summary_translated(summary, language)
     return [
         plural(summary.events_attended, "event") + " attended",
         plural(summary.upcoming_events, "upcoming event"),
         plural(summary.upcoming_tickets, "ticket") + " to use",
     ]
+
+
+def _summary_translated(summary: TicketSummary, language: str) -> list[str]:
+    """The summary's three counts in Kiswahili or French: each language orders noun and number its
+    own way ("tiketi 3 za kutumia"), so each count is one whole message, singular or plural."""
+    attended, upcoming, to_use = summary.events_attended, summary.upcoming_events, summary.upcoming_tickets
+    texts = [
+        gettext(language, "{count} event attended") if attended == 1 else gettext(language, "{count} events attended"),
+        gettext(language, "{count} upcoming event") if upcoming == 1 else gettext(language, "{count} upcoming events"),
+        gettext(language, "{count} ticket to use") if to_use == 1 else gettext(language, "{count} tickets to use"),
+    ]
+    return [text.format(count=f"{count:,}") for text, count in zip(texts, (attended, upcoming, to_use), strict=True)]
 
 
 class TicketsState(AuthState):
@@ -88,9 +103,10 @@ class TicketsState(AuthState):
         except DomainError as error:
             self.tickets_loaded = True
             return self.show_error(error)
-        self.upcoming = [card_for(t) for t in found.upcoming]
-        self.past = [card_for(t) for t in found.past]
-        self.summary = summary_words(found.summary)
+        language = self._language()
+        self.upcoming = [card_for(t, language) for t in found.upcoming]
+        self.past = [card_for(t, language) for t in found.past]
+        self.summary = summary_words(found.summary, language)
         self.tickets_loaded = True
         return None
 

@@ -21,6 +21,7 @@ __getattr__, __all__ = public_names(
             "masked_email",
             "normalize_email",
             "set_account_type",
+            "set_language",
             "summarize",
             "terms_agreement",
             "update_profile",

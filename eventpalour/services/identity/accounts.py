@@ -16,7 +16,7 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AccountType, PlatformAdmin, User, UserStatus
 from eventpalour.services import platform
-from eventpalour.services.platform import NotAuthenticated, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed, clean_line
 
 MAX_NAME = 255
 
@@ -83,12 +83,12 @@ def normalize_email(raw: str, *, field: str = "email") -> str:
     """A syntactically valid, lower-cased email address, or ValidationFailed naming `field`."""
     candidate = (raw or "").strip()
     if not candidate:
-        raise ValidationFailed.field(field, "Enter your email address.")
+        raise ValidationFailed.field(field, N_("Enter your email address."))
     try:
         # Outside production the reserved `.test` domain is allowed, for demos and tests.
         checked = validate_email(candidate, check_deliverability=False, test_environment=not settings.is_production)
     except EmailNotValidError:
-        raise ValidationFailed.field(field, "Enter a valid email address, like name@example.com.") from None
+        raise ValidationFailed.field(field, N_("Enter a valid email address, like name@example.com.")) from None
     return checked.normalized.lower()
 
 
@@ -138,7 +138,7 @@ def set_account_type(*, actor: UserSummary | None, account_type: str) -> UserSum
     if actor is None:
         raise NotAuthenticated()
     if account_type not in {t.value for t in AccountType}:
-        raise ValidationFailed.field("account_type", "Choose attendee or organizer.")
+        raise ValidationFailed.field("account_type", N_("Choose attendee or organizer."))
     with transaction() as session:
         user = load_active_user(session, actor.id)
         user.account_type = account_type
@@ -151,11 +151,24 @@ def update_profile(*, actor: UserSummary | None, full_name: str) -> UserSummary:
         raise NotAuthenticated()
     name = clean_full_name(full_name)
     if not name:
-        raise ValidationFailed.field("full_name", "Enter your name.")
+        raise ValidationFailed.field("full_name", N_("Enter your name."))
     with transaction() as session:
         user = load_active_user(session, actor.id)
         user.full_name = name
         return summarize(session, user)
+
+
+def set_language(*, actor: UserSummary | None, language: str) -> str:
+    """Remember the language picked in the footer on the account, for every browser it signs in on.
+    Returns the stored code ("sw"); ValidationFailed for a language the platform does not speak."""
+    if actor is None:
+        raise NotAuthenticated()
+    code = platform.normalize_language(language)
+    if code is None:
+        raise ValidationFailed.field("language", N_("Choose English, Kiswahili or Français."))
+    with transaction() as session:
+        load_active_user(session, actor.id).language = code
+    return code
 
 
 @dataclass(frozen=True)

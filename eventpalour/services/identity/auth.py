@@ -31,6 +31,7 @@ from eventpalour.services.identity.accounts import (
 )
 from eventpalour.services.identity.passwords import hash_password, password_problems, verify_password
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     FieldError,
     NotAuthenticated,
@@ -47,7 +48,7 @@ GRANT_SECONDS = 60
 only to `GET /api/auth/session`, which reads and clears it (api/auth.py)."""
 # Sliding sessions are extended at most this often, so reads do not all turn into writes.
 SESSION_TOUCH_INTERVAL = timedelta(hours=1)
-BAD_CREDENTIALS = "Email or password is incorrect."
+BAD_CREDENTIALS = N_("Email or password is incorrect.")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class BrowserSession:
 
     token: str
     trusted_browser: str | None
+    # The language the account picked, so this browser speaks it from the first page after sign-in.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,8 @@ class SignInResult:
 
 def _status_error(user: User) -> PermissionDenied:
     if user.status == UserStatus.BLOCKED:
-        return PermissionDenied("This account is blocked. Contact support if you think this is wrong.")
-    return PermissionDenied("This account is suspended. Contact support to restore access.")
+        return PermissionDenied(N_("This account is blocked. Contact support if you think this is wrong."))
+    return PermissionDenied(N_("This account is suspended. Contact support to restore access."))
 
 
 def _grant_digest(grant: str, binder: str) -> str:
@@ -135,12 +138,12 @@ def finish_sign_in(session: Session, user: User, client: ClientInfo, method: str
 
 def _email_taken() -> Conflict:
     return Conflict(
-        "An account with this email already exists. Sign in or reset your password.",
-        details=[FieldError(("email",), "This email is already registered.")],
+        N_("An account with this email already exists. Sign in or reset your password."),
+        details=[FieldError(("email",), N_("This email is already registered."))],
     )
 
 
-TERMS_NOT_ACCEPTED = "Tick the box to agree to the Terms and the Privacy policy."
+TERMS_NOT_ACCEPTED = N_("Tick the box to agree to the Terms and the Privacy policy.")
 
 
 def _record_terms(user: User) -> None:
@@ -150,12 +153,19 @@ def _record_terms(user: User) -> None:
 
 
 def sign_up(
-    *, email: str, password: str, accept_terms: bool, full_name: str = "", client: ClientInfo = ClientInfo()
+    *,
+    email: str,
+    password: str,
+    accept_terms: bool,
+    full_name: str = "",
+    client: ClientInfo = ClientInfo(),
+    language: str | None = None,
 ) -> SignInResult:
     """Create an unverified account, email it a 6-digit code, and sign it in.
 
     `accept_terms` is the sign-up form's agreement to the Terms and the Privacy policy: required, and
-    recorded on the account with the policies' version and the time.
+    recorded on the account with the policies' version and the time. `language`: the one the person
+    signed up in (their browser's), kept on the account so its emails speak it (#23 §1).
     Raises ValidationFailed (bad email or password, terms not accepted) or Conflict (email already registered).
     """
     details: list[FieldError] = []
@@ -178,6 +188,7 @@ def sign_up(
             password_hash=hash_password(password),
             full_name=name,
             username=generate_username(session, name or address.split("@")[0]),
+            language=platform.normalize_language(language),
         )
         _record_terms(user)
         session.add(user)
@@ -244,7 +255,7 @@ def _after_first_factor(
     return SecondFactorNeeded(challenge=platform.sign_value(payload, purpose=CHALLENGE_PURPOSE))
 
 
-CHALLENGE_EXPIRED = "Your sign-in took too long. Please sign in again."
+CHALLENGE_EXPIRED = N_("Your sign-in took too long. Please sign in again.")
 
 
 def complete_second_factor(
@@ -285,9 +296,9 @@ def sign_in(
     address, well_formed = email_key(email)
     if not address or not password:
         raise ValidationFailed(
-            "Enter your email and password.",
+            N_("Enter your email and password."),
             details=[
-                FieldError((name,), "This field is required.")
+                FieldError((name,), N_("This field is required."))
                 for name, value in (("email", address), ("password", password))
                 if not value
             ],
@@ -354,20 +365,20 @@ def exchange_browser_grant(*, grant: str, binder: str | None, client: ClientInfo
         digest = _grant_digest(grant or "", binder or "")
         row = session.exec(select(SignInGrant).where(SignInGrant.token_hash == digest)).first()
         if row is None:
-            raise NotAuthenticated("This sign-in link is not valid. Please sign in again.")
+            raise NotAuthenticated(N_("This sign-in link is not valid. Please sign in again."))
         consumed = session.execute(
             update(SignInGrant)
             .where(col(SignInGrant.id) == row.id, col(SignInGrant.used_at).is_(None))
             .values(used_at=now)
         ).rowcount
         if consumed != 1 or row.expires_at < now:
-            raise NotAuthenticated("This sign-in link has expired. Please sign in again.")
+            raise NotAuthenticated(N_("This sign-in link has expired. Please sign in again."))
         user = session.get(User, row.user_id)
         if user is None or user.status != UserStatus.ACTIVE:
-            raise NotAuthenticated("This account cannot sign in.")
+            raise NotAuthenticated(N_("This account cannot sign in."))
         token = _open_session(session, user.id, client, two_factor=row.two_factor)
         trusted = _trusted_browser_token(session, user.id) if row.trust_browser else None
-        return BrowserSession(token=token, trusted_browser=trusted)
+        return BrowserSession(token=token, trusted_browser=trusted, language=user.language)
 
 
 @dataclass(frozen=True)

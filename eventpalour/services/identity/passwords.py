@@ -5,7 +5,7 @@ from __future__ import annotations
 from passlib.context import CryptContext
 
 from eventpalour.config import settings
-from eventpalour.services.platform import FieldError
+from eventpalour.services.platform import N_, FieldError
 
 # "low" keeps argon2 but at its smallest cost, for test suites that create thousands of accounts;
 # production refuses it (config.py).
@@ -39,7 +39,7 @@ def password_problems(password: str, *, email: str, field: str = "password") -> 
     if len(password) > MAX_LENGTH:
         return [FieldError((field,), f"Use at most {MAX_LENGTH} characters.")]
     if password.isdigit():
-        return [FieldError((field,), "The password cannot be only digits.")]
+        return [FieldError((field,), N_("The password cannot be only digits."))]
     if password.strip().lower() == email.strip().lower():
-        return [FieldError((field,), "The password cannot be your email address.")]
+        return [FieldError((field,), N_("The password cannot be your email address."))]
     return []

@@ -17,6 +17,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform, sales
 from eventpalour.services.identity.accounts import UserSummary, load_active_user, summarize
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     FieldError,
     NotAuthenticated,
@@ -58,7 +59,10 @@ def store_code(session: Session, user_id: str, purpose: CodePurpose) -> str:
 def issue_code(session: Session, user: User) -> None:
     """Replace any open sign-up code with a new one and queue the email, in the caller's transaction."""
     code = store_code(session, user.id, CodePurpose.VERIFY_EMAIL)
-    platform.enqueue(session, platform.verification_code_email(user.email, user.full_name, code))
+    platform.enqueue(
+        session,
+        platform.verification_code_email(user.email, user.full_name, code, platform.language_or_default(user.language)),
+    )
 
 
 def resend_verification_code(*, actor: UserSummary | None) -> None:
@@ -69,7 +73,7 @@ def resend_verification_code(*, actor: UserSummary | None) -> None:
     with transaction() as session:
         user = load_active_user(session, actor.id)
         if user.is_verified:
-            raise Conflict("Your email is already verified.")
+            raise Conflict(N_("Your email is already verified."))
         platform.hit_email_recipient("verification_code", user.email)
         issue_code(session, user)
 
@@ -82,7 +86,7 @@ def well_formed_code(raw: str) -> str:
     """The typed code without spaces, or ValidationFailed when it is not 6 digits."""
     code = (raw or "").strip().replace(" ", "")
     if len(code) != 6 or not code.isdigit():
-        raise wrong_code("Enter the 6-digit code from the email.")
+        raise wrong_code(N_("Enter the 6-digit code from the email."))
     return code
 
 
@@ -103,9 +107,9 @@ def match_code(session: Session, user_id: str, purpose: CodePurpose, code: str) 
         .order_by(col(EmailVerificationCode.created_at).desc())
     ).first()
     if row is None or row.expires_at < now:
-        return "This code has expired. Send a new code and try again."
+        return N_("This code has expired. Send a new code and try again.")
     if row.attempts >= MAX_ATTEMPTS:
-        return "Too many wrong tries for this code. Send a new code."
+        return N_("Too many wrong tries for this code. Send a new code.")
     if row.code_hash == code_hash(code):
         row.used_at = now
         return None
@@ -114,7 +118,7 @@ def match_code(session: Session, user_id: str, purpose: CodePurpose, code: str) 
     return (
         f"That code is not right. {plural(left, 'try')} left."
         if left
-        else "That code is not right, and it is now used up. Send a new code."
+        else N_("That code is not right, and it is now used up. Send a new code.")
     )
 
 

@@ -80,6 +80,17 @@ __getattr__, __all__ = public_names(
             "policies",
             "policy",
         ],
+        "i18n": [
+            "DEFAULT_LANGUAGE",
+            "LANGUAGES",
+            "N_",
+            "gettext",
+            "language_or_default",
+            "negotiate as negotiate_language",
+            "normalize as normalize_language",
+            "ticket_count_words",
+            "translations",
+        ],
         "markdown_text": [
             "render_markdown",
         ],

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_skeleton
+
 from eventpalour.models.types import utcnow
+from eventpalour.services.platform.i18n import DEFAULT_LANGUAGE, format_locale, gettext, language_or_default
 
 DEFAULT_ZONE = "Africa/Nairobi"
 
@@ -26,34 +29,50 @@ def _local(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(zone(zone_name))
 
 
-def _day(local: datetime, *, year: bool) -> str:
-    text = f"{local:%a} {local.day} {local:%b}"
-    return f"{text} {local.year}" if year else text
+def _day(local: datetime, *, year: bool, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "Fri 5 Dec" in English as before; Babel's "Ijumaa, 5 Des" and "ven. 5 déc." in the others."""
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        text = f"{local:%a} {local.day} {local:%b}"
+        return f"{text} {local.year}" if year else text
+    return format_skeleton(
+        "EEEdMMMy" if year else "EEEdMMM", local, tzinfo=local.tzinfo, locale=format_locale(language)
+    )
 
 
 def _needs_year(local: datetime, now: datetime | None) -> bool:
     return local.year != (now or utcnow()).astimezone(local.tzinfo).year
 
 
-def event_when(start_at: datetime, zone_name: str, *, now: datetime | None = None) -> str:
+def event_when(
+    start_at: datetime, zone_name: str, *, now: datetime | None = None, language: str = DEFAULT_LANGUAGE
+) -> str:
     """A card's date line: "Fri 5 Dec · 18:00 EAT" (with the year when it is not this year)."""
     local = _local(start_at, zone_name)
-    return f"{_day(local, year=_needs_year(local, now))} · {local:%H:%M} {local:%Z}"
+    return f"{_day(local, year=_needs_year(local, now), language=language)} · {local:%H:%M} {local:%Z}"
 
 
-def event_schedule(start_at: datetime, end_at: datetime, zone_name: str) -> str:
-    """The event page's date line: "Fri 5 Dec 2025 · 18:00 – 23:00 EAT", or both days when it spans several."""
+def event_schedule(start_at: datetime, end_at: datetime, zone_name: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The event page's date line: "Fri 5 Dec 2025 · 18:00 – 23:00 EAT", or both days when it spans several.
+    The 24-hour clock and the zone's short name read the same in all three languages."""
     start, end = _local(start_at, zone_name), _local(end_at, zone_name)
+    first, last = _day(start, year=True, language=language), _day(end, year=True, language=language)
     if start.date() == end.date():
-        return f"{_day(start, year=True)} · {start:%H:%M} – {end:%H:%M} {end:%Z}"
-    return f"{_day(start, year=True)}, {start:%H:%M} – {_day(end, year=True)}, {end:%H:%M} {end:%Z}"
+        return f"{first} · {start:%H:%M} – {end:%H:%M} {end:%Z}"
+    return f"{first}, {start:%H:%M} – {last}, {end:%H:%M} {end:%Z}"
 
 
-def sales_start_label(sales_start: datetime, zone_name: str, *, now: datetime | None = None) -> str:
+def sales_start_label(
+    sales_start: datetime, zone_name: str, *, now: datetime | None = None, language: str = DEFAULT_LANGUAGE
+) -> str:
     """ "Sales start 5 Dec, 18:00" in the event's zone (with the year when it is not this year)."""
     local = _local(sales_start, zone_name)
-    year = f" {local.year}" if _needs_year(local, now) else ""
-    return f"Sales start {local.day} {local:%b}{year}, {local:%H:%M}"
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        year = f" {local.year}" if _needs_year(local, now) else ""
+        day = f"{local.day} {local:%b}{year}"
+    else:
+        skeleton = "dMMMy" if _needs_year(local, now) else "dMMM"
+        day = format_skeleton(skeleton, local, tzinfo=local.tzinfo, locale=format_locale(language))
+    return gettext(language, "Sales start {day}, {time}").format(day=day, time=f"{local:%H:%M}")
 
 
 def clock(moment: datetime, zone_name: str) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from html import escape
 
 from eventpalour.config import settings
+from eventpalour.services.platform.i18n import gettext, ticket_count_words
 from eventpalour.services.platform.outbox import EmailMessage
-from eventpalour.services.platform.text import plural
 
 
 def _brand() -> str:
@@ -29,20 +29,29 @@ def _html(heading: str, paragraphs: list[str], *, highlight: str | None = None) 
     )
 
 
-def verification_code(to_email: str, name: str, code: str) -> EmailMessage:
-    greeting = f"Hi {name}," if name else "Hi,"
+def verification_code(to_email: str, name: str, code: str, language: str = "en") -> EmailMessage:
+    """The sign-up code, in the language the account was made in (#23 §1)."""
+
+    def _(text: str, **values: str) -> str:
+        return gettext(language, text).format(**values)
+
+    greeting = _("Hi {name},", name=name) if name else _("Hi,")
+    brand = _brand()
     text = (
-        f"{greeting}\n\nYour {_brand()} verification code is: {code}\n\n"
-        "It is valid for 15 minutes. If you did not sign up, you can ignore this email.\n"
+        f"{greeting}\n\n"
+        + _("Your {brand} verification code is: {code}", brand=brand, code=code)
+        + "\n\n"
+        + _("It is valid for 15 minutes. If you did not sign up, you can ignore this email.")
+        + "\n"
     )
     html = _html(
-        "Verify your email",
-        [escape(greeting), "Enter this code to verify your email. It is valid for 15 minutes."],
+        _("Verify your email"),
+        [escape(greeting), escape(_("Enter this code to verify your email. It is valid for 15 minutes."))],
         highlight=code,
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Your {_brand()} verification code: {code}",
+        subject=_("Your {brand} verification code: {code}", brand=brand, code=code),
         text_body=text,
         html_body=html,
         kind="verification_code",
@@ -181,44 +190,65 @@ class ConfirmationFacts:
     refund_policy: tuple[str, ...] = ()
     # A guest buyer's signed link to the order's tickets (sales.guest_link), "" for an account's order.
     guest_link: str = ""
+    # The buyer's language (services/platform/i18n.py): the email, its dates and its money speak it.
+    language: str = "en"
 
 
 def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[TicketLine]) -> EmailMessage:
-    """Free registration or purchase: a QR code per ticket (inline images) and the .ics invite.
+    """Free registration or purchase: a QR code per ticket (inline images) and the .ics invite, in the
+    buyer's language (`facts.language`, #23 §1).
 
     The images and the invite are rendered when the email is sent (services/email_attachments),
     so fulfilment, which holds the database's write lock, never waits on image encoding.
     """
-    free = facts.total_label == "Free"
-    heading = f"You're registered for {facts.event_title}" if free else f"You're going to {facts.event_title}"
-    count = plural(len(tickets), "ticket")
+    language = facts.language
+
+    def _(text: str, **values: str) -> str:
+        return gettext(language, text).format(**values)
+
+    title = facts.event_title
+    free = facts.total_label == gettext(language, "Free")
+    heading = _("You're registered for {event}", event=title) if free else _("You're going to {event}", event=title)
+    count = ticket_count_words(len(tickets), language)
     lines = "\n".join(f"  - {t.short_code} ({t.caption})" for t in tickets)
     cost_text = "".join(f"{label}: {value}\n" for label, value in facts.price_lines)
     cost_html = "<br>".join(f"{escape(label)}: <strong>{escape(value)}</strong>" for label, value in facts.price_lines)
-    policy_text = "Refund policy: " + "\n".join(facts.refund_policy) + "\n\n" if facts.refund_policy else ""
+    refund_label = _("Refund policy:")
+    policy_text = f"{refund_label} " + "\n".join(facts.refund_policy) + "\n\n" if facts.refund_policy else ""
+    order_line = _("Order {reference}", reference=facts.reference)
+    # Looked up outside the f-strings below: pybabel does not read calls inside an f-string.
+    hi, page_label, page_link = _("Hi,"), _("Event page:"), _("Event page")
+    guest_label, guest_view = _("Your tickets, any time, without an account:"), _("View your tickets")
     text = (
-        f"Hi,\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
-        f"Order {facts.reference} · {count} · {facts.total_label}\n{cost_text}{lines}\n\n"
-        "Each ticket's QR code is attached; show it (or type its code) at the door. "
-        "Add the event to your calendar with the attached invite.\n\n"
+        f"{hi}\n\n{heading}!\n\n{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
+        f"{order_line} · {count} · {facts.total_label}\n{cost_text}{lines}\n\n"
+        + _(
+            "Each ticket's QR code is attached; show it (or type its code) at the door. "
+            "Add the event to your calendar with the attached invite."
+        )
+        + "\n\n"
         f"{policy_text}"
-        f"Event page: {facts.event_url}\n"
+        f"{page_label} {facts.event_url}\n"
     )
     if facts.guest_link:
         text += (
-            f"\nYour tickets, any time, without an account: {facts.guest_link}\n"
-            "Create an account with this email address to keep your tickets: they move into it once the "
-            "address is verified.\n"
+            f"\n{guest_label} {facts.guest_link}\n"
+            + _(
+                "Create an account with this email address to keep your tickets: they move into it once the "
+                "address is verified."
+            )
+            + "\n"
         )
     policy_html = (
-        ["<strong>Refund policy:</strong> " + "<br>".join(escape(line) for line in facts.refund_policy)]
+        [f"<strong>{escape(refund_label)}</strong> " + "<br>".join(escape(line) for line in facts.refund_policy)]
         if facts.refund_policy
         else []
     )
+    qr_alt = _("QR code for ticket ")
     ticket_html = "".join(
         "<div style='display:inline-block;text-align:center;margin:8px;padding:12px;border:1px solid #ddd;"
         "border-radius:12px;background:#fff'>"
-        f"<img src='cid:{_qr_cid(t.short_code)}' width='180' height='180' alt='QR code for ticket {t.short_code}'>"
+        f"<img src='cid:{_qr_cid(t.short_code)}' width='180' height='180' alt='{escape(qr_alt)}{t.short_code}'>"
         f"<div style='font-family:monospace;font-size:18px;letter-spacing:3px;font-weight:700'>{t.short_code}</div>"
         f"<div style='color:#666;font-size:13px'>{escape(t.caption)}</div></div>"
         for t in tickets
@@ -227,17 +257,23 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
         heading,
         [
             f"<strong>{escape(facts.schedule)}</strong><br>{escape(facts.place)}<br>{facts.organizer.html}",
-            f"Order {escape(facts.reference)} · {count} · {escape(facts.total_label)}",
+            f"{escape(order_line)} · {escape(count)} · {escape(facts.total_label)}",
             *([cost_html] if cost_html else []),
             ticket_html,
-            "Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.",
+            escape(
+                _("Show a QR code (or type its code) at the door. The attached invite adds the event to your calendar.")
+            ),
             *policy_html,
-            f"<a href='{escape(facts.event_url)}'>Event page</a>",
+            f"<a href='{escape(facts.event_url)}'>{escape(page_link)}</a>",
             *(
                 [
-                    f"<a href='{escape(facts.guest_link)}'>View your tickets</a> any time, without an account. "
-                    "Create an account with this email address to keep your tickets: they move into it once "
-                    "the address is verified."
+                    f"<a href='{escape(facts.guest_link)}'>{escape(guest_view)}</a> "
+                    + escape(
+                        _(
+                            "any time, without an account. Create an account with this email address to keep your "
+                            "tickets: they move into it once the address is verified."
+                        )
+                    )
                 ]
                 if facts.guest_link
                 else []
@@ -262,7 +298,7 @@ def order_confirmation(to_email: str, facts: ConfirmationFacts, tickets: list[Ti
     )
     return EmailMessage(
         to_email=to_email,
-        subject=(f"You're registered: {facts.event_title}" if free else f"Your tickets for {facts.event_title}"),
+        subject=_("You're registered: {event}", event=title) if free else _("Your tickets for {event}", event=title),
         text_body=text,
         html_body=html,
         kind="order_confirmation",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eventpalour.services.platform.i18n import N_
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -37,7 +39,7 @@ class DomainError(Exception):
 class NotAuthenticated(DomainError):
     code = "not_authenticated"
 
-    def __init__(self, message: str = "Please sign in to continue.") -> None:
+    def __init__(self, message: str = N_("Please sign in to continue.")) -> None:
         super().__init__(message)
 
 

@@ -19,6 +19,8 @@ from eventpalour.cookies import (
     BINDER_COOKIE,
     CHALLENGE_COOKIE,
     CHALLENGE_MINUTES,
+    LANGUAGE_COOKIE,
+    LANGUAGE_DAYS,
     LAST_WORKSPACE_COOKIE,
     LAST_WORKSPACE_DAYS,
     SESSION_COOKIE,
@@ -273,6 +275,8 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                     f"so this browser skips the code (HttpOnly, {TRUSTED_BROWSER_DAYS} days).",
                     f"{CHALLENGE_COOKIE}: holds a Google sign-in while you enter your two-factor code (HttpOnly, "
                     f"{CHALLENGE_MINUTES} minutes).",
+                    f"{LANGUAGE_COOKIE}: the language you read the site in, English, Kiswahili or French "
+                    f"({LANGUAGE_DAYS} days).",
                     "The site also keeps your light or dark mode choice and its own connection id in your "
                     "browser's storage. There are no advertising or tracking cookies.",
                 ),

@@ -5,10 +5,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import format_currency
+
 from eventpalour.config import SUPPORTED_CURRENCIES
+from eventpalour.services.platform.i18n import format_locale, gettext
 
 # Every currency we sell in has two decimal places (cents, kobo, pesewas).
 MINOR_DIGITS = dict.fromkeys(SUPPORTED_CURRENCIES, 2)
+# Each language's money pattern: the ISO code (never "Ksh" beside "NGN", so a price is unambiguous
+# on a continent of shillings and nairas), before the amount in English and Kiswahili as Kenya
+# writes it, after it in French as Dakar and Abidjan do, with that locale's separators (1 500,50).
+_MONEY_PATTERN = {"en": "¤¤ #,##0.00", "sw": "¤¤ #,##0.00", "fr": "#,##0.00\xa0¤¤"}
 # The smallest charge Paystack accepts per currency (minor units): a dearer-than-zero ticket below
 # this could never be paid for, so tier prices are held to it.
 MINIMUM_CHARGE = {"KES": 300, "NGN": 5000, "GHS": 10, "ZAR": 100, "USD": 200}
@@ -28,11 +35,13 @@ def parse_amount(text: str, currency: str) -> int | None:
         return None
 
 
-def format_money(minor: int, currency: str) -> str:
-    """150050 KES → "KES 1,500.50"."""
+def format_money(minor: int, currency: str, language: str = "en") -> str:
+    """150050 KES → "KES 1,500.50" (English, Kiswahili), "1 500,50 KES" (French), formatted by Babel."""
     digits = MINOR_DIGITS.get(currency, 2)
     major = Decimal(minor) / (10**digits)
-    return f"{currency} {major:,.{digits}f}"
+    locale = format_locale(language)
+    pattern = _MONEY_PATTERN.get(locale.language, _MONEY_PATTERN["en"])
+    return format_currency(major, currency, format=pattern, locale=locale, currency_digits=False)
 
 
 def format_amount(minor: int, currency: str) -> str:
@@ -41,17 +50,18 @@ def format_amount(minor: int, currency: str) -> str:
     return f"{Decimal(minor) / (10**digits):.{digits}f}"
 
 
-def price_from_label(min_price: int | None, max_price: int | None, currency: str) -> str:
+def price_from_label(min_price: int | None, max_price: int | None, currency: str, language: str = "en") -> str:
     """A listing's price line: "Free", "KES 1,500.00" for one price, "From KES 1,500.00" for a range."""
+    free = gettext(language, "Free")
     if not max_price:
-        return "Free"
+        return free
     if min_price == max_price:
-        return format_money(max_price, currency)
+        return format_money(max_price, currency, language)
     if not min_price:
-        return f"Free – {format_money(max_price, currency)}"
-    return f"From {format_money(min_price, currency)}"
+        return f"{free} – {format_money(max_price, currency, language)}"
+    return gettext(language, "From {price}").format(price=format_money(min_price, currency, language))
 
 
-def price_label(minor: int, currency: str) -> str:
+def price_label(minor: int, currency: str, language: str = "en") -> str:
     """One ticket's price: "Free" for zero, else "KES 1,500.00"."""
-    return format_money(minor, currency) if minor else "Free"
+    return format_money(minor, currency, language) if minor else gettext(language, "Free")

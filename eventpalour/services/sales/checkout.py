@@ -23,6 +23,7 @@ from eventpalour.models import OrderStatus
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     FieldError,
     NotAuthenticated,
     NotFound,
@@ -63,7 +64,7 @@ class CheckoutResult:
     code: str = ""
 
 
-ACCOUNT_REQUIRED = "The organizer asks every buyer to sign in: sign in or create an account to get tickets."
+ACCOUNT_REQUIRED = N_("The organizer asks every buyer to sign in: sign in or create an account to get tickets.")
 
 
 def refuse_guests_if_required(requires_account: bool) -> None:
@@ -75,9 +76,9 @@ def refuse_guests_if_required(requires_account: bool) -> None:
 def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
     wanted = {tier_id: int(n) for tier_id, n in quantities.items() if int(n) > 0}
     if not wanted:
-        raise ValidationFailed.field("quantities", "Choose at least one ticket.")
+        raise ValidationFailed.field("quantities", N_("Choose at least one ticket."))
     if any(int(n) < 0 for n in quantities.values()):
-        raise ValidationFailed.field("quantities", "Quantities cannot be negative.")
+        raise ValidationFailed.field("quantities", N_("Quantities cannot be negative."))
     if sum(wanted.values()) > MAX_TICKETS_PER_ORDER:
         raise ValidationFailed.field("quantities", f"One order can hold at most {MAX_TICKETS_PER_ORDER} tickets.")
     return wanted
@@ -93,7 +94,7 @@ def _check_tiers(
     for tier_id, n in wanted.items():
         tier = tiers.get(tier_id)
         if tier is None:
-            problems.append(FieldError(("quantities", tier_id), "This ticket is not offered for this event."))
+            problems.append(FieldError(("quantities", tier_id), N_("This ticket is not offered for this event.")))
             continue
         if not discounts.offered(tier.id, tier.hidden, unlocks):
             problems.append(FieldError(("quantities", tier_id), discounts.LOCKED_TIER))
@@ -111,7 +112,7 @@ def _check_tiers(
 def _not_enough(tier: TierOnSale) -> SoldOut:
     return SoldOut(
         f"Not enough {tier.name} tickets left. Try fewer, or another ticket type.",
-        details=[FieldError(("quantities", tier.id), "Not enough left.")],
+        details=[FieldError(("quantities", tier.id), N_("Not enough left."))],
     )
 
 
@@ -137,14 +138,14 @@ def book_ticket(
     SoldOut. Nothing is held on a bad answer or phone.
     """
     if actor is None:
-        raise NotAuthenticated("Sign in to get tickets.")
+        raise NotAuthenticated(N_("Sign in to get tickets."))
     # A guest buyer (#24 §1, services/sales/guests.py) proves nothing about the address: the order and
     # its tickets are tied to it, and only that inbox gets the link to them.
     if not actor.is_verified and not actor.is_guest:
-        raise PermissionDenied("Verify your email before getting tickets.")
+        raise PermissionDenied(N_("Verify your email before getting tickets."))
     wanted = _wanted(quantities)
     if not capacity.unguarded_precheck(wanted):
-        raise SoldOut("Sold out.")
+        raise SoldOut(N_("Sold out."))
     # Prepared Core statements (services/sales/store.py): every buyer of a rush runs this.
     # The event and its tiers in one round trip. Read before the write unit (READ COMMITTED would
     # not hold them still inside it either): what decides availability is the capacity guard, in the write.
@@ -152,7 +153,7 @@ def book_ticket(
     with read_only() as reader:
         event = sales_store.event_on_sale(reader.connection(), event_id)
         if event is None or not event.is_listed:
-            raise NotFound("This event is not on sale.")
+            raise NotFound(N_("This event is not on sale."))
         if actor.is_guest:
             refuse_guests_if_required(event.requires_account)
         tiers = event.tiers

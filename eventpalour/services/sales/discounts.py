@@ -35,7 +35,7 @@ from sqlalchemy import Connection
 from eventpalour.db import read_only
 from eventpalour.models import CODE_USES_CHECK, DiscountKind
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import FieldError, ValidationFailed, format_money
+from eventpalour.services.platform import N_, FieldError, ValidationFailed, format_money
 from eventpalour.services.sales import store
 from eventpalour.services.sales.fees import Discount
 from eventpalour.services.sales.guarded_counter import GuardedCounter
@@ -44,9 +44,9 @@ from eventpalour.services.sales.store import CodeOnSale
 CODE_MIN_LENGTH = 3
 CODE_MAX_LENGTH = 32
 CODE_FIELD = "code"
-USED_UP = "This code has been used up."
-BUYER_LIMIT = "You have already used this code as many times as it allows."
-LOCKED_TIER = "This ticket is only offered with an access code. Enter the code you were given."
+USED_UP = N_("This code has been used up.")
+BUYER_LIMIT = N_("You have already used this code as many times as it allows.")
+LOCKED_TIER = N_("This ticket is only offered with an access code. Enter the code you were given.")
 
 USES = GuardedCounter(
     "discount_codes", check_name=CODE_USES_CHECK, conditional=store.HOLD_CODE, plain=store.ADD_CODE_HELD
@@ -114,16 +114,16 @@ def refusal(code: CodeOnSale | None, wanted_tiers: set[str], now: datetime, *, u
     the uses limit out: checkout's is decided by `hold` alone, in the write (a buyer replacing their
     own hold may take the very use it gives back)."""
     if code is None or not code.active:
-        return "This code is not valid for this event."
+        return N_("This code is not valid for this event.")
     if code.valid_from is not None and now < code.valid_from:
-        return "This code is not valid yet."
+        return N_("This code is not valid yet.")
     if code.valid_until is not None and now >= code.valid_until:
-        return "This code has expired."
+        return N_("This code has expired.")
     if uses and code.uses_left is not None and code.uses_left <= 0:
         return USED_UP
     discounts_some = code.kind is not None and (code.all_tiers or bool(code.tier_ids & wanted_tiers))
     if not discounts_some and not (code.unlocks & wanted_tiers):
-        return "This code does not apply to the tickets you picked."
+        return N_("This code does not apply to the tickets you picked.")
     return None
 
 

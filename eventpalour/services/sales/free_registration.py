@@ -16,7 +16,7 @@ from eventpalour.db import transaction
 from eventpalour.models import EventPricing
 from eventpalour.services import finance
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict
+from eventpalour.services.platform import N_, Conflict
 from eventpalour.services.sales import capacity, discounts, fulfilment
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.held_orders import NewOrder, _hold_all
@@ -129,4 +129,4 @@ def _refuse_second_registration(connection: Connection, event: EventOnSale, acto
     if not _registration_unlocked.get():
         sales_store.lock_buyer(connection, actor.id)
     if sales_store.has_completed_order(connection, actor.id, event.id):
-        raise Conflict("You are already registered for this event.")
+        raise Conflict(N_("You are already registered for this event."))

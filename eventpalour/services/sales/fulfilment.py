@@ -123,14 +123,16 @@ def _queue_confirmation(
     connection: Connection, order: OrderToIssue, lines: list[platform.TicketLine], confirmation: Confirmation | None
 ) -> None:
     found = confirmation or sales_store.confirmation(connection, order.buyer_id, order.event_id)
+    language = platform.language_or_default(found.language)
+    free = platform.gettext(language, "Free")
     facts = platform.ConfirmationFacts(
         event_id=order.event_id,
         event_title=found.title,
-        schedule=event_schedule(found.start_at, found.end_at, found.timezone),
+        schedule=event_schedule(found.start_at, found.end_at, found.timezone, language),
         place=holder_place(found),
         event_url=settings.app_url + routes.event_url(found.event_short_id),
         reference=order.reference,
-        total_label=format_money(order.amount, order.currency) if order.amount else "Free",
+        total_label=format_money(order.amount, order.currency, language) if order.amount else free,
         price_lines=tuple(
             (line.label, line.value)
             for line in price_lines(
@@ -146,6 +148,7 @@ def _queue_confirmation(
         organizer=platform.Organizer(found.organizer, found.verified),
         refund_policy=policy_view(terms_of(found)).lines if order.amount else (),
         guest_link=guest_link(order.id) if found.is_guest else "",
+        language=language,
     )
     platform.enqueue(connection, platform.order_confirmation_email(found.email, facts, lines))
     if order.buyer_phone:

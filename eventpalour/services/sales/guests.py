@@ -25,7 +25,7 @@ from eventpalour.models import Event, Order, OrderStatus, RefundRequest, Ticket,
 from eventpalour.models.types import new_id
 from eventpalour.services import platform, tickets
 from eventpalour.services.identity import UserSummary, masked_email, normalize_email
-from eventpalour.services.platform import FieldError, NotFound, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, FieldError, NotFound, ValidationFailed, clean_line
 from eventpalour.services.sales import orders, payments
 from eventpalour.services.sales.answer_rules import CURRENCY_COUNTRY, NAME_MAX, BadAnswer, normalize_phone
 from eventpalour.services.sales.answers import AttendeeAnswers
@@ -91,7 +91,7 @@ def _checked(guest: GuestBuyer, *, asks_phone: bool, currency: str) -> GuestBuye
     if asks_phone:
         try:
             if not (guest.phone or "").strip():
-                raise BadAnswer("Enter your phone number.")
+                raise BadAnswer(N_("Enter your phone number."))
             phone = normalize_phone(guest.phone, CURRENCY_COUNTRY.get(currency))
         except BadAnswer as bad:
             problems.append(FieldError(("phone",), str(bad)))
@@ -117,7 +117,7 @@ def _guest_of(guest: GuestBuyer) -> UserSummary:
                 return _summary(row)
         except IntegrityError:
             continue  # another first order of this email made the row meanwhile: use it
-    raise platform.Conflict("Another checkout with this email is under way. Please try again.")
+    raise platform.Conflict(N_("Another checkout with this email is under way. Please try again."))
 
 
 def _summary(row: User) -> UserSummary:
@@ -173,7 +173,7 @@ class GuestOrderView:
     sign_up_url: str
 
 
-LINK_REFUSED = "This link is not valid or has expired. Find your order in the latest email we sent you."
+LINK_REFUSED = N_("This link is not valid or has expired. Find your order in the latest email we sent you.")
 
 
 def guest_order(token: str) -> GuestOrderView:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from eventpalour.db import transaction, write_batch
 from eventpalour.models.types import utcnow
 from eventpalour.services import finance
-from eventpalour.services.platform import Conflict, plural
+from eventpalour.services.platform import N_, Conflict, plural
 from eventpalour.services.sales import answers as attendee_answers
 from eventpalour.services.sales import capacity, discounts
 from eventpalour.services.sales import store as sales_store
@@ -125,7 +125,7 @@ def _replace_open_hold(wanted: dict[str, int], new: NewOrder, *, guest: bool = F
         if not _second_open_hold(refused):
             raise
         # A third checkout of the same buyer got in between: the one that committed stands.
-        raise Conflict("Another checkout of yours for this event is under way. Please try again.") from None
+        raise Conflict(N_("Another checkout of yours for this event is under way. Please try again.")) from None
     if held is not None:
         logger.info("order %s replaced by %s", held.id, order["reference"])
 

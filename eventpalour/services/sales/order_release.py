@@ -13,7 +13,7 @@ from eventpalour.db import transaction
 from eventpalour.models import OrderStatus
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound
 from eventpalour.services.sales import capacity, discounts, waitlist
 from eventpalour.services.sales import store as sales_store
 
@@ -50,6 +50,6 @@ def cancel_order(*, actor: UserSummary | None, order_id: str) -> None:
     with transaction() as session:
         connection = session.connection()
         if sales_store.buyer_of(connection, order_id or "") != actor.id:
-            raise NotFound("This order does not exist.")
+            raise NotFound(N_("This order does not exist."))
         if not release_order(connection, order_id, OrderStatus.CANCELLED):
-            raise Conflict("This order can no longer be cancelled.")
+            raise Conflict(N_("This order can no longer be cancelled."))

@@ -296,7 +296,13 @@ class OrderEvent:
     @property
     def schedule(self) -> str:
         """ "Fri 5 Dec 2025 · 18:00 – 23:00 EAT", in the event's own zone ("" without dates)."""
-        return event_schedule(self.start_at, self.end_at, self.timezone) if self.start_at and self.end_at else ""
+        return self.schedule_in("en")
+
+    def schedule_in(self, language: str) -> str:
+        """`schedule` in `language` (Babel's dates for Kiswahili and French)."""
+        if not (self.start_at and self.end_at):
+            return ""
+        return event_schedule(self.start_at, self.end_at, self.timezone, language)
 
 
 def event_of_order(reference: str) -> OrderEvent | None:

@@ -22,7 +22,7 @@ from eventpalour.models import OPEN_ORDER_STATUSES, SETTLED_ORDER_STATUSES, Even
 from eventpalour.models.types import utcnow
 from eventpalour.services import finance
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PaymentUnavailable
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, PaymentUnavailable
 from eventpalour.services.sales import capacity, checkout, discounts, fulfilment, orders, returned_payments
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.answers import AttendeeAnswers
@@ -176,7 +176,7 @@ def verify_payment(reference: str) -> PaymentOutcome:
         verified = paystack.verify_transaction(reference)
     except paystack.PaystackError as problem:
         logger.warning("Paystack verify failed for %s: %s", reference, problem.message)
-        return PaymentOutcome(found.id, "pending", "We are still confirming your payment.", confirmed=False)
+        return PaymentOutcome(found.id, "pending", N_("We are still confirming your payment."), confirmed=False)
     return settle(reference, verified)
 
 
@@ -211,13 +211,13 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         connection = session.connection()
         order = sales_store.order_to_settle(connection, reference)
         if order.status in SETTLED_ORDER_STATUSES:
-            return PaymentOutcome(order.id, order.status, "This order is already settled.")
+            return PaymentOutcome(order.id, order.status, N_("This order is already settled."))
         if verified.status in ("failed", "reversed"):
             release_order(connection, order.id, OrderStatus.FAILED)
             logger.info("payment failed %s (%s)", reference, verified.status)
-            return PaymentOutcome(order.id, "failed", "The payment did not go through. You were not charged.")
+            return PaymentOutcome(order.id, "failed", N_("The payment did not go through. You were not charged."))
         if verified.status != "success":
-            return PaymentOutcome(order.id, "pending", "We are still confirming your payment.")
+            return PaymentOutcome(order.id, "pending", N_("We are still confirming your payment."))
         if returned_payments.mismatch(verified, order.amount, order.currency):
             raise _Mismatch()
         if order.event_status == EventStatus.CANCELLED:
@@ -241,7 +241,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         # committed after `order` was read has given them back, and they must then be taken afresh.
         held = sales_store.claim_order(connection, claim, held=True)
         if not held and not sales_store.claim_order(connection, claim, held=False):
-            return PaymentOutcome(order.id, "completed", "This order is already settled.")
+            return PaymentOutcome(order.id, "completed", N_("This order is already settled."))
         items = sales_store.order_lines(connection, order.id)
         fulfilment.issue_tickets(connection, order_to_issue(order, items), confirmation=order.confirmation)
         finance.record_sale(connection, settled_sale(order, items, claim))
@@ -251,7 +251,7 @@ def _settle(reference: str, verified: paystack.VerifyResult) -> PaymentOutcome:
         if short is not None:
             raise _SeatsGone(short)
     logger.info("order paid %s amount=%d %s fee=%d", reference, order.amount, order.currency, provider_fee)
-    return PaymentOutcome(order.id, "completed", "Payment received. Your tickets are ready.")
+    return PaymentOutcome(order.id, "completed", N_("Payment received. Your tickets are ready."))
 
 
 def payment_channel(verified: paystack.VerifyResult) -> str:
@@ -337,8 +337,8 @@ def _settled_outcome(order_id: str, reference: str) -> PaymentOutcome:
         if sales_store.order_state(connection, reference).status == OrderStatus.REFUNDED:
             # A payment that bought nothing says why (services/sales/returned_payments.py); a rare path.
             why = sales_store.flagged_reason(connection, order_id)
-            return PaymentOutcome(order_id, "refunded", why or "This payment was refunded.")
-    return PaymentOutcome(order_id, "completed", "Payment received. Your tickets are ready.")
+            return PaymentOutcome(order_id, "refunded", why or N_("This payment was refunded."))
+    return PaymentOutcome(order_id, "completed", N_("Payment received. Your tickets are ready."))
 
 
 RECONCILE_AFTER = timedelta(minutes=2)

@@ -480,6 +480,7 @@ class Confirmation:
     refund_days: int | None
     refund_policy_text: str
     is_guest: bool  # the buyer has no account: the email carries the link to the tickets (#24 §1)
+    language: str | None = None  # the buyer's language (#23 §1): the email is written in it
 
 
 _CONFIRMATION_COLUMNS = (
@@ -500,6 +501,7 @@ _CONFIRMATION_COLUMNS = (
     _events.c.refund_policy,
     _events.c.refund_days,
     _events.c.refund_policy_text,
+    _users.c.language,
 )
 _CONFIRMATION_FIELDS = tuple(column.name for column in _CONFIRMATION_COLUMNS)
 # The confirmation's facts alone (a free order); settling a payment reads them with its order.

@@ -13,7 +13,7 @@ from eventpalour.db import read_only
 from eventpalour.models import Event, Order, OrderItem, Ticket, TicketStatus, User, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, event_schedule, price_label
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, event_schedule, price_label
 from eventpalour.services.tickets import email_attachments, ticket_media, ticket_tokens
 from eventpalour.services.tickets.ticket_media import holder_place
 from eventpalour.services.tickets.transfers import transfer_refusal
@@ -33,7 +33,7 @@ class TicketView:
 def order_tickets(*, actor: UserSummary | None, reference: str) -> list[TicketView]:
     """The tickets the actor holds from their own order `reference` (by payment reference or order id)."""
     if actor is None:
-        raise NotAuthenticated("Sign in to see your tickets.")
+        raise NotAuthenticated(N_("Sign in to see your tickets."))
     with read_only() as session:
         order = session.exec(
             select(Order).where((col(Order.reference) == reference) | (col(Order.id) == reference))
@@ -217,7 +217,7 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
     Raises NotAuthenticated.
     """
     if actor is None:
-        raise NotAuthenticated("Sign in to see your tickets.")
+        raise NotAuthenticated(N_("Sign in to see your tickets."))
     with read_only() as session:
         rows = session.exec(
             select(Ticket, Event, OrderItem, Workspace.name, Workspace.verified)
@@ -277,7 +277,7 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
 def _holder_ticket(session: Session, actor: UserSummary | None, ticket_id: str) -> tuple[Ticket, Event]:
     """The actor's own ticket that can still get in, and its event. Raises NotAuthenticated, NotFound, Conflict."""
     if actor is None:
-        raise NotAuthenticated("Sign in to see your tickets.")
+        raise NotAuthenticated(N_("Sign in to see your tickets."))
     ticket = session.get(Ticket, ticket_id or "")
     if ticket is None or ticket.holder_id != actor.id:
         raise NotFound("This ticket does not exist.")

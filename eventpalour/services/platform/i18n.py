@@ -1,0 +1,111 @@
+"""Languages: English (the source text), Kiswahili and French (#23 §1).
+
+The catalogs are gettext .po files under eventpalour/locale/<code>/LC_MESSAGES/messages.po, read
+with Babel at first use (no compiled .mo to build or forget on a fresh machine). English is the
+message id itself, so a string missing from a catalog falls back to English, never to a blank.
+
+The same catalogs serve the server (emails, errors: `gettext`) and the Reflex pages, whose `t()`
+(state/language.py) bakes each string's translations into the compiled page at build time.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.pofile import read_po
+
+from eventpalour.services.platform.text import plural
+
+DEFAULT_LANGUAGE = "en"
+LANGUAGES: dict[str, str] = {"en": "English", "sw": "Kiswahili", "fr": "Français"}
+"""Each language the platform speaks, by code, named in its own language for the switcher."""
+TRANSLATED = ("sw", "fr")
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
+# The Babel locale that formats dates, numbers and money for each language: Kenya's Kiswahili and
+# the French of Francophone West Africa (Senegal's conventions are those of the whole CFA zone).
+FORMAT_LOCALES = {"en": "en", "sw": "sw_KE", "fr": "fr_SN"}
+
+
+def normalize(code: str | None) -> str | None:
+    """ "sw", "SW", "sw-KE", "fr_SN" → the language we speak ("sw", "fr"); None for one we do not."""
+    base = (code or "").strip().replace("_", "-").split("-")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def language_or_default(code: str | None) -> str:
+    """The language to speak for a stored or sent code: ours, or English."""
+    return normalize(code) or DEFAULT_LANGUAGE
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The first language of an Accept-Language header that we speak, by its q-weights; English when
+    none is ("fr-CI,fr;q=0.9,en;q=0.8" → "fr")."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        code = normalize(tag)
+        if code and weight > 0:
+            ranked.append((-weight, position, code))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+
+
+def catalog_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    """Every translated message of `language`: English id → translation (fuzzy and empty ones left
+    out, so they fall back to English). Read once per process."""
+    if language not in TRANSLATED:
+        return {}
+    with catalog_path(language).open("rb") as handle:
+        messages = read_po(handle, locale=language)
+    return {
+        str(message.id): str(message.string)
+        for message in messages
+        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+    }
+
+
+def gettext(language: str | None, text: str) -> str:
+    """`text` (English) in `language`, or `text` itself when it has no translation there."""
+    return catalog(language_or_default(language)).get(text, text)
+
+
+def translations(text: str) -> dict[str, str]:
+    """`text` in every other language that has it, for the pages' `t()`: {"sw": …, "fr": …}."""
+    return {code: found for code in TRANSLATED if (found := catalog(code).get(text))}
+
+
+def format_locale(language: str | None) -> Locale:
+    """The Babel locale that formats for `language` (English when unknown)."""
+    try:
+        return Locale.parse(FORMAT_LOCALES[language_or_default(language)])
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def ticket_count_words(count: int, language: str | None) -> str:
+    """ "2 tickets", "tiketi 2", "2 billets": a count of tickets in `language`, each language ordering
+    number and noun its own way (so each form is a whole message)."""
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        return plural(count, "ticket")
+    text = gettext(language, "{count} ticket") if count == 1 else gettext(language, "{count} tickets")
+    return text.format(count=f"{count:,}")
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name for "mark only")
+    """Mark `text` for the catalogs where it is written (a service's error message) without
+    translating it there: the layer that shows it calls `gettext(language, message)`."""
+    return text

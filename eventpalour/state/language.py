@@ -1,0 +1,65 @@
+"""The pages' one translation mechanism (#23 §1): `t("English text")` and the footer's switcher.
+
+`t()` looks the text up in the .po catalogs when the app is compiled and bakes its translations into
+the page as a tiny JS table indexed by the language var: `({"sw": "Ingia", "fr": "Se connecter"}[lang]
+?? "Sign in")`. The language is the `ep_lang` cookie, which the browser hands to the state when the
+page hydrates, so a page costs no extra request and no database read for it, and a text without a
+translation shows in English. The same catalogs speak the server's texts (`platform.gettext`).
+"""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+from reflex.vars.base import Var, VarData
+
+from eventpalour.cookies import LANGUAGE_COOKIE, LANGUAGE_DAYS
+from eventpalour.services import identity, platform
+from eventpalour.services.platform import DomainError
+from eventpalour.state.base import AuthState, call_service
+
+
+class LanguageState(rx.State):
+    """The language this browser reads the site in; "" until hydrated or when never set (English)."""
+
+    lang: str = rx.Cookie("", name=LANGUAGE_COOKIE, max_age=LANGUAGE_DAYS * 24 * 3600, same_site="lax")
+
+    @rx.var
+    def language(self) -> str:
+        """The switcher's value: always one we speak."""
+        return platform.language_or_default(self.lang)
+
+    @rx.event
+    async def set_language(self, language: str) -> list[rx.event.EventSpec] | None:
+        """The footer's switcher: this browser's cookie, and the account's choice when signed in; then
+        a full reload, so the server's texts (money, dates, errors) and the handshake follow too."""
+        code = platform.normalize_language(language)
+        if code is None:
+            return [rx.toast.error("Choose English, Kiswahili or Français.")]
+        auth = await self.get_state(AuthState)
+        actor = await auth.current_user()
+        if actor is not None:
+            try:
+                await call_service(identity.set_language, actor=actor, language=code)
+            except DomainError as error:
+                return auth.show_error(error)
+        self.lang = code
+        cookie = f"{LANGUAGE_COOKIE}={code}; path=/; max-age={LANGUAGE_DAYS * 24 * 3600}; samesite=lax"
+        return [rx.call_script(f"document.cookie = {json.dumps(cookie)}; window.location.reload()")]
+
+
+def t(text: str) -> Var[str]:
+    """`text` (English, also the catalogs' message id) in the reader's language, as a page Var.
+
+    pybabel extracts every `t("...")` (babel.cfg), and tests/unit/test_i18n_catalogs.py fails when
+    one is missing from the Kiswahili or French catalog."""
+    found = platform.translations(text)
+    if not found:
+        return Var.create(text)
+    lang = LanguageState.lang
+    return Var(
+        _js_expr=f"({json.dumps(found, ensure_ascii=False)}[{lang}] ?? {json.dumps(text, ensure_ascii=False)})",
+        _var_type=str,
+        _var_data=VarData.merge(lang._get_all_var_data()),
+    ).to(str)
