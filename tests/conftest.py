@@ -11,6 +11,9 @@ from pathlib import Path
 _TMP = Path(tempfile.mkdtemp(prefix="eventpalour-tests-"))
 os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
 os.environ["DATA_DIR"] = str(_TMP / "data")
+# Reflex's page state on disk, per test process: at start each process purges expired files from
+# that folder, and two processes purging one shared `.states` raced (FileNotFoundError at collection).
+os.environ["REFLEX_STATES_WORKDIR"] = str(_TMP / "states")
 os.environ["APP_ENV"] = "test"
 os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ.pop("SMTP_HOST", None)

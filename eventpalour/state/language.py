@@ -18,6 +18,7 @@ from eventpalour.cookies import LANGUAGE_COOKIE, LANGUAGE_DAYS
 from eventpalour.services import identity, platform
 from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.pristine import keep_only_when_changed
 
 
 class LanguageState(rx.State):
@@ -47,6 +48,9 @@ class LanguageState(rx.State):
         self.lang = code
         cookie = f"{LANGUAGE_COOKIE}={code}; path=/; max-age={LANGUAGE_DAYS * 24 * 3600}; samesite=lax"
         return [rx.call_script(f"document.cookie = {json.dumps(cookie)}; window.location.reload()")]
+
+
+keep_only_when_changed(LanguageState)  # a first visit without the cookie: nothing to keep
 
 
 def t(text: str) -> Var[str]:
