@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from html import escape
 
 from anyio import to_thread
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour import routes
 from eventpalour.api.first_paint import add_first_paint
+from eventpalour.api.html_pages import serve_edited
 from eventpalour.api.preload import add_route_preloads
 from eventpalour.config import settings
 from eventpalour.services.events import (
@@ -44,9 +45,6 @@ ORGANIZER_PATH = re.compile(r"^/o/([^/]{1,200})/?$")
 ORGANIZER_ROUTE = "o/:slug"
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 TITLE = re.compile(rb"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
-REQUEST_HEADERS_DROPPED = (b"accept-encoding", b"if-none-match", b"if-modified-since", b"range")
-RESPONSE_HEADERS_DROPPED = (b"content-length", b"etag", b"last-modified")
-FILE_EXTENSIONS = ("http.response.pathsend", "http.response.zerocopysend")
 
 
 async def find_public_event(short_id: str) -> PublicEvent | None:
@@ -134,10 +132,6 @@ def inject(html: bytes, page: PublicEvent | OrganizerProfile) -> bytes:
     return head + tags + html[match.start() :]
 
 
-def _header(message: Message, name: bytes) -> bytes:
-    return next((value for key, value in message.get("headers", []) if key.lower() == name), b"")
-
-
 class OpenGraphMiddleware:
     """Rewrites the HTML of GET /e/{short_id} and /o/{slug} with that page's tags; nothing public there: 404."""
 
@@ -151,44 +145,22 @@ class OpenGraphMiddleware:
             await self.app(scope, receive, send)
             return
         described, match = found
-        # Ask for the whole page, uncompressed and as body messages (not granian's send-by-path):
-        # the tags are written into its bytes. The shell's ETag and Last-Modified say nothing about
-        # the event, so conditional requests are not passed on.
-        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() not in REQUEST_HEADERS_DROPPED]
-        extensions = {k: v for k, v in scope.get("extensions", {}).items() if k not in FILE_EXTENSIONS}
-        scope = {**scope, "headers": headers, "extensions": extensions}
-        start: Message | None = None
-        chunks: list[bytes] = []
+        shown: PublicEvent | OrganizerProfile | None = None
 
-        async def rewrite(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start" and _rewritable(message):
-                start = message
-                return
-            if start is None:
-                await send(message)
-                return
-            if message["type"] != "http.response.body":  # nothing to rewrite in: send the page as it is
-                await send(start)
-                start = None
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            html = add_route_preloads(b"".join(chunks), described.route)
+        async def edit(html: bytes) -> tuple[bytes, int | None]:
+            nonlocal shown
+            html = add_route_preloads(html, described.route)
             shown = await described.find(match.group(1))
-            body = inject(html, shown) if shown is not None else html
+            if shown is None:
+                return html, 404
+            body = inject(html, shown)
             if isinstance(shown, PublicEvent):  # readable before any script arrives (api/first_paint.py)
                 body = add_first_paint(body, event_words(shown))
-            status = start["status"] if shown is not None else 404
-            kept = [(k, v) for k, v in start["headers"] if k.lower() not in RESPONSE_HEADERS_DROPPED]
-            await send({**start, "status": status, "headers": [*kept, (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
-            if shown is not None and described.route == EVENT_ROUTE:
-                await count_view(match.group(1), scope)
+            return body, None
 
-        await self.app(scope, receive, rewrite)
+        sent = await serve_edited(self.app, scope, receive, send, edit)
+        if sent and shown is not None and described.route == EVENT_ROUTE:
+            await count_view(match.group(1), scope)
 
 
 async def count_view(short_id: str, scope: Scope) -> None:
@@ -210,12 +182,3 @@ async def count_view(short_id: str, scope: Scope) -> None:
 
 def _request_header(scope: Scope, name: bytes) -> str:
     return next((v for k, v in scope.get("headers", []) if k.lower() == name), b"").decode("latin-1")
-
-
-def _rewritable(start: Message) -> bool:
-    """A complete, uncompressed HTML page."""
-    return (
-        start["status"] == 200
-        and _header(start, b"content-type").startswith(b"text/html")
-        and not _header(start, b"content-encoding")
-    )

@@ -14,16 +14,10 @@ import functools
 import re
 from html import escape
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from eventpalour.api.og import (
-    FILE_EXTENSIONS,
-    HEAD_END,
-    REQUEST_HEADERS_DROPPED,
-    RESPONSE_HEADERS_DROPPED,
-    TITLE,
-    _rewritable,
-)
+from eventpalour.api.html_pages import serve_edited
+from eventpalour.api.og import HEAD_END, TITLE
 
 
 def _pattern(route: str) -> re.Pattern[str]:
@@ -67,32 +61,8 @@ class PageTitleMiddleware:
         if title is None:
             await self.app(scope, receive, send)
             return
-        # The whole page, uncompressed and as body messages, as api/og.py asks for it.
-        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() not in REQUEST_HEADERS_DROPPED]
-        extensions = {k: v for k, v in scope.get("extensions", {}).items() if k not in FILE_EXTENSIONS}
-        scope = {**scope, "headers": headers, "extensions": extensions}
-        start: Message | None = None
-        chunks: list[bytes] = []
 
-        async def rewrite(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start" and _rewritable(message):
-                start = message
-                return
-            if start is None:
-                await send(message)
-                return
-            if message["type"] != "http.response.body":
-                await send(start)
-                start = None
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            body = add_title(b"".join(chunks), title)
-            kept = [(k, v) for k, v in start["headers"] if k.lower() not in RESPONSE_HEADERS_DROPPED]
-            await send({**start, "headers": [*kept, (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+        async def edit(html: bytes) -> tuple[bytes, int | None]:
+            return add_title(html, title), None
 
-        await self.app(scope, receive, rewrite)
+        await serve_edited(self.app, scope, receive, send, edit)
