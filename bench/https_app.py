@@ -14,6 +14,7 @@ lets that origin open it. Not for real deployments: Caddy terminates TLS there.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -21,18 +22,24 @@ import granian.server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-CERTIFICATE, KEY = Path(sys.argv[1]), Path(sys.argv[2])
-_plain_init = granian.server.Server.__init__
 
+def serve_over_tls(certificate: Path, key: Path) -> None:
+    plain_init = granian.server.Server.__init__
 
-def _tls_init(self: granian.server.Server, *args: object, **kwargs: object) -> None:
-    """Reflex starts granian itself, with no TLS options: add the certificate to what it passes."""
-    _plain_init(self, *args, **{**kwargs, "ssl_cert": CERTIFICATE, "ssl_key": KEY})
+    def tls_init(self: granian.server.Server, *args: object, **kwargs: object) -> None:
+        """Reflex starts granian itself, with no TLS options: add the certificate to what it passes."""
+        plain_init(self, *args, **{**kwargs, "ssl_cert": certificate, "ssl_key": key})
 
-
-granian.server.Server.__init__ = _tls_init
-
-if __name__ == "__main__":
+    granian.server.Server.__init__ = tls_init
     from eventpalour.serve import main
 
+    sys.argv = sys.argv[:1]  # the certificate paths are ours, not arguments for what starts the app
     main()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("certificate", type=Path, help="PEM certificate for localhost")
+    parser.add_argument("key", type=Path, help="its PEM private key")
+    options = parser.parse_args()
+    serve_over_tls(options.certificate, options.key)
