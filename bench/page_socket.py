@@ -73,7 +73,9 @@ def record(
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *chromium_args])
-        context = browser.new_context(permissions=["camera"])
+        # Frames are what is recorded: the scanner's offline service worker (which fetches the page's
+        # files again to cache them) only competes with the page it would make work offline.
+        context = browser.new_context(permissions=["camera"], service_workers="block")
         if session_cookie:
             context.add_cookies([{"name": "ep_session", "value": session_cookie, "url": base_url}])
         page = context.new_page()

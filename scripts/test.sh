@@ -36,7 +36,7 @@ start() {  # start NAME COMMAND...: run in the background, output to $logs/NAME.
 start "SQLite: unit, API, concurrency" env -u TEST_DATABASE_URL pytest -q -m "not e2e" "$@"
 # Browser tests in their own pytest process: Playwright's sync API keeps an event loop on the main
 # thread, which the async handler tests must not share.
-start "SQLite: browser (Chromium against the production build)" env -u TEST_DATABASE_URL pytest -q tests/e2e "$@"
+start "SQLite: browser (Chromium against the production build)" env -u TEST_DATABASE_URL pytest -q --durations=15 tests/e2e "$@"
 if [ -n "$pg_url" ]; then
   start "PostgreSQL: unit, API, concurrency" env TEST_DATABASE_URL="$pg_url" pytest -q -m "not e2e" "$@"
 else
