@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole suite: lint; then, side by side, every test on SQLite, the same tests on PostgreSQL
 # (TEST_DATABASE_URL, or the local server on 127.0.0.1:5432 when it answers; the test setup creates
-# the database when it is missing) and the browser tests; last, the scaled-out browser tests.
+# the database when it is missing), the browser tests and the scaled-out browser tests.
 #
-# The three middle runs share nothing (each its own database, ports and temporary folders) and
+# The four runs share nothing (each its own database, ports, temporary folders and build folder) and
 # spend much of their time waiting on HTTP, the browser or the database, so running them at once
 # keeps the whole suite within its time budget on a 2-core machine. Each run's output is printed
 # whole when it ends; the script fails if any of them failed.
@@ -42,6 +42,9 @@ if [ -n "$pg_url" ]; then
 else
   echo "== PostgreSQL: skipped (no TEST_DATABASE_URL and no server on 127.0.0.1:5432) =="
 fi
+# Two workers on PostgreSQL + Redis, built and served from a copy of the project as the image holds
+# it (skipped with the reason when PostgreSQL or Redis does not answer).
+start "Scaled out: two workers, PostgreSQL + Redis (browser)" pytest -q -rs tests/scale "$@"
 
 failed=0
 for name in "${!runs[@]}"; do
@@ -49,9 +52,4 @@ for name in "${!runs[@]}"; do
   echo "== $name: $status =="
   cat "$logs/$name.log"
 done
-
-# Two workers on PostgreSQL + Redis; after the browser tests, as it builds and serves the app again
-# from the same folder (skipped with the reason when PostgreSQL or Redis does not answer).
-echo "== Scaled out: two workers, PostgreSQL + Redis (browser) =="
-pytest -q -rs tests/scale "$@" || failed=1
 exit "$failed"

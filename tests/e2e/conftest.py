@@ -150,10 +150,13 @@ def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def production_server(database_url: str, data_dir: Path, log_path: Path, **env: str) -> Iterator[str]:
+def production_server(
+    database_url: str, data_dir: Path, log_path: Path, *, project: Path = PROJECT_ROOT, **env: str
+) -> Iterator[str]:
     """Build and start the production app on a free port (its database migrated first); yield its URL.
 
-    `env` overrides the server's environment (e.g. REDIS_URL and GRANIAN_WORKERS for several workers).
+    `project` is the folder it builds and serves from (a `project_copy` lets two servers build at
+    once); `env` overrides the server's environment (e.g. REDIS_URL and GRANIAN_WORKERS).
     """
     migrate_fresh(database_url)
     port = _free_port()
@@ -170,7 +173,7 @@ def production_server(database_url: str, data_dir: Path, log_path: Path, **env: 
                 "--backend-port",
                 str(port),
             ],
-            cwd=PROJECT_ROOT,
+            cwd=project,
             env={**_server_env(port, database_url, data_dir), **env},
             stdout=log,
             stderr=subprocess.STDOUT,

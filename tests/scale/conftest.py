@@ -1,6 +1,7 @@
 """Scaled out: the production build with two backend workers, Reflex state and rate limits in Redis,
-on PostgreSQL (DESIGN.md "Scaling out"). Runs in its own pytest process (scripts/test.sh), after the
-other browser tests, because it builds and serves the app from the same project folder.
+on PostgreSQL (DESIGN.md "Scaling out"). Runs in its own pytest process (scripts/test.sh), at the
+same time as the other browser tests: it builds and serves from a copy of the project as the image
+holds it (tests/image_copy.py), never from the project folder they serve from.
 
 Skipped, with the reason, when PostgreSQL or Redis does not answer.
 """
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from tests.e2e.conftest import browser, new_page, page, production_server  # noqa: F401 (fixtures)
+from tests.image_copy import image_copy
 
 WORKERS = 2
 AUTH_LIMIT = 5
@@ -67,6 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, e2e_database_url: str, redi
         e2e_database_url,
         folder / "data",
         folder / "server.log",
+        project=image_copy(folder / "app"),
         REDIS_URL=redis_url,
         GRANIAN_WORKERS=str(WORKERS),
         RATE_LIMIT_AUTH=f"{AUTH_LIMIT}/minute",

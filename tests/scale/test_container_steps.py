@@ -8,8 +8,8 @@ command that no longer works, this fails.
 The steps run in a copy of what the image holds (the files its runtime stage copies, with this
 machine's installed .venv and node_modules standing in for setup.sh's), so the build's clean-up
 and its .web never touch the project folder the browser tests serve from. Slow (a frontend build),
-so it lives with the scale-out tests (scripts/test.sh runs them last); skipped, with the reason,
-when PostgreSQL or Redis does not answer.
+so it lives with the scale-out tests (their own pytest process, beside the others in scripts/test.sh);
+skipped, with the reason, when PostgreSQL or Redis does not answer.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -31,8 +30,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy.engine import make_url
 
-from tests.dbsetup import PROJECT_ROOT, reset_schema
+from tests.dbsetup import reset_schema
 from tests.e2e.conftest import BrowserPages, _free_port, _stop, _tail
+from tests.image_copy import image_copy
 from tests.ops.test_deploy_files import COMPOSE, DOCKERFILE, _interpolate, app_environment
 
 pytestmark = pytest.mark.e2e  # a browser, like the other scale-out test
@@ -50,20 +50,6 @@ def _healthcheck() -> list[str]:
     joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
     line = next(line for line in joined.splitlines() if line.startswith("HEALTHCHECK "))
     return json.loads(line.split(" CMD ", 1)[1])
-
-
-def _image_copy(root: Path) -> Path:
-    """/app as the image has it: what the runtime stage copies from the build stage, plus what the
-    build stage's commands read; the installed toolchains linked in."""
-    copied = re.findall(r"^COPY --from=build (?:--chown=\S+ )?(.+) \S+$", DOCKERFILE, re.M)
-    names = {Path(part).name for line in copied for part in line.split()} - {".venv", ".web"}
-    root.mkdir()
-    for name in sorted(names | {"env.sh", "package.json", "requirements.txt"}):
-        source = PROJECT_ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    for linked in (".venv", "node_modules"):
-        (root / linked).symlink_to((PROJECT_ROOT / linked).resolve())
-    return root
 
 
 def _container_env(port: int, database_url: str, redis_url: str, data_dir: Path, service: str) -> dict[str, str]:
@@ -120,7 +106,7 @@ def test_the_images_steps_build_migrate_serve_and_work(
     port = _free_port()
     base_url = f"http://localhost:{port}"
     web_env = _container_env(port, database_url, redis_url, tmp_path / "data", "web")
-    app = _image_copy(tmp_path / "app")
+    app = image_copy(tmp_path / "app")
 
     # 1. The build stage's frontend build, with the build arguments compose passes (APP_URL).
     build = _dockerfile_run("reflex export")
