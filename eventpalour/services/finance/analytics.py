@@ -23,6 +23,7 @@ from eventpalour.db import read_only
 from eventpalour.models import Event, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services import sales
+from eventpalour.services.finance.grouped_sums import grouped_sums
 from eventpalour.services.finance.money_figures import MoneyFigures
 from eventpalour.services.finance.rollups import (
     CHECKOUT_DAYS,
@@ -273,6 +274,14 @@ def _add(into: dict[str, int], row: object) -> None:
         into[name] = into.get(name, 0) + int(getattr(row, name))
 
 
+# The sales rollup's groupings, read in one statement (grouped_sums): money per currency, the
+# channels table, the events table, and the chart's days (in every currency: the chart shows the one
+# with the most gross, known only from the first grouping).
+_BY_CURRENCY = ("currency",)
+_BY_CHANNEL = ("channel", "currency")
+_BY_EVENT = ("event_id", "currency")
+_BY_DAY = ("day", "currency")
+
 # Which of `_read`'s statements each table needs (the page needs them all).
 _SALES_TABLES = frozenset({"daily", "money", "channels", "events", "buyers"})
 _VIEW_TABLES = frozenset({"events", "referrers", "campaigns"})
@@ -287,50 +296,38 @@ def _read(
     events: list,
     tables: frozenset[str] | None = None,
 ) -> WorkspaceAnalytics:
-    """Five statements over the rollups (sales by event and channel, sales by day, views, checkouts,
-    buyer places), two over tiers and the door; every other figure is a sum of their rows. With
-    `tables`, only the statements those tables need."""
+    """Four statements over the rollups (sales by currency, channel, event and day; views by event,
+    referrer and campaign; checkouts; buyer places), two over tiers and the door; every other figure
+    is a sum of their rows. With `tables`, only the statements those tables need."""
 
     def wanted(names: frozenset[str]) -> bool:
         return tables is None or bool(tables & names)
 
-    s = SALES_DAYS.c
-    where = _in_window(SALES_DAYS, workspace_id, window)
     by_currency: dict[str, dict[str, int]] = {}
     by_channel: dict[tuple[str, str], dict[str, int]] = {}
     by_event: dict[str, dict[str, int]] = {}
-    sales_rows = (
-        connection.execute(
-            select(s.event_id, s.currency, s.channel, *[func.sum(s[name]).label(name) for name in SALES_COUNTERS])
-            .where(*where)
-            .group_by(s.event_id, s.currency, s.channel)
+    by_day: dict[tuple[date, str], Any] = {}
+    if wanted(_SALES_TABLES):
+        groupings = [_BY_CURRENCY, _BY_CHANNEL, _BY_EVENT] + ([_BY_DAY] if wanted(frozenset({"daily"})) else [])
+        sales = grouped_sums(
+            connection, SALES_DAYS, _in_window(SALES_DAYS, workspace_id, window), groupings, SALES_COUNTERS
         )
-        if wanted(_SALES_TABLES)
-        else []
-    )
-    for row in sales_rows:
-        _add(by_currency.setdefault(row.currency, {}), row)
-        _add(by_channel.setdefault((row.channel, row.currency), {}), row)
-        _add(by_event.setdefault(row.event_id, {}), row)
+        for row in sales[_BY_CURRENCY]:
+            _add(by_currency.setdefault(row.currency, {}), row)
+        for row in sales[_BY_CHANNEL]:
+            _add(by_channel.setdefault((row.channel, row.currency), {}), row)
+        for row in sales[_BY_EVENT]:  # an event sells in its one currency; summed all the same
+            _add(by_event.setdefault(row.event_id, {}), row)
+        by_day = {(_as_date(row.day), row.currency): row for row in sales.get(_BY_DAY, [])}
     money = [
         MoneyFigures(currency, **{name: sums[name] for name in MONEY_COUNTERS})
         for currency, sums in sorted(by_currency.items())
     ]
     currency = max(money, key=lambda f: (f.gross, f.paid_orders)).currency if money else _first_currency(events)
-    by_day = (
-        {
-            _as_date(row.day): row
-            for row in connection.execute(
-                select(s.day, func.sum(s.tickets_issued).label("tickets"), func.sum(s.gross).label("gross"))
-                .where(*where, s.currency == currency)
-                .group_by(s.day)
-            )
-        }
-        if wanted(frozenset({"daily"}))
-        else {}
-    )
     days = [
-        DayPoint(day, int(by_day[day].tickets), int(by_day[day].gross)) if day in by_day else DayPoint(day, 0, 0)
+        DayPoint(day, int(point.tickets_issued), int(point.gross))
+        if (point := by_day.get((day, currency)))
+        else DayPoint(day, 0, 0)
         for day in window.days
     ]
     totals = {name: sum(sums[name] for sums in by_currency.values()) for name in SALES_COUNTERS}
@@ -398,26 +395,23 @@ def _tiers(connection: Connection, workspace_id: str, window: AnalyticsWindow) -
 def _views(
     connection: Connection, workspace_id: str, window: AnalyticsWindow
 ) -> tuple[dict[str, int], list[SourceRow], list[SourceRow]]:
-    """Views per event, and the top referrer hosts and campaigns, from one grouped statement."""
-    v = VIEW_DAYS.c
-    by_event: dict[str, int] = defaultdict(int)
-    by_host: dict[str, int] = defaultdict(int)
-    by_campaign: dict[str, int] = defaultdict(int)
-    for row in connection.execute(
-        select(v.event_id, v.referrer_host, v.campaign, func.sum(v.views).label("views"))
-        .where(*_in_window(VIEW_DAYS, workspace_id, window))
-        .group_by(v.event_id, v.referrer_host, v.campaign)
-    ):
-        by_event[row.event_id] += int(row.views)
-        by_host[row.referrer_host] += int(row.views)
-        if row.campaign:
-            by_campaign[row.campaign] += int(row.views)
+    """Views per event, and the top referrer hosts and campaigns, from one statement."""
+    found = grouped_sums(
+        connection,
+        VIEW_DAYS,
+        _in_window(VIEW_DAYS, workspace_id, window),
+        [("event_id",), ("referrer_host",), ("campaign",)],
+        ["views"],
+    )
+    by_event = {row.event_id: int(row.views) for row in found[("event_id",)]}
+    by_host = {row.referrer_host: int(row.views) for row in found[("referrer_host",)]}
+    by_campaign = {row.campaign: int(row.views) for row in found[("campaign",)] if row.campaign}
 
     def top(counts: dict[str, int]) -> list[SourceRow]:
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_SOURCES]
         return [SourceRow(name, views) for name, views in ranked if views]
 
-    return dict(by_event), top(by_host), top(by_campaign)
+    return by_event, top(by_host), top(by_campaign)
 
 
 def _places(
