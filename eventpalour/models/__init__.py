@@ -1,7 +1,16 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
-from eventpalour.models.analytics import BuyerPlaceDay, CheckoutDay, RollupDelta, SalesDay, TierDay, ViewDay
+from eventpalour.models.analytics import (
+    BuyerPlaceDay,
+    CheckoutDay,
+    RollupDelta,
+    SalesDay,
+    TierDay,
+    ViewDay,
+    ViewEventDay,
+    ViewSourceDay,
+)
 from eventpalour.models.announcement import (
     Announcement,
     AnnouncementAudience,
@@ -132,6 +141,8 @@ __all__ = [
     "SalesDay",
     "TierDay",
     "ViewDay",
+    "ViewEventDay",
+    "ViewSourceDay",
     "Announcement",
     "AnnouncementAudience",
     "AnnouncementOptOut",

@@ -70,6 +70,35 @@ class ViewDay(SQLModel, table=True):
     views: int = Field(default=0)
 
 
+class ViewEventDay(SQLModel, table=True):
+    """An event's views on one UTC day from every referrer and campaign: `ViewDay`'s rows of the day
+    summed, kept by the same fold, so the page's views per event read one row per event and day
+    instead of one per referrer and campaign."""
+
+    __tablename__ = "analytics_view_event_days"
+    __table_args__ = (Index("ix_analytics_view_event_days_workspace_day", "workspace_id", "day"),)
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+    views: int = Field(default=0)
+
+
+class ViewSourceDay(SQLModel, table=True):
+    """A workspace's views on one UTC day from one referrer host and campaign, all its events
+    together: `ViewDay`'s rows summed over events, kept by the same fold, for the page's top referrers
+    and campaigns of all events (an event's own come from `ViewDay`). A deleted event's views are
+    taken out with it (rollups.forget_event_views)."""
+
+    __tablename__ = "analytics_view_source_days"
+
+    workspace_id: str = Field(foreign_key="workspaces.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    referrer_host: str = Field(primary_key=True, max_length=255)
+    campaign: str = Field(primary_key=True, max_length=100)
+    views: int = Field(default=0)
+
+
 class CheckoutDay(SQLModel, table=True):
     """Checkouts started (orders created, paid or free) for an event on one UTC day: the funnel's middle step."""
 

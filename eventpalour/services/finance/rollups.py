@@ -14,7 +14,10 @@ worker folds every few seconds (worker.py `run_rollup_loop`) and every read fold
 - a free registration is cancelled (`refunds.cancel_free_order`): `take_back_sale` (money_figures
   no longer counts it a sale, nor its tickets sold);
 - a checkout starts (an order is created, `checkout.book_ticket`): `record_checkout_started`;
-- a person opens the event's public page (events/page_views.py): `record_page_view`.
+- a person opens the event's public page (events/page_views.py): `record_page_view`; its fold also
+  adds the view to the event's day total and to the workspace's referrer/campaign day (`VIEW_SUMS`),
+  which the page reads instead of every view row; an event deleted takes its views out of the
+  latter (`forget_event_views`).
 
 `record_sale` also counts the sale under its buyer's country and city (`BuyerPlaceDay`, from the
 order's `buyer_country`/`buyer_city` written at settle; "" when unknown, as for free registrations).
@@ -32,11 +35,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ColumnElement, Connection, Table, case, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Table, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
-from eventpalour.db import transaction
+from eventpalour.db import read_only, transaction
 from eventpalour.models import (
     BuyerPlaceDay,
     CheckoutDay,
@@ -49,6 +52,8 @@ from eventpalour.models import (
     TicketStatus,
     TierDay,
     ViewDay,
+    ViewEventDay,
+    ViewSourceDay,
 )
 from eventpalour.services.finance.money_figures import (
     SOLD_TICKET_CONDITIONS,
@@ -61,9 +66,18 @@ TIER_DAYS: Table = TierDay.__table__  # type: ignore[assignment]
 VIEW_DAYS: Table = ViewDay.__table__  # type: ignore[assignment]
 CHECKOUT_DAYS: Table = CheckoutDay.__table__  # type: ignore[assignment]
 PLACE_DAYS: Table = BuyerPlaceDay.__table__  # type: ignore[assignment]
+VIEW_EVENT_DAYS: Table = ViewEventDay.__table__  # type: ignore[assignment]
+VIEW_SOURCE_DAYS: Table = ViewSourceDay.__table__  # type: ignore[assignment]
 DELTAS: Table = RollupDelta.__table__  # type: ignore[assignment]
 DAY_TABLES: dict[str, Table] = {
-    table.name: table for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS, PLACE_DAYS)
+    table.name: table
+    for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS, PLACE_DAYS, VIEW_EVENT_DAYS, VIEW_SOURCE_DAYS)
+}
+# The sums of a view row kept beside it (models/analytics.py): each folded view delta is added to
+# its ViewDay row and to these rows, named by the ViewDay key's columns they keep.
+VIEW_SUMS: dict[str, tuple[str, ...]] = {
+    VIEW_EVENT_DAYS.name: ("event_id", "day", "workspace_id"),
+    VIEW_SOURCE_DAYS.name: ("workspace_id", "day", "referrer_host", "campaign"),
 }
 FOLD_BATCH = 5000
 ORDERS: Table = Order.__table__  # type: ignore[assignment]
@@ -102,10 +116,17 @@ def fold_rollups(connection: Connection, limit: int = FOLD_BATCH) -> int:
         delete(DELTAS).where(DELTAS.c.id.in_(oldest)).returning(DELTAS.c.rollup, DELTAS.c["keys"], DELTAS.c.counts)
     ).all()
     totals: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, int]] = {}
-    for rollup, keys, counts in taken:
+
+    def count(rollup: str, keys: Mapping[str, str], counts: Mapping[str, int]) -> None:
         into = totals.setdefault((rollup, tuple(sorted(keys.items()))), {})
         for name, n in counts.items():
             into[name] = into.get(name, 0) + int(n)
+
+    for rollup, keys, counts in taken:
+        count(rollup, keys, counts)
+        if rollup == VIEW_DAYS.name:
+            for sums, kept in VIEW_SUMS.items():
+                count(sums, {name: keys[name] for name in kept}, counts)
     for (rollup, keys), counts in sorted(totals.items()):
         row = {name: date.fromisoformat(value) if name == "day" else value for name, value in keys}
         _upsert_day(connection, DAY_TABLES[rollup], row, counts)
@@ -113,7 +134,10 @@ def fold_rollups(connection: Connection, limit: int = FOLD_BATCH) -> int:
 
 
 def fold_all_rollups() -> int:
-    """Fold every pending delta (before reading the day rows), a batch per transaction."""
+    """Fold every pending delta (before reading the day rows), a batch per transaction. Most reads
+    find none (the worker folds every few seconds): one indexed look, without a write transaction."""
+    if not has_pending_deltas():
+        return 0
     folded = 0
     while True:
         with transaction() as session:
@@ -121,6 +145,15 @@ def fold_all_rollups() -> int:
         folded += done
         if done < FOLD_BATCH:
             return folded
+
+
+_ANY_DELTA = select(DELTAS.c.id).order_by(DELTAS.c.id).limit(1)  # through the primary key
+
+
+def has_pending_deltas() -> bool:
+    """Whether any delta waits to be folded."""
+    with read_only() as session:
+        return session.connection().execute(_ANY_DELTA).first() is not None
 
 
 def _upsert_day(connection: Connection, table: Table, keys: Mapping[str, object], counts: Mapping[str, int]) -> None:
@@ -356,6 +389,34 @@ def record_page_view(
     )
 
 
+def forget_event_views(connection: Connection, event_id: str) -> None:
+    """The event is about to be deleted (its view rows go with it): its folded views come off its
+    workspace's referrer and campaign sums, which outlive it. Its pending deltas go with it unfolded."""
+    v, sums = VIEW_DAYS.c, VIEW_SOURCE_DAYS
+    gone = (
+        select(v.workspace_id, v.day, v.referrer_host, v.campaign, func.sum(v.views).label("views"))
+        .where(v.event_id == event_id)
+        .group_by(v.workspace_id, v.day, v.referrer_host, v.campaign)
+        .subquery()
+    )
+    connection.execute(
+        update(sums)
+        .values(views=sums.c.views - gone.c.views)
+        .where(*[sums.c[name] == gone.c[name] for name in VIEW_SUMS[sums.name]])
+    )
+
+
+def _rebuild_view_sums(connection: Connection, workspace_id: str | None) -> None:
+    """The view sums recomputed from the view rows (after their pending deltas were folded)."""
+    v = VIEW_DAYS.c
+    for name, kept in VIEW_SUMS.items():
+        table = DAY_TABLES[name]
+        connection.execute(delete(table).where(*([table.c.workspace_id == workspace_id] if workspace_id else [])))
+        keys = [v[column] for column in kept]
+        rows = select(*keys, func.sum(v.views)).where(*([v.workspace_id == workspace_id] if workspace_id else []))
+        connection.execute(table.insert().from_select([*kept, "views"], rows.group_by(*keys)))
+
+
 def _sales_keys(event_id: str, day: date, currency: str, channel: str, workspace_id: str) -> dict[str, object]:
     return {"event_id": event_id, "day": day, "currency": currency, "channel": channel, "workspace_id": workspace_id}
 
@@ -376,6 +437,7 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
     # Views have no raw source: their pending deltas are folded in first, the rest are recomputed.
     while fold_rollups(connection) == FOLD_BATCH:
         pass
+    _rebuild_view_sums(connection, workspace_id)
     for table in (SALES_DAYS, TIER_DAYS, CHECKOUT_DAYS, PLACE_DAYS):
         connection.execute(delete(table).where(*([table.c.workspace_id == workspace_id] if workspace_id else [])))
     scope_orders = [] if workspace_id is None else [col(Order.workspace_id) == workspace_id]

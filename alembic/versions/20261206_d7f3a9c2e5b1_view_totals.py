@@ -1,0 +1,63 @@
+"""Views per event and day, and per workspace, day, referrer and campaign: the analytics page's views
+read from these sums of analytics_view_days instead of all its rows (#22 §1, the page at scale)
+
+Revision ID: d7f3a9c2e5b1
+Revises: c4e8a1f05b37
+Create Date: 2026-12-06 12:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "d7f3a9c2e5b1"
+down_revision: str | None = "c4e8a1f05b37"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+ID = sqlmodel.sql.sqltypes.AutoString(length=16)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "analytics_view_event_days",
+        sa.Column("event_id", ID, nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("workspace_id", ID, nullable=False),
+        sa.Column("views", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("event_id", "day", name="pk_analytics_view_event_days"),
+    )
+    op.create_index("ix_analytics_view_event_days_workspace_day", "analytics_view_event_days", ["workspace_id", "day"])
+    op.create_table(
+        "analytics_view_source_days",
+        sa.Column("workspace_id", ID, nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("referrer_host", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("campaign", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("views", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint(
+            "workspace_id", "day", "referrer_host", "campaign", name="pk_analytics_view_source_days"
+        ),
+    )
+    # The views folded so far; deltas still pending are folded into all three tables later.
+    op.execute(
+        "INSERT INTO analytics_view_event_days (event_id, day, workspace_id, views)"
+        " SELECT event_id, day, workspace_id, SUM(views) FROM analytics_view_days"
+        " GROUP BY event_id, day, workspace_id"
+    )
+    op.execute(
+        "INSERT INTO analytics_view_source_days (workspace_id, day, referrer_host, campaign, views)"
+        " SELECT workspace_id, day, referrer_host, campaign, SUM(views) FROM analytics_view_days"
+        " GROUP BY workspace_id, day, referrer_host, campaign"
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("analytics_view_source_days")
+    op.drop_index("ix_analytics_view_event_days_workspace_day", table_name="analytics_view_event_days")
+    op.drop_table("analytics_view_event_days")
