@@ -7,7 +7,8 @@ Usage:
 
 The data is generated straight into the tables with bulk inserts: the events (devdata.bulk_events),
 a year of daily rollups as settling would have left them (sales per day and channel, tickets per
-tier, views per referrer and campaign, checkouts started, buyers per country and city), and the raw
+tier, views per referrer and campaign with their sums per event and per workspace, checkouts started,
+buyers per country and city), and the raw
 orders and tickets behind them
 (one order per two tickets, some checked in), which the page reads only for the door counts of its
 top events. Then it times `finance.workspace_analytics` (what the page's load runs) over the last 30
@@ -80,6 +81,8 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
         TicketTier,
         TierDay,
         ViewDay,
+        ViewEventDay,
+        ViewSourceDay,
         Workspace,
         WorkspaceMember,
         WorkspaceRole,
@@ -224,6 +227,19 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
     _insert(SalesDay.__table__, sales)
     _insert(TierDay.__table__, tiers)
     _insert(ViewDay.__table__, views)
+    # The view sums the fold keeps beside the view rows (services/finance/rollups.py VIEW_SUMS).
+    for table, kept in ((ViewEventDay, ("event_id", "day")), (ViewSourceDay, ("day", "referrer_host", "campaign"))):
+        sums: dict[tuple, int] = {}
+        for row in views:
+            key = tuple(row[name] for name in kept)
+            sums[key] = sums.get(key, 0) + row["views"]
+        _insert(
+            table.__table__,
+            [
+                {**dict(zip(kept, key, strict=True)), "workspace_id": workspace_id, "views": n}
+                for key, n in sums.items()
+            ],
+        )
     _insert(CheckoutDay.__table__, checkouts)
     _insert(BuyerPlaceDay.__table__, places)
     _insert(Order.__table__, orders)
