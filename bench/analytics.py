@@ -85,6 +85,7 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
         ViewSourceDay,
         Workspace,
         WorkspaceMember,
+        WorkspacePlaceDay,
         WorkspaceRole,
     )
     from eventpalour.models.types import new_id, utcnow
@@ -227,21 +228,30 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
     _insert(SalesDay.__table__, sales)
     _insert(TierDay.__table__, tiers)
     _insert(ViewDay.__table__, views)
-    # The view sums the fold keeps beside the view rows (services/finance/rollups.py VIEW_SUMS).
-    for table, kept in ((ViewEventDay, ("event_id", "day")), (ViewSourceDay, ("day", "referrer_host", "campaign"))):
-        sums: dict[tuple, int] = {}
-        for row in views:
-            key = tuple(row[name] for name in kept)
-            sums[key] = sums.get(key, 0) + row["views"]
+    _insert(BuyerPlaceDay.__table__, places)
+    # The sums the fold keeps beside the view and place rows (services/finance/rollups.py DAY_SUMS).
+    for table, rows, kept, counters in (
+        (ViewEventDay, views, ("event_id", "day"), ("views",)),
+        (ViewSourceDay, views, ("day", "referrer_host", "campaign"), ("views",)),
+        (WorkspacePlaceDay, places, ("day", "country", "city"), ("paid_orders", "tickets_issued")),
+    ):
+        sums: dict[tuple, list[int]] = {}
+        for row in rows:
+            into = sums.setdefault(tuple(row[name] for name in kept), [0] * len(counters))
+            for i, name in enumerate(counters):
+                into[i] += row[name]
         _insert(
             table.__table__,
             [
-                {**dict(zip(kept, key, strict=True)), "workspace_id": workspace_id, "views": n}
+                {
+                    **dict(zip(kept, key, strict=True)),
+                    **dict(zip(counters, n, strict=True)),
+                    "workspace_id": workspace_id,
+                }
                 for key, n in sums.items()
             ],
         )
     _insert(CheckoutDay.__table__, checkouts)
-    _insert(BuyerPlaceDay.__table__, places)
     _insert(Order.__table__, orders)
     _insert(OrderItem.__table__, [row for kind, row in raw if kind == "item"])
     _insert(Ticket.__table__, [row for kind, row in raw if kind == "ticket"])

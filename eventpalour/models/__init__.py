@@ -10,6 +10,7 @@ from eventpalour.models.analytics import (
     ViewDay,
     ViewEventDay,
     ViewSourceDay,
+    WorkspacePlaceDay,
 )
 from eventpalour.models.announcement import (
     Announcement,
@@ -143,6 +144,7 @@ __all__ = [
     "ViewDay",
     "ViewEventDay",
     "ViewSourceDay",
+    "WorkspacePlaceDay",
     "Announcement",
     "AnnouncementAudience",
     "AnnouncementOptOut",

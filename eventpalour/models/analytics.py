@@ -88,7 +88,7 @@ class ViewSourceDay(SQLModel, table=True):
     """A workspace's views on one UTC day from one referrer host and campaign, all its events
     together: `ViewDay`'s rows summed over events, kept by the same fold, for the page's top referrers
     and campaigns of all events (an event's own come from `ViewDay`). A deleted event's views are
-    taken out with it (rollups.forget_event_views)."""
+    taken out with it (rollups.forget_event_sums)."""
 
     __tablename__ = "analytics_view_source_days"
 
@@ -125,6 +125,21 @@ class BuyerPlaceDay(SQLModel, table=True):
     workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
     paid_orders: int = Field(default=0)
     tickets_issued: int = Field(default=0)  # by the sales paid that day
+
+
+class WorkspacePlaceDay(SQLModel, table=True):
+    """A workspace's sales on one UTC day from buyers of one country and city, all its events
+    together: `BuyerPlaceDay`'s rows summed over events, kept by the same fold, for the page's
+    places of all events (an event's own come from `BuyerPlaceDay`)."""
+
+    __tablename__ = "analytics_workspace_place_days"
+
+    workspace_id: str = Field(foreign_key="workspaces.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    country: str = Field(primary_key=True, max_length=2)
+    city: str = Field(primary_key=True, max_length=80)
+    paid_orders: int = Field(default=0)
+    tickets_issued: int = Field(default=0)
 
 
 class RollupDelta(SQLModel, table=True):

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.integrations.paystack import VerifyResult
-from eventpalour.models import ViewDay, ViewEventDay, ViewSourceDay
+from eventpalour.models import BuyerPlaceDay, ViewDay, ViewEventDay, ViewSourceDay, WorkspacePlaceDay
 from eventpalour.services.events import lifecycle, page_views
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
@@ -181,3 +181,36 @@ def test_a_read_folds_only_when_deltas_wait(two_currencies):
     assert rollups.fold_all_rollups() == 2 and not rollups.has_pending_deltas()
     with read_only() as session:
         assert session.exec(select(ViewEventDay.views).where(ViewEventDay.event_id == jazz.id)).all() == [2]
+
+
+def test_the_workspace_place_sums_equal_the_place_rows(two_currencies):
+    owner, workspace, [(jazz, jazz_tier), (talk, talk_tier)], _free = two_currencies
+    for event, tier, quantity, place in [
+        (jazz, jazz_tier, 2, {"country_code": "KE"}),
+        (talk, talk_tier, 1, {"country_code": "KE"}),
+        (talk, talk_tier, 3, {"country_code": "NG"}),
+    ]:
+        held = checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier: quantity})
+        raw = {"channel": "card", "authorization": {"channel": "card", **place}}
+        verified = VerifyResult("success", held.amount, held.currency, 0, None, held.reference, raw)
+        payments.settle(held.reference, verified)
+    seen = analytics.workspace_analytics(
+        actor=owner.summary, workspace_id=workspace.id, window=analytics.analytics_window("30")
+    )
+    assert [(p.country, p.paid_orders, p.tickets) for p in seen.countries] == [("KE", 2, 3), ("NG", 1, 3)]
+    one = analytics.workspace_analytics(
+        actor=owner.summary, workspace_id=workspace.id, window=analytics.analytics_window("30", event_id=talk.id)
+    )
+    assert [(p.country, p.paid_orders, p.tickets) for p in one.countries] == [("NG", 1, 3), ("KE", 1, 1)]
+    with read_only() as session:
+        rows = session.exec(select(BuyerPlaceDay).where(BuyerPlaceDay.workspace_id == workspace.id)).all()
+        sums = session.exec(select(WorkspacePlaceDay).where(WorkspacePlaceDay.workspace_id == workspace.id)).all()
+    by_place: Counter = Counter()
+    for row in rows:
+        by_place[(row.day, row.country, row.city, "orders")] += row.paid_orders
+        by_place[(row.day, row.country, row.city, "tickets")] += row.tickets_issued
+    kept: Counter = Counter()
+    for row in sums:
+        kept[(row.day, row.country, row.city, "orders")] += row.paid_orders
+        kept[(row.day, row.country, row.city, "tickets")] += row.tickets_issued
+    assert kept == by_place and len(sums) == 2

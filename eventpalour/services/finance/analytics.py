@@ -33,6 +33,7 @@ from eventpalour.services.finance.rollups import (
     VIEW_DAYS,
     VIEW_EVENT_DAYS,
     VIEW_SOURCE_DAYS,
+    WORKSPACE_PLACE_DAYS,
     fold_all_rollups,
 )
 from eventpalour.services.identity import UserSummary
@@ -439,8 +440,10 @@ def _views(
 def _places(
     connection: Connection, workspace_id: str, window: AnalyticsWindow
 ) -> tuple[list[PlaceRow], list[PlaceRow]]:
-    """Sales per buyer country, and per known city, from one grouped statement over the rollup."""
-    p = PLACE_DAYS.c
+    """Sales per buyer country, and per known city, from one grouped statement over the rollup (for
+    all events, its sum over events: a row per place and day)."""
+    table = PLACE_DAYS if window.event_id else WORKSPACE_PLACE_DAYS
+    p = table.c
     by_country: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_city: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for row in connection.execute(
@@ -450,7 +453,7 @@ def _places(
             func.sum(p.paid_orders).label("orders"),
             func.sum(p.tickets_issued).label("tickets"),
         )
-        .where(*_in_window(PLACE_DAYS, workspace_id, window))
+        .where(*_in_window(table, workspace_id, window))
         .group_by(p.country, p.city)
     ):
         for into in [by_country[row.country]] + ([by_city[(row.country, row.city)]] if row.city else []):

@@ -14,10 +14,12 @@ worker folds every few seconds (worker.py `run_rollup_loop`) and every read fold
 - a free registration is cancelled (`refunds.cancel_free_order`): `take_back_sale` (money_figures
   no longer counts it a sale, nor its tickets sold);
 - a checkout starts (an order is created, `checkout.book_ticket`): `record_checkout_started`;
-- a person opens the event's public page (events/page_views.py): `record_page_view`; its fold also
-  adds the view to the event's day total and to the workspace's referrer/campaign day (`VIEW_SUMS`),
-  which the page reads instead of every view row; an event deleted takes its views out of the
-  latter (`forget_event_views`).
+- a person opens the event's public page (events/page_views.py): `record_page_view`.
+
+The fold also adds views and buyer places to their sums (`DAY_SUMS`: an event's views per day, the
+workspace's views per referrer and campaign and its buyers per place, all events together), which the
+page reads for all events instead of every day row; a deleted event's counts come off the
+workspace-wide sums (`forget_event_sums`).
 
 `record_sale` also counts the sale under its buyer's country and city (`BuyerPlaceDay`, from the
 order's `buyer_country`/`buyer_city` written at settle; "" when unknown, as for free registrations).
@@ -54,6 +56,7 @@ from eventpalour.models import (
     ViewDay,
     ViewEventDay,
     ViewSourceDay,
+    WorkspacePlaceDay,
 )
 from eventpalour.services.finance.money_figures import (
     SOLD_TICKET_CONDITIONS,
@@ -68,16 +71,21 @@ CHECKOUT_DAYS: Table = CheckoutDay.__table__  # type: ignore[assignment]
 PLACE_DAYS: Table = BuyerPlaceDay.__table__  # type: ignore[assignment]
 VIEW_EVENT_DAYS: Table = ViewEventDay.__table__  # type: ignore[assignment]
 VIEW_SOURCE_DAYS: Table = ViewSourceDay.__table__  # type: ignore[assignment]
+WORKSPACE_PLACE_DAYS: Table = WorkspacePlaceDay.__table__  # type: ignore[assignment]
 DELTAS: Table = RollupDelta.__table__  # type: ignore[assignment]
+SUM_TABLES = (VIEW_EVENT_DAYS, VIEW_SOURCE_DAYS, WORKSPACE_PLACE_DAYS)
 DAY_TABLES: dict[str, Table] = {
-    table.name: table
-    for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS, PLACE_DAYS, VIEW_EVENT_DAYS, VIEW_SOURCE_DAYS)
+    table.name: table for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS, PLACE_DAYS, *SUM_TABLES)
 }
-# The sums of a view row kept beside it (models/analytics.py): each folded view delta is added to
-# its ViewDay row and to these rows, named by the ViewDay key's columns they keep.
-VIEW_SUMS: dict[str, tuple[str, ...]] = {
-    VIEW_EVENT_DAYS.name: ("event_id", "day", "workspace_id"),
-    VIEW_SOURCE_DAYS.name: ("workspace_id", "day", "referrer_host", "campaign"),
+# Sums kept beside a day table (models/analytics.py), fewer rows for the page to read: each delta
+# folded into a row of the day table is added to a row of each of its sums too, named by the day
+# key's columns the sum keeps. {day table: {sum table: the key columns it keeps}}.
+DAY_SUMS: dict[str, dict[str, tuple[str, ...]]] = {
+    VIEW_DAYS.name: {
+        VIEW_EVENT_DAYS.name: ("event_id", "day", "workspace_id"),
+        VIEW_SOURCE_DAYS.name: ("workspace_id", "day", "referrer_host", "campaign"),
+    },
+    PLACE_DAYS.name: {WORKSPACE_PLACE_DAYS.name: ("workspace_id", "day", "country", "city")},
 }
 FOLD_BATCH = 5000
 ORDERS: Table = Order.__table__  # type: ignore[assignment]
@@ -124,9 +132,8 @@ def fold_rollups(connection: Connection, limit: int = FOLD_BATCH) -> int:
 
     for rollup, keys, counts in taken:
         count(rollup, keys, counts)
-        if rollup == VIEW_DAYS.name:
-            for sums, kept in VIEW_SUMS.items():
-                count(sums, {name: keys[name] for name in kept}, counts)
+        for sums, kept in DAY_SUMS.get(rollup, {}).items():
+            count(sums, {name: keys[name] for name in kept}, counts)
     for (rollup, keys), counts in sorted(totals.items()):
         row = {name: date.fromisoformat(value) if name == "day" else value for name, value in keys}
         _upsert_day(connection, DAY_TABLES[rollup], row, counts)
@@ -389,32 +396,44 @@ def record_page_view(
     )
 
 
-def forget_event_views(connection: Connection, event_id: str) -> None:
-    """The event is about to be deleted (its view rows go with it): its folded views come off its
-    workspace's referrer and campaign sums, which outlive it. Its pending deltas go with it unfolded."""
-    v, sums = VIEW_DAYS.c, VIEW_SOURCE_DAYS
-    gone = (
-        select(v.workspace_id, v.day, v.referrer_host, v.campaign, func.sum(v.views).label("views"))
-        .where(v.event_id == event_id)
-        .group_by(v.workspace_id, v.day, v.referrer_host, v.campaign)
-        .subquery()
-    )
-    connection.execute(
-        update(sums)
-        .values(views=sums.c.views - gone.c.views)
-        .where(*[sums.c[name] == gone.c[name] for name in VIEW_SUMS[sums.name]])
-    )
+def forget_event_sums(connection: Connection, event_id: str) -> None:
+    """The event is about to be deleted (its day rows go with it): its folded counts come off the
+    workspace-wide sums, which outlive it. Its pending deltas go with it unfolded."""
+    for source, sums in DAY_SUMS.items():
+        day_rows = DAY_TABLES[source]
+        for name, kept in sums.items():
+            if "event_id" in kept:
+                continue  # the event's own sum rows go with it
+            table = DAY_TABLES[name]
+            counters = [column.name for column in table.columns if column.name not in kept]
+            keys = [day_rows.c[column] for column in kept]
+            gone = (
+                select(*keys, *[func.sum(day_rows.c[c]).label(c) for c in counters])
+                .where(day_rows.c.event_id == event_id)
+                .group_by(*keys)
+                .subquery()
+            )
+            connection.execute(
+                update(table)
+                .values({c: table.c[c] - gone.c[c] for c in counters})
+                .where(*[table.c[column] == gone.c[column] for column in kept])
+            )
 
 
-def _rebuild_view_sums(connection: Connection, workspace_id: str | None) -> None:
-    """The view sums recomputed from the view rows (after their pending deltas were folded)."""
-    v = VIEW_DAYS.c
-    for name, kept in VIEW_SUMS.items():
-        table = DAY_TABLES[name]
-        connection.execute(delete(table).where(*([table.c.workspace_id == workspace_id] if workspace_id else [])))
-        keys = [v[column] for column in kept]
-        rows = select(*keys, func.sum(v.views)).where(*([v.workspace_id == workspace_id] if workspace_id else []))
-        connection.execute(table.insert().from_select([*kept, "views"], rows.group_by(*keys)))
+def _rebuild_sums(connection: Connection, workspace_id: str | None) -> None:
+    """Every sum recomputed from its day rows (after they were rebuilt, or their deltas folded)."""
+    for source, sums in DAY_SUMS.items():
+        day_rows = DAY_TABLES[source]
+        for name, kept in sums.items():
+            table = DAY_TABLES[name]
+            counters = [column.name for column in table.columns if column.name not in kept]
+            scope = [] if workspace_id is None else [table.c.workspace_id == workspace_id]
+            connection.execute(delete(table).where(*scope))
+            keys = [day_rows.c[column] for column in kept]
+            rows = select(*keys, *[func.sum(day_rows.c[c]) for c in counters]).group_by(*keys)
+            if workspace_id is not None:
+                rows = rows.where(day_rows.c.workspace_id == workspace_id)
+            connection.execute(table.insert().from_select([*kept, *counters], rows))
 
 
 def _sales_keys(event_id: str, day: date, currency: str, channel: str, workspace_id: str) -> dict[str, object]:
@@ -437,7 +456,6 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
     # Views have no raw source: their pending deltas are folded in first, the rest are recomputed.
     while fold_rollups(connection) == FOLD_BATCH:
         pass
-    _rebuild_view_sums(connection, workspace_id)
     for table in (SALES_DAYS, TIER_DAYS, CHECKOUT_DAYS, PLACE_DAYS):
         connection.execute(delete(table).where(*([table.c.workspace_id == workspace_id] if workspace_id else [])))
     scope_orders = [] if workspace_id is None else [col(Order.workspace_id) == workspace_id]
@@ -522,6 +540,7 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
             {"event_id": row.event_id, "day": _as_date(row.day), "workspace_id": row.workspace_id},
             {"checkouts_started": int(row.started)},
         )
+    _rebuild_sums(connection, workspace_id)
 
 
 def _rebuild_places(connection: Connection, scope_orders: list) -> None:

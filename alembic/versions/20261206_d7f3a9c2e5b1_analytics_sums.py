@@ -1,5 +1,6 @@
-"""Views per event and day, and per workspace, day, referrer and campaign: the analytics page's views
-read from these sums of analytics_view_days instead of all its rows (#22 §1, the page at scale)
+"""Views per event and day, views and buyer places per workspace and day: the analytics page reads
+these sums of analytics_view_days and analytics_buyer_place_days instead of all their rows (#22 §1,
+the page at scale)
 
 Revision ID: d7f3a9c2e5b1
 Revises: c4e8a1f05b37
@@ -44,6 +45,22 @@ def upgrade() -> None:
             "workspace_id", "day", "referrer_host", "campaign", name="pk_analytics_view_source_days"
         ),
     )
+    op.create_table(
+        "analytics_workspace_place_days",
+        sa.Column("workspace_id", ID, nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("country", sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
+        sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("paid_orders", sa.Integer(), nullable=False),
+        sa.Column("tickets_issued", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("workspace_id", "day", "country", "city", name="pk_analytics_workspace_place_days"),
+    )
+    op.execute(
+        "INSERT INTO analytics_workspace_place_days (workspace_id, day, country, city, paid_orders, tickets_issued)"
+        " SELECT workspace_id, day, country, city, SUM(paid_orders), SUM(tickets_issued)"
+        " FROM analytics_buyer_place_days GROUP BY workspace_id, day, country, city"
+    )
     # The views folded so far; deltas still pending are folded into all three tables later.
     op.execute(
         "INSERT INTO analytics_view_event_days (event_id, day, workspace_id, views)"
@@ -58,6 +75,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("analytics_workspace_place_days")
     op.drop_table("analytics_view_source_days")
     op.drop_index("ix_analytics_view_event_days_workspace_day", table_name="analytics_view_event_days")
     op.drop_table("analytics_view_event_days")
