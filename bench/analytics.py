@@ -77,6 +77,7 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
         Order,
         OrderItem,
         SalesDay,
+        SalesEventDay,
         Ticket,
         TicketTier,
         TierDay,
@@ -87,6 +88,7 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
         WorkspaceMember,
         WorkspacePlaceDay,
         WorkspaceRole,
+        WorkspaceSalesDay,
     )
     from eventpalour.models.types import new_id, utcnow
     from eventpalour.services.sales import platform_fee_of
@@ -225,12 +227,17 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
                         },
                     )
                 )
-    _insert(SalesDay.__table__, sales)
     _insert(TierDay.__table__, tiers)
+    _insert(SalesDay.__table__, sales)
     _insert(ViewDay.__table__, views)
     _insert(BuyerPlaceDay.__table__, places)
-    # The sums the fold keeps beside the view and place rows (services/finance/rollups.py DAY_SUMS).
+    # The sums the fold keeps beside the sales, view and place rows (services/finance/rollups.py DAY_SUMS).
+    sales_counters = tuple(
+        name for name in sales[0] if name not in ("event_id", "day", "currency", "channel", "workspace_id")
+    )
     for table, rows, kept, counters in (
+        (SalesEventDay, sales, ("event_id", "day", "currency"), sales_counters),
+        (WorkspaceSalesDay, sales, ("day", "currency", "channel"), sales_counters),
         (ViewEventDay, views, ("event_id", "day"), ("views",)),
         (ViewSourceDay, views, ("day", "referrer_host", "campaign"), ("views",)),
         (WorkspacePlaceDay, places, ("day", "country", "city"), ("paid_orders", "tickets_issued")),

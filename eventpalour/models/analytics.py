@@ -41,6 +41,48 @@ class SalesDay(SQLModel, table=True):
     returning_buyers: int = Field(default=0)  # sales whose buyer had one
 
 
+class SalesCounters(SQLModel):
+    """SalesDay's counters, for its sums below."""
+
+    paid_orders: int = Field(default=0)
+    gross: int = Field(default=0)
+    platform_fees: int = Field(default=0)
+    provider_fees: int = Field(default=0)
+    organizer_share: int = Field(default=0)
+    discounts: int = Field(default=0)
+    refunds: int = Field(default=0)
+    tickets_issued: int = Field(default=0)
+    tickets_voided: int = Field(default=0)
+    new_buyers: int = Field(default=0)
+    returning_buyers: int = Field(default=0)
+
+
+class SalesEventDay(SalesCounters, table=True):
+    """An event's sales on one UTC day in every payment channel: `SalesDay`'s rows of the day summed
+    over channels, kept by the same fold, for the page's events table of all events."""
+
+    __tablename__ = "analytics_sales_event_days"
+    __table_args__ = (Index("ix_analytics_sales_event_days_workspace_day", "workspace_id", "day"),)
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    currency: str = Field(primary_key=True, max_length=3)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+
+
+class WorkspaceSalesDay(SalesCounters, table=True):
+    """A workspace's sales on one UTC day per currency and channel, all its events together:
+    `SalesDay`'s rows summed over events, kept by the same fold, for the page's money, channels and
+    chart of all events."""
+
+    __tablename__ = "analytics_workspace_sales_days"
+
+    workspace_id: str = Field(foreign_key="workspaces.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    currency: str = Field(primary_key=True, max_length=3)
+    channel: str = Field(primary_key=True, max_length=20)
+
+
 class TierDay(SQLModel, table=True):
     """One tier's tickets on one UTC day: issued by sales paid that day, voided that day."""
 

@@ -29,11 +29,13 @@ from eventpalour.services.finance.rollups import (
     CHECKOUT_DAYS,
     PLACE_DAYS,
     SALES_DAYS,
+    SALES_EVENT_DAYS,
     TIER_DAYS,
     VIEW_DAYS,
     VIEW_EVENT_DAYS,
     VIEW_SOURCE_DAYS,
     WORKSPACE_PLACE_DAYS,
+    WORKSPACE_SALES_DAYS,
     fold_all_rollups,
 )
 from eventpalour.services.identity import UserSummary
@@ -277,7 +279,7 @@ def _add(into: dict[str, int], row: object) -> None:
         into[name] = into.get(name, 0) + int(getattr(row, name))
 
 
-# The sales rollup's groupings, read in one statement (grouped_sums): money per currency, the
+# The sales groupings (`_sales`, each statement through grouped_sums): money per currency, the
 # channels table, the events table, and the chart's days (in every currency: the chart shows the one
 # with the most gross, known only from the first grouping).
 _BY_CURRENCY = ("currency",)
@@ -299,9 +301,10 @@ def _read(
     events: list,
     tables: frozenset[str] | None = None,
 ) -> WorkspaceAnalytics:
-    """Four statements over the rollups (sales by currency, channel, event and day; views by event,
-    referrer and campaign; checkouts; buyer places), two over tiers and the door; every other figure
-    is a sum of their rows. With `tables`, only the statements those tables need."""
+    """Statements over the rollups (or their sums, for all events): sales by currency, channel and
+    day, and by event; views by event, and by referrer and campaign; checkouts; buyer places; then
+    tiers and the door. Every other figure is a sum of their rows. With `tables`, only the statements
+    those tables need."""
 
     def wanted(names: frozenset[str]) -> bool:
         return tables is None or bool(tables & names)
@@ -311,15 +314,12 @@ def _read(
     by_event: dict[str, dict[str, int]] = {}
     by_day: dict[tuple[date, str], Any] = {}
     if wanted(_SALES_TABLES):
-        groupings = [_BY_CURRENCY, _BY_CHANNEL, _BY_EVENT] + ([_BY_DAY] if wanted(frozenset({"daily"})) else [])
-        sales = grouped_sums(
-            connection, SALES_DAYS, _in_window(SALES_DAYS, workspace_id, window), groupings, SALES_COUNTERS
-        )
+        sales = _sales(connection, workspace_id, window, wanted(frozenset({"events"})), wanted(frozenset({"daily"})))
         for row in sales[_BY_CURRENCY]:
             _add(by_currency.setdefault(row.currency, {}), row)
         for row in sales[_BY_CHANNEL]:
             _add(by_channel.setdefault((row.channel, row.currency), {}), row)
-        for row in sales[_BY_EVENT]:  # an event sells in its one currency; summed all the same
+        for row in sales.get(_BY_EVENT, []):  # an event sells in its one currency; summed all the same
             _add(by_event.setdefault(row.event_id, {}), row)
         by_day = {(_as_date(row.day), row.currency): row for row in sales.get(_BY_DAY, [])}
     money = [
@@ -367,6 +367,24 @@ def _read(
         paid_orders=totals["paid_orders"],
     )
     return result if can_view_money else _without_money(result)
+
+
+def _sales(
+    connection: Connection, workspace_id: str, window: AnalyticsWindow, per_event: bool, per_day: bool
+) -> dict[tuple[str, ...], list[Any]]:
+    """The sales rollup's groupings the page needs. For one event, its own day rows grouped every way
+    in one statement; for all events, the workspace's day rows per currency and channel (a few per
+    day) and, for the events table, the events' day rows summed over channels (rollups.DAY_SUMS)."""
+    wanted = [_BY_CURRENCY, _BY_CHANNEL] + ([_BY_DAY] if per_day else [])
+    if window.event_id:
+        where = _in_window(SALES_DAYS, workspace_id, window)
+        return grouped_sums(connection, SALES_DAYS, where, wanted + ([_BY_EVENT] if per_event else []), SALES_COUNTERS)
+    where = _in_window(WORKSPACE_SALES_DAYS, workspace_id, window)
+    found = grouped_sums(connection, WORKSPACE_SALES_DAYS, where, wanted, SALES_COUNTERS)
+    if per_event:
+        where = _in_window(SALES_EVENT_DAYS, workspace_id, window)
+        found |= grouped_sums(connection, SALES_EVENT_DAYS, where, [_BY_EVENT], SALES_COUNTERS)
+    return found
 
 
 def _first_currency(events: list) -> str:

@@ -16,10 +16,10 @@ worker folds every few seconds (worker.py `run_rollup_loop`) and every read fold
 - a checkout starts (an order is created, `checkout.book_ticket`): `record_checkout_started`;
 - a person opens the event's public page (events/page_views.py): `record_page_view`.
 
-The fold also adds views and buyer places to their sums (`DAY_SUMS`: an event's views per day, the
-workspace's views per referrer and campaign and its buyers per place, all events together), which the
-page reads for all events instead of every day row; a deleted event's counts come off the
-workspace-wide sums (`forget_event_sums`).
+The fold also adds sales, views and buyer places to their sums (`DAY_SUMS`: an event's sales and
+views per day, the workspace's sales per currency and channel, views per referrer and campaign and
+buyers per place, all events together), which the page reads for all events instead of every day
+row; a deleted event's counts come off the workspace-wide sums (`forget_event_sums`).
 
 `record_sale` also counts the sale under its buyer's country and city (`BuyerPlaceDay`, from the
 order's `buyer_country`/`buyer_city` written at settle; "" when unknown, as for free registrations).
@@ -50,6 +50,7 @@ from eventpalour.models import (
     Refund,
     RollupDelta,
     SalesDay,
+    SalesEventDay,
     Ticket,
     TicketStatus,
     TierDay,
@@ -57,6 +58,7 @@ from eventpalour.models import (
     ViewEventDay,
     ViewSourceDay,
     WorkspacePlaceDay,
+    WorkspaceSalesDay,
 )
 from eventpalour.services.finance.money_figures import (
     SOLD_TICKET_CONDITIONS,
@@ -72,8 +74,10 @@ PLACE_DAYS: Table = BuyerPlaceDay.__table__  # type: ignore[assignment]
 VIEW_EVENT_DAYS: Table = ViewEventDay.__table__  # type: ignore[assignment]
 VIEW_SOURCE_DAYS: Table = ViewSourceDay.__table__  # type: ignore[assignment]
 WORKSPACE_PLACE_DAYS: Table = WorkspacePlaceDay.__table__  # type: ignore[assignment]
+SALES_EVENT_DAYS: Table = SalesEventDay.__table__  # type: ignore[assignment]
+WORKSPACE_SALES_DAYS: Table = WorkspaceSalesDay.__table__  # type: ignore[assignment]
 DELTAS: Table = RollupDelta.__table__  # type: ignore[assignment]
-SUM_TABLES = (VIEW_EVENT_DAYS, VIEW_SOURCE_DAYS, WORKSPACE_PLACE_DAYS)
+SUM_TABLES = (SALES_EVENT_DAYS, WORKSPACE_SALES_DAYS, VIEW_EVENT_DAYS, VIEW_SOURCE_DAYS, WORKSPACE_PLACE_DAYS)
 DAY_TABLES: dict[str, Table] = {
     table.name: table for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS, PLACE_DAYS, *SUM_TABLES)
 }
@@ -81,6 +85,10 @@ DAY_TABLES: dict[str, Table] = {
 # folded into a row of the day table is added to a row of each of its sums too, named by the day
 # key's columns the sum keeps. {day table: {sum table: the key columns it keeps}}.
 DAY_SUMS: dict[str, dict[str, tuple[str, ...]]] = {
+    SALES_DAYS.name: {
+        SALES_EVENT_DAYS.name: ("event_id", "day", "currency", "workspace_id"),
+        WORKSPACE_SALES_DAYS.name: ("workspace_id", "day", "currency", "channel"),
+    },
     VIEW_DAYS.name: {
         VIEW_EVENT_DAYS.name: ("event_id", "day", "workspace_id"),
         VIEW_SOURCE_DAYS.name: ("workspace_id", "day", "referrer_host", "campaign"),
