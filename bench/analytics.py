@@ -7,7 +7,8 @@ Usage:
 
 The data is generated straight into the tables with bulk inserts: the events (devdata.bulk_events),
 a year of daily rollups as settling would have left them (sales per day and channel, tickets per
-tier, views per referrer and campaign, checkouts started, buyers per country and city), and the raw
+tier, views per referrer and campaign with their sums per event and per workspace, checkouts started,
+buyers per country and city), and the raw
 orders and tickets behind them
 (one order per two tickets, some checked in), which the page reads only for the door counts of its
 top events. Then it times `finance.workspace_analytics` (what the page's load runs) over the last 30
@@ -76,13 +77,18 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
         Order,
         OrderItem,
         SalesDay,
+        SalesEventDay,
         Ticket,
         TicketTier,
         TierDay,
         ViewDay,
+        ViewEventDay,
+        ViewSourceDay,
         Workspace,
         WorkspaceMember,
+        WorkspacePlaceDay,
         WorkspaceRole,
+        WorkspaceSalesDay,
     )
     from eventpalour.models.types import new_id, utcnow
     from eventpalour.services.sales import platform_fee_of
@@ -221,11 +227,38 @@ def generate(events: int, tickets: int, rng: random.Random) -> tuple[str, str, l
                         },
                     )
                 )
-    _insert(SalesDay.__table__, sales)
     _insert(TierDay.__table__, tiers)
+    _insert(SalesDay.__table__, sales)
     _insert(ViewDay.__table__, views)
-    _insert(CheckoutDay.__table__, checkouts)
     _insert(BuyerPlaceDay.__table__, places)
+    # The sums the fold keeps beside the sales, view and place rows (services/finance/rollups.py DAY_SUMS).
+    sales_counters = tuple(
+        name for name in sales[0] if name not in ("event_id", "day", "currency", "channel", "workspace_id")
+    )
+    for table, rows, kept, counters in (
+        (SalesEventDay, sales, ("event_id", "day", "currency"), sales_counters),
+        (WorkspaceSalesDay, sales, ("day", "currency", "channel"), sales_counters),
+        (ViewEventDay, views, ("event_id", "day"), ("views",)),
+        (ViewSourceDay, views, ("day", "referrer_host", "campaign"), ("views",)),
+        (WorkspacePlaceDay, places, ("day", "country", "city"), ("paid_orders", "tickets_issued")),
+    ):
+        sums: dict[tuple, list[int]] = {}
+        for row in rows:
+            into = sums.setdefault(tuple(row[name] for name in kept), [0] * len(counters))
+            for i, name in enumerate(counters):
+                into[i] += row[name]
+        _insert(
+            table.__table__,
+            [
+                {
+                    **dict(zip(kept, key, strict=True)),
+                    **dict(zip(counters, n, strict=True)),
+                    "workspace_id": workspace_id,
+                }
+                for key, n in sums.items()
+            ],
+        )
+    _insert(CheckoutDay.__table__, checkouts)
     _insert(Order.__table__, orders)
     _insert(OrderItem.__table__, [row for kind, row in raw if kind == "item"])
     _insert(Ticket.__table__, [row for kind, row in raw if kind == "ticket"])

@@ -2,7 +2,8 @@
 answers in <= 300 ms for a workspace with 200 events and 500,000 tickets).
 
 Usage:
-    # 1. the data, into a PostgreSQL database the bench may wipe (prints the workspace and owner ids)
+    # 1. the data, into a PostgreSQL database the bench may wipe (prints the workspace and owner ids;
+    #    --keep adds the workspace to a database as it is, as scripts/bench.sh does to the app's)
     python bench/analytics_page.py generate --database postgresql+psycopg://postgres@127.0.0.1:5432/eventpalour_bench
     # 2. start the production app on that database (as scripts/bench.sh does), then
     python bench/analytics_page.py measure --url http://localhost:3700 --database <the same> \
@@ -56,7 +57,8 @@ def generate(args: argparse.Namespace) -> None:
     from tests.dbsetup import migrate_fresh
 
     reset_engine()
-    migrate_fresh(args.database)
+    if not args.keep:
+        migrate_fresh(args.database)
     started = time.perf_counter()
     events = max(2, round(EVENTS * args.scale))
     workspace_id, owner_id, _ = generate_data(events, max(events * 2, round(TICKETS * args.scale)), random.Random(7))
@@ -149,6 +151,9 @@ def main() -> None:
     make = commands.add_parser("generate", help="migrate the database afresh and generate the workspace")
     make.add_argument("--database", required=True)
     make.add_argument("--scale", type=float, default=1.0, help="fraction of 200 events and 500,000 tickets")
+    make.add_argument(
+        "--keep", action="store_true", help="add the workspace to the database as it is (make bench: the app's)"
+    )
     run = commands.add_parser("measure", help="time the page and the CSVs of a running app")
     run.add_argument("--url", default="http://localhost:3700")
     run.add_argument("--database", required=True, help="the app's database (for the owner's session)")

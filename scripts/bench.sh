@@ -75,6 +75,12 @@ run browser_checkout env DATABASE_URL="$PG" python bench/browser_checkout.py --u
 run browser_checkout_code env DATABASE_URL="$PG" python bench/browser_checkout.py --url "$URL" --seats 2000 \
   --buyers 2400 --concurrency 32 --code --app-pgid "$app"
 run door env DATABASE_URL="$PG" python bench/door.py --url "$URL" --tickets 5000 --devices 16 --app-pgid "$app"
+# The analytics page and its CSVs (#22 §1) last: its 500,000 generated tickets would weigh on the
+# benches above. The workspace is added to the running app's database (it prints its ids).
+python bench/analytics_page.py generate --keep --database "$PG" | tee "$results/analytics_generate.txt"
+analytics_ids="$(grep -- '--workspace' "$results/analytics_generate.txt")"
+# shellcheck disable=SC2086  # the two options and their values, split on purpose
+run analytics_page python bench/analytics_page.py measure --url "$URL" --database "$PG" $analytics_ids --repeat 20
 
 python scripts/bench_report.py "$results" docs/performance.md
 echo "== figures written to docs/performance.md"

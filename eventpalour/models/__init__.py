@@ -1,7 +1,19 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from eventpalour.models.admin import AdminLevel, AuditLogEntry, PlatformAdmin
-from eventpalour.models.analytics import BuyerPlaceDay, CheckoutDay, RollupDelta, SalesDay, TierDay, ViewDay
+from eventpalour.models.analytics import (
+    BuyerPlaceDay,
+    CheckoutDay,
+    RollupDelta,
+    SalesDay,
+    SalesEventDay,
+    TierDay,
+    ViewDay,
+    ViewEventDay,
+    ViewSourceDay,
+    WorkspacePlaceDay,
+    WorkspaceSalesDay,
+)
 from eventpalour.models.announcement import (
     Announcement,
     AnnouncementAudience,
@@ -130,8 +142,13 @@ __all__ = [
     "CheckoutDay",
     "RollupDelta",
     "SalesDay",
+    "SalesEventDay",
     "TierDay",
     "ViewDay",
+    "ViewEventDay",
+    "ViewSourceDay",
+    "WorkspacePlaceDay",
+    "WorkspaceSalesDay",
     "Announcement",
     "AnnouncementAudience",
     "AnnouncementOptOut",

@@ -41,6 +41,48 @@ class SalesDay(SQLModel, table=True):
     returning_buyers: int = Field(default=0)  # sales whose buyer had one
 
 
+class SalesCounters(SQLModel):
+    """SalesDay's counters, for its sums below."""
+
+    paid_orders: int = Field(default=0)
+    gross: int = Field(default=0)
+    platform_fees: int = Field(default=0)
+    provider_fees: int = Field(default=0)
+    organizer_share: int = Field(default=0)
+    discounts: int = Field(default=0)
+    refunds: int = Field(default=0)
+    tickets_issued: int = Field(default=0)
+    tickets_voided: int = Field(default=0)
+    new_buyers: int = Field(default=0)
+    returning_buyers: int = Field(default=0)
+
+
+class SalesEventDay(SalesCounters, table=True):
+    """An event's sales on one UTC day in every payment channel: `SalesDay`'s rows of the day summed
+    over channels, kept by the same fold, for the page's events table of all events."""
+
+    __tablename__ = "analytics_sales_event_days"
+    __table_args__ = (Index("ix_analytics_sales_event_days_workspace_day", "workspace_id", "day"),)
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    currency: str = Field(primary_key=True, max_length=3)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+
+
+class WorkspaceSalesDay(SalesCounters, table=True):
+    """A workspace's sales on one UTC day per currency and channel, all its events together:
+    `SalesDay`'s rows summed over events, kept by the same fold, for the page's money, channels and
+    chart of all events."""
+
+    __tablename__ = "analytics_workspace_sales_days"
+
+    workspace_id: str = Field(foreign_key="workspaces.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    currency: str = Field(primary_key=True, max_length=3)
+    channel: str = Field(primary_key=True, max_length=20)
+
+
 class TierDay(SQLModel, table=True):
     """One tier's tickets on one UTC day: issued by sales paid that day, voided that day."""
 
@@ -70,6 +112,35 @@ class ViewDay(SQLModel, table=True):
     views: int = Field(default=0)
 
 
+class ViewEventDay(SQLModel, table=True):
+    """An event's views on one UTC day from every referrer and campaign: `ViewDay`'s rows of the day
+    summed, kept by the same fold, so the page's views per event read one row per event and day
+    instead of one per referrer and campaign."""
+
+    __tablename__ = "analytics_view_event_days"
+    __table_args__ = (Index("ix_analytics_view_event_days_workspace_day", "workspace_id", "day"),)
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
+    views: int = Field(default=0)
+
+
+class ViewSourceDay(SQLModel, table=True):
+    """A workspace's views on one UTC day from one referrer host and campaign, all its events
+    together: `ViewDay`'s rows summed over events, kept by the same fold, for the page's top referrers
+    and campaigns of all events (an event's own come from `ViewDay`). A deleted event's views are
+    taken out with it (rollups.forget_event_sums)."""
+
+    __tablename__ = "analytics_view_source_days"
+
+    workspace_id: str = Field(foreign_key="workspaces.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    referrer_host: str = Field(primary_key=True, max_length=255)
+    campaign: str = Field(primary_key=True, max_length=100)
+    views: int = Field(default=0)
+
+
 class CheckoutDay(SQLModel, table=True):
     """Checkouts started (orders created, paid or free) for an event on one UTC day: the funnel's middle step."""
 
@@ -96,6 +167,21 @@ class BuyerPlaceDay(SQLModel, table=True):
     workspace_id: str = Field(foreign_key="workspaces.id", max_length=16, ondelete="CASCADE")
     paid_orders: int = Field(default=0)
     tickets_issued: int = Field(default=0)  # by the sales paid that day
+
+
+class WorkspacePlaceDay(SQLModel, table=True):
+    """A workspace's sales on one UTC day from buyers of one country and city, all its events
+    together: `BuyerPlaceDay`'s rows summed over events, kept by the same fold, for the page's
+    places of all events (an event's own come from `BuyerPlaceDay`)."""
+
+    __tablename__ = "analytics_workspace_place_days"
+
+    workspace_id: str = Field(foreign_key="workspaces.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    country: str = Field(primary_key=True, max_length=2)
+    city: str = Field(primary_key=True, max_length=80)
+    paid_orders: int = Field(default=0)
+    tickets_issued: int = Field(default=0)
 
 
 class RollupDelta(SQLModel, table=True):

@@ -390,7 +390,7 @@ def _analytics() -> rx.Component:
 @page(
     WORKSPACE_ANALYTICS,
     "Analytics",
-    on_load=[WorkspaceState.load_workspace, AnalyticsState.reset_period, AnalyticsState.load_analytics],
+    on_load=[WorkspaceState.load_workspace, AnalyticsState.open_analytics],
     require="user",
     form=AnalyticsState,
 )

@@ -171,8 +171,18 @@ class AnalyticsState(FormMixin, AuthState):
         return finance.analytics_window(self.span, self.start, self.end, event_id=event)
 
     @rx.event
+    async def open_analytics(self):
+        """on_load: a fresh visit starts on the last 30 days of every event, shown at once (one event
+        of the page's load instead of two, each a round of the state's lock and store)."""
+        self._reset_period()
+        return await self._load()
+
+    @rx.event
     async def load_analytics(self):
-        """on_load, and after the picker changes: the figures for the chosen period and event."""
+        """After the picker changes: the figures for the chosen period and event."""
+        return await self._load()
+
+    async def _load(self):
         self.analytics_problem = ""
         try:
             actor = await self.require_user()
@@ -196,7 +206,9 @@ class AnalyticsState(FormMixin, AuthState):
     def _show(self, seen: WorkspaceAnalytics) -> None:
         window = seen.window
         self.period_label = f"{window.first:%d %b %Y} – {window.last:%d %b %Y} (UTC days)"
-        self.event_options = [Option(ALL_EVENTS, "All events")] + [Option(i, t) for i, t in seen.events]
+        options = [Option(ALL_EVENTS, "All events")] + [Option(i, t) for i, t in seen.events]
+        if options != self.event_options:  # a filter change: the same events, not sent again (201 options)
+            self.event_options = options
         self.can_view_money = seen.can_view_money
         self.currency = seen.currency
         self.chart_data = [DayBar(_day_label(p.day), p.tickets, whole_units(p.gross, seen.currency)) for p in seen.days]
@@ -215,8 +227,7 @@ class AnalyticsState(FormMixin, AuthState):
         self.cities = [PlaceText(p.country_label, p.city_label, p.paid_orders, p.tickets) for p in seen.cities]
         self.analytics_loaded = True
 
-    @rx.event
-    def reset_period(self) -> None:
+    def _reset_period(self) -> None:
         """A fresh visit starts on the last 30 days of every event."""
         self.span, self.start, self.end, self.event_id = finance.DEFAULT_SPAN, "", "", ALL_EVENTS
         self.analytics_loaded = False

@@ -432,6 +432,7 @@ def delete_event(*, actor: UserSummary | None, event_id: str) -> None:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
         if refusal := deletion_refusal(event.status, seats_taken=seats_taken(list_tiers(session, event.id))):
             raise Conflict(refusal)
+        finance.forget_event_sums(session.connection(), event.id)  # the workspace-wide sums outlive it
         session.delete(event)
         admin.record_audit(session, action="event.delete", actor_id=actor.id, target=("event", event_id))
 

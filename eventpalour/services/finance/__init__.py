@@ -53,6 +53,7 @@ __getattr__, __all__ = public_names(
             "RecordedRefund",
             "SettledSale",
             "fold_all_rollups",
+            "forget_event_sums",
             "rebuild_rollups",
             "record_event_cancelled",
             "record_checkout_started",

@@ -23,13 +23,19 @@ from eventpalour.db import read_only
 from eventpalour.models import Event, TicketTier
 from eventpalour.models.types import utcnow
 from eventpalour.services import sales
+from eventpalour.services.finance.grouped_sums import grouped_sums
 from eventpalour.services.finance.money_figures import MoneyFigures
 from eventpalour.services.finance.rollups import (
     CHECKOUT_DAYS,
     PLACE_DAYS,
     SALES_DAYS,
+    SALES_EVENT_DAYS,
     TIER_DAYS,
     VIEW_DAYS,
+    VIEW_EVENT_DAYS,
+    VIEW_SOURCE_DAYS,
+    WORKSPACE_PLACE_DAYS,
+    WORKSPACE_SALES_DAYS,
     fold_all_rollups,
 )
 from eventpalour.services.identity import UserSummary
@@ -273,6 +279,14 @@ def _add(into: dict[str, int], row: object) -> None:
         into[name] = into.get(name, 0) + int(getattr(row, name))
 
 
+# The sales groupings (`_sales`, each statement through grouped_sums): money per currency, the
+# channels table, the events table, and the chart's days (in every currency: the chart shows the one
+# with the most gross, known only from the first grouping).
+_BY_CURRENCY = ("currency",)
+_BY_CHANNEL = ("channel", "currency")
+_BY_EVENT = ("event_id", "currency")
+_BY_DAY = ("day", "currency")
+
 # Which of `_read`'s statements each table needs (the page needs them all).
 _SALES_TABLES = frozenset({"daily", "money", "channels", "events", "buyers"})
 _VIEW_TABLES = frozenset({"events", "referrers", "campaigns"})
@@ -287,50 +301,36 @@ def _read(
     events: list,
     tables: frozenset[str] | None = None,
 ) -> WorkspaceAnalytics:
-    """Five statements over the rollups (sales by event and channel, sales by day, views, checkouts,
-    buyer places), two over tiers and the door; every other figure is a sum of their rows. With
-    `tables`, only the statements those tables need."""
+    """Statements over the rollups (or their sums, for all events): sales by currency, channel and
+    day, and by event; views by event, and by referrer and campaign; checkouts; buyer places; then
+    tiers and the door. Every other figure is a sum of their rows. With `tables`, only the statements
+    those tables need."""
 
     def wanted(names: frozenset[str]) -> bool:
         return tables is None or bool(tables & names)
 
-    s = SALES_DAYS.c
-    where = _in_window(SALES_DAYS, workspace_id, window)
     by_currency: dict[str, dict[str, int]] = {}
     by_channel: dict[tuple[str, str], dict[str, int]] = {}
     by_event: dict[str, dict[str, int]] = {}
-    sales_rows = (
-        connection.execute(
-            select(s.event_id, s.currency, s.channel, *[func.sum(s[name]).label(name) for name in SALES_COUNTERS])
-            .where(*where)
-            .group_by(s.event_id, s.currency, s.channel)
-        )
-        if wanted(_SALES_TABLES)
-        else []
-    )
-    for row in sales_rows:
-        _add(by_currency.setdefault(row.currency, {}), row)
-        _add(by_channel.setdefault((row.channel, row.currency), {}), row)
-        _add(by_event.setdefault(row.event_id, {}), row)
+    by_day: dict[tuple[date, str], Any] = {}
+    if wanted(_SALES_TABLES):
+        sales = _sales(connection, workspace_id, window, wanted(frozenset({"events"})), wanted(frozenset({"daily"})))
+        for row in sales[_BY_CURRENCY]:
+            _add(by_currency.setdefault(row.currency, {}), row)
+        for row in sales[_BY_CHANNEL]:
+            _add(by_channel.setdefault((row.channel, row.currency), {}), row)
+        for row in sales.get(_BY_EVENT, []):  # an event sells in its one currency; summed all the same
+            _add(by_event.setdefault(row.event_id, {}), row)
+        by_day = {(_as_date(row.day), row.currency): row for row in sales.get(_BY_DAY, [])}
     money = [
         MoneyFigures(currency, **{name: sums[name] for name in MONEY_COUNTERS})
         for currency, sums in sorted(by_currency.items())
     ]
     currency = max(money, key=lambda f: (f.gross, f.paid_orders)).currency if money else _first_currency(events)
-    by_day = (
-        {
-            _as_date(row.day): row
-            for row in connection.execute(
-                select(s.day, func.sum(s.tickets_issued).label("tickets"), func.sum(s.gross).label("gross"))
-                .where(*where, s.currency == currency)
-                .group_by(s.day)
-            )
-        }
-        if wanted(frozenset({"daily"}))
-        else {}
-    )
     days = [
-        DayPoint(day, int(by_day[day].tickets), int(by_day[day].gross)) if day in by_day else DayPoint(day, 0, 0)
+        DayPoint(day, int(point.tickets_issued), int(point.gross))
+        if (point := by_day.get((day, currency)))
+        else DayPoint(day, 0, 0)
         for day in window.days
     ]
     totals = {name: sum(sums[name] for sums in by_currency.values()) for name in SALES_COUNTERS}
@@ -369,6 +369,24 @@ def _read(
     return result if can_view_money else _without_money(result)
 
 
+def _sales(
+    connection: Connection, workspace_id: str, window: AnalyticsWindow, per_event: bool, per_day: bool
+) -> dict[tuple[str, ...], list[Any]]:
+    """The sales rollup's groupings the page needs. For one event, its own day rows grouped every way
+    in one statement; for all events, the workspace's day rows per currency and channel (a few per
+    day) and, for the events table, the events' day rows summed over channels (rollups.DAY_SUMS)."""
+    wanted = [_BY_CURRENCY, _BY_CHANNEL] + ([_BY_DAY] if per_day else [])
+    if window.event_id:
+        where = _in_window(SALES_DAYS, workspace_id, window)
+        return grouped_sums(connection, SALES_DAYS, where, wanted + ([_BY_EVENT] if per_event else []), SALES_COUNTERS)
+    where = _in_window(WORKSPACE_SALES_DAYS, workspace_id, window)
+    found = grouped_sums(connection, WORKSPACE_SALES_DAYS, where, wanted, SALES_COUNTERS)
+    if per_event:
+        where = _in_window(SALES_EVENT_DAYS, workspace_id, window)
+        found |= grouped_sums(connection, SALES_EVENT_DAYS, where, [_BY_EVENT], SALES_COUNTERS)
+    return found
+
+
 def _first_currency(events: list) -> str:
     return events[0].currency if events else "KES"
 
@@ -398,33 +416,52 @@ def _tiers(connection: Connection, workspace_id: str, window: AnalyticsWindow) -
 def _views(
     connection: Connection, workspace_id: str, window: AnalyticsWindow
 ) -> tuple[dict[str, int], list[SourceRow], list[SourceRow]]:
-    """Views per event, and the top referrer hosts and campaigns, from one grouped statement."""
-    v = VIEW_DAYS.c
-    by_event: dict[str, int] = defaultdict(int)
-    by_host: dict[str, int] = defaultdict(int)
-    by_campaign: dict[str, int] = defaultdict(int)
-    for row in connection.execute(
-        select(v.event_id, v.referrer_host, v.campaign, func.sum(v.views).label("views"))
-        .where(*_in_window(VIEW_DAYS, workspace_id, window))
-        .group_by(v.event_id, v.referrer_host, v.campaign)
-    ):
-        by_event[row.event_id] += int(row.views)
-        by_host[row.referrer_host] += int(row.views)
-        if row.campaign:
-            by_campaign[row.campaign] += int(row.views)
+    """Views per event, and the top referrer hosts and campaigns. For all events, from the view sums
+    (an event's day total, the workspace's day per referrer and campaign: a few hundred rows for 90
+    days); for one event, from its own view rows grouped both ways in one statement."""
+    if window.event_id:
+        found = grouped_sums(
+            connection,
+            VIEW_DAYS,
+            _in_window(VIEW_DAYS, workspace_id, window),
+            [("event_id",), ("referrer_host",), ("campaign",)],
+            ["views"],
+        )
+        by_event = {row.event_id: int(row.views) for row in found[("event_id",)]}
+    else:
+        e = VIEW_EVENT_DAYS.c
+        by_event = {
+            row.event_id: int(row.views)
+            for row in connection.execute(
+                select(e.event_id, func.sum(e.views).label("views"))
+                .where(*_in_window(VIEW_EVENT_DAYS, workspace_id, window))
+                .group_by(e.event_id)
+            )
+        }
+        found = grouped_sums(
+            connection,
+            VIEW_SOURCE_DAYS,
+            _in_window(VIEW_SOURCE_DAYS, workspace_id, window),
+            [("referrer_host",), ("campaign",)],
+            ["views"],
+        )
+    by_host = {row.referrer_host: int(row.views) for row in found[("referrer_host",)]}
+    by_campaign = {row.campaign: int(row.views) for row in found[("campaign",)] if row.campaign}
 
     def top(counts: dict[str, int]) -> list[SourceRow]:
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_SOURCES]
         return [SourceRow(name, views) for name, views in ranked if views]
 
-    return dict(by_event), top(by_host), top(by_campaign)
+    return by_event, top(by_host), top(by_campaign)
 
 
 def _places(
     connection: Connection, workspace_id: str, window: AnalyticsWindow
 ) -> tuple[list[PlaceRow], list[PlaceRow]]:
-    """Sales per buyer country, and per known city, from one grouped statement over the rollup."""
-    p = PLACE_DAYS.c
+    """Sales per buyer country, and per known city, from one grouped statement over the rollup (for
+    all events, its sum over events: a row per place and day)."""
+    table = PLACE_DAYS if window.event_id else WORKSPACE_PLACE_DAYS
+    p = table.c
     by_country: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_city: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for row in connection.execute(
@@ -434,7 +471,7 @@ def _places(
             func.sum(p.paid_orders).label("orders"),
             func.sum(p.tickets_issued).label("tickets"),
         )
-        .where(*_in_window(PLACE_DAYS, workspace_id, window))
+        .where(*_in_window(table, workspace_id, window))
         .group_by(p.country, p.city)
     ):
         for into in [by_country[row.country]] + ([by_city[(row.country, row.city)]] if row.city else []):

@@ -16,6 +16,11 @@ worker folds every few seconds (worker.py `run_rollup_loop`) and every read fold
 - a checkout starts (an order is created, `checkout.book_ticket`): `record_checkout_started`;
 - a person opens the event's public page (events/page_views.py): `record_page_view`.
 
+The fold also adds sales, views and buyer places to their sums (`DAY_SUMS`: an event's sales and
+views per day, the workspace's sales per currency and channel, views per referrer and campaign and
+buyers per place, all events together), which the page reads for all events instead of every day
+row; a deleted event's counts come off the workspace-wide sums (`forget_event_sums`).
+
 `record_sale` also counts the sale under its buyer's country and city (`BuyerPlaceDay`, from the
 order's `buyer_country`/`buyer_city` written at settle; "" when unknown, as for free registrations).
 
@@ -32,11 +37,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ColumnElement, Connection, Table, case, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Table, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
-from eventpalour.db import transaction
+from eventpalour.db import read_only, transaction
 from eventpalour.models import (
     BuyerPlaceDay,
     CheckoutDay,
@@ -45,10 +50,15 @@ from eventpalour.models import (
     Refund,
     RollupDelta,
     SalesDay,
+    SalesEventDay,
     Ticket,
     TicketStatus,
     TierDay,
     ViewDay,
+    ViewEventDay,
+    ViewSourceDay,
+    WorkspacePlaceDay,
+    WorkspaceSalesDay,
 )
 from eventpalour.services.finance.money_figures import (
     SOLD_TICKET_CONDITIONS,
@@ -61,9 +71,29 @@ TIER_DAYS: Table = TierDay.__table__  # type: ignore[assignment]
 VIEW_DAYS: Table = ViewDay.__table__  # type: ignore[assignment]
 CHECKOUT_DAYS: Table = CheckoutDay.__table__  # type: ignore[assignment]
 PLACE_DAYS: Table = BuyerPlaceDay.__table__  # type: ignore[assignment]
+VIEW_EVENT_DAYS: Table = ViewEventDay.__table__  # type: ignore[assignment]
+VIEW_SOURCE_DAYS: Table = ViewSourceDay.__table__  # type: ignore[assignment]
+WORKSPACE_PLACE_DAYS: Table = WorkspacePlaceDay.__table__  # type: ignore[assignment]
+SALES_EVENT_DAYS: Table = SalesEventDay.__table__  # type: ignore[assignment]
+WORKSPACE_SALES_DAYS: Table = WorkspaceSalesDay.__table__  # type: ignore[assignment]
 DELTAS: Table = RollupDelta.__table__  # type: ignore[assignment]
+SUM_TABLES = (SALES_EVENT_DAYS, WORKSPACE_SALES_DAYS, VIEW_EVENT_DAYS, VIEW_SOURCE_DAYS, WORKSPACE_PLACE_DAYS)
 DAY_TABLES: dict[str, Table] = {
-    table.name: table for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS, PLACE_DAYS)
+    table.name: table for table in (SALES_DAYS, TIER_DAYS, VIEW_DAYS, CHECKOUT_DAYS, PLACE_DAYS, *SUM_TABLES)
+}
+# Sums kept beside a day table (models/analytics.py), fewer rows for the page to read: each delta
+# folded into a row of the day table is added to a row of each of its sums too, named by the day
+# key's columns the sum keeps. {day table: {sum table: the key columns it keeps}}.
+DAY_SUMS: dict[str, dict[str, tuple[str, ...]]] = {
+    SALES_DAYS.name: {
+        SALES_EVENT_DAYS.name: ("event_id", "day", "currency", "workspace_id"),
+        WORKSPACE_SALES_DAYS.name: ("workspace_id", "day", "currency", "channel"),
+    },
+    VIEW_DAYS.name: {
+        VIEW_EVENT_DAYS.name: ("event_id", "day", "workspace_id"),
+        VIEW_SOURCE_DAYS.name: ("workspace_id", "day", "referrer_host", "campaign"),
+    },
+    PLACE_DAYS.name: {WORKSPACE_PLACE_DAYS.name: ("workspace_id", "day", "country", "city")},
 }
 FOLD_BATCH = 5000
 ORDERS: Table = Order.__table__  # type: ignore[assignment]
@@ -102,10 +132,16 @@ def fold_rollups(connection: Connection, limit: int = FOLD_BATCH) -> int:
         delete(DELTAS).where(DELTAS.c.id.in_(oldest)).returning(DELTAS.c.rollup, DELTAS.c["keys"], DELTAS.c.counts)
     ).all()
     totals: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, int]] = {}
-    for rollup, keys, counts in taken:
+
+    def count(rollup: str, keys: Mapping[str, str], counts: Mapping[str, int]) -> None:
         into = totals.setdefault((rollup, tuple(sorted(keys.items()))), {})
         for name, n in counts.items():
             into[name] = into.get(name, 0) + int(n)
+
+    for rollup, keys, counts in taken:
+        count(rollup, keys, counts)
+        for sums, kept in DAY_SUMS.get(rollup, {}).items():
+            count(sums, {name: keys[name] for name in kept}, counts)
     for (rollup, keys), counts in sorted(totals.items()):
         row = {name: date.fromisoformat(value) if name == "day" else value for name, value in keys}
         _upsert_day(connection, DAY_TABLES[rollup], row, counts)
@@ -113,7 +149,10 @@ def fold_rollups(connection: Connection, limit: int = FOLD_BATCH) -> int:
 
 
 def fold_all_rollups() -> int:
-    """Fold every pending delta (before reading the day rows), a batch per transaction."""
+    """Fold every pending delta (before reading the day rows), a batch per transaction. Most reads
+    find none (the worker folds every few seconds): one indexed look, without a write transaction."""
+    if not has_pending_deltas():
+        return 0
     folded = 0
     while True:
         with transaction() as session:
@@ -121,6 +160,15 @@ def fold_all_rollups() -> int:
         folded += done
         if done < FOLD_BATCH:
             return folded
+
+
+_ANY_DELTA = select(DELTAS.c.id).order_by(DELTAS.c.id).limit(1)  # through the primary key
+
+
+def has_pending_deltas() -> bool:
+    """Whether any delta waits to be folded."""
+    with read_only() as session:
+        return session.connection().execute(_ANY_DELTA).first() is not None
 
 
 def _upsert_day(connection: Connection, table: Table, keys: Mapping[str, object], counts: Mapping[str, int]) -> None:
@@ -356,6 +404,46 @@ def record_page_view(
     )
 
 
+def forget_event_sums(connection: Connection, event_id: str) -> None:
+    """The event is about to be deleted (its day rows go with it): its folded counts come off the
+    workspace-wide sums, which outlive it. Its pending deltas go with it unfolded."""
+    for source, sums in DAY_SUMS.items():
+        day_rows = DAY_TABLES[source]
+        for name, kept in sums.items():
+            if "event_id" in kept:
+                continue  # the event's own sum rows go with it
+            table = DAY_TABLES[name]
+            counters = [column.name for column in table.columns if column.name not in kept]
+            keys = [day_rows.c[column] for column in kept]
+            gone = (
+                select(*keys, *[func.sum(day_rows.c[c]).label(c) for c in counters])
+                .where(day_rows.c.event_id == event_id)
+                .group_by(*keys)
+                .subquery()
+            )
+            connection.execute(
+                update(table)
+                .values({c: table.c[c] - gone.c[c] for c in counters})
+                .where(*[table.c[column] == gone.c[column] for column in kept])
+            )
+
+
+def _rebuild_sums(connection: Connection, workspace_id: str | None) -> None:
+    """Every sum recomputed from its day rows (after they were rebuilt, or their deltas folded)."""
+    for source, sums in DAY_SUMS.items():
+        day_rows = DAY_TABLES[source]
+        for name, kept in sums.items():
+            table = DAY_TABLES[name]
+            counters = [column.name for column in table.columns if column.name not in kept]
+            scope = [] if workspace_id is None else [table.c.workspace_id == workspace_id]
+            connection.execute(delete(table).where(*scope))
+            keys = [day_rows.c[column] for column in kept]
+            rows = select(*keys, *[func.sum(day_rows.c[c]) for c in counters]).group_by(*keys)
+            if workspace_id is not None:
+                rows = rows.where(day_rows.c.workspace_id == workspace_id)
+            connection.execute(table.insert().from_select([*kept, *counters], rows))
+
+
 def _sales_keys(event_id: str, day: date, currency: str, channel: str, workspace_id: str) -> dict[str, object]:
     return {"event_id": event_id, "day": day, "currency": currency, "channel": channel, "workspace_id": workspace_id}
 
@@ -460,6 +548,7 @@ def rebuild_rollups(connection: Connection, workspace_id: str | None = None) -> 
             {"event_id": row.event_id, "day": _as_date(row.day), "workspace_id": row.workspace_id},
             {"checkouts_started": int(row.started)},
         )
+    _rebuild_sums(connection, workspace_id)
 
 
 def _rebuild_places(connection: Connection, scope_orders: list) -> None:
