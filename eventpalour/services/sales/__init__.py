@@ -194,6 +194,23 @@ __getattr__, __all__ = public_names(
             "clamp_quantity",
             "tier_sale",
         ],
+        "waiting_room": [
+            "ADMISSION_SECONDS",
+            "PASS_SECONDS",
+            "QueueView",
+            "WaitingRoomRequired",
+            "admit_due",
+            "enter_event",
+            "join_waiting_room",
+            "needs_queue",
+            "queue_status",
+        ],
+        "waiting_room_settings": [
+            "WaitingRoomReport",
+            "WaitingRoomSettings",
+            "set_waiting_room",
+            "waiting_room_settings",
+        ],
         "waitlist": [
             "DEFAULT_OFFER_MINUTES",
             "MAX_OFFER_MINUTES",

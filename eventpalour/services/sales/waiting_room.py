@@ -1,0 +1,406 @@
+"""The fair queue of an on-sale moment (#18): who waits, in what order, and who is let in when.
+
+While an event's waiting room is active (turned on, and its `opens_at` has come), the event page and
+its checkout need an admission: a browser joins the queue (`join_waiting_room`), polls its place
+(`queue_status`), is admitted at the organizer's rate from `starts_at` on, and redeems the signed pass
+it is given (`enter_event`), which admits that browser to the event page for `ADMISSION_SECONDS`.
+
+Fairness, as defined here:
+- **One place per browser.** A browser is a signed random id in the `ep_queue` cookie; the same
+  browser (a refresh, another tab) finds the place it has (`uq_waiting_room_visitors_browser`).
+- **Early arrivals are drawn.** Everyone who joined before `starts_at` gets a key drawn from the
+  room's secret seed (HMAC-SHA256 of their row id, 48 bits): at the start they are let in in that
+  random order, which arriving earlier does not improve. The draw is deterministic by seed (tests
+  recompute it) and unknowable to visitors, who see no place before the start.
+- **Then first come, first served.** Later arrivals queue by arrival time, behind every early one.
+- **At the set rate.** A generic cell rate algorithm on the room's row (`credit_at`): admitting n
+  visitors moves its clock n × 60 / rate seconds on and it never lags now by more than a small
+  burst, so by any moment t at most (t − starts_at) × rate / 60 visitors have been let in.
+- **Nobody twice.** Admitting is a compare-and-set on the room's `admitted_count` (whichever worker
+  wins admits the next batch; the others change nothing), and each visitor's `admitted_at` is set
+  once, by an UPDATE that requires it NULL.
+
+Passes: signed (itsdangerous, SECRET_KEY), naming the visitor and the browser they were issued to,
+and usable for `PASS_SECONDS` from admission. Redeeming binds nothing new: a pass opened in another
+browser is refused, and in its own browser it marks the place entered, once. A pass not used in time,
+or an admission that ran out, lapses: that browser's next visit to the queue puts it at the back
+(first come, first served from then), since its turn came and went.
+
+Polls are reads: a poll writes only when a batch of admissions is due (about once a second per room,
+whoever polls), so thousands of waiting browsers cost one indexed read each every `POLL_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, RowMapping, and_, case, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from eventpalour import routes
+from eventpalour.cookies import QUEUE_COOKIE_DAYS
+from eventpalour.db import read_only, transaction
+from eventpalour.models import Event, WaitingRoom, WaitingRoomVisitor
+from eventpalour.models.types import new_id, utcnow
+from eventpalour.models.waiting_room import LATE_PLACES
+from eventpalour.services.platform import Conflict, PermissionDenied, sign_value, signed_value
+
+PASS_SECONDS = 10 * 60
+"""How long an admitted visitor has to open the event page with their pass."""
+ADMISSION_SECONDS = 30 * 60
+"""How long a redeemed pass keeps the event page and its checkout open to that browser."""
+POLL_SECONDS = 5
+"""How often the queue's page asks for its place."""
+ADMIT_EVERY_SECONDS = 1
+"""Admissions are made in batches of this many seconds' worth of the rate (at least one visitor)."""
+BROWSER_SECONDS = QUEUE_COOKIE_DAYS * 24 * 3600
+_BROWSER_PURPOSE = "waiting-room-browser"
+_PASS_PURPOSE = "waiting-room-pass"
+_DRAW_BITS = 48
+
+_rooms = WaitingRoom.__table__
+_visitors = WaitingRoomVisitor.__table__
+_events = Event.__table__
+
+
+class WaitingRoomRequired(PermissionDenied):
+    """The event's waiting room is active and this browser holds no admission: join the queue."""
+
+    code = "waiting_room"
+    code_in_answer = True
+
+    def __init__(self, queue_url: str) -> None:
+        super().__init__("This event's sale has a queue. Join the queue to get tickets.")
+        self.queue_url = queue_url
+
+
+@dataclass(frozen=True)
+class Room:
+    """An event's waiting room as read, with the event's short id."""
+
+    event_id: str
+    short_id: str
+    enabled: bool
+    opens_at: datetime
+    starts_at: datetime
+    rate_per_minute: int
+    seed: str
+    credit_at: datetime
+    admitted_count: int
+
+    def is_active(self, now: datetime) -> bool:
+        """Whether the event page and its checkout need an admission now."""
+        return self.enabled and now >= self.opens_at
+
+    @property
+    def interval(self) -> timedelta:
+        """The time one admission takes at the room's rate."""
+        return timedelta(seconds=60 / self.rate_per_minute)
+
+    @property
+    def batch(self) -> int:
+        """How many admissions are made at once: `ADMIT_EVERY_SECONDS` of the rate, at least one."""
+        return max(1, self.rate_per_minute * ADMIT_EVERY_SECONDS // 60)
+
+    def clock(self, now: datetime) -> datetime:
+        """The rate limiter's clock: never more than two batches behind now, so an idle room saves up
+        no more than that for a sudden crowd."""
+        return max(self.credit_at, now - 2 * self.batch * self.interval)
+
+    def due(self, now: datetime) -> int:
+        """How many visitors may be admitted now."""
+        if now < self.starts_at:
+            return 0
+        return math.floor((now - self.clock(now)) / self.interval)
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What the queue's page shows a browser, and what its poll answers.
+
+    `has_room` False: there is no active waiting room (any more): go to the event page. `joined`
+    False: this browser has no place yet (the page joins on load). `place` is 1 for the next in line;
+    None before the start (the draw is still to come) and once admitted. `pass_token` and `enter_url`
+    come once admitted, while the pass is usable; `lapsed`: the pass or the admission ran out, the
+    page joins again (at the back).
+    """
+
+    short_id: str
+    has_room: bool
+    joined: bool = False
+    started: bool = False
+    place: int | None = None
+    waiting: int = 0
+    estimate_seconds: int | None = None
+    starts_at: datetime | None = None
+    admitted: bool = False
+    lapsed: bool = False
+    pass_token: str | None = None
+    enter_url: str | None = None
+    poll_seconds: int = POLL_SECONDS
+
+
+@dataclass(frozen=True)
+class JoinedQueue:
+    """A browser's place after joining, and the cookie that names the browser (to set when new)."""
+
+    browser_cookie: str
+    view: QueueView
+
+
+# --- the browser -----------------------------------------------------------------------------------
+
+
+def new_browser_cookie() -> str:
+    """A new browser identity: a signed random id."""
+    return sign_value({"b": new_id(24)}, purpose=_BROWSER_PURPOSE)
+
+
+def browser_of(cookie: str | None) -> str | None:
+    """The browser id in a queue cookie, or None when it is missing, forged or too old."""
+    payload = signed_value(cookie or "", purpose=_BROWSER_PURPOSE, max_age=BROWSER_SECONDS)
+    return str(payload["b"]) if payload and payload.get("b") else None
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _room(connection: Connection, ref: str) -> Room | None:
+    """The waiting room of the event `ref` (id or short id), or None when it has none."""
+    row = (
+        connection.execute(
+            select(_events.c.short_id, *_rooms.c)
+            .join(_rooms, _rooms.c.event_id == _events.c.id)
+            .where(or_(_events.c.id == ref, _events.c.short_id == ref))
+        )
+        .mappings()
+        .first()
+    )
+    return Room(**{name: row[name] for name in Room.__dataclass_fields__}) if row else None
+
+
+def _visitor(connection: Connection, event_id: str, browser_id: str | None) -> RowMapping | None:
+    if browser_id is None:
+        return None
+    query = select(_visitors).where(_visitors.c.event_id == event_id, _visitors.c.browser_id == browser_id)
+    return connection.execute(query).mappings().first()
+
+
+def _lapsed(visitor: RowMapping, now: datetime) -> bool:
+    """The visitor's turn came and went: a pass not used in time, or an admission that ran out."""
+    if visitor["entered_at"] is not None:
+        return now > visitor["entered_at"] + timedelta(seconds=ADMISSION_SECONDS)
+    return visitor["admitted_at"] is not None and now > visitor["admitted_at"] + timedelta(seconds=PASS_SECONDS)
+
+
+def _counts(connection: Connection, room: Room, visitor: RowMapping) -> tuple[int, int]:
+    """(people waiting, people waiting ahead of `visitor`) in one indexed read."""
+    ahead = or_(
+        _visitors.c.place_key < visitor["place_key"],
+        and_(_visitors.c.place_key == visitor["place_key"], _visitors.c.id < visitor["id"]),
+    )
+    row = connection.execute(
+        select(func.count(), func.coalesce(func.sum(case((ahead, 1), else_=0)), 0)).where(
+            _visitors.c.event_id == room.event_id, _visitors.c.admitted_at.is_(None)
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _view(connection: Connection, room: Room, visitor: RowMapping, now: datetime) -> QueueView:
+    started = now >= room.starts_at
+    base = QueueView(short_id=room.short_id, has_room=True, joined=True, started=started, starts_at=room.starts_at)
+    if _lapsed(visitor, now):
+        return replace(base, lapsed=True)
+    if visitor["admitted_at"] is not None:
+        token = sign_value({"v": visitor["id"], "b": visitor["browser_id"]}, purpose=_PASS_PURPOSE)
+        return replace(base, admitted=True, pass_token=token, enter_url=routes.queue_entry_url(room.short_id, token))
+    waiting, ahead = _counts(connection, room, visitor)
+    per_second = room.rate_per_minute / 60
+    if not started:  # the draw is still to come: on average, half of those here go first
+        until_start = (room.starts_at - now).total_seconds()
+        return replace(base, waiting=waiting, estimate_seconds=math.ceil(until_start + waiting / 2 / per_second))
+    place = ahead + 1
+    return replace(base, place=place, waiting=waiting, estimate_seconds=math.ceil(place / per_second))
+
+
+# --- joining and polling -----------------------------------------------------------------------------
+
+
+def place_key(room: Room, visitor_id: str, joined_at: datetime) -> int:
+    """Where a visitor stands: drawn from the room's seed for an arrival before the start, else after
+    every drawn key by arrival time (microseconds)."""
+    if joined_at < room.starts_at:
+        digest = hmac.new(room.seed.encode(), visitor_id.encode(), hashlib.sha256).digest()
+        return int.from_bytes(digest[: _DRAW_BITS // 8], "big")
+    return LATE_PLACES + int(joined_at.timestamp() * 1_000_000)
+
+
+def _insert_ignoring_duplicate(connection: Connection, values: dict) -> None:
+    """Insert a place; a concurrent join of the same browser (another tab) already made it: keep that."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(dialect.insert(_visitors).values(values).on_conflict_do_nothing())
+
+
+def join_waiting_room(*, short_id: str, browser_cookie: str | None, now: datetime | None = None) -> JoinedQueue:
+    """Give this browser its place in the event's queue (the one it has, when it has one).
+
+    A browser whose turn lapsed goes to the back. With no active waiting room nothing is written and
+    the view says so (`has_room` False): the event page is open.
+    """
+    now = now or utcnow()
+    browser = browser_of(browser_cookie)
+    cookie = browser_cookie if browser else new_browser_cookie()
+    browser = browser or str(signed_value(cookie, purpose=_BROWSER_PURPOSE, max_age=BROWSER_SECONDS)["b"])
+    with transaction() as session:
+        connection = session.connection()
+        room = _room(connection, short_id)
+        if room is None or not room.is_active(now):
+            return JoinedQueue(cookie, QueueView(short_id=short_id, has_room=False))
+        visitor = _visitor(connection, room.event_id, browser)
+        if visitor is None:
+            visitor_id = new_id()
+            values = {
+                "id": visitor_id,
+                "event_id": room.event_id,
+                "browser_id": browser,
+                "place_key": place_key(room, visitor_id, now),
+                "joined_at": now,
+            }
+            _insert_ignoring_duplicate(connection, values)
+        elif _lapsed(visitor, now):
+            connection.execute(
+                update(_visitors)
+                .where(_visitors.c.id == visitor["id"])
+                .values(place_key=place_key(room, visitor["id"], now), joined_at=now, admitted_at=None, entered_at=None)
+            )
+        visitor = _visitor(connection, room.event_id, browser)
+        return JoinedQueue(cookie, _view(connection, room, visitor, now))
+
+
+def queue_status(*, short_id: str, browser_cookie: str | None, now: datetime | None = None) -> QueueView:
+    """The browser's place now (the queue page's poll). A read, unless a batch of admissions is due:
+    then this poll admits it first (`admit_due`), as any poll or worker may."""
+    now = now or utcnow()
+    browser = browser_of(browser_cookie)
+    with read_only() as reader:
+        room = _room(reader.connection(), short_id)
+    if room is None or not room.is_active(now):
+        return QueueView(short_id=short_id, has_room=False)
+    if room.due(now) >= room.batch:
+        admit_due(event_id=room.event_id, now=now)
+    with read_only() as reader:
+        connection = reader.connection()
+        room = _room(connection, short_id) or room
+        visitor = _visitor(connection, room.event_id, browser)
+        if visitor is None:
+            return QueueView(short_id=short_id, has_room=True, starts_at=room.starts_at)
+        return _view(connection, room, visitor, now)
+
+
+def admit_due(*, event_id: str, now: datetime | None = None) -> int:
+    """Admit the next visitors in line, as many as the rate allows now; returns how many.
+
+    Whoever calls (any poll, on any worker) either wins the compare-and-set on the room's
+    `admitted_count` and admits the batch, or changes nothing: no visitor is admitted twice and the
+    rate holds across workers. Only visitors who had joined by `now` are admitted.
+    """
+    now = now or utcnow()
+    with transaction() as session:
+        connection = session.connection()
+        room = _room(connection, event_id)
+        if room is None or not room.is_active(now) or (due := room.due(now)) < 1:
+            return 0
+        next_in_line = (
+            select(_visitors.c.id)
+            .where(
+                _visitors.c.event_id == room.event_id,
+                _visitors.c.admitted_at.is_(None),
+                _visitors.c.joined_at <= now,
+            )
+            .order_by(_visitors.c.place_key, _visitors.c.id)
+            .limit(due)
+        )
+        ids = list(connection.execute(next_in_line).scalars())
+        if not ids:
+            return 0
+        claimed = connection.execute(
+            update(_rooms)
+            .where(_rooms.c.event_id == room.event_id, _rooms.c.admitted_count == room.admitted_count)
+            .values(
+                credit_at=room.clock(now) + len(ids) * room.interval, admitted_count=_rooms.c.admitted_count + len(ids)
+            )
+        )
+        if claimed.rowcount != 1:
+            return 0  # another caller admitted this batch first
+        admitted = connection.execute(
+            update(_visitors).where(_visitors.c.id.in_(ids), _visitors.c.admitted_at.is_(None)).values(admitted_at=now)
+        )
+        if admitted.rowcount != len(ids):  # the compare-and-set makes this impossible: never admit twice
+            raise Conflict("The queue changed while admitting; nobody was admitted.")
+        return len(ids)
+
+
+# --- passes and admissions ---------------------------------------------------------------------------
+
+
+def enter_event(*, short_id: str, pass_token: str, browser_cookie: str | None, now: datetime | None = None) -> str:
+    """Redeem a pass in the browser it was issued to; returns the event page's URL.
+
+    The pass marks the place entered once; opened again in the same browser while the admission
+    lasts it leads to the page again. Raises PermissionDenied (forged, another event's or another
+    browser's pass) and Conflict (expired, or used and its admission over).
+    """
+    now = now or utcnow()
+    payload = signed_value(pass_token or "", purpose=_PASS_PURPOSE, max_age=PASS_SECONDS + ADMISSION_SECONDS)
+    browser = browser_of(browser_cookie)
+    if payload is None:
+        raise PermissionDenied("This pass is not valid. Join the queue to get a place.")
+    if browser is None or payload.get("b") != browser:
+        raise PermissionDenied("This pass was given to another browser. Join the queue in this one.")
+    with transaction() as session:
+        connection = session.connection()
+        room = _room(connection, short_id)
+        visitor = _visitor(connection, room.event_id, browser) if room else None
+        if room is None or visitor is None or visitor["id"] != payload.get("v") or visitor["admitted_at"] is None:
+            raise PermissionDenied("This pass is not valid. Join the queue to get a place.")
+        if _lapsed(visitor, now):
+            raise Conflict("This pass has expired. Join the queue again to get a new place.")
+        if visitor["entered_at"] is None:
+            connection.execute(
+                update(_visitors)
+                .where(_visitors.c.id == visitor["id"], _visitors.c.entered_at.is_(None))
+                .values(entered_at=now)
+            )
+        return routes.event_url(room.short_id)
+
+
+def needs_queue(*, event_ref: str, browser_cookie: str | None, now: datetime | None = None) -> str | None:
+    """The queue's URL when the event's waiting room is active and this browser holds no live
+    admission (so the event page sends it there); None when the page is open to it. One read."""
+    now = now or utcnow()
+    browser = browser_of(browser_cookie) or ""
+    query = (
+        select(_events.c.short_id, _rooms.c.enabled, _rooms.c.opens_at, _visitors.c.entered_at)
+        .join(_rooms, _rooms.c.event_id == _events.c.id)
+        .outerjoin(_visitors, and_(_visitors.c.event_id == _events.c.id, _visitors.c.browser_id == browser))
+        .where(or_(_events.c.id == event_ref, _events.c.short_id == event_ref))
+    )
+    with read_only() as reader:
+        row = reader.connection().execute(query).first()
+    if row is None or not row.enabled or now < row.opens_at:
+        return None
+    if row.entered_at is not None and now <= row.entered_at + timedelta(seconds=ADMISSION_SECONDS):
+        return None
+    return routes.queue_url(row.short_id)
+
+
+def require_admission(*, event_ref: str, browser_cookie: str | None) -> None:
+    """Refuse a checkout from a browser without an admission while the event's waiting room is
+    active, so the queue cannot be skipped through the API or the page's websocket."""
+    if (queue := needs_queue(event_ref=event_ref, browser_cookie=browser_cookie)) is not None:
+        raise WaitingRoomRequired(queue)
