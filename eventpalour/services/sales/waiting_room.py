@@ -35,6 +35,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -302,6 +306,20 @@ def queue_status(*, short_id: str, browser_cookie: str | None, now: datetime | N
         return _view(connection, room, visitor, now)
 
 
+def _next_batch(connection: Connection, event_id: str, now: datetime) -> tuple[Room | None, list[str]]:
+    """The room and the ids of the visitors due to be admitted now, in line order (joined by `now`)."""
+    room = _room(connection, event_id)
+    if room is None or not room.is_active(now) or (due := room.due(now)) < 1:
+        return room, []
+    next_in_line = (
+        select(_visitors.c.id)
+        .where(_visitors.c.event_id == room.event_id, _visitors.c.admitted_at.is_(None), _visitors.c.joined_at <= now)
+        .order_by(_visitors.c.place_key, _visitors.c.id)
+        .limit(due)
+    )
+    return room, list(connection.execute(next_in_line).scalars())
+
+
 def admit_due(*, event_id: str, now: datetime | None = None) -> int:
     """Admit the next visitors in line, as many as the rate allows now; returns how many.
 
@@ -310,23 +328,12 @@ def admit_due(*, event_id: str, now: datetime | None = None) -> int:
     rate holds across workers. Only visitors who had joined by `now` are admitted.
     """
     now = now or utcnow()
+    if not _GUARDED.get():
+        return _admit_unguarded(event_id, now)
     with transaction() as session:
         connection = session.connection()
-        room = _room(connection, event_id)
-        if room is None or not room.is_active(now) or (due := room.due(now)) < 1:
-            return 0
-        next_in_line = (
-            select(_visitors.c.id)
-            .where(
-                _visitors.c.event_id == room.event_id,
-                _visitors.c.admitted_at.is_(None),
-                _visitors.c.joined_at <= now,
-            )
-            .order_by(_visitors.c.place_key, _visitors.c.id)
-            .limit(due)
-        )
-        ids = list(connection.execute(next_in_line).scalars())
-        if not ids:
+        room, ids = _next_batch(connection, event_id, now)
+        if room is None or not ids:
             return 0
         claimed = connection.execute(
             update(_rooms)
@@ -343,6 +350,39 @@ def admit_due(*, event_id: str, now: datetime | None = None) -> int:
         if admitted.rowcount != len(ids):  # the compare-and-set makes this impossible: never admit twice
             raise Conflict("The queue changed while admitting; nobody was admitted.")
         return len(ids)
+
+
+_GUARDED: ContextVar[bool] = ContextVar("waiting_room_guarded", default=True)
+
+
+@contextmanager
+def guard_disabled_for_tests() -> Iterator[None]:
+    """Admit from a read made before the write transaction, writing unconditionally: the
+    check-then-act race the compare-and-set exists to prevent (tests/concurrency only)."""
+    token = _GUARDED.set(False)
+    try:
+        yield
+    finally:
+        _GUARDED.reset(token)
+
+
+def _admit_unguarded(event_id: str, now: datetime) -> int:
+    with read_only() as reader:
+        room, ids = _next_batch(reader.connection(), event_id, now)
+    if room is None or not ids:
+        return 0
+    time.sleep(0.05)  # the gap a real request would have between reading and writing
+    with transaction() as session:
+        connection = session.connection()
+        connection.execute(
+            update(_rooms)
+            .where(_rooms.c.event_id == room.event_id)
+            .values(
+                credit_at=room.clock(now) + len(ids) * room.interval, admitted_count=_rooms.c.admitted_count + len(ids)
+            )
+        )
+        connection.execute(update(_visitors).where(_visitors.c.id.in_(ids)).values(admitted_at=now))
+    return len(ids)
 
 
 # --- passes and admissions ---------------------------------------------------------------------------
