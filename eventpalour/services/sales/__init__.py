@@ -196,6 +196,7 @@ __getattr__, __all__ = public_names(
         ],
         "waiting_room": [
             "ADMISSION_SECONDS",
+            "PASS_PROBLEMS",
             "PASS_SECONDS",
             "QueueView",
             "WaitingRoomRequired",

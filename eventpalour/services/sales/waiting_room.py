@@ -51,7 +51,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, WaitingRoom, WaitingRoomVisitor
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.models.waiting_room import LATE_PLACES
-from eventpalour.services.platform import Conflict, PermissionDenied, sign_value, signed_value
+from eventpalour.services.platform import DEFAULT_ZONE, N_, Conflict, PermissionDenied, sign_value, signed_value
 
 PASS_SECONDS = 10 * 60
 """How long an admitted visitor has to open the event page with their pass."""
@@ -62,6 +62,11 @@ POLL_SECONDS = 5
 ADMIT_EVERY_SECONDS = 1
 """Admissions are made in batches of this many seconds' worth of the rate (at least one visitor)."""
 BROWSER_SECONDS = QUEUE_COOKIE_DAYS * 24 * 3600
+PASS_PROBLEMS = {
+    "expired": N_("Your pass ran out before it was used, so you have a new place at the back of the queue."),
+    "invalid": N_("That pass is not valid in this browser. Your own place in the queue is below."),
+}
+"""Why a pass was refused, by the word the queue's page is sent back with (`?problem=`)."""
 _BROWSER_PURPOSE = "waiting-room-browser"
 _PASS_PURPOSE = "waiting-room-pass"
 _DRAW_BITS = 48
@@ -78,7 +83,7 @@ class WaitingRoomRequired(PermissionDenied):
     code_in_answer = True
 
     def __init__(self, queue_url: str) -> None:
-        super().__init__("This event's sale has a queue. Join the queue to get tickets.")
+        super().__init__(N_("This event's sale has a queue. Join the queue to get tickets."))
         self.queue_url = queue_url
 
 
@@ -88,6 +93,7 @@ class Room:
 
     event_id: str
     short_id: str
+    timezone: str
     enabled: bool
     opens_at: datetime
     starts_at: datetime
@@ -135,6 +141,7 @@ class QueueView:
 
     short_id: str
     has_room: bool
+    timezone: str = DEFAULT_ZONE  # the event's, for the start's wall clock
     joined: bool = False
     started: bool = False
     place: int | None = None
@@ -177,7 +184,7 @@ def _room(connection: Connection, ref: str) -> Room | None:
     """The waiting room of the event `ref` (id or short id), or None when it has none."""
     row = (
         connection.execute(
-            select(_events.c.short_id, *_rooms.c)
+            select(_events.c.short_id, _events.c.timezone, *_rooms.c)
             .join(_rooms, _rooms.c.event_id == _events.c.id)
             .where(or_(_events.c.id == ref, _events.c.short_id == ref))
         )
@@ -217,7 +224,14 @@ def _counts(connection: Connection, room: Room, visitor: RowMapping) -> tuple[in
 
 def _view(connection: Connection, room: Room, visitor: RowMapping, now: datetime) -> QueueView:
     started = now >= room.starts_at
-    base = QueueView(short_id=room.short_id, has_room=True, joined=True, started=started, starts_at=room.starts_at)
+    base = QueueView(
+        short_id=room.short_id,
+        has_room=True,
+        timezone=room.timezone,
+        joined=True,
+        started=started,
+        starts_at=room.starts_at,
+    )
     if _lapsed(visitor, now):
         return replace(base, lapsed=True)
     if visitor["admitted_at"] is not None:
@@ -302,7 +316,7 @@ def queue_status(*, short_id: str, browser_cookie: str | None, now: datetime | N
         room = _room(connection, short_id) or room
         visitor = _visitor(connection, room.event_id, browser)
         if visitor is None:
-            return QueueView(short_id=short_id, has_room=True, starts_at=room.starts_at)
+            return QueueView(short_id=short_id, has_room=True, timezone=room.timezone, starts_at=room.starts_at)
         return _view(connection, room, visitor, now)
 
 
