@@ -125,6 +125,7 @@ def waiting_room_section() -> rx.Component:
                 width="100%",
             ),
             on_submit=S.save_room,
+            aria_label="Waiting room settings",
             width="100%",
         ),
         _figures(),
