@@ -12,7 +12,7 @@ from eventpalour.cookies import LANGUAGE_COOKIE, QUEUE_COOKIE
 from eventpalour.models.types import utcnow
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
-from eventpalour.services.sales.waiting_room_settings import set_waiting_room
+from eventpalour.services.sales.waiting_room_organizer import set_waiting_room
 from tests.api.support import with_session
 from tests.factories import local, make_event, make_organizer, make_user, make_workspace
 

@@ -21,7 +21,7 @@ from eventpalour.db import read_only
 from eventpalour.models import WaitingRoom, WaitingRoomVisitor
 from eventpalour.models.types import utcnow
 from eventpalour.services.sales import waiting_room
-from eventpalour.services.sales.waiting_room_settings import set_waiting_room
+from eventpalour.services.sales.waiting_room_organizer import set_waiting_room
 from tests.factories import local, make_event, make_organizer, make_workspace
 
 RATE = 600  # 10 a second

@@ -29,7 +29,7 @@ from eventpalour.services.sales.waiting_room import (
     new_browser_cookie,
     queue_status,
 )
-from eventpalour.services.sales.waiting_room_settings import set_waiting_room, waiting_room_settings
+from eventpalour.services.sales.waiting_room_organizer import set_waiting_room, waiting_room_settings
 from tests.factories import local, make_event, make_organizer, make_user, make_workspace
 
 RATE = 600  # visitors a minute: 10 a second

@@ -206,7 +206,7 @@ __getattr__, __all__ = public_names(
             "needs_queue",
             "queue_status",
         ],
-        "waiting_room_settings": [
+        "waiting_room_organizer": [
             "WaitingRoomReport",
             "WaitingRoomSettings",
             "set_waiting_room",
