@@ -41,7 +41,9 @@ class WaitingRoomGateMiddleware:
         if match is None or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
-        ask = functools.partial(sales.needs_queue, event_ref=match.group(1), browser_cookie=queue_cookie_of(scope))
+        ask = functools.partial(
+            sales.needs_queue, event_ref=match.group(1), browser_cookie=queue_cookie_of(scope), door=True
+        )
         queue = await to_thread.run_sync(ask)
         if queue is None:
             await self.app(scope, receive, send)

@@ -242,7 +242,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self.loaded, self.missing = False, False
         try:
             queue = await call_service(
-                sales.needs_queue, event_ref=self._short_id(), browser_cookie=self._queue_cookie()
+                sales.needs_queue, event_ref=self._short_id(), browser_cookie=self._queue_cookie(), door=True
             )
         except ValidationFailed:  # an id no event can have: the lookup below says "not found"
             queue = None

@@ -310,3 +310,21 @@ def test_organizer_sees_the_live_figures(scene):
     assert report.active and report.started and report.rate_per_minute == RATE
     assert report.clear_seconds == 2  # 20 at 10 a second
     assert shown.enabled and shown.starts_local == local(starts)
+
+
+def test_event_page_door_may_be_stale_but_a_checkout_never_is(monkeypatch):
+    """The door (the page's HTML and on_load) goes by the process's list of events with a room, read
+    at most PUBLIC_EVENT_CACHE_SECONDS ago; a checkout asks the database every time."""
+    monkeypatch.setattr(waiting_room.settings, "public_event_cache_seconds", 60.0)
+    monkeypatch.setattr(waiting_room, "_rooms_seen", (float("-inf"), frozenset()))
+    owner = make_organizer()
+    event = make_event(owner, make_workspace(owner).id, publish=True)
+    assert needs_queue(event_ref=event.short_id, browser_cookie=None, door=True) is None  # reads: no rooms
+    now = utcnow()
+    _start_now(owner, event, now)
+    queue = f"/e/{event.short_id}/queue"
+    assert needs_queue(event_ref=event.short_id, browser_cookie=None, door=True) is None  # the list is fresh
+    assert needs_queue(event_ref=event.short_id, browser_cookie=None) == queue  # a checkout's question
+    monkeypatch.setattr(waiting_room, "_rooms_seen", (float("-inf"), frozenset()))  # the list runs out
+    assert needs_queue(event_ref=event.short_id, browser_cookie=None, door=True) == queue
+    assert needs_queue(event_ref=event.id, browser_cookie=None, door=True) == queue

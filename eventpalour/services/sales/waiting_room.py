@@ -46,6 +46,7 @@ from sqlalchemy import Connection, RowMapping, and_, case, func, or_, select, up
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventpalour import routes
+from eventpalour.config import settings
 from eventpalour.cookies import QUEUE_COOKIE_DAYS
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, WaitingRoom, WaitingRoomVisitor
@@ -306,18 +307,22 @@ def queue_status(*, short_id: str, browser_cookie: str | None, now: datetime | N
     now = now or utcnow()
     browser = browser_of(browser_cookie)
     with read_only() as reader:
-        room = _room(reader.connection(), short_id)
-    if room is None or not room.is_active(now):
-        return QueueView(short_id=short_id, has_room=False)
-    if room.due(now) >= room.batch:
-        admit_due(event_id=room.event_id, now=now)
-    with read_only() as reader:
         connection = reader.connection()
-        room = _room(connection, short_id) or room
-        visitor = _visitor(connection, room.event_id, browser)
-        if visitor is None:
-            return QueueView(short_id=short_id, has_room=True, timezone=room.timezone, starts_at=room.starts_at)
-        return _view(connection, room, visitor, now)
+        room = _room(connection, short_id)
+        if room is None or not room.is_active(now):
+            return QueueView(short_id=short_id, has_room=False)
+        if room.due(now) < room.batch:
+            return _place_of(connection, room, browser, now)
+    admit_due(event_id=room.event_id, now=now)
+    with read_only() as reader:
+        return _place_of(reader.connection(), room, browser, now)
+
+
+def _place_of(connection: Connection, room: Room, browser: str | None, now: datetime) -> QueueView:
+    visitor = _visitor(connection, room.event_id, browser)
+    if visitor is None:
+        return QueueView(short_id=room.short_id, has_room=True, timezone=room.timezone, starts_at=room.starts_at)
+    return _view(connection, room, visitor, now)
 
 
 def _next_batch(connection: Connection, event_id: str, now: datetime) -> tuple[Room | None, list[str]]:
@@ -433,10 +438,19 @@ def enter_event(*, short_id: str, pass_token: str, browser_cookie: str | None, n
         return routes.event_url(room.short_id)
 
 
-def needs_queue(*, event_ref: str, browser_cookie: str | None, now: datetime | None = None) -> str | None:
+def needs_queue(
+    *, event_ref: str, browser_cookie: str | None, now: datetime | None = None, door: bool = False
+) -> str | None:
     """The queue's URL when the event's waiting room is active and this browser holds no live
-    admission (so the event page sends it there); None when the page is open to it. One read."""
+    admission; None when the event page and its checkout are open to it. One read.
+
+    `door`: asked by the event page's door (its HTML and on_load), which may go by this process's
+    list of events with a room on, up to `PUBLIC_EVENT_CACHE_SECONDS` old, so an event without one
+    costs its visitors no read; a checkout always asks the database.
+    """
     now = now or utcnow()
+    if door and event_ref not in _events_with_rooms():
+        return None
     browser = browser_of(browser_cookie) or ""
     query = (
         select(_events.c.short_id, _rooms.c.enabled, _rooms.c.opens_at, _visitors.c.entered_at)
@@ -451,6 +465,24 @@ def needs_queue(*, event_ref: str, browser_cookie: str | None, now: datetime | N
     if row.entered_at is not None and now <= row.entered_at + timedelta(seconds=ADMISSION_SECONDS):
         return None
     return routes.queue_url(row.short_id)
+
+
+_rooms_seen: tuple[float, frozenset[str]] = (-math.inf, frozenset())
+
+
+def _events_with_rooms() -> frozenset[str]:
+    """The ids and short ids of the events whose waiting room is on, read at most
+    `PUBLIC_EVENT_CACHE_SECONDS` ago by this process (the event page's door; never a checkout)."""
+    global _rooms_seen
+    read_at, refs = _rooms_seen
+    if time.monotonic() - read_at < settings.public_event_cache_seconds:
+        return refs
+    query = select(_events.c.id, _events.c.short_id).join(_rooms, _rooms.c.event_id == _events.c.id)
+    with read_only() as reader:
+        rows = reader.connection().execute(query.where(_rooms.c.enabled)).all()
+    refs = frozenset(ref for row in rows for ref in row)
+    _rooms_seen = (time.monotonic(), refs)
+    return refs
 
 
 def require_admission(*, event_ref: str, browser_cookie: str | None) -> None:
