@@ -328,3 +328,13 @@ def test_event_page_door_may_be_stale_but_a_checkout_never_is(monkeypatch):
     monkeypatch.setattr(waiting_room, "_rooms_seen", (float("-inf"), frozenset()))  # the list runs out
     assert needs_queue(event_ref=event.short_id, browser_cookie=None, door=True) == queue
     assert needs_queue(event_ref=event.id, browser_cookie=None, door=True) == queue
+
+
+def test_browsers_far_back_poll_less_often(scene):
+    _, event, t0, starts = scene
+    cookies = [_join(event, t0 + timedelta(milliseconds=10 * i)).browser_cookie for i in range(400)]
+    before = queue_status(short_id=event.short_id, browser_cookie=cookies[0], now=t0)
+    assert before.poll_seconds == 30  # ten minutes before the start
+    views = [queue_status(short_id=event.short_id, browser_cookie=c, now=starts) for c in cookies]
+    by_place = {v.place: v.poll_seconds for v in views}
+    assert by_place[1] == by_place[300] == 5 and by_place[360] == 6 and by_place[400] == 6  # 40 s to go

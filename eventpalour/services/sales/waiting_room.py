@@ -27,7 +27,9 @@ or an admission that ran out, lapses: that browser's next visit to the queue put
 (first come, first served from then), since its turn came and went.
 
 Polls are reads: a poll writes only when a batch of admissions is due (about once a second per room,
-whoever polls), so thousands of waiting browsers cost one indexed read each every `POLL_SECONDS`.
+whoever polls), and a browser polls less often the further back it stands (`poll_every`: every
+`POLL_SECONDS` near the front, up to `MAX_POLL_SECONDS` far back), so thousands of waiting browsers
+cost a few indexed reads each, a few times a minute.
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ PASS_SECONDS = 10 * 60
 ADMISSION_SECONDS = 30 * 60
 """How long a redeemed pass keeps the event page and its checkout open to that browser."""
 POLL_SECONDS = 5
-"""How often the queue's page asks for its place."""
+"""How often the queue's page asks for its place near the front (and when it is let in)."""
+MAX_POLL_SECONDS = 30
+"""How often it asks at most, far back in the line."""
 ADMIT_EVERY_SECONDS = 1
 """Admissions are made in batches of this many seconds' worth of the rate (at least one visitor)."""
 BROWSER_SECONDS = QUEUE_COOKIE_DAYS * 24 * 3600
@@ -242,9 +246,18 @@ def _view(connection: Connection, room: Room, visitor: RowMapping, now: datetime
     per_second = room.rate_per_minute / 60
     if not started:  # the draw is still to come: on average, half of those here go first
         until_start = (room.starts_at - now).total_seconds()
-        return replace(base, waiting=waiting, estimate_seconds=math.ceil(until_start + waiting / 2 / per_second))
+        estimate = math.ceil(until_start + waiting / 2 / per_second)
+        return replace(base, waiting=waiting, estimate_seconds=estimate, poll_seconds=poll_every(until_start))
     place = ahead + 1
-    return replace(base, place=place, waiting=waiting, estimate_seconds=math.ceil(place / per_second))
+    estimate = math.ceil(place / per_second)
+    return replace(base, place=place, waiting=waiting, estimate_seconds=estimate, poll_seconds=poll_every(estimate))
+
+
+def poll_every(seconds_to_go: float) -> int:
+    """How long a browser waits before asking again: a sixth of its expected wait, between
+    `POLL_SECONDS` and `MAX_POLL_SECONDS`, so its turn is noticed within a few seconds while the
+    browsers far back ask rarely."""
+    return int(min(MAX_POLL_SECONDS, max(POLL_SECONDS, seconds_to_go / 6)))
 
 
 # --- joining and polling -----------------------------------------------------------------------------
