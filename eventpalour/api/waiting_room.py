@@ -138,7 +138,7 @@ def show_queue(short_id: str, request: Request, problem: str = "") -> Response:
         status = status_out(joined.view, language)
         notice = platform.gettext(language, sales.PASS_PROBLEMS[problem]) if problem in sales.PASS_PROBLEMS else ""
         response = queue_page(event, status, language=language, notice=notice)
-    if joined.browser_cookie != request.cookies.get(QUEUE_COOKIE):
+    if joined.browser_cookie and joined.browser_cookie != request.cookies.get(QUEUE_COOKIE):
         _set_queue_cookie(response, joined.browser_cookie)
     return response
 

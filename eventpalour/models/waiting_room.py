@@ -18,8 +18,9 @@ class WaitingRoom(SQLModel, table=True):
 
     `seed` is the secret the draw among early arrivals is keyed with (services/sales/waiting_room.py);
     `credit_at` is the rate limiter's clock (a generic cell rate algorithm): admitting n visitors moves
-    it n × 60 / rate seconds on, and it never falls more than the burst behind now. Moving it is a
-    compare-and-set on this row, which is also what serialises admitting between workers.
+    it n × 60 / rate seconds on, and it never falls more than two batches behind now.
+    `admitted_count` counts the admissions made (a visitor whose turn lapsed and who is let in again
+    counts twice); admitting is a compare-and-set on it, which serialises admitting between workers.
     """
 
     __tablename__ = "waiting_rooms"

@@ -137,3 +137,10 @@ def test_queue_of_an_event_without_a_room_goes_to_the_event(http: httpx.Client, 
     assert http.get(f"/api/waiting-room/{event.short_id}/status").json()["has_room"] is False
     assert http.get(f"/e/{event.short_id}").status_code == 200
     assert http.get("/e/nosuchevent/queue").status_code == 404
+
+
+def test_no_queue_cookie_where_there_is_no_queue(http: httpx.Client, api_url: str):
+    owner = make_organizer()
+    event = make_event(owner, make_workspace(owner).id, publish=True)
+    page = http.get(f"/e/{event.short_id}/queue")
+    assert page.status_code == 303 and "set-cookie" not in page.headers

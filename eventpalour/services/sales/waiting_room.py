@@ -162,9 +162,10 @@ class QueueView:
 
 @dataclass(frozen=True)
 class JoinedQueue:
-    """A browser's place after joining, and the cookie that names the browser (to set when new)."""
+    """A browser's place after joining, and the cookie that names the browser (to set when new;
+    None when there is no queue and the browser had none)."""
 
-    browser_cookie: str
+    browser_cookie: str | None
     view: QueueView
 
 
@@ -173,7 +174,13 @@ class JoinedQueue:
 
 def new_browser_cookie() -> str:
     """A new browser identity: a signed random id."""
-    return sign_value({"b": new_id(24)}, purpose=_BROWSER_PURPOSE)
+    return _new_browser()[1]
+
+
+def _new_browser() -> tuple[str, str]:
+    """(a new browser id, the cookie that carries it)."""
+    browser_id = new_id(24)
+    return browser_id, sign_value({"b": browser_id}, purpose=_BROWSER_PURPOSE)
 
 
 def browser_of(cookie: str | None) -> str | None:
@@ -286,13 +293,14 @@ def join_waiting_room(*, short_id: str, browser_cookie: str | None, now: datetim
     """
     now = now or utcnow()
     browser = browser_of(browser_cookie)
-    cookie = browser_cookie if browser else new_browser_cookie()
-    browser = browser or str(signed_value(cookie, purpose=_BROWSER_PURPOSE, max_age=BROWSER_SECONDS)["b"])
     with transaction() as session:
         connection = session.connection()
         room = _room(connection, short_id)
-        if room is None or not room.is_active(now):
-            return JoinedQueue(cookie, QueueView(short_id=short_id, has_room=False))
+        if room is None or not room.is_active(now):  # no cookie is set where there is no queue
+            return JoinedQueue(browser_cookie if browser else None, QueueView(short_id=short_id, has_room=False))
+        cookie = browser_cookie if browser else None
+        if browser is None:
+            browser, cookie = _new_browser()
         visitor = _visitor(connection, room.event_id, browser)
         if visitor is None:
             visitor_id = new_id()
