@@ -3,7 +3,7 @@
 Every second of the rush, eight threads (the polls of four workers' visitors) try to admit the batch
 that is due. Guarded: one of them admits it and the others change nothing, so exactly the rate is
 let in and nobody twice. The control run decides from a read made before the write
-(`waiting_room.guard_disabled_for_tests`): every thread admits the same batch, the room counts it
+(`queue_admission.guard_disabled_for_tests`): every thread admits the same batch, the room counts it
 eight times and the rate is broken. Many tabs of one browser joining at once still make one place.
 """
 
@@ -20,7 +20,7 @@ from sqlmodel import func, select
 from eventpalour.db import read_only
 from eventpalour.models import WaitingRoom, WaitingRoomVisitor
 from eventpalour.models.types import utcnow
-from eventpalour.services.sales import waiting_room
+from eventpalour.services.sales import queue_admission, waiting_room
 from eventpalour.services.sales.waiting_room_organizer import set_waiting_room
 from tests.factories import local, make_event, make_organizer, make_workspace
 
@@ -57,7 +57,7 @@ def _rush(event, starts, guard) -> int:
     def admit(second: int) -> int:
         with guard():
             barrier.wait()
-            return waiting_room.admit_due(event_id=event.id, now=starts + timedelta(seconds=second))
+            return queue_admission.admit_due(event_id=event.id, now=starts + timedelta(seconds=second))
 
     total = 0
     with ThreadPoolExecutor(THREADS) as pool:
@@ -77,7 +77,7 @@ def _admitted_rows(event_id: str) -> int:
 
 def test_admission_race_happens_without_guard(room):
     event, starts = room
-    total = _rush(event, starts, waiting_room.guard_disabled_for_tests)
+    total = _rush(event, starts, queue_admission.guard_disabled_for_tests)
     with read_only() as session:
         counted = session.get(WaitingRoom, event.id).admitted_count
     assert total > ROUNDS * RATE // 60  # more passes than the rate allows

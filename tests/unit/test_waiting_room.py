@@ -16,13 +16,12 @@ from eventpalour.models.waiting_room import LATE_PLACES
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.sales import payments, waiting_room
+from eventpalour.services.sales import payments, queue_admission, waiting_room
+from eventpalour.services.sales.queue_admission import Room, admit_due
 from eventpalour.services.sales.waiting_room import (
     ADMISSION_SECONDS,
     PASS_SECONDS,
-    Room,
     WaitingRoomRequired,
-    admit_due,
     enter_event,
     join_waiting_room,
     needs_queue,
@@ -102,7 +101,7 @@ def test_two_thousand_visitors_admitted_at_the_rate_fairly_and_once(scene):
     early_rows = sorted((v for v in visitors if v.joined_at < starts), key=lambda v: v.joined_at)
     late_rows = sorted((v for v in visitors if v.joined_at >= starts), key=lambda v: v.joined_at)
     # The draw is the seed's: recomputed from it, it is every early visitor's key.
-    assert all(v.place_key == waiting_room.place_key(room, v.id, v.joined_at) < LATE_PLACES for v in early_rows)
+    assert all(v.place_key == queue_admission.place_key(room, v.id, v.joined_at) < LATE_PLACES for v in early_rows)
     drawn = sorted(early_rows, key=lambda v: (v.place_key, v.id))
     assert [v.admitted_at for v in drawn] == sorted(v.admitted_at for v in drawn)  # admitted in the draw's order
     first_arrivals = {v.id for v in early_rows[:150]}

@@ -147,6 +147,9 @@ __getattr__, __all__ = public_names(
             "move_question",
             "update_question",
         ],
+        "queue_admission": [
+            "admit_due",
+        ],
         "refund_policy": [
             "RefundPolicyView",
             "RefundTerms",
@@ -200,7 +203,6 @@ __getattr__, __all__ = public_names(
             "PASS_SECONDS",
             "QueueView",
             "WaitingRoomRequired",
-            "admit_due",
             "enter_event",
             "join_waiting_room",
             "needs_queue",

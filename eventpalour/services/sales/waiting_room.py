@@ -19,6 +19,7 @@ Fairness, as defined here:
 - **Nobody twice.** Admitting is a compare-and-set on the room's `admitted_count` (whichever worker
   wins admits the next batch; the others change nothing), and each visitor's `admitted_at` is set
   once, by an UPDATE that requires it NULL.
+The order and the rate are decided in `queue_admission.py`; this module is the visitor's side.
 
 Passes: signed (itsdangerous, SECRET_KEY), naming the visitor and the browser they were issued to,
 and usable for `PASS_SECONDS` from admission. Redeeming binds nothing new: a pass opened in another
@@ -34,13 +35,8 @@ cost a few indexed reads each, a few times a minute.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -51,10 +47,9 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.cookies import QUEUE_COOKIE_DAYS
 from eventpalour.db import read_only, transaction
-from eventpalour.models import Event, WaitingRoom, WaitingRoomVisitor
 from eventpalour.models.types import new_id, utcnow
-from eventpalour.models.waiting_room import LATE_PLACES
 from eventpalour.services.platform import DEFAULT_ZONE, N_, Conflict, PermissionDenied, sign_value, signed_value
+from eventpalour.services.sales.queue_admission import EVENTS, ROOMS, VISITORS, Room, admit_due, place_key, read_room
 
 PASS_SECONDS = 10 * 60
 """How long an admitted visitor has to open the event page with their pass."""
@@ -64,8 +59,6 @@ POLL_SECONDS = 5
 """How often the queue's page asks for its place near the front (and when it is let in)."""
 MAX_POLL_SECONDS = 30
 """How often it asks at most, far back in the line."""
-ADMIT_EVERY_SECONDS = 1
-"""Admissions are made in batches of this many seconds' worth of the rate (at least one visitor)."""
 BROWSER_SECONDS = QUEUE_COOKIE_DAYS * 24 * 3600
 PASS_PROBLEMS = {
     "expired": N_("Your pass ran out before it was used, so you have a new place at the back of the queue."),
@@ -74,11 +67,6 @@ PASS_PROBLEMS = {
 """Why a pass was refused, by the word the queue's page is sent back with (`?problem=`)."""
 _BROWSER_PURPOSE = "waiting-room-browser"
 _PASS_PURPOSE = "waiting-room-pass"
-_DRAW_BITS = 48
-
-_rooms = WaitingRoom.__table__
-_visitors = WaitingRoomVisitor.__table__
-_events = Event.__table__
 
 
 class WaitingRoomRequired(PermissionDenied):
@@ -90,47 +78,6 @@ class WaitingRoomRequired(PermissionDenied):
     def __init__(self, queue_url: str) -> None:
         super().__init__(N_("This event's sale has a queue. Join the queue to get tickets."))
         self.queue_url = queue_url
-
-
-@dataclass(frozen=True)
-class Room:
-    """An event's waiting room as read, with the event's short id."""
-
-    event_id: str
-    short_id: str
-    timezone: str
-    enabled: bool
-    opens_at: datetime
-    starts_at: datetime
-    rate_per_minute: int
-    seed: str
-    credit_at: datetime
-    admitted_count: int
-
-    def is_active(self, now: datetime) -> bool:
-        """Whether the event page and its checkout need an admission now."""
-        return self.enabled and now >= self.opens_at
-
-    @property
-    def interval(self) -> timedelta:
-        """The time one admission takes at the room's rate."""
-        return timedelta(seconds=60 / self.rate_per_minute)
-
-    @property
-    def batch(self) -> int:
-        """How many admissions are made at once: `ADMIT_EVERY_SECONDS` of the rate, at least one."""
-        return max(1, self.rate_per_minute * ADMIT_EVERY_SECONDS // 60)
-
-    def clock(self, now: datetime) -> datetime:
-        """The rate limiter's clock: never more than two batches behind now, so an idle room saves up
-        no more than that for a sudden crowd."""
-        return max(self.credit_at, now - 2 * self.batch * self.interval)
-
-    def due(self, now: datetime) -> int:
-        """How many visitors may be admitted now."""
-        if now < self.starts_at:
-            return 0
-        return math.floor((now - self.clock(now)) / self.interval)
 
 
 @dataclass(frozen=True)
@@ -192,24 +139,10 @@ def browser_of(cookie: str | None) -> str | None:
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def _room(connection: Connection, ref: str) -> Room | None:
-    """The waiting room of the event `ref` (id or short id), or None when it has none."""
-    row = (
-        connection.execute(
-            select(_events.c.short_id, _events.c.timezone, *_rooms.c)
-            .join(_rooms, _rooms.c.event_id == _events.c.id)
-            .where(or_(_events.c.id == ref, _events.c.short_id == ref))
-        )
-        .mappings()
-        .first()
-    )
-    return Room(**{name: row[name] for name in Room.__dataclass_fields__}) if row else None
-
-
 def _visitor(connection: Connection, event_id: str, browser_id: str | None) -> RowMapping | None:
     if browser_id is None:
         return None
-    query = select(_visitors).where(_visitors.c.event_id == event_id, _visitors.c.browser_id == browser_id)
+    query = select(VISITORS).where(VISITORS.c.event_id == event_id, VISITORS.c.browser_id == browser_id)
     return connection.execute(query).mappings().first()
 
 
@@ -223,12 +156,12 @@ def _lapsed(visitor: RowMapping, now: datetime) -> bool:
 def _counts(connection: Connection, room: Room, visitor: RowMapping) -> tuple[int, int]:
     """(people waiting, people waiting ahead of `visitor`) in one indexed read."""
     ahead = or_(
-        _visitors.c.place_key < visitor["place_key"],
-        and_(_visitors.c.place_key == visitor["place_key"], _visitors.c.id < visitor["id"]),
+        VISITORS.c.place_key < visitor["place_key"],
+        and_(VISITORS.c.place_key == visitor["place_key"], VISITORS.c.id < visitor["id"]),
     )
     row = connection.execute(
         select(func.count(), func.coalesce(func.sum(case((ahead, 1), else_=0)), 0)).where(
-            _visitors.c.event_id == room.event_id, _visitors.c.admitted_at.is_(None)
+            VISITORS.c.event_id == room.event_id, VISITORS.c.admitted_at.is_(None)
         )
     ).one()
     return int(row[0]), int(row[1])
@@ -270,19 +203,10 @@ def poll_every(seconds_to_go: float) -> int:
 # --- joining and polling -----------------------------------------------------------------------------
 
 
-def place_key(room: Room, visitor_id: str, joined_at: datetime) -> int:
-    """Where a visitor stands: drawn from the room's seed for an arrival before the start, else after
-    every drawn key by arrival time (microseconds)."""
-    if joined_at < room.starts_at:
-        digest = hmac.new(room.seed.encode(), visitor_id.encode(), hashlib.sha256).digest()
-        return int.from_bytes(digest[: _DRAW_BITS // 8], "big")
-    return LATE_PLACES + int(joined_at.timestamp() * 1_000_000)
-
-
 def _insert_ignoring_duplicate(connection: Connection, values: dict) -> None:
     """Insert a place; a concurrent join of the same browser (another tab) already made it: keep that."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    connection.execute(dialect.insert(_visitors).values(values).on_conflict_do_nothing())
+    connection.execute(dialect.insert(VISITORS).values(values).on_conflict_do_nothing())
 
 
 def join_waiting_room(*, short_id: str, browser_cookie: str | None, now: datetime | None = None) -> JoinedQueue:
@@ -295,7 +219,7 @@ def join_waiting_room(*, short_id: str, browser_cookie: str | None, now: datetim
     browser = browser_of(browser_cookie)
     with transaction() as session:
         connection = session.connection()
-        room = _room(connection, short_id)
+        room = read_room(connection, short_id)
         if room is None or not room.is_active(now):  # no cookie is set where there is no queue
             return JoinedQueue(browser_cookie if browser else None, QueueView(short_id=short_id, has_room=False))
         cookie = browser_cookie if browser else None
@@ -314,8 +238,8 @@ def join_waiting_room(*, short_id: str, browser_cookie: str | None, now: datetim
             _insert_ignoring_duplicate(connection, values)
         elif _lapsed(visitor, now):
             connection.execute(
-                update(_visitors)
-                .where(_visitors.c.id == visitor["id"])
+                update(VISITORS)
+                .where(VISITORS.c.id == visitor["id"])
                 .values(place_key=place_key(room, visitor["id"], now), joined_at=now, admitted_at=None, entered_at=None)
             )
         visitor = _visitor(connection, room.event_id, browser)
@@ -329,7 +253,7 @@ def queue_status(*, short_id: str, browser_cookie: str | None, now: datetime | N
     browser = browser_of(browser_cookie)
     with read_only() as reader:
         connection = reader.connection()
-        room = _room(connection, short_id)
+        room = read_room(connection, short_id)
         if room is None or not room.is_active(now):
             return QueueView(short_id=short_id, has_room=False)
         if room.due(now) < room.batch:
@@ -344,85 +268,6 @@ def _place_of(connection: Connection, room: Room, browser: str | None, now: date
     if visitor is None:
         return QueueView(short_id=room.short_id, has_room=True, timezone=room.timezone, starts_at=room.starts_at)
     return _view(connection, room, visitor, now)
-
-
-def _next_batch(connection: Connection, event_id: str, now: datetime) -> tuple[Room | None, list[str]]:
-    """The room and the ids of the visitors due to be admitted now, in line order (joined by `now`)."""
-    room = _room(connection, event_id)
-    if room is None or not room.is_active(now) or (due := room.due(now)) < 1:
-        return room, []
-    next_in_line = (
-        select(_visitors.c.id)
-        .where(_visitors.c.event_id == room.event_id, _visitors.c.admitted_at.is_(None), _visitors.c.joined_at <= now)
-        .order_by(_visitors.c.place_key, _visitors.c.id)
-        .limit(due)
-    )
-    return room, list(connection.execute(next_in_line).scalars())
-
-
-def admit_due(*, event_id: str, now: datetime | None = None) -> int:
-    """Admit the next visitors in line, as many as the rate allows now; returns how many.
-
-    Whoever calls (any poll, on any worker) either wins the compare-and-set on the room's
-    `admitted_count` and admits the batch, or changes nothing: no visitor is admitted twice and the
-    rate holds across workers. Only visitors who had joined by `now` are admitted.
-    """
-    now = now or utcnow()
-    if not _GUARDED.get():
-        return _admit_unguarded(event_id, now)
-    with transaction() as session:
-        connection = session.connection()
-        room, ids = _next_batch(connection, event_id, now)
-        if room is None or not ids:
-            return 0
-        claimed = connection.execute(
-            update(_rooms)
-            .where(_rooms.c.event_id == room.event_id, _rooms.c.admitted_count == room.admitted_count)
-            .values(
-                credit_at=room.clock(now) + len(ids) * room.interval, admitted_count=_rooms.c.admitted_count + len(ids)
-            )
-        )
-        if claimed.rowcount != 1:
-            return 0  # another caller admitted this batch first
-        admitted = connection.execute(
-            update(_visitors).where(_visitors.c.id.in_(ids), _visitors.c.admitted_at.is_(None)).values(admitted_at=now)
-        )
-        if admitted.rowcount != len(ids):  # the compare-and-set makes this impossible: never admit twice
-            raise Conflict("The queue changed while admitting; nobody was admitted.")
-        return len(ids)
-
-
-_GUARDED: ContextVar[bool] = ContextVar("waiting_room_guarded", default=True)
-
-
-@contextmanager
-def guard_disabled_for_tests() -> Iterator[None]:
-    """Admit from a read made before the write transaction, writing unconditionally: the
-    check-then-act race the compare-and-set exists to prevent (tests/concurrency only)."""
-    token = _GUARDED.set(False)
-    try:
-        yield
-    finally:
-        _GUARDED.reset(token)
-
-
-def _admit_unguarded(event_id: str, now: datetime) -> int:
-    with read_only() as reader:
-        room, ids = _next_batch(reader.connection(), event_id, now)
-    if room is None or not ids:
-        return 0
-    time.sleep(0.05)  # the gap a real request would have between reading and writing
-    with transaction() as session:
-        connection = session.connection()
-        connection.execute(
-            update(_rooms)
-            .where(_rooms.c.event_id == room.event_id)
-            .values(
-                credit_at=room.clock(now) + len(ids) * room.interval, admitted_count=_rooms.c.admitted_count + len(ids)
-            )
-        )
-        connection.execute(update(_visitors).where(_visitors.c.id.in_(ids)).values(admitted_at=now))
-    return len(ids)
 
 
 # --- passes and admissions ---------------------------------------------------------------------------
@@ -444,7 +289,7 @@ def enter_event(*, short_id: str, pass_token: str, browser_cookie: str | None, n
         raise PermissionDenied("This pass was given to another browser. Join the queue in this one.")
     with transaction() as session:
         connection = session.connection()
-        room = _room(connection, short_id)
+        room = read_room(connection, short_id)
         visitor = _visitor(connection, room.event_id, browser) if room else None
         if room is None or visitor is None or visitor["id"] != payload.get("v") or visitor["admitted_at"] is None:
             raise PermissionDenied("This pass is not valid. Join the queue to get a place.")
@@ -452,8 +297,8 @@ def enter_event(*, short_id: str, pass_token: str, browser_cookie: str | None, n
             raise Conflict("This pass has expired. Join the queue again to get a new place.")
         if visitor["entered_at"] is None:
             connection.execute(
-                update(_visitors)
-                .where(_visitors.c.id == visitor["id"], _visitors.c.entered_at.is_(None))
+                update(VISITORS)
+                .where(VISITORS.c.id == visitor["id"], VISITORS.c.entered_at.is_(None))
                 .values(entered_at=now)
             )
         return routes.event_url(room.short_id)
@@ -474,10 +319,10 @@ def needs_queue(
         return None
     browser = browser_of(browser_cookie) or ""
     query = (
-        select(_events.c.short_id, _rooms.c.enabled, _rooms.c.opens_at, _visitors.c.entered_at)
-        .join(_rooms, _rooms.c.event_id == _events.c.id)
-        .outerjoin(_visitors, and_(_visitors.c.event_id == _events.c.id, _visitors.c.browser_id == browser))
-        .where(or_(_events.c.id == event_ref, _events.c.short_id == event_ref))
+        select(EVENTS.c.short_id, ROOMS.c.enabled, ROOMS.c.opens_at, VISITORS.c.entered_at)
+        .join(ROOMS, ROOMS.c.event_id == EVENTS.c.id)
+        .outerjoin(VISITORS, and_(VISITORS.c.event_id == EVENTS.c.id, VISITORS.c.browser_id == browser))
+        .where(or_(EVENTS.c.id == event_ref, EVENTS.c.short_id == event_ref))
     )
     with read_only() as reader:
         row = reader.connection().execute(query).first()
@@ -498,9 +343,9 @@ def _events_with_rooms() -> frozenset[str]:
     read_at, refs = _rooms_seen
     if time.monotonic() - read_at < settings.public_event_cache_seconds:
         return refs
-    query = select(_events.c.id, _events.c.short_id).join(_rooms, _rooms.c.event_id == _events.c.id)
+    query = select(EVENTS.c.id, EVENTS.c.short_id).join(ROOMS, ROOMS.c.event_id == EVENTS.c.id)
     with read_only() as reader:
-        rows = reader.connection().execute(query.where(_rooms.c.enabled)).all()
+        rows = reader.connection().execute(query.where(ROOMS.c.enabled)).all()
     refs = frozenset(ref for row in rows for ref in row)
     _rooms_seen = (time.monotonic(), refs)
     return refs
