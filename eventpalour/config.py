@@ -137,6 +137,10 @@ class Settings:
     # Announcement emails of one event handed to the mail server per minute (#22 §2): a big audience
     # is spread over several minutes rather than flooding the server and the recipients' providers.
     announcement_emails_per_minute: int = 120
+    # A waiting room's default admission rate (#18): visitors let into the event page per minute when
+    # the organizer sets none. 3,000 (50 a second) is below what 2 cores serve of the event page
+    # (docs/performance.md: about 70 hydrated loads a second), so those let in find a page that answers.
+    waiting_room_rate_per_minute: int = 3000
     # How long one process reuses an event's public page data (tiers' availability included): a rush
     # of visitors reads the database once per event per this many seconds, not once per visitor.
     public_event_cache_seconds: float = 2.0
@@ -261,6 +265,7 @@ def load_settings() -> Settings:
         rate_limit_api_token=_env("RATE_LIMIT_API_TOKEN", "120/minute"),
         rate_limit_guest_checkout=_env("RATE_LIMIT_GUEST_CHECKOUT", "20/hour"),
         announcement_emails_per_minute=max(1, _int("ANNOUNCEMENT_EMAILS_PER_MINUTE", 120)),
+        waiting_room_rate_per_minute=min(100_000, max(1, _int("WAITING_ROOM_RATE_PER_MINUTE", 3000))),
         public_event_cache_seconds=max(0.0, float(_env("PUBLIC_EVENT_CACHE_SECONDS", "2") or 0)),
         password_hash_cost=_env("PASSWORD_HASH_COST", "standard"),
         allow_sandboxes_in_production=_env(SANDBOX_OPT_IN).lower() == "yes",

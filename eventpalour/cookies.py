@@ -25,3 +25,8 @@ LANGUAGE_COOKIE = "ep_lang"
 first page load, by the footer's switcher, and from the account's choice at sign-in. Not HttpOnly:
 the pages read it to pick their texts (state/language.py)."""
 LANGUAGE_DAYS = 365
+
+QUEUE_COOKIE = "ep_queue"
+"""This browser's identity in events' waiting rooms (#18): a signed random id, so a refresh or another
+tab keeps one place in the queue and a pass works only in the browser it was issued to (HttpOnly)."""
+QUEUE_COOKIE_DAYS = 7

@@ -204,6 +204,21 @@ def event_url(short_id: str, quantities: Mapping[str, int] | None = None) -> str
     return f"/e/{short_id}?{urlencode({'tiers': picked})}" if picked else f"/e/{short_id}"
 
 
+def queue_url(short_id: str) -> str:
+    """An event's waiting room (#18): a plain page served by api/waiting_room_page.py, no websocket."""
+    return f"/e/{short_id}/queue"
+
+
+def queue_status_url(short_id: str) -> str:
+    """What the waiting room's page polls: the visitor's place, estimate and, once admitted, the pass."""
+    return f"/api/waiting-room/{short_id}/status"
+
+
+def queue_entry_url(short_id: str, pass_token: str) -> str:
+    """Where a pass is redeemed: it binds to this browser, then sends it on to the event page."""
+    return f"/api/waiting-room/{short_id}/enter?{urlencode({'pass': pass_token})}"
+
+
 def organizer_url(slug: str) -> str:
     """A workspace's public organizer page."""
     return f"/o/{quote(slug, safe='')}"

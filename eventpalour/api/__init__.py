@@ -37,6 +37,7 @@ from eventpalour.api import (
     tier_templates,
     uploads,
     v1,
+    waiting_room,
     waitlist,
     workspaces,
 )
@@ -49,6 +50,7 @@ from eventpalour.api.openapi import document_errors
 from eventpalour.api.page_titles import PageTitleMiddleware
 from eventpalour.api.rate_limit import PostRateLimitMiddleware
 from eventpalour.api.security_headers import SecurityHeadersMiddleware
+from eventpalour.api.waiting_room_gate import WaitingRoomGateMiddleware
 from eventpalour.config import SANDBOX_OPT_IN, settings
 from eventpalour.logs import RequestLogMiddleware, configure_logging
 
@@ -101,6 +103,8 @@ def create_api() -> FastAPI:
     api.include_router(announcements.unsubscribe_router)
     api.include_router(refund_requests.router)
     api.include_router(waitlist.router)
+    api.include_router(waiting_room.router)
+    api.include_router(waiting_room.page_router)
     api.include_router(questions.router)
     api.include_router(order_answers.router)
     api.include_router(event_copies.router)
@@ -129,6 +133,8 @@ def create_api() -> FastAPI:
     document_errors(api)
     # Wraps Reflex's pages too (Reflex mounts its app inside this one), so shared /e/... links get previews.
     api.add_middleware(OpenGraphMiddleware)
+    # Outside the page's rewrite: a browser the event's waiting room wants in its queue goes there first.
+    api.add_middleware(WaitingRoomGateMiddleware)
     api.add_middleware(PageTitleMiddleware)
     # Pages only: the first visit's language from Accept-Language (api/language.py).
     api.add_middleware(LanguageCookieMiddleware)

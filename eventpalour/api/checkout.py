@@ -11,16 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Cookie
 from pydantic import BaseModel, Field
 
 from eventpalour.api.deps import AuthLimited, SessionToken, signed_in_user
 from eventpalour.api.errors import answers
 from eventpalour.api.schemas import StrictIn
+from eventpalour.cookies import QUEUE_COOKIE
 from eventpalour.integrations import paystack
 from eventpalour.services import sales
 
 router = APIRouter(prefix="/api/checkout", tags=["checkout"])
+# This browser's place in the event's waiting room (#18): checkouts need its admission while it is active.
+QueueCookie = Annotated[str | None, Cookie(alias=QUEUE_COOKIE, include_in_schema=False)]
 
 Quantity = Annotated[int, Field(ge=0, le=sales.MAX_TICKETS_PER_ORDER)]
 _QuestionId = Annotated[str, Field(max_length=16)]
@@ -88,7 +91,7 @@ class OrderOut(BaseModel):
 
 
 @router.post("/orders", status_code=201, responses=answers(403, 404, 409, 503))
-def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
+def place_order(body: OrderIn, session_token: SessionToken = None, queue_cookie: QueueCookie = None) -> OrderOut:
     """Hold the seats and create the order; a paid order also gets its Paystack transaction.
 
     Errors: 401 not signed in, 403 email not verified, 404 event not on sale, 409 sold out (or
@@ -100,7 +103,8 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
     held): `order` by question id, and when the event asks anything per ticket, one `tickets` entry
     per ticket (`tierId`, the attendee's `name`, `answers` by question id). `phone`: where the event
     sends SMS tickets, the buyer's phone (400 on the `phone` field when it cannot be read; nothing is
-    held); the confirmation is then also texted to it.
+    held); the confirmation is then also texted to it. While the event's waiting room is active, 403
+    with `"code": "waiting_room"` unless this browser's `ep_queue` cookie was admitted by its queue (#18).
     """
     user = signed_in_user(session_token)  # in this handler's thread: one hop per order, not two
     placed = sales.place_order(
@@ -110,19 +114,21 @@ def place_order(body: OrderIn, session_token: SessionToken = None) -> OrderOut:
         code=body.code,
         answers=body.answers.as_answers() if body.answers is not None else None,
         phone=body.phone,
+        queue_cookie=queue_cookie,
     )
     return _order_out(placed)
 
 
 @router.post("/guest-orders", status_code=201, responses=answers(403, 404, 409, 429, 503), dependencies=[AuthLimited])
-def place_guest_order(body: GuestOrderIn) -> OrderOut:
+def place_guest_order(body: GuestOrderIn, queue_cookie: QueueCookie = None) -> OrderOut:
     """The same checkout for a buyer without an account (#24 §1): `guest` names them (`name`, `email`,
     and `phone` when the event asks for one); the order and tickets are tied to the email, and the
     confirmation email carries a link to the tickets. The same rules as `POST /orders`, keyed by the
     email: one open order per email and event, one free registration per email.
 
     Errors as `POST /orders`, and: 403 the event requires buyers to have an account, 400 on
-    `name`, `email` or `phone`, 429 too many checkouts from this client or for this email.
+    `name`, `email` or `phone`, 429 too many checkouts from this client or for this email, 403
+    `waiting_room` as `POST /orders`.
     """
     placed = sales.place_guest_order(
         guest=sales.GuestBuyer(name=body.guest.name, email=body.guest.email, phone=body.guest.phone),
@@ -130,6 +136,7 @@ def place_guest_order(body: GuestOrderIn) -> OrderOut:
         quantities=body.quantities,
         code=body.code,
         answers=body.answers.as_answers() if body.answers is not None else None,
+        queue_cookie=queue_cookie,
     )
     return _order_out(placed)
 

@@ -119,6 +119,7 @@ from eventpalour.models.verification import (
     KycSubmission,
     PayoutMethod,
 )
+from eventpalour.models.waiting_room import WaitingRoom, WaitingRoomVisitor
 from eventpalour.models.waitlist import WaitlistEntry, WaitlistStatus
 from eventpalour.models.webhook import (
     WAITING_DELIVERY_STATUSES,
@@ -254,6 +255,8 @@ __all__ = [
     "account_email",
     "UserSession",
     "UserStatus",
+    "WaitingRoom",
+    "WaitingRoomVisitor",
     "WaitlistEntry",
     "WaitlistStatus",
     "Withdrawal",

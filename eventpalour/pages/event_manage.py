@@ -15,6 +15,7 @@ from eventpalour.components.event_series import repeat_tab
 from eventpalour.components.layout import page
 from eventpalour.components.questions import questions_tab
 from eventpalour.components.second_factor import blocked_button, second_factor_notice
+from eventpalour.components.waiting_room import waiting_room_section
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.announcements import EventAnnouncementsState
@@ -24,6 +25,7 @@ from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.event_series import EventSeriesState
 from eventpalour.state.events import EventManageState
 from eventpalour.state.questions import EventQuestionsState
+from eventpalour.state.waiting_room import EventWaitingRoomState
 from eventpalour.state.workspace import WorkspaceState
 
 S = EventManageState
@@ -200,6 +202,7 @@ def _tickets_tab() -> rx.Component:
             S.actions.can_edit_tiers,
             rx.button("Save tickets", on_click=S.save_tickets, loading=S.is_saving, size="3"),
         ),
+        _section("Waiting room", waiting_room_section()),
         spacing="4",
         width="100%",
     )
@@ -251,6 +254,7 @@ def _body() -> rx.Component:
         WorkspaceState.load_workspace,
         S.load_event,
         EventBuyerOptionsState.load_options,
+        EventWaitingRoomState.load_room,
         EventAnnouncementsState.reset_form,
         EventSeriesState.reset_form,
     ],

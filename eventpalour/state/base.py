@@ -17,8 +17,8 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.cookies import BINDER_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE
-from eventpalour.services import identity, platform
+from eventpalour.cookies import BINDER_COOKIE, LANGUAGE_COOKIE, QUEUE_COOKIE, SESSION_COOKIE
+from eventpalour.services import identity, platform, sales
 from eventpalour.services.identity import ClientInfo, UserSummary
 from eventpalour.services.platform import (
     DomainError,
@@ -95,6 +95,10 @@ class AuthState(rx.State):
         """A text the server writes (an error, a notice) in this browser's language."""
         return platform.gettext(self._language(), text)
 
+    def _queue_cookie(self) -> str | None:
+        """This browser's place in events' waiting rooms (#18), which checkouts and event pages ask for."""
+        return self._cookie(QUEUE_COOKIE)
+
     def _session_token(self) -> str | None:
         return self._cookie(SESSION_COOKIE)
 
@@ -163,6 +167,8 @@ class AuthState(rx.State):
             return [rx.toast.error(message), rx.redirect(self._sign_in_url())]
         if isinstance(error, SecondFactorRequired):
             return [rx.toast.error(message), rx.redirect(routes.two_factor_setup(error.reason))]
+        if isinstance(error, sales.WaitingRoomRequired):  # the queue's page is served by the API: a full load
+            return [rx.toast.error(message), navigate_hard(error.queue_url)]
         return [rx.toast.error(message)]
 
     @rx.event

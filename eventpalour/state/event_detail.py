@@ -237,8 +237,17 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
 
     @rx.event
     async def load_event(self):
-        """on_load: the event and its tiers as of now, or the not-found message."""
+        """on_load: the event and its tiers as of now, or the not-found message; the event's queue
+        instead while its waiting room is active and this browser holds no admission (#18)."""
         self.loaded, self.missing = False, False
+        try:
+            queue = await call_service(
+                sales.needs_queue, event_ref=self._short_id(), browser_cookie=self._queue_cookie(), door=True
+            )
+        except ValidationFailed:  # an id no event can have: the lookup below says "not found"
+            queue = None
+        if queue is not None:
+            return navigate_hard(queue)
         # A shared link `?code=XYZ` (or the code applied before a reload) applies at once, and shows
         # the hidden tiers it unlocks.
         shared = str(self.router.url.query_parameters.get("code") or self.applied_code)[:100]
@@ -492,6 +501,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
                 code=self.applied_code or None,
                 answers=self._attendee_answers(),
                 phone=self.sms_phone if self.asks_sms_phone else None,
+                queue_cookie=self._queue_cookie(),
             )
         except DomainError as error:
             self.is_checking_out = False

@@ -62,6 +62,7 @@ class GuestCheckoutMixin(rx.State, mixin=True):
                 quantities=self.quantities,
                 code=self.applied_code or None,
                 answers=self._attendee_answers(),
+                queue_cookie=self._queue_cookie(),
             )
         except DomainError as error:
             self.is_checking_out = False

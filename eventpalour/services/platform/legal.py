@@ -23,6 +23,8 @@ from eventpalour.cookies import (
     LANGUAGE_DAYS,
     LAST_WORKSPACE_COOKIE,
     LAST_WORKSPACE_DAYS,
+    QUEUE_COOKIE,
+    QUEUE_COOKIE_DAYS,
     SESSION_COOKIE,
     TRUSTED_BROWSER_COOKIE,
     TRUSTED_BROWSER_DAYS,
@@ -277,6 +279,9 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
                     f"{CHALLENGE_MINUTES} minutes).",
                     f"{LANGUAGE_COOKIE}: the language you read the site in, English, Kiswahili or French "
                     f"({LANGUAGE_DAYS} days).",
+                    f"{QUEUE_COOKIE}: set only when an event's sale has a waiting room: this browser's one place "
+                    f"in its queue and its pass onto the event page, a random id (HttpOnly, {QUEUE_COOKIE_DAYS} "
+                    "days).",
                     "The site also keeps your light or dark mode choice and its own connection id in your "
                     "browser's storage. There are no advertising or tracking cookies.",
                 ),

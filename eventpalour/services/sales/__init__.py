@@ -147,6 +147,9 @@ __getattr__, __all__ = public_names(
             "move_question",
             "update_question",
         ],
+        "queue_admission": [
+            "admit_due",
+        ],
         "refund_policy": [
             "RefundPolicyView",
             "RefundTerms",
@@ -193,6 +196,23 @@ __getattr__, __all__ = public_names(
             "SaleState",
             "clamp_quantity",
             "tier_sale",
+        ],
+        "waiting_room": [
+            "ADMISSION_SECONDS",
+            "PASS_PROBLEMS",
+            "PASS_SECONDS",
+            "QueueView",
+            "WaitingRoomRequired",
+            "enter_event",
+            "join_waiting_room",
+            "needs_queue",
+            "queue_status",
+        ],
+        "waiting_room_organizer": [
+            "WaitingRoomReport",
+            "WaitingRoomSettings",
+            "set_waiting_room",
+            "waiting_room_settings",
         ],
         "waitlist": [
             "DEFAULT_OFFER_MINUTES",

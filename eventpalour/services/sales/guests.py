@@ -26,7 +26,7 @@ from eventpalour.models.types import new_id
 from eventpalour.services import platform, tickets
 from eventpalour.services.identity import UserSummary, masked_email, normalize_email
 from eventpalour.services.platform import N_, FieldError, NotFound, ValidationFailed, clean_line
-from eventpalour.services.sales import orders, payments
+from eventpalour.services.sales import orders, payments, waiting_room
 from eventpalour.services.sales.answer_rules import CURRENCY_COUNTRY, NAME_MAX, BadAnswer, normalize_phone
 from eventpalour.services.sales.answers import AttendeeAnswers
 from eventpalour.services.sales.checkout import refuse_guests_if_required, release_order
@@ -141,12 +141,14 @@ def place_guest_order(
     quantities: Mapping[str, int],
     code: str | None = None,
     answers: AttendeeAnswers | None = None,
+    queue_cookie: str | None = None,
 ) -> payments.PlacedOrder:
     """The checkout button of a signed-out buyer: `payments.place_order` with a guest buyer.
 
     Raises NotFound (no such event), PermissionDenied (the event requires accounts), ValidationFailed
     (on `name`, `email`, `phone`), RateLimited (too many guest checkouts for this email), and
     whatever `place_order` raises. Nothing is written on a refusal before the order's own checks."""
+    waiting_room.require_admission(event_ref=event_id or "", browser_cookie=queue_cookie)
     terms = guest_terms(event_id or "")
     if terms is None:
         raise NotFound("This event is not on sale.")
@@ -154,7 +156,9 @@ def place_guest_order(
     checked = _checked(guest, asks_phone=terms.asks_phone, currency=terms.currency)
     platform.hit_rate_limit(GUEST_CHECKOUTS, platform.personal_key(checked.email))
     buyer = _guest_of(checked)
-    placed = payments.place_order(actor=buyer, event_id=event_id, quantities=quantities, code=code, answers=answers)
+    placed = payments.place_order(
+        actor=buyer, event_id=event_id, quantities=quantities, code=code, answers=answers, queue_cookie=queue_cookie
+    )
     logger.info("guest order %s", placed.booking.reference)
     return placed
 

@@ -23,7 +23,15 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import finance
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, PaymentUnavailable
-from eventpalour.services.sales import capacity, checkout, discounts, fulfilment, orders, returned_payments
+from eventpalour.services.sales import (
+    capacity,
+    checkout,
+    discounts,
+    fulfilment,
+    orders,
+    returned_payments,
+    waiting_room,
+)
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.answers import AttendeeAnswers
 from eventpalour.services.sales.buyer_places import buyer_place
@@ -74,11 +82,15 @@ def place_order(
     code: str | None = None,
     answers: AttendeeAnswers | None = None,
     phone: str | None = None,
+    queue_cookie: str | None = None,
 ) -> PlacedOrder:
     """The checkout button: hold the seats and create the order, then start a paid order's Paystack
     transaction at once, so a provider outage shows now (and releases the seats) rather than after
-    the buyer has read the countdown. Raises what `checkout.book_ticket` and `start_payment` raise.
+    the buyer has read the countdown. While the event's waiting room is active, only a browser the
+    queue admitted (`queue_cookie`, its `ep_queue` cookie) may check out: WaitingRoomRequired.
+    Raises what `checkout.book_ticket` and `start_payment` raise.
     """
+    waiting_room.require_admission(event_ref=event_id, browser_cookie=queue_cookie)
     booking = checkout.book_ticket(
         actor=actor, event_id=event_id, quantities=quantities, code=code, answers=answers, phone=phone
     )
