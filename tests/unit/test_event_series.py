@@ -13,6 +13,7 @@ from eventpalour.db import read_only
 from eventpalour.models import Event, EventPartner, Ticket, TicketStatus, TicketTier
 from eventpalour.services import events
 from eventpalour.services.events import MAX_OCCURRENCES, SeriesInput, expand_series
+from eventpalour.services.events.discovery import DiscoveryFilters, discover_events, upcoming_events
 from eventpalour.services.events.event_rules import PartnerInput, TierInput
 from eventpalour.services.platform.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.sales import checkout
@@ -240,3 +241,22 @@ async def test_the_date_picker_is_empty_for_unknown_and_forged_ids_and_one_off_e
         page = state_for(EventDetailState, token=None, path=path)
         await run_handler(page, "load_event")
         assert page.date_choices == []
+
+
+def _salsa_cards(cards) -> list[tuple[str, int]]:
+    return [(card.short_id, card.more_dates) for card in cards if card.title == "Salsa night"]
+
+
+def test_discovery_shows_a_series_once_as_its_next_date(weekly):
+    owner, event, view = weekly
+    first, second = view.dates[0], view.dates[1]
+    listing = discover_events(DiscoveryFilters())
+    assert _salsa_cards(listing.cards) == [(first.short_id, 3)] and listing.total == 1
+    assert _salsa_cards(discover_events(DiscoveryFilters(query="salsa")).cards) == [(first.short_id, 3)]
+    assert _salsa_cards(discover_events(DiscoveryFilters(category="music")).cards) == [(first.short_id, 3)]
+    assert _salsa_cards(upcoming_events()) == [(first.short_id, 3)]
+    after_first = DiscoveryFilters(starts_after=_start(first.event_id) + timedelta(days=1))
+    assert _salsa_cards(discover_events(after_first).cards) == [(second.short_id, 2)]
+    events.change_status(actor=owner.summary, event_id=first.event_id, action="cancel")
+    assert _salsa_cards(discover_events(DiscoveryFilters()).cards) == [(second.short_id, 2)]
+
