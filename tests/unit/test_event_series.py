@@ -260,3 +260,85 @@ def test_discovery_shows_a_series_once_as_its_next_date(weekly):
     events.change_status(actor=owner.summary, event_id=first.event_id, action="cancel")
     assert _salsa_cards(discover_events(DiscoveryFilters()).cards) == [(second.short_id, 2)]
 
+
+
+def _series_starts(series_id: str) -> list[datetime]:
+    with read_only() as session:
+        return list(
+            session.exec(select(Event.start_at).where(Event.series_id == series_id).order_by(col(Event.start_at)))
+        )
+
+
+def test_extend_previews_then_adds_weekly_dates_after_the_last(weekly):
+    owner, event, view = weekly
+    more = SeriesInput("weekly", count=4)
+    plan = events.preview_series_change(actor=owner.summary, event_id=event.id, mode="extend", data=more)
+    assert len(plan.added) == 4 and plan.removed == [] and plan.total == 8 and plan.summary == "4 dates added"
+    assert len(_series_starts(view.series_id)) == 4  # a preview changes nothing
+    after = events.change_series_dates(actor=owner.summary, event_id=event.id, mode="extend", data=more)
+    starts = _series_starts(view.series_id)
+    assert after.label == "Every week · 8 dates" and [d.label for d in after.dates[4:]] == plan.added
+    assert [s - starts[0] for s in starts] == [timedelta(weeks=n) for n in range(8)]
+    added = after.dates[7]
+    assert added.status == "active" and _tiers(added.event_id)[0].quantity == 5
+    assert len(events.list_series_dates(short_id=event.short_id)) == 8
+
+
+def test_extend_by_picked_dates_and_the_cap_of_100(weekly):
+    owner, event, view = weekly
+    last = _series_starts(view.series_id)[-1].astimezone(ZoneInfo("Africa/Nairobi"))
+    day = (last + timedelta(days=3)).date().isoformat()
+    picked = SeriesInput("dates", dates=(day,))
+    events.change_series_dates(actor=owner.summary, event_id=event.id, mode="extend", data=picked)
+    assert _series_starts(view.series_id)[-1] - last == timedelta(days=3)
+    with pytest.raises(ValidationFailed) as error:
+        events.preview_series_change(
+            actor=owner.summary, event_id=event.id, mode="extend", data=SeriesInput("daily", count=96)
+        )
+    assert error.value.details[0].path == ("count",)
+    assert error.value.details[0].message == "A series has at most 100 dates; this one has 5, so add 1 to 95."
+    with pytest.raises(ValidationFailed) as error:
+        events.preview_series_change(
+            actor=owner.summary, event_id=event.id, mode="extend", data=SeriesInput("daily", until_date="2020-01-01")
+        )
+    assert error.value.details[0].path == ("until_date",)
+
+
+def test_rerule_keeps_earlier_and_sold_dates_and_explains_why(weekly):
+    owner, event, view = weekly
+    first, second, third, fourth = view.dates
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=third.short_id, quantities={_tiers(third.event_id)[0].id: 1})
+    every_two = SeriesInput("weekly", interval=2, count=3)  # second, fourth, and two weeks after the fourth
+    plan = events.preview_series_change(actor=owner.summary, event_id=second.event_id, mode="rerule", data=every_two)
+    assert plan.removed == [] and [k.label for k in plan.kept] == [third.label] and len(plan.added) == 1
+    assert plan.kept[0].reason == "tickets are sold or reserved for it"
+    before = _series_starts(view.series_id)
+    after = events.change_series_dates(actor=owner.summary, event_id=second.event_id, mode="rerule", data=every_two)
+    starts = _series_starts(view.series_id)
+    assert starts == [*before, before[3] + timedelta(weeks=2)]
+    assert after.label == "Every 2 weeks · 5 dates"
+    # Without the sale the third date goes.
+    events.change_status(actor=owner.summary, event_id=third.event_id, action="cancel")
+    daily = SeriesInput("daily", count=2)
+    plan = events.preview_series_change(actor=owner.summary, event_id=fourth.event_id, mode="rerule", data=daily)
+    assert len(plan.added) == 1 and len(plan.removed) == 1 and plan.total == 5
+
+
+def test_series_changes_refused_for_one_offs_members_and_no_change(weekly):
+    owner, event, view = weekly
+    one_off = make_event(owner, event.workspace_id, title="One-off")
+    data = SeriesInput("weekly", count=2)
+    with pytest.raises(Conflict):
+        events.preview_series_change(actor=owner.summary, event_id=one_off.id, mode="extend", data=data)
+    member = make_user()
+    add_member(event.workspace_id, member, "member")
+    with pytest.raises(PermissionDenied):
+        events.change_series_dates(actor=member.summary, event_id=event.id, mode="extend", data=data)
+    with pytest.raises(ValidationFailed):
+        events.preview_series_change(actor=owner.summary, event_id=event.id, mode="shuffle", data=data)
+    same = SeriesInput("weekly", count=4)
+    with pytest.raises(ValidationFailed) as error:
+        events.preview_series_change(actor=owner.summary, event_id=event.id, mode="rerule", data=same)
+    assert error.value.details[0].message == "This rule gives the dates the series already has."
+    assert len(_series_starts(view.series_id)) == 4

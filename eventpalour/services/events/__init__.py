@@ -115,6 +115,13 @@ __getattr__, __all__ = public_names(
             "get_event_series",
             "list_series_dates",
         ],
+        "series_changes": [
+            "KeptDate",
+            "SeriesChangeMode",
+            "SeriesPlan",
+            "change_series_dates",
+            "preview_series_change",
+        ],
         "series_rules": [
             "MAX_OCCURRENCES",
             "Occurrence",

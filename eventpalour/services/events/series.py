@@ -20,7 +20,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.events.copies import clone_event
 from eventpalour.services.events.discovery import is_public
-from eventpalour.services.events.series_rules import SeriesInput, expand_series, rule_label
+from eventpalour.services.events.series_rules import Occurrence, SeriesInput, expand_series, rule_label
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, event_when, plural
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -89,19 +89,8 @@ def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput
         session.add(series)
         session.flush()
         event.series_id = series.id
-        status = COPY_STATUS.get(event.status, event.status)
         for occurrence in occurrences[1:]:
-            copy = clone_event(
-                session,
-                event,
-                title=event.title,
-                start_at=occurrence.start_at,
-                end_at=occurrence.end_at,
-                actor_id=actor.id,
-            )
-            copy.series_id, copy.status = series.id, status
-            copy.is_listed = status in SELLING_EVENT_STATUSES
-            copy.published_at = utcnow() if status == EventStatus.ACTIVE else None
+            add_series_date(session, event, occurrence, actor_id=actor.id)
         admin.record_audit(
             session,
             action="event.repeat",
@@ -110,7 +99,26 @@ def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput
             details={"series": series.id, "rule": data.rule, "dates": len(occurrences)},
         )
         session.flush()
-        return _series_view(session, event, series)
+        return series_view(session, event, series)
+
+
+def add_series_date(session: Session, template: Event, occurrence: Occurrence, *, actor_id: str) -> Event:
+    """A new date of `template`'s series at `occurrence`: a copy of the template (details, partners,
+    tiers with their own capacity, nothing sold) in the template's status, so a published series'
+    new dates are on sale at once."""
+    status = COPY_STATUS.get(template.status, template.status)
+    copy = clone_event(
+        session,
+        template,
+        title=template.title,
+        start_at=occurrence.start_at,
+        end_at=occurrence.end_at,
+        actor_id=actor_id,
+    )
+    copy.series_id, copy.status = template.series_id, status
+    copy.is_listed = status in SELLING_EVENT_STATUSES
+    copy.published_at = utcnow() if status == EventStatus.ACTIVE else None
+    return copy
 
 
 def _availability(tiers: list[TicketTier]) -> tuple[str, bool]:
@@ -152,7 +160,8 @@ def _dates(session: Session, series_id: str, current: Event, *, public: bool) ->
     return rows
 
 
-def _series_view(session: Session, event: Event, series: EventSeries | None) -> SeriesView:
+def series_view(session: Session, event: Event, series: EventSeries | None) -> SeriesView:
+    """The series as its organizers see it from `event`'s management page."""
     if series is None:
         return SeriesView(series_id="", label="", dates=[], can_repeat=repeat_refusal(event) is None)
     dates = _dates(session, series.id, event, public=False)
@@ -169,7 +178,7 @@ def get_event_series(*, actor: UserSummary | None, event_id: str) -> SeriesView:
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW)
         series = session.get(EventSeries, event.series_id) if event.series_id else None
-        return _series_view(session, event, series)
+        return series_view(session, event, series)
 
 
 def list_series_dates(*, short_id: str) -> list[SeriesDate]:
