@@ -36,6 +36,25 @@ class SeriesIn(BaseModel):
         )
 
 
+class SeriesChangeIn(SeriesIn):
+    """A change of a series' dates: `mode` extend (add after the last date; `count` counts the new
+    dates) or rerule (a new rule from this date on), with the rule's fields."""
+
+    mode: str = Field(max_length=16)
+
+
+class KeptDateOut(BaseModel):
+    label: str
+    reason: str
+
+
+class SeriesPlanOut(BaseModel):
+    added: list[str]
+    removed: list[str]
+    kept: list[KeptDateOut]
+    total: int
+
+
 class SeriesDateOut(BaseModel):
     eventId: str  # noqa: N815  (JSON field names are camelCase)
     shortId: str  # noqa: N815
@@ -51,6 +70,7 @@ class SeriesOut(BaseModel):
     seriesId: str  # noqa: N815
     label: str
     canRepeat: bool  # noqa: N815
+    canChangeRule: bool  # noqa: N815
     dates: list[SeriesDateOut]
 
 
@@ -69,7 +89,11 @@ def _date(row: events.SeriesDate) -> SeriesDateOut:
 
 def _series(view: events.SeriesView) -> SeriesOut:
     return SeriesOut(
-        seriesId=view.series_id, label=view.label, canRepeat=view.can_repeat, dates=[_date(d) for d in view.dates]
+        seriesId=view.series_id,
+        label=view.label,
+        canRepeat=view.can_repeat,
+        canChangeRule=view.can_change_rule,
+        dates=[_date(d) for d in view.dates],
     )
 
 
@@ -79,6 +103,26 @@ def create_series(event_id: str, body: SeriesIn, user: CurrentUser) -> SeriesOut
     to `untilDate` or for `count` dates; or rule `dates` with the other `dates`. Each date is a new
     event copying this one (own tiers and capacity) at its local time; at most 52 dates."""
     return _series(events.create_series(actor=user, event_id=event_id, data=body.as_input()))
+
+
+@router.post("/{event_id}/series/preview", responses=answers(403, 404, 409))
+def preview_series_change(event_id: str, body: SeriesChangeIn, user: CurrentUser) -> SeriesPlanOut:
+    """The dates a change of the series would add and remove, and the dates it keeps against the new
+    rule (tickets sold) with the reason; nothing changes (moderators and above)."""
+    plan = events.preview_series_change(actor=user, event_id=event_id, mode=body.mode, data=body.as_input())
+    return SeriesPlanOut(
+        added=plan.added,
+        removed=plan.removed,
+        kept=[KeptDateOut(label=k.label, reason=k.reason) for k in plan.kept],
+        total=plan.total,
+    )
+
+
+@router.put("/{event_id}/series/dates", responses=answers(403, 404, 409))
+def change_series_dates(event_id: str, body: SeriesChangeIn, user: CurrentUser) -> SeriesOut:
+    """Make the change the preview showed: add the new dates (copies of the latest date, on sale
+    like it) and delete the dropped unsold ones; at most 100 dates in all (moderators and above)."""
+    return _series(events.change_series_dates(actor=user, event_id=event_id, mode=body.mode, data=body.as_input()))
 
 
 @router.get("/{event_id}/series", responses=answers(403, 404))

@@ -261,7 +261,6 @@ def test_discovery_shows_a_series_once_as_its_next_date(weekly):
     assert _salsa_cards(discover_events(DiscoveryFilters()).cards) == [(second.short_id, 2)]
 
 
-
 def _series_starts(series_id: str) -> list[datetime]:
     with read_only() as session:
         return list(

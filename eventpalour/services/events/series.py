@@ -52,6 +52,7 @@ class SeriesView:
     label: str
     dates: list[SeriesDate]
     can_repeat: bool
+    can_change_rule: bool = False  # the rule may be changed from this date on (series_changes.py)
 
 
 def repeat_refusal(event: Event) -> str | None:
@@ -60,6 +61,14 @@ def repeat_refusal(event: Event) -> str | None:
         return "This event already repeats; edit or cancel its dates one by one."
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.end_at <= utcnow():
         return "Only an upcoming event can repeat."
+    return None
+
+
+def rule_change_refusal(event: Event) -> str | None:
+    """Why the series' rule cannot be changed from `event` on, or None: the rule applies from an
+    upcoming date, so the dates before it (and their buyers) are never touched."""
+    if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.start_at <= utcnow():
+        return "Pick an upcoming date of the series to change the rule from."
     return None
 
 
@@ -170,6 +179,7 @@ def series_view(session: Session, event: Event, series: EventSeries | None) -> S
         label=rule_label(series.rule, series.interval, len(dates)),
         dates=dates,
         can_repeat=False,
+        can_change_rule=rule_change_refusal(event) is None,
     )
 
 

@@ -19,9 +19,8 @@ from sqlmodel import Session, col, select
 
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, EventSeries, SeriesRule
-from eventpalour.models.types import utcnow
 from eventpalour.services import admin
-from eventpalour.services.events.series import SeriesView, add_series_date, series_view
+from eventpalour.services.events.series import SeriesView, add_series_date, rule_change_refusal, series_view
 from eventpalour.services.events.series_edits import FINAL_STATUSES
 from eventpalour.services.events.series_rules import MAX_OCCURRENCES, Occurrence, SeriesInput, expand_series
 from eventpalour.services.events.tiers import list_tiers, seats_taken
@@ -75,9 +74,7 @@ def change_refusal(event: Event, mode: str) -> str | None:
     """Why the series of `event` cannot change this way from it now, or None."""
     if not event.series_id:
         return "This event does not repeat; make it a series on the Repeat tab first."
-    if mode == SeriesChangeMode.RERULE and (event.status in FINAL_STATUSES or event.start_at <= utcnow()):
-        return "Pick an upcoming date of the series to change the rule from."
-    return None
+    return rule_change_refusal(event) if mode == SeriesChangeMode.RERULE else None
 
 
 def _dates(session: Session, series_id: str) -> list[Event]:
