@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
@@ -93,3 +94,61 @@ def test_weekly_series_buyer_picks_the_second_date_and_one_date_is_cancelled(
     picker = buyer.get_by_role("navigation", name="Pick a date")
     expect(picker.get_by_role("link")).to_have_count(2)  # the cancelled date is no longer offered
     expect(picker.get_by_role("link", name=re.compile("10 tickets left"))).to_have_count(2)
+
+
+def _repeat_weekly(server: str, cookie: str, short_id: str, count: int) -> None:
+    """Make the event a weekly series through the API (the Repeat tab's own form is tested above)."""
+    response = httpx.post(
+        f"{server}/api/events/{short_id}/series",
+        json={"rule": "weekly", "count": count},
+        cookies={"ep_session": cookie},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_extend_a_weekly_series_by_four_dates_after_a_preview(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("owner")
+    cookie = verified_account(server, owner_email, "Ezra Extender")
+    event = seed_event(e2e_database_url, owner_email, pricing="free", tiers=[{"name": "Entry", "quantity": 20}])
+    first = event["short_id"]
+    _repeat_weekly(server, cookie, first, 4)
+    owner = signed_in(new_page, server, cookie)
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{first}")
+    owner.get_by_role("tab", name="Repeat").click()
+    expect(owner.get_by_test_id("series-date")).to_have_count(4)
+    owner.get_by_role("radio", name="Add dates after the last one").click()
+    owner.get_by_label("Dates to add", exact=True).fill("4")
+    owner.get_by_label("Dates to add", exact=True).blur()
+    owner.get_by_role("button", name="Preview changes").click()
+    expect(owner.get_by_test_id("series-added")).to_have_count(4)
+    expect(owner.get_by_text("The series will have 8 dates.")).to_be_visible()
+    assert len(_dates(e2e_database_url, first)) == 4  # the preview changed nothing
+    owner.get_by_role("button", name="Confirm changes").click()
+    expect(toast(owner, "Dates updated: Every week · 8 dates.")).to_be_visible()
+    expect(owner.get_by_test_id("series-date")).to_have_count(8)
+    dates = _dates(e2e_database_url, first)
+    assert [status for _, status, _ in dates] == ["active"] * 8
+
+    buyer = new_page()
+    buyer.goto(f"/e/{first}")
+    picker = buyer.get_by_role("navigation", name="Pick a date")
+    expect(picker.get_by_role("link")).to_have_count(7)
+    picker.get_by_role("link").last.click()
+    buyer.wait_for_url(re.compile(rf"/e/{dates[-1][0]}$"))
+    expect(buyer.get_by_role("heading", name=event["title"])).to_be_visible()
+
+
+def test_events_lists_a_series_once_with_its_more_dates(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("owner")
+    cookie = verified_account(server, owner_email, "Lia Lister")
+    event = seed_event(e2e_database_url, owner_email, pricing="free", tiers=[{"name": "Entry", "quantity": 20}])
+    _repeat_weekly(server, cookie, event["short_id"], 5)
+    visitor = new_page()
+    visitor.goto(f"/events?q={event['title'].split()[-1]}")
+    cards = visitor.get_by_role("link", name=re.compile(event["title"]))
+    expect(cards).to_have_count(1)
+    expect(cards).to_contain_text("+4 more dates")
+    cards.click()
+    visitor.wait_for_url(re.compile(rf"/e/{event['short_id']}$"))
+    expect(visitor.get_by_role("navigation", name="Pick a date").get_by_role("link")).to_have_count(4)

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, EventPartner, Ticket, TicketStatus, TicketTier
+from eventpalour.models import Event, EventPartner, Order, OrderItem, Ticket, TicketStatus, TicketTier
 from eventpalour.services import events
 from eventpalour.services.events import MAX_OCCURRENCES, SeriesInput, expand_series
 from eventpalour.services.events.discovery import DiscoveryFilters, discover_events, upcoming_events
@@ -20,7 +20,16 @@ from eventpalour.services.sales import checkout
 from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.event_series import EventSeriesState
 from eventpalour.state.events import EventManageState
-from tests.factories import add_member, event_input, local, make_event, make_organizer, make_user, make_workspace
+from tests.factories import (
+    add_member,
+    approve_kyc,
+    event_input,
+    local,
+    make_event,
+    make_organizer,
+    make_user,
+    make_workspace,
+)
 from tests.state_support import run_handler, state_for
 
 LONDON_START = datetime(2031, 3, 21, 18, 0, tzinfo=UTC)  # Fri 21 Mar 2031, 18:00 GMT (BST starts 30 Mar)
@@ -341,3 +350,108 @@ def test_series_changes_refused_for_one_offs_members_and_no_change(weekly):
         events.preview_series_change(actor=owner.summary, event_id=event.id, mode="rerule", data=same)
     assert error.value.details[0].message == "This rule gives the dates the series already has."
     assert len(_series_starts(view.series_id)) == 4
+
+
+@pytest.fixture
+def paid_weekly():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    regular = TierInput(name="Regular", price=100000, quantity=10)
+    event = make_event(owner, ws.id, publish=True, pricing="paid", tiers=[regular], title="Comedy club")
+    view = events.create_series(actor=owner.summary, event_id=event.id, data=SeriesInput("weekly", count=4))
+    return owner, view
+
+
+def _tier_rows(view) -> list[list[tuple[str, int, int | None, bool]]]:
+    """(name, price, quantity, hidden) of each date's tiers, date by date."""
+    return [sorted((t.name, t.price, t.quantity, t.hidden) for t in _tiers(d.event_id)) for d in view.dates]
+
+
+def _edited(event_id: str, **changes) -> list[TierInput]:
+    """The date's tiers as the editor would send them back, with `changes` by tier name."""
+    typed = []
+    for t in sorted(_tiers(event_id), key=lambda t: t.sort_order):
+        fields = dict(id=t.id, name=t.name, price=t.price, quantity=t.quantity, max_per_order=t.max_per_order)
+        typed.append(TierInput(**{**fields, "hidden": t.hidden, **changes.get(t.name, {})}))
+    return typed
+
+
+def _unit_prices(event_id: str) -> list[int]:
+    with read_only() as session:
+        return list(
+            session.exec(
+                select(OrderItem.unit_price)
+                .join(Order, Order.id == OrderItem.order_id)
+                .where(Order.event_id == event_id)
+            )
+        )
+
+
+def test_price_for_this_and_later_dates_leaves_earlier_dates_and_paid_orders(paid_weekly):
+    owner, view = paid_weekly
+    first, second, third, fourth = view.dates
+    early = make_user()
+    checkout.book_ticket(actor=early.summary, event_id=second.short_id, quantities={_tiers(second.event_id)[0].id: 1})
+    saved = events.save_series_tiers(
+        actor=owner.summary, event_id=third.event_id, tiers=_edited(third.event_id, Regular={"price": 150000})
+    )
+    assert saved.later_dates == 1 and saved.notes == [] and saved.tiers[0].price == 150000
+    assert [rows[0][1] for rows in _tier_rows(view)] == [100000, 100000, 150000, 150000]
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=fourth.short_id, quantities={_tiers(fourth.event_id)[0].id: 2})
+    assert _unit_prices(fourth.event_id) == [150000] and _unit_prices(second.event_id) == [100000]
+    # From the first date: the second's sales freeze its price, and the organizer is told.
+    saved = events.save_series_tiers(
+        actor=owner.summary, event_id=first.event_id, tiers=_edited(first.event_id, Regular={"price": 120000})
+    )
+    assert saved.later_dates == 3
+    assert saved.notes == [
+        f"{second.label}: Regular keeps its price, as tickets were already sold.",
+        f"{fourth.label}: Regular keeps its price, as tickets were already sold.",
+    ]
+    assert [rows[0][1] for rows in _tier_rows(view)] == [120000, 100000, 120000, 150000]
+    assert _unit_prices(second.event_id) == [100000]
+
+
+def test_capacity_for_later_dates_never_below_their_sales_and_names_the_date(paid_weekly):
+    owner, view = paid_weekly
+    third, fourth = view.dates[2], view.dates[3]
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=fourth.short_id, quantities={_tiers(fourth.event_id)[0].id: 3})
+    with pytest.raises(ValidationFailed) as error:
+        events.save_series_tiers(
+            actor=owner.summary, event_id=third.event_id, tiers=_edited(third.event_id, Regular={"quantity": 2})
+        )
+    problem = error.value.details[0]
+    assert problem.path == ("tiers", 0, "quantity")
+    assert problem.message == f"On {fourth.label}, Regular already has 3 sold or reserved; offer at least that many."
+    assert [rows[0][2] for rows in _tier_rows(view)] == [10, 10, 10, 10]  # nothing changed, this date's either
+    events.save_series_tiers(
+        actor=owner.summary, event_id=third.event_id, tiers=_edited(third.event_id, Regular={"quantity": 3})
+    )
+    assert [rows[0][2] for rows in _tier_rows(view)] == [10, 10, 3, 3]
+
+
+def test_add_hide_and_remove_tiers_for_later_dates(paid_weekly):
+    owner, view = paid_weekly
+    first, second, third, fourth = view.dates
+    vip = TierInput(name="VIP", price=300000, quantity=4)
+    events.save_series_tiers(actor=owner.summary, event_id=second.event_id, tiers=[*_edited(second.event_id), vip])
+    assert _tier_rows(view) == [
+        [("Regular", 100000, 10, False)],
+        *[[("Regular", 100000, 10, False), ("VIP", 300000, 4, False)]] * 3,
+    ]
+    events.save_series_tiers(
+        actor=owner.summary, event_id=third.event_id, tiers=_edited(third.event_id, VIP={"hidden": True})
+    )
+    assert [rows[-1][3] for rows in _tier_rows(view)] == [False, False, True, True]
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=fourth.short_id, quantities={_tiers(fourth.event_id)[0].id: 1})
+    regular_only = [t for t in _edited(third.event_id) if t.name == "Regular"]
+    saved = events.save_series_tiers(actor=owner.summary, event_id=third.event_id, tiers=regular_only)
+    assert saved.notes == []  # the sale on the 4th date was a Regular ticket: its VIP tier goes too
+    assert [len(rows) for rows in _tier_rows(view)] == [1, 2, 1, 1]
+    # This date only: the later dates keep their tiers.
+    events.save_tiers(actor=owner.summary, event_id=second.event_id, tiers=_edited(second.event_id, VIP={"price": 250000}))
+    assert _tier_rows(view)[2] == [("Regular", 100000, 10, False)]

@@ -122,6 +122,9 @@ __getattr__, __all__ = public_names(
             "change_series_dates",
             "preview_series_change",
         ],
+        "series_tiers": [
+            "save_series_tiers",
+        ],
         "series_rules": [
             "MAX_OCCURRENCES",
             "Occurrence",
@@ -129,6 +132,7 @@ __getattr__, __all__ = public_names(
             "expand_series",
         ],
         "tiers": [
+            "TiersSaved",
             "check_tiers",
             "get_tiers",
             "save_tiers",
