@@ -128,3 +128,57 @@ def test_series_changes_answer_field_errors_and_refusals(http: httpx.Client, sce
     assert_json_error(refused, 403)
     with read_only() as session:
         assert len(session.exec(select(Event)).all()) == 4
+
+
+def test_series_tiers_and_postpone_for_this_and_later_dates(http: httpx.Client, scene):
+    owner, workspace, event = scene
+    client = with_session(http, owner.token)
+    dates = client.post(f"/api/events/{event.id}/series", json={"rule": "weekly", "count": 3}).json()["dates"]
+    second, third = dates[1], dates[2]
+    tier_of = dict(_tier_ids())
+    checkout.book_ticket(
+        actor=make_user().summary, event_id=third["shortId"], quantities={tier_of[third["eventId"]]: 4}
+    )
+    tier = next(t for e, t in _tier_ids() if e == second["eventId"])
+    too_few = client.put(
+        f"/api/events/{second['eventId']}/series/tiers",
+        json={"tiers": [{"id": tier, "name": "General", "quantity": 3}]},
+    )
+    assert_json_error(too_few, 400)
+    detail = too_few.json()["details"][0]
+    assert detail["path"] == ["tiers", 0, "quantity"] and detail["message"].startswith(f"On {third['label']}, ")
+    vip = {"name": "Door", "quantity": 5, "hidden": True}
+    saved = client.put(
+        f"/api/events/{second['eventId']}/series/tiers",
+        json={"tiers": [{"id": tier, "name": "General", "quantity": 6}, vip]},
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["laterDates"] == 1 and saved.json()["notes"] == []
+    with read_only() as session:
+        rows = session.exec(select(TicketTier.event_id, TicketTier.name, TicketTier.quantity)).all()
+    assert sorted((e, n, q) for e, n, q in rows if e != event.id) == sorted(
+        [(second["eventId"], "General", 6), (second["eventId"], "Door", 5)]
+        + [(third["eventId"], "General", 6), (third["eventId"], "Door", 5)]
+    )
+    with read_only() as session:
+        before = {d["eventId"]: session.get(Event, d["eventId"]).start_at for d in dates}
+    moved = client.post(
+        f"/api/events/{second['eventId']}/series/postpone",
+        json={
+            "startAt": (before[second["eventId"]] + timedelta(hours=1)).isoformat(),
+            "endAt": (before[second["eventId"]] + timedelta(hours=4)).isoformat(),
+        },
+    )
+    assert moved.status_code == 200, moved.text
+    assert [d["status"] for d in moved.json()["dates"]] == ["active", "postponed", "postponed"]
+    with read_only() as session:
+        after = {d["eventId"]: session.get(Event, d["eventId"]).start_at for d in dates}
+    assert [after[d["eventId"]] - before[d["eventId"]] for d in dates] == [
+        timedelta(0),
+        timedelta(hours=1),
+        timedelta(hours=1),
+    ]
+    refused = with_session(http, make_user().token).put(
+        f"/api/events/{second['eventId']}/series/tiers", json={"tiers": []}
+    )
+    assert_json_error(refused, 403)

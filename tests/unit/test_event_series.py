@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, EventPartner, Order, OrderItem, Ticket, TicketStatus, TicketTier
+from eventpalour.models import Event, EventPartner, Order, OrderItem, OutboxEmail, Ticket, TicketStatus, TicketTier
 from eventpalour.services import events
 from eventpalour.services.events import MAX_OCCURRENCES, SeriesInput, expand_series
 from eventpalour.services.events.discovery import DiscoveryFilters, discover_events, upcoming_events
@@ -453,5 +453,49 @@ def test_add_hide_and_remove_tiers_for_later_dates(paid_weekly):
     assert saved.notes == []  # the sale on the 4th date was a Regular ticket: its VIP tier goes too
     assert [len(rows) for rows in _tier_rows(view)] == [1, 2, 1, 1]
     # This date only: the later dates keep their tiers.
-    events.save_tiers(actor=owner.summary, event_id=second.event_id, tiers=_edited(second.event_id, VIP={"price": 250000}))
+    events.save_tiers(
+        actor=owner.summary, event_id=second.event_id, tiers=_edited(second.event_id, VIP={"price": 250000})
+    )
     assert _tier_rows(view)[2] == [("Regular", 100000, 10, False)]
+
+
+def test_postponing_this_and_later_dates_keeps_the_local_hour_across_dst():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    london = ZoneInfo("Europe/London")
+    start = datetime(2027, 3, 16, 18, 0, tzinfo=london)  # Tuesdays; the clocks go forward on 28 March
+    event = make_event(
+        owner,
+        ws.id,
+        publish=True,
+        title="Quiz night",
+        timezone="Europe/London",
+        start_local="2027-03-16T18:00",
+        end_local="2027-03-16T21:00",
+    )
+    view = events.create_series(actor=owner.summary, event_id=event.id, data=SeriesInput("weekly", count=4))
+    first, second, third, fourth = view.dates
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=third.short_id, quantities={_tiers(third.event_id)[0].id: 1})
+    new_start, new_end = start.replace(day=23, hour=19), start.replace(day=23, hour=22, minute=30)
+    events.change_status(
+        actor=owner.summary,
+        event_id=second.event_id,
+        action="postpone",
+        new_start=new_start,
+        new_end=new_end,
+        later_dates=True,
+    )
+    with read_only() as session:
+        rows = [session.get(Event, d.event_id) for d in view.dates]
+        told = session.exec(select(OutboxEmail.to_email).where(OutboxEmail.subject == "New dates for Quiz night")).all()
+    local = [(r.start_at.astimezone(london), r.end_at.astimezone(london)) for r in rows]
+    assert [(s.day, s.hour, s.minute, e.hour, e.minute) for s, e in local] == [
+        (16, 18, 0, 21, 0),
+        (23, 19, 0, 22, 30),
+        (30, 19, 0, 22, 30),
+        (6, 19, 0, 22, 30),
+    ]
+    assert [r.start_at.hour for r in rows] == [18, 19, 18, 18]  # UTC: the last two are in summer time
+    assert [r.status for r in rows] == ["active", "postponed", "postponed", "postponed"]
+    assert told == [buyer.summary.email]
