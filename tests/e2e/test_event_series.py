@@ -152,3 +152,71 @@ def test_events_lists_a_series_once_with_its_more_dates(new_page, server: str, e
     cards.click()
     visitor.wait_for_url(re.compile(rf"/e/{event['short_id']}$"))
     expect(visitor.get_by_role("navigation", name="Pick a date").get_by_role("link")).to_have_count(4)
+
+
+def _paid(database_url: str, short_id: str) -> list[tuple[int, str]]:
+    """(unit price, order status) of every order line of one date."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT i.unit_price, o.status FROM order_items i JOIN orders o ON o.id = i.order_id "
+                    "JOIN events e ON e.id = o.event_id WHERE e.short_id = :short_id"
+                ),
+                {"short_id": short_id},
+            ).all()
+    finally:
+        engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def _prices(database_url: str, first: str) -> list[int]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT t.price FROM events e JOIN ticket_tiers t ON t.event_id = e.id "
+                    "WHERE e.series_id = (SELECT series_id FROM events WHERE short_id = :short_id) "
+                    "ORDER BY e.start_at"
+                ),
+                {"short_id": first},
+            ).all()
+    finally:
+        engine.dispose()
+    return [row[0] for row in rows]
+
+
+def test_a_new_price_for_the_third_and_later_dates(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("owner")
+    cookie = verified_account(server, owner_email, "Pia Pricer")
+    event = seed_event(
+        e2e_database_url, owner_email, pricing="paid", tiers=[{"name": "Regular", "price": 150000, "quantity": 10}]
+    )
+    first = event["short_id"]
+    _repeat_weekly(server, cookie, first, 4)
+    dates = [short_id for short_id, _, _ in _dates(e2e_database_url, first)]
+
+    owner = signed_in(new_page, server, cookie)
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{dates[2]}")
+    owner.get_by_role("tab", name="Tickets").click()
+    owner.get_by_label("Price (KES)").fill("2000")
+    owner.get_by_role("checkbox", name=re.compile("Also apply to the later dates of this series")).click()
+    owner.get_by_role("button", name="Save tickets").click()
+    expect(toast(owner, "Tickets saved for this date and 1 later date.")).to_be_visible()
+    assert _prices(e2e_database_url, first) == [150000, 150000, 200000, 200000]
+
+    buyer, _ = buyer_page(new_page, server, "Dee Fourth")
+    buyer.goto(f"/e/{dates[1]}")
+    expect(buyer.get_by_text("KES 1,500.00").first).to_be_visible()
+    buyer.goto(f"/e/{dates[3]}")
+    expect(buyer.get_by_text("KES 2,000.00").first).to_be_visible()
+    pick(buyer, "Regular", 1)
+    buyer.get_by_role("button", name="Checkout").click()
+    buyer.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    buyer.get_by_role("button", name="Pay", exact=True).click()
+    buyer.wait_for_url(re.compile(rf"^{re.escape(server)}/checkout/return/?\?"))
+    expect(buyer.get_by_role("heading", name="You're going!")).to_be_visible()
+    assert _paid(e2e_database_url, dates[3]) == [(200000, "completed")]
+    assert _paid(e2e_database_url, dates[1]) == []

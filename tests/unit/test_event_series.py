@@ -499,3 +499,25 @@ def test_postponing_this_and_later_dates_keeps_the_local_hour_across_dst():
     assert [r.start_at.hour for r in rows] == [18, 19, 18, 18]  # UTC: the last two are in summer time
     assert [r.status for r in rows] == ["active", "postponed", "postponed", "postponed"]
     assert told == [buyer.summary.email]
+
+
+async def test_the_repeat_tab_previews_then_adds_dates(weekly):
+    owner, event, view = weekly
+    tab = state_for(
+        EventSeriesState, token=owner.token, path=f"/workspace/{event.workspace_id}/events/{event.short_id}"
+    )
+    await run_handler(tab, "load_series")
+    assert len(tab.date_lines) == 4 and tab.can_change_rule
+    await run_handler(tab, "set_choice", "change_mode", "extend")
+    await run_handler(tab, "set_choice", "count", "97")
+    await run_handler(tab, "preview_change")
+    assert tab.field_errors == {"count": "A series has at most 100 dates; this one has 4, so add 1 to 96."}
+    assert not tab.has_preview
+    await run_handler(tab, "set_choice", "count", "2")
+    await run_handler(tab, "preview_change")
+    assert tab.has_preview and len(tab.preview_added) == 2 and tab.preview_total == 6 and tab.field_errors == {}
+    await run_handler(tab, "set_choice", "count", "3")
+    assert not tab.has_preview  # a changed choice needs a new preview
+    await run_handler(tab, "preview_change")
+    await run_handler(tab, "confirm_change")
+    assert not tab.has_preview and tab.series_label == "Every week · 7 dates" and len(tab.date_lines) == 7
