@@ -23,7 +23,7 @@ from eventpalour.services import admin
 from eventpalour.services.events.series import SeriesView, add_series_date, rule_change_refusal, series_view
 from eventpalour.services.events.series_edits import FINAL_STATUSES
 from eventpalour.services.events.series_rules import MAX_OCCURRENCES, Occurrence, SeriesInput, expand_series
-from eventpalour.services.events.tiers import list_tiers, seats_taken
+from eventpalour.services.events.tiers import delete_unsold, list_tiers, seats_taken
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, ValidationFailed, event_when, plural
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -185,9 +185,14 @@ def change_series_dates(*, actor: UserSummary | None, event_id: str, mode: str, 
 
 
 def _remove_unsold(session: Session, event: Event) -> None:
-    """Delete a date the new rule drops; a seat taken since the plan was made keeps it (Conflict)."""
-    if seats_taken(list_tiers(session, event.id)):
+    """Delete a date the new rule drops. Its tiers go first through the conditional DELETE that
+    refuses a tier with seats sold or held, so a checkout holding a seat since the plan was made
+    keeps the date (Conflict, nothing changed) rather than losing its order."""
+    try:
+        for tier in list_tiers(session, event.id):
+            delete_unsold(session, tier)
+    except Conflict:
         label = event_when(event.start_at, event.timezone)
-        raise Conflict(f"Tickets were just sold for {label}; preview the change again.")
+        raise Conflict(f"Tickets were just sold for {label}; preview the change again.") from None
     session.delete(event)
     session.flush()
