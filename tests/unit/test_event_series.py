@@ -17,6 +17,7 @@ from eventpalour.services.events.discovery import DiscoveryFilters, discover_eve
 from eventpalour.services.events.event_rules import PartnerInput, TierInput
 from eventpalour.services.platform.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.sales import checkout
+from eventpalour.state.discovery import listed_event
 from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.event_series import EventSeriesState
 from eventpalour.state.events import EventManageState
@@ -521,3 +522,19 @@ async def test_the_repeat_tab_previews_then_adds_dates(weekly):
     await run_handler(tab, "preview_change")
     await run_handler(tab, "confirm_change")
     assert not tab.has_preview and tab.series_label == "Every week · 7 dates" and len(tab.date_lines) == 7
+
+
+def test_a_series_card_quotes_from_the_lowest_price_of_its_dates(paid_weekly):
+    owner, view = paid_weekly
+    card = discover_events(DiscoveryFilters()).cards[0]
+    assert (card.short_id, card.more_dates, card.min_price, card.max_price) == (
+        view.dates[0].short_id,
+        3,
+        100000,
+        100000,
+    )
+    assert listed_event(card).price == "From KES 1,000.00"
+    third = view.dates[2].event_id
+    events.save_series_tiers(actor=owner.summary, event_id=third, tiers=_edited(third, Regular={"price": 80000}))
+    card = discover_events(DiscoveryFilters()).cards[0]
+    assert (card.min_price, card.max_price) == (80000, 100000) and listed_event(card).price == "From KES 800.00"
