@@ -82,7 +82,7 @@ class EventSeriesState(FormMixin, AuthState):
 
     @rx.event
     async def load_series(self):
-        self.series_loaded, self.series_problem = False, ""
+        self.series_loaded, self.series_problem, self.has_preview = False, "", False
         yield
         try:
             actor = await self.require_user()
