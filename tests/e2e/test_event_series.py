@@ -224,3 +224,38 @@ def test_a_new_price_for_the_third_and_later_dates(new_page, server: str, e2e_da
     expect(buyer.get_by_role("heading", name="You're going!")).to_be_visible()
     assert _paid(e2e_database_url, dates[3]) == [(200000, "completed")]
     assert _paid(e2e_database_url, dates[1]) == []
+
+
+def test_a_new_rule_from_the_second_date_keeps_a_sold_date_and_says_why(
+    new_page, server: str, e2e_database_url: str
+) -> None:
+    owner_email = unique_email("owner")
+    cookie = verified_account(server, owner_email, "Remy Ruler")
+    event = seed_event(e2e_database_url, owner_email, pricing="free", tiers=[{"name": "Entry", "quantity": 20}])
+    first = event["short_id"]
+    _repeat_weekly(server, cookie, first, 5)
+    dates = [short_id for short_id, _, _ in _dates(e2e_database_url, first)]
+    buyer, _ = buyer_page(new_page, server, "Kim Keeper")
+    buyer.goto(f"/e/{dates[2]}")
+    pick(buyer, "Entry", 1)
+    expect(buyer.locator("#total")).to_have_text("Free")
+    buyer.get_by_role("button", name="Register").click()
+    expect(toast(buyer, "You're registered!")).to_be_visible()
+
+    owner = signed_in(new_page, server, cookie)
+    owner.goto(f"/workspace/{event['workspace_id']}/events/{dates[1]}")
+    owner.get_by_role("tab", name="Repeat").click()
+    owner.get_by_role("radio", name="Change the rule from this date").click()
+    owner.get_by_label("Every", exact=True).fill("2")
+    owner.get_by_label("Number of dates", exact=True).fill("2")
+    owner.get_by_label("Number of dates", exact=True).blur()
+    owner.get_by_role("button", name="Preview changes").click()
+    # From the 2nd date every two weeks, two dates: the 2nd and the 4th. The 3rd has a registration
+    # and stays; the 5th goes.
+    expect(owner.get_by_test_id("series-kept")).to_have_count(1)
+    expect(owner.get_by_test_id("series-kept")).to_contain_text("tickets are sold or reserved for it")
+    expect(owner.get_by_test_id("series-removed")).to_have_count(1)
+    expect(owner.get_by_test_id("series-added")).to_have_count(0)
+    owner.get_by_role("button", name="Confirm changes").click()
+    expect(toast(owner, "Dates updated: Every 2 weeks · 4 dates.")).to_be_visible()
+    assert [short_id for short_id, _, _ in _dates(e2e_database_url, first)] == dates[:4]
