@@ -55,10 +55,10 @@ def _postpone_dialog() -> rx.Component:
                 FORM.error_text("end_local"),
                 rx.cond(
                     S.actions.is_series_date,
-                    rx.el.label(
-                        rx.checkbox(checked=S.postpone_later, on_change=S.set_postpone_later),
+                    rx.checkbox(
                         "Move the later dates of this series the same way (same local time)",
-                        style={"display": "flex", "gap": "8px", "alignItems": "center", "fontSize": "14px"},
+                        checked=S.postpone_later,
+                        on_change=S.set_postpone_later,
                     ),
                 ),
                 rx.hstack(
@@ -184,10 +184,10 @@ def _details_tab() -> rx.Component:
         _section("Who can buy", buyer_options_section()),
         rx.cond(
             S.actions.can_edit & S.actions.is_series_date,
-            rx.el.label(
-                rx.checkbox(checked=S.apply_later, on_change=S.set_apply_later),
+            rx.checkbox(
                 "Also apply to the later dates of this series (times move with Postpone, tickets on the Tickets tab)",
-                style={"display": "flex", "gap": "8px", "alignItems": "center", "fontSize": "14px"},
+                checked=S.apply_later,
+                on_change=S.set_apply_later,
             ),
         ),
         rx.cond(S.actions.can_edit, rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3")),
@@ -206,10 +206,10 @@ def _tickets_tab() -> rx.Component:
         FORM.tiers_step(),
         rx.cond(
             S.actions.can_edit_tiers & S.actions.is_series_date,
-            rx.el.label(
-                rx.checkbox(checked=S.tiers_later, on_change=S.set_tiers_later),
+            rx.checkbox(
                 "Also apply to the later dates of this series (orders already placed keep what they paid)",
-                style={"display": "flex", "gap": "8px", "alignItems": "center", "fontSize": "14px"},
+                checked=S.tiers_later,
+                on_change=S.set_tiers_later,
             ),
         ),
         rx.cond(
