@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.workspace import verified_badge
+from eventpalour.state.language import t
 
 # A banner-less event still gets colour: one gradient per common category, violet for the rest.
 GRADIENTS = {
@@ -59,6 +60,11 @@ STRETCHED = {"content": '""', "position": "absolute", "inset": "0", "border_radi
 ABOVE_STRETCHED = {"position": "relative", "z_index": "1"}
 
 
+def _more_dates(count: rx.Var) -> rx.Component:
+    """A series' card (#22 §3): "+3 more dates" after the next date's own."""
+    return rx.cond(count == 1, t("+1 more date"), rx.text.span("+", count, " ", t("more dates")))
+
+
 def event_card(listed: rx.Var) -> rx.Component:
     """One event in a listing: the card opens the event, the organizer's name opens their page."""
     card = listed.card
@@ -74,6 +80,7 @@ def event_card(listed: rx.Var) -> rx.Component:
                 ),
                 rx.heading(card.title, size="4", as_="h3", style=TWO_LINES),
                 _line("calendar", listed.when),
+                rx.cond(card.more_dates > 0, _line("repeat", _more_dates(card.more_dates))),
                 rx.cond(card.type == "online", _line("monitor", listed.place), _line("map-pin", listed.place)),
                 spacing="2",
                 align="start",

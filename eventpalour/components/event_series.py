@@ -8,7 +8,7 @@ import reflex as rx
 from eventpalour.components.badges import status_badge
 from eventpalour.components.tables import scrolling_table
 from eventpalour.services import events
-from eventpalour.state.event_series import RULE_CHOICES, EventSeriesState
+from eventpalour.state.event_series import CHANGE_CHOICES, RULE_CHOICES, EventSeriesState
 
 S = EventSeriesState
 LABEL_STYLE = {"fontWeight": "600", "fontSize": "14px"}
@@ -42,7 +42,7 @@ def _radio(value: str, text: str) -> rx.Component:
     return rx.el.label(rx.radio_group.item(value=value), text, style={"display": "flex", "gap": "6px"})
 
 
-def _rule_fields() -> rx.Component:
+def _rule_fields(count_label: str | rx.Var = "Number of dates") -> rx.Component:
     return rx.vstack(
         _field(
             "interval",
@@ -64,9 +64,7 @@ def _rule_fields() -> rx.Component:
         ),
         rx.cond(
             S.ends == "count",
-            _field(
-                "count", "Number of dates", _input("count", S.count, type="number", min="2", max="52", width="120px")
-            ),
+            _field("count", count_label, _input("count", S.count, type="number", min="1", max="100", width="120px")),
             _field("until_date", "Last date", _input("until_date", S.until_date, type="date", width="200px")),
         ),
         spacing="2",
@@ -108,6 +106,19 @@ def _picked_dates() -> rx.Component:
     )
 
 
+def _rule_choice() -> rx.Component:
+    return rx.fragment(
+        rx.text("Repeat", weight="bold", size="2"),
+        rx.radio_group.root(
+            rx.flex(*[_radio(value, text) for value, text in RULE_CHOICES], gap="8px 20px", wrap="wrap"),
+            value=S.rule,
+            on_change=lambda v: S.set_choice("rule", v),
+            custom_attrs={"aria-label": "Repeat"},
+        ),
+        _error("rule"),
+    )
+
+
 def _form() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -119,14 +130,7 @@ def _form() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
-            rx.text("Repeat", weight="bold", size="2"),
-            rx.radio_group.root(
-                rx.flex(*[_radio(value, text) for value, text in RULE_CHOICES], gap="8px 20px", wrap="wrap"),
-                value=S.rule,
-                on_change=lambda v: S.set_choice("rule", v),
-                custom_attrs={"aria-label": "Repeat"},
-            ),
-            _error("rule"),
+            _rule_choice(),
             rx.cond(S.rule == "dates", _picked_dates(), _rule_fields()),
             rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
             rx.button(rx.icon("repeat", size=16), "Create dates", on_click=S.create_series, loading=S.is_submitting),
@@ -161,6 +165,100 @@ def _dates() -> rx.Component:
     )
 
 
+def _preview_list(title: str, labels: rx.Var, test_id: str) -> rx.Component:
+    return rx.cond(
+        labels.length() > 0,
+        rx.vstack(
+            rx.text(title, " (", labels.length(), ")", weight="bold", size="2"),
+            rx.el.ul(rx.foreach(labels, lambda label: rx.el.li(label, data_testid=test_id)), padding_left="20px"),
+            spacing="1",
+        ),
+    )
+
+
+def _preview() -> rx.Component:
+    """What the change does, for the organizer to confirm or go back from."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("Check the new dates", size="3", as_="h4"),
+            _preview_list("Dates to add", S.preview_added, "series-added"),
+            _preview_list("Dates to remove", S.preview_removed, "series-removed"),
+            rx.cond(
+                S.preview_kept.length() > 0,
+                rx.callout(
+                    rx.vstack(
+                        rx.text("These dates stay, although the new rule leaves them out:", weight="bold"),
+                        rx.foreach(
+                            S.preview_kept, lambda k: rx.text(k.label, ": ", k.reason, data_testid="series-kept")
+                        ),
+                        spacing="1",
+                    ),
+                    icon="info",
+                ),
+            ),
+            rx.text("The series will have ", S.preview_total, " dates.", size="2"),
+            rx.flex(
+                rx.button(
+                    rx.icon("check", size=16), "Confirm changes", on_click=S.confirm_change, loading=S.is_submitting
+                ),
+                rx.button("Back", variant="soft", color_scheme="gray", on_click=S.close_preview),
+                gap="8px",
+                wrap="wrap",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        variant="surface",
+        width="100%",
+    )
+
+
+def _change_form() -> rx.Component:
+    """Add dates after the last one, or a new rule from this date on (dates before it never change)."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("Change the dates", size="4", as_="h3"),
+            rx.text(
+                "New dates copy the latest date's details and ticket types, each with its own seats. "
+                "A new rule applies from this date on: earlier dates, and dates with tickets sold, stay as they "
+                f"are. A series has at most {events.MAX_OCCURRENCES} dates.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.cond(
+                S.can_change_rule,
+                rx.radio_group.root(
+                    rx.flex(*[_radio(value, text) for value, text in CHANGE_CHOICES], gap="8px 20px", wrap="wrap"),
+                    value=S.change_mode,
+                    on_change=lambda v: S.set_choice("change_mode", v),
+                    custom_attrs={"aria-label": "Change"},
+                ),
+            ),
+            _rule_choice(),
+            rx.cond(
+                S.rule == "dates",
+                _picked_dates(),
+                _rule_fields(rx.cond(S.change_mode == "extend", "Dates to add", "Number of dates")),
+            ),
+            rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
+            rx.cond(
+                S.has_preview,
+                _preview(),
+                rx.button(
+                    rx.icon("calendar-search", size=16),
+                    "Preview changes",
+                    on_click=S.preview_change,
+                    loading=S.is_submitting,
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
 def repeat_tab() -> rx.Component:
     return rx.cond(
         ~S.series_loaded,
@@ -170,7 +268,7 @@ def repeat_tab() -> rx.Component:
             rx.callout(S.series_problem, icon="triangle-alert", color_scheme="red"),
             rx.cond(
                 S.date_lines.length() > 0,
-                _dates(),
+                rx.vstack(_dates(), _change_form(), spacing="5", width="100%"),
                 rx.cond(S.can_repeat, _form(), rx.callout("Only an upcoming event can repeat.", icon="info")),
             ),
         ),

@@ -55,6 +55,14 @@ def _postpone_dialog() -> rx.Component:
                     on_change=lambda v: S.set_postpone("end", v),
                 ),
                 FORM.error_text("end_local"),
+                rx.cond(
+                    S.actions.is_series_date,
+                    rx.checkbox(
+                        "Move the later dates of this series the same way (same local time)",
+                        checked=S.postpone_later,
+                        on_change=S.set_postpone_later,
+                    ),
+                ),
                 rx.hstack(
                     rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
                     rx.button("Postpone event", color_scheme="orange", on_click=S.postpone),
@@ -178,10 +186,10 @@ def _details_tab() -> rx.Component:
         _section("Who can buy", buyer_options_section()),
         rx.cond(
             S.actions.can_edit & S.actions.is_series_date,
-            rx.el.label(
-                rx.checkbox(checked=S.apply_later, on_change=S.set_apply_later),
-                "Also apply to the later dates of this series (not their times, prices or tickets)",
-                style={"display": "flex", "gap": "8px", "alignItems": "center", "fontSize": "14px"},
+            rx.checkbox(
+                "Also apply to the later dates of this series (times move with Postpone, tickets on the Tickets tab)",
+                checked=S.apply_later,
+                on_change=S.set_apply_later,
             ),
         ),
         rx.cond(S.actions.can_edit, rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3")),
@@ -198,6 +206,14 @@ def _tickets_tab() -> rx.Component:
             size="1",
         ),
         FORM.tiers_step(),
+        rx.cond(
+            S.actions.can_edit_tiers & S.actions.is_series_date,
+            rx.checkbox(
+                "Also apply to the later dates of this series (orders already placed keep what they paid)",
+                checked=S.tiers_later,
+                on_change=S.set_tiers_later,
+            ),
+        ),
         rx.cond(
             S.actions.can_edit_tiers,
             rx.button("Save tickets", on_click=S.save_tickets, loading=S.is_saving, size="3"),

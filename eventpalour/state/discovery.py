@@ -48,7 +48,7 @@ def listed_event(card: EventCard) -> ListedEvent:
         organizer_url=routes.organizer_url(card.workspace_slug),
         when=event_when(card.start_at, card.timezone),
         place=place_label(card.type, card.city),
-        price=price_from_label(card.min_price, card.max_price, card.currency),
+        price=price_from_label(card.min_price, card.max_price, card.currency, several_dates=card.more_dates > 0),
     )
 
 

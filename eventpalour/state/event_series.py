@@ -14,6 +14,8 @@ from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.forms import FormMixin
 
 RULE_CHOICES = (("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"), ("dates", "Pick dates"))
+CHANGE_CHOICES = (("extend", "Add dates after the last one"), ("rerule", "Change the rule from this date"))
+TYPED_CHOICES = ("rule", "interval", "ends", "count", "until_date", "new_date", "change_mode")
 MAX_TYPED = 10  # "YYYY-MM-DD" and small numbers
 
 
@@ -27,6 +29,14 @@ class DateLine:
     availability: str
     is_current: bool
     manage_path: str
+
+
+@dataclass(frozen=True)
+class KeptLine:
+    """A date the new rule would drop that stays, and why."""
+
+    label: str
+    reason: str
 
 
 def _number(text: str, field: str) -> int:
@@ -51,19 +61,28 @@ class EventSeriesState(FormMixin, AuthState):
     until_date: str = ""
     new_date: str = ""
     picked_dates: list[str] = []
+    can_change_rule: bool = False
+    change_mode: str = "extend"  # "extend" or "rerule" (services/events/series_changes.py)
+    has_preview: bool = False
+    preview_added: list[str] = []
+    preview_removed: list[str] = []
+    preview_kept: list[KeptLine] = []
+    preview_total: int = 0
 
     def _event_ref(self) -> str:
         return event_in(self.router.url.path)
 
     def _show(self, view: events.SeriesView) -> None:
-        self.series_label, self.can_repeat = view.label, view.can_repeat
+        self.series_label, self.can_repeat, self.can_change_rule = view.label, view.can_repeat, view.can_change_rule
+        if not self.can_change_rule:
+            self.change_mode = "extend"
         self.date_lines = [
             DateLine(d.short_id, d.label, d.status, d.availability, d.is_current, d.manage_path) for d in view.dates
         ]
 
     @rx.event
     async def load_series(self):
-        self.series_loaded, self.series_problem = False, ""
+        self.series_loaded, self.series_problem, self.has_preview = False, "", False
         yield
         try:
             actor = await self.require_user()
@@ -81,21 +100,23 @@ class EventSeriesState(FormMixin, AuthState):
     @rx.event
     def set_choice(self, name: str, value: str) -> None:
         """The rule, interval, end, count or end date as typed (the service checks them)."""
-        if name in ("rule", "interval", "ends", "count", "until_date", "new_date"):
+        if name in TYPED_CHOICES:
             setattr(self, name, str(value)[:MAX_TYPED])
             self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
+            self.has_preview = False  # a preview shows the choices it was made from
 
     @rx.event
     def add_date(self) -> None:
         day = self.new_date.strip()
         if day and day not in self.picked_dates:
             self.picked_dates = sorted([*self.picked_dates, day])
-        self.new_date = ""
+        self.new_date, self.has_preview = "", False
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "dates"}
 
     @rx.event
     def remove_date(self, day: str) -> None:
         self.picked_dates = [d for d in self.picked_dates if d != day]
+        self.has_preview = False
 
     def _input(self) -> events.SeriesInput:
         if self.rule == "dates":
@@ -124,3 +145,53 @@ class EventSeriesState(FormMixin, AuthState):
         manage = await self.get_state(EventManageState)
         # The page's actions now offer "this and later dates" on the details form.
         yield await manage._reload(f"The event now repeats: {view.label}.")
+
+    @rx.event
+    async def preview_change(self):
+        """Show the dates the change would add, remove and keep, before anything changes."""
+        self._start()
+        self.has_preview = False
+        yield
+        try:
+            actor = await self.require_user()
+            self._limit("general", actor)
+            plan = await call_service(
+                events.preview_series_change,
+                actor=actor,
+                event_id=self._event_ref(),
+                mode=self.change_mode,
+                data=self._input(),
+            )
+        except DomainError as error:
+            yield self._fail(error)
+            return
+        self.preview_added, self.preview_removed = plan.added, plan.removed
+        self.preview_kept = [KeptLine(k.label, k.reason) for k in plan.kept]
+        self.preview_total, self.has_preview, self.is_submitting = plan.total, True, False
+
+    @rx.event
+    def close_preview(self) -> None:
+        self.has_preview = False
+
+    @rx.event
+    async def confirm_change(self):
+        """Make the previewed change (the service plans it again from the same choices)."""
+        self._start()
+        yield
+        try:
+            actor = await self.require_user()
+            self._limit("general", actor)
+            view = await call_service(
+                events.change_series_dates,
+                actor=actor,
+                event_id=self._event_ref(),
+                mode=self.change_mode,
+                data=self._input(),
+            )
+        except DomainError as error:
+            self.has_preview = False
+            yield self._fail(error)
+            return
+        self.is_submitting, self.has_preview, self.picked_dates = False, False, []
+        self._show(view)
+        yield rx.toast.success(f"Dates updated: {view.label}.")

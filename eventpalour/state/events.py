@@ -15,7 +15,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import events, identity
 from eventpalour.services.events import EventActions, local_input_value, parse_local
-from eventpalour.services.platform import DomainError, ValidationFailed, format_amount
+from eventpalour.services.platform import DomainError, ValidationFailed, format_amount, plural
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.event_drafts import DraftNoticeMixin
 from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
@@ -147,6 +147,8 @@ class EventManageState(EventFormMixin, AuthState):
     postpone_start: str = ""
     postpone_end: str = ""
     apply_later: bool = False  # save the details to this series' later dates too
+    tiers_later: bool = False  # save the tickets to this series' later dates too
+    postpone_later: bool = False  # move this series' later dates with this one
 
     def _event_ref(self) -> str:
         return event_in(self.router.url.path)
@@ -218,6 +220,7 @@ class EventManageState(EventFormMixin, AuthState):
     @rx.event
     async def load_event(self):
         self.event_loaded, self.event_problem, self.errors, self.apply_later = False, "", {}, False
+        self.tiers_later = self.postpone_later = False
         try:
             actor = await self.require_user()
             details = await call_service(events.get_event_by_id, actor=actor, event_id=self._event_ref())
@@ -258,6 +261,15 @@ class EventManageState(EventFormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
+            if self.tiers_later and self.actions.is_series_date:
+                saved = await call_service(
+                    events.save_series_tiers, actor=actor, event_id=self._event_ref(), tiers=self._tier_inputs()
+                )
+                later = plural(saved.later_dates, "later date")
+                yield await self._reload(f"Tickets saved for this date and {later}.")
+                for note in saved.notes:
+                    yield rx.toast.info(note)
+                return
             await call_service(events.save_tiers, actor=actor, event_id=self._event_ref(), tiers=self._tier_inputs())
             yield await self._reload("Tickets saved.")
         except DomainError as error:
@@ -288,6 +300,14 @@ class EventManageState(EventFormMixin, AuthState):
         self.apply_later = bool(checked)
 
     @rx.event
+    def set_tiers_later(self, checked: bool) -> None:
+        self.tiers_later = bool(checked)
+
+    @rx.event
+    def set_postpone_later(self, checked: bool) -> None:
+        self.postpone_later = bool(checked)
+
+    @rx.event
     def set_postpone(self, name: str, value: str) -> None:
         if name == "start":
             self.postpone_start = value
@@ -302,8 +322,14 @@ class EventManageState(EventFormMixin, AuthState):
         end = parse_local(self.postpone_end, zone, ("end_local",), problems)
         if problems:
             return self._show_errors(ValidationFailed(problems[0].message, details=problems))
+        later = self.postpone_later and self.actions.is_series_date
+        message = "Postponed with its later dates." if later else "Postponed."
         return await self._status(
-            "postpone", "Postponed. Ticket holders keep their tickets.", new_start=start, new_end=end
+            "postpone",
+            f"{message} Ticket holders keep their tickets.",
+            new_start=start,
+            new_end=end,
+            later_dates=later,
         )
 
     @rx.event

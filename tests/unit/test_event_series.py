@@ -10,16 +10,27 @@ import pytest
 from sqlmodel import col, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, EventPartner, Ticket, TicketStatus, TicketTier
+from eventpalour.models import Event, EventPartner, Order, OrderItem, OutboxEmail, Ticket, TicketStatus, TicketTier
 from eventpalour.services import events
 from eventpalour.services.events import MAX_OCCURRENCES, SeriesInput, expand_series
+from eventpalour.services.events.discovery import DiscoveryFilters, discover_events, upcoming_events
 from eventpalour.services.events.event_rules import PartnerInput, TierInput
 from eventpalour.services.platform.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.sales import checkout
+from eventpalour.state.discovery import listed_event
 from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.event_series import EventSeriesState
 from eventpalour.state.events import EventManageState
-from tests.factories import add_member, event_input, local, make_event, make_organizer, make_user, make_workspace
+from tests.factories import (
+    add_member,
+    approve_kyc,
+    event_input,
+    local,
+    make_event,
+    make_organizer,
+    make_user,
+    make_workspace,
+)
 from tests.state_support import run_handler, state_for
 
 LONDON_START = datetime(2031, 3, 21, 18, 0, tzinfo=UTC)  # Fri 21 Mar 2031, 18:00 GMT (BST starts 30 Mar)
@@ -240,3 +251,290 @@ async def test_the_date_picker_is_empty_for_unknown_and_forged_ids_and_one_off_e
         page = state_for(EventDetailState, token=None, path=path)
         await run_handler(page, "load_event")
         assert page.date_choices == []
+
+
+def _salsa_cards(cards) -> list[tuple[str, int]]:
+    return [(card.short_id, card.more_dates) for card in cards if card.title == "Salsa night"]
+
+
+def test_discovery_shows_a_series_once_as_its_next_date(weekly):
+    owner, event, view = weekly
+    first, second = view.dates[0], view.dates[1]
+    listing = discover_events(DiscoveryFilters())
+    assert _salsa_cards(listing.cards) == [(first.short_id, 3)] and listing.total == 1
+    assert _salsa_cards(discover_events(DiscoveryFilters(query="salsa")).cards) == [(first.short_id, 3)]
+    assert _salsa_cards(discover_events(DiscoveryFilters(category="music")).cards) == [(first.short_id, 3)]
+    assert _salsa_cards(upcoming_events()) == [(first.short_id, 3)]
+    after_first = DiscoveryFilters(starts_after=_start(first.event_id) + timedelta(days=1))
+    assert _salsa_cards(discover_events(after_first).cards) == [(second.short_id, 2)]
+    events.change_status(actor=owner.summary, event_id=first.event_id, action="cancel")
+    assert _salsa_cards(discover_events(DiscoveryFilters()).cards) == [(second.short_id, 2)]
+
+
+def _series_starts(series_id: str) -> list[datetime]:
+    with read_only() as session:
+        return list(
+            session.exec(select(Event.start_at).where(Event.series_id == series_id).order_by(col(Event.start_at)))
+        )
+
+
+def test_extend_previews_then_adds_weekly_dates_after_the_last(weekly):
+    owner, event, view = weekly
+    more = SeriesInput("weekly", count=4)
+    plan = events.preview_series_change(actor=owner.summary, event_id=event.id, mode="extend", data=more)
+    assert len(plan.added) == 4 and plan.removed == [] and plan.total == 8 and plan.summary == "4 dates added"
+    assert len(_series_starts(view.series_id)) == 4  # a preview changes nothing
+    after = events.change_series_dates(actor=owner.summary, event_id=event.id, mode="extend", data=more)
+    starts = _series_starts(view.series_id)
+    assert after.label == "Every week · 8 dates" and [d.label for d in after.dates[4:]] == plan.added
+    assert [s - starts[0] for s in starts] == [timedelta(weeks=n) for n in range(8)]
+    added = after.dates[7]
+    assert added.status == "active" and _tiers(added.event_id)[0].quantity == 5
+    assert len(events.list_series_dates(short_id=event.short_id)) == 8
+
+
+def test_extend_by_picked_dates_and_the_cap_of_100(weekly):
+    owner, event, view = weekly
+    last = _series_starts(view.series_id)[-1].astimezone(ZoneInfo("Africa/Nairobi"))
+    day = (last + timedelta(days=3)).date().isoformat()
+    picked = SeriesInput("dates", dates=(day,))
+    events.change_series_dates(actor=owner.summary, event_id=event.id, mode="extend", data=picked)
+    assert _series_starts(view.series_id)[-1] - last == timedelta(days=3)
+    with pytest.raises(ValidationFailed) as error:
+        events.preview_series_change(
+            actor=owner.summary, event_id=event.id, mode="extend", data=SeriesInput("daily", count=96)
+        )
+    assert error.value.details[0].path == ("count",)
+    assert error.value.details[0].message == "A series has at most 100 dates; this one has 5, so add 1 to 95."
+    with pytest.raises(ValidationFailed) as error:
+        events.preview_series_change(
+            actor=owner.summary, event_id=event.id, mode="extend", data=SeriesInput("daily", until_date="2020-01-01")
+        )
+    assert error.value.details[0].path == ("until_date",)
+
+
+def test_rerule_keeps_earlier_and_sold_dates_and_explains_why(weekly):
+    owner, event, view = weekly
+    first, second, third, fourth = view.dates
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=third.short_id, quantities={_tiers(third.event_id)[0].id: 1})
+    every_two = SeriesInput("weekly", interval=2, count=3)  # second, fourth, and two weeks after the fourth
+    plan = events.preview_series_change(actor=owner.summary, event_id=second.event_id, mode="rerule", data=every_two)
+    assert plan.removed == [] and [k.label for k in plan.kept] == [third.label] and len(plan.added) == 1
+    assert plan.kept[0].reason == "tickets are sold or reserved for it"
+    before = _series_starts(view.series_id)
+    after = events.change_series_dates(actor=owner.summary, event_id=second.event_id, mode="rerule", data=every_two)
+    starts = _series_starts(view.series_id)
+    assert starts == [*before, before[3] + timedelta(weeks=2)]
+    assert after.label == "Every 2 weeks · 5 dates"
+    # Without the sale the third date goes.
+    events.change_status(actor=owner.summary, event_id=third.event_id, action="cancel")
+    daily = SeriesInput("daily", count=2)
+    plan = events.preview_series_change(actor=owner.summary, event_id=fourth.event_id, mode="rerule", data=daily)
+    assert len(plan.added) == 1 and len(plan.removed) == 1 and plan.total == 5
+
+
+def test_series_changes_refused_for_one_offs_members_and_no_change(weekly):
+    owner, event, view = weekly
+    one_off = make_event(owner, event.workspace_id, title="One-off")
+    data = SeriesInput("weekly", count=2)
+    with pytest.raises(Conflict):
+        events.preview_series_change(actor=owner.summary, event_id=one_off.id, mode="extend", data=data)
+    member = make_user()
+    add_member(event.workspace_id, member, "member")
+    with pytest.raises(PermissionDenied):
+        events.change_series_dates(actor=member.summary, event_id=event.id, mode="extend", data=data)
+    with pytest.raises(ValidationFailed):
+        events.preview_series_change(actor=owner.summary, event_id=event.id, mode="shuffle", data=data)
+    same = SeriesInput("weekly", count=4)
+    with pytest.raises(ValidationFailed) as error:
+        events.preview_series_change(actor=owner.summary, event_id=event.id, mode="rerule", data=same)
+    assert error.value.details[0].message == "This rule gives the dates the series already has."
+    assert len(_series_starts(view.series_id)) == 4
+
+
+@pytest.fixture
+def paid_weekly():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    approve_kyc(ws.id)
+    regular = TierInput(name="Regular", price=100000, quantity=10)
+    event = make_event(owner, ws.id, publish=True, pricing="paid", tiers=[regular], title="Comedy club")
+    view = events.create_series(actor=owner.summary, event_id=event.id, data=SeriesInput("weekly", count=4))
+    return owner, view
+
+
+def _tier_rows(view) -> list[list[tuple[str, int, int | None, bool]]]:
+    """(name, price, quantity, hidden) of each date's tiers, date by date."""
+    return [sorted((t.name, t.price, t.quantity, t.hidden) for t in _tiers(d.event_id)) for d in view.dates]
+
+
+def _edited(event_id: str, **changes) -> list[TierInput]:
+    """The date's tiers as the editor would send them back, with `changes` by tier name."""
+    typed = []
+    for t in sorted(_tiers(event_id), key=lambda t: t.sort_order):
+        fields = dict(id=t.id, name=t.name, price=t.price, quantity=t.quantity, max_per_order=t.max_per_order)
+        typed.append(TierInput(**{**fields, "hidden": t.hidden, **changes.get(t.name, {})}))
+    return typed
+
+
+def _unit_prices(event_id: str) -> list[int]:
+    with read_only() as session:
+        return list(
+            session.exec(
+                select(OrderItem.unit_price)
+                .join(Order, Order.id == OrderItem.order_id)
+                .where(Order.event_id == event_id)
+            )
+        )
+
+
+def test_price_for_this_and_later_dates_leaves_earlier_dates_and_paid_orders(paid_weekly):
+    owner, view = paid_weekly
+    first, second, third, fourth = view.dates
+    early = make_user()
+    checkout.book_ticket(actor=early.summary, event_id=second.short_id, quantities={_tiers(second.event_id)[0].id: 1})
+    saved = events.save_series_tiers(
+        actor=owner.summary, event_id=third.event_id, tiers=_edited(third.event_id, Regular={"price": 150000})
+    )
+    assert saved.later_dates == 1 and saved.notes == [] and saved.tiers[0].price == 150000
+    assert [rows[0][1] for rows in _tier_rows(view)] == [100000, 100000, 150000, 150000]
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=fourth.short_id, quantities={_tiers(fourth.event_id)[0].id: 2})
+    assert _unit_prices(fourth.event_id) == [150000] and _unit_prices(second.event_id) == [100000]
+    # From the first date: the second's sales freeze its price, and the organizer is told.
+    saved = events.save_series_tiers(
+        actor=owner.summary, event_id=first.event_id, tiers=_edited(first.event_id, Regular={"price": 120000})
+    )
+    assert saved.later_dates == 3
+    assert saved.notes == [
+        f"{second.label}: Regular keeps its price, as tickets were already sold.",
+        f"{fourth.label}: Regular keeps its price, as tickets were already sold.",
+    ]
+    assert [rows[0][1] for rows in _tier_rows(view)] == [120000, 100000, 120000, 150000]
+    assert _unit_prices(second.event_id) == [100000]
+
+
+def test_capacity_for_later_dates_never_below_their_sales_and_names_the_date(paid_weekly):
+    owner, view = paid_weekly
+    third, fourth = view.dates[2], view.dates[3]
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=fourth.short_id, quantities={_tiers(fourth.event_id)[0].id: 3})
+    with pytest.raises(ValidationFailed) as error:
+        events.save_series_tiers(
+            actor=owner.summary, event_id=third.event_id, tiers=_edited(third.event_id, Regular={"quantity": 2})
+        )
+    problem = error.value.details[0]
+    assert problem.path == ("tiers", 0, "quantity")
+    assert problem.message == f"On {fourth.label}, Regular already has 3 sold or reserved; offer at least that many."
+    assert [rows[0][2] for rows in _tier_rows(view)] == [10, 10, 10, 10]  # nothing changed, this date's either
+    events.save_series_tiers(
+        actor=owner.summary, event_id=third.event_id, tiers=_edited(third.event_id, Regular={"quantity": 3})
+    )
+    assert [rows[0][2] for rows in _tier_rows(view)] == [10, 10, 3, 3]
+
+
+def test_add_hide_and_remove_tiers_for_later_dates(paid_weekly):
+    owner, view = paid_weekly
+    first, second, third, fourth = view.dates
+    vip = TierInput(name="VIP", price=300000, quantity=4)
+    events.save_series_tiers(actor=owner.summary, event_id=second.event_id, tiers=[*_edited(second.event_id), vip])
+    assert _tier_rows(view) == [
+        [("Regular", 100000, 10, False)],
+        *[[("Regular", 100000, 10, False), ("VIP", 300000, 4, False)]] * 3,
+    ]
+    events.save_series_tiers(
+        actor=owner.summary, event_id=third.event_id, tiers=_edited(third.event_id, VIP={"hidden": True})
+    )
+    assert [rows[-1][3] for rows in _tier_rows(view)] == [False, False, True, True]
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=fourth.short_id, quantities={_tiers(fourth.event_id)[0].id: 1})
+    regular_only = [t for t in _edited(third.event_id) if t.name == "Regular"]
+    saved = events.save_series_tiers(actor=owner.summary, event_id=third.event_id, tiers=regular_only)
+    assert saved.notes == []  # the sale on the 4th date was a Regular ticket: its VIP tier goes too
+    assert [len(rows) for rows in _tier_rows(view)] == [1, 2, 1, 1]
+    # This date only: the later dates keep their tiers.
+    events.save_tiers(
+        actor=owner.summary, event_id=second.event_id, tiers=_edited(second.event_id, VIP={"price": 250000})
+    )
+    assert _tier_rows(view)[2] == [("Regular", 100000, 10, False)]
+
+
+def test_postponing_this_and_later_dates_keeps_the_local_hour_across_dst():
+    owner = make_organizer()
+    ws = make_workspace(owner)
+    london = ZoneInfo("Europe/London")
+    start = datetime(2027, 3, 16, 18, 0, tzinfo=london)  # Tuesdays; the clocks go forward on 28 March
+    event = make_event(
+        owner,
+        ws.id,
+        publish=True,
+        title="Quiz night",
+        timezone="Europe/London",
+        start_local="2027-03-16T18:00",
+        end_local="2027-03-16T21:00",
+    )
+    view = events.create_series(actor=owner.summary, event_id=event.id, data=SeriesInput("weekly", count=4))
+    first, second, third, fourth = view.dates
+    buyer = make_user()
+    checkout.book_ticket(actor=buyer.summary, event_id=third.short_id, quantities={_tiers(third.event_id)[0].id: 1})
+    new_start, new_end = start.replace(day=23, hour=19), start.replace(day=23, hour=22, minute=30)
+    events.change_status(
+        actor=owner.summary,
+        event_id=second.event_id,
+        action="postpone",
+        new_start=new_start,
+        new_end=new_end,
+        later_dates=True,
+    )
+    with read_only() as session:
+        rows = [session.get(Event, d.event_id) for d in view.dates]
+        told = session.exec(select(OutboxEmail.to_email).where(OutboxEmail.subject == "New dates for Quiz night")).all()
+    local = [(r.start_at.astimezone(london), r.end_at.astimezone(london)) for r in rows]
+    assert [(s.day, s.hour, s.minute, e.hour, e.minute) for s, e in local] == [
+        (16, 18, 0, 21, 0),
+        (23, 19, 0, 22, 30),
+        (30, 19, 0, 22, 30),
+        (6, 19, 0, 22, 30),
+    ]
+    assert [r.start_at.hour for r in rows] == [18, 19, 18, 18]  # UTC: the last two are in summer time
+    assert [r.status for r in rows] == ["active", "postponed", "postponed", "postponed"]
+    assert told == [buyer.summary.email]
+
+
+async def test_the_repeat_tab_previews_then_adds_dates(weekly):
+    owner, event, view = weekly
+    tab = state_for(
+        EventSeriesState, token=owner.token, path=f"/workspace/{event.workspace_id}/events/{event.short_id}"
+    )
+    await run_handler(tab, "load_series")
+    assert len(tab.date_lines) == 4 and tab.can_change_rule
+    await run_handler(tab, "set_choice", "change_mode", "extend")
+    await run_handler(tab, "set_choice", "count", "97")
+    await run_handler(tab, "preview_change")
+    assert tab.field_errors == {"count": "A series has at most 100 dates; this one has 4, so add 1 to 96."}
+    assert not tab.has_preview
+    await run_handler(tab, "set_choice", "count", "2")
+    await run_handler(tab, "preview_change")
+    assert tab.has_preview and len(tab.preview_added) == 2 and tab.preview_total == 6 and tab.field_errors == {}
+    await run_handler(tab, "set_choice", "count", "3")
+    assert not tab.has_preview  # a changed choice needs a new preview
+    await run_handler(tab, "preview_change")
+    await run_handler(tab, "confirm_change")
+    assert not tab.has_preview and tab.series_label == "Every week · 7 dates" and len(tab.date_lines) == 7
+
+
+def test_a_series_card_quotes_from_the_lowest_price_of_its_dates(paid_weekly):
+    owner, view = paid_weekly
+    card = discover_events(DiscoveryFilters()).cards[0]
+    assert (card.short_id, card.more_dates, card.min_price, card.max_price) == (
+        view.dates[0].short_id,
+        3,
+        100000,
+        100000,
+    )
+    assert listed_event(card).price == "From KES 1,000.00"
+    third = view.dates[2].event_id
+    events.save_series_tiers(actor=owner.summary, event_id=third, tiers=_edited(third, Regular={"price": 80000}))
+    card = discover_events(DiscoveryFilters()).cards[0]
+    assert (card.min_price, card.max_price) == (80000, 100000) and listed_event(card).price == "From KES 800.00"

@@ -115,6 +115,16 @@ __getattr__, __all__ = public_names(
             "get_event_series",
             "list_series_dates",
         ],
+        "series_changes": [
+            "KeptDate",
+            "SeriesChangeMode",
+            "SeriesPlan",
+            "change_series_dates",
+            "preview_series_change",
+        ],
+        "series_tiers": [
+            "save_series_tiers",
+        ],
         "series_rules": [
             "MAX_OCCURRENCES",
             "Occurrence",
@@ -122,6 +132,7 @@ __getattr__, __all__ = public_names(
             "expand_series",
         ],
         "tiers": [
+            "TiersSaved",
             "check_tiers",
             "get_tiers",
             "save_tiers",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from time import monotonic
 
-from sqlalchemy import Integer, String, bindparam, case, column, literal_column, table, text
+from sqlalchemy import Integer, String, and_, bindparam, case, column, exists, literal_column, or_, table, text
 from sqlmodel import Session, col, func, select
 
 from eventpalour.config import settings
@@ -79,6 +79,7 @@ class EventCard:
     min_price: int | None
     max_price: int | None
     is_postponed: bool  # on sale with new dates still to come: the card says so
+    more_dates: int = 0  # a series' card (#22 §3): its listed dates after this one; prices span them all
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def _equal_to(session: Session, filters: DiscoveryFilters) -> dict[str, str]:
 
 
 def _conditions(filters: DiscoveryFilters, equal: dict[str, str], now: datetime) -> list:
-    """Listed, not over yet, and every filter but the words."""
+    """Listed, not over yet, every filter but the words, and only the first such date of a series."""
     # No event lasts longer than MAX_DURATION, so older starts are over: the index range skips them.
     where = [col(Event.is_listed).is_(True), Event.start_at > now - MAX_DURATION, Event.end_at > now]
     where += [getattr(Event, name) == value for name, value in equal.items()]
@@ -173,7 +174,31 @@ def _conditions(filters: DiscoveryFilters, equal: dict[str, str], now: datetime)
         where.append(Event.start_at >= filters.starts_after)
     if filters.starts_before:
         where.append(Event.start_at < filters.starts_before)
+    where.append(_first_listed_date(filters, equal, now))
     return where
+
+
+_EARLIER = Event.__table__.alias("earlier_date")
+
+
+def _first_listed_date(filters: DiscoveryFilters, equal: dict[str, str], now: datetime):
+    """A one-off event, or the soonest date of its series that the same filters list (#22 §3: a
+    series is one card, the next date's). The dates of a series share their words, category, type
+    and place (series_edits.SHARED_FIELDS), so an earlier listed date meeting the same bounds means
+    this one is not the card; one probe of the series_id index per listed series date."""
+    earlier = [
+        _EARLIER.c.series_id == Event.series_id,
+        _EARLIER.c.is_listed.is_(True),
+        _EARLIER.c.end_at > now,
+        or_(
+            _EARLIER.c.start_at < Event.start_at,
+            and_(_EARLIER.c.start_at == Event.start_at, _EARLIER.c.id < Event.id),
+        ),
+    ]
+    earlier += [_EARLIER.c[name] == value for name, value in equal.items()]
+    if filters.starts_after:
+        earlier.append(_EARLIER.c.start_at >= filters.starts_after)
+    return or_(col(Event.series_id).is_(None), ~exists().where(*earlier))
 
 
 # On SQLite, events_fts holds listed events keyed by start minute * 2^32 + events.rowid (migration
@@ -340,7 +365,7 @@ def discover_events(filters: DiscoveryFilters, page: int = 1) -> DiscoveryPage:
             rows = windowed[offset:] if windowed is not None else None
         if rows is None:
             rows = session.exec(listing_query(session, filters).offset(offset).limit(PAGE_SIZE + 1)).all()
-        cards = cards_for(session, list(rows[:PAGE_SIZE]))
+        cards = cards_for(session, list(rows[:PAGE_SIZE]), whole_series=True)
         # A first page that is not full holds every match: no count needed.
         full = page > 1 or len(rows) > PAGE_SIZE
         total = count_matches(session, filters) if full else len(rows)
@@ -358,11 +383,14 @@ def upcoming_events(limit: int = 6) -> list[EventCard]:
     limit = max(1, min(limit, PAGE_SIZE))
     with read_only() as session:
         rows = session.exec(listing_query(session, DiscoveryFilters()).limit(limit)).all()
-        return cards_for(session, list(rows))
+        return cards_for(session, list(rows), whole_series=True)
 
 
-def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
-    """Cards for `events`, with organizer, category and visible price range, in three small queries."""
+def cards_for(session: Session, events: list[Event], *, whole_series: bool = False) -> list[EventCard]:
+    """Cards for `events`, with organizer, category and visible price range, in three small queries.
+
+    With `whole_series` (the listings, where a series is one card), a series date's card also counts
+    the series' later listed dates and quotes prices across them all (one more query)."""
     if not events:
         return []
     workspaces = {
@@ -372,16 +400,10 @@ def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
         c.id: c.name
         for c in session.exec(select(Category).where(col(Category.id).in_({e.category_id for e in events})))
     }
-    # "From" quotes the cheapest ticket with a seat left; a fully sold-out event quotes all its tiers.
-    available = func.min(case((TIER_SEATS.fit(1), TicketTier.price)))
-    prices = {
-        event_id: (low_available if low_available is not None else low, high)
-        for event_id, low_available, low, high in session.exec(
-            select(TicketTier.event_id, available, func.min(TicketTier.price), func.max(TicketTier.price))
-            .where(col(TicketTier.event_id).in_([e.id for e in events]), col(TicketTier.hidden).is_(False))
-            .group_by(TicketTier.event_id)
-        )
-    }
+    later = _later_dates(session, events) if whole_series else {}
+    prices = _price_ranges(session, [e.id for e in events] + [d for dates in later.values() for d in dates])
+    if later:
+        prices = {e.id: _spanning([prices.get(d) for d in [e.id, *later.get(e.id, [])]]) for e in events}
     return [
         EventCard(
             short_id=e.short_id,
@@ -402,9 +424,51 @@ def cards_for(session: Session, events: list[Event]) -> list[EventCard]:
             min_price=prices.get(e.id, (None, None))[0],
             max_price=prices.get(e.id, (None, None))[1],
             is_postponed=e.status == EventStatus.POSTPONED,
+            more_dates=len(later.get(e.id, [])),
         )
         for e in events
     ]
+
+
+PriceRange = tuple[int | None, int | None]
+
+
+def _price_ranges(session: Session, event_ids: list[str]) -> dict[str, PriceRange]:
+    """Each event's visible (lowest, highest) price. "From" quotes the cheapest ticket with a seat
+    left; a fully sold-out event quotes all its tiers."""
+    available = func.min(case((TIER_SEATS.fit(1), TicketTier.price)))
+    return {
+        event_id: (low_available if low_available is not None else low, high)
+        for event_id, low_available, low, high in session.exec(
+            select(TicketTier.event_id, available, func.min(TicketTier.price), func.max(TicketTier.price))
+            .where(col(TicketTier.event_id).in_(event_ids), col(TicketTier.hidden).is_(False))
+            .group_by(TicketTier.event_id)
+        )
+    }
+
+
+def _spanning(ranges: list[PriceRange | None]) -> PriceRange:
+    lows = [low for low, _ in filter(None, ranges) if low is not None]
+    highs = [high for _, high in filter(None, ranges) if high is not None]
+    return (min(lows) if lows else None, max(highs) if highs else None)
+
+
+def _later_dates(session: Session, events: list[Event]) -> dict[str, list[str]]:
+    """For each series date among `events`, the ids of its series' listed dates after it, not over."""
+    firsts = {e.series_id: e for e in events if e.series_id}
+    if not firsts:
+        return {}
+    later: dict[str, list[str]] = {}
+    rows = session.exec(
+        select(Event.id, Event.series_id, Event.start_at).where(
+            col(Event.series_id).in_(list(firsts)), col(Event.is_listed).is_(True), Event.end_at > utcnow()
+        )
+    )
+    for event_id, series_id, start_at in rows:
+        first = firsts[series_id]
+        if (start_at, event_id) > (first.start_at, first.id):
+            later.setdefault(first.id, []).append(event_id)
+    return later
 
 
 def explain_listing(filters: DiscoveryFilters) -> str:

@@ -44,7 +44,8 @@ from eventpalour.services.events.event_rules import (
     refund_policy_fields,
     text_length,
 )
-from eventpalour.services.events.series_edits import copy_to_later_dates
+from eventpalour.services.events.series_edits import copy_to_later_dates, moved_like
+from eventpalour.services.events.series_edits import later_dates as series_later_dates
 from eventpalour.services.events.tiers import (
     TierView,
     list_tiers,
@@ -321,8 +322,11 @@ def change_status(
     action: str,
     new_start: datetime | None = None,
     new_end: datetime | None = None,
+    later_dates: bool = False,
 ) -> Event:
-    """Publish, hide, postpone (with new dates) or cancel an event, as SPEC §4 allows."""
+    """Publish, hide, postpone (with new dates) or cancel an event, as SPEC §4 allows. With
+    `later_dates`, a postponed date of a series takes its later dates along: each moves on the
+    wall clock as this one did (series_edits.moved_like) and its holders are told."""
     if action not in TRANSITIONS:
         raise ValidationFailed.field("action", "Unknown status change.")
     target = TRANSITIONS[action][1]
@@ -333,18 +337,40 @@ def change_status(
         workspace = session.get(Workspace, event.workspace_id)
         if action == "cancel":
             _cancel_sales(session, event, actor)
+        moved = 0
         if action == "postpone":
+            before, following = (event.start_at, event.end_at), series_later_dates(session, event)
             _reschedule(event, new_start, new_end)
             _tell_holders_of_new_dates(session, event)
+            if later_dates:
+                moved = _move_later_dates(session, event, before, following)
         if target == EventStatus.ACTIVE:
             _check_publishable(session, event, workspace)
             event.published_at = event.published_at or utcnow()
         event.status = target
         event.is_listed = target in SELLING_EVENT_STATUSES
         event.updated_at = utcnow()
-        admin.record_audit(session, action=f"event.{action}", actor_id=actor.id, target=("event", event.id))
+        admin.record_audit(
+            session,
+            action=f"event.{action}",
+            actor_id=actor.id,
+            target=("event", event.id),
+            details={"later_dates": moved} if moved else None,
+        )
         _emit_event_updated(session, event, change=_past(action))
         return event
+
+
+def _move_later_dates(session: Session, event: Event, before: tuple[datetime, datetime], following: list[Event]) -> int:
+    """Postpone each later date of the series as `event` was; a draft date just takes its new times."""
+    for other in following:
+        other.start_at, other.end_at = moved_like(other, before, (event.start_at, event.end_at), event.timezone)
+        if transition_refusal(other.status, "postpone") is None:
+            other.status, other.is_listed = EventStatus.POSTPONED, EventStatus.POSTPONED in SELLING_EVENT_STATUSES
+            _tell_holders_of_new_dates(session, other)
+        other.updated_at = utcnow()
+        _emit_event_updated(session, other, change="postponed")
+    return len(following)
 
 
 def _emit_event_updated(executor: Session | Connection, event: Event, *, change: str) -> None:

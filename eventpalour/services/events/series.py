@@ -20,7 +20,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.events.copies import clone_event
 from eventpalour.services.events.discovery import is_public
-from eventpalour.services.events.series_rules import SeriesInput, expand_series, rule_label
+from eventpalour.services.events.series_rules import Occurrence, SeriesInput, expand_series, rule_label
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, event_when, plural
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -52,6 +52,7 @@ class SeriesView:
     label: str
     dates: list[SeriesDate]
     can_repeat: bool
+    can_change_rule: bool = False  # the rule may be changed from this date on (series_changes.py)
 
 
 def repeat_refusal(event: Event) -> str | None:
@@ -60,6 +61,14 @@ def repeat_refusal(event: Event) -> str | None:
         return "This event already repeats; edit or cancel its dates one by one."
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.end_at <= utcnow():
         return "Only an upcoming event can repeat."
+    return None
+
+
+def rule_change_refusal(event: Event) -> str | None:
+    """Why the series' rule cannot be changed from `event` on, or None: the rule applies from an
+    upcoming date, so the dates before it (and their buyers) are never touched."""
+    if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.start_at <= utcnow():
+        return "Pick an upcoming date of the series to change the rule from."
     return None
 
 
@@ -89,19 +98,8 @@ def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput
         session.add(series)
         session.flush()
         event.series_id = series.id
-        status = COPY_STATUS.get(event.status, event.status)
         for occurrence in occurrences[1:]:
-            copy = clone_event(
-                session,
-                event,
-                title=event.title,
-                start_at=occurrence.start_at,
-                end_at=occurrence.end_at,
-                actor_id=actor.id,
-            )
-            copy.series_id, copy.status = series.id, status
-            copy.is_listed = status in SELLING_EVENT_STATUSES
-            copy.published_at = utcnow() if status == EventStatus.ACTIVE else None
+            add_series_date(session, event, occurrence, actor_id=actor.id)
         admin.record_audit(
             session,
             action="event.repeat",
@@ -110,7 +108,26 @@ def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput
             details={"series": series.id, "rule": data.rule, "dates": len(occurrences)},
         )
         session.flush()
-        return _series_view(session, event, series)
+        return series_view(session, event, series)
+
+
+def add_series_date(session: Session, template: Event, occurrence: Occurrence, *, actor_id: str) -> Event:
+    """A new date of `template`'s series at `occurrence`: a copy of the template (details, partners,
+    tiers with their own capacity, nothing sold) in the template's status, so a published series'
+    new dates are on sale at once."""
+    status = COPY_STATUS.get(template.status, template.status)
+    copy = clone_event(
+        session,
+        template,
+        title=template.title,
+        start_at=occurrence.start_at,
+        end_at=occurrence.end_at,
+        actor_id=actor_id,
+    )
+    copy.series_id, copy.status = template.series_id, status
+    copy.is_listed = status in SELLING_EVENT_STATUSES
+    copy.published_at = utcnow() if status == EventStatus.ACTIVE else None
+    return copy
 
 
 def _availability(tiers: list[TicketTier]) -> tuple[str, bool]:
@@ -152,7 +169,8 @@ def _dates(session: Session, series_id: str, current: Event, *, public: bool) ->
     return rows
 
 
-def _series_view(session: Session, event: Event, series: EventSeries | None) -> SeriesView:
+def series_view(session: Session, event: Event, series: EventSeries | None) -> SeriesView:
+    """The series as its organizers see it from `event`'s management page."""
     if series is None:
         return SeriesView(series_id="", label="", dates=[], can_repeat=repeat_refusal(event) is None)
     dates = _dates(session, series.id, event, public=False)
@@ -161,6 +179,7 @@ def _series_view(session: Session, event: Event, series: EventSeries | None) -> 
         label=rule_label(series.rule, series.interval, len(dates)),
         dates=dates,
         can_repeat=False,
+        can_change_rule=rule_change_refusal(event) is None,
     )
 
 
@@ -169,7 +188,7 @@ def get_event_series(*, actor: UserSummary | None, event_id: str) -> SeriesView:
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW)
         series = session.get(EventSeries, event.series_id) if event.series_id else None
-        return _series_view(session, event, series)
+        return series_view(session, event, series)
 
 
 def list_series_dates(*, short_id: str) -> list[SeriesDate]:

@@ -1,17 +1,22 @@
 """Edits to "this and all future dates" of a series (#22 §3): the edited date's details are copied
 onto the series' later dates that can still change (not cancelled or completed).
 
-Dates, pricing, currency and tiers stay each date's own: a date's times move with Postpone (its
-holders are told) and its prices are fixed once it has sales, so neither is overwritten in bulk.
+Pricing and currency stay each date's own (fixed once it has sales). Tiers follow through
+series_tiers.py. Times follow through Postpone (`moved_like`): each later date moves on the
+event's wall clock as the edited date did, so 18:00 becomes 19:00 local on every date, across a
+daylight-saving change too, and each date's holders are told.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from eventpalour.models import Event, EventPartner, EventStatus
 from eventpalour.models.types import utcnow
+from eventpalour.services.platform import time_zone
 
 SHARED_FIELDS = (
     "title",
@@ -76,3 +81,19 @@ def copy_to_later_dates(session: Session, event: Event) -> int:
                 )
             )
     return len(dates)
+
+
+def moved_like(
+    other: Event, before: tuple[datetime, datetime], after: tuple[datetime, datetime], timezone: str
+) -> tuple[datetime, datetime]:
+    """`other`'s new (start, end) when the edited date moved from `before` to `after`: its local
+    start moves by the same wall-clock amount and it lasts as long on the wall clock as the edited
+    date now does. Worked on naive local times, then UTC, so the local hour holds across DST."""
+    place = time_zone(timezone)
+
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(place).replace(tzinfo=None)
+
+    start = local(other.start_at) + (local(after[0]) - local(before[0]))
+    end = start + (local(after[1]) - local(after[0]))
+    return start.replace(tzinfo=place).astimezone(UTC), end.replace(tzinfo=place).astimezone(UTC)

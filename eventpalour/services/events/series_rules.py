@@ -95,7 +95,7 @@ def _listed_starts(first: datetime, data: SeriesInput, problems: list[FieldError
     elif len(set(days)) != len(days):
         problems.append(FieldError(("dates",), "Pick each date once."))
     elif min(days) <= first.date():
-        problems.append(FieldError(("dates",), f"Pick dates after the first date ({first:%Y-%m-%d})."))
+        problems.append(FieldError(("dates",), f"Pick dates after {first:%Y-%m-%d}."))
     elif len(days) + 1 > MAX_OCCURRENCES:
         problems.append(FieldError(("dates",), f"A series has at most {MAX_OCCURRENCES} dates."))
     return [first] + [datetime.combine(day, first.time()) for day in sorted(days)] if not problems else []

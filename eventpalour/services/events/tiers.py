@@ -7,8 +7,8 @@ checkout holding seats at the same moment cannot slip under it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -130,8 +130,10 @@ def get_tiers(*, actor: UserSummary | None, event_id: str) -> list[TierView]:
         return [to_view(t) for t in list_tiers(session, event.id)]
 
 
-def _set_quantity(session: Session, tier: TicketTier, quantity: int | None, index: int) -> None:
-    """Change the pool only if it still fits the seats taken, decided inside this transaction."""
+def set_quantity(session: Session, tier: TicketTier, quantity: int | None, index: int, date_label: str = "") -> None:
+    """Change the pool only if it still fits the seats taken, decided inside this transaction. A
+    refusal is a field error on the tier's quantity, naming the date (`date_label`) when another
+    date of a series is the one refusing."""
     if quantity == tier.quantity:
         return
     statement = update(TicketTier).where(col(TicketTier.id) == tier.id).values(quantity=quantity)
@@ -141,6 +143,8 @@ def _set_quantity(session: Session, tier: TicketTier, quantity: int | None, inde
     session.refresh(tier)  # the counters and the seat figures as they are now, for the message or the view
     if not changed:
         message = f"{tier.name} already has {tier.seats_taken} sold or reserved; offer at least that many."
+        if date_label:
+            message = f"On {date_label}, {message}"
         raise ValidationFailed(message, details=[FieldError(("tiers", index, "quantity"), message)])
 
 
@@ -153,7 +157,7 @@ def _update_existing(session: Session, tier: TicketTier, cleaned: dict, index: i
         setattr(tier, name, value)
     tier.sort_order = index
     session.flush()
-    _set_quantity(session, tier, quantity, index)
+    set_quantity(session, tier, quantity, index)
 
 
 def check_tiers(
@@ -188,7 +192,7 @@ def replace_tiers(session: Session, event: Event, tiers: list[TierInput]) -> Non
     kept = {data.id for data in tiers if data.id}
     for tier in existing.values():
         if tier.id not in kept:
-            _delete(session, tier)
+            delete_unsold(session, tier)
     for index, (data, cleaned) in enumerate(zip(tiers, cleaned_all, strict=True)):
         if data.id and data.id in existing:
             _update_existing(session, existing[data.id], cleaned, index)
@@ -199,21 +203,51 @@ def replace_tiers(session: Session, event: Event, tiers: list[TierInput]) -> Non
         raise ValidationFailed.field("tiers", "A published event needs at least one ticket tier.")
 
 
+@dataclass(frozen=True)
+class TiersSaved:
+    """The tiers editor's save: the event's tiers now, and for "this and later dates" of a series how
+    many later dates took the change and what they kept (a price frozen by their own sales)."""
+
+    tiers: list[TierView]
+    later_dates: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
 def save_tiers(*, actor: UserSummary | None, event_id: str, tiers: list[TierInput]) -> list[TierView]:
     """The tiers editor's save (moderator and above): replace the event's tiers with `tiers`."""
+    return save_tiers_with(actor, event_id, tiers, None).tiers
+
+
+# What else a save changes, in its transaction: given the event and its tiers' names before the
+# save (id -> name), the ids of the other events whose tiers changed and notes for the organizer.
+FollowUp = Callable[[Session, Event, dict[str, str]], tuple[list[str], list[str]]]
+
+
+def save_tiers_with(
+    actor: UserSummary | None, event_id: str, tiers: list[TierInput], follow_up: FollowUp | None
+) -> TiersSaved:
+    """`save_tiers`, then `follow_up` in the same transaction (a series' later dates: series_tiers.py)."""
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        old_names = {tier.id: tier.name for tier in list_tiers(session, event.id)}
         replace_tiers(session, event, tiers)
+        changed_events, notes = [event.id], []
+        if follow_up is not None:
+            later, notes = follow_up(session, event, old_names)
+            changed_events += later
         # A raised quantity (or a waitlist switched on) may free seats: the line gets them first,
         # while this transaction still holds the tier rows it changed.
-        with_waitlist = [tier.id for tier in list_tiers(session, event.id) if tier.waitlist]
+        with_waitlist = [tier.id for e in changed_events for tier in list_tiers(session, e) if tier.waitlist]
         if with_waitlist and sales.offer_waitlist_seats_now(session.connection(), with_waitlist):
             session.expire_all()  # the offers changed the tiers' held counters
-        admin.record_audit(session, action="event.tiers", actor_id=actor.id, target=("event", event.id))
-        return [to_view(t) for t in list_tiers(session, event.id)]
+        details = {"later_dates": len(changed_events) - 1} if follow_up else None
+        admin.record_audit(
+            session, action="event.tiers", actor_id=actor.id, target=("event", event.id), details=details
+        )
+        return TiersSaved([to_view(t) for t in list_tiers(session, event.id)], len(changed_events) - 1, notes)
 
 
-def _delete(session: Session, tier: TicketTier) -> None:
+def delete_unsold(session: Session, tier: TicketTier) -> None:
     """Remove a tier only while nothing is sold or held: `deletion_refusal` decides, and the statement
     repeats its condition so a checkout holding a seat at the same moment cannot slip past it."""
     if refusal := deletion_refusal(tier):
@@ -226,6 +260,7 @@ def _delete(session: Session, tier: TicketTier) -> None:
 
 __all__ = [
     "TierView",
+    "TiersSaved",
     "deletion_refusal",
     "get_tiers",
     "list_tiers",

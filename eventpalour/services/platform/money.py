@@ -50,12 +50,15 @@ def format_amount(minor: int, currency: str) -> str:
     return f"{Decimal(minor) / (10**digits):.{digits}f}"
 
 
-def price_from_label(min_price: int | None, max_price: int | None, currency: str, language: str = "en") -> str:
-    """A listing's price line: "Free", "KES 1,500.00" for one price, "From KES 1,500.00" for a range."""
+def price_from_label(
+    min_price: int | None, max_price: int | None, currency: str, language: str = "en", *, several_dates: bool = False
+) -> str:
+    """A listing's price line: "Free", "KES 1,500.00" for one price, "From KES 1,500.00" for a range
+    or for a series' card (`several_dates`: one card for dates whose prices may differ)."""
     free = gettext(language, "Free")
     if not max_price:
         return free
-    if min_price == max_price:
+    if min_price == max_price and not several_dates:
         return format_money(max_price, currency, language)
     if not min_price:
         return f"{free} – {format_money(max_price, currency, language)}"
