@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.workspace import verified_badge
+from eventpalour.state.language import t
 
 # A banner-less event still gets colour: one gradient per common category, violet for the rest.
 GRADIENTS = {
@@ -68,7 +69,7 @@ def event_card(listed: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.cond(card.category != "", rx.badge(card.category, variant="soft", radius="full")),
-                    rx.cond(card.is_postponed, rx.badge("Postponed", color_scheme="amber")),
+                    rx.cond(card.is_postponed, rx.badge(t("Postponed"), color_scheme="amber")),
                     spacing="2",
                     wrap="wrap",
                 ),

@@ -146,6 +146,8 @@ class OrdersState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.request_open = False, False
-        money = format_money(request.amount, request.currency)
-        yield rx.toast.success(f"Refund of {money} requested. We email you when the organizers answer.")
+        money = format_money(request.amount, request.currency, self._language())
+        yield rx.toast.success(
+            self._t("Refund of {money} requested. We email you when the organizers answer.").format(money=money)
+        )
         yield OrdersState.load_orders

@@ -129,7 +129,7 @@ class PasskeysState(FormMixin, AuthState):
         await self._refresh(user)
         account = await self.get_state(AccountState)
         await account._refresh_two_factor(user)
-        yield rx.toast.success(f"Passkey “{info.name}” added. You can sign in with it.")
+        yield rx.toast.success(self._t("Passkey “{name}” added. You can sign in with it.").format(name=info.name))
 
     @rx.event
     def open_rename(self, passkey_id: str, name: str) -> None:
@@ -159,7 +159,7 @@ class PasskeysState(FormMixin, AuthState):
             return
         self.is_submitting, self.renaming_id = False, ""
         await self._refresh(actor)
-        yield rx.toast.success(f"Passkey renamed to “{info.name}”.")
+        yield rx.toast.success(self._t("Passkey renamed to “{name}”.").format(name=info.name))
 
     @rx.event
     async def remove(self, passkey_id: str):
@@ -173,4 +173,4 @@ class PasskeysState(FormMixin, AuthState):
         await self._refresh(user)
         account = await self.get_state(AccountState)
         await account._refresh_two_factor(user)
-        yield rx.toast.success("Passkey removed.")
+        yield rx.toast.success(self._t("Passkey removed."))

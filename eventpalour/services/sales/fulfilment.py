@@ -143,6 +143,7 @@ def _queue_confirmation(
                 currency=order.currency,
                 discount=order.discount,
                 discount_code=order.discount_code,
+                language=language,
             )
         ),
         organizer=platform.Organizer(found.organizer, found.verified),
