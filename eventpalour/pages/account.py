@@ -196,7 +196,7 @@ def _two_factor() -> rx.Component:
                 rx.vstack(
                     rx.hstack(
                         rx.badge(t("On"), color_scheme="green"),
-                        rx.text(AccountState.recovery_codes_left, t(" recovery codes left"), size="2"),
+                        rx.text(t("Recovery codes left: "), AccountState.recovery_codes_left, size="2"),
                         align="center",
                     ),
                     _code_form(

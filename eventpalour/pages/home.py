@@ -105,7 +105,7 @@ def _upcoming() -> rx.Component:
 def home() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            rx.badge(t("KES · NGN · GHS · ZAR · USD"), size="2", radius="full"),
+            rx.badge("KES · NGN · GHS · ZAR · USD", size="2", radius="full"),
             rx.heading(
                 t("Sell out your event. Never oversell it."),
                 size=rx.breakpoints(initial="8", md="9"),
