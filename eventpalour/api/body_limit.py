@@ -22,7 +22,8 @@ OWN_LIMITS = (routes.API_UPLOAD,)
 
 def _too_large() -> PayloadTooLarge:
     return PayloadTooLarge(
-        N_("The request body is too large: at most {megabytes} MB."), values={"megabytes": JSON_BODY_LIMIT // (1024 * 1024)}
+        N_("The request body is too large: at most {megabytes} MB."),
+        values={"megabytes": JSON_BODY_LIMIT // (1024 * 1024)},
     )
 
 

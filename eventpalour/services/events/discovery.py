@@ -36,6 +36,7 @@ from eventpalour.services import sales
 from eventpalour.services.events.event_rules import MAX_DURATION
 from eventpalour.services.platform import DEFAULT_LANGUAGE, DEFAULT_ZONE, NotFound, clean_line, event_count_words
 from eventpalour.services.platform import time_zone as zone
+from eventpalour.services.platform.i18n import N_
 from eventpalour.services.sales import tier_offered, tier_sale, tiers_unlocked_by
 
 PAGE_SIZE = 24
@@ -542,7 +543,7 @@ def read_public_event(short_id: str, code: str = "") -> PublicEvent:
     with read_only() as session:
         event = session.exec(select(Event).where(Event.short_id == (short_id or "").strip().lower())).first()
         if event is None or not is_public(event.status):
-            raise NotFound("This event does not exist or is no longer public.")
+            raise NotFound(N_("This event does not exist or is no longer public."))
         workspace = session.get(Workspace, event.workspace_id)
         category = session.get(Category, event.category_id) if event.category_id else None
         partners = session.exec(

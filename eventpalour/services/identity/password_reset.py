@@ -25,9 +25,10 @@ from eventpalour.services.platform import (
     new_token,
     token_hash,
 )
+from eventpalour.services.platform.i18n import N_
 
 RESET_MINUTES = 60
-INVALID_LINK = "This reset link is not valid. It may have been used already or replaced by a newer one."
+INVALID_LINK = N_("This reset link is not valid. It may have been used already or replaced by a newer one.")
 
 
 def request_password_reset(*, email: str) -> None:
@@ -73,7 +74,7 @@ def check_reset_token(token: str) -> str:
     if found is None or found[0].used_at is not None:
         raise NotFound(INVALID_LINK)
     if found[0].expires_at < utcnow():
-        raise NotFound("This reset link has expired. Ask for a new one.")
+        raise NotFound(N_("This reset link has expired. Ask for a new one."))
     return found[1].email
 
 

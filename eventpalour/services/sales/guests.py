@@ -79,9 +79,9 @@ def _checked(guest: GuestBuyer, *, asks_phone: bool, currency: str) -> GuestBuye
     problems: list[FieldError] = []
     name = clean_line(guest.name)
     if not name:
-        problems.append(FieldError(("name",), "Enter your name."))
+        problems.append(FieldError(("name",), N_("Enter your name.")))
     elif len(name) > NAME_MAX:
-        problems.append(FieldError(("name",), f"Use at most {NAME_MAX} characters."))
+        problems.append(FieldError(("name",), N_("Use at most {NAME_MAX} characters."), {"NAME_MAX": NAME_MAX}))
     try:
         email = normalize_email(guest.email)
     except ValidationFailed as bad:
@@ -149,7 +149,7 @@ def place_guest_order(
     whatever `place_order` raises. Nothing is written on a refusal before the order's own checks."""
     terms = guest_terms(event_id or "")
     if terms is None:
-        raise NotFound("This event is not on sale.")
+        raise NotFound(N_("This event is not on sale."))
     refuse_guests_if_required(terms.requires_account)
     checked = _checked(guest, asks_phone=terms.asks_phone, currency=terms.currency)
     platform.hit_rate_limit(GUEST_CHECKOUTS, platform.personal_key(checked.email))

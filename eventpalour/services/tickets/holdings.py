@@ -39,7 +39,7 @@ def order_tickets(*, actor: UserSummary | None, reference: str) -> list[TicketVi
             select(Order).where((col(Order.reference) == reference) | (col(Order.id) == reference))
         ).first()
         if order is None or order.buyer_id != actor.id:
-            raise NotFound("This order does not exist.")
+            raise NotFound(N_("This order does not exist."))
         rows = session.exec(
             select(Ticket, OrderItem.tier_name, Event.end_at)
             .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
@@ -280,7 +280,7 @@ def _holder_ticket(session: Session, actor: UserSummary | None, ticket_id: str) 
         raise NotAuthenticated(N_("Sign in to see your tickets."))
     ticket = session.get(Ticket, ticket_id or "")
     if ticket is None or ticket.holder_id != actor.id:
-        raise NotFound("This ticket does not exist.")
+        raise NotFound(N_("This ticket does not exist."))
     if refusal := holder_refusal(ticket.status):
         raise Conflict(refusal)
     return ticket, session.get(Event, ticket.event_id)
