@@ -148,7 +148,12 @@ def request_deletion_code(*, actor: UserSummary | None) -> None:
             raise refusal
         platform.hit_email_recipient("account_deletion_code", user.email)
         code = store_code(session, user.id, CodePurpose.DELETE_ACCOUNT)
-        platform.enqueue(session, platform.account_deletion_code_email(user.email, user.full_name, code))
+        platform.enqueue(
+            session,
+            platform.account_deletion_code_email(
+                user.email, user.full_name, code, platform.language_or_default(user.language)
+            ),
+        )
 
 
 def delete_account(*, actor: UserSummary | None, email: str, code: str) -> None:

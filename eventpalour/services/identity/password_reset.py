@@ -60,7 +60,10 @@ def request_password_reset(*, email: str) -> None:
             )
         )
         url = settings.app_url + routes.reset_url(token)
-        platform.enqueue(session, platform.password_reset_email(user.email, user.full_name, url))
+        platform.enqueue(
+            session,
+            platform.password_reset_email(user.email, user.full_name, url, platform.language_or_default(user.language)),
+        )
 
 
 def check_reset_token(token: str) -> str:

@@ -439,10 +439,16 @@ def approve_refund_request(
         codes = [t.short_code for t in sales_store.order_tickets(connection, order.id) if t.id in request.ticket_ids]
         buyer = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)
+        language = platform.language_or_default(buyer.language)
         platform.enqueue(
             session,
             platform.refund_request_approved_email(
-                buyer.email, event.title, order.reference, format_money(amount, order.currency), ", ".join(codes)
+                buyer.email,
+                event.title,
+                order.reference,
+                format_money(amount, order.currency, language),
+                ", ".join(codes),
+                language,
             ),
         )
         admin.record_audit(
@@ -468,7 +474,10 @@ def decline_refund_request(
         buyer = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)
         platform.enqueue(
-            session, platform.refund_request_declined_email(buyer.email, event.title, order.reference, reason)
+            session,
+            platform.refund_request_declined_email(
+                buyer.email, event.title, order.reference, reason, platform.language_or_default(buyer.language)
+            ),
         )
         admin.record_audit(
             session,

@@ -65,7 +65,8 @@ from eventpalour.services.platform import (
     enqueue,
     event_when,
     format_money,
-    plural,
+    language_or_default,
+    ticket_count_words,
     waitlist_offer_email,
 )
 from eventpalour.services.platform.i18n import N_
@@ -392,7 +393,7 @@ _TIER_TO_OFFER = (
     .where(_tiers.c.id == bindparam("tier_id"), _tiers.c.waitlist.is_(True))
 )
 _NEXT_WAITING = (
-    select(_entries.c.id, _entries.c.user_id, _entries.c.quantity, _users.c.email)
+    select(_entries.c.id, _entries.c.user_id, _entries.c.quantity, _users.c.email, _users.c.language)
     .join(_users, _users.c.id == _entries.c.user_id)
     .where(_entries.c.tier_id == bindparam("tier_id"), _entries.c.status == WaitlistStatus.WAITING.value)
     .order_by(_entries.c.created_at, _entries.c.id)
@@ -495,18 +496,20 @@ def _offer(connection: Connection, tier: _TierToOffer, entry: Any, n: int, now: 
             capacity.hold(connection, tier.id, n)
     except (_AlreadyOffered, capacity.NotEnoughSeats, IntegrityError):
         return False
-    until = f"{event_when(expires_at, tier.timezone)} ({tier.timezone})"
+    language = language_or_default(entry.language)  # the offer speaks the waiting person's language
+    until = f"{event_when(expires_at, tier.timezone, language=language)} ({tier.timezone})"
     enqueue(
         connection,
         waitlist_offer_email(
             entry.email,
             tier.title,
-            plural(n, "ticket"),
+            ticket_count_words(n, language),
             tier.name,
-            format_money(charge.amount, tier.currency),
+            format_money(charge.amount, tier.currency, language),
             until,
             claim_url(tier.short_id),
             free=charge.amount == 0,
+            language=language,
         ),
     )
     logger.info("waitlist offer entry=%s order=%s tier=%s seats=%d", entry.id, order["reference"], tier.id, n)

@@ -8,7 +8,7 @@ counter, and with it the event's capacity, never moves: a transfer needs no free
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import update
@@ -208,8 +208,15 @@ def _queue_emails(
     line = platform.TicketLine(
         ticket_id=new.id, short_code=new.short_code, tier_name=tier_name, attendee_name=new.attendee_name or ""
     )
-    platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, facts))
-    platform.enqueue(session, platform.ticket_transfer_received_email(recipient.email, facts, line))
+    # Each in their own language, with the dates written in it (the sender's account may have chosen another).
+    to_language = platform.language_or_default(recipient.language)
+    from_language = platform.language_or_default(session.exec(select(User.language).where(User.id == sender.id)).one())
+    for_sender = replace(facts, schedule=event_schedule(event.start_at, event.end_at, event.timezone, from_language))
+    for_recipient = replace(facts, schedule=event_schedule(event.start_at, event.end_at, event.timezone, to_language))
+    platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, for_sender, from_language))
+    platform.enqueue(
+        session, platform.ticket_transfer_received_email(recipient.email, for_recipient, line, to_language)
+    )
     _text_recipient(session, sender, recipient, event, new)
 
 
