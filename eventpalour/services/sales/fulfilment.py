@@ -159,4 +159,5 @@ def _queue_confirmation(
             phone=order.buyer_phone,
             event_title=found.title,
             codes=[line.short_code for line in lines],
+            language=language,
         )

@@ -232,6 +232,7 @@ def _text_recipient(session: Session, sender: UserSummary, recipient: User, even
         code=new.short_code,
         sender=sender.display_name,
         link=settings.app_url + routes.MY_TICKETS,
+        language=platform.language_or_default(recipient.language),
     )
     platform.enqueue_sms(
         session,
