@@ -129,7 +129,7 @@ def _queue_confirmation(
         event_id=order.event_id,
         event_title=found.title,
         schedule=event_schedule(found.start_at, found.end_at, found.timezone, language),
-        place=holder_place(found),
+        place=holder_place(found, language=language),
         event_url=settings.app_url + routes.event_url(found.event_short_id),
         reference=order.reference,
         total_label=format_money(order.amount, order.currency, language) if order.amount else free,

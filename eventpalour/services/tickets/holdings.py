@@ -13,7 +13,16 @@ from eventpalour.db import read_only
 from eventpalour.models import Event, Order, OrderItem, Ticket, TicketStatus, User, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, event_schedule, price_label
+from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    N_,
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    event_schedule,
+    language_or_default,
+    price_label,
+)
 from eventpalour.services.tickets import email_attachments, ticket_media, ticket_tokens
 from eventpalour.services.tickets.ticket_media import holder_place
 from eventpalour.services.tickets.transfers import transfer_refusal
@@ -198,8 +207,8 @@ def image_refusal(status: str) -> str | None:
     return None
 
 
-def _place(event: Event, status: str) -> str:
-    return holder_place(event, with_link=status in HOLDER_STATUSES)
+def _place(event: Event, status: str, language: str = DEFAULT_LANGUAGE) -> str:
+    return holder_place(event, with_link=status in HOLDER_STATUSES, language=language)
 
 
 def _names_by_ticket(session: Session, query: Select) -> dict[str, tuple[str, str]]:
@@ -305,16 +314,18 @@ def ticket_image(*, actor: UserSummary | None, ticket_id: str) -> tuple[str, byt
         ).one()
         holder = session.get(User, ticket.holder_id)
         workspace = session.get(Workspace, event.workspace_id)
+        language = language_or_default(holder.language)  # the holder's ticket, in the holder's language
         image = ticket_media.TicketImage(
             token=ticket_tokens.sign_signed(ticket.id, ticket.event_id, ticket.tier_id, ticket.secret_version),
             short_code=ticket.short_code,
             event_title=event.title,
-            schedule=event_schedule(event.start_at, event.end_at, event.timezone),
-            place=_place(event, ticket.status),
+            schedule=event_schedule(event.start_at, event.end_at, event.timezone, language),
+            place=_place(event, ticket.status, language),
             tier_name=tier_name,
-            price_label=price_label(price, event.currency),
+            price_label=price_label(price, event.currency, language),
             holder_name=ticket.attendee_name or holder.full_name or holder.username,
             organizer=workspace.name,
             organizer_verified=workspace.verified,
+            language=language,
         )
     return f"ticket-{ticket.short_code}.png", ticket_media.ticket_png(image)

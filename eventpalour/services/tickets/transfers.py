@@ -211,8 +211,16 @@ def _queue_emails(
     # Each in their own language, with the dates written in it (the sender's account may have chosen another).
     to_language = platform.language_or_default(recipient.language)
     from_language = platform.language_or_default(session.exec(select(User.language).where(User.id == sender.id)).one())
-    for_sender = replace(facts, schedule=event_schedule(event.start_at, event.end_at, event.timezone, from_language))
-    for_recipient = replace(facts, schedule=event_schedule(event.start_at, event.end_at, event.timezone, to_language))
+    for_sender = replace(
+        facts,
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone, from_language),
+        place=holder_place(event, language=from_language),
+    )
+    for_recipient = replace(
+        facts,
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone, to_language),
+        place=holder_place(event, language=to_language),
+    )
     platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, for_sender, from_language))
     platform.enqueue(
         session, platform.ticket_transfer_received_email(recipient.email, for_recipient, line, to_language)
