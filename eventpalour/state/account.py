@@ -144,7 +144,7 @@ class AccountState(FormMixin, AuthState):
             SessionLine(
                 id=r.id,
                 device=r.device,
-                where=r.ip or "Unknown address",
+                where=r.ip or self._t("Unknown address"),
                 signed_in=_when(r.signed_in_at),
                 last_seen=_when(r.last_seen_at),
                 two_factor=r.two_factor,
@@ -263,7 +263,7 @@ class AccountState(FormMixin, AuthState):
         new_password = str(form.get("new_password", ""))
         if new_password != str(form.get("confirm_password", "")):
             self.is_submitting = False
-            self.field_errors = {"confirm_password": "The two passwords do not match."}
+            self.field_errors = {"confirm_password": self._t("The two passwords do not match.")}
             return
         try:
             actor = await self.require_user()

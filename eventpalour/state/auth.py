@@ -178,7 +178,7 @@ class SignInState(FormMixin, AuthState):
     async def finish_passkey(self, answer: dict[str, Any]):
         """The browser's answer: verified by the service, then the grant is exchanged as after a password."""
         challenge_id, self._passkey_challenge = self._passkey_challenge, ""
-        if problem := browser_error(answer):
+        if problem := self._t(browser_error(answer)):
             self.passkey_busy, self.form_error = False, problem
             return
         try:
@@ -281,7 +281,7 @@ class ResetPasswordState(FormMixin, AuthState):
         password = str(form.get("password", ""))
         if password != str(form.get("confirm_password", "")):
             self.is_submitting = False
-            self.field_errors = {"confirm_password": "The two passwords do not match."}
+            self.field_errors = {"confirm_password": self._t("The two passwords do not match.")}
             return
         try:
             self._limit("auth")

@@ -1,11 +1,14 @@
-"""Kiswahili in a real browser (#23 §1): a visitor whose browser asks for Kiswahili signs up,
+"""Kiswahili and French in a real browser (#23 §1): a visitor whose browser asks for Kiswahili signs up,
 verifies, buys two tickets through the Paystack sandbox and finds them under "Tiketi zangu", reading
-every step in Kiswahili; the footer's switcher then turns the site to French and the account keeps it."""
+every step in Kiswahili, and the API and the emails answer that account in Kiswahili too; the footer's
+switcher then turns the site to French and the account keeps it. A French browser walks /events, the
+404 page, the account page, and a purchase to its success page and order history in French."""
 
 from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
@@ -91,6 +94,22 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
     expect(page.get_by_role("heading", name="Zinazokuja")).to_be_visible()
     full_screen = re.compile(r"^Onyesha mlangoni: tiketi [A-Z2-9]{8}$")  # "Show at the door: ticket …"
     expect(page.get_by_role("button", name=full_screen)).to_have_count(2)
+
+    # The API answers this buyer's request in Kiswahili (the status and the field path as ever), and
+    # the password reset email follows the account's language.
+    too_many = page.request.post(
+        f"{server}/api/checkout/orders",
+        data={"event_id": event["id"], "quantities": {event["tiers"]["Regular"]: 5}},
+        headers={"accept-language": "sw-KE,sw;q=0.9"},
+    )
+    assert too_many.status == 400
+    assert too_many.json()["error"] == "Regular: zisizozidi 4 kwa oda moja."
+    assert too_many.json()["details"][0]["path"] == ["quantities", event["tiers"]["Regular"]]
+    httpx.post(f"{server}/api/auth/password/forgot", json={"email": email}, timeout=10).raise_for_status()
+    reset = newest_email(server, email, "password_reset")
+    assert reset["subject"] == "Weka upya nenosiri lako la EventPalour"
+    assert reset["text_body"].startswith(f"Habari {name},")
+    assert "Fungua kiungo hiki ndani ya saa moja" in reset["text_body"]
 
     # The footer's switcher: French from now on, on this browser and on the account.
     expect(page.get_by_role("button", name="Menyu ya akaunti")).to_be_visible()
