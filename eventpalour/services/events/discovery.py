@@ -34,9 +34,8 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import sales
 from eventpalour.services.events.event_rules import MAX_DURATION
-from eventpalour.services.platform import DEFAULT_LANGUAGE, DEFAULT_ZONE, NotFound, clean_line, event_count_words
+from eventpalour.services.platform import DEFAULT_LANGUAGE, DEFAULT_ZONE, N_, NotFound, clean_line, event_count_words
 from eventpalour.services.platform import time_zone as zone
-from eventpalour.services.platform.i18n import N_
 from eventpalour.services.sales import tier_offered, tier_sale, tiers_unlocked_by
 
 PAGE_SIZE = 24

@@ -16,8 +16,7 @@ from eventpalour.db import read_only
 from eventpalour.models import SELLING_EVENT_STATUSES, Event, EventStatus, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services.events.discovery import EventCard, cards_for, summary_text
-from eventpalour.services.platform import NotFound, clean_line
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, NotFound, clean_line
 
 UPCOMING_LIMIT = 48
 PAST_LIMIT = 12

@@ -42,8 +42,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform, sales, workspaces
 from eventpalour.services.identity.accounts import UserSummary, email_key, load_active_user
 from eventpalour.services.identity.verification import match_code, store_code, well_formed_code, wrong_code
-from eventpalour.services.platform import Conflict, DomainError, NotAuthenticated, ValidationFailed
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, Conflict, DomainError, NotAuthenticated, ValidationFailed
 
 Eraser = Callable[[Session, str, str], int]
 """Erases one area's personal data about an account (its id, its address) in the caller's

@@ -43,8 +43,7 @@ from eventpalour.config import settings
 from eventpalour.db import transaction
 from eventpalour.models import PasskeyChallenge
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import ValidationFailed
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, ValidationFailed
 
 CEREMONY_SECONDS = 300
 """How long the browser has to answer a challenge: the authenticator prompt, a PIN, a phone nearby."""

@@ -26,8 +26,7 @@ from eventpalour.services.identity import passkey_ceremony as ceremony
 from eventpalour.services.identity import two_factor
 from eventpalour.services.identity.accounts import ClientInfo, UserSummary, load_active_user
 from eventpalour.services.identity.auth import ApiSession, SignInResult, exchange_grant, finish_sign_in
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 
 MAX_PASSKEYS = 20
 NAME_FIELD = "passkey_name"

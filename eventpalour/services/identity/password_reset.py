@@ -17,6 +17,7 @@ from eventpalour.services.identity.accounts import UserSummary, load_active_user
 from eventpalour.services.identity.auth import end_all_sessions, forget_sign_in_failures
 from eventpalour.services.identity.passwords import hash_password, password_problems, verify_password
 from eventpalour.services.platform import (
+    N_,
     FieldError,
     NotAuthenticated,
     NotFound,
@@ -25,7 +26,6 @@ from eventpalour.services.platform import (
     new_token,
     token_hash,
 )
-from eventpalour.services.platform.i18n import N_
 
 RESET_MINUTES = 60
 INVALID_LINK = N_("This reset link is not valid. It may have been used already or replaced by a newer one.")

@@ -32,6 +32,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.identity.accounts import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     NotAuthenticated,
     RateLimited,
@@ -40,7 +41,6 @@ from eventpalour.services.platform import (
     code_hash,
     token_hash,
 )
-from eventpalour.services.platform.i18n import N_
 
 STEP_SECONDS = 30
 """RFC 6238's time step: a code changes every 30 seconds."""

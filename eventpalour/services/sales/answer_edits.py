@@ -28,8 +28,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, PermissionDenied
 from eventpalour.services.sales import answers as attendee_answers
 from eventpalour.services.sales.answers import AnswerValue, AttendeeAnswers, TicketAnswers
 from eventpalour.services.sales.questions import CheckoutQuestion

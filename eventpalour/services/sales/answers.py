@@ -17,8 +17,7 @@ from sqlalchemy import Connection, bindparam, insert, select
 
 from eventpalour.models import Event, OrderAnswer, Question, QuestionTier
 from eventpalour.models.types import new_id
-from eventpalour.services.platform import FieldError, ValidationFailed
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, FieldError, ValidationFailed
 from eventpalour.services.sales.answer_rules import BadAnswer, check_answer, check_name
 
 _questions = Question.__table__

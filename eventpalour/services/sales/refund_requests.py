@@ -39,6 +39,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, identity, platform
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     DomainError,
     NotAuthenticated,
@@ -48,7 +49,6 @@ from eventpalour.services.platform import (
     format_money,
     plural,
 )
-from eventpalour.services.platform.i18n import N_
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.refund_policy import RefundTerms, order_terms, policy_summary, window_refusal
 from eventpalour.services.sales.refunds import queue_refund, refund_refusal

@@ -57,6 +57,7 @@ from eventpalour.models import (
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     NotAuthenticated,
     NotFound,
@@ -69,7 +70,6 @@ from eventpalour.services.platform import (
     ticket_count_words,
     waitlist_offer_email,
 )
-from eventpalour.services.platform.i18n import N_
 from eventpalour.services.sales import capacity, fees
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for

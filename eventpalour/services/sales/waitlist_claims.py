@@ -24,8 +24,7 @@ from eventpalour.models import Event, EventPricing, OrderAnswer, OrderItem, Wait
 from eventpalour.models.types import utcnow
 from eventpalour.services import finance
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound
 from eventpalour.services.sales import answers as attendee_answers
 from eventpalour.services.sales import capacity, fulfilment, orders, payments
 from eventpalour.services.sales import store as sales_store

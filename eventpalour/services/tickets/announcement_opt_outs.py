@@ -23,8 +23,7 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AnnouncementOptOut, Event
 from eventpalour.services.identity import email_key, masked_email
-from eventpalour.services.platform import NotFound
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, NotFound
 
 SIGNATURE_BYTES = 16
 INVALID_LINK = N_("This unsubscribe link is not valid. Use the link from the latest announcement email.")

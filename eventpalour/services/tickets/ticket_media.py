@@ -24,7 +24,7 @@ from sqlalchemy import Row
 from eventpalour.config import settings
 from eventpalour.models import Event
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform.i18n import DEFAULT_LANGUAGE, gettext
+from eventpalour.services.platform import DEFAULT_LANGUAGE, gettext
 
 # Medium error correction survives a cracked phone screen or a smudged printout while keeping the
 # code coarse enough for a cheap phone camera to read at arm's length.

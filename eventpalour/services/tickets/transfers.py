@@ -31,8 +31,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import platform, sales
 from eventpalour.services.identity import UserSummary, normalize_email
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, ValidationFailed, event_schedule
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, ValidationFailed, event_schedule
 from eventpalour.services.sales import new_short_code
 from eventpalour.services.tickets.ticket_media import holder_place
 
