@@ -83,6 +83,7 @@ def language_switcher() -> rx.Component:
     return rx.hstack(
         rx.icon("languages", size=16, aria_hidden="true"),
         rx.select.root(
+            # The same three words in every catalog: whoever cannot read the page still finds the switcher.
             rx.select.trigger(aria_label=t("Language · Lugha · Langue"), id="language-switcher", variant="ghost"),
             rx.select.content(
                 *(rx.select.item(name, value=code) for code, name in platform.LANGUAGES.items()),
