@@ -147,7 +147,7 @@ def _queue_confirmation(
             )
         ),
         organizer=platform.Organizer(found.organizer, found.verified),
-        refund_policy=policy_view(terms_of(found)).lines if order.amount else (),
+        refund_policy=policy_view(terms_of(found), language=language).lines if order.amount else (),
         guest_link=guest_link(order.id) if found.is_guest else "",
         language=language,
     )

@@ -213,7 +213,7 @@ def list_my_orders(*, actor: UserSummary | None, language: str = DEFAULT_LANGUAG
             can_request_refund=refusal is None,
             refund_note=refusal.in_language(language) if refusal and shows_refusal(facts) else "",
             refund_request_label=requests.get(order.id, ""),
-            refund_policy=policy_view(facts.terms, now=now).lines if order.amount else (),
+            refund_policy=policy_view(facts.terms, now=now, language=language).lines if order.amount else (),
             # As answer_edits decides for a buyer: a completed order with answers, before the start.
             can_edit_answers=order.id in answered and order.status in EDITABLE_STATUSES and event.start_at > now,
         )
