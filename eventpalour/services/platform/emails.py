@@ -164,20 +164,23 @@ class Organizer:
 
     name: str
     verified: bool = False
+    language: str = "en"  # the reader's: "Organized by" and the badge speak it
 
     @property
     def text(self) -> str:
-        return f"Organized by {self.name}" + (" (verified organizer)" if self.verified else "")
+        _ = _speaker(self.language)
+        return _("Organized by {name}", name=self.name) + (_(" (verified organizer)") if self.verified else "")
 
     @property
     def html(self) -> str:
+        _ = _speaker(self.language)
         badge = (
             " <span style='display:inline-block;background:#0090ff;color:#fff;border-radius:4px;"
-            "padding:1px 6px;font-size:12px;font-weight:600'>&#10003; Verified organizer</span>"
+            f"padding:1px 6px;font-size:12px;font-weight:600'>&#10003; {escape(_('Verified organizer'))}</span>"
             if self.verified
             else ""
         )
-        return f"Organized by <strong>{escape(self.name)}</strong>{badge}"
+        return _("Organized by {name}", name=f"<strong>{escape(self.name)}</strong>") + badge
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,7 @@ def _queue_confirmation(
                 language=language,
             )
         ),
-        organizer=platform.Organizer(found.organizer, found.verified),
+        organizer=platform.Organizer(found.organizer, found.verified, language),
         refund_policy=policy_view(terms_of(found), language=language).lines if order.amount else (),
         guest_link=guest_link(order.id) if found.is_guest else "",
         language=language,

@@ -214,11 +214,13 @@ def _queue_emails(
         facts,
         schedule=event_schedule(event.start_at, event.end_at, event.timezone, from_language),
         place=holder_place(event, language=from_language),
+        organizer=replace(facts.organizer, language=from_language),
     )
     for_recipient = replace(
         facts,
         schedule=event_schedule(event.start_at, event.end_at, event.timezone, to_language),
         place=holder_place(event, language=to_language),
+        organizer=replace(facts.organizer, language=to_language),
     )
     platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, for_sender, from_language))
     platform.enqueue(
