@@ -338,48 +338,72 @@ def _qr_cid(short_code: str) -> str:
     return f"qr-{short_code}@eventpalour"
 
 
-def late_payment_refund(to_email: str, reference: str, money: str) -> EmailMessage:
+def late_payment_refund(to_email: str, reference: str, money: str, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "late_payment_refund",
-        f"Refund for order {reference}",
-        "Your payment is being refunded",
+        _("Refund for order {reference}", reference=reference),
+        _("Your payment is being refunded"),
         [
-            f"Your payment for order {reference} arrived after your reservation expired, and the tickets had "
-            f"sold out in the meantime. We are refunding {money} in full; you will get another email when "
-            "Paystack has processed it, and your bank shows it within a few days after that.",
+            _(
+                "Your payment for order {reference} arrived after your reservation expired, and the tickets had "
+                "sold out in the meantime. We are refunding {money} in full; you will get another email when "
+                "Paystack has processed it, and your bank shows it within a few days after that.",
+                reference=reference,
+                money=money,
+            ),
         ],
+        language,
     )
 
 
-def code_used_up_refund(to_email: str, reference: str, money: str, code: str) -> EmailMessage:
+def code_used_up_refund(to_email: str, reference: str, money: str, code: str, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "code_used_up_refund",
-        f"Refund for order {reference}",
-        "Your payment is being refunded",
+        _("Refund for order {reference}", reference=reference),
+        _("Your payment is being refunded"),
         [
-            f"Your payment for order {reference} arrived after your reservation expired, and the code {code} "
-            f"had been used up by other buyers in the meantime. We are refunding {money} in full; you will get "
-            "another email when Paystack has processed it, and your bank shows it within a few days after that.",
+            _(
+                "Your payment for order {reference} arrived after your reservation expired, and the code {code} "
+                "had been used up by other buyers in the meantime. We are refunding {money} in full; you will get "
+                "another email when Paystack has processed it, and your bank shows it within a few days after that.",
+                reference=reference,
+                code=code,
+                money=money,
+            ),
         ],
+        language,
     )
 
 
 def payment_mismatch_refund(
-    to_email: str, event_title: str, reference: str, received: str, expected: str
+    to_email: str, event_title: str, reference: str, received: str, expected: str, language: str = "en"
 ) -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "payment_mismatch_refund",
-        f"Your payment for {event_title} is being refunded",
-        "Your payment did not match your order",
+        _("Your payment for {event} is being refunded", event=event_title),
+        _("Your payment did not match your order"),
         [
-            f"Paystack charged you {received} for order {reference} ({event_title}), but the order's total "
-            f"is {expected}, so we could not issue your tickets.",
-            f"We are refunding the {received} in full; you will get another email when Paystack has processed "
-            "it. The seats you chose were released: you are welcome to book again.",
+            _(
+                "Paystack charged you {received} for order {reference} ({event}), but the order's total "
+                "is {expected}, so we could not issue your tickets.",
+                received=received,
+                reference=reference,
+                event=event_title,
+                expected=expected,
+            ),
+            _(
+                "We are refunding the {received} in full; you will get another email when Paystack has processed "
+                "it. The seats you chose were released: you are welcome to book again.",
+                received=received,
+            ),
         ],
+        language,
     )
 
 
