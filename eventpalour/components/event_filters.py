@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.services.platform import N_
 from eventpalour.state.discovery import ANY, DiscoveryState
 from eventpalour.state.language import t
 
-TYPES = (("physical", "In person"), ("online", "Online"), ("hybrid", "Hybrid"))
-PRICES = (("free", "Free"), ("paid", "Paid"))
+# Marked here, shown through t() where the options are built (the texts are values, not literals there).
+TYPES = (("physical", N_("In person")), ("online", N_("Online")), ("hybrid", N_("Hybrid")))
+PRICES = (("free", N_("Free events")), ("paid", N_("Paid events")))
 
 
 def _labelled(label: str | rx.Var, control_id: str, control: rx.Component) -> rx.Component:
@@ -102,8 +104,10 @@ def event_filters() -> rx.Component:
                     t("All categories"),
                     rx.foreach(DiscoveryState.categories, lambda c: rx.select.item(c.name, value=c.slug)),
                 ),
-                _select(t("Type"), "type", t("Any type"), [rx.select.item(text, value=v) for v, text in TYPES]),
-                _select(t("Price"), "price", t("Free and paid"), [rx.select.item(text, value=v) for v, text in PRICES]),
+                _select(t("Type"), "type", t("Any type"), [rx.select.item(t(text), value=v) for v, text in TYPES]),
+                _select(
+                    t("Price"), "price", t("Free and paid"), [rx.select.item(t(text), value=v) for v, text in PRICES]
+                ),
                 _date(t("From"), "from"),
                 _date(t("To"), "to"),
                 columns=rx.breakpoints(initial="2", md="5"),
