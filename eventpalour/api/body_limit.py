@@ -8,11 +8,12 @@ larger limit the same way (api/uploads.py).
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventpalour import routes
 from eventpalour.api.errors import domain_error_response
-from eventpalour.services.platform import PayloadTooLarge
+from eventpalour.services.platform import N_, PayloadTooLarge
 
 JSON_BODY_LIMIT = 1024 * 1024
 OWN_LIMITS = (routes.API_UPLOAD,)
@@ -20,7 +21,10 @@ OWN_LIMITS = (routes.API_UPLOAD,)
 
 
 def _too_large() -> PayloadTooLarge:
-    return PayloadTooLarge(f"The request body is too large: at most {JSON_BODY_LIMIT // (1024 * 1024)} MB.")
+    return PayloadTooLarge(
+        N_("The request body is too large: at most {megabytes} MB."),
+        values={"megabytes": JSON_BODY_LIMIT // (1024 * 1024)},
+    )
 
 
 def _declared_length(scope: Scope) -> int | None:
@@ -45,7 +49,7 @@ class BodyLimitMiddleware:
         if declared is not None:
             # The server itself never passes on more bytes than were declared.
             if declared > JSON_BODY_LIMIT:
-                await domain_error_response(_too_large())(scope, receive, send)
+                await domain_error_response(_too_large(), Request(scope))(scope, receive, send)
                 return
             await self.app(scope, receive, send)
             return
@@ -58,7 +62,7 @@ class BodyLimitMiddleware:
             body += message.get("body", b"")
             finished = not message.get("more_body", False)
             if len(body) > JSON_BODY_LIMIT:
-                await domain_error_response(_too_large())(scope, receive, send)
+                await domain_error_response(_too_large(), Request(scope))(scope, receive, send)
                 return
         whole = {"type": "http.request", "body": bytes(body), "more_body": False}
         await self.app(scope, _replay([whole], receive), send)

@@ -11,7 +11,10 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventpalour.api.schemas import ErrorOut
+from eventpalour.cookies import LANGUAGE_COOKIE
 from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    N_,
     Conflict,
     DomainError,
     NotAuthenticated,
@@ -23,6 +26,9 @@ from eventpalour.services.platform import (
     SoldOut,
     UnsupportedMediaType,
     ValidationFailed,
+    gettext,
+    language_or_default,
+    negotiate_language,
     nul_in_input,
 )
 
@@ -69,50 +75,65 @@ def error_body(message: str, details: list[dict[str, object]] | None = None) -> 
     return body
 
 
-def domain_error_response(exc: DomainError) -> JSONResponse:
-    """Map a service error to its status code and JSON body."""
+def reader_language(request: Request | None) -> str:
+    """The language an API answer's messages speak: the request's Accept-Language, else the site's
+    language cookie (a page's own fetch), else English. The `code` and the field paths stay as they are."""
+    if request is None:
+        return DEFAULT_LANGUAGE
+    if request.headers.get("accept-language"):
+        return negotiate_language(request.headers["accept-language"])
+    return language_or_default(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def domain_error_response(exc: DomainError, request: Request | None = None) -> JSONResponse:
+    """Map a service error to its status code and JSON body, its messages in the reader's language."""
     status = next((code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind)), 400)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    body = error_body(exc.message, [d.as_dict() for d in exc.details])
+    language = reader_language(request)
+    body = error_body(exc.in_language(language), [d.as_dict(language) for d in exc.details])
     if exc.code_in_answer:
         body["code"] = exc.code
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _validation_response(exc: RequestValidationError) -> JSONResponse:
+def _validation_response(exc: RequestValidationError, language: str) -> JSONResponse:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return JSONResponse(error_body("The request body is not valid JSON."), status_code=400)
+        return JSONResponse(error_body(gettext(language, "The request body is not valid JSON.")), status_code=400)
+    # Each field's own line is pydantic's (English, for the developer who sent it); the summary is the reader's.
     details = [
         {"path": [p for p in e.get("loc", ()) if p != "body"], "message": e.get("msg", "Invalid value.")}
         for e in errors
     ]
-    return JSONResponse(error_body("Some fields are missing or invalid.", details), status_code=422)
+    return JSONResponse(error_body(gettext(language, "Some fields are missing or invalid."), details), status_code=422)
 
 
 def install_error_handlers(api: FastAPI) -> None:
     """Register the handlers on the API app; the last one guarantees no stack trace ever leaks."""
 
     @api.exception_handler(DomainError)
-    async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
-        return domain_error_response(exc)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return domain_error_response(exc, request)
 
     @api.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _validation_response(exc)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_response(exc, reader_language(request))
 
     @api.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = exc.detail if isinstance(exc.detail, str) else "Request failed."
-        return JSONResponse(error_body(message), status_code=exc.status_code, headers=exc.headers)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else N_("Request failed.")
+        return JSONResponse(
+            error_body(gettext(reader_language(request), message)), status_code=exc.status_code, headers=exc.headers
+        )
 
     @api.exception_handler(DataError)
     async def _refused_by_database(request: Request, exc: DataError) -> JSONResponse:
         if (refused := nul_in_input(exc)) is not None:
-            return domain_error_response(refused)
+            return domain_error_response(refused, request)
         return await _unexpected(request, exc)
 
     @api.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(error_body("Something went wrong on our side. Please try again."), status_code=500)
+        message = gettext(reader_language(request), "Something went wrong on our side. Please try again.")
+        return JSONResponse(error_body(message), status_code=500)

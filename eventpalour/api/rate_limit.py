@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour.api.deps import address_of
@@ -29,6 +30,6 @@ class PostRateLimitMiddleware:
             try:
                 platform.hit_rate_limit("general", address_of(scope) or "")
             except RateLimited as exc:
-                await domain_error_response(exc)(scope, receive, send)
+                await domain_error_response(exc, Request(scope))(scope, receive, send)
                 return
         await self.app(scope, receive, send)

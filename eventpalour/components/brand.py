@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.state.language import t
 
 THEME = rx.theme(appearance="inherit", accent_color="violet", gray_color="slate", radius="large", scaling="100%")
 
@@ -26,5 +27,5 @@ def logo() -> rx.Component:
         ),
         href=routes.HOME,
         underline="none",
-        aria_label="EventPalour home",
+        aria_label=t("EventPalour home"),
     )

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.state.language import t
+
 
 def confirm_button(
-    trigger: str,
-    title: str,
-    text: str,
-    action: str,
+    trigger: str | rx.Var,
+    title: str | rx.Var,
+    text: str | rx.Var,
+    action: str | rx.Var,
     on_confirm: rx.event.EventType,
     *,
-    keep: str = "Cancel",
+    keep: str | rx.Var | None = None,
     color: str = "red",
     variant: str = "soft",
     size: str = "2",
@@ -24,7 +26,9 @@ def confirm_button(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(text),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button(keep, variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(t("Cancel") if keep is None else keep, variant="soft", color_scheme="gray")
+                ),
                 rx.alert_dialog.action(rx.button(action, color_scheme=color, on_click=on_confirm)),
                 justify="end",
                 spacing="3",

@@ -74,7 +74,7 @@ def event_card(listed: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.cond(card.category != "", rx.badge(card.category, variant="soft", radius="full")),
-                    rx.cond(card.is_postponed, rx.badge("Postponed", color_scheme="amber")),
+                    rx.cond(card.is_postponed, rx.badge(t("Postponed"), color_scheme="amber")),
                     spacing="2",
                     wrap="wrap",
                 ),

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.services.platform import N_
 from eventpalour.state.discovery import ANY, DiscoveryState
+from eventpalour.state.language import t
 
-TYPES = (("physical", "In person"), ("online", "Online"), ("hybrid", "Hybrid"))
-PRICES = (("free", "Free"), ("paid", "Paid"))
+# Marked here, shown through t() where the options are built (the texts are values, not literals there).
+TYPES = (("physical", N_("In person")), ("online", N_("Online")), ("hybrid", N_("Hybrid")))
+PRICES = (("free", N_("Free events")), ("paid", N_("Paid events")))
 
 
-def _labelled(label: str, control_id: str, control: rx.Component) -> rx.Component:
+def _labelled(label: str | rx.Var, control_id: str, control: rx.Component) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=control_id, style={"font-size": "13px", "font-weight": "600"}),
         control,
@@ -19,7 +22,9 @@ def _labelled(label: str, control_id: str, control: rx.Component) -> rx.Componen
     )
 
 
-def _select(label: str, key: str, all_label: str, items: list[rx.Component] | rx.Component) -> rx.Component:
+def _select(
+    label: str | rx.Var, key: str, all_label: str | rx.Var, items: list[rx.Component] | rx.Component
+) -> rx.Component:
     control_id = f"filter-{key}"
     current = DiscoveryState.filters[key]
     return _labelled(
@@ -34,7 +39,7 @@ def _select(label: str, key: str, all_label: str, items: list[rx.Component] | rx
     )
 
 
-def _date(label: str, key: str) -> rx.Component:
+def _date(label: str | rx.Var, key: str) -> rx.Component:
     control_id = f"filter-{key}"
     current = DiscoveryState.filters[key]
     return _labelled(
@@ -57,8 +62,8 @@ def _search_form() -> rx.Component:
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),
                 name="q",
-                placeholder="Search events, organizers, cities…",
-                aria_label="Search events",
+                placeholder=t("Search events, organizers, cities…"),
+                aria_label=t("Search events"),
                 default_value=DiscoveryState.filters["q"],
                 key=DiscoveryState.filters["q"],
                 size="3",
@@ -69,15 +74,15 @@ def _search_form() -> rx.Component:
             rx.input(
                 rx.input.slot(rx.icon("map-pin", size=16)),
                 name="city",
-                placeholder="City",
-                aria_label="City",
+                placeholder=t("City"),
+                aria_label=t("City"),
                 default_value=DiscoveryState.filters["city"],
                 key=DiscoveryState.filters["city"],
                 size="3",
                 flex="1",
                 min_width="0",
             ),
-            rx.button("Search", type="submit", size="3"),
+            rx.button(t("Search"), type="submit", size="3"),
             direction=rx.breakpoints(initial="column", sm="row"),
             spacing="2",
             width="100%",
@@ -94,15 +99,17 @@ def event_filters() -> rx.Component:
             _search_form(),
             rx.grid(
                 _select(
-                    "Category",
+                    t("Category"),
                     "category",
-                    "All categories",
+                    t("All categories"),
                     rx.foreach(DiscoveryState.categories, lambda c: rx.select.item(c.name, value=c.slug)),
                 ),
-                _select("Type", "type", "Any type", [rx.select.item(text, value=v) for v, text in TYPES]),
-                _select("Price", "price", "Free and paid", [rx.select.item(text, value=v) for v, text in PRICES]),
-                _date("From", "from"),
-                _date("To", "to"),
+                _select(t("Type"), "type", t("Any type"), [rx.select.item(t(text), value=v) for v, text in TYPES]),
+                _select(
+                    t("Price"), "price", t("Free and paid"), [rx.select.item(t(text), value=v) for v, text in PRICES]
+                ),
+                _date(t("From"), "from"),
+                _date(t("To"), "to"),
                 columns=rx.breakpoints(initial="2", md="5"),
                 spacing="3",
                 width="100%",

@@ -40,7 +40,7 @@ def _guest_form() -> rx.Component:
                 width="100%",
                 loading=S.is_checking_out,
             ),
-            rx.button("Back", type="button", variant="ghost", size="2", on_click=S.close_guest_form),
+            rx.button(t("Back"), type="button", variant="ghost", size="2", on_click=S.close_guest_form),
             spacing="3",
             width="100%",
         ),

@@ -40,7 +40,7 @@ def skip_link() -> rx.Component:
     a router link that resolves "#content" against the path ("/events/#content") and navigates there.
     Hidden until it has focus (assets/a11y.css).
     """
-    return A.create("Skip to content", href=f"#{MAIN_ID}", class_name="skip-link")
+    return A.create(t("Skip to content"), href=f"#{MAIN_ID}", class_name="skip-link")
 
 
 def footer() -> rx.Component:
@@ -51,14 +51,14 @@ def footer() -> rx.Component:
         rx.vstack(
             rx.el.nav(
                 rx.flex(
-                    *(rx.link(p.title, href=p.path, size="2", color_scheme="gray") for p in platform.policies()),
+                    *(rx.link(t(p.title), href=p.path, size="2", color_scheme="gray") for p in platform.policies()),
                     rx.link(who.support_email, href=f"mailto:{who.support_email}", size="2", color_scheme="gray"),
                     wrap="wrap",
                     justify="center",
                     column_gap="20px",
                     row_gap="8px",
                 ),
-                aria_label="Policies and contact",
+                aria_label=t("Policies and contact"),
             ),
             language_switcher(),
             rx.text(
@@ -83,7 +83,8 @@ def language_switcher() -> rx.Component:
     return rx.hstack(
         rx.icon("languages", size=16, aria_hidden="true"),
         rx.select.root(
-            rx.select.trigger(aria_label="Language · Lugha · Langue", id="language-switcher", variant="ghost"),
+            # The same three words in every catalog: whoever cannot read the page still finds the switcher.
+            rx.select.trigger(aria_label=t("Language · Lugha · Langue"), id="language-switcher", variant="ghost"),
             rx.select.content(
                 *(rx.select.item(name, value=code) for code, name in platform.LANGUAGES.items()),
             ),

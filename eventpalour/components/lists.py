@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.state.language import t
 
 
 def count_words(count: rx.Var, singular: str, plural: str) -> rx.Var:
@@ -22,7 +23,7 @@ def not_found_card(icon: str, title: str | rx.Var, text: str | rx.Var) -> rx.Com
                 rx.icon(icon, size=40, color=rx.color("gray", 9)),
                 rx.heading(title, size="6", as_="h1"),
                 rx.text(text, color_scheme="gray"),
-                rx.link(rx.button("Browse events"), href=routes.EVENTS),
+                rx.link(rx.button(t("Browse events")), href=routes.EVENTS),
                 align="center",
                 text_align="center",
                 spacing="3",
@@ -54,9 +55,9 @@ def next_page_pager(
     return rx.hstack(
         rx.text(count_words(total, singular, plural), size="2", color_scheme="gray"),
         rx.spacer(),
-        rx.button("Previous", variant="soft", disabled=page <= 1, on_click=turn(-1)),
-        rx.text("Page ", page, size="2"),
-        rx.button("Next", variant="soft", disabled=~has_next, on_click=turn(1)),
+        rx.button(t("Previous"), variant="soft", disabled=page <= 1, on_click=turn(-1)),
+        rx.text(t("Page "), page, size="2"),
+        rx.button(t("Next"), variant="soft", disabled=~has_next, on_click=turn(1)),
         align="center",
         width="100%",
     )

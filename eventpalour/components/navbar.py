@@ -23,13 +23,13 @@ def _workspace_item(ws: rx.Var) -> rx.Component:
 def workspace_items() -> rx.Component:
     """The switcher: every workspace the user belongs to, and a way to create one."""
     return rx.fragment(
-        rx.text("Workspaces", size="1", color_scheme="gray", padding="4px 12px"),
+        rx.text(t("Workspaces"), size="1", color_scheme="gray", padding="4px 12px"),
         rx.foreach(WorkspaceSwitcherState.my_workspaces, _workspace_item),
         rx.cond(
             AuthState.account_type == "organizer",
-            rx.menu.item(rx.icon("plus", size=16), "New workspace", on_click=rx.redirect(routes.WORKSPACE_NEW)),
+            rx.menu.item(rx.icon("plus", size=16), t("New workspace"), on_click=rx.redirect(routes.WORKSPACE_NEW)),
         ),
-        rx.menu.item(rx.icon("layout-grid", size=16), "All workspaces", on_click=rx.redirect(routes.WORKSPACES)),
+        rx.menu.item(rx.icon("layout-grid", size=16), t("All workspaces"), on_click=rx.redirect(routes.WORKSPACES)),
         rx.menu.separator(),
     )
 
@@ -63,7 +63,7 @@ def user_menu() -> rx.Component:
             workspace_items(),
             rx.cond(
                 AuthState.admin_level != "",
-                rx.menu.item(rx.icon("shield-check", size=16), "Admin", on_click=rx.redirect(routes.ADMIN)),
+                rx.menu.item(rx.icon("shield-check", size=16), t("Admin"), on_click=rx.redirect(routes.ADMIN)),
             ),
             rx.menu.item(rx.icon("ticket", size=16), t("My tickets"), on_click=rx.redirect(routes.MY_TICKETS)),
             rx.menu.item(rx.icon("receipt", size=16), t("Your orders"), on_click=rx.redirect(routes.MY_ORDERS)),
@@ -130,7 +130,7 @@ def navbar() -> rx.Component:
             logo(),
             rx.spacer(),
             events_link(),
-            rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
+            rx.color_mode.button(variant="ghost", aria_label=t("Toggle dark mode")),
             rx.cond(
                 AuthState.auth_checked,
                 rx.cond(AuthState.is_authenticated, user_menu(), guest_actions()),

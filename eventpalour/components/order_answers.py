@@ -6,17 +6,18 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.checkout_answers import answers_form
+from eventpalour.state.language import t
 from eventpalour.state.order_answers import OrderAnswersState as S
 
 
 def edit_answers_button(order_id: rx.Var, reference: rx.Var) -> rx.Component:
     return rx.button(
         rx.icon("pencil", size=14),
-        "Edit answers",
+        t("Edit answers"),
         size="1",
         variant="ghost",
         on_click=S.open_answers(order_id),
-        aria_label="Edit answers of order " + reference,
+        aria_label=t("Edit answers of order ") + reference,
         width="fit-content",
     )
 
@@ -25,11 +26,11 @@ def my_answers_button(order_id: rx.Var, reference: rx.Var) -> rx.Component:
     """The buyer's "Edit answers" on /account/orders (until the event starts)."""
     return rx.button(
         rx.icon("pencil", size=14),
-        "Edit answers",
+        t("Edit answers"),
         size="2",
         variant="soft",
         on_click=S.open_my_answers(order_id),
-        aria_label="Edit answers of order " + reference,
+        aria_label=t("Edit answers of order ") + reference,
         width="fit-content",
     )
 
@@ -37,8 +38,8 @@ def my_answers_button(order_id: rx.Var, reference: rx.Var) -> rx.Component:
 def answers_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Answers of order ", S.answers_reference),
-            rx.dialog.description("Changes are checked as at checkout and recorded in the audit log."),
+            rx.dialog.title(t("Answers of order "), S.answers_reference),
+            rx.dialog.description(t("Changes are checked as at checkout and recorded in the audit log.")),
             rx.vstack(
                 rx.cond(
                     S.answers_refusal != "",
@@ -46,9 +47,9 @@ def answers_dialog() -> rx.Component:
                 ),
                 answers_form(S),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                    rx.dialog.close(rx.button(t("Close"), variant="soft", color_scheme="gray")),
                     rx.button(
-                        "Save answers",
+                        t("Save answers"),
                         loading=S.answers_busy,
                         disabled=S.answers_refusal != "",
                         on_click=S.save_answers,

@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import field, form_error, settings_section
+from eventpalour.state.language import t
 from eventpalour.state.passkeys import PasskeyLine, PasskeysState
 
 
@@ -13,23 +14,23 @@ def _line(line: PasskeyLine) -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.hstack(rx.icon("key-round", size=16), rx.text(line.name, weight="medium"), align="center"),
-            rx.text("Added ", line.created, " · last used ", line.last_used, size="1", color_scheme="gray"),
+            rx.text(t("Added "), line.created, t(" · last used "), line.last_used, size="1", color_scheme="gray"),
             spacing="1",
             min_width="0",
         ),
         rx.hstack(
             rx.button(
-                "Rename",
+                t("Rename"),
                 variant="soft",
                 size="1",
-                aria_label="Rename " + line.name,
+                aria_label=t("Rename ") + line.name,
                 on_click=PasskeysState.open_rename(line.id, line.name),
             ),
             confirm_button(
-                "Remove",
-                "Remove this passkey?",
-                "You will no longer be able to sign in with it. The device keeps it until you delete it there.",
-                "Remove passkey",
+                t("Remove"),
+                t("Remove this passkey?"),
+                t("You will no longer be able to sign in with it. The device keeps it until you delete it there."),
+                t("Remove passkey"),
                 PasskeysState.remove(line.id),
                 size="1",
             ),
@@ -48,7 +49,7 @@ def _line(line: PasskeyLine) -> rx.Component:
 def _list() -> rx.Component:
     return rx.cond(
         ~PasskeysState.loaded,
-        rx.spinner(aria_label="Loading passkeys"),
+        rx.spinner(aria_label=t("Loading passkeys")),
         rx.cond(
             PasskeysState.load_error != "",
             rx.callout(PasskeysState.load_error, icon="triangle-alert", color_scheme="red", width="100%"),
@@ -56,10 +57,10 @@ def _list() -> rx.Component:
                 PasskeysState.passkeys.length() > 0,
                 rx.el.ul(
                     rx.foreach(PasskeysState.passkeys, lambda line: rx.el.li(_line(line))),
-                    aria_label="Passkeys",
+                    aria_label=t("Passkeys"),
                     style={"list-style": "none", "padding": "0", "margin": "0", "width": "100%"},
                 ),
-                rx.text("No passkeys yet.", size="2", color_scheme="gray"),
+                rx.text(t("No passkeys yet."), size="2", color_scheme="gray"),
             ),
         ),
     )
@@ -69,17 +70,17 @@ def _add_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             field(
-                "Passkey name",
+                t("Passkey name"),
                 "passkey_name",
                 PasskeysState.field_errors,
-                placeholder="Work laptop",
+                placeholder=t("Work laptop"),
                 max_length=60,
-                hint="Name it after the device or password manager that keeps it.",
+                hint=t("Name it after the device or password manager that keeps it."),
                 key=PasskeysState.added,
             ),
             rx.button(
                 rx.icon("plus", size=16),
-                "Add a passkey",
+                t("Add a passkey"),
                 type="submit",
                 loading=PasskeysState.is_submitting,
             ),
@@ -95,11 +96,11 @@ def _add_form() -> rx.Component:
 def _rename_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Rename passkey"),
+            rx.dialog.title(t("Rename passkey")),
             rx.form(
                 rx.vstack(
                     field(
-                        "New name",
+                        t("New name"),
                         "new_passkey_name",
                         PasskeysState.field_errors,
                         default_value=PasskeysState.renaming_name,
@@ -107,8 +108,8 @@ def _rename_dialog() -> rx.Component:
                         key=PasskeysState.renaming_id,
                     ),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                        rx.button("Save name", type="submit", loading=PasskeysState.is_submitting),
+                        rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray", type="button")),
+                        rx.button(t("Save name"), type="submit", loading=PasskeysState.is_submitting),
                         justify="end",
                         spacing="3",
                         width="100%",
@@ -128,9 +129,11 @@ def _rename_dialog() -> rx.Component:
 def passkeys_section() -> rx.Component:
     return rx.box(
         settings_section(
-            "Passkeys",
-            "Sign in with your fingerprint, face or device PIN instead of a password. A passkey counts as "
-            "two-factor sign-in on its own.",
+            t("Passkeys"),
+            t(
+                "Sign in with your fingerprint, face or device PIN instead of a password. A passkey counts as "
+                "two-factor sign-in on its own."
+            ),
             form_error(PasskeysState.form_error),
             _list(),
             _add_form(),

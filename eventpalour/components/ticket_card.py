@@ -105,19 +105,19 @@ def ticket_card(card: rx.Var) -> rx.Component:
             rx.cond(ticket.attendee_name != "", _line("user", t("Attendee: "), ticket.attendee_name)),
             rx.cond(
                 ticket.transferred_from != "",
-                _line("gift", "Transferred from ", ticket.transferred_from, color_scheme="violet"),
+                _line("gift", t("Transferred from "), ticket.transferred_from, color_scheme="violet"),
             ),
             rx.cond(
                 ticket.transferred_to != "",
-                _line("send", "Transferred to ", ticket.transferred_to, color_scheme="gray"),
+                _line("send", t("Transferred to "), ticket.transferred_to, color_scheme="gray"),
             ),
-            rx.cond(card.used_at != "", rx.text("Checked in at ", card.used_at, size="2")),
+            rx.cond(card.used_at != "", rx.text(t("Checked in at "), card.used_at, size="2")),
             rx.cond(
                 ticket.qr_data_uri != "",
                 rx.vstack(
                     qr_image(ticket, "180px"), rx.code(ticket.short_code, size="4", weight="bold"), align="center"
                 ),
-                rx.text("Code ", rx.code(ticket.short_code), size="2", color_scheme="gray"),
+                rx.text(t("Code "), rx.code(ticket.short_code), size="2", color_scheme="gray"),
             ),
             _actions(card),
             spacing="2",
@@ -139,7 +139,7 @@ def qr_dialog() -> rx.Component:
                 rx.dialog.description(shown.ticket.tier_name, " · ", shown.when, size="2"),
                 rx.cond(shown, qr_image(shown.ticket, "min(88vw, 70vh)")),
                 rx.code(shown.ticket.short_code, size="8", weight="bold"),
-                rx.dialog.close(rx.button("Close", variant="soft", size="3", width="100%")),
+                rx.dialog.close(rx.button(t("Close"), variant="soft", size="3", width="100%")),
                 align="center",
                 spacing="3",
             ),
@@ -205,7 +205,7 @@ def _transfer_form() -> rx.Component:
             ),
             rx.cond(S.transfer_asks_name, _transfer_name_field()),
             rx.hstack(
-                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray", type="button")),
                 rx.button(t("Continue"), type="submit", loading=S.is_transferring),
                 justify="end",
                 width="100%",

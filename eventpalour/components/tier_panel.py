@@ -49,7 +49,7 @@ def _tier(offer: rx.Var, *, picking: bool = True) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(tier.name, weight="bold", size="3"),
-            rx.cond(tier.unlocked, rx.badge(rx.icon("key-round", size=12), "Unlocked by your code", variant="soft")),
+            rx.cond(tier.unlocked, rx.badge(rx.icon("key-round", size=12), t("Unlocked by your code"), variant="soft")),
             rx.spacer(),
             rx.text(offer.price, weight="bold", size="3", white_space="nowrap"),
             width="100%",

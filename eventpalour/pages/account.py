@@ -13,13 +13,14 @@ from eventpalour.components.passkeys import passkeys_section
 from eventpalour.components.ticket_card import file_link
 from eventpalour.state.account import AccountState
 from eventpalour.state.base import AuthState
+from eventpalour.state.language import t
 from eventpalour.state.passkeys import PasskeysState
 
 
 def _profile() -> rx.Component:
     return settings_section(
-        "Profile",
-        "Your name appears on tickets and in workspaces you join.",
+        t("Profile"),
+        t("Your name appears on tickets and in workspaces you join."),
         rx.hstack(
             rx.avatar(fallback=AuthState.user_initials, size="5", radius="full"),
             rx.vstack(
@@ -27,8 +28,8 @@ def _profile() -> rx.Component:
                 rx.text("@", AccountState.username, size="2", color_scheme="gray"),
                 rx.cond(
                     AuthState.is_verified,
-                    rx.badge("Email verified", color_scheme="green"),
-                    rx.link(rx.badge("Not verified: enter your code", color_scheme="amber"), href=routes.VERIFY),
+                    rx.badge(t("Email verified"), color_scheme="green"),
+                    rx.link(rx.badge(t("Not verified: enter your code"), color_scheme="amber"), href=routes.VERIFY),
                 ),
                 spacing="1",
                 min_width="0",
@@ -39,14 +40,14 @@ def _profile() -> rx.Component:
         rx.form(
             rx.vstack(
                 field(
-                    "Full name",
+                    t("Full name"),
                     "full_name",
                     AccountState.field_errors,
                     default_value=AccountState.full_name,
                     auto_complete="name",
                     key=AccountState.full_name,
                 ),
-                rx.button("Save profile", type="submit", disabled=AccountState.is_submitting),
+                rx.button(t("Save profile"), type="submit", disabled=AccountState.is_submitting),
                 spacing="3",
                 width="100%",
                 align="start",
@@ -60,23 +61,27 @@ def _profile() -> rx.Component:
 def _password() -> rx.Component:
     errors = AccountState.field_errors
     return settings_section(
-        "Password",
-        "Changing it signs out every other device.",
+        t("Password"),
+        t("Changing it signs out every other device."),
         rx.form(
             rx.vstack(
                 field(
-                    "Current password",
+                    t("Current password"),
                     "current_password",
                     errors,
                     type_="password",
                     auto_complete="current-password",
-                    hint="Leave empty if you only ever used Google.",
+                    hint=t("Leave empty if you only ever used Google."),
                 ),
-                field("New password", "new_password", errors, type_="password", auto_complete="new-password"),
+                field(t("New password"), "new_password", errors, type_="password", auto_complete="new-password"),
                 field(
-                    "Confirm new password", "confirm_password", errors, type_="password", auto_complete="new-password"
+                    t("Confirm new password"),
+                    "confirm_password",
+                    errors,
+                    type_="password",
+                    auto_complete="new-password",
                 ),
-                submit_button("Change password", AccountState.is_submitting, "Saving…"),
+                submit_button(t("Change password"), AccountState.is_submitting, t("Saving…")),
                 spacing="3",
                 width="100%",
             ),
@@ -87,7 +92,14 @@ def _password() -> rx.Component:
     )
 
 
-def _code_form(label: str, name: str, button: str, handler, hint: str, color: str = "") -> rx.Component:  # noqa: ANN001
+def _code_form(
+    label: str | rx.Var,
+    name: str,
+    button: str | rx.Var,
+    handler,  # noqa: ANN001
+    hint: str | rx.Var,
+    color: str = "",
+) -> rx.Component:
     errors = AccountState.field_errors
     return rx.form(
         rx.vstack(
@@ -106,22 +118,24 @@ def _code_form(label: str, name: str, button: str, handler, hint: str, color: st
 def _recovery_codes() -> rx.Component:
     return rx.callout.root(
         rx.vstack(
-            rx.text("Save your recovery codes now", weight="bold"),
+            rx.text(t("Save your recovery codes now"), weight="bold"),
             rx.text(
-                "Each code signs you in once if you lose your phone. They are shown only this once.",
+                t("Each code signs you in once if you lose your phone. They are shown only this once."),
                 size="2",
             ),
             rx.el.ul(
                 rx.foreach(AccountState.recovery_codes, lambda code: rx.el.li(rx.code(code, size="3"))),
-                aria_label="Recovery codes",
+                aria_label=t("Recovery codes"),
                 style={"columns": "2", "list-style": "none", "padding": "0", "margin": "0", "width": "100%"},
             ),
             rx.flex(
-                rx.button(rx.icon("download", size=16), "Download .txt", on_click=AccountState.download_recovery_codes),
                 rx.button(
-                    rx.icon("copy", size=16), "Copy codes", variant="soft", on_click=AccountState.copy_recovery_codes
+                    rx.icon("download", size=16), t("Download .txt"), on_click=AccountState.download_recovery_codes
                 ),
-                rx.button("I saved them", variant="outline", on_click=AccountState.hide_recovery_codes),
+                rx.button(
+                    rx.icon("copy", size=16), t("Copy codes"), variant="soft", on_click=AccountState.copy_recovery_codes
+                ),
+                rx.button(t("I saved them"), variant="outline", on_click=AccountState.hide_recovery_codes),
                 gap="2",
                 wrap="wrap",
             ),
@@ -135,25 +149,27 @@ def _recovery_codes() -> rx.Component:
 
 def _setup_steps() -> rx.Component:
     return rx.vstack(
-        rx.text("1. Scan this QR code with an authenticator app (Google Authenticator, 1Password, Authy…).", size="2"),
+        rx.text(
+            t("1. Scan this QR code with an authenticator app (Google Authenticator, 1Password, Authy…)."), size="2"
+        ),
         rx.image(
             src=AccountState.setup_qr,
-            alt="QR code for your authenticator app",
+            alt=t("QR code for your authenticator app"),
             width="200px",
             height="200px",
             background="white",
         ),
-        rx.text("Or type this key into the app:", size="2"),
-        rx.code(AccountState.setup_secret, size="3", aria_label="Set-up key", overflow_wrap="anywhere"),
-        rx.text("2. Enter the 6-digit code the app shows to confirm.", size="2"),
+        rx.text(t("Or type this key into the app:"), size="2"),
+        rx.code(AccountState.setup_secret, size="3", aria_label=t("Set-up key"), overflow_wrap="anywhere"),
+        rx.text(t("2. Enter the 6-digit code the app shows to confirm."), size="2"),
         _code_form(
-            "Code from the app",
+            t("Code from the app"),
             "setup_code",
-            "Turn on two-factor",
+            t("Turn on two-factor"),
             AccountState.confirm_two_factor,
-            "The code changes every 30 seconds.",
+            t("The code changes every 30 seconds."),
         ),
-        rx.button("Cancel set-up", variant="ghost", on_click=AccountState.cancel_two_factor_setup),
+        rx.button(t("Cancel set-up"), variant="ghost", on_click=AccountState.cancel_two_factor_setup),
         spacing="3",
         width="100%",
         align="start",
@@ -163,12 +179,12 @@ def _setup_steps() -> rx.Component:
 def _two_factor() -> rx.Component:
     return rx.box(
         settings_section(
-            "Two-factor sign-in",
-            "After your password, sign-in asks for a code from an app on your phone.",
+            t("Two-factor sign-in"),
+            t("After your password, sign-in asks for a code from an app on your phone."),
             rx.cond(
                 AccountState.two_factor_reason != "",
                 rx.callout(
-                    AccountState.two_factor_reason + " A passkey (below) counts as two-factor too.",
+                    AccountState.two_factor_reason + t(" A passkey (below) counts as two-factor too."),
                     icon="shield-alert",
                     color_scheme="amber",
                     width="100%",
@@ -179,23 +195,23 @@ def _two_factor() -> rx.Component:
                 AccountState.two_factor_enabled,
                 rx.vstack(
                     rx.hstack(
-                        rx.badge("On", color_scheme="green"),
-                        rx.text(AccountState.recovery_codes_left, " recovery codes left", size="2"),
+                        rx.badge(t("On"), color_scheme="green"),
+                        rx.text(t("Recovery codes left: "), AccountState.recovery_codes_left, size="2"),
                         align="center",
                     ),
                     _code_form(
-                        "Code to make new recovery codes",
+                        t("Code to make new recovery codes"),
                         "renew_code",
-                        "New recovery codes",
+                        t("New recovery codes"),
                         AccountState.renew_recovery_codes,
-                        "A current code from your authenticator app.",
+                        t("A current code from your authenticator app."),
                     ),
                     _code_form(
-                        "Code to turn two-factor off",
+                        t("Code to turn two-factor off"),
                         "off_code",
-                        "Turn off two-factor",
+                        t("Turn off two-factor"),
                         AccountState.turn_off_two_factor,
-                        "A current code from your app, or one of your recovery codes.",
+                        t("A current code from your app, or one of your recovery codes."),
                         color="red",
                     ),
                     spacing="4",
@@ -206,8 +222,8 @@ def _two_factor() -> rx.Component:
                     AccountState.setup_secret != "",
                     _setup_steps(),
                     rx.vstack(
-                        rx.badge("Off", color_scheme="gray"),
-                        rx.button("Set up two-factor sign-in", on_click=AccountState.start_two_factor),
+                        rx.badge(t("Off"), color_scheme="gray"),
+                        rx.button(t("Set up two-factor sign-in"), on_click=AccountState.start_two_factor),
                         spacing="3",
                         align="start",
                     ),
@@ -225,9 +241,9 @@ def _session_line(line) -> rx.Component:  # noqa: ANN001 - a SessionLine var
             rx.text(line.device, size="2", weight="medium", overflow_wrap="anywhere"),
             rx.text(
                 line.where,
-                " · signed in ",
+                t(" · signed in "),
                 line.signed_in,
-                " · last used ",
+                t(" · last used "),
                 line.last_seen,
                 size="1",
                 color_scheme="gray",
@@ -235,10 +251,10 @@ def _session_line(line) -> rx.Component:  # noqa: ANN001 - a SessionLine var
             rx.hstack(
                 rx.cond(
                     line.two_factor,
-                    rx.badge("Two-factor passed", color_scheme="green"),
-                    rx.badge("Password only", color_scheme="gray"),
+                    rx.badge(t("Two-factor passed"), color_scheme="green"),
+                    rx.badge(t("Password only"), color_scheme="gray"),
                 ),
-                rx.cond(line.is_current, rx.badge("This browser", color_scheme="blue")),
+                rx.cond(line.is_current, rx.badge(t("This browser"), color_scheme="blue")),
                 spacing="2",
             ),
             spacing="1",
@@ -251,19 +267,19 @@ def _session_line(line) -> rx.Component:  # noqa: ANN001 - a SessionLine var
 
 def _sessions() -> rx.Component:
     return settings_section(
-        "Sessions",
-        "Lost a phone or used a shared computer? End every session, including this one.",
+        t("Sessions"),
+        t("Lost a phone or used a shared computer? End every session, including this one."),
         form_error(AccountState.sessions_error),
         rx.el.ul(
             rx.foreach(AccountState.sessions, lambda line: rx.el.li(_session_line(line))),
-            aria_label="Signed-in sessions",
+            aria_label=t("Signed-in sessions"),
             style={"list-style": "none", "padding": "0", "margin": "0", "width": "100%"},
         ),
         confirm_button(
-            "Sign out everywhere",
-            "Sign out of every device?",
-            "You will need to sign in again on each device, this one included.",
-            "Sign out everywhere",
+            t("Sign out everywhere"),
+            t("Sign out of every device?"),
+            t("You will need to sign in again on each device, this one included."),
+            t("Sign out everywhere"),
             AccountState.sign_out_everywhere,
         ),
     )
@@ -271,12 +287,12 @@ def _sessions() -> rx.Component:
 
 def _policies() -> rx.Component:
     return settings_section(
-        "Policies",
-        "What you agreed to when you made this account.",
+        t("Policies"),
+        t("What you agreed to when you made this account."),
         rx.text(AccountState.terms_summary, size="2"),
         rx.hstack(
-            rx.link("Terms of service", href=routes.LEGAL_TERMS, size="2"),
-            rx.link("Privacy policy", href=routes.LEGAL_PRIVACY, size="2"),
+            rx.link(t("Terms of service"), href=routes.LEGAL_TERMS, size="2"),
+            rx.link(t("Privacy policy"), href=routes.LEGAL_PRIVACY, size="2"),
             spacing="4",
             wrap="wrap",
         ),
@@ -285,12 +301,14 @@ def _policies() -> rx.Component:
 
 def _your_data() -> rx.Component:
     return settings_section(
-        "Your data",
-        "Download everything we hold about you: your profile, sessions, passkeys, orders, tickets, transfers, "
-        "workspaces, invitations, KYC filings and the audit entries about you.",
+        t("Your data"),
+        t(
+            "Download everything we hold about you: your profile, sessions, passkeys, orders, tickets, transfers, "
+            "workspaces, invitations, KYC filings and the audit entries about you."
+        ),
         rx.flex(
-            file_link("Download my data (JSON)", "file-json", AccountState.export_json_url, download=True),
-            file_link("Download orders and tickets (CSV)", "file-down", AccountState.export_csv_url, download=True),
+            file_link(t("Download my data (JSON)"), "file-json", AccountState.export_json_url, download=True),
+            file_link(t("Download orders and tickets (CSV)"), "file-down", AccountState.export_csv_url, download=True),
             gap="3",
             wrap="wrap",
         ),
@@ -302,7 +320,7 @@ def _deletion_form() -> rx.Component:
     return rx.vstack(
         rx.button(
             rx.icon("mail", size=16),
-            rx.cond(AccountState.deletion_code_sent, "Send a new code", "Email me a code"),
+            rx.cond(AccountState.deletion_code_sent, t("Send a new code"), t("Email me a code")),
             on_click=AccountState.send_deletion_code,
             loading=AccountState.is_sending_code,
             variant="soft",
@@ -312,15 +330,15 @@ def _deletion_form() -> rx.Component:
         rx.form(
             rx.vstack(
                 field(
-                    "Your email address",
+                    t("Your email address"),
                     "email",
                     errors,
                     type_="email",
                     auto_complete="off",
-                    hint="Type it exactly as your account's address, to confirm.",
+                    hint=t("Type it exactly as your account's address, to confirm."),
                 ),
                 field(
-                    "Code from the email",
+                    t("Code from the email"),
                     "code",
                     errors,
                     auto_complete="one-time-code",
@@ -328,7 +346,7 @@ def _deletion_form() -> rx.Component:
                     max_length=6,
                 ),
                 rx.button(
-                    rx.cond(AccountState.is_submitting, "Deleting…", "Delete my account"),
+                    rx.cond(AccountState.is_submitting, t("Deleting…"), t("Delete my account")),
                     type="submit",
                     color_scheme="red",
                     disabled=AccountState.is_submitting,
@@ -348,10 +366,12 @@ def _deletion_form() -> rx.Component:
 
 def _delete_account() -> rx.Component:
     return settings_section(
-        "Delete account",
-        "Deleting erases your name, email address, password, two-factor, passkeys and sessions, takes you out of every "
-        "workspace and signs you out everywhere. It cannot be undone. Orders and payments stay in our "
-        "records without your name, as tax law requires. You can sign up again with the same address.",
+        t("Delete account"),
+        t(
+            "Deleting erases your name, email address, password, two-factor, passkeys and sessions, takes you out of "
+            "every workspace and signs you out everywhere. It cannot be undone. Orders and payments stay in our "
+            "records without your name, as tax law requires. You can sign up again with the same address."
+        ),
         rx.cond(
             AccountState.deletion_checked,
             rx.cond(
@@ -359,7 +379,7 @@ def _delete_account() -> rx.Component:
                 _deletion_form(),
                 rx.callout(AccountState.deletion_refusal, icon="info", color_scheme="amber", width="100%"),
             ),
-            rx.spinner(aria_label="Checking whether the account can be deleted"),
+            rx.spinner(aria_label=t("Checking whether the account can be deleted")),
         ),
         danger=True,
     )
@@ -375,7 +395,7 @@ def _delete_account() -> rx.Component:
 )
 def account() -> rx.Component:
     return rx.vstack(
-        rx.heading("Your account", size="8", as_="h1"),
+        rx.heading(t("Your account"), size="8", as_="h1"),
         form_error(AccountState.form_error),
         _profile(),
         _password(),

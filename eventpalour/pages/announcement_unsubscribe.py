@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.layout import loading, page
 from eventpalour.state.announcement_unsubscribe import AnnouncementUnsubscribeState
+from eventpalour.state.language import t
 
 S = AnnouncementUnsubscribeState
 
@@ -21,9 +22,9 @@ def _card(*children: rx.Component) -> rx.Component:
 def _problem() -> rx.Component:
     return _card(
         rx.icon("link-2-off", size=36, color=rx.color("red", 9)),
-        rx.heading("This link does not work", size="6", as_="h1"),
+        rx.heading(t("This link does not work"), size="6", as_="h1"),
         rx.text(S.problem, color_scheme="gray"),
-        rx.link(rx.button("Browse events"), href=routes.EVENTS),
+        rx.link(rx.button(t("Browse events")), href=routes.EVENTS),
     )
 
 
@@ -31,7 +32,7 @@ def _status() -> rx.Component:
     return _card(
         rx.icon(rx.cond(S.subscribed, "bell", "bell-off"), size=36, color=rx.color("violet", 9)),
         rx.heading(
-            rx.cond(S.subscribed, "You're subscribed again", "You're unsubscribed"),
+            rx.cond(S.subscribed, t("You're subscribed again"), t("You're unsubscribed")),
             size="6",
             as_="h1",
         ),
@@ -39,16 +40,16 @@ def _status() -> rx.Component:
             S.subscribed,
             rx.text(
                 rx.text.strong(S.masked_email),
-                " will get announcements of ",
+                t(" will get announcements of "),
                 rx.text.strong(S.event_title),
-                " again.",
+                t(" again."),
                 color_scheme="gray",
             ),
             rx.text(
                 rx.text.strong(S.masked_email),
-                " will get no more announcements of ",
+                t(" will get no more announcements of "),
                 rx.text.strong(S.event_title),
-                ". Your tickets, and emails about them (changes of date, cancellation, refunds), are not affected.",
+                t(". Your tickets, and emails about them (changes of date, cancellation, refunds), are not affected."),
                 color_scheme="gray",
             ),
         ),
@@ -56,11 +57,11 @@ def _status() -> rx.Component:
             rx.cond(
                 S.subscribed,
                 rx.button(
-                    "Unsubscribe", variant="soft", color_scheme="gray", on_click=S.unsubscribe, loading=S.is_busy
+                    t("Unsubscribe"), variant="soft", color_scheme="gray", on_click=S.unsubscribe, loading=S.is_busy
                 ),
-                rx.button("Resubscribe", on_click=S.resubscribe, loading=S.is_busy),
+                rx.button(t("Resubscribe"), on_click=S.resubscribe, loading=S.is_busy),
             ),
-            rx.link(rx.button("Event page", variant="soft"), href=S.event_path),
+            rx.link(rx.button(t("Event page"), variant="soft"), href=S.event_path),
             wrap="wrap",
             justify="center",
         ),
@@ -69,4 +70,6 @@ def _status() -> rx.Component:
 
 @page(routes.ANNOUNCEMENTS_UNSUBSCRIBE, "Announcements", on_load=S.open_link)
 def announcement_unsubscribe() -> rx.Component:
-    return rx.cond(~S.checked, loading("Updating your subscription…"), rx.cond(S.problem != "", _problem(), _status()))
+    return rx.cond(
+        ~S.checked, loading(t("Updating your subscription…")), rx.cond(S.problem != "", _problem(), _status())
+    )

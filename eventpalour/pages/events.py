@@ -9,11 +9,12 @@ from eventpalour.components.event_card import event_card, event_card_skeleton
 from eventpalour.components.event_filters import event_filters
 from eventpalour.components.layout import page
 from eventpalour.state.discovery import DiscoveryState
+from eventpalour.state.language import t
 
 GRID = {"columns": rx.breakpoints(initial="1", sm="2", lg="3"), "spacing": "4", "width": "100%"}
 
 
-def _message(icon: str, title: str, text: str, action: rx.Component) -> rx.Component:
+def _message(icon: str, title: str | rx.Var, text: str | rx.Var, action: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.icon(icon, size=40, color=rx.color("violet", 9)),
@@ -34,14 +35,16 @@ def _pager() -> rx.Component:
         rx.cond(
             DiscoveryState.page > 1,
             rx.link(
-                rx.button(rx.icon("chevron-left", size=16), "Previous", variant="soft"),
+                rx.button(rx.icon("chevron-left", size=16), t("Previous"), variant="soft"),
                 href=DiscoveryState.previous_url,
             ),
         ),
-        rx.text("Page ", DiscoveryState.page, size="2", color_scheme="gray"),
+        rx.text(t("Page "), DiscoveryState.page, size="2", color_scheme="gray"),
         rx.cond(
             DiscoveryState.has_next,
-            rx.link(rx.button("Next", rx.icon("chevron-right", size=16), variant="soft"), href=DiscoveryState.next_url),
+            rx.link(
+                rx.button(t("Next"), rx.icon("chevron-right", size=16), variant="soft"), href=DiscoveryState.next_url
+            ),
         ),
         justify="center",
         align="center",
@@ -53,7 +56,7 @@ def _pager() -> rx.Component:
 def _results() -> rx.Component:
     return rx.cond(
         DiscoveryState.loading,
-        rx.grid(*[event_card_skeleton() for _ in range(6)], **GRID, role="status", aria_label="Loading events"),
+        rx.grid(*[event_card_skeleton() for _ in range(6)], **GRID, role="status", aria_label=t("Loading events")),
         rx.cond(
             DiscoveryState.cards.length() > 0,
             rx.vstack(
@@ -63,15 +66,15 @@ def _results() -> rx.Component:
                 DiscoveryState.has_filters,
                 _message(
                     "search-x",
-                    "No events match",
-                    "Try other words, another city or fewer filters.",
-                    rx.link(rx.button("See all events", variant="soft"), href=routes.EVENTS),
+                    t("No events match"),
+                    t("Try other words, another city or fewer filters."),
+                    rx.link(rx.button(t("See all events"), variant="soft"), href=routes.EVENTS),
                 ),
                 _message(
                     "calendar-x-2",
-                    "No upcoming events yet",
-                    "When organizers publish events, they appear here. Check back soon.",
-                    rx.link(rx.button("Back to home", variant="soft"), href=routes.HOME),
+                    t("No upcoming events yet"),
+                    t("When organizers publish events, they appear here. Check back soon."),
+                    rx.link(rx.button(t("Back to home"), variant="soft"), href=routes.HOME),
                 ),
             ),
         ),
@@ -91,7 +94,7 @@ def _summary() -> rx.Component:
             DiscoveryState.filtered,
             rx.button(
                 rx.icon("x", size=16),
-                "Clear filters",
+                t("Clear filters"),
                 variant="soft",
                 color_scheme="gray",
                 on_click=DiscoveryState.clear_filters,
@@ -107,8 +110,8 @@ def _summary() -> rx.Component:
 def events() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            rx.heading("Discover events", size=rx.breakpoints(initial="7", md="8"), as_="h1"),
-            rx.text("Concerts, meetups, festivals and more across Africa.", color_scheme="gray", size="3"),
+            rx.heading(t("Discover events"), size=rx.breakpoints(initial="7", md="8"), as_="h1"),
+            rx.text(t("Concerts, meetups, festivals and more across Africa."), color_scheme="gray", size="3"),
             spacing="1",
         ),
         event_filters(),

@@ -8,17 +8,18 @@ from eventpalour import routes
 from eventpalour.components.forms import auth_card, field, form_error, submit_button
 from eventpalour.components.layout import page
 from eventpalour.state.auth import ForgotPasswordState
+from eventpalour.state.language import t
 
 
 @page(routes.FORGOT, "Reset your password", on_load=ForgotPasswordState.start_over, form=ForgotPasswordState)
 def forgot() -> rx.Component:
     return auth_card(
-        "Forgot your password?",
-        "Enter your email and we will send you a link to choose a new one.",
+        t("Forgot your password?"),
+        t("Enter your email and we will send you a link to choose a new one."),
         rx.cond(
             ForgotPasswordState.sent_to != "",
             rx.callout(
-                "If an account exists for that address, a reset link is on its way. It works for one hour.",
+                t("If an account exists for that address, a reset link is on its way. It works for one hour."),
                 icon="mail-check",
                 color_scheme="green",
                 role="status",
@@ -28,14 +29,14 @@ def forgot() -> rx.Component:
                 rx.vstack(
                     form_error(ForgotPasswordState.form_error),
                     field(
-                        "Email",
+                        t("Email"),
                         "email",
                         ForgotPasswordState.field_errors,
                         type_="email",
                         placeholder="you@example.com",
                         auto_complete="email",
                     ),
-                    submit_button("Send reset link", ForgotPasswordState.is_submitting, "Sending…"),
+                    submit_button(t("Send reset link"), ForgotPasswordState.is_submitting, t("Sending…")),
                     spacing="4",
                     width="100%",
                 ),
@@ -43,5 +44,5 @@ def forgot() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.link("Back to sign in", href=routes.SIGN_IN, size="2"),
+        rx.link(t("Back to sign in"), href=routes.SIGN_IN, size="2"),
     )

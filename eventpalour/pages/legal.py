@@ -12,6 +12,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.layout import page
 from eventpalour.services import platform
+from eventpalour.state.language import t
 
 READING_WIDTH = "760px"
 
@@ -42,8 +43,12 @@ def _section(section: platform.PolicySection) -> rx.Component:
 def _contact(who: platform.PlatformIdentity) -> rx.Component:
     return rx.callout(
         rx.text(
-            f"{who.name} is run by {who.legal_entity}. Questions about this policy, or a request about your "
-            "data: write to ",
+            # The platform's name and company are settings, so they are filled in when the page compiles.
+            t(
+                "{name} is run by {company}. Questions about this policy, or a request about your data: write to ",
+                name=who.name,
+                company=who.legal_entity,
+            ),
             rx.link(who.support_email, href=f"mailto:{who.support_email}"),
             ".",
         ),
@@ -56,16 +61,16 @@ def _contact(who: platform.PlatformIdentity) -> rx.Component:
 def _other_policies(current: str) -> rx.Component:
     return rx.el.nav(
         rx.vstack(
-            rx.heading("Other policies", as_="h2", size="3"),
+            rx.heading(t("Other policies"), as_="h2", size="3"),
             rx.flex(
-                *(rx.link(p.title, href=p.path, size="2") for p in platform.policies() if p.key != current),
+                *(rx.link(t(p.title), href=p.path, size="2") for p in platform.policies() if p.key != current),
                 wrap="wrap",
                 column_gap="16px",
                 row_gap="6px",
             ),
             spacing="2",
         ),
-        aria_label="Other policies",
+        aria_label=t("Other policies"),
     )
 
 
@@ -78,10 +83,10 @@ def policy_page(key: str) -> rx.Component:
     policy, who = platform.policy(key), platform.platform_identity()
     return rx.el.article(
         rx.vstack(
-            rx.text("Policies", size="2", weight="medium", color_scheme="gray"),
-            rx.heading(policy.title, as_="h1", size=rx.breakpoints(initial="7", sm="8")),
+            rx.text(t("Policies"), size="2", weight="medium", color_scheme="gray"),
+            rx.heading(t(policy.title), as_="h1", size=rx.breakpoints(initial="7", sm="8")),
             rx.text(
-                "Version of ",
+                t("Version of "),
                 rx.el.time(policy.version_label, date_time=policy.version),
                 size="2",
                 color_scheme="gray",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.components.layout import page
+from eventpalour.state.language import t
 
 
 @page(routes.NOT_FOUND, "Page not found")
@@ -15,14 +16,14 @@ def not_found() -> rx.Component:
             rx.vstack(
                 rx.icon("map-pin-off", size=40, color=rx.color("gray", 9)),
                 rx.text("404", size="2", weight="bold", color_scheme="gray"),
-                rx.heading("Page not found", size="6", as_="h1"),
+                rx.heading(t("Page not found"), size="6", as_="h1"),
                 rx.text(
-                    "There is no page at this address. The link may be mistyped, or the page has moved.",
+                    t("There is no page at this address. The link may be mistyped, or the page has moved."),
                     color_scheme="gray",
                 ),
                 rx.hstack(
-                    rx.link(rx.button("Go to the home page"), href=routes.HOME),
-                    rx.link(rx.button("Browse events", variant="soft"), href=routes.EVENTS),
+                    rx.link(rx.button(t("Go to the home page")), href=routes.HOME),
+                    rx.link(rx.button(t("Browse events"), variant="soft"), href=routes.EVENTS),
                     spacing="3",
                     wrap="wrap",
                     justify="center",

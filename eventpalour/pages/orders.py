@@ -9,6 +9,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading, page
 from eventpalour.components.order_answers import answers_dialog, my_answers_button
 from eventpalour.components.workspace import verified_badge
+from eventpalour.state.language import t
 from eventpalour.state.orders import OrdersState
 
 S = OrdersState
@@ -42,15 +43,15 @@ def _order(line: rx.Var) -> rx.Component:
             rx.text(line.when, " · ", line.amount, " · ", order.reference, size="2", color_scheme="gray"),
             rx.el.dl(
                 rx.foreach(line.price_rows, _price_row),
-                aria_label="Price of the order",
+                aria_label=t("Price of the order"),
                 style={"width": "100%", "margin": "0", "max_width": "360px"},
             ),
-            rx.cond(line.codes != "", rx.text("Ticket codes: ", rx.code(line.codes), size="2")),
+            rx.cond(line.codes != "", rx.text(t("Ticket codes: "), rx.code(line.codes), size="2")),
             rx.cond(line.transferred != "", rx.text(line.transferred, size="2", color_scheme="gray")),
             rx.cond(
                 order.refund_policy.length() > 0,
                 rx.vstack(
-                    rx.text("Refund policy of this order", size="1", weight="bold"),
+                    rx.text(t("Refund policy of this order"), size="1", weight="bold"),
                     rx.foreach(order.refund_policy, lambda text: rx.text(text, size="1", color_scheme="gray")),
                     spacing="0",
                     data_testid="order-refund-policy",
@@ -59,7 +60,7 @@ def _order(line: rx.Var) -> rx.Component:
             rx.cond(order.can_edit_answers, my_answers_button(order.order_id, order.reference)),
             rx.cond(
                 order.can_complete_payment,
-                rx.link(rx.button("Complete payment", size="2"), href=line.event_url),
+                rx.link(rx.button(t("Complete payment"), size="2"), href=line.event_url),
             ),
             rx.cond(
                 order.refund_request_label != "",
@@ -70,12 +71,12 @@ def _order(line: rx.Var) -> rx.Component:
             rx.cond(
                 order.can_request_refund,
                 rx.button(
-                    "Request a refund",
+                    t("Request a refund"),
                     size="2",
                     variant="soft",
                     color_scheme="amber",
                     on_click=OrdersState.open_refund_request(order.order_id),
-                    aria_label="Request a refund of order " + order.reference,
+                    aria_label=t("Request a refund of order ") + order.reference,
                 ),
                 rx.cond(
                     order.refund_note != "",
@@ -118,21 +119,21 @@ def _refund_request_dialog() -> rx.Component:
     """The buyer asks for a refund: which tickets, and why (the organizers answer by email)."""
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Request a refund"),
+            rx.dialog.title(t("Request a refund")),
             rx.dialog.description(
                 S.request_order.event_title, " · order ", S.request_order.reference, ". ", S.request_order.policy
             ),
             rx.vstack(
                 rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
                 rx.vstack(
-                    rx.text("Tickets to refund", weight="bold", size="2"),
+                    rx.text(t("Tickets to refund"), weight="bold", size="2"),
                     rx.foreach(S.request_tickets, _request_ticket),
                     _field_error("tickets"),
                     width="100%",
                     spacing="2",
                 ),
                 rx.vstack(
-                    rx.el.label("Why do you want a refund?", html_for="refund-request-reason", weight="bold"),
+                    rx.el.label(t("Why do you want a refund?"), html_for="refund-request-reason", weight="bold"),
                     rx.text_area(
                         id="refund-request-reason",
                         value=S.request_reason,
@@ -146,16 +147,19 @@ def _refund_request_dialog() -> rx.Component:
                     spacing="1",
                 ),
                 rx.text(
-                    "Up to ",
+                    t("Up to "),
                     S.request_order.refundable,
-                    " can be refunded. The organizers decide; we email you.",
+                    t(" can be refunded. The organizers decide; we email you."),
                     size="1",
                     color_scheme="gray",
                 ),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Keep my tickets", variant="soft", color_scheme="gray")),
+                    rx.dialog.close(rx.button(t("Keep my tickets"), variant="soft", color_scheme="gray")),
                     rx.button(
-                        "Send request", color_scheme="amber", loading=S.is_submitting, on_click=S.submit_refund_request
+                        t("Send request"),
+                        color_scheme="amber",
+                        loading=S.is_submitting,
+                        on_click=S.submit_refund_request,
                     ),
                     justify="end",
                     width="100%",
@@ -184,7 +188,7 @@ def my_orders() -> rx.Component:
     return rx.vstack(
         _refund_request_dialog(),
         answers_dialog(),
-        rx.heading("Your orders", size="7", as_="h1"),
+        rx.heading(t("Your orders"), size="7", as_="h1"),
         rx.cond(
             ~OrdersState.orders_loaded,
             loading(),
@@ -193,8 +197,8 @@ def my_orders() -> rx.Component:
                 rx.card(
                     rx.vstack(
                         rx.icon("ticket", size=32, color=rx.color("violet", 9)),
-                        rx.text("No orders yet.", weight="bold"),
-                        rx.link(rx.button("Browse events"), href=routes.EVENTS),
+                        rx.text(t("No orders yet."), weight="bold"),
+                        rx.link(rx.button(t("Browse events")), href=routes.EVENTS),
                         align="center",
                         padding="24px",
                     ),

@@ -70,7 +70,7 @@ def sign_up() -> rx.Component:
         rx.form(
             rx.vstack(
                 form_error(SignUpState.form_error),
-                field(t("Full name"), "full_name", errors, placeholder="Amina Wanjiru", auto_complete="name"),
+                field(t("Full name"), "full_name", errors, placeholder=t("Amina Wanjiru"), auto_complete="name"),
                 field(t("Email"), "email", errors, type_="email", placeholder="you@example.com", auto_complete="email"),
                 field(
                     t("Password"),

@@ -12,7 +12,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import identity
-from eventpalour.services.platform import DomainError, plural
+from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 
@@ -108,7 +108,7 @@ class AccountState(FormMixin, AuthState):
             return
         self.is_sending_code = False
         self.deletion_code_sent = True
-        yield rx.toast.success("We emailed you a 6-digit code. It works for 15 minutes.")
+        yield rx.toast.success(self._t("We emailed you a 6-digit code. It works for 15 minutes."))
 
     @rx.event
     async def delete_account(self, form: dict[str, Any]):
@@ -128,7 +128,7 @@ class AccountState(FormMixin, AuthState):
             return
         self.is_submitting = False
         # Every session ended with the account; the sign-out route clears this browser's cookie.
-        yield rx.toast.success("Your account was deleted. Goodbye.")
+        yield rx.toast.success(self._t("Your account was deleted. Goodbye."))
         yield AccountState.sign_out
 
     async def _refresh_two_factor(self, user: identity.UserSummary) -> None:
@@ -144,7 +144,7 @@ class AccountState(FormMixin, AuthState):
             SessionLine(
                 id=r.id,
                 device=r.device,
-                where=r.ip or "Unknown address",
+                where=r.ip or self._t("Unknown address"),
                 signed_in=_when(r.signed_in_at),
                 last_seen=_when(r.last_seen_at),
                 two_factor=r.two_factor,
@@ -193,7 +193,7 @@ class AccountState(FormMixin, AuthState):
         self.is_submitting = False
         self.setup_secret, self.setup_qr, self.recovery_codes = "", "", codes
         await self._refresh_two_factor(await self.require_user())
-        yield rx.toast.success("Two-factor sign-in is on. Other devices were signed out.")
+        yield rx.toast.success(self._t("Two-factor sign-in is on. Other devices were signed out."))
 
     @rx.event
     async def renew_recovery_codes(self, form: dict[str, Any]):
@@ -211,7 +211,7 @@ class AccountState(FormMixin, AuthState):
         self.is_submitting = False
         self.recovery_codes = codes
         await self._refresh_two_factor(actor)
-        yield rx.toast.success("New recovery codes made. The old ones no longer work.")
+        yield rx.toast.success(self._t("New recovery codes made. The old ones no longer work."))
 
     @rx.event
     async def turn_off_two_factor(self, form: dict[str, Any]):
@@ -227,7 +227,7 @@ class AccountState(FormMixin, AuthState):
         self.is_submitting = False
         self.recovery_codes = []
         await self._refresh_two_factor(await self.require_user())
-        yield rx.toast.success("Two-factor sign-in is off.")
+        yield rx.toast.success(self._t("Two-factor sign-in is off."))
 
     @rx.event
     def hide_recovery_codes(self) -> None:
@@ -239,7 +239,7 @@ class AccountState(FormMixin, AuthState):
 
     @rx.event
     def copy_recovery_codes(self) -> list[rx.event.EventSpec]:
-        return [rx.set_clipboard(self.recovery_text), rx.toast.success("Recovery codes copied.")]
+        return [rx.set_clipboard(self.recovery_text), rx.toast.success(self._t("Recovery codes copied."))]
 
     @rx.event
     async def save_profile(self, form: dict[str, Any]):
@@ -254,7 +254,7 @@ class AccountState(FormMixin, AuthState):
         self.is_submitting = False
         self.full_name = user.full_name
         self._remember(user)
-        yield rx.toast.success("Profile saved.")
+        yield rx.toast.success(self._t("Profile saved."))
 
     @rx.event
     async def change_password(self, form: dict[str, Any]):
@@ -263,7 +263,7 @@ class AccountState(FormMixin, AuthState):
         new_password = str(form.get("new_password", ""))
         if new_password != str(form.get("confirm_password", "")):
             self.is_submitting = False
-            self.field_errors = {"confirm_password": "The two passwords do not match."}
+            self.field_errors = {"confirm_password": self._t("The two passwords do not match.")}
             return
         try:
             actor = await self.require_user()
@@ -280,7 +280,7 @@ class AccountState(FormMixin, AuthState):
             return
         self.is_submitting = False
         self.password_changed = True
-        yield rx.toast.success("Password changed. Other devices were signed out.")
+        yield rx.toast.success(self._t("Password changed. Other devices were signed out."))
 
     @rx.event
     async def sign_out_everywhere(self):
@@ -291,6 +291,10 @@ class AccountState(FormMixin, AuthState):
             return self.show_error(error)
         # This browser's session ended too; the sign-out route also clears its cookie.
         return [
-            rx.toast.success(f"Signed out of {plural(ended, 'session')}."),
+            rx.toast.success(
+                self._t("Signed out of 1 session.")
+                if ended == 1
+                else self._t("Signed out of {count} sessions.").format(count=f"{ended:,}")
+            ),
             AccountState.sign_out,
         ]

@@ -56,7 +56,7 @@ class SignUpState(FormMixin, AuthState):
         except DomainError as error:
             yield self._fail(error)
             return
-        yield rx.toast.success("Account created. Check your email for the code.")
+        yield rx.toast.success(self._t("Account created. Check your email for the code."))
         yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
 
 
@@ -178,7 +178,7 @@ class SignInState(FormMixin, AuthState):
     async def finish_passkey(self, answer: dict[str, Any]):
         """The browser's answer: verified by the service, then the grant is exchanged as after a password."""
         challenge_id, self._passkey_challenge = self._passkey_challenge, ""
-        if problem := browser_error(answer):
+        if problem := self._t(browser_error(answer)):
             self.passkey_busy, self.form_error = False, problem
             return
         try:
@@ -221,7 +221,7 @@ class VerifyState(FormMixin, AuthState):
             return
         self.is_submitting = False
         self._remember(user)
-        yield rx.toast.success(f"Email verified. Welcome to {settings.platform_name}!")
+        yield rx.toast.success(self._t("Email verified. Welcome to {name}!").format(name=settings.platform_name))
         yield rx.redirect(await destination_after_sign_in(self, user, _next_of(self)))
 
     @rx.event
@@ -232,7 +232,7 @@ class VerifyState(FormMixin, AuthState):
             await call_service(identity.resend_verification_code, actor=actor)
         except DomainError as error:
             return self.show_error(error)
-        return rx.toast.success(f"A new code is on its way to {actor.email}.")
+        return rx.toast.success(self._t("A new code is on its way to {email}.").format(email=actor.email))
 
 
 class ForgotPasswordState(FormMixin, AuthState):
@@ -281,7 +281,7 @@ class ResetPasswordState(FormMixin, AuthState):
         password = str(form.get("password", ""))
         if password != str(form.get("confirm_password", "")):
             self.is_submitting = False
-            self.field_errors = {"confirm_password": "The two passwords do not match."}
+            self.field_errors = {"confirm_password": self._t("The two passwords do not match.")}
             return
         try:
             self._limit("auth")
@@ -291,7 +291,7 @@ class ResetPasswordState(FormMixin, AuthState):
             return
         self.is_submitting = False
         self.done = True
-        yield rx.toast.success("Password changed. Sign in with your new password.")
+        yield rx.toast.success(self._t("Password changed. Sign in with your new password."))
 
 
 class OnboardingState(FormMixin, AuthState):
@@ -313,7 +313,7 @@ class OnboardingState(FormMixin, AuthState):
             return
         self.is_submitting = False
         self._remember(user)
-        yield rx.toast.success("You're all set.")
+        yield rx.toast.success(self._t("You're all set."))
         if user.account_type == AccountType.ORGANIZER:  # straight on to the first workspace (#20 §6)
             yield rx.redirect(routes.new_workspace_url(_next_of(self)))
             return

@@ -162,7 +162,7 @@ class AuthState(rx.State):
 
     def show_error(self, error: DomainError) -> list[rx.event.EventSpec]:
         """The one mapping from a service error to what the person sees."""
-        message = self._t(error.message)
+        message = error.in_language(self._language())
         if isinstance(error, NotAuthenticated):
             return [rx.toast.error(message), rx.redirect(self._sign_in_url())]
         if isinstance(error, SecondFactorRequired):

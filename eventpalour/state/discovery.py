@@ -15,18 +15,18 @@ from eventpalour import routes
 from eventpalour.models import EventType
 from eventpalour.services import events
 from eventpalour.services.events import CategoryOption, EventCard
-from eventpalour.services.platform import event_when, price_from_label
+from eventpalour.services.platform import DEFAULT_LANGUAGE, event_when, gettext, price_from_label
 from eventpalour.state.base import AuthState, call_service
 
 ANY = "all"  # a select's "no filter" value (Radix select items cannot have an empty value)
 FILTER_KEYS = ("q", "category", "type", "price", "city", "from", "to")
 
 
-def place_label(event_type: str, city: str) -> str:
+def place_label(event_type: str, city: str, language: str = DEFAULT_LANGUAGE) -> str:
     """Where, in a word or two: the city, "Online", or both for a hybrid event."""
     if event_type == EventType.ONLINE or not city:
-        return "Online"
-    return f"{city} · Online" if event_type == EventType.HYBRID else city
+        return gettext(language, "Online")
+    return f"{city} · {gettext(language, 'Online')}" if event_type == EventType.HYBRID else city
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,17 @@ class ListedEvent:
     price: str
 
 
-def listed_event(card: EventCard) -> ListedEvent:
+def listed_event(card: EventCard, language: str = DEFAULT_LANGUAGE) -> ListedEvent:
+    """A card as listed, its date, place and price in the reader's `language`."""
     return ListedEvent(
         card=card,
         url=routes.event_url(card.short_id),
         organizer_url=routes.organizer_url(card.workspace_slug),
-        when=event_when(card.start_at, card.timezone),
-        place=place_label(card.type, card.city),
-        price=price_from_label(card.min_price, card.max_price, card.currency, several_dates=card.more_dates > 0),
+        when=event_when(card.start_at, card.timezone, language=language),
+        place=place_label(card.type, card.city, language),
+        price=price_from_label(
+            card.min_price, card.max_price, card.currency, language, several_dates=card.more_dates > 0
+        ),
     )
 
 
@@ -90,9 +93,10 @@ class DiscoveryState(AuthState):
         yield
         result = await call_service(events.discover_events, filters=query.filters, page=query.page)
         self.categories = await call_service(events.list_categories)
-        self.cards = [listed_event(card) for card in result.cards]
+        language = self._language()
+        self.cards = [listed_event(card, language) for card in result.cards]
         self.has_next = result.has_next
-        self.total_label = result.total_label
+        self.total_label = result.total_words(language)
         self.loading = False
 
     def _go(self, changes: dict[str, str]) -> rx.event.EventSpec:

@@ -365,7 +365,11 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             return
         self.joining_tier = ""
         await self._load_waitlists()
-        yield rx.toast.success(f"You're on the waitlist: number {spot.position} in line. We'll email you.")
+        yield rx.toast.success(
+            self._t("You're on the waitlist: number {position} in line. We'll email you.").format(
+                position=spot.position
+            )
+        )
 
     @rx.event
     async def leave_waitlist(self, tier_id: str):
@@ -375,7 +379,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
         else:
-            yield rx.toast.success("You left the waitlist.")
+            yield rx.toast.success(self._t("You left the waitlist."))
         await self._load_waitlists()
 
     async def _load_hold(self) -> None:
@@ -412,6 +416,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
                 currency=self._currency,
                 discount=price.discount,
                 discount_code=self.applied_code,
+                language=language,
             )
         )
 
@@ -456,7 +461,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         await self._apply_code()
         self.is_applying_code = False
         if self.applied_code:
-            yield rx.toast.success(f"Code {self.applied_code} applied: {self.code_label}.")
+            yield rx.toast.success(
+                self._t("Code {code} applied: {label}.").format(code=self.applied_code, label=self.code_label)
+            )
 
     @rx.event
     async def remove_code(self) -> None:
@@ -509,7 +516,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             if phone_problem:
                 # Nothing was held: the buyer fixes the number and checks out again, tickets still picked.
                 self.sms_phone_error = phone_problem
-                yield rx.toast.error("Please check the phone number for SMS tickets.")
+                yield rx.toast.error(self._t("Please check the phone number for SMS tickets."))
                 return
             if self._show_answer_problems(error.details):
                 # Nothing was held: the buyer fixes the answers and checks out again, tickets still picked.
@@ -533,9 +540,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self._total()
         await self._load_mine()
         if placed.authorization_url is None:
-            yield rx.toast.success("You're registered! Your tickets are below and in your email.")
+            yield rx.toast.success(self._t("You're registered! Your tickets are below and in your email."))
             return
-        yield rx.toast.info("Your tickets are held. Pay before the timer runs out.")
+        yield rx.toast.info(self._t("Your tickets are held. Pay before the timer runs out."))
 
     @rx.event
     async def pay(self):
@@ -560,7 +567,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             self.is_paying = False
             if offer and self._show_answer_problems(error.details):
                 # Nothing was saved and the seats stay held: the person fixes the answers and claims again.
-                yield rx.toast.error("Please check the answers marked below.")
+                yield rx.toast.error(self._t("Please check the answers marked below."))
                 return
             yield self.show_error(error)
             yield EventDetailState.load_event
@@ -568,7 +575,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         if url is None:  # a free offer: registered now
             self.is_paying = False
             self._clear_answers()
-            yield rx.toast.success("You're registered! Your tickets are below and in your email.")
+            yield rx.toast.success(self._t("You're registered! Your tickets are below and in your email."))
             yield EventDetailState.load_event
             return
         yield navigate_hard(url)
@@ -582,7 +589,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
         else:
-            yield rx.toast.success("Order cancelled. The tickets are released.")
+            yield rx.toast.success(self._t("Order cancelled. The tickets are released."))
         yield EventDetailState.load_event
 
     @rx.event
@@ -595,9 +602,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             await call_service(sales.cancel_order, actor=user, order_id=order_id)
         except DomainError:
             pass  # already paid, cancelled or expired elsewhere: the reload shows which
-        yield rx.toast.warning("Your hold expired and the tickets were released.")
+        yield rx.toast.warning(self._t("Your hold expired and the tickets were released."))
         yield EventDetailState.load_event
 
     @rx.event
     def copy_link(self) -> list[rx.event.EventSpec]:
-        return [rx.set_clipboard(self.event.share_url if self.event else ""), rx.toast.success("Link copied.")]
+        return [rx.set_clipboard(self.event.share_url if self.event else ""), rx.toast.success(self._t("Link copied."))]

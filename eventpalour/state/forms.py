@@ -38,7 +38,8 @@ class FormMixin(rx.State, mixin=True):
         """Put each detail under its field; a message with no field goes above the form."""
         self.is_submitting = False
         # In the reader's language (AuthState._t; English when the catalog lacks the message).
-        self.field_errors = {str(d.path[0]): self._t(d.message) for d in error.details if d.path}
+        language = self._language()
+        self.field_errors = {str(d.path[0]): d.in_language(language) for d in error.details if d.path}
         if not self.field_errors:
-            self.form_error = self._t(error.message)
+            self.form_error = error.in_language(language)
         return self.show_error(error)

@@ -84,4 +84,4 @@ class GuestCheckoutMixin(rx.State, mixin=True):
         self.quantities = dict.fromkeys(self.max_quantities, 0)
         self._clear_answers()
         self._total()
-        yield rx.toast.success("You're registered! We emailed your tickets.")
+        yield rx.toast.success(self._t("You're registered! We emailed your tickets."))

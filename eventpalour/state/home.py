@@ -21,5 +21,5 @@ class HomeState(AuthState):
     async def load_upcoming(self):
         """on_load: the soonest listed events not over yet."""
         cards = await call_service(events.upcoming_events, limit=HOME_EVENTS)
-        self.upcoming = [listed_event(card) for card in cards]
+        self.upcoming = [listed_event(card, self._language()) for card in cards]
         self.upcoming_loaded = True

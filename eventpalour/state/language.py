@@ -37,7 +37,7 @@ class LanguageState(rx.State):
         a full reload, so the server's texts (money, dates, errors) and the handshake follow too."""
         code = platform.normalize_language(language)
         if code is None:
-            return [rx.toast.error("Choose English, Kiswahili or Français.")]
+            return [rx.toast.error(platform.gettext(self.lang, "Choose English, Kiswahili or Français."))]
         auth = await self.get_state(AuthState)
         actor = await auth.current_user()
         if actor is not None:
@@ -53,17 +53,24 @@ class LanguageState(rx.State):
 keep_only_when_changed(LanguageState)  # a first visit without the cookie: nothing to keep
 
 
-def t(text: str) -> Var[str]:
+def t(text: str, **values: str) -> Var[str]:
     """`text` (English, also the catalogs' message id) in the reader's language, as a page Var.
+
+    `values` fill the text's {placeholders} when the app compiles (the platform's name, its company:
+    settings, the same for every reader), in each language's own sentence.
 
     pybabel extracts every `t("...")` (babel.cfg), and tests/unit/test_i18n_catalogs.py fails when
     one is missing from the Kiswahili or French catalog."""
-    found = platform.translations(text)
+    found = {
+        code: translated.format(**values) if values else translated
+        for code, translated in platform.translations(text).items()
+    }
+    english = text.format(**values) if values else text
     if not found:
-        return Var.create(text)
+        return Var.create(english)
     lang = LanguageState.lang
     return Var(
-        _js_expr=f"({json.dumps(found, ensure_ascii=False)}[{lang}] ?? {json.dumps(text, ensure_ascii=False)})",
+        _js_expr=f"({json.dumps(found, ensure_ascii=False)}[{lang}] ?? {json.dumps(english, ensure_ascii=False)})",
         _var_type=str,
         _var_data=VarData.merge(lang._get_all_var_data()),
     ).to(str)

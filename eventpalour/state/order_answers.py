@@ -97,11 +97,11 @@ class OrderAnswersState(CheckoutAnswersMixin, AuthState):
         except DomainError as error:
             self.answers_busy = False
             if self._show_answer_problems(error.details):
-                yield rx.toast.error("Please check the answers marked below.")
+                yield rx.toast.error(self._t("Please check the answers marked below."))
                 return
             yield self.show_error(error)
             return
         self.answers_busy, self.answers_open = False, False
         self._fill(form)
-        yield rx.toast.success(f"Answers of order {form.reference} saved.")
+        yield rx.toast.success(self._t("Answers of order {reference} saved.").format(reference=form.reference))
         yield OrdersState.load_orders if self._answers_mine else EventOrdersState.load_orders

@@ -9,19 +9,26 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import sales
-from eventpalour.services.platform import DomainError, event_when, format_money, plural
+from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    DomainError,
+    event_when,
+    format_money,
+    gettext,
+    ticket_count_words,
+)
 from eventpalour.services.sales import OrderSummary, PriceLine
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 
 
-def _transferred(recipients: list[str]) -> str:
+def _transferred(recipients: list[str], language: str = DEFAULT_LANGUAGE) -> str:
     """Whom the buyer gave tickets to, without codes: `Transferred to Brian Otieno, c•••@example.com (2 tickets)`."""
     if not recipients:
         return ""
     counts = Counter(recipients)
-    names = [name if counts[name] == 1 else f"{name} ({plural(counts[name], 'ticket')})" for name in counts]
-    return "Transferred to " + ", ".join(names)
+    names = [name if counts[name] == 1 else f"{name} ({ticket_count_words(counts[name], language)})" for name in counts]
+    return gettext(language, "Transferred to ") + ", ".join(names)
 
 
 @dataclass(frozen=True)
@@ -38,14 +45,15 @@ class OrderLine:
     price_rows: list[PriceLine]  # tickets × n, platform fee when passed on, total
 
 
-def order_line(o: OrderSummary) -> OrderLine:
+def order_line(o: OrderSummary, language: str = DEFAULT_LANGUAGE) -> OrderLine:
+    """An order as the buyer's history shows it, its date and money in the reader's `language`."""
     return OrderLine(
         order=o,
         event_url=routes.event_url(o.event_short_id),
-        when=event_when(o.event_start, o.event_timezone),
-        amount=format_money(o.amount, o.currency) if o.amount else "Free",
+        when=event_when(o.event_start, o.event_timezone, language=language),
+        amount=format_money(o.amount, o.currency, language) if o.amount else gettext(language, "Free"),
         codes=" · ".join(o.ticket_codes),
-        transferred=_transferred(o.transferred_to),
+        transferred=_transferred(o.transferred_to, language),
         price_rows=list(o.price_lines),
     )
 
@@ -85,11 +93,11 @@ class OrdersState(FormMixin, AuthState):
         self.orders_loaded = False
         try:
             actor = await self.require_user()
-            found = await call_service(sales.list_my_orders, actor=actor)
+            found = await call_service(sales.list_my_orders, actor=actor, language=self._language())
         except DomainError as error:
             self.orders_loaded = True
             return self.show_error(error)
-        self.order_rows = [order_line(o) for o in found]
+        self.order_rows = [order_line(o, self._language()) for o in found]
         self.orders_loaded = True
         return None
 
@@ -105,11 +113,13 @@ class OrdersState(FormMixin, AuthState):
             id=options.order_id,
             reference=options.reference,
             event_title=options.event_title,
-            refundable=format_money(options.refundable, options.currency),
+            refundable=format_money(options.refundable, options.currency, self._language()),
             policy=options.policy,
         )
         self.request_tickets = [
-            RequestChoice(t.id, t.short_code, t.tier_name, format_money(t.unit_price, options.currency))
+            RequestChoice(
+                t.id, t.short_code, t.tier_name, format_money(t.unit_price, options.currency, self._language())
+            )
             for t in options.tickets
         ]
         self.request_selected = [t.id for t in options.tickets]
@@ -146,6 +156,8 @@ class OrdersState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.request_open = False, False
-        money = format_money(request.amount, request.currency)
-        yield rx.toast.success(f"Refund of {money} requested. We email you when the organizers answer.")
+        money = format_money(request.amount, request.currency, self._language())
+        yield rx.toast.success(
+            self._t("Refund of {money} requested. We email you when the organizers answer.").format(money=money)
+        )
         yield OrdersState.load_orders

@@ -16,22 +16,23 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import identity
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.state.account import AccountState
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 
 BROWSER_ERRORS = {
-    "NotAllowedError": "The passkey request was cancelled or timed out.",
-    "InvalidStateError": "This device already holds a passkey for your account.",
-    "NotSupportedError": "This browser cannot use passkeys. Use your password instead.",
-    "SecurityError": "Passkeys need this site's own secure address.",
+    "NotAllowedError": N_("The passkey request was cancelled or timed out."),
+    "InvalidStateError": N_("This device already holds a passkey for your account."),
+    "NotSupportedError": N_("This browser cannot use passkeys. Use your password instead."),
+    "SecurityError": N_("Passkeys need this site's own secure address."),
 }
-BROWSER_FAILED = "Your browser could not use a passkey. Please try again."
+BROWSER_FAILED = N_("Your browser could not use a passkey. Please try again.")
 
 
 def browser_error(answer: dict[str, Any]) -> str:
-    """The words for the script's `{error}` answer, or "" when it brought a credential."""
+    """The words for the script's `{error}` answer (English: the caller says them in the reader's
+    language with `_t`), or "" when it brought a credential."""
     if isinstance(answer, dict) and isinstance(answer.get("credential"), dict):
         return ""
     name = answer.get("error") if isinstance(answer, dict) else None
@@ -107,7 +108,7 @@ class PasskeysState(FormMixin, AuthState):
     async def finish_adding(self, answer: dict[str, Any]):
         """The browser's answer: verified and stored by the service."""
         challenge_id, self._challenge_id = self._challenge_id, ""
-        if problem := browser_error(answer):
+        if problem := self._t(browser_error(answer)):
             self.is_submitting, self.form_error = False, problem
             yield rx.toast.error(problem)
             return
@@ -129,7 +130,7 @@ class PasskeysState(FormMixin, AuthState):
         await self._refresh(user)
         account = await self.get_state(AccountState)
         await account._refresh_two_factor(user)
-        yield rx.toast.success(f"Passkey “{info.name}” added. You can sign in with it.")
+        yield rx.toast.success(self._t("Passkey “{name}” added. You can sign in with it.").format(name=info.name))
 
     @rx.event
     def open_rename(self, passkey_id: str, name: str) -> None:
@@ -159,7 +160,7 @@ class PasskeysState(FormMixin, AuthState):
             return
         self.is_submitting, self.renaming_id = False, ""
         await self._refresh(actor)
-        yield rx.toast.success(f"Passkey renamed to “{info.name}”.")
+        yield rx.toast.success(self._t("Passkey renamed to “{name}”.").format(name=info.name))
 
     @rx.event
     async def remove(self, passkey_id: str):
@@ -173,4 +174,4 @@ class PasskeysState(FormMixin, AuthState):
         await self._refresh(user)
         account = await self.get_state(AccountState)
         await account._refresh_two_factor(user)
-        yield rx.toast.success("Passkey removed.")
+        yield rx.toast.success(self._t("Passkey removed."))

@@ -181,7 +181,7 @@ class TicketsState(AuthState):
                 yield shown
             return
         self.is_transferring, self.transfer_id, self.transfer_confirming = False, "", False
-        yield rx.toast.success(f"Ticket sent to {done.recipient_name}. We emailed you both.")
+        yield rx.toast.success(self._t("Ticket sent to {name}. We emailed you both.").format(name=done.recipient_name))
         yield TicketsState.load_tickets
 
     @rx.event

@@ -4,7 +4,7 @@ Run as a subprocess (`python -m tests.e2e.seed_event '<json>'`) with DATABASE_UR
 server's database: the settings bind the engine at import time, and the test process itself is
 bound to the pytest database. The owner must be an existing verified account (made through the API
 by the test). `"kyc": false` leaves the workspace's KYC undone and `"publish": false` keeps the event a
-draft. Prints `{"short_id", "workspace_id", "tiers": {name: id}}`.
+draft. Prints `{"id", "short_id", "workspace_id", "workspace_slug", "tiers": {name: id}}`.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def main(spec: dict) -> dict:
     if spec.get("publish", True):
         events.change_status(actor=actor, event_id=event.id, action="publish")
     return {
+        "id": event.id,
         "short_id": event.short_id,
         "workspace_id": workspace.id,
         "workspace_slug": workspace.slug,

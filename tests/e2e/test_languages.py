@@ -1,11 +1,14 @@
-"""Kiswahili in a real browser (#23 §1): a visitor whose browser asks for Kiswahili signs up,
+"""Kiswahili and French in a real browser (#23 §1): a visitor whose browser asks for Kiswahili signs up,
 verifies, buys two tickets through the Paystack sandbox and finds them under "Tiketi zangu", reading
-every step in Kiswahili; the footer's switcher then turns the site to French and the account keeps it."""
+every step in Kiswahili, and the API and the emails answer that account in Kiswahili too; the footer's
+switcher then turns the site to French and the account keeps it. A French browser walks /events, the
+404 page, the account page, and a purchase to its success page and order history in French."""
 
 from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
@@ -92,6 +95,22 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
     full_screen = re.compile(r"^Onyesha mlangoni: tiketi [A-Z2-9]{8}$")  # "Show at the door: ticket …"
     expect(page.get_by_role("button", name=full_screen)).to_have_count(2)
 
+    # The API answers this buyer's request in Kiswahili (the status and the field path as ever), and
+    # the password reset email follows the account's language.
+    too_many = page.request.post(
+        f"{server}/api/checkout/orders",
+        data={"event_id": event["id"], "quantities": {event["tiers"]["Regular"]: 5}},
+        headers={"accept-language": "sw-KE,sw;q=0.9"},
+    )
+    assert too_many.status == 400
+    assert too_many.json()["error"] == "Regular: zisizozidi 4 kwa oda moja."
+    assert too_many.json()["details"][0]["path"] == ["quantities", event["tiers"]["Regular"]]
+    httpx.post(f"{server}/api/auth/password/forgot", json={"email": email}, timeout=10).raise_for_status()
+    reset = newest_email(server, email, "password_reset")
+    assert reset["subject"] == "Weka upya nenosiri lako la EventPalour"
+    assert reset["text_body"].startswith(f"Habari {name},")
+    assert "Fungua kiungo hiki ndani ya saa moja" in reset["text_body"]
+
     # The footer's switcher: French from now on, on this browser and on the account.
     expect(page.get_by_role("button", name="Menyu ya akaunti")).to_be_visible()
     page.get_by_role("combobox", name="Language · Lugha · Langue").click()
@@ -99,3 +118,68 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
     expect(page.get_by_role("heading", name="Mes billets", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="À venir")).to_be_visible()
     assert account_language(e2e_database_url, email) == "fr"
+
+
+def test_a_french_browser_walks_events_404_account_and_a_purchase(new_page, server: str, e2e_database_url: str) -> None:
+    owner_email = unique_email("organisatrice")
+    verified_account(server, owner_email, "Awa Organizer")
+    event = seed_event(
+        e2e_database_url,
+        owner_email,
+        pricing="paid",
+        tiers=[{"name": "Standard", "price": 150000, "quantity": 30, "max_per_order": 4}],
+    )
+    buyer_email = unique_email("awa")
+    cookie = verified_account(server, buyer_email, "Awa Ndiaye")
+    # A French browser (Accept-Language: fr-SN): its first page load sets the language cookie.
+    page = new_page(locale="fr-SN")
+    page.context.add_cookies([{"name": "ep_session", "value": cookie, "url": server}])
+
+    # /events: the heading, the search, its count and its empty state.
+    page.goto("/events")
+    expect(page.get_by_role("heading", name="Découvrir des événements", level=1)).to_be_visible()
+    expect(page.locator("#events-count")).to_have_text(re.compile(r"^\d[\d\u202f\u00a0 ,]*\+? événements?$"))
+    page.get_by_role("searchbox", name="Rechercher des événements").fill("zzzxqaucunresultat")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    expect(page.get_by_role("heading", name="Aucun événement ne correspond")).to_be_visible()
+    expect(page.get_by_text("Essayez d'autres mots, une autre ville ou moins de filtres.")).to_be_visible()
+    expect(page.get_by_role("button", name="Effacer les filtres")).to_be_visible()
+
+    # The 404 page.
+    page.goto("/cette-page-n-existe-pas")
+    expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
+    expect(page.get_by_role("link", name="Aller à l'accueil")).to_be_visible()
+
+    # The account page: its sections, labels and a refusal in French.
+    page.goto("/account")
+    expect(page.get_by_role("heading", name="Votre compte", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Profil")).to_be_visible()
+    expect(page.get_by_role("heading", name="Connexion en deux étapes")).to_be_visible()
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(PASSWORD + "x")
+    page.get_by_label("Confirmer le nouveau mot de passe").fill(PASSWORD + "y")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.locator("#field-confirm_password-error")).to_have_text("Les deux mots de passe ne correspondent pas.")
+
+    # A purchase: the price breakdown, then the success page, in French with French money.
+    page.goto(f"/e/{event['short_id']}")
+    expect(page.get_by_role("heading", name=event["title"], level=1)).to_be_visible()
+    page.get_by_role("button", name="Ajouter un billet Standard").click()
+    breakdown = page.get_by_label("Détail du prix")
+    expect(breakdown).to_contain_text("Billets × 1")
+    expect(page.locator("#total")).to_have_text(re.compile(r"^1[\u202f\u00a0 ]500,00[\u202f\u00a0 ]KES$"))
+    page.get_by_role("button", name="Passer au paiement").click()
+    expect(page.get_by_role("timer", name="Temps restant pour payer")).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Payer 1[\u202f\u00a0 ]500,00[\u202f\u00a0 ]KES$")).click()
+    page.get_by_role("button", name="Pay", exact=True).click()  # the sandbox's own page, as Paystack's
+    page.wait_for_url(re.compile(rf"^{re.escape(server)}/checkout/return/?\?"))
+    expect(page.get_by_role("heading", name="C'est confirmé, vous y allez !")).to_be_visible()
+    expect(page.get_by_text("Paiement reçu. Vos billets sont prêts.")).to_be_visible()
+    expect(page.get_by_test_id("ticket")).to_have_count(1)
+
+    # The order history: its status and price lines in French.
+    page.goto("/account/orders")
+    expect(page.get_by_role("heading", name="Vos commandes", level=1)).to_be_visible()
+    expect(page.get_by_text("Payée", exact=True)).to_be_visible()
+    price = page.get_by_label("Prix de la commande")
+    expect(price).to_contain_text("Billets × 1")
+    expect(price).to_contain_text("Total")

@@ -45,7 +45,7 @@ def set_up_two_factor(page: Page) -> tuple[str, list[str]]:
     assert open(saved.path()).read().split() == codes
     section.get_by_role("button", name="I saved them").click()
     expect(codes_list).to_have_count(0)
-    expect(section.get_by_text("10 recovery codes left")).to_be_visible()
+    expect(section.get_by_text("Recovery codes left: 10")).to_be_visible()
     sessions = page.get_by_role("list", name="Signed-in sessions").get_by_role("listitem")
     expect(sessions).to_have_count(1)
     expect(sessions.first).to_contain_text("Two-factor passed")
@@ -94,7 +94,7 @@ def test_enable_sign_out_sign_in_with_a_code_then_a_recovery_code(new_page, serv
     elsewhere.get_by_role("button", name="Verify").click()
     elsewhere.wait_for_url(at_path(server, ONBOARDING))
     elsewhere.goto("/account")
-    expect(elsewhere.locator("#two-factor").get_by_text("9 recovery codes left")).to_be_visible()
+    expect(elsewhere.locator("#two-factor").get_by_text("Recovery codes left: 9")).to_be_visible()
 
 
 def test_an_admin_without_two_factor_is_sent_to_set_it_up(new_page, server: str) -> None:

@@ -254,3 +254,48 @@ async def test_event_page_in_french_without_reading_the_account() -> None:
     assert page.event.schedule == platform.event_schedule(event.start_at, event.end_at, event.timezone, "fr")
     assert [(offer.price, offer.left) for offer in page.tiers] == [("Gratuit", "Plus que 5")]
     assert page.lowest_price == "Gratuit" and page.total_label == "Gratuit" and page.total_is_free
+
+
+def test_an_error_with_figures_is_said_in_each_language_with_the_same_figures() -> None:
+    """The catalog holds the template; the figures are filled in after translating, and the English
+    message (logs, tests, an untranslated reader) stays the whole sentence."""
+    error = platform.Conflict(platform.N_("{name} is not sold out: buy your tickets now."), values={"name": "VIP"})
+
+    assert error.message == str(error) == "VIP is not sold out: buy your tickets now."
+    assert error.in_language("sw") == "VIP hazijaisha: nunua tiketi zako sasa."
+    assert error.in_language("fr") == "VIP n'est pas épuisé : achetez vos billets maintenant."
+    assert error.in_language("de") == error.message
+
+
+def test_a_field_error_and_a_message_repeating_it_are_translated_alike() -> None:
+    field = platform.FieldError(
+        ("quantities", "t1"),
+        platform.N_("At most {max_per_order} {name} per order."),
+        {"max_per_order": 3, "name": "VIP"},
+    )
+    error = ValidationFailed(field.message, details=[field])
+
+    assert field.message == "At most 3 VIP per order."
+    assert field.as_dict("fr") == {"path": ["quantities", "t1"], "message": "VIP : 3 au plus par commande."}
+    assert error.in_language("fr") == "VIP : 3 au plus par commande."
+    assert ValidationFailed.field("name", platform.N_("Use at most {NAME_MAX} characters."), NAME_MAX=80).in_language(
+        "sw"
+    ) == ("Tumia herufi zisizozidi 80.")
+
+
+def test_price_lines_and_result_counts_in_french() -> None:
+    lines = sales.price_lines(
+        tickets=2,
+        subtotal=300000,
+        platform_fee=0,
+        amount=270000,
+        currency="KES",
+        discount=30000,
+        discount_code="AMIS",
+        language="fr",
+    )
+
+    assert [line.label for line in lines] == ["Billets × 2", "Réduction (AMIS)", "Total"]
+    assert lines[-1].value.replace("\u202f", " ").replace("\u00a0", " ") == "2 700,00 KES"
+    assert platform.event_count_words(12, "sw") == "matukio 12"
+    assert platform.event_count_words(1, "fr") == "1 événement"

@@ -14,9 +14,10 @@ from babel.messages.pofile import read_po
 from eventpalour.services.platform import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-# The same keywords as the Makefile's `messages` target: t(text), _(text) (an email builder's own
-# shorthand for gettext in its language), N_(text), gettext(language, text).
-KEYWORDS = {"t": None, "_": None, "N_": None, "gettext": (2,)}
+# The same keywords as the Makefile's `messages` target: t(text), self._t(text) (a state's text in
+# its browser's language), _(text) (an email builder's own shorthand for gettext in its language),
+# N_(text), gettext(language, text).
+KEYWORDS = {"t": None, "_t": None, "_": None, "N_": None, "gettext": (2,)}
 PLACEHOLDER = "{"
 
 

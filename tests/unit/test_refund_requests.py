@@ -62,6 +62,10 @@ def test_days_before_counts_on_the_event_wall_clock_and_closes_at_that_moment():
     assert policy_summary(terms, now=now) == (
         "Refunds can be requested until 7 days before the event (until Sat 28 Nov · 18:00 EAT)."
     )
+    # The buyer's language: the sentence and its date (the order page, the confirmation email).
+    assert policy_summary(terms, now=now, language="sw") == (
+        "Unaweza kuomba kurejeshewa pesa hadi siku 7 kabla ya tukio (hadi Jumamosi, 28 Nov · 18:00 EAT)."
+    )
 
 
 def test_the_deadline_keeps_the_local_hour_across_a_daylight_saving_change():

@@ -145,7 +145,7 @@ def test_checkout_while_paying_at_paystack_refused_and_changes_nothing(scarce):
 
     assert refused.value.message == (
         "You have a payment in progress for this event. Finish paying or cancel it on the event page, "
-        "or wait 15 minutes for its hold to end."
+        "or wait for its hold to end (in 15 min)."
     )
     assert _status(first.order_id) == OrderStatus.PROCESSING
     assert (_tier(tiers["Front row"]).held, _tier(tiers["Standing"]).held) == (2, 0)

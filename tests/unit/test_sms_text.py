@@ -103,3 +103,38 @@ def test_announcement_text_shortens_the_subject_to_fit():
     text = announcement_text(event_title="Jazz on the Lawn", subject=subject, link=LINK)
     assert gsm7_length(text) <= SINGLE_GSM7
     assert text.startswith("Jazz on the Lawn: Gates open at 5pm") and text.endswith(f"Details: {LINK}")
+
+
+def test_kiswahili_and_french_texts_speak_the_buyers_language():
+    codes = ["ABCD2345", "EFGH6789"]
+
+    assert ticket_text(event_title="Jazz Night", codes=codes, link=LINK, language="sw") == (
+        f"Jazz Night: tiketi zako 2 ABCD2345 EFGH6789. {LINK}"
+    )
+    assert ticket_text(event_title="Jazz Night", codes=codes[:1], link=LINK, language="fr") == (
+        f"Jazz Night: votre billet ABCD2345. {LINK}"
+    )
+    assert transfer_text(event_title="Jazz Night", code=CODE, sender="Amina", link=LINK, language="fr") == (
+        f"Jazz Night: Amina vous a envoyé un billet, code {CODE}. {LINK}"
+    )
+    assert announcement_text(event_title="Jazz Night", subject="Gates open at 17:00", link=LINK, language="sw") == (
+        f"Jazz Night: Gates open at 17:00. Maelezo: {LINK}"
+    )
+
+
+@pytest.mark.parametrize("language", ["sw", "fr"])
+def test_translated_texts_stay_gsm7_in_one_sms(language):
+    """Every word we add in Kiswahili or French is in the GSM-7 alphabet (é, è, à are; ê, ç are not),
+    so a buyer's message keeps its 160 characters, even with many codes and a long title."""
+    codes = [f"CODE{n:04d}" for n in range(6)]
+    title = "Nairobi International Jazz and Food Festival: the grand finale weekend"
+    texts = [
+        ticket_text(event_title=title, codes=codes, link=LINK, language=language),
+        transfer_text(event_title=title, code=CODE, sender="Aminata Diallo-Wanjiru", link=LINK, language=language),
+        announcement_text(event_title=title, subject="Parking moved to gate B", link=LINK, language=language),
+    ]
+
+    for text in texts:
+        septets = gsm7_length(text)
+        assert septets is not None and septets <= SINGLE_GSM7, text
+        assert LINK in text

@@ -88,3 +88,25 @@ def test_long_titles_wrap_inside_the_ticket() -> None:
     short = Image.open(io.BytesIO(ticket_png(_ticket(event_title="Short"))))
     long = Image.open(io.BytesIO(ticket_png(_ticket(event_title=title))))
     assert long.height > short.height
+
+
+def test_the_printed_labels_speak_the_holders_language() -> None:
+    """The band, "Organized by" and "Verified organizer" come from the catalogs in the holder's
+    language: the same ticket draws differently in Kiswahili, and the same in English as before."""
+    english = ticket_png(_ticket(organizer_verified=True))
+
+    assert ticket_png(_ticket(organizer_verified=True, language="en")) == english
+    assert ticket_png(_ticket(organizer_verified=True, language="sw")) != english
+
+
+def test_an_online_place_says_online_in_the_holders_language() -> None:
+    line = ticket_media.place_line(
+        event_type="hybrid",
+        venue="KICC",
+        city="Nairobi",
+        country="KE",
+        online_link="https://meet.example/x",
+        language="fr",
+    )
+
+    assert line == "KICC, Nairobi, KE · En ligne: https://meet.example/x"

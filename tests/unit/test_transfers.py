@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, Ticket, TicketTier, User
 from eventpalour.models.types import utcnow
+from eventpalour.services import identity
 from eventpalour.services.platform.errors import Conflict, NotAuthenticated, NotFound, SoldOut, ValidationFailed
 from eventpalour.services.sales import checkout
 from eventpalour.services.tickets import holdings as tickets
@@ -48,6 +49,27 @@ def test_transfer_ticket_issues_a_new_ticket_and_retires_the_old(monkeypatch):
     to_recipient = latest_email(recipient.email, "ticket_transfer_received")
     assert new.short_code in to_recipient.text_body and "Amina Wanjiru" in to_recipient.subject
     assert {a["render"]["kind"] for a in to_recipient.attachments} == {"ticket_qr", "event_ics"}
+
+
+def test_each_party_of_a_transfer_reads_its_email_in_its_own_language():
+    """The sender chose French, the recipient Kiswahili (#23 §1): each email, its dates and its
+    organizer line, speaks its reader's language."""
+    venue = make_venue()
+    sender = make_user(full_name="Awa Ndiaye")
+    recipient = make_user(full_name="Brian Otieno")
+    identity.set_language(actor=sender.summary, language="fr")
+    identity.set_language(actor=recipient.summary, language="sw")
+    [old] = issue(venue, sender)
+
+    moved = transfers.transfer_ticket(actor=sender.summary, ticket_id=old.id, recipient_email=recipient.email)
+
+    to_sender = latest_email(sender.email, "ticket_transfer_sent")
+    assert to_sender.subject.startswith("Vous avez transféré votre billet pour ")
+    assert f"Vous avez transféré le billet {old.short_code} pour " in to_sender.text_body
+    to_recipient = latest_email(recipient.email, "ticket_transfer_received")
+    assert to_recipient.subject.startswith("Awa Ndiaye amekutumia tiketi ya ")
+    assert f"Tiketi yako: {ticket(moved.new_ticket_id).short_code} (" in to_recipient.text_body
+    assert "Imeandaliwa na " in to_recipient.text_body
 
 
 def test_transfer_ticket_sold_out_event_needs_no_free_seat():

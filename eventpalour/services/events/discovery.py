@@ -34,7 +34,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import sales
 from eventpalour.services.events.event_rules import MAX_DURATION
-from eventpalour.services.platform import DEFAULT_ZONE, NotFound, clean_line, plural
+from eventpalour.services.platform import DEFAULT_LANGUAGE, DEFAULT_ZONE, N_, NotFound, clean_line, event_count_words
 from eventpalour.services.platform import time_zone as zone
 from eventpalour.services.sales import tier_offered, tier_sale, tiers_unlocked_by
 
@@ -93,7 +93,11 @@ class DiscoveryPage:
     @property
     def total_label(self) -> str:
         """ "1 event", "12 events", "1,000+ events"."""
-        return f"{COUNT_LIMIT:,}+ events" if self.total_is_more else plural(self.total, "event")
+        return self.total_words(DEFAULT_LANGUAGE)
+
+    def total_words(self, language: str) -> str:
+        """The result count in `language`: "matukio 12", "12 événements", "1 000+ événements"."""
+        return event_count_words(self.total, language, at_least=self.total_is_more)
 
 
 def search_terms(raw: str) -> list[str]:
@@ -602,7 +606,7 @@ def read_public_event(short_id: str, code: str = "") -> PublicEvent:
     with read_only() as session:
         event = session.exec(select(Event).where(Event.short_id == (short_id or "").strip().lower())).first()
         if event is None or not is_public(event.status):
-            raise NotFound("This event does not exist or is no longer public.")
+            raise NotFound(N_("This event does not exist or is no longer public."))
         workspace = session.get(Workspace, event.workspace_id)
         category = session.get(Category, event.category_id) if event.category_id else None
         partners = session.exec(

@@ -406,7 +406,7 @@ def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
         load_workspace_for(session, actor, event.workspace_id, WorkspaceAction.MANAGE_BILLING)
         identity.require_second_factor(session, actor, "cancel_event")
     holders = session.exec(
-        select(User.email, func.max(Order.amount))
+        select(User.email, func.max(Order.amount), func.max(User.language))
         .join(Ticket, col(Ticket.holder_id) == col(User.id))
         .join(Order, col(Order.id) == col(Ticket.order_id))
         .where(Ticket.event_id == event.id, Ticket.status == TicketStatus.VALID)
@@ -421,21 +421,27 @@ def _cancel_sales(session: Session, event: Event, actor: UserSummary) -> None:
     )
     for order in session.exec(select(Order).where(Order.event_id == event.id, col(Order.holds_active).is_(True))):
         release_order(session.connection(), order.id, OrderStatus.CANCELLED)
-    for email, paid in holders:
-        platform.enqueue(session, platform.event_cancelled_email(email, event.title, refunded=bool(paid)))
+    for email, paid, language in holders:
+        platform.enqueue(
+            session,
+            platform.event_cancelled_email(
+                email, event.title, refunded=bool(paid), language=platform.language_or_default(language)
+            ),
+        )
 
 
 def _tell_holders_of_new_dates(session: Session, event: Event) -> None:
-    schedule = event_schedule(event.start_at, event.end_at, event.timezone)
     url = settings.app_url + routes.event_url(event.short_id)
     addresses = session.exec(
-        select(User.email)
+        select(User.email, User.language)
         .join(Ticket, col(Ticket.holder_id) == col(User.id))
         .where(Ticket.event_id == event.id, Ticket.status == TicketStatus.VALID)
         .distinct()
     ).all()
-    for address in addresses:
-        platform.enqueue(session, platform.event_postponed_email(address, event.title, schedule, url))
+    for address, chosen in addresses:
+        language = platform.language_or_default(chosen)
+        schedule = event_schedule(event.start_at, event.end_at, event.timezone, language)
+        platform.enqueue(session, platform.event_postponed_email(address, event.title, schedule, url, language))
 
 
 def _past(action: str) -> str:

@@ -16,7 +16,7 @@ from eventpalour.db import read_only
 from eventpalour.models import SELLING_EVENT_STATUSES, Event, EventStatus, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services.events.discovery import EventCard, cards_for, summary_text
-from eventpalour.services.platform import NotFound, clean_line
+from eventpalour.services.platform import N_, NotFound, clean_line
 
 UPCOMING_LIMIT = 48
 PAST_LIMIT = 12
@@ -109,7 +109,7 @@ def get_organizer_profile(slug: str) -> OrganizerProfile:
     with read_only() as session:
         workspace = session.exec(select(Workspace).where(Workspace.slug == wanted)).first() if wanted else None
         if workspace is None:
-            raise NotFound("There is no organizer at this address.")
+            raise NotFound(N_("There is no organizer at this address."))
         upcoming = _upcoming(session, workspace.id, now, UPCOMING_LIMIT + 1)
         past = _past(session, workspace.id, now, PAST_LIMIT + 1)
         return OrganizerProfile(

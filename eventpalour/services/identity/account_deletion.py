@@ -42,7 +42,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform, sales, workspaces
 from eventpalour.services.identity.accounts import UserSummary, email_key, load_active_user
 from eventpalour.services.identity.verification import match_code, store_code, well_formed_code, wrong_code
-from eventpalour.services.platform import Conflict, DomainError, NotAuthenticated, ValidationFailed, plural
+from eventpalour.services.platform import N_, Conflict, DomainError, NotAuthenticated, ValidationFailed
 
 Eraser = Callable[[Session, str, str], int]
 """Erases one area's personal data about an account (its id, its address) in the caller's
@@ -94,12 +94,15 @@ def deletion_refusal(session: Session, user_id: str) -> DomainError | None:
     """Why this account cannot be deleted now, or None: it runs the platform (an admin role), owns
     a workspace, holds valid tickets for events not over yet, or has an order awaiting payment."""
     if session.exec(select(PlatformAdmin.id).where(PlatformAdmin.user_id == user_id)).first():
-        return Conflict("You are a platform administrator. Ask a super admin to remove your admin role first.")
+        return Conflict(N_("You are a platform administrator. Ask a super admin to remove your admin role first."))
     owned = session.exec(
         select(Workspace.name).where(Workspace.owner_id == user_id).order_by(col(Workspace.name))
     ).first()
     if owned is not None:
-        return Conflict(f"You own the workspace {owned}. Transfer it to another member or delete it first.")
+        return Conflict(
+            N_("You own the workspace {owned}. Transfer it to another member or delete it first."),
+            values={"owned": owned},
+        )
     upcoming = session.exec(
         select(func.count(), func.min(Event.title))
         .select_from(Ticket)
@@ -108,14 +111,17 @@ def deletion_refusal(session: Session, user_id: str) -> DomainError | None:
     ).one()
     if upcoming[0]:
         return Conflict(
-            f"You hold {plural(upcoming[0], 'valid ticket')} for upcoming events ({upcoming[1]}). "
-            "Transfer or cancel them first."
+            N_("You hold valid tickets for upcoming events ({event}…): {count}. Transfer or cancel them first."),
+            values={"count": upcoming[0], "event": upcoming[1]},
         )
     waiting = session.exec(
         select(Order.reference).where(Order.buyer_id == user_id, col(Order.status).in_(OPEN_ORDER_STATUSES))
     ).first()
     if waiting is not None:
-        return Conflict(f"Your order {waiting} is awaiting payment. Pay for it, cancel it or let it expire first.")
+        return Conflict(
+            N_("Your order {waiting} is awaiting payment. Pay for it, cancel it or let it expire first."),
+            values={"waiting": waiting},
+        )
     return None
 
 
@@ -141,7 +147,12 @@ def request_deletion_code(*, actor: UserSummary | None) -> None:
             raise refusal
         platform.hit_email_recipient("account_deletion_code", user.email)
         code = store_code(session, user.id, CodePurpose.DELETE_ACCOUNT)
-        platform.enqueue(session, platform.account_deletion_code_email(user.email, user.full_name, code))
+        platform.enqueue(
+            session,
+            platform.account_deletion_code_email(
+                user.email, user.full_name, code, platform.language_or_default(user.language)
+            ),
+        )
 
 
 def delete_account(*, actor: UserSummary | None, email: str, code: str) -> None:

@@ -111,7 +111,7 @@ def masked_email(address: str) -> str:
 def clean_full_name(raw: str) -> str:
     name = clean_line(raw)
     if len(name) > MAX_NAME:
-        raise ValidationFailed.field("full_name", f"Use at most {MAX_NAME} characters.")
+        raise ValidationFailed.field("full_name", N_("Use at most {MAX_NAME} characters."), MAX_NAME=MAX_NAME)
     return name
 
 

@@ -493,7 +493,7 @@ def sign_in_with_google(
     sub = str(claims.get("sub") or "")
     email_verified = claims.get("email_verified") is True
     if not sub or not claims.get("email"):
-        raise ValidationFailed("Google did not share your account's email address.")
+        raise ValidationFailed(N_("Google did not share your account's email address."))
     address = normalize_email(str(claims["email"]))
     with transaction() as session:
         user = session.exec(select(User).where(User.google_sub == sub)).first()
@@ -507,7 +507,7 @@ def sign_in_with_google(
                     end_all_sessions(session, user.id)
         if user is None:
             if not email_verified:
-                raise ValidationFailed("Your Google email address is not verified yet.")
+                raise ValidationFailed(N_("Your Google email address is not verified yet."))
             name = clean_full_name(str(claims.get("name") or ""))
             user = User(
                 email=address,

@@ -43,7 +43,7 @@ from eventpalour.config import settings
 from eventpalour.db import transaction
 from eventpalour.models import PasskeyChallenge
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import ValidationFailed
+from eventpalour.services.platform import N_, ValidationFailed
 
 CEREMONY_SECONDS = 300
 """How long the browser has to answer a challenge: the authenticator prompt, a PIN, a phone nearby."""
@@ -51,9 +51,9 @@ MAX_RESPONSE_CHARS = 20_000
 """A real response is a few kilobytes; anything far larger is refused before parsing."""
 REGISTER, SIGN_IN = "register", "sign_in"
 
-CHALLENGE_GONE = "This passkey request expired or was already used. Please try again."
-NOT_VERIFIED = "Your passkey could not be verified. Please try again."
-MALFORMED = "The browser's passkey answer was not readable. Please try again."
+CHALLENGE_GONE = N_("This passkey request expired or was already used. Please try again.")
+NOT_VERIFIED = N_("Your passkey could not be verified. Please try again.")
+MALFORMED = N_("The browser's passkey answer was not readable. Please try again.")
 
 
 USER_VERIFICATION = UserVerificationRequirement.REQUIRED

@@ -26,15 +26,17 @@ from eventpalour.services.identity import passkey_ceremony as ceremony
 from eventpalour.services.identity import two_factor
 from eventpalour.services.identity.accounts import ClientInfo, UserSummary, load_active_user
 from eventpalour.services.identity.auth import ApiSession, SignInResult, exchange_grant, finish_sign_in
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 
 MAX_PASSKEYS = 20
 NAME_FIELD = "passkey_name"
 NAME_LENGTH = 60
-NO_NAME = "Name this passkey, for example after the device it lives on (Work laptop, My phone)."
+NO_NAME = N_("Name this passkey, for example after the device it lives on (Work laptop, My phone).")
 LONG_NAME = f"Keep the name to {NAME_LENGTH} characters or fewer."
-UNKNOWN_PASSKEY = "This passkey is not registered here. Sign in with your password, then add it on your account page."
-SIGN_IN_FIRST = (
+UNKNOWN_PASSKEY = N_(
+    "This passkey is not registered here. Sign in with your password, then add it on your account page."
+)
+SIGN_IN_FIRST = N_(
     "This session was opened with the password alone. Sign in again with your authenticator code or a "
     "passkey to change your passkeys."
 )
@@ -100,7 +102,10 @@ def passkey_registration_options(*, actor: UserSummary | None, name: str) -> Pas
         _may_change(session, actor, user.id)
         existing = _credential_ids(session, user.id)
         if len(existing) >= MAX_PASSKEYS:
-            raise Conflict(f"You have {MAX_PASSKEYS} passkeys, the most an account may have. Remove one first.")
+            raise Conflict(
+                N_("You have {MAX_PASSKEYS} passkeys, the most an account may have. Remove one first."),
+                values={"MAX_PASSKEYS": MAX_PASSKEYS},
+            )
         challenge, options = ceremony.registration_options(
             user_id=user.id,
             user_name=user.email,
@@ -148,7 +153,7 @@ def register_passkey(
         try:
             session.flush()
         except IntegrityError:
-            raise Conflict("This passkey is already registered.") from None
+            raise Conflict(N_("This passkey is already registered.")) from None
         if first:
             _pass_this_session_only(session, user.id, session_token)
         admin.record_audit(
@@ -227,7 +232,7 @@ def list_passkeys(*, actor: UserSummary | None) -> list[PasskeyInfo]:
 def _own_passkey(session: Session, user_id: str, passkey_id: str) -> Passkey:
     row = session.get(Passkey, passkey_id or "")
     if row is None or row.user_id != user_id:
-        raise NotFound("That passkey does not exist or was removed.")
+        raise NotFound(N_("That passkey does not exist or was removed."))
     return row
 
 

@@ -17,6 +17,7 @@ from eventpalour.services.identity.accounts import UserSummary, load_active_user
 from eventpalour.services.identity.auth import end_all_sessions, forget_sign_in_failures
 from eventpalour.services.identity.passwords import hash_password, password_problems, verify_password
 from eventpalour.services.platform import (
+    N_,
     FieldError,
     NotAuthenticated,
     NotFound,
@@ -27,7 +28,7 @@ from eventpalour.services.platform import (
 )
 
 RESET_MINUTES = 60
-INVALID_LINK = "This reset link is not valid. It may have been used already or replaced by a newer one."
+INVALID_LINK = N_("This reset link is not valid. It may have been used already or replaced by a newer one.")
 
 
 def request_password_reset(*, email: str) -> None:
@@ -59,7 +60,10 @@ def request_password_reset(*, email: str) -> None:
             )
         )
         url = settings.app_url + routes.reset_url(token)
-        platform.enqueue(session, platform.password_reset_email(user.email, user.full_name, url))
+        platform.enqueue(
+            session,
+            platform.password_reset_email(user.email, user.full_name, url, platform.language_or_default(user.language)),
+        )
 
 
 def check_reset_token(token: str) -> str:
@@ -73,7 +77,7 @@ def check_reset_token(token: str) -> str:
     if found is None or found[0].used_at is not None:
         raise NotFound(INVALID_LINK)
     if found[0].expires_at < utcnow():
-        raise NotFound("This reset link has expired. Ask for a new one.")
+        raise NotFound(N_("This reset link has expired. Ask for a new one."))
     return found[1].email
 
 

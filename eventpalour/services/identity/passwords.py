@@ -35,9 +35,9 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 def password_problems(password: str, *, email: str, field: str = "password") -> list[FieldError]:
     """Every reason `password` is not acceptable for the account `email` (empty when fine)."""
     if len(password) < MIN_LENGTH:
-        return [FieldError((field,), f"Use at least {MIN_LENGTH} characters.")]
+        return [FieldError((field,), N_("Use at least {MIN_LENGTH} characters."), {"MIN_LENGTH": MIN_LENGTH})]
     if len(password) > MAX_LENGTH:
-        return [FieldError((field,), f"Use at most {MAX_LENGTH} characters.")]
+        return [FieldError((field,), N_("Use at most {MAX_LENGTH} characters."), {"MAX_LENGTH": MAX_LENGTH})]
     if password.isdigit():
         return [FieldError((field,), N_("The password cannot be only digits."))]
     if password.strip().lower() == email.strip().lower():

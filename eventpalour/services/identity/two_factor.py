@@ -32,6 +32,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.identity.accounts import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     NotAuthenticated,
     RateLimited,
@@ -52,10 +53,10 @@ SIGN_IN_FAILURES = "signin_account"
 """The sign-in failure budget (`auth.SIGN_IN_FAILURES`): a wrong code costs what a wrong password does."""
 
 CODE_FIELD = "code"
-WRONG_CODE = "That code is not right. Enter the 6-digit code your authenticator app shows now, or a recovery code."
-WRONG_TOTP = "That code is not right. Enter the 6-digit code your authenticator app shows now."
-REPLAYED_CODE = "That code was just used. Wait for your app to show the next one."
-NO_CODE = "Enter the 6-digit code from your authenticator app."
+WRONG_CODE = N_("That code is not right. Enter the 6-digit code your authenticator app shows now, or a recovery code.")
+WRONG_TOTP = N_("That code is not right. Enter the 6-digit code your authenticator app shows now.")
+REPLAYED_CODE = N_("That code was just used. Wait for your app to show the next one.")
+NO_CODE = N_("Enter the 6-digit code from your authenticator app.")
 
 REASONS = {
     "admin": "Platform admins must turn on two-factor sign-in before the admin area opens.",
@@ -65,7 +66,7 @@ REASONS = {
     "every one of them.",
 }
 """Why an action asked for two-factor, by the `reason` of `SecondFactorRequired`: the account page says it."""
-_SIGN_IN_AGAIN = " Your account has it: sign out and sign in again with your authenticator code or a passkey."
+_SIGN_IN_AGAIN = N_(" Your account has it: sign out and sign in again with your authenticator code or a passkey.")
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ def start_two_factor_setup(*, actor: UserSummary | None) -> TwoFactorSetup:
         user = _active_user(session, actor)
         credential = _credential(session, user.id)
         if credential is not None and credential.enabled_at is not None:
-            raise Conflict("Two-factor sign-in is already on.")
+            raise Conflict(N_("Two-factor sign-in is already on."))
         if credential is None:
             credential = TwoFactorCredential(user_id=user.id, secret_sealed="")
             session.add(credential)
@@ -303,9 +304,9 @@ def confirm_two_factor_setup(*, actor: UserSummary | None, code: str, session_to
         user = _active_user(session, actor)
         credential = _credential(session, user.id)
         if credential is None:
-            raise Conflict("Start the set-up again: scan a new QR code.")
+            raise Conflict(N_("Start the set-up again: scan a new QR code."))
         if credential.enabled_at is not None:
-            raise Conflict("Two-factor sign-in is already on.")
+            raise Conflict(N_("Two-factor sign-in is already on."))
         check_code(session, user, credential, code, recovery=False)
         credential.enabled_at = utcnow()
         codes = _new_recovery_codes(session, user.id)
@@ -324,7 +325,7 @@ def regenerate_recovery_codes(*, actor: UserSummary | None, code: str) -> list[s
         user = _active_user(session, actor)
         credential = enabled_credential(session, user.id)
         if credential is None:
-            raise Conflict("Two-factor sign-in is off.")
+            raise Conflict(N_("Two-factor sign-in is off."))
         check_code(session, user, credential, code, recovery=False)
         codes = _new_recovery_codes(session, user.id)
         admin.record_audit(session, action="auth.recovery_codes_renewed", actor_id=user.id, target=("user", user.id))
@@ -339,7 +340,7 @@ def turn_off_two_factor(*, actor: UserSummary | None, code: str) -> None:
         user = _active_user(session, actor)
         credential = enabled_credential(session, user.id)
         if credential is None:
-            raise Conflict("Two-factor sign-in is already off.")
+            raise Conflict(N_("Two-factor sign-in is already off."))
         check_code(session, user, credential, code, recovery=True)
         session.execute(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
         session.delete(credential)

@@ -84,6 +84,7 @@ __getattr__, __all__ = public_names(
             "DEFAULT_LANGUAGE",
             "LANGUAGES",
             "N_",
+            "event_count_words",
             "gettext",
             "language_or_default",
             "negotiate as negotiate_language",

@@ -15,6 +15,15 @@ def _brand() -> str:
     return settings.platform_name
 
 
+def _speaker(language: str):
+    """`_("English {x}", x=…)`: a text in `language` with its values filled in (pybabel extracts `_`)."""
+
+    def _(text: str, **values: object) -> str:
+        return gettext(language, text).format(**values)
+
+    return _
+
+
 def _html(heading: str, paragraphs: list[str], *, highlight: str | None = None) -> str:
     body = "".join(f"<p style='margin:0 0 12px'>{p}</p>" for p in paragraphs)
     code = (
@@ -58,51 +67,67 @@ def verification_code(to_email: str, name: str, code: str, language: str = "en")
     )
 
 
-def account_deletion_code(to_email: str, name: str, code: str) -> EmailMessage:
-    greeting = f"Hi {name}," if name else "Hi,"
+def account_deletion_code(to_email: str, name: str, code: str, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
+    greeting = _("Hi {name},", name=name) if name else _("Hi,")
     text = (
-        f"{greeting}\n\nYour code to delete your {_brand()} account is: {code}\n\n"
-        "It is valid for 15 minutes. Deleting erases your profile and signs you out everywhere; it cannot "
-        "be undone. If you did not ask for this, ignore this email and consider changing your password.\n"
+        f"{greeting}\n\n"
+        + _("Your code to delete your {brand} account is: {code}", brand=_brand(), code=code)
+        + "\n\n"
+        + _(
+            "It is valid for 15 minutes. Deleting erases your profile and signs you out everywhere; it cannot "
+            "be undone. If you did not ask for this, ignore this email and consider changing your password."
+        )
+        + "\n"
     )
     html = _html(
-        "Confirm deleting your account",
+        _("Confirm deleting your account"),
         [
             escape(greeting),
-            "Enter this code on your account page to delete your account. It is valid for 15 minutes.",
-            "Deleting cannot be undone. If you did not ask for this, ignore this email and consider "
-            "changing your password.",
+            escape(_("Enter this code on your account page to delete your account. It is valid for 15 minutes.")),
+            escape(
+                _(
+                    "Deleting cannot be undone. If you did not ask for this, ignore this email and consider "
+                    "changing your password."
+                )
+            ),
         ],
         highlight=code,
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Your code to delete your {_brand()} account: {code}",
+        subject=_("Your code to delete your {brand} account: {code}", brand=_brand(), code=code),
         text_body=text,
         html_body=html,
         kind="account_deletion_code",
     )
 
 
-def password_reset(to_email: str, name: str, reset_url: str) -> EmailMessage:
-    greeting = f"Hi {name}," if name else "Hi,"
+def password_reset(to_email: str, name: str, reset_url: str, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
+    greeting = _("Hi {name},", name=name) if name else _("Hi,")
     text = (
-        f"{greeting}\n\nSomeone asked to reset the password of your {_brand()} account.\n"
-        f"Open this link within one hour to choose a new password:\n\n{reset_url}\n\n"
-        "If it was not you, ignore this email: your password stays as it is.\n"
+        f"{greeting}\n\n"
+        + _("Someone asked to reset the password of your {brand} account.", brand=_brand())
+        + "\n"
+        + _("Open this link within one hour to choose a new password:")
+        + f"\n\n{reset_url}\n\n"
+        + _("If it was not you, ignore this email: your password stays as it is.")
+        + "\n"
     )
     html = _html(
-        "Reset your password",
+        _("Reset your password"),
         [
             escape(greeting),
-            "Someone asked to reset the password of your account. The link works once, within one hour.",
-            f"<a href='{escape(reset_url)}' style='color:#6e56cf;font-weight:600'>Choose a new password</a>",
-            "If it was not you, ignore this email: your password stays as it is.",
+            escape(_("Someone asked to reset the password of your account. The link works once, within one hour.")),
+            f"<a href='{escape(reset_url)}' style='color:#6e56cf;font-weight:600'>"
+            f"{escape(_('Choose a new password'))}</a>",
+            escape(_("If it was not you, ignore this email: your password stays as it is.")),
         ],
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Reset your {_brand()} password",
+        subject=_("Reset your {brand} password", brand=_brand()),
         text_body=text,
         html_body=html,
         kind="password_reset",
@@ -139,20 +164,23 @@ class Organizer:
 
     name: str
     verified: bool = False
+    language: str = "en"  # the reader's: "Organized by" and the badge speak it
 
     @property
     def text(self) -> str:
-        return f"Organized by {self.name}" + (" (verified organizer)" if self.verified else "")
+        _ = _speaker(self.language)
+        return _("Organized by {name}", name=self.name) + (_(" (verified organizer)") if self.verified else "")
 
     @property
     def html(self) -> str:
+        _ = _speaker(self.language)
         badge = (
             " <span style='display:inline-block;background:#0090ff;color:#fff;border-radius:4px;"
-            "padding:1px 6px;font-size:12px;font-weight:600'>&#10003; Verified organizer</span>"
+            f"padding:1px 6px;font-size:12px;font-weight:600'>&#10003; {escape(_('Verified organizer'))}</span>"
             if self.verified
             else ""
         )
-        return f"Organized by <strong>{escape(self.name)}</strong>{badge}"
+        return _("Organized by {name}", name=f"<strong>{escape(self.name)}</strong>") + badge
 
 
 @dataclass(frozen=True)
@@ -310,91 +338,150 @@ def _qr_cid(short_code: str) -> str:
     return f"qr-{short_code}@eventpalour"
 
 
-def late_payment_refund(to_email: str, reference: str, money: str) -> EmailMessage:
+def late_payment_refund(to_email: str, reference: str, money: str, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "late_payment_refund",
-        f"Refund for order {reference}",
-        "Your payment is being refunded",
+        _("Refund for order {reference}", reference=reference),
+        _("Your payment is being refunded"),
         [
-            f"Your payment for order {reference} arrived after your reservation expired, and the tickets had "
-            f"sold out in the meantime. We are refunding {money} in full; you will get another email when "
-            "Paystack has processed it, and your bank shows it within a few days after that.",
+            _(
+                "Your payment for order {reference} arrived after your reservation expired, and the tickets had "
+                "sold out in the meantime. We are refunding {money} in full; you will get another email when "
+                "Paystack has processed it, and your bank shows it within a few days after that.",
+                reference=reference,
+                money=money,
+            ),
         ],
+        language,
     )
 
 
-def code_used_up_refund(to_email: str, reference: str, money: str, code: str) -> EmailMessage:
+def code_used_up_refund(to_email: str, reference: str, money: str, code: str, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "code_used_up_refund",
-        f"Refund for order {reference}",
-        "Your payment is being refunded",
+        _("Refund for order {reference}", reference=reference),
+        _("Your payment is being refunded"),
         [
-            f"Your payment for order {reference} arrived after your reservation expired, and the code {code} "
-            f"had been used up by other buyers in the meantime. We are refunding {money} in full; you will get "
-            "another email when Paystack has processed it, and your bank shows it within a few days after that.",
+            _(
+                "Your payment for order {reference} arrived after your reservation expired, and the code {code} "
+                "had been used up by other buyers in the meantime. We are refunding {money} in full; you will get "
+                "another email when Paystack has processed it, and your bank shows it within a few days after that.",
+                reference=reference,
+                code=code,
+                money=money,
+            ),
         ],
+        language,
     )
 
 
 def payment_mismatch_refund(
-    to_email: str, event_title: str, reference: str, received: str, expected: str
+    to_email: str, event_title: str, reference: str, received: str, expected: str, language: str = "en"
 ) -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "payment_mismatch_refund",
-        f"Your payment for {event_title} is being refunded",
-        "Your payment did not match your order",
+        _("Your payment for {event} is being refunded", event=event_title),
+        _("Your payment did not match your order"),
         [
-            f"Paystack charged you {received} for order {reference} ({event_title}), but the order's total "
-            f"is {expected}, so we could not issue your tickets.",
-            f"We are refunding the {received} in full; you will get another email when Paystack has processed "
-            "it. The seats you chose were released: you are welcome to book again.",
+            _(
+                "Paystack charged you {received} for order {reference} ({event}), but the order's total "
+                "is {expected}, so we could not issue your tickets.",
+                received=received,
+                reference=reference,
+                event=event_title,
+                expected=expected,
+            ),
+            _(
+                "We are refunding the {received} in full; you will get another email when Paystack has processed "
+                "it. The seats you chose were released: you are welcome to book again.",
+                received=received,
+            ),
         ],
+        language,
     )
 
 
-def _simple(to_email: str, kind: str, subject: str, heading: str, paragraphs: list[str]) -> EmailMessage:
-    """A plain notice: the same paragraphs as text and as (escaped) HTML."""
-    text = "Hi,\n\n" + "\n\n".join(paragraphs) + "\n"
+def _simple(
+    to_email: str, kind: str, subject: str, heading: str, paragraphs: list[str], language: str = "en"
+) -> EmailMessage:
+    """A plain notice: the same paragraphs as text and as (escaped) HTML, greeted in `language`."""
+    text = gettext(language, "Hi,") + "\n\n" + "\n\n".join(paragraphs) + "\n"
     html = _html(heading, [escape(p) for p in paragraphs])
     return EmailMessage(to_email=to_email, subject=subject, text_body=text, html_body=html, kind=kind)
 
 
 def refund_processed(
-    to_email: str, event_title: str, reference: str, money: str, *, had_tickets: bool = True
+    to_email: str, event_title: str, reference: str, money: str, *, had_tickets: bool = True, language: str = "en"
 ) -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "refund_processed",
-        f"Your refund for {event_title}",
-        "Your refund is on its way",
+        _("Your refund for {event}", event=event_title),
+        _("Your refund is on its way"),
         [
-            f"We have refunded {money} for order {reference} ({event_title}).",
-            "Your bank usually shows it within 10 working days."
-            + (" The refunded tickets no longer work at the door." if had_tickets else ""),
+            _(
+                "We have refunded {money} for order {reference} ({event}).",
+                money=money,
+                reference=reference,
+                event=event_title,
+            ),
+            _("Your bank usually shows it within 10 working days.")
+            + (_(" The refunded tickets no longer work at the door.") if had_tickets else ""),
         ],
+        language,
     )
 
 
 def waitlist_offer(
-    to_email: str, event_title: str, seats: str, tier_name: str, money: str, until: str, url: str, *, free: bool = False
+    to_email: str,
+    event_title: str,
+    seats: str,
+    tier_name: str,
+    money: str,
+    until: str,
+    url: str,
+    *,
+    free: bool = False,
+    language: str = "en",
 ) -> EmailMessage:
     """To someone on a waitlist (#19 §4): seats came back and are held for them until `until`.
-    `free`: a free tier's seats, claimed by registering (nothing to pay)."""
-    claim = f"Register for them before then: {url}" if free else f"Total: {money}. Claim them before then: {url}"
-    late = "If you do not register in time" if free else "If you do not pay in time"
+    `free`: a free tier's seats, claimed by registering (nothing to pay). `seats`, `money` and `until`
+    come already written in `language`."""
+    _ = _speaker(language)
+    claim = (
+        _("Register for them before then: {url}", url=url)
+        if free
+        else _("Total: {money}. Claim them before then: {url}", money=money, url=url)
+    )
+    late = (
+        _("If you do not register in time, they go to the next person on the waitlist.")
+        if free
+        else _("If you do not pay in time, they go to the next person on the waitlist.")
+    )
     return _simple(
         to_email,
         "waitlist_offer",
-        f"Seats are waiting for you: {event_title}",
-        "Your waitlist seats are held for you",
+        _("Seats are waiting for you: {event}", event=event_title),
+        _("Your waitlist seats are held for you"),
         [
-            f"{seats} of {tier_name} for {event_title} came back, and they are held for you until {until}.",
+            _(
+                "{seats} of {tier} for {event} came back, and they are held for you until {until}.",
+                seats=seats,
+                tier=tier_name,
+                event=event_title,
+                until=until,
+            ),
             claim,
-            f"{late}, they go to the next person on the waitlist.",
+            late,
         ],
+        language,
     )
 
 
@@ -415,34 +502,54 @@ def refund_request_received(
     )
 
 
-def refund_request_approved(to_email: str, event_title: str, reference: str, money: str, tickets: str) -> EmailMessage:
+def refund_request_approved(
+    to_email: str, event_title: str, reference: str, money: str, tickets: str, language: str = "en"
+) -> EmailMessage:
     """To the buyer: the organizer approved their refund request; the refund itself follows."""
+    _ = _speaker(language)
     return _simple(
         to_email,
         "refund_request_approved",
-        f"Your refund request for {event_title} is approved",
-        "Your refund request is approved",
+        _("Your refund request for {event} is approved", event=event_title),
+        _("Your refund request is approved"),
         [
-            f"The organizers of {event_title} approved your refund request for order {reference}: "
-            f"{money} is being refunded.",
-            f"The refunded tickets ({tickets}) no longer work at the door. "
-            "We email you again when the payment provider completes the refund.",
+            _(
+                "The organizers of {event} approved your refund request for order {reference}: "
+                "{money} is being refunded.",
+                event=event_title,
+                reference=reference,
+                money=money,
+            ),
+            _(
+                "The refunded tickets ({tickets}) no longer work at the door. "
+                "We email you again when the payment provider completes the refund.",
+                tickets=tickets,
+            ),
         ],
+        language,
     )
 
 
-def refund_request_declined(to_email: str, event_title: str, reference: str, reason: str) -> EmailMessage:
+def refund_request_declined(
+    to_email: str, event_title: str, reference: str, reason: str, language: str = "en"
+) -> EmailMessage:
     """To the buyer: the organizer declined their refund request, and why."""
+    _ = _speaker(language)
     return _simple(
         to_email,
         "refund_request_declined",
-        f"Your refund request for {event_title} was declined",
-        "Your refund request was declined",
+        _("Your refund request for {event} was declined", event=event_title),
+        _("Your refund request was declined"),
         [
-            f"The organizers of {event_title} declined your refund request for order {reference}.",
-            f"Their reason: {reason}",
-            "Your tickets still work.",
+            _(
+                "The organizers of {event} declined your refund request for order {reference}.",
+                event=event_title,
+                reference=reference,
+            ),
+            _("Their reason: {reason}", reason=reason),
+            _("Your tickets still work."),
         ],
+        language,
     )
 
 
@@ -460,32 +567,40 @@ def refund_failed(to_email: str, event_title: str, reference: str, money: str, r
     )
 
 
-def event_cancelled(to_email: str, event_title: str, refunded: bool) -> EmailMessage:
+def event_cancelled(to_email: str, event_title: str, refunded: bool, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
     money = (
-        "Your payment is being refunded in full; you will get another email when it is processed."
+        _("Your payment is being refunded in full; you will get another email when it is processed.")
         if refunded
-        else "Your registration has been cancelled."
+        else _("Your registration has been cancelled.")
     )
     return _simple(
         to_email,
         "event_cancelled",
-        f"{event_title} is cancelled",
-        f"{event_title} is cancelled",
-        [f"We're sorry: the organizers have cancelled {event_title}.", money, "Your tickets no longer work."],
+        _("{event} is cancelled", event=event_title),
+        _("{event} is cancelled", event=event_title),
+        [
+            _("We're sorry: the organizers have cancelled {event}.", event=event_title),
+            money,
+            _("Your tickets no longer work."),
+        ],
+        language,
     )
 
 
-def event_postponed(to_email: str, event_title: str, schedule: str, url: str) -> EmailMessage:
+def event_postponed(to_email: str, event_title: str, schedule: str, url: str, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "event_postponed",
-        f"New dates for {event_title}",
-        f"{event_title} has new dates",
+        _("New dates for {event}", event=event_title),
+        _("{event} has new dates", event=event_title),
         [
-            f"The organizers have moved {event_title} to {schedule}.",
-            "Your tickets stay valid for the new dates; there is nothing you need to do.",
-            f"Event page: {url}",
+            _("The organizers have moved {event} to {schedule}.", event=event_title, schedule=schedule),
+            _("Your tickets stay valid for the new dates; there is nothing you need to do."),
+            _("Event page: {url}", url=url),
         ],
+        language,
     )
 
 
@@ -536,17 +651,19 @@ def withdrawal_rejected(to_email: str, workspace_name: str, money: str, reason: 
     )
 
 
-def registration_cancelled(to_email: str, event_title: str, reason: str) -> EmailMessage:
+def registration_cancelled(to_email: str, event_title: str, reason: str, language: str = "en") -> EmailMessage:
+    _ = _speaker(language)
     return _simple(
         to_email,
         "registration_cancelled",
-        f"Your registration for {event_title} was cancelled",
-        "Your registration was cancelled",
+        _("Your registration for {event} was cancelled", event=event_title),
+        _("Your registration was cancelled"),
         [
-            f"The organizers of {event_title} cancelled your registration.",
-            f"Their reason: {reason}",
-            "Your ticket no longer works at the door.",
+            _("The organizers of {event} cancelled your registration.", event=event_title),
+            _("Their reason: {reason}", reason=reason),
+            _("Your ticket no longer works at the door."),
         ],
+        language,
     )
 
 
@@ -566,57 +683,80 @@ class TransferFacts:
     organizer: Organizer
 
 
-def ticket_transfer_sent(to_email: str, facts: TransferFacts) -> EmailMessage:
-    """To the person who gave a ticket away: their code no longer works."""
+def ticket_transfer_sent(to_email: str, facts: TransferFacts, language: str = "en") -> EmailMessage:
+    """To the person who gave a ticket away: their code no longer works (`facts.schedule` is written in
+    the recipient's language; this email gives the sender's own `language` its words)."""
+    _ = _speaker(language)
     who = f"{facts.recipient_name} ({facts.recipient_email})"
+    gone = _(
+        "The code {code} and its QR code no longer work at the door; {name} has a new ticket with a new code.",
+        code=facts.old_code,
+        name=facts.recipient_name,
+    )
+    not_you = _("If you did not do this, reply to this email at once.")
     text = (
-        f"Hi {facts.sender_name},\n\nYou transferred ticket {facts.old_code} for {facts.event_title} to {who}.\n\n"
-        f"{facts.schedule}\n\nThe code {facts.old_code} and its QR code no longer work at the door; "
-        f"{facts.recipient_name} has a new ticket with a new code.\n\n"
-        "If you did not do this, reply to this email at once.\n"
+        _("Hi {name},", name=facts.sender_name)
+        + "\n\n"
+        + _(
+            "You transferred ticket {code} for {event} to {who}.", code=facts.old_code, event=facts.event_title, who=who
+        )
+        + f"\n\n{facts.schedule}\n\n{gone}\n\n{not_you}\n"
     )
     html = _html(
-        "Ticket transferred",
+        _("Ticket transferred"),
         [
-            f"You transferred ticket <strong>{escape(facts.old_code)}</strong> for "
-            f"<strong>{escape(facts.event_title)}</strong> to {escape(who)}.",
+            _(
+                "You transferred ticket {code} for {event} to {who}.",
+                code=f"<strong>{escape(facts.old_code)}</strong>",
+                event=f"<strong>{escape(facts.event_title)}</strong>",
+                who=escape(who),
+            ),
             escape(facts.schedule),
-            f"The code {escape(facts.old_code)} and its QR code no longer work at the door; "
-            f"{escape(facts.recipient_name)} has a new ticket with a new code.",
-            "If you did not do this, reply to this email at once.",
+            escape(gone),
+            escape(not_you),
         ],
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"You transferred your ticket for {facts.event_title}",
+        subject=_("You transferred your ticket for {event}", event=facts.event_title),
         text_body=text,
         html_body=html,
         kind="ticket_transfer_sent",
     )
 
 
-def ticket_transfer_received(to_email: str, facts: TransferFacts, ticket: TicketLine) -> EmailMessage:
+def ticket_transfer_received(
+    to_email: str, facts: TransferFacts, ticket: TicketLine, language: str = "en"
+) -> EmailMessage:
     """To the recipient: their own ticket, with its QR code inline and the calendar invite attached."""
+    _ = _speaker(language)
+    sent = _("{name} sent you a ticket", name=facts.sender_name)
     text = (
-        f"Hi {facts.recipient_name},\n\n{facts.sender_name} sent you a ticket for {facts.event_title}.\n\n"
-        f"{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
-        f"Your ticket: {ticket.short_code} ({ticket.tier_name})\n\n"
-        "Its QR code is attached; show it (or type its code) at the door. "
-        f"All your tickets: {facts.tickets_url}\n"
+        _("Hi {name},", name=facts.recipient_name)
+        + "\n\n"
+        + _("{name} sent you a ticket for {event}.", name=facts.sender_name, event=facts.event_title)
+        + f"\n\n{facts.schedule}\n{facts.place}\n{facts.organizer.text}\n\n"
+        + _("Your ticket: {code} ({tier})", code=ticket.short_code, tier=ticket.tier_name)
+        + "\n\n"
+        + _("Its QR code is attached; show it (or type its code) at the door.")
+        + " "
+        + _("All your tickets: {url}", url=facts.tickets_url)
+        + "\n"
     )
+    qr_alt = _("QR code for ticket {code}", code=ticket.short_code)
     html = _html(
-        f"{facts.sender_name} sent you a ticket",
+        sent,
         [
             f"<strong>{escape(facts.event_title)}</strong><br>{escape(facts.schedule)}<br>{escape(facts.place)}"
             f"<br>{facts.organizer.html}",
             "<div style='display:inline-block;text-align:center;padding:12px;border:1px solid #ddd;"
             "border-radius:12px;background:#fff'>"
             f"<img src='cid:{_qr_cid(ticket.short_code)}' width='180' height='180' "
-            f"alt='QR code for ticket {ticket.short_code}'>"
+            f"alt='{escape(qr_alt)}'>"
             f"<div style='font-family:monospace;font-size:18px;letter-spacing:3px;font-weight:700'>"
             f"{ticket.short_code}</div><div style='color:#666;font-size:13px'>{escape(ticket.tier_name)}</div></div>",
-            "Show the QR code (or type its code) at the door.",
-            f"<a href='{escape(facts.tickets_url)}'>All your tickets</a>",
+            escape(_("Show the QR code (or type its code) at the door.")),
+            f"<a href='{escape(facts.tickets_url)}'>{escape(_('All your tickets'))}</a>",
         ],
     )
     attachments = (
@@ -634,7 +774,7 @@ def ticket_transfer_received(to_email: str, facts: TransferFacts, ticket: Ticket
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"{facts.sender_name} sent you a ticket for {facts.event_title}",
+        subject=_("{name} sent you a ticket for {event}", name=facts.sender_name, event=facts.event_title),
         text_body=text,
         html_body=html,
         kind="ticket_transfer_received",
@@ -700,15 +840,26 @@ class AnnouncementFacts:
     event_url: str
 
 
-def announcement(to_email: str, facts: AnnouncementFacts, unsubscribe_url: str, one_click_url: str) -> EmailMessage:
+def announcement(
+    to_email: str, facts: AnnouncementFacts, unsubscribe_url: str, one_click_url: str, language: str = "en"
+) -> EmailMessage:
     """An organizer's message to ticket holders. Unlike transactional emails it carries a link that
     stops this event's announcements (and only them) for this address, and the List-Unsubscribe
     headers mail apps turn into their own "Unsubscribe" button: `one_click_url` takes the one-click
-    POST of RFC 8058 and sends a browser (GET) on to `unsubscribe_url`'s page."""
+    POST of RFC 8058 and sends a browser (GET) on to `unsubscribe_url`'s page. The organizer's words
+    are theirs; the footer is in the holder's `language`."""
+    _ = _speaker(language)
     footer = (
-        f"You get this because you hold a ticket to {facts.event_title}, organized by {facts.organizer}.\n"
-        f"Event page: {facts.event_url}\n"
-        f"Stop announcements of this event: {unsubscribe_url}\n"
+        _(
+            "You get this because you hold a ticket to {event}, organized by {organizer}.",
+            event=facts.event_title,
+            organizer=facts.organizer,
+        )
+        + "\n"
+        + _("Event page: {url}", url=facts.event_url)
+        + "\n"
+        + _("Stop announcements of this event: {url}", url=unsubscribe_url)
+        + "\n"
     )
     text = f"{facts.body_text.strip()}\n\n--\n{footer}"
     html = (
@@ -718,9 +869,10 @@ def announcement(to_email: str, facts: AnnouncementFacts, unsubscribe_url: str, 
         f"<h2 style='color:#6e56cf;margin:0 0 16px'>{escape(facts.subject)}</h2>"
         f"<div style='line-height:1.5'>{facts.body_html}</div>"
         "<p style='color:#888;font-size:12px;margin-top:24px;border-top:1px solid #eee;padding-top:12px'>"
-        f"You get this because you hold a ticket to {escape(facts.event_title)}. "
-        f"<a href='{escape(unsubscribe_url)}' style='color:#888'>Unsubscribe from this event's announcements</a>"
-        f"<br>{escape(_brand())}</p></div>"
+        + escape(_("You get this because you hold a ticket to {event}.", event=facts.event_title))
+        + f" <a href='{escape(unsubscribe_url)}' style='color:#888'>"
+        + escape(_("Unsubscribe from this event's announcements"))
+        + f"</a><br>{escape(_brand())}</p></div>"
     )
     return EmailMessage(
         to_email=to_email,

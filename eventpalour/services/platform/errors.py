@@ -6,20 +6,40 @@ errors once. Nothing else decides how an error is shown.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from eventpalour.services.platform.i18n import N_
+from eventpalour.services.platform.i18n import N_, gettext
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class FieldError:
-    """A problem with one input. `path` names the field, e.g. `("email",)` or `("tiers", 0, "price")`."""
+    """A problem with one input. `path` names the field, e.g. `("email",)` or `("tiers", 0, "price")`.
+
+    `message` is English, whole; when it has {placeholders} (`values` fill them) the catalogs hold its
+    template, so `in_language` can say it in the reader's language with the same values."""
 
     path: tuple[str | int, ...]
     message: str
+    template: str
+    values: tuple[tuple[str, object], ...]
 
-    def as_dict(self) -> dict[str, object]:
-        return {"path": list(self.path), "message": self.message}
+    def __init__(self, path: tuple[str | int, ...], message: str, values: Mapping[str, object] | None = None) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "template", message)
+        object.__setattr__(self, "values", tuple((values or {}).items()))
+        object.__setattr__(self, "message", message.format(**values) if values else message)
+
+    def in_language(self, language: str | None) -> str:
+        return _say(language, self.template, dict(self.values))
+
+    def as_dict(self, language: str | None = None) -> dict[str, object]:
+        return {"path": list(self.path), "message": self.in_language(language) if language else self.message}
+
+
+def _say(language: str | None, template: str, values: Mapping[str, object]) -> str:
+    translated = gettext(language, template)
+    return translated.format(**values) if values else translated
 
 
 class DomainError(Exception):
@@ -30,10 +50,24 @@ class DomainError(Exception):
     # HTTP status's other causes (a 403 that means "set up two-factor", not "not allowed").
     code_in_answer = False
 
-    def __init__(self, message: str, *, details: list[FieldError] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: str, *, details: list[FieldError] | None = None, values: Mapping[str, object] | None = None
+    ) -> None:
+        english = message.format(**values) if values else message
+        super().__init__(english)
+        self.message = english
+        # The catalogs' message id: the text with its {placeholders}, filled with `values` in any language.
+        self.template = message
+        self.values = dict(values or {})
         self.details = details or []
+
+    def in_language(self, language: str | None) -> str:
+        """The message in `language` (English when the catalogs lack it), its values filled in. A
+        message that repeats its first field's (`ValidationFailed(problems[0].message, details=...)`)
+        is said as that field's is."""
+        if not self.values and self.details and self.details[0].message == self.message:
+            return self.details[0].in_language(language)
+        return _say(language, self.template, self.values)
 
 
 class NotAuthenticated(DomainError):
@@ -70,8 +104,8 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
 
     @classmethod
-    def field(cls, name: str, message: str) -> ValidationFailed:
-        return cls(message, details=[FieldError((name,), message)])
+    def field(cls, name: str, message: str, **values: object) -> ValidationFailed:
+        return cls(message, details=[FieldError((name,), message, values)], values=values)
 
 
 class Conflict(DomainError):
@@ -100,7 +134,12 @@ class RateLimited(DomainError):
     code = "rate_limited"
 
     def __init__(self, retry_after: int, message: str | None = None) -> None:
-        super().__init__(message or f"Too many attempts. Please wait {retry_after} seconds and try again.")
+        if message is None:
+            super().__init__(
+                N_("Too many attempts. Please wait {seconds} seconds and try again."), values={"seconds": retry_after}
+            )
+        else:
+            super().__init__(message)
         self.retry_after = retry_after
 
 

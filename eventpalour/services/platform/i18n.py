@@ -105,6 +105,17 @@ def ticket_count_words(count: int, language: str | None) -> str:
     return text.format(count=f"{count:,}")
 
 
+def event_count_words(count: int, language: str | None, *, at_least: bool = False) -> str:
+    """ "1 event", "12 events", "1,000+ events" (`at_least`: the count is a floor) in `language`:
+    "matukio 12", "12 événements"."""
+    if at_least:
+        return gettext(language, "{count}+ events").format(count=f"{count:,}")
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        return plural(count, "event")
+    text = gettext(language, "{count} event") if count == 1 else gettext(language, "{count} events")
+    return text.format(count=f"{count:,}")
+
+
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name for "mark only")
     """Mark `text` for the catalogs where it is written (a service's error message) without
     translating it there: the layer that shows it calls `gettext(language, message)`."""

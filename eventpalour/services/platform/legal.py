@@ -30,6 +30,7 @@ from eventpalour.cookies import (
     TRUSTED_BROWSER_DAYS,
 )
 from eventpalour.services.platform.errors import NotFound
+from eventpalour.services.platform.i18n import N_
 
 POLICIES_DATE = date(2026, 12, 6)
 TERMS_VERSION = POLICIES_DATE.isoformat()
@@ -84,7 +85,7 @@ def _terms(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]]:
         "Privacy policy and the policies they link to."
     )
     return (
-        "Terms of service",
+        N_("Terms of service"),
         summary,
         (
             PolicySection(
@@ -190,7 +191,7 @@ def _privacy(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
         "of the other countries we serve."
     )
     return (
-        "Privacy policy",
+        N_("Privacy policy"),
         summary,
         (
             PolicySection(
@@ -327,7 +328,7 @@ def _refunds(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]
         "card, bank account or mobile money wallet that paid."
     )
     return (
-        "Refund policy",
+        N_("Refund policy"),
         summary,
         (
             PolicySection(
@@ -403,7 +404,7 @@ def _events(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySection, ...]]
         "breaks these rules."
     )
     return (
-        "Events policy",
+        N_("Events policy"),
         summary,
         (
             PolicySection(
@@ -473,7 +474,7 @@ def _acceptable_use(who: PlatformIdentity) -> tuple[str, str, tuple[PolicySectio
         f"The rules for everyone who uses {name}: attendees, organizers and their teams, and developers using the API."
     )
     return (
-        "Acceptable use policy",
+        N_("Acceptable use policy"),
         summary,
         (
             PolicySection(

@@ -7,12 +7,17 @@ accents not in the alphabet are dropped ("Café" stays, "Fête" becomes "Fete").
 GSM-7 cannot write (Amharic, Arabic) stays as it is and the message keeps to 70 characters. The
 short codes and the link are never cut: the event title is shortened first ("..."), then codes that
 do not fit are counted ("+2 more").
+
+Kiswahili and French (#23 §1) are written in GSM-7 too: Kiswahili needs no accents, and the French
+keeps to the accents the alphabet has (é, è, à), so a message in either still fits one SMS.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+
+from eventpalour.services.platform.i18n import DEFAULT_LANGUAGE, gettext
 
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -110,13 +115,22 @@ def _with_title(title: str, rest: str, min_title: int) -> str | None:
     return None
 
 
-def ticket_text(*, event_title: str, codes: Sequence[str], link: str) -> str:
-    """A confirmation: "<event>: your 2 tickets ABCD2345 EFGH6789. <link>"."""
+def _say(translated: str, **values: object) -> str:
+    """A translated text with its values, in GSM-7 (a translation's typographic marks become plain ones)."""
+    return to_gsm7(translated.format(**values))
+
+
+def ticket_text(*, event_title: str, codes: Sequence[str], link: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A confirmation: "<event>: your 2 tickets ABCD2345 EFGH6789. <link>" ("tiketi zako 2", "vos 2 billets")."""
     title, count = to_gsm7(event_title), len(codes)
-    what = "your ticket" if count == 1 else f"your {count} tickets"
+    what = (
+        _say(gettext(language, "your ticket"))
+        if count == 1
+        else _say(gettext(language, "your {count} tickets"), count=count)
+    )
 
     def rest(shown: int) -> str:
-        more = f" +{count - shown} more" if shown < count else ""
+        more = " " + _say(gettext(language, "+{count} more"), count=count - shown) if shown < count else ""
         return f"{what} {' '.join(codes[:shown])}{more}. {link}"
 
     for shown in range(count, 0, -1):
@@ -125,21 +139,25 @@ def ticket_text(*, event_title: str, codes: Sequence[str], link: str) -> str:
     return _with_title(title, rest(1), 1) or f"{_shorten(title, MIN_TITLE)}: {rest(1)}"
 
 
-def transfer_text(*, event_title: str, code: str, sender: str, link: str) -> str:
+def transfer_text(*, event_title: str, code: str, sender: str, link: str, language: str = DEFAULT_LANGUAGE) -> str:
     """To a transfer's recipient: "<event>: Amina sent you a ticket, code ABCD2345. <link>"."""
     title = to_gsm7(event_title)
     who = _shorten(to_gsm7(sender), 24)
-    for rest in (f"{who} sent you a ticket, code {code}. {link}", f"your new ticket {code}. {link}"):
+    sent = _say(gettext(language, "{who} sent you a ticket, code {code}."), who=who, code=code) + f" {link}"
+    new = _say(gettext(language, "your new ticket {code}."), code=code) + f" {link}"
+    for rest in (sent, new):
         if text := _with_title(title, rest, MIN_TITLE):
             return text
-    return _with_title(title, f"your new ticket {code}. {link}", 1) or f"{title}: {code}. {link}"
+    return _with_title(title, new, 1) or f"{title}: {code}. {link}"
 
 
-def announcement_text(*, event_title: str, subject: str, link: str) -> str:
-    """An announcement's headline: "<event>: <subject>. Details: <link>" (the body goes by email)."""
+def announcement_text(*, event_title: str, subject: str, link: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """An announcement's headline: "<event>: <subject>. Details: <link>" (the body goes by email; the
+    organizer's subject is theirs, the words around it the holder's `language`)."""
     title, headline = to_gsm7(event_title), to_gsm7(subject).rstrip(".!?")
+    details = _say(gettext(language, "Details: {link}"), link=link)
     for room in range(len(headline), 0, -1):
-        rest = f"{_shorten(headline, room)}. Details: {link}"
+        rest = f"{_shorten(headline, room)}. {details}"
         if text := _with_title(title, rest, MIN_TITLE):
             return text
-    return f"{_shorten(title, MIN_TITLE)}: news. Details: {link}"
+    return f"{_shorten(title, MIN_TITLE)}: " + _say(gettext(language, "news. Details: {link}"), link=link)

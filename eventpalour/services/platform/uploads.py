@@ -24,6 +24,7 @@ from eventpalour.services import admin, events
 from eventpalour.services.admin import AdminCapability
 from eventpalour.services.identity import UserSummary, load_active_user
 from eventpalour.services.platform.errors import NotAuthenticated, NotFound, PayloadTooLarge, ValidationFailed
+from eventpalour.services.platform.i18n import N_
 
 MB = 1024 * 1024
 SIZE_LIMITS: dict[UploadBucket, int] = {
@@ -113,7 +114,7 @@ def read_upload(*, actor: UserSummary | None, key: str) -> UploadContent:
         NotFound: no such file, or a private (KYC) file that `actor` may not see; the two are
             indistinguishable, so probing keys reveals nothing.
     """
-    missing = NotFound("This file does not exist.")
+    missing = NotFound(N_("This file does not exist."))
     if not key or len(key) > MAX_KEY_LENGTH:
         raise missing
     with read_only() as session:
@@ -155,7 +156,7 @@ def _parse_bucket(raw: str) -> UploadBucket:
         return UploadBucket((raw or "").strip())
     except ValueError:
         names = ", ".join(b.value for b in UploadBucket)
-        raise ValidationFailed.field("bucket", f"Choose one of these buckets: {names}.") from None
+        raise ValidationFailed.field("bucket", N_("Choose one of these buckets: {names}."), names=names) from None
 
 
 def _parse_folder(raw: str | None) -> str:
@@ -163,17 +164,20 @@ def _parse_folder(raw: str | None) -> str:
     folder = (raw or "").strip()
     if not FOLDER_PATTERN.fullmatch(folder):
         raise ValidationFailed.field(
-            "folder", "Use at most 64 lower-case letters, digits, '-' or '_' for the folder (no slashes or dots)."
+            "folder", N_("Use at most 64 lower-case letters, digits, '-' or '_' for the folder (no slashes or dots).")
         )
     return folder
 
 
 def _check_size(bucket: UploadBucket, data: bytes) -> None:
     if not data:
-        raise ValidationFailed.field("file", "The file is empty.")
+        raise ValidationFailed.field("file", N_("The file is empty."))
     limit = SIZE_LIMITS[bucket]
     if len(data) > limit:
-        raise PayloadTooLarge(f"This file is too large: {bucket.value} uploads may be at most {limit // MB} MB.")
+        raise PayloadTooLarge(
+            N_("This file is too large: {bucket} uploads may be at most {megabytes} MB."),
+            values={"bucket": bucket.value, "megabytes": limit // MB},
+        )
 
 
 def _original_name(filename: str | None) -> str | None:

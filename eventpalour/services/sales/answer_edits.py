@@ -28,7 +28,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, PermissionDenied
 from eventpalour.services.sales import answers as attendee_answers
 from eventpalour.services.sales.answers import AnswerValue, AttendeeAnswers, TicketAnswers
 from eventpalour.services.sales.questions import CheckoutQuestion
@@ -36,7 +36,7 @@ from eventpalour.services.workspaces import WorkspaceAction, allows
 
 # Orders whose tickets stand (a partly refunded order keeps its other tickets and their answers).
 EDITABLE_STATUSES = (OrderStatus.COMPLETED.value, OrderStatus.PARTIALLY_REFUNDED.value)
-BUYER_TOO_LATE = "The event has started: answers can no longer be changed. Ask the organizer."
+BUYER_TOO_LATE = N_("The event has started: answers can no longer be changed. Ask the organizer.")
 
 _tickets = Ticket.__table__
 _SET_TICKET_NAME = (
@@ -74,7 +74,7 @@ def _load(session: Session, actor: UserSummary | None, order_id: str) -> tuple[O
         select(Order, Event).join(Event, col(Event.id) == col(Order.event_id)).where(Order.id == (order_id or ""))
     ).first()
     if found is None:
-        raise NotFound("This order does not exist.")
+        raise NotFound(N_("This order does not exist."))
     order, event = found
     role = session.exec(
         select(WorkspaceMember.role).where(
@@ -84,7 +84,7 @@ def _load(session: Session, actor: UserSummary | None, order_id: str) -> tuple[O
     # Moderators and above, who see the attendees and their answers, may correct them.
     organizer = role is not None and allows(role, WorkspaceAction.VIEW_ATTENDEES)
     if not organizer and order.buyer_id != actor.id:
-        raise NotFound("This order does not exist.")
+        raise NotFound(N_("This order does not exist."))
     return order, event, organizer
 
 

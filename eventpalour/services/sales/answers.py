@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, insert, select
 
 from eventpalour.models import Event, OrderAnswer, Question, QuestionTier
 from eventpalour.models.types import new_id
-from eventpalour.services.platform import FieldError, ValidationFailed
+from eventpalour.services.platform import N_, FieldError, ValidationFailed
 from eventpalour.services.sales.answer_rules import BadAnswer, check_answer, check_name
 
 _questions = Question.__table__
@@ -156,12 +156,12 @@ def check_answers(
     asked_each = {q.id for q in asked if q.per_ticket}
     for question_id in given.order:
         if question_id not in asked_once:
-            problems.append(FieldError(("answers", "order", question_id), "This question is not asked per order."))
+            problems.append(FieldError(("answers", "order", question_id), N_("This question is not asked per order.")))
     for index, entry in enumerate(given.tickets):
         for question_id in entry.answers:
             if question_id not in asked_each:
                 path = ("answers", "tickets", index, question_id)
-                problems.append(FieldError(path, "This question is not asked per ticket."))
+                problems.append(FieldError(path, N_("This question is not asked per ticket.")))
     order: list[tuple[str, str]] = []
     for question in asked:
         if question.per_ticket or not question.asks_for(tiers):
@@ -170,14 +170,14 @@ def check_answers(
     per_ticket = [q for q in asked if q.per_ticket]
     if not per_ticket:
         if given.tickets:
-            problems.append(FieldError(("answers", "tickets"), "This event asks nothing per ticket."))
+            problems.append(FieldError(("answers", "tickets"), N_("This event asks nothing per ticket.")))
         _refuse(problems)
         return CheckedAnswers(order=tuple(order))
     names: dict[str, list[str]] = defaultdict(list)
     tickets: dict[str, list[list[tuple[str, str]]]] = defaultdict(list)
     for index, entry in enumerate(given.tickets):
         if entry.tier_id not in tiers or len(names[entry.tier_id]) >= wanted[entry.tier_id]:
-            problems.append(FieldError(("answers", "tickets", index), "This ticket is not in the order."))
+            problems.append(FieldError(("answers", "tickets", index), N_("This ticket is not in the order.")))
             continue
         names[entry.tier_id].append(_name(entry.name, ("answers", "tickets", index, "name"), problems))
         seat: list[tuple[str, str]] = []
@@ -187,7 +187,7 @@ def check_answers(
                 _check(question, entry.answers.get(question.id), currency, path, seat, problems)
         tickets[entry.tier_id].append(seat)
     if any(len(names[tier_id]) != n for tier_id, n in wanted.items()):
-        problems.append(FieldError(("answers", "tickets"), "Give each ticket its attendee's name and answers."))
+        problems.append(FieldError(("answers", "tickets"), N_("Give each ticket its attendee's name and answers.")))
     _refuse(problems)
     return CheckedAnswers(order=tuple(order), names=dict(names), tickets=dict(tickets))
 
@@ -219,7 +219,9 @@ def _name(raw: str, path: tuple[str | int, ...], problems: list[FieldError]) -> 
 
 def _refuse(problems: list[FieldError]) -> None:
     if problems:
-        raise ValidationFailed(f"Check the answers: {problems[0].message}", details=problems)
+        raise ValidationFailed(
+            N_("Check the answers: {message}"), values={"message": problems[0].message}, details=problems
+        )
 
 
 _INSERT_ANSWERS = insert(_answers)

@@ -80,7 +80,11 @@ def _wanted(quantities: Mapping[str, int]) -> dict[str, int]:
     if any(int(n) < 0 for n in quantities.values()):
         raise ValidationFailed.field("quantities", N_("Quantities cannot be negative."))
     if sum(wanted.values()) > MAX_TICKETS_PER_ORDER:
-        raise ValidationFailed.field("quantities", f"One order can hold at most {MAX_TICKETS_PER_ORDER} tickets.")
+        raise ValidationFailed.field(
+            "quantities",
+            N_("One order can hold at most {MAX_TICKETS_PER_ORDER} tickets."),
+            MAX_TICKETS_PER_ORDER=MAX_TICKETS_PER_ORDER,
+        )
     return wanted
 
 
@@ -102,16 +106,25 @@ def _check_tiers(
         sale = tier_sale(tier, event_status=event.status, event_end=event.end_at, zone_name=event.timezone, now=now)
         # Availability is decided by capacity.hold alone, in the same statement that takes the seats.
         if sale.state not in (SaleState.ON_SALE, SaleState.SOLD_OUT):
-            problems.append(FieldError(("quantities", tier_id), f"{tier.name}: {sale.label}."))
+            problems.append(
+                FieldError(("quantities", tier_id), N_("{name}: {label}."), {"name": tier.name, "label": sale.label})
+            )
         elif n > tier.max_per_order:
-            problems.append(FieldError(("quantities", tier_id), f"At most {tier.max_per_order} {tier.name} per order."))
+            problems.append(
+                FieldError(
+                    ("quantities", tier_id),
+                    N_("At most {max_per_order} {name} per order."),
+                    {"max_per_order": tier.max_per_order, "name": tier.name},
+                )
+            )
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
 
 
 def _not_enough(tier: TierOnSale) -> SoldOut:
     return SoldOut(
-        f"Not enough {tier.name} tickets left. Try fewer, or another ticket type.",
+        N_("Not enough {name} tickets left. Try fewer, or another ticket type."),
+        values={"name": tier.name},
         details=[FieldError(("quantities", tier.id), N_("Not enough left."))],
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from eventpalour.config import settings
 from eventpalour.models import FeeMode
-from eventpalour.services.platform import format_money
+from eventpalour.services.platform import DEFAULT_LANGUAGE, format_money, gettext
 
 
 @dataclass(frozen=True)
@@ -103,23 +103,26 @@ def price_lines(
     currency: str,
     discount: int = 0,
     discount_code: str = "",
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[PriceLine, ...]:
     """The lines of an order's cost, the same before paying (the tier panel, from `price_of`) and after
     (the order page and the confirmation email, from the figures stored on the order): the tickets,
     the discount code and what it took off, the platform fee when the buyer pays it on top, and the total.
 
     A stored fee is labelled with the configured percentage only while it is that percentage of the
-    discounted subtotal (the setting may have changed since the order was placed)."""
+    discounted subtotal (the setting may have changed since the order was placed). The labels and
+    the money are in the reader's `language`."""
 
     def money(value: int) -> str:
-        return format_money(value, currency) if value else "Free"
+        return format_money(value, currency, language) if value else gettext(language, "Free")
 
-    lines = [PriceLine(f"Tickets × {tickets}", money(subtotal))]
+    lines = [PriceLine(gettext(language, "Tickets × {count}").format(count=tickets), money(subtotal))]
     if discount:
-        lines.append(PriceLine(f"Discount ({discount_code})" if discount_code else "Discount", "− " + money(discount)))
+        label = gettext(language, "Discount ({code})").format(code=discount_code)
+        lines.append(PriceLine(label if discount_code else gettext(language, "Discount"), "− " + money(discount)))
     if amount > subtotal - discount:
         named = platform_fee == platform_fee_of(subtotal - discount)
-        label = f"Platform fee ({fee_percent_label()})" if named else "Platform fee"
-        lines.append(PriceLine(label, money(platform_fee)))
-    lines.append(PriceLine("Total", money(amount), is_total=True))
+        label = gettext(language, "Platform fee ({percent})").format(percent=fee_percent_label())
+        lines.append(PriceLine(label if named else gettext(language, "Platform fee"), money(platform_fee)))
+    lines.append(PriceLine(gettext(language, "Total"), money(amount), is_total=True))
     return tuple(lines)

@@ -129,7 +129,7 @@ def _queue_confirmation(
         event_id=order.event_id,
         event_title=found.title,
         schedule=event_schedule(found.start_at, found.end_at, found.timezone, language),
-        place=holder_place(found),
+        place=holder_place(found, language=language),
         event_url=settings.app_url + routes.event_url(found.event_short_id),
         reference=order.reference,
         total_label=format_money(order.amount, order.currency, language) if order.amount else free,
@@ -143,10 +143,11 @@ def _queue_confirmation(
                 currency=order.currency,
                 discount=order.discount,
                 discount_code=order.discount_code,
+                language=language,
             )
         ),
-        organizer=platform.Organizer(found.organizer, found.verified),
-        refund_policy=policy_view(terms_of(found)).lines if order.amount else (),
+        organizer=platform.Organizer(found.organizer, found.verified, language),
+        refund_policy=policy_view(terms_of(found), language=language).lines if order.amount else (),
         guest_link=guest_link(order.id) if found.is_guest else "",
         language=language,
     )
@@ -158,4 +159,5 @@ def _queue_confirmation(
             phone=order.buyer_phone,
             event_title=found.title,
             codes=[line.short_code for line in lines],
+            language=language,
         )

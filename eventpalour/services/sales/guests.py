@@ -79,9 +79,9 @@ def _checked(guest: GuestBuyer, *, asks_phone: bool, currency: str) -> GuestBuye
     problems: list[FieldError] = []
     name = clean_line(guest.name)
     if not name:
-        problems.append(FieldError(("name",), "Enter your name."))
+        problems.append(FieldError(("name",), N_("Enter your name.")))
     elif len(name) > NAME_MAX:
-        problems.append(FieldError(("name",), f"Use at most {NAME_MAX} characters."))
+        problems.append(FieldError(("name",), N_("Use at most {NAME_MAX} characters."), {"NAME_MAX": NAME_MAX}))
     try:
         email = normalize_email(guest.email)
     except ValidationFailed as bad:
@@ -151,7 +151,7 @@ def place_guest_order(
     waiting_room.require_admission(event_ref=event_id or "", browser_cookie=queue_cookie)
     terms = guest_terms(event_id or "")
     if terms is None:
-        raise NotFound("This event is not on sale.")
+        raise NotFound(N_("This event is not on sale."))
     refuse_guests_if_required(terms.requires_account)
     checked = _checked(guest, asks_phone=terms.asks_phone, currency=terms.currency)
     platform.hit_rate_limit(GUEST_CHECKOUTS, platform.personal_key(checked.email))

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from eventpalour.db import transaction, write_batch
 from eventpalour.models.types import utcnow
 from eventpalour.services import finance
-from eventpalour.services.platform import N_, Conflict, plural
+from eventpalour.services.platform import N_, Conflict
 from eventpalour.services.sales import answers as attendee_answers
 from eventpalour.services.sales import capacity, discounts
 from eventpalour.services.sales import store as sales_store
@@ -134,12 +134,18 @@ def _payment_in_progress(expires_at: datetime | None, now: datetime, *, guest: b
     minutes = max(1, math.ceil((expires_at - now).total_seconds() / 60)) if expires_at else HOLD_MINUTES
     if guest:  # a guest has no event page view of the held order: only its payment page or the wait
         return Conflict(
-            "A payment with this email is in progress for this event. Finish it on the payment page, "
-            f"or wait {plural(minutes, 'minute')} for its hold to end."
+            N_(
+                "A payment with this email is in progress for this event. Finish it on the payment page, "
+                "or wait for its hold to end (in {minutes} min)."
+            ),
+            values={"minutes": minutes},
         )
     return Conflict(
-        "You have a payment in progress for this event. Finish paying or cancel it on the event page, "
-        f"or wait {plural(minutes, 'minute')} for its hold to end."
+        N_(
+            "You have a payment in progress for this event. Finish paying or cancel it on the event page, "
+            "or wait for its hold to end (in {minutes} min)."
+        ),
+        values={"minutes": minutes},
     )
 
 

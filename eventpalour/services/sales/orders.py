@@ -27,7 +27,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary, masked_email
-from eventpalour.services.platform import NotAuthenticated, event_schedule
+from eventpalour.services.platform import DEFAULT_LANGUAGE, N_, NotAuthenticated, event_schedule, gettext
 from eventpalour.services.sales.answer_edits import EDITABLE_STATUSES
 from eventpalour.services.sales.fees import PriceLine, price_lines
 from eventpalour.services.sales.refund_policy import order_terms, policy_view
@@ -41,13 +41,13 @@ from eventpalour.services.sales.refund_requests import (
 
 HISTORY_LIMIT = 100
 STATUS_LABELS = {
-    OrderStatus.PENDING: "Awaiting payment",
-    OrderStatus.PROCESSING: "Awaiting payment",
-    OrderStatus.COMPLETED: "Paid",
-    OrderStatus.FAILED: "Payment failed",
-    OrderStatus.CANCELLED: "Expired or cancelled",
-    OrderStatus.REFUNDED: "Refunded",
-    OrderStatus.PARTIALLY_REFUNDED: "Partly refunded",
+    OrderStatus.PENDING: N_("Awaiting payment"),
+    OrderStatus.PROCESSING: N_("Awaiting payment"),
+    OrderStatus.COMPLETED: N_("Paid"),
+    OrderStatus.FAILED: N_("Payment failed"),
+    OrderStatus.CANCELLED: N_("Expired or cancelled"),
+    OrderStatus.REFUNDED: N_("Refunded"),
+    OrderStatus.PARTIALLY_REFUNDED: N_("Partly refunded"),
 }
 
 
@@ -148,8 +148,9 @@ def _seats_of(session: Session, order_ids: list[str]) -> dict[str, int]:
     return {order_id: int(count or 0) for order_id, count in rows}
 
 
-def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
-    """The actor's orders, newest first, with the codes of the tickets they still hold from each."""
+def list_my_orders(*, actor: UserSummary | None, language: str = DEFAULT_LANGUAGE) -> list[OrderSummary]:
+    """The actor's orders, newest first, with the codes of the tickets they still hold from each; the
+    status and the price lines in the reader's `language`."""
     if actor is None:
         raise NotAuthenticated()
     with read_only() as session:
@@ -196,7 +197,7 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
             ticket_codes=tickets.get(order.id, _OrderTickets()).codes,
             transferred_to=tickets.get(order.id, _OrderTickets()).given_to,
             organizer_verified=verified,
-            status_label=STATUS_LABELS.get(order.status, order.status),
+            status_label=gettext(language, STATUS_LABELS.get(order.status, order.status)),
             can_complete_payment=awaits_payment(order.status, order.holds_active, order.expires_at, now),
             price_lines=price_lines(
                 tickets=seats.get(order.id, 0),
@@ -206,12 +207,13 @@ def list_my_orders(*, actor: UserSummary | None) -> list[OrderSummary]:
                 currency=order.currency,
                 discount=order.discount_amount,
                 discount_code=code or "",
+                language=language,
             ),
             order_id=order.id,
             can_request_refund=refusal is None,
-            refund_note=refusal.message if refusal and shows_refusal(facts) else "",
+            refund_note=refusal.in_language(language) if refusal and shows_refusal(facts) else "",
             refund_request_label=requests.get(order.id, ""),
-            refund_policy=policy_view(facts.terms, now=now).lines if order.amount else (),
+            refund_policy=policy_view(facts.terms, now=now, language=language).lines if order.amount else (),
             # As answer_edits decides for a buyer: a completed order with answers, before the start.
             can_edit_answers=order.id in answered and order.status in EDITABLE_STATUSES and event.start_at > now,
         )

@@ -119,7 +119,7 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
     with read_only() as reader:
         order = sales_store.order_to_pay(reader.connection(), order_id or "")
     if order is None or order.buyer_id != actor.id:
-        raise NotFound("This order does not exist.")
+        raise NotFound(N_("This order does not exist."))
     # A hold past its time is released here rather than waiting for the housekeeping pass.
     now = utcnow()
     expired = order.expires_at is not None and order.expires_at <= now
@@ -127,7 +127,9 @@ def start_payment(*, actor: UserSummary | None, order_id: str) -> str:
         with transaction() as session:
             release_order(session.connection(), order.id, OrderStatus.CANCELLED)
     if not orders.awaits_payment(order.status, order.holds_active, order.expires_at, now):
-        raise Conflict("This order is no longer waiting for payment. Your hold may have expired; please start again.")
+        raise Conflict(
+            N_("This order is no longer waiting for payment. Your hold may have expired; please start again.")
+        )
     if order.authorization_url:
         return order.authorization_url
     return _initialize(
@@ -159,7 +161,7 @@ def _initialize(
         with transaction() as session:
             release_order(session.connection(), order_id, OrderStatus.FAILED)
         raise PaymentUnavailable(
-            "We could not reach the payment provider. Your seats were released; please try again."
+            N_("We could not reach the payment provider. Your seats were released; please try again.")
         ) from problem
     # One statement, a unit of work by itself: a batch of one is one round trip on PostgreSQL.
     with write_batch() as batch:
@@ -171,7 +173,7 @@ def _initialize(
         # replaced it (services/sales/checkout.py `_replace_open_hold`), or it was cancelled. Its URL is not
         # handed out, so nobody can pay for an order that no longer holds seats.
         raise Conflict(
-            "This checkout was replaced by a newer one for this event, or it is no longer waiting for payment."
+            N_("This checkout was replaced by a newer one for this event, or it is no longer waiting for payment.")
         )
     return started.authorization_url
 
@@ -181,7 +183,7 @@ def verify_payment(reference: str) -> PaymentOutcome:
     with read_only() as reader:
         found = sales_store.order_state(reader.connection(), reference or "")
     if found is None:
-        raise NotFound("We have no order with this payment reference.")
+        raise NotFound(N_("We have no order with this payment reference."))
     if found.status in SETTLED_ORDER_STATUSES:
         return _settled_outcome(found.id, reference)
     try:

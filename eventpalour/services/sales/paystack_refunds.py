@@ -159,11 +159,14 @@ def _processed(session: Session, refund: Refund) -> None:
     order = sales_store.order_for_refund(connection, refund.order_id)
     buyer = session.get(User, order.buyer_id)
     event = session.get(Event, order.event_id)
-    money = format_money(refund.amount, refund.currency)
+    language = platform.language_or_default(buyer.language)
+    money = format_money(refund.amount, refund.currency, language)
     returned = refund.kind in RETURNED_PAYMENT_KINDS
     platform.enqueue(
         session,
-        platform.refund_processed_email(buyer.email, event.title, order.reference, money, had_tickets=not returned),
+        platform.refund_processed_email(
+            buyer.email, event.title, order.reference, money, had_tickets=not returned, language=language
+        ),
     )
     if returned:
         return

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from eventpalour.models import RefundPolicy
-from eventpalour.services.platform import event_when, plural, time_zone
+from eventpalour.services.platform import DEFAULT_LANGUAGE, N_, event_when, gettext, time_zone
 
 
 @dataclass(frozen=True)
@@ -87,23 +87,31 @@ def window_refusal(terms: RefundTerms, now: datetime) -> str | None:
     """Why the policy does not allow a refund request at `now`, or None when it does."""
     deadline = refund_deadline(terms)
     if deadline is None:
-        return "This event does not offer refunds."
+        return N_("This event does not offer refunds.")
     if now < deadline:
         return None
     if terms.policy == RefundPolicy.UNTIL_START:
-        return "Refund requests closed when the event started."
+        return N_("Refund requests closed when the event started.")
     return f"Refund requests for this event closed on {event_when(deadline, terms.timezone, now=now)}."
 
 
-def policy_summary(terms: RefundTerms, *, now: datetime | None = None) -> str:
-    """The policy in one line, e.g. "Refunds until 7 days before the event (until Fri 28 Nov · 18:00 EAT)."."""
+def policy_summary(terms: RefundTerms, *, now: datetime | None = None, language: str = DEFAULT_LANGUAGE) -> str:
+    """The policy in one line in the reader's `language`, e.g. "Refunds can be requested until 7 days
+    before the event (until Fri 28 Nov · 18:00 EAT)."."""
     deadline = refund_deadline(terms)
     if deadline is None:
-        return "No refunds."
-    when = event_when(deadline, terms.timezone, now=now)
+        return gettext(language, "No refunds.")
+    when = event_when(deadline, terms.timezone, now=now, language=language)
     if terms.policy == RefundPolicy.UNTIL_START:
-        return f"Refunds can be requested until the event starts ({when})."
-    return f"Refunds can be requested until {plural(terms.days or 0, 'day')} before the event (until {when})."
+        return gettext(language, "Refunds can be requested until the event starts ({when}).").format(when=when)
+    days = terms.days or 0
+    if days == 1:
+        return gettext(language, "Refunds can be requested until 1 day before the event (until {when}).").format(
+            when=when
+        )
+    return gettext(language, "Refunds can be requested until {days} days before the event (until {when}).").format(
+        days=days, when=when
+    )
 
 
 @dataclass(frozen=True)
@@ -118,5 +126,7 @@ class RefundPolicyView:
         return (self.summary, self.text) if self.text else (self.summary,)
 
 
-def policy_view(terms: RefundTerms, *, now: datetime | None = None) -> RefundPolicyView:
-    return RefundPolicyView(summary=policy_summary(terms, now=now), text=terms.text)
+def policy_view(
+    terms: RefundTerms, *, now: datetime | None = None, language: str = DEFAULT_LANGUAGE
+) -> RefundPolicyView:
+    return RefundPolicyView(summary=policy_summary(terms, now=now, language=language), text=terms.text)

@@ -39,6 +39,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, identity, platform
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     DomainError,
     NotAuthenticated,
@@ -57,8 +58,8 @@ from eventpalour.services.workspaces import WorkspaceAction, emails_of_members_a
 logger = logging.getLogger("eventpalour.refund_requests")
 
 MAX_REASON = 500
-OPEN_REQUEST = "You have already asked for a refund of this order; the organizers have not answered yet."
-ANSWERED = "This refund request has already been answered."
+OPEN_REQUEST = N_("You have already asked for a refund of this order; the organizers have not answered yet.")
+ANSWERED = N_("This refund request has already been answered.")
 
 
 @dataclass(frozen=True)
@@ -77,19 +78,19 @@ class RequestFacts:
 def refund_request_refusal(facts: RequestFacts, now: datetime) -> DomainError | None:
     """Why the buyer may not ask for a refund of this order at `now`, or None when they may."""
     if facts.amount == 0:
-        return Conflict("Free registrations have nothing to refund.")
+        return Conflict(N_("Free registrations have nothing to refund."))
     if facts.status not in MONEY_HELD_STATUSES:
-        return Conflict("Only paid orders can be refunded.")
+        return Conflict(N_("Only paid orders can be refunded."))
     if facts.refunded_amount >= facts.amount:
-        return Conflict("This order has already been refunded.")
+        return Conflict(N_("This order has already been refunded."))
     if facts.event_status == EventStatus.CANCELLED:
-        return Conflict("The event was cancelled, so this order is refunded in full without asking.")
+        return Conflict(N_("The event was cancelled, so this order is refunded in full without asking."))
     if facts.has_open_request:
         return Conflict(OPEN_REQUEST)
     if refusal := window_refusal(facts.terms, now):
         return Conflict(refusal)
     if facts.refundable_tickets == 0:
-        return Conflict("None of this order's tickets can be refunded now (used, refunded or given away).")
+        return Conflict(N_("None of this order's tickets can be refunded now (used, refunded or given away)."))
     return None
 
 
@@ -184,7 +185,7 @@ def _load_buyers_order(session: Session, actor: UserSummary | None, order_id: st
         raise NotAuthenticated()
     order = session.get(Order, order_id or "")
     if order is None or order.buyer_id != actor.id:
-        raise NotFound("This order does not exist.")
+        raise NotFound(N_("This order does not exist."))
     event = session.get(Event, order.event_id)
     tickets = sales_store.order_tickets(session.connection(), order.id)
     facts = RequestFacts(
@@ -248,7 +249,9 @@ def _clean_reason(reason: str, *, what: str) -> str:
     if not reason:
         raise ValidationFailed.field("reason", what)
     if len(reason) > MAX_REASON:
-        raise ValidationFailed.field("reason", f"Keep the reason under {MAX_REASON} characters.")
+        raise ValidationFailed.field(
+            "reason", N_("Keep the reason under {MAX_REASON} characters."), MAX_REASON=MAX_REASON
+        )
     return reason
 
 
@@ -261,7 +264,7 @@ def request_refund(
     reason = _clean_reason(reason, what="Say why you want a refund (the organizers read this).")
     chosen = list(dict.fromkeys(ticket_ids or []))
     if not chosen:
-        raise ValidationFailed.field("tickets", "Choose at least one ticket to refund.")
+        raise ValidationFailed.field("tickets", N_("Choose at least one ticket to refund."))
     try:
         with transaction() as session:
             loaded = _load_buyers_order(session, actor, order_id)
@@ -270,7 +273,7 @@ def request_refund(
             order, event = loaded.order, loaded.event
             mine = {t.id: t for t in _buyers_tickets(loaded.tickets, actor.id)}
             if any(ticket_id not in mine for ticket_id in chosen):
-                raise ValidationFailed.field("tickets", "Choose valid tickets of this order that you still hold.")
+                raise ValidationFailed.field("tickets", N_("Choose valid tickets of this order that you still hold."))
             admitting = [t for t in loaded.tickets if t.status in ADMISSION_STATUSES]
             amount = requested_amount(
                 amount=order.amount,
@@ -391,10 +394,10 @@ def _answer(
     `event_ref` (an id or short id, the API's path) must be the request's event when given."""
     request = session.get(RefundRequest, request_id or "")
     if request is None:
-        raise NotFound("This refund request does not exist.")
+        raise NotFound(N_("This refund request does not exist."))
     event = load_event_for(session, actor, request.event_id, WorkspaceAction.MANAGE_BILLING)
     if event_ref is not None and event_ref not in (event.id, event.short_id):
-        raise NotFound("This refund request does not exist.")
+        raise NotFound(N_("This refund request does not exist."))
     now = utcnow()
     answered = session.execute(
         update(RefundRequest)
@@ -436,10 +439,16 @@ def approve_refund_request(
         codes = [t.short_code for t in sales_store.order_tickets(connection, order.id) if t.id in request.ticket_ids]
         buyer = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)
+        language = platform.language_or_default(buyer.language)
         platform.enqueue(
             session,
             platform.refund_request_approved_email(
-                buyer.email, event.title, order.reference, format_money(amount, order.currency), ", ".join(codes)
+                buyer.email,
+                event.title,
+                order.reference,
+                format_money(amount, order.currency, language),
+                ", ".join(codes),
+                language,
             ),
         )
         admin.record_audit(
@@ -465,7 +474,10 @@ def decline_refund_request(
         buyer = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)
         platform.enqueue(
-            session, platform.refund_request_declined_email(buyer.email, event.title, order.reference, reason)
+            session,
+            platform.refund_request_declined_email(
+                buyer.email, event.title, order.reference, reason, platform.language_or_default(buyer.language)
+            ),
         )
         admin.record_audit(
             session,

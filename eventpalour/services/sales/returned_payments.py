@@ -88,12 +88,17 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
             order_status=OrderStatus.REFUNDED.value,
         )
         facts = order.confirmation
+        language = platform.language_or_default(facts.language)  # the buyer's; the money stays as Paystack's
         if kind == RefundKind.PAYMENT_MISMATCH:
-            message = platform.payment_mismatch_refund_email(facts.email, facts.title, reference, received, expected)
+            message = platform.payment_mismatch_refund_email(
+                facts.email, facts.title, reference, received, expected, language
+            )
         elif kind == RefundKind.CODE_USED_UP:
-            message = platform.code_used_up_refund_email(facts.email, reference, received, order.discount_code or "")
+            message = platform.code_used_up_refund_email(
+                facts.email, reference, received, order.discount_code or "", language
+            )
         else:
-            message = platform.late_payment_refund_email(facts.email, reference, received)
+            message = platform.late_payment_refund_email(facts.email, reference, received, language)
         platform.enqueue(session, message)
     logger.warning("%s (%s: %s received)", note, reference, received)
     return PaymentReturn(order.id, received, expected, note)

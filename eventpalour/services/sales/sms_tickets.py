@@ -77,10 +77,18 @@ def forget_phones_of(session: Session, user_id: str) -> int:
 
 
 def queue_ticket_sms(
-    connection: Connection | Session, *, to_email: str, phone: str, event_title: str, codes: list[str]
+    connection: Connection | Session,
+    *,
+    to_email: str,
+    phone: str,
+    event_title: str,
+    codes: list[str],
+    language: str = platform.DEFAULT_LANGUAGE,
 ) -> None:
-    """Queue the confirmation's text message (the event, the codes, the tickets link), in the caller's transaction."""
-    text = platform.ticket_sms_text(event_title=event_title, codes=codes, link=settings.app_url + routes.MY_TICKETS)
+    """Queue the confirmation's text message (the event, the codes, the tickets link) in the buyer's
+    `language`, in the caller's transaction."""
+    link = settings.app_url + routes.MY_TICKETS
+    text = platform.ticket_sms_text(event_title=event_title, codes=codes, link=link, language=language)
     platform.enqueue_sms(
         connection,
         platform.SmsMessage(

@@ -57,6 +57,7 @@ from eventpalour.models import (
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     NotAuthenticated,
     NotFound,
@@ -65,7 +66,8 @@ from eventpalour.services.platform import (
     enqueue,
     event_when,
     format_money,
-    plural,
+    language_or_default,
+    ticket_count_words,
     waitlist_offer_email,
 )
 from eventpalour.services.sales import capacity, fees
@@ -148,7 +150,7 @@ def _event_id_of(connection: Connection, ref: str) -> str:
     """The id of the event `ref` names (its id or its short id, as in its page's URL)."""
     found = connection.execute(_EVENT_ID_OF, {"ref": ref or ""}).scalar()
     if found is None:
-        raise NotFound("This event does not exist.")
+        raise NotFound(N_("This event does not exist."))
     return found
 
 
@@ -167,29 +169,33 @@ def join_waitlist(*, actor: UserSummary | None, event_id: str, tier_id: str, qua
     if actor is None:
         raise NotAuthenticated()
     if not actor.is_verified:
-        raise PermissionDenied("Verify your email address to join a waitlist.")
+        raise PermissionDenied(N_("Verify your email address to join a waitlist."))
     now = utcnow()
     with transaction() as session:
         connection = session.connection()
         event_id = _event_id_of(connection, event_id)
         found = connection.execute(_TIER_FOR_WAITLIST, {"tier_id": tier_id or ""}).first()
         if found is None or found.event_id != event_id:
-            raise NotFound("This ticket is not offered for this event.")
+            raise NotFound(N_("This ticket is not offered for this event."))
         tier = TierForWaitlist(**found._mapping)
         if not tier.waitlist:
-            raise Conflict(f"{tier.name} has no waitlist.")
+            raise Conflict(N_("{name} has no waitlist."), values={"name": tier.name})
         if not _selling(tier.event_status, tier.event_end, now):
-            raise Conflict("This event is not selling tickets.")
+            raise Conflict(N_("This event is not selling tickets."))
         if tier.seats_left != 0:
-            raise Conflict(f"{tier.name} is not sold out: buy your tickets now.")
+            raise Conflict(N_("{name} is not sold out: buy your tickets now."), values={"name": tier.name})
         if not isinstance(quantity, int) or not 1 <= quantity <= tier.max_per_order:
-            raise ValidationFailed.field("quantity", f"Choose from 1 to {tier.max_per_order} tickets.")
+            raise ValidationFailed.field(
+                "quantity", N_("Choose from 1 to {max_per_order} tickets."), max_per_order=tier.max_per_order
+            )
         # A free event takes one registration per person (checkout's rule): a waitlist seat for
         # someone already registered could never be claimed, and would only delay the next person.
         if tier.event_pricing == EventPricing.FREE and sales_store.has_completed_order(connection, actor.id, event_id):
-            raise Conflict("You are already registered for this event.")
+            raise Conflict(N_("You are already registered for this event."))
         if _open_offer(connection, tier.id, actor.id) is not None:
-            raise Conflict(f"Seats of {tier.name} are already held for you: pay for them on this page.")
+            raise Conflict(
+                N_("Seats of {name} are already held for you: pay for them on this page."), values={"name": tier.name}
+            )
         try:
             with connection.begin_nested():
                 connection.execute(
@@ -205,7 +211,7 @@ def join_waitlist(*, actor: UserSummary | None, event_id: str, tier_id: str, qua
                     },
                 )
         except IntegrityError:
-            raise Conflict(f"You are already on the waitlist for {tier.name}.") from None
+            raise Conflict(N_("You are already on the waitlist for {name}."), values={"name": tier.name}) from None
     logger.info("waitlist joined tier=%s user=%s quantity=%d", tier_id, actor.id, quantity)
     spots = my_waitlist(actor=actor, event_id=event_id)
     return spots[tier_id]
@@ -229,7 +235,7 @@ def leave_waitlist(*, actor: UserSummary | None, event_id: str, tier_id: str) ->
             .values(status=WaitlistStatus.LEFT.value)
         )
         if left.rowcount != 1:
-            raise NotFound("You are not on this waitlist.")
+            raise NotFound(N_("You are not on this waitlist."))
 
 
 def forget_waiting_of(session: Session, user_id: str, _address: str) -> int:
@@ -387,7 +393,7 @@ _TIER_TO_OFFER = (
     .where(_tiers.c.id == bindparam("tier_id"), _tiers.c.waitlist.is_(True))
 )
 _NEXT_WAITING = (
-    select(_entries.c.id, _entries.c.user_id, _entries.c.quantity, _users.c.email)
+    select(_entries.c.id, _entries.c.user_id, _entries.c.quantity, _users.c.email, _users.c.language)
     .join(_users, _users.c.id == _entries.c.user_id)
     .where(_entries.c.tier_id == bindparam("tier_id"), _entries.c.status == WaitlistStatus.WAITING.value)
     .order_by(_entries.c.created_at, _entries.c.id)
@@ -490,18 +496,20 @@ def _offer(connection: Connection, tier: _TierToOffer, entry: Any, n: int, now: 
             capacity.hold(connection, tier.id, n)
     except (_AlreadyOffered, capacity.NotEnoughSeats, IntegrityError):
         return False
-    until = f"{event_when(expires_at, tier.timezone)} ({tier.timezone})"
+    language = language_or_default(entry.language)  # the offer speaks the waiting person's language
+    until = f"{event_when(expires_at, tier.timezone, language=language)} ({tier.timezone})"
     enqueue(
         connection,
         waitlist_offer_email(
             entry.email,
             tier.title,
-            plural(n, "ticket"),
+            ticket_count_words(n, language),
             tier.name,
-            format_money(charge.amount, tier.currency),
+            format_money(charge.amount, tier.currency, language),
             until,
             claim_url(tier.short_id),
             free=charge.amount == 0,
+            language=language,
         ),
     )
     logger.info("waitlist offer entry=%s order=%s tier=%s seats=%d", entry.id, order["reference"], tier.id, n)

@@ -24,7 +24,7 @@ from eventpalour.models import Event, EventPricing, OrderAnswer, OrderItem, Wait
 from eventpalour.models.types import utcnow
 from eventpalour.services import finance
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound
 from eventpalour.services.sales import answers as attendee_answers
 from eventpalour.services.sales import capacity, fulfilment, orders, payments
 from eventpalour.services.sales import store as sales_store
@@ -38,7 +38,7 @@ _events = Event.__table__
 _items = OrderItem.__table__
 _answers = OrderAnswer.__table__
 
-OFFER_GONE = "This offer is no longer held for you: its time ran out or it was cancelled."
+OFFER_GONE = N_("This offer is no longer held for you: its time ran out or it was cancelled.")
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ def claim_offer(*, actor: UserSummary | None, order_id: str, answers: AttendeeAn
         connection = session.connection()
         order = sales_store.order_to_pay(connection, order_id or "")
         if order is None or order.buyer_id != actor.id:
-            raise NotFound("This waitlist offer does not exist.")
+            raise NotFound(N_("This waitlist offer does not exist."))
         if connection.execute(_IS_OFFER, {"order_id": order.id}).first() is None:
-            raise NotFound("This waitlist offer does not exist.")
+            raise NotFound(N_("This waitlist offer does not exist."))
         if not orders.awaits_payment(order.status, order.holds_active, order.expires_at, utcnow()):
             raise Conflict(OFFER_GONE)
         lines = sales_store.order_lines(connection, order.id)
@@ -109,7 +109,7 @@ def _register(connection: Connection, order: OrderToSettle, actor: UserSummary) 
     if connection.execute(_PRICING, {"event_id": order.event_id}).scalar() == EventPricing.FREE:
         sales_store.lock_buyer(connection, actor.id)
         if sales_store.has_completed_order(connection, actor.id, order.event_id):
-            raise Conflict("You are already registered for this event.")
+            raise Conflict(N_("You are already registered for this event."))
     now = utcnow()
     claim = sales_store.Claim(order_id=order.id, paid_at=now, provider_fee=0, organizer_share=0, now=now)
     if not sales_store.claim_order(connection, claim, held=True):

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from eventpalour.models import ADMISSION_STATUSES, AnnouncementAudience, Ticket, User
 from eventpalour.services.identity import email_key
+from eventpalour.services.platform import language_or_default
 from eventpalour.services.tickets.announcement_opt_outs import opted_out
 from eventpalour.services.tickets.attendees import SCAN_FILTERS
 
@@ -34,6 +35,7 @@ class Recipient:
     email: str
     name: str
     user_id: str = ""
+    language: str = "en"  # the holder's choice: the email's footer speaks it
 
 
 def reaches(audience: str, tier_ids: Sequence[str], ticket_status: str, ticket_tier_id: str) -> bool:
@@ -53,15 +55,17 @@ def recipients(session: Session, event_id: str, audience: str, tier_ids: Sequenc
     """One recipient per holder address the audience reaches (however many tickets it holds), minus
     the addresses that opted out of the event's announcements; in address order."""
     rows = session.exec(
-        select(User.email, User.full_name, User.username, Ticket.status, Ticket.tier_id, User.id)
+        select(User.email, User.full_name, User.username, Ticket.status, Ticket.tier_id, User.id, User.language)
         .join(User, col(User.id) == col(Ticket.holder_id))
         .where(Ticket.event_id == event_id, col(Ticket.status).in_(ADMISSION_STATUSES))
     ).all()
     stopped = opted_out(session, event_id)
     found: dict[str, Recipient] = {}
-    for email, full_name, username, status, tier_id, user_id in rows:
+    for email, full_name, username, status, tier_id, user_id, language in rows:
         key = email_key(email)[0]
         if key in found or key in stopped or not reaches(audience, tier_ids, status, tier_id):
             continue
-        found[key] = Recipient(email=email, name=full_name or username or "", user_id=user_id)
+        found[key] = Recipient(
+            email=email, name=full_name or username or "", user_id=user_id, language=language_or_default(language)
+        )
     return [found[key] for key in sorted(found)]

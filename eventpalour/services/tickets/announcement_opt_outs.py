@@ -23,10 +23,10 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AnnouncementOptOut, Event
 from eventpalour.services.identity import email_key, masked_email
-from eventpalour.services.platform import NotFound
+from eventpalour.services.platform import N_, NotFound
 
 SIGNATURE_BYTES = 16
-INVALID_LINK = "This unsubscribe link is not valid. Use the link from the latest announcement email."
+INVALID_LINK = N_("This unsubscribe link is not valid. Use the link from the latest announcement email.")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def opted_out(session: Session, event_id: str) -> set[str]:
 def _subscription(session: Session, event_id: str, key: str) -> Subscription:
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound("This event no longer exists, so it sends no announcements.")
+        raise NotFound(N_("This event no longer exists, so it sends no announcements."))
     return Subscription(
         event_title=event.title,
         event_short_id=event.short_id,

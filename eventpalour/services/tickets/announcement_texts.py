@@ -24,12 +24,12 @@ def queue_texts(
         return 0
     start, slot, per_slot = slots
     phones = sales.known_phones(session, [person.user_id for person in to])
-    text = announcement_sms_text(
-        event_title=event.title, subject=subject, link=settings.app_url + routes.event_url(event.short_id)
-    )
+    link = settings.app_url + routes.event_url(event.short_id)
     queued = 0
     for index, person in enumerate(to):
         if phone := phones.get(person.user_id):
+            # The words around the organizer's subject in the holder's language.
+            text = announcement_sms_text(event_title=event.title, subject=subject, link=link, language=person.language)
             message = SmsMessage(
                 to_email=person.email, to_phone=phone, subject=f"SMS: {subject}", text=text, kind="announcement_sms"
             )

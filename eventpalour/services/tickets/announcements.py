@@ -290,7 +290,11 @@ def send_announcement(announcement_id: str) -> int | None:
         to = recipients(session, event.id, item.audience, item.tier_ids)
         for index, person in enumerate(to):
             message = announcement_email(
-                person.email, facts, unsubscribe_link(event.id, person.email), one_click_link(event.id, person.email)
+                person.email,
+                facts,
+                unsubscribe_link(event.id, person.email),
+                one_click_link(event.id, person.email),
+                person.language,
             )
             enqueue(session, message, not_before=start + SLOT * (index // per_minute))
         queue_texts(session, event, item.subject, to, slots=(start, SLOT, per_minute))

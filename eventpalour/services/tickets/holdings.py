@@ -13,7 +13,16 @@ from eventpalour.db import read_only
 from eventpalour.models import Event, Order, OrderItem, Ticket, TicketStatus, User, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, event_schedule, price_label
+from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    N_,
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    event_schedule,
+    language_or_default,
+    price_label,
+)
 from eventpalour.services.tickets import email_attachments, ticket_media, ticket_tokens
 from eventpalour.services.tickets.ticket_media import holder_place
 from eventpalour.services.tickets.transfers import transfer_refusal
@@ -39,7 +48,7 @@ def order_tickets(*, actor: UserSummary | None, reference: str) -> list[TicketVi
             select(Order).where((col(Order.reference) == reference) | (col(Order.id) == reference))
         ).first()
         if order is None or order.buyer_id != actor.id:
-            raise NotFound("This order does not exist.")
+            raise NotFound(N_("This order does not exist."))
         rows = session.exec(
             select(Ticket, OrderItem.tier_name, Event.end_at)
             .join(OrderItem, col(OrderItem.id) == col(Ticket.order_item_id))
@@ -198,8 +207,8 @@ def image_refusal(status: str) -> str | None:
     return None
 
 
-def _place(event: Event, status: str) -> str:
-    return holder_place(event, with_link=status in HOLDER_STATUSES)
+def _place(event: Event, status: str, language: str = DEFAULT_LANGUAGE) -> str:
+    return holder_place(event, with_link=status in HOLDER_STATUSES, language=language)
 
 
 def _names_by_ticket(session: Session, query: Select) -> dict[str, tuple[str, str]]:
@@ -280,7 +289,7 @@ def _holder_ticket(session: Session, actor: UserSummary | None, ticket_id: str) 
         raise NotAuthenticated(N_("Sign in to see your tickets."))
     ticket = session.get(Ticket, ticket_id or "")
     if ticket is None or ticket.holder_id != actor.id:
-        raise NotFound("This ticket does not exist.")
+        raise NotFound(N_("This ticket does not exist."))
     if refusal := holder_refusal(ticket.status):
         raise Conflict(refusal)
     return ticket, session.get(Event, ticket.event_id)
@@ -305,16 +314,18 @@ def ticket_image(*, actor: UserSummary | None, ticket_id: str) -> tuple[str, byt
         ).one()
         holder = session.get(User, ticket.holder_id)
         workspace = session.get(Workspace, event.workspace_id)
+        language = language_or_default(holder.language)  # the holder's ticket, in the holder's language
         image = ticket_media.TicketImage(
             token=ticket_tokens.sign_signed(ticket.id, ticket.event_id, ticket.tier_id, ticket.secret_version),
             short_code=ticket.short_code,
             event_title=event.title,
-            schedule=event_schedule(event.start_at, event.end_at, event.timezone),
-            place=_place(event, ticket.status),
+            schedule=event_schedule(event.start_at, event.end_at, event.timezone, language),
+            place=_place(event, ticket.status, language),
             tier_name=tier_name,
-            price_label=price_label(price, event.currency),
+            price_label=price_label(price, event.currency, language),
             holder_name=ticket.attendee_name or holder.full_name or holder.username,
             organizer=workspace.name,
             organizer_verified=workspace.verified,
+            language=language,
         )
     return f"ticket-{ticket.short_code}.png", ticket_media.ticket_png(image)

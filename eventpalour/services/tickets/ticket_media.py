@@ -24,6 +24,7 @@ from sqlalchemy import Row
 from eventpalour.config import settings
 from eventpalour.models import Event
 from eventpalour.models.types import utcnow
+from eventpalour.services.platform import DEFAULT_LANGUAGE, gettext
 
 # Medium error correction survives a cracked phone screen or a smudged printout while keeping the
 # code coarse enough for a cheap phone camera to read at arm's length.
@@ -65,6 +66,7 @@ class TicketImage:
     holder_name: str
     organizer: str
     organizer_verified: bool = False
+    language: str = DEFAULT_LANGUAGE  # the holder's: the printed labels speak it (the facts come written in it)
 
 
 TICKET_WIDTH = 720
@@ -135,13 +137,15 @@ def ticket_png(ticket: TicketImage) -> bytes:
     canvas = Image.new("RGB", (TICKET_WIDTH, 1600), "white")  # cropped to what is drawn
     draw = ImageDraw.Draw(canvas)
     draw.rectangle((0, 0, TICKET_WIDTH, 96), fill=BRAND_COLOR)
-    draw.text((40, 28), f"{settings.platform_name} ticket", font=_font(36, bold=True), fill="white")
+    say = ticket.language
+    band = gettext(say, "{brand} ticket").format(brand=settings.platform_name)
+    draw.text((40, 28), band, font=_font(36, bold=True), fill="white")
     y = _lines(draw, 128, ticket.event_title, 40, INK, bold=True) + 8
     y = _lines(draw, y, ticket.schedule, 26, MUTED)
     y = _lines(draw, y, ticket.place, 26, MUTED)
-    y = _lines(draw, y, f"Organized by {ticket.organizer}", 26, MUTED)
+    y = _lines(draw, y, gettext(say, "Organized by {name}").format(name=ticket.organizer), 26, MUTED)
     if ticket.organizer_verified:
-        y = _lines(draw, y, "Verified organizer", 26, VERIFIED_BLUE)
+        y = _lines(draw, y, gettext(say, "Verified organizer"), 26, VERIFIED_BLUE)
     y += 8
     y = _lines(draw, y, f"{ticket.tier_name} · {ticket.price_label}", 28, INK)
     y = _lines(draw, y, ticket.holder_name, 28, INK) + 16
@@ -193,14 +197,21 @@ def calendar_invite(entry: CalendarEntry) -> bytes:
 
 
 def place_line(
-    *, event_type: str, venue: str | None, city: str | None, country: str | None, online_link: str | None
+    *,
+    event_type: str,
+    venue: str | None,
+    city: str | None,
+    country: str | None,
+    online_link: str | None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
     """Where a ticket holder goes: the venue, the meeting link, or both for a hybrid event.
 
     Only for holders: the meeting link is never shown on public pages.
     """
     address = ", ".join(part for part in (venue, city, country) if part)
-    link = f"Online: {online_link}" if online_link else "Online"
+    online = gettext(language, "Online")
+    link = f"{online}: {online_link}" if online_link else online
     if event_type == "online":
         return link
     if event_type == "hybrid":
@@ -208,7 +219,7 @@ def place_line(
     return address
 
 
-def holder_place(event: Event | Row[Any], *, with_link: bool = True) -> str:
+def holder_place(event: Event | Row[Any], *, with_link: bool = True, language: str = DEFAULT_LANGUAGE) -> str:
     """`place_line` for an event (the model, or a Core row with its place columns), as a ticket
     holder sees it (`with_link` False hides the link)."""
     return place_line(
@@ -217,4 +228,5 @@ def holder_place(event: Event | Row[Any], *, with_link: bool = True) -> str:
         city=event.city,
         country=event.country,
         online_link=event.online_link if with_link else None,
+        language=language,
     )

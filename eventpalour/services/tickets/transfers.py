@@ -8,7 +8,7 @@ counter, and with it the event's capacity, never moves: a transfer needs no free
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import update
@@ -31,11 +31,11 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import platform, sales
 from eventpalour.services.identity import UserSummary, normalize_email
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, ValidationFailed, event_schedule
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, ValidationFailed, event_schedule
 from eventpalour.services.sales import new_short_code
 from eventpalour.services.tickets.ticket_media import holder_place
 
-NO_ACCOUNT = "No verified EventPalour account uses this email. Ask them to sign up and verify their email first."
+NO_ACCOUNT = N_("No verified EventPalour account uses this email. Ask them to sign up and verify their email first.")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class TransferResult:
 def _recipient_email(raw: str) -> str:
     """The recipient's address as accounts store it. Raises ValidationFailed (email)."""
     if not (raw or "").strip():
-        raise ValidationFailed.field("email", "Enter the email address of their EventPalour account.")
+        raise ValidationFailed.field("email", N_("Enter the email address of their EventPalour account."))
     return normalize_email(raw)
 
 
@@ -69,7 +69,7 @@ def _recipient(session: Session, actor: UserSummary, email: str) -> User:
     if recipient is None or not recipient.is_verified or recipient.status != UserStatus.ACTIVE:
         raise ValidationFailed.field("email", NO_ACCOUNT)
     if recipient.id == actor.id:
-        raise ValidationFailed.field("email", "This ticket is already yours. Enter the other person's email.")
+        raise ValidationFailed.field("email", N_("This ticket is already yours. Enter the other person's email."))
     return recipient
 
 
@@ -92,7 +92,7 @@ def _own_ticket(session: Session, actor: UserSummary, ticket_id: str) -> tuple[T
     """The actor's ticket and its event, if it may be given away now. Raises NotFound, Conflict."""
     ticket = session.get(Ticket, ticket_id or "")
     if ticket is None or ticket.holder_id != actor.id:
-        raise NotFound("This ticket does not exist.")
+        raise NotFound(N_("This ticket does not exist."))
     event = session.get(Event, ticket.event_id)
     _check_transferable(ticket, event)
     return ticket, event
@@ -114,7 +114,7 @@ def check_transfer(
     account, or the actor's own; attendee_name: missing for a ticket that names its attendee).
     """
     if actor is None:
-        raise NotAuthenticated("Sign in to transfer tickets.")
+        raise NotAuthenticated(N_("Sign in to transfer tickets."))
     email = _recipient_email(recipient_email)
     with read_only() as session:
         ticket, _ = _own_ticket(session, actor, ticket_id)
@@ -139,7 +139,7 @@ def transfer_ticket(
     the event has started).
     """
     if actor is None:
-        raise NotAuthenticated("Sign in to transfer tickets.")
+        raise NotAuthenticated(N_("Sign in to transfer tickets."))
     email = _recipient_email(recipient_email)
     with transaction() as session:
         ticket, event = _own_ticket(session, actor, ticket_id)
@@ -151,7 +151,7 @@ def transfer_ticket(
             .values(status=TicketStatus.TRANSFERRED)
         ).rowcount
         if retired != 1:
-            raise Conflict("This ticket was used or changed a moment ago. Reload and try again.")
+            raise Conflict(N_("This ticket was used or changed a moment ago. Reload and try again."))
         successor = Ticket(
             short_code=new_short_code(session),
             order_id=ticket.order_id,
@@ -207,8 +207,25 @@ def _queue_emails(
     line = platform.TicketLine(
         ticket_id=new.id, short_code=new.short_code, tier_name=tier_name, attendee_name=new.attendee_name or ""
     )
-    platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, facts))
-    platform.enqueue(session, platform.ticket_transfer_received_email(recipient.email, facts, line))
+    # Each in their own language, with the dates written in it (the sender's account may have chosen another).
+    to_language = platform.language_or_default(recipient.language)
+    from_language = platform.language_or_default(session.exec(select(User.language).where(User.id == sender.id)).one())
+    for_sender = replace(
+        facts,
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone, from_language),
+        place=holder_place(event, language=from_language),
+        organizer=replace(facts.organizer, language=from_language),
+    )
+    for_recipient = replace(
+        facts,
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone, to_language),
+        place=holder_place(event, language=to_language),
+        organizer=replace(facts.organizer, language=to_language),
+    )
+    platform.enqueue(session, platform.ticket_transfer_sent_email(sender.email, for_sender, from_language))
+    platform.enqueue(
+        session, platform.ticket_transfer_received_email(recipient.email, for_recipient, line, to_language)
+    )
     _text_recipient(session, sender, recipient, event, new)
 
 
@@ -224,6 +241,7 @@ def _text_recipient(session: Session, sender: UserSummary, recipient: User, even
         code=new.short_code,
         sender=sender.display_name,
         link=settings.app_url + routes.MY_TICKETS,
+        language=platform.language_or_default(recipient.language),
     )
     platform.enqueue_sms(
         session,

@@ -1,0 +1,258 @@
+"""The other half of the extraction check (#23 §1): a text a reader sees that is NOT marked for
+translation fails here. tests/unit/test_i18n_catalogs.py checks that every marked text has its
+Kiswahili and French; this one reads the pages, the components and the states' toasts (their syntax
+trees, not their output) and finds the English literals that never reach `t()` / `self._t()`.
+
+What counts as a reader's text, by rule rather than by listing strings:
+- in pages and components, every literal handed to a call: the children of rx.text, rx.heading,
+  rx.button, rx.link, ..., the labels of the form helpers and a page's own helpers, the kwargs a
+  reader or a screen reader gets (label, placeholder, aria_label, title, ...); not those of
+  exceptions, logs and scripts (NOT_SHOWN);
+- in states, the message of every rx.toast;
+looked for through `+`, f-strings, `rx.cond` branches and `a if c else b`.
+A literal is a text when it has a letter and either an upper-case letter or a space: "Sign in",
+"Free", "Buy tickets" are; "outline", "key-round", "100%", "/events", "you@example.com", "{count}"
+(CSS values, icon names, ids, URLs, example inputs, formats) are not.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2] / "eventpalour"
+SCANNED = ("pages", "components")
+
+# Modules whose texts are still English only (organizer, workspace, admin and scanner pages: being
+# translated by their own engineers). This list only shrinks: a module here that has no unmarked
+# text left fails `test_not_yet_translated_only_lists_modules_with_english_left`, so it is removed
+# the day it is done, and a new module is never added to it.
+NOT_YET_TRANSLATED = {
+    "components/admin.py",
+    "components/announcements.py",
+    "components/api_tokens.py",
+    "components/attendees.py",
+    "components/billing.py",
+    "components/buyer_options.py",
+    "components/charts.py",
+    "components/discount_codes.py",
+    "components/door_offline.py",
+    "components/draft_notice.py",
+    "components/event_form.py",
+    "components/event_orders.py",
+    "components/event_series.py",
+    "components/event_waitlist.py",
+    "components/questions.py",
+    "components/tier_templates.py",
+    "components/user_detail.py",
+    "components/verification_forms.py",
+    "components/webhooks.py",
+    "components/withdrawal_form.py",
+    "components/workspace.py",
+    "pages/admin_admins.py",
+    "pages/admin_audit.py",
+    "pages/admin_blue_tickets.py",
+    "pages/admin_categories.py",
+    "pages/admin_dashboard.py",
+    "pages/admin_kyc.py",
+    "pages/admin_revenue.py",
+    "pages/admin_users.py",
+    "pages/dev_outbox.py",
+    "pages/event_attendees.py",
+    "pages/event_manage.py",
+    "pages/event_new.py",
+    "pages/joining.py",
+    "pages/organizer.py",
+    "pages/scanner.py",
+    "pages/workspace_analytics.py",
+    "pages/workspace_billing.py",
+    "pages/workspace_dashboard.py",
+    "pages/workspace_events.py",
+    "pages/workspace_members.py",
+    "pages/workspace_new.py",
+    "pages/workspace_settings.py",
+    "pages/workspace_verification.py",
+    "pages/workspaces.py",
+    "state/admin_audit.py",
+    "state/admin_kyc.py",
+    "state/admin_revenue.py",
+    "state/announcements.py",
+    "state/api_tokens.py",
+    "state/billing.py",
+    "state/buyer_options.py",
+    "state/discount_codes.py",
+    "state/event_creator.py",
+    "state/event_drafts.py",
+    "state/event_form.py",
+    "state/event_orders.py",
+    "state/events.py",
+    "state/joining.py",
+    "state/members.py",
+    "state/questions.py",
+    "state/tier_templates.py",
+    "state/webhooks.py",
+    "state/workspace.py",
+    "state/workspace_verification.py",
+    "state/workspaces.py",
+}
+
+# Calls whose string arguments no reader sees: exceptions (for developers), logs, scripts. The tab
+# title (`page`'s) is set when the app compiles, one per route, so it stays English for now.
+NOT_SHOWN = {"page", "call_script", "script", "compile", "debug", "info_log", "warning_log", "exception"}
+PRODUCT_NAMES = {"EventPalour", "Paystack", "M-Pesa", "Google", "Kiswahili", "Français", "English"}
+TOASTS = {"toast", "success", "error", "info", "warning"}
+# A literal with a letter and either a capital or a space between words is written for a reader.
+TEXT_LIKE = re.compile(r"[A-Z]|[A-Za-z]\s+[A-Za-z]|[A-Za-z][.!?…]$")
+NOT_TEXT = re.compile(r"^(https?://|mailto:|/|#|var\(|rgba?\(|\{[^}]*\}$)")
+# CSS values ("1px solid …", "0 -4px 16px rgba(…)") have letters and spaces but are not texts.
+CSS = re.compile(r"\b\d+(px|rem|em|vh|vw|fr)\b|\b(solid|dashed|dotted)\b|rgba?\(")
+
+
+def _is_text(value: str) -> bool:
+    stripped = value.strip()
+    if not re.search(r"[A-Za-z]", stripped) or NOT_TEXT.match(stripped) or CSS.search(stripped):
+        return False
+    # Product names stay as they are in every language (docs/glossary.md), and so do codes in
+    # capitals ("KES · NGN · GHS", "PDF").
+    if stripped in PRODUCT_NAMES or not re.search(r"[a-z]", stripped):
+        return False
+    # Example inputs and codes a reader types, not reads as a sentence: "you@example.com", "ABC123".
+    if " " not in stripped and ("@" in stripped or re.fullmatch(r"[A-Z0-9_-]+", stripped)):
+        return False
+    return bool(TEXT_LIKE.search(stripped))
+
+
+def _name(func: ast.expr) -> tuple[str, str]:
+    """(last name, the name before it) of a called function: rx.toast.error → ("error", "toast")."""
+    if isinstance(func, ast.Attribute):
+        owner = func.value
+        before = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
+        return func.attr, before
+    if isinstance(func, ast.Name):
+        return func.id, ""
+    return "", ""
+
+
+def _is_marked(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and _name(node.func)[0] in {"t", "_t", "gettext", "_", "N_"}
+
+
+def _literals(node: ast.expr) -> list[ast.AST]:
+    """The English literals an argument shows, through +, f-strings, rx.cond and a if c else b."""
+    if _is_marked(node):
+        return []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node] if _is_text(node.value) else []
+    if isinstance(node, ast.JoinedStr):
+        literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        found = [node] if _is_text(literal.replace("  ", " ")) and re.search(r"[A-Za-z]{2}", literal) else []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                found += _literals(part.value)
+        return found
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literals(node.left) + _literals(node.right)
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body) + _literals(node.orelse)
+    if isinstance(node, ast.Call) and _name(node.func)[0] in {"cond", "match"}:
+        return [found for arg in node.args[1:] for found in _literals(arg)]
+    return []
+
+
+def _is_toast(call: ast.Call) -> bool:
+    name, before = _name(call.func)
+    return (name == "toast" and before == "rx") or (name in TOASTS and before == "toast")
+
+
+def _shown(call: ast.Call) -> bool:
+    name = _name(call.func)[0]
+    return name not in NOT_SHOWN and not name.endswith(("Error", "Exception")) and not _is_marked(call)
+
+
+def unmarked(path: Path, toasts_only: bool = False) -> list[str]:
+    """ "line: 'text'" for each reader's text in `path` that is not wrapped in t(): any text-like
+    literal handed to a call (a component, a helper, a kwarg), or only the toasts' (a state)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[ast.expr] = []
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call):
+            continue
+        if _is_toast(call):
+            found += [f for arg in call.args[:1] for f in _literals(arg)]
+        elif not toasts_only and _shown(call):
+            found += [f for arg in [*call.args, *(kw.value for kw in call.keywords)] for f in _literals(arg)]
+    lines = {(node.lineno, ast.unparse(node)) for node in found}
+    return [f"{line}: {text}" for line, text in sorted(lines)]
+
+
+def scanned_modules() -> dict[str, list[str]]:
+    """Every scanned module (relative to eventpalour/) → its unmarked texts."""
+    modules: dict[str, list[str]] = {}
+    for folder in SCANNED:
+        for path in sorted((ROOT / folder).glob("*.py")):
+            modules[f"{folder}/{path.name}"] = unmarked(path)
+    for path in sorted((ROOT / "state").glob("*.py")):
+        modules[f"state/{path.name}"] = unmarked(path, toasts_only=True)
+    return modules
+
+
+def test_the_rule_tells_texts_from_values() -> None:
+    for text in ("Sign in", "Free", "Buy tickets", "No events match.", "Results: {count}"):
+        assert _is_text(text), text
+    for value in (
+        "outline",
+        "key-round",
+        "100%",
+        "/events",
+        "you@example.com",
+        "{count}",
+        "https://x.io",
+        "1fr 2fr",
+        "1px solid var(--gray-4)",
+        "KES · NGN",
+        "EventPalour",
+    ):
+        assert not _is_text(value), value
+
+
+def test_the_check_finds_an_unmarked_text(tmp_path: Path) -> None:
+    """So a broken walk cannot pass the check below by finding nothing."""
+    page = tmp_path / "page.py"
+    page.write_text(
+        "import reflex as rx\n"
+        "def p():\n"
+        "    return rx.vstack(\n"
+        "        rx.heading(t('Marked')),\n"
+        "        rx.text('Not marked', size='2'),\n"
+        "        rx.button(rx.icon('x'), aria_label='Close it'),\n"
+        "        field('Your name', 'name', errors, placeholder='Jane Doe'),\n"
+        "        rx.cond(x, rx.text(t('A')), rx.text(f'{n} tickets left')),\n"
+        "    )\n"
+        "def handler():\n"
+        "    return rx.toast.success('Saved.')\n"
+    )
+
+    assert unmarked(page) == [
+        "5: 'Not marked'",
+        "6: 'Close it'",
+        "7: 'Jane Doe'",
+        "7: 'Your name'",
+        "8: f'{n} tickets left'",
+        "11: 'Saved.'",
+    ]
+
+
+def test_every_text_on_a_translated_page_is_marked() -> None:
+    left = {module: texts for module, texts in scanned_modules().items() if texts and module not in NOT_YET_TRANSLATED}
+
+    report = "\n".join(f"{module}:\n  " + "\n  ".join(texts) for module, texts in left.items())
+    assert not left, f"Texts a reader sees that are not wrapped in t() / self._t():\n{report}"
+
+
+def test_not_yet_translated_only_lists_modules_with_english_left() -> None:
+    modules = scanned_modules()
+
+    done = sorted(module for module in NOT_YET_TRANSLATED if not modules.get(module))
+
+    assert not done, f"Translated (or gone): remove from NOT_YET_TRANSLATED: {done}"
