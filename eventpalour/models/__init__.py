@@ -16,7 +16,15 @@ from eventpalour.models.discount import (
     DiscountCodeUnlock,
     DiscountKind,
 )
-from eventpalour.models.door import EventSigningKey, OfflineOutcome, OfflineScan
+from eventpalour.models.door import (
+    CheckIn,
+    CheckInList,
+    CheckInListTier,
+    Direction,
+    EventSigningKey,
+    OfflineOutcome,
+    OfflineScan,
+)
 from eventpalour.models.event import (
     CAPACITY_CHECK,
     CAPACITY_RULE,
@@ -126,6 +134,10 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "CheckIn",
+    "CheckInList",
+    "CheckInListTier",
+    "Direction",
     "BuyerPlaceDay",
     "CheckoutDay",
     "RollupDelta",
