@@ -38,6 +38,14 @@ __getattr__, __all__ = public_names(
             "check_in_progress",
             "event_attendees",
         ],
+        "checkin_lists": [
+            "ListInput",
+            "ListRow",
+            "create_checkin_list",
+            "delete_checkin_list",
+            "event_checkin_lists",
+            "update_checkin_list",
+        ],
         "door_sync": [
             "DeviceSync",
             "SyncedTicket",

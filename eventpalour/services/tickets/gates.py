@@ -21,12 +21,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Insert, Table, delete, func, insert, select
+from sqlalchemy import Insert, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from eventpalour.models import CheckIn, CheckInList, CheckInListTier, Direction, ScanResult, TicketStatus, User
+from eventpalour.models import (
+    CheckIn,
+    CheckInList,
+    CheckInListTier,
+    Direction,
+    ScanResult,
+    Ticket,
+    TicketStatus,
+    User,
+)
 from eventpalour.models.types import utcnow
 from eventpalour.services.platform import ValidationFailed
 from eventpalour.services.platform.dates import zone
@@ -39,6 +48,7 @@ _lists = CheckInList.__table__
 _list_tiers = CheckInListTier.__table__
 _check_ins = CheckIn.__table__
 _users = User.__table__
+_tickets = Ticket.__table__
 
 
 @dataclass(frozen=True)
@@ -219,17 +229,26 @@ def record_passes(connection: Connection, rows: list[dict]) -> set[str]:
     if not rows:
         return set()
     connection.execute(_insert_or_skip(connection, _check_ins), rows)
-    written = connection.execute(
-        select(_check_ins.c.id).where(_check_ins.c.id.in_([row["id"] for row in rows]))
-    ).scalars()
-    return set(written)
+    written = set(
+        connection.execute(select(_check_ins.c.id).where(_check_ins.c.id.in_([row["id"] for row in rows]))).scalars()
+    )
+    _touch(connection, {row["ticket_id"] for row in rows if row["id"] in written})
+    return written
+
+
+def _touch(connection: Connection, ticket_ids: set[str]) -> None:
+    """A pass changes what door devices know of its ticket: `updated_at` brings it in their next delta."""
+    if ticket_ids:
+        connection.execute(update(_tickets).where(_tickets.c.id.in_(sorted(ticket_ids))).values(updated_at=utcnow()))
 
 
 def record_unguarded(connection: Connection, row: dict) -> None:
     """Only for the control test that proves the race without the unique key: no ordinal."""
     connection.execute(insert(_check_ins).values(**{**row, "ordinal": None}))
+    _touch(connection, {row["ticket_id"]})
 
 
 def forget_passes(connection: Connection, ticket_id: str) -> None:
     """A check-in undone: the ticket has passed no list."""
     connection.execute(delete(_check_ins).where(_check_ins.c.ticket_id == ticket_id))
+    _touch(connection, {ticket_id})
