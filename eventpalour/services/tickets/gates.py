@@ -37,8 +37,7 @@ from eventpalour.models import (
     User,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import ValidationFailed
-from eventpalour.services.platform.dates import zone
+from eventpalour.services.platform import ValidationFailed, time_zone
 
 DEFAULT_NAME = "Main entrance"
 ADMITTING_STATUSES = frozenset({TicketStatus.VALID.value, TicketStatus.USED.value})
@@ -98,7 +97,7 @@ class PassDecision:
 
 def local_day(moment: datetime, timezone: str) -> date:
     """The day a moment falls on in the event's time zone (re-admission once per day)."""
-    return moment.astimezone(zone(timezone)).date()
+    return moment.astimezone(time_zone(timezone)).date()
 
 
 def pass_decision(
