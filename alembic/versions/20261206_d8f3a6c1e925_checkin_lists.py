@@ -1,5 +1,6 @@
 """Check-in lists (gates) and the check-ins made on them (#21 §5): every event gets its default list
-(id = the event's id, all tiers), and every ticket already checked in gets its entry on it
+(id = the event's id, all tiers), and every ticket already checked in gets its entry on it; door
+devices as last heard from (#21 §6)
 
 Revision ID: d8f3a6c1e925
 Revises: c4e8a1f05b37
@@ -68,6 +69,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("list_id", "ticket_id", "direction", "ordinal", name="uq_check_ins_pass"),
     )
     op.create_index("ix_check_ins_event_at", "check_ins", ["event_id", "at"])
+    op.create_table(
+        "door_devices",
+        sa.Column("event_id", ID, nullable=False),
+        sa.Column("device_id", _text(64), nullable=False),
+        sa.Column("user_id", ID, nullable=True),
+        sa.Column("last_seen_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("event_id", "device_id"),
+    )
     op.create_index("ix_check_ins_ticket", "check_ins", ["ticket_id"])
     # In place (ADD COLUMN), never a batch rebuild: nullable columns need none on SQLite.
     op.add_column("offline_scans", sa.Column("list_id", _text(16), nullable=True))
@@ -93,6 +104,7 @@ def downgrade() -> None:
     with op.batch_alter_table("offline_scans") as batch:
         batch.drop_column("direction")
         batch.drop_column("list_id")
+    op.drop_table("door_devices")
     op.drop_index("ix_check_ins_ticket", table_name="check_ins")
     op.drop_index("ix_check_ins_event_at", table_name="check_ins")
     op.drop_table("check_ins")

@@ -21,6 +21,7 @@ from eventpalour.models.door import (
     CheckInList,
     CheckInListTier,
     Direction,
+    DoorDevice,
     EventSigningKey,
     OfflineOutcome,
     OfflineScan,
@@ -134,6 +135,7 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "DoorDevice",
     "CheckIn",
     "CheckInList",
     "CheckInListTier",

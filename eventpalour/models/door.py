@@ -129,3 +129,15 @@ class CheckIn(SQLModel, table=True):
     at: datetime = Field(sa_type=UTCDateTime)
     by_id: str | None = Field(default=None, foreign_key="users.id", max_length=16)
     device: str = Field(default="", max_length=200)
+
+
+class DoorDevice(SQLModel, table=True):
+    """A phone at an event's door, as last heard from, e.g. dev-7f3a… (Gate Keeper) synced at 19:42:
+    the live door dashboard shows a device not heard from for a while as offline."""
+
+    __tablename__ = "door_devices"
+
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=16, ondelete="CASCADE")
+    device_id: str = Field(primary_key=True, max_length=64)
+    user_id: str | None = Field(default=None, foreign_key="users.id", max_length=16)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -46,6 +46,14 @@ __getattr__, __all__ = public_names(
             "event_checkin_lists",
             "update_checkin_list",
         ],
+        "live_door": [
+            "ConflictLine",
+            "DeviceLine",
+            "DoorDashboard",
+            "TimeBucket",
+            "door_dashboard",
+            "see_door_device",
+        ],
         "door_sync": [
             "DeviceSync",
             "SyncedTicket",

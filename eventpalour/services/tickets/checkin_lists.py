@@ -143,6 +143,11 @@ def _rows(connection: Connection, event_id: str, tiers: dict[str, str]) -> list[
     ]
 
 
+def event_rows(connection: Connection, session: Session, event_id: str) -> list[ListRow]:
+    """The event's lists with their counters, in the caller's session (the door dashboard's too)."""
+    return _rows(connection, event_id, _event_tiers(session, event_id))
+
+
 def event_checkin_lists(*, actor: UserSummary | None, event_id: str) -> list[ListRow]:
     """The event's lists, the default first, with their counters. For the members who may scan.
 
@@ -151,7 +156,7 @@ def event_checkin_lists(*, actor: UserSummary | None, event_id: str) -> list[Lis
         raise NotAuthenticated()
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.SCAN_TICKETS)
-        return _rows(session.connection(), event.id, _event_tiers(session, event.id))
+        return event_rows(session.connection(), session, event.id)
 
 
 def _write_tiers(connection: Connection, list_id: str, data: ListInput) -> None:

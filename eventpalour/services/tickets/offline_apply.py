@@ -157,7 +157,7 @@ def _row(
         "ordinal": verdict.ordinal,
         "at": scan.scanned_at,
         "by_id": actor.id,
-        "device": f"Offline device {device_id[:8]}",
+        "device": device_id,  # the same name the scanner page gives its online check-ins
     }
 
 

@@ -25,7 +25,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import NotAuthenticated, ValidationFailed
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.tickets import gates, offline_apply, scanning
+from eventpalour.services.tickets import gates, live_door, offline_apply, scanning
 
 MAX_SCANS_PER_UPLOAD = 1000
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -105,6 +105,7 @@ def upload_offline_scans(
         new = [scan for scan in scans if scan.sequence not in stored]
         for d in offline_apply.apply_batch(connection, actor, door, device_id, new, tickets, lists):
             stored[d.sequence] = AppliedScan(d.sequence, d.outcome.value, d.note)
+        live_door.record_device(connection, door.event_id, device_id, actor.id)  # heard from just now
     return [stored[scan.sequence] for scan in scans]
 
 
