@@ -299,6 +299,7 @@ async function mount() {
   Object.assign(box.style, { display: "flex", flexDirection: "column", gap: "12px" });
   state.ref = decodeURIComponent(location.pathname.split("/")[2] || ""); // /scan/{short id}, known offline too
   state.deviceId = await store.deviceId();
+  remember("ep_door_device", state.deviceId); // the scanner page names its online check-ins by it
   state.event = await store.findEventByRef(state.ref);
   await refreshCounts();
   render();

@@ -32,9 +32,12 @@ SIGNALS = {"ok": ([120], 880), "exited": ([120], 660), "already_used": ([90, 60,
 # and offline.
 LIST_KEY = "ep_door_list"
 DIRECTION_KEY = "ep_door_direction"
+DEVICE_KEY = "ep_door_device"  # door.js keeps this device's id (made once, in IndexedDB) here too
 ENTRY, EXIT = "entry", "exit"
 READ_CHOICE = (
-    f"JSON.stringify([localStorage.getItem('{LIST_KEY}') || '', localStorage.getItem('{DIRECTION_KEY}') || ''])"
+    "JSON.stringify(["
+    + ", ".join(f"localStorage.getItem('{key}') || ''" for key in (LIST_KEY, DIRECTION_KEY, DEVICE_KEY))
+    + "])"
 )
 
 
@@ -159,6 +162,7 @@ class ScannerState(AuthState):
     list_id: str = ""  # the check-in list this device scans for (its choice kept in localStorage)
     direction: str = ENTRY
     counts_exits: bool = False  # the chosen list has an Entry/Exit switch
+    device_id: str = ""  # this phone's door device id (assets/door/door.js), once known
     last_scan: ScanShown = ScanShown()
     scans_here: int = 0
     camera_error: str = ""
@@ -174,7 +178,10 @@ class ScannerState(AuthState):
         return parts[1] if len(parts) > 1 and parts[0] == "scan" else ""
 
     def _device(self) -> str:
-        """Which phone scanned: its browser session (two phones of one model stay apart) and user agent."""
+        """Which phone scanned: its door device id (the one its offline scans upload under), else its
+        browser session (two phones of one model stay apart) and user agent."""
+        if self.device_id:
+            return self.device_id
         return f"{(self.router.session.client_token or '')[:8]} {self.router.headers.user_agent or ''}".strip()
 
     def _show_lists(self, rows: list[ListRow]) -> None:
@@ -215,11 +222,12 @@ class ScannerState(AuthState):
     async def restore_choice(self, remembered: str) -> None:
         """The list and direction this device chose before (localStorage), if still valid here."""
         try:
-            list_id, direction = json.loads(remembered or "[]")
+            list_id, direction, device_id = json.loads(remembered or "[]")
         except (ValueError, TypeError):
             return
-        if not isinstance(list_id, str) or not isinstance(direction, str):
+        if not all(isinstance(value, str) for value in (list_id, direction, device_id)):
             return
+        self.device_id = device_id[:64]
         if any(g.id == list_id for g in self.lists):
             self.list_id = list_id
         self.direction = EXIT if direction == EXIT else ENTRY
@@ -302,6 +310,10 @@ class ScannerState(AuthState):
             actor = await self.require_user()
             await self._load_lists(actor)
             await self._load_conflicts(actor)
+            if self.device_id:  # heard from: the live door dashboard shows this phone online
+                await call_service(
+                    tickets.see_door_device, actor=actor, event_id=self.door_event.id, device_id=self.device_id
+                )
         except DomainError:
             return None  # the next tick tries again; a scan shows any real problem
         # The offline door (door.js) may have changed the choice while the server was out of reach.
