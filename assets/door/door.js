@@ -313,7 +313,8 @@ async function mount() {
 }
 
 const style = document.createElement("style");
-style.textContent = "[data-door-offline] .door-online-only { display: none !important; }";
+style.textContent = "[data-door-offline] .door-online-only, [data-door-offline] .session-check "
+  + "{ display: none !important; }";
 document.head.append(style);
 
 window.epDoor = {
