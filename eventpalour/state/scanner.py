@@ -252,8 +252,9 @@ class ScannerState(AuthState):
         return rx.call_script(remember_script(LIST_KEY, list_id))
 
     @rx.event
-    def pick_direction(self, direction: str):
-        """Entry or Exit, on a list that counts exits."""
+    def pick_direction(self, direction: str | list[str]):
+        """Entry or Exit, on a list that counts exits (the switch sends its one value)."""
+        direction = direction if isinstance(direction, str) else (direction[0] if direction else ENTRY)
         self.direction = EXIT if direction == EXIT and self.counts_exits else ENTRY
         return rx.call_script(remember_script(DIRECTION_KEY, self.direction))
 
