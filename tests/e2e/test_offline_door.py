@@ -128,6 +128,10 @@ def test_prepared_scanner_opens_and_scans_with_no_network(new_page, server: str,
     staff.reload()
     expect(staff.get_by_test_id("offline-banner")).to_contain_text("No network. Scanning offline")
     expect(staff.get_by_test_id("offline-status")).to_contain_text("Ready offline: 1 ticket ·")
+    # Opened cold, the session is never checked: the camera comes with the offline door, not behind
+    # the session check, whose spinner the offline door hides.
+    expect(staff.get_by_label("Offline camera view")).to_be_attached()
+    expect(staff.get_by_text("Checking your session…")).to_be_hidden()
     _type_code(staff, guest["code"])
     expect(staff.get_by_test_id("offline-scan-result")).to_have_attribute("data-result", "ok")
 
