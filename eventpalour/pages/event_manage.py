@@ -132,10 +132,12 @@ def _header() -> rx.Component:
                     rx.link("View public page", rx.icon("external-link", size=14), href=S.event.public_path),
                 ),
                 rx.link(rx.icon("scan-line", size=14), " Scan tickets", href=S.event.scan_path),
-                rx.link(rx.icon("activity", size=14), " Door dashboard", href=S.event.door_path),
                 rx.cond(
                     WorkspaceState.can_manage_events,
-                    rx.link(rx.icon("users", size=14), " Attendees", href=S.event.attendees_path),
+                    rx.fragment(
+                        rx.link(rx.icon("users", size=14), " Attendees", href=S.event.attendees_path),
+                        rx.link(rx.icon("activity", size=14), " Door dashboard", href=S.event.door_path),
+                    ),
                 ),
                 wrap="wrap",
                 align="center",

@@ -232,10 +232,13 @@ def _door() -> rx.Component:
             rx.text("Door scanner", size="2", color_scheme="gray"),
             rx.heading(S.door_event.title, size="6", as_="h1"),
             rx.text(S.door_event.schedule, size="2", color_scheme="gray"),
-            rx.link(
-                "Live door dashboard",
-                href=routes.event_door_url(S.door_event.workspace_id, S.door_event.short_id),
-                size="2",
+            rx.cond(
+                S.door_event.can_watch,
+                rx.link(
+                    "Live door dashboard",
+                    href=routes.event_door_url(S.door_event.workspace_id, S.door_event.short_id),
+                    size="2",
+                ),
             ),
             spacing="1",
         ),

@@ -93,6 +93,7 @@ class DoorEvent:
     title: str = ""
     schedule: str = ""
     ended: bool = False
+    can_watch: bool = False  # the live door dashboard is open to this member
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ class ScannerState(AuthState):
             title=found.title,
             schedule=found.schedule,
             ended=found.ended,
+            can_watch=found.can_watch,
         )
         self.manifest_url = routes.door_manifest_url(found.short_id)
         await self._load_lists(actor)

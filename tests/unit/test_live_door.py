@@ -14,7 +14,7 @@ from eventpalour.models import CheckIn, DoorDevice
 from eventpalour.models.types import utcnow
 from eventpalour.services.platform import time_zone
 from eventpalour.services.platform.errors import PermissionDenied, ValidationFailed
-from eventpalour.services.tickets import live_door, offline_scans
+from eventpalour.services.tickets import live_door, offline_scans, scanning
 from eventpalour.services.tickets.offline_scans import OfflineCheckIn
 from tests.factories import add_member, make_user
 from tests.ticket_support import issue, make_venue
@@ -119,3 +119,9 @@ def test_entries_count_once_per_bucket_in_the_events_zone(door):
         session.exec(update(CheckIn).values(at=utcnow().replace(hour=20, minute=59) - timedelta(days=1)))
     [bucket] = live_door.door_dashboard(actor=venue.owner.summary, event_id=venue.short_id).buckets
     assert (bucket.label, bucket.admitted) == ("23:45", 1)  # 20:59 UTC is 23:59 in Nairobi
+
+
+def test_the_scanner_links_the_dashboard_only_for_those_who_may_open_it(door):
+    venue, staff = door
+    assert scanning.scanner_event(actor=venue.owner.summary, event_id=venue.short_id).can_watch
+    assert not scanning.scanner_event(actor=staff.summary, event_id=venue.short_id).can_watch

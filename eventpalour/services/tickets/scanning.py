@@ -38,7 +38,7 @@ from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, 
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.sales import SHORT_CODE_ALPHABET, DoorCounts, ScannedTicket
 from eventpalour.services.tickets import gates, ticket_tokens
-from eventpalour.services.workspaces import WorkspaceAction, ensure_role
+from eventpalour.services.workspaces import WorkspaceAction, allows, ensure_role
 
 CODE_RULE = "scan_code"
 SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{8}}$")
@@ -94,6 +94,7 @@ class ScannerEvent:
     schedule: str
     counts: DoorCounts
     ended: bool = False  # past the end and the grace period: every scan is refused
+    can_watch: bool = False  # the live door dashboard is open to this member
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class OpenDoor:
     event_id: str
     timezone: str
     closed: bool  # the event is over: no ticket admits anyone any more
+    can_watch: bool = False  # the actor may open the live door dashboard (moderators and above)
 
 
 def doors_closed(end_at: datetime) -> bool:
@@ -156,7 +158,12 @@ def _door(
     if found is None:
         raise NotFound("This event does not exist.")
     ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
-    door = OpenDoor(event_id=found.event_id, timezone=found.timezone, closed=doors_closed(found.end_at))
+    door = OpenDoor(
+        event_id=found.event_id,
+        timezone=found.timezone,
+        closed=doors_closed(found.end_at),
+        can_watch=allows(found.role, WorkspaceAction.VIEW_ATTENDEES),
+    )
     return door, found.ticket
 
 
@@ -177,10 +184,10 @@ def _ticket_key(given: _Input) -> str:
     return given.code if SHORT_CODE.match(given.code) else ""
 
 
-def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> Event:
+def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> tuple[Event, OpenDoor]:
     """The whole event row, after the same check (for the scanner page, not per scan)."""
     door, _ = _door(session.connection(), actor, event_ref)
-    return session.get(Event, door.event_id)
+    return session.get(Event, door.event_id), door
 
 
 def _lookup(connection: Connection, given: _Input) -> ScannedTicket | None:
@@ -461,7 +468,7 @@ def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
     if actor is None:
         raise NotAuthenticated()
     with read_only() as session:
-        event = _event_for_scanner(session, actor, event_id)
+        event, door = _event_for_scanner(session, actor, event_id)
         counts = sales.door_counts(session.connection(), event.id)
     return ScannerEvent(
         event_id=event.id,
@@ -471,6 +478,7 @@ def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
         schedule=event_schedule(event.start_at, event.end_at, event.timezone),
         counts=counts,
         ended=doors_closed(event.end_at),
+        can_watch=door.can_watch,
     )
 
 
