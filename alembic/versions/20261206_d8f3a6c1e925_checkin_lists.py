@@ -83,9 +83,7 @@ def upgrade() -> None:
     # In place (ADD COLUMN), never a batch rebuild: nullable columns need none on SQLite.
     op.add_column("offline_scans", sa.Column("list_id", _text(16), nullable=True))
     # The default fills the rows already uploaded (all entries); the model sets it on new ones.
-    op.add_column(
-        "offline_scans", sa.Column("direction", _text(8), nullable=False, server_default=sa.text("'entry'"))
-    )
+    op.add_column("offline_scans", sa.Column("direction", _text(8), nullable=False, server_default=sa.text("'entry'")))
     # Every event's default list, then the check-ins made before lists existed, as entry 1 on it.
     op.execute(
         sa.text(
