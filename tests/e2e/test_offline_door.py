@@ -114,7 +114,7 @@ def test_two_offline_phones_admit_one_ticket_one_conflict(new_page, server: str,
     assert offline.count("already_used") >= 1
 
 
-CACHED_FILES = "caches.open('eventpalour-door-v1').then(c => c.keys()).then(keys => keys.map(k => k.url))"
+CACHED_FILES = "caches.open('eventpalour-door-v2').then(c => c.keys()).then(keys => keys.map(k => k.url))"
 
 
 def test_prepared_scanner_opens_and_scans_with_no_network(new_page, server: str, e2e_database_url: str) -> None:
