@@ -30,6 +30,7 @@ WORKSPACE_EVENT = "/workspace/[workspace_id]/events/[short_id]"
 WORKSPACE_BILLING = "/workspace/[workspace_id]/billing"
 WORKSPACE_ANALYTICS = "/workspace/[workspace_id]/analytics"
 WORKSPACE_EVENT_ATTENDEES = "/workspace/[workspace_id]/events/[short_id]/attendees"
+WORKSPACE_EVENT_DOOR = "/workspace/[workspace_id]/events/[short_id]/door"
 ADMIN = "/admin"
 ADMIN_USERS = "/admin/users"
 ADMIN_KYC = "/admin/kyc"
@@ -165,6 +166,11 @@ def event_manage_url(workspace_id: str, short_id: str) -> str:
 
 def event_attendees_url(workspace_id: str, short_id: str) -> str:
     return f"/workspace/{workspace_id}/events/{short_id}/attendees"
+
+
+def event_door_url(workspace_id: str, short_id: str) -> str:
+    """The live door dashboard of an event (#21 §6)."""
+    return f"/workspace/{workspace_id}/events/{short_id}/door"
 
 
 def scan_url(short_id: str) -> str:

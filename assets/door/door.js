@@ -6,7 +6,7 @@
 // Loaded by pages/scanner.py as a module; it draws into the page's empty #offline-door box (plain
 // DOM: the page's React tree never renders children there) and offers window.epDoor, which the
 // camera reader (components/qr_scanner.jsx) and browser tests hand scans to while offline.
-import { decide, parseScan, codeHash, TITLES } from "./verify.js";
+import { decide, parseScan, codeHash, MAIN_LIST, TITLES } from "./verify.js";
 import * as store from "./store.js";
 
 const SYNC_EVERY_MS = 5000;
@@ -14,6 +14,10 @@ const UPLOAD_CHUNK = 500;
 const OFFLINE_TEXT =
   "No network. Scanning offline: results come from this device's ticket list, and check-ins upload when the network is back.";
 const UNPREPARED_TEXT = "No network, and this device was not prepared for offline: scans cannot be checked.";
+// The check-in list and direction this device scans for: the scanner page's own picker writes the
+// same keys (state/scanner.py), so online and offline scans go to the same list.
+export const LIST_KEY = "ep_door_list";
+export const DIRECTION_KEY = "ep_door_direction";
 
 const state = { ref: "", event: null, tickets: 0, reachable: true, syncing: false, progress: 0, problem: "",
   pending: 0, conflicts: [], last: null, deviceId: "" };
@@ -56,7 +60,52 @@ function queueLine() {
   return state.event ? "All offline check-ins uploaded." : "";
 }
 
-const COLORS = { ok: "grass", already_used: "orange", event_ended: "gray" };
+const COLORS = { ok: "grass", exited: "blue", already_used: "orange", event_ended: "gray" };
+
+function remembered(key) {
+  try {
+    return localStorage.getItem(key) || "";
+  } catch (error) {
+    return ""; // storage refused (private mode): the main list, entries
+  }
+}
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch (error) {
+    // not kept across reloads; this page still scans for the choice
+  }
+}
+
+// The list chosen on this device, if it is one of this event's (else the main list).
+function currentGate() {
+  const lists = (state.event && state.event.lists) || [];
+  const chosen = remembered(LIST_KEY);
+  return lists.find((l) => l.id === chosen) || lists[0] || MAIN_LIST;
+}
+
+function currentDirection(gate) {
+  return gate.countExits && remembered(DIRECTION_KEY) === "exit" ? "exit" : "entry";
+}
+
+function gatePicker() {
+  const lists = (state.event && state.event.lists) || [];
+  const gate = currentGate();
+  const select = el("select", { id: "offline-door-list", style: { fontSize: "1rem", padding: "6px",
+    borderRadius: "8px", background: "var(--color-surface)", color: "var(--gray-12)" },
+  onchange: (event) => { remember(LIST_KEY, event.target.value); render(); } },
+  lists.map((l) => el("option", { value: l.id, selected: l.id === gate.id }, l.name)));
+  const parts = [el("label", { for: "offline-door-list", style: { fontWeight: 600 } }, "Check-in list"), select];
+  if (gate.countExits) {
+    const direction = currentDirection(gate);
+    parts.push(el("div", { role: "group", "aria-label": "Entry or exit", style: { display: "flex", gap: "8px" } },
+      ["entry", "exit"].map((way) => el("button", { type: "button", "aria-pressed": String(direction === way),
+        style: buttonStyle(direction === way ? "var(--accent-9)" : "var(--gray-9)"),
+        onclick: () => { remember(DIRECTION_KEY, way); render(); } }, way === "entry" ? "Entry" : "Exit"))));
+  }
+  return el("div", { style: { display: "flex", flexDirection: "column", gap: "4px" } }, ...parts);
+}
 
 function resultBox() {
   const last = state.last;
@@ -109,7 +158,7 @@ function render() {
     el("span", { "data-testid": "offline-queue" }, queueLine()),
     state.conflicts.length ? el("div", { "data-testid": "offline-conflicts" }, el("strong", {}, "Let in twice"),
       el("ul", {}, state.conflicts.map((c) => el("li", {}, c)))) : null));
-  if (offline() && state.event) parts.push(resultBox(), codeForm());
+  if (offline() && state.event) parts.push(gatePicker(), resultBox(), codeForm());
   box.replaceChildren(...parts);
 }
 
@@ -159,7 +208,8 @@ async function upload() {
   const waiting = (await store.queued(state.event.eventId)).filter((q) => !q.uploaded);
   for (let start = 0; start < waiting.length; start += UPLOAD_CHUNK) {
     const scans = waiting.slice(start, start + UPLOAD_CHUNK).map((q) => ({ sequence: q.sequence,
-      ticketId: q.ticketId, scannedAt: q.scannedAt, result: q.result }));
+      ticketId: q.ticketId, scannedAt: q.scannedAt, result: q.result, listId: q.listId || "",
+      direction: q.direction || "entry" }));
     let answer;
     try {
       answer = await fetch(api("scans"), { method: "POST", headers: { "Content-Type": "application/json",
@@ -201,7 +251,11 @@ function signal(result) {
 // Decide one scan on this device (offline): verify, look up, show, queue.
 async function scan(text) {
   if (!state.event) return null;
-  const { eventId, publicKey, doorsClosed } = state.event;
+  const { eventId, publicKey, doorsClosed, timezone } = state.event;
+  const gate = currentGate();
+  const direction = currentDirection(gate);
+  const at = new Date().toISOString();
+  const door = { eventId, doorsClosed, gate, direction, at, timezone };
   const parsed = await parseScan(text, publicKey);
   let shown;
   let ticket = null;
@@ -209,15 +263,16 @@ async function scan(text) {
     shown = { result: "invalid", title: TITLES.invalid, message: parsed.message, holder: "", tier: "", ticketId: "" };
   } else if (parsed.kind === "code") {
     ticket = await store.ticketByCode(eventId, await codeHash(eventId, parsed.code));
-    shown = decide({ eventId, doorsClosed, ticket, claims: null });
+    shown = decide({ ...door, ticket, claims: null });
   } else {
     const { claims } = parsed;
     ticket = claims.eventId === eventId ? await store.ticketById(eventId, claims.ticketId) : null;
-    shown = decide({ eventId, doorsClosed, ticket, claims });
+    shown = decide({ ...door, ticket, claims });
   }
-  const entry = { ticketId: shown.ticketId, scannedAt: new Date().toISOString(), result: shown.result,
+  const entry = { ticketId: shown.ticketId, scannedAt: at, result: shown.result, listId: gate.id, direction,
     code: parsed.kind === "code" ? parsed.code : "" };
-  await store.recordScan(eventId, entry, shown.result === "ok" ? ticket : null);
+  const passed = shown.result === "ok" || shown.result === "exited";
+  await store.recordScan(eventId, entry, passed ? ticket : null);
   state.last = shown;
   await refreshCounts();
   render();
@@ -244,6 +299,7 @@ async function mount() {
   Object.assign(box.style, { display: "flex", flexDirection: "column", gap: "12px" });
   state.ref = decodeURIComponent(location.pathname.split("/")[2] || ""); // /scan/{short id}, known offline too
   state.deviceId = await store.deviceId();
+  remember("ep_door_device", state.deviceId); // the scanner page names its online check-ins by it
   state.event = await store.findEventByRef(state.ref);
   await refreshCounts();
   render();
@@ -257,7 +313,8 @@ async function mount() {
 }
 
 const style = document.createElement("style");
-style.textContent = "[data-door-offline] .door-online-only { display: none !important; }";
+style.textContent = "[data-door-offline] .door-online-only, [data-door-offline] .session-check "
+  + "{ display: none !important; }";
 document.head.append(style);
 
 window.epDoor = {

@@ -68,6 +68,8 @@ export async function saveSync(answer, onProgress) {
     title: answer.title,
     publicKey: answer.publicKey,
     doorsClosed: answer.doorsClosed,
+    timezone: answer.timezone,
+    lists: answer.lists || [],
     cursor: answer.cursor,
     syncedAt: new Date().toISOString(),
   });
@@ -107,8 +109,9 @@ export async function deviceId() {
   }
 }
 
-// Record an offline scan and, when it let someone in, mark the ticket used on this device: both in
-// one transaction, with the device's next sequence number, so a scan is never queued twice.
+// Record an offline scan and, when it let someone through its list, add the pass to the ticket on
+// this device (an entry also marks it used): both in one transaction, with the device's next
+// sequence number, so a scan is never queued twice.
 export async function recordScan(eventId, entry, admittedTicket) {
   const db = await openStore();
   const tx = db.transaction(["meta", "queue", "tickets"], "readwrite");
@@ -117,7 +120,11 @@ export async function recordScan(eventId, entry, admittedTicket) {
   meta.put(sequence, "sequence");
   tx.objectStore("queue").add({ ...entry, eventId, sequence, uploaded: false, outcome: "", message: "" });
   if (admittedTicket) {
-    tx.objectStore("tickets").put({ ...admittedTicket, status: "used", usedAt: entry.scannedAt });
+    const entered = entry.direction !== "exit";
+    const passes = [...(admittedTicket.passes || []), { listId: entry.listId, direction: entry.direction,
+      at: entry.scannedAt }];
+    tx.objectStore("tickets").put({ ...admittedTicket, passes, status: entered ? "used" : admittedTicket.status,
+      usedAt: admittedTicket.usedAt || (entered ? entry.scannedAt : null) });
   }
   await done(tx);
   return sequence;

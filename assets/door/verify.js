@@ -11,6 +11,9 @@ export const TITLES = {
   wrong_event: "Wrong event",
   not_valid: "Not valid",
   event_ended: "Event has ended",
+  wrong_gate: "Not valid at this gate",
+  exited: "Exit recorded",
+  not_inside: "Not inside",
 };
 const NOT_VALID = {
   transferred: "It was transferred to someone else; their new ticket has a new code.",
@@ -88,18 +91,62 @@ function clock(iso) {
   return `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
 }
 
-// The result for `ticket` (the synced row the scan names, or null) at this door.
-// `claims` (a QR code's) carry the event and version the code was signed for.
-export function decide({ eventId, doorsClosed, ticket, claims }) {
+const ADMITTING = new Set(["valid", "used"]);
+
+// The list a device scans for when it was never told: the event's main list, all tiers, once.
+export const MAIN_LIST = { id: "", name: "Main entrance", allTiers: true, tierIds: [], readmitDaily: false,
+  countExits: false };
+
+// The day `iso` falls on in the event's time zone ("2026-12-06").
+export function localDay(iso, timezone) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone || "Africa/Nairobi", year: "numeric",
+    month: "2-digit", day: "2-digit" }).format(new Date(iso));
+}
+
+// May a ticket of `tierId` in `status`, with these earlier `passes` ({direction, at}) through `gate`,
+// pass it `direction` at `at`? The same rule as services/tickets/gates.py pass_decision, on the same
+// vectors (tests/vectors/gate_rules.json): {result, ordinal, lastEntry}.
+export function passDecision(gate, { tierId, status, passes, direction, at, timezone }) {
+  const answer = (result, ordinal = 0, lastEntry = null) => ({ result, ordinal, lastEntry });
+  if (!ADMITTING.has(status)) return answer("not_valid");
+  if (!gate.allTiers && !gate.tierIds.includes(tierId)) return answer("wrong_gate");
+  const entries = passes.filter((p) => p.direction === "entry").map((p) => p.at)
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  const exits = passes.filter((p) => p.direction === "exit").length;
+  const last = entries.length ? entries[entries.length - 1] : null;
+  const inside = entries.length > exits;
+  if (direction === "exit") {
+    return gate.countExits && inside ? answer("exited", exits + 1, last) : answer("not_inside", 0, last);
+  }
+  if (!last) return answer("ok", 1);
+  const again = gate.countExits ? !inside : gate.readmitDaily && localDay(at, timezone) !== localDay(last, timezone);
+  return again ? answer("ok", entries.length + 1, last) : answer("already_used", 0, last);
+}
+
+// The result for `ticket` (the synced row the scan names, or null) at this door, on `gate` (one of
+// the synced lists) going `direction`. `claims` (a QR code's) carry the event and version the code
+// was signed for.
+export function decide({ eventId, doorsClosed, ticket, claims, gate = MAIN_LIST, direction = "entry", at, timezone }) {
   if (claims && claims.eventId !== eventId) return shown("wrong_event", "This ticket is for another event.", null);
   if (!ticket) return shown("invalid", "Not a ticket. The code may be forged or mistyped.", null);
   if (doorsClosed) return shown("event_ended", "Event has ended. Tickets no longer admit anyone.", ticket);
+  const reason = `Not valid. ${NOT_VALID[ticket.status] || "It cannot be used."}`;
   if (claims && claims.version !== ticket.version) {
-    return ticket.status === "valid"
+    return ADMITTING.has(ticket.status)
       ? shown("invalid", "This QR code was replaced by a newer one.", ticket)
-      : shown("not_valid", `Not valid. ${NOT_VALID[ticket.status] || "It cannot be used."}`, ticket);
+      : shown("not_valid", reason, ticket);
   }
-  if (ticket.status === "valid") return shown("ok", `Welcome, ${ticket.holderName}!`, ticket);
-  if (ticket.status === "used") return shown("already_used", `Already used at ${clock(ticket.usedAt)}.`, ticket);
-  return shown("not_valid", `Not valid. ${NOT_VALID[ticket.status] || "It cannot be used."}`, ticket);
+  const listId = gate.id || eventId; // the main list's id is the event's
+  const passes = (ticket.passes || []).filter((p) => (p.listId || eventId) === listId);
+  const verdict = passDecision(gate, { tierId: ticket.tierId, status: ticket.status, passes, direction,
+    at: at || new Date().toISOString(), timezone });
+  const words = {
+    ok: `Welcome, ${ticket.holderName}!`,
+    exited: `Goodbye, ${ticket.holderName}! Exit recorded.`,
+    already_used: `Already used at ${clock(verdict.lastEntry)}.`,
+    wrong_gate: `Not valid at this gate: ${gate.name} does not admit ${ticket.tierName} tickets.`,
+    not_inside: `Not inside: this ticket has not entered through ${gate.name}.`,
+    not_valid: reason,
+  };
+  return { ...shown(verdict.result, words[verdict.result], ticket), ordinal: verdict.ordinal };
 }

@@ -18,6 +18,7 @@ from eventpalour.api import (
     auth,
     billing,
     categories,
+    checkin_lists,
     checkout,
     discount_codes,
     docs,
@@ -97,6 +98,7 @@ def create_api() -> FastAPI:
         api.include_router(sms_sandbox.router)
     api.include_router(tickets.router)
     api.include_router(door.router)
+    api.include_router(checkin_lists.router)
     api.include_router(v1.router)
     api.include_router(discount_codes.router)
     api.include_router(announcements.router)

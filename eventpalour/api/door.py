@@ -24,6 +24,12 @@ from eventpalour.services.tickets import OfflineCheckIn
 router = APIRouter(tags=["door"])
 
 
+class SyncedPassOut(BaseModel):
+    listId: str  # noqa: N815
+    direction: str
+    at: datetime
+
+
 class SyncedTicketOut(BaseModel):
     id: str
     codeHash: str = Field(description="SHA-256 hex of '<event id>:<short code>' (typed codes match it).")  # noqa: N815
@@ -33,12 +39,24 @@ class SyncedTicketOut(BaseModel):
     status: str
     version: int = Field(description="The secret version its current QR code carries; older codes are revoked.")
     usedAt: datetime | None  # noqa: N815
+    passes: list[SyncedPassOut] = Field(description="Its passes through the event's check-in lists, oldest first.")
+
+
+class SyncedListOut(BaseModel):
+    id: str
+    name: str
+    allTiers: bool  # noqa: N815
+    tierIds: list[str]  # noqa: N815
+    readmitDaily: bool  # noqa: N815
+    countExits: bool  # noqa: N815
 
 
 class DeviceSyncOut(BaseModel):
     eventId: str  # noqa: N815
     shortId: str  # noqa: N815
     title: str
+    timezone: str = Field(description="The event's time zone: a list that re-admits daily counts days there.")
+    lists: list[SyncedListOut] = Field(description="The event's check-in lists, the main one first.")
     publicKey: str = Field(description="The event's Ed25519 public key, raw 32 bytes in base64url.")  # noqa: N815
     cursor: str = Field(description="Send back as `since` for the tickets written after this answer.")
     full: bool = Field(description="true: the whole list (replace what the device had); false: changes only.")
@@ -53,6 +71,8 @@ class OfflineScanIn(BaseModel):
     ticket_id: str = Field(default="", alias="ticketId", max_length=16)
     scanned_at: AwareDatetime = Field(alias="scannedAt")
     result: str = Field(max_length=16, description="What the device decided: ok, already_used, invalid, …")
+    list_id: str = Field(default="", alias="listId", max_length=16, description="The check-in list; empty: the main.")
+    direction: str = Field(default="entry", max_length=8, description="entry, or exit on a list that counts exits")
 
 
 class OfflineUploadIn(BaseModel):
@@ -85,6 +105,18 @@ def read_door_sync(event_id: str, user: CurrentUser, since: Annotated[str, Query
         eventId=found.event_id,
         shortId=found.short_id,
         title=found.title,
+        timezone=found.timezone,
+        lists=[
+            SyncedListOut(
+                id=g.id,
+                name=g.name,
+                allTiers=g.all_tiers,
+                tierIds=list(g.tier_ids),
+                readmitDaily=g.readmit_daily,
+                countExits=g.count_exits,
+            )
+            for g in found.lists
+        ],
         publicKey=found.public_key,
         cursor=found.cursor,
         full=found.full,
@@ -99,6 +131,7 @@ def read_door_sync(event_id: str, user: CurrentUser, since: Annotated[str, Query
                 status=t.status,
                 version=t.version,
                 usedAt=t.used_at,
+                passes=[SyncedPassOut(listId=p.list_id, direction=p.direction, at=p.at) for p in t.passes],
             )
             for t in found.tickets
         ],
@@ -113,7 +146,9 @@ def upload_door_scans(event_id: str, body: OfflineUploadIn, user: CurrentUser) -
         actor=user,
         event_id=event_id,
         device_id=body.device_id,
-        scans=[OfflineCheckIn(s.sequence, s.ticket_id, s.scanned_at, s.result) for s in body.scans],
+        scans=[
+            OfflineCheckIn(s.sequence, s.ticket_id, s.scanned_at, s.result, s.list_id, s.direction) for s in body.scans
+        ],
     )
     return [AppliedScanOut(sequence=a.sequence, outcome=a.outcome, message=a.message) for a in applied]
 

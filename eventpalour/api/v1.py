@@ -10,7 +10,7 @@ made it, so every answer comes from the same services as the organizer pages.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -267,6 +267,10 @@ class CheckInIn(BaseModel):
 
     code: str | None = Field(default=None, max_length=32, description="The ticket's short code, as printed.")
     token: str | None = Field(default=None, max_length=2000, description="The token inside the ticket's QR code.")
+    list_id: str = Field(
+        default="", max_length=16, description="The check-in list (gate) to check in on; empty: the event's main list."
+    )
+    direction: Literal["entry", "exit"] = Field(default="entry", description="`exit` only on a list that counts exits.")
 
     @model_validator(mode="after")
     def _one_of_them(self) -> CheckInIn:
@@ -444,6 +448,8 @@ def check_in(event_id: str, body: CheckInIn, caller: DoorKeeper) -> CheckInOut:
         event_id=caller.event_id,
         token_or_code=body.code or body.token or "",
         device=f"API token: {caller.token_name}",
+        list_id=body.list_id,
+        direction=body.direction,
     )
     return CheckInOut(
         admitted=outcome.admitted,

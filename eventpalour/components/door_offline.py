@@ -6,15 +6,32 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.qr_scanner import offline_qr_scanner
+from eventpalour.state.base import AuthState
 from eventpalour.state.scanner import ScannerState as S
 
 
 def offline_door() -> rx.Component:
     """Rendered outside the session check, so a phone that opens the scanner with no network (from
-    the service worker's cache) still gets the offline door. React never renders children in the
-    box: door.js owns them."""
+    the service worker's cache) still gets the offline door, and its camera: until the session is
+    checked (never, offline) the page's own camera is not there. React never renders children in
+    the box: door.js owns them."""
     return rx.fragment(
         rx.box(id="offline-door", width="100%", margin_bottom="16px"),
+        rx.cond(
+            ~AuthState.auth_checked,
+            rx.box(
+                offline_qr_scanner(
+                    repeat_ms=2500,
+                    aria_label="Offline camera view",
+                    style={"width": "100%", "maxHeight": "60vh", "objectFit": "cover", "display": "block"},
+                ),
+                width="100%",
+                overflow="hidden",
+                border_radius="16px",
+                margin_bottom="16px",
+            ),
+        ),
         rx.el.script(src=routes.DOOR_SCRIPT, type="module", async_=True),
         rx.el.link(rel="manifest", href=S.manifest_url),
     )

@@ -105,7 +105,8 @@ def require_login(content: rx.Component) -> rx.Component:
     return rx.cond(
         AuthState.auth_checked & AuthState.is_authenticated,
         content,
-        loading(t("Checking your session…")),
+        # The offline door (assets/door/door.js) hides this while it scans with no server to ask.
+        rx.box(loading(t("Checking your session…")), class_name="session-check"),
     )
 
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { BrowserQRCodeReader } from "@zxing/browser";
 
 // Reads QR codes from the device camera (the back one on phones) continuously and calls
@@ -65,4 +65,18 @@ export function Every({ seconds, onTick }) {
     return () => clearInterval(timer);
   }, [seconds]);
   return null;
+}
+
+// The camera of a scanner page opened with no network (#21): the page's own camera sits behind the
+// session check, which never finishes offline. This one shows only while the offline door
+// (assets/door/door.js) takes scans, and hands each read to it.
+export function OfflineQrScanner({ repeatMs = 2500, ...rest }) {
+  const [offline, setOffline] = useState(false);
+  useEffect(() => {
+    const check = () => setOffline(Boolean(window.epDoor && window.epDoor.takesScans()));
+    check();
+    const timer = setInterval(check, 500);
+    return () => clearInterval(timer);
+  }, []);
+  return offline ? <QrScanner repeatMs={repeatMs} {...rest} /> : null;
 }

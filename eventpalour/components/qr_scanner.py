@@ -23,6 +23,17 @@ class QrScanner(rx.Component):
     on_error: rx.EventHandler[passthrough_event_spec(str)]
 
 
+class OfflineQrScanner(rx.Component):
+    """The camera of a scanner page opened with no network: shown only while the offline door
+    (assets/door/door.js) decides scans, which it hands every read to."""
+
+    library = _LIBRARY
+    lib_dependencies: list[str] = [ZXING_BROWSER]
+    tag = "OfflineQrScanner"
+
+    repeat_ms: rx.Var[int]
+
+
 class Every(rx.Component):
     """Renders nothing; fires `on_tick` every `seconds` while on the page."""
 
@@ -34,4 +45,5 @@ class Every(rx.Component):
 
 
 qr_scanner = QrScanner.create
+offline_qr_scanner = OfflineQrScanner.create
 every = Every.create

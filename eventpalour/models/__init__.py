@@ -28,7 +28,16 @@ from eventpalour.models.discount import (
     DiscountCodeUnlock,
     DiscountKind,
 )
-from eventpalour.models.door import EventSigningKey, OfflineOutcome, OfflineScan
+from eventpalour.models.door import (
+    CheckIn,
+    CheckInList,
+    CheckInListTier,
+    Direction,
+    DoorDevice,
+    EventSigningKey,
+    OfflineOutcome,
+    OfflineScan,
+)
 from eventpalour.models.event import (
     CAPACITY_CHECK,
     CAPACITY_RULE,
@@ -139,6 +148,11 @@ from eventpalour.models.workspace import (
 )
 
 __all__ = [
+    "DoorDevice",
+    "CheckIn",
+    "CheckInList",
+    "CheckInListTier",
+    "Direction",
     "BuyerPlaceDay",
     "CheckoutDay",
     "RollupDelta",

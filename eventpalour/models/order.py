@@ -186,6 +186,9 @@ class ScanResult(StrEnum):
     NOT_VALID = "not_valid"
     EVENT_ENDED = "event_ended"  # past the event's end and the doors' grace period
     UNDONE = "undone"  # a check-in taken back by door staff (from the attendee list)
+    WRONG_GATE = "wrong_gate"  # a real ticket whose tier the scanner's check-in list does not admit
+    EXITED = "exited"  # an exit scan on a list that counts exits
+    NOT_INSIDE = "not_inside"  # an exit scan of a holder who is not inside by that list
 
 
 class TicketScan(SQLModel, table=True):

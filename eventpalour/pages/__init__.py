@@ -23,6 +23,7 @@ from eventpalour.pages import (  # noqa: F401
     home,
     joining,
     legal,
+    live_door,
     my_tickets,
     not_found,
     onboarding,

@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour.components.announcements import announcements_tab
 from eventpalour.components.badges import status_badge
 from eventpalour.components.buyer_options import buyer_options_section
+from eventpalour.components.checkin_lists import checkin_lists_tab
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.discount_codes import codes_tab
 from eventpalour.components.event_form import EventFormParts
@@ -20,6 +21,7 @@ from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
 from eventpalour.state.announcements import EventAnnouncementsState
 from eventpalour.state.buyer_options import EventBuyerOptionsState
+from eventpalour.state.checkin_lists import EventCheckInListsState
 from eventpalour.state.discount_codes import EventCodesState
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.event_series import EventSeriesState
@@ -142,7 +144,10 @@ def _header() -> rx.Component:
                 rx.link(rx.icon("scan-line", size=14), " Scan tickets", href=S.event.scan_path),
                 rx.cond(
                     WorkspaceState.can_manage_events,
-                    rx.link(rx.icon("users", size=14), " Attendees", href=S.event.attendees_path),
+                    rx.fragment(
+                        rx.link(rx.icon("users", size=14), " Attendees", href=S.event.attendees_path),
+                        rx.link(rx.icon("activity", size=14), " Door dashboard", href=S.event.door_path),
+                    ),
                 ),
                 wrap="wrap",
                 align="center",
@@ -238,6 +243,7 @@ def _body() -> rx.Component:
                     rx.tabs.trigger("Announcements", value="announcements"),
                     rx.tabs.trigger("Questions", value="questions"),
                     rx.tabs.trigger("Repeat", value="repeat"),
+                    rx.tabs.trigger("Check-in lists", value="checkin"),
                 ),
                 rx.tabs.content(_details_tab(), value="details", padding_top="16px"),
                 rx.tabs.content(_tickets_tab(), value="tickets", padding_top="16px"),
@@ -246,6 +252,7 @@ def _body() -> rx.Component:
                 rx.tabs.content(announcements_tab(), value="announcements", padding_top="16px"),
                 rx.tabs.content(questions_tab(), value="questions", padding_top="16px"),
                 rx.tabs.content(repeat_tab(), value="repeat", padding_top="16px"),
+                rx.tabs.content(checkin_lists_tab(), value="checkin", padding_top="16px"),
                 default_value="details",
                 on_change=[
                     EventOrdersState.tab_changed,
@@ -253,6 +260,7 @@ def _body() -> rx.Component:
                     EventAnnouncementsState.tab_changed,
                     EventQuestionsState.tab_changed,
                     EventSeriesState.tab_changed,
+                    EventCheckInListsState.tab_changed,
                 ],
                 width="100%",
             ),

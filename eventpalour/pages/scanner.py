@@ -12,8 +12,51 @@ from eventpalour.components.qr_scanner import every, qr_scanner
 from eventpalour.state.scanner import RESULT_BOX_ID, ScannerState
 
 S = ScannerState
-RESULT_COLORS = (("ok", "grass"), ("already_used", "orange"), ("event_ended", "gray"), "red")
-RESULT_ICONS = (("ok", "circle-check-big"), ("already_used", "clock-alert"), ("event_ended", "calendar-x"), "circle-x")
+RESULT_COLORS = (("ok", "grass"), ("exited", "blue"), ("already_used", "orange"), ("event_ended", "gray"), "red")
+RESULT_ICONS = (
+    ("ok", "circle-check-big"),
+    ("exited", "log-out"),
+    ("already_used", "clock-alert"),
+    ("event_ended", "calendar-x"),
+    "circle-x",
+)
+
+
+def _gate_picker() -> rx.Component:
+    """Which check-in list this phone scans for (kept on the device), and Entry/Exit on a list that
+    counts exits. Offline, assets/door/door.js shows the same choice in its own box."""
+    return rx.vstack(
+        rx.el.label("Check-in list", html_for="door-list", style={"font-weight": "600"}),
+        rx.el.select(
+            rx.foreach(S.lists, lambda g: rx.el.option(g.name, value=g.id)),
+            id="door-list",
+            value=S.list_id,
+            on_change=S.pick_list,
+            style={
+                "width": "100%",
+                "font-size": "1rem",
+                "padding": "8px",
+                "border-radius": "8px",
+                "border": "1px solid var(--gray-7)",
+                "background": "var(--color-surface)",
+                "color": "var(--gray-12)",
+            },
+        ),
+        rx.cond(
+            S.counts_exits,
+            rx.segmented_control.root(
+                rx.segmented_control.item("Entry", value="entry"),
+                rx.segmented_control.item("Exit", value="exit"),
+                value=S.direction,
+                on_change=S.pick_direction,
+                aria_label="Entry or exit",
+                width="100%",
+            ),
+        ),
+        spacing="1",
+        width="100%",
+        class_name="door-online-only",
+    )
 
 
 def _counters() -> rx.Component:
@@ -21,6 +64,7 @@ def _counters() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.text("Checked in", size="2", color_scheme="gray"),
+                rx.cond(S.counts_exits, rx.text("· inside now ", rx.text.strong(S.inside, id="door-inside"), size="2")),
                 rx.spacer(),
                 rx.text(
                     rx.text.strong(S.checked_in, id="door-checked-in"),
@@ -188,8 +232,17 @@ def _door() -> rx.Component:
             rx.text("Door scanner", size="2", color_scheme="gray"),
             rx.heading(S.door_event.title, size="6", as_="h1"),
             rx.text(S.door_event.schedule, size="2", color_scheme="gray"),
+            rx.cond(
+                S.door_event.can_watch,
+                rx.link(
+                    "Live door dashboard",
+                    href=routes.event_door_url(S.door_event.workspace_id, S.door_event.short_id),
+                    size="2",
+                ),
+            ),
             spacing="1",
         ),
+        _gate_picker(),
         rx.cond(
             S.door_event.ended,
             rx.callout(

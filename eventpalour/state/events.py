@@ -63,6 +63,7 @@ class ManagedEvent:
     public_path: str = ""
     scan_path: str = ""
     attendees_path: str = ""
+    door_path: str = ""
     tiers: int = 0
 
 
@@ -210,6 +211,7 @@ class EventManageState(EventFormMixin, AuthState):
             public_path=routes.event_url(e.short_id),
             scan_path=routes.scan_url(e.short_id),
             attendees_path=routes.event_attendees_url(e.workspace_id, e.short_id),
+            door_path=routes.event_door_url(e.workspace_id, e.short_id),
             tiers=len(details.tiers),
         )
         self.event_money = event_figures_text(details.money)

@@ -12,7 +12,7 @@ from eventpalour import routes
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import DomainError, RateLimited
-from eventpalour.services.tickets import ConflictRow, DoorCounts, ScanOutcome
+from eventpalour.services.tickets import ConflictRow, ListRow, ScanOutcome
 from eventpalour.state.base import AuthState, call_service
 
 TITLES = {
@@ -22,9 +22,29 @@ TITLES = {
     "wrong_event": "Wrong event",
     "not_valid": "Not valid",
     "event_ended": "Event has ended",
+    "wrong_gate": "Not valid at this gate",
+    "exited": "Exit recorded",
+    "not_inside": "Not inside",
 }
 # (vibration pattern in ms, tone in Hz): one short buzz to wave someone in, a long one to stop them.
-SIGNALS = {"ok": ([120], 880), "already_used": ([90, 60, 90, 60, 90], 440)}
+SIGNALS = {"ok": ([120], 880), "exited": ([120], 660), "already_used": ([90, 60, 90, 60, 90], 440)}
+# The keys assets/door/door.js reads too: the list and direction stay chosen on this device, online
+# and offline.
+LIST_KEY = "ep_door_list"
+DIRECTION_KEY = "ep_door_direction"
+DEVICE_KEY = "ep_door_device"  # door.js keeps this device's id (made once, in IndexedDB) here too
+ENTRY, EXIT = "entry", "exit"
+READ_CHOICE = (
+    "JSON.stringify(["
+    + ", ".join(f"localStorage.getItem('{key}') || ''" for key in (LIST_KEY, DIRECTION_KEY, DEVICE_KEY))
+    + "])"
+)
+
+
+def remember_script(key: str, value: str) -> str:
+    return f"(() => {{ try {{ localStorage.setItem({json.dumps(key)}, {json.dumps(value)}); }} catch (e) {{}} }})()"
+
+
 STOP_SIGNAL = ([450], 220)
 
 
@@ -69,9 +89,27 @@ class DoorEvent:
 
     id: str = ""
     short_id: str = ""
+    workspace_id: str = ""
     title: str = ""
     schedule: str = ""
     ended: bool = False
+    can_watch: bool = False  # the live door dashboard is open to this member
+
+
+@dataclass(frozen=True)
+class GateShown:
+    """A check-in list as the scanner's picker and counters show it."""
+
+    id: str = ""
+    name: str = ""
+    count_exits: bool = False
+    admitted: int = 0
+    total: int = 0
+    inside: int = 0
+
+
+def gate_shown(row: ListRow) -> GateShown:
+    return GateShown(row.id, row.name, row.count_exits, row.admitted, row.total, row.inside)
 
 
 @dataclass(frozen=True)
@@ -120,6 +158,12 @@ class ScannerState(AuthState):
     door_loaded: bool = False
     checked_in: int = 0
     sold: int = 0
+    inside: int = 0
+    lists: list[GateShown] = []
+    list_id: str = ""  # the check-in list this device scans for (its choice kept in localStorage)
+    direction: str = ENTRY
+    counts_exits: bool = False  # the chosen list has an Entry/Exit switch
+    device_id: str = ""  # this phone's door device id (assets/door/door.js), once known
     last_scan: ScanShown = ScanShown()
     scans_here: int = 0
     camera_error: str = ""
@@ -135,11 +179,21 @@ class ScannerState(AuthState):
         return parts[1] if len(parts) > 1 and parts[0] == "scan" else ""
 
     def _device(self) -> str:
-        """Which phone scanned: its browser session (two phones of one model stay apart) and user agent."""
+        """Which phone scanned: its door device id (the one its offline scans upload under), else its
+        browser session (two phones of one model stay apart) and user agent."""
+        if self.device_id:
+            return self.device_id
         return f"{(self.router.session.client_token or '')[:8]} {self.router.headers.user_agent or ''}".strip()
 
-    def _show_counts(self, counts: DoorCounts) -> None:
-        self.checked_in, self.sold = counts.checked_in, counts.sold
+    def _show_lists(self, rows: list[ListRow]) -> None:
+        """The lists and the chosen one's counters (the main list when the choice is not one of them)."""
+        self.lists = [gate_shown(row) for row in rows]
+        if self.lists and not any(g.id == self.list_id for g in self.lists):
+            self.list_id = self.lists[0].id
+        self._show_chosen()
+
+    async def _load_lists(self, actor: UserSummary) -> None:
+        self._show_lists(await call_service(tickets.event_checkin_lists, actor=actor, event_id=self.door_event.id))
 
     @rx.event
     async def load_scanner(self):
@@ -152,12 +206,59 @@ class ScannerState(AuthState):
             self.door_problem, self.door_loaded = error.message, True
             return
         self.door_event = DoorEvent(
-            id=found.event_id, short_id=found.short_id, title=found.title, schedule=found.schedule, ended=found.ended
+            id=found.event_id,
+            short_id=found.short_id,
+            workspace_id=found.workspace_id,
+            title=found.title,
+            schedule=found.schedule,
+            ended=found.ended,
+            can_watch=found.can_watch,
         )
-        self._show_counts(found.counts)
         self.manifest_url = routes.door_manifest_url(found.short_id)
+        await self._load_lists(actor)
         await self._load_conflicts(actor)
         self.door_loaded = True
+        return rx.call_script(READ_CHOICE, callback=ScannerState.restore_choice)
+
+    @rx.event
+    async def restore_choice(self, remembered: str) -> None:
+        """The list and direction this device chose before (localStorage), if still valid here."""
+        try:
+            list_id, direction, device_id = json.loads(remembered or "[]")
+        except (ValueError, TypeError):
+            return
+        if not all(isinstance(value, str) for value in (list_id, direction, device_id)):
+            return
+        self.device_id = device_id[:64]
+        if any(g.id == list_id for g in self.lists):
+            self.list_id = list_id
+        self.direction = EXIT if direction == EXIT else ENTRY
+        self._show_chosen()
+
+    def _show_chosen(self) -> None:
+        chosen = next((g for g in self.lists if g.id == self.list_id), None)
+        if chosen is None:
+            return
+        self.counts_exits = chosen.count_exits
+        self.checked_in, self.sold, self.inside = chosen.admitted, chosen.total, chosen.inside
+        if not chosen.count_exits:
+            self.direction = ENTRY
+
+    @rx.event
+    def pick_list(self, list_id: str):
+        """The door's list picker: scans go to this list from now on, on this device."""
+        if not any(g.id == list_id for g in self.lists):
+            return None
+        self.list_id = list_id
+        self._show_chosen()
+        return rx.call_script(remember_script(LIST_KEY, list_id))
+
+    @rx.event
+    def pick_direction(self, direction: str | list[str]):
+        """Entry or Exit, on a list that counts exits (the switch sends its one value)."""
+        direction = direction if isinstance(direction, str) else (direction[0] if direction else ENTRY)
+        self.direction = EXIT if direction == EXIT and self.counts_exits else ENTRY
+        return rx.call_script(remember_script(DIRECTION_KEY, self.direction))
 
     async def _load_conflicts(self, actor: UserSummary) -> None:
         rows = await call_service(tickets.offline_conflicts, actor=actor, event_id=self.door_event.id)
@@ -172,6 +273,8 @@ class ScannerState(AuthState):
                 event_id=self.door_event.id,
                 token_or_code=text,
                 device=self._device(),
+                list_id=self.list_id,
+                direction=self.direction,
             )
         except RateLimited as error:
             self.code_error = error.message
@@ -179,8 +282,10 @@ class ScannerState(AuthState):
         except DomainError as error:
             return self.show_error(error)
         self.last_scan, self.scans_here = scan_shown(outcome), self.scans_here + 1
-        if outcome.result == "ok":
-            self.checked_in += 1  # the periodic refresh brings in other devices' scans too
+        try:
+            await self._load_lists(actor)  # this list's counters, other devices' scans included
+        except DomainError:
+            pass  # the periodic refresh tries again
         return [rx.call_script(signal_script(outcome.result) + ";" + reveal_script())]
 
     @rx.event
@@ -201,16 +306,21 @@ class ScannerState(AuthState):
         yield [*events, rx.set_value("door-code", "")]
 
     @rx.event
-    async def refresh_counts(self) -> None:
+    async def refresh_counts(self):
         if not self.door_event.id:
-            return
+            return None
         try:
             actor = await self.require_user()
-            counts = await call_service(tickets.door_counts, actor=actor, event_id=self.door_event.id)
+            await self._load_lists(actor)
             await self._load_conflicts(actor)
+            if self.device_id:  # heard from: the live door dashboard shows this phone online
+                await call_service(
+                    tickets.see_door_device, actor=actor, event_id=self.door_event.id, device_id=self.device_id
+                )
         except DomainError:
-            return  # the next tick tries again; a scan shows any real problem
-        self._show_counts(counts)
+            return None  # the next tick tries again; a scan shows any real problem
+        # The offline door (door.js) may have changed the choice while the server was out of reach.
+        return rx.call_script(READ_CHOICE, callback=ScannerState.restore_choice)
 
     @rx.event
     def toggle_camera(self) -> None:

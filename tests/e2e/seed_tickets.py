@@ -2,7 +2,8 @@
 
 Run as a subprocess (`python -m tests.e2e.seed_tickets '<json>'`) with DATABASE_URL and SECRET_KEY
 set to the server's, so the QR tokens it prints are the ones the server signs. Spec:
-`{"short_id", "members": [{"email", "role"}], "holders": [{"email", "count", "transfer_to"?}], "ended_hours_ago"?}`
+`{"short_id", "members": [{"email", "role"}], "holders": [{"email", "count", "tier"?, "transfer_to"?}],
+"ended_hours_ago"?}` (`tier`: a tier's name; the event's first tier when left out)
 (existing verified accounts; `ended_hours_ago` then moves the event into the past, a three-hour event
 that ended that long ago; `transfer_to` transfers the holder's first ticket to that account, so its
 printed codes are revoked). Prints `{"tickets": [{"email", "code", "token", "signed", "id"}]}`:
@@ -34,7 +35,9 @@ def _user(email: str):
 def main(spec: dict) -> dict:
     with read_only() as session:
         event = session.exec(select(Event).where(Event.short_id == spec["short_id"])).one()
-        tier_id = session.exec(select(TicketTier.id).where(TicketTier.event_id == event.id)).first()
+        tiers = session.exec(select(TicketTier.name, TicketTier.id).where(TicketTier.event_id == event.id)).all()
+        tier_id = tiers[0].id
+        tier_ids = {name: found for name, found in tiers}
     for member in spec.get("members", []):
         with transaction() as session:
             session.add(
@@ -43,7 +46,9 @@ def main(spec: dict) -> dict:
     issued = []
     for holder in spec.get("holders", []):
         result = checkout.book_ticket(
-            actor=_user(holder["email"]), event_id=event.id, quantities={tier_id: holder["count"]}
+            actor=_user(holder["email"]),
+            event_id=event.id,
+            quantities={tier_ids.get(holder.get("tier", ""), tier_id): holder["count"]},
         )
         with read_only() as session:
             for t in session.exec(select(Ticket).where(Ticket.order_id == result.order_id)):

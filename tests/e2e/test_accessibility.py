@@ -75,7 +75,7 @@ ADMIN_PAGES = (
     ("/admin/audit", "Audit log"),
     ("/admin/admins", "Admins"),
 )
-MANAGE_TABS = ("Details", "Tickets", "Orders", "Codes", "Announcements", "Questions")
+MANAGE_TABS = ("Details", "Tickets", "Orders", "Codes", "Announcements", "Questions", "Check-in lists")
 
 
 # Animations that end (a dialog fading in), not those that loop (spinners, skeletons): axe reads
@@ -258,6 +258,7 @@ def site(browser: Browser, server: str, e2e_database_url: str) -> Iterator[Site]
             Visit("owner", f"/workspace/{event['workspace_id']}", h1(re.compile("^Checkout Crew"))),
             Visit("owner", manage, lambda p: p.get_by_role("tab", name="Details"), then=_manage_tabs),
             Visit("staff", f"/scan/{event['short_id']}", h1(event["title"])),
+            Visit("owner", f"{manage}/door", lambda p: p.get_by_role("heading", name="Live door")),
             *(Visit("admin", path, h1(title)) for path, title in ADMIN_PAGES),
         ],
     )

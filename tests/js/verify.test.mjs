@@ -35,7 +35,8 @@ const claims = { ticketId: ticket.id, eventId: "evt0000000000001", version: 2 };
 test("decide: valid admits, used and revoked refuse", () => {
   const door = { eventId: "evt0000000000001", doorsClosed: false };
   assert.equal(decide({ ...door, ticket, claims }).result, "ok");
-  assert.equal(decide({ ...door, ticket: { ...ticket, status: "used" }, claims }).result, "already_used");
+  const entered = [{ listId: "evt0000000000001", direction: "entry", at: "2026-12-06T07:00:00Z" }];
+  assert.equal(decide({ ...door, ticket: { ...ticket, status: "used", passes: entered }, claims }).result, "already_used");
   assert.equal(decide({ ...door, ticket, claims: { ...claims, version: 1 } }).result, "invalid");
   assert.equal(decide({ ...door, ticket: { ...ticket, status: "transferred" }, claims }).result, "not_valid");
   assert.equal(decide({ ...door, ticket: null, claims: null }).result, "invalid");

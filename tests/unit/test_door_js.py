@@ -24,6 +24,19 @@ def test_device_js_passes_the_shared_vectors():
     assert f"# pass {len(VECTORS['cases']) + 4}" in done.stdout
 
 
+def test_device_js_applies_the_servers_gate_rule_on_the_shared_vectors():
+    cases = json.loads((ROOT / "tests" / "vectors" / "gate_rules.json").read_text())["cases"]
+    done = subprocess.run(
+        [shutil.which("node"), "--test", "tests/js/gates.test.mjs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert f"# pass {len(cases) + 1}" in done.stdout
+
+
 def test_code_hash_example_is_the_servers():
     assert door_sync.code_hash("evt0000000000001", "ABCD2345") == VECTORS["code_hash_example"]
 

@@ -1028,6 +1028,7 @@ class ScannedTicket:
     tier_name: str
     scanner_name: str
     order_id: str = ""
+    tier_id: str = ""
 
 
 # Everything a result shows about a ticket: holder, tier, and who scanned it in.
@@ -1036,6 +1037,7 @@ _TICKET_COLUMNS = (
     _tickets.c.short_code,
     _tickets.c.event_id.label("ticket_event_id"),
     _tickets.c.order_id,
+    _tickets.c.tier_id,
     _tickets.c.status,
     _tickets.c.secret_version,
     _tickets.c.used_at,
@@ -1065,6 +1067,7 @@ def _scanned(values: Mapping[str, Any]) -> ScannedTicket:
         tier_name=values["tier_name"],
         scanner_name=values["scanner_name"],
         order_id=values["order_id"],
+        tier_id=values["tier_id"],
     )
 
 

@@ -38,6 +38,22 @@ __getattr__, __all__ = public_names(
             "check_in_progress",
             "event_attendees",
         ],
+        "checkin_lists": [
+            "ListInput",
+            "ListRow",
+            "create_checkin_list",
+            "delete_checkin_list",
+            "event_checkin_lists",
+            "update_checkin_list",
+        ],
+        "live_door": [
+            "ConflictLine",
+            "DeviceLine",
+            "DoorDashboard",
+            "TimeBucket",
+            "door_dashboard",
+            "see_door_device",
+        ],
         "door_sync": [
             "DeviceSync",
             "SyncedTicket",

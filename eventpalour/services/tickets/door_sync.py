@@ -20,14 +20,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.engine import Connection
 from sqlmodel import col, select
 
 from eventpalour.db import read_only
-from eventpalour.models import Event, OrderItem, Ticket, User
+from eventpalour.models import CheckIn, Event, OrderItem, Ticket, User
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import NotAuthenticated, ValidationFailed
-from eventpalour.services.tickets import scanning, signing_keys
+from eventpalour.services.tickets import gates, scanning, signing_keys
 
 OVERLAP = timedelta(seconds=30)
 BAD_CURSOR = "The sync cursor is not a time this server gave out; sync the whole list again."
@@ -45,6 +46,28 @@ class SyncedTicket:
     status: str
     version: int
     used_at: datetime | None
+    passes: tuple[SyncedPass, ...] = ()  # its passes through the event's lists, oldest first
+
+
+@dataclass(frozen=True)
+class SyncedPass:
+    """One earlier pass of a ticket through a list, so a device applies "once per list" offline."""
+
+    list_id: str
+    direction: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SyncedList:
+    """A check-in list as a device applies it offline (the same fields as `gates.Gate`)."""
+
+    id: str
+    name: str
+    all_tiers: bool
+    tier_ids: tuple[str, ...]
+    readmit_daily: bool
+    count_exits: bool
 
 
 @dataclass(frozen=True)
@@ -52,6 +75,8 @@ class DeviceSync:
     event_id: str
     short_id: str
     title: str
+    timezone: str  # the event's: "once per day" is a day there
+    lists: list[SyncedList]
     public_key: str  # base64url, raw Ed25519
     cursor: str  # send it back as `since` for the next delta
     full: bool  # True: the whole list (the device replaces what it had)
@@ -102,19 +127,47 @@ def device_sync(*, actor: UserSummary | None, event_id: str, since: str = "") ->
             query = query.where(col(Ticket.updated_at) >= after)
         rows = session.exec(query.order_by(col(Ticket.id))).all()
         event = session.get(Event, door.event_id)
+        lists = gates.event_gates(connection, door.event_id)
+        passes = _passes(connection, door.event_id, after)
     return DeviceSync(
         event_id=door.event_id,
         short_id=event.short_id,
         title=event.title,
+        timezone=door.timezone,
+        lists=[
+            SyncedList(g.id, g.name, g.all_tiers, tuple(sorted(g.tier_ids)), g.readmit_daily, g.count_exits)
+            for g in lists
+        ],
         public_key=signing_keys.event_public_key(door.event_id).public_key,
         cursor=cursor,
         full=after is None,
         doors_closed=door.closed,
-        tickets=[_synced(door.event_id, ticket, tier_name, holder) for ticket, tier_name, holder in rows],
+        tickets=[
+            _synced(door.event_id, ticket, tier_name, holder, tuple(passes.get(ticket.id, ())))
+            for ticket, tier_name, holder in rows
+        ],
     )
 
 
-def _synced(event_id: str, ticket: Ticket, tier_name: str, holder_name: str) -> SyncedTicket:
+def _passes(connection: Connection, event_id: str, after: datetime | None) -> dict[str, list[SyncedPass]]:
+    """The passes of the event's tickets (of those written since `after` for a delta: a pass
+    touches its ticket's `updated_at`)."""
+    check_ins = CheckIn.__table__
+    query = select(check_ins.c.ticket_id, check_ins.c.list_id, check_ins.c.direction, check_ins.c.at).where(
+        check_ins.c.event_id == event_id
+    )
+    if after is not None:
+        changed = select(Ticket.id).where(Ticket.event_id == event_id, col(Ticket.updated_at) >= after)
+        query = query.where(check_ins.c.ticket_id.in_(changed))
+    found: dict[str, list[SyncedPass]] = {}
+    for row in connection.execute(query.order_by(check_ins.c.at)):
+        found.setdefault(row.ticket_id, []).append(SyncedPass(row.list_id, row.direction, row.at))
+    return found
+
+
+def _synced(
+    event_id: str, ticket: Ticket, tier_name: str, holder_name: str, passes: tuple[SyncedPass, ...]
+) -> SyncedTicket:
     return SyncedTicket(
         id=ticket.id,
         code_hash=code_hash(event_id, ticket.short_code),
@@ -124,4 +177,5 @@ def _synced(event_id: str, ticket: Ticket, tier_name: str, holder_name: str) -> 
         status=ticket.status,
         version=ticket.secret_version,
         used_at=ticket.used_at,
+        passes=passes,
     )

@@ -2,26 +2,29 @@
 door phone back online after an hour sends thousands (bench/door.py --offline-upload: 5,000 in
 under 10 s is the target).
 
-The scans are taken in the order they happened. Each ticket's earliest admission in the upload is
-tried with one conditional UPDATE for all of them (`valid → used`, the same guard as a scan at the
-door, so an online scan at the same moment and this upload cannot both admit a ticket); the
-tickets it did not change are conflicts, and of two admissions the earlier keeps the ticket's time.
+The scans are taken in the order they happened, each on its own check-in list, and judged by the
+door's one rule (`gates.pass_decision`) against the server's passes and the upload's earlier ones.
+The passes it allows are written in one statement with the same unique key as an online scan (list,
+ticket, direction, ordinal), so an online scan at the same moment and this upload cannot both
+admit a ticket to a list: the one written second is a conflict. Of two admissions the earlier
+keeps the ticket's time (first time wins). Entries mark their tickets `used` in one UPDATE.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection, Row
 
-from eventpalour.models import OfflineOutcome, OfflineScan, ScanResult, Ticket, TicketScan, TicketStatus
+from eventpalour.models import Direction, OfflineOutcome, OfflineScan, ScanResult, Ticket, TicketScan, TicketStatus
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import platform
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.tickets import scanning
+from eventpalour.services.tickets import gates, scanning
 
 if TYPE_CHECKING:
     from eventpalour.services.tickets.offline_scans import OfflineCheckIn
@@ -44,12 +47,23 @@ class Decision:
     sequence: int
     ticket_id: str | None
     scanned_at_label: str
+    list_id: str = ""
     outcome: OfflineOutcome = OfflineOutcome.LOGGED
     note: str = "Refused at the door."
     logged: str = ScanResult.INVALID
 
 
-Admission = tuple["OfflineCheckIn", Decision]  # a ticket's earliest admission in the upload
+@dataclass
+class _Written:
+    """A pass the upload records (if no other device recorded the same one first)."""
+
+    row: dict
+    scan: OfflineCheckIn
+    decision: Decision
+    gate: gates.Gate
+
+
+DEVICE_LET_THROUGH = (ScanResult.OK.value, ScanResult.EXITED.value)
 
 
 def apply_batch(
@@ -59,34 +73,140 @@ def apply_batch(
     device_id: str,
     scans: list[OfflineCheckIn],  # only those not stored before
     tickets: dict[str, Row],
+    lists: dict[str, gates.Gate],  # by id; "" is the default list
 ) -> list[Decision]:
-    """Decide, admit and record `scans` (none of them stored before) in the caller's transaction."""
+    """Decide, record and admit `scans` (none of them stored before) in the caller's transaction,
+    each by `gates.pass_decision` on its own list, in the order they happened."""
+    history = _history(connection, scans, tickets, lists)
     decisions: list[Decision] = []
-    first_admissions: dict[str, Admission] = {}
+    passes: list[_Written] = []
     for scan in sorted(scans, key=lambda s: s.scanned_at):
-        ticket = tickets.get(scan.ticket_id)
-        decision = Decision(scan.sequence, ticket.id if ticket else None, clock(scan.scanned_at, door.timezone))
+        ticket, gate = tickets.get(scan.ticket_id), lists[scan.list_id]
+        decision = Decision(
+            scan.sequence, ticket.id if ticket else None, clock(scan.scanned_at, door.timezone), gate.id
+        )
         decision.logged = scan.result
-        if scan.result == ScanResult.OK and ticket is None:
+        decisions.append(decision)
+        if scan.result not in DEVICE_LET_THROUGH:
+            continue  # refused at the door: kept in the log only
+        if ticket is None:
             decision.outcome, decision.logged = OfflineOutcome.CONFLICT, ScanResult.INVALID
             decision.note = "Let in, but no such ticket is at this event."
-        elif scan.result == ScanResult.OK and ticket.id in first_admissions:
-            decision.outcome, decision.logged = OfflineOutcome.CONFLICT, ScanResult.ALREADY_USED
-            decision.note = f"Admitted twice on this device: at {decision.scanned_at_label} and earlier."
-        elif scan.result == ScanResult.OK:
-            first_admissions[ticket.id] = (scan, decision)
-        decisions.append(decision)
-    admitted = _admit(connection, actor, first_admissions)
-    _settle_conflicts(connection, actor, door, {i: first_admissions[i] for i in first_admissions if i not in admitted})
+            continue
+        earlier = history.setdefault((gate.id, ticket.id), [])
+        verdict = gates.pass_decision(
+            gate,
+            tier_id=ticket.tier_id,
+            status=ticket.status,
+            passes=earlier,
+            direction=scan.direction,
+            at=scan.scanned_at,
+            timezone=door.timezone,
+        )
+        decision.logged = verdict.result
+        if not verdict.allowed:
+            decision.outcome, decision.note = (
+                OfflineOutcome.CONFLICT,
+                _conflict_note(verdict, decision, ticket, gate, door),
+            )
+            continue
+        earlier.append(gates.Pass(scan.direction, scan.scanned_at))
+        decision.outcome = OfflineOutcome.ADMITTED
+        decision.note = _passed_note(scan, decision, gate)
+        passes.append(_Written(_row(door, actor, device_id, gate, ticket, scan, verdict), scan, decision, gate))
+    written = _write(connection, door, lists, passes)
+    _admit(connection, actor, [p for p in passes if p.row["id"] in written and p.scan.direction == Direction.ENTRY])
+    _keep_first_time(connection, actor, scans, decisions)
     _record(connection, actor, door, device_id, decisions, scans)
-    _tell(connection, door, tickets, [first_admissions[i] for i in admitted])
+    _tell(
+        connection, door, tickets, [p for p in passes if p.row["id"] in written and p.scan.direction == Direction.ENTRY]
+    )
     return decisions
 
 
-def _admit(connection: Connection, actor: UserSummary, first: dict[str, Admission]) -> set[str]:
-    """Mark every still-valid ticket of `first` used, at its scan's time; the ids that changed."""
-    if not first:
+def _history(
+    connection: Connection, scans: list[OfflineCheckIn], tickets: dict[str, Row], lists: dict[str, gates.Gate]
+) -> dict[tuple[str, str], list[gates.Pass]]:
+    """The server's passes of the upload's tickets on the upload's lists (one statement per list)."""
+    wanted: dict[str, set[str]] = {}
+    for scan in scans:
+        if scan.ticket_id in tickets and scan.result in DEVICE_LET_THROUGH:
+            wanted.setdefault(lists[scan.list_id].id, set()).add(scan.ticket_id)
+    history: dict[tuple[str, str], list[gates.Pass]] = {}
+    for list_id, ids in wanted.items():
+        for ticket_id, found in gates.passes_of(connection, list_id, ids).items():
+            history[(list_id, ticket_id)] = found
+    return history
+
+
+def _row(
+    door: scanning.OpenDoor,
+    actor: UserSummary,
+    device_id: str,
+    gate: gates.Gate,
+    ticket: Row,
+    scan: OfflineCheckIn,
+    verdict: gates.PassDecision,
+) -> dict:
+    return {
+        "id": new_id(),
+        "event_id": door.event_id,
+        "list_id": gate.id,
+        "ticket_id": ticket.id,
+        "direction": scan.direction,
+        "ordinal": verdict.ordinal,
+        "at": scan.scanned_at,
+        "by_id": actor.id,
+        "device": device_id,  # the same name the scanner page gives its online check-ins
+    }
+
+
+def _passed_note(scan: OfflineCheckIn, decision: Decision, gate: gates.Gate) -> str:
+    if scan.direction == Direction.EXIT:
+        return f"Exit at {decision.scanned_at_label} from {gate.name}."
+    return f"Checked in at {decision.scanned_at_label} on {gate.name}."
+
+
+def _conflict_note(
+    verdict: gates.PassDecision, decision: Decision, ticket: Row, gate: gates.Gate, door: scanning.OpenDoor
+) -> str:
+    at = decision.scanned_at_label
+    if verdict.result == ScanResult.NOT_VALID:
+        return f"Let in at {at}, but the ticket was {ticket.status}."
+    if verdict.result == ScanResult.WRONG_GATE:
+        return f"Let in at {at}, but {gate.name} does not admit this ticket's tier."
+    if verdict.result == ScanResult.NOT_INSIDE:
+        return f"Exit at {at} from {gate.name}, but the ticket was not inside."
+    other = clock(verdict.last_entry, door.timezone) if verdict.last_entry else ""
+    return f"Admitted twice on {gate.name}: at {at} on this device and at {other}."
+
+
+def _write(
+    connection: Connection, door: scanning.OpenDoor, lists: dict[str, gates.Gate], passes: list[_Written]
+) -> set[str]:
+    """Record the passes; one that another device recorded first (the same list, ticket and
+    ordinal, online a moment ago) becomes a conflict. The ids written."""
+    if not passes:
         return set()
+    if any(not gate.stored for gate in lists.values()):
+        gates.ensure_default_list(connection, door.event_id)
+    written = gates.record_passes(connection, [p.row for p in passes])
+    for p in passes:
+        if p.row["id"] not in written:
+            p.decision.outcome, p.decision.logged = OfflineOutcome.CONFLICT, ScanResult.ALREADY_USED
+            at = p.decision.scanned_at_label
+            p.decision.note = f"Admitted twice on {p.gate.name}: at {at} on this device and on another just before."
+    return written
+
+
+def _admit(connection: Connection, actor: UserSummary, entries: list[_Written]) -> None:
+    """Mark every still-valid ticket of these entries used, at its earliest entry's time."""
+    first: dict[str, datetime] = {}
+    for p in entries:
+        ticket_id = p.row["ticket_id"]
+        first[ticket_id] = min(first.get(ticket_id, p.scan.scanned_at), p.scan.scanned_at)
+    if not first:
+        return
     admitted = set(
         connection.execute(
             update(_tickets)
@@ -96,39 +216,25 @@ def _admit(connection: Connection, actor: UserSummary, first: dict[str, Admissio
         ).scalars()
     )
     if admitted:
-        times = [{"ticket_id": i, "at": first[i][0].scanned_at, "actor_id": actor.id} for i in sorted(admitted)]
+        times = [{"ticket_id": i, "at": first[i], "actor_id": actor.id} for i in sorted(admitted)]
         connection.execute(_SET_USED_AT, times)
-    for ticket_id in admitted:
-        scan, decision = first[ticket_id]
-        decision.outcome, decision.logged = OfflineOutcome.ADMITTED, ScanResult.OK
-        decision.note = f"Checked in at {decision.scanned_at_label}."
-    return admitted
 
 
-def _settle_conflicts(
-    connection: Connection, actor: UserSummary, door: scanning.OpenDoor, refused: dict[str, Admission]
+def _keep_first_time(
+    connection: Connection, actor: UserSummary, scans: list[OfflineCheckIn], decisions: list[Decision]
 ) -> None:
-    """Say why each ticket the device let in was not admitted now; keep the earlier of two times."""
-    if not refused:
-        return
-    rows = connection.execute(
-        select(_tickets.c.id, _tickets.c.status, _tickets.c.used_at).where(_tickets.c.id.in_(sorted(refused)))
-    )
-    earlier = []
-    for row in rows:
-        scan, decision = refused[row.id]
-        decision.outcome = OfflineOutcome.CONFLICT
-        if row.status != TicketStatus.USED:
-            decision.logged = ScanResult.NOT_VALID
-            decision.note = f"Let in at {decision.scanned_at_label}, but the ticket was {row.status}."
-            continue
-        decision.logged = ScanResult.ALREADY_USED
-        other = clock(row.used_at, door.timezone) if row.used_at else ""
-        decision.note = f"Admitted twice: at {decision.scanned_at_label} on this device and at {other}."
-        if row.used_at is not None and scan.scanned_at < row.used_at:
-            earlier.append({"ticket_id": row.id, "at": scan.scanned_at, "actor_id": actor.id})
+    """First time wins: a ticket let in twice keeps the earlier of the two times as its check-in."""
+    by_sequence = {scan.sequence: scan for scan in scans}
+    earlier = {}
+    for d in decisions:
+        if d.outcome == OfflineOutcome.CONFLICT and d.logged == ScanResult.ALREADY_USED and d.ticket_id:
+            at = by_sequence[d.sequence].scanned_at
+            earlier[d.ticket_id] = min(earlier.get(d.ticket_id, at), at)
     if earlier:
-        connection.execute(_SET_EARLIER_USED_AT, earlier)
+        connection.execute(
+            _SET_EARLIER_USED_AT,
+            [{"ticket_id": i, "at": at, "actor_id": actor.id} for i, at in sorted(earlier.items())],
+        )
 
 
 def _record(
@@ -154,6 +260,8 @@ def _record(
                 "ticket_id": d.ticket_id,
                 "scanned_at": scan.scanned_at,
                 "device_result": scan.result,
+                "list_id": d.list_id,
+                "direction": scan.direction,
                 "outcome": d.outcome.value,
                 "note": d.note[:300],
                 "uploaded_by_id": actor.id,
@@ -177,7 +285,7 @@ def _record(
         connection.execute(insert(TicketScan.__table__), logged)
 
 
-def _tell(connection: Connection, door: scanning.OpenDoor, tickets: dict[str, Row], admitted: list[Admission]) -> None:
+def _tell(connection: Connection, door: scanning.OpenDoor, tickets: dict[str, Row], admitted: list[_Written]) -> None:
     """The `ticket.checked_in` webhook of each admission, as for a scan online."""
     platform.emit_webhooks(
         connection,
@@ -185,16 +293,18 @@ def _tell(connection: Connection, door: scanning.OpenDoor, tickets: dict[str, Ro
         event_id=door.event_id,
         items=[
             (
-                f"order:{tickets[decision.ticket_id].order_id}",
+                f"order:{tickets[p.row['ticket_id']].order_id}",
                 {
-                    "ticket_id": decision.ticket_id,
-                    "short_code": tickets[decision.ticket_id].short_code,
-                    "order_id": tickets[decision.ticket_id].order_id,
+                    "ticket_id": p.row["ticket_id"],
+                    "short_code": tickets[p.row["ticket_id"]].short_code,
+                    "order_id": tickets[p.row["ticket_id"]].order_id,
                     "event_id": door.event_id,
                     "method": METHOD,
-                    "checked_in_at": scan.scanned_at.isoformat(),
+                    "list_id": p.gate.id,
+                    "list_name": p.gate.name,
+                    "checked_in_at": p.scan.scanned_at.isoformat(),
                 },
             )
-            for scan, decision in admitted
+            for p in admitted
         ],
     )

@@ -20,12 +20,12 @@ from sqlalchemy.engine import Connection, Row
 from sqlmodel import col, select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import OfflineOutcome, OfflineScan, ScanResult, Ticket, User
+from eventpalour.models import Direction, OfflineOutcome, OfflineScan, ScanResult, Ticket, User
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import NotAuthenticated, ValidationFailed
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.tickets import offline_apply, scanning
+from eventpalour.services.tickets import gates, live_door, offline_apply, scanning
 
 MAX_SCANS_PER_UPLOAD = 1000
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -37,12 +37,15 @@ METHOD = "offline"
 @dataclass(frozen=True)
 class OfflineCheckIn:
     """One entry of a device's queue: its `sequence` number on that device, the ticket it named
-    ("" when none: a forged or unknown code), when, and what the device decided."""
+    ("" when none: a forged or unknown code), when, what the device decided, on which list and
+    which way."""
 
     sequence: int
     ticket_id: str
     scanned_at: datetime
     result: str
+    list_id: str = ""  # the check-in list the device scanned for ("": the event's default list)
+    direction: str = Direction.ENTRY.value
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,8 @@ def _check(device_id: str, scans: Sequence[OfflineCheckIn]) -> None:
             raise ValidationFailed.field("scans", "A scan's time must carry its time zone and not be in the future.")
         if scan.result not in DEVICE_RESULTS:
             raise ValidationFailed.field("scans", f"Unknown scan result: {scan.result[:20]}.")
-        if len(scan.ticket_id) > 16:
-            raise ValidationFailed.field("scans", "A ticket id has at most 16 characters.")
+        if len(scan.ticket_id) > 16 or len(scan.list_id) > 16:
+            raise ValidationFailed.field("scans", "A ticket or list id has at most 16 characters.")
     if len({scan.sequence for scan in scans}) != len(scans):
         raise ValidationFailed.field("scans", "Each scan of an upload has its own sequence number.")
 
@@ -96,12 +99,25 @@ def upload_offline_scans(
     with transaction() as session:
         connection = session.connection()
         door = scanning.open_door(connection, actor, event_id)
+        lists = _lists(gates.event_gates(connection, door.event_id), scans)
         stored = _stored(connection, door.event_id, device_id, [scan.sequence for scan in scans])
         tickets = _tickets(connection, door.event_id, {scan.ticket_id for scan in scans if scan.ticket_id})
         new = [scan for scan in scans if scan.sequence not in stored]
-        for d in offline_apply.apply_batch(connection, actor, door, device_id, new, tickets):
+        for d in offline_apply.apply_batch(connection, actor, door, device_id, new, tickets, lists):
             stored[d.sequence] = AppliedScan(d.sequence, d.outcome.value, d.note)
+        live_door.record_device(connection, door.event_id, device_id, actor.id)  # heard from just now
     return [stored[scan.sequence] for scan in scans]
+
+
+def _lists(event_gates: list[gates.Gate], scans: Sequence[OfflineCheckIn]) -> dict[str, gates.Gate]:
+    """The lists the upload names, by the id it gives ("" for the default one); each scan's list is
+    the event's and its direction one that list takes. Raises ValidationFailed (nothing applied)."""
+    lists: dict[str, gates.Gate] = {}
+    for scan in scans:
+        if scan.list_id not in lists:
+            lists[scan.list_id] = gates.pick_gate(event_gates, scan.list_id, field="scans")
+        gates.check_direction(lists[scan.list_id], scan.direction, field="scans")
+    return lists
 
 
 def _stored(connection: Connection, event_id: str, device_id: str, sequences: list[int]) -> dict[int, AppliedScan]:
@@ -119,7 +135,7 @@ def _tickets(connection: Connection, event_id: str, ids: set[str]) -> dict[str, 
     if not ids:
         return {}
     rows = connection.execute(
-        select(Ticket.id, Ticket.status, Ticket.used_at, Ticket.short_code, Ticket.order_id).where(
+        select(Ticket.id, Ticket.tier_id, Ticket.status, Ticket.used_at, Ticket.short_code, Ticket.order_id).where(
             Ticket.event_id == event_id, col(Ticket.id).in_(sorted(ids))
         )
     )

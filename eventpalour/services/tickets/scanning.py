@@ -1,10 +1,12 @@
-"""Door scanning (SPEC §6): turn a scanned QR token or a typed short code into one of its results,
-mark the ticket `used` exactly once, and log every attempt. Once the event is over (its end plus
+"""Door scanning (SPEC §6): turn a scanned QR token or a typed short code into one of its results
+on one check-in list (#21 §5: `gates` decides whether the ticket may pass that list now), record
+the pass exactly once (an entry also marks the ticket `used` at its first check-in anywhere), and
+log every attempt. Once the event is over (its end plus
 DOORS_CLOSE_AFTER_END) the door is closed: every ticket of the event gets `event_ended`.
 
-Exactly once: the only write that admits someone is one conditional UPDATE
-(`status valid → used WHERE status = 'valid'`), so when two door phones scan the same ticket at the
-same moment the database lets one of them change the row and the other finds it already used.
+Exactly once: the only write that admits someone is one `check_ins` row whose key (list, ticket,
+direction, ordinal) is unique, so when two door phones scan the same ticket at the same moment the
+database keeps one of them and the other finds it already used.
 Tests may switch that guard off (a context variable, never reachable from a request) to prove the
 race is real without it.
 
@@ -27,7 +29,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import Event, ScanResult, TicketStatus
+from eventpalour.models import Direction, Event, ScanResult, TicketStatus
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import platform, sales
 from eventpalour.services.events import DOORS_CLOSE_AFTER_END
@@ -35,8 +37,8 @@ from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, clean_line, event_schedule
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.sales import SHORT_CODE_ALPHABET, DoorCounts, ScannedTicket
-from eventpalour.services.tickets import ticket_tokens
-from eventpalour.services.workspaces import WorkspaceAction, ensure_role
+from eventpalour.services.tickets import gates, ticket_tokens
+from eventpalour.services.workspaces import WorkspaceAction, allows, ensure_role
 
 CODE_RULE = "scan_code"
 SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{8}}$")
@@ -92,6 +94,7 @@ class ScannerEvent:
     schedule: str
     counts: DoorCounts
     ended: bool = False  # past the end and the grace period: every scan is refused
+    can_watch: bool = False  # the live door dashboard is open to this member
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class OpenDoor:
     event_id: str
     timezone: str
     closed: bool  # the event is over: no ticket admits anyone any more
+    can_watch: bool = False  # the actor may open the live door dashboard (moderators and above)
 
 
 def doors_closed(end_at: datetime) -> bool:
@@ -154,7 +158,12 @@ def _door(
     if found is None:
         raise NotFound("This event does not exist.")
     ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
-    door = OpenDoor(event_id=found.event_id, timezone=found.timezone, closed=doors_closed(found.end_at))
+    door = OpenDoor(
+        event_id=found.event_id,
+        timezone=found.timezone,
+        closed=doors_closed(found.end_at),
+        can_watch=allows(found.role, WorkspaceAction.VIEW_ATTENDEES),
+    )
     return door, found.ticket
 
 
@@ -175,10 +184,10 @@ def _ticket_key(given: _Input) -> str:
     return given.code if SHORT_CODE.match(given.code) else ""
 
 
-def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> Event:
+def _event_for_scanner(session: Session, actor: UserSummary, event_ref: str) -> tuple[Event, OpenDoor]:
     """The whole event row, after the same check (for the scanner page, not per scan)."""
     door, _ = _door(session.connection(), actor, event_ref)
-    return session.get(Event, door.event_id)
+    return session.get(Event, door.event_id), door
 
 
 def _lookup(connection: Connection, given: _Input) -> ScannedTicket | None:
@@ -187,105 +196,198 @@ def _lookup(connection: Connection, given: _Input) -> ScannedTicket | None:
     return sales.scanned_ticket(connection, key, by_code=given.method == "code") if key else None
 
 
-def _unguarded_precheck(given: _Input) -> str | None:
-    """Only with the guard off: the ticket's status read outside the write transaction, then a pause."""
+def _unguarded_precheck(given: _Input, list_id: str) -> list[gates.Pass] | None:
+    """Only with the guard off: the ticket's passes read outside the write transaction, then a pause."""
     if not _unguarded.get():
         return None
     with read_only() as reader:
-        seen = _lookup(reader.connection(), given)
+        connection = reader.connection()
+        seen = _lookup(connection, given)
+        passes = gates.passes_of(connection, list_id or seen.event_id, [seen.id])[seen.id] if seen else []
     time.sleep(0.05)  # the gap a naive check-then-write leaves open
-    return seen.status if seen else None
+    return passes
 
 
-def _decide(
-    connection: Connection,
-    actor: UserSummary,
-    door: OpenDoor,
-    seen: ScannedTicket | None,
-    given: _Input,
-    believed: str | None,
-) -> tuple[dict, str | None]:
-    """The result for the scanned ticket (`seen`, None when the input names none) at the door,
-    admitting it when it is valid; returns (shown fields, ticket id).
+@dataclass(frozen=True)
+class _Pass:
+    """One scan's way through a list: which list, which way, on which device, by whom."""
 
-    `believed` is the status read before the transaction, only when the guard is off for a test.
-    """
+    actor: UserSummary
+    gate: gates.Gate
+    direction: str
+    device: str
+    method: str
+    believed: list[gates.Pass] | None = None  # only with the guard off for a test
+
+
+def _decide(connection: Connection, door: OpenDoor, seen: ScannedTicket | None, given: _Input, way: _Pass) -> dict:
+    """The result for the scanned ticket (`seen`, None when the input names none) at this list,
+    recording the pass when the rule (`gates.pass_decision`) allows it."""
     if seen is None:
-        return {"result": ScanResult.INVALID, "message": "Not a ticket. The code may be forged or mistyped."}, None
+        return {"result": ScanResult.INVALID, "message": "Not a ticket. The code may be forged or mistyped."}
     if seen.event_id != door.event_id:
-        return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}, seen.id
+        return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}
     shown = {"short_code": seen.short_code, "holder_name": seen.holder_name, "tier_name": seen.tier_name}
     if door.closed:
-        return {**shown, "result": ScanResult.EVENT_ENDED, "message": ENDED_MESSAGE}, seen.id
+        return {**shown, "result": ScanResult.EVENT_ENDED, "message": ENDED_MESSAGE}
     stale = given.claims is not None and given.claims.secret_version != seen.secret_version
-    status = believed or seen.status
-    if can_admit(status, door.closed) and not stale:
-        # The one write that admits someone: only a ticket that is valid at this instant changes.
-        if sales.admit_ticket(connection, seen.id, actor.id, utcnow(), guarded=believed is None):
-            return {**shown, "result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}, seen.id
-        seen = _lookup(connection, given)  # another device admitted it a moment ago: say when and who
-    if seen.status == TicketStatus.USED:
-        at = clock(seen.used_at, door.timezone) if seen.used_at else ""
-        by = f" by {seen.scanner_name}" if seen.scanner_name else ""
+    if stale and seen.status in gates.ADMITTING_STATUSES:  # a genuine signature on an old version of the QR code
+        return {**shown, "result": ScanResult.INVALID, "message": "This QR code was replaced by a newer one."}
+    now = utcnow()
+    passes = way.believed
+    if passes is None:
+        passes = gates.passes_of(connection, way.gate.id, [seen.id])[seen.id]
+    decision = _rule(way, seen, passes, now, door)
+    if decision.allowed:
+        if _record(connection, door, seen, way, decision, now):
+            return {**shown, **_allowed_words(decision, seen)}
+        # another device recorded this very pass a moment ago: say when and who
+        passes = gates.passes_of(connection, way.gate.id, [seen.id])[seen.id]
+        decision = _rule(way, seen, passes, now, door)
+    return {**shown, **_refused_words(decision, seen, way, passes, door)}
+
+
+def _rule(
+    way: _Pass, seen: ScannedTicket, passes: list[gates.Pass], now: datetime, door: OpenDoor
+) -> gates.PassDecision:
+    return gates.pass_decision(
+        way.gate,
+        tier_id=seen.tier_id,
+        status=seen.status,
+        passes=passes,
+        direction=way.direction,
+        at=now,
+        timezone=door.timezone,
+    )
+
+
+def _record(
+    connection: Connection, door: OpenDoor, seen: ScannedTicket, way: _Pass, decision: gates.PassDecision, at: datetime
+) -> bool:
+    """Write the pass (once: the unique key refuses a second device's same pass); an entry also
+    marks the ticket used at its first check-in on any list. True when this scan wrote it."""
+    if not way.gate.stored:
+        gates.ensure_default_list(connection, door.event_id)
+    row = {
+        "id": new_id(),
+        "event_id": door.event_id,
+        "list_id": way.gate.id,
+        "ticket_id": seen.id,
+        "direction": way.direction,
+        "ordinal": decision.ordinal,
+        "at": at,
+        "by_id": way.actor.id,
+        "device": clean_line(way.device)[:200],
+    }
+    if way.believed is not None:
+        gates.record_unguarded(connection, row)
+    elif row["id"] not in gates.record_passes(connection, [row]):
+        return False
+    if way.direction == Direction.ENTRY:
+        sales.admit_ticket(connection, seen.id, way.actor.id, at)  # valid → used; no change when already used
+    return True
+
+
+def _allowed_words(decision: gates.PassDecision, seen: ScannedTicket) -> dict:
+    if decision.result == ScanResult.EXITED:
+        return {"result": ScanResult.EXITED, "message": f"Goodbye, {seen.holder_name}! Exit recorded."}
+    return {"result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}
+
+
+def _refused_words(
+    decision: gates.PassDecision, seen: ScannedTicket, way: _Pass, passes: list[gates.Pass], door: OpenDoor
+) -> dict:
+    if decision.result == ScanResult.WRONG_GATE:
+        words = f"Not valid at this gate: {way.gate.name} does not admit {seen.tier_name} tickets."
+        return {"result": ScanResult.WRONG_GATE, "message": words}
+    if decision.result == ScanResult.NOT_INSIDE:
+        words = f"Not inside: this ticket has not entered through {way.gate.name}."
+        return {"result": ScanResult.NOT_INSIDE, "message": words}
+    if decision.result == ScanResult.ALREADY_USED:
+        entries = [p for p in passes if p.direction == Direction.ENTRY]
+        last = entries[-1] if entries else None
+        at = clock(last.at, door.timezone) if last else ""
+        name = last.by_name if last else ""
+        by = f" by {name}" if name else ""
         return {
-            **shown,
             "result": ScanResult.ALREADY_USED,
             "message": f"Already used at {at}{by}.",
             "used_at_label": at,
-            "used_by_name": seen.scanner_name,
-        }, seen.id
-    if seen.status == TicketStatus.VALID:  # a genuine signature on an old version of the QR code
-        return {**shown, "result": ScanResult.INVALID, "message": "This QR code was replaced by a newer one."}, seen.id
+            "used_by_name": name,
+        }
     reason = NOT_VALID_LABELS.get(TicketStatus(seen.status), "It cannot be used.")
-    return {**shown, "result": ScanResult.NOT_VALID, "message": f"Not valid. {reason}"}, seen.id
+    return {"result": ScanResult.NOT_VALID, "message": f"Not valid. {reason}"}
 
 
-def scan_ticket(*, actor: UserSummary | None, event_id: str, token_or_code: str, device: str = "") -> ScanOutcome:
-    """Check one person in at the door of `event_id` (id or short id), for any workspace member.
+def scan_ticket(
+    *,
+    actor: UserSummary | None,
+    event_id: str,
+    token_or_code: str,
+    device: str = "",
+    list_id: str = "",
+    direction: str = Direction.ENTRY.value,
+) -> ScanOutcome:
+    """Check one person in (or out) at the door of `event_id` (id or short id), on the check-in
+    list `list_id` ("": the event's default list), for any workspace member.
 
-    Guarantees a ticket is admitted at most once, whatever the number of devices, and logs the
-    attempt (who, when, result, device) in the same transaction as the decision. Typed codes that
-    name no ticket of this event count against the scanning user's `scan_code` limit, so codes
-    cannot be enumerated. Three statements per scan (event, role and ticket; admit; log): the door
-    counters are read separately (`door_counts`), not on every scan.
-    Raises NotAuthenticated, NotFound, PermissionDenied, RateLimited.
+    Guarantees a ticket passes a list at most as often as the list's rule allows (`gates`), whatever
+    the number of devices, and logs the attempt (who, when, result, device) in the same transaction
+    as the decision. Typed codes that name no ticket of this event count against the scanning user's
+    `scan_code` limit, so codes cannot be enumerated.
+    Raises NotAuthenticated, NotFound, PermissionDenied, RateLimited, ValidationFailed (a list not
+    of this event, an exit on a list without exits).
     """
     if actor is None:
         raise NotAuthenticated()
     given = _parse(token_or_code)
     if given.method == "code":
         platform.ensure_allowed(CODE_RULE, actor.id)
-    outcome = _check_in(actor, event_id, given, device, believed=_unguarded_precheck(given))
+    believed = _unguarded_precheck(given, list_id)
+    outcome = _check_in(actor, event_id, given, device, list_id=list_id, direction=direction, believed=believed)
     if given.method == "code" and outcome.result in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
         platform.hit_rate_limit(CODE_RULE, actor.id)
     return outcome
 
 
-def check_in_ticket(*, actor: UserSummary | None, event_id: str, ticket_id: str) -> ScanOutcome:
+def check_in_ticket(*, actor: UserSummary | None, event_id: str, ticket_id: str, list_id: str = "") -> ScanOutcome:
     """Check the holder of `ticket_id` in by hand (the attendee list's Check in button), for the same
     members who may scan: the same decision as a scan, logged the same way with method `manual`.
 
-    Raises NotAuthenticated, NotFound, PermissionDenied.
+    Raises NotAuthenticated, NotFound, PermissionDenied, ValidationFailed.
     """
     if actor is None:
         raise NotAuthenticated()
-    return _check_in(actor, event_id, _Input(method=MANUAL, ticket_id=(ticket_id or "")[:16]), MANUAL_DEVICE)
+    given = _Input(method=MANUAL, ticket_id=(ticket_id or "")[:16])
+    return _check_in(actor, event_id, given, MANUAL_DEVICE, list_id=list_id)
 
 
 def _check_in(
-    actor: UserSummary, event_id: str, given: _Input, device: str, *, believed: str | None = None
+    actor: UserSummary,
+    event_id: str,
+    given: _Input,
+    device: str,
+    *,
+    list_id: str = "",
+    direction: str = Direction.ENTRY.value,
+    believed: list[gates.Pass] | None = None,
 ) -> ScanOutcome:
     with transaction() as session:
         connection = session.connection()
         door, seen = _door(connection, actor, event_id, given)
-        shown, ticket_id = _decide(connection, actor, door, seen, given, believed)
+        gate = gates.pick_gate(gates.event_gates(connection, door.event_id), (list_id or "")[:16])
+        way = _Pass(actor, gate, gates.check_direction(gate, direction), device, given.method, believed)
+        shown = _decide(connection, door, seen, given, way)
+        ticket_id = seen.id if seen is not None else None
         _log(connection, actor, door, ticket_id, shown["result"], given.method, device)
         if shown["result"] == ScanResult.OK and seen is not None:
-            _tell_checked_in(connection, door, seen, given.method)
+            _tell_checked_in(connection, door, seen, given.method, gate)
     return ScanOutcome(**shown)
 
 
-def _tell_checked_in(connection: Connection, door: OpenDoor, seen: ScannedTicket, method: str) -> None:
+def _tell_checked_in(
+    connection: Connection, door: OpenDoor, seen: ScannedTicket, method: str, gate: gates.Gate
+) -> None:
     platform.emit_webhook(
         connection,
         platform.WebhookEventType.TICKET_CHECKED_IN,
@@ -298,6 +400,8 @@ def _tell_checked_in(connection: Connection, door: OpenDoor, seen: ScannedTicket
             "event_id": door.event_id,
             "tier_name": seen.tier_name,
             "method": method,
+            "list_id": gate.id,
+            "list_name": gate.name,
             "checked_in_at": utcnow().isoformat(),
         },
     )
@@ -328,8 +432,9 @@ def _log(
 
 
 def undo_check_in(*, actor: UserSummary | None, event_id: str, ticket_id: str) -> ScanOutcome:
-    """Take back the check-in of `ticket_id` (scanned or by hand): the ticket is valid again and
-    admits its holder at the next scan. Logged as `undone`, method `manual`. Same members as scanning.
+    """Take back the check-in of `ticket_id` (scanned or by hand): the ticket is valid again, has
+    passed no list, and admits its holder at the next scan. Logged as `undone`, method `manual`.
+    Same members as scanning.
 
     Raises NotAuthenticated, NotFound (no such ticket at this event), PermissionDenied,
     Conflict (`undo_refusal`: not checked in, or the event is over).
@@ -347,6 +452,7 @@ def undo_check_in(*, actor: UserSummary | None, event_id: str, ticket_id: str) -
             refusal = NOT_CHECKED_IN  # undone on another device a moment ago
         if refusal is not None:
             raise Conflict(refusal)
+        gates.forget_passes(connection, seen.id)  # not checked in on any list any more
         _log(connection, actor, door, seen.id, ScanResult.UNDONE, MANUAL, MANUAL_DEVICE)
     return ScanOutcome(
         result=ScanResult.UNDONE,
@@ -362,7 +468,7 @@ def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
     if actor is None:
         raise NotAuthenticated()
     with read_only() as session:
-        event = _event_for_scanner(session, actor, event_id)
+        event, door = _event_for_scanner(session, actor, event_id)
         counts = sales.door_counts(session.connection(), event.id)
     return ScannerEvent(
         event_id=event.id,
@@ -372,6 +478,7 @@ def scanner_event(*, actor: UserSummary | None, event_id: str) -> ScannerEvent:
         schedule=event_schedule(event.start_at, event.end_at, event.timezone),
         counts=counts,
         ended=doors_closed(event.end_at),
+        can_watch=door.can_watch,
     )
 
 

@@ -1,0 +1,236 @@
+"""An event's check-in lists as organizers manage them (#21 §5): create, change, delete, and each
+list's counters (admitted of the tickets it covers, inside now when it counts exits).
+
+Moderators and above manage lists (the manage page's Check-in lists tab, the JSON routes); every
+member who may scan reads them (the scanner's list picker). The rule a list applies at the door is
+`gates.pass_decision`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, distinct, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from eventpalour.db import read_only, transaction
+from eventpalour.models import ADMISSION_STATUSES, CheckIn, CheckInList, CheckInListTier, Direction, Ticket, TicketTier
+from eventpalour.models.types import new_id, utcnow
+from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import Conflict, FieldError, NotAuthenticated, NotFound, ValidationFailed, clean_line
+from eventpalour.services.tickets import gates
+from eventpalour.services.workspaces import WorkspaceAction, load_event_for
+
+MAX_NAME = 60
+MAX_LISTS = 20
+HAS_CHECK_INS = "This list has check-ins, so it stays: rename it or change its tiers instead."
+DEFAULT_STAYS = "Every event keeps its main list: rename it or change its tiers instead."
+_lists = CheckInList.__table__
+_list_tiers = CheckInListTier.__table__
+_check_ins = CheckIn.__table__
+_tickets = Ticket.__table__
+
+
+@dataclass(frozen=True)
+class ListInput:
+    """A list as an organizer sets it, e.g. "VIP lounge", VIP tier only, exits counted."""
+
+    name: str
+    all_tiers: bool = True
+    tier_ids: tuple[str, ...] = ()
+    readmit_daily: bool = False
+    count_exits: bool = False
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """A list with its counters, for the manage page, the scanner and the dashboard."""
+
+    id: str
+    name: str
+    all_tiers: bool
+    tier_ids: tuple[str, ...]
+    tiers_label: str  # "All tiers" or "VIP, Backstage"
+    readmit_daily: bool
+    count_exits: bool
+    is_default: bool
+    admitted: int  # tickets with an entry on this list
+    total: int  # tickets sold that this list admits
+    inside: int  # entries - exits (0 when the list does not count exits)
+    can_delete: bool
+
+
+def _event_tiers(session: Session, event_id: str) -> dict[str, str]:
+    rows = session.exec(select(TicketTier.id, TicketTier.name).where(TicketTier.event_id == event_id)).all()
+    return {tier_id: name for tier_id, name in rows}
+
+
+def _clean(data: ListInput, tiers: dict[str, str], taken: Sequence[str]) -> ListInput:
+    """The input as stored; every bad field a field error. Raises ValidationFailed."""
+    errors = []
+    name = clean_line(data.name or "")
+    if not name:
+        errors.append(FieldError(("name",), "Give the list a name, e.g. Main gate or VIP lounge."))
+    elif len(name) > MAX_NAME:
+        errors.append(FieldError(("name",), f"A list's name has at most {MAX_NAME} characters."))
+    elif name.casefold() in {t.casefold() for t in taken}:
+        errors.append(FieldError(("name",), "This event already has a list with this name."))
+    chosen = tuple(dict.fromkeys(data.tier_ids))
+    if not data.all_tiers and not chosen:
+        errors.append(FieldError(("tier_ids",), "Choose at least one tier this list admits."))
+    elif any(tier_id not in tiers for tier_id in chosen):
+        errors.append(FieldError(("tier_ids",), "Choose tiers of this event."))
+    if errors:
+        raise ValidationFailed(errors[0].message, details=errors)
+    return ListInput(
+        name=name,
+        all_tiers=data.all_tiers,
+        tier_ids=() if data.all_tiers else chosen,
+        readmit_daily=data.readmit_daily,
+        count_exits=data.count_exits,
+    )
+
+
+def _counts(connection: Connection, event_id: str, lists: list[gates.Gate]) -> dict[str, tuple[int, int, int]]:
+    """(admitted, total, inside) per list, in three statements."""
+    passes = connection.execute(
+        select(
+            _check_ins.c.list_id,
+            _check_ins.c.direction,
+            func.count().label("passes"),
+            func.count(distinct(_check_ins.c.ticket_id)).label("tickets"),
+        )
+        .where(_check_ins.c.event_id == event_id)
+        .group_by(_check_ins.c.list_id, _check_ins.c.direction)
+    ).all()
+    sold = connection.execute(
+        select(_tickets.c.tier_id, func.count().label("tickets"))
+        .where(_tickets.c.event_id == event_id, _tickets.c.status.in_([s.value for s in ADMISSION_STATUSES]))
+        .group_by(_tickets.c.tier_id)
+    ).all()
+    by_tier = {row.tier_id: int(row.tickets) for row in sold}
+    counts = {}
+    for gate in lists:
+        entries = next((r for r in passes if r.list_id == gate.id and r.direction == Direction.ENTRY), None)
+        exits = next((r for r in passes if r.list_id == gate.id and r.direction == Direction.EXIT), None)
+        total = sum(n for tier_id, n in by_tier.items() if gate.covers(tier_id))
+        inside = (entries.passes if entries else 0) - (exits.passes if exits else 0) if gate.count_exits else 0
+        counts[gate.id] = (entries.tickets if entries else 0, total, max(inside, 0))
+    return counts
+
+
+def _rows(connection: Connection, event_id: str, tiers: dict[str, str]) -> list[ListRow]:
+    lists = gates.event_gates(connection, event_id)
+    counts = _counts(connection, event_id, lists)
+    return [
+        ListRow(
+            id=gate.id,
+            name=gate.name,
+            all_tiers=gate.all_tiers,
+            tier_ids=tuple(sorted(gate.tier_ids)),
+            tiers_label="All tiers" if gate.all_tiers else ", ".join(sorted(tiers.get(t, "") for t in gate.tier_ids)),
+            readmit_daily=gate.readmit_daily,
+            count_exits=gate.count_exits,
+            is_default=gate.is_default,
+            admitted=counts[gate.id][0],
+            total=counts[gate.id][1],
+            inside=counts[gate.id][2],
+            can_delete=not gate.is_default and counts[gate.id][0] == 0 and counts[gate.id][2] == 0,
+        )
+        for gate in lists
+    ]
+
+
+def event_rows(connection: Connection, session: Session, event_id: str) -> list[ListRow]:
+    """The event's lists with their counters, in the caller's session (the door dashboard's too)."""
+    return _rows(connection, event_id, _event_tiers(session, event_id))
+
+
+def event_checkin_lists(*, actor: UserSummary | None, event_id: str) -> list[ListRow]:
+    """The event's lists, the default first, with their counters. For the members who may scan.
+
+    Raises NotAuthenticated, NotFound, PermissionDenied."""
+    if actor is None:
+        raise NotAuthenticated()
+    with read_only() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.SCAN_TICKETS)
+        return event_rows(session.connection(), session, event.id)
+
+
+def _write_tiers(connection: Connection, list_id: str, data: ListInput) -> None:
+    connection.execute(delete(_list_tiers).where(_list_tiers.c.list_id == list_id))
+    if data.tier_ids:
+        connection.execute(insert(_list_tiers), [{"list_id": list_id, "tier_id": t} for t in data.tier_ids])
+
+
+def _settings(data: ListInput) -> dict:
+    return {
+        "name": data.name,
+        "all_tiers": data.all_tiers,
+        "readmit_daily": data.readmit_daily,
+        "count_exits": data.count_exits,
+    }
+
+
+def create_checkin_list(*, actor: UserSummary | None, event_id: str, data: ListInput) -> ListRow:
+    """Add a list to the event (moderators and above). Raises NotAuthenticated, NotFound,
+    PermissionDenied, ValidationFailed (name, tier_ids; at most MAX_LISTS lists)."""
+    if actor is None:
+        raise NotAuthenticated()
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        connection = session.connection()
+        gates.ensure_default_list(connection, event.id)
+        existing = gates.event_gates(connection, event.id)
+        if len(existing) >= MAX_LISTS:
+            raise ValidationFailed.field("name", f"An event has at most {MAX_LISTS} check-in lists.")
+        tiers = _event_tiers(session, event.id)
+        clean = _clean(data, tiers, [gate.name for gate in existing])
+        list_id = new_id()
+        row = {"id": list_id, "event_id": event.id, "created_at": utcnow(), **_settings(clean)}
+        connection.execute(insert(_lists).values(**row))
+        _write_tiers(connection, list_id, clean)
+        return next(row for row in _rows(connection, event.id, tiers) if row.id == list_id)
+
+
+def update_checkin_list(*, actor: UserSummary | None, event_id: str, list_id: str, data: ListInput) -> ListRow:
+    """Rename a list, change its tiers or settings (moderators and above). Check-ins made stay.
+    Raises NotAuthenticated, NotFound, PermissionDenied, ValidationFailed."""
+    if actor is None:
+        raise NotAuthenticated()
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        connection = session.connection()
+        gates.ensure_default_list(connection, event.id)
+        existing = gates.event_gates(connection, event.id)
+        if list_id not in {gate.id for gate in existing}:
+            raise NotFound(gates.UNKNOWN_LIST)
+        tiers = _event_tiers(session, event.id)
+        clean = _clean(data, tiers, [gate.name for gate in existing if gate.id != list_id])
+        connection.execute(update(_lists).where(_lists.c.id == list_id).values(**_settings(clean)))
+        _write_tiers(connection, list_id, clean)
+        return next(row for row in _rows(connection, event.id, tiers) if row.id == list_id)
+
+
+def delete_checkin_list(*, actor: UserSummary | None, event_id: str, list_id: str) -> None:
+    """Delete a list nobody was checked in on (moderators and above); the default list stays.
+    Raises NotAuthenticated, NotFound, PermissionDenied, Conflict."""
+    if actor is None:
+        raise NotAuthenticated()
+    with transaction() as session:
+        event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
+        connection = session.connection()
+        if list_id == event.id:
+            raise Conflict(DEFAULT_STAYS)
+        found = connection.execute(
+            select(_lists.c.id).where(_lists.c.id == list_id, _lists.c.event_id == event.id)
+        ).first()
+        if found is None:
+            raise NotFound(gates.UNKNOWN_LIST)
+        used = connection.execute(select(_check_ins.c.id).where(_check_ins.c.list_id == list_id).limit(1)).first()
+        if used is not None:
+            raise Conflict(HAS_CHECK_INS)
+        connection.execute(delete(_list_tiers).where(_list_tiers.c.list_id == list_id))
+        connection.execute(delete(_lists).where(_lists.c.id == list_id))

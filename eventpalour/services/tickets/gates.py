@@ -1,0 +1,253 @@
+"""Check-in lists (gates, #21 §5) and the one rule of the door: may this ticket pass this list now.
+
+`pass_decision` is that rule, used by online scans (scanning.py), offline uploads (offline_apply.py)
+and the API; the door device mirrors it in assets/door/verify.js (`passDecision`) for offline scans,
+and both run the cases of tests/vectors/gates.json.
+
+The rule, for a ticket whose own status admits (valid, or used: checked in on some list):
+- its tier must be one the list covers, else `wrong_gate` ("Not valid at this gate");
+- an entry is admitted once per list; a list that re-admits daily admits one more entry on each
+  day (the day in the event's time zone); on a list that counts exits, a holder who went out may
+  come back in (and one who is inside cannot enter twice);
+- an exit (lists that count exits only) is allowed while the holder is inside by that list.
+
+An allowed pass is written as `check_ins` row number `ordinal` of its direction; the unique key
+(list, ticket, direction, ordinal) makes it happen once however many devices decide it together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Insert, Table, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from eventpalour.models import (
+    CheckIn,
+    CheckInList,
+    CheckInListTier,
+    Direction,
+    ScanResult,
+    Ticket,
+    TicketStatus,
+    User,
+)
+from eventpalour.models.types import utcnow
+from eventpalour.services.platform import ValidationFailed, time_zone
+
+DEFAULT_NAME = "Main entrance"
+ADMITTING_STATUSES = frozenset({TicketStatus.VALID.value, TicketStatus.USED.value})
+UNKNOWN_LIST = "This check-in list is not one of this event's lists."
+NO_EXITS = "This check-in list does not count exits."
+_lists = CheckInList.__table__
+_list_tiers = CheckInListTier.__table__
+_check_ins = CheckIn.__table__
+_users = User.__table__
+_tickets = Ticket.__table__
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A check-in list as the door applies it."""
+
+    id: str
+    event_id: str
+    name: str
+    all_tiers: bool
+    tier_ids: frozenset[str]
+    readmit_daily: bool
+    count_exits: bool
+    stored: bool = True  # False: the default list, not written yet (`ensure_default_list`)
+
+    @property
+    def is_default(self) -> bool:
+        """The list every event has (its id is the event's): it cannot be deleted."""
+        return self.id == self.event_id
+
+    def covers(self, tier_id: str) -> bool:
+        return self.all_tiers or tier_id in self.tier_ids
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One earlier pass of a ticket through a list."""
+
+    direction: str
+    at: datetime
+    by_name: str = ""  # who scanned it (for "Already used at 19:42 by Amina")
+
+
+@dataclass(frozen=True)
+class PassDecision:
+    """What the door says about one pass: `result` (a ScanResult), and for an allowed pass the
+    `ordinal` of the check-in to write; `last_entry` is the latest entry, to say when."""
+
+    result: str
+    ordinal: int = 0
+    last_entry: datetime | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.result in (ScanResult.OK, ScanResult.EXITED)
+
+
+def local_day(moment: datetime, timezone: str) -> date:
+    """The day a moment falls on in the event's time zone (re-admission once per day)."""
+    return moment.astimezone(time_zone(timezone)).date()
+
+
+def pass_decision(
+    gate: Gate,
+    *,
+    tier_id: str,
+    status: str,
+    passes: Sequence[Pass],
+    direction: str,
+    at: datetime,
+    timezone: str,
+) -> PassDecision:
+    """May a ticket of `tier_id` in `status`, with these earlier `passes` on `gate`, pass it
+    `direction` at `at`? Statuses that admit nobody give `not_valid` (callers say why)."""
+    if status not in ADMITTING_STATUSES:
+        return PassDecision(ScanResult.NOT_VALID)
+    if not gate.covers(tier_id):
+        return PassDecision(ScanResult.WRONG_GATE)
+    entries = sorted(p.at for p in passes if p.direction == Direction.ENTRY)
+    exits = sum(1 for p in passes if p.direction == Direction.EXIT)
+    last = entries[-1] if entries else None
+    inside = len(entries) > exits
+    if direction == Direction.EXIT:
+        if gate.count_exits and inside:
+            return PassDecision(ScanResult.EXITED, ordinal=exits + 1, last_entry=last)
+        return PassDecision(ScanResult.NOT_INSIDE, last_entry=last)
+    if last is None:
+        return PassDecision(ScanResult.OK, ordinal=1)
+    if gate.count_exits:
+        again = not inside  # went out through this list: may come back in
+    else:
+        again = gate.readmit_daily and local_day(at, timezone) != local_day(last, timezone)
+    if again:
+        return PassDecision(ScanResult.OK, ordinal=len(entries) + 1, last_entry=last)
+    return PassDecision(ScanResult.ALREADY_USED, last_entry=last)
+
+
+def default_gate(event_id: str) -> Gate:
+    """The default list of an event as it is before anyone changed it."""
+    return Gate(event_id, event_id, DEFAULT_NAME, True, frozenset(), False, False, stored=False)
+
+
+def ensure_default_list(connection: Connection, event_id: str) -> None:
+    """Make the event's default list if it has none yet (events made after the migration get it at
+    their first check-in or list change): one INSERT that does nothing when the row is there."""
+    values = {
+        "id": event_id,
+        "event_id": event_id,
+        "name": DEFAULT_NAME,
+        "all_tiers": True,
+        "readmit_daily": False,
+        "count_exits": False,
+        "created_at": utcnow(),
+    }
+    connection.execute(_insert_or_skip(connection, _lists).values(**values))
+
+
+def _insert_or_skip(connection: Connection, table: Table) -> Insert:
+    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+def event_gates(connection: Connection, event_id: str) -> list[Gate]:
+    """The event's lists, default first then by creation, each with its tiers (two statements)."""
+    rows = connection.execute(
+        select(_lists).where(_lists.c.event_id == event_id).order_by(_lists.c.created_at, _lists.c.id)
+    ).all()
+    tiers: dict[str, set[str]] = {}
+    if any(not row.all_tiers for row in rows):
+        for link in connection.execute(select(_list_tiers).where(_list_tiers.c.list_id.in_([row.id for row in rows]))):
+            tiers.setdefault(link.list_id, set()).add(link.tier_id)
+    gates = [
+        Gate(
+            id=row.id,
+            event_id=row.event_id,
+            name=row.name,
+            all_tiers=row.all_tiers,
+            tier_ids=frozenset(tiers.get(row.id, ())),
+            readmit_daily=row.readmit_daily,
+            count_exits=row.count_exits,
+        )
+        for row in rows
+    ]
+    if not any(gate.is_default for gate in gates):
+        gates.insert(0, default_gate(event_id))
+    return sorted(gates, key=lambda gate: not gate.is_default)
+
+
+def pick_gate(gates: Iterable[Gate], list_id: str, *, field: str = "listId") -> Gate:
+    """The list `list_id` names ("" names the default one). Raises ValidationFailed."""
+    by_id = {gate.id: gate for gate in gates}
+    gate = by_id.get(list_id) if list_id else next((g for g in by_id.values() if g.is_default), None)
+    if gate is None:
+        raise ValidationFailed.field(field, UNKNOWN_LIST)
+    return gate
+
+
+def check_direction(gate: Gate, direction: str, *, field: str = "direction") -> str:
+    """`direction` as stored; an exit only on a list that counts exits. Raises ValidationFailed."""
+    if direction not in (Direction.ENTRY, Direction.EXIT):
+        raise ValidationFailed.field(field, "A scan is an entry or an exit.")
+    if direction == Direction.EXIT and not gate.count_exits:
+        raise ValidationFailed.field(field, NO_EXITS)
+    return direction
+
+
+def passes_of(connection: Connection, list_id: str, ticket_ids: Iterable[str]) -> dict[str, list[Pass]]:
+    """The earlier passes of these tickets through one list."""
+    ids = sorted(set(ticket_ids))
+    found: dict[str, list[Pass]] = {ticket_id: [] for ticket_id in ids}
+    if not ids:
+        return found
+    by_name = func.coalesce(func.nullif(_users.c.full_name, ""), _users.c.username, "")
+    rows = connection.execute(
+        select(_check_ins.c.ticket_id, _check_ins.c.direction, _check_ins.c.at, by_name.label("by_name"))
+        .select_from(_check_ins.outerjoin(_users, _users.c.id == _check_ins.c.by_id))
+        .where(_check_ins.c.list_id == list_id, _check_ins.c.ticket_id.in_(ids))
+        .order_by(_check_ins.c.at)
+    )
+    for row in rows:
+        found[row.ticket_id].append(Pass(row.direction, row.at, row.by_name))
+    return found
+
+
+def record_passes(connection: Connection, rows: list[dict]) -> set[str]:
+    """Write check-ins; the ids of those written (a pass another device wrote first is skipped by
+    the unique key, and left out of the answer)."""
+    if not rows:
+        return set()
+    connection.execute(_insert_or_skip(connection, _check_ins), rows)
+    written = set(
+        connection.execute(select(_check_ins.c.id).where(_check_ins.c.id.in_([row["id"] for row in rows]))).scalars()
+    )
+    _touch(connection, {row["ticket_id"] for row in rows if row["id"] in written})
+    return written
+
+
+def _touch(connection: Connection, ticket_ids: set[str]) -> None:
+    """A pass changes what door devices know of its ticket: `updated_at` brings it in their next delta."""
+    if ticket_ids:
+        connection.execute(update(_tickets).where(_tickets.c.id.in_(sorted(ticket_ids))).values(updated_at=utcnow()))
+
+
+def record_unguarded(connection: Connection, row: dict) -> None:
+    """Only for the control test that proves the race without the unique key: no ordinal."""
+    connection.execute(insert(_check_ins).values(**{**row, "ordinal": None}))
+    _touch(connection, {row["ticket_id"]})
+
+
+def forget_passes(connection: Connection, ticket_id: str) -> None:
+    """A check-in undone: the ticket has passed no list."""
+    connection.execute(delete(_check_ins).where(_check_ins.c.ticket_id == ticket_id))
+    _touch(connection, {ticket_id})
