@@ -3,7 +3,7 @@
 devices as last heard from (#21 §6)
 
 Revision ID: d8f3a6c1e925
-Revises: c4e8a1f05b37
+Revises: e48addac24af
 Create Date: 2026-12-06 12:30:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from eventpalour.models.types import UTCDateTime
 
 revision: str = "d8f3a6c1e925"
-down_revision: str | None = "c4e8a1f05b37"
+down_revision: str | None = "e48addac24af"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

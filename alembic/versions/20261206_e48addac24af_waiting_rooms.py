@@ -2,7 +2,7 @@
 (one place per browser and event)
 
 Revision ID: e48addac24af
-Revises: c4e8a1f05b37
+Revises: d7f3a9c2e5b1
 Create Date: 2026-12-06 12:09:54.759369
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from eventpalour.models.types import UTCDateTime
 
 revision: str = "e48addac24af"
-down_revision: str | None = "c4e8a1f05b37"
+down_revision: str | None = "d7f3a9c2e5b1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
