@@ -9,6 +9,7 @@ from eventpalour.components.charts import Series, money_chart_card
 from eventpalour.components.lists import count_words
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.billing import BillingState
+from eventpalour.state.language import t
 
 S = BillingState
 KINDS = [("all", "All types"), ("sale", "Sales"), ("refund", "Refunds"), ("withdrawal", "Payouts")]
@@ -149,7 +150,7 @@ def transactions() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.text(count_words(S.tx_total, "transaction", "transactions"), size="2"),
+            rx.text(count_words(S.tx_total, t("{count} transaction"), t("{count} transactions")), size="2"),
             rx.spacer(),
             rx.button("Previous", variant="soft", disabled=S.tx_page <= 1, on_click=S.turn_tx_page(-1)),
             rx.text("Page ", S.tx_page, size="2"),

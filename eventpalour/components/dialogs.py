@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.state.language import t
+
 
 def confirm_button(
-    trigger: str,
-    title: str,
-    text: str,
-    action: str,
+    trigger: str | rx.Var,
+    title: str | rx.Var,
+    text: str | rx.Var,
+    action: str | rx.Var,
     on_confirm: rx.event.EventType,
     *,
-    keep: str = "Cancel",
+    keep: str | rx.Var | None = None,
     color: str = "red",
     variant: str = "soft",
     size: str = "2",
 ) -> rx.Component:
-    """A button that asks first; `on_confirm` runs only when the person confirms."""
+    """A button that asks first; `on_confirm` runs only when the person confirms; `keep` names the
+    button that changes nothing ("Cancel" in the reader's language unless given)."""
+    keep = t("Cancel") if keep is None else keep
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(rx.button(trigger, color_scheme=color, variant=variant, size=size)),
         rx.alert_dialog.content(

@@ -128,7 +128,9 @@ def auth_card(title: str | rx.Var, subtitle: str | rx.Var, *children: rx.Compone
     )
 
 
-def settings_section(title: str, description: str, *children: rx.Component, danger: bool = False) -> rx.Component:
+def settings_section(
+    title: str | rx.Var, description: str | rx.Var, *children: rx.Component, danger: bool = False
+) -> rx.Component:
     """A titled card of a settings page (account, workspace settings, verification); `danger` marks
     the irreversible actions in red."""
     return rx.card(

@@ -12,6 +12,7 @@ from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENTS
 from eventpalour.state.events import WorkspaceEventsState
+from eventpalour.state.language import t
 from eventpalour.state.workspace import WorkspaceState
 
 S = WorkspaceEventsState
@@ -83,7 +84,7 @@ def _table() -> rx.Component:
                     "Page ",
                     S.events_page,
                     " · ",
-                    count_words(S.total_events, "event", "events"),
+                    count_words(S.total_events, t("{count} event"), t("{count} events")),
                     size="2",
                     color_scheme="gray",
                 ),

@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import admin
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -133,4 +133,4 @@ class AdminAdminsState(AuthState):
             await call_service(admin.revoke_admin, actor=actor, user_id=user_id, client=self._client())
         except DomainError as error:
             return self.show_error(error)
-        return [rx.toast.success("Admin access revoked."), AdminAdminsState.load_admins]
+        return [rx.toast.success(self._t(N_("Admin access revoked."))), AdminAdminsState.load_admins]

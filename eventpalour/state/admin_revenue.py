@@ -9,7 +9,7 @@ import reflex as rx
 
 from eventpalour.services import finance
 from eventpalour.services.finance import QueuedWithdrawal, ReturnedPayment, RevenueDay
-from eventpalour.services.platform import DomainError, PermissionDenied, format_money
+from eventpalour.services.platform import N_, DomainError, PermissionDenied, format_money
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
@@ -154,7 +154,7 @@ class AdminRevenueState(FormMixin, AuthState):
         except DomainError as error:
             return self._fail(error)
         self.is_submitting = False
-        return [rx.toast.success("Marked paid. The organizer has been emailed."), AdminRevenueState.load]
+        return [rx.toast.success(self._t(N_("Marked paid. The organizer has been emailed."))), AdminRevenueState.load]
 
     @rx.event
     async def reject(self, form: dict[str, Any]):
@@ -171,4 +171,7 @@ class AdminRevenueState(FormMixin, AuthState):
         except DomainError as error:
             return self._fail(error)
         self.is_submitting = False
-        return [rx.toast.success("Withdrawal rejected. The organizer has been emailed."), AdminRevenueState.load]
+        return [
+            rx.toast.success(self._t(N_("Withdrawal rejected. The organizer has been emailed."))),
+            AdminRevenueState.load,
+        ]

@@ -6,7 +6,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError, NotAuthenticated
+from eventpalour.services.platform import N_, DomainError, NotAuthenticated
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -66,4 +66,4 @@ class JoinLinkState(AuthState):
             self.problem, self.checked = error.message, True
             return None
         self.checked = True
-        return [rx.toast.success("Welcome to the team!"), rx.redirect(routes.workspace_url(workspace_id))]
+        return [rx.toast.success(self._t(N_("Welcome to the team!"))), rx.redirect(routes.workspace_url(workspace_id))]

@@ -13,7 +13,7 @@ import reflex as rx
 
 from eventpalour.models import KycHolderType, UploadBucket
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError, PermissionDenied
+from eventpalour.services.platform import N_, DomainError, PermissionDenied
 from eventpalour.services.workspaces import BlueTicketInput, KycInput
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -113,7 +113,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         stored = await self._store(files, "id_document_key")
         if stored:
             self._kyc_document_key, self.kyc_document_name = stored
-            return rx.toast.success("ID document uploaded.")
+            return rx.toast.success(self._t(N_("ID document uploaded.")))
         return None
 
     @rx.event
@@ -121,7 +121,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         stored = await self._store(files, "document_key")
         if stored:
             self._blue_document_key, self.blue_document_name = stored
-            return rx.toast.success("Document attached.")
+            return rx.toast.success(self._t(N_("Document attached.")))
         return None
 
     @rx.event
@@ -155,7 +155,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting = False
-        yield rx.toast.success("KYC submitted. We'll email you when it is reviewed.")
+        yield rx.toast.success(self._t(N_("KYC submitted. We'll email you when it is reviewed.")))
         yield WorkspaceVerificationState.load_verification
 
     @rx.event
@@ -179,5 +179,5 @@ class WorkspaceVerificationState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting = False
-        yield rx.toast.success("Verification requested. We'll email you when it is decided.")
+        yield rx.toast.success(self._t(N_("Verification requested. We'll email you when it is decided.")))
         yield WorkspaceVerificationState.load_verification

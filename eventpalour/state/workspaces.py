@@ -10,7 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.models import UploadBucket
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.services.workspaces import WorkspaceInput, initials_of
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -110,7 +110,7 @@ class LogoUploadMixin(FormMixin, mixin=True):
             self.field_errors = {**self.field_errors, "logo_url": error.message}
             return rx.toast.error(error.message)
         self.logo_url, self.is_uploading, self.upload_progress = result.url, False, 100
-        return rx.toast.success("Logo uploaded.")
+        return rx.toast.success(self._t(N_("Logo uploaded.")))
 
     @rx.event
     def remove_logo(self) -> None:
@@ -151,4 +151,4 @@ class WorkspaceCreateState(LogoUploadMixin, AuthState):
         except DomainError as error:
             return self.show_error(error)
         await self.current_user()
-        return rx.toast.success("Your account is now an organizer account.")
+        return rx.toast.success(self._t(N_("Your account is now an organizer account.")))

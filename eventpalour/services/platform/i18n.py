@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from eventpalour.services.platform.text import plural
 
@@ -96,13 +97,29 @@ def format_locale(language: str | None) -> Locale:
         return Locale.parse("en")
 
 
+SINGULAR_ZERO = frozenset({"fr"})
+"""Languages that put zero with the singular ("0 billet"), as their gettext Plural-Forms say."""
+
+
+def takes_singular(count: int, language: str | None) -> bool:
+    """Whether `count` reads with the singular form in `language`: 1 everywhere, 0 too in French."""
+    return count == 1 or (count == 0 and language_or_default(language) in SINGULAR_ZERO)
+
+
+def count_words(count: int, one: str, many: str, language: str | None) -> str:
+    """A count in words as a whole message per form, `one` and `many` (English ids marked with N_,
+    each holding "{count}"): "3 members", "wanachama 3", "3 membres". Each language orders number and
+    noun its own way, so the form is a whole message, never a noun glued to a number. The number is
+    written per locale ("1,200", "1 200")."""
+    text = gettext(language, one if takes_singular(count, language) else many)
+    return text.format(count=format_decimal(count, locale=format_locale(language)))
+
+
 def ticket_count_words(count: int, language: str | None) -> str:
-    """ "2 tickets", "tiketi 2", "2 billets": a count of tickets in `language`, each language ordering
-    number and noun its own way (so each form is a whole message)."""
+    """ "2 tickets", "tiketi 2", "2 billets": a count of tickets in `language`."""
     if language_or_default(language) == DEFAULT_LANGUAGE:
         return plural(count, "ticket")
-    text = gettext(language, "{count} ticket") if count == 1 else gettext(language, "{count} tickets")
-    return text.format(count=f"{count:,}")
+    return count_words(count, "{count} ticket", "{count} tickets", language)
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name for "mark only")

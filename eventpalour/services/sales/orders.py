@@ -27,7 +27,7 @@ from eventpalour.models import (
 from eventpalour.models.types import utcnow
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary, masked_email
-from eventpalour.services.platform import NotAuthenticated, event_schedule
+from eventpalour.services.platform import N_, NotAuthenticated, event_schedule
 from eventpalour.services.sales.answer_edits import EDITABLE_STATUSES
 from eventpalour.services.sales.fees import PriceLine, price_lines
 from eventpalour.services.sales.refund_policy import order_terms, policy_view
@@ -41,13 +41,13 @@ from eventpalour.services.sales.refund_requests import (
 
 HISTORY_LIMIT = 100
 STATUS_LABELS = {
-    OrderStatus.PENDING: "Awaiting payment",
-    OrderStatus.PROCESSING: "Awaiting payment",
-    OrderStatus.COMPLETED: "Paid",
-    OrderStatus.FAILED: "Payment failed",
-    OrderStatus.CANCELLED: "Expired or cancelled",
-    OrderStatus.REFUNDED: "Refunded",
-    OrderStatus.PARTIALLY_REFUNDED: "Partly refunded",
+    OrderStatus.PENDING: N_("Awaiting payment"),
+    OrderStatus.PROCESSING: N_("Awaiting payment"),
+    OrderStatus.COMPLETED: N_("Paid"),
+    OrderStatus.FAILED: N_("Payment failed"),
+    OrderStatus.CANCELLED: N_("Expired or cancelled"),
+    OrderStatus.REFUNDED: N_("Refunded"),
+    OrderStatus.PARTIALLY_REFUNDED: N_("Partly refunded"),
 }
 
 
