@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 
@@ -144,4 +146,22 @@ def settings_section(
         size="3",
         width="100%",
         border=f"1px solid {rx.color('red', 6)}" if danger else None,
+    )
+
+
+def choice_select(
+    choices: list[tuple[str, str | rx.Var]],
+    value: rx.Var,
+    on_change: rx.EventHandler | Callable,
+    label: str | rx.Var,
+    **props,
+) -> rx.Component:
+    """A picker whose options read in the reader's language (`t(...)` labels) while each carries its
+    own value (a filter word, a role, a level); `label` names its trigger for screen readers."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=label),
+        rx.select.content(*[rx.select.item(text, value=choice) for choice, text in choices]),
+        value=value,
+        on_change=on_change,
+        **props,
     )

@@ -6,7 +6,7 @@ Nairobi wall clock ("Fri 5 Dec · 18:00 EAT"), not their own.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_skeleton
@@ -83,6 +83,13 @@ def date_label(moment: datetime, language: str = DEFAULT_LANGUAGE, zone_name: st
     if language_or_default(language) == DEFAULT_LANGUAGE:
         return f"{local.day} {local:%b %Y}"
     return format_skeleton("dMMMy", local, tzinfo=local.tzinfo, locale=format_locale(language))
+
+
+def short_day(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """A chart's day: "05 Dec", "5 Des", "5 déc."."""
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        return f"{day:%d %b}"
+    return format_skeleton("dMMM", day, locale=format_locale(language))
 
 
 def clock(moment: datetime, zone_name: str) -> str:
