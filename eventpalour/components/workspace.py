@@ -112,7 +112,7 @@ def workspace_header() -> rx.Component:
                 wrap="wrap",
                 spacing="2",
             ),
-            aria_label="Workspace",
+            aria_label=t("Workspace"),
         ),
         spacing="4",
         width="100%",
