@@ -67,7 +67,7 @@ def test_organizer_walks_the_workspace_in_french(new_page, server: str, e2e_data
     tabs.get_by_role("link", name="Paramètres").click()
     expect(page.get_by_role("heading", name="Général")).to_be_visible()
     expect(page.get_by_role("heading", name="Zone de danger")).to_be_visible()
-    page.get_by_label("Nom de l'espace de travail").fill(f"{workspace_name} Live")
+    page.get_by_label("Nom de l'espace de travail", exact=True).fill(f"{workspace_name} Live")
     page.get_by_role("button", name="Enregistrer les paramètres").click()
     expect(toast(page, "Paramètres enregistrés.")).to_be_visible()
     expect(page.get_by_role("heading", name=f"{workspace_name} Live", level=1)).to_be_visible()
