@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import reflex as rx
 
 
@@ -149,19 +147,12 @@ def settings_section(
     )
 
 
-def choice_select(
-    choices: list[tuple[str, str | rx.Var]],
-    value: rx.Var,
-    on_change: rx.EventHandler | Callable,
-    label: str | rx.Var,
-    **props,
-) -> rx.Component:
+def choice_select(choices: list[tuple[str, str | rx.Var]], label: str | rx.Var, **props) -> rx.Component:
     """A picker whose options read in the reader's language (`t(...)` labels) while each carries its
-    own value (a filter word, a role, a level); `label` names its trigger for screen readers."""
+    own value (a filter word, a role, a level); `label` names its trigger for screen readers; `props`
+    (value or default_value, on_change, size...) go to the picker."""
     return rx.select.root(
         rx.select.trigger(aria_label=label),
         rx.select.content(*[rx.select.item(text, value=choice) for choice, text in choices]),
-        value=value,
-        on_change=on_change,
         **props,
     )

@@ -34,9 +34,9 @@ def _filters() -> rx.Component:
                 ("organizer", t("organizer")),
                 ("none", t("not chosen")),
             ],
-            S.account_type,
-            S.set_account_type_filter,
             t("Account type"),
+            value=S.account_type,
+            on_change=S.set_account_type_filter,
         ),
         choice_select(
             [
@@ -46,9 +46,9 @@ def _filters() -> rx.Component:
                 ("blocked", t("blocked")),
                 ("deleted", t("deleted")),
             ],
-            S.status,
-            S.set_status_filter,
             t("Status"),
+            value=S.status,
+            on_change=S.set_status_filter,
         ),
         gap="3",
         wrap="wrap",

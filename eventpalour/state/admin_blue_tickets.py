@@ -89,7 +89,7 @@ class AdminBlueTicketsState(AuthState):
                 client=self._client(),
             )
         except DomainError as error:
-            self.reason_error = error.details[0].message if error.details else ""
+            self.reason_error = self._t(error.details[0].message) if error.details else ""
             return self.show_error(error)
         done, self.acting_on, self.action = DONE[self.action], "", ""
         return [rx.toast.success(f"{view.workspace_name} {done}."), AdminBlueTicketsState.load_requests]

@@ -17,7 +17,7 @@ from eventpalour.services.platform import N_, DomainError, PermissionDenied
 from eventpalour.services.workspaces import BlueTicketInput, KycInput
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
-from eventpalour.state.workspace import workspace_in
+from eventpalour.state.workspace import KYC_LABELS, workspace_in
 
 KYC_UPLOAD_ID = "kyc-document"
 BLUE_UPLOAD_ID = "blue-ticket-document"
@@ -63,7 +63,8 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         except DomainError as error:
             self.verification_loaded = True
             return self.show_error(error)
-        self.kyc_status, self.kyc_status_text, self.can_file_kyc = filed.status, filed.status_text, filed.can_file
+        self.kyc_status, self.can_file_kyc = filed.status, filed.can_file
+        self.kyc_status_text = self._t(filed.status_text)
         self.kyc_note = filed.latest.review_note if filed.latest else ""
         self.verified, self.blue_in_review, self.can_request_badge = badge.verified, badge.in_review, badge.can_request
         self.blue_status = badge.latest.status if badge.latest else ""
@@ -84,9 +85,14 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         self.tax_country = value
 
     @rx.var
+    def kyc_label(self) -> str:
+        """The KYC state in the reader's words, as the workspace header says it."""
+        return self._t(KYC_LABELS.get(self.kyc_status, self.kyc_status))
+
+    @rx.var
     def tax_id_label(self) -> str:
         """What the tax identifier is called where the holder pays tax: "KRA PIN", "TIN"..."""
-        return workspaces.tax_id_label(self.tax_country)
+        return self._t(workspaces.tax_id_label(self.tax_country))
 
     @rx.var
     def tax_id_hint(self) -> str:
@@ -103,7 +109,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
             result = await self._store_picked_file(files, UploadBucket.KYC, "kyc")
         except DomainError as error:
             self.uploading = ""
-            self.field_errors = {**self.field_errors, field: error.message}
+            self.field_errors = {**self.field_errors, field: self._t(error.message)}
             return None
         self.uploading = ""
         return result.key, files[0].name or "document"

@@ -107,8 +107,8 @@ class LogoUploadMixin(FormMixin, mixin=True):
             result = await self._store_picked_file(files, UploadBucket.LOGOS, "workspaces")
         except DomainError as error:
             self.is_uploading = False
-            self.field_errors = {**self.field_errors, "logo_url": error.message}
-            return rx.toast.error(error.message)
+            self.field_errors = {**self.field_errors, "logo_url": self._t(error.message)}
+            return rx.toast.error(self._t(error.message))
         self.logo_url, self.is_uploading, self.upload_progress = result.url, False, 100
         return rx.toast.success(self._t(N_("Logo uploaded.")))
 
@@ -138,7 +138,7 @@ class WorkspaceCreateState(LogoUploadMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting = False
-        yield rx.toast.success(f"{workspace.name} is ready.")
+        yield rx.toast.success(self._t(N_("{name} is ready.")).format(name=workspace.name))
         # Onboarding sends a new organizer here with `next` when they were on their way somewhere.
         home = routes.workspace_url(workspace.id)
         yield rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next"), default=home))

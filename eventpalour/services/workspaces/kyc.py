@@ -53,22 +53,25 @@ class TaxIdRule:
 # Each checked on the trimmed, upper-cased value with inner spaces removed.
 TAX_ID_RULES: dict[str, TaxIdRule] = {
     "KE": TaxIdRule(
-        "Kenya", "KRA PIN", (re.compile(r"^[A-Z]\d{9}[A-Z]$"),), "a letter, 9 digits and a letter, like A123456789B"
+        N_("Kenya"), "KRA PIN", (re.compile(r"^[A-Z]\d{9}[A-Z]$"),), "a letter, 9 digits and a letter, like A123456789B"
     ),
     "NG": TaxIdRule(
-        "Nigeria",
+        N_("Nigeria"),
         "TIN",
         (re.compile(r"^\d{8,12}$"), re.compile(r"^\d{8}-\d{4}$")),
         "8 to 12 digits, or as FIRS issues it, like 12345678-0001",
     ),
     "GH": TaxIdRule(
-        "Ghana",
+        N_("Ghana"),
         "TIN",
         (re.compile(r"^[A-Z]\d{10}$"), re.compile(r"^GHA-\d{9}-\d$")),
         "a letter and 10 digits, like P0001234567, or your Ghana Card PIN, like GHA-123456789-1",
     ),
     "ZA": TaxIdRule(
-        "South Africa", "Income tax number", (re.compile(r"^[01239]\d{9}$"),), "10 digits starting with 0, 1, 2, 3 or 9"
+        N_("South Africa"),
+        N_("Income tax number"),
+        (re.compile(r"^[01239]\d{9}$"),),
+        "10 digits starting with 0, 1, 2, 3 or 9",
     ),
 }
 
@@ -76,7 +79,7 @@ TAX_ID_RULES: dict[str, TaxIdRule] = {
 def tax_id_label(country: str) -> str:
     """What the tax identifier is called in `country` ("KRA PIN"), or a general name."""
     rule = TAX_ID_RULES.get(country)
-    return rule.label if rule else "Tax identification number"
+    return rule.label if rule else N_("Tax identification number")
 
 
 def tax_id_refusal(country: str, tax_id: str) -> str | None:
