@@ -8,6 +8,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.forms import choice_select
 from eventpalour.components.layout import loading, page
 from eventpalour.services.platform import N_
 from eventpalour.state.admin import AdminState
@@ -115,6 +116,23 @@ def heading(title: str | rx.Var, subtitle: str | rx.Var) -> rx.Component:
         rx.text(subtitle, color_scheme="gray", size="2"),
         spacing="1",
     )
+
+
+def review_status(status: str) -> rx.Var:
+    """A review queue's status word in the reader's language ("pending", "en attente")."""
+    words = {
+        "pending": N_("pending"),
+        "approved": N_("approved"),
+        "rejected": N_("rejected"),
+        "revoked": N_("revoked"),
+        "requires_update": N_("needs an update"),
+    }
+    return t(words[status])
+
+
+def review_filter(queues: list[str], label: str | rx.Var, **props) -> rx.Component:
+    """The picker of a review queue's status, its options in the reader's language."""
+    return choice_select([(status, review_status(status)) for status in queues], label, **props)
 
 
 def error_callout(message: rx.Var) -> rx.Component:

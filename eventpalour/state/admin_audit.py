@@ -11,6 +11,7 @@ import reflex as rx
 from eventpalour.services import admin
 from eventpalour.services.platform import N_, DomainError
 from eventpalour.state.admin import admin_entered
+from eventpalour.state.admin_users import admin_level_words
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -116,7 +117,10 @@ class AdminAdminsState(AuthState):
         except DomainError as error:
             self.grant_errors = {str(d.path[0]): self._t(d.message) for d in error.details}
             return self.show_error(error)
-        return [rx.toast.success(f"{row.email} is now {row.level.replace('_', ' ')}."), AdminAdminsState.load_admins]
+        now = self._t(N_("{email} is now {level}.")).format(
+            email=row.email, level=admin_level_words(row.level, self._language())
+        )
+        return [rx.toast.success(now), AdminAdminsState.load_admins]
 
     @rx.event
     async def grant(self, form: dict[str, Any]):

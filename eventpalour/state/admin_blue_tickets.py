@@ -9,7 +9,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -18,7 +18,11 @@ ACTIONS = {
     "reject": workspaces.reject_request,
     "revoke": workspaces.revoke_request,
 }
-DONE = {"approve": "approved: the badge is live", "reject": "rejected", "revoke": "revoked: the badge is gone"}
+DONE = {
+    "approve": N_("{workspace} approved: the badge is live."),
+    "reject": N_("{workspace} rejected."),
+    "revoke": N_("{workspace} revoked: the badge is gone."),
+}
 
 
 @dataclass(frozen=True)
@@ -92,4 +96,7 @@ class AdminBlueTicketsState(AuthState):
             self.reason_error = self._t(error.details[0].message) if error.details else ""
             return self.show_error(error)
         done, self.acting_on, self.action = DONE[self.action], "", ""
-        return [rx.toast.success(f"{view.workspace_name} {done}."), AdminBlueTicketsState.load_requests]
+        return [
+            rx.toast.success(self._t(done).format(workspace=view.workspace_name)),
+            AdminBlueTicketsState.load_requests,
+        ]

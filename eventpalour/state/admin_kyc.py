@@ -10,11 +10,15 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.models import PayoutMethod
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
-DECISION_LABELS = {"approved": "approved", "rejected": "rejected", "requires_update": "sent back for an update"}
+DECISION_TOASTS = {
+    "approved": N_("KYC of {workspace} approved. The organizer is emailed."),
+    "rejected": N_("KYC of {workspace} rejected. The organizer is emailed."),
+    "requires_update": N_("KYC of {workspace} sent back for an update. The organizer is emailed."),
+}
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,5 @@ class AdminKycState(AuthState):
             yield self.show_error(error)
             return
         self.deciding, self.selected = False, None
-        yield rx.toast.success(
-            f"KYC of {view.workspace_name} {DECISION_LABELS[view.status]}. The organizer is emailed."
-        )
+        yield rx.toast.success(self._t(DECISION_TOASTS[view.status]).format(workspace=view.workspace_name))
         yield AdminKycState.load_queue
