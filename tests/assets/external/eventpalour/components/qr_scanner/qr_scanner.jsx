@@ -1,0 +1,1 @@
+/work/wt/i18norg/eventpalour/components/qr_scanner.jsx

@@ -1,0 +1,1 @@
+/work/wt/i18norg/eventpalour/components/toast_guard.jsx
