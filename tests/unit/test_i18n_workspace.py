@@ -4,6 +4,8 @@ states speaking the reader's language (field errors, toasts, labels, money and d
 
 from __future__ import annotations
 
+import json
+import pickle
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -73,6 +75,29 @@ def test_a_filled_sentence_keeps_the_whole_translated_sentence() -> None:
     assert "replace" in js and "{name}" in js
 
 
+def test_a_service_message_with_values_reads_as_english_and_translates_whole() -> None:
+    sent = platform.message(platform.N_("Invitation sent as {role}."), role=platform.message("moderator"))
+
+    assert (
+        sent == "Invitation sent as moderator."
+        and json.dumps({"error": sent}) == '{"error": "Invitation sent as moderator."}'
+    )
+    assert platform.gettext("fr", sent) == "Invitation envoyée comme modérateur."
+    assert platform.gettext("sw", sent) == "Mwaliko umetumwa kama mratibu."
+    assert platform.gettext("sw", pickle.loads(pickle.dumps(sent))) == "Mwaliko umetumwa kama mratibu."
+
+
+async def test_a_refusal_with_values_reaches_the_reader_translated() -> None:
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    members = _in(MembersState, owner, f"/workspace/{workspace.id}/members", "fr")
+    members.invite_rows = [InviteRow(f"person{n}@example.test") for n in range(51)]
+
+    await run_handler(members, "send_invitations")
+
+    assert members.field_errors == {"invitations": "Invitez au plus 50 personnes à la fois."}
+
+
 def test_dashboard_comparisons_are_whole_sentences() -> None:
     grew, all_new = MetricChange(current=12, previous=10), MetricChange(current=3, previous=0)
 
@@ -105,7 +130,9 @@ async def test_an_invitation_refused_in_french_and_sent_in_kiswahili() -> None:
     emitted = await run_handler(swahili, "send_invitations")
 
     assert "Mwaliko 1 umetumwa." in str(emitted)
-    assert [(r.label, r.message) for r in swahili.invite_results] == [("amealikwa", "Invitation sent as member.")]
+    assert [(r.label, r.message) for r in swahili.invite_results] == [
+        ("amealikwa", "Mwaliko umetumwa kama mwanachama.")
+    ]
     assert swahili.pending[0].expires.split()[1] in {"Des", "Jan"}  # 7 days on, in Kiswahili months
 
 

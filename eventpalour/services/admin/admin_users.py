@@ -35,6 +35,7 @@ from eventpalour.services.platform import (
     PermissionDenied,
     ValidationFailed,
     clean_line,
+    message,
 )
 
 PAGE_SIZE = 50
@@ -232,7 +233,7 @@ def status_change_refusal(
     if target_level and not admins.allows(actor_level, AdminCapability.MANAGE_ADMINS):
         return PermissionDenied(N_("Only super admins can suspend or block a platform admin."))
     if user.status == status:
-        return Conflict(f"This account is already {status}.")
+        return Conflict(message(N_("This account is already {status}."), status=message(status)))
     return None
 
 
@@ -266,7 +267,7 @@ def set_user_status(
     if not note:
         raise ValidationFailed.field("reason", N_("Give a reason; it is kept in the audit log."))
     if len(note) > MAX_REASON:
-        raise ValidationFailed.field("reason", f"Use at most {MAX_REASON} characters.")
+        raise ValidationFailed.field("reason", message(N_("Use at most {count} characters."), count=MAX_REASON))
     with transaction() as session:
         me = admins.require(session, actor, AdminCapability.MANAGE_USERS)
         user = session.get(User, user_id or "")

@@ -36,6 +36,7 @@ from eventpalour.services.platform import (
     clean_line,
     clean_text,
     format_money,
+    message,
     parse_amount,
 )
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
@@ -121,7 +122,7 @@ def _clean(data: WithdrawalInput) -> dict[str, object]:
         problems.append(FieldError(("amount",), N_("Enter an amount, like 1500 or 1,500.00.")))
     elif currency in MINIMUM_WITHDRAWAL and amount < MINIMUM_WITHDRAWAL[currency]:
         minimum = format_money(MINIMUM_WITHDRAWAL[currency], currency)
-        problems.append(FieldError(("amount",), f"The minimum withdrawal is {minimum}."))
+        problems.append(FieldError(("amount",), message(N_("The minimum withdrawal is {amount}."), amount=minimum)))
     values: dict[str, object] = {"currency": currency, "amount": amount, "method": data.method}
     if data.method == WithdrawalMethod.BANK:
         values.update(_bank_fields(data, problems))
@@ -179,7 +180,10 @@ def request_withdrawal(*, actor: UserSummary | None, workspace_id: str, data: Wi
         available = stale if stale is not None else _available(session, access.workspace.id, currency)
         if amount > available:
             most = format_money(max(available, 0), currency)
-            raise ValidationFailed.field("amount", f"You can withdraw at most {most} in {currency}.")
+            raise ValidationFailed.field(
+                "amount",
+                message(N_("You can withdraw at most {amount} in {currency}."), amount=most, currency=currency),
+            )
         withdrawal = Withdrawal(workspace_id=access.workspace.id, requested_by_id=actor.id, **values)
         session.add(withdrawal)
         admin.record_audit(

@@ -86,6 +86,8 @@ __getattr__, __all__ = public_names(
             "DEFAULT_LANGUAGE",
             "LANGUAGES",
             "N_",
+            "Message",
+            "message",
             "count_words",
             "format_locale",
             "gettext",

@@ -79,9 +79,45 @@ def catalog(language: str) -> dict[str, str]:
     }
 
 
+class Message(str):
+    """A service's message with values in it, kept translatable: it reads as its English sentence
+    wherever a plain string goes (the API's JSON, logs, tests), and `gettext` translates its whole
+    sentence first and fills the values in after (each value translated too when it is a Message)."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Message:
+        made = super().__new__(cls, template.format(**values))
+        made.template, made.values = template, values
+        return made
+
+    def __reduce__(self) -> tuple:
+        return _remade, (self.template, self.values)
+
+
+def _remade(template: str, values: dict[str, object]) -> Message:
+    """Unpickling: a Message made again from its sentence and values."""
+    return Message(template, **values)
+
+
+def message(template: str, **values: object) -> Message:
+    """A sentence with values for a service's error: `message(N_("Use at most {count} characters."),
+    count=500)`. N_ marks the sentence for the catalogs; the reader's layer translates it whole."""
+    return Message(template, **values)
+
+
 def gettext(language: str | None, text: str) -> str:
-    """`text` (English) in `language`, or `text` itself when it has no translation there."""
-    return catalog(language_or_default(language)).get(text, text)
+    """`text` (English) in `language`, or `text` itself when it has no translation there; a Message's
+    sentence is translated whole, then its values are filled in."""
+    found = catalog(language_or_default(language))
+    if isinstance(text, Message):
+        values = {
+            name: gettext(language, value) if isinstance(value, Message) else value
+            for name, value in text.values.items()
+        }
+        return found.get(text.template, text.template).format(**values)
+    return found.get(text, text)
 
 
 def translations(text: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from eventpalour.services.platform import (
     PermissionDenied,
     ValidationFailed,
     clean_line,
+    message,
     new_token,
     token_hash,
 )
@@ -105,7 +106,9 @@ def _clean_name(raw: str) -> str:
     if not name:
         raise ValidationFailed.field("name", N_("Give the token a name, like the app that will use it."))
     if len(name) > MAX_NAME:
-        raise ValidationFailed.field("name", f"Keep the name to {MAX_NAME} characters or fewer.")
+        raise ValidationFailed.field(
+            "name", message(N_("Keep the name to {count} characters or fewer."), count=MAX_NAME)
+        )
     return name
 
 
@@ -147,7 +150,11 @@ def create_api_token(
         ).all()
         if len(active) >= MAX_ACTIVE_TOKENS:
             raise ValidationFailed.field(
-                "name", f"A workspace can have {MAX_ACTIVE_TOKENS} active tokens. Revoke one you no longer use."
+                "name",
+                message(
+                    N_("A workspace can have {count} active tokens. Revoke one you no longer use."),
+                    count=MAX_ACTIVE_TOKENS,
+                ),
             )
         secret = TOKEN_PREFIX + new_token()
         token = ApiToken(

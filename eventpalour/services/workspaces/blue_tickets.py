@@ -19,7 +19,16 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.admin import AdminCapability
 from eventpalour.services.identity import ClientInfo, UserSummary
-from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, clean_line, clean_text
+from eventpalour.services.platform import (
+    N_,
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    clean_line,
+    clean_text,
+    message,
+)
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.records import clean_url
 
@@ -128,14 +137,19 @@ def _clean(session: Session, actor: UserSummary, data: BlueTicketInput) -> tuple
     statement = clean_text(data.statement)
     if not MIN_STATEMENT <= len(statement) <= MAX_STATEMENT:
         problems.append(
-            FieldError(("statement",), f"Tell us who you are in {MIN_STATEMENT} to {MAX_STATEMENT} characters.")
+            FieldError(
+                ("statement",),
+                message(
+                    N_("Tell us who you are in {least} to {most} characters."), least=MIN_STATEMENT, most=MAX_STATEMENT
+                ),
+            )
         )
     raw_links = [link for link in map(clean_line, data.links) if link]
     links = [url for url in (clean_url(link, "links", problems) for link in raw_links) if url]
     if not raw_links:
         problems.append(FieldError(("links",), N_("Add at least one link (website, social profile, press).")))
     elif len(raw_links) > MAX_LINKS:
-        problems.append(FieldError(("links",), f"Add at most {MAX_LINKS} links."))
+        problems.append(FieldError(("links",), message(N_("Add at most {count} links."), count=MAX_LINKS)))
     document = clean_line(data.document_key) or None
     if document:
         upload = session.get(Upload, document)
@@ -231,7 +245,7 @@ def _reason(raw: str, *, required: bool) -> str:
     if required and not text:
         raise ValidationFailed.field("reason", N_("Give a reason; the organizer is told why."))
     if len(text) > MAX_REASON:
-        raise ValidationFailed.field("reason", f"Use at most {MAX_REASON} characters.")
+        raise ValidationFailed.field("reason", message(N_("Use at most {count} characters."), count=MAX_REASON))
     return text
 
 

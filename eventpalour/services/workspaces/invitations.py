@@ -31,6 +31,7 @@ from eventpalour.services.platform import (
     PermissionDenied,
     RateLimited,
     ValidationFailed,
+    message,
     new_token,
     token_hash,
 )
@@ -135,7 +136,7 @@ def _invite_one(session: Session, actor: UserSummary, access: WorkspaceAccess, r
         return InviteOutcome(address, "too_many_emails", over.message)
     session.add(invitation)
     session.flush()
-    return InviteOutcome(address, "invited", f"Invitation sent as {role.value}.")
+    return InviteOutcome(address, "invited", message(N_("Invitation sent as {role}."), role=message(role.value)))
 
 
 def invite_members(
@@ -148,7 +149,9 @@ def invite_members(
     if not invitations:
         raise ValidationFailed.field("invitations", N_("Add at least one email address."))
     if len(invitations) > MAX_BATCH:
-        raise ValidationFailed.field("invitations", f"Invite at most {MAX_BATCH} people at a time.")
+        raise ValidationFailed.field(
+            "invitations", message(N_("Invite at most {count} people at a time."), count=MAX_BATCH)
+        )
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_MEMBERS)
         outcomes: list[InviteOutcome] = []
@@ -268,7 +271,10 @@ def accept_invitation(*, actor: UserSummary | None, token: str) -> str:
         invitation = _by_token(session, token)
         if invitation.email != actor.email:
             raise PermissionDenied(
-                f"This invitation was sent to {invitation.email}. Sign in with that address to accept it."
+                message(
+                    N_("This invitation was sent to {email}. Sign in with that address to accept it."),
+                    email=invitation.email,
+                )
             )
         if not actor.is_verified:
             raise PermissionDenied(N_("Verify your email first, then open the invitation again."))

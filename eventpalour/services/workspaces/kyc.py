@@ -29,7 +29,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.admin import AdminCapability
 from eventpalour.services.identity import ClientInfo, UserSummary
-from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, clean_line, message
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.records import PHONE_PATTERN
 
@@ -88,7 +88,7 @@ def tax_id_refusal(country: str, tax_id: str) -> str | None:
     if rule is None:
         return N_("Choose the country where you pay tax.")
     if not tax_id:
-        return f"Enter your {rule.label}."
+        return message(N_("Enter your {label}."), label=message(rule.label))
     if not any(pattern.match(tax_id) for pattern in rule.patterns):
         return f"A {rule.country_name} {rule.label} is {rule.example}."
     return None
@@ -412,7 +412,7 @@ def review_kyc(
     if decision != KycStatus.APPROVED and not text:
         raise ValidationFailed.field("note", N_("Tell the organizer why, so they know what to fix."))
     if len(text) > MAX_NOTE:
-        raise ValidationFailed.field("note", f"Use at most {MAX_NOTE} characters.")
+        raise ValidationFailed.field("note", message(N_("Use at most {count} characters."), count=MAX_NOTE))
     with transaction() as session:
         admin.require_admin(session, actor, AdminCapability.REVIEW_KYC)
         row = session.get(KycSubmission, submission_id or "")

@@ -16,7 +16,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import User, WorkspaceInvitation, WorkspaceMember, WorkspaceRole
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.platform import N_, NotFound, PermissionDenied, ValidationFailed, message
 from eventpalour.services.workspaces.access import WorkspaceAccess, WorkspaceAction, load_workspace_for
 
 ASSIGNABLE_ROLES = (WorkspaceRole.ADMIN, WorkspaceRole.MODERATOR, WorkspaceRole.MEMBER)
@@ -47,7 +47,9 @@ def parse_assignable_role(role: str, *, field: str = "role") -> WorkspaceRole:
 def check_can_grant(access: WorkspaceAccess, role: WorkspaceRole) -> None:
     """Nobody can give a role above their own."""
     if role.rank > access.role.rank:
-        raise PermissionDenied(f"You cannot give the {role.value} role: it is above your own.")
+        raise PermissionDenied(
+            message(N_("You cannot give the {role} role: it is above your own."), role=message(role.value))
+        )
 
 
 def list_members(*, actor: UserSummary | None, workspace_id: str) -> list[MemberView]:
@@ -77,7 +79,9 @@ def _target(session: Session, access: WorkspaceAccess, user_id: str) -> Workspac
     if target.user_id == access.membership.user_id:
         raise PermissionDenied(N_("You cannot change your own role or remove yourself; leave the workspace instead."))
     if WorkspaceRole(target.role).rank >= access.role.rank:
-        raise PermissionDenied(f"You can only manage members below your own role ({access.role.value}).")
+        raise PermissionDenied(
+            message(N_("You can only manage members below your own role ({role})."), role=message(access.role.value))
+        )
     return target
 
 

@@ -19,7 +19,7 @@ from eventpalour.models import Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, ValidationFailed, clean_line, message
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 
 MIN_LENGTH = 3
@@ -64,7 +64,9 @@ def available_slug(session: Session, name: str) -> str:
 def slug_refusal(slug: str) -> str | None:
     """Why `slug` cannot be a workspace's address (its form, not whether it is taken); None when it can."""
     if not MIN_LENGTH <= len(slug) <= MAX_LENGTH:
-        return f"Use between {MIN_LENGTH} and {MAX_LENGTH} characters for the page address."
+        return message(
+            N_("Use between {least} and {most} characters for the page address."), least=MIN_LENGTH, most=MAX_LENGTH
+        )
     if not SLUG_PATTERN.match(slug):
         return N_("Use lowercase letters a–z, digits and single dashes between words, like nairobi-jazz.")
     if slug in RESERVED:

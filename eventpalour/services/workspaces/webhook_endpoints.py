@@ -19,7 +19,7 @@ from eventpalour.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEn
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, new_token
+from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, message, new_token
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 
 MAX_URL = 500
@@ -109,7 +109,7 @@ def webhook_url_refusal(url: str) -> str | None:
     if not url:
         return N_("Enter the URL that should receive the webhooks.")
     if len(url) > MAX_URL:
-        return f"Keep the URL to {MAX_URL} characters or fewer."
+        return message(N_("Keep the URL to {count} characters or fewer."), count=MAX_URL)
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return None
@@ -166,7 +166,9 @@ def register_webhook(
             )
         ).all()
         if len(active) >= MAX_ENDPOINTS:
-            raise ValidationFailed.field("url", f"A workspace can have {MAX_ENDPOINTS} webhooks. Remove one first.")
+            raise ValidationFailed.field(
+                "url", message(N_("A workspace can have {count} webhooks. Remove one first."), count=MAX_ENDPOINTS)
+            )
         secret = SECRET_PREFIX + new_token(24)
         endpoint = WebhookEndpoint(
             workspace_id=workspace_id,
