@@ -53,7 +53,7 @@ def token_row(view: ApiTokenView, language: str) -> ApiTokenRow:
     elif view.last_used_at:
         used = gettext(language, "Last used {when}").format(when=_when(view.last_used_at, language))
     else:
-        used = gettext(language, "Never used")
+        used = gettext(language, "Last used never")
     return ApiTokenRow(
         id=view.id,
         name=view.name,
