@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.state.language import t
+
 
 def field(
     label: str | rx.Var,
@@ -92,7 +94,9 @@ def policy_link(text: str | rx.Var, path: str) -> rx.Component:
     return rx.link(text, href=path, is_external=True, underline="always")
 
 
-def submit_button(label: str | rx.Var, busy: rx.Var, busy_label: str | rx.Var = "Please wait…") -> rx.Component:
+def submit_button(label: str | rx.Var, busy: rx.Var, busy_label: str | rx.Var | None = None) -> rx.Component:
+    """A form's full-width submit button; `busy_label` while it works ("Please wait…" unless given)."""
+    busy_label = t("Please wait…") if busy_label is None else busy_label
     return rx.button(
         rx.cond(busy, rx.hstack(rx.spinner(size="1"), busy_label, align="center"), label),
         type="submit",
