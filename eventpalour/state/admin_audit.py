@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import admin
-from eventpalour.services.platform import N_, DomainError
+from eventpalour.services.platform import N_, DomainError, date_label
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.admin_users import admin_level_words
 from eventpalour.state.base import AuthState, call_service
@@ -101,7 +101,7 @@ class AdminAdminsState(AuthState):
         except DomainError as error:
             self.admins_loaded = True
             return self.show_error(error)
-        self.admin_rows = [AdminEntry(r, r.granted_at.strftime("%d %b %Y")) for r in rows]
+        self.admin_rows = [AdminEntry(r, date_label(r.granted_at, self._language(), "UTC")) for r in rows]
         self.admins_loaded = True
         return None
 

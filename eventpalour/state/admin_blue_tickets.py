@@ -9,7 +9,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import workspaces
-from eventpalour.services.platform import N_, DomainError
+from eventpalour.services.platform import N_, DomainError, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -35,12 +35,12 @@ class BlueTicketRequest:
     submitted: str
 
 
-def blue_ticket_request(view: workspaces.BlueTicketView) -> BlueTicketRequest:
+def blue_ticket_request(view: workspaces.BlueTicketView, language: str) -> BlueTicketRequest:
     return BlueTicketRequest(
         view=view,
         workspace_url=routes.workspace_url(view.workspace_id),
         document_url=routes.file_url(view.document_key) if view.document_key else "",
-        submitted=view.created_at.strftime("%d %b %Y %H:%M UTC"),
+        submitted=utc_moment(view.created_at, language),
     )
 
 
@@ -63,7 +63,7 @@ class AdminBlueTicketsState(AuthState):
         except DomainError as error:
             self.requests, self.requests_loaded = [], True
             return self.show_error(error)
-        self.requests, self.requests_loaded = [blue_ticket_request(v) for v in rows], True
+        self.requests, self.requests_loaded = [blue_ticket_request(v, self._language()) for v in rows], True
         return None
 
     @rx.event

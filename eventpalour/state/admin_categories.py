@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.services import events
-from eventpalour.services.platform import N_, DomainError
+from eventpalour.services.platform import N_, DomainError, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -36,7 +36,7 @@ class AdminCategoriesState(AuthState):
         except DomainError as error:
             self.suggestions, self.suggestions_loaded = [], True
             return self.show_error(error)
-        self.suggestions = [SuggestionRow(v, v.created_at.strftime("%d %b %Y %H:%M UTC")) for v in views]
+        self.suggestions = [SuggestionRow(v, utc_moment(v.created_at, self._language())) for v in views]
         self.suggestions_loaded = True
         return None
 

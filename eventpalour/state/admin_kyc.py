@@ -10,7 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.models import PayoutMethod
 from eventpalour.services import workspaces
-from eventpalour.services.platform import N_, DomainError
+from eventpalour.services.platform import N_, DomainError, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -33,7 +33,7 @@ class KycReview:
     submitted: str
 
 
-def kyc_review(view: workspaces.KycView) -> KycReview:
+def kyc_review(view: workspaces.KycView, language: str) -> KycReview:
     return KycReview(
         view=view,
         document_url=routes.file_url(view.id_document_key),
@@ -43,7 +43,7 @@ def kyc_review(view: workspaces.KycView) -> KycReview:
             if view.payout_method == PayoutMethod.MPESA
             else f"{view.payout_bank_name} {view.payout_account_number} ({view.payout_account_name})"
         ),
-        submitted=view.created_at.strftime("%d %b %Y %H:%M UTC"),
+        submitted=utc_moment(view.created_at, language),
     )
 
 
@@ -67,7 +67,7 @@ class AdminKycState(AuthState):
         except DomainError as error:
             self.submissions, self.kyc_loaded = [], True
             return self.show_error(error)
-        self.submissions = [kyc_review(v) for v in rows]
+        self.submissions = [kyc_review(v, self._language()) for v in rows]
         self.kyc_loaded = True
         return None
 

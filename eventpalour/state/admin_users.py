@@ -10,7 +10,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import admin
-from eventpalour.services.platform import N_, DomainError, date_label, gettext, price_label
+from eventpalour.services.platform import N_, DomainError, gettext, price_label, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -32,7 +32,7 @@ def _when(value: datetime | None, language: str) -> str:
     """ "5 Dec 2026 18:42 UTC" (the admin area keeps platform time), or "Never"."""
     if value is None:
         return gettext(language, "Never")
-    return f"{date_label(value, language, 'UTC')} {value:%H:%M} UTC"
+    return utc_moment(value, language)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import workspaces
-from eventpalour.services.platform import N_, DomainError, date_label, gettext
+from eventpalour.services.platform import N_, DomainError, gettext, utc_moment
 from eventpalour.services.workspaces import API_SCOPES, ApiTokenView
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -43,8 +43,8 @@ class ApiTokenRow:
 
 
 def _when(moment: datetime, language: str) -> str:
-    """ "5 Dec 2026 18:42 UTC": API calls are logged in UTC, so their moments are shown in it."""
-    return f"{date_label(moment, language, 'UTC')} {moment:%H:%M} UTC"
+    """API calls are logged in UTC, so their moments are shown in it."""
+    return utc_moment(moment, language)
 
 
 def token_row(view: ApiTokenView, language: str) -> ApiTokenRow:

@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import workspaces
-from eventpalour.services.platform import N_, DomainError, date_label, gettext
+from eventpalour.services.platform import N_, DomainError, gettext, utc_moment
 from eventpalour.services.workspaces import WEBHOOK_EVENTS, DeliveryView, WebhookView
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -53,7 +53,7 @@ class DeliveryRow:
 
 def _when(moment: datetime | None, language: str) -> str:
     """ "5 Dec 2026 18:42:07 UTC": a moment to the second, in UTC as the endpoint's own logs have it."""
-    return f"{date_label(moment, language, 'UTC')} {moment:%H:%M:%S} UTC" if moment else ""
+    return utc_moment(moment, language, seconds=True) if moment else ""
 
 
 def webhook_row(view: WebhookView, language: str) -> WebhookRow:

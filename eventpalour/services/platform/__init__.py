@@ -15,6 +15,7 @@ __getattr__, __all__ = public_names(
             "sales_start_label",
             "date_label",
             "short_day",
+            "utc_moment",
             "zone as time_zone",
             "clock as wall_clock",
         ],

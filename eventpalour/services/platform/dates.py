@@ -85,6 +85,14 @@ def date_label(moment: datetime, language: str = DEFAULT_LANGUAGE, zone_name: st
     return format_skeleton("dMMMy", local, tzinfo=local.tzinfo, locale=format_locale(language))
 
 
+def utc_moment(moment: datetime, language: str = DEFAULT_LANGUAGE, *, seconds: bool = False) -> str:
+    """A platform moment as admins and integrations read it, in UTC: "5 Dec 2026 18:42 UTC" ("5 Des
+    2026", "5 déc. 2026" in the others); to the second for a delivery log."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    clock = f"{aware.astimezone(UTC):%H:%M:%S}" if seconds else f"{aware.astimezone(UTC):%H:%M}"
+    return f"{date_label(aware, language, 'UTC')} {clock} UTC"
+
+
 def short_day(day: date, language: str = DEFAULT_LANGUAGE) -> str:
     """A chart's day: "05 Dec", "5 Des", "5 déc."."""
     if language_or_default(language) == DEFAULT_LANGUAGE:
