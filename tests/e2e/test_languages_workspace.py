@@ -93,6 +93,8 @@ def test_admin_reads_the_dashboard_and_users_in_french(new_page, server: str) ->
     admin.get_by_label("Rechercher des utilisateurs").fill(email)
     admin.get_by_role("button", name="Rechercher").click()
     expect(admin.get_by_role("columnheader", name="Dernière connexion")).to_be_visible()
+    expect(admin.get_by_role("row").filter(has_text=email)).to_contain_text("non choisi")  # no account type yet
+    expect(admin.get_by_role("row").filter(has_text=email)).to_contain_text("actif")  # the status badge
     admin.get_by_role("button", name=f"Détails de {email}").click()
     dialog = admin.get_by_role("dialog")
     expect(dialog.get_by_text(name)).to_be_visible()
