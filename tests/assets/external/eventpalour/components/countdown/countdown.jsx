@@ -1,1 +1,0 @@
-/work/wt/i18norg/eventpalour/components/countdown.jsx
