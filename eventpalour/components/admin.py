@@ -8,26 +8,31 @@ from collections.abc import Callable
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.components.forms import choice_select
 from eventpalour.components.layout import loading, page
+from eventpalour.services.platform import N_
 from eventpalour.state.admin import AdminState
 from eventpalour.state.forms import FormMixin
+from eventpalour.state.language import fill, t
 
 NAV = [
-    ("Dashboard", routes.ADMIN, "layout-dashboard", None),
-    ("Users", routes.ADMIN_USERS, "users", None),
-    ("KYC", routes.ADMIN_KYC, "id-card", AdminState.can_review_kyc),
-    ("Blue tickets", routes.ADMIN_BLUE_TICKETS, "badge-check", AdminState.can_review_blue_tickets),
-    ("Categories", routes.ADMIN_CATEGORIES, "tags", AdminState.can_review_categories),
-    ("Revenue", routes.ADMIN_REVENUE, "wallet", AdminState.can_see_revenue),
-    ("Audit log", routes.ADMIN_AUDIT, "scroll-text", None),
-    ("Admins", routes.ADMIN_ADMINS, "shield", AdminState.can_manage_admins),
+    (N_("Dashboard"), routes.ADMIN, "layout-dashboard", None),
+    (N_("Users"), routes.ADMIN_USERS, "users", None),
+    (N_("KYC"), routes.ADMIN_KYC, "id-card", AdminState.can_review_kyc),
+    (N_("Blue tickets"), routes.ADMIN_BLUE_TICKETS, "badge-check", AdminState.can_review_blue_tickets),
+    (N_("Categories"), routes.ADMIN_CATEGORIES, "tags", AdminState.can_review_categories),
+    (N_("Revenue"), routes.ADMIN_REVENUE, "wallet", AdminState.can_see_revenue),
+    (N_("Audit log"), routes.ADMIN_AUDIT, "scroll-text", None),
+    (N_("Admins"), routes.ADMIN_ADMINS, "shield", AdminState.can_manage_admins),
 ]
 
 
 def _nav_link(label: str, href: str, icon: str, current: str) -> rx.Component:
     active = current == href
     return rx.link(
-        rx.hstack(rx.icon(icon, size=16), rx.text(label, size="2", white_space="nowrap"), align="center", spacing="2"),
+        rx.hstack(
+            rx.icon(icon, size=16), rx.text(t(label), size="2", white_space="nowrap"), align="center", spacing="2"
+        ),
         href=href,
         underline="none",
         padding="8px 12px",
@@ -48,7 +53,7 @@ def admin_nav(current: str) -> rx.Component:
     ]
     return rx.el.nav(
         rx.flex(*links, direction=rx.breakpoints(initial="row", md="column"), gap="1"),
-        aria_label="Admin sections",
+        aria_label=t("Admin sections"),
         overflow_x="auto",
         min_width=rx.breakpoints(initial="auto", md="200px"),
         padding_bottom=["8px", "8px", "0"],
@@ -59,9 +64,9 @@ def not_found() -> rx.Component:
     """What anyone who is not a platform admin sees: the admin area does not admit it exists."""
     return rx.center(
         rx.vstack(
-            rx.heading("Page not found", size="7", as_="h1"),
-            rx.text("This page does not exist.", color_scheme="gray"),
-            rx.link(rx.button("Go home", variant="soft"), href=routes.HOME),
+            rx.heading(t("Page not found"), size="7", as_="h1"),
+            rx.text(t("This page does not exist."), color_scheme="gray"),
+            rx.link(rx.button(t("Go home"), variant="soft"), href=routes.HOME),
             align="center",
             spacing="3",
         ),
@@ -105,12 +110,29 @@ def admin_page(
     return decorator
 
 
-def heading(title: str, subtitle: str) -> rx.Component:
+def heading(title: str | rx.Var, subtitle: str | rx.Var) -> rx.Component:
     return rx.vstack(
         rx.heading(title, size="7", as_="h1"),
         rx.text(subtitle, color_scheme="gray", size="2"),
         spacing="1",
     )
+
+
+def review_status(status: str) -> rx.Var:
+    """A review queue's status word in the reader's language ("pending", "en attente")."""
+    words = {
+        "pending": N_("pending"),
+        "approved": N_("approved"),
+        "rejected": N_("rejected"),
+        "revoked": N_("revoked"),
+        "requires_update": N_("needs an update"),
+    }
+    return t(words[status])
+
+
+def review_filter(queues: list[str], label: str | rx.Var, **props) -> rx.Component:
+    """The picker of a review queue's status, its options in the reader's language."""
+    return choice_select([(status, review_status(status)) for status in queues], label, **props)
 
 
 def error_callout(message: rx.Var) -> rx.Component:
@@ -121,18 +143,22 @@ def pager(
     page_var: rx.Var, pages: rx.Var, total: rx.Var, on_prev: rx.EventHandler, on_next: rx.EventHandler
 ) -> rx.Component:
     return rx.hstack(
-        rx.text(total, " results · page ", page_var, " of ", pages, size="2", color_scheme="gray"),
+        rx.text(
+            fill(t("{total} results · page {page} of {pages}"), total=total, page=page_var, pages=pages),
+            size="2",
+            color_scheme="gray",
+        ),
         rx.spacer(),
         rx.button(
             rx.icon("chevron-left", size=16),
-            "Previous",
+            t("Previous"),
             variant="soft",
             size="2",
             disabled=page_var <= 1,
             on_click=on_prev,
         ),
         rx.button(
-            "Next",
+            t("Next"),
             rx.icon("chevron-right", size=16),
             variant="soft",
             size="2",

@@ -10,6 +10,7 @@ from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.ticket_card import file_link
 from eventpalour.state.attendees import AttendeesState
+from eventpalour.state.language import t
 
 S = AttendeesState
 PAYMENTS = [("all", "Any payment"), ("paid", "Paid"), ("free", "Free"), ("refunded", "Refunded")]
@@ -214,8 +215,8 @@ def attendees_table() -> rx.Component:
 def pager() -> rx.Component:
     return next_page_pager(
         total=S.attendees_total,
-        singular="attendee",
-        plural="attendees",
+        one=t("{count} attendee"),
+        many=t("{count} attendees"),
         page=S.attendees_page,
         has_next=S.attendees_has_next,
         turn=S.turn_attendee_page,

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from eventpalour.services.platform import N_
+from eventpalour.state.language import t
+
 
 @dataclass(frozen=True)
 class BadgeKind:
-    """How one kind of status looks: a colour per status (gray otherwise), and words for the few
-    statuses shown by a label other than themselves."""
+    """How one kind of status looks: a colour per status (gray otherwise), and the words each status
+    reads as in the reader's language (`labels`, catalog ids; a status without one shows as it is)."""
 
     colors: tuple[tuple[str, str], ...]
     labels: tuple[tuple[str, str], ...] = ()
@@ -29,6 +32,15 @@ KINDS: dict[str, BadgeKind] = {
             ("postponed", "orange"),
             ("cancelled", "red"),
             ("completed", "blue"),
+        ),
+        # An event's words agree with "tukio" in Kiswahili ("limeahirishwa"), so they are its own.
+        labels=(
+            ("active", N_("active")),
+            ("draft", N_("draft")),
+            ("inactive", N_("inactive")),
+            ("postponed", N_("postponed")),
+            ("cancelled", N_("cancelled")),
+            ("completed", N_("completed")),
         ),
         capitalize=True,
     ),
@@ -81,7 +93,19 @@ KINDS: dict[str, BadgeKind] = {
             ("suspended", "orange"),
             ("requires_update", "orange"),
         ),
-        labels=(("requires_update", "needs update"),),
+        labels=(
+            ("pending", N_("pending")),
+            ("approved", N_("approved")),
+            ("active", N_("active")),
+            ("ok", N_("ok")),
+            ("rejected", N_("rejected")),
+            ("blocked", N_("blocked")),
+            ("denied", N_("denied")),
+            ("revoked", N_("revoked")),
+            ("deleted", N_("deleted")),
+            ("suspended", N_("suspended")),
+            ("requires_update", N_("needs update")),
+        ),
     ),
 }
 
@@ -90,6 +114,7 @@ def status_badge(status: rx.Var, kind: str, label: rx.Var | None = None, size: s
     """A soft badge for `status` of `kind` (a key of KINDS), reading `label` when the data gives one."""
     look = KINDS[kind]
     if label is None:
-        label = rx.match(status, *look.labels, status) if look.labels else status
+        words = [(value, t(text)) for value, text in look.labels]
+        label = rx.match(status, *words, status) if words else status
     style = {"text_transform": "capitalize"} if look.capitalize else {}
     return rx.badge(label, color_scheme=rx.match(status, *look.colors, "gray"), variant="soft", size=size, **style)

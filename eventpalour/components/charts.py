@@ -8,6 +8,8 @@ from typing import Any
 
 import reflex as rx
 
+from eventpalour.state.language import fill, t
+
 
 @dataclass(frozen=True)
 class Series:
@@ -16,7 +18,11 @@ class Series:
     key: str
     color: str
     shade: int = 8
-    label: str = ""
+    label: str | rx.Var = ""  # a translated name (`t("Revenue")`); the key when empty
+
+    @property
+    def name(self) -> str | rx.Var:
+        return self.label if isinstance(self.label, rx.Var) or self.label else self.key
 
 
 def chart_rows(data: rx.Var) -> rx.Var:
@@ -26,7 +32,7 @@ def chart_rows(data: rx.Var) -> rx.Var:
 
 def money_chart_card(
     *,
-    title: str,
+    title: str | rx.Var,
     data: rx.Var,
     x_key: str,
     bars: list[Series],
@@ -34,9 +40,9 @@ def money_chart_card(
     currencies: rx.Var,
     currency: rx.Var,
     on_pick: rx.EventHandler,
-    aria_label: str,
-    unit_note: str,
-    empty_text: str = "",
+    aria_label: str | rx.Var,
+    unit_note: str | rx.Var,
+    empty_text: str | rx.Var = "",
     box_id: str | None = None,
 ) -> rx.Component:
     """`aria_label` is followed by ", in <currency>"; `unit_note` by nothing (e.g. "months in UTC")."""
@@ -47,10 +53,10 @@ def money_chart_card(
             rx.recharts.y_axis(stroke=rx.color("gray", 9), width=70),
             rx.recharts.tooltip(),
             rx.recharts.legend(),
-            *[rx.recharts.bar(data_key=s.key, name=s.label or s.key, fill=rx.color(s.color, s.shade)) for s in bars],
+            *[rx.recharts.bar(data_key=s.key, name=s.name, fill=rx.color(s.color, s.shade)) for s in bars],
             rx.recharts.line(
                 data_key=line.key,
-                name=line.label or line.key,
+                name=line.name,
                 stroke=rx.color(line.color, line.shade),
                 stroke_width=2,
                 type_="monotone",
@@ -61,11 +67,13 @@ def money_chart_card(
         ),
         width="100%",
         role="img",
-        aria_label=aria_label + ", in " + currency.to(str),
+        aria_label=fill(t("{chart}, in {currency}"), chart=aria_label, currency=currency),
         id=box_id,
     )
     has_data = currencies.length() > 0
-    note = rx.text("Whole units of ", currency, "; ", unit_note, ".", size="1", color_scheme="gray")
+    note = rx.text(
+        fill(t("Whole units of {currency}; {note}."), currency=currency, note=unit_note), size="1", color_scheme="gray"
+    )
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -73,13 +81,15 @@ def money_chart_card(
                 rx.spacer(),
                 rx.cond(
                     currencies.length() > 1,
-                    rx.select(currencies, value=currency, on_change=on_pick, size="1", aria_label="Chart currency"),
+                    rx.select(currencies, value=currency, on_change=on_pick, size="1", aria_label=t("Chart currency")),
                     rx.badge(currency, variant="surface"),
                 ),
                 width="100%",
                 align="center",
             ),
-            rx.cond(has_data, chart, rx.text(empty_text, color_scheme="gray", size="2")) if empty_text else chart,
+            rx.cond(has_data, chart, rx.text(empty_text, color_scheme="gray", size="2"))
+            if isinstance(empty_text, rx.Var) or empty_text
+            else chart,
             rx.cond(has_data, note),
             width="100%",
         ),

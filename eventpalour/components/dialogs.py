@@ -19,7 +19,9 @@ def confirm_button(
     variant: str = "soft",
     size: str = "2",
 ) -> rx.Component:
-    """A button that asks first; `on_confirm` runs only when the person confirms."""
+    """A button that asks first; `on_confirm` runs only when the person confirms; `keep` names the
+    button that changes nothing ("Cancel" in the reader's language unless given)."""
+    keep = t("Cancel") if keep is None else keep
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(rx.button(trigger, color_scheme=color, variant=variant, size=size)),
         rx.alert_dialog.content(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.state.event_drafts import DraftNoticeMixin
+from eventpalour.state.language import fill, t
 
 
 def unfinished_draft(state: type[DraftNoticeMixin]) -> rx.Component:
@@ -14,12 +15,16 @@ def unfinished_draft(state: type[DraftNoticeMixin]) -> rx.Component:
         rx.callout.root(
             rx.callout.icon(rx.icon("file-pen-line")),
             rx.flex(
-                rx.text("Unfinished event: ", rx.text.strong(state.draft_title), " · ", state.draft_saved),
+                rx.text(
+                    fill(t("Unfinished event: {title}"), title=state.draft_title),
+                    " · ",
+                    state.draft_saved,
+                ),
                 rx.spacer(),
                 rx.hstack(
-                    rx.link(rx.button("Continue editing", size="1"), href=state.creator_url),
+                    rx.link(rx.button(t("Continue editing"), size="1"), href=state.creator_url),
                     rx.button(
-                        "Discard draft", size="1", variant="soft", color_scheme="red", on_click=state.discard_draft
+                        t("Discard draft"), size="1", variant="soft", color_scheme="red", on_click=state.discard_draft
                     ),
                     spacing="2",
                 ),

@@ -12,6 +12,7 @@ from eventpalour.components.order_answers import answers_dialog, edit_answers_bu
 from eventpalour.components.second_factor import second_factor_notice
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.event_orders import EventOrdersState
+from eventpalour.state.language import t
 from eventpalour.state.workspace import WorkspaceState
 
 S = EventOrdersState
@@ -192,8 +193,8 @@ def _table() -> rx.Component:
 def _pager() -> rx.Component:
     return next_page_pager(
         total=S.orders_total,
-        singular="order",
-        plural="orders",
+        one=t("{count} order"),
+        many=t("{count} orders"),
         page=S.orders_page,
         has_next=S.orders_has_next,
         turn=S.turn_page,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.state.language import t
+
 
 def field(
     label: str | rx.Var,
@@ -92,7 +94,9 @@ def policy_link(text: str | rx.Var, path: str) -> rx.Component:
     return rx.link(text, href=path, is_external=True, underline="always")
 
 
-def submit_button(label: str | rx.Var, busy: rx.Var, busy_label: str | rx.Var = "Please wait…") -> rx.Component:
+def submit_button(label: str | rx.Var, busy: rx.Var, busy_label: str | rx.Var | None = None) -> rx.Component:
+    """A form's full-width submit button; `busy_label` while it works ("Please wait…" unless given)."""
+    busy_label = t("Please wait…") if busy_label is None else busy_label
     return rx.button(
         rx.cond(busy, rx.hstack(rx.spinner(size="1"), busy_label, align="center"), label),
         type="submit",
@@ -144,4 +148,15 @@ def settings_section(
         size="3",
         width="100%",
         border=f"1px solid {rx.color('red', 6)}" if danger else None,
+    )
+
+
+def choice_select(choices: list[tuple[str, str | rx.Var]], label: str | rx.Var, **props) -> rx.Component:
+    """A picker whose options read in the reader's language (`t(...)` labels) while each carries its
+    own value (a filter word, a role, a level); `label` names its trigger for screen readers; `props`
+    (value or default_value, on_change, size...) go to the picker."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=label),
+        rx.select.content(*[rx.select.item(text, value=choice) for choice, text in choices]),
+        **props,
     )

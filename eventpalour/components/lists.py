@@ -6,13 +6,15 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.state.language import t
+from eventpalour.state.language import LanguageState, fill, t
 
 
-def count_words(count: rx.Var, singular: str, plural: str) -> rx.Var:
-    """A count held in a state var and its noun, as `platform.plural` writes counts the server words:
-    "1 ticket", "2 tickets"."""
-    return rx.cond(count == 1, f"1 {singular}", count.to_string() + f" {plural}")
+def count_words(count: rx.Var, one: str | rx.Var, many: str | rx.Var) -> rx.Var:
+    """A count held in a state var in words, as `platform.count_words` writes the server's: `one` and
+    `many` are whole messages holding "{count}" (`t("{count} ticket")`, `t("{count} tickets")`), so
+    each language orders number and noun its own way ("tiketi 2"); French puts 0 with the singular."""
+    singular = (count == 1) | ((count == 0) & (LanguageState.lang == "fr"))
+    return rx.cond(singular, one, many).to(str).replace("{count}", count.to_string())
 
 
 def not_found_card(icon: str, title: str | rx.Var, text: str | rx.Var) -> rx.Component:
@@ -49,14 +51,15 @@ def empty_card(message: str | rx.Var, icon: str = "inbox") -> rx.Component:
 
 
 def next_page_pager(
-    *, total: rx.Var, singular: str, plural: str, page: rx.Var, has_next: rx.Var, turn: rx.EventHandler
+    *, total: rx.Var, one: str | rx.Var, many: str | rx.Var, page: rx.Var, has_next: rx.Var, turn: rx.EventHandler
 ) -> rx.Component:
-    """ "N attendees · Previous · Page 2 · Next"; `turn` takes the step (-1 or 1)."""
+    """ "N attendees · Previous · Page 2 · Next"; `turn` takes the step (-1 or 1); `one` and `many`
+    word the total as `count_words` does."""
     return rx.hstack(
-        rx.text(count_words(total, singular, plural), size="2", color_scheme="gray"),
+        rx.text(count_words(total, one, many), size="2", color_scheme="gray"),
         rx.spacer(),
         rx.button(t("Previous"), variant="soft", disabled=page <= 1, on_click=turn(-1)),
-        rx.text(t("Page "), page, size="2"),
+        rx.text(fill(t("Page {number}"), number=page), size="2"),
         rx.button(t("Next"), variant="soft", disabled=~has_next, on_click=turn(1)),
         align="center",
         width="100%",

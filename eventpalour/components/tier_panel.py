@@ -152,7 +152,10 @@ def _subtotal() -> rx.Component:
         rx.cond(
             EventDetailState.ticket_count > 0,
             rx.hstack(
-                rx.text(count_words(EventDetailState.ticket_count, "ticket", "tickets"), color_scheme="gray"),
+                rx.text(
+                    count_words(EventDetailState.ticket_count, t("{count} ticket"), t("{count} tickets")),
+                    color_scheme="gray",
+                ),
                 rx.spacer(),
                 rx.text(t("Subtotal "), rx.text.strong(EventDetailState.subtotal_label), id="subtotal"),
                 width="100%",

@@ -1,4 +1,4 @@
-"""The "Ticket templates" section of the workspace settings page: the list, its empty state, and the
+"""The t("Ticket templates") section of the workspace settings page: the list, its empty state, and the
 add/edit dialog (state/tier_templates.py)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import reflex as rx
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import form_error, settings_section
 from eventpalour.config import SUPPORTED_CURRENCIES
+from eventpalour.state.language import fill, t
 from eventpalour.state.tier_templates import TemplateRow, TierTemplatesState
 
 S = TierTemplatesState
@@ -21,7 +22,7 @@ def _error(name: str, input_id: str) -> rx.Component:
     )
 
 
-def _input(label: str, name: str, *, hint: str = "", **props) -> rx.Component:
+def _input(label: str | rx.Var, name: str, *, hint: str | rx.Var = "", **props) -> rx.Component:
     input_id = f"template-{name}"
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style=LABEL),
@@ -37,7 +38,7 @@ def _input(label: str, name: str, *, hint: str = "", **props) -> rx.Component:
         rx.cond(
             S.field_errors.contains(name),
             _error(name, input_id),
-            rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+            rx.text(hint, size="1", color_scheme="gray") if isinstance(hint, rx.Var) or hint else rx.fragment(),
         ),
         spacing="1",
         width="100%",
@@ -46,7 +47,7 @@ def _input(label: str, name: str, *, hint: str = "", **props) -> rx.Component:
 
 def _currency() -> rx.Component:
     return rx.vstack(
-        rx.el.label("Currency", html_for="template-currency", style=LABEL),
+        rx.el.label(t("Currency"), html_for="template-currency", style=LABEL),
         rx.el.select(
             *[rx.el.option(c, value=c) for c in SUPPORTED_CURRENCIES],
             id="template-currency",
@@ -70,29 +71,29 @@ def _currency() -> rx.Component:
 def _editor() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id != "", "Edit ticket template", "New ticket template")),
+            rx.dialog.title(rx.cond(S.editing_id != "", t("Edit ticket template"), t("New ticket template"))),
             rx.dialog.description(
-                "Prices are not converted: a priced template is offered only to paid events in its currency.",
+                t("Prices are not converted: a priced template is offered only to paid events in its currency."),
                 size="2",
                 color_scheme="gray",
             ),
             rx.vstack(
                 form_error(S.form_error),
-                _input("Template name", "name", placeholder="Early Bird"),
+                _input(t("Template name"), "name", placeholder="Early Bird"),
                 rx.grid(
-                    _input("Price", "price", input_mode="decimal", hint="0 for a free ticket."),
+                    _input(t("Price"), "price", input_mode="decimal", hint=t("0 for a free ticket.")),
                     _currency(),
-                    _input("Quantity", "quantity", input_mode="numeric", hint="Empty for unlimited."),
-                    _input("Max per order", "max_per_order", input_mode="numeric"),
+                    _input(t("Quantity"), "quantity", input_mode="numeric", hint=t("Empty for unlimited.")),
+                    _input(t("Max per order"), "max_per_order", input_mode="numeric"),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
                 ),
-                _input("Description (optional)", "description", placeholder="What's included"),
+                _input(t("Description (optional)"), "description", placeholder=t("What's included")),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                    rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray", type="button")),
                     rx.button(
-                        rx.cond(S.editing_id != "", "Save template", "Add template"),
+                        rx.cond(S.editing_id != "", t("Save template"), t("Add template")),
                         on_click=S.save_template,
                         loading=S.is_submitting,
                         type="button",
@@ -134,18 +135,18 @@ def _row(row: TemplateRow) -> rx.Component:
             rx.hstack(
                 rx.button(
                     rx.icon("pencil", size=14),
-                    "Edit",
+                    t("Edit"),
                     variant="soft",
                     size="1",
                     on_click=S.edit_template(row.id),
-                    aria_label="Edit template " + row.name,
+                    aria_label=fill(t("Edit template {name}"), name=row.name),
                     type="button",
                 ),
                 confirm_button(
-                    "Delete",
-                    "Delete this ticket template?",
-                    "Tiers already started from it keep what they copied.",
-                    "Delete template",
+                    t("Delete"),
+                    t("Delete this ticket template?"),
+                    t("Tiers already started from it keep what they copied."),
+                    t("Delete template"),
                     S.delete_template(row.id),
                     size="1",
                 ),
@@ -168,8 +169,10 @@ def _list() -> rx.Component:
         rx.cond(
             S.templates.length() == 0,
             rx.callout(
-                "No ticket templates yet. Save the tickets you sell again and again (Early Bird, VIP, "
-                "Student) and start any event's tickets from them.",
+                t(
+                    "No ticket templates yet. Save the tickets you sell again and again (Early Bird, VIP, "
+                    "Student) and start any event's tickets from them."
+                ),
                 icon="ticket",
                 size="1",
                 width="100%",
@@ -181,14 +184,16 @@ def _list() -> rx.Component:
 
 def tier_templates_section() -> rx.Component:
     return settings_section(
-        "Ticket templates",
-        'Ready-made tickets your team adds to any event with "Add from template", then edits there. '
-        "Priced templates are offered to paid events in their currency; free ones to every event.",
+        t("Ticket templates"),
+        t(
+            'Ready-made tickets your team adds to any event with "Add from template", then edits there. '
+            "Priced templates are offered to paid events in their currency; free ones to every event."
+        ),
         rx.cond(S.load_problem != "", rx.callout(S.load_problem, icon="triangle-alert", color_scheme="red")),
         _list(),
         rx.box(
             rx.button(
-                rx.icon("plus", size=14), "Add a template", variant="soft", on_click=S.new_template, type="button"
+                rx.icon("plus", size=14), t("Add a template"), variant="soft", on_click=S.new_template, type="button"
             )
         ),
         _editor(),

@@ -8,7 +8,9 @@ import reflex as rx
 from eventpalour.components.forms import field, submit_button
 from eventpalour.components.uploads import file_drop
 from eventpalour.models import KycHolderType
+from eventpalour.services.platform import N_
 from eventpalour.services.workspaces import TAX_ID_RULES
+from eventpalour.state.language import fill, t
 from eventpalour.state.workspace_verification import BLUE_UPLOAD_ID, KYC_UPLOAD_ID
 from eventpalour.state.workspace_verification import WorkspaceVerificationState as S
 
@@ -20,7 +22,7 @@ PDF_OR_IMAGE = {
 }
 
 
-def _uploader(upload_id: str, label: str, name: str, picked: rx.Var, handler: rx.EventHandler) -> rx.Component:
+def _uploader(upload_id: str, label: str | rx.Var, name: str, picked: rx.Var, handler: rx.EventHandler) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=upload_id, style={"font-weight": "600", "font-size": "14px"}),
         file_drop(
@@ -28,10 +30,10 @@ def _uploader(upload_id: str, label: str, name: str, picked: rx.Var, handler: rx
                 rx.icon("file-up", size=20),
                 rx.cond(
                     picked != "",
-                    rx.text("Uploaded: ", picked, size="2", weight="medium"),
-                    rx.text("Drop a PDF, PNG, JPG or WebP here, or click to choose", size="2"),
+                    rx.text(fill(t("Uploaded: {file}"), file=picked), size="2", weight="medium"),
+                    rx.text(t("Drop a PDF, PNG, JPG or WebP here, or click to choose"), size="2"),
                 ),
-                rx.text("Up to 5 MB. Only you and our reviewers can open it.", size="1", color_scheme="gray"),
+                rx.text(t("Up to 5 MB. Only you and our reviewers can open it."), size="1", color_scheme="gray"),
                 align="center",
                 spacing="1",
             ),
@@ -46,7 +48,7 @@ def _uploader(upload_id: str, label: str, name: str, picked: rx.Var, handler: rx
             width="100%",
             cursor="pointer",
         ),
-        rx.cond(S.uploading == name, rx.hstack(rx.spinner(size="1"), rx.text("Uploading…", size="2"))),
+        rx.cond(S.uploading == name, rx.hstack(rx.spinner(size="1"), rx.text(t("Uploading…"), size="2"))),
         rx.cond(
             S.field_errors.contains(name), rx.text(S.field_errors[name], color_scheme="red", size="2", role="alert")
         ),
@@ -58,19 +60,21 @@ def _uploader(upload_id: str, label: str, name: str, picked: rx.Var, handler: rx
 def _payout_fields() -> rx.Component:
     errors = S.field_errors
     return rx.vstack(
-        rx.el.label("Payouts to", html_for="payout-method", style={"font-weight": "600", "font-size": "14px"}),
+        rx.el.label(t("Payouts to"), html_for="payout-method", style={"font-weight": "600", "font-size": "14px"}),
         rx.select.root(
             rx.select.trigger(id="payout-method"),
-            rx.select.content(rx.select.item("M-Pesa", value="mpesa"), rx.select.item("Bank account", value="bank")),
+            rx.select.content(rx.select.item("M-Pesa", value="mpesa"), rx.select.item(t("Bank account"), value="bank")),
             value=S.payout_method,
             on_change=S.set_payout_method,
         ),
         rx.grid(
-            field("Name on the account", "payout_account_name", errors),
+            field(t("Name on the account"), "payout_account_name", errors),
             field(
-                rx.cond(S.payout_method == "mpesa", "M-Pesa number", "Account number"), "payout_account_number", errors
+                rx.cond(S.payout_method == "mpesa", t("M-Pesa number"), t("Account number")),
+                "payout_account_number",
+                errors,
             ),
-            rx.cond(S.payout_method == "bank", field("Bank name", "payout_bank_name", errors)),
+            rx.cond(S.payout_method == "bank", field(t("Bank name"), "payout_bank_name", errors)),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="4",
             width="100%",
@@ -80,7 +84,7 @@ def _payout_fields() -> rx.Component:
 
 
 def _choice(
-    label: str, name: str, options: list[tuple[str, str]], value: rx.Var, on_change: rx.EventHandler
+    label: str | rx.Var, name: str, options: list[tuple[str, str]], value: rx.Var, on_change: rx.EventHandler
 ) -> rx.Component:
     """A labelled select of the KYC form, with its field error under it."""
     select_id = f"field-{name}"
@@ -88,7 +92,7 @@ def _choice(
         rx.el.label(label, html_for=select_id, style={"font-weight": "600", "font-size": "14px"}),
         rx.select.root(
             rx.select.trigger(id=select_id, width="100%"),
-            rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
+            rx.select.content(*[rx.select.item(t(text), value=key) for key, text in options]),
             value=value,
             on_change=on_change,
         ),
@@ -107,13 +111,13 @@ def _tax_fields() -> rx.Component:
     countries = [(code, rule.country_name) for code, rule in TAX_ID_RULES.items()]
     return rx.grid(
         _choice(
-            "Filing as",
+            t("Filing as"),
             "holder_type",
-            [(KycHolderType.INDIVIDUAL, "An individual"), (KycHolderType.COMPANY, "A company")],
+            [(KycHolderType.INDIVIDUAL, N_("An individual")), (KycHolderType.COMPANY, N_("A company"))],
             S.holder_type,
             S.set_holder_type,
         ),
-        _choice("Country of tax residence", "tax_country", countries, S.tax_country, S.set_tax_country),
+        _choice(t("Country of tax residence"), "tax_country", countries, S.tax_country, S.set_tax_country),
         rx.vstack(
             rx.el.label(S.tax_id_label, html_for="field-tax_id", style={"font-weight": "600", "font-size": "14px"}),
             rx.input(
@@ -136,10 +140,10 @@ def _tax_fields() -> rx.Component:
         rx.cond(
             S.holder_type == KycHolderType.COMPANY,
             field(
-                "Business registration number",
+                t("Business registration number"),
                 "business_registration_number",
                 errors,
-                hint="As on the certificate of incorporation, like PVT-AB1234XY or RC 123456.",
+                hint=t("As on the certificate of incorporation, like PVT-AB1234XY or RC 123456."),
             ),
         ),
         columns=rx.breakpoints(initial="1", sm="2"),
@@ -153,11 +157,11 @@ def kyc_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.grid(
-                field("Full legal name", "legal_name", errors, auto_complete="name"),
-                field("ID or passport number", "id_number", errors),
-                field("Phone", "phone", errors, type_="tel", hint="With the country code, like +254 712 345678."),
+                field(t("Full legal name"), "legal_name", errors, auto_complete="name"),
+                field(t("ID or passport number"), "id_number", errors),
+                field(t("Phone"), "phone", errors, type_="tel", hint=t("With the country code, like +254 712 345678.")),
                 field(
-                    rx.cond(S.holder_type == KycHolderType.COMPANY, "Business name", "Business name (optional)"),
+                    rx.cond(S.holder_type == KycHolderType.COMPANY, t("Business name"), t("Business name (optional)")),
                     "business_name",
                     errors,
                 ),
@@ -166,9 +170,9 @@ def kyc_form() -> rx.Component:
                 width="100%",
             ),
             _tax_fields(),
-            _uploader(KYC_UPLOAD_ID, "ID document", "id_document_key", S.kyc_document_name, S.upload_kyc_document),
+            _uploader(KYC_UPLOAD_ID, t("ID document"), "id_document_key", S.kyc_document_name, S.upload_kyc_document),
             _payout_fields(),
-            rx.box(submit_button("Submit KYC", S.is_submitting, "Submitting…"), max_width="240px"),
+            rx.box(submit_button(t("Submit KYC"), S.is_submitting, t("Submitting…")), max_width="240px"),
             spacing="4",
             width="100%",
         ),
@@ -181,7 +185,7 @@ def badge_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.el.label(
-                "Why should attendees trust you?",
+                t("Why should attendees trust you?"),
                 html_for="field-statement",
                 style={"font-weight": "600", "font-size": "14px"},
             ),
@@ -190,14 +194,14 @@ def badge_form() -> rx.Component:
                 name="statement",
                 rows="4",
                 width="100%",
-                placeholder="Who you are, events you have run, your audience. At least 20 characters.",
+                placeholder=t("Who you are, events you have run, your audience. At least 20 characters."),
             ),
             rx.cond(
                 S.field_errors.contains("statement"),
                 rx.text(S.field_errors["statement"], color_scheme="red", size="2", role="alert"),
             ),
             rx.el.label(
-                "Links (one per line)", html_for="field-links", style={"font-weight": "600", "font-size": "14px"}
+                t("Links (one per line)"), html_for="field-links", style={"font-weight": "600", "font-size": "14px"}
             ),
             rx.text_area(
                 id="field-links",
@@ -212,12 +216,12 @@ def badge_form() -> rx.Component:
             ),
             _uploader(
                 BLUE_UPLOAD_ID,
-                "Supporting document (optional)",
+                t("Supporting document (optional)"),
                 "document_key",
                 S.blue_document_name,
                 S.upload_blue_document,
             ),
-            rx.box(submit_button("Request verification", S.is_submitting, "Sending…"), max_width="260px"),
+            rx.box(submit_button(t("Request verification"), S.is_submitting, t("Sending…")), max_width="260px"),
             spacing="2",
             width="100%",
         ),

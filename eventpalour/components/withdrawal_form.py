@@ -9,11 +9,12 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.forms import field, form_error, submit_button
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.billing import BillingState
+from eventpalour.state.language import fill, t
 
 S = BillingState
 
 
-def _choice(label: str, name: str, options: rx.Var, value: rx.Var, on_change: rx.EventHandler) -> rx.Component:
+def _choice(label: str | rx.Var, name: str, options: rx.Var, value: rx.Var, on_change: rx.EventHandler) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=f"field-{name}", style={"font-weight": "600", "font-size": "14px"}),
         rx.select(options, value=value, on_change=on_change, id=f"field-{name}", size="3", width="100%"),
@@ -28,16 +29,18 @@ def _choice(label: str, name: str, options: rx.Var, value: rx.Var, on_change: rx
 
 def _method() -> rx.Component:
     return rx.vstack(
-        rx.text("Pay out to", weight="bold", size="2"),
+        rx.text(t("Pay out to"), weight="bold", size="2"),
         rx.radio_group.root(
             rx.hstack(
-                rx.el.label(rx.radio_group.item(value="bank"), "Bank account", style={"display": "flex", "gap": "6px"}),
+                rx.el.label(
+                    rx.radio_group.item(value="bank"), t("Bank account"), style={"display": "flex", "gap": "6px"}
+                ),
                 rx.el.label(rx.radio_group.item(value="mpesa"), "M-Pesa", style={"display": "flex", "gap": "6px"}),
                 spacing="5",
             ),
             value=S.withdraw_method,
             on_change=S.pick_withdraw_method,
-            custom_attrs={"aria-label": "Pay out to"},
+            custom_attrs={"aria-label": t("Pay out to")},
         ),
         rx.cond(
             S.field_errors.contains("method"),
@@ -52,11 +55,11 @@ def _destination() -> rx.Component:
     errors = S.field_errors
     return rx.cond(
         S.withdraw_method == "mpesa",
-        field("M-Pesa phone number", "phone_number", errors, type_="tel", placeholder="0712 345 678"),
+        field(t("M-Pesa phone number"), "phone_number", errors, type_="tel", placeholder="0712 345 678"),
         rx.vstack(
-            field("Bank name", "bank_name", errors, placeholder="KCB Bank"),
-            field("Account number", "account_number", errors, placeholder="1234567890"),
-            field("Account name", "account_name", errors, placeholder="As the bank has it"),
+            field(t("Bank name"), "bank_name", errors, placeholder="KCB Bank"),
+            field(t("Account number"), "account_number", errors, placeholder="1234567890"),
+            field(t("Account name"), "account_name", errors, placeholder=t("As the bank has it")),
             spacing="3",
             width="100%",
         ),
@@ -65,24 +68,25 @@ def _destination() -> rx.Component:
 
 def withdrawal_dialog() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.trigger(rx.button(rx.icon("banknote", size=16), "Request withdrawal", size="3")),
+        rx.dialog.trigger(rx.button(rx.icon("banknote", size=16), t("Request withdrawal"), size="3")),
         rx.dialog.content(
-            rx.dialog.title("Request a withdrawal"),
+            rx.dialog.title(t("Request a withdrawal")),
             rx.dialog.description(
-                "Finance pays approved withdrawals within two business days.", size="2", color_scheme="gray"
+                t("Finance pays approved withdrawals within two business days."), size="2", color_scheme="gray"
             ),
             rx.form(
                 rx.vstack(
                     form_error(S.form_error),
                     _choice(
-                        "Currency", "currency", S.balance_currencies, S.withdraw_currency, S.pick_withdraw_currency
+                        t("Currency"), "currency", S.balance_currencies, S.withdraw_currency, S.pick_withdraw_currency
                     ),
-                    field("Amount", "amount", S.field_errors, placeholder="1,000.00", input_mode="decimal"),
+                    field(t("Amount"), "amount", S.field_errors, placeholder="1,000.00", input_mode="decimal"),
                     rx.text(
-                        "Available: ",
-                        S.withdraw_available,
-                        " · minimum ",
-                        S.withdraw_minimum,
+                        fill(
+                            t("Available: {available} · minimum {minimum}"),
+                            available=S.withdraw_available,
+                            minimum=S.withdraw_minimum,
+                        ),
                         size="1",
                         color_scheme="gray",
                         margin_top="-12px",
@@ -90,8 +94,8 @@ def withdrawal_dialog() -> rx.Component:
                     _method(),
                     _destination(),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                        rx.box(submit_button("Request withdrawal", S.is_submitting, "Sending…")),
+                        rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray", type="button")),
+                        rx.box(submit_button(t("Request withdrawal"), S.is_submitting, t("Sending…"))),
                         justify="end",
                         width="100%",
                     ),
@@ -122,20 +126,20 @@ def _row(w: rx.Var) -> rx.Component:
 
 def withdrawal_history() -> rx.Component:
     return rx.vstack(
-        rx.heading("Withdrawals", size="4", as_="h2"),
+        rx.heading(t("Withdrawals"), size="4", as_="h2"),
         rx.cond(
             S.withdrawal_rows.length() == 0,
-            rx.card(rx.text("No withdrawals yet.", color_scheme="gray"), width="100%"),
+            rx.card(rx.text(t("No withdrawals yet."), color_scheme="gray"), width="100%"),
             scrolling_table(
                 [
-                    rx.table.column_header_cell("Requested"),
-                    rx.table.column_header_cell("Amount"),
-                    rx.table.column_header_cell("To"),
-                    rx.table.column_header_cell("Status"),
-                    rx.table.column_header_cell("Reference or reason", display=["none", "table-cell"]),
+                    rx.table.column_header_cell(t("Requested")),
+                    rx.table.column_header_cell(t("Amount")),
+                    rx.table.column_header_cell(t("To")),
+                    rx.table.column_header_cell(t("Status")),
+                    rx.table.column_header_cell(t("Reference or reason"), display=["none", "table-cell"]),
                 ],
                 rx.foreach(S.withdrawal_rows, _row),
-                label="Withdrawals",
+                label=t("Withdrawals"),
             ),
         ),
         spacing="3",

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from eventpalour.components.forms import field
 from eventpalour.components.uploads import file_drop
+from eventpalour.state.language import t
 from eventpalour.state.workspace import WorkspaceState
 from eventpalour.state.workspaces import LOGO_UPLOAD_ID, LogoUploadMixin
 
 ROLE_COLORS = {"owner": "violet", "admin": "blue", "moderator": "cyan", "member": "gray"}
+ASSIGNABLE_ROLES = ("admin", "moderator", "member")
+"""The roles an invitation or a role change may give (the owner's is only ever handed over)."""
+
+
+def role_name(role: rx.Var) -> rx.Var:
+    """A role in the reader's language, as a noun inside a sentence ("moderator", "modérateur")."""
+    return rx.match(
+        role,
+        ("owner", t("owner")),
+        ("admin", t("admin")),
+        ("moderator", t("moderator")),
+        ("member", t("member")),
+        role,
+    )
 
 
 def workspace_avatar(logo_url: rx.Var, initials: rx.Var, size: str = "4") -> rx.Component:
@@ -22,23 +39,35 @@ def verified_badge(verified: rx.Var) -> rx.Component:
         verified,
         rx.tooltip(
             rx.badge(
-                rx.icon("badge-check", size=14), "Verified", color_scheme="blue", variant="solid", high_contrast=True
+                rx.icon("badge-check", size=14), t("Verified"), color_scheme="blue", variant="solid", high_contrast=True
             ),
-            content="Verified organizer",
+            content=t("Verified organizer"),
         ),
     )
 
 
 def role_badge(role: rx.Var) -> rx.Component:
     return rx.badge(
-        role,
+        role_name(role),
         color_scheme=rx.match(role, *[(k, v) for k, v in ROLE_COLORS.items()], "gray"),
         variant="soft",
         text_transform="capitalize",
     )
 
 
-def _tab(label: str, href: rx.Var, icon: str, key: str) -> rx.Component:
+def role_select(value: rx.Var, on_change: Callable, label: str | rx.Var) -> rx.Component:
+    """A role picker whose options read in the reader's language and carry the role's own value;
+    `label` names its trigger for screen readers."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=label),
+        rx.select.content(*[rx.select.item(role_name(rx.Var.create(role)), value=role) for role in ASSIGNABLE_ROLES]),
+        value=value,
+        on_change=on_change,
+        size="1",
+    )
+
+
+def _tab(label: str | rx.Var, href: rx.Var, icon: str, key: str) -> rx.Component:
     """One header tab; the page's own tab is solid and says so to screen readers (aria-current)."""
     current = WorkspaceState.current_tab == key
     return rx.link(
@@ -59,7 +88,7 @@ def workspace_header() -> rx.Component:
                 rx.hstack(rx.heading(ws.name, size="7", as_="h1"), verified_badge(ws.verified), wrap="wrap"),
                 rx.hstack(
                     role_badge(WorkspaceState.role),
-                    rx.text(ws.member_label, " · since ", ws.created_on, size="2", color_scheme="gray"),
+                    rx.text(ws.member_label, size="2", color_scheme="gray"),
                     align="center",
                     wrap="wrap",
                 ),
@@ -70,20 +99,20 @@ def workspace_header() -> rx.Component:
         ),
         rx.el.nav(
             rx.hstack(
-                _tab("Dashboard", base, "layout-dashboard", "dashboard"),
-                _tab("Events", base + "/events", "calendar", "events"),
-                _tab("Members", base + "/members", "users", "members"),
-                _tab("Settings", base + "/settings", "settings", "settings"),
+                _tab(t("Dashboard"), base, "layout-dashboard", "dashboard"),
+                _tab(t("Events"), base + "/events", "calendar", "events"),
+                _tab(t("Members"), base + "/members", "users", "members"),
+                _tab(t("Settings"), base + "/settings", "settings", "settings"),
                 rx.cond(
                     WorkspaceState.can_view_analytics,
-                    _tab("Analytics", base + "/analytics", "chart-column", "analytics"),
+                    _tab(t("Analytics"), base + "/analytics", "chart-column", "analytics"),
                 ),
-                rx.cond(WorkspaceState.can_manage_billing, _tab("Billing", base + "/billing", "wallet", "billing")),
-                _tab("Verification", base + "/verification", "badge-check", "verification"),
+                rx.cond(WorkspaceState.can_manage_billing, _tab(t("Billing"), base + "/billing", "wallet", "billing")),
+                _tab(t("Verification"), base + "/verification", "badge-check", "verification"),
                 wrap="wrap",
                 spacing="2",
             ),
-            aria_label="Workspace",
+            aria_label=t("Workspace"),
         ),
         spacing="4",
         width="100%",
@@ -93,20 +122,20 @@ def workspace_header() -> rx.Component:
 def logo_uploader(state: type[LogoUploadMixin]) -> rx.Component:
     """Pick or drop an image; it uploads at once with progress, then shows a preview."""
     return rx.vstack(
-        rx.el.label("Logo", html_for=LOGO_UPLOAD_ID, style={"font-weight": "600", "font-size": "14px"}),
+        rx.el.label(t("Logo"), html_for=LOGO_UPLOAD_ID, style={"font-weight": "600", "font-size": "14px"}),
         rx.hstack(
             rx.avatar(src=state.logo_url, fallback="?", size="7", radius="large"),
             rx.vstack(
                 file_drop(
                     rx.vstack(
                         rx.icon("image-up", size=22),
-                        rx.text("Drop a PNG, JPG or WebP here, or click to choose", size="2"),
-                        rx.text("Up to 2 MB", size="1", color_scheme="gray"),
+                        rx.text(t("Drop a PNG, JPG or WebP here, or click to choose"), size="2"),
+                        rx.text(t("Up to 2 MB"), size="1", color_scheme="gray"),
                         align="center",
                         spacing="1",
                     ),
                     id=LOGO_UPLOAD_ID,
-                    label="Workspace logo",
+                    label=t("Workspace logo"),
                     accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
                     max_files=1,
                     on_drop=state.upload_logo(
@@ -120,12 +149,12 @@ def logo_uploader(state: type[LogoUploadMixin]) -> rx.Component:
                 ),
                 rx.cond(
                     state.is_uploading,
-                    rx.progress(value=state.upload_progress, width="100%", aria_label="Uploading the logo"),
+                    rx.progress(value=state.upload_progress, width="100%", aria_label=t("Uploading the logo")),
                 ),
                 rx.cond(
                     state.logo_url != "",
                     rx.button(
-                        "Remove logo",
+                        t("Remove logo"),
                         variant="ghost",
                         color_scheme="red",
                         size="1",
@@ -157,13 +186,15 @@ def _prefill(values: rx.Var | None, name: str) -> dict[str, rx.Var]:
 def general_fields(errors: rx.Var, values: rx.Var | None = None) -> rx.Component:
     """Name, description, website and phone (SPEC §3), prefilled from `values` when editing."""
     return rx.vstack(
-        field("Workspace name", "name", errors, placeholder="Nairobi Jazz Society", **_prefill(values, "name")),
+        field(t("Workspace name"), "name", errors, placeholder="Nairobi Jazz Society", **_prefill(values, "name")),
         rx.vstack(
-            rx.el.label("Description", html_for="field-description", style={"font-weight": "600", "font-size": "14px"}),
+            rx.el.label(
+                t("Description"), html_for="field-description", style={"font-weight": "600", "font-size": "14px"}
+            ),
             rx.text_area(
                 id="field-description",
                 name="description",
-                placeholder="What kind of events do you run? At least 10 characters.",
+                placeholder=t("What kind of events do you run? At least 10 characters."),
                 rows="4",
                 width="100%",
                 **_prefill(values, "description"),
@@ -176,14 +207,14 @@ def general_fields(errors: rx.Var, values: rx.Var | None = None) -> rx.Component
             spacing="1",
         ),
         rx.grid(
-            field("Website", "website", errors, placeholder="https://example.com", **_prefill(values, "website")),
+            field(t("Website"), "website", errors, placeholder="https://example.com", **_prefill(values, "website")),
             field(
-                "Phone",
+                t("Phone"),
                 "phone",
                 errors,
                 type_="tel",
                 placeholder="+254 712 345678",
-                hint="With the country code.",
+                hint=t("With the country code."),
                 **_prefill(values, "phone"),
             ),
             columns=rx.breakpoints(initial="1", sm="2"),
@@ -227,9 +258,9 @@ def workspace_shell(content: rx.Component) -> rx.Component:
                 rx.card(
                     rx.vstack(
                         rx.icon("lock", size=32, color=rx.color("gray", 9)),
-                        rx.heading("You can't open this workspace", size="5", as_="h1"),
+                        rx.heading(t("You can't open this workspace"), size="5", as_="h1"),
                         rx.text(WorkspaceState.load_problem, color_scheme="gray"),
-                        rx.link(rx.button("Your workspaces", variant="soft"), href="/workspaces"),
+                        rx.link(rx.button(t("Your workspaces"), variant="soft"), href="/workspaces"),
                         align="center",
                         spacing="3",
                     ),

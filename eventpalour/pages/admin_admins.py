@@ -5,14 +5,26 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.admin import admin_page, heading, not_found
-from eventpalour.components.forms import field
+from eventpalour.components.forms import choice_select, field
 from eventpalour.components.layout import loading
 from eventpalour.components.tables import scrolling_table
 from eventpalour.routes import ADMIN_ADMINS
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_audit import AdminAdminsState as S
+from eventpalour.state.language import fill, t
 
 LEVELS = ["super_admin", "finance", "support", "moderator"]
+
+
+def _levels() -> list[tuple[str, rx.Var]]:
+    """The levels a super admin can grant, each in the reader's words."""
+    words = {
+        "super_admin": t("super admin"),
+        "finance": t("finance"),
+        "support": t("support"),
+        "moderator": t("moderator"),
+    }
+    return [(level, words[level]) for level in LEVELS]
 
 
 def _grant_form() -> rx.Component:
@@ -21,17 +33,21 @@ def _grant_form() -> rx.Component:
             rx.flex(
                 rx.box(
                     field(
-                        "Email of the account", "email", S.grant_errors, type_="email", placeholder="name@example.com"
+                        t("Email of the account"),
+                        "email",
+                        S.grant_errors,
+                        type_="email",
+                        placeholder="name@example.com",
                     ),
                     min_width="260px",
                     flex="1",
                 ),
                 rx.vstack(
-                    rx.el.label("Level", html_for="grant-level", style={"font-weight": "600", "font-size": "14px"}),
-                    rx.select(LEVELS, value=S.grant_level, on_change=S.set_grant_level, id="grant-level", size="3"),
+                    rx.el.label(t("Level"), html_for="grant-level", style={"font-weight": "600", "font-size": "14px"}),
+                    choice_select(_levels(), t("Level"), value=S.grant_level, on_change=S.set_grant_level, size="3"),
                     spacing="1",
                 ),
-                rx.button(rx.icon("user-plus", size=16), "Grant", type="submit", size="3"),
+                rx.button(rx.icon("user-plus", size=16), t("Grant"), type="submit", size="3"),
                 gap="3",
                 wrap="wrap",
                 align="end",
@@ -53,14 +69,14 @@ def _row(entry: rx.Var) -> rx.Component:
             rx.cond(
                 a.bootstrap,
                 rx.tooltip(
-                    rx.badge("super admin · SUPER_ADMIN_EMAILS", color_scheme="violet"),
-                    content="Set by configuration; it always stays.",
+                    rx.badge(t("super admin · SUPER_ADMIN_EMAILS"), color_scheme="violet"),
+                    content=t("Set by configuration; it always stays."),
                 ),
-                rx.select(
-                    LEVELS,
+                choice_select(
+                    _levels(),
+                    fill(t("Level of {email}"), email=a.email),
                     value=a.level,
                     on_change=lambda level: S.change_level(a.email, level),
-                    custom_attrs={"aria-label": "Level of " + a.email.to(str)},
                     size="1",
                 ),
             )
@@ -70,12 +86,12 @@ def _row(entry: rx.Var) -> rx.Component:
             rx.cond(
                 ~a.bootstrap,
                 rx.button(
-                    "Revoke",
+                    t("Revoke"),
                     size="1",
                     color_scheme="red",
                     variant="soft",
                     on_click=S.revoke(a.user_id),
-                    aria_label="Revoke " + a.email.to(str),
+                    aria_label=fill(t("Revoke {email}"), email=a.email),
                 ),
             )
         ),
@@ -89,7 +105,8 @@ def admin_admins() -> rx.Component:
         AdminState.can_manage_admins,
         rx.vstack(
             heading(
-                "Platform admins", "Grant a level by email (the person needs an account), change it, or revoke it."
+                t("Platform admins"),
+                t("Grant a level by email (the person needs an account), change it, or revoke it."),
             ),
             _grant_form(),
             rx.cond(
@@ -97,13 +114,13 @@ def admin_admins() -> rx.Component:
                 loading(),
                 scrolling_table(
                     [
-                        rx.table.column_header_cell("Admin"),
-                        rx.table.column_header_cell("Level"),
-                        rx.table.column_header_cell("Since", display=["none", "table-cell"]),
-                        rx.table.column_header_cell("Actions"),
+                        rx.table.column_header_cell(t("Admin")),
+                        rx.table.column_header_cell(t("Level")),
+                        rx.table.column_header_cell(t("Since"), display=["none", "table-cell"]),
+                        rx.table.column_header_cell(t("Actions")),
                     ],
                     rx.foreach(S.admin_rows, _row),
-                    label="Platform admins",
+                    label=t("Platform admins"),
                 ),
             ),
             spacing="4",

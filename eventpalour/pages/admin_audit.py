@@ -11,9 +11,10 @@ from eventpalour.components.lists import empty_card
 from eventpalour.components.tables import scrolling_table
 from eventpalour.routes import ADMIN_AUDIT
 from eventpalour.state.admin_audit import AdminAuditState as S
+from eventpalour.state.language import t
 
 
-def _filter(label: str, name: str, type_: str = "text", placeholder: str = "") -> rx.Component:
+def _filter(label: str | rx.Var, name: str, type_: str = "text", placeholder: str | rx.Var = "") -> rx.Component:
     input_id = f"audit-{name}"
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style={"font-weight": "600", "font-size": "13px"}),
@@ -28,11 +29,11 @@ def _filter(label: str, name: str, type_: str = "text", placeholder: str = "") -
 def _filters() -> rx.Component:
     return rx.form(
         rx.flex(
-            _filter("Action", "action", placeholder="e.g. admin.sign_in, kyc, user."),
-            _filter("Actor email", "actor", placeholder="part of an email"),
-            _filter("From", "date_from", "date"),
-            _filter("To", "date_to", "date"),
-            rx.button(rx.icon("filter", size=16), "Filter", type="submit", variant="soft"),
+            _filter(t("Action"), "action", placeholder=t("e.g. admin.sign_in, kyc, user.")),
+            _filter(t("Actor email"), "actor", placeholder=t("part of an email")),
+            _filter(t("From"), "date_from", "date"),
+            _filter(t("To"), "date_to", "date"),
+            rx.button(rx.icon("filter", size=16), t("Filter"), type="submit", variant="soft"),
             gap="3",
             wrap="wrap",
             align="end",
@@ -46,7 +47,7 @@ def _row(e: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(e.when, size="1", white_space="nowrap")),
         rx.table.cell(rx.code(row.action)),
-        rx.table.cell(rx.cond(row.actor_email != "", row.actor_email, "anonymous")),
+        rx.table.cell(rx.cond(row.actor_email != "", row.actor_email, t("anonymous"))),
         rx.table.cell(status_badge(row.result, "review")),
         rx.table.cell(
             rx.vstack(
@@ -74,19 +75,19 @@ def _row(e: rx.Var) -> rx.Component:
 def _table() -> rx.Component:
     return rx.cond(
         S.entries.length() == 0,
-        empty_card("No entries match these filters.", "scroll-text"),
+        empty_card(t("No entries match these filters."), "scroll-text"),
         rx.vstack(
             scrolling_table(
                 [
-                    rx.table.column_header_cell("When (UTC)"),
-                    rx.table.column_header_cell("Action"),
-                    rx.table.column_header_cell("Who"),
-                    rx.table.column_header_cell("Result"),
-                    rx.table.column_header_cell("From", display=["none", "none", "table-cell"]),
-                    rx.table.column_header_cell("Details", display=["none", "table-cell"]),
+                    rx.table.column_header_cell(t("When (UTC)")),
+                    rx.table.column_header_cell(t("Action")),
+                    rx.table.column_header_cell(t("Who")),
+                    rx.table.column_header_cell(t("Result")),
+                    rx.table.column_header_cell(t("From"), display=["none", "none", "table-cell"]),
+                    rx.table.column_header_cell(t("Details"), display=["none", "table-cell"]),
                 ],
                 rx.foreach(S.entries, _row),
-                label="Audit log",
+                label=t("Audit log"),
                 size="1",
             ),
             pager(S.page, S.pages, S.total, S.go_to_page(-1), S.go_to_page(1)),
@@ -98,7 +99,7 @@ def _table() -> rx.Component:
 @admin_page(ADMIN_AUDIT, "Audit log", on_load=S.load_audit)
 def admin_audit() -> rx.Component:
     return rx.vstack(
-        heading("Audit log", "Who did what, from where, with what result. Newest first, 50 per page."),
+        heading(t("Audit log"), t("Who did what, from where, with what result. Newest first, 50 per page.")),
         _filters(),
         rx.cond(~S.audit_loaded, loading(), _table()),
         spacing="4",

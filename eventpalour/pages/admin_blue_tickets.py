@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, heading, not_found
+from eventpalour.components.admin import admin_page, heading, not_found, review_filter
 from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_BLUE_TICKETS
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_blue_tickets import AdminBlueTicketsState as S
+from eventpalour.state.language import fill, t
 
 QUEUES = ["pending", "approved", "rejected", "revoked"]
 
 
 def _reason_form() -> rx.Component:
-    label = rx.match(S.action, ("approve", "Approve"), ("reject", "Reject"), ("revoke", "Revoke"), "")
+    label = rx.match(S.action, ("approve", t("Approve")), ("reject", t("Reject")), ("revoke", t("Revoke")), "")
     return rx.form(
         rx.vstack(
             rx.el.label(
-                rx.cond(S.action == "approve", "Note (optional)", "Reason (sent to the organizer)"),
+                rx.cond(S.action == "approve", t("Note (optional)"), t("Reason (sent to the organizer)")),
                 html_for="blue-reason",
                 style={"font-weight": "600", "font-size": "14px"},
             ),
@@ -28,7 +29,7 @@ def _reason_form() -> rx.Component:
             rx.cond(S.reason_error != "", rx.text(S.reason_error, color_scheme="red", size="2", role="alert")),
             rx.hstack(
                 rx.button(label, type="submit", color_scheme=rx.cond(S.action == "approve", "green", "red")),
-                rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=S.cancel),
+                rx.button(t("Cancel"), type="button", variant="soft", color_scheme="gray", on_click=S.cancel),
             ),
             width="100%",
         ),
@@ -43,28 +44,28 @@ def _buttons(view: rx.Var) -> rx.Component:
             view.can_decide,
             rx.fragment(
                 rx.button(
-                    "Approve",
+                    t("Approve"),
                     color_scheme="green",
                     on_click=S.start(view.id, "approve"),
-                    aria_label="Approve " + view.workspace_name.to(str),
+                    aria_label=fill(t("Approve {workspace}"), workspace=view.workspace_name),
                 ),
                 rx.button(
-                    "Reject",
+                    t("Reject"),
                     color_scheme="red",
                     variant="soft",
                     on_click=S.start(view.id, "reject"),
-                    aria_label="Reject " + view.workspace_name.to(str),
+                    aria_label=fill(t("Reject {workspace}"), workspace=view.workspace_name),
                 ),
             ),
         ),
         rx.cond(
             view.can_revoke,
             rx.button(
-                "Revoke",
+                t("Revoke"),
                 color_scheme="red",
                 variant="soft",
                 on_click=S.start(view.id, "revoke"),
-                aria_label="Revoke " + view.workspace_name.to(str),
+                aria_label=fill(t("Revoke {workspace}"), workspace=view.workspace_name),
             ),
         ),
     )
@@ -83,7 +84,7 @@ def _request(row: rx.Var) -> rx.Component:
                 wrap="wrap",
                 width="100%",
             ),
-            rx.text("Requested by ", view.requested_by_email, size="2", color_scheme="gray"),
+            rx.text(fill(t("Requested by {email}"), email=view.requested_by_email), size="2", color_scheme="gray"),
             rx.text(view.statement, white_space="pre-wrap"),
             rx.vstack(
                 rx.foreach(view.links, lambda link: rx.link(link, href=link, is_external=True, size="2")),
@@ -93,13 +94,16 @@ def _request(row: rx.Var) -> rx.Component:
                 row.document_url != "",
                 rx.link(
                     rx.icon("paperclip", size=14),
-                    " Attached document",
+                    t("Attached document"),
                     href=row.document_url,
                     is_external=True,
                     size="2",
                 ),
             ),
-            rx.cond(view.reason != "", rx.text("Reason: ", view.reason, size="2", color_scheme="gray")),
+            rx.cond(
+                view.reason != "",
+                rx.text(fill(t("Reason: {reason}"), reason=view.reason), size="2", color_scheme="gray"),
+            ),
             rx.cond(S.acting_on == view.id, _reason_form(), _buttons(view)),
             spacing="2",
             width="100%",
@@ -113,19 +117,16 @@ def admin_blue_tickets() -> rx.Component:
     return rx.cond(
         AdminState.can_review_blue_tickets,
         rx.vstack(
-            heading("Blue tickets", "Verified-organizer requests. Approved workspaces show the blue badge everywhere."),
-            rx.select(
-                QUEUES,
-                value=S.request_status,
-                on_change=S.set_request_status,
-                custom_attrs={"aria-label": "Show requests"},
+            heading(
+                t("Blue tickets"), t("Verified-organizer requests. Approved workspaces show the blue badge everywhere.")
             ),
+            review_filter(QUEUES, t("Show requests"), value=S.request_status, on_change=S.set_request_status),
             rx.cond(
                 ~S.requests_loaded,
                 loading(),
                 rx.cond(
                     S.requests.length() == 0,
-                    empty_card("No requests here.", "badge-check"),
+                    empty_card(t("No requests here."), "badge-check"),
                     rx.vstack(rx.foreach(S.requests, _request), width="100%", spacing="3"),
                 ),
             ),

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, heading, not_found
+from eventpalour.components.admin import admin_page, heading, not_found, review_filter
 from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_CATEGORIES
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_categories import AdminCategoriesState as S
+from eventpalour.state.language import fill, t
 
 QUEUES = ["pending", "approved", "rejected"]
 
@@ -26,7 +27,11 @@ def _suggestion(row: rx.Var) -> rx.Component:
                     status_badge(view.status, "review"),
                     align="center",
                 ),
-                rx.text("From ", view.workspace_name, " · ", row.submitted, size="2", color_scheme="gray"),
+                rx.text(
+                    fill(t("From {workspace} · {when}"), workspace=view.workspace_name, when=row.submitted),
+                    size="2",
+                    color_scheme="gray",
+                ),
                 spacing="1",
             ),
             rx.spacer(),
@@ -34,17 +39,17 @@ def _suggestion(row: rx.Var) -> rx.Component:
                 view.can_decide,
                 rx.hstack(
                     rx.button(
-                        "Approve",
+                        t("Approve"),
                         color_scheme="green",
                         on_click=S.decide(view.id, True),
-                        aria_label="Approve " + view.name.to(str),
+                        aria_label=fill(t("Approve {name}"), name=view.name),
                     ),
                     rx.button(
-                        "Reject",
+                        t("Reject"),
                         color_scheme="red",
                         variant="soft",
                         on_click=S.decide(view.id, False),
-                        aria_label="Reject " + view.name.to(str),
+                        aria_label=fill(t("Reject {name}"), name=view.name),
                     ),
                 ),
             ),
@@ -62,20 +67,16 @@ def admin_categories() -> rx.Component:
         AdminState.can_review_categories,
         rx.vstack(
             heading(
-                "Categories", "Suggestions from organizers. Approved names join the list every creator picks from."
+                t("Categories"),
+                t("Suggestions from organizers. Approved names join the list every creator picks from."),
             ),
-            rx.select(
-                QUEUES,
-                value=S.suggestion_status,
-                on_change=S.set_suggestion_status,
-                custom_attrs={"aria-label": "Show suggestions"},
-            ),
+            review_filter(QUEUES, t("Show suggestions"), value=S.suggestion_status, on_change=S.set_suggestion_status),
             rx.cond(
                 ~S.suggestions_loaded,
                 loading(),
                 rx.cond(
                     S.suggestions.length() == 0,
-                    empty_card("No suggestions here.", "tags"),
+                    empty_card(t("No suggestions here."), "tags"),
                     rx.vstack(rx.foreach(S.suggestions, _suggestion), width="100%", spacing="3"),
                 ),
             ),

@@ -9,6 +9,7 @@ from eventpalour.components.charts import chart_rows
 from eventpalour.components.layout import loading
 from eventpalour.routes import ADMIN
 from eventpalour.state.admin import AdminDashboardState as S
+from eventpalour.state.language import fill, t
 
 TREND_COLORS = [("up", "green"), ("down", "red")]
 SERIES_COLORS = ["var(--violet-9)", "var(--cyan-9)", "var(--amber-9)", "var(--crimson-9)", "var(--green-9)"]
@@ -38,11 +39,11 @@ def _card(card: rx.Var) -> rx.Component:
 def _revenue_card(r: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.text("Revenue · ", r.currency, size="2", color_scheme="gray"),
+            rx.text(fill(t("Revenue · {currency}"), currency=r.currency), size="2", color_scheme="gray"),
             rx.heading(r.gross, size="6"),
             _note(r.gross_note, r.trend),
             rx.separator(),
-            rx.text("Platform fees ", rx.text.strong(r.fee), size="2"),
+            rx.text(fill(t("Platform fees {amount}"), amount=r.fee), size="2"),
             rx.text(r.fee_note, size="1", color_scheme="gray"),
             spacing="1",
         ),
@@ -50,7 +51,7 @@ def _revenue_card(r: rx.Var) -> rx.Component:
     )
 
 
-def _chart(title: str, chart: rx.Component) -> rx.Component:
+def _chart(title: str | rx.Var, chart: rx.Component) -> rx.Component:
     return rx.card(rx.vstack(rx.heading(title, size="4", as_="h2"), chart, width="100%"), width="100%")
 
 
@@ -69,7 +70,9 @@ def _charts() -> rx.Component:
         rx.foreach(
             S.currencies,
             lambda c, i: rx.recharts.bar(
-                data_key="fees." + c, name=c + " fees", fill=rx.Var.create(SERIES_COLORS)[i % 5]
+                data_key="fees." + c,
+                name=fill(t("{currency} fees"), currency=c),
+                fill=rx.Var.create(SERIES_COLORS)[i % 5],
             ),
         ),
         *_axes(),
@@ -78,16 +81,16 @@ def _charts() -> rx.Component:
         width="100%",
     )
     activity = rx.recharts.line_chart(
-        rx.recharts.line(data_key="signups", name="Sign-ups", stroke="var(--violet-9)", type_="monotone"),
-        rx.recharts.line(data_key="tickets", name="Tickets sold", stroke="var(--cyan-9)", type_="monotone"),
+        rx.recharts.line(data_key="signups", name=t("Sign-ups"), stroke="var(--violet-9)", type_="monotone"),
+        rx.recharts.line(data_key="tickets", name=t("Tickets sold"), stroke="var(--cyan-9)", type_="monotone"),
         *_axes(),
         data=chart_rows(S.activity_days),
         height=280,
         width="100%",
     )
     return rx.grid(
-        _chart("Platform revenue, last 30 days (major units)", revenue),
-        _chart("Sign-ups and tickets sold, last 30 days", activity),
+        _chart(t("Platform revenue, last 30 days (major units)"), revenue),
+        _chart(t("Sign-ups and tickets sold, last 30 days"), activity),
         columns=rx.breakpoints(initial="1", lg="2"),
         spacing="4",
         width="100%",
@@ -99,10 +102,10 @@ def _figures() -> rx.Component:
         rx.grid(
             rx.foreach(S.cards, _card), columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3", width="100%"
         ),
-        rx.heading("Revenue by currency", size="4", as_="h2"),
+        rx.heading(t("Revenue by currency"), size="4", as_="h2"),
         rx.cond(
             S.revenue_cards.length() == 0,
-            rx.text("No paid orders yet.", color_scheme="gray"),
+            rx.text(t("No paid orders yet."), color_scheme="gray"),
             rx.grid(
                 rx.foreach(S.revenue_cards, _revenue_card),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"),
@@ -119,7 +122,7 @@ def _figures() -> rx.Component:
 @admin_page(ADMIN, "Dashboard", on_load=S.load_dashboard)
 def admin_dashboard() -> rx.Component:
     return rx.vstack(
-        heading("Dashboard", "Platform figures right now, compared with the period before."),
+        heading(t("Dashboard"), t("Platform figures right now, compared with the period before.")),
         rx.cond(
             ~S.dashboard_loaded,
             loading(),

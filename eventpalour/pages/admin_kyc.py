@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.components.admin import admin_page, heading, not_found
+from eventpalour.components.admin import admin_page, heading, not_found, review_filter
 from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_KYC
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_kyc import AdminKycState as S
+from eventpalour.state.language import fill, t
 
 QUEUES = ["pending", "approved", "rejected", "requires_update"]
 
@@ -22,14 +23,17 @@ def _item(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.text(view.workspace_name, weight="bold"),
                 rx.text(view.legal_name, " · ", view.owner_email, size="2", color_scheme="gray"),
-                rx.text("Submitted ", row.submitted, size="1", color_scheme="gray"),
+                rx.text(fill(t("Submitted {when}"), when=row.submitted), size="1", color_scheme="gray"),
                 spacing="1",
                 min_width="0",
             ),
             rx.spacer(),
             status_badge(view.status, "review"),
             rx.button(
-                "Review", size="2", on_click=S.select(view.id), aria_label="Review KYC of " + view.workspace_name
+                t("Review"),
+                size="2",
+                on_click=S.select(view.id),
+                aria_label=fill(t("Review KYC of {workspace}"), workspace=view.workspace_name),
             ),
             align="center",
             wrap="wrap",
@@ -49,18 +53,21 @@ def _preview(s: rx.Var) -> rx.Component:
         rx.cond(
             s.document_is_image,
             rx.image(
-                src=s.document_url, alt="ID document of " + s.view.legal_name, max_height="360px", border_radius="8px"
+                src=s.document_url,
+                alt=fill(t("ID document of {name}"), name=s.view.legal_name),
+                max_height="360px",
+                border_radius="8px",
             ),
             rx.el.iframe(
                 src=s.document_url,
-                title="ID document",
+                title=t("ID document"),
                 width="100%",
                 height="360px",
                 style={"border": "1px solid var(--gray-6)", "border-radius": "8px"},
             ),
         ),
         rx.link(
-            rx.icon("external-link", size=14), " Open the document", href=s.document_url, is_external=True, size="2"
+            rx.icon("external-link", size=14), t("Open the document"), href=s.document_url, is_external=True, size="2"
         ),
         width="100%",
     )
@@ -72,37 +79,37 @@ def _decision_form() -> rx.Component:
             rx.radio_group.root(
                 rx.hstack(
                     rx.el.label(
-                        rx.radio_group.item(value="approved"), " Approve", style={"display": "flex", "gap": "6px"}
+                        rx.radio_group.item(value="approved"), t("Approve"), style={"display": "flex", "gap": "6px"}
                     ),
                     rx.el.label(
                         rx.radio_group.item(value="requires_update"),
-                        " Needs an update",
+                        t("Needs an update"),
                         style={"display": "flex", "gap": "6px"},
                     ),
                     rx.el.label(
-                        rx.radio_group.item(value="rejected"), " Reject", style={"display": "flex", "gap": "6px"}
+                        rx.radio_group.item(value="rejected"), t("Reject"), style={"display": "flex", "gap": "6px"}
                     ),
                     wrap="wrap",
                     spacing="4",
                 ),
                 value=S.decision,
                 on_change=S.set_decision,
-                aria_label="Decision",
+                aria_label=t("Decision"),
             ),
             rx.el.label(
-                "Note to the organizer", html_for="kyc-note", style={"font-weight": "600", "font-size": "14px"}
+                t("Note to the organizer"), html_for="kyc-note", style={"font-weight": "600", "font-size": "14px"}
             ),
             rx.text_area(
-                id="kyc-note", name="note", rows="3", width="100%", placeholder="Required unless you approve."
+                id="kyc-note", name="note", rows="3", width="100%", placeholder=t("Required unless you approve.")
             ),
             rx.cond(S.note_error != "", rx.text(S.note_error, color_scheme="red", size="2", role="alert")),
             rx.hstack(
                 rx.button(
-                    rx.cond(S.deciding, rx.spinner(size="1"), "Save decision"),
+                    rx.cond(S.deciding, rx.spinner(size="1"), t("Save decision")),
                     type="submit",
                     disabled=(S.decision == "") | S.deciding,
                 ),
-                rx.button("Back to the queue", type="button", variant="soft", color_scheme="gray", on_click=S.close),
+                rx.button(t("Back to the queue"), type="button", variant="soft", color_scheme="gray", on_click=S.close),
             ),
             width="100%",
         ),
@@ -123,28 +130,31 @@ def _review() -> rx.Component:
                 wrap="wrap",
             ),
             rx.grid(
-                _fact("Legal name", view.legal_name),
-                _fact("ID number", view.id_number),
-                _fact("Phone", view.phone),
-                _fact("Business name", rx.cond(view.business_name != "", view.business_name, "—")),
-                _fact("Filing as", view.holder_label),
+                _fact(t("Legal name"), view.legal_name),
+                _fact(t("ID number"), view.id_number),
+                _fact(t("Phone"), view.phone),
+                _fact(t("Business name"), rx.cond(view.business_name != "", view.business_name, "—")),
+                _fact(t("Filing as"), view.holder_label),
                 _fact(view.tax_id_label, rx.cond(view.tax_id != "", view.tax_id + " (" + view.tax_country + ")", "—")),
                 _fact(
-                    "Business registration number",
+                    t("Business registration number"),
                     rx.cond(view.business_registration_number != "", view.business_registration_number, "—"),
                 ),
-                _fact("Payouts", s.payout),
-                _fact("Owner", view.owner_email),
+                _fact(t("Payouts"), s.payout),
+                _fact(t("Owner"), view.owner_email),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                 spacing="3",
                 width="100%",
             ),
             _preview(s),
-            rx.cond(view.review_note != "", rx.callout("Note: " + view.review_note, icon="info", size="1")),
+            rx.cond(
+                view.review_note != "",
+                rx.callout(fill(t("Note: {note}"), note=view.review_note), icon="info", size="1"),
+            ),
             rx.cond(
                 view.can_decide,
                 _decision_form(),
-                rx.button("Back to the queue", variant="soft", on_click=S.close),
+                rx.button(t("Back to the queue"), variant="soft", on_click=S.close),
             ),
             spacing="4",
             width="100%",
@@ -155,15 +165,13 @@ def _review() -> rx.Component:
 
 def _queue() -> rx.Component:
     return rx.vstack(
-        rx.select(
-            QUEUES, value=S.queue_status, on_change=S.set_queue_status, custom_attrs={"aria-label": "Show submissions"}
-        ),
+        review_filter(QUEUES, t("Show submissions"), value=S.queue_status, on_change=S.set_queue_status),
         rx.cond(
             ~S.kyc_loaded,
             loading(),
             rx.cond(
                 S.submissions.length() == 0,
-                empty_card("Nothing here: the queue is clear.", "circle-check"),
+                empty_card(t("Nothing here: the queue is clear."), "circle-check"),
                 rx.vstack(rx.foreach(S.submissions, _item), width="100%"),
             ),
         ),
@@ -177,7 +185,7 @@ def admin_kyc() -> rx.Component:
     return rx.cond(
         AdminState.can_review_kyc,
         rx.vstack(
-            heading("KYC review", "Check who is behind each workspace before it can sell paid tickets."),
+            heading(t("KYC review"), t("Check who is behind each workspace before it can sell paid tickets.")),
             rx.cond(S.selected, _review(), _queue()),
             spacing="4",
             width="100%",

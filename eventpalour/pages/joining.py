@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.layout import loading, page
+from eventpalour.components.workspace import role_name
 from eventpalour.routes import INVITE, JOIN, WORKSPACES
 from eventpalour.state.joining import JoinLinkState
+from eventpalour.state.language import fill, t
 
 
 def _card(*children: rx.Component) -> rx.Component:
@@ -19,14 +21,14 @@ def _card(*children: rx.Component) -> rx.Component:
 def _problem() -> rx.Component:
     return _card(
         rx.icon("link-2-off", size=36, color=rx.color("red", 9)),
-        rx.heading("This link does not work", size="6", as_="h1"),
+        rx.heading(t("This link does not work"), size="6", as_="h1"),
         rx.text(JoinLinkState.problem, color_scheme="gray"),
         rx.hstack(
             rx.cond(
                 JoinLinkState.is_authenticated,
-                rx.button("Sign out", variant="soft", on_click=JoinLinkState.sign_out),
+                rx.button(t("Sign out"), variant="soft", on_click=JoinLinkState.sign_out),
             ),
-            rx.link(rx.button("Your workspaces"), href=WORKSPACES),
+            rx.link(rx.button(t("Your workspaces")), href=WORKSPACES),
         ),
     )
 
@@ -35,26 +37,33 @@ def _needs_account() -> rx.Component:
     return _card(
         rx.icon("users", size=36, color=rx.color("violet", 9)),
         rx.heading(
-            rx.cond(JoinLinkState.workspace_name != "", "Join " + JoinLinkState.workspace_name, "Join the workspace"),
+            rx.cond(
+                JoinLinkState.workspace_name != "",
+                fill(t("Join {workspace}"), workspace=JoinLinkState.workspace_name),
+                t("Join the workspace"),
+            ),
             size="6",
             as_="h1",
         ),
         rx.cond(
             JoinLinkState.invited_email != "",
             rx.text(
-                JoinLinkState.invited_by,
-                " invited ",
-                rx.text.strong(JoinLinkState.invited_email),
-                " to join as ",
-                JoinLinkState.invited_role,
-                ". Sign in with that address, or create an account with it.",
+                fill(
+                    t(
+                        "{name} invited {email} to join as {role}. "
+                        "Sign in with that address, or create an account with it."
+                    ),
+                    name=JoinLinkState.invited_by,
+                    email=JoinLinkState.invited_email,
+                    role=role_name(JoinLinkState.invited_role),
+                ),
                 color_scheme="gray",
             ),
-            rx.text("Sign in or create an account to join.", color_scheme="gray"),
+            rx.text(t("Sign in or create an account to join."), color_scheme="gray"),
         ),
         rx.hstack(
-            rx.link(rx.button("Create an account", size="3"), href=JoinLinkState.sign_up_link),
-            rx.link(rx.button("Sign in", size="3", variant="soft"), href=JoinLinkState.sign_in_link),
+            rx.link(rx.button(t("Create an account"), size="3"), href=JoinLinkState.sign_up_link),
+            rx.link(rx.button(t("Sign in"), size="3", variant="soft"), href=JoinLinkState.sign_in_link),
             wrap="wrap",
             justify="center",
         ),
@@ -64,11 +73,11 @@ def _needs_account() -> rx.Component:
 def _join_page() -> rx.Component:
     return rx.cond(
         ~JoinLinkState.checked,
-        loading("Opening your invitation…"),
+        loading(t("Opening your invitation…")),
         rx.cond(
             JoinLinkState.problem != "",
             _problem(),
-            rx.cond(JoinLinkState.needs_account, _needs_account(), loading("Joining…")),
+            rx.cond(JoinLinkState.needs_account, _needs_account(), loading(t("Joining…"))),
         ),
     )
 

@@ -10,6 +10,7 @@ from eventpalour.components.event_card import event_card
 from eventpalour.components.layout import loading, page
 from eventpalour.components.lists import not_found_card
 from eventpalour.components.workspace import verified_badge, workspace_avatar
+from eventpalour.state.language import t
 from eventpalour.state.organizer import OrganizerState
 
 ORGANIZER = OrganizerState.organizer
@@ -18,7 +19,7 @@ GRID = {"columns": rx.breakpoints(initial="1", sm="2", lg="3"), "spacing": "4", 
 
 def _not_found() -> rx.Component:
     return not_found_card(
-        "user-x", "Organizer not found", "There is no organizer at this address. The link may be mistyped or old."
+        "user-x", t("Organizer not found"), t("There is no organizer at this address. The link may be mistyped or old.")
     )
 
 
@@ -46,7 +47,7 @@ def _profile() -> rx.Component:
                 rx.text(ORGANIZER.description, color_scheme="gray", white_space="pre-wrap", size="3"),
                 rx.cond(
                     ORGANIZER.links.length() > 0,
-                    rx.hstack(rx.foreach(ORGANIZER.links, _link), spacing="2", wrap="wrap", aria_label="Links"),
+                    rx.hstack(rx.foreach(ORGANIZER.links, _link), spacing="2", wrap="wrap", aria_label=t("Links")),
                 ),
                 spacing="3",
                 min_width="0",
@@ -90,18 +91,18 @@ def _organizer() -> rx.Component:
     return rx.vstack(
         _profile(),
         _section(
-            "Upcoming events",
+            t("Upcoming events"),
             OrganizerState.upcoming,
-            "No upcoming events right now. Check back soon.",
+            t("No upcoming events right now. Check back soon."),
             ORGANIZER.more_upcoming,
-            "Showing the soonest 48 events.",
+            t("Showing the soonest 48 events."),
         ),
         _section(
-            "Past events",
+            t("Past events"),
             OrganizerState.past,
-            "No past events yet.",
+            t("No past events yet."),
             ORGANIZER.more_past,
-            "Showing the latest 12 events.",
+            t("Showing the latest 12 events."),
         ),
         spacing="6",
         width="100%",
@@ -113,6 +114,6 @@ def _organizer() -> rx.Component:
 def organizer() -> rx.Component:
     return rx.cond(
         ~OrganizerState.loaded,
-        loading("Loading the organizer…"),
+        loading(t("Loading the organizer…")),
         rx.cond(OrganizerState.missing, _not_found(), _organizer()),
     )

@@ -12,12 +12,13 @@ from eventpalour.components.withdrawal_form import withdrawal_dialog, withdrawal
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_BILLING
 from eventpalour.state.billing import BillingState
+from eventpalour.state.language import t
 from eventpalour.state.workspace import WorkspaceState
 
 
 def _not_allowed() -> rx.Component:
     return rx.callout(
-        "Only workspace admins and the owner can see billing and request withdrawals.", icon="lock", width="100%"
+        t("Only workspace admins and the owner can see billing and request withdrawals."), icon="lock", width="100%"
     )
 
 
@@ -31,14 +32,16 @@ def _billing() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.vstack(
-                        rx.heading("Billing", size="6", as_="h2"),
-                        rx.text("Money from your paid orders, after fees and refunds.", color_scheme="gray", size="2"),
+                        rx.heading(t("Billing"), size="6", as_="h2"),
+                        rx.text(
+                            t("Money from your paid orders, after fees and refunds."), color_scheme="gray", size="2"
+                        ),
                         spacing="1",
                     ),
                     rx.spacer(),
                     rx.cond(
                         BillingState.withdrawal_second_factor.needed,
-                        blocked_button("Request withdrawal", size="3"),
+                        blocked_button(t("Request withdrawal"), size="3"),
                         withdrawal_dialog(),
                     ),
                     width="100%",
@@ -46,7 +49,7 @@ def _billing() -> rx.Component:
                     wrap="wrap",
                     gap="12px",
                 ),
-                second_factor_notice(BillingState.withdrawal_second_factor, "Withdrawals need two-factor sign-in"),
+                second_factor_notice(BillingState.withdrawal_second_factor, t("Withdrawals need two-factor sign-in")),
                 balance_cards(),
                 revenue_chart(),
                 transactions(),

@@ -1,5 +1,5 @@
 """/workspace/{id}: the team's home, where an organizer lands after signing in: its upcoming events
-with sales and check-ins, its latest orders, a "New event" button, who is in it and your role."""
+with sales and check-ins, its latest orders, a t("New event") button, who is in it and your role."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from eventpalour.components.layout import page
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE
+from eventpalour.state.language import fill, t
 from eventpalour.state.workspace import WorkspaceState
 from eventpalour.state.workspace_dashboard import WorkspaceDashboardState
 
 D = WorkspaceDashboardState
 
 
-def _stat(label: str, value: rx.Var | str, icon: str) -> rx.Component:
+def _stat(label: str | rx.Var, value: rx.Var | str, icon: str) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.icon(icon, size=24, color=rx.color("violet", 9)),
@@ -34,7 +35,7 @@ def _about() -> rx.Component:
     ws = WorkspaceState.workspace
     return rx.card(
         rx.vstack(
-            rx.heading("About", size="4", as_="h2"),
+            rx.heading(t("About"), size="4", as_="h2"),
             rx.text(ws.description, white_space="pre-wrap"),
             rx.hstack(
                 rx.cond(
@@ -59,9 +60,9 @@ def _invite_hint() -> rx.Component:
         WorkspaceState.can_manage_members,
         rx.card(
             rx.vstack(
-                rx.heading("Bring your team", size="4", as_="h2"),
+                rx.heading(t("Bring your team"), size="4", as_="h2"),
                 rx.text(
-                    "Invite people by email from Members, or share this link to let them join as members:",
+                    t("Invite people by email from Members, or share this link to let them join as members:"),
                     size="2",
                     color_scheme="gray",
                 ),
@@ -69,7 +70,7 @@ def _invite_hint() -> rx.Component:
                     rx.code(ws.invite_link, size="2", overflow_wrap="anywhere"),
                     rx.button(
                         rx.icon("copy", size=14),
-                        "Copy",
+                        t("Copy"),
                         size="1",
                         variant="soft",
                         on_click=WorkspaceState.copy_invite_link,
@@ -85,7 +86,7 @@ def _invite_hint() -> rx.Component:
     )
 
 
-def _empty(icon: str, title: str, text: str) -> rx.Component:
+def _empty(icon: str, title: str | rx.Var, text: str | rx.Var) -> rx.Component:
     return rx.vstack(
         rx.icon(icon, size=28, color=rx.color("violet", 9)),
         rx.text(title, weight="bold"),
@@ -109,7 +110,9 @@ def _event_row(event: rx.Var) -> rx.Component:
         rx.table.cell(status_badge(event.status, "event"), display=["none", "none", "table-cell"]),
         rx.table.cell(event.sold_of_capacity),
         rx.table.cell(event.checked_in),
-        rx.table.cell(rx.link("Manage", href=event.manage_url, aria_label="Manage " + event.title)),
+        rx.table.cell(
+            rx.link(t("Manage"), href=event.manage_url, aria_label=fill(t("Manage {event}"), event=event.title))
+        ),
         align="center",
     )
 
@@ -118,7 +121,7 @@ def _upcoming() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading("Upcoming events", size="4", as_="h2"),
+                rx.heading(t("Upcoming events"), size="4", as_="h2"),
                 rx.spacer(),
                 rx.text(D.upcoming_count, size="2", color_scheme="gray"),
                 align="center",
@@ -128,24 +131,24 @@ def _upcoming() -> rx.Component:
                 D.upcoming.length() == 0,
                 _empty(
                     "calendar-plus",
-                    "No upcoming events",
+                    t("No upcoming events"),
                     rx.cond(
                         D.can_create_events,
-                        "Create an event: it starts as a draft only your team can see.",
-                        "Events your team creates will show here.",
+                        t("Create an event: it starts as a draft only your team can see."),
+                        t("Events your team creates will show here."),
                     ),
                 ),
                 scrolling_table(
                     [
-                        rx.table.column_header_cell("Event"),
-                        rx.table.column_header_cell("When", display=["none", "table-cell"]),
-                        rx.table.column_header_cell("Status", display=["none", "none", "table-cell"]),
-                        rx.table.column_header_cell("Tickets"),
-                        rx.table.column_header_cell("Door"),
-                        rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only")),
+                        rx.table.column_header_cell(t("Event")),
+                        rx.table.column_header_cell(t("When"), display=["none", "table-cell"]),
+                        rx.table.column_header_cell(t("Status"), display=["none", "none", "table-cell"]),
+                        rx.table.column_header_cell(t("Tickets")),
+                        rx.table.column_header_cell(t("Door")),
+                        rx.table.column_header_cell(rx.el.span(t("Actions"), class_name="rt-sr-only")),
                     ],
                     rx.foreach(D.upcoming, _event_row),
-                    label="Sales and check-ins per event",
+                    label=t("Sales and check-ins per event"),
                     variant="ghost",
                 ),
             ),
@@ -155,7 +158,7 @@ def _upcoming() -> rx.Component:
         size="3",
         width="100%",
         role="region",
-        aria_label="Upcoming events",
+        aria_label=t("Upcoming events"),
     )
 
 
@@ -181,20 +184,20 @@ def _recent_orders() -> rx.Component:
         D.can_view_orders,
         rx.card(
             rx.vstack(
-                rx.heading("Recent orders", size="4", as_="h2"),
+                rx.heading(t("Recent orders"), size="4", as_="h2"),
                 rx.cond(
                     D.recent_orders.length() == 0,
-                    _empty("receipt", "No orders yet", "Orders for your events will show here as they come in."),
+                    _empty("receipt", t("No orders yet"), t("Orders for your events will show here as they come in.")),
                     scrolling_table(
                         [
-                            rx.table.column_header_cell("Reference"),
-                            rx.table.column_header_cell("Buyer"),
-                            rx.table.column_header_cell("Amount"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell("Placed", display=["none", "table-cell"]),
+                            rx.table.column_header_cell(t("Reference")),
+                            rx.table.column_header_cell(t("Buyer")),
+                            rx.table.column_header_cell(t("Amount")),
+                            rx.table.column_header_cell(t("Status")),
+                            rx.table.column_header_cell(t("Placed"), display=["none", "table-cell"]),
                         ],
                         rx.foreach(D.recent_orders, _order_row),
-                        label="Latest orders",
+                        label=t("Latest orders"),
                         variant="ghost",
                     ),
                 ),
@@ -204,7 +207,7 @@ def _recent_orders() -> rx.Component:
             size="3",
             width="100%",
             role="region",
-            aria_label="Recent orders",
+            aria_label=t("Recent orders"),
         ),
     )
 
@@ -212,7 +215,7 @@ def _recent_orders() -> rx.Component:
 def _new_event_button() -> rx.Component:
     return rx.cond(
         D.can_create_events,
-        rx.link(rx.button(rx.icon("plus", size=18), "New event", size="3"), href=D.new_event_url),
+        rx.link(rx.button(rx.icon("plus", size=18), t("New event"), size="3"), href=D.new_event_url),
     )
 
 
@@ -234,7 +237,7 @@ def workspace_dashboard() -> rx.Component:
     return workspace_shell(
         rx.vstack(
             rx.hstack(
-                rx.heading("Dashboard", size="5", as_="h2"),
+                rx.heading(t("Dashboard"), size="5", as_="h2"),
                 rx.spacer(),
                 _new_event_button(),
                 align="center",
@@ -243,9 +246,9 @@ def workspace_dashboard() -> rx.Component:
             unfinished_draft(D),
             _activity(),
             rx.grid(
-                _stat("Team members", ws.member_count, "users"),
-                _stat("Your role", WorkspaceState.role_label, "shield"),
-                _stat("Payout verification", ws.kyc_label, "landmark"),
+                _stat(t("Team members"), ws.member_count, "users"),
+                _stat(t("Your role"), WorkspaceState.role_label, "shield"),
+                _stat(t("Payout verification"), ws.kyc_label, "landmark"),
                 columns=rx.breakpoints(initial="1", sm="3"),
                 spacing="4",
                 width="100%",

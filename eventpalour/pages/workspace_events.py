@@ -6,12 +6,14 @@ import reflex as rx
 
 from eventpalour.components.badges import status_badge
 from eventpalour.components.draft_notice import unfinished_draft
+from eventpalour.components.forms import choice_select
 from eventpalour.components.layout import page
 from eventpalour.components.lists import count_words
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENTS
 from eventpalour.state.events import WorkspaceEventsState
+from eventpalour.state.language import fill, t
 from eventpalour.state.workspace import WorkspaceState
 
 S = WorkspaceEventsState
@@ -30,20 +32,32 @@ def _row(event: rx.Var) -> rx.Component:
 
 def _toolbar() -> rx.Component:
     return rx.hstack(
-        rx.select(
-            ["all", "draft", "active", "inactive", "postponed", "cancelled", "completed"],
+        choice_select(
+            [
+                ("all", t("all")),
+                ("draft", t("draft")),
+                ("active", t("active")),
+                ("inactive", t("inactive")),
+                ("postponed", t("postponed")),
+                ("cancelled", t("cancelled")),
+                ("completed", t("completed")),
+            ],
+            t("Filter by status"),
             default_value="all",
             on_change=S.filter_status,
-            custom_attrs={"aria-label": "Filter by status"},  # rx.select names its trigger only this way
         ),
         rx.input(
-            placeholder="Search events", on_blur=S.search, aria_label="Search events", max_width="280px", width="100%"
+            placeholder=t("Search events"),
+            on_blur=S.search,
+            aria_label=t("Search events"),
+            max_width="280px",
+            width="100%",
         ),
         rx.spacer(),
         rx.cond(
             WorkspaceState.can_edit,
             rx.link(
-                rx.button(rx.icon("plus", size=16), "New event"),
+                rx.button(rx.icon("plus", size=16), t("New event")),
                 href="/workspace/" + WorkspaceState.workspace.id + "/events/new",
             ),
         ),
@@ -58,8 +72,10 @@ def _table() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.icon("calendar-plus", size=32, color=rx.color("violet", 9)),
-                rx.heading("No events here yet", size="4", as_="h3"),
-                rx.text("Create your first event: it starts as a draft only your team can see.", color_scheme="gray"),
+                rx.heading(t("No events here yet"), size="4", as_="h3"),
+                rx.text(
+                    t("Create your first event: it starts as a draft only your team can see."), color_scheme="gray"
+                ),
                 align="center",
                 padding="24px",
             ),
@@ -68,26 +84,25 @@ def _table() -> rx.Component:
         rx.vstack(
             scrolling_table(
                 [
-                    rx.table.column_header_cell("Event"),
-                    rx.table.column_header_cell("Status"),
-                    rx.table.column_header_cell("When", display=["none", "table-cell"]),
-                    rx.table.column_header_cell("Where", display=["none", "none", "table-cell"]),
-                    rx.table.column_header_cell("Tickets"),
+                    rx.table.column_header_cell(t("Event")),
+                    rx.table.column_header_cell(t("Status")),
+                    rx.table.column_header_cell(t("When"), display=["none", "table-cell"]),
+                    rx.table.column_header_cell(t("Where"), display=["none", "none", "table-cell"]),
+                    rx.table.column_header_cell(t("Tickets")),
                 ],
                 rx.foreach(S.event_rows, _row),
-                label="Events",
+                label=t("Events"),
             ),
             rx.hstack(
-                rx.button("Previous", variant="soft", disabled=S.events_page <= 1, on_click=S.turn_page(-1)),
+                rx.button(t("Previous"), variant="soft", disabled=S.events_page <= 1, on_click=S.turn_page(-1)),
                 rx.text(
-                    "Page ",
-                    S.events_page,
+                    fill(t("Page {number}"), number=S.events_page),
                     " · ",
-                    count_words(S.total_events, "event", "events"),
+                    count_words(S.total_events, t("{count} event"), t("{count} events")),
                     size="2",
                     color_scheme="gray",
                 ),
-                rx.button("Next", variant="soft", disabled=~S.has_next_page, on_click=S.turn_page(1)),
+                rx.button(t("Next"), variant="soft", disabled=~S.has_next_page, on_click=S.turn_page(1)),
                 align="center",
                 justify="center",
                 width="100%",

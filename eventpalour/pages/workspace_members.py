@@ -8,12 +8,11 @@ from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.forms import form_error
 from eventpalour.components.layout import page
 from eventpalour.components.tables import scrolling_table
-from eventpalour.components.workspace import role_badge, workspace_shell
+from eventpalour.components.workspace import role_badge, role_name, role_select, workspace_shell
 from eventpalour.routes import WORKSPACE_MEMBERS
+from eventpalour.state.language import fill, t
 from eventpalour.state.members import MembersState
 from eventpalour.state.workspace import WorkspaceState
-
-ASSIGNABLE = ["admin", "moderator", "member"]
 
 
 def _role_control(member: rx.Var) -> rx.Component:
@@ -21,12 +20,10 @@ def _role_control(member: rx.Var) -> rx.Component:
     editable = WorkspaceState.can_manage_members & (member.role != "owner") & ~member.is_you
     return rx.cond(
         editable,
-        rx.select(
-            ASSIGNABLE,
-            value=member.role,
-            on_change=lambda role: MembersState.change_role(member.user_id, role),
-            size="1",
-            custom_attrs={"aria-label": f"Role of {member.name}"},  # rx.select names its trigger only this way
+        role_select(
+            member.role,
+            lambda role: MembersState.change_role(member.user_id, role),
+            fill(t("Role of {name}"), name=member.name),
         ),
         role_badge(member.role),
     )
@@ -41,7 +38,7 @@ def _member_row(member: rx.Var) -> rx.Component:
                 rx.vstack(
                     rx.hstack(
                         rx.text(member.name, weight="bold"),
-                        rx.cond(member.is_you, rx.badge("you", variant="outline")),
+                        rx.cond(member.is_you, rx.badge(t("you"), variant="outline")),
                     ),
                     rx.text(member.email, size="1", color_scheme="gray"),
                     spacing="0",
@@ -55,12 +52,12 @@ def _member_row(member: rx.Var) -> rx.Component:
             rx.cond(
                 removable,
                 rx.button(
-                    "Remove",
+                    t("Remove"),
                     size="1",
                     color_scheme="red",
                     variant="soft",
                     on_click=MembersState.remove_member(member.user_id),
-                    aria_label=f"Remove {member.name}",
+                    aria_label=fill(t("Remove {name}"), name=member.name),
                 ),
             )
         ),
@@ -71,13 +68,13 @@ def _member_row(member: rx.Var) -> rx.Component:
 def _members_table() -> rx.Component:
     return scrolling_table(
         [
-            rx.table.column_header_cell("Member"),
-            rx.table.column_header_cell("Role"),
-            rx.table.column_header_cell("Joined", display=["none", "table-cell"]),
+            rx.table.column_header_cell(t("Member")),
+            rx.table.column_header_cell(t("Role")),
+            rx.table.column_header_cell(t("Joined"), display=["none", "table-cell"]),
             rx.table.column_header_cell(""),
         ],
         rx.foreach(MembersState.members, _member_row),
-        label="Members",
+        label=t("Members"),
     )
 
 
@@ -89,16 +86,15 @@ def _invite_row(row: rx.Var, index: rx.Var) -> rx.Component:
                 on_change=lambda v: MembersState.set_invite_email(index, v),
                 placeholder="teammate@example.com",
                 type="email",
-                aria_label=f"Email {index + 1}",
+                aria_label=fill(t("Email {number}"), number=(index + 1).to_string()),
                 aria_invalid=rx.cond(row.error != "", "true", "false"),
                 color_scheme=rx.cond(row.error != "", "red", "gray"),
                 width="100%",
             ),
-            rx.select(
-                ASSIGNABLE,
-                value=row.role,
-                on_change=lambda v: MembersState.set_invite_role(index, v),
-                custom_attrs={"aria-label": f"Role {index + 1}"},
+            role_select(
+                row.role,
+                lambda v: MembersState.set_invite_role(index, v),
+                fill(t("Role {number}"), number=(index + 1).to_string()),
             ),
             rx.icon_button(
                 rx.icon("x", size=14),
@@ -106,7 +102,7 @@ def _invite_row(row: rx.Var, index: rx.Var) -> rx.Component:
                 color_scheme="gray",
                 type="button",
                 on_click=MembersState.remove_invite_row(index),
-                aria_label=f"Remove row {index + 1}",
+                aria_label=fill(t("Remove row {number}"), number=(index + 1).to_string()),
             ),
             width="100%",
             align="center",
@@ -120,8 +116,8 @@ def _invite_row(row: rx.Var, index: rx.Var) -> rx.Component:
 def _invite_form() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Invite people", size="4", as_="h2"),
-            rx.text("They get an email with a link valid for 7 days.", size="2", color_scheme="gray"),
+            rx.heading(t("Invite people"), size="4", as_="h2"),
+            rx.text(t("They get an email with a link valid for 7 days."), size="2", color_scheme="gray"),
             form_error(MembersState.form_error),
             rx.cond(
                 MembersState.field_errors.contains("invitations"),
@@ -131,20 +127,20 @@ def _invite_form() -> rx.Component:
             rx.hstack(
                 rx.button(
                     rx.icon("plus", size=14),
-                    "Add another",
+                    t("Add another"),
                     variant="soft",
                     type="button",
                     on_click=MembersState.add_invite_row,
                 ),
                 rx.button(
-                    "Send invitations", loading=MembersState.is_submitting, on_click=MembersState.send_invitations
+                    t("Send invitations"), loading=MembersState.is_submitting, on_click=MembersState.send_invitations
                 ),
                 wrap="wrap",
             ),
             rx.foreach(
                 MembersState.invite_results,
                 lambda r: rx.hstack(
-                    rx.badge(r.status, color_scheme=r.color),
+                    rx.badge(r.label, color_scheme=r.color),
                     rx.text(r.email, size="2"),
                     rx.text(r.message, size="1", color_scheme="gray"),
                     wrap="wrap",
@@ -163,12 +159,12 @@ def _pending_row(invitation: rx.Var) -> rx.Component:
         rx.vstack(
             rx.text(invitation.email, weight="bold"),
             rx.text(
-                "Invited as ",
-                invitation.role,
-                " by ",
-                invitation.invited_by,
-                " · expires ",
-                invitation.expires,
+                fill(
+                    t("Invited as {role} by {name} · expires {date}"),
+                    role=role_name(invitation.role),
+                    name=invitation.invited_by,
+                    date=invitation.expires,
+                ),
                 size="1",
                 color_scheme="gray",
             ),
@@ -176,19 +172,19 @@ def _pending_row(invitation: rx.Var) -> rx.Component:
         ),
         rx.spacer(),
         rx.button(
-            "Re-send",
+            t("Re-send"),
             size="1",
             variant="soft",
             on_click=MembersState.resend_invitation(invitation.id),
-            aria_label=f"Re-send to {invitation.email}",
+            aria_label=fill(t("Re-send to {email}"), email=invitation.email),
         ),
         rx.button(
-            "Revoke",
+            t("Revoke"),
             size="1",
             variant="soft",
             color_scheme="red",
             on_click=MembersState.revoke_invitation(invitation.id),
-            aria_label=f"Revoke invitation to {invitation.email}",
+            aria_label=fill(t("Revoke invitation to {email}"), email=invitation.email),
         ),
         width="100%",
         align="center",
@@ -199,10 +195,10 @@ def _pending_row(invitation: rx.Var) -> rx.Component:
 def _pending() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Pending invitations", size="4", as_="h2"),
+            rx.heading(t("Pending invitations"), size="4", as_="h2"),
             rx.cond(
                 MembersState.pending.length() == 0,
-                rx.text("No pending invitations.", size="2", color_scheme="gray"),
+                rx.text(t("No pending invitations."), size="2", color_scheme="gray"),
                 rx.vstack(rx.foreach(MembersState.pending, _pending_row), width="100%", spacing="3"),
             ),
             width="100%",
@@ -216,12 +212,12 @@ def _leave() -> rx.Component:
     return rx.cond(
         ~WorkspaceState.is_owner,
         confirm_button(
-            "Leave workspace",
-            "Leave this workspace?",
-            "You will need a new invitation to come back.",
-            "Leave",
+            t("Leave workspace"),
+            t("Leave this workspace?"),
+            t("You will need a new invitation to come back."),
+            t("Leave"),
             MembersState.leave_workspace,
-            keep="Stay",
+            keep=t("Stay"),
             variant="ghost",
         ),
     )
@@ -229,7 +225,7 @@ def _leave() -> rx.Component:
 
 @page(
     WORKSPACE_MEMBERS,
-    "Members",
+    t("Members"),
     on_load=[WorkspaceState.load_workspace, MembersState.load_members],
     require="user",
     form=MembersState,

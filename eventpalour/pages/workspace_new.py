@@ -9,6 +9,7 @@ from eventpalour.components.forms import form_error, submit_button
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import general_fields, logo_uploader, social_fields
 from eventpalour.state.base import AuthState
+from eventpalour.state.language import t
 from eventpalour.state.workspaces import WorkspaceCreateState
 
 
@@ -16,13 +17,15 @@ def _attendee_notice() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.icon("calendar-plus", size=32, color=rx.color("violet", 9)),
-            rx.heading("Workspaces are for organizers", size="5", as_="h2"),
+            rx.heading(t("Workspaces are for organizers"), size="5", as_="h2"),
             rx.text(
-                "Your account is set up for attending events. Switch it to an organizer account to create a "
-                "workspace, invite your team and sell tickets. You keep your tickets either way.",
+                t(
+                    "Your account is set up for attending events. Switch it to an organizer account to create a "
+                    "workspace, invite your team and sell tickets. You keep your tickets either way."
+                ),
                 color_scheme="gray",
             ),
-            rx.button("Become an organizer", size="3", on_click=WorkspaceCreateState.become_organizer),
+            rx.button(t("Become an organizer"), size="3", on_click=WorkspaceCreateState.become_organizer),
             spacing="3",
             align="start",
         ),
@@ -32,7 +35,9 @@ def _attendee_notice() -> rx.Component:
 
 def _unverified_notice() -> rx.Component:
     return rx.callout(
-        rx.text("Verify your email before creating a workspace. ", rx.link("Enter your code", href=routes.VERIFY)),
+        rx.text(
+            t("Verify your email before creating a workspace."), " ", rx.link(t("Enter your code"), href=routes.VERIFY)
+        ),
         icon="mail-warning",
         color_scheme="amber",
     )
@@ -44,24 +49,27 @@ def _form() -> rx.Component:
         rx.vstack(
             form_error(WorkspaceCreateState.form_error),
             rx.card(
-                rx.vstack(rx.heading("About", size="4", as_="h2"), general_fields(errors), width="100%"), width="100%"
+                rx.vstack(rx.heading(t("About"), size="4", as_="h2"), general_fields(errors), width="100%"),
+                width="100%",
             ),
             rx.card(
                 rx.vstack(
-                    rx.heading("Branding", size="4", as_="h2"), logo_uploader(WorkspaceCreateState), width="100%"
+                    rx.heading(t("Branding"), size="4", as_="h2"), logo_uploader(WorkspaceCreateState), width="100%"
                 ),
                 width="100%",
             ),
             rx.card(
                 rx.vstack(
-                    rx.heading("Social links", size="4", as_="h2"),
-                    rx.text("Optional. Shown on your public organizer profile.", size="2", color_scheme="gray"),
+                    rx.heading(t("Social links"), size="4", as_="h2"),
+                    rx.text(t("Optional. Shown on your public organizer profile."), size="2", color_scheme="gray"),
                     social_fields(errors),
                     width="100%",
                 ),
                 width="100%",
             ),
-            rx.box(submit_button("Create workspace", WorkspaceCreateState.is_submitting, "Creating…"), width="100%"),
+            rx.box(
+                submit_button(t("Create workspace"), WorkspaceCreateState.is_submitting, t("Creating…")), width="100%"
+            ),
             spacing="4",
             width="100%",
         ),
@@ -80,9 +88,9 @@ def _form() -> rx.Component:
 )
 def workspace_new() -> rx.Component:
     return rx.vstack(
-        rx.heading("Create a workspace", size="8", as_="h1"),
+        rx.heading(t("Create a workspace"), size="8", as_="h1"),
         rx.text(
-            "A workspace is your team's home: events, tickets, payouts and members live here.", color_scheme="gray"
+            t("A workspace is your team's home: events, tickets, payouts and members live here."), color_scheme="gray"
         ),
         rx.cond(
             AuthState.account_type != "organizer",

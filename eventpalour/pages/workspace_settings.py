@@ -14,6 +14,7 @@ from eventpalour.components.webhooks import webhooks_section
 from eventpalour.components.workspace import general_fields, logo_uploader, social_fields, workspace_shell
 from eventpalour.routes import WORKSPACE_SETTINGS
 from eventpalour.state.api_tokens import ApiTokensState
+from eventpalour.state.language import t
 from eventpalour.state.tier_templates import TierTemplatesState
 from eventpalour.state.webhooks import WebhooksState
 from eventpalour.state.workspace import WorkspaceSettingsState, WorkspaceState
@@ -25,15 +26,17 @@ def _profile_form() -> rx.Component:
         rx.vstack(
             form_error(WorkspaceSettingsState.form_error),
             settings_section(
-                "General", "How your workspace appears on events and tickets.", general_fields(errors, values)
+                t("General"), t("How your workspace appears on events and tickets."), general_fields(errors, values)
             ),
             settings_section(
-                "Branding", "Without a logo, your initials are shown.", logo_uploader(WorkspaceSettingsState)
+                t("Branding"), t("Without a logo, your initials are shown."), logo_uploader(WorkspaceSettingsState)
             ),
             settings_section(
-                "Social links", "Optional links shown on your organizer profile.", social_fields(errors, values)
+                t("Social links"), t("Optional links shown on your organizer profile."), social_fields(errors, values)
             ),
-            rx.box(submit_button("Save settings", WorkspaceSettingsState.is_submitting, "Saving…"), max_width="240px"),
+            rx.box(
+                submit_button(t("Save settings"), WorkspaceSettingsState.is_submitting, t("Saving…")), max_width="240px"
+            ),
             spacing="4",
             width="100%",
         ),
@@ -48,8 +51,8 @@ ORGANIZER_PREFIX = routes.organizer_url("")  # "/o/": slugs are [a-z0-9-], nothi
 def _public_page() -> rx.Component:
     """The organizer page's address, and for the owner the form that changes it."""
     return settings_section(
-        "Public page",
-        "Your organizer page shows your profile and public events. Changing the address breaks old links.",
+        t("Public page"),
+        t("Your organizer page shows your profile and public events. Changing the address breaks old links."),
         rx.hstack(
             rx.link(
                 WorkspaceState.workspace.public_url,
@@ -65,15 +68,15 @@ def _public_page() -> rx.Component:
             rx.form(
                 rx.vstack(
                     field(
-                        "Page address",
+                        t("Page address"),
                         "slug",
                         WorkspaceSettingsState.field_errors,
-                        hint="Lowercase letters, digits and dashes, like nairobi-jazz.",
+                        hint=t("Lowercase letters, digits and dashes, like nairobi-jazz."),
                         default_value=WorkspaceState.workspace.slug,
                         key=WorkspaceState.workspace.slug,
                     ),
                     rx.box(
-                        submit_button("Save address", WorkspaceSettingsState.is_submitting, "Saving…"),
+                        submit_button(t("Save address"), WorkspaceSettingsState.is_submitting, t("Saving…")),
                         max_width="240px",
                     ),
                     width="100%",
@@ -88,14 +91,16 @@ def _public_page() -> rx.Component:
 
 def _invite_link() -> rx.Component:
     return settings_section(
-        "Invite link",
-        "Anyone signed in with this link joins as a member. Regenerate it to stop old links working.",
+        t("Invite link"),
+        t("Anyone signed in with this link joins as a member. Regenerate it to stop old links working."),
         rx.hstack(
             rx.code(WorkspaceState.workspace.invite_link, overflow_wrap="anywhere"),
-            rx.button(rx.icon("copy", size=14), "Copy link", variant="soft", on_click=WorkspaceState.copy_invite_link),
+            rx.button(
+                rx.icon("copy", size=14), t("Copy link"), variant="soft", on_click=WorkspaceState.copy_invite_link
+            ),
             rx.button(
                 rx.icon("refresh-cw", size=14),
-                "Regenerate",
+                t("Regenerate"),
                 variant="outline",
                 on_click=WorkspaceSettingsState.regenerate_invite_code,
             ),
@@ -108,10 +113,10 @@ def _invite_link() -> rx.Component:
 def _transfer() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.el.label("New owner", html_for="new-owner", style={"font-weight": "600", "font-size": "14px"}),
+            rx.el.label(t("New owner"), html_for="new-owner", style={"font-weight": "600", "font-size": "14px"}),
             rx.cond(
                 WorkspaceSettingsState.admins.length() == 0,
-                rx.text("Make someone an admin first; ownership goes to an admin.", size="2", color_scheme="gray"),
+                rx.text(t("Make someone an admin first; ownership goes to an admin."), size="2", color_scheme="gray"),
                 rx.hstack(
                     rx.el.select(
                         rx.foreach(
@@ -122,7 +127,7 @@ def _transfer() -> rx.Component:
                         name="new_owner_id",
                         style={"padding": "6px", "border-radius": "8px", "min-width": "220px"},
                     ),
-                    rx.button("Transfer ownership", color_scheme="red", variant="soft", type="submit"),
+                    rx.button(t("Transfer ownership"), color_scheme="red", variant="soft", type="submit"),
                     wrap="wrap",
                 ),
             ),
@@ -136,12 +141,12 @@ def _delete() -> rx.Component:
     return rx.form(
         rx.vstack(
             field(
-                "Type the workspace name to delete it",
+                t("Type the workspace name to delete it"),
                 "confirm_name",
                 WorkspaceSettingsState.field_errors,
                 placeholder=WorkspaceState.workspace.name,
             ),
-            rx.button("Delete workspace", color_scheme="red", type="submit"),
+            rx.button(t("Delete workspace"), color_scheme="red", type="submit"),
             width="100%",
             align="start",
         ),
@@ -151,7 +156,7 @@ def _delete() -> rx.Component:
 
 
 def _read_only_notice() -> rx.Component:
-    return rx.callout("Only moderators, admins and the owner can change these settings.", icon="lock")
+    return rx.callout(t("Only moderators, admins and the owner can change these settings."), icon="lock")
 
 
 @page(
@@ -182,7 +187,7 @@ def workspace_settings() -> rx.Component:
             rx.cond(
                 WorkspaceState.is_owner,
                 settings_section(
-                    "Danger zone", "These cannot be undone.", _transfer(), rx.separator(), _delete(), danger=True
+                    t("Danger zone"), t("These cannot be undone."), _transfer(), rx.separator(), _delete(), danger=True
                 ),
             ),
             spacing="4",

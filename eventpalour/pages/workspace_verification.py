@@ -11,16 +11,17 @@ from eventpalour.components.layout import loading, page
 from eventpalour.components.verification_forms import badge_form, kyc_form
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_VERIFICATION
+from eventpalour.state.language import fill, t
 from eventpalour.state.workspace import WorkspaceState
 from eventpalour.state.workspace_verification import WorkspaceVerificationState as S
 
 
 def _kyc() -> rx.Component:
     return settings_section(
-        "KYC",
-        "Who runs this workspace and where payouts go. Required before paid events can be published.",
+        t("KYC"),
+        t("Who runs this workspace and where payouts go. Required before paid events can be published."),
         rx.hstack(
-            status_badge(S.kyc_status, "review", label=S.kyc_status.replace("_", " ")),
+            status_badge(S.kyc_status, "review", label=S.kyc_label),
             rx.text(S.kyc_status_text, size="2"),
             wrap="wrap",
             align="center",
@@ -32,20 +33,35 @@ def _kyc() -> rx.Component:
 
 def _badge() -> rx.Component:
     return settings_section(
-        "Verified organizer badge",
-        "The blue badge shows on your workspace, your events and their tickets once we verify you.",
+        t("Verified organizer badge"),
+        t("The blue badge shows on your workspace, your events and their tickets once we verify you."),
         rx.cond(
             S.verified,
-            rx.callout("Your workspace is verified.", icon="badge-check", color_scheme="blue"),
+            rx.callout(t("Your workspace is verified."), icon="badge-check", color_scheme="blue"),
             rx.cond(
                 S.blue_in_review,
-                rx.callout("Your request is in review.", icon="hourglass", color_scheme="amber"),
+                rx.callout(t("Your request is in review."), icon="hourglass", color_scheme="amber"),
             ),
         ),
         # The last decision's reason matters only while a new request may be sent.
         rx.cond(
             (S.blue_reason != "") & S.can_request_badge,
-            rx.callout("Last decision (" + S.blue_status + "): " + S.blue_reason, icon="info", size="1"),
+            rx.callout(
+                fill(
+                    t("Last decision ({status}): {reason}"),
+                    status=rx.match(
+                        S.blue_status,
+                        ("approved", t("approved")),
+                        ("rejected", t("rejected")),
+                        ("revoked", t("revoked")),
+                        ("pending", t("pending")),
+                        S.blue_status,
+                    ),
+                    reason=S.blue_reason,
+                ),
+                icon="info",
+                size="1",
+            ),
         ),
         rx.cond(S.can_request_badge, badge_form()),
     )
@@ -66,7 +82,7 @@ def workspace_verification() -> rx.Component:
             rx.cond(
                 S.kyc_allowed,
                 rx.vstack(form_error(S.form_error), _kyc(), _badge(), spacing="4", width="100%", max_width="820px"),
-                rx.callout("Only the workspace owner and admins can manage KYC and verification.", icon="lock"),
+                rx.callout(t("Only the workspace owner and admins can manage KYC and verification."), icon="lock"),
             ),
         )
     )

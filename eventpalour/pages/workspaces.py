@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.layout import loading, page
 from eventpalour.components.workspace import role_badge, verified_badge, workspace_avatar
+from eventpalour.state.language import t
 from eventpalour.state.workspaces import WorkspaceSwitcherState
 
 
@@ -36,9 +37,9 @@ def _empty() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.icon("users", size=32, color=rx.color("violet", 9)),
-            rx.heading("No workspaces yet", size="5", as_="h2"),
-            rx.text("Create one for your team, or ask a teammate for an invitation.", color_scheme="gray"),
-            rx.link(rx.button("Create a workspace", size="3"), href=routes.WORKSPACE_NEW),
+            rx.heading(t("No workspaces yet"), size="5", as_="h2"),
+            rx.text(t("Create one for your team, or ask a teammate for an invitation."), color_scheme="gray"),
+            rx.link(rx.button(t("Create a workspace"), size="3"), href=routes.WORKSPACE_NEW),
             align="center",
             spacing="3",
             padding="24px",
@@ -51,9 +52,9 @@ def _empty() -> rx.Component:
 def workspaces_list() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading("Your workspaces", size="8", as_="h1"),
+            rx.heading(t("Your workspaces"), size="8", as_="h1"),
             rx.spacer(),
-            rx.link(rx.button(rx.icon("plus", size=16), "New workspace", size="3"), href=routes.WORKSPACE_NEW),
+            rx.link(rx.button(rx.icon("plus", size=16), t("New workspace"), size="3"), href=routes.WORKSPACE_NEW),
             width="100%",
             align="center",
             wrap="wrap",

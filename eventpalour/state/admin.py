@@ -9,20 +9,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import reflex as rx
+from babel.numbers import format_decimal
 
 from eventpalour.services import admin
 from eventpalour.services.admin import AdminCapability
-from eventpalour.services.platform import DomainError, SecondFactorRequired, format_money
+from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    N_,
+    DomainError,
+    SecondFactorRequired,
+    format_locale,
+    format_money,
+    gettext,
+    short_day,
+)
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.money_text import whole_units
 
+# Each comparison as a whole sentence per period, so each language words it its own way:
+# (the previous figure when nothing is new, "all new", the change in percent).
+CHANGE_TEXTS = {
+    "24 h": (N_("{count} in the previous 24 h"), N_("new in the last 24 h"), N_("{change}% vs previous 24 h")),
+    "7 days": (N_("{count} in the previous 7 days"), N_("new in the last 7 days"), N_("{change}% vs previous 7 days")),
+}
 
-def change_label(change: admin.MetricChange, unit: str) -> str:
-    """ "+25% vs previous 7 days", or the previous figure when there is no percentage."""
+
+def change_label(change: admin.MetricChange, unit: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "+25% vs previous 7 days", or the previous figure when there is no percentage; `unit` is
+    "24 h" or "7 days"."""
+    previous, all_new, percent = CHANGE_TEXTS[unit]
     if change.percent is None:
-        return f"{change.previous} in the previous {unit}" if change.current == 0 else f"new in the last {unit}"
+        if change.current == 0:
+            return gettext(language, previous).format(count=change.previous)
+        return gettext(language, all_new)
     sign = "+" if change.percent > 0 else ""
-    return f"{sign}{change.percent}% vs previous {unit}"
+    return gettext(language, percent).format(change=f"{sign}{change.percent}")
 
 
 def trend(change: admin.MetricChange) -> str:
@@ -152,55 +173,82 @@ class AdminDashboardState(AuthState):
             actor = await self.require_user()
             metrics = await call_service(admin.dashboard_metrics, actor=actor)
         except DomainError as error:
-            self.dashboard_loaded, self.dashboard_error = True, error.message
+            self.dashboard_loaded, self.dashboard_error = True, self._t(error.message)
             return None
         self._show(metrics)
         self.dashboard_loaded = True
         return None
 
     def _show(self, m: admin.DashboardMetrics) -> None:
-        def card(label: str, value: int, note: str, icon: str, direction: str = "flat") -> FigureCard:
-            return FigureCard(label, f"{value:,}", note, icon, direction)
+        language = self._language()
+        locale = format_locale(language)
 
+        def number(value: int) -> str:
+            return format_decimal(value, locale=locale)
+
+        def words(text: str, **values: int) -> str:
+            return gettext(language, text).format(**{k: number(v) for k, v in values.items()})
+
+        def card(label: str, value: int, note: str, icon: str, direction: str = "flat") -> FigureCard:
+            return FigureCard(gettext(language, label), number(value), note, icon, direction)
+
+        waiting = gettext(language, "Waiting for review")
         self.cards = [
-            card("Users", m.users_total, f"{m.users_week.current:,} new this week", "users"),
+            card(N_("Users"), m.users_total, words(N_("{count} new this week"), count=m.users_week.current), "users"),
             card(
-                "New users (24 h)",
+                N_("New users (24 h)"),
                 m.users_day.current,
-                change_label(m.users_day, "24 h"),
+                change_label(m.users_day, "24 h", language),
                 "user-plus",
                 trend(m.users_day),
             ),
             card(
-                "New users (7 days)",
+                N_("New users (7 days)"),
                 m.users_week.current,
-                change_label(m.users_week, "7 days"),
+                change_label(m.users_week, "7 days", language),
                 "user-plus",
                 trend(m.users_week),
             ),
-            card("Organizers", m.organizers, f"{m.kyc_approved_organizers:,} KYC approved", "briefcase"),
-            card("Events", m.events_total, f"{m.events_active:,} active", "calendar"),
             card(
-                "Tickets sold", m.tickets_sold, change_label(m.tickets_week, "7 days"), "ticket", trend(m.tickets_week)
+                N_("Organizers"),
+                m.organizers,
+                words(N_("{count} KYC approved"), count=m.kyc_approved_organizers),
+                "briefcase",
             ),
-            card("Failed payments", m.failed_payments, f"{m.failed_week.current:,} in the last 7 days", "circle-x"),
-            card("Pending KYC", m.pending_kyc, "Waiting for review", "id-card"),
-            card("Pending blue tickets", m.pending_blue_tickets, "Waiting for review", "badge-check"),
+            card(N_("Events"), m.events_total, words(N_("{count} active"), count=m.events_active), "calendar"),
+            card(
+                N_("Tickets sold"),
+                m.tickets_sold,
+                change_label(m.tickets_week, "7 days", language),
+                "ticket",
+                trend(m.tickets_week),
+            ),
+            card(
+                N_("Failed payments"),
+                m.failed_payments,
+                words(N_("{count} in the last 7 days"), count=m.failed_week.current),
+                "circle-x",
+            ),
+            card(N_("Pending KYC"), m.pending_kyc, waiting, "id-card"),
+            card(N_("Pending blue tickets"), m.pending_blue_tickets, waiting, "badge-check"),
         ]
         self.revenue_cards = [
             RevenueCard(
                 currency=r.currency,
-                gross=format_money(r.gross, r.currency),
-                fee=format_money(r.platform_fee, r.currency),
-                gross_note=change_label(r.gross_week, "7 days"),
-                fee_note=change_label(r.fee_week, "7 days"),
+                gross=format_money(r.gross, r.currency, language),
+                fee=format_money(r.platform_fee, r.currency, language),
+                gross_note=change_label(r.gross_week, "7 days", language),
+                fee_note=change_label(r.fee_week, "7 days", language),
                 trend=trend(r.gross_week),
             )
             for r in m.revenue
         ]
         self.currencies = [r.currency for r in m.revenue] or ["KES"]
         self.revenue_days = [
-            FeesDay(d.day.strftime("%d %b"), {c: whole_units(d.platform_fee.get(c, 0), c) for c in self.currencies})
+            FeesDay(
+                short_day(d.day, language),
+                {c: whole_units(d.platform_fee.get(c, 0), c) for c in self.currencies},
+            )
             for d in m.days
         ]
-        self.activity_days = [ActivityDay(d.day.strftime("%d %b"), d.signups, d.tickets) for d in m.days]
+        self.activity_days = [ActivityDay(short_day(d.day, language), d.signups, d.tickets) for d in m.days]

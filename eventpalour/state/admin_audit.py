@@ -9,8 +9,9 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import admin
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, date_label
 from eventpalour.state.admin import admin_entered
+from eventpalour.state.admin_users import admin_level_words
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -62,7 +63,7 @@ class AdminAuditState(AuthState):
             found = await call_service(admin.list_audit, actor=actor, filters=filters, page=self.page)
         except DomainError as error:
             self.audit_loaded = True
-            self.filter_errors = {str(d.path[0]): d.message for d in error.details}
+            self.filter_errors = {str(d.path[0]): self._t(d.message) for d in error.details}
             return self.show_error(error)
         self.entries = [audit_entry(r) for r in found.rows]
         self.page, self.pages, self.total, self.audit_loaded = found.page, found.pages, found.total, True
@@ -100,7 +101,7 @@ class AdminAdminsState(AuthState):
         except DomainError as error:
             self.admins_loaded = True
             return self.show_error(error)
-        self.admin_rows = [AdminEntry(r, r.granted_at.strftime("%d %b %Y")) for r in rows]
+        self.admin_rows = [AdminEntry(r, date_label(r.granted_at, self._language(), "UTC")) for r in rows]
         self.admins_loaded = True
         return None
 
@@ -114,9 +115,12 @@ class AdminAdminsState(AuthState):
             actor = await self.require_user()
             row = await call_service(admin.grant_admin, actor=actor, email=email, level=level, client=self._client())
         except DomainError as error:
-            self.grant_errors = {str(d.path[0]): d.message for d in error.details}
+            self.grant_errors = {str(d.path[0]): self._t(d.message) for d in error.details}
             return self.show_error(error)
-        return [rx.toast.success(f"{row.email} is now {row.level.replace('_', ' ')}."), AdminAdminsState.load_admins]
+        now = self._t(N_("{email} is now {level}.")).format(
+            email=row.email, level=admin_level_words(row.level, self._language())
+        )
+        return [rx.toast.success(now), AdminAdminsState.load_admins]
 
     @rx.event
     async def grant(self, form: dict[str, Any]):
@@ -133,4 +137,4 @@ class AdminAdminsState(AuthState):
             await call_service(admin.revoke_admin, actor=actor, user_id=user_id, client=self._client())
         except DomainError as error:
             return self.show_error(error)
-        return [rx.toast.success("Admin access revoked."), AdminAdminsState.load_admins]
+        return [rx.toast.success(self._t(N_("Admin access revoked."))), AdminAdminsState.load_admins]

@@ -9,7 +9,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -18,7 +18,11 @@ ACTIONS = {
     "reject": workspaces.reject_request,
     "revoke": workspaces.revoke_request,
 }
-DONE = {"approve": "approved: the badge is live", "reject": "rejected", "revoke": "revoked: the badge is gone"}
+DONE = {
+    "approve": N_("{workspace} approved: the badge is live."),
+    "reject": N_("{workspace} rejected."),
+    "revoke": N_("{workspace} revoked: the badge is gone."),
+}
 
 
 @dataclass(frozen=True)
@@ -31,12 +35,12 @@ class BlueTicketRequest:
     submitted: str
 
 
-def blue_ticket_request(view: workspaces.BlueTicketView) -> BlueTicketRequest:
+def blue_ticket_request(view: workspaces.BlueTicketView, language: str) -> BlueTicketRequest:
     return BlueTicketRequest(
         view=view,
         workspace_url=routes.workspace_url(view.workspace_id),
         document_url=routes.file_url(view.document_key) if view.document_key else "",
-        submitted=view.created_at.strftime("%d %b %Y %H:%M UTC"),
+        submitted=utc_moment(view.created_at, language),
     )
 
 
@@ -59,7 +63,7 @@ class AdminBlueTicketsState(AuthState):
         except DomainError as error:
             self.requests, self.requests_loaded = [], True
             return self.show_error(error)
-        self.requests, self.requests_loaded = [blue_ticket_request(v) for v in rows], True
+        self.requests, self.requests_loaded = [blue_ticket_request(v, self._language()) for v in rows], True
         return None
 
     @rx.event
@@ -89,7 +93,10 @@ class AdminBlueTicketsState(AuthState):
                 client=self._client(),
             )
         except DomainError as error:
-            self.reason_error = error.details[0].message if error.details else ""
+            self.reason_error = self._t(error.details[0].message) if error.details else ""
             return self.show_error(error)
         done, self.acting_on, self.action = DONE[self.action], "", ""
-        return [rx.toast.success(f"{view.workspace_name} {done}."), AdminBlueTicketsState.load_requests]
+        return [
+            rx.toast.success(self._t(done).format(workspace=view.workspace_name)),
+            AdminBlueTicketsState.load_requests,
+        ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.services import events
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -36,7 +36,7 @@ class AdminCategoriesState(AuthState):
         except DomainError as error:
             self.suggestions, self.suggestions_loaded = [], True
             return self.show_error(error)
-        self.suggestions = [SuggestionRow(v, v.created_at.strftime("%d %b %Y %H:%M UTC")) for v in views]
+        self.suggestions = [SuggestionRow(v, utc_moment(v.created_at, self._language())) for v in views]
         self.suggestions_loaded = True
         return None
 
@@ -54,5 +54,5 @@ class AdminCategoriesState(AuthState):
             )
         except DomainError as error:
             return self.show_error(error)
-        done = "approved: organizers can pick it now" if approve else "rejected"
-        return [rx.toast.success(f"{view.name} {done}."), AdminCategoriesState.load_suggestions]
+        done = N_("{name} approved: organizers can pick it now.") if approve else N_("{name} rejected.")
+        return [rx.toast.success(self._t(done).format(name=view.name)), AdminCategoriesState.load_suggestions]

@@ -10,11 +10,15 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.models import PayoutMethod
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
-DECISION_LABELS = {"approved": "approved", "rejected": "rejected", "requires_update": "sent back for an update"}
+DECISION_TOASTS = {
+    "approved": N_("KYC of {workspace} approved. The organizer is emailed."),
+    "rejected": N_("KYC of {workspace} rejected. The organizer is emailed."),
+    "requires_update": N_("KYC of {workspace} sent back for an update. The organizer is emailed."),
+}
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class KycReview:
     submitted: str
 
 
-def kyc_review(view: workspaces.KycView) -> KycReview:
+def kyc_review(view: workspaces.KycView, language: str) -> KycReview:
     return KycReview(
         view=view,
         document_url=routes.file_url(view.id_document_key),
@@ -39,7 +43,7 @@ def kyc_review(view: workspaces.KycView) -> KycReview:
             if view.payout_method == PayoutMethod.MPESA
             else f"{view.payout_bank_name} {view.payout_account_number} ({view.payout_account_name})"
         ),
-        submitted=view.created_at.strftime("%d %b %Y %H:%M UTC"),
+        submitted=utc_moment(view.created_at, language),
     )
 
 
@@ -63,7 +67,7 @@ class AdminKycState(AuthState):
         except DomainError as error:
             self.submissions, self.kyc_loaded = [], True
             return self.show_error(error)
-        self.submissions = [kyc_review(v) for v in rows]
+        self.submissions = [kyc_review(v, self._language()) for v in rows]
         self.kyc_loaded = True
         return None
 
@@ -101,11 +105,9 @@ class AdminKycState(AuthState):
             )
         except DomainError as error:
             self.deciding = False
-            self.note_error = error.details[0].message if error.details else ""
+            self.note_error = self._t(error.details[0].message) if error.details else ""
             yield self.show_error(error)
             return
         self.deciding, self.selected = False, None
-        yield rx.toast.success(
-            f"KYC of {view.workspace_name} {DECISION_LABELS[view.status]}. The organizer is emailed."
-        )
+        yield rx.toast.success(self._t(DECISION_TOASTS[view.status]).format(workspace=view.workspace_name))
         yield AdminKycState.load_queue

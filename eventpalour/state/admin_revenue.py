@@ -9,7 +9,7 @@ import reflex as rx
 
 from eventpalour.services import finance
 from eventpalour.services.finance import QueuedWithdrawal, ReturnedPayment, RevenueDay
-from eventpalour.services.platform import DomainError, PermissionDenied, format_money
+from eventpalour.services.platform import N_, DomainError, PermissionDenied, format_money, short_day, utc_moment
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
@@ -28,7 +28,7 @@ class QueuedText:
     requested: str
 
 
-def queued_text(w: QueuedWithdrawal) -> QueuedText:
+def queued_text(w: QueuedWithdrawal, language: str) -> QueuedText:
     if w.method == "mpesa":
         destination, holder = f"M-Pesa {w.phone_number}", ""
     else:
@@ -37,10 +37,10 @@ def queued_text(w: QueuedWithdrawal) -> QueuedText:
         id=w.id,
         workspace=w.workspace_name,
         owner=w.owner_email,
-        amount=format_money(w.amount, w.currency),
+        amount=format_money(w.amount, w.currency, language),
         destination=destination,
         holder=holder,
-        requested=w.created_at.strftime("%d %b %Y %H:%M UTC"),
+        requested=utc_moment(w.created_at, language),
     )
 
 
@@ -59,17 +59,17 @@ class ReturnedText:
     when: str
 
 
-def returned_text(r: ReturnedPayment) -> ReturnedText:
+def returned_text(r: ReturnedPayment, language: str) -> ReturnedText:
     return ReturnedText(
         reference=r.reference,
         event=r.event_title,
         workspace=r.workspace_name,
         buyer=r.buyer_email,
-        charged=format_money(r.amount, r.currency),
-        order_total=format_money(r.order_amount, r.order_currency),
+        charged=format_money(r.amount, r.currency, language),
+        order_total=format_money(r.order_amount, r.order_currency, language),
         label=r.label,
         reason=r.reason,
-        when=r.created_at.strftime("%d %b %Y %H:%M UTC"),
+        when=utc_moment(r.created_at, language),
     )
 
 
@@ -83,10 +83,10 @@ class DayBar:
     refunds: int
 
 
-def day_bars(days: list[RevenueDay], currency: str) -> list[DayBar]:
+def day_bars(days: list[RevenueDay], currency: str, language: str) -> list[DayBar]:
     return [
         DayBar(
-            d.day.strftime("%d %b"),
+            short_day(d.day, language),
             whole_units(d.gross, currency),
             whole_units(d.platform_fees, currency),
             whole_units(d.refunds, currency),
@@ -121,10 +121,11 @@ class AdminRevenueState(FormMixin, AuthState):
         except DomainError as error:
             self.loaded = True
             return self.show_error(error)
-        self.totals = [balance_text(t) for t in found]
-        self.queue = [queued_text(w) for w in waiting]
-        self.returned = [returned_text(r) for r in returned]
-        self._series = {currency: day_bars(series, currency) for currency, series in days.items()}
+        language = self._language()
+        self.totals = [balance_text(t, language) for t in found]
+        self.queue = [queued_text(w, language) for w in waiting]
+        self.returned = [returned_text(r, language) for r in returned]
+        self._series = {currency: day_bars(series, currency, language) for currency, series in days.items()}
         self.chart_currencies = list(self._series)
         busiest = max(found, key=lambda t: t.gross).currency if found else ""
         if self.chart_currency not in self._series:
@@ -154,7 +155,7 @@ class AdminRevenueState(FormMixin, AuthState):
         except DomainError as error:
             return self._fail(error)
         self.is_submitting = False
-        return [rx.toast.success("Marked paid. The organizer has been emailed."), AdminRevenueState.load]
+        return [rx.toast.success(self._t(N_("Marked paid. The organizer has been emailed."))), AdminRevenueState.load]
 
     @rx.event
     async def reject(self, form: dict[str, Any]):
@@ -171,4 +172,7 @@ class AdminRevenueState(FormMixin, AuthState):
         except DomainError as error:
             return self._fail(error)
         self.is_submitting = False
-        return [rx.toast.success("Withdrawal rejected. The organizer has been emailed."), AdminRevenueState.load]
+        return [
+            rx.toast.success(self._t(N_("Withdrawal rejected. The organizer has been emailed."))),
+            AdminRevenueState.load,
+        ]

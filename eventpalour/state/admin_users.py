@@ -10,13 +10,29 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import admin
-from eventpalour.services.platform import DomainError, format_money
+from eventpalour.services.platform import N_, DomainError, gettext, price_label, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
+ACCOUNT_TYPES = {"attendee": N_("attendee"), "organizer": N_("organizer")}
+ADMIN_LEVELS = {
+    "super_admin": N_("super admin"),
+    "support": N_("support"),
+    "finance": N_("finance"),
+    "moderator": N_("moderator"),
+}
+"""A platform admin level in words (the admins page says the same)."""
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%d %b %Y %H:%M UTC") if value else "Never"
+
+def admin_level_words(level: str, language: str) -> str:
+    return gettext(language, ADMIN_LEVELS[level]) if level in ADMIN_LEVELS else level.replace("_", " ")
+
+
+def _when(value: datetime | None, language: str) -> str:
+    """ "5 Dec 2026 18:42 UTC" (the admin area keeps platform time), or "Never"."""
+    if value is None:
+        return gettext(language, "Never")
+    return utc_moment(value, language)
 
 
 @dataclass(frozen=True)
@@ -31,14 +47,15 @@ class UserLine:
     last_sign_in: str
 
 
-def user_line(row: admin.UserRow) -> UserLine:
+def user_line(row: admin.UserRow, language: str) -> UserLine:
+    kind = ACCOUNT_TYPES.get(row.account_type or "", N_("not chosen"))
     return UserLine(
         user=row,
         name=row.full_name or row.username,
-        account_type=row.account_type or "not chosen",
-        admin=row.admin_level.replace("_", " "),
-        joined=_when(row.created_at),
-        last_sign_in=_when(row.last_sign_in_at),
+        account_type=gettext(language, kind),
+        admin=admin_level_words(row.admin_level, language) if row.admin_level else "",
+        joined=_when(row.created_at, language),
+        last_sign_in=_when(row.last_sign_in_at, language),
     )
 
 
@@ -95,7 +112,7 @@ class AdminUsersState(AuthState):
         except DomainError as error:
             self.users_loaded = True
             return self.show_error(error)
-        self.rows = [user_line(r) for r in found.rows]
+        self.rows = [user_line(r, self._language()) for r in found.rows]
         self.page, self.pages, self.total, self.users_loaded = found.page, found.pages, found.total, True
         return None
 
@@ -128,13 +145,12 @@ class AdminUsersState(AuthState):
             d = await call_service(admin.user_detail, actor=actor, user_id=user_id)
         except DomainError as error:
             return self.show_error(error)
-        self.detail, self.detail_status_reason = user_line(d.user), d.status_reason
+        language = self._language()
+        self.detail, self.detail_status_reason = user_line(d.user, language), d.status_reason
         self.detail_sessions, self.detail_valid_tickets = d.active_sessions, d.ticket_count
         self.can_reactivate, self.can_suspend, self.can_block = d.can_reactivate, d.can_suspend, d.can_block
         self.detail_workspaces = [WorkspaceLink(w, routes.workspace_url(w.id)) for w in d.workspaces]
-        self.detail_orders = [
-            OrderLine(o, format_money(o.amount, o.currency) if o.amount else "Free") for o in d.orders
-        ]
+        self.detail_orders = [OrderLine(o, price_label(o.amount, o.currency, language)) for o in d.orders]
         self.detail_tickets = d.tickets
         self.detail_open = True
         return None
@@ -164,11 +180,15 @@ class AdminUsersState(AuthState):
             )
         except DomainError as error:
             self.acting = False
-            self.action_error = error.details[0].message if error.details else error.message
+            self.action_error = self._t(error.details[0].message if error.details else error.message)
             yield self.show_error(error)
             return
         self.acting, self.action_status = False, ""
-        done = {"active": "reactivated", "suspended": "suspended and signed out", "blocked": "blocked and signed out"}
-        yield rx.toast.success(f"{row.email} {done[row.status]}.")
+        done = {
+            "active": N_("{email} reactivated."),
+            "suspended": N_("{email} suspended and signed out."),
+            "blocked": N_("{email} blocked and signed out."),
+        }
+        yield rx.toast.success(self._t(done[row.status]).format(email=row.email))
         yield AdminUsersState.open_user(row.id)
         yield AdminUsersState.load_users

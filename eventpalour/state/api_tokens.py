@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, gettext, utc_moment
 from eventpalour.services.workspaces import API_SCOPES, ApiTokenView
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -42,20 +42,27 @@ class ApiTokenRow:
     can_revoke: bool
 
 
-def _when(moment: datetime | None, never: str) -> str:
-    return moment.strftime("%d %b %Y %H:%M UTC") if moment else never
+def _when(moment: datetime, language: str) -> str:
+    """API calls are logged in UTC, so their moments are shown in it."""
+    return utc_moment(moment, language)
 
 
-def token_row(view: ApiTokenView) -> ApiTokenRow:
+def token_row(view: ApiTokenView, language: str) -> ApiTokenRow:
+    if view.revoked_at:
+        used = gettext(language, "Revoked {when}").format(when=_when(view.revoked_at, language))
+    elif view.last_used_at:
+        used = gettext(language, "Last used {when}").format(when=_when(view.last_used_at, language))
+    else:
+        used = gettext(language, "Last used never")
     return ApiTokenRow(
         id=view.id,
         name=view.name,
         hint=view.hint + "…",
         scopes=", ".join(view.scopes),
-        created=f"Created {_when(view.created_at, '')} by {view.created_by_name}",
-        last_used="Revoked " + _when(view.revoked_at, "")
-        if view.revoked_at
-        else "Last used " + _when(view.last_used_at, "never"),
+        created=gettext(language, "Created {when} by {name}").format(
+            when=_when(view.created_at, language), name=view.created_by_name
+        ),
+        last_used=used,
         can_revoke=view.can_revoke,
     )
 
@@ -75,7 +82,7 @@ class ApiTokensState(FormMixin, AuthState):
     async def _read(self) -> None:
         actor = await self.require_user()
         views = await call_service(workspaces.list_api_tokens, actor=actor, workspace_id=self._workspace_id())
-        self.tokens = [token_row(v) for v in views]
+        self.tokens = [token_row(v, self._language()) for v in views]
 
     @rx.event
     async def load_tokens(self) -> None:
@@ -107,11 +114,13 @@ class ApiTokensState(FormMixin, AuthState):
             return
         self.is_submitting = False
         self.new_secret, self.new_secret_name = created.secret, created.token.name
-        yield rx.toast.success(f"Token {created.token.name} created. Copy it now: it is shown only once.")
+        yield rx.toast.success(
+            self._t(N_("Token {name} created. Copy it now: it is shown only once.")).format(name=created.token.name)
+        )
 
     @rx.event
     def copy_secret(self):
-        return [rx.set_clipboard(self.new_secret), rx.toast.success("Token copied.")]
+        return [rx.set_clipboard(self.new_secret), rx.toast.success(self._t(N_("Token copied.")))]
 
     @rx.event
     def dismiss_secret(self) -> None:
@@ -127,4 +136,6 @@ class ApiTokensState(FormMixin, AuthState):
             await self._read()
         except DomainError as error:
             return self.show_error(error)
-        return rx.toast.success(f"Token {view.name} revoked. Apps using it can no longer call the API.")
+        return rx.toast.success(
+            self._t(N_("Token {name} revoked. Apps using it can no longer call the API.")).format(name=view.name)
+        )

@@ -22,28 +22,33 @@ from eventpalour.services.finance import (
     WithdrawalInput,
     WithdrawalView,
 )
-from eventpalour.services.platform import DomainError, format_money
+from eventpalour.services.platform import N_, DomainError, date_label, format_money, gettext
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
 from eventpalour.state.workspace import workspace_in
 
-KIND_LABELS = {"sale": "Sale", "refund": "Refund", "withdrawal": "Payout"}
-METHOD_LABELS = {"bank": "Bank transfer", "mpesa": "M-Pesa"}
+KIND_LABELS = {"sale": N_("Sale"), "refund": N_("Refund"), "withdrawal": N_("Payout")}
+METHOD_LABELS = {"bank": N_("Bank transfer"), "mpesa": N_("M-Pesa")}
 STATUS_LABELS = {
-    "completed": "Paid",
-    "partially_refunded": "Partly refunded",
-    "refunded": "Refunded",
-    "queued": "Queued",
-    "pending": "Pending",
-    "processing": "Processing",
-    "needs-attention": "Needs attention",
-    "processed": "Processed",
-    "failed": "Failed",
-    "requested": "Requested",
-    "paid": "Paid",
-    "rejected": "Rejected",
+    "completed": N_("Paid"),
+    "partially_refunded": N_("Partly refunded"),
+    "refunded": N_("Refunded"),
+    "queued": N_("Queued"),
+    "pending": N_("Pending"),
+    "processing": N_("Processing"),
+    "needs-attention": N_("Needs attention"),
+    "processed": N_("Processed"),
+    "failed": N_("Failed"),
+    "requested": N_("Requested"),
+    "paid": N_("Paid"),
+    "rejected": N_("Rejected"),
 }
+
+
+def _label(labels: dict[str, str], key: str, language: str) -> str:
+    """`key`'s words in `language` (the key itself when it has none)."""
+    return gettext(language, labels[key]) if key in labels else key
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,11 @@ class WorkspaceBalanceText(BalanceText):
     can_withdraw: bool = False
 
 
-def workspace_balance_text(b: Balance) -> WorkspaceBalanceText:
+def workspace_balance_text(b: Balance, language: str) -> WorkspaceBalanceText:
     minimum = finance.minimum_for(b.currency)
     return WorkspaceBalanceText(
-        **asdict(balance_text(b)),
-        minimum=format_money(minimum, b.currency),
+        **asdict(balance_text(b, language)),
+        minimum=format_money(minimum, b.currency, language),
         can_withdraw=b.available >= minimum,
     )
 
@@ -97,22 +102,25 @@ class TransactionText:
     status_label: str
 
 
-def transaction_text(row: TransactionRow) -> TransactionText:
-    detail = METHOD_LABELS.get(row.detail, row.detail) if row.kind == "withdrawal" else row.detail
+def transaction_text(row: TransactionRow, language: str) -> TransactionText:
+    detail = _label(METHOD_LABELS, row.detail, language) if row.kind == "withdrawal" else row.detail
     if row.discount_code:
-        detail += f" · code {row.discount_code} (− {format_money(row.discount, row.currency)})"
+        discount = gettext(language, "code {code} (− {amount})").format(
+            code=row.discount_code, amount=format_money(row.discount, row.currency, language)
+        )
+        detail += f" · {discount}"
     return TransactionText(
         id=row.id,
         kind=row.kind,
-        kind_label=KIND_LABELS.get(row.kind, row.kind),
-        date=row.at.strftime("%d %b %Y %H:%M"),
+        kind_label=_label(KIND_LABELS, row.kind, language),
+        date=f"{date_label(row.at, language, 'UTC')} {row.at:%H:%M}",
         reference=row.reference or "—",
         detail=detail,
-        amount=format_money(row.amount, row.currency),
-        fees=format_money(row.fees, row.currency) if row.fees else "—",
-        net=format_money(row.net, row.currency),
+        amount=format_money(row.amount, row.currency, language),
+        fees=format_money(row.fees, row.currency, language) if row.fees else "—",
+        net=format_money(row.net, row.currency, language),
         status=row.status,
-        status_label=STATUS_LABELS.get(row.status, row.status),
+        status_label=_label(STATUS_LABELS, row.status, language),
     )
 
 
@@ -130,15 +138,15 @@ class WithdrawalText:
     requested_by: str
 
 
-def withdrawal_text(w: WithdrawalView) -> WithdrawalText:
+def withdrawal_text(w: WithdrawalView, language: str) -> WithdrawalText:
     return WithdrawalText(
         id=w.id,
-        amount=format_money(w.amount, w.currency),
+        amount=format_money(w.amount, w.currency, language),
         destination=w.destination,
         status=w.status,
-        status_label=STATUS_LABELS.get(w.status, w.status),
-        note=f"Ref {w.reference}" if w.reference else w.rejection_reason,
-        requested=w.created_at.strftime("%d %b %Y"),
+        status_label=_label(STATUS_LABELS, w.status, language),
+        note=gettext(language, "Ref {reference}").format(reference=w.reference) if w.reference else w.rejection_reason,
+        requested=date_label(w.created_at, language, "UTC"),
         requested_by=w.requested_by,
     )
 
@@ -213,14 +221,14 @@ class BillingState(FormMixin, AuthState):
             overview = await call_service(finance.billing_overview, actor=actor, workspace_id=self._workspace_id())
             history = await call_service(finance.list_withdrawals, actor=actor, workspace_id=self._workspace_id())
         except DomainError as error:
-            self.billing_problem, self.billing_loaded = error.message, True
+            self.billing_problem, self.billing_loaded = self._t(error.message), True
             return None
-        self.balances = [workspace_balance_text(b) for b in overview.balances]
+        self.balances = [workspace_balance_text(b, self._language()) for b in overview.balances]
         self._series = {c: month_bars(points, c) for c, points in overview.series.items()}
         self.chart_currencies = list(self._series)
         self.chart_currency = overview.main_currency
         self.chart_data = self._series.get(overview.main_currency, [])
-        self.withdrawal_rows = [withdrawal_text(w) for w in history]
+        self.withdrawal_rows = [withdrawal_text(w, self._language()) for w in history]
         self.withdrawal_second_factor = overview.withdrawal_second_factor
         self.billing_loaded = True
         return BillingState.load_transactions
@@ -242,7 +250,7 @@ class BillingState(FormMixin, AuthState):
             self.tx_loading = False
             yield self.show_error(error)
             return
-        self.tx_rows = [transaction_text(row) for row in found.rows]
+        self.tx_rows = [transaction_text(row, self._language()) for row in found.rows]
         self.tx_total, self.tx_loading = found.total, False
 
     @rx.event
@@ -302,5 +310,6 @@ class BillingState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.withdraw_open = False, False
-        yield rx.toast.success(f"Withdrawal of {format_money(made.amount, made.currency)} requested.")
+        amount = format_money(made.amount, made.currency, self._language())
+        yield rx.toast.success(self._t(N_("Withdrawal of {amount} requested.")).format(amount=amount))
         yield BillingState.load_billing

@@ -15,7 +15,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import events, identity
 from eventpalour.services.events import EventActions, local_input_value, parse_local
-from eventpalour.services.platform import DomainError, ValidationFailed, format_amount, plural
+from eventpalour.services.platform import DomainError, ValidationFailed, event_when, format_amount, plural
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.event_drafts import DraftNoticeMixin
 from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
@@ -105,7 +105,7 @@ class WorkspaceEventsState(DraftNoticeMixin, AuthState):
                 short_id=r.short_id,
                 title=r.title,
                 status=r.status,
-                when=_when(r.start_at, r.timezone),
+                when=event_when(r.start_at, r.timezone, language=self._language()),
                 where=r.city or r.type.title(),
                 pricing=r.pricing,
                 sold_of_capacity=f"{r.tickets_sold} / {'∞' if r.capacity is None else r.capacity}",

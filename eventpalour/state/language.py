@@ -74,3 +74,12 @@ def t(text: str, **values: str) -> Var[str]:
         _var_type=str,
         _var_data=VarData.merge(lang._get_all_var_data()),
     ).to(str)
+
+
+def fill(text: Var[str], **values: Var | str) -> Var[str]:
+    """A translated sentence with its {placeholders} filled from state vars, so translators get the
+    whole sentence: `fill(t("Remove {name}"), name=member.name)`."""
+    for name, value in values.items():
+        filled = value.to(str) if isinstance(value, Var) else Var.create(value)
+        text = text.to(str).replace("{" + name + "}", filled)
+    return text

@@ -9,11 +9,20 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import workspaces
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import DomainError, plural
+from eventpalour.services.platform import N_, DomainError, count_words, date_label
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.workspace import WorkspaceState, workspace_in
 
+ROLE_NAMES = {"admin": N_("admin"), "moderator": N_("moderator"), "member": N_("member"), "owner": N_("owner")}
+"""A role as a noun inside a sentence, in the catalogs' words (the pages' `role_name` says the same)."""
+INVITE_STATUS_LABELS = {
+    "invited": N_("invited"),
+    "already_member": N_("already a member"),
+    "already_invited": N_("already invited"),
+    "invalid": N_("invalid"),
+    "too_many_emails": N_("too many emails"),
+}
 INVITE_STATUS_COLORS = {
     "invited": "green",
     "already_member": "gray",
@@ -59,6 +68,7 @@ class InviteResult:
 
     email: str
     status: str
+    label: str  # the status in the reader's words
     message: str
     color: str
 
@@ -76,19 +86,20 @@ class MembersState(FormMixin, AuthState):
     async def _refresh(self) -> None:
         actor = await self.require_user()
         team = await call_service(workspaces.list_members, actor=actor, workspace_id=self._workspace_id())
-        self.members = [_member_row(m, actor) for m in team]
+        self.members = [_member_row(m, actor, self._language()) for m in team]
         self.pending = []
         if (await self.get_state(WorkspaceState)).can_manage_members:
             rows = await call_service(
                 workspaces.list_pending_invitations, actor=actor, workspace_id=self._workspace_id()
             )
+            language = self._language()
             self.pending = [
                 PendingInvitation(
                     id=i.id,
                     email=i.email,
                     role=i.role,
                     invited_by=i.invited_by,
-                    expires=i.expires_at.strftime("%d %b %Y"),
+                    expires=date_label(i.expires_at, language),
                 )
                 for i in rows
             ]
@@ -144,24 +155,34 @@ class MembersState(FormMixin, AuthState):
         self.is_submitting = False
         # An address that cannot be invited stays in the form as typed, its reason under it; the rest
         # are done (sent, or already a member or invited) and listed below the form.
-        refused = [replace(r, error=o.message) for r, o in zip(typed, outcomes, strict=True) if o.refused_input]
+        refused = [
+            replace(r, error=self._t(o.message)) for r, o in zip(typed, outcomes, strict=True) if o.refused_input
+        ]
         self.invite_rows = refused or [InviteRow()]
         self.invite_results = [
-            InviteResult(email=o.email, status=o.status, message=o.message, color=INVITE_STATUS_COLORS[o.status])
+            InviteResult(
+                email=o.email,
+                status=o.status,
+                label=self._t(INVITE_STATUS_LABELS[o.status]),
+                message=self._t(o.message),
+                color=INVITE_STATUS_COLORS[o.status],
+            )
             for o in outcomes
             if not o.refused_input
         ]
         sent = sum(1 for o in outcomes if o.sent)
         if refused:
-            self.form_error = (
-                "Check the address marked below." if len(refused) == 1 else "Check the addresses marked below."
+            self.form_error = self._t(
+                N_("Check the address marked below.") if len(refused) == 1 else N_("Check the addresses marked below.")
             )
         if sent:
-            yield rx.toast.success(f"{plural(sent, 'invitation')} sent.")
+            yield rx.toast.success(
+                count_words(sent, N_("{count} invitation sent."), N_("{count} invitations sent."), self._language())
+            )
         elif refused:
             yield rx.toast.error(self.form_error)
         else:
-            yield rx.toast.info("No invitations sent: see why below the form.")
+            yield rx.toast.info(self._t(N_("No invitations sent: see why below the form.")))
 
     async def _act(self, fn, message: str, **kwargs) -> list[rx.event.EventSpec]:  # noqa: ANN001
         """Run one member action for the signed-in user, then reload the lists."""
@@ -171,25 +192,36 @@ class MembersState(FormMixin, AuthState):
             await self._refresh()
         except DomainError as error:
             return self.show_error(error)
-        return [rx.toast.success(message)]
+        return [rx.toast.success(self._t(message))]
 
     @rx.event
     async def change_role(self, user_id: str, role: str):
-        return await self._act(
-            workspaces.update_member_role, f"Role changed to {role}.", member_user_id=user_id, role=role
-        )
+        try:
+            actor = await self.require_user()
+            await call_service(
+                workspaces.update_member_role,
+                actor=actor,
+                workspace_id=self._workspace_id(),
+                member_user_id=user_id,
+                role=role,
+            )
+            await self._refresh()
+        except DomainError as error:
+            return self.show_error(error)
+        changed = self._t(N_("Role changed to {role}.")).format(role=self._t(ROLE_NAMES.get(role, role)))
+        return [rx.toast.success(changed)]
 
     @rx.event
     async def remove_member(self, user_id: str):
-        return await self._act(workspaces.remove_member, "Member removed.", member_user_id=user_id)
+        return await self._act(workspaces.remove_member, N_("Member removed."), member_user_id=user_id)
 
     @rx.event
     async def revoke_invitation(self, invitation_id: str):
-        return await self._act(workspaces.revoke_invitation, "Invitation revoked.", invitation_id=invitation_id)
+        return await self._act(workspaces.revoke_invitation, N_("Invitation revoked."), invitation_id=invitation_id)
 
     @rx.event
     async def resend_invitation(self, invitation_id: str):
-        return await self._act(workspaces.resend_invitation, "Invitation sent again.", invitation_id=invitation_id)
+        return await self._act(workspaces.resend_invitation, N_("Invitation sent again."), invitation_id=invitation_id)
 
     @rx.event
     async def leave_workspace(self):
@@ -198,10 +230,10 @@ class MembersState(FormMixin, AuthState):
             await call_service(workspaces.leave_workspace, actor=actor, workspace_id=self._workspace_id())
         except DomainError as error:
             return self.show_error(error)
-        return [rx.toast.success("You left the workspace."), rx.redirect(routes.WORKSPACES)]
+        return [rx.toast.success(self._t(N_("You left the workspace."))), rx.redirect(routes.WORKSPACES)]
 
 
-def _member_row(m: workspaces.MemberView, actor: UserSummary) -> MemberRow:
+def _member_row(m: workspaces.MemberView, actor: UserSummary, language: str) -> MemberRow:
     name = m.full_name or m.username
     return MemberRow(
         user_id=m.user_id,
@@ -210,6 +242,6 @@ def _member_row(m: workspaces.MemberView, actor: UserSummary) -> MemberRow:
         avatar_url=m.avatar_url,
         initials="".join(p[0] for p in name.split()[:2]).upper(),
         role=m.role,
-        joined=m.joined_at.strftime("%d %b %Y"),
+        joined=date_label(m.joined_at, language),
         is_you=m.user_id == actor.id,
     )

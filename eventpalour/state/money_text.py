@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eventpalour.services.finance import Balance, EventSalesTotals, MoneyFigures
-from eventpalour.services.platform import MINOR_DIGITS, format_money, plural
+from eventpalour.services.platform import DEFAULT_LANGUAGE, MINOR_DIGITS, N_, count_words, format_money, plural
 
 
 @dataclass(frozen=True)
@@ -25,17 +25,18 @@ class FiguresText:
     discounts: str = ""  # what discount codes took off sales
 
 
-def _figures(f: MoneyFigures) -> dict[str, str | int]:
+def _figures(f: MoneyFigures, language: str = DEFAULT_LANGUAGE) -> dict[str, str | int]:
+    """The figures worded in `language` (English unless a page passes its reader's)."""
     return {
         "currency": f.currency,
         "paid_orders": f.paid_orders,
-        "paid_orders_label": plural(f.paid_orders, "paid order"),
-        "gross": format_money(f.gross, f.currency),
-        "platform_fees": format_money(f.platform_fees, f.currency),
-        "provider_fees": format_money(f.provider_fees, f.currency),
-        "refunds": format_money(f.refunds, f.currency),
-        "net": format_money(f.net, f.currency),
-        "discounts": format_money(f.discounts, f.currency),
+        "paid_orders_label": count_words(f.paid_orders, N_("{count} paid order"), N_("{count} paid orders"), language),
+        "gross": format_money(f.gross, f.currency, language),
+        "platform_fees": format_money(f.platform_fees, f.currency, language),
+        "provider_fees": format_money(f.provider_fees, f.currency, language),
+        "refunds": format_money(f.refunds, f.currency, language),
+        "net": format_money(f.net, f.currency, language),
+        "discounts": format_money(f.discounts, f.currency, language),
     }
 
 
@@ -67,12 +68,12 @@ class BalanceText(FiguresText):
     available: str = ""
 
 
-def balance_text(b: Balance) -> BalanceText:
+def balance_text(b: Balance, language: str = DEFAULT_LANGUAGE) -> BalanceText:
     return BalanceText(
-        **_figures(b),
-        withdrawn=format_money(b.withdrawn, b.currency),
-        pending=format_money(b.pending, b.currency),
-        available=format_money(b.available, b.currency),
+        **_figures(b, language),
+        withdrawn=format_money(b.withdrawn, b.currency, language),
+        pending=format_money(b.pending, b.currency, language),
+        available=format_money(b.available, b.currency, language),
     )
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from eventpalour.services import events
 from eventpalour.services.events import OrganizerProfile, SocialLink
-from eventpalour.services.platform import NotFound, ValidationFailed
+from eventpalour.services.platform import N_, NotFound, ValidationFailed
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.discovery import ListedEvent, listed_event
@@ -53,8 +53,8 @@ class OrganizerState(AuthState):
     @rx.var
     def page_title(self) -> str:
         if self.missing:
-            return "Organizer not found"
-        return self.organizer.name if self.organizer else "Organizer"
+            return self._t(N_("Organizer not found"))
+        return self.organizer.name if self.organizer else self._t(N_("Organizer"))
 
     def _slug(self) -> str:
         return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]

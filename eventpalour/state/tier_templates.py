@@ -10,9 +10,9 @@ import reflex as rx
 
 from eventpalour.services import events
 from eventpalour.services.events import TierTemplateInput, TierTemplateView
-from eventpalour.services.platform import DomainError, format_amount
+from eventpalour.services.platform import N_, DomainError, count_words, format_amount, gettext, price_label
 from eventpalour.state.base import AuthState, call_service
-from eventpalour.state.event_form import price_label, quantity_label, read_tier_numbers
+from eventpalour.state.event_form import read_tier_numbers
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.workspace import workspace_in
 
@@ -42,14 +42,18 @@ class TemplateRow:
     draft: TemplateDraft
 
 
-def template_row(view: TierTemplateView) -> TemplateRow:
+def template_row(view: TierTemplateView, language: str) -> TemplateRow:
     return TemplateRow(
         id=view.id,
         name=view.name,
         description=view.description,
-        price_label=price_label(view.price, view.currency),
-        quantity_label=quantity_label(view.quantity),
-        per_order_label=f"Up to {view.max_per_order} per order",
+        price_label=price_label(view.price, view.currency, language),
+        quantity_label=(
+            gettext(language, "Unlimited")
+            if view.quantity is None
+            else count_words(view.quantity, N_("{count} seat"), N_("{count} seats"), language)
+        ),
+        per_order_label=gettext(language, "Up to {count} per order").format(count=view.max_per_order),
         draft=TemplateDraft(
             name=view.name,
             description=view.description,
@@ -77,7 +81,7 @@ class TierTemplatesState(FormMixin, AuthState):
     async def _read(self) -> None:
         actor = await self.require_user()
         views = await call_service(events.list_tier_templates, actor=actor, workspace_id=self._workspace_id())
-        self.templates = [template_row(v) for v in views]
+        self.templates = [template_row(v, self._language()) for v in views]
 
     @rx.event
     async def load_templates(self) -> None:
@@ -102,7 +106,7 @@ class TierTemplatesState(FormMixin, AuthState):
     def edit_template(self, template_id: str):
         row = next((r for r in self.templates if r.id == template_id), None)
         if row is None:
-            return rx.toast.error("This ticket template does not exist.")
+            return rx.toast.error(self._t(N_("This ticket template does not exist.")))
         self._open(row.id, row.draft)
         return None
 
@@ -152,7 +156,8 @@ class TierTemplatesState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.editor_open = False, False
-        yield rx.toast.success(f"Template {view.name} {'saved' if self.editing_id else 'added'}.")
+        done = N_("Template {name} saved.") if self.editing_id else N_("Template {name} added.")
+        yield rx.toast.success(self._t(done).format(name=view.name))
 
     @rx.event
     async def delete_template(self, template_id: str):
@@ -165,4 +170,6 @@ class TierTemplatesState(FormMixin, AuthState):
             await self._read()
         except DomainError as error:
             return self.show_error(error)
-        return rx.toast.success(f"Template {row.name} deleted." if row else "Template deleted.")
+        if row is None:
+            return rx.toast.success(self._t(N_("Template deleted.")))
+        return rx.toast.success(self._t(N_("Template {name} deleted.")).format(name=row.name))

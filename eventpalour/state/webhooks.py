@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, gettext, utc_moment
 from eventpalour.services.workspaces import WEBHOOK_EVENTS, DeliveryView, WebhookView
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -51,29 +51,34 @@ class DeliveryRow:
     can_resend: bool
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%d %b %Y %H:%M:%S UTC") if moment else ""
+def _when(moment: datetime | None, language: str) -> str:
+    """ "5 Dec 2026 18:42:07 UTC": a moment to the second, in UTC as the endpoint's own logs have it."""
+    return utc_moment(moment, language, seconds=True) if moment else ""
 
 
-def webhook_row(view: WebhookView) -> WebhookRow:
+def webhook_row(view: WebhookView, language: str) -> WebhookRow:
+    if view.removed_at:
+        created = gettext(language, "Removed {when}").format(when=_when(view.removed_at, language))
+    else:
+        created = gettext(language, "Added {when}").format(when=_when(view.created_at, language))
     return WebhookRow(
         id=view.id,
         url=view.url,
         events=", ".join(view.events),
-        created=f"Removed {_when(view.removed_at)}" if view.removed_at else f"Added {_when(view.created_at)}",
+        created=created,
         can_remove=view.can_remove,
     )
 
 
-def delivery_row(view: DeliveryView) -> DeliveryRow:
+def delivery_row(view: DeliveryView, language: str) -> DeliveryRow:
     answer = view.last_error or (f"HTTP {view.response_status}" if view.response_status else "")
     return DeliveryRow(
         id=view.id,
         event_type=view.event_type,
-        status_label=view.status_label,
+        status_label=view.status_text(language),
         delivered=view.delivered_at is not None,
         answer=answer,
-        queued=_when(view.created_at),
+        queued=_when(view.created_at, language),
         can_resend=view.can_resend,
     )
 
@@ -98,7 +103,7 @@ class WebhooksState(FormMixin, AuthState):
     async def _read(self) -> None:
         actor = await self.require_user()
         views = await call_service(workspaces.list_webhooks, actor=actor, workspace_id=self._workspace_id())
-        self.endpoints = [webhook_row(v) for v in views]
+        self.endpoints = [webhook_row(v, self._language()) for v in views]
 
     async def _read_log(self) -> None:
         actor = await self.require_user()
@@ -108,7 +113,7 @@ class WebhooksState(FormMixin, AuthState):
             workspace_id=self._workspace_id(),
             endpoint_id=self.log_endpoint_id,
         )
-        self.deliveries = [delivery_row(v) for v in views]
+        self.deliveries = [delivery_row(v, self._language()) for v in views]
 
     @rx.event
     async def load_webhooks(self) -> None:
@@ -141,11 +146,11 @@ class WebhooksState(FormMixin, AuthState):
             return
         self.is_submitting = False
         self.new_secret, self.new_secret_url = created.secret, created.endpoint.url
-        yield rx.toast.success("Webhook added. Copy its signing secret now: it is shown only once.")
+        yield rx.toast.success(self._t(N_("Webhook added. Copy its signing secret now: it is shown only once.")))
 
     @rx.event
     def copy_secret(self):
-        return [rx.set_clipboard(self.new_secret), rx.toast.success("Signing secret copied.")]
+        return [rx.set_clipboard(self.new_secret), rx.toast.success(self._t(N_("Signing secret copied.")))]
 
     @rx.event
     def dismiss_secret(self) -> None:
@@ -161,13 +166,13 @@ class WebhooksState(FormMixin, AuthState):
             await self._read()
         except DomainError as error:
             return self.show_error(error)
-        return rx.toast.success(f"Webhook {view.url} removed. It receives nothing more.")
+        return rx.toast.success(self._t(N_("Webhook {url} removed. It receives nothing more.")).format(url=view.url))
 
     @rx.event
     async def open_log(self, endpoint_id: str):
         row = next((r for r in self.endpoints if r.id == endpoint_id), None)
         if row is None:
-            yield rx.toast.error("This webhook does not exist.")
+            yield rx.toast.error(self._t(N_("This webhook does not exist.")))
             return
         self.log_endpoint_id, self.log_url, self.deliveries = row.id, row.url, []
         self.log_open, self.log_loading = True, True
@@ -202,4 +207,4 @@ class WebhooksState(FormMixin, AuthState):
             await self._read_log()
         except DomainError as error:
             return self.show_error(error)
-        return rx.toast.success(f"{view.event_type} queued again.")
+        return rx.toast.success(self._t(N_("{event} queued again.")).format(event=view.event_type))

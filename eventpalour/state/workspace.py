@@ -12,20 +12,20 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError, plural
+from eventpalour.services.platform import N_, DomainError, count_words, date_label, gettext
 from eventpalour.services.workspaces import WorkspaceAction, WorkspaceView, allows
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.navigation import LastWorkspaceState
 from eventpalour.state.workspaces import LogoUploadMixin, workspace_input
 
 KYC_LABELS = {
-    "none": "Not started",
-    "pending": "In review",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "requires_update": "Needs an update",
+    "none": N_("Not started"),
+    "pending": N_("In review"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "requires_update": N_("Needs an update"),
 }
-ROLE_LABELS = {"owner": "Owner", "admin": "Admin", "moderator": "Moderator", "member": "Member"}
+ROLE_LABELS = {"owner": N_("Owner"), "admin": N_("Admin"), "moderator": N_("Moderator"), "member": N_("Member")}
 
 
 def workspace_in(path: str) -> str:
@@ -81,7 +81,9 @@ def public_url(slug: str) -> str:
     return settings.app_url + routes.organizer_url(slug) if slug else ""
 
 
-def workspace_panel(view: WorkspaceView) -> WorkspacePanel:
+def workspace_panel(view: WorkspaceView, language: str) -> WorkspacePanel:
+    """The panel's texts in `language`: the KYC state, and "3 members · since 5 Dec 2026"."""
+    members = count_words(view.member_count, N_("{count} member"), N_("{count} members"), language)
     return WorkspacePanel(
         id=view.id,
         name=view.name,
@@ -100,11 +102,13 @@ def workspace_panel(view: WorkspaceView) -> WorkspacePanel:
         invite_link=invite_link(view.invite_code),
         verified=view.verified,
         kyc_status=view.kyc_status,
-        kyc_label=KYC_LABELS.get(view.kyc_status, view.kyc_status),
+        kyc_label=gettext(language, KYC_LABELS.get(view.kyc_status, view.kyc_status)),
         member_count=view.member_count,
-        member_label=plural(view.member_count, "member"),
+        member_label=gettext(language, "{members} · since {date}").format(
+            members=members, date=date_label(view.created_at, language)
+        ),
         initials=view.initials,
-        created_on=view.created_at.strftime("%d %b %Y"),
+        created_on=date_label(view.created_at, language),
     )
 
 
@@ -162,11 +166,11 @@ class WorkspaceState(AuthState):
 
     @rx.var
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, "")
+        return self._t(ROLE_LABELS[self.role]) if self.role in ROLE_LABELS else ""
 
     def show(self, view: WorkspaceView) -> None:
         """Show `view` (as loaded, or as a settings save returned it)."""
-        self.workspace, self.role = workspace_panel(view), view.role
+        self.workspace, self.role = workspace_panel(view, self._language()), view.role
         self.load_problem, self.loaded = "", True
 
     @rx.event
@@ -180,7 +184,12 @@ class WorkspaceState(AuthState):
                 workspaces.get_workspace, actor=actor, workspace_id=workspace_in(self.router.url.path)
             )
         except DomainError as error:
-            self.workspace, self.role, self.load_problem, self.loaded = WorkspacePanel(), "", error.message, True
+            self.workspace, self.role, self.load_problem, self.loaded = (
+                WorkspacePanel(),
+                "",
+                self._t(error.message),
+                True,
+            )
             return
         self.show(view)
         last = await self.get_state(LastWorkspaceState)
@@ -188,7 +197,7 @@ class WorkspaceState(AuthState):
 
     @rx.event
     def copy_invite_link(self):
-        return [rx.set_clipboard(self.workspace.invite_link), rx.toast.success("Invite link copied.")]
+        return [rx.set_clipboard(self.workspace.invite_link), rx.toast.success(self._t(N_("Invite link copied.")))]
 
 
 class WorkspaceSettingsState(LogoUploadMixin, AuthState):
@@ -236,7 +245,7 @@ class WorkspaceSettingsState(LogoUploadMixin, AuthState):
             return
         self.is_submitting = False
         shell.show(view)
-        yield rx.toast.success("Settings saved.")
+        yield rx.toast.success(self._t(N_("Settings saved.")))
 
     @rx.event
     async def change_slug(self, form: dict[str, Any]):
@@ -257,7 +266,7 @@ class WorkspaceSettingsState(LogoUploadMixin, AuthState):
         self.is_submitting = False
         shell = await self.get_state(WorkspaceState)
         shell.workspace = replace(shell.workspace, slug=slug, public_url=public_url(slug))
-        yield rx.toast.success("Page address saved.")
+        yield rx.toast.success(self._t(N_("Page address saved.")))
 
     @rx.event
     async def regenerate_invite_code(self):
@@ -268,7 +277,7 @@ class WorkspaceSettingsState(LogoUploadMixin, AuthState):
             return self.show_error(error)
         shell = await self.get_state(WorkspaceState)
         shell.workspace = replace(shell.workspace, invite_code=code, invite_link=invite_link(code))
-        return rx.toast.success("New invite link created. Old links no longer work.")
+        return rx.toast.success(self._t(N_("New invite link created. Old links no longer work.")))
 
     @rx.event
     async def transfer_ownership(self, form: dict[str, Any]):
@@ -283,7 +292,7 @@ class WorkspaceSettingsState(LogoUploadMixin, AuthState):
         except DomainError as error:
             return self._fail(error)
         return [
-            rx.toast.success("Ownership transferred. You are now an admin."),
+            rx.toast.success(self._t(N_("Ownership transferred. You are now an admin."))),
             WorkspaceState.load_workspace,
             WorkspaceSettingsState.load_settings,
         ]
@@ -300,4 +309,4 @@ class WorkspaceSettingsState(LogoUploadMixin, AuthState):
             )
         except DomainError as error:
             return self._fail(error)
-        return [rx.toast.success("Workspace deleted."), rx.redirect(routes.WORKSPACES)]
+        return [rx.toast.success(self._t(N_("Workspace deleted."))), rx.redirect(routes.WORKSPACES)]

@@ -13,11 +13,11 @@ import reflex as rx
 
 from eventpalour.models import KycHolderType, UploadBucket
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError, PermissionDenied
+from eventpalour.services.platform import N_, DomainError, PermissionDenied
 from eventpalour.services.workspaces import BlueTicketInput, KycInput
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
-from eventpalour.state.workspace import workspace_in
+from eventpalour.state.workspace import KYC_LABELS, workspace_in
 
 KYC_UPLOAD_ID = "kyc-document"
 BLUE_UPLOAD_ID = "blue-ticket-document"
@@ -63,7 +63,8 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         except DomainError as error:
             self.verification_loaded = True
             return self.show_error(error)
-        self.kyc_status, self.kyc_status_text, self.can_file_kyc = filed.status, filed.status_text, filed.can_file
+        self.kyc_status, self.can_file_kyc = filed.status, filed.can_file
+        self.kyc_status_text = self._t(filed.status_text)
         self.kyc_note = filed.latest.review_note if filed.latest else ""
         self.verified, self.blue_in_review, self.can_request_badge = badge.verified, badge.in_review, badge.can_request
         self.blue_status = badge.latest.status if badge.latest else ""
@@ -84,9 +85,14 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         self.tax_country = value
 
     @rx.var
+    def kyc_label(self) -> str:
+        """The KYC state in the reader's words, as the workspace header says it."""
+        return self._t(KYC_LABELS.get(self.kyc_status, self.kyc_status))
+
+    @rx.var
     def tax_id_label(self) -> str:
         """What the tax identifier is called where the holder pays tax: "KRA PIN", "TIN"..."""
-        return workspaces.tax_id_label(self.tax_country)
+        return self._t(workspaces.tax_id_label(self.tax_country))
 
     @rx.var
     def tax_id_hint(self) -> str:
@@ -103,7 +109,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
             result = await self._store_picked_file(files, UploadBucket.KYC, "kyc")
         except DomainError as error:
             self.uploading = ""
-            self.field_errors = {**self.field_errors, field: error.message}
+            self.field_errors = {**self.field_errors, field: self._t(error.message)}
             return None
         self.uploading = ""
         return result.key, files[0].name or "document"
@@ -113,7 +119,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         stored = await self._store(files, "id_document_key")
         if stored:
             self._kyc_document_key, self.kyc_document_name = stored
-            return rx.toast.success("ID document uploaded.")
+            return rx.toast.success(self._t(N_("ID document uploaded.")))
         return None
 
     @rx.event
@@ -121,7 +127,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
         stored = await self._store(files, "document_key")
         if stored:
             self._blue_document_key, self.blue_document_name = stored
-            return rx.toast.success("Document attached.")
+            return rx.toast.success(self._t(N_("Document attached.")))
         return None
 
     @rx.event
@@ -155,7 +161,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting = False
-        yield rx.toast.success("KYC submitted. We'll email you when it is reviewed.")
+        yield rx.toast.success(self._t(N_("KYC submitted. We'll email you when it is reviewed.")))
         yield WorkspaceVerificationState.load_verification
 
     @rx.event
@@ -179,5 +185,5 @@ class WorkspaceVerificationState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting = False
-        yield rx.toast.success("Verification requested. We'll email you when it is decided.")
+        yield rx.toast.success(self._t(N_("Verification requested. We'll email you when it is decided.")))
         yield WorkspaceVerificationState.load_verification

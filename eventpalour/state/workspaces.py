@@ -10,7 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.models import UploadBucket
 from eventpalour.services import workspaces
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.services.workspaces import WorkspaceInput, initials_of
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -107,10 +107,10 @@ class LogoUploadMixin(FormMixin, mixin=True):
             result = await self._store_picked_file(files, UploadBucket.LOGOS, "workspaces")
         except DomainError as error:
             self.is_uploading = False
-            self.field_errors = {**self.field_errors, "logo_url": error.message}
-            return rx.toast.error(error.message)
+            self.field_errors = {**self.field_errors, "logo_url": self._t(error.message)}
+            return rx.toast.error(self._t(error.message))
         self.logo_url, self.is_uploading, self.upload_progress = result.url, False, 100
-        return rx.toast.success("Logo uploaded.")
+        return rx.toast.success(self._t(N_("Logo uploaded.")))
 
     @rx.event
     def remove_logo(self) -> None:
@@ -138,7 +138,7 @@ class WorkspaceCreateState(LogoUploadMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting = False
-        yield rx.toast.success(f"{workspace.name} is ready.")
+        yield rx.toast.success(self._t(N_("{name} is ready.")).format(name=workspace.name))
         # Onboarding sends a new organizer here with `next` when they were on their way somewhere.
         home = routes.workspace_url(workspace.id)
         yield rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next"), default=home))
@@ -151,4 +151,4 @@ class WorkspaceCreateState(LogoUploadMixin, AuthState):
         except DomainError as error:
             return self.show_error(error)
         await self.current_user()
-        return rx.toast.success("Your account is now an organizer account.")
+        return rx.toast.success(self._t(N_("Your account is now an organizer account.")))

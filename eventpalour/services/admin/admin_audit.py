@@ -14,7 +14,7 @@ from eventpalour.models import AuditLogEntry, User
 from eventpalour.services.admin import admins, audit
 from eventpalour.services.admin.admins import AdminCapability
 from eventpalour.services.identity import ClientInfo, UserSummary
-from eventpalour.services.platform import DomainError, FieldError, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, DomainError, FieldError, ValidationFailed, clean_line
 
 PAGE_SIZE = 50
 ADMIN_SIGN_IN = "admin.sign_in"
@@ -94,8 +94,8 @@ def list_audit(*, actor: UserSummary | None, filters: AuditFilters, page: int = 
     start, end = _day(filters.date_from, "date_from"), _day(filters.date_to, "date_to")
     if start and end and end < start:
         raise ValidationFailed(
-            "The end date is before the start date.",
-            details=[FieldError(("date_to",), "Pick a date on or after the start date.")],
+            N_("The end date is before the start date."),
+            details=[FieldError(("date_to",), N_("Pick a date on or after the start date."))],
         )
     who = aliased(User)
     with read_only() as session:

@@ -28,12 +28,14 @@ from eventpalour.services.admin import admins, audit
 from eventpalour.services.admin.admins import AdminCapability
 from eventpalour.services.identity import ClientInfo, UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     DomainError,
     NotFound,
     PermissionDenied,
     ValidationFailed,
     clean_line,
+    message,
 )
 
 PAGE_SIZE = 50
@@ -94,9 +96,9 @@ def _row(user: User, level: str | None) -> UserRow:
 
 def _check_filters(filters: UserFilters) -> None:
     if filters.account_type and filters.account_type not in {*AccountType, "none"}:
-        raise ValidationFailed.field("account_type", "Choose attendee, organizer or not chosen.")
+        raise ValidationFailed.field("account_type", N_("Choose attendee, organizer or not chosen."))
     if filters.status and filters.status not in set(UserStatus):
-        raise ValidationFailed.field("status", "Choose active, suspended, blocked or deleted.")
+        raise ValidationFailed.field("status", N_("Choose active, suspended, blocked or deleted."))
 
 
 def search_users(*, actor: UserSummary | None, filters: UserFilters, page: int = 1) -> UserPage:
@@ -174,7 +176,7 @@ def user_detail(*, actor: UserSummary | None, user_id: str) -> UserDetail:
         me = admins.require(session, actor, AdminCapability.VIEW_USERS)
         user = session.get(User, user_id or "")
         if user is None:
-            raise NotFound("This user does not exist.")
+            raise NotFound(N_("This user does not exist."))
         level = session.exec(select(PlatformAdmin.level).where(PlatformAdmin.user_id == user.id)).first()
         workspaces = session.exec(
             select(Workspace.id, Workspace.name, WorkspaceMember.role)
@@ -225,13 +227,13 @@ def status_change_refusal(
     None) the account status `status`, or None: nobody acts on their own account, only super admins
     on another platform admin, and an account cannot be given the status it has."""
     if user.id == actor_id:
-        return PermissionDenied("You cannot change the status of your own account.")
+        return PermissionDenied(N_("You cannot change the status of your own account."))
     if user.status == UserStatus.DELETED:
-        return Conflict("This account was deleted by its owner; it stays deleted.")
+        return Conflict(N_("This account was deleted by its owner; it stays deleted."))
     if target_level and not admins.allows(actor_level, AdminCapability.MANAGE_ADMINS):
-        return PermissionDenied("Only super admins can suspend or block a platform admin.")
+        return PermissionDenied(N_("Only super admins can suspend or block a platform admin."))
     if user.status == status:
-        return Conflict(f"This account is already {status}.")
+        return Conflict(message(N_("This account is already {status}."), status=message(status)))
     return None
 
 
@@ -260,17 +262,17 @@ def set_user_status(
     (the account already has that status).
     """
     if status not in ADMIN_SETTABLE_STATUSES:
-        raise ValidationFailed.field("status", "Choose active, suspended or blocked.")
+        raise ValidationFailed.field("status", N_("Choose active, suspended or blocked."))
     note = clean_line(reason)
     if not note:
-        raise ValidationFailed.field("reason", "Give a reason; it is kept in the audit log.")
+        raise ValidationFailed.field("reason", N_("Give a reason; it is kept in the audit log."))
     if len(note) > MAX_REASON:
-        raise ValidationFailed.field("reason", f"Use at most {MAX_REASON} characters.")
+        raise ValidationFailed.field("reason", message(N_("Use at most {count} characters."), count=MAX_REASON))
     with transaction() as session:
         me = admins.require(session, actor, AdminCapability.MANAGE_USERS)
         user = session.get(User, user_id or "")
         if user is None:
-            raise NotFound("This user does not exist.")
+            raise NotFound(N_("This user does not exist."))
         target_level = session.exec(select(PlatformAdmin.level).where(PlatformAdmin.user_id == user.id)).first()
         if refusal := status_change_refusal(me.level, actor.id, user, target_level, status):
             raise refusal

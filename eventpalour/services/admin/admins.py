@@ -16,7 +16,7 @@ from eventpalour.models import AdminLevel, PlatformAdmin, User, account_email
 from eventpalour.services import identity
 from eventpalour.services.admin import audit
 from eventpalour.services.identity import ClientInfo, UserSummary, normalize_email
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 
 
 class AdminCapability(StrEnum):
@@ -148,7 +148,7 @@ def grant_demo_super_admin(user_id: str) -> None:
     Development only: in production its published password and secret would hand anyone the platform.
     """
     if settings.is_production:
-        raise PermissionDenied("The demo super admin is never created in production.")
+        raise PermissionDenied(N_("The demo super admin is never created in production."))
     with transaction() as session:
         session.add(PlatformAdmin(user_id=user_id, level=AdminLevel.SUPER_ADMIN))
         # Every admin needs two-factor: a published development secret keeps the demo admin usable.
@@ -213,7 +213,7 @@ def _parse_level(raw: str) -> AdminLevel:
     try:
         return AdminLevel((raw or "").strip())
     except ValueError:
-        raise ValidationFailed.field("level", "Choose super_admin, finance, support or moderator.") from None
+        raise ValidationFailed.field("level", N_("Choose super_admin, finance, support or moderator.")) from None
 
 
 def grant_admin(*, actor: UserSummary | None, email: str, level: str, client: ClientInfo = ClientInfo()) -> AdminRow:
@@ -228,11 +228,11 @@ def grant_admin(*, actor: UserSummary | None, email: str, level: str, client: Cl
         require(session, actor, AdminCapability.MANAGE_ADMINS)
         user = session.exec(select(User).where(account_email(address))).first()
         if user is None:
-            raise NotFound("No account uses this email. Ask the person to sign up first.")
+            raise NotFound(N_("No account uses this email. Ask the person to sign up first."))
         if address in settings.super_admin_emails and new_level != AdminLevel.SUPER_ADMIN:
-            raise PermissionDenied("This address is in SUPER_ADMIN_EMAILS and always stays a super admin.")
+            raise PermissionDenied(N_("This address is in SUPER_ADMIN_EMAILS and always stays a super admin."))
         if user.id == actor.id:
-            raise Conflict("You cannot change your own admin level.")
+            raise Conflict(N_("You cannot change your own admin level."))
         row = session.exec(select(PlatformAdmin).where(PlatformAdmin.user_id == user.id)).first()
         previous = row.level if row else None
         if row is None:
@@ -266,12 +266,12 @@ def revoke_admin(*, actor: UserSummary | None, user_id: str, client: ClientInfo 
             .where(PlatformAdmin.user_id == (user_id or ""))
         ).first()
         if found is None:
-            raise NotFound("This person is not a platform admin.")
+            raise NotFound(N_("This person is not a platform admin."))
         admin, user = found
         if user.email in settings.super_admin_emails:
-            raise PermissionDenied("This address is in SUPER_ADMIN_EMAILS and always stays a super admin.")
+            raise PermissionDenied(N_("This address is in SUPER_ADMIN_EMAILS and always stays a super admin."))
         if user.id == actor.id:
-            raise Conflict("You cannot revoke your own admin access.")
+            raise Conflict(N_("You cannot revoke your own admin access."))
         session.execute(delete(PlatformAdmin).where(col(PlatformAdmin.id) == admin.id))
         audit.record(
             session,

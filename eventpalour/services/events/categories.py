@@ -18,7 +18,7 @@ from eventpalour.models import Category, CategorySuggestion, CategorySuggestionS
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotFound, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, Conflict, NotFound, ValidationFailed, clean_line
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 DEFAULT_CATEGORIES = (
@@ -38,7 +38,7 @@ DEFAULT_CATEGORIES = (
 )
 """The list every platform starts with (seeded by migration 9c4a2e7f1b63)."""
 FALLBACK_CATEGORY = "Other"
-PICK_FROM_LIST = "Choose a category from the list, or suggest a new one."
+PICK_FROM_LIST = N_("Choose a category from the list, or suggest a new one.")
 
 
 def category_slug(name: str) -> str:
@@ -114,7 +114,7 @@ def suggest_category(*, actor: UserSummary | None, workspace_id: str, name: str)
     cleaned = clean_line(name)
     slug = category_slug(cleaned)
     if not 2 <= len(cleaned) <= 64 or len(slug) < 2:
-        raise ValidationFailed.field("name", "Name the category in 2 to 64 characters, with letters or digits.")
+        raise ValidationFailed.field("name", N_("Name the category in 2 to 64 characters, with letters or digits."))
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_EVENTS)
         listed = session.exec(select(Category.name).where(Category.slug == slug)).first()
@@ -161,7 +161,7 @@ def decide_category_suggestion(
         reviewer = admin.require_admin(session, actor, admin.AdminCapability.REVIEW_CATEGORIES)
         suggestion = session.get(CategorySuggestion, clean_line(suggestion_id), with_for_update=True)
         if suggestion is None:
-            raise NotFound("This suggestion does not exist.")
+            raise NotFound(N_("This suggestion does not exist."))
         if refusal := suggestion_decision_refusal(suggestion.status):
             raise Conflict(refusal)
         if approve and session.exec(select(Category.id).where(Category.slug == suggestion.slug)).first() is None:

@@ -28,6 +28,7 @@ from eventpalour.services.finance.money_figures import Balance, balances
 from eventpalour.services.finance.revenue import require_finance_admin
 from eventpalour.services.identity import ClientInfo, UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     FieldError,
     NotFound,
@@ -35,6 +36,7 @@ from eventpalour.services.platform import (
     clean_line,
     clean_text,
     format_money,
+    message,
     parse_amount,
 )
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
@@ -114,27 +116,27 @@ def _clean(data: WithdrawalInput) -> dict[str, object]:
     problems: list[FieldError] = []
     currency = clean_line(data.currency).upper()
     if currency not in SUPPORTED_CURRENCIES:
-        problems.append(FieldError(("currency",), "Choose a currency."))
+        problems.append(FieldError(("currency",), N_("Choose a currency.")))
     amount = parse_amount(data.amount, currency if currency in SUPPORTED_CURRENCIES else "KES")
     if not amount:
-        problems.append(FieldError(("amount",), "Enter an amount, like 1500 or 1,500.00."))
+        problems.append(FieldError(("amount",), N_("Enter an amount, like 1500 or 1,500.00.")))
     elif currency in MINIMUM_WITHDRAWAL and amount < MINIMUM_WITHDRAWAL[currency]:
         minimum = format_money(MINIMUM_WITHDRAWAL[currency], currency)
-        problems.append(FieldError(("amount",), f"The minimum withdrawal is {minimum}."))
+        problems.append(FieldError(("amount",), message(N_("The minimum withdrawal is {amount}."), amount=minimum)))
     values: dict[str, object] = {"currency": currency, "amount": amount, "method": data.method}
     if data.method == WithdrawalMethod.BANK:
         values.update(_bank_fields(data, problems))
     elif data.method == WithdrawalMethod.MPESA:
         phone = _mpesa_phone(data.phone_number)
         if not _MPESA_PHONE.match(phone):
-            problems.append(FieldError(("phone_number",), "Enter a Kenyan M-Pesa number, like 0712 345 678."))
+            problems.append(FieldError(("phone_number",), N_("Enter a Kenyan M-Pesa number, like 0712 345 678.")))
         if currency != "KES":
-            problems.append(FieldError(("method",), "M-Pesa payouts are in KES only; choose a bank account."))
+            problems.append(FieldError(("method",), N_("M-Pesa payouts are in KES only; choose a bank account.")))
         values["phone_number"] = phone
     else:
-        problems.append(FieldError(("method",), "Choose a bank account or M-Pesa."))
+        problems.append(FieldError(("method",), N_("Choose a bank account or M-Pesa.")))
     if problems:
-        raise ValidationFailed("Please check the withdrawal details.", details=problems)
+        raise ValidationFailed(N_("Please check the withdrawal details."), details=problems)
     return values
 
 
@@ -143,11 +145,11 @@ def _bank_fields(data: WithdrawalInput, problems: list[FieldError]) -> dict[str,
     account_number = re.sub(r"[\s-]", "", clean_line(data.account_number)).upper()
     account_name = clean_line(data.account_name)
     if not 2 <= len(bank_name) <= 100:
-        problems.append(FieldError(("bank_name",), "Enter the bank's name."))
+        problems.append(FieldError(("bank_name",), N_("Enter the bank's name.")))
     if not _ACCOUNT_NUMBER.match(account_number):
-        problems.append(FieldError(("account_number",), "Enter the account number: 5 to 34 letters or digits."))
+        problems.append(FieldError(("account_number",), N_("Enter the account number: 5 to 34 letters or digits.")))
     if not 2 <= len(account_name) <= 100:
-        problems.append(FieldError(("account_name",), "Enter the name the account is held in."))
+        problems.append(FieldError(("account_name",), N_("Enter the name the account is held in.")))
     return {"bank_name": bank_name, "account_number": account_number, "account_name": account_name}
 
 
@@ -178,7 +180,10 @@ def request_withdrawal(*, actor: UserSummary | None, workspace_id: str, data: Wi
         available = stale if stale is not None else _available(session, access.workspace.id, currency)
         if amount > available:
             most = format_money(max(available, 0), currency)
-            raise ValidationFailed.field("amount", f"You can withdraw at most {most} in {currency}.")
+            raise ValidationFailed.field(
+                "amount",
+                message(N_("You can withdraw at most {amount} in {currency}."), amount=most, currency=currency),
+            )
         withdrawal = Withdrawal(workspace_id=access.workspace.id, requested_by_id=actor.id, **values)
         session.add(withdrawal)
         admin.record_audit(
@@ -236,7 +241,7 @@ def _decide(session: Session, actor: UserSummary, withdrawal_id: str, **values: 
     withdrawal at the same moment gets Conflict instead of a double payout or a paid-then-rejected row."""
     withdrawal = session.get(Withdrawal, withdrawal_id or "")
     if withdrawal is None:
-        raise NotFound("This withdrawal does not exist.")
+        raise NotFound(N_("This withdrawal does not exist."))
     now = utcnow()
     claimed = session.execute(
         update(Withdrawal)
@@ -265,7 +270,7 @@ def mark_withdrawal_paid(
     with transaction() as session:
         require_finance_admin(session, actor)
         if not 3 <= len(reference) <= 100:
-            raise ValidationFailed.field("reference", "Enter the transfer's reference (3 to 100 characters).")
+            raise ValidationFailed.field("reference", N_("Enter the transfer's reference (3 to 100 characters)."))
         withdrawal = _decide(session, actor, withdrawal_id, status=WithdrawalStatus.PAID, reference=reference)
         _record_decision(session, actor, withdrawal, client, {"reference": reference})
         email, name = _owner_email(session, withdrawal.workspace_id)
@@ -286,7 +291,7 @@ def reject_withdrawal(
     with transaction() as session:
         require_finance_admin(session, actor)
         if not 3 <= len(reason) <= 500:
-            raise ValidationFailed.field("reason", "Tell the organizer why (3 to 500 characters).")
+            raise ValidationFailed.field("reason", N_("Tell the organizer why (3 to 500 characters)."))
         withdrawal = _decide(session, actor, withdrawal_id, status=WithdrawalStatus.REJECTED, rejection_reason=reason)
         _record_decision(session, actor, withdrawal, client, {"reason": reason})
         email, name = _owner_email(session, withdrawal.workspace_id)

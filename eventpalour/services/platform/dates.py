@@ -6,7 +6,7 @@ Nairobi wall clock ("Fri 5 Dec · 18:00 EAT"), not their own.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_skeleton
@@ -73,6 +73,31 @@ def sales_start_label(
         skeleton = "dMMMy" if _needs_year(local, now) else "dMMM"
         day = format_skeleton(skeleton, local, tzinfo=local.tzinfo, locale=format_locale(language))
     return gettext(language, "Sales start {day}, {time}").format(day=day, time=f"{local:%H:%M}")
+
+
+def date_label(moment: datetime, language: str = DEFAULT_LANGUAGE, zone_name: str = DEFAULT_ZONE) -> str:
+    """A day on its own, for "joined", "since", "expires": "5 Dec 2026", "5 Des 2026", "5 déc. 2026"
+    (in `zone_name`, the platform's home zone unless the day belongs to an event)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    local = _local(aware, zone_name)
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        return f"{local.day} {local:%b %Y}"
+    return format_skeleton("dMMMy", local, tzinfo=local.tzinfo, locale=format_locale(language))
+
+
+def utc_moment(moment: datetime, language: str = DEFAULT_LANGUAGE, *, seconds: bool = False) -> str:
+    """A platform moment as admins and integrations read it, in UTC: "5 Dec 2026 18:42 UTC" ("5 Des
+    2026", "5 déc. 2026" in the others); to the second for a delivery log."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    clock = f"{aware.astimezone(UTC):%H:%M:%S}" if seconds else f"{aware.astimezone(UTC):%H:%M}"
+    return f"{date_label(aware, language, 'UTC')} {clock} UTC"
+
+
+def short_day(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """A chart's day: "05 Dec", "5 Des", "5 déc."."""
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        return f"{day:%d %b}"
+    return format_skeleton("dMMM", day, locale=format_locale(language))
 
 
 def clock(moment: datetime, zone_name: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from eventpalour.services.platform.text import plural
 
@@ -78,9 +79,45 @@ def catalog(language: str) -> dict[str, str]:
     }
 
 
+class Message(str):
+    """A service's message with values in it, kept translatable: it reads as its English sentence
+    wherever a plain string goes (the API's JSON, logs, tests), and `gettext` translates its whole
+    sentence first and fills the values in after (each value translated too when it is a Message)."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Message:
+        made = super().__new__(cls, template.format(**values))
+        made.template, made.values = template, values
+        return made
+
+    def __reduce__(self) -> tuple:
+        return _remade, (self.template, self.values)
+
+
+def _remade(template: str, values: dict[str, object]) -> Message:
+    """Unpickling: a Message made again from its sentence and values."""
+    return Message(template, **values)
+
+
+def message(template: str, **values: object) -> Message:
+    """A sentence with values for a service's error: `message(N_("Use at most {count} characters."),
+    count=500)`. N_ marks the sentence for the catalogs; the reader's layer translates it whole."""
+    return Message(template, **values)
+
+
 def gettext(language: str | None, text: str) -> str:
-    """`text` (English) in `language`, or `text` itself when it has no translation there."""
-    return catalog(language_or_default(language)).get(text, text)
+    """`text` (English) in `language`, or `text` itself when it has no translation there; a Message's
+    sentence is translated whole, then its values are filled in."""
+    found = catalog(language_or_default(language))
+    if isinstance(text, Message):
+        values = {
+            name: gettext(language, value) if isinstance(value, Message) else value
+            for name, value in text.values.items()
+        }
+        return found.get(text.template, text.template).format(**values)
+    return found.get(text, text)
 
 
 def translations(text: str) -> dict[str, str]:
@@ -96,24 +133,35 @@ def format_locale(language: str | None) -> Locale:
         return Locale.parse("en")
 
 
+SINGULAR_ZERO = frozenset({"fr"})
+"""Languages that put zero with the singular ("0 billet"), as their gettext Plural-Forms say."""
+
+
+def takes_singular(count: int, language: str | None) -> bool:
+    """Whether `count` reads with the singular form in `language`: 1 everywhere, 0 too in French."""
+    return count == 1 or (count == 0 and language_or_default(language) in SINGULAR_ZERO)
+
+
+def count_words(count: int, one: str, many: str, language: str | None) -> str:
+    """A count in words as a whole message per form, `one` and `many` (English ids marked with N_,
+    each holding "{count}"): "3 members", "wanachama 3", "3 membres". Each language orders number and
+    noun its own way, so the form is a whole message, never a noun glued to a number. The number is
+    written per locale ("1,200", "1 200")."""
+    text = gettext(language, one if takes_singular(count, language) else many)
+    return text.format(count=format_decimal(count, locale=format_locale(language)))
+
+
 def ticket_count_words(count: int, language: str | None) -> str:
-    """ "2 tickets", "tiketi 2", "2 billets": a count of tickets in `language`, each language ordering
-    number and noun its own way (so each form is a whole message)."""
-    if language_or_default(language) == DEFAULT_LANGUAGE:
-        return plural(count, "ticket")
-    text = gettext(language, "{count} ticket") if count == 1 else gettext(language, "{count} tickets")
-    return text.format(count=f"{count:,}")
+    """ "2 tickets", "tiketi 2", "2 billets": a count of tickets in `language`."""
+    return count_words(count, N_("{count} ticket"), N_("{count} tickets"), language)
 
 
 def event_count_words(count: int, language: str | None, *, at_least: bool = False) -> str:
     """ "1 event", "12 events", "1,000+ events" (`at_least`: the count is a floor) in `language`:
     "matukio 12", "12 événements"."""
     if at_least:
-        return gettext(language, "{count}+ events").format(count=f"{count:,}")
-    if language_or_default(language) == DEFAULT_LANGUAGE:
-        return plural(count, "event")
-    text = gettext(language, "{count} event") if count == 1 else gettext(language, "{count} events")
-    return text.format(count=f"{count:,}")
+        return gettext(language, "{count}+ events").format(count=format_decimal(count, locale=format_locale(language)))
+    return count_words(count, N_("{count} event"), N_("{count} events"), language)
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name for "mark only")

@@ -18,7 +18,7 @@ from eventpalour.models import ENDED_EVENT_STATUSES, TIER_SEATS, Event, Order, T
 from eventpalour.models.types import utcnow
 from eventpalour.services.finance import SOLD_TICKET_CONDITIONS
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import event_when
+from eventpalour.services.platform import DEFAULT_LANGUAGE, event_when, gettext
 from eventpalour.services.sales import store
 from eventpalour.services.sales.orders import STATUS_LABELS
 from eventpalour.services.workspaces import WorkspaceAction, allows, load_workspace_for
@@ -70,20 +70,21 @@ class WorkspaceDashboard:
 
 
 def workspace_dashboard(
-    *, actor: UserSummary | None, workspace_id: str, now: datetime | None = None
+    *, actor: UserSummary | None, workspace_id: str, now: datetime | None = None, language: str = DEFAULT_LANGUAGE
 ) -> WorkspaceDashboard:
     """The dashboard of a workspace for any member: the next events (not ended, not cancelled or
     completed, soonest first) and, for moderators and above, the latest 10 orders across its events.
 
-    Raises NotAuthenticated, NotFound, PermissionDenied (not a member).
+    Its dates and status words are in `language`. Raises NotAuthenticated, NotFound, PermissionDenied
+    (not a member).
     """
     moment = now or utcnow()
     with read_only() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.VIEW)
         role = access.membership.role if access.membership else ""
         can_view_orders = allows(role, WorkspaceAction.VIEW_ATTENDEES)
-        upcoming = _upcoming(session, access.workspace.id, moment)
-        orders = _recent_orders(session, access.workspace.id) if can_view_orders else []
+        upcoming = _upcoming(session, access.workspace.id, moment, language)
+        orders = _recent_orders(session, access.workspace.id, language) if can_view_orders else []
     return WorkspaceDashboard(
         upcoming=upcoming,
         recent_orders=orders,
@@ -92,7 +93,7 @@ def workspace_dashboard(
     )
 
 
-def _upcoming(session: Session, workspace_id: str, now: datetime) -> list[UpcomingEventRow]:
+def _upcoming(session: Session, workspace_id: str, now: datetime, language: str) -> list[UpcomingEventRow]:
     events = session.exec(
         select(Event)
         .where(
@@ -131,7 +132,7 @@ def _upcoming(session: Session, workspace_id: str, now: datetime) -> list[Upcomi
             status=event.status,
             start_at=event.start_at,
             timezone=event.timezone,
-            when=event_when(event.start_at, event.timezone, now=now),
+            when=event_when(event.start_at, event.timezone, now=now, language=language),
             tickets_sold=int(sold.get(event.id, 0)),
             capacity=seats.get(event.id, 0),
             checked_in=store.door_counts(connection, event.id).checked_in,
@@ -140,7 +141,7 @@ def _upcoming(session: Session, workspace_id: str, now: datetime) -> list[Upcomi
     ]
 
 
-def _recent_orders(session: Session, workspace_id: str) -> list[RecentOrderRow]:
+def _recent_orders(session: Session, workspace_id: str, language: str) -> list[RecentOrderRow]:
     rows = session.exec(
         select(Order, User, Event)
         .join(User, col(User.id) == col(Order.buyer_id))
@@ -160,7 +161,7 @@ def _recent_orders(session: Session, workspace_id: str) -> list[RecentOrderRow]:
             amount=order.amount,
             currency=order.currency,
             status=order.status,
-            status_label=STATUS_LABELS.get(order.status, order.status),
+            status_label=gettext(language, STATUS_LABELS.get(order.status, order.status)),
             created_at=order.created_at,
             timezone=event.timezone,
         )

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from eventpalour.models import Event, User, Workspace, WorkspaceMember, WorkspaceRole
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import NotAuthenticated, NotFound, PermissionDenied
+from eventpalour.services.platform import N_, NotAuthenticated, NotFound, PermissionDenied
 
 
 class WorkspaceAction(StrEnum):
@@ -71,7 +71,7 @@ def load_workspace_for(
         raise NotAuthenticated()
     workspace = session.get(Workspace, workspace_id or "")
     if workspace is None:
-        raise NotFound("This workspace does not exist.")
+        raise NotFound(N_("This workspace does not exist."))
     membership = session.exec(
         select(WorkspaceMember).where(WorkspaceMember.workspace_id == workspace.id, WorkspaceMember.user_id == actor.id)
     ).first()
@@ -82,7 +82,7 @@ def load_workspace_for(
 def ensure_role(role: WorkspaceRole | str | None, action: WorkspaceAction) -> None:
     """Raise PermissionDenied unless `role` (None: not a member) may do `action`; the message names the role needed."""
     if role is None:
-        raise PermissionDenied("You are not a member of this workspace.")
+        raise PermissionDenied(N_("You are not a member of this workspace."))
     if not allows(role, action):
         needed = MIN_ROLE[action]
         raise PermissionDenied(
@@ -94,7 +94,7 @@ def load_event_for(session: Session, actor: UserSummary | None, event_id: str, a
     """The event (by id or short id), after checking the actor's role in its workspace allows `action`."""
     event = session.get(Event, event_id or "") or session.exec(select(Event).where(Event.short_id == event_id)).first()
     if event is None:
-        raise NotFound("This event does not exist.")
+        raise NotFound(N_("This event does not exist."))
     load_workspace_for(session, actor, event.workspace_id, action)
     return event
 

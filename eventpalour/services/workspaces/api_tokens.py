@@ -21,12 +21,14 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary, summarize
 from eventpalour.services.platform import (
+    N_,
     FieldError,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
     ValidationFailed,
     clean_line,
+    message,
     new_token,
     token_hash,
 )
@@ -40,15 +42,15 @@ HINT_LENGTH = 10
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 API_SCOPES: dict[str, str] = {
-    ApiScope.EVENTS_READ: "Read events, ticket types and seats left",
-    ApiScope.ORDERS_READ: "Read orders",
-    ApiScope.ATTENDEES_READ: "Read attendees and their answers",
-    ApiScope.CHECKINS_WRITE: "Check attendees in at the door",
+    ApiScope.EVENTS_READ: N_("Read events, ticket types and seats left"),
+    ApiScope.ORDERS_READ: N_("Read orders"),
+    ApiScope.ATTENDEES_READ: N_("Read attendees and their answers"),
+    ApiScope.CHECKINS_WRITE: N_("Check attendees in at the door"),
 }
 
-NOT_VALID = "This API token is not valid."
-REVOKED = "This API token was revoked."
-CREATOR_GONE = "This API token no longer works: the person who created it is no longer an admin of the workspace."
+NOT_VALID = N_("This API token is not valid.")
+REVOKED = N_("This API token was revoked.")
+CREATOR_GONE = N_("This API token no longer works: the person who created it is no longer an admin of the workspace.")
 
 
 @dataclass(frozen=True)
@@ -95,16 +97,18 @@ def _clean_scopes(scopes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         raise ValidationFailed.field("scopes", f"Unknown scope {unknown[0]!r}. Choose from {', '.join(API_SCOPES)}.")
     chosen = tuple(s for s in API_SCOPES if s in scopes)  # the table's order, each once
     if not chosen:
-        raise ValidationFailed.field("scopes", "Choose at least one scope.")
+        raise ValidationFailed.field("scopes", N_("Choose at least one scope."))
     return chosen
 
 
 def _clean_name(raw: str) -> str:
     name = clean_line(raw)
     if not name:
-        raise ValidationFailed.field("name", "Give the token a name, like the app that will use it.")
+        raise ValidationFailed.field("name", N_("Give the token a name, like the app that will use it."))
     if len(name) > MAX_NAME:
-        raise ValidationFailed.field("name", f"Keep the name to {MAX_NAME} characters or fewer.")
+        raise ValidationFailed.field(
+            "name", message(N_("Keep the name to {count} characters or fewer."), count=MAX_NAME)
+        )
     return name
 
 
@@ -146,7 +150,11 @@ def create_api_token(
         ).all()
         if len(active) >= MAX_ACTIVE_TOKENS:
             raise ValidationFailed.field(
-                "name", f"A workspace can have {MAX_ACTIVE_TOKENS} active tokens. Revoke one you no longer use."
+                "name",
+                message(
+                    N_("A workspace can have {count} active tokens. Revoke one you no longer use."),
+                    count=MAX_ACTIVE_TOKENS,
+                ),
             )
         secret = TOKEN_PREFIX + new_token()
         token = ApiToken(
@@ -189,7 +197,7 @@ def revoke_api_token(*, actor: UserSummary | None, workspace_id: str, token_id: 
         assert actor is not None
         token = session.get(ApiToken, token_id or "")
         if token is None or token.workspace_id != workspace_id:
-            raise NotFound("This API token does not exist.")
+            raise NotFound(N_("This API token does not exist."))
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             admin.record_audit(
@@ -221,7 +229,7 @@ def _event_of_workspace(session: Session, workspace_id: str, event_ref: str) -> 
         )
     ).first()
     if found is None:
-        raise NotFound("This event does not exist.")
+        raise NotFound(N_("This event does not exist."))
     return found
 
 

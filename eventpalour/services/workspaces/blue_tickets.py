@@ -19,7 +19,16 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.admin import AdminCapability
 from eventpalour.services.identity import ClientInfo, UserSummary
-from eventpalour.services.platform import Conflict, FieldError, NotFound, ValidationFailed, clean_line, clean_text
+from eventpalour.services.platform import (
+    N_,
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    clean_line,
+    clean_text,
+    message,
+)
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.records import clean_url
 
@@ -76,9 +85,9 @@ class WorkspaceBlueTicket:
 def request_refusal(*, verified: bool, open_request: bool) -> str | None:
     """Why a workspace cannot ask for the badge now (already verified, or a request is still open), or None."""
     if verified:
-        return "This workspace is already verified."
+        return N_("This workspace is already verified.")
     if open_request:
-        return "A verification request is already open for this workspace."
+        return N_("A verification request is already open for this workspace.")
     return None
 
 
@@ -128,19 +137,24 @@ def _clean(session: Session, actor: UserSummary, data: BlueTicketInput) -> tuple
     statement = clean_text(data.statement)
     if not MIN_STATEMENT <= len(statement) <= MAX_STATEMENT:
         problems.append(
-            FieldError(("statement",), f"Tell us who you are in {MIN_STATEMENT} to {MAX_STATEMENT} characters.")
+            FieldError(
+                ("statement",),
+                message(
+                    N_("Tell us who you are in {least} to {most} characters."), least=MIN_STATEMENT, most=MAX_STATEMENT
+                ),
+            )
         )
     raw_links = [link for link in map(clean_line, data.links) if link]
     links = [url for url in (clean_url(link, "links", problems) for link in raw_links) if url]
     if not raw_links:
-        problems.append(FieldError(("links",), "Add at least one link (website, social profile, press)."))
+        problems.append(FieldError(("links",), N_("Add at least one link (website, social profile, press).")))
     elif len(raw_links) > MAX_LINKS:
-        problems.append(FieldError(("links",), f"Add at most {MAX_LINKS} links."))
+        problems.append(FieldError(("links",), message(N_("Add at most {count} links."), count=MAX_LINKS)))
     document = clean_line(data.document_key) or None
     if document:
         upload = session.get(Upload, document)
         if upload is None or upload.bucket != UploadBucket.KYC or upload.owner_id != actor.id:
-            problems.append(FieldError(("document_key",), "Upload the document again; the upload was not found."))
+            problems.append(FieldError(("document_key",), N_("Upload the document again; the upload was not found.")))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     return statement, links, document
@@ -205,13 +219,13 @@ def request_verification(
             return _view(session, row, workspace)
     except IntegrityError:
         # Two admins of the workspace sent a request at the same moment; the partial index kept one.
-        raise Conflict("A verification request is already open for this workspace.") from None
+        raise Conflict(N_("A verification request is already open for this workspace.")) from None
 
 
 def list_requests(*, actor: UserSummary | None, status: str = "pending") -> list[BlueTicketView]:
     """Requests for reviewers by state: pending oldest first, decided ones newest first."""
     if status and status not in set(BlueTicketStatus):
-        raise ValidationFailed.field("status", "Choose pending, approved, rejected or revoked.")
+        raise ValidationFailed.field("status", N_("Choose pending, approved, rejected or revoked."))
     with read_only() as session:
         admin.require_admin(session, actor, AdminCapability.REVIEW_BLUE_TICKETS)
         query = select(BlueTicketRequest, Workspace).join(
@@ -229,9 +243,9 @@ def list_requests(*, actor: UserSummary | None, status: str = "pending") -> list
 def _reason(raw: str, *, required: bool) -> str:
     text = clean_line(raw)
     if required and not text:
-        raise ValidationFailed.field("reason", "Give a reason; the organizer is told why.")
+        raise ValidationFailed.field("reason", N_("Give a reason; the organizer is told why."))
     if len(text) > MAX_REASON:
-        raise ValidationFailed.field("reason", f"Use at most {MAX_REASON} characters.")
+        raise ValidationFailed.field("reason", message(N_("Use at most {count} characters."), count=MAX_REASON))
     return text
 
 
@@ -243,7 +257,7 @@ def _decide(
         admin.require_admin(session, actor, AdminCapability.REVIEW_BLUE_TICKETS)
         row = session.get(BlueTicketRequest, request_id or "")
         if row is None:
-            raise NotFound("This verification request does not exist.")
+            raise NotFound(N_("This verification request does not exist."))
         if refusal := decision_refusal(row.status, outcome):
             raise Conflict(refusal)
         workspace = session.get(Workspace, row.workspace_id)

@@ -25,11 +25,13 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.identity import UserSummary, email_key, normalize_email
 from eventpalour.services.platform import (
+    N_,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
     RateLimited,
     ValidationFailed,
+    message,
     new_token,
     token_hash,
 )
@@ -115,7 +117,7 @@ def _invite_one(session: Session, actor: UserSummary, access: WorkspaceAccess, r
         .where(WorkspaceMember.workspace_id == workspace.id, account_email(address))
     ).first()
     if member:
-        return InviteOutcome(address, "already_member", "Already a member of this workspace.")
+        return InviteOutcome(address, "already_member", N_("Already a member of this workspace."))
     pending = session.exec(
         select(WorkspaceInvitation.id).where(
             WorkspaceInvitation.workspace_id == workspace.id,
@@ -124,7 +126,7 @@ def _invite_one(session: Session, actor: UserSummary, access: WorkspaceAccess, r
         )
     ).first()
     if pending:
-        return InviteOutcome(address, "already_invited", "Already invited; re-send it from the pending list.")
+        return InviteOutcome(address, "already_invited", N_("Already invited; re-send it from the pending list."))
     invitation = WorkspaceInvitation(
         workspace_id=workspace.id, email=address, role=role, invited_by_id=actor.id, token_hash="", expires_at=utcnow()
     )
@@ -134,7 +136,7 @@ def _invite_one(session: Session, actor: UserSummary, access: WorkspaceAccess, r
         return InviteOutcome(address, "too_many_emails", over.message)
     session.add(invitation)
     session.flush()
-    return InviteOutcome(address, "invited", f"Invitation sent as {role.value}.")
+    return InviteOutcome(address, "invited", message(N_("Invitation sent as {role}."), role=message(role.value)))
 
 
 def invite_members(
@@ -145,9 +147,11 @@ def invite_members(
     Returns one outcome per address, in order; bad addresses do not stop the others.
     """
     if not invitations:
-        raise ValidationFailed.field("invitations", "Add at least one email address.")
+        raise ValidationFailed.field("invitations", N_("Add at least one email address."))
     if len(invitations) > MAX_BATCH:
-        raise ValidationFailed.field("invitations", f"Invite at most {MAX_BATCH} people at a time.")
+        raise ValidationFailed.field(
+            "invitations", message(N_("Invite at most {count} people at a time."), count=MAX_BATCH)
+        )
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_MEMBERS)
         outcomes: list[InviteOutcome] = []
@@ -193,7 +197,7 @@ def list_pending_invitations(*, actor: UserSummary | None, workspace_id: str) ->
 def _pending(session: Session, workspace_id: str, invitation_id: str) -> WorkspaceInvitation:
     invitation = session.get(WorkspaceInvitation, invitation_id or "")
     if invitation is None or invitation.workspace_id != workspace_id or invitation.status != InvitationStatus.PENDING:
-        raise NotFound("This invitation is no longer pending.")
+        raise NotFound(N_("This invitation is no longer pending."))
     return invitation
 
 
@@ -221,13 +225,13 @@ def _by_token(session: Session, token: str) -> WorkspaceInvitation:
         select(WorkspaceInvitation).where(WorkspaceInvitation.token_hash == token_hash(token or ""))
     ).first()
     if invitation is None:
-        raise NotFound("This invitation link is not valid. Ask for a new invitation.")
+        raise NotFound(N_("This invitation link is not valid. Ask for a new invitation."))
     if invitation.status == InvitationStatus.REVOKED:
-        raise NotFound("This invitation was cancelled by the workspace.")
+        raise NotFound(N_("This invitation was cancelled by the workspace."))
     if invitation.status == InvitationStatus.ACCEPTED:
-        raise NotFound("This invitation has already been used.")
+        raise NotFound(N_("This invitation has already been used."))
     if invitation.expires_at < utcnow():
-        raise NotFound("This invitation has expired. Ask the workspace for a new one.")
+        raise NotFound(N_("This invitation has expired. Ask the workspace for a new one."))
     return invitation
 
 
@@ -262,15 +266,18 @@ def accept_invitation(*, actor: UserSummary | None, token: str) -> str:
     NotFound (unknown, expired, revoked, used), PermissionDenied (another account or unverified).
     """
     if actor is None:
-        raise NotAuthenticated("Sign in or create an account to accept this invitation.")
+        raise NotAuthenticated(N_("Sign in or create an account to accept this invitation."))
     with transaction() as session:
         invitation = _by_token(session, token)
         if invitation.email != actor.email:
             raise PermissionDenied(
-                f"This invitation was sent to {invitation.email}. Sign in with that address to accept it."
+                message(
+                    N_("This invitation was sent to {email}. Sign in with that address to accept it."),
+                    email=invitation.email,
+                )
             )
         if not actor.is_verified:
-            raise PermissionDenied("Verify your email first, then open the invitation again.")
+            raise PermissionDenied(N_("Verify your email first, then open the invitation again."))
         already = session.exec(
             select(WorkspaceMember.id).where(
                 WorkspaceMember.workspace_id == invitation.workspace_id, WorkspaceMember.user_id == actor.id
@@ -292,14 +299,14 @@ def accept_invitation(*, actor: UserSummary | None, token: str) -> str:
 def join_with_invite_code(*, actor: UserSummary | None, code: str) -> str:
     """Join as a member through the workspace's invite-code link; returns the workspace id."""
     if actor is None:
-        raise NotAuthenticated("Sign in or create an account to join this workspace.")
+        raise NotAuthenticated(N_("Sign in or create an account to join this workspace."))
     if not actor.is_verified:
-        raise PermissionDenied("Verify your email first, then open the link again.")
+        raise PermissionDenied(N_("Verify your email first, then open the link again."))
     try:
         with transaction() as session:
             workspace = session.exec(select(Workspace).where(Workspace.invite_code == (code or ""))).first()
             if workspace is None:
-                raise NotFound("This invite link is not valid any more. Ask the workspace for a new one.")
+                raise NotFound(N_("This invite link is not valid any more. Ask the workspace for a new one."))
             already = session.exec(
                 select(WorkspaceMember.id).where(
                     WorkspaceMember.workspace_id == workspace.id, WorkspaceMember.user_id == actor.id

@@ -29,7 +29,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.admin import AdminCapability
 from eventpalour.services.identity import ClientInfo, UserSummary
-from eventpalour.services.platform import Conflict, FieldError, NotFound, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, clean_line, message
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.records import PHONE_PATTERN
 
@@ -53,22 +53,25 @@ class TaxIdRule:
 # Each checked on the trimmed, upper-cased value with inner spaces removed.
 TAX_ID_RULES: dict[str, TaxIdRule] = {
     "KE": TaxIdRule(
-        "Kenya", "KRA PIN", (re.compile(r"^[A-Z]\d{9}[A-Z]$"),), "a letter, 9 digits and a letter, like A123456789B"
+        N_("Kenya"), "KRA PIN", (re.compile(r"^[A-Z]\d{9}[A-Z]$"),), "a letter, 9 digits and a letter, like A123456789B"
     ),
     "NG": TaxIdRule(
-        "Nigeria",
+        N_("Nigeria"),
         "TIN",
         (re.compile(r"^\d{8,12}$"), re.compile(r"^\d{8}-\d{4}$")),
         "8 to 12 digits, or as FIRS issues it, like 12345678-0001",
     ),
     "GH": TaxIdRule(
-        "Ghana",
+        N_("Ghana"),
         "TIN",
         (re.compile(r"^[A-Z]\d{10}$"), re.compile(r"^GHA-\d{9}-\d$")),
         "a letter and 10 digits, like P0001234567, or your Ghana Card PIN, like GHA-123456789-1",
     ),
     "ZA": TaxIdRule(
-        "South Africa", "Income tax number", (re.compile(r"^[01239]\d{9}$"),), "10 digits starting with 0, 1, 2, 3 or 9"
+        N_("South Africa"),
+        N_("Income tax number"),
+        (re.compile(r"^[01239]\d{9}$"),),
+        "10 digits starting with 0, 1, 2, 3 or 9",
     ),
 }
 
@@ -76,16 +79,16 @@ TAX_ID_RULES: dict[str, TaxIdRule] = {
 def tax_id_label(country: str) -> str:
     """What the tax identifier is called in `country` ("KRA PIN"), or a general name."""
     rule = TAX_ID_RULES.get(country)
-    return rule.label if rule else "Tax identification number"
+    return rule.label if rule else N_("Tax identification number")
 
 
 def tax_id_refusal(country: str, tax_id: str) -> str | None:
     """Why `tax_id` is not a tax identifier of `country`, or None when it has the right form."""
     rule = TAX_ID_RULES.get(country)
     if rule is None:
-        return "Choose the country where you pay tax."
+        return N_("Choose the country where you pay tax.")
     if not tax_id:
-        return f"Enter your {rule.label}."
+        return message(N_("Enter your {label}."), label=message(rule.label))
     if not any(pattern.match(tax_id) for pattern in rule.patterns):
         return f"A {rule.country_name} {rule.label} is {rule.example}."
     return None
@@ -151,11 +154,11 @@ class KycView:
 
 
 STATUS_TEXT = {
-    KycStatus.NONE: "Not submitted yet. Paid events can be published once KYC is approved.",
-    KycStatus.PENDING: "In review. We'll email you when it is decided.",
-    KycStatus.APPROVED: "Approved. You can publish paid events.",
-    KycStatus.REJECTED: "Not approved. Correct your details and submit again.",
-    KycStatus.REQUIRES_UPDATE: "Needs an update. Read the note, then submit again.",
+    KycStatus.NONE: N_("Not submitted yet. Paid events can be published once KYC is approved."),
+    KycStatus.PENDING: N_("In review. We'll email you when it is decided."),
+    KycStatus.APPROVED: N_("Approved. You can publish paid events."),
+    KycStatus.REJECTED: N_("Not approved. Correct your details and submit again."),
+    KycStatus.REQUIRES_UPDATE: N_("Needs an update. Read the note, then submit again."),
 }
 
 
@@ -174,9 +177,9 @@ class WorkspaceKyc:
 def filing_refusal(status: str) -> str | None:
     """Why a workspace whose KYC is in `status` cannot file KYC now, or None when it can."""
     if status == KycStatus.PENDING:
-        return "Your KYC is already in review. We'll email you when it is decided."
+        return N_("Your KYC is already in review. We'll email you when it is decided.")
     if status == KycStatus.APPROVED:
-        return "Your KYC is already approved."
+        return N_("Your KYC is already approved.")
     return None
 
 
@@ -205,65 +208,69 @@ def _required(problems: list[FieldError], name: str, value: str, message: str) -
 def _clean(data: KycInput) -> dict[str, str | None]:
     """The filing's fields, trimmed, or ValidationFailed listing every field with a problem."""
     problems: list[FieldError] = []
-    legal_name = _required(problems, "legal_name", clean_line(data.legal_name), "Enter your full legal name.")
+    legal_name = _required(problems, "legal_name", clean_line(data.legal_name), N_("Enter your full legal name."))
     if legal_name and not 2 <= len(legal_name) <= 255:
-        problems.append(FieldError(("legal_name",), "Use 2 to 255 characters."))
-    id_number = _required(problems, "id_number", clean_line(data.id_number), "Enter your ID or passport number.")
+        problems.append(FieldError(("legal_name",), N_("Use 2 to 255 characters.")))
+    id_number = _required(problems, "id_number", clean_line(data.id_number), N_("Enter your ID or passport number."))
     if id_number and not ID_NUMBER.match(id_number):
-        problems.append(FieldError(("id_number",), "Use 4 to 64 letters, digits, spaces or dashes."))
-    _required(problems, "id_document_key", clean_line(data.id_document_key), "Upload a photo or PDF of your ID.")
-    phone = _required(problems, "phone", clean_line(data.phone), "Enter a phone number.")
+        problems.append(FieldError(("id_number",), N_("Use 4 to 64 letters, digits, spaces or dashes.")))
+    _required(problems, "id_document_key", clean_line(data.id_document_key), N_("Upload a photo or PDF of your ID."))
+    phone = _required(problems, "phone", clean_line(data.phone), N_("Enter a phone number."))
     if phone and not PHONE_PATTERN.match(phone):
-        problems.append(FieldError(("phone",), "Enter the phone number with its country code, like +254 712 345678."))
+        problems.append(
+            FieldError(("phone",), N_("Enter the phone number with its country code, like +254 712 345678."))
+        )
     business_name = clean_line(data.business_name)
     if len(business_name) > 255:
-        problems.append(FieldError(("business_name",), "Use at most 255 characters."))
+        problems.append(FieldError(("business_name",), N_("Use at most 255 characters.")))
     method = clean_line(data.payout_method)
     if method not in set(PayoutMethod):
-        problems.append(FieldError(("payout_method",), "Choose bank account or M-Pesa."))
+        problems.append(FieldError(("payout_method",), N_("Choose bank account or M-Pesa.")))
     account_name = _required(
-        problems, "payout_account_name", clean_line(data.payout_account_name), "Enter the name on the account."
+        problems, "payout_account_name", clean_line(data.payout_account_name), N_("Enter the name on the account.")
     )
     if len(account_name) > 255:
-        problems.append(FieldError(("payout_account_name",), "Use at most 255 characters."))
-    number = _required(problems, "payout_account_number", clean_line(data.payout_account_number), "Enter the number.")
+        problems.append(FieldError(("payout_account_name",), N_("Use at most 255 characters.")))
+    number = _required(
+        problems, "payout_account_number", clean_line(data.payout_account_number), N_("Enter the number.")
+    )
     pattern = PHONE_PATTERN if method == PayoutMethod.MPESA else BANK_ACCOUNT
     if number and not pattern.match(number):
         message = (
-            "Enter the M-Pesa number with its country code, like +254 712 345678."
+            N_("Enter the M-Pesa number with its country code, like +254 712 345678.")
             if method == PayoutMethod.MPESA
-            else "Use 5 to 34 letters or digits."
+            else N_("Use 5 to 34 letters or digits.")
         )
         problems.append(FieldError(("payout_account_number",), message))
     bank = clean_line(data.payout_bank_name)
     if method == PayoutMethod.BANK and not bank:
-        problems.append(FieldError(("payout_bank_name",), "Enter the bank's name."))
+        problems.append(FieldError(("payout_bank_name",), N_("Enter the bank's name.")))
     holder_type = clean_line(data.holder_type)
     if holder_type not in set(KycHolderType):
-        problems.append(FieldError(("holder_type",), "Choose individual or company."))
+        problems.append(FieldError(("holder_type",), N_("Choose individual or company.")))
     country = clean_line(data.tax_country).upper()
     if country not in TAX_ID_RULES:
-        problems.append(FieldError(("tax_country",), "Choose Kenya, Nigeria, Ghana or South Africa."))
+        problems.append(FieldError(("tax_country",), N_("Choose Kenya, Nigeria, Ghana or South Africa.")))
     tax_id = normalized_tax_id(data.tax_id)
     if country in TAX_ID_RULES and (refusal := tax_id_refusal(country, tax_id)):
         problems.append(FieldError(("tax_id",), refusal))
     registration = clean_line(data.business_registration_number).upper()
     if holder_type == KycHolderType.COMPANY:
         if not business_name:
-            problems.append(FieldError(("business_name",), "Enter the company's registered name."))
+            problems.append(FieldError(("business_name",), N_("Enter the company's registered name.")))
         if not registration:
             problems.append(
-                FieldError(("business_registration_number",), "Enter the company's business registration number.")
+                FieldError(("business_registration_number",), N_("Enter the company's business registration number."))
             )
         elif not REGISTRATION_NUMBER.match(registration):
             problems.append(
                 FieldError(
                     ("business_registration_number",),
-                    "Use 3 to 64 letters, digits, spaces or / . - as on the certificate, like PVT-AB1234XY.",
+                    N_("Use 3 to 64 letters, digits, spaces or / . - as on the certificate, like PVT-AB1234XY."),
                 )
             )
     if problems:
-        raise ValidationFailed("Some KYC details are missing or invalid.", details=problems)
+        raise ValidationFailed(N_("Some KYC details are missing or invalid."), details=problems)
     return {
         "holder_type": holder_type,
         "tax_country": country,
@@ -284,7 +291,7 @@ def _check_document(session: Session, actor: UserSummary, key: str) -> Upload:
     """The ID document must be the actor's own upload in the private KYC bucket."""
     upload = session.get(Upload, clean_line(key))
     if upload is None or upload.bucket != UploadBucket.KYC or upload.owner_id != actor.id:
-        raise ValidationFailed.field("id_document_key", "Upload your ID document again; the upload was not found.")
+        raise ValidationFailed.field("id_document_key", N_("Upload your ID document again; the upload was not found."))
     return upload
 
 
@@ -369,7 +376,7 @@ def submit_kyc(
 def list_kyc_queue(*, actor: UserSummary | None, status: str = "pending", search: str = "") -> list[KycView]:
     """Filings for reviewers: by review state (pending, oldest first; decided ones newest first)."""
     if status and status not in {"pending", *DECISIONS}:
-        raise ValidationFailed.field("status", "Choose pending, approved, rejected or requires_update.")
+        raise ValidationFailed.field("status", N_("Choose pending, approved, rejected or requires_update."))
     with read_only() as session:
         admin.require_admin(session, actor, AdminCapability.REVIEW_KYC)
         query = select(KycSubmission, Workspace).join(Workspace, col(Workspace.id) == col(KycSubmission.workspace_id))
@@ -400,17 +407,17 @@ def review_kyc(
     Raises ValidationFailed, NotFound, PermissionDenied, Conflict (already decided).
     """
     if decision not in set(DECISIONS):
-        raise ValidationFailed.field("decision", "Choose approve, reject or requires update.")
+        raise ValidationFailed.field("decision", N_("Choose approve, reject or requires update."))
     text = clean_line(note)
     if decision != KycStatus.APPROVED and not text:
-        raise ValidationFailed.field("note", "Tell the organizer why, so they know what to fix.")
+        raise ValidationFailed.field("note", N_("Tell the organizer why, so they know what to fix."))
     if len(text) > MAX_NOTE:
-        raise ValidationFailed.field("note", f"Use at most {MAX_NOTE} characters.")
+        raise ValidationFailed.field("note", message(N_("Use at most {count} characters."), count=MAX_NOTE))
     with transaction() as session:
         admin.require_admin(session, actor, AdminCapability.REVIEW_KYC)
         row = session.get(KycSubmission, submission_id or "")
         if row is None:
-            raise NotFound("This KYC submission does not exist.")
+            raise NotFound(N_("This KYC submission does not exist."))
         if refusal := review_refusal(row.status):
             raise Conflict(refusal)
         workspace = session.get(Workspace, row.workspace_id)

@@ -16,7 +16,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import User, WorkspaceInvitation, WorkspaceMember, WorkspaceRole
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.platform import N_, NotFound, PermissionDenied, ValidationFailed, message
 from eventpalour.services.workspaces.access import WorkspaceAccess, WorkspaceAction, load_workspace_for
 
 ASSIGNABLE_ROLES = (WorkspaceRole.ADMIN, WorkspaceRole.MODERATOR, WorkspaceRole.MEMBER)
@@ -40,14 +40,16 @@ def parse_assignable_role(role: str, *, field: str = "role") -> WorkspaceRole:
     except ValueError:
         parsed = None
     if parsed not in ASSIGNABLE_ROLES:
-        raise ValidationFailed.field(field, "Choose admin, moderator or member.")
+        raise ValidationFailed.field(field, N_("Choose admin, moderator or member."))
     return parsed
 
 
 def check_can_grant(access: WorkspaceAccess, role: WorkspaceRole) -> None:
     """Nobody can give a role above their own."""
     if role.rank > access.role.rank:
-        raise PermissionDenied(f"You cannot give the {role.value} role: it is above your own.")
+        raise PermissionDenied(
+            message(N_("You cannot give the {role} role: it is above your own."), role=message(role.value))
+        )
 
 
 def list_members(*, actor: UserSummary | None, workspace_id: str) -> list[MemberView]:
@@ -73,11 +75,13 @@ def _target(session: Session, access: WorkspaceAccess, user_id: str) -> Workspac
         )
     ).first()
     if target is None:
-        raise NotFound("That person is not a member of this workspace.")
+        raise NotFound(N_("That person is not a member of this workspace."))
     if target.user_id == access.membership.user_id:
-        raise PermissionDenied("You cannot change your own role or remove yourself; leave the workspace instead.")
+        raise PermissionDenied(N_("You cannot change your own role or remove yourself; leave the workspace instead."))
     if WorkspaceRole(target.role).rank >= access.role.rank:
-        raise PermissionDenied(f"You can only manage members below your own role ({access.role.value}).")
+        raise PermissionDenied(
+            message(N_("You can only manage members below your own role ({role})."), role=message(access.role.value))
+        )
     return target
 
 
@@ -118,7 +122,7 @@ def leave_workspace(*, actor: UserSummary | None, workspace_id: str) -> None:
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.VIEW)
         if access.role == WorkspaceRole.OWNER:
-            raise PermissionDenied("The owner cannot leave. Transfer ownership to an admin first.")
+            raise PermissionDenied(N_("The owner cannot leave. Transfer ownership to an admin first."))
         session.delete(access.membership)
         admin.record_audit(session, action="workspace.leave", actor_id=actor.id, target=("workspace", workspace_id))
 

@@ -24,6 +24,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, events, sales
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     FieldError,
     NotAuthenticated,
@@ -110,7 +111,7 @@ def clean_url(value: str, field: str, problems: list[FieldError]) -> str | None:
         value = "https://" + value
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or "." not in (parsed.hostname or "") or len(value) > 500:
-        problems.append(FieldError((field,), "Enter a full web address, like https://example.com."))
+        problems.append(FieldError((field,), N_("Enter a full web address, like https://example.com.")))
         return None
     return value
 
@@ -120,18 +121,20 @@ def clean_workspace_input(data: WorkspaceInput) -> dict[str, str | None]:
     problems: list[FieldError] = []
     name = clean_line(data.name)
     if not 2 <= len(name) <= 255:
-        problems.append(FieldError(("name",), "Use between 2 and 255 characters for the name."))
+        problems.append(FieldError(("name",), N_("Use between 2 and 255 characters for the name.")))
     description = clean_text(data.description)
     if len(description) < 10:
-        problems.append(FieldError(("description",), "Describe the workspace in at least 10 characters."))
+        problems.append(FieldError(("description",), N_("Describe the workspace in at least 10 characters.")))
     elif len(description) > 2000:
-        problems.append(FieldError(("description",), "Keep the description under 2,000 characters."))
+        problems.append(FieldError(("description",), N_("Keep the description under 2,000 characters.")))
     phone = clean_line(data.phone)
     if phone and not PHONE_PATTERN.match(phone):
-        problems.append(FieldError(("phone",), "Enter the phone number with its country code, like +254 712 345678."))
+        problems.append(
+            FieldError(("phone",), N_("Enter the phone number with its country code, like +254 712 345678."))
+        )
     logo = clean_line(data.logo_url)
     if logo and not logo.startswith(LOGO_PREFIX):
-        problems.append(FieldError(("logo_url",), "Upload the logo here; links to other sites are not accepted."))
+        problems.append(FieldError(("logo_url",), N_("Upload the logo here; links to other sites are not accepted.")))
     cleaned: dict[str, str | None] = {
         "name": name,
         "description": description,
@@ -189,9 +192,9 @@ def create_workspace(*, actor: UserSummary | None, data: WorkspaceInput) -> Work
     if actor is None:
         raise NotAuthenticated()
     if actor.account_type != AccountType.ORGANIZER:
-        raise PermissionDenied("Only organizer accounts can create workspaces. Switch to organizer first.")
+        raise PermissionDenied(N_("Only organizer accounts can create workspaces. Switch to organizer first."))
     if not actor.is_verified:
-        raise PermissionDenied("Verify your email before creating a workspace.")
+        raise PermissionDenied(N_("Verify your email before creating a workspace."))
     cleaned = clean_workspace_input(data)
     with transaction() as session:
         workspace = Workspace(
@@ -292,7 +295,7 @@ def transfer_ownership(*, actor: UserSummary | None, workspace_id: str, new_owne
             )
         ).first()
         if target is None or target.role != WorkspaceRole.ADMIN:
-            raise ValidationFailed.field("new_owner_id", "Choose one of the workspace's admins as the new owner.")
+            raise ValidationFailed.field("new_owner_id", N_("Choose one of the workspace's admins as the new owner."))
         target.role = WorkspaceRole.OWNER
         access.membership.role = WorkspaceRole.ADMIN
         access.workspace.owner_id = new_owner_id
@@ -313,9 +316,9 @@ def delete_workspace(*, actor: UserSummary | None, workspace_id: str, confirm_na
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.OWN)
         if clean_line(confirm_name) != access.workspace.name:
-            raise ValidationFailed.field("confirm_name", "Type the workspace's name exactly to confirm.")
+            raise ValidationFailed.field("confirm_name", N_("Type the workspace's name exactly to confirm."))
         if sales.holds_paid_money(session, workspace_id=workspace_id):
-            raise Conflict("This workspace has events with paid orders. Cancel and refund them first.")
+            raise Conflict(N_("This workspace has events with paid orders. Cancel and refund them first."))
         session.execute(delete(WorkspaceMember).where(col(WorkspaceMember.workspace_id) == workspace_id))
         session.delete(access.workspace)
         admin.record_audit(session, action="workspace.delete", actor_id=actor.id, target=("workspace", workspace_id))

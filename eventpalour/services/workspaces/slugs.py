@@ -19,7 +19,7 @@ from eventpalour.models import Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import ValidationFailed, clean_line
+from eventpalour.services.platform import N_, ValidationFailed, clean_line, message
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 
 MIN_LENGTH = 3
@@ -27,7 +27,7 @@ MAX_LENGTH = 60
 FALLBACK = "organizer"  # a name with no ASCII letter or digit at all ("ساحة")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Words that read as the site's own pages rather than an organizer's.
-TAKEN = "Another organizer already has that address. Choose another one."
+TAKEN = N_("Another organizer already has that address. Choose another one.")
 RESERVED = frozenset({"admin", "api", "events", "new", "settings", "support", "eventpalour", "help", "legal"})
 
 
@@ -64,11 +64,13 @@ def available_slug(session: Session, name: str) -> str:
 def slug_refusal(slug: str) -> str | None:
     """Why `slug` cannot be a workspace's address (its form, not whether it is taken); None when it can."""
     if not MIN_LENGTH <= len(slug) <= MAX_LENGTH:
-        return f"Use between {MIN_LENGTH} and {MAX_LENGTH} characters for the page address."
+        return message(
+            N_("Use between {least} and {most} characters for the page address."), least=MIN_LENGTH, most=MAX_LENGTH
+        )
     if not SLUG_PATTERN.match(slug):
-        return "Use lowercase letters a–z, digits and single dashes between words, like nairobi-jazz."
+        return N_("Use lowercase letters a–z, digits and single dashes between words, like nairobi-jazz.")
     if slug in RESERVED:
-        return "That address is reserved. Choose another one."
+        return N_("That address is reserved. Choose another one.")
     return None
 
 

@@ -19,7 +19,7 @@ from eventpalour.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEn
 from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, FieldError, NotFound, ValidationFailed, new_token
+from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, message, new_token
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 
 MAX_URL = 500
@@ -29,11 +29,11 @@ SECRET_PREFIX = "whsec_"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 WEBHOOK_EVENTS: dict[str, str] = {
-    WebhookEventType.ORDER_PAID: "An order is paid (or a free registration is complete)",
-    WebhookEventType.ORDER_REFUNDED: "An order is refunded, in full or in part",
-    WebhookEventType.TICKET_TRANSFERRED: "A ticket is transferred to someone else",
-    WebhookEventType.TICKET_CHECKED_IN: "A ticket holder is checked in at the door",
-    WebhookEventType.EVENT_UPDATED: "An event is edited, published, postponed, cancelled or completed",
+    WebhookEventType.ORDER_PAID: N_("An order is paid (or a free registration is complete)"),
+    WebhookEventType.ORDER_REFUNDED: N_("An order is refunded, in full or in part"),
+    WebhookEventType.TICKET_TRANSFERRED: N_("A ticket is transferred to someone else"),
+    WebhookEventType.TICKET_CHECKED_IN: N_("A ticket holder is checked in at the door"),
+    WebhookEventType.EVENT_UPDATED: N_("An event is edited, published, postponed, cancelled or completed"),
 }
 
 
@@ -80,14 +80,22 @@ class DeliveryView:
 
     @property
     def status_label(self) -> str:
-        """The delivery's state in words, for the log."""
+        """The delivery's state in words, for the log (English: the API's)."""
+        return self.status_text(platform.DEFAULT_LANGUAGE)
+
+    def status_text(self, language: str) -> str:
+        """The delivery's state in words in `language`: "Delivered", "Gave up after 3 tries"."""
         if self.status == WebhookDeliveryStatus.DELIVERED:
-            return "Delivered"
+            return platform.gettext(language, "Delivered")
         if self.status == WebhookDeliveryStatus.FAILED:
-            return f"Gave up after {platform.plural(self.attempts, 'try', 'tries')}"
+            return platform.count_words(
+                self.attempts, N_("Gave up after {count} try"), N_("Gave up after {count} tries"), language
+            )
         if self.attempts:
-            return f"Retrying ({platform.plural(self.attempts, 'failed try', 'failed tries')})"
-        return "Queued"
+            return platform.count_words(
+                self.attempts, N_("Retrying ({count} failed try)"), N_("Retrying ({count} failed tries)"), language
+            )
+        return platform.gettext(language, "Queued")
 
     @property
     def can_resend(self) -> bool:
@@ -99,16 +107,16 @@ def webhook_url_refusal(url: str) -> str | None:
     """Why `url` cannot receive webhooks, or None. HTTPS only; plain HTTP to this machine
     (localhost) outside production, for trying a receiver out."""
     if not url:
-        return "Enter the URL that should receive the webhooks."
+        return N_("Enter the URL that should receive the webhooks.")
     if len(url) > MAX_URL:
-        return f"Keep the URL to {MAX_URL} characters or fewer."
+        return message(N_("Keep the URL to {count} characters or fewer."), count=MAX_URL)
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return None
     local = parts.scheme == "http" and (parts.hostname or "") in LOCAL_HOSTS
     if local and not settings.is_production:
         return None
-    return "Use an https:// URL (http:// works only for localhost while developing)."
+    return N_("Use an https:// URL (http:// works only for localhost while developing).")
 
 
 def _clean_events(events: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -119,7 +127,7 @@ def _clean_events(events: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         )
     chosen = tuple(e for e in WEBHOOK_EVENTS if e in events)
     if not chosen:
-        raise ValidationFailed.field("events", "Choose at least one event to send.")
+        raise ValidationFailed.field("events", N_("Choose at least one event to send."))
     return chosen
 
 
@@ -158,7 +166,9 @@ def register_webhook(
             )
         ).all()
         if len(active) >= MAX_ENDPOINTS:
-            raise ValidationFailed.field("url", f"A workspace can have {MAX_ENDPOINTS} webhooks. Remove one first.")
+            raise ValidationFailed.field(
+                "url", message(N_("A workspace can have {count} webhooks. Remove one first."), count=MAX_ENDPOINTS)
+            )
         secret = SECRET_PREFIX + new_token(24)
         endpoint = WebhookEndpoint(
             workspace_id=workspace_id,
@@ -194,7 +204,7 @@ def list_webhooks(*, actor: UserSummary | None, workspace_id: str) -> list[Webho
 def _endpoint(session: Session, workspace_id: str, endpoint_id: str) -> WebhookEndpoint:
     endpoint = session.get(WebhookEndpoint, endpoint_id or "")
     if endpoint is None or endpoint.workspace_id != workspace_id:
-        raise NotFound("This webhook does not exist.")
+        raise NotFound(N_("This webhook does not exist."))
     return endpoint
 
 
@@ -255,12 +265,12 @@ def resend_delivery(*, actor: UserSummary | None, workspace_id: str, delivery_id
         assert actor is not None
         delivery = session.get(WebhookDelivery, delivery_id)
         if delivery is None:
-            raise NotFound("This delivery does not exist.")
+            raise NotFound(N_("This delivery does not exist."))
         endpoint = _endpoint(session, workspace_id, delivery.endpoint_id)
         if endpoint.removed_at is not None:
-            raise Conflict("This webhook was removed; it receives nothing more.")
+            raise Conflict(N_("This webhook was removed; it receives nothing more."))
         if not _delivery_view(delivery).can_resend:
-            raise Conflict("This delivery is still being tried. Resend it once it is delivered or given up.")
+            raise Conflict(N_("This delivery is still being tried. Resend it once it is delivered or given up."))
         again = platform.queue_webhook_again(session, delivery)
         admin.record_audit(
             session,
