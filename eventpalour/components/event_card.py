@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.components.lists import count_words
 from eventpalour.components.workspace import verified_badge
 from eventpalour.state.language import t
 
@@ -62,7 +63,7 @@ ABOVE_STRETCHED = {"position": "relative", "z_index": "1"}
 
 def _more_dates(count: rx.Var) -> rx.Component:
     """A series' card (#22 §3): "+3 more dates" after the next date's own."""
-    return rx.cond(count == 1, t("+1 more date"), rx.text.span("+", count, " ", t("more dates")))
+    return rx.text.span(count_words(count, t("+{count} more date"), t("+{count} more dates")))
 
 
 def event_card(listed: rx.Var) -> rx.Component:

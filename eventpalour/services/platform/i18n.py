@@ -17,8 +17,6 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from eventpalour.services.platform.text import plural
-
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {"en": "English", "sw": "Kiswahili", "fr": "Français"}
 """Each language the platform speaks, by code, named in its own language for the switcher."""
