@@ -259,7 +259,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             self.refund_policy = []
             return
         self.event = event_page(event, self._language())
-        self.refund_policy = list(event.refund_policy)
+        self.refund_policy = list(event.refund_policy_in(self._language()))
         self.asks_sms_phone = event.asks_sms_phone
         self._show_tiers(event)
         self.partners = list(event.partners)  # a copy: the page data may be shared (get_public_event)

@@ -183,3 +183,33 @@ def test_a_french_browser_walks_events_404_account_and_a_purchase(new_page, serv
     price = page.get_by_label("Prix de la commande")
     expect(price).to_contain_text("Billets × 1")
     expect(price).to_contain_text("Total")
+
+
+def test_tab_titles_follow_the_readers_language_served_and_after_navigating(new_page, server: str) -> None:
+    # The served HTML (before any script): the cookie's language, else Accept-Language's.
+    served = httpx.get(
+        f"{server}/events", headers={"Cookie": "ep_lang=fr", "Accept": "text/html"}, follow_redirects=True
+    )
+    assert "<title>Découvrir des événements · EventPalour</title>" in served.text
+    first_visit = httpx.get(
+        f"{server}/tickets", headers={"Accept-Language": "sw-KE,sw", "Accept": "text/html"}, follow_redirects=True
+    )
+    assert "<title>Tiketi zangu · EventPalour</title>" in first_visit.text
+    missing = httpx.get(f"{server}/hakuna-ukurasa-huu", headers={"Cookie": "ep_lang=sw", "Accept": "text/html"})
+    assert missing.status_code == 404
+    assert "<title>Ukurasa haupatikani · EventPalour</title>" in missing.text
+    english = httpx.get(
+        f"{server}/events", headers={"Cookie": "ep_lang=en", "Accept": "text/html"}, follow_redirects=True
+    )
+    assert "<title>Discover events · EventPalour</title>" in english.text
+
+    # In the browser: the French page's tab, then another page reached without a page load.
+    page = new_page(locale="fr-SN")
+    page.goto("/events")
+    expect(page.get_by_role("heading", name="Découvrir des événements", level=1)).to_be_visible()
+    expect(page).to_have_title("Découvrir des événements · EventPalour")
+    page.get_by_role("link", name="Se connecter").first.click()
+    page.wait_for_url(re.compile(rf"^{re.escape(server)}/auth/sign-in"))
+    expect(page).to_have_title("Se connecter · EventPalour")
+    page.go_back()
+    expect(page).to_have_title("Découvrir des événements · EventPalour")

@@ -94,7 +94,7 @@ def _checked(guest: GuestBuyer, *, asks_phone: bool, currency: str) -> GuestBuye
                 raise BadAnswer(N_("Enter your phone number."))
             phone = normalize_phone(guest.phone, CURRENCY_COUNTRY.get(currency))
         except BadAnswer as bad:
-            problems.append(FieldError(("phone",), str(bad)))
+            problems.append(bad.field_error(("phone",)))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     return GuestBuyer(name=name, email=email, phone=phone)
