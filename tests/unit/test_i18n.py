@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from eventpalour.cookies import LANGUAGE_COOKIE
 from eventpalour.db import read_only
-from eventpalour.models import User
+from eventpalour.models import QuestionKind, User
 from eventpalour.services import identity, platform, sales
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
@@ -281,6 +281,26 @@ def test_a_field_error_and_a_message_repeating_it_are_translated_alike() -> None
     assert ValidationFailed.field("name", platform.N_("Use at most {NAME_MAX} characters."), NAME_MAX=80).in_language(
         "sw"
     ) == ("Tumia herufi zisizozidi 80.")
+
+
+def test_check_the_answers_says_the_inner_answer_error_in_the_readers_language_too() -> None:
+    """ "Check the answers: {message}" embeds the first answer's error: it is said in the reader's
+    language (with its figures), not left in English inside a translated sentence."""
+    from eventpalour.services.sales.answers import AskedQuestion, AttendeeAnswers, check_answers
+
+    asked = (
+        AskedQuestion("q1", "Vegetarian?", QuestionKind.YES_NO, (), True, False, None),
+        AskedQuestion("q2", "Company", QuestionKind.SHORT_TEXT, (), False, False, None),
+    )
+    with pytest.raises(ValidationFailed) as bad:
+        check_answers(asked, {"t1": 1}, AttendeeAnswers(order={"q1": "perhaps"}), "KES")
+    assert bad.value.message == "Check the answers: Answer yes or no."
+    assert bad.value.in_language("fr") == "Vérifiez les réponses : Répondez par oui ou par non."
+    assert bad.value.in_language("sw") == "Kagua majibu: Jibu ndiyo au hapana."
+    assert bad.value.details[0].as_dict("sw")["message"] == "Jibu ndiyo au hapana."
+    with pytest.raises(ValidationFailed) as long:
+        check_answers(asked, {"t1": 1}, AttendeeAnswers(order={"q1": "yes", "q2": "x" * 500}), "KES")
+    assert long.value.in_language("fr") == "Vérifiez les réponses : Utilisez au plus 200 caractères."
 
 
 def test_price_lines_and_result_counts_in_french() -> None:

@@ -59,7 +59,10 @@ def test_days_before_counts_on_the_event_wall_clock_and_closes_at_that_moment():
     closed = window_refusal(terms, deadline)
     assert closed.message == "Refund requests for this event closed on Sat 28 Nov · 18:00 EAT."
     # Said in the reader's language, the date too (on the event's clock).
-    assert closed.in_language("fr") == "Les demandes de remboursement pour cet événement ont fermé le sam. 28 nov. · 18:00 EAT."
+    assert (
+        closed.in_language("fr")
+        == "Les demandes de remboursement pour cet événement ont fermé le sam. 28 nov. · 18:00 EAT."
+    )
     assert closed.in_language("sw").startswith("Maombi ya kurejeshewa pesa kwa tukio hili yalifungwa ")
     now = datetime(2026, 11, 1, tzinfo=UTC)
     assert policy_summary(terms, now=now) == (

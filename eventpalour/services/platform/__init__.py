@@ -15,6 +15,7 @@ __getattr__, __all__ = public_names(
             "sales_start_label",
             "zone as time_zone",
             "clock as wall_clock",
+            "utc_moment",
         ],
         "dev_outbox": [
             "came_through_proxy",

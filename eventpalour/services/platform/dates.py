@@ -6,7 +6,7 @@ Nairobi wall clock ("Fri 5 Dec · 18:00 EAT"), not their own.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_skeleton
@@ -73,6 +73,16 @@ def sales_start_label(
         skeleton = "dMMMy" if _needs_year(local, now) else "dMMM"
         day = format_skeleton(skeleton, local, tzinfo=local.tzinfo, locale=format_locale(language))
     return gettext(language, "Sales start {day}, {time}").format(day=day, time=f"{local:%H:%M}")
+
+
+def utc_moment(moment: datetime, language: str = DEFAULT_LANGUAGE) -> str:
+    """A moment of the reader's own account (a session's sign-in, its last use) on the UTC clock, no
+    event's zone to read it in: "06 Dec 2026, 13:24 UTC", "6 Des 2026, 13:24 UTC", "6 déc. 2026, 13:24 UTC"."""
+    at = moment.astimezone(UTC)
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        return at.strftime("%d %b %Y, %H:%M UTC")
+    day = format_skeleton("dMMMy", at, tzinfo=UTC, locale=format_locale(language))
+    return f"{day}, {at:%H:%M} UTC"
 
 
 def clock(moment: datetime, zone_name: str) -> str:
