@@ -303,6 +303,14 @@ def test_check_the_answers_says_the_inner_answer_error_in_the_readers_language_t
     assert long.value.in_language("fr") == "Vérifiez les réponses : Utilisez au plus 200 caractères."
 
 
+def test_a_sessions_moments_are_dated_in_the_readers_language() -> None:
+    moment = datetime(2026, 12, 6, 13, 24, tzinfo=UTC)
+
+    assert platform.utc_moment(moment) == "06 Dec 2026, 13:24 UTC"
+    assert platform.utc_moment(moment, "sw") == "6 Des 2026, 13:24 UTC"
+    assert platform.utc_moment(moment, "fr") == "6 déc. 2026, 13:24 UTC"
+
+
 def test_price_lines_and_result_counts_in_french() -> None:
     lines = sales.price_lines(
         tickets=2,
