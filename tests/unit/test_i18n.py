@@ -11,12 +11,13 @@ from sqlmodel import select
 
 from eventpalour.cookies import LANGUAGE_COOKIE
 from eventpalour.db import read_only
-from eventpalour.models import QuestionKind, User
+from eventpalour.models import QuestionKind, User, UserSession
 from eventpalour.services import identity, platform, sales
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform import ValidationFailed, i18n
 from eventpalour.services.sales import checkout
+from eventpalour.state.account import AccountState
 from eventpalour.state.auth import SignInState, SignUpState
 from eventpalour.state.checkout_return import bought_for
 from eventpalour.state.event_detail import EventDetailState
@@ -327,3 +328,17 @@ def test_price_lines_and_result_counts_in_french() -> None:
     assert lines[-1].value.replace("\u202f", " ").replace("\u00a0", " ") == "2 700,00 KES"
     assert platform.event_count_words(12, "sw") == "matukio 12"
     assert platform.event_count_words(1, "fr") == "1 événement"
+
+
+async def test_account_sessions_are_dated_in_the_readers_language() -> None:
+    user = make_user()
+    cookie = f"ep_session={user.token}; {LANGUAGE_COOKIE}=fr"
+    page = state_for(AccountState, token=user.token, path="/account", headers={"cookie": cookie})
+
+    await run_handler(page, "load")
+
+    [line] = page.sessions
+    with read_only() as session:
+        [row] = session.exec(select(UserSession).where(UserSession.user_id == user.id)).all()
+    assert line.signed_in == platform.utc_moment(row.created_at, "fr")
+    assert line.signed_in.endswith(" UTC") and line.signed_in != platform.utc_moment(row.created_at)
