@@ -63,14 +63,6 @@ def not_found_title(language: str | None) -> str | None:
     return entry.title_in(language) if entry is not None else None
 
 
-def add_title(html: bytes, title: str) -> bytes:
-    """`html` with `<title>` in its <head>, unless it has one already (or no </head>)."""
-    match = HEAD_END.search(html)
-    if match is None or TITLE.search(html, 0, match.start()):
-        return html
-    return html[: match.start()] + f"<title>{escape(title)}</title>".encode() + html[match.start() :]
-
-
 def set_title(html: bytes, title: str) -> bytes:
     """`html` with its <head>'s title replaced by `title`, or given it when it has none."""
     match = HEAD_END.search(html)
@@ -83,12 +75,13 @@ def set_title(html: bytes, title: str) -> bytes:
 
 def needs_title(path: str, language: str) -> bool:
     """Whether the served page's title must be written: a shell with none (a path parameter), a
-    prerendered English title a reader of another language gets, or the 404 page a path no page and
+    prerendered English title a reader of another language has a translation of, or the 404 page a path no page and
     no file has gets in another language. Not a page titled by its state (api/og.py), nor a file."""
     entry = page_for(path)
     if entry is None:
         return language != platform.DEFAULT_LANGUAGE and "." not in path.rsplit("/", 1)[-1]
-    return entry.fixed_title and ("[" in entry.route or language != platform.DEFAULT_LANGUAGE)
+    # A title the catalogs lack stays English: the prerendered page is sent as it is (compressed).
+    return entry.fixed_title and ("[" in entry.route or entry.title_in(language) != entry.title)
 
 
 class PageTitleMiddleware:

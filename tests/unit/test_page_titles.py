@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from eventpalour.api.page_titles import PageTitleMiddleware, add_title, set_title, title_for
+from eventpalour.api.page_titles import PageTitleMiddleware, needs_title, set_title, title_for
 
 SHELL = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body><div id="root"></div></body></html>'
 TITLED = "<!DOCTYPE html><html><head><title>Terms of service · EventPalour</title></head><body></body></html>"
@@ -63,8 +63,7 @@ def test_the_shell_of_the_unsubscribe_page_is_served_with_its_title() -> None:
 
 
 def test_a_page_that_has_a_title_and_other_paths_are_left_alone() -> None:
-    assert add_title(TITLED.encode(), "Other") == TITLED.encode()
-    assert add_title(b"<p>no head</p>", "Other") == b"<p>no head</p>"
+    assert set_title(b"<p>no head</p>", "Other") == b"<p>no head</p>"
     client = _client()
     assert client.get("/legal/terms").text == TITLED
     assert client.get("/events").text == PRERENDERED
@@ -74,7 +73,7 @@ def test_a_page_that_has_a_title_and_other_paths_are_left_alone() -> None:
 
 
 def test_a_title_is_escaped() -> None:
-    assert add_title(SHELL.encode(), "<b>&").count(b"<title>&lt;b&gt;&amp;</title>") == 1
+    assert set_title(SHELL.encode(), "<b>&").count(b"<title>&lt;b&gt;&amp;</title>") == 1
 
 
 def test_a_french_reader_gets_the_prerendered_page_titled_in_french() -> None:
@@ -88,6 +87,11 @@ def test_a_french_reader_gets_the_prerendered_page_titled_in_french() -> None:
     assert "<title>Matangazo · EventPalour</title>" in first.text
     # The cookie wins over the header.
     assert client.get("/events", headers={"Cookie": "ep_lang=en", "Accept-Language": "fr"}).text == PRERENDERED
+    # A title the catalogs lack (a page not translated yet): the page is sent as it is (compressed);
+    # a shell without a title gets one whatever the language; a file is never edited.
+    assert not needs_title("/dev/outbox", "fr") and not needs_title("/events", "en")
+    assert needs_title("/events", "fr") and needs_title("/scan/ab12cd", "en") and needs_title("/nowhere", "sw")
+    assert not needs_title("/nowhere/app.js", "sw") and not needs_title("/e/ab12cd", "fr")
 
 
 def test_a_path_no_page_has_gets_the_404_page_titled_in_the_readers_language() -> None:
