@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie
+from fastapi import APIRouter, Cookie, Request
 from pydantic import BaseModel, Field
 
 from eventpalour.api.deps import AuthLimited, SessionToken, signed_in_user
-from eventpalour.api.errors import answers
+from eventpalour.api.errors import answers, reader_language
 from eventpalour.api.schemas import StrictIn
 from eventpalour.cookies import QUEUE_COOKIE
 from eventpalour.integrations import paystack
@@ -120,7 +120,7 @@ def place_order(body: OrderIn, session_token: SessionToken = None, queue_cookie:
 
 
 @router.post("/guest-orders", status_code=201, responses=answers(403, 404, 409, 429, 503), dependencies=[AuthLimited])
-def place_guest_order(body: GuestOrderIn, queue_cookie: QueueCookie = None) -> OrderOut:
+def place_guest_order(body: GuestOrderIn, request: Request, queue_cookie: QueueCookie = None) -> OrderOut:
     """The same checkout for a buyer without an account (#24 §1): `guest` names them (`name`, `email`,
     and `phone` when the event asks for one); the order and tickets are tied to the email, and the
     confirmation email carries a link to the tickets. The same rules as `POST /orders`, keyed by the
@@ -131,7 +131,9 @@ def place_guest_order(body: GuestOrderIn, queue_cookie: QueueCookie = None) -> O
     `waiting_room` as `POST /orders`.
     """
     placed = sales.place_guest_order(
-        guest=sales.GuestBuyer(name=body.guest.name, email=body.guest.email, phone=body.guest.phone),
+        guest=sales.GuestBuyer(
+            name=body.guest.name, email=body.guest.email, phone=body.guest.phone, language=reader_language(request)
+        ),
         event_id=body.event_id,
         quantities=body.quantities,
         code=body.code,

@@ -25,18 +25,21 @@ def header(message: Message, name: bytes) -> bytes:
     return next((value for key, value in message.get("headers", []) if key.lower() == name), b"")
 
 
-def rewritable(start: Message) -> bool:
-    """A complete, uncompressed HTML page."""
+def rewritable(start: Message, statuses: tuple[int, ...] = (200,)) -> bool:
+    """A complete, uncompressed HTML page answered with one of `statuses`."""
     return (
-        start["status"] == 200
+        start["status"] in statuses
         and header(start, b"content-type").startswith(b"text/html")
         and not header(start, b"content-encoding")
     )
 
 
-async def serve_edited(app: ASGIApp, scope: Scope, receive: Receive, send: Send, edit: PageEdit) -> bool:
-    """Serve the request through `app` with its HTML page passed through `edit`; True when a page was
-    edited and sent (so a caller may do what follows a sent page), False when it passed through."""
+async def serve_edited(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, edit: PageEdit, statuses: tuple[int, ...] = (200,)
+) -> bool:
+    """Serve the request through `app` with its HTML page passed through `edit` when answered with one of
+    `statuses`; True when a page was edited and sent (so a caller may do what follows a sent page),
+    False when it passed through."""
     headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() not in REQUEST_HEADERS_DROPPED]
     extensions = {k: v for k, v in scope.get("extensions", {}).items() if k not in FILE_EXTENSIONS}
     scope = {**scope, "headers": headers, "extensions": extensions}
@@ -46,7 +49,7 @@ async def serve_edited(app: ASGIApp, scope: Scope, receive: Receive, send: Send,
 
     async def rewrite(message: Message) -> None:
         nonlocal start, edited
-        if message["type"] == "http.response.start" and rewritable(message):
+        if message["type"] == "http.response.start" and rewritable(message, statuses):
             start = message
             return
         if start is None:

@@ -28,15 +28,24 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
-def has_language_cookie(cookie_header: str) -> bool:
+def cookie_language(cookie_header: str) -> str | None:
+    """The language the `ep_lang` cookie names, when it names one we speak."""
     cookies = SimpleCookie()
     try:
         cookies.load(cookie_header)
     except CookieError:
-        return False
-    return (
-        platform.normalize_language(cookies[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookies else None) is not None
-    )
+        return None
+    return platform.normalize_language(cookies[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookies else None)
+
+
+def has_language_cookie(cookie_header: str) -> bool:
+    return cookie_language(cookie_header) is not None
+
+
+def reader_language(scope: Scope) -> str:
+    """The language a page request is read in: its cookie's, else (a first visit, whose cookie this
+    middleware is about to set) its Accept-Language's first that we speak."""
+    return cookie_language(_header(scope, b"cookie")) or platform.negotiate_language(_header(scope, b"accept-language"))
 
 
 def language_cookie_header(language: str) -> bytes:

@@ -120,6 +120,23 @@ class PageEntry:
     on_load: list
     in_sitemap: bool
     fixed_title: bool = True  # the same title for every visitor (not a state var's)
+    title_text: str = ""  # a fixed title's own words (English, the catalogs' id), without the site's name
+
+    def title_in(self, language: str | None) -> str:
+        """A fixed title in `language`, as the tab shows it ("Mes billets · EventPalour")."""
+        return tab_title(platform.gettext(language, self.title_text))
+
+    @property
+    def tab_title(self) -> Any:
+        """What the page gives Reflex: a fixed title in the reader's language (the language var), a
+        state var's title as it is."""
+        if not self.fixed_title:
+            return self.title
+        return t(self.title_text) + f" · {settings.platform_name}"
+
+
+def tab_title(title: str) -> str:
+    return f"{title} · {settings.platform_name}"
 
 
 PAGES: list[PageEntry] = []
@@ -179,8 +196,9 @@ def page(
         # own module (not this one) keeps each route's JavaScript to what that page uses.
         layout.__name__, layout.__qualname__, layout.__module__ = build.__name__, build.__qualname__, build.__module__
         on_load_all = [*([form.reset_form] if form else []), guard, *extra]
-        full_title = f"{title} · {settings.platform_name}"
-        PAGES.append(PageEntry(route, layout, full_title, on_load_all, in_sitemap, isinstance(title, str)))
+        fixed = isinstance(title, str)
+        full_title = tab_title(title) if fixed else f"{title} · {settings.platform_name}"
+        PAGES.append(PageEntry(route, layout, full_title, on_load_all, in_sitemap, fixed, title if fixed else ""))
         return layout
 
     return decorator
@@ -197,7 +215,7 @@ def add_pages(app: rx.App) -> None:
         app.add_page(
             entry.component,
             route=entry.route,
-            title=entry.title,
+            title=entry.tab_title,
             on_load=entry.on_load,
             context={"sitemap": {"loc": settings.app_url + entry.route} if entry.in_sitemap else None},
         )

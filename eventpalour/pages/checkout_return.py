@@ -8,6 +8,7 @@ from eventpalour import routes
 from eventpalour.components.layout import page
 from eventpalour.components.ticket_card import file_link
 from eventpalour.components.tier_panel import ticket_qr_card
+from eventpalour.services import platform
 from eventpalour.state.checkout_return import CheckoutReturnState
 from eventpalour.state.language import t
 
@@ -75,7 +76,7 @@ def _event_facts() -> rx.Component:
     )
 
 
-@page(routes.CHECKOUT_RETURN, "Payment", on_load=S.confirm)
+@page(routes.CHECKOUT_RETURN, platform.N_("Payment"), on_load=S.confirm)
 def checkout_return() -> rx.Component:
     return rx.match(
         S.outcome,

@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.event_card import event_card, event_card_skeleton
 from eventpalour.components.layout import page
+from eventpalour.services import platform
 from eventpalour.state.base import AuthState
 from eventpalour.state.home import HOME_EVENTS, HomeState
 from eventpalour.state.language import t
@@ -101,7 +102,7 @@ def _upcoming() -> rx.Component:
     )
 
 
-@page(routes.HOME, "Tickets for events you love", on_load=HomeState.load_upcoming, in_sitemap=True)
+@page(routes.HOME, platform.N_("Tickets for events you love"), on_load=HomeState.load_upcoming, in_sitemap=True)
 def home() -> rx.Component:
     return rx.vstack(
         rx.vstack(

@@ -7,6 +7,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.forms import form_error, submit_button
 from eventpalour.components.layout import page
+from eventpalour.services import platform
 from eventpalour.state.auth import OnboardingState
 from eventpalour.state.base import AuthState
 from eventpalour.state.language import t
@@ -26,7 +27,7 @@ def _choice(value: str, icon: str, title: str | rx.Var, text: str | rx.Var) -> r
     )
 
 
-@page(routes.ONBOARDING, "Welcome", require="user", form=OnboardingState)
+@page(routes.ONBOARDING, platform.N_("Welcome"), require="user", form=OnboardingState)
 def onboarding() -> rx.Component:
     return rx.center(
         rx.card(

@@ -4,14 +4,13 @@ the policies agreed to, downloading my data and deleting the account."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import identity
+from eventpalour.services import identity, platform
 from eventpalour.services.platform import DomainError
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -28,10 +27,6 @@ class SessionLine:
     last_seen: str
     two_factor: bool
     is_current: bool
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%d %b %Y, %H:%M UTC")
 
 
 class AccountState(FormMixin, AuthState):
@@ -137,16 +132,17 @@ class AccountState(FormMixin, AuthState):
         try:
             rows = await call_service(identity.list_sessions, actor=user, current_token=self._session_token())
         except DomainError as error:
-            self.sessions, self.sessions_error = [], error.message
+            self.sessions, self.sessions_error = [], error.in_language(self._language())
             return
         self.sessions_error = ""
+        language = self._language()
         self.sessions = [
             SessionLine(
                 id=r.id,
                 device=r.device,
                 where=r.ip or self._t("Unknown address"),
-                signed_in=_when(r.signed_in_at),
-                last_seen=_when(r.last_seen_at),
+                signed_in=platform.utc_moment(r.signed_in_at, language),
+                last_seen=platform.utc_moment(r.last_seen_at, language),
                 two_factor=r.two_factor,
                 is_current=r.is_current,
             )

@@ -141,12 +141,13 @@ class CheckoutAnswersMixin(rx.State, mixin=True):
     def _show_answer_problems(self, details: list[FieldError]) -> bool:
         """Put checkout's answer errors under their fields; whether there were any."""
         errors: dict[str, str] = {}
+        language = self._language()
         for detail in details:
             path = detail.path
             if path[:2] == ("answers", "order") and len(path) == 3:
-                errors[f"o.{path[2]}"] = detail.message
+                errors[f"o.{path[2]}"] = detail.in_language(language)
             elif path[:2] == ("answers", "tickets") and len(path) == 4 and int(path[2]) < len(self._ticket_seats):
                 tier_id, seat = self._ticket_seats[int(path[2])]
-                errors[f"t.{tier_id}.{seat}.{path[3]}"] = detail.message
+                errors[f"t.{tier_id}.{seat}.{path[3]}"] = detail.in_language(language)
         self.answer_errors = errors
         return bool(errors) or any(d.path[:1] == ("answers",) for d in details)

@@ -259,7 +259,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             self.refund_policy = []
             return
         self.event = event_page(event, self._language())
-        self.refund_policy = list(event.refund_policy)
+        self.refund_policy = list(event.refund_policy_in(self._language()))
         self.asks_sms_phone = event.asks_sms_phone
         self._show_tiers(event)
         self.partners = list(event.partners)  # a copy: the page data may be shared (get_public_event)
@@ -522,7 +522,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
                 # Nothing was held: the buyer fixes the answers and checks out again, tickets still picked.
                 yield rx.toast.error(self._t(N_("Please check the answers marked below.")))
                 return
-            code_problem = next((self._t(d.message) for d in error.details if d.path[:1] == ("code",)), "")
+            code_problem = next((d.in_language(self._language()) for d in error.details if d.path[:1] == ("code",)), "")
             if code_problem:
                 # The code stopped applying (used up meanwhile, expired, …): say so where it was typed.
                 self.code_error, self.applied_code, self.code_label, self._discount = code_problem, "", "", None

@@ -50,6 +50,7 @@ class GuestCheckoutMixin(rx.State, mixin=True):
             name=str(form_data.get("guest_name", ""))[:1000],
             email=str(form_data.get("guest_email", ""))[:1000],
             phone=str(form_data.get("guest_phone", ""))[:100],
+            language=self._language(),
         )
         self.guest_errors, self.is_checking_out = {}, True
         yield
@@ -66,7 +67,10 @@ class GuestCheckoutMixin(rx.State, mixin=True):
             )
         except DomainError as error:
             self.is_checking_out = False
-            fields = {GUEST_FIELDS[d.path[0]]: self._t(d.message) for d in error.details if d.path[:1] in _GUEST_PATHS}
+            language = self._language()
+            fields = {
+                GUEST_FIELDS[d.path[0]]: d.in_language(language) for d in error.details if d.path[:1] in _GUEST_PATHS
+            }
             if fields:
                 self.guest_errors = fields
                 yield rx.toast.error(self._t(N_("Please check the fields marked below.")))

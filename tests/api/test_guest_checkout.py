@@ -136,6 +136,36 @@ def test_a_guest_registers_for_a_free_event_once_per_email(http: httpx.Client, f
     assert orders == 1
 
 
+def test_a_guests_emails_follow_the_language_of_their_checkout(http: httpx.Client, api_url: str):
+    """A guest has no account setting: the language they checked out in is kept on their row, and
+    the confirmation and a cancelled registration's email are written in it (#23 §1)."""
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    approve_kyc(workspace.id)
+    event = make_event(
+        owner, workspace.id, publish=True, pricing="free", tiers=[TierInput(name="General", price=0, quantity=10)]
+    )
+    tier_id = get_tiers(actor=owner.summary, event_id=event.id)[0].id
+    email = unique_email("mgeni")
+    placed = http.post(
+        GUEST_ORDERS,
+        json={"eventId": event.short_id, "quantities": {tier_id: 1}, "guest": _guest(email)},
+        headers={"Accept-Language": "sw-KE,sw;q=0.9,en;q=0.5"},
+    )
+    assert placed.status_code == 201, placed.text
+    assert _guest_row(email).language == "sw"
+    assert _confirmation(email).subject == f"Umesajiliwa: {event.title}"
+
+    sales.cancel_free_order(actor=owner.summary, order_id=placed.json()["order_id"], reason="Ukumbi umejaa")
+
+    with read_only() as session:
+        [cancelled] = session.exec(
+            select(OutboxEmail).where(OutboxEmail.to_email == email, OutboxEmail.kind == "registration_cancelled")
+        ).all()
+    assert cancelled.subject == f"Usajili wako wa {event.title} umeghairiwa"
+    assert "Ukumbi umejaa" in cancelled.text_body
+
+
 def test_a_second_hold_for_the_same_email_and_event_is_refused(http: httpx.Client, paid_tier):
     event, tier_id = paid_tier
     email = unique_email("guest")

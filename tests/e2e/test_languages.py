@@ -163,6 +163,8 @@ def test_a_french_browser_walks_events_404_account_and_a_purchase(new_page, serv
     # A purchase: the price breakdown, then the success page, in French with French money.
     page.goto(f"/e/{event['short_id']}")
     expect(page.get_by_role("heading", name=event["title"], level=1)).to_be_visible()
+    # The refund policy, worded for this reader although the page data is shared by every visitor.
+    expect(page.get_by_role("note", name="Politique de remboursement")).to_contain_text("Pas de remboursement.")
     page.get_by_role("button", name="Ajouter un billet Standard").click()
     breakdown = page.get_by_label("Détail du prix")
     expect(breakdown).to_contain_text("Billets × 1")
@@ -183,3 +185,31 @@ def test_a_french_browser_walks_events_404_account_and_a_purchase(new_page, serv
     price = page.get_by_label("Prix de la commande")
     expect(price).to_contain_text("Billets × 1")
     expect(price).to_contain_text("Total")
+
+
+def test_tab_titles_follow_the_readers_language_served_and_after_navigating(new_page, server: str) -> None:
+    # The served HTML (before any script): the cookie's language, else Accept-Language's. (A client
+    # with a cookie jar: /events answers with a redirect to /events/, and a Cookie header is not resent.)
+    def served(path: str, language: str | None = None, **headers: str) -> httpx.Response:
+        cookies = {"ep_lang": language} if language else {}
+        with httpx.Client(base_url=server, cookies=cookies, follow_redirects=True, timeout=10) as client:
+            return client.get(path, headers={"Accept": "text/html", **headers})
+
+    assert "<title>Découvrir des événements · EventPalour</title>" in served("/events", "fr").text
+    first_visit = served("/tickets", **{"Accept-Language": "sw-KE,sw;q=0.9"})
+    assert "<title>Tiketi zangu · EventPalour</title>" in first_visit.text
+    missing = served("/hakuna-ukurasa-huu", "sw")
+    assert missing.status_code == 404
+    assert "<title>Ukurasa haupatikani · EventPalour</title>" in missing.text
+    assert "<title>Discover events · EventPalour</title>" in served("/events", "en").text
+
+    # In the browser: the French page's tab, then another page reached without a page load.
+    page = new_page(locale="fr-SN")
+    page.goto("/events")
+    expect(page.get_by_role("heading", name="Découvrir des événements", level=1)).to_be_visible()
+    expect(page).to_have_title("Découvrir des événements · EventPalour")
+    page.get_by_role("link", name="Se connecter").first.click()
+    page.wait_for_url(re.compile(rf"^{re.escape(server)}/auth/sign-in"))
+    expect(page).to_have_title("Se connecter · EventPalour")
+    page.go_back()
+    expect(page).to_have_title("Découvrir des événements · EventPalour")

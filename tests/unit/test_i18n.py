@@ -11,12 +11,13 @@ from sqlmodel import select
 
 from eventpalour.cookies import LANGUAGE_COOKIE
 from eventpalour.db import read_only
-from eventpalour.models import User
+from eventpalour.models import QuestionKind, User, UserSession
 from eventpalour.services import identity, platform, sales
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform import ValidationFailed, i18n
 from eventpalour.services.sales import checkout
+from eventpalour.state.account import AccountState
 from eventpalour.state.auth import SignInState, SignUpState
 from eventpalour.state.checkout_return import bought_for
 from eventpalour.state.event_detail import EventDetailState
@@ -283,6 +284,34 @@ def test_a_field_error_and_a_message_repeating_it_are_translated_alike() -> None
     ) == ("Tumia herufi zisizozidi 80.")
 
 
+def test_check_the_answers_says_the_inner_answer_error_in_the_readers_language_too() -> None:
+    """ "Check the answers: {message}" embeds the first answer's error: it is said in the reader's
+    language (with its figures), not left in English inside a translated sentence."""
+    from eventpalour.services.sales.answers import AskedQuestion, AttendeeAnswers, check_answers
+
+    asked = (
+        AskedQuestion("q1", "Vegetarian?", QuestionKind.YES_NO, (), True, False, None),
+        AskedQuestion("q2", "Company", QuestionKind.SHORT_TEXT, (), False, False, None),
+    )
+    with pytest.raises(ValidationFailed) as bad:
+        check_answers(asked, {"t1": 1}, AttendeeAnswers(order={"q1": "perhaps"}), "KES")
+    assert bad.value.message == "Check the answers: Answer yes or no."
+    assert bad.value.in_language("fr") == "Vérifiez les réponses : Répondez par oui ou par non."
+    assert bad.value.in_language("sw") == "Kagua majibu: Jibu ndiyo au hapana."
+    assert bad.value.details[0].as_dict("sw")["message"] == "Jibu ndiyo au hapana."
+    with pytest.raises(ValidationFailed) as long:
+        check_answers(asked, {"t1": 1}, AttendeeAnswers(order={"q1": "yes", "q2": "x" * 500}), "KES")
+    assert long.value.in_language("fr") == "Vérifiez les réponses : Utilisez au plus 200 caractères."
+
+
+def test_a_sessions_moments_are_dated_in_the_readers_language() -> None:
+    moment = datetime(2026, 12, 6, 13, 24, tzinfo=UTC)
+
+    assert platform.utc_moment(moment) == "6 Dec 2026 13:24 UTC"
+    assert platform.utc_moment(moment, "sw") == "6 Des 2026 13:24 UTC"
+    assert platform.utc_moment(moment, "fr") == "6 déc. 2026 13:24 UTC"
+
+
 def test_price_lines_and_result_counts_in_french() -> None:
     lines = sales.price_lines(
         tickets=2,
@@ -299,3 +328,17 @@ def test_price_lines_and_result_counts_in_french() -> None:
     assert lines[-1].value.replace("\u202f", " ").replace("\u00a0", " ") == "2 700,00 KES"
     assert platform.event_count_words(12, "sw") == "matukio 12"
     assert platform.event_count_words(1, "fr") == "1 événement"
+
+
+async def test_account_sessions_are_dated_in_the_readers_language() -> None:
+    user = make_user()
+    cookie = f"ep_session={user.token}; {LANGUAGE_COOKIE}=fr"
+    page = state_for(AccountState, token=user.token, path="/account", headers={"cookie": cookie})
+
+    await run_handler(page, "load")
+
+    [line] = page.sessions
+    with read_only() as session:
+        [row] = session.exec(select(UserSession).where(UserSession.user_id == user.id)).all()
+    assert line.signed_in == platform.utc_moment(row.created_at, "fr")
+    assert line.signed_in.endswith(" UTC") and line.signed_in != platform.utc_moment(row.created_at)

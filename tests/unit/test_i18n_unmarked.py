@@ -74,8 +74,9 @@ NOT_YET_TRANSLATED = {
     "state/waiting_room.py",
 }
 
-# Calls whose string arguments no reader sees: exceptions (for developers), logs, scripts. The tab
-# title (`page`'s) is set when the app compiles, one per route, so it stays English for now.
+# Calls whose string arguments no reader sees: exceptions (for developers), logs, scripts; and `page`,
+# whose title the layout translates with t() (a buyer page's is in the catalogs; an organizer page's
+# title may stay English until its page is translated).
 NOT_SHOWN = {"page", "call_script", "script", "compile", "debug", "info_log", "warning_log", "exception"}
 PRODUCT_NAMES = {"EventPalour", "Paystack", "M-Pesa", "Google", "Kiswahili", "Français", "English"}
 TOASTS = {"toast", "success", "error", "info", "warning"}

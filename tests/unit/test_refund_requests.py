@@ -57,7 +57,13 @@ def test_days_before_counts_on_the_event_wall_clock_and_closes_at_that_moment():
     assert deadline == datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
     assert window_refusal(terms, deadline - timedelta(seconds=1)) is None
     closed = window_refusal(terms, deadline)
-    assert closed == "Refund requests for this event closed on Sat 28 Nov · 18:00 EAT."
+    assert closed.message == "Refund requests for this event closed on Sat 28 Nov · 18:00 EAT."
+    # Said in the reader's language, the date too (on the event's clock).
+    assert (
+        closed.in_language("fr")
+        == "Les demandes de remboursement pour cet événement ont fermé le sam. 28 nov. · 18:00 EAT."
+    )
+    assert closed.in_language("sw").startswith("Maombi ya kurejeshewa pesa kwa tukio hili yalifungwa ")
     now = datetime(2026, 11, 1, tzinfo=UTC)
     assert policy_summary(terms, now=now) == (
         "Refunds can be requested until 7 days before the event (until Sat 28 Nov · 18:00 EAT)."
@@ -82,7 +88,7 @@ def test_the_edge_day_is_the_event_zone_s_day_not_utc_s():
     terms = _terms("days_before", start, days=1)
     deadline = refund_deadline(terms)
     assert deadline == datetime(2026, 12, 3, 21, 30, tzinfo=UTC)
-    assert "Fri 4 Dec · 00:30 EAT" in window_refusal(terms, deadline)
+    assert "Fri 4 Dec · 00:30 EAT" in window_refusal(terms, deadline).message
     assert window_refusal(terms, deadline - timedelta(minutes=1)) is None
 
 
@@ -91,10 +97,10 @@ def test_until_start_and_no_refunds():
     until_start = _terms("until_start", start)
     assert refund_deadline(until_start) == start
     assert window_refusal(until_start, start - timedelta(seconds=1)) is None
-    assert window_refusal(until_start, start) == "Refund requests closed when the event started."
+    assert window_refusal(until_start, start).message == "Refund requests closed when the event started."
     none = _terms("none", start)
     assert refund_deadline(none) is None
-    assert window_refusal(none, start - timedelta(days=30)) == "This event does not offer refunds."
+    assert window_refusal(none, start - timedelta(days=30)).message == "This event does not offer refunds."
     assert policy_summary(none) == "No refunds."
 
 
@@ -369,15 +375,21 @@ def test_a_fully_refunded_order_cannot_be_asked_about(concert):
 def test_the_policy_shows_on_the_event_page_and_in_the_confirmation(concert):
     owner, ws, event, tier_id = concert
     public = discovery.get_public_event(event.short_id)
-    assert public.refund_policy[0].startswith("Refunds can be requested until the event starts (")
-    assert public.refund_policy[1] == "The platform fee is not refunded."
+    assert public.refund_policy_in("en")[0].startswith("Refunds can be requested until the event starts (")
+    assert public.refund_policy_in("en")[1] == "The platform fee is not refunded."
+    # The page data is cached for every visitor: each reader's words are made from the policy's parts,
+    # the organizer's own text as they wrote it.
+    french = discovery.get_public_event(event.short_id).refund_policy_in("fr")
+    assert french[0].startswith("Le remboursement peut être demandé jusqu'au début de l'événement (")
+    assert french[1] == "The platform fee is not refunded."
+    assert discovery.get_public_event(event.short_id).refund_policy_in("sw")[0].startswith("Unaweza kuomba")
     buyer = make_user()
     _paid(buyer, event, tier_id, 1)
     confirmation = latest_email(buyer.email, "order_confirmation")
     assert "Refund policy: Refunds can be requested until the event starts" in confirmation.text_body
     assert "The platform fee is not refunded." in confirmation.html_body
     free = make_event(owner, ws.id, publish=True)
-    assert discovery.get_public_event(free.short_id).refund_policy == ()
+    assert discovery.get_public_event(free.short_id).refund_policy_in("fr") == ()
 
 
 def test_the_api_sets_the_policy_with_the_form_s_rules(concert):

@@ -539,9 +539,10 @@ class PublicEvent:
     partners: list[PublicPartner] = field(default_factory=list)
     tiers: list[PublicTier] = field(default_factory=list)
     has_locked_tiers: bool = False  # hidden tiers a code could unlock remain: the page offers "Have a code?"
-    # The refund policy in words (sales.refund_policy_view: a summary line, then the organizer's
-    # text); empty for a free event, which has nothing to refund.
-    refund_policy: tuple[str, ...] = ()
+    # The refund policy's parts (kind, days, the organizer's text); None for a free event, which has
+    # nothing to refund. Its words are made per reader (`refund_policy_in`): this page data is cached
+    # for every visitor, whatever their language.
+    refund_terms: sales.RefundTerms | None = None
     # What its checkout asks (sales.checkout_questions), read with the page: one read per visitor.
     questions: tuple[sales.CheckoutQuestion, ...] = ()
     guest_terms: sales.GuestTerms | None = None  # whether a signed-out buyer may check out as a guest
@@ -551,6 +552,13 @@ class PublicEvent:
     @property
     def summary(self) -> str:
         return summary_text(self.description)
+
+    def refund_policy_in(self, language: str | None) -> tuple[str, ...]:
+        """The refund policy in `language` (sales.refund_policy_view: a summary line, then the
+        organizer's own words); empty for a free event."""
+        if self.refund_terms is None:
+            return ()
+        return sales.refund_policy_view(self.refund_terms, now=utcnow(), language=language or DEFAULT_LANGUAGE).lines
 
     @property
     def is_cancelled(self) -> bool:
@@ -646,18 +654,12 @@ def read_public_event(short_id: str, code: str = "") -> PublicEvent:
             partners=[PublicPartner(p.name, p.url or "", p.logo_url or "") for p in partners],
             tiers=[_public_tier(tier, event, now) for tier in tiers],
             has_locked_tiers=any(tier.hidden and tier.id not in unlocked for tier in every_tier),
-            refund_policy=_refund_policy(event, now),
+            refund_terms=sales.refund_terms_of(event) if event.pricing == EventPricing.PAID else None,
             questions=tuple(sales.checkout_questions_in(session.connection(), event.id)),
             guest_terms=sales.GuestTerms(event.requires_account, event.asks_buyer_phone, event.currency),
             in_series=event.series_id is not None,
             asks_sms_phone=sales.asks_sms_phone(event.sms_tickets),
         )
-
-
-def _refund_policy(event: Event, now: datetime) -> tuple[str, ...]:
-    if event.pricing != EventPricing.PAID:
-        return ()
-    return sales.refund_policy_view(sales.refund_terms_of(event), now=now).lines
 
 
 def _public_tier(tier: TicketTier, event: Event, now: datetime) -> PublicTier:

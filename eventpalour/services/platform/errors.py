@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from eventpalour.services.platform.i18n import N_, gettext
 
@@ -33,13 +34,31 @@ class FieldError:
     def in_language(self, language: str | None) -> str:
         return _say(language, self.template, dict(self.values))
 
+    def __str__(self) -> str:
+        """Its English message: what `{message}` becomes when another message embeds it."""
+        return self.message
+
     def as_dict(self, language: str | None = None) -> dict[str, object]:
         return {"path": list(self.path), "message": self.in_language(language) if language else self.message}
 
 
+@runtime_checkable
+class SaidInLanguage(Protocol):
+    """A message's value that has words of its own: another field's error ("Check the answers:
+    {message}"), a date ("closed on {when}"). Its `str()` is its English."""
+
+    def in_language(self, language: str | None) -> str: ...
+
+
 def _say(language: str | None, template: str, values: Mapping[str, object]) -> str:
+    """`template` in `language` filled with `values`, each value with words of its own said in
+    `language` too."""
     translated = gettext(language, template)
-    return translated.format(**values) if values else translated
+    said = {
+        name: value.in_language(language) if isinstance(value, SaidInLanguage) else value
+        for name, value in values.items()
+    }
+    return translated.format(**said) if values else translated
 
 
 class DomainError(Exception):

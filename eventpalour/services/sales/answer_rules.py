@@ -19,7 +19,7 @@ import pycountry
 
 from eventpalour.models import QuestionKind
 from eventpalour.services.identity import normalize_email
-from eventpalour.services.platform import ValidationFailed, clean_line, clean_text
+from eventpalour.services.platform import N_, FieldError, ValidationFailed, clean_line, clean_text
 
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
@@ -28,7 +28,16 @@ YES, NO = "yes", "no"
 
 
 class BadAnswer(ValueError):
-    """An answer its question cannot take; the message is shown under the field."""
+    """An answer its question cannot take; the message is shown under the field, in the reader's
+    language: `template` is the catalogs' id, `values` fill its {placeholders} (platform/errors.py)."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template.format(**values) if values else template)
+        self.template = template
+        self.values = values
+
+    def field_error(self, path: tuple[str | int, ...]) -> FieldError:
+        return FieldError(path, self.template, self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,24 +69,29 @@ def normalize_phone(raw: str, country: str | None) -> str:
         text = "+" + text[2:]
     digits = text.removeprefix("+")
     if not digits.isdigit():
-        raise BadAnswer("Enter a phone number of digits, like +254 712 345 678.")
+        raise BadAnswer(N_("Enter a phone number of digits, like +254 712 345 678."))
     if text.startswith("+") or any(_with_code(digits, home) for home in PHONE_COUNTRIES.values()):
         for home in PHONE_COUNTRIES.values():
             national = digits.removeprefix(home.calling_code)
             if national != digits and national.startswith("0"):
                 national = national[1:]  # +254 0712…: the trunk 0 written after the code
             if national != digits and len(national) != home.digits:
-                raise BadAnswer(f"A +{home.calling_code} number has {home.digits} digits after the code.")
+                raise BadAnswer(
+                    N_("A +{calling_code} number has {digits} digits after the code."),
+                    calling_code=home.calling_code,
+                    digits=home.digits,
+                )
             if national != digits:
                 return f"+{home.calling_code}{national}"
         if not 8 <= len(digits) <= 15 or digits.startswith("0"):
-            raise BadAnswer("Enter the number with its country code, like +254 712 345 678.")
+            raise BadAnswer(N_("Enter the number with its country code, like +254 712 345 678."))
         return "+" + digits
     home = PHONE_COUNTRIES.get(country or "")
     if home is not None and digits.startswith("0") and len(digits) == home.digits + 1:
         return f"+{home.calling_code}{digits[1:]}"
-    example = f"{home.example} or " if home else ""
-    raise BadAnswer(f"Enter a phone number like {example}+254 712 345 678.")
+    if home is not None:
+        raise BadAnswer(N_("Enter a phone number like {example} or +254 712 345 678."), example=home.example)
+    raise BadAnswer(N_("Enter a phone number like +254 712 345 678."))
 
 
 def _with_code(digits: str, home: PhoneCountry) -> bool:
@@ -107,27 +121,27 @@ def _country(text: str) -> str:
         return wanted.upper()
     code = _COUNTRY_BY_NAME.get(wanted.casefold())
     if code is None:
-        raise BadAnswer("Choose a country from the list.")
+        raise BadAnswer(N_("Choose a country from the list."))
     return code
 
 
 def _one(raw: str | Sequence[str]) -> str:
     if isinstance(raw, str):
         return raw
-    raise BadAnswer("Give one answer here.")
+    raise BadAnswer(N_("Give one answer here."))
 
 
 def _short_text(raw: str, _options: Sequence[str], _country_code: str | None) -> str:
     text = clean_line(raw)
     if len(text) > SHORT_TEXT_MAX:
-        raise BadAnswer(f"Keep it to {SHORT_TEXT_MAX} characters.")
+        raise BadAnswer(N_("Keep it to {count} characters."), count=SHORT_TEXT_MAX)
     return text
 
 
 def _long_text(raw: str, _options: Sequence[str], _country_code: str | None) -> str:
     text = clean_text(raw)
     if len(text) > LONG_TEXT_MAX:
-        raise BadAnswer(f"Keep it to {LONG_TEXT_MAX} characters.")
+        raise BadAnswer(N_("Keep it to {count} characters."), count=LONG_TEXT_MAX)
     return text
 
 
@@ -136,9 +150,9 @@ def _number(raw: str, _options: Sequence[str], _country_code: str | None) -> str
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise BadAnswer("Enter a number, like 3 or 2.5.") from None
+        raise BadAnswer(N_("Enter a number, like 3 or 2.5.")) from None
     if not number.is_finite() or len(text) > 30:
-        raise BadAnswer("Enter a number, like 3 or 2.5.")
+        raise BadAnswer(N_("Enter a number, like 3 or 2.5."))
     return format(number.normalize(), "f") if number == number.to_integral() else format(number, "f")
 
 
@@ -151,7 +165,7 @@ def _option(raw: str, options: Sequence[str]) -> str:
     for option in options:
         if option.casefold() == wanted:
             return option
-    raise BadAnswer("Choose one of the options.")
+    raise BadAnswer(N_("Choose one of the options."))
 
 
 def _yes_no(raw: str, _options: Sequence[str], _country_code: str | None) -> str:
@@ -160,14 +174,14 @@ def _yes_no(raw: str, _options: Sequence[str], _country_code: str | None) -> str
         return YES
     if answer in (NO, "false"):
         return NO
-    raise BadAnswer("Answer yes or no.")
+    raise BadAnswer(N_("Answer yes or no."))
 
 
 def _email(raw: str, _options: Sequence[str], _country_code: str | None) -> str:
     try:
         return normalize_email(raw)
     except ValidationFailed as bad:
-        raise BadAnswer(bad.message) from None
+        raise BadAnswer(bad.template, **bad.values) from None
 
 
 def _phone(raw: str, _options: Sequence[str], country_code: str | None) -> str:
@@ -204,7 +218,9 @@ def check_answer(
     """The stored value of one answer (None: left empty, allowed when optional). Raises BadAnswer."""
     if _is_blank(raw):
         if required:
-            raise BadAnswer("Choose at least one option." if kind == QuestionKind.MULTIPLE_CHOICE else "Required.")
+            raise BadAnswer(
+                N_("Choose at least one option.") if kind == QuestionKind.MULTIPLE_CHOICE else N_("Required.")
+            )
         return None
     assert raw is not None  # not blank
     if kind == QuestionKind.MULTIPLE_CHOICE:
@@ -218,9 +234,9 @@ def check_name(raw: str | None) -> str:
     """An attendee's name as stored. Raises BadAnswer."""
     name = clean_line(raw)
     if not name:
-        raise BadAnswer("Enter the attendee's name.")
+        raise BadAnswer(N_("Enter the attendee's name."))
     if len(name) > NAME_MAX:
-        raise BadAnswer(f"Keep the name to {NAME_MAX} characters.")
+        raise BadAnswer(N_("Keep the name to {count} characters."), count=NAME_MAX)
     return name
 
 
@@ -229,7 +245,7 @@ def attendee_name(raw: str | None, *, field: str) -> str:
     try:
         return check_name(raw)
     except BadAnswer as bad:
-        raise ValidationFailed.field(field, str(bad)) from None
+        raise ValidationFailed.field(field, bad.template, **bad.values) from None
 
 
 def shown_value(kind: str, value: str) -> str:

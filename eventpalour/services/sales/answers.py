@@ -203,7 +203,7 @@ def _check(
     try:
         value = check_answer(question.kind, question.options, question.required, raw, currency)
     except BadAnswer as bad:
-        problems.append(FieldError(path, str(bad)))
+        problems.append(bad.field_error(path))
         return
     if value is not None:
         into.append((question.id, value))
@@ -213,14 +213,17 @@ def _name(raw: str, path: tuple[str | int, ...], problems: list[FieldError]) -> 
     try:
         return check_name(raw)
     except BadAnswer as bad:
-        problems.append(FieldError(path, str(bad)))
+        problems.append(bad.field_error(path))
         return ""
 
 
 def _refuse(problems: list[FieldError]) -> None:
     if problems:
         raise ValidationFailed(
-            N_("Check the answers: {message}"), values={"message": problems[0].message}, details=problems
+            # The first problem is said inside in the reader's language too (errors.py: a FieldError value).
+            N_("Check the answers: {message}"),
+            values={"message": problems[0]},
+            details=problems,
         )
 
 

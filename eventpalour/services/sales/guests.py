@@ -46,6 +46,9 @@ class GuestBuyer:
     name: str
     email: str
     phone: str = ""
+    # The language the checkout was read in (the page's, the API request's): a guest has no account
+    # setting, so their emails (confirmation, a cancelled registration) follow their latest checkout.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,10 @@ def _checked(guest: GuestBuyer, *, asks_phone: bool, currency: str) -> GuestBuye
                 raise BadAnswer(N_("Enter your phone number."))
             phone = normalize_phone(guest.phone, CURRENCY_COUNTRY.get(currency))
         except BadAnswer as bad:
-            problems.append(FieldError(("phone",), str(bad)))
+            problems.append(bad.field_error(("phone",)))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
-    return GuestBuyer(name=name, email=email, phone=phone)
+    return GuestBuyer(name=name, email=email, phone=phone, language=platform.normalize_language(guest.language))
 
 
 def _guest_of(guest: GuestBuyer) -> UserSummary:
@@ -113,6 +116,7 @@ def _guest_of(guest: GuestBuyer) -> UserSummary:
                     session.add(row)
                 row.full_name = guest.name
                 row.phone = guest.phone or row.phone
+                row.language = guest.language or row.language
                 session.flush()
                 return _summary(row)
         except IntegrityError:

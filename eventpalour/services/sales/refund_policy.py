@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from eventpalour.models import RefundPolicy
-from eventpalour.services.platform import DEFAULT_LANGUAGE, N_, event_when, gettext, time_zone
+from eventpalour.services.platform import DEFAULT_LANGUAGE, N_, Conflict, event_when, gettext, time_zone
 
 
 @dataclass(frozen=True)
@@ -83,16 +83,35 @@ def refund_deadline(terms: RefundTerms) -> datetime | None:
     return None
 
 
-def window_refusal(terms: RefundTerms, now: datetime) -> str | None:
+@dataclass(frozen=True)
+class DeadlineWords:
+    """When refund requests closed, as a message's value: said in the reader's language when the
+    message is (platform/errors.py), on the event's own clock."""
+
+    deadline: datetime
+    timezone: str
+    now: datetime
+
+    def in_language(self, language: str | None) -> str:
+        return event_when(self.deadline, self.timezone, now=self.now, language=language or DEFAULT_LANGUAGE)
+
+    def __str__(self) -> str:
+        return self.in_language(DEFAULT_LANGUAGE)
+
+
+def window_refusal(terms: RefundTerms, now: datetime) -> Conflict | None:
     """Why the policy does not allow a refund request at `now`, or None when it does."""
     deadline = refund_deadline(terms)
     if deadline is None:
-        return N_("This event does not offer refunds.")
+        return Conflict(N_("This event does not offer refunds."))
     if now < deadline:
         return None
     if terms.policy == RefundPolicy.UNTIL_START:
-        return N_("Refund requests closed when the event started.")
-    return f"Refund requests for this event closed on {event_when(deadline, terms.timezone, now=now)}."
+        return Conflict(N_("Refund requests closed when the event started."))
+    return Conflict(
+        N_("Refund requests for this event closed on {when}."),
+        values={"when": DeadlineWords(deadline, terms.timezone, now)},
+    )
 
 
 def policy_summary(terms: RefundTerms, *, now: datetime | None = None, language: str = DEFAULT_LANGUAGE) -> str:

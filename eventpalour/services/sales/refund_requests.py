@@ -88,7 +88,7 @@ def refund_request_refusal(facts: RequestFacts, now: datetime) -> DomainError | 
     if facts.has_open_request:
         return Conflict(OPEN_REQUEST)
     if refusal := window_refusal(facts.terms, now):
-        return Conflict(refusal)
+        return refusal
     if facts.refundable_tickets == 0:
         return Conflict(N_("None of this order's tickets can be refunded now (used, refunded or given away)."))
     return None

@@ -210,7 +210,11 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
         sales_store.void_valid_tickets(connection, order.id, TicketStatus.CANCELLED.value)
         guest = session.get(User, order.buyer_id)
         event = session.get(Event, order.event_id)
-        platform.enqueue(session, platform.registration_cancelled_email(guest.email, event.title, reason))
+        # In the buyer's language: their account's choice, or a guest's latest checkout's (sales/guests.py).
+        email = platform.registration_cancelled_email(
+            guest.email, event.title, reason, language=platform.language_or_default(guest.language)
+        )
+        platform.enqueue(session, email)
         admin.record_audit(session, action="order.cancel_free", actor_id=actor.id, target=("order", order.id))
         return sum(tier.seats for tier in seats)
 

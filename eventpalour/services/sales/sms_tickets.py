@@ -18,7 +18,7 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.models import Order
 from eventpalour.services import platform
-from eventpalour.services.platform import FieldError, ValidationFailed
+from eventpalour.services.platform import ValidationFailed
 from eventpalour.services.sales.answer_rules import CURRENCY_COUNTRY, BadAnswer, normalize_phone
 
 PHONE_FIELD = "phone"
@@ -40,7 +40,7 @@ def checked_phone(raw: str | None, *, sms_tickets: bool, currency: str) -> str |
     try:
         return normalize_phone(typed, CURRENCY_COUNTRY.get(currency))
     except BadAnswer as bad:
-        raise ValidationFailed(str(bad), details=[FieldError((PHONE_FIELD,), str(bad))]) from None
+        raise ValidationFailed(bad.template, details=[bad.field_error((PHONE_FIELD,))], values=bad.values) from None
 
 
 def known_phones(connection: Connection | Session, user_ids: Iterable[str]) -> dict[str, str]:
