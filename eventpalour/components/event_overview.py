@@ -60,7 +60,13 @@ def event_header(event: rx.Var = EVENT, *, share: bool = True) -> rx.Component:
         rx.cond(event.category != "", rx.badge(event.category, variant="soft", radius="full", size="2")),
         rx.heading(event.title, size=rx.breakpoints(initial="7", md="8"), as_="h1"),
         rx.hstack(
-            rx.avatar(src=event.organizer_logo_url, fallback=event.organizer_initials, size="2", radius="large"),
+            rx.avatar(
+                src=event.organizer_logo_url,
+                fallback=event.organizer_initials,
+                size="2",
+                radius="large",
+                custom_attrs={"alt": ""},  # beside the organizer's name
+            ),
             rx.text(t("By "), rx.link(rx.text.strong(event.organizer), href=event.organizer_url), size="3"),
             verified_badge(event.verified),
             align="center",
@@ -85,7 +91,7 @@ def event_header(event: rx.Var = EVENT, *, share: bool = True) -> rx.Component:
 
 def _partner(partner: rx.Var) -> rx.Component:
     label = rx.hstack(
-        rx.avatar(src=partner.logo_url, fallback=partner.name[0:1], size="3", radius="large"),
+        rx.avatar(src=partner.logo_url, fallback=partner.name[0:1], size="3", radius="large", custom_attrs={"alt": ""}),
         rx.text(partner.name, weight="medium"),
         align="center",
         spacing="2",
