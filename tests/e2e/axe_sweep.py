@@ -13,8 +13,8 @@ How a page is checked without slowing the tests or racing them:
   Content-Security-Policy does not govern.
 - axe runs in the page while the test goes on. If the DOM changed during the run (the test clicked,
   the route changed), the result is thrown away and the check waits for the next quiet moment.
-- When a test ends, each of its open pages whose route is still unchecked is given up to FLUSH_MS to
-  settle and be checked, so the page a test ends on is covered too.
+- When a test ends, its open pages whose view is still unchecked are given FLUSH_MS in all to settle
+  and be checked, so the page a test ends on is covered too.
 
 The sweep times itself: the summary at the end of the run prints the checks made and their time.
 """
@@ -92,6 +92,7 @@ WATCH = """
 
 # What decides whether a page needs a check: its path, colour scheme and width.
 VIEW = """() => ({
+  web: location.protocol === "http:" || location.protocol === "https:",  // not about:blank
   path: location.pathname,
   scheme: document.documentElement.classList.contains("dark") ? "dark" : "light",
   width: window.innerWidth,
@@ -194,7 +195,7 @@ class AxeSweep:
 
     def _claim(self, source: dict, view: dict) -> bool:
         key = self.key(view)
-        if key in self.checked or key in self.claimed or not self.current_test:
+        if not view["web"] or key in self.checked or key in self.claimed or not self.current_test:
             return False
         self.put_axe_in(source["frame"])
         self.claimed[key] = self.current_test
@@ -237,7 +238,7 @@ class AxeSweep:
         has already waited for the page's content (no waiting for a quiet DOM)."""
         view = page.evaluate(VIEW)
         key = self.key(view)
-        if key in self.checked or key in self.claimed:
+        if not view["web"] or key in self.checked or key in self.claimed:
             return
         self.claimed[key] = self.current_test
         try:
@@ -250,15 +251,15 @@ class AxeSweep:
                 f"{key[0]} ({key[1]}, {key[2]}) at {page.url}:\n{describe(violations)}"
             )
 
-    def flush(self, page: Page) -> None:
-        """Let `page` settle and be checked if its view has not been (the view a test ends on)."""
-        if page.is_closed():
+    def flush(self, page: Page, ms: int = FLUSH_MS) -> None:
+        """Let `page` settle and be checked, within `ms`, if its view has not been (the view a test ends on)."""
+        if page.is_closed() or ms <= 0:
             return
         started = time.monotonic()
         try:
             view = page.evaluate(f"() => typeof window.__axeFlush === 'function' ? ({VIEW})() : null")
-            if view and self.key(view) not in self.checked:
-                page.evaluate("(ms) => window.__axeFlush(ms)", FLUSH_MS)
+            if view and view["web"] and self.key(view) not in self.checked:
+                page.evaluate("(ms) => window.__axeFlush(ms)", ms)
         except Error:
             return  # the page navigated away or closed meanwhile: nothing to check on it now
         finally:

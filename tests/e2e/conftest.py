@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 from tests.dbsetup import PROJECT_ROOT, migrate_fresh
-from tests.e2e.axe_sweep import AxeSweep
+from tests.e2e.axe_sweep import FLUSH_MS, AxeSweep
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -259,9 +259,10 @@ class BrowserPages:
     def flush_axe(self) -> None:
         """Give the pages still open (what the test ended on) their axe check, if their view has none."""
         if self.sweep:
+            deadline = time.monotonic() + FLUSH_MS / 1000  # one budget for all the test's pages
             for context in self.contexts:
                 for page in context.pages:
-                    self.sweep.flush(page)
+                    self.sweep.flush(page, int((deadline - time.monotonic()) * 1000))
 
     def close(self) -> None:
         for context in self.contexts:
