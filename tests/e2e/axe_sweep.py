@@ -140,9 +140,12 @@ _PATTERNS = [(template, _template_pattern(template)) for template in _ROUTE_TEMP
 
 
 def route_template(path: str) -> str:
-    """The app route a path is a page of (`/e/ab12cd` → `/e/[short_id]`); unknown paths show the 404 page."""
+    """The app route a path is a page of (`/e/ab12cd` → `/e/[short_id]`); unknown paths show the 404 page.
+    Pages the API serves itself (its docs) are their own path."""
     if path in ("", "/"):
         return routes.HOME
+    if path.startswith("/api/"):
+        return path
     for template, pattern in _PATTERNS:
         if pattern.match(path):
             return template
