@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.brand import THEME
 from eventpalour.config import settings
+from eventpalour.vite_chunks import ChunkGroupsPlugin
 
 config = rx.Config(
     app_name="eventpalour",
@@ -13,7 +14,11 @@ config = rx.Config(
     show_built_with_reflex=False,
     # The app manages its own database (eventpalour/db.py) and migrations (plain Alembic).
     db_url=None,
-    plugins=[rx.plugins.RadixThemesPlugin(theme=THEME), rx.plugins.SitemapPlugin()],
+    # ChunkGroupsPlugin: icons and Radix components in one script file each, not ~60 (eventpalour/vite_chunks.py).
+    plugins=[rx.plugins.RadixThemesPlugin(theme=THEME), rx.plugins.SitemapPlugin(), ChunkGroupsPlugin()],
+    # Brotli beside gzip: browsers ask for it over HTTPS, and it is ~15 % smaller on our scripts and
+    # the stylesheet (Reflex's server picks the sidecar file the request accepts).
+    frontend_compression_formats=["brotli", "gzip"],
     frontend_port=int(os.environ.get("FRONTEND_PORT", "3000")),
     backend_port=int(os.environ.get("BACKEND_PORT", "8000")),
     # With Redis, Reflex keeps page state there, so any backend worker can serve any websocket event

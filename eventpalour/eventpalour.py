@@ -21,8 +21,9 @@ from eventpalour.worker import (
 app = rx.App(
     api_transformer=create_api(),
     toaster=toaster(),
-    # Accessibility corrections to the Radix theme (contrast, focus ring, underlined links, skip link).
-    stylesheets=["/a11y.css"],
+    # Accessibility corrections to the Radix theme (contrast, focus ring, underlined links, skip link),
+    # and the type of Markdown rendered on the server (descriptions, announcements).
+    stylesheets=["/a11y.css", "/rich_text.css"],
     head_components=[rx.el.meta(name="description", content="EventPalour: tickets for events you love.")],
 )
 add_pages(app)

@@ -149,7 +149,7 @@ def _composer() -> rx.Component:
                     rx.card(
                         rx.cond(
                             S.preview_html != "",
-                            rx.html(S.preview_html, class_name="announcement-body"),
+                            rx.html(S.preview_html, class_name="rich-text"),
                             rx.text("Your formatted message appears here.", color_scheme="gray", size="2"),
                         ),
                         width="100%",

@@ -60,7 +60,13 @@ def event_header(event: rx.Var = EVENT, *, share: bool = True) -> rx.Component:
         rx.cond(event.category != "", rx.badge(event.category, variant="soft", radius="full", size="2")),
         rx.heading(event.title, size=rx.breakpoints(initial="7", md="8"), as_="h1"),
         rx.hstack(
-            rx.avatar(src=event.organizer_logo_url, fallback=event.organizer_initials, size="2", radius="large"),
+            rx.avatar(
+                src=event.organizer_logo_url,
+                fallback=event.organizer_initials,
+                size="2",
+                radius="large",
+                custom_attrs={"alt": ""},  # beside the organizer's name
+            ),
             rx.text(t("By "), rx.link(rx.text.strong(event.organizer), href=event.organizer_url), size="3"),
             verified_badge(event.verified),
             align="center",
@@ -85,7 +91,7 @@ def event_header(event: rx.Var = EVENT, *, share: bool = True) -> rx.Component:
 
 def _partner(partner: rx.Var) -> rx.Component:
     label = rx.hstack(
-        rx.avatar(src=partner.logo_url, fallback=partner.name[0:1], size="3", radius="large"),
+        rx.avatar(src=partner.logo_url, fallback=partner.name[0:1], size="3", radius="large", custom_attrs={"alt": ""}),
         rx.text(partner.name, weight="medium"),
         align="center",
         spacing="2",
@@ -100,38 +106,13 @@ def _partner(partner: rx.Var) -> rx.Component:
     )
 
 
-def _code_block(value: object, **_language: object) -> rx.Component:
-    """A fenced block in a description, as plain monospace text. Markdown's default highlights
-    code, which puts react-syntax-highlighter and two colour themes (about 35 KB gzip) on every event
-    page, on a phone's slow connection, for something event descriptions hardly ever hold."""
-    return rx.el.pre(
-        rx.el.code(value),
-        white_space="pre-wrap",
-        overflow_wrap="anywhere",
-        font_family="var(--code-font-family)",
-        font_size="14px",
-        padding="12px",
-        border_radius="8px",
-        background=rx.color("gray", 3),
-    )
-
-
 def event_about(event: rx.Var = EVENT, partners: rx.Var = EventDetailState.partners) -> rx.Component:
-    """The description as Markdown, then the partners (of `event`, an EventPage var)."""
+    """The description (its Markdown rendered on the server), then the partners (of `event`, an
+    EventPage var)."""
     return rx.vstack(
         rx.heading(t("About this event"), size="5", as_="h2"),
-        rx.box(
-            # Organizer-written text: raw HTML stays text (no rehype-raw), so it cannot inject markup.
-            rx.markdown(
-                event.description,
-                use_raw=False,
-                use_math=False,
-                use_katex=False,
-                component_map={"pre": _code_block},
-            ),
-            width="100%",
-            overflow_wrap="anywhere",
-        ),
+        # Organizer-written Markdown as HTML without the author's own HTML (EventPage.description_html).
+        rx.html(event.description_html, class_name="rich-text", width="100%"),
         rx.cond(
             partners.length() > 0,
             rx.vstack(

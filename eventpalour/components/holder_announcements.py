@@ -25,7 +25,7 @@ def _item(item: rx.Var, *, with_event: bool) -> rx.Component:
                 size="1",
                 color_scheme="gray",
             ),
-            rx.html(item.body_html, class_name="announcement-body"),
+            rx.html(item.body_html, class_name="rich-text"),
             spacing="2",
             width="100%",
         ),

@@ -14,7 +14,7 @@ from eventpalour.state.workspaces import WorkspaceSwitcherState
 
 def _workspace_item(ws: rx.Var) -> rx.Component:
     return rx.menu.item(
-        rx.avatar(src=ws.logo_url, fallback=ws.initials, size="1", radius="large"),
+        rx.avatar(src=ws.logo_url, fallback=ws.initials, size="1", radius="large", custom_attrs={"alt": ""}),
         ws.name,
         on_click=rx.redirect(ws.url),
     )

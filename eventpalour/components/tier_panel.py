@@ -313,10 +313,10 @@ def _held() -> rx.Component:
 
 
 def _price_row(line: rx.Var) -> rx.Component:
-    """A line of the breakdown; the total's figure keeps id="total"."""
+    """A line of the breakdown; the total's figure keeps id="total". The row (a div grouping a dt and
+    its dd, which a <dl> allows) holds nothing else: the figure goes right by `justify`, not a spacer."""
     return rx.hstack(
         rx.el.dt(rx.text(line.label, size="2", weight=rx.cond(line.is_total, "bold", "regular"))),
-        rx.spacer(),
         rx.el.dd(
             rx.cond(
                 line.is_total,
@@ -325,6 +325,7 @@ def _price_row(line: rx.Var) -> rx.Component:
             ),
             style={"margin": "0"},
         ),
+        justify="between",
         width="100%",
         data_testid="price-line",
     )

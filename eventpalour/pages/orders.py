@@ -16,13 +16,14 @@ S = OrdersState
 
 
 def _price_row(price: rx.Var) -> rx.Component:
-    """A line of what the order cost (sales.price_lines, the same lines as checkout and the email)."""
+    """A line of what the order cost (sales.price_lines, the same lines as checkout and the email). The
+    row groups a dt and its dd, which a <dl> allows, and nothing else: no spacer div (`justify` instead)."""
     return rx.hstack(
         rx.el.dt(rx.text(price.label, size="2", color_scheme="gray")),
-        rx.spacer(),
         rx.el.dd(
             rx.text(price.value, size="2", weight=rx.cond(price.is_total, "bold", "regular")), style={"margin": "0"}
         ),
+        justify="between",
         width="100%",
         data_testid="order-price-line",
     )

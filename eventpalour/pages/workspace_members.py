@@ -34,7 +34,9 @@ def _member_row(member: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.hstack(
-                rx.avatar(src=member.avatar_url, fallback=member.initials, size="2", radius="full"),
+                rx.avatar(
+                    src=member.avatar_url, fallback=member.initials, size="2", radius="full", custom_attrs={"alt": ""}
+                ),
                 rx.vstack(
                     rx.hstack(
                         rx.text(member.name, weight="bold"),

@@ -36,6 +36,7 @@ from eventpalour.services.platform import (
     plural,
     price_from_label,
     price_label,
+    render_markdown,
     ticket_count_words,
 )
 from eventpalour.services.sales import (
@@ -61,7 +62,9 @@ class EventPage:
     leak here."""
 
     title: str
-    description: str
+    # The description's Markdown as HTML, rendered here (no author HTML, no javascript: links): the
+    # page then ships no Markdown renderer (react-markdown and remark, 43 KB gzip on a slow phone).
+    description_html: str
     category: str
     schedule: str
     zone: str
@@ -86,7 +89,7 @@ def event_page(event: PublicEvent, language: str = "en") -> EventPage:
     in_person = event.type != EventType.ONLINE
     return EventPage(
         title=event.title,
-        description=event.description,
+        description_html=render_markdown(event.description),
         category=event.category,
         schedule=event_schedule(event.start_at, event.end_at, event.timezone, language),
         zone=event.timezone.replace("_", " "),

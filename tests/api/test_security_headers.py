@@ -120,3 +120,10 @@ def test_page_policy_waits_for_the_build(tmp_path: Path) -> None:
     (tmp_path / "client" / "index.html").write_bytes(b"<script>window.ready = true;</script>")
     digest = base64.b64encode(hashlib.sha256(b"window.ready = true;").digest())
     assert b"'sha256-" + digest + b"'" in middleware.page_policy
+
+
+def test_the_api_docs_page_names_its_language(http: httpx.Client) -> None:
+    """Screen readers read a page in its declared language (WCAG 3.1.1; axe's html-has-lang)."""
+    response = http.get("/api/docs")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.text

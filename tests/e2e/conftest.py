@@ -28,6 +28,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 from tests.dbsetup import PROJECT_ROOT, migrate_fresh
+from tests.e2e.axe_sweep import FLUSH_MS, AxeSweep
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -221,13 +222,19 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+# One for the whole run: which page views axe has checked (tests/e2e/axe_sweep.py).
+AXE_SWEEP = AxeSweep()
+
+
 class BrowserPages:
     """Opens pages in fresh browser contexts (no cookies, no session storage) and records every
-    Content-Security-Policy violation any of their frames reports, from the event and the console."""
+    Content-Security-Policy violation any of their frames reports, from the event and the console.
+    With `sweep`, axe checks their pages too (once per route template, scheme and width in the run)."""
 
-    def __init__(self, browser: Browser, base_url: str) -> None:
+    def __init__(self, browser: Browser, base_url: str, sweep: AxeSweep | None = None) -> None:
         self.browser = browser
         self.base_url = base_url
+        self.sweep = sweep
         self.contexts: list[BrowserContext] = []
         self.csp_violations: list[str] = []
 
@@ -239,6 +246,9 @@ class BrowserPages:
         context.expose_binding("__reportCspViolation", lambda source, text: self._record(source["frame"].url, text))
         context.add_init_script(REPORT_CSP_VIOLATIONS)
         context.on("console", self._console)
+        # A page without JavaScript has no scripts to run axe with (and is the static copy, not the app).
+        if self.sweep and context_options.get("java_script_enabled", True):
+            self.sweep.instrument(context)
         self.contexts.append(context)
         return context.new_page()
 
@@ -249,21 +259,54 @@ class BrowserPages:
         if "Content Security Policy" in message.text:
             self._record(message.page.url if message.page else "?", message.text)
 
+    def flush_axe(self) -> None:
+        """Give the pages still open (what the test ended on) their axe check, if their view has none."""
+        if self.sweep:
+            deadline = time.monotonic() + FLUSH_MS / 1000  # one budget for all the test's pages
+            for context in self.contexts:
+                for page in context.pages:
+                    self.sweep.flush(page, int((deadline - time.monotonic()) * 1000))
+
     def close(self) -> None:
         for context in self.contexts:
             context.close()
 
 
 @pytest.fixture
-def new_page(browser: Browser, server: str) -> Iterator[BrowserPages]:
+def axe_sweep(request: pytest.FixtureRequest) -> Iterator[AxeSweep]:
+    """The run's axe sweep, with what it finds from now on put down to this test."""
+    AXE_SWEEP.current_test = request.node.nodeid
+    yield AXE_SWEEP
+    AXE_SWEEP.release_unfinished()
+    AXE_SWEEP.current_test = ""
+
+
+@pytest.fixture
+def new_page(
+    browser: Browser, server: str, axe_sweep: AxeSweep, request: pytest.FixtureRequest
+) -> Iterator[BrowserPages]:
     """Open pages in fresh browser contexts; all closed after the test, which fails if any page broke
-    the Content-Security-Policy (the browser tests run with the production build's headers on)."""
-    pages = BrowserPages(browser, server)
+    the Content-Security-Policy (the browser tests run with the production build's headers on), or if
+    axe finds a serious or critical violation on a page view this test was the first to reach."""
+    pages = BrowserPages(browser, server, sweep=axe_sweep)
     expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
-    yield pages
-    pages.close()
+    try:
+        yield pages
+        pages.flush_axe()
+    finally:
+        pages.close()
+    problems = []
     if pages.csp_violations:
-        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(pages.csp_violations), pytrace=False)
+        problems.append("Content-Security-Policy violations:\n" + "\n".join(pages.csp_violations))
+    if found := axe_sweep.failures_of(request.node.nodeid):
+        problems.append("axe found serious or critical violations:\n" + "\n".join(found))
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if AXE_SWEEP.checked:
+        terminalreporter.write_line(AXE_SWEEP.summary())
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@ critical violation on any main page, for a guest, a buyer, an organizer and an a
 mode, on a desktop and on a 390 px phone; the skip link moves focus to the content, focus is visible,
 and a dialog keeps focus inside it.
 
-axe.min.js comes from the `axe-core` npm package (package.json's devDependencies). The pages are opened
-with `bypass_csp`: the production build's Content-Security-Policy allows only its own scripts, and axe
-is injected as one more.
+Every page any browser test opens is checked by the run's axe sweep (tests/e2e/axe_sweep.py), once per
+route template, colour scheme and width. This walk makes sure each main page is reached in both
+schemes and widths whatever else the run holds; a view another test already checked is not checked
+again. States within a page (a tab, an open dialog) are checked here every time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.axe_sweep import AxeSweep, describe
 from tests.e2e.conftest import (
     DEFAULT_TIMEOUT_MS,
     E2E_PLATFORM_NAME,
@@ -35,26 +37,6 @@ from tests.e2e.test_tickets import seed_tickets
 from tests.e2e.test_workspaces import super_admin, verified_account
 
 pytestmark = pytest.mark.e2e
-
-AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-# WCAG 2.2 AA is what we promise: axe tags each rule with the level (and version) it comes from.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-BLOCKING_IMPACTS = ("serious", "critical")
-RUN_AXE = """async ([tags, impacts]) => {
-  const result = await window.axe.run(document, {
-    runOnly: {type: "tag", values: tags},
-    resultTypes: ["violations"],
-  });
-  return result.violations
-    .filter((v) => impacts.includes(v.impact))
-    .map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary.replace(/\\s+/g, " ")}`),
-      more: Math.max(0, v.nodes.length - 5),
-    }));
-}"""
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -76,39 +58,6 @@ ADMIN_PAGES = (
     ("/admin/admins", "Admins"),
 )
 MANAGE_TABS = ("Details", "Tickets", "Orders", "Codes", "Announcements", "Questions", "Check-in lists")
-
-
-# Animations that end (a dialog fading in), not those that loop (spinners, skeletons): axe reads
-# colours as they are drawn, and half-faded text measures as too faint.
-ANIMATIONS_DONE = """() => document.getAnimations().every(
-  (a) => a.playState !== "running" || a.effect.getComputedTiming().iterations === Infinity
-)"""
-
-
-def axe_violations(page: Page) -> list[dict]:
-    """axe's serious and critical violations of the WCAG A/AA rules on the page once its animations end."""
-    page.wait_for_function(ANIMATIONS_DONE)
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        assert AXE_SCRIPT.is_file(), f"{AXE_SCRIPT} is missing: run scripts/setup.sh (npm install)"
-        page.add_script_tag(path=str(AXE_SCRIPT))
-    return page.evaluate(RUN_AXE, [AXE_TAGS, list(BLOCKING_IMPACTS)])
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']}")
-        lines.extend(f"      {node}" for node in v["nodes"])
-        if v["more"]:
-            lines.append(f"      … and {v['more']} more")
-    return "\n".join(lines)
-
-
-def assert_no_axe_violations(page: Page) -> None:
-    """Fail with axe's findings (rule, impact, the elements and why) if the page has a serious or
-    critical violation of a WCAG 2.x A or AA rule."""
-    violations = axe_violations(page)
-    assert not violations, f"axe on {page.url}:\n{describe(violations)}"
 
 
 @dataclass(frozen=True)
@@ -168,20 +117,26 @@ def _sign_out_everywhere_dialog(page: Page, check: Callable[[str], None]) -> Non
     expect(page.get_by_role("alertdialog")).to_have_count(0)
 
 
-def _open_pages(browser: Browser, server: str, cookies: dict[str, str], scheme: str, device: dict) -> dict[str, Page]:
+def _open_pages(
+    browser: Browser, server: str, cookies: dict[str, str], scheme: str, device: dict, sweep: AxeSweep
+) -> dict[str, Page]:
     """One page per person (a guest has no cookie), in `scheme` ("light" or "dark") on `device`."""
     pages = {}
     for who in ("guest", *cookies):
-        context = browser.new_context(base_url=server, color_scheme=scheme, bypass_csp=True, **device)
+        context = browser.new_context(base_url=server, color_scheme=scheme, **device)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        sweep.instrument(context)
         if who != "guest":
             context.add_cookies([{"name": "ep_session", "value": cookies[who], "url": server}])
         pages[who] = context.new_page()
     return pages
 
 
-def _check_visits(pages: dict[str, Page], visits: list[Visit], scheme: str, mode: str, failures: list[str]) -> None:
-    """Open every visit's page in its person's tab, wait for its content, and note what axe finds."""
+def _check_visits(
+    pages: dict[str, Page], visits: list[Visit], scheme: str, mode: str, sweep: AxeSweep, failures: list[str]
+) -> None:
+    """Open every visit's page in its person's tab, wait for its content, and have the sweep check it
+    (if no test has yet); the visit's further states are checked here, noting what axe finds."""
     for visit in visits:
         page = pages[visit.who]
         page.goto(visit.path)
@@ -189,13 +144,12 @@ def _check_visits(pages: dict[str, Page], visits: list[Visit], scheme: str, mode
         expect(page.locator("html")).to_have_class(re.compile(rf"\b{scheme}\b"))
         expect(page).to_have_title(re.compile(rf"^\S.* · {re.escape(E2E_PLATFORM_NAME)}$"))  # WCAG 2.4.2
         page.wait_for_timeout(200)  # Radix's colour transitions settle
+        sweep.check_view(page)
 
-        def check(state: str = "", page: Page = page, path: str = visit.path) -> None:
-            if found := axe_violations(page):
-                where = f"{path} {state}".strip()
-                failures.append(f"{where} ({mode}):\n{describe(found)}")
+        def check(state: str, page: Page = page, path: str = visit.path) -> None:
+            if found := sweep.violations_now(page):
+                failures.append(f"{path} {state} ({mode}):\n{describe(found)}")
 
-        check()
         if visit.then:
             visit.then(page, check)
 
@@ -268,15 +222,18 @@ def site(browser: Browser, server: str, e2e_database_url: str) -> Iterator[Site]
 # Each colour scheme and each width once (light on a desktop, dark on a 390 px phone): the four
 # combinations cost the suite another two passes over every page for little the two do not catch.
 @pytest.mark.parametrize(("scheme", "device_name"), [("light", "desktop"), ("dark", "phone")])
-def test_every_main_page_passes_axe(browser: Browser, server: str, site: Site, scheme: str, device_name: str) -> None:
+def test_every_main_page_passes_axe(
+    browser: Browser, server: str, site: Site, scheme: str, device_name: str, axe_sweep: AxeSweep, request
+) -> None:
     device = DESKTOP if device_name == "desktop" else PHONE
     failures: list[str] = []
-    pages = _open_pages(browser, server, site.cookies, scheme, device)
+    pages = _open_pages(browser, server, site.cookies, scheme, device, axe_sweep)
     try:
-        _check_visits(pages, site.visits, scheme, f"{scheme}, {device_name}", failures)
+        _check_visits(pages, site.visits, scheme, f"{scheme}, {device_name}", axe_sweep, failures)
     finally:
         for page in pages.values():
             page.context.close()
+    failures += axe_sweep.failures_of(request.node.nodeid)
     assert not failures, "axe found serious or critical violations:\n" + "\n".join(failures)
 
 

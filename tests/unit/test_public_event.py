@@ -272,3 +272,17 @@ def test_price_from_label(low, high, expected):
 
 def test_price_label_free_for_zero():
     assert (price_label(0, "NGN"), price_label(250000, "NGN")) == ("Free", "NGN 2,500.00")
+
+
+def test_event_page_carries_the_description_as_html_without_the_authors_own(org):
+    """The page ships no Markdown renderer: the description arrives as HTML, its Markdown rendered on
+    the server, with the author's own HTML kept as text and no javascript: link."""
+    from eventpalour.state.event_detail import event_page
+
+    owner, ws = org
+    description = "**Doors** at 6.\n\n<script>alert(1)</script>\n\n[map](javascript:alert(1)) [site](https://a.example)"
+    event = make_event(owner, ws.id, publish=True, description=description)
+    html = event_page(get_public_event(event.short_id)).description_html
+    assert "<strong>Doors</strong>" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="https://a.example"' in html and 'href="javascript' not in html
