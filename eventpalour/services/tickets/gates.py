@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Insert, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -102,6 +102,13 @@ class PassDecision:
 def local_day(moment: datetime, timezone: str) -> date:
     """The day a moment falls on in the event's time zone (re-admission once per day)."""
     return moment.astimezone(time_zone(timezone)).date()
+
+
+def day_start(moment: datetime, timezone: str) -> datetime:
+    """The moment the day of `moment` began in the event's time zone (local midnight), in UTC."""
+    local = moment.astimezone(time_zone(timezone))
+    midnight = datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
+    return midnight.astimezone(UTC)
 
 
 def pass_decision(

@@ -229,7 +229,7 @@ def door_dashboard(*, actor: UserSummary | None, event_id: str) -> DoorDashboard
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)
         connection = session.connection()
-        lists = checkin_lists.event_rows(connection, session, event.id)
+        lists = checkin_lists.event_rows(connection, session, event.id, event.timezone)
         return DoorDashboard(
             event_id=event.id,
             title=event.title,
