@@ -62,7 +62,10 @@ def _counter(c: rx.Var) -> rx.Component:
 
 
 def _series_bar(series: rx.Var) -> rx.Component:
-    return rx.recharts.bar(data_key=series.key, name=series.name, fill=series.color, stack_id="lists")
+    # No animation: the board is read again every few seconds and the bars should stand still.
+    return rx.recharts.bar(
+        data_key=series.key, name=series.name, fill=series.color, stack_id="lists", is_animation_active=False
+    )
 
 
 def _chart() -> rx.Component:
@@ -85,13 +88,16 @@ def _chart() -> rx.Component:
                             },
                             cursor={"fill": "var(--gray-a3)"},
                         ),
-                        rx.recharts.legend(wrapper_style={"color": "var(--gray-12)"}),
+                        rx.recharts.legend(),
                         data=chart_rows(S.buckets),
                         width="100%",
                         height=260,
                     ),
                     role="img",
                     aria_label="Entries per check-in list, per 15 minutes",
+                    # Recharts colours a legend's words like its series: some (amber) are unreadable
+                    # on a light panel, so the words take the text colour and the swatch the series'.
+                    style={"& .recharts-legend-item-text": {"color": "var(--gray-12) !important"}},
                     width="100%",
                     data_testid="door-chart",
                 ),
