@@ -2,7 +2,7 @@
 
 `pass_decision` is that rule, used by online scans (scanning.py), offline uploads (offline_apply.py)
 and the API; the door device mirrors it in assets/door/verify.js (`passDecision`) for offline scans,
-and both run the cases of tests/vectors/gates.json.
+and both run the cases of tests/vectors/gate_rules.json.
 
 The rule, for a ticket whose own status admits (valid, or used: checked in on some list):
 - its tier must be one the list covers, else `wrong_gate` ("Not valid at this gate");
