@@ -103,6 +103,15 @@ export function localDay(iso, timezone) {
     month: "2-digit", day: "2-digit" }).format(new Date(iso));
 }
 
+// Inside by this list's passes: more entries than exits; on a list that re-admits daily, of the
+// passes on `at`'s day only (every day starts outside), as gates.py _is_inside.
+function isInside(gate, passes, at, timezone) {
+  const today = localDay(at, timezone);
+  const counted = gate.readmitDaily ? passes.filter((p) => localDay(p.at, timezone) === today) : passes;
+  const entries = counted.filter((p) => p.direction === "entry").length;
+  return entries > counted.length - entries;
+}
+
 // May a ticket of `tierId` in `status`, with these earlier `passes` ({direction, at}) through `gate`,
 // pass it `direction` at `at`? The same rule as services/tickets/gates.py pass_decision, on the same
 // vectors (tests/vectors/gate_rules.json): {result, ordinal, lastEntry}.
@@ -114,7 +123,7 @@ export function passDecision(gate, { tierId, status, passes, direction, at, time
     .sort((a, b) => Date.parse(a) - Date.parse(b));
   const exits = passes.filter((p) => p.direction === "exit").length;
   const last = entries.length ? entries[entries.length - 1] : null;
-  const inside = entries.length > exits;
+  const inside = isInside(gate, passes, at, timezone);
   if (direction === "exit") {
     return gate.countExits && inside ? answer("exited", exits + 1, last) : answer("not_inside", 0, last);
   }

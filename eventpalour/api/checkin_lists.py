@@ -47,7 +47,10 @@ class CheckInListOut(BaseModel):
     isDefault: bool = Field(description="The event's main list: scans without a list id go to it.")  # noqa: N815
     admitted: int = Field(description="Tickets with an entry on this list.")
     total: int = Field(description="Tickets sold that this list admits.")
-    inside: int = Field(description="Entries minus exits (0 on a list that does not count exits).")
+    inside: int = Field(
+        description="Entries minus exits; on a list that re-admits daily, today's only (the event's time zone). "
+        "0 on a list that does not count exits."
+    )
     canDelete: bool  # noqa: N815
 
     @classmethod

@@ -61,8 +61,23 @@ def _form() -> rx.Component:
                 _error("tier_ids"),
                 style={"border": "none", "padding": "0", "display": "flex", "flexDirection": "column", "gap": "6px"},
             ),
-            _check("Re-admit once per day (multi-day events)", S.readmit_daily, S.set_readmit_daily),
-            _check("Count exits (the scanner gets an Entry/Exit switch)", S.count_exits, S.set_count_exits),
+            rx.vstack(
+                _check(
+                    "Re-admit once per day (multi-day events)",
+                    S.readmit_daily,
+                    S.set_readmit_daily,
+                    aria_describedby="checkin-rule-help",
+                ),
+                _check(
+                    "Count exits (the scanner gets an Entry/Exit switch)",
+                    S.count_exits,
+                    S.set_count_exits,
+                    aria_describedby="checkin-rule-help",
+                ),
+                rx.text(S.rule_help, size="1", color_scheme="gray", id="checkin-rule-help"),
+                spacing="2",
+                width="100%",
+            ),
             rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
             rx.hstack(
                 rx.button("Save list", on_click=S.save_list, loading=S.is_submitting),

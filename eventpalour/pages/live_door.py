@@ -1,5 +1,5 @@
 """/workspace/{id}/events/{short_id}/door: the live door dashboard (#21 §6) for moderators and above:
-each check-in list's counters, entries per 15 minutes, devices and when they were last heard from,
+each check-in list's counters, entries per list per 15 minutes, devices and when they were last heard from,
 and tickets let in twice. It reads itself again every few seconds while open."""
 
 from __future__ import annotations
@@ -61,23 +61,55 @@ def _counter(c: rx.Var) -> rx.Component:
     )
 
 
+def _series_bar(series: rx.Var) -> rx.Component:
+    # No animation: the board is read again every few seconds and the bars should stand still.
+    return rx.recharts.bar(
+        data_key=series.key, name=series.name, fill=series.color, stack_id="lists", is_animation_active=False
+    )
+
+
 def _chart() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Admitted per 15 minutes", size="4", as_="h3"),
+            rx.heading("Admitted per list, per 15 minutes", size="4", as_="h3"),
             rx.cond(
                 S.buckets.length() > 0,
-                rx.recharts.bar_chart(
-                    rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 6)),
-                    rx.recharts.bar(data_key="admitted", name="Admitted", fill=rx.color("violet", 9)),
-                    rx.recharts.x_axis(data_key="label", stroke=rx.color("gray", 11)),
-                    rx.recharts.y_axis(allow_decimals=False, stroke=rx.color("gray", 11), width=40),
-                    rx.recharts.graphing_tooltip(),
-                    data=chart_rows(S.buckets),
+                rx.box(
+                    rx.recharts.bar_chart(
+                        rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 6)),
+                        rx.foreach(S.series, _series_bar),
+                        rx.recharts.x_axis(data_key="label", stroke=rx.color("gray", 11)),
+                        rx.recharts.y_axis(allow_decimals=False, stroke=rx.color("gray", 11), width=40),
+                        rx.recharts.graphing_tooltip(
+                            content_style={
+                                "background": "var(--color-panel-solid)",
+                                "border": "1px solid var(--gray-6)",
+                                "color": "var(--gray-12)",
+                            },
+                            cursor={"fill": "var(--gray-a3)"},
+                        ),
+                        rx.recharts.legend(),
+                        data=chart_rows(S.buckets),
+                        width="100%",
+                        height=260,
+                    ),
+                    role="img",
+                    aria_label="Entries per check-in list, per 15 minutes",
+                    # Recharts colours a legend's words like its series: some (amber) are unreadable
+                    # on a light panel, so the words take the text colour and the swatch the series'.
+                    style={"& .recharts-legend-item-text": {"color": "var(--gray-12) !important"}},
                     width="100%",
-                    height=220,
+                    data_testid="door-chart",
                 ),
                 rx.text("Nobody has been checked in yet.", size="2", color_scheme="gray"),
+            ),
+            rx.cond(
+                S.buckets.length() > 0,
+                rx.text(
+                    "Stacked: each colour is one check-in list. Times in the event's time zone.",
+                    size="1",
+                    color_scheme="gray",
+                ),
             ),
             width="100%",
         ),

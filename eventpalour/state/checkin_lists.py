@@ -135,6 +135,11 @@ class EventCheckInListsState(FormMixin, AuthState):
         self.chosen_tiers = [*chosen, tier_id] if on else chosen
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "tier_ids"}
 
+    @rx.var
+    def rule_help(self) -> str:
+        """What the door will do with the settings as ticked now."""
+        return tickets.admission_rule(self.readmit_daily, self.count_exits)
+
     @rx.event
     def set_readmit_daily(self, value: bool) -> None:
         self.readmit_daily = bool(value)

@@ -29,9 +29,16 @@ class ListCounter:
 
 
 @dataclass(frozen=True)
-class BucketBar:
-    label: str
-    admitted: int
+class ListSeries:
+    """One check-in list in the chart: its key in each chart row, its legend name and colour."""
+
+    key: str  # "list0", "list1", …: a list's id could be any text, a key must be a safe property name
+    name: str
+    color: str
+
+
+# Radix colour steps that read on light and dark panels alike; more lists than colours reuse them.
+SERIES_COLORS = ("violet", "teal", "amber", "crimson", "blue", "grass", "orange", "plum", "cyan", "brown")
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,8 @@ class LiveDoorState(AuthState):
     scan_url: str = ""
     updated: str = ""
     counters: list[ListCounter] = []
-    buckets: list[BucketBar] = []
+    series: list[ListSeries] = []
+    buckets: list[dict[str, str | int]] = []  # {"label": "19:45", "list0": 31, "list1": 4}
     devices: list[DeviceShown] = []
     conflicts: list[ConflictShown] = []
 
@@ -85,7 +93,13 @@ class LiveDoorState(AuthState):
             )
             for r in board.lists
         ]
-        self.buckets = [BucketBar(b.label, b.admitted) for b in board.buckets]
+        self.series = [
+            ListSeries(f"list{i}", r.name, f"var(--{SERIES_COLORS[i % len(SERIES_COLORS)]}-9)")
+            for i, r in enumerate(board.lists)
+        ]
+        self.buckets = [
+            {"label": b.label, **{f"list{i}": n for i, n in enumerate(b.admitted_per_list)}} for b in board.buckets
+        ]
         self.devices = [
             DeviceShown(d.device_id, d.label, d.check_ins, d.last_seen_label, d.online) for d in board.devices
         ]

@@ -1,8 +1,8 @@
 """Check-in lists and the live door in Chromium (#21 §5, §6): the organizer adds a "VIP lounge" list
 for VIP tickets (a missing tier is a field error first); at the door a VIP ticket is admitted at the
 main entrance and then at the lounge, a General ticket is refused at the lounge; the live door
-dashboard shows each list's counts; a phone set to the lounge scans offline and its check-ins
-upload to that list."""
+dashboard shows each list's counts and one chart series per list; a phone set to the lounge scans
+offline and its check-ins upload to that list. The list form says what its settings do."""
 
 from __future__ import annotations
 
@@ -52,6 +52,15 @@ def _add_lounge(owner: Page, event: dict) -> None:
     expect(owner.get_by_test_id("checkin-list")).to_contain_text("Main entrance")
     owner.get_by_role("button", name="Add a check-in list").click()
     owner.get_by_label("List name").fill("VIP lounge")
+    rule = owner.locator("#checkin-rule-help")
+    expect(rule).to_have_text("Each ticket is let in once on this list.")
+    daily, exits = owner.get_by_label("Re-admit once per day"), owner.get_by_label("Count exits")
+    daily.click()
+    exits.click()
+    expect(rule).to_contain_text("exit was not scanned the day before is still let in")
+    daily.click()
+    exits.click()
+    expect(rule).to_have_text("Each ticket is let in once on this list.")
     owner.get_by_label("All tiers").click()
     owner.get_by_role("button", name="Save list").click()
     expect(owner.locator("#checkin-tier_ids-error")).to_have_text("Choose at least one tier this list admits.")
@@ -112,7 +121,9 @@ def test_vip_list_admits_vip_at_both_gates_refuses_general_and_the_door_dashboar
     expect(counters.filter(has_text="VIP lounge")).to_contain_text("1 / 1 admitted")
     _scan_code_main(staff, general["code"])
     expect(counters.filter(has_text="Main entrance")).to_contain_text("2 / 2 admitted", timeout=15_000)
-    expect(owner.get_by_role("heading", name="Admitted per 15 minutes")).to_be_visible()
+    expect(owner.get_by_role("heading", name="Admitted per list, per 15 minutes")).to_be_visible()
+    legend = owner.get_by_test_id("door-chart").locator(".recharts-legend-item-text")
+    expect(legend).to_have_text(["Main entrance", "VIP lounge"])  # one series per list
     assert _check_ins(e2e_database_url, vip["code"], general["code"]) == [
         ("Main entrance", vip["code"]),
         ("VIP lounge", vip["code"]),

@@ -119,6 +119,35 @@ def test_exits_count_inside_now_and_allow_coming_back(fest):
     assert (_rows(fest)["VIP lounge"].inside, _rows(fest)["VIP lounge"].admitted) == (1, 1)
 
 
+def test_daily_list_with_exits_starts_each_day_outside(fest):
+    lounge = _lounge(fest, readmit_daily=True, count_exits=True)
+    assert _scan(fest, fest.vip, lounge).result == "ok"
+    assert _rows(fest)["VIP lounge"].inside == 1
+    with transaction() as session:  # as if that entry was yesterday and its exit was never scanned
+        session.exec(update(CheckIn).values(at=utcnow() - timedelta(days=1)))
+    assert _rows(fest)["VIP lounge"].inside == 0  # inside now: today's entries minus today's exits
+    assert _scan(fest, fest.vip, lounge, "exit").result == "not_inside"
+    assert _scan(fest, fest.vip, lounge).result == "ok"  # not locked out by the forgotten exit
+    assert _scan(fest, fest.vip, lounge).result == "already_used"
+    assert _rows(fest)["VIP lounge"].inside == 1
+    assert _scan(fest, fest.vip, lounge, "exit").result == "exited"
+    assert _rows(fest)["VIP lounge"].inside == 0
+    assert _scan(fest, fest.vip, lounge).result == "ok"  # out and back in the same day
+    assert (_rows(fest)["VIP lounge"].inside, _rows(fest)["VIP lounge"].admitted) == (1, 1)
+    with read_only() as session:
+        passes = session.exec(select(CheckIn).where(CheckIn.list_id == lounge)).all()
+    assert sorted((c.direction, c.ordinal) for c in passes) == [("entry", 1), ("entry", 2), ("entry", 3), ("exit", 1)]
+
+
+def test_the_form_says_what_each_combination_of_settings_does():
+    assert checkin_lists.admission_rule(False, False) == "Each ticket is let in once on this list."
+    assert "once per day" in checkin_lists.admission_rule(True, False)
+    assert "cannot enter twice" in checkin_lists.admission_rule(False, True)
+    both = checkin_lists.admission_rule(True, True)
+    assert "exit was not scanned the day before is still let in" in both
+    assert "today's entries minus today's exits" in both
+
+
 def test_bad_list_or_direction_is_a_field_error_and_logs_nothing(fest):
     with pytest.raises(ValidationFailed) as unknown:
         _scan(fest, fest.vip, "nosuchlist")

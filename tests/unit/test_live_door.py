@@ -1,10 +1,10 @@
-"""The live door dashboard (#21 §6) from the real database: per list counters, entries in 15-minute
-buckets of the event's zone, check-ins per device, devices last heard from ("offline for 12 min"),
+"""The live door dashboard (#21 §6) from the real database: per list counters, entries per list in
+15-minute buckets of the event's zone, check-ins per device, devices last heard from ("offline for 12 min"),
 and tickets let in twice with both devices and times."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -14,7 +14,8 @@ from eventpalour.models import CheckIn, DoorDevice
 from eventpalour.models.types import utcnow
 from eventpalour.services.platform import time_zone
 from eventpalour.services.platform.errors import PermissionDenied, ValidationFailed
-from eventpalour.services.tickets import live_door, offline_scans, scanning
+from eventpalour.services.tickets import checkin_lists, live_door, offline_scans, scanning, ticket_tokens
+from eventpalour.services.tickets.checkin_lists import ListInput
 from eventpalour.services.tickets.offline_scans import OfflineCheckIn
 from tests.factories import add_member, make_user
 from tests.ticket_support import issue, make_venue
@@ -74,6 +75,7 @@ def test_counts_buckets_devices_and_conflicts(door):
     [main] = board.lists
     assert (main.admitted, main.total) == (3, 3)
     assert sum(b.admitted for b in board.buckets) == 3
+    assert all(len(b.admitted_per_list) == 1 for b in board.buckets)
     local = base.astimezone(time_zone("Africa/Nairobi"))
     assert board.buckets[0].label == f"{local.hour:02d}:{local.minute - local.minute % 15:02d}"
     devices = {d.device_id: d for d in board.devices}
@@ -118,7 +120,50 @@ def test_entries_count_once_per_bucket_in_the_events_zone(door):
     with transaction() as session:
         session.exec(update(CheckIn).values(at=utcnow().replace(hour=20, minute=59) - timedelta(days=1)))
     [bucket] = live_door.door_dashboard(actor=venue.owner.summary, event_id=venue.short_id).buckets
-    assert (bucket.label, bucket.admitted) == ("23:45", 1)  # 20:59 UTC is 23:59 in Nairobi
+    assert (bucket.label, bucket.admitted_per_list) == ("23:45", (1,))  # 20:59 UTC is 23:59 in Nairobi
+
+
+def _scan(staff, venue, t, list_id: str = "", direction: str = "entry") -> str:
+    token = ticket_tokens.sign_signed(t.id, t.event_id, t.tier_id, t.secret_version)
+    return scanning.scan_ticket(
+        actor=staff.summary, event_id=venue.short_id, token_or_code=token, list_id=list_id, direction=direction
+    ).result
+
+
+def _move(ticket_id: str, list_id: str, direction: str, at: datetime) -> None:
+    with transaction() as session:
+        session.exec(
+            update(CheckIn)
+            .where(CheckIn.ticket_id == ticket_id, CheckIn.list_id == list_id, CheckIn.direction == direction)
+            .values(at=at)
+        )
+
+
+def test_entries_per_list_share_the_buckets_of_the_events_zone(door):
+    venue, staff = door
+    lounge = checkin_lists.create_checkin_list(
+        actor=venue.owner.summary, event_id=venue.event_id, data=ListInput(name="VIP lounge", count_exits=True)
+    ).id
+    amina, baraka = issue(venue, count=2)
+    assert [_scan(staff, venue, amina), _scan(staff, venue, baraka)] == ["ok", "ok"]
+    assert [_scan(staff, venue, amina, lounge), _scan(staff, venue, amina, lounge, "exit")] == ["ok", "exited"]
+    evening = (
+        (utcnow() - timedelta(days=1))
+        .astimezone(time_zone("Africa/Nairobi"))
+        .replace(hour=19, minute=0, second=0, microsecond=0)
+    )
+    _move(amina.id, venue.event_id, "entry", evening + timedelta(minutes=5, seconds=30, microseconds=999))
+    _move(amina.id, lounge, "entry", evening + timedelta(minutes=14, seconds=59))
+    _move(amina.id, lounge, "exit", evening + timedelta(minutes=20))  # exits are not admissions
+    _move(baraka.id, venue.event_id, "entry", evening + timedelta(minutes=50))
+    board = live_door.door_dashboard(actor=venue.owner.summary, event_id=venue.short_id)
+    assert [row.name for row in board.lists] == ["Main entrance", "VIP lounge"]
+    assert [(b.label, b.admitted_per_list) for b in board.buckets] == [
+        ("19:00", (1, 1)),
+        ("19:15", (0, 0)),
+        ("19:30", (0, 0)),
+        ("19:45", (1, 0)),
+    ]
 
 
 def test_the_scanner_links_the_dashboard_only_for_those_who_may_open_it(door):

@@ -41,6 +41,7 @@ __getattr__, __all__ = public_names(
         "checkin_lists": [
             "ListInput",
             "ListRow",
+            "admission_rule",
             "create_checkin_list",
             "delete_checkin_list",
             "event_checkin_lists",

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, distinct, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import case, delete, distinct, func, insert, select, update
+from sqlalchemy.engine import Connection, Row
 from sqlmodel import Session
 
 from eventpalour.db import read_only, transaction
@@ -58,8 +58,28 @@ class ListRow:
     is_default: bool
     admitted: int  # tickets with an entry on this list
     total: int  # tickets sold that this list admits
-    inside: int  # entries - exits (0 when the list does not count exits)
+    inside: int  # entries - exits; today's only on a daily list (0 when the list does not count exits)
     can_delete: bool
+
+
+def admission_rule(readmit_daily: bool, count_exits: bool) -> str:
+    """What the door does on a list with these settings, in the organizer's words: exactly
+    `gates.pass_decision`, shown under the settings in the list's form."""
+    midnight = "the day turns at midnight in the event's time zone"
+    if readmit_daily and count_exits:
+        return (
+            "Each day stands on its own: a holder may scan out and back in as often as they like during "
+            f"the day, and {midnight}, when everyone counts as outside again. So a holder whose exit was "
+            "not scanned the day before is still let in. Inside now counts today's entries minus today's exits."
+        )
+    if readmit_daily:
+        return f"Each ticket is let in once per day; {midnight}."
+    if count_exits:
+        return (
+            "A holder who scans out may come back in; one who is inside cannot enter twice. "
+            "Inside now counts entries minus exits."
+        )
+    return "Each ticket is let in once on this list."
 
 
 def _event_tiers(session: Session, event_id: str) -> dict[str, str]:
@@ -93,13 +113,18 @@ def _clean(data: ListInput, tiers: dict[str, str], taken: Sequence[str]) -> List
     )
 
 
-def _counts(connection: Connection, event_id: str, lists: list[gates.Gate]) -> dict[str, tuple[int, int, int]]:
-    """(admitted, total, inside) per list, in three statements."""
+def _counts(
+    connection: Connection, event_id: str, lists: list[gates.Gate], timezone: str
+) -> dict[str, tuple[int, int, int]]:
+    """(admitted, total, inside) per list, in two statements. On a list that re-admits daily every
+    day starts outside (`gates.pass_decision`), so inside now counts today's passes only."""
+    today_starts = gates.day_start(utcnow(), timezone)
     passes = connection.execute(
         select(
             _check_ins.c.list_id,
             _check_ins.c.direction,
             func.count().label("passes"),
+            func.sum(case((_check_ins.c.at >= today_starts, 1), else_=0)).label("today"),
             func.count(distinct(_check_ins.c.ticket_id)).label("tickets"),
         )
         .where(_check_ins.c.event_id == event_id)
@@ -116,14 +141,19 @@ def _counts(connection: Connection, event_id: str, lists: list[gates.Gate]) -> d
         entries = next((r for r in passes if r.list_id == gate.id and r.direction == Direction.ENTRY), None)
         exits = next((r for r in passes if r.list_id == gate.id and r.direction == Direction.EXIT), None)
         total = sum(n for tier_id, n in by_tier.items() if gate.covers(tier_id))
-        inside = (entries.passes if entries else 0) - (exits.passes if exits else 0) if gate.count_exits else 0
+        counted = "today" if gate.readmit_daily else "passes"
+        inside = _count(entries, counted) - _count(exits, counted) if gate.count_exits else 0
         counts[gate.id] = (entries.tickets if entries else 0, total, max(inside, 0))
     return counts
 
 
-def _rows(connection: Connection, event_id: str, tiers: dict[str, str]) -> list[ListRow]:
+def _count(row: Row | None, column: str) -> int:
+    return int(getattr(row, column) or 0) if row else 0
+
+
+def _rows(connection: Connection, event_id: str, tiers: dict[str, str], timezone: str) -> list[ListRow]:
     lists = gates.event_gates(connection, event_id)
-    counts = _counts(connection, event_id, lists)
+    counts = _counts(connection, event_id, lists, timezone)
     return [
         ListRow(
             id=gate.id,
@@ -143,9 +173,10 @@ def _rows(connection: Connection, event_id: str, tiers: dict[str, str]) -> list[
     ]
 
 
-def event_rows(connection: Connection, session: Session, event_id: str) -> list[ListRow]:
-    """The event's lists with their counters, in the caller's session (the door dashboard's too)."""
-    return _rows(connection, event_id, _event_tiers(session, event_id))
+def event_rows(connection: Connection, session: Session, event_id: str, timezone: str) -> list[ListRow]:
+    """The event's lists with their counters, in the caller's session (the door dashboard's too);
+    `timezone` is the event's (the day a daily list's inside-now counts)."""
+    return _rows(connection, event_id, _event_tiers(session, event_id), timezone)
 
 
 def event_checkin_lists(*, actor: UserSummary | None, event_id: str) -> list[ListRow]:
@@ -156,7 +187,7 @@ def event_checkin_lists(*, actor: UserSummary | None, event_id: str) -> list[Lis
         raise NotAuthenticated()
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.SCAN_TICKETS)
-        return event_rows(session.connection(), session, event.id)
+        return event_rows(session.connection(), session, event.id, event.timezone)
 
 
 def _write_tiers(connection: Connection, list_id: str, data: ListInput) -> None:
@@ -192,7 +223,7 @@ def create_checkin_list(*, actor: UserSummary | None, event_id: str, data: ListI
         row = {"id": list_id, "event_id": event.id, "created_at": utcnow(), **_settings(clean)}
         connection.execute(insert(_lists).values(**row))
         _write_tiers(connection, list_id, clean)
-        return next(row for row in _rows(connection, event.id, tiers) if row.id == list_id)
+        return next(row for row in _rows(connection, event.id, tiers, event.timezone) if row.id == list_id)
 
 
 def update_checkin_list(*, actor: UserSummary | None, event_id: str, list_id: str, data: ListInput) -> ListRow:
@@ -211,7 +242,7 @@ def update_checkin_list(*, actor: UserSummary | None, event_id: str, list_id: st
         clean = _clean(data, tiers, [gate.name for gate in existing if gate.id != list_id])
         connection.execute(update(_lists).where(_lists.c.id == list_id).values(**_settings(clean)))
         _write_tiers(connection, list_id, clean)
-        return next(row for row in _rows(connection, event.id, tiers) if row.id == list_id)
+        return next(row for row in _rows(connection, event.id, tiers, event.timezone) if row.id == list_id)
 
 
 def delete_checkin_list(*, actor: UserSummary | None, event_id: str, list_id: str) -> None:

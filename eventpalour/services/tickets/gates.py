@@ -2,14 +2,18 @@
 
 `pass_decision` is that rule, used by online scans (scanning.py), offline uploads (offline_apply.py)
 and the API; the door device mirrors it in assets/door/verify.js (`passDecision`) for offline scans,
-and both run the cases of tests/vectors/gates.json.
+and both run the cases of tests/vectors/gate_rules.json.
 
 The rule, for a ticket whose own status admits (valid, or used: checked in on some list):
 - its tier must be one the list covers, else `wrong_gate` ("Not valid at this gate");
 - an entry is admitted once per list; a list that re-admits daily admits one more entry on each
   day (the day in the event's time zone); on a list that counts exits, a holder who went out may
   come back in (and one who is inside cannot enter twice);
-- an exit (lists that count exits only) is allowed while the holder is inside by that list.
+- a list that does both counts each day on its own: out and back in as often as they like within a
+  day, and on a new day everyone starts outside, so a holder whose exit was never scanned the day
+  before (a phone died, a side door) is admitted, not locked out of a multi-day ticket;
+- an exit (lists that count exits only) is allowed while the holder is inside by that list (on a
+  daily list, inside by today's entries and exits).
 
 An allowed pass is written as `check_ins` row number `ordinal` of its direction; the unique key
 (list, ticket, direction, ordinal) makes it happen once however many devices decide it together.
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Insert, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -100,6 +104,13 @@ def local_day(moment: datetime, timezone: str) -> date:
     return moment.astimezone(time_zone(timezone)).date()
 
 
+def day_start(moment: datetime, timezone: str) -> datetime:
+    """The moment the day of `moment` began in the event's time zone (local midnight), in UTC."""
+    local = moment.astimezone(time_zone(timezone))
+    midnight = datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
+    return midnight.astimezone(UTC)
+
+
 def pass_decision(
     gate: Gate,
     *,
@@ -119,7 +130,7 @@ def pass_decision(
     entries = sorted(p.at for p in passes if p.direction == Direction.ENTRY)
     exits = sum(1 for p in passes if p.direction == Direction.EXIT)
     last = entries[-1] if entries else None
-    inside = len(entries) > exits
+    inside = _is_inside(gate, passes, at, timezone)
     if direction == Direction.EXIT:
         if gate.count_exits and inside:
             return PassDecision(ScanResult.EXITED, ordinal=exits + 1, last_entry=last)
@@ -133,6 +144,16 @@ def pass_decision(
     if again:
         return PassDecision(ScanResult.OK, ordinal=len(entries) + 1, last_entry=last)
     return PassDecision(ScanResult.ALREADY_USED, last_entry=last)
+
+
+def _is_inside(gate: Gate, passes: Sequence[Pass], at: datetime, timezone: str) -> bool:
+    """Inside by this list's passes: more entries than exits; on a list that re-admits daily, of
+    the passes on `at`'s day only (every day starts outside, see the module's rule)."""
+    if gate.readmit_daily:
+        today = local_day(at, timezone)
+        passes = [p for p in passes if local_day(p.at, timezone) == today]
+    entries = sum(1 for p in passes if p.direction == Direction.ENTRY)
+    return entries > len(passes) - entries
 
 
 def default_gate(event_id: str) -> Gate:

@@ -1,5 +1,5 @@
 """The live door dashboard (#21 §6): per check-in list admitted of total and inside now, entries
-over time in 15-minute buckets of the event's zone, check-ins per device, tickets let in twice
+per list over time in 15-minute buckets of the event's zone, check-ins per device, tickets let in twice
 (with both devices and times), and each door device as last heard from, so a phone that dropped
 off the network shows up as "offline for 12 min".
 
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -39,10 +39,16 @@ _users = User.__table__
 
 @dataclass(frozen=True)
 class TimeBucket:
-    """Entries (all lists) in one 15-minute interval, e.g. ("19:45", 31)."""
+    """Entries in one 15-minute interval per check-in list, e.g. ("19:45", (31, 4)): one count
+    for each of the dashboard's `lists`, in their order."""
 
     label: str
-    admitted: int
+    admitted_per_list: tuple[int, ...]
+
+    @property
+    def admitted(self) -> int:
+        """Entries on all lists together."""
+        return sum(self.admitted_per_list)
 
 
 @dataclass(frozen=True)
@@ -108,27 +114,41 @@ def record_device(connection: Connection, event_id: str, device_id: str, user_id
     )
 
 
-def _buckets(connection: Connection, event_id: str, timezone: str) -> list[TimeBucket]:
-    moments = list(
-        connection.execute(
-            select(_check_ins.c.at)
-            .where(_check_ins.c.event_id == event_id, _check_ins.c.direction == Direction.ENTRY.value)
-            .order_by(_check_ins.c.at)
-        ).scalars()
-    )
-    if not moments:
+def _bucket_number(connection: Connection) -> ColumnElement[int]:
+    """Which 15-minute interval since 1970 a check-in falls in, counted by the database. Every time
+    zone's offset from UTC is a whole number of quarter hours (+03:00, +05:45, -03:30), so these are
+    the event zone's own quarter hours too, across daylight-saving changes as well."""
+    seconds = BUCKET.total_seconds()
+    if connection.dialect.name == "postgresql":
+        return cast(func.floor(func.extract("epoch", _check_ins.c.at) / seconds), Integer)
+    return cast(func.strftime("%s", _check_ins.c.at), Integer) / int(seconds)  # SQLite keeps UTC text
+
+
+def _buckets(connection: Connection, event_id: str, timezone: str, list_ids: list[str]) -> list[TimeBucket]:
+    """Entries per list and 15-minute interval, in one grouped statement; the last MAX_BUCKETS
+    intervals up to the latest entry, quiet ones as zeros, labelled in the event's zone."""
+    number = _bucket_number(connection).label("bucket")
+    rows = connection.execute(
+        select(_check_ins.c.list_id, number, func.count().label("entries"))
+        .where(_check_ins.c.event_id == event_id, _check_ins.c.direction == Direction.ENTRY.value)
+        .group_by(_check_ins.c.list_id, number)
+    ).all()
+    position = {list_id: i for i, list_id in enumerate(list_ids)}
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        if row.list_id in position:
+            counts.setdefault(int(row.bucket), [0] * len(list_ids))[position[row.list_id]] += int(row.entries)
+    if not counts:
         return []
     local = time_zone(timezone)
-    first = moments[0].astimezone(local)
-    start = first.replace(minute=first.minute - first.minute % 15, second=0, microsecond=0)
-    counts: dict[int, int] = {}
-    for moment in moments:
-        index = int((moment.astimezone(local) - start) / BUCKET)
-        counts[index] = counts.get(index, 0) + 1
     last = max(counts)
+    empty = [0] * len(list_ids)
     return [
-        TimeBucket(label=f"{(start + BUCKET * i).astimezone(local):%H:%M}", admitted=counts.get(i, 0))
-        for i in range(max(0, last - MAX_BUCKETS + 1), last + 1)
+        TimeBucket(
+            label=f"{datetime.fromtimestamp(number * BUCKET.total_seconds(), local):%H:%M}",
+            admitted_per_list=tuple(counts.get(number, empty)),
+        )
+        for number in range(max(min(counts), last - MAX_BUCKETS + 1), last + 1)
     ]
 
 
@@ -229,13 +249,13 @@ def door_dashboard(*, actor: UserSummary | None, event_id: str) -> DoorDashboard
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)
         connection = session.connection()
-        lists = checkin_lists.event_rows(connection, session, event.id)
+        lists = checkin_lists.event_rows(connection, session, event.id, event.timezone)
         return DoorDashboard(
             event_id=event.id,
             title=event.title,
             timezone=event.timezone,
             lists=lists,
-            buckets=_buckets(connection, event.id, event.timezone),
+            buckets=_buckets(connection, event.id, event.timezone, [row.id for row in lists]),
             devices=_devices_of(connection, event.id, now),
             conflicts=_conflicts(connection, event.id, event.timezone),
             updated_label=f"{now.astimezone(time_zone(event.timezone)):%H:%M:%S}",
