@@ -140,7 +140,11 @@ def test_offline_scans_on_a_list_upload_to_that_list(new_page, server: str, e2e_
     event, owner, staff, vip, general = _gala(new_page, server, e2e_database_url)
     _add_lounge(owner, event)
     _prepare(staff, event["short_id"], tickets=2)
-    staff.get_by_label("Check-in list").select_option(label="VIP lounge")
+    picker = staff.get_by_label("Check-in list")
+    picker.select_option(label="VIP lounge")
+    # The device keeps the choice once the page's handler has answered (a round trip); going offline
+    # before that would leave the offline door on the list chosen before.
+    staff.wait_for_function("(id) => localStorage.getItem('ep_door_list') === id", arg=picker.input_value())
 
     staff.context.set_offline(True)
     expect(staff.get_by_test_id("offline-banner")).to_contain_text("No network. Scanning offline")
