@@ -96,7 +96,8 @@ WATCH = """
 
 # What decides whether a page needs a check: its path, colour scheme and width.
 VIEW = """() => ({
-  web: location.protocol === "http:" || location.protocol === "https:",  // not about:blank
+  // a page of ours: not about:blank, nor a JSON answer (/api/health) the browser shows as text
+  web: (location.protocol === "http:" || location.protocol === "https:") && document.contentType === "text/html",
   path: location.pathname,
   scheme: document.documentElement.classList.contains("dark") ? "dark" : "light",
   width: window.innerWidth,

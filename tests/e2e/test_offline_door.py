@@ -88,7 +88,7 @@ def test_door_scans_offline_and_uploads_when_back_online(new_page, server: str, 
         "All offline check-ins uploaded.", timeout=UPLOAD_TIMEOUT_MS
     )
     expect(staff.get_by_test_id("offline-banner")).to_have_count(0)
-    offline = [result for result, method in scan_log(e2e_database_url) if method == "offline"]
+    offline = [result for result, method in scan_log(e2e_database_url, event["short_id"]) if method == "offline"]
     assert sorted(offline) == ["already_used", "invalid", "not_valid", "ok", "ok"]
     expect(staff.get_by_label("Door counters")).to_contain_text(re.compile(r"2 / 3 sold"), timeout=UPLOAD_TIMEOUT_MS)
 
@@ -110,7 +110,7 @@ def test_two_offline_phones_admit_one_ticket_one_conflict(new_page, server: str,
         )
     expect(phones[1].get_by_test_id("offline-conflicts")).to_contain_text(guest["code"])
     expect(phones[0].get_by_label("Offline conflicts")).to_contain_text(guest["code"], timeout=UPLOAD_TIMEOUT_MS)
-    offline = [result for result, method in scan_log(e2e_database_url) if method == "offline"]
+    offline = [result for result, method in scan_log(e2e_database_url, event["short_id"]) if method == "offline"]
     assert offline.count("already_used") >= 1
 
 
@@ -139,4 +139,4 @@ def test_prepared_scanner_opens_and_scans_with_no_network(new_page, server: str,
     expect(staff.get_by_test_id("offline-queue")).to_have_text(
         "All offline check-ins uploaded.", timeout=UPLOAD_TIMEOUT_MS
     )
-    assert ("ok", "offline") in scan_log(e2e_database_url)
+    assert ("ok", "offline") in scan_log(e2e_database_url, event["short_id"])

@@ -65,11 +65,15 @@ def door_setup(
     return signed_in(new_page, server, staff_cookie), {**event, "owner_cookie": owner_cookie}, issued
 
 
-def scan_log(database_url: str) -> list[tuple[str, str]]:
+def scan_log(database_url: str, short_id: str | None = None) -> list[tuple[str, str]]:
+    """The door's scan log, oldest first: the whole run's, or one event's (other tests scan too)."""
     engine = create_engine(database_url)
+    query = "SELECT s.result, s.method FROM ticket_scans s JOIN events e ON e.id = s.event_id"
+    if short_id is not None:
+        query += " WHERE e.short_id = :short_id"
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text("SELECT result, method FROM ticket_scans ORDER BY scanned_at")).all()
+            rows = connection.execute(text(f"{query} ORDER BY s.scanned_at"), {"short_id": short_id}).all()
     finally:
         engine.dispose()
     return [(row.result, row.method) for row in rows]

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from tests.e2e.conftest import browser, new_page, page, production_server  # noqa: F401 (fixtures)
+from tests.e2e.conftest import axe_sweep, browser, new_page, page, production_server  # noqa: F401 (fixtures)
 from tests.image_copy import image_copy
 
 WORKERS = 2
