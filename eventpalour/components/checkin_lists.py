@@ -138,7 +138,7 @@ def _line(line: rx.Var) -> rx.Component:
 def checkin_lists_tab() -> rx.Component:
     return rx.cond(
         ~S.lists_loaded,
-        rx.center(rx.spinner(), padding="24px", aria_label="Loading check-in lists"),
+        rx.center(rx.spinner(), padding="24px", role="status", aria_label="Loading check-in lists"),
         rx.cond(
             S.lists_problem != "",
             rx.callout(S.lists_problem, icon="triangle-alert", color_scheme="red"),
