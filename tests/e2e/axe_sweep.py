@@ -57,9 +57,13 @@ WATCH = """
     document, {subtree: true, childList: true, attributes: true, characterData: true});
   const finiteAnimation = () => document.getAnimations().some(
     (a) => a.playState === "running" && a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+  // A toast fading in or out without an animation this page can see (sonner fades its content by a
+  // CSS rule keyed on the toaster's hover): its text measures as too faint while it is part opaque.
+  const toastFading = () => Array.from(document.querySelectorAll("[data-sonner-toast], [data-sonner-toast] > *"))
+    .some((el) => { const opacity = parseFloat(getComputedStyle(el).opacity); return opacity > 0 && opacity < 1; });
   const settled = () => document.readyState === "complete" && document.body
     && !document.getElementById("ep-first-paint")
-    && performance.now() - lastChange >= QUIET_MS && !finiteAnimation();
+    && performance.now() - lastChange >= QUIET_MS && !finiteAnimation() && !toastFading();
   const view = %(view)s;
   function schedule(delay) { clearTimeout(timer); timer = setTimeout(tick, delay); }
   async function check() {
@@ -70,7 +74,7 @@ WATCH = """
     if (!(await window.__axeClaim(here))) return;
     const before = changes, started = performance.now();
     const result = await window.axe.run(document, %(options)s);
-    const steady = changes === before && location.pathname === here.path;
+    const steady = changes === before && location.pathname === here.path && !finiteAnimation() && !toastFading();
     const found = (%(summarize)s)(result.violations, %(impacts)s);
     await window.__axeReport(here, steady ? found : null, performance.now() - started);
     if (!steady) { lastAsked = ""; schedule(QUIET_MS); }
