@@ -75,6 +75,9 @@ run browser_checkout env DATABASE_URL="$PG" python bench/browser_checkout.py --u
 run browser_checkout_code env DATABASE_URL="$PG" python bench/browser_checkout.py --url "$URL" --seats 2000 \
   --buyers 2400 --concurrency 32 --code --app-pgid "$app"
 run door env DATABASE_URL="$PG" python bench/door.py --url "$URL" --tickets 5000 --devices 16 --app-pgid "$app"
+# The fair queue (#18): 2,000 browsers join one event's waiting room and poll their place while passes
+# are issued at 600 a minute; the bench adds its own event and room to the app's database.
+run waiting_room env DATABASE_URL="$PG" python bench/waiting_room.py --url "$URL" --visitors 2000 --rate 600 --seconds 30
 # The analytics page and its CSVs (#22 §1) last: its 500,000 generated tickets would weigh on the
 # benches above. The workspace is added to the running app's database (it prints its ids).
 python bench/analytics_page.py generate --keep --database "$PG" | tee "$results/analytics_generate.txt"

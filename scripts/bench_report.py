@@ -21,6 +21,7 @@ ORDER = (
     "browser_checkout",
     "browser_checkout_code",
     "door",
+    "waiting_room",
     "analytics_page",
 )
 
