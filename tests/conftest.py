@@ -7,8 +7,8 @@ between the two databases). The mark is checked, never trusted, so a test that n
 never be dropped from the PostgreSQL run by a wrong mark: while such a test runs, every statement any
 engine runs (any thread) and every new SQLite or PostgreSQL connection is noted; the processes it
 starts inherit a DATABASE_URL no process can open, and one handed the test database's URL is noted;
-the test fails if anything was noted, if it skips, or if it asks for a database fixture. Its tables
-are not emptied either.
+the test fails if anything was noted, if it asks for a database fixture (db_backend), or if it skips
+for a reason naming a database. Its tables are not emptied either.
 """
 
 from __future__ import annotations
