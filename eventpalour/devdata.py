@@ -9,7 +9,7 @@ import random
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, literal, select, text
 
 from eventpalour.db import transaction
 from eventpalour.models import Category, Event, EventStatus, TicketTier, User, Workspace
@@ -20,6 +20,9 @@ from eventpalour.services.events import SHORT_ID_ALPHABET
 CITIES = ["Nairobi", "Mombasa", "Kisumu", "Lagos", "Abuja", "Accra", "Kumasi", "Cape Town", "Johannesburg", "Kigali"]
 TOPICS = ["jazz", "tech", "startup", "gospel", "comedy", "fashion", "marathon", "food", "film", "poetry", "art"]
 CATEGORIES = ["Music", "Tech", "Business", "Sports", "Arts", "Food & Drink", "Community", "Education"]
+# SQLite's page cache while loading (KiB; its default is 2 MiB): the search index's segments are merged
+# as rows arrive, and with the default most of their pages are written out and read back each time.
+SQLITE_LOAD_CACHE_KIB = 65536
 WORDS = "live evening community tickets stage friends summit workshop festival night market tour talk".split()
 
 
@@ -60,7 +63,7 @@ def bulk_events(count: int, *, seed: int = 7, chunk: int = 5000) -> str:
     # A pool of texts reused across rows: generating 100,000 unique ones would dominate the run.
     descriptions = [" ".join(rng.choices(WORDS, k=40)) for _ in range(500)]
     for start in range(0, count, chunk):
-        rows, tiers = [], []
+        rows = []
         for i in range(start, min(start + chunk, count)):
             city, topic = rng.choice(CITIES), rng.choice(TOPICS)
             begins = now + timedelta(hours=rng.randrange(-24 * 30, 24 * 365))
@@ -94,23 +97,32 @@ def bulk_events(count: int, *, seed: int = 7, chunk: int = 5000) -> str:
                     "updated_at": now,
                 }
             )
-            tiers.append(
-                {
-                    "id": new_id(),
-                    "event_id": event_id,
-                    "name": "General",
-                    "description": "",
-                    "price": 0,
-                    "quantity": 100,
-                    "sold": 0,
-                    "held": 0,
-                    "max_per_order": 10,
-                    "sort_order": 0,
-                    "hidden": False,
-                    "created_at": now,
-                }
-            )
         with transaction() as session:
+            if session.get_bind().dialect.name == "sqlite":
+                session.execute(text(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}"))
             session.execute(insert(Event.__table__), rows)
-            session.execute(insert(TicketTier.__table__), tiers)
+    # One tier per event, in one INSERT ... SELECT (no Python row per tier). The event's id serves as
+    # its tier's id: random, unique, and of the same kind (16 characters).
+    tier = TicketTier.__table__.c
+    general = {
+        tier.id: Event.__table__.c.id,
+        tier.event_id: Event.__table__.c.id,
+        tier.name: literal("General"),
+        tier.description: literal(""),
+        tier.price: literal(0),
+        tier.quantity: literal(100),
+        tier.sold: literal(0),
+        tier.held: literal(0),
+        tier.max_per_order: literal(10),
+        tier.sort_order: literal(0),
+        tier.hidden: literal(False),
+        tier.waitlist: literal(False),
+        tier.created_at: Event.__table__.c.created_at,
+    }
+    with transaction() as session:
+        session.execute(
+            insert(TicketTier.__table__).from_select(
+                list(general), select(*general.values()).where(Event.__table__.c.workspace_id == workspace_id)
+            )
+        )
     return workspace_id

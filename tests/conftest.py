@@ -1,11 +1,26 @@
 """Test settings come first (before the app is imported), then a clean migrated database per run
-and empty tables per test. Set TEST_DATABASE_URL to run the same suite on PostgreSQL."""
+and empty tables per test. Set TEST_DATABASE_URL to run the same suite on PostgreSQL.
+
+A module (or test) marked `no_db` reads no database: pure functions, parsing, catalogs, files.
+scripts/test.sh runs those on SQLite only (the PostgreSQL run deselects them: nothing in them differs
+between the two databases). The mark is checked, never trusted, so a test that needs the database can
+never be dropped from the PostgreSQL run by a wrong mark: while such a test runs, every statement any
+engine runs (any thread) and every new SQLite or PostgreSQL connection is noted; the processes it
+starts inherit a DATABASE_URL no process can open, and one handed the test database's URL is noted;
+the test fails if anything was noted, if it asks for a database fixture (db_backend), or if it skips
+for a reason naming a database. Its tables are not emptied either.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
+import subprocess
 import tempfile
+import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="eventpalour-tests-"))
@@ -31,7 +46,10 @@ os.environ["PASSWORD_HASH_COST"] = "low"
 os.environ["PUBLIC_EVENT_CACHE_SECONDS"] = "0"
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")
 
+import psycopg  # noqa: E402
 import pytest  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from eventpalour import models  # noqa: E402,F401
@@ -63,14 +81,107 @@ def _empty_all_tables() -> None:
                 connection.execute(table.delete())
 
 
+# A no_db test's processes inherit this DATABASE_URL: its folder is a file, so neither SQLite nor the
+# app (which makes a SQLite file's folder) can open it, and a process that reaches for it fails.
+UNREACHABLE_DATABASE = _TMP / "no_db-tests-reach-no-database"
+UNREACHABLE_DATABASE.write_text("A test marked no_db started a process that opened its DATABASE_URL.\n")
+UNREACHABLE_DATABASE_URL = f"sqlite:///{UNREACHABLE_DATABASE / 'test.db'}"
+# Fixtures that are the database, or choose by it: a no_db test asking for one is refused.
+DATABASE_FIXTURES = frozenset({"db_backend"})
+
+
+class DatabaseUse:
+    """While `watching`, what reached the database: statements run by any engine (any thread), new
+    SQLite and PostgreSQL connections, processes started with the test database's URL. Each is a line saying what."""
+
+    def __init__(self) -> None:
+        self.watching = False
+        self.seen: list[str] = []
+        self._lock = threading.Lock()
+
+    def note(self, what: str) -> None:
+        if self.watching:
+            with self._lock:
+                self.seen.append(what)
+
+    @staticmethod
+    def _connect_noted(connect, what: str):
+        def noted(*args, **kwargs):
+            DATABASE_USE.note(what)
+            return connect(*args, **kwargs)
+
+        return noted
+
+    def patch(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Note connections opened without an engine; processes inherit an unreachable DATABASE_URL,
+        and one handed the test database's URL (in its arguments or environment) is noted."""
+        monkeypatch.setattr(sqlite3, "connect", self._connect_noted(sqlite3.connect, "a new SQLite connection"))
+        monkeypatch.setattr(psycopg, "connect", self._connect_noted(psycopg.connect, "a new PostgreSQL connection"))
+        monkeypatch.setenv("DATABASE_URL", UNREACHABLE_DATABASE_URL)
+        database_url = settings.database_url
+        popen_init = subprocess.Popen.__init__
+
+        def popen_noted(popen, args, *rest, **kwargs):
+            handed = [str(args), *(kwargs.get("env") or {}).values()]
+            if any(database_url in value for value in handed):
+                DATABASE_USE.note(f"a process given the test database: {args!r}"[:200])
+            popen_init(popen, args, *rest, **kwargs)
+
+        monkeypatch.setattr(subprocess.Popen, "__init__", popen_noted)
+
+
+DATABASE_USE = DatabaseUse()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_statement(conn, cursor, statement: str, parameters, context, executemany: bool) -> None:
+    DATABASE_USE.note(f"SQL: {' '.join(statement.split())[:200]}")
+
+
 @pytest.fixture(autouse=True)
-def clean_state():
-    """Every test starts with empty tables and fresh rate-limit counters."""
-    _empty_all_tables()
+def clean_state(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts with empty tables and fresh rate-limit counters; a `no_db` test is held to
+    its mark (it fails if it reached the database)."""
     rate_limit.reset()
-    yield
+    if request.node.get_closest_marker("no_db") is None:
+        _empty_all_tables()
+        yield
+        return
+    if asked := DATABASE_FIXTURES & set(request.fixturenames):
+        pytest.fail(f"A test marked no_db may not use the database fixtures {sorted(asked)}.", pytrace=False)
+    DATABASE_USE.patch(monkeypatch)
+    DATABASE_USE.seen.clear()
+    DATABASE_USE.watching = True
+    try:
+        yield
+    finally:
+        DATABASE_USE.watching = False
+    if DATABASE_USE.seen:
+        pytest.fail(
+            "This test is marked no_db (so the PostgreSQL run leaves it out) but it reached the database; "
+            "remove the mark.\n" + "\n".join(DATABASE_USE.seen[:5]),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
 def db_backend() -> str:
     return get_engine().dialect.name
+
+
+# A skip whose reason names a database skips because of the database (e.g. "SQLite's table rebuilds").
+DATABASE_SKIP = re.compile(r"sqlite|postgres|database|dialect", re.IGNORECASE)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A no_db test skipped because of the database would run nowhere (the PostgreSQL run leaves it out):
+    it fails instead. Other skips (a tool missing on this machine) skip as they would on PostgreSQL."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and item.get_closest_marker("no_db") is not None) or hasattr(report, "wasxfail"):
+        return
+    reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if DATABASE_SKIP.search(reason):
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} is marked no_db, so it runs on SQLite only, and it skipped there: {reason}"

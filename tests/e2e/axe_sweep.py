@@ -90,9 +90,10 @@ WATCH = """
     const end = performance.now() + ms;
     while (performance.now() < end) {
       if (running) { await running; continue; }
-      if (settled()) { await tick(); return; }
+      if (settled()) { await tick(); return true; }
       await new Promise((r) => setTimeout(r, 100));
     }
+    return false;
   };
   addEventListener("load", () => schedule(QUIET_MS));
 })();
@@ -182,6 +183,7 @@ class AxeSweep:
     axe_seconds: float = 0.0  # axe.run in the pages (discarded runs included)
     inject_seconds: float = 0.0  # putting axe into pages
     flush_seconds: float = 0.0  # test ends waiting for their last page to settle and be checked
+    unsettled: dict[tuple[str, str, str], int] = field(default_factory=dict)  # flushes that ran out of time
     _axe_source: str = ""
 
     @staticmethod
@@ -270,7 +272,8 @@ class AxeSweep:
         try:
             view = page.evaluate(f"() => typeof window.__axeFlush === 'function' ? ({VIEW})() : null")
             if view and view["web"] and self.key(view) not in self.checked:
-                page.evaluate("(ms) => window.__axeFlush(ms)", ms)
+                if not page.evaluate("(ms) => window.__axeFlush(ms)", ms):
+                    self.unsettled[self.key(view)] = self.unsettled.get(self.key(view), 0) + 1
         except Error:
             return  # the page navigated away or closed meanwhile: nothing to check on it now
         finally:
@@ -288,4 +291,5 @@ class AxeSweep:
             f"axe sweep: {len(self.checked)} page views checked (route template × scheme × width): "
             f"axe ran {self.axe_seconds:.1f} s in the pages, {self.inject_seconds:.1f} s putting it in; "
             f"test ends waited {self.flush_seconds:.1f} s for their last page to settle and be checked"
+            + (f"; never settled in time at a test's end: {self.unsettled}" if self.unsettled else "")
         )

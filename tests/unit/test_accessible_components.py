@@ -6,11 +6,14 @@ props where a Reflex upgrade could silently drop them.
 
 from __future__ import annotations
 
+import pytest
 import reflex as rx
 
 from eventpalour.components.layout import MAIN_ID, skip_link
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.uploads import file_drop
+
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
 
 
 def _tags(rendered: dict) -> list[dict]:

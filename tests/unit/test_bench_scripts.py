@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -7,6 +7,8 @@ import pytest
 from eventpalour.config import ConfigurationError, load_settings, settings, trusted_proxies_from
 from eventpalour.services.platform.client_addresses import client_address
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 @pytest.fixture
 def behind_nginx(monkeypatch: pytest.MonkeyPatch) -> None:

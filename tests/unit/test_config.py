@@ -6,6 +6,8 @@ import pytest
 
 from eventpalour.config import ConfigurationError, load_settings, normalize_database_url
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 PROVIDER_KEYS = {
     "PAYSTACK_SECRET_KEY": "sk_live_0123456789",
     "PAYSTACK_PUBLIC_KEY": "pk_live_0123456789",

@@ -7,6 +7,8 @@ import pytest
 from eventpalour import routes
 from eventpalour.services.identity.accounts import UserSummary
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 def _user(verified: bool, account_type: str | None) -> UserSummary:
     return UserSummary("u", "a@example.test", "a-1", "A", None, account_type, verified, None)

@@ -8,6 +8,8 @@ import pytest
 from eventpalour.config import ConfigurationError, fee_basis_points_from, load_settings, settings
 from eventpalour.services.sales.fees import PriceLine, fee_percent_label, platform_fee_of, price_lines, price_of
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 @pytest.mark.parametrize(
     ("raw", "basis_points"),

@@ -3,8 +3,12 @@ stylesheet deferred; the page unchanged when either is missing (never a block th
 
 from __future__ import annotations
 
+import pytest
+
 from eventpalour.api.first_paint import BLOCK_ID, add_first_paint
 from eventpalour.services.events import EventWords, TierWords
+
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
 
 WORDS = EventWords(
     title="Jazz",

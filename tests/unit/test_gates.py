@@ -11,6 +11,8 @@ import pytest
 
 from eventpalour.services.tickets import gates
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" / "gate_rules.json").read_text())
 
 

@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po
 
 from eventpalour.services.platform import i18n
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 ROOT = Path(__file__).resolve().parents[2]
 # The same keywords as the Makefile's `messages` target: t(text), self._t(text) (a state's text in
 # its browser's language), _(text) (an email builder's own shorthand for gettext in its language),

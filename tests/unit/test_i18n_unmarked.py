@@ -21,6 +21,10 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 ROOT = Path(__file__).resolve().parents[2] / "eventpalour"
 SCANNED = ("pages", "components")
 

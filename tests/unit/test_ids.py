@@ -5,8 +5,12 @@ from __future__ import annotations
 import string
 from collections import Counter
 
+import pytest
+
 from eventpalour.models.types import new_id, random_string
 from eventpalour.services.sales.fulfilment import SHORT_CODE_ALPHABET
+
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
 
 
 def test_random_string_keeps_to_its_alphabet_and_length():

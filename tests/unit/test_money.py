@@ -6,6 +6,8 @@ import pytest
 
 from eventpalour.services.platform.money import format_amount, format_money, parse_amount
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 @pytest.mark.parametrize(
     ("text", "minor"),

@@ -4,6 +4,7 @@ are English until then (#23 §1): both are written in the reader's language."""
 
 from __future__ import annotations
 
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
@@ -11,6 +12,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from eventpalour.api.page_titles import PageTitleMiddleware, needs_title, set_title, title_for
+
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
 
 SHELL = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body><div id="root"></div></body></html>'
 TITLED = "<!DOCTYPE html><html><head><title>Terms of service · EventPalour</title></head><body></body></html>"

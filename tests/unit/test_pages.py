@@ -15,6 +15,8 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.eventpalour import app
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 PUBLIC_PAGES = (
     routes.HOME,
     routes.EVENTS,

@@ -11,6 +11,8 @@ from eventpalour.services.platform.text import plural as plural_in_module
 from eventpalour.state.money_text import event_figures_text
 from eventpalour.state.workspace import workspace_tab
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 @pytest.mark.parametrize(
     ("count", "noun", "words"),

@@ -9,6 +9,8 @@ import pytest
 
 from eventpalour.api import preload
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 SHELL = (
     b'<html><head><link rel="modulepreload" href="/assets/manifest-ab12.js"/>'
     b'<link rel="modulepreload" href="/assets/root-1.js"/></head><body></body></html>'

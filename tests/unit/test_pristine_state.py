@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
 from reflex.state import _resolve_delta
 
 from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.navigation import AuthLinksState
 from eventpalour.state.pristine import is_pristine
 from tests.state_support import state_for
+
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
 
 
 def _tree(state):

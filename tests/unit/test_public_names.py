@@ -11,6 +11,8 @@ import pytest
 
 import eventpalour.services as services
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 AREAS = [m.name for m in pkgutil.iter_modules(services.__path__) if m.ispkg]
 
 

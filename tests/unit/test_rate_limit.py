@@ -8,6 +8,8 @@ from eventpalour.config import settings
 from eventpalour.services.platform import rate_limit
 from eventpalour.services.platform.errors import RateLimited
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 def test_hit_over_the_limit_raises_with_retry_after(monkeypatch):
     monkeypatch.setattr(settings, "rate_limit_auth", "3/minute")

@@ -6,6 +6,8 @@ import pytest
 
 from eventpalour import routes
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 @pytest.mark.parametrize(
     "path",

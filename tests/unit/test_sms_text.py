@@ -16,6 +16,8 @@ from eventpalour.services.platform.sms_text import (
     transfer_text,
 )
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 LINK = "https://eventpalour.example/tickets"
 CODE = "ABCD2345"
 

@@ -3,10 +3,14 @@ below it, and every form cleared when its page loads."""
 
 from __future__ import annotations
 
+import pytest
+
 import eventpalour.eventpalour  # noqa: F401  (registers every page and state)
 from eventpalour.components.layout import PAGES
 from eventpalour.state.base import AuthState
 from eventpalour.state.forms import FormMixin
+
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
 
 
 def test_every_state_sits_directly_under_auth_state():

@@ -9,6 +9,8 @@ import pytest
 from eventpalour.config import settings
 from eventpalour.integrations.storage import LocalDiskStorage, StorageKeyError, StoredFileMissing, get_storage
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 @pytest.fixture
 def storage(tmp_path: Path) -> LocalDiskStorage:

@@ -12,6 +12,8 @@ from PIL import Image, ImageFont
 from eventpalour.services.tickets import ticket_media
 from eventpalour.services.tickets.ticket_media import TicketImage, ticket_png
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 NAMES = [
     "Alliance Française",
     "Ọlọ́rún",

@@ -8,6 +8,8 @@ from reflex_base.config import get_config
 
 from eventpalour.vite_chunks import ChunkGroupsPlugin, add_chunk_groups
 
+pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+
 
 def reflex_vite_config() -> str:
     """vite.config.js as Reflex 0.10 writes it on every compile, before plugins' modify tasks."""
