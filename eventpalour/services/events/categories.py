@@ -100,9 +100,16 @@ def _view(suggestion: CategorySuggestion, workspace_name: str) -> CategorySugges
     )
 
 
+# A decided suggestion's refusal, one whole sentence per status (a language agrees its participle).
+ALREADY_DECIDED: dict[str, str] = {
+    CategorySuggestionStatus.APPROVED: N_("This suggestion was already approved."),
+    CategorySuggestionStatus.REJECTED: N_("This suggestion was already rejected."),
+}
+
+
 def suggestion_decision_refusal(status: str) -> str | None:
     """Why a suggestion in `status` cannot be approved or rejected, or None (only pending ones can)."""
-    return None if status == CategorySuggestionStatus.PENDING else f"This suggestion was already {status}."
+    return None if status == CategorySuggestionStatus.PENDING else ALREADY_DECIDED[status]
 
 
 def suggest_category(*, actor: UserSummary | None, workspace_id: str, name: str) -> CategorySuggestionView:
