@@ -82,10 +82,12 @@ __getattr__, __all__ = public_names(
             "platform_identity",
             "policies",
             "policy",
+            "version_label as policy_version_label",
         ],
         "i18n": [
             "DEFAULT_LANGUAGE",
             "LANGUAGES",
+            "TRANSLATED",
             "N_",
             "event_count_words",
             "Message",
