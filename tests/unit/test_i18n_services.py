@@ -5,6 +5,9 @@ the organizer and admin tab titles are translated."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from eventpalour.api.page_titles import title_for
@@ -249,3 +252,73 @@ def test_organizer_and_admin_tab_titles_are_translated() -> None:
     assert title_for("/admin/users", "sw") == f"Usimamizi · {gettext('sw', 'Users')} · {brand}"
     assert title_for("/workspace/w1/settings", "fr") == f"Paramètres de l'espace de travail · {brand}"
     assert title_for("/scan/ab12cd", "sw") == f"Changanua tiketi · {brand}"
+
+
+# --- the extraction check's services half ---------------------------------------------------------------
+
+SERVICES = Path(__file__).resolve().parents[2] / "eventpalour" / "services"
+RAISED = {
+    "Conflict",
+    "DomainError",
+    "FieldError",
+    "NotAuthenticated",
+    "NotFound",
+    "PayloadTooLarge",
+    "PermissionDenied",
+    "RateLimited",
+    "SecondFactorRequired",
+    "SoldOut",
+    "UnsupportedMediaType",
+    "ValidationFailed",
+}
+
+
+def _message_of(call: ast.Call) -> ast.expr | None:
+    """The message argument of a service error's constructor (or `ValidationFailed.field`), if any."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name == "field" and isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "ValidationFailed":
+        index = 1
+    elif name in RAISED:
+        index = 1 if name in ("FieldError", "RateLimited") else 0
+    else:
+        return None
+    if len(call.args) > index:
+        return call.args[index]
+    return next((k.value for k in call.keywords if k.arg == "message"), None)
+
+
+def _plain_text(node: ast.expr | None, plain_names: set[str]) -> bool:
+    """A literal, an f-string or a sum of texts, or a name bound to one: English no catalog holds."""
+    if isinstance(node, ast.JoinedStr | ast.BinOp):
+        return True
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return True
+    return isinstance(node, ast.Name) and node.id in plain_names
+
+
+def test_no_service_error_is_a_text_the_catalogs_cannot_hold() -> None:
+    """Every message a service raises is marked (N_, message(N_(...), ...)) so the reader's layer says
+    it in their language: a bare literal, an f-string or a glued sentence fails here."""
+    unmarked = []
+    for path in sorted(SERVICES.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        plain_names = {
+            node.targets[0].id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and _plain_text(node.value, set())
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _plain_text(_message_of(node), plain_names):
+                unmarked.append(f"{path.relative_to(SERVICES)}:{node.lineno}")
+    assert unmarked == []
+
+
+def test_the_check_finds_an_unmarked_message() -> None:
+    tree = ast.parse('raise Conflict(f"Already {status}.")\nx = "Plain."\nraise NotFound(x)')
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    assert all(_plain_text(_message_of(call), {"x"}) for call in calls)
+    assert not _plain_text(_message_of(ast.parse('Conflict(N_("Marked."))').body[0].value), set())

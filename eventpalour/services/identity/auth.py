@@ -216,7 +216,8 @@ def _check_failure_budget(address: str) -> None:
         wait = platform.wait_text(over.retry_after)
         raise RateLimited(
             over.retry_after,
-            f"Too many failed sign-ins for this email address. Try again in {wait}, or reset your password.",
+            N_("Too many failed sign-ins for this email address. Try again in {wait}, or reset your password."),
+            values={"wait": wait},
         ) from None
 
 

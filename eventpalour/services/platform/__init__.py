@@ -11,6 +11,7 @@ __getattr__, __all__ = public_names(
         "dates": [
             "DEFAULT_ZONE",
             "event_schedule",
+            "WhenWords",
             "event_when",
             "sales_start_label",
             "date_label",
@@ -88,6 +89,7 @@ __getattr__, __all__ = public_names(
             "DEFAULT_LANGUAGE",
             "LANGUAGES",
             "TRANSLATED",
+            "Figure",
             "N_",
             "event_count_words",
             "Message",
@@ -108,6 +110,7 @@ __getattr__, __all__ = public_names(
             "MINIMUM_CHARGE",
             "MINOR_DIGITS",
             "format_amount",
+            "MoneyWords",
             "format_money",
             "parse_amount",
             "price_from_label",

@@ -35,13 +35,14 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, finance, identity, platform
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     DomainError,
     FieldError,
+    MoneyWords,
     NotFound,
     ValidationFailed,
     clean_text,
-    format_money,
 )
 from eventpalour.services.sales import capacity, discounts, waitlist
 from eventpalour.services.sales import store as sales_store
@@ -51,7 +52,7 @@ from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 logger = logging.getLogger("eventpalour.refunds")
 
 
-ALREADY_CANCELLED = "This registration is already cancelled."
+ALREADY_CANCELLED = N_("This registration is already cancelled.")
 
 
 def refund_refusal(*, status: str, amount: int, refunded_amount: int) -> DomainError | None:
@@ -59,11 +60,11 @@ def refund_refusal(*, status: str, amount: int, refunded_amount: int) -> DomainE
     refunded in full yet (a full refund still queued leaves it `completed`, with nothing left).
     The Orders tab's Refund flag is this being None."""
     if amount == 0:
-        return Conflict("Free orders cannot be refunded. Cancel the tickets instead.")
+        return Conflict(N_("Free orders cannot be refunded. Cancel the tickets instead."))
     if status not in MONEY_HELD_STATUSES:
-        return Conflict("Only paid orders can be refunded.")
+        return Conflict(N_("Only paid orders can be refunded."))
     if refunded_amount >= amount:
-        return Conflict("This order has already been refunded up to what was paid.")
+        return Conflict(N_("This order has already been refunded up to what was paid."))
     return None
 
 
@@ -71,11 +72,11 @@ def cancel_refusal(*, status: str, amount: int) -> DomainError | None:
     """Why `cancel_free_order` refuses this order, or None: only a free registration that still
     stands. The Orders tab's Cancel flag is this being None."""
     if amount != 0:
-        return Conflict("Paid orders are refunded, not cancelled.")
+        return Conflict(N_("Paid orders are refunded, not cancelled."))
     if status == OrderStatus.CANCELLED:
         return Conflict(ALREADY_CANCELLED)
     if status != OrderStatus.COMPLETED:
-        return Conflict("Only a confirmed registration can be cancelled.")
+        return Conflict(N_("Only a confirmed registration can be cancelled."))
     return None
 
 
@@ -125,7 +126,7 @@ def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions
 def _order_for_billing(session: Session, actor: UserSummary | None, order_id: str) -> OrderForRefund:
     order = sales_store.order_for_refund(session.connection(), order_id or "")
     if order is None:
-        raise NotFound("This order does not exist.")
+        raise NotFound(N_("This order does not exist."))
     load_event_for(session, actor, order.event_id, WorkspaceAction.MANAGE_BILLING)
     return order
 
@@ -148,11 +149,11 @@ def process_refund(
     reason = clean_text(reason)
     problems = []
     if not reason:
-        problems.append(FieldError(("reason",), "Say why you are refunding (the buyer sees this)."))
+        problems.append(FieldError(("reason",), N_("Say why you are refunding (the buyer sees this).")))
     elif len(reason) > 500:
-        problems.append(FieldError(("reason",), "Keep the reason under 500 characters."))
+        problems.append(FieldError(("reason",), N_("Keep the reason under 500 characters.")))
     if amount is not None and amount <= 0:
-        problems.append(FieldError(("amount",), "Enter an amount above zero."))
+        problems.append(FieldError(("amount",), N_("Enter an amount above zero.")))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     with transaction() as session:
@@ -164,7 +165,9 @@ def process_refund(
         wanted = left if amount is None else amount
         if wanted > left:
             raise ValidationFailed.field(
-                "amount", f"At most {format_money(left, order.currency)} is left to refund on this order."
+                "amount",
+                N_("At most {money} is left to refund on this order."),
+                money=MoneyWords(left, order.currency),
             )
         refund = queue_refund(
             session,
@@ -191,7 +194,7 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
     their seats come back, the holder is told. Admin and above, like refunds. Returns tickets cancelled."""
     reason = clean_text(reason)
     if not reason:
-        raise ValidationFailed.field("reason", "Say why you are cancelling (the guest sees this).")
+        raise ValidationFailed.field("reason", N_("Say why you are cancelling (the guest sees this)."))
     with transaction() as session:
         order = _order_for_billing(session, actor, order_id)
         if refusal := cancel_refusal(status=order.status, amount=order.amount):
@@ -233,12 +236,12 @@ def queue_refund(
     connection = session.connection()
     if not sales_store.claim_refund(connection, order.id, amount, utcnow()):
         # Another refund got there first: what is left is less than asked.
-        raise Conflict("This order has already been refunded up to what was paid.")
+        raise Conflict(N_("This order has already been refunded up to what was paid."))
     if ticket_ids:
         voided = sales_store.void_tickets(connection, order.id, ticket_ids, TicketStatus.REFUNDED.value)
         if voided != len(ticket_ids):
             raise ValidationFailed.field(
-                "tickets", "Choose valid tickets of this order (used or refunded ones cannot be)."
+                "tickets", N_("Choose valid tickets of this order (used or refunded ones cannot be).")
             )
     refund = Refund(
         order_id=order.id,

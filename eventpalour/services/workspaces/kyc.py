@@ -57,6 +57,7 @@ class TaxIdRule:
     label: str  # "KRA PIN"
     patterns: tuple[re.Pattern[str], ...]
     wrong_form: str  # the whole sentence of the error, naming the country, the identifier and its form
+    hint: str  # the form's hint under the field: the form alone, as a sentence
 
 
 # Each checked on the trimmed, upper-cased value with inner spaces removed.
@@ -66,24 +67,28 @@ TAX_ID_RULES: dict[str, TaxIdRule] = {
         "KRA PIN",
         (re.compile(r"^[A-Z]\d{9}[A-Z]$"),),
         N_("A Kenya KRA PIN is a letter, 9 digits and a letter, like A123456789B."),
+        N_("A letter, 9 digits and a letter, like A123456789B."),
     ),
     "NG": TaxIdRule(
         N_("Nigeria"),
         "TIN",
         (re.compile(r"^\d{8,12}$"), re.compile(r"^\d{8}-\d{4}$")),
         N_("A Nigeria TIN is 8 to 12 digits, or as FIRS issues it, like 12345678-0001."),
+        N_("8 to 12 digits, or as FIRS issues it, like 12345678-0001."),
     ),
     "GH": TaxIdRule(
         N_("Ghana"),
         "TIN",
         (re.compile(r"^[A-Z]\d{10}$"), re.compile(r"^GHA-\d{9}-\d$")),
         N_("A Ghana TIN is a letter and 10 digits, like P0001234567, or your Ghana Card PIN, like GHA-123456789-1."),
+        N_("A letter and 10 digits, like P0001234567, or your Ghana Card PIN, like GHA-123456789-1."),
     ),
     "ZA": TaxIdRule(
         N_("South Africa"),
         N_("Income tax number"),
         (re.compile(r"^[01239]\d{9}$"),),
         N_("A South Africa Income tax number is 10 digits starting with 0, 1, 2, 3 or 9."),
+        N_("10 digits starting with 0, 1, 2, 3 or 9."),
     ),
 }
 
