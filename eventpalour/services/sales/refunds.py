@@ -295,26 +295,41 @@ def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None)
 
 
 STATUS_LABELS = {
-    RefundStatus.QUEUED: "Refund queued",
-    RefundStatus.PENDING: "Refund pending",
-    RefundStatus.PROCESSING: "Refund processing",
-    RefundStatus.NEEDS_ATTENTION: "Refund needs attention",
-    RefundStatus.PROCESSED: "Refunded",
-    RefundStatus.FAILED: "Refund failed",
+    RefundStatus.QUEUED: N_("Refund queued"),
+    RefundStatus.PENDING: N_("Refund pending"),
+    RefundStatus.PROCESSING: N_("Refund processing"),
+    RefundStatus.NEEDS_ATTENTION: N_("Refund needs attention"),
+    RefundStatus.PROCESSED: N_("Refunded"),
+    RefundStatus.FAILED: N_("Refund failed"),
 }
+# A payment that bought nothing, by why and how far its return went: one whole label each (catalog
+# ids), so a language says cause and progress in its own order.
 RETURN_LABELS = {
-    RefundKind.PAYMENT_MISMATCH: "Payment mismatch",
-    RefundKind.LATE_PAYMENT: "Paid after sell-out",
-    RefundKind.CODE_USED_UP: "Paid after the code ran out",
+    RefundKind.PAYMENT_MISMATCH: {
+        RefundStatus.PROCESSED: N_("Payment mismatch, refunded"),
+        RefundStatus.FAILED: N_("Payment mismatch, refund failed, refund it by hand"),
+        None: N_("Payment mismatch, refund in progress"),
+    },
+    RefundKind.LATE_PAYMENT: {
+        RefundStatus.PROCESSED: N_("Paid after sell-out, refunded"),
+        RefundStatus.FAILED: N_("Paid after sell-out, refund failed, refund it by hand"),
+        None: N_("Paid after sell-out, refund in progress"),
+    },
+    RefundKind.CODE_USED_UP: {
+        RefundStatus.PROCESSED: N_("Paid after the code ran out, refunded"),
+        RefundStatus.FAILED: N_("Paid after the code ran out, refund failed, refund it by hand"),
+        None: N_("Paid after the code ran out, refund in progress"),
+    },
 }
-RETURN_PROGRESS = {RefundStatus.PROCESSED: "refunded", RefundStatus.FAILED: "refund failed, refund it by hand"}
 
 
 def refund_label(kind: str, status: str) -> str:
     """What an organizer or finance reads about a refund, e.g. "Refund pending" or, for a payment
-    that bought nothing, "Payment mismatch, refunded" (the one place these words are decided)."""
+    that bought nothing, "Payment mismatch, refunded" (the one place these words are decided; the
+    catalogs' ids, said in the reader's language where they are shown)."""
     if kind in RETURN_LABELS:
-        return f"{RETURN_LABELS[kind]}, {RETURN_PROGRESS.get(status, 'refund in progress')}"
+        progress = RETURN_LABELS[kind]
+        return progress.get(status, progress[None])
     return STATUS_LABELS.get(status, status)
 
 
