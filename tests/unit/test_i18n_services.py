@@ -15,8 +15,8 @@ from eventpalour.config import settings
 from eventpalour.services import identity, platform
 from eventpalour.services.admin import admins
 from eventpalour.services.finance import withdrawals
-from eventpalour.services.platform import emails, gettext, policies
-from eventpalour.services.platform.errors import Conflict, FieldError, PermissionDenied
+from eventpalour.services.platform import N_, Figure, MoneyWords, WaitWords, emails, gettext, policies
+from eventpalour.services.platform.errors import Conflict, FieldError, PermissionDenied, RateLimited
 from eventpalour.services.sales import refund_requests
 from eventpalour.services.workspaces import access, invitations, kyc
 from eventpalour.services.workspaces.invitations import InviteRequest
@@ -322,3 +322,22 @@ def test_the_check_finds_an_unmarked_message() -> None:
     calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
     assert all(_plain_text(_message_of(call), {"x"}) for call in calls)
     assert not _plain_text(_message_of(ast.parse('Conflict(N_("Marked."))').body[0].value), set())
+
+
+def test_values_with_words_of_their_own_are_said_in_the_reader_s_language() -> None:
+    waited = RateLimited(900, N_("Too many wrong codes. Try again in {wait}."), values={"wait": WaitWords(900)})
+    assert waited.message == "Too many wrong codes. Try again in 15 minutes."
+    assert waited.in_language("sw") == "Misimbo mingi mno isiyo sahihi. Jaribu tena baada ya dakika 15."
+
+    long = FieldError(("body",), N_("Keep the message to {count} characters."), {"count": Figure(10000)})
+    assert long.message == "Keep the message to 10,000 characters."
+    assert long.in_language("fr") == f"Le message doit faire au plus {Figure(10000).in_language('fr')} caractères."
+    assert Figure(10000).in_language("fr") != "10,000"
+
+    least = N_("A paid ticket costs at least {least} (Paystack's minimum).")
+    cheap = FieldError(("price",), least, {"least": MoneyWords(300, "KES")})
+    assert cheap.message == "A paid ticket costs at least KES 3.00 (Paystack's minimum)."
+    assert (
+        cheap.in_language("fr")
+        == f"Un billet payant coûte au moins {platform.format_money(300, 'KES', 'fr')} (le minimum de Paystack)."
+    )

@@ -126,7 +126,9 @@ def suggest_category(*, actor: UserSummary | None, workspace_id: str, name: str)
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_EVENTS)
         listed = session.exec(select(Category.name).where(Category.slug == slug)).first()
         if listed is not None:
-            raise ValidationFailed.field("name", N_("{name} is already in the list; pick it there."), name=listed)
+            raise ValidationFailed.field(
+                "name", N_("{category} is already in the list; pick it there."), category=listed
+            )
         waiting = session.exec(
             select(CategorySuggestion.name).where(
                 CategorySuggestion.slug == slug, CategorySuggestion.status == CategorySuggestionStatus.PENDING
@@ -134,7 +136,9 @@ def suggest_category(*, actor: UserSummary | None, workspace_id: str, name: str)
         ).first()
         if waiting is not None:
             raise ValidationFailed.field(
-                "name", N_("{name} has been suggested already and is waiting for review."), name=waiting
+                "name",
+                N_("{category} has been suggested already and is waiting for review."),
+                category=waiting,
             )
         suggestion = CategorySuggestion(name=cleaned, slug=slug, workspace_id=workspace_id, suggested_by_id=actor.id)
         session.add(suggestion)

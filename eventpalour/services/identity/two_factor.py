@@ -232,7 +232,7 @@ def _check_budget(email: str) -> None:
     try:
         platform.ensure_allowed(SIGN_IN_FAILURES, platform.personal_key(email))
     except RateLimited as over:
-        wait = platform.wait_text(over.retry_after)
+        wait = platform.WaitWords(over.retry_after)
         raise RateLimited(
             over.retry_after, N_("Too many wrong codes. Try again in {wait}."), values={"wait": wait}
         ) from None

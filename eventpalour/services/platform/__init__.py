@@ -130,6 +130,7 @@ __getattr__, __all__ = public_names(
             "hit_email_recipient",
             "hit as hit_rate_limit",
             "personal_key",
+            "WaitWords",
             "wait_text",
         ],
         "secrets_util": [

@@ -96,9 +96,9 @@ class WaitWords:
         return self.in_language(None)
 
 
-def wait_text(seconds: int) -> WaitWords:
-    """`retry_after` as a message's value (`WaitWords`); its `str()` is the English."""
-    return WaitWords(seconds)
+def wait_text(seconds: int) -> str:
+    """`retry_after` in English words; a message's value is `WaitWords`, said in the reader's language."""
+    return str(WaitWords(seconds))
 
 
 def hit_email_recipient(kind: str, address: str) -> None:
@@ -111,7 +111,7 @@ def hit_email_recipient(kind: str, address: str) -> None:
     try:
         hit("email_recipient", f"{kind}:{personal_key(address)}")
     except RateLimited as over:
-        wait = wait_text(over.retry_after)
+        wait = WaitWords(over.retry_after)
         raise RateLimited(
             over.retry_after,
             N_("Too many emails to {address} in the last hour. Please wait {wait} and try again."),
