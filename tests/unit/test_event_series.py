@@ -110,7 +110,8 @@ def weekly():
 
 def _tiers(event_id: str) -> list[TicketTier]:
     with read_only() as session:
-        return list(session.exec(select(TicketTier).where(TicketTier.event_id == event_id)))
+        query = select(TicketTier).where(TicketTier.event_id == event_id)
+        return list(session.exec(query.order_by(col(TicketTier.sort_order), col(TicketTier.id))))
 
 
 def test_create_series_makes_real_events_with_own_tiers(weekly):

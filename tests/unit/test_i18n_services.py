@@ -289,8 +289,11 @@ def _message_of(call: ast.Call) -> ast.expr | None:
 
 
 def _plain_text(node: ast.expr | None, plain_names: set[str]) -> bool:
-    """A literal, an f-string or a sum of texts, or a name bound to one: English no catalog holds."""
+    """A literal, an f-string, a sum of texts or a text filled in by `.format()`, or a name bound to one:
+    English no catalog holds (a marked template takes its values as the error's `values` instead)."""
     if isinstance(node, ast.JoinedStr | ast.BinOp):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         return True
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return True
@@ -318,9 +321,9 @@ def test_no_service_error_is_a_text_the_catalogs_cannot_hold() -> None:
 
 
 def test_the_check_finds_an_unmarked_message() -> None:
-    tree = ast.parse('raise Conflict(f"Already {status}.")\nx = "Plain."\nraise NotFound(x)')
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
-    assert all(_plain_text(_message_of(call), {"x"}) for call in calls)
+    tree = ast.parse('raise Conflict(f"Already {status}.")\nx = "Plain."\nraise NotFound(x)\nConflict(T.format(a=1))')
+    raised = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and _message_of(node) is not None]
+    assert len(raised) == 3 and all(_plain_text(_message_of(call), {"x"}) for call in raised)
     assert not _plain_text(_message_of(ast.parse('Conflict(N_("Marked."))').body[0].value), set())
 
 

@@ -27,7 +27,7 @@ from eventpalour.services.platform import N_, FieldError, NotFound, ValidationFa
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 MAX_TEMPLATES = 50
-_NAME_TAKEN = "This workspace already has a template called {name}. Choose another name."
+_NAME_TAKEN = N_("This workspace already has a template called {name}. Choose another name.")
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,9 @@ def clean_template(data: TierTemplateInput) -> dict[str, object]:
 
 
 def _name_taken(name: str) -> ValidationFailed:
-    message = _NAME_TAKEN.format(name=name)
-    return ValidationFailed(message, details=[FieldError(("name",), message)])
+    return ValidationFailed(
+        _NAME_TAKEN, details=[FieldError(("name",), _NAME_TAKEN, {"name": name})], values={"name": name}
+    )
 
 
 def _refuse_taken_name(session: Session, workspace_id: str, key: str, name: str, *, other_than: str = "") -> None:
