@@ -10,7 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.forms import choice_select
 from eventpalour.components.layout import loading, page
-from eventpalour.services.platform import N_
+from eventpalour.services.platform import N_, message
 from eventpalour.state.admin import AdminState
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.language import fill, t
@@ -103,9 +103,10 @@ def admin_page(
             build.__qualname__,
             build.__module__,
         )
-        return page(route, f"Admin · {title}", on_load=[AdminState.enter_admin, *extra], form=form, width="1320px")(
-            content
-        )
+        # One whole title per language ("Admin · Users", "Administration · Utilisateurs"), the section's
+        # name translated inside it; the pages' titles reach the catalogs by the `admin_page` keyword.
+        tab = message(N_("Admin · {section}"), section=message(title))
+        return page(route, tab, on_load=[AdminState.enter_admin, *extra], form=form, width="1320px")(content)
 
     return decorator
 

@@ -2,7 +2,8 @@
 
 The texts, their version and the platform's name, support address and company come from
 `platform.policies()` (services/platform/legal.py), read when the pages are built: the version a
-page shows is the one sign-up records.
+page shows is the one sign-up records. Each sentence is a Message that `t()` says whole in the
+reader's language (#23 §1), with the deployment's values filled into each language's sentence.
 """
 
 from __future__ import annotations
@@ -12,19 +13,19 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.layout import page
 from eventpalour.services import platform
-from eventpalour.state.language import t
+from eventpalour.state.language import in_each_language, t
 
 READING_WIDTH = "760px"
 
 
 def _paragraph(text: str) -> rx.Component:
-    return rx.text(text, as_="p", size="3", line_height="1.7", color=rx.color("gray", 12))
+    return rx.text(t(text), as_="p", size="3", line_height="1.7", color=rx.color("gray", 12))
 
 
 def _section(section: platform.PolicySection) -> rx.Component:
     return rx.el.section(
         rx.vstack(
-            rx.heading(section.heading, as_="h2", size="5", margin_top="8px"),
+            rx.heading(t(section.heading), as_="h2", size="5", margin_top="8px"),
             *(_paragraph(text) for text in section.paragraphs),
             rx.el.ul(
                 *(rx.el.li(_paragraph(point), margin_bottom="6px") for point in section.points),
@@ -74,6 +75,12 @@ def _other_policies(current: str) -> rx.Component:
     )
 
 
+def _version_label() -> rx.Var[str]:
+    """The policies' date written the reader's way ("6 décembre 2026")."""
+    english = platform.policy_version_label()
+    return in_each_language(english, {code: platform.policy_version_label(code) for code in platform.TRANSLATED})
+
+
 def _title(key: str) -> str:
     return platform.policy(key).title
 
@@ -87,11 +94,11 @@ def policy_page(key: str) -> rx.Component:
             rx.heading(t(policy.title), as_="h1", size=rx.breakpoints(initial="7", sm="8")),
             rx.text(
                 t("Version of "),
-                rx.el.time(policy.version_label, date_time=policy.version),
+                rx.el.time(_version_label(), date_time=policy.version),
                 size="2",
                 color_scheme="gray",
             ),
-            rx.text(policy.summary, as_="p", size="4", line_height="1.6"),
+            rx.text(t(policy.summary), as_="p", size="4", line_height="1.6"),
             rx.separator(size="4"),
             *(_section(section) for section in policy.sections),
             rx.separator(size="4"),

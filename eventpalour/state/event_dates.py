@@ -22,11 +22,11 @@ class DateChoice:
     path: str
 
 
-async def series_date_choices(short_id: str) -> list[DateChoice]:
-    """The dates of the series the event `short_id` belongs to (the event page asks only for an event
-    in a series: a one-off event shows no picker and costs no read)."""
+async def series_date_choices(short_id: str, language: str) -> list[DateChoice]:
+    """The dates of the series the event `short_id` belongs to, in the reader's `language` (the event
+    page asks only for an event in a series: a one-off event shows no picker and costs no read)."""
     try:
-        rows = await call_service(events.list_series_dates, short_id=short_id)
+        rows = await call_service(events.list_series_dates, short_id=short_id, language=language)
     except DomainError:  # an id no event can have: the page itself says not found
         return []
     return [DateChoice(d.short_id, d.label, d.availability, d.is_current, d.can_buy, d.public_path) for d in rows]

@@ -268,7 +268,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self.partners = list(event.partners)  # a copy: the page data may be shared (get_public_event)
         self._questions = list(event.questions)
         self._show_guest_terms(event.guest_terms)
-        self.date_choices = await series_date_choices(event.short_id) if event.in_series else []
+        self.date_choices = await series_date_choices(event.short_id, self._language()) if event.in_series else []
         self.registered_tickets, self.is_checking_out, self.is_paying = [], False, False
         self.quantities = self._picked_in_url()
         self._total()

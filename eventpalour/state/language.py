@@ -57,15 +57,30 @@ def t(text: str, **values: str) -> Var[str]:
     """`text` (English, also the catalogs' message id) in the reader's language, as a page Var.
 
     `values` fill the text's {placeholders} when the app compiles (the platform's name, its company:
-    settings, the same for every reader), in each language's own sentence.
+    settings, the same for every reader), in each language's own sentence. A service's Message (a
+    policy's sentence, an admin page's title) brings its own values, and is said whole in each language.
 
     pybabel extracts every `t("...")` (babel.cfg), and tests/unit/test_i18n_catalogs.py fails when
     one is missing from the Kiswahili or French catalog."""
+    if isinstance(text, platform.Message):
+        return in_each_language(
+            str(text), {code: platform.gettext(code, text) for code in platform.TRANSLATED if code in _has(text)}
+        )
     found = {
         code: translated.format(**values) if values else translated
         for code, translated in platform.translations(text).items()
     }
-    english = text.format(**values) if values else text
+    return in_each_language(text.format(**values) if values else text, found)
+
+
+def _has(text: platform.Message) -> set[str]:
+    """The languages whose catalogs hold `text`'s sentence (the others say it in English)."""
+    return set(platform.translations(text.template))
+
+
+def in_each_language(english: str, found: dict[str, str]) -> Var[str]:
+    """A text the compiled page shows in the reader's language: `found` holds it per language code
+    (worked out at build time: a translation, a date written per locale), English for the rest."""
     if not found:
         return Var.create(english)
     lang = LanguageState.lang

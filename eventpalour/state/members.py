@@ -14,8 +14,7 @@ from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.workspace import WorkspaceState, workspace_in
 
-ROLE_NAMES = {"admin": N_("admin"), "moderator": N_("moderator"), "member": N_("member"), "owner": N_("owner")}
-"""A role as a noun inside a sentence, in the catalogs' words (the pages' `role_name` says the same)."""
+ROLE_NAMES = workspaces.ROLE_NAMES
 INVITE_STATUS_LABELS = {
     "invited": N_("invited"),
     "already_member": N_("already a member"),

@@ -96,8 +96,9 @@ class WorkspaceVerificationState(FormMixin, AuthState):
 
     @rx.var
     def tax_id_hint(self) -> str:
+        """The form the country's tax identifier takes, in the reader's words."""
         rule = workspaces.TAX_ID_RULES.get(self.tax_country)
-        return f"{rule.example[0].upper()}{rule.example[1:]}." if rule else ""
+        return self._t(rule.hint) if rule else ""
 
     async def _store(self, files: list[rx.UploadFile], field: str) -> tuple[str, str] | None:
         """Put the picked file in the private KYC bucket; errors go under `field`."""

@@ -4,6 +4,7 @@ box ticked; the Google button and the checkout say what continuing and buying ag
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -94,3 +95,29 @@ def test_checkout_says_what_buying_agrees_to(new_page, server: str, e2e_database
     policy = opened.value
     policy.wait_for_url(at_path(server, "/legal/refund-policy"))
     expect(policy.get_by_role("main").get_by_role("heading", name="Refund policy", level=1)).to_be_visible()
+
+
+def test_a_french_reader_reads_the_policies_in_french(new_page, server: str) -> None:
+    """#23 §1: the policy's body, its date and its tab title in the reader's language, the deployment's
+    name, company and address filled into the French sentences; an admin page's served tab title too."""
+    page = new_page(locale="fr-SN")
+    page.goto("/legal/terms")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name="Conditions d'utilisation", level=1)).to_be_visible()
+    expect(page).to_have_title(f"Conditions d'utilisation · {E2E_PLATFORM_NAME}")
+    expect(main.get_by_text("Version du 6 décembre 2026")).to_be_visible()
+    expect(main.get_by_role("heading", name="1. Qui sommes-nous", level=2)).to_be_visible()
+    expect(main).to_contain_text(
+        f"{E2E_PLATFORM_NAME} est exploité par {E2E_LEGAL_ENTITY} (« nous »). Vous pouvez nous écrire à "
+        f"{E2E_SUPPORT_EMAIL} pour toute question sur les présentes Conditions."
+    )
+    expect(main).not_to_contain_text("These Terms are the agreement")
+
+    main.get_by_role("link", name="Politique de confidentialité").click()
+    page.wait_for_url(at_path(server, "/legal/privacy"))
+    expect(main.get_by_role("heading", name="Politique de confidentialité", level=1)).to_be_visible()
+    expect(main).to_contain_text("ep_session : vous garde connecté (HttpOnly, 30 jours")
+
+    with httpx.Client(base_url=server, cookies={"ep_lang": "sw"}, follow_redirects=True, timeout=10) as client:
+        served = client.get("/admin/users", headers={"Accept": "text/html"}).text
+    assert f"<title>Usimamizi · Watumiaji · {E2E_PLATFORM_NAME}</title>" in served

@@ -110,7 +110,8 @@ def weekly():
 
 def _tiers(event_id: str) -> list[TicketTier]:
     with read_only() as session:
-        return list(session.exec(select(TicketTier).where(TicketTier.event_id == event_id)))
+        query = select(TicketTier).where(TicketTier.event_id == event_id)
+        return list(session.exec(query.order_by(col(TicketTier.sort_order), col(TicketTier.id))))
 
 
 def test_create_series_makes_real_events_with_own_tiers(weekly):
@@ -138,6 +139,12 @@ def test_buying_one_date_leaves_the_others_untouched(weekly):
     public = events.list_series_dates(short_id=event.short_id)
     assert [d.availability for d in public] == ["5 tickets left", "3 tickets left", "5 tickets left", "5 tickets left"]
     assert [d.is_current for d in public] == [True, False, False, False]
+    # The buyer's language: the counts and the dates' days (#23 §1).
+    french = events.list_series_dates(short_id=event.short_id, language="fr")
+    assert [d.availability for d in french] == ["5 billets restants", "3 billets restants"] + ["5 billets restants"] * 2
+    kiswahili = events.list_series_dates(short_id=event.short_id, language="sw")
+    assert kiswahili[1].availability == "Zimebaki tiketi 3"
+    assert [d.label for d in french] != [d.label for d in public]
 
 
 def test_cancelling_one_date_cancels_its_tickets_only(weekly):

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conf
 ROOT = Path(__file__).resolve().parents[2]
 # The same keywords as the Makefile's `messages` target: t(text), self._t(text) (a state's text in
 # its browser's language), _(text) (an email builder's own shorthand for gettext in its language),
-# N_(text), gettext(language, text).
-KEYWORDS = {"t": None, "_t": None, "_": None, "N_": None, "gettext": (2,)}
+# N_(text), gettext(language, text), and a page's tab title: page(route, title), admin_page(route, title)
+# (a title that is a state var is not a literal, so it is not extracted).
+KEYWORDS = {"t": None, "_t": None, "_": None, "N_": None, "gettext": (2,), "page": (2,), "admin_page": (2,)}
 PLACEHOLDER = "{"
 
 

@@ -79,8 +79,8 @@ NOT_YET_TRANSLATED = {
 }
 
 # Calls whose string arguments no reader sees: exceptions (for developers), logs, scripts; and `page`,
-# whose title the layout translates with t() (a buyer page's is in the catalogs; an organizer page's
-# title may stay English until its page is translated).
+# whose title the layout translates with t() (every page's title is extracted by the `page` and
+# `admin_page` keywords, so tests/unit/test_i18n_catalogs.py requires its translations).
 NOT_SHOWN = {"page", "call_script", "script", "compile", "debug", "info_log", "warning_log", "exception"}
 PRODUCT_NAMES = {"EventPalour", "Paystack", "M-Pesa", "Google", "Kiswahili", "Français", "English"}
 TOASTS = {"toast", "success", "error", "info", "warning"}

@@ -83,7 +83,7 @@ def _day(raw: str, name: str) -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise ValidationFailed.field(name, "Use a date like 2026-01-31.") from None
+        raise ValidationFailed.field(name, N_("Use a date like 2026-01-31.")) from None
 
 
 def list_audit(*, actor: UserSummary | None, filters: AuditFilters, page: int = 1) -> AuditPage:

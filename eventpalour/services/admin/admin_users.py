@@ -46,6 +46,12 @@ STATUS_ACTIONS = {
     UserStatus.SUSPENDED: "user.suspend",
     UserStatus.BLOCKED: "user.block",
 }
+# Giving an account the status it has: one whole sentence per status (a language agrees its participle).
+ALREADY_HAS_STATUS: dict[str, str] = {
+    UserStatus.ACTIVE: N_("This account is already active."),
+    UserStatus.SUSPENDED: N_("This account is already suspended."),
+    UserStatus.BLOCKED: N_("This account is already blocked."),
+}
 
 
 @dataclass(frozen=True)
@@ -233,7 +239,7 @@ def status_change_refusal(
     if target_level and not admins.allows(actor_level, AdminCapability.MANAGE_ADMINS):
         return PermissionDenied(N_("Only super admins can suspend or block a platform admin."))
     if user.status == status:
-        return Conflict(message(N_("This account is already {status}."), status=message(status)))
+        return Conflict(ALREADY_HAS_STATUS[status])
     return None
 
 

@@ -81,14 +81,25 @@ def allows(level: str | None, capability: AdminCapability) -> bool:
         return False
 
 
-def _plural(label: str) -> str:
-    """ "super admin" → "super admins", "finance" → "finance admins"."""
-    return label + "s" if label.endswith("admin") else label + " admins"
-
-
-def _levels_with(capability: AdminCapability) -> str:
-    names = [_plural(LEVEL_LABELS[level].lower()) for level, caps in CAPABILITIES.items() if capability in caps]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+# Each refusal as one whole sentence naming the levels CAPABILITIES gives the capability, so a language
+# orders and joins them its own way (tests/unit/test_i18n_services.py checks the levels named).
+REFUSALS: dict[AdminCapability, str] = {
+    AdminCapability.VIEW_DASHBOARD: N_(
+        "Only super admins, finance admins, support admins and moderator admins can view the admin dashboard."
+    ),
+    AdminCapability.VIEW_USERS: N_(
+        "Only super admins, finance admins, support admins and moderator admins can view users."
+    ),
+    AdminCapability.MANAGE_USERS: N_("Only super admins and support admins can suspend, block or reactivate users."),
+    AdminCapability.REVIEW_KYC: N_("Only super admins and finance admins can review KYC."),
+    AdminCapability.REVIEW_BLUE_TICKETS: N_("Only super admins and moderator admins can review blue-ticket requests."),
+    AdminCapability.MANAGE_REVENUE: N_("Only super admins and finance admins can see revenue and approve withdrawals."),
+    AdminCapability.MANAGE_ADMINS: N_("Only super admins can manage platform admins."),
+    AdminCapability.VIEW_AUDIT: N_(
+        "Only super admins, finance admins, support admins and moderator admins can read the audit log."
+    ),
+    AdminCapability.REVIEW_CATEGORIES: N_("Only super admins and moderator admins can review category suggestions."),
+}
 
 
 def require(session: Session, actor: UserSummary | None, capability: AdminCapability) -> PlatformAdmin:
@@ -101,10 +112,8 @@ def require(session: Session, actor: UserSummary | None, capability: AdminCapabi
     if actor is None:
         raise NotAuthenticated()
     row = session.exec(select(PlatformAdmin).where(PlatformAdmin.user_id == actor.id)).first()
-    if row is None:
-        raise PermissionDenied(f"Only {_levels_with(capability)} can {capability.value}.")
-    if not allows(row.level, capability):
-        raise PermissionDenied(f"Only {_levels_with(capability)} can {capability.value}.")
+    if row is None or not allows(row.level, capability):
+        raise PermissionDenied(REFUSALS[capability])
     identity.require_second_factor(session, actor, "admin")
     return row
 

@@ -100,9 +100,16 @@ def _view(suggestion: CategorySuggestion, workspace_name: str) -> CategorySugges
     )
 
 
+# A decided suggestion's refusal, one whole sentence per status (a language agrees its participle).
+ALREADY_DECIDED: dict[str, str] = {
+    CategorySuggestionStatus.APPROVED: N_("This suggestion was already approved."),
+    CategorySuggestionStatus.REJECTED: N_("This suggestion was already rejected."),
+}
+
+
 def suggestion_decision_refusal(status: str) -> str | None:
     """Why a suggestion in `status` cannot be approved or rejected, or None (only pending ones can)."""
-    return None if status == CategorySuggestionStatus.PENDING else f"This suggestion was already {status}."
+    return None if status == CategorySuggestionStatus.PENDING else ALREADY_DECIDED[status]
 
 
 def suggest_category(*, actor: UserSummary | None, workspace_id: str, name: str) -> CategorySuggestionView:
@@ -119,14 +126,20 @@ def suggest_category(*, actor: UserSummary | None, workspace_id: str, name: str)
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_EVENTS)
         listed = session.exec(select(Category.name).where(Category.slug == slug)).first()
         if listed is not None:
-            raise ValidationFailed.field("name", f"{listed} is already in the list; pick it there.")
+            raise ValidationFailed.field(
+                "name", N_("{category} is already in the list; pick it there."), category=listed
+            )
         waiting = session.exec(
             select(CategorySuggestion.name).where(
                 CategorySuggestion.slug == slug, CategorySuggestion.status == CategorySuggestionStatus.PENDING
             )
         ).first()
         if waiting is not None:
-            raise ValidationFailed.field("name", f"{waiting} has been suggested already and is waiting for review.")
+            raise ValidationFailed.field(
+                "name",
+                N_("{category} has been suggested already and is waiting for review."),
+                category=waiting,
+            )
         suggestion = CategorySuggestion(name=cleaned, slug=slug, workspace_id=workspace_id, suggested_by_id=actor.id)
         session.add(suggestion)
         session.flush()

@@ -27,7 +27,7 @@ from eventpalour.services.events.event_rules import (
 )
 from eventpalour.services.events.tiers import check_tiers
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import FieldError, ValidationFailed, clean_line, clean_text
+from eventpalour.services.platform import N_, FieldError, ValidationFailed, clean_line, clean_text
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 
@@ -123,7 +123,8 @@ def _text(value: object, path: tuple, *, lines: bool = False) -> str:
     text = clean_text(str(value)) if lines else clean_line(str(value))
     if len(text) > MAX_DRAFT_TEXT:
         raise ValidationFailed(
-            "This field is too long to keep in a draft.", details=[FieldError(path, "Use at most 20,000 characters.")]
+            N_("This field is too long to keep in a draft."),
+            details=[FieldError(path, N_("Use at most 20,000 characters."))],
         )
     return text
 
@@ -131,7 +132,7 @@ def _text(value: object, path: tuple, *, lines: bool = False) -> str:
 def _clean_draft(form: DraftForm) -> dict[str, Any]:
     """The draft as stored: known fields only, text cleaned and bounded; the event rules wait for Create."""
     if len(form.tiers) > MAX_TIERS or len(form.partners) > MAX_PARTNERS or not 0 <= form.step <= 20:
-        raise ValidationFailed("This draft has more tiers, partners or steps than an event can.")
+        raise ValidationFailed(N_("This draft has more tiers, partners or steps than an event can."))
     values = {k: _text(form.values.get(k, ""), (k,), lines=k == "description") for k in DRAFT_VALUE_KEYS}
     tiers = [
         {

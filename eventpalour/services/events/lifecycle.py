@@ -57,6 +57,7 @@ from eventpalour.services.events.tiers import (
 from eventpalour.services.finance import EventSalesTotals, event_money
 from eventpalour.services.identity import SecondFactorNeed, UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     FieldError,
     PermissionDenied,
@@ -193,7 +194,7 @@ def update_event(*, actor: UserSummary | None, event_id: str, data: EventInput, 
         if seats_taken(list_tiers(session, event.id)) and (
             cleaned["currency"] != event.currency or cleaned["pricing"] != event.pricing
         ):
-            raise ValidationFailed.field("currency", "Currency and pricing cannot change after tickets were sold.")
+            raise ValidationFailed.field("currency", N_("Currency and pricing cannot change after tickets were sold."))
         if (refusal := date_change_refusal(event.status)) and cleaned["start_at"] != event.start_at:
             raise ValidationFailed.field("start_local", refusal)
         workspace = session.get(Workspace, event.workspace_id)
@@ -252,9 +253,9 @@ def _check_publishable(session: Session, event: Event, workspace: Workspace) -> 
     if problems:
         raise ValidationFailed(problems[0])
     if event.pricing == EventPricing.PAID and workspace.kyc_status != KycStatus.APPROVED:
-        raise PermissionDenied("Paid events can be published once the workspace's KYC is approved.")
+        raise PermissionDenied(N_("Paid events can be published once the workspace's KYC is approved."))
     if text_length(event.description) < 10:
-        raise ValidationFailed.field("description", "Describe the event in at least 10 characters.")
+        raise ValidationFailed.field("description", N_("Describe the event in at least 10 characters."))
 
 
 def transition_refusal(status: str, action: str) -> str | None:
@@ -328,7 +329,7 @@ def change_status(
     `later_dates`, a postponed date of a series takes its later dates along: each moves on the
     wall clock as this one did (series_edits.moved_like) and its holders are told."""
     if action not in TRANSITIONS:
-        raise ValidationFailed.field("action", "Unknown status change.")
+        raise ValidationFailed.field("action", N_("Unknown status change."))
     target = TRANSITIONS[action][1]
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
@@ -450,11 +451,11 @@ def _past(action: str) -> str:
 
 def _reschedule(event: Event, new_start: datetime | None, new_end: datetime | None) -> None:
     if new_start is None or new_end is None:
-        raise ValidationFailed.field("start_local", "Choose the new start and end.")
+        raise ValidationFailed.field("start_local", N_("Choose the new start and end."))
     if new_end <= new_start:
-        raise ValidationFailed.field("end_local", "The event must end after it starts.")
+        raise ValidationFailed.field("end_local", N_("The event must end after it starts."))
     if new_end <= utcnow():
-        raise ValidationFailed.field("end_local", "The new dates must be in the future.")
+        raise ValidationFailed.field("end_local", N_("The new dates must be in the future."))
     event.start_at, event.end_at = new_start, new_end
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
 
-from eventpalour.services.platform import UnsupportedMediaType, ValidationFailed
+from eventpalour.services.platform import N_, UnsupportedMediaType, ValidationFailed
 
 MAX_PIXELS = 40_000_000
 """Larger images are refused before decoding: a few KB of PNG can otherwise expand to gigabytes."""
@@ -86,13 +86,16 @@ def clean_upload(data: bytes, *, allow_pdf: bool) -> CleanFile:
         return CleanFile(_reencode(data, image_format), image_format.content_type, image_format.extension)
     if allow_pdf and is_pdf(data):
         return CleanFile(data, PDF_CONTENT_TYPE, "pdf")
-    kinds = "a PNG, JPEG or WebP image" + (", or a PDF" if allow_pdf else "")
-    raise UnsupportedMediaType(f"This file is not {kinds}. Other file types are not accepted.")
+    if allow_pdf:
+        raise UnsupportedMediaType(
+            N_("This file is not a PNG, JPEG or WebP image, or a PDF. Other file types are not accepted.")
+        )
+    raise UnsupportedMediaType(N_("This file is not a PNG, JPEG or WebP image. Other file types are not accepted."))
 
 
 def _too_large() -> ValidationFailed:
     limit = MAX_PIXELS // 1_000_000
-    return ValidationFailed.field("file", f"This image is too large: use at most {limit} megapixels.")
+    return ValidationFailed.field("file", N_("This image is too large: use at most {count} megapixels."), count=limit)
 
 
 def _reencode(data: bytes, image_format: ImageFormat) -> bytes:
@@ -109,7 +112,9 @@ def _reencode(data: bytes, image_format: ImageFormat) -> bytes:
     except Image.DecompressionBombError:
         raise _too_large() from None
     except _DECODE_ERRORS:
-        raise UnsupportedMediaType(f"This {image_format.pillow_name} image is damaged or incomplete.") from None
+        raise UnsupportedMediaType(
+            N_("This {kind} image is damaged or incomplete."), values={"kind": image_format.pillow_name}
+        ) from None
     return output.getvalue()
 
 

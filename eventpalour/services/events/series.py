@@ -22,7 +22,14 @@ from eventpalour.services.events.copies import clone_event
 from eventpalour.services.events.discovery import is_public
 from eventpalour.services.events.series_rules import Occurrence, SeriesInput, expand_series, rule_label
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, event_when, plural
+from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    N_,
+    Conflict,
+    count_words,
+    event_when,
+    gettext,
+)
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 # A copy of a published date is published too; a postponed first date's copies are simply on sale.
@@ -130,16 +137,21 @@ def add_series_date(session: Session, template: Event, occurrence: Occurrence, *
     return copy
 
 
-def _availability(tiers: list[TicketTier]) -> tuple[str, bool]:
-    """What is left across the date's public tiers: a count, sold out, or open when unlimited."""
+def _availability(tiers: list[TicketTier], language: str) -> tuple[str, bool]:
+    """What is left across the date's public tiers, in `language`: a count, sold out, or open when
+    unlimited."""
     shown = [tier for tier in tiers if not tier.hidden]
     if any(tier.seats_left is None for tier in shown):
-        return "Tickets available", True
+        return gettext(language, "Tickets available"), True
     left = sum(tier.seats_left for tier in shown)
-    return (plural(left, "ticket") + " left", True) if left else ("Sold out", False)
+    if not left:
+        return gettext(language, "Sold out"), False
+    return count_words(left, N_("{count} ticket left"), N_("{count} tickets left"), language), True
 
 
-def _dates(session: Session, series_id: str, current: Event, *, public: bool) -> list[SeriesDate]:
+def _dates(
+    session: Session, series_id: str, current: Event, *, public: bool, language: str = DEFAULT_LANGUAGE
+) -> list[SeriesDate]:
     query = select(Event).where(Event.series_id == series_id)
     if public:
         query = query.where(col(Event.status).in_(SELLING_EVENT_STATUSES), Event.end_at > utcnow())
@@ -151,15 +163,15 @@ def _dates(session: Session, series_id: str, current: Event, *, public: bool) ->
         tiers.setdefault(tier.event_id, []).append(tier)
     rows = []
     for e in events:
-        availability, has_seats = _availability(tiers.get(e.id, []))
+        availability, has_seats = _availability(tiers.get(e.id, []), language)
         on_sale = e.status in SELLING_EVENT_STATUSES and e.end_at > utcnow()
         rows.append(
             SeriesDate(
                 event_id=e.id,
                 short_id=e.short_id,
-                label=event_when(e.start_at, e.timezone),
+                label=event_when(e.start_at, e.timezone, language=language),
                 status=e.status,
-                availability=availability if on_sale else "Not on sale",
+                availability=availability if on_sale else gettext(language, "Not on sale"),
                 is_current=e.id == current.id,
                 can_buy=on_sale and has_seats,
                 public_path=routes.event_url(e.short_id) if is_public(e.status) else "",
@@ -191,11 +203,12 @@ def get_event_series(*, actor: UserSummary | None, event_id: str) -> SeriesView:
         return series_view(session, event, series)
 
 
-def list_series_dates(*, short_id: str) -> list[SeriesDate]:
+def list_series_dates(*, short_id: str, language: str = DEFAULT_LANGUAGE) -> list[SeriesDate]:
     """The dates a buyer can pick on a public event page: the series' upcoming dates on sale (and the
-    page's own date), in order, with what is left; [] for a one-off or a hidden event."""
+    page's own date), in order, with what is left, in the buyer's `language`; [] for a one-off or a
+    hidden event."""
     with read_only() as session:
         event = session.exec(select(Event).where(Event.short_id == short_id)).first()
         if event is None or not event.series_id or not is_public(event.status):
             return []
-        return _dates(session, event.series_id, event, public=True)
+        return _dates(session, event.series_id, event, public=True, language=language)

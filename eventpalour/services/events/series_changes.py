@@ -25,7 +25,7 @@ from eventpalour.services.events.series_edits import FINAL_STATUSES
 from eventpalour.services.events.series_rules import MAX_OCCURRENCES, Occurrence, SeriesInput, expand_series
 from eventpalour.services.events.tiers import delete_unsold, list_tiers, seats_taken
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, ValidationFailed, event_when, plural
+from eventpalour.services.platform import N_, Conflict, ValidationFailed, WhenWords, event_when, plural
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 
@@ -89,7 +89,7 @@ def _extension(dates: list[Event], timezone: str, data: SeriesInput) -> tuple[Ev
     last = dates[-1]
     live = [d for d in dates if d.status not in FINAL_STATUSES]
     if not live:
-        raise Conflict("Every date of this series is cancelled or over; repeat a new event instead.")
+        raise Conflict(N_("Every date of this series is cancelled or over; repeat a new event instead."))
     if data.rule != SeriesRule.DATES and data.count is not None:
         room = MAX_OCCURRENCES - len(dates)
         if not 1 <= data.count <= room:
@@ -107,7 +107,7 @@ def _room_message(held: int) -> str:
 
 def _plan(session: Session, event: Event, mode: str, data: SeriesInput) -> _Plan:
     if mode not in set(SeriesChangeMode):
-        raise ValidationFailed.field("mode", "Choose to add dates or to change the rule.")
+        raise ValidationFailed.field("mode", N_("Choose to add dates or to change the rule."))
     if refusal := change_refusal(event, mode):
         raise Conflict(refusal)
     series = session.get(EventSeries, event.series_id)
@@ -129,10 +129,14 @@ def _plan(session: Session, event: Event, mode: str, data: SeriesInput) -> _Plan
     total = len(dates) - len(removed) + len(added)
     if total > MAX_OCCURRENCES:
         field = "dates" if data.rule == SeriesRule.DATES else "count" if data.count is not None else "until_date"
-        message = f"A series has at most {MAX_OCCURRENCES} dates; this change would make {total}."
-        raise ValidationFailed.field(field, message)
+        raise ValidationFailed.field(
+            field,
+            N_("A series has at most {most} dates; this change would make {count}."),
+            most=MAX_OCCURRENCES,
+            count=total,
+        )
     if not added and not removed:
-        raise ValidationFailed.field("rule", "This rule gives the dates the series already has.")
+        raise ValidationFailed.field("rule", N_("This rule gives the dates the series already has."))
     return _Plan(added=added, removed=removed, kept=kept, template=template, total=total)
 
 
@@ -192,7 +196,9 @@ def _remove_unsold(session: Session, event: Event) -> None:
         for tier in list_tiers(session, event.id):
             delete_unsold(session, tier)
     except Conflict:
-        label = event_when(event.start_at, event.timezone)
-        raise Conflict(f"Tickets were just sold for {label}; preview the change again.") from None
+        raise Conflict(
+            N_("Tickets were just sold for {when}; preview the change again."),
+            values={"when": WhenWords(event.start_at, event.timezone)},
+        ) from None
     session.delete(event)
     session.flush()

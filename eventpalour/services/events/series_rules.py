@@ -15,7 +15,7 @@ from itertools import islice
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 
 from eventpalour.models import SeriesRule
-from eventpalour.services.platform import FieldError, ValidationFailed, time_zone
+from eventpalour.services.platform import N_, FieldError, ValidationFailed, time_zone
 
 MAX_OCCURRENCES = 100
 """A series holds at most this many dates, the first event included (#22 §3: up to 100 occurrences)."""
@@ -53,24 +53,24 @@ def _read_date(text: str, field: str, problems: list[FieldError]) -> date | None
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        problems.append(FieldError((field,), "Enter a date as YYYY-MM-DD."))
+        problems.append(FieldError((field,), N_("Enter a date as YYYY-MM-DD.")))
         return None
 
 
 def _rule_starts(first: datetime, data: SeriesInput, problems: list[FieldError]) -> list[datetime]:
     """Naive local starts from the rule (the first included), or [] with the problems noted."""
     if not 1 <= data.interval <= MAX_INTERVAL:
-        problems.append(FieldError(("interval",), f"Repeat every 1 to {MAX_INTERVAL}."))
+        problems.append(FieldError(("interval",), N_("Repeat every 1 to {count}."), {"count": MAX_INTERVAL}))
     if bool(data.until_date.strip()) == (data.count is not None):
-        problems.append(FieldError(("until_date",), "Choose an end date or a number of dates."))
+        problems.append(FieldError(("until_date",), N_("Choose an end date or a number of dates.")))
         return []
     until = None
     if data.count is not None and not 2 <= data.count <= MAX_OCCURRENCES:
-        problems.append(FieldError(("count",), f"Choose 2 to {MAX_OCCURRENCES} dates."))
+        problems.append(FieldError(("count",), N_("Choose 2 to {count} dates."), {"count": MAX_OCCURRENCES}))
     if data.until_date.strip():
         until = _read_date(data.until_date, "until_date", problems)
         if until is not None and until <= first.date():
-            problems.append(FieldError(("until_date",), "Choose an end date after the first date."))
+            problems.append(FieldError(("until_date",), N_("Choose an end date after the first date.")))
     if problems:
         return []
     end = datetime.combine(until, time.max) if until else None
@@ -78,10 +78,14 @@ def _rule_starts(first: datetime, data: SeriesInput, problems: list[FieldError])
     starts = list(islice(rule, MAX_OCCURRENCES + 1))
     if len(starts) > MAX_OCCURRENCES:
         problems.append(
-            FieldError(("until_date",), f"A series has at most {MAX_OCCURRENCES} dates; choose an earlier end date.")
+            FieldError(
+                ("until_date",),
+                N_("A series has at most {count} dates; choose an earlier end date."),
+                {"count": MAX_OCCURRENCES},
+            )
         )
     elif len(starts) < 2:
-        problems.append(FieldError(("until_date",), "No other date falls before that end date."))
+        problems.append(FieldError(("until_date",), N_("No other date falls before that end date.")))
     return starts
 
 
@@ -91,13 +95,13 @@ def _listed_starts(first: datetime, data: SeriesInput, problems: list[FieldError
     if problems:
         return []
     if not days:
-        problems.append(FieldError(("dates",), "Pick at least one more date."))
+        problems.append(FieldError(("dates",), N_("Pick at least one more date.")))
     elif len(set(days)) != len(days):
-        problems.append(FieldError(("dates",), "Pick each date once."))
+        problems.append(FieldError(("dates",), N_("Pick each date once.")))
     elif min(days) <= first.date():
-        problems.append(FieldError(("dates",), f"Pick dates after {first:%Y-%m-%d}."))
+        problems.append(FieldError(("dates",), N_("Pick dates after {day}."), {"day": f"{first:%Y-%m-%d}"}))
     elif len(days) + 1 > MAX_OCCURRENCES:
-        problems.append(FieldError(("dates",), f"A series has at most {MAX_OCCURRENCES} dates."))
+        problems.append(FieldError(("dates",), N_("A series has at most {count} dates."), {"count": MAX_OCCURRENCES}))
     return [first] + [datetime.combine(day, first.time()) for day in sorted(days)] if not problems else []
 
 
@@ -114,7 +118,7 @@ def expand_series(start_at: datetime, end_at: datetime, timezone: str, data: Ser
         starts = _listed_starts(first, data, problems)
     else:
         starts = []
-        problems.append(FieldError(("rule",), "Choose daily, weekly, monthly or a list of dates."))
+        problems.append(FieldError(("rule",), N_("Choose daily, weekly, monthly or a list of dates.")))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     return [Occurrence(_utc(local, place), _utc(local + length, place)) for local in starts]

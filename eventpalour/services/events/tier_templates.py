@@ -23,11 +23,11 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.events.event_rules import check_currency, clean_tier_fields
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import FieldError, NotFound, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, FieldError, NotFound, ValidationFailed, clean_line
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 MAX_TEMPLATES = 50
-_NAME_TAKEN = "This workspace already has a template called {name}. Choose another name."
+_NAME_TAKEN = N_("This workspace already has a template called {name}. Choose another name.")
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,9 @@ def clean_template(data: TierTemplateInput) -> dict[str, object]:
 
 
 def _name_taken(name: str) -> ValidationFailed:
-    message = _NAME_TAKEN.format(name=name)
-    return ValidationFailed(message, details=[FieldError(("name",), message)])
+    return ValidationFailed(
+        _NAME_TAKEN, details=[FieldError(("name",), _NAME_TAKEN, {"name": name})], values={"name": name}
+    )
 
 
 def _refuse_taken_name(session: Session, workspace_id: str, key: str, name: str, *, other_than: str = "") -> None:
@@ -135,7 +136,7 @@ def _flush(session: Session, name: str) -> None:
 def _load(session: Session, workspace_id: str, template_id: str) -> TierTemplate:
     template = session.get(TierTemplate, template_id or "")
     if template is None or template.workspace_id != workspace_id:
-        raise NotFound("This ticket template does not exist.")
+        raise NotFound(N_("This ticket template does not exist."))
     return template
 
 
@@ -160,7 +161,10 @@ def create_tier_template(*, actor: UserSummary | None, workspace_id: str, data: 
             select(func.count()).select_from(TierTemplate).where(TierTemplate.workspace_id == access.workspace.id)
         ).one()
         if count >= MAX_TEMPLATES:
-            raise ValidationFailed(f"A workspace keeps at most {MAX_TEMPLATES} ticket templates. Delete one first.")
+            raise ValidationFailed(
+                N_("A workspace keeps at most {count} ticket templates. Delete one first."),
+                values={"count": MAX_TEMPLATES},
+            )
         _refuse_taken_name(session, access.workspace.id, str(cleaned["name_key"]), str(cleaned["name"]))
         template = TierTemplate(workspace_id=access.workspace.id, **cleaned)
         session.add(template)

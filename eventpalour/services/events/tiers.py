@@ -21,10 +21,10 @@ from eventpalour.models import ENDED_EVENT_STATUSES, TIER_SEATS, Event, EventSta
 from eventpalour.services import admin, sales
 from eventpalour.services.events.event_rules import MAX_TIERS, TierInput, clean_tier
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, FieldError, ValidationFailed
+from eventpalour.services.platform import N_, Conflict, FieldError, ValidationFailed, message
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
-_HAS_SALES = "{name} has sales and cannot be deleted. Hide it or set its quantity instead."
+_HAS_SALES = N_("{name} has sales and cannot be deleted. Hide it or set its quantity instead.")
 
 
 class HasSeats(Protocol):
@@ -46,7 +46,7 @@ def has_sales(tier: HasSeats) -> bool:
 
 def deletion_refusal(tier: HasSeats) -> str | None:
     """Why the tier cannot be deleted, or None: nothing may be sold or held (the delete re-checks in SQL)."""
-    return _HAS_SALES.format(name=tier.name) if has_sales(tier) else None
+    return message(_HAS_SALES, name=tier.name) if has_sales(tier) else None
 
 
 def price_change_refusal(tier: HasSeats) -> str | None:
@@ -142,16 +142,20 @@ def set_quantity(session: Session, tier: TicketTier, quantity: int | None, index
     changed = session.execute(statement).rowcount == 1
     session.refresh(tier)  # the counters and the seat figures as they are now, for the message or the view
     if not changed:
-        message = f"{tier.name} already has {tier.seats_taken} sold or reserved; offer at least that many."
-        if date_label:
-            message = f"On {date_label}, {message}"
-        raise ValidationFailed(message, details=[FieldError(("tiers", index, "quantity"), message)])
+        values = {"tier": tier.name, "count": tier.seats_taken, "day": date_label}
+        refusal = (
+            N_("On {day}, {tier} already has {count} sold or reserved; offer at least that many.")
+            if date_label
+            else N_("{tier} already has {count} sold or reserved; offer at least that many.")
+        )
+        said = {name: value for name, value in values.items() if "{" + name + "}" in refusal}
+        raise ValidationFailed(refusal, details=[FieldError(("tiers", index, "quantity"), refusal, said)], values=said)
 
 
 def _update_existing(session: Session, tier: TicketTier, cleaned: dict, index: int) -> None:
-    message = price_change_refusal(tier)
-    if message and cleaned["price"] != tier.price:
-        raise ValidationFailed(message, details=[FieldError(("tiers", index, "price"), message)])
+    refusal = price_change_refusal(tier)
+    if refusal and cleaned["price"] != tier.price:
+        raise ValidationFailed(refusal, details=[FieldError(("tiers", index, "price"), refusal)])
     quantity = cleaned.pop("quantity")
     for name, value in cleaned.items():
         setattr(tier, name, value)
@@ -165,7 +169,7 @@ def check_tiers(
 ) -> list[dict]:
     """Every field rule of every tier at once (before an event exists, e.g. a form's step)."""
     if len(tiers) > MAX_TIERS:
-        raise ValidationFailed.field("tiers", f"An event can have at most {MAX_TIERS} ticket tiers.")
+        raise ValidationFailed.field("tiers", N_("An event can have at most {count} ticket tiers."), count=MAX_TIERS)
     zone = ZoneInfo(timezone)
     problems: list[FieldError] = []
     cleaned_all = []
@@ -200,7 +204,7 @@ def replace_tiers(session: Session, event: Event, tiers: list[TierInput]) -> Non
             session.add(TicketTier(event_id=event.id, sort_order=index, **cleaned))
     session.flush()
     if event.status == EventStatus.ACTIVE and not list_tiers(session, event.id):
-        raise ValidationFailed.field("tiers", "A published event needs at least one ticket tier.")
+        raise ValidationFailed.field("tiers", N_("A published event needs at least one ticket tier."))
 
 
 @dataclass(frozen=True)
@@ -254,7 +258,7 @@ def delete_unsold(session: Session, tier: TicketTier) -> None:
         raise Conflict(refusal)
     removed = session.execute(delete(TicketTier).where(col(TicketTier.id) == tier.id, TIER_SEATS.taken == 0)).rowcount
     if removed != 1:
-        raise Conflict(_HAS_SALES.format(name=tier.name))
+        raise Conflict(_HAS_SALES, values={"name": tier.name})
     session.expunge(tier)
 
 

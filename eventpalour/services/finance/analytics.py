@@ -39,7 +39,7 @@ from eventpalour.services.finance.rollups import (
     fold_all_rollups,
 )
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import FieldError, ValidationFailed
+from eventpalour.services.platform import N_, FieldError, ValidationFailed
 from eventpalour.services.workspaces import WorkspaceAction, allows, load_workspace_for
 
 SPANS = {"7": 7, "30": 30, "90": 90}  # the period picker's choices, in days; "custom" takes dates
@@ -90,18 +90,18 @@ def analytics_window(
     if span in SPANS:
         return AnalyticsWindow(today - timedelta(days=SPANS[span] - 1), today, event_id)
     if span != CUSTOM_SPAN:
-        raise ValidationFailed.field("span", "Choose 7, 30 or 90 days, or your own dates.")
+        raise ValidationFailed.field("span", N_("Choose 7, 30 or 90 days, or your own dates."))
     problems = []
     first = _date_or_none(start)
     last = _date_or_none(end)
     if first is None:
-        problems.append(FieldError(("start",), "Enter the first day as a date, e.g. 2026-11-01."))
+        problems.append(FieldError(("start",), N_("Enter the first day as a date, e.g. 2026-11-01.")))
     if last is None:
-        problems.append(FieldError(("end",), "Enter the last day as a date, e.g. 2026-11-30."))
+        problems.append(FieldError(("end",), N_("Enter the last day as a date, e.g. 2026-11-30.")))
     if first and last and last < first:
-        problems.append(FieldError(("end",), "The last day cannot come before the first."))
+        problems.append(FieldError(("end",), N_("The last day cannot come before the first.")))
     elif first and last and (last - first).days + 1 > LONGEST_SPAN_DAYS:
-        problems.append(FieldError(("end",), f"Choose at most {LONGEST_SPAN_DAYS} days."))
+        problems.append(FieldError(("end",), N_("Choose at most {count} days."), {"count": LONGEST_SPAN_DAYS}))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     assert first is not None and last is not None
@@ -247,7 +247,7 @@ def workspace_analytics(
             .order_by(col(Event.start_at).desc(), col(Event.id))
         ).all()
         if window.event_id and window.event_id not in {e.id for e in events}:
-            raise ValidationFailed.field("event", "Choose one of this workspace's events.")
+            raise ValidationFailed.field("event", N_("Choose one of this workspace's events."))
         return _read(session.connection(), owner, window, can_view_money, events, tables)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from eventpalour.services.finance.analytics import AnalyticsWindow, WorkspaceAnalytics, workspace_analytics
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import NotFound, PermissionDenied, format_amount, spreadsheet_cell
+from eventpalour.services.platform import N_, NotFound, PermissionDenied, format_amount, spreadsheet_cell
 
 Rows = list[list[object]]
 
@@ -33,7 +33,7 @@ def _daily(seen: WorkspaceAnalytics) -> tuple[list[str], Rows]:
 
 def _money(seen: WorkspaceAnalytics) -> tuple[list[str], Rows]:
     if not seen.can_view_money:
-        raise PermissionDenied("Only workspace admins and the owner can see money figures.")
+        raise PermissionDenied(N_("Only workspace admins and the owner can see money figures."))
     head = ["currency", "paid orders", "gross", "platform fees", "provider fees", "refunds", "net", "discounts"]
     rows = [
         [
@@ -133,7 +133,7 @@ def analytics_table_csv(*, actor: UserSummary | None, workspace_id: str, window:
     `workspace_analytics` raises."""
     write = TABLES.get(table)
     if write is None:
-        raise NotFound("There is no such analytics table.")
+        raise NotFound(N_("There is no such analytics table."))
     seen = workspace_analytics(actor=actor, workspace_id=workspace_id, window=window, tables=frozenset({table}))
     head, rows = write(seen)
     out = io.StringIO()

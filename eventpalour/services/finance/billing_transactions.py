@@ -24,7 +24,7 @@ from eventpalour.services.finance.money_figures import (
     sale_conditions,
 )
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import FieldError, ValidationFailed, format_amount, spreadsheet_cell
+from eventpalour.services.platform import N_, FieldError, ValidationFailed, format_amount, spreadsheet_cell
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 PAGE_SIZE = 25
@@ -100,7 +100,7 @@ def _parse_day(text: str, name: str, problems: list[FieldError]) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        problems.append(FieldError((name,), "Enter a date like 2026-01-31."))
+        problems.append(FieldError((name,), N_("Enter a date like 2026-01-31.")))
         return None
 
 
@@ -109,16 +109,16 @@ def _window(filters: TransactionFilter) -> _Window:
     problems: list[FieldError] = []
     kind = filters.kind.strip()
     if kind and kind not in {k.value for k in TransactionKind}:
-        problems.append(FieldError(("kind",), "Choose sales, refunds or payouts."))
+        problems.append(FieldError(("kind",), N_("Choose sales, refunds or payouts.")))
     currency = filters.currency.strip().upper()
     if currency and currency not in SUPPORTED_CURRENCIES:
-        problems.append(FieldError(("currency",), "Choose one of the currencies we support."))
+        problems.append(FieldError(("currency",), N_("Choose one of the currencies we support.")))
     first = _parse_day(filters.date_from, "date_from", problems)
     last = _parse_day(filters.date_to, "date_to", problems)
     if first and last and first > last:
-        problems.append(FieldError(("date_to",), "The end date must be on or after the start date."))
+        problems.append(FieldError(("date_to",), N_("The end date must be on or after the start date.")))
     if problems:
-        raise ValidationFailed("Please check the filters.", details=problems)
+        raise ValidationFailed(N_("Please check the filters."), details=problems)
     return _Window(
         kinds=(kind,) if kind else tuple(k.value for k in TransactionKind),
         currency=currency,

@@ -36,6 +36,7 @@ from eventpalour.services.platform import (
     clean_line,
     clean_text,
     format_money,
+    language_or_default,
     message,
     parse_amount,
 )
@@ -236,6 +237,13 @@ def list_withdrawals(*, actor: UserSummary | None, workspace_id: str) -> list[Wi
     return [_view(w, user.full_name or user.username) for w, user in rows]
 
 
+# A decided withdrawal's refusal, one whole sentence per status (a language agrees its participle).
+ALREADY_DECIDED: dict[str, str] = {
+    WithdrawalStatus.PAID: N_("This withdrawal was already paid."),
+    WithdrawalStatus.REJECTED: N_("This withdrawal was already rejected."),
+}
+
+
 def _decide(session: Session, actor: UserSummary, withdrawal_id: str, **values: object) -> Withdrawal:
     """Move a requested withdrawal to paid or rejected exactly once: a second admin deciding the same
     withdrawal at the same moment gets Conflict instead of a double payout or a paid-then-rejected row."""
@@ -249,14 +257,16 @@ def _decide(session: Session, actor: UserSummary, withdrawal_id: str, **values: 
         .values(decided_by_id=actor.id, decided_at=now, updated_at=now, **values)
     ).rowcount
     if claimed != 1:
-        raise Conflict(f"This withdrawal was already {withdrawal.status}.")
+        raise Conflict(ALREADY_DECIDED[withdrawal.status])
     session.refresh(withdrawal)
     return withdrawal
 
 
-def _owner_email(session: Session, workspace_id: str) -> tuple[str, str]:
+def _owner_email(session: Session, workspace_id: str) -> tuple[str, str, str]:
+    """The workspace owner's address and language (their emails speak it), and the workspace's name."""
     workspace = session.get(Workspace, workspace_id)
-    return session.get(User, workspace.owner_id).email, workspace.name
+    owner = session.get(User, workspace.owner_id)
+    return owner.email, language_or_default(owner.language), workspace.name
 
 
 def mark_withdrawal_paid(
@@ -273,10 +283,10 @@ def mark_withdrawal_paid(
             raise ValidationFailed.field("reference", N_("Enter the transfer's reference (3 to 100 characters)."))
         withdrawal = _decide(session, actor, withdrawal_id, status=WithdrawalStatus.PAID, reference=reference)
         _record_decision(session, actor, withdrawal, client, {"reference": reference})
-        email, name = _owner_email(session, withdrawal.workspace_id)
-        money = format_money(withdrawal.amount, withdrawal.currency)
+        email, language, name = _owner_email(session, withdrawal.workspace_id)
+        money = format_money(withdrawal.amount, withdrawal.currency, language)
         platform.enqueue(
-            session, platform.withdrawal_paid_email(email, name, money, _destination(withdrawal), reference)
+            session, platform.withdrawal_paid_email(email, name, money, _destination(withdrawal), reference, language)
         )
 
 
@@ -294,9 +304,9 @@ def reject_withdrawal(
             raise ValidationFailed.field("reason", N_("Tell the organizer why (3 to 500 characters)."))
         withdrawal = _decide(session, actor, withdrawal_id, status=WithdrawalStatus.REJECTED, rejection_reason=reason)
         _record_decision(session, actor, withdrawal, client, {"reason": reason})
-        email, name = _owner_email(session, withdrawal.workspace_id)
-        money = format_money(withdrawal.amount, withdrawal.currency)
-        platform.enqueue(session, platform.withdrawal_rejected_email(email, name, money, reason))
+        email, language, name = _owner_email(session, withdrawal.workspace_id)
+        money = format_money(withdrawal.amount, withdrawal.currency, language)
+        platform.enqueue(session, platform.withdrawal_rejected_email(email, name, money, reason, language))
 
 
 def _record_decision(

@@ -169,8 +169,9 @@ def delete_account(*, actor: UserSummary | None, email: str, code: str) -> None:
     with transaction() as session:
         user = load_active_user(session, actor.id)
         if typed != user.email:
-            message = f"Type your account's address, {user.email}, to confirm."
-            raise ValidationFailed.field("email", message)
+            raise ValidationFailed.field(
+                "email", N_("Type your account's address, {email}, to confirm."), email=user.email
+            )
         if refusal := deletion_refusal(session, user.id):
             raise refusal
         wrong = match_code(session, user.id, CodePurpose.DELETE_ACCOUNT, code)

@@ -213,10 +213,11 @@ def _check_failure_budget(address: str) -> None:
     try:
         platform.ensure_allowed(SIGN_IN_FAILURES, platform.personal_key(address))
     except RateLimited as over:
-        wait = platform.wait_text(over.retry_after)
+        wait = platform.WaitWords(over.retry_after)
         raise RateLimited(
             over.retry_after,
-            f"Too many failed sign-ins for this email address. Try again in {wait}, or reset your password.",
+            N_("Too many failed sign-ins for this email address. Try again in {wait}, or reset your password."),
+            values={"wait": wait},
         ) from None
 
 

@@ -26,13 +26,21 @@ from eventpalour.services.identity import passkey_ceremony as ceremony
 from eventpalour.services.identity import two_factor
 from eventpalour.services.identity.accounts import ClientInfo, UserSummary, load_active_user
 from eventpalour.services.identity.auth import ApiSession, SignInResult, exchange_grant, finish_sign_in
-from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from eventpalour.services.platform import (
+    N_,
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    message,
+)
 
 MAX_PASSKEYS = 20
 NAME_FIELD = "passkey_name"
 NAME_LENGTH = 60
 NO_NAME = N_("Name this passkey, for example after the device it lives on (Work laptop, My phone).")
-LONG_NAME = f"Keep the name to {NAME_LENGTH} characters or fewer."
+LONG_NAME = message(N_("Keep the name to {count} characters or fewer."), count=NAME_LENGTH)
 UNKNOWN_PASSKEY = N_(
     "This passkey is not registered here. Sign in with your password, then add it on your account page."
 )

@@ -119,7 +119,7 @@ def change_password(
     with transaction() as session:
         user = load_active_user(session, actor.id)
         if user.password_hash and not verify_password(current_password or "", user.password_hash):
-            message = "Your current password is not right."
+            message = N_("Your current password is not right.")
             raise ValidationFailed(message, details=[FieldError(("current_password",), message)])
         problems = password_problems(new_password or "", email=user.email, field="new_password")
         if problems:

@@ -232,8 +232,10 @@ def _check_budget(email: str) -> None:
     try:
         platform.ensure_allowed(SIGN_IN_FAILURES, platform.personal_key(email))
     except RateLimited as over:
-        wait = platform.wait_text(over.retry_after)
-        raise RateLimited(over.retry_after, f"Too many wrong codes. Try again in {wait}.") from None
+        wait = platform.WaitWords(over.retry_after)
+        raise RateLimited(
+            over.retry_after, N_("Too many wrong codes. Try again in {wait}."), values={"wait": wait}
+        ) from None
 
 
 def check_code(session: Session, user: User, credential: TwoFactorCredential, code: str, *, recovery: bool) -> None:

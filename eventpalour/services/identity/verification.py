@@ -23,8 +23,8 @@ from eventpalour.services.platform import (
     NotAuthenticated,
     ValidationFailed,
     code_hash,
+    message,
     new_numeric_code,
-    plural,
 )
 
 CODE_MINUTES = 15
@@ -115,11 +115,14 @@ def match_code(session: Session, user_id: str, purpose: CodePurpose, code: str) 
         return None
     row.attempts += 1
     left = MAX_ATTEMPTS - row.attempts
-    return (
-        f"That code is not right. {plural(left, 'try')} left."
-        if left
-        else N_("That code is not right, and it is now used up. Send a new code.")
+    if not left:
+        return N_("That code is not right, and it is now used up. Send a new code.")
+    wrong = (
+        N_("That code is not right. {count} try left.")
+        if left == 1
+        else N_("That code is not right. {count} tries left.")
     )
+    return message(wrong, count=left)
 
 
 def verify_email(*, actor: UserSummary | None, code: str) -> UserSummary:

@@ -11,6 +11,7 @@ __getattr__, __all__ = public_names(
         "dates": [
             "DEFAULT_ZONE",
             "event_schedule",
+            "WhenWords",
             "event_when",
             "sales_start_label",
             "date_label",
@@ -82,10 +83,13 @@ __getattr__, __all__ = public_names(
             "platform_identity",
             "policies",
             "policy",
+            "version_label as policy_version_label",
         ],
         "i18n": [
             "DEFAULT_LANGUAGE",
             "LANGUAGES",
+            "TRANSLATED",
+            "Figure",
             "N_",
             "event_count_words",
             "Message",
@@ -106,6 +110,7 @@ __getattr__, __all__ = public_names(
             "MINIMUM_CHARGE",
             "MINOR_DIGITS",
             "format_amount",
+            "MoneyWords",
             "format_money",
             "parse_amount",
             "price_from_label",
@@ -125,6 +130,7 @@ __getattr__, __all__ = public_names(
             "hit_email_recipient",
             "hit as hit_rate_limit",
             "personal_key",
+            "WaitWords",
             "wait_text",
         ],
         "secrets_util": [

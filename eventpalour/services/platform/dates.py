@@ -6,6 +6,7 @@ Nairobi wall clock ("Fri 5 Dec · 18:00 EAT"), not their own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,6 +50,21 @@ def event_when(
     """A card's date line: "Fri 5 Dec · 18:00 EAT" (with the year when it is not this year)."""
     local = _local(start_at, zone_name)
     return f"{_day(local, year=_needs_year(local, now), language=language)} · {local:%H:%M} {local:%Z}"
+
+
+@dataclass(frozen=True)
+class WhenWords:
+    """An event's start inside a message's sentence ("Fri 5 Dec · 18:00 EAT"), its day written in the
+    reader's language when the message is said (platform/errors.py)."""
+
+    start_at: datetime
+    zone_name: str
+
+    def in_language(self, language: str | None) -> str:
+        return event_when(self.start_at, self.zone_name, language=language or DEFAULT_LANGUAGE)
+
+    def __str__(self) -> str:
+        return self.in_language(DEFAULT_LANGUAGE)
 
 
 def event_schedule(start_at: datetime, end_at: datetime, zone_name: str, language: str = DEFAULT_LANGUAGE) -> str:

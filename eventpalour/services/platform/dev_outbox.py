@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 
 from eventpalour.config import settings
 from eventpalour.services.platform.errors import NotFound, PermissionDenied
+from eventpalour.services.platform.i18n import N_
 from eventpalour.services.platform.outbox import OutboxItem, recent_emails
 
 if TYPE_CHECKING:
     from eventpalour.sandbox.africastalking import ReceivedSms
 
 FORWARDING_HEADERS = frozenset({"forwarded", "x-forwarded-for", "x-real-ip"})
-ONLY_LOCAL = (
+ONLY_LOCAL = N_(
     "The development outbox is shown only in a browser on the machine running the app "
     "(http://localhost). Set DEV_OUTBOX_PUBLIC=yes to show it to other machines."
 )
@@ -51,7 +52,7 @@ def check_dev_outbox_access(*, client_ip: str | None, proxied: bool) -> None:
     """Raises NotFound when the outbox is off (production, or SMTP set), PermissionDenied for a
     visitor who is not on this machine (unless DEV_OUTBOX_PUBLIC=yes)."""
     if not settings.dev_outbox_enabled:
-        raise NotFound("The development outbox is turned off: emails are sent through SMTP, or this is production.")
+        raise NotFound(N_("The development outbox is turned off: emails are sent through SMTP, or this is production."))
     if not settings.dev_outbox_public and not is_local_client(client_ip, proxied=proxied):
         raise PermissionDenied(ONLY_LOCAL)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 
 from eventpalour.config import settings
-from eventpalour.services.platform.i18n import gettext, ticket_count_words
+from eventpalour.services.platform.i18n import N_, gettext, ticket_count_words
 from eventpalour.services.platform.outbox import EmailMessage
 
 
@@ -134,24 +134,47 @@ def password_reset(to_email: str, name: str, reset_url: str, language: str = "en
     )
 
 
-def workspace_invitation(to_email: str, workspace_name: str, inviter: str, role: str, url: str) -> EmailMessage:
-    who = inviter or "A teammate"
+def workspace_invitation(
+    to_email: str, workspace_name: str, inviter: str, role: str, url: str, language: str = "en"
+) -> EmailMessage:
+    """An invitation to a workspace, in the invitee's language (their account's, else the inviter's);
+    `role` is the role's noun as the catalogs hold it ("moderator", services/workspaces ROLE_NAMES)."""
+    _ = _speaker(language)
+    who = inviter or _("A teammate")
+    role_name = gettext(language, role)
     text = (
-        f"Hi,\n\n{who} invited you to join {workspace_name} on {_brand()} as {role}.\n\n"
-        f"Accept the invitation (valid for 7 days):\n\n{url}\n\n"
-        "If you do not have an account yet, you can create one with this email address first.\n"
+        _("Hi,")
+        + "\n\n"
+        + _(
+            "{who} invited you to join {workspace} on {brand} as {role}.",
+            who=who,
+            workspace=workspace_name,
+            brand=_brand(),
+            role=role_name,
+        )
+        + "\n\n"
+        + _("Accept the invitation (valid for 7 days):")
+        + f"\n\n{url}\n\n"
+        + _("If you do not have an account yet, you can create one with this email address first.")
+        + "\n"
     )
     html = _html(
-        f"Join {workspace_name}",
+        _("Join {workspace}", workspace=workspace_name),
         [
-            f"{escape(who)} invited you to join <strong>{escape(workspace_name)}</strong> as {escape(role)}.",
-            f"<a href='{escape(url)}' style='color:#6e56cf;font-weight:600'>Accept the invitation</a>",
-            "The link works for 7 days. No account yet? Create one with this email address first.",
+            _(
+                "{who} invited you to join {workspace} on {brand} as {role}.",
+                who=escape(who),
+                workspace=f"<strong>{escape(workspace_name)}</strong>",
+                brand=escape(_brand()),
+                role=escape(role_name),
+            ),
+            f"<a href='{escape(url)}' style='color:#6e56cf;font-weight:600'>{escape(_('Accept the invitation'))}</a>",
+            escape(_("The link works for 7 days. No account yet? Create one with this email address first.")),
         ],
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"{who} invited you to {workspace_name} on {_brand()}",
+        subject=_("{who} invited you to {workspace} on {brand}", who=who, workspace=workspace_name, brand=_brand()),
         text_body=text,
         html_body=html,
         kind="workspace_invitation",
@@ -486,19 +509,37 @@ def waitlist_offer(
 
 
 def refund_request_received(
-    to_email: str, event_title: str, reference: str, buyer: str, money: str, tickets: str, reason: str, url: str
+    to_email: str,
+    event_title: str,
+    reference: str,
+    buyer: str,
+    money: str,
+    ticket_count: int,
+    reason: str,
+    url: str,
+    language: str = "en",
 ) -> EmailMessage:
-    """To a workspace admin: a buyer asks for a refund (#19 §5)."""
+    """To a workspace admin, in their language: a buyer asks for a refund (#19 §5). `money` comes
+    formatted in `language`."""
+    _ = _speaker(language)
     return _simple(
         to_email,
         "refund_request_received",
-        f"Refund request for {event_title}",
-        "A buyer asks for a refund",
+        _("Refund request for {event}", event=event_title),
+        _("A buyer asks for a refund"),
         [
-            f"{buyer} asks for a refund of {money} ({tickets}) on order {reference} for {event_title}.",
-            f"Their reason: {reason}",
-            f"Approve or decline it on the event's Orders tab: {url}",
+            _(
+                "{buyer} asks for a refund of {money} ({tickets}) on order {reference} for {event}.",
+                buyer=buyer,
+                money=money,
+                tickets=ticket_count_words(ticket_count, language),
+                reference=reference,
+                event=event_title,
+            ),
+            _("Their reason: {reason}", reason=reason),
+            _("Approve or decline it on the event's Orders tab: {url}", url=url),
         ],
+        language,
     )
 
 
@@ -553,17 +594,28 @@ def refund_request_declined(
     )
 
 
-def refund_failed(to_email: str, event_title: str, reference: str, money: str, reason: str | None) -> EmailMessage:
+def refund_failed(
+    to_email: str, event_title: str, reference: str, money: str, reason: str | None, language: str = "en"
+) -> EmailMessage:
+    """To a workspace's owner and admins, each in their language: Paystack gave up on a refund.
+    `reason` is Paystack's own words, passed on as they came."""
+    _ = _speaker(language)
     return _simple(
         to_email,
         "refund_failed",
-        f"A refund for {event_title} failed",
-        "A refund did not go through",
+        _("A refund for {event} failed", event=event_title),
+        _("A refund did not go through"),
         [
-            f"Paystack could not refund {money} for order {reference} ({event_title}).",
-            f"Reason given: {reason or 'none'}.",
-            "The order's tickets are valid again. You can try the refund once more from the event's Orders tab.",
+            _(
+                "Paystack could not refund {money} for order {reference} ({event}).",
+                money=money,
+                reference=reference,
+                event=event_title,
+            ),
+            _("Reason given: {reason}.", reason=reason) if reason else _("Paystack gave no reason."),
+            _("The order's tickets are valid again. You can try the refund once more from the event's Orders tab."),
         ],
+        language,
     )
 
 
@@ -604,47 +656,79 @@ def event_postponed(to_email: str, event_title: str, schedule: str, url: str, la
     )
 
 
-def withdrawal_paid(to_email: str, workspace_name: str, money: str, destination: str, reference: str) -> EmailMessage:
-    """To the workspace owner when finance has sent a payout."""
+def withdrawal_paid(
+    to_email: str, workspace_name: str, money: str, destination: str, reference: str, language: str = "en"
+) -> EmailMessage:
+    """To the workspace owner, in their language, when finance has sent a payout (`money` comes
+    formatted in `language`)."""
+    _ = _speaker(language)
     text = (
-        f"Hi,\n\nWe have paid {money} from {workspace_name}'s balance to {destination}.\n"
-        f"Transfer reference: {reference}\n\nIt can take a business day to show in your account.\n"
+        _("Hi,")
+        + "\n\n"
+        + _(
+            "We have paid {money} from {workspace}'s balance to {destination}.",
+            money=money,
+            workspace=workspace_name,
+            destination=destination,
+        )
+        + "\n"
+        + _("Transfer reference: {reference}", reference=reference)
+        + "\n\n"
+        + _("It can take a business day to show in your account.")
+        + "\n"
     )
     html = _html(
-        "Your withdrawal was paid",
+        _("Your withdrawal was paid"),
         [
-            f"We have paid <strong>{escape(money)}</strong> from {escape(workspace_name)}'s balance to "
-            f"{escape(destination)}.",
-            f"Transfer reference: <code>{escape(reference)}</code>",
-            "It can take a business day to show in your account.",
+            _(
+                "We have paid {money} from {workspace}'s balance to {destination}.",
+                money=f"<strong>{escape(money)}</strong>",
+                workspace=escape(workspace_name),
+                destination=escape(destination),
+            ),
+            _("Transfer reference: {reference}", reference=f"<code>{escape(reference)}</code>"),
+            escape(_("It can take a business day to show in your account.")),
         ],
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Withdrawal of {money} paid",
+        subject=_("Withdrawal of {money} paid", money=money),
         text_body=text,
         html_body=html,
         kind="withdrawal_paid",
     )
 
 
-def withdrawal_rejected(to_email: str, workspace_name: str, money: str, reason: str) -> EmailMessage:
-    """To the workspace owner when finance refused a payout; the amount is available again."""
+def withdrawal_rejected(
+    to_email: str, workspace_name: str, money: str, reason: str, language: str = "en"
+) -> EmailMessage:
+    """To the workspace owner, in their language, when finance refused a payout; the amount is
+    available again. `reason` is the finance admin's own words."""
+    _ = _speaker(language)
+    back = _("The amount is back in your available balance; you can request a new withdrawal from the billing page.")
     text = (
-        f"Hi,\n\nThe withdrawal of {money} from {workspace_name} was not paid.\nReason: {reason}\n\n"
-        "The amount is back in your available balance; you can request a new withdrawal from the billing page.\n"
+        _("Hi,")
+        + "\n\n"
+        + _("The withdrawal of {money} from {workspace} was not paid.", money=money, workspace=workspace_name)
+        + "\n"
+        + _("Reason: {reason}", reason=reason)
+        + f"\n\n{back}\n"
     )
     html = _html(
-        "Your withdrawal was not paid",
+        _("Your withdrawal was not paid"),
         [
-            f"The withdrawal of <strong>{escape(money)}</strong> from {escape(workspace_name)} was not paid.",
-            f"Reason: {escape(reason)}",
-            "The amount is back in your available balance; you can request a new withdrawal from the billing page.",
+            _(
+                "The withdrawal of {money} from {workspace} was not paid.",
+                money=f"<strong>{escape(money)}</strong>",
+                workspace=escape(workspace_name),
+            ),
+            _("Reason: {reason}", reason=escape(reason)),
+            escape(back),
         ],
     )
     return EmailMessage(
         to_email=to_email,
-        subject=f"Withdrawal of {money} not paid",
+        subject=_("Withdrawal of {money} not paid", money=money),
         text_body=text,
         html_body=html,
         kind="withdrawal_rejected",
@@ -783,48 +867,57 @@ def ticket_transfer_received(
 
 
 KYC_OUTCOMES = {
-    "approved": ("Your KYC is approved", "You can now publish paid events and receive payouts."),
+    "approved": (N_("Your KYC is approved"), N_("You can now publish paid events and receive payouts.")),
     "rejected": (
-        "Your KYC was not approved",
-        "You can correct your details and submit KYC again from the workspace settings.",
+        N_("Your KYC was not approved"),
+        N_("You can correct your details and submit KYC again from the workspace settings."),
     ),
     "requires_update": (
-        "Your KYC needs an update",
-        "Please update your details and submit KYC again from the workspace settings.",
+        N_("Your KYC needs an update"),
+        N_("Please update your details and submit KYC again from the workspace settings."),
     ),
 }
 
 
 BLUE_TICKET_OUTCOMES = {
     "approved": (
-        "Your workspace is verified",
-        "The blue verified badge now shows on your workspace, your events and their tickets.",
+        N_("Your workspace is verified"),
+        N_("The blue verified badge now shows on your workspace, your events and their tickets."),
     ),
     "rejected": (
-        "Your verification request was not approved",
-        "You can send a new request from the workspace settings when you have more to show.",
+        N_("Your verification request was not approved"),
+        N_("You can send a new request from the workspace settings when you have more to show."),
     ),
     "revoked": (
-        "Your verified badge was removed",
-        "The badge no longer shows on your workspace and events. You can request verification again later.",
+        N_("Your verified badge was removed"),
+        N_("The badge no longer shows on your workspace and events. You can request verification again later."),
     ),
 }
 
 
-def kyc_decision(to_email: str, workspace_name: str, decision: str, note: str) -> EmailMessage:
-    heading, next_step = KYC_OUTCOMES[decision]
-    paragraphs = [f"We have reviewed the KYC details of {workspace_name}.", next_step]
+def kyc_decision(to_email: str, workspace_name: str, decision: str, note: str, language: str = "en") -> EmailMessage:
+    """To the workspace's owner and whoever filed its KYC, each in their language; the reviewer's
+    `note` is passed on in the reviewer's own words."""
+    _ = _speaker(language)
+    heading, next_step = (_(text) for text in KYC_OUTCOMES[decision])
+    paragraphs = [_("We have reviewed the KYC details of {workspace}.", workspace=workspace_name), next_step]
     if note:
-        paragraphs.insert(1, f"Reviewer's note: {note}")
-    return _simple(to_email, "kyc_decision", f"{heading}: {workspace_name}", heading, paragraphs)
+        paragraphs.insert(1, _("Reviewer's note: {note}", note=note))
+    subject = _("{outcome}: {workspace}", outcome=heading, workspace=workspace_name)
+    return _simple(to_email, "kyc_decision", subject, heading, paragraphs, language)
 
 
-def blue_ticket_decision(to_email: str, workspace_name: str, outcome: str, reason: str) -> EmailMessage:
-    heading, next_step = BLUE_TICKET_OUTCOMES[outcome]
-    paragraphs = [f"About {workspace_name}'s verified organizer badge:", next_step]
+def blue_ticket_decision(
+    to_email: str, workspace_name: str, outcome: str, reason: str, language: str = "en"
+) -> EmailMessage:
+    """To the workspace's owner and whoever asked for the badge, each in their language."""
+    _ = _speaker(language)
+    heading, next_step = (_(text) for text in BLUE_TICKET_OUTCOMES[outcome])
+    paragraphs = [_("About {workspace}'s verified organizer badge:", workspace=workspace_name), next_step]
     if reason:
-        paragraphs.insert(1, f"Reason: {reason}")
-    return _simple(to_email, "blue_ticket_decision", f"{heading}: {workspace_name}", heading, paragraphs)
+        paragraphs.insert(1, _("Reason: {reason}", reason=reason))
+    subject = _("{outcome}: {workspace}", outcome=heading, workspace=workspace_name)
+    return _simple(to_email, "blue_ticket_decision", subject, heading, paragraphs, language)
 
 
 @dataclass(frozen=True)

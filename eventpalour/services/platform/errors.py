@@ -152,13 +152,15 @@ class RateLimited(DomainError):
 
     code = "rate_limited"
 
-    def __init__(self, retry_after: int, message: str | None = None) -> None:
+    def __init__(
+        self, retry_after: int, message: str | None = None, *, values: Mapping[str, object] | None = None
+    ) -> None:
         if message is None:
             super().__init__(
                 N_("Too many attempts. Please wait {seconds} seconds and try again."), values={"seconds": retry_after}
             )
         else:
-            super().__init__(message)
+            super().__init__(message, values=values)
         self.retry_after = retry_after
 
 
@@ -168,7 +170,7 @@ class PaymentUnavailable(DomainError):
     code = "payment_unavailable"
 
 
-NUL_IN_INPUT = "The request contains a NUL character (\\0), which no name, code or reference can hold."
+NUL_IN_INPUT = N_("The request contains a NUL character (\\0), which no name, code or reference can hold.")
 
 
 def nul_in_input(exc: BaseException) -> ValidationFailed | None:

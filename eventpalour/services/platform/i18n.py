@@ -93,6 +93,10 @@ class Message(str):
     def __reduce__(self) -> tuple:
         return _remade, (self.template, self.values)
 
+    def in_language(self, language: str | None) -> str:
+        """The sentence in `language`: a Message inside an error's values is said as the error is."""
+        return gettext(language, self)
+
 
 def _remade(template: str, values: dict[str, object]) -> Message:
     """Unpickling: a Message made again from its sentence and values."""
@@ -111,7 +115,7 @@ def gettext(language: str | None, text: str) -> str:
     found = catalog(language_or_default(language))
     if isinstance(text, Message):
         values = {
-            name: gettext(language, value) if isinstance(value, Message) else value
+            name: value.in_language(language) if hasattr(value, "in_language") else value
             for name, value in text.values.items()
         }
         return found.get(text.template, text.template).format(**values)
@@ -160,6 +164,20 @@ def event_count_words(count: int, language: str | None, *, at_least: bool = Fals
     if at_least:
         return gettext(language, "{count}+ events").format(count=format_decimal(count, locale=format_locale(language)))
     return count_words(count, N_("{count} event"), N_("{count} events"), language)
+
+
+class Figure(int):
+    """A number inside a sentence, written with its language's grouping: "5,000", "5 000". It reads
+    as English wherever a plain value goes (`str`, `format`)."""
+
+    def __format__(self, spec: str) -> str:
+        return self.in_language(DEFAULT_LANGUAGE) if not spec else int(self).__format__(spec)
+
+    def __str__(self) -> str:
+        return self.__format__("")
+
+    def in_language(self, language: str | None) -> str:
+        return format_decimal(int(self), locale=format_locale(language))
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name for "mark only")

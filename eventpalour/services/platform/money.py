@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
@@ -33,6 +34,21 @@ def parse_amount(text: str, currency: str) -> int | None:
         return int(Decimal(cleaned) * (10 ** MINOR_DIGITS.get(currency, 2)))
     except InvalidOperation:
         return None
+
+
+@dataclass(frozen=True)
+class MoneyWords:
+    """An amount inside a message's sentence, written the reader's way when the message is said
+    (platform/errors.py): "KES 1,500.50" in English, "1 500,50 KES" in French."""
+
+    minor: int
+    currency: str
+
+    def in_language(self, language: str | None) -> str:
+        return format_money(self.minor, self.currency, language or "en")
+
+    def __str__(self) -> str:
+        return self.in_language("en")
 
 
 def format_money(minor: int, currency: str, language: str = "en") -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 
 from limits import RateLimitItem, parse
@@ -16,8 +17,8 @@ from limits.strategies import MovingWindowRateLimiter
 
 from eventpalour.config import settings
 from eventpalour.services.platform.errors import RateLimited
+from eventpalour.services.platform.i18n import N_, count_words
 from eventpalour.services.platform.secrets_util import code_hash
-from eventpalour.services.platform.text import plural
 
 RULES = {
     "general": lambda: settings.rate_limit_general,
@@ -79,11 +80,25 @@ def personal_key(text: str) -> str:
     return code_hash(text.strip().lower())
 
 
+@dataclass(frozen=True)
+class WaitWords:
+    """`retry_after` as people read it: "40 seconds", "1 minute", "15 minutes", in the reader's
+    language when the message holding it is said (platform/errors.py)."""
+
+    seconds: int
+
+    def in_language(self, language: str | None) -> str:
+        if self.seconds < 60:
+            return count_words(self.seconds, N_("{count} second"), N_("{count} seconds"), language)
+        return count_words(math.ceil(self.seconds / 60), N_("{count} minute"), N_("{count} minutes"), language)
+
+    def __str__(self) -> str:
+        return self.in_language(None)
+
+
 def wait_text(seconds: int) -> str:
-    """`retry_after` as people read it: "40 seconds", "1 minute", "15 minutes"."""
-    if seconds < 60:
-        return plural(seconds, "second")
-    return plural(math.ceil(seconds / 60), "minute")
+    """`retry_after` in English words; a message's value is `WaitWords`, said in the reader's language."""
+    return str(WaitWords(seconds))
 
 
 def hit_email_recipient(kind: str, address: str) -> None:
@@ -96,9 +111,11 @@ def hit_email_recipient(kind: str, address: str) -> None:
     try:
         hit("email_recipient", f"{kind}:{personal_key(address)}")
     except RateLimited as over:
-        wait = wait_text(over.retry_after)
+        wait = WaitWords(over.retry_after)
         raise RateLimited(
-            over.retry_after, f"Too many emails to {address} in the last hour. Please wait {wait} and try again."
+            over.retry_after,
+            N_("Too many emails to {address} in the last hour. Please wait {wait} and try again."),
+            values={"address": address, "wait": wait},
         ) from None
 
 

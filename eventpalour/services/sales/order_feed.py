@@ -17,12 +17,12 @@ from sqlmodel import col, select
 from eventpalour.db import read_only
 from eventpalour.models import DiscountCode, Order, User
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import ValidationFailed
+from eventpalour.services.platform import N_, ValidationFailed
 from eventpalour.services.sales.order_lists import STATUS_FILTERS, EventOrderRow, order_rows
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 MAX_FEED_PAGE = 100
-BAD_CURSOR = "This cursor is not one this API gave out. Start again without it."
+BAD_CURSOR = N_("This cursor is not one this API gave out. Start again without it.")
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,14 @@ def event_order_feed(
     NotAuthenticated, NotFound, PermissionDenied.
     """
     if status and status not in STATUS_FILTERS:
-        raise ValidationFailed.field("status", f"Unknown status {status!r}. Choose from {', '.join(STATUS_FILTERS)}.")
+        raise ValidationFailed.field(
+            "status",
+            N_("Unknown status '{status}'. Choose from {choices}."),
+            status=status,
+            choices=", ".join(STATUS_FILTERS),
+        )
     if not 1 <= limit <= MAX_FEED_PAGE:
-        raise ValidationFailed.field("limit", f"Ask for 1 to {MAX_FEED_PAGE} orders a page.")
+        raise ValidationFailed.field("limit", N_("Ask for 1 to {count} orders a page."), count=MAX_FEED_PAGE)
     after = decode_cursor(cursor) if cursor else None
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW_ATTENDEES)

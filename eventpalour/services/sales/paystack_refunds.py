@@ -36,7 +36,7 @@ from eventpalour.models import (
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services import finance, platform
-from eventpalour.services.platform import format_money
+from eventpalour.services.platform import format_money, language_or_default
 from eventpalour.services.sales import capacity, discounts, waitlist
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.refund_webhooks import emit_order_refunded
@@ -212,17 +212,19 @@ def _failed(session: Session, refund: Refund, reason: str) -> None:
     sales_store.restore_refunded_tickets(connection, refund.ticket_ids or [])
     event = session.get(Event, refund.event_id)
     managers = session.exec(
-        select(User.email)
+        select(User.email, User.language)
         .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
         .where(
             WorkspaceMember.workspace_id == refund.workspace_id,
             col(WorkspaceMember.role).in_((WorkspaceRole.OWNER, WorkspaceRole.ADMIN)),
         )
     ).all()
-    money = format_money(refund.amount, refund.currency)
-    for address in managers:
+    for address, language in managers:
+        spoken = language_or_default(language)
+        money = format_money(refund.amount, refund.currency, spoken)
         platform.enqueue(
-            session, platform.refund_failed_email(address, event.title, order.reference, money, refund.failure_reason)
+            session,
+            platform.refund_failed_email(address, event.title, order.reference, money, refund.failure_reason, spoken),
         )
 
 

@@ -30,7 +30,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import Event, WaitingRoom, WaitingRoomVisitor
 from eventpalour.models.types import utcnow
 from eventpalour.models.waiting_room import LATE_PLACES
-from eventpalour.services.platform import Conflict
+from eventpalour.services.platform import N_, Conflict
 
 ADMIT_EVERY_SECONDS = 1
 """Admissions are made in batches of this many seconds' worth of the rate (at least one visitor)."""
@@ -147,7 +147,7 @@ def admit_due(*, event_id: str, now: datetime | None = None) -> int:
             update(VISITORS).where(VISITORS.c.id.in_(ids), VISITORS.c.admitted_at.is_(None)).values(admitted_at=now)
         )
         if admitted.rowcount != len(ids):  # the compare-and-set makes this impossible: never admit twice
-            raise Conflict("The queue changed while admitting; nobody was admitted.")
+            raise Conflict(N_("The queue changed while admitting; nobody was admitted."))
         return len(ids)
 
 

@@ -47,13 +47,13 @@ from eventpalour.services.platform import (
     ValidationFailed,
     clean_text,
     format_money,
-    plural,
+    language_or_default,
 )
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.refund_policy import RefundTerms, order_terms, policy_summary, window_refusal
 from eventpalour.services.sales.refunds import queue_refund, refund_refusal
 from eventpalour.services.sales.store import OrderTicket
-from eventpalour.services.workspaces import WorkspaceAction, emails_of_members_allowed, load_event_for
+from eventpalour.services.workspaces import WorkspaceAction, load_event_for, recipients_allowed
 
 logger = logging.getLogger("eventpalour.refund_requests")
 
@@ -315,13 +315,14 @@ def _tell_admins(
     session: Session, event: Event, order: Order, buyer: UserSummary, request: RefundRequest, codes: list[str]
 ) -> None:
     url = settings.app_url + routes.event_manage_url(event.workspace_id, event.short_id)
-    money = format_money(request.amount, request.currency)
     who = buyer.full_name or buyer.email
-    for email in emails_of_members_allowed(session, event.workspace_id, WorkspaceAction.MANAGE_BILLING):
+    for email, language in recipients_allowed(session, event.workspace_id, WorkspaceAction.MANAGE_BILLING):
+        spoken = language_or_default(language)
+        money = format_money(request.amount, request.currency, spoken)
         platform.enqueue(
             session,
             platform.refund_request_received_email(
-                email, event.title, order.reference, who, money, plural(len(codes), "ticket"), request.reason, url
+                email, event.title, order.reference, who, money, len(codes), request.reason, url, spoken
             ),
         )
 

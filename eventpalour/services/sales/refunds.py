@@ -35,13 +35,14 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, finance, identity, platform
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     DomainError,
     FieldError,
+    MoneyWords,
     NotFound,
     ValidationFailed,
     clean_text,
-    format_money,
 )
 from eventpalour.services.sales import capacity, discounts, waitlist
 from eventpalour.services.sales import store as sales_store
@@ -51,7 +52,7 @@ from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 logger = logging.getLogger("eventpalour.refunds")
 
 
-ALREADY_CANCELLED = "This registration is already cancelled."
+ALREADY_CANCELLED = N_("This registration is already cancelled.")
 
 
 def refund_refusal(*, status: str, amount: int, refunded_amount: int) -> DomainError | None:
@@ -59,11 +60,11 @@ def refund_refusal(*, status: str, amount: int, refunded_amount: int) -> DomainE
     refunded in full yet (a full refund still queued leaves it `completed`, with nothing left).
     The Orders tab's Refund flag is this being None."""
     if amount == 0:
-        return Conflict("Free orders cannot be refunded. Cancel the tickets instead.")
+        return Conflict(N_("Free orders cannot be refunded. Cancel the tickets instead."))
     if status not in MONEY_HELD_STATUSES:
-        return Conflict("Only paid orders can be refunded.")
+        return Conflict(N_("Only paid orders can be refunded."))
     if refunded_amount >= amount:
-        return Conflict("This order has already been refunded up to what was paid.")
+        return Conflict(N_("This order has already been refunded up to what was paid."))
     return None
 
 
@@ -71,11 +72,11 @@ def cancel_refusal(*, status: str, amount: int) -> DomainError | None:
     """Why `cancel_free_order` refuses this order, or None: only a free registration that still
     stands. The Orders tab's Cancel flag is this being None."""
     if amount != 0:
-        return Conflict("Paid orders are refunded, not cancelled.")
+        return Conflict(N_("Paid orders are refunded, not cancelled."))
     if status == OrderStatus.CANCELLED:
         return Conflict(ALREADY_CANCELLED)
     if status != OrderStatus.COMPLETED:
-        return Conflict("Only a confirmed registration can be cancelled.")
+        return Conflict(N_("Only a confirmed registration can be cancelled."))
     return None
 
 
@@ -125,7 +126,7 @@ def refund_options(*, actor: UserSummary | None, order_id: str) -> RefundOptions
 def _order_for_billing(session: Session, actor: UserSummary | None, order_id: str) -> OrderForRefund:
     order = sales_store.order_for_refund(session.connection(), order_id or "")
     if order is None:
-        raise NotFound("This order does not exist.")
+        raise NotFound(N_("This order does not exist."))
     load_event_for(session, actor, order.event_id, WorkspaceAction.MANAGE_BILLING)
     return order
 
@@ -148,11 +149,11 @@ def process_refund(
     reason = clean_text(reason)
     problems = []
     if not reason:
-        problems.append(FieldError(("reason",), "Say why you are refunding (the buyer sees this)."))
+        problems.append(FieldError(("reason",), N_("Say why you are refunding (the buyer sees this).")))
     elif len(reason) > 500:
-        problems.append(FieldError(("reason",), "Keep the reason under 500 characters."))
+        problems.append(FieldError(("reason",), N_("Keep the reason under 500 characters.")))
     if amount is not None and amount <= 0:
-        problems.append(FieldError(("amount",), "Enter an amount above zero."))
+        problems.append(FieldError(("amount",), N_("Enter an amount above zero.")))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     with transaction() as session:
@@ -164,7 +165,9 @@ def process_refund(
         wanted = left if amount is None else amount
         if wanted > left:
             raise ValidationFailed.field(
-                "amount", f"At most {format_money(left, order.currency)} is left to refund on this order."
+                "amount",
+                N_("At most {money} is left to refund on this order."),
+                money=MoneyWords(left, order.currency),
             )
         refund = queue_refund(
             session,
@@ -191,7 +194,7 @@ def cancel_free_order(*, actor: UserSummary | None, order_id: str, reason: str) 
     their seats come back, the holder is told. Admin and above, like refunds. Returns tickets cancelled."""
     reason = clean_text(reason)
     if not reason:
-        raise ValidationFailed.field("reason", "Say why you are cancelling (the guest sees this).")
+        raise ValidationFailed.field("reason", N_("Say why you are cancelling (the guest sees this)."))
     with transaction() as session:
         order = _order_for_billing(session, actor, order_id)
         if refusal := cancel_refusal(status=order.status, amount=order.amount):
@@ -233,12 +236,12 @@ def queue_refund(
     connection = session.connection()
     if not sales_store.claim_refund(connection, order.id, amount, utcnow()):
         # Another refund got there first: what is left is less than asked.
-        raise Conflict("This order has already been refunded up to what was paid.")
+        raise Conflict(N_("This order has already been refunded up to what was paid."))
     if ticket_ids:
         voided = sales_store.void_tickets(connection, order.id, ticket_ids, TicketStatus.REFUNDED.value)
         if voided != len(ticket_ids):
             raise ValidationFailed.field(
-                "tickets", "Choose valid tickets of this order (used or refunded ones cannot be)."
+                "tickets", N_("Choose valid tickets of this order (used or refunded ones cannot be).")
             )
     refund = Refund(
         order_id=order.id,
@@ -292,26 +295,41 @@ def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None)
 
 
 STATUS_LABELS = {
-    RefundStatus.QUEUED: "Refund queued",
-    RefundStatus.PENDING: "Refund pending",
-    RefundStatus.PROCESSING: "Refund processing",
-    RefundStatus.NEEDS_ATTENTION: "Refund needs attention",
-    RefundStatus.PROCESSED: "Refunded",
-    RefundStatus.FAILED: "Refund failed",
+    RefundStatus.QUEUED: N_("Refund queued"),
+    RefundStatus.PENDING: N_("Refund pending"),
+    RefundStatus.PROCESSING: N_("Refund processing"),
+    RefundStatus.NEEDS_ATTENTION: N_("Refund needs attention"),
+    RefundStatus.PROCESSED: N_("Refunded"),
+    RefundStatus.FAILED: N_("Refund failed"),
 }
+# A payment that bought nothing, by why and how far its return went: one whole label each (catalog
+# ids), so a language says cause and progress in its own order.
 RETURN_LABELS = {
-    RefundKind.PAYMENT_MISMATCH: "Payment mismatch",
-    RefundKind.LATE_PAYMENT: "Paid after sell-out",
-    RefundKind.CODE_USED_UP: "Paid after the code ran out",
+    RefundKind.PAYMENT_MISMATCH: {
+        RefundStatus.PROCESSED: N_("Payment mismatch, refunded"),
+        RefundStatus.FAILED: N_("Payment mismatch, refund failed, refund it by hand"),
+        None: N_("Payment mismatch, refund in progress"),
+    },
+    RefundKind.LATE_PAYMENT: {
+        RefundStatus.PROCESSED: N_("Paid after sell-out, refunded"),
+        RefundStatus.FAILED: N_("Paid after sell-out, refund failed, refund it by hand"),
+        None: N_("Paid after sell-out, refund in progress"),
+    },
+    RefundKind.CODE_USED_UP: {
+        RefundStatus.PROCESSED: N_("Paid after the code ran out, refunded"),
+        RefundStatus.FAILED: N_("Paid after the code ran out, refund failed, refund it by hand"),
+        None: N_("Paid after the code ran out, refund in progress"),
+    },
 }
-RETURN_PROGRESS = {RefundStatus.PROCESSED: "refunded", RefundStatus.FAILED: "refund failed, refund it by hand"}
 
 
 def refund_label(kind: str, status: str) -> str:
     """What an organizer or finance reads about a refund, e.g. "Refund pending" or, for a payment
-    that bought nothing, "Payment mismatch, refunded" (the one place these words are decided)."""
+    that bought nothing, "Payment mismatch, refunded" (the one place these words are decided; the
+    catalogs' ids, said in the reader's language where they are shown)."""
     if kind in RETURN_LABELS:
-        return f"{RETURN_LABELS[kind]}, {RETURN_PROGRESS.get(status, 'refund in progress')}"
+        progress = RETURN_LABELS[kind]
+        return progress.get(status, progress[None])
     return STATUS_LABELS.get(status, status)
 
 

@@ -284,17 +284,17 @@ def enter_event(*, short_id: str, pass_token: str, browser_cookie: str | None, n
     payload = signed_value(pass_token or "", purpose=_PASS_PURPOSE, max_age=PASS_SECONDS + ADMISSION_SECONDS)
     browser = browser_of(browser_cookie)
     if payload is None:
-        raise PermissionDenied("This pass is not valid. Join the queue to get a place.")
+        raise PermissionDenied(N_("This pass is not valid. Join the queue to get a place."))
     if browser is None or payload.get("b") != browser:
-        raise PermissionDenied("This pass was given to another browser. Join the queue in this one.")
+        raise PermissionDenied(N_("This pass was given to another browser. Join the queue in this one."))
     with transaction() as session:
         connection = session.connection()
         room = read_room(connection, short_id)
         visitor = _visitor(connection, room.event_id, browser) if room else None
         if room is None or visitor is None or visitor["id"] != payload.get("v") or visitor["admitted_at"] is None:
-            raise PermissionDenied("This pass is not valid. Join the queue to get a place.")
+            raise PermissionDenied(N_("This pass is not valid. Join the queue to get a place."))
         if _lapsed(visitor, now):
-            raise Conflict("This pass has expired. Join the queue again to get a new place.")
+            raise Conflict(N_("This pass has expired. Join the queue again to get a new place."))
         if visitor["entered_at"] is None:
             connection.execute(
                 update(VISITORS)

@@ -27,11 +27,11 @@ from eventpalour.db import read_only
 from eventpalour.models import CheckIn, Event, OrderItem, Ticket, User
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import NotAuthenticated, ValidationFailed
+from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed
 from eventpalour.services.tickets import gates, scanning, signing_keys
 
 OVERLAP = timedelta(seconds=30)
-BAD_CURSOR = "The sync cursor is not a time this server gave out; sync the whole list again."
+BAD_CURSOR = N_("The sync cursor is not a time this server gave out; sync the whole list again.")
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,12 @@ from eventpalour.models import (
     User,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import ValidationFailed, time_zone
+from eventpalour.services.platform import N_, ValidationFailed, time_zone
 
 DEFAULT_NAME = "Main entrance"
 ADMITTING_STATUSES = frozenset({TicketStatus.VALID.value, TicketStatus.USED.value})
-UNKNOWN_LIST = "This check-in list is not one of this event's lists."
-NO_EXITS = "This check-in list does not count exits."
+UNKNOWN_LIST = N_("This check-in list is not one of this event's lists.")
+NO_EXITS = N_("This check-in list does not count exits.")
 _lists = CheckInList.__table__
 _list_tiers = CheckInListTier.__table__
 _check_ins = CheckIn.__table__
@@ -219,7 +219,7 @@ def pick_gate(gates: Iterable[Gate], list_id: str, *, field: str = "listId") -> 
 def check_direction(gate: Gate, direction: str, *, field: str = "direction") -> str:
     """`direction` as stored; an exit only on a list that counts exits. Raises ValidationFailed."""
     if direction not in (Direction.ENTRY, Direction.EXIT):
-        raise ValidationFailed.field(field, "A scan is an entry or an exit.")
+        raise ValidationFailed.field(field, N_("A scan is an entry or an exit."))
     if direction == Direction.EXIT and not gate.count_exits:
         raise ValidationFailed.field(field, NO_EXITS)
     return direction

@@ -22,7 +22,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import CheckIn, Direction, DoorDevice, OfflineOutcome, OfflineScan, Ticket, User
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import NotAuthenticated, ValidationFailed, plural, time_zone
+from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed, plural, time_zone
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.tickets import checkin_lists, gates, scanning
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -93,7 +93,7 @@ def see_door_device(*, actor: UserSummary | None, event_id: str, device_id: str)
     if actor is None:
         raise NotAuthenticated()
     if not DEVICE_ID.match(device_id or ""):
-        raise ValidationFailed.field("deviceId", "A device id is 8 to 64 letters, digits, dashes or underscores.")
+        raise ValidationFailed.field("deviceId", N_("A device id is 8 to 64 letters, digits, dashes or underscores."))
     with transaction() as session:
         connection = session.connection()
         door = scanning.open_door(connection, actor, event_id)

@@ -23,7 +23,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import Direction, OfflineOutcome, OfflineScan, ScanResult, Ticket, User
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import NotAuthenticated, ValidationFailed
+from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.tickets import gates, live_door, offline_apply, scanning
 
@@ -68,21 +68,23 @@ class ConflictRow:
 
 def _check(device_id: str, scans: Sequence[OfflineCheckIn]) -> None:
     if not DEVICE_ID.match(device_id or ""):
-        raise ValidationFailed.field("deviceId", "A device id is 8 to 64 letters, digits, dashes or underscores.")
+        raise ValidationFailed.field("deviceId", N_("A device id is 8 to 64 letters, digits, dashes or underscores."))
     if len(scans) > MAX_SCANS_PER_UPLOAD:
-        raise ValidationFailed.field("scans", f"Send at most {MAX_SCANS_PER_UPLOAD} scans per upload.")
+        raise ValidationFailed.field("scans", N_("Send at most {count} scans per upload."), count=MAX_SCANS_PER_UPLOAD)
     latest = utcnow() + CLOCK_SKEW
     for scan in scans:
         if scan.sequence < 0 or scan.sequence >= 2**31:
-            raise ValidationFailed.field("scans", "A scan's sequence is a whole number from 0.")
+            raise ValidationFailed.field("scans", N_("A scan's sequence is a whole number from 0."))
         if scan.scanned_at.tzinfo is None or scan.scanned_at > latest:
-            raise ValidationFailed.field("scans", "A scan's time must carry its time zone and not be in the future.")
+            raise ValidationFailed.field(
+                "scans", N_("A scan's time must carry its time zone and not be in the future.")
+            )
         if scan.result not in DEVICE_RESULTS:
-            raise ValidationFailed.field("scans", f"Unknown scan result: {scan.result[:20]}.")
+            raise ValidationFailed.field("scans", N_("Unknown scan result: {result}."), result=scan.result[:20])
         if len(scan.ticket_id) > 16 or len(scan.list_id) > 16:
-            raise ValidationFailed.field("scans", "A ticket or list id has at most 16 characters.")
+            raise ValidationFailed.field("scans", N_("A ticket or list id has at most 16 characters."))
     if len({scan.sequence for scan in scans}) != len(scans):
-        raise ValidationFailed.field("scans", "Each scan of an upload has its own sequence number.")
+        raise ValidationFailed.field("scans", N_("Each scan of an upload has its own sequence number."))
 
 
 def upload_offline_scans(

@@ -34,7 +34,7 @@ from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import platform, sales
 from eventpalour.services.events import DOORS_CLOSE_AFTER_END
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, NotAuthenticated, NotFound, clean_line, event_schedule
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, clean_line, event_schedule
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.sales import SHORT_CODE_ALPHABET, DoorCounts, ScannedTicket
 from eventpalour.services.tickets import gates, ticket_tokens
@@ -156,7 +156,7 @@ def _door(
     by_code = given is not None and given.method == "code"
     found = sales.read_door(connection, actor.id, event_ref or "", key, by_code=by_code)
     if found is None:
-        raise NotFound("This event does not exist.")
+        raise NotFound(N_("This event does not exist."))
     ensure_role(found.role, WorkspaceAction.SCAN_TICKETS)
     door = OpenDoor(
         event_id=found.event_id,
@@ -446,7 +446,7 @@ def undo_check_in(*, actor: UserSummary | None, event_id: str, ticket_id: str) -
         connection = session.connection()
         door, seen = _door(connection, actor, event_id, given)
         if seen is None or seen.event_id != door.event_id:
-            raise NotFound("This ticket is not one of this event's tickets.")
+            raise NotFound(N_("This ticket is not one of this event's tickets."))
         refusal = undo_refusal(seen.status, door.closed)
         if refusal is None and not sales.unadmit_ticket(connection, seen.id):
             refusal = NOT_CHECKED_IN  # undone on another device a moment ago

@@ -6,9 +6,10 @@ __getattr__, __all__ = public_names(
     __name__,
     {
         "access": [
+            "ROLE_NAMES",
             "WorkspaceAction",
             "allows",
-            "emails_of_members_allowed",
+            "recipients_allowed",
             "ensure_role",
             "load_event_for",
             "load_workspace_for",

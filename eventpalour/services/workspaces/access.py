@@ -27,6 +27,15 @@ class WorkspaceAction(StrEnum):
     OWN = "transfer ownership or delete the workspace"
 
 
+ROLE_NAMES: dict[str, str] = {
+    WorkspaceRole.OWNER: N_("owner"),
+    WorkspaceRole.ADMIN: N_("admin"),
+    WorkspaceRole.MODERATOR: N_("moderator"),
+    WorkspaceRole.MEMBER: N_("member"),
+}
+"""A role as a noun inside a sentence ("Role changed to {role}", an invitation's "as {role}"), in the
+catalogs' words: the one table every layer says a role's name through."""
+
 MIN_ROLE: dict[WorkspaceAction, WorkspaceRole] = {
     WorkspaceAction.VIEW: WorkspaceRole.MEMBER,
     WorkspaceAction.SCAN_TICKETS: WorkspaceRole.MEMBER,
@@ -39,6 +48,23 @@ MIN_ROLE: dict[WorkspaceAction, WorkspaceRole] = {
     WorkspaceAction.MANAGE_INTEGRATIONS: WorkspaceRole.ADMIN,
     WorkspaceAction.REQUEST_BLUE_TICKET: WorkspaceRole.ADMIN,
     WorkspaceAction.OWN: WorkspaceRole.OWNER,
+}
+
+
+# Each refusal as one whole sentence naming the role MIN_ROLE asks, so a language orders role and action
+# its own way (tests/unit/test_i18n_services.py checks each names MIN_ROLE's role).
+REFUSALS: dict[WorkspaceAction, str] = {
+    WorkspaceAction.VIEW: N_("Only a workspace member or above can view the workspace."),
+    WorkspaceAction.SCAN_TICKETS: N_("Only a workspace member or above can scan tickets."),
+    WorkspaceAction.MANAGE_EVENTS: N_("Only a workspace moderator or above can create and edit events."),
+    WorkspaceAction.VIEW_ATTENDEES: N_("Only a workspace moderator or above can view attendees."),
+    WorkspaceAction.VIEW_ANALYTICS: N_("Only a workspace moderator or above can view analytics."),
+    WorkspaceAction.EDIT_SETTINGS: N_("Only a workspace moderator or above can change workspace settings."),
+    WorkspaceAction.MANAGE_BILLING: N_("Only a workspace admin or above can manage billing, refunds and KYC."),
+    WorkspaceAction.MANAGE_MEMBERS: N_("Only a workspace admin or above can invite and manage members."),
+    WorkspaceAction.MANAGE_INTEGRATIONS: N_("Only a workspace admin or above can manage API tokens and webhooks."),
+    WorkspaceAction.REQUEST_BLUE_TICKET: N_("Only a workspace admin or above can request verification."),
+    WorkspaceAction.OWN: N_("Only a workspace owner can transfer ownership or delete the workspace."),
 }
 
 
@@ -84,10 +110,7 @@ def ensure_role(role: WorkspaceRole | str | None, action: WorkspaceAction) -> No
     if role is None:
         raise PermissionDenied(N_("You are not a member of this workspace."))
     if not allows(role, action):
-        needed = MIN_ROLE[action]
-        raise PermissionDenied(
-            f"Only a workspace {needed.value}{' or above' if needed != WorkspaceRole.OWNER else ''} can {action.value}."
-        )
+        raise PermissionDenied(REFUSALS[action])
 
 
 def load_event_for(session: Session, actor: UserSummary | None, event_id: str, action: WorkspaceAction) -> Event:
@@ -99,13 +122,14 @@ def load_event_for(session: Session, actor: UserSummary | None, event_id: str, a
     return event
 
 
-def emails_of_members_allowed(session: Session, workspace_id: str, action: WorkspaceAction) -> list[str]:
-    """The email addresses of the workspace's members whose role allows `action` (e.g. the admins
-    and owner, who answer refund requests), in a stable order."""
+def recipients_allowed(session: Session, workspace_id: str, action: WorkspaceAction) -> list[tuple[str, str | None]]:
+    """(email address, language) of the workspace's members whose role allows `action` (e.g. the
+    admins and owner, who answer refund requests), in a stable order: an email to them speaks each
+    one's own language."""
     rows = session.exec(
-        select(User.email, WorkspaceMember.role)
+        select(User.email, User.language, WorkspaceMember.role)
         .join(WorkspaceMember, WorkspaceMember.user_id == User.id)
         .where(WorkspaceMember.workspace_id == workspace_id)
         .order_by(User.email)
     ).all()
-    return [email for email, role in rows if allows(role, action)]
+    return [(email, language) for email, language, role in rows if allows(role, action)]

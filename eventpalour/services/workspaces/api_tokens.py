@@ -94,7 +94,12 @@ class ApiCaller:
 def _clean_scopes(scopes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     unknown = [s for s in scopes if s not in API_SCOPES]
     if unknown:
-        raise ValidationFailed.field("scopes", f"Unknown scope {unknown[0]!r}. Choose from {', '.join(API_SCOPES)}.")
+        raise ValidationFailed.field(
+            "scopes",
+            N_("Unknown scope '{scope}'. Choose from {choices}."),
+            scope=unknown[0],
+            choices=", ".join(API_SCOPES),
+        )
     chosen = tuple(s for s in API_SCOPES if s in scopes)  # the table's order, each once
     if not chosen:
         raise ValidationFailed.field("scopes", N_("Choose at least one scope."))
@@ -250,7 +255,7 @@ def authenticate_api_token(secret: str, scope: ApiScope, *, event_ref: str | Non
         if role is None or not allows(role, WorkspaceAction.MANAGE_INTEGRATIONS):
             raise NotAuthenticated(CREATOR_GONE)
         if scope not in token.scopes:
-            raise PermissionDenied(f"This API token lacks the {scope.value} scope.")
+            raise PermissionDenied(N_("This API token lacks the {scope} scope."), values={"scope": scope.value})
         creator = session.get(User, token.created_by)
         assert creator is not None  # a member row names an existing user
         event_id = _event_of_workspace(session, token.workspace_id, event_ref) if event_ref is not None else ""

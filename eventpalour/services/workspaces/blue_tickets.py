@@ -27,6 +27,7 @@ from eventpalour.services.platform import (
     ValidationFailed,
     clean_line,
     clean_text,
+    language_or_default,
     message,
 )
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
@@ -264,10 +265,17 @@ def _decide(
         row.status, row.reason, row.decided_by_id, row.decided_at = outcome, reason or None, actor.id, utcnow()
         workspace.verified = outcome == BlueTicketStatus.APPROVED
         recipients = set(
-            session.exec(select(User.email).where(col(User.id).in_([workspace.owner_id, row.requested_by_id])))
+            session.exec(
+                select(User.email, User.language).where(col(User.id).in_([workspace.owner_id, row.requested_by_id]))
+            )
         )
-        for address in sorted(recipients):
-            platform.enqueue(session, platform.blue_ticket_decision_email(address, workspace.name, outcome, reason))
+        for address, language in sorted(recipients, key=lambda r: r[0]):
+            platform.enqueue(
+                session,
+                platform.blue_ticket_decision_email(
+                    address, workspace.name, outcome, reason, language_or_default(language)
+                ),
+            )
         admin.record_audit(
             session,
             action=DECISION_ACTIONS[outcome],

@@ -31,11 +31,12 @@ from eventpalour.services.platform import (
     PermissionDenied,
     RateLimited,
     ValidationFailed,
+    language_or_default,
     message,
     new_token,
     token_hash,
 )
-from eventpalour.services.workspaces.access import WorkspaceAccess, WorkspaceAction, load_workspace_for
+from eventpalour.services.workspaces.access import ROLE_NAMES, WorkspaceAccess, WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.members import check_can_grant, parse_assignable_role
 
 INVITATION_DAYS = 7
@@ -90,7 +91,16 @@ class InvitationPreview:
     invited_by: str
 
 
-def _send(session: Session, workspace: Workspace, invitation: WorkspaceInvitation, inviter: str) -> None:
+def _invitee_language(session: Session, address: str, inviter: UserSummary) -> str:
+    """The language an invitation speaks: the invitee's account's when they have one, else the
+    inviter's (who most likely shares it with their team)."""
+    chosen = session.exec(select(User.language).where(account_email(address))).first()
+    if chosen is None:
+        chosen = session.exec(select(User.language).where(User.id == inviter.id)).first()
+    return language_or_default(chosen)
+
+
+def _send(session: Session, workspace: Workspace, invitation: WorkspaceInvitation, inviter: UserSummary) -> None:
     """Give the invitation a fresh link and queue its email. Raises RateLimited past
     RATE_LIMIT_EMAIL_RECIPIENT invitations to the address this hour, from any workspace."""
     platform.hit_email_recipient("workspace_invitation", invitation.email)
@@ -98,8 +108,13 @@ def _send(session: Session, workspace: Workspace, invitation: WorkspaceInvitatio
     invitation.token_hash = token_hash(token)
     invitation.expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
     url = settings.app_url + routes.invite_url(token)
+    language = _invitee_language(session, invitation.email, inviter)
+    role = ROLE_NAMES.get(invitation.role, invitation.role)
     platform.enqueue(
-        session, platform.workspace_invitation_email(invitation.email, workspace.name, inviter, invitation.role, url)
+        session,
+        platform.workspace_invitation_email(
+            invitation.email, workspace.name, inviter.display_name, role, url, language
+        ),
     )
 
 
@@ -131,12 +146,12 @@ def _invite_one(session: Session, actor: UserSummary, access: WorkspaceAccess, r
         workspace_id=workspace.id, email=address, role=role, invited_by_id=actor.id, token_hash="", expires_at=utcnow()
     )
     try:
-        _send(session, workspace, invitation, actor.display_name)
+        _send(session, workspace, invitation, actor)
     except RateLimited as over:
         return InviteOutcome(address, "too_many_emails", over.message)
     session.add(invitation)
     session.flush()
-    return InviteOutcome(address, "invited", message(N_("Invitation sent as {role}."), role=message(role.value)))
+    return InviteOutcome(address, "invited", message(N_("Invitation sent as {role}."), role=message(ROLE_NAMES[role])))
 
 
 def invite_members(
@@ -159,7 +174,7 @@ def invite_members(
         for request in invitations:
             key = email_key(request.email)[0]  # one address however it is spelled
             if key in seen:
-                outcomes.append(InviteOutcome(key, "already_invited", "Listed twice in this batch."))
+                outcomes.append(InviteOutcome(key, "already_invited", N_("Listed twice in this batch.")))
                 continue
             seen.add(key)
             outcomes.append(_invite_one(session, actor, access, request))
@@ -216,7 +231,7 @@ def resend_invitation(*, actor: UserSummary | None, workspace_id: str, invitatio
     with transaction() as session:
         access = load_workspace_for(session, actor, workspace_id, WorkspaceAction.MANAGE_MEMBERS)
         invitation = _pending(session, workspace_id, invitation_id)
-        _send(session, access.workspace, invitation, actor.display_name)
+        _send(session, access.workspace, invitation, actor)
 
 
 def _by_token(session: Session, token: str) -> WorkspaceInvitation:

@@ -29,7 +29,16 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin, platform
 from eventpalour.services.admin import AdminCapability
 from eventpalour.services.identity import ClientInfo, UserSummary
-from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, clean_line, message
+from eventpalour.services.platform import (
+    N_,
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    clean_line,
+    language_or_default,
+    message,
+)
 from eventpalour.services.workspaces.access import WorkspaceAction, load_workspace_for
 from eventpalour.services.workspaces.records import PHONE_PATTERN
 
@@ -47,31 +56,39 @@ class TaxIdRule:
     country_name: str
     label: str  # "KRA PIN"
     patterns: tuple[re.Pattern[str], ...]
-    example: str  # the error's words: "a letter, 9 digits and a letter, like A123456789B"
+    wrong_form: str  # the whole sentence of the error, naming the country, the identifier and its form
+    hint: str  # the form's hint under the field: the form alone, as a sentence
 
 
 # Each checked on the trimmed, upper-cased value with inner spaces removed.
 TAX_ID_RULES: dict[str, TaxIdRule] = {
     "KE": TaxIdRule(
-        N_("Kenya"), "KRA PIN", (re.compile(r"^[A-Z]\d{9}[A-Z]$"),), "a letter, 9 digits and a letter, like A123456789B"
+        N_("Kenya"),
+        "KRA PIN",
+        (re.compile(r"^[A-Z]\d{9}[A-Z]$"),),
+        N_("A Kenya KRA PIN is a letter, 9 digits and a letter, like A123456789B."),
+        N_("A letter, 9 digits and a letter, like A123456789B."),
     ),
     "NG": TaxIdRule(
         N_("Nigeria"),
         "TIN",
         (re.compile(r"^\d{8,12}$"), re.compile(r"^\d{8}-\d{4}$")),
-        "8 to 12 digits, or as FIRS issues it, like 12345678-0001",
+        N_("A Nigeria TIN is 8 to 12 digits, or as FIRS issues it, like 12345678-0001."),
+        N_("8 to 12 digits, or as FIRS issues it, like 12345678-0001."),
     ),
     "GH": TaxIdRule(
         N_("Ghana"),
         "TIN",
         (re.compile(r"^[A-Z]\d{10}$"), re.compile(r"^GHA-\d{9}-\d$")),
-        "a letter and 10 digits, like P0001234567, or your Ghana Card PIN, like GHA-123456789-1",
+        N_("A Ghana TIN is a letter and 10 digits, like P0001234567, or your Ghana Card PIN, like GHA-123456789-1."),
+        N_("A letter and 10 digits, like P0001234567, or your Ghana Card PIN, like GHA-123456789-1."),
     ),
     "ZA": TaxIdRule(
         N_("South Africa"),
         N_("Income tax number"),
         (re.compile(r"^[01239]\d{9}$"),),
-        "10 digits starting with 0, 1, 2, 3 or 9",
+        N_("A South Africa Income tax number is 10 digits starting with 0, 1, 2, 3 or 9."),
+        N_("10 digits starting with 0, 1, 2, 3 or 9."),
     ),
 }
 
@@ -90,7 +107,7 @@ def tax_id_refusal(country: str, tax_id: str) -> str | None:
     if not tax_id:
         return message(N_("Enter your {label}."), label=message(rule.label))
     if not any(pattern.match(tax_id) for pattern in rule.patterns):
-        return f"A {rule.country_name} {rule.label} is {rule.example}."
+        return rule.wrong_form
     return None
 
 
@@ -424,10 +441,15 @@ def review_kyc(
         row.status, row.review_note, row.reviewed_by_id, row.reviewed_at = decision, text or None, actor.id, utcnow()
         workspace.kyc_status = decision
         recipients = set(
-            session.exec(select(User.email).where(col(User.id).in_([workspace.owner_id, row.submitted_by_id])))
+            session.exec(
+                select(User.email, User.language).where(col(User.id).in_([workspace.owner_id, row.submitted_by_id]))
+            )
         )
-        for address in sorted(recipients):
-            platform.enqueue(session, platform.kyc_decision_email(address, workspace.name, decision, text))
+        for address, language in sorted(recipients, key=lambda r: r[0]):
+            platform.enqueue(
+                session,
+                platform.kyc_decision_email(address, workspace.name, decision, text, language_or_default(language)),
+            )
         admin.record_audit(
             session,
             action=f"kyc.{decision}",

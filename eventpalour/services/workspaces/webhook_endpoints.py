@@ -123,7 +123,10 @@ def _clean_events(events: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     unknown = [e for e in events if e not in WEBHOOK_EVENTS]
     if unknown:
         raise ValidationFailed.field(
-            "events", f"Unknown event {unknown[0]!r}. Choose from {', '.join(WEBHOOK_EVENTS)}."
+            "events",
+            N_("Unknown event '{event}'. Choose from {choices}."),
+            event=unknown[0],
+            choices=", ".join(WEBHOOK_EVENTS),
         )
     chosen = tuple(e for e in WEBHOOK_EVENTS if e in events)
     if not chosen:
