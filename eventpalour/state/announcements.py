@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.services import platform, tickets
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.services.tickets import AnnouncementForm, AnnouncementRow
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
@@ -129,11 +129,14 @@ class EventAnnouncementsState(FormMixin, AuthState):
             return
         self.is_submitting, self.form, self.preview_html = False, AnnouncementForm(), ""
         if row.is_queued:
-            yield rx.toast.success("Announcement queued: it goes out to ticket holders within moments.")
+            yield rx.toast.success(self._t(N_("Announcement queued: it goes out to ticket holders within moments.")))
         elif row.can_cancel:
-            yield rx.toast.success(f"Announcement scheduled: {row.when_label.removeprefix('Scheduled for ')}.")
+            when = row.when_label.removeprefix("Scheduled for ")
+            yield rx.toast.success(self._t(N_("Announcement scheduled: {when}.")).format(when=when))
         else:
-            yield rx.toast.success(f"Announcement sent to {row.recipients_label}.")
+            yield rx.toast.success(
+                self._t(N_("Announcement sent to {recipients}.")).format(recipients=row.recipients_label)
+            )
         yield EventAnnouncementsState.load_announcements
 
     @rx.event
@@ -150,5 +153,5 @@ class EventAnnouncementsState(FormMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
             return
-        yield rx.toast.success(f"“{row.subject}” cancelled: it will not be sent.")
+        yield rx.toast.success(self._t(N_("“{subject}” cancelled: it will not be sent.")).format(subject=row.subject))
         yield EventAnnouncementsState.load_announcements

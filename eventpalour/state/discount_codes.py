@@ -10,8 +10,8 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import sales
-from eventpalour.services.platform import DomainError, event_when
+from eventpalour.services import platform, sales
+from eventpalour.services.platform import N_, DomainError, event_when, gettext
 from eventpalour.services.sales import CodeForm, CodeRow
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
@@ -43,17 +43,17 @@ class TierChoice:
     name: str
 
 
-def _valid(row: CodeRow, zone_name: str) -> str:
-    start = event_when(row.valid_from, zone_name) if row.valid_from else ""
-    end = event_when(row.valid_until, zone_name) if row.valid_until else ""
+def _valid(row: CodeRow, zone_name: str, language: str) -> str:
+    start = event_when(row.valid_from, zone_name, language=language) if row.valid_from else ""
+    end = event_when(row.valid_until, zone_name, language=language) if row.valid_until else ""
     if start and end:
         return f"{start} – {end}"
     if start:
-        return f"From {start}"
-    return f"Until {end}" if end else "Always"
+        return gettext(language, N_("From {start}")).format(start=start)
+    return gettext(language, N_("Until {end}")).format(end=end) if end else gettext(language, N_("Always"))
 
 
-def code_line(row: CodeRow, zone_name: str) -> CodeLine:
+def code_line(row: CodeRow, zone_name: str, language: str = "en") -> CodeLine:
     return CodeLine(
         id=row.id,
         code=row.code,
@@ -61,8 +61,8 @@ def code_line(row: CodeRow, zone_name: str) -> CodeLine:
         tiers=row.tiers_label,
         unlocks=row.unlocks_label,
         uses=row.uses_label,
-        valid=_valid(row, zone_name),
-        status="Active" if row.active else "Inactive",
+        valid=_valid(row, zone_name, language),
+        status=gettext(language, N_("Active") if row.active else N_("Inactive")),
         can_deactivate=row.can_deactivate,
         can_activate=row.can_activate,
         can_delete=row.can_delete,
@@ -114,7 +114,8 @@ class EventCodesState(FormMixin, AuthState):
         manage = await self.get_state(EventManageState)
         zone_name = manage.event.timezone or "UTC"
         self._rows = {row.id: row for row in rows}
-        self.code_lines = [code_line(row, zone_name) for row in rows]
+        language = self._language()
+        self.code_lines = [code_line(row, zone_name, language) for row in rows]
         self.tier_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id]
         self.hidden_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id and t.hidden]
         self.codes_loaded = True
@@ -194,7 +195,7 @@ class EventCodesState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.form_open = False, False
-        yield rx.toast.success(f"Code {row.code} saved.")
+        yield rx.toast.success(self._t(N_("Code {code} saved.")).format(code=row.code))
         yield EventCodesState.load_codes
 
     @rx.event
@@ -215,7 +216,10 @@ class EventCodesState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.bulk_open = False, False
-        yield rx.toast.success(f"{len(made)} single-use codes created. Download them as CSV.")
+        created = platform.count_words(
+            len(made), N_("{count} single-use code"), N_("{count} single-use codes"), self._language()
+        )
+        yield rx.toast.success(self._t(N_("{codes} created. Download them as CSV.")).format(codes=created))
         yield EventCodesState.load_codes
 
     @rx.event
@@ -228,7 +232,8 @@ class EventCodesState(FormMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
             return
-        yield rx.toast.success(f"Code {row.code} {'activated' if row.active else 'deactivated'}.")
+        done = N_("Code {code} activated.") if row.active else N_("Code {code} deactivated.")
+        yield rx.toast.success(self._t(done).format(code=row.code))
         yield EventCodesState.load_codes
 
     @rx.event
@@ -240,5 +245,5 @@ class EventCodesState(FormMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
             return
-        yield rx.toast.success(f"Code {text} deleted.")
+        yield rx.toast.success(self._t(N_("Code {code} deleted.")).format(code=text))
         yield EventCodesState.load_codes
