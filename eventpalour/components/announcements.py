@@ -88,7 +88,7 @@ def _when() -> rx.Component:
             ),
             value=rx.cond(S.form.schedule, "later", "now"),
             on_change=S.set_schedule,
-            custom_attrs={"aria-label": "When"},
+            custom_attrs={"aria-label": t("When")},
         ),
         rx.cond(
             S.form.schedule,
@@ -157,7 +157,7 @@ def _composer() -> rx.Component:
                         min_height="120px",
                         variant="surface",
                         role="region",
-                        custom_attrs={"aria-label": "Preview"},
+                        custom_attrs={"aria-label": t("Preview")},
                     ),
                     spacing="1",
                     width="100%",

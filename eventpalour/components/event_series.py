@@ -65,7 +65,7 @@ def _rule_fields(count_label: rx.Var | None = None) -> rx.Component:
             ),
             value=S.ends,
             on_change=lambda v: S.set_choice("ends", v),
-            custom_attrs={"aria-label": "Ends"},
+            custom_attrs={"aria-label": t("Ends")},
         ),
         rx.cond(
             S.ends == "count",
@@ -122,7 +122,7 @@ def _rule_choice() -> rx.Component:
             rx.flex(*[_radio(value, t(text)) for value, text in RULE_CHOICES], gap="8px 20px", wrap="wrap"),
             value=S.rule,
             on_change=lambda v: S.set_choice("rule", v),
-            custom_attrs={"aria-label": "Repeat"},
+            custom_attrs={"aria-label": t("Repeat")},
         ),
         _error("rule"),
     )
@@ -253,7 +253,7 @@ def _change_form() -> rx.Component:
                     rx.flex(*[_radio(value, t(text)) for value, text in CHANGE_CHOICES], gap="8px 20px", wrap="wrap"),
                     value=S.change_mode,
                     on_change=lambda v: S.set_choice("change_mode", v),
-                    custom_attrs={"aria-label": "Change"},
+                    custom_attrs={"aria-label": t("Change")},
                 ),
             ),
             _rule_choice(),

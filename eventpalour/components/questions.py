@@ -70,9 +70,9 @@ def _form_dialog() -> rx.Component:
                     t("Answer type"),
                     "kind",
                     rx.select.root(
-                        rx.select.trigger(id="question-kind", custom_attrs={"aria-label": "Answer type"}),
+                        rx.select.trigger(id="question-kind", custom_attrs={"aria-label": t("Answer type")}),
                         rx.select.content(
-                            *[rx.select.item(label, value=str(kind)) for kind, label in sales.KIND_LABELS.items()]
+                            *[rx.select.item(t(label), value=str(kind)) for kind, label in sales.KIND_LABELS.items()]
                         ),
                         value=S.form.kind,
                         on_change=lambda v: S.set_form_field("kind", v),

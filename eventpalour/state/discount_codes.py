@@ -53,14 +53,33 @@ def _valid(row: CodeRow, zone_name: str, language: str) -> str:
     return gettext(language, N_("Until {end}")).format(end=end) if end else gettext(language, N_("Always"))
 
 
-def code_line(row: CodeRow, zone_name: str, language: str = "en") -> CodeLine:
+def _discount(row: CodeRow, currency: str, language: str) -> str:
+    """ "50% off", "KES 500.00 off", or "No discount", in `language`."""
+    if row.kind is None or row.value is None:
+        return gettext(language, N_("No discount"))
+    if row.kind == "percent":
+        return gettext(language, N_("{percent}% off")).format(percent=row.value)
+    return gettext(language, N_("{amount} off")).format(amount=platform.format_money(row.value, currency, language))
+
+
+def _uses(row: CodeRow, language: str) -> str:
+    """ "3 of 10", "3 of unlimited (+1 held)": the uses sold, the limit and the uses held by open orders."""
+    limit = gettext(language, N_("unlimited")) if row.max_uses is None else str(row.max_uses)
+    uses = gettext(language, N_("{used} of {limit}")).format(used=row.uses_sold, limit=limit)
+    if row.uses_held:
+        return gettext(language, N_("{uses} (+{count} held)")).format(uses=uses, count=row.uses_held)
+    return uses
+
+
+def code_line(row: CodeRow, zone_name: str, currency: str, language: str) -> CodeLine:
+    """A code's row in `language`; the tier names are the organizer's own."""
     return CodeLine(
         id=row.id,
         code=row.code,
-        label=row.label,
-        tiers=row.tiers_label,
+        label=_discount(row, currency, language),
+        tiers=gettext(language, row.tiers_label) if row.tiers_label == "All tickets" else row.tiers_label,
         unlocks=row.unlocks_label,
-        uses=row.uses_label,
+        uses=_uses(row, language),
         valid=_valid(row, zone_name, language),
         status=gettext(language, N_("Active") if row.active else N_("Inactive")),
         can_deactivate=row.can_deactivate,
@@ -114,8 +133,8 @@ class EventCodesState(FormMixin, AuthState):
         manage = await self.get_state(EventManageState)
         zone_name = manage.event.timezone or "UTC"
         self._rows = {row.id: row for row in rows}
-        language = self._language()
-        self.code_lines = [code_line(row, zone_name, language) for row in rows]
+        language, currency = self._language(), str(manage.values.get("currency") or "KES")
+        self.code_lines = [code_line(row, zone_name, currency, language) for row in rows]
         self.tier_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id]
         self.hidden_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id and t.hidden]
         self.codes_loaded = True

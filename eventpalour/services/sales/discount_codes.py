@@ -31,6 +31,7 @@ from eventpalour.models.types import random_string
 from eventpalour.services.events import local_input_value, parse_local
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
+    N_,
     Conflict,
     FieldError,
     NotFound,
@@ -188,7 +189,7 @@ def _row(code: DiscountCode, links: _Links, tiers: dict[str, str], currency: str
     if code.kind is None:
         tiers_label = ""
     elif code.all_tiers:
-        tiers_label = "All tickets"
+        tiers_label = N_("All tickets")
     else:
         tiers_label = ", ".join(tiers.get(t, "?") for t in tier_ids)
     return CodeRow(
