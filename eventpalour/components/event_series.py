@@ -9,6 +9,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.lists import count_words
 from eventpalour.components.tables import scrolling_table
 from eventpalour.services import events
+from eventpalour.services.platform import N_
 from eventpalour.state.event_series import CHANGE_CHOICES, RULE_CHOICES, EventSeriesState
 from eventpalour.state.language import fill, t
 
@@ -170,7 +171,7 @@ def _dates() -> rx.Component:
         rx.heading(S.series_label, size="4", as_="h3"),
         rx.text(t("Open a date to edit, postpone or cancel it on its own."), size="2", color_scheme="gray"),
         scrolling_table(
-            [rx.table.column_header_cell(h) for h in ("Date", "Status", "Seats")],
+            [rx.table.column_header_cell(t(h)) for h in (N_("Date"), N_("Status"), N_("Seats"))],
             rx.foreach(S.date_lines, _date_row),
             label=t("Dates of this series"),
         ),

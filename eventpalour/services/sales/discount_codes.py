@@ -38,6 +38,7 @@ from eventpalour.services.platform import (
     ValidationFailed,
     format_amount,
     format_money,
+    message,
     parse_amount,
 )
 from eventpalour.services.sales import discounts
@@ -119,32 +120,34 @@ def _problems(
     code = discounts.normalize(data.code)
     if check_code:
         if not discounts.CODE_MIN_LENGTH <= len(code) <= discounts.CODE_MAX_LENGTH:
-            problems.append(FieldError(("code",), "A code is 3 to 32 characters long."))
+            problems.append(FieldError(("code",), N_("A code is 3 to 32 characters long.")))
         elif not set(code) <= CODE_CHARACTERS:
-            problems.append(FieldError(("code",), "Use letters, digits, - and _ only."))
+            problems.append(FieldError(("code",), N_("Use letters, digits, - and _ only.")))
     value = data.value or 0
     if data.kind is None:
         if not data.unlock_tier_ids:
             problems.append(
-                FieldError(("unlock_tier_ids",), "Choose the hidden tickets this code unlocks, or give it a discount.")
+                FieldError(
+                    ("unlock_tier_ids",), N_("Choose the hidden tickets this code unlocks, or give it a discount.")
+                )
             )
     elif data.kind not in (DiscountKind.PERCENT, DiscountKind.FIXED):
-        problems.append(FieldError(("kind",), "Choose a percent or a fixed amount off, or no discount."))
+        problems.append(FieldError(("kind",), N_("Choose a percent or a fixed amount off, or no discount.")))
     elif data.kind == DiscountKind.PERCENT and not 1 <= value <= 100:
-        problems.append(FieldError(("value",), "A percent off is between 1 and 100."))
+        problems.append(FieldError(("value",), N_("A percent off is between 1 and 100.")))
     elif data.kind == DiscountKind.FIXED and value < 1:
-        problems.append(FieldError(("value",), "Enter an amount off above zero."))
+        problems.append(FieldError(("value",), N_("Enter an amount off above zero.")))
     if tiers is not None and any(tier_id not in tiers for tier_id in data.tier_ids):
-        problems.append(FieldError(("tier_ids",), "Choose tickets of this event."))
+        problems.append(FieldError(("tier_ids",), N_("Choose tickets of this event.")))
     if hidden is not None and any(tier_id not in hidden for tier_id in data.unlock_tier_ids):
-        problems.append(FieldError(("unlock_tier_ids",), "Choose hidden tickets of this event to unlock."))
+        problems.append(FieldError(("unlock_tier_ids",), N_("Choose hidden tickets of this event to unlock.")))
     if data.valid_from and data.valid_until and data.valid_until <= data.valid_from:
-        problems.append(FieldError(("valid_until",), "The end of validity must come after its start."))
+        problems.append(FieldError(("valid_until",), N_("The end of validity must come after its start.")))
     if data.max_uses is not None and data.max_uses < 1:
-        problems.append(FieldError(("max_uses",), "Allow at least one use, or leave it empty for no limit."))
+        problems.append(FieldError(("max_uses",), N_("Allow at least one use, or leave it empty for no limit.")))
     if data.per_buyer_limit is not None and data.per_buyer_limit < 1:
         problems.append(
-            FieldError(("per_buyer_limit",), "Allow at least one use per buyer, or leave it empty for no limit.")
+            FieldError(("per_buyer_limit",), N_("Allow at least one use per buyer, or leave it empty for no limit."))
         )
     return problems
 
@@ -178,7 +181,7 @@ def delete_refusal(orders: int) -> str | None:
     """Why a code cannot be deleted (None: it can): one that an order has carried stays, for the
     order's record; it can be deactivated instead."""
     if orders:
-        return "This code has been used, so it stays on record. Deactivate it instead."
+        return N_("This code has been used, so it stays on record. Deactivate it instead.")
     return None
 
 
@@ -297,7 +300,7 @@ def create_code(*, actor: UserSummary | None, event_id: str, data: CodeInput) ->
             _refuse(_problems(data, tiers, _hidden_of(session, event.id)))
             normalized = discounts.normalize(data.code)
             if _taken(session, event.id, [normalized]):
-                raise ValidationFailed.field("code", "This event already has this code.")
+                raise ValidationFailed.field("code", N_("This event already has this code."))
             code = DiscountCode(event_id=event.id, code=normalized)
             _apply(code, data)
             session.add(code)
@@ -307,14 +310,14 @@ def create_code(*, actor: UserSummary | None, event_id: str, data: CodeInput) ->
             return _row(code, links, tiers, event.currency)
     except IntegrityError:
         # Two organizers creating the same code at once: the unique index keeps one.
-        raise ValidationFailed.field("code", "This event already has this code.") from None
+        raise ValidationFailed.field("code", N_("This event already has this code.")) from None
 
 
 def _load_code(session: Session, actor: UserSummary | None, event_id: str, code_id: str) -> tuple[DiscountCode, Event]:
     event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
     code = session.get(DiscountCode, code_id or "")
     if code is None or code.event_id != event.id:
-        raise NotFound("This code does not exist.")
+        raise NotFound(N_("This code does not exist."))
     return code, event
 
 
@@ -326,7 +329,9 @@ def update_code(*, actor: UserSummary | None, event_id: str, code_id: str, data:
         problems = _problems(data, tiers, _hidden_of(session, event.id), check_code=False)
         used = code.uses_held + code.uses_sold
         if data.max_uses is not None and data.max_uses < used and not problems:
-            problems.append(FieldError(("max_uses",), f"This code is already used or held {used} times."))
+            problems.append(
+                FieldError(("max_uses",), message(N_("This code is already used or held {count} times."), count=used))
+            )
         _refuse(problems)
         _apply(code, data)
         session.add(code)
@@ -367,11 +372,13 @@ def bulk_create_codes(
     prefix = discounts.normalize(prefix)
     problems = _problems(template, None, check_code=False)
     if not 1 <= count <= BULK_MAX:
-        problems.insert(0, FieldError(("count",), f"Create between 1 and {BULK_MAX} codes at once."))
+        problems.insert(
+            0, FieldError(("count",), message(N_("Create between 1 and {count} codes at once."), count=BULK_MAX))
+        )
     if len(prefix) > discounts.CODE_MAX_LENGTH - BULK_RANDOM_LENGTH:
-        problems.append(FieldError(("prefix",), "Keep the prefix to 24 characters."))
+        problems.append(FieldError(("prefix",), N_("Keep the prefix to 24 characters.")))
     elif not set(prefix) <= CODE_CHARACTERS:
-        problems.append(FieldError(("prefix",), "Use letters, digits, - and _ only."))
+        problems.append(FieldError(("prefix",), N_("Use letters, digits, - and _ only.")))
     _refuse(problems)
     with transaction() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
@@ -442,7 +449,7 @@ def quote_code(*, event_id: str, code: str, quantities: dict[str, int]) -> CodeQ
         connection = reader.connection()
         event = sales_store.event_on_sale(connection, event_id)
         if event is None or not event.is_listed:
-            raise NotFound("This event is not on sale.")
+            raise NotFound(N_("This event is not on sale."))
         wanted = {t: n for t, n in quantities.items() if n > 0 and t in event.tiers}
         # The hidden tiers count as picked: a code that unlocks one applies (the page then shows it).
         hidden = {t for t, row in event.tiers.items() if row.hidden}
@@ -510,7 +517,7 @@ def _whole(text: str, name: str, problems: list[FieldError]) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 9:
-        problems.append(FieldError((name,), "Enter a whole number, or leave it empty for no limit."))
+        problems.append(FieldError((name,), N_("Enter a whole number, or leave it empty for no limit.")))
         return 0
     return int(text)
 
@@ -529,12 +536,12 @@ def input_of(form: CodeForm, currency: str, zone_name: str, *, check_code: bool 
     elif form.kind == DiscountKind.FIXED:
         value = parse_amount(form.value, currency)
         if value is None:
-            problems.append(FieldError(("value",), "Enter an amount like 500 or 500.50."))
+            problems.append(FieldError(("value",), N_("Enter an amount like 500 or 500.50.")))
     else:
         raw = (form.value or "").strip().rstrip("%").strip()
         value = int(raw) if raw.isdigit() and len(raw) <= 9 else None
         if value is None:
-            problems.append(FieldError(("value",), "Enter a whole percent between 1 and 100."))
+            problems.append(FieldError(("value",), N_("Enter a whole percent between 1 and 100.")))
     zone = ZoneInfo(zone_name)
     data = CodeInput(
         code=form.code,
@@ -576,6 +583,8 @@ def bulk_create_from_form(
         currency, zone_name, event_key = event.currency, event.timezone, event.id
     text = (count or "").strip()
     if not text.isdigit() or len(text) > 4:
-        raise ValidationFailed.field("count", f"Enter how many codes to create, 1 to {BULK_MAX}.")
+        raise ValidationFailed.field(
+            "count", message(N_("Enter how many codes to create, 1 to {count}."), count=BULK_MAX)
+        )
     data = input_of(replace(form, max_uses="", per_buyer_limit=""), currency, zone_name)
     return bulk_create_codes(actor=actor, event_id=event_key, count=int(text), prefix=prefix, template=data)
