@@ -64,7 +64,12 @@ class EventWaitingRoomState(FormMixin, AuthState):
 
     async def _read(self) -> sales.WaitingRoomSettings:
         actor = await self.require_user()
-        return await call_service(sales.waiting_room_settings, actor=actor, event_id=event_in(self.router.url.path))
+        return await call_service(
+            sales.waiting_room_settings,
+            actor=actor,
+            event_id=event_in(self.router.url.path),
+            language=self._language(),
+        )
 
     @rx.event
     async def load_room(self):
@@ -129,6 +134,7 @@ class EventWaitingRoomState(FormMixin, AuthState):
                 opens_local=str(form_data.get("opens_at", ""))[:40],
                 starts_local=str(form_data.get("starts_at", ""))[:40],
                 rate_per_minute=str(form_data.get("rate_per_minute", ""))[:20],
+                language=self._language(),
             )
         except DomainError as error:
             for step in self._fail(error):
