@@ -12,7 +12,8 @@ import pytest
 from eventpalour.cookies import LANGUAGE_COOKIE
 from eventpalour.models.types import utcnow
 from eventpalour.services.sales import CodeRow, QuestionRow
-from eventpalour.services.tickets import ListRow
+from eventpalour.services.tickets import AnnouncementRow, ListRow
+from eventpalour.state.announcements import line_of
 from eventpalour.state.checkin_lists import _line
 from eventpalour.state.discount_codes import code_line
 from eventpalour.state.questions import question_line
@@ -144,3 +145,38 @@ async def test_the_waiting_room_speaks_kiswahili_down_to_its_toast() -> None:
     assert "Chumba cha kusubiri kimewashwa." in str(emitted)
     assert room.figures_status.startswith("Imefunguliwa: kuingia kunaanza ")
     assert (room.rate_label, room.clear_label) == ("1,200 kwa dakika", "Hakuna anayesubiri")
+
+
+def _announcement(**changes: object) -> AnnouncementRow:
+    row = AnnouncementRow(
+        id="a1",
+        subject="Gates open at 17:00",
+        body="",
+        body_html="",
+        audience="tiers",
+        audience_label="Chosen ticket types: VIP",
+        tier_ids=("t1", "gone"),
+        status="sent",
+        status_label="Sent",
+        send_at=datetime(2030, 3, 1, 9, 0, tzinfo=UTC),
+        sent_at=datetime(2030, 3, 1, 9, 0, tzinfo=UTC),
+        when_label="",
+        recipients_count=12,
+        recipients_label="12 recipients",
+        can_cancel=False,
+        is_queued=False,
+    )
+    return replace(row, **changes)
+
+
+def test_an_announcements_row_in_french_and_kiswahili() -> None:
+    french = line_of(_announcement(), "Africa/Dakar", "fr", {"t1": "VIP"})
+
+    assert french.audience == "Types de billets choisis : VIP, type de billet supprimé"
+    assert french.when.startswith("Envoyée le ") and "mars" in french.when
+    assert (french.recipients, french.status) == ("12 destinataires", "Envoyée")
+
+    scheduled = _announcement(audience="all", status="scheduled", status_label="Scheduled", sent_at=None)
+    swahili = line_of(scheduled, "Africa/Nairobi", "sw", {})
+    assert (swahili.audience, swahili.recipients, swahili.status) == ("Wenye tiketi wote", "—", "Limepangwa")
+    assert swahili.when.startswith("Limepangwa ") and "Mac" in swahili.when
