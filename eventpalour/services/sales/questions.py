@@ -14,7 +14,16 @@ from sqlmodel import Session, col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import CHOICE_KINDS, OrderAnswer, Question, QuestionKind, QuestionTier, TicketTier
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, clean_line, plural
+from eventpalour.services.platform import (
+    N_,
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    clean_line,
+    message,
+    plural,
+)
 from eventpalour.services.sales.answer_rules import COUNTRY_CHOICES
 from eventpalour.services.sales.answers import asked_questions
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -82,25 +91,29 @@ def _cleaned(data: QuestionInput, tiers: dict[str, str]) -> QuestionInput:
     problems: list[FieldError] = []
     label = clean_line(data.label)
     if not label:
-        problems.append(FieldError(("label",), "Enter the question."))
+        problems.append(FieldError(("label",), N_("Enter the question.")))
     elif len(label) > LABEL_MAX:
-        problems.append(FieldError(("label",), f"Keep the question to {LABEL_MAX} characters."))
+        problems.append(
+            FieldError(("label",), message(N_("Keep the question to {count} characters."), count=LABEL_MAX))
+        )
     if data.kind not in KIND_LABELS:
-        problems.append(FieldError(("kind",), "Choose what kind of answer to ask for."))
+        problems.append(FieldError(("kind",), N_("Choose what kind of answer to ask for.")))
     options = tuple(o for o in (clean_line(option) for option in data.options) if o)
     if is_choice(data.kind):
         if len(options) < 2:
-            problems.append(FieldError(("options",), "Give at least two options, one per line."))
+            problems.append(FieldError(("options",), N_("Give at least two options, one per line.")))
         elif len(options) > OPTIONS_MAX:
-            problems.append(FieldError(("options",), f"Give at most {OPTIONS_MAX} options."))
+            problems.append(FieldError(("options",), message(N_("Give at most {count} options."), count=OPTIONS_MAX)))
         elif any(len(option) > OPTION_MAX for option in options):
-            problems.append(FieldError(("options",), f"Keep each option to {OPTION_MAX} characters."))
+            problems.append(
+                FieldError(("options",), message(N_("Keep each option to {count} characters."), count=OPTION_MAX))
+            )
         elif len({option.casefold() for option in options}) != len(options):
-            problems.append(FieldError(("options",), "Each option must be different."))
+            problems.append(FieldError(("options",), N_("Each option must be different.")))
     else:
         options = ()
     if any(tier_id not in tiers for tier_id in data.tier_ids):
-        problems.append(FieldError(("tier_ids",), "Choose tickets of this event."))
+        problems.append(FieldError(("tier_ids",), N_("Choose tickets of this event.")))
     if problems:
         raise ValidationFailed(problems[0].message, details=problems)
     return QuestionInput(label, data.kind, options, data.required, data.per_ticket, tuple(dict.fromkeys(data.tier_ids)))
@@ -200,7 +213,9 @@ def create_question(*, actor: UserSummary | None, event_id: str, data: QuestionI
         data = _cleaned(data, _tiers_of(session, event.id))
         existing = _questions_of(session, event.id)
         if len(existing) >= QUESTIONS_MAX:
-            raise ValidationFailed.field("label", f"An event asks at most {QUESTIONS_MAX} questions.")
+            raise ValidationFailed.field(
+                "label", message(N_("An event asks at most {count} questions."), count=QUESTIONS_MAX)
+            )
         question = Question(event_id=event.id, label=data.label, kind=data.kind, position=len(existing))
         _apply(question, data)
         session.add(question)
@@ -214,7 +229,7 @@ def _load(session: Session, actor: UserSummary | None, event_id: str, question_i
     event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
     question = session.get(Question, question_id or "")
     if question is None or question.event_id != event.id:
-        raise NotFound("This question does not exist.")
+        raise NotFound(N_("This question does not exist."))
     return question
 
 
@@ -239,7 +254,7 @@ def delete_question(*, actor: UserSummary | None, event_id: str, question_id: st
         question = _load(session, actor, event_id, question_id)
         answered = session.exec(select(OrderAnswer.id).where(OrderAnswer.question_id == question.id)).first()
         if answered is not None:
-            raise Conflict("Buyers have answered this question, so it stays. Make it optional instead.")
+            raise Conflict(N_("Buyers have answered this question, so it stays. Make it optional instead."))
         event_key = question.event_id
         session.delete(question)
         session.flush()

@@ -23,7 +23,7 @@ from eventpalour.models.waiting_room import MAX_RATE_PER_MINUTE
 from eventpalour.services import admin
 from eventpalour.services.events import parse_local
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import DEFAULT_LANGUAGE, FieldError, ValidationFailed, event_when
+from eventpalour.services.platform import DEFAULT_LANGUAGE, N_, FieldError, ValidationFailed, event_when
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 _LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -149,9 +149,9 @@ def set_waiting_room(
         starts_at = parse_local(starts_local, zone, ("starts_at",), problems)
         rate = _rate(rate_per_minute, problems)
         if opens_at and starts_at and opens_at > starts_at:
-            problems.append(FieldError(("opens_at",), "The queue must open at or before the sale starts."))
+            problems.append(FieldError(("opens_at",), N_("The queue must open at or before the sale starts.")))
         if problems:
-            raise ValidationFailed("Please check the waiting room's settings.", details=problems)
+            raise ValidationFailed(N_("Please check the waiting room's settings."), details=problems)
         room = session.get(WaitingRoom, event.id)
         if room is None:
             room = WaitingRoom(event_id=event.id, seed=secrets.token_hex(32), credit_at=starts_at, admitted_count=0)

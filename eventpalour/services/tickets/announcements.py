@@ -47,6 +47,7 @@ from eventpalour.services.platform import (
     clean_text,
     enqueue,
     event_when,
+    message,
     plural,
     render_markdown,
     time_zone,
@@ -169,21 +170,25 @@ def _problems(data: AnnouncementInput, tiers: dict[str, str], now: datetime) -> 
     problems: list[FieldError] = []
     subject, body = clean_line(data.subject), clean_text(data.body)
     if not subject:
-        problems.append(FieldError(("subject",), "Enter a subject."))
+        problems.append(FieldError(("subject",), N_("Enter a subject.")))
     elif len(subject) > SUBJECT_MAX:
-        problems.append(FieldError(("subject",), f"Keep the subject to {SUBJECT_MAX} characters."))
+        problems.append(
+            FieldError(("subject",), message(N_("Keep the subject to {count} characters."), count=SUBJECT_MAX))
+        )
     if not body:
-        problems.append(FieldError(("body",), "Write the message."))
+        problems.append(FieldError(("body",), N_("Write the message.")))
     elif len(body) > BODY_MAX:
-        problems.append(FieldError(("body",), f"Keep the message to {BODY_MAX:,} characters."))
+        problems.append(
+            FieldError(("body",), message(N_("Keep the message to {count} characters."), count=f"{BODY_MAX:,}"))
+        )
     if data.audience not in AUDIENCE_LABELS:
-        problems.append(FieldError(("audience",), "Choose who gets the announcement."))
+        problems.append(FieldError(("audience",), N_("Choose who gets the announcement.")))
     elif data.audience == AnnouncementAudience.TIERS and not data.tier_ids:
-        problems.append(FieldError(("tier_ids",), "Choose at least one ticket type."))
+        problems.append(FieldError(("tier_ids",), N_("Choose at least one ticket type.")))
     elif any(tier_id not in tiers for tier_id in data.tier_ids):
-        problems.append(FieldError(("tier_ids",), "Choose ticket types of this event."))
+        problems.append(FieldError(("tier_ids",), N_("Choose ticket types of this event.")))
     if data.send_at is not None and data.send_at <= now:
-        problems.append(FieldError(("send_at",), "Choose a time in the future, or send it now."))
+        problems.append(FieldError(("send_at",), N_("Choose a time in the future, or send it now.")))
     return problems
 
 
@@ -206,7 +211,9 @@ def _create(
             raise ValidationFailed(problems[0].message, details=problems)
         tier_ids = list(dict.fromkeys(data.tier_ids)) if data.audience == AnnouncementAudience.TIERS else []
         if data.send_at is None and not recipients(session, event.id, data.audience, tier_ids):
-            raise ValidationFailed.field("audience", "No ticket holder is in this audience yet: nobody would get it.")
+            raise ValidationFailed.field(
+                "audience", N_("No ticket holder is in this audience yet: nobody would get it.")
+            )
         item = Announcement(
             event_id=event.id,
             author_id=actor.id,
@@ -235,14 +242,14 @@ def cancel_announcement(*, actor: UserSummary | None, event_id: str, announcemen
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
         item = session.get(Announcement, announcement_id or "")
         if item is None or item.event_id != event.id:
-            raise NotFound("This announcement does not exist.")
+            raise NotFound(N_("This announcement does not exist."))
         cancelled = session.execute(
             update(Announcement)
             .where(col(Announcement.id) == item.id, col(Announcement.status) == AnnouncementStatus.SCHEDULED)
             .values(status=AnnouncementStatus.CANCELLED)
         ).rowcount
         if cancelled != 1:
-            raise Conflict("This announcement was already sent or cancelled.")
+            raise Conflict(N_("This announcement was already sent or cancelled."))
     return _one(item.id)
 
 

@@ -19,7 +19,16 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import ADMISSION_STATUSES, CheckIn, CheckInList, CheckInListTier, Direction, Ticket, TicketTier
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import Conflict, FieldError, NotAuthenticated, NotFound, ValidationFailed, clean_line
+from eventpalour.services.platform import (
+    N_,
+    Conflict,
+    FieldError,
+    NotAuthenticated,
+    NotFound,
+    ValidationFailed,
+    clean_line,
+    message,
+)
 from eventpalour.services.tickets import gates
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
@@ -92,16 +101,18 @@ def _clean(data: ListInput, tiers: dict[str, str], taken: Sequence[str]) -> List
     errors = []
     name = clean_line(data.name or "")
     if not name:
-        errors.append(FieldError(("name",), "Give the list a name, e.g. Main gate or VIP lounge."))
+        errors.append(FieldError(("name",), N_("Give the list a name, e.g. Main gate or VIP lounge.")))
     elif len(name) > MAX_NAME:
-        errors.append(FieldError(("name",), f"A list's name has at most {MAX_NAME} characters."))
+        errors.append(
+            FieldError(("name",), message(N_("A list's name has at most {count} characters."), count=MAX_NAME))
+        )
     elif name.casefold() in {t.casefold() for t in taken}:
-        errors.append(FieldError(("name",), "This event already has a list with this name."))
+        errors.append(FieldError(("name",), N_("This event already has a list with this name.")))
     chosen = tuple(dict.fromkeys(data.tier_ids))
     if not data.all_tiers and not chosen:
-        errors.append(FieldError(("tier_ids",), "Choose at least one tier this list admits."))
+        errors.append(FieldError(("tier_ids",), N_("Choose at least one tier this list admits.")))
     elif any(tier_id not in tiers for tier_id in chosen):
-        errors.append(FieldError(("tier_ids",), "Choose tiers of this event."))
+        errors.append(FieldError(("tier_ids",), N_("Choose tiers of this event.")))
     if errors:
         raise ValidationFailed(errors[0].message, details=errors)
     return ListInput(
@@ -216,7 +227,9 @@ def create_checkin_list(*, actor: UserSummary | None, event_id: str, data: ListI
         gates.ensure_default_list(connection, event.id)
         existing = gates.event_gates(connection, event.id)
         if len(existing) >= MAX_LISTS:
-            raise ValidationFailed.field("name", f"An event has at most {MAX_LISTS} check-in lists.")
+            raise ValidationFailed.field(
+                "name", message(N_("An event has at most {count} check-in lists."), count=MAX_LISTS)
+            )
         tiers = _event_tiers(session, event.id)
         clean = _clean(data, tiers, [gate.name for gate in existing])
         list_id = new_id()
