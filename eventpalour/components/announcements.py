@@ -8,6 +8,7 @@ import reflex as rx
 from eventpalour.components.lists import empty_card
 from eventpalour.components.tables import scrolling_table
 from eventpalour.state.announcements import AUDIENCE_CHOICES, EventAnnouncementsState
+from eventpalour.state.language import fill, t
 
 S = EventAnnouncementsState
 LABEL_STYLE = {"fontWeight": "600", "fontSize": "14px"}
@@ -29,11 +30,11 @@ def _described(name: str) -> dict[str, object]:
 
 def _audience() -> rx.Component:
     return rx.vstack(
-        rx.text("Send to", weight="bold", size="2"),
+        rx.text(t("Send to"), weight="bold", size="2"),
         rx.radio_group.root(
             rx.flex(
                 *[
-                    rx.el.label(rx.radio_group.item(value=value), text, style={"display": "flex", "gap": "6px"})
+                    rx.el.label(rx.radio_group.item(value=value), t(text), style={"display": "flex", "gap": "6px"})
                     for value, text in AUDIENCE_CHOICES
                 ],
                 gap="8px 20px",
@@ -41,7 +42,7 @@ def _audience() -> rx.Component:
             ),
             value=S.form.audience,
             on_change=S.set_audience,
-            custom_attrs={"aria-label": "Send to"},
+            custom_attrs={"aria-label": t("Send to")},
         ),
         _error("audience"),
         rx.cond(
@@ -67,7 +68,7 @@ def _audience() -> rx.Component:
             ),
         ),
         rx.text(
-            "Each holder gets one email, however many tickets they hold; those who unsubscribed get none.",
+            t("Each holder gets one email, however many tickets they hold; those who unsubscribed get none."),
             size="1",
             color_scheme="gray",
         ),
@@ -78,21 +79,21 @@ def _audience() -> rx.Component:
 
 def _when() -> rx.Component:
     return rx.vstack(
-        rx.text("When", weight="bold", size="2"),
+        rx.text(t("When"), weight="bold", size="2"),
         rx.radio_group.root(
             rx.flex(
-                rx.el.label(rx.radio_group.item(value="now"), "Send now", style={"display": "flex", "gap": "6px"}),
-                rx.el.label(rx.radio_group.item(value="later"), "Schedule", style={"display": "flex", "gap": "6px"}),
+                rx.el.label(rx.radio_group.item(value="now"), t("Send now"), style={"display": "flex", "gap": "6px"}),
+                rx.el.label(rx.radio_group.item(value="later"), t("Schedule"), style={"display": "flex", "gap": "6px"}),
                 gap="20px",
             ),
             value=rx.cond(S.form.schedule, "later", "now"),
             on_change=S.set_schedule,
-            custom_attrs={"aria-label": "When"},
+            custom_attrs={"aria-label": t("When")},
         ),
         rx.cond(
             S.form.schedule,
             rx.vstack(
-                rx.el.label("Send at", html_for="announcement-send-at", style=LABEL_STYLE),
+                rx.el.label(t("Send at"), html_for="announcement-send-at", style=LABEL_STYLE),
                 rx.input(
                     id="announcement-send-at",
                     type="datetime-local",
@@ -100,7 +101,7 @@ def _when() -> rx.Component:
                     on_change=lambda v: S.set_field("send_at_local", v),
                     **_described("send_at"),
                 ),
-                rx.text("In the event's time zone, ", S.timezone, ".", size="1", color_scheme="gray"),
+                rx.text(fill(t("In the event's time zone, {zone}."), zone=S.timezone), size="1", color_scheme="gray"),
                 _error("send_at"),
                 spacing="1",
             ),
@@ -113,9 +114,9 @@ def _when() -> rx.Component:
 def _composer() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("New announcement", size="4", as_="h3"),
+            rx.heading(t("New announcement"), size="4", as_="h3"),
             rx.vstack(
-                rx.el.label("Subject", html_for="announcement-subject", style=LABEL_STYLE),
+                rx.el.label(t("Subject"), html_for="announcement-subject", style=LABEL_STYLE),
                 rx.input(
                     id="announcement-subject",
                     value=S.form.subject,
@@ -130,14 +131,14 @@ def _composer() -> rx.Component:
             ),
             rx.flex(
                 rx.vstack(
-                    rx.el.label("Message", html_for="announcement-body", style=LABEL_STYLE),
+                    rx.el.label(t("Message"), html_for="announcement-body", style=LABEL_STYLE),
                     rx.text_area(
                         id="announcement-body",
                         value=S.form.body,
                         on_change=lambda v: S.set_field("body", v),
                         rows="10",
                         width="100%",
-                        placeholder="Markdown: **bold**, _italic_, [links](https://…), - lists",
+                        placeholder=t("Markdown: **bold**, _italic_, [links](https://…), - lists"),
                         **_described("body"),
                     ),
                     _error("body"),
@@ -145,18 +146,18 @@ def _composer() -> rx.Component:
                     width="100%",
                 ),
                 rx.vstack(
-                    rx.text("Preview", weight="bold", size="2"),
+                    rx.text(t("Preview"), weight="bold", size="2"),
                     rx.card(
                         rx.cond(
                             S.preview_html != "",
                             rx.html(S.preview_html, class_name="rich-text"),
-                            rx.text("Your formatted message appears here.", color_scheme="gray", size="2"),
+                            rx.text(t("Your formatted message appears here."), color_scheme="gray", size="2"),
                         ),
                         width="100%",
                         min_height="120px",
                         variant="surface",
                         role="region",
-                        custom_attrs={"aria-label": "Preview"},
+                        custom_attrs={"aria-label": t("Preview")},
                     ),
                     spacing="1",
                     width="100%",
@@ -170,7 +171,7 @@ def _composer() -> rx.Component:
             rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
             rx.button(
                 rx.icon("send", size=16),
-                rx.cond(S.form.schedule, "Schedule announcement", "Send announcement"),
+                rx.cond(S.form.schedule, t("Schedule announcement"), t("Send announcement")),
                 on_click=S.submit,
                 loading=S.is_submitting,
                 size="3",
@@ -196,12 +197,12 @@ def _row(line: rx.Var) -> rx.Component:
             rx.cond(
                 line.can_cancel,
                 rx.button(
-                    "Cancel",
+                    t("Cancel"),
                     size="1",
                     variant="soft",
                     color_scheme="red",
                     on_click=S.cancel(line.id),
-                    aria_label="Cancel " + line.subject,
+                    aria_label=fill(t("Cancel {subject}"), subject=line.subject),
                 ),
             ),
         ),
@@ -212,7 +213,7 @@ def _row(line: rx.Var) -> rx.Component:
 def announcements_tab() -> rx.Component:
     return rx.vstack(
         _composer(),
-        rx.heading("Sent and scheduled", size="4", as_="h3"),
+        rx.heading(t("Sent and scheduled"), size="4", as_="h3"),
         rx.cond(
             ~S.announcements_loaded,
             rx.center(rx.spinner(), padding="24px", width="100%"),
@@ -221,18 +222,20 @@ def announcements_tab() -> rx.Component:
                 rx.callout(S.announcements_problem, icon="triangle-alert", color_scheme="red", width="100%"),
                 rx.cond(
                     S.lines.length() == 0,
-                    empty_card("No announcements yet. Write one above to tell your ticket holders.", icon="megaphone"),
+                    empty_card(
+                        t("No announcements yet. Write one above to tell your ticket holders."), icon="megaphone"
+                    ),
                     scrolling_table(
                         [
-                            rx.table.column_header_cell("Subject"),
-                            rx.table.column_header_cell("Audience"),
-                            rx.table.column_header_cell("When"),
-                            rx.table.column_header_cell("Recipients"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell("Actions"),
+                            rx.table.column_header_cell(t("Subject")),
+                            rx.table.column_header_cell(t("Audience")),
+                            rx.table.column_header_cell(t("When")),
+                            rx.table.column_header_cell(t("Recipients")),
+                            rx.table.column_header_cell(t("Status")),
+                            rx.table.column_header_cell(t("Actions")),
                         ],
                         rx.foreach(S.lines, _row),
-                        label="Announcements",
+                        label=t("Announcements"),
                     ),
                 ),
             ),

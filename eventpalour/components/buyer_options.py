@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.state.buyer_options import EventBuyerOptionsState
+from eventpalour.state.language import t
 
 S = EventBuyerOptionsState
 
@@ -32,16 +33,16 @@ def _switch(label: str, hint: str, checked: rx.Var, on_change, disabled: rx.Var,
 def buyer_options_section() -> rx.Component:
     return rx.vstack(
         _switch(
-            "Buyers must have an account",
-            "Hides “Continue as guest”: every buyer signs in (or signs up) before getting tickets.",
+            t("Buyers must have an account"),
+            t("Hides “Continue as guest”: every buyer signs in (or signs up) before getting tickets."),
             S.requires_account,
             S.set_requires_account,
             ~S.can_edit | S.is_saving,
             "buyers-require-account",
         ),
         _switch(
-            "Ask guest buyers for a phone number",
-            "Guests give a phone number besides their name and email.",
+            t("Ask guest buyers for a phone number"),
+            t("Guests give a phone number besides their name and email."),
             S.asks_phone,
             S.set_asks_phone,
             ~S.can_edit | S.is_saving | S.requires_account,

@@ -7,6 +7,7 @@ import reflex as rx
 
 from eventpalour.components.dialogs import confirm_button
 from eventpalour.state.checkin_lists import EventCheckInListsState
+from eventpalour.state.language import fill, t
 
 S = EventCheckInListsState
 LABEL_STYLE = {"fontWeight": "600", "fontSize": "14px"}
@@ -34,14 +35,16 @@ def _tier_check(tier: rx.Var) -> rx.Component:
 def _form() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(rx.cond(S.editing_id != "", "Change check-in list", "New check-in list"), size="4", as_="h3"),
+            rx.heading(
+                rx.cond(S.editing_id != "", t("Change check-in list"), t("New check-in list")), size="4", as_="h3"
+            ),
             rx.vstack(
-                rx.el.label("List name", html_for="checkin-name", style=LABEL_STYLE),
+                rx.el.label(t("List name"), html_for="checkin-name", style=LABEL_STYLE),
                 rx.input(
                     id="checkin-name",
                     value=S.list_name,
                     on_change=S.set_list_name,
-                    placeholder="VIP lounge",
+                    placeholder=t("VIP lounge"),
                     max_length=60,
                     aria_invalid=rx.cond(S.field_errors.contains("name"), "true", "false"),
                     aria_describedby="checkin-name-error",
@@ -52,8 +55,8 @@ def _form() -> rx.Component:
                 width="100%",
             ),
             rx.el.fieldset(
-                rx.el.legend("Tickets it admits", style=LABEL_STYLE),
-                _check("All tiers", S.all_tiers, S.set_all_tiers),
+                rx.el.legend(t("Tickets it admits"), style=LABEL_STYLE),
+                _check(t("All tiers"), S.all_tiers, S.set_all_tiers),
                 rx.cond(
                     ~S.all_tiers,
                     rx.flex(rx.foreach(S.tier_choices, _tier_check), gap="8px 20px", wrap="wrap", padding_left="24px"),
@@ -63,13 +66,13 @@ def _form() -> rx.Component:
             ),
             rx.vstack(
                 _check(
-                    "Re-admit once per day (multi-day events)",
+                    t("Re-admit once per day (multi-day events)"),
                     S.readmit_daily,
                     S.set_readmit_daily,
                     aria_describedby="checkin-rule-help",
                 ),
                 _check(
-                    "Count exits (the scanner gets an Entry/Exit switch)",
+                    t("Count exits (the scanner gets an Entry/Exit switch)"),
                     S.count_exits,
                     S.set_count_exits,
                     aria_describedby="checkin-rule-help",
@@ -80,8 +83,8 @@ def _form() -> rx.Component:
             ),
             rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
             rx.hstack(
-                rx.button("Save list", on_click=S.save_list, loading=S.is_submitting),
-                rx.button("Cancel", variant="soft", color_scheme="gray", on_click=S.close_form),
+                rx.button(t("Save list"), on_click=S.save_list, loading=S.is_submitting),
+                rx.button(t("Cancel"), variant="soft", color_scheme="gray", on_click=S.close_form),
                 spacing="2",
             ),
             spacing="3",
@@ -98,7 +101,7 @@ def _line(line: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading(line.name, size="3", as_="h4"),
-                    rx.cond(line.is_default, rx.badge("Main list", variant="soft")),
+                    rx.cond(line.is_default, rx.badge(t("Main list"), variant="soft")),
                     align="center",
                     wrap="wrap",
                 ),
@@ -109,17 +112,21 @@ def _line(line: rx.Var) -> rx.Component:
             ),
             rx.hstack(
                 rx.button(
-                    "Edit", variant="soft", size="1", on_click=S.start_edit(line.id), aria_label="Edit " + line.name
+                    t("Edit"),
+                    variant="soft",
+                    size="1",
+                    on_click=S.start_edit(line.id),
+                    aria_label=fill(t("Edit {name}"), name=line.name),
                 ),
                 rx.cond(
                     line.can_delete,
                     confirm_button(
-                        "Delete",
-                        "Delete this check-in list?",
-                        "Nobody was checked in on it. Scanners set to it go back to the main list.",
-                        "Delete list",
+                        t("Delete"),
+                        t("Delete this check-in list?"),
+                        t("Nobody was checked in on it. Scanners set to it go back to the main list."),
+                        t("Delete list"),
                         S.delete_list(line.id),
-                        keep="Keep it",
+                        keep=t("Keep it"),
                         size="1",
                     ),
                 ),
@@ -138,14 +145,16 @@ def _line(line: rx.Var) -> rx.Component:
 def checkin_lists_tab() -> rx.Component:
     return rx.cond(
         ~S.lists_loaded,
-        rx.center(rx.spinner(), padding="24px", role="status", aria_label="Loading check-in lists"),
+        rx.center(rx.spinner(), padding="24px", role="status", aria_label=t("Loading check-in lists")),
         rx.cond(
             S.lists_problem != "",
             rx.callout(S.lists_problem, icon="triangle-alert", color_scheme="red"),
             rx.vstack(
                 rx.text(
-                    "Each gate scans for one list: a ticket is admitted once per list, and only on lists "
-                    "that admit its tier. Scanners pick their list at the top of the scanner page.",
+                    t(
+                        "Each gate scans for one list: a ticket is admitted once per list, and only on lists "
+                        "that admit its tier. Scanners pick their list at the top of the scanner page."
+                    ),
                     size="2",
                     color_scheme="gray",
                 ),
@@ -153,7 +162,9 @@ def checkin_lists_tab() -> rx.Component:
                 rx.cond(
                     S.form_open,
                     _form(),
-                    rx.button(rx.icon("plus", size=16), "Add a check-in list", variant="outline", on_click=S.start_new),
+                    rx.button(
+                        rx.icon("plus", size=16), t("Add a check-in list"), variant="outline", on_click=S.start_new
+                    ),
                 ),
                 spacing="3",
                 width="100%",

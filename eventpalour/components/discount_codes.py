@@ -10,6 +10,7 @@ from eventpalour.components.lists import empty_card
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.ticket_card import file_link
 from eventpalour.state.discount_codes import EventCodesState
+from eventpalour.state.language import fill, t
 
 S = EventCodesState
 
@@ -21,7 +22,9 @@ def _error(name: str) -> rx.Component:
     )
 
 
-def _text_field(label: str, name: str, value: rx.Var, *, hint: str = "", type_: str = "text", **props) -> rx.Component:
+def _text_field(
+    label: str | rx.Var, name: str, value: rx.Var, *, hint: rx.Var | None = None, type_: str = "text", **props
+) -> rx.Component:
     input_id = f"code-{name}"
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style={"fontWeight": "600", "fontSize": "14px"}),
@@ -35,14 +38,15 @@ def _text_field(label: str, name: str, value: rx.Var, *, hint: str = "", type_: 
             width="100%",
             **props,
         ),
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")) if hint else rx.fragment(),
+        rx.text(hint, size="1", color_scheme="gray") if hint is not None else rx.fragment(),
         _error(name),
         spacing="1",
         width="100%",
     )
 
 
-def _tier_checkboxes(choices: rx.Var, chosen: rx.Var, toggle, prefix: str) -> rx.Component:  # noqa: ANN001
+def _tier_checkboxes(choices: rx.Var, chosen: rx.Var, toggle, label: rx.Var) -> rx.Component:  # noqa: ANN001
+    """A checkbox per tier; `label` names one for a screen reader ("Unlock {name}")."""
     return rx.foreach(
         choices,
         lambda tier: rx.el.label(
@@ -50,7 +54,7 @@ def _tier_checkboxes(choices: rx.Var, chosen: rx.Var, toggle, prefix: str) -> rx
                 rx.checkbox(
                     checked=chosen.contains(tier.id),
                     on_change=lambda checked: toggle(tier.id, checked),
-                    custom_attrs={"aria-label": prefix + tier.name},
+                    custom_attrs={"aria-label": fill(label, name=tier.name)},
                 ),
                 rx.text(tier.name, size="2"),
                 spacing="2",
@@ -63,15 +67,15 @@ def _tier_checkboxes(choices: rx.Var, chosen: rx.Var, toggle, prefix: str) -> rx
 def _unlocks() -> rx.Component:
     """An access code's hidden tiers: buyers with the code see and can buy them."""
     return rx.vstack(
-        rx.text("Unlocks hidden tickets", weight="bold", size="2"),
+        rx.text(t("Unlocks hidden tickets"), weight="bold", size="2"),
         rx.cond(
             S.hidden_choices.length() > 0,
             rx.fragment(
-                rx.text("Buyers who enter this code see and can buy these.", size="1", color_scheme="gray"),
-                _tier_checkboxes(S.hidden_choices, S.form.unlock_tier_ids, S.toggle_unlock, "Unlock "),
+                rx.text(t("Buyers who enter this code see and can buy these."), size="1", color_scheme="gray"),
+                _tier_checkboxes(S.hidden_choices, S.form.unlock_tier_ids, S.toggle_unlock, t("Unlock {name}")),
             ),
             rx.text(
-                "No hidden tickets. Tick Hidden on a ticket in Edit to sell it by access code only.",
+                t("No hidden tickets. Tick Hidden on a ticket in Edit to sell it by access code only."),
                 size="1",
                 color_scheme="gray",
             ),
@@ -86,13 +90,13 @@ def _terms() -> rx.Component:
     """The terms shared by one code and a bulk batch: the discount, tickets, unlocked tickets, validity."""
     return rx.vstack(
         rx.vstack(
-            rx.el.label("Discount type", html_for="code-kind", style={"fontWeight": "600", "fontSize": "14px"}),
+            rx.el.label(t("Discount type"), html_for="code-kind", style={"fontWeight": "600", "fontSize": "14px"}),
             rx.select.root(
-                rx.select.trigger(id="code-kind", custom_attrs={"aria-label": "Discount type"}),
+                rx.select.trigger(id="code-kind", custom_attrs={"aria-label": t("Discount type")}),
                 rx.select.content(
-                    rx.select.item("Percent off", value="percent"),
-                    rx.select.item("Fixed amount off", value="fixed"),
-                    rx.select.item("No discount (access code only)", value="none"),
+                    rx.select.item(t("Percent off"), value="percent"),
+                    rx.select.item(t("Fixed amount off"), value="fixed"),
+                    rx.select.item(t("No discount (access code only)"), value="none"),
                 ),
                 value=S.form.kind,
                 on_change=lambda v: S.set_form_field("kind", v),
@@ -105,15 +109,15 @@ def _terms() -> rx.Component:
             S.has_discount,
             rx.vstack(
                 _text_field(
-                    rx.cond(S.percent_kind, "Percent off", "Amount off"),
+                    rx.cond(S.percent_kind, t("Percent off"), t("Amount off")),
                     "value",
                     S.form.value,
                     input_mode="decimal",
                 ),
                 rx.vstack(
-                    rx.text("Discount applies to", weight="bold", size="2"),
-                    rx.text("Leave all unticked for every ticket type.", size="1", color_scheme="gray"),
-                    _tier_checkboxes(S.tier_choices, S.form.tier_ids, S.toggle_tier, "Discount on "),
+                    rx.text(t("Discount applies to"), weight="bold", size="2"),
+                    rx.text(t("Leave all unticked for every ticket type."), size="1", color_scheme="gray"),
+                    _tier_checkboxes(S.tier_choices, S.form.tier_ids, S.toggle_tier, t("Discount on {name}")),
                     _error("tier_ids"),
                     spacing="1",
                     width="100%",
@@ -124,8 +128,8 @@ def _terms() -> rx.Component:
         ),
         _unlocks(),
         rx.flex(
-            _text_field("Valid from", "valid_from_local", S.form.valid_from_local, type_="datetime-local"),
-            _text_field("Valid until", "valid_until_local", S.form.valid_until_local, type_="datetime-local"),
+            _text_field(t("Valid from"), "valid_from_local", S.form.valid_from_local, type_="datetime-local"),
+            _text_field(t("Valid until"), "valid_until_local", S.form.valid_until_local, type_="datetime-local"),
             gap="12px",
             width="100%",
             direction=rx.breakpoints(initial="column", sm="row"),
@@ -138,23 +142,25 @@ def _terms() -> rx.Component:
 def _form_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id == "", "New code", "Edit code")),
+            rx.dialog.title(rx.cond(S.editing_id == "", t("New code"), t("Edit code"))),
             rx.vstack(
                 rx.cond(
                     S.editing_id == "",
-                    _text_field("Code", "code", S.form.code, hint="3–32 letters, digits, - or _; not case-sensitive."),
-                    rx.text("Code ", rx.code(S.form.code)),
+                    _text_field(
+                        t("Code"), "code", S.form.code, hint=t("3–32 letters, digits, - or _; not case-sensitive.")
+                    ),
+                    rx.text(t("Code"), " ", rx.code(S.form.code)),
                 ),
                 _terms(),
                 rx.flex(
                     _text_field(
-                        "Total uses", "max_uses", S.form.max_uses, hint="Empty: no limit.", input_mode="numeric"
+                        t("Total uses"), "max_uses", S.form.max_uses, hint=t("Empty: no limit."), input_mode="numeric"
                     ),
                     _text_field(
-                        "Uses per buyer",
+                        t("Uses per buyer"),
                         "per_buyer_limit",
                         S.form.per_buyer_limit,
-                        hint="Empty: no limit.",
+                        hint=t("Empty: no limit."),
                         input_mode="numeric",
                     ),
                     gap="12px",
@@ -164,15 +170,15 @@ def _form_dialog() -> rx.Component:
                 rx.el.label(
                     rx.hstack(
                         rx.switch(checked=S.form.active, on_change=S.toggle_form_active),
-                        rx.text("Active", size="2"),
+                        rx.text(t("Active"), size="2"),
                         spacing="2",
                         align="center",
                     ),
                 ),
                 rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                    rx.button("Save code", on_click=S.save_code, loading=S.is_submitting),
+                    rx.dialog.close(rx.button(t("Close"), variant="soft", color_scheme="gray")),
+                    rx.button(t("Save code"), on_click=S.save_code, loading=S.is_submitting),
                     justify="end",
                     width="100%",
                 ),
@@ -188,14 +194,18 @@ def _form_dialog() -> rx.Component:
 
 def _bulk_dialog() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.trigger(rx.button(rx.icon("layers", size=16), "Bulk create", variant="soft")),
+        rx.dialog.trigger(rx.button(rx.icon("layers", size=16), t("Bulk create"), variant="soft")),
         rx.dialog.content(
-            rx.dialog.title("Create single-use codes"),
-            rx.dialog.description("Each code works once, for one buyer. Download them as CSV to send out.", size="2"),
+            rx.dialog.title(t("Create single-use codes")),
+            rx.dialog.description(
+                t("Each code works once, for one buyer. Download them as CSV to send out."), size="2"
+            ),
             rx.vstack(
                 rx.flex(
                     rx.vstack(
-                        rx.el.label("How many", html_for="bulk-count", style={"fontWeight": "600", "fontSize": "14px"}),
+                        rx.el.label(
+                            t("How many"), html_for="bulk-count", style={"fontWeight": "600", "fontSize": "14px"}
+                        ),
                         rx.input(
                             id="bulk-count",
                             value=S.bulk_count,
@@ -207,12 +217,14 @@ def _bulk_dialog() -> rx.Component:
                         width="100%",
                     ),
                     rx.vstack(
-                        rx.el.label("Prefix", html_for="bulk-prefix", style={"fontWeight": "600", "fontSize": "14px"}),
+                        rx.el.label(
+                            t("Prefix"), html_for="bulk-prefix", style={"fontWeight": "600", "fontSize": "14px"}
+                        ),
                         rx.input(
                             id="bulk-prefix",
                             value=S.bulk_prefix,
                             on_change=lambda v: S.set_bulk_field("prefix", v),
-                            placeholder="e.g. VIP-",
+                            placeholder=t("e.g. VIP-"),
                         ),
                         _error("prefix"),
                         spacing="1",
@@ -224,8 +236,8 @@ def _bulk_dialog() -> rx.Component:
                 _terms(),
                 rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                    rx.button("Create codes", on_click=S.bulk_create, loading=S.is_submitting),
+                    rx.dialog.close(rx.button(t("Close"), variant="soft", color_scheme="gray")),
+                    rx.button(t("Create codes"), on_click=S.bulk_create, loading=S.is_submitting),
                     justify="end",
                     width="100%",
                 ),
@@ -253,38 +265,42 @@ def _row(line: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 rx.button(
-                    "Edit", size="1", variant="soft", on_click=S.edit_code(line.id), aria_label="Edit " + line.code
+                    t("Edit"),
+                    size="1",
+                    variant="soft",
+                    on_click=S.edit_code(line.id),
+                    aria_label=fill(t("Edit {code}"), code=line.code),
                 ),
                 rx.cond(
                     line.can_deactivate,
                     rx.button(
-                        "Deactivate",
+                        t("Deactivate"),
                         size="1",
                         variant="soft",
                         color_scheme="gray",
                         on_click=S.set_active(line.id, False),
-                        aria_label="Deactivate " + line.code,
+                        aria_label=fill(t("Deactivate {code}"), code=line.code),
                     ),
                 ),
                 rx.cond(
                     line.can_activate,
                     rx.button(
-                        "Activate",
+                        t("Activate"),
                         size="1",
                         variant="soft",
                         on_click=S.set_active(line.id, True),
-                        aria_label="Activate " + line.code,
+                        aria_label=fill(t("Activate {code}"), code=line.code),
                     ),
                 ),
                 rx.cond(
                     line.can_delete,
                     rx.button(
-                        "Delete",
+                        t("Delete"),
                         size="1",
                         variant="soft",
                         color_scheme="red",
                         on_click=S.delete_code(line.id),
-                        aria_label="Delete " + line.code,
+                        aria_label=fill(t("Delete {code}"), code=line.code),
                     ),
                 ),
                 spacing="2",
@@ -297,10 +313,10 @@ def _row(line: rx.Var) -> rx.Component:
 def codes_tab() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.button(rx.icon("plus", size=16), "New code", on_click=S.new_code),
+            rx.button(rx.icon("plus", size=16), t("New code"), on_click=S.new_code),
             _bulk_dialog(),
             rx.spacer(),
-            file_link("Download CSV", "file-down", S.csv_url, download=True),
+            file_link(t("Download CSV"), "file-down", S.csv_url, download=True),
             gap="8px",
             wrap="wrap",
             width="100%",
@@ -315,22 +331,22 @@ def codes_tab() -> rx.Component:
                 rx.cond(
                     S.code_lines.length() == 0,
                     empty_card(
-                        "No codes yet. Create a discount or access code, or a batch of single-use codes.",
+                        t("No codes yet. Create a discount or access code, or a batch of single-use codes."),
                         icon="ticket-percent",
                     ),
                     scrolling_table(
                         [
-                            rx.table.column_header_cell("Code"),
-                            rx.table.column_header_cell("Discount"),
-                            rx.table.column_header_cell("Tickets"),
-                            rx.table.column_header_cell("Unlocks"),
-                            rx.table.column_header_cell("Used"),
-                            rx.table.column_header_cell("Valid"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell("Actions"),
+                            rx.table.column_header_cell(t("Code")),
+                            rx.table.column_header_cell(t("Discount")),
+                            rx.table.column_header_cell(t("Tickets")),
+                            rx.table.column_header_cell(t("Unlocks")),
+                            rx.table.column_header_cell(t("Used")),
+                            rx.table.column_header_cell(t("Valid")),
+                            rx.table.column_header_cell(t("Status")),
+                            rx.table.column_header_cell(t("Actions")),
                         ],
                         rx.foreach(S.code_lines, _row),
-                        label="Discount and access codes",
+                        label=t("Discount and access codes"),
                     ),
                 ),
             ),

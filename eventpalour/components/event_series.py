@@ -6,9 +6,12 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.components.badges import status_badge
+from eventpalour.components.lists import count_words
 from eventpalour.components.tables import scrolling_table
 from eventpalour.services import events
+from eventpalour.services.platform import N_
 from eventpalour.state.event_series import CHANGE_CHOICES, RULE_CHOICES, EventSeriesState
+from eventpalour.state.language import fill, t
 
 S = EventSeriesState
 LABEL_STYLE = {"fontWeight": "600", "fontSize": "14px"}
@@ -38,34 +41,41 @@ def _input(name: str, value: rx.Var, **props: object) -> rx.Component:
     )
 
 
-def _radio(value: str, text: str) -> rx.Component:
+def _radio(value: str, text: str | rx.Var) -> rx.Component:
     return rx.el.label(rx.radio_group.item(value=value), text, style={"display": "flex", "gap": "6px"})
 
 
-def _rule_fields(count_label: str | rx.Var = "Number of dates") -> rx.Component:
+def _rule_fields(count_label: rx.Var | None = None) -> rx.Component:
     return rx.vstack(
         _field(
             "interval",
-            "Every",
+            t("Every"),
             rx.hstack(
                 _input("interval", S.interval, type="number", min="1", max="12", width="120px"),
                 rx.text(rx.match(S.rule, ("daily", "day(s)"), ("monthly", "month(s)"), "week(s)"), size="2"),
                 align="center",
             ),
         ),
-        rx.text("Ends", weight="bold", size="2"),
+        rx.text(t("Ends"), weight="bold", size="2"),
         rx.radio_group.root(
             rx.flex(
-                _radio("count", "After a number of dates"), _radio("until", "On a date"), gap="8px 20px", wrap="wrap"
+                _radio("count", t("After a number of dates")),
+                _radio("until", t("On a date")),
+                gap="8px 20px",
+                wrap="wrap",
             ),
             value=S.ends,
             on_change=lambda v: S.set_choice("ends", v),
-            custom_attrs={"aria-label": "Ends"},
+            custom_attrs={"aria-label": t("Ends")},
         ),
         rx.cond(
             S.ends == "count",
-            _field("count", count_label, _input("count", S.count, type="number", min="1", max="100", width="120px")),
-            _field("until_date", "Last date", _input("until_date", S.until_date, type="date", width="200px")),
+            _field(
+                "count",
+                t("Number of dates") if count_label is None else count_label,
+                _input("count", S.count, type="number", min="1", max="100", width="120px"),
+            ),
+            _field("until_date", t("Last date"), _input("until_date", S.until_date, type="date", width="200px")),
         ),
         spacing="2",
     )
@@ -75,10 +85,10 @@ def _picked_dates() -> rx.Component:
     return rx.vstack(
         _field(
             "new_date",
-            "Add a date",
+            t("Add a date"),
             rx.hstack(
                 _input("new_date", S.new_date, type="date", width="200px"),
-                rx.button("Add date", variant="soft", on_click=S.add_date),
+                rx.button(t("Add date"), variant="soft", on_click=S.add_date),
                 spacing="2",
             ),
         ),
@@ -92,7 +102,7 @@ def _picked_dates() -> rx.Component:
                         size="1",
                         variant="ghost",
                         on_click=S.remove_date(day),
-                        aria_label="Remove " + day,
+                        aria_label=fill(t("Remove {day}"), day=day),
                     ),
                     variant="soft",
                     size="2",
@@ -108,12 +118,12 @@ def _picked_dates() -> rx.Component:
 
 def _rule_choice() -> rx.Component:
     return rx.fragment(
-        rx.text("Repeat", weight="bold", size="2"),
+        rx.text(t("Repeat"), weight="bold", size="2"),
         rx.radio_group.root(
-            rx.flex(*[_radio(value, text) for value, text in RULE_CHOICES], gap="8px 20px", wrap="wrap"),
+            rx.flex(*[_radio(value, t(text)) for value, text in RULE_CHOICES], gap="8px 20px", wrap="wrap"),
             value=S.rule,
             on_change=lambda v: S.set_choice("rule", v),
-            custom_attrs={"aria-label": "Repeat"},
+            custom_attrs={"aria-label": t("Repeat")},
         ),
         _error("rule"),
     )
@@ -122,18 +132,21 @@ def _rule_choice() -> rx.Component:
 def _form() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Repeat this event", size="4", as_="h3"),
+            rx.heading(t("Repeat this event"), size="4", as_="h3"),
             rx.text(
-                "Each date becomes an event of its own, with these ticket types and their own seats, at the same "
-                f"local time. Up to {events.MAX_OCCURRENCES} dates. The new dates take this event's status: "
-                "publish it first to put every date on sale at once.",
+                t(
+                    "Each date becomes an event of its own, with these ticket types and their own seats, at the "
+                    "same local time. Up to {count} dates. The new dates take this event's status: publish it "
+                    "first to put every date on sale at once.",
+                    count=str(events.MAX_OCCURRENCES),
+                ),
                 size="2",
                 color_scheme="gray",
             ),
             _rule_choice(),
             rx.cond(S.rule == "dates", _picked_dates(), _rule_fields()),
             rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
-            rx.button(rx.icon("repeat", size=16), "Create dates", on_click=S.create_series, loading=S.is_submitting),
+            rx.button(rx.icon("repeat", size=16), t("Create dates"), on_click=S.create_series, loading=S.is_submitting),
             spacing="3",
             width="100%",
         ),
@@ -144,7 +157,9 @@ def _form() -> rx.Component:
 
 def _date_row(line: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(line.label, href=line.manage_path), rx.cond(line.is_current, rx.text(" (this date)"))),
+        rx.table.cell(
+            rx.link(line.label, href=line.manage_path), rx.cond(line.is_current, rx.text(" ", t("(this date)")))
+        ),
         rx.table.cell(status_badge(line.status, "event")),
         rx.table.cell(line.availability, white_space="nowrap"),
         data_testid="series-date",
@@ -154,11 +169,11 @@ def _date_row(line: rx.Var) -> rx.Component:
 def _dates() -> rx.Component:
     return rx.vstack(
         rx.heading(S.series_label, size="4", as_="h3"),
-        rx.text("Open a date to edit, postpone or cancel it on its own.", size="2", color_scheme="gray"),
+        rx.text(t("Open a date to edit, postpone or cancel it on its own."), size="2", color_scheme="gray"),
         scrolling_table(
-            [rx.table.column_header_cell(h) for h in ("Date", "Status", "Seats")],
+            [rx.table.column_header_cell(t(h)) for h in (N_("Date"), N_("Status"), N_("Seats"))],
             rx.foreach(S.date_lines, _date_row),
-            label="Dates of this series",
+            label=t("Dates of this series"),
         ),
         spacing="3",
         width="100%",
@@ -180,14 +195,14 @@ def _preview() -> rx.Component:
     """What the change does, for the organizer to confirm or go back from."""
     return rx.card(
         rx.vstack(
-            rx.heading("Check the new dates", size="3", as_="h4"),
-            _preview_list("Dates to add", S.preview_added, "series-added"),
-            _preview_list("Dates to remove", S.preview_removed, "series-removed"),
+            rx.heading(t("Check the new dates"), size="3", as_="h4"),
+            _preview_list(t("Dates to add"), S.preview_added, "series-added"),
+            _preview_list(t("Dates to remove"), S.preview_removed, "series-removed"),
             rx.cond(
                 S.preview_kept.length() > 0,
                 rx.callout(
                     rx.vstack(
-                        rx.text("These dates stay, although the new rule leaves them out:", weight="bold"),
+                        rx.text(t("These dates stay, although the new rule leaves them out:"), weight="bold"),
                         rx.foreach(
                             S.preview_kept, lambda k: rx.text(k.label, ": ", k.reason, data_testid="series-kept")
                         ),
@@ -196,12 +211,17 @@ def _preview() -> rx.Component:
                     icon="info",
                 ),
             ),
-            rx.text("The series will have ", S.preview_total, " dates.", size="2"),
+            rx.text(
+                count_words(
+                    S.preview_total, t("The series will have {count} date."), t("The series will have {count} dates.")
+                ),
+                size="2",
+            ),
             rx.flex(
                 rx.button(
-                    rx.icon("check", size=16), "Confirm changes", on_click=S.confirm_change, loading=S.is_submitting
+                    rx.icon("check", size=16), t("Confirm changes"), on_click=S.confirm_change, loading=S.is_submitting
                 ),
-                rx.button("Back", variant="soft", color_scheme="gray", on_click=S.close_preview),
+                rx.button(t("Back"), variant="soft", color_scheme="gray", on_click=S.close_preview),
                 gap="8px",
                 wrap="wrap",
             ),
@@ -217,28 +237,31 @@ def _change_form() -> rx.Component:
     """Add dates after the last one, or a new rule from this date on (dates before it never change)."""
     return rx.card(
         rx.vstack(
-            rx.heading("Change the dates", size="4", as_="h3"),
+            rx.heading(t("Change the dates"), size="4", as_="h3"),
             rx.text(
-                "New dates copy the latest date's details and ticket types, each with its own seats. "
-                "A new rule applies from this date on: earlier dates, and dates with tickets sold, stay as they "
-                f"are. A series has at most {events.MAX_OCCURRENCES} dates.",
+                t(
+                    "New dates copy the latest date's details and ticket types, each with its own seats. A new "
+                    "rule applies from this date on: earlier dates, and dates with tickets sold, stay as they "
+                    "are. A series has at most {count} dates.",
+                    count=str(events.MAX_OCCURRENCES),
+                ),
                 size="2",
                 color_scheme="gray",
             ),
             rx.cond(
                 S.can_change_rule,
                 rx.radio_group.root(
-                    rx.flex(*[_radio(value, text) for value, text in CHANGE_CHOICES], gap="8px 20px", wrap="wrap"),
+                    rx.flex(*[_radio(value, t(text)) for value, text in CHANGE_CHOICES], gap="8px 20px", wrap="wrap"),
                     value=S.change_mode,
                     on_change=lambda v: S.set_choice("change_mode", v),
-                    custom_attrs={"aria-label": "Change"},
+                    custom_attrs={"aria-label": t("Change")},
                 ),
             ),
             _rule_choice(),
             rx.cond(
                 S.rule == "dates",
                 _picked_dates(),
-                _rule_fields(rx.cond(S.change_mode == "extend", "Dates to add", "Number of dates")),
+                _rule_fields(rx.cond(S.change_mode == "extend", t("Dates to add"), t("Number of dates"))),
             ),
             rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
             rx.cond(
@@ -246,7 +269,7 @@ def _change_form() -> rx.Component:
                 _preview(),
                 rx.button(
                     rx.icon("calendar-search", size=16),
-                    "Preview changes",
+                    t("Preview changes"),
                     on_click=S.preview_change,
                     loading=S.is_submitting,
                 ),
@@ -269,7 +292,7 @@ def repeat_tab() -> rx.Component:
             rx.cond(
                 S.date_lines.length() > 0,
                 rx.vstack(_dates(), _change_form(), spacing="5", width="100%"),
-                rx.cond(S.can_repeat, _form(), rx.callout("Only an upcoming event can repeat.", icon="info")),
+                rx.cond(S.can_repeat, _form(), rx.callout(t("Only an upcoming event can repeat."), icon="info")),
             ),
         ),
     )

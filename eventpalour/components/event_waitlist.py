@@ -6,6 +6,7 @@ import reflex as rx
 
 from eventpalour.components.tables import scroll_region
 from eventpalour.state.event_waitlist import EventWaitlistState as S
+from eventpalour.state.language import fill, t
 
 
 def _line(line: rx.Var) -> rx.Component:
@@ -31,7 +32,7 @@ def _tier(table: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(table.tier, weight="bold"),
-            rx.cond(table.off, rx.badge("Waitlist off", color_scheme="gray", variant="soft")),
+            rx.cond(table.off, rx.badge(t("Waitlist off"), color_scheme="gray", variant="soft")),
             rx.text(table.counts, size="2", color_scheme="gray"),
             wrap="wrap",
             align="center",
@@ -44,20 +45,20 @@ def _tier(table: rx.Var) -> rx.Component:
                     rx.table.header(
                         rx.table.row(
                             rx.table.column_header_cell("#"),
-                            rx.table.column_header_cell("Person"),
-                            rx.table.column_header_cell("Tickets"),
-                            rx.table.column_header_cell("Joined"),
-                            rx.table.column_header_cell("Offered"),
-                            rx.table.column_header_cell("State"),
+                            rx.table.column_header_cell(t("Person")),
+                            rx.table.column_header_cell(t("Tickets")),
+                            rx.table.column_header_cell(t("Joined")),
+                            rx.table.column_header_cell(t("Offered")),
+                            rx.table.column_header_cell(t("State")),
                         )
                     ),
                     rx.table.body(rx.foreach(table.lines, _line)),
                     size="1",
                     width="100%",
                 ),
-                "Waitlist of " + table.tier,
+                fill(t("Waitlist of {tier}"), tier=table.tier),
             ),
-            rx.text("Nobody has joined yet.", size="2", color_scheme="gray"),
+            rx.text(t("Nobody has joined yet."), size="2", color_scheme="gray"),
         ),
         spacing="2",
         width="100%",
@@ -72,12 +73,12 @@ def waitlists_section() -> rx.Component:
         rx.cond(
             S.waitlists.length() > 0,
             rx.vstack(
-                rx.heading("Waitlists", size="4", as_="h2"),
+                rx.heading(t("Waitlists"), size="4", as_="h2"),
                 rx.foreach(S.waitlists, _tier),
                 spacing="3",
                 width="100%",
                 role="region",
-                aria_label="Waitlists",
+                aria_label=t("Waitlists"),
             ),
         ),
     )

@@ -9,6 +9,7 @@ from eventpalour.components.dialogs import confirm_button
 from eventpalour.components.lists import empty_card
 from eventpalour.components.tables import scrolling_table
 from eventpalour.services import sales
+from eventpalour.state.language import fill, t
 from eventpalour.state.questions import EventQuestionsState
 
 S = EventQuestionsState
@@ -22,11 +23,11 @@ def _error(name: str) -> rx.Component:
     )
 
 
-def _field(label: str, name: str, control: rx.Component, hint: str = "") -> rx.Component:
+def _field(label: str | rx.Var, name: str, control: rx.Component, hint: rx.Var | None = None) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=f"question-{name}", style=_LABEL_STYLE),
         control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        rx.text(hint, size="1", color_scheme="gray") if hint is not None else rx.fragment(),
         _error(name),
         spacing="1",
         width="100%",
@@ -51,10 +52,10 @@ def _invalid(name: str) -> rx.Var:
 def _form_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id == "", "New question", "Edit question")),
+            rx.dialog.title(rx.cond(S.editing_id == "", t("New question"), t("Edit question"))),
             rx.vstack(
                 _field(
-                    "Question",
+                    t("Question"),
                     "label",
                     rx.input(
                         id="question-label",
@@ -66,12 +67,12 @@ def _form_dialog() -> rx.Component:
                     ),
                 ),
                 _field(
-                    "Answer type",
+                    t("Answer type"),
                     "kind",
                     rx.select.root(
-                        rx.select.trigger(id="question-kind", custom_attrs={"aria-label": "Answer type"}),
+                        rx.select.trigger(id="question-kind", custom_attrs={"aria-label": t("Answer type")}),
                         rx.select.content(
-                            *[rx.select.item(label, value=str(kind)) for kind, label in sales.KIND_LABELS.items()]
+                            *[rx.select.item(t(label), value=str(kind)) for kind, label in sales.KIND_LABELS.items()]
                         ),
                         value=S.form.kind,
                         on_change=lambda v: S.set_form_field("kind", v),
@@ -80,7 +81,7 @@ def _form_dialog() -> rx.Component:
                 rx.cond(
                     S.asks_options,
                     _field(
-                        "Options",
+                        t("Options"),
                         "options",
                         rx.text_area(
                             id="question-options",
@@ -91,14 +92,14 @@ def _form_dialog() -> rx.Component:
                             rows="4",
                             width="100%",
                         ),
-                        hint="One per line, at least two.",
+                        hint=t("One per line, at least two."),
                     ),
                 ),
-                _switch("Required", "required", S.form.required),
-                _switch("Ask for each ticket (with the attendee's name)", "per_ticket", S.form.per_ticket),
+                _switch(t("Required"), "required", S.form.required),
+                _switch(t("Ask for each ticket (with the attendee's name)"), "per_ticket", S.form.per_ticket),
                 rx.vstack(
-                    rx.text("Asked for", weight="bold", size="2"),
-                    rx.text("Leave all unticked for every ticket type.", size="1", color_scheme="gray"),
+                    rx.text(t("Asked for"), weight="bold", size="2"),
+                    rx.text(t("Leave all unticked for every ticket type."), size="1", color_scheme="gray"),
                     rx.foreach(
                         S.tier_choices,
                         lambda tier: rx.el.label(
@@ -119,8 +120,8 @@ def _form_dialog() -> rx.Component:
                 ),
                 rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red")),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                    rx.button("Save question", on_click=S.save_question, loading=S.is_submitting),
+                    rx.dialog.close(rx.button(t("Close"), variant="soft", color_scheme="gray")),
+                    rx.button(t("Save question"), on_click=S.save_question, loading=S.is_submitting),
                     justify="end",
                     width="100%",
                 ),
@@ -151,7 +152,11 @@ def _row(line: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 rx.button(
-                    "Edit", size="1", variant="soft", on_click=S.edit_question(line.id), aria_label="Edit " + line.label
+                    t("Edit"),
+                    size="1",
+                    variant="soft",
+                    on_click=S.edit_question(line.id),
+                    aria_label=fill(t("Edit {label}"), label=line.label),
                 ),
                 rx.icon_button(
                     rx.icon("arrow-up", size=14),
@@ -160,7 +165,7 @@ def _row(line: rx.Var) -> rx.Component:
                     color_scheme="gray",
                     disabled=~line.can_move_up,
                     on_click=S.move(line.id, True),
-                    aria_label="Move up " + line.label,
+                    aria_label=fill(t("Move up {label}"), label=line.label),
                 ),
                 rx.icon_button(
                     rx.icon("arrow-down", size=14),
@@ -169,15 +174,15 @@ def _row(line: rx.Var) -> rx.Component:
                     color_scheme="gray",
                     disabled=~line.can_move_down,
                     on_click=S.move(line.id, False),
-                    aria_label="Move down " + line.label,
+                    aria_label=fill(t("Move down {label}"), label=line.label),
                 ),
                 rx.cond(
                     line.can_delete,
                     confirm_button(
-                        "Delete",
-                        "Delete this question?",
-                        "Checkout stops asking it.",
-                        "Delete question",
+                        t("Delete"),
+                        t("Delete this question?"),
+                        t("Checkout stops asking it."),
+                        t("Delete question"),
                         S.delete_question(line.id),
                         size="1",
                     ),
@@ -192,8 +197,8 @@ def _row(line: rx.Var) -> rx.Component:
 def questions_tab() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.button(rx.icon("plus", size=16), "New question", on_click=S.new_question),
-            rx.text("Buyers answer these at checkout, before paying.", size="2", color_scheme="gray"),
+            rx.button(rx.icon("plus", size=16), t("New question"), on_click=S.new_question),
+            rx.text(t("Buyers answer these at checkout, before paying."), size="2", color_scheme="gray"),
             gap="12px",
             align="center",
             wrap="wrap",
@@ -208,19 +213,21 @@ def questions_tab() -> rx.Component:
                 rx.callout(S.questions_problem, icon="triangle-alert", color_scheme="red", width="100%"),
                 rx.cond(
                     S.question_lines.length() == 0,
-                    empty_card("No questions yet. Checkout asks only for the tickets.", icon="message-circle-question"),
+                    empty_card(
+                        t("No questions yet. Checkout asks only for the tickets."), icon="message-circle-question"
+                    ),
                     scrolling_table(
                         [
-                            rx.table.column_header_cell("Question"),
-                            rx.table.column_header_cell("Answer"),
-                            rx.table.column_header_cell("Asked"),
-                            rx.table.column_header_cell("Required"),
-                            rx.table.column_header_cell("Tickets"),
-                            rx.table.column_header_cell("Answers"),
-                            rx.table.column_header_cell("Actions"),
+                            rx.table.column_header_cell(t("Question")),
+                            rx.table.column_header_cell(t("Answer")),
+                            rx.table.column_header_cell(t("Asked")),
+                            rx.table.column_header_cell(t("Required")),
+                            rx.table.column_header_cell(t("Tickets")),
+                            rx.table.column_header_cell(t("Answers")),
+                            rx.table.column_header_cell(t("Actions")),
                         ],
                         rx.foreach(S.question_lines, _row),
-                        label="Attendee questions",
+                        label=t("Attendee questions"),
                     ),
                 ),
             ),

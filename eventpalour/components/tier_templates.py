@@ -79,7 +79,7 @@ def _editor() -> rx.Component:
             ),
             rx.vstack(
                 form_error(S.form_error),
-                _input(t("Template name"), "name", placeholder="Early Bird"),
+                _input(t("Template name"), "name", placeholder=t("Early Bird")),
                 rx.grid(
                     _input(t("Price"), "price", input_mode="decimal", hint=t("0 for a free ticket.")),
                     _currency(),

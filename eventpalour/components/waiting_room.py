@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eventpalour.state.language import fill, t
 from eventpalour.state.waiting_room import EventWaitingRoomState
 
 S = EventWaitingRoomState
@@ -53,22 +54,22 @@ def _figures() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.badge(S.figures_status, size="2", variant="soft"),
-                rx.button("Refresh", on_click=S.refresh_figures, variant="soft", size="1"),
+                rx.button(t("Refresh"), on_click=S.refresh_figures, variant="soft", size="1"),
                 align="center",
                 spacing="3",
                 wrap="wrap",
             ),
             rx.flex(
-                _figure("Waiting", S.waiting),
-                _figure("Admitted", S.admitted),
-                _figure("On the event page", S.entered),
-                _figure("Rate", S.rate_label),
-                _figure("Time to clear the line", S.clear_label),
+                _figure(t("Waiting"), S.waiting),
+                _figure(t("Admitted"), S.admitted),
+                _figure(t("On the event page"), S.entered),
+                _figure(t("Rate"), S.rate_label),
+                _figure(t("Time to clear the line"), S.clear_label),
                 wrap="wrap",
                 gap="16px",
             ),
             role="status",
-            aria_label="Waiting room figures",
+            aria_label=t("Waiting room figures"),
             spacing="2",
             width="100%",
         ),
@@ -78,9 +79,11 @@ def _figures() -> rx.Component:
 def waiting_room_section() -> rx.Component:
     return rx.vstack(
         rx.text(
-            "For an on-sale rush: from the time the queue opens, visitors wait on a light page. When "
-            "admission starts, those who arrived before it are let in in random order, then everyone "
-            "else in order of arrival, at the rate you set.",
+            t(
+                "For an on-sale rush: from the time the queue opens, visitors wait on a light page. When "
+                "admission starts, those who arrived before it are let in in random order, then everyone "
+                "else in order of arrival, at the rate you set."
+            ),
             size="2",
             color_scheme="gray",
         ),
@@ -89,43 +92,47 @@ def waiting_room_section() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.switch(id="waiting-room-enabled", checked=S.enabled, on_change=S.set_enabled),
-                    rx.el.label("Waiting room on", html_for="waiting-room-enabled", style=LABEL),
+                    rx.el.label(t("Waiting room on"), html_for="waiting-room-enabled", style=LABEL),
                     align="center",
                     spacing="3",
                 ),
                 rx.grid(
                     _field(
-                        "Queue opens",
+                        t("Queue opens"),
                         "opens_at",
                         S.opens_local,
-                        hint="Before the sale: visitors from then on wait in the queue.",
+                        hint=t("Before the sale: visitors from then on wait in the queue."),
                         type_="datetime-local",
                     ),
                     _field(
-                        "Admission starts",
+                        t("Admission starts"),
                         "starts_at",
                         S.starts_local,
-                        hint="The on-sale moment: early arrivals are drawn at random then.",
+                        hint=t("The on-sale moment: early arrivals are drawn at random then."),
                         type_="datetime-local",
                     ),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="4",
                     width="100%",
                 ),
-                rx.text("Times are in the event's time zone, ", S.timezone, ".", size="1", color_scheme="gray"),
+                rx.text(
+                    fill(t("Times are in the event's time zone, {zone}."), zone=S.timezone),
+                    size="1",
+                    color_scheme="gray",
+                ),
                 _field(
-                    "Visitors let in per minute",
+                    t("Visitors let in per minute"),
                     "rate_per_minute",
                     S.rate_per_minute,
-                    hint="Leave it blank for what the server can serve.",
+                    hint=t("Leave it blank for what the server can serve."),
                     type_="text",
                 ),
-                rx.button("Save waiting room", type="submit", loading=S.is_submitting, size="3"),
+                rx.button(t("Save waiting room"), type="submit", loading=S.is_submitting, size="3"),
                 spacing="3",
                 width="100%",
             ),
             on_submit=S.save_room,
-            aria_label="Waiting room settings",
+            aria_label=t("Waiting room settings"),
             width="100%",
         ),
         _figures(),

@@ -57,7 +57,7 @@ def _destination() -> rx.Component:
         S.withdraw_method == "mpesa",
         field(t("M-Pesa phone number"), "phone_number", errors, type_="tel", placeholder="0712 345 678"),
         rx.vstack(
-            field(t("Bank name"), "bank_name", errors, placeholder="KCB Bank"),
+            field(t("Bank name"), "bank_name", errors, placeholder=t("KCB Bank")),
             field(t("Account number"), "account_number", errors, placeholder="1234567890"),
             field(t("Account name"), "account_name", errors, placeholder=t("As the bank has it")),
             spacing="3",

@@ -19,6 +19,7 @@ from eventpalour.components.second_factor import blocked_button, second_factor_n
 from eventpalour.components.waiting_room import waiting_room_section
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT
+from eventpalour.services import platform
 from eventpalour.state.announcements import EventAnnouncementsState
 from eventpalour.state.buyer_options import EventBuyerOptionsState
 from eventpalour.state.checkin_lists import EventCheckInListsState
@@ -26,6 +27,7 @@ from eventpalour.state.discount_codes import EventCodesState
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.event_series import EventSeriesState
 from eventpalour.state.events import EventManageState
+from eventpalour.state.language import fill, t
 from eventpalour.state.questions import EventQuestionsState
 from eventpalour.state.waiting_room import EventWaitingRoomState
 from eventpalour.state.workspace import WorkspaceState
@@ -36,12 +38,12 @@ FORM = EventFormParts(S)
 
 def _postpone_dialog() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.trigger(rx.button("Postpone", variant="soft", color_scheme="orange")),
+        rx.dialog.trigger(rx.button(t("Postpone"), variant="soft", color_scheme="orange")),
         rx.dialog.content(
-            rx.dialog.title("Postpone to new dates"),
-            rx.dialog.description("Tickets stay valid. Times are in the event's time zone.", size="2"),
+            rx.dialog.title(t("Postpone to new dates")),
+            rx.dialog.description(t("Tickets stay valid. Times are in the event's time zone."), size="2"),
             rx.vstack(
-                rx.el.label("New start", html_for="postpone-start"),
+                rx.el.label(t("New start"), html_for="postpone-start"),
                 rx.input(
                     id="postpone-start",
                     type="datetime-local",
@@ -49,7 +51,7 @@ def _postpone_dialog() -> rx.Component:
                     on_change=lambda v: S.set_postpone("start", v),
                 ),
                 FORM.error_text("start_local"),
-                rx.el.label("New end", html_for="postpone-end"),
+                rx.el.label(t("New end"), html_for="postpone-end"),
                 rx.input(
                     id="postpone-end",
                     type="datetime-local",
@@ -60,14 +62,14 @@ def _postpone_dialog() -> rx.Component:
                 rx.cond(
                     S.actions.is_series_date,
                     rx.checkbox(
-                        "Move the later dates of this series the same way (same local time)",
+                        t("Move the later dates of this series the same way (same local time)"),
                         checked=S.postpone_later,
                         on_change=S.set_postpone_later,
                     ),
                 ),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                    rx.button("Postpone event", color_scheme="orange", on_click=S.postpone),
+                    rx.dialog.close(rx.button(t("Close"), variant="soft", color_scheme="gray")),
+                    rx.button(t("Postpone event"), color_scheme="orange", on_click=S.postpone),
                     justify="end",
                     width="100%",
                 ),
@@ -81,7 +83,7 @@ def _postpone_dialog() -> rx.Component:
 def _actions() -> rx.Component:
     return rx.vstack(
         _action_buttons(),
-        second_factor_notice(S.cancel_second_factor, "Cancelling needs two-factor sign-in"),
+        second_factor_notice(S.cancel_second_factor, t("Cancelling needs two-factor sign-in")),
         spacing="2",
         width="100%",
     )
@@ -90,34 +92,41 @@ def _actions() -> rx.Component:
 def _action_buttons() -> rx.Component:
     can = S.actions
     return rx.hstack(
-        rx.cond(can["can_publish"], rx.button(rx.icon("rocket", size=16), "Publish", on_click=S.publish)),
-        rx.cond(can["can_hide"], rx.button("Hide", variant="soft", color_scheme="amber", on_click=S.hide)),
+        rx.cond(can["can_publish"], rx.button(rx.icon("rocket", size=16), t("Publish"), on_click=S.publish)),
+        rx.cond(can["can_hide"], rx.button(t("Hide"), variant="soft", color_scheme="amber", on_click=S.hide)),
         rx.cond(can["can_postpone"], _postpone_dialog()),
         rx.cond(
             can["can_cancel"] & S.cancel_second_factor.needed,
-            blocked_button("Cancel event"),
+            blocked_button(t("Cancel event")),
         ),
         rx.cond(
             can["can_cancel"] & ~S.cancel_second_factor.needed,
             confirm_button(
-                "Cancel event",
-                "Cancel this event?",
-                "It comes off sale for good, its tickets stop being valid, every paid order is refunded in full "
-                "and every ticket holder is emailed. This cannot be undone.",
-                "Cancel event",
+                t("Cancel event"),
+                t("Cancel this event?"),
+                t(
+                    "It comes off sale for good, its tickets stop being valid, every paid order is refunded in full "
+                    "and every ticket holder is emailed. This cannot be undone."
+                ),
+                t("Cancel event"),
                 S.cancel_event,
-                keep="Keep it",
+                keep=t("Keep it"),
             ),
         ),
         rx.cond(
             can["can_delete"],
             confirm_button(
-                "Delete", "Delete this event?", "It disappears for good.", "Delete", S.delete_event, keep="Keep it"
+                t("Delete"),
+                t("Delete this event?"),
+                t("It disappears for good."),
+                t("Delete"),
+                S.delete_event,
+                keep=t("Keep it"),
             ),
         ),
         rx.cond(
             WorkspaceState.can_manage_events,
-            rx.button(rx.icon("copy", size=16), "Duplicate event", variant="outline", on_click=S.duplicate_event),
+            rx.button(rx.icon("copy", size=16), t("Duplicate event"), variant="outline", on_click=S.duplicate_event),
         ),
         wrap="wrap",
         spacing="2",
@@ -136,17 +145,17 @@ def _header() -> rx.Component:
             rx.text(S.event.when, color_scheme="gray"),
             rx.hstack(
                 rx.badge(S.event_money.tickets_sold_label, variant="soft"),
-                rx.badge("Gross ", S.event_money.gross, variant="soft", color_scheme="green"),
+                rx.badge(fill(t("Gross {amount}"), amount=S.event_money.gross), variant="soft", color_scheme="green"),
                 rx.cond(
                     S.actions.has_public_page,
-                    rx.link("View public page", rx.icon("external-link", size=14), href=S.event.public_path),
+                    rx.link(t("View public page"), rx.icon("external-link", size=14), href=S.event.public_path),
                 ),
-                rx.link(rx.icon("scan-line", size=14), " Scan tickets", href=S.event.scan_path),
+                rx.link(rx.icon("scan-line", size=14), " ", t("Scan tickets"), href=S.event.scan_path),
                 rx.cond(
                     WorkspaceState.can_manage_events,
                     rx.fragment(
-                        rx.link(rx.icon("users", size=14), " Attendees", href=S.event.attendees_path),
-                        rx.link(rx.icon("activity", size=14), " Door dashboard", href=S.event.door_path),
+                        rx.link(rx.icon("users", size=14), " ", t("Attendees"), href=S.event.attendees_path),
+                        rx.link(rx.icon("activity", size=14), " ", t("Door dashboard"), href=S.event.door_path),
                     ),
                 ),
                 wrap="wrap",
@@ -169,15 +178,15 @@ def _section(title: str, body: rx.Component) -> rx.Component:
 
 def _details_tab() -> rx.Component:
     return rx.vstack(
-        _section("Details", FORM.details_step()),
+        _section(t("Details"), FORM.details_step()),
         _section(
-            "When",
+            t("When"),
             rx.vstack(
                 FORM.when_step(),
                 rx.cond(
                     ~S.actions.can_change_dates,
                     rx.text(
-                        "To move a published event, use Postpone so ticket holders are told.",
+                        t("To move a published event, use Postpone so ticket holders are told."),
                         size="1",
                         color_scheme="gray",
                     ),
@@ -185,19 +194,24 @@ def _details_tab() -> rx.Component:
                 width="100%",
             ),
         ),
-        _section("Where", FORM.where_step()),
-        _section("Pricing", FORM.pricing_step()),
-        _section("Partners", FORM.partners_step()),
-        _section("Who can buy", buyer_options_section()),
+        _section(t("Where"), FORM.where_step()),
+        _section(t("Pricing"), FORM.pricing_step()),
+        _section(t("Partners"), FORM.partners_step()),
+        _section(t("Who can buy"), buyer_options_section()),
         rx.cond(
             S.actions.can_edit & S.actions.is_series_date,
             rx.checkbox(
-                "Also apply to the later dates of this series (times move with Postpone, tickets on the Tickets tab)",
+                t(
+                    "Also apply to the later dates of this series "
+                    "(times move with Postpone, tickets on the Tickets tab)"
+                ),
                 checked=S.apply_later,
                 on_change=S.set_apply_later,
             ),
         ),
-        rx.cond(S.actions.can_edit, rx.button("Save changes", on_click=S.save_details, loading=S.is_saving, size="3")),
+        rx.cond(
+            S.actions.can_edit, rx.button(t("Save changes"), on_click=S.save_details, loading=S.is_saving, size="3")
+        ),
         spacing="4",
         width="100%",
     )
@@ -206,7 +220,7 @@ def _details_tab() -> rx.Component:
 def _tickets_tab() -> rx.Component:
     return rx.vstack(
         rx.callout(
-            "Prices are fixed once a ticket is sold, and quantities never go below what is sold or reserved.",
+            t("Prices are fixed once a ticket is sold, and quantities never go below what is sold or reserved."),
             icon="info",
             size="1",
         ),
@@ -214,16 +228,16 @@ def _tickets_tab() -> rx.Component:
         rx.cond(
             S.actions.can_edit_tiers & S.actions.is_series_date,
             rx.checkbox(
-                "Also apply to the later dates of this series (orders already placed keep what they paid)",
+                t("Also apply to the later dates of this series (orders already placed keep what they paid)"),
                 checked=S.tiers_later,
                 on_change=S.set_tiers_later,
             ),
         ),
         rx.cond(
             S.actions.can_edit_tiers,
-            rx.button("Save tickets", on_click=S.save_tickets, loading=S.is_saving, size="3"),
+            rx.button(t("Save tickets"), on_click=S.save_tickets, loading=S.is_saving, size="3"),
         ),
-        _section("Waiting room", waiting_room_section()),
+        _section(t("Waiting room"), waiting_room_section()),
         spacing="4",
         width="100%",
     )
@@ -236,14 +250,14 @@ def _body() -> rx.Component:
             WorkspaceState.can_manage_events,
             rx.tabs.root(
                 rx.tabs.list(
-                    rx.tabs.trigger("Details", value="details"),
-                    rx.tabs.trigger("Tickets", value="tickets"),
-                    rx.tabs.trigger("Orders", value="orders"),
-                    rx.tabs.trigger("Codes", value="codes"),
-                    rx.tabs.trigger("Announcements", value="announcements"),
-                    rx.tabs.trigger("Questions", value="questions"),
-                    rx.tabs.trigger("Repeat", value="repeat"),
-                    rx.tabs.trigger("Check-in lists", value="checkin"),
+                    rx.tabs.trigger(t("Details"), value="details"),
+                    rx.tabs.trigger(t("Tickets"), value="tickets"),
+                    rx.tabs.trigger(t("Orders"), value="orders"),
+                    rx.tabs.trigger(t("Codes"), value="codes"),
+                    rx.tabs.trigger(t("Announcements"), value="announcements"),
+                    rx.tabs.trigger(t("Questions"), value="questions"),
+                    rx.tabs.trigger(t("Repeat"), value="repeat"),
+                    rx.tabs.trigger(t("Check-in lists"), value="checkin"),
                 ),
                 rx.tabs.content(_details_tab(), value="details", padding_top="16px"),
                 rx.tabs.content(_tickets_tab(), value="tickets", padding_top="16px"),
@@ -272,7 +286,7 @@ def _body() -> rx.Component:
 
 @page(
     WORKSPACE_EVENT,
-    "Manage event",
+    platform.N_("Manage event"),
     on_load=[
         EventQuestionsState.reset_form,
         WorkspaceState.load_workspace,

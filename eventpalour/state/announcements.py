@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from eventpalour.models import AnnouncementStatus
 from eventpalour.services import platform, tickets
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, event_when, gettext
 from eventpalour.services.tickets import AnnouncementForm, AnnouncementRow
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
@@ -39,14 +40,34 @@ class TierChoice:
     name: str
 
 
-def line_of(row: AnnouncementRow) -> AnnouncementLine:
+def _when(row: AnnouncementRow, zone_name: str, language: str) -> str:
+    """When it went or goes out, in `language`: "Sent Fri 5 Dec · 18:00 EAT", "Scheduled for …"."""
+    when = event_when(row.sent_at or row.send_at, zone_name, language=language)
+    if row.is_queued:
+        return gettext(language, N_("Queued: sending now"))
+    if row.status == AnnouncementStatus.SCHEDULED:
+        return gettext(language, N_("Scheduled for {when}")).format(when=when)
+    if row.status == AnnouncementStatus.SENT:
+        return gettext(language, N_("Sent {when}")).format(when=when)
+    return gettext(language, N_("Cancelled (was for {when})")).format(when=when)
+
+
+def line_of(row: AnnouncementRow, zone_name: str, language: str, tier_names: dict[str, str]) -> AnnouncementLine:
+    """An announcement's row in `language`; the tier names are the organizer's own."""
+    audience = gettext(language, tickets.AUDIENCE_LABELS.get(row.audience, row.audience))
+    if row.audience == tickets.TIERS_AUDIENCE:
+        removed = gettext(language, N_("removed ticket type"))
+        names = ", ".join(tier_names.get(tier_id, removed) for tier_id in row.tier_ids)
+        audience = gettext(language, N_("{audience}: {tiers}")).format(audience=audience, tiers=names)
+    sent = row.status == AnnouncementStatus.SENT
+    recipients = N_("{count} recipient"), N_("{count} recipients")
     return AnnouncementLine(
         id=row.id,
         subject=row.subject,
-        audience=row.audience_label,
-        when=row.when_label,
-        recipients=row.recipients_label or "—",
-        status=row.status_label,
+        audience=audience,
+        when=_when(row, zone_name, language),
+        recipients=platform.count_words(row.recipients_count, *recipients, language) if sent else "—",
+        status=gettext(language, row.status_label),
         can_cancel=row.can_cancel,
     )
 
@@ -77,12 +98,13 @@ class EventAnnouncementsState(FormMixin, AuthState):
             actor = await self.require_user()
             rows = await call_service(tickets.list_announcements, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.lines, self.announcements_problem, self.announcements_loaded = [], error.message, True
+            self.lines, self.announcements_problem, self.announcements_loaded = [], self._t(error.message), True
             return
         manage = await self.get_state(EventManageState)
         self.timezone = manage.event.timezone or "UTC"
         self.tier_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id]
-        self.lines = [line_of(row) for row in rows]
+        names = {choice.id: choice.name for choice in self.tier_choices}
+        self.lines = [line_of(row, self.timezone, self._language(), names) for row in rows]
         self.announcements_loaded = True
 
     @rx.event
@@ -129,11 +151,19 @@ class EventAnnouncementsState(FormMixin, AuthState):
             return
         self.is_submitting, self.form, self.preview_html = False, AnnouncementForm(), ""
         if row.is_queued:
-            yield rx.toast.success("Announcement queued: it goes out to ticket holders within moments.")
+            yield rx.toast.success(self._t(N_("Announcement queued: it goes out to ticket holders within moments.")))
         elif row.can_cancel:
-            yield rx.toast.success(f"Announcement scheduled: {row.when_label.removeprefix('Scheduled for ')}.")
+            manage = await self.get_state(EventManageState)
+            when = event_when(row.send_at, manage.event.timezone or "UTC", language=self._language())
+            yield rx.toast.success(self._t(N_("Announcement scheduled: {when}.")).format(when=when))
         else:
-            yield rx.toast.success(f"Announcement sent to {row.recipients_label}.")
+            yield rx.toast.success(
+                self._t(N_("Announcement sent to {recipients}.")).format(
+                    recipients=platform.count_words(
+                        row.recipients_count, N_("{count} recipient"), N_("{count} recipients"), self._language()
+                    )
+                )
+            )
         yield EventAnnouncementsState.load_announcements
 
     @rx.event
@@ -150,5 +180,5 @@ class EventAnnouncementsState(FormMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
             return
-        yield rx.toast.success(f"“{row.subject}” cancelled: it will not be sent.")
+        yield rx.toast.success(self._t(N_("“{subject}” cancelled: it will not be sent.")).format(subject=row.subject))
         yield EventAnnouncementsState.load_announcements

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eventpalour.services import events
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 
@@ -50,11 +50,13 @@ class EventBuyerOptionsState(AuthState):
             return
         self._show(options)
         self.is_saving = False
-        yield rx.toast.success(
-            "Buyers must sign in to get tickets."
-            if options.requires_account
-            else "Buyers may check out as guests." + (" Guests are asked a phone number." if options.asks_phone else "")
-        )
+        if options.requires_account:
+            done = N_("Buyers must sign in to get tickets.")
+        elif options.asks_phone:
+            done = N_("Buyers may check out as guests. Guests are asked a phone number.")
+        else:
+            done = N_("Buyers may check out as guests.")
+        yield rx.toast.success(self._t(done))
 
     @rx.event
     async def set_requires_account(self, value: bool):

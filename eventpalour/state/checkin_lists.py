@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import reflex as rx
+from babel.numbers import format_decimal
 
 from eventpalour.services import events, tickets
-from eventpalour.services.platform import DomainError, plural
+from eventpalour.services.platform import N_, DomainError, format_locale, gettext, ticket_count_words
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 from eventpalour.state.forms import FormMixin
@@ -36,19 +37,26 @@ class TierChoice:
     name: str
 
 
-def _line(row: tickets.ListRow) -> ListLine:
+def _line(row: tickets.ListRow, language: str) -> ListLine:
+    """A list's card in `language`: its rules, and how many of its tickets came in (whole sentences)."""
     settings = [
-        *(["Re-admits once per day"] if row.readmit_daily else []),
-        *(["Counts exits"] if row.count_exits else []),
+        *([N_("Re-admits once per day")] if row.readmit_daily else []),
+        *([N_("Counts exits")] if row.count_exits else []),
     ]
-    counts = f"{row.admitted} of {plural(row.total, 'ticket')} admitted"
+    counts = gettext(language, N_("{admitted} of {tickets} admitted")).format(
+        admitted=format_decimal(row.admitted, locale=format_locale(language)),
+        tickets=ticket_count_words(row.total, language),
+    )
     if row.count_exits:
-        counts += f" · {row.inside} inside now"
+        inside = gettext(language, N_("{count} inside now")).format(
+            count=format_decimal(row.inside, locale=format_locale(language))
+        )
+        counts += f" · {inside}"
     return ListLine(
         id=row.id,
         name=row.name,
-        tiers_label=row.tiers_label,
-        settings_label=" · ".join(settings),
+        tiers_label=gettext(language, N_("All tiers")) if row.all_tiers else row.tiers_label,
+        settings_label=" · ".join(gettext(language, text) for text in settings),
         counts_label=counts,
         is_default=row.is_default,
         can_delete=row.can_delete,
@@ -91,7 +99,8 @@ class EventCheckInListsState(FormMixin, AuthState):
 
     def _show(self, rows: list[tickets.ListRow]) -> None:
         self._rows = {row.id: row for row in rows}
-        self.lines = [_line(row) for row in rows]
+        language = self._language()
+        self.lines = [_line(row, language) for row in rows]
 
     @rx.event
     def tab_changed(self, tab: str):
@@ -178,7 +187,7 @@ class EventCheckInListsState(FormMixin, AuthState):
             return
         self._show(rows)
         self.is_submitting, self.form_open = False, False
-        yield rx.toast.success("Check-in list saved.")
+        yield rx.toast.success(self._t(N_("Check-in list saved.")))
 
     @rx.event
     async def delete_list(self, list_id: str):
@@ -193,4 +202,4 @@ class EventCheckInListsState(FormMixin, AuthState):
         self._show(rows)
         if self.editing_id == list_id:
             self.form_open = False
-        yield rx.toast.success("Check-in list deleted.")
+        yield rx.toast.success(self._t(N_("Check-in list deleted.")))

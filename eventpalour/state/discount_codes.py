@@ -10,8 +10,8 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import sales
-from eventpalour.services.platform import DomainError, event_when
+from eventpalour.services import platform, sales
+from eventpalour.services.platform import N_, DomainError, event_when, gettext
 from eventpalour.services.sales import CodeForm, CodeRow
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
@@ -43,26 +43,45 @@ class TierChoice:
     name: str
 
 
-def _valid(row: CodeRow, zone_name: str) -> str:
-    start = event_when(row.valid_from, zone_name) if row.valid_from else ""
-    end = event_when(row.valid_until, zone_name) if row.valid_until else ""
+def _valid(row: CodeRow, zone_name: str, language: str) -> str:
+    start = event_when(row.valid_from, zone_name, language=language) if row.valid_from else ""
+    end = event_when(row.valid_until, zone_name, language=language) if row.valid_until else ""
     if start and end:
         return f"{start} – {end}"
     if start:
-        return f"From {start}"
-    return f"Until {end}" if end else "Always"
+        return gettext(language, N_("From {start}")).format(start=start)
+    return gettext(language, N_("Until {end}")).format(end=end) if end else gettext(language, N_("Always"))
 
 
-def code_line(row: CodeRow, zone_name: str) -> CodeLine:
+def _discount(row: CodeRow, currency: str, language: str) -> str:
+    """ "50% off", "KES 500.00 off", or "No discount", in `language`."""
+    if row.kind is None or row.value is None:
+        return gettext(language, N_("No discount"))
+    if row.kind == "percent":
+        return gettext(language, N_("{percent}% off")).format(percent=row.value)
+    return gettext(language, N_("{amount} off")).format(amount=platform.format_money(row.value, currency, language))
+
+
+def _uses(row: CodeRow, language: str) -> str:
+    """ "3 of 10", "3 of unlimited (+1 held)": the uses sold, the limit and the uses held by open orders."""
+    limit = gettext(language, N_("unlimited")) if row.max_uses is None else str(row.max_uses)
+    uses = gettext(language, N_("{used} of {limit}")).format(used=row.uses_sold, limit=limit)
+    if row.uses_held:
+        return gettext(language, N_("{uses} (+{count} held)")).format(uses=uses, count=row.uses_held)
+    return uses
+
+
+def code_line(row: CodeRow, zone_name: str, currency: str, language: str) -> CodeLine:
+    """A code's row in `language`; the tier names are the organizer's own."""
     return CodeLine(
         id=row.id,
         code=row.code,
-        label=row.label,
-        tiers=row.tiers_label,
+        label=_discount(row, currency, language),
+        tiers=gettext(language, row.tiers_label) if row.tiers_label == "All tickets" else row.tiers_label,
         unlocks=row.unlocks_label,
-        uses=row.uses_label,
-        valid=_valid(row, zone_name),
-        status="Active" if row.active else "Inactive",
+        uses=_uses(row, language),
+        valid=_valid(row, zone_name, language),
+        status=gettext(language, N_("Active") if row.active else N_("Inactive")),
         can_deactivate=row.can_deactivate,
         can_activate=row.can_activate,
         can_delete=row.can_delete,
@@ -114,7 +133,8 @@ class EventCodesState(FormMixin, AuthState):
         manage = await self.get_state(EventManageState)
         zone_name = manage.event.timezone or "UTC"
         self._rows = {row.id: row for row in rows}
-        self.code_lines = [code_line(row, zone_name) for row in rows]
+        language, currency = self._language(), str(manage.values.get("currency") or "KES")
+        self.code_lines = [code_line(row, zone_name, currency, language) for row in rows]
         self.tier_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id]
         self.hidden_choices = [TierChoice(id=t.id, name=t.name) for t in manage.tier_rows if t.id and t.hidden]
         self.codes_loaded = True
@@ -194,7 +214,7 @@ class EventCodesState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.form_open = False, False
-        yield rx.toast.success(f"Code {row.code} saved.")
+        yield rx.toast.success(self._t(N_("Code {code} saved.")).format(code=row.code))
         yield EventCodesState.load_codes
 
     @rx.event
@@ -215,7 +235,10 @@ class EventCodesState(FormMixin, AuthState):
             yield self._fail(error)
             return
         self.is_submitting, self.bulk_open = False, False
-        yield rx.toast.success(f"{len(made)} single-use codes created. Download them as CSV.")
+        created = platform.count_words(
+            len(made), N_("{count} single-use code"), N_("{count} single-use codes"), self._language()
+        )
+        yield rx.toast.success(self._t(N_("{codes} created. Download them as CSV.")).format(codes=created))
         yield EventCodesState.load_codes
 
     @rx.event
@@ -228,7 +251,8 @@ class EventCodesState(FormMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
             return
-        yield rx.toast.success(f"Code {row.code} {'activated' if row.active else 'deactivated'}.")
+        done = N_("Code {code} activated.") if row.active else N_("Code {code} deactivated.")
+        yield rx.toast.success(self._t(done).format(code=row.code))
         yield EventCodesState.load_codes
 
     @rx.event
@@ -240,5 +264,5 @@ class EventCodesState(FormMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
             return
-        yield rx.toast.success(f"Code {text} deleted.")
+        yield rx.toast.success(self._t(N_("Code {code} deleted.")).format(code=text))
         yield EventCodesState.load_codes

@@ -8,13 +8,21 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.services import events
-from eventpalour.services.platform import DomainError, ValidationFailed
+from eventpalour.services.platform import N_, DomainError, ValidationFailed
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.forms import FormMixin
 
-RULE_CHOICES = (("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"), ("dates", "Pick dates"))
-CHANGE_CHOICES = (("extend", "Add dates after the last one"), ("rerule", "Change the rule from this date"))
+RULE_CHOICES = (
+    ("daily", N_("Daily")),
+    ("weekly", N_("Weekly")),
+    ("monthly", N_("Monthly")),
+    ("dates", N_("Pick dates")),
+)
+CHANGE_CHOICES = (
+    ("extend", N_("Add dates after the last one")),
+    ("rerule", N_("Change the rule from this date")),
+)
 TYPED_CHOICES = ("rule", "interval", "ends", "count", "until_date", "new_date", "change_mode")
 MAX_TYPED = 10  # "YYYY-MM-DD" and small numbers
 
@@ -43,7 +51,7 @@ def _number(text: str, field: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise ValidationFailed.field(field, "Enter a whole number.") from None
+        raise ValidationFailed.field(field, N_("Enter a whole number.")) from None
 
 
 class EventSeriesState(FormMixin, AuthState):
@@ -144,7 +152,7 @@ class EventSeriesState(FormMixin, AuthState):
         self._show(view)
         manage = await self.get_state(EventManageState)
         # The page's actions now offer "this and later dates" on the details form.
-        yield await manage._reload(f"The event now repeats: {view.label}.")
+        yield await manage._reload(self._t(N_("The event now repeats: {rule}.")).format(rule=view.label))
 
     @rx.event
     async def preview_change(self):
@@ -194,4 +202,4 @@ class EventSeriesState(FormMixin, AuthState):
             return
         self.is_submitting, self.has_preview, self.picked_dates = False, False, []
         self._show(view)
-        yield rx.toast.success(f"Dates updated: {view.label}.")
+        yield rx.toast.success(self._t(N_("Dates updated: {rule}.")).format(rule=view.label))

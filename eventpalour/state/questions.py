@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.services import sales
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, count_words, gettext
 from eventpalour.services.sales import QuestionRow
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.discount_codes import TierChoice
@@ -45,16 +45,16 @@ class QuestionForm:
     tier_ids: tuple[str, ...] = ()
 
 
-def question_line(row: QuestionRow) -> QuestionLine:
+def question_line(row: QuestionRow, language: str = "en") -> QuestionLine:
     return QuestionLine(
         id=row.id,
         label=row.label,
-        kind=row.kind_label,
-        scope=row.scope_label,
-        required="Required" if row.required else "Optional",
-        tiers=row.tiers_label,
+        kind=gettext(language, row.kind_label),
+        scope=gettext(language, row.scope_label),
+        required=gettext(language, N_("Required") if row.required else N_("Optional")),
+        tiers=gettext(language, row.tiers_label) if row.tiers_label == "All tickets" else row.tiers_label,
         options=", ".join(row.options),
-        answers=row.answers_label,
+        answers=count_words(row.answers, N_("{count} answer"), N_("{count} answers"), language),
         can_delete=row.can_delete,
         can_move_up=row.can_move_up,
         can_move_down=row.can_move_down,
@@ -82,7 +82,8 @@ class EventQuestionsState(FormMixin, AuthState):
 
     def _show(self, rows: list[QuestionRow]) -> None:
         self._rows = {row.id: row for row in rows}
-        self.question_lines = [question_line(row) for row in rows]
+        language = self._language()
+        self.question_lines = [question_line(row, language) for row in rows]
 
     @rx.event
     async def load_questions(self):
@@ -169,7 +170,7 @@ class EventQuestionsState(FormMixin, AuthState):
             return
         self._show(rows)
         self.is_submitting, self.form_open = False, False
-        yield rx.toast.success("Question saved.")
+        yield rx.toast.success(self._t(N_("Question saved.")))
 
     @rx.event
     async def move(self, question_id: str, up: bool):
@@ -194,4 +195,4 @@ class EventQuestionsState(FormMixin, AuthState):
             yield self.show_error(error)
             return
         self._show(rows)
-        yield rx.toast.success("Question deleted.")
+        yield rx.toast.success(self._t(N_("Question deleted.")))

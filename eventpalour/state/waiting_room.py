@@ -10,7 +10,7 @@ import math
 import reflex as rx
 
 from eventpalour.services import sales
-from eventpalour.services.platform import DomainError, plural
+from eventpalour.services.platform import N_, DomainError, count_words, gettext
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 from eventpalour.state.forms import FormMixin
@@ -47,21 +47,29 @@ class EventWaitingRoomState(FormMixin, AuthState):
         self.has_room = report is not None
         if report is None:
             return
+        language = self._language()
         if not report.active:
-            self.figures_status = "Off" if not room.enabled else f"Opens {room.opens_label}"
+            opens = gettext(language, N_("Opens {when}")).format(when=room.opens_label)
+            self.figures_status = opens if room.enabled else gettext(language, N_("Off"))
         elif not report.started:
-            self.figures_status = f"Open: admission starts {room.starts_label}"
+            self.figures_status = gettext(language, N_("Open: admission starts {when}")).format(when=room.starts_label)
         else:
-            self.figures_status = "Admitting visitors"
+            self.figures_status = gettext(language, N_("Admitting visitors"))
         self.waiting = f"{report.waiting:,}"
         self.admitted, self.entered = f"{report.admitted:,}", f"{report.entered:,}"
-        self.rate_label = f"{report.rate_per_minute:,} a minute"
+        self.rate_label = gettext(language, N_("{count} a minute")).format(count=f"{report.rate_per_minute:,}")
         minutes = math.ceil(report.clear_seconds / 60)
-        self.clear_label = "Nobody waiting" if not report.waiting else f"About {plural(minutes, 'minute')}"
+        about = count_words(minutes, N_("About {count} minute"), N_("About {count} minutes"), language)
+        self.clear_label = about if report.waiting else gettext(language, N_("Nobody waiting"))
 
     async def _read(self) -> sales.WaitingRoomSettings:
         actor = await self.require_user()
-        return await call_service(sales.waiting_room_settings, actor=actor, event_id=event_in(self.router.url.path))
+        return await call_service(
+            sales.waiting_room_settings,
+            actor=actor,
+            event_id=event_in(self.router.url.path),
+            language=self._language(),
+        )
 
     @rx.event
     async def load_room(self):
@@ -126,6 +134,7 @@ class EventWaitingRoomState(FormMixin, AuthState):
                 opens_local=str(form_data.get("opens_at", ""))[:40],
                 starts_local=str(form_data.get("starts_at", ""))[:40],
                 rate_per_minute=str(form_data.get("rate_per_minute", ""))[:20],
+                language=self._language(),
             )
         except DomainError as error:
             for step in self._fail(error):
@@ -133,4 +142,4 @@ class EventWaitingRoomState(FormMixin, AuthState):
             return
         self.is_submitting = False
         self._show(room)
-        yield rx.toast.success("Waiting room on." if room.enabled else "Waiting room off.")
+        yield rx.toast.success(self._t(N_("Waiting room on.") if room.enabled else N_("Waiting room off.")))

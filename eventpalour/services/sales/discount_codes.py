@@ -180,7 +180,7 @@ def delete_refusal(orders: int) -> str | None:
     """Why a code cannot be deleted (None: it can): one that an order has carried stays, for the
     order's record; it can be deactivated instead."""
     if orders:
-        return "This code has been used, so it stays on record. Deactivate it instead."
+        return N_("This code has been used, so it stays on record. Deactivate it instead.")
     return None
 
 
@@ -191,7 +191,7 @@ def _row(code: DiscountCode, links: _Links, tiers: dict[str, str], currency: str
     if code.kind is None:
         tiers_label = ""
     elif code.all_tiers:
-        tiers_label = "All tickets"
+        tiers_label = N_("All tickets")
     else:
         tiers_label = ", ".join(tiers.get(t, "?") for t in tier_ids)
     return CodeRow(

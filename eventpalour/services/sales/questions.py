@@ -14,7 +14,15 @@ from sqlmodel import Session, col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import CHOICE_KINDS, OrderAnswer, Question, QuestionKind, QuestionTier, TicketTier
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, Conflict, FieldError, NotFound, ValidationFailed, clean_line, plural
+from eventpalour.services.platform import (
+    N_,
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    clean_line,
+    plural,
+)
 from eventpalour.services.sales.answer_rules import COUNTRY_CHOICES
 from eventpalour.services.sales.answers import asked_questions
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -25,15 +33,15 @@ OPTIONS_MAX = 50
 QUESTIONS_MAX = 50
 
 KIND_LABELS = {
-    QuestionKind.SHORT_TEXT: "Short text",
-    QuestionKind.LONG_TEXT: "Long text",
-    QuestionKind.NUMBER: "Number",
-    QuestionKind.SINGLE_CHOICE: "Single choice",
-    QuestionKind.MULTIPLE_CHOICE: "Multiple choice",
-    QuestionKind.YES_NO: "Yes / no",
-    QuestionKind.EMAIL: "Email",
-    QuestionKind.PHONE: "Phone",
-    QuestionKind.COUNTRY: "Country",
+    QuestionKind.SHORT_TEXT: N_("Short text"),
+    QuestionKind.LONG_TEXT: N_("Long text"),
+    QuestionKind.NUMBER: N_("Number"),
+    QuestionKind.SINGLE_CHOICE: N_("Single choice"),
+    QuestionKind.MULTIPLE_CHOICE: N_("Multiple choice"),
+    QuestionKind.YES_NO: N_("Yes / no"),
+    QuestionKind.EMAIL: N_("Email"),
+    QuestionKind.PHONE: N_("Phone"),
+    QuestionKind.COUNTRY: N_("Country"),
 }
 """Every kind and its label, in the order the Questions tab offers them."""
 
@@ -158,9 +166,9 @@ def _row(
         options=tuple(question.options or ()),
         required=question.required,
         per_ticket=question.per_ticket,
-        scope_label="Each ticket" if question.per_ticket else "Once per order",
+        scope_label=N_("Each ticket") if question.per_ticket else N_("Once per order"),
         tier_ids=tuple(tier_ids),
-        tiers_label="All tickets" if question.all_tiers else ", ".join(tiers.get(t, "?") for t in tier_ids),
+        tiers_label=N_("All tickets") if question.all_tiers else ", ".join(tiers.get(t, "?") for t in tier_ids),
         position=index,
         answers=answers,
         answers_label=plural(answers, "answer"),

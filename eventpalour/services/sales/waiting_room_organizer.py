@@ -23,7 +23,7 @@ from eventpalour.models.waiting_room import MAX_RATE_PER_MINUTE
 from eventpalour.services import admin
 from eventpalour.services.events import parse_local
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, FieldError, Figure, ValidationFailed, event_when
+from eventpalour.services.platform import DEFAULT_LANGUAGE, N_, FieldError, Figure, ValidationFailed, event_when
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 _LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -83,7 +83,9 @@ def _report(session: Session, room: WaitingRoom, now: datetime) -> WaitingRoomRe
     )
 
 
-def _settings_of(session: Session, event: Event, room: WaitingRoom | None, now: datetime) -> WaitingRoomSettings:
+def _settings_of(
+    session: Session, event: Event, room: WaitingRoom | None, now: datetime, language: str = DEFAULT_LANGUAGE
+) -> WaitingRoomSettings:
     zone = ZoneInfo(event.timezone)
     if room is None:
         return WaitingRoomSettings(False, "", "", settings.waiting_room_rate_per_minute, event.timezone, "", "", None)
@@ -93,20 +95,20 @@ def _settings_of(session: Session, event: Event, room: WaitingRoom | None, now: 
         starts_local=room.starts_at.astimezone(zone).strftime(_LOCAL_INPUT),
         rate_per_minute=room.rate_per_minute,
         timezone=event.timezone,
-        opens_label=event_when(room.opens_at, event.timezone, now=now),
-        starts_label=event_when(room.starts_at, event.timezone, now=now),
+        opens_label=event_when(room.opens_at, event.timezone, now=now, language=language),
+        starts_label=event_when(room.starts_at, event.timezone, now=now, language=language),
         report=_report(session, room, now),
     )
 
 
 def waiting_room_settings(
-    *, actor: UserSummary | None, event_id: str, now: datetime | None = None
+    *, actor: UserSummary | None, event_id: str, now: datetime | None = None, language: str = DEFAULT_LANGUAGE
 ) -> WaitingRoomSettings:
     """The event's waiting room, for whoever may manage its events (the manage page polls it for the
-    live figures)."""
+    live figures); its times' labels in `language`."""
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
-        return _settings_of(session, event, session.get(WaitingRoom, event.id), now or utcnow())
+        return _settings_of(session, event, session.get(WaitingRoom, event.id), now or utcnow(), language)
 
 
 def _rate(raw: str, problems: list[FieldError]) -> int:
@@ -134,6 +136,7 @@ def set_waiting_room(
     starts_local: str,
     rate_per_minute: str,
     now: datetime | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> WaitingRoomSettings:
     """Turn the event's waiting room on or off and set when it opens, when admission starts (the
     on-sale moment) and how many visitors a minute are let in (blank: the server's default). Moderator
@@ -169,4 +172,4 @@ def set_waiting_room(
             details={"enabled": room.enabled, "rate_per_minute": rate},
         )
         session.flush()
-        return _settings_of(session, event, room, now)
+        return _settings_of(session, event, room, now, language)

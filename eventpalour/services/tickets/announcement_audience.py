@@ -16,17 +16,17 @@ from sqlmodel import Session, col, select
 
 from eventpalour.models import ADMISSION_STATUSES, AnnouncementAudience, Ticket, User
 from eventpalour.services.identity import email_key
-from eventpalour.services.platform import language_or_default
+from eventpalour.services.platform import N_, language_or_default
 from eventpalour.services.tickets.announcement_opt_outs import opted_out
 from eventpalour.services.tickets.attendees import SCAN_FILTERS
 
 # The audience that names its tiers: the form shows the tier boxes for it.
 TIERS_AUDIENCE = AnnouncementAudience.TIERS.value
 AUDIENCE_LABELS = {
-    AnnouncementAudience.ALL: "All ticket holders",
-    AnnouncementAudience.TIERS: "Chosen ticket types",
-    AnnouncementAudience.CHECKED_IN: "Checked in",
-    AnnouncementAudience.NOT_CHECKED_IN: "Not checked in",
+    AnnouncementAudience.ALL: N_("All ticket holders"),
+    AnnouncementAudience.TIERS: N_("Chosen ticket types"),
+    AnnouncementAudience.CHECKED_IN: N_("Checked in"),
+    AnnouncementAudience.NOT_CHECKED_IN: N_("Not checked in"),
 }
 
 

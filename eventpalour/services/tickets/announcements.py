@@ -61,9 +61,9 @@ SUBJECT_MAX = 150
 BODY_MAX = 20_000
 SLOT = timedelta(minutes=1)
 STATUS_LABELS = {
-    AnnouncementStatus.SCHEDULED: "Scheduled",
-    AnnouncementStatus.SENT: "Sent",
-    AnnouncementStatus.CANCELLED: "Cancelled",
+    AnnouncementStatus.SCHEDULED: N_("Scheduled"),
+    AnnouncementStatus.SENT: N_("Sent"),
+    AnnouncementStatus.CANCELLED: N_("Cancelled"),
 }
 
 
@@ -142,7 +142,7 @@ def _row(item: Announcement, event: Event, tiers: dict[str, str]) -> Announcemen
         audience_label=_audience_label(item.audience, item.tier_ids, tiers),
         tier_ids=tuple(item.tier_ids),
         status=item.status,
-        status_label="Queued" if queued else STATUS_LABELS.get(item.status, item.status),
+        status_label=N_("Queued") if queued else STATUS_LABELS.get(item.status, item.status),
         send_at=item.send_at,
         sent_at=item.sent_at,
         when_label=when_label,
