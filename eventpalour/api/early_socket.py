@@ -17,7 +17,8 @@ parsed, while the scripts download, and hands it over when the app asks for it:
   creates for that URL, token and subprotocol is the open one, with its `open` event and the
   messages that came before the client listened (the server's handshake) replayed to the client's
   handlers; any other socket, or this one once closed, is a plain new WebSocket;
-- unclaimed after 15 s (a page whose app failed to load), or when the page is left, it is closed.
+- unclaimed after 15 s (a page whose app failed to load), or when the page is left, it is closed;
+  a page opened hidden (a background or prerendered tab) opens none, as Reflex's own warm-up.
 
 The script's text is fixed (its CSP hash is allowed beside the build's, api/security_headers.py);
 what varies is in its data attributes. Without a build's env.json (`make dev`) nothing is written.
@@ -38,7 +39,8 @@ HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 SCRIPT = """(() => {
   const me = document.currentScript;
   const Real = window.WebSocket;
-  if (!me || !Real || !window.crypto) return;
+  // As Reflex's own warm-up: not for a page nobody looks at yet (a background or prerendered tab).
+  if (!me || !Real || !window.crypto || document.visibilityState === "hidden") return;
   const uuid = () => crypto.randomUUID ? crypto.randomUUID() : "10000000-1000-4000-8000-100000000000".replace(
     /[018]/g, (c) => (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
   let token;
