@@ -4,7 +4,8 @@ Reflex serves one static HTML shell for every /e/{short_id} URL and fills it in 
 link previews (WhatsApp, Slack, X, Facebook) never run scripts. This pure-ASGI middleware reads
 the HTML the app returns for GET /e/{short_id} and writes the event's title, summary, banner and
 canonical URL into its <head>, with the page's module preloads (api/preload.py), and an event's
-page gets a static copy of its content in the <body> for the first paint (api/first_paint.py). An unknown or
+page gets a static copy of its content in the <body> for the first paint (api/first_paint.py) and a
+script that opens its websocket while the app's scripts download (api/early_socket.py). An unknown or
 private event's page (drafts, hidden) is the same shell answered with 404: the page says "Event not
 found" in the browser, and crawlers and link checkers learn it from the status. Anything else (other
 paths, non-HTML, compressed or non-200 responses) passes through untouched. An organizer's page
@@ -24,6 +25,7 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour import routes
+from eventpalour.api.early_socket import add_early_socket
 from eventpalour.api.first_paint import add_first_paint
 from eventpalour.api.html_pages import serve_edited
 from eventpalour.api.preload import add_route_preloads
@@ -155,7 +157,7 @@ class OpenGraphMiddleware:
                 return html, 404
             body = inject(html, shown)
             if isinstance(shown, PublicEvent):  # readable before any script arrives (api/first_paint.py)
-                body = add_first_paint(body, event_words(shown))
+                body = add_early_socket(add_first_paint(body, event_words(shown)))
             return body, None
 
         sent = await serve_edited(self.app, scope, receive, send, edit)

@@ -4,9 +4,10 @@ Pure ASGI, added to the API app, which Reflex mounts its own app inside: in `mak
 production mode the compiled pages and their assets pass through it too. (In `make dev` the pages
 come from Vite on :3000 and carry none of this; the backend's answers on :8000 still do.)
 
-Pages get a Content-Security-Policy that lets only our own files and the build's own inline scripts
-run; anything else (JSON, images, uploads, downloads) gets one that lets nothing run at all. A
-response that already names one of these headers keeps its own value.
+Pages get a Content-Security-Policy that lets only our own files, the build's own inline scripts and
+the event page's early websocket script run; anything else (JSON, images, uploads, downloads) gets
+one that lets nothing run at all. A response that already names one of these headers keeps its own
+value.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reflex import constants
 from reflex.utils.prerequisites import get_web_dir
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from eventpalour.api.early_socket import script_tag
 from eventpalour.config import settings
 
 INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
@@ -110,6 +112,8 @@ class SecurityHeadersMiddleware:
         if self._page_policy is not None:
             return self._page_policy
         hashes = build_script_hashes(self.pages_dir or compiled_pages_dir())
+        if hashes:  # the event page's early websocket (api/early_socket.py), the same text on every build
+            hashes = (*hashes, *inline_script_hashes(script_tag("")))
         policy = page_policy(hashes).encode()
         if hashes:
             self._page_policy = policy

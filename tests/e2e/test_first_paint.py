@@ -97,6 +97,24 @@ def test_app_replaces_the_static_copy_without_showing_both(new_page, server, eve
     expect(page.get_by_role("button", name="One fewer Early bird")).to_be_enabled()
 
 
+def test_app_takes_over_the_websocket_the_html_opened(new_page, server, event):
+    """The page's HTML opens its websocket before the scripts arrive (api/early_socket.py); the app
+    uses that one (no second socket) and the page works through it."""
+    page = new_page(viewport={"width": 390, "height": 844})
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket.url) if "/_event/" in socket.url else None)
+
+    page.goto(f"/e/{event['short_id']}")
+
+    page.get_by_role("button", name="One more Early bird").click()
+    expect(page.get_by_role("button", name="One fewer Early bird")).to_be_enabled()
+    token = page.evaluate("sessionStorage.getItem('token')")
+    assert len(sockets) == 1, sockets
+    assert f"token={token}" in sockets[0]
+    # Handed over: the browser's own WebSocket is back for anything else the page opens.
+    assert page.evaluate("WebSocket.toString().includes('[native code]')") is True
+
+
 def test_description_code_block_is_plain_text(new_page, server, e2e_database_url):
     """Description code blocks render as plain <pre> (no syntax highlighter shipped with the page)."""
     owner = unique_email("firstpaint")

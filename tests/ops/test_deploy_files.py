@@ -340,6 +340,15 @@ def test_one_port_from_the_image_through_compose_to_caddy_and_a_real_health_rout
     assert "get" in create_api().openapi()["paths"][path]
 
 
+def test_caddy_compresses_the_pages_the_app_sends_plain():
+    """The event page's HTML is written per request, uncompressed (api/html_pages.py); Caddy encodes
+    it (and JSON) for the wire, in the site block that proxies to the app."""
+    site = CADDYFILE[CADDYFILE.index("{$APP_URL} {") :]
+    encode = re.search(r"^\s*encode\s+(.+)$", site, re.MULTILINE)
+    assert encode is not None and encode.group(1).split() == ["zstd", "gzip"]
+    assert encode.start() < site.index("reverse_proxy")
+
+
 def test_migrations_run_once_before_the_web_and_the_worker_start():
     services = COMPOSE["services"]
     assert set(services) == {"migrate", "web", "worker", "db", "redis", "caddy"}
