@@ -92,10 +92,11 @@ async def main_async(args: argparse.Namespace, recording: Recording) -> None:
     print(f"app RSS        {app_rss_mb(args.app_pgid):8.0f} MB")
     # The app's CPU while the idle visitors sit there (their pings, the app's own timers), taken out
     # of the loop's: on a shared machine the loads/s depend on the neighbours, CPU per load does not.
-    rest_seconds = 5.0
-    rest = app_cpu_seconds(args.app_pgid)
-    await asyncio.sleep(rest_seconds)
-    rest = (app_cpu_seconds(args.app_pgid) - rest) / rest_seconds
+    rest, rest_seconds = 0.0, 5.0
+    if args.app_pgid:
+        rest = app_cpu_seconds(args.app_pgid)
+        await asyncio.sleep(rest_seconds)
+        rest = (app_cpu_seconds(args.app_pgid) - rest) / rest_seconds
     cpu = app_cpu_seconds(args.app_pgid)
     timings, seconds = await load_loop(args.url, recording, args.visitors, args.seconds)
     cpu = app_cpu_seconds(args.app_pgid) - cpu
