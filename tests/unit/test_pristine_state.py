@@ -84,3 +84,21 @@ def test_a_default_changed_in_place_is_not_pristine():
     page.refund_policy.append("Refunds until 7 days before the event.")
     assert not is_pristine(page)
     assert state_for(EventDetailState, token=None, path="/e/abc123").refund_policy == []
+
+
+async def test_the_event_page_load_resolves_the_navbar_user_found_or_not():
+    """The event page runs load_event alone (no load_user, #18): it fills the navbar's user itself,
+    on the event and on the not-found page alike."""
+    from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+    from tests.state_support import run_handler
+
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    approve_kyc(workspace.id)
+    event = make_event(owner, workspace.id, publish=True)
+    buyer = make_user()
+    for path in (f"/e/{event.short_id}", "/e/nosuch"):
+        page = state_for(EventDetailState, token=buyer.token, path=path)
+        await run_handler(page, "load_event")
+        assert page.loaded and page.missing == (path == "/e/nosuch")
+        assert page.auth_checked and page.user_id == buyer.id
