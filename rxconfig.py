@@ -8,6 +8,14 @@ from eventpalour.components.brand import THEME
 from eventpalour.config import settings
 from eventpalour.vite_chunks import ChunkGroupsPlugin
 
+# Reflex's opportunistic lock (#18): the worker that ran a visitor's event keeps their state and its
+# Redis lock for a moment afterwards, so the burst of events of one page load (hydrate, on_load, the
+# hydrated flag) reads the state from Redis once and writes it once, instead of once per event.
+# Another worker that needs the state asks over Redis and gets it written back at once. Set either
+# variable in the environment to override.
+os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "1s")
+
 config = rx.Config(
     app_name="eventpalour",
     telemetry_enabled=False,

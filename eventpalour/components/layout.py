@@ -153,6 +153,7 @@ def page(
     width: str = "1200px",
     in_sitemap: bool = False,
     unguarded: Callable[[], rx.Component] | None = None,
+    resolves_user: bool = False,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Make a page at `route` inside the shared layout (the app adds it: `add_pages`).
 
@@ -166,7 +167,12 @@ def page(
         in_sitemap: list it in sitemap.xml; only public pages worth finding from a search engine.
         unguarded: content shown above the page's own even before the session is checked, e.g. the
             scanner's offline door, which must work when the page opens with no server to ask.
+        resolves_user: the public page's own on_load resolves the user (AuthState.current_user) on
+            every path, so the separate `load_user` event is left out: each load of a page in an
+            on-sale rush then takes one state lock, Redis read and write fewer (#18).
     """
+    if resolves_user and require == "user":
+        raise ValueError("A private page keeps its sign-in guard.")
     guard = AuthState.require_signed_in if require == "user" else AuthState.load_user
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
 
@@ -195,7 +201,7 @@ def page(
         # Reflex groups a page's compiled components by the module of its page function: the page's
         # own module (not this one) keeps each route's JavaScript to what that page uses.
         layout.__name__, layout.__qualname__, layout.__module__ = build.__name__, build.__qualname__, build.__module__
-        on_load_all = [*([form.reset_form] if form else []), guard, *extra]
+        on_load_all = [*([form.reset_form] if form else []), *([] if resolves_user else [guard]), *extra]
         fixed = isinstance(title, str)
         full_title = tab_title(title) if fixed else f"{title} · {settings.platform_name}"
         PAGES.append(PageEntry(route, layout, full_title, on_load_all, in_sitemap, fixed, title if fixed else ""))

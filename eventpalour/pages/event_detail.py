@@ -70,7 +70,8 @@ def _event() -> rx.Component:
 
 
 # The tab shows the event's own title once it has loaded (the layout appends " · " and PLATFORM_NAME).
-@page(routes.EVENT, EventDetailState.page_title, on_load=EventDetailState.load_event)
+# load_event resolves the visitor itself (the navbar's user too): no separate load_user event (#18).
+@page(routes.EVENT, EventDetailState.page_title, on_load=EventDetailState.load_event, resolves_user=True)
 def event_detail() -> rx.Component:
     return rx.cond(
         ~EventDetailState.loaded,

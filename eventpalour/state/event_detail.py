@@ -241,7 +241,10 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     @rx.event
     async def load_event(self):
         """on_load: the event and its tiers as of now, or the not-found message; the event's queue
-        instead while its waiting room is active and this browser holds no admission (#18)."""
+        instead while its waiting room is active and this browser holds no admission (#18).
+
+        The page's only load event (pages/event_detail.py: resolves_user): every path that stays on
+        the page resolves the visitor, for the navbar as `AuthState.load_user` would."""
         self.loaded, self.missing = False, False
         try:
             queue = await call_service(
@@ -257,6 +260,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         try:
             event = await call_service(events.get_public_event, short_id=self._short_id(), code=shared)
         except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
+            await self.current_user()  # the navbar's user, on the not-found page too
             self.event, self.tiers, self.partners, self.missing, self.loaded = None, [], [], True, True
             self.date_choices = []
             self.refund_policy = []

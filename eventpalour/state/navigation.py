@@ -53,6 +53,9 @@ class LastWorkspaceState(rx.State):
     )
 
 
+keep_only_when_changed(LastWorkspaceState)  # no workspace opened yet (every buyer): nothing to keep
+
+
 async def destination_after_sign_in(state: rx.State, user: UserSummary, next_path: str) -> str:
     """`routes.after_sign_in` with the workspace an organizer lands on when `next_path` leads nowhere
     in particular (`workspaces.landing_workspace`; a `next` always wins)."""

@@ -54,3 +54,18 @@ def test_sitemap_lists_only_public_pages_at_the_public_url() -> None:
     links = generate_links_for_sitemap(list(app._unevaluated_pages.values()), "preserve")
 
     assert sorted(link["loc"] for link in links) == sorted(settings.app_url + path for path in PUBLIC_PAGES)
+
+
+def test_the_event_page_loads_with_one_event_that_resolves_the_visitor_itself() -> None:
+    """#18: each event of a page load is a state lock and a Redis read and write; the event page's
+    load_event resolves the visitor (the navbar's user) on every path, so no separate load_user."""
+    from eventpalour.components.layout import PAGES
+    from eventpalour.state.base import AuthState
+    from eventpalour.state.event_detail import EventDetailState
+
+    (entry,) = [entry for entry in PAGES if entry.route == routes.EVENT]
+    assert [handler.fn.__qualname__ for handler in entry.on_load] == [EventDetailState.load_event.fn.__qualname__]
+    guards = {AuthState.load_user.fn.__qualname__, AuthState.require_signed_in.fn.__qualname__}
+    for other in PAGES:
+        if other.route != routes.EVENT:
+            assert guards & {handler.fn.__qualname__ for handler in other.on_load}, other.route

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from reflex.state import _resolve_delta
+from reflex.state import BaseState, _resolve_delta
 
 from eventpalour.state.event_detail import EventDetailState
 from eventpalour.state.navigation import AuthLinksState
@@ -55,3 +55,53 @@ def test_links_state_is_never_kept():
     links = state_for(AuthLinksState, token=None, path="/events")
     assert links.sign_in_url
     assert links._serialize() == b""
+
+
+def test_a_stored_state_is_compressed_and_loads_as_reflex_loads_it():
+    page = state_for(EventDetailState, token=None, path="/e/abc123")
+    page.code_input = "EARLYBIRD"
+    page.waitlist_spots = {f"tier{n}": "You're number 2 on the waitlist, for 1 ticket." for n in range(20)}
+    stored = page._serialize()
+    assert b"_inflate" in stored  # the compressed form
+    raw = pickle.dumps((page._to_schema(), page))
+    assert len(stored) < len(raw) * 0.6
+    loaded = BaseState._deserialize(data=stored)  # what the Redis state manager calls
+    assert loaded.code_input == "EARLYBIRD" and loaded.waitlist_spots == page.waitlist_spots
+
+
+def test_a_small_state_is_stored_as_it_is():
+    """Compressing a few fields would add more than it saves: the plain pickle is kept."""
+    page = state_for(EventDetailState, token=None, path="/e/abc123")
+    auth = page.parent_state
+    auth.auth_checked = True
+    stored = auth._serialize()
+    assert b"_inflate" not in stored
+    assert BaseState._deserialize(data=stored).auth_checked is True
+
+
+def test_a_default_changed_in_place_is_not_pristine():
+    """Defaults are kept once per class for the comparison: a state's own list changed in place
+    differs from them (and they stay as declared)."""
+    page = state_for(EventDetailState, token=None, path="/e/abc123")
+    assert is_pristine(page)
+    page.refund_policy.append("Refunds until 7 days before the event.")
+    assert not is_pristine(page)
+    assert state_for(EventDetailState, token=None, path="/e/abc123").refund_policy == []
+
+
+async def test_the_event_page_load_resolves_the_navbar_user_found_or_not():
+    """The event page runs load_event alone (no load_user, #18): it fills the navbar's user itself,
+    on the event and on the not-found page alike."""
+    from tests.factories import approve_kyc, make_event, make_organizer, make_user, make_workspace
+    from tests.state_support import run_handler
+
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    approve_kyc(workspace.id)
+    event = make_event(owner, workspace.id, publish=True)
+    buyer = make_user()
+    for path in (f"/e/{event.short_id}", "/e/nosuch"):
+        page = state_for(EventDetailState, token=buyer.token, path=path)
+        await run_handler(page, "load_event")
+        assert page.loaded and page.missing == (path == "/e/nosuch")
+        assert page.auth_checked and page.user_id == buyer.id
