@@ -77,7 +77,8 @@ def not_found() -> rx.Component:
 def admin_page(
     route: str, title: str, *, on_load: Callable | list | None = None, form: type[FormMixin] | None = None
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Register an admin page: the entry check runs first, then the page's own loads (`form` as in `page`)."""
+    """Register an admin page: the entry check runs first, then the page's own loads (`form` as in `page`).
+    `title` is the whole tab title marked with N_ ("Admin · Users"), so the layout translates it."""
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
 
     def decorator(build: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
@@ -103,9 +104,7 @@ def admin_page(
             build.__qualname__,
             build.__module__,
         )
-        return page(route, f"Admin · {title}", on_load=[AdminState.enter_admin, *extra], form=form, width="1320px")(
-            content
-        )
+        return page(route, title, on_load=[AdminState.enter_admin, *extra], form=form, width="1320px")(content)
 
     return decorator
 

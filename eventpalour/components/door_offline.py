@@ -8,6 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.qr_scanner import offline_qr_scanner
 from eventpalour.state.base import AuthState
+from eventpalour.state.language import fill, t
 from eventpalour.state.scanner import ScannerState as S
 
 
@@ -23,7 +24,7 @@ def offline_door() -> rx.Component:
             rx.box(
                 offline_qr_scanner(
                     repeat_ms=2500,
-                    aria_label="Offline camera view",
+                    aria_label=t("Offline camera view"),
                     style={"width": "100%", "maxHeight": "60vh", "objectFit": "cover", "display": "block"},
                 ),
                 width="100%",
@@ -38,7 +39,8 @@ def offline_door() -> rx.Component:
 
 
 def _conflict(c: rx.Var) -> rx.Component:
-    return rx.text(rx.code(c.code), " ", c.holder, " · ", c.at, " · device ", c.device, " · ", c.note, size="2")
+    line = fill(t("{holder} · {at} · device {device} · {note}"), holder=c.holder, at=c.at, device=c.device, note=c.note)
+    return rx.text(rx.code(c.code), " ", line, size="2")
 
 
 def offline_conflicts() -> rx.Component:
@@ -48,12 +50,12 @@ def offline_conflicts() -> rx.Component:
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
             rx.vstack(
-                rx.text("Let in twice while offline", weight="bold"),
+                rx.text(t("Let in twice while offline"), weight="bold"),
                 rx.foreach(S.conflicts, _conflict),
                 spacing="1",
             ),
             color_scheme="orange",
             width="100%",
-            aria_label="Offline conflicts",
+            aria_label=t("Offline conflicts"),
         ),
     )

@@ -189,7 +189,7 @@ def _prefill(values: rx.Var | None, name: str) -> dict[str, rx.Var]:
 def general_fields(errors: rx.Var, values: rx.Var | None = None) -> rx.Component:
     """Name, description, website and phone (SPEC §3), prefilled from `values` when editing."""
     return rx.vstack(
-        field(t("Workspace name"), "name", errors, placeholder="Nairobi Jazz Society", **_prefill(values, "name")),
+        field(t("Workspace name"), "name", errors, placeholder=t("Nairobi Jazz Society"), **_prefill(values, "name")),
         rx.vstack(
             rx.el.label(
                 t("Description"), html_for="field-description", style={"font-weight": "600", "font-size": "14px"}
