@@ -14,11 +14,13 @@ from eventpalour.models import MAX_REFUND_POLICY_TEXT, EventPricing, EventType, 
 from eventpalour.services import sales
 from eventpalour.services.platform import (
     MINIMUM_CHARGE,
+    N_,
     FieldError,
     ValidationFailed,
     clean_line,
     clean_text,
     format_money,
+    message,
 )
 
 MAX_PRICE = 100_000_000_00  # 100 million in major units, in minor units
@@ -104,7 +106,7 @@ def _clean_url(value: str, path: tuple, problems: list[FieldError], *, https_onl
     parsed = urlparse(value)
     schemes = ("https",) if https_only else ("http", "https")
     if parsed.scheme not in schemes or "." not in (parsed.hostname or "") or len(value) > 1000:
-        problems.append(FieldError(path, "Enter a full web address, like https://example.com."))
+        problems.append(FieldError(path, N_("Enter a full web address, like https://example.com.")))
         return None
     return value
 
@@ -113,12 +115,12 @@ def parse_local(value: str, tz: ZoneInfo | None, path: tuple, problems: list[Fie
     """A local wall-clock time in the event's zone, as aware UTC; a problem when missing or malformed."""
     value = (value or "").strip()
     if not value:
-        problems.append(FieldError(path, "Choose a date and time."))
+        problems.append(FieldError(path, N_("Choose a date and time.")))
         return None
     try:
         naive = datetime.fromisoformat(value)
     except ValueError:
-        problems.append(FieldError(path, "Use a date and time like 2026-12-05 18:00."))
+        problems.append(FieldError(path, N_("Use a date and time like 2026-12-05 18:00.")))
         return None
     if tz is None:
         return None
@@ -127,12 +129,12 @@ def parse_local(value: str, tz: ZoneInfo | None, path: tuple, problems: list[Fie
 
 def _zone(name: str, problems: list[FieldError]) -> ZoneInfo | None:
     if name not in TIMEZONES:
-        problems.append(FieldError(("timezone",), "Choose a time zone from the list."))
+        problems.append(FieldError(("timezone",), N_("Choose a time zone from the list.")))
         return None
     try:
         return ZoneInfo(name)
     except ZoneInfoNotFoundError:
-        problems.append(FieldError(("timezone",), "Choose a time zone from the list."))
+        problems.append(FieldError(("timezone",), N_("Choose a time zone from the list.")))
         return None
 
 
@@ -147,24 +149,28 @@ def _place(data: EventInput, problems: list[FieldError]) -> dict[str, str | None
     needs_venue = data.type in (EventType.PHYSICAL, EventType.HYBRID)
     needs_link = data.type in (EventType.ONLINE, EventType.HYBRID)
     place: dict[str, str | None] = {"venue": None, "city": None, "country": None}
-    for name, label in (("venue", "venue"), ("city", "city"), ("country", "country")):
+    for name, label in (
+        ("venue", message(N_("venue"))),
+        ("city", message(N_("city"))),
+        ("country", message(N_("country"))),
+    ):
         value = clean_line(getattr(data, name))
         if needs_venue and not value:
-            problems.append(FieldError((name,), f"Enter the {label} for an in-person event."))
+            problems.append(FieldError((name,), message(N_("Enter the {label} for an in-person event."), label=label)))
         elif len(value) > 255:
-            problems.append(FieldError((name,), "Use at most 255 characters."))
+            problems.append(FieldError((name,), N_("Use at most 255 characters.")))
         place[name] = (value or None) if needs_venue else None
     place["online_link"], place["meeting_platform"] = None, None
     if needs_link:
         if not clean_line(data.online_link):
-            problems.append(FieldError(("online_link",), "Enter the meeting link for an online event."))
+            problems.append(FieldError(("online_link",), N_("Enter the meeting link for an online event.")))
         else:
             place["online_link"] = _clean_url(data.online_link, ("online_link",), problems, https_only=True)
         place["meeting_platform"] = _choice(
             data.meeting_platform,
             MeetingPlatform,
             ("meeting_platform",),
-            "Choose Google Meet, Zoom, Teams or another platform.",
+            N_("Choose Google Meet, Zoom, Teams or another platform."),
             problems,
         )
     return place
@@ -176,14 +182,14 @@ def start_refusal(start: datetime, *, kept: datetime | None = None) -> str | Non
     shows it to the minute)."""
     if start > datetime.now(UTC) or (kept is not None and start == kept.replace(second=0, microsecond=0)):
         return None
-    return "Choose a start time in the future."
+    return N_("Choose a start time in the future.")
 
 
 def paid_tiers_refusal(pricing: str, prices: list[int]) -> str | None:
     """Why a paid event's tiers do not make it paid, or None: at least one ticket has a price (free
     tiers beside it, e.g. for guests, are fine)."""
     if pricing == EventPricing.PAID and not any(price > 0 for price in prices):
-        return "A paid event needs at least one ticket with a price; make the event free instead."
+        return N_("A paid event needs at least one ticket with a price; make the event free instead.")
     return None
 
 
@@ -193,19 +199,19 @@ def clean_event(data: EventInput, *, kept_start: datetime | None = None) -> dict
     problems: list[FieldError] = []
     title = clean_line(data.title)
     if not 1 <= len(title) <= 255:
-        problems.append(FieldError(("title",), "Give the event a title of up to 255 characters."))
+        problems.append(FieldError(("title",), N_("Give the event a title of up to 255 characters.")))
     description = clean_text(data.description)
     length = text_length(description)
     if length < 10:
-        problems.append(FieldError(("description",), "Describe the event in at least 10 characters."))
+        problems.append(FieldError(("description",), N_("Describe the event in at least 10 characters.")))
     elif length > 5000 or len(description) > 20000:
-        problems.append(FieldError(("description",), "Keep the description under 5,000 characters."))
+        problems.append(FieldError(("description",), N_("Keep the description under 5,000 characters.")))
     category = clean_line(data.category)
     if not 2 <= len(category) <= 64:
-        problems.append(FieldError(("category",), "Choose a category from the list."))
-    _choice(data.type, EventType, ("type",), "Choose in person, online or hybrid.", problems)
-    _choice(data.pricing, EventPricing, ("pricing",), "Choose free or paid.", problems)
-    _choice(data.fee_mode, FeeMode, ("fee_mode",), "Choose who pays the platform fee.", problems)
+        problems.append(FieldError(("category",), N_("Choose a category from the list.")))
+    _choice(data.type, EventType, ("type",), N_("Choose in person, online or hybrid."), problems)
+    _choice(data.pricing, EventPricing, ("pricing",), N_("Choose free or paid."), problems)
+    _choice(data.fee_mode, FeeMode, ("fee_mode",), N_("Choose who pays the platform fee."), problems)
     check_currency(data.currency, ("currency",), problems)
     zone = _zone(data.timezone, problems)
     start = parse_local(data.start_local, zone, ("start_local",), problems)
@@ -214,12 +220,14 @@ def clean_event(data: EventInput, *, kept_start: datetime | None = None) -> dict
         problems.append(FieldError(("start_local",), refusal))
     if start and end:
         if end <= start:
-            problems.append(FieldError(("end_local",), "The event must end after it starts."))
+            problems.append(FieldError(("end_local",), N_("The event must end after it starts.")))
         elif end - start > MAX_DURATION:
-            problems.append(FieldError(("end_local",), "An event can last at most 60 days."))
+            problems.append(FieldError(("end_local",), N_("An event can last at most 60 days.")))
     banner = clean_line(data.banner_url)
     if banner and not banner.startswith(BANNER_PREFIX):
-        problems.append(FieldError(("banner_url",), "Upload the banner here; links to other sites are not accepted."))
+        problems.append(
+            FieldError(("banner_url",), N_("Upload the banner here; links to other sites are not accepted."))
+        )
     place = _place(data, problems)
     refund = refund_policy_fields(data.pricing, data.refund_policy, data.refund_days, data.refund_policy_text, problems)
     partners = _partners(data.partners, problems)
@@ -267,7 +275,7 @@ def refund_policy_fields(
         policy,
         RefundPolicy,
         ("refund_policy",),
-        "Choose no refunds, refunds until some days before, or refunds until the event starts.",
+        N_("Choose no refunds, refunds until some days before, or refunds until the event starts."),
         problems,
     )
     days = None
@@ -275,30 +283,36 @@ def refund_policy_fields(
         typed = (typed_days or "").strip()
         if not typed.isdigit() or not 1 <= int(typed) <= MAX_REFUND_DAYS:
             problems.append(
-                FieldError(("refund_days",), f"Enter the number of days before the start, from 1 to {MAX_REFUND_DAYS}.")
+                FieldError(
+                    ("refund_days",),
+                    message(N_("Enter the number of days before the start, from 1 to {most}."), most=MAX_REFUND_DAYS),
+                )
             )
         else:
             days = int(typed)
     text = clean_text(policy_text)
     if len(text) > MAX_REFUND_POLICY_TEXT:
         problems.append(
-            FieldError(("refund_policy_text",), f"Keep the refund policy under {MAX_REFUND_POLICY_TEXT:,} characters.")
+            FieldError(
+                ("refund_policy_text",),
+                message(N_("Keep the refund policy under {count} characters."), count=f"{MAX_REFUND_POLICY_TEXT:,}"),
+            )
         )
     return {"refund_policy": policy, "refund_days": days, "refund_policy_text": text}
 
 
 def _partners(partners: tuple[PartnerInput, ...], problems: list[FieldError]) -> list[dict[str, str | None]]:
     if len(partners) > MAX_PARTNERS:
-        problems.append(FieldError(("partners",), f"List at most {MAX_PARTNERS} partners."))
+        problems.append(FieldError(("partners",), message(N_("List at most {count} partners."), count=MAX_PARTNERS)))
         return []
     cleaned = []
     for index, partner in enumerate(partners):
         name = clean_line(partner.name)
         if not 1 <= len(name) <= 120:
-            problems.append(FieldError(("partners", index, "name"), "Give the partner a name."))
+            problems.append(FieldError(("partners", index, "name"), N_("Give the partner a name.")))
         logo = clean_line(partner.logo_url)
         if logo and not logo.startswith(IMAGE_PREFIXES):
-            problems.append(FieldError(("partners", index, "logo_url"), "Upload the partner's logo here."))
+            problems.append(FieldError(("partners", index, "logo_url"), N_("Upload the partner's logo here.")))
         url = _clean_url(partner.url, ("partners", index, "url"), problems)
         cleaned.append({"name": name, "url": url, "logo_url": logo or None})
     return cleaned
@@ -307,7 +321,7 @@ def _partners(partners: tuple[PartnerInput, ...], problems: list[FieldError]) ->
 def check_currency(currency: str, path: tuple, problems: list[FieldError]) -> None:
     """A currency the platform sells in (an event's, or a tier template's)."""
     if currency not in SUPPORTED_CURRENCIES:
-        problems.append(FieldError(path, "Choose KES, USD, NGN, GHS or ZAR."))
+        problems.append(FieldError(path, N_("Choose KES, USD, NGN, GHS or ZAR.")))
 
 
 class TierFields(Protocol):
@@ -328,20 +342,29 @@ def clean_tier_fields(
     name = clean_line(data.name)
     description = clean_text(data.description)
     if not 1 <= len(name) <= 80:
-        problems.append(FieldError((*path, "name"), "Name the ticket, e.g. Early Bird or VIP."))
+        problems.append(FieldError((*path, "name"), N_("Name the ticket, e.g. Early Bird or VIP.")))
     if len(description) > 500:
-        problems.append(FieldError((*path, "description"), "Keep the ticket description under 500 characters."))
+        problems.append(FieldError((*path, "description"), N_("Keep the ticket description under 500 characters.")))
     if not isinstance(data.price, int) or not 0 <= data.price <= MAX_PRICE:
-        problems.append(FieldError((*path, "price"), "Enter a price of zero or more."))
+        problems.append(FieldError((*path, "price"), N_("Enter a price of zero or more.")))
     elif pricing == EventPricing.FREE and data.price != 0:
-        problems.append(FieldError((*path, "price"), "Tickets of a free event cost nothing."))
+        problems.append(FieldError((*path, "price"), N_("Tickets of a free event cost nothing.")))
     elif 0 < data.price < MINIMUM_CHARGE.get(currency, 0):
         least = format_money(MINIMUM_CHARGE[currency], currency)
-        problems.append(FieldError((*path, "price"), f"A paid ticket costs at least {least} (Paystack's minimum)."))
+        problems.append(
+            FieldError(
+                (*path, "price"),
+                message(N_("A paid ticket costs at least {least} (Paystack's minimum)."), least=least),
+            )
+        )
     if data.quantity is not None and not 1 <= data.quantity <= MAX_QUANTITY:
-        problems.append(FieldError((*path, "quantity"), "Offer between 1 and 1,000,000 tickets, or unlimited."))
+        problems.append(FieldError((*path, "quantity"), N_("Offer between 1 and 1,000,000 tickets, or unlimited.")))
     if not 1 <= data.max_per_order <= MAX_PER_ORDER:
-        problems.append(FieldError((*path, "max_per_order"), f"Allow between 1 and {MAX_PER_ORDER} per order."))
+        problems.append(
+            FieldError(
+                (*path, "max_per_order"), message(N_("Allow between 1 and {most} per order."), most=MAX_PER_ORDER)
+            )
+        )
     return {
         "name": name,
         "description": description,
@@ -364,9 +387,9 @@ def clean_tier(
     if data.sales_end_local.strip():
         ends = parse_local(data.sales_end_local, zone, (*path, "sales_end_local"), problems)
     if starts and ends and ends <= starts:
-        problems.append(FieldError((*path, "sales_end_local"), "Sales must end after they start."))
+        problems.append(FieldError((*path, "sales_end_local"), N_("Sales must end after they start.")))
     if ends and ends > event_end:
-        problems.append(FieldError((*path, "sales_end_local"), "Sales cannot continue after the event ends."))
+        problems.append(FieldError((*path, "sales_end_local"), N_("Sales cannot continue after the event ends.")))
     # A free tier takes a waitlist too: its offer holds the seats until the person registers for
     # them (services/sales/waitlist_claims.py), as a paid tier's holds them until they pay.
     if problems:
