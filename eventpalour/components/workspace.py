@@ -127,7 +127,9 @@ def logo_uploader(state: type[LogoUploadMixin]) -> rx.Component:
     return rx.vstack(
         rx.el.label(t("Logo"), html_for=LOGO_UPLOAD_ID, style={"font-weight": "600", "font-size": "14px"}),
         rx.hstack(
-            rx.avatar(src=state.logo_url, fallback="?", size="7", radius="large", custom_attrs={"alt": "Current logo"}),
+            rx.avatar(
+                src=state.logo_url, fallback="?", size="7", radius="large", custom_attrs={"alt": t("Current logo")}
+            ),
             rx.vstack(
                 file_drop(
                     rx.vstack(

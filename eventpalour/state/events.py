@@ -34,7 +34,10 @@ from eventpalour.state.workspace import workspace_in
 NO_ACTIONS = EventActions(**{f.name: False for f in fields(EventActions)})
 
 
-def _when(moment: datetime, timezone: str) -> str:
+def _when(moment: datetime, timezone: str, language: str) -> str:
+    """The manage page's start: "Sat 05 Dec 2026 · 18:00 EAT"; a card's date line in the others."""
+    if language != "en":
+        return event_when(moment, timezone, language=language)
     local = moment.astimezone(ZoneInfo(timezone))
     return local.strftime("%a %d %b %Y · %H:%M ") + (local.tzname() or "")
 
@@ -43,6 +46,10 @@ def event_in(path: str) -> str:
     """The event's short id in /workspace/{id}/events/{short_id}/…, or ""."""
     parts = path.strip("/").split("/")
     return parts[3] if len(parts) > 3 and parts[0] == "workspace" and parts[2] == "events" else ""
+
+
+# An event with no city on the list: how it happens, in the organizer's words.
+EVENT_TYPES = {"physical": N_("In person"), "online": N_("Online"), "hybrid": N_("Hybrid")}
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ class WorkspaceEventsState(DraftNoticeMixin, AuthState):
                 title=r.title,
                 status=r.status,
                 when=event_when(r.start_at, r.timezone, language=self._language()),
-                where=r.city or r.type.title(),
+                where=r.city or self._t(EVENT_TYPES.get(r.type, r.type)),
                 pricing=r.pricing,
                 sold_of_capacity=f"{r.tickets_sold} / {'∞' if r.capacity is None else r.capacity}",
                 url=routes.event_manage_url(self._workspace_id(), r.short_id),
@@ -213,7 +220,7 @@ class EventManageState(EventFormMixin, AuthState):
             short_id=e.short_id,
             title=e.title,
             status=e.status,
-            when=_when(e.start_at, e.timezone),
+            when=_when(e.start_at, e.timezone, self._language()),
             timezone=e.timezone,
             public_url=settings.app_url + routes.event_url(e.short_id),
             public_path=routes.event_url(e.short_id),
