@@ -27,6 +27,20 @@ let timer = null;
 const offline = () => !navigator.onLine || !state.reachable;
 const api = (path) => `/api/events/${encodeURIComponent(state.ref)}/door/${path}`;
 
+// The door's words in the reader's language: the page's #offline-door box carries them as data-texts
+// (components/door_offline.py: each English text below and its translation, from the catalogs), so
+// they hold offline too; a text it lacks reads in English. {name} placeholders are filled after.
+function tr(text, values = {}) {
+  let texts = {};
+  try {
+    texts = JSON.parse((box && box.dataset.texts) || "{}");
+  } catch (error) {
+    texts = {};
+  }
+  return Object.entries(values).reduce((said, [name, value]) => said.split(`{${name}}`).join(String(value)),
+    texts[text] || text);
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -49,15 +63,19 @@ function clock(iso) {
 }
 
 function statusLine() {
-  if (state.syncing && !state.event) return `Downloading the ticket list… ${state.progress}%`;
-  if (!state.event) return "Download this event's ticket list so this phone keeps scanning if the network drops.";
-  const tickets = `${state.tickets} ticket${state.tickets === 1 ? "" : "s"}`;
-  return `Ready offline: ${tickets} · list updated ${clock(state.event.syncedAt)}`;
+  if (state.syncing && !state.event) return tr("Downloading the ticket list… {percent}%", { percent: state.progress });
+  if (!state.event) return tr("Download this event's ticket list so this phone keeps scanning if the network drops.");
+  const tickets = tr(state.tickets === 1 ? "{count} ticket" : "{count} tickets", { count: state.tickets });
+  return tr("Ready offline: {tickets} · list updated {time}", { tickets, time: clock(state.event.syncedAt) });
 }
 
 function queueLine() {
-  if (state.pending > 0) return `${state.pending} offline check-in${state.pending === 1 ? "" : "s"} waiting to upload.`;
-  return state.event ? "All offline check-ins uploaded." : "";
+  if (state.pending > 0) {
+    return tr(state.pending === 1
+      ? "{count} offline check-in waiting to upload."
+      : "{count} offline check-ins waiting to upload.", { count: state.pending });
+  }
+  return state.event ? tr("All offline check-ins uploaded.") : "";
 }
 
 const COLORS = { ok: "grass", exited: "blue", already_used: "orange", event_ended: "gray" };
@@ -96,13 +114,13 @@ function gatePicker() {
     borderRadius: "8px", background: "var(--color-surface)", color: "var(--gray-12)" },
   onchange: (event) => { remember(LIST_KEY, event.target.value); render(); } },
   lists.map((l) => el("option", { value: l.id, selected: l.id === gate.id }, l.name)));
-  const parts = [el("label", { for: "offline-door-list", style: { fontWeight: 600 } }, "Check-in list"), select];
+  const parts = [el("label", { for: "offline-door-list", style: { fontWeight: 600 } }, tr("Check-in list")), select];
   if (gate.countExits) {
     const direction = currentDirection(gate);
-    parts.push(el("div", { role: "group", "aria-label": "Entry or exit", style: { display: "flex", gap: "8px" } },
+    parts.push(el("div", { role: "group", "aria-label": tr("Entry or exit"), style: { display: "flex", gap: "8px" } },
       ["entry", "exit"].map((way) => el("button", { type: "button", "aria-pressed": String(direction === way),
         style: buttonStyle(direction === way ? "var(--accent-9)" : "var(--gray-9)"),
-        onclick: () => { remember(DIRECTION_KEY, way); render(); } }, way === "entry" ? "Entry" : "Exit"))));
+        onclick: () => { remember(DIRECTION_KEY, way); render(); } }, tr(way === "entry" ? "Entry" : "Exit")))));
   }
   return el("div", { style: { display: "flex", flexDirection: "column", gap: "4px" } }, ...parts);
 }
@@ -113,10 +131,10 @@ function resultBox() {
   return el("div", { role: "status", "aria-live": "assertive", "data-testid": "offline-scan-result",
     "data-result": last ? last.result : "", style: { background: last ? `var(--${color}-9)` : "var(--gray-3)",
       color: last ? "white" : "var(--gray-12)", borderRadius: "16px", padding: "20px", minHeight: "120px" } },
-    last ? [el("h2", { style: { margin: 0, fontSize: "2rem" } }, last.title), el("p", { style: { fontSize: "1.2rem",
+    last ? [el("h2", { style: { margin: 0, fontSize: "2rem" } }, tr(last.title)), el("p", { style: { fontSize: "1.2rem",
       margin: "8px 0 0" } }, last.message), last.holder ? el("p", { style: { margin: "4px 0 0" } },
       `${last.holder} · ${last.tier}`) : null]
-      : el("p", {}, "Offline: point the camera at a ticket's QR code, or type its code below."));
+      : el("p", {}, tr("Offline: point the camera at a ticket's QR code, or type its code below.")));
 }
 
 function codeForm() {
@@ -128,9 +146,9 @@ function codeForm() {
     event.preventDefault();
     await scan(input.value);
     input.value = "";
-  } }, el("label", { for: "offline-door-code", style: { fontWeight: 600 } }, "Ticket code"),
+  } }, el("label", { for: "offline-door-code", style: { fontWeight: 600 } }, tr("Ticket code")),
   el("div", { style: { display: "flex", gap: "8px", marginTop: "4px" } }, input,
-    el("button", { type: "submit", style: buttonStyle("var(--accent-9)") }, "Check in")));
+    el("button", { type: "submit", style: buttonStyle("var(--accent-9)") }, tr("Check in"))));
 }
 
 function buttonStyle(background) {
@@ -145,18 +163,18 @@ function render() {
   if (offline()) {
     parts.push(el("div", { role: "alert", "data-testid": "offline-banner", style: { background: "var(--amber-4)",
       color: "var(--amber-12)", borderRadius: "12px", padding: "12px 16px", fontWeight: 600 } },
-    state.event ? OFFLINE_TEXT : UNPREPARED_TEXT));
+    tr(state.event ? OFFLINE_TEXT : UNPREPARED_TEXT)));
   }
   const progress = state.syncing && !state.event
-    ? el("progress", { max: "100", value: String(state.progress), "aria-label": "Ticket list download",
+    ? el("progress", { max: "100", value: String(state.progress), "aria-label": tr("Ticket list download"),
       style: { width: "100%" } }) : null;
   const prepare = state.event ? null : el("button", { type: "button", disabled: state.syncing || offline(),
-    style: buttonStyle("var(--accent-9)"), onclick: () => sync({ full: true }) }, "Prepare this device for offline");
-  parts.push(card("Offline scanning", el("strong", {}, "Offline scanning"),
+    style: buttonStyle("var(--accent-9)"), onclick: () => sync({ full: true }) }, tr("Prepare this device for offline"));
+  parts.push(card(tr("Offline scanning"), el("strong", {}, tr("Offline scanning")),
     el("span", { "data-testid": "offline-status" }, statusLine()), progress, prepare,
     state.problem ? el("span", { role: "alert", style: { color: "var(--red-11)" } }, state.problem) : null,
     el("span", { "data-testid": "offline-queue" }, queueLine()),
-    state.conflicts.length ? el("div", { "data-testid": "offline-conflicts" }, el("strong", {}, "Let in twice"),
+    state.conflicts.length ? el("div", { "data-testid": "offline-conflicts" }, el("strong", {}, tr("Let in twice")),
       el("ul", {}, state.conflicts.map((c) => el("li", {}, c)))) : null));
   if (offline() && state.event) parts.push(gatePicker(), resultBox(), codeForm());
   box.replaceChildren(...parts);
@@ -179,7 +197,7 @@ async function sync({ full = false } = {}) {
     state.reachable = true;
     if (!answer.ok) {
       const body = await answer.json().catch(() => ({}));
-      state.problem = body.error || "The ticket list could not be downloaded.";
+      state.problem = body.error || tr("The ticket list could not be downloaded.");
       if (answer.status === 400 && state.event) state.event = { ...state.event, cursor: "" }; // start over
       if ((answer.status === 403 || answer.status === 404) && state.event) {
         // This account may not scan the event (any more): its guest list leaves the device.
@@ -219,7 +237,7 @@ async function upload() {
       return;
     }
     if (!answer.ok) {
-      state.problem = (await answer.json().catch(() => ({}))).error || "The offline check-ins could not be uploaded.";
+      state.problem = (await answer.json().catch(() => ({}))).error || tr("The offline check-ins could not be uploaded.");
       return;
     }
     const applied = await answer.json();

@@ -10,7 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.forms import choice_select
 from eventpalour.components.layout import loading, page
-from eventpalour.services.platform import N_, message
+from eventpalour.services.platform import N_
 from eventpalour.state.admin import AdminState
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.language import fill, t
@@ -77,7 +77,8 @@ def not_found() -> rx.Component:
 def admin_page(
     route: str, title: str, *, on_load: Callable | list | None = None, form: type[FormMixin] | None = None
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Register an admin page: the entry check runs first, then the page's own loads (`form` as in `page`)."""
+    """Register an admin page: the entry check runs first, then the page's own loads (`form` as in `page`).
+    `title` is the whole tab title marked with N_ ("Admin · Users"), so the layout translates it."""
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
 
     def decorator(build: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
@@ -103,10 +104,7 @@ def admin_page(
             build.__qualname__,
             build.__module__,
         )
-        # One whole title per language ("Admin · Users", "Administration · Utilisateurs"), the section's
-        # name translated inside it; the pages' titles reach the catalogs by the `admin_page` keyword.
-        tab = message(N_("Admin · {section}"), section=message(title))
-        return page(route, tab, on_load=[AdminState.enter_admin, *extra], form=form, width="1320px")(content)
+        return page(route, title, on_load=[AdminState.enter_admin, *extra], form=form, width="1320px")(content)
 
     return decorator
 

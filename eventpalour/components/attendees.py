@@ -9,13 +9,15 @@ from eventpalour.components.charts import chart_rows
 from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.ticket_card import file_link
+from eventpalour.services.platform import N_
 from eventpalour.state.attendees import AttendeesState
-from eventpalour.state.language import t
+from eventpalour.state.language import fill, t
 
 S = AttendeesState
-PAYMENTS = [("all", "Any payment"), ("paid", "Paid"), ("free", "Free"), ("refunded", "Refunded")]
-SCANS = [("all", "Any door status"), ("checked_in", "Checked in"), ("not_checked_in", "Not checked in")]
-SCANS += [("not_valid", "Not valid")]
+PAYMENTS = [("all", N_("Any payment")), ("paid", N_("Paid")), ("free", N_("Free")), ("refunded", N_("Refunded"))]
+SCANS = [("all", N_("Any door status")), ("checked_in", N_("Checked in")), ("not_checked_in", N_("Not checked in"))]
+SCANS += [("not_valid", N_("Not valid"))]
+COLUMNS = (N_("Attendee"), N_("Code"), N_("Tier"), N_("Payment"), N_("Door"), N_("Action"))
 PAYMENT_COLORS = (("paid", "green"), ("free", "blue"), ("refunded", "amber"), "gray")
 
 
@@ -23,9 +25,13 @@ def progress_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading("Check-in progress", size="4", as_="h2"),
+                rx.heading(t("Check-in progress"), size="4", as_="h2"),
                 rx.spacer(),
-                rx.text(rx.text.strong(S.door_checked_in), " of ", S.door_admissions, " checked in", size="3"),
+                rx.text(
+                    fill(t("{checked} of {total} checked in"), checked=S.door_checked_in, total=S.door_admissions),
+                    size="3",
+                    weight="medium",
+                ),
                 width="100%",
                 wrap="wrap",
                 align="center",
@@ -33,7 +39,7 @@ def progress_card() -> rx.Component:
             rx.progress(
                 value=rx.cond(S.door_admissions > 0, S.door_checked_in * 100 / S.door_admissions, 0),
                 max=100,
-                aria_label="Checked in",
+                aria_label=t("Checked in"),
                 width="100%",
             ),
             rx.cond(
@@ -42,7 +48,7 @@ def progress_card() -> rx.Component:
                     rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 6)),
                     rx.recharts.area(
                         data_key="checked_in",
-                        name="Checked in",
+                        name=t("Checked in"),
                         stroke=rx.color("violet", 9),
                         fill=rx.color("violet", 5),
                         type_="monotone",
@@ -54,13 +60,13 @@ def progress_card() -> rx.Component:
                     width="100%",
                     height=220,
                 ),
-                rx.text("The chart starts with the first check-in at the door.", size="2", color_scheme="gray"),
+                rx.text(t("The chart starts with the first check-in at the door."), size="2", color_scheme="gray"),
             ),
             spacing="3",
             width="100%",
         ),
         width="100%",
-        aria_label="Check-in progress",
+        aria_label=t("Check-in progress"),
     )
 
 
@@ -74,26 +80,26 @@ def _select(label: str, value: rx.Var, on_change: rx.EventHandler, items: list[r
 
 
 def _items(choices: list[tuple[str, str]]) -> list[rx.Component]:
-    return [rx.select.item(label, value=value) for value, label in choices]
+    return [rx.select.item(t(label), value=value) for value, label in choices]
 
 
 def filters_bar() -> rx.Component:
     tier_items = [
-        rx.select.item("All tiers", value="all"),
+        rx.select.item(t("All tiers"), value="all"),
         rx.foreach(S.attendee_tiers, lambda t: rx.select.item(t.name, value=t.id)),
     ]
     return rx.flex(
-        _select("Tier", S.tier_filter, S.filter_tier, tier_items),
-        _select("Payment status", S.payment_filter, S.filter_payment, _items(PAYMENTS)),
-        _select("Door status", S.scan_filter, S.filter_scan, _items(SCANS)),
+        _select(t("Tier"), S.tier_filter, S.filter_tier, tier_items),
+        _select(t("Payment status"), S.payment_filter, S.filter_payment, _items(PAYMENTS)),
+        _select(t("Door status"), S.scan_filter, S.filter_scan, _items(SCANS)),
         rx.cond(
             S.attendee_answer_choices.length() > 0,
             _select(
-                "Answer",
+                t("Answer"),
                 S.answer_filter,
                 S.filter_answer,
                 [
-                    rx.select.item("Any answer", value="all"),
+                    rx.select.item(t("Any answer"), value="all"),
                     rx.foreach(S.attendee_answer_choices, lambda c: rx.select.item(c.label, value=c.value)),
                 ],
             ),
@@ -102,18 +108,18 @@ def filters_bar() -> rx.Component:
             rx.hstack(
                 rx.input(
                     name="search",
-                    placeholder="Name, email or ticket code",
+                    placeholder=t("Name, email or ticket code"),
                     default_value=S.attendee_search,
-                    aria_label="Search attendees",
+                    aria_label=t("Search attendees"),
                     flex="1 1 180px",
                 ),
-                rx.button("Search", type="submit", variant="soft"),
+                rx.button(t("Search"), type="submit", variant="soft"),
             ),
             on_submit=S.search_attendees,
             reset_on_submit=False,
             flex="1 1 260px",
         ),
-        file_link("Export CSV", "file-down", S.csv_url, download=True),
+        file_link(t("Export CSV"), "file-down", S.csv_url, download=True),
         wrap="wrap",
         gap="8px",
         align="center",
@@ -129,7 +135,7 @@ def _row(person: rx.Var) -> rx.Component:
                     rx.text(person.name, weight="medium"),
                     rx.cond(
                         person.transferred,
-                        rx.tooltip(rx.icon("gift", size=14), content="Received as a transfer"),
+                        rx.tooltip(rx.icon("gift", size=14), content=t("Received as a transfer")),
                     ),
                     align="center",
                     spacing="1",
@@ -165,25 +171,25 @@ def _door_action(person: rx.Var) -> rx.Component:
         person.can_check_in,
         rx.button(
             rx.icon("user-check", size=14),
-            "Check in",
+            t("Check in"),
             size="1",
             loading=busy,
             disabled=S.door_busy_ticket != "",
             on_click=S.check_in_attendee(person.id),
-            aria_label=f"Check in {person.name}",
+            aria_label=fill(t("Check in {name}"), name=person.name),
         ),
         rx.cond(
             person.can_undo_check_in,
             rx.button(
                 rx.icon("undo-2", size=14),
-                "Undo check-in",
+                t("Undo check-in"),
                 size="1",
                 variant="soft",
                 color_scheme="gray",
                 loading=busy,
                 disabled=S.door_busy_ticket != "",
                 on_click=S.undo_attendee_check_in(person.id),
-                aria_label=f"Undo check-in of {person.name}",
+                aria_label=fill(t("Undo check-in of {name}"), name=person.name),
             ),
         ),
     )
@@ -199,15 +205,15 @@ def attendees_table() -> rx.Component:
                 & (S.scan_filter == "all")
                 & (S.answer_filter == "all")
                 & (S.attendee_search == ""),
-                "No attendees yet. They appear here as soon as someone registers or buys.",
-                "No attendees match these filters.",
+                t("No attendees yet. They appear here as soon as someone registers or buys."),
+                t("No attendees match these filters."),
             ),
             "users",
         ),
         scrolling_table(
-            [*[rx.table.column_header_cell(n) for n in ("Attendee", "Code", "Tier", "Payment", "Door", "Action")]],
+            [*[rx.table.column_header_cell(t(n)) for n in COLUMNS]],
             rx.foreach(S.attendee_rows, _row),
-            label="Attendees",
+            label=t("Attendees"),
         ),
     )
 

@@ -7,8 +7,48 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.components.qr_scanner import offline_qr_scanner
+from eventpalour.services.platform import N_
 from eventpalour.state.base import AuthState
+from eventpalour.state.language import fill, t
+from eventpalour.state.scanner import TITLES
 from eventpalour.state.scanner import ScannerState as S
+
+# The offline door's own words: assets/door/door.js draws the door and reads each text's translation
+# from the box's data-texts (keyed by these English texts, so a missing one reads in English); the
+# results' headlines are the online scanner's TITLES.
+DOOR_TEXTS = [
+    N_(
+        "No network. Scanning offline: results come from this device's ticket list, and check-ins upload when "
+        "the network is back."
+    ),
+    N_("No network, and this device was not prepared for offline: scans cannot be checked."),
+    N_("Downloading the ticket list… {percent}%"),
+    N_("Download this event's ticket list so this phone keeps scanning if the network drops."),
+    N_("{count} ticket"),
+    N_("{count} tickets"),
+    N_("Ready offline: {tickets} · list updated {time}"),
+    N_("{count} offline check-in waiting to upload."),
+    N_("{count} offline check-ins waiting to upload."),
+    N_("All offline check-ins uploaded."),
+    N_("Check-in list"),
+    N_("Entry or exit"),
+    N_("Entry"),
+    N_("Exit"),
+    N_("Offline: point the camera at a ticket's QR code, or type its code below."),
+    N_("Ticket code"),
+    N_("Check in"),
+    N_("Ticket list download"),
+    N_("Prepare this device for offline"),
+    N_("Offline scanning"),
+    N_("Let in twice"),
+    N_("The ticket list could not be downloaded."),
+    N_("The offline check-ins could not be uploaded."),
+]
+
+
+def door_texts() -> rx.Var:
+    """The door's texts in the reader's language as JSON, for door.js: {English: translation}."""
+    return rx.Var.create({text: t(text) for text in [*DOOR_TEXTS, *TITLES.values()]}).to_string()
 
 
 def offline_door() -> rx.Component:
@@ -17,13 +57,13 @@ def offline_door() -> rx.Component:
     checked (never, offline) the page's own camera is not there. React never renders children in
     the box: door.js owns them."""
     return rx.fragment(
-        rx.box(id="offline-door", width="100%", margin_bottom="16px"),
+        rx.box(id="offline-door", custom_attrs={"data-texts": door_texts()}, width="100%", margin_bottom="16px"),
         rx.cond(
             ~AuthState.auth_checked,
             rx.box(
                 offline_qr_scanner(
                     repeat_ms=2500,
-                    aria_label="Offline camera view",
+                    aria_label=t("Offline camera view"),
                     style={"width": "100%", "maxHeight": "60vh", "objectFit": "cover", "display": "block"},
                 ),
                 width="100%",
@@ -38,7 +78,8 @@ def offline_door() -> rx.Component:
 
 
 def _conflict(c: rx.Var) -> rx.Component:
-    return rx.text(rx.code(c.code), " ", c.holder, " · ", c.at, " · device ", c.device, " · ", c.note, size="2")
+    line = fill(t("{holder} · {at} · device {device} · {note}"), holder=c.holder, at=c.at, device=c.device, note=c.note)
+    return rx.text(rx.code(c.code), " ", line, size="2")
 
 
 def offline_conflicts() -> rx.Component:
@@ -48,12 +89,12 @@ def offline_conflicts() -> rx.Component:
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
             rx.vstack(
-                rx.text("Let in twice while offline", weight="bold"),
+                rx.text(t("Let in twice while offline"), weight="bold"),
                 rx.foreach(S.conflicts, _conflict),
                 spacing="1",
             ),
             color_scheme="orange",
             width="100%",
-            aria_label="Offline conflicts",
+            aria_label=t("Offline conflicts"),
         ),
     )

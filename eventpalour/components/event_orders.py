@@ -11,13 +11,15 @@ from eventpalour.components.lists import empty_card, next_page_pager
 from eventpalour.components.order_answers import answers_dialog, edit_answers_button
 from eventpalour.components.second_factor import second_factor_notice
 from eventpalour.components.tables import scrolling_table
+from eventpalour.services.platform import N_
 from eventpalour.state.event_orders import EventOrdersState
-from eventpalour.state.language import t
+from eventpalour.state.language import fill, t
 from eventpalour.state.workspace import WorkspaceState
 
 S = EventOrdersState
-FILTERS = [("all", "All"), ("paid", "Paid"), ("awaiting", "Awaiting payment"), ("refunded", "Refunded")]
-FILTERS += [("failed", "Failed"), ("cancelled", "Cancelled")]
+FILTERS = [("all", N_("All")), ("paid", N_("Paid")), ("awaiting", N_("Awaiting payment")), ("refunded", N_("Refunded"))]
+COLUMNS = (N_("Buyer"), N_("Reference"), N_("Status"), N_("Tickets"), N_("Amount"), N_("Your share"), N_("Placed"))
+FILTERS += [("failed", N_("Failed")), ("cancelled", N_("Cancelled"))]
 
 
 def _stat(label: str, value: rx.Var) -> rx.Component:
@@ -33,18 +35,18 @@ def _stat(label: str, value: rx.Var) -> rx.Component:
 
 def _totals() -> rx.Component:
     return rx.flex(
-        _stat("Paid orders", S.order_totals.paid_orders),
-        _stat("Tickets sold", S.order_totals.tickets),
-        _stat("Gross", S.order_totals.gross),
-        _stat("Discounts given", S.order_totals.discounts),
-        _stat("Platform fees", S.order_totals.platform_fees),
-        _stat("Paystack fees", S.order_totals.provider_fees),
-        _stat("Refunded", S.order_totals.refunds),
-        _stat("Net to you", S.order_totals.net),
+        _stat(t("Paid orders"), S.order_totals.paid_orders),
+        _stat(t("Tickets sold"), S.order_totals.tickets),
+        _stat(t("Gross"), S.order_totals.gross),
+        _stat(t("Discounts given"), S.order_totals.discounts),
+        _stat(t("Platform fees"), S.order_totals.platform_fees),
+        _stat(t("Paystack fees"), S.order_totals.provider_fees),
+        _stat(t("Refunded"), S.order_totals.refunds),
+        _stat(t("Net to you"), S.order_totals.net),
         wrap="wrap",
         gap="12px",
         width="100%",
-        aria_label="Sales totals",
+        aria_label=t("Sales totals"),
     )
 
 
@@ -52,20 +54,20 @@ def _toolbar() -> rx.Component:
     return rx.form(
         rx.flex(
             rx.select.root(
-                rx.select.trigger(custom_attrs={"aria-label": "Order status"}),
-                rx.select.content(*[rx.select.item(label, value=value) for value, label in FILTERS]),
+                rx.select.trigger(custom_attrs={"aria-label": t("Order status")}),
+                rx.select.content(*[rx.select.item(t(label), value=value) for value, label in FILTERS]),
                 value=S.orders_status,
                 on_change=S.filter_status,
             ),
             rx.input(
                 name="search",
-                placeholder="Reference, email or name",
+                placeholder=t("Reference, email or name"),
                 default_value=S.orders_search,
-                aria_label="Search orders",
+                aria_label=t("Search orders"),
                 flex="1 1 200px",
                 max_width="320px",
             ),
-            rx.button("Search", type="submit", variant="soft"),
+            rx.button(t("Search"), type="submit", variant="soft"),
             wrap="wrap",
             gap="8px",
             align="center",
@@ -136,24 +138,24 @@ def _row(order: rx.Var) -> rx.Component:
                 rx.cond(
                     order.can_cancel,
                     confirm_button(
-                        "Cancel",
-                        "Cancel this registration?",
-                        "The guest's tickets stop working, the seats come back and the guest is emailed.",
-                        "Cancel registration",
+                        t("Cancel"),
+                        t("Cancel this registration?"),
+                        t("The guest's tickets stop working, the seats come back and the guest is emailed."),
+                        t("Cancel registration"),
                         S.cancel_registration(order.id),
-                        keep="Keep it",
+                        keep=t("Keep it"),
                         size="1",
                     ),
                 ),
                 rx.cond(
                     order.can_refund & ~S.refund_second_factor.needed,
                     rx.button(
-                        "Refund",
+                        t("Refund"),
                         size="1",
                         variant="soft",
                         color_scheme="amber",
                         on_click=S.open_refund(order.id),
-                        aria_label="Refund order " + order.reference,
+                        aria_label=fill(t("Refund order {reference}"), reference=order.reference),
                     ),
                 ),
             ),
@@ -168,24 +170,21 @@ def _table() -> rx.Component:
         empty_card(
             rx.cond(
                 (S.orders_status == "all") & (S.orders_search == ""),
-                "No orders yet. They appear here as soon as someone registers or buys.",
-                "No orders match these filters.",
+                t("No orders yet. They appear here as soon as someone registers or buys."),
+                t("No orders match these filters."),
             ),
             "receipt",
         ),
         scrolling_table(
             [
-                *[
-                    rx.table.column_header_cell(name)
-                    for name in ("Buyer", "Reference", "Status", "Tickets", "Amount", "Your share", "Placed")
-                ],
+                *[rx.table.column_header_cell(t(name)) for name in COLUMNS],
                 rx.cond(
                     WorkspaceState.can_manage_billing,
-                    rx.table.column_header_cell(rx.el.span("Actions", class_name="rt-sr-only")),
+                    rx.table.column_header_cell(rx.el.span(t("Actions"), class_name="rt-sr-only")),
                 ),
             ],
             rx.foreach(S.order_rows, _row),
-            label="Orders",
+            label=t("Orders"),
         ),
     )
 
@@ -240,15 +239,18 @@ def _refund_field(name: str, label: rx.Component, control: rx.Component) -> rx.C
 def _refund_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Refund order ", S.refund_order.reference),
+            rx.dialog.title(fill(t("Refund order {reference}"), reference=S.refund_order.reference)),
             rx.dialog.description(
-                "Up to ", S.refund_order.refundable, " can still be refunded. Tickets you tick stop working at once."
+                fill(
+                    t("Up to {amount} can still be refunded. Tickets you tick stop working at once."),
+                    amount=S.refund_order.refundable,
+                ),
             ),
             rx.vstack(
                 rx.cond(
                     S.refund_tickets.length() > 0,
                     rx.vstack(
-                        rx.text("Tickets to cancel", weight="bold", size="2"),
+                        rx.text(t("Tickets to cancel"), weight="bold", size="2"),
                         rx.foreach(S.refund_tickets, _refund_ticket),
                         rx.cond(
                             S.refund_errors.contains("tickets"),
@@ -260,21 +262,25 @@ def _refund_dialog() -> rx.Component:
                 ),
                 _refund_field(
                     "amount",
-                    rx.el.label("Amount (", S.refund_order.currency, ")", html_for="refund-amount", weight="bold"),
+                    rx.el.label(
+                        fill(t("Amount ({currency})"), currency=S.refund_order.currency),
+                        html_for="refund-amount",
+                        weight="bold",
+                    ),
                     rx.input(
                         id="refund-amount", value=S.refund_amount, on_change=S.set_refund_amount, input_mode="decimal"
                     ),
                 ),
                 _refund_field(
                     "reason",
-                    rx.el.label("Reason (the buyer sees it)", html_for="refund-reason", weight="bold"),
+                    rx.el.label(t("Reason (the buyer sees it)"), html_for="refund-reason", weight="bold"),
                     rx.text_area(
                         id="refund-reason", value=S.refund_reason, on_change=S.set_refund_reason, max_length=500
                     ),
                 ),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Keep the order", variant="soft", color_scheme="gray")),
-                    rx.button("Refund", color_scheme="amber", loading=S.refund_busy, on_click=S.submit_refund),
+                    rx.dialog.close(rx.button(t("Keep the order"), variant="soft", color_scheme="gray")),
+                    rx.button(t("Refund"), color_scheme="amber", loading=S.refund_busy, on_click=S.submit_refund),
                     justify="end",
                     width="100%",
                 ),
@@ -294,20 +300,21 @@ def _refund_progress() -> rx.Component:
         S.refund_progress.total > 0,
         rx.callout(
             rx.text(
-                "Refunds after cancelling: ",
-                rx.text.strong(S.refund_progress.processed),
-                " of ",
-                S.refund_progress.total,
-                " processed · ",
-                S.refund_progress.in_flight,
-                " in progress · ",
-                S.refund_progress.failed,
-                " failed",
+                fill(
+                    t(
+                        "Refunds after cancelling: {processed} of {total} processed · {in_flight} in progress · "
+                        "{failed} failed"
+                    ),
+                    processed=S.refund_progress.processed,
+                    total=S.refund_progress.total,
+                    in_flight=S.refund_progress.in_flight,
+                    failed=S.refund_progress.failed,
+                ),
             ),
             icon="undo-2",
             color_scheme=rx.cond(S.refund_progress.failed > 0, "red", "blue"),
             width="100%",
-            aria_label="Refund progress",
+            aria_label=t("Refund progress"),
         ),
     )
 
@@ -323,13 +330,17 @@ def _refund_request(request: rx.Var) -> rx.Component:
                     wrap="wrap",
                     align="center",
                 ),
-                rx.text(request.email, " · asked ", request.asked, size="1", color_scheme="gray"),
-                rx.text("Tickets: ", rx.code(request.tickets), size="2"),
-                rx.text("Reason: ", request.reason, size="2"),
+                rx.text(
+                    fill(t("{email} · asked {when}"), email=request.email, when=request.asked),
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.text(t("Tickets: "), rx.code(request.tickets), size="2"),
+                rx.text(t("Reason: "), request.reason, size="2"),
                 rx.cond(
                     request.policy != "",
                     rx.text(
-                        "Policy when ordered: ",
+                        t("Policy when ordered: "),
                         request.policy,
                         size="2",
                         color_scheme="gray",
@@ -348,24 +359,26 @@ def _refund_request(request: rx.Var) -> rx.Component:
                 rx.cond(
                     request.can_approve & ~S.refund_second_factor.needed,
                     confirm_button(
-                        "Approve",
-                        "Approve this refund?",
-                        "The chosen tickets stop working now, the money goes back through Paystack and the buyer "
-                        "is emailed.",
-                        "Approve and refund",
+                        t("Approve"),
+                        t("Approve this refund?"),
+                        t(
+                            "The chosen tickets stop working now, the money goes back through Paystack and the buyer "
+                            "is emailed."
+                        ),
+                        t("Approve and refund"),
                         S.approve_request(request.id),
-                        keep="Not yet",
+                        keep=t("Not yet"),
                         color="amber",
                         size="1",
                     ),
                 ),
                 rx.button(
-                    "Decline",
+                    t("Decline"),
                     size="1",
                     variant="soft",
                     color_scheme="gray",
                     on_click=S.open_decline(request.id, request.reference),
-                    aria_label="Decline refund request for order " + request.reference,
+                    aria_label=fill(t("Decline refund request for order {reference}"), reference=request.reference),
                 ),
                 spacing="2",
             ),
@@ -384,11 +397,13 @@ def _refund_requests() -> rx.Component:
     return rx.cond(
         S.refund_requests.length() > 0,
         rx.vstack(
-            rx.heading("Refund requests (", S.refund_requests.length(), ")", size="4", as_="h2"),
+            rx.heading(
+                fill(t("Refund requests ({count})"), count=S.refund_requests.length().to_string()), size="4", as_="h2"
+            ),
             rx.foreach(S.refund_requests, _refund_request),
             spacing="2",
             width="100%",
-            aria_label="Refund requests",
+            aria_label=t("Refund requests"),
             role="region",
         ),
     )
@@ -397,10 +412,12 @@ def _refund_requests() -> rx.Component:
 def _decline_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Decline refund request for order ", S.decline_request.reference),
-            rx.dialog.description("The buyer is emailed your reason; their tickets keep working."),
+            rx.dialog.title(
+                fill(t("Decline refund request for order {reference}"), reference=S.decline_request.reference)
+            ),
+            rx.dialog.description(t("The buyer is emailed your reason; their tickets keep working.")),
             rx.vstack(
-                rx.el.label("Reason (the buyer sees it)", html_for="decline-reason", weight="bold"),
+                rx.el.label(t("Reason (the buyer sees it)"), html_for="decline-reason", weight="bold"),
                 rx.text_area(
                     id="decline-reason",
                     value=S.decline_reason,
@@ -411,8 +428,10 @@ def _decline_dialog() -> rx.Component:
                 ),
                 rx.cond(S.decline_error != "", rx.text(S.decline_error, color_scheme="red", size="2", role="alert")),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Back", variant="soft", color_scheme="gray")),
-                    rx.button("Decline request", color_scheme="red", loading=S.decline_busy, on_click=S.submit_decline),
+                    rx.dialog.close(rx.button(t("Back"), variant="soft", color_scheme="gray")),
+                    rx.button(
+                        t("Decline request"), color_scheme="red", loading=S.decline_busy, on_click=S.submit_decline
+                    ),
                     justify="end",
                     width="100%",
                 ),
@@ -435,7 +454,7 @@ def orders_tab() -> rx.Component:
         _refund_progress(),
         rx.cond(
             WorkspaceState.can_manage_billing,
-            second_factor_notice(S.refund_second_factor, "Refunds need two-factor sign-in"),
+            second_factor_notice(S.refund_second_factor, t("Refunds need two-factor sign-in")),
         ),
         _refund_requests(),
         waitlists_section(),
@@ -444,7 +463,7 @@ def orders_tab() -> rx.Component:
             rx.callout(S.orders_problem, icon="triangle-alert", color_scheme="red"),
             rx.cond(
                 ~S.orders_loaded & (S.order_rows.length() == 0),
-                rx.center(rx.spinner(), padding="32px", role="status"),
+                rx.center(rx.spinner(), padding="32px", role="status", aria_label=t("Loading orders")),
                 rx.vstack(_totals(), _toolbar(), _table(), _pager(), spacing="4", width="100%"),
             ),
         ),

@@ -127,7 +127,9 @@ def logo_uploader(state: type[LogoUploadMixin]) -> rx.Component:
     return rx.vstack(
         rx.el.label(t("Logo"), html_for=LOGO_UPLOAD_ID, style={"font-weight": "600", "font-size": "14px"}),
         rx.hstack(
-            rx.avatar(src=state.logo_url, fallback="?", size="7", radius="large", custom_attrs={"alt": "Current logo"}),
+            rx.avatar(
+                src=state.logo_url, fallback="?", size="7", radius="large", custom_attrs={"alt": t("Current logo")}
+            ),
             rx.vstack(
                 file_drop(
                     rx.vstack(
@@ -189,7 +191,7 @@ def _prefill(values: rx.Var | None, name: str) -> dict[str, rx.Var]:
 def general_fields(errors: rx.Var, values: rx.Var | None = None) -> rx.Component:
     """Name, description, website and phone (SPEC §3), prefilled from `values` when editing."""
     return rx.vstack(
-        field(t("Workspace name"), "name", errors, placeholder="Nairobi Jazz Society", **_prefill(values, "name")),
+        field(t("Workspace name"), "name", errors, placeholder=t("Nairobi Jazz Society"), **_prefill(values, "name")),
         rx.vstack(
             rx.el.label(
                 t("Description"), html_for="field-description", style={"font-weight": "600", "font-size": "14px"}

@@ -9,6 +9,7 @@ from eventpalour.components.forms import choice_select, field
 from eventpalour.components.layout import loading
 from eventpalour.components.tables import scrolling_table
 from eventpalour.routes import ADMIN_ADMINS
+from eventpalour.services.platform import N_
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_audit import AdminAdminsState as S
 from eventpalour.state.language import fill, t
@@ -99,7 +100,7 @@ def _row(entry: rx.Var) -> rx.Component:
     )
 
 
-@admin_page(ADMIN_ADMINS, "Admins", on_load=S.load_admins)
+@admin_page(ADMIN_ADMINS, N_("Admin · Admins"), on_load=S.load_admins)
 def admin_admins() -> rx.Component:
     return rx.cond(
         AdminState.can_manage_admins,

@@ -10,6 +10,7 @@ from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.components.tables import scrolling_table
 from eventpalour.routes import ADMIN_AUDIT
+from eventpalour.services.platform import N_
 from eventpalour.state.admin_audit import AdminAuditState as S
 from eventpalour.state.language import t
 
@@ -96,7 +97,7 @@ def _table() -> rx.Component:
     )
 
 
-@admin_page(ADMIN_AUDIT, "Audit log", on_load=S.load_audit)
+@admin_page(ADMIN_AUDIT, N_("Admin · Audit log"), on_load=S.load_audit)
 def admin_audit() -> rx.Component:
     return rx.vstack(
         heading(t("Audit log"), t("Who did what, from where, with what result. Newest first, 50 per page.")),

@@ -9,6 +9,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_BLUE_TICKETS
+from eventpalour.services.platform import N_
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_blue_tickets import AdminBlueTicketsState as S
 from eventpalour.state.language import fill, t
@@ -112,7 +113,7 @@ def _request(row: rx.Var) -> rx.Component:
     )
 
 
-@admin_page(ADMIN_BLUE_TICKETS, "Blue tickets", on_load=S.load_requests)
+@admin_page(ADMIN_BLUE_TICKETS, N_("Admin · Blue tickets"), on_load=S.load_requests)
 def admin_blue_tickets() -> rx.Component:
     return rx.cond(
         AdminState.can_review_blue_tickets,

@@ -10,6 +10,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_CATEGORIES
+from eventpalour.services.platform import N_
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_categories import AdminCategoriesState as S
 from eventpalour.state.language import fill, t
@@ -61,7 +62,7 @@ def _suggestion(row: rx.Var) -> rx.Component:
     )
 
 
-@admin_page(ADMIN_CATEGORIES, "Categories", on_load=S.load_suggestions)
+@admin_page(ADMIN_CATEGORIES, N_("Admin · Categories"), on_load=S.load_suggestions)
 def admin_categories() -> rx.Component:
     return rx.cond(
         AdminState.can_review_categories,

@@ -8,10 +8,12 @@ from eventpalour.components.admin import admin_page, error_callout, heading
 from eventpalour.components.charts import chart_rows
 from eventpalour.components.layout import loading
 from eventpalour.routes import ADMIN
+from eventpalour.services.platform import N_
 from eventpalour.state.admin import AdminDashboardState as S
 from eventpalour.state.language import fill, t
 
 TREND_COLORS = [("up", "green"), ("down", "red")]
+FEES_KEY = "fees."  # each currency's fees series in the chart rows: "fees.KES"
 SERIES_COLORS = ["var(--violet-9)", "var(--cyan-9)", "var(--amber-9)", "var(--crimson-9)", "var(--green-9)"]
 
 
@@ -70,7 +72,7 @@ def _charts() -> rx.Component:
         rx.foreach(
             S.currencies,
             lambda c, i: rx.recharts.bar(
-                data_key="fees." + c,
+                data_key=FEES_KEY + c,
                 name=fill(t("{currency} fees"), currency=c),
                 fill=rx.Var.create(SERIES_COLORS)[i % 5],
             ),
@@ -119,7 +121,7 @@ def _figures() -> rx.Component:
     )
 
 
-@admin_page(ADMIN, "Dashboard", on_load=S.load_dashboard)
+@admin_page(ADMIN, N_("Admin · Dashboard"), on_load=S.load_dashboard)
 def admin_dashboard() -> rx.Component:
     return rx.vstack(
         heading(t("Dashboard"), t("Platform figures right now, compared with the period before.")),

@@ -9,6 +9,7 @@ from eventpalour.components.badges import status_badge
 from eventpalour.components.layout import loading
 from eventpalour.components.lists import empty_card
 from eventpalour.routes import ADMIN_KYC
+from eventpalour.services.platform import N_
 from eventpalour.state.admin import AdminState
 from eventpalour.state.admin_kyc import AdminKycState as S
 from eventpalour.state.language import fill, t
@@ -180,7 +181,7 @@ def _queue() -> rx.Component:
     )
 
 
-@admin_page(ADMIN_KYC, "KYC review", on_load=S.load_queue)
+@admin_page(ADMIN_KYC, N_("Admin · KYC review"), on_load=S.load_queue)
 def admin_kyc() -> rx.Component:
     return rx.cond(
         AdminState.can_review_kyc,

@@ -184,7 +184,7 @@ def _not_found() -> rx.Component:
     return rx.callout(t("This page does not exist."), icon="circle-help", color_scheme="gray")
 
 
-@admin_page(ADMIN_REVENUE, "Revenue", on_load=S.load, form=S)
+@admin_page(ADMIN_REVENUE, N_("Admin · Revenue"), on_load=S.load, form=S)
 def admin_revenue() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Revenue"), size="7", as_="h1"),

@@ -12,6 +12,7 @@ from eventpalour.components.lists import empty_card
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.user_detail import user_detail_dialog
 from eventpalour.routes import ADMIN_USERS
+from eventpalour.services.platform import N_
 from eventpalour.state.admin_users import AdminUsersState as S
 from eventpalour.state.language import fill, t
 
@@ -109,7 +110,7 @@ def _table() -> rx.Component:
     )
 
 
-@admin_page(ADMIN_USERS, "Users", on_load=S.load_users)
+@admin_page(ADMIN_USERS, N_("Admin · Users"), on_load=S.load_users)
 def admin_users() -> rx.Component:
     return rx.vstack(
         heading(t("Users"), t("Search accounts, see what they did, and suspend, block or reactivate them.")),

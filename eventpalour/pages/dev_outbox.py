@@ -7,7 +7,9 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.components.layout import loading, page
+from eventpalour.services.platform import N_
 from eventpalour.state.dev import DevOutboxState
+from eventpalour.state.language import fill, t
 
 
 def _email(captured: rx.Var) -> rx.Component:
@@ -22,11 +24,17 @@ def _email(captured: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.text(
-                rx.cond(captured.sms, "SMS to " + email.to_phone + " for ", "To "),
-                rx.text.strong(email.to_email),
-                " · ",
-                email.created_at,
-                rx.cond(email.last_error != "", " · last try: " + email.last_error, ""),
+                rx.cond(
+                    captured.sms,
+                    fill(
+                        t("SMS to {phone} for {email} · {when}"),
+                        phone=email.to_phone,
+                        email=email.to_email,
+                        when=email.created_at,
+                    ),
+                    fill(t("To {email} · {when}"), email=email.to_email, when=email.created_at),
+                ),
+                rx.cond(email.last_error != "", fill(t(" · last try: {error}"), error=email.last_error), ""),
                 size="2",
                 color_scheme="gray",
             ),
@@ -65,36 +73,38 @@ def _texts() -> rx.Component:
     return rx.cond(
         DevOutboxState.texts.length() > 0,
         rx.vstack(
-            rx.heading("Text messages (SMS sandbox)", size="4", as_="h2"),
+            rx.heading(t("Text messages (SMS sandbox)"), size="4", as_="h2"),
             rx.foreach(DevOutboxState.texts, _text),
-            rx.heading("Outbox: emails and text messages", size="4", as_="h2"),
+            rx.heading(t("Outbox: emails and text messages"), size="4", as_="h2"),
             spacing="3",
             width="100%",
-            aria_label="Text messages",
+            aria_label=t("Text messages"),
             role="region",
         ),
     )
 
 
-@page(routes.DEV_OUTBOX, "Development outbox", on_load=DevOutboxState.load, width="900px")
+@page(routes.DEV_OUTBOX, N_("Development outbox"), on_load=DevOutboxState.load, width="900px")
 def dev_outbox() -> rx.Component:
     return rx.vstack(
-        rx.heading("Development outbox", size="7", as_="h1"),
+        rx.heading(t("Development outbox"), size="7", as_="h1"),
         rx.text(
-            "Emails the app would have sent, and the text messages the SMS sandbox received. Shown only in "
-            "development, when no SMTP server is set, and only in a browser on the machine running the app "
-            "(localhost) unless DEV_OUTBOX_PUBLIC=yes.",
+            t(
+                "Emails the app would have sent, and the text messages the SMS sandbox received. Shown only in "
+                "development, when no SMTP server is set, and only in a browser on the machine running the app "
+                "(localhost) unless DEV_OUTBOX_PUBLIC=yes."
+            ),
             color_scheme="gray",
         ),
         rx.hstack(
             rx.input(
-                placeholder="Filter by recipient email",
+                placeholder=t("Filter by recipient email"),
                 on_blur=DevOutboxState.set_filter,
-                aria_label="Filter by recipient",
+                aria_label=t("Filter by recipient"),
                 width="100%",
                 max_width="360px",
             ),
-            rx.button(rx.icon("refresh-cw", size=16), "Refresh", on_click=DevOutboxState.load, variant="soft"),
+            rx.button(rx.icon("refresh-cw", size=16), t("Refresh"), on_click=DevOutboxState.load, variant="soft"),
             width="100%",
         ),
         rx.cond(
@@ -102,12 +112,14 @@ def dev_outbox() -> rx.Component:
             loading(),
             rx.cond(
                 ~DevOutboxState.enabled,
-                rx.callout("The outbox is off: emails are sent through SMTP.", icon="info", width="100%"),
+                rx.callout(t("The outbox is off: emails are sent through SMTP."), icon="info", width="100%"),
                 rx.cond(
                     DevOutboxState.only_local,
                     rx.callout(
-                        "The outbox is shown only in a browser on the machine running the app: open this page "
-                        "there (at localhost), or start the app with DEV_OUTBOX_PUBLIC=yes.",
+                        t(
+                            "The outbox is shown only in a browser on the machine running the app: open this page "
+                            "there (at localhost), or start the app with DEV_OUTBOX_PUBLIC=yes."
+                        ),
                         icon="lock",
                         color_scheme="amber",
                         width="100%",
@@ -118,7 +130,7 @@ def dev_outbox() -> rx.Component:
                         rx.cond(
                             DevOutboxState.emails.length() == 0,
                             rx.callout(
-                                "No emails yet. Sign up to receive a verification code.", icon="inbox", width="100%"
+                                t("No emails yet. Sign up to receive a verification code."), icon="inbox", width="100%"
                             ),
                             rx.vstack(rx.foreach(DevOutboxState.emails, _email), spacing="3", width="100%"),
                         ),

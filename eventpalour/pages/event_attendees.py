@@ -8,7 +8,9 @@ from eventpalour import routes
 from eventpalour.components.attendees import attendees_table, filters_bar, pager, progress_card
 from eventpalour.components.layout import page
 from eventpalour.components.workspace import workspace_shell
+from eventpalour.services.platform import N_
 from eventpalour.state.attendees import AttendeesState
+from eventpalour.state.language import t
 from eventpalour.state.workspace import WorkspaceState
 
 S = AttendeesState
@@ -21,11 +23,11 @@ def _header() -> rx.Component:
                 rx.hstack(rx.icon("arrow-left", size=14), S.attendee_event.title, align="center", spacing="1"),
                 href=S.attendee_event.manage_url,
             ),
-            rx.heading("Attendees", size="6", as_="h2"),
+            rx.heading(t("Attendees"), size="6", as_="h2"),
             spacing="1",
         ),
         rx.spacer(),
-        rx.link(rx.button(rx.icon("scan-line", size=16), "Scan tickets"), href=S.attendee_event.scan_url),
+        rx.link(rx.button(rx.icon("scan-line", size=16), t("Scan tickets")), href=S.attendee_event.scan_url),
         width="100%",
         align="end",
         wrap="wrap",
@@ -46,7 +48,7 @@ def _body() -> rx.Component:
 
 @page(
     routes.WORKSPACE_EVENT_ATTENDEES,
-    "Attendees",
+    N_("Attendees"),
     on_load=[WorkspaceState.load_workspace, S.reset_filters, S.load_attendees],
     require="user",
     width="1100px",

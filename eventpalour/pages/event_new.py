@@ -11,7 +11,9 @@ from eventpalour.components.layout import page
 from eventpalour.components.tier_panel import tier_list_preview
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_EVENT_NEW
+from eventpalour.services.platform import N_
 from eventpalour.state.event_creator import STEPS, EventCreateState
+from eventpalour.state.language import t
 from eventpalour.state.workspace import WorkspaceState
 
 S = EventCreateState
@@ -30,7 +32,7 @@ def _stepper() -> rx.Component:
     return rx.hstack(
         *[
             rx.button(
-                rx.text(f"{i + 1}. {name}"),
+                rx.text(f"{i + 1}. ", t(name)),
                 variant=rx.cond(S.step == i, "solid", rx.cond(S.step > i, "soft", "outline")),
                 size="1",
                 on_click=S.go_to_step(i),
@@ -52,7 +54,7 @@ def _draft_note() -> rx.Component:
             rx.icon("cloud-check", size=16, color=rx.color("green", 11)),
             rx.text(S.draft_saved, size="2", color_scheme="gray", role="status"),
             rx.spacer(),
-            rx.button("Start over", variant="ghost", color_scheme="red", size="1", on_click=S.discard_draft),
+            rx.button(t("Start over"), variant="ghost", color_scheme="red", size="1", on_click=S.discard_draft),
             align="center",
             width="100%",
         ),
@@ -62,14 +64,16 @@ def _draft_note() -> rx.Component:
 def _nav() -> rx.Component:
     last = len(STEPS) - 1
     return rx.hstack(
-        rx.cond(S.step > 0, rx.button("Back", variant="soft", on_click=S.previous_step, type="button")),
+        rx.cond(S.step > 0, rx.button(t("Back"), variant="soft", on_click=S.previous_step, type="button")),
         rx.spacer(),
         rx.cond(
             S.step < last,
-            rx.button("Next", rx.icon("arrow-right", size=16), on_click=S.next_step, type="button"),
+            rx.button(t("Next"), rx.icon("arrow-right", size=16), on_click=S.next_step, type="button"),
             rx.hstack(
-                rx.button(rx.icon("eye", size=16), "Preview", variant="soft", on_click=S.show_preview, type="button"),
-                rx.button("Save draft", on_click=S.save_draft, loading=S.is_saving, type="button"),
+                rx.button(
+                    rx.icon("eye", size=16), t("Preview"), variant="soft", on_click=S.show_preview, type="button"
+                ),
+                rx.button(t("Save draft"), on_click=S.save_draft, loading=S.is_saving, type="button"),
                 spacing="2",
             ),
         ),
@@ -82,9 +86,9 @@ def _preview() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.badge("Preview: not published", color_scheme="amber", size="2"),
+                rx.badge(t("Preview: not published"), color_scheme="amber", size="2"),
                 rx.spacer(),
-                rx.button("Close preview", variant="soft", size="1", on_click=S.close_preview, type="button"),
+                rx.button(t("Close preview"), variant="soft", size="1", on_click=S.close_preview, type="button"),
                 width="100%",
                 align="center",
             ),
@@ -92,7 +96,7 @@ def _preview() -> rx.Component:
                 S.preview.banner_url != "",
                 rx.image(
                     src=S.preview.banner_url,
-                    alt="Event banner",
+                    alt=t("Event banner"),
                     width="100%",
                     max_height="260px",
                     object_fit="cover",
@@ -108,21 +112,27 @@ def _preview() -> rx.Component:
         size="3",
         width="100%",
         role="region",
-        aria_label="Preview of the event page",
+        aria_label=t("Preview of the event page"),
     )
 
 
 def _not_allowed() -> rx.Component:
-    return rx.callout("Only moderators, admins and the owner can create events.", icon="lock")
+    return rx.callout(t("Only moderators, admins and the owner can create events."), icon="lock")
 
 
-@page(WORKSPACE_EVENT_NEW, "New event", on_load=[WorkspaceState.load_workspace, S.start], require="user", width="860px")
+@page(
+    WORKSPACE_EVENT_NEW,
+    N_("New event"),
+    on_load=[WorkspaceState.load_workspace, S.start],
+    require="user",
+    width="860px",
+)
 def event_new() -> rx.Component:
     return workspace_shell(
         rx.cond(
             WorkspaceState.can_edit,
             rx.vstack(
-                rx.heading("Create an event", size="6", as_="h2"),
+                rx.heading(t("Create an event"), size="6", as_="h2"),
                 _stepper(),
                 _draft_note(),
                 rx.card(

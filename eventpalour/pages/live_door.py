@@ -12,6 +12,8 @@ from eventpalour.components.layout import page
 from eventpalour.components.qr_scanner import every
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import workspace_shell
+from eventpalour.services.platform import N_
+from eventpalour.state.language import fill, t
 from eventpalour.state.live_door import REFRESH_SECONDS, LiveDoorState
 from eventpalour.state.workspace import WorkspaceState
 
@@ -22,12 +24,14 @@ def _header() -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.link(rx.hstack(rx.icon("arrow-left", size=14), S.title, align="center", spacing="1"), href=S.manage_url),
-            rx.heading("Live door", size="6", as_="h2"),
-            rx.text("Updated ", S.updated, " · refreshes every few seconds", size="1", color_scheme="gray"),
+            rx.heading(t("Live door"), size="6", as_="h2"),
+            rx.text(
+                fill(t("Updated {time} · refreshes every few seconds"), time=S.updated), size="1", color_scheme="gray"
+            ),
             spacing="1",
         ),
         rx.spacer(),
-        rx.link(rx.button(rx.icon("scan-line", size=16), "Scan tickets"), href=S.scan_url),
+        rx.link(rx.button(rx.icon("scan-line", size=16), t("Scan tickets")), href=S.scan_url),
         width="100%",
         align="end",
         wrap="wrap",
@@ -40,15 +44,19 @@ def _counter(c: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.heading(c.name, size="3", as_="h3"),
                 rx.spacer(),
-                rx.text(rx.text.strong(c.admitted), " / ", c.total, " admitted", size="3"),
+                rx.text(
+                    fill(t("{admitted} / {total} admitted"), admitted=c.admitted, total=c.total),
+                    size="3",
+                    weight="medium",
+                ),
                 width="100%",
                 wrap="wrap",
                 align="center",
             ),
-            rx.progress(value=c.percent, max=100, width="100%", aria_label=c.name + " admitted"),
+            rx.progress(value=c.percent, max=100, width="100%", aria_label=fill(t("{list} admitted"), list=c.name)),
             rx.hstack(
                 rx.text(c.tiers_label, size="1", color_scheme="gray"),
-                rx.cond(c.count_exits, rx.text(rx.text.strong(c.inside), " inside now", size="2")),
+                rx.cond(c.count_exits, rx.text(fill(t("{count} inside now"), count=c.inside), size="2")),
                 justify="between",
                 width="100%",
                 wrap="wrap",
@@ -71,7 +79,7 @@ def _series_bar(series: rx.Var) -> rx.Component:
 def _chart() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Admitted per list, per 15 minutes", size="4", as_="h3"),
+            rx.heading(t("Admitted per list, per 15 minutes"), size="4", as_="h3"),
             rx.cond(
                 S.buckets.length() > 0,
                 rx.box(
@@ -94,19 +102,19 @@ def _chart() -> rx.Component:
                         height=260,
                     ),
                     role="img",
-                    aria_label="Entries per check-in list, per 15 minutes",
+                    aria_label=t("Entries per check-in list, per 15 minutes"),
                     # Recharts colours a legend's words like its series: some (amber) are unreadable
                     # on a light panel, so the words take the text colour and the swatch the series'.
                     style={"& .recharts-legend-item-text": {"color": "var(--gray-12) !important"}},
                     width="100%",
                     data_testid="door-chart",
                 ),
-                rx.text("Nobody has been checked in yet.", size="2", color_scheme="gray"),
+                rx.text(t("Nobody has been checked in yet."), size="2", color_scheme="gray"),
             ),
             rx.cond(
                 S.buckets.length() > 0,
                 rx.text(
-                    "Stacked: each colour is one check-in list. Times in the event's time zone.",
+                    t("Stacked: each colour is one check-in list. Times in the event's time zone."),
                     size="1",
                     color_scheme="gray",
                 ),
@@ -129,16 +137,16 @@ def _device_row(d: rx.Var) -> rx.Component:
 def _devices() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Devices", size="4", as_="h3"),
+            rx.heading(t("Devices"), size="4", as_="h3"),
             rx.cond(
                 S.devices.length() > 0,
                 scrolling_table(
-                    [rx.table.column_header_cell(h) for h in ("Device", "Check-ins", "Last seen")],
+                    [rx.table.column_header_cell(h) for h in (t("Device"), t("Check-ins"), t("Last seen"))],
                     rx.foreach(S.devices, _device_row),
-                    label="Door devices",
+                    label=t("Door devices"),
                     variant="ghost",
                 ),
-                rx.text("No scanner has opened this event's door yet.", size="2", color_scheme="gray"),
+                rx.text(t("No scanner has opened this event's door yet."), size="2", color_scheme="gray"),
             ),
             width="100%",
         ),
@@ -159,16 +167,16 @@ def _conflict_row(c: rx.Var) -> rx.Component:
 def _conflicts() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Let in twice", size="4", as_="h3"),
+            rx.heading(t("Let in twice"), size="4", as_="h3"),
             rx.cond(
                 S.conflicts.length() > 0,
                 scrolling_table(
-                    [rx.table.column_header_cell(h) for h in ("Ticket", "List", "First", "Again")],
+                    [rx.table.column_header_cell(h) for h in (t("Ticket"), t("List"), t("First"), t("Again"))],
                     rx.foreach(S.conflicts, _conflict_row),
-                    label="Tickets let in twice",
+                    label=t("Tickets let in twice"),
                     variant="ghost",
                 ),
-                rx.text("No ticket was let in twice.", size="2", color_scheme="gray"),
+                rx.text(t("No ticket was let in twice."), size="2", color_scheme="gray"),
             ),
             width="100%",
         ),
@@ -179,7 +187,7 @@ def _conflicts() -> rx.Component:
 def _body() -> rx.Component:
     return rx.cond(
         ~S.board_loaded,
-        rx.center(rx.spinner(size="3"), padding="32px", role="status", aria_label="Loading the door"),
+        rx.center(rx.spinner(size="3"), padding="32px", role="status", aria_label=t("Loading the door")),
         rx.cond(
             S.board_problem != "",
             rx.callout(S.board_problem, icon="triangle-alert", color_scheme="red", role="alert"),
@@ -203,7 +211,7 @@ def _body() -> rx.Component:
 
 @page(
     routes.WORKSPACE_EVENT_DOOR,
-    "Live door",
+    N_("Live door"),
     on_load=[WorkspaceState.load_workspace, S.load_board],
     require="user",
     width="1100px",

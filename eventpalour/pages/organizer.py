@@ -14,6 +14,7 @@ from eventpalour.state.language import t
 from eventpalour.state.organizer import OrganizerState
 
 ORGANIZER = OrganizerState.organizer
+OUTSIDE_LINK = "noopener noreferrer nofollow"  # an organizer's own links: no referrer, no ranking from us
 GRID = {"columns": rx.breakpoints(initial="1", sm="2", lg="3"), "spacing": "4", "width": "100%"}
 
 
@@ -28,7 +29,7 @@ def _link(link: rx.Var) -> rx.Component:
         rx.button(rx.icon("external-link", size=14), link.label, variant="soft", size="2"),
         href=link.url,
         is_external=True,
-        rel="noopener noreferrer nofollow",
+        rel=OUTSIDE_LINK,
     )
 
 

@@ -9,6 +9,8 @@ from eventpalour import routes
 from eventpalour.components.door_offline import offline_conflicts, offline_door
 from eventpalour.components.layout import loading, page
 from eventpalour.components.qr_scanner import every, qr_scanner
+from eventpalour.services.platform import N_
+from eventpalour.state.language import t
 from eventpalour.state.scanner import RESULT_BOX_ID, ScannerState
 
 S = ScannerState
@@ -26,7 +28,7 @@ def _gate_picker() -> rx.Component:
     """Which check-in list this phone scans for (kept on the device), and Entry/Exit on a list that
     counts exits. Offline, assets/door/door.js shows the same choice in its own box."""
     return rx.vstack(
-        rx.el.label("Check-in list", html_for="door-list", style={"font-weight": "600"}),
+        rx.el.label(t("Check-in list"), html_for="door-list", style={"font-weight": "600"}),
         rx.el.select(
             rx.foreach(S.lists, lambda g: rx.el.option(g.name, value=g.id)),
             id="door-list",
@@ -45,11 +47,11 @@ def _gate_picker() -> rx.Component:
         rx.cond(
             S.counts_exits,
             rx.segmented_control.root(
-                rx.segmented_control.item("Entry", value="entry"),
-                rx.segmented_control.item("Exit", value="exit"),
+                rx.segmented_control.item(t("Entry"), value="entry"),
+                rx.segmented_control.item(t("Exit"), value="exit"),
                 value=S.direction,
                 on_change=S.pick_direction,
-                aria_label="Entry or exit",
+                aria_label=t("Entry or exit"),
                 width="100%",
             ),
         ),
@@ -63,14 +65,16 @@ def _counters() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.text("Checked in", size="2", color_scheme="gray"),
-                rx.cond(S.counts_exits, rx.text("· inside now ", rx.text.strong(S.inside, id="door-inside"), size="2")),
+                rx.text(t("Checked in"), size="2", color_scheme="gray"),
+                rx.cond(
+                    S.counts_exits, rx.text(t("· inside now "), rx.text.strong(S.inside, id="door-inside"), size="2")
+                ),
                 rx.spacer(),
                 rx.text(
                     rx.text.strong(S.checked_in, id="door-checked-in"),
                     " / ",
                     rx.text.span(S.sold, id="door-sold"),
-                    " sold",
+                    t(" sold"),
                     size="4",
                 ),
                 width="100%",
@@ -80,13 +84,13 @@ def _counters() -> rx.Component:
                 value=rx.cond(S.sold > 0, S.checked_in * 100 / S.sold, 0),
                 max=100,
                 width="100%",
-                aria_label="Checked in",
+                aria_label=t("Checked in"),
             ),
             spacing="2",
             width="100%",
         ),
         width="100%",
-        aria_label="Door counters",
+        aria_label=t("Door counters"),
     )
 
 
@@ -114,7 +118,7 @@ def _result() -> rx.Component:
                 ),
                 spacing="2",
             ),
-            rx.text("Point the camera at a ticket's QR code, or type its code below.", size="3"),
+            rx.text(t("Point the camera at a ticket's QR code, or type its code below."), size="3"),
         ),
         background=rx.cond(S.scans_here > 0, rx.color(color, 9), rx.color("gray", 3)),
         color=rx.cond(S.scans_here > 0, "white", rx.color("gray", 12)),
@@ -139,7 +143,7 @@ def _camera() -> rx.Component:
                     on_scan=S.scan_qr,
                     on_error=S.camera_failed,
                     repeat_ms=2500,
-                    aria_label="Camera view",
+                    aria_label=t("Camera view"),
                     style={"width": "100%", "height": "100%", "objectFit": "cover", "display": "block"},
                 ),
                 width="100%",
@@ -156,7 +160,7 @@ def _camera() -> rx.Component:
                 rx.callout(S.camera_error, icon="camera-off", color_scheme="amber", width="100%", role="alert"),
                 rx.button(
                     rx.icon("camera", size=16),
-                    "Try the camera again",
+                    t("Try the camera again"),
                     variant="ghost",
                     color_scheme="gray",
                     size="1",
@@ -168,7 +172,7 @@ def _camera() -> rx.Component:
             ),
             rx.button(
                 rx.cond(S.camera_on, rx.icon("camera-off", size=16), rx.icon("camera", size=16)),
-                rx.cond(S.camera_on, "Stop camera", "Start camera"),
+                rx.cond(S.camera_on, t("Stop camera"), t("Start camera")),
                 variant="soft",
                 color_scheme="gray",
                 on_click=S.toggle_camera,
@@ -183,7 +187,7 @@ def _camera() -> rx.Component:
 def _code_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.el.label("Ticket code", html_for="door-code", style={"font-weight": "600"}),
+            rx.el.label(t("Ticket code"), html_for="door-code", style={"font-weight": "600"}),
             rx.hstack(
                 rx.input(
                     id="door-code",
@@ -199,7 +203,7 @@ def _code_form() -> rx.Component:
                     aria_invalid=rx.cond(S.code_error != "", "true", "false"),
                     aria_describedby="door-code-error",
                 ),
-                rx.button("Check in", type="submit", size="3", loading=S.is_checking),
+                rx.button(t("Check in"), type="submit", size="3", loading=S.is_checking),
                 width="100%",
             ),
             rx.cond(
@@ -229,13 +233,13 @@ def _placed(section: rx.Component, *, with_camera: int, without: int, online_onl
 def _door() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            rx.text("Door scanner", size="2", color_scheme="gray"),
+            rx.text(t("Door scanner"), size="2", color_scheme="gray"),
             rx.heading(S.door_event.title, size="6", as_="h1"),
             rx.text(S.door_event.schedule, size="2", color_scheme="gray"),
             rx.cond(
                 S.door_event.can_watch,
                 rx.link(
-                    "Live door dashboard",
+                    t("Live door dashboard"),
                     href=routes.event_door_url(S.door_event.workspace_id, S.door_event.short_id),
                     size="2",
                 ),
@@ -246,7 +250,7 @@ def _door() -> rx.Component:
         rx.cond(
             S.door_event.ended,
             rx.callout(
-                "This event has ended: the door is closed and every ticket is refused.",
+                t("This event has ended: the door is closed and every ticket is refused."),
                 icon="calendar-x",
                 color_scheme="gray",
                 width="100%",
@@ -265,11 +269,11 @@ def _door() -> rx.Component:
     )
 
 
-@page(routes.SCAN, "Scan tickets", on_load=S.load_scanner, require="user", width="560px", unguarded=offline_door)
+@page(routes.SCAN, N_("Scan tickets"), on_load=S.load_scanner, require="user", width="560px", unguarded=offline_door)
 def scanner() -> rx.Component:
     return rx.cond(
         ~S.door_loaded,
-        loading("Opening the scanner…"),
+        loading(t("Opening the scanner…")),
         rx.cond(
             S.door_problem != "",
             rx.callout(S.door_problem, icon="lock", color_scheme="red", role="alert"),

@@ -15,14 +15,16 @@ from eventpalour.components.layout import page
 from eventpalour.components.tables import scrolling_table
 from eventpalour.components.workspace import workspace_shell
 from eventpalour.routes import WORKSPACE_ANALYTICS
+from eventpalour.services.platform import N_
 from eventpalour.state.analytics import AnalyticsState
+from eventpalour.state.language import fill, t
 from eventpalour.state.workspace import WorkspaceState
 
 S = AnalyticsState
 
 
 def _not_allowed() -> rx.Component:
-    return rx.callout("Only moderators, admins and the owner can see analytics.", icon="lock", width="100%")
+    return rx.callout(t("Only moderators, admins and the owner can see analytics."), icon="lock", width="100%")
 
 
 def _select(name: str, label: str, options: rx.Var, value: rx.Var, **props) -> rx.Component:
@@ -46,20 +48,22 @@ def _picker() -> rx.Component:
     dates = rx.cond(
         S.is_custom,
         rx.flex(
-            rx.box(field("First day", "start", S.field_errors, type_="date", default_value=S.start), min_width="160px"),
-            rx.box(field("Last day", "end", S.field_errors, type_="date", default_value=S.end), min_width="160px"),
+            rx.box(
+                field(t("First day"), "start", S.field_errors, type_="date", default_value=S.start), min_width="160px"
+            ),
+            rx.box(field(t("Last day"), "end", S.field_errors, type_="date", default_value=S.end), min_width="160px"),
             gap="12px",
             wrap="wrap",
         ),
     )
     return rx.form(
         rx.flex(
-            _select("span", "Period", S.span_options, S.span, on_change=S.pick_span),
+            _select("span", t("Period"), S.span_options, S.span, on_change=S.pick_span),
             dates,
-            _select("event", "Event", S.event_options, S.event_id),
+            _select("event", t("Event"), S.event_options, S.event_id),
             rx.button(
                 rx.cond(S.is_submitting, rx.spinner(size="1"), rx.icon("refresh-cw", size=14)),
-                "Show",
+                t("Show"),
                 type="submit",
                 variant="soft",
                 disabled=S.is_submitting,
@@ -77,21 +81,21 @@ def _picker() -> rx.Component:
             rx.text(S.field_errors["span"], color_scheme="red", size="2", role="alert"),
         ),
         on_submit=S.apply_period,
-        aria_label="What the figures cover",
+        aria_label=t("What the figures cover"),
         width="100%",
     )
 
 
-def _csv(table: str, what: str) -> rx.Component:
+def _csv(table: str, what: rx.Var) -> rx.Component:
     return rx.el.a(
         rx.button(rx.icon("download", size=14), "CSV", variant="outline", size="1", type="button"),
         href=S.csv_urls[table],
         download=True,
-        aria_label=f"Download {what} as CSV",
+        aria_label=fill(t("Download {what} as CSV"), what=what),
     )
 
 
-def _section(title: str, table: str, body: rx.Component, empty: rx.Var, empty_text: str) -> rx.Component:
+def _section(title: rx.Var, table: str, body: rx.Component, empty: rx.Var, empty_text: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.heading(title, size="4", as_="h2"), rx.spacer(), _csv(table, title.lower()), width="100%"),
         rx.cond(empty, rx.card(rx.text(empty_text, color_scheme="gray", size="2"), width="100%"), body),
@@ -113,11 +117,11 @@ def _stat(label: str, value: rx.Var, test_id: str) -> rx.Component:
 
 def _stats() -> rx.Component:
     return rx.flex(
-        _stat("Tickets sold", S.tickets_sold, "stat-tickets"),
-        _stat("Paid orders", S.paid_orders, "stat-orders"),
-        _stat("Refunded or cancelled", S.tickets_refunded, "stat-refunded"),
-        _stat("Page views", S.views, "stat-views"),
-        _stat("Checkouts started", S.checkouts_started, "stat-checkouts"),
+        _stat(t("Tickets sold"), S.tickets_sold, "stat-tickets"),
+        _stat(t("Paid orders"), S.paid_orders, "stat-orders"),
+        _stat(t("Refunded or cancelled"), S.tickets_refunded, "stat-refunded"),
+        _stat(t("Page views"), S.views, "stat-views"),
+        _stat(t("Checkouts started"), S.checkouts_started, "stat-checkouts"),
         wrap="wrap",
         gap="12px",
         width="100%",
@@ -131,13 +135,13 @@ def _day_chart(with_revenue: bool) -> rx.Component:
         rx.recharts.x_axis(data_key="day", stroke=rx.color("gray", 9)),
         rx.recharts.y_axis(y_axis_id="tickets", stroke=rx.color("gray", 9), allow_decimals=False, width=50),
     ]
-    series = [rx.recharts.bar(data_key="tickets", name="Tickets", fill=rx.color("accent", 8), y_axis_id="tickets")]
+    series = [rx.recharts.bar(data_key="tickets", name=t("Tickets"), fill=rx.color("accent", 8), y_axis_id="tickets")]
     if with_revenue:
         axes.append(rx.recharts.y_axis(y_axis_id="money", orientation="right", stroke=rx.color("gray", 9), width=70))
         series.append(
             rx.recharts.line(
                 data_key="revenue",
-                name="Revenue",
+                name=t("Revenue"),
                 stroke=rx.color("green", 10),
                 stroke_width=2,
                 type_="monotone",
@@ -158,36 +162,49 @@ def _day_chart(with_revenue: bool) -> rx.Component:
 
 def _chart() -> rx.Component:
     return _section(
-        "Tickets and revenue per day",
+        t("Tickets and revenue per day"),
         "daily",
         rx.card(
             rx.box(
                 rx.cond(S.can_view_money, _day_chart(True), _day_chart(False)),
                 role="img",
-                aria_label="Tickets sold and revenue per day",
+                aria_label=t("Tickets sold and revenue per day"),
                 width="100%",
             ),
             rx.cond(
                 S.can_view_money,
-                rx.text("Revenue in whole units of ", S.currency, "; days in UTC.", size="1", color_scheme="gray"),
-                rx.text("Days in UTC.", size="1", color_scheme="gray"),
+                rx.text(
+                    fill(t("Revenue in whole units of {currency}; days in UTC."), currency=S.currency),
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.text(t("Days in UTC."), size="1", color_scheme="gray"),
             ),
             width="100%",
         ),
         ~S.has_sales,
-        "No tickets were sold in this period.",
+        t("No tickets were sold in this period."),
     )
 
 
 def _money() -> rx.Component:
-    heads = ["Currency", "Paid orders", "Gross", "Platform fees", "Paystack fees", "Refunds", "Net", "Discounts"]
+    heads = [
+        N_("Currency"),
+        N_("Paid orders"),
+        N_("Gross"),
+        N_("Platform fees"),
+        N_("Paystack fees"),
+        N_("Refunds"),
+        N_("Net"),
+        N_("Discounts"),
+    ]
     return rx.cond(
         S.can_view_money,
         _section(
-            "Money",
+            t("Money"),
             "money",
             scrolling_table(
-                [rx.table.column_header_cell(h) for h in heads],
+                [rx.table.column_header_cell(t(h)) for h in heads],
                 rx.foreach(
                     S.money,
                     lambda f: rx.table.row(
@@ -200,10 +217,10 @@ def _money() -> rx.Component:
                         data_testid="money-row",
                     ),
                 ),
-                label="Money",
+                label=t("Money"),
             ),
             S.money.length() == 0,
-            "No money moved in this period.",
+            t("No money moved in this period."),
         ),
     )
 
@@ -215,7 +232,7 @@ def _simple_table(
         title,
         table,
         scrolling_table(
-            [rx.table.column_header_cell(h) for h in heads],
+            [rx.table.column_header_cell(t(h)) for h in heads],
             rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(c) for c in cells(r)], data_testid=f"{table}-row")),
             label=title,
         ),
@@ -228,37 +245,37 @@ def _channels() -> rx.Component:
     return rx.cond(
         S.can_view_money,
         _simple_table(
-            "Payment channels",
+            t("Payment channels"),
             "channels",
-            ["Channel", "Paid orders", "Gross"],
+            [N_("Channel"), N_("Paid orders"), N_("Gross")],
             S.channels,
             lambda c: (c.label, c.orders, c.gross),
-            "No paid orders in this period.",
+            t("No paid orders in this period."),
         ),
         _simple_table(
-            "Payment channels",
+            t("Payment channels"),
             "channels",
-            ["Channel", "Paid orders"],
+            [N_("Channel"), N_("Paid orders")],
             S.channels,
             lambda c: (c.label, c.orders),
-            "No paid orders in this period.",
+            t("No paid orders in this period."),
         ),
     )
 
 
 def _buyers() -> rx.Component:
     return _section(
-        "Buyers",
+        t("Buyers"),
         "buyers",
         rx.flex(
-            _stat("Orders from new buyers", S.buyers_new, "stat-new-buyers"),
-            _stat("Orders from returning buyers", S.buyers_returning, "stat-returning-buyers"),
+            _stat(t("Orders from new buyers"), S.buyers_new, "stat-new-buyers"),
+            _stat(t("Orders from returning buyers"), S.buyers_returning, "stat-returning-buyers"),
             wrap="wrap",
             gap="12px",
             width="100%",
         ),
         (S.buyers_new + S.buyers_returning) == 0,
-        "No buyers in this period.",
+        t("No buyers in this period."),
     )
 
 
@@ -267,14 +284,14 @@ def _door_cells(e: rx.Var) -> tuple:
 
 
 def _events() -> rx.Component:
-    base = ["Event", "Tickets sold", "Paid orders"]
-    door = ["Checked in", "Page views", "Checkouts started", "Views → paid"]
+    base = [N_("Event"), N_("Tickets sold"), N_("Paid orders")]
+    door = [N_("Checked in"), N_("Page views"), N_("Checkouts started"), N_("Views → paid")]
     return rx.cond(
         S.can_view_money,
         _simple_table(
-            "Top events",
+            t("Top events"),
             "events",
-            [*base, "Gross", "Refunds", "Net", *door],
+            [*base, N_("Gross"), N_("Refunds"), N_("Net"), *door],
             S.events,
             lambda e: (
                 e.title,
@@ -288,15 +305,15 @@ def _events() -> rx.Component:
                 e.checkouts,
                 e.conversion,
             ),
-            "No event had sales or views in this period.",
+            t("No event had sales or views in this period."),
         ),
         _simple_table(
-            "Top events",
+            t("Top events"),
             "events",
             [*base, *door],
             S.events,
             lambda e: (e.title, e.sold, e.orders, *_door_cells(e)),
-            "No event had sales or views in this period.",
+            t("No event had sales or views in this period."),
         ),
     )
 
@@ -305,20 +322,20 @@ def _places() -> rx.Component:
     """Where buyers paid from: Paystack's card or wallet country, or their billing address."""
     return rx.grid(
         _simple_table(
-            "Buyers by country",
+            t("Buyers by country"),
             "countries",
-            ["Country", "Paid orders", "Tickets"],
+            [N_("Country"), N_("Paid orders"), N_("Tickets")],
             S.countries,
             lambda p: (p.country, p.orders, p.tickets),
-            "No sales in this period.",
+            t("No sales in this period."),
         ),
         _simple_table(
-            "Buyers by city",
+            t("Buyers by city"),
             "cities",
-            ["Country", "City", "Paid orders", "Tickets"],
+            [N_("Country"), N_("City"), N_("Paid orders"), N_("Tickets")],
             S.cities,
             lambda p: (p.country, p.city, p.orders, p.tickets),
-            "No buyer's city is known for this period (cities come from billing addresses).",
+            t("No buyer's city is known for this period (cities come from billing addresses)."),
         ),
         columns=rx.breakpoints(initial="1", md="2"),
         gap="16px",
@@ -329,7 +346,7 @@ def _places() -> rx.Component:
 def _analytics() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            rx.heading("Analytics", size="6", as_="h2"),
+            rx.heading(t("Analytics"), size="6", as_="h2"),
             rx.text(S.period_label, color_scheme="gray", size="2"),
             spacing="1",
         ),
@@ -345,12 +362,12 @@ def _analytics() -> rx.Component:
                     _chart(),
                     _money(),
                     _simple_table(
-                        "Tickets by tier",
+                        t("Tickets by tier"),
                         "tiers",
-                        ["Event", "Tier", "Sold", "Refunded or cancelled"],
+                        [N_("Event"), N_("Tier"), N_("Sold"), N_("Refunded or cancelled")],
                         S.tiers,
                         lambda t: (t.event, t.tier, t.sold, t.refunded),
-                        "No tickets were sold in this period.",
+                        t("No tickets were sold in this period."),
                     ),
                     _channels(),
                     _buyers(),
@@ -358,20 +375,20 @@ def _analytics() -> rx.Component:
                     _places(),
                     rx.grid(
                         _simple_table(
-                            "Referrers",
+                            t("Referrers"),
                             "referrers",
-                            ["Referrer", "Views"],
+                            [N_("Referrer"), N_("Views")],
                             S.referrers,
                             lambda s: (s.name, s.views),
-                            "No page views in this period.",
+                            t("No page views in this period."),
                         ),
                         _simple_table(
-                            "Campaigns (utm_campaign)",
+                            t("Campaigns (utm_campaign)"),
                             "campaigns",
-                            ["Campaign", "Views"],
+                            [N_("Campaign"), N_("Views")],
                             S.campaigns,
                             lambda s: (s.name, s.views),
-                            "No views came from a link with a campaign.",
+                            t("No views came from a link with a campaign."),
                         ),
                         columns=rx.breakpoints(initial="1", md="2"),
                         gap="16px",
@@ -389,7 +406,7 @@ def _analytics() -> rx.Component:
 
 @page(
     WORKSPACE_ANALYTICS,
-    "Analytics",
+    N_("Analytics"),
     on_load=[WorkspaceState.load_workspace, AnalyticsState.open_analytics],
     require="user",
     form=AnalyticsState,

@@ -4,7 +4,7 @@ figures turned into text. Money is shown only when the service gave it (admins a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import reflex as rx
@@ -13,13 +13,14 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import finance
 from eventpalour.services.finance import AnalyticsWindow, WorkspaceAnalytics
-from eventpalour.services.platform import DomainError, format_money, plural
+from eventpalour.services.platform import N_, DomainError, count_words, date_label, format_money, gettext, short_day
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import FiguresText, figures_text, whole_units
 from eventpalour.state.workspace import workspace_in
 
-SPAN_CHOICES = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("custom", "Custom dates")]
+SPAN_CHOICES = [("7", N_("Last 7 days")), ("30", N_("Last 30 days")), ("90", N_("Last 90 days"))]
+SPAN_CHOICES += [("custom", N_("Custom dates"))]
 ALL_EVENTS = "all"
 TABLE_NAMES = (
     "daily",
@@ -93,20 +94,31 @@ class PlaceText:
     tickets: int
 
 
-def _day_label(day: date) -> str:
-    return f"{day.day} {day:%b}"
+def _day_label(day: date, language: str) -> str:
+    """A chart's day: "5 Dec", "5 Des", "5 déc."."""
+    return f"{day.day} {day:%b}" if language == "en" else short_day(day, language)
 
 
-def event_text(row: finance.EventRow) -> EventText:
+def _period_day(day: date, language: str) -> str:
+    """A period's first or last day: "01 Dec 2026", "1 Des 2026", "1 déc. 2026"."""
+    if language == "en":
+        return f"{day:%d %b %Y}"
+    return date_label(datetime.combine(day, time(), tzinfo=UTC), language, "UTC")
+
+
+def event_text(row: finance.EventRow, language: str = "en") -> EventText:
     rate = row.check_in_percent
+    check_in = gettext(language, "{checked} of {admitted} ({rate}%)").format(
+        checked=row.checked_in, admitted=row.admitted, rate=rate
+    )
     return EventText(
         title=row.title,
         sold=row.tickets_sold,
         orders=row.paid_orders,
-        gross=format_money(row.gross, row.currency),
-        refunds=format_money(row.refunds, row.currency),
-        net=format_money(row.net, row.currency),
-        check_in="No tickets yet" if rate is None else f"{row.checked_in} of {row.admitted} ({rate}%)",
+        gross=format_money(row.gross, row.currency, language),
+        refunds=format_money(row.refunds, row.currency, language),
+        net=format_money(row.net, row.currency, language),
+        check_in=gettext(language, "No tickets yet") if rate is None else check_in,
         views=row.views,
         checkouts=row.checkouts_started,
         conversion="—" if row.conversion_percent is None else f"{row.conversion_percent}%",
@@ -143,7 +155,8 @@ class AnalyticsState(FormMixin, AuthState):
 
     @rx.var
     def span_options(self) -> list[Option]:
-        return [Option(value, label) for value, label in SPAN_CHOICES]
+        language = self._language()
+        return [Option(value, gettext(language, label)) for value, label in SPAN_CHOICES]
 
     @rx.var
     def is_custom(self) -> bool:
@@ -197,7 +210,7 @@ class AnalyticsState(FormMixin, AuthState):
             if error.details:
                 self.analytics_loaded = True
                 return self._fail(error)
-            self.analytics_problem, self.analytics_loaded = error.message, True
+            self.analytics_problem, self.analytics_loaded = error.in_language(self._language()), True
             return None
         self._show(seen)
         self.is_submitting = False
@@ -205,22 +218,37 @@ class AnalyticsState(FormMixin, AuthState):
 
     def _show(self, seen: WorkspaceAnalytics) -> None:
         window = seen.window
-        self.period_label = f"{window.first:%d %b %Y} – {window.last:%d %b %Y} (UTC days)"
-        options = [Option(ALL_EVENTS, "All events")] + [Option(i, t) for i, t in seen.events]
+        language = self._language()
+        self.period_label = self._t(N_("{first} – {last} (UTC days)")).format(
+            first=_period_day(window.first, language), last=_period_day(window.last, language)
+        )
+        options = [Option(ALL_EVENTS, self._t(N_("All events")))] + [Option(i, t) for i, t in seen.events]
         if options != self.event_options:  # a filter change: the same events, not sent again (201 options)
             self.event_options = options
         self.can_view_money = seen.can_view_money
         self.currency = seen.currency
-        self.chart_data = [DayBar(_day_label(p.day), p.tickets, whole_units(p.gross, seen.currency)) for p in seen.days]
+        self.chart_data = [
+            DayBar(_day_label(p.day, language), p.tickets, whole_units(p.gross, seen.currency)) for p in seen.days
+        ]
         self.money = [figures_text(f) for f in seen.money]
-        self.tickets_sold = plural(seen.tickets_sold, "ticket") + " sold"
-        self.tickets_refunded = plural(seen.tickets_refunded, "ticket") + " refunded or cancelled"
-        self.paid_orders = plural(seen.paid_orders, "order")
+        self.tickets_sold = count_words(
+            seen.tickets_sold, N_("{count} ticket sold"), N_("{count} tickets sold"), language
+        )
+        self.tickets_refunded = count_words(
+            seen.tickets_refunded,
+            N_("{count} ticket refunded or cancelled"),
+            N_("{count} tickets refunded or cancelled"),
+            language,
+        )
+        self.paid_orders = count_words(seen.paid_orders, N_("{count} order"), N_("{count} orders"), language)
         self.buyers_new, self.buyers_returning = seen.new_buyers, seen.returning_buyers
         self.views, self.checkouts_started = seen.views, seen.checkouts_started
         self.tiers = [TierText(t.event_title, t.tier_name, t.tickets_sold, t.tickets_refunded) for t in seen.tiers]
-        self.channels = [ChannelText(c.label, c.paid_orders, format_money(c.gross, c.currency)) for c in seen.channels]
-        self.events = [event_text(row) for row in seen.top_events]
+        self.channels = [
+            ChannelText(gettext(language, c.label), c.paid_orders, format_money(c.gross, c.currency, language))
+            for c in seen.channels
+        ]
+        self.events = [event_text(row, language) for row in seen.top_events]
         self.referrers = [SourceText(s.label, s.views) for s in seen.referrers]
         self.campaigns = [SourceText(s.label, s.views) for s in seen.campaigns]
         self.countries = [PlaceText(p.country_label, "", p.paid_orders, p.tickets) for p in seen.countries]

@@ -9,7 +9,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import tickets
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import DomainError, gettext
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.sales import QuestionColumn
 from eventpalour.services.tickets import AttendeeFilters, AttendeeRow, CheckInPoint, status_label
@@ -64,7 +64,7 @@ def answer_choices(questions: list[QuestionColumn]) -> list[AnswerChoice]:
     return [AnswerChoice(f"{q.id}|{value}", f"{q.label}: {label}") for q in questions for value, label in q.choices]
 
 
-def attendee_line(row: AttendeeRow, zone_name: str) -> AttendeeLine:
+def attendee_line(row: AttendeeRow, zone_name: str, language: str = "en") -> AttendeeLine:
     return AttendeeLine(
         id=row.ticket_id,
         code=row.short_code,
@@ -72,9 +72,9 @@ def attendee_line(row: AttendeeRow, zone_name: str) -> AttendeeLine:
         email=row.holder_email,
         tier=row.tier_name,
         payment=row.payment,
-        payment_label=tickets.PAYMENT_LABELS[row.payment],
+        payment_label=gettext(language, tickets.PAYMENT_LABELS[row.payment]),
         status=row.ticket_status,
-        status_label=status_label(row.ticket_status),
+        status_label=gettext(language, status_label(row.ticket_status)),
         checked_in_at=clock(row.checked_in_at, zone_name) if row.checked_in_at else "",
         transferred=row.transferred,
         can_check_in=row.can_check_in,
@@ -160,7 +160,7 @@ class AttendeesState(AuthState):
             manage_url=routes.event_manage_url(workspace_in(self.router.url.path), ref),
             scan_url=routes.scan_url(ref),
         )
-        self.attendee_rows = [attendee_line(row, found.timezone) for row in found.rows]
+        self.attendee_rows = [attendee_line(row, found.timezone, self._language()) for row in found.rows]
         self.attendee_tiers = [TierChoice(id=tier_id, name=name) for tier_id, name in found.tiers]
         self.attendee_answer_choices = answer_choices(found.questions)
         self.attendees_total = found.total

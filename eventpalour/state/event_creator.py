@@ -5,17 +5,18 @@ the last step previews the public page."""
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from datetime import datetime
 
 import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import events
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, utc_moment
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.event_detail import EventPage, TierOffer, event_page, tier_offer
 from eventpalour.state.event_form import DEFAULT_VALUES, EventFormMixin, PartnerRow, TierRow
 
-STEPS = ["Details", "When", "Where", "Pricing", "Tickets", "Partners"]
+STEPS = [N_("Details"), N_("When"), N_("Where"), N_("Pricing"), N_("Tickets"), N_("Partners")]
 STEP_FIELDS = [
     {"title", "description", "category", "banner_url"},
     {"start_local", "end_local", "timezone"},
@@ -75,7 +76,11 @@ class EventCreateState(EventFormMixin, AuthState):
             PartnerRow(**{k: str(p.get(k, "")) for k in ("name", "url", "logo_url")}) for p in form.partners
         ]
         self.step = min(max(form.step, 0), len(STEPS) - 1)
-        self.draft_saved = "Draft saved " + draft.updated_at.strftime("%d %b, %H:%M UTC")
+        self.draft_saved = self._saved_note(draft.updated_at)
+
+    def _saved_note(self, moment: datetime) -> str:
+        """ "Draft saved 6 Dec 2026 18:05 UTC", in the organizer's language."""
+        return self._t(N_("Draft saved {when}")).format(when=utc_moment(moment, self._language()))
 
     def _draft_form(self) -> events.DraftForm:
         kept = ("name", "description", "price", "quantity", "sales_start_local", "sales_end_local", "max_per_order")
@@ -99,7 +104,7 @@ class EventCreateState(EventFormMixin, AuthState):
             )
         except DomainError as error:
             return self.show_error(error)
-        self.draft_saved = "Draft saved " + draft.updated_at.strftime("%d %b, %H:%M UTC")
+        self.draft_saved = self._saved_note(draft.updated_at)
         return None
 
     @rx.event
@@ -119,7 +124,7 @@ class EventCreateState(EventFormMixin, AuthState):
             await call_service(events.discard_event_draft, actor=actor, workspace_id=self._workspace_id())
         except DomainError as error:
             return self.show_error(error)
-        return [EventCreateState.start, rx.toast.success("Draft discarded. You are starting a new event.")]
+        return [EventCreateState.start, rx.toast.success(self._t(N_("Draft discarded. You are starting a new event.")))]
 
     @rx.event
     async def show_preview(self):
@@ -135,8 +140,9 @@ class EventCreateState(EventFormMixin, AuthState):
             )
         except DomainError as error:
             return self._show_errors(error)
-        self.preview = event_page(event)
-        self.preview_tiers = [tier_offer(tier, event.currency) for tier in event.tiers]
+        language = self._language()
+        self.preview = event_page(event, language)
+        self.preview_tiers = [tier_offer(tier, event.currency, language) for tier in event.tiers]
         self.preview_partners = [PartnerRow(p.name, p.url, p.logo_url) for p in event.partners]
         self.previewing = True
         return None
@@ -164,5 +170,5 @@ class EventCreateState(EventFormMixin, AuthState):
             self.step = next((i for i, f in enumerate(STEP_FIELDS) if first.split(".")[0] in f), self.step)
             return
         self.is_saving, self.draft_saved, self.previewing = False, "", False
-        yield rx.toast.success("Draft saved. Review it and publish when ready.")
+        yield rx.toast.success(self._t(N_("Draft saved. Review it and publish when ready.")))
         yield rx.redirect(routes.event_manage_url(self._workspace_id(), event.short_id))

@@ -8,7 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import events
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError, utc_moment
 from eventpalour.state.base import call_service
 from eventpalour.state.workspace import workspace_in
 
@@ -28,7 +28,9 @@ class DraftNoticeMixin(rx.State, mixin=True):
         except DomainError:
             draft = None
         self.draft_title = draft.title if draft else ""
-        self.draft_saved = "saved " + draft.updated_at.strftime("%d %b, %H:%M UTC") if draft else ""
+        self.draft_saved = (
+            self._t(N_("saved {when}")).format(when=utc_moment(draft.updated_at, self._language())) if draft else ""
+        )
 
     @rx.var
     def creator_url(self) -> str:
@@ -43,4 +45,4 @@ class DraftNoticeMixin(rx.State, mixin=True):
         except DomainError as error:
             return self.show_error(error)
         self.draft_title, self.draft_saved = "", ""
-        return rx.toast.success("Draft discarded.")
+        return rx.toast.success(self._t(N_("Draft discarded.")))

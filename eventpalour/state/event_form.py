@@ -24,12 +24,15 @@ from eventpalour.services.events import (
     template_offer_refusal,
 )
 from eventpalour.services.platform import (
+    N_,
     DomainError,
     FieldError,
     ValidationFailed,
+    count_words,
     format_amount,
-    format_money,
+    gettext,
     parse_amount,
+    price_label,
 )
 from eventpalour.state.base import call_service
 from eventpalour.state.workspace import workspace_in
@@ -107,12 +110,12 @@ def read_tier_numbers(price: str, quantity: str, max_per_order: str, currency: s
     problems: dict[str, str] = {}
     amount = parse_amount(price, currency)
     if amount is None:
-        problems[f"{prefix}price"] = "Enter a price like 1500 or 1500.50."
+        problems[f"{prefix}price"] = N_("Enter a price like 1500 or 1500.50.")
     quantity, per_order = quantity.strip(), max_per_order.strip() or "10"
     if quantity and not quantity.isdigit():
-        problems[f"{prefix}quantity"] = "Enter a whole number, or leave empty for unlimited."
+        problems[f"{prefix}quantity"] = N_("Enter a whole number, or leave empty for unlimited.")
     if not per_order.isdigit():
-        problems[f"{prefix}max_per_order"] = "Enter a whole number."
+        problems[f"{prefix}max_per_order"] = N_("Enter a whole number.")
     return TierNumbers(
         price=amount or 0,
         quantity=int(quantity) if quantity.isdigit() else None,
@@ -129,17 +132,16 @@ class TemplateChoice:
     label: str
 
 
-def price_label(price: int, currency: str) -> str:
-    return "Free" if price == 0 else format_money(price, currency)
+def quantity_label(quantity: int | None, language: str) -> str:
+    if quantity is None:
+        return gettext(language, "Unlimited")
+    return count_words(quantity, N_("{count} seat"), N_("{count} seats"), language)
 
 
-def quantity_label(quantity: int | None) -> str:
-    return "Unlimited" if quantity is None else f"{quantity:,} seats"
-
-
-def template_label(template: TierTemplateView) -> str:
-    """ "VIP · KES 5,000.00 · 100 seats" """
-    return f"{template.name} · {price_label(template.price, template.currency)} · {quantity_label(template.quantity)}"
+def template_label(template: TierTemplateView, language: str) -> str:
+    """ "VIP · KES 5,000.00 · 100 seats" in `language` ("VIP · 5 000,00 KES · 100 places")."""
+    price = price_label(template.price, template.currency, language)
+    return f"{template.name} · {price} · {quantity_label(template.quantity, language)}"
 
 
 def tier_from_template(template: TierTemplateView) -> TierRow:
@@ -153,8 +155,9 @@ def tier_from_template(template: TierTemplateView) -> TierRow:
     )
 
 
-def blank_tier(pricing: str = EventPricing.FREE) -> TierRow:
-    return TierRow(name="General admission" if pricing == EventPricing.FREE else "Regular")
+def blank_tier(pricing: str = EventPricing.FREE, language: str = "en") -> TierRow:
+    """A new tier row, named as an organizer names a first tier, in the organizer's language."""
+    return TierRow(name=gettext(language, N_("General admission") if pricing == EventPricing.FREE else N_("Regular")))
 
 
 class EventFormMixin(rx.State, mixin=True):
@@ -189,7 +192,8 @@ class EventFormMixin(rx.State, mixin=True):
             currency=self.values.get("currency", "KES"),
             pricing=self.values.get("pricing", "free"),
         )
-        self.template_choices = [TemplateChoice(id=t.id, label=template_label(t)) for t in offered]
+        language = self._language()
+        self.template_choices = [TemplateChoice(id=t.id, label=template_label(t, language)) for t in offered]
 
     async def _load_tier_templates(self, workspace_id: str) -> None:
         """The workspace's templates for the menu; none when they cannot be read (the page says why)."""
@@ -204,7 +208,8 @@ class EventFormMixin(rx.State, mixin=True):
 
     def _reset_form(self, values: dict[str, str] | None = None) -> None:
         self.values = {**DEFAULT_VALUES, **(values or {})}
-        self.tier_rows, self.partner_rows, self.errors, self.is_saving = [blank_tier()], [], {}, False
+        self.tier_rows, self.partner_rows = [blank_tier(self.values["pricing"], self._language())], []
+        self.errors, self.is_saving = {}, False
 
     def _event_input(self) -> EventInput:
         v = self.values
@@ -239,13 +244,14 @@ class EventFormMixin(rx.State, mixin=True):
 
     def _show_errors(self, error: DomainError, only: set[str] | None = None) -> list[rx.event.EventSpec]:
         """Errors under their fields (limited to `only` top-level fields when validating one step)."""
-        found = {".".join(str(p) for p in d.path): d.message for d in error.details if d.path}
+        language = self._language()
+        found = {".".join(str(p) for p in d.path): d.in_language(language) for d in error.details if d.path}
         if only is not None:
             found = {k: m for k, m in found.items() if k.split(".")[0] in only}
         self.errors, self.is_saving = found, False
         if error.details and not found:
             return []
-        return [rx.toast.error(error.message)]
+        return [rx.toast.error(error.in_language(language))]
 
     async def _check(self, fields: set[str]) -> bool:
         """Run the rules a new event must pass (`events.check_new_event`, as creating it does) and keep
@@ -280,13 +286,16 @@ class EventFormMixin(rx.State, mixin=True):
                 name=str(form.get("name", "")),
             )
         except ValidationFailed as error:
-            self.suggestion_error = error.details[0].message if error.details else error.message
+            language = self._language()
+            self.suggestion_error = (error.details[0] if error.details else error).in_language(language)
             return None
         except DomainError as error:
             return self.show_error(error)
         self.suggesting, self.suggestion_error = False, ""
         return rx.toast.success(
-            f"Thanks: {view.name} was sent to the EventPalour team. Pick the closest category for now."
+            self._t(N_("Thanks: {name} was sent to the EventPalour team. Pick the closest category for now.")).format(
+                name=view.name
+            )
         )
 
     @rx.event
@@ -327,21 +336,23 @@ class EventFormMixin(rx.State, mixin=True):
 
     @rx.event
     def add_tier(self) -> None:
-        self.tier_rows = [*self.tier_rows, blank_tier(self.values.get("pricing", "free"))]
+        self.tier_rows = [*self.tier_rows, blank_tier(self.values.get("pricing", "free"), self._language())]
 
     @rx.event
     def add_tier_from_template(self, template_id: str):
         """Append a tier pre-filled from the template (a copy: editable, and the template stays as it is)."""
         template = next((t for t in self._tier_templates if t.id == template_id), None)
         if template is None:
-            return rx.toast.error("This ticket template no longer exists.")
+            return rx.toast.error(self._t(N_("This ticket template no longer exists.")))
         refusal = template_offer_refusal(
             template, currency=self.values.get("currency", "KES"), pricing=self.values.get("pricing", "free")
         )
         if refusal:
-            return rx.toast.error(refusal)
+            return rx.toast.error(self._t(refusal))
         self.tier_rows = [*self.tier_rows, tier_from_template(template)]
-        return rx.toast.success(f"{template.name} added from its template. Change anything before saving.")
+        return rx.toast.success(
+            self._t(N_("{name} added from its template. Change anything before saving.")).format(name=template.name)
+        )
 
     @rx.event
     def remove_tier(self, index: int) -> None:
@@ -370,10 +381,11 @@ class EventFormMixin(rx.State, mixin=True):
         try:
             result = await self._store_picked_file(files, UploadBucket.EVENTS, "banners")
         except DomainError as error:
-            self.errors = {**self.errors, "banner_url": error.message}
-            return rx.toast.error(error.message)
+            message = error.in_language(self._language())
+            self.errors = {**self.errors, "banner_url": message}
+            return rx.toast.error(message)
         self.set_value("banner_url", result.url)
-        return rx.toast.success("Banner uploaded.")
+        return rx.toast.success(self._t(N_("Banner uploaded.")))
 
 
 def _detail(key: str, message: str) -> FieldError:

@@ -8,14 +8,17 @@ import reflex as rx
 
 from eventpalour.services import identity, sales
 from eventpalour.services.platform import (
+    N_,
     DomainError,
     PermissionDenied,
     ValidationFailed,
     event_when,
     format_amount,
     format_money,
+    gettext,
     parse_amount,
-    plural,
+    price_label,
+    ticket_count_words,
 )
 from eventpalour.services.sales import STATUS_LABELS, EventOrderRow, RefundProgress, RefundRequestView
 from eventpalour.state.base import AuthState, call_service
@@ -26,8 +29,8 @@ from eventpalour.state.money_text import EventFiguresText, event_figures_text
 NO_REFUNDS = RefundProgress(total=0, processed=0, failed=0, in_flight=0)
 
 
-def _money(minor: int | None, currency: str) -> str:
-    return "—" if minor is None else format_money(minor, currency)
+def _money(minor: int | None, currency: str, language: str) -> str:
+    return "—" if minor is None else format_money(minor, currency, language)
 
 
 @dataclass(frozen=True)
@@ -91,18 +94,18 @@ class RequestLine:
     policy: str = ""  # the refund policy the order was placed under
 
 
-def request_line(request: RefundRequestView, zone_name: str) -> RequestLine:
+def request_line(request: RefundRequestView, zone_name: str, language: str) -> RequestLine:
     return RequestLine(
         id=request.id,
         reference=request.reference,
         buyer=request.buyer_name,
         email=request.buyer_email,
-        amount=format_money(request.amount, request.currency),
+        amount=format_money(request.amount, request.currency, language),
         tickets=" · ".join(request.ticket_codes),
         reason=request.reason,
-        asked=event_when(request.created_at, zone_name),
+        asked=event_when(request.created_at, zone_name, language=language),
         can_approve=request.can_approve,
-        approve_refusal=request.approve_refusal,
+        approve_refusal=gettext(language, request.approve_refusal),
         policy=request.policy,
     )
 
@@ -115,25 +118,27 @@ class DeclineTarget:
     reference: str = ""
 
 
-def order_row(row: EventOrderRow, zone_name: str) -> OrderLine:
+def order_row(row: EventOrderRow, zone_name: str, language: str) -> OrderLine:
     return OrderLine(
         id=row.order_id,
         reference=row.reference,
         buyer=row.buyer_name,
         email=row.buyer_email,
         status=row.status,
-        status_label=STATUS_LABELS.get(row.status, row.status),
+        status_label=gettext(language, STATUS_LABELS.get(row.status, row.status)),
         tickets=row.tickets,
-        amount=format_money(row.amount, row.currency) if row.amount else "Free",
-        share=_money(row.organizer_share, row.currency) if row.amount else "—",
-        placed=event_when(row.created_at, zone_name),
+        amount=price_label(row.amount, row.currency, language),
+        share=_money(row.organizer_share, row.currency, language) if row.amount else "—",
+        placed=event_when(row.created_at, zone_name, language=language),
         flag=row.flagged_reason or "",
-        refund=row.refund_label,
+        refund=gettext(language, row.refund_label),
         refund_status=row.latest_refund_status,
         can_refund=row.can_refund,
         can_cancel=row.can_cancel,
         can_edit_answers=row.can_edit_answers,
-        discount=f"{row.discount_code} − {format_money(row.discount, row.currency)}" if row.discount_code else "",
+        discount=(
+            f"{row.discount_code} − {format_money(row.discount, row.currency, language)}" if row.discount_code else ""
+        ),
         answers=list(row.answers),
     )
 
@@ -190,10 +195,11 @@ class EventOrdersState(AuthState):
                 page=self.orders_page,
             )
         except DomainError as error:
-            self.order_rows, self.orders_problem, self.orders_loaded = [], error.message, True
+            self.order_rows, self.orders_problem = [], error.in_language(self._language())
+            self.orders_loaded = True
             return
         zone_name = (await self.get_state(EventManageState)).event.timezone
-        self.order_rows = [order_row(row, zone_name) for row in found.rows]
+        self.order_rows = [order_row(row, zone_name, self._language()) for row in found.rows]
         self.order_totals = event_figures_text(found.totals)
         self.orders_total = found.total
         self.refund_second_factor = found.refund_second_factor
@@ -203,7 +209,7 @@ class EventOrdersState(AuthState):
             requests = await call_service(sales.event_refund_requests, actor=actor, event_id=self._event_ref())
         except PermissionDenied:
             requests = []  # moderators see orders; answering refund requests is for admins and above
-        self.refund_requests = [request_line(r, zone_name) for r in requests]
+        self.refund_requests = [request_line(r, zone_name, self._language()) for r in requests]
         self.orders_loaded = True
 
     @rx.event
@@ -239,11 +245,15 @@ class EventOrdersState(AuthState):
             id=options.order_id,
             reference=options.reference,
             currency=options.currency,
-            refundable=format_money(options.refundable, options.currency),
+            refundable=format_money(options.refundable, options.currency, self._language()),
         )
+        language = self._language()
         self.refund_tickets = [
             RefundChoice(
-                id=t.id, code=t.short_code, tier=t.tier_name, price=format_money(t.unit_price, options.currency)
+                id=t.id,
+                code=t.short_code,
+                tier=t.tier_name,
+                price=format_money(t.unit_price, options.currency, language),
             )
             for t in options.tickets
             if t.can_choose
@@ -280,7 +290,9 @@ class EventOrdersState(AuthState):
         currency = self.refund_order.currency
         amount = parse_amount(self.refund_amount, currency)
         if amount is None:
-            self.refund_errors = {"amount": f"Enter an amount in {currency}, like 1500 or 1500.50."}
+            self.refund_errors = {
+                "amount": self._t(N_("Enter an amount in {currency}, like 1500 or 1500.50.")).format(currency=currency)
+            }
             return
         self.refund_busy = True
         yield
@@ -296,8 +308,9 @@ class EventOrdersState(AuthState):
             )
         except ValidationFailed as error:
             self.refund_busy = False
-            self.refund_errors = {str(d.path[0]): d.message for d in error.details if d.path} or {
-                "reason": error.message
+            language = self._language()
+            self.refund_errors = {str(d.path[0]): d.in_language(language) for d in error.details if d.path} or {
+                "reason": error.in_language(language)
             }
             return
         except DomainError as error:
@@ -305,8 +318,9 @@ class EventOrdersState(AuthState):
             yield self.show_error(error)
             return
         self.refund_busy, self.refund_open, self.refund_errors = False, False, {}
-        money = format_money(refund.amount, refund.currency)
-        yield rx.toast.success(f"Refund of {money} started. The buyer is emailed when Paystack completes it.")
+        money = format_money(refund.amount, refund.currency, self._language())
+        started = self._t(N_("Refund of {money} started. The buyer is emailed when Paystack completes it."))
+        yield rx.toast.success(started.format(money=money))
         yield EventOrdersState.load_orders
 
     @rx.event
@@ -318,12 +332,13 @@ class EventOrdersState(AuthState):
                 sales.cancel_free_order,
                 actor=actor,
                 order_id=order_id,
-                reason="The organizers cancelled this registration.",
+                reason=N_("The organizers cancelled this registration."),
             )
         except DomainError as error:
             yield self.show_error(error)
             return
-        yield rx.toast.success(f"Registration cancelled: {plural(count, 'ticket')} released.")
+        released = ticket_count_words(count, self._language())
+        yield rx.toast.success(self._t(N_("Registration cancelled: {tickets} released.")).format(tickets=released))
         yield EventOrdersState.load_orders
 
     @rx.event
@@ -336,8 +351,9 @@ class EventOrdersState(AuthState):
             yield self.show_error(error)
             yield EventOrdersState.load_orders
             return
-        money = format_money(answered.amount, answered.currency)
-        yield rx.toast.success(f"Refund request approved: {money} is being refunded and the buyer is emailed.")
+        money = format_money(answered.amount, answered.currency, self._language())
+        approved = self._t(N_("Refund request approved: {money} is being refunded and the buyer is emailed."))
+        yield rx.toast.success(approved.format(money=money))
         yield EventOrdersState.load_orders
 
     @rx.event
@@ -367,7 +383,7 @@ class EventOrdersState(AuthState):
                 reason=self.decline_reason,
             )
         except ValidationFailed as error:
-            self.decline_busy, self.decline_error = False, error.message
+            self.decline_busy, self.decline_error = False, error.in_language(self._language())
             return
         except DomainError as error:
             self.decline_busy, self.decline_open = False, False
@@ -375,5 +391,5 @@ class EventOrdersState(AuthState):
             yield EventOrdersState.load_orders
             return
         self.decline_busy, self.decline_open = False, False
-        yield rx.toast.success("Refund request declined. The buyer is emailed your reason.")
+        yield rx.toast.success(self._t(N_("Refund request declined. The buyer is emailed your reason.")))
         yield EventOrdersState.load_orders

@@ -15,7 +15,15 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import events, identity
 from eventpalour.services.events import EventActions, local_input_value, parse_local
-from eventpalour.services.platform import DomainError, ValidationFailed, event_when, format_amount, plural
+from eventpalour.services.platform import (
+    N_,
+    DomainError,
+    ValidationFailed,
+    count_words,
+    event_when,
+    format_amount,
+    message,
+)
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.event_drafts import DraftNoticeMixin
 from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
@@ -26,7 +34,10 @@ from eventpalour.state.workspace import workspace_in
 NO_ACTIONS = EventActions(**{f.name: False for f in fields(EventActions)})
 
 
-def _when(moment: datetime, timezone: str) -> str:
+def _when(moment: datetime, timezone: str, language: str) -> str:
+    """The manage page's start: "Sat 05 Dec 2026 · 18:00 EAT"; a card's date line in the others."""
+    if language != "en":
+        return event_when(moment, timezone, language=language)
     local = moment.astimezone(ZoneInfo(timezone))
     return local.strftime("%a %d %b %Y · %H:%M ") + (local.tzname() or "")
 
@@ -35,6 +46,10 @@ def event_in(path: str) -> str:
     """The event's short id in /workspace/{id}/events/{short_id}/…, or ""."""
     parts = path.strip("/").split("/")
     return parts[3] if len(parts) > 3 and parts[0] == "workspace" and parts[2] == "events" else ""
+
+
+# An event with no city on the list: how it happens, in the organizer's words.
+EVENT_TYPES = {"physical": N_("In person"), "online": N_("Online"), "hybrid": N_("Hybrid")}
 
 
 @dataclass(frozen=True)
@@ -106,7 +121,7 @@ class WorkspaceEventsState(DraftNoticeMixin, AuthState):
                 title=r.title,
                 status=r.status,
                 when=event_when(r.start_at, r.timezone, language=self._language()),
-                where=r.city or r.type.title(),
+                where=r.city or self._t(EVENT_TYPES.get(r.type, r.type)),
                 pricing=r.pricing,
                 sold_of_capacity=f"{r.tickets_sold} / {'∞' if r.capacity is None else r.capacity}",
                 url=routes.event_manage_url(self._workspace_id(), r.short_id),
@@ -205,7 +220,7 @@ class EventManageState(EventFormMixin, AuthState):
             short_id=e.short_id,
             title=e.title,
             status=e.status,
-            when=_when(e.start_at, e.timezone),
+            when=_when(e.start_at, e.timezone, self._language()),
             timezone=e.timezone,
             public_url=settings.app_url + routes.event_url(e.short_id),
             public_path=routes.event_url(e.short_id),
@@ -227,7 +242,8 @@ class EventManageState(EventFormMixin, AuthState):
             actor = await self.require_user()
             details = await call_service(events.get_event_by_id, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.event, self.event_problem, self.event_loaded = ManagedEvent(), error.message, True
+            self.event, self.event_problem = ManagedEvent(), error.in_language(self._language())
+            self.event_loaded = True
             return
         self._fill(details)
         await self._load_categories()
@@ -238,7 +254,7 @@ class EventManageState(EventFormMixin, AuthState):
         actor = await self.require_user()
         self._fill(await call_service(events.get_event_by_id, actor=actor, event_id=self._event_ref()))
         self.is_saving = False
-        return [rx.toast.success(message)]
+        return [rx.toast.success(self._t(message))]
 
     @rx.event
     async def save_details(self):
@@ -253,7 +269,7 @@ class EventManageState(EventFormMixin, AuthState):
                 data=self._event_input(),
                 later_dates=self.apply_later and self.actions.is_series_date,
             )
-            yield await self._reload("Event and its later dates saved." if self.apply_later else "Event saved.")
+            yield await self._reload(N_("Event and its later dates saved.") if self.apply_later else N_("Event saved."))
         except DomainError as error:
             yield self._show_errors(error)
 
@@ -267,13 +283,14 @@ class EventManageState(EventFormMixin, AuthState):
                 saved = await call_service(
                     events.save_series_tiers, actor=actor, event_id=self._event_ref(), tiers=self._tier_inputs()
                 )
-                later = plural(saved.later_dates, "later date")
-                yield await self._reload(f"Tickets saved for this date and {later}.")
+                language = self._language()
+                later = count_words(saved.later_dates, N_("{count} later date"), N_("{count} later dates"), language)
+                yield await self._reload(message(N_("Tickets saved for this date and {later}."), later=later))
                 for note in saved.notes:
-                    yield rx.toast.info(note)
+                    yield rx.toast.info(self._t(note))
                 return
             await call_service(events.save_tiers, actor=actor, event_id=self._event_ref(), tiers=self._tier_inputs())
-            yield await self._reload("Tickets saved.")
+            yield await self._reload(N_("Tickets saved."))
         except DomainError as error:
             yield self._show_errors(error)
 
@@ -287,15 +304,17 @@ class EventManageState(EventFormMixin, AuthState):
 
     @rx.event
     async def publish(self):
-        return await self._status("publish", "Published. Your event is live on EventPalour.")
+        return await self._status("publish", N_("Published. Your event is live on EventPalour."))
 
     @rx.event
     async def hide(self):
-        return await self._status("hide", "Hidden from discovery. Tickets already sold stay valid.")
+        return await self._status("hide", N_("Hidden from discovery. Tickets already sold stay valid."))
 
     @rx.event
     async def cancel_event(self):
-        return await self._status("cancel", "Event cancelled. Buyers are being refunded and every holder is emailed.")
+        return await self._status(
+            "cancel", N_("Event cancelled. Buyers are being refunded and every holder is emailed.")
+        )
 
     @rx.event
     def set_apply_later(self, checked: bool) -> None:
@@ -325,10 +344,14 @@ class EventManageState(EventFormMixin, AuthState):
         if problems:
             return self._show_errors(ValidationFailed(problems[0].message, details=problems))
         later = self.postpone_later and self.actions.is_series_date
-        message = "Postponed with its later dates." if later else "Postponed."
+        done = (
+            N_("Postponed with its later dates. Ticket holders keep their tickets.")
+            if later
+            else N_("Postponed. Ticket holders keep their tickets.")
+        )
         return await self._status(
             "postpone",
-            f"{message} Ticket holders keep their tickets.",
+            done,
             new_start=start,
             new_end=end,
             later_dates=later,
@@ -344,7 +367,9 @@ class EventManageState(EventFormMixin, AuthState):
         except DomainError as error:
             return self.show_error(error)
         return [
-            rx.toast.success("Copied as a new draft with the dates moved ahead. Check them, then publish."),
+            rx.toast.success(
+                self._t(N_("Copied as a new draft with the dates moved ahead. Check them, then publish."))
+            ),
             rx.redirect(routes.event_manage_url(copy.workspace_id, copy.short_id)),
         ]
 
@@ -355,4 +380,5 @@ class EventManageState(EventFormMixin, AuthState):
             await call_service(events.delete_event, actor=actor, event_id=self._event_ref())
         except DomainError as error:
             return self._show_errors(error)
-        return [rx.toast.success("Event deleted."), rx.redirect(routes.workspace_url(self._workspace_id(), "events"))]
+        events_url = routes.workspace_url(self._workspace_id(), "events")
+        return [rx.toast.success(self._t(N_("Event deleted."))), rx.redirect(events_url)]

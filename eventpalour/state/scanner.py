@@ -11,20 +11,20 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import DomainError, RateLimited
+from eventpalour.services.platform import N_, DomainError, RateLimited, gettext
 from eventpalour.services.tickets import ConflictRow, ListRow, ScanOutcome
 from eventpalour.state.base import AuthState, call_service
 
 TITLES = {
-    "ok": "Checked in",
-    "already_used": "Already used",
-    "invalid": "Invalid ticket",
-    "wrong_event": "Wrong event",
-    "not_valid": "Not valid",
-    "event_ended": "Event has ended",
-    "wrong_gate": "Not valid at this gate",
-    "exited": "Exit recorded",
-    "not_inside": "Not inside",
+    "ok": N_("Checked in"),
+    "already_used": N_("Already used"),
+    "invalid": N_("Invalid ticket"),
+    "wrong_event": N_("Wrong event"),
+    "not_valid": N_("Not valid"),
+    "event_ended": N_("Event has ended"),
+    "wrong_gate": N_("Not valid at this gate"),
+    "exited": N_("Exit recorded"),
+    "not_inside": N_("Not inside"),
 }
 # (vibration pattern in ms, tone in Hz): one short buzz to wave someone in, a long one to stop them.
 SIGNALS = {"ok": ([120], 880), "exited": ([120], 660), "already_used": ([90, 60, 90, 60, 90], 440)}
@@ -141,10 +141,11 @@ def conflict_shown(row: ConflictRow) -> ConflictShown:
     )
 
 
-def scan_shown(outcome: ScanOutcome) -> ScanShown:
+def scan_shown(outcome: ScanOutcome, language: str = "en") -> ScanShown:
+    """The result box's words: the headline in the door's language (the service's sentence as it is)."""
     return ScanShown(
         result=outcome.result,
-        title=TITLES.get(outcome.result, outcome.result),
+        title=gettext(language, TITLES.get(outcome.result, outcome.result)),
         message=outcome.message,
         holder=outcome.holder_name,
         tier=outcome.tier_name,
@@ -203,7 +204,7 @@ class ScannerState(AuthState):
             actor = await self.require_user()
             found = await call_service(tickets.scanner_event, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.door_problem, self.door_loaded = error.message, True
+            self.door_problem, self.door_loaded = error.in_language(self._language()), True
             return
         self.door_event = DoorEvent(
             id=found.event_id,
@@ -277,11 +278,11 @@ class ScannerState(AuthState):
                 direction=self.direction,
             )
         except RateLimited as error:
-            self.code_error = error.message
-            return [rx.toast.error(error.message), rx.call_script(signal_script("invalid") + ";" + reveal_script())]
+            self.code_error = error.in_language(self._language())
+            return [rx.toast.error(self.code_error), rx.call_script(signal_script("invalid") + ";" + reveal_script())]
         except DomainError as error:
             return self.show_error(error)
-        self.last_scan, self.scans_here = scan_shown(outcome), self.scans_here + 1
+        self.last_scan, self.scans_here = scan_shown(outcome, self._language()), self.scans_here + 1
         try:
             await self._load_lists(actor)  # this list's counters, other devices' scans included
         except DomainError:

@@ -28,38 +28,6 @@ pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conf
 ROOT = Path(__file__).resolve().parents[2] / "eventpalour"
 SCANNED = ("pages", "components")
 
-# Modules whose texts are still English only (organizer, workspace, admin and scanner pages: being
-# translated by their own engineers). This list only shrinks: a module here that has no unmarked
-# text left fails `test_not_yet_translated_only_lists_modules_with_english_left`, so it is removed
-# the day it is done, and a new module is never added to it.
-NOT_YET_TRANSLATED = {
-    "components/attendees.py",
-    "components/door_offline.py",
-    "components/event_form.py",
-    "components/event_orders.py",
-    "components/workspace.py",
-    "pages/admin_admins.py",
-    "pages/admin_audit.py",
-    "pages/admin_blue_tickets.py",
-    "pages/admin_categories.py",
-    "pages/admin_dashboard.py",
-    "pages/admin_kyc.py",
-    "pages/admin_revenue.py",
-    "pages/admin_users.py",
-    "pages/dev_outbox.py",
-    "pages/event_attendees.py",
-    "pages/event_new.py",
-    "pages/live_door.py",
-    "pages/organizer.py",
-    "pages/scanner.py",
-    "pages/workspace_analytics.py",
-    "state/event_creator.py",
-    "state/event_drafts.py",
-    "state/event_form.py",
-    "state/event_orders.py",
-    "state/events.py",
-}
-
 # Calls whose string arguments no reader sees: exceptions (for developers), logs, scripts; and `page`,
 # whose title the layout translates with t() (every page's title is extracted by the `page` and
 # `admin_page` keywords, so tests/unit/test_i18n_catalogs.py requires its translations).
@@ -207,16 +175,8 @@ def test_the_check_finds_an_unmarked_text(tmp_path: Path) -> None:
     ]
 
 
-def test_every_text_on_a_translated_page_is_marked() -> None:
-    left = {module: texts for module, texts in scanned_modules().items() if texts and module not in NOT_YET_TRANSLATED}
+def test_every_text_a_reader_sees_is_marked() -> None:
+    left = {module: texts for module, texts in scanned_modules().items() if texts}
 
     report = "\n".join(f"{module}:\n  " + "\n  ".join(texts) for module, texts in left.items())
     assert not left, f"Texts a reader sees that are not wrapped in t() / self._t():\n{report}"
-
-
-def test_not_yet_translated_only_lists_modules_with_english_left() -> None:
-    modules = scanned_modules()
-
-    done = sorted(module for module in NOT_YET_TRANSLATED if not modules.get(module))
-
-    assert not done, f"Translated (or gone): remove from NOT_YET_TRANSLATED: {done}"

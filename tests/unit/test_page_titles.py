@@ -79,7 +79,7 @@ def test_a_title_is_escaped() -> None:
     assert set_title(SHELL.encode(), "<b>&").count(b"<title>&lt;b&gt;&amp;</title>") == 1
 
 
-def test_a_french_reader_gets_the_prerendered_page_titled_in_french() -> None:
+def test_a_french_reader_gets_the_prerendered_page_titled_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
     client = _client()
     by_cookie = client.get("/events", headers={"Cookie": "ep_lang=fr"})
     assert "<title>Découvrir des événements · EventPalour</title>" in by_cookie.text

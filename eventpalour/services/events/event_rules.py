@@ -174,7 +174,7 @@ def _place(data: EventInput, problems: list[FieldError]) -> dict[str, str | None
             data.meeting_platform,
             MeetingPlatform,
             ("meeting_platform",),
-            "Choose Google Meet, Zoom, Teams or another platform.",
+            N_("Choose Google Meet, Zoom, Teams or another platform."),
             problems,
         )
     return place
@@ -186,14 +186,14 @@ def start_refusal(start: datetime, *, kept: datetime | None = None) -> str | Non
     shows it to the minute)."""
     if start > datetime.now(UTC) or (kept is not None and start == kept.replace(second=0, microsecond=0)):
         return None
-    return "Choose a start time in the future."
+    return N_("Choose a start time in the future.")
 
 
 def paid_tiers_refusal(pricing: str, prices: list[int]) -> str | None:
     """Why a paid event's tiers do not make it paid, or None: at least one ticket has a price (free
     tiers beside it, e.g. for guests, are fine)."""
     if pricing == EventPricing.PAID and not any(price > 0 for price in prices):
-        return "A paid event needs at least one ticket with a price; make the event free instead."
+        return N_("A paid event needs at least one ticket with a price; make the event free instead.")
     return None
 
 
@@ -213,9 +213,9 @@ def clean_event(data: EventInput, *, kept_start: datetime | None = None) -> dict
     category = clean_line(data.category)
     if not 2 <= len(category) <= 64:
         problems.append(FieldError(("category",), N_("Choose a category from the list.")))
-    _choice(data.type, EventType, ("type",), "Choose in person, online or hybrid.", problems)
-    _choice(data.pricing, EventPricing, ("pricing",), "Choose free or paid.", problems)
-    _choice(data.fee_mode, FeeMode, ("fee_mode",), "Choose who pays the platform fee.", problems)
+    _choice(data.type, EventType, ("type",), N_("Choose in person, online or hybrid."), problems)
+    _choice(data.pricing, EventPricing, ("pricing",), N_("Choose free or paid."), problems)
+    _choice(data.fee_mode, FeeMode, ("fee_mode",), N_("Choose who pays the platform fee."), problems)
     check_currency(data.currency, ("currency",), problems)
     zone = _zone(data.timezone, problems)
     start = parse_local(data.start_local, zone, ("start_local",), problems)
@@ -279,7 +279,7 @@ def refund_policy_fields(
         policy,
         RefundPolicy,
         ("refund_policy",),
-        "Choose no refunds, refunds until some days before, or refunds until the event starts.",
+        N_("Choose no refunds, refunds until some days before, or refunds until the event starts."),
         problems,
     )
     days = None
