@@ -172,7 +172,7 @@ def book_ticket(
             raise NotFound(N_("This event is not on sale."))
         # The room's state came with the event: only an event whose room guards its checkout now
         # costs the queue's own read (the browser's admission), on this same connection.
-        if event.queue_from is not None and event.queue_from <= utcnow():
+        if waiting_room.room_guards(event.queue_from, utcnow()):
             waiting_room.require_admission(
                 event_ref=event.id, browser_cookie=queue_cookie, connection=reader.connection()
             )

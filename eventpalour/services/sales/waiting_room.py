@@ -304,6 +304,12 @@ def enter_event(*, short_id: str, pass_token: str, browser_cookie: str | None, n
         return routes.event_url(room.short_id)
 
 
+def room_guards(opens_at: datetime | None, now: datetime) -> bool:
+    """Whether a waiting room opening at `opens_at` (None: no room, or one turned off) guards its
+    event's page and checkout at `now`; a browser then needs the queue's admission."""
+    return opens_at is not None and now >= opens_at
+
+
 def needs_queue(
     *,
     event_ref: str,
@@ -335,7 +341,7 @@ def needs_queue(
             row = reader.connection().execute(query).first()
     else:
         row = connection.execute(query).first()
-    if row is None or not row.enabled or now < row.opens_at:
+    if row is None or not room_guards(row.opens_at if row.enabled else None, now):
         return None
     if row.entered_at is not None and now <= row.entered_at + timedelta(seconds=ADMISSION_SECONDS):
         return None
