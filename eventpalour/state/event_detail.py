@@ -25,6 +25,7 @@ from eventpalour.services.events import (
     online_label,
     place_of,
 )
+from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
     N_,
     DomainError,
@@ -316,7 +317,10 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
 
     async def _load_mine(self) -> None:
         """What the signed-in visitor already has here: tickets, and an order being paid."""
-        user = await self.current_user()
+        await self._show_mine(await self.current_user())
+
+    async def _show_mine(self, user: UserSummary | None) -> None:
+        """`_load_mine` for the user the handler has already resolved (each lookup is a read)."""
         if user is None:  # signed out: nothing of theirs here (no reads for the many of a rush)
             self.registered_tickets, self.announcements, self.held, self.held_seconds = [], [], None, 0
             await self._load_waitlists()
@@ -327,7 +331,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self.announcements = await call_service(
             tickets.event_announcements, actor=user, event_short_id=self._short_id()
         )
-        await self._load_hold()
+        await self._load_hold(user)
         await self._load_waitlists()
 
     async def _load_waitlists(self) -> None:
@@ -389,9 +393,8 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             yield rx.toast.success(self._t("You left the waitlist."))
         await self._load_waitlists()
 
-    async def _load_hold(self) -> None:
+    async def _load_hold(self, user: UserSummary) -> None:
         """The visitor's order for this event that still holds seats, shown with its countdown."""
-        user = await self.current_user()
         hold = await call_service(sales.open_order, actor=user, event_short_id=self._short_id())
         if hold is None:
             self.held, self.held_seconds = None, 0
@@ -545,7 +548,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self._clear_answers()
         self.sms_phone, self.sms_phone_error = "", ""
         self._total()
-        await self._load_mine()
+        await self._show_mine(user)
         if placed.authorization_url is None:
             yield rx.toast.success(self._t("You're registered! Your tickets are below and in your email."))
             return

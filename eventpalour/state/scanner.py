@@ -4,7 +4,7 @@ which decides; this state only shows the result and keeps the counters fresh."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import reflex as rx
 
@@ -12,7 +12,7 @@ from eventpalour import routes
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import N_, DomainError, RateLimited, gettext
-from eventpalour.services.tickets import ConflictRow, ListRow, ScanOutcome
+from eventpalour.services.tickets import ConflictRow, ListCounters, ListRow, ScanOutcome
 from eventpalour.state.base import AuthState, call_service
 
 TITLES = {
@@ -236,6 +236,16 @@ class ScannerState(AuthState):
         self.direction = EXIT if direction == EXIT else ENTRY
         self._show_chosen()
 
+    def _show_counters(self, counters: ListCounters) -> None:
+        """One list's new counters (after a scan on it); the others wait for the periodic refresh."""
+        self.lists = [
+            replace(g, admitted=counters.admitted, total=counters.total, inside=counters.inside)
+            if g.id == counters.list_id
+            else g
+            for g in self.lists
+        ]
+        self._show_chosen()
+
     def _show_chosen(self) -> None:
         chosen = next((g for g in self.lists if g.id == self.list_id), None)
         if chosen is None:
@@ -276,6 +286,7 @@ class ScannerState(AuthState):
                 device=self._device(),
                 list_id=self.list_id,
                 direction=self.direction,
+                counters=True,
             )
         except RateLimited as error:
             self.code_error = error.in_language(self._language())
@@ -283,10 +294,8 @@ class ScannerState(AuthState):
         except DomainError as error:
             return self.show_error(error)
         self.last_scan, self.scans_here = scan_shown(outcome, self._language()), self.scans_here + 1
-        try:
-            await self._load_lists(actor)  # this list's counters, other devices' scans included
-        except DomainError:
-            pass  # the periodic refresh tries again
+        if outcome.counters is not None:  # this list's counters, other devices' scans included
+            self._show_counters(outcome.counters)
         return [rx.call_script(signal_script(outcome.result) + ";" + reveal_script())]
 
     @rx.event

@@ -119,6 +119,44 @@ def test_exits_count_inside_now_and_allow_coming_back(fest):
     assert (_rows(fest)["VIP lounge"].inside, _rows(fest)["VIP lounge"].admitted) == (1, 1)
 
 
+def test_scan_with_counters_gives_its_lists_counters_as_the_full_read_has_them(fest):
+    """The scanner page shows the counters a scan brings back instead of reading every list again:
+    they must equal that list's row of the full read, other devices' scans and exits included."""
+    lounge = _lounge(fest, count_exits=True)
+    token = ticket_tokens.sign_signed(fest.vip.id, fest.event_id, fest.vip.tier_id, fest.vip.secret_version)
+
+    def scan(list_id: str, direction: str = "entry") -> checkin_lists.ListCounters:
+        outcome = scanning.scan_ticket(
+            actor=fest.staff.summary,
+            event_id=fest.event_id,
+            token_or_code=token,
+            list_id=list_id,
+            direction=direction,
+            counters=True,
+        )
+        assert outcome.counters is not None
+        return outcome.counters
+
+    assert _scan(fest, fest.general).counters is None  # only when asked
+    main = scan("")  # the main list: the general ticket scanned above by another device counts too
+    row = _rows(fest)["Main entrance"]
+    assert (
+        (main.list_id, main.admitted, main.total, main.inside)
+        == (row.id, 2, 2, 0)
+        == (
+            row.id,
+            row.admitted,
+            row.total,
+            row.inside,
+        )
+    )
+    for direction, inside in (("entry", 1), ("entry", 1), ("exit", 0), ("entry", 1)):
+        counted = scan(lounge, direction)
+        row = _rows(fest)["VIP lounge"]
+        assert (counted.list_id, counted.admitted, counted.total, counted.inside) == (lounge, 1, 1, inside)
+        assert (counted.admitted, counted.total, counted.inside) == (row.admitted, row.total, row.inside)
+
+
 def test_daily_list_with_exits_starts_each_day_outside(fest):
     lounge = _lounge(fest, readmit_daily=True, count_exits=True)
     assert _scan(fest, fest.vip, lounge).result == "ok"

@@ -32,7 +32,7 @@ from eventpalour.services.platform import (
     ValidationFailed,
 )
 from eventpalour.services.sales import answers as attendee_answers
-from eventpalour.services.sales import capacity, discounts, sms_tickets
+from eventpalour.services.sales import capacity, discounts, sms_tickets, waiting_room
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.fees import Price, price_of
 
@@ -137,6 +137,7 @@ def book_ticket(
     code: str | None = None,
     answers: attendee_answers.AttendeeAnswers | None = None,
     phone: str | None = None,
+    queue_cookie: str | None = None,
 ) -> CheckoutResult:
     """Hold the seats and create the order, in one transaction.
 
@@ -148,7 +149,9 @@ def book_ticket(
     ValidationFailed (a hidden tier without a code that unlocks it; also on the `code` field: an
     unknown, expired, inapplicable or used-up code; under "answers": a bad answer to an attendee
     question, or a missing attendee name; on "phone": a phone for SMS tickets that cannot be read),
-    SoldOut. Nothing is held on a bad answer or phone.
+    SoldOut. Nothing is held on a bad answer or phone. While the event's waiting room is active, only
+    a browser its queue admitted (`queue_cookie`, its `ep_queue` cookie) may check out:
+    WaitingRoomRequired.
     """
     if actor is None:
         raise NotAuthenticated(N_("Sign in to get tickets."))
@@ -167,6 +170,12 @@ def book_ticket(
         event = sales_store.event_on_sale(reader.connection(), event_id)
         if event is None or not event.is_listed:
             raise NotFound(N_("This event is not on sale."))
+        # The room's state came with the event: only an event whose room guards its checkout now
+        # costs the queue's own read (the browser's admission), on this same connection.
+        if waiting_room.room_guards(event.queue_from, utcnow()):
+            waiting_room.require_admission(
+                event_ref=event.id, browser_cookie=queue_cookie, connection=reader.connection()
+            )
         if actor.is_guest:
             refuse_guests_if_required(event.requires_account)
         tiers = event.tiers

@@ -30,7 +30,6 @@ from eventpalour.services.sales import (
     fulfilment,
     orders,
     returned_payments,
-    waiting_room,
 )
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.answers import AttendeeAnswers
@@ -90,9 +89,14 @@ def place_order(
     queue admitted (`queue_cookie`, its `ep_queue` cookie) may check out: WaitingRoomRequired.
     Raises what `checkout.book_ticket` and `start_payment` raise.
     """
-    waiting_room.require_admission(event_ref=event_id, browser_cookie=queue_cookie)
     booking = checkout.book_ticket(
-        actor=actor, event_id=event_id, quantities=quantities, code=code, answers=answers, phone=phone
+        actor=actor,
+        event_id=event_id,
+        quantities=quantities,
+        code=code,
+        answers=answers,
+        phone=phone,
+        queue_cookie=queue_cookie,
     )
     if booking.status == OrderStatus.COMPLETED:
         return PlacedOrder(booking, None)

@@ -59,6 +59,7 @@ from eventpalour.models import (
     TicketStatus,
     TicketTier,
     User,
+    WaitingRoom,
     Workspace,
     WorkspaceMember,
 )
@@ -79,6 +80,7 @@ _codes = DiscountCode.__table__
 _code_tiers = DiscountCodeTier.__table__
 _code_unlocks = DiscountCodeUnlock.__table__
 _questions = Question.__table__
+_rooms = WaitingRoom.__table__
 _now = bindparam("now", type_=_orders.c.updated_at.type)
 _Typed = TypeVar("_Typed")
 
@@ -126,6 +128,9 @@ class EventOnSale:
     refund_policy_text: str
     tiers: Mapping[str, TierOnSale]
     has_questions: bool = False  # attendee questions to ask (services/sales/answers.py reads them)
+    # When the event's waiting room starts guarding its checkout (its `opens_at`; None: no room, or
+    # one turned off): checkout asks the queue (`waiting_room.require_admission`) only from then on.
+    queue_from: datetime | None = None
 
 
 _EVENT_COLUMNS = (
@@ -159,9 +164,17 @@ _TIER_COLUMNS = (
 # Whether the event asks attendee questions, in the same query (an index probe), so checkout reads
 # the questions only for the events that have some.
 _HAS_QUESTIONS = select(_questions.c.id).where(_questions.c.event_id == _events.c.id).exists().label("has_questions")
+# An event's waiting room, when one is on, in the same query (its primary key is the event's id), so
+# a checkout of an event without one costs no read of its own.
+_QUEUE_FROM = (
+    select(_rooms.c.opens_at)
+    .where(_rooms.c.event_id == _events.c.id, _rooms.c.enabled)
+    .scalar_subquery()
+    .label("queue_from")
+)
 # An event (by id or short id) with each of its tiers, one row per tier (tier columns NULL when none).
 _EVENT_AND_TIERS = (
-    select(*_EVENT_COLUMNS, _HAS_QUESTIONS, *_TIER_COLUMNS)
+    select(*_EVENT_COLUMNS, _HAS_QUESTIONS, _QUEUE_FROM, *_TIER_COLUMNS)
     .select_from(_events.outerjoin(_tiers, _tiers.c.event_id == _events.c.id))
     .where(or_(_events.c.id == bindparam("ref"), _events.c.short_id == bindparam("ref")))
 )
@@ -191,6 +204,7 @@ def event_on_sale(connection: Connection, ref: str) -> EventOnSale | None:
         **{column.name: first[column.name] for column in _EVENT_COLUMNS},
         tiers=tiers,
         has_questions=bool(first["has_questions"]),
+        queue_from=first["queue_from"],
     )
 
 

@@ -304,11 +304,23 @@ def enter_event(*, short_id: str, pass_token: str, browser_cookie: str | None, n
         return routes.event_url(room.short_id)
 
 
+def room_guards(opens_at: datetime | None, now: datetime) -> bool:
+    """Whether a waiting room opening at `opens_at` (None: no room, or one turned off) guards its
+    event's page and checkout at `now`; a browser then needs the queue's admission."""
+    return opens_at is not None and now >= opens_at
+
+
 def needs_queue(
-    *, event_ref: str, browser_cookie: str | None, now: datetime | None = None, door: bool = False
+    *,
+    event_ref: str,
+    browser_cookie: str | None,
+    now: datetime | None = None,
+    door: bool = False,
+    connection: Connection | None = None,
 ) -> str | None:
     """The queue's URL when the event's waiting room is active and this browser holds no live
-    admission; None when the event page and its checkout are open to it. One read.
+    admission; None when the event page and its checkout are open to it. One read (on `connection`
+    when the caller has one open, e.g. checkout's read of the event).
 
     `door`: asked by the event page's door (its HTML and on_load), which may go by this process's
     list of events with a room on, up to `PUBLIC_EVENT_CACHE_SECONDS` old, so an event without one
@@ -324,9 +336,12 @@ def needs_queue(
         .outerjoin(VISITORS, and_(VISITORS.c.event_id == EVENTS.c.id, VISITORS.c.browser_id == browser))
         .where(or_(EVENTS.c.id == event_ref, EVENTS.c.short_id == event_ref))
     )
-    with read_only() as reader:
-        row = reader.connection().execute(query).first()
-    if row is None or not row.enabled or now < row.opens_at:
+    if connection is None:
+        with read_only() as reader:
+            row = reader.connection().execute(query).first()
+    else:
+        row = connection.execute(query).first()
+    if row is None or not room_guards(row.opens_at if row.enabled else None, now):
         return None
     if row.entered_at is not None and now <= row.entered_at + timedelta(seconds=ADMISSION_SECONDS):
         return None
@@ -351,8 +366,10 @@ def _events_with_rooms() -> frozenset[str]:
     return refs
 
 
-def require_admission(*, event_ref: str, browser_cookie: str | None) -> None:
+def require_admission(*, event_ref: str, browser_cookie: str | None, connection: Connection | None = None) -> None:
     """Refuse a checkout from a browser without an admission while the event's waiting room is
-    active, so the queue cannot be skipped through the API or the page's websocket."""
-    if (queue := needs_queue(event_ref=event_ref, browser_cookie=browser_cookie)) is not None:
+    active, so the queue cannot be skipped through the API or the page's websocket (on `connection`
+    when the caller has a read open)."""
+    queue = needs_queue(event_ref=event_ref, browser_cookie=browser_cookie, connection=connection)
+    if queue is not None:
         raise WaitingRoomRequired(queue)

@@ -39,6 +39,7 @@ __getattr__, __all__ = public_names(
             "event_attendees",
         ],
         "checkin_lists": [
+            "ListCounters",
             "ListInput",
             "ListRow",
             "admission_rule",

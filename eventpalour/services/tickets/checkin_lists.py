@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, distinct, func, insert, select, update
+from sqlalchemy import and_, case, delete, distinct, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlmodel import Session
 
@@ -122,11 +122,14 @@ def _clean(data: ListInput, tiers: dict[str, str], taken: Sequence[str]) -> List
 
 
 def _counts(
-    connection: Connection, event_id: str, lists: list[gates.Gate], timezone: str
+    connection: Connection, event_id: str, lists: list[gates.Gate], timezone: str, *, only_these: bool = False
 ) -> dict[str, tuple[int, int, int]]:
     """(admitted, total, inside) per list, in two statements. On a list that re-admits daily every
-    day starts outside (`gates.pass_decision`), so inside now counts today's passes only."""
+    day starts outside (`gates.pass_decision`), so inside now counts today's passes only.
+    `only_these`: count the passes of `lists` only (a scan's own list), not of every list of the event."""
     today_starts = gates.day_start(utcnow(), timezone)
+    of_event = _check_ins.c.event_id == event_id
+    where = and_(of_event, _check_ins.c.list_id.in_([gate.id for gate in lists])) if only_these else of_event
     passes = connection.execute(
         select(
             _check_ins.c.list_id,
@@ -135,7 +138,7 @@ def _counts(
             func.sum(case((_check_ins.c.at >= today_starts, 1), else_=0)).label("today"),
             func.count(distinct(_check_ins.c.ticket_id)).label("tickets"),
         )
-        .where(_check_ins.c.event_id == event_id)
+        .where(where)
         .group_by(_check_ins.c.list_id, _check_ins.c.direction)
     ).all()
     sold = connection.execute(
@@ -179,6 +182,23 @@ def _rows(connection: Connection, event_id: str, tiers: dict[str, str], timezone
         )
         for gate in lists
     ]
+
+
+@dataclass(frozen=True)
+class ListCounters:
+    """One list's door counters, as `ListRow` has them: what a scanner shows after each scan."""
+
+    list_id: str
+    admitted: int
+    total: int
+    inside: int
+
+
+def list_counters(connection: Connection, event_id: str, gate: gates.Gate, timezone: str) -> ListCounters:
+    """The counters of one list (every device's passes included), without the event's other lists:
+    read after each scan, where counting every list's passes again would cost more than the scan."""
+    admitted, total, inside = _counts(connection, event_id, [gate], timezone, only_these=True)[gate.id]
+    return ListCounters(gate.id, admitted, total, inside)
 
 
 def event_rows(connection: Connection, session: Session, event_id: str, timezone: str) -> list[ListRow]:

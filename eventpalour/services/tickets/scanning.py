@@ -38,6 +38,7 @@ from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFou
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.sales import SHORT_CODE_ALPHABET, DoorCounts, ScannedTicket
 from eventpalour.services.tickets import gates, ticket_tokens
+from eventpalour.services.tickets.checkin_lists import ListCounters, list_counters
 from eventpalour.services.workspaces import WorkspaceAction, allows, ensure_role
 
 CODE_RULE = "scan_code"
@@ -78,6 +79,8 @@ class ScanOutcome:
     tier_name: str = ""
     used_at_label: str = ""
     used_by_name: str = ""
+    # The scanned list's counters just after this scan, when the caller asked (`scan_ticket(counters=True)`).
+    counters: ListCounters | None = None
 
     @property
     def admitted(self) -> bool:
@@ -327,9 +330,11 @@ def scan_ticket(
     device: str = "",
     list_id: str = "",
     direction: str = Direction.ENTRY.value,
+    counters: bool = False,
 ) -> ScanOutcome:
     """Check one person in (or out) at the door of `event_id` (id or short id), on the check-in
-    list `list_id` ("": the event's default list), for any workspace member.
+    list `list_id` ("": the event's default list), for any workspace member. `counters`: the outcome
+    also carries that list's counters as they are after the scan (the scanner page shows them).
 
     Guarantees a ticket passes a list at most as often as the list's rule allows (`gates`), whatever
     the number of devices, and logs the attempt (who, when, result, device) in the same transaction
@@ -344,7 +349,9 @@ def scan_ticket(
     if given.method == "code":
         platform.ensure_allowed(CODE_RULE, actor.id)
     believed = _unguarded_precheck(given, list_id)
-    outcome = _check_in(actor, event_id, given, device, list_id=list_id, direction=direction, believed=believed)
+    outcome = _check_in(
+        actor, event_id, given, device, list_id=list_id, direction=direction, believed=believed, counters=counters
+    )
     if given.method == "code" and outcome.result in (ScanResult.INVALID, ScanResult.WRONG_EVENT):
         platform.hit_rate_limit(CODE_RULE, actor.id)
     return outcome
@@ -371,6 +378,7 @@ def _check_in(
     list_id: str = "",
     direction: str = Direction.ENTRY.value,
     believed: list[gates.Pass] | None = None,
+    counters: bool = False,
 ) -> ScanOutcome:
     with transaction() as session:
         connection = session.connection()
@@ -382,6 +390,9 @@ def _check_in(
         _log(connection, actor, door, ticket_id, shown["result"], given.method, device)
         if shown["result"] == ScanResult.OK and seen is not None:
             _tell_checked_in(connection, door, seen, given.method, gate)
+    if counters:  # read after the commit: the ticket's row lock is not held while counting
+        with read_only() as reader:
+            shown["counters"] = list_counters(reader.connection(), door.event_id, gate, door.timezone)
     return ScanOutcome(**shown)
 
 
