@@ -218,7 +218,11 @@ class AttendeesState(AuthState):
             return
         self.door_busy_ticket = ""
         # An undo that was refused raised above; a check-in answers like a scan (e.g. "Already used at 19:42").
-        yield rx.toast.success(outcome.message) if undo or outcome.admitted else rx.toast.error(outcome.message)
+        yield (
+            rx.toast.success(self._t(outcome.message))
+            if undo or outcome.admitted
+            else rx.toast.error(self._t(outcome.message))
+        )
         yield AttendeesState.load_attendees
 
     @rx.event

@@ -142,11 +142,12 @@ def conflict_shown(row: ConflictRow) -> ConflictShown:
 
 
 def scan_shown(outcome: ScanOutcome, language: str = "en") -> ScanShown:
-    """The result box's words: the headline in the door's language (the service's sentence as it is)."""
+    """The result box's words in the door's language: the headline, and the service's sentence (a
+    catalog sentence with the ticket's values; one that is not in the catalogs reads as it came)."""
     return ScanShown(
         result=outcome.result,
         title=gettext(language, TITLES.get(outcome.result, outcome.result)),
-        message=outcome.message,
+        message=gettext(language, outcome.message),
         holder=outcome.holder_name,
         tier=outcome.tier_name,
         code=outcome.short_code,

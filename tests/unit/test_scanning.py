@@ -212,3 +212,22 @@ def test_scanner_event_and_counts_follow_admissions(door):
     assert (counts.checked_in, counts.sold) == (1, 3)
     with pytest.raises(PermissionDenied):
         scanning.scanner_event(actor=make_user().summary, event_id=venue.short_id)
+
+
+def test_the_scanner_page_says_the_result_in_the_doors_language(door):
+    """The API and the scan log keep the English sentence; the scanner page says it in its language,
+    the ticket's values filled in (#23 §1)."""
+    from eventpalour.state.scanner import scan_shown
+
+    venue, staff = door
+    [t] = issue(venue, make_user(full_name="Amina Wanjiru"))
+
+    first, again = _scan(staff, venue, _token(t)), _scan(staff, venue, _token(t))
+    forged = _scan(staff, venue, "not-a-ticket-at-all")
+
+    assert first.message == "Welcome, Amina Wanjiru!"
+    assert scan_shown(first, "fr").message == "Bienvenue, Amina Wanjiru !"
+    assert scan_shown(first, "sw").message == "Karibu, Amina Wanjiru!"
+    assert scan_shown(again, "fr").message == f"Déjà utilisé à {again.used_at_label} par Gate Keeper."
+    assert scan_shown(again, "en").message == again.message
+    assert scan_shown(forged, "sw").message == "Si tiketi. Huenda msimbo ni wa kughushi au umeandikwa vibaya."

@@ -34,7 +34,7 @@ from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import platform, sales
 from eventpalour.services.events import DOORS_CLOSE_AFTER_END
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, clean_line, event_schedule
+from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, clean_line, event_schedule, message
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.sales import SHORT_CODE_ALPHABET, DoorCounts, ScannedTicket
 from eventpalour.services.tickets import gates, ticket_tokens
@@ -43,17 +43,20 @@ from eventpalour.services.workspaces import WorkspaceAction, allows, ensure_role
 
 CODE_RULE = "scan_code"
 SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{8}}$")
-NOT_VALID_LABELS = {
-    TicketStatus.TRANSFERRED: "It was transferred to someone else; their new ticket has a new code.",
-    TicketStatus.REFUNDED: "It was refunded.",
-    TicketStatus.CANCELLED: "It was cancelled.",
-    TicketStatus.EXPIRED: "It has expired.",
+# The door's sentences are marked for the catalogs: they read as English in the API and the scan log,
+# and the scanner page says them in the door's language (state/scanner.py, gettext of the Message).
+NOT_VALID_MESSAGES = {
+    TicketStatus.TRANSFERRED: N_("Not valid. It was transferred to someone else; their new ticket has a new code."),
+    TicketStatus.REFUNDED: N_("Not valid. It was refunded."),
+    TicketStatus.CANCELLED: N_("Not valid. It was cancelled."),
+    TicketStatus.EXPIRED: N_("Not valid. It has expired."),
 }
-ENDED_MESSAGE = "Event has ended. Tickets no longer admit anyone."
+NOT_VALID_OTHERWISE = N_("Not valid. It cannot be used.")
+ENDED_MESSAGE = N_("Event has ended. Tickets no longer admit anyone.")
 MANUAL = "manual"  # the scan log's method for a check-in (or undo) from the attendee list
 MANUAL_DEVICE = "Attendee list"
-NOT_CHECKED_IN = "This ticket is not checked in."
-UNDO_ENDED = "The event has ended: its check-ins can no longer be undone."
+NOT_CHECKED_IN = N_("This ticket is not checked in.")
+UNDO_ENDED = N_("The event has ended: its check-ins can no longer be undone.")
 _unguarded: ContextVar[bool] = ContextVar("scan_unguarded", default=False)
 
 
@@ -227,15 +230,15 @@ def _decide(connection: Connection, door: OpenDoor, seen: ScannedTicket | None, 
     """The result for the scanned ticket (`seen`, None when the input names none) at this list,
     recording the pass when the rule (`gates.pass_decision`) allows it."""
     if seen is None:
-        return {"result": ScanResult.INVALID, "message": "Not a ticket. The code may be forged or mistyped."}
+        return {"result": ScanResult.INVALID, "message": N_("Not a ticket. The code may be forged or mistyped.")}
     if seen.event_id != door.event_id:
-        return {"result": ScanResult.WRONG_EVENT, "message": "This ticket is for another event."}
+        return {"result": ScanResult.WRONG_EVENT, "message": N_("This ticket is for another event.")}
     shown = {"short_code": seen.short_code, "holder_name": seen.holder_name, "tier_name": seen.tier_name}
     if door.closed:
         return {**shown, "result": ScanResult.EVENT_ENDED, "message": ENDED_MESSAGE}
     stale = given.claims is not None and given.claims.secret_version != seen.secret_version
     if stale and seen.status in gates.ADMITTING_STATUSES:  # a genuine signature on an old version of the QR code
-        return {**shown, "result": ScanResult.INVALID, "message": "This QR code was replaced by a newer one."}
+        return {**shown, "result": ScanResult.INVALID, "message": N_("This QR code was replaced by a newer one.")}
     now = utcnow()
     passes = way.believed
     if passes is None:
@@ -293,33 +296,41 @@ def _record(
 
 def _allowed_words(decision: gates.PassDecision, seen: ScannedTicket) -> dict:
     if decision.result == ScanResult.EXITED:
-        return {"result": ScanResult.EXITED, "message": f"Goodbye, {seen.holder_name}! Exit recorded."}
-    return {"result": ScanResult.OK, "message": f"Welcome, {seen.holder_name}!"}
+        words = message(N_("Goodbye, {name}! Exit recorded."), name=seen.holder_name)
+        return {"result": ScanResult.EXITED, "message": words}
+    return {"result": ScanResult.OK, "message": message(N_("Welcome, {name}!"), name=seen.holder_name)}
 
 
 def _refused_words(
     decision: gates.PassDecision, seen: ScannedTicket, way: _Pass, passes: list[gates.Pass], door: OpenDoor
 ) -> dict:
     if decision.result == ScanResult.WRONG_GATE:
-        words = f"Not valid at this gate: {way.gate.name} does not admit {seen.tier_name} tickets."
+        words = message(
+            N_("Not valid at this gate: {gate} does not admit {tier} tickets."), gate=way.gate.name, tier=seen.tier_name
+        )
         return {"result": ScanResult.WRONG_GATE, "message": words}
     if decision.result == ScanResult.NOT_INSIDE:
-        words = f"Not inside: this ticket has not entered through {way.gate.name}."
+        words = message(N_("Not inside: this ticket has not entered through {gate}."), gate=way.gate.name)
         return {"result": ScanResult.NOT_INSIDE, "message": words}
     if decision.result == ScanResult.ALREADY_USED:
         entries = [p for p in passes if p.direction == Direction.ENTRY]
         last = entries[-1] if entries else None
         at = clock(last.at, door.timezone) if last else ""
         name = last.by_name if last else ""
-        by = f" by {name}" if name else ""
+        if name:
+            words = message(N_("Already used at {time} by {name}."), time=at, name=name)
+        else:
+            words = message(N_("Already used at {time}."), time=at)
         return {
             "result": ScanResult.ALREADY_USED,
-            "message": f"Already used at {at}{by}.",
+            "message": words,
             "used_at_label": at,
             "used_by_name": name,
         }
-    reason = NOT_VALID_LABELS.get(TicketStatus(seen.status), "It cannot be used.")
-    return {"result": ScanResult.NOT_VALID, "message": f"Not valid. {reason}"}
+    return {
+        "result": ScanResult.NOT_VALID,
+        "message": NOT_VALID_MESSAGES.get(TicketStatus(seen.status), NOT_VALID_OTHERWISE),
+    }
 
 
 def scan_ticket(
@@ -467,7 +478,7 @@ def undo_check_in(*, actor: UserSummary | None, event_id: str, ticket_id: str) -
         _log(connection, actor, door, seen.id, ScanResult.UNDONE, MANUAL, MANUAL_DEVICE)
     return ScanOutcome(
         result=ScanResult.UNDONE,
-        message=f"Check-in undone: {seen.holder_name} is not checked in.",
+        message=message(N_("Check-in undone: {name} is not checked in."), name=seen.holder_name),
         short_code=seen.short_code,
         holder_name=seen.holder_name,
         tier_name=seen.tier_name,
