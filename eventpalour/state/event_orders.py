@@ -200,7 +200,7 @@ class EventOrdersState(AuthState):
             return
         zone_name = (await self.get_state(EventManageState)).event.timezone
         self.order_rows = [order_row(row, zone_name, self._language()) for row in found.rows]
-        self.order_totals = event_figures_text(found.totals)
+        self.order_totals = event_figures_text(found.totals, self._language())
         self.orders_total = found.total
         self.refund_second_factor = found.refund_second_factor
         progress = await call_service(sales.event_refund_progress, actor=actor, event_id=self._event_ref())

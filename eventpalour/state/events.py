@@ -229,7 +229,7 @@ class EventManageState(EventFormMixin, AuthState):
             door_path=routes.event_door_url(e.workspace_id, e.short_id),
             tiers=len(details.tiers),
         )
-        self.event_money = event_figures_text(details.money)
+        self.event_money = event_figures_text(details.money, self._language())
         self.actions = details.actions
         self.cancel_second_factor = details.cancel_second_factor
         self.postpone_start, self.postpone_end = self.values["start_local"], self.values["end_local"]

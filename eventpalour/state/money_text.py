@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eventpalour.services.finance import Balance, EventSalesTotals, MoneyFigures
-from eventpalour.services.platform import DEFAULT_LANGUAGE, MINOR_DIGITS, N_, count_words, format_money, plural
+from eventpalour.services.platform import DEFAULT_LANGUAGE, MINOR_DIGITS, N_, count_words, format_money
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,9 @@ class EventFiguresText(FiguresText):
     tickets_sold_label: str = ""  # "1 ticket sold", "40 tickets sold"
 
 
-def event_figures_text(totals: EventSalesTotals) -> EventFiguresText:
-    return EventFiguresText(
-        **_figures(totals), tickets=totals.tickets, tickets_sold_label=plural(totals.tickets, "ticket") + " sold"
-    )
+def event_figures_text(totals: EventSalesTotals, language: str = DEFAULT_LANGUAGE) -> EventFiguresText:
+    sold = count_words(totals.tickets, N_("{count} ticket sold"), N_("{count} tickets sold"), language)
+    return EventFiguresText(**_figures(totals, language), tickets=totals.tickets, tickets_sold_label=sold)
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,5 @@ def test_event_figures_word_their_counts() -> None:
 )
 def test_workspace_tab_follows_the_page(path: str, tab: str) -> None:
     assert workspace_tab(path) == tab
+    french = event_figures_text(EventSalesTotals("KES", paid_orders=2, tickets=1), "fr")
+    assert (french.tickets_sold_label, french.paid_orders_label) == ("1 billet vendu", "2 commandes payées")
