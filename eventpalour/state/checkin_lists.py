@@ -147,7 +147,7 @@ class EventCheckInListsState(FormMixin, AuthState):
     @rx.var
     def rule_help(self) -> str:
         """What the door will do with the settings as ticked now."""
-        return tickets.admission_rule(self.readmit_daily, self.count_exits)
+        return self._t(tickets.admission_rule(self.readmit_daily, self.count_exits))
 
     @rx.event
     def set_readmit_daily(self, value: bool) -> None:

@@ -344,3 +344,22 @@ def test_values_with_words_of_their_own_are_said_in_the_reader_s_language() -> N
         cheap.in_language("fr")
         == f"Un billet payant coûte au moins {platform.format_money(300, 'KES', 'fr')} (le minimum de Paystack)."
     )
+
+
+def test_door_and_ticket_refusals_are_whole_sentences_per_language() -> None:
+    """Statuses and limits inside a refusal are part of its catalog sentence (session 11's last ones)."""
+    from datetime import UTC, datetime, timedelta
+
+    from eventpalour.services.events.series_changes import _room_message
+    from eventpalour.services.platform import gettext
+    from eventpalour.services.tickets.checkin_lists import admission_rule
+    from eventpalour.services.tickets.transfers import transfer_refusal
+
+    now = datetime(2026, 12, 6, tzinfo=UTC)
+    used = transfer_refusal("used", "active", now + timedelta(days=3), now)
+    assert used == "Only valid tickets can be transferred; this one has been used."
+    assert gettext("fr", used) == "Seuls les billets valides peuvent être transférés ; celui-ci a déjà été utilisé."
+    room = _room_message(96)
+    assert room == "A series has at most 100 dates; this one has 96, so add 1 to 4."
+    assert gettext("sw", room) == "Mfululizo una tarehe zisizozidi 100; huu una 96, kwa hiyo ongeza kati ya 1 na 4."
+    assert gettext("fr", admission_rule(False, False)) == "Chaque billet entre une seule fois sur cette liste."

@@ -25,7 +25,7 @@ from eventpalour.services.events.series_edits import FINAL_STATUSES
 from eventpalour.services.events.series_rules import MAX_OCCURRENCES, Occurrence, SeriesInput, expand_series
 from eventpalour.services.events.tiers import delete_unsold, list_tiers, seats_taken
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, Conflict, ValidationFailed, WhenWords, event_when, plural
+from eventpalour.services.platform import N_, Conflict, ValidationFailed, WhenWords, event_when, message, plural
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 
@@ -101,8 +101,13 @@ def _extension(dates: list[Event], timezone: str, data: SeriesInput) -> tuple[Ev
 def _room_message(held: int) -> str:
     room = MAX_OCCURRENCES - held
     if room <= 0:
-        return f"This series already has {MAX_OCCURRENCES} dates, the most a series can have."
-    return f"A series has at most {MAX_OCCURRENCES} dates; this one has {held}, so add 1 to {room}."
+        return message(N_("This series already has {count} dates, the most a series can have."), count=MAX_OCCURRENCES)
+    return message(
+        N_("A series has at most {most} dates; this one has {held}, so add 1 to {room}."),
+        most=MAX_OCCURRENCES,
+        held=held,
+        room=room,
+    )
 
 
 def _plan(session: Session, event: Event, mode: str, data: SeriesInput) -> _Plan:

@@ -52,15 +52,22 @@ def deletion_refusal(tier: HasSeats) -> str | None:
 def price_change_refusal(tier: HasSeats) -> str | None:
     """Why the tier's price is fixed, or None: a price stays what its buyers (and holders) were quoted."""
     if has_sales(tier):
-        return f"The price of {tier.name} is fixed: tickets were already sold."
+        return message(N_("The price of {name} is fixed: tickets were already sold."), name=tier.name)
     return None
 
 
 def tiers_change_refusal(event_status: str) -> str | None:
     """Why the event's tiers cannot change any more, or None."""
     if event_status in ENDED_EVENT_STATUSES:
-        return f"The tickets of a {event_status} event cannot change."
+        return ENDED_TIERS_REFUSALS.get(event_status, N_("The tickets of an ended event cannot change."))
     return None
+
+
+# One whole sentence per ended status, so each language words the status its own way.
+ENDED_TIERS_REFUSALS = {
+    EventStatus.CANCELLED: N_("The tickets of a cancelled event cannot change."),
+    EventStatus.COMPLETED: N_("The tickets of a completed event cannot change."),
+}
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ from eventpalour.services.platform import (
     event_when,
     format_money,
     language_or_default,
+    message,
     ticket_count_words,
     waitlist_offer_email,
 )
@@ -104,7 +105,9 @@ def offer_guard_disabled_for_tests(line_read_before: dict[str, list[Any]]) -> It
 def offer_minutes_refusal(minutes: int | None) -> str | None:
     """Why `minutes` cannot be an event's offer window, or None."""
     if minutes is None or not MIN_OFFER_MINUTES <= minutes <= MAX_OFFER_MINUTES:
-        return f"Enter a number of minutes from {MIN_OFFER_MINUTES} to {MAX_OFFER_MINUTES}."
+        return message(
+            N_("Enter a number of minutes from {least} to {most}."), least=MIN_OFFER_MINUTES, most=MAX_OFFER_MINUTES
+        )
     return None
 
 

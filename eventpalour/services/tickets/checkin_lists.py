@@ -73,21 +73,21 @@ class ListRow:
 def admission_rule(readmit_daily: bool, count_exits: bool) -> str:
     """What the door does on a list with these settings, in the organizer's words: exactly
     `gates.pass_decision`, shown under the settings in the list's form."""
-    midnight = "the day turns at midnight in the event's time zone"
     if readmit_daily and count_exits:
-        return (
+        return N_(
             "Each day stands on its own: a holder may scan out and back in as often as they like during "
-            f"the day, and {midnight}, when everyone counts as outside again. So a holder whose exit was "
-            "not scanned the day before is still let in. Inside now counts today's entries minus today's exits."
+            "the day, and the day turns at midnight in the event's time zone, when everyone counts as outside "
+            "again. So a holder whose exit was not scanned the day before is still let in. Inside now counts "
+            "today's entries minus today's exits."
         )
     if readmit_daily:
-        return f"Each ticket is let in once per day; {midnight}."
+        return N_("Each ticket is let in once per day; the day turns at midnight in the event's time zone.")
     if count_exits:
-        return (
+        return N_(
             "A holder who scans out may come back in; one who is inside cannot enter twice. "
             "Inside now counts entries minus exits."
         )
-    return "Each ticket is let in once on this list."
+    return N_("Each ticket is let in once on this list.")
 
 
 def _event_tiers(session: Session, event_id: str) -> dict[str, str]:

@@ -73,11 +73,21 @@ def _recipient(session: Session, actor: UserSummary, email: str) -> User:
     return recipient
 
 
+# Why a ticket that is not valid stays with its holder: one whole sentence per status.
+NOT_TRANSFERABLE = {
+    TicketStatus.USED: N_("Only valid tickets can be transferred; this one has been used."),
+    TicketStatus.TRANSFERRED: N_("Only valid tickets can be transferred; this one has been transferred."),
+    TicketStatus.CANCELLED: N_("Only valid tickets can be transferred; this one was cancelled."),
+    TicketStatus.REFUNDED: N_("Only valid tickets can be transferred; this one was refunded."),
+    TicketStatus.EXPIRED: N_("Only valid tickets can be transferred; this one has expired."),
+}
+
+
 def transfer_refusal(ticket_status: str, event_status: str, event_start: datetime, now: datetime) -> str | None:
     """Why a ticket cannot be given away now, or None: only a valid ticket, and only before its event
     starts (the "My tickets" card offers Transfer by this same rule)."""
     if ticket_status != TicketStatus.VALID:
-        return f"Only valid tickets can be transferred; this one is {ticket_status}."
+        return NOT_TRANSFERABLE.get(ticket_status, N_("Only valid tickets can be transferred."))
     if event_status in ENDED_EVENT_STATUSES or event_start <= now:
         return "Tickets can only be transferred before the event starts."
     return None

@@ -98,8 +98,19 @@ def decision_refusal(status: str, outcome: BlueTicketStatus) -> str | None:
     revoking = outcome == BlueTicketStatus.REVOKED
     expected = BlueTicketStatus.APPROVED if revoking else BlueTicketStatus.PENDING
     if status != expected:
-        return f"This request cannot be {'revoked' if revoking else 'decided'}: it is {status}."
+        return DECISION_REFUSALS[(revoking, BlueTicketStatus(status))]
     return None
+
+
+# (revoking?, the request's status) → why not, one whole sentence each.
+DECISION_REFUSALS = {
+    (True, BlueTicketStatus.PENDING): N_("This request cannot be revoked: it is pending."),
+    (True, BlueTicketStatus.REJECTED): N_("This request cannot be revoked: it is rejected."),
+    (True, BlueTicketStatus.REVOKED): N_("This request cannot be revoked: it is revoked."),
+    (False, BlueTicketStatus.APPROVED): N_("This request cannot be decided: it is approved."),
+    (False, BlueTicketStatus.REJECTED): N_("This request cannot be decided: it is rejected."),
+    (False, BlueTicketStatus.REVOKED): N_("This request cannot be decided: it is revoked."),
+}
 
 
 def _has_open_request(session: Session, workspace_id: str) -> bool:
