@@ -85,6 +85,11 @@ class EventPage:
     share_url: str
 
 
+def _said(text: str, language: str) -> str:
+    """A service's sentence (empty when there is none) in the reader's language."""
+    return gettext(language, text) if text else ""
+
+
 def event_page(event: PublicEvent, language: str = "en") -> EventPage:
     place = place_of(event)
     in_person = event.type != EventType.ONLINE
@@ -97,9 +102,9 @@ def event_page(event: PublicEvent, language: str = "en") -> EventPage:
         venue=event.venue if in_person else "",
         place=place if in_person else "",
         map_url=map_url(f"{event.venue}, {place}") if in_person and place else "",
-        online=online_label(event),
+        online=_said(online_label(event), language),
         banner_url=event.banner_url,
-        status_note=STATUS_NOTES.get(event.status, ""),
+        status_note=_said(STATUS_NOTES.get(event.status, ""), language),
         note_tone="red" if event.is_cancelled else "amber" if event.is_postponed else "gray",
         note_icon="circle-x" if event.is_cancelled else "info",
         organizer=event.organizer_name,

@@ -184,6 +184,10 @@ def test_the_event_page_note_looks_by_the_flags_the_service_returns(org):
     cancelled = get_public_event(stopped.short_id)
     assert cancelled.is_cancelled and event_page(cancelled).note_tone == "red"
     assert event_page(cancelled).note_icon == "circle-x"
+    # The note is said in the reader's language (#23 §1); an event with none shows none in any.
+    assert event_page(cancelled).status_note == "This event was cancelled. Tickets are no longer on sale."
+    assert event_page(cancelled, "fr").status_note == "Cet événement a été annulé. Les billets ne sont plus en vente."
+    assert event_page(shown, "sw").status_note == ""
 
 
 def test_get_public_event_past_event_reads_completed(org):

@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 from eventpalour import routes
 from eventpalour.models import EventStatus, EventType
 from eventpalour.services.events.discovery import PublicEvent
-from eventpalour.services.platform import event_schedule, price_from_label, price_label
+from eventpalour.services.platform import N_, event_schedule, message, price_from_label, price_label
 from eventpalour.services.sales import SaleState
 
 PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
 STATUS_NOTES = {
-    EventStatus.CANCELLED: "This event was cancelled. Tickets are no longer on sale.",
-    EventStatus.COMPLETED: "This event has ended.",
-    EventStatus.POSTPONED: "This event was postponed to the dates below. Tickets already issued stay valid.",
+    EventStatus.CANCELLED: N_("This event was cancelled. Tickets are no longer on sale."),
+    EventStatus.COMPLETED: N_("This event has ended."),
+    EventStatus.POSTPONED: N_("This event was postponed to the dates below. Tickets already issued stay valid."),
 }
 
 
@@ -31,8 +31,8 @@ def online_label(event: PublicEvent) -> str:
         return ""
     platform = PLATFORMS.get(event.meeting_platform, "")
     if event.type == EventType.HYBRID:
-        return f"Also online, on {platform}" if platform else "Also online"
-    return f"Online event on {platform}" if platform else "Online event"
+        return message(N_("Also online, on {platform}"), platform=platform) if platform else N_("Also online")
+    return message(N_("Online event on {platform}"), platform=platform) if platform else N_("Online event")
 
 
 def place_of(event: PublicEvent) -> str:
