@@ -101,7 +101,7 @@ class LiveDoorState(AuthState):
             {"label": b.label, **{f"list{i}": n for i, n in enumerate(b.admitted_per_list)}} for b in board.buckets
         ]
         self.devices = [
-            DeviceShown(d.device_id, d.label, d.check_ins, d.last_seen_label, d.online) for d in board.devices
+            DeviceShown(d.device_id, d.label, d.check_ins, self._t(d.last_seen_label), d.online) for d in board.devices
         ]
         self.conflicts = [
             ConflictShown(

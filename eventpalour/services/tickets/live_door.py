@@ -22,7 +22,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import CheckIn, Direction, DoorDevice, OfflineOutcome, OfflineScan, Ticket, User
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed, plural, time_zone
+from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed, message, time_zone
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.tickets import checkin_lists, gates, scanning
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -155,11 +155,12 @@ def _buckets(connection: Connection, event_id: str, timezone: str, list_ids: lis
 def _quiet_for(seen: datetime, now: datetime) -> tuple[str, bool]:
     quiet = now - seen
     if quiet <= ONLINE_WITHIN:
-        return "Online", True
+        return N_("Online"), True
     minutes = int(quiet.total_seconds() // 60)
     if minutes < 120:
-        return f"Offline for {plural(minutes, 'min', 'min')}", False
-    return f"Offline for {plural(minutes // 60, 'hour')}", False
+        return message(N_("Offline for {count} min"), count=minutes), False
+    hours = minutes // 60  # 2 or more
+    return message(N_("Offline for {count} hours"), count=hours), False
 
 
 def _devices_of(connection: Connection, event_id: str, now: datetime) -> list[DeviceLine]:
