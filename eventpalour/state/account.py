@@ -85,7 +85,7 @@ class AccountState(FormMixin, AuthState):
         except DomainError as error:
             yield self.show_error(error)
             return
-        self.terms_summary = terms.summary
+        self.terms_summary = self._t(terms.summary)
         self.can_delete, self.deletion_refusal = check.can_delete, check.reason
         self.deletion_checked = True
 

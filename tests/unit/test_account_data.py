@@ -289,3 +289,17 @@ async def test_account_page_handlers_show_the_refusal_then_delete_with_the_code(
     await run_handler(page, "delete_account", {"email": person.email, "code": code})
     with read_only() as session:
         assert session.get(User, person.id).status == "deleted"
+
+
+def test_the_terms_record_is_said_in_the_readers_language() -> None:
+    """The account page's record of the agreement is one catalog sentence, its date said per language."""
+    from datetime import UTC, datetime
+
+    from eventpalour.services.identity.accounts import TermsAgreement
+    from eventpalour.services.platform import gettext
+
+    agreed = TermsAgreement("2026-11-01", datetime(2026, 12, 4, 9, 30, tzinfo=UTC), is_current=False).summary
+    assert agreed.startswith("You agreed to the Terms and the Privacy policy of 2026-11-01 on Fri 4 Dec")
+    assert agreed.endswith("09:30 UTC. The policies have changed since.")
+    assert gettext("fr", agreed).startswith("Vous avez accepté les Conditions d'utilisation et la Politique")
+    assert gettext("fr", agreed).endswith("Les politiques ont changé depuis.")

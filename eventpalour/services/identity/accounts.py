@@ -16,7 +16,7 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import AccountType, PlatformAdmin, User, UserStatus
 from eventpalour.services import platform
-from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed, WhenWords, clean_line, message
 
 MAX_NAME = 255
 
@@ -181,11 +181,19 @@ class TermsAgreement:
 
     @property
     def summary(self) -> str:
+        """What the account page says of it, as a catalog sentence (said in the reader's language)."""
         if self.version is None or self.accepted_at is None:
-            return "This account was made before sign-up asked to agree to the Terms; none is recorded."
-        when = f"{self.accepted_at.day} {self.accepted_at:%B %Y at %H:%M} UTC"
-        note = "" if self.is_current else " The policies have changed since."
-        return f"You agreed to the Terms and the Privacy policy of {self.version} on {when}.{note}"
+            return N_("This account was made before sign-up asked to agree to the Terms; none is recorded.")
+        when = WhenWords(self.accepted_at, "UTC")
+        agreed = (
+            N_("You agreed to the Terms and the Privacy policy of {version} on {when}.")
+            if self.is_current
+            else N_(
+                "You agreed to the Terms and the Privacy policy of {version} on {when}. "
+                "The policies have changed since."
+            )
+        )
+        return message(agreed, version=self.version, when=when)
 
 
 def terms_agreement(*, actor: UserSummary | None) -> TermsAgreement:
