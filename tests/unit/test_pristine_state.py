@@ -13,7 +13,8 @@ from eventpalour.state.navigation import AuthLinksState
 from eventpalour.state.pristine import is_pristine
 from tests.state_support import state_for
 
-pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conftest.py checks)
+# The state tests read no database (SQLite run only; tests/conftest.py checks); the event page's load does.
+no_db = pytest.mark.no_db
 
 
 def _tree(state):
@@ -27,6 +28,7 @@ def _tree(state):
         stack.extend(node.substates.values())
 
 
+@no_db
 async def test_a_hydrated_visitor_writes_only_what_holds_something():
     page = state_for(EventDetailState, token=None, path="/e/abc123")
     states = list(_tree(page))
@@ -41,6 +43,7 @@ async def test_a_hydrated_visitor_writes_only_what_holds_something():
     assert is_pristine(page)
 
 
+@no_db
 def test_a_changed_state_is_written_and_stays_written_back_at_its_defaults():
     page = state_for(EventDetailState, token=None, path="/e/abc123")
     page.code_input = "EARLYBIRD"
@@ -51,12 +54,14 @@ def test_a_changed_state_is_written_and_stays_written_back_at_its_defaults():
     assert is_pristine(stored) and stored._serialize()
 
 
+@no_db
 def test_links_state_is_never_kept():
     links = state_for(AuthLinksState, token=None, path="/events")
     assert links.sign_in_url
     assert links._serialize() == b""
 
 
+@no_db
 def test_a_stored_state_is_compressed_and_loads_as_reflex_loads_it():
     page = state_for(EventDetailState, token=None, path="/e/abc123")
     page.code_input = "EARLYBIRD"
@@ -69,6 +74,7 @@ def test_a_stored_state_is_compressed_and_loads_as_reflex_loads_it():
     assert loaded.code_input == "EARLYBIRD" and loaded.waitlist_spots == page.waitlist_spots
 
 
+@no_db
 def test_a_small_state_is_stored_as_it_is():
     """Compressing a few fields would add more than it saves: the plain pickle is kept."""
     page = state_for(EventDetailState, token=None, path="/e/abc123")
@@ -79,6 +85,7 @@ def test_a_small_state_is_stored_as_it_is():
     assert BaseState._deserialize(data=stored).auth_checked is True
 
 
+@no_db
 def test_a_default_changed_in_place_is_not_pristine():
     """Defaults are kept once per class for the comparison: a state's own list changed in place
     differs from them (and they stay as declared)."""
