@@ -56,7 +56,7 @@ keep_only_when_changed(LanguageState)  # a first visit without the cookie: nothi
 def t(text: str, **values: str) -> Var[str]:
     """`text` (English, also the catalogs' message id) in the reader's language, as a page Var.
 
-    `values` fill the text's {placeholders} when the app compiles (the platform's name, its company:
+    `values` fill the text's {named fields} when the app compiles (the platform's name, its company:
     settings, the same for every reader), in each language's own sentence. A service's Message (a
     policy's sentence, an admin page's title) brings its own values, and is said whole in each language.
 
@@ -92,7 +92,7 @@ def in_each_language(english: str, found: dict[str, str]) -> Var[str]:
 
 
 def fill(text: Var[str], **values: Var | str) -> Var[str]:
-    """A translated sentence with its {placeholders} filled from state vars, so translators get the
+    """A translated sentence with its {named fields} filled from state vars, so translators get the
     whole sentence: `fill(t("Remove {name}"), name=member.name)`."""
     for name, value in values.items():
         filled = value.to(str) if isinstance(value, Var) else Var.create(value)

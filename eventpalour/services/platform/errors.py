@@ -17,7 +17,7 @@ from eventpalour.services.platform.i18n import N_, gettext
 class FieldError:
     """A problem with one input. `path` names the field, e.g. `("email",)` or `("tiers", 0, "price")`.
 
-    `message` is English, whole; when it has {placeholders} (`values` fill them) the catalogs hold its
+    `message` is English, whole; when it has {named fields} (`values` fill them) the catalogs hold its
     template, so `in_language` can say it in the reader's language with the same values."""
 
     path: tuple[str | int, ...]
@@ -75,7 +75,7 @@ class DomainError(Exception):
         english = message.format(**values) if values else message
         super().__init__(english)
         self.message = english
-        # The catalogs' message id: the text with its {placeholders}, filled with `values` in any language.
+        # The catalogs' message id: the text with its {named fields}, filled with `values` in any language.
         self.template = message
         self.values = dict(values or {})
         self.details = details or []

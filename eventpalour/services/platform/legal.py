@@ -7,7 +7,7 @@ settings (`PLATFORM_NAME`, `SUPPORT_EMAIL`, `LEGAL_ENTITY`), so a deployer adapt
 editing text. `TERMS_VERSION` is the version every page shows and the one sign-up records on the
 user (services/identity/auth.py): change a text, change the version.
 
-Every heading and paragraph is one whole sentence `_("…")` with those values as {placeholders}: the
+Every heading and paragraph is one whole sentence `_("…")` with those values as {named fields}: the
 catalogs hold its Kiswahili and French (#23 §1), and the page says it in the reader's language with
 the deployment's values filled into that language's sentence. Changing a text changes its catalog id:
 `make messages`, then translate it anew (tests/unit/test_i18n_catalogs.py fails until then).

@@ -29,7 +29,7 @@ YES, NO = "yes", "no"
 
 class BadAnswer(ValueError):
     """An answer its question cannot take; the message is shown under the field, in the reader's
-    language: `template` is the catalogs' id, `values` fill its {placeholders} (platform/errors.py)."""
+    language: `template` is the catalogs' id, `values` fill its {named fields} (platform/errors.py)."""
 
     def __init__(self, template: str, **values: object) -> None:
         super().__init__(template.format(**values) if values else template)
