@@ -52,8 +52,10 @@ else
   echo "== PostgreSQL: skipped (no TEST_DATABASE_URL and no server on 127.0.0.1:5432) =="
 fi
 # Two workers on PostgreSQL + Redis, built and served from a copy of the project as the image holds
-# it (skipped with the reason when PostgreSQL or Redis does not answer).
-start "Scaled out: two workers, PostgreSQL + Redis (browser)" pytest -q -rs tests/scale "$@"
+# it (skipped with the reason when PostgreSQL or Redis does not answer). Its server is named apart
+# from TEST_DATABASE_URL: tests/conftest.py resets and empties TEST_DATABASE_URL's database, which
+# is the PostgreSQL run's, in every pytest process that sees it.
+start "Scaled out: two workers, PostgreSQL + Redis (browser)" env -u TEST_DATABASE_URL TEST_SCALE_POSTGRES_URL="$pg_url" pytest -q -rs tests/scale "$@"
 
 failed=0
 for name in "${!runs[@]}"; do

@@ -29,7 +29,9 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 
 
 def _postgres_url() -> str:
-    configured = os.environ.get("TEST_DATABASE_URL")
+    # The server to use, as scripts/test.sh names it (never through TEST_DATABASE_URL there: the
+    # PostgreSQL run's database, which this process would otherwise reset and empty as it runs).
+    configured = os.environ.get("TEST_SCALE_POSTGRES_URL") or os.environ.get("TEST_DATABASE_URL")
     url = make_url(configured).set(database="eventpalour_scale") if configured else make_url(DEFAULT_PG)
     probe = create_engine(url.set(database="postgres"))
     try:
