@@ -6,8 +6,9 @@ phone too).
 
 How a page is checked without slowing the tests or racing them:
 - A small script in every page (WATCH) waits until the page has settled: its DOM quiet for
-  QUIET_MS, no finite animation running (a dialog fading in measures as too faint), loaded, and the
-  event page's static first-paint copy gone. It then asks the test process (`__axeClaim`) whether
+  QUIET_MS, no finite animation running (a dialog fading in measures as too faint), no select or
+  menu open (the page behind it is aria-hidden meanwhile), loaded, and the event page's static
+  first-paint copy gone. It then asks the test process (`__axeClaim`) whether
   this route template, scheme and width still needs a check. Only the first ask gets a yes, and only
   then is axe (650 KB, node_modules/axe-core) put into the page, through CDP, which the page's
   Content-Security-Policy does not govern.
@@ -61,8 +62,11 @@ WATCH = """
   // CSS rule keyed on the toaster's hover): its text measures as too faint while it is part opaque.
   const toastFading = () => Array.from(document.querySelectorAll("[data-sonner-toast], [data-sonner-toast] > *"))
     .some((el) => { const opacity = parseFloat(getComputedStyle(el).opacity); return opacity > 0 && opacity < 1; });
+  // An open select or menu: Radix marks the rest of the page aria-hidden (focus stays in the list)
+  // while it is open, which axe reads as hidden focusable content. Checked once it closes.
+  const listOpen = () => document.querySelector("[role=listbox], [role=menu]") !== null;
   const settled = () => document.readyState === "complete" && document.body
-    && !document.getElementById("ep-first-paint")
+    && !document.getElementById("ep-first-paint") && !listOpen()
     && performance.now() - lastChange >= QUIET_MS && !finiteAnimation() && !toastFading();
   const view = %(view)s;
   function schedule(delay) { clearTimeout(timer); timer = setTimeout(tick, delay); }
@@ -74,7 +78,8 @@ WATCH = """
     if (!(await window.__axeClaim(here))) return;
     const before = changes, started = performance.now();
     const result = await window.axe.run(document, %(options)s);
-    const steady = changes === before && location.pathname === here.path && !finiteAnimation() && !toastFading();
+    const steady = changes === before && location.pathname === here.path && !finiteAnimation() && !toastFading()
+      && !listOpen();
     const found = (%(summarize)s)(result.violations, %(impacts)s);
     await window.__axeReport(here, steady ? found : null, performance.now() - started);
     if (!steady) { lastAsked = ""; schedule(QUIET_MS); }

@@ -10,7 +10,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import PASSWORD, at_path, newest_email, unique_email
@@ -18,6 +18,15 @@ from tests.e2e.test_checkout import seed_event
 from tests.e2e.test_workspaces import verified_account
 
 pytestmark = pytest.mark.e2e
+
+
+def switch_to_french(page: Page) -> None:
+    """The footer's switcher, as a reader uses it. The choice reloads the page (so the server's texts
+    follow); the texts turn French a moment before, so the test waits for that reload, which would
+    otherwise interrupt its next navigation."""
+    page.get_by_role("combobox", name="Language · Lugha · Langue").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("option", name="Français").click()
 
 
 def account_language(database_url: str, email: str) -> str | None:
@@ -113,8 +122,7 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
 
     # The footer's switcher: French from now on, on this browser and on the account.
     expect(page.get_by_role("button", name="Menyu ya akaunti")).to_be_visible()
-    page.get_by_role("combobox", name="Language · Lugha · Langue").click()
-    page.get_by_role("option", name="Français").click()
+    switch_to_french(page)
     expect(page.get_by_role("heading", name="Mes billets", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="À venir")).to_be_visible()
     assert account_language(e2e_database_url, email) == "fr"

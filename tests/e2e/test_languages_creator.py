@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_events import field_group, local
-from tests.e2e.test_languages import account_language
-from tests.e2e.test_languages_workspace import switch_to_french
+from tests.e2e.test_languages import account_language, switch_to_french
 from tests.e2e.test_tickets import door_setup
 from tests.e2e.test_workspaces import organizer_with_workspace, toast
 

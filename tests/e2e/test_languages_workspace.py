@@ -8,19 +8,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import unique_email
-from tests.e2e.test_languages import account_language
+from tests.e2e.test_languages import account_language, switch_to_french
 from tests.e2e.test_workspaces import organizer_with_workspace, stat, super_admin, toast, verified_account
 
 pytestmark = pytest.mark.e2e
-
-
-def switch_to_french(page: Page) -> None:
-    """The footer's switcher, as a reader uses it."""
-    page.get_by_role("combobox", name="Language · Lugha · Langue").click()
-    page.get_by_role("option", name="Français").click()
 
 
 def test_organizer_walks_the_workspace_in_french(new_page, server: str, e2e_database_url: str) -> None:
