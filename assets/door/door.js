@@ -193,7 +193,13 @@ async function sync({ full = false } = {}) {
   render();
   try {
     const since = !full && state.event ? `?since=${encodeURIComponent(state.event.cursor)}` : "";
-    const answer = await fetch(api(`sync${since}`), { headers: { Accept: "application/json" } });
+    let answer;
+    try {
+      answer = await fetch(api(`sync${since}`), { headers: { Accept: "application/json" } });
+    } catch (error) {
+      state.reachable = false; // the request never got an answer: treat the network as gone
+      return;
+    }
     state.reachable = true;
     if (!answer.ok) {
       const body = await answer.json().catch(() => ({}));
@@ -214,7 +220,9 @@ async function sync({ full = false } = {}) {
     state.event = await store.getEvent(data.eventId);
     await refreshCounts();
   } catch (error) {
-    state.reachable = false; // the request never got an answer: treat the network as gone
+    // The server answered, but the list could not be read or stored (a cut-off body, a full disk):
+    // the network is not gone, so scans stay with the server; the next sync tries again.
+    state.problem = tr("The ticket list could not be downloaded.");
   } finally {
     state.syncing = false;
     render();
