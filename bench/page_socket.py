@@ -80,10 +80,19 @@ def record(
             context.add_cookies([{"name": "ep_session", "value": session_cookie, "url": base_url}])
         page = context.new_page()
         page.on("websocket", watch)
+        console: list[str] = []
+        page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
         page.goto(base_url + path)
         page.wait_for_function("() => document.querySelector('body') !== null")
         if ready is not None:
-            ready(page)
+            try:
+                ready(page)
+            except Exception as error:  # say what the page showed instead, to find out why
+                shown = page.evaluate("() => document.body.innerText").strip()[:1500]
+                raise SystemExit(
+                    f"{path} never became ready ({error}).\nThe page showed:\n{shown}\n"
+                    f"Its console, last lines:\n" + "\n".join(console[-30:]) + f"\nFrames sent: {len(sent)}"
+                ) from error
         _wait_quiet(page, sent, settle_ms)
         recorded: list[tuple[Step, tuple[str, ...]]] = []
         for step in steps:

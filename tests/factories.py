@@ -107,12 +107,15 @@ def local(dt) -> str:
 
 
 def event_input(**changes):
-    """A valid physical event form, starting in ten days, for three hours."""
+    """A valid physical event form, starting in ten days at 18:00 in Nairobi, for three hours.
+
+    A fixed hour, not the run's: an evening starting at the run's time of day crossed midnight in the
+    event's zone for runs after 18:00 UTC, and pages then say the end's date too."""
     from datetime import timedelta
 
     from eventpalour.services.events.event_rules import EventInput
 
-    start = utcnow() + timedelta(days=10)
+    start = (utcnow() + timedelta(days=10)).replace(hour=15, minute=0, second=0, microsecond=0)  # 18:00 EAT
     values = {
         "title": "Jazz on the Lawn",
         "description": "A wonderful gathering under the stars with good food and friends.",

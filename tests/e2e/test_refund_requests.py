@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import enable_two_factor_api, newest_email, unique_email
 from tests.e2e.test_checkout import buy_through_sandbox, buyer_page, seed_event
-from tests.e2e.test_refunds import open_orders
+from tests.e2e.test_refunds import open_orders, quick_refunds  # noqa: F401 (refunds settle in ~3 s)
 from tests.e2e.test_workspaces import signed_in, toast, verified_account
 
 pytestmark = pytest.mark.e2e
@@ -78,12 +78,12 @@ def test_buyer_requests_a_refund_and_the_organizer_approves_it(new_page, server:
     assert "KES 3,000.00" in approved["text_body"]
 
     # The sandbox processes the refund moments later; the buyer's order shows it refunded.
-    for _ in range(20):
+    for _ in range(40):
         buyer.goto("/account/orders")
         expect(buyer.get_by_test_id("refund-request-status")).to_be_visible()
         if "Refunded" in buyer.locator("body").inner_text():
             break
-        buyer.wait_for_timeout(2000)
+        buyer.wait_for_timeout(1000)
     expect(buyer.get_by_text("Refunded", exact=True)).to_be_visible()
     expect(buyer.get_by_test_id("refund-request-status")).to_have_text("Refund request approved")
     expect(buyer.get_by_test_id("refund-note")).to_have_count(0)

@@ -348,12 +348,23 @@ def test_member_checks_a_ticket_in_with_the_camera(
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.add_cookies([{"name": "ep_session", "value": staff_cookie, "url": server}])
         phone = context.new_page()
+        console: list[str] = []
+        phone.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
         phone.goto(f"/scan/{event['short_id']}")
         result = phone.get_by_test_id("scan-result")
         # The camera keeps showing the same code: one check-in, and repeats are dropped by the reader.
         # The first decode waits for the fake camera's frames; the whole suite running beside it on
         # two cores has made that take over 30 s.
-        expect(result).to_have_attribute("data-result", "ok", timeout=60_000)
+        try:
+            expect(result).to_have_attribute("data-result", "ok", timeout=60_000)
+        except AssertionError as error:  # what the phone showed and logged, to tell why
+            shown = phone.evaluate("() => document.body.innerText").strip()[:1500]
+            offline = phone.evaluate("() => Boolean(window.epDoor && window.epDoor.takesScans())")
+            raise AssertionError(
+                f"{error}\nThe offline door takes scans: {offline}\nThe page showed:\n{shown}\n"
+                + "Its console, last lines:\n"
+                + "\n".join(console[-30:])
+            ) from error
         expect(result).to_contain_text("Welcome, Guest Number0!")
         expect(phone.get_by_label("Door counters")).to_contain_text("1 / 1 sold")
         context.close()
