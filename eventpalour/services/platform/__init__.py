@@ -91,6 +91,7 @@ __getattr__, __all__ = public_names(
             "TRANSLATED",
             "Figure",
             "N_",
+            "NC_",
             "event_count_words",
             "Message",
             "message",
