@@ -18,8 +18,8 @@ pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conf
 ROOT = Path(__file__).resolve().parents[2]
 # The same keywords as the Makefile's `messages` target: t(text), self._t(text) (a state's text in
 # its browser's language), _(text) (an email builder's own shorthand for gettext in its language),
-# N_(text), NC_(context, text), gettext(language, text), and a page's tab title: page(route, title), admin_page(route, title)
-# (a title that is a state var is not a literal, so it is not extracted).
+# N_(text), NC_(context, text), gettext(language, text), and a page's tab title: page(route, title),
+# admin_page(route, title) (a title that is a state var is not a literal, so it is not extracted).
 KEYWORDS = {
     "t": None,
     "_t": None,
