@@ -253,7 +253,10 @@ async function upload() {
     const byTicket = new Map(waiting.map((q) => [q.sequence, q]));
     for (const a of applied.filter((x) => x.outcome === "conflict")) {
       const q = byTicket.get(a.sequence);
-      state.conflicts.push(`${q && q.code ? q.code + ": " : ""}${a.message}`);
+      // The server's note as its English sentence and values: said with the page's table, in the
+      // page's language (components/door_offline.py holds the notes' translations too).
+      const note = a.template ? tr(a.template, a.values) : a.message;
+      state.conflicts.push(`${q && q.code ? q.code + ": " : ""}${note}`);
     }
   }
   await refreshCounts();

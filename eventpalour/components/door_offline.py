@@ -8,6 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.qr_scanner import offline_qr_scanner
 from eventpalour.services.platform import N_
+from eventpalour.services.tickets.offline_apply import NOTES as UPLOAD_NOTES
 from eventpalour.state.base import AuthState
 from eventpalour.state.language import fill, t
 from eventpalour.state.scanner import TITLE_CONTEXT, TITLES
@@ -15,7 +16,8 @@ from eventpalour.state.scanner import ScannerState as S
 
 # The offline door's own words: assets/door/door.js draws the door and reads each text's translation
 # from the box's data-texts (keyed by these English texts, so a missing one reads in English); the
-# results' headlines are the online scanner's TITLES, and the sentences under them DOOR_VERDICTS.
+# results' headlines are the online scanner's TITLES, the sentences under them DOOR_VERDICTS, and an
+# upload's notes (a ticket let in twice) the server's UPLOAD_NOTES.
 DOOR_TEXTS = [
     N_(
         "No network. Scanning offline: results come from this device's ticket list, and check-ins upload when "
@@ -70,7 +72,7 @@ DOOR_VERDICTS = [
 def door_texts() -> rx.Var:
     """The door's texts in the reader's language as JSON, for door.js: {English: translation}. The
     headlines are keyed by their English too, said in their "scan result" context."""
-    table = {text: t(text) for text in [*DOOR_TEXTS, *DOOR_VERDICTS]}
+    table = {text: t(text) for text in [*DOOR_TEXTS, *DOOR_VERDICTS, *UPLOAD_NOTES]}
     table |= {title: t(title, context=TITLE_CONTEXT) for title in TITLES.values()}
     return rx.Var.create(table).to_string()
 

@@ -139,9 +139,13 @@ class ConflictShown:
     note: str
 
 
-def conflict_shown(row: ConflictRow) -> ConflictShown:
+def conflict_shown(row: ConflictRow, language: str) -> ConflictShown:
     return ConflictShown(
-        code=row.short_code, holder=row.holder_name, device=row.device_id[:12], at=row.scanned_at_label, note=row.note
+        code=row.short_code,
+        holder=row.holder_name,
+        device=row.device_id[:12],
+        at=row.scanned_at_label,
+        note=gettext(language, row.note),
     )
 
 
@@ -278,7 +282,8 @@ class ScannerState(AuthState):
 
     async def _load_conflicts(self, actor: UserSummary) -> None:
         rows = await call_service(tickets.offline_conflicts, actor=actor, event_id=self.door_event.id)
-        self.conflicts = [conflict_shown(row) for row in rows]
+        language = self._language()
+        self.conflicts = [conflict_shown(row, language) for row in rows]
 
     async def _scan(self, text: str):
         try:

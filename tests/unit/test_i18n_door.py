@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from eventpalour.components.door_offline import DOOR_TEXTS, DOOR_VERDICTS
+from eventpalour.components.door_offline import DOOR_TEXTS, DOOR_VERDICTS, UPLOAD_NOTES
 from eventpalour.services.platform import i18n
 from eventpalour.state.scanner import TITLE_CONTEXT, TITLES
 
@@ -69,7 +69,7 @@ def test_every_verdict_sentence_of_the_offline_door_is_in_the_page_table() -> No
 def test_the_door_table_is_translated() -> None:
     for language in i18n.TRANSLATED:
         catalog = i18n.catalog(language)
-        assert not [text for text in [*DOOR_TEXTS, *DOOR_VERDICTS] if text not in catalog], language
+        assert not [text for text in [*DOOR_TEXTS, *DOOR_VERDICTS, *UPLOAD_NOTES] if text not in catalog], language
         assert not [t for t in TITLES.values() if i18n.catalog_key(t, TITLE_CONTEXT) not in catalog], language
 
 

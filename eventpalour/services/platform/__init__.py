@@ -92,6 +92,8 @@ __getattr__, __all__ = public_names(
             "Figure",
             "N_",
             "NC_",
+            "kept_message",
+            "stored_message",
             "event_count_words",
             "Message",
             "message",

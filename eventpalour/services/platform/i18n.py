@@ -119,6 +119,26 @@ def message(template: str, **values: object) -> Message:
     return Message(template, **values)
 
 
+def kept_message(text: str) -> tuple[str | None, dict[str, str] | None]:
+    """What to store beside a sentence the system writes into the database (an offline scan's note, why
+    a payment was refunded) so each reader reads it in their language: its English id and values as
+    text (`stored_message` makes it again); (None, None) for text a person typed, kept as typed."""
+    if isinstance(text, Message):
+        return text.template, {name: str(value) for name, value in text.values.items()}
+    return None, None
+
+
+def stored_message(text: str, template: str | None, values: dict[str, str] | None) -> str:
+    """A stored sentence as a Message its reader's layer says in their language (`kept_message` kept its
+    id and values); `text` as stored for a row written before, or for text a person typed."""
+    if not template:
+        return text
+    try:
+        return Message(template, **(values or {}))
+    except (KeyError, IndexError, ValueError):
+        return text  # a sentence whose fields no longer match its stored values: as it was written
+
+
 def gettext(language: str | None, text: str, context: str | None = None) -> str:
     """`text` (English) in `language`, or `text` itself when it has no translation there; a Message's
     sentence is translated whole, then its values are filled in. `context` names the sense a text

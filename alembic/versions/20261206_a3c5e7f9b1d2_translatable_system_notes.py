@@ -1,0 +1,31 @@
+"""Notes the system writes, kept translatable (#23 §1): an offline scan's note gets its sentence (the
+catalogs' English id) and its values beside the English text, so the door and the organizer read it
+in their own language. Rows uploaded before keep their English note (both new columns NULL).
+
+Revision ID: a3c5e7f9b1d2
+Revises: d8f3a6c1e925
+Create Date: 2026-12-06 18:40:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "a3c5e7f9b1d2"
+down_revision: str | None = "d8f3a6c1e925"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("offline_scans", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("note_template", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True))
+        batch_op.add_column(sa.Column("note_values", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("offline_scans", schema=None) as batch_op:
+        batch_op.drop_column("note_values")
+        batch_op.drop_column("note_template")
