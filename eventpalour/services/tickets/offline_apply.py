@@ -59,8 +59,19 @@ WRONG_GATE = N_("Let in at {at}, but {gate} does not admit this ticket's type.")
 NOT_INSIDE = N_("Exit at {at} from {gate}, but the ticket was not inside.")
 TWICE = N_("Admitted twice on {gate}: at {at} on this device and at {other}.")
 TWICE_JUST_BEFORE = N_("Admitted twice on {gate}: at {at} on this device and on another just before.")
-NOTES = [REFUSED, NO_SUCH_TICKET, PASSED_OUT, PASSED_IN, *LET_IN_VOID.values(), LET_IN_UNUSABLE, WRONG_GATE]
-NOTES += [NOT_INSIDE, TWICE, TWICE_JUST_BEFORE]
+NOTES = [
+    REFUSED,
+    NO_SUCH_TICKET,
+    PASSED_OUT,
+    PASSED_IN,
+    *LET_IN_VOID.values(),
+    LET_IN_UNUSABLE,
+    WRONG_GATE,
+    NOT_INSIDE,
+    TWICE,
+    TWICE_JUST_BEFORE,
+]
+"""Every note an upload may store: door.js says them too (components/door_offline.py's table)."""
 
 
 def _refused() -> Message:
