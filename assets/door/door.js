@@ -132,7 +132,7 @@ function resultBox() {
     "data-result": last ? last.result : "", style: { background: last ? `var(--${color}-9)` : "var(--gray-3)",
       color: last ? "white" : "var(--gray-12)", borderRadius: "16px", padding: "20px", minHeight: "120px" } },
     last ? [el("h2", { style: { margin: 0, fontSize: "2rem" } }, tr(last.title)), el("p", { style: { fontSize: "1.2rem",
-      margin: "8px 0 0" } }, tr(last.template, last.values)), last.holder ? el("p", { style: { margin: "4px 0 0" } },
+      margin: "8px 0 0" } }, tr(last.template || last.message, last.values)), last.holder ? el("p", { style: { margin: "4px 0 0" } },
       `${last.holder} · ${last.tier}`) : null]
       : el("p", {}, tr("Offline: point the camera at a ticket's QR code, or type its code below.")));
 }

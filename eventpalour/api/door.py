@@ -18,7 +18,7 @@ from eventpalour import routes
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers, reader_language
 from eventpalour.services import tickets
-from eventpalour.services.platform import Message, NotFound, gettext
+from eventpalour.services.platform import NotFound, gettext, kept_message
 from eventpalour.services.tickets import OfflineCheckIn
 
 router = APIRouter(tags=["door"])
@@ -95,14 +95,13 @@ class AppliedScanOut(BaseModel):
 
 
 def _applied_out(applied: tickets.AppliedScan, language: str) -> AppliedScanOut:
-    said = applied.message
-    kept = isinstance(said, Message)
+    template, values = kept_message(applied.message)
     return AppliedScanOut(
         sequence=applied.sequence,
         outcome=applied.outcome,
-        message=gettext(language, said),
-        template=said.template if kept else "",
-        values={name: str(value) for name, value in said.values.items()} if kept else {},
+        message=gettext(language, applied.message),
+        template=template or "",
+        values=values or {},
     )
 
 
