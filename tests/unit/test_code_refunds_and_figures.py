@@ -92,7 +92,7 @@ def test_a_late_payment_whose_code_ran_out_is_refunded_as_such(shop):
     )
     with read_only() as session:  # what the buyer's return to the shop says of it
         said = sales_store.flagged_reason(session.connection(), late.order_id)
-    assert gettext("sw", said).startswith("Imelipwa baada ya muda wa kushikilia nafasi kuisha, na msimbo EARLY")
+    assert gettext("sw", said).startswith("Ililipwa baada ya muda wa kushikilia nafasi kuisha, na msimbo EARLY")
 
 
 def test_a_late_payment_after_a_sell_out_keeps_its_own_label(shop):
