@@ -82,3 +82,13 @@ def test_one_person_checked_in_reads_in_the_singular_in_kiswahili() -> None:
         "Entrés",
     )
     assert i18n.gettext("en", TITLES["ok"], TITLE_CONTEXT) == "Checked in"
+
+
+def test_every_upload_note_is_in_the_page_table() -> None:
+    """door.js says an upload's conflict notes with the page's table: each N_ sentence of
+    services/tickets/offline_apply.py must be in UPLOAD_NOTES, or it would read in English."""
+    source = (ROOT / "eventpalour" / "services" / "tickets" / "offline_apply.py").read_text(encoding="utf-8")
+    marked = {text.replace("\\'", "'") for text in re.findall(r'N_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source)}
+
+    assert "Admitted twice on {gate}: at {at} on this device and at {other}." in marked
+    assert marked == set(UPLOAD_NOTES), marked ^ set(UPLOAD_NOTES)
