@@ -67,7 +67,7 @@ CONTEXT_SEPARATOR = "\x04"
 
 
 def catalog_key(text: str, context: str | None = None) -> str:
-    """The key of `text` in a catalog: the id itself, or "<context>\x04<id>" for a message given a
+    """The key of `text` in a catalog: the id itself, or "<context>\\x04<id>" for a message given a
     context (`NC_`), which the catalogs hold apart from the same English said elsewhere."""
     return f"{context}{CONTEXT_SEPARATOR}{text}" if context else text
 
