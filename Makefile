@@ -48,6 +48,6 @@ format: setup-dev
 ## Extract every t()/gettext()/N_() text into the template and merge it into the Kiswahili and French
 ## catalogs (new texts arrive untranslated: fill them in eventpalour/locale/*/LC_MESSAGES/messages.po).
 messages: setup-dev
-	@$(ENV) pybabel extract -F babel.cfg --no-default-keywords -k t -k _t -k _ -k N_ -k gettext:2 -k page:2 -k admin_page:2 --no-location \
+	@$(ENV) pybabel extract -F babel.cfg --no-default-keywords -k t -k _t -k _ -k N_ -k NC_:1c,2 -k gettext:2 -k page:2 -k admin_page:2 --no-location \
 		--omit-header -o eventpalour/locale/messages.pot . && \
 		pybabel update -i eventpalour/locale/messages.pot -d eventpalour/locale --no-fuzzy-matching --ignore-obsolete

@@ -132,7 +132,7 @@ function resultBox() {
     "data-result": last ? last.result : "", style: { background: last ? `var(--${color}-9)` : "var(--gray-3)",
       color: last ? "white" : "var(--gray-12)", borderRadius: "16px", padding: "20px", minHeight: "120px" } },
     last ? [el("h2", { style: { margin: 0, fontSize: "2rem" } }, tr(last.title)), el("p", { style: { fontSize: "1.2rem",
-      margin: "8px 0 0" } }, last.message), last.holder ? el("p", { style: { margin: "4px 0 0" } },
+      margin: "8px 0 0" } }, tr(last.template || last.message, last.values)), last.holder ? el("p", { style: { margin: "4px 0 0" } },
       `${last.holder} · ${last.tier}`) : null]
       : el("p", {}, tr("Offline: point the camera at a ticket's QR code, or type its code below.")));
 }
@@ -253,7 +253,10 @@ async function upload() {
     const byTicket = new Map(waiting.map((q) => [q.sequence, q]));
     for (const a of applied.filter((x) => x.outcome === "conflict")) {
       const q = byTicket.get(a.sequence);
-      state.conflicts.push(`${q && q.code ? q.code + ": " : ""}${a.message}`);
+      // The server's note as its English sentence and values: said with the page's table, in the
+      // page's language (components/door_offline.py holds the notes' translations too).
+      const note = a.template ? tr(a.template, a.values) : a.message;
+      state.conflicts.push(`${q && q.code ? q.code + ": " : ""}${note}`);
     }
   }
   await refreshCounts();
@@ -286,7 +289,8 @@ async function scan(text) {
   let shown;
   let ticket = null;
   if (parsed.kind === "bad") {
-    shown = { result: "invalid", title: TITLES.invalid, message: parsed.message, holder: "", tier: "", ticketId: "" };
+    const { template, values, message } = parsed;
+    shown = { result: "invalid", title: TITLES.invalid, template, values, message, holder: "", tier: "", ticketId: "" };
   } else if (parsed.kind === "code") {
     ticket = await store.ticketByCode(eventId, await codeHash(eventId, parsed.code));
     shown = decide({ ...door, ticket, claims: null });

@@ -15,12 +15,39 @@ export const TITLES = {
   exited: "Exit recorded",
   not_inside: "Not inside",
 };
-const NOT_VALID = {
-  transferred: "It was transferred to someone else; their new ticket has a new code.",
-  refunded: "It was refunded.",
-  cancelled: "It was cancelled.",
-  expired: "It has expired.",
+// Each sentence the door shows under its headline, as the English message id the catalogs hold
+// (the same ids services/tickets/scanning.py says online); {name} fields are filled after the
+// sentence is translated. door.js translates them with the page's table (components/door_offline.py
+// DOOR_VERDICTS must list every one: tests/unit/test_i18n_door.py reads this object), so this module
+// stays free of any language and node checks it as it is.
+export const SENTENCES = {
+  forged: "Not a ticket. The code may be forged or mistyped.",
+  badCode: "A ticket code has 8 letters and digits.",
+  otherEvent: "This ticket is for another event.",
+  ended: "Event has ended. Tickets no longer admit anyone.",
+  replaced: "This QR code was replaced by a newer one.",
+  transferred: "Not valid. It was transferred to someone else; their new ticket has a new code.",
+  refunded: "Not valid. It was refunded.",
+  cancelled: "Not valid. It was cancelled.",
+  expired: "Not valid. It has expired.",
+  notValid: "Not valid. It cannot be used.",
+  welcome: "Welcome, {name}!",
+  goodbye: "Goodbye, {name}! Exit recorded.",
+  alreadyUsed: "Already used at {time}.",
+  wrongGate: "Not valid at this gate: {gate} does not admit {tier} tickets.",
+  notInside: "Not inside: this ticket has not entered through {gate}.",
 };
+const NOT_VALID = { transferred: SENTENCES.transferred, refunded: SENTENCES.refunded,
+  cancelled: SENTENCES.cancelled, expired: SENTENCES.expired };
+
+// A sentence to show: `template` (an English id of SENTENCES) and the `values` of its {fields};
+// `message` is it filled in English, for logs and readers of the plain result.
+export function sentence(template, values = {}) {
+  const message = Object.entries(values).reduce((said, [name, value]) => said.split(`{${name}}`).join(String(value)),
+    template);
+  return { template, values, message };
+}
+
 const CODE_ALPHABET = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/;
 
 export function fromBase64Url(text) {
@@ -54,31 +81,31 @@ export async function codeHash(eventId, code) {
 }
 
 // What the scanned text names: {kind: "qr", claims} | {kind: "legacy", ticketId, eventId, version}
-// | {kind: "code", code} | {kind: "bad", message}.
+// | {kind: "code", code} | {kind: "bad", template, values, message} (a sentence()).
 export async function parseScan(text, publicKey) {
   const raw = (text || "").trim();
   if (raw.startsWith("EP2.")) {
     const claims = await verifySigned(raw, publicKey);
-    return claims ? { kind: "qr", claims } : { kind: "bad", message: "Not a ticket. The code may be forged or mistyped." };
+    return claims ? { kind: "qr", claims } : { kind: "bad", ...sentence(SENTENCES.forged) };
   }
   if (raw.startsWith("EP1.") || raw.length > 16) {
     // Codes issued before #21 carry an HMAC only the server can check: matched against the list.
     const parts = raw.split(".");
     if (parts.length !== 5 || parts[0] !== "EP1" || !/^\d+$/.test(parts[3])) {
-      return { kind: "bad", message: "Not a ticket. The code may be forged or mistyped." };
+      return { kind: "bad", ...sentence(SENTENCES.forged) };
     }
     return { kind: "legacy", claims: { ticketId: parts[1], eventId: parts[2], version: Number(parts[3]) } };
   }
   const code = normalizeCode(raw);
-  if (!CODE_ALPHABET.test(code)) return { kind: "bad", message: "A ticket code has 8 letters and digits." };
+  if (!CODE_ALPHABET.test(code)) return { kind: "bad", ...sentence(SENTENCES.badCode) };
   return { kind: "code", code };
 }
 
-function shown(result, message, ticket) {
+function shown(result, said, ticket) {
   return {
     result,
     title: TITLES[result],
-    message,
+    ...said,
     holder: ticket ? ticket.holderName : "",
     tier: ticket ? ticket.tierName : "",
     ticketId: ticket ? ticket.id : "",
@@ -136,13 +163,13 @@ export function passDecision(gate, { tierId, status, passes, direction, at, time
 // the synced lists) going `direction`. `claims` (a QR code's) carry the event and version the code
 // was signed for.
 export function decide({ eventId, doorsClosed, ticket, claims, gate = MAIN_LIST, direction = "entry", at, timezone }) {
-  if (claims && claims.eventId !== eventId) return shown("wrong_event", "This ticket is for another event.", null);
-  if (!ticket) return shown("invalid", "Not a ticket. The code may be forged or mistyped.", null);
-  if (doorsClosed) return shown("event_ended", "Event has ended. Tickets no longer admit anyone.", ticket);
-  const reason = `Not valid. ${NOT_VALID[ticket.status] || "It cannot be used."}`;
+  if (claims && claims.eventId !== eventId) return shown("wrong_event", sentence(SENTENCES.otherEvent), null);
+  if (!ticket) return shown("invalid", sentence(SENTENCES.forged), null);
+  if (doorsClosed) return shown("event_ended", sentence(SENTENCES.ended), ticket);
+  const reason = sentence(NOT_VALID[ticket.status] || SENTENCES.notValid);
   if (claims && claims.version !== ticket.version) {
     return ADMITTING.has(ticket.status)
-      ? shown("invalid", "This QR code was replaced by a newer one.", ticket)
+      ? shown("invalid", sentence(SENTENCES.replaced), ticket)
       : shown("not_valid", reason, ticket);
   }
   const listId = gate.id || eventId; // the main list's id is the event's
@@ -150,12 +177,12 @@ export function decide({ eventId, doorsClosed, ticket, claims, gate = MAIN_LIST,
   const verdict = passDecision(gate, { tierId: ticket.tierId, status: ticket.status, passes, direction,
     at: at || new Date().toISOString(), timezone });
   const words = {
-    ok: `Welcome, ${ticket.holderName}!`,
-    exited: `Goodbye, ${ticket.holderName}! Exit recorded.`,
-    already_used: `Already used at ${clock(verdict.lastEntry)}.`,
-    wrong_gate: `Not valid at this gate: ${gate.name} does not admit ${ticket.tierName} tickets.`,
-    not_inside: `Not inside: this ticket has not entered through ${gate.name}.`,
-    not_valid: reason,
+    ok: () => sentence(SENTENCES.welcome, { name: ticket.holderName }),
+    exited: () => sentence(SENTENCES.goodbye, { name: ticket.holderName }),
+    already_used: () => sentence(SENTENCES.alreadyUsed, { time: clock(verdict.lastEntry) }),
+    wrong_gate: () => sentence(SENTENCES.wrongGate, { gate: gate.name, tier: ticket.tierName }),
+    not_inside: () => sentence(SENTENCES.notInside, { gate: gate.name }),
+    not_valid: () => reason,
   };
-  return { ...shown(verdict.result, words[verdict.result], ticket), ordinal: verdict.ordinal };
+  return { ...shown(verdict.result, words[verdict.result](), ticket), ordinal: verdict.ordinal };
 }

@@ -10,15 +10,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from eventpalour import routes
 from eventpalour.api.deps import CurrentUser
-from eventpalour.api.errors import answers
+from eventpalour.api.errors import answers, reader_language
 from eventpalour.services import tickets
-from eventpalour.services.platform import NotFound
+from eventpalour.services.platform import NotFound, gettext, kept_message
 from eventpalour.services.tickets import OfflineCheckIn
 
 router = APIRouter(tags=["door"])
@@ -85,7 +85,24 @@ class OfflineUploadIn(BaseModel):
 class AppliedScanOut(BaseModel):
     sequence: int
     outcome: str = Field(description="admitted, conflict (let in twice or on a voided ticket) or logged")
-    message: str
+    message: str = Field(description="What the server made of the scan, in the reader's language.")
+    template: str = Field(
+        default="",
+        description="The message's English sentence with {fields} (a device translating it itself looks it up "
+        "by this); empty for a scan stored before such sentences were kept, whose message is as written.",
+    )
+    values: dict[str, str] = Field(default_factory=dict, description="The template's {fields}, e.g. at, gate.")
+
+
+def _applied_out(applied: tickets.AppliedScan, language: str) -> AppliedScanOut:
+    template, values = kept_message(applied.message)
+    return AppliedScanOut(
+        sequence=applied.sequence,
+        outcome=applied.outcome,
+        message=gettext(language, applied.message),
+        template=template or "",
+        values=values or {},
+    )
 
 
 class ConflictOut(BaseModel):
@@ -139,7 +156,9 @@ def read_door_sync(event_id: str, user: CurrentUser, since: Annotated[str, Query
 
 
 @router.post("/api/events/{event_id}/door/scans", responses=answers(403, 404))
-def upload_door_scans(event_id: str, body: OfflineUploadIn, user: CurrentUser) -> list[AppliedScanOut]:
+def upload_door_scans(
+    event_id: str, body: OfflineUploadIn, user: CurrentUser, request: Request
+) -> list[AppliedScanOut]:
     """Upload the check-ins a device made offline. Each (device, sequence) is applied once: sending
     the same queue again answers the same. A ticket let in twice is a `conflict` (the first time wins)."""
     applied = tickets.upload_offline_scans(
@@ -150,19 +169,22 @@ def upload_door_scans(event_id: str, body: OfflineUploadIn, user: CurrentUser) -
             OfflineCheckIn(s.sequence, s.ticket_id, s.scanned_at, s.result, s.list_id, s.direction) for s in body.scans
         ],
     )
-    return [AppliedScanOut(sequence=a.sequence, outcome=a.outcome, message=a.message) for a in applied]
+    language = reader_language(request)
+    return [_applied_out(a, language) for a in applied]
 
 
 @router.get("/api/events/{event_id}/door/conflicts", responses=answers(403, 404))
-def read_door_conflicts(event_id: str, user: CurrentUser) -> list[ConflictOut]:
-    """Tickets let in twice by offline devices (or after they were voided), latest first."""
+def read_door_conflicts(event_id: str, user: CurrentUser, request: Request) -> list[ConflictOut]:
+    """Tickets let in twice by offline devices (or after they were voided), latest first; each note in
+    the reader's language."""
+    language = reader_language(request)
     return [
         ConflictOut(
             shortCode=c.short_code,
             holderName=c.holder_name,
             deviceId=c.device_id,
             scannedAt=c.scanned_at_label,
-            note=c.note,
+            note=gettext(language, c.note),
         )
         for c in tickets.offline_conflicts(actor=user, event_id=event_id)
     ]

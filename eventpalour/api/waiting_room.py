@@ -50,6 +50,11 @@ def language_of(request: Request) -> str:
     return chosen or platform.negotiate_language(request.headers.get("accept-language"))
 
 
+def _number(count: int, language: str) -> str:
+    """A count written with the reader's digit grouping: "1,234" in English, "1 234" in French."""
+    return platform.Figure(count).in_language(language)
+
+
 def _estimate_words(seconds: int | None, language: str) -> str:
     if seconds is None:
         return ""
@@ -58,13 +63,13 @@ def _estimate_words(seconds: int | None, language: str) -> str:
     minutes = math.ceil(seconds / 60)
     if minutes == 1:
         return platform.gettext(language, "About 1 minute to go.")
-    return platform.gettext(language, "About {minutes} minutes to go.").format(minutes=f"{minutes:,}")
+    return platform.gettext(language, "About {minutes} minutes to go.").format(minutes=_number(minutes, language))
 
 
 def _waiting_words(count: int, language: str) -> str:
     if count == 1:
         return platform.gettext(language, "1 person is waiting.")
-    return platform.gettext(language, "{count} people are waiting.").format(count=f"{count:,}")
+    return platform.gettext(language, "{count} people are waiting.").format(count=_number(count, language))
 
 
 def words(view: sales.QueueView, language: str) -> tuple[str, str]:
@@ -81,7 +86,7 @@ def words(view: sales.QueueView, language: str) -> tuple[str, str]:
         return platform.gettext(language, "You're in the queue"), " ".join(
             (draw, _waiting_words(view.waiting, language), _estimate_words(view.estimate_seconds, language))
         )
-    headline = platform.gettext(language, "Your place in line: {place}").format(place=f"{view.place:,}")
+    headline = platform.gettext(language, "Your place in line: {place}").format(place=_number(view.place, language))
     return headline, " ".join(
         (_waiting_words(view.waiting, language), _estimate_words(view.estimate_seconds, language))
     )

@@ -8,14 +8,16 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.qr_scanner import offline_qr_scanner
 from eventpalour.services.platform import N_
+from eventpalour.services.tickets.offline_apply import NOTES as UPLOAD_NOTES
 from eventpalour.state.base import AuthState
 from eventpalour.state.language import fill, t
-from eventpalour.state.scanner import TITLES
+from eventpalour.state.scanner import TITLE_CONTEXT, TITLES
 from eventpalour.state.scanner import ScannerState as S
 
 # The offline door's own words: assets/door/door.js draws the door and reads each text's translation
 # from the box's data-texts (keyed by these English texts, so a missing one reads in English); the
-# results' headlines are the online scanner's TITLES.
+# results' headlines are the online scanner's TITLES, the sentences under them DOOR_VERDICTS, and an
+# upload's notes (a ticket let in twice) the server's UPLOAD_NOTES.
 DOOR_TEXTS = [
     N_(
         "No network. Scanning offline: results come from this device's ticket list, and check-ins upload when "
@@ -45,10 +47,34 @@ DOOR_TEXTS = [
     N_("The offline check-ins could not be uploaded."),
 ]
 
+# The sentence under each offline result's headline: assets/door/verify.js SENTENCES, the same
+# English ids the online scanner says (services/tickets/scanning.py); door.js fills their {fields}
+# (a name, a time, a list) after the lookup.
+DOOR_VERDICTS = [
+    N_("Not a ticket. The code may be forged or mistyped."),
+    N_("A ticket code has 8 letters and digits."),
+    N_("This ticket is for another event."),
+    N_("Event has ended. Tickets no longer admit anyone."),
+    N_("This QR code was replaced by a newer one."),
+    N_("Not valid. It was transferred to someone else; their new ticket has a new code."),
+    N_("Not valid. It was refunded."),
+    N_("Not valid. It was cancelled."),
+    N_("Not valid. It has expired."),
+    N_("Not valid. It cannot be used."),
+    N_("Welcome, {name}!"),
+    N_("Goodbye, {name}! Exit recorded."),
+    N_("Already used at {time}."),
+    N_("Not valid at this gate: {gate} does not admit {tier} tickets."),
+    N_("Not inside: this ticket has not entered through {gate}."),
+]
+
 
 def door_texts() -> rx.Var:
-    """The door's texts in the reader's language as JSON, for door.js: {English: translation}."""
-    return rx.Var.create({text: t(text) for text in [*DOOR_TEXTS, *TITLES.values()]}).to_string()
+    """The door's texts in the reader's language as JSON, for door.js: {English: translation}. The
+    headlines are keyed by their English too, said in their "scan result" context."""
+    table = {text: t(text) for text in [*DOOR_TEXTS, *DOOR_VERDICTS, *UPLOAD_NOTES]}
+    table |= {title: t(title, context=TITLE_CONTEXT) for title in TITLES.values()}
+    return rx.Var.create(table).to_string()
 
 
 def offline_door() -> rx.Component:

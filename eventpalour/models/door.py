@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from eventpalour.models.types import UTCDateTime, new_id, utcnow
@@ -62,7 +62,11 @@ class OfflineScan(SQLModel, table=True):
     list_id: str | None = Field(default=None, max_length=16)
     direction: str = Field(default="entry", max_length=8)
     outcome: str = Field(max_length=16)
-    note: str = Field(default="", max_length=300)
+    note: str = Field(default="", max_length=300)  # in English; rows before the two below say only this
+    # The note's sentence (the catalogs' English id) and its values, so each reader reads it in their
+    # language (platform.stored_message); NULL on rows uploaded before.
+    note_template: str | None = Field(default=None, max_length=300)
+    note_values: dict[str, str] | None = Field(default=None, sa_type=JSON)
     uploaded_by_id: str = Field(foreign_key="users.id", max_length=16)
     uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

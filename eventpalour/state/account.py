@@ -11,7 +11,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import identity, platform
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import DomainError, Figure
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 
@@ -290,7 +290,9 @@ class AccountState(FormMixin, AuthState):
             rx.toast.success(
                 self._t("Signed out of 1 session.")
                 if ended == 1
-                else self._t("Signed out of {count} sessions.").format(count=f"{ended:,}")
+                else self._t("Signed out of {count} sessions.").format(
+                    count=Figure(ended).in_language(self._language())
+                )
             ),
             AccountState.sign_out,
         ]

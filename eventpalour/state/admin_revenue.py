@@ -9,7 +9,15 @@ import reflex as rx
 
 from eventpalour.services import finance
 from eventpalour.services.finance import QueuedWithdrawal, ReturnedPayment, RevenueDay
-from eventpalour.services.platform import N_, DomainError, PermissionDenied, format_money, short_day, utc_moment
+from eventpalour.services.platform import (
+    N_,
+    DomainError,
+    PermissionDenied,
+    format_money,
+    gettext,
+    short_day,
+    utc_moment,
+)
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
@@ -68,7 +76,7 @@ def returned_text(r: ReturnedPayment, language: str) -> ReturnedText:
         charged=format_money(r.amount, r.currency, language),
         order_total=format_money(r.order_amount, r.order_currency, language),
         label=r.label,
-        reason=r.reason,
+        reason=gettext(language, r.reason),
         when=utc_moment(r.created_at, language),
     )
 

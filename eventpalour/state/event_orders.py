@@ -130,7 +130,7 @@ def order_row(row: EventOrderRow, zone_name: str, language: str) -> OrderLine:
         amount=price_label(row.amount, row.currency, language),
         share=_money(row.organizer_share, row.currency, language) if row.amount else "—",
         placed=event_when(row.created_at, zone_name, language=language),
-        flag=row.flagged_reason or "",
+        flag=gettext(language, row.flagged_reason) if row.flagged_reason else "",
         refund=gettext(language, row.refund_label),
         refund_status=row.latest_refund_status,
         can_refund=row.can_refund,

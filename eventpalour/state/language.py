@@ -53,7 +53,7 @@ class LanguageState(rx.State):
 keep_only_when_changed(LanguageState)  # a first visit without the cookie: nothing to keep
 
 
-def t(text: str, **values: str) -> Var[str]:
+def t(text: str, context: str | None = None, **values: str) -> Var[str]:
     """`text` (English, also the catalogs' message id) in the reader's language, as a page Var.
 
     `values` fill the text's {named fields} when the app compiles (the platform's name, its company:
@@ -61,14 +61,15 @@ def t(text: str, **values: str) -> Var[str]:
     policy's sentence, an admin page's title) brings its own values, and is said whole in each language.
 
     pybabel extracts every `t("...")` (babel.cfg), and tests/unit/test_i18n_catalogs.py fails when
-    one is missing from the Kiswahili or French catalog."""
+    one is missing from the Kiswahili or French catalog. `context` looks up a text marked with
+    `NC_(context, text)` (the catalogs' msgctxt), said apart from the same English elsewhere."""
     if isinstance(text, platform.Message):
         return in_each_language(
             str(text), {code: platform.gettext(code, text) for code in platform.TRANSLATED if code in _has(text)}
         )
     found = {
         code: translated.format(**values) if values else translated
-        for code, translated in platform.translations(text).items()
+        for code, translated in platform.translations(text, context).items()
     }
     return in_each_language(text.format(**values) if values else text, found)
 

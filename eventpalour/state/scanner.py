@@ -11,20 +11,24 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, DomainError, RateLimited, gettext
+from eventpalour.services.platform import N_, NC_, DomainError, RateLimited, gettext
 from eventpalour.services.tickets import ConflictRow, ListCounters, ListRow, ScanOutcome
 from eventpalour.state.base import AuthState, call_service
 
+# The headline over one scan's result, each said of the one person scanned: in context "scan result"
+# apart from the same English said of many ("Checked in" here is Kiswahili "Ameingia", the
+# counters' "Checked in" is "Wameingia"). door.js shows them offline too (components/door_offline.py).
+TITLE_CONTEXT = "scan result"
 TITLES = {
-    "ok": N_("Checked in"),
-    "already_used": N_("Already used"),
-    "invalid": N_("Invalid ticket"),
-    "wrong_event": N_("Wrong event"),
-    "not_valid": N_("Not valid"),
-    "event_ended": N_("Event has ended"),
-    "wrong_gate": N_("Not valid at this gate"),
-    "exited": N_("Exit recorded"),
-    "not_inside": N_("Not inside"),
+    "ok": NC_("scan result", "Checked in"),
+    "already_used": NC_("scan result", "Already used"),
+    "invalid": NC_("scan result", "Invalid ticket"),
+    "wrong_event": NC_("scan result", "Wrong event"),
+    "not_valid": NC_("scan result", "Not valid"),
+    "event_ended": NC_("scan result", "Event has ended"),
+    "wrong_gate": NC_("scan result", "Not valid at this gate"),
+    "exited": NC_("scan result", "Exit recorded"),
+    "not_inside": NC_("scan result", "Not inside"),
 }
 # (vibration pattern in ms, tone in Hz): one short buzz to wave someone in, a long one to stop them.
 SIGNALS = {"ok": ([120], 880), "exited": ([120], 660), "already_used": ([90, 60, 90, 60, 90], 440)}
@@ -135,9 +139,13 @@ class ConflictShown:
     note: str
 
 
-def conflict_shown(row: ConflictRow) -> ConflictShown:
+def conflict_shown(row: ConflictRow, language: str) -> ConflictShown:
     return ConflictShown(
-        code=row.short_code, holder=row.holder_name, device=row.device_id[:12], at=row.scanned_at_label, note=row.note
+        code=row.short_code,
+        holder=row.holder_name,
+        device=row.device_id[:12],
+        at=row.scanned_at_label,
+        note=gettext(language, row.note),
     )
 
 
@@ -146,7 +154,7 @@ def scan_shown(outcome: ScanOutcome, language: str = "en") -> ScanShown:
     catalog sentence with the ticket's values; one that is not in the catalogs reads as it came)."""
     return ScanShown(
         result=outcome.result,
-        title=gettext(language, TITLES.get(outcome.result, outcome.result)),
+        title=gettext(language, TITLES.get(outcome.result, outcome.result), TITLE_CONTEXT),
         message=gettext(language, outcome.message),
         holder=outcome.holder_name,
         tier=outcome.tier_name,
@@ -274,7 +282,8 @@ class ScannerState(AuthState):
 
     async def _load_conflicts(self, actor: UserSummary) -> None:
         rows = await call_service(tickets.offline_conflicts, actor=actor, event_id=self.door_event.id)
-        self.conflicts = [conflict_shown(row) for row in rows]
+        language = self._language()
+        self.conflicts = [conflict_shown(row, language) for row in rows]
 
     async def _scan(self, text: str):
         try:
@@ -308,7 +317,7 @@ class ScannerState(AuthState):
     async def scan_code(self, form: dict[str, str]):
         code = tickets.normalize_code(form.get("code") or "")
         if len(code) != 8:
-            self.code_error = "A ticket code has 8 letters and digits."
+            self.code_error = gettext(self._language(), N_("A ticket code has 8 letters and digits."))
             return
         self.code_error, self.is_checking = "", True
         yield

@@ -9,7 +9,15 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import tickets
-from eventpalour.services.platform import DomainError, ValidationFailed, event_schedule, gettext, plural, price_label
+from eventpalour.services.platform import (
+    DomainError,
+    Figure,
+    ValidationFailed,
+    event_schedule,
+    gettext,
+    plural,
+    price_label,
+)
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.tickets import HeldTicket, HolderAnnouncement, TicketSummary
 from eventpalour.state.base import AuthState, call_service
@@ -61,7 +69,8 @@ def _summary_translated(summary: TicketSummary, language: str) -> list[str]:
         gettext(language, "{count} upcoming event") if upcoming == 1 else gettext(language, "{count} upcoming events"),
         gettext(language, "{count} ticket to use") if to_use == 1 else gettext(language, "{count} tickets to use"),
     ]
-    return [text.format(count=f"{count:,}") for text, count in zip(texts, (attended, upcoming, to_use), strict=True)]
+    counts = (attended, upcoming, to_use)
+    return [text.format(count=Figure(count).in_language(language)) for text, count in zip(texts, counts, strict=True)]
 
 
 class TicketsState(AuthState):

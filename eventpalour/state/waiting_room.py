@@ -10,7 +10,7 @@ import math
 import reflex as rx
 
 from eventpalour.services import sales
-from eventpalour.services.platform import N_, DomainError, count_words, gettext
+from eventpalour.services.platform import N_, DomainError, Figure, count_words, gettext
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 from eventpalour.state.forms import FormMixin
@@ -55,9 +55,12 @@ class EventWaitingRoomState(FormMixin, AuthState):
             self.figures_status = gettext(language, N_("Open: admission starts {when}")).format(when=room.starts_label)
         else:
             self.figures_status = gettext(language, N_("Admitting visitors"))
-        self.waiting = f"{report.waiting:,}"
-        self.admitted, self.entered = f"{report.admitted:,}", f"{report.entered:,}"
-        self.rate_label = gettext(language, N_("{count} a minute")).format(count=f"{report.rate_per_minute:,}")
+        # Each figure with the reader's digit grouping ("1,234", "1 234").
+        self.waiting = Figure(report.waiting).in_language(language)
+        self.admitted = Figure(report.admitted).in_language(language)
+        self.entered = Figure(report.entered).in_language(language)
+        count = Figure(report.rate_per_minute).in_language(language)
+        self.rate_label = gettext(language, N_("{count} a minute")).format(count=count)
         minutes = math.ceil(report.clear_seconds / 60)
         about = count_words(minutes, N_("About {count} minute"), N_("About {count} minutes"), language)
         self.clear_label = about if report.waiting else gettext(language, N_("Nobody waiting"))

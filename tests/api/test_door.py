@@ -87,6 +87,26 @@ def test_upload_applies_once_and_reports_a_conflict(door):
     assert ticket(t.id).status == "used"
 
 
+def test_a_conflict_note_is_said_in_the_readers_language(door):
+    """The upload answer and the conflicts list say the note in the reader's language; the answer
+    also carries its English sentence and values for a device that translates it itself (door.js)."""
+    venue, client = door
+    [t] = issue(venue)
+    url = f"/api/events/{venue.short_id}/door/scans"
+    client.post(url, json={"deviceId": "device-aaaa-01", "scans": [_scan(1, t.id)]})
+    other = client.post(
+        url,
+        json={"deviceId": "device-bbbb-02", "scans": [_scan(1, t.id, minutes_ago=1)]},
+        headers={"Accept-Language": "fr"},
+    )
+    [answer] = other.json()
+    assert answer["message"].startswith("Admis deux fois par Main entrance : à ")
+    assert answer["template"] == "Admitted twice on {gate}: at {at} on this device and at {other}."
+    assert answer["values"]["gate"] == "Main entrance" and set(answer["values"]) == {"gate", "at", "other"}
+    conflicts = client.get(f"/api/events/{venue.short_id}/door/conflicts", headers={"Accept-Language": "sw"})
+    assert conflicts.json()[0]["note"].startswith("Aliingizwa mara mbili kupitia Main entrance: saa ")
+
+
 @pytest.mark.parametrize(
     "body",
     [

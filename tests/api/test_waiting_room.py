@@ -8,8 +8,10 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from eventpalour.api.waiting_room import words
 from eventpalour.cookies import LANGUAGE_COOKIE, QUEUE_COOKIE
 from eventpalour.models.types import utcnow
+from eventpalour.services import sales
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.sales.waiting_room_organizer import set_waiting_room
@@ -144,3 +146,15 @@ def test_no_queue_cookie_where_there_is_no_queue(http: httpx.Client, api_url: st
     event = make_event(owner, make_workspace(owner).id, publish=True)
     page = http.get(f"/e/{event.short_id}/queue")
     assert page.status_code == 303 and "set-cookie" not in page.headers
+
+
+@pytest.mark.parametrize(
+    ("language", "place", "waiting"),
+    [("en", "1,234", "12,345 people"), ("fr", "1\u202f234", "12\u202f345 personnes"), ("sw", "1,234", "12,345")],
+)
+def test_queue_figures_are_grouped_per_the_readers_locale(language: str, place: str, waiting: str):
+    """The place and the people waiting as the reader writes numbers (#23 §1): Babel's grouping, a
+    narrow no-break space in French."""
+    view = sales.QueueView(short_id="x", has_room=True, joined=True, started=True, place=1234, waiting=12345)
+    headline, detail = words(view, language)
+    assert headline.endswith(place) and waiting in detail

@@ -108,8 +108,12 @@ def test_two_offline_phones_admit_one_ticket_one_conflict(new_page, server: str,
         expect(phone.get_by_test_id("offline-queue")).to_have_text(
             "All offline check-ins uploaded.", timeout=UPLOAD_TIMEOUT_MS
         )
+    # The server's note comes as its sentence and values; the door says it with its own table.
+    twice = re.compile(r"Admitted twice on Main entrance: at \d\d:\d\d on this device and ")
     expect(phones[1].get_by_test_id("offline-conflicts")).to_contain_text(guest["code"])
+    expect(phones[1].get_by_test_id("offline-conflicts")).to_contain_text(twice)
     expect(phones[0].get_by_label("Offline conflicts")).to_contain_text(guest["code"], timeout=UPLOAD_TIMEOUT_MS)
+    expect(phones[0].get_by_label("Offline conflicts")).to_contain_text(twice)
     offline = [result for result, method in scan_log(e2e_database_url, event["short_id"]) if method == "offline"]
     assert offline.count("already_used") >= 1
 
@@ -140,3 +144,36 @@ def test_prepared_scanner_opens_and_scans_with_no_network(new_page, server: str,
         "All offline check-ins uploaded.", timeout=UPLOAD_TIMEOUT_MS
     )
     assert ("ok", "offline") in scan_log(e2e_database_url, event["short_id"])
+
+
+def test_the_offline_door_says_its_verdicts_in_french(new_page, server: str, e2e_database_url: str) -> None:
+    """The sentence under the headline comes from verify.js in English; the door says it in the
+    reader's language, with the holder's name and the time filled in after (#23 §1)."""
+    cookie, event, issued = _door(new_page, server, e2e_database_url, holders=1)
+    staff = signed_in(new_page, server, cookie)
+    staff.context.add_cookies([{"name": "ep_lang", "value": "fr", "url": server}])
+    staff.goto(f"/scan/{event['short_id']}")
+    staff.get_by_role("region", name="Scan hors ligne").get_by_role(
+        "button", name="Préparer cet appareil pour le hors-ligne"
+    ).click()
+    expect(staff.get_by_test_id("offline-status")).to_contain_text("Prêt hors ligne : 1 billet ·")
+
+    staff.context.set_offline(True)
+    result = staff.get_by_test_id("offline-scan-result")
+    door = staff.locator("#offline-door")
+
+    def type_code(code: str) -> None:
+        door.get_by_label("Code du billet").fill(code)
+        door.get_by_role("button", name="Enregistrer l'entrée").click()
+
+    type_code(issued[0]["code"])
+    expect(result).to_have_attribute("data-result", "ok")
+    expect(result.get_by_role("heading", level=2)).to_have_text("Entrée validée")  # one person, not "Entrés"
+    expect(result).to_contain_text("Bienvenue, Guest Number0 !")
+    type_code(issued[0]["code"])
+    expect(result).to_have_attribute("data-result", "already_used")
+    expect(result).to_contain_text(re.compile(r"Déjà utilisé à \d\d:\d\d\."))
+    type_code("AB1")
+    expect(result).to_have_attribute("data-result", "invalid")
+    expect(result).to_contain_text("Un code de billet compte 8 lettres et chiffres.")
+    expect(result).not_to_contain_text("letters")

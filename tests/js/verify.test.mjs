@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { codeHash, decide, parseScan, verifySigned } from "../../assets/door/verify.js";
+import { SENTENCES, codeHash, decide, parseScan, verifySigned } from "../../assets/door/verify.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../vectors/ticket_signatures.json", import.meta.url)));
 
@@ -42,4 +42,20 @@ test("decide: valid admits, used and revoked refuse", () => {
   assert.equal(decide({ ...door, ticket: null, claims: null }).result, "invalid");
   assert.equal(decide({ ...door, ticket, claims: { ...claims, eventId: "evtelsewhere0000" } }).result, "wrong_event");
   assert.equal(decide({ ...door, doorsClosed: true, ticket, claims }).result, "event_ended");
+});
+
+test("decide: each sentence is an English id of SENTENCES with its values, for door.js to translate", async () => {
+  const door = { eventId: "evt0000000000001", doorsClosed: false };
+  const ids = new Set(Object.values(SENTENCES));
+  const welcome = decide({ ...door, ticket, claims });
+  assert.deepEqual([welcome.template, welcome.values, welcome.message], ["Welcome, {name}!", { name: "Amina" }, "Welcome, Amina!"]);
+  const entered = [{ listId: "evt0000000000001", direction: "entry", at: "2026-12-06T07:00:00Z" }];
+  const used = decide({ ...door, ticket: { ...ticket, status: "used", passes: entered }, claims });
+  assert.equal(used.template, "Already used at {time}.");
+  assert.match(used.values.time, /^\d\d:\d\d$/);
+  for (const shown of [used, decide({ ...door, ticket: { ...ticket, status: "refunded" }, claims }),
+    decide({ ...door, ticket: null, claims: null }), decide({ ...door, doorsClosed: true, ticket, claims }),
+    await parseScan("abc", vectors.public_key)]) {
+    assert.ok(ids.has(shown.template), shown.template);
+  }
 });

@@ -16,7 +16,10 @@ from eventpalour.models import Order, OutboxEmail, Refund, TicketTier
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.finance import event_money
-from eventpalour.services.sales import checkout, discount_codes, payments, refunds
+from eventpalour.services.platform import gettext
+from eventpalour.services.sales import checkout, discount_codes, payments, refunds, returned_payments
+from eventpalour.services.sales import order_lists as event_orders
+from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.discount_codes import CodeInput
 from eventpalour.state.event_orders import EventOrdersState
 from eventpalour.state.events import EventManageState
@@ -75,6 +78,21 @@ def test_a_late_payment_whose_code_ran_out_is_refunded_as_such(shop):
     assert refunds.refund_label(refund.kind, "processed") == "Paid after the code ran out, refunded"
     assert len(emails) == 1 and "the code EARLY" in emails[0].text_body
     assert (tier.sold, tier.held) == (1, 0)  # the late order took no seat
+
+    # Written by the system, so read in each reader's language (#23 §1): the order's flag and the
+    # refund's reason keep their sentence and values; the organizer's order list says it in French.
+    assert (order.flagged_template, order.flagged_values) == (returned_payments.CODE_USED_UP_NOTE, {"code": "EARLY"})
+    assert (refund.reason_template, refund.reason_values) == (returned_payments.CODE_USED_UP_NOTE, {"code": "EARLY"})
+    [row] = [
+        r for r in event_orders.event_orders(actor=owner.summary, event_id=event.id).rows if r.order_id == late.order_id
+    ]
+    assert gettext("fr", row.flagged_reason) == (
+        "Payé après l'expiration de la réservation, alors que le code EARLY était épuisé. "
+        "Le paiement est remboursé en totalité automatiquement."
+    )
+    with read_only() as session:  # what the buyer's return to the shop says of it
+        said = sales_store.flagged_reason(session.connection(), late.order_id)
+    assert gettext("sw", said).startswith("Ililipwa baada ya muda wa kushikilia nafasi kuisha, na msimbo EARLY")
 
 
 def test_a_late_payment_after_a_sell_out_keeps_its_own_label(shop):

@@ -25,7 +25,7 @@ def test_device_js_passes_the_shared_vectors():
         [node, "--test", "tests/js/verify.test.mjs"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert f"# pass {len(VECTORS['cases']) + 4}" in done.stdout
+    assert f"# pass {len(VECTORS['cases']) + 5}" in done.stdout
 
 
 def test_device_js_applies_the_servers_gate_rule_on_the_shared_vectors():

@@ -18,20 +18,29 @@ pytestmark = pytest.mark.no_db  # reads no database: SQLite run only (tests/conf
 ROOT = Path(__file__).resolve().parents[2]
 # The same keywords as the Makefile's `messages` target: t(text), self._t(text) (a state's text in
 # its browser's language), _(text) (an email builder's own shorthand for gettext in its language),
-# N_(text), gettext(language, text), and a page's tab title: page(route, title), admin_page(route, title)
-# (a title that is a state var is not a literal, so it is not extracted).
-KEYWORDS = {"t": None, "_t": None, "_": None, "N_": None, "gettext": (2,), "page": (2,), "admin_page": (2,)}
+# N_(text), NC_(context, text), gettext(language, text), and a page's tab title: page(route, title),
+# admin_page(route, title) (a title that is a state var is not a literal, so it is not extracted).
+KEYWORDS = {
+    "t": None,
+    "_t": None,
+    "_": None,
+    "N_": None,
+    "NC_": ((1, "c"), 2),  # a text in a context: NC_("scan result", "Checked in")
+    "gettext": (2,),
+    "page": (2,),
+    "admin_page": (2,),
+}
 PLACEHOLDER = "{"
 
 
 def extracted() -> dict[str, str]:
     """Every marked text of the app, with the file it was found in."""
     found: dict[str, str] = {}
-    for filename, _line, message, _comments, _context in extract_from_dir(
+    for filename, _line, message, _comments, context in extract_from_dir(
         str(ROOT / "eventpalour"), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         if isinstance(message, str) and message:
-            found.setdefault(message, filename)
+            found.setdefault(i18n.catalog_key(message, context), filename)
     return found
 
 
@@ -42,6 +51,7 @@ def test_extraction_finds_the_marked_texts() -> None:
     assert "Welcome back" in texts and texts["Welcome back"] == "pages/sign_in.py"
     assert "Email or password is incorrect." in texts  # N_ in services/identity
     assert "Sales start {day}, {time}" in texts  # gettext(language, …) in services/platform
+    assert i18n.catalog_key("Checked in", "scan result") in texts  # NC_ in state/scanner
 
 
 @pytest.mark.parametrize("language", i18n.TRANSLATED)

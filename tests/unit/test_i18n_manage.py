@@ -147,6 +147,24 @@ async def test_the_waiting_room_speaks_kiswahili_down_to_its_toast() -> None:
     assert (room.rate_label, room.clear_label) == ("1,200 kwa dakika", "Hakuna anayesubiri")
 
 
+async def test_the_waiting_room_figures_group_digits_as_french_does() -> None:
+    """ "1 200 par minute": Babel's grouping for the reader's locale, a narrow no-break space in French."""
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    event = make_event(owner, workspace.id, publish=True)
+    path = f"/workspace/{workspace.id}/events/{event.short_id}"
+    cookie = f"ep_session={owner.token}; {LANGUAGE_COOKIE}=fr"
+    room = state_for(EventWaitingRoomState, token=owner.token, path=path, headers={"cookie": cookie})
+    await run_handler(room, "load_room")
+    await run_handler(room, "set_enabled", True)
+    now = utcnow()
+    form = {"opens_at": local(now - timedelta(minutes=5)), "starts_at": local(now + timedelta(hours=1))}
+
+    await run_handler(room, "save_room", {**form, "rate_per_minute": "1200"})
+
+    assert (room.rate_label, room.waiting) == ("1\u202f200 par minute", "0")
+
+
 def _announcement(**changes: object) -> AnnouncementRow:
     row = AnnouncementRow(
         id="a1",

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from eventpalour.db import read_only, transaction
 from eventpalour.models import OfflineScan, Ticket, TicketScan
 from eventpalour.models.types import utcnow
+from eventpalour.services.platform import gettext
 from eventpalour.services.platform.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from eventpalour.services.tickets import door_sync, offline_scans, scanning, ticket_tokens
 from eventpalour.services.tickets.offline_scans import OfflineCheckIn
@@ -137,6 +138,41 @@ def test_two_offline_devices_admit_one_ticket_first_time_wins_and_one_conflict(d
     assert abs(ticket(t.id).used_at - earlier.scanned_at) < timedelta(milliseconds=1)
     [conflict] = offline_scans.offline_conflicts(actor=staff.summary, event_id=venue.short_id)
     assert (conflict.short_code, conflict.device_id) == (t.short_code, PHONE_B)
+
+
+def test_a_conflict_note_reads_in_each_readers_language(door):
+    """The note is stored as its sentence and values, so the uploader, the door and the organizer
+    each read it in their own language (#23 §1); the English stays in `note` too."""
+    venue, staff = door
+    [t] = issue(venue)
+    _upload(staff, venue, PHONE_A, _admitted(1, t, minutes_ago=2))
+    [answer] = _upload(staff, venue, PHONE_B, _admitted(1, t, minutes_ago=9))
+    [conflict] = offline_scans.offline_conflicts(actor=staff.summary, event_id=venue.short_id)
+
+    for said in (answer.message, conflict.note):
+        assert said.startswith("Admitted twice on Main entrance: at ")
+        assert gettext("sw", said).startswith("Aliingizwa mara mbili kupitia Main entrance: saa ")
+        assert gettext("fr", said).startswith("Admis deux fois par Main entrance : à ")
+    with read_only() as session:
+        stored = session.exec(select(OfflineScan).where(OfflineScan.device_id == PHONE_B)).one()
+    assert stored.note == str(answer.message) and stored.note_template == answer.message.template
+    assert set(stored.note_values) == {"gate", "at", "other"}
+
+
+def test_a_note_stored_before_notes_were_translatable_reads_as_written(door):
+    venue, staff = door
+    [t] = issue(venue)
+    _upload(staff, venue, PHONE_A, _admitted(1, t, minutes_ago=2))
+    _upload(staff, venue, PHONE_B, _admitted(1, t, minutes_ago=9))
+    with transaction() as session:  # as a row uploaded before the sentence and values were kept
+        session.exec(
+            update(OfflineScan).values(note="Admitted twice: an old note.", note_template=None, note_values=None)
+        )
+
+    [conflict] = offline_scans.offline_conflicts(actor=staff.summary, event_id=venue.short_id)
+    [answer] = _upload(staff, venue, PHONE_B, _admitted(1, t, minutes_ago=9))  # the same scan again
+    assert conflict.note == answer.message == "Admitted twice: an old note."
+    assert gettext("sw", conflict.note) == "Admitted twice: an old note."
 
 
 def test_upload_offline_scan_after_online_scan_is_a_conflict(door):

@@ -24,6 +24,7 @@ from eventpalour.services import admin
 from eventpalour.services.admin import AdminCapability
 from eventpalour.services.finance.money_figures import Balance, Period, balances, figures_by_period
 from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import stored_message
 from eventpalour.services.sales import refund_label
 
 QUEUE_LIMIT = 200
@@ -174,7 +175,13 @@ def returned_payments(*, actor: UserSummary | None) -> list[ReturnedPayment]:
             order_amount=order.amount,
             order_currency=order.currency,
             label=refund_label(refund.kind, refund.status),
-            reason=refund.failure_reason or order.flagged_reason or refund.reason,
+            # Paystack's failure words as it sent them; the system's own sentences in the reader's language.
+            reason=refund.failure_reason
+            or (
+                order.flagged_reason
+                and stored_message(order.flagged_reason, order.flagged_template, order.flagged_values)
+            )
+            or stored_message(refund.reason, refund.reason_template, refund.reason_values),
             created_at=refund.created_at,
         )
         for refund, order, title, workspace_name, email in rows

@@ -62,16 +62,26 @@ def catalog_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
 
 
+CONTEXT_SEPARATOR = "\x04"
+"""Between a message's context and its id in a catalog key, as gettext's own pgettext keys them."""
+
+
+def catalog_key(text: str, context: str | None = None) -> str:
+    """The key of `text` in a catalog: the id itself, or "<context>\\x04<id>" for a message given a
+    context (`NC_`), which the catalogs hold apart from the same English said elsewhere."""
+    return f"{context}{CONTEXT_SEPARATOR}{text}" if context else text
+
+
 @cache
 def catalog(language: str) -> dict[str, str]:
-    """Every translated message of `language`: English id → translation (fuzzy and empty ones left
-    out, so they fall back to English). Read once per process."""
+    """Every translated message of `language`: English id (or `catalog_key` with its context) →
+    translation (fuzzy and empty ones left out, so they fall back to English). Read once per process."""
     if language not in TRANSLATED:
         return {}
     with catalog_path(language).open("rb") as handle:
         messages = read_po(handle, locale=language)
     return {
-        str(message.id): str(message.string)
+        catalog_key(str(message.id), message.context): str(message.string)
         for message in messages
         if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
     }
@@ -109,10 +119,34 @@ def message(template: str, **values: object) -> Message:
     return Message(template, **values)
 
 
-def gettext(language: str | None, text: str) -> str:
+def kept_message(text: str) -> tuple[str | None, dict[str, str] | None]:
+    """What to store beside a sentence the system writes into the database (an offline scan's note, why
+    a payment was refunded) so each reader reads it in their language: its English id and values as
+    text (`stored_message` makes it again); (None, None) for text a person typed, kept as typed."""
+    if isinstance(text, Message):
+        return text.template, {name: str(value) for name, value in text.values.items()}
+    return None, None
+
+
+def stored_message(text: str, template: str | None, values: dict[str, str] | None) -> str:
+    """A stored sentence as a Message its reader's layer says in their language (`kept_message` kept its
+    id and values); `text` as stored for a row written before, or for text a person typed."""
+    if not template:
+        return text
+    try:
+        return Message(template, **(values or {}))
+    except (KeyError, IndexError, ValueError):
+        return text  # a sentence whose fields no longer match its stored values: as it was written
+
+
+def gettext(language: str | None, text: str, context: str | None = None) -> str:
     """`text` (English) in `language`, or `text` itself when it has no translation there; a Message's
-    sentence is translated whole, then its values are filled in."""
+    sentence is translated whole, then its values are filled in. `context` names the sense a text
+    marked with `NC_` has (one English text, two sentences elsewhere: "Checked in" of one person at
+    the door is Kiswahili "Ameingia", of the people counted "Wameingia")."""
     found = catalog(language_or_default(language))
+    if context:
+        return found.get(catalog_key(text, context), text)
     if isinstance(text, Message):
         values = {
             name: value.in_language(language) if hasattr(value, "in_language") else value
@@ -122,9 +156,11 @@ def gettext(language: str | None, text: str) -> str:
     return found.get(text, text)
 
 
-def translations(text: str) -> dict[str, str]:
-    """`text` in every other language that has it, for the pages' `t()`: {"sw": …, "fr": …}."""
-    return {code: found for code in TRANSLATED if (found := catalog(code).get(text))}
+def translations(text: str, context: str | None = None) -> dict[str, str]:
+    """`text` (in `context`, if given) in every other language that has it, for the pages' `t()`:
+    {"sw": …, "fr": …}."""
+    key = catalog_key(text, context)
+    return {code: found for code in TRANSLATED if (found := catalog(code).get(key))}
 
 
 def format_locale(language: str | None) -> Locale:
@@ -183,4 +219,11 @@ class Figure(int):
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name for "mark only")
     """Mark `text` for the catalogs where it is written (a service's error message) without
     translating it there: the layer that shows it calls `gettext(language, message)`."""
+    return text
+
+
+def NC_(context: str, text: str) -> str:  # noqa: N802 (N_ with a context, as gettext's pgettext)
+    """Mark `text` for the catalogs in `context` (a string literal, the catalogs' msgctxt), apart
+    from the same English elsewhere; the layer that shows it calls `gettext(language, text, context)`
+    or `t(text, context=…)` with the same context."""
     return text

@@ -14,7 +14,7 @@ from eventpalour.models import OPEN_ORDER_STATUSES, DiscountCode, Order, OrderIt
 from eventpalour.services import identity
 from eventpalour.services.finance import EventSalesTotals, event_money
 from eventpalour.services.identity import SecondFactorNeed, UserSummary
-from eventpalour.services.platform import clean_line
+from eventpalour.services.platform import clean_line, stored_message
 from eventpalour.services.sales.answer_edits import EDITABLE_STATUSES
 from eventpalour.services.sales.answer_views import order_answer_lines
 from eventpalour.services.sales.refunds import cancel_refusal, refund_label, refund_refusal
@@ -133,7 +133,9 @@ def order_rows(session: Session, found: list[tuple[Order, User, str | None]]) ->
             provider_fee=order.provider_fee,
             organizer_share=order.organizer_share,
             created_at=order.created_at,
-            flagged_reason=order.flagged_reason,
+            flagged_reason=stored_message(order.flagged_reason, order.flagged_template, order.flagged_values)
+            if order.flagged_reason
+            else None,
             refunded_amount=order.refunded_amount,
             latest_refund_status=latest_refunds.get(order.id, ("", ""))[1],
             refund_label=refund_label(*latest_refunds[order.id]) if order.id in latest_refunds else "",

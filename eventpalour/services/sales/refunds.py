@@ -250,10 +250,12 @@ def queue_refund(
         amount=amount,
         currency=order.currency,
         kind=kind,
-        reason=reason[:500],
+        reason=str(reason)[:500],
         ticket_ids=ticket_ids,
         requested_by_id=requested_by_id,
     )
+    # A reason the system wrote (a Message) is read in each reader's language; a typed one stays as typed.
+    refund.reason_template, refund.reason_values = platform.kept_message(reason)
     session.add(refund)
     session.flush()
     finance.record_refund(connection, recorded_refund(order, refund))
@@ -286,7 +288,7 @@ def queue_event_refunds(session: Session, event: Event, *, actor_id: str | None)
             order,
             amount=left,
             ticket_ids=sales_store.valid_ticket_ids(connection, order.id),
-            reason=f"{event.title} was cancelled.",
+            reason=platform.message(N_("{event} was cancelled."), event=event.title),
             kind=RefundKind.EVENT_CANCELLED,
             requested_by_id=actor_id,
         )

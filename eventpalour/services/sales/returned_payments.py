@@ -24,12 +24,24 @@ from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import OrderStatus, Refund, RefundKind
 from eventpalour.models.types import utcnow
 from eventpalour.services import platform
-from eventpalour.services.platform import format_money
+from eventpalour.services.platform import N_, format_money
 from eventpalour.services.sales import store as sales_store
 from eventpalour.services.sales.checkout import release_order
 from eventpalour.services.sales.refund_webhooks import emit_order_refunded
 
 logger = logging.getLogger("eventpalour.payments")
+
+# Why the payment went back, on the order (`flagged_reason`) and its refund: the buyer, the organizers
+# and finance each read it in their language (kept as sentence and values: platform.kept_message).
+# The sums stay as Paystack's and the order's, written once.
+MISMATCH_NOTE = N_(
+    "Payment mismatch: Paystack charged {received}, the order's total is {expected}. The whole payment is "
+    "refunded automatically."
+)
+CODE_USED_UP_NOTE = N_(
+    "Paid after the hold expired and the code {code} was used up. The whole payment is refunded automatically."
+)
+SOLD_OUT_NOTE = N_("Paid after the hold expired and the tickets sold out. The whole payment is refunded automatically.")
 
 
 @dataclass(frozen=True)
@@ -39,7 +51,7 @@ class PaymentReturn:
     order_id: str
     received: str  # e.g. "KES 1,000.00"
     expected: str
-    message: str  # why, for the buyer, the organizers and finance alike (also the order's flagged_reason)
+    message: str  # why, for the buyer, the organizers and finance alike (also the order's flagged_reason): a Message
 
 
 def mismatch(verified: VerifyResult, amount: int, currency: str) -> bool:
@@ -59,12 +71,11 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
         order = sales_store.order_to_settle(connection, reference)
         expected = format_money(order.amount, order.currency)
         if kind == RefundKind.PAYMENT_MISMATCH:
-            note = f"Payment mismatch: Paystack charged {received}, the order's total is {expected}."
+            note = platform.message(MISMATCH_NOTE, received=received, expected=expected)
         elif kind == RefundKind.CODE_USED_UP:
-            note = f"Paid after the hold expired and the code {order.discount_code} was used up."
+            note = platform.message(CODE_USED_UP_NOTE, code=order.discount_code or "")
         else:
-            note = "Paid after the hold expired and the tickets sold out."
-        note += " The whole payment is refunded automatically."
+            note = platform.message(SOLD_OUT_NOTE)
         if not _close(connection, order.id, note):
             return None
         refund = Refund(
@@ -74,8 +85,9 @@ def return_payment(reference: str, verified: VerifyResult, *, kind: RefundKind) 
             amount=verified.amount,
             currency=verified.currency,
             kind=kind,
-            reason=note,
+            reason=str(note),
         )
+        refund.reason_template, refund.reason_values = platform.kept_message(note)
         session.add(refund)
         # The order ends refunded here, once (`_close`): integrations hear it now, not when Paystack
         # completes the refund (that sends the buyer's email only).

@@ -65,6 +65,7 @@ from eventpalour.models import (
 )
 from eventpalour.models.order import UNCONFIRMED_WEBHOOK
 from eventpalour.models.types import random_string
+from eventpalour.services import platform
 
 _users = User.__table__
 _events = Event.__table__
@@ -706,12 +707,16 @@ def claim_order(connection: Connection, claim: Claim, *, held: bool) -> bool:
     return connection.execute(_CLAIM_HELD_ORDER if held else _CLAIM_ORDER, values).rowcount == 1
 
 
-_FLAGGED_REASON = select(_orders.c.flagged_reason).where(_orders.c.id == bindparam("order_id"))
+_FLAGGED_REASON = select(_orders.c.flagged_reason, _orders.c.flagged_template, _orders.c.flagged_values).where(
+    _orders.c.id == bindparam("order_id")
+)
 
 
 def flagged_reason(connection: Connection, order_id: str) -> str | None:
-    """Why a payment that bought nothing was refunded (services/sales/returned_payments.py)."""
-    return connection.execute(_FLAGGED_REASON, {"order_id": order_id}).scalar_one()
+    """Why a payment that bought nothing was refunded (services/sales/returned_payments.py), as a
+    Message the reader's layer says in their language (the English as stored for older flags)."""
+    row = connection.execute(_FLAGGED_REASON, {"order_id": order_id}).one()
+    return platform.stored_message(row.flagged_reason, row.flagged_template, row.flagged_values) if row[0] else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1013,8 +1018,14 @@ def close_unsettled_order(connection: Connection, order_id: str, status: str, no
 
 
 def flag_order(connection: Connection, order_id: str, reason: str) -> None:
-    """Say on the order why it ended as it did (a payment that bought nothing)."""
-    connection.execute(update(_orders).where(_orders.c.id == order_id).values(flagged_reason=reason[:500]))
+    """Say on the order why it ended as it did (a payment that bought nothing); a Message `reason` is
+    kept as its sentence and values too, so each reader reads it in their language."""
+    template, values = platform.kept_message(reason)
+    connection.execute(
+        update(_orders)
+        .where(_orders.c.id == order_id)
+        .values(flagged_reason=str(reason)[:500], flagged_template=template, flagged_values=values)
+    )
 
 
 # --- door scans -----------------------------------------------------------------------------------

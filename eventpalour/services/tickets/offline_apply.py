@@ -12,7 +12,7 @@ keeps the ticket's time (first time wins). Entries mark their tickets `used` in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from eventpalour.models import Direction, OfflineOutcome, OfflineScan, ScanResul
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services import platform
 from eventpalour.services.identity import UserSummary
+from eventpalour.services.platform import N_, Message, message
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.tickets import gates, scanning
 
@@ -40,6 +41,43 @@ _SET_USED_AT = (
 _SET_EARLIER_USED_AT = _SET_USED_AT.where(_tickets.c.used_at > bindparam("at", type_=_tickets.c.used_at.type))
 
 
+# What the server made of an uploaded scan, stored with it and shown to the door and the organizer
+# in each reader's language: the English sentence is the catalogs' id, its values (times, a list's
+# name) are kept beside it (OfflineScan.note_template, note_values) and filled in after.
+REFUSED = N_("Refused at the door.")
+NO_SUCH_TICKET = N_("Let in, but no such ticket is at this event.")
+PASSED_OUT = N_("Exit at {at} from {gate}.")
+PASSED_IN = N_("Checked in at {at} on {gate}.")
+LET_IN_VOID = {
+    TicketStatus.TRANSFERRED: N_("Let in at {at}, but the ticket was transferred."),
+    TicketStatus.REFUNDED: N_("Let in at {at}, but the ticket was refunded."),
+    TicketStatus.CANCELLED: N_("Let in at {at}, but the ticket was cancelled."),
+    TicketStatus.EXPIRED: N_("Let in at {at}, but the ticket had expired."),
+}
+LET_IN_UNUSABLE = N_("Let in at {at}, but the ticket could not be used.")
+WRONG_GATE = N_("Let in at {at}, but {gate} does not admit this ticket's type.")
+NOT_INSIDE = N_("Exit at {at} from {gate}, but the ticket was not inside.")
+TWICE = N_("Admitted twice on {gate}: at {at} on this device and at {other}.")
+TWICE_JUST_BEFORE = N_("Admitted twice on {gate}: at {at} on this device and on another just before.")
+NOTES = [
+    REFUSED,
+    NO_SUCH_TICKET,
+    PASSED_OUT,
+    PASSED_IN,
+    *LET_IN_VOID.values(),
+    LET_IN_UNUSABLE,
+    WRONG_GATE,
+    NOT_INSIDE,
+    TWICE,
+    TWICE_JUST_BEFORE,
+]
+"""Every note an upload may store: door.js says them too (components/door_offline.py's table)."""
+
+
+def _refused() -> Message:
+    return message(REFUSED)
+
+
 @dataclass
 class Decision:
     """What the server makes of one uploaded scan; `logged` is the result the scan log keeps."""
@@ -49,7 +87,7 @@ class Decision:
     scanned_at_label: str
     list_id: str = ""
     outcome: OfflineOutcome = OfflineOutcome.LOGGED
-    note: str = "Refused at the door."
+    note: Message = field(default_factory=_refused)
     logged: str = ScanResult.INVALID
 
 
@@ -91,7 +129,7 @@ def apply_batch(
             continue  # refused at the door: kept in the log only
         if ticket is None:
             decision.outcome, decision.logged = OfflineOutcome.CONFLICT, ScanResult.INVALID
-            decision.note = "Let in, but no such ticket is at this event."
+            decision.note = message(NO_SUCH_TICKET)
             continue
         earlier = history.setdefault((gate.id, ticket.id), [])
         verdict = gates.pass_decision(
@@ -161,24 +199,24 @@ def _row(
     }
 
 
-def _passed_note(scan: OfflineCheckIn, decision: Decision, gate: gates.Gate) -> str:
+def _passed_note(scan: OfflineCheckIn, decision: Decision, gate: gates.Gate) -> Message:
     if scan.direction == Direction.EXIT:
-        return f"Exit at {decision.scanned_at_label} from {gate.name}."
-    return f"Checked in at {decision.scanned_at_label} on {gate.name}."
+        return message(PASSED_OUT, at=decision.scanned_at_label, gate=gate.name)
+    return message(PASSED_IN, at=decision.scanned_at_label, gate=gate.name)
 
 
 def _conflict_note(
     verdict: gates.PassDecision, decision: Decision, ticket: Row, gate: gates.Gate, door: scanning.OpenDoor
-) -> str:
+) -> Message:
     at = decision.scanned_at_label
     if verdict.result == ScanResult.NOT_VALID:
-        return f"Let in at {at}, but the ticket was {ticket.status}."
+        return message(LET_IN_VOID.get(ticket.status, LET_IN_UNUSABLE), at=at)
     if verdict.result == ScanResult.WRONG_GATE:
-        return f"Let in at {at}, but {gate.name} does not admit this ticket's tier."
+        return message(WRONG_GATE, at=at, gate=gate.name)
     if verdict.result == ScanResult.NOT_INSIDE:
-        return f"Exit at {at} from {gate.name}, but the ticket was not inside."
+        return message(NOT_INSIDE, at=at, gate=gate.name)
     other = clock(verdict.last_entry, door.timezone) if verdict.last_entry else ""
-    return f"Admitted twice on {gate.name}: at {at} on this device and at {other}."
+    return message(TWICE, gate=gate.name, at=at, other=other)
 
 
 def _write(
@@ -194,8 +232,7 @@ def _write(
     for p in passes:
         if p.row["id"] not in written:
             p.decision.outcome, p.decision.logged = OfflineOutcome.CONFLICT, ScanResult.ALREADY_USED
-            at = p.decision.scanned_at_label
-            p.decision.note = f"Admitted twice on {p.gate.name}: at {at} on this device and on another just before."
+            p.decision.note = message(TWICE_JUST_BEFORE, gate=p.gate.name, at=p.decision.scanned_at_label)
     return written
 
 
@@ -263,7 +300,8 @@ def _record(
                 "list_id": d.list_id,
                 "direction": scan.direction,
                 "outcome": d.outcome.value,
-                "note": d.note[:300],
+                "note": str(d.note)[:300],  # in English, as it read before notes were kept translatable
+                **dict(zip(("note_template", "note_values"), platform.kept_message(d.note), strict=True)),
                 "uploaded_by_id": actor.id,
                 "uploaded_at": now,
             }

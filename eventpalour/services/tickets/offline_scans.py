@@ -23,7 +23,7 @@ from eventpalour.db import read_only, transaction
 from eventpalour.models import Direction, OfflineOutcome, OfflineScan, ScanResult, Ticket, User
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed
+from eventpalour.services.platform import N_, NotAuthenticated, ValidationFailed, stored_message
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.tickets import gates, live_door, offline_apply, scanning
 
@@ -52,7 +52,7 @@ class OfflineCheckIn:
 class AppliedScan:
     sequence: int
     outcome: str  # OfflineOutcome
-    message: str
+    message: str  # a Message (said in each reader's language), or a note stored in English only
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class ConflictRow:
     holder_name: str
     device_id: str
     scanned_at_label: str
-    note: str
+    note: str  # a Message, or the English note of a row stored before (platform.stored_message)
 
 
 def _check(device_id: str, scans: Sequence[OfflineCheckIn]) -> None:
@@ -106,7 +106,7 @@ def upload_offline_scans(
         tickets = _tickets(connection, door.event_id, {scan.ticket_id for scan in scans if scan.ticket_id})
         new = [scan for scan in scans if scan.sequence not in stored]
         for d in offline_apply.apply_batch(connection, actor, door, device_id, new, tickets, lists):
-            stored[d.sequence] = AppliedScan(d.sequence, d.outcome.value, d.note)
+            stored[d.sequence] = AppliedScan(d.sequence, d.outcome.value, d.note)  # d.note: a Message
         live_door.record_device(connection, door.event_id, device_id, actor.id)  # heard from just now
     return [stored[scan.sequence] for scan in scans]
 
@@ -124,13 +124,24 @@ def _lists(event_gates: list[gates.Gate], scans: Sequence[OfflineCheckIn]) -> di
 
 def _stored(connection: Connection, event_id: str, device_id: str, sequences: list[int]) -> dict[int, AppliedScan]:
     rows = connection.execute(
-        select(OfflineScan.sequence, OfflineScan.outcome, OfflineScan.note).where(
+        select(
+            OfflineScan.sequence,
+            OfflineScan.outcome,
+            OfflineScan.note,
+            OfflineScan.note_template,
+            OfflineScan.note_values,
+        ).where(
             OfflineScan.event_id == event_id,
             OfflineScan.device_id == device_id,
             col(OfflineScan.sequence).in_(sequences),
         )
     )
-    return {row.sequence: AppliedScan(row.sequence, row.outcome, row.note) for row in rows}
+    return {
+        row.sequence: AppliedScan(
+            row.sequence, row.outcome, stored_message(row.note, row.note_template, row.note_values)
+        )
+        for row in rows
+    }
 
 
 def _tickets(connection: Connection, event_id: str, ids: set[str]) -> dict[str, Row]:
@@ -166,7 +177,7 @@ def offline_conflicts(*, actor: UserSummary | None, event_id: str) -> list[Confl
             holder_name=attendee or full_name or username or "",
             device_id=scan.device_id,
             scanned_at_label=clock(scan.scanned_at, door.timezone),
-            note=scan.note,
+            note=stored_message(scan.note, scan.note_template, scan.note_values),
         )
         for scan, code, attendee, full_name, username in rows
     ]
