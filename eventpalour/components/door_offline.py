@@ -8,7 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.qr_scanner import offline_qr_scanner
 from eventpalour.services.platform import N_
-from eventpalour.services.tickets.offline_apply import NOTES as UPLOAD_NOTES
+from eventpalour.services.tickets import OFFLINE_UPLOAD_NOTES as UPLOAD_NOTES
 from eventpalour.state.base import AuthState
 from eventpalour.state.language import fill, t
 from eventpalour.state.scanner import TITLE_CONTEXT, TITLES

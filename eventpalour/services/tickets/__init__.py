@@ -62,6 +62,9 @@ __getattr__, __all__ = public_names(
             "code_hash",
             "device_sync",
         ],
+        "offline_apply": [
+            "NOTES as OFFLINE_UPLOAD_NOTES",
+        ],
         "offline_scans": [
             "AppliedScan",
             "ConflictRow",
