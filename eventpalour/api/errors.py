@@ -76,13 +76,17 @@ def error_body(message: str, details: list[dict[str, object]] | None = None) -> 
 
 
 def reader_language(request: Request | None) -> str:
-    """The language an API answer's messages speak: the request's Accept-Language, else the site's
-    language cookie (a page's own fetch), else English. The `code` and the field paths stay as they are."""
+    """The language an API answer's messages speak: the site's language cookie (the reader's own choice,
+    sent by a page's fetch, e.g. the offline door's), else the request's Accept-Language (an API client;
+    a browser sends its default with every fetch, so it comes second), else English. The `code` and the
+    field paths stay as they are."""
     if request is None:
         return DEFAULT_LANGUAGE
+    if chosen := request.cookies.get(LANGUAGE_COOKIE):
+        return language_or_default(chosen)
     if request.headers.get("accept-language"):
         return negotiate_language(request.headers["accept-language"])
-    return language_or_default(request.cookies.get(LANGUAGE_COOKIE))
+    return DEFAULT_LANGUAGE
 
 
 def domain_error_response(exc: DomainError, request: Request | None = None) -> JSONResponse:

@@ -1,5 +1,5 @@
 """API errors in the reader's language (#23 §1) over real HTTP: the `message` (and each detail's) follows
-Accept-Language, or the site's language cookie when a page's own fetch sends none; the status, the
+the site's language cookie (the reader's choice), else Accept-Language (an API client); the status, the
 `code` and the field paths stay what they are, so a client's handling does not change with the language."""
 
 from __future__ import annotations
@@ -60,6 +60,19 @@ def test_without_accept_language_the_cookie_speaks(http: httpx.Client, vip: tupl
     http.cookies.set(LANGUAGE_COOKIE, "fr")
 
     response = http.post(ORDERS, json={"event_id": event_id, "quantities": {tier_id: 1}})
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "Veuillez vous connecter pour continuer."}
+
+
+def test_the_cookie_the_reader_chose_beats_the_browser_default(http: httpx.Client, vip: tuple[str, str]) -> None:
+    """A page's fetch (the offline door's) carries both: the site's choice in the cookie wins."""
+    event_id, tier_id = vip
+    http.cookies.set(LANGUAGE_COOKIE, "fr")
+
+    response = http.post(
+        ORDERS, json={"event_id": event_id, "quantities": {tier_id: 1}}, headers={"accept-language": "sw-KE,sw;q=0.9"}
+    )
 
     assert response.status_code == 401
     assert response.json() == {"error": "Veuillez vous connecter pour continuer."}
