@@ -22,6 +22,7 @@ from eventpalour.models import (
     OrderItem,
     OutboxEmail,
     PlatformAdmin,
+    Refund,
     Ticket,
     User,
     UserSession,
@@ -110,6 +111,37 @@ def test_export_holds_profile_sessions_orders_tickets_transfers_memberships_kyc_
     assert (filing["workspace"], filing["tax_id"]) == ("Amina Events", "A123456789B")
     assert "id_document_key" not in filing and "token_hash" not in text and "password_hash" not in text
     assert document["profile"]["email"] == organizer.email and document["format"] == data_export.EXPORT_FORMAT
+
+
+def test_export_says_a_system_refund_reason_in_the_accounts_language_and_a_typed_one_as_typed():
+    venue = make_venue(title="Jazz on the Lawn")
+    person = make_user(full_name="Awa Diop")
+    issue(venue, person)
+    accounts.set_language(actor=person.summary, language="fr")
+    with transaction() as session:
+        order = session.exec(select(Order).where(Order.buyer_id == person.id)).one()
+        cancelled = platform.message(platform.N_("{event} was cancelled."), event="Jazz on the Lawn")
+        template, values = platform.kept_message(cancelled)
+        for reason, kept in ((str(cancelled), (template, values)), ("Je ne peux pas venir.", (None, None))):
+            session.add(
+                Refund(
+                    order_id=order.id,
+                    event_id=order.event_id,
+                    workspace_id=order.workspace_id,
+                    amount=100,
+                    currency="KES",
+                    reason=reason,
+                    reason_template=kept[0],
+                    reason_values=kept[1],
+                )
+            )
+
+    [order_data] = data_export.export_account(actor=person.summary).orders
+
+    assert sorted(r.reason for r in order_data.refunds) == [
+        "Je ne peux pas venir.",
+        "L'événement Jazz on the Lawn a été annulé.",
+    ]
 
 
 def test_export_csv_has_order_lines_and_tickets_and_defuses_formulas():

@@ -40,7 +40,7 @@ from eventpalour.models import (
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity.accounts import UserSummary, load_active_user, masked_email
-from eventpalour.services.platform import NotAuthenticated, spreadsheet_cell
+from eventpalour.services.platform import Message, NotAuthenticated, gettext, spreadsheet_cell, stored_message
 
 EXPORT_FORMAT = 1
 """The export's layout version, written into the file: bump it when a field changes meaning."""
@@ -241,7 +241,7 @@ def export_account(*, actor: UserSummary | None) -> AccountExport:
             profile=_profile(user),
             sessions=_sessions(session, user.id),
             passkeys=_passkeys(session, user.id),
-            orders=_orders(session, user.id),
+            orders=_orders(session, user.id, user.language),
             tickets=tickets,
             transfers=transfers,
             waitlists=_waitlists(session, user.id),
@@ -285,7 +285,7 @@ def _passkeys(session: Session, user_id: str) -> list[PasskeyData]:
     return [PasskeyData(r.name, r.created_at, r.last_used_at) for r in rows]
 
 
-def _orders(session: Session, user_id: str) -> list[OrderData]:
+def _orders(session: Session, user_id: str, language: str | None) -> list[OrderData]:
     found = session.exec(
         select(Order, Event.title)
         .join(Event, col(Event.id) == col(Order.event_id))
@@ -295,6 +295,12 @@ def _orders(session: Session, user_id: str) -> list[OrderData]:
     ids = [order.id for order, _ in found]
     lines: dict[str, list[OrderLineData]] = {order_id: [] for order_id in ids}
     refunds: dict[str, list[RefundData]] = {order_id: [] for order_id in ids}
+
+    def reason(refund: Refund) -> str:
+        """A reason the system wrote, in the account's language; one a person typed, as typed."""
+        said = stored_message(refund.reason, refund.reason_template, refund.reason_values)
+        return gettext(language, said) if isinstance(said, Message) else said
+
     if ids:
         for item in session.exec(
             select(OrderItem).where(col(OrderItem.order_id).in_(ids)).order_by(col(OrderItem.id))
@@ -304,7 +310,7 @@ def _orders(session: Session, user_id: str) -> list[OrderData]:
             select(Refund).where(col(Refund.order_id).in_(ids)).order_by(col(Refund.created_at))
         ).all():
             refunds[refund.order_id].append(
-                RefundData(refund.amount, refund.status, refund.reason, refund.created_at, refund.processed_at)
+                RefundData(refund.amount, refund.status, reason(refund), refund.created_at, refund.processed_at)
             )
     return [
         OrderData(
