@@ -77,7 +77,7 @@ WATCH = """
     lastAsked = asked;
     if (!(await window.__axeClaim(here))) return;
     const before = changes, started = performance.now();
-    const result = await window.axe.run(document, %(options)s);
+    const result = await (%(exclusive)s)(() => window.axe.run(document, %(options)s));
     const steady = changes === before && location.pathname === here.path && !finiteAnimation() && !toastFading()
       && !listOpen();
     const found = (%(summarize)s)(result.violations, %(impacts)s);
@@ -104,6 +104,14 @@ WATCH = """
 })();
 """
 
+# axe refuses a run while another is going in the same page ("Axe is already running"): the page's own
+# check (WATCH) and a test's check of a state within the page (a dialog open) take turns.
+EXCLUSIVE = """async (run) => {
+  while (window.__axeBusy) await new Promise((resolve) => setTimeout(resolve, 50));
+  window.__axeBusy = true;
+  try { return await run(); } finally { window.__axeBusy = false; }
+}"""
+
 # What decides whether a page needs a check: its path, colour scheme and width.
 VIEW = """() => ({
   // a page of ours: not about:blank, nor a JSON answer (/api/health) the browser shows as text
@@ -128,7 +136,7 @@ SUMMARIZE = """(violations, impacts) => violations
   }))"""
 RUN_AXE = (
     "async (impacts) => {\n"
-    f"  const result = await window.axe.run(document, {AXE_OPTIONS});\n"
+    f"  const result = await ({EXCLUSIVE})(() => window.axe.run(document, {AXE_OPTIONS}));\n"
     f"  return ({SUMMARIZE})(result.violations, impacts);\n"
     "}"
 )
@@ -205,6 +213,7 @@ class AxeSweep:
             % {
                 "quiet": QUIET_MS,
                 "options": AXE_OPTIONS,
+                "exclusive": EXCLUSIVE,
                 "impacts": list(BLOCKING_IMPACTS),
                 "summarize": SUMMARIZE,
                 "view": VIEW,
