@@ -33,6 +33,7 @@ import reflex.state as reflex_state
 from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
 from reflex.state import BaseState, State, _resolve_delta, all_base_state_classes
+from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.utils.exceptions import StateSchemaMismatchError
 
 # Per state class: its fresh values (var name with Reflex's field marker -> value) when it is
@@ -104,6 +105,33 @@ def constant_when_fresh(cls: type[BaseState]) -> bool:
 
 # --- The Redis state manager: build only what says something ------------------------------------
 
+_ORIGINAL_REQUIRED = StateManagerRedis._get_required_state_classes
+_required: dict[tuple[type[BaseState], bool], frozenset[type[BaseState]]] = {}
+_required_for_classes = -1
+
+
+def _get_required_state_classes(
+    self: StateManagerRedis,
+    target_state_cls: type[BaseState],
+    subclasses: bool = False,
+    required_state_classes: set[type[BaseState]] | None = None,
+) -> set[type[BaseState]]:
+    """Reflex's walk of the classes a state needs (ancestors, dependents, substates), once per
+    class: it depends only on the classes, and it walked the whole tree for every load (~13 % of a
+    hydrate's CPU in process)."""
+    global _required_for_classes
+    if required_state_classes is not None:  # Reflex's own recursion
+        return _ORIGINAL_REQUIRED(self, target_state_cls, subclasses, required_state_classes)
+    if _required_for_classes != len(all_base_state_classes):
+        _required.clear()
+        _required_for_classes = len(all_base_state_classes)
+    key = (target_state_cls, subclasses)
+    found = _required.get(key)
+    if found is None:
+        found = _required[key] = frozenset(_ORIGINAL_REQUIRED(self, target_state_cls, subclasses))
+    return set(found)
+
+
 _ORIGINAL_GET_STATE = StateManagerRedis.get_state
 
 
@@ -160,10 +188,50 @@ async def _get_state(
 
 _ORIGINAL_DICT = BaseState.dict
 
+# Per state class: its fields' defaults as its `dict()` gives them for a fresh instance.
+_field_defaults: dict[type[BaseState], dict[str, Any]] = {}
+
+
+class _Defaulted(dict):
+    """A built state's values in a first frame, whose fields (`defaults`) were never set or read:
+    they hold their defaults, taken once per class instead of deep-copied and serialised per load."""
+
+    defaults: frozenset[str] = frozenset()
+
+
+def _fields_untouched(state: BaseState) -> bool:
+    """Whether none of the state's fields was ever set or read (Reflex makes a field's value, a
+    deep copy of its default, on first access), so each holds its default."""
+    values = vars(state)
+    return not any(name in values for name in type(state).base_vars)
+
+
+def _own_values(state: BaseState) -> dict[str, Any]:
+    """What `BaseState.dict` gives for `state` itself, for a state whose fields are untouched."""
+    cls = type(state)
+    defaults = _field_defaults.get(cls)
+    if defaults is None:
+        alone = cls(init_substates=False, _reflex_internal_init=True)
+        defaults = _field_defaults[cls] = {name: alone.get_value(name) for name in cls.base_vars}
+    state._mark_dirty_computed_vars()
+    variables = {
+        **defaults,
+        **{name: state.get_value(name) for name, var in state.computed_vars.items() if not var._backend},
+    }
+    own = _Defaulted({name + FIELD_MARKER: variables[name] for name in sorted(variables)})
+    own.defaults = frozenset(name + FIELD_MARKER for name in defaults if name not in state.computed_vars)
+    return own
+
 
 def _dict(self: BaseState, include_computed: bool = True, initial: bool = False, **kwargs: Any) -> dict[str, Any]:
-    """`BaseState.dict`, with each substate left out of the tree given its fresh values."""
-    d = _ORIGINAL_DICT(self, include_computed=include_computed, initial=initial, **kwargs)
+    """`BaseState.dict`, with each substate left out of the tree given its fresh values, and the
+    untouched fields of a built state given as their defaults."""
+    if not include_computed or initial or not _fresh or not _fields_untouched(self):
+        d = _ORIGINAL_DICT(self, include_computed=include_computed, initial=initial, **kwargs)
+    else:
+        d = {self.get_full_name(): _own_values(self)}
+        for substate in self.substates.values():
+            d.update(substate.dict(include_computed=include_computed, initial=initial, **kwargs))
     if not include_computed or initial or len(self.substates) == len(type(self).get_substates()):
         return d
     stack = [cls for cls in type(self).get_substates() if cls.get_name() not in self.substates]
@@ -183,8 +251,9 @@ _ORIGINAL_DIFF = reflex_state._diff_against_initial_state
 
 
 async def _diff_against_initial_state(root_cls: type[BaseState], delta: dict[str, Any], hashes: list[str]) -> Any:
-    """Reflex's diff, after dropping the left-out states the browser holds at the same defaults
-    as the backend (their values are those defaults: nothing to compare or send)."""
+    """Reflex's diff, after dropping what is known to be at the defaults the browser holds (when its
+    hash for the state matches the backend's): the left-out states, and the untouched fields of
+    built ones. Nothing to compare or send there; the rest is compared by Reflex as before."""
     snapshot = reflex_state._initial_snapshot_cache.get(root_cls)
     if (
         snapshot is not None
@@ -193,14 +262,19 @@ async def _diff_against_initial_state(root_cls: type[BaseState], delta: dict[str
         and hashes[0] == snapshot.names_digest
     ):
         browser = dict(zip(sorted(snapshot.hashes), hashes[1:], strict=True))
-        delta = {
-            name: values
-            for name, values in delta.items()
-            if not (isinstance(values, _Unchanged) and browser.get(name) == snapshot.hashes.get(name))
-        }
+        kept: dict[str, Any] = {}
+        for name, values in delta.items():
+            if browser.get(name) != snapshot.hashes.get(name):
+                kept[name] = values
+            elif isinstance(values, _Defaulted):
+                kept[name] = {var: value for var, value in values.items() if var not in values.defaults}
+            elif not isinstance(values, _Unchanged):
+                kept[name] = values
+        delta = kept
     return await _ORIGINAL_DIFF(root_cls, delta, hashes)
 
 
+StateManagerRedis._get_required_state_classes = _get_required_state_classes  # type: ignore[method-assign]
 StateManagerRedis.get_state = _get_state  # type: ignore[method-assign]
 BaseState.dict = _dict  # type: ignore[method-assign]
 reflex_state._diff_against_initial_state = cast(Any, _diff_against_initial_state)

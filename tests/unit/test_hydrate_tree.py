@@ -3,6 +3,7 @@ first frame is the one the whole tree would have given the browser."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 
@@ -13,6 +14,7 @@ from reflex.istate.data import RouterData
 from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
 from reflex.state import State, _resolve_delta, state_snapshot_hashes
+from reflex_base.utils.format import json_dumps
 
 from eventpalour.state import hydrate
 from eventpalour.state.base import AuthState
@@ -59,12 +61,14 @@ def _is_kept(state) -> bool:
     return not hydrate.constant_when_fresh(type(state))
 
 
-async def _frame(root: State, hashes: list[str] | None):
-    """What `State.hydrate_and_load` sends as the first frame (before the dirty vars it adds)."""
-    delta = await _resolve_delta(root.dict())
+async def _frame(root: State, hashes: list[str] | None, *, reflex_own: bool = False):
+    """What `State.hydrate_and_load` sends as the first frame (before the dirty vars it adds), as
+    the browser reads it; `reflex_own`: with Reflex's own `dict` and diff, not ours."""
+    delta = await _resolve_delta(hydrate._ORIGINAL_DICT(root) if reflex_own else root.dict())
     if hashes:
-        delta = await reflex_state._diff_against_initial_state(State, delta, hashes)
-    return delta
+        diff = hydrate._ORIGINAL_DIFF if reflex_own else reflex_state._diff_against_initial_state
+        delta = await diff(State, delta, hashes)
+    return json.loads(json_dumps(delta))
 
 
 async def _compiled_hashes() -> list[str]:
@@ -87,7 +91,7 @@ async def _page(signed_in: bool) -> EventDetailState:
 async def test_the_first_frame_of_a_partial_tree_is_the_full_trees(signed_in: bool):
     hashes = await _compiled_hashes()
     full = (await _page(signed_in)).parent_state.parent_state
-    expected = await _frame(full, hashes)
+    expected = await _frame(full, hashes, reflex_own=True)
 
     partial = (await _page(signed_in)).parent_state.parent_state
     left_out = _leave_out_fresh(partial)
@@ -109,8 +113,8 @@ async def test_a_browser_compiled_with_other_defaults_gets_the_left_out_states_i
     assert orders in _leave_out_fresh(partial)
 
     frame = await _frame(partial, hashes)
-    assert frame == await _frame(full, hashes)
-    assert frame[orders] == (await _resolve_delta(full.dict()))[orders]  # every var, as Reflex sends it
+    assert frame == await _frame(full, hashes, reflex_own=True)
+    assert frame[orders] == (await _frame(full, None, reflex_own=True))[orders]  # every var, as Reflex sends them
 
 
 @no_db
@@ -118,7 +122,7 @@ async def test_a_browser_sending_no_hashes_gets_the_whole_dict():
     full = (await _page(True)).parent_state.parent_state
     partial = (await _page(True)).parent_state.parent_state
     _leave_out_fresh(partial)
-    assert await _frame(partial, None) == await _frame(full, None)
+    assert await _frame(partial, None) == await _frame(full, None, reflex_own=True)
 
 
 @no_db
