@@ -201,9 +201,13 @@ class _Defaulted(dict):
 
 def _fields_untouched(state: BaseState) -> bool:
     """Whether none of the state's fields was ever set or read (Reflex makes a field's value, a
-    deep copy of its default, on first access), so each holds its default."""
+    deep copy of its default, on first access), so each holds its default. Only for a class that
+    owns every field it sends (an inherited one's value lives on the state that owns it)."""
+    cls = type(state)
     values = vars(state)
-    return not any(name in values for name in type(state).base_vars)
+    return all(cls.__fields__[name]._owner is cls for name in cls.base_vars) and not any(
+        name in values for name in cls.base_vars
+    )
 
 
 def _own_values(state: BaseState) -> dict[str, Any]:
