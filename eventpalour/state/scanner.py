@@ -176,8 +176,8 @@ class ScannerState(AuthState):
     is_checking: bool = False
     conflicts: list[ConflictShown] = []
     manifest_url: str = ""
-    # The door member this device's session resolved to, when, and under which cookie (a hash of it,
-    # salted per process: another worker or a new cookie resolves again); see `_door_actor`.
+    # The door member this device's session resolved to, when, and under which cookie (Python's hash
+    # of it, so no token is kept; a new cookie, or a process that hashes differently, resolves again).
     _actor: UserSummary | None = None
     _actor_at: float = 0.0
     _actor_key: int = 0
