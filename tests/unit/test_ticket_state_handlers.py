@@ -3,10 +3,10 @@ anonymous socket admits nobody, and a transfer goes through the service's rules.
 
 from __future__ import annotations
 
-from sqlmodel import col, delete, select
+from sqlmodel import col, delete, select, update
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import Ticket, TicketScan, WorkspaceMember
+from eventpalour.models import Ticket, TicketScan, User, UserStatus, WorkspaceMember
 from eventpalour.services import identity
 from eventpalour.state.base import AuthState
 from eventpalour.state.scanner import ScannerState, ScanShown
@@ -68,15 +68,20 @@ async def test_scanner_resolves_its_member_again_after_the_recheck_time_and_chec
     assert door.last_scan.code == tickets[1].short_code and "sign-in" in str(emitted)
     assert ticket(tickets[2].id).status == "valid"
 
-    # Door access is the database's on every scan, whatever the device remembers.
-    again = make_user()
-    add_member(venue.workspace_id, again, "member")
-    door = state_for(ScannerState, token=again.token, path=f"/scan/{venue.short_id}")
-    await run_handler(door, "load_scanner")
+    # Door access, and the account being active, are the database's on every scan, whatever the
+    # device remembers: a member removed from the workspace, or suspended, is refused at once.
+    removed, suspended = make_user(), make_user()
+    for member in (removed, suspended):
+        add_member(venue.workspace_id, member, "member")
+    doors = [state_for(ScannerState, token=m.token, path=f"/scan/{venue.short_id}") for m in (removed, suspended)]
+    for door in doors:
+        await run_handler(door, "load_scanner")
     with transaction() as session:
-        session.exec(delete(WorkspaceMember).where(col(WorkspaceMember.user_id) == again.id))
-    await run_handler(door, "scan_code", {"code": tickets[3].short_code})
-    assert door.last_scan == ScanShown()
+        session.exec(delete(WorkspaceMember).where(col(WorkspaceMember.user_id) == removed.id))
+        session.exec(update(User).where(col(User.id) == suspended.id).values(status=UserStatus.SUSPENDED))
+    for door in doors:
+        await run_handler(door, "scan_code", {"code": tickets[3].short_code})
+        assert door.last_scan == ScanShown()
     assert ticket(tickets[3].id).status == "valid"
     assert identity.device_recheck_due(100.0, 100.0 + identity.DEVICE_RECHECK_SECONDS)
     assert identity.device_recheck_due(100.0, 99.0) and not identity.device_recheck_due(100.0, 105.0)
