@@ -4,13 +4,12 @@ which decides; this state only shows the result and keeps the counters fresh."""
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, replace
 
 import reflex as rx
 
 from eventpalour import routes
-from eventpalour.services import identity, tickets
+from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import N_, DomainError, RateLimited, gettext
 from eventpalour.services.tickets import ConflictRow, ListCounters, ListRow, ScanOutcome
@@ -176,23 +175,6 @@ class ScannerState(AuthState):
     is_checking: bool = False
     conflicts: list[ConflictShown] = []
     manifest_url: str = ""
-    # The door member this device's session resolved to, when, and under which cookie (Python's hash
-    # of it, so no token is kept; a new cookie, or a process that hashes differently, resolves again).
-    _actor: UserSummary | None = None
-    _actor_at: float = 0.0
-    _actor_key: int = 0
-
-    async def _door_actor(self, *, fresh: bool = False) -> UserSummary:
-        """The signed-in member scanning here. Between scans the session is resolved again only every
-        `identity.DEVICE_RECHECK_SECONDS` (`fresh`: now): a rush's scans skip the lookup, and each scan's
-        service still checks this member's door access in the database. Raises NotAuthenticated."""
-        key, now = hash(self._session_token() or ""), time.time()
-        cached = self._actor
-        if fresh or cached is None or key != self._actor_key or identity.device_recheck_due(self._actor_at, now):
-            self._actor = None  # a failed lookup leaves nothing to reuse
-            cached = await self.require_user()
-            self._actor, self._actor_at, self._actor_key = cached, now, key
-        return cached
 
     def _event_ref(self) -> str:
         parts = self.router.url.path.strip("/").split("/")
@@ -220,7 +202,7 @@ class ScannerState(AuthState):
         self.door_loaded, self.door_problem, self.last_scan, self.camera_error = False, "", ScanShown(), ""
         self.code_error, self.scans_here, self.camera_on, self.camera_unavailable = "", 0, True, False
         try:
-            actor = await self._door_actor(fresh=True)
+            actor = await self.require_user()
             found = await call_service(tickets.scanner_event, actor=actor, event_id=self._event_ref())
         except DomainError as error:
             self.door_problem, self.door_loaded = error.in_language(self._language()), True
@@ -257,26 +239,22 @@ class ScannerState(AuthState):
 
     def _show_counters(self, counters: ListCounters) -> None:
         """One list's new counters (after a scan on it); the others wait for the periodic refresh."""
-        self._assign(
-            lists=[
-                replace(g, admitted=counters.admitted, total=counters.total, inside=counters.inside)
-                if g.id == counters.list_id
-                else g
-                for g in self.lists
-            ]
-        )
+        self.lists = [
+            replace(g, admitted=counters.admitted, total=counters.total, inside=counters.inside)
+            if g.id == counters.list_id
+            else g
+            for g in self.lists
+        ]
         self._show_chosen()
 
     def _show_chosen(self) -> None:
-        """The chosen list's switch and counters; only what changed, so a scan's delta stays small."""
         chosen = next((g for g in self.lists if g.id == self.list_id), None)
         if chosen is None:
             return
-        self._assign(
-            counts_exits=chosen.count_exits, checked_in=chosen.admitted, sold=chosen.total, inside=chosen.inside
-        )
+        self.counts_exits = chosen.count_exits
+        self.checked_in, self.sold, self.inside = chosen.admitted, chosen.total, chosen.inside
         if not chosen.count_exits:
-            self._assign(direction=ENTRY)
+            self.direction = ENTRY
 
     @rx.event
     def pick_list(self, list_id: str):
@@ -300,7 +278,7 @@ class ScannerState(AuthState):
 
     async def _scan(self, text: str):
         try:
-            actor = await self._door_actor()
+            actor = await self.require_user()
             outcome = await call_service(
                 tickets.scan_ticket,
                 actor=actor,
@@ -343,7 +321,7 @@ class ScannerState(AuthState):
         if not self.door_event.id:
             return None
         try:
-            actor = await self._door_actor(fresh=True)
+            actor = await self.require_user()
             await self._load_lists(actor)
             await self._load_conflicts(actor)
             if self.device_id:  # heard from: the live door dashboard shows this phone online

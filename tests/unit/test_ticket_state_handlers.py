@@ -3,12 +3,10 @@ anonymous socket admits nobody, and a transfer goes through the service's rules.
 
 from __future__ import annotations
 
-from sqlmodel import col, delete, select, update
+from sqlmodel import select
 
-from eventpalour.db import read_only, transaction
-from eventpalour.models import Ticket, TicketScan, User, UserStatus, WorkspaceMember
-from eventpalour.services import identity
-from eventpalour.state.base import AuthState
+from eventpalour.db import read_only
+from eventpalour.models import Ticket, TicketScan
 from eventpalour.state.scanner import ScannerState, ScanShown
 from eventpalour.state.tickets import TicketsState
 from tests.factories import add_member, make_user
@@ -46,56 +44,6 @@ async def test_scanner_handlers_admit_for_members_only():
     await run_handler(door, "scan_code", {"code": "abc"})
     assert door.code_error == "A ticket code has 8 letters and digits."
     assert _scans() == ["ok", "invalid"]
-
-
-async def test_scanner_resolves_its_member_again_after_the_recheck_time_and_checks_door_access_every_scan():
-    venue = make_venue()
-    tickets = issue(venue, count=4)
-    staff = make_user(full_name="Gate Keeper")
-    add_member(venue.workspace_id, staff, "member")
-    door = state_for(ScannerState, token=staff.token, path=f"/scan/{venue.short_id}")
-    await run_handler(door, "load_scanner")
-    await run_handler(door, "scan_code", {"code": tickets[0].short_code})
-    assert (door.last_scan.result, door.checked_in) == ("ok", 1)
-
-    # Signed out elsewhere: within identity.DEVICE_RECHECK_SECONDS the device keeps the member it
-    # resolved; once that time is up the next scan resolves the session again and is refused.
-    identity.sign_out(staff.token)
-    await run_handler(door, "scan_code", {"code": tickets[1].short_code})
-    assert door.last_scan.code == tickets[1].short_code
-    door._actor_at -= identity.DEVICE_RECHECK_SECONDS
-    emitted = await run_handler(door, "scan_code", {"code": tickets[2].short_code})
-    assert door.last_scan.code == tickets[1].short_code and "sign-in" in str(emitted)
-    assert ticket(tickets[2].id).status == "valid"
-
-    # Door access, and the account being active, are the database's on every scan, whatever the
-    # device remembers: a member removed from the workspace, or suspended, is refused at once.
-    removed, suspended = make_user(), make_user()
-    for member in (removed, suspended):
-        add_member(venue.workspace_id, member, "member")
-    doors = [state_for(ScannerState, token=m.token, path=f"/scan/{venue.short_id}") for m in (removed, suspended)]
-    for door in doors:
-        await run_handler(door, "load_scanner")
-    with transaction() as session:
-        session.exec(delete(WorkspaceMember).where(col(WorkspaceMember.user_id) == removed.id))
-        session.exec(update(User).where(col(User.id) == suspended.id).values(status=UserStatus.SUSPENDED))
-    for door in doors:
-        await run_handler(door, "scan_code", {"code": tickets[3].short_code})
-        assert door.last_scan == ScanShown()
-    assert ticket(tickets[3].id).status == "valid"
-    assert identity.device_recheck_due(100.0, 100.0 + identity.DEVICE_RECHECK_SECONDS)
-    assert identity.device_recheck_due(100.0, 99.0) and not identity.device_recheck_due(100.0, 105.0)
-
-
-async def test_the_same_user_again_leaves_the_navbar_state_out_of_the_delta():
-    user = make_user(full_name="Ada Lovelace")
-    state = state_for(ScannerState, token=user.token, path="/scan/x")
-    auth = state.parent_state
-    await state.current_user()
-    assert isinstance(auth, AuthState) and auth.user_name == "Ada Lovelace" and "user_id" in auth.dirty_vars
-    auth.dirty_vars.clear()
-    await state.current_user()
-    assert not auth.dirty_vars
 
 
 async def test_transfer_handler_shows_the_services_field_error_then_transfers():

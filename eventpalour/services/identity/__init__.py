@@ -27,7 +27,6 @@ __getattr__, __all__ = public_names(
             "update_profile",
         ],
         "auth": [
-            "DEVICE_RECHECK_SECONDS",
             "GRANT_SECONDS",
             "ApiSession",
             "BrowserSession",
@@ -36,7 +35,6 @@ __getattr__, __all__ = public_names(
             "SignInResult",
             "complete_second_factor",
             "current_user",
-            "device_recheck_due",
             "exchange_browser_grant",
             "exchange_grant",
             "list_sessions",

@@ -48,11 +48,6 @@ GRANT_SECONDS = 60
 only to `GET /api/auth/session`, which reads and clears it (api/auth.py)."""
 # Sliding sessions are extended at most this often, so reads do not all turn into writes.
 SESSION_TOUCH_INTERVAL = timedelta(hours=1)
-# A door device's page (state/scanner.py) may reuse the user its session resolved to for this long
-# between scans, instead of a session lookup per scan in a rush. Each scan still checks the member's
-# door access in the database; only a sign-out, an expired session or a suspended account can take
-# this long to stop a device that is already scanning.
-DEVICE_RECHECK_SECONDS = 10.0
 BAD_CREDENTIALS = N_("Email or password is incorrect.")
 
 
@@ -459,12 +454,6 @@ def current_user(token: str | None) -> UserSummary | None:
                 .values(last_seen_at=now, expires_at=now + timedelta(days=settings.session_days))
             )
     return summary_of(found, found.admin_level, second_factor_passed=found.two_factor_at is not None)
-
-
-def device_recheck_due(resolved_at: float, now: float) -> bool:
-    """Whether a door device must resolve its session again (`DEVICE_RECHECK_SECONDS`; a clock that
-    went back counts as due). Times are `time.time()` seconds."""
-    return not 0 <= now - resolved_at < DEVICE_RECHECK_SECONDS
 
 
 def sign_out(token: str | None) -> None:

@@ -59,7 +59,6 @@ from eventpalour.models import (
     TicketStatus,
     TicketTier,
     User,
-    UserStatus,
     WaitingRoom,
     Workspace,
     WorkspaceMember,
@@ -1104,25 +1103,13 @@ class Door:
     ticket: ScannedTicket | None
 
 
-# The scanning member's account is active: checked with the role on every scan, because a door device
-# reuses the member its session resolved to for a few seconds (identity.DEVICE_RECHECK_SECONDS), and a
-# suspended or blocked account must stop scanning at once.
-_ACTOR_ACTIVE = (
-    select(_users.c.id).where(_users.c.id == _members.c.user_id, _users.c.status == UserStatus.ACTIVE.value).exists()
-)
-
-
 def _door_and(ticket_key: ColumnElement[str]) -> Select:
     return (
         select(_events.c.id, _events.c.timezone, _events.c.end_at, _members.c.role, *_TICKET_COLUMNS)
         .select_from(
             _events.outerjoin(
                 _members,
-                and_(
-                    _members.c.workspace_id == _events.c.workspace_id,
-                    _members.c.user_id == bindparam("actor_id"),
-                    _ACTOR_ACTIVE,
-                ),
+                and_(_members.c.workspace_id == _events.c.workspace_id, _members.c.user_id == bindparam("actor_id")),
             ).outerjoin(_TICKET_JOIN, ticket_key == bindparam("key"))
         )
         .where(or_(_events.c.id == bindparam("ref"), _events.c.short_id == bindparam("ref")))
@@ -1135,8 +1122,8 @@ _DOOR_AND_TICKET_BY_CODE = _door_and(_tickets.c.short_code)
 
 
 def door(connection: Connection, actor_id: str, event_ref: str, key: str, *, by_code: bool) -> Door | None:
-    """The event (by id or short id), the actor's role (none unless the actor's account is active)
-    and the ticket `key` names ("" names none), in one round trip; None when there is no such event."""
+    """The event (by id or short id), the actor's role and the ticket `key` names ("" names none),
+    in one round trip; None when there is no such event."""
     statement = _DOOR_AND_TICKET_BY_CODE if by_code else _DOOR_AND_TICKET_BY_ID
     found = connection.execute(statement, {"actor_id": actor_id, "ref": event_ref, "key": key}).first()
     if found is None:
