@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, delete, distinct, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, case, delete, distinct, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlmodel import Session
 
@@ -121,31 +121,48 @@ def _clean(data: ListInput, tiers: dict[str, str], taken: Sequence[str]) -> List
     )
 
 
+def _passes_by_list(where: ColumnElement[bool]) -> Select:
+    return (
+        select(
+            _check_ins.c.list_id,
+            _check_ins.c.direction,
+            func.count().label("passes"),
+            func.sum(
+                case((_check_ins.c.at >= bindparam("today_starts", type_=_check_ins.c.at.type), 1), else_=0)
+            ).label("today"),
+            func.count(distinct(_check_ins.c.ticket_id)).label("tickets"),
+        )
+        .where(where)
+        .group_by(_check_ins.c.list_id, _check_ins.c.direction)
+    )
+
+
+# Built once: a scan on the scanner page counts its list after every scan.
+_OF_EVENT = _check_ins.c.event_id == bindparam("event_id")
+_PASSES_OF_EVENT = _passes_by_list(_OF_EVENT)
+_PASSES_OF_LISTS = _passes_by_list(_OF_EVENT & _check_ins.c.list_id.in_(bindparam("list_ids", expanding=True)))
+_SOLD_BY_TIER = (
+    select(_tickets.c.tier_id, func.count().label("tickets"))
+    .where(
+        _tickets.c.event_id == bindparam("event_id"),
+        _tickets.c.status.in_([status.value for status in ADMISSION_STATUSES]),
+    )
+    .group_by(_tickets.c.tier_id)
+)
+
+
 def _counts(
     connection: Connection, event_id: str, lists: list[gates.Gate], timezone: str, *, only_these: bool = False
 ) -> dict[str, tuple[int, int, int]]:
     """(admitted, total, inside) per list, in two statements. On a list that re-admits daily every
     day starts outside (`gates.pass_decision`), so inside now counts today's passes only.
     `only_these`: count the passes of `lists` only (a scan's own list), not of every list of the event."""
-    today_starts = gates.day_start(utcnow(), timezone)
-    of_event = _check_ins.c.event_id == event_id
-    where = and_(of_event, _check_ins.c.list_id.in_([gate.id for gate in lists])) if only_these else of_event
-    passes = connection.execute(
-        select(
-            _check_ins.c.list_id,
-            _check_ins.c.direction,
-            func.count().label("passes"),
-            func.sum(case((_check_ins.c.at >= today_starts, 1), else_=0)).label("today"),
-            func.count(distinct(_check_ins.c.ticket_id)).label("tickets"),
-        )
-        .where(where)
-        .group_by(_check_ins.c.list_id, _check_ins.c.direction)
-    ).all()
-    sold = connection.execute(
-        select(_tickets.c.tier_id, func.count().label("tickets"))
-        .where(_tickets.c.event_id == event_id, _tickets.c.status.in_([s.value for s in ADMISSION_STATUSES]))
-        .group_by(_tickets.c.tier_id)
-    ).all()
+    values = {"event_id": event_id, "today_starts": gates.day_start(utcnow(), timezone)}
+    if only_these:
+        passes = connection.execute(_PASSES_OF_LISTS, {**values, "list_ids": [gate.id for gate in lists]}).all()
+    else:
+        passes = connection.execute(_PASSES_OF_EVENT, values).all()
+    sold = connection.execute(_SOLD_BY_TIER, {"event_id": event_id}).all()
     by_tier = {row.tier_id: int(row.tickets) for row in sold}
     counts = {}
     for gate in lists:

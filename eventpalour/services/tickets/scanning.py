@@ -401,9 +401,11 @@ def _check_in(
         _log(connection, actor, door, ticket_id, shown["result"], given.method, device)
         if shown["result"] == ScanResult.OK and seen is not None:
             _tell_checked_in(connection, door, seen, given.method, gate)
-    if counters:  # read after the commit: the ticket's row lock is not held while counting
-        with read_only() as reader:
-            shown["counters"] = list_counters(reader.connection(), door.event_id, gate, door.timezone)
+        if counters:
+            # Counted last in the scan's own transaction (this pass included, other devices' committed
+            # ones too): a separate read unit after the commit cost a session and a round trip more per
+            # scan, for a count that takes the ticket's row lock a moment longer only.
+            shown["counters"] = list_counters(connection, door.event_id, gate, door.timezone)
     return ScanOutcome(**shown)
 
 
