@@ -113,7 +113,8 @@ function gatePicker() {
   const select = el("select", { id: "offline-door-list", style: { fontSize: "1rem", padding: "6px",
     borderRadius: "8px", background: "var(--color-surface)", color: "var(--gray-12)" },
   onchange: (event) => { remember(LIST_KEY, event.target.value); render(); } },
-  lists.map((l) => el("option", { value: l.id, selected: l.id === gate.id }, l.name)));
+  // tr(): the default list's name is the system's words (in the door's table); an organizer's, as typed.
+  lists.map((l) => el("option", { value: l.id, selected: l.id === gate.id }, tr(l.name))));
   const parts = [el("label", { for: "offline-door-list", style: { fontWeight: 600 } }, tr("Check-in list")), select];
   if (gate.countExits) {
     const direction = currentDirection(gate);

@@ -18,7 +18,7 @@ from eventpalour import routes
 from eventpalour.api.deps import CurrentUser
 from eventpalour.api.errors import answers, reader_language
 from eventpalour.services import tickets
-from eventpalour.services.platform import NotFound, gettext, kept_message
+from eventpalour.services.platform import Message, NotFound, gettext, said
 from eventpalour.services.tickets import OfflineCheckIn
 
 router = APIRouter(tags=["door"])
@@ -95,13 +95,18 @@ class AppliedScanOut(BaseModel):
 
 
 def _applied_out(applied: tickets.AppliedScan, language: str) -> AppliedScanOut:
-    template, values = kept_message(applied.message)
+    note = applied.message
+    is_sentence = isinstance(note, Message)
     return AppliedScanOut(
         sequence=applied.sequence,
         outcome=applied.outcome,
-        message=gettext(language, applied.message),
-        template=template or "",
-        values=values or {},
+        message=gettext(language, note),
+        template=note.template if is_sentence else "",
+        # each value as the reader reads it (the default list's name in their language), for door.js
+        # to put in the sentence it looks up by the template
+        values={name: said(language, v if isinstance(v, str) else str(v)) for name, v in note.values.items()}
+        if is_sentence
+        else {},
     )
 
 

@@ -8,6 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.qr_scanner import offline_qr_scanner
 from eventpalour.services.platform import N_
+from eventpalour.services.tickets import DEFAULT_LIST_NAME
 from eventpalour.services.tickets import OFFLINE_UPLOAD_NOTES as UPLOAD_NOTES
 from eventpalour.state.base import AuthState
 from eventpalour.state.language import fill, t
@@ -72,7 +73,8 @@ DOOR_VERDICTS = [
 def door_texts() -> rx.Var:
     """The door's texts in the reader's language as JSON, for door.js: {English: translation}. The
     headlines are keyed by their English too, said in their "scan result" context."""
-    table = {text: t(text) for text in [*DOOR_TEXTS, *DOOR_VERDICTS, *UPLOAD_NOTES]}
+    # the default list's name too: the picker says it in the door's language (an organizer's, as typed)
+    table = {text: t(text) for text in [*DOOR_TEXTS, *DOOR_VERDICTS, *UPLOAD_NOTES, DEFAULT_LIST_NAME]}
     table |= {title: t(title, context=TITLE_CONTEXT) for title in TITLES.values()}
     return rx.Var.create(table).to_string()
 

@@ -66,7 +66,7 @@ class OfflineScan(SQLModel, table=True):
     # The note's sentence (the catalogs' English id) and its values, so each reader reads it in their
     # language (platform.stored_message); NULL on rows uploaded before.
     note_template: str | None = Field(default=None, max_length=300)
-    note_values: dict[str, str] | None = Field(default=None, sa_type=JSON)
+    note_values: dict[str, object] | None = Field(default=None, sa_type=JSON)
     uploaded_by_id: str = Field(foreign_key="users.id", max_length=16)
     uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -99,7 +99,7 @@ class Order(SQLModel, table=True):
     # The flag's sentence (the catalogs' English id) and values, so each reader reads it in their
     # language (platform.stored_message); NULL for flags written before (#23 §1).
     flagged_template: str | None = Field(default=None, max_length=500)
-    flagged_values: dict[str, str] | None = Field(default=None, sa_type=JSON)
+    flagged_values: dict[str, object] | None = Field(default=None, sa_type=JSON)
     # The discount code applied (models/discount.py) and what it took off the tickets' subtotal.
     discount_code_id: str | None = Field(default=None, foreign_key="discount_codes.id", index=True, max_length=16)
     discount_amount: int = Field(default=0)

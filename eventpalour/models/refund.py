@@ -71,7 +71,7 @@ class Refund(SQLModel, table=True):
     # reads it in their language (platform.stored_message); NULL for a reason a person typed (kept as
     # typed) and for refunds recorded before (#23 §1).
     reason_template: str | None = Field(default=None, max_length=500)
-    reason_values: dict[str, str] | None = Field(default=None, sa_type=JSON)
+    reason_values: dict[str, object] | None = Field(default=None, sa_type=JSON)
     status: str = Field(default=RefundStatus.QUEUED, max_length=20)
     ticket_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     # Paystack's refund id, set when Paystack accepts the refund; webhooks and re-checks find the

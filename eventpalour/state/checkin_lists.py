@@ -10,7 +10,7 @@ import reflex as rx
 from babel.numbers import format_decimal
 
 from eventpalour.services import events, tickets
-from eventpalour.services.platform import N_, DomainError, format_locale, gettext, ticket_count_words
+from eventpalour.services.platform import N_, DomainError, format_locale, gettext, said, ticket_count_words
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 from eventpalour.state.forms import FormMixin
@@ -54,7 +54,7 @@ def _line(row: tickets.ListRow, language: str) -> ListLine:
         counts += f" · {inside}"
     return ListLine(
         id=row.id,
-        name=row.name,
+        name=said(language, row.name),
         tiers_label=gettext(language, N_("All tiers")) if row.all_tiers else row.tiers_label,
         settings_label=" · ".join(gettext(language, text) for text in settings),
         counts_label=counts,
@@ -109,7 +109,7 @@ class EventCheckInListsState(FormMixin, AuthState):
     def _fill(self, row: tickets.ListRow | None) -> None:
         self.field_errors, self.form_error, self.form_open = {}, "", True
         self.editing_id = row.id if row else ""
-        self.list_name = row.name if row else ""
+        self.list_name = said(self._language(), row.name) if row else ""
         self.all_tiers = row.all_tiers if row else True
         self.chosen_tiers = list(row.tier_ids) if row else []
         self.readmit_daily = row.readmit_daily if row else False

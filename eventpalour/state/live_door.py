@@ -9,7 +9,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import tickets
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import DomainError, said
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import event_in
 
@@ -79,11 +79,12 @@ class LiveDoorState(AuthState):
         return event_in(self.router.url.path)
 
     def _show(self, board: tickets.DoorDashboard) -> None:
+        language = self._language()
         self.title, self.updated = board.title, board.updated_label
         self.counters = [
             ListCounter(
                 r.id,
-                r.name,
+                said(language, r.name),
                 r.tiers_label,
                 r.admitted,
                 r.total,
@@ -94,7 +95,7 @@ class LiveDoorState(AuthState):
             for r in board.lists
         ]
         self.series = [
-            ListSeries(f"list{i}", r.name, f"var(--{SERIES_COLORS[i % len(SERIES_COLORS)]}-9)")
+            ListSeries(f"list{i}", said(language, r.name), f"var(--{SERIES_COLORS[i % len(SERIES_COLORS)]}-9)")
             for i, r in enumerate(board.lists)
         ]
         self.buckets = [
@@ -105,7 +106,13 @@ class LiveDoorState(AuthState):
         ]
         self.conflicts = [
             ConflictShown(
-                c.short_code, c.holder_name, c.list_name, c.first_device, c.first_at, c.second_device, c.second_at
+                c.short_code,
+                c.holder_name,
+                said(language, c.list_name),
+                c.first_device,
+                c.first_at,
+                c.second_device,
+                c.second_at,
             )
             for c in board.conflicts
         ]

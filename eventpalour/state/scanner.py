@@ -11,7 +11,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, NC_, DomainError, RateLimited, gettext
+from eventpalour.services.platform import N_, NC_, DomainError, RateLimited, gettext, said
 from eventpalour.services.tickets import ConflictRow, ListCounters, ListRow, ScanOutcome
 from eventpalour.state.base import AuthState, call_service
 
@@ -112,8 +112,8 @@ class GateShown:
     inside: int = 0
 
 
-def gate_shown(row: ListRow) -> GateShown:
-    return GateShown(row.id, row.name, row.count_exits, row.admitted, row.total, row.inside)
+def gate_shown(row: ListRow, language: str = "en") -> GateShown:
+    return GateShown(row.id, said(language, row.name), row.count_exits, row.admitted, row.total, row.inside)
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ class ScannerState(AuthState):
 
     def _show_lists(self, rows: list[ListRow]) -> None:
         """The lists and the chosen one's counters (the main list when the choice is not one of them)."""
-        self.lists = [gate_shown(row) for row in rows]
+        self.lists = [gate_shown(row, self._language()) for row in rows]
         if self.lists and not any(g.id == self.list_id for g in self.lists):
             self.list_id = self.lists[0].id
         self._show_chosen()

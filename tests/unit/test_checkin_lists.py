@@ -71,6 +71,26 @@ def _rows(fest: Festival) -> dict[str, checkin_lists.ListRow]:
     return {r.name: r for r in checkin_lists.event_checkin_lists(actor=fest.staff.summary, event_id=fest.event_id)}
 
 
+def test_the_main_lists_name_is_said_per_reader_until_renamed_and_an_organizers_stays_as_typed(fest):
+    """The default list's name is the system's words (#23 §1): Kiswahili and French readers read it in
+    their language, on the scanner and wherever lists show; an organizer's own name is never translated,
+    even one that is a catalog word, and a renamed main list keeps its new name."""
+    from eventpalour.state.scanner import gate_shown
+
+    entry = checkin_lists.create_checkin_list(
+        actor=fest.owner.summary, event_id=fest.event_id, data=ListInput(name="Entry", all_tiers=True)
+    )
+    rows = checkin_lists.event_checkin_lists(actor=fest.staff.summary, event_id=fest.event_id)
+    assert [gate_shown(row, "fr").name for row in rows] == ["Entrée principale", "Entry"]
+    assert [gate_shown(row, "sw").name for row in rows] == ["Mlango mkuu", "Entry"]
+    assert [gate_shown(row).name for row in rows] == ["Main entrance", "Entry"]
+
+    renamed, main_id = ListInput(name="Lango la Kaskazini"), fest.event_id  # the main list's id is the event's
+    checkin_lists.update_checkin_list(actor=fest.owner.summary, event_id=fest.event_id, list_id=main_id, data=renamed)
+    [main, _] = checkin_lists.event_checkin_lists(actor=fest.staff.summary, event_id=fest.event_id)
+    assert (gate_shown(main, "fr").name, entry.name) == ("Lango la Kaskazini", "Entry")
+
+
 def test_every_event_has_its_main_list_covering_all_tiers(fest):
     [main] = checkin_lists.event_checkin_lists(actor=fest.staff.summary, event_id=fest.event_id)
     assert (main.name, main.is_default, main.all_tiers, main.tiers_label) == ("Main entrance", True, True, "All tiers")

@@ -94,6 +94,7 @@ __getattr__, __all__ = public_names(
             "NC_",
             "kept_message",
             "stored_message",
+            "said",
             "event_count_words",
             "Message",
             "message",

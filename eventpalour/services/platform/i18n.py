@@ -119,24 +119,45 @@ def message(template: str, **values: object) -> Message:
     return Message(template, **values)
 
 
-def kept_message(text: str) -> tuple[str | None, dict[str, str] | None]:
+def kept_message(text: str) -> tuple[str | None, dict[str, object] | None]:
     """What to store beside a sentence the system writes into the database (an offline scan's note, why
     a payment was refunded) so each reader reads it in their language: its English id and values as
-    text (`stored_message` makes it again); (None, None) for text a person typed, kept as typed."""
+    text, a value the system said too (the default list's name) as {"template": …, "values": …}
+    (`stored_message` makes it again); (None, None) for text a person typed, kept as typed."""
     if isinstance(text, Message):
-        return text.template, {name: str(value) for name, value in text.values.items()}
+        return text.template, {name: _kept_value(value) for name, value in text.values.items()}
     return None, None
 
 
-def stored_message(text: str, template: str | None, values: dict[str, str] | None) -> str:
+def _kept_value(value: object) -> object:
+    if isinstance(value, Message):
+        template, values = kept_message(value)
+        return {"template": template, "values": values}
+    return str(value)
+
+
+def stored_message(text: str, template: str | None, values: dict[str, object] | None) -> str:
     """A stored sentence as a Message its reader's layer says in their language (`kept_message` kept its
     id and values); `text` as stored for a row written before, or for text a person typed."""
     if not template:
         return text
     try:
-        return Message(template, **(values or {}))
-    except (KeyError, IndexError, ValueError):
+        return Message(template, **{name: _stored_value(value) for name, value in (values or {}).items()})
+    except (KeyError, IndexError, ValueError, TypeError):
         return text  # a sentence whose fields no longer match its stored values: as it was written
+
+
+def _stored_value(value: object) -> object:
+    if isinstance(value, dict):
+        return Message(str(value["template"]), **{k: _stored_value(v) for k, v in dict(value["values"] or {}).items()})
+    return value
+
+
+def said(language: str | None, text: str) -> str:
+    """A service's text for a reader: in `language` when the system wrote it (a Message: a default
+    list's name, a stored system sentence), as it is when a person typed it (an organizer's own list
+    name could be any catalog word, and is never translated)."""
+    return gettext(language, text) if isinstance(text, Message) else text
 
 
 def gettext(language: str | None, text: str, context: str | None = None) -> str:

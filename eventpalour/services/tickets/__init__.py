@@ -62,6 +62,9 @@ __getattr__, __all__ = public_names(
             "code_hash",
             "device_sync",
         ],
+        "gates": [
+            "DEFAULT_NAME as DEFAULT_LIST_NAME",
+        ],
         "offline_apply": [
             "NOTES as OFFLINE_UPLOAD_NOTES",
         ],

@@ -41,9 +41,9 @@ from eventpalour.models import (
     User,
 )
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import N_, ValidationFailed, time_zone
+from eventpalour.services.platform import N_, Message, ValidationFailed, time_zone
 
-DEFAULT_NAME = "Main entrance"
+DEFAULT_NAME = N_("Main entrance")
 ADMITTING_STATUSES = frozenset({TicketStatus.VALID.value, TicketStatus.USED.value})
 UNKNOWN_LIST = N_("This check-in list is not one of this event's lists.")
 NO_EXITS = N_("This check-in list does not count exits.")
@@ -158,7 +158,14 @@ def _is_inside(gate: Gate, passes: Sequence[Pass], at: datetime, timezone: str) 
 
 def default_gate(event_id: str) -> Gate:
     """The default list of an event as it is before anyone changed it."""
-    return Gate(event_id, event_id, DEFAULT_NAME, True, frozenset(), False, False, stored=False)
+    return Gate(event_id, event_id, list_name(DEFAULT_NAME), True, frozenset(), False, False, stored=False)
+
+
+def list_name(stored: str) -> str:
+    """A list's name as readers see it: the name the system gives the default list (kept until an
+    organizer renames it) is the system's words, said in each reader's language (a Message); any
+    other name is an organizer's, shown as typed."""
+    return Message(DEFAULT_NAME) if stored == DEFAULT_NAME else stored
 
 
 def ensure_default_list(connection: Connection, event_id: str) -> None:
@@ -210,7 +217,7 @@ def event_gates(connection: Connection, event_id: str) -> list[Gate]:
         Gate(
             id=row.id,
             event_id=row.event_id,
-            name=row.name,
+            name=list_name(row.name),
             all_tiers=row.all_tiers,
             tier_ids=frozenset(tiers.get(row.id, ())),
             readmit_daily=row.readmit_daily,
