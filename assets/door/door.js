@@ -113,8 +113,10 @@ function gatePicker() {
   const select = el("select", { id: "offline-door-list", style: { fontSize: "1rem", padding: "6px",
     borderRadius: "8px", background: "var(--color-surface)", color: "var(--gray-12)" },
   onchange: (event) => { remember(LIST_KEY, event.target.value); render(); } },
-  // tr(): the default list's name is the system's words (in the door's table); an organizer's, as typed.
-  lists.map((l) => el("option", { value: l.id, selected: l.id === gate.id }, tr(l.name))));
+  // The default list's own name is the system's words, said from the door's table (as gates.list_name
+  // does on the server); an organizer's name stays as typed, even one that is a word in the table.
+  lists.map((l) => el("option", { value: l.id, selected: l.id === gate.id },
+    l.name === MAIN_LIST.name ? tr(l.name) : l.name)));
   const parts = [el("label", { for: "offline-door-list", style: { fontWeight: 600 } }, tr("Check-in list")), select];
   if (gate.countExits) {
     const direction = currentDirection(gate);

@@ -40,7 +40,7 @@ from eventpalour.models import (
 )
 from eventpalour.models.types import utcnow
 from eventpalour.services.identity.accounts import UserSummary, load_active_user, masked_email
-from eventpalour.services.platform import Message, NotAuthenticated, gettext, spreadsheet_cell, stored_message
+from eventpalour.services.platform import NotAuthenticated, said, spreadsheet_cell, stored_message
 
 EXPORT_FORMAT = 1
 """The export's layout version, written into the file: bump it when a field changes meaning."""
@@ -298,8 +298,7 @@ def _orders(session: Session, user_id: str, language: str | None) -> list[OrderD
 
     def reason(refund: Refund) -> str:
         """A reason the system wrote, in the account's language; one a person typed, as typed."""
-        said = stored_message(refund.reason, refund.reason_template, refund.reason_values)
-        return gettext(language, said) if isinstance(said, Message) else said
+        return said(language, stored_message(refund.reason, refund.reason_template, refund.reason_values))
 
     if ids:
         for item in session.exec(
