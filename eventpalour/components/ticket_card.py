@@ -88,7 +88,7 @@ def ticket_card(card: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.link(ticket.event_title, href=card.event_url, weight="bold", size="4"),
                 rx.spacer(),
-                status_badge(ticket.status, "ticket", ticket.status_label, size="2"),
+                status_badge(ticket.status, "ticket", card.status_label, size="2"),
                 width="100%",
                 align="start",
             ),

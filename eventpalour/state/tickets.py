@@ -19,7 +19,7 @@ from eventpalour.services.platform import (
     price_label,
 )
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.tickets import HeldTicket, HolderAnnouncement, TicketSummary
+from eventpalour.services.tickets import HeldTicket, HolderAnnouncement, TicketSummary, status_label
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -29,6 +29,7 @@ class TicketCard:
     the card adds. Links to the API are absolute: in development the API has its own port."""
 
     ticket: HeldTicket
+    status_label: str
     price: str
     event_url: str
     when: str
@@ -41,6 +42,7 @@ def card_for(ticket: HeldTicket, language: str = "en") -> TicketCard:
     """The card's texts in the reader's language (its price and dates per locale)."""
     return TicketCard(
         ticket=ticket,
+        status_label=status_label(ticket.status, language),
         price=price_label(ticket.price, ticket.currency, language),
         event_url=routes.event_url(ticket.event_short_id),
         when=event_schedule(ticket.event_start, ticket.event_end, ticket.event_timezone, language),

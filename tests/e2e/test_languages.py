@@ -103,6 +103,8 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
     expect(page.get_by_role("heading", name="Zinazokuja")).to_be_visible()
     full_screen = re.compile(r"^Onyesha mlangoni: tiketi [A-Z2-9]{8}$")  # "Show at the door: ticket …"
     expect(page.get_by_role("button", name=full_screen)).to_have_count(2)
+    # Each card's status badge is said of one ticket ("ticket status" context).
+    expect(page.get_by_text("Halali", exact=True)).to_have_count(2)
 
     # The API answers this buyer's request in Kiswahili (the status and the field path as ever), and
     # the password reset email follows the account's language.

@@ -16,10 +16,12 @@ from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
     DEFAULT_LANGUAGE,
     N_,
+    NC_,
     Conflict,
     NotAuthenticated,
     NotFound,
     event_schedule,
+    gettext,
     language_or_default,
     price_label,
 )
@@ -142,7 +144,6 @@ class HeldTicket:
     transferred_from: str
     transferred_to: str
     used_at: datetime | None
-    status_label: str = ""
     can_transfer: bool = False  # transfer_ticket would accept it now
     can_download: bool = False  # ticket_image would draw it
     has_calendar: bool = False  # ticket_calendar would serve it, and the event is not over
@@ -178,19 +179,23 @@ def ticket_summary(upcoming: list[HeldTicket], past: list[HeldTicket]) -> Ticket
 
 
 HOLDER_STATUSES = (TicketStatus.VALID, TicketStatus.USED)
+# A ticket's status said of one ticket, apart from the same English said of many ("Checked in" on
+# the door's counters is Kiswahili "Wameingia"; one ticket's badge reads "Imetumika").
+STATUS_CONTEXT = "ticket status"
 STATUS_LABELS = {
-    TicketStatus.VALID: "Valid",
-    TicketStatus.USED: "Checked in",
-    TicketStatus.TRANSFERRED: "Transferred",
-    TicketStatus.CANCELLED: "Cancelled",
-    TicketStatus.REFUNDED: "Refunded",
-    TicketStatus.EXPIRED: "Expired",
+    TicketStatus.VALID: NC_("ticket status", "Valid"),
+    TicketStatus.USED: NC_("ticket status", "Checked in"),
+    TicketStatus.TRANSFERRED: NC_("ticket status", "Transferred"),
+    TicketStatus.CANCELLED: NC_("ticket status", "Cancelled"),
+    TicketStatus.REFUNDED: NC_("ticket status", "Refunded"),
+    TicketStatus.EXPIRED: NC_("ticket status", "Expired"),
 }
 
 
-def status_label(status: str) -> str:
-    """The word the holder reads for a ticket status ("Checked in" for `used`)."""
-    return STATUS_LABELS.get(status, status.capitalize())
+def status_label(status: str, language: str | None = DEFAULT_LANGUAGE) -> str:
+    """The word a reader reads on a ticket's status badge, in `language` ("Checked in" for `used`)."""
+    text = STATUS_LABELS.get(status)
+    return gettext(language, text, STATUS_CONTEXT) if text else status.capitalize()
 
 
 def holder_refusal(status: str) -> str | None:
@@ -270,7 +275,6 @@ def get_user_tickets(*, actor: UserSummary | None) -> UserTickets:
             transferred_from=senders.get(ticket.transferred_from_id or "", ("", ""))[0],
             transferred_to=_name_and_email(recipients.get(ticket.id)),
             used_at=ticket.used_at,
-            status_label=status_label(ticket.status),
             can_transfer=transfer_refusal(ticket.status, event.status, event.start_at, now) is None,
             can_download=image_refusal(ticket.status) is None,
             has_calendar=holder_refusal(ticket.status) is None and event.end_at > now,
