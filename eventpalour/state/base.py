@@ -112,15 +112,26 @@ class AuthState(rx.State):
         return ClientInfo(ip=address, user_agent=self.router.headers.user_agent)
 
     def _remember(self, user: UserSummary | None) -> None:
-        """Copy the public fields of `user` into the navbar's vars (substates write through to here)."""
-        self.user_id = user.id if user else ""
-        self.user_email = user.email if user else ""
-        self.user_name = user.display_name if user else ""
-        self.user_initials = user.initials if user else ""
-        self.account_type = (user.account_type or "") if user else ""
-        self.is_verified = user.is_verified if user else False
-        self.admin_level = (user.admin_level or "") if user else ""
-        self.auth_checked = True
+        """Copy the public fields of `user` into the navbar's vars (substates write through to here);
+        only those that changed, so an event that finds the same user leaves AuthState out of its delta
+        and out of the state written back."""
+        self._assign(
+            user_id=user.id if user else "",
+            user_email=user.email if user else "",
+            user_name=user.display_name if user else "",
+            user_initials=user.initials if user else "",
+            account_type=(user.account_type or "") if user else "",
+            is_verified=user.is_verified if user else False,
+            admin_level=(user.admin_level or "") if user else "",
+            auth_checked=True,
+        )
+
+    def _assign(self, **values: Any) -> None:
+        """Set these vars, leaving alone those that already hold the value: Reflex marks a var dirty
+        (sent in the delta, its state written back) on every assignment, equal or not."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     async def current_user(self) -> UserSummary | None:
         """The user behind this connection's session cookie, resolved now from the database."""

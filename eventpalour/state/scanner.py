@@ -247,22 +247,26 @@ class ScannerState(AuthState):
 
     def _show_counters(self, counters: ListCounters) -> None:
         """One list's new counters (after a scan on it); the others wait for the periodic refresh."""
-        self.lists = [
-            replace(g, admitted=counters.admitted, total=counters.total, inside=counters.inside)
-            if g.id == counters.list_id
-            else g
-            for g in self.lists
-        ]
+        self._assign(
+            lists=[
+                replace(g, admitted=counters.admitted, total=counters.total, inside=counters.inside)
+                if g.id == counters.list_id
+                else g
+                for g in self.lists
+            ]
+        )
         self._show_chosen()
 
     def _show_chosen(self) -> None:
+        """The chosen list's switch and counters; only what changed, so a scan's delta stays small."""
         chosen = next((g for g in self.lists if g.id == self.list_id), None)
         if chosen is None:
             return
-        self.counts_exits = chosen.count_exits
-        self.checked_in, self.sold, self.inside = chosen.admitted, chosen.total, chosen.inside
+        self._assign(
+            counts_exits=chosen.count_exits, checked_in=chosen.admitted, sold=chosen.total, inside=chosen.inside
+        )
         if not chosen.count_exits:
-            self.direction = ENTRY
+            self._assign(direction=ENTRY)
 
     @rx.event
     def pick_list(self, list_id: str):

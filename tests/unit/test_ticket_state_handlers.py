@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from eventpalour.db import read_only
 from eventpalour.models import Ticket, TicketScan
+from eventpalour.state.base import AuthState
 from eventpalour.state.scanner import ScannerState, ScanShown
 from eventpalour.state.tickets import TicketsState
 from tests.factories import add_member, make_user
@@ -82,3 +83,31 @@ async def test_transfer_handler_of_someone_elses_ticket_changes_nothing():
     thief.transfer_id, thief.transfer_email = t.id, make_user().email
     await run_handler(thief, "confirm_transfer")
     assert ticket(t.id).status == "valid"
+
+
+async def test_a_scan_sends_only_what_it_changed():
+    """Reflex sends (and writes back) every var assigned, equal or not: a scan by the same member sends
+    the result and the counters that moved, not the navbar's user nor the counters that stayed."""
+    venue = make_venue()
+    first, second = issue(venue, count=2)
+    staff = make_user(full_name="Gate Keeper")
+    add_member(venue.workspace_id, staff, "member")
+    door = state_for(ScannerState, token=staff.token, path=f"/scan/{venue.short_id}")
+    await run_handler(door, "load_scanner")
+    auth = door.parent_state
+    assert isinstance(auth, AuthState) and type(auth) is AuthState
+    assert auth.dirty_vars >= {"user_id", "user_name", "auth_checked"}  # the first event resolves the user
+    auth.parent_state._clean()
+
+    await run_handler(door, "scan_code", {"code": first.short_code})
+    assert door.last_scan.result == "ok" and door.checked_in == 1
+    assert auth.dirty_vars == set()
+    assert {"last_scan", "scans_here", "checked_in", "lists"} <= door.dirty_vars
+    assert not door.dirty_vars & {"sold", "inside", "counts_exits", "direction"}
+    auth.parent_state._clean()
+
+    await run_handler(door, "scan_code", {"code": first.short_code})  # again: already used, no counter moves
+    assert door.last_scan.result == "already_used"
+    assert auth.dirty_vars == set() and not door.dirty_vars & {"checked_in", "lists", "sold"}
+    assert second.short_code  # the event's other ticket keeps "sold" at 2
+    assert door.sold == 2
