@@ -23,7 +23,7 @@ from eventpalour.services.finance import (
     WithdrawalView,
 )
 from eventpalour.services.platform import N_, DomainError, date_label, format_money, gettext
-from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.base import AuthState, call_service, second_factor_words
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
 from eventpalour.state.workspace import workspace_in
@@ -229,7 +229,7 @@ class BillingState(FormMixin, AuthState):
         self.chart_currency = overview.main_currency
         self.chart_data = self._series.get(overview.main_currency, [])
         self.withdrawal_rows = [withdrawal_text(w, self._language()) for w in history]
-        self.withdrawal_second_factor = overview.withdrawal_second_factor
+        self.withdrawal_second_factor = second_factor_words(overview.withdrawal_second_factor, self._language())
         self.billing_loaded = True
         return BillingState.load_transactions
 

@@ -268,18 +268,18 @@ def deletion_refusal(status: str, *, seats_taken: int) -> str | None:
     """Why the event cannot be deleted, or None: a draft always can, any other only with no seat sold or
     held (an open hold is a buyer about to pay)."""
     if status != EventStatus.DRAFT and seats_taken > 0:
-        return "This event has tickets. Cancel it instead, so buyers are refunded."
+        return N_("This event has tickets. Cancel it instead, so buyers are refunded.")
     return None
 
 
 def edit_refusal(status: str) -> str | None:
     """Why the event's details cannot be edited, or None."""
-    return "A cancelled event cannot be edited." if status == EventStatus.CANCELLED else None
+    return N_("A cancelled event cannot be edited.") if status == EventStatus.CANCELLED else None
 
 
 def date_change_refusal(status: str) -> str | None:
     """Why the event's dates cannot be edited in place, or None: once published, holders must be told."""
-    return None if status == EventStatus.DRAFT else "Use Postpone to move a published event to new dates."
+    return None if status == EventStatus.DRAFT else N_("Use Postpone to move a published event to new dates.")
 
 
 @dataclass(frozen=True)

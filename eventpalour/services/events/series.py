@@ -65,9 +65,9 @@ class SeriesView:
 def repeat_refusal(event: Event) -> str | None:
     """Why `event` cannot be repeated now, or None: it must be a one-off that has not ended."""
     if event.series_id:
-        return "This event already repeats; edit or cancel its dates one by one."
+        return N_("This event already repeats; edit or cancel its dates one by one.")
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.end_at <= utcnow():
-        return "Only an upcoming event can repeat."
+        return N_("Only an upcoming event can repeat.")
     return None
 
 
@@ -75,7 +75,7 @@ def rule_change_refusal(event: Event) -> str | None:
     """Why the series' rule cannot be changed from `event` on, or None: the rule applies from an
     upcoming date, so the dates before it (and their buyers) are never touched."""
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.start_at <= utcnow():
-        return "Pick an upcoming date of the series to change the rule from."
+        return N_("Pick an upcoming date of the series to change the rule from.")
     return None
 
 

@@ -73,7 +73,7 @@ class _Plan:
 def change_refusal(event: Event, mode: str) -> str | None:
     """Why the series of `event` cannot change this way from it now, or None."""
     if not event.series_id:
-        return "This event does not repeat; make it a series on the Repeat tab first."
+        return N_("This event does not repeat; make it a series on the Repeat tab first.")
     return rule_change_refusal(event) if mode == SeriesChangeMode.RERULE else None
 
 
@@ -128,7 +128,9 @@ def _plan(session: Session, event: Event, mode: str, data: SeriesInput) -> _Plan
         existing = {d.start_at for d in later} | {event.start_at}
         added = [o for o in occurrences if o.start_at not in existing]
         dropped = [d for d in later if d.start_at not in wanted]
-        kept = [(d, "tickets are sold or reserved for it") for d in dropped if seats_taken(list_tiers(session, d.id))]
+        kept = [
+            (d, N_("tickets are sold or reserved for it")) for d in dropped if seats_taken(list_tiers(session, d.id))
+        ]
         kept_ids = {d.id for d, _ in kept}
         removed = [d for d in dropped if d.id not in kept_ids]
     total = len(dates) - len(removed) + len(added)

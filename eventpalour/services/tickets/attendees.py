@@ -167,7 +167,7 @@ def _with_answers(
     places = [sales.TicketPlace(t.order_id, t.order_item_id, t.seat) for t, *_ in found]
     values = sales.answers_of_tickets(session, places)
     return [
-        replace(row, answers=tuple(f"{q.label}: {answers[q.id]}" for q in questions if q.id in answers))
+        replace(row, answers=tuple(sales.answer_line(q.label, answers[q.id]) for q in questions if q.id in answers))
         for row, answers in zip(rows, values, strict=True)
     ]
 
