@@ -55,7 +55,7 @@ def _line(row: tickets.ListRow, language: str) -> ListLine:
     return ListLine(
         id=row.id,
         name=said(language, row.name),
-        tiers_label=gettext(language, N_("All tiers")) if row.all_tiers else row.tiers_label,
+        tiers_label=said(language, row.tiers_label),
         settings_label=" · ".join(gettext(language, text) for text in settings),
         counts_label=counts,
         is_default=row.is_default,

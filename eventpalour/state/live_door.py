@@ -85,7 +85,7 @@ class LiveDoorState(AuthState):
             ListCounter(
                 r.id,
                 said(language, r.name),
-                r.tiers_label,
+                said(language, r.tiers_label),
                 r.admitted,
                 r.total,
                 round(r.admitted * 100 / r.total) if r.total else 0,

@@ -80,6 +80,16 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
 }
 
 
+TRANSITION_REFUSALS: dict[str, str] = {
+    "publish": N_("This event cannot be published: only a draft, hidden or postponed event can."),
+    "hide": N_("This event cannot be hidden: only a published event can."),
+    "postpone": N_("This event cannot be postponed: only a published, hidden or postponed event can."),
+    "cancel": N_("This event cannot be cancelled: only a published, hidden or postponed event can."),
+}
+"""Why a status change is refused: a whole sentence per change, naming the statuses it starts from
+(a status is never a value glued into a sentence: docs/glossary.md)."""
+
+
 @dataclass(frozen=True)
 class EventSummary:
     """One row of the organizer's event list."""
@@ -261,7 +271,7 @@ def _check_publishable(session: Session, event: Event, workspace: Workspace) -> 
 def transition_refusal(status: str, action: str) -> str | None:
     """Why an event in `status` cannot take the status change `action`, or None (SPEC §4)."""
     allowed_from = TRANSITIONS[action][0]
-    return None if status in allowed_from else f"A {status} event cannot be {_past(action)}."
+    return None if status in allowed_from else TRANSITION_REFUSALS[action]
 
 
 def deletion_refusal(status: str, *, seats_taken: int) -> str | None:
