@@ -107,7 +107,7 @@ class AdminKycState(AuthState):
             )
         except DomainError as error:
             self.deciding = False
-            self.note_error = self._t(error.details[0].message) if error.details else ""
+            self.note_error = error.details[0].in_language(self._language()) if error.details else ""
             yield self.show_error(error)
             return
         self.deciding, self.selected = False, None

@@ -157,7 +157,11 @@ class AttendeesState(AuthState):
             )
             points = await call_service(tickets.check_in_progress, actor=actor, event_id=ref)
         except DomainError as error:
-            self.attendee_rows, self.attendees_problem, self.attendees_loaded = [], error.message, True
+            self.attendee_rows, self.attendees_problem, self.attendees_loaded = (
+                [],
+                error.in_language(self._language()),
+                True,
+            )
             return
         self.attendee_event = AttendeeEvent(
             id=found.event_id,

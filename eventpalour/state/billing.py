@@ -221,7 +221,7 @@ class BillingState(FormMixin, AuthState):
             overview = await call_service(finance.billing_overview, actor=actor, workspace_id=self._workspace_id())
             history = await call_service(finance.list_withdrawals, actor=actor, workspace_id=self._workspace_id())
         except DomainError as error:
-            self.billing_problem, self.billing_loaded = self._t(error.message), True
+            self.billing_problem, self.billing_loaded = error.in_language(self._language()), True
             return None
         self.balances = [workspace_balance_text(b, self._language()) for b in overview.balances]
         self._series = {c: month_bars(points, c) for c, points in overview.series.items()}

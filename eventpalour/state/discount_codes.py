@@ -128,7 +128,7 @@ class EventCodesState(FormMixin, AuthState):
             actor = await self.require_user()
             rows = await call_service(sales.list_codes, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.code_lines, self.codes_problem, self.codes_loaded = [], error.message, True
+            self.code_lines, self.codes_problem, self.codes_loaded = [], error.in_language(self._language()), True
             return
         manage = await self.get_state(EventManageState)
         zone_name = manage.event.timezone or "UTC"

@@ -378,7 +378,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             )
         except DomainError as error:
             self.joining_tier = ""
-            field = next((d.message for d in error.details if d.path[:1] == ("quantity",)), "")
+            field = next((d.in_language(self._language()) for d in error.details if d.path[:1] == ("quantity",)), "")
             if field:
                 self.waitlist_errors = {**self.waitlist_errors, tier_id: field}
                 return
@@ -459,7 +459,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             )
         except DomainError as problem:
             is_field = isinstance(problem, ValidationFailed) and problem.details
-            self.code_error = self._t(problem.details[0].message if is_field else problem.message)
+            self.code_error = (problem.details[0] if is_field else problem).in_language(self._language())
             self.applied_code, self.code_label, self._discount = "", "", None
             if any(offer.tier.unlocked for offer in self.tiers):
                 await self._reload_tiers()
@@ -533,7 +533,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             )
         except DomainError as error:
             self.is_checking_out = False
-            phone_problem = next((d.message for d in error.details if d.path[:1] == (sales.SMS_PHONE_FIELD,)), "")
+            phone_problem = next(
+                (d.in_language(self._language()) for d in error.details if d.path[:1] == (sales.SMS_PHONE_FIELD,)), ""
+            )
             if phone_problem:
                 # Nothing was held: the buyer fixes the number and checks out again, tickets still picked.
                 self.sms_phone_error = phone_problem

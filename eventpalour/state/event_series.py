@@ -97,7 +97,7 @@ class EventSeriesState(FormMixin, AuthState):
             actor = await self.require_user()
             view = await call_service(events.get_event_series, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.date_lines, self.series_problem, self.series_loaded = [], error.message, True
+            self.date_lines, self.series_problem, self.series_loaded = [], error.in_language(self._language()), True
             return
         self._show(view)
         self.series_loaded = True

@@ -83,7 +83,7 @@ class PasskeysState(FormMixin, AuthState):
         try:
             rows = await call_service(identity.list_passkeys, actor=user)
         except DomainError as error:
-            self.load_error, self.loaded = error.message, True
+            self.load_error, self.loaded = error.in_language(self._language()), True
             return
         self.passkeys = [PasskeyLine(r.id, r.name, _when(r.created_at), _when(r.last_used_at)) for r in rows]
         self.load_error, self.loaded = "", True

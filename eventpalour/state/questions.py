@@ -93,7 +93,11 @@ class EventQuestionsState(FormMixin, AuthState):
             actor = await self.require_user()
             rows = await call_service(sales.list_questions, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.question_lines, self.questions_problem, self.questions_loaded = [], error.message, True
+            self.question_lines, self.questions_problem, self.questions_loaded = (
+                [],
+                error.in_language(self._language()),
+                True,
+            )
             return
         manage = await self.get_state(EventManageState)
         self._show(rows)
