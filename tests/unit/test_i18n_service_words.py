@@ -6,7 +6,7 @@ and the API keep their English (they are data, not pages)."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -302,3 +302,99 @@ def test_a_series_rule_is_in_the_reader_s_language() -> None:
     assert said("sw", weekly) == "Kila wiki · tarehe 4"
     assert said("fr", fortnightly) == "Toutes les 2 semaines · 1 date"
     assert said("fr", picked) == "Dates choisies · 3 dates"
+
+
+# --- the audit's finds: the waitlist table, the checkout's questions form, refusals, notices ---------
+
+
+def test_the_waitlist_table_is_in_the_reader_s_language() -> None:
+    from eventpalour.models import WaitlistStatus
+    from eventpalour.services.sales import TierWaitlistView, WaitlistRow
+    from eventpalour.services.sales.waitlist import _state
+    from eventpalour.state.event_waitlist import waitlist_table
+
+    joined = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)
+    left = WaitlistRow(
+        None, "Amina", "a@example.com", 2, joined, joined, 1, _state(WaitlistStatus.LEFT, None, None), ""
+    )
+    view = TierWaitlistView("t1", "VIP", True, 3, 1, 2, 0, (left,))
+
+    swahili, french = waitlist_table(view, "Africa/Nairobi", "sw"), waitlist_table(view, "Africa/Nairobi", "fr")
+
+    assert waitlist_table(view, "Africa/Nairobi").lines[0].state == "Left the waitlist"
+    assert swahili.counts == "wanaosubiri 3 · waliopewa nafasi 1 · walionunua 2 · muda umeisha 0"
+    assert (swahili.lines[0].state, swahili.lines[0].wanted) == (
+        "Ameondoka kwenye orodha ya kusubiri",
+        "2 (zilizotolewa: 1)",
+    )
+    assert swahili.lines[0].joined.startswith("Jumamosi")
+    assert french.counts == "en attente : 3 · proposés : 1 · achetés : 2 · expirés : 0"
+    assert (french.lines[0].state, french.lines[0].wanted) == ("A quitté la liste d'attente", "2 (offre : 1)")
+
+
+def test_the_checkout_s_questions_form_is_in_the_reader_s_language() -> None:
+    from eventpalour.services.sales import CheckoutQuestion
+    from eventpalour.state.checkout_answers import arrange
+
+    heard = CheckoutQuestion("q1", "How did you hear of us?", "short_text", (), False, False, ())
+    size = CheckoutQuestion("q2", "T-shirt size", "single_choice", ("S", "M"), True, True, ())
+
+    def words(language: str) -> list[tuple[str, list[str]]]:
+        sections, _seats = arrange([heard, size], {"vip": 1}, {"vip": "VIP"}, language)
+        return [(section.title, [field.label for field in section.fields]) for section in sections]
+
+    assert words("en") == [
+        ("Your order", ["How did you hear of us? (optional)"]),
+        ("Ticket 1 · VIP", ["Attendee's name", "T-shirt size"]),
+    ]
+    assert words("sw") == [
+        ("Oda yako", ["How did you hear of us? (si lazima)"]),
+        ("Tiketi 1 · VIP", ["Jina la mhudhuriaji", "T-shirt size"]),
+    ]
+    assert words("fr")[1] == ("Billet 1 · VIP", ["Nom du participant", "T-shirt size"])
+
+
+def test_a_refused_status_change_is_a_whole_sentence_in_the_reader_s_language() -> None:
+    from eventpalour.services.events import lifecycle
+    from eventpalour.services.platform import Conflict
+
+    owner = make_organizer()
+    event = make_event(owner, make_workspace(owner).id)  # a draft: only publishing applies
+
+    with pytest.raises(Conflict) as refused:
+        lifecycle.change_status(actor=owner.summary, event_id=event.id, action="hide")
+
+    assert refused.value.message == "This event cannot be hidden: only a published event can."
+    assert refused.value.in_language("sw") == "Tukio hili haliwezi kufichwa: ni tukio lililochapishwa pekee linaloweza."
+    assert (
+        refused.value.in_language("fr")
+        == "Cet événement ne peut pas être masqué : seul un événement publié peut l'être."
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ("Unknown device", "Untitled event", "All tiers")),
+        ("sw", ("Kifaa kisichojulikana", "Tukio lisilo na jina", "Aina zote za tiketi")),
+        ("fr", ("Appareil inconnu", "Événement sans titre", "Tous les types de billets")),
+    ],
+)
+def test_fallbacks_and_labels_are_said_in_the_reader_s_language(language: str, words: tuple[str, ...]) -> None:
+    """A session whose browser gave no name, a draft without a title, the check-in list of every tier:
+    the services' own words, said in the reader's language where shown (and English in the API)."""
+    from eventpalour.services.events import creator
+    from eventpalour.services.tickets import event_checkin_lists
+    from eventpalour.state.checkin_lists import _line
+
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    event = make_event(owner, workspace.id)
+    (session,) = identity.list_sessions(actor=owner.summary, current_token=owner.token)
+    draft = creator.save_event_draft(
+        actor=owner.summary, workspace_id=workspace.id, form=creator.DraftForm(values={"title": ""})
+    )
+    (gate,) = event_checkin_lists(actor=owner.summary, event_id=event.id)
+
+    assert (session.device, draft.title, gate.tiers_label) == ("Unknown device", "Untitled event", "All tiers")
+    assert (said(language, session.device), said(language, draft.title), _line(gate, language).tiers_label) == words

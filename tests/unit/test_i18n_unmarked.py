@@ -188,7 +188,7 @@ def test_every_text_a_reader_sees_is_marked() -> None:
 
 # --- the services' and states' own words --------------------------------------------------------------
 
-WORD_TABLE = re.compile(r"(LABELS|WORDS|NAMES|REASONS|NOTES|TITLES|MESSAGES|SENTENCES|REFUSALS|CHOICES)$")
+WORD_TABLE = re.compile(r"(LABELS|WORDS|NAMES|REASONS|NOTES|NOTICES|TITLES|MESSAGES|SENTENCES|REFUSALS|CHOICES)$")
 # What no reader reads as our words: the services' own names (a payment channel, a social network), a
 # developer's error, a type's name.
 NOT_OUR_WORDS = PRODUCT_NAMES | {"Apple Pay", "Facebook", "Instagram", "LinkedIn", "GitHub"}
