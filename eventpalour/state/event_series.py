@@ -95,7 +95,9 @@ class EventSeriesState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            view = await call_service(events.get_event_series, actor=actor, event_id=self._event_ref())
+            view = await call_service(
+                events.get_event_series, actor=actor, event_id=self._event_ref(), language=self._language()
+            )
         except DomainError as error:
             self.date_lines, self.series_problem, self.series_loaded = [], error.in_language(self._language()), True
             return
@@ -145,7 +147,13 @@ class EventSeriesState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             self._limit("general", actor)
-            view = await call_service(events.create_series, actor=actor, event_id=self._event_ref(), data=self._input())
+            view = await call_service(
+                events.create_series,
+                actor=actor,
+                event_id=self._event_ref(),
+                data=self._input(),
+                language=self._language(),
+            )
         except DomainError as error:
             yield self._fail(error)
             return
@@ -170,6 +178,7 @@ class EventSeriesState(FormMixin, AuthState):
                 event_id=self._event_ref(),
                 mode=self.change_mode,
                 data=self._input(),
+                language=self._language(),
             )
         except DomainError as error:
             yield self._fail(error)
@@ -196,6 +205,7 @@ class EventSeriesState(FormMixin, AuthState):
                 event_id=self._event_ref(),
                 mode=self.change_mode,
                 data=self._input(),
+                language=self._language(),
             )
         except DomainError as error:
             self.has_preview = False

@@ -398,3 +398,33 @@ def test_fallbacks_and_labels_are_said_in_the_reader_s_language(language: str, w
 
     assert (session.device, draft.title, gate.tiers_label) == ("Unknown device", "Untitled event", "All tiers")
     assert (said(language, session.device), said(language, draft.title), _line(gate, language).tiers_label) == words
+
+
+def test_a_series_tab_and_its_preview_are_in_the_reader_s_language() -> None:
+    """The organizer's Repeat tab: the rule, each date and its seats, and a change's preview."""
+    from eventpalour.services import events
+    from eventpalour.services.events.series_rules import SeriesInput
+
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    approve_kyc(workspace.id)
+    event = make_event(owner, workspace.id, publish=True, tiers=[TierInput(name="Pass", price=0, quantity=5)])
+    created = events.create_series(actor=owner.summary, event_id=event.id, data=SeriesInput("weekly", count=3))
+
+    swahili = events.get_event_series(actor=owner.summary, event_id=event.id, language="sw")
+    preview = events.preview_series_change(
+        actor=owner.summary, event_id=event.id, mode="extend", data=SeriesInput("weekly", count=4), language="fr"
+    )
+
+    assert said("sw", swahili.label) == "Kila wiki · tarehe 3"
+    assert [d.label for d in swahili.dates] != [d.label for d in created.dates]  # English by default
+    assert swahili.dates[0].label.split(",")[0] in {
+        "Jumatatu",
+        "Jumanne",
+        "Jumatano",
+        "Alhamisi",
+        "Ijumaa",
+        "Jumamosi",
+        "Jumapili",
+    }
+    assert preview.added and preview.added[0].split(" ")[0] in {"lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."}

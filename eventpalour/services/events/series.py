@@ -79,7 +79,9 @@ def rule_change_refusal(event: Event) -> str | None:
     return None
 
 
-def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput) -> SeriesView:
+def create_series(
+    *, actor: UserSummary | None, event_id: str, data: SeriesInput, language: str = DEFAULT_LANGUAGE
+) -> SeriesView:
     """Make the event the first date of a series and add its other dates (moderators and above).
 
     Each new date copies the event's details, partners and tiers (own capacity, nothing sold) at the
@@ -115,7 +117,7 @@ def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput
             details={"series": series.id, "rule": data.rule, "dates": len(occurrences)},
         )
         session.flush()
-        return series_view(session, event, series)
+        return series_view(session, event, series, language)
 
 
 def add_series_date(session: Session, template: Event, occurrence: Occurrence, *, actor_id: str) -> Event:
@@ -181,11 +183,13 @@ def _dates(
     return rows
 
 
-def series_view(session: Session, event: Event, series: EventSeries | None) -> SeriesView:
-    """The series as its organizers see it from `event`'s management page."""
+def series_view(
+    session: Session, event: Event, series: EventSeries | None, language: str = DEFAULT_LANGUAGE
+) -> SeriesView:
+    """The series as its organizers see it from `event`'s management page, in the reader's `language`."""
     if series is None:
         return SeriesView(series_id="", label="", dates=[], can_repeat=repeat_refusal(event) is None)
-    dates = _dates(session, series.id, event, public=False)
+    dates = _dates(session, series.id, event, public=False, language=language)
     return SeriesView(
         series_id=series.id,
         label=rule_label(series.rule, series.interval, len(dates)),
@@ -195,12 +199,13 @@ def series_view(session: Session, event: Event, series: EventSeries | None) -> S
     )
 
 
-def get_event_series(*, actor: UserSummary | None, event_id: str) -> SeriesView:
-    """The event's series with every date (any member of its workspace); empty when a one-off."""
+def get_event_series(*, actor: UserSummary | None, event_id: str, language: str = DEFAULT_LANGUAGE) -> SeriesView:
+    """The event's series with every date (any member of its workspace); empty when a one-off. Its
+    dates and seats in the reader's `language`."""
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW)
         series = session.get(EventSeries, event.series_id) if event.series_id else None
-        return series_view(session, event, series)
+        return series_view(session, event, series, language)
 
 
 def list_series_dates(*, short_id: str, language: str = DEFAULT_LANGUAGE) -> list[SeriesDate]:
