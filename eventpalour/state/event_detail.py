@@ -226,8 +226,8 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     @rx.var
     def page_title(self) -> str:
         if self.missing:
-            return "Event not found"
-        return self.event.title if self.event else "Event"
+            return self._t(N_("Event not found"))
+        return self.event.title if self.event else self._t(N_("Event"))
 
     @rx.var
     def can_pick(self) -> bool:

@@ -428,3 +428,13 @@ def test_a_series_tab_and_its_preview_are_in_the_reader_s_language() -> None:
         "Jumapili",
     }
     assert preview.added and preview.added[0].split(" ")[0] in {"lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."}
+
+
+def test_a_passkey_s_dates_are_in_the_reader_s_language() -> None:
+    from eventpalour.state.passkeys import _when
+
+    added = datetime(2026, 12, 5, 18, 42, tzinfo=UTC)
+
+    assert (_when(added), _when(None)) == ("05 Dec 2026, 18:42 UTC", "Never")
+    assert (_when(added, "sw"), _when(added, "fr")) == ("5 Des 2026 18:42 UTC", "5 déc. 2026 18:42 UTC")
+    assert (_when(None, "sw"), _when(None, "fr")) == ("Kamwe", "Jamais")
