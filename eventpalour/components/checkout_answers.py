@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eventpalour.services import sales
+from eventpalour.services import platform, sales
 from eventpalour.state.event_detail import EventDetailState
-from eventpalour.state.language import t
+from eventpalour.state.language import in_each_language, t
+
+
+def _country(code: str, english: str) -> rx.Component:
+    """A country of the list, named in the reader's language; the page carries only the names that
+    differ from English ("Tanzanie", "Marekani"), so the list costs the bundle little."""
+    found = {
+        language: name for language in platform.TRANSLATED if (name := sales.country_name(code, language)) != english
+    }
+    return rx.select.item(in_each_language(english, found), value=code)
 
 
 def _control(state: type[rx.State], field: rx.Var) -> rx.Component:
@@ -48,7 +57,7 @@ def _control(state: type[rx.State], field: rx.Var) -> rx.Component:
         (
             "country",
             # The ISO list is fixed: it ships in the page, not in every visitor's state.
-            pick_one(*[rx.select.item(name, value=code) for code, name in sales.country_choices()]),
+            pick_one(*[_country(code, name) for code, name in sales.country_choices()]),
         ),
         (
             "multiple_choice",

@@ -58,7 +58,7 @@ def _tier(offer: rx.Var, *, picking: bool = True) -> rx.Component:
         ),
         rx.cond(tier.description != "", rx.text(tier.description, size="2", color_scheme="gray")),
         rx.hstack(
-            rx.badge(tier.sale_label, color_scheme=rx.match(tier.sale_state, *STATE_COLORS), variant="soft"),
+            rx.badge(offer.sale_label, color_scheme=rx.match(tier.sale_state, *STATE_COLORS), variant="soft"),
             rx.cond(offer.left != "", rx.text(offer.left, size="1", color=rx.color("orange", 11))),
             rx.spacer(),
             rx.cond(offer.on_sale & EventDetailState.can_pick, _stepper(tier)) if picking else rx.fragment(),

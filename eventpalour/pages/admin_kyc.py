@@ -135,7 +135,7 @@ def _review() -> rx.Component:
                 _fact(t("ID number"), view.id_number),
                 _fact(t("Phone"), view.phone),
                 _fact(t("Business name"), rx.cond(view.business_name != "", view.business_name, "—")),
-                _fact(t("Filing as"), view.holder_label),
+                _fact(t("Filing as"), s.holder),
                 _fact(view.tax_id_label, rx.cond(view.tax_id != "", view.tax_id + " (" + view.tax_country + ")", "—")),
                 _fact(
                     t("Business registration number"),

@@ -139,7 +139,7 @@ class AccountState(FormMixin, AuthState):
         self.sessions = [
             SessionLine(
                 id=r.id,
-                device=r.device,
+                device=platform.said(language, r.device),
                 where=r.ip or self._t("Unknown address"),
                 signed_in=platform.utc_moment(r.signed_in_at, language),
                 last_seen=platform.utc_moment(r.last_seen_at, language),

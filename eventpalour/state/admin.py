@@ -173,7 +173,7 @@ class AdminDashboardState(AuthState):
             actor = await self.require_user()
             metrics = await call_service(admin.dashboard_metrics, actor=actor)
         except DomainError as error:
-            self.dashboard_loaded, self.dashboard_error = True, self._t(error.message)
+            self.dashboard_loaded, self.dashboard_error = True, error.in_language(self._language())
             return None
         self._show(metrics)
         self.dashboard_loaded = True

@@ -63,7 +63,7 @@ class AdminAuditState(AuthState):
             found = await call_service(admin.list_audit, actor=actor, filters=filters, page=self.page)
         except DomainError as error:
             self.audit_loaded = True
-            self.filter_errors = {str(d.path[0]): self._t(d.message) for d in error.details}
+            self.filter_errors = {str(d.path[0]): d.in_language(self._language()) for d in error.details}
             return self.show_error(error)
         self.entries = [audit_entry(r) for r in found.rows]
         self.page, self.pages, self.total, self.audit_loaded = found.page, found.pages, found.total, True
@@ -115,7 +115,7 @@ class AdminAdminsState(AuthState):
             actor = await self.require_user()
             row = await call_service(admin.grant_admin, actor=actor, email=email, level=level, client=self._client())
         except DomainError as error:
-            self.grant_errors = {str(d.path[0]): self._t(d.message) for d in error.details}
+            self.grant_errors = {str(d.path[0]): d.in_language(self._language()) for d in error.details}
             return self.show_error(error)
         now = self._t(N_("{email} is now {level}.")).format(
             email=row.email, level=admin_level_words(row.level, self._language())

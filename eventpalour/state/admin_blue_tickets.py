@@ -93,7 +93,7 @@ class AdminBlueTicketsState(AuthState):
                 client=self._client(),
             )
         except DomainError as error:
-            self.reason_error = self._t(error.details[0].message) if error.details else ""
+            self.reason_error = error.details[0].in_language(self._language()) if error.details else ""
             return self.show_error(error)
         done, self.acting_on, self.action = DONE[self.action], "", ""
         return [

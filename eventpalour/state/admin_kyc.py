@@ -10,7 +10,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.models import PayoutMethod
 from eventpalour.services import workspaces
-from eventpalour.services.platform import N_, DomainError, utc_moment
+from eventpalour.services.platform import N_, DomainError, said, utc_moment
 from eventpalour.state.admin import admin_entered
 from eventpalour.state.base import AuthState, call_service
 
@@ -31,6 +31,7 @@ class KycReview:
     document_is_image: bool  # shown inline; anything else (a PDF) in a frame
     payout: str
     submitted: str
+    holder: str = ""  # "Individual" or "Company", in the reader's language
 
 
 def kyc_review(view: workspaces.KycView, language: str) -> KycReview:
@@ -44,6 +45,7 @@ def kyc_review(view: workspaces.KycView, language: str) -> KycReview:
             else f"{view.payout_bank_name} {view.payout_account_number} ({view.payout_account_name})"
         ),
         submitted=utc_moment(view.created_at, language),
+        holder=said(language, view.holder_label),
     )
 
 
@@ -105,7 +107,7 @@ class AdminKycState(AuthState):
             )
         except DomainError as error:
             self.deciding = False
-            self.note_error = self._t(error.details[0].message) if error.details else ""
+            self.note_error = error.details[0].in_language(self._language()) if error.details else ""
             yield self.show_error(error)
             return
         self.deciding, self.selected = False, None

@@ -180,7 +180,7 @@ class AdminUsersState(AuthState):
             )
         except DomainError as error:
             self.acting = False
-            self.action_error = self._t(error.details[0].message if error.details else error.message)
+            self.action_error = (error.details[0] if error.details else error).in_language(self._language())
             yield self.show_error(error)
             return
         self.acting, self.action_status = False, ""

@@ -13,7 +13,16 @@ from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import finance
 from eventpalour.services.finance import AnalyticsWindow, WorkspaceAnalytics
-from eventpalour.services.platform import N_, DomainError, count_words, date_label, format_money, gettext, short_day
+from eventpalour.services.platform import (
+    N_,
+    DomainError,
+    count_words,
+    date_label,
+    format_money,
+    gettext,
+    said,
+    short_day,
+)
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import FiguresText, figures_text, whole_units
@@ -245,14 +254,19 @@ class AnalyticsState(FormMixin, AuthState):
         self.views, self.checkouts_started = seen.views, seen.checkouts_started
         self.tiers = [TierText(t.event_title, t.tier_name, t.tickets_sold, t.tickets_refunded) for t in seen.tiers]
         self.channels = [
-            ChannelText(gettext(language, c.label), c.paid_orders, format_money(c.gross, c.currency, language))
+            ChannelText(said(language, c.label), c.paid_orders, format_money(c.gross, c.currency, language))
             for c in seen.channels
         ]
         self.events = [event_text(row, language) for row in seen.top_events]
-        self.referrers = [SourceText(s.label, s.views) for s in seen.referrers]
-        self.campaigns = [SourceText(s.label, s.views) for s in seen.campaigns]
-        self.countries = [PlaceText(p.country_label, "", p.paid_orders, p.tickets) for p in seen.countries]
-        self.cities = [PlaceText(p.country_label, p.city_label, p.paid_orders, p.tickets) for p in seen.cities]
+        self.referrers = [SourceText(said(language, s.label), s.views) for s in seen.referrers]
+        self.campaigns = [SourceText(said(language, s.label), s.views) for s in seen.campaigns]
+        self.countries = [
+            PlaceText(said(language, p.country_label), "", p.paid_orders, p.tickets) for p in seen.countries
+        ]
+        self.cities = [
+            PlaceText(said(language, p.country_label), said(language, p.city_label), p.paid_orders, p.tickets)
+            for p in seen.cities
+        ]
         self.analytics_loaded = True
 
     def _reset_period(self) -> None:

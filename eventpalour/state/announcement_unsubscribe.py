@@ -10,7 +10,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.services import tickets
-from eventpalour.services.platform import DomainError
+from eventpalour.services.platform import N_, DomainError
 from eventpalour.state.base import AuthState, call_service
 
 
@@ -39,7 +39,7 @@ class AnnouncementUnsubscribeState(AuthState):
             self._limit("general")
             view = await call_service(tickets.unsubscribe_from_announcements, token=self._token())
         except DomainError as error:
-            self.problem, self.checked = error.message, True
+            self.problem, self.checked = error.in_language(self._language()), True
             return
         self._show(view)
 
@@ -54,18 +54,18 @@ class AnnouncementUnsubscribeState(AuthState):
             yield self.show_error(error)
             return
         self._show(view)
-        yield rx.toast.success(done)
+        yield rx.toast.success(self._t(done))
 
     @rx.event
     async def resubscribe(self):
         async for step in self._change(
-            tickets.resubscribe_to_announcements, "You will get this event's announcements again."
+            tickets.resubscribe_to_announcements, N_("You will get this event's announcements again.")
         ):
             yield step
 
     @rx.event
     async def unsubscribe(self):
         async for step in self._change(
-            tickets.unsubscribe_from_announcements, "Unsubscribed from this event's announcements."
+            tickets.unsubscribe_from_announcements, N_("Unsubscribed from this event's announcements.")
         ):
             yield step

@@ -98,7 +98,11 @@ class EventAnnouncementsState(FormMixin, AuthState):
             actor = await self.require_user()
             rows = await call_service(tickets.list_announcements, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.lines, self.announcements_problem, self.announcements_loaded = [], self._t(error.message), True
+            self.lines, self.announcements_problem, self.announcements_loaded = (
+                [],
+                error.in_language(self._language()),
+                True,
+            )
             return
         manage = await self.get_state(EventManageState)
         self.timezone = manage.event.timezone or "UTC"

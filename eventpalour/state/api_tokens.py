@@ -91,7 +91,7 @@ class ApiTokensState(FormMixin, AuthState):
         try:
             await self._read()
         except DomainError as error:
-            self.tokens, self.load_problem = [], error.message
+            self.tokens, self.load_problem = [], error.in_language(self._language())
         self.loaded = True
 
     @rx.event

@@ -8,8 +8,8 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.services import tickets
-from eventpalour.services.platform import DomainError, gettext
+from eventpalour.services import sales, tickets
+from eventpalour.services.platform import DomainError, gettext, said
 from eventpalour.services.platform import wall_clock as clock
 from eventpalour.services.sales import QuestionColumn
 from eventpalour.services.tickets import AttendeeFilters, AttendeeRow, CheckInPoint, status_label
@@ -60,8 +60,13 @@ class AnswerChoice:
     label: str
 
 
-def answer_choices(questions: list[QuestionColumn]) -> list[AnswerChoice]:
-    return [AnswerChoice(f"{q.id}|{value}", f"{q.label}: {label}") for q in questions for value, label in q.choices]
+def answer_choices(questions: list[QuestionColumn], language: str = "en") -> list[AnswerChoice]:
+    """The answer filter's entries ("Diet: Vegetarian", "Paid parking: Yes"), Yes/No in `language`."""
+    return [
+        AnswerChoice(f"{q.id}|{value}", said(language, sales.answer_line(q.label, label)))
+        for q in questions
+        for value, label in q.choices
+    ]
 
 
 def attendee_line(row: AttendeeRow, zone_name: str, language: str = "en") -> AttendeeLine:
@@ -79,7 +84,7 @@ def attendee_line(row: AttendeeRow, zone_name: str, language: str = "en") -> Att
         transferred=row.transferred,
         can_check_in=row.can_check_in,
         can_undo_check_in=row.can_undo_check_in,
-        answers=list(row.answers),
+        answers=[said(language, answer) for answer in row.answers],
     )
 
 
@@ -152,7 +157,11 @@ class AttendeesState(AuthState):
             )
             points = await call_service(tickets.check_in_progress, actor=actor, event_id=ref)
         except DomainError as error:
-            self.attendee_rows, self.attendees_problem, self.attendees_loaded = [], error.message, True
+            self.attendee_rows, self.attendees_problem, self.attendees_loaded = (
+                [],
+                error.in_language(self._language()),
+                True,
+            )
             return
         self.attendee_event = AttendeeEvent(
             id=found.event_id,
@@ -162,7 +171,7 @@ class AttendeesState(AuthState):
         )
         self.attendee_rows = [attendee_line(row, found.timezone, self._language()) for row in found.rows]
         self.attendee_tiers = [TierChoice(id=tier_id, name=name) for tier_id, name in found.tiers]
-        self.attendee_answer_choices = answer_choices(found.questions)
+        self.attendee_answer_choices = answer_choices(found.questions, self._language())
         self.attendees_total = found.total
         self.door_checked_in, self.door_admissions = found.checked_in, found.admissions
         self.progress = points

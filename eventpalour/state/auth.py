@@ -12,18 +12,18 @@ from eventpalour.config import settings
 from eventpalour.cookies import CHALLENGE_COOKIE, TRUSTED_BROWSER_COOKIE
 from eventpalour.models import AccountType
 from eventpalour.services import identity
-from eventpalour.services.platform import DomainError, NotAuthenticated
+from eventpalour.services.platform import N_, DomainError, NotAuthenticated
 from eventpalour.state.base import AuthState, call_service, exchange_in_this_browser, navigate_hard
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.navigation import destination_after_sign_in
 from eventpalour.state.passkeys import browser_error, passkey_ceremony
 
 SIGN_IN_NOTICES = {
-    "expired": "Your sign-in took too long. Please sign in again.",
-    "google_cancelled": "Google sign-in was cancelled.",
-    "google_failed": "Google sign-in did not work. Please try again.",
-    "google_unavailable": "Google sign-in is unavailable right now. Use your email and password.",
-    "suspended": "This account cannot sign in right now. Contact support.",
+    "expired": N_("Your sign-in took too long. Please sign in again."),
+    "google_cancelled": N_("Google sign-in was cancelled."),
+    "google_failed": N_("Google sign-in did not work. Please try again."),
+    "google_unavailable": N_("Google sign-in is unavailable right now. Use your email and password."),
+    "suspended": N_("This account cannot sign in right now. Contact support."),
 }
 
 
@@ -89,7 +89,8 @@ class SignInState(FormMixin, AuthState):
 
     @rx.var
     def notice(self) -> str:
-        return SIGN_IN_NOTICES.get(self.router.url.query_parameters.get("error", ""), "")
+        notice = SIGN_IN_NOTICES.get(self.router.url.query_parameters.get("error", ""), "")
+        return self._t(notice) if notice else ""
 
     @rx.var
     def next_path(self) -> str:
@@ -150,7 +151,7 @@ class SignInState(FormMixin, AuthState):
             )
         except NotAuthenticated as error:  # the challenge expired: back to the password
             self._challenge, self.needs_code, self.is_submitting = "", False, False
-            yield rx.toast.error(error.message)
+            yield rx.toast.error(error.in_language(self._language()))
             return
         except DomainError as error:
             yield self._fail(error)
@@ -191,8 +192,8 @@ class SignInState(FormMixin, AuthState):
             )
         except DomainError as error:
             # Shown here, not through show_error: a refused passkey is not a reason to leave the page.
-            self.passkey_busy, self.form_error = False, error.message
-            yield rx.toast.error(error.message)
+            self.passkey_busy, self.form_error = False, error.in_language(self._language())
+            yield rx.toast.error(error.in_language(self._language()))
             return
         yield exchange_in_this_browser(result, await destination_after_sign_in(self, result.user, _next_of(self)))
 
@@ -272,7 +273,7 @@ class ResetPasswordState(FormMixin, AuthState):
         try:
             self.token_email = await call_service(identity.check_reset_token, token=self._token())
         except DomainError as error:
-            self.token_problem = error.message
+            self.token_problem = error.in_language(self._language())
 
     @rx.event
     async def submit(self, form: dict[str, Any]):

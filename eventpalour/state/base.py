@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -45,6 +46,14 @@ async def call_service(fn: Callable[..., T], /, **kwargs: Any) -> T:
         if (refused := nul_in_input(exc)) is not None:
             raise refused from exc
         raise
+
+
+def second_factor_words(need: identity.SecondFactorNeed, language: str) -> identity.SecondFactorNeed:
+    """The two-factor notice a page shows before a refund, a withdrawal or a cancellation, in the
+    reader's language."""
+    return replace(
+        need, message=platform.said(language, need.message), link_label=platform.said(language, need.link_label)
+    )
 
 
 def navigate_hard(url: str) -> rx.event.EventSpec:

@@ -23,7 +23,7 @@ from eventpalour.services.finance import (
     WithdrawalView,
 )
 from eventpalour.services.platform import N_, DomainError, date_label, format_money, gettext
-from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.base import AuthState, call_service, second_factor_words
 from eventpalour.state.forms import FormMixin
 from eventpalour.state.money_text import BalanceText, balance_text, whole_units
 from eventpalour.state.workspace import workspace_in
@@ -221,7 +221,7 @@ class BillingState(FormMixin, AuthState):
             overview = await call_service(finance.billing_overview, actor=actor, workspace_id=self._workspace_id())
             history = await call_service(finance.list_withdrawals, actor=actor, workspace_id=self._workspace_id())
         except DomainError as error:
-            self.billing_problem, self.billing_loaded = self._t(error.message), True
+            self.billing_problem, self.billing_loaded = error.in_language(self._language()), True
             return None
         self.balances = [workspace_balance_text(b, self._language()) for b in overview.balances]
         self._series = {c: month_bars(points, c) for c, points in overview.series.items()}
@@ -229,7 +229,7 @@ class BillingState(FormMixin, AuthState):
         self.chart_currency = overview.main_currency
         self.chart_data = self._series.get(overview.main_currency, [])
         self.withdrawal_rows = [withdrawal_text(w, self._language()) for w in history]
-        self.withdrawal_second_factor = overview.withdrawal_second_factor
+        self.withdrawal_second_factor = second_factor_words(overview.withdrawal_second_factor, self._language())
         self.billing_loaded = True
         return BillingState.load_transactions
 

@@ -55,7 +55,7 @@ def _line(row: tickets.ListRow, language: str) -> ListLine:
     return ListLine(
         id=row.id,
         name=said(language, row.name),
-        tiers_label=gettext(language, N_("All tiers")) if row.all_tiers else row.tiers_label,
+        tiers_label=said(language, row.tiers_label),
         settings_label=" · ".join(gettext(language, text) for text in settings),
         counts_label=counts,
         is_default=row.is_default,
@@ -91,7 +91,7 @@ class EventCheckInListsState(FormMixin, AuthState):
             rows = await call_service(tickets.event_checkin_lists, actor=actor, event_id=self._event_ref())
             tiers = await call_service(events.get_tiers, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.lines, self.lists_problem, self.lists_loaded = [], error.message, True
+            self.lines, self.lists_problem, self.lists_loaded = [], error.in_language(self._language()), True
             return
         self._show(rows)
         self.tier_choices = [TierChoice(t.id, t.name) for t in tiers]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.models import QuestionKind
-from eventpalour.services.platform import FieldError
+from eventpalour.services.platform import N_, FieldError, gettext
 from eventpalour.services.sales import AttendeeAnswers, CheckoutQuestion, TicketAnswers
 
 NAME_FIELD = "name"
@@ -35,8 +35,10 @@ class AnswerSection:
     fields: list[AnswerField]
 
 
-def _field(key: str, question: CheckoutQuestion, section: str) -> AnswerField:
-    label = question.label + ("" if question.required else " (optional)")
+def _field(key: str, question: CheckoutQuestion, section: str, language: str) -> AnswerField:
+    label = (
+        question.label if question.required else gettext(language, "{label} (optional)").format(label=question.label)
+    )
     return AnswerField(
         key=key,
         label=label,
@@ -52,28 +54,33 @@ def _asked_for(question: CheckoutQuestion, tier_ids: set[str]) -> bool:
 
 
 def arrange(
-    questions: list[CheckoutQuestion], quantities: dict[str, int], tier_names: dict[str, str]
+    questions: list[CheckoutQuestion],
+    quantities: dict[str, int],
+    tier_names: dict[str, str],
+    language: str = "en",
 ) -> tuple[list[AnswerSection], list[tuple[str, int]]]:
     """The form's sections for the picked quantities, and the (tier, seat) of each ticket section in
-    the order checkout numbers its `tickets` entries."""
+    the order checkout numbers its `tickets` entries; its own words in the reader's `language`."""
     picked = {tier_id for tier_id, n in quantities.items() if n > 0}
     sections: list[AnswerSection] = []
     per_order = [q for q in questions if not q.per_ticket and _asked_for(q, picked)]
     if per_order:
-        sections.append(AnswerSection("Your order", [_field(f"o.{q.id}", q, "") for q in per_order]))
+        title = gettext(language, N_("Your order"))
+        sections.append(AnswerSection(title, [_field(f"o.{q.id}", q, "", language) for q in per_order]))
     tickets: list[tuple[str, int]] = []
     if any(q.per_ticket for q in questions):
         number = 0
         for tier_id, name in tier_names.items():
             for seat in range(quantities.get(tier_id, 0)):
                 number += 1
-                title = f"Ticket {number} · {name}"
+                title = gettext(language, "Ticket {number} · {tier}").format(number=number, tier=name)
                 prefix = f"t.{tier_id}.{seat}."
-                fields = [
-                    AnswerField(prefix + NAME_FIELD, "Attendee's name", f"{title}: Attendee's name", "name", True, [])
-                ]
+                attendee = gettext(language, N_("Attendee's name"))
+                fields = [AnswerField(prefix + NAME_FIELD, attendee, f"{title}: {attendee}", "name", True, [])]
                 fields += [
-                    _field(prefix + q.id, q, title) for q in questions if q.per_ticket and _asked_for(q, {tier_id})
+                    _field(prefix + q.id, q, title, language)
+                    for q in questions
+                    if q.per_ticket and _asked_for(q, {tier_id})
                 ]
                 sections.append(AnswerSection(title, fields))
                 tickets.append((tier_id, seat))
@@ -93,7 +100,7 @@ class CheckoutAnswersMixin(rx.State, mixin=True):
 
     def _arrange_answers(self, quantities: dict[str, int], tier_names: dict[str, str]) -> None:
         """Lay the form out for the picked tickets, keeping what was typed in the fields that stay."""
-        sections, self._ticket_seats = arrange(self._questions, quantities, tier_names)
+        sections, self._ticket_seats = arrange(self._questions, quantities, tier_names, self._language())
         keys = [field.key for section in sections for field in section.fields]
         self.answer_sections = sections
         self.answer_values = {key: self.answer_values.get(key, "") for key in keys}

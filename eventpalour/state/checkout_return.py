@@ -69,7 +69,7 @@ class CheckoutReturnState(AuthState):
         try:
             result = await call_service(sales.verify_payment, reference=self.reference)
         except DomainError as error:
-            self.outcome, self.message = "failed", self._t(error.message)
+            self.outcome, self.message = "failed", error.in_language(self._language())
             return None
         self.outcome, self.message = result.status, self._t(result.message)
         if result.has_tickets:

@@ -11,7 +11,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.config import settings
 from eventpalour.services import platform, sales
-from eventpalour.services.platform import N_, DomainError, event_when, gettext
+from eventpalour.services.platform import N_, DomainError, event_when, gettext, said
 from eventpalour.services.sales import CodeForm, CodeRow
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
@@ -77,7 +77,7 @@ def code_line(row: CodeRow, zone_name: str, currency: str, language: str) -> Cod
         id=row.id,
         code=row.code,
         label=_discount(row, currency, language),
-        tiers=gettext(language, row.tiers_label) if row.tiers_label == "All tickets" else row.tiers_label,
+        tiers=said(language, row.tiers_label),
         unlocks=row.unlocks_label,
         uses=_uses(row, language),
         valid=_valid(row, zone_name, language),
@@ -128,7 +128,7 @@ class EventCodesState(FormMixin, AuthState):
             actor = await self.require_user()
             rows = await call_service(sales.list_codes, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.code_lines, self.codes_problem, self.codes_loaded = [], error.message, True
+            self.code_lines, self.codes_problem, self.codes_loaded = [], error.in_language(self._language()), True
             return
         manage = await self.get_state(EventManageState)
         zone_name = manage.event.timezone or "UTC"

@@ -34,10 +34,10 @@ from eventpalour.services.platform import (
     event_schedule,
     format_money,
     gettext,
-    plural,
     price_from_label,
     price_label,
     render_markdown,
+    said,
     ticket_count_words,
 )
 from eventpalour.services.sales import (
@@ -125,6 +125,7 @@ class TierOffer:
     price: str
     left: str
     on_sale: bool
+    sale_label: str = ""  # "On sale", "Imeuzwa yote", "Ventes dès le 5 déc., 18:00": the tier's sale words
 
 
 def tier_offer(tier: PublicTier, currency: str, language: str = "en") -> TierOffer:
@@ -135,6 +136,7 @@ def tier_offer(tier: PublicTier, currency: str, language: str = "en") -> TierOff
         price=price_label(tier.price, currency, language),
         left=gettext(language, "Only {count} left").format(count=left) if left is not None and left <= 10 else "",
         on_sale=on_sale,
+        sale_label=said(language, tier.sale_label),
     )
 
 
@@ -159,11 +161,13 @@ def hold_of(order: HeldOrder, language: str = "en") -> Hold:
     )
 
 
-def waitlist_spot_words(spot: sales.WaitlistSpot | None) -> str:
-    """ "You're number 2 on the waitlist, for 1 ticket." (empty when not in line)."""
+def waitlist_spot_words(spot: sales.WaitlistSpot | None, language: str = "en") -> str:
+    """ "You're number 2 on the waitlist, for 1 ticket." in `language` (empty when not in line)."""
     if spot is None:
         return ""
-    return f"You're number {spot.position} on the waitlist, for {plural(spot.quantity, 'ticket')}."
+    return gettext(language, "You're number {position} on the waitlist, for {tickets}.").format(
+        position=spot.position, tickets=ticket_count_words(spot.quantity, language)
+    )
 
 
 class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
@@ -222,8 +226,8 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     @rx.var
     def page_title(self) -> str:
         if self.missing:
-            return "Event not found"
-        return self.event.title if self.event else "Event"
+            return self._t(N_("Event not found"))
+        return self.event.title if self.event else self._t(N_("Event"))
 
     @rx.var
     def can_pick(self) -> bool:
@@ -347,7 +351,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             views = await call_service(sales.event_waitlists, actor=user, event_id=self._short_id())
         shown = [offer.tier.id for offer in self.tiers]
         self.waitlist_joinable = {t: t in views and views[t].can_join for t in shown}
-        self.waitlist_spots = {t: waitlist_spot_words(views[t].spot) if t in views else "" for t in shown}
+        self.waitlist_spots = {
+            t: waitlist_spot_words(views[t].spot, self._language()) if t in views else "" for t in shown
+        }
         self.waitlist_max = {t: views[t].max_quantity if t in views else 1 for t in shown}
         self.waitlist_errors = dict.fromkeys(shown, "")
 
@@ -372,7 +378,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             )
         except DomainError as error:
             self.joining_tier = ""
-            field = next((d.message for d in error.details if d.path[:1] == ("quantity",)), "")
+            field = next((d.in_language(self._language()) for d in error.details if d.path[:1] == ("quantity",)), "")
             if field:
                 self.waitlist_errors = {**self.waitlist_errors, tier_id: field}
                 return
@@ -453,7 +459,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             )
         except DomainError as problem:
             is_field = isinstance(problem, ValidationFailed) and problem.details
-            self.code_error = self._t(problem.details[0].message if is_field else problem.message)
+            self.code_error = (problem.details[0] if is_field else problem).in_language(self._language())
             self.applied_code, self.code_label, self._discount = "", "", None
             if any(offer.tier.unlocked for offer in self.tiers):
                 await self._reload_tiers()
@@ -527,7 +533,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             )
         except DomainError as error:
             self.is_checking_out = False
-            phone_problem = next((d.message for d in error.details if d.path[:1] == (sales.SMS_PHONE_FIELD,)), "")
+            phone_problem = next(
+                (d.in_language(self._language()) for d in error.details if d.path[:1] == (sales.SMS_PHONE_FIELD,)), ""
+            )
             if phone_problem:
                 # Nothing was held: the buyer fixes the number and checks out again, tickets still picked.
                 self.sms_phone_error = phone_problem

@@ -8,7 +8,7 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.services import events
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, DomainError, utc_moment
+from eventpalour.services.platform import N_, DomainError, said, utc_moment
 from eventpalour.state.base import call_service
 from eventpalour.state.workspace import workspace_in
 
@@ -27,7 +27,7 @@ class DraftNoticeMixin(rx.State, mixin=True):
             )
         except DomainError:
             draft = None
-        self.draft_title = draft.title if draft else ""
+        self.draft_title = said(self._language(), draft.title) if draft else ""
         self.draft_saved = (
             self._t(N_("saved {when}")).format(when=utc_moment(draft.updated_at, self._language())) if draft else ""
         )

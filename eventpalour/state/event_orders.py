@@ -18,10 +18,11 @@ from eventpalour.services.platform import (
     gettext,
     parse_amount,
     price_label,
+    said,
     ticket_count_words,
 )
 from eventpalour.services.sales import STATUS_LABELS, EventOrderRow, RefundProgress, RefundRequestView
-from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.base import AuthState, call_service, second_factor_words
 from eventpalour.state.event_waitlist import EventWaitlistState
 from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
@@ -139,7 +140,7 @@ def order_row(row: EventOrderRow, zone_name: str, language: str) -> OrderLine:
         discount=(
             f"{row.discount_code} − {format_money(row.discount, row.currency, language)}" if row.discount_code else ""
         ),
-        answers=list(row.answers),
+        answers=[said(language, answer) for answer in row.answers],
     )
 
 
@@ -202,7 +203,7 @@ class EventOrdersState(AuthState):
         self.order_rows = [order_row(row, zone_name, self._language()) for row in found.rows]
         self.order_totals = event_figures_text(found.totals, self._language())
         self.orders_total = found.total
-        self.refund_second_factor = found.refund_second_factor
+        self.refund_second_factor = second_factor_words(found.refund_second_factor, self._language())
         progress = await call_service(sales.event_refund_progress, actor=actor, event_id=self._event_ref())
         self.refund_progress = progress
         try:

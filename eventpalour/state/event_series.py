@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.services import events
-from eventpalour.services.platform import N_, DomainError, ValidationFailed
+from eventpalour.services.platform import N_, DomainError, ValidationFailed, said
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
 from eventpalour.state.forms import FormMixin
@@ -81,7 +81,8 @@ class EventSeriesState(FormMixin, AuthState):
         return event_in(self.router.url.path)
 
     def _show(self, view: events.SeriesView) -> None:
-        self.series_label, self.can_repeat, self.can_change_rule = view.label, view.can_repeat, view.can_change_rule
+        self.series_label = said(self._language(), view.label)
+        self.can_repeat, self.can_change_rule = view.can_repeat, view.can_change_rule
         if not self.can_change_rule:
             self.change_mode = "extend"
         self.date_lines = [
@@ -94,9 +95,11 @@ class EventSeriesState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            view = await call_service(events.get_event_series, actor=actor, event_id=self._event_ref())
+            view = await call_service(
+                events.get_event_series, actor=actor, event_id=self._event_ref(), language=self._language()
+            )
         except DomainError as error:
-            self.date_lines, self.series_problem, self.series_loaded = [], error.message, True
+            self.date_lines, self.series_problem, self.series_loaded = [], error.in_language(self._language()), True
             return
         self._show(view)
         self.series_loaded = True
@@ -144,7 +147,13 @@ class EventSeriesState(FormMixin, AuthState):
         try:
             actor = await self.require_user()
             self._limit("general", actor)
-            view = await call_service(events.create_series, actor=actor, event_id=self._event_ref(), data=self._input())
+            view = await call_service(
+                events.create_series,
+                actor=actor,
+                event_id=self._event_ref(),
+                data=self._input(),
+                language=self._language(),
+            )
         except DomainError as error:
             yield self._fail(error)
             return
@@ -152,7 +161,7 @@ class EventSeriesState(FormMixin, AuthState):
         self._show(view)
         manage = await self.get_state(EventManageState)
         # The page's actions now offer "this and later dates" on the details form.
-        yield await manage._reload(self._t(N_("The event now repeats: {rule}.")).format(rule=view.label))
+        yield await manage._reload(self._t(N_("The event now repeats: {rule}.")).format(rule=self.series_label))
 
     @rx.event
     async def preview_change(self):
@@ -169,12 +178,13 @@ class EventSeriesState(FormMixin, AuthState):
                 event_id=self._event_ref(),
                 mode=self.change_mode,
                 data=self._input(),
+                language=self._language(),
             )
         except DomainError as error:
             yield self._fail(error)
             return
         self.preview_added, self.preview_removed = plan.added, plan.removed
-        self.preview_kept = [KeptLine(k.label, k.reason) for k in plan.kept]
+        self.preview_kept = [KeptLine(k.label, self._t(k.reason)) for k in plan.kept]
         self.preview_total, self.has_preview, self.is_submitting = plan.total, True, False
 
     @rx.event
@@ -195,6 +205,7 @@ class EventSeriesState(FormMixin, AuthState):
                 event_id=self._event_ref(),
                 mode=self.change_mode,
                 data=self._input(),
+                language=self._language(),
             )
         except DomainError as error:
             self.has_preview = False
@@ -202,4 +213,4 @@ class EventSeriesState(FormMixin, AuthState):
             return
         self.is_submitting, self.has_preview, self.picked_dates = False, False, []
         self._show(view)
-        yield rx.toast.success(self._t(N_("Dates updated: {rule}.")).format(rule=view.label))
+        yield rx.toast.success(self._t(N_("Dates updated: {rule}.")).format(rule=self.series_label))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.services import sales
-from eventpalour.services.platform import DomainError, event_when
+from eventpalour.services.platform import DomainError, event_when, gettext, said
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.events import EventManageState, event_in
 
@@ -37,22 +37,28 @@ class WaitlistTable:
     lines: list[WaitlistLine]
 
 
-def waitlist_table(view: sales.TierWaitlistView, zone_name: str) -> WaitlistTable:
+def waitlist_table(view: sales.TierWaitlistView, zone_name: str, language: str = "en") -> WaitlistTable:
     def line(row: sales.WaitlistRow) -> WaitlistLine:
         partial = row.offered_quantity is not None and row.offered_quantity != row.quantity
         return WaitlistLine(
             position="" if row.position is None else str(row.position),
             person=row.name,
             email=row.email,
-            wanted=f"{row.quantity} ({row.offered_quantity} offered)" if partial else str(row.quantity),
-            joined=event_when(row.joined_at, zone_name),
-            offered=event_when(row.offered_at, zone_name) if row.offered_at else "—",
-            state=row.state,
+            wanted=gettext(language, "{wanted} ({offered} offered)").format(
+                wanted=row.quantity, offered=row.offered_quantity
+            )
+            if partial
+            else str(row.quantity),
+            joined=event_when(row.joined_at, zone_name, language=language),
+            offered=event_when(row.offered_at, zone_name, language=language) if row.offered_at else "—",
+            state=said(language, row.state),
             tone=STATE_TONES.get(row.state, "gray"),
             reference=row.order_reference,
         )
 
-    counts = f"{view.waiting} waiting · {view.offered} offered · {view.claimed} claimed · {view.expired} expired"
+    counts = gettext(language, "{waiting} waiting · {offered} offered · {claimed} claimed · {expired} expired").format(
+        waiting=view.waiting, offered=view.offered, claimed=view.claimed, expired=view.expired
+    )
     lines = [line(row) for row in view.rows]
     return WaitlistTable(tier=view.tier_name, counts=counts, off=not view.waitlist_on, lines=lines)
 
@@ -70,8 +76,12 @@ class EventWaitlistState(AuthState):
             actor = await self.require_user()
             views = await call_service(sales.tier_waitlists, actor=actor, event_id=event_in(self.router.url.path))
         except DomainError as error:
-            self.waitlists, self.waitlists_problem, self.waitlists_loaded = [], error.message, True
+            self.waitlists, self.waitlists_problem, self.waitlists_loaded = (
+                [],
+                error.in_language(self._language()),
+                True,
+            )
             return
         zone_name = (await self.get_state(EventManageState)).event.timezone
-        self.waitlists = [waitlist_table(view, zone_name) for view in views]
+        self.waitlists = [waitlist_table(view, zone_name, self._language()) for view in views]
         self.waitlists_loaded = True

@@ -24,7 +24,7 @@ from eventpalour.services.platform import (
     format_amount,
     message,
 )
-from eventpalour.state.base import AuthState, call_service
+from eventpalour.state.base import AuthState, call_service, second_factor_words
 from eventpalour.state.event_drafts import DraftNoticeMixin
 from eventpalour.state.event_form import EventFormMixin, PartnerRow, TierRow
 from eventpalour.state.money_text import EventFiguresText, event_figures_text
@@ -231,7 +231,7 @@ class EventManageState(EventFormMixin, AuthState):
         )
         self.event_money = event_figures_text(details.money, self._language())
         self.actions = details.actions
-        self.cancel_second_factor = details.cancel_second_factor
+        self.cancel_second_factor = second_factor_words(details.cancel_second_factor, self._language())
         self.postpone_start, self.postpone_end = self.values["start_local"], self.values["end_local"]
 
     @rx.event

@@ -43,7 +43,7 @@ class GuestTicketsState(AuthState):
             self._limit("general")  # a page anyone can ask with any token
             view = await call_service(sales.guest_order, token=self._token())
         except DomainError as error:
-            self.problem, self.checked = error.message, True
+            self.problem, self.checked = error.in_language(self._language()), True
             return
         found = view.event
         self.event = GuestEvent(found.title, found.schedule, found.place, found.organizer, view.event_url)

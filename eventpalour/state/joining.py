@@ -44,7 +44,7 @@ class JoinLinkState(AuthState):
         try:
             preview = await call_service(workspaces.preview_invitation, token=token)
         except DomainError as error:
-            self.problem, self.checked = self._t(error.message), True
+            self.problem, self.checked = error.in_language(self._language()), True
             return None
         self.workspace_name, self.invited_email = preview.workspace_name, preview.email
         self.invited_role, self.invited_by = preview.role, preview.invited_by
@@ -63,7 +63,7 @@ class JoinLinkState(AuthState):
             self.needs_account, self.checked = True, True
             return None
         except DomainError as error:
-            self.problem, self.checked = self._t(error.message), True
+            self.problem, self.checked = error.in_language(self._language()), True
             return None
         self.checked = True
         return [rx.toast.success(self._t(N_("Welcome to the team!"))), rx.redirect(routes.workspace_url(workspace_id))]

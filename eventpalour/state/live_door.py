@@ -85,7 +85,7 @@ class LiveDoorState(AuthState):
             ListCounter(
                 r.id,
                 said(language, r.name),
-                r.tiers_label,
+                said(language, r.tiers_label),
                 r.admitted,
                 r.total,
                 round(r.admitted * 100 / r.total) if r.total else 0,
@@ -128,7 +128,7 @@ class LiveDoorState(AuthState):
             actor = await self.require_user()
             board = await call_service(tickets.door_dashboard, actor=actor, event_id=ref)
         except DomainError as error:
-            self.board_problem, self.board_loaded = error.message, True
+            self.board_problem, self.board_loaded = error.in_language(self._language()), True
             return
         self._show(board)
         self.board_loaded = True
@@ -141,7 +141,7 @@ class LiveDoorState(AuthState):
             actor = await self.require_user()
             board = await call_service(tickets.door_dashboard, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.refresh_problem = error.message
+            self.refresh_problem = error.in_language(self._language())
             return
         self.refresh_problem = ""
         self._show(board)

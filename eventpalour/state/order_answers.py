@@ -49,7 +49,8 @@ class OrderAnswersState(CheckoutAnswersMixin, AuthState):
             else:  # a multiple choice: the options picked
                 picks[key] = list(value)
         self.answer_values, self.answer_picks = values, picks
-        self.answers_reference, self.answers_refusal = form.reference, form.edit_refusal
+        self.answers_reference = form.reference
+        self.answers_refusal = self._t(form.edit_refusal) if form.edit_refusal else ""
 
     @rx.event
     async def open_my_answers(self, order_id: str):

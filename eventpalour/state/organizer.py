@@ -8,7 +8,7 @@ import reflex as rx
 
 from eventpalour.services import events
 from eventpalour.services.events import OrganizerProfile, SocialLink
-from eventpalour.services.platform import N_, NotFound, ValidationFailed
+from eventpalour.services.platform import N_, NotFound, ValidationFailed, said
 from eventpalour.services.workspaces import initials_of
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.discovery import ListedEvent, listed_event
@@ -28,14 +28,14 @@ class OrganizerPage:
     more_past: bool
 
 
-def organizer_page(profile: OrganizerProfile) -> OrganizerPage:
+def organizer_page(profile: OrganizerProfile, language: str = "en") -> OrganizerPage:
     return OrganizerPage(
         name=profile.name,
         description=profile.description,
         logo_url=profile.logo_url,
         initials=initials_of(profile.name),
         verified=profile.verified,
-        links=profile.links,
+        links=[SocialLink(said(language, link.label), link.url) for link in profile.links],
         more_upcoming=profile.more_upcoming,
         more_past=profile.more_past,
     )
@@ -68,7 +68,7 @@ class OrganizerState(AuthState):
         except (NotFound, ValidationFailed):  # no such organizer, or a slug none can have (a NUL in it)
             self.organizer, self.upcoming, self.past, self.missing, self.loaded = None, [], [], True, True
             return
-        self.organizer = organizer_page(profile)
+        self.organizer = organizer_page(profile, self._language())
         self.upcoming = [listed_event(card) for card in profile.upcoming]
         self.past = [listed_event(card) for card in profile.past]
         self.loaded = True

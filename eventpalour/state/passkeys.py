@@ -16,7 +16,7 @@ from typing import Any
 import reflex as rx
 
 from eventpalour.services import identity
-from eventpalour.services.platform import N_, DomainError
+from eventpalour.services.platform import N_, DomainError, gettext, utc_moment
 from eventpalour.state.account import AccountState
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.forms import FormMixin
@@ -48,8 +48,11 @@ def passkey_ceremony(action: str, options_json: str, callback: rx.event.EventTyp
     )
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%d %b %Y, %H:%M UTC") if moment else "Never"
+def _when(moment: datetime | None, language: str = "en") -> str:
+    """When a passkey was added or last used, in UTC, in the reader's `language`; "Never" unused."""
+    if moment is None:
+        return gettext(language, N_("Never"))
+    return moment.strftime("%d %b %Y, %H:%M UTC") if language == "en" else utc_moment(moment, language)
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,12 @@ class PasskeysState(FormMixin, AuthState):
         try:
             rows = await call_service(identity.list_passkeys, actor=user)
         except DomainError as error:
-            self.load_error, self.loaded = error.message, True
+            self.load_error, self.loaded = error.in_language(self._language()), True
             return
-        self.passkeys = [PasskeyLine(r.id, r.name, _when(r.created_at), _when(r.last_used_at)) for r in rows]
+        language = self._language()
+        self.passkeys = [
+            PasskeyLine(r.id, r.name, _when(r.created_at, language), _when(r.last_used_at, language)) for r in rows
+        ]
         self.load_error, self.loaded = "", True
 
     @rx.event

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from eventpalour.services import sales
-from eventpalour.services.platform import N_, DomainError, count_words, gettext
+from eventpalour.services.platform import N_, DomainError, count_words, gettext, said
 from eventpalour.services.sales import QuestionRow
 from eventpalour.state.base import AuthState, call_service
 from eventpalour.state.discount_codes import TierChoice
@@ -52,7 +52,7 @@ def question_line(row: QuestionRow, language: str = "en") -> QuestionLine:
         kind=gettext(language, row.kind_label),
         scope=gettext(language, row.scope_label),
         required=gettext(language, N_("Required") if row.required else N_("Optional")),
-        tiers=gettext(language, row.tiers_label) if row.tiers_label == "All tickets" else row.tiers_label,
+        tiers=said(language, row.tiers_label),
         options=", ".join(row.options),
         answers=count_words(row.answers, N_("{count} answer"), N_("{count} answers"), language),
         can_delete=row.can_delete,
@@ -93,7 +93,11 @@ class EventQuestionsState(FormMixin, AuthState):
             actor = await self.require_user()
             rows = await call_service(sales.list_questions, actor=actor, event_id=self._event_ref())
         except DomainError as error:
-            self.question_lines, self.questions_problem, self.questions_loaded = [], error.message, True
+            self.question_lines, self.questions_problem, self.questions_loaded = (
+                [],
+                error.in_language(self._language()),
+                True,
+            )
             return
         manage = await self.get_state(EventManageState)
         self._show(rows)

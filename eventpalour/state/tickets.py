@@ -137,9 +137,9 @@ class TicketsState(AuthState):
         other (the ticket was used, the event started) closes the dialog with a toast and a fresh list."""
         self.is_transferring, self.transfer_confirming = False, False
         if isinstance(error, ValidationFailed):
-            self.transfer_errors = {str(d.path[0]): d.message for d in error.details if d.path} or {
-                "email": error.message
-            }
+            self.transfer_errors = {
+                str(d.path[0]): d.in_language(self._language()) for d in error.details if d.path
+            } or {"email": error.in_language(self._language())}
             return []
         self.transfer_id = ""
         return [*self.show_error(error), TicketsState.load_tickets]

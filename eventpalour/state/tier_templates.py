@@ -90,7 +90,7 @@ class TierTemplatesState(FormMixin, AuthState):
         try:
             await self._read()
         except DomainError as error:
-            self.templates, self.load_problem = [], error.message
+            self.templates, self.load_problem = [], error.in_language(self._language())
         self.loaded = True
 
     def _open(self, template_id: str, draft: TemplateDraft) -> None:

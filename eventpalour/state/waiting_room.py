@@ -82,7 +82,7 @@ class EventWaitingRoomState(FormMixin, AuthState):
         try:
             self._show(await self._read())
         except DomainError as error:
-            self.load_problem = self._t(error.message)
+            self.load_problem = error.in_language(self._language())
             return None
         self.loaded = True
         self._watch += 1

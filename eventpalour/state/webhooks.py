@@ -123,7 +123,7 @@ class WebhooksState(FormMixin, AuthState):
         try:
             await self._read()
         except DomainError as error:
-            self.endpoints, self.load_problem = [], error.message
+            self.endpoints, self.load_problem = [], error.in_language(self._language())
         self.loaded = True
 
     @rx.event

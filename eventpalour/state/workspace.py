@@ -187,7 +187,7 @@ class WorkspaceState(AuthState):
             self.workspace, self.role, self.load_problem, self.loaded = (
                 WorkspacePanel(),
                 "",
-                self._t(error.message),
+                error.in_language(self._language()),
                 True,
             )
             return

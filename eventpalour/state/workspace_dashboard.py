@@ -103,7 +103,7 @@ class WorkspaceDashboardState(DraftNoticeMixin, AuthState):
         except DomainError as error:
             self.upcoming, self.recent_orders = [], []
             self.can_create_events = self.can_view_orders = False
-            self.dashboard_problem, self.dashboard_loaded = self._t(error.message), True
+            self.dashboard_problem, self.dashboard_loaded = error.in_language(self._language()), True
             return
         language = self._language()
         self.upcoming = [upcoming_line(workspace_id, row, language) for row in board.upcoming]

@@ -110,7 +110,7 @@ class WorkspaceVerificationState(FormMixin, AuthState):
             result = await self._store_picked_file(files, UploadBucket.KYC, "kyc")
         except DomainError as error:
             self.uploading = ""
-            self.field_errors = {**self.field_errors, field: self._t(error.message)}
+            self.field_errors = {**self.field_errors, field: error.in_language(self._language())}
             return None
         self.uploading = ""
         return result.key, files[0].name or "document"

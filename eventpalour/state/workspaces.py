@@ -107,8 +107,8 @@ class LogoUploadMixin(FormMixin, mixin=True):
             result = await self._store_picked_file(files, UploadBucket.LOGOS, "workspaces")
         except DomainError as error:
             self.is_uploading = False
-            self.field_errors = {**self.field_errors, "logo_url": self._t(error.message)}
-            return rx.toast.error(self._t(error.message))
+            self.field_errors = {**self.field_errors, "logo_url": error.in_language(self._language())}
+            return rx.toast.error(error.in_language(self._language()))
         self.logo_url, self.is_uploading, self.upload_progress = result.url, False, 100
         return rx.toast.success(self._t(N_("Logo uploaded.")))
 

@@ -58,7 +58,10 @@ document.addEventListener("securitypolicyviolation", (e) => window.__reportCspVi
 
 
 def _free_port() -> int:
-    """A port nobody listens on now (never 3000/8000, where a dev server may be running)."""
+    """A port nobody listens on now (never 3000/8000, where a dev server may be running); `E2E_PORT`
+    when set, for a machine that gives each of its sessions a range of ports."""
+    if fixed := os.environ.get("E2E_PORT"):
+        return int(fixed)
     while True:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.bind(("127.0.0.1", 0))

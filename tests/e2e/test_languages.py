@@ -82,6 +82,8 @@ def test_sign_up_buy_and_see_the_tickets_in_kiswahili(new_page, server: str, e2e
     page.goto(f"/e/{event['short_id']}")
     expect(page.get_by_role("heading", name=event["title"], level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Tiketi", exact=True)).to_be_visible()
+    # A tier's sale badge is said on the page, though the event's data is shared by every visitor.
+    expect(page.get_by_text("Zinauzwa", exact=True).first).to_be_visible()
     for _ in range(2):
         page.get_by_role("button", name="Ongeza tiketi moja ya Regular").click()
     page.get_by_role("button", name="Endelea kulipa").click()

@@ -11,6 +11,7 @@ import pytest
 
 from eventpalour.cookies import LANGUAGE_COOKIE
 from eventpalour.models.types import utcnow
+from eventpalour.services.platform import Message
 from eventpalour.services.sales import CodeRow, QuestionRow
 from eventpalour.services.tickets import AnnouncementRow, ListRow
 from eventpalour.state.announcements import line_of
@@ -28,7 +29,7 @@ CODE = CodeRow(
     value=50,
     label="50% off",
     tier_ids=(),
-    tiers_label="All tickets",
+    tiers_label=Message("All tickets"),  # as the service words it
     unlock_tier_ids=(),
     unlocks_label="",
     valid_from=None,
@@ -77,7 +78,7 @@ def test_a_check_in_lists_counts_are_whole_sentences() -> None:
         name="Main",
         all_tiers=True,
         tier_ids=(),
-        tiers_label="All tiers",
+        tiers_label=Message("All tiers"),  # as the service words it
         readmit_daily=True,
         count_exits=True,
         is_default=True,
@@ -107,7 +108,7 @@ def test_a_questions_row_in_kiswahili() -> None:
         per_ticket=True,
         scope_label="Each ticket",
         tier_ids=(),
-        tiers_label="All tickets",
+        tiers_label=Message("All tickets"),
         position=0,
         answers=2,
         answers_label="2 answers",

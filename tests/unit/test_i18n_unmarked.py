@@ -9,7 +9,11 @@ What counts as a reader's text, by rule rather than by listing strings:
   reader or a screen reader gets (label, placeholder, aria_label, title, ...); not those of
   exceptions, logs and scripts (NOT_SHOWN);
 - in states, the message of every rx.toast;
-looked for through `+`, f-strings, `rx.cond` branches and `a if c else b`.
+looked for through `+`, f-strings, `rx.cond` branches and `a if c else b`;
+- in services and states, the words they hand a page without marking them (`unmarked_words`): the
+  values of a module's label tables (…_LABELS, …_WORDS, …_REASONS, …), and in services what a function
+  returns and what a result or an error is built with (`Row(label="Direct or hidden")`, `x or "Unknown"`),
+  so a table or a fallback without N_ fails here instead of reading English on a Kiswahili page.
 A literal is a text when it has a letter and either an upper-case letter or a space: "Sign in",
 "Free", "Buy tickets" are; "outline", "key-round", "100%", "/events", "you@example.com", "{count}"
 (CSS values, icon names, ids, URLs, example inputs, formats) are not.
@@ -180,3 +184,117 @@ def test_every_text_a_reader_sees_is_marked() -> None:
 
     report = "\n".join(f"{module}:\n  " + "\n  ".join(texts) for module, texts in left.items())
     assert not left, f"Texts a reader sees that are not wrapped in t() / self._t():\n{report}"
+
+
+# --- the services' and states' own words --------------------------------------------------------------
+
+WORD_TABLE = re.compile(r"(LABELS|WORDS|NAMES|REASONS|NOTES|NOTICES|TITLES|MESSAGES|SENTENCES|REFUSALS|CHOICES)$")
+# What no reader reads as our words: the services' own names (a payment channel, a social network), a
+# developer's error, a type's name.
+NOT_OUR_WORDS = PRODUCT_NAMES | {"Apple Pay", "Facebook", "Instagram", "LinkedIn", "GitHub"}
+ZONE_ID = re.compile(r"^[A-Z][A-Za-z]+/[A-Za-z_/]+$")
+DEVELOPER_CALLS = {"TypeError", "AttributeError", "RuntimeError", "ValueError", "KeyError", "TypeVar"}
+# Values that are data rather than words, each with why.
+NOT_SHOWN_WORDS = {
+    # A new event's country field, prefilled as text the organizer may type over (a venue's address).
+    "services/events/creator.py": {"'Kenya'", "'Nigeria'", "'Ghana'", "'South Africa'"},
+    # An SMS's subject labels it in /dev/outbox only; the phone shows its translated `text`.
+    "services/sales/sms_tickets.py": {"f'SMS: your tickets for {event_title}'"},
+    "services/tickets/transfers.py": {"f'SMS: a ticket for {event.title}'"},
+}
+
+
+def _said(node: ast.expr) -> list[ast.AST]:
+    """The literals an expression hands on, through `a or b` too (a fallback: `name or "Unknown"`)."""
+    if isinstance(node, ast.BoolOp):
+        return [found for value in node.values for found in _said(value)]
+    if isinstance(node, ast.IfExp):
+        return _said(node.body) + _said(node.orelse)
+    return [found for found in _literals(node) if not _is_our_name(found)]
+
+
+def _is_our_name(node: ast.AST) -> bool:
+    """A service's own name, or a time zone's id ("Africa/Nairobi"): no one translates them."""
+    return isinstance(node, ast.Constant) and (node.value in NOT_OUR_WORDS or bool(ZONE_ID.match(node.value)))
+
+
+def _table_values(node: ast.expr):
+    if isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _table_values(value)
+    elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        for value in node.elts:
+            yield from _table_values(value)
+    else:
+        yield node
+
+
+def unmarked_words(path: Path, *, service: bool) -> list[str]:
+    """ "line: 'text'" for each of a module's words that no N_ marks: its label tables' values, and in a
+    service what a function returns and what a result or an error is built with (a capitalised call)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[ast.AST] = []
+    for node in tree.body:
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        names = [target.id for target in targets if isinstance(target, ast.Name)]
+        if node_value := getattr(node, "value", None):
+            if any(WORD_TABLE.search(name) for name in names):
+                found += [f for value in _table_values(node_value) for f in _said(value)]
+    if service:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Return) and node.value is not None:
+                found += _said(node.value)
+            elif isinstance(node, ast.Call):
+                name = _name(node.func)[0]
+                if name[:1].isupper() and name not in {"N_", "NC_"} | DEVELOPER_CALLS:
+                    found += [f for arg in [*node.args, *(kw.value for kw in node.keywords)] for f in _said(arg)]
+    lines = {(node.lineno, ast.unparse(node)) for node in found}
+    return [f"{line}: {text}" for line, text in sorted(lines)]
+
+
+def test_the_check_finds_a_service_s_unmarked_words(tmp_path: Path) -> None:
+    service = tmp_path / "service.py"
+    service.write_text(
+        "CHANNEL_LABELS = {'card': 'Card', 'bank': N_('Bank'), 'apple_pay': 'Apple Pay'}\n"
+        "class Row:\n"
+        "    @property\n"
+        "    def label(self):\n"
+        "        return self.name or 'Direct or hidden'\n"
+        "def row(agent, kind):\n"
+        "    kept = Message(N_('Marked'))\n"
+        "    return SessionRow(device=agent or 'Unknown device', holder='Company' if kind else N_('Individual'))\n"
+        "def refusal(status):\n"
+        "    return f'A {status} event cannot be edited.'\n"
+        "def broken():\n"
+        "    raise TypeError('Not a reader s text')\n"
+    )
+
+    assert unmarked_words(service, service=True) == [
+        "1: 'Card'",
+        "5: 'Direct or hidden'",
+        "8: 'Company'",
+        "8: 'Unknown device'",
+        "10: f'A {status} event cannot be edited.'",
+    ]
+    assert unmarked_words(service, service=False) == ["1: 'Card'"]  # a state: its tables only
+
+
+def test_every_word_a_service_or_a_state_hands_a_page_is_marked() -> None:
+    left = {}
+    for folder, service in (("services", True), ("state", False)):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            module = path.relative_to(ROOT).as_posix()
+            words = [
+                w
+                for w in unmarked_words(path, service=service)
+                if w.split(": ", 1)[1] not in NOT_SHOWN_WORDS.get(module, set())
+            ]
+            if words:
+                left[module] = words
+
+    report = "\n".join(f"{module}:\n  " + "\n  ".join(words) for module, words in left.items())
+    assert not left, (
+        f"Words a service or a state hands a page without N_ (mark them, say them with said/gettext):\n{report}"
+    )

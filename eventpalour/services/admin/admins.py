@@ -66,10 +66,10 @@ CAPABILITIES: dict[AdminLevel, frozenset[AdminCapability]] = {
 """SPEC §1.2's table, and the audit log (every level can account for what admins did)."""
 
 LEVEL_LABELS = {
-    AdminLevel.SUPER_ADMIN: "Super admin",
-    AdminLevel.FINANCE: "Finance",
-    AdminLevel.SUPPORT: "Support",
-    AdminLevel.MODERATOR: "Moderator",
+    AdminLevel.SUPER_ADMIN: N_("Super admin"),
+    AdminLevel.FINANCE: N_("Finance"),
+    AdminLevel.SUPPORT: N_("Support"),
+    AdminLevel.MODERATOR: N_("Moderator"),
 }
 
 

@@ -27,7 +27,7 @@ from eventpalour.services.events.event_rules import (
 )
 from eventpalour.services.events.tiers import check_tiers
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, FieldError, ValidationFailed, clean_line, clean_text
+from eventpalour.services.platform import N_, FieldError, Message, ValidationFailed, clean_line, clean_text
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 
@@ -115,7 +115,7 @@ class DraftForm:
 @dataclass(frozen=True)
 class EventDraftView:
     form: DraftForm
-    title: str  # the typed title, or "Untitled event"
+    title: str  # the typed title, or "Untitled event" (said in the reader's language: `platform.said`)
     updated_at: datetime
 
 
@@ -195,7 +195,9 @@ def _draft_view(draft: EventDraft) -> EventDraftView:
         partners=tuple(stored.get("partners") or ()),
         step=draft.step,
     )
-    return EventDraftView(form=form, title=values.get("title") or "Untitled event", updated_at=draft.updated_at)
+    return EventDraftView(
+        form=form, title=values.get("title") or Message(N_("Untitled event")), updated_at=draft.updated_at
+    )
 
 
 def preview_event(

@@ -80,6 +80,16 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
 }
 
 
+TRANSITION_REFUSALS: dict[str, str] = {
+    "publish": N_("This event cannot be published: only a draft, hidden or postponed event can."),
+    "hide": N_("This event cannot be hidden: only a published event can."),
+    "postpone": N_("This event cannot be postponed: only a published, hidden or postponed event can."),
+    "cancel": N_("This event cannot be cancelled: only a published, hidden or postponed event can."),
+}
+"""Why a status change is refused: a whole sentence per change, naming the statuses it starts from
+(a status is never a value glued into a sentence: docs/glossary.md)."""
+
+
 @dataclass(frozen=True)
 class EventSummary:
     """One row of the organizer's event list."""
@@ -261,25 +271,25 @@ def _check_publishable(session: Session, event: Event, workspace: Workspace) -> 
 def transition_refusal(status: str, action: str) -> str | None:
     """Why an event in `status` cannot take the status change `action`, or None (SPEC §4)."""
     allowed_from = TRANSITIONS[action][0]
-    return None if status in allowed_from else f"A {status} event cannot be {_past(action)}."
+    return None if status in allowed_from else TRANSITION_REFUSALS[action]
 
 
 def deletion_refusal(status: str, *, seats_taken: int) -> str | None:
     """Why the event cannot be deleted, or None: a draft always can, any other only with no seat sold or
     held (an open hold is a buyer about to pay)."""
     if status != EventStatus.DRAFT and seats_taken > 0:
-        return "This event has tickets. Cancel it instead, so buyers are refunded."
+        return N_("This event has tickets. Cancel it instead, so buyers are refunded.")
     return None
 
 
 def edit_refusal(status: str) -> str | None:
     """Why the event's details cannot be edited, or None."""
-    return "A cancelled event cannot be edited." if status == EventStatus.CANCELLED else None
+    return N_("A cancelled event cannot be edited.") if status == EventStatus.CANCELLED else None
 
 
 def date_change_refusal(status: str) -> str | None:
     """Why the event's dates cannot be edited in place, or None: once published, holders must be told."""
-    return None if status == EventStatus.DRAFT else "Use Postpone to move a published event to new dates."
+    return None if status == EventStatus.DRAFT else N_("Use Postpone to move a published event to new dates.")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from eventpalour.db import read_only
 from eventpalour.models import SELLING_EVENT_STATUSES, Event, EventStatus, Workspace
 from eventpalour.models.types import utcnow
 from eventpalour.services.events.discovery import EventCard, cards_for, summary_text
-from eventpalour.services.platform import N_, NotFound, clean_line
+from eventpalour.services.platform import N_, Message, NotFound, clean_line
 
 UPCOMING_LIMIT = 48
 PAST_LIMIT = 12
@@ -58,7 +58,7 @@ class SitemapOrganizer:
 
 
 LINK_LABELS = (
-    ("website", "Website"),
+    ("website", N_("Website")),  # the others are the services' own names
     ("social_x", "X"),
     ("social_facebook", "Facebook"),
     ("social_instagram", "Instagram"),
@@ -119,7 +119,7 @@ def get_organizer_profile(slug: str) -> OrganizerProfile:
             summary=summary_text(workspace.description),
             logo_url=workspace.logo_url or "",
             verified=workspace.verified,
-            links=[SocialLink(label, url) for name, label in LINK_LABELS if (url := getattr(workspace, name))],
+            links=[SocialLink(Message(label), url) for name, label in LINK_LABELS if (url := getattr(workspace, name))],
             upcoming=cards_for(session, upcoming[:UPCOMING_LIMIT]),
             past=cards_for(session, past[:PAST_LIMIT]),
             more_upcoming=len(upcoming) > UPCOMING_LIMIT,

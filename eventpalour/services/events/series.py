@@ -65,9 +65,9 @@ class SeriesView:
 def repeat_refusal(event: Event) -> str | None:
     """Why `event` cannot be repeated now, or None: it must be a one-off that has not ended."""
     if event.series_id:
-        return "This event already repeats; edit or cancel its dates one by one."
+        return N_("This event already repeats; edit or cancel its dates one by one.")
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.end_at <= utcnow():
-        return "Only an upcoming event can repeat."
+        return N_("Only an upcoming event can repeat.")
     return None
 
 
@@ -75,11 +75,13 @@ def rule_change_refusal(event: Event) -> str | None:
     """Why the series' rule cannot be changed from `event` on, or None: the rule applies from an
     upcoming date, so the dates before it (and their buyers) are never touched."""
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED) or event.start_at <= utcnow():
-        return "Pick an upcoming date of the series to change the rule from."
+        return N_("Pick an upcoming date of the series to change the rule from.")
     return None
 
 
-def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput) -> SeriesView:
+def create_series(
+    *, actor: UserSummary | None, event_id: str, data: SeriesInput, language: str = DEFAULT_LANGUAGE
+) -> SeriesView:
     """Make the event the first date of a series and add its other dates (moderators and above).
 
     Each new date copies the event's details, partners and tiers (own capacity, nothing sold) at the
@@ -115,7 +117,7 @@ def create_series(*, actor: UserSummary | None, event_id: str, data: SeriesInput
             details={"series": series.id, "rule": data.rule, "dates": len(occurrences)},
         )
         session.flush()
-        return series_view(session, event, series)
+        return series_view(session, event, series, language)
 
 
 def add_series_date(session: Session, template: Event, occurrence: Occurrence, *, actor_id: str) -> Event:
@@ -181,11 +183,13 @@ def _dates(
     return rows
 
 
-def series_view(session: Session, event: Event, series: EventSeries | None) -> SeriesView:
-    """The series as its organizers see it from `event`'s management page."""
+def series_view(
+    session: Session, event: Event, series: EventSeries | None, language: str = DEFAULT_LANGUAGE
+) -> SeriesView:
+    """The series as its organizers see it from `event`'s management page, in the reader's `language`."""
     if series is None:
         return SeriesView(series_id="", label="", dates=[], can_repeat=repeat_refusal(event) is None)
-    dates = _dates(session, series.id, event, public=False)
+    dates = _dates(session, series.id, event, public=False, language=language)
     return SeriesView(
         series_id=series.id,
         label=rule_label(series.rule, series.interval, len(dates)),
@@ -195,12 +199,13 @@ def series_view(session: Session, event: Event, series: EventSeries | None) -> S
     )
 
 
-def get_event_series(*, actor: UserSummary | None, event_id: str) -> SeriesView:
-    """The event's series with every date (any member of its workspace); empty when a one-off."""
+def get_event_series(*, actor: UserSummary | None, event_id: str, language: str = DEFAULT_LANGUAGE) -> SeriesView:
+    """The event's series with every date (any member of its workspace); empty when a one-off. Its
+    dates and seats in the reader's `language`."""
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.VIEW)
         series = session.get(EventSeries, event.series_id) if event.series_id else None
-        return series_view(session, event, series)
+        return series_view(session, event, series, language)
 
 
 def list_series_dates(*, short_id: str, language: str = DEFAULT_LANGUAGE) -> list[SeriesDate]:

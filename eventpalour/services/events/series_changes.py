@@ -25,7 +25,16 @@ from eventpalour.services.events.series_edits import FINAL_STATUSES
 from eventpalour.services.events.series_rules import MAX_OCCURRENCES, Occurrence, SeriesInput, expand_series
 from eventpalour.services.events.tiers import delete_unsold, list_tiers, seats_taken
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, Conflict, ValidationFailed, WhenWords, event_when, message, plural
+from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    N_,
+    Conflict,
+    ValidationFailed,
+    WhenWords,
+    event_when,
+    message,
+    plural,
+)
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
 
 
@@ -73,7 +82,7 @@ class _Plan:
 def change_refusal(event: Event, mode: str) -> str | None:
     """Why the series of `event` cannot change this way from it now, or None."""
     if not event.series_id:
-        return "This event does not repeat; make it a series on the Repeat tab first."
+        return N_("This event does not repeat; make it a series on the Repeat tab first.")
     return rule_change_refusal(event) if mode == SeriesChangeMode.RERULE else None
 
 
@@ -128,7 +137,9 @@ def _plan(session: Session, event: Event, mode: str, data: SeriesInput) -> _Plan
         existing = {d.start_at for d in later} | {event.start_at}
         added = [o for o in occurrences if o.start_at not in existing]
         dropped = [d for d in later if d.start_at not in wanted]
-        kept = [(d, "tickets are sold or reserved for it") for d in dropped if seats_taken(list_tiers(session, d.id))]
+        kept = [
+            (d, N_("tickets are sold or reserved for it")) for d in dropped if seats_taken(list_tiers(session, d.id))
+        ]
         kept_ids = {d.id for d, _ in kept}
         removed = [d for d in dropped if d.id not in kept_ids]
     total = len(dates) - len(removed) + len(added)
@@ -145,26 +156,30 @@ def _plan(session: Session, event: Event, mode: str, data: SeriesInput) -> _Plan
     return _Plan(added=added, removed=removed, kept=kept, template=template, total=total)
 
 
-def _preview(plan: _Plan, timezone: str) -> SeriesPlan:
+def _preview(plan: _Plan, timezone: str, language: str) -> SeriesPlan:
     return SeriesPlan(
-        added=[event_when(o.start_at, timezone) for o in plan.added],
-        removed=[event_when(d.start_at, timezone) for d in plan.removed],
-        kept=[KeptDate(event_when(d.start_at, timezone), reason) for d, reason in plan.kept],
+        added=[event_when(o.start_at, timezone, language=language) for o in plan.added],
+        removed=[event_when(d.start_at, timezone, language=language) for d in plan.removed],
+        kept=[KeptDate(event_when(d.start_at, timezone, language=language), reason) for d, reason in plan.kept],
         total=plan.total,
     )
 
 
-def preview_series_change(*, actor: UserSummary | None, event_id: str, mode: str, data: SeriesInput) -> SeriesPlan:
+def preview_series_change(
+    *, actor: UserSummary | None, event_id: str, mode: str, data: SeriesInput, language: str = DEFAULT_LANGUAGE
+) -> SeriesPlan:
     """The dates a change would add and remove, for the organizer to confirm (moderators and above).
     Raises the access errors, Conflict (not a series, or a past date to re-rule from) and
     ValidationFailed (the rule's field errors, over 100 dates, or nothing would change)."""
     with read_only() as session:
         event = load_event_for(session, actor, event_id, WorkspaceAction.MANAGE_EVENTS)
         plan = _plan(session, event, mode, data)
-        return _preview(plan, event.timezone)
+        return _preview(plan, event.timezone, language)
 
 
-def change_series_dates(*, actor: UserSummary | None, event_id: str, mode: str, data: SeriesInput) -> SeriesView:
+def change_series_dates(
+    *, actor: UserSummary | None, event_id: str, mode: str, data: SeriesInput, language: str = DEFAULT_LANGUAGE
+) -> SeriesView:
     """Add and remove the dates `preview_series_change` showed, in one transaction. New dates copy
     the template date's details and tiers (own capacity, nothing sold) and are on sale like it;
     removed dates had nothing sold or held, which the delete re-checks in this transaction."""
@@ -190,7 +205,7 @@ def change_series_dates(*, actor: UserSummary | None, event_id: str, mode: str, 
             details={"series": series.id, "added": len(plan.added), "removed": len(plan.removed)},
         )
         session.flush()
-        return series_view(session, event, series)
+        return series_view(session, event, series, language)
 
 
 def _remove_unsold(session: Session, event: Event) -> None:

@@ -15,17 +15,27 @@ from itertools import islice
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 
 from eventpalour.models import SeriesRule
-from eventpalour.services.platform import N_, FieldError, ValidationFailed, time_zone
+from eventpalour.services.platform import (
+    N_,
+    CountWords,
+    FieldError,
+    Figure,
+    Joined,
+    Message,
+    ValidationFailed,
+    time_zone,
+)
 
 MAX_OCCURRENCES = 100
 """A series holds at most this many dates, the first event included (#22 §3: up to 100 occurrences)."""
 MAX_INTERVAL = 12
 FREQUENCIES = {SeriesRule.DAILY: DAILY, SeriesRule.WEEKLY: WEEKLY, SeriesRule.MONTHLY: MONTHLY}
 RULE_LABELS = {
-    SeriesRule.DAILY: ("day", "days"),
-    SeriesRule.WEEKLY: ("week", "weeks"),
-    SeriesRule.MONTHLY: ("month", "months"),
+    SeriesRule.DAILY: (N_("Every day"), N_("Every {count} days")),
+    SeriesRule.WEEKLY: (N_("Every week"), N_("Every {count} weeks")),
+    SeriesRule.MONTHLY: (N_("Every month"), N_("Every {count} months")),
 }
+"""How often a series repeats, in words: once every period, every {count} periods."""
 
 
 @dataclass(frozen=True)
@@ -131,10 +141,11 @@ def _utc(local: datetime, place: tzinfo) -> datetime:
 
 
 def rule_label(rule: str, interval: int, count: int) -> str:
-    """ "Every week · 4 dates", "Every 2 months · 6 dates", "Picked dates · 3 dates"."""
+    """ "Every week · 4 dates", "Every 2 months · 6 dates", "Picked dates · 3 dates": English as a
+    plain string (the API), said in the reader's language on the page (`platform.said`)."""
     if rule in RULE_LABELS:
         one, many = RULE_LABELS[rule]
-        every = f"Every {one}" if interval == 1 else f"Every {interval} {many}"
+        every = Message(one) if interval == 1 else Message(many, count=Figure(interval))
     else:
-        every = "Picked dates"
-    return f"{every} · {count} dates"
+        every = Message(N_("Picked dates"))
+    return Joined([every, CountWords(count, N_("{count} date"), N_("{count} dates"))], " · ")

@@ -23,7 +23,7 @@ from eventpalour.models.types import utcnow
 from eventpalour.services import admin
 from eventpalour.services.events.event_rules import check_currency, clean_tier_fields
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, FieldError, NotFound, ValidationFailed, clean_line
+from eventpalour.services.platform import N_, FieldError, NotFound, ValidationFailed, clean_line, message
 from eventpalour.services.workspaces import WorkspaceAction, load_workspace_for
 
 MAX_TEMPLATES = 50
@@ -70,9 +70,14 @@ def template_offer_refusal(template: TierTemplateView, *, currency: str, pricing
     if template.is_free:
         return None
     if pricing != EventPricing.PAID:
-        return f"{template.name} has a price; a free event's tickets cost nothing."
+        return message(N_("{name} has a price; a free event's tickets cost nothing."), name=template.name)
     if template.currency != currency:
-        return f"{template.name} is priced in {template.currency}; this event sells in {currency}."
+        return message(
+            N_("{name} is priced in {currency}; this event sells in {event_currency}."),
+            name=template.name,
+            currency=template.currency,
+            event_currency=currency,
+        )
     return None
 
 

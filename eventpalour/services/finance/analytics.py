@@ -39,7 +39,7 @@ from eventpalour.services.finance.rollups import (
     fold_all_rollups,
 )
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import N_, FieldError, ValidationFailed
+from eventpalour.services.platform import N_, FieldError, Message, ValidationFailed
 from eventpalour.services.workspaces import WorkspaceAction, allows, load_workspace_for
 
 SPANS = {"7": 7, "30": 30, "90": 90}  # the period picker's choices, in days; "custom" takes dates
@@ -49,23 +49,28 @@ LONGEST_SPAN_DAYS = 366
 TOP_EVENTS = 20
 TOP_SOURCES = 10
 TOP_PLACES = 50
-UNKNOWN_PLACE = "Unknown"
+# The page's own words, marked for the catalogs; they read as English in the CSV exports, and each
+# says itself on the page in the reader's language (`platform.said`).
+UNKNOWN_PLACE = N_("Unknown")
+DIRECT_OR_HIDDEN = N_("Direct or hidden")
 CHANNEL_LABELS = {
-    "card": "Card",
-    "mobile_money": "Mobile money (M-Pesa)",
-    "bank": "Bank",
-    "bank_transfer": "Bank transfer",
+    "card": N_("Card"),
+    "mobile_money": N_("Mobile money (M-Pesa)"),
+    "bank": N_("Bank"),
+    "bank_transfer": N_("Bank transfer"),
     "ussd": "USSD",
     "qr": "QR",
     "eft": "EFT",
     "apple_pay": "Apple Pay",
-    "": "Free registration",
+    "": N_("Free registration"),
 }
 
 
 def channel_label(channel: str) -> str:
-    """A payment channel as Paystack names it, in words ("mobile_money": "Mobile money (M-Pesa)")."""
-    return CHANNEL_LABELS.get(channel, channel.replace("_", " ").capitalize())
+    """A payment channel as Paystack names it, in words ("mobile_money": "Mobile money (M-Pesa)"): our
+    words say themselves in each reader's language; a channel Paystack adds later reads as it is named."""
+    label = CHANNEL_LABELS.get(channel)
+    return Message(label) if label else channel.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -177,7 +182,8 @@ class SourceRow:
 
     @property
     def label(self) -> str:
-        return self.name or "Direct or hidden"
+        """The referrer or campaign as typed; our words for none."""
+        return self.name or Message(DIRECT_OR_HIDDEN)
 
 
 @dataclass(frozen=True)
@@ -191,11 +197,12 @@ class PlaceRow:
 
     @property
     def country_label(self) -> str:
-        return sales.country_name(self.country) if self.country else UNKNOWN_PLACE
+        """The country's name (English as a plain string, the reader's on the page: `platform.said`)."""
+        return sales.CountryName(self.country) if self.country else Message(UNKNOWN_PLACE)
 
     @property
     def city_label(self) -> str:
-        return self.city or UNKNOWN_PLACE
+        return self.city or Message(UNKNOWN_PLACE)
 
 
 @dataclass(frozen=True)

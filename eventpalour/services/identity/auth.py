@@ -559,7 +559,7 @@ def list_sessions(*, actor: UserSummary | None, current_token: str | None) -> li
         return [
             SessionRow(
                 id=row.id,
-                device=row.user_agent or "Unknown device",
+                device=row.user_agent or platform.Message(N_("Unknown device")),  # said on the page (`platform.said`)
                 ip=row.ip or "",
                 signed_in_at=row.created_at,
                 last_seen_at=row.last_seen_at,

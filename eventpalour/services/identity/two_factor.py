@@ -59,11 +59,12 @@ REPLAYED_CODE = N_("That code was just used. Wait for your app to show the next 
 NO_CODE = N_("Enter the 6-digit code from your authenticator app.")
 
 REASONS = {
-    "admin": "Platform admins must turn on two-factor sign-in before the admin area opens.",
-    "withdrawal": "Turn on two-factor sign-in before requesting a withdrawal: it protects your workspace's money.",
-    "refund": "Turn on two-factor sign-in before refunding an order: it protects your workspace's money.",
-    "cancel_event": "Turn on two-factor sign-in before cancelling an event with paid orders: cancelling refunds "
-    "every one of them.",
+    "admin": N_("Platform admins must turn on two-factor sign-in before the admin area opens."),
+    "withdrawal": N_("Turn on two-factor sign-in before requesting a withdrawal: it protects your workspace's money."),
+    "refund": N_("Turn on two-factor sign-in before refunding an order: it protects your workspace's money."),
+    "cancel_event": N_(
+        "Turn on two-factor sign-in before cancelling an event with paid orders: cancelling refunds every one of them."
+    ),
 }
 """Why an action asked for two-factor, by the `reason` of `SecondFactorRequired`: the account page says it."""
 _SIGN_IN_AGAIN = N_(" Your account has it: sign out and sign in again with your authenticator code or a passkey.")
@@ -104,11 +105,14 @@ def second_factor_need(session: Session, actor: UserSummary, reason: str) -> Sec
     if actor.second_factor_passed:
         return NOT_NEEDED
     enabled = has_second_factor(session, actor.id)
+    # Our words, each said in the reader's language where shown (`platform.said`; the error's own
+    # in_language), English in the API's JSON.
+    why = platform.Message(REASONS[reason])
     return SecondFactorNeed(
         needed=True,
-        message=REASONS[reason] + (_SIGN_IN_AGAIN if enabled else ""),
+        message=platform.Joined([why, platform.Message(_SIGN_IN_AGAIN)], "") if enabled else why,
         setup_url=routes.two_factor_setup(reason),
-        link_label="Two-factor settings" if enabled else "Set up two-factor sign-in",
+        link_label=platform.Message(N_("Two-factor settings") if enabled else N_("Set up two-factor sign-in")),
     )
 
 

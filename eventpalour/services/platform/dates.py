@@ -91,6 +91,27 @@ def sales_start_label(
     return gettext(language, "Sales start {day}, {time}").format(day=day, time=f"{local:%H:%M}")
 
 
+class SalesStartWords(str):
+    """ "Sales start 5 Dec, 18:00" as a tier's sale label: it reads as English wherever a plain string
+    goes (the first paint, the API), and the event page says it in the reader's language
+    (`platform.said`), as the tier's other sale words are."""
+
+    sales_start: datetime
+    zone_name: str
+    now: datetime | None
+
+    def __new__(cls, sales_start: datetime, zone_name: str, now: datetime | None = None) -> SalesStartWords:
+        made = super().__new__(cls, sales_start_label(sales_start, zone_name, now=now))
+        made.sales_start, made.zone_name, made.now = sales_start, zone_name, now
+        return made
+
+    def __reduce__(self) -> tuple:
+        return SalesStartWords, (self.sales_start, self.zone_name, self.now)
+
+    def in_language(self, language: str | None) -> str:
+        return sales_start_label(self.sales_start, self.zone_name, now=self.now, language=language_or_default(language))
+
+
 def date_label(moment: datetime, language: str = DEFAULT_LANGUAGE, zone_name: str = DEFAULT_ZONE) -> str:
     """A day on its own, for "joined", "since", "expires": "5 Dec 2026", "5 Des 2026", "5 déc. 2026"
     (in `zone_name`, the platform's home zone unless the day belongs to an event)."""

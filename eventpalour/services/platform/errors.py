@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
-from eventpalour.services.platform.i18n import N_, gettext
+from eventpalour.services.platform.i18n import N_, SaidInLanguage, gettext
 
 
 @dataclass(frozen=True, init=False)
@@ -42,17 +41,11 @@ class FieldError:
         return {"path": list(self.path), "message": self.in_language(language) if language else self.message}
 
 
-@runtime_checkable
-class SaidInLanguage(Protocol):
-    """A message's value that has words of its own: another field's error ("Check the answers:
-    {message}"), a date ("closed on {when}"). Its `str()` is its English."""
-
-    def in_language(self, language: str | None) -> str: ...
-
-
 def _say(language: str | None, template: str, values: Mapping[str, object]) -> str:
     """`template` in `language` filled with `values`, each value with words of its own said in
     `language` too."""
+    if isinstance(template, SaidInLanguage) and not values:
+        return template.in_language(language)  # a message of parts (`Joined`), each said on its own
     translated = gettext(language, template)
     said = {
         name: value.in_language(language) if isinstance(value, SaidInLanguage) else value

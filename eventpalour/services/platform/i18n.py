@@ -10,8 +10,10 @@ The same catalogs serve the server (emails, errors: `gettext`) and the Reflex pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
@@ -155,9 +157,39 @@ def _stored_value(value: object) -> object:
 
 def said(language: str | None, text: str) -> str:
     """A service's text for a reader: in `language` when the system wrote it (a Message: a default
-    list's name, a stored system sentence), as it is when a person typed it (an organizer's own list
-    name could be any catalog word, and is never translated)."""
-    return gettext(language, text) if isinstance(text, Message) else text
+    list's name, a stored system sentence; any text that says itself, such as a country's name or
+    `Joined` answers), as it is when a person typed it (an organizer's own list name could be any
+    catalog word, and is never translated)."""
+    return text.in_language(language) if isinstance(text, SaidInLanguage) else text
+
+
+@runtime_checkable
+class SaidInLanguage(Protocol):
+    """A value with words of its own, said in each reader's language: a Message, a `Joined`, another
+    field's error inside a message ("Check the answers: {message}"), a date ("closed on {when}").
+    Its `str()` is its English."""
+
+    def in_language(self, language: str | None) -> str: ...
+
+
+class Joined(str):
+    """Texts said one after another ("T-shirt size: L; Country: Kenya"), each in the reader's language
+    when it says itself (a Message, a country's name) and as typed otherwise. It reads as its English
+    wherever a plain string goes (the API's JSON, the CSV exports)."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts: Sequence[str], separator: str) -> Joined:
+        made = super().__new__(cls, separator.join(parts))
+        made.parts, made.separator = tuple(parts), separator
+        return made
+
+    def __reduce__(self) -> tuple:
+        return Joined, (self.parts, self.separator)
+
+    def in_language(self, language: str | None) -> str:
+        return self.separator.join(said(language, part) for part in self.parts)
 
 
 def gettext(language: str | None, text: str, context: str | None = None) -> str:
@@ -221,6 +253,26 @@ def event_count_words(count: int, language: str | None, *, at_least: bool = Fals
     if at_least:
         return gettext(language, "{count}+ events").format(count=format_decimal(count, locale=format_locale(language)))
     return count_words(count, N_("{count} event"), N_("{count} events"), language)
+
+
+class CountWords(str):
+    """A count in words inside a service's text ("4 dates"): it reads as English wherever a plain
+    string goes, and says itself in the reader's language as `count_words` does ("tarehe 4")."""
+
+    count: int
+    one: str
+    many: str
+
+    def __new__(cls, count: int, one: str, many: str) -> CountWords:
+        made = super().__new__(cls, count_words(count, one, many, DEFAULT_LANGUAGE))
+        made.count, made.one, made.many = count, one, many
+        return made
+
+    def __reduce__(self) -> tuple:
+        return CountWords, (self.count, self.one, self.many)
+
+    def in_language(self, language: str | None) -> str:
+        return count_words(self.count, self.one, self.many, language)
 
 
 class Figure(int):

@@ -11,6 +11,7 @@ __getattr__, __all__ = public_names(
             "order_answers_form",
         ],
         "answer_rules": [
+            "CountryName",
             "attendee_name",
             "country_name",
             "normalize_phone",
@@ -24,6 +25,7 @@ __getattr__, __all__ = public_names(
             "QuestionColumn",
             "TicketPlace",
             "answer_condition",
+            "answer_line",
             "answers_of_tickets",
             "order_answer_lines",
             "question_columns",

@@ -90,7 +90,7 @@ def _load(session: Session, actor: UserSummary | None, order_id: str) -> tuple[O
 
 def _refusal(order: Order, event: Event, organizer: bool) -> str:
     if order.status not in EDITABLE_STATUSES:
-        return "Only the answers of a completed order can be changed."
+        return N_("Only the answers of a completed order can be changed.")
     if not organizer and event.start_at <= utcnow():
         return BUYER_TOO_LATE
     return ""

@@ -19,7 +19,17 @@ import pycountry
 
 from eventpalour.models import QuestionKind
 from eventpalour.services.identity import normalize_email
-from eventpalour.services.platform import N_, FieldError, ValidationFailed, clean_line, clean_text
+from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    N_,
+    FieldError,
+    Message,
+    ValidationFailed,
+    clean_line,
+    clean_text,
+    format_locale,
+    language_or_default,
+)
 
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
@@ -98,12 +108,36 @@ def _with_code(digits: str, home: PhoneCountry) -> bool:
     return digits.startswith(home.calling_code) and len(digits) == len(home.calling_code) + home.digits
 
 
-def country_name(code: str) -> str:
-    """The country's name for display ("KE" → "Kenya"); the code itself when unknown."""
+def country_name(code: str, language: str | None = None) -> str:
+    """The country's name for display in `language` ("TZ" → "Tanzania", "Tanzanie"); the code itself
+    when unknown. English is pycountry's common name; Kiswahili and French are Babel's (CLDR)
+    territory names, the ones those languages' own software shows."""
     found = pycountry.countries.get(alpha_2=code)
     if found is None:
         return code
-    return getattr(found, "common_name", None) or found.name  # "Tanzania", not "United Republic of …"
+    english = getattr(found, "common_name", None) or found.name  # "Tanzania", not "United Republic of …"
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        return english
+    return format_locale(language).territories.get(code, english)
+
+
+class CountryName(str):
+    """A country inside a service's text (a shown answer, an analytics row): it reads as its English
+    name wherever a plain string goes (the API's JSON, the CSV exports), and the page that shows it
+    says it in the reader's language (`platform.said`)."""
+
+    code: str
+
+    def __new__(cls, code: str) -> CountryName:
+        made = super().__new__(cls, country_name(code))
+        made.code = code
+        return made
+
+    def __reduce__(self) -> tuple:
+        return CountryName, (self.code,)
+
+    def in_language(self, language: str | None) -> str:
+        return country_name(self.code, language)
 
 
 COUNTRY_CHOICES: tuple[tuple[str, str], ...] = tuple(
@@ -248,14 +282,20 @@ def attendee_name(raw: str | None, *, field: str) -> str:
         raise ValidationFailed.field(field, bad.template, **bad.values) from None
 
 
+YES_NO_WORDS = {YES: N_("Yes"), NO: N_("No")}
+"""A yes/no answer in words: the attendee list's filter and the shown answers."""
+
+
 def shown_value(kind: str, value: str) -> str:
-    """A stored answer as people read it (a multiple choice joined, a country by name, Yes/No)."""
+    """A stored answer as people read it (a multiple choice joined, a country by name, Yes/No): the
+    system's words (Yes/No, a country) say themselves in each reader's language (`platform.said`),
+    and read as English in the exports and the API; what the buyer typed or picked stays as is."""
     if kind == QuestionKind.MULTIPLE_CHOICE:
         return ", ".join(json.loads(value))
     if kind == QuestionKind.COUNTRY:
-        return country_name(value)
-    if kind == QuestionKind.YES_NO:
-        return value.capitalize()
+        return CountryName(value)
+    if kind == QuestionKind.YES_NO and value in YES_NO_WORDS:
+        return Message(YES_NO_WORDS[value])
     return value
 
 

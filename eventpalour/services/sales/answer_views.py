@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, and_, exists
 from sqlmodel import Session, col, select
 
 from eventpalour.models import FILTERABLE_KINDS, OrderAnswer, OrderItem, Question, QuestionKind, Ticket
-from eventpalour.services.sales.answer_rules import NO, YES, shown_value
+from eventpalour.services.platform import N_, Joined, Message
+from eventpalour.services.sales.answer_rules import NO, YES, YES_NO_WORDS, shown_value
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def _choices(kind: str, options: Sequence[str]) -> tuple[tuple[str, str], ...]:
     if kind not in FILTERABLE_KINDS:
         return ()
     if kind == QuestionKind.YES_NO:
-        return ((YES, "Yes"), (NO, "No"))
+        return tuple((value, Message(YES_NO_WORDS[value])) for value in (YES, NO))
     return tuple((option, option) for option in options)
 
 
@@ -106,13 +107,20 @@ def answers_of_tickets(session: Session, places: Sequence[TicketPlace]) -> list[
     return [{**per_order[p.order_id], **per_seat[(p.order_item_id, p.seat)]} for p in places]
 
 
+def answer_line(question: str, answer: str) -> Message:
+    """ "T-shirt size: L": a question (as the organizer wrote it) and its shown answer, one sentence
+    per language ("Taille : L" in French); the answer said in the reader's language when it is the
+    system's word (Yes/No, a country)."""
+    return Message(N_("{question}: {answer}"), question=question, answer=answer)
+
+
 def order_answer_lines(session: Session, order_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """The Orders tab's account of each order's answers: "Label: answer" for the per-order ones, then
     one line per named ticket: "VIP 1 · Amina Njeri — T-shirt size: L"."""
     lines: dict[str, list[str]] = defaultdict(list)
-    per_seat: dict[tuple[str | None, int | None], list[str]] = defaultdict(list)
+    per_seat: dict[tuple[str | None, int | None], list[Message]] = defaultdict(list)
     for answer, kind, label in _stored(session, order_ids):
-        text = f"{label}: {shown_value(kind, answer.value)}"
+        text = answer_line(label, shown_value(kind, answer.value))
         if answer.seat is None:
             lines[answer.order_id].append(text)
         else:
@@ -125,8 +133,7 @@ def order_answer_lines(session: Session, order_ids: Sequence[str]) -> dict[str, 
         ).all()
         for item in items:
             for seat, name in enumerate(item.attendee_names or []):
-                answered = "; ".join(per_seat[(item.id, seat)])
-                lines[item.order_id].append(
-                    f"{item.tier_name} {seat + 1} · {name}" + (f" — {answered}" if answered else "")
-                )
+                ticket = f"{item.tier_name} {seat + 1} · {name}"
+                answered = per_seat[(item.id, seat)]
+                lines[item.order_id].append(Joined([ticket, Joined(answered, "; ")], " — ") if answered else ticket)
     return {order_id: tuple(found) for order_id, found in lines.items()}

@@ -34,6 +34,7 @@ from eventpalour.services.platform import (
     N_,
     Conflict,
     FieldError,
+    Message,
     NotFound,
     ValidationFailed,
     format_amount,
@@ -191,7 +192,7 @@ def _row(code: DiscountCode, links: _Links, tiers: dict[str, str], currency: str
     if code.kind is None:
         tiers_label = ""
     elif code.all_tiers:
-        tiers_label = N_("All tickets")
+        tiers_label = Message(N_("All tickets"))
     else:
         tiers_label = ", ".join(tiers.get(t, "?") for t in tier_ids)
     return CodeRow(
@@ -199,7 +200,7 @@ def _row(code: DiscountCode, links: _Links, tiers: dict[str, str], currency: str
         code=code.code,
         kind=code.kind,
         value=code.value,
-        label=discounts.discount_label(code.kind, code.value, currency) or "No discount",
+        label=discounts.discount_label(code.kind, code.value, currency) or N_("No discount"),
         tier_ids=tuple(tier_ids),
         tiers_label=tiers_label,
         unlock_tier_ids=links.unlock_tier_ids,

@@ -167,7 +167,7 @@ def list_my_orders(*, actor: UserSummary | None, language: str = DEFAULT_LANGUAG
         tickets = _tickets_of(session, actor.id, order_ids)
         seats = _seats_of(session, order_ids)
         waiting = open_request_orders(session, order_ids)
-        requests = request_labels(session, order_ids)
+        requests = request_labels(session, order_ids, language)
         answered = set(
             session.exec(select(OrderAnswer.order_id).where(col(OrderAnswer.order_id).in_(order_ids)).distinct())
         )

@@ -18,6 +18,7 @@ from eventpalour.services.platform import (
     N_,
     Conflict,
     FieldError,
+    Message,
     NotFound,
     ValidationFailed,
     clean_line,
@@ -168,7 +169,9 @@ def _row(
         per_ticket=question.per_ticket,
         scope_label=N_("Each ticket") if question.per_ticket else N_("Once per order"),
         tier_ids=tuple(tier_ids),
-        tiers_label=N_("All tickets") if question.all_tiers else ", ".join(tiers.get(t, "?") for t in tier_ids),
+        tiers_label=Message(N_("All tickets"))
+        if question.all_tiers
+        else ", ".join(tiers.get(t, "?") for t in tier_ids),
         position=index,
         answers=answers,
         answers_label=plural(answers, "answer"),

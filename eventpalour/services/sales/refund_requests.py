@@ -47,6 +47,7 @@ from eventpalour.services.platform import (
     ValidationFailed,
     clean_text,
     format_money,
+    gettext,
     language_or_default,
 )
 from eventpalour.services.sales import store as sales_store
@@ -126,14 +127,15 @@ def open_request_orders(session: Session, order_ids: list[str]) -> set[str]:
 
 
 REQUEST_LABELS = {
-    RefundRequestStatus.PENDING: "Refund requested, waiting for the organizers",
-    RefundRequestStatus.APPROVED: "Refund request approved",
-    RefundRequestStatus.DECLINED: "Refund request declined",
+    RefundRequestStatus.PENDING: N_("Refund requested, waiting for the organizers"),
+    RefundRequestStatus.APPROVED: N_("Refund request approved"),
+    RefundRequestStatus.DECLINED: N_("Refund request declined"),
 }
 
 
-def request_labels(session: Session, order_ids: list[str]) -> dict[str, str]:
-    """{order id: its newest request in words, with the organizers' reason when declined}."""
+def request_labels(session: Session, order_ids: list[str], language: str | None = None) -> dict[str, str]:
+    """{order id: its newest request in words, with the organizers' reason when declined}, in the
+    buyer's `language` (the reason as the organizers typed it)."""
     labels: dict[str, str] = {}
     if order_ids:
         for order_id, status, reason in session.exec(
@@ -141,8 +143,11 @@ def request_labels(session: Session, order_ids: list[str]) -> dict[str, str]:
             .where(col(RefundRequest.order_id).in_(order_ids))
             .order_by(col(RefundRequest.created_at))
         ):
-            label = REQUEST_LABELS.get(status, status)
-            labels[order_id] = f"{label}: {reason}" if reason else label
+            label = gettext(language, REQUEST_LABELS.get(status, status))
+            # One sentence with its values, so French writes its own "… : reason".
+            if reason:
+                label = gettext(language, "{status}: {reason}").format(status=label, reason=reason)
+            labels[order_id] = label
     return labels
 
 

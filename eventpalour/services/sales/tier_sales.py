@@ -14,7 +14,11 @@ from typing import Any
 from sqlalchemy import Row
 
 from eventpalour.models import SELLING_EVENT_STATUSES, TicketTier
-from eventpalour.services.platform import sales_start_label
+from eventpalour.services.platform import N_, Message, SalesStartWords
+
+SALES_ENDED = N_("Sales ended")
+SOLD_OUT = N_("Sold out")
+ON_SALE = N_("On sale")
 
 
 class SaleState(StrEnum):
@@ -46,15 +50,15 @@ def tier_sale(
     """
     available = tier.seats_left
     if event_status not in SELLING_EVENT_STATUSES or event_end <= now:
-        return TierSale(SaleState.ENDED, "Sales ended", available, 0)
+        return TierSale(SaleState.ENDED, Message(SALES_ENDED), available, 0)
     if available == 0:
-        return TierSale(SaleState.SOLD_OUT, "Sold out", available, 0)
+        return TierSale(SaleState.SOLD_OUT, Message(SOLD_OUT), available, 0)
     if tier.sales_end is not None and tier.sales_end <= now:
-        return TierSale(SaleState.ENDED, "Sales ended", available, 0)
+        return TierSale(SaleState.ENDED, Message(SALES_ENDED), available, 0)
     if tier.sales_start is not None and tier.sales_start > now:
-        return TierSale(SaleState.NOT_STARTED, sales_start_label(tier.sales_start, zone_name, now=now), available, 0)
+        return TierSale(SaleState.NOT_STARTED, SalesStartWords(tier.sales_start, zone_name, now), available, 0)
     cap = tier.max_per_order if available is None else min(tier.max_per_order, available)
-    return TierSale(SaleState.ON_SALE, "On sale", available, cap)
+    return TierSale(SaleState.ON_SALE, Message(ON_SALE), available, cap)
 
 
 def clamp_quantity(requested: int, max_quantity: int) -> int:

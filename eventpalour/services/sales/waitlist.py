@@ -59,6 +59,7 @@ from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
     N_,
     Conflict,
+    Message,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
@@ -615,16 +616,17 @@ class TierWaitlistView:
 
 
 def _state(status: str, order_status: str | None, holds_active: bool | None) -> str:
-    """An entry's state in words: an offer's outcome is its order's (claimed: paid; expired: closed unpaid)."""
+    """An entry's state in words: an offer's outcome is its order's (claimed: paid; expired: closed unpaid).
+    Our words, said in the reader's language where shown (`platform.said`)."""
     if status == WaitlistStatus.WAITING:
-        return "Waiting"
+        return Message(N_("Waiting"))
     if status == WaitlistStatus.LEFT:
-        return "Left"
+        return Message(N_("Left the waitlist"))
     if order_status in SETTLED_ORDER_STATUSES:
-        return "Claimed"
+        return Message(N_("Claimed"))
     if order_status in OPEN_ORDER_STATUSES and holds_active:
-        return "Offered"
-    return "Expired"
+        return Message(N_("Offered"))
+    return Message(N_("Expired"))
 
 
 def tier_waitlists(*, actor: UserSummary | None, event_id: str) -> list[TierWaitlistView]:

@@ -30,7 +30,7 @@ from eventpalour.models import (
 )
 from eventpalour.services import sales
 from eventpalour.services.identity import UserSummary
-from eventpalour.services.platform import clean_line, spreadsheet_cell
+from eventpalour.services.platform import N_, clean_line, spreadsheet_cell
 from eventpalour.services.platform import time_zone as zone
 from eventpalour.services.tickets.scanning import can_admit, doors_closed, undo_refusal
 from eventpalour.services.workspaces import WorkspaceAction, load_event_for
@@ -42,8 +42,9 @@ SCAN_FILTERS = {
     "not_valid": VOID_TICKET_STATUSES,
 }
 PAYMENT_FILTERS = ("paid", "free", "refunded")
-PAYMENT_LABELS = {"paid": "Paid", "free": "Free", "refunded": "Refunded"}
-SCAN_LABELS = {"used": "Checked in", "valid": "Not checked in"}
+# The attendee list's words (the page says them in the reader's language; the CSV writes their English).
+PAYMENT_LABELS = {"paid": N_("Paid"), "free": N_("Free"), "refunded": N_("Refunded")}
+SCAN_LABELS = {"used": N_("Checked in"), "valid": N_("Not checked in")}
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _with_answers(
     places = [sales.TicketPlace(t.order_id, t.order_item_id, t.seat) for t, *_ in found]
     values = sales.answers_of_tickets(session, places)
     return [
-        replace(row, answers=tuple(f"{q.label}: {answers[q.id]}" for q in questions if q.id in answers))
+        replace(row, answers=tuple(sales.answer_line(q.label, answers[q.id]) for q in questions if q.id in answers))
         for row, answers in zip(rows, values, strict=True)
     ]
 

@@ -23,6 +23,7 @@ from eventpalour.services.platform import (
     N_,
     Conflict,
     FieldError,
+    Message,
     NotAuthenticated,
     NotFound,
     ValidationFailed,
@@ -188,7 +189,9 @@ def _rows(connection: Connection, event_id: str, tiers: dict[str, str], timezone
             name=gate.name,
             all_tiers=gate.all_tiers,
             tier_ids=tuple(sorted(gate.tier_ids)),
-            tiers_label="All tiers" if gate.all_tiers else ", ".join(sorted(tiers.get(t, "") for t in gate.tier_ids)),
+            tiers_label=Message(N_("All tiers"))
+            if gate.all_tiers
+            else ", ".join(sorted(tiers.get(t, "") for t in gate.tier_ids)),
             readmit_daily=gate.readmit_daily,
             count_exits=gate.count_exits,
             is_default=gate.is_default,

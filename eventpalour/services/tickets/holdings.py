@@ -200,7 +200,7 @@ def status_label(status: str, language: str | None = DEFAULT_LANGUAGE) -> str:
 
 def holder_refusal(status: str) -> str | None:
     """Why a ticket in `status` gives its holder no calendar invite or image, or None (it can still get in)."""
-    return None if status in HOLDER_STATUSES else "This ticket can no longer be used."
+    return None if status in HOLDER_STATUSES else N_("This ticket can no longer be used.")
 
 
 def image_refusal(status: str) -> str | None:
@@ -208,7 +208,7 @@ def image_refusal(status: str) -> str | None:
     if refusal := holder_refusal(status):
         return refusal
     if status != TicketStatus.VALID:
-        return "This ticket was already used at the door, so it has no code to show."
+        return N_("This ticket was already used at the door, so it has no code to show.")
     return None
 
 

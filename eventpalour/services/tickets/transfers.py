@@ -89,7 +89,7 @@ def transfer_refusal(ticket_status: str, event_status: str, event_start: datetim
     if ticket_status != TicketStatus.VALID:
         return NOT_TRANSFERABLE.get(ticket_status, N_("Only valid tickets can be transferred."))
     if event_status in ENDED_EVENT_STATUSES or event_start <= now:
-        return "Tickets can only be transferred before the event starts."
+        return N_("Tickets can only be transferred before the event starts.")
     return None
 
 

@@ -33,6 +33,7 @@ from eventpalour.services.platform import (
     N_,
     Conflict,
     FieldError,
+    Message,
     NotFound,
     ValidationFailed,
     clean_line,
@@ -200,10 +201,18 @@ def filing_refusal(status: str) -> str | None:
     return None
 
 
+ALREADY_DECIDED: dict[str, str] = {
+    KycStatus.APPROVED: N_("This KYC submission was already approved."),
+    KycStatus.REJECTED: N_("This KYC submission was already rejected."),
+    KycStatus.REQUIRES_UPDATE: N_("This KYC submission was already sent back for an update."),
+}
+"""Why a decided filing cannot be decided again: a whole sentence per status (docs/glossary.md)."""
+
+
 def review_refusal(status: str) -> str | None:
     """Why a filing in `status` cannot be decided now (it already was), or None while it is pending."""
     if status != KycStatus.PENDING:
-        return f"This KYC submission was already decided ({status.replace('_', ' ')})."
+        return ALREADY_DECIDED.get(status, N_("This KYC submission was already decided."))
     return None
 
 
@@ -331,7 +340,7 @@ def _view(session: Session, row: KycSubmission, workspace: Workspace) -> KycView
         payout_account_number=row.payout_account_number,
         payout_bank_name=row.payout_bank_name or "",
         holder_type=row.holder_type,
-        holder_label="Company" if row.holder_type == KycHolderType.COMPANY else "Individual",
+        holder_label=Message(N_("Company") if row.holder_type == KycHolderType.COMPANY else N_("Individual")),
         tax_country=row.tax_country or "",
         tax_id_label=tax_id_label(row.tax_country or ""),
         tax_id=row.tax_id or "",
