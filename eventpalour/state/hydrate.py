@@ -342,7 +342,7 @@ def _router_keyed_values(state: BaseState) -> dict[str, Any] | None:
         if not is_pristine(parent):  # e.g. a signed-in visitor's AuthState
             return None
         parent = parent.parent_state
-    router = _ORIGINAL_ROUTER_FGET(state)
+    router = _router_parts(state)
     reads = _router_reads.get(cls, frozenset())
     kept = _router_values.setdefault(cls, {})
     key = _router_key(router, reads)
@@ -365,12 +365,35 @@ def _router_keyed_values(state: BaseState) -> dict[str, Any] | None:
     return values
 
 
-def _router_key(router: RouterData, reads: frozenset[tuple[str, ...]]) -> tuple[Any, ...] | None:
+def _router_parts(state: BaseState) -> dict[str, Any]:
+    """The router's parts as `state.router` gives them, read straight from the root state's fields
+    (building the router object, with Reflex's proxy around each part, was most of a lookup's cost)."""
+    root = state._get_root_state()
+    fields = vars(root)
+    if not all(name in fields for name in _ROUTER_PARTS):  # a router never set: its defaults
+        router = _ORIGINAL_ROUTER_FGET(state)
+        return {
+            "session": router.session,
+            "headers": router.headers,
+            "_page": router._page,
+            "url": router.url,
+            "route_id": router.route_id,
+        }
+    return {
+        "session": fields[constants.ROUTER_SESSION],
+        "headers": fields[constants.ROUTER_HEADERS],
+        "_page": fields[constants.ROUTER_PAGE],
+        "url": fields[constants.ROUTER_URL].href,
+        "route_id": fields[constants.ROUTER_ROUTE_ID],
+    }
+
+
+def _router_key(router: dict[str, Any], reads: frozenset[tuple[str, ...]]) -> tuple[Any, ...] | None:
     """The values of the router parts `reads`, hashable; None when one cannot be (not kept)."""
     key = []
-    for path in sorted(reads):
-        value: Any = router
-        for name in path:
+    for part, *names in sorted(reads):
+        value = router[part]
+        for name in names:
             value = getattr(value, name)
         try:
             hash(value)
