@@ -68,17 +68,37 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     migrate_fresh(settings.database_url)
 
 
+def _emptying_script() -> str:
+    """Every table's DELETE, children first, as one SQL script. The seeded category list (its
+    migration's rows) stays, as it does in every real database."""
+    seeded = ", ".join("'" + category_slug(name).replace("'", "''") + "'" for name in DEFAULT_CATEGORIES)
+    deletes = []
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        where = f" WHERE slug NOT IN ({seeded})" if table is Category.__table__ else ""
+        deletes.append(f'DELETE FROM "{table.name}"{where}')
+    return ";\n".join(deletes)
+
+
+_EMPTYING_SCRIPT = _emptying_script()
+
+
 def _empty_all_tables() -> None:
-    """DELETE, children first, on both databases: on PostgreSQL a TRUNCATE of every table takes about
-    200 ms (new files for each table), a DELETE of a few rows each about 8 ms, over a thousand tests.
-    The seeded category list (its migration's rows) stays, as it does in every real database."""
-    seeded = [category_slug(name) for name in DEFAULT_CATEGORIES]
-    with get_engine().begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            if table is Category.__table__:
-                connection.execute(table.delete().where(table.c.slug.not_in(seeded)))
-            else:
-                connection.execute(table.delete())
+    """DELETE, children first, on both databases, sent as one script in one transaction: on PostgreSQL
+    a TRUNCATE of every table takes about 200 ms (new files for each table); the 72 DELETEs sent one
+    by one through SQLAlchemy took about 20 ms (8 ms of it this process's CPU) before every one of
+    over two thousand tests, the one script 3 ms (0.5 ms CPU)."""
+    engine = get_engine()
+    connection = engine.raw_connection()
+    try:
+        if engine.dialect.name == "sqlite":
+            # The app's SQLite connections are in autocommit mode (db.py emits BEGIN itself).
+            connection.driver_connection.executescript(f"BEGIN;\n{_EMPTYING_SCRIPT};\nCOMMIT;")
+        else:
+            # Without parameters psycopg sends the text as a simple query: many statements at once.
+            connection.cursor().execute(_EMPTYING_SCRIPT)
+            connection.commit()
+    finally:
+        connection.close()
 
 
 # A no_db test's processes inherit this DATABASE_URL: its folder is a file, so neither SQLite nor the

@@ -155,28 +155,34 @@ def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def production_server(
-    database_url: str, data_dir: Path, log_path: Path, *, project: Path = PROJECT_ROOT, **env: str
+    database_url: str,
+    data_dir: Path,
+    log_path: Path,
+    *,
+    project: Path = PROJECT_ROOT,
+    built_for_port: int | None = None,
+    **env: str,
 ) -> Iterator[str]:
     """Build and start the production app on a free port (its database migrated first); yield its URL.
 
-    `project` is the folder it builds and serves from (a `project_copy` lets two servers build at
-    once); `env` overrides the server's environment (e.g. REDIS_URL and GRANIAN_WORKERS).
+    `project` is the folder it builds and serves from (an `image_copy` lets two servers build at
+    once); `env` overrides the server's environment (e.g. REDIS_URL and GRANIAN_WORKERS). With
+    `built_for_port`, `project`'s frontend is already built for that port (its pages embed it): the
+    image's server command (`python -m eventpalour.serve`) serves it there, with no build of its own.
     """
     migrate_fresh(database_url)
-    port = _free_port()
+    port = built_for_port or _free_port()
     base_url = f"http://localhost:{port}"
+    if built_for_port:
+        command = [sys.executable, "-m", "eventpalour.serve"]
+    else:
+        command = [
+            str(Path(sys.executable).parent / "reflex"),
+            *("run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)),
+        ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-            ],
+            command,
             cwd=project,
             env={**_server_env(port, database_url, data_dir), **env},
             stdout=log,

@@ -28,55 +28,18 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
-from sqlalchemy.engine import make_url
 
-from tests.dbsetup import reset_schema
 from tests.e2e.conftest import BrowserPages, _free_port, _stop, _tail
-from tests.image_copy import image_copy
-from tests.ops.test_deploy_files import COMPOSE, DOCKERFILE, _interpolate, app_environment
+from tests.ops.test_deploy_files import COMPOSE, DOCKERFILE
+from tests.scale.conftest import BIN, STARTUP_S, ImageBuild, container_env
 
 pytestmark = pytest.mark.e2e  # a browser, like the other scale-out test
-STARTUP_S = int(os.environ.get("E2E_STARTUP_TIMEOUT", "300"))
-BIN = Path(sys.executable).parent
-
-
-def _dockerfile_run(pattern: str) -> str:
-    """The shell command of the Dockerfile's RUN line that contains `pattern` (continuations joined)."""
-    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
-    return next(line.strip()[4:] for line in joined.splitlines() if line.strip().startswith("RUN ") and pattern in line)
 
 
 def _healthcheck() -> list[str]:
     joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
     line = next(line for line in joined.splitlines() if line.startswith("HEALTHCHECK "))
     return json.loads(line.split(" CMD ", 1)[1])
-
-
-def _container_env(port: int, database_url: str, redis_url: str, data_dir: Path, service: str) -> dict[str, str]:
-    """compose's environment for `service`, pointed at this machine's PostgreSQL, Redis and a free port;
-    production with the built-in sandboxes (the benchmark opt-in: no real Paystack or Google here)."""
-    given = {k: _interpolate(str(v), {"POSTGRES_PASSWORD": "unused"}) for k, v in app_environment(service).items()}
-    given.update(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        BACKEND_PORT=str(port),
-        FRONTEND_PORT=str(port),
-        DATA_DIR=str(data_dir),
-        TRUSTED_PROXIES="127.0.0.1",
-        GRANIAN_WORKERS="2",  # compose's default is 4; this machine is shared
-    )
-    url = f"http://localhost:{port}"
-    return {
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "PYTHONUNBUFFERED": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "APP_ENV": "production",
-        "APP_URL": url,
-        "SECRET_KEY": "container-steps-secret-key-0123456789abcdefghijklmnop",
-        "ALLOW_SANDBOXES_IN_PRODUCTION": "yes",
-        **given,
-    }
 
 
 @contextmanager
@@ -99,26 +62,15 @@ def _running(command: list[str], env: dict[str, str], log_path: Path, app: Path)
 
 @pytest.mark.timeout(STARTUP_S * 5)  # a frontend build and a server start on a shared machine
 def test_the_images_steps_build_migrate_serve_and_work(
-    tmp_path: Path, e2e_database_url: str, redis_url: str, browser: Browser
+    tmp_path: Path, image_build: ImageBuild, redis_url: str, browser: Browser
 ):
-    database_url = make_url(e2e_database_url).set(database="eventpalour_container").render_as_string(False)
-    reset_schema(database_url)
-    port = _free_port()
-    base_url = f"http://localhost:{port}"
-    web_env = _container_env(port, database_url, redis_url, tmp_path / "data", "web")
-    app = image_copy(tmp_path / "app")
+    database_url, port, app = image_build.database_url, image_build.port, image_build.app
+    base_url = image_build.base_url
+    web_env = container_env(port, database_url, redis_url, tmp_path / "data", "web")
 
-    # 1. The build stage's frontend build, with the build arguments compose passes (APP_URL).
-    build = _dockerfile_run("reflex export")
-    built = subprocess.run(
-        ["bash", "-c", build],
-        cwd=app,
-        env={**web_env, "APP_URL": base_url, "PLATFORM_NAME": "EventPalour", "SUPPORT_EMAIL": "s@e.test"}
-        | {"LEGAL_ENTITY": "EventPalour Ltd", "REFLEX_USE_SYSTEM_BUN": "1"},
-        capture_output=True,
-        text=True,
-        timeout=STARTUP_S * 3,
-    )
+    # 1. The build stage's frontend build (`image_build`: the Dockerfile's command, with the build
+    # arguments compose passes), made once for this process; the scale-out server serves it too.
+    built = image_build.done
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     assert (app / ".web" / "build" / "client" / "index.html").is_file()
     assert not (app / ".web" / "node_modules").exists()  # the image keeps no build toolchain
@@ -128,7 +80,7 @@ def test_the_images_steps_build_migrate_serve_and_work(
     migrated = subprocess.run(
         [str(BIN / migrate[0]), *migrate[1:]],
         cwd=app,
-        env=_container_env(port, database_url, redis_url, tmp_path / "data", "migrate"),
+        env=container_env(port, database_url, redis_url, tmp_path / "data", "migrate"),
         capture_output=True,
         text=True,
     )
@@ -172,7 +124,7 @@ def test_the_images_steps_build_migrate_serve_and_work(
 
         # 4. compose's worker service: starts against the same database and stops cleanly on SIGTERM.
         worker_command = [sys.executable if p == "python" else p for p in COMPOSE["services"]["worker"]["command"]]
-        worker_env = _container_env(port, database_url, redis_url, tmp_path / "data", "worker")
+        worker_env = container_env(port, database_url, redis_url, tmp_path / "data", "worker")
         with _running(worker_command, worker_env, tmp_path / "worker.log", app) as worker:
             time.sleep(5)
             assert worker.poll() is None, _tail(tmp_path / "worker.log")
