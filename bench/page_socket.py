@@ -50,6 +50,23 @@ class Recording:
     sent: tuple[str, ...] = ()  # every frame the browser sent, in order
 
 
+def _event_names(frames: list[str]) -> list[str]:
+    """The handler each socket.io event frame called ("42[\"event\",{...name...}]"), for a failure's account."""
+    import json
+
+    names = []
+    for frame in frames:
+        if not frame.startswith("42"):
+            names.append(frame[:12])
+            continue
+        try:
+            _, payload = json.loads(frame[frame.index("[") :])  # after "42" and the namespace
+            names.append(str(payload.get("name", "?")).rsplit(".", 1)[-1])
+        except (ValueError, TypeError, AttributeError):
+            names.append(frame[:40])
+    return names
+
+
 def record(
     base_url: str,
     path: str,
@@ -89,9 +106,14 @@ def record(
                 ready(page)
             except Exception as error:  # say what the page showed instead, to find out why
                 shown = page.evaluate("() => document.body.innerText").strip()[:1500]
+                offline = page.evaluate("() => Boolean(window.epDoor && window.epDoor.takesScans())")
                 raise SystemExit(
                     f"{path} never became ready ({error}).\nThe page showed:\n{shown}\n"
-                    f"Its console, last lines:\n" + "\n".join(console[-30:]) + f"\nFrames sent: {len(sent)}"
+                    f"The offline door takes scans: {offline}\n"
+                    f"Its console, last lines:\n"
+                    + "\n".join(console[-30:])
+                    + f"\nFrames sent: {len(sent)}: "
+                    + ", ".join(_event_names(sent))
                 ) from error
         _wait_quiet(page, sent, settle_ms)
         recorded: list[tuple[Step, tuple[str, ...]]] = []
