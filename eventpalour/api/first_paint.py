@@ -16,6 +16,7 @@ import re
 from html import escape
 
 from eventpalour.services.events import EventWords, TierWords
+from eventpalour.services.platform import N_, gettext
 
 BLOCK_ID = "ep-first-paint"
 BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
@@ -115,24 +116,36 @@ def _banner(words: EventWords) -> str:
 
 
 def event_block(words: EventWords) -> str:
-    """The event page as static HTML: banner, title, organizer, when, where and the tickets."""
+    """The event page as static HTML: banner, title, organizer, when, where and the tickets, with the
+    live page's own labels in the words' language (the same catalog entries, so the two read alike)."""
+
+    def label(text: str) -> str:
+        return escape(gettext(words.language, text))
+
     category = f'<span class="epf-badge">{escape(words.category)}</span>' if words.category else ""
-    verified = ' <span class="epf-badge">Verified</span>' if words.verified else ""
+    verified = f' <span class="epf-badge">{label(N_("Verified"))}</span>' if words.verified else ""
     where = _fact("map-pin", words.venue or words.place, words.place if words.venue else "") if words.place else ""
-    online = _fact("monitor", words.online, "The link is sent to ticket holders.") if words.online else ""
+    online = (
+        _fact("monitor", words.online, gettext(words.language, "The link is sent to ticket holders."))
+        if words.online
+        else ""
+    )
     note = f'<p class="epf-note" role="note">{escape(words.status_note)}</p>' if words.status_note else ""
     price_from = f'<p class="epf-small">{escape(words.price_from)}</p>' if words.price_from else ""
     tiers = "".join(_tier(tier) for tier in words.tiers) or (
-        '<p class="epf-small">No tickets are available for this event.</p>'
+        f'<p class="epf-small">{label(N_("No tickets are available for this event."))}</p>'
     )
+    zone = gettext(words.language, "Time zone: ") + words.zone
+    organizer = f'<a href="{escape(words.organizer_url)}"><strong>{escape(words.organizer)}</strong></a>'
+    heading, by = label(N_("Tickets")), label(N_("By "))
     return (
         f'<div id="{BLOCK_ID}"><style>{CSS}</style>'
         '<div class="epf-bar"><div><a class="epf-brand" href="/">EventPalour</a></div></div>'
         f'<main class="epf-main">{_banner(words)}{note}<div class="epf-grid"><div class="epf-head">{category}'
         f"<h1>{escape(words.title)}</h1>"
-        f'<p>By <a href="{escape(words.organizer_url)}"><strong>{escape(words.organizer)}</strong></a>{verified}</p>'
-        f"{_fact('calendar', words.schedule, 'Time zone: ' + words.zone)}{where}{online}</div>"
-        f'<section class="epf-tickets" aria-label="Tickets"><h2>Tickets</h2>{price_from}{tiers}</section>'
+        f"<p>{by}{organizer}{verified}</p>"
+        f"{_fact('calendar', words.schedule, zone)}{where}{online}</div>"
+        f'<section class="epf-tickets" aria-label="{heading}"><h2>{heading}</h2>{price_from}{tiers}</section>'
         "</div></main></div>"
     )
 

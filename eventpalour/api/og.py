@@ -28,6 +28,7 @@ from eventpalour import routes
 from eventpalour.api.early_socket import add_early_socket
 from eventpalour.api.first_paint import add_first_paint
 from eventpalour.api.html_pages import serve_edited
+from eventpalour.api.language import reader_language
 from eventpalour.api.preload import add_route_preloads
 from eventpalour.config import settings
 from eventpalour.services.events import (
@@ -157,7 +158,7 @@ class OpenGraphMiddleware:
                 return html, 404
             body = inject(html, shown)
             if isinstance(shown, PublicEvent):  # readable before any script arrives (api/first_paint.py)
-                body = add_early_socket(add_first_paint(body, event_words(shown)))
+                body = add_early_socket(add_first_paint(body, event_words(shown, reader_language(scope))))
             return body, None
 
         sent = await serve_edited(self.app, scope, receive, send, edit)

@@ -82,6 +82,46 @@ def test_event_page_html_reads_before_scripts(http, paid_event):
     assert html.count("<body>") == 1 and html.count("</head>") == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "sw",
+            [
+                "Imeandaliwa na Savannah Sounds",
+                "Saa za eneo: Africa/Nairobi",
+                "Tiketi Kuanzia KES 1,500.00",
+                "Early bird KES 1,500.00 Zinauzwa",
+                "Front row, a drink Zimekwisha",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "Par Savannah Sounds",
+                "Fuseau horaire : Africa/Nairobi",
+                "Billets À partir de",
+                "Early bird 1 500,00",
+                "Front row, a drink Complet",
+            ],
+        ),
+    ],
+)
+def test_event_page_html_reads_in_the_visitors_language(http, paid_event, language, expected):
+    """A visitor who chose Kiswahili or French (the footer's cookie) reads the copy in it before any
+    script arrives, as the live page then says it (its labels, dates, prices and sale words); what the
+    organizer wrote stays as written. A first visit's Accept-Language picks it the same way."""
+    _, event = paid_event
+
+    chosen = _text(_block(http.get(f"/e/{event.short_id}", headers={"Cookie": f"ep_lang={language}"}).text))
+    first_visit = _text(_block(http.get(f"/e/{event.short_id}", headers={"Accept-Language": language}).text))
+
+    assert chosen == first_visit
+    for words in expected:
+        assert words in chosen, (words, chosen)
+    assert "By Savannah" not in chosen and "On sale" not in chosen
+
+
 def test_event_page_html_escapes_what_the_organizer_wrote(http):
     owner = make_organizer()
     workspace = make_workspace(owner, name='Bad <b>"Org"</b>')

@@ -9,7 +9,16 @@ from urllib.parse import urlencode
 from eventpalour import routes
 from eventpalour.models import EventStatus, EventType
 from eventpalour.services.events.discovery import PublicEvent
-from eventpalour.services.platform import N_, event_schedule, message, price_from_label, price_label
+from eventpalour.services.platform import (
+    DEFAULT_LANGUAGE,
+    N_,
+    event_schedule,
+    gettext,
+    message,
+    price_from_label,
+    price_label,
+    said,
+)
 from eventpalour.services.sales import SaleState
 
 PLATFORMS = {"google-meet": "Google Meet", "zoom": "Zoom", "teams": "Microsoft Teams"}
@@ -72,35 +81,39 @@ class EventWords:
     verified: bool
     price_from: str  # "From KES 1,500.00", "Free", or "" when no tier is on sale now
     tiers: tuple[TierWords, ...]
+    language: str = DEFAULT_LANGUAGE  # what the words are in (the static copy's own labels follow it)
 
 
-def event_words(event: PublicEvent) -> EventWords:
-    """The facts of `event`'s public page in words (the tiers it offers without a code)."""
+def event_words(event: PublicEvent, language: str = DEFAULT_LANGUAGE) -> EventWords:
+    """The facts of `event`'s public page in words, in the reader's `language` (the tiers it offers
+    without a code)."""
     offered = [tier for tier in event.tiers if not tier.unlocked]
     selling = [tier.price for tier in offered if tier.sale_state == SaleState.ON_SALE]
+    online, note = online_label(event), STATUS_NOTES.get(event.status, "")
     return EventWords(
         title=event.title,
         category=event.category,
-        schedule=event_schedule(event.start_at, event.end_at, event.timezone),
+        schedule=event_schedule(event.start_at, event.end_at, event.timezone, language),
         zone=event.timezone.replace("_", " "),
         venue=event.venue if event.type != EventType.ONLINE else "",
         place=place_of(event),
-        online=online_label(event),
+        online=gettext(language, online) if online else "",
         banner_url=event.banner_url,
-        status_note=STATUS_NOTES.get(event.status, ""),
+        status_note=gettext(language, note) if note else "",
         organizer=event.organizer_name,
         organizer_url=routes.organizer_url(event.organizer_slug),
         verified=event.organizer_verified,
-        price_from=price_from_label(min(selling), max(selling), event.currency) if selling else "",
+        price_from=price_from_label(min(selling), max(selling), event.currency, language) if selling else "",
         tiers=tuple(
             TierWords(
                 name=tier.name,
                 description=tier.description,
-                price=price_label(tier.price, event.currency),
-                sale_label=tier.sale_label,
+                price=price_label(tier.price, event.currency, language),
+                sale_label=said(language, tier.sale_label),
                 sold_out=tier.sale_state == SaleState.SOLD_OUT,
                 on_sale=tier.sale_state == SaleState.ON_SALE,
             )
             for tier in offered
         ),
+        language=language,
     )
