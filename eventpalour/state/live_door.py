@@ -109,7 +109,7 @@ class LiveDoorState(AuthState):
                 c.short_code,
                 c.holder_name,
                 said(language, c.list_name),
-                c.first_device,
+                said(language, c.first_device),
                 c.first_at,
                 c.second_device,
                 c.second_at,

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from eventpalour.db import transaction
 from eventpalour.models import CheckIn, DoorDevice
 from eventpalour.models.types import utcnow
-from eventpalour.services.platform import time_zone
+from eventpalour.services.platform import said, time_zone
 from eventpalour.services.platform.errors import PermissionDenied, ValidationFailed
 from eventpalour.services.tickets import checkin_lists, live_door, offline_scans, scanning, ticket_tokens
 from eventpalour.services.tickets.checkin_lists import ListInput
@@ -170,3 +170,23 @@ def test_the_scanner_links_the_dashboard_only_for_those_who_may_open_it(door):
     venue, staff = door
     assert scanning.scanner_event(actor=venue.owner.summary, event_id=venue.short_id).can_watch
     assert not scanning.scanner_event(actor=staff.summary, event_id=venue.short_id).can_watch
+
+
+def test_a_conflict_after_a_check_in_by_hand_names_the_attendee_list_in_the_readers_language(door):
+    """The device the system names (a check-in from the attendee list, an offline phone's uploads in the
+    scan log) is said in each reader's language; a phone's own id stays as stored."""
+    venue, staff = door
+    [ticket] = issue(venue)
+    assert scanning.check_in_ticket(actor=staff.summary, event_id=venue.event_id, ticket_id=ticket.id).result == "ok"
+    later = utcnow() + timedelta(minutes=1)
+    assert _upload(staff, venue, PHONE_B, OfflineCheckIn(1, ticket.id, later, "ok")) == ["conflict"]
+
+    [conflict] = live_door.door_dashboard(actor=venue.owner.summary, event_id=venue.short_id).conflicts
+    assert (conflict.first_device, conflict.second_device) == ("Attendee list", PHONE_B)
+    assert [said(language, conflict.first_device) for language in ("sw", "fr")] == [
+        "Orodha ya wahudhuriaji",
+        "Liste des participants",
+    ]
+    offline = scanning.device_name(scanning.OFFLINE_DEVICE + "abcd1234")
+    assert (str(offline), said("fr", offline)) == ("Offline device abcd1234", "Appareil hors ligne abcd1234")
+    assert said("sw", scanning.device_name(PHONE_A)) == PHONE_A

@@ -216,7 +216,7 @@ def _conflicts(connection: Connection, event_id: str, timezone: str) -> list[Con
                 short_code=row.short_code or "",
                 holder_name=holders.get(row.ticket_id or "", ""),
                 list_name=names.get(list_id, ""),
-                first_device=(first_device or "")[:24],
+                first_device=scanning.device_name((first_device or "")[:24]),
                 first_at=clock(first_at, timezone) if first_at else "",
                 second_device=row.device_id[:24],
                 second_at=clock(row.scanned_at, timezone),

@@ -284,7 +284,7 @@ def _record(
 ) -> None:
     """Keep each scan once (offline_scans) and log it as every door scan is (ticket_scans)."""
     by_sequence = {scan.sequence: scan for scan in scans}
-    now, device = utcnow(), f"Offline device {device_id[:8]}"
+    now, device = utcnow(), scanning.OFFLINE_DEVICE + device_id[:8]
     uploaded, logged = [], []
     for d in decisions:
         scan = by_sequence[d.sequence]

@@ -54,7 +54,20 @@ NOT_VALID_MESSAGES = {
 NOT_VALID_OTHERWISE = N_("Not valid. It cannot be used.")
 ENDED_MESSAGE = N_("Event has ended. Tickets no longer admit anyone.")
 MANUAL = "manual"  # the scan log's method for a check-in (or undo) from the attendee list
-MANUAL_DEVICE = "Attendee list"
+MANUAL_DEVICE = "Attendee list"  # stored as the device of a check-in by hand (and shown: `device_name`)
+OFFLINE_DEVICE = "Offline device "  # + the first 8 characters of the door device's id, for its uploads
+
+
+def device_name(stored: str) -> str:
+    """A pass's device as people read it: the names the system gives (the attendee list, an offline
+    phone) as sentences said in each reader's language; a phone's own id as stored."""
+    if stored == MANUAL_DEVICE:
+        return message(N_("Attendee list"))
+    if stored.startswith(OFFLINE_DEVICE):
+        return message(N_("Offline device {device}"), device=stored.removeprefix(OFFLINE_DEVICE))
+    return stored
+
+
 NOT_CHECKED_IN = N_("This ticket is not checked in.")
 UNDO_ENDED = N_("The event has ended: its check-ins can no longer be undone.")
 _unguarded: ContextVar[bool] = ContextVar("scan_unguarded", default=False)
