@@ -33,7 +33,11 @@ start() {  # start NAME COMMAND...: run in the background, output to $logs/NAME.
     began=$SECONDS
     status=0
     "$@" || status=$?
-    echo "(this run took $(((SECONDS - began) / 60)) min $(((SECONDS - began) % 60)) s)"
+    # The CPU its processes used (user + system, children included): on two shared cores the runs'
+    # sum, not any one run's wall time, is what a trim has to lower.
+    times >"$logs/$name.cpu"  # not in $(…): a subshell's own counters start at zero
+    cpu="$(tail -1 "$logs/$name.cpu")"
+    echo "(this run took $(((SECONDS - began) / 60)) min $(((SECONDS - began) % 60)) s; CPU of its processes: ${cpu/ / user, } system)"
     exit "$status"
   ) >"$logs/$name.log" 2>&1 &
   runs[$name]=$!

@@ -141,10 +141,13 @@ def test_offline_scans_on_a_list_upload_to_that_list(new_page, server: str, e2e_
     _add_lounge(owner, event)
     _prepare(staff, event["short_id"], tickets=2)
     picker = staff.get_by_label("Check-in list")
+    lounge_id = picker.locator("option", has_text="VIP lounge").get_attribute("value")
     picker.select_option(label="VIP lounge")
     # The device keeps the choice once the page's handler has answered (a round trip); going offline
-    # before that would leave the offline door on the list chosen before.
-    staff.wait_for_function("(id) => localStorage.getItem('ep_door_list') === id", arg=picker.input_value())
+    # before that would leave the offline door on the list chosen before. The list's id is read from
+    # its option, not from the picker: until the handler's answer arrives, React holds the controlled
+    # picker on the list chosen before.
+    staff.wait_for_function("(id) => localStorage.getItem('ep_door_list') === id", arg=lounge_id)
 
     staff.context.set_offline(True)
     expect(staff.get_by_test_id("offline-banner")).to_contain_text("No network. Scanning offline")
