@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from eventpalour.integrations.paystack import sandbox_account
+from eventpalour.integrations.tls import outbound_tls
 
 STARTUP_SECONDS = 20
 
@@ -116,7 +117,9 @@ def sandbox_headers() -> dict[str, str]:
 def sandbox_call(method: str, path: str, **kwargs: Any) -> httpx.Response:
     """A call to the sandbox with its secret key, e.g. `sandbox_call("PUT", "/_test/controls", json={...})`."""
     headers = {**sandbox_headers(), **kwargs.pop("headers", {})}
-    return httpx.request(method, sandbox_account().base_url + path, headers=headers, timeout=10, **kwargs)
+    return httpx.request(
+        method, sandbox_account().base_url + path, headers=headers, timeout=10, **kwargs, verify=outbound_tls()
+    )
 
 
 def set_controls(**controls: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from eventpalour.config import settings
+from eventpalour.integrations.tls import outbound_tls
 
 SANDBOX_PATH = "/api/sandbox/google"
 
@@ -71,7 +72,12 @@ def _client():
             client_id=wanted.client_id,
             client_secret=wanted.client_secret,
             server_metadata_url=wanted.discovery_url,
-            client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
+            client_kwargs={
+                "scope": "openid email profile",
+                "code_challenge_method": "S256",
+                "timeout": 10,
+                "verify": outbound_tls(),  # authlib builds an httpx client per call
+            },
         )
         _oauth = (wanted, oauth)
     return _oauth[1].google

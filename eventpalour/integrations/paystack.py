@@ -27,6 +27,7 @@ from urllib.parse import quote
 import httpx
 
 from eventpalour.config import settings
+from eventpalour.integrations.tls import outbound_tls
 
 SANDBOX_PATH = "/api/sandbox/paystack"
 WEBHOOK_PATH = "/api/payments/webhook/paystack"
@@ -177,7 +178,9 @@ def _client() -> httpx.Client:
     if _http is None:
         with _http_lock:
             if _http is None:
-                _http = httpx.Client(headers={"Accept": "application/json", "User-Agent": "EventPalour"})
+                _http = httpx.Client(
+                    headers={"Accept": "application/json", "User-Agent": "EventPalour"}, verify=outbound_tls()
+                )
     return _http
 
 

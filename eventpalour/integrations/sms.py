@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from eventpalour.config import settings
+from eventpalour.integrations.tls import outbound_tls
 
 SANDBOX_PATH = "/api/sandbox/africastalking"
 SANDBOX_USERNAME = "sandbox"
@@ -94,6 +95,7 @@ def send(to: str, message: str) -> SmsReceipt:
             headers={"apiKey": sender.api_key, "Accept": "application/json"},
             timeout=TIMEOUT,
             follow_redirects=False,
+            verify=outbound_tls(),
         )
     except httpx.HTTPError as exc:
         raise SmsError(f"No answer: {type(exc).__name__}: {exc}"[:500]) from exc

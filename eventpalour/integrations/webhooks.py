@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from eventpalour.integrations.tls import outbound_tls
+
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 USER_AGENT = "EventPalour-Webhooks/1"
 
@@ -30,6 +32,7 @@ def post(url: str, body: str, headers: dict[str, str]) -> PostResult:
             headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
             timeout=TIMEOUT,
             follow_redirects=False,
+            verify=outbound_tls(),
         )
     except httpx.HTTPError as exc:
         return PostResult(None, f"No answer: {type(exc).__name__}: {exc}"[:500])

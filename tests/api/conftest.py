@@ -25,6 +25,7 @@ from starlette.types import ASGIApp
 from eventpalour.api import create_api
 from eventpalour.config import settings
 from eventpalour.integrations import paystack
+from eventpalour.integrations.tls import outbound_tls
 
 STARTUP_SECONDS = 20
 # As the build's shell: the global stylesheet (its preload, then the link itself) in the <head>.
@@ -64,7 +65,7 @@ def _wait_until_healthy(base_url: str, thread: threading.Thread) -> None:
         if not thread.is_alive():
             raise RuntimeError("The API server stopped while starting; see the log above.")
         try:
-            if httpx.get(f"{base_url}/api/health", timeout=2).status_code == 200:
+            if httpx.get(f"{base_url}/api/health", timeout=2, verify=outbound_tls()).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -110,7 +111,7 @@ def api_url() -> Iterator[str]:
 @pytest.fixture
 def http(api_url: str) -> Iterator[httpx.Client]:
     """A fresh browser-like client (its own cookie jar) that does not follow redirects."""
-    with httpx.Client(base_url=api_url, follow_redirects=False, timeout=10) as client:
+    with httpx.Client(base_url=api_url, follow_redirects=False, timeout=10, verify=outbound_tls()) as client:
         yield client
 
 
@@ -119,7 +120,10 @@ def sandbox(api_url: str):
     """A client for the Paystack sandbox's test hooks; its controls are reset around each test."""
     account = paystack.sandbox_account()
     client = httpx.Client(
-        base_url=account.base_url, headers={"Authorization": f"Bearer {account.secret_key}"}, timeout=30
+        base_url=account.base_url,
+        headers={"Authorization": f"Bearer {account.secret_key}"},
+        timeout=30,
+        verify=outbound_tls(),
     )
     client.delete("/_test/controls")
     yield client

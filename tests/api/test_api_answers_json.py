@@ -18,6 +18,7 @@ import pytest
 from eventpalour.api import create_api
 from eventpalour.api.body_limit import JSON_BODY_LIMIT
 from eventpalour.config import settings
+from eventpalour.integrations.tls import outbound_tls
 from tests import samples
 from tests.api.serving import NOT_FOUND_PAGE, assert_json_error, serving, with_reflex_mount
 from tests.api.support import user_count, with_session
@@ -34,7 +35,7 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture
 def client(app_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=app_url, timeout=10, follow_redirects=False) as http:
+    with httpx.Client(base_url=app_url, timeout=10, follow_redirects=False, verify=outbound_tls()) as http:
         yield http
 
 

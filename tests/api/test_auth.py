@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from eventpalour.db import read_only
+from eventpalour.integrations.tls import outbound_tls
 from eventpalour.models import (
     EmailVerificationCode,
     OutboxEmail,
@@ -122,7 +123,7 @@ def test_sign_up_invalid_email_rejected_with_details(http: httpx.Client) -> None
 def test_sign_up_same_email_concurrently_one_account_rest_conflict(api_url: str) -> None:
     def submit(email: str) -> int:
         payload = {"email": email, "password": DEFAULT_PASSWORD, "acceptTerms": True}
-        return httpx.post(f"{api_url}/api/auth/sign-up", json=payload).status_code
+        return httpx.post(f"{api_url}/api/auth/sign-up", json=payload, verify=outbound_tls()).status_code
 
     # A double-submitted form: on PostgreSQL both requests pass the "is it taken?" check, so only the
     # unique index catches the second one. A few rounds make that interleaving all but certain.
@@ -187,7 +188,7 @@ def test_sign_in_suspended_or_blocked_user_forbidden(http: httpx.Client, api_url
     assert session_cookie(response) is None
     assert session_count(user.id) == 1
     # The session it already had stops working at once.
-    old_browser = with_session(httpx.Client(base_url=api_url), user.token)
+    old_browser = with_session(httpx.Client(base_url=api_url, verify=outbound_tls()), user.token)
     with old_browser:
         assert old_browser.get("/api/auth/me").status_code == 401
 
@@ -264,7 +265,7 @@ def test_sign_out_signed_in_deletes_session_and_cookie(http: httpx.Client, api_u
     assert http.get("/api/auth/me").status_code == 401
     assert session_count(user.id) == 1  # only make_user's own session is left
     # Replaying the old cookie does not bring the session back: the row is gone.
-    with with_session(httpx.Client(base_url=api_url), token) as replay:
+    with with_session(httpx.Client(base_url=api_url, verify=outbound_tls()), token) as replay:
         assert replay.get("/api/auth/me").status_code == 401
 
 
@@ -484,7 +485,7 @@ def test_reset_password_valid_token_ends_every_session(http: httpx.Client, api_u
 
     assert response.status_code == 200
     assert http.get("/api/auth/me").status_code == 401
-    with with_session(httpx.Client(base_url=api_url), user.token) as other_device:
+    with with_session(httpx.Client(base_url=api_url, verify=outbound_tls()), user.token) as other_device:
         assert other_device.get("/api/auth/me").status_code == 401
     assert session_count(user.id) == 0
 

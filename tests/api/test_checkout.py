@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from eventpalour.config import settings
 from eventpalour.db import read_only
 from eventpalour.integrations import paystack
+from eventpalour.integrations.tls import outbound_tls
 from eventpalour.models import Order, Ticket, TicketTier
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
@@ -91,7 +92,7 @@ def test_sold_out_is_409_and_holds_nothing_more(http: httpx.Client, paid_tier):
     event, tier_id = paid_tier
     first = with_session(http, make_user().token).post(ORDERS, json={"event_id": event.id, "quantities": {tier_id: 2}})
     assert first.status_code == 201
-    with httpx.Client(base_url=str(http.base_url), timeout=10) as other:
+    with httpx.Client(base_url=str(http.base_url), timeout=10, verify=outbound_tls()) as other:
         second = with_session(other, make_user().token).post(
             ORDERS, json={"event_id": event.id, "quantities": {tier_id: 2}}
         )
@@ -169,7 +170,7 @@ def test_more_concurrent_orders_than_worker_threads_still_reach_the_sandbox(http
     tokens = [make_user().token for _ in range(48)]
 
     def order(token: str) -> int:
-        with httpx.Client(base_url=api_url, timeout=30) as client:
+        with httpx.Client(base_url=api_url, timeout=30, verify=outbound_tls()) as client:
             body = {"event_id": event.id, "quantities": {tier_id: 1}}
             return with_session(client, token).post(ORDERS, json=body).status_code
 

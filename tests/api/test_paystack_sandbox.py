@@ -22,6 +22,7 @@ from eventpalour.api import create_api
 from eventpalour.config import settings
 from eventpalour.integrations import paystack
 from eventpalour.integrations.paystack import SANDBOX_PATH
+from eventpalour.integrations.tls import outbound_tls
 from eventpalour.models.types import new_id
 from tests.api.support import read_forms
 from tests.paystack_support import (
@@ -100,13 +101,15 @@ def initialize(sandbox: str, **fields: object) -> dict:
         "callback_url": CALLBACK,
         **fields,
     }
-    response = httpx.post(f"{sandbox}/transaction/initialize", json=body, headers=sandbox_headers())
+    response = httpx.post(
+        f"{sandbox}/transaction/initialize", json=body, headers=sandbox_headers(), verify=outbound_tls()
+    )
     assert response.status_code == 200, response.text
     return response.json()["data"]
 
 
 def verify(sandbox: str, reference: str) -> httpx.Response:
-    return httpx.get(f"{sandbox}/transaction/verify/{reference}", headers=sandbox_headers())
+    return httpx.get(f"{sandbox}/transaction/verify/{reference}", headers=sandbox_headers(), verify=outbound_tls())
 
 
 def expected_signature(body: bytes) -> str:
@@ -154,7 +157,7 @@ def test_every_call_needs_the_secret_key(
 ) -> None:
     headers = {"Authorization": authorization} if authorization is not None else {}
 
-    response = httpx.request(method, sandbox + path, headers=headers, json={})
+    response = httpx.request(method, sandbox + path, headers=headers, json={}, verify=outbound_tls())
 
     assert response.status_code == 401
     assert response.json() == {"status": False, "message": message}
@@ -168,6 +171,7 @@ def test_initialize_answers_paystacks_envelope(sandbox: str) -> None:
         f"{sandbox}/transaction/initialize",
         json={"email": "buyer@example.test", "amount": 150_000, "currency": "KES", "reference": "EVT-env-1"},
         headers=sandbox_headers(),
+        verify=outbound_tls(),
     )
 
     assert response.status_code == 200
@@ -189,6 +193,7 @@ def test_initialize_takes_a_form_body_and_a_string_amount(sandbox: str) -> None:
         f"{sandbox}/transaction/initialize",
         data={"email": "buyer@example.test", "amount": "20000", "currency": "NGN", "metadata": '{"order_id": "o9"}'},
         headers=sandbox_headers(),
+        verify=outbound_tls(),
     )
 
     assert response.status_code == 200, response.text
@@ -209,6 +214,7 @@ def test_a_duplicate_reference_gets_paystacks_exact_error(sandbox: str) -> None:
         f"{sandbox}/transaction/initialize",
         json={"email": "b@example.test", "amount": 100, "reference": data["reference"]},
         headers=sandbox_headers(),
+        verify=outbound_tls(),
     )
 
     assert response.status_code == 400
@@ -228,7 +234,9 @@ def test_of_simultaneous_initializes_with_one_reference_exactly_one_is_stored(sa
 
     def attempt(index: int) -> httpx.Response:
         body = {"email": f"buyer{index}@example.test", "amount": 100 + index, "reference": reference}
-        return httpx.post(f"{sandbox}/transaction/initialize", json=body, headers=sandbox_headers(), timeout=10)
+        return httpx.post(
+            f"{sandbox}/transaction/initialize", json=body, headers=sandbox_headers(), timeout=10, verify=outbound_tls()
+        )
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(pool.map(attempt, range(6)))
@@ -255,7 +263,9 @@ def test_of_simultaneous_initializes_with_one_reference_exactly_one_is_stored(sa
     ],
 )
 def test_initialize_validation_errors(sandbox: str, body: dict, message: str) -> None:
-    response = httpx.post(f"{sandbox}/transaction/initialize", json=body, headers=sandbox_headers())
+    response = httpx.post(
+        f"{sandbox}/transaction/initialize", json=body, headers=sandbox_headers(), verify=outbound_tls()
+    )
 
     assert response.status_code == 400
     answer = response.json()
@@ -268,6 +278,7 @@ def test_a_body_that_is_not_json_is_refused(sandbox: str) -> None:
         f"{sandbox}/transaction/initialize",
         content=b"{not json",
         headers={**sandbox_headers(), "Content-Type": "application/json"},
+        verify=outbound_tls(),
     )
 
     assert response.status_code == 400
@@ -626,7 +637,7 @@ def paid(sandbox: str, amount: int = 150_000, currency: str = "KES") -> str:
 
 
 def refund(sandbox: str, **body: object) -> httpx.Response:
-    return httpx.post(f"{sandbox}/refund", json=body, headers=sandbox_headers())
+    return httpx.post(f"{sandbox}/refund", json=body, headers=sandbox_headers(), verify=outbound_tls())
 
 
 def test_a_refund_is_queued_with_the_documented_shape_and_a_pending_webhook(
@@ -841,6 +852,7 @@ def test_fail_initialize_answers_a_server_error_and_stores_nothing(sandbox: str,
         f"{sandbox}/transaction/initialize",
         json={"email": "a@b.test", "amount": 100, "reference": reference},
         headers=sandbox_headers(),
+        verify=outbound_tls(),
     )
 
     assert response.status_code == 500
@@ -858,8 +870,10 @@ def test_any_worker_can_carry_on_a_transaction(http: httpx.Client, sandbox: str,
     data = initialize(sandbox)
     with serve(create_api()) as other:
         other_sandbox = other + SANDBOX_PATH
-        page = httpx.get(f"{other_sandbox}/checkout/{data['access_code']}")
-        paid_there = httpx.post(f"{other_sandbox}/checkout/{data['access_code']}", data={"action": "pay"})
+        page = httpx.get(f"{other_sandbox}/checkout/{data['access_code']}", verify=outbound_tls())
+        paid_there = httpx.post(
+            f"{other_sandbox}/checkout/{data['access_code']}", data={"action": "pay"}, verify=outbound_tls()
+        )
 
     assert page.status_code == 200 and "KES 1,500.00" in page.text
     assert paid_there.status_code == 302
@@ -871,7 +885,10 @@ def test_the_sandbox_is_not_rate_limited(sandbox: str, monkeypatch: pytest.Monke
 
     answers = [
         httpx.post(
-            f"{sandbox}/transaction/initialize", json={"email": "a@b.test", "amount": 100}, headers=sandbox_headers()
+            f"{sandbox}/transaction/initialize",
+            json={"email": "a@b.test", "amount": 100},
+            headers=sandbox_headers(),
+            verify=outbound_tls(),
         )
         for _ in range(4)
     ]

@@ -12,6 +12,7 @@ import pytest
 
 from eventpalour import routes
 from eventpalour.cookies import CHALLENGE_COOKIE, SESSION_COOKIE, TRUSTED_BROWSER_COOKIE
+from eventpalour.integrations.tls import outbound_tls
 from eventpalour.services.identity import two_factor
 from tests.api.support import session_cookie, session_count, with_session
 from tests.api.test_google import google_sign_in
@@ -41,7 +42,7 @@ def sign_in(http: httpx.Client, email: str, password: str) -> httpx.Response:
 
 def test_set_up_through_the_api_then_sign_in_needs_the_code(api_url: str, clock: list[float]) -> None:
     user = make_user()
-    with with_session(httpx.Client(base_url=api_url), user.token) as owner:
+    with with_session(httpx.Client(base_url=api_url, verify=outbound_tls()), user.token) as owner:
         setup = owner.post("/api/auth/2fa/setup")
         assert setup.status_code == 200, setup.text
         secret = setup.json()["secret"]
@@ -56,7 +57,7 @@ def test_set_up_through_the_api_then_sign_in_needs_the_code(api_url: str, clock:
         [listed] = owner.get("/api/auth/sessions").json()
         assert listed["twoFactor"] is True and listed["current"] is True
 
-    with httpx.Client(base_url=api_url) as browser:
+    with httpx.Client(base_url=api_url, verify=outbound_tls()) as browser:
         first = sign_in(browser, user.email, user.password)
         assert first.status_code == 202, first.text
         body = first.json()
@@ -97,7 +98,7 @@ def test_second_step_refuses_wrong_replayed_and_stale_codes(
 
 def test_trust_this_browser_sets_a_signed_cookie_that_skips_the_code(api_url: str, clock: list[float]) -> None:
     user = make_user(two_factor=True)
-    with httpx.Client(base_url=api_url) as browser:
+    with httpx.Client(base_url=api_url, verify=outbound_tls()) as browser:
         challenge = sign_in(browser, user.email, user.password).json()["challenge"]
         clock[0] += 30
         done = browser.post(
@@ -110,13 +111,13 @@ def test_trust_this_browser_sets_a_signed_cookie_that_skips_the_code(api_url: st
 
         again = sign_in(browser, user.email, user.password)
         assert again.status_code == 200 and again.json()["secondFactorPassed"] is True
-    with httpx.Client(base_url=api_url) as elsewhere:
+    with httpx.Client(base_url=api_url, verify=outbound_tls()) as elsewhere:
         assert sign_in(elsewhere, user.email, user.password).status_code == 202
 
 
 def test_google_sign_in_asks_for_the_code_too(api_url: str, clock: list[float]) -> None:
     user = make_user(two_factor=True)
-    with httpx.Client(base_url=api_url, follow_redirects=False, timeout=10) as browser:
+    with httpx.Client(base_url=api_url, follow_redirects=False, timeout=10, verify=outbound_tls()) as browser:
         answer = google_sign_in(browser, user.email, next_path="/my-tickets")
         assert answer.status_code == 303
         assert answer.headers["location"].endswith(routes.with_next(routes.SIGN_IN, "/my-tickets"))
@@ -133,18 +134,18 @@ def test_google_sign_in_asks_for_the_code_too(api_url: str, clock: list[float]) 
 
 def test_admin_routes_answer_admins_without_two_factor_with_a_specific_code(api_url: str) -> None:
     without = make_admin("moderator", two_factor=False)
-    with with_session(httpx.Client(base_url=api_url), without.token) as client:
+    with with_session(httpx.Client(base_url=api_url, verify=outbound_tls()), without.token) as client:
         refused = client.get("/api/admin/metrics")
         assert refused.status_code == 403
         assert refused.json()["code"] == "second_factor_required"
         assert "Platform admins must turn on two-factor" in refused.json()["error"]
-    with with_session(httpx.Client(base_url=api_url), make_admin("moderator").token) as client:
+    with with_session(httpx.Client(base_url=api_url, verify=outbound_tls()), make_admin("moderator").token) as client:
         assert client.get("/api/admin/metrics").status_code == 200
 
 
 def test_turning_off_takes_a_recovery_code(api_url: str, clock: list[float]) -> None:
     user = make_user()
-    with with_session(httpx.Client(base_url=api_url), user.token) as owner:
+    with with_session(httpx.Client(base_url=api_url, verify=outbound_tls()), user.token) as owner:
         secret = owner.post("/api/auth/2fa/setup").json()["secret"]
         codes = owner.post("/api/auth/2fa/confirm", json={"code": pyotp.TOTP(secret).at(clock[0])}).json()[
             "recoveryCodes"
@@ -154,12 +155,12 @@ def test_turning_off_takes_a_recovery_code(api_url: str, clock: list[float]) -> 
         off = owner.post("/api/auth/2fa/disable", json={"code": codes[0]})
         assert off.status_code == 200 and off.json() == {"twoFactor": False}
         assert owner.get("/api/auth/me").json()["secondFactorPassed"] is False
-    with httpx.Client(base_url=api_url) as browser:
+    with httpx.Client(base_url=api_url, verify=outbound_tls()) as browser:
         assert sign_in(browser, user.email, user.password).status_code == 200
 
 
 def test_use_another_account_forgets_a_google_challenge(api_url: str) -> None:
-    with httpx.Client(base_url=api_url, follow_redirects=False) as browser:
+    with httpx.Client(base_url=api_url, follow_redirects=False, verify=outbound_tls()) as browser:
         browser.cookies.set(CHALLENGE_COOKIE, "waiting", domain=browser.base_url.host, path="/")
         answer = browser.get(routes.API_TWO_FACTOR_CANCEL, params={"next": "/my-tickets"})
         assert answer.status_code == 303

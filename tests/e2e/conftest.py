@@ -27,6 +27,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
+from eventpalour.integrations.tls import outbound_tls
 from tests.dbsetup import PROJECT_ROOT, migrate_fresh
 from tests.e2e.axe_sweep import FLUSH_MS, AxeSweep
 
@@ -118,8 +119,8 @@ def _database_url(e2e_dir: Path) -> str:
 
 def _ready(base_url: str) -> bool:
     try:
-        page = httpx.get(base_url + "/", timeout=5, follow_redirects=True)
-        health = httpx.get(base_url + "/api/health", timeout=5)
+        page = httpx.get(base_url + "/", timeout=5, follow_redirects=True, verify=outbound_tls())
+        health = httpx.get(base_url + "/api/health", timeout=5, verify=outbound_tls())
     except httpx.HTTPError:
         return False
     return page.status_code == 200 and health.status_code == 200
@@ -338,7 +339,7 @@ def at_path(base_url: str, path: str) -> re.Pattern[str]:
 
 def emails_to(base_url: str, address: str) -> list[dict[str, str]]:
     """Every email captured for `address`, newest first (GET /api/dev/outbox)."""
-    response = httpx.get(f"{base_url}/api/dev/outbox", params={"to": address}, timeout=10)
+    response = httpx.get(f"{base_url}/api/dev/outbox", params={"to": address}, timeout=10, verify=outbound_tls())
     response.raise_for_status()
     return response.json()
 
@@ -361,6 +362,7 @@ def create_account(base_url: str, email: str, full_name: str, password: str = PA
         f"{base_url}/api/auth/sign-up",
         json={"email": email, "password": password, "fullName": full_name, "acceptTerms": True},
         timeout=10,
+        verify=outbound_tls(),
     )
     assert response.status_code == 201, response.text
     return response.cookies["ep_session"]
@@ -368,7 +370,9 @@ def create_account(base_url: str, email: str, full_name: str, password: str = PA
 
 def sign_in_api(base_url: str, email: str, password: str = PASSWORD) -> str:
     """Open one more session through the API (another device); returns its cookie value."""
-    response = httpx.post(f"{base_url}/api/auth/sign-in", json={"email": email, "password": password}, timeout=10)
+    response = httpx.post(
+        f"{base_url}/api/auth/sign-in", json={"email": email, "password": password}, timeout=10, verify=outbound_tls()
+    )
     assert response.status_code == 200, response.text
     return response.cookies["ep_session"]
 
@@ -383,11 +387,15 @@ def enable_two_factor_api(base_url: str, cookie: str) -> tuple[str, list[str]]:
     """Turn two-factor on for the account behind `cookie` (the API the account page's service serves):
     returns its secret and recovery codes. That session counts as having passed two-factor."""
     cookies = {"ep_session": cookie}
-    setup = httpx.post(f"{base_url}/api/auth/2fa/setup", cookies=cookies, timeout=10)
+    setup = httpx.post(f"{base_url}/api/auth/2fa/setup", cookies=cookies, timeout=10, verify=outbound_tls())
     assert setup.status_code == 200, setup.text
     secret = setup.json()["secret"]
     confirmed = httpx.post(
-        f"{base_url}/api/auth/2fa/confirm", json={"code": totp_code(secret)}, cookies=cookies, timeout=10
+        f"{base_url}/api/auth/2fa/confirm",
+        json={"code": totp_code(secret)},
+        cookies=cookies,
+        timeout=10,
+        verify=outbound_tls(),
     )
     assert confirmed.status_code == 200, confirmed.text
     return secret, confirmed.json()["recoveryCodes"]
@@ -395,13 +403,16 @@ def enable_two_factor_api(base_url: str, cookie: str) -> tuple[str, list[str]]:
 
 def sign_in_two_factor_api(base_url: str, email: str, secret: str, password: str = PASSWORD) -> str:
     """Sign in through the API with the password and a code: returns the session's cookie value."""
-    first = httpx.post(f"{base_url}/api/auth/sign-in", json={"email": email, "password": password}, timeout=10)
+    first = httpx.post(
+        f"{base_url}/api/auth/sign-in", json={"email": email, "password": password}, timeout=10, verify=outbound_tls()
+    )
     assert first.status_code == 202, first.text
     for ahead in (0, 1):  # a code of a step already used is refused: then the next step's
         done = httpx.post(
             f"{base_url}/api/auth/2fa",
             json={"challenge": first.json()["challenge"], "code": totp_code(secret, steps_ahead=ahead)},
             timeout=10,
+            verify=outbound_tls(),
         )
         if done.status_code == 200:
             return done.cookies["ep_session"]

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
+from eventpalour.integrations.tls import outbound_tls
 from tests.e2e.conftest import (
     PASSWORD,
     at_path,
@@ -46,6 +47,7 @@ def verify_api(server: str, cookie: str, email: str) -> None:
         json={"code": code_in(server, email)},
         headers={"Cookie": f"ep_session={cookie}"},
         timeout=10,
+        verify=outbound_tls(),
     )
     assert response.status_code == 200, response.text
 
@@ -71,7 +73,7 @@ _SUPER_ADMIN_SESSIONS: dict[str, str] = {}  # per server: a session of theirs th
 def _still_signed_in(server: str, cookie: str | None) -> bool:
     if not cookie:
         return False
-    me = httpx.get(f"{server}/api/auth/me", cookies={"ep_session": cookie}, timeout=10)
+    me = httpx.get(f"{server}/api/auth/me", cookies={"ep_session": cookie}, timeout=10, verify=outbound_tls())
     return me.status_code == 200 and me.json()["secondFactorPassed"]
 
 
@@ -85,6 +87,7 @@ def super_admin(new_page, server: str) -> Page:
         f"{server}/api/auth/sign-up",
         json={"email": SUPER_ADMIN, "password": PASSWORD, "fullName": "Platform Boss", "acceptTerms": True},
         timeout=10,
+        verify=outbound_tls(),
     )
     if response.status_code == 201:
         cookie = response.cookies["ep_session"]
@@ -134,6 +137,7 @@ def invite_api(server: str, owner_email: str, workspace_id: str, email: str, rol
         json={"workspaceId": workspace_id, "invitations": [{"email": email, "role": role}]},
         headers={"Cookie": f"ep_session={sign_in_api(server, owner_email)}"},
         timeout=10,
+        verify=outbound_tls(),
     )
     assert response.status_code == 200, response.text
     assert response.json()["results"][0]["status"] == "invited", response.text

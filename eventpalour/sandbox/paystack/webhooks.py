@@ -15,6 +15,7 @@ import httpx
 from sqlmodel import Session
 
 from eventpalour.integrations.paystack import sandbox_account, webhook_signature, webhook_target_url
+from eventpalour.integrations.tls import outbound_tls
 from eventpalour.sandbox.paystack import store
 from eventpalour.sandbox.paystack.calls import off_loop
 from eventpalour.sandbox.paystack.controls import read_controls
@@ -45,7 +46,13 @@ def deliver_webhook(webhook_id: int) -> dict[str, Any] | None:
     status_code: int | None = None
     error: str | None = None
     try:
-        answer = httpx.post(webhook_target_url(), content=body, headers=headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
+        answer = httpx.post(
+            webhook_target_url(),
+            content=body,
+            headers=headers,
+            timeout=WEBHOOK_TIMEOUT_SECONDS,
+            verify=outbound_tls(),
+        )
         status_code = answer.status_code
         if status_code != 200:
             error = f"HTTP {status_code}"
