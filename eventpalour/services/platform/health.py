@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from alembic.config import Config
@@ -26,7 +27,10 @@ class HealthReport:
         return {"status": "ok" if self.ok else "unavailable", "checks": self.checks}
 
 
+@functools.cache
 def _head_revision() -> str | None:
+    """The newest migration of the code this process runs (read once: it changes only with a deploy,
+    which restarts the process, and reading it parses every migration file, for each health probe)."""
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     return ScriptDirectory.from_config(config).get_current_head()
 
