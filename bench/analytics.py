@@ -283,7 +283,7 @@ def main() -> None:
     from tests.dbsetup import migrate_fresh
 
     reset_engine()
-    migrate_fresh(args.database)
+    migrate_fresh(args.database, durable=True)
     events = max(2, round(EVENTS * args.scale))
     tickets = max(events * 2, round(TICKETS * args.scale))
     started = time.perf_counter()

@@ -58,7 +58,7 @@ def generate(args: argparse.Namespace) -> None:
 
     reset_engine()
     if not args.keep:
-        migrate_fresh(args.database)
+        migrate_fresh(args.database, durable=True)
     started = time.perf_counter()
     events = max(2, round(EVENTS * args.scale))
     workspace_id, owner_id, _ = generate_data(events, max(events * 2, round(TICKETS * args.scale)), random.Random(7))

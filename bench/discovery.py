@@ -47,7 +47,7 @@ def main() -> None:
     print(f"{'events':>8} {'query':<12} {'p50 ms':>8} {'p95 ms':>8} {'cards':>6}")
     for size in SIZES:
         reset_engine()
-        migrate_fresh(args.database)
+        migrate_fresh(args.database, durable=True)
         bulk_events(size)
         # What production's housekeeping pass does every minute: events already over (a month's
         # worth in this data) leave the listing. Without it they stay listed and every query would

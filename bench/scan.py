@@ -156,7 +156,7 @@ def main() -> None:
     from eventpalour.db import get_engine, reset_engine
     from tests.dbsetup import migrate_fresh
 
-    migrate_fresh(args.database)
+    migrate_fresh(args.database, durable=True)
     reset_engine()
     setup = _setup(args.tickets, args.threads * args.processes)
     plan = _plan(setup["tokens"])

@@ -37,7 +37,7 @@ run analytics python bench/analytics.py --database "$PG" --repeat 30
 WORKERS="${BENCH_WORKERS:-4}"
 echo "$WORKERS" >"$results/workers.txt"
 echo "== starting the app (production, PostgreSQL + Redis, $WORKERS workers) on $URL"
-DATABASE_URL="$PG" python -c "from tests.dbsetup import migrate_fresh; import sys; migrate_fresh(sys.argv[1])" "$PG"
+DATABASE_URL="$PG" python -c "from tests.dbsetup import migrate_fresh; import sys; migrate_fresh(sys.argv[1], durable=True)" "$PG"
 DATABASE_URL="$PG" python -m eventpalour.seed
 redis-cli -u "$REDIS" flushdb >/dev/null 2>&1 || python -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
 # The production build against the built-in Paystack and Google sandboxes: production refuses them

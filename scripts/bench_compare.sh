@@ -21,7 +21,7 @@ bench_tree() {  # bench_tree LABEL TREE ROUND
     cd "$tree"
     source ./env.sh
     python bench/scan.py --database "$PG" --processes 2 >"$out/$round-$label-scan.txt" 2>&1
-    DATABASE_URL="$PG" python -c "from tests.dbsetup import migrate_fresh; import sys; migrate_fresh(sys.argv[1])" "$PG"
+    DATABASE_URL="$PG" python -c "from tests.dbsetup import migrate_fresh; import sys; migrate_fresh(sys.argv[1], durable=True)" "$PG"
     DATABASE_URL="$PG" python -m eventpalour.seed >/dev/null
     redis-cli -u "$REDIS" flushdb >/dev/null 2>&1 || python -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
     DATABASE_URL="$PG" REDIS_URL="$REDIS" GRANIAN_WORKERS="$WORKERS" APP_ENV=production APP_URL="$URL" API_URL="$URL" \

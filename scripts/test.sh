@@ -46,12 +46,15 @@ start() {  # start NAME COMMAND...: run in the background, output to $logs/NAME.
 # Browser tests in their own pytest process: Playwright's sync API keeps an event loop on the main
 # thread, which the async handler tests must not share. The longest run, so it starts first.
 start "SQLite: browser (Chromium against the production build)" env -u TEST_DATABASE_URL pytest -q --durations=15 tests/e2e "$@"
+# The two database runs give way to the browser runs (nice): those wait on a browser, a server and
+# each other, so each slice of CPU they are kept waiting for lengthens them, and the browser run is
+# the longest; the database runs use whatever CPU is left and still end before it.
 # Tests marked no_db (no database in them: parsing, catalogs, files) run here only; tests/conftest.py
 # fails such a test that reaches a database, so the mark cannot drop a database test from the
 # PostgreSQL run.
-start "SQLite: unit, API, concurrency" env -u TEST_DATABASE_URL pytest -q -m "not e2e" "$@"
+start "SQLite: unit, API, concurrency" nice -n 10 env -u TEST_DATABASE_URL pytest -q --durations=15 -m "not e2e" "$@"
 if [ -n "$pg_url" ]; then
-  start "PostgreSQL: unit, API, concurrency" env TEST_DATABASE_URL="$pg_url" pytest -q -m "not e2e and not no_db" "$@"
+  start "PostgreSQL: unit, API, concurrency" nice -n 10 env TEST_DATABASE_URL="$pg_url" pytest -q --durations=15 -m "not e2e and not no_db" "$@"
 else
   echo "== PostgreSQL: skipped (no TEST_DATABASE_URL and no server on 127.0.0.1:5432) =="
 fi

@@ -39,14 +39,29 @@ def _create_database_if_missing(url: str) -> None:
     server.dispose()
 
 
-def reset_schema(url: str) -> None:
-    """Drop everything in the target database, so `upgrade head` starts from empty."""
+def _set_commit_durability(url: str, durable: bool) -> None:
+    """A test database's commits need not wait for the disk: a commit still takes its locks and is
+    seen by every later transaction exactly as before; only a server crash could lose the last few,
+    which no test survives anyway (~0.65 ms less per writing commit, tens of thousands per run).
+    Benchmarks ask for durable commits, as production has them."""
+    parsed = make_url(url)
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        setting = "RESET synchronous_commit" if durable else "SET synchronous_commit = off"
+        connection.execute(text(f'ALTER DATABASE "{parsed.database}" {setting}'))
+    server.dispose()
+
+
+def reset_schema(url: str, *, durable: bool = False) -> None:
+    """Drop everything in the target database, so `upgrade head` starts from empty (`durable`: see
+    `_set_commit_durability`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
         return
     _create_database_if_missing(url)
+    _set_commit_durability(url, durable)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -54,6 +69,6 @@ def reset_schema(url: str) -> None:
     engine.dispose()
 
 
-def migrate_fresh(url: str) -> None:
-    reset_schema(url)
+def migrate_fresh(url: str, *, durable: bool = False) -> None:
+    reset_schema(url, durable=durable)
     command.upgrade(alembic_config(url), "head")
