@@ -326,6 +326,17 @@ def fake_camera_video(token: str, path: Path, frames: int = 15) -> Path:
     return path
 
 
+VIDEO_STATE = """() => {
+  const v = document.querySelector('video');
+  return v ? `ready ${v.readyState}, ${v.videoWidth}x${v.videoHeight}, at ${v.currentTime.toFixed(1)} s` : 'none';
+}"""
+
+
+def _handlers(frame: str | bytes) -> list[str]:
+    """The state handlers a websocket frame the page sent calls (the names' last part: `scan_qr`)."""
+    return re.findall(r'name\\?":\s*\\?"[^"\\]*\.(\w+)', str(frame))
+
+
 def test_member_checks_a_ticket_in_with_the_camera(
     browser, new_page, server: str, e2e_database_url: str, tmp_path: Path
 ) -> None:
@@ -350,6 +361,8 @@ def test_member_checks_a_ticket_in_with_the_camera(
         phone = context.new_page()
         console: list[str] = []
         phone.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+        handlers_sent: list[str] = []  # the state handlers the page called: a lost read or a lost answer
+        phone.on("websocket", lambda socket: socket.on("framesent", lambda f: handlers_sent.extend(_handlers(f))))
         phone.goto(f"/scan/{event['short_id']}")
         result = phone.get_by_test_id("scan-result")
         # The camera keeps showing the same code: one check-in, and repeats are dropped by the reader.
@@ -360,10 +373,12 @@ def test_member_checks_a_ticket_in_with_the_camera(
         except AssertionError as error:  # what the phone showed and logged, to tell why
             shown = phone.evaluate("() => document.body.innerText").strip()[:1500]
             offline = phone.evaluate("() => Boolean(window.epDoor && window.epDoor.takesScans())")
+            video = phone.evaluate(VIDEO_STATE)
+            logged = scan_log(e2e_database_url, event["short_id"])
             raise AssertionError(
-                f"{error}\nThe offline door takes scans: {offline}\nThe page showed:\n{shown}\n"
-                + "Its console, last lines:\n"
-                + "\n".join(console[-30:])
+                f"{error}\nThe offline door takes scans: {offline}\nThe camera's video: {video}\n"
+                f"Handlers the page called: {handlers_sent}\nThe door's log: {logged}\n"
+                f"The page showed:\n{shown}\n" + "Its console, last lines:\n" + "\n".join(console[-30:])
             ) from error
         expect(result).to_contain_text("Welcome, Guest Number0!")
         expect(phone.get_by_label("Door counters")).to_contain_text("1 / 1 sold")
