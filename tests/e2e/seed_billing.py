@@ -1,7 +1,7 @@
 """Give an organizer a paid event with paid orders, for the billing browser test.
 
-Run as a subprocess (`python -m tests.e2e.seed_billing '<json>'`) with DATABASE_URL set to the e2e
-server's database (see seed_event.py for why). Orders go through checkout and payment settlement
+Runs in the seeding process (`tests/e2e/seeding.py`), or alone as
+`python -m tests.e2e.seed_billing '<json>'` with DATABASE_URL set to the e2e server's database. Orders go through checkout and payment settlement
 with the fees Paystack would report, so the rows are exactly what real sales leave behind.
 Prints `{"short_id", "workspace_id"}`.
 """
@@ -22,7 +22,7 @@ def main(spec: dict) -> dict:
     made = seed_event.main(spec)
     tier_id = next(iter(made["tiers"].values()))
     for order in spec["orders"]:
-        # Each run is a new process, so the factory's own email counter would repeat addresses.
+        # The factory's own email counter starts again in each process that seeds: a random address.
         buyer = make_user(email=f"buyer-{uuid.uuid4().hex[:10]}@example.test")
         wanted = {tier_id: order["tickets"]}
         held = checkout.book_ticket(actor=buyer.summary, event_id=made["short_id"], quantities=wanted)

@@ -1,8 +1,7 @@
 """Create a published event for a browser test, through the services, in the e2e server's database.
 
-Run as a subprocess (`python -m tests.e2e.seed_event '<json>'`) with DATABASE_URL set to the
-server's database: the settings bind the engine at import time, and the test process itself is
-bound to the pytest database. The owner must be an existing verified account (made through the API
+Runs in the seeding process (`tests/e2e/seeding.py`, DATABASE_URL set to the server's database), or
+alone as `python -m tests.e2e.seed_event '<json>'`. The owner must be an existing verified account (made through the API
 by the test). `"kyc": false` leaves the workspace's KYC undone and `"publish": false` keeps the event a
 draft. Prints `{"id", "short_id", "workspace_id", "workspace_slug", "tiers": {name: id}}`.
 """

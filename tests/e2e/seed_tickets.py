@@ -1,7 +1,8 @@
 """Give an e2e event door staff and ticket holders, through the services, in the server's database.
 
-Run as a subprocess (`python -m tests.e2e.seed_tickets '<json>'`) with DATABASE_URL and SECRET_KEY
-set to the server's, so the QR tokens it prints are the ones the server signs. Spec:
+Runs in the seeding process (`tests/e2e/seeding.py`, or alone as `python -m tests.e2e.seed_tickets
+'<json>'`) with DATABASE_URL and SECRET_KEY set to the server's, so the QR tokens it returns are the
+ones the server signs. Spec:
 `{"short_id", "members": [{"email", "role"}], "holders": [{"email", "count", "tier"?, "transfer_to"?}],
 "ended_hours_ago"?}` (`tier`: a tier's name; the event's first tier when left out)
 (existing verified accounts; `ended_hours_ago` then moves the event into the past, a three-hour event

@@ -4,17 +4,14 @@ paid from /admin/revenue; the organizer sees it paid and is emailed."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import uuid
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PROJECT_ROOT, enable_two_factor_api, newest_email, unique_email
+from tests.e2e import seeding
+from tests.e2e.conftest import enable_two_factor_api, newest_email, unique_email
 from tests.e2e.test_layout import assert_fits
 from tests.e2e.test_workspaces import signed_in, super_admin, toast, verified_account
 
@@ -31,18 +28,7 @@ def seed_sales(database_url: str, owner_email: str, workspace: str) -> dict:
         # 2 tickets (Paystack fee KES 45) and 1 ticket (KES 23): absorbed 5% platform fee.
         "orders": [{"tickets": 2, "fees": 4500}, {"tickets": 1, "fees": 2300}],
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TEST_"))}
-    env["DATABASE_URL"] = database_url
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.seed_billing", json.dumps(spec)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return seeding.seed("seed_billing", spec, database_url)
 
 
 def _open_billing(page: Page, workspace_id: str) -> None:

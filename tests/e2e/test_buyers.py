@@ -4,11 +4,7 @@ toasts that stay clear of the Pay button and close when the buyer moves on."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -17,7 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from eventpalour.models.types import utcnow
-from tests.e2e.conftest import PROJECT_ROOT, at_path, unique_email
+from tests.e2e import seeding
+from tests.e2e.conftest import at_path, unique_email
 from tests.e2e.test_checkout import buy_through_sandbox, buyer_page, pick
 from tests.e2e.test_layout import PHONE
 from tests.e2e.test_workspaces import signed_in, toast, verified_account
@@ -44,18 +41,7 @@ def seed(database_url: str, owner_email: str, *, days: float, tiers: list[dict],
         },
         "tiers": tiers,
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TEST_"))}
-    env["DATABASE_URL"] = database_url
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.seed_event", json.dumps(spec)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    made = json.loads(done.stdout.strip().splitlines()[-1])
+    made = seeding.seed("seed_event", spec, database_url)
     return {**made, "title": spec["event"]["title"], "workspace": spec["workspace"], "tag": tag}
 
 

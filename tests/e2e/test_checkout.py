@@ -3,11 +3,7 @@ failed payment that releases the seats, a free registration, and the organizer's
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 import uuid
 
 import httpx
@@ -15,7 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import PROJECT_ROOT, at_path, newest_email, unique_email
+from tests.e2e import seeding
+from tests.e2e.conftest import at_path, newest_email, unique_email
 from tests.e2e.test_workspaces import signed_in, toast, verified_account
 
 pytestmark = pytest.mark.e2e
@@ -42,18 +39,7 @@ def seed_event(
         "event": {"title": f"Benga Night {tag}", "pricing": pricing, "fee_mode": fee_mode},
         "tiers": tiers,
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TEST_"))}
-    env["DATABASE_URL"] = database_url
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.seed_event", json.dumps(spec)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "title": spec["event"]["title"]}
+    return {**seeding.seed("seed_event", spec, database_url), "title": spec["event"]["title"]}
 
 
 def tier_held(database_url: str, tier_id: str) -> tuple[int, int]:

@@ -3,11 +3,7 @@ recipient then sees, and door staff checking people in by typed code and with a 
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +12,8 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, PROJECT_ROOT, _server_env, unique_email
+from tests.e2e import seeding
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, unique_email
 from tests.e2e.test_checkout import pick, seed_event
 from tests.e2e.test_workspaces import signed_in, toast, verified_account
 
@@ -26,19 +23,7 @@ TICKET_CODE = re.compile(r"^[A-Z2-9]{8}$")
 
 def seed_tickets(database_url: str, spec: dict) -> list[dict]:
     """Door staff and holders for a seeded event (see seed_tickets.py), signed with the server's key."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TEST_"))}
-    env["DATABASE_URL"] = database_url
-    env["SECRET_KEY"] = _server_env(0, database_url, Path("."))["SECRET_KEY"]
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.seed_tickets", json.dumps(spec)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])["tickets"]
+    return seeding.seed("seed_tickets", spec, database_url)["tickets"]
 
 
 def door_setup(
