@@ -249,9 +249,10 @@ class BrowserPages:
         self.csp_violations: list[str] = []
 
     def __call__(self, **context_options) -> Page:
-        context = self.browser.new_context(
-            base_url=self.base_url, **{"viewport": {"width": 1280, "height": 800}, **context_options}
-        )
+        # Reduced motion, as a visitor can ask their system for: Radix's dialogs and menus and the toasts
+        # then appear without their transitions, which the browser would otherwise draw frame by frame.
+        defaults = {"viewport": {"width": 1280, "height": 800}, "reduced_motion": "reduce"}
+        context = self.browser.new_context(base_url=self.base_url, **{**defaults, **context_options})
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.expose_binding("__reportCspViolation", lambda source, text: self._record(source["frame"].url, text))
         context.add_init_script(REPORT_CSP_VIOLATIONS)
