@@ -1,9 +1,9 @@
 """Give an organizer a paid event with paid orders, for the billing browser test.
 
 Runs in the seeding process (`tests/e2e/seeding.py`), or alone as
-`python -m tests.e2e.seed_billing '<json>'` with DATABASE_URL set to the e2e server's database. Orders go through checkout and payment settlement
-with the fees Paystack would report, so the rows are exactly what real sales leave behind.
-Prints `{"short_id", "workspace_id"}`.
+`python -m tests.e2e.seed_billing '<json>'` with DATABASE_URL set to the e2e server's database.
+Orders go through checkout and payment settlement with the fees Paystack would report, so the rows
+are exactly what real sales leave behind. Returns `{"short_id", "workspace_id"}`.
 """
 
 from __future__ import annotations
