@@ -3,7 +3,7 @@
 # (TEST_DATABASE_URL, or the local server on 127.0.0.1:5432 when it answers; the test setup creates
 # the database when it is missing), the browser tests and the scaled-out browser tests.
 #
-# The four runs share nothing (each its own database, ports, temporary folders and build folder) and
+# The runs share nothing (each its own database, ports, temporary folders and build folder) and
 # spend much of their time waiting on HTTP, the browser or the database, so running them at once
 # keeps the whole suite within its time budget on a 2-core machine. Each run's output is printed
 # whole when it ends; the script fails if any of them failed.
@@ -46,15 +46,31 @@ start() {  # start NAME COMMAND...: run in the background, output to $logs/NAME.
 # Browser tests in their own pytest process: Playwright's sync API keeps an event loop on the main
 # thread, which the async handler tests must not share. The longest run, so it starts first.
 start "SQLite: browser (Chromium against the production build)" env -u TEST_DATABASE_URL pytest -q --durations=15 tests/e2e "$@"
-# The two database runs give way to the browser runs (nice): those wait on a browser, a server and
-# each other, so each slice of CPU they are kept waiting for lengthens them, and the browser run is
-# the longest; the database runs use whatever CPU is left and still end before it.
-# Tests marked no_db (no database in them: parsing, catalogs, files) run here only; tests/conftest.py
-# fails such a test that reaches a database, so the mark cannot drop a database test from the
-# PostgreSQL run.
-start "SQLite: unit, API, concurrency" nice -n 10 env -u TEST_DATABASE_URL pytest -q --durations=15 -m "not e2e" "$@"
+# The database runs give way to the browser runs (nice): those wait on a browser, a server and each
+# other, so each slice of CPU they are kept waiting for lengthens them, and the browser run is the
+# longest; the database runs use whatever CPU is left.
+# Each database's tests run as two processes of about equal length, the API, concurrency and
+# operations tests and the rest (mostly unit tests): one process alone at the end would leave a core
+# idle for minutes. A new test folder lands in the second without being named here.
+first_half=(tests/api tests/concurrency tests/ops)
+rest=(tests "${first_half[@]/#/--ignore=}")
+# Tests marked no_db (no database in them: parsing, catalogs, files) run on SQLite only;
+# tests/conftest.py fails such a test that reaches a database, so the mark cannot drop a database
+# test from the PostgreSQL runs.
+sqlite=(nice -n 10 env -u TEST_DATABASE_URL pytest -q --durations=10 -m "not e2e")
+start "SQLite: API, concurrency, operations" "${sqlite[@]}" "${first_half[@]}" "$@"
+start "SQLite: unit and the rest" "${sqlite[@]}" "${rest[@]}" "$@"
 if [ -n "$pg_url" ]; then
-  start "PostgreSQL: unit, API, concurrency" nice -n 10 env TEST_DATABASE_URL="$pg_url" pytest -q --durations=15 -m "not e2e and not no_db" "$@"
+  # The second process empties and migrates a database of its own (the URL's name + "_rest").
+  pg_rest_url="$(python -c "
+import sys
+from sqlalchemy.engine import make_url
+url = make_url(sys.argv[1])
+print(url.set(database=url.database + '_rest').render_as_string(hide_password=False))
+" "$pg_url")"
+  postgres=(nice -n 10 env pytest -q --durations=10 -m "not e2e and not no_db")
+  start "PostgreSQL: API, concurrency, operations" env TEST_DATABASE_URL="$pg_url" "${postgres[@]}" "${first_half[@]}" "$@"
+  start "PostgreSQL: unit and the rest" env TEST_DATABASE_URL="$pg_rest_url" "${postgres[@]}" "${rest[@]}" "$@"
 else
   echo "== PostgreSQL: skipped (no TEST_DATABASE_URL and no server on 127.0.0.1:5432) =="
 fi
