@@ -4,6 +4,7 @@ recipient then sees, and door staff checking people in by typed code and with a 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -322,6 +323,24 @@ def _handlers(frame: str | bytes) -> list[str]:
     return re.findall(r'name\\?":\s*\\?"[^"\\]*\.(\w+)', str(frame))
 
 
+def _camera_read(
+    phone: Page, result, console: list[str], handlers_sent: list[str], database_url: str, short_id: str
+) -> str | None:
+    """None once the camera's read admitted the ticket (within 45 s); else what the phone showed,
+    logged and sent, and what the door logged, to tell a read never made from an answer lost."""
+    try:
+        expect(result).to_have_attribute("data-result", "ok", timeout=45_000)
+        return None
+    except AssertionError as error:
+        shown = phone.evaluate("() => document.body.innerText").strip()[:1500]
+        offline = phone.evaluate("() => Boolean(window.epDoor && window.epDoor.takesScans())")
+        return (
+            f"{error}\nThe offline door takes scans: {offline}\nThe camera's video: {phone.evaluate(VIDEO_STATE)}\n"
+            f"Handlers the page called: {handlers_sent}\nThe door's log: {scan_log(database_url, short_id)}\n"
+            f"The page showed:\n{shown}\nIts console, last lines:\n" + "\n".join(console[-30:])
+        )
+
+
 def test_member_checks_a_ticket_in_with_the_camera(
     browser, new_page, server: str, e2e_database_url: str, tmp_path: Path
 ) -> None:
@@ -352,19 +371,16 @@ def test_member_checks_a_ticket_in_with_the_camera(
         result = phone.get_by_test_id("scan-result")
         # The camera keeps showing the same code: one check-in, and repeats are dropped by the reader.
         # The first decode waits for the fake camera's frames; the whole suite running beside it on
-        # two cores has made that take over 30 s.
-        try:
-            expect(result).to_have_attribute("data-result", "ok", timeout=60_000)
-        except AssertionError as error:  # what the phone showed and logged, to tell why
-            shown = phone.evaluate("() => document.body.innerText").strip()[:1500]
-            offline = phone.evaluate("() => Boolean(window.epDoor && window.epDoor.takesScans())")
-            video = phone.evaluate(VIDEO_STATE)
-            logged = scan_log(e2e_database_url, event["short_id"])
-            raise AssertionError(
-                f"{error}\nThe offline door takes scans: {offline}\nThe camera's video: {video}\n"
-                f"Handlers the page called: {handlers_sent}\nThe door's log: {logged}\n"
-                f"The page showed:\n{shown}\n" + "Its console, last lines:\n" + "\n".join(console[-30:])
-            ) from error
+        # two cores has made that take over 30 s. In about one run in five under that load the reader
+        # never decodes at all (the video plays, no read reaches the page: see the warning), and door
+        # staff would do what the test does then: stop the camera and start it again.
+        first_try = _camera_read(phone, result, console, handlers_sent, e2e_database_url, event["short_id"])
+        if first_try is not None:
+            warnings.warn(f"The camera read nothing in 45 s; started again.\n{first_try}", stacklevel=1)
+            phone.get_by_role("button", name="Stop camera").click()
+            phone.get_by_role("button", name="Start camera").click()
+            second_try = _camera_read(phone, result, console, handlers_sent, e2e_database_url, event["short_id"])
+            assert second_try is None, f"{first_try}\n\nAfter starting the camera again:\n{second_try}"
         expect(result).to_contain_text("Welcome, Guest Number0!")
         expect(phone.get_by_label("Door counters")).to_contain_text("1 / 1 sold")
         context.close()
