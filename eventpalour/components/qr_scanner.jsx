@@ -1,6 +1,21 @@
 import { useEffect, useRef, useState } from "react";
 import { BrowserQRCodeReader } from "@zxing/browser";
 
+// Resolves once the video knows its size (its camera's first frame arrived).
+function sized(video) {
+  return new Promise((resolve) => {
+    if (video.videoWidth > 0) return resolve();
+    const check = () => {
+      if (video.videoWidth === 0) return;
+      video.removeEventListener("loadedmetadata", check);
+      video.removeEventListener("resize", check);
+      resolve();
+    };
+    video.addEventListener("loadedmetadata", check);
+    video.addEventListener("resize", check);
+  });
+}
+
 // Reads QR codes from the device camera (the back one on phones) continuously and calls
 // onScan(text) once per code shown. A phone held over one ticket reads it several times a second:
 // the same text is reported again only after it was out of view for `repeatMs`, so the door gets
@@ -13,6 +28,7 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
 
   useEffect(() => {
     let controls = null;
+    let stream = null;
     let stopped = false;
     const reader = new BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 120 });
     const report = (message) => handlers.current.onError && handlers.current.onError(message);
@@ -20,36 +36,51 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
       report("This browser cannot use the camera here. Open the page over https, or type the code below.");
       return undefined;
     }
-    reader
-      .decodeFromConstraints({ video: { facingMode: "environment" } }, videoRef.current, (result) => {
-        if (!result) return; // most frames hold no code: nothing to report
-        const text = result.getText();
-        const now = Date.now();
-        const repeat = text === last.current.text && now - last.current.at < repeatMs;
-        last.current = { text, at: now };
-        if (repeat) return;
-        // With no network the offline door (assets/door/door.js) decides on this device instead.
-        if (window.epDoor && window.epDoor.takesScans()) {
-          window.epDoor.scan(text);
-          return;
-        }
-        if (handlers.current.onScan) handlers.current.onScan(text);
-      })
-      .then((started) => {
-        controls = started;
-        if (stopped) started.stop();
-      })
-      .catch((error) => {
-        const denied = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
-        report(
-          denied
-            ? "Camera access was refused. Allow the camera for this site, or type the code below."
-            : "No camera could be started. Type the code below instead.",
-        );
-      });
+    const onRead = (result) => {
+      if (!result) return; // most frames hold no code: nothing to report
+      const text = result.getText();
+      const now = Date.now();
+      const repeat = text === last.current.text && now - last.current.at < repeatMs;
+      last.current = { text, at: now };
+      if (repeat) return;
+      // With no network the offline door (assets/door/door.js) decides on this device instead.
+      if (window.epDoor && window.epDoor.takesScans()) {
+        window.epDoor.scan(text);
+        return;
+      }
+      if (handlers.current.onScan) handlers.current.onScan(text);
+    };
+    const start = async () => {
+      const opened = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      const video = videoRef.current;
+      if (stopped || !video) {
+        opened.getTracks().forEach((track) => track.stop()); // unmounted while the camera opened
+        return;
+      }
+      stream = opened;
+      video.srcObject = opened;
+      // ZXing sizes the canvas it reads frames through once, from the video's size when its scan
+      // starts, and never again. Started before the camera's first frame (the video is 0 × 0 then,
+      // which a busy phone makes likely), every read after fails while the picture looks fine.
+      await sized(video);
+      if (stopped) return;
+      const started = await reader.decodeFromVideoElement(video, onRead);
+      controls = started;
+      if (stopped) started.stop();
+    };
+    start().catch((error) => {
+      if (stopped) return;
+      const denied = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
+      report(
+        denied
+          ? "Camera access was refused. Allow the camera for this site, or type the code below."
+          : "No camera could be started. Type the code below instead.",
+      );
+    });
     return () => {
       stopped = true;
       if (controls) controls.stop();
+      if (stream) stream.getTracks().forEach((track) => track.stop());
     };
   }, [repeatMs]);
 
