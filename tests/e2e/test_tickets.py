@@ -3,12 +3,15 @@ recipient then sees, and door staff checking people in by typed code and with a 
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 import warnings
 from pathlib import Path
 
 import pytest
 import qrcode
+import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
@@ -323,6 +326,30 @@ def _handlers(frame: str | bytes) -> list[str]:
     return re.findall(r'name\\?":\s*\\?"[^"\\]*\.(\w+)', str(frame))
 
 
+VIDEO_FRAME = """() => {
+  const v = document.querySelector('video');
+  if (!v || !v.videoWidth) return '';
+  const c = document.createElement('canvas');
+  c.width = v.videoWidth; c.height = v.videoHeight;
+  c.getContext('2d').drawImage(v, 0, 0);
+  return c.toDataURL('image/png');
+}"""
+
+
+def _frame_holds(phone: Page) -> str:
+    """What the camera's current frame holds, decoded here (a code the page missed, or none at all)."""
+    try:
+        data_url = phone.evaluate(VIDEO_FRAME)
+        if not data_url:
+            return "no frame"
+        picture = Image.open(io.BytesIO(base64.b64decode(data_url.split(",", 1)[1])))
+        found = zxingcpp.read_barcodes(picture)
+        colours = sorted(picture.convert("L").getcolors(256) or [], reverse=True)[:3]
+    except Exception as error:  # noqa: BLE001 - a diagnostic: never the reason the test fails
+        return f"could not be read ({error!r})"
+    return f"{[code.text[:24] for code in found] or 'no code'}; commonest grey levels {colours}"
+
+
 def _camera_read(
     phone: Page, result, console: list[str], handlers_sent: list[str], database_url: str, short_id: str
 ) -> str | None:
@@ -333,9 +360,11 @@ def _camera_read(
         return None
     except AssertionError as error:
         shown = phone.evaluate("() => document.body.innerText").strip()[:1500]
+        frame = _frame_holds(phone)
         offline = phone.evaluate("() => Boolean(window.epDoor && window.epDoor.takesScans())")
         return (
             f"{error}\nThe offline door takes scans: {offline}\nThe camera's video: {phone.evaluate(VIDEO_STATE)}\n"
+            f"Its current frame, read here: {frame}\n"
             f"Handlers the page called: {handlers_sent}\nThe door's log: {scan_log(database_url, short_id)}\n"
             f"The page showed:\n{shown}\nIts console, last lines:\n" + "\n".join(console[-30:])
         )
