@@ -170,14 +170,24 @@ class PageSocket:
     def __init__(self, client: aiohttp.ClientSession, base_url: str, recording: Recording) -> None:
         self.client, self.base_url, self.recording = client, base_url, recording
         self.frames: asyncio.Queue[str] = asyncio.Queue()
+        self.received: list[str] = []  # every frame the server sent, in order
+        self.token = ""
         self.socket: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task | None = None
 
-    async def open(self, session_cookie: str | None = None, timeout: float = 60.0) -> float:
-        """Connect and hydrate as a new tab; returns milliseconds until the page is hydrated."""
+    async def open(
+        self,
+        session_cookie: str | None = None,
+        timeout: float = 60.0,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> float:
+        """Connect and hydrate as a new tab (or as the tab of `token`, reconnecting); returns
+        milliseconds until the page is hydrated. `self.received` then holds the frames it got."""
         started = time.perf_counter()
-        url = self.base_url.replace("http", "ws", 1) + self.recording.socket_path + f"&token={uuid.uuid4()}"
-        headers = {"Origin": self.base_url}
+        self.token = token or str(uuid.uuid4())
+        url = self.base_url.replace("http", "ws", 1) + self.recording.socket_path + f"&token={self.token}"
+        headers = {"Origin": self.base_url, **(headers or {})}
         if session_cookie:
             headers["Cookie"] = f"ep_session={session_cookie}"
         self.socket = await self.client.ws_connect(url, headers=headers, timeout=aiohttp.ClientWSTimeout(ws_close=5))
@@ -213,6 +223,7 @@ class PageSocket:
             if message.data == "2":  # Engine.IO ping
                 await self.socket.send_str("3")
                 continue
+            self.received.append(message.data)
             await self.frames.put(message.data)
 
     async def _until(self, done_when: str, refused_when: Sequence[str], timeout: float) -> None:

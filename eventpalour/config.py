@@ -142,7 +142,9 @@ class Settings:
     # (docs/performance.md: about 70 hydrated loads a second), so those let in find a page that answers.
     waiting_room_rate_per_minute: int = 3000
     # How long one process reuses an event's public page data (tiers' availability included): a rush
-    # of visitors reads the database once per event per this many seconds, not once per visitor.
+    # of visitors reads the database once per event per this many seconds, not once per visitor. The
+    # frames of an anonymous first visit of the page are reused as long (state/first_frames.py); 0
+    # turns both off.
     public_event_cache_seconds: float = 2.0
     session_days: int = 30
     password_hash_cost: str = "standard"

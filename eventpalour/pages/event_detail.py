@@ -14,6 +14,7 @@ from eventpalour.components.lists import not_found_card
 from eventpalour.components.series_dates import date_picker
 from eventpalour.components.tier_panel import sticky_ticket_bar, tiers_panel
 from eventpalour.state.event_detail import EventDetailState
+from eventpalour.state.first_frames import share_first_frames
 from eventpalour.state.language import t
 
 EVENT = EventDetailState.event
@@ -71,6 +72,11 @@ def _event() -> rx.Component:
 
 # The tab shows the event's own title once it has loaded (the layout appends " · " and PLATFORM_NAME).
 # load_event resolves the visitor itself (the navbar's user too): no separate load_user event (#18).
+# An on-sale rush is mostly first visits by people not signed in: they share one load's frames
+# (state/first_frames.py), and their state is built when they act.
+share_first_frames(routes.EVENT)
+
+
 @page(routes.EVENT, EventDetailState.page_title, on_load=EventDetailState.load_event, resolves_user=True)
 def event_detail() -> rx.Component:
     return rx.cond(

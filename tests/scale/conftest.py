@@ -180,6 +180,9 @@ def server(
         REDIS_URL=redis_url,
         GRANIAN_WORKERS=str(WORKERS),
         RATE_LIMIT_AUTH=f"{AUTH_LIMIT}/minute",
+        # Production's default (the other test processes read the database on every visit): the
+        # event page's data and its anonymous first visits' frames are shared for 2 s.
+        PUBLIC_EVENT_CACHE_SECONDS="2",
     ) as base_url:
         yield base_url
 
