@@ -11,7 +11,10 @@ So, for a route registered here (`share_first_frames`):
 - **A first visit that is the first of its kind** (no frames kept for its key, or older than
   `settings.public_event_cache_seconds`, the age the public page's data may have anyway) is served
   by Reflex as always, and the frames it sends are kept, unless the load sent the browser an event
-  (a redirect to the event's queue, a toast) or failed.
+  (a redirect to the event's queue, a toast), failed, or the visitor acted before it ended. While
+  it loads, the older frames are still sent (for at most `_RENEWAL_SECONDS` more): in a rush, every
+  visitor arriving meanwhile would otherwise be served by Reflex too. A page is thus at most about
+  twice that age.
 - **The next first visits with that key** (within that age) are sent those frames, with their own
   router data in place of the first visitor's, and nothing is built or stored: no lock, no Redis,
   no `on_load`. The visit is remembered (its hydrate event) in this process, where its socket is.
@@ -21,8 +24,9 @@ So, for a route registered here (`share_first_frames`):
 
 A visit is *first* when the store holds no state and no lock for its token: a tab that acted keeps its
 token, so its reload is served from its stored state as before. Pinned by
-tests/unit/test_first_frames.py: the frames sent equal Reflex's own for visitors with other tokens,
-addresses and headers, and an action after them finds the loaded state.
+tests/scale/test_first_frames.py (Redis, two workers): the frames sent equal Reflex's own for
+visitors with other tokens and headers, an action after them finds the loaded state (over the
+websocket and in Chromium), and a reconnect after it is served from the stored state.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ logger = logging.getLogger("eventpalour.first_frames")
 
 _SHARED_ROUTES: set[str] = set()
 _KEPT_KEYS = 512  # keys (URL x language x browser build) whose frames are kept at once, per process
+_RENEWAL_SECONDS = 5.0  # longest a renewing load may keep older frames served
 _MATERIALIZE_SECONDS = 15.0  # longest wait for a remembered hydrate before the action runs anyway
 
 _HYDRATE = f"{State.get_full_name()}.{constants.CompileVars.HYDRATE_AND_LOAD}"
@@ -64,6 +69,7 @@ _HEADERS_FIELD = "rx_router_headers" + FIELD_MARKER
 _frames: OrderedDict[tuple, tuple[float, list[StateUpdate]]] = OrderedDict()
 # token -> the key and updates of a first visit Reflex is serving now (to keep when it ends)
 _capturing: dict[str, tuple[tuple, list[StateUpdate], list[bool]]] = {}
+_renewing: set[tuple] = set()  # the keys of those visits
 # token -> the hydrate event data of a visit served from kept frames, not yet built
 _remembered: dict[str, dict[str, Any]] = {}
 # token -> resolved when the remembered hydrate's load has run (its frames are not sent)
@@ -150,10 +156,15 @@ def _ends_load(update: StateUpdate) -> bool:
 
 
 def _kept(key: tuple) -> list[StateUpdate] | None:
+    """The frames kept for `key`, while young enough, or while the visit that renews them loads (a
+    rush's visitors would otherwise all be served by Reflex until one of their loads ended)."""
     kept = _frames.get(key)
-    if kept is None or time.monotonic() - kept[0] >= settings.public_event_cache_seconds:
+    if kept is None:
         return None
-    return kept[1]
+    age, seconds = time.monotonic() - kept[0], settings.public_event_cache_seconds
+    if age < seconds or (key in _renewing and age < seconds + _RENEWAL_SECONDS):
+        return kept[1]
+    return None
 
 
 def _keep(key: tuple, updates: list[StateUpdate]) -> None:
@@ -204,6 +215,7 @@ async def _on_event(self: EventNamespace, sid: str, data: Any) -> None:
     updates = _kept(key)
     if updates is None:
         _capturing[token] = (key, [], [True])
+        _renewing.add(key)
         return await _ORIGINAL_ON_EVENT(self, sid, data)
     router_data = {**self._static_router_data[sid], constants.RouteVar.CLIENT_TOKEN: token}
     _remembered[token] = data
@@ -230,25 +242,24 @@ async def _emit_update(self: EventNamespace, update: StateUpdate, token: str) ->
         if update.events:
             shareable[0] = False
         if _ends_load(update):
-            del _capturing[token]
+            _stop_capture(token)
             if shareable[0]:
                 _keep(key, updates)
     return await _ORIGINAL_EMIT_UPDATE(self, update, token)
+
+
+def _stop_capture(token: str) -> None:
+    capture = _capturing.pop(token, None)
+    if capture is not None:
+        _renewing.discard(capture[0])
 
 
 def _on_disconnect(self: EventNamespace, sid: str) -> asyncio.Task | None:
     token = self.sid_to_token.get(sid)
     if token is not None:
         _remembered.pop(token, None)
-        _capturing.pop(token, None)
+        _stop_capture(token)
     return _ORIGINAL_ON_DISCONNECT(self, sid)
-
-
-def forget() -> None:
-    """Drop every kept frame and remembered visit (tests)."""
-    _frames.clear()
-    _capturing.clear()
-    _remembered.clear()
 
 
 _ORIGINAL_ON_EVENT = EventNamespace.on_event

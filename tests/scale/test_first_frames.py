@@ -13,9 +13,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 import redis
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import unique_email
-from tests.e2e.test_checkout import seed_event
+from tests.e2e.test_checkout import pick, seed_event
 from tests.e2e.test_workspaces import verified_account
 from tests.scale.test_workers import forget_rate_limits
 
@@ -121,3 +122,30 @@ def test_anonymous_first_visits_share_frames_and_get_their_state_when_they_act(
     assert f'"quantities_rx_state_":{{"{lawn}":1}}' in seen["picked"].replace(" ", "")
     assert seen["actor stored"]
     assert _event_page(seen["again"][:1])["quantities_rx_state_"] == {lawn: 1}
+
+
+def test_a_visitor_served_kept_frames_picks_tickets_in_the_browser(
+    new_page, server: str, e2e_database_url: str, redis_url: str
+) -> None:
+    """Real Chromium on frames it did not cause: the page shows the event, and a pick (the visitor's
+    first action, which builds the state first) updates the price lines."""
+    forget_rate_limits(redis_url)
+    owner = unique_email("frames")
+    verified_account(server, owner, "Frames Owner")
+    event = seed_event(
+        e2e_database_url, owner, pricing="paid", tiers=[{"name": "Regular", "price": 150000, "quantity": 30}]
+    )
+    store = redis.Redis.from_url(redis_url)
+    shared = None
+    for _ in range(VISITORS):
+        page = new_page()
+        page.goto(f"/e/{event['short_id']}")
+        expect(page.get_by_role("heading", name=event["title"], level=1)).to_be_visible()
+        token = page.evaluate("() => window.sessionStorage.getItem('token')")
+        if not _stored(store, token):
+            shared = page
+            break
+    assert shared is not None, "each worker serves one first visit itself, then shares its frames"
+    pick(shared, "Regular", 2)
+    expect(shared.get_by_test_id("price-line").first).to_have_text("Tickets × 2KES 3,000.00")
+    expect(shared.locator("#total")).to_have_text("KES 3,000.00")
