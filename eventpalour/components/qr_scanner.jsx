@@ -1,23 +1,43 @@
 import { useEffect, useRef, useState } from "react";
 import { BrowserQRCodeReader } from "@zxing/browser";
 
-// Resolves once the video knows its size (its camera's first frame arrived).
+// How long a camera may take to show its first picture before the page says it shows none.
+const FIRST_PICTURE_MS = 20000;
+
+// Resolves once the video knows its size (its camera's first frame arrived); rejects with a
+// "no-picture" error when none came within FIRST_PICTURE_MS (a camera held by another app, a
+// broken driver), so the page says so instead of showing a black box.
 function sized(video) {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     if (video.videoWidth > 0) return resolve();
+    let timer = null;
     const check = () => {
       if (video.videoWidth === 0) return;
+      clearTimeout(timer);
       video.removeEventListener("loadedmetadata", check);
       video.removeEventListener("resize", check);
       resolve();
     };
+    timer = setTimeout(() => {
+      video.removeEventListener("loadedmetadata", check);
+      video.removeEventListener("resize", check);
+      reject(Object.assign(new Error("The camera showed no picture."), { name: "NoPicture" }));
+    }, FIRST_PICTURE_MS);
     video.addEventListener("loadedmetadata", check);
     video.addEventListener("resize", check);
   });
 }
 
+// What went wrong, as the code the page's state turns into words in the reader's language.
+function failure(error) {
+  if (error && (error.name === "NotAllowedError" || error.name === "SecurityError")) return "refused";
+  if (error && error.name === "NoPicture") return "no-picture";
+  return "unavailable";
+}
+
 // Reads QR codes from the device camera (the back one on phones) continuously and calls
-// onScan(text) once per code shown. A phone held over one ticket reads it several times a second:
+// onScan(text) once per code shown, or onError(code) when the camera cannot be used: "unsupported",
+// "refused", "unavailable" or "no-picture". A phone held over one ticket reads it several times a second:
 // the same text is reported again only after it was out of view for `repeatMs`, so the door gets
 // one result per person, not a stream of "already used".
 export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
@@ -31,9 +51,9 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
     let stream = null;
     let stopped = false;
     const reader = new BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 120 });
-    const report = (message) => handlers.current.onError && handlers.current.onError(message);
+    const report = (code) => handlers.current.onError && handlers.current.onError(code);
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      report("This browser cannot use the camera here. Open the page over https, or type the code below.");
+      report("unsupported");
       return undefined;
     }
     const onRead = (result) => {
@@ -70,12 +90,8 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
     };
     start().catch((error) => {
       if (stopped) return;
-      const denied = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
-      report(
-        denied
-          ? "Camera access was refused. Allow the camera for this site, or type the code below."
-          : "No camera could be started. Type the code below instead.",
-      );
+      if (stream) stream.getTracks().forEach((track) => track.stop());
+      report(failure(error));
     });
     return () => {
       stopped = true;

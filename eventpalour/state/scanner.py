@@ -30,6 +30,13 @@ TITLES = {
     "exited": NC_("scan result", "Exit recorded"),
     "not_inside": NC_("scan result", "Not inside"),
 }
+# Why the camera cannot be used, by the code components/qr_scanner.jsx reports.
+CAMERA_PROBLEMS = {
+    "unsupported": N_("This browser cannot use the camera here. Open the page over https, or type the code below."),
+    "refused": N_("Camera access was refused. Allow the camera for this site, or type the code below."),
+    "unavailable": N_("No camera could be started. Type the code below instead."),
+    "no-picture": N_("The camera shows no picture. Try it again, or type the code below."),
+}
 # (vibration pattern in ms, tone in Hz): one short buzz to wave someone in, a long one to stop them.
 SIGNALS = {"ok": ([120], 880), "exited": ([120], 660), "already_used": ([90, 60, 90, 60, 90], 440)}
 # The keys assets/door/door.js reads too: the list and direction stay chosen on this device, online
@@ -353,7 +360,9 @@ class ScannerState(AuthState):
         self.camera_error, self.camera_unavailable = "", False
 
     @rx.event
-    def camera_failed(self, message: str) -> None:
-        """The camera cannot start: the video box and its Stop button go, the code field moves up."""
-        self.camera_error = message[:300]
+    def camera_failed(self, code: str) -> None:
+        """The camera cannot be used (qr_scanner.jsx says why): the video box and its Stop button go,
+        the code field moves up, and the reason shows in the reader's language."""
+        message = CAMERA_PROBLEMS.get(str(code), CAMERA_PROBLEMS["unavailable"])
+        self.camera_error = gettext(self._language(), message)
         self.camera_on, self.camera_unavailable = False, True

@@ -406,8 +406,12 @@ def test_member_checks_a_ticket_in_with_the_camera(
         first_try = _camera_read(phone, result, console, handlers_sent, e2e_database_url, event["short_id"])
         if first_try is not None:
             warnings.warn(f"The camera read nothing in 45 s; started again.\n{first_try}", stacklevel=1)
-            phone.get_by_role("button", name="Stop camera").click()
-            phone.get_by_role("button", name="Start camera").click()
+            stop = phone.get_by_role("button", name="Stop camera")
+            if stop.is_visible():
+                stop.click()
+                phone.get_by_role("button", name="Start camera").click()
+            else:  # the camera showed no picture in 20 s and the page said so (qr_scanner.jsx)
+                phone.get_by_role("button", name="Try the camera again").click()
             second_try = _camera_read(phone, result, console, handlers_sent, e2e_database_url, event["short_id"])
             assert second_try is None, f"{first_try}\n\nAfter starting the camera again:\n{second_try}"
         expect(result).to_contain_text("Welcome, Guest Number0!")

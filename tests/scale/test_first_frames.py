@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiohttp
@@ -22,7 +23,7 @@ from tests.scale.test_workers import forget_rate_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from page_socket import PageSocket, Step, record
+from page_socket import PageSocket, Recording, Step, record
 
 pytestmark = pytest.mark.e2e
 
@@ -74,10 +75,10 @@ def test_anonymous_first_visits_share_frames_and_get_their_state_when_they_act(
     verified_account(server, owner, "Frames Owner")
     event = seed_event(e2e_database_url, owner, pricing="free", tiers=[{"name": "Lawn", "price": 0, "quantity": 40}])
     one_more = Step("quantity", lambda page: page.get_by_role("button", name="One more Lawn").click(), "quantities")
-    recording = record(server, f"/e/{event['short_id']}", [Step(one_more.name, one_more.act, "quantities_rx_state_")])
+    steps = [Step(one_more.name, one_more.act, "quantities_rx_state_")]
     store = redis.Redis.from_url(redis_url)
 
-    async def visits() -> dict:
+    async def visits(recording: Recording) -> dict:
         seen: dict = {}
         async with aiohttp.ClientSession() as client:
             visitors = [PageSocket(client, server, recording) for _ in range(VISITORS)]
@@ -106,7 +107,13 @@ def test_anonymous_first_visits_share_frames_and_get_their_state_when_they_act(
             await again.close()
         return seen
 
-    seen = asyncio.run(visits())
+    def recorded_visits() -> dict:
+        return asyncio.run(visits(record(server, f"/e/{event['short_id']}", steps)))
+
+    # In a thread of its own: this one runs the browser tests' Playwright (its sync API keeps an event
+    # loop running here, where neither another Playwright nor asyncio.run may start).
+    with ThreadPoolExecutor(1) as own_thread:
+        seen = own_thread.submit(recorded_visits).result()
     loads = list(seen["loads"].items())
     first = _deltas(loads[0][1][1])
     assert first and first[-1][ROOT]["is_hydrated_rx_state_"] is True

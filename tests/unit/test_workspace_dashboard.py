@@ -247,8 +247,16 @@ async def test_dashboard_state_shows_rows_and_flags(team):
 async def test_scanner_without_a_camera_puts_the_code_first_and_can_try_again():
     door = state_for(ScannerState, token=None, path="/scan/abc123")
     assert door.camera_on and not door.camera_unavailable
-    await run_handler(door, "camera_failed", "Camera access was refused.")
-    assert (door.camera_on, door.camera_unavailable, door.camera_error) == (False, True, "Camera access was refused.")
+    await run_handler(door, "camera_failed", "refused")
+    refused = "Camera access was refused. Allow the camera for this site, or type the code below."
+    assert (door.camera_on, door.camera_unavailable, door.camera_error) == (False, True, refused)
+    await run_handler(door, "toggle_camera")  # "Try the camera again"
+    # A camera that shows no picture says so; a code the page does not know is "could not start".
+    await run_handler(door, "camera_failed", "no-picture")
+    assert door.camera_error == "The camera shows no picture. Try it again, or type the code below."
+    await run_handler(door, "toggle_camera")
+    await run_handler(door, "camera_failed", "<script>")
+    assert door.camera_error == "No camera could be started. Type the code below instead."
     await run_handler(door, "toggle_camera")  # "Try the camera again"
     assert (door.camera_on, door.camera_unavailable, door.camera_error) == (True, False, "")
     await run_handler(door, "toggle_camera")  # "Stop camera"
