@@ -39,6 +39,7 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+import socketio
 from reflex.app import EventNamespace
 from reflex.istate.data import HeaderData, SessionData
 from reflex.istate.manager.disk import StateManagerDisk
@@ -65,8 +66,9 @@ _IS_HYDRATED = constants.CompileVars.IS_HYDRATED + FIELD_MARKER
 _SESSION_FIELD = "rx_router_session" + FIELD_MARKER
 _HEADERS_FIELD = "rx_router_headers" + FIELD_MARKER
 
-# key -> (kept at, the updates a first visit was sent)
-_frames: OrderedDict[tuple, tuple[float, list[StateUpdate]]] = OrderedDict()
+# key -> (kept at, the updates a first visit was sent, each with its socket.io packet when it holds
+# nothing of one connection's: encoded once, sent as is)
+_frames: OrderedDict[tuple, tuple[float, list[tuple[StateUpdate, str | None]]]] = OrderedDict()
 # token -> the key and updates of a first visit Reflex is serving now (to keep when it ends)
 _capturing: dict[str, tuple[tuple, list[StateUpdate], list[bool]]] = {}
 _renewing: set[tuple] = set()  # the keys of those visits
@@ -155,7 +157,7 @@ def _ends_load(update: StateUpdate) -> bool:
     return (update.delta.get(_ROOT) or {}).get(_IS_HYDRATED) is True
 
 
-def _kept(key: tuple) -> list[StateUpdate] | None:
+def _kept(key: tuple) -> list[tuple[StateUpdate, str | None]] | None:
     """The frames kept for `key`, while young enough, or while the visit that renews them loads (a
     rush's visitors would otherwise all be served by Reflex until one of their loads ended)."""
     kept = _frames.get(key)
@@ -167,8 +169,19 @@ def _kept(key: tuple) -> list[StateUpdate] | None:
     return None
 
 
-def _keep(key: tuple, updates: list[StateUpdate]) -> None:
-    _frames[key] = (time.monotonic(), updates)
+def _packet(namespace: EventNamespace, update: StateUpdate) -> str | None:
+    """`update` as the socket.io packet `emit` would send, or None when it carries one connection's
+    router data (made per visitor)."""
+    root = update.delta.get(_ROOT) or {}
+    if _SESSION_FIELD in root or _HEADERS_FIELD in root:
+        return None
+    event = [str(constants.SocketEvent.EVENT), update]
+    encoded = namespace.server.packet_class(socketio.packet.EVENT, namespace=namespace.namespace, data=event).encode()
+    return encoded if isinstance(encoded, str) else None
+
+
+def _keep(namespace: EventNamespace, key: tuple, updates: list[StateUpdate]) -> None:
+    _frames[key] = (time.monotonic(), [(update, _packet(namespace, update)) for update in updates])
     _frames.move_to_end(key)
     while len(_frames) > _KEPT_KEYS:
         _frames.popitem(last=False)
@@ -212,15 +225,19 @@ async def _on_event(self: EventNamespace, sid: str, data: Any) -> None:
     key = _key(self, sid, data)
     if key is None or not await _nothing_stored(self, token):
         return await _ORIGINAL_ON_EVENT(self, sid, data)
-    updates = _kept(key)
-    if updates is None:
+    kept = _kept(key)
+    if kept is None:
         _capturing[token] = (key, [], [True])
         _renewing.add(key)
         return await _ORIGINAL_ON_EVENT(self, sid, data)
     router_data = {**self._static_router_data[sid], constants.RouteVar.CLIENT_TOKEN: token}
     _remembered[token] = data
-    for update in updates:
-        await self.emit(str(constants.SocketEvent.EVENT), _personal(update, router_data), to=sid)
+    eio_sid = self.server.manager.eio_sid_from_sid(sid, self.namespace)
+    for update, packet in kept:
+        if packet is None or eio_sid is None:
+            await self.emit(str(constants.SocketEvent.EVENT), _personal(update, router_data), to=sid)
+        else:
+            await self.server.eio.send(eio_sid, packet)
     await asyncio.sleep(0)  # as Reflex's emit_update: let the socket's writer send them
     return None
 
@@ -244,7 +261,7 @@ async def _emit_update(self: EventNamespace, update: StateUpdate, token: str) ->
         if _ends_load(update):
             _stop_capture(token)
             if shareable[0]:
-                _keep(key, updates)
+                _keep(self, key, updates)
     return await _ORIGINAL_EMIT_UPDATE(self, update, token)
 
 
