@@ -36,10 +36,11 @@ function failure(error) {
 }
 
 // Reads QR codes from the device camera (the back one on phones) continuously and calls
-// onScan(text) once per code shown, or onError(code) when the camera cannot be used: "unsupported",
-// "refused", "unavailable" or "no-picture". A phone held over one ticket reads it several times a second:
-// the same text is reported again only after it was out of view for `repeatMs`, so the door gets
-// one result per person, not a stream of "already used".
+// onScan(text) once per code shown, or onError(code) when the camera cannot be used
+// ("unsupported", "refused", "unavailable" or "no-picture": state/scanner.py words them). A phone
+// held over one ticket reads it several times a second: the same text is reported again only after
+// it was out of view for `repeatMs`, so the door gets one result per person, not a stream of
+// "already used".
 export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
   const videoRef = useRef(null);
   const last = useRef({ text: "", at: 0 });
