@@ -11,6 +11,10 @@ visitors open the page (new tab each: own token) and stay connected, answering p
 before and after gives the bytes per connected visitor. Then `--visitors` visitors load the page in a
 loop for `--seconds`, each load a new tab (a first visit, as in a rush), timed from opening the socket
 to the page's hydrated frame.
+
+The visitors are not signed in and send no cookie, as a rush's lookers: their first visits share one
+load's frames (eventpalour/state/first_frames.py) unless PUBLIC_EVENT_CACHE_SECONDS is 0. A signed-in
+visitor's load is measured by bench/browser_checkout.py's hydrate step.
 """
 
 from __future__ import annotations

@@ -138,8 +138,9 @@ class Settings:
     # is spread over several minutes rather than flooding the server and the recipients' providers.
     announcement_emails_per_minute: int = 120
     # A waiting room's default admission rate (#18): visitors let into the event page per minute when
-    # the organizer sets none. 3,000 (50 a second) is below what 2 cores serve of the event page
-    # (docs/performance.md: about 70 hydrated loads a second), so those let in find a page that answers.
+    # the organizer sets none. 3,000 (50 a second) is below what 2 cores serve of the event page to
+    # visitors whose load is built for them, as a queue pass's holder's is (docs/performance.md: about
+    # 120 hydrated loads a second), so those let in find a page that answers.
     waiting_room_rate_per_minute: int = 3000
     # How long one process reuses an event's public page data (tiers' availability included): a rush
     # of visitors reads the database once per event per this many seconds, not once per visitor. The
