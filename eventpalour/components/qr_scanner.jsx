@@ -51,13 +51,16 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
     let controls = null;
     let stream = null;
     let stopped = false;
+    let watchdog = null;
     const reader = new BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 120 });
     const report = (code) => handlers.current.onError && handlers.current.onError(code);
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       report("unsupported");
       return undefined;
     }
+    let lastAttempt = 0; // when the scan loop last looked at a frame (the watchdog below reads it)
     const onRead = (result) => {
+      lastAttempt = Date.now();
       if (!result) return; // most frames hold no code: nothing to report
       const text = result.getText();
       const now = Date.now();
@@ -85,9 +88,25 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
       // which a busy phone makes likely), every read after fails while the picture looks fine.
       await sized(video);
       if (stopped) return;
-      const started = await reader.decodeFromVideoElement(video, onRead);
-      controls = started;
-      if (stopped) started.stop();
+      // The scan loop is started here, not by ZXing's decodeFromVideoElement: that one first waits
+      // for video.play(), and its wait never settles when play() fails or stays pending on a video
+      // that plays anyway (autoPlay). ZXing's loop also ends for good on an error that is not "no
+      // code in this frame" (our doors saw a playing camera whose every frame held a readable code
+      // and no read). The watchdog starts the loop again whenever it has looked at no frame for 3 s.
+      video.play().catch(() => {}); // autoPlay plays it; this only asks again
+      const scan = () => {
+        if (controls) controls.stop();
+        lastAttempt = Date.now();
+        controls = reader.scan(video, onRead, (error) => {
+          if (error && !stopped) console.warn("The QR reader stopped:", error.name, error.message);
+        });
+      };
+      scan();
+      watchdog = setInterval(() => {
+        if (stopped || Date.now() - lastAttempt < 3000) return;
+        console.warn("The QR reader looked at no frame for 3 s; starting it again.");
+        scan();
+      }, 1000);
     };
     start().catch((error) => {
       if (stopped) return;
@@ -96,6 +115,7 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
     });
     return () => {
       stopped = true;
+      clearInterval(watchdog);
       if (controls) controls.stop();
       if (stream) stream.getTracks().forEach((track) => track.stop());
     };
