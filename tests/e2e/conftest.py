@@ -429,7 +429,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.e2e)
-    # The camera test last: its own browser decodes the fake camera's frames in JavaScript, and in
-    # about half of this session's full runs it read nothing while the database runs still shared
-    # the two cores; by the browser run's end they are done.
+    # The camera test last: its own browser decodes the fake camera's frames in JavaScript, which is
+    # slow while the database runs still share the two cores; by the browser run's end they are done.
     items.sort(key=lambda item: item.name.startswith("test_member_checks_a_ticket_in_with_the_camera"))

@@ -400,9 +400,10 @@ def test_member_checks_a_ticket_in_with_the_camera(
         result = phone.get_by_test_id("scan-result")
         # The camera keeps showing the same code: one check-in, and repeats are dropped by the reader.
         # The first decode waits for the fake camera's frames; the whole suite running beside it on
-        # two cores has made that take over 30 s. In about one run in five under that load the reader
-        # never decodes at all (the video plays, no read reaches the page: see the warning), and door
-        # staff would do what the test does then: stop the camera and start it again.
+        # two cores has made that take over 30 s. Until session 15 the reader sometimes never started
+        # (ZXing waited on video.play(); qr_scanner.jsx now starts its loop itself, with a watchdog).
+        # Should it read nothing again, door staff would stop the camera and start it again, and so
+        # does the test, with a warning that says what the phone showed.
         first_try = _camera_read(phone, result, console, handlers_sent, e2e_database_url, event["short_id"])
         if first_try is not None:
             warnings.warn(f"The camera read nothing in 45 s; started again.\n{first_try}", stacklevel=1)
