@@ -1,6 +1,6 @@
 """Anonymous first visits of the event page share one load's frames, and a visitor's state is built
 when they act (#18, eventpalour/state/first_frames.py): on the scaled-out server (Redis, two
-workers, production's 2 s for public page data), through the websocket with the frames Chromium
+workers, public page data shared for 10 s), through the websocket with the frames Chromium
 sends."""
 
 from __future__ import annotations
