@@ -6,6 +6,8 @@ import reflex as rx
 
 from eventpalour import pages  # noqa: F401  (makes every page)
 from eventpalour.api import create_api
+from eventpalour.api.socket_shortcut import straight_to_socket
+from eventpalour.collector import settle_collector
 from eventpalour.components.layout import add_pages
 from eventpalour.components.toast_guard import toaster
 from eventpalour.config import settings
@@ -19,7 +21,8 @@ from eventpalour.worker import (
 )
 
 app = rx.App(
-    api_transformer=create_api(),
+    # The API wraps Reflex's pages; Reflex's websocket skips the API's middlewares (api/socket_shortcut.py).
+    api_transformer=[create_api(), straight_to_socket],
     toaster=toaster(),
     # Accessibility corrections to the Radix theme (contrast, focus ring, underlined links, skip link),
     # and the type of Markdown rendered on the server (descriptions, announcements).
@@ -27,6 +30,8 @@ app = rx.App(
     head_components=[rx.el.meta(name="description", content="EventPalour: tickets for events you love.")],
 )
 add_pages(app)
+# Each worker, once started: the garbage collector set for a server (collector.py, #18).
+app.register_lifespan_task(settle_collector)
 if settings.outbox_worker_inline:
     app.register_lifespan_task(run_outbox_loop)
     app.register_lifespan_task(run_housekeeping_loop)

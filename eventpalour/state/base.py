@@ -29,7 +29,7 @@ from eventpalour.services.platform import (
     client_address,
     nul_in_input,
 )
-from eventpalour.state import first_frames, hydrate  # noqa: F401  (page loads in a rush: #18)
+from eventpalour.state import first_frames, hydrate, socket_pings  # noqa: F401  (page loads in a rush: #18)
 from eventpalour.state.pristine import keep_only_when_changed
 
 T = TypeVar("T")
