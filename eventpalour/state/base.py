@@ -7,10 +7,12 @@ page they claim to be on: each one starts with `actor = await self.require_user(
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from http.cookies import CookieError, SimpleCookie
+from types import MappingProxyType
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -31,6 +33,20 @@ from eventpalour.services.platform import (
 )
 from eventpalour.state import first_frames, hydrate, socket_pings  # noqa: F401  (page loads in a rush: #18)
 from eventpalour.state.pristine import keep_only_when_changed
+
+
+@functools.lru_cache(maxsize=1024)
+def handshake_cookies(header: str) -> Mapping[str, str]:
+    """The cookies of a websocket handshake's Cookie header, parsed once per header text: a handler
+    asks for several (language, session, queue pass) and SimpleCookie's parse is slow (~2 % of a door
+    scan's app CPU, py-spy, session 16). A header that does not parse gives no cookies."""
+    cookie = SimpleCookie()
+    try:
+        cookie.load(header)
+    except CookieError:
+        return MappingProxyType({})
+    return MappingProxyType({name: morsel.value for name, morsel in cookie.items()})
+
 
 T = TypeVar("T")
 
@@ -89,13 +105,7 @@ class AuthState(rx.State):
 
     def _cookie(self, name: str) -> str | None:
         """A cookie the browser sent with this connection's handshake (HttpOnly ones included)."""
-        cookie = SimpleCookie()
-        try:
-            cookie.load(self.router.headers.cookie or "")
-        except CookieError:
-            return None
-        morsel = cookie.get(name)
-        return morsel.value if morsel else None
+        return handshake_cookies(self.router.headers.cookie or "").get(name)
 
     def _language(self) -> str:
         """This browser's language, from its handshake's cookie: no database read (state/language.py)."""
