@@ -9,12 +9,10 @@ database read and no per-visitor rendering for this.
 
 from __future__ import annotations
 
-from http.cookies import CookieError, SimpleCookie
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventpalour.config import settings
-from eventpalour.cookies import LANGUAGE_COOKIE, LANGUAGE_DAYS
+from eventpalour.cookies import LANGUAGE_COOKIE, LANGUAGE_DAYS, cookies_in
 from eventpalour.services import platform
 
 # Paths that are never pages: the API, Reflex's websocket and uploads, the build's files.
@@ -30,12 +28,7 @@ def _header(scope: Scope, name: bytes) -> str:
 
 def cookie_language(cookie_header: str) -> str | None:
     """The language the `ep_lang` cookie names, when it names one we speak."""
-    cookies = SimpleCookie()
-    try:
-        cookies.load(cookie_header)
-    except CookieError:
-        return None
-    return platform.normalize_language(cookies[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookies else None)
+    return platform.normalize_language(cookies_in(cookie_header).get(LANGUAGE_COOKIE))
 
 
 def has_language_cookie(cookie_header: str) -> bool:

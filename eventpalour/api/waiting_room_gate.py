@@ -9,25 +9,19 @@ is not the only door: this one only spares a waiting browser the app it cannot u
 from __future__ import annotations
 
 import functools
-from http.cookies import CookieError, SimpleCookie
 
 from anyio import to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventpalour.api.og import EVENT_PATH
-from eventpalour.cookies import QUEUE_COOKIE
+from eventpalour.cookies import QUEUE_COOKIE, cookies_in
 from eventpalour.services import sales
 
 
 def queue_cookie_of(scope: Scope) -> str | None:
     """The `ep_queue` cookie of a request, or None."""
     header = next((v for k, v in scope.get("headers", []) if k.lower() == b"cookie"), b"").decode("latin-1")
-    cookies = SimpleCookie()
-    try:
-        cookies.load(header)
-    except CookieError:
-        return None
-    return cookies[QUEUE_COOKIE].value if QUEUE_COOKIE in cookies else None
+    return cookies_in(header).get(QUEUE_COOKIE)
 
 
 class WaitingRoomGateMiddleware:

@@ -7,12 +7,9 @@ page they claim to be on: each one starts with `actor = await self.require_user(
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
-from http.cookies import CookieError, SimpleCookie
-from types import MappingProxyType
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -20,7 +17,7 @@ import reflex as rx
 
 from eventpalour import routes
 from eventpalour.config import settings
-from eventpalour.cookies import BINDER_COOKIE, LANGUAGE_COOKIE, QUEUE_COOKIE, SESSION_COOKIE
+from eventpalour.cookies import BINDER_COOKIE, LANGUAGE_COOKIE, QUEUE_COOKIE, SESSION_COOKIE, cookies_in
 from eventpalour.services import identity, platform, sales
 from eventpalour.services.identity import ClientInfo, UserSummary
 from eventpalour.services.platform import (
@@ -33,20 +30,6 @@ from eventpalour.services.platform import (
 )
 from eventpalour.state import first_frames, hydrate, socket_pings  # noqa: F401  (page loads in a rush: #18)
 from eventpalour.state.pristine import keep_only_when_changed
-
-
-@functools.lru_cache(maxsize=1024)
-def handshake_cookies(header: str) -> Mapping[str, str]:
-    """The cookies of a websocket handshake's Cookie header, parsed once per header text: a handler
-    asks for several (language, session, queue pass) and SimpleCookie's parse is slow (~2 % of a door
-    scan's app CPU, py-spy, session 16). A header that does not parse gives no cookies."""
-    cookie = SimpleCookie()
-    try:
-        cookie.load(header)
-    except CookieError:
-        return MappingProxyType({})
-    return MappingProxyType({name: morsel.value for name, morsel in cookie.items()})
-
 
 T = TypeVar("T")
 
@@ -105,7 +88,7 @@ class AuthState(rx.State):
 
     def _cookie(self, name: str) -> str | None:
         """A cookie the browser sent with this connection's handshake (HttpOnly ones included)."""
-        return handshake_cookies(self.router.headers.cookie or "").get(name)
+        return cookies_in(self.router.headers.cookie or "").get(name)
 
     def _language(self) -> str:
         """This browser's language, from its handshake's cookie: no database read (state/language.py)."""
