@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlmodel import select
@@ -77,8 +80,65 @@ def test_deliver_due_reclaims_a_dead_workers_row_after_its_lock_expires():
     assert outbox.deliver_due() == 1
 
 
-def test_claim_by_two_workers_only_one_wins():
+def test_a_claimed_row_is_not_claimed_again_until_its_lock_runs_out():
     (email_id,) = _queue()
-    due = next(row for row in outbox._due(limit=20) if row.id == email_id)
-    assert outbox._claim(due)
-    assert not outbox._claim(due)
+    assert [row.id for row in outbox._claim_due(limit=20)] == [email_id]
+    assert outbox._claim_due(limit=20) == []
+    assert outbox.deliver_due() == 0
+
+
+def test_workers_claiming_at_once_take_disjoint_rows():
+    """Four workers draining one backlog together: every row goes to exactly one of them (on PostgreSQL
+    the rows a claim is locking are skipped by the others, on SQLite the claims queue)."""
+    queued = set(_queue(60))
+    start = threading.Barrier(4)
+
+    def claim() -> list[str]:
+        start.wait()
+        return [row.id for row in outbox._claim_due(limit=20)]
+
+    with ThreadPoolExecutor(4) as pool:
+        taken = list(pool.map(lambda _: claim(), range(4)))
+    every = [email_id for ids in taken for email_id in ids]
+    assert len(every) == len(set(every))  # nobody took a row twice
+    assert set(every) <= queued and len(every) == 60  # 3 x 20 rows: the fourth found none or some left over
+    assert {r.status for r in _rows()} == {OutboxStatus.SENDING}
+
+
+def test_a_pass_records_its_attempts_together_and_each_once(monkeypatch):
+    """Sent and failed rows of one pass, written in one batch: each row's own outcome."""
+    ids = _queue(4)
+    real_send = outbox.mail.send
+
+    def refuse_the_second(row, attachments):
+        if row.id == ids[1]:
+            raise outbox.mail.MailError("mailbox unavailable")
+        return real_send(row, attachments)
+
+    monkeypatch.setattr(outbox.mail, "send", refuse_the_second)
+    assert outbox.deliver_due() == 3
+    rows = {r.id: r for r in _rows()}
+    sent, pending = OutboxStatus.SENT, OutboxStatus.PENDING
+    assert [rows[i].status for i in ids] == [sent, pending, sent, sent]
+    assert all(rows[i].attempts == 1 and rows[i].locked_until is None for i in ids)
+    assert rows[ids[1]].last_error == "mailbox unavailable" and rows[ids[1]].next_attempt_at > utcnow()
+    assert rows[ids[1]].sent_at is None and rows[ids[0]].sent_at is not None and rows[ids[0]].transport == "dev"
+
+
+def test_a_pass_whose_claim_runs_out_hands_back_the_rest(monkeypatch):
+    """Slow sends ate half the claim: the unsent rows become claimable at once, untried."""
+    ids = _queue(3)
+    monkeypatch.setattr(outbox, "CLAIM_SECONDS", 0.2)
+    real_send = outbox.mail.send
+
+    def slow(row, attachments):
+        time.sleep(0.15)
+        return real_send(row, attachments)
+
+    monkeypatch.setattr(outbox.mail, "send", slow)
+    assert outbox.deliver_due() == 1
+    rows = {r.id: r for r in _rows()}
+    assert rows[ids[0]].status == OutboxStatus.SENT
+    assert all(rows[i].attempts == 0 and rows[i].locked_until is None for i in ids[1:])
+    monkeypatch.setattr(outbox, "CLAIM_SECONDS", 120)
+    assert outbox.deliver_due() == 2

@@ -7,6 +7,7 @@ and SMS (`channel`) share the table, the claim, the backoff and the worker; only
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, Integer, Row, bindparam, delete, insert, or_,
 from sqlmodel import Session, col, select
 
 from eventpalour.config import settings
-from eventpalour.db import read_only, rows_changed, write_batch
+from eventpalour.db import read_only, transaction, write_batch
 from eventpalour.integrations import mail, sms
 from eventpalour.models import OutboxChannel, OutboxEmail, OutboxStatus
 from eventpalour.models.types import new_id, utcnow
@@ -32,19 +33,46 @@ _WAITING = (
     _emails.c.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
     or_(_emails.c.locked_until.is_(None), _emails.c.locked_until < _now),
 )
+_DUE_NOW = (*_WAITING, _emails.c.next_attempt_at <= _now)
+_ANY_DUE = select(_emails.c.id).where(*_DUE_NOW).limit(1)
+# A pass claims its rows in one transaction: the due rows, oldest first, locked as they are read. On
+# PostgreSQL, SKIP LOCKED leaves rows another worker is claiming at that moment to that worker, so the
+# workers draining a rush's emails take disjoint rows (they used to read the same twenty and race for
+# each, a round trip per row, won or lost). SQLite has no row locks: its writers queue at BEGIN
+# IMMEDIATE, so a claim there sees the rows as the previous claim left them.
 _DUE = (
     select(*_emails.c)
-    .where(*_WAITING, _emails.c.next_attempt_at <= _now)
+    .where(*_DUE_NOW)
     .order_by(_emails.c.created_at)
     .limit(bindparam("limit", type_=Integer))
+    .with_for_update(skip_locked=True)
 )
-# A claim succeeds only on the row as it was read (same attempt count): a row another worker tried
-# meanwhile is left to the next pass, so this worker never sends from a stale copy.
+_LOCK = bindparam("lock_until", type_=_emails.c.locked_until.type)
 _CLAIM = (
     update(_emails)
-    .where(_emails.c.id == bindparam("email_id"), _emails.c.attempts == bindparam("attempts_read"), *_WAITING)
-    .values(status=OutboxStatus.SENDING.value, locked_until=bindparam("lock_until", type_=_emails.c.locked_until.type))
+    .where(_emails.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status=OutboxStatus.SENDING.value, locked_until=_LOCK)
 )
+# The outcome of each attempt, written for many rows in one statement (executemany). A sent row keeps
+# its next_attempt_at, a failed one its sent_at and transport: each row supplies all of them.
+_FINISH = (
+    update(_emails)
+    .where(_emails.c.id == bindparam("email_id"))
+    .values(
+        attempts=bindparam("attempts_now"),
+        locked_until=None,
+        status=bindparam("status_now"),
+        sent_at=bindparam("sent_at_now", type_=_emails.c.sent_at.type),
+        transport=bindparam("transport_now"),
+        last_error=bindparam("error_now"),
+        next_attempt_at=bindparam("next_attempt_now", type_=_emails.c.next_attempt_at.type),
+    )
+)
+# Rows whose turn a pass gives up (its claim is running out): claimable again at once.
+_RELEASE = update(_emails).where(_emails.c.id.in_(bindparam("ids", expanding=True))).values(locked_until=None)
+FINISH_EVERY_SECONDS = 1.0
+"""Attempts are recorded together, at the end of a pass or once this long has passed since the last
+record, whichever comes first: a worker killed mid-pass sends again at most this long's messages."""
 
 
 @dataclass(frozen=True)
@@ -122,76 +150,105 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def _due(limit: int) -> list[Row[Any]]:
-    """Up to `limit` rows due for sending now, oldest first."""
-    with read_only() as reader:
-        return list(reader.connection().execute(_DUE, {"now": utcnow(), "limit": limit}).all())
-
-
-def _claim(due: Row[Any]) -> bool:
-    """Take one due row for this worker; False when another worker claimed or tried it meanwhile.
-    One statement, its own unit of work: a batch of one, one round trip on PostgreSQL."""
+def _claim_due(limit: int) -> list[Row[Any]]:
+    """Take up to `limit` due rows for this worker, oldest first; none already taken by another. A
+    cheap read comes first: most passes (every idle second, in each worker) find nothing, and then
+    open no write transaction (on SQLite one would take the database's write lock)."""
     now = utcnow()
-    claim = {
-        "email_id": due.id,
-        "attempts_read": due.attempts,
-        "now": now,
-        "lock_until": now + timedelta(seconds=CLAIM_SECONDS),
-    }
-    with write_batch() as batch:
-        claimed = batch.execute(_CLAIM, claim)
-    return rows_changed(claimed) == 1
+    with read_only() as reader:
+        if reader.connection().execute(_ANY_DUE, {"now": now}).first() is None:
+            return []
+    with transaction() as session:
+        connection = session.connection()
+        due = list(connection.execute(_DUE, {"now": now, "limit": limit}).all())
+        if due:
+            lock_until = now + timedelta(seconds=CLAIM_SECONDS)
+            connection.execute(_CLAIM, {"ids": [row.id for row in due], "lock_until": lock_until})
+    return due
 
 
-def _finish(claimed: Row[Any], *, error: str | None, transport: str, permanent: bool = False) -> None:
-    """Record the attempt on the row this worker claimed (no other worker touches it meanwhile).
-    A `permanent` error (a number that can never take the message) is not retried."""
-    attempts, now = claimed.attempts + 1, utcnow()
-    if error is None:
-        values = {"status": OutboxStatus.SENT.value, "sent_at": now, "transport": transport, "last_error": None}
-    else:
-        exhausted = attempts >= MAX_ATTEMPTS or permanent
-        values = {
-            "status": (OutboxStatus.FAILED if exhausted else OutboxStatus.PENDING).value,
-            "next_attempt_at": now + _retry_delay(attempts),
-            "last_error": error[:1000],
+class _Attempts:
+    """The outcomes of one pass's attempts, recorded in batches (`FINISH_EVERY_SECONDS`)."""
+
+    def __init__(self) -> None:
+        self._waiting: list[dict[str, Any]] = []
+        self._since = time.monotonic()
+
+    def record(self, claimed: Row[Any], *, error: str | None, transport: str, permanent: bool = False) -> None:
+        """An attempt on a row this worker claimed (no other worker touches it meanwhile). A
+        `permanent` error (a number that can never take the message) is not retried."""
+        attempts, now = claimed.attempts + 1, utcnow()
+        outcome = {
+            "email_id": claimed.id,
+            "attempts_now": attempts,
+            "sent_at_now": claimed.sent_at,
+            "transport_now": claimed.transport,
+            "next_attempt_now": claimed.next_attempt_at,
         }
-    with write_batch() as batch:
-        batch.execute(
-            update(_emails).where(_emails.c.id == claimed.id).values(attempts=attempts, locked_until=None, **values)
-        )
+        if error is None:
+            outcome |= {"status_now": OutboxStatus.SENT.value, "sent_at_now": now, "transport_now": transport}
+            outcome["error_now"] = None
+        else:
+            exhausted = attempts >= MAX_ATTEMPTS or permanent
+            outcome |= {
+                "status_now": (OutboxStatus.FAILED if exhausted else OutboxStatus.PENDING).value,
+                "next_attempt_now": now + _retry_delay(attempts),
+                "error_now": error[:1000],
+            }
+        self._waiting.append(outcome)
+        if time.monotonic() - self._since >= FINISH_EVERY_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._waiting:
+            outcomes, self._waiting = self._waiting, []
+            with write_batch() as batch:
+                batch.execute(_FINISH, outcomes[0] if len(outcomes) == 1 else outcomes)
+        self._since = time.monotonic()
 
 
 def deliver_due(limit: int = 20) -> int:
     """Send up to `limit` due emails and text messages; returns how many were sent. Safe to run in
     many workers."""
-    sent = 0
-    for row in _due(limit):
-        if not _claim(row):
-            continue
-        if row.channel == OutboxChannel.SMS:
-            sent += _send_sms(row)
-            continue
-        try:
-            # The development transport keeps the row itself, so there is nothing to render for it.
-            attachments = tickets.materialize_attachments(row.attachments) if mail.uses_smtp() else []
-            transport = mail.send(row, attachments)
-        except mail.MailError as exc:
-            _finish(row, error=str(exc), transport="")
-            continue
-        _finish(row, error=None, transport=transport)
-        sent += 1
+    claimed, started = _claim_due(limit), time.monotonic()
+    attempts, sent = _Attempts(), 0
+    try:
+        for number, row in enumerate(claimed):
+            if time.monotonic() - started > CLAIM_SECONDS / 2:
+                # Slow sends (an SMTP server timing out) ate half the claim: hand the rest back before
+                # another worker could take them while this one still means to send them.
+                with write_batch() as batch:
+                    batch.execute(_RELEASE, {"ids": [left.id for left in claimed[number:]]})
+                break
+            sent += _send(row, attempts)
+    finally:
+        attempts.flush()
     return sent
 
 
-def _send_sms(row: Row[Any]) -> bool:
+def _send(row: Row[Any], attempts: _Attempts) -> bool:
+    """One claimed row to its transport; whether it was accepted."""
+    if row.channel == OutboxChannel.SMS:
+        return _send_sms(row, attempts)
+    try:
+        # The development transport keeps the row itself, so there is nothing to render for it.
+        files = tickets.materialize_attachments(row.attachments) if mail.uses_smtp() else []
+        transport = mail.send(row, files)
+    except mail.MailError as exc:
+        attempts.record(row, error=str(exc), transport="")
+        return False
+    attempts.record(row, error=None, transport=transport)
+    return True
+
+
+def _send_sms(row: Row[Any], attempts: _Attempts) -> bool:
     """One claimed text message to its provider over HTTP; whether it was accepted."""
     try:
         receipt = sms.send(row.to_phone, row.text_body)
     except sms.SmsError as exc:
-        _finish(row, error=str(exc), transport="", permanent=exc.permanent)
+        attempts.record(row, error=str(exc), transport="", permanent=exc.permanent)
         return False
-    _finish(row, error=None, transport=receipt.transport)
+    attempts.record(row, error=None, transport=receipt.transport)
     return True
 
 
