@@ -36,8 +36,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Connection, Table, case, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, Insert, Table, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
@@ -105,21 +106,24 @@ def utc_day(moment: datetime) -> date:
     return (moment if moment.tzinfo is None else moment.astimezone(UTC)).date()
 
 
+# Built once: a sale appends its deltas inside checkout's and settling's hot write batches.
+_APPEND_DELTA = DELTAS.insert().inline()
+
+
 def add_to_day(connection: Connection, table: Table, keys: Mapping[str, object], counts: Mapping[str, int]) -> None:
     """Count `counts` toward the row of `table` named by `keys` (its primary key and owners): a delta,
     appended in the caller's transaction, that `fold_rollups` adds to the row. `.inline()`: inside a
     `db.write_batch` nothing may wait for the generated id."""
     connection.execute(
-        DELTAS.insert()
-        .inline()
-        .values(
-            rollup=table.name,
-            workspace_id=keys["workspace_id"],
-            event_id=keys["event_id"],
-            tier_id=keys.get("tier_id"),
-            keys={name: value.isoformat() if isinstance(value, date) else value for name, value in keys.items()},
-            counts=dict(counts),
-        )
+        _APPEND_DELTA,
+        {
+            "rollup": table.name,
+            "workspace_id": keys["workspace_id"],
+            "event_id": keys["event_id"],
+            "tier_id": keys.get("tier_id"),
+            "keys": {name: value.isoformat() if isinstance(value, date) else value for name, value in keys.items()},
+            "counts": dict(counts),
+        },
     )
 
 
@@ -173,14 +177,21 @@ def has_pending_deltas() -> bool:
 
 def _upsert_day(connection: Connection, table: Table, keys: Mapping[str, object], counts: Mapping[str, int]) -> None:
     """Add `counts` to the row of `table` named by `keys`, creating it."""
-    maker = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = maker(table).values({**keys, **counts})
+    statement = _upsert_statement(connection.dialect.name, table.name, tuple(counts))
+    connection.execute(statement, {**keys, **counts})
+
+
+@lru_cache(maxsize=256)
+def _upsert_statement(dialect: str, table_name: str, counts: tuple[str, ...]) -> Insert:
+    """The upsert of one shape (table, counted columns), built once: a fold upserts
+    hundreds of rows, and building and cache-keying a new statement for each was most of its work."""
+    table = DAY_TABLES[table_name]
+    maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = maker(table)  # its VALUES are the keys and counts each execution passes
     primary_key = [column.name for column in table.primary_key.columns]
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=primary_key,
-            set_={name: table.c[name] + statement.excluded[name] for name in counts},
-        )
+    return statement.on_conflict_do_update(
+        index_elements=primary_key,
+        set_={name: table.c[name] + statement.excluded[name] for name in counts},
     )
 
 
