@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Connection, Insert, Table, case, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, Insert, Table, bindparam, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
@@ -229,24 +229,24 @@ class SettledSale:
     city: str = ""
 
 
+# Built once, with its parameters bound: every paid order of a rush asks it while it settles.
 _EARLIER_SALE = (
     select(Order.id)  # type: ignore[call-overload]
-    .where(*sale_conditions())
+    .where(
+        *sale_conditions(),
+        col(Order.buyer_id) == bindparam("buyer_id"),
+        col(Order.workspace_id) == bindparam("workspace_id"),
+        col(Order.id) != bindparam("order_id"),
+        col(Order.paid_at) < bindparam("paid_at", type_=ORDERS.c.paid_at.type),
+    )
     .limit(1)
 )
 
 
 def _has_earlier_sale(connection: Connection, sale: SettledSale) -> bool:
     """Whether the buyer had bought in the workspace before this sale was paid (its buyer returns)."""
-    found = connection.execute(
-        _EARLIER_SALE.where(
-            col(Order.buyer_id) == sale.buyer_id,
-            col(Order.workspace_id) == sale.workspace_id,
-            col(Order.id) != sale.order_id,
-            col(Order.paid_at) < sale.paid_at,
-        )
-    ).first()
-    return found is not None
+    given = {"buyer_id": sale.buyer_id, "workspace_id": sale.workspace_id, "order_id": sale.order_id}
+    return connection.execute(_EARLIER_SALE, given | {"paid_at": sale.paid_at}).first() is not None
 
 
 def record_sale(connection: Connection, sale: SettledSale, *, undo: bool = False) -> None:
