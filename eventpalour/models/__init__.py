@@ -30,6 +30,7 @@ from eventpalour.models.discount import (
 )
 from eventpalour.models.door import (
     CheckIn,
+    CheckInCount,
     CheckInList,
     CheckInListTier,
     Direction,
@@ -150,6 +151,7 @@ from eventpalour.models.workspace import (
 __all__ = [
     "DoorDevice",
     "CheckIn",
+    "CheckInCount",
     "CheckInList",
     "CheckInListTier",
     "Direction",

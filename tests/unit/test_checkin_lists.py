@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import select
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import CheckIn, OfflineScan, Ticket
+from eventpalour.models import CheckIn, CheckInCount, OfflineScan, Ticket
 from eventpalour.models.types import utcnow
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform.errors import Conflict, PermissionDenied, ValidationFailed
 from eventpalour.services.sales import checkout
-from eventpalour.services.tickets import checkin_lists, offline_scans, scanning, ticket_tokens
+from eventpalour.services.tickets import checkin_lists, gates, offline_scans, scanning, ticket_tokens
 from eventpalour.services.tickets.checkin_lists import ListInput
 from eventpalour.services.tickets.offline_scans import OfflineCheckIn
 from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
@@ -65,6 +65,24 @@ def _scan(fest: Festival, t: Ticket, list_id: str = "", direction: str = "entry"
     return scanning.scan_ticket(
         actor=fest.staff.summary, event_id=fest.event_id, token_or_code=token, list_id=list_id, direction=direction
     )
+
+
+def _as_if_yesterday() -> None:
+    """Move every pass a day back, and the counters kept of them with it (counted again from the moved
+    passes, as their writers count them)."""
+    with transaction() as session:
+        session.exec(update(CheckIn).values(at=utcnow() - timedelta(days=1)))
+        connection = session.connection()
+        connection.execute(delete(CheckInCount))
+        gates.count_passes(connection, connection.execute(select(CheckIn.__table__)).mappings().all(), +1)
+
+
+def _recount(list_id: str) -> tuple[int, int, int]:
+    """(admitted, entries, exits) of a list, counted from its passes: what the kept counters must say."""
+    with read_only() as session:
+        passes = session.exec(select(CheckIn).where(CheckIn.list_id == list_id)).all()
+    entries = [p for p in passes if p.direction == "entry"]
+    return len({p.ticket_id for p in entries}), len(entries), len(passes) - len(entries)
 
 
 def _rows(fest: Festival) -> dict[str, checkin_lists.ListRow]:
@@ -119,8 +137,7 @@ def test_daily_list_readmits_once_per_day(fest):
     lounge = _lounge(fest, readmit_daily=True)
     assert _scan(fest, fest.vip, lounge).result == "ok"
     assert _scan(fest, fest.vip, lounge).result == "already_used"
-    with transaction() as session:  # as if that entry was yesterday
-        session.exec(update(CheckIn).values(at=utcnow() - timedelta(days=1)))
+    _as_if_yesterday()
     assert _scan(fest, fest.vip, lounge).result == "ok"
     assert _scan(fest, fest.vip, lounge).result == "already_used"
     with read_only() as session:
@@ -181,8 +198,7 @@ def test_daily_list_with_exits_starts_each_day_outside(fest):
     lounge = _lounge(fest, readmit_daily=True, count_exits=True)
     assert _scan(fest, fest.vip, lounge).result == "ok"
     assert _rows(fest)["VIP lounge"].inside == 1
-    with transaction() as session:  # as if that entry was yesterday and its exit was never scanned
-        session.exec(update(CheckIn).values(at=utcnow() - timedelta(days=1)))
+    _as_if_yesterday()  # and its exit was never scanned
     assert _rows(fest)["VIP lounge"].inside == 0  # inside now: today's entries minus today's exits
     assert _scan(fest, fest.vip, lounge, "exit").result == "not_inside"
     assert _scan(fest, fest.vip, lounge).result == "ok"  # not locked out by the forgotten exit
@@ -195,6 +211,32 @@ def test_daily_list_with_exits_starts_each_day_outside(fest):
     with read_only() as session:
         passes = session.exec(select(CheckIn).where(CheckIn.list_id == lounge)).all()
     assert sorted((c.direction, c.ordinal) for c in passes) == [("entry", 1), ("entry", 2), ("entry", 3), ("exit", 1)]
+
+
+def test_the_counters_kept_as_passes_are_written_equal_a_count_of_the_passes(fest):
+    """Scans, exits, a second device's upload and an undo each change the kept counters exactly as
+    counting the passes again would, on every list."""
+    lounge = _lounge(fest, count_exits=True)
+    for ticket, list_id, direction in (
+        (fest.vip, "", "entry"),
+        (fest.vip, lounge, "entry"),
+        (fest.vip, lounge, "exit"),
+        (fest.vip, lounge, "entry"),
+        (fest.general, "", "entry"),
+        (fest.general, "", "entry"),  # already used: no pass
+    ):
+        _scan(fest, ticket, list_id, direction)
+    _upload(fest, "device-aaaa-0001", _offline(1, fest.vip, lounge, minutes_ago=1, direction="exit"))
+    main = _rows(fest)["Main entrance"]
+    assert (main.admitted, _recount(main.id)) == (2, (2, 2, 0))
+    assert (_rows(fest)["VIP lounge"].admitted, _rows(fest)["VIP lounge"].inside, _recount(lounge)) == (1, 0, (1, 2, 2))
+    scanning.undo_check_in(actor=fest.staff.summary, event_id=fest.event_id, ticket_id=fest.vip.id)
+    assert (_rows(fest)["Main entrance"].admitted, _recount(main.id)) == (1, (1, 1, 0))
+    assert (_rows(fest)["VIP lounge"].admitted, _rows(fest)["VIP lounge"].inside, _recount(lounge)) == (0, 0, (0, 0, 0))
+    with read_only() as session:  # the undone ticket's passes left the counters whole: nothing below zero
+        kept = session.exec(select(CheckInCount)).all()
+    assert all(min(c.entries, c.first_entries, c.exits) >= 0 for c in kept)
+    assert sum(c.first_entries for c in kept if c.list_id == main.id) == 1
 
 
 def test_the_form_says_what_each_combination_of_settings_does():

@@ -11,12 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, delete, distinct, func, insert, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlmodel import Session
 
 from eventpalour.db import read_only, transaction
-from eventpalour.models import ADMISSION_STATUSES, CheckIn, CheckInList, CheckInListTier, Direction, Ticket, TicketTier
+from eventpalour.models import (
+    ADMISSION_STATUSES,
+    CheckIn,
+    CheckInCount,
+    CheckInList,
+    CheckInListTier,
+    Ticket,
+    TicketTier,
+)
 from eventpalour.models.types import new_id, utcnow
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import (
@@ -39,6 +47,7 @@ DEFAULT_STAYS = N_("Every event keeps its main list: rename it or change its tie
 _lists = CheckInList.__table__
 _list_tiers = CheckInListTier.__table__
 _check_ins = CheckIn.__table__
+_pass_counts = CheckInCount.__table__
 _tickets = Ticket.__table__
 
 
@@ -122,26 +131,20 @@ def _clean(data: ListInput, tiers: dict[str, str], taken: Sequence[str]) -> List
     )
 
 
-def _passes_by_list(where: ColumnElement[bool]) -> Select:
-    return (
-        select(
-            _check_ins.c.list_id,
-            _check_ins.c.direction,
-            func.count().label("passes"),
-            func.sum(
-                case((_check_ins.c.at >= bindparam("today_starts", type_=_check_ins.c.at.type), 1), else_=0)
-            ).label("today"),
-            func.count(distinct(_check_ins.c.ticket_id)).label("tickets"),
-        )
-        .where(where)
-        .group_by(_check_ins.c.list_id, _check_ins.c.direction)
+# Built once: a scan on the scanner page reads its list's counters after every scan. They sum the
+# counter rows the passes' writers keep (`gates.count_passes`): a few per quarter-hour of door time,
+# however many passes there were.
+_today = _pass_counts.c.slot >= bindparam("today_starts", type_=_pass_counts.c.slot.type)
+_COUNTERS_OF_LISTS = (
+    select(
+        _pass_counts.c.list_id,
+        func.sum(_pass_counts.c.first_entries).label("admitted"),
+        func.sum(_pass_counts.c.entries - _pass_counts.c.exits).label("passes"),
+        func.sum(case((_today, _pass_counts.c.entries - _pass_counts.c.exits), else_=0)).label("today"),
     )
-
-
-# Built once: a scan on the scanner page counts its list after every scan.
-_OF_EVENT = _check_ins.c.event_id == bindparam("event_id")
-_PASSES_OF_EVENT = _passes_by_list(_OF_EVENT)
-_PASSES_OF_LISTS = _passes_by_list(_OF_EVENT & _check_ins.c.list_id.in_(bindparam("list_ids", expanding=True)))
+    .where(_pass_counts.c.list_id.in_(bindparam("list_ids", expanding=True)))
+    .group_by(_pass_counts.c.list_id)
+)
 _SOLD_BY_TIER = (
     select(_tickets.c.tier_id, func.count().label("tickets"))
     .where(
@@ -153,26 +156,21 @@ _SOLD_BY_TIER = (
 
 
 def _counts(
-    connection: Connection, event_id: str, lists: list[gates.Gate], timezone: str, *, only_these: bool = False
+    connection: Connection, event_id: str, lists: list[gates.Gate], timezone: str
 ) -> dict[str, tuple[int, int, int]]:
     """(admitted, total, inside) per list, in two statements. On a list that re-admits daily every
-    day starts outside (`gates.pass_decision`), so inside now counts today's passes only.
-    `only_these`: count the passes of `lists` only (a scan's own list), not of every list of the event."""
-    values = {"event_id": event_id, "today_starts": gates.day_start(utcnow(), timezone)}
-    if only_these:
-        passes = connection.execute(_PASSES_OF_LISTS, {**values, "list_ids": [gate.id for gate in lists]}).all()
-    else:
-        passes = connection.execute(_PASSES_OF_EVENT, values).all()
+    day starts outside (`gates.pass_decision`), so inside now counts today's passes only (a day
+    starts on a counter row's quarter-hour in every time zone)."""
+    values = {"list_ids": [gate.id for gate in lists], "today_starts": gates.day_start(utcnow(), timezone)}
+    counters = {row.list_id: row for row in connection.execute(_COUNTERS_OF_LISTS, values)}
     sold = connection.execute(_SOLD_BY_TIER, {"event_id": event_id}).all()
     by_tier = {row.tier_id: int(row.tickets) for row in sold}
     counts = {}
     for gate in lists:
-        entries = next((r for r in passes if r.list_id == gate.id and r.direction == Direction.ENTRY), None)
-        exits = next((r for r in passes if r.list_id == gate.id and r.direction == Direction.EXIT), None)
+        row = counters.get(gate.id)
         total = sum(n for tier_id, n in by_tier.items() if gate.covers(tier_id))
-        counted = "today" if gate.readmit_daily else "passes"
-        inside = _count(entries, counted) - _count(exits, counted) if gate.count_exits else 0
-        counts[gate.id] = (entries.tickets if entries else 0, total, max(inside, 0))
+        inside = _count(row, "today" if gate.readmit_daily else "passes") if gate.count_exits else 0
+        counts[gate.id] = (_count(row, "admitted"), total, max(inside, 0))
     return counts
 
 
@@ -217,7 +215,7 @@ class ListCounters:
 def list_counters(connection: Connection, event_id: str, gate: gates.Gate, timezone: str) -> ListCounters:
     """The counters of one list (every device's passes included), without the event's other lists:
     read after each scan, where counting every list's passes again would cost more than the scan."""
-    admitted, total, inside = _counts(connection, event_id, [gate], timezone, only_these=True)[gate.id]
+    admitted, total, inside = _counts(connection, event_id, [gate], timezone)[gate.id]
     return ListCounters(gate.id, admitted, total, inside)
 
 

@@ -21,9 +21,11 @@ An allowed pass is written as `check_ins` row number `ordinal` of its direction;
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -32,6 +34,7 @@ from sqlalchemy.engine import Connection
 
 from eventpalour.models import (
     CheckIn,
+    CheckInCount,
     CheckInList,
     CheckInListTier,
     Direction,
@@ -260,8 +263,8 @@ def passes_of(connection: Connection, list_id: str, ticket_ids: Iterable[str]) -
 
 
 def record_passes(connection: Connection, rows: list[dict]) -> set[str]:
-    """Write check-ins; the ids of those written (a pass another device wrote first is skipped by
-    the unique key, and left out of the answer)."""
+    """Write check-ins, and count them toward their lists' counters; the ids of those written (a
+    pass another device wrote first is skipped by the unique key, and left out of the answer)."""
     if not rows:
         return set()
     if len(rows) == 1:  # a scan: the insert says itself whether it wrote (one round trip, not two)
@@ -271,8 +274,66 @@ def record_passes(connection: Connection, rows: list[dict]) -> set[str]:
         connection.execute(_insert_or_skip(connection, _check_ins), rows)
         ids = [row["id"] for row in rows]
         written = set(connection.execute(select(_check_ins.c.id).where(_check_ins.c.id.in_(ids))).scalars())
-    _touch(connection, {row["ticket_id"] for row in rows if row["id"] in written})
+    kept = [row for row in rows if row["id"] in written]
+    _touch(connection, {row["ticket_id"] for row in kept})
+    # Counted after the tickets' rows are locked (the touch), as every writer of passes does: a
+    # counter row is then never waited for while holding it and waiting for a ticket.
+    count_passes(connection, kept, +1)
     return written
+
+
+STRIPES = 8
+"""Counter rows per list and quarter-hour (`CheckInCount`): devices scanning at once mostly write
+different rows, and a read sums at most this many per quarter-hour."""
+SLOT_MINUTES = 15
+
+
+def count_slot(at: datetime) -> datetime:
+    """The quarter-hour (UTC) a pass at `at` is counted in."""
+    at = at.astimezone(UTC)
+    return at.replace(minute=at.minute - at.minute % SLOT_MINUTES, second=0, microsecond=0)
+
+
+def count_stripe(ticket_id: str) -> int:
+    """The stripe a ticket's passes are counted in (the same for all of them)."""
+    return zlib.crc32(ticket_id.encode()) % STRIPES
+
+
+def pass_counts(rows: Iterable[Mapping], sign: int) -> list[dict]:
+    """The counter rows' changes for passes being written (`sign` +1) or removed (-1), in key order
+    (two writers lock shared rows in one order). A ticket's first entry on a list is its entry number
+    1 (`pass_decision`); a pass without a number (the test-only unguarded write) counts as a first."""
+    changes: dict[tuple[str, datetime, int], dict] = {}
+    for row in rows:
+        key = (row["list_id"], count_slot(row["at"]), count_stripe(row["ticket_id"]))
+        change = changes.setdefault(
+            key, {"list_id": key[0], "slot": key[1], "stripe": key[2], "entries": 0, "first_entries": 0, "exits": 0}
+        )
+        if row["direction"] == Direction.EXIT:
+            change["exits"] += sign
+        else:
+            change["entries"] += sign
+            change["first_entries"] += sign if row.get("ordinal") in (1, None) else 0
+    return [changes[key] for key in sorted(changes)]
+
+
+def count_passes(connection: Connection, rows: Iterable[Mapping], sign: int) -> None:
+    """Add passes written (`sign` +1) or removed (-1) to their lists' counters, in the caller's
+    transaction."""
+    changes = pass_counts(rows, sign)
+    if changes:
+        connection.execute(_count_upsert(connection.dialect.name), changes[0] if len(changes) == 1 else changes)
+
+
+_counts = CheckInCount.__table__
+
+
+@lru_cache(maxsize=2)
+def _count_upsert(dialect: str) -> Insert:
+    """Add to a counter row, creating it (built once per dialect: every admitted scan runs it)."""
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(_counts)
+    added = {name: _counts.c[name] + statement.excluded[name] for name in ("entries", "first_entries", "exits")}
+    return statement.on_conflict_do_update(index_elements=["list_id", "slot", "stripe"], set_=added)
 
 
 def _touch(connection: Connection, ticket_ids: set[str]) -> None:
@@ -283,11 +344,23 @@ def _touch(connection: Connection, ticket_ids: set[str]) -> None:
 
 def record_unguarded(connection: Connection, row: dict) -> None:
     """Only for the control test that proves the race without the unique key: no ordinal."""
-    connection.execute(insert(_check_ins).values(**{**row, "ordinal": None}))
+    unguarded = {**row, "ordinal": None}
+    connection.execute(insert(_check_ins).values(**unguarded))
     _touch(connection, {row["ticket_id"]})
+    count_passes(connection, [unguarded], +1)
+
+
+_FORGET = (
+    delete(_check_ins)
+    .where(_check_ins.c.ticket_id == bindparam("ticket_id"))
+    .returning(
+        _check_ins.c.list_id, _check_ins.c.ticket_id, _check_ins.c.direction, _check_ins.c.ordinal, _check_ins.c.at
+    )
+)
 
 
 def forget_passes(connection: Connection, ticket_id: str) -> None:
-    """A check-in undone: the ticket has passed no list."""
-    connection.execute(delete(_check_ins).where(_check_ins.c.ticket_id == ticket_id))
+    """A check-in undone: the ticket has passed no list (and its passes leave the counters)."""
+    forgotten = connection.execute(_FORGET, {"ticket_id": ticket_id}).mappings().all()
     _touch(connection, {ticket_id})
+    count_passes(connection, forgotten, -1)
