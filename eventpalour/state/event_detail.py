@@ -334,13 +334,9 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             self.registered_tickets, self.announcements, self.held, self.held_seconds = [], [], None, 0
             await self._load_waitlists()
             return
-        self.registered_tickets = await call_service(
-            tickets.my_event_tickets, actor=user, event_short_id=self._short_id()
-        )
-        self.announcements = await call_service(
-            tickets.event_announcements, actor=user, event_short_id=self._short_id()
-        )
-        await self._load_hold(user)
+        mine = await call_service(tickets.buyer_event_view, actor=user, event_short_id=self._short_id())
+        self.registered_tickets, self.announcements = mine.tickets, mine.announcements
+        self._show_hold(mine.hold)
         await self._load_waitlists()
 
     async def _load_waitlists(self) -> None:
@@ -404,9 +400,8 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             yield rx.toast.success(self._t("You left the waitlist."))
         await self._load_waitlists()
 
-    async def _load_hold(self, user: UserSummary) -> None:
+    def _show_hold(self, hold: sales.HeldOrder | None) -> None:
         """The visitor's order for this event that still holds seats, shown with its countdown."""
-        hold = await call_service(sales.open_order, actor=user, event_short_id=self._short_id())
         if hold is None:
             self.held, self.held_seconds = None, 0
             return

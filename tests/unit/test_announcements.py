@@ -15,6 +15,7 @@ from eventpalour.config import settings
 from eventpalour.db import read_only, transaction
 from eventpalour.models import Announcement, OutboxEmail, Ticket, TicketStatus
 from eventpalour.models.types import utcnow
+from eventpalour.services import tickets
 from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers
 from eventpalour.services.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -341,6 +342,14 @@ def test_holders_read_the_sent_announcements_that_reached_their_tickets(scene):
         "VIP lounge",
         "For everyone",
     ]
+    # The event page's one read of its buyer's things says what the three reads say.
+    for person in (scene.bo, scene.ann, make_user()):
+        mine = tickets.buyer_event_view(actor=person.summary, event_short_id=short)
+        assert mine.announcements == announcements.event_announcements(actor=person.summary, event_short_id=short)
+        assert mine.tickets == tickets.my_event_tickets(actor=person.summary, event_short_id=short)
+        assert mine.hold is None
+    assert [t.short_code for t in tickets.buyer_event_view(actor=scene.bo.summary, event_short_id=short).tickets]
+    assert tickets.buyer_event_view(actor=None, event_short_id=short) == tickets.BuyerEventView()
 
 
 async def test_the_tab_previews_validates_sends_and_cancels(scene):

@@ -26,6 +26,7 @@ from eventpalour.services.platform.errors import (
 )
 from eventpalour.services.sales import checkout, orders, payments
 from eventpalour.services.sales import order_lists as event_orders
+from eventpalour.services.tickets import buyer_event_view
 from eventpalour.services.tickets import holdings as tickets
 from tests.factories import (
     add_member,
@@ -125,6 +126,7 @@ def test_the_held_order_shows_until_it_is_paid_cancelled_or_expired(concert):
     result = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: 3})
     held = orders.open_order(actor=buyer.summary, event_short_id=event.short_id)
     assert (held.reference, held.ticket_count, held.amount) == (result.reference, 3, 750000)
+    assert buyer_event_view(actor=buyer.summary, event_short_id=event.short_id).hold == held  # the event page's read
     assert timedelta(minutes=14) < held.expires_at - utcnow() <= timedelta(minutes=15)
     assert orders.open_order(actor=make_user().summary, event_short_id=event.short_id) is None
 

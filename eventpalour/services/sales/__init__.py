@@ -116,6 +116,7 @@ __getattr__, __all__ = public_names(
             "holds_paid_money",
             "list_my_orders",
             "open_order",
+            "open_order_of",
         ],
         "payment_webhooks": [
             "handle as handle_paystack_webhook",

@@ -246,27 +246,32 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
     if actor is None:
         return None
     with read_only() as session:
-        order = session.exec(
-            select(Order)
-            .join(Event, col(Event.id) == col(Order.event_id))
-            .where(
-                Order.buyer_id == actor.id,
-                Event.short_id == event_short_id,
-                col(Order.holds_active).is_(True),
-                col(Order.status).in_(OPEN_ORDER_STATUSES),
-                col(Order.expires_at) > utcnow(),
-            )
-            .order_by(col(Order.created_at).desc())
-        ).first()
-        if order is None:
-            return None
-        quantities: dict[str, int] = {}
-        for tier_id, quantity in session.exec(
-            select(OrderItem.tier_id, OrderItem.quantity).where(OrderItem.order_id == order.id)
-        ):
-            quantities[tier_id] = quantities.get(tier_id, 0) + quantity
-        code = session.get(DiscountCode, order.discount_code_id) if order.discount_code_id else None
-        offer = session.exec(select(WaitlistEntry.id).where(WaitlistEntry.order_id == order.id)).first() is not None
+        return open_order_of(session, actor.id, event_short_id)
+
+
+def open_order_of(session: Session, buyer_id: str, event_short_id: str) -> HeldOrder | None:
+    """`open_order` in the caller's read (the event page reads all of its buyer's things in one)."""
+    order = session.exec(
+        select(Order)
+        .join(Event, col(Event.id) == col(Order.event_id))
+        .where(
+            Order.buyer_id == buyer_id,
+            Event.short_id == event_short_id,
+            col(Order.holds_active).is_(True),
+            col(Order.status).in_(OPEN_ORDER_STATUSES),
+            col(Order.expires_at) > utcnow(),
+        )
+        .order_by(col(Order.created_at).desc())
+    ).first()
+    if order is None:
+        return None
+    quantities: dict[str, int] = {}
+    for tier_id, quantity in session.exec(
+        select(OrderItem.tier_id, OrderItem.quantity).where(OrderItem.order_id == order.id)
+    ):
+        quantities[tier_id] = quantities.get(tier_id, 0) + quantity
+    code = session.get(DiscountCode, order.discount_code_id) if order.discount_code_id else None
+    offer = session.exec(select(WaitlistEntry.id).where(WaitlistEntry.order_id == order.id)).first() is not None
     return HeldOrder(
         order.id,
         order.reference,

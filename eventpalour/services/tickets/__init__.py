@@ -28,6 +28,10 @@ __getattr__, __all__ = public_names(
             "my_announcements",
             "send_due_announcements",
         ],
+        "buyer_view": [
+            "BuyerEventView",
+            "buyer_event_view",
+        ],
         "attendees": [
             "AttendeeFilters",
             "AttendeeRow",

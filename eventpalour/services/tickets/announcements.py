@@ -365,8 +365,13 @@ def event_announcements(*, actor: UserSummary | None, event_short_id: str) -> li
     if actor is None:
         return []
     with read_only() as session:
-        event_id = session.exec(select(Event.id).where(Event.short_id == event_short_id)).first()
-        return _reaching(session, actor.id, [event_id]) if event_id else []
+        return event_announcements_of(session, actor.id, event_short_id)
+
+
+def event_announcements_of(session: Session, holder_id: str, event_short_id: str) -> list[HolderAnnouncement]:
+    """`event_announcements` in the caller's read."""
+    event_id = session.exec(select(Event.id).where(Event.short_id == event_short_id)).first()
+    return _reaching(session, holder_id, [event_id]) if event_id else []
 
 
 def my_announcements(*, actor: UserSummary | None) -> list[HolderAnnouncement]:
