@@ -352,6 +352,29 @@ def test_a_webhook_paystack_cannot_confirm_is_refused_so_paystack_retries(
     assert _tier(tier_id).sold == 2
 
 
+def test_every_delivery_is_kept_with_what_it_did_even_when_acting_on_it_failed(paid_tier, monkeypatch):
+    """A delivery is written once, after it was acted on: with its outcome, its arrival time, and no
+    outcome when acting on it failed (the error still reaches the route, which answers 500)."""
+    event, tier_id = paid_tier
+    result, _ = _order_for(make_user(), event, tier_id)
+    payload = {"event": "charge.success", "data": {"reference": result.reference}}
+    before = utcnow()
+
+    def broken(reference: str):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(payments, "verify_payment", broken)
+    with pytest.raises(RuntimeError):
+        payment_webhooks.handle(payload, json.dumps(payload))
+    assert payment_webhooks.handle({"event": "customeridentification.success"}, "{}") == "ignored"
+    [failed] = _deliveries(result.reference)
+    assert (failed.outcome, failed.event_type, failed.body) == (None, "charge.success", json.dumps(payload))
+    assert before <= failed.received_at <= utcnow()
+    with read_only() as session:
+        ignored = session.exec(select(PaymentWebhook).where(PaymentWebhook.reference.is_(None))).all()
+    assert [d.outcome for d in ignored] == ["ignored"]
+
+
 def test_housekeeping_rechecks_a_payment_paystack_could_not_confirm(sandbox, paid_tier):
     """The webhook was refused (Paystack down), the hold ran out meanwhile and Paystack stopped
     retrying: reconciliation no longer looks at a cancelled order, so housekeeping re-verifies

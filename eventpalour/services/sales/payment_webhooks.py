@@ -1,4 +1,4 @@
-"""What a verified Paystack webhook does: record it, then act on the events we handle.
+"""What a verified Paystack webhook does: act on the events we handle, and record it with what it did.
 
 A webhook is only a hint, confirmed with Paystack before anything changes. When Paystack cannot be
 asked (a timeout, an outage) the delivery is recorded `unconfirmed` and the route answers 503, so
@@ -32,24 +32,32 @@ def needs_retry(outcome: str) -> bool:
 
 
 def handle(payload: dict[str, Any], body: str) -> str:
-    """Record the delivery, act on it, and return a short outcome word (also stored)."""
+    """Act on the delivery, record it with its outcome, and return a short outcome word (stored)."""
     event_type = str(payload.get("event") or "")
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
     reference = str(data.get("reference") or data.get("transaction_reference") or "") or None
-    delivery = sales_store.WebhookDelivery(id=new_id(), event_type=event_type[:64], reference=reference, body=body)
-    # A batch of one statement each (one round trip on PostgreSQL): every paid order of a rush comes through here.
-    with write_batch() as batch:
-        sales_store.record_webhook(batch, delivery)
-    outcome = "ignored"
+    delivery = sales_store.WebhookDelivery(
+        id=new_id(), event_type=event_type[:64], reference=reference, body=body, received_at=utcnow()
+    )
+    outcome: str | None = None  # stays None when acting on it failed (the route answers 500: Paystack retries)
+    try:
+        outcome = _act(event_type, reference, data)
+    finally:
+        # Recorded once, with its outcome and the moment it came: one batch of one statement (one
+        # round trip on PostgreSQL) per delivery, where recording first and the outcome after took two.
+        with write_batch() as batch:
+            sales_store.record_webhook(batch, delivery, outcome)
+    return outcome
+
+
+def _act(event_type: str, reference: str | None, data: dict[str, Any]) -> str:
     if event_type == "charge.success" and reference:
         # The webhook is only a hint: the order is settled from Paystack's verify answer.
-        outcome = _charge_outcome(reference)
-    elif event_type in REFUND_EVENTS and reference:
+        return _charge_outcome(reference)
+    if event_type in REFUND_EVENTS and reference:
         # Like a charge, a refund webhook is only a hint: its state is read back from Paystack.
-        outcome = paystack_refunds.handle_webhook(event_type, data)
-    with write_batch() as batch:
-        sales_store.set_webhook_outcome(batch, delivery.id, outcome)
-    return outcome
+        return paystack_refunds.handle_webhook(event_type, data)
+    return "ignored"
 
 
 def _charge_outcome(reference: str) -> str:

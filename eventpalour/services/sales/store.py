@@ -1216,9 +1216,6 @@ def door_counts_of(connection: Connection, event_ids: Sequence[str]) -> dict[str
 # --- Paystack webhook deliveries -------------------------------------------------------------------
 
 _RECORD_WEBHOOK = insert(_webhooks)
-_SET_WEBHOOK_OUTCOME = (
-    update(_webhooks).where(_webhooks.c.id == bindparam("delivery_id")).values(outcome=bindparam("new_outcome"))
-)
 _last_try = func.min(func.coalesce(_webhooks.c.rechecked_at, _webhooks.c.received_at))
 # Through the partial index ix_payment_webhooks_unconfirmed: only unconfirmed rows are in it.
 _UNCONFIRMED_CHARGES = (
@@ -1243,15 +1240,17 @@ _STILL_UNCONFIRMED = (
 
 @dataclass(frozen=True, slots=True)
 class WebhookDelivery:
-    """A verified Paystack delivery, as recorded before it is acted on."""
+    """A verified Paystack delivery, as received."""
 
     id: str
     event_type: str
     reference: str | None
     body: str
+    received_at: datetime
 
 
-def record_webhook(batch: Connection, delivery: WebhookDelivery) -> None:
+def record_webhook(batch: Connection, delivery: WebhookDelivery, outcome: str | None) -> None:
+    """Keep the delivery with what it did (None: acting on it failed)."""
     batch.execute(
         _RECORD_WEBHOOK,
         {
@@ -1260,12 +1259,10 @@ def record_webhook(batch: Connection, delivery: WebhookDelivery) -> None:
             "reference": delivery.reference,
             "signature_valid": True,
             "body": delivery.body,
+            "received_at": delivery.received_at,
+            "outcome": outcome,
         },
     )
-
-
-def set_webhook_outcome(batch: Connection, delivery_id: str, outcome: str) -> None:
-    batch.execute(_SET_WEBHOOK_OUTCOME, {"delivery_id": delivery_id, "new_outcome": outcome})
 
 
 def unconfirmed_charges(connection: Connection, cutoff: datetime, limit: int) -> list[str]:
