@@ -37,7 +37,6 @@ def upgrade() -> None:
     check_ins = sa.table(
         "check_ins",
         sa.column("list_id", sa.String),
-        sa.column("ticket_id", sa.String),
         sa.column("direction", sa.String),
         sa.column("ordinal", sa.Integer),
         sa.column("at", UTCDateTime()),
