@@ -130,3 +130,50 @@ def _tier_ids(owner, event_id: str) -> list[str]:
     from eventpalour.services.events.tiers import get_tiers
 
     return [t.id for t in get_tiers(actor=owner.summary, event_id=event_id)]
+
+
+def test_the_door_counters_migration_counts_the_passes_made_before_it():
+    """b4d6f8a0c2e4 creates `check_in_counts` and counts the passes already made: down past it and
+    back up, every list's counters read as before (two of three tickets in, one of them out again)."""
+    from sqlmodel import select
+
+    from eventpalour.db import read_only
+    from eventpalour.models import Ticket
+    from eventpalour.services.events.event_rules import TierInput
+    from eventpalour.services.sales import checkout
+    from eventpalour.services.tickets import checkin_lists, scanning, ticket_tokens
+    from eventpalour.services.tickets.checkin_lists import ListInput
+    from tests.factories import add_member, make_event, make_organizer, make_user, make_workspace
+
+    owner = make_organizer()
+    workspace = make_workspace(owner)
+    event = make_event(owner, workspace.id, publish=True, tiers=[TierInput(name="Entry", price=0, quantity=10)])
+    [tier] = _tier_ids(owner, event.id)
+    staff = make_user()
+    add_member(workspace.id, staff, "member")
+    lounge = checkin_lists.create_checkin_list(
+        actor=owner.summary, event_id=event.id, data=ListInput(name="Lounge", count_exits=True)
+    ).id
+    for _ in range(3):
+        checkout.book_ticket(actor=make_user().summary, event_id=event.id, quantities={tier: 1})
+    with read_only() as session:
+        tickets = session.exec(select(Ticket).where(Ticket.event_id == event.id)).all()
+    for ticket, direction in ((tickets[0], "entry"), (tickets[1], "entry"), (tickets[1], "exit")):
+        scanning.scan_ticket(
+            actor=staff.summary,
+            event_id=event.id,
+            token_or_code=ticket_tokens.sign_signed(ticket.id, event.id, ticket.tier_id, ticket.secret_version),
+            list_id=lounge,
+            direction=direction,
+        )
+    scanning.check_in_ticket(actor=staff.summary, event_id=event.id, ticket_id=tickets[2].id)
+
+    def counters() -> list[tuple[str, int, int, int]]:
+        rows = checkin_lists.event_checkin_lists(actor=staff.summary, event_id=event.id)
+        return [(row.name, row.admitted, row.total, row.inside) for row in rows]
+
+    before = counters()
+    config = alembic_config(settings.database_url)
+    command.downgrade(config, "a3c5e7f9b1d2")  # the revision before: no kept counters
+    command.upgrade(config, "head")
+    assert counters() == before == [("Main entrance", 1, 3, 0), ("Lounge", 2, 3, 1)]
