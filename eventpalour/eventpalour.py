@@ -8,6 +8,7 @@ from eventpalour import pages  # noqa: F401  (makes every page)
 from eventpalour.api import create_api
 from eventpalour.api.socket_shortcut import straight_to_socket
 from eventpalour.collector import settle_collector
+from eventpalour.components.held_submits import held_submits, hold_early_submits
 from eventpalour.components.layout import add_pages
 from eventpalour.components.toast_guard import toaster
 from eventpalour.config import settings
@@ -27,7 +28,12 @@ app = rx.App(
     # Accessibility corrections to the Radix theme (contrast, focus ring, underlined links, skip link),
     # and the type of Markdown rendered on the server (descriptions, announcements).
     stylesheets=["/a11y.css", "/rich_text.css"],
-    head_components=[rx.el.meta(name="description", content="EventPalour: tickets for events you love.")],
+    head_components=[
+        rx.el.meta(name="description", content="EventPalour: tickets for events you love."),
+        hold_early_submits(),
+    ],
+    # A form submitted before the page hydrated is sent once it has (components/held_submits.py).
+    extra_app_wraps={(1, "HeldSubmits"): held_submits},
 )
 add_pages(app)
 # Each worker, once started: the garbage collector set for a server (collector.py, #18).

@@ -92,6 +92,37 @@ def test_google_sandbox_sign_in(page: Page, server: str) -> None:
     expect(page.get_by_role("banner").get_by_text(name)).to_be_visible()
 
 
+def test_a_sign_in_pressed_before_the_page_is_ready_is_sent_once_it_is(page: Page, server: str) -> None:
+    """On a slow phone the server-rendered form shows before the app's scripts have run; pressing Sign
+    in then must not make the browser send the form itself (a GET with the password in the address,
+    the page reloaded empty): the press is held and counts once the page is ready."""
+    email = unique_email("early")
+    create_account(server, email, "Early Presser")
+    addresses: list[str] = []
+    page.on("request", lambda request: addresses.append(request.url))
+    held: list = []
+    let_through: list[bool] = []
+
+    def scripts_wait(route) -> None:  # the app's scripts wait until they are let through
+        route.continue_() if let_through else held.append(route)
+
+    page.route(re.compile(r"\.js(\?|$)"), scripts_wait)
+
+    page.goto("/auth/sign-in", wait_until="commit")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_timeout(300)  # long enough for a native submit to have left
+    assert held, "the app's scripts were held, so the page was not ready when Sign in was pressed"
+    let_through.append(True)
+    for route in held:
+        route.continue_()
+
+    page.wait_for_url(at_path(server, "/auth/verify"))  # signed in; the email was never verified
+    expect(page.get_by_role("banner").get_by_text("Early Presser")).to_be_visible()
+    assert not [address for address in addresses if "password=" in address or "email=" in address]
+
+
 def test_password_reset(page: Page, server: str) -> None:
     email, new_password = unique_email("reset"), "a-brand-new-password-7"
     create_account(server, email, "Reset Person")
