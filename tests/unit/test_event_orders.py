@@ -132,11 +132,14 @@ def test_the_held_order_shows_until_it_is_paid_cancelled_or_expired(concert):
 
     checkout.cancel_order(actor=buyer.summary, order_id=result.order_id)
     assert orders.open_order(actor=buyer.summary, event_short_id=event.short_id) is None
+    assert buyer_event_view(actor=buyer.summary, event_short_id=event.short_id).hold is None
 
     again = checkout.book_ticket(actor=buyer.summary, event_id=event.id, quantities={tier_id: 1})
     with transaction() as session:
         session.get(Order, again.order_id).expires_at = utcnow() - timedelta(seconds=1)
     assert orders.open_order(actor=buyer.summary, event_short_id=event.short_id) is None
+    # Its seats are still counted until the sweep releases them, but the page shows no hold.
+    assert buyer_event_view(actor=buyer.summary, event_short_id=event.short_id).hold is None
 
 
 def test_paying_for_an_expired_hold_is_refused_and_releases_the_seats_at_once(concert):
