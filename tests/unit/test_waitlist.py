@@ -16,6 +16,7 @@ from eventpalour.services.events.event_rules import TierInput
 from eventpalour.services.events.tiers import get_tiers, save_tiers
 from eventpalour.services.platform.errors import Conflict, NotFound, PermissionDenied, SoldOut, ValidationFailed
 from eventpalour.services.sales import checkout, payments, waitlist
+from eventpalour.services.tickets import buyer_event_view
 from tests.factories import (
     approve_kyc,
     latest_email,
@@ -116,6 +117,11 @@ def test_expired_hold_goes_to_the_line_then_passes_on_and_is_claimed(sold_out):
     assert order.status == OrderStatus.PENDING and order.holds_active and order.amount == 200000
     assert timedelta(minutes=29) < order.expires_at - utcnow() <= timedelta(minutes=30)
     assert (_tier(front).held, _tier(front).sold) == (2, 0)
+    # The event page shows the offer as one, with what it holds (services/sales/orders.open_order_of).
+    shown = buyer_event_view(actor=first.summary, event_short_id=event.short_id).hold
+    assert (shown.order_id, shown.is_waitlist_offer, shown.claim_registers) == (order.id, True, False)
+    assert (shown.quantities, shown.ticket_count, shown.amount) == ({front: 2}, 2, 200000)
+    assert buyer_event_view(actor=holder.summary, event_short_id=event.short_id).hold is None  # its hold ran out
     email = latest_email(first.email, "waitlist_offer")
     assert email is not None and f"/e/{event.short_id}" in email.text_body and "2 tickets of Front" in email.text_body
     assert _entry(second.id).status == "waiting"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import bindparam, exists
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -249,29 +250,54 @@ def open_order(*, actor: UserSummary | None, event_short_id: str) -> HeldOrder |
         return open_order_of(session, actor.id, event_short_id)
 
 
+_orders, _events, _items = Order.__table__, Event.__table__, OrderItem.__table__
+_codes, _offers = DiscountCode.__table__, WaitlistEntry.__table__
+# Built once: the event page asks on every signed-in load that follows a checkout (#18). One row per
+# line of each open order, newest order first (an order's lines share its sort key, so they are
+# together); only one order per buyer and event can hold seats (`uq_orders_open_hold`).
+_OPEN_ORDER_LINES = (
+    select(
+        _orders.c.id,
+        _orders.c.reference,
+        _orders.c.amount,
+        _orders.c.currency,
+        _orders.c.expires_at,
+        _orders.c.discount_amount,
+        _codes.c.code,
+        exists().where(_offers.c.order_id == _orders.c.id).label("is_offer"),
+        _items.c.tier_id,
+        _items.c.quantity,
+    )
+    .select_from(
+        _orders.join(_events, _events.c.id == _orders.c.event_id)
+        .join(_items, _items.c.order_id == _orders.c.id)
+        .outerjoin(_codes, _codes.c.id == _orders.c.discount_code_id)
+    )
+    .where(
+        _orders.c.buyer_id == bindparam("buyer_id"),
+        _events.c.short_id == bindparam("short_id"),
+        _orders.c.holds_active,
+        _orders.c.status.in_([status.value for status in OPEN_ORDER_STATUSES]),
+        _orders.c.expires_at > bindparam("now", type_=_orders.c.expires_at.type),
+    )
+    .order_by(_orders.c.created_at.desc(), _orders.c.id)
+)
+
+
 def open_order_of(session: Session, buyer_id: str, event_short_id: str) -> HeldOrder | None:
     """`open_order` in the caller's read (the event page reads all of its buyer's things in one)."""
-    order = session.exec(
-        select(Order)
-        .join(Event, col(Event.id) == col(Order.event_id))
-        .where(
-            Order.buyer_id == buyer_id,
-            Event.short_id == event_short_id,
-            col(Order.holds_active).is_(True),
-            col(Order.status).in_(OPEN_ORDER_STATUSES),
-            col(Order.expires_at) > utcnow(),
-        )
-        .order_by(col(Order.created_at).desc())
-    ).first()
-    if order is None:
+    lines = session.execute(
+        _OPEN_ORDER_LINES, {"buyer_id": buyer_id, "short_id": event_short_id, "now": utcnow()}
+    ).all()
+    if not lines:
         return None
+    order = lines[0]
+    is_offer = bool(order.is_offer)  # SQLite answers EXISTS with 0 or 1
     quantities: dict[str, int] = {}
-    for tier_id, quantity in session.exec(
-        select(OrderItem.tier_id, OrderItem.quantity).where(OrderItem.order_id == order.id)
-    ):
-        quantities[tier_id] = quantities.get(tier_id, 0) + quantity
-    code = session.get(DiscountCode, order.discount_code_id) if order.discount_code_id else None
-    offer = session.exec(select(WaitlistEntry.id).where(WaitlistEntry.order_id == order.id)).first() is not None
+    for line in lines:
+        if line.id != order.id:
+            break
+        quantities[line.tier_id] = quantities.get(line.tier_id, 0) + line.quantity
     return HeldOrder(
         order.id,
         order.reference,
@@ -279,10 +305,10 @@ def open_order_of(session: Session, buyer_id: str, event_short_id: str) -> HeldO
         order.currency,
         sum(quantities.values()),
         order.expires_at,
-        discount_code=code.code if code else "",
+        discount_code=order.code or "",
         discount=order.discount_amount,
-        is_waitlist_offer=offer,
-        claim_registers=offer and order.amount == 0,
+        is_waitlist_offer=is_offer,
+        claim_registers=is_offer and order.amount == 0,
         quantities=quantities,
     )
 
