@@ -10,8 +10,14 @@ from typing import Any
 
 import reflex as rx
 from reflex.istate.data import RouterData
+from reflex_base.registry import RegistrationContext
 
 import eventpalour.eventpalour  # noqa: F401  (registers every page and state)
+
+# What that import registered. Reflex keeps it in a context variable, so when this module is first
+# imported inside an async test (a task's copy of the context) the registrations vanish with that
+# test; `state_for` puts them back for the tests that come after.
+_REGISTRATIONS = RegistrationContext.get()
 
 
 def state_for(
@@ -26,6 +32,10 @@ def state_for(
 
     `ip` is the websocket's TCP peer and `headers` any other handshake headers (X-Forwarded-For...).
     """
+    try:
+        RegistrationContext.get()
+    except LookupError:
+        RegistrationContext.set(_REGISTRATIONS)
     root = rx.State()
     router = RouterData.from_router_data(
         {
