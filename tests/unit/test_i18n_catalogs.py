@@ -5,6 +5,7 @@ a text added to a page without its translations fails here, not in front of a re
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ KEYWORDS = {
 PLACEHOLDER = "{"
 
 
+@functools.cache  # one extraction (seconds of CPU) for the tests below; none of them changes it
 def extracted() -> dict[str, str]:
     """Every marked text of the app, with the file it was found in."""
     found: dict[str, str] = {}
