@@ -26,10 +26,13 @@ HOLD_EARLY_SUBMITS = """(function () {
     window.__epReady = true;
     var early = held;
     held = null;
-    if (early && early.form.isConnected) {
-      var by = early.submitter && early.submitter.isConnected ? early.submitter : undefined;
-      early.form.requestSubmit(by);
+    if (!early || !early.form.isConnected) return;
+    if (!early.form.requestSubmit) {  // Safari before 16: a plain submit event, which React handles
+      early.form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+      return;
     }
+    var by = early.submitter && early.submitter.isConnected ? early.submitter : undefined;
+    early.form.requestSubmit(by);
   };
 })();"""
 

@@ -92,10 +92,16 @@ def test_google_sandbox_sign_in(page: Page, server: str) -> None:
     expect(page.get_by_role("banner").get_by_text(name)).to_be_visible()
 
 
-def test_a_sign_in_pressed_before_the_page_is_ready_is_sent_once_it_is(page: Page, server: str) -> None:
+@pytest.mark.parametrize("without_request_submit", [False, True], ids=["browser", "safari-15"])
+def test_a_sign_in_pressed_before_the_page_is_ready_is_sent_once_it_is(
+    page: Page, server: str, without_request_submit: bool
+) -> None:
     """On a slow phone the server-rendered form shows before the app's scripts have run; pressing Sign
     in then must not make the browser send the form itself (a GET with the password in the address,
-    the page reloaded empty): the press is held and counts once the page is ready."""
+    the page reloaded empty): the press is held and counts once the page is ready. Also in a browser
+    without `requestSubmit` (Safari before 16)."""
+    if without_request_submit:
+        page.add_init_script("delete HTMLFormElement.prototype.requestSubmit;")
     email = unique_email("early")
     create_account(server, email, "Early Presser")
     addresses: list[str] = []
