@@ -253,12 +253,11 @@ class ScannerState(AuthState):
         self._show_chosen()
 
     def _show_counters(self, counters: ListCounters) -> None:
-        """One list's new counters (after a scan on it); the others wait for the periodic refresh."""
+        """One list's new counters (after a scan on it); its total and the other lists wait for the
+        periodic refresh."""
         self._assign(
             lists=[
-                replace(g, admitted=counters.admitted, total=counters.total, inside=counters.inside)
-                if g.id == counters.list_id
-                else g
+                replace(g, admitted=counters.admitted, inside=counters.inside) if g.id == counters.list_id else g
                 for g in self.lists
             ]
         )

@@ -155,22 +155,33 @@ _SOLD_BY_TIER = (
 )
 
 
+def _passes_counted(connection: Connection, lists: list[gates.Gate], timezone: str) -> dict[str, tuple[int, int]]:
+    """(admitted, inside) per list, in one statement over the counter rows. On a list that re-admits
+    daily every day starts outside (`gates.pass_decision`), so inside now counts today's passes only
+    (a day starts on a counter row's quarter-hour in every time zone)."""
+    values = {"list_ids": [gate.id for gate in lists], "today_starts": gates.day_start(utcnow(), timezone)}
+    counters = {row.list_id: row for row in connection.execute(_COUNTERS_OF_LISTS, values)}
+    counted = {}
+    for gate in lists:
+        row = counters.get(gate.id)
+        inside = _count(row, "today" if gate.readmit_daily else "passes") if gate.count_exits else 0
+        counted[gate.id] = (_count(row, "admitted"), max(inside, 0))
+    return counted
+
+
 def _counts(
     connection: Connection, event_id: str, lists: list[gates.Gate], timezone: str
 ) -> dict[str, tuple[int, int, int]]:
-    """(admitted, total, inside) per list, in two statements. On a list that re-admits daily every
-    day starts outside (`gates.pass_decision`), so inside now counts today's passes only (a day
-    starts on a counter row's quarter-hour in every time zone)."""
-    values = {"list_ids": [gate.id for gate in lists], "today_starts": gates.day_start(utcnow(), timezone)}
-    counters = {row.list_id: row for row in connection.execute(_COUNTERS_OF_LISTS, values)}
+    """(admitted, total, inside) per list, in two statements (the total: the tickets sold of the
+    tiers the list covers)."""
+    passes = _passes_counted(connection, lists, timezone)
     sold = connection.execute(_SOLD_BY_TIER, {"event_id": event_id}).all()
     by_tier = {row.tier_id: int(row.tickets) for row in sold}
     counts = {}
     for gate in lists:
-        row = counters.get(gate.id)
         total = sum(n for tier_id, n in by_tier.items() if gate.covers(tier_id))
-        inside = _count(row, "today" if gate.readmit_daily else "passes") if gate.count_exits else 0
-        counts[gate.id] = (_count(row, "admitted"), total, max(inside, 0))
+        admitted, inside = passes[gate.id]
+        counts[gate.id] = (admitted, total, inside)
     return counts
 
 
@@ -204,19 +215,21 @@ def _rows(connection: Connection, event_id: str, tiers: dict[str, str], timezone
 
 @dataclass(frozen=True)
 class ListCounters:
-    """One list's door counters, as `ListRow` has them: what a scanner shows after each scan."""
+    """What a scan moves on one list's door counters (`ListRow` has them too): who was admitted and,
+    on a list that counts exits, who is inside now. A scan does not change the list's total (the
+    tickets sold that it covers), so the scanner keeps the total of its last full read."""
 
     list_id: str
     admitted: int
-    total: int
     inside: int
 
 
-def list_counters(connection: Connection, event_id: str, gate: gates.Gate, timezone: str) -> ListCounters:
-    """The counters of one list (every device's passes included), without the event's other lists:
-    read after each scan, where counting every list's passes again would cost more than the scan."""
-    admitted, total, inside = _counts(connection, event_id, [gate], timezone)[gate.id]
-    return ListCounters(gate.id, admitted, total, inside)
+def list_counters(connection: Connection, gate: gates.Gate, timezone: str) -> ListCounters:
+    """The counters a scan moves on one list (every device's passes included), in one statement over
+    the counter rows: read after each scan, so neither the event's other lists nor its tickets are
+    counted (the tickets sold grow with the event; the scanner's periodic read brings that total)."""
+    admitted, inside = _passes_counted(connection, [gate], timezone)[gate.id]
+    return ListCounters(gate.id, admitted, inside)
 
 
 def event_rows(connection: Connection, session: Session, event_id: str, timezone: str) -> list[ListRow]:

@@ -418,7 +418,7 @@ def _check_in(
             # Counted last in the scan's own transaction (this pass included, other devices' committed
             # ones too): a separate read unit after the commit cost a session and a round trip more per
             # scan, for a count that takes the ticket's row lock a moment longer only.
-            shown["counters"] = list_counters(connection, door.event_id, gate, door.timezone)
+            shown["counters"] = list_counters(connection, gate, door.timezone)
     return ScanOutcome(**shown)
 
 
