@@ -262,9 +262,11 @@ def passes_of(connection: Connection, list_id: str, ticket_ids: Iterable[str]) -
     return found
 
 
-def record_passes(connection: Connection, rows: list[dict]) -> set[str]:
+def record_passes(connection: Connection, rows: list[dict], *, count: bool = True) -> set[str]:
     """Write check-ins, and count them toward their lists' counters; the ids of those written (a
-    pass another device wrote first is skipped by the unique key, and left out of the answer)."""
+    pass another device wrote first is skipped by the unique key, and left out of the answer).
+    `count=False`: the caller counts the written rows itself (`count_passes`), later in the same
+    transaction (a scan does it last, see scanning._check_in)."""
     if not rows:
         return set()
     if len(rows) == 1:  # a scan: the insert says itself whether it wrote (one round trip, not two)
@@ -278,7 +280,8 @@ def record_passes(connection: Connection, rows: list[dict]) -> set[str]:
     _touch(connection, {row["ticket_id"] for row in kept})
     # Counted after the tickets' rows are locked (the touch), as every writer of passes does: a
     # counter row is then never waited for while holding it and waiting for a ticket.
-    count_passes(connection, kept, +1)
+    if count:
+        count_passes(connection, kept, +1)
     return written
 
 
@@ -343,11 +346,11 @@ def _touch(connection: Connection, ticket_ids: set[str]) -> None:
 
 
 def record_unguarded(connection: Connection, row: dict) -> None:
-    """Only for the control test that proves the race without the unique key: no ordinal."""
+    """Only for the control test that proves the race without the unique key: no ordinal. Not
+    counted: the caller counts it, as a scan does (scanning._check_in)."""
     unguarded = {**row, "ordinal": None}
     connection.execute(insert(_check_ins).values(**unguarded))
     _touch(connection, {row["ticket_id"]})
-    count_passes(connection, [unguarded], +1)
 
 
 _FORGET = (
