@@ -11,7 +11,7 @@ from eventpalour.components.layout import loading, page
 from eventpalour.components.qr_scanner import every, qr_scanner
 from eventpalour.services.platform import N_
 from eventpalour.state.language import t
-from eventpalour.state.scanner import RESULT_BOX_ID, ScannerState
+from eventpalour.state.scanner import CODE_FIELD_ID, RESULT_BOX_ID, ScannerState
 
 S = ScannerState
 RESULT_COLORS = (("ok", "grass"), ("exited", "blue"), ("already_used", "orange"), ("event_ended", "gray"), "red")
@@ -187,10 +187,10 @@ def _camera() -> rx.Component:
 def _code_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.el.label(t("Ticket code"), html_for="door-code", style={"font-weight": "600"}),
+            rx.el.label(t("Ticket code"), html_for=CODE_FIELD_ID, style={"font-weight": "600"}),
             rx.hstack(
                 rx.input(
-                    id="door-code",
+                    id=CODE_FIELD_ID,
                     name="code",
                     placeholder="ABCD2345",
                     auto_complete="off",

@@ -76,6 +76,7 @@ def signal_script(result: str) -> str:
 
 
 RESULT_BOX_ID = "scan-result"
+CODE_FIELD_ID = "door-code"  # the typed-code field (pages/scanner.py)
 HEADER_ID = "site-header"  # the sticky navbar (components/navbar.py)
 
 
@@ -91,6 +92,15 @@ def reveal_script(box_id: str = RESULT_BOX_ID) -> str:
         " if (r.top >= top && r.bottom <= window.innerHeight) return;"
         " window.scrollTo({ top: window.scrollY + r.top - top, behavior: 'smooth' });"
         " } catch (e) {} })()"
+    )
+
+
+def clear_code_script(sent: str) -> str:
+    """Empty the code field after its scan, unless it no longer holds the code that was sent: the
+    clearing runs a moment after the result shows, and must not wipe a next code typed meanwhile."""
+    return (
+        f"(() => {{ const field = document.getElementById({json.dumps(CODE_FIELD_ID)});"
+        f" if (field && field.value === {json.dumps(sent)}) field.value = ''; }})()"
     )
 
 
@@ -325,7 +335,8 @@ class ScannerState(AuthState):
 
     @rx.event
     async def scan_code(self, form: dict[str, str]):
-        code = tickets.normalize_code(form.get("code") or "")
+        sent = str(form.get("code") or "")
+        code = tickets.normalize_code(sent)
         if len(code) != 8:
             self.code_error = gettext(self._language(), N_("A ticket code has 8 letters and digits."))
             return
@@ -333,7 +344,7 @@ class ScannerState(AuthState):
         yield
         events = await self._scan(code)
         self.is_checking = False
-        yield [*events, rx.set_value("door-code", "")]
+        yield [*events, rx.call_script(clear_code_script(sent))]
 
     @rx.event
     async def refresh_counts(self):
