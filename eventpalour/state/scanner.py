@@ -335,14 +335,13 @@ class ScannerState(AuthState):
 
     @rx.event
     async def scan_code(self, form: dict[str, str]):
-        sent = str(form.get("code") or "")
-        code = tickets.normalize_code(sent)
-        if len(code) != 8:
-            self.code_error = gettext(self._language(), N_("A ticket code has 8 letters and digits."))
+        sent = str(form.get("code") or "")[:64]  # the field holds 12 at most; echoed back to clear it
+        if problem := tickets.typed_code_problem(sent):
+            self.code_error = gettext(self._language(), problem)
             return
         self.code_error, self.is_checking = "", True
         yield
-        events = await self._scan(code)
+        events = await self._scan(tickets.normalize_code(sent))
         self.is_checking = False
         yield [*events, rx.call_script(clear_code_script(sent))]
 

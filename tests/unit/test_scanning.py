@@ -231,3 +231,12 @@ def test_the_scanner_page_says_the_result_in_the_doors_language(door):
     assert scan_shown(again, "fr").message == f"Déjà utilisé à {again.used_at_label} par Gate Keeper."
     assert scan_shown(again, "en").message == again.message
     assert scan_shown(forged, "sw").message == "Si tiketi. Huenda msimbo ni wa kughushi au umeandikwa vibaya."
+
+
+def test_a_typed_code_of_the_wrong_length_is_refused_before_any_lookup():
+    """The scanner's field error: a code as people read it out (spaces, dashes, lower case) is fine
+    when it has the short code's length; shorter or longer is said at once."""
+    assert scanning.typed_code_problem(" abcd-2345 ") is None
+    assert scanning.typed_code_problem("ABCD 2345") is None
+    for typed in ("", "ABC", "ABCD234", "ABCD23456"):
+        assert scanning.typed_code_problem(typed) == "A ticket code has 8 letters and digits."

@@ -81,6 +81,7 @@ __getattr__, __all__ = public_names(
         ],
         "fulfilment": [
             "SHORT_CODE_ALPHABET",
+            "SHORT_CODE_LENGTH",
             "new_short_code",
         ],
         "guest_links": [

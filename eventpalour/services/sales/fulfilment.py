@@ -24,10 +24,11 @@ from eventpalour.services.tickets import holder_place
 
 # No 0/O, 1/I/L: people type these codes at the door.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SHORT_CODE_LENGTH = 8
 
 
 def _random_code() -> str:
-    return random_string(SHORT_CODE_ALPHABET, 8)
+    return random_string(SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH)
 
 
 def new_short_codes(connection: Connection, count: int) -> list[str]:

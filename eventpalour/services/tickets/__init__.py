@@ -102,6 +102,7 @@ __getattr__, __all__ = public_names(
             "normalize_code",
             "scan_ticket",
             "scanner_event",
+            "typed_code_problem",
             "undo_check_in",
         ],
         "ticket_media": [

@@ -36,13 +36,13 @@ from eventpalour.services.events import DOORS_CLOSE_AFTER_END
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import N_, Conflict, NotAuthenticated, NotFound, clean_line, event_schedule, message
 from eventpalour.services.platform import wall_clock as clock
-from eventpalour.services.sales import SHORT_CODE_ALPHABET, DoorCounts, ScannedTicket
+from eventpalour.services.sales import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, DoorCounts, ScannedTicket
 from eventpalour.services.tickets import gates, ticket_tokens
 from eventpalour.services.tickets.checkin_lists import ListCounters, list_counters
 from eventpalour.services.workspaces import WorkspaceAction, allows, ensure_role
 
 CODE_RULE = "scan_code"
-SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{8}}$")
+SHORT_CODE = re.compile(f"^[{SHORT_CODE_ALPHABET}]{{{SHORT_CODE_LENGTH}}}$")
 # The door's sentences are marked for the catalogs: they read as English in the API and the scan log,
 # and the scanner page says them in the door's language (state/scanner.py, gettext of the Message).
 NOT_VALID_MESSAGES = {
@@ -127,6 +127,15 @@ class _Input:
 def normalize_code(text: str) -> str:
     """A typed code as stored: upper case, without the spaces and dashes people add while reading it out."""
     return re.sub(r"[\s-]", "", text or "").upper()
+
+
+CODE_LENGTH_PROBLEM = N_("A ticket code has 8 letters and digits.")
+
+
+def typed_code_problem(text: str) -> str | None:
+    """Why a typed code cannot name a ticket whatever is stored (its length), before any lookup:
+    the scanner says it under the field; None when it may."""
+    return CODE_LENGTH_PROBLEM if len(normalize_code(text)) != SHORT_CODE_LENGTH else None
 
 
 def _parse(text: str) -> _Input:
