@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Request
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from eventpalour.api.deps import AuthLimited, SessionToken, signed_in_user
 from eventpalour.api.errors import answers, reader_language
@@ -91,7 +92,7 @@ class OrderOut(BaseModel):
 
 
 @router.post("/orders", status_code=201, responses=answers(403, 404, 409, 503))
-def place_order(body: OrderIn, session_token: SessionToken = None, queue_cookie: QueueCookie = None) -> OrderOut:
+async def place_order(body: OrderIn, session_token: SessionToken = None, queue_cookie: QueueCookie = None) -> OrderOut:
     """Hold the seats and create the order; a paid order also gets its Paystack transaction.
 
     Errors: 401 not signed in, 403 email not verified, 404 event not on sale, 409 sold out (or
@@ -106,7 +107,14 @@ def place_order(body: OrderIn, session_token: SessionToken = None, queue_cookie:
     held); the confirmation is then also texted to it. While the event's waiting room is active, 403
     with `"code": "waiting_room"` unless this browser's `ep_queue` cookie was admitted by its queue (#18).
     """
-    user = signed_in_user(session_token)  # in this handler's thread: one hop per order, not two
+    return await run_in_threadpool(_place_order, body, session_token, queue_cookie)
+
+
+def _place_order(body: OrderIn, session_token: str | None, queue_cookie: str | None) -> OrderOut:
+    """The whole order in one worker thread: the session lookup, the hold, Paystack's initialize and
+    the answer. The route itself is async so that FastAPI checks the answer on the loop: for a sync
+    route it takes a second thread hop just for that."""
+    user = signed_in_user(session_token)
     placed = sales.place_order(
         actor=user,
         event_id=body.event_id,
@@ -120,7 +128,7 @@ def place_order(body: OrderIn, session_token: SessionToken = None, queue_cookie:
 
 
 @router.post("/guest-orders", status_code=201, responses=answers(403, 404, 409, 429, 503), dependencies=[AuthLimited])
-def place_guest_order(body: GuestOrderIn, request: Request, queue_cookie: QueueCookie = None) -> OrderOut:
+async def place_guest_order(body: GuestOrderIn, request: Request, queue_cookie: QueueCookie = None) -> OrderOut:
     """The same checkout for a buyer without an account (#24 §1): `guest` names them (`name`, `email`,
     and `phone` when the event asks for one); the order and tickets are tied to the email, and the
     confirmation email carries a link to the tickets. The same rules as `POST /orders`, keyed by the
@@ -130,10 +138,13 @@ def place_guest_order(body: GuestOrderIn, request: Request, queue_cookie: QueueC
     `name`, `email` or `phone`, 429 too many checkouts from this client or for this email, 403
     `waiting_room` as `POST /orders`.
     """
+    return await run_in_threadpool(_place_guest_order, body, reader_language(request), queue_cookie)
+
+
+def _place_guest_order(body: GuestOrderIn, language: str, queue_cookie: str | None) -> OrderOut:
+    """As `_place_order`, for a guest."""
     placed = sales.place_guest_order(
-        guest=sales.GuestBuyer(
-            name=body.guest.name, email=body.guest.email, phone=body.guest.phone, language=reader_language(request)
-        ),
+        guest=sales.GuestBuyer(name=body.guest.name, email=body.guest.email, phone=body.guest.phone, language=language),
         event_id=body.event_id,
         quantities=body.quantities,
         code=body.code,

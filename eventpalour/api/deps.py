@@ -48,9 +48,10 @@ def signed_in_user(token: str | None) -> UserSummary:
     return user
 
 
-def limit_auth_attempts(request: Request) -> None:
-    """The stricter limit for sign-in, code and reset attempts (SPEC §8: 10/min by default)."""
-    platform.hit_rate_limit("auth", client_info(request).ip or "")
+async def limit_auth_attempts(request: Request) -> None:
+    """The stricter limit for sign-in, code and reset attempts (SPEC §8: 10/min by default). Awaited
+    on the loop: a sync dependency would cost its own thread hop before the handler's."""
+    await platform.hit_rate_limit_on_loop("auth", client_info(request).ip or "")
 
 
 Client = Annotated[ClientInfo, Depends(client_info)]

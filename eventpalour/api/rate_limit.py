@@ -28,7 +28,7 @@ class PostRateLimitMiddleware:
             and not path.startswith(EXEMPT_PREFIXES)
         ):
             try:
-                platform.hit_rate_limit("general", address_of(scope) or "")
+                await platform.hit_rate_limit_on_loop("general", address_of(scope) or "")
             except RateLimited as exc:
                 await domain_error_response(exc, Request(scope))(scope, receive, send)
                 return

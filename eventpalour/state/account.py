@@ -95,7 +95,7 @@ class AccountState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("auth")
+            await self._limit("auth")
             await call_service(identity.request_deletion_code, actor=actor)
         except DomainError as error:
             self.is_sending_code = False
@@ -111,7 +111,7 @@ class AccountState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("auth")
+            await self._limit("auth")
             await call_service(
                 identity.delete_account,
                 actor=actor,
@@ -176,7 +176,7 @@ class AccountState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("auth", actor)
+            await self._limit("auth", actor)
             codes = await call_service(
                 identity.confirm_two_factor_setup,
                 actor=actor,
@@ -197,7 +197,7 @@ class AccountState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("auth", actor)
+            await self._limit("auth", actor)
             codes = await call_service(
                 identity.regenerate_recovery_codes, actor=actor, code=str(form.get("renew_code", ""))
             )
@@ -215,7 +215,7 @@ class AccountState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("auth", actor)
+            await self._limit("auth", actor)
             await call_service(identity.turn_off_two_factor, actor=actor, code=str(form.get("off_code", "")))
         except DomainError as error:
             yield self._fail_code(error, "off_code")
@@ -263,7 +263,7 @@ class AccountState(FormMixin, AuthState):
             return
         try:
             actor = await self.require_user()
-            self._limit("auth")
+            await self._limit("auth")
             await call_service(
                 identity.change_password,
                 actor=actor,

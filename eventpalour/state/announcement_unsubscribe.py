@@ -36,7 +36,7 @@ class AnnouncementUnsubscribeState(AuthState):
         self.checked, self.problem = False, ""
         yield
         try:
-            self._limit("general")
+            await self._limit("general")
             view = await call_service(tickets.unsubscribe_from_announcements, token=self._token())
         except DomainError as error:
             self.problem, self.checked = error.in_language(self._language()), True
@@ -47,7 +47,7 @@ class AnnouncementUnsubscribeState(AuthState):
         self.is_busy = True
         yield
         try:
-            self._limit("general")
+            await self._limit("general")
             view = await call_service(fn, token=self._token())
         except DomainError as error:
             self.is_busy = False

@@ -146,7 +146,7 @@ class EventAnnouncementsState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("general", actor)
+            await self._limit("general", actor)
             row = await call_service(
                 tickets.create_announcement_from_form, actor=actor, event_id=self._event_ref(), form=self.form
             )
@@ -174,7 +174,7 @@ class EventAnnouncementsState(FormMixin, AuthState):
     async def cancel(self, announcement_id: str):
         try:
             actor = await self.require_user()
-            self._limit("general", actor)
+            await self._limit("general", actor)
             row = await call_service(
                 tickets.cancel_announcement,
                 actor=actor,

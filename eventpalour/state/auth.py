@@ -42,7 +42,7 @@ class SignUpState(FormMixin, AuthState):
         self._start()
         yield
         try:
-            self._limit("auth")
+            await self._limit("auth")
             result = await call_service(
                 identity.sign_up,
                 email=str(form.get("email", "")),
@@ -117,7 +117,7 @@ class SignInState(FormMixin, AuthState):
         self._start()
         yield
         try:
-            self._limit("auth")
+            await self._limit("auth")
             result = await call_service(
                 identity.sign_in,
                 email=str(form.get("email", "")),
@@ -140,7 +140,7 @@ class SignInState(FormMixin, AuthState):
         self._start()
         yield
         try:
-            self._limit("auth")
+            await self._limit("auth")
             result = await call_service(
                 identity.complete_second_factor,
                 challenge=self._challenge,
@@ -166,7 +166,7 @@ class SignInState(FormMixin, AuthState):
         self.passkey_busy, self.field_errors, self.form_error = True, {}, ""
         yield
         try:
-            self._limit("auth")
+            await self._limit("auth")
             options = await call_service(identity.passkey_sign_in_options)
         except DomainError as error:
             self.passkey_busy = False
@@ -183,7 +183,7 @@ class SignInState(FormMixin, AuthState):
             self.passkey_busy, self.form_error = False, problem
             return
         try:
-            self._limit("auth")
+            await self._limit("auth")
             result = await call_service(
                 identity.sign_in_with_passkey,
                 challenge_id=challenge_id,
@@ -215,7 +215,7 @@ class VerifyState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("auth")
+            await self._limit("auth")
             user = await call_service(identity.verify_email, actor=actor, code=str(form.get("code", "")))
         except DomainError as error:
             yield self._fail(error)
@@ -229,7 +229,7 @@ class VerifyState(FormMixin, AuthState):
     async def resend(self):
         try:
             actor = await self.require_user()
-            self._limit("auth")
+            await self._limit("auth")
             await call_service(identity.resend_verification_code, actor=actor)
         except DomainError as error:
             return self.show_error(error)
@@ -249,7 +249,7 @@ class ForgotPasswordState(FormMixin, AuthState):
         self._start()
         yield
         try:
-            self._limit("auth")
+            await self._limit("auth")
             email = str(form.get("email", ""))
             await call_service(identity.request_password_reset, email=email)
         except DomainError as error:
@@ -285,7 +285,7 @@ class ResetPasswordState(FormMixin, AuthState):
             self.field_errors = {"confirm_password": self._t("The two passwords do not match.")}
             return
         try:
-            self._limit("auth")
+            await self._limit("auth")
             await call_service(identity.reset_password, token=self._token(), new_password=password)
         except DomainError as error:
             yield self._fail(error)

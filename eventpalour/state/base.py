@@ -164,12 +164,12 @@ class AuthState(rx.State):
             data=await picked.read(),
         )
 
-    def _limit(self, rule: str, user: UserSummary | None = None) -> None:
+    async def _limit(self, rule: str, user: UserSummary | None = None) -> None:
         """Count this action against the same limits the API routes use, per client address; and per
         account too when `user` is given, so one account cannot spread its attempts over addresses."""
-        platform.hit_rate_limit(rule, self._client().ip or self.router.session.client_token)
+        await platform.hit_rate_limit_on_loop(rule, self._client().ip or self.router.session.client_token)
         if user is not None:
-            platform.hit_rate_limit(rule, f"user:{user.id}")
+            await platform.hit_rate_limit_on_loop(rule, f"user:{user.id}")
 
     def _sign_in_url(self) -> str:
         return routes.with_next(routes.SIGN_IN, self.router.url.path)

@@ -170,7 +170,7 @@ class EventCheckInListsState(FormMixin, AuthState):
         )
         try:
             actor = await self.require_user()
-            self._limit("general", actor)
+            await self._limit("general", actor)
             if self.editing_id:
                 await call_service(
                     tickets.update_checkin_list,
@@ -193,7 +193,7 @@ class EventCheckInListsState(FormMixin, AuthState):
     async def delete_list(self, list_id: str):
         try:
             actor = await self.require_user()
-            self._limit("general", actor)
+            await self._limit("general", actor)
             await call_service(tickets.delete_checkin_list, actor=actor, event_id=self._event_ref(), list_id=list_id)
             rows = await call_service(tickets.event_checkin_lists, actor=actor, event_id=self._event_ref())
         except DomainError as error:

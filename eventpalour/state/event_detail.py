@@ -368,7 +368,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self.joining_tier = tier_id
         yield
         try:
-            self._limit("general", user)  # as POST /api/events/{id}/waitlist
+            await self._limit("general", user)  # as POST /api/events/{id}/waitlist
             spot = await call_service(
                 sales.join_waitlist, actor=user, event_id=self._short_id(), tier_id=tier_id, quantity=int(typed)
             )
@@ -515,7 +515,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self.is_checking_out = True
         yield
         try:
-            self._limit("general", user)  # as POST /api/checkout/orders, and per account as well
+            await self._limit("general", user)  # as POST /api/checkout/orders, and per account as well
             placed = await call_service(
                 sales.place_order,
                 actor=user,

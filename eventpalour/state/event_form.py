@@ -278,7 +278,7 @@ class EventFormMixin(rx.State, mixin=True):
         """Send a new category name for the admins to approve; the event keeps one from the list meanwhile."""
         try:
             actor = await self.require_user()
-            self._limit("general", actor)  # as POST /api/workspace/{id}/category-suggestions
+            await self._limit("general", actor)  # as POST /api/workspace/{id}/category-suggestions
             view = await call_service(
                 events.suggest_category,
                 actor=actor,

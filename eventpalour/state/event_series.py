@@ -146,7 +146,7 @@ class EventSeriesState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("general", actor)
+            await self._limit("general", actor)
             view = await call_service(
                 events.create_series,
                 actor=actor,
@@ -171,7 +171,7 @@ class EventSeriesState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("general", actor)
+            await self._limit("general", actor)
             plan = await call_service(
                 events.preview_series_change,
                 actor=actor,
@@ -198,7 +198,7 @@ class EventSeriesState(FormMixin, AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("general", actor)
+            await self._limit("general", actor)
             view = await call_service(
                 events.change_series_dates,
                 actor=actor,

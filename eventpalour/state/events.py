@@ -362,7 +362,7 @@ class EventManageState(EventFormMixin, AuthState):
         """A new draft copying this event (details, partners, tiers; no sales), opened in the editor."""
         try:
             actor = await self.require_user()
-            self._limit("general", actor)  # as POST /api/events/{id}/duplicate
+            await self._limit("general", actor)  # as POST /api/events/{id}/duplicate
             copy = await call_service(events.duplicate_event, actor=actor, event_id=self._event_ref())
         except DomainError as error:
             return self.show_error(error)

@@ -55,7 +55,7 @@ class GuestCheckoutMixin(rx.State, mixin=True):
         self.guest_errors, self.is_checking_out = {}, True
         yield
         try:
-            self._limit("auth")  # as POST /api/checkout/guest-orders: a signed-out form that writes
+            await self._limit("auth")  # as POST /api/checkout/guest-orders: a signed-out form that writes
             placed = await call_service(
                 sales.place_guest_order,
                 guest=guest,

@@ -40,7 +40,7 @@ class GuestTicketsState(AuthState):
         self.checked, self.problem, self.issued, self.event = False, "", [], None
         yield
         try:
-            self._limit("general")  # a page anyone can ask with any token
+            await self._limit("general")  # a page anyone can ask with any token
             view = await call_service(sales.guest_order, token=self._token())
         except DomainError as error:
             self.problem, self.checked = error.in_language(self._language()), True

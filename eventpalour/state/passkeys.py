@@ -102,7 +102,7 @@ class PasskeysState(FormMixin, AuthState):
         name = str(form.get("passkey_name", ""))
         try:
             actor = await self.require_user()
-            self._limit("auth", actor)
+            await self._limit("auth", actor)
             options = await call_service(identity.passkey_registration_options, actor=actor, name=name)
         except DomainError as error:
             yield self._fail(error)

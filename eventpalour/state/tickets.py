@@ -154,7 +154,7 @@ class TicketsState(AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("general")
+            await self._limit("general")
             checked = await call_service(
                 tickets.check_transfer,
                 actor=actor,
@@ -179,7 +179,7 @@ class TicketsState(AuthState):
         yield
         try:
             actor = await self.require_user()
-            self._limit("general")
+            await self._limit("general")
             done = await call_service(
                 tickets.transfer_ticket,
                 actor=actor,

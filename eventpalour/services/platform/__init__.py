@@ -136,6 +136,7 @@ __getattr__, __all__ = public_names(
             "ensure_allowed",
             "hit_email_recipient",
             "hit as hit_rate_limit",
+            "hit_on_loop as hit_rate_limit_on_loop",
             "personal_key",
             "WaitWords",
             "wait_text",

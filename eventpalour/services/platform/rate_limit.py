@@ -6,12 +6,15 @@ sees the same counts. Rules are read from settings at call time, so they are con
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
 from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter as LoopMovingWindowRateLimiter
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -47,13 +50,45 @@ def _storage_uri() -> str:
 
 
 def hit(rule: str, key: str) -> None:
-    """Count one attempt of `rule` by `key` (e.g. a client IP). Raises RateLimited when over."""
+    """Count one attempt of `rule` by `key` (e.g. a client IP). Raises RateLimited when over.
+
+    Blocks on Redis: for code in a worker thread (services). On the event loop, `hit_on_loop`."""
     item = _item(RULES[rule]())
     limiter = _limiter(_storage_uri())
     if limiter.hit(item, rule, key or "unknown"):
         return
     reset_at = limiter.get_window_stats(item, rule, key or "unknown").reset_time
-    raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+    raise _over(reset_at)
+
+
+# Per event loop, the asyncio limiter on the same Redis keys as `hit`'s (limits' sync and asyncio
+# Redis storages share the key scheme and the moving-window script, so both count the same window).
+# Its Redis connections belong to the loop that made them, hence one per loop.
+_loop_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopMovingWindowRateLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def hit_on_loop(rule: str, key: str) -> None:
+    """`hit`, awaited on the event loop (middlewares, page handlers) without blocking it on Redis:
+    a blocked loop holds up every other request and websocket event of the worker meanwhile."""
+    uri = _storage_uri()
+    if not uri.startswith(("redis://", "rediss://")):
+        hit(rule, key)  # counters in this process's memory: nothing to wait for
+        return
+    loop = asyncio.get_running_loop()
+    limiter = _loop_limiters.get(loop)
+    if limiter is None:
+        storage = storage_from_string(f"async+{uri}", implementation="redispy")
+        limiter = _loop_limiters[loop] = LoopMovingWindowRateLimiter(storage)
+    item = _item(RULES[rule]())
+    if await limiter.hit(item, rule, key or "unknown"):
+        return
+    raise _over((await limiter.get_window_stats(item, rule, key or "unknown")).reset_time)
+
+
+def _over(reset_at: float) -> RateLimited:
+    return RateLimited(max(1, math.ceil(reset_at - time.time())))
 
 
 def ensure_allowed(rule: str, key: str) -> None:
@@ -65,8 +100,7 @@ def ensure_allowed(rule: str, key: str) -> None:
     limiter = _limiter(_storage_uri())
     if limiter.test(item, rule, key or "unknown"):
         return
-    reset_at = limiter.get_window_stats(item, rule, key or "unknown").reset_time
-    raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+    raise _over(limiter.get_window_stats(item, rule, key or "unknown").reset_time)
 
 
 def clear(rule: str, key: str) -> None:
