@@ -7,6 +7,7 @@ per-order cap, seats left) inside its own transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -170,6 +171,15 @@ def waitlist_spot_words(spot: sales.WaitlistSpot | None, language: str = "en") -
     )
 
 
+def _place_and_view(
+    *, actor: UserSummary, event_id: str, **order: Any
+) -> tuple[sales.PlacedOrder, tickets.BuyerEventView]:
+    """The order, then what the buyer has here with it (the hold's countdown, free tickets), in the
+    same trip to a worker thread."""
+    placed = sales.place_order(actor=actor, event_id=event_id, **order)
+    return placed, tickets.buyer_event_view(actor=actor, event_short_id=event_id)
+
+
 class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     """The event in the URL as anyone may see it, and the visitor's picked quantities per tier."""
 
@@ -325,18 +335,16 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         return {tier_id: clamp_quantity(wanted.get(tier_id, 0), most) for tier_id, most in self.max_quantities.items()}
 
     async def _load_mine(self) -> None:
-        """What the signed-in visitor already has here: tickets, and an order being paid."""
-        await self._show_mine(await self.current_user())
+        """What the signed-in visitor already has here: tickets, and an order being paid (read in the
+        session lookup's trip to a worker thread)."""
+        await self._show_view(await self.call_as_visitor(tickets.buyer_event_view, event_short_id=self._short_id()))
 
-    async def _show_mine(self, user: UserSummary | None) -> None:
-        """`_load_mine` for the user the handler has already resolved (each lookup is a read)."""
-        if user is None:  # signed out: nothing of theirs here (no reads for the many of a rush)
+    async def _show_view(self, mine: tickets.BuyerEventView | None) -> None:
+        if mine is None:  # signed out: nothing of theirs here (no reads for the many of a rush)
             self.registered_tickets, self.announcements, self.held, self.held_seconds = [], [], None, 0
-            await self._load_waitlists()
-            return
-        mine = await call_service(tickets.buyer_event_view, actor=user, event_short_id=self._short_id())
-        self.registered_tickets, self.announcements = mine.tickets, mine.announcements
-        self._show_hold(mine.hold)
+        else:
+            self.registered_tickets, self.announcements = mine.tickets, mine.announcements
+            self._show_hold(mine.hold)
         await self._load_waitlists()
 
     async def _load_waitlists(self) -> None:
@@ -516,8 +524,8 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         yield
         try:
             await self._limit("general", user)  # as POST /api/checkout/orders, and per account as well
-            placed = await call_service(
-                sales.place_order,
+            placed, mine = await call_service(
+                _place_and_view,
                 actor=user,
                 event_id=self._short_id(),
                 quantities=self.quantities,
@@ -556,7 +564,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         self._clear_answers()
         self.sms_phone, self.sms_phone_error = "", ""
         self._total()
-        await self._show_mine(user)
+        await self._show_view(mine)
         if placed.authorization_url is None:
             yield rx.toast.success(self._t("You're registered! Your tickets are below and in your email."))
             return
@@ -566,21 +574,17 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
     async def pay(self):
         """Go to Paystack's checkout for the held order (the same transaction if it was started).
         A waitlist offer is claimed instead: its answers first, then registered (free) or paid."""
-        user = await self.current_user()
         self.is_paying = True
         yield
         offer = self.held is not None and self.held.order.is_waitlist_offer
         try:
             if offer:
-                claimed = await call_service(
-                    sales.claim_waitlist_offer,
-                    actor=user,
-                    order_id=self._held_order_id(),
-                    answers=self._attendee_answers(),
+                claimed = await self.call_as_user(
+                    sales.claim_waitlist_offer, order_id=self._held_order_id(), answers=self._attendee_answers()
                 )
                 url = claimed.authorization_url
             else:
-                url = await call_service(sales.start_payment, actor=user, order_id=self._held_order_id())
+                url = await self.call_as_user(sales.start_payment, order_id=self._held_order_id())
         except DomainError as error:
             self.is_paying = False
             if offer and self._show_answer_problems(error.details):

@@ -307,10 +307,8 @@ class ScannerState(AuthState):
 
     async def _scan(self, text: str):
         try:
-            actor = await self.require_user()
-            outcome = await call_service(
+            outcome = await self.call_as_user(
                 tickets.scan_ticket,
-                actor=actor,
                 event_id=self.door_event.id,
                 token_or_code=text,
                 device=self._device(),
