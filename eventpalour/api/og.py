@@ -38,6 +38,7 @@ from eventpalour.services.events import (
     event_words,
     get_organizer_profile,
     get_public_event,
+    recent_public_event,
 )
 from eventpalour.services.platform import NotFound
 
@@ -53,7 +54,8 @@ TITLE = re.compile(rb"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
 async def find_public_event(short_id: str) -> PublicEvent | None:
     """The public event, or None when there is none to describe (drafts and hidden events stay unnamed)."""
     try:
-        return await to_thread.run_sync(get_public_event, short_id)
+        recent = recent_public_event(short_id)  # in this process's memory: no trip to a thread
+        return recent if recent is not None else await to_thread.run_sync(get_public_event, short_id)
     except NotFound:
         return None
 

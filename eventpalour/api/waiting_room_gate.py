@@ -32,8 +32,8 @@ class WaitingRoomGateMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = EVENT_PATH.match(scope.get("path", "")) if scope["type"] == "http" else None
-        if match is None or scope.get("method") != "GET":
-            await self.app(scope, receive, send)
+        if match is None or scope.get("method") != "GET" or sales.known_without_room(match.group(1)):
+            await self.app(scope, receive, send)  # no room on (known without a trip to a thread)
             return
         ask = functools.partial(
             sales.needs_queue, event_ref=match.group(1), browser_cookie=queue_cookie_of(scope), door=True

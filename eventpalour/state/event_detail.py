@@ -266,19 +266,13 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         The page's only load event (pages/event_detail.py: resolves_user): every path that stays on
         the page resolves the visitor, for the navbar as `AuthState.load_user` would."""
         self.loaded, self.missing = False, False
-        try:
-            queue = await call_service(
-                sales.needs_queue, event_ref=self._short_id(), browser_cookie=self._queue_cookie(), door=True
-            )
-        except ValidationFailed:  # an id no event can have: the lookup below says "not found"
-            queue = None
-        if queue is not None:
+        if queue := await self._queue_for_door():
             return navigate_hard(queue)
         # A shared link `?code=XYZ` (or the code applied before a reload) applies at once, and shows
         # the hidden tiers it unlocks.
         shared = str(self.router.url.query_parameters.get("code") or self.applied_code)[:100]
         try:
-            event = await call_service(events.get_public_event, short_id=self._short_id(), code=shared)
+            event = await self._public_event(shared)
         except (NotFound, ValidationFailed):  # no such event, or an id no event can have (a NUL in it)
             await self.current_user()  # the navbar's user, on the not-found page too
             self.event, self.tiers, self.partners, self.missing, self.loaded = None, [], [], True, True
@@ -302,6 +296,26 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
             self.code_input = shared
             await self._apply_code()
 
+    async def _queue_for_door(self) -> str | None:
+        """The event's queue when its waiting room wants this browser there first (nearly every
+        event has no room: known from this process's memory, with no trip to a worker thread)."""
+        if sales.known_without_room(self._short_id()):
+            return None
+        try:
+            return await call_service(
+                sales.needs_queue, event_ref=self._short_id(), browser_cookie=self._queue_cookie(), door=True
+            )
+        except ValidationFailed:  # an id no event can have: the lookup below says "not found"
+            return None
+
+    async def _public_event(self, code: str) -> PublicEvent:
+        """The event as anyone may see it (with the tiers `code` unlocks): from this process's memory
+        when it is there, sparing the load a trip to a worker thread; else read there."""
+        short_id = self._short_id()
+        if (recent := events.recent_public_event(short_id, code)) is not None:
+            return recent
+        return await call_service(events.get_public_event, short_id=short_id, code=code)
+
     def _show_tiers(self, event: PublicEvent) -> None:
         """The tiers offered to this visitor (with the hidden ones their code unlocks) and their prices."""
         language = self._language()
@@ -318,7 +332,7 @@ class EventDetailState(GuestCheckoutMixin, CheckoutAnswersMixin, AuthState):
         """After a code is applied or removed: the tiers it unlocks appear (or go), picks kept where
         the tier is still offered."""
         try:
-            event = await call_service(events.get_public_event, short_id=self._short_id(), code=self.applied_code)
+            event = await self._public_event(self.applied_code)
         except DomainError:
             return
         self._show_tiers(event)

@@ -51,6 +51,17 @@ def test_the_page_is_read_once_per_window_then_afresh(cached):
     assert discovery.get_public_event(event.short_id).title == "Rooftop Live"
 
 
+def test_the_loop_may_ask_memory_first_and_never_waits(cached):
+    """`recent_public_event` gives what `get_public_event` would from memory, else None (no read)."""
+    event = _event()
+    assert discovery.recent_public_event(event.short_id) is None  # not read yet
+    first = discovery.get_public_event(event.short_id)
+    assert discovery.recent_public_event(event.short_id.upper()) is first
+    assert discovery.recent_public_event(event.short_id, "VIPLIST") is None  # a code is its own entry
+    cached[0] += 2.1
+    assert discovery.recent_public_event(event.short_id) is None  # too old: the caller reads afresh
+
+
 def test_a_missing_event_is_never_kept(cached):
     with pytest.raises(NotFound):
         discovery.get_public_event("nosuchevent")
@@ -64,6 +75,7 @@ def test_without_the_setting_every_visit_reads(monkeypatch):
     _retitle(event.id, "Rooftop Again")
     assert discovery.get_public_event(event.short_id).title == "Rooftop Again"
     assert discovery._recent_pages == {}
+    assert discovery.recent_public_event(event.short_id) is None
 
 
 def test_a_code_is_its_own_entry(cached):

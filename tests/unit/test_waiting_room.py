@@ -24,6 +24,7 @@ from eventpalour.services.sales.waiting_room import (
     WaitingRoomRequired,
     enter_event,
     join_waiting_room,
+    known_without_room,
     needs_queue,
     new_browser_cookie,
     queue_status,
@@ -327,6 +328,22 @@ def test_event_page_door_may_be_stale_but_a_checkout_never_is(monkeypatch):
     monkeypatch.setattr(waiting_room, "_rooms_seen", (float("-inf"), frozenset()))  # the list runs out
     assert needs_queue(event_ref=event.short_id, browser_cookie=None, door=True) == queue
     assert needs_queue(event_ref=event.id, browser_cookie=None, door=True) == queue
+
+
+def test_the_door_knows_an_event_without_a_room_only_from_a_fresh_list(monkeypatch):
+    """`known_without_room`, asked on the event loop before any trip to a thread: True only while the
+    process's list is fresh and does not name the event; the door asks `needs_queue` otherwise."""
+    monkeypatch.setattr(waiting_room.settings, "public_event_cache_seconds", 60.0)
+    monkeypatch.setattr(waiting_room, "_rooms_seen", (float("-inf"), frozenset()))
+    owner = make_organizer()
+    event = make_event(owner, make_workspace(owner).id, publish=True)
+    assert not known_without_room(event.short_id)  # no list read yet: not known
+    needs_queue(event_ref=event.short_id, browser_cookie=None, door=True)  # reads the list: no rooms
+    assert known_without_room(event.short_id) and known_without_room(event.id)
+    _start_now(owner, event, utcnow())
+    monkeypatch.setattr(waiting_room, "_rooms_seen", (float("-inf"), frozenset()))  # the list runs out
+    needs_queue(event_ref=event.short_id, browser_cookie=None, door=True)  # reads it again: this room
+    assert not known_without_room(event.short_id) and not known_without_room(event.id)
 
 
 def test_browsers_far_back_poll_less_often(scene):

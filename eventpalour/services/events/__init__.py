@@ -39,6 +39,7 @@ __getattr__, __all__ = public_names(
             "PublicTier",
             "discover_events",
             "get_public_event",
+            "recent_public_event",
             "read_query",
             "upcoming_events",
         ],

@@ -586,19 +586,29 @@ def get_public_event(short_id: str, code: str = "") -> PublicEvent:
     event page's every visitor asks for it, and an on-sale rush is thousands of them for one event.
     Availability may then be that many seconds old, as #18 allows; a checkout still decides on the
     database. A missing event is not kept (it may be published the next second)."""
-    seconds = settings.public_event_cache_seconds
-    if seconds <= 0:
-        return read_public_event(short_id, code)
-    key = ((short_id or "").strip().lower(), code)
-    now = monotonic()
-    kept = _recent_pages.get(key)
-    if kept is not None and now - kept[0] < seconds:
-        return kept[1]
+    if (kept := recent_public_event(short_id, code)) is not None:
+        return kept
     page = read_public_event(short_id, code)
-    if len(_recent_pages) >= RECENT_PAGES_KEPT:
-        _recent_pages.clear()  # many events (or codes) at once: start over rather than grow
-    _recent_pages[key] = (now, page)
+    if settings.public_event_cache_seconds > 0:
+        if len(_recent_pages) >= RECENT_PAGES_KEPT:
+            _recent_pages.clear()  # many events (or codes) at once: start over rather than grow
+        _recent_pages[_page_key(short_id, code)] = (monotonic(), page)
     return page
+
+
+def recent_public_event(short_id: str, code: str = "") -> PublicEvent | None:
+    """What `get_public_event` would give from this process's memory, or None when it would read the
+    database. Never waits on anything, so the event loop may ask it first and spare a page load its
+    trip to a worker thread (nearly every load of an on-sale page finds it here)."""
+    seconds = settings.public_event_cache_seconds
+    kept = _recent_pages.get(_page_key(short_id, code)) if seconds > 0 else None
+    if kept is not None and monotonic() - kept[0] < seconds:
+        return kept[1]
+    return None
+
+
+def _page_key(short_id: str, code: str) -> tuple[str, str]:
+    return ((short_id or "").strip().lower(), code)
 
 
 def read_public_event(short_id: str, code: str = "") -> PublicEvent:

@@ -209,6 +209,7 @@ __getattr__, __all__ = public_names(
             "WaitingRoomRequired",
             "enter_event",
             "join_waiting_room",
+            "known_without_room",
             "needs_queue",
             "queue_status",
         ],

@@ -351,6 +351,15 @@ def needs_queue(
 _rooms_seen: tuple[float, frozenset[str]] = (-math.inf, frozenset())
 
 
+def known_without_room(event_ref: str) -> bool:
+    """True when this process's list of events with a room on (as `needs_queue(door=True)` goes by)
+    is fresh and `event_ref` is not in it: the door then needs no queue, and no read says otherwise.
+    Never waits on anything, so the event loop may ask it first and spare a page load its trip to a
+    worker thread; False when the list is stale or names the event (ask `needs_queue`)."""
+    read_at, refs = _rooms_seen
+    return time.monotonic() - read_at < settings.public_event_cache_seconds and event_ref not in refs
+
+
 def _events_with_rooms() -> frozenset[str]:
     """The ids and short ids of the events whose waiting room is on, read at most
     `PUBLIC_EVENT_CACHE_SECONDS` ago by this process (the event page's door; never a checkout)."""
