@@ -445,7 +445,11 @@ def _router_fget(self: BaseState) -> RouterData:
     """`state.router`: Reflex's own, or while a computation is recorded one that notes what is read.
     Written as Reflex's `_router_fget` is: Reflex finds a computed var's dependencies by reading the
     code of this getter too (its `self.rx_router_*` reads make every var reading the router depend on
-    them)."""
+    them). Outside a recording it is built from the root's fields as they are stored (`_router_parts`):
+    through each field's descriptor and Reflex's proxy, a handler's every `self.router` (its cookie,
+    its language, its device) cost more than the router it gave."""
+    if _reads is None:
+        return RouterData(**_router_parts(self))
     router = RouterData(
         session=self.rx_router_session,
         headers=self.rx_router_headers,
@@ -453,8 +457,6 @@ def _router_fget(self: BaseState) -> RouterData:
         url=cast(Any, self.rx_router_url.href),
         route_id=self.rx_router_route_id,
     )
-    if _reads is None:
-        return router
     return _RecordingRouter(
         session=_recording(router.session, "session"),
         headers=_recording(router.headers, "headers"),
