@@ -61,10 +61,10 @@ def hit(rule: str, key: str) -> None:
     raise _over(reset_at)
 
 
-# Per event loop, the asyncio limiter on the same Redis keys as `hit`'s (limits' sync and asyncio
-# Redis storages share the key scheme and the moving-window script, so both count the same window).
-# Its Redis connections belong to the loop that made them, hence one per loop.
-_loop_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopMovingWindowRateLimiter] = (
+# Per event loop, the Redis URL and the asyncio limiter on the same keys as `hit`'s (limits' sync and
+# asyncio Redis storages share the key scheme and the moving-window script, so both count the same
+# window). Its Redis connections belong to the loop that made them, hence one per loop.
+_loop_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[str, LoopMovingWindowRateLimiter]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -77,10 +77,10 @@ async def hit_on_loop(rule: str, key: str) -> None:
         hit(rule, key)  # counters in this process's memory: nothing to wait for
         return
     loop = asyncio.get_running_loop()
-    limiter = _loop_limiters.get(loop)
-    if limiter is None:
-        storage = storage_from_string(f"async+{uri}", implementation="redispy")
-        limiter = _loop_limiters[loop] = LoopMovingWindowRateLimiter(storage)
+    kept_uri, limiter = _loop_limiters.get(loop, ("", None))
+    if limiter is None or kept_uri != uri:
+        limiter = LoopMovingWindowRateLimiter(storage_from_string(f"async+{uri}", implementation="redispy"))
+        _loop_limiters[loop] = (uri, limiter)
     item = _item(RULES[rule]())
     if await limiter.hit(item, rule, key or "unknown"):
         return
