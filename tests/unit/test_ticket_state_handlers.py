@@ -31,11 +31,15 @@ async def test_scanner_handlers_admit_for_members_only():
     await run_handler(door, "load_scanner")
     assert (door.door_event.title, door.checked_in, door.sold) == ("Jazz on the Lawn", 0, 1)
 
-    for token in (None, make_user().token):
+    outsider = make_user()
+    for token, seen_as in ((None, ""), (outsider.token, outsider.id)):
         forged = state_for(ScannerState, token=token, path=path)
         forged.door_event = door.door_event  # a frame can claim any state
         await run_handler(forged, "scan_code", {"code": t.short_code})
         assert forged.last_scan == ScanShown()
+        # The session was resolved with the scan (one trip, AuthState.call_as_user), and the navbar's
+        # user set from it even though the service refused the scan.
+        assert (forged.user_id, forged.auth_checked) == (seen_as, True)
     assert ticket(t.id).status == "valid" and _scans() == []
 
     await run_handler(door, "scan_code", {"code": t.short_code.lower()})
