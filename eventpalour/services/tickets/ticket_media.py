@@ -25,6 +25,7 @@ from eventpalour.config import settings
 from eventpalour.models import Event
 from eventpalour.models.types import utcnow
 from eventpalour.services.platform import DEFAULT_LANGUAGE, gettext
+from eventpalour.services.tickets.qr_masks import readable_qr
 
 # Medium error correction survives a cracked phone screen or a smudged printout while keeping the
 # code coarse enough for a cheap phone camera to read at arm's length.
@@ -33,10 +34,8 @@ ICS_DESCRIPTION_CHARS = 600
 
 
 def _qr(token: str, box_size: int, image_factory: type | None = None) -> qrcode.QRCode:
-    code = qrcode.QRCode(box_size=box_size, image_factory=image_factory, **QR_OPTIONS)
-    code.add_data(token)
-    code.make(fit=True)
-    return code
+    # The mask is chosen so the door's camera reader never mistakes data for a corner (qr_masks).
+    return readable_qr(token, box_size=box_size, image_factory=image_factory, **QR_OPTIONS)
 
 
 def qr_png(token: str, box_size: int = 10) -> bytes:
