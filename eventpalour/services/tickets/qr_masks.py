@@ -14,8 +14,10 @@ pattern, and no reader has a fourth corner to choose.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 import qrcode
@@ -27,54 +29,62 @@ FINDER_CENTRE = 3  # modules from the code's edge to a corner square's centre (i
 Matrix = Sequence[Sequence[bool]]
 
 
-def _runs(line: Sequence[bool]) -> list[tuple[bool, int, int]]:
-    """(dark, first index, length) of each run of equal modules along `line`."""
-    runs: list[tuple[bool, int, int]] = []
+Run = tuple[bool, int, int]  # dark, first index, length
+
+
+def _runs(line: Sequence[bool]) -> list[Run]:
+    """Each run of equal modules along `line`."""
+    runs: list[Run] = []
     start = 0
-    for index in range(1, len(line) + 1):
-        if index == len(line) or line[index] != line[start]:
-            runs.append((bool(line[start]), start, index - start))
-            start = index
+    for dark, group in groupby(line):
+        length = sum(1 for _ in group)
+        runs.append((bool(dark), start, length))
+        start += length
     return runs
 
 
-def _corner_ratio(counts: Sequence[int]) -> bool:
-    """ZXing's test for a corner square across one line: five runs within half a module of 1:1:3:1:1."""
+@lru_cache(maxsize=4096)
+def _corner_ratio(counts: tuple[int, ...]) -> bool:
+    """ZXing's test for a corner square across one line: five runs within half a module of 1:1:3:1:1.
+    (Run lengths are small whole numbers, so a handful of tuples recur: cached.)"""
     module = sum(counts) / 7
     slack = module / 2
     return all(abs(module - counts[i]) < slack for i in (0, 1, 3, 4)) and abs(3 * module - counts[2]) < 3 * slack
 
 
-def _pattern_through(line: Sequence[bool], index: int) -> tuple[list[int], float] | None:
+def _pattern_through(runs: list[Run], index: int) -> tuple[tuple[int, ...], float] | None:
     """The five runs around the dark run holding `index` and that run's centre, if it has two runs
     on each side."""
-    runs = _runs(line)
-    at = next(n for n, (_, start, length) in enumerate(runs) if start <= index < start + length)
+    at = bisect_right(runs, index, key=lambda run: run[1]) - 1
     if not runs[at][0] or at < 2 or at + 2 >= len(runs):
         return None
     _, start, length = runs[at]
-    return [runs[at + d][2] for d in (-2, -1, 0, 1, 2)], start + length / 2
+    return tuple(runs[at + d][2] for d in (-2, -1, 0, 1, 2)), start + length / 2
 
 
 def corner_like_centres(matrix: Matrix) -> set[tuple[int, int]]:
     """Every (row, column) a ZXing-style finder confirms as a corner square's centre: across its row,
     then down its column (with a similar width), then across again from the column's centre."""
-    size = len(matrix)
+    rows = [_runs(line) for line in matrix]
+    columns: dict[int, list[Run]] = {}  # made when a row first points down one
     found: set[tuple[int, int]] = set()
-    for row in range(size):
-        runs = _runs(matrix[row])
-        for at in range(len(runs) - 4):
-            counts = [runs[at + d][2] for d in range(5)]
-            if not runs[at][0] or not _corner_ratio(counts):
+    for row, runs in enumerate(rows):
+        lengths = [length for _, _, length in runs]
+        first_dark = 0 if runs[0][0] else 1
+        for at in range(first_dark, len(runs) - 4, 2):  # a pattern starts on a dark run
+            counts = tuple(lengths[at : at + 5])
+            if not _corner_ratio(counts):
                 continue
             column = int(runs[at + 2][1] + runs[at + 2][2] / 2)
-            down = _pattern_through([matrix[y][column] for y in range(size)], row)
+            if column not in columns:
+                columns[column] = _runs([line[column] for line in matrix])
+            down = _pattern_through(columns[column], row)
             if down is None or not _corner_ratio(down[0]):
                 continue
             if 5 * abs(sum(down[0]) - sum(counts)) >= 2 * sum(counts):
                 continue
             centre_row = int(down[1])
-            across = _pattern_through(matrix[centre_row], column)
+            across = _pattern_through(rows[centre_row], column)
             if across is not None and _corner_ratio(across[0]):
                 found.add((centre_row, int(across[1])))
     return found
@@ -92,6 +102,12 @@ def _drawn(data: str, mask: int | None, **options: Any) -> qrcode.QRCode:
     return code
 
 
+def _bordered(modules: Matrix, border: int) -> list[list[bool]]:
+    width = len(modules) + 2 * border
+    margin = [[False] * width for _ in range(border)]
+    return margin + [[False] * border + list(row) + [False] * border for row in modules] + margin
+
+
 def false_corners(matrix: Matrix, border: int) -> int:
     """How many corner-like patterns a drawn code (its matrix with `border` light modules around)
     holds besides its three corners."""
@@ -103,14 +119,15 @@ def readable_mask(data: str, error_correction: int, border: int) -> int:
     """The mask to draw `data` with: the one the standard's penalty score prefers among those whose
     data holds no corner-like pattern (or, for the vanishing few codes with none such, the fewest)."""
     code = _drawn(data, 0, error_correction=error_correction, border=border)  # fixes version and data
-    layouts = []
+    drawn = []
     for mask in MASKS:
-        code.makeImpl(False, mask)
-        layouts.append((lost_point(code.modules), mask, code.get_matrix()))
-    layouts.sort(key=lambda layout: layout[:2])
+        if mask:
+            code.makeImpl(False, mask)  # a new matrix each time
+        drawn.append((lost_point(code.modules), mask, code.modules))
+    drawn.sort(key=lambda layout: layout[:2])
     tried: list[tuple[int, int]] = []
-    for _, mask, matrix in layouts:
-        found = false_corners(matrix, border)
+    for _, mask, modules in drawn:
+        found = false_corners(_bordered(modules, border), border)
         if not found:
             return mask
         tried.append((found, mask))
