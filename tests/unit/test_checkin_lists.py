@@ -133,6 +133,43 @@ def test_vip_enters_main_gate_then_lounge_once_each_and_general_is_refused_at_th
         assert session.get(Ticket, fest.vip.id).status == "used"
 
 
+def test_an_entry_on_a_second_list_touches_the_used_ticket_and_keeps_its_first_admission(fest):
+    """A scan's entry writes its ticket's row once (`sales.enter_ticket`): used if it was valid, and
+    touched either way, so door devices' next delta brings the pass."""
+    lounge = _lounge(fest)
+    assert _scan(fest, fest.vip).result == "ok"
+    with transaction() as session:
+        first = session.get(Ticket, fest.vip.id)
+        admitted_at, admitted_by = first.used_at, first.used_by_id
+        session.exec(update(Ticket).values(updated_at=utcnow() - timedelta(hours=1)))
+    assert _scan(fest, fest.vip, lounge).result == "ok"
+    with read_only() as session:
+        again = session.get(Ticket, fest.vip.id)
+        assert (again.status, again.used_at, again.used_by_id) == ("used", admitted_at, admitted_by)
+        assert again.updated_at > utcnow() - timedelta(minutes=1)
+        untouched = session.get(Ticket, fest.general.id)
+        assert untouched.updated_at < utcnow() - timedelta(minutes=50)
+
+
+def test_a_valid_ticket_with_a_stray_pass_is_not_admitted_twice(fest):
+    """A valid ticket has passed no list, so a scan does not read its passes (`gates.has_passed_no_list`).
+    Were one there anyway, the pass's unique key refuses the scan's "entry 1" and the scan reads them."""
+    main = _rows(fest)["Main entrance"].id
+    with transaction() as session:
+        connection = session.connection()
+        gates.ensure_default_list(connection, fest.event_id)
+        stray = {
+            "id": "strayPass000001", "event_id": fest.event_id, "list_id": main, "ticket_id": fest.general.id,
+            "direction": "entry", "ordinal": 1, "at": utcnow() - timedelta(minutes=5), "by_id": fest.staff.id,
+            "device": "test",
+        }  # fmt: skip
+        gates.record_passes(connection, [stray])
+    refused = _scan(fest, fest.general)
+    assert refused.result == "already_used" and refused.used_by_name == "Gate Keeper"
+    with read_only() as session:
+        assert len(session.exec(select(CheckIn).where(CheckIn.ticket_id == fest.general.id)).all()) == 1
+
+
 def test_daily_list_readmits_once_per_day(fest):
     lounge = _lounge(fest, readmit_daily=True)
     assert _scan(fest, fest.vip, lounge).result == "ok"

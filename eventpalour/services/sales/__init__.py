@@ -188,7 +188,7 @@ __getattr__, __all__ = public_names(
         "store": [
             "DoorCounts",
             "ScannedTicket",
-            "admit as admit_ticket",
+            "enter as enter_ticket",
             "door_counts",
             "door_counts_of",
             "log_scan",

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     func,
     insert,
     or_,
@@ -1146,27 +1147,26 @@ def door(connection: Connection, actor_id: str, event_ref: str, key: str, *, by_
     )
 
 
-_ADMIT_VALUES = {
-    "status": TicketStatus.USED.value,
-    "used_at": bindparam("at", type_=_tickets.c.used_at.type),
-    "used_by_id": bindparam("actor_id"),
-}
-# The guard: only a ticket that is valid at the instant of the write changes, so of two devices
-# scanning one ticket together exactly one changes the row.
-_ADMIT = (
+# An entry's one write to its ticket's row. A valid ticket becomes used: the CASEs read the row as it
+# is at the write, so of two devices entering one ticket together exactly one sets who and when. Every
+# ticket is touched too (`updated_at`, by its onupdate): door devices' next delta brings the new pass.
+# One UPDATE, where a touch and then a guarded admit were two on the same row.
+_IS_VALID = _tickets.c.status == TicketStatus.VALID.value
+_ENTER = (
     update(_tickets)
-    .where(_tickets.c.id == bindparam("ticket_id"), _tickets.c.status == TicketStatus.VALID.value)
-    .values(**_ADMIT_VALUES)
+    .where(_tickets.c.id == bindparam("ticket_id"))
+    .values(
+        status=case((_IS_VALID, TicketStatus.USED.value), else_=_tickets.c.status),
+        used_at=case((_IS_VALID, bindparam("at", type_=_tickets.c.used_at.type)), else_=_tickets.c.used_at),
+        used_by_id=case((_IS_VALID, bindparam("actor_id")), else_=_tickets.c.used_by_id),
+    )
 )
-# Only for the control test that proves the race exists without the guard.
-_ADMIT_UNGUARDED = update(_tickets).where(_tickets.c.id == bindparam("ticket_id")).values(**_ADMIT_VALUES)
 _LOG_SCAN = insert(TicketScan.__table__)
 
 
-def admit(connection: Connection, ticket_id: str, actor_id: str, at: datetime, *, guarded: bool = True) -> bool:
-    """Mark the ticket used; True for the one scan that changed it (`guarded` off: always, for a test)."""
-    statement = _ADMIT if guarded else _ADMIT_UNGUARDED
-    return connection.execute(statement, {"ticket_id": ticket_id, "at": at, "actor_id": actor_id}).rowcount == 1
+def enter(connection: Connection, ticket_id: str, actor_id: str, at: datetime) -> None:
+    """An entry pass was written: the ticket is touched, and used from now if it was valid."""
+    connection.execute(_ENTER, {"ticket_id": ticket_id, "at": at, "actor_id": actor_id})
 
 
 # Undoing a check-in: only a ticket that is used at the instant of the write goes back to valid.

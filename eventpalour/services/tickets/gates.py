@@ -251,6 +251,14 @@ def check_direction(gate: Gate, direction: str, *, field: str = "direction") -> 
     return direction
 
 
+def has_passed_no_list(status: str) -> bool:
+    """Whether a ticket in `status` has no passes to read: a valid one has passed no list, since its
+    first entry anywhere makes it used and an undone check-in forgets all its passes as it makes it
+    valid again. (Were one there anyway, its unique key would refuse the scan's "entry 1", and the
+    scan reads the passes then.) Most scans at a door are a ticket's first: one read fewer each."""
+    return status == TicketStatus.VALID
+
+
 def passes_of(connection: Connection, list_id: str, ticket_ids: Iterable[str]) -> dict[str, list[Pass]]:
     """The earlier passes of these tickets through one list."""
     ids = sorted(set(ticket_ids))
@@ -262,11 +270,12 @@ def passes_of(connection: Connection, list_id: str, ticket_ids: Iterable[str]) -
     return found
 
 
-def record_passes(connection: Connection, rows: list[dict], *, count: bool = True) -> set[str]:
+def record_passes(connection: Connection, rows: list[dict], *, count: bool = True, touch: bool = True) -> set[str]:
     """Write check-ins, and count them toward their lists' counters; the ids of those written (a
     pass another device wrote first is skipped by the unique key, and left out of the answer).
     `count=False`: the caller counts the written rows itself (`count_passes`), later in the same
-    transaction (a scan does it last, see scanning._check_in)."""
+    transaction (a scan does it last, see scanning._check_in). `touch=False`: the caller writes the
+    tickets' rows itself, next (a scan's entry does, with the admit: `sales.enter_ticket`)."""
     if not rows:
         return set()
     if len(rows) == 1:  # a scan: the insert says itself whether it wrote (one round trip, not two)
@@ -277,7 +286,8 @@ def record_passes(connection: Connection, rows: list[dict], *, count: bool = Tru
         ids = [row["id"] for row in rows]
         written = set(connection.execute(select(_check_ins.c.id).where(_check_ins.c.id.in_(ids))).scalars())
     kept = [row for row in rows if row["id"] in written]
-    _touch(connection, {row["ticket_id"] for row in kept})
+    if touch:
+        _touch(connection, {row["ticket_id"] for row in kept})
     # Counted after the tickets' rows are locked (the touch), as every writer of passes does: a
     # counter row is then never waited for while holding it and waiting for a ticket.
     if count:

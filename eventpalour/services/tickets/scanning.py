@@ -266,7 +266,9 @@ def _decide(
         return {**shown, "result": ScanResult.INVALID, "message": N_("This QR code was replaced by a newer one.")}, None
     now = utcnow()
     passes = way.believed
-    if passes is None:
+    if passes is None and gates.has_passed_no_list(seen.status):
+        passes = []
+    elif passes is None:
         passes = gates.passes_of(connection, way.gate.id, [seen.id])[seen.id]
     decision = _rule(way, seen, passes, now, door)
     if decision.allowed:
@@ -311,12 +313,13 @@ def _record(
         "by_id": way.actor.id,
         "device": clean_line(way.device)[:200],
     }
+    entry = way.direction == Direction.ENTRY
     if way.believed is not None:
         gates.record_unguarded(connection, row)
-    elif row["id"] not in gates.record_passes(connection, [row], count=False):
+    elif row["id"] not in gates.record_passes(connection, [row], count=False, touch=not entry):
         return None
-    if way.direction == Direction.ENTRY:
-        sales.admit_ticket(connection, seen.id, way.actor.id, at)  # valid → used; no change when already used
+    if entry:
+        sales.enter_ticket(connection, seen.id, way.actor.id, at)  # touched; valid → used
     return row
 
 
