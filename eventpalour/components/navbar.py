@@ -144,7 +144,7 @@ def navbar() -> rx.Component:
             margin="0 auto",
         ),
         verify_banner(),
-        id="site-header",  # the scanner scrolls its result below it (state/scanner.reveal_script)
+        id="site-header",  # the scanner scrolls its result below it (components/qr_scanner.jsx, ScanSignal)
         position="sticky",
         top="0",
         z_index="10",

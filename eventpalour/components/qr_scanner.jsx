@@ -124,6 +124,44 @@ export function QrScanner({ onScan, onError, repeatMs = 2500, ...rest }) {
   return <video ref={videoRef} muted playsInline autoPlay {...rest} />;
 }
 
+// The door's answer to each scan where the browser allows (many ignore both until the page was
+// touched): a buzz and a tone for its result, then the result's headline brought below the sticky
+// header unless it is wholly in view. `count` goes up by one per answer and `result` says which:
+// state/scanner.py keeps both, and the signals per result (`signals`, else `fallback`).
+export function ScanSignal({ count, result, signals, fallback, boxId, headerId }) {
+  const answered = useRef(count);
+  useEffect(() => {
+    const fresh = count > answered.current;
+    answered.current = count;
+    if (!fresh) return; // the page's first render, or a reload that started counting again
+    const [pattern, tone] = (signals && signals[result]) || fallback;
+    try {
+      if (navigator.vibrate) navigator.vibrate(pattern);
+      const C = window.AudioContext || window.webkitAudioContext;
+      if (C) {
+        const audio = window.__epDoorAudio || (window.__epDoorAudio = new C());
+        if (audio.state === "suspended") audio.resume();
+        const oscillator = audio.createOscillator();
+        const gain = audio.createGain();
+        oscillator.frequency.value = tone;
+        gain.gain.value = 0.08;
+        oscillator.connect(gain);
+        gain.connect(audio.destination);
+        oscillator.start();
+        oscillator.stop(audio.currentTime + 0.18);
+      }
+    } catch (error) {} // no sound or buzz is no reason to skip bringing the result into view
+    const box = document.getElementById(boxId);
+    if (!box) return;
+    const header = document.getElementById(headerId);
+    const top = (header ? header.getBoundingClientRect().bottom : 0) + 8;
+    const rect = box.getBoundingClientRect();
+    if (rect.top >= top && rect.bottom <= window.innerHeight) return;
+    window.scrollTo({ top: window.scrollY + rect.top - top, behavior: "smooth" });
+  }, [count]);
+  return null;
+}
+
 // Calls onTick every `seconds` while mounted (the door counters refresh with it).
 export function Every({ seconds, onTick }) {
   const tick = useRef(onTick);

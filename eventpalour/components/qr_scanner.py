@@ -34,6 +34,21 @@ class OfflineQrScanner(rx.Component):
     repeat_ms: rx.Var[int]
 
 
+class ScanSignal(rx.Component):
+    """Renders nothing; buzzes, beeps and brings the result into view each time `count` goes up, with
+    the signal `signals` gives `result` (`fallback` for a result it does not name)."""
+
+    library = _LIBRARY
+    tag = "ScanSignal"
+
+    count: rx.Var[int]
+    result: rx.Var[str]
+    signals: rx.Var[dict]
+    fallback: rx.Var[list]
+    box_id: rx.Var[str]
+    header_id: rx.Var[str]
+
+
 class Every(rx.Component):
     """Renders nothing; fires `on_tick` every `seconds` while on the page."""
 
@@ -47,3 +62,4 @@ class Every(rx.Component):
 qr_scanner = QrScanner.create
 offline_qr_scanner = OfflineQrScanner.create
 every = Every.create
+scan_signal = ScanSignal.create

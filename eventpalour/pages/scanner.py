@@ -8,10 +8,10 @@ import reflex as rx
 from eventpalour import routes
 from eventpalour.components.door_offline import offline_conflicts, offline_door
 from eventpalour.components.layout import loading, page
-from eventpalour.components.qr_scanner import every, qr_scanner
+from eventpalour.components.qr_scanner import every, qr_scanner, scan_signal
 from eventpalour.services.platform import N_
 from eventpalour.state.language import t
-from eventpalour.state.scanner import CODE_FIELD_ID, RESULT_BOX_ID, ScannerState
+from eventpalour.state.scanner import CODE_FIELD_ID, HEADER_ID, RESULT_BOX_ID, SIGNALS, STOP_SIGNAL, ScannerState
 
 S = ScannerState
 RESULT_COLORS = (("ok", "grass"), ("exited", "blue"), ("already_used", "orange"), ("event_ended", "gray"), "red")
@@ -264,6 +264,14 @@ def _door() -> rx.Component:
         _placed(_camera(), with_camera=3, without=2),
         _placed(_code_form(), with_camera=4, without=1, online_only=True),
         every(seconds=10, on_tick=S.refresh_counts),
+        scan_signal(
+            count=S.signal_count,
+            result=S.signal_result,
+            signals={result: list(signal) for result, signal in SIGNALS.items()},
+            fallback=list(STOP_SIGNAL),
+            box_id=RESULT_BOX_ID,
+            header_id=HEADER_ID,
+        ),
         spacing="4",
         width="100%",
     )

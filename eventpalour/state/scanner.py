@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import reflex as rx
 
 from eventpalour import routes
+from eventpalour.models import ScanResult
 from eventpalour.services import tickets
 from eventpalour.services.identity import UserSummary
 from eventpalour.services.platform import N_, NC_, DomainError, RateLimited, gettext, said
@@ -38,6 +39,7 @@ CAMERA_PROBLEMS = {
     "no-picture": N_("The camera shows no picture. Try it again, or type the code below."),
 }
 # (vibration pattern in ms, tone in Hz): one short buzz to wave someone in, a long one to stop them.
+# The page plays them (components/qr_scanner.jsx's ScanSignal) each time `signal_count` goes up.
 SIGNALS = {"ok": ([120], 880), "exited": ([120], 660), "already_used": ([90, 60, 90, 60, 90], 440)}
 # The keys assets/door/door.js reads too: the list and direction stay chosen on this device, online
 # and offline.
@@ -59,40 +61,9 @@ def remember_script(key: str, value: str) -> str:
 STOP_SIGNAL = ([450], 220)
 
 
-def signal_script(result: str) -> str:
-    """Vibrate and beep where the browser allows (many ignore both until the page was touched)."""
-    pattern, tone = SIGNALS.get(result, STOP_SIGNAL)
-    return (
-        "(() => { try {"
-        f" if (navigator.vibrate) navigator.vibrate({json.dumps(pattern)});"
-        " const C = window.AudioContext || window.webkitAudioContext; if (!C) return;"
-        " const a = window.__epDoorAudio || (window.__epDoorAudio = new C());"
-        " if (a.state === 'suspended') a.resume();"
-        " const o = a.createOscillator(); const g = a.createGain();"
-        f" o.frequency.value = {tone}; g.gain.value = 0.08; o.connect(g); g.connect(a.destination);"
-        " o.start(); o.stop(a.currentTime + 0.18);"
-        " } catch (e) {} })()"
-    )
-
-
 RESULT_BOX_ID = "scan-result"
 CODE_FIELD_ID = "door-code"  # the typed-code field (pages/scanner.py)
 HEADER_ID = "site-header"  # the sticky navbar (components/navbar.py)
-
-
-def reveal_script(box_id: str = RESULT_BOX_ID) -> str:
-    """Bring the result box's headline into view, below the sticky header, unless it is already wholly
-    visible there (the typed-code field may sit below it, or the phone scrolled away)."""
-    return (
-        "(() => { try {"
-        f" const box = document.getElementById({json.dumps(box_id)}); if (!box) return;"
-        f" const header = document.getElementById({json.dumps(HEADER_ID)});"
-        " const top = (header ? header.getBoundingClientRect().bottom : 0) + 8;"
-        " const r = box.getBoundingClientRect();"
-        " if (r.top >= top && r.bottom <= window.innerHeight) return;"
-        " window.scrollTo({ top: window.scrollY + r.top - top, behavior: 'smooth' });"
-        " } catch (e) {} })()"
-    )
 
 
 def clear_code_script(sent: str) -> str:
@@ -193,6 +164,8 @@ class ScannerState(AuthState):
     device_id: str = ""  # this phone's door device id (assets/door/door.js), once known
     last_scan: ScanShown = ScanShown()
     scans_here: int = 0
+    signal_count: int = 0  # up by one per answer the page signals (ScanSignal plays it)
+    signal_result: str = ""  # which answer: a key of SIGNALS (else STOP_SIGNAL)
     camera_error: str = ""
     camera_on: bool = True
     camera_unavailable: bool = False  # no camera, or its use refused: the typed code is the way in
@@ -318,13 +291,19 @@ class ScannerState(AuthState):
             )
         except RateLimited as error:
             self.code_error = error.in_language(self._language())
-            return [rx.toast.error(self.code_error), rx.call_script(signal_script("invalid") + ";" + reveal_script())]
+            self._signal(ScanResult.INVALID)
+            return [rx.toast.error(self.code_error)]
         except DomainError as error:
             return self.show_error(error)
         self.last_scan, self.scans_here = scan_shown(outcome, self._language()), self.scans_here + 1
         if outcome.counters is not None:  # this list's counters, other devices' scans included
             self._show_counters(outcome.counters)
-        return [rx.call_script(signal_script(outcome.result) + ";" + reveal_script())]
+        self._signal(outcome.result)
+        return []
+
+    def _signal(self, result: str) -> None:
+        """Have the page buzz, beep and show the result (no event of its own: the scan's delta says it)."""
+        self.signal_result, self.signal_count = result, self.signal_count + 1
 
     @rx.event
     async def scan_qr(self, text: str):

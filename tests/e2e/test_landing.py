@@ -73,6 +73,8 @@ def test_the_door_without_a_camera_puts_the_code_first_and_the_result_in_view(
     # This browser has no camera and was given no permission for one.
     staff, event, [ticket] = door_setup(new_page, server, e2e_database_url, holders=1)
     staff.set_viewport_size({"width": 390, "height": 640})
+    # The buzz each answer gives (headless Chromium has no vibration motor to ask): recorded here.
+    staff.add_init_script("window.__buzzes = []; navigator.vibrate = (p) => { window.__buzzes.push(p); return true; };")
     staff.goto(f"/scan/{event['short_id']}")
 
     expect(staff.get_by_role("alert").filter(has_text=re.compile("camera", re.IGNORECASE))).to_be_visible()
@@ -90,9 +92,13 @@ def test_the_door_without_a_camera_puts_the_code_first_and_the_result_in_view(
     expect(result).to_have_attribute("data-result", "ok")
     expect(result.get_by_role("heading", name="Checked in")).to_be_in_viewport()
     staff.wait_for_function(HEADLINE_IN_VIEW)
+    staff.wait_for_function("window.__buzzes.length === 1")
+    assert staff.evaluate("window.__buzzes") == [[120]]  # one short buzz: come in
     expect(code_box).to_have_value("")  # cleared by a queued event after the result: type once it is
 
     code_box.fill(ticket["code"])
     staff.get_by_role("button", name="Check in").click()
     expect(result).to_have_attribute("data-result", "already_used")
     staff.wait_for_function(HEADLINE_IN_VIEW)
+    staff.wait_for_function("window.__buzzes.length === 2")
+    assert staff.evaluate("window.__buzzes")[1] == [90, 60, 90, 60, 90]  # already in: stop them

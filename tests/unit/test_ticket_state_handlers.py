@@ -44,8 +44,10 @@ async def test_scanner_handlers_admit_for_members_only():
 
     await run_handler(door, "scan_code", {"code": t.short_code.lower()})
     assert (door.last_scan.result, door.last_scan.title, door.checked_in) == ("ok", "Checked in", 1)
+    assert (door.signal_count, door.signal_result) == (1, "ok")  # the page buzzes and beeps once (ScanSignal)
     await run_handler(door, "scan_qr", "not a ticket")
     assert door.last_scan.result == "invalid"
+    assert (door.signal_count, door.signal_result) == (2, "invalid")
     await run_handler(door, "scan_code", {"code": "abc"})
     assert door.code_error == "A ticket code has 8 letters and digits."
     assert _scans() == ["ok", "invalid"]
@@ -106,7 +108,7 @@ async def test_a_scan_sends_only_what_it_changed():
     await run_handler(door, "scan_code", {"code": first.short_code})
     assert door.last_scan.result == "ok" and door.checked_in == 1
     assert auth.dirty_vars == set()
-    assert {"last_scan", "scans_here", "checked_in", "lists"} <= door.dirty_vars
+    assert {"last_scan", "scans_here", "checked_in", "lists", "signal_count"} <= door.dirty_vars
     assert not door.dirty_vars & {"sold", "inside", "counts_exits", "direction"}
     auth.parent_state._clean()
 
