@@ -4,8 +4,8 @@ A reader finds a QR code by its three corner squares, each a dark-light-dark-lig
 1:1:3:1:1 modules both ways through its centre. The door's camera reader (zxing-js) counts every
 such run it finds, in the data too, and when it finds four or more equally good ones it keeps any
 three: a code whose data happens to hold one is misread about half the time, and on a phone held
-still over it, every time. Measured on our ticket tokens, one code in six has one with the mask the
-standard's penalty score picks, and zxing-js could not read 5 % of our tickets from a sharp picture.
+still over it, every time. Measured on our ticket tokens (EP1 and EP2 alike), zxing-js could not
+read 5-6 % of them from a sharp picture, drawn with the mask the standard's penalty score picks.
 
 The mask only decides which modules are flipped; every mask reads back to the same token. So each
 code is drawn with the best-scoring mask (the standard's choice) whose data holds no corner-like
@@ -27,8 +27,6 @@ MASKS = range(8)
 FINDER_CENTRE = 3  # modules from the code's edge to a corner square's centre (inside the border)
 
 Matrix = Sequence[Sequence[bool]]
-
-
 Run = tuple[bool, int, int]  # dark, first index, length
 
 
