@@ -9,12 +9,15 @@ from eventpalour.config import settings
 from eventpalour.vite_chunks import ChunkGroupsPlugin
 
 # Reflex's opportunistic lock (#18): the worker that ran a visitor's event keeps their state and its
-# Redis lock for a moment afterwards, so the burst of events of one page load (hydrate, on_load, the
+# Redis lock for a while afterwards, so the burst of events of one page load (hydrate, on_load, the
 # hydrated flag) reads the state from Redis once and writes it once, instead of once per event.
-# Another worker that needs the state asks over Redis and gets it written back at once. Set either
-# variable in the environment to override.
+# Another worker that needs the state asks over Redis and gets it written back at once. The hold is
+# counted from when it was taken, not from the last event: a door phone scanning all the time took the
+# lock, read its state and wrote it back every second with 1 s; with 5 s, door scans through the page
+# ran 18 % faster (docs/performance.md, session 21). It stays well under Reflex's lock expiration
+# (10 s), past which another worker could take the lock. Set either variable to override.
 os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
-os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "1s")
+os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "5s")
 
 config = rx.Config(
     app_name="eventpalour",

@@ -81,6 +81,22 @@ async def load_loop(base_url: str, recording: Recording, visitors: int, seconds:
         return timings, time.perf_counter() - started
 
 
+async def settled_redis_memory(url: str | None, most_seconds: int = 30) -> tuple[int, int]:
+    """`redis_memory` once no visitor's state is held in the app's memory any more: its opportunistic
+    lock keeps a visitor's state there while held (REFLEX_OPLOCK_HOLD_TIME, with a `…_lock` key in
+    Redis) and writes it to Redis when the hold ends."""
+    if not url:
+        return 0, 0
+    import redis
+
+    client = redis.Redis.from_url(url)
+    for _ in range(2 * most_seconds):
+        if next(client.scan_iter(match="*_lock", count=1000), None) is None:
+            break
+        await asyncio.sleep(0.5)
+    return redis_memory(url)
+
+
 async def main_async(args: argparse.Namespace, recording: Recording) -> None:
     memory_before, keys_before = redis_memory(args.redis)
     idle: list[PageSocket] = []
@@ -88,7 +104,7 @@ async def main_async(args: argparse.Namespace, recording: Recording) -> None:
     if args.idle:
         started = time.perf_counter()
         idle = await open_idle(idle_client, args.url, recording, args.idle, args.visitors)
-        memory_after, keys_after = redis_memory(args.redis)
+        memory_after, keys_after = await settled_redis_memory(args.redis)
         print(f"idle visitors  {len(idle):6d} connected in {time.perf_counter() - started:.1f} s")
         if args.redis:
             per = (memory_after - memory_before) / len(idle)
