@@ -61,11 +61,13 @@ class ReceivedWebhook:
 @dataclass
 class WebhookReceiver:
     """Stands in for `POST /api/payments/webhook/paystack`: records every delivery, answers `status_code`
-    after `delay_seconds`."""
+    after `delay_seconds`; with `verify_first`, as the app does for a charge, it first asks the sandbox to
+    verify the transaction (and answers 503 when that fails)."""
 
     url: str = ""
     status_code: int = 200
     delay_seconds: float = 0.0
+    verify_first: bool = False
     received: list[ReceivedWebhook] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -76,6 +78,8 @@ class WebhookReceiver:
                 self.received.append(ReceivedWebhook(body, dict(request.headers)))
             if self.delay_seconds:
                 await asyncio.sleep(self.delay_seconds)
+            if self.verify_first and not await _verified(json.loads(body)):
+                return JSONResponse({"error": "verify failed"}, status_code=503)
             return JSONResponse({"ok": True}, status_code=self.status_code)
 
         return Starlette(routes=[Route("/hook", receive, methods=["POST"])])
@@ -85,6 +89,7 @@ class WebhookReceiver:
             self.received.clear()
         self.status_code = 200
         self.delay_seconds = 0.0
+        self.verify_first = False
 
     def for_reference(self, reference: str, event: str | None = None) -> list[ReceivedWebhook]:
         with self._lock:
@@ -103,6 +108,18 @@ class WebhookReceiver:
                 return found[-1]
             time.sleep(0.02)
         raise AssertionError(f"no {event} webhook for {reference} within {timeout} s")
+
+
+async def _verified(event: dict[str, Any]) -> bool:
+    account = sandbox_account()
+    async with httpx.AsyncClient(verify=outbound_tls(), timeout=10) as client:
+        try:
+            answer = await client.get(
+                f"{account.base_url}/transaction/verify/{_reference_of(event)}", headers=sandbox_headers()
+            )
+        except httpx.HTTPError:
+            return False
+    return answer.status_code == 200
 
 
 def _reference_of(event: dict[str, Any]) -> str | None:

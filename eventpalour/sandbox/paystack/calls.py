@@ -23,8 +23,21 @@ from eventpalour.sandbox.paystack.controls import Controls, hang, read_controls
 from eventpalour.sandbox.paystack.shapes import fail
 
 SANDBOX_THREADS = 16
+"""Threads that answer Paystack calls and test hooks."""
+DELIVERY_THREADS = 16
+"""Threads that deliver webhooks; see `off_loop_delivering`."""
 T = TypeVar("T")
 _threads: RunVar[CapacityLimiter] = RunVar("paystack_sandbox_threads")
+_delivery_threads: RunVar[CapacityLimiter] = RunVar("paystack_sandbox_delivery_threads")
+
+
+async def _run_on(pool: RunVar[CapacityLimiter], size: int, fn: Callable[..., T], *args: Any) -> T:
+    try:
+        limiter = pool.get()
+    except LookupError:
+        limiter = CapacityLimiter(size)
+        pool.set(limiter)
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=limiter)
 
 
 async def off_loop(fn: Callable[..., T], *args: Any) -> T:
@@ -34,12 +47,19 @@ async def off_loop(fn: Callable[..., T], *args: Any) -> T:
     verify holds one of the app's 40 worker threads meanwhile, so 40 such requests at once would
     leave the sandbox no thread to answer them with, and every call would time out.
     """
-    try:
-        limiter = _threads.get()
-    except LookupError:
-        limiter = CapacityLimiter(SANDBOX_THREADS)
-        _threads.set(limiter)
-    return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=limiter)
+    return await _run_on(_threads, SANDBOX_THREADS, fn, *args)
+
+
+async def off_loop_delivering(fn: Callable[..., T], *args: Any) -> T:
+    """Run a webhook delivery on threads apart from those that answer Paystack calls.
+
+    A delivery waits for the app's webhook route, and that route calls the sandbox back (verify
+    for a charge): were deliveries to share the call threads, enough of them at once would hold
+    every thread while each waited on a verify that had no thread left to run on, until the
+    timeouts broke the knot (an initialize in the refunds test timed out after 10 s in the CI of
+    session 21's stop).
+    """
+    return await _run_on(_delivery_threads, DELIVERY_THREADS, fn, *args)
 
 
 def auth_problem(authorization: str | None) -> JSONResponse | None:

@@ -114,7 +114,7 @@ async def _answer_with_webhook(
     delivery = None
     background = BackgroundTasks()
     if webhook_id is not None and options.get("wait_for_webhook"):
-        delivery = await off_loop(webhooks.deliver_if_enabled, webhook_id)
+        delivery = await webhooks.deliver_now(webhook_id)
     elif webhook_id is not None:
         background.add_task(webhooks.deliver_later, webhook_id)
     return JSONResponse({"status": True, "message": message, "data": data, "webhook": delivery}, background=background)

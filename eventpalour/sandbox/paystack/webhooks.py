@@ -17,7 +17,7 @@ from sqlmodel import Session
 from eventpalour.integrations.paystack import sandbox_account, webhook_signature, webhook_target_url
 from eventpalour.integrations.tls import outbound_tls
 from eventpalour.sandbox.paystack import store
-from eventpalour.sandbox.paystack.calls import off_loop
+from eventpalour.sandbox.paystack.calls import off_loop_delivering
 from eventpalour.sandbox.paystack.controls import read_controls
 from eventpalour.sandbox.paystack.shapes import encode
 
@@ -73,9 +73,14 @@ def deliver_if_enabled(webhook_id: int) -> dict[str, Any] | None:
         return None
 
 
+async def deliver_now(webhook_id: int) -> dict[str, Any] | None:
+    """The automatic delivery, awaited: it waits for the app's webhook route, on the delivery threads."""
+    return await off_loop_delivering(deliver_if_enabled, webhook_id)
+
+
 async def deliver_later(webhook_id: int) -> None:
-    """A background delivery: it waits for the app's webhook route, so it too runs on sandbox threads."""
-    await off_loop(deliver_if_enabled, webhook_id)
+    """A background delivery (a task run after the answer)."""
+    await deliver_now(webhook_id)
 
 
 def webhook_json(webhook: store.Webhook) -> dict[str, Any]:
