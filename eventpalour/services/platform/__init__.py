@@ -174,6 +174,7 @@ __getattr__, __all__ = public_names(
             "emit_many as emit_webhooks",
             "queue_again as queue_webhook_again",
             "retry_schedule as webhook_retry_schedule",
+            "subscribed as subscribed_to_webhook",
             "subscription_pattern",
             "verify_signature as verify_webhook_signature",
         ],

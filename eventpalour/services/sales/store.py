@@ -61,6 +61,7 @@ from eventpalour.models import (
     TicketTier,
     User,
     WaitingRoom,
+    WebhookEventType,
     Workspace,
     WorkspaceMember,
 )
@@ -1113,11 +1114,21 @@ class Door:
     end_at: datetime
     role: str | None
     ticket: ScannedTicket | None
+    check_ins_subscribed: bool = False  # a webhook endpoint of the workspace takes ticket.checked_in
 
 
 def _door_and(ticket_key: ColumnElement[str]) -> Select:
     return (
-        select(_events.c.id, _events.c.timezone, _events.c.end_at, _members.c.role, *_TICKET_COLUMNS)
+        select(
+            _events.c.id,
+            _events.c.timezone,
+            _events.c.end_at,
+            _members.c.role,
+            platform.subscribed_to_webhook(_events.c.workspace_id, WebhookEventType.TICKET_CHECKED_IN).label(
+                "check_ins_subscribed"
+            ),
+            *_TICKET_COLUMNS,
+        )
         .select_from(
             _events.outerjoin(
                 _members,
@@ -1134,8 +1145,8 @@ _DOOR_AND_TICKET_BY_CODE = _door_and(_tickets.c.short_code)
 
 
 def door(connection: Connection, actor_id: str, event_ref: str, key: str, *, by_code: bool) -> Door | None:
-    """The event (by id or short id), the actor's role and the ticket `key` names ("" names none),
-    in one round trip; None when there is no such event."""
+    """The event (by id or short id), the actor's role, the ticket `key` names ("" names none) and
+    whether a check-in is told to a webhook endpoint, in one round trip; None when there is no such event."""
     statement = _DOOR_AND_TICKET_BY_CODE if by_code else _DOOR_AND_TICKET_BY_ID
     found = connection.execute(statement, {"actor_id": actor_id, "ref": event_ref, "key": key}).first()
     if found is None:
@@ -1143,7 +1154,12 @@ def door(connection: Connection, actor_id: str, event_ref: str, key: str, *, by_
     values = found._mapping
     ticket = _scanned(values) if values["ticket_id"] is not None else None
     return Door(
-        event_id=values["id"], timezone=values["timezone"], end_at=values["end_at"], role=values["role"], ticket=ticket
+        event_id=values["id"],
+        timezone=values["timezone"],
+        end_at=values["end_at"],
+        role=values["role"],
+        ticket=ticket,
+        check_ins_subscribed=bool(values["check_ins_subscribed"]),
     )
 
 

@@ -152,6 +152,7 @@ class OpenDoor:
     timezone: str
     closed: bool  # the event is over: no ticket admits anyone any more
     can_watch: bool = False  # the actor may open the live door dashboard (moderators and above)
+    check_ins_subscribed: bool = False  # a webhook endpoint takes ticket.checked_in: a check-in is queued for it
 
 
 def doors_closed(end_at: datetime) -> bool:
@@ -191,6 +192,7 @@ def _door(
         timezone=found.timezone,
         closed=doors_closed(found.end_at),
         can_watch=allows(found.role, WorkspaceAction.VIEW_ATTENDEES),
+        check_ins_subscribed=found.check_ins_subscribed,
     )
     return door, found.ticket
 
@@ -428,7 +430,9 @@ def _check_in(
         shown, passed = _decide(connection, door, seen, given, way)
         ticket_id = seen.id if seen is not None else None
         _log(connection, actor, door, ticket_id, shown["result"], given.method, device)
-        if shown["result"] == ScanResult.OK and seen is not None:
+        if shown["result"] == ScanResult.OK and seen is not None and door.check_ins_subscribed:
+            # The door's read said whether anyone takes check-ins: where nobody does (almost every
+            # event), the queueing statement, which would add no row, is not sent at all.
             _tell_checked_in(connection, door, seen, given.method, gate)
         if passed is not None:
             # Counted last, just before the commit: the counter row is the one row that the list's
