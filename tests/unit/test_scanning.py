@@ -4,17 +4,15 @@ once, every attempt is logged, typed codes cannot be enumerated, and only member
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from eventpalour.config import settings
-from eventpalour.db import get_engine, read_only, transaction
-from eventpalour.models import Ticket, TicketScan, WebhookDelivery
+from eventpalour.db import read_only, transaction
+from eventpalour.models import Ticket, TicketScan
 from eventpalour.services.platform.dates import zone
 from eventpalour.services.platform.errors import NotAuthenticated, NotFound, PermissionDenied, RateLimited
 from eventpalour.services.tickets import scanning, ticket_tokens, transfers
-from eventpalour.services.workspaces import webhook_endpoints
 from tests.factories import add_member, make_user
 from tests.ticket_support import issue, make_venue, ticket
 
@@ -242,48 +240,3 @@ def test_a_typed_code_of_the_wrong_length_is_refused_before_any_lookup():
     assert scanning.typed_code_problem("ABCD 2345") is None
     for typed in ("", "ABC", "ABCD234", "ABCD23456"):
         assert scanning.typed_code_problem(typed) == "A ticket code has 8 letters and digits."
-
-
-def _webhook_statements(staff, venue, t: Ticket) -> list[str]:
-    """The statements of one admitting scan that touch the webhook queue."""
-    ran: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _context, _executemany) -> None:
-        ran.append(" ".join(statement.split()))
-
-    engine = get_engine()
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert _scan(staff, venue, _token(t)).result == "ok"
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-    return [statement for statement in ran if "webhook_deliveries" in statement]
-
-
-def _queued_check_ins() -> list[str]:
-    """The endpoints a check-in was queued for."""
-    with read_only() as session:
-        queued = select(WebhookDelivery.endpoint_id).where(WebhookDelivery.event_type == "ticket.checked_in")
-        return list(session.exec(queued))
-
-
-def test_a_check_in_is_queued_only_where_an_endpoint_takes_check_ins(door):
-    """The door's one read says whether a webhook endpoint of the workspace takes ticket.checked_in:
-    where none does (none at all, one for other events, one removed) a scan sends no queueing
-    statement; where one does, the check-in is queued for it."""
-    venue, staff = door
-    owner = venue.owner.summary
-    assert _webhook_statements(staff, venue, issue(venue)[0]) == []
-
-    webhook_endpoints.register_webhook(
-        actor=owner, workspace_id=venue.workspace_id, url="https://hooks.example.com/a", events=["order.paid"]
-    )
-    taker = webhook_endpoints.register_webhook(
-        actor=owner, workspace_id=venue.workspace_id, url="https://hooks.example.com/b", events=["ticket.checked_in"]
-    )
-    assert len(_webhook_statements(staff, venue, issue(venue)[0])) == 1
-    assert _queued_check_ins() == [taker.endpoint.id]  # not the other
-
-    webhook_endpoints.remove_webhook(actor=owner, workspace_id=venue.workspace_id, endpoint_id=taker.endpoint.id)
-    assert _webhook_statements(staff, venue, issue(venue)[0]) == []
-    assert _queued_check_ins() == [taker.endpoint.id]

@@ -102,27 +102,29 @@ def issue_tickets(connection: Connection, order: OrderToIssue, confirmation: Con
         )
         for t in tickets
     ]
-    _queue_confirmation(connection, order, ticket_lines, confirmation)
-    platform.emit_webhook(
-        connection,
-        platform.WebhookEventType.ORDER_PAID,
-        event_id=order.event_id,
-        subject=f"order:{order.id}",
-        data={
-            "order_id": order.id,
-            "reference": order.reference,
-            "event_id": order.event_id,
-            "amount": order.amount,
-            "currency": order.currency,
-            "ticket_ids": [t["id"] for t in tickets],
-        },
-    )
+    facts = _queue_confirmation(connection, order, ticket_lines, confirmation)
+    if facts.order_paid_subscribed:
+        platform.emit_webhook(
+            connection,
+            platform.WebhookEventType.ORDER_PAID,
+            event_id=order.event_id,
+            subject=f"order:{order.id}",
+            data={
+                "order_id": order.id,
+                "reference": order.reference,
+                "event_id": order.event_id,
+                "amount": order.amount,
+                "currency": order.currency,
+                "ticket_ids": [t["id"] for t in tickets],
+            },
+        )
     return [t["id"] for t in tickets]
 
 
 def _queue_confirmation(
     connection: Connection, order: OrderToIssue, lines: list[platform.TicketLine], confirmation: Confirmation | None
-) -> None:
+) -> Confirmation:
+    """Queue the order's confirmation email (and SMS); returns the facts it was written from."""
     found = confirmation or sales_store.confirmation(connection, order.buyer_id, order.event_id)
     language = platform.language_or_default(found.language)
     free = platform.gettext(language, "Free")
@@ -162,3 +164,4 @@ def _queue_confirmation(
             codes=[line.short_code for line in lines],
             language=language,
         )
+    return found

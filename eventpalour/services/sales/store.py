@@ -498,6 +498,7 @@ class Confirmation:
     refund_policy_text: str
     is_guest: bool  # the buyer has no account: the email carries the link to the tickets (#24 §1)
     language: str | None = None  # the buyer's language (#23 §1): the email is written in it
+    order_paid_subscribed: bool = False  # a webhook endpoint of the workspace takes order.paid
 
 
 _CONFIRMATION_COLUMNS = (
@@ -519,6 +520,9 @@ _CONFIRMATION_COLUMNS = (
     _events.c.refund_days,
     _events.c.refund_policy_text,
     _users.c.language,
+    # Read with the facts, which every issued order reads anyway: where no endpoint takes order.paid
+    # (almost every workspace), issuing the tickets sends no queueing statement at all.
+    platform.subscribed_to_webhook(_events.c.workspace_id, WebhookEventType.ORDER_PAID).label("order_paid_subscribed"),
 )
 _CONFIRMATION_FIELDS = tuple(column.name for column in _CONFIRMATION_COLUMNS)
 # The confirmation's facts alone (a free order); settling a payment reads them with its order.
