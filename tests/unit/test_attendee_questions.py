@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlmodel import func, select
 
-from eventpalour.db import get_engine, read_only
+from eventpalour.db import read_only
 from eventpalour.integrations.paystack import VerifyResult
 from eventpalour.models import Order, OrderAnswer, Ticket, TicketTier
 from eventpalour.services.events.event_rules import TierInput
@@ -26,6 +25,7 @@ from eventpalour.services.sales.answers import AttendeeAnswers, TicketAnswers
 from eventpalour.services.sales.questions import CheckoutQuestion, QuestionInput
 from eventpalour.state.checkout_answers import arrange
 from tests.factories import add_member, approve_kyc, make_event, make_organizer, make_user, make_workspace
+from tests.sql_watch import statements_sent
 
 
 @pytest.mark.parametrize(
@@ -303,17 +303,10 @@ def test_checkout_form_lists_the_questions(shop):
 @contextmanager
 def _statements() -> Iterator[list[str]]:
     """The SQL statements run inside the block (an executemany counts once), first words only."""
-    ran: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _context, _executemany) -> None:
-        ran.append(" ".join(statement.split()[:3]))
-
-    engine = get_engine()
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield ran
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
+    with statements_sent() as ran:
+        first_words: list[str] = []
+        yield first_words
+    first_words.extend(" ".join(statement.split()[:3]) for statement in ran)
 
 
 def test_checkout_without_questions_runs_no_extra_statement(shop):

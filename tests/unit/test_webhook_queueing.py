@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlmodel import select
 
-from eventpalour.db import get_engine, read_only
+from eventpalour.db import read_only
 from eventpalour.models import WebhookDelivery
 from eventpalour.services.tickets import scanning, ticket_tokens
 from eventpalour.services.workspaces import webhook_endpoints
 from tests.factories import add_member, make_user
+from tests.sql_watch import statements_sent
 from tests.ticket_support import Venue, issue, make_venue
 
 
@@ -27,18 +27,10 @@ def venue() -> Venue:
 @contextmanager
 def _queueing() -> Iterator[list[str]]:
     """The statements inside the block that touch the webhook queue."""
-    ran: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _context, _executemany) -> None:
-        if "webhook_deliveries" in statement:
-            ran.append(" ".join(statement.split()))
-
-    engine = get_engine()
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield ran
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
+    with statements_sent() as ran:
+        queueing: list[str] = []
+        yield queueing
+    queueing.extend(statement for statement in ran if "webhook_deliveries" in statement)
 
 
 def _queued(event_type: str) -> list[str]:
